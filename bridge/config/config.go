@@ -1,0 +1,313 @@
+// Package config loads carebridge's daemon configuration: a YAML file,
+// then environment overrides, then secrets read from files. Loading is strict:
+// unknown keys and invalid values are errors naming the key.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is the whole daemon configuration.
+type Config struct {
+	Listen     string     `yaml:"listen" env:"CAREBRIDGE_LISTEN"` // HTTP address for metrics, health, webhooks and admin
+	Redis      Redis      `yaml:"redis"`
+	Care       Care       `yaml:"care"`
+	Salesforce Salesforce `yaml:"salesforce"`
+	Mapping    Mapping    `yaml:"mapping"`
+	Rules      Rules      `yaml:"rules"`
+	Schedule   Schedule   `yaml:"schedule"`
+	Queue      Queue      `yaml:"queue"`
+	Workers    int        `yaml:"workers" env:"CAREBRIDGE_WORKERS"`
+	Admin      Admin      `yaml:"admin"`
+	Log        Log        `yaml:"log"`
+}
+
+// Redis is where all state lives.
+type Redis struct {
+	URL    string `yaml:"url" env:"CAREBRIDGE_REDIS_URL" secret:"true"` // redis://[:password@]host:port/db; may hold a password
+	Prefix string `yaml:"prefix" env:"CAREBRIDGE_REDIS_PREFIX"`
+}
+
+// Care is the Emplifi Care API.
+type Care struct {
+	BaseURL           string        `yaml:"base_url" env:"CAREBRIDGE_CARE_BASE_URL"`
+	Token             string        `yaml:"token" env:"CAREBRIDGE_CARE_TOKEN" secret:"true"`
+	TokenFile         string        `yaml:"token_file" env:"CAREBRIDGE_CARE_TOKEN_FILE"`
+	Secret            string        `yaml:"secret" env:"CAREBRIDGE_CARE_SECRET" secret:"true"`
+	SecretFile        string        `yaml:"secret_file" env:"CAREBRIDGE_CARE_SECRET_FILE"`
+	WebhookSecret     string        `yaml:"webhook_secret" env:"CAREBRIDGE_CARE_WEBHOOK_SECRET" secret:"true"`
+	WebhookSecretFile string        `yaml:"webhook_secret_file" env:"CAREBRIDGE_CARE_WEBHOOK_SECRET_FILE"`
+	Timeout           time.Duration `yaml:"timeout" env:"CAREBRIDGE_CARE_TIMEOUT"`
+}
+
+// Salesforce is the Salesforce org.
+type Salesforce struct {
+	LoginURL         string        `yaml:"login_url" env:"CAREBRIDGE_SF_LOGIN_URL"`
+	InstanceURL      string        `yaml:"instance_url" env:"CAREBRIDGE_SF_INSTANCE_URL"`
+	APIVersion       string        `yaml:"api_version" env:"CAREBRIDGE_SF_API_VERSION"`
+	AuthMethod       string        `yaml:"auth_method" env:"CAREBRIDGE_SF_AUTH_METHOD"` // client_credentials, jwt, refresh_token, password
+	ClientID         string        `yaml:"client_id" env:"CAREBRIDGE_SF_CLIENT_ID"`
+	ClientSecret     string        `yaml:"client_secret" env:"CAREBRIDGE_SF_CLIENT_SECRET" secret:"true"`
+	ClientSecretFile string        `yaml:"client_secret_file" env:"CAREBRIDGE_SF_CLIENT_SECRET_FILE"`
+	Username         string        `yaml:"username" env:"CAREBRIDGE_SF_USERNAME"`
+	Password         string        `yaml:"password" env:"CAREBRIDGE_SF_PASSWORD" secret:"true"`
+	PasswordFile     string        `yaml:"password_file" env:"CAREBRIDGE_SF_PASSWORD_FILE"`
+	RefreshToken     string        `yaml:"refresh_token" env:"CAREBRIDGE_SF_REFRESH_TOKEN" secret:"true"`
+	RefreshTokenFile string        `yaml:"refresh_token_file" env:"CAREBRIDGE_SF_REFRESH_TOKEN_FILE"`
+	PrivateKeyFile   string        `yaml:"private_key_file" env:"CAREBRIDGE_SF_PRIVATE_KEY_FILE"`
+	PrivateKeyPEM    string        `yaml:"-" secret:"true"` // read from PrivateKeyFile
+	Audience         string        `yaml:"audience" env:"CAREBRIDGE_SF_AUDIENCE"`
+	Timeout          time.Duration `yaml:"timeout" env:"CAREBRIDGE_SF_TIMEOUT"`
+	PollOverlap      time.Duration `yaml:"poll_overlap" env:"CAREBRIDGE_SF_POLL_OVERLAP"`
+}
+
+// Mapping points at the field mapping; empty means the shipped default.
+type Mapping struct {
+	File string `yaml:"file" env:"CAREBRIDGE_MAPPING_FILE"`
+}
+
+// Rules points at the platform rule data; empty means the shipped default.
+type Rules struct {
+	File string `yaml:"file" env:"CAREBRIDGE_RULES_FILE"`
+}
+
+// Schedule holds cron specs (robfig/cron syntax, seconds optional, "@every 10s" accepted).
+type Schedule struct {
+	PollCare         string `yaml:"poll_care" env:"CAREBRIDGE_SCHEDULE_POLL_CARE"`
+	PollSalesforce   string `yaml:"poll_salesforce" env:"CAREBRIDGE_SCHEDULE_POLL_SALESFORCE"`
+	Sweep            string `yaml:"sweep" env:"CAREBRIDGE_SCHEDULE_SWEEP"`
+	DeadLetterReport string `yaml:"dead_letter_report" env:"CAREBRIDGE_SCHEDULE_DEAD_LETTER_REPORT"`
+}
+
+// Queue tunes the work queue.
+type Queue struct {
+	Lease       time.Duration `yaml:"lease" env:"CAREBRIDGE_QUEUE_LEASE"`
+	MaxAttempts int           `yaml:"max_attempts" env:"CAREBRIDGE_QUEUE_MAX_ATTEMPTS"`
+	BaseDelay   time.Duration `yaml:"base_delay" env:"CAREBRIDGE_QUEUE_BASE_DELAY"`
+	MaxDelay    time.Duration `yaml:"max_delay" env:"CAREBRIDGE_QUEUE_MAX_DELAY"`
+}
+
+// Admin protects the admin API.
+type Admin struct {
+	Token     string `yaml:"token" env:"CAREBRIDGE_ADMIN_TOKEN" secret:"true"`
+	TokenFile string `yaml:"token_file" env:"CAREBRIDGE_ADMIN_TOKEN_FILE"`
+}
+
+// Log configures logging.
+type Log struct {
+	Level  string `yaml:"level" env:"CAREBRIDGE_LOG_LEVEL"`   // debug, info, warn, error
+	Format string `yaml:"format" env:"CAREBRIDGE_LOG_FORMAT"` // text or json
+}
+
+// Defaults returns a configuration with every optional value filled in.
+func Defaults() Config {
+	return Config{
+		Listen:     ":8080",
+		Redis:      Redis{URL: "redis://127.0.0.1:6379/0", Prefix: "carebridge:"},
+		Care:       Care{Timeout: 15 * time.Second},
+		Salesforce: Salesforce{APIVersion: "62.0", AuthMethod: "client_credentials", Timeout: 30 * time.Second, PollOverlap: 2 * time.Minute},
+		Schedule: Schedule{
+			PollCare:         "@every 15s",
+			PollSalesforce:   "@every 15s",
+			Sweep:            "@every 10m",
+			DeadLetterReport: "@every 1h",
+		},
+		Queue:   Queue{Lease: 60 * time.Second, MaxAttempts: 12, BaseDelay: time.Second, MaxDelay: 10 * time.Minute},
+		Workers: 32,
+		Log:     Log{Level: "info", Format: "text"},
+	}
+}
+
+// Load reads path (strict YAML), applies environment overrides from env
+// (pass os.Getenv), reads secret files, and validates.
+func Load(path string, env func(string) string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(path, data, env)
+}
+
+// Parse is Load on bytes already read; name is used in messages.
+func Parse(name string, data []byte, env func(string) string) (Config, error) {
+	cfg := Defaults()
+	if len(bytes.TrimSpace(data)) > 0 {
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&cfg); err != nil {
+			return Config{}, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	if env != nil {
+		if err := applyEnv(reflect.ValueOf(&cfg).Elem(), env); err != nil {
+			return Config{}, err
+		}
+	}
+	if err := cfg.readSecretFiles(); err != nil {
+		return Config{}, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return Config{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return cfg, nil
+}
+
+func applyEnv(v reflect.Value, env func(string) string) error {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f, fv := t.Field(i), v.Field(i)
+		if f.Type.Kind() == reflect.Struct {
+			if err := applyEnv(fv, env); err != nil {
+				return err
+			}
+			continue
+		}
+		name := f.Tag.Get("env")
+		if name == "" {
+			continue
+		}
+		raw := env(name)
+		if raw == "" {
+			continue
+		}
+		switch fv.Interface().(type) {
+		case string:
+			fv.SetString(raw)
+		case int:
+			n, err := strconv.Atoi(raw)
+			if err != nil {
+				return fmt.Errorf("environment %s: %q is not a whole number", name, raw)
+			}
+			fv.SetInt(int64(n))
+		case time.Duration:
+			d, err := time.ParseDuration(raw)
+			if err != nil {
+				return fmt.Errorf("environment %s: %q is not a duration like 30s or 5m", name, raw)
+			}
+			fv.SetInt(int64(d))
+		}
+	}
+	return nil
+}
+
+func (c *Config) readSecretFiles() error {
+	pairs := []struct {
+		file   string
+		target *string
+		key    string
+	}{
+		{c.Care.TokenFile, &c.Care.Token, "care.token_file"},
+		{c.Care.SecretFile, &c.Care.Secret, "care.secret_file"},
+		{c.Care.WebhookSecretFile, &c.Care.WebhookSecret, "care.webhook_secret_file"},
+		{c.Salesforce.ClientSecretFile, &c.Salesforce.ClientSecret, "salesforce.client_secret_file"},
+		{c.Salesforce.PasswordFile, &c.Salesforce.Password, "salesforce.password_file"},
+		{c.Salesforce.RefreshTokenFile, &c.Salesforce.RefreshToken, "salesforce.refresh_token_file"},
+		{c.Salesforce.PrivateKeyFile, &c.Salesforce.PrivateKeyPEM, "salesforce.private_key_file"},
+		{c.Admin.TokenFile, &c.Admin.Token, "admin.token_file"},
+	}
+	for _, p := range pairs {
+		if p.file == "" {
+			continue
+		}
+		b, err := os.ReadFile(p.file)
+		if err != nil {
+			// The path is not secret; the content never appears in errors.
+			return fmt.Errorf("%s: cannot read %s: %w", p.key, p.file, errors.Unwrap(err))
+		}
+		*p.target = strings.TrimSpace(string(b))
+	}
+	return nil
+}
+
+// Validate checks every value and reports all problems at once.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	if c.Listen == "" {
+		bad("listen", "is required (for example :8080)")
+	}
+	if _, err := url.Parse(c.Redis.URL); err != nil || !strings.HasPrefix(c.Redis.URL, "redis") {
+		bad("redis.url", "must be a redis:// or rediss:// URL")
+	}
+	if c.Care.BaseURL == "" {
+		bad("care.base_url", "is required")
+	} else if u, err := url.Parse(c.Care.BaseURL); err != nil || u.Scheme == "" || u.Host == "" {
+		bad("care.base_url", "must be an absolute URL like https://api.emplifi.io")
+	}
+	if c.Care.Token == "" || c.Care.Secret == "" {
+		bad("care.token", "token and secret are required (set CAREBRIDGE_CARE_TOKEN and CAREBRIDGE_CARE_SECRET, or the *_file keys)")
+	}
+	if c.Salesforce.LoginURL == "" {
+		bad("salesforce.login_url", "is required (https://login.salesforce.com, https://test.salesforce.com or your My Domain URL)")
+	}
+	switch c.Salesforce.AuthMethod {
+	case "client_credentials":
+		if c.Salesforce.ClientID == "" || c.Salesforce.ClientSecret == "" {
+			bad("salesforce.client_id", "client_credentials needs client_id and client_secret")
+		}
+	case "jwt":
+		if c.Salesforce.ClientID == "" || c.Salesforce.Username == "" || c.Salesforce.PrivateKeyPEM == "" {
+			bad("salesforce.auth_method", "jwt needs client_id, username and private_key_file")
+		}
+	case "refresh_token":
+		if c.Salesforce.ClientID == "" || c.Salesforce.RefreshToken == "" {
+			bad("salesforce.auth_method", "refresh_token needs client_id and refresh_token")
+		}
+	case "password":
+		if c.Salesforce.Username == "" || c.Salesforce.Password == "" {
+			bad("salesforce.auth_method", "password needs username and password")
+		}
+	default:
+		bad("salesforce.auth_method", "%q is not one of client_credentials, jwt, refresh_token, password", c.Salesforce.AuthMethod)
+	}
+	parser := CronParser()
+	for key, spec := range map[string]string{
+		"schedule.poll_care": c.Schedule.PollCare, "schedule.poll_salesforce": c.Schedule.PollSalesforce,
+		"schedule.sweep": c.Schedule.Sweep, "schedule.dead_letter_report": c.Schedule.DeadLetterReport,
+	} {
+		if _, err := parser.Parse(spec); err != nil {
+			bad(key, "%q is not a cron spec: %v", spec, err)
+		}
+	}
+	if c.Workers < 1 || c.Workers > 1024 {
+		bad("workers", "must be between 1 and 1024, not %d", c.Workers)
+	}
+	if c.Queue.Lease < time.Second {
+		bad("queue.lease", "must be at least 1s")
+	}
+	if c.Queue.MaxAttempts < 1 {
+		bad("queue.max_attempts", "must be at least 1")
+	}
+	if c.Queue.BaseDelay <= 0 || c.Queue.MaxDelay < c.Queue.BaseDelay {
+		bad("queue.base_delay", "must be positive and not above queue.max_delay")
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log.level", "%q is not one of debug, info, warn, error", c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "text", "json":
+	default:
+		bad("log.format", "%q is not text or json", c.Log.Format)
+	}
+	return errors.Join(errs...)
+}
+
+// CronParser is the parser the scheduler uses for the specs above.
+func CronParser() cron.Parser {
+	return cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+}

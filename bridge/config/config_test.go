@@ -1,0 +1,102 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const minimal = `
+care:
+  base_url: http://127.0.0.1:9001
+  token: t
+  secret: s
+salesforce:
+  login_url: http://127.0.0.1:9002
+  client_id: cid
+  client_secret: csecret
+`
+
+func noEnv(string) string { return "" }
+
+func TestParseMinimalAppliesDefaults(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte(minimal), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Workers != Defaults().Workers || cfg.Redis.Prefix != "carebridge:" || cfg.Salesforce.APIVersion != "62.0" {
+		t.Fatalf("defaults not applied: %+v", cfg)
+	}
+}
+
+func TestParseRejectsUnknownKeyWithLine(t *testing.T) {
+	_, err := Parse("c.yaml", []byte(minimal+"  colour: blue\n"), noEnv)
+	if err == nil || !strings.Contains(err.Error(), "colour") || !strings.Contains(err.Error(), "line") {
+		t.Fatalf("want unknown-key error naming the key and line, got %v", err)
+	}
+}
+
+func TestEnvironmentOverridesFile(t *testing.T) {
+	env := map[string]string{"CAREBRIDGE_CARE_TOKEN": "from-env", "CAREBRIDGE_WORKERS": "", "CAREBRIDGE_QUEUE_MAX_ATTEMPTS": "3", "CAREBRIDGE_SF_TIMEOUT": "5s"}
+	cfg, err := Parse("c.yaml", []byte(minimal), func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Care.Token != "from-env" || cfg.Queue.MaxAttempts != 3 || cfg.Salesforce.Timeout.String() != "5s" {
+		t.Fatalf("env not applied: token=%q attempts=%d timeout=%s", cfg.Care.Token, cfg.Queue.MaxAttempts, cfg.Salesforce.Timeout)
+	}
+	_, err = Parse("c.yaml", []byte(minimal), func(k string) string {
+		if k == "CAREBRIDGE_QUEUE_MAX_ATTEMPTS" {
+			return "many"
+		}
+		return ""
+	})
+	if err == nil || !strings.Contains(err.Error(), "CAREBRIDGE_QUEUE_MAX_ATTEMPTS") {
+		t.Fatalf("want error naming the variable, got %v", err)
+	}
+}
+
+func TestSecretFromFileNeverInErrors(t *testing.T) {
+	dir := t.TempDir()
+	secretFile := filepath.Join(dir, "sf-secret")
+	if err := os.WriteFile(secretFile, []byte("s3cr3t-value\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.Replace(minimal, "client_secret: csecret", "client_secret_file: "+secretFile, 1)
+	cfg, err := Parse("c.yaml", []byte(doc), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Salesforce.ClientSecret != "s3cr3t-value" {
+		t.Fatalf("secret file not read (trimmed): %q", cfg.Salesforce.ClientSecret)
+	}
+	// A bad value elsewhere: the error must not echo secrets.
+	_, err = Parse("c.yaml", []byte(doc+"workers: 0\n"), noEnv)
+	if err == nil || strings.Contains(err.Error(), "s3cr3t") {
+		t.Fatalf("want a validation error without the secret, got %v", err)
+	}
+	_, err = Parse("c.yaml", []byte(strings.Replace(doc, secretFile, filepath.Join(dir, "missing"), 1)), noEnv)
+	if err == nil || !strings.Contains(err.Error(), "salesforce.client_secret_file") {
+		t.Fatalf("want missing-file error naming the key, got %v", err)
+	}
+}
+
+func TestValidateReportsEveryProblem(t *testing.T) {
+	doc := `
+care: {base_url: "not a url"}
+salesforce: {auth_method: carrier_pigeon}
+schedule: {sweep: "every now and then"}
+workers: 0
+log: {level: loud}
+`
+	_, err := Parse("c.yaml", []byte(doc), noEnv)
+	if err == nil {
+		t.Fatal("want errors")
+	}
+	for _, key := range []string{"care.base_url", "care.token", "salesforce.login_url", "salesforce.auth_method", "schedule.sweep", "workers", "log.level"} {
+		if !strings.Contains(err.Error(), key) {
+			t.Errorf("error does not mention %s:\n%v", key, err)
+		}
+	}
+}

@@ -1,0 +1,61 @@
+package redistest_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/carebridge/carebridge/internal/redistest"
+)
+
+func TestRestartKeepsAOFData(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t)
+	c := srv.Client(t)
+	if err := c.Set(ctx, "k", "v", 0).Err(); err != nil {
+		t.Fatalf("set: %v", err)
+	}
+	srv.Kill()
+	if err := c.Ping(ctx).Err(); err == nil {
+		t.Fatal("ping after Kill succeeded; want an error")
+	}
+	srv.Restart()
+	got, err := c.Get(ctx, "k").Result()
+	if err != nil {
+		t.Fatalf("get after restart: %v", err)
+	}
+	if got != "v" {
+		t.Fatalf("get after restart = %q, want %q", got, "v")
+	}
+}
+
+func TestWithoutAOFRestartIsEmpty(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t, redistest.WithoutAOF())
+	c := srv.Client(t)
+	if err := c.Set(ctx, "k", "v", 0).Err(); err != nil {
+		t.Fatalf("set: %v", err)
+	}
+	srv.Restart()
+	n, err := c.Exists(ctx, "k").Result()
+	if err != nil {
+		t.Fatalf("exists after restart: %v", err)
+	}
+	if n != 0 {
+		t.Fatalf("key survived a restart without persistence")
+	}
+}
+
+func TestTwoServersAreIndependent(t *testing.T) {
+	ctx := context.Background()
+	a, b := redistest.Start(t), redistest.Start(t)
+	if a.Addr() == b.Addr() {
+		t.Fatalf("both servers on %s", a.Addr())
+	}
+	if err := a.Client(t).Set(ctx, "only-a", "1", 0).Err(); err != nil {
+		t.Fatalf("set: %v", err)
+	}
+	n, err := b.Client(t).Exists(ctx, "only-a").Result()
+	if err != nil || n != 0 {
+		t.Fatalf("exists on b = %d, %v; want 0, nil", n, err)
+	}
+}

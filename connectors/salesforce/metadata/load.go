@@ -1,0 +1,426 @@
+package metadata
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+)
+
+const (
+	fieldSuffix         = ".field-meta.xml"
+	objectSuffix        = ".object-meta.xml"
+	permissionSetSuffix = ".permissionset-meta.xml"
+	caseStatusFile      = "CaseStatus.standardValueSet-meta.xml"
+)
+
+// Load reads a Salesforce DX project (sfdx-project.json at the root of fsys,
+// source in its package directories) and returns the Schema: the standard
+// objects carebridge uses plus every custom object and field of the source.
+func Load(fsys fs.FS) (*Schema, error) {
+	dirs, err := packageDirectories(fsys)
+	if err != nil {
+		return nil, err
+	}
+	s := &Schema{objects: make(map[string]*Object)}
+	for _, so := range standardObjects() {
+		o := &Object{Name: so.name, Label: so.label, KeyPrefix: so.keyPrefix}
+		for _, f := range so.fields {
+			if err := o.addField(f); err != nil {
+				return nil, fmt.Errorf("load salesforce metadata: %w", err)
+			}
+		}
+		s.objects[strings.ToLower(o.Name)] = o
+	}
+
+	var objectFiles, fieldFiles, permFiles []string
+	var statusFile string
+	for _, dir := range dirs {
+		err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				return nil
+			}
+			base := path.Base(p)
+			parent := path.Base(path.Dir(p))
+			switch {
+			case strings.HasSuffix(base, fieldSuffix) && parent == "fields":
+				fieldFiles = append(fieldFiles, p)
+			case strings.HasSuffix(base, objectSuffix):
+				objectFiles = append(objectFiles, p)
+			case strings.HasSuffix(base, permissionSetSuffix):
+				permFiles = append(permFiles, p)
+			case base == caseStatusFile:
+				statusFile = p
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("load salesforce metadata: walk %s: %w", dir, err)
+		}
+	}
+
+	var customs []*Object
+	for _, p := range objectFiles {
+		o, err := readObject(fsys, p)
+		if err != nil {
+			return nil, err
+		}
+		if !o.Custom {
+			continue // standard object settings: the table above defines it
+		}
+		if _, dup := s.objects[strings.ToLower(o.Name)]; dup {
+			return nil, fmt.Errorf("load salesforce metadata: %s: object %s defined twice", p, o.Name)
+		}
+		s.objects[strings.ToLower(o.Name)] = o
+		customs = append(customs, o)
+	}
+	sort.Slice(customs, func(i, j int) bool { return customs[i].Name < customs[j].Name })
+	for i, o := range customs {
+		o.KeyPrefix = customKeyPrefix(i)
+	}
+
+	sort.Strings(fieldFiles)
+	for _, p := range fieldFiles {
+		objName := path.Base(path.Dir(path.Dir(p)))
+		o, ok := s.objects[strings.ToLower(objName)]
+		if !ok {
+			return nil, fmt.Errorf("load salesforce metadata: %s: object %s has no definition", p, objName)
+		}
+		f, err := readField(fsys, p)
+		if err != nil {
+			return nil, err
+		}
+		if err := o.addField(f); err != nil {
+			return nil, fmt.Errorf("load salesforce metadata: %s: %w", p, err)
+		}
+		if f.Type == TypeReference && f.Required && o.Custom {
+			o.removeOwner() // master-detail children are owned by their parent
+		}
+	}
+
+	s.caseStatuses = defaultCaseStatuses()
+	if statusFile != "" {
+		if s.caseStatuses, err = readCaseStatuses(fsys, statusFile); err != nil {
+			return nil, err
+		}
+	}
+	s.applyCaseStatuses()
+
+	for _, p := range permFiles {
+		ps, err := readPermissionSet(fsys, p)
+		if err != nil {
+			return nil, err
+		}
+		s.permissionSet = append(s.permissionSet, ps)
+	}
+	return s, nil
+}
+
+func (s *Schema) applyCaseStatuses() {
+	c := s.objects["case"]
+	f, _ := c.Field("Status")
+	f.Picklist = nil
+	f.Default = ""
+	for _, st := range s.caseStatuses {
+		f.Picklist = append(f.Picklist, st.Label)
+		if st.IsDefault {
+			f.Default = st.Label
+		}
+	}
+	c.setField(f)
+}
+
+func (o *Object) removeOwner() {
+	i, ok := o.index["ownerid"]
+	if !ok {
+		return
+	}
+	o.fields = append(o.fields[:i], o.fields[i+1:]...)
+	o.index = make(map[string]int, len(o.fields))
+	for j, f := range o.fields {
+		o.index[strings.ToLower(f.Name)] = j
+	}
+}
+
+// customKeyPrefix gives custom objects the a0A, a0B, ... prefixes.
+func customKeyPrefix(i int) string {
+	const digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	return "a" + string("0123456789"[i/len(digits)%10]) + string(digits[i%len(digits)])
+}
+
+func packageDirectories(fsys fs.FS) ([]string, error) {
+	raw, err := fs.ReadFile(fsys, "sfdx-project.json")
+	if err != nil {
+		return nil, fmt.Errorf("load salesforce metadata: %w", err)
+	}
+	var project struct {
+		PackageDirectories []struct {
+			Path string `json:"path"`
+		} `json:"packageDirectories"`
+	}
+	if err := json.Unmarshal(raw, &project); err != nil {
+		return nil, fmt.Errorf("load salesforce metadata: sfdx-project.json: %w", err)
+	}
+	var dirs []string
+	for _, d := range project.PackageDirectories {
+		p := path.Clean(strings.TrimPrefix(d.Path, "./"))
+		if !fs.ValidPath(p) {
+			return nil, fmt.Errorf("load salesforce metadata: sfdx-project.json: invalid package directory %q", d.Path)
+		}
+		dirs = append(dirs, p)
+	}
+	if len(dirs) == 0 {
+		return nil, errors.New("load salesforce metadata: sfdx-project.json lists no packageDirectories")
+	}
+	return dirs, nil
+}
+
+func decode(fsys fs.FS, p string, v any) error {
+	raw, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		return fmt.Errorf("load salesforce metadata: %w", err)
+	}
+	if err := xml.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("load salesforce metadata: %s: %w", p, err)
+	}
+	return nil
+}
+
+type objectXML struct {
+	XMLName   xml.Name `xml:"CustomObject"`
+	Label     string   `xml:"label"`
+	NameField struct {
+		Label string `xml:"label"`
+		Type  string `xml:"type"`
+	} `xml:"nameField"`
+}
+
+func readObject(fsys fs.FS, p string) (*Object, error) {
+	name := strings.TrimSuffix(path.Base(p), objectSuffix)
+	var x objectXML
+	if err := decode(fsys, p, &x); err != nil {
+		return nil, err
+	}
+	o := &Object{Name: name, Label: x.Label, Custom: strings.HasSuffix(name, "__c")}
+	if !o.Custom {
+		return o, nil
+	}
+	for _, f := range customStandardFields(true) {
+		if f.Name == "Name" {
+			f.Label = x.NameField.Label
+			if x.NameField.Type == "Text" {
+				f.Createable, f.Updateable, f.Required = true, true, true
+			}
+		}
+		if err := o.addField(f); err != nil {
+			return nil, fmt.Errorf("load salesforce metadata: %s: %w", p, err)
+		}
+	}
+	return o, nil
+}
+
+type fieldXML struct {
+	XMLName                  xml.Name `xml:"CustomField"`
+	FullName                 string   `xml:"fullName"`
+	Label                    string   `xml:"label"`
+	Type                     string   `xml:"type"`
+	Length                   int      `xml:"length"`
+	Required                 bool     `xml:"required"`
+	ExternalID               bool     `xml:"externalId"`
+	Unique                   bool     `xml:"unique"`
+	ReferenceTo              string   `xml:"referenceTo"`
+	DefaultValue             string   `xml:"defaultValue"`
+	ReparentableMasterDetail bool     `xml:"reparentableMasterDetail"`
+	ValueSet                 struct {
+		Restricted bool `xml:"restricted"`
+		Values     []struct {
+			FullName string `xml:"fullName"`
+			Default  bool   `xml:"default"`
+		} `xml:"valueSetDefinition>value"`
+	} `xml:"valueSet"`
+}
+
+// describeType maps a metadata field type to its describe type.
+func describeType(metadataType string) (string, bool) {
+	switch metadataType {
+	case "Text":
+		return TypeString, true
+	case "TextArea", "LongTextArea", "Html":
+		return TypeTextArea, true
+	case "Picklist":
+		return TypePicklist, true
+	case "Checkbox":
+		return TypeBoolean, true
+	case "DateTime":
+		return TypeDateTime, true
+	case "Date":
+		return TypeDate, true
+	case "Number", "Currency", "Percent":
+		return TypeDouble, true
+	case "Url":
+		return TypeURL, true
+	case "Email":
+		return TypeEmail, true
+	case "Phone":
+		return TypePhone, true
+	case "MasterDetail", "Lookup":
+		return TypeReference, true
+	}
+	return "", false
+}
+
+// fixedLength is the length of a type whose metadata has no <length>.
+func fixedLength(metadataType string) int {
+	switch metadataType {
+	case "TextArea", "Url", "Picklist":
+		return 255
+	case "Email":
+		return 80
+	case "Phone":
+		return 40
+	}
+	return 0
+}
+
+func readField(fsys fs.FS, p string) (Field, error) {
+	var x fieldXML
+	if err := decode(fsys, p, &x); err != nil {
+		return Field{}, err
+	}
+	name := strings.TrimSuffix(path.Base(p), fieldSuffix)
+	if x.FullName != name {
+		return Field{}, fmt.Errorf("load salesforce metadata: %s: fullName %q does not match the file name", p, x.FullName)
+	}
+	typ, ok := describeType(x.Type)
+	if !ok {
+		return Field{}, fmt.Errorf("load salesforce metadata: %s: unsupported field type %q", p, x.Type)
+	}
+	f := Field{
+		Name: name, Label: x.Label, Type: typ, ReferenceTo: x.ReferenceTo,
+		Length: x.Length, ExternalID: x.ExternalID, Unique: x.Unique,
+		Createable: true, Updateable: true, Custom: strings.HasSuffix(name, "__c"),
+		Required: x.Required,
+	}
+	if f.Length == 0 {
+		f.Length = fixedLength(x.Type)
+	}
+	if (x.Type == "Text" || x.Type == "LongTextArea") && f.Length <= 0 {
+		return Field{}, fmt.Errorf("load salesforce metadata: %s: %s field needs a positive <length>", p, x.Type)
+	}
+	switch x.Type {
+	case "MasterDetail":
+		f.Required = true
+		f.Updateable = x.ReparentableMasterDetail
+		f.Length = 18
+	case "Lookup":
+		f.Length = 18
+	case "Checkbox":
+		f.Required = false
+		f.Default = "false"
+		if strings.EqualFold(x.DefaultValue, "true") {
+			f.Default = "true"
+		}
+	case "Picklist":
+		f.Restricted = x.ValueSet.Restricted
+		for _, v := range x.ValueSet.Values {
+			f.Picklist = append(f.Picklist, v.FullName)
+			if v.Default {
+				f.Default = v.FullName
+			}
+		}
+		if len(f.Picklist) == 0 {
+			return Field{}, fmt.Errorf("load salesforce metadata: %s: picklist without values (global value sets are not supported)", p)
+		}
+	}
+	if f.Default != "" {
+		f.Required = false
+	}
+	if x.Type == "MasterDetail" || x.Type == "Lookup" {
+		if f.ReferenceTo == "" {
+			return Field{}, fmt.Errorf("load salesforce metadata: %s: %s field needs <referenceTo>", p, x.Type)
+		}
+	}
+	return f, nil
+}
+
+type valueSetXML struct {
+	XMLName xml.Name `xml:"StandardValueSet"`
+	Values  []struct {
+		FullName string `xml:"fullName"`
+		Label    string `xml:"label"`
+		Default  bool   `xml:"default"`
+		Closed   bool   `xml:"closed"`
+	} `xml:"standardValue"`
+}
+
+func readCaseStatuses(fsys fs.FS, p string) ([]CaseStatus, error) {
+	var x valueSetXML
+	if err := decode(fsys, p, &x); err != nil {
+		return nil, err
+	}
+	var out []CaseStatus
+	defaults, closed := 0, 0
+	for _, v := range x.Values {
+		if v.FullName == "" {
+			return nil, fmt.Errorf("load salesforce metadata: %s: a status value has no fullName", p)
+		}
+		out = append(out, CaseStatus{Label: v.FullName, IsClosed: v.Closed, IsDefault: v.Default})
+		if v.Default {
+			defaults++
+		}
+		if v.Closed {
+			closed++
+		}
+	}
+	if defaults != 1 || closed == 0 {
+		return nil, fmt.Errorf("load salesforce metadata: %s: need exactly one default status (found %d) and at least one closed status (found %d)", p, defaults, closed)
+	}
+	return out, nil
+}
+
+type permissionSetXML struct {
+	XMLName          xml.Name `xml:"PermissionSet"`
+	Label            string   `xml:"label"`
+	FieldPermissions []struct {
+		Field    string `xml:"field"`
+		Editable bool   `xml:"editable"`
+		Readable bool   `xml:"readable"`
+	} `xml:"fieldPermissions"`
+	ObjectPermissions []struct {
+		Object    string `xml:"object"`
+		AllowRead bool   `xml:"allowRead"`
+		AllowEdit bool   `xml:"allowEdit"`
+	} `xml:"objectPermissions"`
+}
+
+func readPermissionSet(fsys fs.FS, p string) (PermissionSet, error) {
+	var x permissionSetXML
+	if err := decode(fsys, p, &x); err != nil {
+		return PermissionSet{}, err
+	}
+	ps := PermissionSet{Name: strings.TrimSuffix(path.Base(p), permissionSetSuffix), Label: x.Label}
+	for _, fp := range x.FieldPermissions {
+		if fp.Readable {
+			ps.ReadableFields = append(ps.ReadableFields, fp.Field)
+		}
+		if fp.Editable {
+			ps.EditableFields = append(ps.EditableFields, fp.Field)
+		}
+	}
+	for _, op := range x.ObjectPermissions {
+		if op.AllowRead {
+			ps.ReadableObjects = append(ps.ReadableObjects, op.Object)
+		}
+		if op.AllowEdit {
+			ps.EditableObjects = append(ps.EditableObjects, op.Object)
+		}
+	}
+	return ps, nil
+}

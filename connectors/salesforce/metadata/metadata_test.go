@@ -1,0 +1,271 @@
+package metadata_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/carebridge/carebridge/configs"
+	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
+)
+
+func loadShipped(t *testing.T) *metadata.Schema {
+	t.Helper()
+	s, err := metadata.Load(configs.SalesforceMetadata())
+	if err != nil {
+		t.Fatalf("Load(shipped metadata): %v", err)
+	}
+	return s
+}
+
+// TestShippedMetadataHasEveryField fails when a field carebridge relies on is
+// missing from configs/salesforce (custom) or the standard-objects table.
+func TestShippedMetadataHasEveryField(t *testing.T) {
+	s := loadShipped(t)
+	want := map[string][]string{
+		"Case": {"Id", "CaseNumber", "Subject", "Description", "Status", "IsClosed", "Priority", "Origin",
+			"OwnerId", "ContactId", "CreatedDate", "LastModifiedDate", "SystemModstamp", "ClosedDate", "IsDeleted",
+			"Care_Case_Id__c", "Care_Platform__c", "Care_Profile__c", "Care_Sentiment__c", "Care_Priority__c",
+			"Care_Sync_Status__c", "Care_Sync_Error__c", "Care_Allowed_Reply_Modes__c",
+			"Care_Private_Reply_Deadline__c", "Care_DM_Deadline__c", "Care_Assignee__c"},
+		"CaseComment": {"Id", "ParentId", "CommentBody", "IsPublished", "CreatedById", "CreatedDate", "SystemModstamp", "IsDeleted"},
+		"Task":        {"Id", "WhatId", "Subject", "Description", "Status", "ActivityDate", "OwnerId", "SystemModstamp"},
+		"User":        {"Id", "Username", "Email", "Name", "IsActive"},
+		"Group":       {"Id", "Name", "Type", "DeveloperName"},
+		"Contact":     {"Id", "FirstName", "LastName", "Email"},
+		"CaseStatus":  {"Id", "MasterLabel", "ApiName", "IsClosed", "IsDefault", "SortOrder"},
+		"Care_Message__c": {"Id", "Name", "Case__c", "Care_Message_Id__c", "Platform__c", "Kind__c", "Direction__c",
+			"Author_Handle__c", "Author_Name__c", "Author_Is_Page__c", "Author_Follows_Brand__c", "Text__c",
+			"Media_URLs__c", "Parent_Message_Id__c", "Thread_Depth__c", "Posted_At__c", "Hidden__c",
+			"Hidden_With_Parent__c", "Deleted__c", "Liked__c", "Private_Reply_Sent__c", "Permalink__c", "SystemModstamp"},
+		"Care_Action__c": {"Id", "Name", "Case__c", "Type__c", "Reply_Mode__c", "Target_Message_Id__c", "Body__c",
+			"Media_URLs__c", "Mark_Pending__c", "Profile_Id__c", "Status__c", "Status_Code__c", "Status_Reason__c",
+			"Care_Result_Id__c", "Processed_At__c", "SystemModstamp", "CreatedDate"},
+	}
+	for object, fields := range want {
+		if err := s.Require(object, fields...); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestFieldDefinitions(t *testing.T) {
+	s := loadShipped(t)
+	tests := []struct {
+		object, field string
+		check         func(metadata.Field) bool
+		what          string
+	}{
+		{"Case", "Care_Case_Id__c", func(f metadata.Field) bool {
+			return f.ExternalID && f.Unique && f.Length == 64 && f.Type == metadata.TypeString && f.Custom
+		}, "unique external id Text(64)"},
+		{"case", "care_platform__c", func(f metadata.Field) bool {
+			return f.Type == metadata.TypePicklist && f.Restricted &&
+				slices.Equal(f.Picklist, []string{"facebook", "instagram", "twitter", "linkedin", "youtube", "tiktok"})
+		}, "restricted platform picklist, looked up ignoring case"},
+		{"Case", "Care_Sync_Status__c", func(f metadata.Field) bool {
+			return slices.Equal(f.Picklist, []string{"Synced", "Error"})
+		}, "Synced/Error picklist"},
+		{"Case", "Care_Sync_Error__c", func(f metadata.Field) bool {
+			return f.Type == metadata.TypeTextArea && f.Length == 131072
+		}, "long text area"},
+		{"Case", "Care_DM_Deadline__c", func(f metadata.Field) bool { return f.Type == metadata.TypeDateTime }, "datetime"},
+		{"Case", "IsClosed", func(f metadata.Field) bool { return !f.Updateable && !f.Createable }, "read-only"},
+		{"Case", "Status", func(f metadata.Field) bool {
+			return f.Default == "New" && slices.Contains(f.Picklist, "On Hold")
+		}, "status values from CaseStatus"},
+		{"CaseComment", "CommentBody", func(f metadata.Field) bool { return f.Length == 4000 }, "4000 chars"},
+		{"CaseComment", "ParentId", func(f metadata.Field) bool {
+			return f.Required && f.Createable && !f.Updateable && f.ReferenceTo == "Case"
+		}, "required create-only reference"},
+		{"Care_Message__c", "Case__c", func(f metadata.Field) bool {
+			return f.Type == metadata.TypeReference && f.ReferenceTo == "Case" && f.Required && !f.Updateable
+		}, "master-detail to Case"},
+		{"Care_Message__c", "Care_Message_Id__c", func(f metadata.Field) bool { return f.ExternalID && f.Unique }, "unique external id"},
+		{"Care_Message__c", "Author_Is_Page__c", func(f metadata.Field) bool {
+			return f.Type == metadata.TypeBoolean && f.Default == "false" && !f.Required
+		}, "checkbox"},
+		{"Care_Message__c", "Thread_Depth__c", func(f metadata.Field) bool { return f.Type == metadata.TypeDouble }, "number"},
+		{"Care_Message__c", "Permalink__c", func(f metadata.Field) bool { return f.Type == metadata.TypeURL }, "url"},
+		{"Care_Action__c", "Status__c", func(f metadata.Field) bool {
+			return f.Default == "Queued" && f.Restricted && !f.Required &&
+				slices.Equal(f.Picklist, []string{"Queued", "Sending", "Sent", "Rejected", "Failed"})
+		}, "status picklist defaulting to Queued"},
+		{"Care_Action__c", "Type__c", func(f metadata.Field) bool {
+			return f.Required && len(f.Picklist) == 11 && slices.Contains(f.Picklist, "set_profile")
+		}, "required type picklist"},
+		{"Care_Action__c", "Reply_Mode__c", func(f metadata.Field) bool {
+			return slices.Equal(f.Picklist, []string{"public_reply", "comment_on_post", "direct_message", "private_reply"})
+		}, "reply modes"},
+		{"Care_Action__c", "Name", func(f metadata.Field) bool { return !f.Createable && f.Type == metadata.TypeString }, "auto-number name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.object+"."+tt.field, func(t *testing.T) {
+			f, ok := s.Field(tt.object, tt.field)
+			if !ok {
+				t.Fatalf("field missing")
+			}
+			if !tt.check(f) {
+				t.Errorf("want %s, got %+v", tt.what, f)
+			}
+		})
+	}
+	if s.HasField("Care_Message__c", "OwnerId") {
+		t.Error("a master-detail child must not have an OwnerId")
+	}
+}
+
+func TestCaseStatuses(t *testing.T) {
+	got := loadShipped(t).CaseStatuses()
+	want := []metadata.CaseStatus{
+		{Label: "New", IsDefault: true}, {Label: "Working"}, {Label: "Escalated"}, {Label: "On Hold"}, {Label: "Closed", IsClosed: true},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("CaseStatuses() = %+v, want %+v", got, want)
+	}
+}
+
+func TestRequireNamesEveryMissingField(t *testing.T) {
+	s := loadShipped(t)
+	err := s.Require("Case", "Subject", "Care_Nope__c", "Status", "Also_Missing__c")
+	if err == nil {
+		t.Fatal("Require accepted missing fields")
+	}
+	for _, name := range []string{"Care_Nope__c", "Also_Missing__c"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error %q does not name %s", err, name)
+		}
+	}
+	if strings.Contains(err.Error(), "Subject") {
+		t.Errorf("error %q names a field that exists", err)
+	}
+	if err := s.Require("Nope__c", "Id"); err == nil || !strings.Contains(err.Error(), "Nope__c") {
+		t.Errorf("Require(unknown object) = %v", err)
+	}
+}
+
+func TestKeyPrefixesAreDistinct(t *testing.T) {
+	s := loadShipped(t)
+	seen := map[string]string{}
+	for _, name := range s.Objects() {
+		o, _ := s.Object(name)
+		if len(o.KeyPrefix) != 3 {
+			t.Errorf("%s: key prefix %q", name, o.KeyPrefix)
+		}
+		if other, dup := seen[o.KeyPrefix]; dup {
+			t.Errorf("%s and %s share key prefix %s", name, other, o.KeyPrefix)
+		}
+		seen[o.KeyPrefix] = name
+		if o.Custom && !strings.HasPrefix(o.KeyPrefix, "a0") {
+			t.Errorf("custom object %s has prefix %s", name, o.KeyPrefix)
+		}
+	}
+	if c, _ := s.Object("Case"); c.KeyPrefix != "500" {
+		t.Errorf("Case prefix %s", c.KeyPrefix)
+	}
+}
+
+// TestPermissionSetCoversCustomFields: the integration user must be able to
+// edit every optional custom field (required fields are always visible and
+// cannot carry field permissions) and read/edit every custom object.
+func TestPermissionSetCoversCustomFields(t *testing.T) {
+	s := loadShipped(t)
+	var ps *metadata.PermissionSet
+	for _, p := range s.PermissionSets() {
+		if p.Name == "Carebridge_Integration" {
+			ps = &p
+		}
+	}
+	if ps == nil {
+		t.Fatal("permission set Carebridge_Integration missing")
+	}
+	for _, name := range s.Objects() {
+		o, _ := s.Object(name)
+		if o.Custom && (!slices.Contains(ps.ReadableObjects, name) || !slices.Contains(ps.EditableObjects, name)) {
+			t.Errorf("permission set lacks read/edit on %s", name)
+		}
+		for _, f := range o.Fields() {
+			if !f.Custom || f.Required {
+				continue
+			}
+			if !slices.Contains(ps.EditableFields, name+"."+f.Name) {
+				t.Errorf("permission set lacks edit on %s.%s", name, f.Name)
+			}
+		}
+	}
+	for _, f := range ps.EditableFields {
+		obj, field, _ := strings.Cut(f, ".")
+		if fd, ok := s.Field(obj, field); !ok || fd.Required {
+			t.Errorf("permission set names %s, which is unknown or required", f)
+		}
+	}
+}
+
+func TestLoadRejectsBrokenSource(t *testing.T) {
+	const project = `{"packageDirectories":[{"path":"force-app","default":true}]}`
+	const dir = "force-app/main/default/objects/"
+	field := func(name, body string) string {
+		return `<?xml version="1.0"?><CustomField xmlns="http://soap.sforce.com/2006/04/metadata"><fullName>` + name + `</fullName>` + body + `</CustomField>`
+	}
+	tests := []struct {
+		name    string
+		files   fstest.MapFS
+		wantErr string
+	}{
+		{"no project file", fstest.MapFS{}, "sfdx-project.json"},
+		{"project not json", fstest.MapFS{"sfdx-project.json": {Data: []byte("{")}}, "sfdx-project.json"},
+		{"no package dirs", fstest.MapFS{"sfdx-project.json": {Data: []byte(`{}`)}}, "packageDirectories"},
+		{"escaping package dir", fstest.MapFS{"sfdx-project.json": {Data: []byte(`{"packageDirectories":[{"path":"../x"}]}`)}}, "invalid package directory"},
+		{"name mismatch", fstest.MapFS{
+			"sfdx-project.json":                     {Data: []byte(project)},
+			dir + "Case/fields/A__c.field-meta.xml": {Data: []byte(field("B__c", "<type>Text</type><length>5</length>"))},
+		}, "does not match"},
+		{"unknown type", fstest.MapFS{
+			"sfdx-project.json":                     {Data: []byte(project)},
+			dir + "Case/fields/A__c.field-meta.xml": {Data: []byte(field("A__c", "<type>Hologram</type>"))},
+		}, "Hologram"},
+		{"text without length", fstest.MapFS{
+			"sfdx-project.json":                     {Data: []byte(project)},
+			dir + "Case/fields/A__c.field-meta.xml": {Data: []byte(field("A__c", "<type>Text</type>"))},
+		}, "length"},
+		{"field of undefined object", fstest.MapFS{
+			"sfdx-project.json":                        {Data: []byte(project)},
+			dir + "Nope__c/fields/A__c.field-meta.xml": {Data: []byte(field("A__c", "<type>Checkbox</type>"))},
+		}, "Nope__c"},
+		{"broken xml", fstest.MapFS{
+			"sfdx-project.json":                     {Data: []byte(project)},
+			dir + "Case/fields/A__c.field-meta.xml": {Data: []byte("<CustomField><fullName>")},
+		}, "A__c.field-meta.xml"},
+		{"duplicate field", fstest.MapFS{
+			"sfdx-project.json":                        {Data: []byte(project)},
+			dir + "Case/fields/Subject.field-meta.xml": {Data: []byte(field("Subject", "<type>Text</type><length>5</length>"))},
+		}, "defined twice"},
+		{"no default status", fstest.MapFS{
+			"sfdx-project.json": {Data: []byte(project)},
+			"force-app/main/default/standardValueSets/CaseStatus.standardValueSet-meta.xml": {Data: []byte(
+				`<StandardValueSet><standardValue><fullName>New</fullName><closed>true</closed></standardValue></StandardValueSet>`)},
+		}, "default"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := metadata.Load(tt.files)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("Load() error = %v, want one mentioning %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestLoadWithoutValueSetUsesSalesforceDefaults(t *testing.T) {
+	s, err := metadata.Load(fstest.MapFS{"sfdx-project.json": {Data: []byte(`{"packageDirectories":[{"path":"src"}]}`)}, "src/x.txt": {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(s.CaseStatuses()); got != 4 {
+		t.Errorf("default statuses: %d", got)
+	}
+	if !s.HasField("Case", "Status") || s.HasField("Case", "Care_Case_Id__c") {
+		t.Error("standard objects only expected")
+	}
+}

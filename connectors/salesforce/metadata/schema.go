@@ -1,0 +1,190 @@
+// Package metadata reads carebridge's Salesforce DX metadata source
+// (configs/salesforce) into a Schema and adds the standard objects carebridge
+// uses, so that one Schema answers every "does this field exist" question:
+// for the connector, the mapping validation and the Salesforce sandbox.
+package metadata
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Field types, named as Salesforce's describe call names them.
+const (
+	TypeID        = "id"
+	TypeString    = "string"
+	TypeTextArea  = "textarea"
+	TypePicklist  = "picklist"
+	TypeBoolean   = "boolean"
+	TypeDateTime  = "datetime"
+	TypeDate      = "date"
+	TypeDouble    = "double"
+	TypeInt       = "int"
+	TypeReference = "reference"
+	TypeURL       = "url"
+	TypeEmail     = "email"
+	TypePhone     = "phone"
+)
+
+// Field describes one field of an object.
+type Field struct {
+	Name        string // API name, e.g. Care_Case_Id__c
+	Label       string
+	Type        string // describe type: string, textarea, picklist, boolean, datetime, ...
+	ReferenceTo string // target object of a reference field
+	Length      int    // maximum length of text fields, 0 otherwise
+	Required    bool   // must be given on create (not nillable, no default)
+	ExternalID  bool
+	Unique      bool
+	Createable  bool
+	Updateable  bool
+	Custom      bool
+	Picklist    []string // allowed values, in order
+	Restricted  bool     // picklist refuses values outside Picklist
+	Default     string   // default value on create ("" for none)
+}
+
+// Object describes one sObject type.
+type Object struct {
+	Name      string
+	Label     string
+	KeyPrefix string // first three characters of its record ids
+	Custom    bool
+	fields    []Field
+	index     map[string]int // lower-case name -> position in fields
+}
+
+// Fields returns the object's fields in definition order.
+func (o *Object) Fields() []Field {
+	out := make([]Field, len(o.fields))
+	copy(out, o.fields)
+	return out
+}
+
+// Field looks a field up by name, ignoring case as Salesforce does.
+func (o *Object) Field(name string) (Field, bool) {
+	i, ok := o.index[strings.ToLower(name)]
+	if !ok {
+		return Field{}, false
+	}
+	return o.fields[i], true
+}
+
+// ExternalIDFields returns the names of the object's external id fields.
+func (o *Object) ExternalIDFields() []string {
+	var out []string
+	for _, f := range o.fields {
+		if f.ExternalID {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
+func (o *Object) addField(f Field) error {
+	key := strings.ToLower(f.Name)
+	if o.index == nil {
+		o.index = make(map[string]int)
+	}
+	if _, dup := o.index[key]; dup {
+		return fmt.Errorf("object %s: field %s defined twice", o.Name, f.Name)
+	}
+	o.index[key] = len(o.fields)
+	o.fields = append(o.fields, f)
+	return nil
+}
+
+func (o *Object) setField(f Field) {
+	if i, ok := o.index[strings.ToLower(f.Name)]; ok {
+		o.fields[i] = f
+	}
+}
+
+// CaseStatus is one value of the Case Status picklist.
+type CaseStatus struct {
+	Label     string
+	IsClosed  bool
+	IsDefault bool
+}
+
+// Schema is every object carebridge may read or write.
+type Schema struct {
+	objects       map[string]*Object // lower-case name -> object
+	caseStatuses  []CaseStatus
+	permissionSet []PermissionSet
+}
+
+// PermissionSet is a permission set found in the metadata source.
+type PermissionSet struct {
+	Name            string
+	Label           string
+	ReadableFields  []string // "Object.Field"
+	EditableFields  []string // "Object.Field"
+	ReadableObjects []string
+	EditableObjects []string
+}
+
+// Object looks an object up by API name, ignoring case.
+func (s *Schema) Object(name string) (*Object, bool) {
+	o, ok := s.objects[strings.ToLower(name)]
+	return o, ok
+}
+
+// Objects returns the names of all objects, sorted.
+func (s *Schema) Objects() []string {
+	out := make([]string, 0, len(s.objects))
+	for _, o := range s.objects {
+		out = append(out, o.Name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// HasField reports whether object has field (both ignoring case).
+func (s *Schema) HasField(object, field string) bool {
+	_, ok := s.Field(object, field)
+	return ok
+}
+
+// Field returns the definition of object.field.
+func (s *Schema) Field(object, field string) (Field, bool) {
+	o, ok := s.Object(object)
+	if !ok {
+		return Field{}, false
+	}
+	return o.Field(field)
+}
+
+// Require returns an error naming every field of object that the schema
+// lacks, or the object itself when it is unknown; nil when all exist.
+func (s *Schema) Require(object string, fields ...string) error {
+	o, ok := s.Object(object)
+	if !ok {
+		return fmt.Errorf("salesforce metadata: object %s is not defined", object)
+	}
+	var missing []string
+	for _, f := range fields {
+		if _, ok := o.Field(f); !ok {
+			missing = append(missing, f)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("salesforce metadata: object %s lacks field(s) %s", o.Name, strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// CaseStatuses returns the Case status values in their defined order.
+func (s *Schema) CaseStatuses() []CaseStatus {
+	out := make([]CaseStatus, len(s.caseStatuses))
+	copy(out, s.caseStatuses)
+	return out
+}
+
+// PermissionSets returns the permission sets of the metadata source.
+func (s *Schema) PermissionSets() []PermissionSet {
+	out := make([]PermissionSet, len(s.permissionSet))
+	copy(out, s.permissionSet)
+	return out
+}

@@ -1,0 +1,159 @@
+package metadata
+
+// standardObject is one row of the standard-objects table: the standard
+// objects and fields carebridge reads or writes, as Salesforce defines them.
+type standardObject struct {
+	name, label, keyPrefix string
+	fields                 []Field
+}
+
+// Field builders for the table below.
+func idField() Field {
+	return Field{Name: "Id", Label: "Record ID", Type: TypeID, Length: 18}
+}
+
+func text(name string, length int) Field {
+	return Field{Name: name, Label: name, Type: TypeString, Length: length, Createable: true, Updateable: true}
+}
+
+func longText(name string, length int) Field {
+	return Field{Name: name, Label: name, Type: TypeTextArea, Length: length, Createable: true, Updateable: true}
+}
+
+func flag(name string) Field {
+	return Field{Name: name, Label: name, Type: TypeBoolean, Createable: true, Updateable: true, Default: "false"}
+}
+
+func ref(name, to string) Field {
+	return Field{Name: name, Label: name, Type: TypeReference, ReferenceTo: to, Length: 18, Createable: true, Updateable: true}
+}
+
+func pick(name string, restricted bool, def string, values ...string) Field {
+	return Field{Name: name, Label: name, Type: TypePicklist, Length: 255, Createable: true, Updateable: true,
+		Picklist: values, Restricted: restricted, Default: def}
+}
+
+func typed(name, typ string) Field {
+	return Field{Name: name, Label: name, Type: typ, Createable: true, Updateable: true}
+}
+
+func required(f Field) Field { f.Required = true; return f }
+
+func readOnly(f Field) Field { f.Createable, f.Updateable = false, false; return f }
+
+func createOnly(f Field) Field { f.Updateable = false; return f }
+
+// auditFields are the system fields every object has.
+func auditFields() []Field {
+	return []Field{
+		readOnly(typed("CreatedDate", TypeDateTime)),
+		readOnly(ref("CreatedById", "User")),
+		readOnly(typed("LastModifiedDate", TypeDateTime)),
+		readOnly(ref("LastModifiedById", "User")),
+		readOnly(typed("SystemModstamp", TypeDateTime)),
+	}
+}
+
+func withAudit(deletable bool, fields ...Field) []Field {
+	out := append([]Field{idField()}, fields...)
+	if deletable {
+		out = append(out, readOnly(flag("IsDeleted")))
+	}
+	return append(out, auditFields()...)
+}
+
+// standardObjects lists the standard objects carebridge uses. Case Status
+// values are filled in from the metadata's CaseStatus value set.
+func standardObjects() []standardObject {
+	return []standardObject{
+		{name: "Case", label: "Case", keyPrefix: "500", fields: withAudit(true,
+			readOnly(text("CaseNumber", 30)),
+			text("Subject", 255),
+			longText("Description", 32000),
+			pick("Status", true, ""), // values from CaseStatus
+			readOnly(flag("IsClosed")),
+			readOnly(typed("ClosedDate", TypeDateTime)),
+			flag("IsEscalated"),
+			pick("Priority", true, "Medium", "High", "Medium", "Low"),
+			pick("Origin", false, "", "Phone", "Email", "Web", "Social"),
+			pick("Type", false, "", "Question", "Problem", "Feature Request"),
+			pick("Reason", false, "", "Installation", "Equipment Complexity", "Performance", "Breakdown", "Equipment Design", "Feedback", "Other"),
+			ref("OwnerId", "User"),
+			ref("ContactId", "Contact"),
+			ref("ParentId", "Case"),
+			text("SuppliedName", 80),
+			typed("SuppliedEmail", TypeEmail),
+			typed("SuppliedPhone", TypePhone),
+		)},
+		{name: "CaseComment", label: "Case Comment", keyPrefix: "00a", fields: withAudit(true,
+			required(createOnly(ref("ParentId", "Case"))),
+			flag("IsPublished"),
+			longText("CommentBody", 4000),
+		)},
+		{name: "Task", label: "Task", keyPrefix: "00T", fields: withAudit(true,
+			ref("WhatId", "Case"),
+			ref("WhoId", "Contact"),
+			text("Subject", 255),
+			longText("Description", 32000),
+			pick("Status", true, "Not Started", "Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred"),
+			pick("Priority", true, "Normal", "High", "Normal", "Low"),
+			typed("ActivityDate", TypeDate),
+			readOnly(flag("IsClosed")),
+			ref("OwnerId", "User"),
+			pick("Type", false, "", "Call", "Email", "Meeting", "Other"),
+		)},
+		{name: "User", label: "User", keyPrefix: "005", fields: withAudit(false,
+			required(text("Username", 80)),
+			text("FirstName", 40),
+			required(text("LastName", 80)),
+			readOnly(text("Name", 121)),
+			required(typed("Email", TypeEmail)),
+			text("Alias", 8),
+			flag("IsActive"),
+		)},
+		{name: "Group", label: "Group", keyPrefix: "00G", fields: withAudit(false,
+			required(text("Name", 40)),
+			text("DeveloperName", 80),
+			required(pick("Type", true, "", "Regular", "Queue", "Role", "Organization")),
+			typed("Email", TypeEmail),
+			ref("OwnerId", "User"),
+		)},
+		{name: "Contact", label: "Contact", keyPrefix: "003", fields: withAudit(true,
+			text("FirstName", 40),
+			required(text("LastName", 80)),
+			readOnly(text("Name", 121)),
+			typed("Email", TypeEmail),
+			typed("Phone", TypePhone),
+			ref("OwnerId", "User"),
+		)},
+		{name: "CaseStatus", label: "Case Status Value", keyPrefix: "01J", fields: withAudit(false,
+			readOnly(text("MasterLabel", 255)),
+			readOnly(text("ApiName", 255)),
+			readOnly(flag("IsClosed")),
+			readOnly(flag("IsDefault")),
+			readOnly(typed("SortOrder", TypeInt)),
+		)},
+	}
+}
+
+// customStandardFields are the system fields of every custom object.
+// Master-detail children have no owner of their own.
+func customStandardFields(hasOwner bool) []Field {
+	fs := []Field{idField(), readOnly(text("Name", 80))}
+	if hasOwner {
+		fs = append(fs, ref("OwnerId", "User"))
+	}
+	fs = append(fs, readOnly(flag("IsDeleted")))
+	return append(fs, auditFields()...)
+}
+
+// defaultCaseStatuses are Salesforce's out-of-the-box Case statuses, used
+// when the metadata source has no CaseStatus value set.
+func defaultCaseStatuses() []CaseStatus {
+	return []CaseStatus{
+		{Label: "New", IsDefault: true},
+		{Label: "Working"},
+		{Label: "Escalated"},
+		{Label: "Closed", IsClosed: true},
+	}
+}

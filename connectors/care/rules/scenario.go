@@ -98,16 +98,30 @@ type CaseState struct {
 
 // Target is the message the action is about (for a reply: the message
 // replied to).
+//
+// Depth convention: 0 is a post (or a wall post, a DM, any top-level item),
+// 1 a comment under a post, 2 a reply under a comment, 3 a reply to a reply,
+// and so on. Care's "fourth level or deeper" (hide/un-hide limit) is
+// Depth >= 4.
+//
+// Kind convention: the documentation's "Comments" in the like, delete, ban
+// and follow lists covers both Comment and ReplyKind (a reply under a comment
+// is itself a comment on the platforms' APIs), and the hide section says so
+// explicitly ("comments under a post or replies under a comment").
 type Target struct {
 	Kind             Kind      `json:"kind"`
 	PostedAt         time.Time `json:"posted_at"`
 	Hidden           bool      `json:"hidden"`
 	HiddenWithParent bool      `json:"hidden_with_parent"`
 	ParentHidden     bool      `json:"parent_hidden"`
-	Depth            int       `json:"depth"`   // 0 post, 1 comment, 2 reply, 3 reply to a reply...
+	Depth            int       `json:"depth"`   // 0 post, 1 comment, 2 reply, 3 reply to a reply...; see above
 	Replies          int       `json:"replies"` // replies under the target
 	PrivateReplySent bool      `json:"private_reply_sent"`
 	Chosen           bool      `json:"chosen"` // the agent picked this message explicitly
+	// FromBrand is set when the message was posted by the brand (by an agent
+	// through Care): "You can also delete messages posted to the case by you
+	// or other Care users."
+	FromBrand bool `json:"from_brand,omitempty"`
 }
 
 // Author is the customer who wrote the target message.

@@ -1,0 +1,404 @@
+package care
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Webhook receiver defaults.
+const (
+	DefaultWebhookTolerance = 5 * time.Minute
+	DefaultWebhookMaxBody   = 1 << 20 // 1 MiB
+
+	maxSignatures = 8   // v1 entries accepted in one header (secret rotation)
+	maxIDLength   = 256 // longest event or case id accepted
+)
+
+// Dedupe remembers webhook event ids. FirstSeen atomically records id and
+// reports whether this is the first time it was seen (Redis: SET NX with a
+// TTL). Forget removes the record again; the receiver calls it when the
+// event could not be enqueued, so that Care's retry of the event is not
+// taken for a duplicate (Redis: DEL).
+type Dedupe interface {
+	FirstSeen(ctx context.Context, eventID string) (bool, error)
+	Forget(ctx context.Context, eventID string) error
+}
+
+// WebhookOptions configure a WebhookReceiver.
+type WebhookOptions struct {
+	// Secret is the shared HMAC secret. Empty: every delivery is refused
+	// with 503, since nothing can be verified.
+	Secret string
+	// Tolerance is how far the signed timestamp may be from now, either
+	// way (default 5m). Older deliveries are replays and refused.
+	Tolerance time.Duration
+	// MaxBody is the largest body accepted (default 1 MiB).
+	MaxBody int64
+	// Dedupe records event ids (default: an in-memory set keeping ids for
+	// 24h, fine for a single process and for tests).
+	Dedupe Dedupe
+	// Enqueue receives the work key "case:<id>" of every new event. An
+	// error makes the receiver answer 503 so that Care retries.
+	Enqueue func(ctx context.Context, key string) error
+	// Clock returns now (default time.Now).
+	Clock func() time.Time
+	// Logger (default slog.Default()).
+	Logger *slog.Logger
+	// Metrics counts deliveries by outcome (optional).
+	Metrics *WebhookMetrics
+}
+
+// WebhookReceiver is the http.Handler for Care's signed webhooks. It
+// verifies the X-Care-Signature header, refuses replays and oversize or
+// malformed bodies, drops duplicate event ids and hands the work key
+// "case:<id>" of each new event to Enqueue. It never carries the change
+// itself: the worker reads the current state of the case.
+//
+// Parsing: the body must be one JSON object with the string fields id,
+// type (one of the known event types) and case_id; anything after the
+// object is refused. Unknown fields are ignored on purpose: a field Care
+// adds later must not make every delivery fail (Care would retry them
+// forever), and the signature already proves the body came from Care.
+type WebhookReceiver struct {
+	secret    []byte
+	tolerance time.Duration
+	maxBody   int64
+	dedupe    Dedupe
+	enqueue   func(ctx context.Context, key string) error
+	clock     func() time.Time
+	log       *slog.Logger
+	metrics   *WebhookMetrics
+}
+
+var _ http.Handler = (*WebhookReceiver)(nil)
+
+// NewWebhookReceiver returns a receiver with opts' defaults filled in.
+func NewWebhookReceiver(opts WebhookOptions) *WebhookReceiver {
+	r := &WebhookReceiver{
+		secret:    []byte(opts.Secret),
+		tolerance: opts.Tolerance,
+		maxBody:   opts.MaxBody,
+		dedupe:    opts.Dedupe,
+		enqueue:   opts.Enqueue,
+		clock:     opts.Clock,
+		log:       opts.Logger,
+		metrics:   opts.Metrics,
+	}
+	if r.tolerance <= 0 {
+		r.tolerance = DefaultWebhookTolerance
+	}
+	if r.maxBody <= 0 {
+		r.maxBody = DefaultWebhookMaxBody
+	}
+	if r.clock == nil {
+		r.clock = time.Now
+	}
+	if r.dedupe == nil {
+		r.dedupe = NewMemoryDedupe(24*time.Hour, r.clock)
+	}
+	if r.log == nil {
+		r.log = slog.Default()
+	}
+	return r
+}
+
+// Webhook delivery outcomes, the label values of
+// carebridge_care_webhook_deliveries_total.
+const (
+	OutcomeAccepted      = "accepted"
+	OutcomeDuplicate     = "duplicate"
+	OutcomeBadSignature  = "bad_signature"
+	OutcomeStale         = "stale"
+	OutcomeTooLarge      = "too_large"
+	OutcomeMalformed     = "malformed"
+	OutcomeUnknownType   = "unknown_type"
+	OutcomeBadMethod     = "bad_method"
+	OutcomeUnavailable   = "unavailable" // dedupe or enqueue failed, or not configured
+	outcomeLabelNameCare = "outcome"
+)
+
+// WebhookMetrics count webhook deliveries by outcome.
+type WebhookMetrics struct {
+	deliveries *prometheus.CounterVec
+}
+
+// NewWebhookMetrics registers carebridge_care_webhook_deliveries_total on
+// reg (nil: not registered), with every outcome created at zero.
+func NewWebhookMetrics(reg prometheus.Registerer) *WebhookMetrics {
+	m := &WebhookMetrics{deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "carebridge",
+		Name:      "care_webhook_deliveries_total",
+		Help:      "Care webhook deliveries by outcome.",
+	}, []string{outcomeLabelNameCare})}
+	for _, o := range []string{OutcomeAccepted, OutcomeDuplicate, OutcomeBadSignature, OutcomeStale,
+		OutcomeTooLarge, OutcomeMalformed, OutcomeUnknownType, OutcomeBadMethod, OutcomeUnavailable} {
+		m.deliveries.WithLabelValues(o)
+	}
+	if reg != nil {
+		reg.MustRegister(m.deliveries)
+	}
+	return m
+}
+
+func (m *WebhookMetrics) count(outcome string) {
+	if m == nil {
+		return
+	}
+	m.deliveries.WithLabelValues(outcome).Inc()
+}
+
+// webhookReject is a refused delivery: the status, the message the sender
+// sees and the outcome counted.
+type webhookReject struct {
+	status  int
+	outcome string
+	msg     string
+}
+
+func (e *webhookReject) Error() string { return e.msg }
+
+func reject(status int, outcome, format string, args ...any) *webhookReject {
+	return &webhookReject{status: status, outcome: outcome, msg: fmt.Sprintf(format, args...)}
+}
+
+func (r *WebhookReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	outcome, err := r.handle(w, req)
+	if err == nil {
+		r.metrics.count(outcome)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, outcome+"\n")
+		return
+	}
+	var rej *webhookReject
+	if !errors.As(err, &rej) {
+		rej = reject(http.StatusInternalServerError, OutcomeUnavailable, "internal error")
+	}
+	r.metrics.count(rej.outcome)
+	if rej.status == http.StatusMethodNotAllowed {
+		w.Header().Set("Allow", http.MethodPost)
+	}
+	r.log.LogAttrs(req.Context(), slog.LevelWarn, "care webhook refused",
+		slog.Int("status", rej.status), slog.String("outcome", rej.outcome), slog.String("reason", rej.msg))
+	http.Error(w, rej.msg, rej.status)
+}
+
+// handle processes one delivery and returns its outcome, or a
+// *webhookReject.
+func (r *WebhookReceiver) handle(w http.ResponseWriter, req *http.Request) (string, error) {
+	if req.Method != http.MethodPost {
+		return "", reject(http.StatusMethodNotAllowed, OutcomeBadMethod, "method %s not allowed, use POST", req.Method)
+	}
+	if len(r.secret) == 0 || r.enqueue == nil {
+		return "", reject(http.StatusServiceUnavailable, OutcomeUnavailable, "webhook receiver is not configured")
+	}
+	if req.ContentLength > r.maxBody {
+		return "", reject(http.StatusRequestEntityTooLarge, OutcomeTooLarge, "body larger than %d bytes", r.maxBody)
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, r.maxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return "", reject(http.StatusRequestEntityTooLarge, OutcomeTooLarge, "body larger than %d bytes", r.maxBody)
+		}
+		return "", reject(http.StatusBadRequest, OutcomeMalformed, "reading body failed")
+	}
+
+	if err := r.verify(req.Header.Get(SignatureHeader), body); err != nil {
+		return "", err
+	}
+	ev, err := parseEvent(body)
+	if err != nil {
+		return "", err
+	}
+
+	ctx := req.Context()
+	first, err := r.dedupe.FirstSeen(ctx, ev.ID)
+	if err != nil {
+		r.log.LogAttrs(ctx, slog.LevelError, "care webhook dedupe failed",
+			slog.String("event_id", ev.ID), slog.Any("error", err))
+		return "", reject(http.StatusServiceUnavailable, OutcomeUnavailable, "event %s: dedupe unavailable, retry later", ev.ID)
+	}
+	if !first {
+		r.log.LogAttrs(ctx, slog.LevelDebug, "care webhook duplicate", slog.String("event_id", ev.ID))
+		return OutcomeDuplicate, nil
+	}
+	key := "case:" + ev.CaseID
+	if err := r.enqueue(ctx, key); err != nil {
+		// Forget the id so that Care's retry is processed, not dropped.
+		// The request context may be the reason enqueue failed.
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if ferr := r.dedupe.Forget(fctx, ev.ID); ferr != nil {
+			r.log.LogAttrs(ctx, slog.LevelError, "care webhook: forgetting event id failed; its retry will be taken for a duplicate",
+				slog.String("event_id", ev.ID), slog.Any("error", ferr))
+		}
+		r.log.LogAttrs(ctx, slog.LevelError, "care webhook enqueue failed",
+			slog.String("event_id", ev.ID), slog.String("key", key), slog.Any("error", err))
+		return "", reject(http.StatusServiceUnavailable, OutcomeUnavailable, "event %s: enqueue failed, retry later", ev.ID)
+	}
+	r.log.LogAttrs(ctx, slog.LevelDebug, "care webhook accepted",
+		slog.String("event_id", ev.ID), slog.String("type", ev.Type), slog.String("key", key))
+	return OutcomeAccepted, nil
+}
+
+// verify checks header against body: a timestamp t and one or more v1
+// signatures, any of which may match (secret rotation). The comparison is
+// constant-time. A correctly signed delivery whose timestamp is outside the
+// tolerance is a replay.
+func (r *WebhookReceiver) verify(header string, body []byte) error {
+	if header == "" {
+		return reject(http.StatusUnauthorized, OutcomeBadSignature, "missing %s header", SignatureHeader)
+	}
+	ts, sigs, err := parseSignatureHeader(header)
+	if err != nil {
+		return reject(http.StatusBadRequest, OutcomeBadSignature, "malformed %s header: %v", SignatureHeader, err)
+	}
+	mac := hmac.New(sha256.New, r.secret)
+	mac.Write([]byte(ts))
+	mac.Write([]byte("."))
+	mac.Write(body)
+	want := mac.Sum(nil)
+	ok := false
+	for _, s := range sigs {
+		if hmac.Equal(want, s) {
+			ok = true
+		}
+	}
+	if !ok {
+		return reject(http.StatusUnauthorized, OutcomeBadSignature, "signature does not match")
+	}
+	secs, _ := strconv.ParseInt(ts, 10, 64) // checked by parseSignatureHeader
+	if skew := r.clock().Sub(time.Unix(secs, 0)).Abs(); skew > r.tolerance {
+		return reject(http.StatusBadRequest, OutcomeStale, "timestamp %s is outside the %s tolerance (replayed or clock skew)", ts, r.tolerance)
+	}
+	return nil
+}
+
+// parseSignatureHeader splits "t=<unix seconds>,v1=<hex>[,v1=<hex>...]".
+// Entries with other schemes are ignored.
+func parseSignatureHeader(h string) (ts string, sigs [][]byte, err error) {
+	for part := range strings.SplitSeq(h, ",") {
+		k, v, found := strings.Cut(strings.TrimSpace(part), "=")
+		if !found {
+			return "", nil, errors.New("entry without '='")
+		}
+		switch k {
+		case "t":
+			if ts != "" {
+				return "", nil, errors.New("more than one timestamp")
+			}
+			if _, perr := strconv.ParseInt(v, 10, 64); perr != nil || v == "" || v[0] == '+' || v[0] == '-' {
+				return "", nil, errors.New("timestamp is not unix seconds")
+			}
+			ts = v
+		case "v1":
+			if len(sigs) == maxSignatures {
+				return "", nil, fmt.Errorf("more than %d signatures", maxSignatures)
+			}
+			b, derr := hex.DecodeString(v)
+			if derr != nil || len(b) != sha256.Size {
+				return "", nil, errors.New("v1 is not a hex HMAC-SHA256")
+			}
+			sigs = append(sigs, b)
+		}
+	}
+	if ts == "" {
+		return "", nil, errors.New("no timestamp")
+	}
+	if len(sigs) == 0 {
+		return "", nil, errors.New("no v1 signature")
+	}
+	return ts, sigs, nil
+}
+
+// webhookEvent is the part of an Event the receiver needs; pointers tell
+// a missing field from an empty one.
+type webhookEvent struct {
+	ID     *string `json:"id"`
+	Type   *string `json:"type"`
+	CaseID *string `json:"case_id"`
+}
+
+type parsedEvent struct{ ID, Type, CaseID string }
+
+func parseEvent(body []byte) (parsedEvent, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var raw webhookEvent
+	if err := dec.Decode(&raw); err != nil {
+		return parsedEvent{}, reject(http.StatusBadRequest, OutcomeMalformed, "body is not a JSON event object: %v", jsonProblem(err))
+	}
+	if err := dec.Decode(&json.RawMessage{}); !errors.Is(err, io.EOF) {
+		return parsedEvent{}, reject(http.StatusBadRequest, OutcomeMalformed, "body has data after the event object")
+	}
+	if raw.ID == nil || !validID(*raw.ID) {
+		return parsedEvent{}, reject(http.StatusBadRequest, OutcomeMalformed, "event id is missing or invalid")
+	}
+	if raw.Type == nil || *raw.Type == "" {
+		return parsedEvent{}, reject(http.StatusBadRequest, OutcomeMalformed, "event %s: type is missing", *raw.ID)
+	}
+	switch *raw.Type {
+	case EventCaseCreated, EventCaseUpdated, EventMessageCreated, EventNoteCreated:
+	default:
+		return parsedEvent{}, reject(http.StatusBadRequest, OutcomeUnknownType, "event %s: unknown event type %q (known: %s, %s, %s, %s)",
+			*raw.ID, truncate(*raw.Type, 64), EventCaseCreated, EventCaseUpdated, EventMessageCreated, EventNoteCreated)
+	}
+	if raw.CaseID == nil || !validID(*raw.CaseID) {
+		return parsedEvent{}, reject(http.StatusBadRequest, OutcomeMalformed, "event %s: case_id is missing or invalid", *raw.ID)
+	}
+	return parsedEvent{ID: *raw.ID, Type: *raw.Type, CaseID: *raw.CaseID}, nil
+}
+
+// jsonProblem describes a decoding error without echoing the body.
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("syntax error at byte %d", syn.Offset)
+	case errors.As(err, &typ) && typ.Field == "":
+		return "not an object"
+	case errors.As(err, &typ):
+		return fmt.Sprintf("field %q must be a %s", typ.Field, typ.Type)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "unexpected end of body"
+	default:
+		return "invalid JSON"
+	}
+}
+
+// validID accepts the ids Care uses: non-empty, bounded, printable, no
+// spaces (they end up in queue keys and log lines).
+func validID(s string) bool {
+	if s == "" || len(s) > maxIDLength {
+		return false
+	}
+	for _, c := range s {
+		if c == unicode.ReplacementChar || !unicode.IsPrint(c) || unicode.IsSpace(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}

@@ -1,0 +1,246 @@
+// Package bridge is carebridge's sync engine. Triggers (Care webhooks and
+// polls, Salesforce polls, the reconcile sweep) only enqueue keys; workers
+// reconcile a key from the current state of both sides with a three-way merge
+// against the last synced base (package merge), so replaying a key is always
+// safe and a lost trigger is repaired by the next sweep.
+package bridge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/carebridge/carebridge/bridge/batch"
+	"github.com/carebridge/carebridge/bridge/merge"
+	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/connectors/salesforce/soql"
+	"github.com/carebridge/carebridge/connectors/upstream"
+)
+
+// Key prefixes of the work queue.
+const (
+	CaseKeyPrefix   = "case:"
+	ActionKeyPrefix = "action:"
+)
+
+// CaseKey is the queue key of a Care case.
+func CaseKey(careID string) string { return CaseKeyPrefix + careID }
+
+// Mapper projects both systems into canonical fields and back. It is bound to
+// an identity snapshot (Care agents <-> Salesforce users).
+type Mapper interface {
+	FromCare(c care.Case) map[string]string
+	FromSalesforce(rec Record) map[string]string
+	// ToSalesforce returns the Case field values for canonical values.
+	ToSalesforce(values map[string]string) Record
+	// SalesforceFields are the Case fields FromSalesforce reads.
+	SalesforceFields() []string
+	Policies() []merge.FieldPolicy
+	// CareAgentFor is the Care agent id of a Salesforce user id, "" if none.
+	CareAgentFor(sfUserID string) string
+}
+
+// MapperSource binds the mapping to the current identities.
+type MapperSource func(agents []care.Agent, users []Record) (Mapper, error)
+
+// NotesTarget says where Care notes live in Salesforce.
+type NotesTarget struct {
+	Object      string // CaseComment or Task
+	ParentField string // ParentId or WhatId
+	BodyField   string // CommentBody or Description
+	Extra       Record // fixed fields on create, e.g. IsPublished=false
+}
+
+// DefaultNotesTarget stores notes as private Case comments.
+var DefaultNotesTarget = NotesTarget{Object: "CaseComment", ParentField: "ParentId", BodyField: "CommentBody", Extra: Record{"IsPublished": false}}
+
+// Options are the engine's dependencies.
+type Options struct {
+	Care       Care
+	Salesforce Salesforce
+	Store      Store
+	Queue      Enqueuer
+	Mapping    MapperSource
+	Notes      NotesTarget
+	Rules      *rules.Engine
+	Clock      func() time.Time
+	Logger     *slog.Logger
+	Metrics    *Metrics
+	// BatchLinger is how long a Salesforce read or write waits for others to
+	// share its call (default 25ms).
+	BatchLinger time.Duration
+	// IdentityTTL is how long agents and users are cached (default 5m).
+	IdentityTTL time.Duration
+}
+
+// Engine reconciles keys.
+type Engine struct {
+	care   Care
+	sf     Salesforce
+	store  Store
+	queue  Enqueuer
+	source MapperSource
+	notes  NotesTarget
+	rules  *rules.Engine
+	now    func() time.Time
+	log    *slog.Logger
+	m      *Metrics
+	idTTL  time.Duration
+
+	readCases    *batch.Batcher[string, Record]
+	upsertCases  *batch.Batcher[Record, WriteResult]
+	updateCases  *batch.Batcher[Record, WriteResult]
+	readNotes    *batch.Batcher[string, []Record]
+	createNotes  *batch.Batcher[Record, WriteResult]
+	mu           sync.Mutex
+	mapper       Mapper
+	mapperAt     time.Time
+	agents       map[string]string // Care agent id -> name
+	pausedUntil  atomic.Int64 // unix nanos; Salesforce quota exhausted
+}
+
+// New builds an engine.
+func New(o Options) (*Engine, error) {
+	if o.Care == nil || o.Salesforce == nil || o.Store == nil || o.Queue == nil || o.Mapping == nil {
+		return nil, errors.New("bridge: Care, Salesforce, Store, Queue and Mapping are required")
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Metrics == nil {
+		o.Metrics = NewMetrics(nil)
+	}
+	if o.Notes.Object == "" {
+		o.Notes = DefaultNotesTarget
+	}
+	if o.Rules == nil {
+		o.Rules = rules.Default()
+	}
+	if o.BatchLinger == 0 {
+		o.BatchLinger = 25 * time.Millisecond
+	}
+	if o.IdentityTTL == 0 {
+		o.IdentityTTL = 5 * time.Minute
+	}
+	e := &Engine{
+		care: o.Care, sf: o.Salesforce, store: o.Store, queue: o.Queue, source: o.Mapping,
+		notes: o.Notes, rules: o.Rules, now: o.Clock, log: o.Logger, m: o.Metrics, idTTL: o.IdentityTTL,
+	}
+	const max, timeout = 200, 2 * time.Minute
+	e.readCases = batch.New(max, o.BatchLinger, timeout, e.queryCases)
+	e.upsertCases = batch.New(max, o.BatchLinger, timeout, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+		return e.sf.UpsertMany(ctx, "Case", CareIDField, recs)
+	})
+	e.updateCases = batch.New(max, o.BatchLinger, timeout, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+		return e.sf.UpdateMany(ctx, "Case", recs)
+	})
+	e.readNotes = batch.New(max, o.BatchLinger, timeout, e.queryNotes)
+	e.createNotes = batch.New(max, o.BatchLinger, timeout, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+		return e.sf.CreateMany(ctx, e.notes.Object, recs)
+	})
+	return e, nil
+}
+
+// Close stops the batchers.
+func (e *Engine) Close() {
+	e.readCases.Close()
+	e.upsertCases.Close()
+	e.updateCases.Close()
+	e.readNotes.Close()
+	e.createNotes.Close()
+}
+
+// Salesforce field names the engine itself uses (they must exist in
+// configs/salesforce; a test checks it).
+const (
+	CareIDField        = "Care_Case_Id__c"
+	SyncStatusField    = "Care_Sync_Status__c"
+	SyncErrorField     = "Care_Sync_Error__c"
+	SystemModstampName = "SystemModstamp"
+)
+
+// EngineCaseFields lists every Case field the engine reads or writes itself.
+func EngineCaseFields() []string {
+	return []string{"Id", CareIDField, SyncStatusField, SyncErrorField, SystemModstampName, "IsClosed"}
+}
+
+// Handle reconciles one queue key. Its error is classified with
+// upstream.ClassOf by the caller (the worker loop).
+func (e *Engine) Handle(ctx context.Context, key string) error {
+	switch {
+	case strings.HasPrefix(key, CaseKeyPrefix):
+		err := e.ReconcileCase(ctx, strings.TrimPrefix(key, CaseKeyPrefix))
+		e.noteQuota(err)
+		return err
+	default:
+		return upstream.MarkPermanent(fmt.Errorf("unknown key %q", key))
+	}
+}
+
+// noteQuota pauses Salesforce work when the daily quota is spent.
+func (e *Engine) noteQuota(err error) {
+	if upstream.ClassOf(err) == upstream.QuotaExhausted {
+		until := e.now().Add(QuotaPause)
+		e.pausedUntil.Store(until.UnixNano())
+		e.log.Warn("Salesforce API quota exhausted: pausing polls and writes", "until", until.Format(time.RFC3339))
+	}
+}
+
+// QuotaPause is how long work waits after Salesforce reports the daily quota spent.
+const QuotaPause = 15 * time.Minute
+
+// Paused reports whether Salesforce work is paused for quota, and until when.
+func (e *Engine) Paused() (bool, time.Time) {
+	until := time.Unix(0, e.pausedUntil.Load())
+	return e.now().Before(until), until
+}
+
+// mapperNow returns the mapper bound to fresh-enough identities.
+func (e *Engine) mapperNow(ctx context.Context) (Mapper, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.mapper != nil && e.now().Sub(e.mapperAt) < e.idTTL {
+		return e.mapper, nil
+	}
+	agents, err := e.care.Agents(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load Care agents: %w", err)
+	}
+	users, err := e.sf.Query(ctx, soql.Select("Id", "Email", "IsActive").From("User"))
+	if err != nil {
+		return nil, fmt.Errorf("load Salesforce users: %w", err)
+	}
+	m, err := e.source(agents, users)
+	if err != nil {
+		return nil, upstream.MarkPermanent(fmt.Errorf("bind mapping: %w", err))
+	}
+	names := make(map[string]string, len(agents))
+	for _, a := range agents {
+		names[a.ID] = a.Name
+	}
+	e.mapper, e.mapperAt, e.agents = m, e.now(), names
+	return m, nil
+}
+
+// agentNames returns Care agent names by id as of the last identity load.
+func (e *Engine) agentNames() map[string]string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.agents
+}
+
+// InvalidateIdentities forces the next reconcile to reload agents and users.
+func (e *Engine) InvalidateIdentities() {
+	e.mu.Lock()
+	e.mapperAt = time.Time{}
+	e.mu.Unlock()
+}

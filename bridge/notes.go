@@ -1,0 +1,203 @@
+package bridge
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/salesforce/soql"
+	"github.com/carebridge/carebridge/connectors/upstream"
+)
+
+// noteMatchWindow is how far apart the two copies of one note may have been
+// created and still be recognised as the same note when the link is lost.
+const noteMatchWindow = 15 * time.Minute
+
+// careNoteHeader starts the Salesforce copy of a Care note, so agents see who
+// wrote it in Care and the bridge recognises its own copies.
+const careNoteHeader = "[Care note by "
+
+// formatCareNote is the Salesforce body of a Care note.
+func formatCareNote(n care.Note, author string) string {
+	if author == "" {
+		author = "a Care user"
+	}
+	return fmt.Sprintf("%s%s, %s]\n%s", careNoteHeader, author, n.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"), n.Text)
+}
+
+// queryNotes reads the notes of many Salesforce Cases in one query (batched).
+func (e *Engine) queryNotes(ctx context.Context, sfCaseIDs []string) ([][]Record, error) {
+	ids := make([]any, 0, len(sfCaseIDs))
+	for _, id := range sfCaseIDs {
+		ids = append(ids, id)
+	}
+	t := e.notes
+	recs, err := e.sf.Query(ctx, soql.Select("Id", t.ParentField, t.BodyField, "CreatedById", "CreatedDate").
+		From(t.Object).Where(soql.In(t.ParentField, ids...)).OrderBy("CreatedDate", "Id"))
+	if err != nil {
+		return nil, fmt.Errorf("read %s notes: %w", t.Object, err)
+	}
+	by := map[string][]Record{}
+	for _, r := range recs {
+		p := str(r[t.ParentField])
+		by[p] = append(by[p], r)
+	}
+	out := make([][]Record, len(sfCaseIDs))
+	for i, id := range sfCaseIDs {
+		out[i] = by[id]
+	}
+	return out, nil
+}
+
+// syncNotes copies notes both ways between a Care case and its Case, never
+// twice: copies are linked in the store, and when a link is missing (state
+// lost) a note is matched by text, author and time before anything is created.
+func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID string) error {
+	careNotes, err := e.care.Notes(ctx, c.ID)
+	if err != nil {
+		return fmt.Errorf("read notes of Care case %s: %w", c.ID, err)
+	}
+	sfNotes, err := e.readNotes.Do(ctx, sfID)
+	if err != nil {
+		return fmt.Errorf("read notes of Case %s: %w", sfID, err)
+	}
+	agents := e.agentNames()
+	body := func(r Record) string { return str(r[e.notes.BodyField]) }
+	sfLinked := map[string]bool{}
+
+	// Care -> Salesforce.
+	for _, n := range careNotes {
+		if id, ok, err := e.store.NoteLinkByCare(ctx, n.ID); err != nil {
+			return fmt.Errorf("read note link of %s: %w", n.ID, err)
+		} else if ok {
+			sfLinked[id] = true
+			continue
+		}
+		want := formatCareNote(n, agents[n.AuthorID])
+		if match := e.matchSalesforceNote(m, n, want, sfNotes, sfLinked); match != "" {
+			if err := e.store.SetNoteLink(ctx, n.ID, match); err != nil {
+				return fmt.Errorf("link note %s: %w", n.ID, err)
+			}
+			sfLinked[match] = true
+			continue
+		}
+		rec := Record{e.notes.ParentField: sfID, e.notes.BodyField: truncateBytes(want, 4000)}
+		for k, v := range e.notes.Extra {
+			rec[k] = v
+		}
+		res, err := e.createNotes.Do(ctx, rec)
+		if err == nil {
+			err = res.Err
+		}
+		if err != nil {
+			e.m.syncOps.WithLabelValues("care_to_salesforce", "note", "failure").Inc()
+			return fmt.Errorf("copy Care note %s to Case %s: %w", n.ID, sfID, err)
+		}
+		if err := e.store.SetNoteLink(ctx, n.ID, res.ID); err != nil {
+			return fmt.Errorf("link note %s: %w", n.ID, err)
+		}
+		sfLinked[res.ID] = true
+		e.m.syncOps.WithLabelValues("care_to_salesforce", "note", "success").Inc()
+		e.m.lag.WithLabelValues("care_to_salesforce").Observe(e.now().Sub(n.CreatedAt).Seconds())
+	}
+
+	// Salesforce -> Care.
+	careLinked := map[string]bool{}
+	for _, r := range sfNotes {
+		id := str(r["Id"])
+		if sfLinked[id] {
+			continue
+		}
+		if cid, ok, err := e.store.NoteLinkBySalesforce(ctx, id); err != nil {
+			return fmt.Errorf("read note link of %s: %w", id, err)
+		} else if ok {
+			careLinked[cid] = true
+			continue
+		}
+		if strings.HasPrefix(body(r), careNoteHeader) {
+			continue // the bridge's copy of a Care note that no longer exists in Care
+		}
+		author := m.CareAgentFor(str(r["CreatedById"]))
+		created := parseTime(r["CreatedDate"])
+		if match := matchCareNote(careNotes, careLinked, body(r), author, created); match != "" {
+			if err := e.store.SetNoteLink(ctx, match, id); err != nil {
+				return fmt.Errorf("link note %s: %w", id, err)
+			}
+			careLinked[match] = true
+			continue
+		}
+		n, err := e.care.AddNote(ctx, c.ID, care.NoteRequest{Text: body(r), AuthorID: author}, "cb:note:"+id)
+		if err != nil {
+			e.m.syncOps.WithLabelValues("salesforce_to_care", "note", "failure").Inc()
+			return fmt.Errorf("copy note %s to Care case %s: %w", id, c.ID, err)
+		}
+		if err := e.store.SetNoteLink(ctx, n.ID, id); err != nil {
+			return fmt.Errorf("link note %s: %w", id, err)
+		}
+		careLinked[n.ID] = true
+		e.m.syncOps.WithLabelValues("salesforce_to_care", "note", "success").Inc()
+		if !created.IsZero() {
+			e.m.lag.WithLabelValues("salesforce_to_care").Observe(e.now().Sub(created).Seconds())
+		}
+	}
+	return nil
+}
+
+// matchSalesforceNote finds an unlinked Salesforce note that is a copy of the
+// Care note n: the bridge's own copy (same formatted body) or the original
+// that n was copied from (same text, same author, close in time).
+func (e *Engine) matchSalesforceNote(m Mapper, n care.Note, formatted string, sfNotes []Record, linked map[string]bool) string {
+	for _, r := range sfNotes {
+		id := str(r["Id"])
+		if linked[id] {
+			continue
+		}
+		b := str(r[e.notes.BodyField])
+		if b == truncateBytes(formatted, 4000) {
+			return id
+		}
+		if b == n.Text && within(parseTime(r["CreatedDate"]), n.CreatedAt, noteMatchWindow) {
+			author := m.CareAgentFor(str(r["CreatedById"]))
+			if author == n.AuthorID {
+				return id
+			}
+		}
+	}
+	return ""
+}
+
+func matchCareNote(notes []care.Note, linked map[string]bool, text, author string, created time.Time) string {
+	for _, n := range notes {
+		if !linked[n.ID] && n.Text == text && n.AuthorID == author && within(n.CreatedAt, created, noteMatchWindow) {
+			return n.ID
+		}
+	}
+	return ""
+}
+
+func within(a, b time.Time, d time.Duration) bool {
+	diff := a.Sub(b)
+	return diff <= d && diff >= -d
+}
+
+// truncateBytes shortens s to at most n bytes on a rune boundary (CaseComment
+// bodies hold 4,000 bytes).
+func truncateBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	const more = "…"
+	cut := n - len(more)
+	for cut > 0 && !isRuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + more
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+func permanentf(format string, args ...any) error {
+	return upstream.MarkPermanent(fmt.Errorf(format, args...))
+}

@@ -1,0 +1,75 @@
+package bridge
+
+import (
+	"context"
+	"time"
+
+	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/connectors/salesforce/soql"
+)
+
+// Record is a Salesforce record: field API name -> JSON value.
+type Record = map[string]any
+
+// WriteResult is the outcome of writing one record.
+type WriteResult struct {
+	ID      string
+	Created bool
+	Err     error // classified (connectors/upstream); nil on success
+}
+
+// Care is what the engine needs from Emplifi Care.
+type Care interface {
+	GetCase(ctx context.Context, id string) (care.Case, error)
+	ListCases(ctx context.Context, since time.Time, cursor string, limit int) (care.CasePage, error)
+	Notes(ctx context.Context, caseID string) ([]care.Note, error)
+	Agents(ctx context.Context) ([]care.Agent, error)
+	Assign(ctx context.Context, caseID string, agentID *string, idemKey string) error
+	SetStatus(ctx context.Context, caseID string, status rules.Status, idemKey string) error
+	AddNote(ctx context.Context, caseID string, req care.NoteRequest, idemKey string) (care.Note, error)
+}
+
+// Salesforce is what the engine needs from Salesforce. Every call is one API
+// request or a few (paging); batching happens in the engine.
+type Salesforce interface {
+	Query(ctx context.Context, q soql.Query) ([]Record, error)
+	UpsertMany(ctx context.Context, object, extField string, recs []Record) ([]WriteResult, error)
+	UpdateMany(ctx context.Context, object string, recs []Record) ([]WriteResult, error)
+	CreateMany(ctx context.Context, object string, recs []Record) ([]WriteResult, error)
+	// Changed returns the records of object modified after since (with the
+	// connector's overlap window and de-duplication) and the new watermark.
+	Changed(ctx context.Context, object string, fields []string, where soql.Cond, since time.Time) ([]Record, time.Time, error)
+}
+
+// Store is the sync state the engine keeps (bridge/state backs it with Redis).
+type Store interface {
+	Link(ctx context.Context, careID string) (sfID string, ok bool, err error)
+	SetLink(ctx context.Context, careID, sfID string) error
+	CareIDFor(ctx context.Context, sfID string) (careID string, ok bool, err error)
+	Base(ctx context.Context, careID string) (map[string]string, bool, error)
+	SetBase(ctx context.Context, careID string, base map[string]string) error
+	NoteLinkByCare(ctx context.Context, careNoteID string) (sfID string, ok bool, err error)
+	NoteLinkBySalesforce(ctx context.Context, sfID string) (careNoteID string, ok bool, err error)
+	SetNoteLink(ctx context.Context, careNoteID, sfID string) error
+	Audit(ctx context.Context, e AuditEntry) error
+	Cursor(ctx context.Context, name string) (string, error)
+	SetCursor(ctx context.Context, name, value string) error
+	LinkedCases(ctx context.Context) ([]string, error)
+}
+
+// AuditEntry is one applied change or conflict.
+type AuditEntry struct {
+	CaseID     string
+	Field      string
+	From, To   string
+	Side       string // the side written: care or salesforce
+	Policy     string // conflict policy, for conflicts
+	Resolution string // applied, conflict_care, conflict_salesforce, blocked
+	At         time.Time
+}
+
+// Enqueuer adds keys to the work queue.
+type Enqueuer interface {
+	Add(ctx context.Context, key string) error
+}

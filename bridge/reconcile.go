@@ -1,0 +1,324 @@
+package bridge
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/carebridge/carebridge/bridge/merge"
+	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/connectors/salesforce/soql"
+)
+
+// Canonical field names the engine treats specially (Care's status rules).
+const (
+	FieldStatus   = "status"
+	FieldAssignee = "assignee"
+)
+
+// caseFields is the SOQL field list for Case reads: the mapping's fields and
+// the engine's own, without duplicates.
+func caseFields(m Mapper) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range append(EngineCaseFields(), m.SalesforceFields()...) {
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// queryCases reads the Cases of many Care ids in one query (batched).
+func (e *Engine) queryCases(ctx context.Context, careIDs []string) ([]Record, error) {
+	m, err := e.mapperNow(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]any, 0, len(careIDs))
+	for _, id := range careIDs {
+		ids = append(ids, id)
+	}
+	recs, err := e.sf.Query(ctx, soql.Select(caseFields(m)...).From("Case").Where(soql.In(CareIDField, ids...)))
+	if err != nil {
+		return nil, fmt.Errorf("read Cases by Care id: %w", err)
+	}
+	byCare := make(map[string]Record, len(recs))
+	for _, r := range recs {
+		if id, _ := r[CareIDField].(string); id != "" {
+			byCare[id] = r
+		}
+	}
+	out := make([]Record, len(careIDs))
+	for i, id := range careIDs {
+		out[i] = byCare[id] // nil when the Case does not exist yet
+	}
+	return out, nil
+}
+
+// ReconcileCase brings one Care case and its Salesforce Case in step.
+func (e *Engine) ReconcileCase(ctx context.Context, careID string) error {
+	if careID == "" {
+		return permanentf("empty Care case id")
+	}
+	m, err := e.mapperNow(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := e.care.GetCase(ctx, careID)
+	if err != nil {
+		return fmt.Errorf("read Care case %s: %w", careID, err)
+	}
+	rec, err := e.readCases.Do(ctx, careID)
+	if err != nil {
+		return fmt.Errorf("read Salesforce Case of Care case %s: %w", careID, err)
+	}
+	careVals := m.FromCare(c)
+	if rec == nil {
+		if c.Status == rules.Deleted {
+			return nil // deleted before it ever reached Salesforce
+		}
+		rec, err = e.createCase(ctx, m, c, careVals)
+		if err != nil {
+			return err
+		}
+	}
+	sfID, _ := rec["Id"].(string)
+	if err := e.ensureLink(ctx, careID, sfID); err != nil {
+		return err
+	}
+	if err := e.mergeCase(ctx, m, c, rec, careVals); err != nil {
+		return err
+	}
+	return e.syncNotes(ctx, m, c, sfID)
+}
+
+func (e *Engine) ensureLink(ctx context.Context, careID, sfID string) error {
+	have, ok, err := e.store.Link(ctx, careID)
+	if err != nil {
+		return fmt.Errorf("read link of Care case %s: %w", careID, err)
+	}
+	if ok && have == sfID {
+		return nil
+	}
+	if err := e.store.SetLink(ctx, careID, sfID); err != nil {
+		return fmt.Errorf("link Care case %s to Case %s: %w", careID, sfID, err)
+	}
+	return nil
+}
+
+// createCase upserts the Salesforce Case of an escalated Care case by its
+// external id, so a retry after a crash updates instead of duplicating.
+func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals map[string]string) (Record, error) {
+	toSF := map[string]string{}
+	for _, f := range m.Policies() {
+		if f.Direction.WritesSalesforce() {
+			toSF[f.Name] = careVals[f.Name]
+		}
+	}
+	rec := m.ToSalesforce(toSF)
+	rec[CareIDField] = c.ID
+	rec[SyncStatusField] = "Synced"
+	res, err := e.upsertCases.Do(ctx, rec)
+	if err == nil {
+		err = res.Err
+	}
+	if err != nil {
+		e.m.syncOps.WithLabelValues("care_to_salesforce", "case", "failure").Inc()
+		return nil, fmt.Errorf("create Salesforce Case for Care case %s: %w", c.ID, err)
+	}
+	e.m.syncOps.WithLabelValues("care_to_salesforce", "case", "success").Inc()
+	e.m.lag.WithLabelValues("care_to_salesforce").Observe(e.now().Sub(c.UpdatedAt).Seconds())
+	e.log.Info("created Salesforce Case", "care_case", c.ID, "case", res.ID)
+	// Base: what both sides hold now. Salesforce reads back the image of
+	// Care's values (an agent without a Salesforce user reads back as
+	// unassigned); merge's image functions take care of that.
+	if err := e.store.SetBase(ctx, c.ID, careVals); err != nil {
+		return nil, fmt.Errorf("store base of Care case %s: %w", c.ID, err)
+	}
+	// Re-read so that the merge sees what Salesforce holds (defaults, owner).
+	created, err := e.readCases.Do(ctx, c.ID)
+	if err != nil {
+		return nil, fmt.Errorf("read created Case of Care case %s: %w", c.ID, err)
+	}
+	if created == nil {
+		return nil, fmt.Errorf("created Case of Care case %s is not readable yet", c.ID)
+	}
+	return created, nil
+}
+
+// mergeCase runs the three-way merge of a linked pair and applies the plan.
+func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string) error {
+	careID := c.ID
+	sfVals := m.FromSalesforce(rec)
+	base, ok, err := e.store.Base(ctx, careID)
+	if err != nil {
+		return fmt.Errorf("read base of Care case %s: %w", careID, err)
+	}
+	if !ok {
+		base = nil
+	}
+	sfChanged := parseTime(rec[SystemModstampName])
+	plan := merge.Merge(base, careVals, sfVals, m.Policies(), c.UpdatedAt, sfChanged)
+
+	blockReason := e.applyStatusRules(m, careVals, sfVals, &plan, base)
+	if err := e.writeCare(ctx, c, plan, sfChanged); err != nil {
+		return err
+	}
+	sfWrite := m.ToSalesforce(plan.ToSalesforce)
+	// The sync status fields tell the agent about anything the bridge could
+	// not apply; they are written only when they change, so they never loop.
+	wantStatus, wantErr := "Synced", ""
+	if blockReason != "" {
+		wantStatus, wantErr = "Error", blockReason
+	}
+	if str(rec[SyncStatusField]) != wantStatus {
+		sfWrite[SyncStatusField] = wantStatus
+	}
+	if str(rec[SyncErrorField]) != wantErr {
+		sfWrite[SyncErrorField] = nilIfEmpty(wantErr)
+	}
+	if len(sfWrite) > 0 {
+		sfWrite["Id"] = rec["Id"]
+		res, err := e.updateCases.Do(ctx, sfWrite)
+		if err == nil {
+			err = res.Err
+		}
+		if err != nil {
+			e.m.syncOps.WithLabelValues("care_to_salesforce", "case", "failure").Inc()
+			return fmt.Errorf("update Case %v of Care case %s: %w", rec["Id"], careID, err)
+		}
+		if len(plan.ToSalesforce) > 0 {
+			e.m.syncOps.WithLabelValues("care_to_salesforce", "case", "success").Inc()
+			e.m.lag.WithLabelValues("care_to_salesforce").Observe(e.now().Sub(c.UpdatedAt).Seconds())
+		}
+	}
+	if err := e.store.SetBase(ctx, careID, plan.Base); err != nil {
+		return fmt.Errorf("store base of Care case %s: %w", careID, err)
+	}
+	e.audit(ctx, careID, base, plan, blockReason)
+	return nil
+}
+
+// applyStatusRules enforces Care's status rules when Salesforce drives a
+// status change: an unassigned Care case can only be deleted, so the case is
+// first assigned to the Care agent of the Salesforce owner; when the owner
+// maps to no Care agent the status change is held back (base keeps its old
+// value, so it is retried when someone fixes the cause) and the reason is
+// returned for the Case's sync error field.
+func (e *Engine) applyStatusRules(m Mapper, careVals, sfVals map[string]string, plan *merge.Plan, base map[string]string) string {
+	status, writesStatus := plan.ToCare[FieldStatus]
+	if !writesStatus {
+		return ""
+	}
+	assignee := careVals[FieldAssignee]
+	if a, ok := plan.ToCare[FieldAssignee]; ok {
+		assignee = a
+	}
+	if assignee == "" && sfVals[FieldAssignee] != "" {
+		assignee = sfVals[FieldAssignee]
+		plan.ToCare[FieldAssignee] = assignee
+		plan.Base[FieldAssignee] = assignee
+	}
+	d := e.rules.Check(rules.Scenario{
+		Action:    rules.SetStatus,
+		NewStatus: rules.Status(status),
+		Case:      rules.CaseState{Assigned: assignee != "", Status: rules.Status(careVals[FieldStatus])},
+	})
+	if d.Allowed {
+		return ""
+	}
+	delete(plan.ToCare, FieldStatus)
+	if old, ok := base[FieldStatus]; ok {
+		plan.Base[FieldStatus] = old
+	} else {
+		delete(plan.Base, FieldStatus)
+	}
+	e.m.blocked.WithLabelValues(d.Code).Inc()
+	return fmt.Sprintf("Care did not accept status %q: %s The Case owner is not a Care agent; assign the Case to a user who is mapped to a Care agent, or assign the case in Care.", status, d.Reason)
+}
+
+// writeCare applies the plan's Care writes: assignment before status, since
+// Care needs an assignee to close a case.
+func (e *Engine) writeCare(ctx context.Context, c care.Case, plan merge.Plan, sfChanged time.Time) error {
+	fields := make([]string, 0, len(plan.ToCare))
+	for f := range plan.ToCare {
+		fields = append(fields, f)
+	}
+	sort.Slice(fields, func(i, j int) bool { return fields[i] == FieldAssignee || (fields[j] != FieldAssignee && fields[i] < fields[j]) })
+	for _, f := range fields {
+		v := plan.ToCare[f]
+		var err error
+		idem := fmt.Sprintf("cb:%s:%s:%s:%d", c.ID, f, v, c.UpdatedAt.UnixNano())
+		switch f {
+		case FieldAssignee:
+			var agent *string
+			if v != "" {
+				agent = &v
+			}
+			err = e.care.Assign(ctx, c.ID, agent, idem)
+		case FieldStatus:
+			err = e.care.SetStatus(ctx, c.ID, rules.Status(v), idem)
+		default:
+			continue // fields Care cannot be written through its API are never planned by a valid mapping
+		}
+		if err != nil {
+			e.m.syncOps.WithLabelValues("salesforce_to_care", "case", "failure").Inc()
+			return fmt.Errorf("write %s=%q to Care case %s: %w", f, v, c.ID, err)
+		}
+		e.m.syncOps.WithLabelValues("salesforce_to_care", "case", "success").Inc()
+		if !sfChanged.IsZero() {
+			e.m.lag.WithLabelValues("salesforce_to_care").Observe(e.now().Sub(sfChanged).Seconds())
+		}
+	}
+	return nil
+}
+
+func (e *Engine) audit(ctx context.Context, careID string, base map[string]string, plan merge.Plan, blocked string) {
+	at := e.now()
+	write := func(a AuditEntry) {
+		a.CaseID, a.At = careID, at
+		if err := e.store.Audit(ctx, a); err != nil {
+			e.log.Warn("audit write failed", "care_case", careID, "err", err)
+		}
+	}
+	for f, v := range plan.ToSalesforce {
+		write(AuditEntry{Field: f, From: base[f], To: v, Side: "salesforce", Resolution: "applied"})
+	}
+	for f, v := range plan.ToCare {
+		write(AuditEntry{Field: f, From: base[f], To: v, Side: "care", Resolution: "applied"})
+	}
+	for _, c := range plan.Conflicts {
+		e.m.conflicts.WithLabelValues(c.Field, string(c.Winner)+"_wins").Inc()
+		write(AuditEntry{Field: c.Field, From: c.Base, To: fmt.Sprintf("care=%q salesforce=%q", c.Care, c.Salesforce), Side: string(c.Winner), Policy: string(c.Policy), Resolution: "conflict_" + string(c.Winner)})
+	}
+	if blocked != "" {
+		write(AuditEntry{Field: FieldStatus, Side: "care", Resolution: "blocked", To: blocked})
+	}
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// parseTime reads a Salesforce datetime (with millis and +0000) or RFC 3339.
+func parseTime(v any) time.Time {
+	s, _ := v.(string)
+	for _, layout := range []string{"2006-01-02T15:04:05.000-0700", time.RFC3339Nano} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}

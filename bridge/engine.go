@@ -93,16 +93,16 @@ type Engine struct {
 	m      *Metrics
 	idTTL  time.Duration
 
-	readCases    *batch.Batcher[string, Record]
-	upsertCases  *batch.Batcher[Record, WriteResult]
-	updateCases  *batch.Batcher[Record, WriteResult]
-	readNotes    *batch.Batcher[string, []Record]
-	createNotes  *batch.Batcher[Record, WriteResult]
-	mu           sync.Mutex
-	mapper       Mapper
-	mapperAt     time.Time
-	agents       map[string]string // Care agent id -> name
-	pausedUntil  atomic.Int64 // unix nanos; Salesforce quota exhausted
+	readCases   *batch.Batcher[string, Record]
+	upsertCases *batch.Batcher[Record, WriteResult]
+	updateCases *batch.Batcher[Record, WriteResult]
+	readNotes   *batch.Batcher[string, []Record]
+	createNotes *batch.Batcher[Record, WriteResult]
+	mu          sync.Mutex
+	mapper      Mapper
+	mapperAt    time.Time
+	agents      map[string]string // Care agent id -> name
+	pausedUntil atomic.Int64      // unix nanos; Salesforce quota exhausted
 }
 
 // New builds an engine.

@@ -248,7 +248,9 @@ func (e *Engine) writeCare(ctx context.Context, c care.Case, plan merge.Plan, sf
 	for f := range plan.ToCare {
 		fields = append(fields, f)
 	}
-	sort.Slice(fields, func(i, j int) bool { return fields[i] == FieldAssignee || (fields[j] != FieldAssignee && fields[i] < fields[j]) })
+	sort.Slice(fields, func(i, j int) bool {
+		return fields[i] == FieldAssignee || (fields[j] != FieldAssignee && fields[i] < fields[j])
+	})
 	for _, f := range fields {
 		v := plan.ToCare[f]
 		var err error

@@ -209,7 +209,7 @@ func (c Config) dmWindow(p Platform) (time.Duration, bool) {
 
 // windowText renders a window length for a sentence: "24-hour", "7-day".
 func windowText(d time.Duration) string {
-	if d%(24*time.Hour) == 0 {
+	if d >= 48*time.Hour && d%(24*time.Hour) == 0 {
 		return strconv.Itoa(int(d/(24*time.Hour))) + "-day"
 	}
 	return strconv.Itoa(int(d/time.Hour)) + "-hour"

@@ -1,0 +1,166 @@
+package salesforce
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/carebridge/carebridge/connectors/salesforce/soql"
+	"github.com/carebridge/carebridge/connectors/upstream"
+)
+
+// MaxCollectionSize is the most records one sObject Collections call takes.
+const MaxCollectionSize = 200
+
+// Result is the outcome of one record of a batched write, in the caller's
+// order.
+type Result struct {
+	ID      string
+	Created bool
+	Err     error // classified (*upstream.Error inside), nil on success
+}
+
+type collectionRequest struct {
+	AllOrNone bool             `json:"allOrNone"`
+	Records   []map[string]any `json:"records"`
+}
+
+type collectionResult struct {
+	ID      string     `json:"id"`
+	Success bool       `json:"success"`
+	Created bool       `json:"created"`
+	Errors  []apiError `json:"errors"`
+}
+
+// CreateMany inserts records through sObject Collections, in calls of at
+// most MaxCollectionSize records. Every record gets a Result in the
+// caller's order; the error is non-nil when a whole call failed (its
+// records, and those not attempted after it, carry that error too).
+func (c *Client) CreateMany(ctx context.Context, object string, records []Record) ([]Result, error) {
+	return c.writeMany(ctx, OpCollectionsCreate, object, "", records)
+}
+
+// UpdateMany updates records (each with its Id) through sObject
+// Collections; see CreateMany for the results.
+func (c *Client) UpdateMany(ctx context.Context, object string, records []Record) ([]Result, error) {
+	return c.writeMany(ctx, OpCollectionsUpdate, object, "", records)
+}
+
+// UpsertMany upserts records by the external id field extField (each
+// record carries its value) through sObject Collections; see CreateMany
+// for the results.
+func (c *Client) UpsertMany(ctx context.Context, object, extField string, records []Record) ([]Result, error) {
+	return c.writeMany(ctx, OpCollectionsUpsert, object, extField, records)
+}
+
+func (c *Client) writeMany(ctx context.Context, op, object, extField string, records []Record) ([]Result, error) {
+	results := make([]Result, len(records))
+	if !soql.ValidName(object) {
+		return results, fmt.Errorf("%s %s: %w", op, object, localError(op, fmt.Errorf("invalid object name %q", object)))
+	}
+	if op == OpCollectionsUpsert && (!soql.ValidName(extField) || strings.Contains(extField, ".")) {
+		return results, fmt.Errorf("%s %s: %w", op, object, localError(op, fmt.Errorf("invalid external id field name %q", extField)))
+	}
+	// Records that cannot be sent get their error here; the rest are sent.
+	var send []int
+	for i, r := range records {
+		if err := c.checkBatchRecord(op, extField, r); err != nil {
+			results[i].Err = fmt.Errorf("%s: %w", c.recordLabel(op, object, extField, i, r), localError(op, err))
+			continue
+		}
+		send = append(send, i)
+	}
+	method, path := http.MethodPost, c.path("composite/sobjects")
+	switch op {
+	case OpCollectionsUpdate:
+		method = http.MethodPatch
+	case OpCollectionsUpsert:
+		method, path = http.MethodPatch, c.path("composite/sobjects/%s/%s", object, extField)
+	}
+	for start := 0; start < len(send); start += MaxCollectionSize {
+		chunk := send[start:min(start+MaxCollectionSize, len(send))]
+		req := collectionRequest{Records: make([]map[string]any, len(chunk))}
+		for j, i := range chunk {
+			body := make(map[string]any, len(records[i])+1)
+			for k, v := range records[i] {
+				body[k] = v
+			}
+			body["attributes"] = map[string]string{"type": object}
+			req.Records[j] = body
+		}
+		raw, _, err := c.restRaw(ctx, op, method, path, req)
+		var out []collectionResult
+		if err == nil {
+			if jerr := json.Unmarshal(raw, &out); jerr != nil || len(out) != len(chunk) {
+				err = &upstream.Error{System: System, Op: op, Class: upstream.Retryable,
+					Message: fmt.Sprintf("collections response has %d results for %d records", len(out), len(chunk))}
+			}
+		}
+		if err != nil {
+			err = fmt.Errorf("%s %s records %d-%d: %w", op, object, start+1, start+len(chunk), err)
+			for _, i := range send[start:] {
+				results[i].Err = err
+			}
+			return results, err
+		}
+		for j, i := range chunk {
+			results[i] = c.recordResult(op, object, extField, i, records[i], out[j])
+		}
+	}
+	return results, nil
+}
+
+func (c *Client) checkBatchRecord(op, extField string, r Record) error {
+	switch op {
+	case OpCollectionsUpdate:
+		if !ValidID(r.ID()) {
+			return errors.New("record without a valid Id")
+		}
+	case OpCollectionsUpsert:
+		switch v := r[extField].(type) {
+		case string:
+			if v == "" {
+				return fmt.Errorf("empty %s", extField)
+			}
+		case nil:
+			return fmt.Errorf("record without %s", extField)
+		}
+	}
+	return checkFieldNames(r)
+}
+
+func (c *Client) recordResult(op, object, extField string, i int, r Record, res collectionResult) Result {
+	if res.Success {
+		return Result{ID: res.ID, Created: res.Created || (op == OpCollectionsCreate)}
+	}
+	var first apiError
+	if len(res.Errors) > 0 {
+		first = res.Errors[0]
+	}
+	ue := &upstream.Error{
+		System:  System,
+		Op:      op,
+		Class:   classify(0, first.code(), first.Message),
+		Code:    first.code(),
+		Message: first.Message,
+	}
+	if ue.Code == "" && ue.Message == "" {
+		ue.Class, ue.Message = upstream.Retryable, "record failed without a reason"
+	}
+	return Result{ID: res.ID, Err: fmt.Errorf("%s: %w", c.recordLabel(op, object, extField, i, r), ue)}
+}
+
+// recordLabel identifies record i of a batch in errors.
+func (c *Client) recordLabel(op, object, extField string, i int, r Record) string {
+	switch {
+	case op == OpCollectionsUpsert:
+		return fmt.Sprintf("%s %s %s=%v (record %d)", op, object, extField, r[extField], i)
+	case r.ID() != "":
+		return fmt.Sprintf("%s %s %s (record %d)", op, object, r.ID(), i)
+	default:
+		return fmt.Sprintf("%s %s record %d", op, object, i)
+	}
+}

@@ -1,0 +1,121 @@
+package mapping
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/carebridge/carebridge/connectors/care"
+)
+
+// User is a Salesforce user as the identity map needs it.
+type User struct {
+	ID       string
+	Email    string
+	IsActive bool
+}
+
+// Identity matches Care agents with Salesforce users: by e-mail address
+// (case-insensitive, active users only, ambiguous addresses skipped), then
+// explicit overrides, which always win. It is immutable; a nil *Identity
+// matches nobody.
+type Identity struct {
+	userFor   map[string]string // Care agent id -> Salesforce user id
+	agentFor  map[string]string // idKey(Salesforce user id) -> Care agent id
+	ambiguous []string
+}
+
+// Identity builds the identity map for this mapping's identity section.
+func (m *Mapping) Identity(agents []care.Agent, users []User) *Identity {
+	return NewIdentity(agents, users, m.identity.MatchByEmail, m.identity.Overrides)
+}
+
+// NewIdentity builds an identity map. With matchByEmail, an agent and an
+// active user with the same e-mail address match, unless the address belongs
+// to more than one agent or active user (see Ambiguous). Overrides apply on
+// top and replace any e-mail match of either party.
+func NewIdentity(agents []care.Agent, users []User, matchByEmail bool, overrides []Override) *Identity {
+	id := &Identity{userFor: map[string]string{}, agentFor: map[string]string{}}
+	if matchByEmail {
+		agentsByEmail := map[string][]string{}
+		for _, a := range agents {
+			if e := normalEmail(a.Email); e != "" && a.ID != "" {
+				agentsByEmail[e] = append(agentsByEmail[e], a.ID)
+			}
+		}
+		usersByEmail := map[string][]string{}
+		for _, u := range users {
+			if e := normalEmail(u.Email); e != "" && u.IsActive && u.ID != "" {
+				usersByEmail[e] = append(usersByEmail[e], u.ID)
+			}
+		}
+		for e, as := range agentsByEmail {
+			us := usersByEmail[e]
+			switch {
+			case len(us) == 0:
+			case len(as) > 1 || len(us) > 1:
+				id.ambiguous = append(id.ambiguous, e)
+			default:
+				id.link(as[0], us[0])
+			}
+		}
+		slices.Sort(id.ambiguous)
+	}
+	for _, o := range overrides {
+		if u, ok := id.userFor[o.CareAgent]; ok {
+			delete(id.agentFor, idKey(u))
+		}
+		if a, ok := id.agentFor[idKey(o.SalesforceUser)]; ok {
+			delete(id.userFor, a)
+		}
+		id.link(o.CareAgent, o.SalesforceUser)
+	}
+	return id
+}
+
+func (id *Identity) link(agent, user string) {
+	id.userFor[agent] = user
+	id.agentFor[idKey(user)] = agent
+}
+
+// CareAgentFor returns the Care agent a Salesforce user id (15 or 18
+// characters) stands for.
+func (id *Identity) CareAgentFor(sfUserID string) (string, bool) {
+	if id == nil || sfUserID == "" {
+		return "", false
+	}
+	a, ok := id.agentFor[idKey(sfUserID)]
+	return a, ok
+}
+
+// SalesforceUserFor returns the Salesforce user id of a Care agent.
+func (id *Identity) SalesforceUserFor(careAgentID string) (string, bool) {
+	if id == nil || careAgentID == "" {
+		return "", false
+	}
+	u, ok := id.userFor[careAgentID]
+	return u, ok
+}
+
+// Ambiguous returns the e-mail addresses shared by several agents or several
+// active users, which therefore matched nobody. Admins resolve them with
+// overrides.
+func (id *Identity) Ambiguous() []string {
+	if id == nil {
+		return nil
+	}
+	return slices.Clone(id.ambiguous)
+}
+
+func normalEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
+
+// idKey is the case-sensitive 15-character form of a Salesforce id, so the
+// 15- and 18-character forms of one id are equal.
+func idKey(id string) string {
+	if len(id) == 18 {
+		return id[:15]
+	}
+	return id
+}
+
+// isQueue reports whether a Salesforce owner id is a Group (queue).
+func isQueue(ownerID string) bool { return strings.HasPrefix(ownerID, "00G") }

@@ -1,0 +1,565 @@
+package queue
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+)
+
+// ErrLeaseLost is returned when a lease is no longer held: it expired and the
+// key was reaped or handed to another worker. The caller's result is
+// discarded; the key's state belongs to whoever holds it now.
+var ErrLeaseLost = errors.New("queue: lease lost")
+
+// ErrNotDead is returned by Replay and Drop for a key that is not in the
+// dead-letter set.
+var ErrNotDead = errors.New("queue: key is not dead-lettered")
+
+// Options configure a Queue. Zero values take the defaults.
+type Options struct {
+	// Prefix starts every Redis key (default "carebridge:").
+	Prefix string
+	// Name is the hash tag of the queue's keys (default "queue"), giving
+	// e.g. "carebridge:{queue}:ready".
+	Name string
+	// Lease is how long a worker holds a key before it returns to the queue
+	// (default 30s). Extend renews it.
+	Lease time.Duration
+	// BaseDelay is the first retry delay (default 1s); it doubles per attempt.
+	BaseDelay time.Duration
+	// MaxDelay caps the retry delay (default 5m).
+	MaxDelay time.Duration
+	// MaxAttempts failed attempts send a key to the dead letters (default 10).
+	MaxAttempts int
+	// QuotaDelay is how long a key waits when its upstream's quota is spent
+	// and the error carries no Retry-After (default 1m).
+	QuotaDelay time.Duration
+	// PollInterval bounds how long Get sleeps before looking again for keys
+	// added by other processes (default 100ms).
+	PollInterval time.Duration
+	// ReviveDead makes Add put a dead-lettered key back to work. By default
+	// a dead key stays dead until Replay, so a permanently failing key does
+	// not burn upstream calls on every trigger.
+	ReviveDead bool
+	// Clock is the time source (default time.Now). Replicas sharing a queue
+	// need clocks in step to well under Lease.
+	Clock func() time.Time
+	// Rand returns a number in [0,1) for backoff jitter (default math/rand/v2).
+	Rand func() float64
+	// Logger receives worker-loop diagnostics (default slog.Default()).
+	Logger *slog.Logger
+}
+
+func (o Options) withDefaults() Options {
+	if o.Prefix == "" {
+		o.Prefix = "carebridge:"
+	}
+	if o.Name == "" {
+		o.Name = "queue"
+	}
+	if o.Lease <= 0 {
+		o.Lease = 30 * time.Second
+	}
+	if o.BaseDelay <= 0 {
+		o.BaseDelay = time.Second
+	}
+	if o.MaxDelay <= 0 {
+		o.MaxDelay = 5 * time.Minute
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 10
+	}
+	if o.QuotaDelay <= 0 {
+		o.QuotaDelay = time.Minute
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = 100 * time.Millisecond
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	if o.Rand == nil {
+		o.Rand = rand.Float64
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+// keys are the Redis keys of one queue.
+type keys struct {
+	ready, processing, leases, dirty, attempts, dead, deadinfo, seq string
+}
+
+// Queue is a keyed work queue in Redis with client-go workqueue semantics
+// across processes. It is safe for concurrent use.
+type Queue struct {
+	rdb     redis.UniversalClient
+	opts    Options
+	k       keys
+	metrics *metrics
+	wake    notifier
+}
+
+// New returns a queue over rdb. Its metrics are registered on reg when reg
+// is not nil; registering two queues on one registry fails (give them
+// separate registries or wrap reg with prometheus.WrapRegistererWith).
+func New(rdb redis.UniversalClient, opts Options, reg prometheus.Registerer) (*Queue, error) {
+	opts = opts.withDefaults()
+	base := opts.Prefix + "{" + opts.Name + "}:"
+	q := &Queue{
+		rdb:  rdb,
+		opts: opts,
+		k: keys{
+			ready:      base + "ready",
+			processing: base + "processing",
+			leases:     base + "leases",
+			dirty:      base + "dirty",
+			attempts:   base + "attempts",
+			dead:       base + "dead",
+			deadinfo:   base + "deadinfo",
+			seq:        base + "seq",
+		},
+	}
+	q.metrics = newMetrics(q)
+	if reg != nil {
+		if err := q.metrics.register(reg); err != nil {
+			return nil, fmt.Errorf("queue %s: register metrics: %w", opts.Name, err)
+		}
+	}
+	return q, nil
+}
+
+// Lease is a worker's hold on one key. Pass it back to Done, Retry, Fail,
+// Defer or Extend.
+type Lease struct {
+	Key string
+	// Token identifies this hand-out of the key; it increases with every
+	// lease of the queue, so it doubles as a fencing token.
+	Token int64
+	// Attempts counts failed attempts before this one.
+	Attempts int
+	// Granted is when the lease was handed out.
+	Granted time.Time
+}
+
+// AddResult says what Add did.
+type AddResult int
+
+const (
+	// Added: the key was not known and is now queued.
+	Added AddResult = iota + 1
+	// Coalesced: the key was already queued; nothing changed (a queued key
+	// may move earlier unless it is waiting out a backoff).
+	Coalesced
+	// MarkedDirty: the key is being processed; it runs again after Done.
+	MarkedDirty
+	// StillDead: the key is dead-lettered and ReviveDead is off.
+	StillDead
+)
+
+func (r AddResult) String() string {
+	switch r {
+	case Added:
+		return "added"
+	case Coalesced:
+		return "coalesced"
+	case MarkedDirty:
+		return "dirty"
+	case StillDead:
+		return "dead"
+	default:
+		return "unknown"
+	}
+}
+
+// Add queues key to run now.
+func (q *Queue) Add(ctx context.Context, key string) (AddResult, error) {
+	return q.AddAfter(ctx, key, 0)
+}
+
+// AddAfter queues key to run after delay.
+func (q *Queue) AddAfter(ctx context.Context, key string, delay time.Duration) (AddResult, error) {
+	if key == "" {
+		return 0, errors.New("queue add: empty key")
+	}
+	due := q.opts.Clock().Add(max(delay, 0)).UnixMilli()
+	revive := "0"
+	if q.opts.ReviveDead {
+		revive = "1"
+	}
+	res, err := addScript.Run(ctx, q.rdb,
+		[]string{q.k.ready, q.k.processing, q.k.dirty, q.k.dead, q.k.attempts, q.k.deadinfo},
+		key, due, revive).Text()
+	if err != nil {
+		return 0, fmt.Errorf("queue add %q: %w", key, err)
+	}
+	q.metrics.adds.Inc()
+	var r AddResult
+	switch res {
+	case "added":
+		r = Added
+	case "coalesced":
+		r = Coalesced
+	case "dirty":
+		r = MarkedDirty
+	case "dead":
+		r = StillDead
+	default:
+		return 0, fmt.Errorf("queue add %q: unexpected script result %q", key, res)
+	}
+	if r == Added || r == Coalesced {
+		q.wake.broadcast()
+	}
+	return r, nil
+}
+
+// TryGet leases a ready key without waiting. ok is false when none is ready.
+// It first returns keys of expired leases to the queue.
+func (q *Queue) TryGet(ctx context.Context) (l Lease, ok bool, err error) {
+	l, _, err = q.tryGet(ctx)
+	return l, l.Key != "", err
+}
+
+// tryGet returns the lease, or when none is ready the next due time (zero
+// when the queue holds nothing).
+func (q *Queue) tryGet(ctx context.Context) (Lease, time.Time, error) {
+	now := q.opts.Clock()
+	vals, err := leaseScript.Run(ctx, q.rdb,
+		[]string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.dead, q.k.deadinfo, q.k.seq},
+		now.UnixMilli(), q.opts.Lease.Milliseconds(), q.opts.MaxAttempts, 100, "1").Slice()
+	if err != nil {
+		return Lease{}, time.Time{}, fmt.Errorf("queue get: %w", err)
+	}
+	if len(vals) != 5 {
+		return Lease{}, time.Time{}, fmt.Errorf("queue get: unexpected script result %v", vals)
+	}
+	key, _ := vals[0].(string)
+	second, _ := vals[1].(int64)
+	attempts, _ := vals[2].(int64)
+	reaped, _ := vals[3].(int64)
+	killed, _ := vals[4].(int64)
+	if reaped > 0 {
+		q.opts.Logger.InfoContext(ctx, "queue: returned keys of expired leases", "queue", q.opts.Name, "keys", reaped)
+	}
+	if killed > 0 {
+		q.metrics.deadLetters.Add(float64(killed))
+		q.opts.Logger.WarnContext(ctx, "queue: dead-lettered keys whose leases kept expiring", "queue", q.opts.Name, "keys", killed)
+	}
+	if key == "" {
+		var next time.Time
+		if second >= 0 {
+			next = time.UnixMilli(second)
+		}
+		return Lease{}, next, nil
+	}
+	return Lease{Key: key, Token: second, Attempts: int(attempts), Granted: now}, time.Time{}, nil
+}
+
+// Get blocks until a key is ready and leases it, or ctx ends. It reaps
+// expired leases as it goes, so every process calling Get also recovers the
+// keys of crashed workers.
+func (q *Queue) Get(ctx context.Context) (Lease, error) {
+	for {
+		wake := q.wake.wait()
+		l, next, err := q.tryGet(ctx)
+		if err != nil {
+			return Lease{}, err
+		}
+		if l.Key != "" {
+			return l, nil
+		}
+		wait := q.opts.PollInterval
+		if !next.IsZero() {
+			if until := next.Sub(q.opts.Clock()); until < wait {
+				wait = max(until, time.Millisecond)
+			}
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return Lease{}, fmt.Errorf("queue get: %w", ctx.Err())
+		case <-wake:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+// Recover returns the keys of all expired leases to the queue (or to the
+// dead letters once their attempts are spent) and reports how many it moved.
+func (q *Queue) Recover(ctx context.Context) (int, error) {
+	total := 0
+	const batch = 1000
+	for {
+		vals, err := leaseScript.Run(ctx, q.rdb,
+			[]string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.dead, q.k.deadinfo, q.k.seq},
+			q.opts.Clock().UnixMilli(), q.opts.Lease.Milliseconds(), q.opts.MaxAttempts, batch, "0").Slice()
+		if err != nil {
+			return total, fmt.Errorf("queue recover: %w", err)
+		}
+		if len(vals) != 5 {
+			return total, fmt.Errorf("queue recover: unexpected script result %v", vals)
+		}
+		reaped, _ := vals[3].(int64)
+		killed, _ := vals[4].(int64)
+		if killed > 0 {
+			q.metrics.deadLetters.Add(float64(killed))
+		}
+		total += int(reaped + killed)
+		if reaped+killed < batch {
+			if total > 0 {
+				q.wake.broadcast()
+			}
+			return total, nil
+		}
+	}
+}
+
+// Done ends a successful run: the key's attempts are forgotten, and if it
+// was added while processing it is queued again.
+func (q *Queue) Done(ctx context.Context, l Lease) error {
+	res, err := doneScript.Run(ctx, q.rdb,
+		[]string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts},
+		l.Key, l.Token).Int()
+	if err != nil {
+		return fmt.Errorf("queue done %q: %w", l.Key, err)
+	}
+	if res == 0 {
+		return fmt.Errorf("queue done %q (lease %d): %w", l.Key, l.Token, ErrLeaseLost)
+	}
+	q.observeWork(l)
+	if res == 2 {
+		q.wake.broadcast()
+	}
+	return nil
+}
+
+// Outcome says where a key went after a failed run.
+type Outcome int
+
+const (
+	// Requeued: the key runs again after a delay.
+	Requeued Outcome = iota + 1
+	// DeadLettered: the key is in the dead letters.
+	DeadLettered
+)
+
+// Retry ends a failed run: the attempt is counted and the key runs again
+// after an exponential backoff with jitter, or is dead-lettered with cause
+// once MaxAttempts is reached. minDelay (e.g. a server's Retry-After) raises
+// the delay.
+func (q *Queue) Retry(ctx context.Context, l Lease, cause error, minDelay time.Duration) (Outcome, error) {
+	delay := max(q.Backoff(l.Attempts+1), minDelay)
+	return q.requeue(ctx, "retry", l, cause, delay, q.opts.MaxAttempts, true)
+}
+
+// Fail ends a run that will never succeed: the key goes straight to the
+// dead letters with cause.
+func (q *Queue) Fail(ctx context.Context, l Lease, cause error) error {
+	_, err := q.requeue(ctx, "fail", l, cause, 0, 1, true)
+	return err
+}
+
+// Defer puts the key back after delay without counting an attempt, e.g.
+// while an upstream's quota is spent.
+func (q *Queue) Defer(ctx context.Context, l Lease, delay time.Duration) error {
+	_, err := q.requeue(ctx, "defer", l, nil, delay, q.opts.MaxAttempts, false)
+	return err
+}
+
+// Release gives the key back at once without counting an attempt, e.g. on
+// shutdown.
+func (q *Queue) Release(ctx context.Context, l Lease) error {
+	return q.Defer(ctx, l, 0)
+}
+
+func (q *Queue) requeue(ctx context.Context, op string, l Lease, cause error, delay time.Duration, maxAttempts int, count bool) (Outcome, error) {
+	msg := ""
+	if cause != nil {
+		msg = cause.Error()
+	}
+	c := "0"
+	if count {
+		c = "1"
+	}
+	vals, err := requeueScript.Run(ctx, q.rdb,
+		[]string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.dead, q.k.deadinfo},
+		l.Key, l.Token, q.opts.Clock().UnixMilli(), delay.Milliseconds(), maxAttempts, msg, c).Int64Slice()
+	if err != nil {
+		return 0, fmt.Errorf("queue %s %q: %w", op, l.Key, err)
+	}
+	switch vals[0] {
+	case 0:
+		return 0, fmt.Errorf("queue %s %q (lease %d): %w", op, l.Key, l.Token, ErrLeaseLost)
+	case 2:
+		q.observeWork(l)
+		q.metrics.deadLetters.Inc()
+		return DeadLettered, nil
+	}
+	q.observeWork(l)
+	if count {
+		q.metrics.retries.Inc()
+	}
+	if delay <= 0 {
+		q.wake.broadcast()
+	}
+	return Requeued, nil
+}
+
+// Extend renews the lease for another Lease duration from now.
+func (q *Queue) Extend(ctx context.Context, l Lease) error {
+	expiry := q.opts.Clock().Add(q.opts.Lease).UnixMilli()
+	res, err := extendScript.Run(ctx, q.rdb, []string{q.k.processing, q.k.leases}, l.Key, l.Token, expiry).Int()
+	if err != nil {
+		return fmt.Errorf("queue extend %q: %w", l.Key, err)
+	}
+	if res == 0 {
+		return fmt.Errorf("queue extend %q (lease %d): %w", l.Key, l.Token, ErrLeaseLost)
+	}
+	return nil
+}
+
+// Backoff is the delay before retry number attempt (1 for the first
+// retry): BaseDelay doubled per attempt, capped at MaxDelay, with "equal
+// jitter" (uniform in [d/2, d)) so that keys failing together spread out.
+func (q *Queue) Backoff(attempt int) time.Duration {
+	d := q.opts.BaseDelay
+	for i := 1; i < attempt && d < q.opts.MaxDelay; i++ {
+		d *= 2
+	}
+	d = min(d, q.opts.MaxDelay)
+	half := d / 2
+	return half + time.Duration(q.opts.Rand()*float64(d-half))
+}
+
+func (q *Queue) observeWork(l Lease) {
+	if !l.Granted.IsZero() {
+		q.metrics.work.Observe(q.opts.Clock().Sub(l.Granted).Seconds())
+	}
+}
+
+// Depth counts keys by state.
+type Depth struct {
+	Ready      int64 // due now
+	Delayed    int64 // due later (AddAfter, backoff, quota pause)
+	Processing int64 // leased
+	Dead       int64 // dead letters
+	Dirty      int64 // processing and added again since
+}
+
+// Depth reads the queue's size by state.
+func (q *Queue) Depth(ctx context.Context) (Depth, error) {
+	vals, err := depthScript.RunRO(ctx, q.rdb,
+		[]string{q.k.ready, q.k.processing, q.k.dead, q.k.dirty},
+		q.opts.Clock().UnixMilli()).Int64Slice()
+	if err != nil {
+		return Depth{}, fmt.Errorf("queue depth: %w", err)
+	}
+	return Depth{Ready: vals[0], Delayed: vals[1], Processing: vals[2], Dead: vals[3], Dirty: vals[4]}, nil
+}
+
+// DeadLetter is one dead-lettered key.
+type DeadLetter struct {
+	Key      string
+	Error    string
+	Attempts int
+	At       time.Time
+}
+
+// List returns up to limit dead letters, newest first.
+func (q *Queue) List(ctx context.Context, limit int) ([]DeadLetter, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	ks, err := q.rdb.ZRevRange(ctx, q.k.dead, 0, int64(limit-1)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("queue list dead letters: %w", err)
+	}
+	if len(ks) == 0 {
+		return nil, nil
+	}
+	infos, err := q.rdb.HMGet(ctx, q.k.deadinfo, ks...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("queue list dead letters: %w", err)
+	}
+	out := make([]DeadLetter, 0, len(ks))
+	for i, k := range ks {
+		s, _ := infos[i].(string)
+		if s == "" {
+			continue // dropped between the two reads
+		}
+		var info struct {
+			Error    string  `json:"error"`
+			Attempts int     `json:"attempts"`
+			At       float64 `json:"at"`
+		}
+		if err := json.Unmarshal([]byte(s), &info); err != nil {
+			return nil, fmt.Errorf("queue list dead letters: decode %q: %w", k, err)
+		}
+		out = append(out, DeadLetter{Key: k, Error: info.Error, Attempts: info.Attempts, At: time.UnixMilli(int64(info.At))})
+	}
+	return out, nil
+}
+
+// Replay takes key out of the dead letters and queues it to run now with
+// its attempts reset.
+func (q *Queue) Replay(ctx context.Context, key string) error {
+	n, err := replayScript.Run(ctx, q.rdb, []string{q.k.ready, q.k.dead, q.k.deadinfo, q.k.attempts},
+		key, q.opts.Clock().UnixMilli()).Int()
+	if err != nil {
+		return fmt.Errorf("queue replay %q: %w", key, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("queue replay %q: %w", key, ErrNotDead)
+	}
+	q.wake.broadcast()
+	return nil
+}
+
+// Drop deletes key from the dead letters.
+func (q *Queue) Drop(ctx context.Context, key string) error {
+	n, err := dropScript.Run(ctx, q.rdb, []string{q.k.dead, q.k.deadinfo}, key).Int()
+	if err != nil {
+		return fmt.Errorf("queue drop %q: %w", key, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("queue drop %q: %w", key, ErrNotDead)
+	}
+	return nil
+}
+
+// notifier wakes this process's waiting Get calls when a key becomes ready
+// here; keys added by other processes are found by polling.
+type notifier struct {
+	mu sync.Mutex
+	ch chan struct{}
+}
+
+func (n *notifier) wait() <-chan struct{} {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.ch == nil {
+		n.ch = make(chan struct{})
+	}
+	return n.ch
+}
+
+func (n *notifier) broadcast() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.ch != nil {
+		close(n.ch)
+		n.ch = nil
+	}
+}

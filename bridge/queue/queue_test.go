@@ -1,0 +1,850 @@
+package queue_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/carebridge/carebridge/bridge/queue"
+	"github.com/carebridge/carebridge/connectors/upstream"
+	"github.com/carebridge/carebridge/internal/redistest"
+)
+
+// fakeClock is a settable time source shared by queues in one test.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func newQueue(t testing.TB, rdb redis.UniversalClient, opts queue.Options) *queue.Queue {
+	t.Helper()
+	q, err := queue.New(rdb, opts, nil)
+	if err != nil {
+		t.Fatalf("new queue: %v", err)
+	}
+	return q
+}
+
+func mustAdd(t testing.TB, q *queue.Queue, key string) queue.AddResult {
+	t.Helper()
+	r, err := q.Add(context.Background(), key)
+	if err != nil {
+		t.Fatalf("add %q: %v", key, err)
+	}
+	return r
+}
+
+func mustTryGet(t testing.TB, q *queue.Queue) (queue.Lease, bool) {
+	t.Helper()
+	l, ok, err := q.TryGet(context.Background())
+	if err != nil {
+		t.Fatalf("try get: %v", err)
+	}
+	return l, ok
+}
+
+func mustDepth(t testing.TB, q *queue.Queue) queue.Depth {
+	t.Helper()
+	d, err := q.Depth(context.Background())
+	if err != nil {
+		t.Fatalf("depth: %v", err)
+	}
+	return d
+}
+
+func TestAddCoalesces(t *testing.T) {
+	rdb := redistest.Start(t).Client(t)
+	q := newQueue(t, rdb, queue.Options{})
+
+	got := []queue.AddResult{mustAdd(t, q, "case:1"), mustAdd(t, q, "case:1"), mustAdd(t, q, "case:1")}
+	want := []queue.AddResult{queue.Added, queue.Coalesced, queue.Coalesced}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("add #%d = %v, want %v", i+1, got[i], want[i])
+		}
+	}
+	if d := mustDepth(t, q); d.Ready != 1 {
+		t.Fatalf("ready depth = %d after three adds of one key, want 1", d.Ready)
+	}
+	l, ok := mustTryGet(t, q)
+	if !ok || l.Key != "case:1" {
+		t.Fatalf("try get = %+v, %v; want case:1", l, ok)
+	}
+	if l2, ok := mustTryGet(t, q); ok {
+		t.Fatalf("second try get handed out %q; three adds must run once", l2.Key)
+	}
+}
+
+func TestAddAfterKeepsEarliestDueTime(t *testing.T) {
+	rdb := redistest.Start(t).Client(t)
+	clock := newFakeClock()
+	q := newQueue(t, rdb, queue.Options{Clock: clock.Now})
+	ctx := context.Background()
+
+	if _, err := q.AddAfter(ctx, "case:1", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := mustTryGet(t, q); ok {
+		t.Fatal("key delayed by a minute was handed out at once")
+	}
+	if d := mustDepth(t, q); d.Delayed != 1 || d.Ready != 0 {
+		t.Fatalf("depth = %+v, want 1 delayed", d)
+	}
+	if r := mustAdd(t, q, "case:1"); r != queue.Coalesced {
+		t.Fatalf("add of delayed key = %v, want coalesced", r)
+	}
+	if l, ok := mustTryGet(t, q); !ok || l.Key != "case:1" {
+		t.Fatalf("after Add the delayed key should be ready now; got %+v, %v", l, ok)
+	}
+}
+
+func TestAddWhileProcessingRunsAgainAfterDone(t *testing.T) {
+	rdb := redistest.Start(t).Client(t)
+	q := newQueue(t, rdb, queue.Options{})
+	ctx := context.Background()
+
+	mustAdd(t, q, "case:1")
+	l, ok := mustTryGet(t, q)
+	if !ok {
+		t.Fatal("no key leased")
+	}
+	if r := mustAdd(t, q, "case:1"); r != queue.MarkedDirty {
+		t.Fatalf("add while processing = %v, want dirty", r)
+	}
+	if l2, ok := mustTryGet(t, q); ok {
+		t.Fatalf("dirty key %q handed out while still processing", l2.Key)
+	}
+	if d := mustDepth(t, q); d.Dirty != 1 || d.Processing != 1 {
+		t.Fatalf("depth = %+v, want 1 processing and 1 dirty", d)
+	}
+	if err := q.Done(ctx, l); err != nil {
+		t.Fatalf("done: %v", err)
+	}
+	l2, ok := mustTryGet(t, q)
+	if !ok || l2.Key != "case:1" {
+		t.Fatalf("after Done the dirty key must run again; got %+v, %v", l2, ok)
+	}
+	if l2.Token <= l.Token {
+		t.Fatalf("second lease token %d not above first %d", l2.Token, l.Token)
+	}
+	if err := q.Done(ctx, l2); err != nil {
+		t.Fatalf("done: %v", err)
+	}
+	if _, ok := mustTryGet(t, q); ok {
+		t.Fatal("key ran a third time without a new add")
+	}
+}
+
+// TestNeverTwoAtOnce runs workers on two separate clients (two "processes")
+// while keys are added concurrently, and checks that no key runs twice at
+// once and that every add is followed by a run that started after it.
+func TestNeverTwoAtOnce(t *testing.T) {
+	srv := redistest.Start(t)
+	procs := []*queue.Queue{
+		newQueue(t, srv.Client(t), queue.Options{PollInterval: 5 * time.Millisecond}),
+		newQueue(t, srv.Client(t), queue.Options{PollInterval: 5 * time.Millisecond}),
+	}
+	const nKeys, addsPerKey, workersPerProc = 10, 30, 4
+	var (
+		seq       atomic.Int64 // global order of events
+		running   [nKeys]atomic.Int32
+		lastAdd   [nKeys]atomic.Int64
+		lastStart [nKeys]atomic.Int64
+		overlaps  atomic.Int32
+		runs      atomic.Int32
+	)
+	keyIndex := func(key string) int {
+		var i int
+		if _, err := fmt.Sscanf(key, "case:%d", &i); err != nil {
+			t.Errorf("unexpected key %q", key)
+		}
+		return i
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var workers sync.WaitGroup
+	for _, q := range procs {
+		for range workersPerProc {
+			workers.Go(func() {
+				for {
+					l, err := q.Get(ctx)
+					if err != nil {
+						return
+					}
+					i := keyIndex(l.Key)
+					if !running[i].CompareAndSwap(0, 1) {
+						overlaps.Add(1)
+					}
+					lastStart[i].Store(seq.Add(1))
+					runs.Add(1)
+					for range 50 {
+						runtime.Gosched()
+					}
+					running[i].Store(0)
+					if err := q.Done(context.Background(), l); err != nil {
+						t.Errorf("done %s: %v", l.Key, err)
+					}
+				}
+			})
+		}
+	}
+	var adders sync.WaitGroup
+	for p, q := range procs {
+		adders.Go(func() {
+			for n := range addsPerKey {
+				for i := range nKeys {
+					if (n+i+p)%2 == 0 {
+						continue
+					}
+					// Taken before the add, so a run that satisfies the add
+					// necessarily starts after this number.
+					before := seq.Add(1)
+					if _, err := q.Add(ctx, fmt.Sprintf("case:%d", i)); err != nil {
+						t.Errorf("add: %v", err)
+						return
+					}
+					for {
+						prev := lastAdd[i].Load()
+						if prev >= before || lastAdd[i].CompareAndSwap(prev, before) {
+							break
+						}
+					}
+				}
+			}
+		})
+	}
+	adders.Wait()
+	waitFor(t, 10*time.Second, "queue drained", func() bool {
+		d := mustDepth(t, procs[0])
+		if d.Ready+d.Processing+d.Delayed+d.Dirty != 0 {
+			return false
+		}
+		for i := range nKeys {
+			if lastStart[i].Load() <= lastAdd[i].Load() {
+				return false
+			}
+		}
+		return true
+	})
+	cancel()
+	workers.Wait()
+	if n := overlaps.Load(); n != 0 {
+		t.Fatalf("%d runs overlapped another run of the same key", n)
+	}
+	if r := runs.Load(); r >= nKeys*addsPerKey {
+		t.Errorf("%d runs for %d adds: nothing coalesced", r, nKeys*addsPerKey)
+	}
+	t.Logf("%d runs for %d adds", runs.Load(), nKeys*addsPerKey)
+}
+
+func TestLeaseExpiryReturnsKeyAndFencesStaleLease(t *testing.T) {
+	srv := redistest.Start(t)
+	clock := newFakeClock()
+	opts := queue.Options{Lease: 30 * time.Second, Clock: clock.Now}
+	crashed := newQueue(t, srv.Client(t), opts)
+	healthy := newQueue(t, srv.Client(t), opts)
+	ctx := context.Background()
+
+	mustAdd(t, crashed, "case:1")
+	stale, ok := mustTryGet(t, crashed)
+	if !ok {
+		t.Fatal("no key leased")
+	}
+	clock.Advance(29 * time.Second)
+	if l, ok := mustTryGet(t, healthy); ok {
+		t.Fatalf("key %q handed out again before its lease expired", l.Key)
+	}
+	clock.Advance(2 * time.Second)
+	fresh, ok := mustTryGet(t, healthy)
+	if !ok || fresh.Key != "case:1" {
+		t.Fatalf("expired lease's key not returned: %+v, %v", fresh, ok)
+	}
+	if fresh.Attempts != 1 {
+		t.Errorf("attempts after a lost lease = %d, want 1", fresh.Attempts)
+	}
+	if fresh.Token <= stale.Token {
+		t.Errorf("fencing token did not grow: %d then %d", stale.Token, fresh.Token)
+	}
+
+	// The crashed worker wakes up: every call with its lease must fail
+	// without touching the new holder's state.
+	if err := crashed.Done(ctx, stale); !errors.Is(err, queue.ErrLeaseLost) {
+		t.Errorf("done with stale lease: %v, want ErrLeaseLost", err)
+	}
+	if _, err := crashed.Retry(ctx, stale, errors.New("late"), 0); !errors.Is(err, queue.ErrLeaseLost) {
+		t.Errorf("retry with stale lease: %v, want ErrLeaseLost", err)
+	}
+	if err := crashed.Fail(ctx, stale, errors.New("late")); !errors.Is(err, queue.ErrLeaseLost) {
+		t.Errorf("fail with stale lease: %v, want ErrLeaseLost", err)
+	}
+	if err := crashed.Extend(ctx, stale); !errors.Is(err, queue.ErrLeaseLost) {
+		t.Errorf("extend with stale lease: %v, want ErrLeaseLost", err)
+	}
+	if d := mustDepth(t, healthy); d.Processing != 1 || d.Dead != 0 || d.Ready+d.Delayed != 0 {
+		t.Fatalf("stale calls changed state: %+v", d)
+	}
+	if err := healthy.Done(ctx, fresh); err != nil {
+		t.Fatalf("done with fresh lease: %v", err)
+	}
+}
+
+func TestExtendKeepsLease(t *testing.T) {
+	rdb := redistest.Start(t).Client(t)
+	clock := newFakeClock()
+	q := newQueue(t, rdb, queue.Options{Lease: 30 * time.Second, Clock: clock.Now})
+	mustAdd(t, q, "case:1")
+	l, _ := mustTryGet(t, q)
+	for range 3 {
+		clock.Advance(20 * time.Second)
+		if err := q.Extend(context.Background(), l); err != nil {
+			t.Fatalf("extend: %v", err)
+		}
+	}
+	if n, err := q.Recover(context.Background()); err != nil || n != 0 {
+		t.Fatalf("recover after extends = %d, %v; want 0 (lease held for 60s of 30s leases)", n, err)
+	}
+	if err := q.Done(context.Background(), l); err != nil {
+		t.Fatalf("done: %v", err)
+	}
+}
+
+func TestRecoverReturnsExpiredKeys(t *testing.T) {
+	rdb := redistest.Start(t).Client(t)
+	clock := newFakeClock()
+	q := newQueue(t, rdb, queue.Options{Lease: 10 * time.Second, Clock: clock.Now})
+	for i := range 5 {
+		mustAdd(t, q, fmt.Sprintf("case:%d", i))
+	}
+	for range 5 {
+		if _, ok := mustTryGet(t, q); !ok {
+			t.Fatal("no key leased")
+		}
+	}
+	clock.Advance(11 * time.Second)
+	n, err := q.Recover(context.Background())
+	if err != nil {
+		t.Fatalf("recover: %v", err)
+	}
+	if n != 5 {
+		t.Fatalf("recover moved %d keys, want 5", n)
+	}
+	if d := mustDepth(t, q); d.Ready != 5 || d.Processing != 0 {
+		t.Fatalf("depth after recover = %+v, want 5 ready", d)
+	}
+}
+
+func TestBackoffGrowsAndIsCapped(t *testing.T) {
+	tests := []struct {
+		name   string
+		rand   float64
+		want   []time.Duration // attempts 1..n
+		lowest bool
+	}{
+		{name: "jitter at minimum", rand: 0, want: []time.Duration{
+			500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second, 5 * time.Second, 5 * time.Second, 5 * time.Second,
+		}},
+		{name: "jitter at middle", rand: 0.5, want: []time.Duration{
+			750 * time.Millisecond, 1500 * time.Millisecond, 3 * time.Second, 6 * time.Second, 7500 * time.Millisecond, 7500 * time.Millisecond,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := newQueue(t, nil, queue.Options{BaseDelay: time.Second, MaxDelay: 10 * time.Second, Rand: func() float64 { return tt.rand }})
+			for i, want := range tt.want {
+				if got := q.Backoff(i + 1); got != want {
+					t.Errorf("backoff(%d) = %v, want %v", i+1, got, want)
+				}
+			}
+			if got := q.Backoff(1000); got > 10*time.Second {
+				t.Errorf("backoff(1000) = %v, above the 10s cap", got)
+			}
+		})
+	}
+}
+
+func TestRetryWaitsOutBackoff(t *testing.T) {
+	rdb := redistest.Start(t).Client(t)
+	clock := newFakeClock()
+	q := newQueue(t, rdb, queue.Options{
+		Clock: clock.Now, BaseDelay: time.Second, MaxDelay: 4 * time.Second, MaxAttempts: 100,
+		Rand: func() float64 { return 0.999999 },
+	})
+	ctx := context.Background()
+	mustAdd(t, q, "case:1")
+	l, ok := mustTryGet(t, q)
+	if !ok {
+		t.Fatal("key not ready")
+	}
+	const step = 100 * time.Millisecond
+	var waits []time.Duration
+	for attempt := range 5 {
+		if out, err := q.Retry(ctx, l, errors.New("upstream down"), 0); err != nil || out != queue.Requeued {
+			t.Fatalf("retry = %v, %v", out, err)
+		}
+		if r := mustAdd(t, q, "case:1"); r != queue.Coalesced {
+			t.Fatalf("add during backoff = %v, want coalesced", r)
+		}
+		// Step the clock until the key is handed out again: an Add during
+		// the backoff must not have made it ready early.
+		var waited time.Duration
+		for {
+			next, ok := mustTryGet(t, q)
+			if ok {
+				l = next
+				break
+			}
+			if waited > time.Minute {
+				t.Fatal("key never came back")
+			}
+			clock.Advance(step)
+			waited += step
+		}
+		if l.Attempts != attempt+1 {
+			t.Fatalf("lease attempts = %d, want %d", l.Attempts, attempt+1)
+		}
+		waits = append(waits, waited)
+	}
+	want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 4 * time.Second, 4 * time.Second}
+	for i := range want {
+		// Jitter near its top: the key comes back on the first step at or
+		// after its due time, just under the full delay.
+		if waits[i] < want[i]-step || waits[i] > want[i] {
+			t.Errorf("wait before attempt %d = %v, want within %v of %v", i+2, waits[i], step, want[i])
+		}
+	}
+}
+
+func TestDeadLetterAfterMaxAttempts(t *testing.T) {
+	rdb := redistest.Start(t).Client(t)
+	clock := newFakeClock()
+	q := newQueue(t, rdb, queue.Options{Clock: clock.Now, MaxAttempts: 3, BaseDelay: time.Second, MaxDelay: time.Second})
+	ctx := context.Background()
+	mustAdd(t, q, "case:1")
+	var out queue.Outcome
+	for attempt := 1; attempt <= 3; attempt++ {
+		clock.Advance(time.Second)
+		l, ok := mustTryGet(t, q)
+		if !ok {
+			t.Fatalf("attempt %d: key not ready", attempt)
+		}
+		var err error
+		out, err = q.Retry(ctx, l, fmt.Errorf("salesforce upsert case:1: attempt %d failed", attempt), 0)
+		if err != nil {
+			t.Fatalf("retry: %v", err)
+		}
+	}
+	if out != queue.DeadLettered {
+		t.Fatalf("outcome of attempt 3 of 3 = %v, want dead-lettered", out)
+	}
+	clock.Advance(time.Hour)
+	if l, ok := mustTryGet(t, q); ok {
+		t.Fatalf("dead key %q handed out", l.Key)
+	}
+	dead, err := q.List(ctx, 10)
+	if err != nil {
+		t.Fatalf("list: %v", err)
+	}
+	if len(dead) != 1 {
+		t.Fatalf("dead letters = %+v, want one", dead)
+	}
+	dl := dead[0]
+	if dl.Key != "case:1" || dl.Attempts != 3 || dl.Error != "salesforce upsert case:1: attempt 3 failed" {
+		t.Errorf("dead letter = %+v, want case:1 after 3 attempts with the last error", dl)
+	}
+	if want := clock.Now().Add(-time.Hour); !dl.At.Equal(want) {
+		t.Errorf("dead letter time = %v, want %v", dl.At, want)
+	}
+	if d := mustDepth(t, q); d.Dead != 1 {
+		t.Errorf("dead depth = %d, want 1", d.Dead)
+	}
+	if r := mustAdd(t, q, "case:1"); r != queue.StillDead {
+		t.Errorf("add of dead key = %v, want still dead", r)
+	}
+
+	if err := q.Replay(ctx, "case:1"); err != nil {
+		t.Fatalf("replay: %v", err)
+	}
+	l, ok := mustTryGet(t, q)
+	if !ok || l.Key != "case:1" || l.Attempts != 0 {
+		t.Fatalf("after replay got %+v, %v; want case:1 with attempts reset", l, ok)
+	}
+	if err := q.Done(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Replay(ctx, "case:1"); !errors.Is(err, queue.ErrNotDead) {
+		t.Errorf("replay of a live key: %v, want ErrNotDead", err)
+	}
+}
+
+func TestReviveDeadOnAdd(t *testing.T) {
+	rdb := redistest.Start(t).Client(t)
+	q := newQueue(t, rdb, queue.Options{ReviveDead: true})
+	ctx := context.Background()
+	mustAdd(t, q, "case:1")
+	l, _ := mustTryGet(t, q)
+	if err := q.Fail(ctx, l, errors.New("bad data")); err != nil {
+		t.Fatal(err)
+	}
+	if r := mustAdd(t, q, "case:1"); r != queue.Added {
+		t.Fatalf("add of dead key with ReviveDead = %v, want added", r)
+	}
+	if l, ok := mustTryGet(t, q); !ok || l.Attempts != 0 {
+		t.Fatalf("revived key = %+v, %v; want leased with attempts reset", l, ok)
+	}
+	if d := mustDepth(t, q); d.Dead != 0 {
+		t.Fatalf("dead depth = %d after revive, want 0", d.Dead)
+	}
+}
+
+func TestFailAndDrop(t *testing.T) {
+	rdb := redistest.Start(t).Client(t)
+	q := newQueue(t, rdb, queue.Options{})
+	ctx := context.Background()
+	mustAdd(t, q, "action:a1")
+	l, _ := mustTryGet(t, q)
+	if err := q.Fail(ctx, l, upstream.MarkPermanent(errors.New("action a1: unknown reply mode"))); err != nil {
+		t.Fatalf("fail: %v", err)
+	}
+	dead, err := q.List(ctx, 10)
+	if err != nil || len(dead) != 1 || dead[0].Attempts != 1 || !strings.Contains(dead[0].Error, "unknown reply mode") {
+		t.Fatalf("list after fail = %+v, %v", dead, err)
+	}
+	if err := q.Drop(ctx, "action:a1"); err != nil {
+		t.Fatalf("drop: %v", err)
+	}
+	if err := q.Drop(ctx, "action:a1"); !errors.Is(err, queue.ErrNotDead) {
+		t.Errorf("second drop: %v, want ErrNotDead", err)
+	}
+	if dead, _ := q.List(ctx, 10); len(dead) != 0 {
+		t.Errorf("dead letters after drop = %+v", dead)
+	}
+	if d := mustDepth(t, q); d != (queue.Depth{}) {
+		t.Errorf("depth after drop = %+v, want empty", d)
+	}
+}
+
+func TestFinishClassifiesErrors(t *testing.T) {
+	tests := []struct {
+		name         string
+		err          error
+		want         queue.Result
+		wantAttempts int // attempts on the next lease (-1: dead)
+		minDelay     time.Duration
+	}{
+		{name: "success", err: nil, want: queue.Succeeded, wantAttempts: -2},
+		{name: "retryable", err: &upstream.Error{System: "care", Op: "assign", Class: upstream.Retryable, Status: 503},
+			want: queue.Retried, wantAttempts: 1, minDelay: 500 * time.Millisecond},
+		{name: "retry-after honoured", err: &upstream.Error{System: "salesforce", Op: "upsert", Class: upstream.Retryable, Status: 429, RetryAfter: 90 * time.Second},
+			want: queue.Retried, wantAttempts: 1, minDelay: 90 * time.Second},
+		{name: "unknown error retried", err: errors.New("boom"), want: queue.Retried, wantAttempts: 1, minDelay: 500 * time.Millisecond},
+		{name: "quota pauses without attempt", err: &upstream.Error{System: "salesforce", Op: "query", Class: upstream.QuotaExhausted},
+			want: queue.Paused, wantAttempts: 0, minDelay: time.Minute},
+		{name: "permanent", err: upstream.MarkPermanent(errors.New("mapping invalid")), want: queue.Dead, wantAttempts: -1},
+		{name: "refused", err: &upstream.Error{System: "care", Op: "reply", Class: upstream.Refused, Code: "WINDOW_CLOSED"}, want: queue.Dead, wantAttempts: -1},
+	}
+	srv := redistest.Start(t)
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := newFakeClock()
+			q := newQueue(t, srv.Client(t), queue.Options{Name: fmt.Sprintf("finish%d", i), Clock: clock.Now})
+			ctx := context.Background()
+			mustAdd(t, q, "case:1")
+			l, _ := mustTryGet(t, q)
+			got, err := q.Finish(ctx, l, tt.err)
+			if err != nil {
+				t.Fatalf("finish: %v", err)
+			}
+			if got != tt.want {
+				t.Fatalf("finish = %v, want %v", got, tt.want)
+			}
+			d := mustDepth(t, q)
+			switch tt.wantAttempts {
+			case -2:
+				if d != (queue.Depth{}) {
+					t.Fatalf("depth after success = %+v, want empty", d)
+				}
+				return
+			case -1:
+				if d.Dead != 1 {
+					t.Fatalf("depth = %+v, want 1 dead", d)
+				}
+				return
+			}
+			clock.Advance(tt.minDelay - time.Millisecond)
+			if _, ok := mustTryGet(t, q); ok {
+				t.Fatalf("key back before %v", tt.minDelay)
+			}
+			clock.Advance(tt.minDelay + time.Millisecond) // past any jitter
+			next, ok := mustTryGet(t, q)
+			if !ok {
+				t.Fatal("key did not come back")
+			}
+			if next.Attempts != tt.wantAttempts {
+				t.Errorf("attempts = %d, want %d", next.Attempts, tt.wantAttempts)
+			}
+		})
+	}
+}
+
+func TestRestartLosesNoQueuedKey(t *testing.T) {
+	srv := redistest.Start(t)
+	rdb := srv.Client(t)
+	q := newQueue(t, rdb, queue.Options{})
+	ctx := context.Background()
+	const n = 200
+	for i := range n {
+		mustAdd(t, q, fmt.Sprintf("case:%d", i))
+	}
+	if _, err := q.AddAfter(ctx, "case:later", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	srv.Kill()
+	if _, err := q.Add(ctx, "case:lost"); err == nil {
+		t.Fatal("add succeeded with Redis down")
+	}
+	srv.Restart()
+	d := mustDepth(t, q)
+	if d.Ready != n || d.Delayed != 1 {
+		t.Fatalf("depth after restart = %+v, want %d ready and 1 delayed", d, n)
+	}
+	seen := map[string]bool{}
+	for {
+		l, ok := mustTryGet(t, q)
+		if !ok {
+			break
+		}
+		seen[l.Key] = true
+		if err := q.Done(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range n {
+		if k := fmt.Sprintf("case:%d", i); !seen[k] {
+			t.Errorf("%s lost in restart", k)
+		}
+	}
+}
+
+func TestGetBlocksUntilAddOrContextEnds(t *testing.T) {
+	rdb := redistest.Start(t).Client(t)
+	q := newQueue(t, rdb, queue.Options{PollInterval: time.Hour}) // only the local wake-up can end the wait
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := q.Get(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("get on empty queue: %v, want deadline exceeded", err)
+	}
+
+	got := make(chan string, 1)
+	go func() {
+		l, err := q.Get(context.Background())
+		if err != nil {
+			t.Errorf("get: %v", err)
+		}
+		got <- l.Key
+	}()
+	mustAdd(t, q, "case:1")
+	select {
+	case k := <-got:
+		if k != "case:1" {
+			t.Fatalf("get = %q, want case:1", k)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Get did not wake up on Add")
+	}
+}
+
+func TestRunWorksRetriesAndStops(t *testing.T) {
+	rdb := redistest.Start(t).Client(t)
+	q := newQueue(t, rdb, queue.Options{BaseDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond, MaxAttempts: 3, PollInterval: 5 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	calls := map[string]int{}
+	handler := func(ctx context.Context, key string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		calls[key]++
+		switch {
+		case key == "case:flaky" && calls[key] == 1:
+			return &upstream.Error{System: "care", Op: "get case", Class: upstream.Retryable, Status: 502}
+		case key == "case:broken":
+			return upstream.MarkPermanent(errors.New("case:broken has no platform"))
+		}
+		return nil
+	}
+	done := make(chan error, 1)
+	go func() { done <- q.Run(ctx, 3, handler) }()
+	for _, k := range []string{"case:ok", "case:flaky", "case:broken"} {
+		mustAdd(t, q, k)
+	}
+	waitFor(t, 5*time.Second, "all keys handled", func() bool {
+		d := mustDepth(t, q)
+		return d.Ready+d.Delayed+d.Processing == 0 && d.Dead == 1
+	})
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not stop after cancel")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := map[string]int{"case:ok": 1, "case:flaky": 2, "case:broken": 1}
+	for k, n := range want {
+		if calls[k] != n {
+			t.Errorf("%s handled %d times, want %d", k, calls[k], n)
+		}
+	}
+}
+
+func TestRunReleasesKeyOnShutdown(t *testing.T) {
+	rdb := redistest.Start(t).Client(t)
+	q := newQueue(t, rdb, queue.Options{PollInterval: 5 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	started := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- q.Run(ctx, 1, func(ctx context.Context, key string) error {
+			close(started)
+			<-ctx.Done()
+			return ctx.Err()
+		})
+	}()
+	mustAdd(t, q, "case:1")
+	<-started
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	l, ok := mustTryGet(t, q)
+	if !ok || l.Attempts != 0 {
+		t.Fatalf("after shutdown got %+v, %v; want the key back with no attempt counted", l, ok)
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	rdb := redistest.Start(t).Client(t)
+	reg := prometheus.NewPedanticRegistry()
+	q, err := queue.New(rdb, queue.Options{MaxAttempts: 1}, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	mustAdd(t, q, "case:1")
+	mustAdd(t, q, "case:1")
+	mustAdd(t, q, "case:2")
+	l, _ := mustTryGet(t, q)
+	if _, err := q.Retry(ctx, l, errors.New("x"), 0); err != nil {
+		t.Fatal(err)
+	}
+	expected := `
+# HELP carebridge_queue_adds_total Keys added to the work queue (including coalesced adds).
+# TYPE carebridge_queue_adds_total counter
+carebridge_queue_adds_total 3
+# HELP carebridge_queue_dead_letters_total Keys moved to the dead letters.
+# TYPE carebridge_queue_dead_letters_total counter
+carebridge_queue_dead_letters_total 1
+# HELP carebridge_queue_depth Keys in the work queue by state, read from Redis on scrape.
+# TYPE carebridge_queue_depth gauge
+carebridge_queue_depth{state="dead"} 1
+carebridge_queue_depth{state="delayed"} 0
+carebridge_queue_depth{state="processing"} 0
+carebridge_queue_depth{state="ready"} 1
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(expected),
+		"carebridge_queue_adds_total", "carebridge_queue_dead_letters_total", "carebridge_queue_depth"); err != nil {
+		t.Fatal(err)
+	}
+	if n := testutil.CollectAndCount(reg, "carebridge_queue_work_duration_seconds"); n != 1 {
+		t.Fatalf("work duration series = %d, want 1", n)
+	}
+	if _, err := queue.New(rdb, queue.Options{}, reg); err == nil {
+		t.Fatal("second queue on the same registry registered without error")
+	}
+}
+
+func BenchmarkAddGetDone(b *testing.B) {
+	rdb := redistest.Start(b, redistest.WithoutAOF()).Client(b)
+	q := newQueue(b, rdb, queue.Options{})
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := range b.N {
+		key := fmt.Sprintf("case:%d", i)
+		if _, err := q.Add(ctx, key); err != nil {
+			b.Fatal(err)
+		}
+		l, ok, err := q.TryGet(ctx)
+		if err != nil || !ok {
+			b.Fatalf("try get: %v, %v", ok, err)
+		}
+		if err := q.Done(ctx, l); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAddGetDoneParallel(b *testing.B) {
+	rdb := redistest.Start(b, redistest.WithoutAOF()).Client(b)
+	q := newQueue(b, rdb, queue.Options{})
+	ctx := context.Background()
+	var n atomic.Int64
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := q.Add(ctx, fmt.Sprintf("case:%d", n.Add(1))); err != nil {
+				b.Error(err)
+				return
+			}
+			l, err := q.Get(ctx)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			if err := q.Done(ctx, l); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t testing.TB, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", timeout, what)
+		}
+		time.Sleep(5 * time.Millisecond) // polling interval of the wait, not a stand-in for it
+	}
+}

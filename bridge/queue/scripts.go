@@ -1,0 +1,175 @@
+package queue
+
+import "github.com/redis/go-redis/v9"
+
+// The queue lives in these Redis keys, all sharing one hash tag so every
+// script touches a single Cluster slot:
+//
+//	ready      ZSET key -> due time (unix ms); due <= now is ready, later is delayed
+//	processing ZSET key -> lease expiry (unix ms)
+//	leases     HASH key -> lease token of the current holder
+//	dirty      ZSET key -> earliest due time requested while the key was processing
+//	attempts   HASH key -> failed attempts since the last success
+//	dead       ZSET key -> time of death (unix ms)
+//	deadinfo   HASH key -> JSON {"error","attempts","at"}
+//	seq        STRING   -> last lease token handed out (INCR)
+//
+// Every transition below is one script, so no state is ever half-written.
+
+// killLua dead-letters a key inside a script; it expects the locals key, n
+// (attempts), now and errmsg, and KEYS in the order documented on each script.
+const killLua = `
+local function kill(key, n, now, errmsg)
+  redis.call('ZADD', KEYS[6], now, key)
+  redis.call('HSET', KEYS[7], key, cjson.encode({error = errmsg, attempts = n, at = now}))
+  redis.call('HDEL', KEYS[5], key)
+  redis.call('ZREM', KEYS[1], key)
+  redis.call('ZREM', KEYS[4], key)
+end
+`
+
+// addScript: KEYS ready, processing, dirty, dead, attempts, deadinfo.
+// ARGV key, due, revive ("1" to revive a dead key).
+var addScript = redis.NewScript(`
+local key = ARGV[1]
+local due = tonumber(ARGV[2])
+if redis.call('ZSCORE', KEYS[2], key) then
+  redis.call('ZADD', KEYS[3], 'LT', due, key)
+  return 'dirty'
+end
+if redis.call('ZSCORE', KEYS[4], key) then
+  if ARGV[3] ~= '1' then return 'dead' end
+  redis.call('ZREM', KEYS[4], key)
+  redis.call('HDEL', KEYS[6], key)
+  redis.call('HDEL', KEYS[5], key)
+end
+if redis.call('ZSCORE', KEYS[1], key) then
+  -- A key waiting out its backoff keeps it; a fresh one may move earlier.
+  if redis.call('HEXISTS', KEYS[5], key) == 0 then
+    redis.call('ZADD', KEYS[1], 'LT', due, key)
+  end
+  return 'coalesced'
+end
+redis.call('ZADD', KEYS[1], due, key)
+return 'added'
+`)
+
+// leaseScript reaps expired leases, then leases the earliest ready key.
+// KEYS ready, processing, leases, dirty, attempts, dead, deadinfo, seq.
+// ARGV now, lease ms, max attempts, reap limit, lease ("0" only reaps).
+// Returns {key, token, attempts, reaped, killed}; key "" means none ready and
+// token then holds the next due time (or -1 when the queue is empty).
+var leaseScript = redis.NewScript(killLua + `
+local now = tonumber(ARGV[1])
+local max = tonumber(ARGV[3])
+local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
+local reaped, killed = 0, 0
+for _, key in ipairs(expired) do
+  redis.call('ZREM', KEYS[2], key)
+  redis.call('HDEL', KEYS[3], key)
+  local n = redis.call('HINCRBY', KEYS[5], key, 1)
+  if n >= max then
+    kill(key, n, now, 'lease expired: worker stopped or stalled')
+    killed = killed + 1
+  else
+    redis.call('ZREM', KEYS[4], key)
+    redis.call('ZADD', KEYS[1], now, key)
+    reaped = reaped + 1
+  end
+end
+if ARGV[5] == '0' then return {'', -1, 0, reaped, killed} end
+local ready = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 1)
+if #ready == 0 then
+  local nxt = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  local due = -1
+  if #nxt > 0 then due = tonumber(nxt[2]) end
+  return {'', due, 0, reaped, killed}
+end
+local key = ready[1]
+redis.call('ZREM', KEYS[1], key)
+local token = redis.call('INCR', KEYS[8])
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), key)
+redis.call('HSET', KEYS[3], key, token)
+local attempts = tonumber(redis.call('HGET', KEYS[5], key) or '0')
+return {key, token, attempts, reaped, killed}
+`)
+
+// doneScript: KEYS ready, processing, leases, dirty, attempts. ARGV key, token.
+// Returns 0 when the lease is lost, 1 when done, 2 when done and requeued
+// because the key was added while processing.
+var doneScript = redis.NewScript(`
+local key = ARGV[1]
+if redis.call('HGET', KEYS[3], key) ~= ARGV[2] then return 0 end
+redis.call('ZREM', KEYS[2], key)
+redis.call('HDEL', KEYS[3], key)
+redis.call('HDEL', KEYS[5], key)
+local due = redis.call('ZSCORE', KEYS[4], key)
+if due then
+  redis.call('ZREM', KEYS[4], key)
+  redis.call('ZADD', KEYS[1], due, key)
+  return 2
+end
+return 1
+`)
+
+// requeueScript ends a lease without success: it counts an attempt (when
+// ARGV count is "1") and either schedules the key after the delay or
+// dead-letters it once attempts reach the maximum.
+// KEYS ready, processing, leases, dirty, attempts, dead, deadinfo.
+// ARGV key, token, now, delay ms, max attempts, error, count.
+// Returns {status, attempts}: status 0 lease lost, 1 requeued, 2 dead.
+var requeueScript = redis.NewScript(killLua + `
+local key = ARGV[1]
+if redis.call('HGET', KEYS[3], key) ~= ARGV[2] then return {0, 0} end
+local now = tonumber(ARGV[3])
+redis.call('ZREM', KEYS[2], key)
+redis.call('HDEL', KEYS[3], key)
+local n = tonumber(redis.call('HGET', KEYS[5], key) or '0')
+if ARGV[7] == '1' then
+  n = redis.call('HINCRBY', KEYS[5], key, 1)
+  if n >= tonumber(ARGV[5]) then
+    kill(key, n, now, ARGV[6])
+    return {2, n}
+  end
+end
+-- The key is queued again anyway, so a pending dirty mark is satisfied;
+-- the backoff delay wins over an earlier dirty due time.
+redis.call('ZREM', KEYS[4], key)
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), key)
+return {1, n}
+`)
+
+// extendScript: KEYS processing, leases. ARGV key, token, new expiry.
+var extendScript = redis.NewScript(`
+if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('ZADD', KEYS[1], 'XX', tonumber(ARGV[3]), ARGV[1])
+return 1
+`)
+
+// replayScript: KEYS ready, dead, deadinfo, attempts. ARGV key, now.
+var replayScript = redis.NewScript(`
+if redis.call('ZREM', KEYS[2], ARGV[1]) == 0 then return 0 end
+redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('HDEL', KEYS[4], ARGV[1])
+redis.call('ZADD', KEYS[1], tonumber(ARGV[2]), ARGV[1])
+return 1
+`)
+
+// dropScript: KEYS dead, deadinfo. ARGV key.
+var dropScript = redis.NewScript(`
+local n = redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+return n
+`)
+
+// depthScript: KEYS ready, processing, dead, dirty. ARGV now.
+var depthScript = redis.NewScript(`
+local now = tonumber(ARGV[1])
+return {
+  redis.call('ZCOUNT', KEYS[1], '-inf', now),
+  redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf'),
+  redis.call('ZCARD', KEYS[2]),
+  redis.call('ZCARD', KEYS[3]),
+  redis.call('ZCARD', KEYS[4]),
+}
+`)

@@ -22,11 +22,12 @@ type WriteResult struct {
 // Care is what the engine needs from Emplifi Care.
 type Care interface {
 	GetCase(ctx context.Context, id string) (care.Case, error)
-	ListCases(ctx context.Context, since time.Time, cursor string, limit int) (care.CasePage, error)
+	// ChangedCases returns cases changed after cursor and the cursor to persist.
+	ChangedCases(ctx context.Context, cursor string) (care.Changes, error)
 	Notes(ctx context.Context, caseID string) ([]care.Note, error)
 	Agents(ctx context.Context) ([]care.Agent, error)
-	Assign(ctx context.Context, caseID string, agentID *string, idemKey string) error
-	SetStatus(ctx context.Context, caseID string, status rules.Status, idemKey string) error
+	Assign(ctx context.Context, caseID string, agentID *string, idemKey string) (care.Case, error)
+	SetStatus(ctx context.Context, caseID string, status rules.Status, idemKey string) (care.Case, error)
 	AddNote(ctx context.Context, caseID string, req care.NoteRequest, idemKey string) (care.Note, error)
 }
 
@@ -37,9 +38,11 @@ type Salesforce interface {
 	UpsertMany(ctx context.Context, object, extField string, recs []Record) ([]WriteResult, error)
 	UpdateMany(ctx context.Context, object string, recs []Record) ([]WriteResult, error)
 	CreateMany(ctx context.Context, object string, recs []Record) ([]WriteResult, error)
-	// Changed returns the records of object modified after since (with the
-	// connector's overlap window and de-duplication) and the new watermark.
-	Changed(ctx context.Context, object string, fields []string, where soql.Cond, since time.Time) ([]Record, time.Time, error)
+	// Changed returns the records of object modified since the watermark
+	// (with the connector's overlap window and de-duplication) and the new
+	// watermark. Watermarks are opaque strings the engine persists; "" is the
+	// beginning.
+	Changed(ctx context.Context, object string, fields []string, where soql.Cond, watermark string) ([]Record, string, error)
 }
 
 // Store is the sync state the engine keeps (bridge/state backs it with Redis).

@@ -261,9 +261,9 @@ func (e *Engine) writeCare(ctx context.Context, c care.Case, plan merge.Plan, sf
 			if v != "" {
 				agent = &v
 			}
-			err = e.care.Assign(ctx, c.ID, agent, idem)
+			_, err = e.care.Assign(ctx, c.ID, agent, idem)
 		case FieldStatus:
-			err = e.care.SetStatus(ctx, c.ID, rules.Status(v), idem)
+			_, err = e.care.SetStatus(ctx, c.ID, rules.Status(v), idem)
 		default:
 			continue // fields Care cannot be written through its API are never planned by a valid mapping
 		}

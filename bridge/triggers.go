@@ -5,69 +5,55 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/carebridge/carebridge/connectors/care"
+
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 )
 
 // Cursor names in the store.
 const (
 	cursorCare          = "care:cases"
-	cursorCareSince     = "care:since"
 	cursorSalesforce    = "salesforce:cases"
 	cursorSalesforceNts = "salesforce:notes"
 )
 
-// careFirstPoll is how far back the very first Care poll looks.
-const careFirstPoll = 30 * 24 * time.Hour
-
 // PollCare enqueues every escalated Care case changed since the last poll.
-// The cursor is persisted after each page, so a restart resumes where the
-// last run stopped.
+// The cursor is persisted after the cases are enqueued, so a restart resumes
+// where the last run stopped and nothing is skipped.
 func (e *Engine) PollCare(ctx context.Context) error {
 	cursor, err := e.store.Cursor(ctx, cursorCare)
 	if err != nil {
 		return fmt.Errorf("read Care cursor: %w", err)
 	}
-	sinceRaw, err := e.store.Cursor(ctx, cursorCareSince)
-	if err != nil {
-		return fmt.Errorf("read Care cursor: %w", err)
-	}
-	since := e.now().Add(-careFirstPoll)
-	if t, err := time.Parse(time.RFC3339Nano, sinceRaw); err == nil {
-		since = t
+	if cursor == "" {
+		cursor = care.CursorAt(e.now().Add(-careFirstPoll))
 	}
 	for {
-		page, err := e.care.ListCases(ctx, since, cursor, 200)
+		ch, err := e.care.ChangedCases(ctx, cursor)
+		for _, c := range ch.Cases {
+			if aerr := e.queue.Add(ctx, CaseKey(c.ID)); aerr != nil {
+				return fmt.Errorf("enqueue Care case %s: %w", c.ID, aerr)
+			}
+		}
+		if ch.Cursor != "" && ch.Cursor != cursor {
+			cursor = ch.Cursor
+			if serr := e.store.SetCursor(ctx, cursorCare, cursor); serr != nil {
+				return fmt.Errorf("store Care cursor: %w", serr)
+			}
+		}
 		if err != nil {
 			return fmt.Errorf("poll Care cases: %w", err)
 		}
-		latest := since
-		for _, c := range page.Cases {
-			if err := e.queue.Add(ctx, CaseKey(c.ID)); err != nil {
-				return fmt.Errorf("enqueue Care case %s: %w", c.ID, err)
-			}
-			if c.UpdatedAt.After(latest) {
-				latest = c.UpdatedAt
-			}
-		}
-		if page.NextCursor != "" {
-			cursor = page.NextCursor
-			if err := e.store.SetCursor(ctx, cursorCare, cursor); err != nil {
-				return fmt.Errorf("store Care cursor: %w", err)
-			}
-		}
-		if latest.After(since) {
-			since = latest
-			if err := e.store.SetCursor(ctx, cursorCareSince, since.Format(time.RFC3339Nano)); err != nil {
-				return fmt.Errorf("store Care cursor: %w", err)
-			}
-		}
-		if page.NextCursor == "" || len(page.Cases) == 0 {
+		if !ch.More {
 			break
 		}
 	}
 	e.m.lastPoll.WithLabelValues("care").SetToCurrentTime()
 	return nil
 }
+
+// careFirstPoll is how far back the very first Care poll looks.
+const careFirstPoll = 30 * 24 * time.Hour
 
 // PollSalesforce enqueues the Care cases whose Salesforce Case or notes
 // changed since the last poll. While the API quota is exhausted it does nothing.
@@ -88,27 +74,12 @@ func (e *Engine) PollSalesforce(ctx context.Context) error {
 	return nil
 }
 
-func (e *Engine) watermark(ctx context.Context, name string) (time.Time, error) {
-	raw, err := e.store.Cursor(ctx, name)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("read %s watermark: %w", name, err)
-	}
-	if raw == "" {
-		return e.now().Add(-time.Hour), nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, raw)
-	if err != nil {
-		return e.now().Add(-time.Hour), nil
-	}
-	return t, nil
-}
-
 func (e *Engine) pollSalesforceCases(ctx context.Context) error {
-	since, err := e.watermark(ctx, cursorSalesforce)
+	wm, err := e.store.Cursor(ctx, cursorSalesforce)
 	if err != nil {
-		return err
+		return fmt.Errorf("read Salesforce Case watermark: %w", err)
 	}
-	recs, next, err := e.sf.Changed(ctx, "Case", []string{"Id", CareIDField}, soql.IsNotNull(CareIDField), since)
+	recs, next, err := e.sf.Changed(ctx, "Case", []string{CareIDField}, soql.IsNotNull(CareIDField), wm)
 	if err != nil {
 		return fmt.Errorf("poll Salesforce Cases: %w", err)
 	}
@@ -119,15 +90,15 @@ func (e *Engine) pollSalesforceCases(ctx context.Context) error {
 			}
 		}
 	}
-	return e.store.SetCursor(ctx, cursorSalesforce, next.Format(time.RFC3339Nano))
+	return e.store.SetCursor(ctx, cursorSalesforce, next)
 }
 
 func (e *Engine) pollSalesforceNotes(ctx context.Context) error {
-	since, err := e.watermark(ctx, cursorSalesforceNts)
+	wm, err := e.store.Cursor(ctx, cursorSalesforceNts)
 	if err != nil {
-		return err
+		return fmt.Errorf("read Salesforce note watermark: %w", err)
 	}
-	recs, next, err := e.sf.Changed(ctx, e.notes.Object, []string{"Id", e.notes.ParentField}, nil, since)
+	recs, next, err := e.sf.Changed(ctx, e.notes.Object, []string{e.notes.ParentField}, nil, wm)
 	if err != nil {
 		return fmt.Errorf("poll Salesforce %s: %w", e.notes.Object, err)
 	}
@@ -143,7 +114,7 @@ func (e *Engine) pollSalesforceNotes(ctx context.Context) error {
 			return fmt.Errorf("enqueue Care case %s: %w", careID, err)
 		}
 	}
-	return e.store.SetCursor(ctx, cursorSalesforceNts, next.Format(time.RFC3339Nano))
+	return e.store.SetCursor(ctx, cursorSalesforceNts, next)
 }
 
 // Sweep enqueues every linked case, repairing any trigger that was lost.

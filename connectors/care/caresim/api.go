@@ -1,0 +1,386 @@
+package caresim
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/care/rules"
+)
+
+const (
+	defaultPageSize = 50
+	maxPageSize     = 200
+)
+
+func (s *Server) listCases(r *http.Request, _ []byte) (int, any, error) {
+	q := r.URL.Query()
+	for k := range q {
+		if k != "updated_since" && k != "cursor" && k != "limit" {
+			return 0, nil, badRequest("unknown query parameter %q", k)
+		}
+	}
+	var since time.Time
+	if v := q.Get("updated_since"); v != "" {
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return 0, nil, badRequest("updated_since %q is not an RFC 3339 date-time", v)
+		}
+		since = t
+	}
+	limit := defaultPageSize
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxPageSize {
+			return 0, nil, badRequest("limit %q must be an integer from 1 to %d", v, maxPageSize)
+		}
+		limit = n
+	}
+	var after position
+	if v := q.Get("cursor"); v != "" {
+		p, err := decodeCursor(v)
+		if err != nil {
+			return 0, nil, badRequest("cursor %q is invalid", v)
+		}
+		after = p
+	}
+	var matched []care.Case
+	for _, c := range s.cases {
+		if c.UpdatedAt.Before(since) {
+			continue
+		}
+		if !after.zero() && !after.before(position{c.UpdatedAt, c.ID}) {
+			continue
+		}
+		matched = append(matched, *c)
+	}
+	slices.SortFunc(matched, func(a, b care.Case) int {
+		if c := a.UpdatedAt.Compare(b.UpdatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	page := care.CasePage{Cases: matched, NextCursor: ""}
+	if len(matched) > limit {
+		page.Cases = matched[:limit]
+		last := page.Cases[limit-1]
+		page.NextCursor = position{last.UpdatedAt, last.ID}.encode()
+	}
+	if page.Cases == nil {
+		page.Cases = []care.Case{}
+	}
+	return http.StatusOK, page, nil
+}
+
+// position is a place in the (updated_at, id) order of the change listing.
+type position struct {
+	at time.Time
+	id string
+}
+
+func (p position) zero() bool { return p.at.IsZero() && p.id == "" }
+
+func (p position) before(q position) bool {
+	if c := p.at.Compare(q.at); c != 0 {
+		return c < 0
+	}
+	return p.id < q.id
+}
+
+func (p position) encode() string {
+	return base64.RawURLEncoding.EncodeToString([]byte("v1|" + strconv.FormatInt(p.at.UnixNano(), 10) + "|" + p.id))
+}
+
+func decodeCursor(v string) (position, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(v)
+	if err != nil {
+		return position{}, err
+	}
+	parts := strings.SplitN(string(raw), "|", 3)
+	if len(parts) != 3 || parts[0] != "v1" || parts[2] == "" {
+		return position{}, fmt.Errorf("malformed cursor")
+	}
+	ns, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil {
+		return position{}, err
+	}
+	return position{time.Unix(0, ns).UTC(), parts[2]}, nil
+}
+
+func (s *Server) caseLocked(id string) (*care.Case, error) {
+	c, ok := s.cases[id]
+	if !ok {
+		return nil, notFound("case %q not found", id)
+	}
+	return c, nil
+}
+
+func (s *Server) getCase(r *http.Request, _ []byte) (int, any, error) {
+	c, err := s.caseLocked(r.PathValue("id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, *c, nil
+}
+
+func (s *Server) listMessages(r *http.Request, _ []byte) (int, any, error) {
+	c, err := s.caseLocked(r.PathValue("id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, s.messagesLocked(c.ID), nil
+}
+
+func (s *Server) messagesLocked(caseID string) []care.Message {
+	out := make([]care.Message, 0, len(s.convo[caseID]))
+	for _, id := range s.convo[caseID] {
+		out = append(out, *s.messages[id])
+	}
+	return out
+}
+
+func (s *Server) listNotes(r *http.Request, _ []byte) (int, any, error) {
+	c, err := s.caseLocked(r.PathValue("id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, append([]care.Note{}, s.notes[c.ID]...), nil
+}
+
+func (s *Server) listAgents(*http.Request, []byte) (int, any, error) {
+	return http.StatusOK, append([]care.Agent{}, s.agents...), nil
+}
+
+func (s *Server) listProfiles(*http.Request, []byte) (int, any, error) {
+	return http.StatusOK, append([]care.Profile{}, s.profiles...), nil
+}
+
+func (s *Server) assignCase(r *http.Request, body []byte) (int, any, error) {
+	var req care.AssignRequest
+	if err := decodeStrict(body, &req); err != nil {
+		return 0, nil, err
+	}
+	c, err := s.assignLocked(r.PathValue("id"), req.AgentID)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, c, nil
+}
+
+func (s *Server) assignLocked(caseID string, agentID *string) (care.Case, error) {
+	c, err := s.caseLocked(caseID)
+	if err != nil {
+		return care.Case{}, err
+	}
+	if agentID != nil {
+		if _, ok := s.agentLocked(*agentID); !ok {
+			return care.Case{}, badRequest("agent %q does not exist", *agentID)
+		}
+	}
+	if equalPtr(c.AssigneeID, agentID) {
+		return *c, nil
+	}
+	if agentID != nil {
+		id := *agentID
+		c.AssigneeID = &id
+	} else {
+		c.AssigneeID = nil
+	}
+	s.touchCaseLocked(c)
+	return *c, nil
+}
+
+func (s *Server) agentLocked(id string) (care.Agent, bool) {
+	for _, a := range s.agents {
+		if a.ID == id {
+			return a, true
+		}
+	}
+	return care.Agent{}, false
+}
+
+func (s *Server) profileLocked(id string) (care.Profile, bool) {
+	for _, p := range s.profiles {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return care.Profile{}, false
+}
+
+func equalPtr(a, b *string) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return *a == *b
+}
+
+var statuses = map[rules.Status]bool{rules.Open: true, rules.Pending: true, rules.Done: true, rules.Deleted: true}
+
+func (s *Server) setStatus(r *http.Request, body []byte) (int, any, error) {
+	var req care.StatusRequest
+	if err := decodeStrict(body, &req); err != nil {
+		return 0, nil, err
+	}
+	c, err := s.setStatusLocked(r.PathValue("id"), req.Status)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, c, nil
+}
+
+func (s *Server) setStatusLocked(caseID string, st rules.Status) (care.Case, error) {
+	if !statuses[st] {
+		return care.Case{}, badRequest("status %q must be one of open, pending, done, deleted", st)
+	}
+	c, err := s.caseLocked(caseID)
+	if err != nil {
+		return care.Case{}, err
+	}
+	sc := s.baseScenarioLocked(c, rules.SetStatus)
+	sc.NewStatus = st
+	if err := s.check(sc); err != nil {
+		return care.Case{}, err
+	}
+	if c.Status == st {
+		return *c, nil
+	}
+	c.Status = st
+	s.touchCaseLocked(c)
+	return *c, nil
+}
+
+func (s *Server) setProfile(r *http.Request, body []byte) (int, any, error) {
+	var req care.ProfileRequest
+	if err := decodeStrict(body, &req); err != nil {
+		return 0, nil, err
+	}
+	if req.ProfileID == "" {
+		return 0, nil, badRequest("profile_id is required")
+	}
+	c, err := s.caseLocked(r.PathValue("id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	p, ok := s.profileLocked(req.ProfileID)
+	if !ok {
+		return 0, nil, badRequest("profile %q does not exist", req.ProfileID)
+	}
+	if p.Platform != c.Platform {
+		return 0, nil, badRequest("profile %q is a %s profile; case %q is on %s", p.ID, p.Platform, c.ID, c.Platform)
+	}
+	if err := s.check(s.baseScenarioLocked(c, rules.SetProfile)); err != nil {
+		return 0, nil, err
+	}
+	if c.ProfileID != nil && *c.ProfileID == p.ID {
+		return http.StatusOK, *c, nil
+	}
+	id := p.ID
+	c.ProfileID = &id
+	s.touchCaseLocked(c)
+	return http.StatusOK, *c, nil
+}
+
+func (s *Server) addNote(r *http.Request, body []byte) (int, any, error) {
+	var req care.NoteRequest
+	if err := decodeStrict(body, &req); err != nil {
+		return 0, nil, err
+	}
+	n, err := s.addNoteLocked(r.PathValue("id"), req.AuthorID, req.Text, req.Mentions)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, n, nil
+}
+
+func (s *Server) addNoteLocked(caseID, authorID, text string, mentions []string) (care.Note, error) {
+	if strings.TrimSpace(text) == "" {
+		return care.Note{}, badRequest("text is required")
+	}
+	c, err := s.caseLocked(caseID)
+	if err != nil {
+		return care.Note{}, err
+	}
+	if authorID != "" {
+		if _, ok := s.agentLocked(authorID); !ok {
+			return care.Note{}, badRequest("author %q is not a Care agent", authorID)
+		}
+	}
+	n := care.Note{
+		ID:       s.newIDLocked("note", s.noteTakenLocked),
+		CaseID:   c.ID,
+		AuthorID: authorID,
+		Text:     text,
+		Mentions: append([]string{}, mentions...),
+	}
+	c.UpdatedAt = s.stampLocked()
+	n.CreatedAt = c.UpdatedAt
+	s.notes[c.ID] = append(s.notes[c.ID], n)
+	s.emitLocked(care.EventNoteCreated, c.ID, n)
+	return n, nil
+}
+
+func (s *Server) noteTakenLocked(id string) bool {
+	for _, ns := range s.notes {
+		for _, n := range ns {
+			if n.ID == id {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// touchCaseLocked records a change of the case: a new updated_at and a
+// case.updated event.
+func (s *Server) touchCaseLocked(c *care.Case) {
+	c.UpdatedAt = s.stampLocked()
+	s.emitLocked(care.EventCaseUpdated, c.ID, *c)
+}
+
+// check asks the rules engine; a refusal becomes a 422 with the rule code.
+func (s *Server) check(sc rules.Scenario) error {
+	d := s.rules.Check(sc)
+	if d.Allowed {
+		return nil
+	}
+	reason := d.Reason
+	if reason == "" {
+		reason = "Care does not allow this action."
+	}
+	return &apiError{status: http.StatusUnprocessableEntity, msg: reason, rule: d.Code}
+}
+
+// baseScenarioLocked fills what every scenario about case c needs.
+func (s *Server) baseScenarioLocked(c *care.Case, a rules.Action) rules.Scenario {
+	sc := rules.Scenario{
+		Platform: c.Platform,
+		Action:   a,
+		Now:      s.now(),
+		Case: rules.CaseState{
+			Assigned:   c.AssigneeID != nil,
+			HasProfile: c.ProfileID != nil,
+			Interacted: c.Interacted,
+			Status:     c.Status,
+		},
+		Author: rules.Author{
+			IsPage:         c.Customer.IsPage,
+			FollowsBrand:   c.Customer.FollowsBrand,
+			MentionedBrand: c.Customer.MentionedBrand,
+		},
+	}
+	for _, id := range s.convo[c.ID] {
+		if s.messages[id].Kind == rules.DirectMessageKind {
+			sc.Conversation.HasDirectMessages = true
+		}
+	}
+	if c.LastCustomerMessageAt != nil {
+		sc.Conversation.LastCustomerMessageAt = *c.LastCustomerMessageAt
+	}
+	return sc
+}

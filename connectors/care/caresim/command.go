@@ -1,0 +1,81 @@
+package caresim
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+)
+
+// RunCommand runs `carebridge sandbox care`: it serves a seeded sandbox on
+// --listen until ctx is done and prints its URL and credentials. args are the
+// flags after "sandbox care".
+func RunCommand(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("sandbox care", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	listen := fs.String("listen", "127.0.0.1:8701", "address to listen on")
+	token := fs.String("token", "", "API token (Basic auth user); random when empty")
+	secret := fs.String("secret", "", "API secret (Basic auth password); random when empty")
+	bearer := fs.String("bearer-token", "", "bearer token also accepted (optional)")
+	hookURL := fs.String("webhook-url", "", "URL to POST signed webhook events to (optional)")
+	hookSecret := fs.String("webhook-secret", "", "HMAC secret of X-Care-Signature (required with --webhook-url)")
+	seed := fs.Bool("seed", true, "seed demo agents, profiles and cases")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("sandbox care: %w", err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("sandbox care: unexpected arguments %q", fs.Args())
+	}
+	if *token == "" {
+		*token = randomHex(8)
+	}
+	if *secret == "" {
+		*secret = randomHex(16)
+	}
+	logger := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	srv, err := New(Options{Token: *token, Secret: *secret, BearerToken: *bearer,
+		WebhookURL: *hookURL, WebhookSecret: *hookSecret, Logger: logger})
+	if err != nil {
+		return fmt.Errorf("sandbox care: %w", err)
+	}
+	defer srv.Close()
+	if *seed {
+		srv.SeedDemo()
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("sandbox care: listen on %s: %w", *listen, err)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(stdout, "Care sandbox listening on http://%s\n", ln.Addr())
+	fmt.Fprintf(stdout, "  token:  %s\n  secret: %s\n", *token, *secret)
+	if *hookURL != "" {
+		fmt.Fprintf(stdout, "  webhooks to %s\n", *hookURL)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("sandbox care: serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("sandbox care: shutdown: %w", err)
+	}
+	return nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	return hex.EncodeToString(b)
+}

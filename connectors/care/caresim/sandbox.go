@@ -1,0 +1,520 @@
+package caresim
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/care/rules"
+)
+
+var platforms = map[rules.Platform]bool{
+	rules.Facebook: true, rules.Instagram: true, rules.Twitter: true,
+	rules.LinkedIn: true, rules.YouTube: true, rules.TikTok: true,
+}
+
+var kinds = map[rules.Kind]bool{
+	rules.Post: true, rules.Comment: true, rules.ReplyKind: true, rules.AdComment: true,
+	rules.WallPost: true, rules.MentionInPost: true, rules.MentionInComment: true,
+	rules.MentionInQuotedTweet: true, rules.ListeningMention: true, rules.DirectMessageKind: true,
+}
+
+// AddAgent adds (or replaces, by id) a Care user.
+func (s *Server) AddAgent(a care.Agent) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.agents {
+		if s.agents[i].ID == a.ID {
+			s.agents[i] = a
+			return
+		}
+	}
+	s.agents = append(s.agents, a)
+}
+
+// AddProfile adds (or replaces, by id) a brand profile.
+func (s *Server) AddProfile(p care.Profile) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.profiles {
+		if s.profiles[i].ID == p.ID {
+			s.profiles[i] = p
+			return
+		}
+	}
+	s.profiles = append(s.profiles, p)
+}
+
+// Escalate creates a case with its conversation, as Care does when a message
+// is escalated. Empty ids are assigned; inbound messages without an author
+// are the case's customer's; a reply's depth follows its parent.
+func (s *Server) Escalate(c care.Case, msgs []care.Message) (care.Case, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.validateCaseLocked(&c); err != nil {
+		return care.Case{}, fmt.Errorf("escalate case %q: %w", c.ID, err)
+	}
+	if c.ID == "" {
+		c.ID = s.newIDLocked("case", func(id string) bool { _, ok := s.cases[id]; return ok })
+	}
+	batch := map[string]*care.Message{}
+	prepared := make([]*care.Message, 0, len(msgs))
+	for i := range msgs {
+		m := msgs[i]
+		m.CaseID = c.ID
+		if m.ID == "" {
+			m.ID = s.newIDLocked("msg", func(id string) bool { _, ok := s.messages[id]; return ok || batch[id] != nil })
+		}
+		if _, ok := s.messages[m.ID]; ok || batch[m.ID] != nil {
+			return care.Case{}, fmt.Errorf("escalate case %q: message %q already exists", c.ID, m.ID)
+		}
+		if err := s.prepareMessageLocked(&c, &m, func(id string) *care.Message { return batch[id] }); err != nil {
+			return care.Case{}, fmt.Errorf("escalate case %q: message %q: %w", c.ID, m.ID, err)
+		}
+		batch[m.ID] = &m
+		prepared = append(prepared, &m)
+	}
+	for _, m := range prepared {
+		if m.Direction == care.Inbound && (c.LastCustomerMessageAt == nil || m.PostedAt.After(*c.LastCustomerMessageAt)) {
+			t := m.PostedAt
+			c.LastCustomerMessageAt = &t
+		}
+	}
+	c.UpdatedAt = s.stampLocked()
+	stored := c
+	s.cases[c.ID] = &stored
+	s.emitLocked(care.EventCaseCreated, c.ID, stored)
+	for _, m := range prepared {
+		s.addMessageLocked(m)
+	}
+	return stored, nil
+}
+
+func (s *Server) validateCaseLocked(c *care.Case) error {
+	if !platforms[c.Platform] {
+		return badRequest("platform %q must be one of facebook, instagram, twitter, linkedin, youtube, tiktok", c.Platform)
+	}
+	if c.ID != "" {
+		if _, ok := s.cases[c.ID]; ok {
+			return badRequest("case %q already exists", c.ID)
+		}
+	}
+	if c.Status == "" {
+		c.Status = rules.Open
+	}
+	if !statuses[c.Status] {
+		return badRequest("status %q must be one of open, pending, done, deleted", c.Status)
+	}
+	if c.AssigneeID != nil {
+		if _, ok := s.agentLocked(*c.AssigneeID); !ok {
+			return badRequest("assignee %q is not a Care agent", *c.AssigneeID)
+		}
+	}
+	if c.ProfileID != nil {
+		if _, ok := s.profileLocked(*c.ProfileID); !ok {
+			return badRequest("profile %q does not exist", *c.ProfileID)
+		}
+	}
+	if c.Labels == nil {
+		c.Labels = []string{}
+	}
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = s.now()
+	}
+	return nil
+}
+
+// prepareMessageLocked validates m and fills its defaults. pending finds
+// messages of the same batch not stored yet.
+func (s *Server) prepareMessageLocked(c *care.Case, m *care.Message, pending func(string) *care.Message) error {
+	if m.Platform == "" {
+		m.Platform = c.Platform
+	}
+	if m.Platform != c.Platform {
+		return badRequest("platform %q differs from the case's %q", m.Platform, c.Platform)
+	}
+	if m.Direction == "" {
+		m.Direction = care.Inbound
+	}
+	if m.Direction != care.Inbound && m.Direction != care.Outbound {
+		return badRequest("direction %q must be inbound or outbound", m.Direction)
+	}
+	if m.Kind == "" {
+		m.Kind = rules.DirectMessageKind
+		if m.ParentID != nil {
+			m.Kind = rules.ReplyKind
+		}
+	}
+	if !kinds[m.Kind] {
+		return badRequest("kind %q is not a Care message kind", m.Kind)
+	}
+	if m.ParentID != nil {
+		p := pending(*m.ParentID)
+		if p == nil {
+			if sp, ok := s.messages[*m.ParentID]; ok && sp.CaseID == c.ID {
+				p = sp
+			}
+		}
+		if p != nil {
+			m.Depth = p.Depth + 1
+			if m.Kind == rules.ReplyKind && p.Depth == 0 {
+				m.Kind = rules.Comment
+			}
+			if p.Hidden { // replies to a hidden comment are not visible either
+				m.Hidden, m.HiddenWithParent = true, true
+			}
+		} else if m.Depth == 0 {
+			m.Depth = 1
+		}
+	}
+	if m.Depth < 0 {
+		return badRequest("depth %d is negative", m.Depth)
+	}
+	if m.Author == (care.Author{}) {
+		if m.Direction == care.Inbound {
+			m.Author = care.Author{ID: c.Customer.ID, Handle: c.Customer.Handle, Name: c.Customer.Name,
+				IsPage: c.Customer.IsPage, FollowsBrand: c.Customer.FollowsBrand}
+		} else {
+			m.Author = s.brandAuthorLocked(c)
+		}
+	}
+	if m.PostedAt.IsZero() {
+		m.PostedAt = s.now()
+	}
+	return nil
+}
+
+// EscalateListening escalates listening content the way automation does: a
+// new case with no profile holding one listening mention.
+func (s *Server) EscalateListening(platform rules.Platform, customer care.Customer, text string) (care.Case, error) {
+	return s.Escalate(care.Case{
+		Platform: platform,
+		Subject:  "Listening mention",
+		Customer: customer,
+	}, []care.Message{{Kind: rules.ListeningMention, Text: text}})
+}
+
+// CustomerMessage adds a message from the customer (a comment, reply or DM)
+// to the case. A customer message on a pending case puts it back to open:
+// pending holds the case only until the customer replies.
+func (s *Server) CustomerMessage(caseID string, m care.Message) (care.Message, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.caseLocked(caseID)
+	if err != nil {
+		return care.Message{}, fmt.Errorf("customer message on case %q: %w", caseID, err)
+	}
+	m.CaseID = c.ID
+	m.Direction = care.Inbound
+	if m.ID == "" {
+		m.ID = s.newIDLocked("msg", s.messageTakenLocked)
+	}
+	if s.messageTakenLocked(m.ID) {
+		return care.Message{}, fmt.Errorf("customer message on case %q: message %q already exists", caseID, m.ID)
+	}
+	if m.ParentID != nil {
+		if p, ok := s.messages[*m.ParentID]; !ok || p.CaseID != c.ID {
+			return care.Message{}, fmt.Errorf("customer message on case %q: %w", caseID, badRequest("parent %q is not a message of the case", *m.ParentID))
+		}
+	}
+	if m.PostedAt.IsZero() {
+		m.PostedAt = s.now()
+	}
+	if err := s.prepareMessageLocked(c, &m, func(string) *care.Message { return nil }); err != nil {
+		return care.Message{}, fmt.Errorf("customer message on case %q: %w", caseID, err)
+	}
+	s.addMessageLocked(&m)
+	t := m.PostedAt
+	if c.LastCustomerMessageAt == nil || t.After(*c.LastCustomerMessageAt) {
+		c.LastCustomerMessageAt = &t
+	}
+	if c.Status == rules.Pending {
+		c.Status = rules.Open
+	}
+	s.touchCaseLocked(c)
+	return m, nil
+}
+
+// Case returns a case.
+func (s *Server) Case(id string) (care.Case, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.cases[id]
+	if !ok {
+		return care.Case{}, false
+	}
+	return *c, true
+}
+
+// Messages returns a case's conversation, oldest first.
+func (s *Server) Messages(caseID string) []care.Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.messagesLocked(caseID)
+}
+
+// Notes returns a case's internal notes, oldest first.
+func (s *Server) Notes(caseID string) []care.Note {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]care.Note{}, s.notes[caseID]...)
+}
+
+// Replies returns the messages sent to a case through the API, oldest first.
+func (s *Server) Replies(caseID string) []care.Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]care.Message, 0, len(s.replies[caseID]))
+	for _, id := range s.replies[caseID] {
+		out = append(out, *s.messages[id])
+	}
+	return out
+}
+
+// UIAssign assigns (nil: unassigns) a case as a Care user would in the UI.
+func (s *Server) UIAssign(caseID string, agentID *string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.assignLocked(caseID, agentID); err != nil {
+		return fmt.Errorf("ui assign case %q: %w", caseID, err)
+	}
+	return nil
+}
+
+// UISetStatus changes a case's status as a Care user would in the UI; Care's
+// status rules apply.
+func (s *Server) UISetStatus(caseID string, st rules.Status) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.setStatusLocked(caseID, st); err != nil {
+		return fmt.Errorf("ui set status of case %q: %w", caseID, err)
+	}
+	return nil
+}
+
+// UIAddNote writes an internal note as a Care user would in the UI.
+func (s *Server) UIAddNote(caseID, authorID, text string) (care.Note, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n, err := s.addNoteLocked(caseID, authorID, text, nil)
+	if err != nil {
+		return care.Note{}, fmt.Errorf("ui add note to case %q: %w", caseID, err)
+	}
+	return n, nil
+}
+
+// sandboxRoutes registers the simulation endpoints.
+func (s *Server) sandboxRoutes(m *http.ServeMux) {
+	m.Handle("POST /sandbox/escalate", s.sim(s.simEscalate))
+	m.Handle("POST /sandbox/listening", s.sim(s.simListening))
+	m.Handle("POST /sandbox/cases/{id}/customer-messages", s.sim(s.simCustomerMessage))
+	m.Handle("POST /sandbox/cases/{id}/ui-assign", s.sim(s.simUIAssign))
+	m.Handle("POST /sandbox/cases/{id}/ui-status", s.sim(s.simUIStatus))
+	m.Handle("POST /sandbox/cases/{id}/ui-notes", s.sim(s.simUINote))
+	m.Handle("GET /sandbox/cases/{id}/replies", s.sim(s.simReplies))
+	m.Handle("POST /sandbox/agents", s.sim(s.simAgent))
+	m.Handle("POST /sandbox/profiles", s.sim(s.simProfile))
+	m.Handle("POST /sandbox/faults", s.sim(s.simFault))
+	m.Handle("DELETE /sandbox/faults", s.sim(s.simClearFaults))
+	m.Handle("GET /sandbox/calls", s.sim(s.simCalls))
+	m.Handle("DELETE /sandbox/calls", s.sim(s.simResetCalls))
+}
+
+// sim wraps a simulation endpoint: auth, bounded body, envelope. It does not
+// hold s.mu; the handlers call the locking Go methods.
+func (s *Server) sim(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.authorized(r) {
+			w.Header().Set("WWW-Authenticate", `Basic realm="care"`)
+			writeError(w, &apiError{status: http.StatusUnauthorized, msg: "missing or invalid credentials"})
+			return
+		}
+		var body []byte
+		if r.Method == http.MethodPost {
+			b, err := readBody(w, r)
+			if err != nil {
+				writeError(w, err)
+				return
+			}
+			body = b
+		}
+		status, data, err := h(r, body)
+		raw, status := render(status, data, err)
+		writeRaw(w, status, raw)
+	})
+}
+
+// EscalateRequest is the body of POST /sandbox/escalate.
+type EscalateRequest struct {
+	Case     care.Case      `json:"case"`
+	Messages []care.Message `json:"messages"`
+}
+
+func (s *Server) simEscalate(_ *http.Request, body []byte) (int, any, error) {
+	var req EscalateRequest
+	if err := decodeStrict(body, &req); err != nil {
+		return 0, nil, err
+	}
+	c, err := s.Escalate(req.Case, req.Messages)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, c, nil
+}
+
+// ListeningRequest is the body of POST /sandbox/listening.
+type ListeningRequest struct {
+	Platform rules.Platform `json:"platform"`
+	Customer care.Customer  `json:"customer"`
+	Text     string         `json:"text"`
+}
+
+func (s *Server) simListening(_ *http.Request, body []byte) (int, any, error) {
+	var req ListeningRequest
+	if err := decodeStrict(body, &req); err != nil {
+		return 0, nil, err
+	}
+	c, err := s.EscalateListening(req.Platform, req.Customer, req.Text)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, c, nil
+}
+
+func (s *Server) simCustomerMessage(r *http.Request, body []byte) (int, any, error) {
+	var m care.Message
+	if err := decodeStrict(body, &m); err != nil {
+		return 0, nil, err
+	}
+	out, err := s.CustomerMessage(r.PathValue("id"), m)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, out, nil
+}
+
+func (s *Server) simUIAssign(r *http.Request, body []byte) (int, any, error) {
+	var req care.AssignRequest
+	if err := decodeStrict(body, &req); err != nil {
+		return 0, nil, err
+	}
+	if err := s.UIAssign(r.PathValue("id"), req.AgentID); err != nil {
+		return 0, nil, err
+	}
+	c, _ := s.Case(r.PathValue("id"))
+	return http.StatusOK, c, nil
+}
+
+func (s *Server) simUIStatus(r *http.Request, body []byte) (int, any, error) {
+	var req care.StatusRequest
+	if err := decodeStrict(body, &req); err != nil {
+		return 0, nil, err
+	}
+	if err := s.UISetStatus(r.PathValue("id"), req.Status); err != nil {
+		return 0, nil, err
+	}
+	c, _ := s.Case(r.PathValue("id"))
+	return http.StatusOK, c, nil
+}
+
+func (s *Server) simUINote(r *http.Request, body []byte) (int, any, error) {
+	var req care.NoteRequest
+	if err := decodeStrict(body, &req); err != nil {
+		return 0, nil, err
+	}
+	s.mu.Lock()
+	n, err := s.addNoteLocked(r.PathValue("id"), req.AuthorID, req.Text, req.Mentions)
+	s.mu.Unlock()
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, n, nil
+}
+
+func (s *Server) simReplies(r *http.Request, _ []byte) (int, any, error) {
+	if _, ok := s.Case(r.PathValue("id")); !ok {
+		return 0, nil, notFound("case %q not found", r.PathValue("id"))
+	}
+	return http.StatusOK, s.Replies(r.PathValue("id")), nil
+}
+
+func (s *Server) simAgent(_ *http.Request, body []byte) (int, any, error) {
+	var a care.Agent
+	if err := decodeStrict(body, &a); err != nil {
+		return 0, nil, err
+	}
+	if a.ID == "" {
+		return 0, nil, badRequest("agent id is required")
+	}
+	s.AddAgent(a)
+	return http.StatusCreated, a, nil
+}
+
+func (s *Server) simProfile(_ *http.Request, body []byte) (int, any, error) {
+	var p care.Profile
+	if err := decodeStrict(body, &p); err != nil {
+		return 0, nil, err
+	}
+	if p.ID == "" || !platforms[p.Platform] {
+		return 0, nil, badRequest("a profile needs an id and one of the six platforms")
+	}
+	s.AddProfile(p)
+	return http.StatusCreated, p, nil
+}
+
+// FaultRequest is the body of POST /sandbox/faults.
+type FaultRequest struct {
+	Op        string  `json:"op"`
+	Status    int     `json:"status"`
+	Times     int     `json:"times"`
+	Rate      float64 `json:"rate"`
+	LatencyMS int     `json:"latency_ms"`
+}
+
+func (s *Server) simFault(_ *http.Request, body []byte) (int, any, error) {
+	var req FaultRequest
+	if err := decodeStrict(body, &req); err != nil {
+		return 0, nil, err
+	}
+	f := Fault{Op: req.Op, Status: req.Status, Times: req.Times, Rate: req.Rate, Latency: time.Duration(req.LatencyMS) * time.Millisecond}
+	if err := f.validate(); err != nil {
+		return 0, nil, badRequest("invalid fault: %v", err)
+	}
+	if f.Times == 0 && f.Rate == 0 && f.Latency == 0 {
+		return 0, nil, badRequest("invalid fault: set times, rate or latency_ms")
+	}
+	s.InjectFault(f)
+	return http.StatusCreated, req, nil
+}
+
+func (s *Server) simClearFaults(*http.Request, []byte) (int, any, error) {
+	s.ClearFaults()
+	return http.StatusOK, map[string]bool{"cleared": true}, nil
+}
+
+// CallStats is the data of GET /sandbox/calls.
+type CallStats struct {
+	Total  int            `json:"total"`
+	Writes int            `json:"writes"`
+	ByOp   map[string]int `json:"by_op"`
+}
+
+func (s *Server) simCalls(*http.Request, []byte) (int, any, error) {
+	st := CallStats{Total: s.TotalCalls(), Writes: s.WriteCalls(), ByOp: map[string]int{}}
+	ops := make([]string, 0, len(knownOps))
+	for op := range knownOps {
+		ops = append(ops, op)
+	}
+	slices.Sort(ops)
+	for _, op := range ops {
+		st.ByOp[op] = s.Calls(op)
+	}
+	return http.StatusOK, st, nil
+}
+
+func (s *Server) simResetCalls(*http.Request, []byte) (int, any, error) {
+	s.ResetCalls()
+	return http.StatusOK, map[string]bool{"reset": true}, nil
+}

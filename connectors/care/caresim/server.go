@@ -1,0 +1,332 @@
+// Package caresim is a Care sandbox: a real HTTP server that serves
+// carebridge's Care contract (connectors/care/openapi.yaml) with Care's
+// envelope, Basic auth and rules. It refuses what Care refuses by asking the
+// shared rules engine (connectors/care/rules), so the sandbox and the bridge
+// cannot drift apart. Simulation endpoints under /sandbox/ (and the same Go
+// methods) drive it as customers and as Care itself would; fault injection
+// and signed webhooks with retries make it useful for failure tests.
+package caresim
+
+import (
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/care/rules"
+)
+
+// Options configure a sandbox.
+type Options struct {
+	Token, Secret string // Basic auth credentials (required)
+	BearerToken   string // optional OAuth-style bearer token also accepted
+	WebhookURL    string // where events are POSTed; empty: no webhooks
+	WebhookSecret string // HMAC key of X-Care-Signature
+	// WebhookBackoff is the first retry delay of a failed delivery; it
+	// doubles up to WebhookMaxBackoff. Zero: 100ms and 5s.
+	WebhookBackoff    time.Duration
+	WebhookMaxBackoff time.Duration
+	Rules             *rules.Engine    // nil: rules.Default()
+	Clock             func() time.Time // nil: time.Now
+	Logger            *slog.Logger     // nil: discard
+}
+
+// Operation names, the contract's operationIds.
+const (
+	OpListCases     = "listCases"
+	OpGetCase       = "getCase"
+	OpListMessages  = "listMessages"
+	OpListNotes     = "listNotes"
+	OpListAgents    = "listAgents"
+	OpListProfiles  = "listProfiles"
+	OpAssignCase    = "assignCase"
+	OpSetCaseStatus = "setCaseStatus"
+	OpSetProfile    = "setCaseProfile"
+	OpAddNote       = "addNote"
+	OpPostReply     = "postReply"
+	OpMessageAction = "messageAction"
+)
+
+// maxBody bounds every request body.
+const maxBody = 1 << 20
+
+// Server is the Care sandbox. It is an http.Handler; Close stops webhook
+// delivery.
+type Server struct {
+	opts  Options
+	rules *rules.Engine
+	log   *slog.Logger
+	clock func() time.Time
+	mux   *http.ServeMux
+	hooks *webhooks // nil without a webhook URL
+
+	mu        sync.Mutex
+	cases     map[string]*care.Case
+	messages  map[string]*care.Message
+	convo     map[string][]string // case id -> message ids, oldest first
+	notes     map[string][]care.Note
+	replies   map[string][]string // case id -> ids of messages sent through the API
+	agents    []care.Agent
+	profiles  []care.Profile
+	banned    map[string]bool // platform/author id
+	following map[string]bool // platform/author id
+	lastStamp time.Time
+	seq       int64
+	idem      map[string]idemEntry
+	calls     map[string]int
+	faults    []*Fault
+	rng       *rand.Rand
+}
+
+// New builds a sandbox. With a webhook URL it starts the delivery goroutine;
+// call Close to stop it.
+func New(opts Options) (*Server, error) {
+	if opts.Token == "" || opts.Secret == "" {
+		return nil, errors.New("caresim: new: token and secret are required")
+	}
+	if opts.WebhookURL != "" && opts.WebhookSecret == "" {
+		return nil, errors.New("caresim: new: a webhook URL needs a webhook secret")
+	}
+	s := &Server{
+		opts:      opts,
+		rules:     opts.Rules,
+		log:       opts.Logger,
+		clock:     opts.Clock,
+		cases:     map[string]*care.Case{},
+		messages:  map[string]*care.Message{},
+		convo:     map[string][]string{},
+		notes:     map[string][]care.Note{},
+		replies:   map[string][]string{},
+		banned:    map[string]bool{},
+		following: map[string]bool{},
+		idem:      map[string]idemEntry{},
+		calls:     map[string]int{},
+		rng:       rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x5eed)),
+	}
+	if s.rules == nil {
+		s.rules = rules.Default()
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.clock == nil {
+		s.clock = time.Now
+	}
+	if opts.WebhookURL != "" {
+		s.hooks = startWebhooks(opts, s.log)
+	}
+	s.routes()
+	return s, nil
+}
+
+// Close stops webhook delivery. Undelivered events are dropped.
+func (s *Server) Close() {
+	if s.hooks != nil {
+		s.hooks.stop()
+	}
+}
+
+// ServeHTTP serves the contract and the /sandbox/ endpoints.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mux.ServeHTTP(w, r)
+}
+
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	m.Handle("GET /3/care/cases", s.op(OpListCases, false, s.listCases))
+	m.Handle("GET /3/care/cases/{id}", s.op(OpGetCase, false, s.getCase))
+	m.Handle("GET /3/care/cases/{id}/messages", s.op(OpListMessages, false, s.listMessages))
+	m.Handle("GET /3/care/cases/{id}/notes", s.op(OpListNotes, false, s.listNotes))
+	m.Handle("GET /3/care/agents", s.op(OpListAgents, false, s.listAgents))
+	m.Handle("GET /3/care/profiles", s.op(OpListProfiles, false, s.listProfiles))
+	m.Handle("POST /3/care/cases/{id}/assign", s.op(OpAssignCase, true, s.assignCase))
+	m.Handle("POST /3/care/cases/{id}/status", s.op(OpSetCaseStatus, true, s.setStatus))
+	m.Handle("POST /3/care/cases/{id}/profile", s.op(OpSetProfile, true, s.setProfile))
+	m.Handle("POST /3/care/cases/{id}/notes", s.op(OpAddNote, true, s.addNote))
+	m.Handle("POST /3/care/cases/{id}/replies", s.op(OpPostReply, true, s.postReply))
+	m.Handle("POST /3/care/messages/{id}/actions", s.op(OpMessageAction, true, s.messageAction))
+	s.sandboxRoutes(m)
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, &apiError{status: http.StatusNotFound, msg: fmt.Sprintf("no such operation: %s %s", r.Method, r.URL.Path)})
+	})
+	s.mux = m
+}
+
+// handlerFunc serves one operation with s.mu held. body is the raw request
+// body (nil for GET). It returns the HTTP status and the envelope's data, or
+// an error (an *apiError for anything the caller did wrong).
+type handlerFunc func(r *http.Request, body []byte) (int, any, error)
+
+// op wraps an operation with call counting, auth, fault injection, body
+// limits, idempotency and the envelope.
+func (s *Server) op(name string, write bool, h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.countCall(name)
+		if !s.authorized(r) {
+			w.Header().Set("WWW-Authenticate", `Basic realm="care"`)
+			writeError(w, &apiError{status: http.StatusUnauthorized, msg: "missing or invalid credentials"})
+			return
+		}
+		if err := s.applyFaults(r, name); err != nil {
+			writeError(w, err)
+			return
+		}
+		var body []byte
+		if write {
+			b, err := readBody(w, r)
+			if err != nil {
+				writeError(w, err)
+				return
+			}
+			body = b
+		}
+		key := r.Header.Get(care.IdempotencyHeader)
+		if len(key) > 255 {
+			writeError(w, badRequest("%s header is longer than 255 characters", care.IdempotencyHeader))
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		fingerprint := name + " " + r.URL.Path + " " + string(body)
+		if write && key != "" {
+			if e, ok := s.idem[key]; ok {
+				if e.fingerprint != fingerprint {
+					writeError(w, &apiError{status: http.StatusConflict, msg: fmt.Sprintf("%s %q was already used for a different request", care.IdempotencyHeader, key)})
+					return
+				}
+				w.Header().Set("Idempotent-Replayed", "true")
+				writeRaw(w, e.status, e.body)
+				return
+			}
+		}
+		status, data, err := h(r, body)
+		raw, status := render(status, data, err)
+		if write && key != "" && storable(status) {
+			s.idem[key] = idemEntry{fingerprint: fingerprint, status: status, body: raw}
+		}
+		if err != nil {
+			s.log.Info("care sandbox refused request", "op", name, "path", r.URL.Path, "status", status, "err", err)
+		}
+		writeRaw(w, status, raw)
+	})
+}
+
+// idemEntry is the first result of an Idempotency-Key.
+type idemEntry struct {
+	fingerprint string
+	status      int
+	body        []byte
+}
+
+// storable says whether a response is final for its idempotency key. Server
+// failures and throttling are not: a retry with the same key must act.
+func storable(status int) bool {
+	switch {
+	case status >= 500, status == http.StatusTooManyRequests, status == http.StatusUnauthorized:
+		return false
+	}
+	return true
+}
+
+func (s *Server) authorized(r *http.Request) bool {
+	h := r.Header.Get("Authorization")
+	if tok, ok := strings.CutPrefix(h, "Bearer "); ok && s.opts.BearerToken != "" {
+		return subtle.ConstantTimeCompare([]byte(tok), []byte(s.opts.BearerToken)) == 1
+	}
+	enc, ok := strings.CutPrefix(h, "Basic ")
+	if !ok {
+		return false
+	}
+	raw, err := base64.StdEncoding.DecodeString(enc)
+	if err != nil {
+		return false
+	}
+	user, pass, ok := strings.Cut(string(raw), ":")
+	if !ok {
+		return false
+	}
+	u := subtle.ConstantTimeCompare([]byte(user), []byte(s.opts.Token))
+	p := subtle.ConstantTimeCompare([]byte(pass), []byte(s.opts.Secret))
+	return u&p == 1
+}
+
+func (s *Server) countCall(op string) {
+	s.mu.Lock()
+	s.calls[op]++
+	s.mu.Unlock()
+}
+
+var writeOps = map[string]bool{
+	OpAssignCase: true, OpSetCaseStatus: true, OpSetProfile: true,
+	OpAddNote: true, OpPostReply: true, OpMessageAction: true,
+}
+
+// Calls reports how many requests reached operation op (an operationId).
+func (s *Server) Calls(op string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[op]
+}
+
+// TotalCalls reports the requests that reached any contract operation.
+func (s *Server) TotalCalls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.calls {
+		n += c
+	}
+	return n
+}
+
+// WriteCalls reports the requests that reached a write operation.
+func (s *Server) WriteCalls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for op, c := range s.calls {
+		if writeOps[op] {
+			n += c
+		}
+	}
+	return n
+}
+
+// ResetCalls zeroes the call counters.
+func (s *Server) ResetCalls() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.calls)
+}
+
+// now returns the sandbox clock in UTC.
+func (s *Server) now() time.Time { return s.clock().UTC() }
+
+// stampLocked returns a strictly increasing change time (microseconds, so
+// it survives any JSON or database round trip).
+func (s *Server) stampLocked() time.Time {
+	t := s.now().Truncate(time.Microsecond)
+	if !t.After(s.lastStamp) {
+		t = s.lastStamp.Add(time.Microsecond)
+	}
+	s.lastStamp = t
+	return t
+}
+
+// newIDLocked returns an unused id with the prefix.
+func (s *Server) newIDLocked(prefix string, taken func(string) bool) string {
+	for {
+		s.seq++
+		id := fmt.Sprintf("%s_%d", prefix, s.seq)
+		if !taken(id) {
+			return id
+		}
+	}
+}

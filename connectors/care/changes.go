@@ -14,7 +14,7 @@ import (
 
 // Change listing defaults.
 const (
-	changesPageSize = 100
+	defaultPageSize = 100
 	changesMaxPages = 50 // per ChangedCases call; More says when there is more
 )
 
@@ -64,7 +64,7 @@ func (c *Client) ChangedCases(ctx context.Context, cursor string) (Changes, erro
 		if err := ctx.Err(); err != nil {
 			return out, &upstream.Error{System: System, Op: contract(opListCases).Name, Class: upstream.Retryable, Message: "cancelled", Err: err}
 		}
-		page, err := c.ListCases(ctx, from.at, pageCur, changesPageSize)
+		page, err := c.ListCases(ctx, from.at, pageCur, c.pageSize)
 		if err != nil {
 			return out, err
 		}

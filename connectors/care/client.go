@@ -41,6 +41,9 @@ type Config struct {
 	Timeout time.Duration
 	// MaxResponse bounds a response body in bytes (default 8 MiB).
 	MaxResponse int64
+	// PageSize is the page size ChangedCases asks for (default 100, at
+	// most MaxPageSize).
+	PageSize int
 	// HTTPClient sends the requests (nil: a dedicated client). Its own
 	// redirect policy is replaced: the client never follows redirects.
 	HTTPClient *http.Client
@@ -82,6 +85,7 @@ type Client struct {
 	auth        string // the Authorization header value; never logged
 	timeout     time.Duration
 	maxResponse int64
+	pageSize    int
 	http        *http.Client
 	metrics     *upstream.Metrics
 	log         *slog.Logger
@@ -121,6 +125,7 @@ func New(cfg Config, m *upstream.Metrics, log *slog.Logger) (*Client, error) {
 		auth:        auth,
 		timeout:     cfg.Timeout,
 		maxResponse: cfg.MaxResponse,
+		pageSize:    cfg.PageSize,
 		metrics:     m,
 		log:         log,
 	}
@@ -129,6 +134,9 @@ func New(cfg Config, m *upstream.Metrics, log *slog.Logger) (*Client, error) {
 	}
 	if c.maxResponse <= 0 {
 		c.maxResponse = DefaultMaxResponse
+	}
+	if c.pageSize <= 0 || c.pageSize > MaxPageSize {
+		c.pageSize = defaultPageSize
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)

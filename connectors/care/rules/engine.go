@@ -320,7 +320,8 @@ func (e *Engine) checkPrivateReply(s Scenario) Decision {
 	// "You cannot reply if the customer sent a message from a Facebook Page."
 	if p == Facebook && s.Author.IsPage {
 		return refuse(CodePrivateReplyToPage,
-			"This Facebook comment was posted by a Facebook Page, and Facebook lets a Page reply in private only to a person; reply publicly instead.")
+			"This Facebook %s was posted by a Facebook Page, and Facebook lets a Page reply in private only to a person; reply publicly instead.",
+			t.Kind.label())
 	}
 	// "You can reply to a given comment in private only once."
 	if t.PrivateReplySent {
@@ -404,9 +405,12 @@ func (e *Engine) checkPublicReply(s Scenario) Decision {
 	if s.Author.MentionedBrand {
 		return allow()
 	}
-	alt := "reply with a direct message instead if the customer follows the brand"
-	if s.Conversation.HasDirectMessages {
+	alt := "wait for the customer to mention the brand or message you"
+	switch {
+	case s.Conversation.HasDirectMessages:
 		alt = "send a direct message instead"
+	case s.Author.FollowsBrand:
+		alt = "reply with a direct message instead"
 	}
 	return refuse(CodeXReplyNeedsMention,
 		"X accepts a public reply from the brand's account only when the customer mentioned or quoted the brand, and this customer did not; %s.", alt)

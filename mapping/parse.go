@@ -61,6 +61,18 @@ func (p *parser) problem(line int, where, format string, args ...any) {
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 func (p *parser) parse(data []byte) *Mapping {
+	// YAML forbids tabs for indentation; say so at the right line (the
+	// YAML library reports the line before).
+	tabs := false
+	for i, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(strings.TrimLeft(line, " "), "\t") {
+			p.problem(i+1, "", "the line is indented with a tab; indent with spaces only")
+			tabs = true
+		}
+	}
+	if tabs {
+		return nil
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		for _, msg := range strings.Split(err.Error(), "\n") {
@@ -421,7 +433,7 @@ func (p *parser) field(i int, n *yaml.Node) (Field, fieldLines, bool) {
 		valid = false
 	}
 	if e, ok := ents["values"]; ok {
-		lines.values = e.value.Line
+		lines.values = e.key.Line
 		f.CareToSalesforce, f.SalesforceToCare = p.valueMaps(e, where)
 	}
 	if !valid {
@@ -447,7 +459,7 @@ func (p *parser) valueMaps(e entry, where string) (c2s, s2c *ValueMap) {
 			p.problem(n.Line, w, "expected \"value: translation\" lines, found %s", describe(n))
 			return nil
 		}
-		m := &ValueMap{Values: map[string]string{}, line: n.Line, lines: map[string]int{}}
+		m := &ValueMap{Values: map[string]string{}, line: e.key.Line, lines: map[string]int{}}
 		for _, e := range p.pairs(n, w) {
 			v, ok := p.str(e, w)
 			if !ok {
@@ -564,6 +576,9 @@ func (p *parser) checkValues(f Field, attr careAttribute, lines fieldLines, wher
 				continue
 			}
 			sf, _ := c2s.Lookup(v)
+			if isPicklist && !slices.Contains(sfValues, sf) {
+				continue // reported above
+			}
 			back, _ := s2c.Lookup(sf)
 			if back != v {
 				line := lines.values

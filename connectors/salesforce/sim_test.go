@@ -1,0 +1,503 @@
+//go:build sfsim
+
+package salesforce
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"log"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+	"github.com/carebridge/carebridge/connectors/salesforce/soql"
+	"github.com/carebridge/carebridge/connectors/upstream"
+)
+
+const (
+	simClientID     = "carebridge-test-client"
+	simClientSecret = "sim-secret-Zq8fW3nKp"
+	simUsername     = "integration@carebridge.test"
+	simPassword     = "sim-password-Hy7uB2"
+)
+
+type sandbox struct {
+	sim *sfsim.Server
+	url string
+}
+
+func newSandbox(t testing.TB, opts sfsim.Options) sandbox {
+	t.Helper()
+	if opts.ClientID == "" {
+		opts.ClientID, opts.ClientSecret = simClientID, simClientSecret
+	}
+	if opts.Username == "" {
+		opts.Username, opts.Password = simUsername, simPassword
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	sim, err := sfsim.New(opts)
+	if err != nil {
+		t.Fatalf("sfsim.New: %v", err)
+	}
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	return sandbox{sim: sim, url: srv.URL}
+}
+
+func (sb sandbox) config() Config {
+	return Config{
+		LoginURL:       sb.url,
+		Auth:           Auth{Method: AuthClientCredentials, ClientID: simClientID, ClientSecret: simClientSecret},
+		Timeout:        5 * time.Second,
+		QueryBatchSize: 200,
+	}
+}
+
+func TestSuiteSandbox(t *testing.T) {
+	sb := newSandbox(t, sfsim.Options{})
+	tg := newTarget(t, "sandbox", sb.config())
+	tg.secrets = []string{simClientSecret}
+	suite(t, tg)
+}
+
+func TestSuiteOrg(t *testing.T) {
+	tg, ok := orgTarget(t)
+	if !ok {
+		t.Skip("CAREBRIDGE_SF_LOGIN_URL not set: no real org to test against")
+	}
+	suite(t, tg)
+}
+
+func TestEmptyPollCostsOneQueryCall(t *testing.T) {
+	sb := newSandbox(t, sfsim.Options{})
+	c := newTarget(t, "sandbox", sb.config()).client
+	ctx := t.Context()
+	if _, err := sb.sim.Insert("Case", map[string]any{"Subject": "old", "Care_Case_Id__c": "poll-1"}); err != nil {
+		t.Fatal(err)
+	}
+	_, wm, err := c.Changed(ctx, "Case", []string{"Subject"}, Watermark{}, nil)
+	if err != nil {
+		t.Fatalf("first poll: %v", err)
+	}
+	sb.sim.ResetCalls()
+	got, wm2, err := c.Changed(ctx, "Case", []string{"Subject"}, wm, nil)
+	if err != nil {
+		t.Fatalf("empty poll: %v", err)
+	}
+	if len(got) != 0 {
+		t.Fatalf("empty poll returned %d records", len(got))
+	}
+	if q, all := sb.sim.Calls("query"), sb.sim.TotalCalls(); q != 1 || all != 1 {
+		t.Errorf("empty poll cost %d query calls, %d calls in all; want 1 and 1", q, all)
+	}
+	if !wm2.Time.Equal(wm.Time) {
+		t.Errorf("watermark moved from %v to %v on an empty poll", wm.Time, wm2.Time)
+	}
+}
+
+// TestChangedOverlapCatchesLateCommit: a record whose SystemModstamp is
+// older than the watermark (committed late) is still found inside the
+// overlap window, once.
+func TestChangedOverlapCatchesLateCommit(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	set := func(t time.Time) { mu.Lock(); now = t; mu.Unlock() }
+	sb := newSandbox(t, sfsim.Options{Clock: clock})
+	c := newTarget(t, "sandbox", sb.config()).client
+	ctx := t.Context()
+
+	base := now
+	a, _ := sb.sim.Insert("Case", map[string]any{"Subject": "a", "Care_Case_Id__c": "late-a"})
+	set(base.Add(60 * time.Second))
+	b, _ := sb.sim.Insert("Case", map[string]any{"Subject": "b", "Care_Case_Id__c": "late-b"})
+	got, wm, err := c.Changed(ctx, "Case", nil, Watermark{}, nil)
+	if err != nil || !sameSet(recordIDs(got), []string{a, b}) {
+		t.Fatalf("first poll = %v, %v", recordIDs(got), err)
+	}
+	if !wm.Time.Equal(base.Add(60 * time.Second)) {
+		t.Fatalf("watermark %v", wm.Time)
+	}
+	// A transaction that started before b's commit lands now, stamped
+	// 30 s before the watermark; another record lands 10 minutes ago.
+	set(base.Add(30 * time.Second))
+	late, _ := sb.sim.Insert("Case", map[string]any{"Subject": "late", "Care_Case_Id__c": "late-c"})
+	set(base.Add(-10 * time.Minute))
+	if _, err := sb.sim.Insert("Case", map[string]any{"Subject": "too late", "Care_Case_Id__c": "late-d"}); err != nil {
+		t.Fatal(err)
+	}
+	got, wm, err = c.Changed(ctx, "Case", nil, wm, nil)
+	if err != nil || !sameSet(recordIDs(got), []string{late}) {
+		t.Fatalf("poll after late commit = %v, %v; want [%s]", recordIDs(got), err, late)
+	}
+	got, _, err = c.Changed(ctx, "Case", nil, wm, nil)
+	if err != nil || len(got) != 0 {
+		t.Fatalf("poll after that = %v, %v; want nothing", recordIDs(got), err)
+	}
+}
+
+func TestTokenRefreshMidRun(t *testing.T) {
+	sb := newSandbox(t, sfsim.Options{})
+	c := newTarget(t, "sandbox", sb.config()).client
+	ctx := t.Context()
+	records := make([]Record, 450)
+	for i := range records {
+		records[i] = Record{"Subject": "refresh", "Care_Case_Id__c": fmt.Sprintf("refresh-%03d", i)}
+	}
+	if _, err := c.CreateMany(ctx, "Case", records); err != nil {
+		t.Fatalf("CreateMany: %v", err)
+	}
+	var got, pages int
+	err := c.queryPages(ctx, soql.Select("Id").From("Case").Where(soql.Eq("Subject", "refresh")), func(page []Record) error {
+		pages++
+		got += len(page)
+		if pages == 1 {
+			sb.sim.ExpireTokens() // the session dies between pages
+		}
+		return nil
+	})
+	if err != nil || got != 450 || pages < 3 {
+		t.Fatalf("query across expiry: %d records in %d pages, %v", got, pages, err)
+	}
+	if n := sb.sim.Calls("token"); n != 2 {
+		t.Errorf("token calls = %d, want 2 (login + one refresh)", n)
+	}
+	sb.sim.ExpireTokens()
+	if _, err := c.Create(ctx, "Case", Record{"Subject": "after expiry"}); err != nil {
+		t.Fatalf("write after expiry (body replayed): %v", err)
+	}
+	if n := sb.sim.Calls("token"); n != 3 {
+		t.Errorf("token calls = %d, want 3", n)
+	}
+}
+
+func TestConcurrentRefreshLogsInOnce(t *testing.T) {
+	sb := newSandbox(t, sfsim.Options{})
+	c := newTarget(t, "sandbox", sb.config()).client
+	ctx := t.Context()
+	id, err := c.Create(ctx, "Case", Record{"Subject": "shared"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb.sim.ExpireTokens()
+	sb.sim.ResetCalls()
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for range 16 {
+		wg.Go(func() {
+			if _, err := c.Get(ctx, "Case", id, []string{"Subject"}); err != nil {
+				errs <- err
+			}
+			if _, err := c.Query(ctx, soql.Select("Id").From("Case").Limit(1)); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := sb.sim.Calls("token"); n != 1 {
+		t.Errorf("16 goroutines hitting an expired session logged in %d times, want 1", n)
+	}
+}
+
+// TestErrorClasses drives every error class through the sandbox: injected
+// faults for what a sandbox cannot provoke, real conditions for the rest.
+func TestErrorClasses(t *testing.T) {
+	sb := newSandbox(t, sfsim.Options{})
+	cfg := sb.config()
+	cfg.Timeout = 300 * time.Millisecond
+	c := newTarget(t, "sandbox", cfg).client
+	ctx := t.Context()
+	id, err := c.Create(ctx, "Case", Record{"Subject": "target", "Care_Case_Id__c": "cls-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deleted, err := c.Create(ctx, "Case", Record{"Subject": "gone", "Care_Case_Id__c": "cls-2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Delete(ctx, "Case", deleted); err != nil {
+		t.Fatal(err)
+	}
+	update := func() error { return c.Update(ctx, "Case", id, Record{"Subject": "x"}) }
+	tests := []struct {
+		name   string
+		fault  *sfsim.Fault
+		call   func() error
+		class  upstream.Class
+		code   string
+		status int
+	}{
+		{"503", &sfsim.Fault{Op: "update", Status: 503, Times: 1}, update, upstream.Retryable, CodeServerUnavailable, 503},
+		{"500", &sfsim.Fault{Op: "update", Status: 500, ErrorCode: "UNKNOWN_EXCEPTION", Times: 1}, update, upstream.Retryable, "UNKNOWN_EXCEPTION", 500},
+		{"lock", &sfsim.Fault{Op: "update", ErrorCode: CodeUnableToLockRow, Times: 1}, update, upstream.Retryable, CodeUnableToLockRow, 400},
+		{"concurrency limit", &sfsim.Fault{Op: "update", ErrorCode: CodeRequestLimitExceeded, Message: "ConcurrentPerOrgLongTxn Limit exceeded.", Times: 1}, update, upstream.Retryable, CodeRequestLimitExceeded, 403},
+		{"daily quota (injected)", &sfsim.Fault{Op: "update", ErrorCode: CodeRequestLimitExceeded, Message: "TotalRequests Limit exceeded.", Times: 1}, update, upstream.QuotaExhausted, CodeRequestLimitExceeded, 403},
+		{"timeout", &sfsim.Fault{Op: "update", Hang: true, Times: 1}, update, upstream.Retryable, "", 0},
+		{"validation rule", &sfsim.Fault{Op: "update", ErrorCode: CodeCustomValidation, Message: "Subject must not be x", Times: 1}, update, upstream.Permanent, CodeCustomValidation, 400},
+		{"duplicate", nil, func() error {
+			_, err := c.Create(ctx, "Case", Record{"Subject": "dup", "Care_Case_Id__c": "cls-1"})
+			return err
+		}, upstream.Permanent, CodeDuplicateValue, 400},
+		{"deleted", nil, func() error { return c.Update(ctx, "Case", deleted, Record{"Subject": "x"}) }, upstream.Permanent, "", 0},
+		{"invalid field", nil, func() error { return c.Update(ctx, "Case", id, Record{"No_Such_Field__c": "x"}) }, upstream.Permanent, CodeInvalidField, 400},
+		{"malformed query (injected)", &sfsim.Fault{Op: "query", ErrorCode: CodeMalformedQuery, Times: 1}, func() error {
+			_, err := c.Query(ctx, soql.Select("Id").From("Case"))
+			return err
+		}, upstream.Permanent, CodeMalformedQuery, 400},
+		{"latency within timeout is fine", &sfsim.Fault{Op: "update", Latency: 20 * time.Millisecond, Times: 1}, update, 0, "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sb.sim.ClearFaults()
+			if tt.fault != nil {
+				sb.sim.InjectFault(*tt.fault)
+			}
+			err := tt.call()
+			if got := upstream.ClassOf(err); got != tt.class {
+				t.Fatalf("class %v (%v), want %v", got, err, tt.class)
+			}
+			if err == nil {
+				return
+			}
+			var ue *upstream.Error
+			if !errors.As(err, &ue) || ue.System != System {
+				t.Fatalf("%v is not a salesforce *upstream.Error", err)
+			}
+			if tt.code != "" && ue.Code != tt.code {
+				t.Errorf("code %q, want %q", ue.Code, tt.code)
+			}
+			if tt.status != 0 && ue.Status != tt.status {
+				t.Errorf("status %d, want %d", ue.Status, tt.status)
+			}
+		})
+	}
+
+	t.Run("daily quota spent", func(t *testing.T) {
+		sb.sim.ClearFaults()
+		used, _ := sb.sim.Usage()
+		sb.sim.SetDailyLimit(used)
+		err := update()
+		if upstream.ClassOf(err) != upstream.QuotaExhausted || Code(err) != CodeRequestLimitExceeded {
+			t.Fatalf("update with the quota spent: %v", err)
+		}
+		sb.sim.SetDailyLimit(1_000_000)
+	})
+
+	t.Run("wrong credentials", func(t *testing.T) {
+		bad := sb.config()
+		bad.Auth.ClientSecret = "wrong-secret-value"
+		c := newTarget(t, "sandbox", bad).client
+		_, err := c.Get(ctx, "Case", id, nil)
+		if upstream.ClassOf(err) != upstream.Permanent {
+			t.Fatalf("wrong secret: %v", err)
+		}
+		if strings.Contains(err.Error(), "wrong-secret-value") {
+			t.Fatalf("error %q shows the secret", err)
+		}
+	})
+
+	t.Run("cancelled context", func(t *testing.T) {
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		before := sb.sim.TotalCalls()
+		err := c.Update(cctx, "Case", id, Record{"Subject": "x"})
+		if !errors.Is(err, context.Canceled) || sb.sim.TotalCalls() != before {
+			t.Fatalf("cancelled update: %v", err)
+		}
+	})
+}
+
+func TestAuthMethods(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyPEM := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
+	sb := newSandbox(t, sfsim.Options{JWTPublicKey: &key.PublicKey})
+	other, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherPEM := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(other)}))
+
+	tests := []struct {
+		name    string
+		auth    Auth
+		ok      bool
+		secrets []string
+	}{
+		{"client credentials", Auth{Method: AuthClientCredentials, ClientID: simClientID, ClientSecret: simClientSecret}, true, []string{simClientSecret}},
+		{"jwt bearer", Auth{Method: AuthJWT, ClientID: simClientID, Username: simUsername, PrivateKeyPEM: keyPEM}, true, []string{keyPEM[40:80]}},
+		{"jwt signed by another key", Auth{Method: AuthJWT, ClientID: simClientID, Username: simUsername, PrivateKeyPEM: otherPEM}, false, []string{otherPEM[40:80]}},
+		{"password fallback", Auth{Method: AuthPassword, ClientID: simClientID, ClientSecret: simClientSecret, Username: simUsername, Password: simPassword}, true, []string{simPassword, simClientSecret}},
+		{"wrong password", Auth{Method: AuthPassword, ClientID: simClientID, ClientSecret: simClientSecret, Username: simUsername, Password: "not-the-password"}, false, []string{"not-the-password", simClientSecret}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := sb.config()
+			cfg.Auth = tt.auth
+			tg := newTarget(t, "sandbox", cfg)
+			_, err := tg.client.Query(t.Context(), soql.Select("Id").From("Case").Limit(1))
+			if tt.ok != (err == nil) {
+				t.Fatalf("query: %v, want ok=%v", err, tt.ok)
+			}
+			out := tg.logs.String()
+			if err != nil {
+				out += err.Error()
+			}
+			assertNoSecrets(t, out, tt.secrets)
+			if tt.auth.Method == AuthPassword && !strings.Contains(tg.logs.String(), "2027") {
+				t.Errorf("password login without the 2027 retirement warning; logs:\n%s", tg.logs.String())
+			}
+		})
+	}
+}
+
+// TestNoSecretInLogsOrErrors runs a session with failures of every kind
+// and checks that neither the logs (slog at debug, and the standard logger
+// simpleforce writes to) nor the errors carry a secret or token.
+func TestNoSecretInLogsOrErrors(t *testing.T) {
+	var std bytes.Buffer
+	stdOut, stdFlags := log.Writer(), log.Flags()
+	log.SetOutput(&lockedWriter{w: &std})
+	t.Cleanup(func() { log.SetOutput(stdOut); log.SetFlags(stdFlags) })
+
+	sb := newSandbox(t, sfsim.Options{})
+	tg := newTarget(t, "sandbox", sb.config())
+	c := tg.client
+	ctx := t.Context()
+	var errs []string
+	note := func(err error) {
+		if err != nil {
+			errs = append(errs, err.Error(), fmt.Sprintf("%+v", err))
+		}
+	}
+	id, err := c.Create(ctx, "Case", Record{"Subject": "s", "Care_Case_Id__c": "sec-1"})
+	note(err)
+	_, err = c.Create(ctx, "Case", Record{"Subject": "s", "Care_Case_Id__c": "sec-1"})
+	note(err)
+	sb.sim.ExpireTokens()
+	_, err = c.Get(ctx, "Case", id, nil)
+	note(err)
+	sb.sim.InjectFault(sfsim.Fault{Op: "query", Status: 503, Times: 1})
+	_, err = c.Query(ctx, soql.Select("Id").From("Case").Where(soql.Eq("Subject", "needle")))
+	note(err)
+	sb.sim.InjectFault(sfsim.Fault{Op: "token", Status: 400, ErrorCode: "invalid_grant", Times: 1})
+	sb.sim.ExpireTokens()
+	_, err = c.Get(ctx, "Case", id, nil)
+	note(err)
+	if len(errs) < 3 {
+		t.Fatalf("only %d failures provoked: %v", len(errs), errs)
+	}
+	token := c.auth.current.token
+	_, err = c.Get(ctx, "Case", id, nil) // logs in again
+	note(err)
+	secrets := []string{simClientSecret, token, c.auth.current.token}
+	out := tg.logs.String() + "\n" + std.String() + "\n" + strings.Join(errs, "\n")
+	assertNoSecrets(t, out, secrets)
+	if strings.Contains(tg.logs.String(), "needle") {
+		t.Errorf("SOQL text reached the slog output")
+	}
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// BenchmarkUpsertCases10k upserts 10,000 Cases through collections and
+// fails when that takes more than 50 write calls.
+func BenchmarkUpsertCases10k(b *testing.B) {
+	const n = 10000
+	sb := newSandbox(b, sfsim.Options{DailyLimit: 100_000_000})
+	c, err := New(sb.config(), nil, nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	records := make([]Record, n)
+	for i := range records {
+		records[i] = Record{"Care_Case_Id__c": fmt.Sprintf("bench-%05d", i), "Subject": "bench", "Care_Platform__c": "facebook"}
+	}
+	ctx := context.Background()
+	writes := func() int {
+		return sb.sim.Calls("collections_upsert") + sb.sim.Calls("collections_create") + sb.sim.Calls("collections_update") +
+			sb.sim.Calls("create") + sb.sim.Calls("update") + sb.sim.Calls("upsert")
+	}
+	sb.sim.ResetCalls()
+	start := time.Now()
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := c.UpsertMany(ctx, "Case", "Care_Case_Id__c", records)
+		if err != nil {
+			b.Fatalf("UpsertMany: %v", err)
+		}
+		for i, r := range res {
+			if r.Err != nil {
+				b.Fatalf("record %d: %v", i, r.Err)
+			}
+		}
+	}
+	b.StopTimer()
+	calls := float64(writes()) / float64(b.N)
+	b.ReportMetric(calls, "calls/op")
+	b.ReportMetric(float64(n*b.N)/time.Since(start).Seconds(), "records/s")
+	if calls > 50 {
+		b.Fatalf("%v write calls per 10,000 upserts, want <= 50", calls)
+	}
+}
+
+// TestUpsert10kUsesAtMost50Calls is the benchmark's bound as a test.
+func TestUpsert10kUsesAtMost50Calls(t *testing.T) {
+	sb := newSandbox(t, sfsim.Options{DailyLimit: 1_000_000})
+	c := newTarget(t, "sandbox", sb.config()).client
+	records := make([]Record, 10000)
+	for i := range records {
+		records[i] = Record{"Care_Case_Id__c": fmt.Sprintf("bulk-%05d", i), "Subject": "bulk"}
+	}
+	if _, err := c.Limits(t.Context()); err != nil { // log in first
+		t.Fatal(err)
+	}
+	sb.sim.ResetCalls()
+	res, err := c.UpsertMany(t.Context(), "Case", "Care_Case_Id__c", records)
+	if err != nil {
+		t.Fatal(err)
+	}
+	created := 0
+	for _, r := range res {
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+		if r.Created {
+			created++
+		}
+	}
+	if created != len(records) || len(sb.sim.Records("Case")) != len(records) {
+		t.Fatalf("created %d, sandbox holds %d", created, len(sb.sim.Records("Case")))
+	}
+	if calls := sb.sim.Calls("collections_upsert"); calls != 50 || sb.sim.TotalCalls() != 50 {
+		t.Fatalf("%d collections calls (%d in all), want 50", calls, sb.sim.TotalCalls())
+	}
+}

@@ -284,13 +284,12 @@ func localError(op operation, msg string) *upstream.Error {
 // the envelope's data is decoded into out.
 func (c *Client) call(ctx context.Context, id opID, recordID string, query url.Values, idemKey string, body, out any) error {
 	op := contract(id)
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
 	req, err := c.newRequest(ctx, op, recordID, query, idemKey, body)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	req = req.WithContext(ctx)
 
 	start := time.Now()
 	resp, err := c.http.Do(req)

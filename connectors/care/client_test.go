@@ -414,6 +414,38 @@ func TestChangedCasesChangeWhilePaging(t *testing.T) {
 	}
 }
 
+// TestChangedCasesPageLimit: a backlog larger than one call's page limit
+// comes in several calls, each resuming from the previous cursor, with
+// nothing lost or repeated.
+func TestChangedCasesPageLimit(t *testing.T) {
+	sb := newSandbox(t, sandboxOptions{client: care.Config{PageSize: 1}})
+	const n = 53 // more than the 50 pages one call reads
+	var want []string
+	for i := range n {
+		want = append(want, sb.seed(t, fmt.Sprintf("case_%02d", i), true, true).ID)
+	}
+	var got []string
+	cursor, calls := "", 0
+	for {
+		ch, err := sb.client.ChangedCases(t.Context(), cursor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls++
+		got = append(got, caseIDs(ch.Cases)...)
+		cursor = ch.Cursor
+		if !ch.More {
+			break
+		}
+		if calls > 5 {
+			t.Fatal("More never turned false")
+		}
+	}
+	if calls != 2 || !slices.Equal(got, want) {
+		t.Fatalf("%d calls returned %v, want 2 calls returning %v", calls, got, want)
+	}
+}
+
 func TestChangedCasesCursorAt(t *testing.T) {
 	sb := newSandbox(t, sandboxOptions{})
 	sb.seed(t, "case_old", true, true)
@@ -709,6 +741,25 @@ func TestWebhookEndToEnd(t *testing.T) {
 		if k != "case:"+c.ID {
 			t.Fatalf("unexpected key %q", k)
 		}
+	}
+}
+
+// TestWebhookEndToEndEnqueueFailure: when the queue is down the receiver
+// answers 503, Care retries the same event, and the retry is enqueued
+// (the failed attempt did not mark the event id as seen).
+func TestWebhookEndToEndEnqueueFailure(t *testing.T) {
+	rec := &recorder{fail: 2}
+	hook := httptest.NewServer(care.NewWebhookReceiver(care.WebhookOptions{
+		Secret: webhookSecret, Enqueue: rec.enqueue, Logger: slog.New(slog.DiscardHandler),
+	}))
+	t.Cleanup(hook.Close)
+	sb := newSandbox(t, sandboxOptions{sim: caresim.Options{WebhookURL: hook.URL, WebhookSecret: webhookSecret,
+		WebhookBackoff: 5 * time.Millisecond, WebhookMaxBackoff: 20 * time.Millisecond}})
+	c := sb.seed(t, "case_retry", true, true)
+	waitFor(t, 5*time.Second, "the retried event enqueued", func() bool { return slices.Contains(rec.got(), "case:"+c.ID) })
+	_, failed, _ := sb.sim.WebhookStats()
+	if failed < 2 {
+		t.Fatalf("sandbox saw %d failed deliveries, want >= 2 (503 while the queue was down)", failed)
 	}
 }
 

@@ -110,11 +110,13 @@ func validate(s Scenario) Decision {
 	bad := func(format string, args ...any) Decision {
 		return refuse(CodeInvalidScenario, "The request cannot be checked: "+format+".", args...)
 	}
-	if !knownPlatform(s.Platform) {
+	caseOnly := s.Action == SetStatus || s.Action == SetProfile
+	switch {
+	case s.Platform == "" && caseOnly: // status and profile rules are the same on every platform
+	case s.Platform == "":
+		return bad("the platform is missing")
+	case !knownPlatform(s.Platform):
 		return bad("unknown platform %q", s.Platform)
-	}
-	if s.Now.IsZero() {
-		return bad("the current time (now) is missing")
 	}
 	if s.Case.Status != "" && !knownStatus(s.Case.Status) {
 		return bad("unknown case status %q", s.Case.Status)
@@ -131,7 +133,13 @@ func validate(s Scenario) Decision {
 		if !knownMode(s.ReplyMode) {
 			return bad("unknown reply mode %q", s.ReplyMode)
 		}
+		// Replies depend on time windows.
+		if s.Now.IsZero() {
+			return bad("the current time (now) is missing")
+		}
 	case Like, Unlike, Delete, Hide, Unhide, Ban, Unban, Follow, Unfollow:
+	case "":
+		return bad("the action is missing")
 	default:
 		return bad("unknown action %q", s.Action)
 	}
@@ -152,19 +160,28 @@ func checkStatus(s Scenario) Decision {
 	}
 	if s.NewStatus == Done {
 		return refuse(CodeDoneNeedsAssignee,
-			"This %s case cannot be marked done while nobody is assigned; assign it to an agent first.", s.Platform.Name())
+			"%s cannot be marked done while nobody is assigned; assign it to an agent first.", thisCase(s.Platform))
 	}
 	return refuse(CodeUnassignedOnlyDelete,
-		"This %s case is not assigned, so its status can only be changed to deleted; assign it to an agent first to mark it %s.",
-		s.Platform.Name(), s.NewStatus)
+		"%s is not assigned, so its status can only be changed to deleted; assign it to an agent first to mark it %s.",
+		thisCase(s.Platform), s.NewStatus)
+}
+
+// thisCase names the case in a sentence: "This Facebook case", or "This
+// case" when the platform is not known.
+func thisCase(p Platform) string {
+	if p == "" {
+		return "This case"
+	}
+	return "This " + p.Name() + " case"
 }
 
 func checkProfile(s Scenario) Decision {
 	// "You can change the assigned profile only before you interact with the case."
 	if s.Case.Interacted {
 		return refuse(CodeProfileLocked,
-			"The profile of this %s case can no longer be changed because someone has already interacted with the case; keep replying with the current profile.",
-			s.Platform.Name())
+			"The profile of %s can no longer be changed because someone has already interacted with the case; keep replying with the current profile.",
+			strings.ToLower(thisCase(s.Platform)[:1])+thisCase(s.Platform)[1:])
 	}
 	return allow()
 }

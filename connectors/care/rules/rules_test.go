@@ -288,7 +288,14 @@ func TestStatusRules(t *testing.T) {
 		{"unassigned open", src, status(Open, false), CodeUnassignedOnlyDelete},
 		{"assigned done", src, status(Done, true), ""},
 		{"assigned pending", `"You can also choose to mark the case as pending after replying."`, status(Pending, true), ""},
+		{"platform and time not needed (the bridge's status check)", src,
+			Scenario{Action: SetStatus, NewStatus: Done, Case: CaseState{Status: Open}}, CodeDoneNeedsAssignee},
+		{"platform and time not needed, assigned", src,
+			Scenario{Action: SetStatus, NewStatus: Done, Case: CaseState{Assigned: true}}, ""},
 	})
+	if d := Default().Check(Scenario{Action: SetStatus, NewStatus: Pending}); !strings.HasPrefix(d.Reason, "This case is not assigned") {
+		t.Errorf("reason without a platform: %q", d.Reason)
+	}
 }
 
 func TestEmptyReply(t *testing.T) {
@@ -413,7 +420,10 @@ func TestInvalidScenario(t *testing.T) {
 		{"unknown action", src, with(reply(Facebook, PublicReply), func(s *Scenario) { s.Action = "poke" }), CodeInvalidScenario},
 		{"unknown mode", src, with(reply(Facebook, PublicReply), func(s *Scenario) { s.ReplyMode = "shout" }), CodeInvalidScenario},
 		{"unknown kind", src, with(reply(Facebook, PublicReply), func(s *Scenario) { s.Target.Kind = "story" }), CodeInvalidScenario},
-		{"no now", src, with(reply(Facebook, PublicReply), func(s *Scenario) { s.Now = time.Time{} }), CodeInvalidScenario},
+		{"no now for a reply", src, with(reply(Facebook, PublicReply), func(s *Scenario) { s.Now = time.Time{} }), CodeInvalidScenario},
+		{"no now for a like (no window involved)", src, with(scenario(Facebook, Like), func(s *Scenario) { s.Now = time.Time{} }), ""},
+		{"no platform for a like", src, with(scenario(Facebook, Like), func(s *Scenario) { s.Platform = "" }), CodeInvalidScenario},
+		{"no action", src, with(scenario(Facebook, Like), func(s *Scenario) { s.Action = "" }), CodeInvalidScenario},
 		{"negative depth", src, with(scenario(Facebook, Hide), func(s *Scenario) { s.Target.Depth = -1 }), CodeInvalidScenario},
 		{"unknown new status", src, with(scenario(Facebook, SetStatus), func(s *Scenario) { s.NewStatus = "archived" }), CodeInvalidScenario},
 		{"unknown case status", src, with(scenario(Facebook, Like), func(s *Scenario) { s.Case.Status = "closed" }), CodeInvalidScenario},

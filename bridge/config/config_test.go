@@ -100,3 +100,20 @@ log: {level: loud}
 		}
 	}
 }
+
+func TestShippedExampleConfigParses(t *testing.T) {
+	env := map[string]string{"CAREBRIDGE_CARE_TOKEN": "t", "CAREBRIDGE_CARE_SECRET": "s", "CAREBRIDGE_SF_CLIENT_ID": "id", "CAREBRIDGE_SF_CLIENT_SECRET": "x"}
+	cfg, err := Load("../../configs/carebridge.example.yaml", func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg != func() Config {
+		d := Defaults()
+		d.Care.BaseURL = "https://api.emplifi.io"
+		d.Salesforce.LoginURL = "https://login.salesforce.com"
+		d.Care.Token, d.Care.Secret, d.Salesforce.ClientID, d.Salesforce.ClientSecret = "t", "s", "id", "x"
+		return d
+	}() {
+		t.Fatalf("example config does not state the defaults:\n%+v", cfg)
+	}
+}

@@ -6,12 +6,11 @@ import (
 
 // Metrics are the engine's series.
 type Metrics struct {
-	syncOps        *prometheus.CounterVec
-	lag            *prometheus.HistogramVec
-	conflicts      *prometheus.CounterVec
-	blocked        *prometheus.CounterVec
-	lastPoll       *prometheus.GaugeVec
-	reconcileTotal *prometheus.CounterVec
+	syncOps   *prometheus.CounterVec
+	lag       *prometheus.HistogramVec
+	conflicts *prometheus.CounterVec
+	blocked   *prometheus.CounterVec
+	lastPoll  *prometheus.GaugeVec
 }
 
 // NewMetrics registers the engine metrics on reg (nil: unregistered).
@@ -38,10 +37,6 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Namespace: "carebridge", Name: "last_successful_poll_timestamp_seconds",
 			Help: "Unix time of the last successful poll per source.",
 		}, []string{"source"}),
-		reconcileTotal: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: "carebridge", Name: "reconcile_total",
-			Help: "Reconciles of keys by kind and result (success, retry, dead_letter, noop).",
-		}, []string{"kind", "result"}),
 	}
 	for _, d := range []string{"care_to_salesforce", "salesforce_to_care"} {
 		m.lag.WithLabelValues(d)
@@ -54,7 +49,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		m.lastPoll.WithLabelValues(s)
 	}
 	if reg != nil {
-		reg.MustRegister(m.syncOps, m.lag, m.conflicts, m.blocked, m.lastPoll, m.reconcileTotal)
+		reg.MustRegister(m.syncOps, m.lag, m.conflicts, m.blocked, m.lastPoll)
 	}
 	return m
 }

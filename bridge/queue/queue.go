@@ -258,7 +258,7 @@ func (q *Queue) tryGet(ctx context.Context) (Lease, time.Time, error) {
 	if key == "" {
 		var next time.Time
 		if second >= 0 {
-			next = time.UnixMilli(second)
+			next = time.UnixMilli(second).UTC()
 		}
 		return Lease{}, next, nil
 	}
@@ -507,7 +507,7 @@ func (q *Queue) List(ctx context.Context, limit int) ([]DeadLetter, error) {
 		if err := json.Unmarshal([]byte(s), &info); err != nil {
 			return nil, fmt.Errorf("queue list dead letters: decode %q: %w", k, err)
 		}
-		out = append(out, DeadLetter{Key: k, Error: info.Error, Attempts: info.Attempts, At: time.UnixMilli(int64(info.At))})
+		out = append(out, DeadLetter{Key: k, Error: info.Error, Attempts: info.Attempts, At: time.UnixMilli(int64(info.At)).UTC()})
 	}
 	return out, nil
 }

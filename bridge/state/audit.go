@@ -1,0 +1,95 @@
+package state
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// AuditEntry is one applied change or resolved conflict.
+type AuditEntry struct {
+	ID         string // stream id, set when read
+	Case       string // Care case id
+	Field      string // canonical field
+	From       string
+	To         string
+	Side       string // side written: "care" or "salesforce"
+	Policy     string // conflict policy of the field, e.g. "care_wins"
+	Resolution string // e.g. "applied", "conflict:care_won", "rejected"
+	Time       time.Time
+}
+
+// Audit appends e to the capped audit stream (XADD MAXLEN ~) and returns
+// its id. A zero Time is set to now.
+func (s *Store) Audit(ctx context.Context, e AuditEntry) (string, error) {
+	if e.Time.IsZero() {
+		e.Time = s.clock()
+	}
+	id, err := s.rdb.XAdd(ctx, &redis.XAddArgs{
+		Stream: s.auditKey(),
+		MaxLen: s.auditMaxLen,
+		Approx: true,
+		Values: []any{
+			"case", e.Case, "field", e.Field, "from", e.From, "to", e.To, "side", e.Side,
+			"policy", e.Policy, "resolution", e.Resolution, "time", e.Time.UTC().Format(time.RFC3339Nano),
+		},
+	}).Result()
+	if err != nil {
+		return "", fmt.Errorf("audit %s of care case %q: %w", e.Field, e.Case, err)
+	}
+	return id, nil
+}
+
+// AuditSince returns up to count entries after the stream id after ("" or
+// "0" for the oldest), oldest first.
+func (s *Store) AuditSince(ctx context.Context, after string, count int64) ([]AuditEntry, error) {
+	start := "-"
+	if after != "" && after != "0" {
+		start = "(" + after
+	}
+	msgs, err := s.rdb.XRangeN(ctx, s.auditKey(), start, "+", count).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read audit after %q: %w", after, err)
+	}
+	return decodeAudit(msgs)
+}
+
+// RecentAudit returns the newest count entries, newest first.
+func (s *Store) RecentAudit(ctx context.Context, count int64) ([]AuditEntry, error) {
+	msgs, err := s.rdb.XRevRangeN(ctx, s.auditKey(), "+", "-", count).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read recent audit: %w", err)
+	}
+	return decodeAudit(msgs)
+}
+
+// AuditLen returns the number of entries in the audit stream.
+func (s *Store) AuditLen(ctx context.Context) (int64, error) {
+	n, err := s.rdb.XLen(ctx, s.auditKey()).Result()
+	if err != nil {
+		return 0, fmt.Errorf("audit length: %w", err)
+	}
+	return n, nil
+}
+
+func decodeAudit(msgs []redis.XMessage) ([]AuditEntry, error) {
+	out := make([]AuditEntry, 0, len(msgs))
+	for _, m := range msgs {
+		str := func(k string) string { v, _ := m.Values[k].(string); return v }
+		e := AuditEntry{
+			ID: m.ID, Case: str("case"), Field: str("field"), From: str("from"), To: str("to"),
+			Side: str("side"), Policy: str("policy"), Resolution: str("resolution"),
+		}
+		if ts := str("time"); ts != "" {
+			t, err := time.Parse(time.RFC3339Nano, ts)
+			if err != nil {
+				return nil, fmt.Errorf("decode audit entry %s: bad time %q: %w", m.ID, ts, err)
+			}
+			e.Time = t
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}

@@ -1,0 +1,79 @@
+package state
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Base is the canonical value of every synced field of a case as of its
+// last successful sync.
+type Base struct {
+	Fields   map[string]string
+	SyncedAt time.Time
+}
+
+// saveBaseScript replaces a case's base snapshot.
+// KEYS base, base_at. ARGV synced at (unix ms), then field, value pairs.
+var saveBaseScript = redis.NewScript(`
+redis.call('DEL', KEYS[1])
+for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('SET', KEYS[2], ARGV[1])
+return 1
+`)
+
+// SaveBase replaces the base snapshot of a case. Call it only after the
+// writes that made both sides equal these values have succeeded.
+func (s *Store) SaveBase(ctx context.Context, careID string, fields map[string]string, syncedAt time.Time) error {
+	args := make([]any, 0, 1+2*len(fields))
+	args = append(args, syncedAt.UnixMilli())
+	for k, v := range fields {
+		args = append(args, k, v)
+	}
+	err := saveBaseScript.Run(ctx, s.rdb, []string{s.caseKey(careID, "base"), s.caseKey(careID, "base_at")}, args...).Err()
+	if err != nil {
+		return fmt.Errorf("save base of care case %q: %w", careID, err)
+	}
+	return nil
+}
+
+// LoadBase returns the base snapshot of a case; found is false when the
+// case was never synced (or its state was lost).
+func (s *Store) LoadBase(ctx context.Context, careID string) (b Base, found bool, err error) {
+	var fields *redis.MapStringStringCmd
+	var at *redis.StringCmd
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		fields = p.HGetAll(ctx, s.caseKey(careID, "base"))
+		at = p.Get(ctx, s.caseKey(careID, "base_at"))
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return Base{}, false, fmt.Errorf("load base of care case %q: %w", careID, err)
+	}
+	ms, err := at.Result()
+	if errors.Is(err, redis.Nil) {
+		return Base{}, false, nil
+	}
+	if err != nil {
+		return Base{}, false, fmt.Errorf("load base of care case %q: %w", careID, err)
+	}
+	n, err := strconv.ParseInt(ms, 10, 64)
+	if err != nil {
+		return Base{}, false, fmt.Errorf("load base of care case %q: bad sync time %q: %w", careID, ms, err)
+	}
+	return Base{Fields: maps.Clone(fields.Val()), SyncedAt: time.UnixMilli(n).UTC()}, true, nil
+}
+
+// DeleteBase forgets a case's base snapshot (the next reconcile treats both
+// sides as new).
+func (s *Store) DeleteBase(ctx context.Context, careID string) error {
+	if err := s.rdb.Del(ctx, s.caseKey(careID, "base"), s.caseKey(careID, "base_at")).Err(); err != nil {
+		return fmt.Errorf("delete base of care case %q: %w", careID, err)
+	}
+	return nil
+}

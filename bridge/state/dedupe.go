@@ -1,0 +1,204 @@
+package state
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// FirstSeen records a webhook event id and reports whether this is its
+// first delivery. The id is remembered for the store's event TTL.
+func (s *Store) FirstSeen(ctx context.Context, eventID string) (bool, error) {
+	if eventID == "" {
+		return false, errors.New("dedupe event: empty id")
+	}
+	ok, err := s.rdb.SetNX(ctx, s.eventKey(eventID), s.clock().UnixMilli(), s.eventTTL).Result()
+	if err != nil {
+		return false, fmt.Errorf("dedupe event %q: %w", eventID, err)
+	}
+	return ok, nil
+}
+
+// Claim takes the claim on an action for ttl and reports whether this
+// caller got it (false: someone else holds it).
+func (s *Store) Claim(ctx context.Context, actionID string, ttl time.Duration) (bool, error) {
+	if actionID == "" {
+		return false, errors.New("claim action: empty id")
+	}
+	ok, err := s.rdb.SetNX(ctx, s.actionKey(actionID, "claim"), s.clock().UnixMilli(), ttl).Result()
+	if err != nil {
+		return false, fmt.Errorf("claim action %q: %w", actionID, err)
+	}
+	return ok, nil
+}
+
+// ReleaseClaim drops the claim on an action so it can be claimed again.
+func (s *Store) ReleaseClaim(ctx context.Context, actionID string) error {
+	if err := s.rdb.Del(ctx, s.actionKey(actionID, "claim")).Err(); err != nil {
+		return fmt.Errorf("release claim of action %q: %w", actionID, err)
+	}
+	return nil
+}
+
+// ActionState is where an agent action stands.
+type ActionState string
+
+const (
+	// ActionSending: the send to Care has started (it may have reached
+	// Care); a retry must send again with the same idempotency key.
+	ActionSending ActionState = "sending"
+	// ActionSent: Care accepted it; only the write-back may remain.
+	ActionSent ActionState = "sent"
+	// ActionRejected: a rule refused it; never sent.
+	ActionRejected ActionState = "rejected"
+	// ActionFailed: given up after retries or a permanent error.
+	ActionFailed ActionState = "failed"
+)
+
+// ActionRecord is the durable record of one agent action.
+type ActionRecord struct {
+	ID             string
+	State          ActionState
+	IdempotencyKey string
+	CareMessageID  string // set when sent
+	Code           string // rejection or failure code
+	Reason         string // agent-readable sentence
+	StartedAt      time.Time
+	UpdatedAt      time.Time
+	Reported       bool // the result was written back to Salesforce
+}
+
+// beginActionScript creates the record in state "sending" unless it exists.
+// KEYS record. ARGV idempotency key, now ms, ttl ms. Returns 1 created, 0 existed.
+var beginActionScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'state', 'sending', 'idempotency_key', ARGV[1], 'started_at', ARGV[2], 'updated_at', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1
+`)
+
+// completeActionScript moves an existing record to a final state.
+// KEYS record. ARGV state, care message id, code, reason, now ms, ttl ms.
+var completeActionScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'state', ARGV[1], 'care_message_id', ARGV[2], 'code', ARGV[3], 'reason', ARGV[4], 'updated_at', ARGV[5])
+redis.call('PEXPIRE', KEYS[1], ARGV[6])
+return 1
+`)
+
+// markReportedScript: KEYS record. ARGV now ms.
+var markReportedScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'reported', '1', 'updated_at', ARGV[1])
+return 1
+`)
+
+// ErrNoAction is returned when an action has no record.
+var ErrNoAction = errors.New("state: no record of action")
+
+// BeginAction records that sending actionID is about to start, with the
+// idempotency key to send it with. If a record exists it is returned
+// unchanged with created false: the caller resumes from its state (sending:
+// send again with the same key; sent: only write back; rejected/failed:
+// nothing to send).
+func (s *Store) BeginAction(ctx context.Context, actionID, idempotencyKey string) (rec ActionRecord, created bool, err error) {
+	if actionID == "" || idempotencyKey == "" {
+		return ActionRecord{}, false, fmt.Errorf("begin action %q: empty action id or idempotency key", actionID)
+	}
+	n, err := beginActionScript.Run(ctx, s.rdb, []string{s.actionKey(actionID, "record")},
+		idempotencyKey, s.clock().UnixMilli(), s.actionTTL.Milliseconds()).Int()
+	if err != nil {
+		return ActionRecord{}, false, fmt.Errorf("begin action %q: %w", actionID, err)
+	}
+	rec, found, err := s.Action(ctx, actionID)
+	if err != nil {
+		return ActionRecord{}, false, err
+	}
+	if !found {
+		return ActionRecord{}, false, fmt.Errorf("begin action %q: record vanished: %w", actionID, ErrNoAction)
+	}
+	return rec, n == 1, nil
+}
+
+// ActionOutcome is the final result of an action.
+type ActionOutcome struct {
+	State         ActionState // ActionSent, ActionRejected or ActionFailed
+	CareMessageID string
+	Code          string
+	Reason        string
+}
+
+// CompleteAction records the outcome of a begun action.
+func (s *Store) CompleteAction(ctx context.Context, actionID string, o ActionOutcome) error {
+	switch o.State {
+	case ActionSent, ActionRejected, ActionFailed:
+	default:
+		return fmt.Errorf("complete action %q: state %q is not final", actionID, o.State)
+	}
+	n, err := completeActionScript.Run(ctx, s.rdb, []string{s.actionKey(actionID, "record")},
+		string(o.State), o.CareMessageID, o.Code, o.Reason, s.clock().UnixMilli(), s.actionTTL.Milliseconds()).Int()
+	if err != nil {
+		return fmt.Errorf("complete action %q: %w", actionID, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("complete action %q: %w", actionID, ErrNoAction)
+	}
+	return nil
+}
+
+// MarkActionReported records that the action's result was written back to
+// Salesforce.
+func (s *Store) MarkActionReported(ctx context.Context, actionID string) error {
+	n, err := markReportedScript.Run(ctx, s.rdb, []string{s.actionKey(actionID, "record")}, s.clock().UnixMilli()).Int()
+	if err != nil {
+		return fmt.Errorf("mark action %q reported: %w", actionID, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("mark action %q reported: %w", actionID, ErrNoAction)
+	}
+	return nil
+}
+
+// Action returns the record of an action.
+func (s *Store) Action(ctx context.Context, actionID string) (ActionRecord, bool, error) {
+	m, err := s.rdb.HGetAll(ctx, s.actionKey(actionID, "record")).Result()
+	if err != nil {
+		return ActionRecord{}, false, fmt.Errorf("read action %q: %w", actionID, err)
+	}
+	if len(m) == 0 {
+		return ActionRecord{}, false, nil
+	}
+	ms := func(k string) (time.Time, error) {
+		if m[k] == "" {
+			return time.Time{}, nil
+		}
+		n, err := strconv.ParseInt(m[k], 10, 64)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("read action %q: bad %s %q: %w", actionID, k, m[k], err)
+		}
+		return time.UnixMilli(n).UTC(), nil
+	}
+	started, err := ms("started_at")
+	if err != nil {
+		return ActionRecord{}, false, err
+	}
+	updated, err := ms("updated_at")
+	if err != nil {
+		return ActionRecord{}, false, err
+	}
+	return ActionRecord{
+		ID:             actionID,
+		State:          ActionState(m["state"]),
+		IdempotencyKey: m["idempotency_key"],
+		CareMessageID:  m["care_message_id"],
+		Code:           m["code"],
+		Reason:         m["reason"],
+		StartedAt:      started,
+		UpdatedAt:      updated,
+		Reported:       m["reported"] == "1",
+	}, true, nil
+}

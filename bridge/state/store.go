@@ -1,0 +1,99 @@
+// Package state keeps carebridge's sync state in Redis: links between Care
+// and Salesforce records, base snapshots for the three-way merge, poll
+// cursors and watermarks, the audit stream of applied changes and
+// conflicts, webhook dedupe, and the records of agent actions.
+//
+// Key layout under the prefix (default "carebridge:"); the hash tag in
+// braces decides the Redis Cluster slot, so every multi-key operation stays
+// in one slot:
+//
+//	{links}:care2sf           HASH Care case id -> Salesforce Case id
+//	{links}:sf2care           HASH Salesforce Case id -> Care case id
+//	{case:<care id>}:base     HASH canonical field -> value as of the last sync
+//	{case:<care id>}:base_at  STRING last sync time (unix ms)
+//	{case:<care id>}:<kind>:care HASH Care child id -> Salesforce id (notes, messages)
+//	{case:<care id>}:<kind>:sf   HASH Salesforce id -> Care child id
+//	{cursors}:cursor          HASH source -> opaque cursor
+//	{cursors}:watermark       HASH source -> unix ms, only ever advanced
+//	{audit}                   STREAM applied changes and conflicts, capped
+//	event:<id>                STRING webhook event seen (TTL)
+//	{action:<id>}:claim       STRING claim holder (TTL)
+//	{action:<id>}:record      HASH durable state of an agent action
+//
+// Links of all cases share the {links} slot so both directions change in
+// one atomic script and the sweep can page through them with HSCAN; the
+// per-case data shares the case's slot.
+package state
+
+import (
+	"errors"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// ErrLinkConflict is returned when a link would re-point a record that is
+// already linked to a different partner.
+var ErrLinkConflict = errors.New("state: record already linked to another record")
+
+// Store is the sync state in Redis. It is safe for concurrent use.
+type Store struct {
+	rdb         redis.UniversalClient
+	prefix      string
+	auditMaxLen int64
+	eventTTL    time.Duration
+	actionTTL   time.Duration
+	clock       func() time.Time
+}
+
+// Option changes a Store's defaults.
+type Option func(*Store)
+
+// WithAuditMaxLen caps the audit stream at about n entries (default 100000).
+func WithAuditMaxLen(n int64) Option { return func(s *Store) { s.auditMaxLen = n } }
+
+// WithEventTTL sets how long a webhook event id is remembered (default 72h).
+func WithEventTTL(d time.Duration) Option { return func(s *Store) { s.eventTTL = d } }
+
+// WithActionTTL sets how long an action record is kept after its last
+// change (default 30 days).
+func WithActionTTL(d time.Duration) Option { return func(s *Store) { s.actionTTL = d } }
+
+// WithClock sets the time source (default time.Now).
+func WithClock(now func() time.Time) Option { return func(s *Store) { s.clock = now } }
+
+// New returns a Store over rdb with keys under prefix ("" means
+// "carebridge:").
+func New(rdb redis.UniversalClient, prefix string, opts ...Option) *Store {
+	if prefix == "" {
+		prefix = "carebridge:"
+	}
+	s := &Store{
+		rdb:         rdb,
+		prefix:      prefix,
+		auditMaxLen: 100000,
+		eventTTL:    72 * time.Hour,
+		actionTTL:   30 * 24 * time.Hour,
+		clock:       time.Now,
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+func (s *Store) caseKey(careID, suffix string) string {
+	return s.prefix + "{case:" + careID + "}:" + suffix
+}
+
+func (s *Store) linksKey(dir string) string { return s.prefix + "{links}:" + dir }
+
+func (s *Store) cursorsKey(kind string) string { return s.prefix + "{cursors}:" + kind }
+
+func (s *Store) auditKey() string { return s.prefix + "{audit}" }
+
+func (s *Store) eventKey(id string) string { return s.prefix + "event:" + id }
+
+func (s *Store) actionKey(id, suffix string) string {
+	return s.prefix + "{action:" + id + "}:" + suffix
+}

@@ -57,7 +57,7 @@ type WebhookOptions struct {
 	Enqueue func(ctx context.Context, key string) error
 	// Clock returns now (default time.Now).
 	Clock func() time.Time
-	// Logger (default slog.Default()).
+	// Logger (default: discard).
 	Logger *slog.Logger
 	// Metrics counts deliveries by outcome (optional).
 	Metrics *WebhookMetrics
@@ -112,7 +112,7 @@ func NewWebhookReceiver(opts WebhookOptions) *WebhookReceiver {
 		r.dedupe = NewMemoryDedupe(24*time.Hour, r.clock)
 	}
 	if r.log == nil {
-		r.log = slog.Default()
+		r.log = slog.New(slog.DiscardHandler)
 	}
 	return r
 }
@@ -120,16 +120,16 @@ func NewWebhookReceiver(opts WebhookOptions) *WebhookReceiver {
 // Webhook delivery outcomes, the label values of
 // carebridge_care_webhook_deliveries_total.
 const (
-	OutcomeAccepted      = "accepted"
-	OutcomeDuplicate     = "duplicate"
-	OutcomeBadSignature  = "bad_signature"
-	OutcomeStale         = "stale"
-	OutcomeTooLarge      = "too_large"
-	OutcomeMalformed     = "malformed"
-	OutcomeUnknownType   = "unknown_type"
-	OutcomeBadMethod     = "bad_method"
-	OutcomeUnavailable   = "unavailable" // dedupe or enqueue failed, or not configured
-	outcomeLabelNameCare = "outcome"
+	OutcomeAccepted     = "accepted"
+	OutcomeDuplicate    = "duplicate"
+	OutcomeBadSignature = "bad_signature"
+	OutcomeStale        = "stale"
+	OutcomeTooLarge     = "too_large"
+	OutcomeMalformed    = "malformed"
+	OutcomeUnknownType  = "unknown_type"
+	OutcomeBadMethod    = "bad_method"
+	OutcomeUnavailable  = "unavailable" // dedupe or enqueue failed, or not configured
+	outcomeLabel        = "outcome"
 )
 
 // WebhookMetrics count webhook deliveries by outcome.
@@ -144,7 +144,7 @@ func NewWebhookMetrics(reg prometheus.Registerer) *WebhookMetrics {
 		Namespace: "carebridge",
 		Name:      "care_webhook_deliveries_total",
 		Help:      "Care webhook deliveries by outcome.",
-	}, []string{outcomeLabelNameCare})}
+	}, []string{outcomeLabel})}
 	for _, o := range []string{OutcomeAccepted, OutcomeDuplicate, OutcomeBadSignature, OutcomeStale,
 		OutcomeTooLarge, OutcomeMalformed, OutcomeUnknownType, OutcomeBadMethod, OutcomeUnavailable} {
 		m.deliveries.WithLabelValues(o)

@@ -100,11 +100,11 @@ func New(cfg Config, m *upstream.Metrics, log *slog.Logger) (*Client, error) {
 	case err != nil:
 		return nil, errors.New("care: new client: base URL is not a URL")
 	case base.Scheme != "http" && base.Scheme != "https", base.Host == "":
-		return nil, fmt.Errorf("care: new client: base URL %q must be an absolute http(s) URL", base.Redacted())
+		return nil, errors.New("care: new client: base URL must be an absolute http(s) URL")
 	case base.User != nil:
 		return nil, errors.New("care: new client: base URL must not carry credentials; use token and secret")
 	case base.RawQuery != "" || base.Fragment != "":
-		return nil, fmt.Errorf("care: new client: base URL %q must not have a query or fragment", base.Redacted())
+		return nil, errors.New("care: new client: base URL must not have a query or fragment")
 	}
 	var auth string
 	switch {

@@ -672,6 +672,8 @@ func TestNewValidatesConfig(t *testing.T) {
 		{"no base URL", care.Config{Token: "t", Secret: "s"}, "base URL is required"},
 		{"relative base URL", care.Config{BaseURL: "/care", Token: "t", Secret: "s"}, "absolute"},
 		{"credentials in the URL", care.Config{BaseURL: "https://u:" + simSecret + "@care.example", Token: "t", Secret: "s"}, "must not carry credentials"},
+		{"credentials in a URL without scheme", care.Config{BaseURL: "u:" + simSecret + "@care.example", Token: "t", Secret: "s"}, "absolute"},
+		{"query in the URL", care.Config{BaseURL: "https://care.example/?key=" + simSecret, Token: "t", Secret: "s"}, "query"},
 		{"no credentials", care.Config{BaseURL: "https://care.example"}, "required"},
 		{"token without secret", care.Config{BaseURL: "https://care.example", Token: "t"}, "required"},
 		{"both auth methods", care.Config{BaseURL: "https://care.example", Token: "t", Secret: "s", BearerToken: "b"}, "at most one"},

@@ -419,7 +419,8 @@ func (e *Engine) checkPublicReply(s Scenario) Decision {
 	case MentionInPost, MentionInComment, MentionInQuotedTweet:
 		return allow()
 	}
-	if s.Author.MentionedBrand {
+	// Replying to the brand's own tweet is not replying to someone else.
+	if s.Author.MentionedBrand || s.Target.FromBrand {
 		return allow()
 	}
 	alt := "wait for the customer to mention the brand or message you"

@@ -396,6 +396,10 @@ func TestXPublicReplyNeedsMention(t *testing.T) {
 		{"not mentioned", src, with(reply(Twitter, PublicReply), noMention(Comment)), CodeXReplyNeedsMention},
 		{"comment on post, not mentioned", src, with(reply(Twitter, CommentOnPost), noMention(ListeningMention)), CodeXReplyNeedsMention},
 		{"quoted tweet counts as quoting", src, with(reply(Twitter, PublicReply), noMention(MentionInQuotedTweet)), ""},
+		{"reply to the brand's own tweet", src, with(reply(Twitter, PublicReply), func(s *Scenario) {
+			noMention(Post)(s)
+			s.Target.FromBrand, s.Target.Depth = true, 0
+		}), ""},
 		{"DM is not a public reply", src, with(reply(Twitter, DirectMessage), noMention(Comment)), ""},
 		{"other platforms unaffected", src, with(reply(Facebook, PublicReply), noMention(Comment)), ""},
 	})

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/carebridge/carebridge/configs"
@@ -38,12 +39,18 @@ func Load(data []byte) (*Engine, error) {
 // Default returns an engine with the rule data shipped with carebridge
 // (configs/rules.yaml). It never panics: should the embedded file be bad (a
 // test guards against that), it falls back to the built-in equivalent.
-func Default() *Engine {
+//
+// The engine is built once and shared: it is immutable, so this is a cached
+// value rather than mutable state, and callers may write
+// rules.Default().Check(s) on a hot path.
+func Default() *Engine { return shipped() }
+
+var shipped = sync.OnceValue(func() *Engine {
 	if e, err := Load(configs.Rules()); err == nil {
 		return e
 	}
 	return &Engine{care: careTable(), cfg: builtinConfig()}
-}
+})
 
 // builtinConfig mirrors configs/rules.yaml; TestBuiltinMatchesShipped keeps
 // the two equal.

@@ -1,0 +1,122 @@
+package sfsim
+
+import (
+	"context"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+)
+
+// RunCommand runs `carebridge sandbox salesforce`: it serves the sandbox on
+// --listen until ctx is done and prints its URL and credentials.
+func RunCommand(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("sandbox salesforce", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	listen := fs.String("listen", "127.0.0.1:0", "address to listen on")
+	clientID := fs.String("client-id", "carebridge-sandbox", "connected app consumer key")
+	clientSecret := fs.String("client-secret", "", "consumer secret (random when empty)")
+	username := fs.String("username", "integration@carebridge.example", "integration user's username")
+	password := fs.String("password", "", "enables the password grant and SOAP login")
+	jwtKey := fs.String("jwt-public-key", "", "PEM file with the RSA public key (or certificate) for the JWT bearer grant")
+	dailyLimit := fs.Int("daily-limit", 100000, "daily API request quota")
+	tokenTTL := fs.Duration("token-ttl", 2*time.Hour, "access token lifetime")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("sandbox salesforce: %w", err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("sandbox salesforce: unexpected arguments %q", fs.Args())
+	}
+	if *clientSecret == "" {
+		*clientSecret = randomToken(24)
+	}
+	opts := Options{
+		ClientID: *clientID, ClientSecret: *clientSecret, Username: *username, Password: *password,
+		DailyLimit: *dailyLimit, TokenTTL: *tokenTTL,
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
+	}
+	if *jwtKey != "" {
+		key, err := readPublicKey(*jwtKey)
+		if err != nil {
+			return fmt.Errorf("sandbox salesforce: %w", err)
+		}
+		opts.JWTPublicKey = key
+	}
+	srv, err := New(opts)
+	if err != nil {
+		return fmt.Errorf("sandbox salesforce: %w", err)
+	}
+	defer srv.Close()
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("sandbox salesforce: listen %s: %w", *listen, err)
+	}
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "Salesforce sandbox listening on %s\n", url)
+	fmt.Fprintf(stdout, "  token endpoint:  %s/services/oauth2/token\n", url)
+	fmt.Fprintf(stdout, "  client id:       %s\n", opts.ClientID)
+	fmt.Fprintf(stdout, "  client secret:   %s\n", opts.ClientSecret)
+	fmt.Fprintf(stdout, "  username:        %s\n", opts.Username)
+	fmt.Fprintf(stdout, "  refresh token:   %s\n", srv.IssueRefreshToken())
+	fmt.Fprintf(stdout, "  fault controls:  %s/sandbox/faults, call counts: %s/sandbox/calls\n", url, url)
+
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("sandbox salesforce: serve: %w", err)
+	case <-ctx.Done():
+	}
+	srv.Close() // release hanging calls before shutting down
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("sandbox salesforce: shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("sandbox salesforce: serve: %w", err)
+	}
+	return nil
+}
+
+// readPublicKey reads an RSA public key or certificate from a PEM file.
+func readPublicKey(path string) (*rsa.PublicKey, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read JWT public key: %w", err)
+	}
+	block, _ := pem.Decode(raw)
+	if block == nil {
+		return nil, fmt.Errorf("read JWT public key %s: no PEM block", path)
+	}
+	var key any
+	switch block.Type {
+	case "CERTIFICATE":
+		cert, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("read JWT public key %s: %w", path, err)
+		}
+		key = cert.PublicKey
+	case "RSA PUBLIC KEY":
+		key, err = x509.ParsePKCS1PublicKey(block.Bytes)
+	default:
+		key, err = x509.ParsePKIXPublicKey(block.Bytes)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read JWT public key %s: %w", path, err)
+	}
+	rk, ok := key.(*rsa.PublicKey)
+	if !ok {
+		return nil, fmt.Errorf("read JWT public key %s: not an RSA key", path)
+	}
+	return rk, nil
+}

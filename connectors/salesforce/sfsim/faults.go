@@ -1,0 +1,147 @@
+package sfsim
+
+import (
+	"net/http"
+	"time"
+)
+
+// Operation names, as counted by Calls and matched by Fault.Op.
+const (
+	OpQuery             = "query"
+	OpGet               = "get"
+	OpCreate            = "create"
+	OpUpdate            = "update"
+	OpUpsert            = "upsert"
+	OpDelete            = "delete"
+	OpCollectionsCreate = "collections_create"
+	OpCollectionsUpdate = "collections_update"
+	OpCollectionsUpsert = "collections_upsert"
+	OpCollectionsDelete = "collections_delete"
+	OpDescribe          = "describe"
+	OpLimits            = "limits"
+	OpToken             = "token"
+	OpLogin             = "login" // SOAP login
+	OpOther             = "other" // versions, describe global
+)
+
+// Fault makes matching calls fail, slow down or hang.
+//
+// A fault with Times > 0 affects the next Times matching calls and is then
+// used up; with Rate > 0 it affects each matching call with that
+// probability; with neither it affects every matching call until cleared.
+// Status and ErrorCode default from each other (503 SERVER_UNAVAILABLE,
+// UNABLE_TO_LOCK_ROW is 400, REQUEST_LIMIT_EXCEEDED is 403); a fault with
+// only Latency delays calls without failing them. Hang blocks the call
+// until the client gives up.
+type Fault struct {
+	Op        string        `json:"op"` // "" matches every operation
+	Status    int           `json:"status"`
+	ErrorCode string        `json:"errorCode"`
+	Message   string        `json:"message"`
+	Times     int           `json:"times"`
+	Rate      float64       `json:"rate"`
+	Latency   time.Duration `json:"latency"`
+	Hang      bool          `json:"hang"`
+}
+
+func (f Fault) fails() bool { return f.Status != 0 || f.ErrorCode != "" }
+
+func (f Fault) apiError() *Error {
+	status, code, msg := f.Status, f.ErrorCode, f.Message
+	if code == "" {
+		switch status {
+		case http.StatusServiceUnavailable:
+			code = "SERVER_UNAVAILABLE"
+		case http.StatusForbidden:
+			code = "REQUEST_LIMIT_EXCEEDED"
+		case http.StatusUnauthorized:
+			code = "INVALID_SESSION_ID"
+		default:
+			code = "UNKNOWN_EXCEPTION"
+		}
+	}
+	if status == 0 {
+		switch code {
+		case "UNABLE_TO_LOCK_ROW", "DUPLICATE_VALUE", "ENTITY_IS_DELETED", "FIELD_CUSTOM_VALIDATION_EXCEPTION", "INVALID_FIELD", "MALFORMED_QUERY":
+			status = http.StatusBadRequest
+		case "REQUEST_LIMIT_EXCEEDED":
+			status = http.StatusForbidden
+		case "INVALID_SESSION_ID":
+			status = http.StatusUnauthorized
+		case "UNKNOWN_EXCEPTION":
+			status = http.StatusInternalServerError
+		default:
+			status = http.StatusServiceUnavailable
+		}
+	}
+	if msg == "" {
+		switch code {
+		case "UNABLE_TO_LOCK_ROW":
+			msg = "unable to obtain exclusive access to this record or 1 records"
+		case "REQUEST_LIMIT_EXCEEDED":
+			msg = "ConcurrentPerOrgLongTxn Limit exceeded."
+		case "SERVER_UNAVAILABLE":
+			msg = "Server temporarily unavailable, please try again later"
+		case "INVALID_SESSION_ID":
+			msg = "Session expired or invalid"
+		default:
+			msg = "injected fault"
+		}
+	}
+	return &Error{Status: status, Code: code, Message: msg}
+}
+
+// pickFault decides what happens to one call of op. It returns the
+// latency to add, whether to hang, and the error to answer with (nil to
+// proceed). The caller holds s.mu.
+func (s *Server) pickFault(op string) (time.Duration, bool, *Error) {
+	var latency time.Duration
+	for i := 0; i < len(s.faults); i++ {
+		f := &s.faults[i]
+		if f.Op != "" && f.Op != op {
+			continue
+		}
+		if f.Rate > 0 && s.rand.Float64() >= f.Rate {
+			continue
+		}
+		if f.Times > 0 {
+			f.Times--
+			if f.Times == 0 {
+				s.faults = append(s.faults[:i], s.faults[i+1:]...)
+				i--
+			}
+		}
+		latency += f.Latency
+		if f.Hang {
+			return latency, true, nil
+		}
+		if f.fails() {
+			return latency, false, f.apiError()
+		}
+	}
+	return latency, false, nil
+}
+
+// InjectFault adds a fault; faults are checked in the order injected.
+func (s *Server) InjectFault(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f.Times < 0 {
+		f.Times = 0
+	}
+	s.faults = append(s.faults, f)
+}
+
+// ClearFaults removes every fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
+// Faults returns the faults still in force.
+func (s *Server) Faults() []Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Fault(nil), s.faults...)
+}

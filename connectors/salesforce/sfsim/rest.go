@@ -1,0 +1,719 @@
+package sfsim
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
+)
+
+const (
+	maxCollection    = 200
+	defaultBatchSize = 2000
+	maxCursors       = 500
+	maxBodyBytes     = 32 << 20
+	maxAutoAssignLog = 1000
+)
+
+var versionPath = regexp.MustCompile(`^/services/data/v(\d+\.\d)(/.*)?$`)
+
+// route is a parsed REST request: its operation and path segments after
+// /services/data/vNN.N/.
+type route struct {
+	op       string
+	version  string
+	segments []string
+	handler  func(w http.ResponseWriter, r *http.Request, rt route, user string)
+}
+
+func notFound() *Error {
+	return apiError(http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
+}
+
+func methodNotAllowed(method, allowed string) *Error {
+	return apiError(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "HTTP Method '%s' not allowed. Allowed are %s", method, allowed)
+}
+
+// resolveRoute maps method and path to an operation.
+func (s *Server) resolveRoute(r *http.Request) (route, *Error) {
+	m := versionPath.FindStringSubmatch(r.URL.Path)
+	if m == nil {
+		return route{}, notFound()
+	}
+	rt := route{version: m[1]}
+	for _, seg := range strings.Split(strings.Trim(m[2], "/"), "/") {
+		if seg != "" {
+			rt.segments = append(rt.segments, seg)
+		}
+	}
+	seg := rt.segments
+	method := r.Method
+	set := func(op string, h func(http.ResponseWriter, *http.Request, route, string)) (route, *Error) {
+		rt.op, rt.handler = op, h
+		return rt, nil
+	}
+	switch {
+	case len(seg) == 0:
+		return set(OpOther, s.handleResources)
+	case seg[0] == "limits" && len(seg) == 1:
+		if method != http.MethodGet {
+			return rt, methodNotAllowed(method, "GET,HEAD")
+		}
+		return set(OpLimits, s.handleLimits)
+	case (seg[0] == "query" || seg[0] == "queryAll") && len(seg) <= 2:
+		if method != http.MethodGet {
+			return rt, methodNotAllowed(method, "GET,HEAD")
+		}
+		return set(OpQuery, s.handleQuery)
+	case seg[0] == "sobjects":
+		return s.sobjectRoute(rt, method, set)
+	case seg[0] == "composite" && len(seg) >= 2 && seg[1] == "sobjects":
+		switch {
+		case len(seg) == 2 && method == http.MethodPost:
+			return set(OpCollectionsCreate, s.handleCollections)
+		case len(seg) == 2 && method == http.MethodPatch:
+			return set(OpCollectionsUpdate, s.handleCollections)
+		case len(seg) == 2 && method == http.MethodDelete:
+			return set(OpCollectionsDelete, s.handleCollectionsDelete)
+		case len(seg) == 4 && method == http.MethodPatch:
+			return set(OpCollectionsUpsert, s.handleCollections)
+		case len(seg) == 2 || len(seg) == 4:
+			return rt, methodNotAllowed(method, "POST,PATCH,DELETE")
+		}
+	}
+	return rt, notFound()
+}
+
+func (s *Server) sobjectRoute(rt route, method string, set func(string, func(http.ResponseWriter, *http.Request, route, string)) (route, *Error)) (route, *Error) {
+	seg := rt.segments
+	switch len(seg) {
+	case 1:
+		if method != http.MethodGet {
+			return rt, methodNotAllowed(method, "GET,HEAD")
+		}
+		return set(OpDescribe, s.handleDescribeGlobal)
+	case 2:
+		switch method {
+		case http.MethodPost:
+			return set(OpCreate, s.handleCreate)
+		case http.MethodGet:
+			return set(OpDescribe, s.handleDescribe)
+		}
+		return rt, methodNotAllowed(method, "GET,HEAD,POST")
+	case 3:
+		if seg[2] == "describe" {
+			if method != http.MethodGet {
+				return rt, methodNotAllowed(method, "GET,HEAD")
+			}
+			return set(OpDescribe, s.handleDescribe)
+		}
+		switch method {
+		case http.MethodGet:
+			return set(OpGet, s.handleGet)
+		case http.MethodPatch:
+			return set(OpUpdate, s.handleUpdate)
+		case http.MethodDelete:
+			return set(OpDelete, s.handleDelete)
+		}
+		return rt, methodNotAllowed(method, "GET,PATCH,DELETE")
+	case 4:
+		switch method {
+		case http.MethodGet:
+			return set(OpGet, s.handleGet)
+		case http.MethodPatch:
+			return set(OpUpsert, s.handleUpsert)
+		case http.MethodDelete:
+			return set(OpDelete, s.handleDelete)
+		}
+		return rt, methodNotAllowed(method, "GET,PATCH,DELETE")
+	}
+	return rt, notFound()
+}
+
+// serveData serves /services/data/...
+func (s *Server) serveData(w http.ResponseWriter, r *http.Request) {
+	if p := strings.TrimSuffix(r.URL.Path, "/"); p == "/services/data" {
+		writeJSON(w, http.StatusOK, []map[string]string{{"label": "Winter '26", "url": "/services/data/v65.0", "version": "65.0"}})
+		return
+	}
+	user, aerr := s.authenticate(r)
+	if aerr != nil {
+		s.mu.Lock()
+		w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", s.used, s.dailyLimit))
+		s.mu.Unlock()
+		writeError(w, aerr)
+		return
+	}
+	rt, rerr := s.resolveRoute(r)
+	op := rt.op
+	if rerr != nil {
+		op = OpOther
+	}
+	if !s.admit(w, r, op, true) {
+		return
+	}
+	if rerr != nil {
+		writeError(w, rerr)
+		return
+	}
+	rt.handler(w, r, rt, user)
+}
+
+func (s *Server) writeMode(r *http.Request, user string) writeMode {
+	h := r.Header.Get("Sforce-Auto-Assign")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.autoAssign = append(s.autoAssign, h)
+	if len(s.autoAssign) > maxAutoAssignLog {
+		s.autoAssign = s.autoAssign[len(s.autoAssign)-maxAutoAssignLog:]
+	}
+	return writeMode{actor: user, autoAssign: !strings.EqualFold(h, "FALSE"), assignTo: s.assignTo}
+}
+
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) *Error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err := dec.Decode(v); err != nil {
+		return apiError(http.StatusBadRequest, "JSON_PARSER_ERROR", "The request body is not valid JSON: %s", clip(err.Error()))
+	}
+	return nil
+}
+
+func (s *Server) handleResources(w http.ResponseWriter, _ *http.Request, rt route, _ string) {
+	base := "/services/data/v" + rt.version
+	writeJSON(w, http.StatusOK, map[string]string{
+		"sobjects": base + "/sobjects", "query": base + "/query", "queryAll": base + "/queryAll",
+		"limits": base + "/limits", "composite": base + "/composite",
+	})
+}
+
+func (s *Server) handleLimits(w http.ResponseWriter, _ *http.Request, _ route, _ string) {
+	s.mu.Lock()
+	used, max := s.used, s.dailyLimit
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{
+		"DailyApiRequests": map[string]int{"Max": max, "Remaining": max - used},
+	})
+}
+
+// cursor holds the remaining pages of a query.
+type cursor struct {
+	records []*orderedObject
+	batch   int
+	all     bool
+}
+
+func batchSize(r *http.Request) int {
+	for _, opt := range strings.Split(r.Header.Get("Sforce-Query-Options"), ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(opt), "=")
+		if !ok || !strings.EqualFold(strings.TrimSpace(k), "batchSize") {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err == nil && n > 0 {
+			return min(n, defaultBatchSize)
+		}
+	}
+	return defaultBatchSize
+}
+
+func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request, rt route, _ string) {
+	all := rt.segments[0] == "queryAll"
+	if len(rt.segments) == 2 {
+		s.nextPage(w, rt, all)
+		return
+	}
+	soql := r.URL.Query().Get("q")
+	q, err := parseSOQL(soql)
+	if err != nil {
+		writeError(w, describeQueryError(err))
+		return
+	}
+	s.mu.Lock()
+	c, cerr := s.store.compile(q)
+	if cerr != nil {
+		s.mu.Unlock()
+		writeError(w, cerr)
+		return
+	}
+	recs := s.store.run(c, all)
+	if q.count {
+		s.mu.Unlock()
+		writeJSON(w, http.StatusOK, map[string]any{"totalSize": len(recs), "done": true, "records": []any{}})
+		return
+	}
+	rows := make([]*orderedObject, len(recs))
+	for i, rec := range recs {
+		rows[i] = s.store.project(c, rec, rt.version)
+	}
+	cur := &cursor{records: rows, batch: batchSize(r), all: all}
+	page := s.page(cur, 0, rt.version)
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, page)
+}
+
+// page renders records [from, from+batch) of a cursor; the caller holds
+// s.mu. A cursor is kept only while pages remain.
+func (s *Server) page(cur *cursor, from int, version string) *orderedObject {
+	to := min(from+cur.batch, len(cur.records))
+	out := newOrdered()
+	out.set("totalSize", len(cur.records))
+	out.set("done", to >= len(cur.records))
+	if to < len(cur.records) {
+		id := s.cursorID(cur)
+		resource := "query"
+		if cur.all {
+			resource = "queryAll"
+		}
+		out.set("nextRecordsUrl", fmt.Sprintf("/services/data/v%s/%s/%s-%d", version, resource, id, to))
+	}
+	out.set("records", cur.records[from:to])
+	return out
+}
+
+func (s *Server) cursorID(cur *cursor) string {
+	for id, c := range s.cursors {
+		if c == cur {
+			return id
+		}
+	}
+	s.cursorSeq++
+	id := newID("01g", s.cursorSeq)
+	s.cursors[id] = cur
+	s.cursorFIFO = append(s.cursorFIFO, id)
+	if len(s.cursorFIFO) > maxCursors {
+		delete(s.cursors, s.cursorFIFO[0])
+		s.cursorFIFO = s.cursorFIFO[1:]
+	}
+	return id
+}
+
+func (s *Server) nextPage(w http.ResponseWriter, rt route, all bool) {
+	locator := rt.segments[1]
+	id, offStr, ok := strings.Cut(locator, "-")
+	off, err := strconv.Atoi(offStr)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, known := s.cursors[id]
+	if !ok || err != nil || !known || off < 0 || off >= len(cur.records) || cur.all != all {
+		writeError(w, apiError(http.StatusBadRequest, "INVALID_QUERY_LOCATOR", "invalid query locator"))
+		return
+	}
+	writeJSON(w, http.StatusOK, s.page(cur, off, rt.version))
+}
+
+// objectTable resolves the object segment of an sobjects URL.
+func (s *Server) objectTable(name string) (*table, *Error) {
+	t, ok := s.store.tables[strings.ToLower(name)]
+	if !ok {
+		return nil, apiError(http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
+	}
+	return t, nil
+}
+
+func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request, rt route, user string) {
+	var body map[string]any
+	if err := decodeBody(w, r, &body); err != nil {
+		writeError(w, err)
+		return
+	}
+	mode := s.writeMode(r, user)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := s.objectTable(rt.segments[1])
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	rec, err := s.store.create(t, body, mode, nil)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"id": rec.id, "success": true, "errors": []any{}})
+}
+
+// locate finds the record an sobjects URL names: /T/{id} or /T/{field}/{value}.
+func (s *Server) locate(rt route) (*table, *record, *Error) {
+	t, err := s.objectTable(rt.segments[1])
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(rt.segments) == 3 {
+		rec, err := s.store.get(t, rt.segments[2])
+		return t, rec, err
+	}
+	f, ok := t.obj.Field(rt.segments[2])
+	if !ok || !(f.ExternalID || f.Type == metadata.TypeID) {
+		return nil, nil, apiError(http.StatusNotFound, "NOT_FOUND", "Provided external ID field does not exist or is not accessible: %s", clip(rt.segments[2]))
+	}
+	if f.Type == metadata.TypeID {
+		rec, err := s.store.get(t, rt.segments[3])
+		return t, rec, err
+	}
+	matches := s.store.byExternalID(t, f, rt.segments[3])
+	switch len(matches) {
+	case 0:
+		return nil, nil, notFound()
+	case 1:
+		return t, matches[0], nil
+	}
+	return nil, nil, apiError(http.StatusMultipleChoices, "MULTIPLE_CHOICES", "more than one record found for external id field %s", f.Name)
+}
+
+func (s *Server) handleGet(w http.ResponseWriter, r *http.Request, rt route, _ string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, rec, err := s.locate(rt)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if rec.deleted {
+		writeError(w, apiError(http.StatusNotFound, "ENTITY_IS_DELETED", "entity is deleted"))
+		return
+	}
+	fields := r.URL.Query().Get("fields")
+	if fields == "" {
+		writeJSON(w, http.StatusOK, t.full(rec, rt.version))
+		return
+	}
+	o := newOrdered()
+	o.set("attributes", attributes(t.obj.Name, rec.id, rt.version))
+	for _, name := range strings.Split(fields, ",") {
+		f, ok := t.obj.Field(strings.TrimSpace(name))
+		if !ok {
+			writeError(w, fieldError(http.StatusBadRequest, "INVALID_FIELD", []string{strings.TrimSpace(name)},
+				"No such column '%s' on entity '%s'", clip(strings.TrimSpace(name)), t.obj.Name))
+			return
+		}
+		o.set(f.Name, wireValue(f, rec.value(f)))
+	}
+	writeJSON(w, http.StatusOK, o)
+}
+
+func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request, rt route, user string) {
+	var body map[string]any
+	if err := decodeBody(w, r, &body); err != nil {
+		writeError(w, err)
+		return
+	}
+	mode := s.writeMode(r, user)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, rec, err := s.locate(rt)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if err := s.store.update(t, rec, body, mode, nil); err != nil {
+		writeError(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleDelete(w http.ResponseWriter, _ *http.Request, rt route, _ string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, rec, err := s.locate(rt)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if err := s.store.remove(t, rec, nil); err != nil {
+		writeError(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleUpsert(w http.ResponseWriter, r *http.Request, rt route, user string) {
+	var body map[string]any
+	if err := decodeBody(w, r, &body); err != nil {
+		writeError(w, err)
+		return
+	}
+	mode := s.writeMode(r, user)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := s.objectTable(rt.segments[1])
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	rec, created, err := s.store.upsert(t, rt.segments[2], rt.segments[3], body, mode, nil)
+	if err != nil {
+		if err.Status == http.StatusMultipleChoices {
+			urls := make([]string, len(err.Fields))
+			for i, id := range err.Fields {
+				urls[i] = "/services/data/v" + rt.version + "/sobjects/" + t.obj.Name + "/" + id
+			}
+			writeJSON(w, http.StatusMultipleChoices, urls)
+			return
+		}
+		writeError(w, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, map[string]any{"id": rec.id, "success": true, "errors": []any{}, "created": created})
+}
+
+// collectionResult is one entry of an sObject Collections response.
+type collectionResult struct {
+	ID      string            `json:"id,omitempty"`
+	Success bool              `json:"success"`
+	Errors  []collectionError `json:"errors"`
+	Created *bool             `json:"created,omitempty"`
+}
+
+type collectionError struct {
+	StatusCode string   `json:"statusCode"`
+	Message    string   `json:"message"`
+	Fields     []string `json:"fields"`
+}
+
+func failed(id string, e *Error) collectionResult {
+	fields := e.Fields
+	if fields == nil {
+		fields = []string{}
+	}
+	return collectionResult{ID: id, Errors: []collectionError{{StatusCode: e.Code, Message: e.Message, Fields: fields}}}
+}
+
+func tooMany() *Error {
+	return apiError(http.StatusBadRequest, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than %d records into this call", maxCollection)
+}
+
+// handleCollections serves collections create (POST), update (PATCH) and
+// upsert (PATCH .../{SObject}/{ExtIdField}).
+func (s *Server) handleCollections(w http.ResponseWriter, r *http.Request, rt route, user string) {
+	var body struct {
+		AllOrNone bool             `json:"allOrNone"`
+		Records   []map[string]any `json:"records"`
+	}
+	if err := decodeBody(w, r, &body); err != nil {
+		writeError(w, err)
+		return
+	}
+	if len(body.Records) > maxCollection {
+		writeError(w, tooMany())
+		return
+	}
+	mode := s.writeMode(r, user)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var upsertTable *table
+	if rt.op == OpCollectionsUpsert {
+		t, err := s.objectTable(rt.segments[2])
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		if f, ok := t.obj.Field(rt.segments[3]); !ok || !f.ExternalID {
+			writeError(w, fieldError(http.StatusBadRequest, "INVALID_FIELD", []string{rt.segments[3]},
+				"Field name provided, %s is not an External ID or indexed field for %s", clip(rt.segments[3]), t.obj.Name))
+			return
+		}
+		upsertTable = t
+	}
+	dupKeys := map[string]int{}
+	if upsertTable != nil {
+		for _, rec := range body.Records {
+			if v, ok := lookupKey(rec, rt.segments[3]); ok {
+				if sv, ok := v.(string); ok {
+					dupKeys[sv]++
+				}
+			}
+		}
+	}
+	x := &tx{}
+	results := make([]collectionResult, len(body.Records))
+	anyFailed := false
+	for i, rec := range body.Records {
+		results[i] = s.collectionRecord(rt, rec, upsertTable, dupKeys, mode, x)
+		anyFailed = anyFailed || !results[i].Success
+		if anyFailed && body.AllOrNone {
+			break
+		}
+	}
+	if anyFailed && body.AllOrNone {
+		x.rollback()
+		for i := range results {
+			if results[i].Success || len(results[i].Errors) == 0 {
+				id := results[i].ID
+				if rt.op == OpCollectionsCreate {
+					id = ""
+				}
+				results[i] = failed(id, apiError(http.StatusBadRequest, "ALL_OR_NONE_OPERATION_ROLLED_BACK",
+					"Record rolled back because not all records were valid and the request was using AllOrNone header"))
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, results)
+}
+
+func (s *Server) collectionRecord(rt route, rec map[string]any, upsertTable *table, dupKeys map[string]int, mode writeMode, x *tx) collectionResult {
+	typ := ""
+	if attrs, ok := rec["attributes"].(map[string]any); ok {
+		typ, _ = attrs["type"].(string)
+	}
+	if typ == "" {
+		return failed("", apiError(http.StatusBadRequest, "INVALID_TYPE", "sObject type not specified in the attributes of a record"))
+	}
+	t, err := s.objectTable(typ)
+	if err != nil {
+		return failed("", apiError(http.StatusBadRequest, "INVALID_TYPE", "sObject type '%s' is not supported", clip(typ)))
+	}
+	switch rt.op {
+	case OpCollectionsCreate:
+		if _, hasID := lookupKey(rec, "Id"); hasID {
+			return failed("", apiError(http.StatusBadRequest, "INVALID_FIELD_FOR_INSERT_UPDATE", "cannot specify Id in an insert call"))
+		}
+		r, err := s.store.create(t, rec, mode, x)
+		if err != nil {
+			return failed("", err)
+		}
+		return collectionResult{ID: r.id, Success: true, Errors: []collectionError{}}
+	case OpCollectionsUpdate:
+		rawID, _ := lookupKey(rec, "Id")
+		id, _ := rawID.(string)
+		if id == "" {
+			return failed("", apiError(http.StatusBadRequest, "MISSING_ARGUMENT", "Id not specified in an update call"))
+		}
+		r, err := s.store.get(t, id)
+		if err != nil {
+			return failed(id, apiError(http.StatusBadRequest, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id"))
+		}
+		rest := make(map[string]any, len(rec))
+		for k, v := range rec {
+			rest[k] = v
+		}
+		deleteKey(rest, "Id")
+		if err := s.store.update(t, r, rest, mode, x); err != nil {
+			return failed(r.id, err)
+		}
+		return collectionResult{ID: r.id, Success: true, Errors: []collectionError{}}
+	default: // upsert
+		if t != upsertTable {
+			return failed("", apiError(http.StatusBadRequest, "INVALID_TYPE", "all records of an upsert collection must be of type %s", upsertTable.obj.Name))
+		}
+		raw, _ := lookupKey(rec, rt.segments[3])
+		value, _ := raw.(string)
+		if value == "" {
+			return failed("", fieldError(http.StatusBadRequest, "MISSING_ARGUMENT", []string{rt.segments[3]}, "%s not specified", clip(rt.segments[3])))
+		}
+		if dupKeys[value] > 1 {
+			return failed("", apiError(http.StatusBadRequest, "DUPLICATE_EXTERNAL_ID", "Duplicate external id specified: %s", clip(value)))
+		}
+		r, created, err := s.store.upsert(t, rt.segments[3], value, rec, mode, x)
+		if err != nil {
+			return failed("", err)
+		}
+		return collectionResult{ID: r.id, Success: true, Errors: []collectionError{}, Created: &created}
+	}
+}
+
+func (s *Server) handleCollectionsDelete(w http.ResponseWriter, r *http.Request, _ route, _ string) {
+	ids := strings.Split(r.URL.Query().Get("ids"), ",")
+	if len(ids) == 1 && ids[0] == "" {
+		writeError(w, apiError(http.StatusBadRequest, "MISSING_ARGUMENT", "ids not specified"))
+		return
+	}
+	if len(ids) > maxCollection {
+		writeError(w, tooMany())
+		return
+	}
+	allOrNone, _ := strconv.ParseBool(r.URL.Query().Get("allOrNone"))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	x := &tx{}
+	results := make([]collectionResult, len(ids))
+	anyFailed := false
+	for i, id := range ids {
+		t, rec := s.store.recordByID(id)
+		switch {
+		case rec == nil:
+			results[i] = failed(id, apiError(http.StatusBadRequest, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id"))
+		case rec.deleted:
+			results[i] = failed(rec.id, apiError(http.StatusBadRequest, "ENTITY_IS_DELETED", "entity is deleted"))
+		default:
+			if err := s.store.remove(t, rec, x); err != nil {
+				results[i] = failed(rec.id, err)
+			} else {
+				results[i] = collectionResult{ID: rec.id, Success: true, Errors: []collectionError{}}
+			}
+		}
+		anyFailed = anyFailed || !results[i].Success
+	}
+	if anyFailed && allOrNone {
+		x.rollback()
+		for i := range results {
+			if results[i].Success {
+				results[i] = failed(results[i].ID, apiError(http.StatusBadRequest, "ALL_OR_NONE_OPERATION_ROLLED_BACK",
+					"Record rolled back because not all records were valid and the request was using AllOrNone header"))
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, results)
+}
+
+func (s *Server) handleDescribeGlobal(w http.ResponseWriter, _ *http.Request, rt route, _ string) {
+	var objs []map[string]any
+	for _, name := range s.schema.Objects() {
+		o, _ := s.schema.Object(name)
+		objs = append(objs, map[string]any{
+			"name": o.Name, "label": o.Label, "keyPrefix": o.KeyPrefix, "custom": o.Custom,
+			"queryable": true, "createable": o.Name != "CaseStatus", "updateable": o.Name != "CaseStatus",
+			"urls": map[string]string{"sobject": "/services/data/v" + rt.version + "/sobjects/" + o.Name},
+		})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"encoding": "UTF-8", "maxBatchSize": maxCollection, "sobjects": objs})
+}
+
+func (s *Server) handleDescribe(w http.ResponseWriter, _ *http.Request, rt route, _ string) {
+	o, ok := s.schema.Object(rt.segments[1])
+	if !ok {
+		writeError(w, notFound())
+		return
+	}
+	fields := make([]map[string]any, 0, len(o.Fields()))
+	for _, f := range o.Fields() {
+		refs := []string{}
+		relName := any(nil)
+		if f.Type == metadata.TypeReference {
+			refs = []string{f.ReferenceTo}
+			if f.Name == "OwnerId" {
+				refs = []string{"Group", "User"}
+			}
+			relName = relationshipName(f)
+		}
+		values := []map[string]any{}
+		for _, v := range f.Picklist {
+			values = append(values, map[string]any{"value": v, "label": v, "active": true, "defaultValue": v == f.Default})
+		}
+		fields = append(fields, map[string]any{
+			"name": f.Name, "label": f.Label, "type": f.Type, "length": f.Length, "custom": f.Custom,
+			"nillable": !f.Required && f.Type != metadata.TypeBoolean && f.Type != metadata.TypeID,
+			"createable": f.Createable, "updateable": f.Updateable, "externalId": f.ExternalID, "unique": f.Unique,
+			"idLookup": f.ExternalID || f.Type == metadata.TypeID, "defaultedOnCreate": f.Default != "" || !f.Createable,
+			"referenceTo": refs, "relationshipName": relName, "picklistValues": values,
+			"restrictedPicklist": f.Restricted, "filterable": !(f.Type == metadata.TypeTextArea && f.Length > 255),
+		})
+	}
+	if len(rt.segments) == 2 {
+		writeJSON(w, http.StatusOK, map[string]any{"objectDescribe": map[string]any{"name": o.Name, "label": o.Label, "keyPrefix": o.KeyPrefix, "custom": o.Custom}, "recentItems": []any{}})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"name": o.Name, "label": o.Label, "keyPrefix": o.KeyPrefix, "custom": o.Custom,
+		"queryable": true, "createable": o.Name != "CaseStatus", "updateable": o.Name != "CaseStatus",
+		"deletable": o.Name != "CaseStatus", "fields": fields,
+	})
+}

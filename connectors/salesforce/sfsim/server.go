@@ -1,0 +1,432 @@
+// Package sfsim is a Salesforce sandbox: a real HTTP server that follows the
+// Salesforce REST API closely enough for the unmodified simpleforce client
+// and carebridge's Salesforce connector to run against it over loopback.
+//
+// It serves the OAuth token endpoint (client credentials, JWT bearer,
+// refresh token, password), SOAP login, and under /services/data/vNN.N/:
+// query and queryAll with paging, sObject create/get/update/delete, upsert
+// by external id, sObject Collections, describe and limits. Its schema is
+// carebridge's shipped metadata (configs/salesforce) plus the standard
+// objects, and it refuses what Salesforce refuses with Salesforce's error
+// codes. Tests steer it through the Go API (seeding, fault injection, call
+// counting) or the same controls over HTTP under /sandbox/.
+package sfsim
+
+import (
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/carebridge/carebridge/configs"
+	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
+)
+
+// Options configure a Server. Zero values get the documented defaults.
+type Options struct {
+	ClientID     string         // connected app consumer key (required)
+	ClientSecret string         // consumer secret (required)
+	Username     string         // integration user's username (default integration@carebridge.example)
+	Password     string         // enables the password grant and SOAP login when set
+	JWTPublicKey *rsa.PublicKey // enables the JWT bearer grant when set
+	TokenTTL     time.Duration  // access token lifetime (default 2h)
+	DailyLimit   int            // daily API request quota (default 100000)
+	Clock        func() time.Time
+	Logger       *slog.Logger
+}
+
+// Server is the sandbox. It implements http.Handler.
+type Server struct {
+	opts   Options
+	schema *metadata.Schema
+	log    *slog.Logger
+	done   chan struct{} // closed by Close: releases hanging calls
+	once   sync.Once
+
+	mu         sync.Mutex
+	store      *store
+	tokens     map[string]session // access token -> session
+	refresh    map[string]string  // refresh token -> user id
+	calls      map[string]int
+	total      int
+	used       int
+	dailyLimit int
+	faults     []Fault
+	rand       *rand.Rand
+	cursors    map[string]*cursor
+	cursorSeq  uint64
+	cursorFIFO []string
+	assignTo   string   // Case assignment rule target ("" = off)
+	autoAssign []string // Sforce-Auto-Assign header of each write call
+
+	integrationUser string
+	editorUser      string // the "Salesforce user" of Update
+	queueID         string
+}
+
+type session struct {
+	user    string
+	expires time.Time
+}
+
+// New builds a sandbox loaded with the shipped metadata and seed data:
+// the integration user, a few active agents and an inactive one, one
+// queue, and the Case status values.
+func New(opts Options) (*Server, error) {
+	if opts.ClientID == "" || opts.ClientSecret == "" {
+		return nil, errors.New("sfsim: ClientID and ClientSecret are required")
+	}
+	if opts.Username == "" {
+		opts.Username = "integration@carebridge.example"
+	}
+	if opts.TokenTTL <= 0 {
+		opts.TokenTTL = 2 * time.Hour
+	}
+	if opts.DailyLimit <= 0 {
+		opts.DailyLimit = 100000
+	}
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	schema, err := metadata.Load(configs.SalesforceMetadata())
+	if err != nil {
+		return nil, fmt.Errorf("sfsim: %w", err)
+	}
+	s := &Server{
+		opts:       opts,
+		schema:     schema,
+		log:        opts.Logger,
+		done:       make(chan struct{}),
+		store:      newStore(schema, opts.Clock),
+		tokens:     map[string]session{},
+		refresh:    map[string]string{},
+		calls:      map[string]int{},
+		dailyLimit: opts.DailyLimit,
+		rand:       rand.New(rand.NewPCG(1, 2)),
+		cursors:    map[string]*cursor{},
+	}
+	if err := s.seed(); err != nil {
+		return nil, fmt.Errorf("sfsim: seed: %w", err)
+	}
+	return s, nil
+}
+
+// Schema returns the schema the sandbox enforces.
+func (s *Server) Schema() *metadata.Schema { return s.schema }
+
+// Close releases calls held by a Hang fault. The Server keeps serving.
+func (s *Server) Close() { s.once.Do(func() { close(s.done) }) }
+
+// ServeHTTP routes a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch p := r.URL.Path; {
+	case p == "/services/oauth2/token":
+		s.serveToken(w, r)
+	case strings.HasPrefix(p, "/services/Soap/u/"):
+		s.serveSOAPLogin(w, r)
+	case strings.HasPrefix(p, "/services/data"):
+		s.serveData(w, r)
+	case strings.HasPrefix(p, "/sandbox/"):
+		s.serveControl(w, r)
+	default:
+		writeError(w, apiError(http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist"))
+	}
+}
+
+// admit counts a call of op, applies the daily quota and injected faults.
+// It returns false when it has answered the request itself.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request, op string, quota bool) bool {
+	s.mu.Lock()
+	s.calls[op]++
+	s.total++
+	var quotaErr *Error
+	if quota {
+		if s.used >= s.dailyLimit {
+			quotaErr = apiError(http.StatusForbidden, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
+		} else {
+			s.used++
+		}
+		w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", s.used, s.dailyLimit))
+	}
+	latency, hang, faultErr := s.pickFault(op)
+	s.mu.Unlock()
+
+	s.log.Debug("salesforce sandbox call", "op", op, "method", r.Method)
+	if quotaErr != nil {
+		writeError(w, quotaErr)
+		return false
+	}
+	if latency > 0 {
+		t := time.NewTimer(latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return false
+		case <-s.done:
+			t.Stop()
+		}
+	}
+	if hang {
+		select {
+		case <-r.Context().Done():
+		case <-s.done:
+		}
+		return false
+	}
+	if faultErr != nil {
+		writeError(w, faultErr)
+		return false
+	}
+	return true
+}
+
+// authenticate returns the user id of the request's bearer token.
+func (s *Server) authenticate(r *http.Request) (string, *Error) {
+	h := r.Header.Get("Authorization")
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok {
+		token, ok = strings.CutPrefix(h, "OAuth ")
+	}
+	s.mu.Lock()
+	sess, known := s.tokens[strings.TrimSpace(token)]
+	s.mu.Unlock()
+	if !ok || !known || !s.opts.Clock().Before(sess.expires) {
+		return "", apiError(http.StatusUnauthorized, "INVALID_SESSION_ID", "Session expired or invalid")
+	}
+	return sess.user, nil
+}
+
+// ExpireTokens invalidates every access token issued so far.
+func (s *Server) ExpireTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tokens = map[string]session{}
+}
+
+// Calls returns how many calls of op arrived (see the Op constants).
+func (s *Server) Calls(op string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[op]
+}
+
+// TotalCalls returns how many calls of any operation arrived.
+func (s *Server) TotalCalls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.total
+}
+
+// ResetCalls zeroes the call counters (not the API usage).
+func (s *Server) ResetCalls() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = map[string]int{}
+	s.total = 0
+}
+
+// SetDailyLimit changes the daily API quota.
+func (s *Server) SetDailyLimit(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dailyLimit = n
+}
+
+// ResetUsage starts a new quota day.
+func (s *Server) ResetUsage() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.used = 0
+}
+
+// Usage returns the API requests used and the daily quota.
+func (s *Server) Usage() (used, max int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.used, s.dailyLimit
+}
+
+// SetAssignmentRule turns the Case assignment rule on: Cases created with
+// Sforce-Auto-Assign TRUE (or without the header) get ownerID as owner.
+// An empty ownerID turns it off (the default).
+func (s *Server) SetAssignmentRule(ownerID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.assignTo = ownerID
+}
+
+// AutoAssignHeaders returns the Sforce-Auto-Assign header of every write
+// call so far, in order ("" when the header was absent).
+func (s *Server) AutoAssignHeaders() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.autoAssign...)
+}
+
+// IntegrationUserID is the id of the user tokens run as.
+func (s *Server) IntegrationUserID() string { return s.integrationUser }
+
+// QueueID is the id of the seeded queue (a Group with Type Queue).
+func (s *Server) QueueID() string { return s.queueID }
+
+// Insert stores a record directly (seeding): no authentication, no call
+// counting, and system fields such as CreatedDate may be set. Schema rules
+// (unknown fields, types, lengths, picklists, required, unique) still apply.
+func (s *Server) Insert(object string, fields map[string]any) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := s.store.table(object)
+	if err != nil {
+		return "", fmt.Errorf("sfsim insert %s: %w", object, err)
+	}
+	r, err := s.store.create(t, fields, writeMode{system: true, actor: s.editorUser}, nil)
+	if err != nil {
+		return "", fmt.Errorf("sfsim insert %s: %w", object, err)
+	}
+	return r.id, nil
+}
+
+// Update edits a record as a Salesforce user would (bumps SystemModstamp,
+// LastModifiedById is that user, read-only fields are refused).
+func (s *Server) Update(object, id string, fields map[string]any) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := s.store.table(object)
+	if err != nil {
+		return fmt.Errorf("sfsim update %s %s: %w", object, id, err)
+	}
+	r, err := s.store.get(t, id)
+	if err != nil {
+		return fmt.Errorf("sfsim update %s %s: %w", object, id, err)
+	}
+	if err := s.store.update(t, r, fields, writeMode{actor: s.editorUser}, nil); err != nil {
+		return fmt.Errorf("sfsim update %s %s: %w", object, id, err)
+	}
+	return nil
+}
+
+// Delete deletes a record as a Salesforce user would.
+func (s *Server) Delete(object, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := s.store.table(object)
+	if err != nil {
+		return fmt.Errorf("sfsim delete %s %s: %w", object, id, err)
+	}
+	r, err := s.store.get(t, id)
+	if err != nil {
+		return fmt.Errorf("sfsim delete %s %s: %w", object, id, err)
+	}
+	if err := s.store.remove(t, r, nil); err != nil {
+		return fmt.Errorf("sfsim delete %s %s: %w", object, id, err)
+	}
+	return nil
+}
+
+// Record returns a record's fields in wire form (datetimes as Salesforce
+// strings), deleted records included (IsDeleted true).
+func (s *Server) Record(object, id string) (map[string]any, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := s.store.table(object)
+	if err != nil {
+		return nil, false
+	}
+	r, err := s.store.get(t, id)
+	if err != nil {
+		return nil, false
+	}
+	return t.plain(r), true
+}
+
+// Records returns every live (not deleted) record of object in creation
+// order.
+func (s *Server) Records(object string) []map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := s.store.table(object)
+	if err != nil {
+		return nil
+	}
+	var out []map[string]any
+	for _, r := range t.records {
+		if !r.deleted {
+			out = append(out, t.plain(r))
+		}
+	}
+	return out
+}
+
+// Users returns the User records.
+func (s *Server) Users() []map[string]any { return s.Records("User") }
+
+func (s *Server) seed() error {
+	users, _ := s.store.table("User")
+	integ, err := s.store.create(users, map[string]any{
+		"Username": s.opts.Username, "FirstName": "Carebridge", "LastName": "Integration",
+		"Email": "integration@carebridge.example", "Alias": "cbint", "IsActive": true,
+	}, writeMode{system: true}, nil)
+	if err != nil {
+		return err
+	}
+	integ.fields["CreatedById"], integ.fields["LastModifiedById"] = integ.id, integ.id
+	s.integrationUser = integ.id
+	sys := writeMode{system: true, actor: integ.id}
+	agents := []struct {
+		first, last, email string
+		active             bool
+	}{
+		{"Alice", "Archer", "alice@carebridge.example", true},
+		{"Bob", "Baker", "bob@carebridge.example", true},
+		{"Chloe", "Chen", "chloe@carebridge.example", true},
+		{"Dan", "Dormant", "dan@carebridge.example", false},
+	}
+	for i, a := range agents {
+		r, err := s.store.create(users, map[string]any{
+			"Username": a.email, "FirstName": a.first, "LastName": a.last, "Email": a.email,
+			"Alias": strings.ToLower(a.first), "IsActive": a.active,
+		}, sys, nil)
+		if err != nil {
+			return err
+		}
+		if i == 0 {
+			s.editorUser = r.id
+		}
+	}
+	groups, _ := s.store.table("Group")
+	q, err := s.store.create(groups, map[string]any{
+		"Name": "Social Care", "DeveloperName": "Social_Care", "Type": "Queue", "Email": "social-care@carebridge.example",
+	}, sys, nil)
+	if err != nil {
+		return err
+	}
+	s.queueID = q.id
+	statuses, _ := s.store.table("CaseStatus")
+	for i, cs := range s.schema.CaseStatuses() {
+		if _, err := s.store.create(statuses, map[string]any{
+			"MasterLabel": cs.Label, "ApiName": cs.Label, "IsClosed": cs.IsClosed, "IsDefault": cs.IsDefault,
+			"SortOrder": float64(i + 1),
+		}, sys, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// instanceURL is the base URL clients reached this server at.
+func instanceURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}

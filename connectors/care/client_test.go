@@ -799,3 +799,117 @@ func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
 		}
 	}
 }
+
+// TestClientResponseHandling talks to a scripted server over loopback to
+// cover what the sandbox never does wrong: malformed envelopes, redirects,
+// Retry-After dates, escaping of ids and the headers sent.
+func TestClientResponseHandling(t *testing.T) {
+	type seen struct {
+		method, escapedPath, auth, idem, contentType string
+	}
+	var (
+		mu   sync.Mutex
+		last seen
+	)
+	tests := []struct {
+		name       string
+		handler    http.HandlerFunc
+		call       func(c *care.Client) error
+		class      upstream.Class // 0: success
+		retryAfter time.Duration
+		inError    string
+		check      func(t *testing.T, s seen)
+	}{
+		{name: "headers and escaped id",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				_, _ = w.Write([]byte(`{"success":true,"data":{"id":"msg_1","case_id":"a/b c"}}`))
+			},
+			call: func(c *care.Client) error {
+				_, err := c.Reply(t.Context(), "a/b c", care.ReplyRequest{Mode: rules.PublicReply, Text: "x"}, "act-42")
+				return err
+			},
+			check: func(t *testing.T, s seen) {
+				want := seen{method: "POST", escapedPath: "/base/3/care/cases/a%2Fb%20c/replies",
+					auth: "Basic " + base64.StdEncoding.EncodeToString([]byte(simToken+":"+simSecret)), idem: "act-42", contentType: "application/json"}
+				if s != want {
+					t.Errorf("server saw %+v, want %+v", s, want)
+				}
+			}},
+		{name: "unknown data fields are ignored",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				_, _ = w.Write([]byte(`{"success":true,"data":{"id":"c1","brand_new_field":[1,2]}}`))
+			},
+			call: func(c *care.Client) error { _, err := c.GetCase(t.Context(), "c1"); return err }},
+		{name: "unknown envelope field",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				_, _ = w.Write([]byte(`{"success":true,"data":{"id":"c1"},"extra":1}`))
+			},
+			call:  func(c *care.Client) error { _, err := c.GetCase(t.Context(), "c1"); return err },
+			class: upstream.Permanent, inError: "unreadable response"},
+		{name: "success false on 200",
+			handler: func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(`{"success":false}`)) },
+			call:    func(c *care.Client) error { _, err := c.GetCase(t.Context(), "c1"); return err },
+			class:   upstream.Permanent, inError: "success is false"},
+		{name: "no data",
+			handler: func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(`{"success":true}`)) },
+			call:    func(c *care.Client) error { _, err := c.Agents(t.Context()); return err },
+			class:   upstream.Permanent, inError: "data is missing"},
+		{name: "trailing data",
+			handler: func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(`{"success":true,"data":[]} {}`)) },
+			call:    func(c *care.Client) error { _, err := c.Agents(t.Context()); return err },
+			class:   upstream.Permanent, inError: "after the JSON object"},
+		{name: "HTML error page from a proxy",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(http.StatusBadGateway)
+				_, _ = w.Write([]byte(`<html>bad gateway</html>`))
+			},
+			call:  func(c *care.Client) error { _, err := c.Agents(t.Context()); return err },
+			class: upstream.Retryable, inError: "Bad Gateway"},
+		{name: "Retry-After as an HTTP date",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Retry-After", time.Now().Add(90*time.Second).UTC().Format(http.TimeFormat))
+				w.WriteHeader(http.StatusTooManyRequests)
+			},
+			call:  func(c *care.Client) error { _, err := c.Agents(t.Context()); return err },
+			class: upstream.Retryable, retryAfter: 80 * time.Second},
+		{name: "redirects are not followed",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, "https://elsewhere.example/steal", http.StatusFound)
+			},
+			call:  func(c *care.Client) error { _, err := c.Agents(t.Context()); return err },
+			class: upstream.Permanent, inError: "Found"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				last = seen{method: r.Method, escapedPath: r.URL.EscapedPath(), auth: r.Header.Get("Authorization"),
+					idem: r.Header.Get(care.IdempotencyHeader), contentType: r.Header.Get("Content-Type")}
+				mu.Unlock()
+				tc.handler(w, r)
+			}))
+			defer srv.Close()
+			c, err := care.New(care.Config{BaseURL: srv.URL + "/base/", Token: simToken, Secret: simSecret}, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = tc.call(c)
+			if upstream.ClassOf(err) != tc.class {
+				t.Fatalf("error %v: class %s, want %s", err, upstream.ClassOf(err), tc.class)
+			}
+			if tc.inError != "" && (err == nil || !strings.Contains(err.Error(), tc.inError)) {
+				t.Errorf("error %v does not mention %q", err, tc.inError)
+			}
+			var ue *upstream.Error
+			if tc.retryAfter > 0 && (!errors.As(err, &ue) || ue.RetryAfter < tc.retryAfter || ue.RetryAfter > 90*time.Second) {
+				t.Errorf("RetryAfter of %v, want about %s", err, tc.retryAfter)
+			}
+			if tc.check != nil {
+				mu.Lock()
+				s := last
+				mu.Unlock()
+				tc.check(t, s)
+			}
+		})
+	}
+}

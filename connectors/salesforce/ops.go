@@ -133,7 +133,7 @@ func (c *Client) Upsert(ctx context.Context, object, extField, value string, fie
 	if err != nil {
 		return "", false, fmt.Errorf("upsert %s %s=%q: %w", object, extField, value, err)
 	}
-	id = r.ID()
+	id = r.String("id") // write responses spell it in lower case
 	created = status == http.StatusCreated || r.Bool("created")
 	if id == "" { // 204 from older API versions: no body
 		got, err := c.GetByExternalID(ctx, object, extField, value, []string{"Id"})
@@ -171,11 +171,12 @@ func (c *Client) Create(ctx context.Context, object string, fields Record) (stri
 	if err != nil {
 		return "", fmt.Errorf("create %s: %w", object, err)
 	}
-	if r.ID() == "" {
+	id := r.String("id") // write responses spell it in lower case
+	if id == "" {
 		return "", fmt.Errorf("create %s: %w", object, &upstream.Error{System: System, Op: OpCreate, Class: upstream.Retryable,
 			Message: "response without id"})
 	}
-	return r.ID(), nil
+	return id, nil
 }
 
 // Delete removes the record id.

@@ -1,5 +1,3 @@
-//go:build sfsim
-
 package salesforce
 
 import (
@@ -53,6 +51,7 @@ func newSandbox(t testing.TB, opts sfsim.Options) sandbox {
 	}
 	srv := httptest.NewServer(sim)
 	t.Cleanup(srv.Close)
+	t.Cleanup(sim.Close) // runs first: releases hanging calls
 	return sandbox{sim: sim, url: srv.URL}
 }
 
@@ -107,44 +106,69 @@ func TestEmptyPollCostsOneQueryCall(t *testing.T) {
 	}
 }
 
-// TestChangedOverlapCatchesLateCommit: a record whose SystemModstamp is
-// older than the watermark (committed late) is still found inside the
-// overlap window, once.
-func TestChangedOverlapCatchesLateCommit(t *testing.T) {
+// TestChangedOverlapWindow: records stamped inside the overlap before the
+// watermark (committed late, so an earlier poll missed them) are returned
+// unless the watermark has seen that version; older ones are not.
+func TestChangedOverlapWindow(t *testing.T) {
 	var mu sync.Mutex
-	now := time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)
+	base := time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)
+	now := base
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	set := func(t time.Time) { mu.Lock(); now = t; mu.Unlock() }
 	sb := newSandbox(t, sfsim.Options{Clock: clock})
-	c := newTarget(t, "sandbox", sb.config()).client
+	c := newTarget(t, "sandbox", sb.config()).client // PollOverlap 2m
 	ctx := t.Context()
 
-	base := now
-	a, _ := sb.sim.Insert("Case", map[string]any{"Subject": "a", "Care_Case_Id__c": "late-a"})
-	set(base.Add(60 * time.Second))
-	b, _ := sb.sim.Insert("Case", map[string]any{"Subject": "b", "Care_Case_Id__c": "late-b"})
-	got, wm, err := c.Changed(ctx, "Case", nil, Watermark{}, nil)
-	if err != nil || !sameSet(recordIDs(got), []string{a, b}) {
-		t.Fatalf("first poll = %v, %v", recordIDs(got), err)
+	old, _ := sb.sim.Insert("Case", map[string]any{"Subject": "old", "Care_Case_Id__c": "win-old"})
+	set(base.Add(3 * time.Minute))
+	late, _ := sb.sim.Insert("Case", map[string]any{"Subject": "late", "Care_Case_Id__c": "win-late"})
+	lateRec, _ := sb.sim.Record("Case", late)
+	lateStamp, err := ParseTime(fmt.Sprint(lateRec["SystemModstamp"]))
+	if err != nil {
+		t.Fatalf("sandbox stamp %v: %v", lateRec["SystemModstamp"], err)
 	}
-	if !wm.Time.Equal(base.Add(60 * time.Second)) {
-		t.Fatalf("watermark %v", wm.Time)
+	set(base.Add(5 * time.Minute))
+	// A poller whose watermark already says 03:04 never saw "late"
+	// (stamped 03:03): the overlap (from 03:02) brings it, not "old".
+	wm := Watermark{Time: base.Add(4 * time.Minute)}
+	tests := []struct {
+		name string
+		seen map[string]time.Time
+		want []string
+	}{
+		{"late commit inside the overlap", nil, []string{late}},
+		{"already seen version", map[string]time.Time{late: lateStamp}, nil},
+		{"seen an older version", map[string]time.Time{late: lateStamp.Add(-time.Second)}, []string{late}},
 	}
-	// A transaction that started before b's commit lands now, stamped
-	// 30 s before the watermark; another record lands 10 minutes ago.
-	set(base.Add(30 * time.Second))
-	late, _ := sb.sim.Insert("Case", map[string]any{"Subject": "late", "Care_Case_Id__c": "late-c"})
-	set(base.Add(-10 * time.Minute))
-	if _, err := sb.sim.Insert("Case", map[string]any{"Subject": "too late", "Care_Case_Id__c": "late-d"}); err != nil {
-		t.Fatal(err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wm.Seen = tt.seen
+			got, next, err := c.Changed(ctx, "Case", nil, wm, nil)
+			if err != nil || !sameSet(recordIDs(got), tt.want) {
+				t.Fatalf("Changed = %v, %v; want %v (not %s)", recordIDs(got), err, tt.want, old)
+			}
+			if !next.Time.Equal(wm.Time) {
+				t.Errorf("watermark moved to %v; nothing newer than %v exists", next.Time, wm.Time)
+			}
+			if _, ok := next.Seen[late]; !ok {
+				t.Errorf("next watermark forgot %s: %v", late, next.Seen)
+			}
+			again, _, err := c.Changed(ctx, "Case", nil, next, nil)
+			if err != nil || len(again) != 0 {
+				t.Fatalf("poll after that = %v, %v; want nothing", recordIDs(again), err)
+			}
+		})
 	}
-	got, wm, err = c.Changed(ctx, "Case", nil, wm, nil)
-	if err != nil || !sameSet(recordIDs(got), []string{late}) {
-		t.Fatalf("poll after late commit = %v, %v; want [%s]", recordIDs(got), err, late)
+	// Once the watermark is more than the overlap past "late", it is
+	// forgotten from Seen.
+	set(base.Add(10 * time.Minute))
+	newer, _ := sb.sim.Insert("Case", map[string]any{"Subject": "newer", "Care_Case_Id__c": "win-newer"})
+	got, next, err := c.Changed(ctx, "Case", nil, Watermark{Time: base.Add(4 * time.Minute), Seen: map[string]time.Time{late: lateStamp}}, nil)
+	if err != nil || !sameSet(recordIDs(got), []string{newer}) {
+		t.Fatalf("Changed = %v, %v; want [%s]", recordIDs(got), err, newer)
 	}
-	got, _, err = c.Changed(ctx, "Case", nil, wm, nil)
-	if err != nil || len(got) != 0 {
-		t.Fatalf("poll after that = %v, %v; want nothing", recordIDs(got), err)
+	if _, ok := next.Seen[late]; ok || len(next.Seen) != 1 {
+		t.Errorf("Seen not pruned to the window: %v", next.Seen)
 	}
 }
 

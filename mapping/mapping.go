@@ -165,6 +165,15 @@ func (m *Mapping) Version() string { return m.version }
 type careAttribute struct {
 	writable bool
 	values   []string
+	// optional values may be translated but need not be: a deleted case
+	// is not synced unless the mapping says where it goes.
+	optional []string
+}
+
+// known reports whether v is a value of the attribute (true when any value
+// goes).
+func (a careAttribute) known(v string) bool {
+	return a.values == nil || slices.Contains(a.values, v) || slices.Contains(a.optional, v)
 }
 
 func lookupCareAttribute(name string) (careAttribute, bool) {
@@ -185,7 +194,7 @@ func lookupCareAttribute(name string) (careAttribute, bool) {
 	case CareStatus:
 		return careAttribute{writable: true, values: []string{
 			string(rules.Open), string(rules.Pending), string(rules.Done),
-		}}, true
+		}, optional: []string{string(rules.Deleted)}}, true
 	}
 	return careAttribute{}, false
 }

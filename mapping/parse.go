@@ -513,8 +513,8 @@ func (p *parser) checkValues(f Field, attr careAttribute, lines fieldLines, wher
 	if c2s != nil {
 		w := where + ": values.care_to_salesforce"
 		for _, k := range sortedKeys(c2s.Values) {
-			if careValues != nil && !slices.Contains(careValues, k) {
-				p.problem(c2s.lines[k], w, "Care has no %s %q; use one of %s", careName, k, strings.Join(careValues, ", "))
+			if !attr.known(k) {
+				p.problem(c2s.lines[k], w, "Care has no %s %q; use one of %s", careName, k, strings.Join(slices.Concat(careValues, attr.optional), ", "))
 			}
 			if v := c2s.Values[k]; isPicklist && !slices.Contains(sfValues, v) {
 				p.problem(c2s.lines[k], w, "Salesforce %s has no value %q; use one of %s", f.Salesforce, v, quoteAll(sfValues))
@@ -530,12 +530,12 @@ func (p *parser) checkValues(f Field, attr careAttribute, lines fieldLines, wher
 			if isPicklist && !slices.Contains(sfValues, k) {
 				p.problem(s2c.lines[k], w, "Salesforce %s has no value %q; use one of %s", f.Salesforce, k, quoteAll(sfValues))
 			}
-			if v := s2c.Values[k]; careValues != nil && !slices.Contains(careValues, v) {
-				p.problem(s2c.lines[k], w, "Care has no %s %q; use one of %s", careName, v, strings.Join(careValues, ", "))
+			if v := s2c.Values[k]; !attr.known(v) {
+				p.problem(s2c.lines[k], w, "Care has no %s %q; use one of %s", careName, v, strings.Join(slices.Concat(careValues, attr.optional), ", "))
 			}
 		}
-		if s2c.HasElse && careValues != nil && !slices.Contains(careValues, s2c.Else) {
-			p.problem(s2c.elseLine, w, "Care has no %s %q; use one of %s", careName, s2c.Else, strings.Join(careValues, ", "))
+		if s2c.HasElse && !attr.known(s2c.Else) {
+			p.problem(s2c.elseLine, w, "Care has no %s %q; use one of %s", careName, s2c.Else, strings.Join(slices.Concat(careValues, attr.optional), ", "))
 		}
 	}
 	// Every Care value that flows to Salesforce needs a Salesforce value.

@@ -137,7 +137,12 @@ func (m *Mapping) salesforceValue(f Field, v string, idents *Identity) (any, boo
 	if v == "" {
 		return nil, true
 	}
-	out, _ := f.CareToSalesforce.Lookup(v)
+	out, ok := f.CareToSalesforce.Lookup(v)
+	if !ok && f.CareToSalesforce != nil {
+		// A value the mapping does not translate (a deleted case with no
+		// deleted entry): Salesforce would refuse it, so leave the field.
+		return nil, false
+	}
 	return out, true
 }
 
@@ -151,10 +156,13 @@ func (m *Mapping) SalesforceImage(name, v string, idents *Identity) string {
 		return v
 	}
 	sf, write := m.salesforceValue(f, v, idents)
-	if !write {
+	switch {
+	case !write && f.Identity():
 		// keep: the owner stays; the best guess of what it reads back as
 		// is "no agent Salesforce can show".
 		return ""
+	case !write:
+		return v
 	}
 	raw, _ := sf.(string)
 	return m.canonicalFromSalesforce(f, raw, idents)

@@ -239,3 +239,42 @@ func TestMergeWithMappingIsQuiet(t *testing.T) {
 		t.Errorf("plan = %+v, Care update %s, want %s", plan, show(got), show(want))
 	}
 }
+
+// TestDeletedCareCase: a case deleted in Care closes the Salesforce Case and
+// stays quiet afterwards; without a deleted entry the status is left alone.
+func TestDeletedCareCase(t *testing.T) {
+	m := defaultMapping(t)
+	idents := testIdentity(m)
+	if got := m.ToSalesforce(map[string]string{"status": "deleted"}, idents); !reflect.DeepEqual(got, map[string]any{"Status": "Closed"}) {
+		t.Errorf("ToSalesforce(deleted) = %v, want Status Closed", got)
+	}
+	if img := m.SalesforceImage("status", "deleted", idents); img != "done" {
+		t.Errorf("SalesforceImage(deleted) = %q, want done (Closed reads back as done)", img)
+	}
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	base := map[string]string{"status": "open"}
+	careVals := map[string]string{"status": "deleted"}
+	sfRec := map[string]any{"Status": "New"}
+	for cycle := range 3 {
+		plan := merge.Merge(base, careVals, m.FromSalesforce(sfRec, idents), m.Policies(idents), now, now)
+		if cycle > 0 && plan.HasWrites() {
+			t.Fatalf("cycle %d writes %+v", cycle, plan)
+		}
+		for k, v := range m.ToSalesforce(plan.ToSalesforce, idents) {
+			sfRec[k] = v
+		}
+		base = plan.Base
+	}
+	if sfRec["Status"] != "Closed" {
+		t.Errorf("Salesforce status = %v, want Closed", sfRec["Status"])
+	}
+
+	src := strings.Replace(string(configs.Mapping()), "        deleted: Closed\n", "", 1)
+	without, err := Parse("mapping.yaml", []byte(src), FromMetadata(shippedSchema(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := without.ToSalesforce(map[string]string{"status": "deleted"}, idents); len(got) != 0 {
+		t.Errorf("without a deleted entry ToSalesforce(deleted) = %v, want no write", got)
+	}
+}

@@ -123,16 +123,17 @@ func (k Kind) plural() string {
 	return k.label() + "s"
 }
 
+// label names the reply mode with its article: "a public reply".
 func (m ReplyMode) label() string {
 	switch m {
 	case PublicReply:
-		return "public reply"
+		return "a public reply"
 	case CommentOnPost:
-		return "comment on post"
+		return "a comment on the post"
 	case DirectMessage:
-		return "direct message"
+		return "a direct message"
 	case PrivateReply:
-		return "reply with a direct message"
+		return "a private reply (reply with a direct message)"
 	}
 	return string(m)
 }
@@ -159,12 +160,17 @@ func (a Action) verb() string {
 func formatTime(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") }
 
 // joinNames renders a list for a sentence: "a, b and c".
-func joinNames(names []string) string {
+func joinNames(names []string) string { return join(names, "and") }
+
+// joinAlternatives renders choices for a sentence: "a, b or c".
+func joinAlternatives(names []string) string { return join(names, "or") }
+
+func join(names []string, conj string) string {
 	switch len(names) {
 	case 0:
-		return "none"
+		return "nothing"
 	case 1:
 		return names[0]
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	return strings.Join(names[:len(names)-1], ", ") + " " + conj + " " + names[len(names)-1]
 }

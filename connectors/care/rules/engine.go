@@ -52,7 +52,7 @@ var shipped = sync.OnceValue(func() *Engine {
 	return &Engine{care: careTable(), cfg: builtinConfig()}
 })
 
-// builtinConfig mirrors configs/rules.yaml; TestBuiltinMatchesShipped keeps
+// builtinConfig mirrors configs/rules.yaml; TestShippedRuleDataLoads keeps
 // the two equal.
 func builtinConfig() Config {
 	return Config{
@@ -206,9 +206,13 @@ func (e *Engine) checkModeration(s Scenario) Decision {
 	brandsOwn := s.Action == Delete && s.Target.FromBrand && k != DirectMessageKind
 	if !supported[k] && !brandsOwn {
 		if s.Action == Hide || s.Action == Unhide {
+			alt := ""
+			if e.care.moderation[Delete].kinds[p][k] {
+				alt = "; delete it instead if it must go"
+			}
 			return refuse(CodeHideNotComment,
-				"Only comments under a post and replies under a comment can be hidden on %s, not a %s; delete it instead if it must go.",
-				p.Name(), k.label())
+				"Only comments under a post and replies under a comment can be hidden on %s, not a %s%s.",
+				p.Name(), k.label(), alt)
 		}
 		return refuse(CodeContentNotSupported,
 			"Care cannot %s a %s on %s; on %s it can do this only for %s.",
@@ -269,18 +273,18 @@ func (e *Engine) checkReply(s Scenario) Decision {
 	if !offered {
 		if m == DirectMessage {
 			return refuse(CodeDMNotAvailable,
-				"Care offers no direct messages on %s; use %s instead.", p.Name(), joinNames(e.care.modeNames(p)))
+				"Care offers no direct messages on %s; use %s instead.", p.Name(), joinAlternatives(e.care.modeNames(p)))
 		}
 		return refuse(CodeReplyModeNotSupported,
-			"Care offers no %s on %s; use %s instead.", m.label(), p.Name(), joinNames(e.care.modeNames(p)))
+			"Care offers no %s on %s; use %s instead.", strings.TrimPrefix(m.label(), "a "), p.Name(), joinAlternatives(e.care.modeNames(p)))
 	}
 	if !kindsForMode[t.Kind] {
 		if t.Kind == DirectMessageKind {
 			return refuse(CodeContentNotSupported,
-				"A %s direct message can only be answered with a direct message, not a %s.", p.Name(), m.label())
+				"A %s direct message can only be answered with a direct message, not with %s.", p.Name(), m.label())
 		}
 		return refuse(CodeContentNotSupported,
-			"A %s on %s cannot be answered with a %s; on %s it is available only for %s.",
+			"A %s on %s cannot be answered with %s; on %s that is available only for %s.",
 			t.Kind.label(), p.Name(), m.label(), p.Name(), joinNames(kindsForMode.labels()))
 	}
 	// "you can choose a specific message in the thread to reply to. This
@@ -308,13 +312,13 @@ func (e *Engine) checkReply(s Scenario) Decision {
 		return d
 	}
 	if strings.TrimSpace(s.Text) == "" && len(s.Media) == 0 {
-		return refuse(CodeEmptyReply, "The %s to this %s %s is empty; write a text or attach media.", m.label(), p.Name(), t.Kind.label())
+		return refuse(CodeEmptyReply, "The reply to this %s %s is empty; write a text or attach media.", p.Name(), t.Kind.label())
 	}
 	if l, ok := e.cfg.textLimit(p, m); ok {
 		if n := TextLength(s.Text, l.Unit); n > l.Max {
 			return refuse(CodeTextTooLong,
-				"The text is too long for a %s %s: %d %s, at most %d allowed; shorten it.",
-				p.Name(), m.label(), n, unitWord(l.Unit), l.Max)
+				"The text is too long for %s on %s: %d %s, at most %d allowed; shorten it.",
+				m.label(), p.Name(), n, unitWord(l.Unit), l.Max)
 		}
 	}
 	return allow()

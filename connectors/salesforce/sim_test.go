@@ -278,7 +278,7 @@ func TestErrorClasses(t *testing.T) {
 			_, err := c.Create(ctx, "Case", Record{"Subject": "dup", "Care_Case_Id__c": "cls-1"})
 			return err
 		}, upstream.Permanent, CodeDuplicateValue, 400},
-		{"deleted", nil, func() error { return c.Update(ctx, "Case", deleted, Record{"Subject": "x"}) }, upstream.Permanent, "", 0},
+		{"deleted", nil, func() error { return c.Update(ctx, "Case", deleted, Record{"Subject": "x"}) }, upstream.Permanent, CodeEntityIsDeleted, 0},
 		{"invalid field", nil, func() error { return c.Update(ctx, "Case", id, Record{"No_Such_Field__c": "x"}) }, upstream.Permanent, CodeInvalidField, 400},
 		{"malformed query (injected)", &sfsim.Fault{Op: "query", ErrorCode: CodeMalformedQuery, Times: 1}, func() error {
 			_, err := c.Query(ctx, soql.Select("Id").From("Case"))
@@ -358,6 +358,7 @@ func TestAuthMethods(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	refreshToken := sb.sim.IssueRefreshToken()
 	otherPEM := string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(other)}))
 
 	tests := []struct {
@@ -369,6 +370,8 @@ func TestAuthMethods(t *testing.T) {
 		{"client credentials", Auth{Method: AuthClientCredentials, ClientID: simClientID, ClientSecret: simClientSecret}, true, []string{simClientSecret}},
 		{"jwt bearer", Auth{Method: AuthJWT, ClientID: simClientID, Username: simUsername, PrivateKeyPEM: keyPEM}, true, []string{keyPEM[40:80]}},
 		{"jwt signed by another key", Auth{Method: AuthJWT, ClientID: simClientID, Username: simUsername, PrivateKeyPEM: otherPEM}, false, []string{otherPEM[40:80]}},
+		{"refresh token", Auth{Method: AuthRefreshToken, ClientID: simClientID, RefreshToken: refreshToken}, true, []string{refreshToken}},
+		{"revoked refresh token", Auth{Method: AuthRefreshToken, ClientID: simClientID, RefreshToken: "5Aep-not-issued-token"}, false, []string{"5Aep-not-issued-token"}},
 		{"password fallback", Auth{Method: AuthPassword, ClientID: simClientID, ClientSecret: simClientSecret, Username: simUsername, Password: simPassword}, true, []string{simPassword, simClientSecret}},
 		{"wrong password", Auth{Method: AuthPassword, ClientID: simClientID, ClientSecret: simClientSecret, Username: simUsername, Password: "not-the-password"}, false, []string{"not-the-password", simClientSecret}},
 	}
@@ -386,6 +389,13 @@ func TestAuthMethods(t *testing.T) {
 				out += err.Error()
 			}
 			assertNoSecrets(t, out, tt.secrets)
+			if err == nil {
+				// The session expires mid-run: the method logs in again.
+				sb.sim.ExpireTokens()
+				if _, err := tg.client.Query(t.Context(), soql.Select("Id").From("Case").Limit(1)); err != nil {
+					t.Fatalf("query after expiry: %v", err)
+				}
+			}
 			if tt.auth.Method == AuthPassword && !strings.Contains(tg.logs.String(), "2027") {
 				t.Errorf("password login without the 2027 retirement warning; logs:\n%s", tg.logs.String())
 			}

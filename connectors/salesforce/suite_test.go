@@ -234,7 +234,7 @@ func suite(t *testing.T, tg target) {
 		if upd[0].Err != nil || upd[3].Err != nil {
 			t.Fatalf("good updates failed: %+v", upd)
 		}
-		if upstream.ClassOf(upd[1].Err) != upstream.Permanent || !strings.Contains(upd[1].Err.Error(), res[2].ID) {
+		if upstream.ClassOf(upd[1].Err) != upstream.Permanent || Code(upd[1].Err) != CodeEntityIsDeleted || !strings.Contains(upd[1].Err.Error(), res[2].ID) {
 			t.Fatalf("update of a deleted record: %v", upd[1].Err)
 		}
 		if upstream.ClassOf(upd[2].Err) != upstream.Permanent {

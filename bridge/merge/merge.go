@@ -104,7 +104,6 @@ func (f FieldPolicy) careImage(v string) string {
 type Conflict struct {
 	Field      string
 	Base       string
-	HadBase    bool
 	Care       string
 	Salesforce string
 	Policy     Policy
@@ -188,7 +187,7 @@ func (p *Plan) mergeBoth(f FieldPolicy, b, c, s string, careAt, sfAt time.Time) 
 	default:
 		winner := resolve(f.Policy, careAt, sfAt)
 		p.Conflicts = append(p.Conflicts, Conflict{
-			Field: f.Name, Base: b, HadBase: true, Care: c, Salesforce: s,
+			Field: f.Name, Base: b, Care: c, Salesforce: s,
 			Policy: f.Policy, Winner: winner,
 		})
 		if winner == Care {

@@ -96,7 +96,7 @@ func TestMerge(t *testing.T) {
 			}
 			if tt.wantConflict {
 				c := p.Conflicts[0]
-				want := Conflict{Field: "status", Base: tt.base["status"], HadBase: true, Care: tt.care, Salesforce: tt.sf,
+				want := Conflict{Field: "status", Base: tt.base["status"], Care: tt.care, Salesforce: tt.sf,
 					Policy: tt.field.Policy, Winner: tt.wantWinner}
 				if c != want {
 					t.Errorf("conflict = %+v, want %+v", c, want)

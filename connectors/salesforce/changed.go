@@ -9,6 +9,8 @@ import (
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 )
 
+const fieldSystemModstamp = "SystemModstamp"
+
 // Watermark is where a poll of changed records stands: the highest
 // SystemModstamp seen, and the records seen within the overlap window
 // before it (id -> SystemModstamp), so that the overlap never returns a
@@ -26,7 +28,7 @@ type Watermark struct {
 // selected in addition to Id and SystemModstamp. A poll that finds nothing
 // new costs one query call (plus one per further page of overlap records).
 func (c *Client) Changed(ctx context.Context, object string, fields []string, wm Watermark, where soql.Cond) ([]Record, Watermark, error) {
-	sel := []string{"Id", "SystemModstamp"}
+	sel := []string{"Id", fieldSystemModstamp}
 	for _, f := range fields {
 		if !slices.Contains(sel, f) {
 			sel = append(sel, f)
@@ -37,12 +39,12 @@ func (c *Client) Changed(ctx context.Context, object string, fields []string, wm
 		// SOQL datetimes have whole seconds: ask from the second before and
 		// drop what lies under the window below.
 		from := wm.Time.Add(-c.cfg.PollOverlap).UTC().Truncate(time.Second)
-		conds = append(conds, soql.Ge("SystemModstamp", from))
+		conds = append(conds, soql.Ge(fieldSystemModstamp, from))
 	}
 	if where != nil {
 		conds = append(conds, where)
 	}
-	q := soql.Select(sel...).From(object).OrderBy("SystemModstamp", "Id")
+	q := soql.Select(sel...).From(object).OrderBy(fieldSystemModstamp, "Id")
 	if len(conds) > 0 {
 		q = q.Where(soql.And(conds...))
 	}
@@ -54,7 +56,7 @@ func (c *Client) Changed(ctx context.Context, object string, fields []string, wm
 	var out []Record
 	err := c.queryPages(ctx, q, func(page []Record) error {
 		for _, r := range page {
-			mod, err := r.Time("SystemModstamp")
+			mod, err := r.Time(fieldSystemModstamp)
 			if err != nil || mod.IsZero() {
 				return fmt.Errorf("changed %s %s: bad SystemModstamp: %w", object, r.ID(), localError(OpQuery, err))
 			}

@@ -74,9 +74,11 @@ type CaseStatus struct {
 	IsDefault bool
 }
 
+var caseStatusFields = []string{"MasterLabel", "IsClosed", "IsDefault"}
+
 // CaseStatuses reads the Case status values from CaseStatus.
 func (c *Client) CaseStatuses(ctx context.Context) ([]CaseStatus, error) {
-	records, err := c.Query(ctx, soql.Select("MasterLabel", "IsClosed", "IsDefault").From("CaseStatus"))
+	records, err := c.Query(ctx, soql.Select(caseStatusFields...).From("CaseStatus"))
 	if err != nil {
 		return nil, fmt.Errorf("case statuses: %w", err)
 	}

@@ -353,7 +353,7 @@ func (p *parser) fields(e entry) []Field {
 		if !ok {
 			continue
 		}
-		if first, dup := names[f.Name]; dup {
+		if first, dup := names[f.Name]; dup && f.Name != "" {
 			p.problem(lines.name, fmt.Sprintf("field %q", f.Name), "the name is used twice (first on line %d); canonical names must be unique", first)
 			continue
 		}

@@ -140,6 +140,8 @@ func TestParseErrors(t *testing.T) {
 			want: []string{`4: field "status": key "care" appears twice (first on line 3)`}},
 		{name: "missing name care salesforce", src: "fields:\n  - direction: care_to_salesforce\n",
 			want: []string{"2: field #1: name is missing", "2: field #1: care is missing", "2: field #1: salesforce is missing"}},
+		{name: "two fields without names", src: "fields:\n  - care: subject\n    salesforce: Subject\n    direction: care_to_salesforce\n  - care: description\n    salesforce: Description\n    direction: care_to_salesforce\n",
+			want: []string{"2: field #1: name is missing", "5: field #2: name is missing"}},
 		{name: "unknown care attribute", src: "fields:\n  - name: mood\n    care: mood\n    salesforce: Subject\n    direction: care_to_salesforce\n",
 			want: []string{`3: field "mood": Care has no case attribute "mood"; use one of subject,`}},
 		{name: "Salesforce field absent from metadata", src: "fields:\n  - name: subject\n    care: subject\n    salesforce: Subjekt\n    direction: care_to_salesforce\n",

@@ -46,6 +46,8 @@ type Care struct {
 	TokenFile         string        `yaml:"token_file" env:"CAREBRIDGE_CARE_TOKEN_FILE"`
 	Secret            string        `yaml:"secret" env:"CAREBRIDGE_CARE_SECRET" secret:"true"`
 	SecretFile        string        `yaml:"secret_file" env:"CAREBRIDGE_CARE_SECRET_FILE"`
+	BearerToken       string        `yaml:"bearer_token" env:"CAREBRIDGE_CARE_BEARER_TOKEN" secret:"true"` // OAuth 2.0 instead of token/secret
+	BearerTokenFile   string        `yaml:"bearer_token_file" env:"CAREBRIDGE_CARE_BEARER_TOKEN_FILE"`
 	WebhookSecret     string        `yaml:"webhook_secret" env:"CAREBRIDGE_CARE_WEBHOOK_SECRET" secret:"true"`
 	WebhookSecretFile string        `yaml:"webhook_secret_file" env:"CAREBRIDGE_CARE_WEBHOOK_SECRET_FILE"`
 	Timeout           time.Duration `yaml:"timeout" env:"CAREBRIDGE_CARE_TIMEOUT"`
@@ -210,6 +212,7 @@ func (c *Config) readSecretFiles() error {
 		{c.Care.TokenFile, &c.Care.Token, "care.token_file"},
 		{c.Care.SecretFile, &c.Care.Secret, "care.secret_file"},
 		{c.Care.WebhookSecretFile, &c.Care.WebhookSecret, "care.webhook_secret_file"},
+		{c.Care.BearerTokenFile, &c.Care.BearerToken, "care.bearer_token_file"},
 		{c.Salesforce.ClientSecretFile, &c.Salesforce.ClientSecret, "salesforce.client_secret_file"},
 		{c.Salesforce.PasswordFile, &c.Salesforce.Password, "salesforce.password_file"},
 		{c.Salesforce.RefreshTokenFile, &c.Salesforce.RefreshToken, "salesforce.refresh_token_file"},
@@ -247,8 +250,8 @@ func (c Config) Validate() error {
 	} else if u, err := url.Parse(c.Care.BaseURL); err != nil || u.Scheme == "" || u.Host == "" {
 		bad("care.base_url", "must be an absolute URL like https://api.emplifi.io")
 	}
-	if c.Care.Token == "" || c.Care.Secret == "" {
-		bad("care.token", "token and secret are required (set CAREBRIDGE_CARE_TOKEN and CAREBRIDGE_CARE_SECRET, or the *_file keys)")
+	if (c.Care.Token == "" || c.Care.Secret == "") == (c.Care.BearerToken == "") {
+		bad("care.token", "set either token and secret (CAREBRIDGE_CARE_TOKEN, CAREBRIDGE_CARE_SECRET) or bearer_token (CAREBRIDGE_CARE_BEARER_TOKEN), or their *_file keys")
 	}
 	if c.Salesforce.LoginURL == "" {
 		bad("salesforce.login_url", "is required (https://login.salesforce.com, https://test.salesforce.com or your My Domain URL)")

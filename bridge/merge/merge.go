@@ -15,7 +15,7 @@
 //     truth, so when Salesforce drifted (someone edited the field there) the
 //     Care value is written back to Salesforce. A salesforce_to_care field is
 //     the mirror image.
-//   - No base value (first sync of the pair, or a field added to the mapping
+//   - No base value (first sync of the pair, lost sync state, or a field added to the mapping
 //     later): the side that created the pair wins. carebridge always creates
 //     the Salesforce Case from the escalated Care case, so Care's values win
 //     for two-way and care_to_salesforce fields; a salesforce_to_care field

@@ -87,10 +87,10 @@ func (s *Server) replyLocked(caseID string, req care.ReplyRequest) (care.Message
 		out.Kind = rules.Comment
 		out.Depth = 1
 		switch {
+		case root.ParentID != nil: // the post is not in the conversation
+			out.ParentID = ptr(*root.ParentID)
 		case root.Depth == 0:
 			out.ParentID = ptr(root.ID)
-		case root.ParentID != nil:
-			out.ParentID = ptr(*root.ParentID)
 		}
 	default: // direct_message, private_reply
 		out.Kind = rules.DirectMessageKind
@@ -137,8 +137,9 @@ func (s *Server) brandAuthorLocked(c *care.Case) care.Author {
 
 // defaultTargetLocked picks the message a reply goes under when the agent
 // chose none, as Care does: public reply -> the last public reply or
-// comment; comment on post -> the last parent post; direct message -> the
-// direct-message thread; private reply -> the customer's last public message.
+// comment; comment on post -> the last public message, whose parent post the
+// comment goes on; direct message -> the direct-message thread; private
+// reply -> the customer's last public message.
 func (s *Server) defaultTargetLocked(caseID string, mode rules.ReplyMode) *care.Message {
 	ids := s.convo[caseID]
 	last := func(ok func(*care.Message) bool) *care.Message {
@@ -157,13 +158,11 @@ func (s *Server) defaultTargetLocked(caseID string, mode rules.ReplyMode) *care.
 		}
 		return last(public)
 	case rules.CommentOnPost:
-		if m := last(func(m *care.Message) bool { return public(m) && m.ParentID == nil }); m != nil {
+		// The comment goes on the post of the last public message.
+		if m := last(func(m *care.Message) bool { return public(m) && m.Depth >= 1 }); m != nil {
 			return m
 		}
-		if m := last(public); m != nil {
-			return s.rootLocked(m)
-		}
-		return nil
+		return last(public)
 	case rules.DirectMessage:
 		if m := last(func(m *care.Message) bool { return m.Kind == rules.DirectMessageKind }); m != nil {
 			return m
@@ -200,6 +199,7 @@ func (s *Server) targetLocked(m *care.Message, chosen bool) rules.Target {
 		Replies:          len(s.descendantsLocked(m)),
 		PrivateReplySent: m.PrivateReplySent,
 		Chosen:           chosen,
+		FromBrand:        m.Direction == care.Outbound || m.Author.IsBrand,
 	}
 	if m.ParentID != nil {
 		if p, ok := s.messages[*m.ParentID]; ok {

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,7 +20,10 @@ const (
 )
 
 func (s *Server) listCases(r *http.Request, _ []byte) (int, any, error) {
-	q := r.URL.Query()
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return 0, nil, badRequest("malformed query string: %v", err)
+	}
 	for k := range q {
 		if k != "updated_since" && k != "cursor" && k != "limit" {
 			return 0, nil, badRequest("unknown query parameter %q", k)

@@ -68,7 +68,7 @@ func (s *Server) Escalate(c care.Case, msgs []care.Message) (care.Case, error) {
 			m.ID = s.newIDLocked("msg", func(id string) bool { _, ok := s.messages[id]; return ok || batch[id] != nil })
 		}
 		if _, ok := s.messages[m.ID]; ok || batch[m.ID] != nil {
-			return care.Case{}, fmt.Errorf("escalate case %q: message %q already exists", c.ID, m.ID)
+			return care.Case{}, fmt.Errorf("escalate case %q: %w", c.ID, badRequest("message %q already exists", m.ID))
 		}
 		if err := s.prepareMessageLocked(&c, &m, func(id string) *care.Message { return batch[id] }); err != nil {
 			return care.Case{}, fmt.Errorf("escalate case %q: message %q: %w", c.ID, m.ID, err)
@@ -212,7 +212,7 @@ func (s *Server) CustomerMessage(caseID string, m care.Message) (care.Message, e
 		m.ID = s.newIDLocked("msg", s.messageTakenLocked)
 	}
 	if s.messageTakenLocked(m.ID) {
-		return care.Message{}, fmt.Errorf("customer message on case %q: message %q already exists", caseID, m.ID)
+		return care.Message{}, fmt.Errorf("customer message on case %q: %w", caseID, badRequest("message %q already exists", m.ID))
 	}
 	if m.ParentID != nil {
 		if p, ok := s.messages[*m.ParentID]; !ok || p.CaseID != c.ID {

@@ -349,8 +349,18 @@ func TestXWeightedLength(t *testing.T) {
 		{"see www.example.org.", 4 + 23 + 1},
 		{"http://", 7}, // no host: not a URL
 		{"www...", 6},
-		{"’", 1}, // U+2019 is in a light range
-		{"…", 2}, // U+2026 is not
+		{"visit example.com/help today", 6 + 23 + 6},
+		{"apple.com", 23},
+		{"HTTPS://Example.COM", 23},
+		{"mail me@example.com", 8 + 11},       // an e-mail address is not a URL
+		{"foowww.example.com", 23},            // a bare domain under .com
+		{"e.g. this", 9},                      // "g" is not a TLD
+		{"file.txt", 8},                       // "txt" is not a TLD
+		{"(see https://a.io/x).", 5 + 23 + 2}, // trailing punctuation
+		{"https://a.io:8080/x?y=1#z end", 23 + 4},
+		{"xhttps://a.io", 13}, // inside a word: not a URL
+		{"’", 1},              // U+2019 is in a light range
+		{"…", 2},              // U+2026 is not
 	}
 	for _, tt := range tests {
 		if got := TextLength(tt.text, XWeighted); got != tt.want {

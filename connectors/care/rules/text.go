@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -36,64 +37,95 @@ func xRuneWeight(r rune) int {
 func xWeightedLength(text string) int {
 	text = norm.NFC.String(text)
 	total := 0
+	prev := ' '
 	for text != "" {
-		if n := urlPrefix(text); n > 0 {
-			total += xURLWeight
-			text = text[n:]
-			continue
+		if urlBoundary(prev) {
+			if n := urlPrefix(text); n > 0 {
+				total += xURLWeight
+				prev = rune(text[n-1])
+				text = text[n:]
+				continue
+			}
 		}
 		r, size := utf8.DecodeRuneInString(text)
 		if isEmojiBase(r) {
 			size = emojiSequence(text)
 			total += 2
-			text = text[size:]
-			continue
+		} else {
+			total += xRuneWeight(r)
 		}
-		total += xRuneWeight(r)
+		prev = r
 		text = text[size:]
 	}
 	return total
 }
 
-// urlPrefix returns the length of a URL at the start of s (0 if none). It
-// recognises explicit http(s) URLs and www. hosts, which covers what agents
-// paste; X's full TLD-based detection of bare domains is not reproduced.
+// urlBoundary reports whether a URL may start after prev (not inside a
+// word, an e-mail address or another URL).
+func urlBoundary(prev rune) bool {
+	return !(unicode.IsLetter(prev) || unicode.IsDigit(prev) || strings.ContainsRune("@.-_/:#$", prev))
+}
+
+// urlPrefix returns the length of a URL at the start of s (0 if none): an
+// http(s) URL, a www. host, or a bare domain under a common top-level domain
+// ("example.com/help"). X recognises bare domains under every IANA TLD; the
+// common ones cover what agents write, and a missed one only undercounts.
 func urlPrefix(s string) int {
-	lower := strings.ToLower(s[:min(len(s), 12)])
-	var scheme int
+	lower := strings.ToLower(s[:min(len(s), 8)])
+	scheme := 0
 	switch {
 	case strings.HasPrefix(lower, "https://"):
 		scheme = len("https://")
 	case strings.HasPrefix(lower, "http://"):
 		scheme = len("http://")
-	case strings.HasPrefix(lower, "www."):
-		scheme = 0
-	default:
+	}
+	host := scheme
+	for host < len(s) && (isASCIIAlnum(s[host]) || s[host] == '-' || s[host] == '.') {
+		host++
+	}
+	for host > scheme && (s[host-1] == '.' || s[host-1] == '-') {
+		host--
+	}
+	labels := strings.Split(strings.ToLower(s[scheme:host]), ".")
+	if len(labels) < 2 || slices.Contains(labels, "") {
 		return 0
 	}
-	end := scheme
-	for end < len(s) {
-		r, size := utf8.DecodeRuneInString(s[end:])
-		if unicode.IsSpace(r) {
-			break
-		}
-		end += size
-	}
-	// Trailing punctuation ends a sentence, not the URL.
-	for end > scheme && strings.ContainsRune(".,;:!?)'\"", rune(s[end-1])) {
-		end--
-	}
-	host := s[scheme:end]
-	if scheme == 0 {
-		if len(host) <= len("www.") {
-			return 0
-		}
-		host = host[len("www."):]
-	}
-	if !strings.Contains(host, ".") || strings.HasPrefix(host, ".") {
+	if scheme == 0 && labels[0] != "www" && !commonTLD(labels[len(labels)-1]) {
 		return 0
+	}
+	if host < len(s) && (s[host] == '@' || isASCIIAlnum(s[host]) || s[host] == '_') {
+		return 0 // part of a longer token, not a domain
+	}
+	end := host
+	if end < len(s) && (s[end] == '/' || s[end] == ':' || s[end] == '?' || s[end] == '#') {
+		for end < len(s) {
+			r, size := utf8.DecodeRuneInString(s[end:])
+			if unicode.IsSpace(r) {
+				break
+			}
+			end += size
+		}
+		// Trailing punctuation ends a sentence, not the URL.
+		for end > host && strings.ContainsRune(".,;:!?)'\"", rune(s[end-1])) {
+			end--
+		}
 	}
 	return end
+}
+
+func isASCIIAlnum(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+}
+
+func commonTLD(tld string) bool {
+	switch tld {
+	case "com", "net", "org", "info", "biz", "io", "co", "app", "dev", "me", "tv", "ly", "ai", "shop", "online",
+		"eu", "uk", "de", "fr", "es", "it", "nl", "be", "at", "ch", "cz", "sk", "pl", "se", "no", "dk", "fi",
+		"ie", "pt", "gr", "hu", "ro", "ru", "ua", "us", "ca", "mx", "br", "ar", "au", "nz", "jp", "cn", "kr",
+		"in", "sg", "hk", "tw", "za", "tr", "il":
+		return true
+	}
+	return false
 }
 
 func isEmojiBase(r rune) bool {

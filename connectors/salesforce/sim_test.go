@@ -535,3 +535,41 @@ func TestUpsert10kUsesAtMost50Calls(t *testing.T) {
 		t.Fatalf("%d collections calls (%d in all), want 50", calls, sb.sim.TotalCalls())
 	}
 }
+
+// TestAutoAssignOff: every write says Sforce-Auto-Assign: FALSE, so an
+// active assignment rule does not take the Case away from the owner the
+// bridge wrote.
+func TestAutoAssignOff(t *testing.T) {
+	sb := newSandbox(t, sfsim.Options{})
+	sb.sim.SetAssignmentRule(sb.sim.QueueID())
+	c := newTarget(t, "sandbox", sb.config()).client
+	ctx := t.Context()
+	owner := sb.sim.IntegrationUserID()
+	id, err := c.Create(ctx, "Case", Record{"Subject": "mine", "OwnerId": owner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Update(ctx, "Case", id, Record{"Subject": "still mine"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Upsert(ctx, "Case", "Care_Case_Id__c", "aa-1", Record{"Subject": "x", "OwnerId": owner}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UpsertMany(ctx, "Case", "Care_Case_Id__c", []Record{{"Care_Case_Id__c": "aa-2", "OwnerId": owner}}); err != nil {
+		t.Fatal(err)
+	}
+	headers := sb.sim.AutoAssignHeaders()
+	if len(headers) != 4 {
+		t.Fatalf("sandbox saw %d writes, want 4: %v", len(headers), headers)
+	}
+	for i, h := range headers {
+		if h != "FALSE" {
+			t.Errorf("write %d sent Sforce-Auto-Assign %q", i, h)
+		}
+	}
+	for _, r := range sb.sim.Records("Case") {
+		if r["OwnerId"] != owner {
+			t.Errorf("case %v owned by %v, want %s", r["Id"], r["OwnerId"], owner)
+		}
+	}
+}

@@ -87,6 +87,15 @@ func suite(t *testing.T, tg target) {
 		if !strings.Contains(err.Error(), newID) {
 			t.Errorf("error %q does not name the record", err)
 		}
+		odd := tg.prefix + " odd 'ext' id ü+%&?#"
+		oddID, created, err := c.Upsert(ctx, "Case", "Care_Case_Id__c", odd, Record{"Subject": "odd"})
+		if err != nil || !created {
+			t.Fatalf("Upsert with an external id needing escapes = %s, %v, %v", oddID, created, err)
+		}
+		tg.deleteLater(t, "Case", oddID)
+		if r, err := c.GetByExternalID(ctx, "Case", "Care_Case_Id__c", odd, []string{"Id", "Care_Case_Id__c"}); err != nil || r.ID() != oddID || r.String("Care_Case_Id__c") != odd {
+			t.Fatalf("GetByExternalID(%q) = %v, %v", odd, r, err)
+		}
 		if _, err := c.GetByExternalID(ctx, "Case", "Care_Case_Id__c", tg.prefix+"-nobody", nil); !IsNotFound(err) {
 			t.Fatalf("GetByExternalID of nothing: %v; want not found", err)
 		}

@@ -287,6 +287,13 @@ func (e *Engine) checkReply(s Scenario) Decision {
 			"A %s on %s cannot be answered with %s; on %s that is available only for %s.",
 			t.Kind.label(), p.Name(), m.label(), p.Name(), joinNames(kindsForMode.labels()))
 	}
+	// "available as a response to a comment or a visitor's post": a private
+	// reply goes to the customer who wrote the message, never to the brand.
+	if m == PrivateReply && t.FromBrand {
+		return refuse(CodeContentNotSupported,
+			"A private reply goes to the customer who wrote the message, and this %s %s was posted by the brand; choose the customer's message instead.",
+			p.Name(), t.Kind.label())
+	}
 	// "you can choose a specific message in the thread to reply to. This
 	// option is not available when replying to a thread of direct messages."
 	if t.Chosen && (m == DirectMessage || t.Kind == DirectMessageKind) {

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"bytes"
+	"encoding/json"
 	"slices"
 	"testing"
 	"time"
@@ -47,6 +49,37 @@ func FuzzCheck(f *testing.F) {
 			if !slices.Contains(ReplyModes(), m) {
 				t.Fatalf("unknown option %q", m)
 			}
+		}
+	})
+}
+
+func FuzzRunCheck(f *testing.F) {
+	for _, seed := range []string{
+		`{"platform":"facebook","action":"reply","reply_mode":"private_reply","now":"2026-11-25T12:00:00Z","case":{"assigned":true,"has_profile":true},"target":{"kind":"comment","posted_at":"2026-11-20T12:00:00Z"},"text":"hi"}`,
+		`{"platform":"twitter","action":"follow","now":"2026-11-25T12:00:00Z","case":{},"target":{"kind":"direct_message"}}`,
+		`{"action":"set_status","new_status":"done","case":{"assigned":false}}`,
+		`{"case":{"x":1}}`, `[]`, `null`, `{"target":null}`, `{"now":"2026-13-45T99:00:00Z"}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	engine := Default()
+	f.Fuzz(func(t *testing.T, in []byte) {
+		var out bytes.Buffer
+		err := RunCheck(bytes.NewReader(in), &out, engine)
+		if err != nil {
+			if out.Len() != 0 {
+				t.Fatalf("wrote %q and failed with %v", out.String(), err)
+			}
+			return
+		}
+		var d Decision
+		dec := json.NewDecoder(&out)
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&d); err != nil {
+			t.Fatalf("output is not a decision: %v", err)
+		}
+		if d.Allowed == (d.Code != "") || d.Allowed == (d.Reason != "") {
+			t.Fatalf("inconsistent decision %+v", d)
 		}
 	})
 }

@@ -57,6 +57,7 @@ func TestReplyModesPerPlatformAndKind(t *testing.T) {
 		{"youtube has no private reply", "YouTube offers only public reply and comment on post", kind(YouTube, PrivateReply, Comment), CodeReplyModeNotSupported},
 		{"facebook private reply to a wall post", pr, kind(Facebook, PrivateReply, WallPost), ""},
 		{"facebook private reply to the brand's own post", pr, kind(Facebook, PrivateReply, Post), CodeContentNotSupported},
+		{"private reply to the brand's own comment", pr, with(kind(Twitter, PrivateReply, Comment), func(s *Scenario) { s.Target.FromBrand = true }), CodeContentNotSupported},
 		{"facebook private reply to a listening mention", pr, kind(Facebook, PrivateReply, ListeningMention), CodeContentNotSupported},
 	})
 }

@@ -2,6 +2,17 @@
 // allows an agent's action on an escalated case. The Care sandbox enforces
 // these rules and the bridge checks them before sending, so the two cannot
 // drift apart.
+//
+// Where the rules are a table (platform x reply mode x content type, platform
+// x moderation action x content type, assignment and profile needs) they are
+// data: table.go transcribes Care's documentation, and configs/rules.yaml
+// holds the platform refinements an admin may replace (config.go). Where
+// they depend on state (time windows, one private reply per comment, follower,
+// Facebook Page authors, hidden comments, thread depth, reply counts, the
+// profile after the first interaction, case status) they are code
+// (engine.go). Every refusal carries a stable code (Codes) and a sentence for
+// the agent; ReplyOptions says what the agent can do now; RunCheck is
+// `carebridge rules check`.
 package rules
 
 import "time"
@@ -112,8 +123,8 @@ type Target struct {
 	Kind             Kind      `json:"kind"`
 	PostedAt         time.Time `json:"posted_at"`
 	Hidden           bool      `json:"hidden"`
-	HiddenWithParent bool      `json:"hidden_with_parent"`
-	ParentHidden     bool      `json:"parent_hidden"`
+	HiddenWithParent bool      `json:"hidden_with_parent"` // hidden because its comment was hidden (cascade)
+	ParentHidden     bool      `json:"parent_hidden"`      // the comment it was posted to is hidden now
 	Depth            int       `json:"depth"`   // 0 post, 1 comment, 2 reply, 3 reply to a reply...; see above
 	Replies          int       `json:"replies"` // replies under the target
 	PrivateReplySent bool      `json:"private_reply_sent"`

@@ -3,6 +3,7 @@ package salesforce
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 	"time"
@@ -163,4 +164,18 @@ func validAPIVersion(v string) bool {
 		}
 	}
 	return true
+}
+
+// String shows the method and client id only, so a Config printed with %v
+// or %+v never shows a secret.
+func (a Auth) String() string {
+	return fmt.Sprintf("{Method:%s ClientID:%s Username:%s secrets:redacted}", a.Method, a.ClientID, a.Username)
+}
+
+// GoString is String, for %#v.
+func (a Auth) GoString() string { return a.String() }
+
+// LogValue keeps secrets out of slog output.
+func (a Auth) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("method", a.Method), slog.String("client_id", a.ClientID), slog.String("username", a.Username))
 }

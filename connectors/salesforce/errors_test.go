@@ -2,6 +2,8 @@ package salesforce
 
 import (
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 	"testing"
@@ -178,3 +180,19 @@ func TestConfigValidation(t *testing.T) {
 }
 
 var errTimeout = errors.New("i/o timeout")
+
+func TestConfigPrintsNoSecrets(t *testing.T) {
+	cfg := Config{LoginURL: "https://login.example.com", Auth: Auth{Method: AuthPassword, ClientID: "id",
+		ClientSecret: "cs-Secret1", Password: "pw-Secret2", RefreshToken: "rt-Secret3", PrivateKeyPEM: "pem-Secret4"}}
+	var logs strings.Builder
+	slog.New(slog.NewTextHandler(&logs, nil)).Info("config", "auth", cfg.Auth, "cfg", cfg)
+	out := fmt.Sprintf("%v %+v %#v %s", cfg, cfg, cfg, cfg.Auth) + logs.String()
+	for _, s := range []string{"cs-Secret1", "pw-Secret2", "rt-Secret3", "pem-Secret4"} {
+		if strings.Contains(out, s) {
+			t.Errorf("%s shows in %s", s, out)
+		}
+	}
+	if !strings.Contains(out, "password") {
+		t.Errorf("method missing from %s", out)
+	}
+}

@@ -336,6 +336,18 @@ func TestErrorClasses(t *testing.T) {
 		}
 	})
 
+	t.Run("token endpoint hangs", func(t *testing.T) {
+		c := newTarget(t, "sandbox", cfg).client
+		sb.sim.InjectFault(sfsim.Fault{Op: "token", Hang: true, Times: 1})
+		_, err := c.Get(ctx, "Case", id, nil)
+		if upstream.ClassOf(err) != upstream.Retryable || !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("login against a hanging token endpoint: %v", err)
+		}
+		if _, err := c.Get(ctx, "Case", id, nil); err != nil {
+			t.Fatalf("next call did not log in: %v", err)
+		}
+	})
+
 	t.Run("cancelled context", func(t *testing.T) {
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()

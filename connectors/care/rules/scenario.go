@@ -125,8 +125,8 @@ type Target struct {
 	Hidden           bool      `json:"hidden"`
 	HiddenWithParent bool      `json:"hidden_with_parent"` // hidden because its comment was hidden (cascade)
 	ParentHidden     bool      `json:"parent_hidden"`      // the comment it was posted to is hidden now
-	Depth            int       `json:"depth"`   // 0 post, 1 comment, 2 reply, 3 reply to a reply...; see above
-	Replies          int       `json:"replies"` // replies under the target
+	Depth            int       `json:"depth"`              // 0 post, 1 comment, 2 reply, 3 reply to a reply...; see above
+	Replies          int       `json:"replies"`            // replies under the target
 	PrivateReplySent bool      `json:"private_reply_sent"`
 	Chosen           bool      `json:"chosen"` // the agent picked this message explicitly
 	// FromBrand is set when the message was posted by the brand (by an agent

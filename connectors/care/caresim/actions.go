@@ -253,8 +253,28 @@ var actions = map[string]rules.Action{
 	care.ActionFollowAuthor: rules.Follow, care.ActionUnfollowAuthor: rules.Unfollow,
 }
 
-// maxCascade is how many replies Care hides or un-hides with their comment.
-const maxCascade = 500
+// Hiding a comment hides its replies with it, within Care's limits: "Up to
+// 500 replies under an individual comment can be hidden/un-hidden" and
+// "replies ... on the fourth level or deeper cannot be hidden/un-hidden from
+// Care" (depth 4 and deeper; see rules.Target).
+const (
+	maxCascade      = 500
+	maxCascadeDepth = 3
+)
+
+// cascadeLocked lists the replies hiding or un-hiding m also changes.
+func (s *Server) cascadeLocked(m *care.Message) []*care.Message {
+	var out []*care.Message
+	for _, d := range s.descendantsLocked(m) {
+		if len(out) == maxCascade {
+			break
+		}
+		if d.Depth <= maxCascadeDepth {
+			out = append(out, d)
+		}
+	}
+	return out
+}
 
 func (s *Server) messageAction(r *http.Request, body []byte) (int, any, error) {
 	var req care.ActionRequest
@@ -295,10 +315,7 @@ func (s *Server) actionLocked(msgID, action string) (care.ActionResult, error) {
 		m.Deleted = true
 	case rules.Hide:
 		m.Hidden, m.HiddenWithParent = true, false
-		for i, d := range s.descendantsLocked(m) {
-			if i == maxCascade {
-				break
-			}
+		for _, d := range s.cascadeLocked(m) {
 			if !d.Hidden {
 				d.Hidden, d.HiddenWithParent = true, true
 				d.UpdatedAt = s.stampLocked()
@@ -306,10 +323,7 @@ func (s *Server) actionLocked(msgID, action string) (care.ActionResult, error) {
 		}
 	case rules.Unhide:
 		m.Hidden, m.HiddenWithParent = false, false
-		for i, d := range s.descendantsLocked(m) {
-			if i == maxCascade {
-				break
-			}
+		for _, d := range s.cascadeLocked(m) {
 			if d.HiddenWithParent {
 				d.Hidden, d.HiddenWithParent = false, false
 				d.UpdatedAt = s.stampLocked()

@@ -196,6 +196,8 @@ func TestContractErrorResponses(t *testing.T) {
 		{"bad limit", "/3/care/cases", "GET", "/3/care/cases?limit=5000", nil, nil, nil, 400},
 		{"unknown agent", "/3/care/cases/{id}/assign", "POST", "/3/care/cases/" + c.ID + "/assign", idp, care.AssignRequest{AgentID: strp("ghost")}, nil, 400},
 		{"throttled", "/3/care/cases/{id}", "GET", "/3/care/cases/" + c.ID, idp, nil, &Fault{Op: OpGetCase, Status: 429, Times: 1}, 429},
+		{"rule refusal", "/3/care/cases/{id}/replies", "POST", "/3/care/cases/" + c.ID + "/replies", idp, care.ReplyRequest{Mode: rules.PublicReply, Text: "hi"}, nil, 422},
+		{"idempotency conflict", "/3/care/cases/{id}/status", "POST", "/3/care/cases/" + c.ID + "/status", idp, care.StatusRequest{Status: rules.Deleted}, nil, 409},
 		{"server error", "/3/care/cases/{id}/notes", "POST", "/3/care/cases/" + c.ID + "/notes", idp, care.NoteRequest{Text: "x"}, &Fault{Op: OpAddNote, Times: 1}, 503},
 	}
 	for _, tt := range tests {
@@ -205,12 +207,20 @@ func TestContractErrorResponses(t *testing.T) {
 				h.sim.InjectFault(*tt.fault)
 				defer h.sim.ClearFaults()
 			}
-			resp := v.call(h, tt.tmpl, tt.method, tt.path, tt.params, tt.body, nil)
+			var header map[string]string
+			if tt.want == 409 {
+				header = map[string]string{care.IdempotencyHeader: "k1"}
+				h.do(http.MethodPost, tt.path, care.StatusRequest{Status: rules.Open}, header)
+			}
+			resp := v.call(h, tt.tmpl, tt.method, tt.path, tt.params, tt.body, header)
 			if resp.status != tt.want {
 				t.Fatalf("status %d, want %d: %s", resp.status, tt.want, resp.raw)
 			}
 			if resp.message() == "" {
 				t.Fatalf("error without a message: %s", resp.raw)
+			}
+			if tt.want == 422 && resp.rule() != rules.CodeProfileRequired {
+				t.Fatalf("rule %q, want %q", resp.rule(), rules.CodeProfileRequired)
 			}
 			if tt.want == 429 && resp.header.Get("Retry-After") == "" {
 				t.Fatalf("429 without Retry-After")

@@ -32,7 +32,7 @@ func TestIdempotencyKey(t *testing.T) {
 	key := map[string]string{care.IdempotencyHeader: "action-a1"}
 
 	first := h.do(http.MethodPost, path, body, key)
-	second := h.do(http.MethodPost, path, body, key)
+	second := h.do(http.MethodPost, path, `{ "text": "We're on it", "mode": "public_reply" }`, key) // same request, other spelling
 	wantOK(t, "first", first)
 	wantOK(t, "second", second)
 	var m1, m2 care.Message
@@ -290,7 +290,8 @@ func TestMarkPendingAndCustomerReplyReopens(t *testing.T) {
 // automatically un-hide the replies."
 func TestHideCascades(t *testing.T) {
 	h := newHarness(t, Options{})
-	id := hideThread(h, true)
+	id := h.newCase(rules.Facebook, caseOpts{assigned: true}, brandPost("p"), in("c", rules.Comment, "p"),
+		in("r1", rules.ReplyKind, "c"), in("r2", rules.ReplyKind, "c"), in("l3", rules.ReplyKind, "r1"), in("l4", rules.ReplyKind, "l3"))
 	wantOK(t, "hide r2 individually", h.action("r2", care.ActionHide))
 	wantOK(t, "hide c", h.action("c", care.ActionHide))
 	ms := h.messages(id)
@@ -305,6 +306,10 @@ func TestHideCascades(t *testing.T) {
 	}
 	if ms["p"].Hidden {
 		t.Fatal("the post was hidden")
+	}
+	// "the replies ... on the fourth level or deeper cannot be hidden/un-hidden from Care"
+	if !ms["l3"].HiddenWithParent || ms["l4"].Hidden {
+		t.Fatalf("cascade depth: level 3 hidden=%v, level 4 hidden=%v; want only level 3", ms["l3"].Hidden, ms["l4"].Hidden)
 	}
 
 	// "The author ... can post replies to the comment; however, the replies

@@ -10,6 +10,7 @@ package caresim
 import (
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -194,7 +195,7 @@ func (s *Server) op(name string, write bool, h handlerFunc) http.Handler {
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		fingerprint := name + " " + r.URL.Path + " " + string(body)
+		fingerprint := name + " " + r.URL.Path + " " + canonicalJSON(body)
 		if write && key != "" {
 			if e, ok := s.idem[key]; ok {
 				if e.fingerprint != fingerprint {
@@ -329,4 +330,18 @@ func (s *Server) newIDLocked(prefix string, taken func(string) bool) string {
 			return id
 		}
 	}
+}
+
+// canonicalJSON renders a body so that the same request written with other
+// spacing or key order has the same idempotency fingerprint.
+func canonicalJSON(body []byte) string {
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		return string(body)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return string(body)
+	}
+	return string(b)
 }

@@ -97,7 +97,7 @@ func (o Options) withDefaults() Options {
 
 // keys are the Redis keys of one queue.
 type keys struct {
-	ready, processing, leases, dirty, attempts, dead, deadinfo, seq string
+	ready, processing, leases, dirty, attempts, dead, deadinfo, seq, paused string
 }
 
 // Queue is a keyed work queue in Redis with client-go workqueue semantics
@@ -128,6 +128,7 @@ func New(rdb redis.UniversalClient, opts Options, reg prometheus.Registerer) (*Q
 			dead:       base + "dead",
 			deadinfo:   base + "deadinfo",
 			seq:        base + "seq",
+			paused:     base + "paused",
 		},
 	}
 	q.metrics = newMetrics(q)
@@ -235,7 +236,7 @@ func (q *Queue) TryGet(ctx context.Context) (l Lease, ok bool, err error) {
 func (q *Queue) tryGet(ctx context.Context) (Lease, time.Time, error) {
 	now := q.opts.Clock()
 	vals, err := leaseScript.Run(ctx, q.rdb,
-		[]string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.dead, q.k.deadinfo, q.k.seq},
+		[]string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.dead, q.k.deadinfo, q.k.seq, q.k.paused},
 		now.UnixMilli(), q.opts.Lease.Milliseconds(), q.opts.MaxAttempts, 100, "1").Slice()
 	if err != nil {
 		return Lease{}, time.Time{}, fmt.Errorf("queue get: %w", err)
@@ -303,7 +304,7 @@ func (q *Queue) Recover(ctx context.Context) (int, error) {
 	const batch = 1000
 	for {
 		vals, err := leaseScript.Run(ctx, q.rdb,
-			[]string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.dead, q.k.deadinfo, q.k.seq},
+			[]string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.dead, q.k.deadinfo, q.k.seq, q.k.paused},
 			q.opts.Clock().UnixMilli(), q.opts.Lease.Milliseconds(), q.opts.MaxAttempts, batch, "0").Slice()
 		if err != nil {
 			return total, fmt.Errorf("queue recover: %w", err)
@@ -324,6 +325,41 @@ func (q *Queue) Recover(ctx context.Context) (int, error) {
 			return total, nil
 		}
 	}
+}
+
+// PauseUntil stops every process from handing out keys before t, e.g.
+// while an upstream's daily quota is spent. Keys keep queueing meanwhile;
+// an earlier t than a pause already set is ignored.
+func (q *Queue) PauseUntil(ctx context.Context, t time.Time) error {
+	ms := t.UnixMilli()
+	if err := pauseScript.Run(ctx, q.rdb, []string{q.k.paused}, ms).Err(); err != nil {
+		return fmt.Errorf("queue pause until %s: %w", t.Format(time.RFC3339), err)
+	}
+	return nil
+}
+
+// Resume lifts a pause at once.
+func (q *Queue) Resume(ctx context.Context) error {
+	if err := q.rdb.Del(ctx, q.k.paused).Err(); err != nil {
+		return fmt.Errorf("queue resume: %w", err)
+	}
+	q.wake.broadcast()
+	return nil
+}
+
+// PausedUntil returns the end of the current pause; zero when not paused.
+func (q *Queue) PausedUntil(ctx context.Context) (time.Time, error) {
+	ms, err := q.rdb.Get(ctx, q.k.paused).Int64()
+	if errors.Is(err, redis.Nil) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("queue paused until: %w", err)
+	}
+	if t := time.UnixMilli(ms).UTC(); t.After(q.opts.Clock()) {
+		return t, nil
+	}
+	return time.Time{}, nil
 }
 
 // Done ends a successful run: the key's attempts are forgotten, and if it

@@ -695,17 +695,19 @@ func TestRunWorksRetriesAndStops(t *testing.T) {
 			return &upstream.Error{System: "care", Op: "get case", Class: upstream.Retryable, Status: 502}
 		case key == "case:broken":
 			return upstream.MarkPermanent(errors.New("case:broken has no platform"))
+		case key == "case:panics":
+			panic("reconcile bug on " + key) // must not stop the daemon
 		}
 		return nil
 	}
 	done := make(chan error, 1)
 	go func() { done <- q.Run(ctx, 3, handler) }()
-	for _, k := range []string{"case:ok", "case:flaky", "case:broken"} {
+	for _, k := range []string{"case:ok", "case:flaky", "case:broken", "case:panics"} {
 		mustAdd(t, q, k)
 	}
 	waitFor(t, 5*time.Second, "all keys handled", func() bool {
 		d := mustDepth(t, q)
-		return d.Ready+d.Delayed+d.Processing == 0 && d.Dead == 1
+		return d.Ready+d.Delayed+d.Processing == 0 && d.Dead == 2
 	})
 	cancel()
 	select {
@@ -718,11 +720,76 @@ func TestRunWorksRetriesAndStops(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	want := map[string]int{"case:ok": 1, "case:flaky": 2, "case:broken": 1}
+	want := map[string]int{"case:ok": 1, "case:flaky": 2, "case:broken": 1, "case:panics": 1}
 	for k, n := range want {
 		if calls[k] != n {
 			t.Errorf("%s handled %d times, want %d", k, calls[k], n)
 		}
+	}
+	dead, err := q.List(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var panicked bool
+	for _, d := range dead {
+		panicked = panicked || (d.Key == "case:panics" && strings.Contains(d.Error, "panicked"))
+	}
+	if !panicked {
+		t.Errorf("dead letters %+v lack the panicking key with its panic", dead)
+	}
+}
+
+func TestQuotaPausesWholeQueue(t *testing.T) {
+	srv := redistest.Start(t)
+	clock := newFakeClock()
+	opts := queue.Options{Clock: clock.Now}
+	a := newQueue(t, srv.Client(t), opts)
+	b := newQueue(t, srv.Client(t), opts) // another replica
+	ctx := context.Background()
+	mustAdd(t, a, "case:1")
+	mustAdd(t, a, "case:2")
+	l, _ := mustTryGet(t, a)
+	quota := &upstream.Error{System: "salesforce", Op: "query", Class: upstream.QuotaExhausted, Code: "REQUEST_LIMIT_EXCEEDED", RetryAfter: 10 * time.Minute}
+	if res, err := a.Finish(ctx, l, quota); err != nil || res != queue.Paused {
+		t.Fatalf("finish = %v, %v; want paused", res, err)
+	}
+	until, err := b.PausedUntil(ctx)
+	if err != nil || !until.Equal(clock.Now().Add(10*time.Minute)) {
+		t.Fatalf("paused until = %v, %v; want 10 minutes from now", until, err)
+	}
+	if l, ok := mustTryGet(t, b); ok {
+		t.Fatalf("paused queue handed out %q", l.Key)
+	}
+	if err := a.PauseUntil(ctx, clock.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(9 * time.Minute)
+	if _, ok := mustTryGet(t, b); ok {
+		t.Fatal("a shorter pause cut the longer one short")
+	}
+	clock.Advance(time.Minute)
+	got := map[string]bool{}
+	for range 2 {
+		l, ok := mustTryGet(t, b)
+		if !ok {
+			t.Fatal("queue still paused after the pause ended")
+		}
+		got[l.Key] = true
+		if l.Attempts != 0 {
+			t.Errorf("%s: quota pause counted an attempt", l.Key)
+		}
+	}
+	if !got["case:1"] || !got["case:2"] {
+		t.Fatalf("after the pause got %v", got)
+	}
+	if err := a.PauseUntil(ctx, clock.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Resume(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if until, _ := a.PausedUntil(ctx); !until.IsZero() {
+		t.Fatalf("paused until %v after Resume", until)
 	}
 }
 

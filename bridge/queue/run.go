@@ -43,8 +43,10 @@ func (r Result) String() string {
 
 // Finish records the outcome of one run of l.Key from the handler's error:
 // nil -> Done; upstream.Retryable -> Retry (honouring the error's
-// RetryAfter); upstream.QuotaExhausted -> Defer by RetryAfter or
-// QuotaDelay; upstream.Permanent and upstream.Refused -> Fail.
+// RetryAfter); upstream.QuotaExhausted -> the whole queue pauses for
+// RetryAfter or QuotaDelay (a reconcile touches both systems, so no other
+// key could make progress either) and the key waits as long, with no
+// attempt counted; upstream.Permanent and upstream.Refused -> Fail.
 func (q *Queue) Finish(ctx context.Context, l Lease, runErr error) (Result, error) {
 	if runErr == nil {
 		return Succeeded, q.Done(ctx, l)
@@ -61,6 +63,9 @@ func (q *Queue) Finish(ctx context.Context, l Lease, runErr error) (Result, erro
 		delay := retryAfter
 		if delay <= 0 {
 			delay = q.opts.QuotaDelay
+		}
+		if err := q.PauseUntil(ctx, q.opts.Clock().Add(delay)); err != nil {
+			return Paused, err
 		}
 		return Paused, q.Defer(ctx, l, delay)
 	default:
@@ -128,7 +133,7 @@ func (q *Queue) runOne(ctx context.Context, l Lease, handle Handler, log *slog.L
 		defer close(keeperDone)
 		q.keepLease(workCtx, cancel, l)
 	}()
-	runErr := handle(workCtx, l.Key)
+	runErr := safeHandle(workCtx, handle, l.Key)
 	cancel()
 	<-keeperDone
 
@@ -166,4 +171,15 @@ func (q *Queue) keepLease(ctx context.Context, cancel context.CancelFunc, l Leas
 			}
 		}
 	}
+}
+
+// safeHandle runs handle, turning a panic into a permanent error so that
+// one bad key is dead-lettered instead of stopping the daemon.
+func safeHandle(ctx context.Context, handle Handler, key string) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = upstream.MarkPermanent(fmt.Errorf("handler panicked on %q: %v", key, p))
+		}
+	}()
+	return handle(ctx, key)
 }

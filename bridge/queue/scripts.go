@@ -13,6 +13,7 @@ import "github.com/redis/go-redis/v9"
 //	dead       ZSET key -> time of death (unix ms)
 //	deadinfo   HASH key -> JSON {"error","attempts","at"}
 //	seq        STRING   -> last lease token handed out (INCR)
+//	paused     STRING   -> no key is handed out before this time (unix ms)
 //
 // Every transition below is one script, so no state is ever half-written.
 
@@ -55,7 +56,7 @@ return 'added'
 `)
 
 // leaseScript reaps expired leases, then leases the earliest ready key.
-// KEYS ready, processing, leases, dirty, attempts, dead, deadinfo, seq.
+// KEYS ready, processing, leases, dirty, attempts, dead, deadinfo, seq, paused.
 // ARGV now, lease ms, max attempts, reap limit, lease ("0" only reaps).
 // Returns {key, token, attempts, reaped, killed}; key "" means none ready and
 // token then holds the next due time (or -1 when the queue is empty).
@@ -78,6 +79,8 @@ for _, key in ipairs(expired) do
   end
 end
 if ARGV[5] == '0' then return {'', -1, 0, reaped, killed} end
+local paused = tonumber(redis.call('GET', KEYS[9]) or '0')
+if paused > now then return {'', paused, 0, reaped, killed} end
 local ready = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 1)
 if #ready == 0 then
   local nxt = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
@@ -172,4 +175,13 @@ return {
   redis.call('ZCARD', KEYS[3]),
   redis.call('ZCARD', KEYS[4]),
 }
+`)
+
+// pauseScript: KEYS paused. ARGV until ms. Keeps the later of two pauses; a
+// pause in the past is inert.
+var pauseScript = redis.NewScript(`
+local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+local new = tonumber(ARGV[1])
+if new > cur then redis.call('SET', KEYS[1], ARGV[1]) end
+return 1
 `)

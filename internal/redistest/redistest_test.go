@@ -2,6 +2,9 @@ package redistest_test
 
 import (
 	"context"
+	"os"
+	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/carebridge/carebridge/internal/redistest"
@@ -57,5 +60,37 @@ func TestTwoServersAreIndependent(t *testing.T) {
 	n, err := b.Client(t).Exists(ctx, "only-a").Result()
 	if err != nil || n != 0 {
 		t.Fatalf("exists on b = %d, %v; want 0, nil", n, err)
+	}
+}
+
+// TestMissingServer runs this test binary again with an empty PATH, once
+// without and once with CAREBRIDGE_REQUIRE_REDIS, and checks that a missing
+// redis-server skips or fails.
+func TestMissingServer(t *testing.T) {
+	if os.Getenv("REDISTEST_CHILD") == "1" {
+		redistest.Start(t)
+		t.Fatal("Start returned without a redis-server on PATH")
+	}
+	tests := []struct {
+		name    string
+		require string
+		wantErr bool
+		want    string
+	}{
+		{name: "skips", require: "", wantErr: false, want: "SKIP"},
+		{name: "fails when required", require: "1", wantErr: true, want: "redis-server not found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestMissingServer$", "-test.v")
+			cmd.Env = append(os.Environ(), "PATH="+t.TempDir(), "REDISTEST_CHILD=1", redistest.RequireEnv+"="+tt.require)
+			out, err := cmd.CombinedOutput()
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("child err = %v, want error %v; output:\n%s", err, tt.wantErr, out)
+			}
+			if !strings.Contains(string(out), tt.want) {
+				t.Fatalf("child output lacks %q:\n%s", tt.want, out)
+			}
+		})
 	}
 }

@@ -97,7 +97,7 @@ func (f Fault) apiError() *Error {
 func (s *Server) pickFault(op string) (time.Duration, bool, *Error) {
 	var latency time.Duration
 	for i := 0; i < len(s.faults); i++ {
-		f := &s.faults[i]
+		f := s.faults[i]
 		if f.Op != "" && f.Op != op {
 			continue
 		}
@@ -105,8 +105,8 @@ func (s *Server) pickFault(op string) (time.Duration, bool, *Error) {
 			continue
 		}
 		if f.Times > 0 {
-			f.Times--
-			if f.Times == 0 {
+			s.faults[i].Times--
+			if s.faults[i].Times == 0 {
 				s.faults = append(s.faults[:i], s.faults[i+1:]...)
 				i--
 			}

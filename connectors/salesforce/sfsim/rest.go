@@ -700,7 +700,7 @@ func (s *Server) handleDescribe(w http.ResponseWriter, _ *http.Request, rt route
 		}
 		fields = append(fields, map[string]any{
 			"name": f.Name, "label": f.Label, "type": f.Type, "length": f.Length, "custom": f.Custom,
-			"nillable": !f.Required && f.Type != metadata.TypeBoolean && f.Type != metadata.TypeID,
+			"nillable":   !f.Required && f.Type != metadata.TypeBoolean && f.Type != metadata.TypeID,
 			"createable": f.Createable, "updateable": f.Updateable, "externalId": f.ExternalID, "unique": f.Unique,
 			"idLookup": f.ExternalID || f.Type == metadata.TypeID, "defaultedOnCreate": f.Default != "" || !f.Createable,
 			"referenceTo": refs, "relationshipName": relName, "picklistValues": values,

@@ -120,7 +120,7 @@ func isDigit(c byte) bool      { return c >= '0' && c <= '9' }
 func isIdentStart(c byte) bool { return c == '_' || (c|0x20 >= 'a' && c|0x20 <= 'z') }
 func isIdentPart(c byte) bool  { return isIdentStart(c) || isDigit(c) || c == '.' }
 
-// lexString decodes a quoted string literal starting at src[start] == '\''.
+// lexString decodes the quoted string literal whose opening quote is src[start].
 // The LIKE wildcard escapes \% and \_ are kept with their backslash so that
 // LIKE can tell them from wildcards.
 func lexString(src string, start int) (string, int, error) {

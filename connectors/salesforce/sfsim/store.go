@@ -25,6 +25,7 @@ type record struct {
 
 type table struct {
 	obj     *metadata.Object
+	fields  []metadata.Field // obj.Fields(), read once
 	records []*record
 	byID    map[string]*record            // 18-character id -> record
 	unique  map[string]map[string]*record // unique field -> value -> live record
@@ -35,6 +36,7 @@ type table struct {
 // serialises access with its mutex.
 type store struct {
 	schema    *metadata.Schema
+	statuses  []metadata.CaseStatus
 	tables    map[string]*table // lower-case object name
 	byPrefix  map[string]*table
 	seq       uint64
@@ -43,11 +45,11 @@ type store struct {
 }
 
 func newStore(schema *metadata.Schema, clock func() time.Time) *store {
-	st := &store{schema: schema, tables: map[string]*table{}, byPrefix: map[string]*table{}, clock: clock}
+	st := &store{schema: schema, statuses: schema.CaseStatuses(), tables: map[string]*table{}, byPrefix: map[string]*table{}, clock: clock}
 	for _, name := range schema.Objects() {
 		o, _ := schema.Object(name)
-		t := &table{obj: o, byID: map[string]*record{}, unique: map[string]map[string]*record{}}
-		for _, f := range o.Fields() {
+		t := &table{obj: o, fields: o.Fields(), byID: map[string]*record{}, unique: map[string]map[string]*record{}}
+		for _, f := range t.fields {
 			if f.Unique {
 				t.unique[f.Name] = map[string]*record{}
 			}
@@ -330,9 +332,9 @@ func (t *table) unindex(r *record) {
 	}
 }
 
-func missingRequired(obj *metadata.Object, values map[string]any, create bool, body map[string]any) []string {
+func missingRequired(t *table, values map[string]any, create bool) []string {
 	var missing []string
-	for _, f := range obj.Fields() {
+	for _, f := range t.fields {
 		if !f.Required {
 			continue
 		}
@@ -350,7 +352,7 @@ func (st *store) create(t *table, body map[string]any, mode writeMode, x *tx) (*
 	if err != nil {
 		return nil, err
 	}
-	for _, f := range t.obj.Fields() {
+	for _, f := range t.fields {
 		if _, set := values[f.Name]; !set && f.Default != "" {
 			switch f.Type {
 			case metadata.TypeBoolean:
@@ -366,7 +368,7 @@ func (st *store) create(t *table, body map[string]any, mode writeMode, x *tx) (*
 	if t.obj.Name == "Case" && mode.autoAssign && mode.assignTo != "" {
 		values["OwnerId"] = mode.assignTo
 	}
-	if missing := missingRequired(t.obj, values, true, body); len(missing) > 0 {
+	if missing := missingRequired(t, values, true); len(missing) > 0 {
 		return nil, fieldError(http.StatusBadRequest, "REQUIRED_FIELD_MISSING", missing,
 			"Required fields are missing: [%s]", strings.Join(missing, ", "))
 	}
@@ -408,7 +410,7 @@ func (st *store) update(t *table, r *record, body map[string]any, mode writeMode
 	if err != nil {
 		return err
 	}
-	if missing := missingRequired(t.obj, values, false, body); len(missing) > 0 {
+	if missing := missingRequired(t, values, false); len(missing) > 0 {
 		return fieldError(http.StatusBadRequest, "REQUIRED_FIELD_MISSING", missing,
 			"Required fields are missing: [%s]", strings.Join(missing, ", "))
 	}
@@ -449,7 +451,7 @@ func (st *store) derive(t *table, r *record, before map[string]any) {
 	case "Case":
 		status, _ := r.fields["Status"].(string)
 		closed := false
-		for _, cs := range st.schema.CaseStatuses() {
+		for _, cs := range st.statuses {
 			if cs.Label == status {
 				closed = cs.IsClosed
 			}
@@ -496,7 +498,7 @@ func (st *store) remove(t *table, r *record, x *tx) *Error {
 	}
 	st.markDeleted(t, r, x)
 	for _, child := range st.tables {
-		for _, f := range child.obj.Fields() {
+		for _, f := range child.fields {
 			if f.Type != metadata.TypeReference || !f.Required || !strings.EqualFold(f.ReferenceTo, t.obj.Name) {
 				continue
 			}
@@ -642,7 +644,7 @@ func attributes(object, id, version string) map[string]string {
 func (t *table) full(r *record, version string) *orderedObject {
 	o := newOrdered()
 	o.set("attributes", attributes(t.obj.Name, r.id, version))
-	for _, f := range t.obj.Fields() {
+	for _, f := range t.fields {
 		o.set(f.Name, wireValue(f, r.value(f)))
 	}
 	return o
@@ -651,7 +653,7 @@ func (t *table) full(r *record, version string) *orderedObject {
 // plain renders every field of a record as a Go map (for the Go API).
 func (t *table) plain(r *record) map[string]any {
 	out := make(map[string]any, len(r.fields)+2)
-	for _, f := range t.obj.Fields() {
+	for _, f := range t.fields {
 		if v := r.value(f); v != nil {
 			out[f.Name] = wireValue(f, v)
 		}

@@ -669,3 +669,90 @@ func TestEscalateValidates(t *testing.T) {
 		t.Fatalf("customer message on unknown case: %d %s", r.status, r.raw)
 	}
 }
+
+// TestSandboxEndpoints drives the simulation API over HTTP as a developer
+// without Go would.
+func TestSandboxEndpoints(t *testing.T) {
+	h := newHarness(t, Options{})
+	wantOK(t, "agent", h.do(http.MethodPost, "/sandbox/agents", care.Agent{ID: "agent_9", Name: "Nine", Email: "nine@example.com"}, nil))
+	wantOK(t, "profile", h.do(http.MethodPost, "/sandbox/profiles", care.Profile{ID: "prof_x", Platform: rules.YouTube, Name: "X", Handle: "@x"}, nil))
+	if r := h.do(http.MethodPost, "/sandbox/profiles", care.Profile{ID: "prof_y", Platform: "myspace"}, nil); r.status != 400 {
+		t.Fatalf("profile on an unknown platform: %d", r.status)
+	}
+	var agents []care.Agent
+	h.do(http.MethodGet, "/3/care/agents", nil, nil).data(t, &agents)
+	if !slices.ContainsFunc(agents, func(a care.Agent) bool { return a.ID == "agent_9" }) {
+		t.Fatalf("seeded agent missing from %v", agents)
+	}
+	id := h.newCase(rules.YouTube, caseOpts{noProfile: true}, in("c", rules.Comment, ""))
+	wantOK(t, "choose seeded profile", h.do(http.MethodPost, "/3/care/cases/"+id+"/profile", care.ProfileRequest{ProfileID: "prof_x"}, nil))
+	if r := h.do(http.MethodPost, "/3/care/cases/"+id+"/profile", care.ProfileRequest{ProfileID: "prof_facebook"}, nil); r.status != 400 || !strings.Contains(r.message(), "facebook") {
+		t.Fatalf("profile of another platform: %d %s", r.status, r.raw)
+	}
+	wantOK(t, "ui-assign", h.do(http.MethodPost, "/sandbox/cases/"+id+"/ui-assign", care.AssignRequest{AgentID: strp("agent_9")}, nil))
+	wantOK(t, "ui-status", h.do(http.MethodPost, "/sandbox/cases/"+id+"/ui-status", care.StatusRequest{Status: rules.Done}, nil))
+	if r := h.do(http.MethodPost, "/sandbox/cases/"+id+"/ui-notes", care.NoteRequest{Text: "from the UI", AuthorID: "agent_9"}, nil); r.status != http.StatusCreated {
+		t.Fatalf("ui-notes: %d %s", r.status, r.raw)
+	}
+	wantOK(t, "reply", replyTo(h, id, rules.PublicReply, ""))
+	var replies []care.Message
+	h.do(http.MethodGet, "/sandbox/cases/"+id+"/replies", nil, nil).data(t, &replies)
+	if len(replies) != 1 || replies[0].Author.ID != "prof_x" || !replies[0].Author.IsBrand {
+		t.Fatalf("replies %+v", replies)
+	}
+	c := h.getCase(id)
+	if c.Status != rules.Done || *c.AssigneeID != "agent_9" || len(h.sim.Notes(id)) != 1 {
+		t.Fatalf("case after UI changes %+v", c)
+	}
+	req, _ := http.NewRequest(http.MethodPost, h.srv.URL+"/sandbox/escalate", strings.NewReader(`{}`))
+	resp, err := h.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("sandbox endpoint without credentials: %d", resp.StatusCode)
+	}
+}
+
+// FuzzWriteBodies: arbitrary request bodies never make the sandbox fail with
+// a server error or answer outside the envelope.
+func FuzzWriteBodies(f *testing.F) {
+	for _, seed := range []string{
+		`{"mode":"public_reply","text":"hi"}`, `{"mode":"private_reply","in_reply_to":"c","media":["x"]}`,
+		`{"action":"hide"}`, `{"agent_id":null}`, `{"status":"done"}`, `{"profile_id":"prof_facebook"}`,
+		`{"text":"n","mentions":["a"]}`, `[]`, `null`, `{"mode":1}`, "\x00", `{"text":"` + strings.Repeat("é", 300) + `"}`,
+	} {
+		f.Add(seed, uint8(0))
+	}
+	sim, err := New(Options{Token: testToken, Secret: testSecret})
+	if err != nil {
+		f.Fatal(err)
+	}
+	srv := httptest.NewServer(sim)
+	defer srv.Close()
+	sim.AddProfile(care.Profile{ID: "prof_facebook", Platform: rules.Facebook})
+	c, err := sim.Escalate(care.Case{Platform: rules.Facebook, ProfileID: strp("prof_facebook")}, publicThread())
+	if err != nil {
+		f.Fatal(err)
+	}
+	paths := []string{"/3/care/cases/" + c.ID + "/replies", "/3/care/messages/c/actions", "/3/care/cases/" + c.ID + "/assign",
+		"/3/care/cases/" + c.ID + "/status", "/3/care/cases/" + c.ID + "/profile", "/3/care/cases/" + c.ID + "/notes",
+		"/sandbox/escalate", "/sandbox/cases/" + c.ID + "/customer-messages", "/sandbox/faults"}
+	f.Fuzz(func(t *testing.T, body string, which uint8) {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+paths[int(which)%len(paths)], strings.NewReader(body))
+		req.SetBasicAuth(testToken, testSecret)
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var env care.Envelope
+		if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+			t.Fatalf("response is not an envelope: %v", err)
+		}
+		if resp.StatusCode >= 500 {
+			t.Fatalf("%d for body %q: %+v", resp.StatusCode, body, env.Errors)
+		}
+	})
+}

@@ -5,6 +5,19 @@
 // cannot drift apart. Simulation endpoints under /sandbox/ (and the same Go
 // methods) drive it as customers and as Care itself would; fault injection
 // and signed webhooks with retries make it useful for failure tests.
+//
+// Simulation endpoints (same Basic auth, same envelope):
+//
+//	POST   /sandbox/escalate                      {case, messages}: escalate a case with its conversation
+//	POST   /sandbox/listening                     {platform, customer, text}: automation escalates listening content (no profile)
+//	POST   /sandbox/cases/{id}/customer-messages  a Message from the customer (a reply reopens a pending case)
+//	POST   /sandbox/cases/{id}/ui-assign          {agent_id}: a Care user assigns in the Care UI
+//	POST   /sandbox/cases/{id}/ui-status          {status}: a Care user changes the status (Care's rules apply)
+//	POST   /sandbox/cases/{id}/ui-notes           {text, mentions, author_id}: a Care user writes a note
+//	GET    /sandbox/cases/{id}/replies            messages sent through the API
+//	POST   /sandbox/agents, /sandbox/profiles     seed an Agent or a Profile
+//	POST   /sandbox/faults                        {op, status, times, rate, latency_ms}; DELETE clears them
+//	GET    /sandbox/calls                         calls per operationId; DELETE resets the counters
 package caresim
 
 import (
@@ -134,8 +147,18 @@ func (s *Server) Close() {
 	}
 }
 
-// ServeHTTP serves the contract and the /sandbox/ endpoints.
+// ServeHTTP serves the contract and the /sandbox/ endpoints. A bug that
+// panics answers 500 in the envelope instead of dropping the connection.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("care sandbox: handler panicked", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v))
+			writeError(w, &apiError{status: http.StatusInternalServerError, msg: "internal error in the Care sandbox"})
+		}
+	}()
 	s.mux.ServeHTTP(w, r)
 }
 

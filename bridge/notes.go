@@ -69,7 +69,7 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 
 	// Care -> Salesforce.
 	for _, n := range careNotes {
-		if id, ok, err := e.store.NoteLinkByCare(ctx, n.ID); err != nil {
+		if id, ok, err := e.store.NoteLinkByCare(ctx, c.ID, n.ID); err != nil {
 			return fmt.Errorf("read note link of %s: %w", n.ID, err)
 		} else if ok {
 			sfLinked[id] = true
@@ -77,7 +77,7 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 		}
 		want := formatCareNote(n, agents[n.AuthorID])
 		if match := e.matchSalesforceNote(m, n, want, sfNotes, sfLinked); match != "" {
-			if err := e.store.SetNoteLink(ctx, n.ID, match); err != nil {
+			if err := e.store.SetNoteLink(ctx, c.ID, n.ID, match); err != nil {
 				return fmt.Errorf("link note %s: %w", n.ID, err)
 			}
 			sfLinked[match] = true
@@ -95,7 +95,7 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 			e.m.syncOps.WithLabelValues("care_to_salesforce", "note", "failure").Inc()
 			return fmt.Errorf("copy Care note %s to Case %s: %w", n.ID, sfID, err)
 		}
-		if err := e.store.SetNoteLink(ctx, n.ID, res.ID); err != nil {
+		if err := e.store.SetNoteLink(ctx, c.ID, n.ID, res.ID); err != nil {
 			return fmt.Errorf("link note %s: %w", n.ID, err)
 		}
 		sfLinked[res.ID] = true
@@ -110,7 +110,7 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 		if sfLinked[id] {
 			continue
 		}
-		if cid, ok, err := e.store.NoteLinkBySalesforce(ctx, id); err != nil {
+		if cid, ok, err := e.store.NoteLinkBySalesforce(ctx, c.ID, id); err != nil {
 			return fmt.Errorf("read note link of %s: %w", id, err)
 		} else if ok {
 			careLinked[cid] = true
@@ -122,7 +122,7 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 		author := m.CareAgentFor(str(r["CreatedById"]))
 		created := parseTime(r["CreatedDate"])
 		if match := matchCareNote(careNotes, careLinked, body(r), author, created); match != "" {
-			if err := e.store.SetNoteLink(ctx, match, id); err != nil {
+			if err := e.store.SetNoteLink(ctx, c.ID, match, id); err != nil {
 				return fmt.Errorf("link note %s: %w", id, err)
 			}
 			careLinked[match] = true
@@ -133,7 +133,7 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 			e.m.syncOps.WithLabelValues("salesforce_to_care", "note", "failure").Inc()
 			return fmt.Errorf("copy note %s to Care case %s: %w", id, c.ID, err)
 		}
-		if err := e.store.SetNoteLink(ctx, n.ID, id); err != nil {
+		if err := e.store.SetNoteLink(ctx, c.ID, n.ID, id); err != nil {
 			return fmt.Errorf("link note %s: %w", id, err)
 		}
 		careLinked[n.ID] = true

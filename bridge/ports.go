@@ -52,9 +52,9 @@ type Store interface {
 	CareIDFor(ctx context.Context, sfID string) (careID string, ok bool, err error)
 	Base(ctx context.Context, careID string) (map[string]string, bool, error)
 	SetBase(ctx context.Context, careID string, base map[string]string) error
-	NoteLinkByCare(ctx context.Context, careNoteID string) (sfID string, ok bool, err error)
-	NoteLinkBySalesforce(ctx context.Context, sfID string) (careNoteID string, ok bool, err error)
-	SetNoteLink(ctx context.Context, careNoteID, sfID string) error
+	NoteLinkByCare(ctx context.Context, careID, careNoteID string) (sfID string, ok bool, err error)
+	NoteLinkBySalesforce(ctx context.Context, careID, sfID string) (careNoteID string, ok bool, err error)
+	SetNoteLink(ctx context.Context, careID, careNoteID, sfID string) error
 	Audit(ctx context.Context, e AuditEntry) error
 	Cursor(ctx context.Context, name string) (string, error)
 	SetCursor(ctx context.Context, name, value string) error

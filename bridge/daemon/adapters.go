@@ -1,0 +1,218 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/carebridge/carebridge/bridge"
+	"github.com/carebridge/carebridge/bridge/merge"
+	"github.com/carebridge/carebridge/bridge/queue"
+	"github.com/carebridge/carebridge/bridge/state"
+	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/salesforce"
+	"github.com/carebridge/carebridge/connectors/salesforce/soql"
+	"github.com/carebridge/carebridge/connectors/upstream"
+	"github.com/carebridge/carebridge/mapping"
+)
+
+// sfAdapter gives the engine the Salesforce calls it needs.
+type sfAdapter struct{ c *salesforce.Client }
+
+var _ bridge.Salesforce = sfAdapter{}
+
+func (a sfAdapter) Query(ctx context.Context, q soql.Query) ([]bridge.Record, error) {
+	recs, err := a.c.Query(ctx, q)
+	return toBridge(recs), err
+}
+
+func (a sfAdapter) UpsertMany(ctx context.Context, object, extField string, recs []bridge.Record) ([]bridge.WriteResult, error) {
+	res, err := a.c.UpsertMany(ctx, object, extField, toSalesforce(recs))
+	return results(res), err
+}
+
+func (a sfAdapter) UpdateMany(ctx context.Context, object string, recs []bridge.Record) ([]bridge.WriteResult, error) {
+	res, err := a.c.UpdateMany(ctx, object, toSalesforce(recs))
+	return results(res), err
+}
+
+func (a sfAdapter) CreateMany(ctx context.Context, object string, recs []bridge.Record) ([]bridge.WriteResult, error) {
+	res, err := a.c.CreateMany(ctx, object, toSalesforce(recs))
+	return results(res), err
+}
+
+func (a sfAdapter) Changed(ctx context.Context, object string, fields []string, where soql.Cond, watermark string) ([]bridge.Record, string, error) {
+	var wm salesforce.Watermark
+	if watermark != "" {
+		if err := json.Unmarshal([]byte(watermark), &wm); err != nil {
+			// A damaged watermark re-reads everything: triggers are only
+			// hints, so a full re-read costs calls but loses nothing.
+			wm = salesforce.Watermark{}
+		}
+	}
+	recs, next, err := a.c.Changed(ctx, object, fields, wm, where)
+	if err != nil {
+		return nil, watermark, err
+	}
+	b, err := json.Marshal(next)
+	if err != nil {
+		return nil, watermark, upstream.MarkPermanent(fmt.Errorf("encode watermark: %w", err))
+	}
+	return toBridge(recs), string(b), nil
+}
+
+func toBridge(recs []salesforce.Record) []bridge.Record {
+	out := make([]bridge.Record, len(recs))
+	for i, r := range recs {
+		out[i] = bridge.Record(r)
+	}
+	return out
+}
+
+func toSalesforce(recs []bridge.Record) []salesforce.Record {
+	out := make([]salesforce.Record, len(recs))
+	for i, r := range recs {
+		out[i] = salesforce.Record(r)
+	}
+	return out
+}
+
+func results(res []salesforce.Result) []bridge.WriteResult {
+	out := make([]bridge.WriteResult, len(res))
+	for i, r := range res {
+		out[i] = bridge.WriteResult{ID: r.ID, Created: r.Created, Err: r.Err}
+	}
+	return out
+}
+
+// enqueuer adapts the queue's Add to the engine's.
+type enqueuer struct{ q *queue.Queue }
+
+func (e enqueuer) Add(ctx context.Context, key string) error {
+	_, err := e.q.Add(ctx, key)
+	return err
+}
+
+// storeAdapter gives the engine the sync state it needs.
+type storeAdapter struct {
+	s   *state.Store
+	now func() time.Time
+}
+
+var _ bridge.Store = storeAdapter{}
+
+func (a storeAdapter) Link(ctx context.Context, careID string) (string, bool, error) {
+	return a.s.SalesforceCase(ctx, careID)
+}
+
+func (a storeAdapter) SetLink(ctx context.Context, careID, sfID string) error {
+	return a.s.LinkCase(ctx, careID, sfID)
+}
+
+func (a storeAdapter) CareIDFor(ctx context.Context, sfID string) (string, bool, error) {
+	return a.s.CareCase(ctx, sfID)
+}
+
+func (a storeAdapter) Base(ctx context.Context, careID string) (map[string]string, bool, error) {
+	b, ok, err := a.s.LoadBase(ctx, careID)
+	return b.Fields, ok, err
+}
+
+func (a storeAdapter) SetBase(ctx context.Context, careID string, base map[string]string) error {
+	return a.s.SaveBase(ctx, careID, base, a.now())
+}
+
+func (a storeAdapter) NoteLinkByCare(ctx context.Context, careID, careNoteID string) (string, bool, error) {
+	return a.s.SalesforceChild(ctx, careID, state.Notes, careNoteID)
+}
+
+func (a storeAdapter) NoteLinkBySalesforce(ctx context.Context, careID, sfID string) (string, bool, error) {
+	return a.s.CareChild(ctx, careID, state.Notes, sfID)
+}
+
+func (a storeAdapter) SetNoteLink(ctx context.Context, careID, careNoteID, sfID string) error {
+	return a.s.LinkChild(ctx, careID, state.Notes, careNoteID, sfID)
+}
+
+func (a storeAdapter) Audit(ctx context.Context, e bridge.AuditEntry) error {
+	_, err := a.s.Audit(ctx, state.AuditEntry{Case: e.CaseID, Field: e.Field, From: e.From, To: e.To, Side: e.Side, Policy: e.Policy, Resolution: e.Resolution, Time: e.At})
+	return err
+}
+
+func (a storeAdapter) Cursor(ctx context.Context, name string) (string, error) {
+	c, _, err := a.s.Cursor(ctx, name)
+	return c, err
+}
+
+func (a storeAdapter) SetCursor(ctx context.Context, name, value string) error {
+	return a.s.SetCursor(ctx, name, value)
+}
+
+func (a storeAdapter) LinkedCases(ctx context.Context) ([]string, error) {
+	var all []string
+	var cursor uint64
+	for {
+		ids, next, err := a.s.LinkedCases(ctx, cursor, 1000)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, ids...)
+		if next == 0 {
+			return all, nil
+		}
+		cursor = next
+	}
+}
+
+// boundMapper is the mapping bound to one identity snapshot.
+type boundMapper struct {
+	m  *mapping.Mapping
+	id *mapping.Identity
+}
+
+var _ bridge.Mapper = boundMapper{}
+
+func (b boundMapper) FromCare(c care.Case) map[string]string { return b.m.FromCare(c) }
+func (b boundMapper) FromSalesforce(rec bridge.Record) map[string]string {
+	return b.m.FromSalesforce(rec, b.id)
+}
+func (b boundMapper) ToSalesforce(v map[string]string) bridge.Record {
+	return b.m.ToSalesforce(v, b.id)
+}
+func (b boundMapper) SalesforceFields() []string    { return b.m.SalesforceFields() }
+func (b boundMapper) Policies() []merge.FieldPolicy { return b.m.Policies(b.id) }
+func (b boundMapper) CareAgentFor(sfUserID string) string {
+	a, _ := b.id.CareAgentFor(sfUserID)
+	return a
+}
+
+func mapperSource(m *mapping.Mapping) bridge.MapperSource {
+	return func(agents []care.Agent, users []bridge.Record) (bridge.Mapper, error) {
+		us := make([]mapping.User, 0, len(users))
+		for _, u := range users {
+			active, _ := u["IsActive"].(bool)
+			id, _ := u["Id"].(string)
+			email, _ := u["Email"].(string)
+			us = append(us, mapping.User{ID: id, Email: email, IsActive: active})
+		}
+		return boundMapper{m: m, id: m.Identity(agents, us)}, nil
+	}
+}
+
+func notesTarget(m *mapping.Mapping) bridge.NotesTarget {
+	n := m.Notes()
+	if n.Object == mapping.NotesTask {
+		return bridge.NotesTarget{Object: "Task", ParentField: "WhatId", BodyField: "Description", Extra: bridge.Record{"Subject": "Care note", "Status": "Completed"}}
+	}
+	return bridge.NotesTarget{Object: "CaseComment", ParentField: "ParentId", BodyField: "CommentBody", Extra: bridge.Record{"IsPublished": n.Published}}
+}
+
+// webhookDedupe remembers webhook event ids in Redis.
+type webhookDedupe struct{ s *state.Store }
+
+func (w webhookDedupe) FirstSeen(ctx context.Context, id string) (bool, error) {
+	return w.s.FirstSeen(ctx, id)
+}
+
+func (w webhookDedupe) Forget(ctx context.Context, id string) error { return w.s.ForgetEvent(ctx, id) }

@@ -1,0 +1,213 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"time"
+
+	"github.com/carebridge/carebridge/bridge"
+	"github.com/carebridge/carebridge/bridge/config"
+	"github.com/carebridge/carebridge/bridge/queue"
+	"github.com/carebridge/carebridge/configs"
+	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/salesforce"
+	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
+	"github.com/carebridge/carebridge/connectors/upstream"
+	"github.com/carebridge/carebridge/mapping"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+)
+
+// Check validates cfg, the mapping and the rule data, then reaches Redis,
+// Care and Salesforce and confirms that the Salesforce metadata carebridge
+// needs is deployed and the mapping's status values exist. It returns one
+// line per check and whether all passed.
+func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, bool) {
+	var lines []string
+	ok := true
+	report := func(pass bool, what string, args ...any) {
+		mark := "ok  "
+		if !pass {
+			mark, ok = "FAIL", false
+		}
+		lines = append(lines, mark+" "+fmt.Sprintf(what, args...))
+	}
+	report(true, "configuration is valid")
+
+	schema, err := metadata.Load(configs.SalesforceMetadata())
+	if err != nil {
+		report(false, "shipped Salesforce metadata: %v", err)
+		return lines, false
+	}
+	m, err := loadMapping(cfg.Mapping.File, schema)
+	if err != nil {
+		report(false, "mapping: %v", err)
+	} else {
+		report(true, "mapping is valid (version %s)", m.Version())
+	}
+	if _, err := loadRules(cfg.Rules.File); err != nil {
+		report(false, "rule data: %v", err)
+	} else {
+		report(true, "rule data is valid")
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	if opts, err := redis.ParseURL(cfg.Redis.URL); err != nil {
+		report(false, "redis: %v", err)
+	} else {
+		rdb := redis.NewClient(opts)
+		err := rdb.Ping(ctx).Err()
+		_ = rdb.Close()
+		report(err == nil, "redis reachable%s", errSuffix(err))
+	}
+
+	um := upstream.NewMetrics(nil)
+	cc, err := care.New(care.Config{BaseURL: cfg.Care.BaseURL, Token: cfg.Care.Token, Secret: cfg.Care.Secret, BearerToken: cfg.Care.BearerToken, Timeout: cfg.Care.Timeout}, um, log)
+	if err == nil {
+		var agents []care.Agent
+		agents, err = cc.Agents(ctx)
+		if err == nil {
+			report(true, "Care reachable (%d agents)", len(agents))
+		}
+	}
+	if err != nil {
+		report(false, "Care: %v", err)
+	}
+
+	sf, err := salesforceClient(cfg, um, nil, log)
+	if err != nil {
+		report(false, "Salesforce: %v", err)
+		return lines, ok
+	}
+	defer sf.Close()
+	for _, object := range []string{"Case", "Care_Message__c", "Care_Action__c"} {
+		d, err := sf.Describe(ctx, object)
+		if err != nil {
+			report(false, "Salesforce %s: %v (deploy configs/salesforce, see docs/salesforce-setup.md)", object, err)
+			continue
+		}
+		obj, _ := schema.Object(object)
+		var missing []string
+		if obj != nil {
+			for _, f := range obj.Fields() {
+				if _, has := d.Field(f.Name); !has {
+					missing = append(missing, f.Name)
+				}
+			}
+		}
+		if object == "Case" {
+			for _, f := range append(bridge.EngineCaseFields(), requiredMappingFields(m)...) {
+				if _, has := d.Field(f); !has {
+					missing = append(missing, f)
+				}
+			}
+		}
+		sort.Strings(missing)
+		report(len(missing) == 0, "Salesforce %s has the fields carebridge uses%s", object, listSuffix("missing", dedupe(missing)))
+	}
+	if statuses, err := sf.CaseStatuses(ctx); err != nil {
+		report(false, "Salesforce Case statuses: %v", err)
+	} else if m != nil {
+		have := map[string]bool{}
+		for _, s := range statuses {
+			have[s.Label] = true
+		}
+		var missing []string
+		if f, ok := m.Field(bridge.FieldStatus); ok && f.CareToSalesforce != nil {
+			for _, v := range f.CareToSalesforce.Values {
+				if !have[v] {
+					missing = append(missing, v)
+				}
+			}
+		}
+		report(len(missing) == 0, "Salesforce has the Case status values the mapping writes%s", listSuffix("missing", dedupe(missing)))
+	}
+	return lines, ok
+}
+
+func requiredMappingFields(m *mapping.Mapping) []string {
+	if m == nil {
+		return nil
+	}
+	return m.SalesforceFields()
+}
+
+func salesforceClient(cfg config.Config, um *upstream.Metrics, reg prometheus.Registerer, log *slog.Logger) (*salesforce.Client, error) {
+	return salesforce.New(salesforce.Config{
+		LoginURL: cfg.Salesforce.LoginURL, InstanceURL: cfg.Salesforce.InstanceURL, APIVersion: cfg.Salesforce.APIVersion,
+		Timeout: cfg.Salesforce.Timeout, PollOverlap: cfg.Salesforce.PollOverlap,
+		Auth: salesforce.Auth{
+			Method: cfg.Salesforce.AuthMethod, ClientID: cfg.Salesforce.ClientID, ClientSecret: cfg.Salesforce.ClientSecret,
+			Username: cfg.Salesforce.Username, Password: cfg.Salesforce.Password, RefreshToken: cfg.Salesforce.RefreshToken,
+			PrivateKeyPEM: cfg.Salesforce.PrivateKeyPEM, Audience: cfg.Salesforce.Audience,
+		},
+	}, um, reg, log)
+}
+
+// ListDeadLetters reads the dead letters of the configured queue.
+func ListDeadLetters(ctx context.Context, cfg config.Config, limit int) ([]queue.DeadLetter, error) {
+	q, closeFn, err := openQueue(cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer closeFn()
+	return q.List(ctx, limit)
+}
+
+// ReplayDeadLetters puts dead-lettered keys back to work.
+func ReplayDeadLetters(ctx context.Context, cfg config.Config, keys []string) error {
+	q, closeFn, err := openQueue(cfg)
+	if err != nil {
+		return err
+	}
+	defer closeFn()
+	for _, k := range keys {
+		if err := q.Replay(ctx, k); err != nil {
+			return fmt.Errorf("replay %s: %w", k, err)
+		}
+	}
+	return nil
+}
+
+func openQueue(cfg config.Config) (*queue.Queue, func(), error) {
+	opts, err := redis.ParseURL(cfg.Redis.URL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("redis.url: %w", err)
+	}
+	rdb := redis.NewClient(opts)
+	q, err := queue.New(rdb, queue.Options{Prefix: cfg.Redis.Prefix}, nil)
+	if err != nil {
+		_ = rdb.Close()
+		return nil, nil, err
+	}
+	return q, func() { _ = rdb.Close() }, nil
+}
+
+func errSuffix(err error) string {
+	if err == nil {
+		return ""
+	}
+	return ": " + err.Error()
+}
+
+func listSuffix(label string, items []string) string {
+	if len(items) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%s: %v)", label, items)
+}
+
+func dedupe(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,273 @@
+// Package daemon assembles carebridge from its parts (Redis, both
+// connectors, the mapping, the engine, the scheduler and the HTTP surface),
+// so that `carebridge run`, `carebridge demo` and the end-to-end tests run
+// exactly the same code.
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/carebridge/carebridge/bridge"
+	"github.com/carebridge/carebridge/bridge/config"
+	"github.com/carebridge/carebridge/bridge/queue"
+	"github.com/carebridge/carebridge/bridge/state"
+	"github.com/carebridge/carebridge/configs"
+	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/connectors/salesforce"
+	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
+	"github.com/carebridge/carebridge/connectors/upstream"
+	"github.com/carebridge/carebridge/mapping"
+	"github.com/carebridge/carebridge/scheduler"
+	"github.com/carebridge/carebridge/scheduler/leader"
+)
+
+// Daemon is one carebridge process.
+type Daemon struct {
+	cfg      config.Config
+	log      *slog.Logger
+	reg      *prometheus.Registry
+	rdb      *redis.Client
+	sf       *salesforce.Client
+	care     *care.Client
+	queue    *queue.Queue
+	store    *state.Store
+	engine   *bridge.Engine
+	sched    *scheduler.Scheduler
+	elector  *leader.Elector
+	ready    *readiness
+	mapping  *mapping.Mapping
+	handler  http.Handler
+	listener net.Listener
+}
+
+// New builds a daemon from cfg. It makes no network calls; Run connects.
+func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
+	d := &Daemon{cfg: cfg, log: log, reg: prometheus.NewRegistry()}
+	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildInfo())
+
+	opts, err := redis.ParseURL(cfg.Redis.URL)
+	if err != nil {
+		return nil, fmt.Errorf("redis.url: %w", err)
+	}
+	d.rdb = redis.NewClient(opts)
+
+	schema, err := metadata.Load(configs.SalesforceMetadata())
+	if err != nil {
+		return nil, fmt.Errorf("load Salesforce metadata: %w", err)
+	}
+	d.mapping, err = loadMapping(cfg.Mapping.File, schema)
+	if err != nil {
+		return nil, err
+	}
+	ruleEngine, err := loadRules(cfg.Rules.File)
+	if err != nil {
+		return nil, err
+	}
+
+	um := upstream.NewMetrics(d.reg)
+	d.sf, err = salesforceClient(cfg, um, d.reg, log.With("system", "salesforce"))
+	if err != nil {
+		return nil, fmt.Errorf("salesforce: %w", err)
+	}
+	d.care, err = care.New(care.Config{BaseURL: cfg.Care.BaseURL, Token: cfg.Care.Token, Secret: cfg.Care.Secret, BearerToken: cfg.Care.BearerToken, Timeout: cfg.Care.Timeout}, um, log.With("system", "care"))
+	if err != nil {
+		return nil, fmt.Errorf("care: %w", err)
+	}
+	d.queue, err = queue.New(d.rdb, queue.Options{
+		Prefix: cfg.Redis.Prefix, Lease: cfg.Queue.Lease, BaseDelay: cfg.Queue.BaseDelay, MaxDelay: cfg.Queue.MaxDelay,
+		MaxAttempts: cfg.Queue.MaxAttempts, QuotaDelay: bridge.QuotaPause, Logger: log.With("component", "queue"),
+	}, d.reg)
+	if err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	d.store = state.New(d.rdb, cfg.Redis.Prefix)
+	d.engine, err = bridge.New(bridge.Options{
+		Care:       d.care,
+		Salesforce: sfAdapter{d.sf},
+		Store:      storeAdapter{s: d.store, now: time.Now},
+		Queue:      enqueuer{d.queue},
+		Mapping:    mapperSource(d.mapping),
+		Notes:      notesTarget(d.mapping),
+		Rules:      ruleEngine,
+		Logger:     log.With("component", "engine"),
+		Metrics:    bridge.NewMetrics(d.reg),
+	})
+	if err != nil {
+		return nil, err
+	}
+	hostname, _ := os.Hostname()
+	d.elector, err = leader.New(d.rdb, cfg.Redis.Prefix+"{leader}", 15*time.Second, fmt.Sprintf("%s/%d", hostname, os.Getpid()), log.With("component", "leader"), d.reg)
+	if err != nil {
+		return nil, fmt.Errorf("leader: %w", err)
+	}
+	d.sched, err = scheduler.New([]scheduler.Job{
+		{Name: "poll_care", Spec: cfg.Schedule.PollCare, Run: d.engine.PollCare},
+		{Name: "poll_salesforce", Spec: cfg.Schedule.PollSalesforce, Run: d.engine.PollSalesforce},
+		{Name: "sweep", Spec: cfg.Schedule.Sweep, Run: d.engine.Sweep},
+		{Name: "dead_letter_report", Spec: cfg.Schedule.DeadLetterReport, Run: d.reportDeadLetters},
+	}, config.CronParser(), d.reg, log.With("component", "scheduler"))
+	if err != nil {
+		return nil, err
+	}
+	d.ready = newReadiness([]dependency{
+		{Name: "redis", Func: func(ctx context.Context) error { return d.rdb.Ping(ctx).Err() }},
+		{Name: "care", Func: func(ctx context.Context) error { _, err := d.care.Agents(ctx); return err }},
+		{Name: "salesforce", Func: func(ctx context.Context) error { _, err := d.sf.Limits(ctx); return err }},
+		{Name: "mapping", Func: func(context.Context) error { return nil }},
+	}, d.reg)
+
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metricsHandler(d.reg))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.Handle("GET /readyz", d.ready)
+	mux.Handle("POST /webhooks/care", care.NewWebhookReceiver(care.WebhookOptions{
+		Secret:  cfg.Care.WebhookSecret,
+		Dedupe:  webhookDedupe{d.store},
+		Enqueue: func(ctx context.Context, key string) error { _, err := d.queue.Add(ctx, key); return err },
+		Logger:  log.With("component", "webhook"),
+		Metrics: care.NewWebhookMetrics(d.reg),
+	}))
+	d.handler = mux
+	return d, nil
+}
+
+// Handler is the daemon's HTTP surface.
+func (d *Daemon) Handler() http.Handler { return d.handler }
+
+// Registry exposes the metrics registry (tests read it).
+func (d *Daemon) Registry() *prometheus.Registry { return d.reg }
+
+// Engine exposes the engine (tests trigger polls directly).
+func (d *Daemon) Engine() *bridge.Engine { return d.engine }
+
+// Queue exposes the work queue.
+func (d *Daemon) Queue() *queue.Queue { return d.queue }
+
+// Listen binds the HTTP address now, so callers learn the port before Run.
+func (d *Daemon) Listen() (net.Addr, error) {
+	if d.listener != nil {
+		return d.listener.Addr(), nil
+	}
+	l, err := net.Listen("tcp", d.cfg.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("listen %s: %w", d.cfg.Listen, err)
+	}
+	d.listener = l
+	return l.Addr(), nil
+}
+
+// Run serves until ctx ends, then shuts down gracefully: workers finish or
+// release their keys, the leader lease is released, HTTP drains.
+func (d *Daemon) Run(ctx context.Context) error {
+	if _, err := d.Listen(); err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: d.handler, ReadHeaderTimeout: 10 * time.Second}
+	errs := make(chan error, 1)
+	go func() {
+		if err := srv.Serve(d.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs <- err
+		}
+	}()
+	d.log.Info("carebridge running", "listen", d.listener.Addr().String(), "workers", d.cfg.Workers, "mapping_version", d.mapping.Version())
+
+	var wg sync.WaitGroup
+	wg.Go(func() { d.ready.run(ctx, 5*time.Second) })
+	wg.Go(func() { d.sched.Run(ctx, d.elector) })
+	wg.Go(func() {
+		if err := d.queue.Run(ctx, d.cfg.Workers, d.engine.Handle); err != nil {
+			d.log.Error("workers stopped", "err", err)
+		}
+	})
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errs:
+	}
+	d.log.Info("shutting down")
+	wg.Wait()
+	d.engine.Close()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shutdownCtx)
+	d.sf.Close()
+	_ = d.rdb.Close()
+	return runErr
+}
+
+func (d *Daemon) reportDeadLetters(ctx context.Context) error {
+	dead, err := d.queue.List(ctx, 20)
+	if err != nil {
+		return err
+	}
+	for _, dl := range dead {
+		d.log.Warn("dead letter", "key", dl.Key, "attempts", dl.Attempts, "last_error", dl.Error)
+	}
+	return nil
+}
+
+func loadMapping(file string, schema *metadata.Schema) (*mapping.Mapping, error) {
+	if file == "" {
+		m, err := mapping.Default(mapping.FromMetadata(schema))
+		if err != nil {
+			return nil, fmt.Errorf("default mapping: %w", err)
+		}
+		return m, nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("mapping: %w", err)
+	}
+	m, err := mapping.Parse(file, data, mapping.FromMetadata(schema))
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func loadRules(file string) (*rules.Engine, error) {
+	if file == "" {
+		return rules.Default(), nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	e, err := rules.Load(data)
+	if err != nil {
+		return nil, fmt.Errorf("rules %s: %w", file, err)
+	}
+	return e, nil
+}
+
+func buildInfo() prometheus.Collector {
+	version, revision := "dev", ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		version = bi.Main.Version
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" {
+				revision = s.Value
+			}
+		}
+	}
+	g := prometheus.NewGauge(prometheus.GaugeOpts{
+		Namespace: "carebridge", Name: "build_info", Help: "Build information; always 1.",
+		ConstLabels: prometheus.Labels{"version": version, "revision": revision},
+	})
+	g.Set(1)
+	return g
+}

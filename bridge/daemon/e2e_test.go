@@ -1,0 +1,325 @@
+package daemon_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/carebridge/carebridge/bridge/config"
+	"github.com/carebridge/carebridge/bridge/daemon"
+	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/care/caresim"
+	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+	"github.com/carebridge/carebridge/internal/redistest"
+)
+
+// world is a running carebridge against both sandboxes and a real Redis.
+type world struct {
+	care   *caresim.Server
+	sf     *sfsim.Server
+	redis  *redistest.Server
+	d      *daemon.Daemon
+	cancel context.CancelFunc
+	done   chan error
+	users  map[string]string // e-mail -> Salesforce user id
+}
+
+func logger(t *testing.T) *slog.Logger {
+	if os.Getenv("CAREBRIDGE_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+func startWorld(t *testing.T) *world {
+	t.Helper()
+	w := &world{redis: redistest.Start(t), users: map[string]string{}}
+	var err error
+	w.sf, err = sfsim.New(sfsim.Options{ClientID: "cid", ClientSecret: "csecret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sfSrv := httptest.NewServer(w.sf)
+	t.Cleanup(sfSrv.Close)
+	for _, u := range []struct{ email, last string }{{"ana@example.com", "Novak"}, {"ben@example.com", "Okafor"}} {
+		id, err := w.sf.Insert("User", map[string]any{"Username": u.email + ".sf", "Email": u.email, "LastName": u.last, "IsActive": true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.users[u.email] = id
+	}
+	w.care, err = caresim.New(caresim.Options{Token: "tok", Secret: "sec"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.care.Close)
+	careSrv := httptest.NewServer(w.care)
+	t.Cleanup(careSrv.Close)
+	w.care.AddAgent(care.Agent{ID: "agent_ana", Name: "Ana Novak", Email: "ana@example.com"})
+	w.care.AddAgent(care.Agent{ID: "agent_ben", Name: "Ben Okafor", Email: "ben@example.com"})
+	w.care.AddAgent(care.Agent{ID: "agent_zoe", Name: "Zoe NoSalesforce", Email: "zoe@example.com"})
+	w.care.AddProfile(care.Profile{ID: "prof_fb", Platform: rules.Facebook, Name: "Acme"})
+
+	cfg := config.Defaults()
+	cfg.Listen = "127.0.0.1:0"
+	cfg.Redis.URL = "redis://" + w.redis.Addr() + "/0"
+	cfg.Care.BaseURL, cfg.Care.Token, cfg.Care.Secret, cfg.Care.WebhookSecret = careSrv.URL, "tok", "sec", "whsec"
+	cfg.Salesforce.LoginURL, cfg.Salesforce.ClientID, cfg.Salesforce.ClientSecret = sfSrv.URL, "cid", "csecret"
+	cfg.Schedule.PollCare, cfg.Schedule.PollSalesforce, cfg.Schedule.Sweep = "@every 1s", "@every 1s", "@every 1h"
+	cfg.Workers = 8
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	w.d, err = daemon.New(cfg, logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	w.cancel, w.done = cancel, make(chan error, 1)
+	go func() { w.done <- w.d.Run(ctx) }()
+	t.Cleanup(w.stop)
+	return w
+}
+
+func (w *world) stop() {
+	if w.cancel == nil {
+		return
+	}
+	w.cancel()
+	<-w.done
+	w.cancel = nil
+}
+
+func eventually(t *testing.T, what string, cond func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	var last string
+	for time.Now().Before(deadline) {
+		ok, state := cond()
+		if ok {
+			return
+		}
+		last = state
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %s; last state: %s", what, last)
+}
+
+func (w *world) sfCase(careID string) map[string]any {
+	for _, r := range w.sf.Records("Case") {
+		if r["Care_Case_Id__c"] == careID {
+			return r
+		}
+	}
+	return nil
+}
+
+func (w *world) escalate(t *testing.T, id string, assignee *string) {
+	t.Helper()
+	profile := "prof_fb"
+	_, err := w.care.Escalate(care.Case{
+		ID: id, Platform: rules.Facebook, ProfileID: &profile, AssigneeID: assignee,
+		Subject: "Tent pole snapped " + id, Description: "Customer reports a broken pole", Sentiment: "negative", Priority: "high",
+		Customer: care.Customer{ID: "u_" + id, Handle: "maria", Name: "Maria"},
+	}, []care.Message{{ID: "post_" + id, Kind: rules.Post, Direction: care.Outbound, Text: "New tent!", PostedAt: time.Now().Add(-time.Hour)},
+		{ID: "c_" + id, Kind: rules.Comment, ParentID: strPtr("post_" + id), Text: "Mine broke", PostedAt: time.Now().Add(-30 * time.Minute)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func strPtr(s string) *string { return &s }
+
+func TestEscalatedCareCaseAppearsInSalesforceWithMappedFields(t *testing.T) {
+	w := startWorld(t)
+	w.escalate(t, "case_1", strPtr("agent_ana"))
+	eventually(t, "the Salesforce Case", func() (bool, string) {
+		r := w.sfCase("case_1")
+		return r != nil && r["OwnerId"] == w.users["ana@example.com"], fmt.Sprint(r)
+	})
+	r := w.sfCase("case_1")
+	want := map[string]any{"Subject": "Tent pole snapped case_1", "Description": "Customer reports a broken pole",
+		"Care_Platform__c": "facebook", "Care_Sentiment__c": "negative", "Care_Profile__c": "prof_fb", "Status": "New"}
+	for k, v := range want {
+		if r[k] != v {
+			t.Errorf("%s = %v, want %v", k, r[k], v)
+		}
+	}
+	// Replaying the key (a retry) never duplicates the Case.
+	if _, err := w.d.Queue().Add(context.Background(), "case:case_1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.d.Engine().ReconcileCase(context.Background(), "case_1"); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range w.sf.Records("Case") {
+		if r["Care_Case_Id__c"] == "case_1" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d Cases for case_1, want 1", n)
+	}
+}
+
+func TestStatusAndAssignmentSyncBothWays(t *testing.T) {
+	w := startWorld(t)
+	w.escalate(t, "case_2", strPtr("agent_ana"))
+	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("case_2") != nil, "" })
+
+	// Care -> Salesforce: pending in Care puts the Case On Hold.
+	if err := w.care.UISetStatus("case_2", rules.Pending); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "Status On Hold", func() (bool, string) {
+		r := w.sfCase("case_2")
+		return r["Status"] == "On Hold", fmt.Sprint(r["Status"])
+	})
+	// Salesforce -> Care: reassigning the Case to Ben assigns Ben in Care.
+	r := w.sfCase("case_2")
+	if err := w.sf.Update("Case", r["Id"].(string), map[string]any{"OwnerId": w.users["ben@example.com"]}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "Care assignee Ben", func() (bool, string) {
+		c, _ := w.care.Case("case_2")
+		return c.AssigneeID != nil && *c.AssigneeID == "agent_ben", fmt.Sprint(c.AssigneeID)
+	})
+	// A customer reply on the pending case reopens it in Care and in Salesforce.
+	if _, err := w.care.CustomerMessage("case_2", care.Message{Kind: rules.ReplyKind, ParentID: strPtr("c_case_2"), Text: "Still waiting"}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "reopened in Salesforce", func() (bool, string) {
+		c, _ := w.care.Case("case_2")
+		r := w.sfCase("case_2")
+		return c.Status == rules.Open && r["Status"] != "On Hold" && r["IsClosed"] == false, fmt.Sprint(c.Status, r["Status"])
+	})
+	// Salesforce -> Care: closing the Case marks the Care case done.
+	if err := w.sf.Update("Case", r["Id"].(string), map[string]any{"Status": "Closed"}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "Care done", func() (bool, string) {
+		c, _ := w.care.Case("case_2")
+		return c.Status == rules.Done, string(c.Status)
+	})
+}
+
+func TestClosingUnassignedCaseAssignsOwnerOrExplains(t *testing.T) {
+	w := startWorld(t)
+	w.escalate(t, "case_3", nil)
+	w.escalate(t, "case_4", nil)
+	eventually(t, "both Cases", func() (bool, string) { return w.sfCase("case_3") != nil && w.sfCase("case_4") != nil, "" })
+
+	// Owner maps to a Care agent: Care is assigned first, then done.
+	r3 := w.sfCase("case_3")
+	if err := w.sf.Update("Case", r3["Id"].(string), map[string]any{"OwnerId": w.users["ana@example.com"], "Status": "Closed"}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "case_3 assigned and done", func() (bool, string) {
+		c, _ := w.care.Case("case_3")
+		return c.Status == rules.Done && c.AssigneeID != nil && *c.AssigneeID == "agent_ana", fmt.Sprint(c.Status, c.AssigneeID)
+	})
+	// Owner is the integration user (no Care agent): the reason is on the Case.
+	r4 := w.sfCase("case_4")
+	if err := w.sf.Update("Case", r4["Id"].(string), map[string]any{"Status": "Closed"}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "sync error on case_4", func() (bool, string) {
+		r := w.sfCase("case_4")
+		e, _ := r["Care_Sync_Error__c"].(string)
+		return r["Care_Sync_Status__c"] == "Error" && e != "", e
+	})
+	c, _ := w.care.Case("case_4")
+	if c.Status == rules.Done {
+		t.Fatal("unassigned Care case was closed")
+	}
+	// Nothing loops: with nothing changing, no further writes happen.
+	w.quiet(t)
+}
+
+// quiet asserts that ten poll cycles make no writes on either side.
+func (w *world) quiet(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	// Let in-flight work settle: the queue drains.
+	eventually(t, "an idle queue", func() (bool, string) {
+		d, err := w.d.Queue().Depth(ctx)
+		return err == nil && d.Ready == 0 && d.Processing == 0 && d.Delayed == 0, fmt.Sprintf("%+v", d)
+	})
+	sfWrites := func() int {
+		n := 0
+		for _, op := range []string{"create", "update", "upsert", "delete", "collections_create", "collections_update", "collections_upsert"} {
+			n += w.sf.Calls(op)
+		}
+		return n
+	}
+	sfBefore, careBefore := sfWrites(), w.care.WriteCalls()
+	for i := 0; i < 10; i++ {
+		if err := w.d.Engine().PollCare(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.d.Engine().PollSalesforce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.d.Engine().Sweep(ctx); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "an idle queue", func() (bool, string) {
+			d, err := w.d.Queue().Depth(ctx)
+			return err == nil && d.Ready == 0 && d.Processing == 0, fmt.Sprintf("%+v", d)
+		})
+	}
+	if got := sfWrites() - sfBefore; got != 0 {
+		t.Errorf("%d Salesforce writes while nothing changed", got)
+	}
+	if got := w.care.WriteCalls() - careBefore; got != 0 {
+		t.Errorf("%d Care writes while nothing changed", got)
+	}
+}
+
+func TestNotesSyncBothWaysWithoutDuplicates(t *testing.T) {
+	w := startWorld(t)
+	w.escalate(t, "case_5", strPtr("agent_ana"))
+	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("case_5") != nil, "" })
+	if _, err := w.care.UIAddNote("case_5", "agent_ana", "Asked the warehouse about batch 42."); err != nil {
+		t.Fatal(err)
+	}
+	sfID := w.sfCase("case_5")["Id"].(string)
+	comments := func() []map[string]any {
+		var out []map[string]any
+		for _, r := range w.sf.Records("CaseComment") {
+			if r["ParentId"] == sfID {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	eventually(t, "the note as a private CaseComment", func() (bool, string) {
+		cs := comments()
+		return len(cs) == 1 && cs[0]["IsPublished"] == false, fmt.Sprint(cs)
+	})
+	if _, err := w.sf.Insert("CaseComment", map[string]any{"ParentId": sfID, "CommentBody": "Refund approved by finance.", "IsPublished": false}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the comment as a Care note", func() (bool, string) {
+		for _, n := range w.care.Notes("case_5") {
+			if n.Text == "Refund approved by finance." {
+				return true, ""
+			}
+		}
+		return false, fmt.Sprint(w.care.Notes("case_5"))
+	})
+	w.quiet(t)
+	if got := len(comments()); got != 2 {
+		t.Fatalf("%d comments, want 2", got)
+	}
+	if got := len(w.care.Notes("case_5")); got != 2 {
+		t.Fatalf("%d Care notes, want 2", got)
+	}
+}

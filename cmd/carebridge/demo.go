@@ -1,0 +1,205 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+
+	"github.com/carebridge/carebridge/bridge/config"
+	"github.com/carebridge/carebridge/bridge/daemon"
+	"github.com/carebridge/carebridge/connectors/care/caresim"
+	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+)
+
+// Demo credentials: the sandboxes accept them, nothing else does.
+const (
+	demoCareToken     = "demo-token"
+	demoCareSecret    = "demo-secret"
+	demoWebhookSecret = "demo-webhook-secret"
+	demoSFClientID    = "carebridge-demo"
+	demoSFSecret      = "demo-client-secret"
+)
+
+// demoUsers are the Salesforce users of the demo org, matched to the Care
+// sandbox's demo agents by e-mail.
+var demoUsers = []map[string]any{
+	{"Username": "ana.novak@example.com.demo", "Email": "ana.novak@example.com", "LastName": "Novak", "FirstName": "Ana", "Name": "Ana Novak", "IsActive": true},
+	{"Username": "ben.okafor@example.com.demo", "Email": "ben.okafor@example.com", "LastName": "Okafor", "FirstName": "Ben", "Name": "Ben Okafor", "IsActive": true},
+	{"Username": "chloe.martin@example.com.demo", "Email": "chloe.martin@example.com", "LastName": "Martin", "FirstName": "Chloe", "Name": "Chloe Martin", "IsActive": true},
+}
+
+func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:8080", "carebridge HTTP address (metrics, health, webhooks)")
+	careListen := fs.String("care-listen", "127.0.0.1:8081", "Care sandbox address")
+	sfListen := fs.String("salesforce-listen", "127.0.0.1:8082", "Salesforce sandbox address")
+	redisURL := fs.String("redis", "", "Redis URL (default: an embedded in-memory Redis, for the demo only)")
+	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	log := newLogger(stderr, *logLevel, "text")
+
+	if *redisURL == "" {
+		mr := miniredis.NewMiniRedis()
+		if err := mr.Start(); err != nil {
+			return fmt.Errorf("start embedded Redis: %w", err)
+		}
+		defer mr.Close()
+		*redisURL = "redis://" + mr.Addr() + "/0"
+	}
+
+	sfl, err := net.Listen("tcp", *sfListen)
+	if err != nil {
+		return fmt.Errorf("salesforce sandbox: %w", err)
+	}
+	sf, err := sfsim.New(sfsim.Options{ClientID: demoSFClientID, ClientSecret: demoSFSecret, TokenTTL: 24 * time.Hour, Logger: log.With("sandbox", "salesforce")})
+	if err != nil {
+		return fmt.Errorf("salesforce sandbox: %w", err)
+	}
+	for _, u := range demoUsers {
+		if _, err := sf.Insert("User", u); err != nil {
+			return fmt.Errorf("seed Salesforce users: %w", err)
+		}
+	}
+	sfURL := "http://" + sfl.Addr().String()
+
+	cl, err := net.Listen("tcp", *careListen)
+	if err != nil {
+		return fmt.Errorf("care sandbox: %w", err)
+	}
+	bl, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	bridgeURL := "http://" + bl.Addr().String()
+	careURL := "http://" + cl.Addr().String()
+	cs, err := caresim.New(caresim.Options{
+		Token: demoCareToken, Secret: demoCareSecret,
+		WebhookURL: bridgeURL + "/webhooks/care", WebhookSecret: demoWebhookSecret,
+		Logger: log.With("sandbox", "care"),
+	})
+	if err != nil {
+		return fmt.Errorf("care sandbox: %w", err)
+	}
+	defer cs.Close()
+
+	serve := func(l net.Listener, h http.Handler) *http.Server {
+		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error("sandbox server stopped", "addr", l.Addr().String(), "err", err)
+			}
+		}()
+		return srv
+	}
+	sfSrv, careSrv := serve(sfl, sf), serve(cl, cs)
+	defer sfSrv.Close()
+	defer careSrv.Close()
+
+	cfg := config.Defaults()
+	cfg.Listen = bl.Addr().String()
+	cfg.Redis.URL = *redisURL
+	cfg.Care.BaseURL, cfg.Care.Token, cfg.Care.Secret, cfg.Care.WebhookSecret = careURL, demoCareToken, demoCareSecret, demoWebhookSecret
+	cfg.Salesforce.LoginURL, cfg.Salesforce.ClientID, cfg.Salesforce.ClientSecret = sfURL, demoSFClientID, demoSFSecret
+	cfg.Schedule.PollCare, cfg.Schedule.PollSalesforce, cfg.Schedule.Sweep = "@every 2s", "@every 2s", "@every 1m"
+	cfg.Workers = 16
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	bl.Close() // the daemon binds the same address itself
+	d, err := daemon.New(cfg, log)
+	if err != nil {
+		return err
+	}
+	if _, err := d.Listen(); err != nil {
+		return err
+	}
+	cs.SeedDemo()
+
+	token, err := sandboxToken(ctx, sfURL)
+	if err != nil {
+		return err
+	}
+	printDemo(stdout, bridgeURL, careURL, sfURL, token)
+	return d.Run(ctx)
+}
+
+// sandboxToken gets an access token from the Salesforce sandbox for the
+// printed commands.
+func sandboxToken(ctx context.Context, sfURL string) (string, error) {
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {demoSFClientID}, "client_secret": {demoSFSecret}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sfURL+"/services/oauth2/token", strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("demo token: %w", err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := decodeJSON(resp.Body, &body); err != nil || body.AccessToken == "" {
+		return "", fmt.Errorf("demo token: HTTP %d", resp.StatusCode)
+	}
+	return body.AccessToken, nil
+}
+
+func printDemo(w io.Writer, bridgeURL, careURL, sfURL, token string) {
+	q := func(soql string) string { return sfURL + "/services/data/v62.0/query?q=" + url.QueryEscape(soql) }
+	fmt.Fprintf(w, `
+carebridge demo is running. Seeded escalated Care cases on Facebook, Instagram, X/Twitter,
+LinkedIn, YouTube and TikTok are being copied to Salesforce now.
+
+  carebridge        %[1]s/metrics   %[1]s/readyz
+  Care sandbox      %[2]s   (Basic auth %[4]s:%[5]s)
+  Salesforce        %[3]s   (client credentials %[6]s / %[7]s)
+  Salesforce token  %[8]s
+
+See the Salesforce Cases:
+  curl -s -H 'Authorization: Bearer %[8]s' '%[9]s'
+
+1. Close a case in Salesforce and watch Care follow (status done):
+  curl -s -X PATCH -H 'Authorization: Bearer %[8]s' -H 'Content-Type: application/json' \
+    -d '{"Status":"Closed"}' "%[3]s/services/data/v62.0/sobjects/Case/Care_Case_Id__c/case_fb_1"
+  curl -s -u %[4]s:%[5]s %[2]s/3/care/cases/case_fb_1
+
+2. Put a case on hold in Care and watch Salesforce follow (Status "On Hold"):
+  curl -s -X POST -d '{"status":"pending"}' %[2]s/sandbox/cases/case_ig_1/ui-status
+  curl -s -H 'Authorization: Bearer %[8]s' '%[10]s'
+
+3. Write an internal note in Care and find it as a private Case comment:
+  curl -s -X POST -d '{"author_id":"agent_ana","text":"Customer called the store too."}' %[2]s/sandbox/cases/case_fb_1/ui-notes
+  curl -s -H 'Authorization: Bearer %[8]s' '%[11]s'
+
+Press Ctrl-C to stop.
+`, bridgeURL, careURL, sfURL, demoCareToken, demoCareSecret, demoSFClientID, demoSFSecret, token,
+		q("SELECT Id, Care_Case_Id__c, Subject, Status, Care_Platform__c FROM Case"),
+		q("SELECT Care_Case_Id__c, Status FROM Case WHERE Care_Case_Id__c = 'case_ig_1'"),
+		q("SELECT ParentId, CommentBody FROM CaseComment"))
+}
+
+// newLogger builds the process logger.
+func newLogger(w io.Writer, level, format string) *slog.Logger {
+	var lv slog.Level
+	_ = lv.UnmarshalText([]byte(level))
+	opts := &slog.HandlerOptions{Level: lv}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -287,5 +288,43 @@ func TestRequestHygiene(t *testing.T) {
 	}
 	if r := h.do(http.MethodDelete, "/3/care/cases", nil, nil); r.status != http.StatusNotFound || !strings.Contains(r.message(), "no such operation") {
 		t.Fatalf("unknown route: %d %s", r.status, r.raw)
+	}
+}
+
+// TestContractSchemasMatchModel: every schema of the contract has exactly
+// the JSON fields of its model.go type, so the document and the Go types
+// cannot drift apart.
+func TestContractSchemasMatchModel(t *testing.T) {
+	doc := loadContract(t)
+	types := map[string]any{
+		"Case": care.Case{}, "Customer": care.Customer{}, "Message": care.Message{}, "Author": care.Author{},
+		"Note": care.Note{}, "Agent": care.Agent{}, "Profile": care.Profile{}, "CasePage": care.CasePage{},
+		"AssignRequest": care.AssignRequest{}, "StatusRequest": care.StatusRequest{}, "ProfileRequest": care.ProfileRequest{},
+		"NoteRequest": care.NoteRequest{}, "ReplyRequest": care.ReplyRequest{}, "ActionRequest": care.ActionRequest{},
+		"ActionResult": care.ActionResult{}, "ErrorItem": care.ErrorItem{}, "Event": care.Event{},
+	}
+	for name, v := range types {
+		ref, ok := doc.Components.Schemas[name]
+		if !ok {
+			t.Errorf("schema %s missing", name)
+			continue
+		}
+		var props []string
+		for p := range ref.Value.Properties {
+			props = append(props, p)
+		}
+		slices.Sort(props)
+		var fields []string
+		rt := reflect.TypeOf(v)
+		for i := range rt.NumField() {
+			tag, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
+			if tag != "" && tag != "-" {
+				fields = append(fields, tag)
+			}
+		}
+		slices.Sort(fields)
+		if !slices.Equal(props, fields) {
+			t.Errorf("schema %s has %v, model.go has %v", name, props, fields)
+		}
 	}
 }

@@ -117,6 +117,16 @@ func (s *Server) validateCaseLocked(c *care.Case) error {
 			return badRequest("profile %q does not exist", *c.ProfileID)
 		}
 	}
+	switch c.Sentiment {
+	case "", "positive", "neutral", "negative":
+	default:
+		return badRequest("sentiment %q must be positive, neutral, negative or empty", c.Sentiment)
+	}
+	switch c.Priority {
+	case "", "low", "normal", "high", "urgent":
+	default:
+		return badRequest("priority %q must be low, normal, high, urgent or empty", c.Priority)
+	}
 	if c.Labels == nil {
 		c.Labels = []string{}
 	}

@@ -164,6 +164,7 @@ func verify(t *testing.T, secret, header string, body []byte) {
 // TestWebhooksSignedRetriedInOrder: events are signed, retried while the
 // receiver fails, keep their id across retries and arrive in order.
 func TestWebhooksSignedRetriedInOrder(t *testing.T) {
+	eventSchema := loadContract(t).Components.Schemas["Event"].Value
 	rc := &webhookReceiver{failN: 2}
 	recv := httptest.NewServer(rc)
 	defer recv.Close()
@@ -196,6 +197,13 @@ func TestWebhooksSignedRetriedInOrder(t *testing.T) {
 	defer rc.mu.Unlock()
 	for _, d := range rc.got {
 		verify(t, "whsec", d.sig, d.body)
+		var v any
+		if err := json.Unmarshal(d.body, &v); err != nil {
+			t.Fatal(err)
+		}
+		if err := eventSchema.VisitJSON(v); err != nil {
+			t.Fatalf("event does not match the contract's Event schema: %v\n%s", err, d.body)
+		}
 	}
 	// The first event failed twice and was then delivered with the same id.
 	var firstIDs []string
@@ -651,6 +659,7 @@ func TestEscalateValidates(t *testing.T) {
 		{"unknown kind", `{"case":{"platform":"facebook"},"messages":[{"kind":"story"}]}`, "kind"},
 		{"unknown agent", `{"case":{"platform":"facebook","assignee_id":"ghost"}}`, "ghost"},
 		{"unknown field", `{"case":{"platform":"facebook","mood":"sad"}}`, "unknown field"},
+		{"unknown sentiment", `{"case":{"platform":"facebook","sentiment":"angry"}}`, "sentiment"},
 		{"wrong platform message", `{"case":{"platform":"facebook"},"messages":[{"platform":"tiktok","kind":"comment"}]}`, "platform"},
 	}
 	for _, tt := range tests {

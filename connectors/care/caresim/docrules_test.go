@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carebridge/carebridge/configs"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 )
@@ -828,4 +829,57 @@ func TestDocReplyOptionSentences(t *testing.T) {
 		tests = append(tests, publicOnlyPlatform(p)...)
 	}
 	runSentences(t, tests)
+}
+
+// TestPlatformRefinements: the sandbox also applies the platform rules of
+// shared/research/platform-rules.md, through the same engine.
+func TestPlatformRefinements(t *testing.T) {
+	quiet := care.Customer{ID: "q", Handle: "quiet", Name: "No Mention"}
+	runSentences(t, []sentenceTest{
+		{
+			sentence: "X1: a public reply is accepted only if the original author @mentioned or quoted the brand's account",
+			code:     rules.CodeXReplyNeedsMention,
+			allowed: func(t *testing.T, h *harness) response {
+				return replyTo(h, h.newCase(rules.Twitter, caseOpts{}, brandPost("p"), in("c", rules.Comment, "p")), rules.PublicReply, "c")
+			},
+			refused: func(t *testing.T, h *harness) response {
+				return replyTo(h, h.newCase(rules.Twitter, caseOpts{customer: quiet}, brandPost("p"), in("c", rules.Comment, "p")), rules.PublicReply, "c")
+			},
+		},
+		{
+			sentence: "M2: a human agent's DM goes out within 7 days of the customer's last message",
+			code:     rules.CodeDMWindowExpired,
+			allowed: func(t *testing.T, h *harness) response {
+				return replyTo(h, h.newCase(rules.Facebook, caseOpts{}, postedAgo(in("dm", rules.DirectMessageKind, ""), 6*24*time.Hour)), rules.DirectMessage, "")
+			},
+			refused: func(t *testing.T, h *harness) response {
+				return replyTo(h, h.newCase(rules.Facebook, caseOpts{}, postedAgo(in("dm", rules.DirectMessageKind, ""), 8*24*time.Hour)), rules.DirectMessage, "")
+			},
+		},
+		{
+			sentence: "TikTok comments take at most 150 characters",
+			code:     rules.CodeTextTooLong,
+			allowed: func(t *testing.T, h *harness) response {
+				id := h.newCase(rules.TikTok, caseOpts{}, publicThread()...)
+				return h.reply(id, care.ReplyRequest{Mode: rules.PublicReply, Text: strings.Repeat("a", 150)})
+			},
+			refused: func(t *testing.T, h *harness) response {
+				id := h.newCase(rules.TikTok, caseOpts{}, publicThread()...)
+				return h.reply(id, care.ReplyRequest{Mode: rules.PublicReply, Text: strings.Repeat("a", 151)})
+			},
+		},
+	})
+}
+
+// TestOptionsRules: the sandbox enforces the engine it is given.
+func TestOptionsRules(t *testing.T) {
+	data := strings.Replace(string(configs.Rules()), "account_tier: self_serve", "account_tier: enterprise", 1)
+	engine, err := rules.Load([]byte(data))
+	if err != nil {
+		t.Fatalf("load rules: %v", err)
+	}
+	h := newHarness(t, Options{Rules: engine})
+	quiet := care.Customer{ID: "q", Handle: "quiet", Name: "No Mention"}
+	id := h.newCase(rules.Twitter, caseOpts{customer: quiet}, brandPost("p"), in("c", rules.Comment, "p"))
+	wantOK(t, "enterprise tier reply without mention", replyTo(h, id, rules.PublicReply, "c"))
 }

@@ -68,6 +68,8 @@ func (f Fault) apiError() *Error {
 			status = http.StatusForbidden
 		case "INVALID_SESSION_ID":
 			status = http.StatusUnauthorized
+		case "invalid_grant", "invalid_client", "invalid_client_id", "invalid_request", "unsupported_grant_type":
+			status = http.StatusBadRequest
 		case "UNKNOWN_EXCEPTION":
 			status = http.StatusInternalServerError
 		default:

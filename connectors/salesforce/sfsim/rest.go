@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -40,15 +41,21 @@ func methodNotAllowed(method, allowed string) *Error {
 
 // resolveRoute maps method and path to an operation.
 func (s *Server) resolveRoute(r *http.Request) (route, *Error) {
-	m := versionPath.FindStringSubmatch(r.URL.Path)
+	m := versionPath.FindStringSubmatch(r.URL.EscapedPath())
 	if m == nil {
 		return route{}, notFound()
 	}
 	rt := route{version: m[1]}
 	for _, seg := range strings.Split(strings.Trim(m[2], "/"), "/") {
-		if seg != "" {
-			rt.segments = append(rt.segments, seg)
+		if seg == "" {
+			continue
 		}
+		// segments are unescaped one by one: an external id may hold "/"
+		dec, err := url.PathUnescape(seg)
+		if err != nil {
+			return route{}, notFound()
+		}
+		rt.segments = append(rt.segments, dec)
 	}
 	seg := rt.segments
 	method := r.Method

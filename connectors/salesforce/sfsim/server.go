@@ -125,8 +125,15 @@ func (s *Server) Schema() *metadata.Schema { return s.schema }
 // Close releases calls held by a Hang fault. The Server keeps serving.
 func (s *Server) Close() { s.once.Do(func() { close(s.done) }) }
 
-// ServeHTTP routes a request.
+// ServeHTTP routes a request. A bug in the sandbox answers 500
+// UNKNOWN_EXCEPTION, as Salesforce does, instead of dropping the connection.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.log.Error("salesforce sandbox: internal error", "panic", fmt.Sprint(v), "path", r.URL.Path)
+			writeError(w, apiError(http.StatusInternalServerError, "UNKNOWN_EXCEPTION", "An unexpected error occurred. Please include this ErrorId if you contact support: 0-0 (sandbox)"))
+		}
+	}()
 	switch p := r.URL.Path; {
 	case p == "/services/oauth2/token":
 		s.serveToken(w, r)
@@ -183,6 +190,11 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, op string, quota 
 		return false
 	}
 	if faultErr != nil {
+		if op == OpToken && faultErr.Code == strings.ToLower(faultErr.Code) {
+			// OAuth error codes (invalid_grant, ...) are answered the OAuth way
+			writeOAuthError(w, oauthError{status: faultErr.Status, code: faultErr.Code, desc: faultErr.Message})
+			return false
+		}
 		writeError(w, faultErr)
 		return false
 	}

@@ -1041,3 +1041,24 @@ func TestRunCommand(t *testing.T) {
 		t.Error("unknown flag accepted")
 	}
 }
+
+func TestExternalIDWithSlash(t *testing.T) {
+	e := newEnv(t, sfsim.Options{})
+	resp, body := e.do(http.MethodPatch, "sobjects/Case/Care_Case_Id__c/"+url.PathEscape("fb/123/456"), map[string]any{"Subject": "slash"})
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("upsert: %d %s", resp.StatusCode, body)
+	}
+	if got := e.queryRecords("SELECT Subject FROM Case WHERE Care_Case_Id__c = 'fb/123/456'"); len(got) != 1 {
+		t.Errorf("stored under the wrong key: %v", e.srv.Records("Case"))
+	}
+}
+
+func TestTokenFaultsSpeakOAuth(t *testing.T) {
+	e := newEnv(t, sfsim.Options{})
+	e.srv.InjectFault(sfsim.Fault{Op: sfsim.OpToken, ErrorCode: "invalid_grant", Message: "authentication failure", Times: 1})
+	status, body := e.tokenRequest(url.Values{"grant_type": {"client_credentials"}, "client_id": {testClientID}, "client_secret": {testClientSecret}})
+	var got map[string]string
+	if err := json.Unmarshal(body, &got); err != nil || status != http.StatusBadRequest || got["error"] != "invalid_grant" {
+		t.Errorf("OAuth fault: %d %s", status, body)
+	}
+}

@@ -202,7 +202,7 @@ func (e *Elector) lead(ctx context.Context, fence int64, token string, validUnti
 // drift), because another replica may take it from then on.
 func (e *Elector) renewLoop(ctx context.Context, token string, validUntil time.Time, finished <-chan struct{}) string {
 	every := e.ttl / 3
-	margin := e.ttl / 6
+	margin := e.ttl / 4
 	next := every
 	failing := false
 	for {

@@ -269,3 +269,17 @@ func TestLoadWithoutValueSetUsesSalesforceDefaults(t *testing.T) {
 		t.Error("standard objects only expected")
 	}
 }
+
+func TestFieldsAreCopies(t *testing.T) {
+	s := loadShipped(t)
+	f, _ := s.Field("Case", "Care_Platform__c")
+	f.Picklist[0] = "changed"
+	o, _ := s.Object("Case")
+	o.Fields()[0].Name = "changed"
+	if again, _ := s.Field("Case", "Care_Platform__c"); again.Picklist[0] != "facebook" {
+		t.Error("changing a returned picklist changed the schema")
+	}
+	if o.Fields()[0].Name != "Id" {
+		t.Error("changing a returned field changed the schema")
+	}
+}

@@ -6,6 +6,7 @@ package metadata
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -58,7 +59,9 @@ type Object struct {
 // Fields returns the object's fields in definition order.
 func (o *Object) Fields() []Field {
 	out := make([]Field, len(o.fields))
-	copy(out, o.fields)
+	for i, f := range o.fields {
+		out[i] = f.clone()
+	}
 	return out
 }
 
@@ -68,7 +71,13 @@ func (o *Object) Field(name string) (Field, bool) {
 	if !ok {
 		return Field{}, false
 	}
-	return o.fields[i], true
+	return o.fields[i].clone(), true
+}
+
+// clone copies the picklist so that callers cannot change the schema.
+func (f Field) clone() Field {
+	f.Picklist = slices.Clone(f.Picklist)
+	return f
 }
 
 // ExternalIDFields returns the names of the object's external id fields.

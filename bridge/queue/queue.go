@@ -394,7 +394,9 @@ const (
 // Retry ends a failed run: the attempt is counted and the key runs again
 // after an exponential backoff with jitter, or is dead-lettered with cause
 // once MaxAttempts is reached. minDelay (e.g. a server's Retry-After) raises
-// the delay.
+// the delay. An Add that arrived during the run is satisfied by the retry
+// (the backoff is not cut short), or dropped with the key when it goes to
+// the dead letters.
 func (q *Queue) Retry(ctx context.Context, l Lease, cause error, minDelay time.Duration) (Outcome, error) {
 	delay := max(q.Backoff(l.Attempts+1), minDelay)
 	return q.requeue(ctx, "retry", l, cause, delay, q.opts.MaxAttempts, true)
@@ -496,7 +498,7 @@ type Depth struct {
 
 // Depth reads the queue's size by state.
 func (q *Queue) Depth(ctx context.Context) (Depth, error) {
-	vals, err := depthScript.RunRO(ctx, q.rdb,
+	vals, err := depthScript.Run(ctx, q.rdb,
 		[]string{q.k.ready, q.k.processing, q.k.dead, q.k.dirty},
 		q.opts.Clock().UnixMilli()).Int64Slice()
 	if err != nil {

@@ -150,7 +150,10 @@ func (q *Queue) runOne(ctx context.Context, l Lease, handle Handler, log *slog.L
 			log.WarnContext(ctx, "queue: run failed", "key", l.Key, "attempt", l.Attempts+1, "result", res.String(), "err", runErr)
 		}
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrLeaseLost):
+		log.WarnContext(ctx, "queue: lease expired during the run; result discarded", "key", l.Key, "err", err)
+	case err != nil:
 		log.ErrorContext(ctx, "queue: recording result failed", "key", l.Key, "err", err)
 	}
 }

@@ -95,6 +95,13 @@ func Start(t testing.TB, opts ...Option) *Server {
 	return nil
 }
 
+// NewClient starts a server for t and returns a client for it: the short
+// form for tests that need nothing else.
+func NewClient(t testing.TB, opts ...Option) *redis.Client {
+	t.Helper()
+	return Start(t, opts...).Client(t)
+}
+
 // Addr is the server's host:port.
 func (s *Server) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port)) }
 

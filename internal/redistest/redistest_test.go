@@ -50,14 +50,14 @@ func TestWithoutAOFRestartIsEmpty(t *testing.T) {
 
 func TestTwoServersAreIndependent(t *testing.T) {
 	ctx := context.Background()
-	a, b := redistest.Start(t), redistest.Start(t)
-	if a.Addr() == b.Addr() {
-		t.Fatalf("both servers on %s", a.Addr())
+	a, b := redistest.NewClient(t), redistest.NewClient(t)
+	if a.Options().Addr == b.Options().Addr {
+		t.Fatalf("both servers on %s", a.Options().Addr)
 	}
-	if err := a.Client(t).Set(ctx, "only-a", "1", 0).Err(); err != nil {
+	if err := a.Set(ctx, "only-a", "1", 0).Err(); err != nil {
 		t.Fatalf("set: %v", err)
 	}
-	n, err := b.Client(t).Exists(ctx, "only-a").Result()
+	n, err := b.Exists(ctx, "only-a").Result()
 	if err != nil || n != 0 {
 		t.Fatalf("exists on b = %d, %v; want 0, nil", n, err)
 	}

@@ -9,6 +9,7 @@ package redistest
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -34,6 +35,7 @@ const startTimeout = 15 * time.Second
 // config is what Options change.
 type config struct {
 	appendOnly bool
+	cluster    bool
 	args       []string
 }
 
@@ -43,6 +45,12 @@ type Option func(*config)
 // WithoutAOF starts the server without persistence (no AOF, no RDB): a
 // Restart then comes back empty.
 func WithoutAOF() Option { return func(c *config) { c.appendOnly = false } }
+
+// WithCluster starts the server in cluster mode as a one-node cluster that
+// owns every slot. Redis then refuses multi-key commands and scripts whose
+// keys span slots (CROSSSLOT), so tests on it prove the hash tags are
+// right. Use ClusterClient to talk to it.
+func WithCluster() Option { return func(c *config) { c.cluster = true } }
 
 // WithArgs adds raw redis-server arguments, e.g. "--maxmemory", "10mb".
 func WithArgs(args ...string) Option {
@@ -102,6 +110,50 @@ func NewClient(t testing.TB, opts ...Option) *redis.Client {
 	return Start(t, opts...).Client(t)
 }
 
+// ClusterClient returns a go-redis cluster client for a server started
+// WithCluster, closed when t ends.
+func (s *Server) ClusterClient(t testing.TB) *redis.ClusterClient {
+	t.Helper()
+	if !s.cfg.cluster {
+		t.Fatal("redistest: ClusterClient needs a server started WithCluster")
+	}
+	c := redis.NewClusterClient(&redis.ClusterOptions{
+		Addrs:        []string{s.Addr()},
+		DialTimeout:  2 * time.Second,
+		ReadTimeout:  2 * time.Second,
+		WriteTimeout: 2 * time.Second,
+	})
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// claimSlots gives the one node every slot (unless nodes.conf kept them
+// from before a restart) and waits for the cluster to report ok.
+func (s *Server) claimSlots(deadline time.Time) error {
+	ctx := context.Background()
+	c := redis.NewClient(&redis.Options{Addr: s.Addr(), DialTimeout: time.Second})
+	defer c.Close()
+	info, err := c.ClusterInfo(ctx).Result()
+	if err != nil {
+		return fmt.Errorf("cluster info: %w", err)
+	}
+	if strings.Contains(info, "cluster_slots_assigned:0") {
+		if err := c.Do(ctx, "CLUSTER", "ADDSLOTSRANGE", 0, 16383).Err(); err != nil {
+			return fmt.Errorf("cluster addslotsrange: %w", err)
+		}
+	}
+	for {
+		info, err := c.ClusterInfo(ctx).Result()
+		if err == nil && strings.Contains(info, "cluster_state:ok") {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("cluster not ok by deadline: %v %s", err, info)
+		}
+		time.Sleep(10 * time.Millisecond) // polling interval while the cluster settles
+	}
+}
+
 // Addr is the server's host:port.
 func (s *Server) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port)) }
 
@@ -156,6 +208,9 @@ func (s *Server) args() []string {
 		"--daemonize", "no",
 		"--save", "",
 	}
+	if s.cfg.cluster {
+		a = append(a, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf")
+	}
 	if s.cfg.appendOnly {
 		a = append(a, "--appendonly", "yes")
 	} else {
@@ -190,6 +245,9 @@ func (s *Server) launch() error {
 		default:
 		}
 		if ping(s.Addr()) == nil {
+			if s.cfg.cluster {
+				return s.claimSlots(deadline)
+			}
 			return nil
 		}
 		if time.Now().After(deadline) {

@@ -94,3 +94,21 @@ func TestMissingServer(t *testing.T) {
 		})
 	}
 }
+
+func TestClusterRefusesCrossSlotAndSurvivesRestart(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t, redistest.WithCluster())
+	c := srv.ClusterClient(t)
+	if err := c.Set(ctx, "{a}:1", "v", 0).Err(); err != nil {
+		t.Fatalf("set: %v", err)
+	}
+	if err := srv.Client(t).Eval(ctx, "return redis.call('GET', KEYS[1])", []string{"{a}:1", "{b}:1"}).Err(); err == nil ||
+		!strings.Contains(err.Error(), "CROSSSLOT") {
+		t.Fatalf("script over two slots: %v, want CROSSSLOT", err)
+	}
+	srv.Restart()
+	got, err := c.Get(ctx, "{a}:1").Result()
+	if err != nil || got != "v" {
+		t.Fatalf("get after restart = %q, %v", got, err)
+	}
+}

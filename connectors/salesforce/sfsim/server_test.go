@@ -667,13 +667,16 @@ func TestQuerySemantics(t *testing.T) {
 	}
 
 	// relationship fields come back nested; a queue owner has no IsActive
-	recs := e.queryRecords("SELECT Id, Owner.Email, Owner.Name, Owner.IsActive FROM Case ORDER BY Care_Case_Id__c LIMIT 2")
+	recs := e.queryRecords("SELECT Id, Owner.Email, Owner.Name, Owner.IsActive, Owner.Type FROM Case ORDER BY Care_Case_Id__c LIMIT 2")
 	owner, _ := recs[0]["Owner"].(map[string]any)
-	if owner["Email"] != "alice@carebridge.example" || owner["Name"] != "Alice Archer" || owner["IsActive"] != true {
+	if owner["Email"] != "alice@carebridge.example" || owner["Name"] != "Alice Archer" || owner["IsActive"] != true || owner["Type"] != "User" {
 		t.Errorf("Owner of q-1: %v", recs[0])
 	}
-	if owner, _ := recs[1]["Owner"].(map[string]any); owner["Name"] != "Social Care" || owner["IsActive"] != nil {
+	if owner, _ := recs[1]["Owner"].(map[string]any); owner["Name"] != "Social Care" || owner["IsActive"] != nil || owner["Type"] != "Queue" {
 		t.Errorf("queue owner of q-2: %v", recs[1])
+	}
+	if got := ids(e.queryRecords("SELECT Id FROM Case WHERE Owner.Type = 'Queue'")); got != c2 {
+		t.Errorf("Owner.Type = 'Queue': %s, want %s", got, c2)
 	}
 	msgs := e.queryRecords("SELECT Care_Message_Id__c, Case__r.Care_Case_Id__c, Posted_At__c FROM Care_Message__c WHERE Case__r.Status = 'On Hold'")
 	if len(msgs) != 1 || msgs[0]["Case__r"].(map[string]any)["Care_Case_Id__c"] != "q-2" || msgs[0]["Posted_At__c"] != "2026-11-25T05:00:00.000+0000" {

@@ -39,6 +39,12 @@ func (st *store) resolve(obj *metadata.Object, p fieldPath) (resolvedField, *Err
 		last := i == len(p.parts)-1
 		if last {
 			f, ok := cur.Field(part)
+			if !ok && len(rf.hops) > 0 && rf.hops[len(rf.hops)-1].Name == "OwnerId" {
+				// Owner is polymorphic (User or queue): Group fields count too
+				if g, found := st.schema.Object("Group"); found {
+					f, ok = g.Field(part)
+				}
+			}
 			if !ok {
 				return rf, fieldError(http.StatusBadRequest, "INVALID_FIELD", []string{p.String()},
 					"No such column '%s' on entity '%s'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.", part, cur.Name)
@@ -84,13 +90,27 @@ func (st *store) read(r *record, rf resolvedField) any {
 		cur = next
 	}
 	if len(rf.hops) > 0 {
-		// polymorphic owners: the target may lack the field (Group has no IsActive)
-		t, _ := st.recordByID(cur.id)
-		if _, ok := t.obj.Field(rf.final.Name); !ok {
-			return nil
-		}
+		return st.polymorphicValue(cur, rf.final)
 	}
 	return cur.value(rf.final)
+}
+
+// polymorphicValue reads f from a record reached through a relationship.
+// The target of a polymorphic owner may lack the field (a queue has no
+// IsActive: null); Type of a user owner is "User", as Salesforce's Name
+// object reports it.
+func (st *store) polymorphicValue(r *record, f metadata.Field) any {
+	t, _ := st.recordByID(r.id)
+	if t == nil {
+		return nil
+	}
+	if _, ok := t.obj.Field(f.Name); !ok {
+		if f.Name == "Type" {
+			return t.obj.Name
+		}
+		return nil
+	}
+	return r.value(f)
 }
 
 // compiled is a query checked against the schema, ready to run.
@@ -462,13 +482,7 @@ func (st *store) project(c *compiled, r *record, version string) *orderedObject 
 
 func (st *store) projectPath(o *orderedObject, r *record, rf resolvedField, hop int, version string) {
 	if hop == len(rf.hops) {
-		if t, _ := st.recordByID(r.id); t != nil {
-			if _, ok := t.obj.Field(rf.final.Name); !ok {
-				o.set(rf.final.Name, nil)
-				return
-			}
-		}
-		o.set(rf.final.Name, wireValue(rf.final, r.value(rf.final)))
+		o.set(rf.final.Name, wireValue(rf.final, st.polymorphicValue(r, rf.final)))
 		return
 	}
 	name := rf.names[hop]

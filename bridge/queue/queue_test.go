@@ -915,3 +915,58 @@ func waitFor(t testing.TB, timeout time.Duration, what string, cond func() bool)
 		time.Sleep(5 * time.Millisecond) // polling interval of the wait, not a stand-in for it
 	}
 }
+
+// TestOnRedisCluster runs every script once on a Redis Cluster node, which
+// refuses scripts whose keys span slots.
+func TestOnRedisCluster(t *testing.T) {
+	srv := redistest.Start(t, redistest.WithCluster(), redistest.WithoutAOF())
+	clock := newFakeClock()
+	q := newQueue(t, srv.ClusterClient(t), queue.Options{Clock: clock.Now, MaxAttempts: 2, Lease: time.Second})
+	ctx := context.Background()
+	step := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s on cluster: %v", what, err)
+		}
+	}
+	_, err := q.Add(ctx, "case:1")
+	step("add", err)
+	l, err := q.Get(ctx)
+	step("get", err)
+	_, err = q.Add(ctx, "case:1")
+	step("add while processing", err)
+	step("extend", q.Extend(ctx, l))
+	step("done", q.Done(ctx, l))
+	l, err = q.Get(ctx)
+	step("get dirty key", err)
+	_, err = q.Retry(ctx, l, errors.New("x"), 0)
+	step("retry", err)
+	clock.Advance(time.Hour)
+	l, err = q.Get(ctx)
+	step("get after backoff", err)
+	step("fail", q.Fail(ctx, l, errors.New("y")))
+	dead, err := q.List(ctx, 10)
+	step("list", err)
+	if len(dead) != 1 {
+		t.Fatalf("dead letters = %+v", dead)
+	}
+	step("replay", q.Replay(ctx, "case:1"))
+	_, err = q.Get(ctx)
+	step("get replayed", err)
+	clock.Advance(time.Hour)
+	_, err = q.Recover(ctx)
+	step("recover", err)
+	step("pause", q.PauseUntil(ctx, clock.Now().Add(time.Minute)))
+	step("resume", q.Resume(ctx))
+	d, err := q.Depth(ctx)
+	step("depth", err)
+	if d.Ready != 1 {
+		t.Fatalf("depth = %+v, want the recovered key ready", d)
+	}
+	step("drop of a live key fails cleanly", func() error {
+		if err := q.Drop(ctx, "case:1"); !errors.Is(err, queue.ErrNotDead) {
+			return fmt.Errorf("drop: %v", err)
+		}
+		return nil
+	}())
+}

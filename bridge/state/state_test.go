@@ -423,3 +423,40 @@ func TestPrefixSeparatesStores(t *testing.T) {
 		t.Fatalf("keys = %v, want %v", keys, want)
 	}
 }
+
+// TestOnRedisCluster runs every multi-key operation once on a Redis Cluster
+// node, which refuses commands and scripts whose keys span slots.
+func TestOnRedisCluster(t *testing.T) {
+	srv := redistest.Start(t, redistest.WithCluster(), redistest.WithoutAOF())
+	s := state.New(srv.ClusterClient(t), "")
+	ctx := context.Background()
+	step := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s on cluster: %v", what, err)
+		}
+	}
+	step("link case", s.LinkCase(ctx, "care-1", "500A1"))
+	_, _, err := s.LinkedCases(ctx, 0, 10)
+	step("list linked", err)
+	_, err = s.UnlinkCase(ctx, "care-1")
+	step("unlink", err)
+	step("link note", s.LinkChild(ctx, "care-1", state.Notes, "n1", "00a1"))
+	step("save base", s.SaveBase(ctx, "care-1", map[string]string{"status": "open"}, time.Now()))
+	_, _, err = s.LoadBase(ctx, "care-1")
+	step("load base", err)
+	step("delete base", s.DeleteBase(ctx, "care-1"))
+	step("set cursor", s.SetCursor(ctx, "care", "c1"))
+	_, err = s.AdvanceWatermark(ctx, "care", time.Now())
+	step("advance watermark", err)
+	_, err = s.Audit(ctx, state.AuditEntry{Case: "care-1", Field: "status"})
+	step("audit", err)
+	_, err = s.FirstSeen(ctx, "evt-1")
+	step("first seen", err)
+	_, err = s.Claim(ctx, "a1", time.Minute)
+	step("claim", err)
+	_, _, err = s.BeginAction(ctx, "a1", "k1")
+	step("begin action", err)
+	step("complete action", s.CompleteAction(ctx, "a1", state.ActionOutcome{State: state.ActionSent, CareMessageID: "m1"}))
+	step("mark reported", s.MarkActionReported(ctx, "a1"))
+}

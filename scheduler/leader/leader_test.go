@@ -241,3 +241,13 @@ func gauge(v int) string {
 carebridge_leader %d
 `, v)
 }
+
+func TestOnRedisCluster(t *testing.T) {
+	srv := redistest.Start(t, redistest.WithCluster(), redistest.WithoutAOF())
+	tr := &tracker{}
+	a := startReplica(t, srv.ClusterClient(t), "a", tr)
+	waitFor(t, 5*time.Second, "a leads on a cluster", func() bool { return a.elected.Load() == 1 })
+	if f := a.e.Fence(); f != 1 {
+		t.Fatalf("fence = %d, want 1", f)
+	}
+}

@@ -20,6 +20,9 @@ import (
 
 const jwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
+// maxSessions is when issuing a token starts pruning expired ones.
+const maxSessions = 1000
+
 // orgID is the sandbox org's id, used in identity URLs and tokens.
 const orgID = "00D5g00000SIMORG"
 
@@ -124,9 +127,17 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 // issue creates an access token for user.
 func (s *Server) issue(user string) string {
 	token := orgID + "!" + randomToken(48)
+	now := s.opts.Clock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.tokens[token] = session{user: user, expires: s.opts.Clock().Add(s.opts.TokenTTL)}
+	if len(s.tokens) >= maxSessions {
+		for t, sess := range s.tokens {
+			if !now.Before(sess.expires) {
+				delete(s.tokens, t)
+			}
+		}
+	}
+	s.tokens[token] = session{user: user, expires: now.Add(s.opts.TokenTTL)}
 	return token
 }
 

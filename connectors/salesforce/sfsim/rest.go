@@ -206,13 +206,18 @@ func (s *Server) handleLimits(w http.ResponseWriter, _ *http.Request, _ route, _
 	})
 }
 
-// cursor holds the remaining pages of a query.
+// cursor holds the rows of a query, rendered when it ran, for its later
+// pages.
 type cursor struct {
+	id      string // query locator, set once a second page exists
 	records []*orderedObject
 	batch   int
 	all     bool
 }
 
+// batchSize reads Sforce-Query-Options: batchSize=N. Salesforce treats
+// values below 200 as 200; the sandbox honours any positive size so that
+// tests can page through a few records.
 func batchSize(r *http.Request) int {
 	for _, opt := range strings.Split(r.Header.Get("Sforce-Query-Options"), ",") {
 		k, v, ok := strings.Cut(strings.TrimSpace(opt), "=")
@@ -263,7 +268,8 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request, rt route, _
 }
 
 // page renders records [from, from+batch) of a cursor; the caller holds
-// s.mu. A cursor is kept only while pages remain.
+// s.mu. A cursor with more than one page gets a query locator; the last
+// maxCursors locators stay valid.
 func (s *Server) page(cur *cursor, from int, version string) *orderedObject {
 	to := min(from+cur.batch, len(cur.records))
 	out := newOrdered()
@@ -282,20 +288,18 @@ func (s *Server) page(cur *cursor, from int, version string) *orderedObject {
 }
 
 func (s *Server) cursorID(cur *cursor) string {
-	for id, c := range s.cursors {
-		if c == cur {
-			return id
-		}
+	if cur.id != "" {
+		return cur.id
 	}
 	s.cursorSeq++
-	id := newID("01g", s.cursorSeq)
-	s.cursors[id] = cur
-	s.cursorFIFO = append(s.cursorFIFO, id)
+	cur.id = newID("01g", s.cursorSeq)
+	s.cursors[cur.id] = cur
+	s.cursorFIFO = append(s.cursorFIFO, cur.id)
 	if len(s.cursorFIFO) > maxCursors {
 		delete(s.cursors, s.cursorFIFO[0])
 		s.cursorFIFO = s.cursorFIFO[1:]
 	}
-	return id
+	return cur.id
 }
 
 func (s *Server) nextPage(w http.ResponseWriter, rt route, all bool) {

@@ -186,6 +186,7 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, op string, quota 
 		select {
 		case <-r.Context().Done():
 		case <-s.done:
+			writeError(w, apiError(http.StatusServiceUnavailable, "SERVER_UNAVAILABLE", "Server temporarily unavailable, please try again later"))
 		}
 		return false
 	}

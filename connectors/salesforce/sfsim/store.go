@@ -20,9 +20,10 @@ type record struct {
 	id      string // 18 characters
 	fields  map[string]any
 	deleted bool
-	seq     uint64 // insertion order, the tie-breaker of every sort
 }
 
+// table holds the records of one object in insertion order (the order
+// every sort falls back on).
 type table struct {
 	obj     *metadata.Object
 	fields  []metadata.Field // obj.Fields(), read once
@@ -63,7 +64,7 @@ func newStore(schema *metadata.Schema, clock func() time.Time) *store {
 func (st *store) table(object string) (*table, *Error) {
 	t, ok := st.tables[strings.ToLower(object)]
 	if !ok {
-		return nil, apiError(http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
+		return nil, apiError(http.StatusBadRequest, "INVALID_TYPE", "sObject type '%s' is not supported", clip(object))
 	}
 	return t, nil
 }
@@ -376,7 +377,7 @@ func (st *store) create(t *table, body map[string]any, mode writeMode, x *tx) (*
 		return nil, err
 	}
 	st.seq++
-	r := &record{id: newID(t.obj.KeyPrefix, st.seq), fields: values, seq: st.seq}
+	r := &record{id: newID(t.obj.KeyPrefix, st.seq), fields: values}
 	stamp := st.nextStamp()
 	for _, name := range []string{"CreatedDate", "LastModifiedDate", "SystemModstamp"} {
 		if _, set := values[name]; !set {

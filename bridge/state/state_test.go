@@ -294,6 +294,41 @@ func TestFirstSeen(t *testing.T) {
 	if _, err := s.FirstSeen(ctx, ""); err == nil {
 		t.Error("empty event id accepted")
 	}
+	// Handling failed: forget the id so the redelivery is handled.
+	if ok, _ := s.FirstSeen(ctx, "evt-3"); !ok {
+		t.Fatal("evt-3 not first")
+	}
+	if err := s.ForgetEvent(ctx, "evt-3"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.FirstSeen(ctx, "evt-3"); err != nil || !ok {
+		t.Fatalf("redelivery after ForgetEvent = %v, %v; want first", ok, err)
+	}
+}
+
+func TestMessageMirror(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	if m, err := s.MessageMirror(ctx, "care-1"); err != nil || len(m) != 0 {
+		t.Fatalf("empty mirror = %v, %v", m, err)
+	}
+	first := map[string]state.MirroredMessage{"m1": {"a0M1", "h1"}, "m2": {"a0M2", ""}}
+	if err := s.SetMessageMirror(ctx, "care-1", first); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := s.MessageMirror(ctx, "care-1"); err != nil || !maps.Equal(m, first) {
+		t.Fatalf("mirror = %v, %v; want %v", m, err, first)
+	}
+	second := map[string]state.MirroredMessage{"m2": {"a0M2", "h2 with spaces"}}
+	if err := s.SetMessageMirror(ctx, "care-1", second); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := s.MessageMirror(ctx, "care-1"); !maps.Equal(m, second) {
+		t.Fatalf("mirror after replace = %v, want %v", m, second)
+	}
+	if err := s.SetMessageMirror(ctx, "care-1", map[string]state.MirroredMessage{"m3": {"a 0", "h"}}); err == nil {
+		t.Error("salesforce id with a space accepted")
+	}
 }
 
 func TestClaimIsExclusiveAcrossClients(t *testing.T) {
@@ -446,6 +481,7 @@ func TestOnRedisCluster(t *testing.T) {
 	_, _, err = s.LoadBase(ctx, "care-1")
 	step("load base", err)
 	step("delete base", s.DeleteBase(ctx, "care-1"))
+	step("set mirror", s.SetMessageMirror(ctx, "care-1", map[string]state.MirroredMessage{"m1": {SalesforceID: "a0M1", Hash: "h"}}))
 	step("set cursor", s.SetCursor(ctx, "care", "c1"))
 	_, err = s.AdvanceWatermark(ctx, "care", time.Now())
 	step("advance watermark", err)

@@ -13,6 +13,7 @@
 //	{case:<care id>}:base_at  STRING last sync time (unix ms)
 //	{case:<care id>}:<kind>:care HASH Care child id -> Salesforce id (notes, messages)
 //	{case:<care id>}:<kind>:sf   HASH Salesforce id -> Care child id
+//	{case:<care id>}:mirror   HASH Care message id -> "<Salesforce id> <hash>"
 //	{cursors}:cursor          HASH source -> opaque cursor
 //	{cursors}:watermark       HASH source -> unix ms, only ever advanced
 //	{audit}                   STREAM applied changes and conflicts, capped

@@ -1,0 +1,58 @@
+package state
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// MirroredMessage is the Salesforce side of one mirrored Care message: its
+// Care_Message__c id and a hash of the values last written, so unchanged
+// messages are not written again.
+type MirroredMessage struct {
+	SalesforceID string
+	Hash         string
+}
+
+// setMirrorScript replaces a case's mirror hash.
+// KEYS mirror. ARGV field, value pairs.
+var setMirrorScript = redis.NewScript(`
+redis.call('DEL', KEYS[1])
+for i = 1, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+return 1
+`)
+
+// MessageMirror returns, per Care message id of a case, what was last
+// written to Salesforce.
+func (s *Store) MessageMirror(ctx context.Context, careID string) (map[string]MirroredMessage, error) {
+	m, err := s.rdb.HGetAll(ctx, s.caseKey(careID, "mirror")).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read message mirror of care case %q: %w", careID, err)
+	}
+	out := make(map[string]MirroredMessage, len(m))
+	for id, v := range m {
+		sfID, hash, ok := strings.Cut(v, " ")
+		if !ok {
+			return nil, fmt.Errorf("read message mirror of care case %q: message %q: malformed value %q", careID, id, v)
+		}
+		out[id] = MirroredMessage{SalesforceID: sfID, Hash: hash}
+	}
+	return out, nil
+}
+
+// SetMessageMirror replaces the message mirror of a case.
+func (s *Store) SetMessageMirror(ctx context.Context, careID string, msgs map[string]MirroredMessage) error {
+	args := make([]any, 0, 2*len(msgs))
+	for id, m := range msgs {
+		if strings.Contains(m.SalesforceID, " ") {
+			return fmt.Errorf("store message mirror of care case %q: message %q: salesforce id %q contains a space", careID, id, m.SalesforceID)
+		}
+		args = append(args, id, m.SalesforceID+" "+m.Hash)
+	}
+	if err := setMirrorScript.Run(ctx, s.rdb, []string{s.caseKey(careID, "mirror")}, args...).Err(); err != nil {
+		return fmt.Errorf("store message mirror of care case %q: %w", careID, err)
+	}
+	return nil
+}

@@ -179,18 +179,18 @@ See the Salesforce Cases:
   curl -s -u %[4]s:%[5]s %[2]s/3/care/cases/case_fb_1
 
 2. Put a case on hold in Care and watch Salesforce follow (Status "On Hold"):
-  curl -s -X POST -d '{"status":"pending"}' %[2]s/sandbox/cases/case_ig_1/ui-status
+  curl -s -u %[4]s:%[5]s -X POST -d '{"status":"pending"}' %[2]s/sandbox/cases/case_tt_1/ui-status
   curl -s -H 'Authorization: Bearer %[8]s' '%[10]s'
 
 3. Write an internal note in Care and find it as a private Case comment:
-  curl -s -X POST -d '{"author_id":"agent_ana","text":"Customer called the store too."}' %[2]s/sandbox/cases/case_fb_1/ui-notes
+  curl -s -u %[4]s:%[5]s -X POST -d '{"author_id":"agent_ana","text":"Customer called the store too."}' %[2]s/sandbox/cases/case_fb_1/ui-notes
   curl -s -H 'Authorization: Bearer %[8]s' '%[11]s'
 
 Press Ctrl-C to stop.
 `, bridgeURL, careURL, sfURL, demoCareToken, demoCareSecret, demoSFClientID, demoSFSecret, token,
 		q("SELECT Id, Care_Case_Id__c, Subject, Status, Care_Platform__c FROM Case"),
-		q("SELECT Care_Case_Id__c, Status FROM Case WHERE Care_Case_Id__c = 'case_ig_1'"),
-		q("SELECT ParentId, CommentBody FROM CaseComment"))
+		q("SELECT Care_Case_Id__c, Status FROM Case WHERE Care_Case_Id__c = 'case_tt_1'"),
+		q("SELECT ParentId, CommentBody, IsPublished FROM CaseComment WHERE Parent.Care_Case_Id__c = 'case_fb_1'"))
 }
 
 // newLogger builds the process logger.

@@ -306,7 +306,7 @@ func readField(fsys fs.FS, p string) (Field, error) {
 		Name: name, Label: x.Label, Type: typ, ReferenceTo: x.ReferenceTo,
 		Length: x.Length, ExternalID: x.ExternalID, Unique: x.Unique,
 		Createable: true, Updateable: true, Custom: strings.HasSuffix(name, "__c"),
-		Required: x.Required,
+		Required: x.Required, Filterable: x.Type != "LongTextArea" && x.Type != "Html",
 	}
 	if f.Length == 0 {
 		f.Length = fixedLength(x.Type)

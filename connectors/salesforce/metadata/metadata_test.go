@@ -68,8 +68,11 @@ func TestFieldDefinitions(t *testing.T) {
 			return slices.Equal(f.Picklist, []string{"Synced", "Error"})
 		}, "Synced/Error picklist"},
 		{"Case", "Care_Sync_Error__c", func(f metadata.Field) bool {
-			return f.Type == metadata.TypeTextArea && f.Length == 131072
-		}, "long text area"},
+			return f.Type == metadata.TypeTextArea && f.Length == 131072 && !f.Filterable
+		}, "long text area, not filterable"},
+		{"Case", "Description", func(f metadata.Field) bool { return !f.Filterable }, "not filterable"},
+		{"Case", "Care_Case_Id__c", func(f metadata.Field) bool { return f.Filterable }, "filterable"},
+		{"CaseComment", "CommentBody", func(f metadata.Field) bool { return f.Filterable }, "filterable"},
 		{"Case", "Care_DM_Deadline__c", func(f metadata.Field) bool { return f.Type == metadata.TypeDateTime }, "datetime"},
 		{"Case", "IsClosed", func(f metadata.Field) bool { return !f.Updateable && !f.Createable }, "read-only"},
 		{"Case", "Status", func(f metadata.Field) bool {

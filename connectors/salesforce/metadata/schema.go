@@ -44,6 +44,7 @@ type Field struct {
 	Picklist    []string // allowed values, in order
 	Restricted  bool     // picklist refuses values outside Picklist
 	Default     string   // default value on create ("" for none)
+	Filterable  bool     // may appear in WHERE and ORDER BY (long text areas may not)
 }
 
 // Object describes one sObject type.

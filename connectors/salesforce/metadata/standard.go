@@ -9,32 +9,34 @@ type standardObject struct {
 
 // Field builders for the table below.
 func idField() Field {
-	return Field{Name: "Id", Label: "Record ID", Type: TypeID, Length: 18}
+	return Field{Name: "Id", Label: "Record ID", Type: TypeID, Length: 18, Filterable: true}
 }
 
 func text(name string, length int) Field {
-	return Field{Name: name, Label: name, Type: TypeString, Length: length, Createable: true, Updateable: true}
+	return Field{Name: name, Label: name, Type: TypeString, Length: length, Createable: true, Updateable: true, Filterable: true}
 }
 
+// longText is a text area; those longer than 4,000 characters (Case and
+// Task Description) cannot be filtered, CaseComment.CommentBody can.
 func longText(name string, length int) Field {
-	return Field{Name: name, Label: name, Type: TypeTextArea, Length: length, Createable: true, Updateable: true}
+	return Field{Name: name, Label: name, Type: TypeTextArea, Length: length, Createable: true, Updateable: true, Filterable: length <= 4000}
 }
 
 func flag(name string) Field {
-	return Field{Name: name, Label: name, Type: TypeBoolean, Createable: true, Updateable: true, Default: "false"}
+	return Field{Name: name, Label: name, Type: TypeBoolean, Createable: true, Updateable: true, Default: "false", Filterable: true}
 }
 
 func ref(name, to string) Field {
-	return Field{Name: name, Label: name, Type: TypeReference, ReferenceTo: to, Length: 18, Createable: true, Updateable: true}
+	return Field{Name: name, Label: name, Type: TypeReference, ReferenceTo: to, Length: 18, Createable: true, Updateable: true, Filterable: true}
 }
 
 func pick(name string, restricted bool, def string, values ...string) Field {
 	return Field{Name: name, Label: name, Type: TypePicklist, Length: 255, Createable: true, Updateable: true,
-		Picklist: values, Restricted: restricted, Default: def}
+		Picklist: values, Restricted: restricted, Default: def, Filterable: true}
 }
 
 func typed(name, typ string) Field {
-	return Field{Name: name, Label: name, Type: typ, Createable: true, Updateable: true}
+	return Field{Name: name, Label: name, Type: typ, Createable: true, Updateable: true, Filterable: true}
 }
 
 func required(f Field) Field { f.Required = true; return f }

@@ -715,7 +715,7 @@ func (s *Server) handleDescribe(w http.ResponseWriter, _ *http.Request, rt route
 			"createable": f.Createable, "updateable": f.Updateable, "externalId": f.ExternalID, "unique": f.Unique,
 			"idLookup": f.ExternalID || f.Type == metadata.TypeID, "defaultedOnCreate": f.Default != "" || !f.Createable,
 			"referenceTo": refs, "relationshipName": relName, "picklistValues": values,
-			"restrictedPicklist": f.Restricted, "filterable": !(f.Type == metadata.TypeTextArea && f.Length > 255),
+			"restrictedPicklist": f.Restricted, "filterable": f.Filterable, "sortable": f.Filterable,
 		})
 	}
 	if len(rt.segments) == 2 {

@@ -699,6 +699,8 @@ func TestQuerySemantics(t *testing.T) {
 		{"SELECT Id FROM Case WHERE SystemModstamp > '2026-11-25T03:55:12Z'", "INVALID_FIELD"},
 		{"SELECT Id FROM Case WHERE Subject = 5", "INVALID_FIELD"},
 		{"SELECT Id FROM Case WHERE Description = 'x'", "INVALID_FIELD"},
+		{"SELECT Id FROM Case WHERE Care_Sync_Error__c != null", "INVALID_FIELD"},
+		{"SELECT Id FROM Case ORDER BY Description", "INVALID_FIELD"},
 		{"SELECT Id FROM Case WHERE Id = 'short'", "INVALID_QUERY_FILTER_OPERATOR"},
 		{"SELECT Id FROM Nope__c", "INVALID_TYPE"},
 	}
@@ -1063,5 +1065,15 @@ func TestTokenFaultsSpeakOAuth(t *testing.T) {
 	var got map[string]string
 	if err := json.Unmarshal(body, &got); err != nil || status != http.StatusBadRequest || got["error"] != "invalid_grant" {
 		t.Errorf("OAuth fault: %d %s", status, body)
+	}
+}
+
+func TestCaseCommentsMatchByText(t *testing.T) {
+	e := newEnv(t, sfsim.Options{})
+	caseID := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "notes"})
+	mustInsert(t, e.srv, "CaseComment", map[string]any{"ParentId": caseID, "CommentBody": "Refund approved.\nThanks", "IsPublished": false})
+	got := e.queryRecords("SELECT Id, CreatedById, CreatedDate FROM CaseComment WHERE ParentId = '" + caseID + "' AND CommentBody = 'Refund approved.\\nThanks'")
+	if len(got) != 1 || got[0]["CreatedById"] == nil {
+		t.Errorf("comment by text: %v", got)
 	}
 }

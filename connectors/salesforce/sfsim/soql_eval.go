@@ -159,7 +159,7 @@ func (st *store) compile(q *query) (*compiled, *Error) {
 		if err != nil {
 			return nil, err
 		}
-		if rf.final.Type == metadata.TypeTextArea && rf.final.Length > 255 {
+		if !rf.final.Filterable {
 			return nil, fieldError(http.StatusBadRequest, "INVALID_FIELD", []string{rf.final.Name},
 				"field '%s' can not be sorted in a query call", rf.final.Name)
 		}
@@ -211,7 +211,7 @@ func (st *store) compileCmp(obj *metadata.Object, e cmpExpr) (func(*record) bool
 		return nil, err
 	}
 	f := rf.final
-	if f.Type == metadata.TypeTextArea && f.Length > 255 {
+	if !f.Filterable {
 		return nil, fieldError(http.StatusBadRequest, "INVALID_FIELD", []string{f.Name},
 			"field '%s' can not be filtered in a query call", f.Name)
 	}

@@ -970,3 +970,51 @@ func TestOnRedisCluster(t *testing.T) {
 		return nil
 	}())
 }
+
+// TestRunExtendsLongWork: work that outlasts several leases keeps its key;
+// no other process gets it meanwhile.
+func TestRunExtendsLongWork(t *testing.T) {
+	srv := redistest.Start(t)
+	const lease = 300 * time.Millisecond
+	worker := newQueue(t, srv.Client(t), queue.Options{Lease: lease, PollInterval: 5 * time.Millisecond})
+	other := newQueue(t, srv.Client(t), queue.Options{Lease: lease})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	started, release := make(chan struct{}), make(chan struct{})
+	var calls atomic.Int32
+	done := make(chan error, 1)
+	go func() {
+		done <- worker.Run(ctx, 1, func(ctx context.Context, key string) error {
+			if calls.Add(1) == 1 {
+				close(started)
+			}
+			select {
+			case <-release:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	mustAdd(t, worker, "case:long")
+	<-started
+	until := time.Now().Add(4 * lease)
+	for time.Now().Before(until) {
+		if l, ok := mustTryGet(t, other); ok {
+			t.Fatalf("%s handed to another process while its lease was being extended", l.Key)
+		}
+		time.Sleep(20 * time.Millisecond) // sampling interval
+	}
+	close(release)
+	waitFor(t, 5*time.Second, "work finished", func() bool {
+		d := mustDepth(t, other)
+		return d.Processing+d.Ready+d.Delayed+d.Dead == 0
+	})
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("handler ran %d times, want 1", n)
+	}
+}

@@ -53,6 +53,10 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 				}
 				latency = d
 			}
+			if !knownOp(in.Op) {
+				writeError(w, apiError(http.StatusBadRequest, "INVALID_FIELD", "fault op %q is not an operation", clip(in.Op)))
+				return
+			}
 			if in.Rate < 0 || in.Rate > 1 {
 				writeError(w, apiError(http.StatusBadRequest, "INVALID_FIELD", "fault rate must be between 0 and 1"))
 				return

@@ -28,7 +28,8 @@ const (
 //
 // A fault with Times > 0 affects the next Times matching calls and is then
 // used up; with Rate > 0 it affects each matching call with that
-// probability; with neither it affects every matching call until cleared.
+// probability (and, with Times too, only until Times calls were hit); with
+// neither it affects every matching call until cleared.
 // Status and ErrorCode default from each other (503 SERVER_UNAVAILABLE,
 // UNABLE_TO_LOCK_ROW is 400, REQUEST_LIMIT_EXCEEDED is 403); a fault with
 // only Latency delays calls without failing them. Hang blocks the call
@@ -42,6 +43,16 @@ type Fault struct {
 	Rate      float64       `json:"rate"`
 	Latency   time.Duration `json:"latency"`
 	Hang      bool          `json:"hang"`
+}
+
+// knownOp reports whether op names an operation (or is "" for all).
+func knownOp(op string) bool {
+	switch op {
+	case "", OpQuery, OpGet, OpCreate, OpUpdate, OpUpsert, OpDelete, OpCollectionsCreate, OpCollectionsUpdate,
+		OpCollectionsUpsert, OpCollectionsDelete, OpDescribe, OpLimits, OpToken, OpLogin, OpOther:
+		return true
+	}
+	return false
 }
 
 func (f Fault) fails() bool { return f.Status != 0 || f.ErrorCode != "" }

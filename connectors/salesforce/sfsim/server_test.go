@@ -821,7 +821,7 @@ func TestFaultsOverHTTP(t *testing.T) {
 	if got := post(`{"op":"get","errorCode":"UNABLE_TO_LOCK_ROW","times":1,"latency":"10ms"}`); got != http.StatusNoContent {
 		t.Fatalf("inject: %d", got)
 	}
-	for _, bad := range []string{`{"latency":"soon"}`, `{"rate":2}`, `not json`} {
+	for _, bad := range []string{`{"latency":"soon"}`, `{"rate":2}`, `not json`, `{"op":"querry","status":503}`} {
 		if got := post(bad); got != http.StatusBadRequest {
 			t.Errorf("inject %s: %d, want 400", bad, got)
 		}

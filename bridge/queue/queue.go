@@ -45,6 +45,9 @@ type Options struct {
 	// PollInterval bounds how long Get sleeps before looking again for keys
 	// added by other processes (default 100ms).
 	PollInterval time.Duration
+	// ShutdownGrace is how long Run lets running handlers finish after its
+	// context ends before cancelling theirs (default 10s; negative: none).
+	ShutdownGrace time.Duration
 	// ReviveDead makes Add put a dead-lettered key back to work. By default
 	// a dead key stays dead until Replay, so a permanently failing key does
 	// not burn upstream calls on every trigger.
@@ -82,6 +85,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = 100 * time.Millisecond
+	}
+	if o.ShutdownGrace == 0 {
+		o.ShutdownGrace = 10 * time.Second
 	}
 	if o.Clock == nil {
 		o.Clock = time.Now

@@ -793,28 +793,58 @@ func TestQuotaPausesWholeQueue(t *testing.T) {
 	}
 }
 
-func TestRunReleasesKeyOnShutdown(t *testing.T) {
-	rdb := redistest.Start(t).Client(t)
-	q := newQueue(t, rdb, queue.Options{PollInterval: 5 * time.Millisecond})
-	ctx, cancel := context.WithCancel(context.Background())
-	started := make(chan struct{})
-	done := make(chan error, 1)
-	go func() {
-		done <- q.Run(ctx, 1, func(ctx context.Context, key string) error {
-			close(started)
-			<-ctx.Done()
-			return ctx.Err()
-		})
-	}()
-	mustAdd(t, q, "case:1")
-	<-started
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
+func TestRunShutdown(t *testing.T) {
+	tests := []struct {
+		name         string
+		grace        time.Duration
+		finishes     bool // the handler finishes on its own once shutdown starts
+		wantReleased bool
+	}{
+		{name: "work that finishes within the grace is done", grace: 5 * time.Second, finishes: true},
+		{name: "work cut short is released", grace: -1, wantReleased: true},
+		{name: "work outlasting the grace is released", grace: 50 * time.Millisecond, wantReleased: true},
 	}
-	l, ok := mustTryGet(t, q)
-	if !ok || l.Attempts != 0 {
-		t.Fatalf("after shutdown got %+v, %v; want the key back with no attempt counted", l, ok)
+	srv := redistest.Start(t)
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := newQueue(t, srv.Client(t), queue.Options{Name: fmt.Sprintf("shutdown%d", i), PollInterval: 5 * time.Millisecond, ShutdownGrace: tt.grace})
+			ctx, cancel := context.WithCancel(context.Background())
+			started, shutdown := make(chan struct{}), make(chan struct{})
+			done := make(chan error, 1)
+			go func() {
+				done <- q.Run(ctx, 1, func(hctx context.Context, key string) error {
+					close(started)
+					<-shutdown
+					if tt.finishes {
+						return nil
+					}
+					<-hctx.Done()
+					return hctx.Err()
+				})
+			}()
+			mustAdd(t, q, "case:1")
+			<-started
+			cancel()
+			close(shutdown)
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("Run did not return")
+			}
+			l, ok := mustTryGet(t, q)
+			if ok != tt.wantReleased {
+				t.Fatalf("key back in the queue = %v, want %v", ok, tt.wantReleased)
+			}
+			if ok && l.Attempts != 0 {
+				t.Fatalf("released key counted %d attempts, want 0", l.Attempts)
+			}
+			if d := mustDepth(t, q); !ok && d != (queue.Depth{}) {
+				t.Fatalf("depth after a finished run = %+v, want empty", d)
+			}
+		})
 	}
 }
 

@@ -84,8 +84,10 @@ type Handler func(ctx context.Context, key string) error
 
 // Run works keys with n workers until ctx ends, then waits for the running
 // handlers. Each lease is extended every Lease/3 while its handler runs; if
-// the lease is lost the handler's context is cancelled. A handler cut short
-// by shutdown releases its key at once without counting an attempt.
+// the lease is lost the handler's context is cancelled. When ctx ends,
+// running handlers get Options.ShutdownGrace to finish before their context
+// is cancelled; a handler cut short by shutdown releases its key at once
+// without counting an attempt.
 func (q *Queue) Run(ctx context.Context, n int, handle Handler) error {
 	if n <= 0 {
 		return fmt.Errorf("queue run: %d workers; need at least 1", n)
@@ -126,8 +128,20 @@ func (q *Queue) worker(ctx context.Context, handle Handler) {
 }
 
 func (q *Queue) runOne(ctx context.Context, l Lease, handle Handler, log *slog.Logger) {
-	workCtx, cancel := context.WithCancel(ctx)
+	// The work outlives ctx by the shutdown grace, so that a run nearly
+	// done on SIGTERM can finish instead of being repeated.
+	workCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
+	stopGrace := context.AfterFunc(ctx, func() {
+		t := time.NewTimer(max(q.opts.ShutdownGrace, 0))
+		defer t.Stop()
+		select {
+		case <-t.C:
+			cancel()
+		case <-workCtx.Done():
+		}
+	})
+	defer stopGrace()
 	keeperDone := make(chan struct{})
 	go func() {
 		defer close(keeperDone)
@@ -141,7 +155,7 @@ func (q *Queue) runOne(ctx context.Context, l Lease, handle Handler, log *slog.L
 	fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer fcancel()
 	var err error
-	if runErr != nil && ctx.Err() != nil {
+	if runErr != nil && ctx.Err() != nil && workCtx.Err() != nil {
 		err = q.Release(fctx, l)
 	} else {
 		var res Result

@@ -32,6 +32,9 @@ const (
 // CaseKey is the queue key of a Care case.
 func CaseKey(careID string) string { return CaseKeyPrefix + careID }
 
+// ActionKey is the queue key of a Care_Action__c record.
+func ActionKey(sfID string) string { return ActionKeyPrefix + sfID }
+
 // Mapper projects both systems into canonical fields and back. It is bound to
 // an identity snapshot (Care agents <-> Salesforce users).
 type Mapper interface {
@@ -77,6 +80,12 @@ type Options struct {
 	BatchLinger time.Duration
 	// IdentityTTL is how long agents and users are cached (default 5m).
 	IdentityTTL time.Duration
+	// ActionClaimTTL is how long one worker holds an action; an action's
+	// run is cut off before it ends (default 1m; set it to the queue lease).
+	ActionClaimTTL time.Duration
+	// ActionGiveUp is how long an action keeps being retried after
+	// retryable failures before it ends as Failed (default 10m).
+	ActionGiveUp time.Duration
 }
 
 // Engine reconciles keys.
@@ -93,11 +102,20 @@ type Engine struct {
 	m      *Metrics
 	idTTL  time.Duration
 
+	claimTTL time.Duration
+	giveUp   time.Duration
+	started  time.Time
+
 	readCases   *batch.Batcher[string, Record]
 	upsertCases *batch.Batcher[Record, WriteResult]
 	updateCases *batch.Batcher[Record, WriteResult]
 	readNotes   *batch.Batcher[string, []Record]
 	createNotes *batch.Batcher[Record, WriteResult]
+	readMsgs    *batch.Batcher[string, []Record]
+	upsertMsgs  *batch.Batcher[Record, WriteResult]
+	updateMsgs  *batch.Batcher[Record, WriteResult]
+	readActions *batch.Batcher[string, Record]
+	updActions  *batch.Batcher[Record, WriteResult]
 	mu          sync.Mutex
 	mapper      Mapper
 	mapperAt    time.Time
@@ -131,10 +149,18 @@ func New(o Options) (*Engine, error) {
 	if o.IdentityTTL == 0 {
 		o.IdentityTTL = 5 * time.Minute
 	}
+	if o.ActionClaimTTL <= 0 {
+		o.ActionClaimTTL = time.Minute
+	}
+	if o.ActionGiveUp <= 0 {
+		o.ActionGiveUp = 10 * time.Minute
+	}
 	e := &Engine{
 		care: o.Care, sf: o.Salesforce, store: o.Store, queue: o.Queue, source: o.Mapping,
 		notes: o.Notes, rules: o.Rules, now: o.Clock, log: o.Logger, m: o.Metrics, idTTL: o.IdentityTTL,
+		claimTTL: o.ActionClaimTTL, giveUp: o.ActionGiveUp,
 	}
+	e.started = e.now()
 	const max, timeout = 200, 2 * time.Minute
 	e.readCases = batch.New(max, o.BatchLinger, timeout, e.queryCases)
 	e.upsertCases = batch.New(max, o.BatchLinger, timeout, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
@@ -147,7 +173,52 @@ func New(o Options) (*Engine, error) {
 	e.createNotes = batch.New(max, o.BatchLinger, timeout, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.CreateMany(ctx, e.notes.Object, recs)
 	})
+	e.readMsgs = batch.New(max, o.BatchLinger, timeout, e.queryMessages)
+	e.upsertMsgs = batch.New(max, o.BatchLinger, timeout, uniqueBy(MessageIDField, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+		return e.sf.UpsertMany(ctx, MessageObject, MessageIDField, recs)
+	}))
+	e.updateMsgs = batch.New(max, o.BatchLinger, timeout, uniqueBy("Id", func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+		return e.sf.UpdateMany(ctx, MessageObject, recs)
+	}))
+	e.readActions = batch.New(max, o.BatchLinger, timeout, e.queryActions)
+	e.updActions = batch.New(max, o.BatchLinger, timeout, uniqueBy("Id", func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+		return e.sf.UpdateMany(ctx, ActionObject, recs)
+	}))
 	return e, nil
+}
+
+// uniqueBy sends each record identity once per batch (Salesforce refuses a
+// collection naming one record twice): the last write of a record wins and
+// every caller of that record gets its result.
+func uniqueBy(field string, write batch.Func[Record, WriteResult]) batch.Func[Record, WriteResult] {
+	return func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+		slot := make(map[string]int, len(recs))
+		send := make([]Record, 0, len(recs))
+		where := make([]int, len(recs))
+		for i, r := range recs {
+			key, _ := r[field].(string)
+			if j, ok := slot[key]; ok && key != "" {
+				send[j] = r
+				where[i] = j
+				continue
+			}
+			slot[key] = len(send)
+			where[i] = len(send)
+			send = append(send, r)
+		}
+		res, err := write(ctx, send)
+		if err != nil {
+			return nil, err
+		}
+		if len(res) != len(send) {
+			return nil, fmt.Errorf("write %d records: %d results", len(send), len(res))
+		}
+		out := make([]WriteResult, len(recs))
+		for i := range recs {
+			out[i] = res[where[i]]
+		}
+		return out, nil
+	}
 }
 
 // Close stops the batchers.
@@ -157,6 +228,11 @@ func (e *Engine) Close() {
 	e.updateCases.Close()
 	e.readNotes.Close()
 	e.createNotes.Close()
+	e.readMsgs.Close()
+	e.upsertMsgs.Close()
+	e.updateMsgs.Close()
+	e.readActions.Close()
+	e.updActions.Close()
 }
 
 // Salesforce field names the engine itself uses (they must exist in
@@ -170,7 +246,8 @@ const (
 
 // EngineCaseFields lists every Case field the engine reads or writes itself.
 func EngineCaseFields() []string {
-	return []string{"Id", CareIDField, SyncStatusField, SyncErrorField, SystemModstampName, "IsClosed"}
+	return []string{"Id", CareIDField, SyncStatusField, SyncErrorField, SystemModstampName, "IsClosed",
+		AllowedModesField, PrivateReplyDeadlineField, DMDeadlineField}
 }
 
 // Handle reconciles one queue key. Its error is classified with
@@ -179,6 +256,10 @@ func (e *Engine) Handle(ctx context.Context, key string) error {
 	switch {
 	case strings.HasPrefix(key, CaseKeyPrefix):
 		err := e.ReconcileCase(ctx, strings.TrimPrefix(key, CaseKeyPrefix))
+		e.noteQuota(err)
+		return err
+	case strings.HasPrefix(key, ActionKeyPrefix):
+		err := e.HandleAction(ctx, strings.TrimPrefix(key, ActionKeyPrefix))
 		e.noteQuota(err)
 		return err
 	default:

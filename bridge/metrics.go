@@ -2,6 +2,8 @@ package bridge
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/carebridge/carebridge/connectors/care/rules"
 )
 
 // Metrics are the engine's series.
@@ -11,7 +13,23 @@ type Metrics struct {
 	conflicts *prometheus.CounterVec
 	blocked   *prometheus.CounterVec
 	lastPoll  *prometheus.GaugeVec
+	rejected  *prometheus.CounterVec
+	actions   *prometheus.CounterVec
 }
+
+// Action results, the result label of carebridge_actions_total.
+const (
+	resultSent     = "sent"
+	resultRejected = "rejected"
+	resultFailed   = "failed"
+	resultRetry    = "retry"
+)
+
+// actionTypes are the Care_Action__c Type__c values.
+var actionTypes = []rules.Action{rules.Reply, rules.Like, rules.Unlike, rules.Delete, rules.Hide, rules.Unhide,
+	rules.Ban, rules.Unban, rules.Follow, rules.Unfollow, rules.SetProfile}
+
+var platforms = []rules.Platform{rules.Facebook, rules.Instagram, rules.Twitter, rules.LinkedIn, rules.YouTube, rules.TikTok}
 
 // NewMetrics registers the engine metrics on reg (nil: unregistered).
 func NewMetrics(reg prometheus.Registerer) *Metrics {
@@ -37,6 +55,14 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Namespace: "carebridge", Name: "last_successful_poll_timestamp_seconds",
 			Help: "Unix time of the last successful poll per source.",
 		}, []string{"source"}),
+		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "carebridge", Name: "rule_rejections_total",
+			Help: "Agent actions refused by a platform rule (by carebridge before sending, or by Care), by platform, action and rule code.",
+		}, []string{"platform", "action", "code"}),
+		actions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "carebridge", Name: "actions_total",
+			Help: "Agent actions (Care_Action__c) processed, by type and result (sent, rejected, failed, retry).",
+		}, []string{"type", "result"}),
 	}
 	for _, d := range []string{"care_to_salesforce", "salesforce_to_care"} {
 		m.lag.WithLabelValues(d)
@@ -45,11 +71,27 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			m.syncOps.WithLabelValues(d, "note", r)
 		}
 	}
+	for _, r := range []string{"success", "failure"} {
+		m.syncOps.WithLabelValues("care_to_salesforce", "message", r)
+		m.syncOps.WithLabelValues("care_to_salesforce", "reply_options", r)
+	}
 	for _, s := range []string{"care", "salesforce"} {
 		m.lastPoll.WithLabelValues(s)
 	}
+	for _, a := range actionTypes {
+		for _, r := range []string{resultSent, resultRejected, resultFailed, resultRetry} {
+			m.actions.WithLabelValues(string(a), r)
+		}
+	}
+	// Replies are most of the actions and carry most of the rules: their
+	// series exist from the start (6 platforms x the codes).
+	for _, p := range platforms {
+		for _, c := range rules.Codes() {
+			m.rejected.WithLabelValues(string(p), string(rules.Reply), c)
+		}
+	}
 	if reg != nil {
-		reg.MustRegister(m.syncOps, m.lag, m.conflicts, m.blocked, m.lastPoll)
+		reg.MustRegister(m.syncOps, m.lag, m.conflicts, m.blocked, m.lastPoll, m.rejected, m.actions)
 	}
 	return m
 }

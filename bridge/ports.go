@@ -29,6 +29,11 @@ type Care interface {
 	Assign(ctx context.Context, caseID string, agentID *string, idemKey string) (care.Case, error)
 	SetStatus(ctx context.Context, caseID string, status rules.Status, idemKey string) (care.Case, error)
 	AddNote(ctx context.Context, caseID string, req care.NoteRequest, idemKey string) (care.Note, error)
+	// Messages returns the case conversation, oldest first.
+	Messages(ctx context.Context, caseID string) ([]care.Message, error)
+	Reply(ctx context.Context, caseID string, req care.ReplyRequest, idemKey string) (care.Message, error)
+	Act(ctx context.Context, messageID, action, idemKey string) (care.ActionResult, error)
+	SetProfile(ctx context.Context, caseID, profileID, idemKey string) (care.Case, error)
 }
 
 // Salesforce is what the engine needs from Salesforce. Every call is one API
@@ -59,6 +64,56 @@ type Store interface {
 	Cursor(ctx context.Context, name string) (string, error)
 	SetCursor(ctx context.Context, name, value string) error
 	LinkedCases(ctx context.Context) ([]string, error)
+
+	// MessageMirror returns what was last written to Salesforce for each
+	// mirrored message of a case (Care message id -> state).
+	MessageMirror(ctx context.Context, careID string) (map[string]MirroredMessage, error)
+	// SetMessageMirror replaces that state.
+	SetMessageMirror(ctx context.Context, careID string, msgs map[string]MirroredMessage) error
+
+	// ClaimAction takes the claim on an action for ttl; false when someone
+	// else holds it.
+	ClaimAction(ctx context.Context, actionID string, ttl time.Duration) (bool, error)
+	ReleaseAction(ctx context.Context, actionID string) error
+	// BeginAction creates the durable record of an action about to be sent
+	// (state sending) unless one exists; it returns the record as stored
+	// and whether this call created it.
+	BeginAction(ctx context.Context, actionID, idemKey string) (ActionRecord, bool, error)
+	// CompleteAction stores the final outcome of a begun action.
+	CompleteAction(ctx context.Context, actionID string, outcome ActionRecord) error
+	MarkActionReported(ctx context.Context, actionID string) error
+	// ActionRecord returns the durable record of an action, if any.
+	ActionRecord(ctx context.Context, actionID string) (ActionRecord, bool, error)
+}
+
+// MirroredMessage is the Salesforce side of one mirrored Care message: its
+// Care_Message__c id and the hash of the values last written.
+type MirroredMessage struct {
+	SalesforceID string
+	Hash         string
+}
+
+// ActionState is where an agent action stands in the durable record.
+type ActionState string
+
+// Action states. Sending means the send to Care has started and may have
+// reached Care: a retry sends again with the same idempotency key.
+const (
+	ActionSending  ActionState = "sending"
+	ActionSent     ActionState = "sent"
+	ActionRejected ActionState = "rejected"
+	ActionFailed   ActionState = "failed"
+)
+
+// ActionRecord is the durable record of one agent action.
+type ActionRecord struct {
+	State          ActionState
+	IdempotencyKey string
+	CareResultID   string // the Care message (or case) id, when sent
+	Code           string // rejection or failure code
+	Reason         string // the sentence for the agent
+	StartedAt      time.Time
+	Reported       bool // the outcome was written back to Salesforce
 }
 
 // AuditEntry is one applied change or conflict.

@@ -90,10 +90,17 @@ func (e *Engine) ReconcileCase(ctx context.Context, careID string) error {
 	if err := e.ensureLink(ctx, careID, sfID); err != nil {
 		return err
 	}
-	if err := e.mergeCase(ctx, m, c, rec, careVals); err != nil {
+	msgs, err := e.care.Messages(ctx, careID)
+	if err != nil {
+		return fmt.Errorf("read conversation of Care case %s: %w", careID, err)
+	}
+	if err := e.mergeCase(ctx, m, c, rec, careVals, e.replyOptionFields(c, msgs, rec)); err != nil {
 		return err
 	}
-	return e.syncNotes(ctx, m, c, sfID)
+	if err := e.syncNotes(ctx, m, c, sfID); err != nil {
+		return err
+	}
+	return e.syncMessages(ctx, careID, sfID, msgs)
 }
 
 func (e *Engine) ensureLink(ctx context.Context, careID, sfID string) error {
@@ -151,7 +158,9 @@ func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals
 }
 
 // mergeCase runs the three-way merge of a linked pair and applies the plan.
-func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string) error {
+// extra are further Case fields to write with the merge's (the reply
+// options), already reduced to those that changed.
+func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, extra Record) error {
 	careID := c.ID
 	sfVals := m.FromSalesforce(rec)
 	base, ok, err := e.store.Base(ctx, careID)
@@ -180,6 +189,9 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 	}
 	if str(rec[SyncErrorField]) != wantErr {
 		sfWrite[SyncErrorField] = nilIfEmpty(wantErr)
+	}
+	for k, v := range extra {
+		sfWrite[k] = v
 	}
 	if len(sfWrite) > 0 {
 		sfWrite["Id"] = rec["Id"]

@@ -70,6 +70,10 @@ func (e *Engine) PollSalesforce(ctx context.Context) error {
 		e.noteQuota(err)
 		return err
 	}
+	if err := e.pollSalesforceActions(ctx); err != nil {
+		e.noteQuota(err)
+		return err
+	}
 	e.m.lastPoll.WithLabelValues("salesforce").SetToCurrentTime()
 	return nil
 }

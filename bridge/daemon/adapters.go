@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/carebridge/carebridge/bridge"
@@ -163,6 +164,62 @@ func (a storeAdapter) LinkedCases(ctx context.Context) ([]string, error) {
 		}
 		cursor = next
 	}
+}
+
+// mirrorID names the snapshot that holds a case's message mirror state
+// (Care message id -> "<Salesforce id> <hash>"), beside its base snapshot.
+func mirrorID(careID string) string { return "mirror/" + careID }
+
+func (a storeAdapter) MessageMirror(ctx context.Context, careID string) (map[string]bridge.MirroredMessage, error) {
+	b, ok, err := a.s.LoadBase(ctx, mirrorID(careID))
+	if err != nil || !ok {
+		return nil, err
+	}
+	out := make(map[string]bridge.MirroredMessage, len(b.Fields))
+	for id, v := range b.Fields {
+		sfID, hash, _ := strings.Cut(v, " ")
+		out[id] = bridge.MirroredMessage{SalesforceID: sfID, Hash: hash}
+	}
+	return out, nil
+}
+
+func (a storeAdapter) SetMessageMirror(ctx context.Context, careID string, msgs map[string]bridge.MirroredMessage) error {
+	fields := make(map[string]string, len(msgs))
+	for id, m := range msgs {
+		fields[id] = m.SalesforceID + " " + m.Hash
+	}
+	return a.s.SaveBase(ctx, mirrorID(careID), fields, a.now())
+}
+
+func (a storeAdapter) ClaimAction(ctx context.Context, actionID string, ttl time.Duration) (bool, error) {
+	return a.s.Claim(ctx, actionID, ttl)
+}
+
+func (a storeAdapter) ReleaseAction(ctx context.Context, actionID string) error {
+	return a.s.ReleaseClaim(ctx, actionID)
+}
+
+func (a storeAdapter) BeginAction(ctx context.Context, actionID, idemKey string) (bridge.ActionRecord, bool, error) {
+	r, created, err := a.s.BeginAction(ctx, actionID, idemKey)
+	return actionRecord(r), created, err
+}
+
+func (a storeAdapter) CompleteAction(ctx context.Context, actionID string, o bridge.ActionRecord) error {
+	return a.s.CompleteAction(ctx, actionID, state.ActionOutcome{State: state.ActionState(o.State), CareMessageID: o.CareResultID, Code: o.Code, Reason: o.Reason})
+}
+
+func (a storeAdapter) MarkActionReported(ctx context.Context, actionID string) error {
+	return a.s.MarkActionReported(ctx, actionID)
+}
+
+func (a storeAdapter) ActionRecord(ctx context.Context, actionID string) (bridge.ActionRecord, bool, error) {
+	r, ok, err := a.s.Action(ctx, actionID)
+	return actionRecord(r), ok, err
+}
+
+func actionRecord(r state.ActionRecord) bridge.ActionRecord {
+	return bridge.ActionRecord{State: bridge.ActionState(r.State), IdempotencyKey: r.IdempotencyKey, CareResultID: r.CareMessageID,
+		Code: r.Code, Reason: r.Reason, StartedAt: r.StartedAt, Reported: r.Reported}
 }
 
 // boundMapper is the mapping bound to one identity snapshot.

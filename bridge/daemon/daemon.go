@@ -105,6 +105,9 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		Rules:      ruleEngine,
 		Logger:     log.With("component", "engine"),
 		Metrics:    bridge.NewMetrics(d.reg),
+		// An action's claim lasts as long as a queue lease: after a crash
+		// both come back together.
+		ActionClaimTTL: cfg.Queue.Lease,
 	})
 	if err != nil {
 		return nil, err

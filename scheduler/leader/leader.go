@@ -179,6 +179,13 @@ func (e *Elector) lead(ctx context.Context, fence int64, token string, validUnti
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
+		defer func() {
+			// A panicking job must not take the process down: step down
+			// and let the campaign go on.
+			if p := recover(); p != nil {
+				e.log.ErrorContext(ctx, "leader: onElected panicked; stepping down", "panic", fmt.Sprint(p))
+			}
+		}()
 		onElected(lctx)
 	}()
 

@@ -251,3 +251,30 @@ func TestOnRedisCluster(t *testing.T) {
 		t.Fatalf("fence = %d, want 1", f)
 	}
 }
+
+func TestPanickingLeaderStepsDownAndCampaignGoesOn(t *testing.T) {
+	rdb := redistest.NewClient(t)
+	e, err := leader.New(rdb, "carebridge:{leader}", ttl, "a", quiet, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var terms atomic.Int32
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		e.Run(ctx, func(ctx context.Context) {
+			if terms.Add(1) == 1 {
+				panic("job bug")
+			}
+			<-ctx.Done()
+		})
+	}()
+	waitFor(t, 5*time.Second, "elected again after the panic", func() bool { return terms.Load() == 2 && e.IsLeader() })
+	if f := e.Fence(); f != 2 {
+		t.Errorf("fence of the second term = %d, want 2", f)
+	}
+	cancel()
+	<-stopped
+}

@@ -92,6 +92,9 @@ type literal struct {
 // cannot exhaust the stack.
 const maxQueryDepth = 100
 
+// maxQueryLength is Salesforce's limit on the length of a statement.
+const maxQueryLength = 100000
+
 type parser struct {
 	toks  []token
 	i     int
@@ -100,6 +103,9 @@ type parser struct {
 
 // parseSOQL parses one SELECT statement.
 func parseSOQL(src string) (*query, error) {
+	if len(src) > maxQueryLength {
+		return nil, &syntaxError{maxQueryLength, "SOQL statements cannot be longer than 100,000 characters"}
+	}
 	toks, err := lex(src)
 	if err != nil {
 		return nil, err
@@ -197,7 +203,7 @@ func (p *parser) parseQuery() (*query, error) {
 	}
 	q.object = obj.text
 	if p.acceptKeyword("WHERE") {
-		if q.where, err = p.parseOr(); err != nil {
+		if q.where, err = p.parseCondition(); err != nil {
 			return nil, err
 		}
 	}
@@ -293,34 +299,39 @@ func (p *parser) enter() error {
 	return nil
 }
 
-func (p *parser) parseOr() (expr, error) {
-	left, err := p.parseAnd()
-	if err != nil {
-		return nil, err
-	}
-	for p.acceptKeyword("OR") {
-		right, err := p.parseAnd()
-		if err != nil {
-			return nil, err
-		}
-		left = orExpr{left, right}
-	}
-	return left, nil
-}
-
-func (p *parser) parseAnd() (expr, error) {
+// parseCondition parses conditions joined by AND or by OR. Like Salesforce,
+// it refuses to mix the two without parentheses ("A OR B AND C").
+func (p *parser) parseCondition() (expr, error) {
 	left, err := p.parseNot()
 	if err != nil {
 		return nil, err
 	}
-	for p.acceptKeyword("AND") {
+	joiner := ""
+	for {
+		var op string
+		switch {
+		case p.isKeyword("AND"):
+			op = "AND"
+		case p.isKeyword("OR"):
+			op = "OR"
+		default:
+			return left, nil
+		}
+		if joiner != "" && op != joiner {
+			return nil, &syntaxError{p.peek().pos, fmt.Sprintf("unexpected token: %s (use parentheses when mixing AND and OR)", p.peek().text)}
+		}
+		joiner = op
+		p.next()
 		right, err := p.parseNot()
 		if err != nil {
 			return nil, err
 		}
-		left = andExpr{left, right}
+		if op == "AND" {
+			left = andExpr{left, right}
+		} else {
+			left = orExpr{left, right}
+		}
 	}
-	return left, nil
 }
 
 func (p *parser) parseNot() (expr, error) {
@@ -337,7 +348,7 @@ func (p *parser) parseNot() (expr, error) {
 	}
 	if p.peek().kind == tokLParen {
 		p.next()
-		x, err := p.parseOr()
+		x, err := p.parseCondition()
 		if err != nil {
 			return nil, err
 		}

@@ -84,10 +84,15 @@ func TestParseSOQL(t *testing.T) {
 			return len(q.fields) == 2 && q.fields[1].String() == "Owner.Email" && q.limit == 5
 		}},
 		{"SELECT COUNT() FROM Case", func(q *query) bool { return q.count && len(q.fields) == 0 }},
-		{"SELECT Id FROM Case WHERE A = 1 OR B = 2 AND C = 3", func(q *query) bool {
+		{"SELECT Id FROM Case WHERE A = 1 OR (B = 2 AND C = 3)", func(q *query) bool {
 			or, ok := q.where.(orExpr)
 			_, rightIsAnd := or.right.(andExpr)
-			return ok && rightIsAnd // AND binds tighter than OR
+			return ok && rightIsAnd
+		}},
+		{"SELECT Id FROM Case WHERE A = 1 OR B = 2 OR C = 3", func(q *query) bool {
+			or, ok := q.where.(orExpr)
+			_, leftIsOr := or.left.(orExpr)
+			return ok && leftIsOr
 		}},
 		{"SELECT Id FROM Case WHERE (A = 1 OR B = 2) AND NOT C = 3", func(q *query) bool {
 			and, ok := q.where.(andExpr)
@@ -139,7 +144,9 @@ func TestParseSOQLRejectsMalformed(t *testing.T) {
 		"SELECT Id FROM Case WHERE Subject LIKE 5", "SELECT Id FROM Case WHERE Status == 'x'",
 		"SELECT Id FROM Case WHERE Status = 'x' AND", "DELETE FROM Case", "SELECT Id FROM Case; DROP",
 		"SELECT Id FROM Case WHERE Status != 'x' OR OR", "SELECT Id FROM WHERE", "SELECT select FROM Case",
+		"SELECT Id FROM Case WHERE A = 1 OR B = 2 AND C = 3", "SELECT Id FROM Case WHERE A = 1 AND B = 2 OR C = 3",
 		"SELECT Id FROM Case WHERE " + strings.Repeat("(", 500) + "Id = null" + strings.Repeat(")", 500),
+		"SELECT Id FROM Case WHERE Subject = '" + strings.Repeat("x", 100000) + "'",
 	} {
 		if _, err := parseSOQL(soql); err == nil {
 			t.Errorf("parseSOQL(%q) accepted malformed SOQL", soql)

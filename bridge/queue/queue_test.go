@@ -257,8 +257,10 @@ func TestNeverTwoAtOnce(t *testing.T) {
 	if n := overlaps.Load(); n != 0 {
 		t.Fatalf("%d runs overlapped another run of the same key", n)
 	}
-	if r := runs.Load(); r >= nKeys*addsPerKey {
-		t.Errorf("%d runs for %d adds: nothing coalesced", r, nKeys*addsPerKey)
+	// How much coalesces depends on timing (TestAddCoalesces pins it down);
+	// runs can never exceed adds.
+	if r := runs.Load(); r > nKeys*addsPerKey {
+		t.Errorf("%d runs for %d adds", r, nKeys*addsPerKey)
 	}
 	t.Logf("%d runs for %d adds", runs.Load(), nKeys*addsPerKey)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/carebridge/carebridge/bridge"
@@ -32,7 +33,9 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 		if !pass {
 			mark, ok = "FAIL", false
 		}
-		lines = append(lines, mark+" "+fmt.Sprintf(what, args...))
+		// Continuation lines (a mapping with several problems) are
+		// indented under their check.
+		lines = append(lines, mark+" "+strings.ReplaceAll(fmt.Sprintf(what, args...), "\n", "\n     "))
 	}
 	report(true, "configuration is valid")
 
@@ -83,6 +86,18 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 		return lines, ok
 	}
 	defer sf.Close()
+	// Log in and call the API once first: with wrong credentials every
+	// later check would fail for the same reason, with misleading advice.
+	limits, err := sf.Limits(ctx)
+	if err != nil {
+		report(false, "Salesforce login and API access (salesforce.auth_method %s, client_id and its secret, the connected app): %v", cfg.Salesforce.AuthMethod, err)
+		return lines, false
+	}
+	if d, ok := limits["DailyApiRequests"]; ok && d.Max > 0 {
+		report(true, "Salesforce reachable (%d of %d daily API requests left)", d.Remaining, d.Max)
+	} else {
+		report(true, "Salesforce reachable")
+	}
 	for _, object := range []string{"Case", "Care_Message__c", "Care_Action__c"} {
 		d, err := sf.Describe(ctx, object)
 		if err != nil {

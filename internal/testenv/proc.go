@@ -307,3 +307,30 @@ func Eventually(t testing.TB, timeout time.Duration, what string, cond func() (b
 		time.Sleep(pollInterval) // polling interval of a condition with a deadline
 	}
 }
+
+// commandTimeout bounds a one-shot carebridge command such as check.
+const commandTimeout = 90 * time.Second
+
+// RunCommand runs the carebridge binary with args (for example "check",
+// "--config", path) to completion and returns its combined stdout and
+// stderr and its exit code. CAREBRIDGE_* variables are not passed on.
+func RunCommand(t testing.TB, args ...string) (output string, exitCode int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), commandTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, BuildBinary(t), args...)
+	cmd.Env = childEnv()
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return string(out), 0
+	case ctx.Err() != nil:
+		t.Fatalf("testenv: carebridge %s did not finish within %s:\n%s", strings.Join(args, " "), commandTimeout, out)
+	case errors.As(err, &exit):
+		return string(out), exit.ExitCode()
+	default:
+		t.Fatalf("testenv: run carebridge %s: %v", strings.Join(args, " "), err)
+	}
+	return "", -1
+}

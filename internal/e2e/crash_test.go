@@ -1,0 +1,69 @@
+package e2e_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/carebridge/carebridge/internal/testenv"
+)
+
+// TestSIGKILLDuringBurstLosesNothingAndDuplicatesNothing makes 500 changes
+// on both sides (Care notes, Salesforce CaseComments, statuses and
+// assignments) in rounds of 50 while the daemon works, SIGKILLs it in the
+// middle of a round, makes more changes while it is down, restarts it and
+// finishes the burst. Every change must arrive, none twice.
+func TestSIGKILLDuringBurstLosesNothingAndDuplicatesNothing(t *testing.T) {
+	const (
+		cases      = 20
+		total      = 500
+		round      = 50
+		killRound  = 4 // 0-based: the round during which the daemon dies
+		downRounds = 2 // rounds made while no daemon runs
+	)
+	w := newWorld(t, testenv.Config{})
+	p := w.start(t)
+	l := escalateCases(t, w.sb, "kill_", cases)
+
+	i := 0
+	waitSomeOfRound := func(p *testenv.Proc, before int) {
+		t.Helper()
+		testenv.Eventually(t, convergeTimeout, fmt.Sprintf("a note of changes %d-%d to arrive at pid %d", i-round, i, p.PID()), func() (bool, string) {
+			arrived, total := l.notes()
+			return arrived > before, fmt.Sprintf("%d of %d notes arrived", arrived, total)
+		})
+	}
+
+	for r := 0; r <= killRound; r++ {
+		before, _ := l.notes()
+		l.changes(t, i, i+round)
+		i += round
+		waitSomeOfRound(p, before)
+	}
+	// In the middle of the round: some of its changes have arrived, others
+	// are queued or being written.
+	p.Kill()
+	arrived, notes := l.notes()
+	t.Logf("killed pid %d after %d changes; %d of %d notes had arrived", p.PID(), i, arrived, notes)
+	if arrived == 0 || arrived == notes {
+		t.Fatalf("the kill must land in the middle of the burst: %d of %d notes had arrived", arrived, notes)
+	}
+
+	// Changes keep coming while no daemon runs.
+	l.changes(t, i, i+downRounds*round)
+	i += downRounds * round
+
+	p = w.start(t)
+	for i < total {
+		before, _ := l.notes()
+		l.changes(t, i, i+round)
+		i += round
+		waitSomeOfRound(p, before)
+	}
+	if l.made != total {
+		t.Fatalf("made %d changes, want %d", l.made, total)
+	}
+	l.waitConverged(t, p, convergeTimeout)
+	if dead := p.MustMetrics().Value("carebridge_queue_dead_letters_total"); dead != 0 {
+		t.Errorf("%v keys dead-lettered", dead)
+	}
+}

@@ -1,0 +1,48 @@
+package e2e_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/carebridge/carebridge/internal/testenv"
+)
+
+// TestRedisRestartDuringSync kills Redis (AOF on) while changes are being
+// synced: the daemon reports not ready on /readyz naming Redis, keeps
+// running, becomes ready again when Redis is back, and every change made
+// before and during the outage arrives exactly once.
+func TestRedisRestartDuringSync(t *testing.T) {
+	w := newWorld(t, testenv.Config{})
+	p := w.start(t)
+	l := escalateCases(t, w.sb, "redis_", 10)
+
+	// Changes in flight when Redis dies.
+	l.changes(t, 0, 40)
+	w.redis.Kill()
+	testenv.Eventually(t, syncTimeout, "/readyz to report Redis down", func() (bool, string) {
+		ready, body := p.Ready()
+		return !ready && strings.Contains(body, "redis"), body
+	})
+
+	// Changes while Redis is down.
+	l.changes(t, 40, 120)
+	if p.Exited() {
+		t.Fatal("the daemon exited while Redis was down")
+	}
+	if ready, body := p.Ready(); ready {
+		t.Fatalf("ready while Redis is down: %s", body)
+	}
+
+	w.redis.Restart()
+	testenv.Eventually(t, syncTimeout, "/readyz ready again", p.Ready)
+	l.changes(t, 120, 160)
+	l.waitConverged(t, p, convergeTimeout)
+	m := p.MustMetrics()
+	if dead := m.Value("carebridge_queue_dead_letters_total"); dead != 0 {
+		t.Errorf("%v keys dead-lettered", dead)
+	}
+	if up := m.Value("carebridge_dependency_up", "dependency", "redis"); up != 1 {
+		t.Errorf("carebridge_dependency_up{redis} = %v after recovery", up)
+	}
+	t.Logf("%d changes synced across the Redis restart", l.made)
+}

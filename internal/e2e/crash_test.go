@@ -13,6 +13,7 @@ import (
 // middle of a round, makes more changes while it is down, restarts it and
 // finishes the burst. Every change must arrive, none twice.
 func TestSIGKILLDuringBurstLosesNothingAndDuplicatesNothing(t *testing.T) {
+	t.Parallel()
 	const (
 		cases      = 20
 		total      = 500

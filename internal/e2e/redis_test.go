@@ -12,6 +12,7 @@ import (
 // running, becomes ready again when Redis is back, and every change made
 // before and during the outage arrives exactly once.
 func TestRedisRestartDuringSync(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, testenv.Config{})
 	p := w.start(t)
 	l := escalateCases(t, w.sb, "redis_", 10)

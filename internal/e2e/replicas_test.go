@@ -15,6 +15,7 @@ import (
 // without duplicating a note, and when the leader is SIGKILLed the other
 // takes over polling once the lease runs out.
 func TestTwoDaemonsShareWorkPollOnceAndFailOver(t *testing.T) {
+	t.Parallel()
 	const pollEvery = time.Second
 	w := newWorld(t, testenv.Config{PollEvery: pollEvery})
 	a, b := w.start(t), w.start(t)

@@ -12,24 +12,31 @@ import (
 )
 
 // TestSIGTERMWithWorkInFlight stops the daemon with SIGTERM while its
-// workers wait on slow Salesforce writes: it exits promptly and cleanly,
+// workers wait on Salesforce writes that never answer: it exits cleanly
+// once the queue's shutdown grace is over (the upstream timeout is longer),
 // hands its queue leases and the leader lease back (nothing is left
 // "processing" for the lease to expire), and after a restart the work is
 // completed exactly once.
 func TestSIGTERMWithWorkInFlight(t *testing.T) {
 	t.Parallel()
-	const stopLimit = 5 * time.Second
-	w := newWorld(t, testenv.Config{})
+	// The queue lets running handlers finish for its shutdown grace (10s by
+	// default) before it cancels them; then leases are released and HTTP
+	// drains.
+	const (
+		shutdownGrace = 10 * time.Second
+		stopLimit     = shutdownGrace + 5*time.Second
+	)
+	w := newWorld(t, testenv.Config{Timeout: time.Minute})
 	p := w.start(t)
 	l := escalateCases(t, w.sb, "term_", 8)
 	l.waitConverged(t, p, syncTimeout)
 
-	// Salesforce takes 30s to create a note: every copy is in flight.
+	// Salesforce never answers a note creation: every copy is in flight.
 	writes := func() int {
 		return w.sb.Salesforce.Calls(sfsim.OpCreate) + w.sb.Salesforce.Calls(sfsim.OpCollectionsCreate)
 	}
 	for _, op := range []string{sfsim.OpCreate, sfsim.OpCollectionsCreate} {
-		w.sb.Salesforce.InjectFault(sfsim.Fault{Op: op, Latency: 30 * time.Second})
+		w.sb.Salesforce.InjectFault(sfsim.Fault{Op: op, Hang: true})
 	}
 	before := writes()
 	l.changes(t, 0, 8) // one Care note on each case

@@ -10,8 +10,10 @@ import (
 // TestSIGKILLDuringBurstLosesNothingAndDuplicatesNothing makes 500 changes
 // on both sides (Care notes, Salesforce CaseComments, statuses and
 // assignments) in rounds of 50 while the daemon works, SIGKILLs it in the
-// middle of a round, makes more changes while it is down, restarts it and
-// finishes the burst. Every change must arrive, none twice.
+// middle of a round (while cases escalated in that round are being created
+// in Salesforce), makes more changes while it is down, restarts it and
+// finishes the burst. Every change must arrive, none twice, and no Care case
+// gets a second Salesforce Case.
 func TestSIGKILLDuringBurstLosesNothingAndDuplicatesNothing(t *testing.T) {
 	t.Parallel()
 	const (
@@ -34,8 +36,18 @@ func TestSIGKILLDuringBurstLosesNothingAndDuplicatesNothing(t *testing.T) {
 		})
 	}
 
+	// Cases escalated in the kill round: their Salesforce Cases are being
+	// created when the daemon dies.
+	var late []string
 	for r := 0; r <= killRound; r++ {
 		before, _ := l.notes()
+		if r == killRound {
+			for k := range 5 {
+				id := fmt.Sprintf("kill_late_%d", k)
+				w.sb.Escalate(t, id, &w.sb.People[k%len(w.sb.People)].CareAgentID)
+				late = append(late, id)
+			}
+		}
 		l.changes(t, i, i+round)
 		i += round
 		waitSomeOfRound(p, before)
@@ -64,6 +76,19 @@ func TestSIGKILLDuringBurstLosesNothingAndDuplicatesNothing(t *testing.T) {
 		t.Fatalf("made %d changes, want %d", l.made, total)
 	}
 	l.waitConverged(t, p, convergeTimeout)
+	testenv.Eventually(t, syncTimeout, "the late cases in Salesforce", func() (bool, string) {
+		for _, id := range late {
+			if w.sb.SalesforceCase(id) == nil {
+				return false, id + " missing"
+			}
+		}
+		return true, ""
+	})
+	for _, id := range late {
+		if n := len(w.sb.SalesforceCases(id)); n != 1 {
+			t.Errorf("%s escalated during the kill has %d Salesforce Cases, want 1", id, n)
+		}
+	}
 	if dead := p.MustMetrics().Value("carebridge_queue_dead_letters_total"); dead != 0 {
 		t.Errorf("%v keys dead-lettered", dead)
 	}

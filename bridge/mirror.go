@@ -129,12 +129,7 @@ func (e *Engine) syncMessages(ctx context.Context, careID, sfID string, msgs []c
 	if err != nil {
 		return fmt.Errorf("read message mirror of Care case %s: %w", careID, err)
 	}
-	type pending struct {
-		msgID string
-		rec   Record
-		hash  string
-	}
-	var todo []pending
+	var todo []pendingMessage
 	missing := false
 	for _, m := range msgs {
 		rec := messageRecord(m)
@@ -145,7 +140,7 @@ func (e *Engine) syncMessages(ctx context.Context, careID, sfID string, msgs []c
 		if have[m.ID].SalesforceID == "" {
 			missing = true
 		}
-		todo = append(todo, pending{m.ID, rec, h})
+		todo = append(todo, pendingMessage{m.ID, rec, h})
 	}
 	if len(todo) == 0 {
 		return nil
@@ -167,24 +162,40 @@ func (e *Engine) syncMessages(ctx context.Context, careID, sfID string, msgs []c
 			}
 		}
 	}
-	results := make([]WriteResult, len(todo))
-	errs := make([]error, len(todo))
-	var wg sync.WaitGroup
+	ids := make([]string, len(todo))
 	for i, p := range todo {
-		rec := maps.Clone(p.rec)
-		sfMsgID := next[p.msgID].SalesforceID
-		wg.Go(func() {
-			if sfMsgID != "" {
-				delete(rec, MessageIDField)
-				rec["Id"] = sfMsgID
-				results[i], errs[i] = e.updateMsgs.Do(ctx, rec)
-				return
-			}
-			rec[MessageCaseFld] = sfID
-			results[i], errs[i] = e.upsertMsgs.Do(ctx, rec)
-		})
+		ids[i] = next[p.msgID].SalesforceID
 	}
-	wg.Wait()
+	results, errs := e.writeMessages(ctx, sfID, todo2records(todo), ids)
+	// A record created meanwhile by another run (a replica, a retry) makes
+	// the create fail: find it and update it instead.
+	var retry []int
+	for i := range todo {
+		if ids[i] == "" && (errs[i] != nil || results[i].Err != nil) {
+			retry = append(retry, i)
+		}
+	}
+	if len(retry) > 0 {
+		if existing, err := e.readMsgs.Do(ctx, sfID); err == nil {
+			found := map[string]string{}
+			for _, r := range existing {
+				found[str(r[MessageIDField])] = str(r["Id"])
+			}
+			recs, rids, idx := []Record{}, []string{}, []int{}
+			for _, i := range retry {
+				if id := found[todo[i].msgID]; id != "" {
+					recs, rids, idx = append(recs, todo[i].rec), append(rids, id), append(idx, i)
+				}
+			}
+			res, errs2 := e.writeMessages(ctx, sfID, recs, rids)
+			for k, i := range idx {
+				results[i], errs[i] = res[k], errs2[k]
+				if results[i].ID == "" {
+					results[i].ID = rids[k]
+				}
+			}
+		}
+	}
 	var firstErr error
 	written := 0
 	for i, p := range todo {
@@ -217,4 +228,44 @@ func (e *Engine) syncMessages(ctx context.Context, careID, sfID string, msgs []c
 		e.log.Debug("mirrored messages", "care_case", careID, "case", sfID, "written", written)
 	}
 	return firstErr
+}
+
+// pendingMessage is a message whose mirror record must be written.
+type pendingMessage struct {
+	msgID string
+	rec   Record
+	hash  string
+}
+
+func todo2records(todo []pendingMessage) []Record {
+	out := make([]Record, len(todo))
+	for i, p := range todo {
+		out[i] = p.rec
+	}
+	return out
+}
+
+// writeMessages writes mirror records concurrently, so that they share
+// collection calls with each other and with other cases' writes: records
+// with a Salesforce id (ids[i]) are updated by it, the others upserted by
+// their Care message id with their Case.
+func (e *Engine) writeMessages(ctx context.Context, sfCaseID string, recs []Record, ids []string) ([]WriteResult, []error) {
+	results := make([]WriteResult, len(recs))
+	errs := make([]error, len(recs))
+	var wg sync.WaitGroup
+	for i := range recs {
+		rec := maps.Clone(recs[i])
+		wg.Go(func() {
+			if ids[i] != "" {
+				delete(rec, MessageIDField)
+				rec["Id"] = ids[i]
+				results[i], errs[i] = e.updateMsgs.Do(ctx, rec)
+				return
+			}
+			rec[MessageCaseFld] = sfCaseID
+			results[i], errs[i] = e.upsertMsgs.Do(ctx, rec)
+		})
+	}
+	wg.Wait()
+	return results, errs
 }

@@ -209,6 +209,7 @@ func (w *world) careMessage(caseID, msgID string) care.Message {
 func ago(d time.Duration) time.Time { return time.Now().Add(-d).UTC().Truncate(time.Millisecond) }
 
 func TestAgentRepliesFromSalesforceArriveInCareAndEndSent(t *testing.T) {
+	t.Parallel()
 	w := startActionWorld(t, nil)
 	sfID := w.conversation(t, "r1", rules.Facebook, strPtr("agent_ana"), care.Customer{},
 		care.Message{ID: "post", Kind: rules.Post, Direction: care.Outbound, Text: "New tent!", PostedAt: ago(2 * time.Hour)},
@@ -276,6 +277,7 @@ func TestAgentRepliesFromSalesforceArriveInCareAndEndSent(t *testing.T) {
 }
 
 func TestMirrorFollowsCareAndHidingCascades(t *testing.T) {
+	t.Parallel()
 	w := startActionWorld(t, nil)
 	sfID := w.conversation(t, "m1", rules.Facebook, strPtr("agent_ana"), care.Customer{},
 		care.Message{ID: "post", Kind: rules.Post, Direction: care.Outbound, Text: "New tent!", PostedAt: ago(2 * time.Hour),
@@ -330,6 +332,7 @@ func TestMirrorFollowsCareAndHidingCascades(t *testing.T) {
 }
 
 func TestForbiddenPrivateRepliesAreRejectedAndNothingReachesCare(t *testing.T) {
+	t.Parallel()
 	w := startActionWorld(t, nil)
 	old := w.conversation(t, "p_old", rules.Facebook, strPtr("agent_ana"), care.Customer{},
 		care.Message{ID: "post", Kind: rules.Post, Direction: care.Outbound, Text: "Sale", PostedAt: ago(10 * 24 * time.Hour)},
@@ -388,6 +391,7 @@ func TestForbiddenPrivateRepliesAreRejectedAndNothingReachesCare(t *testing.T) {
 }
 
 func TestModerationFromSalesforceOnEachPlatform(t *testing.T) {
+	t.Parallel()
 	w := startActionWorld(t, nil)
 	type row struct {
 		platform rules.Platform
@@ -482,6 +486,7 @@ func TestModerationFromSalesforceOnEachPlatform(t *testing.T) {
 }
 
 func TestCareRefusalOfAnAllowedActionEndsRejected(t *testing.T) {
+	t.Parallel()
 	// carebridge's rule data says the brand's X tier needs no mention; Care
 	// (the sandbox, default data) still requires one and refuses.
 	data, err := os.ReadFile(filepath.Join("..", "..", "configs", "rules.yaml"))
@@ -507,6 +512,7 @@ func TestCareRefusalOfAnAllowedActionEndsRejected(t *testing.T) {
 }
 
 func TestReplyWithMarkPendingGoesPendingOnBothSides(t *testing.T) {
+	t.Parallel()
 	w := startActionWorld(t, nil)
 	sfID := w.conversation(t, "mp", rules.Facebook, strPtr("agent_ana"), care.Customer{},
 		care.Message{ID: "post", Kind: rules.Post, Direction: care.Outbound, Text: "Launch", PostedAt: ago(3 * time.Hour)},
@@ -524,6 +530,7 @@ func TestReplyWithMarkPendingGoesPendingOnBothSides(t *testing.T) {
 }
 
 func TestCaseShowsWhatTheAgentCanDoNow(t *testing.T) {
+	t.Parallel()
 	w := startActionWorld(t, nil)
 	posted := ago(48 * time.Hour)
 	w.conversation(t, "o1", rules.Facebook, strPtr("agent_ana"), care.Customer{},
@@ -559,6 +566,7 @@ func TestCaseShowsWhatTheAgentCanDoNow(t *testing.T) {
 }
 
 func TestResendAfterCrashReturnsTheFirstReply(t *testing.T) {
+	t.Parallel()
 	w := startActionWorld(t, nil)
 	sfID := w.conversation(t, "cr", rules.Facebook, strPtr("agent_ana"), care.Customer{},
 		care.Message{ID: "post", Kind: rules.Post, Direction: care.Outbound, Text: "Launch", PostedAt: ago(3 * time.Hour)},
@@ -591,6 +599,7 @@ func TestResendAfterCrashReturnsTheFirstReply(t *testing.T) {
 }
 
 func TestWriteBackFailureNeverSendsTwice(t *testing.T) {
+	t.Parallel()
 	w := startActionWorld(t, nil)
 	sfID := w.conversation(t, "wb", rules.Facebook, strPtr("agent_ana"), care.Customer{},
 		care.Message{ID: "post", Kind: rules.Post, Direction: care.Outbound, Text: "Launch", PostedAt: ago(3 * time.Hour)},
@@ -613,6 +622,7 @@ func TestWriteBackFailureNeverSendsTwice(t *testing.T) {
 }
 
 func TestPermanentCareErrorEndsFailedWithDeadLetter(t *testing.T) {
+	t.Parallel()
 	w := startActionWorld(t, nil)
 	sfID := w.conversation(t, "pf", rules.Facebook, strPtr("agent_ana"), care.Customer{},
 		care.Message{ID: "post", Kind: rules.Post, Direction: care.Outbound, Text: "Launch", PostedAt: ago(3 * time.Hour)},
@@ -639,6 +649,7 @@ func TestPermanentCareErrorEndsFailedWithDeadLetter(t *testing.T) {
 }
 
 func TestInvalidActionsAreRejectedWithAReason(t *testing.T) {
+	t.Parallel()
 	w := startActionWorld(t, nil)
 	sfID := w.conversation(t, "iv", rules.Facebook, strPtr("agent_ana"), care.Customer{},
 		care.Message{ID: "post", Kind: rules.Post, Direction: care.Outbound, Text: "Launch", PostedAt: ago(3 * time.Hour)},
@@ -667,5 +678,51 @@ func TestInvalidActionsAreRejectedWithAReason(t *testing.T) {
 				t.Fatalf("ended %v %v %v, want Rejected %s", rec["Status__c"], rec["Status_Code__c"], rec["Status_Reason__c"], tt.code)
 			}
 		})
+	}
+}
+
+func TestRetryableCareFailuresBackOffThenSendOnce(t *testing.T) {
+	t.Parallel()
+	w := startActionWorld(t, nil)
+	sfID := w.conversation(t, "rt", rules.Facebook, strPtr("agent_ana"), care.Customer{},
+		care.Message{ID: "post", Kind: rules.Post, Direction: care.Outbound, Text: "Launch", PostedAt: ago(3 * time.Hour)},
+		care.Message{ID: "c1", Kind: rules.Comment, ParentID: strPtr("post"), Text: "Broken", PostedAt: ago(time.Hour)})
+	w.care.InjectFault(caresim.Fault{Op: caresim.OpPostReply, Status: 503, Times: 3})
+	id := w.act(t, sfID, map[string]any{"Type__c": "reply", "Reply_Mode__c": "public_reply", "Target_Message_Id__c": "rt_c1", "Body__c": "Fixed soon"})
+	rec := w.finished(t, id)
+	if rec["Status__c"] != "Sent" {
+		t.Fatalf("ended %v: %v", rec["Status__c"], rec["Status_Reason__c"])
+	}
+	if calls, replies := w.care.Calls(caresim.OpPostReply), len(w.care.Replies("rt")); calls != 4 || replies != 1 {
+		t.Errorf("%d reply calls and %d replies; want 3 failed calls, then one reply", calls, replies)
+	}
+	if got := w.metric(t, "carebridge_actions_total", map[string]string{"type": "reply", "result": "retry"}); got != 3 {
+		t.Errorf("carebridge_actions_total{reply,retry} = %v, want 3", got)
+	}
+}
+
+func TestActionFailsWhenCareStaysUnreachable(t *testing.T) {
+	t.Parallel()
+	w := startActionWorld(t, nil)
+	sfID := w.conversation(t, "gu", rules.Facebook, strPtr("agent_ana"), care.Customer{},
+		care.Message{ID: "post", Kind: rules.Post, Direction: care.Outbound, Text: "Launch", PostedAt: ago(3 * time.Hour)},
+		care.Message{ID: "c1", Kind: rules.Comment, ParentID: strPtr("post"), Text: "Broken", PostedAt: ago(time.Hour)})
+	// The action has been trying for 11 minutes (its durable record says
+	// so) and Care still answers 503.
+	id := w.act(t, sfID, map[string]any{"Type__c": "reply", "Reply_Mode__c": "public_reply", "Target_Message_Id__c": "gu_c1",
+		"Body__c": "Hello", "Status__c": "Sending"})
+	started := time.Now().Add(-11 * time.Minute)
+	if _, _, err := state.New(w.redis.Client(t), "", state.WithClock(func() time.Time { return started })).
+		BeginAction(context.Background(), id, "cb-action-"+id); err != nil {
+		t.Fatal(err)
+	}
+	w.care.InjectFault(caresim.Fault{Op: caresim.OpPostReply, Status: 503, Rate: 1})
+	rec := w.finished(t, id)
+	reason, _ := rec["Status_Reason__c"].(string)
+	if rec["Status__c"] != "Failed" || rec["Status_Code__c"] != "retries_exhausted" || !strings.Contains(reason, "could not be reached") {
+		t.Fatalf("ended %v %v %q", rec["Status__c"], rec["Status_Code__c"], reason)
+	}
+	if n := len(w.care.Replies("gu")); n != 0 {
+		t.Errorf("%d replies in Care", n)
 	}
 }

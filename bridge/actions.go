@@ -195,6 +195,21 @@ func (e *Engine) runAction(ctx context.Context, sfID string) error {
 			return e.send(ctx, a, careID, durable, "")
 		}
 	}
+	if a.status == StatusSending {
+		// Sending is written only after the rules check passed and the
+		// record was begun, so the record was lost (Redis restored from an
+		// older state): the action may have reached Care. Resend with the
+		// same key, never check and send afresh; Care's rules still apply.
+		careID, err := e.careCaseOf(ctx, a)
+		if err != nil {
+			return e.retryOrGiveUp(ctx, a, time.Time{}, err)
+		}
+		durable, _, err := e.store.BeginAction(ctx, sfID, IdempotencyKey(sfID))
+		if err != nil {
+			return fmt.Errorf("begin action %s: %w", sfID, err)
+		}
+		return e.send(ctx, a, careID, durable, "")
+	}
 	careID, err := e.careCaseOf(ctx, a)
 	if errors.Is(err, errCaseNotSynced) {
 		return e.refuse(ctx, a, "", rules.Decision{Code: CodeCaseNotSynced,

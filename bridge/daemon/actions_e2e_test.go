@@ -726,3 +726,32 @@ func TestActionFailsWhenCareStaysUnreachable(t *testing.T) {
 		t.Errorf("%d replies in Care", n)
 	}
 }
+
+func TestSendingActionWithoutRecordIsResentNotRechecked(t *testing.T) {
+	t.Parallel()
+	w := startActionWorld(t, nil)
+	sfID := w.conversation(t, "lr", rules.Facebook, strPtr("agent_ana"), care.Customer{},
+		care.Message{ID: "post", Kind: rules.Post, Direction: care.Outbound, Text: "Launch", PostedAt: ago(3 * time.Hour)},
+		care.Message{ID: "c1", Kind: rules.Comment, ParentID: strPtr("post"), Text: "Broken", PostedAt: ago(time.Hour)})
+	// A private reply reached Care, then Redis lost the action's record
+	// (restored from an older snapshot). A fresh rules check would now
+	// refuse it (the comment has its private reply); the resend with the
+	// same key returns the reply Care already holds.
+	id := w.act(t, sfID, map[string]any{"Type__c": "reply", "Reply_Mode__c": "private_reply", "Target_Message_Id__c": "lr_c1",
+		"Body__c": "Check your inbox", "Status__c": "Sending"})
+	client, err := care.New(care.Config{BaseURL: w.careURL, Token: "tok", Secret: "sec"}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := client.Reply(context.Background(), "lr", care.ReplyRequest{Mode: rules.PrivateReply, InReplyTo: "lr_c1", Text: "Check your inbox"}, "cb-action-"+id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := w.finished(t, id)
+	if rec["Status__c"] != "Sent" || rec["Care_Result_Id__c"] != first.ID {
+		t.Fatalf("ended %v %v %v, want Sent %s", rec["Status__c"], rec["Status_Code__c"], rec["Care_Result_Id__c"], first.ID)
+	}
+	if n := len(w.care.Replies("lr")); n != 1 {
+		t.Fatalf("Care holds %d replies, want 1", n)
+	}
+}

@@ -34,9 +34,9 @@ type world struct {
 	cfg   string
 }
 
-func newWorld(t *testing.T, c testenv.Config) *world {
+func newWorld(t *testing.T, c testenv.Config, redisOpts ...redistest.Option) *world {
 	t.Helper()
-	w := &world{redis: redistest.Start(t), sb: testenv.StartSandboxes(t)}
+	w := &world{redis: redistest.Start(t, redisOpts...), sb: testenv.StartSandboxes(t)}
 	c.RedisAddr = w.redis.Addr()
 	w.cfg = testenv.WriteConfig(t, w.sb, c)
 	return w

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/carebridge/carebridge/internal/redistest"
 	"github.com/carebridge/carebridge/internal/testenv"
 )
 
@@ -46,4 +47,26 @@ func TestRedisRestartDuringSync(t *testing.T) {
 		t.Errorf("carebridge_dependency_up{redis} = %v after recovery", up)
 	}
 	t.Logf("%d changes synced across the Redis restart", l.made)
+}
+
+// TestRedisStateLostDuplicatesNothing restarts Redis without persistence
+// under a running daemon, so every link, base snapshot, note link and
+// cursor is gone. The daemon must find the existing Salesforce Cases and
+// notes again (upsert by Care id, notes matched by author, time and text)
+// instead of creating them twice, and keep syncing.
+func TestRedisStateLostDuplicatesNothing(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, testenv.Config{}, redistest.WithoutAOF())
+	p := w.start(t)
+	l := escalateCases(t, w.sb, "lost_", 8)
+	l.changes(t, 0, 64) // notes both ways, statuses, assignments
+	l.waitConverged(t, p, syncTimeout)
+
+	w.redis.Restart() // comes back empty (no AOF, no RDB)
+	testenv.Eventually(t, syncTimeout, "/readyz ready again", p.Ready)
+	// The first Care poll of an empty store looks back 30 days, so every
+	// case is reconciled without its state.
+	waitPolls(t, p, 2)
+	l.changes(t, 64, 96)
+	l.waitConverged(t, p, convergeTimeout)
 }

@@ -8,15 +8,29 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/carebridge/carebridge/bridge/config"
+	"github.com/carebridge/carebridge/bridge/daemon"
+	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/care/caresim"
+	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+	"github.com/carebridge/carebridge/internal/redistest"
 )
 
 // demoDeadline bounds how long one printed change may take to arrive on the
@@ -440,4 +454,429 @@ func tail(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// exportedMetrics runs a daemon in-process against both sandboxes and a real
+// Redis, makes it sync, conflict and block once so that every labelled series
+// exists, and returns the metric names its /metrics page exports (histogram
+// and summary names with their _bucket, _sum and _count series).
+func exportedMetrics(t *testing.T) map[string]bool {
+	t.Helper()
+	rds := redistest.Start(t)
+	sf, err := sfsim.New(sfsim.Options{ClientID: "cid", ClientSecret: "csecret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sfSrv := httptest.NewServer(sf)
+	t.Cleanup(sfSrv.Close)
+	_, err = sf.Insert("User", map[string]any{"Username": "ana@example.com.sf", "Email": "ana@example.com", "LastName": "Novak", "IsActive": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := caresim.New(caresim.Options{Token: "tok", Secret: "sec"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cs.Close)
+	careSrv := httptest.NewServer(cs)
+	t.Cleanup(careSrv.Close)
+	cs.AddAgent(care.Agent{ID: "agent_ana", Name: "Ana Novak", Email: "ana@example.com"})
+	cs.AddProfile(care.Profile{ID: "prof_fb", Platform: rules.Facebook, Name: "Acme"})
+
+	cfg := config.Defaults()
+	cfg.Listen = "127.0.0.1:0"
+	cfg.Redis.URL = "redis://" + rds.Addr() + "/0"
+	cfg.Care.BaseURL, cfg.Care.Token, cfg.Care.Secret, cfg.Care.WebhookSecret = careSrv.URL, "tok", "sec", "whsec"
+	cfg.Salesforce.LoginURL, cfg.Salesforce.ClientID, cfg.Salesforce.ClientSecret = sfSrv.URL, "cid", "csecret"
+	// The Care poll runs on its schedule (job metrics); the Salesforce poll
+	// does not, so both sides can change a case before it is reconciled.
+	cfg.Schedule.PollCare, cfg.Schedule.PollSalesforce, cfg.Schedule.Sweep = "@every 1s", "@every 24h", "@every 24h"
+	cfg.Workers = 4
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	d, err := daemon.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, err := d.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	profile, ana := "prof_fb", "agent_ana"
+	for _, c := range []care.Case{
+		{ID: "m_assigned", Platform: rules.Facebook, ProfileID: &profile, AssigneeID: &ana, Subject: "assigned"},
+		{ID: "m_unassigned", Platform: rules.Facebook, ProfileID: &profile, Subject: "unassigned"},
+	} {
+		c.Customer = care.Customer{ID: "u_" + c.ID, Handle: "h_" + c.ID, Name: "Customer"}
+		if _, err := cs.Escalate(c, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sfCase := func(careID string) map[string]any {
+		for _, r := range sf.Records("Case") {
+			if r["Care_Case_Id__c"] == careID {
+				return r
+			}
+		}
+		return nil
+	}
+	waitUntil(t, "both Cases in Salesforce", func() bool { return sfCase("m_assigned") != nil && sfCase("m_unassigned") != nil })
+
+	// A conflict: status changed on both sides before the case is reconciled.
+	if err := sf.Update("Case", sfCase("m_assigned")["Id"].(string), map[string]any{"Status": "Closed"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cs.UISetStatus("m_assigned", rules.Pending); err != nil {
+		t.Fatal(err)
+	}
+	// A blocked status sync: closing a Case whose owner (the integration
+	// user) is no Care agent, while the Care case is unassigned.
+	if err := sf.Update("Case", sfCase("m_unassigned")["Id"].(string), map[string]any{"Status": "Closed"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"m_assigned", "m_unassigned"} {
+		if err := d.Engine().ReconcileCase(context.Background(), id); err != nil {
+			t.Fatalf("reconcile %s: %v", id, err)
+		}
+	}
+
+	var names map[string]bool
+	waitUntil(t, "conflict, blocked and job series on /metrics", func() bool {
+		names = scrapeMetricNames(t, "http://"+addr.String()+"/metrics")
+		return names["carebridge_conflicts_total"] && names["carebridge_sync_blocked_total"] &&
+			names["carebridge_job_last_success_timestamp_seconds"] && names["carebridge_queue_depth"]
+	})
+	return names
+}
+
+// waitUntil polls cond for up to 30 seconds.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond) // poll interval, not synchronisation
+	}
+}
+
+// scrapeMetricNames reads a Prometheus text page and returns its metric
+// names, from the "# TYPE" lines.
+func scrapeMetricNames(t *testing.T, url string) map[string]bool {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("scrape %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("scrape %s: HTTP %d", url, resp.StatusCode)
+	}
+	names := map[string]bool{}
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) != 4 || f[0] != "#" || f[1] != "TYPE" {
+			continue
+		}
+		names[f[2]] = true
+		switch f[3] {
+		case "histogram":
+			names[f[2]+"_bucket"], names[f[2]+"_sum"], names[f[2]+"_count"] = true, true, true
+		case "summary":
+			names[f[2]+"_sum"], names[f[2]+"_count"] = true, true
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatalf("scrape %s: %v", url, err)
+	}
+	return names
+}
+
+var (
+	promStrings  = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|` + "`[^`]*`")
+	promMatchers = regexp.MustCompile(`\{[^{}]*\}`)
+	promRanges   = regexp.MustCompile(`\[[^\[\]]*\]`)
+	promGrouping = regexp.MustCompile(`\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^()]*\)`)
+	promIdent    = regexp.MustCompile(`[A-Za-z_:][A-Za-z0-9_:]*`)
+	promKeywords = map[string]bool{"and": true, "or": true, "unless": true, "bool": true, "offset": true, "by": true,
+		"without": true, "on": true, "ignoring": true, "group_left": true, "group_right": true, "inf": true, "nan": true, "atan2": true}
+)
+
+// promMetricNames returns the metric names a PromQL expression selects:
+// identifiers that are not functions, keywords, label names, strings,
+// durations or numbers.
+func promMetricNames(expr string) []string {
+	s := promStrings.ReplaceAllString(expr, `""`)
+	s = promMatchers.ReplaceAllString(s, "{}")
+	s = promRanges.ReplaceAllString(s, "[]")
+	s = promGrouping.ReplaceAllString(s, " ")
+	var out []string
+	for _, loc := range promIdent.FindAllStringIndex(s, -1) {
+		word := s[loc[0]:loc[1]]
+		if loc[0] > 0 {
+			if prev := s[loc[0]-1]; prev == '$' || prev == '.' || (prev >= '0' && prev <= '9') {
+				continue // a variable, or the exponent or unit of a number
+			}
+		}
+		rest := strings.TrimLeft(s[loc[1]:], " \t\n")
+		if strings.HasPrefix(rest, "(") || promKeywords[strings.ToLower(word)] {
+			continue
+		}
+		out = append(out, word)
+	}
+	return out
+}
+
+func TestPromMetricNames(t *testing.T) {
+	tests := []struct {
+		expr string
+		want []string
+	}{
+		{`sum by (direction, le) (rate(carebridge_sync_lag_seconds_bucket{direction="care_to_salesforce"}[$__rate_interval]))`, []string{"carebridge_sync_lag_seconds_bucket"}},
+		{`time() - max by (source) (carebridge_last_successful_poll_timestamp_seconds) > 600`, []string{"carebridge_last_successful_poll_timestamp_seconds"}},
+		{`a / on (instance) group_left (version) b unless c offset 5m > 1e3`, []string{"a", "b", "c"}},
+		{`absent(carebridge_build_info{job="x {y}"})`, []string{"carebridge_build_info"}},
+		{`histogram_quantile(0.99, sum by (le) (rate(x_bucket[5m:1m])))`, []string{"x_bucket"}},
+	}
+	for _, tt := range tests {
+		if got := promMetricNames(tt.expr); !slices.Equal(got, tt.want) {
+			t.Errorf("promMetricNames(%q) = %v, want %v", tt.expr, got, tt.want)
+		}
+	}
+}
+
+// repoFile reads a file relative to the repository root.
+func repoFile(t *testing.T, rel string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// alertRules is the Prometheus rule file format (strictly decoded).
+type alertRules struct {
+	Groups []struct {
+		Name     string `yaml:"name"`
+		Interval string `yaml:"interval"`
+		Rules    []struct {
+			Alert       string            `yaml:"alert"`
+			Record      string            `yaml:"record"`
+			Expr        string            `yaml:"expr"`
+			For         string            `yaml:"for"`
+			Labels      map[string]string `yaml:"labels"`
+			Annotations map[string]string `yaml:"annotations"`
+		} `yaml:"rules"`
+	} `yaml:"groups"`
+}
+
+// markdownAnchors returns the GitHub anchors of a Markdown file's headings.
+func markdownAnchors(md []byte) map[string]bool {
+	anchors := map[string]bool{}
+	keep := regexp.MustCompile(`[^a-z0-9 _-]`)
+	for line := range strings.Lines(string(md)) {
+		if !strings.HasPrefix(line, "#") {
+			continue
+		}
+		h := strings.TrimSpace(strings.TrimLeft(line, "#"))
+		a := keep.ReplaceAllString(strings.ToLower(h), "")
+		anchors[strings.ReplaceAll(a, " ", "-")] = true
+	}
+	return anchors
+}
+
+// promtoolCheck runs `promtool check rules` on a rule file when promtool is
+// installed (the Debian package prometheus ships it): it parses PromQL for
+// real. Without it the Go checks below still run.
+func promtoolCheck(t *testing.T, file string) {
+	t.Helper()
+	promtool, err := exec.LookPath("promtool")
+	if err != nil {
+		t.Logf("promtool not installed (Debian package prometheus); PromQL syntax not checked by promtool")
+		return
+	}
+	if out, err := exec.Command(promtool, "check", "rules", file).CombinedOutput(); err != nil {
+		t.Fatalf("promtool check rules %s: %v\n%s", file, err, out)
+	}
+}
+
+// TestOpsArtefacts checks configs/prometheus/alerts.yaml and
+// configs/grafana/carebridge-dashboard.json against a running daemon: every
+// metric they name is one the daemon exports, every alert has a severity and
+// a runbook section in docs/operations.md, and the dashboard is valid
+// Grafana JSON covering the sync, queue, upstream, API budget, leader and
+// poll freshness.
+func TestOpsArtefacts(t *testing.T) {
+	exported := exportedMetrics(t)
+	anchors := markdownAnchors(repoFile(t, "docs/operations.md"))
+	checkNames := func(t *testing.T, where, expr string) []string {
+		t.Helper()
+		names := promMetricNames(expr)
+		if len(names) == 0 {
+			t.Errorf("%s: expression %q selects no metric", where, expr)
+		}
+		for _, n := range names {
+			if !exported[n] {
+				t.Errorf("%s: %q names metric %s, which the daemon does not export", where, expr, n)
+			}
+		}
+		return names
+	}
+
+	t.Run("alerts", func(t *testing.T) {
+		const file = "configs/prometheus/alerts.yaml"
+		var rf alertRules
+		dec := yaml.NewDecoder(bytes.NewReader(repoFile(t, file)))
+		dec.KnownFields(true)
+		if err := dec.Decode(&rf); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		promtoolCheck(t, filepath.Join("..", "..", file))
+		seen := map[string]bool{}
+		n := 0
+		for _, g := range rf.Groups {
+			if g.Name == "" || len(g.Rules) == 0 {
+				t.Errorf("group %q: needs a name and rules", g.Name)
+			}
+			for _, r := range g.Rules {
+				n++
+				where := file + ": alert " + r.Alert
+				if r.Alert == "" || r.Record != "" {
+					t.Errorf("%s: every rule is an alert (got alert %q, record %q)", file, r.Alert, r.Record)
+				}
+				if seen[r.Alert] {
+					t.Errorf("%s: defined twice", where)
+				}
+				seen[r.Alert] = true
+				if r.For != "" {
+					if _, err := time.ParseDuration(r.For); err != nil {
+						t.Errorf("%s: for %q: %v", where, r.For, err)
+					}
+				}
+				switch r.Labels["severity"] {
+				case "critical", "warning", "info":
+				default:
+					t.Errorf("%s: severity %q, want critical, warning or info", where, r.Labels["severity"])
+				}
+				for _, a := range []string{"summary", "description", "runbook_url"} {
+					if r.Annotations[a] == "" {
+						t.Errorf("%s: annotation %s missing", where, a)
+					}
+				}
+				anchor, ok := strings.CutPrefix(r.Annotations["runbook_url"], "docs/operations.md#")
+				if !ok || !anchors[anchor] {
+					t.Errorf("%s: runbook_url %q is not a section of docs/operations.md", where, r.Annotations["runbook_url"])
+				}
+				checkNames(t, where, r.Expr)
+			}
+		}
+		if n < 10 {
+			t.Errorf("%s: %d alerts; the runbook covers more", file, n)
+		}
+	})
+
+	t.Run("dashboard", func(t *testing.T) {
+		const file = "configs/grafana/carebridge-dashboard.json"
+		var dash struct {
+			Title         string `json:"title"`
+			UID           string `json:"uid"`
+			SchemaVersion int    `json:"schemaVersion"`
+			Templating    struct {
+				List []struct {
+					Name  string `json:"name"`
+					Type  string `json:"type"`
+					Query string `json:"query"`
+				} `json:"list"`
+			} `json:"templating"`
+			Panels []struct {
+				ID         int    `json:"id"`
+				Type       string `json:"type"`
+				Title      string `json:"title"`
+				Datasource struct {
+					Type string `json:"type"`
+					UID  string `json:"uid"`
+				} `json:"datasource"`
+				GridPos struct{ H, W, X, Y int } `json:"gridPos"`
+				Targets []struct {
+					RefID string `json:"refId"`
+					Expr  string `json:"expr"`
+				} `json:"targets"`
+			} `json:"panels"`
+		}
+		dec := json.NewDecoder(bytes.NewReader(repoFile(t, file)))
+		if err := dec.Decode(&dash); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		if dash.Title == "" || dash.UID == "" || dash.SchemaVersion < 30 {
+			t.Errorf("%s: title %q, uid %q, schemaVersion %d", file, dash.Title, dash.UID, dash.SchemaVersion)
+		}
+		dsVar := false
+		for _, v := range dash.Templating.List {
+			dsVar = dsVar || (v.Name == "datasource" && v.Type == "datasource" && v.Query == "prometheus")
+		}
+		if !dsVar {
+			t.Errorf("%s: no Prometheus datasource variable", file)
+		}
+		ids := map[int]bool{}
+		used := map[string]bool{}
+		var exprs []string
+		for _, p := range dash.Panels {
+			where := fmt.Sprintf("%s: panel %d %q", file, p.ID, p.Title)
+			if ids[p.ID] {
+				t.Errorf("%s: duplicate id", where)
+			}
+			ids[p.ID] = true
+			if p.GridPos.W < 1 || p.GridPos.X+p.GridPos.W > 24 || p.GridPos.H < 1 {
+				t.Errorf("%s: gridPos %+v outside the 24-column grid", where, p.GridPos)
+			}
+			if p.Type == "row" {
+				continue
+			}
+			if p.Title == "" || p.Datasource.UID != "${datasource}" || len(p.Targets) == 0 {
+				t.Errorf("%s: needs a title, the ${datasource} variable and targets", where)
+			}
+			for _, tg := range p.Targets {
+				if tg.RefID == "" {
+					t.Errorf("%s: target without refId", where)
+				}
+				exprs = append(exprs, tg.Expr)
+				for _, n := range checkNames(t, where, tg.Expr) {
+					used[n] = true
+				}
+			}
+		}
+		for _, want := range []string{
+			"carebridge_sync_operations_total", "carebridge_sync_lag_seconds_bucket", "carebridge_queue_depth",
+			"carebridge_queue_retries_total", "carebridge_queue_dead_letters_total", "carebridge_conflicts_total",
+			"carebridge_upstream_requests_total", "carebridge_upstream_request_duration_seconds_bucket",
+			"carebridge_salesforce_api_usage_used", "carebridge_salesforce_api_usage_limit", "carebridge_leader",
+			"carebridge_last_successful_poll_timestamp_seconds",
+		} {
+			if !used[want] {
+				t.Errorf("%s: no panel shows %s", file, want)
+			}
+		}
+		// promtool parses the panels' PromQL too, as recording rules.
+		var rules strings.Builder
+		rules.WriteString("groups:\n  - name: dashboard\n    rules:\n")
+		for i, e := range exprs {
+			e = strings.ReplaceAll(e, "$__rate_interval", "5m")
+			fmt.Fprintf(&rules, "      - record: dashboard:expr_%d\n        expr: %q\n", i, e)
+		}
+		tmp := filepath.Join(t.TempDir(), "dashboard-rules.yaml")
+		if err := os.WriteFile(tmp, []byte(rules.String()), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		promtoolCheck(t, tmp)
+	})
 }

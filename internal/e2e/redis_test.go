@@ -70,3 +70,22 @@ func TestRedisStateLostDuplicatesNothing(t *testing.T) {
 	l.changes(t, 64, 96)
 	l.waitConverged(t, p, convergeTimeout)
 }
+
+// TestDaemonStartsBeforeRedis starts the daemon while Redis is down (a pod
+// scheduled before its Redis): it serves /healthz, reports not ready naming
+// Redis, and syncs once Redis is up.
+func TestDaemonStartsBeforeRedis(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, testenv.Config{})
+	w.redis.Kill()
+	p := testenv.StartDaemon(t, w.cfg) // returns once /healthz answers
+	testenv.Eventually(t, syncTimeout, "/readyz to report Redis down", func() (bool, string) {
+		ready, body := p.Ready()
+		return !ready && strings.Contains(body, "redis"), body
+	})
+	w.redis.Restart()
+	testenv.Eventually(t, syncTimeout, "/readyz ready", p.Ready)
+	l := escalateCases(t, w.sb, "late_redis_", 4)
+	l.changes(t, 0, 16)
+	l.waitConverged(t, p, convergeTimeout)
+}

@@ -182,34 +182,35 @@ func (e *Engine) runAction(ctx context.Context, sfID string) error {
 	if err != nil {
 		return fmt.Errorf("read record of action %s: %w", sfID, err)
 	}
-	if found {
-		switch durable.State {
-		case ActionSent, ActionRejected, ActionFailed:
-			// Decided before a crash or a failed write-back: report only.
-			return e.report(ctx, a, durable, "")
-		case ActionSending:
-			careID, err := e.careCaseOf(ctx, a)
-			if err != nil {
-				return e.retryOrGiveUp(ctx, a, durable.StartedAt, err)
-			}
-			return e.send(ctx, a, careID, durable, "")
-		}
+	switch {
+	case found && durable.State != ActionSending:
+		// Decided before a crash or a failed write-back: report only.
+		return e.report(ctx, a, durable, "")
+	case found || a.status == StatusSending:
+		// Sending is marked only after the rules check passed and the
+		// record was begun; without the record, Redis lost it. Either way
+		// the action may have reached Care: resend it with the same key,
+		// never check and send afresh (Care's own rules still apply).
+		return e.resend(ctx, a)
 	}
-	if a.status == StatusSending {
-		// Sending is written only after the rules check passed and the
-		// record was begun, so the record was lost (Redis restored from an
-		// older state): the action may have reached Care. Resend with the
-		// same key, never check and send afresh; Care's rules still apply.
-		careID, err := e.careCaseOf(ctx, a)
-		if err != nil {
-			return e.retryOrGiveUp(ctx, a, time.Time{}, err)
-		}
-		durable, _, err := e.store.BeginAction(ctx, sfID, IdempotencyKey(sfID))
-		if err != nil {
-			return fmt.Errorf("begin action %s: %w", sfID, err)
-		}
-		return e.send(ctx, a, careID, durable, "")
+	return e.firstRun(ctx, a)
+}
+
+// resend sends a begun action again with its idempotency key.
+func (e *Engine) resend(ctx context.Context, a actionView) error {
+	durable, _, err := e.store.BeginAction(ctx, a.id, IdempotencyKey(a.id))
+	if err != nil {
+		return fmt.Errorf("resume action %s: %w", a.id, err)
 	}
+	careID, err := e.careCaseOf(ctx, a)
+	if err != nil {
+		return e.retryOrGiveUp(ctx, a, durable.StartedAt, err)
+	}
+	return e.send(ctx, a, careID, durable, "")
+}
+
+// firstRun checks a new action against the rules and sends it when allowed.
+func (e *Engine) firstRun(ctx context.Context, a actionView) error {
 	careID, err := e.careCaseOf(ctx, a)
 	if errors.Is(err, errCaseNotSynced) {
 		return e.refuse(ctx, a, "", rules.Decision{Code: CodeCaseNotSynced,
@@ -225,12 +226,12 @@ func (e *Engine) runAction(ctx context.Context, sfID string) error {
 	if !d.Allowed {
 		return e.refuse(ctx, a, platform, d)
 	}
-	durable, _, err = e.store.BeginAction(ctx, sfID, IdempotencyKey(sfID))
+	durable, _, err := e.store.BeginAction(ctx, a.id, IdempotencyKey(a.id))
 	if err != nil {
-		return fmt.Errorf("begin action %s: %w", sfID, err)
+		return fmt.Errorf("begin action %s: %w", a.id, err)
 	}
-	if err := e.writeAction(ctx, Record{"Id": sfID, actionStatus: StatusSending}); err != nil {
-		return fmt.Errorf("mark action %s Sending: %w", sfID, err)
+	if err := e.writeAction(ctx, Record{"Id": a.id, actionStatus: StatusSending}); err != nil {
+		return fmt.Errorf("mark action %s Sending: %w", a.id, err)
 	}
 	return e.send(ctx, a, careID, durable, platform)
 }

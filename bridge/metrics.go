@@ -73,7 +73,6 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	}
 	for _, r := range []string{"success", "failure"} {
 		m.syncOps.WithLabelValues("care_to_salesforce", "message", r)
-		m.syncOps.WithLabelValues("care_to_salesforce", "reply_options", r)
 	}
 	for _, s := range []string{"care", "salesforce"} {
 		m.lastPoll.WithLabelValues(s)

@@ -1,7 +1,6 @@
 package e2e_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/carebridge/carebridge/internal/redistest"
@@ -21,10 +20,7 @@ func TestRedisRestartDuringSync(t *testing.T) {
 	// Changes in flight when Redis dies.
 	l.changes(t, 0, 40)
 	w.redis.Kill()
-	testenv.Eventually(t, syncTimeout, "/readyz to report Redis down", func() (bool, string) {
-		ready, body := p.Ready()
-		return !ready && strings.Contains(body, "redis"), body
-	})
+	waitRedisDown(t, p)
 
 	// Changes while Redis is down.
 	l.changes(t, 40, 120)
@@ -79,13 +75,24 @@ func TestDaemonStartsBeforeRedis(t *testing.T) {
 	w := newWorld(t, testenv.Config{})
 	w.redis.Kill()
 	p := testenv.StartDaemon(t, w.cfg) // returns once /healthz answers
-	testenv.Eventually(t, syncTimeout, "/readyz to report Redis down", func() (bool, string) {
-		ready, body := p.Ready()
-		return !ready && strings.Contains(body, "redis"), body
-	})
+	waitRedisDown(t, p)
 	w.redis.Restart()
 	testenv.Eventually(t, syncTimeout, "/readyz ready", p.Ready)
 	l := escalateCases(t, w.sb, "late_redis_", 4)
 	l.changes(t, 0, 16)
 	l.waitConverged(t, p, convergeTimeout)
+}
+
+// waitRedisDown waits until p's /readyz answers not ready because of Redis
+// (and only Redis).
+func waitRedisDown(t *testing.T, p *testenv.Proc) {
+	t.Helper()
+	testenv.Eventually(t, syncTimeout, "/readyz to report Redis down", func() (bool, string) {
+		ready, body := p.Ready()
+		checks, err := p.Checks()
+		if err != nil {
+			return false, err.Error()
+		}
+		return !ready && checks["redis"] != "ok" && checks["redis"] != "" && checks["care"] == "ok" && checks["salesforce"] == "ok", body
+	})
 }

@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -191,6 +192,22 @@ func (p *Proc) Ready() (bool, string) {
 		return false, err.Error()
 	}
 	return code == http.StatusOK, strings.TrimSpace(body)
+}
+
+// Checks asks /readyz for the result of each readiness check: "ok" or why
+// the dependency (redis, care, salesforce, mapping) is not usable.
+func (p *Proc) Checks() (map[string]string, error) {
+	_, body, err := p.get("/readyz")
+	if err != nil {
+		return nil, err
+	}
+	var r struct {
+		Checks map[string]string `json:"checks"`
+	}
+	if err := json.Unmarshal([]byte(body), &r); err != nil {
+		return nil, fmt.Errorf("/readyz of pid %d: %w: %q", p.PID(), err, body)
+	}
+	return r.Checks, nil
 }
 
 // Metrics scrapes and parses /metrics.

@@ -36,9 +36,7 @@ func TestDaemonProcessSyncsAndStops(t *testing.T) {
 	if got := m.Value("carebridge_build_info"); got != 1 {
 		t.Errorf("carebridge_build_info = %v, want 1", got)
 	}
-	if took := p.Stop(15 * time.Second); took > 15*time.Second {
-		t.Errorf("stop took %v", took)
-	}
+	p.Stop(15 * time.Second)
 	if !p.Exited() {
 		t.Fatal("process still running after Stop")
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/carebridge/carebridge/bridge"
@@ -166,29 +165,24 @@ func (a storeAdapter) LinkedCases(ctx context.Context) ([]string, error) {
 	}
 }
 
-// mirrorID names the snapshot that holds a case's message mirror state
-// (Care message id -> "<Salesforce id> <hash>"), beside its base snapshot.
-func mirrorID(careID string) string { return "mirror/" + careID }
-
 func (a storeAdapter) MessageMirror(ctx context.Context, careID string) (map[string]bridge.MirroredMessage, error) {
-	b, ok, err := a.s.LoadBase(ctx, mirrorID(careID))
-	if err != nil || !ok {
+	m, err := a.s.MessageMirror(ctx, careID)
+	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]bridge.MirroredMessage, len(b.Fields))
-	for id, v := range b.Fields {
-		sfID, hash, _ := strings.Cut(v, " ")
-		out[id] = bridge.MirroredMessage{SalesforceID: sfID, Hash: hash}
+	out := make(map[string]bridge.MirroredMessage, len(m))
+	for id, v := range m {
+		out[id] = bridge.MirroredMessage{SalesforceID: v.SalesforceID, Hash: v.Hash}
 	}
 	return out, nil
 }
 
 func (a storeAdapter) SetMessageMirror(ctx context.Context, careID string, msgs map[string]bridge.MirroredMessage) error {
-	fields := make(map[string]string, len(msgs))
-	for id, m := range msgs {
-		fields[id] = m.SalesforceID + " " + m.Hash
+	m := make(map[string]state.MirroredMessage, len(msgs))
+	for id, v := range msgs {
+		m[id] = state.MirroredMessage{SalesforceID: v.SalesforceID, Hash: v.Hash}
 	}
-	return a.s.SaveBase(ctx, mirrorID(careID), fields, a.now())
+	return a.s.SetMessageMirror(ctx, careID, m)
 }
 
 func (a storeAdapter) ClaimAction(ctx context.Context, actionID string, ttl time.Duration) (bool, error) {

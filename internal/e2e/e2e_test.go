@@ -105,19 +105,9 @@ func (l *ledger) change(t *testing.T, i int) {
 	author := people[i%len(people)]
 	switch (i / len(l.cases)) % 4 {
 	case 0:
-		text := fmt.Sprintf("Care note %d on %s", i, cs.careID)
-		if _, err := l.sb.Care.UIAddNote(cs.careID, author.CareAgentID, text); err != nil {
-			t.Fatalf("change %d: Care note on %s: %v", i, cs.careID, err)
-		}
-		cs.careNotes = append(cs.careNotes, text)
+		l.careNote(t, cs, i, author)
 	case 1:
-		text := fmt.Sprintf("Salesforce comment %d on %s", i, cs.careID)
-		if _, err := l.sb.Salesforce.Insert("CaseComment", map[string]any{
-			"ParentId": cs.sfID, "CommentBody": text, "IsPublished": false, "CreatedById": author.SalesforceID,
-		}); err != nil {
-			t.Fatalf("change %d: CaseComment on %s: %v", i, cs.sfID, err)
-		}
-		cs.sfComments = append(cs.sfComments, text)
+		l.salesforceComment(t, cs, i, author)
 	case 2:
 		next := rules.Pending
 		if cs.status == rules.Pending {
@@ -152,6 +142,28 @@ func (l *ledger) change(t *testing.T, i int) {
 		cs.assignee = next
 	}
 	l.made++
+}
+
+// careNote writes note number i on cs in Care as author.
+func (l *ledger) careNote(t *testing.T, cs *caseState, i int, author testenv.Person) {
+	t.Helper()
+	text := fmt.Sprintf("Care note %d on %s", i, cs.careID)
+	if _, err := l.sb.Care.UIAddNote(cs.careID, author.CareAgentID, text); err != nil {
+		t.Fatalf("change %d: Care note on %s: %v", i, cs.careID, err)
+	}
+	cs.careNotes = append(cs.careNotes, text)
+}
+
+// salesforceComment writes CaseComment number i on cs in Salesforce as author.
+func (l *ledger) salesforceComment(t *testing.T, cs *caseState, i int, author testenv.Person) {
+	t.Helper()
+	text := fmt.Sprintf("Salesforce comment %d on %s", i, cs.careID)
+	if _, err := l.sb.Salesforce.Insert("CaseComment", map[string]any{
+		"ParentId": cs.sfID, "CommentBody": text, "IsPublished": false, "CreatedById": author.SalesforceID,
+	}); err != nil {
+		t.Fatalf("change %d: CaseComment on %s: %v", i, cs.sfID, err)
+	}
+	cs.sfComments = append(cs.sfComments, text)
 }
 
 // changes makes changes from (inclusive) to to (exclusive).
@@ -206,8 +218,33 @@ func (l *ledger) caseProblem(cs *caseState) string {
 	if len(sfCases) != 1 {
 		return fmt.Sprintf("%d Salesforce Cases, want exactly 1", len(sfCases))
 	}
+	if problem := l.notesProblem(cs); problem != "" {
+		return problem
+	}
 	sfCase := sfCases[0]
+	c, ok := l.sb.Care.Case(cs.careID)
+	if !ok {
+		return "the Care case is gone"
+	}
+	if c.Status != cs.status {
+		return fmt.Sprintf("Care status %s, want %s", c.Status, cs.status)
+	}
+	sfStatus, _ := sfCase["Status"].(string)
+	if got := canonicalStatus(sfStatus); got != cs.status {
+		return fmt.Sprintf("Salesforce Status %q (%s), want %s", sfStatus, got, cs.status)
+	}
+	if c.AssigneeID == nil || *c.AssigneeID != cs.assignee.CareAgentID {
+		return fmt.Sprintf("Care assignee %v, want %s", deref(c.AssigneeID), cs.assignee.CareAgentID)
+	}
+	if owner, _ := sfCase["OwnerId"].(string); owner != cs.assignee.SalesforceID {
+		return fmt.Sprintf("Salesforce owner %s, want %s (%s)", owner, cs.assignee.SalesforceID, cs.assignee.Email)
+	}
+	return ""
+}
 
+// notesProblem reports the first note of cs that is missing or duplicated
+// on either side, or a note nobody wrote.
+func (l *ledger) notesProblem(cs *caseState) string {
 	comments := map[string]int{} // body -> count
 	for _, c := range l.sb.CaseComments(cs.sfID) {
 		body, _ := c["CommentBody"].(string)
@@ -239,24 +276,6 @@ func (l *ledger) caseProblem(cs *caseState) string {
 		if comments[text] != 1 || careNotes[text] != 1 {
 			return fmt.Sprintf("CaseComment %q: %d in Salesforce, %d copies in Care; want 1 and 1", text, comments[text], careNotes[text])
 		}
-	}
-
-	c, ok := l.sb.Care.Case(cs.careID)
-	if !ok {
-		return "the Care case is gone"
-	}
-	if c.Status != cs.status {
-		return fmt.Sprintf("Care status %s, want %s", c.Status, cs.status)
-	}
-	sfStatus, _ := sfCase["Status"].(string)
-	if got := canonicalStatus(sfStatus); got != cs.status {
-		return fmt.Sprintf("Salesforce Status %q (%s), want %s", sfStatus, got, cs.status)
-	}
-	if c.AssigneeID == nil || *c.AssigneeID != cs.assignee.CareAgentID {
-		return fmt.Sprintf("Care assignee %v, want %s", deref(c.AssigneeID), cs.assignee.CareAgentID)
-	}
-	if owner, _ := sfCase["OwnerId"].(string); owner != cs.assignee.SalesforceID {
-		return fmt.Sprintf("Salesforce owner %s, want %s (%s)", owner, cs.assignee.SalesforceID, cs.assignee.Email)
 	}
 	return ""
 }

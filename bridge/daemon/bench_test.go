@@ -20,6 +20,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -170,9 +171,10 @@ func startBench(b *testing.B, o benchOptions) *benchEnv {
 	return env
 }
 
-// escalateBench escalates n Care cases named prefix_0 .. prefix_n-1, each
-// with a brand post and a customer comment, assigned to assignee.
-func (env *benchEnv) escalateBench(b *testing.B, prefix string, n int, assignee string) []string {
+// escalateBench escalates n Care cases named prefix_0 .. prefix_n-1,
+// assigned to assignee, each with a conversation of msgs messages (0, 1 or
+// 2: a brand post, then a customer comment on it).
+func (env *benchEnv) escalateBench(b *testing.B, prefix string, n int, assignee string, msgs int) []string {
 	b.Helper()
 	ids := make([]string, n)
 	profile := "prof_fb"
@@ -181,14 +183,15 @@ func (env *benchEnv) escalateBench(b *testing.B, prefix string, n int, assignee 
 		id := prefix + "_" + strconv.Itoa(i)
 		ids[i] = id
 		a := assignee
+		conversation := []care.Message{
+			{ID: "post_" + id, Kind: rules.Post, Direction: care.Outbound, Text: "Our new tent!", PostedAt: posted},
+			{ID: "c_" + id, Kind: rules.Comment, ParentID: &[]string{"post_" + id}[0], Text: "Mine broke", PostedAt: posted.Add(time.Minute)},
+		}
 		_, err := env.care.Escalate(care.Case{
 			ID: id, Platform: rules.Facebook, ProfileID: &profile, AssigneeID: &a,
 			Subject: "Broken tent pole " + id, Description: "Pole snapped on the first night", Sentiment: "negative", Priority: "high",
 			Customer: care.Customer{ID: "u_" + id, Handle: "customer" + strconv.Itoa(i), Name: "Customer " + strconv.Itoa(i)},
-		}, []care.Message{
-			{ID: "post_" + id, Kind: rules.Post, Direction: care.Outbound, Text: "Our new tent!", PostedAt: posted},
-			{ID: "c_" + id, Kind: rules.Comment, ParentID: &[]string{"post_" + id}[0], Text: "Mine broke", PostedAt: posted.Add(time.Minute)},
-		})
+		}, conversation[:min(msgs, len(conversation))])
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -259,18 +262,28 @@ func (env *benchEnv) waitIdle(b *testing.B, timeout time.Duration) {
 
 // BenchmarkEscalateBurst: 1,000 Care cases escalated at once reach
 // Salesforce; the Salesforce writes are batched into sObject Collections
-// calls of up to 200 records, so the whole burst must cost at most 10 write
-// calls. Two triggers: the Care poll of a running daemon enqueues the 1,000
-// keys one by one while 200 workers wait ("poll"), and a daemon starts with
-// the 1,000 keys already queued ("queued"), which separates the cost of
-// enqueueing from the batching of the reconciles.
+// calls of up to 200 records, so the 1,000 Cases must cost at most 10 write
+// calls. Sub-benchmarks:
+//   - trigger=poll: the Care poll of a running daemon enqueues the 1,000 keys
+//     one by one while 200 workers wait; trigger=queued: a daemon starts with
+//     the 1,000 keys already queued, which separates the cost of enqueueing
+//     from the batching of the reconciles.
+//   - messages=0: cases without a conversation, so every write is a Case
+//     write (the bound applies); messages=2: each case has a brand post and
+//     a customer comment, which the conversation mirror adds as 2,000
+//     Care_Message__c records (at least 10 more calls even in full batches;
+//     reported, not bounded).
 func BenchmarkEscalateBurst(b *testing.B) {
 	for _, trigger := range []string{"poll", "queued"} {
-		b.Run("trigger="+trigger, func(b *testing.B) { benchEscalateBurst(b, trigger == "queued") })
+		for _, msgs := range []int{0, 2} {
+			b.Run(fmt.Sprintf("trigger=%s/messages=%d", trigger, msgs), func(b *testing.B) {
+				benchEscalateBurst(b, trigger == "queued", msgs)
+			})
+		}
 	}
 }
 
-func benchEscalateBurst(b *testing.B, queued bool) {
+func benchEscalateBurst(b *testing.B, queued bool, msgs int) {
 	const n, maxWrites, workers = 1000, 10, 200
 	var writes, calls, seconds float64
 	for i := range b.N {
@@ -279,11 +292,13 @@ func benchEscalateBurst(b *testing.B, queued bool) {
 		env, careL := newBenchSandboxes(b, o)
 		env.serveCare(b, careL, "")
 		d := env.newDaemon(b, o)
-		env.escalateBench(b, "burst"+strconv.Itoa(i), n, "agent_ana")
+		env.escalateBench(b, "burst"+strconv.Itoa(i), n, "agent_ana", msgs)
 		env.sf.ResetCalls()
 		b.StartTimer()
 
+		evalsBefore := redisScriptCalls(b, env)
 		start := time.Now()
+		var enqueued time.Duration
 		if queued {
 			// The engine enqueues without the daemon running; the workers
 			// then start on a full queue.
@@ -297,6 +312,7 @@ func benchEscalateBurst(b *testing.B, queued bool) {
 			if err := d.Engine().PollCare(context.Background()); err != nil {
 				b.Fatal(err)
 			}
+			enqueued = time.Since(start)
 		}
 		waitFor(b, "1,000 Cases in Salesforce", 5*time.Minute, 10*time.Millisecond, func() (bool, string) {
 			got := len(env.casesByCareID())
@@ -309,9 +325,10 @@ func benchEscalateBurst(b *testing.B, queued bool) {
 		w := sfWriteCalls(env.sf)
 		writes += float64(sum(w))
 		calls += float64(env.sf.TotalCalls())
-		b.Logf("run %d: %d write calls %v, %d Salesforce calls in all (queries %d), %.2fs", i, sum(w), w,
-			env.sf.TotalCalls(), env.sf.Calls(sfsim.OpQuery), time.Since(start).Seconds())
-		if got := sum(w); got > maxWrites {
+		b.Logf("run %d: %d write calls %v (%.1f cases per write call), %d Salesforce calls in all (queries %d), %.2fs; Care poll enqueued the keys in %.2fs; %d Redis script calls",
+			i, sum(w), w, float64(n)/float64(max(sum(w), 1)), env.sf.TotalCalls(), env.sf.Calls(sfsim.OpQuery),
+			time.Since(start).Seconds(), enqueued.Seconds(), redisScriptCalls(b, env)-evalsBefore)
+		if got := sum(w); msgs == 0 && got > maxWrites {
 			b.Errorf("%d cases cost %d Salesforce write calls %v, want at most %d", n, got, w, maxWrites)
 		}
 		env.stop()
@@ -320,6 +337,26 @@ func benchEscalateBurst(b *testing.B, queued bool) {
 	b.ReportMetric(calls/float64(b.N), "sf_calls")
 	b.ReportMetric(seconds/float64(b.N), "seconds")
 	b.ReportMetric(0, "ns/op")
+}
+
+// redisScriptCalls is how many Lua script calls (EVAL, EVALSHA) Redis has
+// served: every queue transition is one.
+func redisScriptCalls(b *testing.B, env *benchEnv) int64 {
+	b.Helper()
+	info, err := env.redis.Client(b).InfoMap(context.Background(), "commandstats").Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var n int64
+	for _, cmd := range []string{"cmdstat_eval", "cmdstat_evalsha"} {
+		for f := range strings.SplitSeq(info["Commandstats"][cmd], ",") {
+			if v, ok := strings.CutPrefix(f, "calls="); ok {
+				c, _ := strconv.ParseInt(v, 10, 64)
+				n += c
+			}
+		}
+	}
+	return n
 }
 
 // lagSample is one Care change waiting to arrive in Salesforce.
@@ -345,7 +382,7 @@ func BenchmarkWebhookSyncLag(b *testing.B) {
 	for i := range b.N {
 		b.StopTimer()
 		env := startBench(b, benchOptions{workers: 32, webhooks: true})
-		ids := env.escalateBench(b, "lag"+strconv.Itoa(i), cases, "agent_ana")
+		ids := env.escalateBench(b, "lag"+strconv.Itoa(i), cases, "agent_ana", 2)
 		waitFor(b, "the seeded Cases in Salesforce", 2*time.Minute, 20*time.Millisecond, func() (bool, string) {
 			got := env.casesByCareID()
 			for _, id := range ids {
@@ -520,7 +557,7 @@ func BenchmarkMemoryLinkedCases(b *testing.B) {
 		o := benchOptions{workers: workers}
 		env, careL := newBenchSandboxes(b, o)
 		env.serveCare(b, careL, "")
-		env.escalateBench(b, "mem"+strconv.Itoa(i), n, "agent_ana")
+		env.escalateBench(b, "mem"+strconv.Itoa(i), n, "agent_ana", 2)
 
 		// Link them all by reconciling in bulk.
 		linkStart := time.Now()

@@ -15,16 +15,21 @@ import (
 // error that applies to the whole batch.
 type Func[I, R any] func(ctx context.Context, items []I) ([]R, error)
 
-// Batcher collects items until it holds Max of them or Linger has passed
-// since the first one arrived, then runs Func once for all of them.
+// Batcher collects items until it holds max of them or linger has passed
+// since the first one, then runs Func once for all of them. While a burst
+// keeps arriving (items much closer together than linger) the window stays
+// open, up to 8 lingers, so batches fill; a lone item waits only linger.
 type Batcher[I, R any] struct {
 	run     Func[I, R]
 	max     int
 	linger  time.Duration
+	maxWait time.Duration
 	timeout time.Duration
 
 	mu      sync.Mutex
 	pending []*call[I, R]
+	first   time.Time // arrival of the first pending item
+	last    time.Time // arrival of the latest pending item
 	timer   *time.Timer
 	closed  bool
 }
@@ -36,13 +41,14 @@ type call[I, R any] struct {
 	err  error
 }
 
-// New returns a batcher. max is the largest batch; linger is how long the
-// first item of a batch waits for company; timeout bounds each batch call.
+// New returns a batcher. max is the largest batch; linger is how long a
+// batch waits for its next item (the window closes at most 8 lingers after
+// its first item); timeout bounds each batch call.
 func New[I, R any](max int, linger, timeout time.Duration, run Func[I, R]) *Batcher[I, R] {
 	if max < 1 {
 		max = 1
 	}
-	return &Batcher[I, R]{run: run, max: max, linger: linger, timeout: timeout}
+	return &Batcher[I, R]{run: run, max: max, linger: linger, maxWait: 8 * linger, timeout: timeout}
 }
 
 // Do adds item to the current batch and waits for its result. If ctx ends
@@ -61,7 +67,19 @@ func (b *Batcher[I, R]) Do(ctx context.Context, item I) (R, error) {
 	case len(b.pending) >= b.max:
 		flush = b.take()
 	case len(b.pending) == 1:
+		b.first, b.last = time.Now(), time.Now()
 		b.timer = time.AfterFunc(b.linger, b.flushTimer)
+	default:
+		// Items arriving in a burst (much closer together than linger) keep
+		// the window open, up to maxWait, so the batch fills; a steady
+		// trickle does not, so a lone change is not held back.
+		now := time.Now()
+		if now.Sub(b.last) < b.linger/5 {
+			if wait := min(b.linger, b.maxWait-now.Sub(b.first)); wait > 0 {
+				b.timer.Reset(wait)
+			}
+		}
+		b.last = now
 	}
 	b.mu.Unlock()
 	if flush != nil {

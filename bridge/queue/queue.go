@@ -225,7 +225,7 @@ func (q *Queue) AddAfter(ctx context.Context, key string, delay time.Duration) (
 		return 0, fmt.Errorf("queue add %q: unexpected script result %q", key, res)
 	}
 	if r == Added || r == Coalesced {
-		q.wake.broadcast()
+		q.wake.signal()
 	}
 	return r, nil
 }
@@ -297,6 +297,8 @@ func (q *Queue) Get(ctx context.Context) (Lease, error) {
 			t.Stop()
 			return Lease{}, fmt.Errorf("queue get: %w", ctx.Err())
 		case <-wake:
+			t.Stop()
+		case <-q.wake.one():
 			t.Stop()
 		case <-t.C:
 		}
@@ -586,8 +588,30 @@ func (q *Queue) Drop(ctx context.Context, key string) error {
 // notifier wakes this process's waiting Get calls when a key becomes ready
 // here; keys added by other processes are found by polling.
 type notifier struct {
-	mu sync.Mutex
-	ch chan struct{}
+	mu     sync.Mutex
+	ch     chan struct{}
+	tokens chan struct{} // one token per added key: wakes one waiter, not all
+}
+
+// one returns the channel a waiting Get takes a single wake-up token from.
+func (n *notifier) one() <-chan struct{} { return n.tokenChan() }
+
+func (n *notifier) tokenChan() chan struct{} {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.tokens == nil {
+		n.tokens = make(chan struct{}, 1024)
+	}
+	return n.tokens
+}
+
+// signal wakes one waiting Get (now or when it next waits). A burst of adds
+// wakes about one worker per key instead of every idle worker per key.
+func (n *notifier) signal() {
+	select {
+	case n.tokenChan() <- struct{}{}:
+	default: // enough tokens pending: every waiter will look anyway
+	}
 }
 
 func (n *notifier) wait() <-chan struct{} {

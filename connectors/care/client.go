@@ -144,6 +144,12 @@ func New(cfg Config, m *upstream.Metrics, log *slog.Logger) (*Client, error) {
 	hc := &http.Client{}
 	if cfg.HTTPClient != nil {
 		*hc = *cfg.HTTPClient
+	} else {
+		// Many workers call Care at once: keep their connections instead of
+		// the default two idle ones per host.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = 64
+		hc.Transport = t
 	}
 	hc.Timeout = 0 // the per-call context bounds each call
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

@@ -49,6 +49,7 @@ func New(cfg Config, m *upstream.Metrics, reg prometheus.Registerer, log *slog.L
 		return nil, fmt.Errorf("salesforce config: %w", err)
 	}
 	base := http.DefaultTransport.(*http.Transport).Clone()
+	base.MaxIdleConnsPerHost = 64 // many workers share one org
 	c := &Client{
 		cfg:     cfg,
 		log:     log.With("system", System),

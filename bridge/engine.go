@@ -58,7 +58,12 @@ type NotesTarget struct {
 	ParentField string // ParentId or WhatId
 	BodyField   string // CommentBody or Description
 	Extra       Record // fixed fields on create, e.g. IsPublished=false
+	// Direction limits which way notes are copied ("" means both).
+	Direction merge.Direction
 }
+
+func (t NotesTarget) toSalesforce() bool { return t.Direction == "" || t.Direction.WritesSalesforce() }
+func (t NotesTarget) toCare() bool       { return t.Direction == "" || t.Direction.WritesCare() }
 
 // DefaultNotesTarget stores notes as private Case comments.
 var DefaultNotesTarget = NotesTarget{Object: "CaseComment", ParentField: "ParentId", BodyField: "CommentBody", Extra: Record{"IsPublished": false}}

@@ -83,6 +83,9 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 			sfLinked[match] = true
 			continue
 		}
+		if !e.notes.toSalesforce() {
+			continue
+		}
 		rec := Record{e.notes.ParentField: sfID, e.notes.BodyField: truncateBytes(want, 4000)}
 		for k, v := range e.notes.Extra {
 			rec[k] = v
@@ -126,6 +129,9 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 				return fmt.Errorf("link note %s: %w", id, err)
 			}
 			careLinked[match] = true
+			continue
+		}
+		if !e.notes.toCare() {
 			continue
 		}
 		n, err := e.care.AddNote(ctx, c.ID, care.NoteRequest{Text: body(r), AuthorID: author}, "cb:note:"+id)

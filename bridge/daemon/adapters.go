@@ -254,9 +254,9 @@ func mapperSource(m *mapping.Mapping) bridge.MapperSource {
 func notesTarget(m *mapping.Mapping) bridge.NotesTarget {
 	n := m.Notes()
 	if n.Object == mapping.NotesTask {
-		return bridge.NotesTarget{Object: "Task", ParentField: "WhatId", BodyField: "Description", Extra: bridge.Record{"Subject": "Care note", "Status": "Completed"}}
+		return bridge.NotesTarget{Object: "Task", ParentField: "WhatId", BodyField: "Description", Extra: bridge.Record{"Subject": "Care note", "Status": "Completed"}, Direction: n.Direction}
 	}
-	return bridge.NotesTarget{Object: "CaseComment", ParentField: "ParentId", BodyField: "CommentBody", Extra: bridge.Record{"IsPublished": n.Published}}
+	return bridge.NotesTarget{Object: "CaseComment", ParentField: "ParentId", BodyField: "CommentBody", Extra: bridge.Record{"IsPublished": n.Published}, Direction: n.Direction}
 }
 
 // webhookDedupe remembers webhook event ids in Redis.

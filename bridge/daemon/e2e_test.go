@@ -7,11 +7,14 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/daemon"
+	"github.com/carebridge/carebridge/configs"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
@@ -37,7 +40,7 @@ func logger(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
-func startWorld(t *testing.T) *world {
+func startWorld(t *testing.T, tweaks ...func(*config.Config)) *world {
 	t.Helper()
 	w := &world{redis: redistest.Start(t), users: map[string]string{}}
 	var err error
@@ -73,6 +76,9 @@ func startWorld(t *testing.T) *world {
 	cfg.Salesforce.LoginURL, cfg.Salesforce.ClientID, cfg.Salesforce.ClientSecret = sfSrv.URL, "cid", "csecret"
 	cfg.Schedule.PollCare, cfg.Schedule.PollSalesforce, cfg.Schedule.Sweep = "@every 1s", "@every 1s", "@every 1h"
 	cfg.Workers = 8
+	for _, tweak := range tweaks {
+		tweak(&cfg)
+	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -321,5 +327,40 @@ func TestNotesSyncBothWaysWithoutDuplicates(t *testing.T) {
 	}
 	if got := len(w.care.Notes("case_5")); got != 2 {
 		t.Fatalf("%d Care notes, want 2", got)
+	}
+}
+
+func TestNotesDirectionIsHonoured(t *testing.T) {
+	mappingFile := filepath.Join(t.TempDir(), "mapping.yaml")
+	oneWay := strings.Replace(string(configs.Mapping()), "notes:\n  direction: both", "notes:\n  direction: care_to_salesforce", 1)
+	if oneWay == string(configs.Mapping()) {
+		t.Fatal("shipped mapping has no notes direction to change")
+	}
+	if err := os.WriteFile(mappingFile, []byte(oneWay), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w := startWorld(t, func(c *config.Config) { c.Mapping.File = mappingFile })
+	w.escalate(t, "case_6", strPtr("agent_ana"))
+	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("case_6") != nil, "" })
+	sfID := w.sfCase("case_6")["Id"].(string)
+	if _, err := w.sf.Insert("CaseComment", map[string]any{"ParentId": sfID, "CommentBody": "Salesforce-only remark", "IsPublished": false}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.care.UIAddNote("case_6", "agent_ana", "From Care"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the Care note in Salesforce", func() (bool, string) {
+		for _, r := range w.sf.Records("CaseComment") {
+			if b, _ := r["CommentBody"].(string); r["ParentId"] == sfID && strings.HasSuffix(b, "From Care") {
+				return true, ""
+			}
+		}
+		return false, ""
+	})
+	w.quiet(t)
+	for _, n := range w.care.Notes("case_6") {
+		if n.Text == "Salesforce-only remark" {
+			t.Fatal("a Salesforce comment reached Care although notes flow care_to_salesforce only")
+		}
 	}
 }

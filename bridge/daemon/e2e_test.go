@@ -151,7 +151,7 @@ func TestEscalatedCareCaseAppearsInSalesforceWithMappedFields(t *testing.T) {
 	})
 	r := w.sfCase("case_1")
 	want := map[string]any{"Subject": "Tent pole snapped case_1", "Description": "Customer reports a broken pole",
-		"Care_Platform__c": "facebook", "Care_Sentiment__c": "negative", "Care_Profile__c": "prof_fb", "Status": "New"}
+		"Care_Platform__c": "facebook", "Care_Sentiment__c": "negative", "Care_Profile__c": "prof_fb", "Status": "New", "Priority": "High"}
 	for k, v := range want {
 		if r[k] != v {
 			t.Errorf("%s = %v, want %v", k, r[k], v)

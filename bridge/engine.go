@@ -47,7 +47,16 @@ type Mapper interface {
 	Policies() []merge.FieldPolicy
 	// CareAgentFor is the Care agent id of a Salesforce user id, "" if none.
 	CareAgentFor(sfUserID string) string
+	// CanonicalFor is the canonical field mapped to a Care case attribute
+	// (CareStatusAttribute, CareAssigneeAttribute), "" if none.
+	CanonicalFor(careAttribute string) string
 }
+
+// Care case attributes the engine writes through Care's API.
+const (
+	CareStatusAttribute   = "status"
+	CareAssigneeAttribute = "assignee_id"
+)
 
 // MapperSource binds the mapping to the current identities.
 type MapperSource func(agents []care.Agent, users []Record) (Mapper, error)

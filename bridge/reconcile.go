@@ -12,11 +12,10 @@ import (
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 )
 
-// Canonical field names the engine treats specially (Care's status rules).
-const (
-	FieldStatus   = "status"
-	FieldAssignee = "assignee"
-)
+// careFields names the canonical fields mapped to the Care attributes the
+// engine treats specially (Care's status rules, assign before status); ""
+// when the mapping does not map one.
+type careFields struct{ status, assignee string }
 
 // caseFields is the SOQL field list for Case reads: the mapping's fields and
 // the engine's own, without duplicates.
@@ -173,8 +172,9 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 	sfChanged := parseTime(rec[SystemModstampName])
 	plan := merge.Merge(base, careVals, sfVals, m.Policies(), c.UpdatedAt, sfChanged)
 
-	blockReason := e.applyStatusRules(m, careVals, sfVals, &plan, base)
-	if err := e.writeCare(ctx, c, plan, sfChanged); err != nil {
+	cf := careFields{status: m.CanonicalFor(CareStatusAttribute), assignee: m.CanonicalFor(CareAssigneeAttribute)}
+	blockReason := e.applyStatusRules(cf, careVals, sfVals, &plan, base)
+	if err := e.writeCare(ctx, cf, c, plan, sfChanged); err != nil {
 		return err
 	}
 	sfWrite := m.ToSalesforce(plan.ToSalesforce)
@@ -211,7 +211,7 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 	if err := e.store.SetBase(ctx, careID, plan.Base); err != nil {
 		return fmt.Errorf("store base of Care case %s: %w", careID, err)
 	}
-	e.audit(ctx, careID, base, plan, blockReason)
+	e.audit(ctx, cf, careID, base, plan, blockReason)
 	return nil
 }
 
@@ -221,33 +221,33 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 // maps to no Care agent the status change is held back (base keeps its old
 // value, so it is retried when someone fixes the cause) and the reason is
 // returned for the Case's sync error field.
-func (e *Engine) applyStatusRules(m Mapper, careVals, sfVals map[string]string, plan *merge.Plan, base map[string]string) string {
-	status, writesStatus := plan.ToCare[FieldStatus]
+func (e *Engine) applyStatusRules(cf careFields, careVals, sfVals map[string]string, plan *merge.Plan, base map[string]string) string {
+	status, writesStatus := plan.ToCare[cf.status]
 	if !writesStatus {
 		return ""
 	}
-	assignee := careVals[FieldAssignee]
-	if a, ok := plan.ToCare[FieldAssignee]; ok {
+	assignee := careVals[cf.assignee]
+	if a, ok := plan.ToCare[cf.assignee]; ok {
 		assignee = a
 	}
-	if assignee == "" && sfVals[FieldAssignee] != "" {
-		assignee = sfVals[FieldAssignee]
-		plan.ToCare[FieldAssignee] = assignee
-		plan.Base[FieldAssignee] = assignee
+	if assignee == "" && sfVals[cf.assignee] != "" {
+		assignee = sfVals[cf.assignee]
+		plan.ToCare[cf.assignee] = assignee
+		plan.Base[cf.assignee] = assignee
 	}
 	d := e.rules.Check(rules.Scenario{
 		Action:    rules.SetStatus,
 		NewStatus: rules.Status(status),
-		Case:      rules.CaseState{Assigned: assignee != "", Status: rules.Status(careVals[FieldStatus])},
+		Case:      rules.CaseState{Assigned: assignee != "", Status: rules.Status(careVals[cf.status])},
 	})
 	if d.Allowed {
 		return ""
 	}
-	delete(plan.ToCare, FieldStatus)
-	if old, ok := base[FieldStatus]; ok {
-		plan.Base[FieldStatus] = old
+	delete(plan.ToCare, cf.status)
+	if old, ok := base[cf.status]; ok {
+		plan.Base[cf.status] = old
 	} else {
-		delete(plan.Base, FieldStatus)
+		delete(plan.Base, cf.status)
 	}
 	e.m.blocked.WithLabelValues(d.Code).Inc()
 	return fmt.Sprintf("Care did not accept status %q: %s The Case owner is not a Care agent; assign the Case to a user who is mapped to a Care agent, or assign the case in Care.", status, d.Reason)
@@ -255,26 +255,26 @@ func (e *Engine) applyStatusRules(m Mapper, careVals, sfVals map[string]string, 
 
 // writeCare applies the plan's Care writes: assignment before status, since
 // Care needs an assignee to close a case.
-func (e *Engine) writeCare(ctx context.Context, c care.Case, plan merge.Plan, sfChanged time.Time) error {
+func (e *Engine) writeCare(ctx context.Context, cf careFields, c care.Case, plan merge.Plan, sfChanged time.Time) error {
 	fields := make([]string, 0, len(plan.ToCare))
 	for f := range plan.ToCare {
 		fields = append(fields, f)
 	}
 	sort.Slice(fields, func(i, j int) bool {
-		return fields[i] == FieldAssignee || (fields[j] != FieldAssignee && fields[i] < fields[j])
+		return fields[i] == cf.assignee || (fields[j] != cf.assignee && fields[i] < fields[j])
 	})
 	for _, f := range fields {
 		v := plan.ToCare[f]
 		var err error
 		idem := fmt.Sprintf("cb:%s:%s:%s:%d", c.ID, f, v, c.UpdatedAt.UnixNano())
 		switch f {
-		case FieldAssignee:
+		case cf.assignee:
 			var agent *string
 			if v != "" {
 				agent = &v
 			}
 			_, err = e.care.Assign(ctx, c.ID, agent, idem)
-		case FieldStatus:
+		case cf.status:
 			_, err = e.care.SetStatus(ctx, c.ID, rules.Status(v), idem)
 		default:
 			continue // fields Care cannot be written through its API are never planned by a valid mapping
@@ -291,7 +291,7 @@ func (e *Engine) writeCare(ctx context.Context, c care.Case, plan merge.Plan, sf
 	return nil
 }
 
-func (e *Engine) audit(ctx context.Context, careID string, base map[string]string, plan merge.Plan, blocked string) {
+func (e *Engine) audit(ctx context.Context, cf careFields, careID string, base map[string]string, plan merge.Plan, blocked string) {
 	at := e.now()
 	write := func(a AuditEntry) {
 		a.CaseID, a.At = careID, at
@@ -310,7 +310,7 @@ func (e *Engine) audit(ctx context.Context, careID string, base map[string]strin
 		write(AuditEntry{Field: c.Field, From: c.Base, To: fmt.Sprintf("care=%q salesforce=%q", c.Care, c.Salesforce), Side: string(c.Winner), Policy: string(c.Policy), Resolution: "conflict_" + string(c.Winner)})
 	}
 	if blocked != "" {
-		write(AuditEntry{Field: FieldStatus, Side: "care", Resolution: "blocked", To: blocked})
+		write(AuditEntry{Field: cf.status, Side: "care", Resolution: "blocked", To: blocked})
 	}
 }
 

@@ -238,6 +238,15 @@ func (b boundMapper) CareAgentFor(sfUserID string) string {
 	return a
 }
 
+func (b boundMapper) CanonicalFor(attr string) string {
+	for _, f := range b.m.Fields() {
+		if f.Care == attr {
+			return f.Name
+		}
+	}
+	return ""
+}
+
 func mapperSource(m *mapping.Mapping) bridge.MapperSource {
 	return func(agents []care.Agent, users []bridge.Record) (bridge.Mapper, error) {
 		us := make([]mapping.User, 0, len(users))

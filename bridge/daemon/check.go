@@ -131,7 +131,7 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 			have[s.Label] = true
 		}
 		var missing []string
-		if f, ok := m.Field(bridge.FieldStatus); ok && f.CareToSalesforce != nil {
+		if f, ok := m.Field(boundMapper{m: m}.CanonicalFor(bridge.CareStatusAttribute)); ok && f.CareToSalesforce != nil {
 			for _, v := range f.CareToSalesforce.Values {
 				if !have[v] {
 					missing = append(missing, v)

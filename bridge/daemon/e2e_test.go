@@ -364,3 +364,27 @@ func TestNotesDirectionIsHonoured(t *testing.T) {
 		}
 	}
 }
+
+// Care's status rules follow the fields mapped to Care's status and assignee,
+// whatever the admin named them.
+func TestStatusRulesFollowRenamedFields(t *testing.T) {
+	renamed := strings.NewReplacer("- name: status\n", "- name: case_status\n", "- name: assignee\n", "- name: owner\n").Replace(string(configs.Mapping()))
+	if renamed == string(configs.Mapping()) {
+		t.Fatal("shipped mapping has no status/assignee fields to rename")
+	}
+	mappingFile := filepath.Join(t.TempDir(), "mapping.yaml")
+	if err := os.WriteFile(mappingFile, []byte(renamed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w := startWorld(t, func(c *config.Config) { c.Mapping.File = mappingFile })
+	w.escalate(t, "case_7", nil)
+	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("case_7") != nil, "" })
+	r := w.sfCase("case_7")
+	if err := w.sf.Update("Case", r["Id"].(string), map[string]any{"OwnerId": w.users["ana@example.com"], "Status": "Closed"}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "case_7 assigned, then done", func() (bool, string) {
+		c, _ := w.care.Case("case_7")
+		return c.Status == rules.Done && c.AssigneeID != nil && *c.AssigneeID == "agent_ana", fmt.Sprint(c.Status, c.AssigneeID)
+	})
+}

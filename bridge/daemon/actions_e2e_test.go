@@ -3,7 +3,6 @@ package daemon_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,13 +10,11 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/bridge/config"
-	"github.com/carebridge/carebridge/bridge/daemon"
 	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
-	"github.com/carebridge/carebridge/internal/redistest"
 )
 
 // profiles are the brand's Care profiles, one per platform.
@@ -26,69 +23,21 @@ var profiles = map[rules.Platform]string{
 	rules.LinkedIn: "prof_li", rules.YouTube: "prof_yt", rules.TikTok: "prof_tt",
 }
 
-// startActionWorld is startWorld with a profile on every platform and a
-// config the test may adjust (rules file, timeouts).
+// startActionWorld is startWorld with quick retries and a config the test
+// may adjust further (rules file, timeouts).
 func startActionWorld(t *testing.T, adjust func(*config.Config)) *actionWorld {
 	t.Helper()
-	w := &actionWorld{world: &world{redis: redistest.Start(t), users: map[string]string{}}}
-	var err error
-	w.sf, err = sfsim.New(sfsim.Options{ClientID: "cid", ClientSecret: "csecret"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sfSrv := httptest.NewServer(w.sf)
-	t.Cleanup(sfSrv.Close)
-	for _, u := range []struct{ email, last string }{{"ana@example.com", "Novak"}, {"ben@example.com", "Okafor"}} {
-		id, err := w.sf.Insert("User", map[string]any{"Username": u.email + ".sf", "Email": u.email, "LastName": u.last, "IsActive": true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.users[u.email] = id
-	}
-	w.care, err = caresim.New(caresim.Options{Token: "tok", Secret: "sec"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.care.Close)
-	careSrv := httptest.NewServer(w.care)
-	t.Cleanup(careSrv.Close)
-	w.careURL = careSrv.URL
-	w.care.AddAgent(care.Agent{ID: "agent_ana", Name: "Ana Novak", Email: "ana@example.com"})
-	w.care.AddAgent(care.Agent{ID: "agent_ben", Name: "Ben Okafor", Email: "ben@example.com"})
-	for p, id := range profiles {
-		w.care.AddProfile(care.Profile{ID: id, Platform: p, Name: "Acme " + p.Name(), Handle: "acme"})
-	}
-
-	cfg := config.Defaults()
-	cfg.Listen = "127.0.0.1:0"
-	cfg.Redis.URL = "redis://" + w.redis.Addr() + "/0"
-	cfg.Care.BaseURL, cfg.Care.Token, cfg.Care.Secret, cfg.Care.WebhookSecret = careSrv.URL, "tok", "sec", "whsec"
-	cfg.Salesforce.LoginURL, cfg.Salesforce.ClientID, cfg.Salesforce.ClientSecret = sfSrv.URL, "cid", "csecret"
-	cfg.Schedule.PollCare, cfg.Schedule.PollSalesforce, cfg.Schedule.Sweep = "@every 1s", "@every 1s", "@every 1h"
-	cfg.Queue.BaseDelay, cfg.Queue.MaxDelay = 100*time.Millisecond, time.Second
-	cfg.Workers = 8
+	tweaks := []func(*config.Config){func(c *config.Config) {
+		c.Queue.BaseDelay, c.Queue.MaxDelay = 100*time.Millisecond, time.Second
+	}}
 	if adjust != nil {
-		adjust(&cfg)
+		tweaks = append(tweaks, adjust)
 	}
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	w.d, err = daemon.New(cfg, logger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	w.cancel, w.done = cancel, make(chan error, 1)
-	go func() { w.done <- w.d.Run(ctx) }()
-	t.Cleanup(w.stop)
-	return w
+	return &actionWorld{world: startWorld(t, tweaks...)}
 }
 
-// actionWorld is a world that also knows where its Care sandbox listens.
-type actionWorld struct {
-	*world
-	careURL string
-}
+// actionWorld is the world the action tests share helpers on.
+type actionWorld struct{ *world }
 
 // metric returns the value of one series of the daemon's registry (0 when
 // absent).

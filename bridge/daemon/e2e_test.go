@@ -31,6 +31,8 @@ type world struct {
 	cancel context.CancelFunc
 	done   chan error
 	users  map[string]string // e-mail -> Salesforce user id
+	// careURL is where the Care sandbox listens.
+	careURL string
 }
 
 func logger(t *testing.T) *slog.Logger {
@@ -67,7 +69,10 @@ func startWorld(t *testing.T, tweaks ...func(*config.Config)) *world {
 	w.care.AddAgent(care.Agent{ID: "agent_ana", Name: "Ana Novak", Email: "ana@example.com"})
 	w.care.AddAgent(care.Agent{ID: "agent_ben", Name: "Ben Okafor", Email: "ben@example.com"})
 	w.care.AddAgent(care.Agent{ID: "agent_zoe", Name: "Zoe NoSalesforce", Email: "zoe@example.com"})
-	w.care.AddProfile(care.Profile{ID: "prof_fb", Platform: rules.Facebook, Name: "Acme"})
+	for p, id := range profiles {
+		w.care.AddProfile(care.Profile{ID: id, Platform: p, Name: "Acme " + p.Name(), Handle: "acme"})
+	}
+	w.careURL = careSrv.URL
 
 	cfg := config.Defaults()
 	cfg.Listen = "127.0.0.1:0"

@@ -4,14 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
-	"time"
+
+	"github.com/carebridge/carebridge/internal/httpserve"
 )
 
 // RunCommand runs `carebridge sandbox care`: it serves a seeded sandbox on
@@ -53,23 +52,13 @@ func RunCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("sandbox care: listen on %s: %w", *listen, err)
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(stdout, "Care sandbox listening on http://%s\n", ln.Addr())
 	fmt.Fprintf(stdout, "  token:  %s\n  secret: %s\n", *token, *secret)
 	if *hookURL != "" {
 		fmt.Fprintf(stdout, "  webhooks to %s\n", *hookURL)
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("sandbox care: serve: %w", err)
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("sandbox care: shutdown: %w", err)
+	if err := httpserve.Serve(ctx, ln, srv, nil); err != nil {
+		return fmt.Errorf("sandbox care: %w", err)
 	}
 	return nil
 }

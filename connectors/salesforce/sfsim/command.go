@@ -5,15 +5,15 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"time"
+
+	"github.com/carebridge/carebridge/internal/httpserve"
 )
 
 // RunCommand runs `carebridge sandbox salesforce`: it serves the sandbox on
@@ -68,22 +68,9 @@ func RunCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "  refresh token:   %s\n", srv.IssueRefreshToken())
 	fmt.Fprintf(stdout, "  fault controls:  %s/sandbox/faults, call counts: %s/sandbox/calls\n", url, url)
 
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("sandbox salesforce: serve: %w", err)
-	case <-ctx.Done():
-	}
-	srv.Close() // release hanging calls before shutting down
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("sandbox salesforce: shutdown: %w", err)
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("sandbox salesforce: serve: %w", err)
+	// Closing the sandbox first releases hanging calls (fault injection).
+	if err := httpserve.Serve(ctx, ln, srv, srv.Close); err != nil {
+		return fmt.Errorf("sandbox salesforce: %w", err)
 	}
 	return nil
 }

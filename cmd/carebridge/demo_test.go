@@ -529,6 +529,9 @@ func exportedMetrics(t *testing.T) map[string]bool {
 	waitUntil(t, "both Cases in Salesforce", func() bool { return sfCase("m_assigned") != nil && sfCase("m_unassigned") != nil })
 
 	// A conflict: status changed on both sides before the case is reconciled.
+	// Salesforce refuses every call meanwhile, so a scheduled poll cannot
+	// reconcile the case between the two edits (it retries later instead).
+	sf.InjectFault(sfsim.Fault{Status: http.StatusServiceUnavailable})
 	if err := sf.Update("Case", sfCase("m_assigned")["Id"].(string), map[string]any{"Status": "Closed"}); err != nil {
 		t.Fatal(err)
 	}
@@ -540,19 +543,29 @@ func exportedMetrics(t *testing.T) map[string]bool {
 	if err := sf.Update("Case", sfCase("m_unassigned")["Id"].(string), map[string]any{"Status": "Closed"}); err != nil {
 		t.Fatal(err)
 	}
+	sf.ClearFaults()
 	for _, id := range []string{"m_assigned", "m_unassigned"} {
 		if err := d.Engine().ReconcileCase(context.Background(), id); err != nil {
 			t.Fatalf("reconcile %s: %v", id, err)
 		}
 	}
 
+	want := []string{"carebridge_conflicts_total", "carebridge_sync_blocked_total",
+		"carebridge_job_last_success_timestamp_seconds", "carebridge_queue_depth"}
 	var names map[string]bool
-	waitUntil(t, "conflict, blocked and job series on /metrics", func() bool {
+	var missing []string
+	deadline := time.Now().Add(30 * time.Second)
+	for {
 		names = scrapeMetricNames(t, "http://"+addr.String()+"/metrics")
-		return names["carebridge_conflicts_total"] && names["carebridge_sync_blocked_total"] &&
-			names["carebridge_job_last_success_timestamp_seconds"] && names["carebridge_queue_depth"]
-	})
-	return names
+		missing = slices.DeleteFunc(slices.Clone(want), func(n string) bool { return names[n] })
+		if len(missing) == 0 {
+			return names
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("series still missing on /metrics after 30s: %v", missing)
+		}
+		time.Sleep(50 * time.Millisecond) // poll interval, not synchronisation
+	}
 }
 
 // waitUntil polls cond for up to 30 seconds.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/carebridge/carebridge/bridge/merge"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
@@ -56,7 +57,12 @@ type Store interface {
 	SetLink(ctx context.Context, careID, sfID string) error
 	CareIDFor(ctx context.Context, sfID string) (careID string, ok bool, err error)
 	Base(ctx context.Context, careID string) (map[string]string, bool, error)
+	// SetBase stores the base of a case and drops its pending writes.
 	SetBase(ctx context.Context, careID string, base map[string]string) error
+	// PendingWrites returns what a reconcile recorded before its writes and
+	// did not settle with SetBase (it died or failed in between).
+	PendingWrites(ctx context.Context, careID string) (map[string]merge.Intent, error)
+	SetPendingWrites(ctx context.Context, careID string, writes map[string]merge.Intent) error
 	NoteLinkByCare(ctx context.Context, careID, careNoteID string) (sfID string, ok bool, err error)
 	NoteLinkBySalesforce(ctx context.Context, careID, sfID string) (careNoteID string, ok bool, err error)
 	SetNoteLink(ctx context.Context, careID, careNoteID, sfID string) error

@@ -169,11 +169,27 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 	if !ok {
 		base = nil
 	}
+	pending, err := e.store.PendingWrites(ctx, careID)
+	if err != nil {
+		return fmt.Errorf("read pending writes of Care case %s: %w", careID, err)
+	}
+	stored := base
+	base = merge.Settle(stored, pending, careVals, sfVals, m.Policies())
 	sfChanged := parseTime(rec[SystemModstampName])
 	plan := merge.Merge(base, careVals, sfVals, m.Policies(), c.UpdatedAt, sfChanged)
 
 	cf := careFields{status: m.CanonicalFor(CareStatusAttribute), assignee: m.CanonicalFor(CareAssigneeAttribute)}
 	blockReason := e.applyStatusRules(cf, careVals, sfVals, &plan, base)
+	// Recorded before writing: if this reconcile dies between its writes and
+	// SetBase, the next one settles the base from it instead of taking the
+	// bridge's own writes for somebody's changes. Relative to the stored base,
+	// so what an earlier reconcile left pending and this one settled stays
+	// recorded.
+	if intents := plan.Intents(stored); len(intents) > 0 {
+		if err := e.store.SetPendingWrites(ctx, careID, intents); err != nil {
+			return fmt.Errorf("record pending writes of Care case %s: %w", careID, err)
+		}
+	}
 	if err := e.writeCare(ctx, cf, c, plan, sfChanged); err != nil {
 		return err
 	}

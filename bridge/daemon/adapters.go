@@ -123,6 +123,26 @@ func (a storeAdapter) SetBase(ctx context.Context, careID string, base map[strin
 	return a.s.SaveBase(ctx, careID, base, a.now())
 }
 
+func (a storeAdapter) PendingWrites(ctx context.Context, careID string) (map[string]merge.Intent, error) {
+	raw, err := a.s.PendingWrites(ctx, careID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]merge.Intent, len(raw))
+	for f, w := range raw {
+		out[f] = merge.Intent{Value: w.Value, Written: merge.Side(w.Side)}
+	}
+	return out, nil
+}
+
+func (a storeAdapter) SetPendingWrites(ctx context.Context, careID string, writes map[string]merge.Intent) error {
+	raw := make(map[string]state.PendingWrite, len(writes))
+	for f, w := range writes {
+		raw[f] = state.PendingWrite{Value: w.Value, Side: string(w.Written)}
+	}
+	return a.s.SavePendingWrites(ctx, careID, raw)
+}
+
 func (a storeAdapter) NoteLinkByCare(ctx context.Context, careID, careNoteID string) (string, bool, error) {
 	return a.s.SalesforceChild(ctx, careID, state.Notes, careNoteID)
 }

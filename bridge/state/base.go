@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -18,24 +19,27 @@ type Base struct {
 	SyncedAt time.Time
 }
 
-// saveBaseScript replaces a case's base snapshot.
-// KEYS base, base_at. ARGV synced at (unix ms), then field, value pairs.
+// saveBaseScript replaces a case's base snapshot and drops the pending
+// writes it settles.
+// KEYS base, base_at, pending writes. ARGV synced at (unix ms), then field,
+// value pairs.
 var saveBaseScript = redis.NewScript(`
-redis.call('DEL', KEYS[1])
+redis.call('DEL', KEYS[1], KEYS[3])
 for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 redis.call('SET', KEYS[2], ARGV[1])
 return 1
 `)
 
-// SaveBase replaces the base snapshot of a case. Call it only after the
-// writes that made both sides equal these values have succeeded.
+// SaveBase replaces the base snapshot of a case and forgets its pending
+// writes. Call it only after the writes that made both sides equal these
+// values have succeeded.
 func (s *Store) SaveBase(ctx context.Context, careID string, fields map[string]string, syncedAt time.Time) error {
 	args := make([]any, 0, 1+2*len(fields))
 	args = append(args, syncedAt.UnixMilli())
 	for k, v := range fields {
 		args = append(args, k, v)
 	}
-	err := saveBaseScript.Run(ctx, s.rdb, []string{s.caseKey(careID, "base"), s.caseKey(careID, "base_at")}, args...).Err()
+	err := saveBaseScript.Run(ctx, s.rdb, []string{s.caseKey(careID, "base"), s.caseKey(careID, "base_at"), s.caseKey(careID, "pending_writes")}, args...).Err()
 	if err != nil {
 		return fmt.Errorf("save base of care case %q: %w", careID, err)
 	}
@@ -72,8 +76,50 @@ func (s *Store) LoadBase(ctx context.Context, careID string) (b Base, found bool
 // DeleteBase forgets a case's base snapshot (the next reconcile treats both
 // sides as new).
 func (s *Store) DeleteBase(ctx context.Context, careID string) error {
-	if err := s.rdb.Del(ctx, s.caseKey(careID, "base"), s.caseKey(careID, "base_at")).Err(); err != nil {
+	if err := s.rdb.Del(ctx, s.caseKey(careID, "base"), s.caseKey(careID, "base_at"), s.caseKey(careID, "pending_writes")).Err(); err != nil {
 		return fmt.Errorf("delete base of care case %q: %w", careID, err)
 	}
 	return nil
+}
+
+// PendingWrite is a field's base-to-be, recorded before the writes of a
+// reconcile: Value, and Side, the system written ("" for neither). A
+// reconcile that dies between its writes and SaveBase leaves them behind, so
+// the next one can tell its own writes from other people's changes.
+type PendingWrite struct {
+	Value string
+	Side  string
+}
+
+// SavePendingWrites replaces the pending writes of a case.
+func (s *Store) SavePendingWrites(ctx context.Context, careID string, writes map[string]PendingWrite) error {
+	key := s.caseKey(careID, "pending_writes")
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Del(ctx, key)
+		for f, w := range writes {
+			p.HSet(ctx, key, f, w.Side+"\x00"+w.Value)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save pending writes of care case %q: %w", careID, err)
+	}
+	return nil
+}
+
+// PendingWrites returns the pending writes of a case (none after SaveBase).
+func (s *Store) PendingWrites(ctx context.Context, careID string) (map[string]PendingWrite, error) {
+	raw, err := s.rdb.HGetAll(ctx, s.caseKey(careID, "pending_writes")).Result()
+	if err != nil {
+		return nil, fmt.Errorf("load pending writes of care case %q: %w", careID, err)
+	}
+	out := make(map[string]PendingWrite, len(raw))
+	for f, v := range raw {
+		side, value, ok := strings.Cut(v, "\x00")
+		if !ok {
+			return nil, fmt.Errorf("load pending writes of care case %q: field %q holds %q, not side and value", careID, f, v)
+		}
+		out[f] = PendingWrite{Value: value, Side: side}
+	}
+	return out, nil
 }

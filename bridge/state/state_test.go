@@ -181,6 +181,40 @@ func TestBaseSnapshot(t *testing.T) {
 	}
 }
 
+// TestPendingWritesLiveUntilTheBaseIsSaved: what a reconcile is about to
+// write survives (a crash) until SaveBase settles it.
+func TestPendingWritesLiveUntilTheBaseIsSaved(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	if got, err := s.PendingWrites(ctx, "care-1"); err != nil || len(got) != 0 {
+		t.Fatalf("pending writes of an unsynced case: %v, %v", got, err)
+	}
+	want := map[string]state.PendingWrite{
+		"status":   {Value: "pending", Side: "salesforce"},
+		"assignee": {Value: "", Side: "care"},
+		"subject":  {Value: "a\x00b with a NUL", Side: ""},
+	}
+	if err := s.SavePendingWrites(ctx, "care-1", want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.PendingWrites(ctx, "care-1")
+	if err != nil || !maps.Equal(got, want) {
+		t.Fatalf("pending writes = %v, %v; want %v", got, err, want)
+	}
+	if err := s.SavePendingWrites(ctx, "care-1", map[string]state.PendingWrite{"status": {Value: "open", Side: "care"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.PendingWrites(ctx, "care-1"); len(got) != 1 || got["status"].Value != "open" {
+		t.Fatalf("pending writes after replace = %v, want only status=open", got)
+	}
+	if err := s.SaveBase(ctx, "care-1", map[string]string{"status": "open"}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.PendingWrites(ctx, "care-1"); err != nil || len(got) != 0 {
+		t.Fatalf("pending writes after SaveBase = %v, %v; want none", got, err)
+	}
+}
+
 func TestCursorsAndWatermarks(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()

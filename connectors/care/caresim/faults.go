@@ -9,13 +9,16 @@ import (
 // Fault makes operations fail or slow down. Op is an operationId ("" or "*"
 // for every operation). Times > 0 fails the next Times calls; Rate (0..1)
 // fails each call with that probability; both fail with Status (503 when
-// zero; 429 carries Retry-After). Latency delays every matching call.
+// zero; 429 carries Retry-After). Latency delays every matching call. With
+// LoseResponse a failing call is carried out and only its answer is replaced
+// by the failure, as when the connection drops after Care acted.
 type Fault struct {
-	Op      string        `json:"op"`
-	Status  int           `json:"status"`
-	Times   int           `json:"times"`
-	Rate    float64       `json:"rate"`
-	Latency time.Duration `json:"latency"`
+	Op           string        `json:"op"`
+	Status       int           `json:"status"`
+	Times        int           `json:"times"`
+	Rate         float64       `json:"rate"`
+	Latency      time.Duration `json:"latency"`
+	LoseResponse bool          `json:"lose_response"`
 }
 
 func (f *Fault) matches(op string) bool { return f.Op == "" || f.Op == "*" || f.Op == op }
@@ -54,6 +57,17 @@ func (s *Server) InjectFault(f Fault) {
 	s.faults = append(s.faults, &f)
 }
 
+// Faults returns the faults still in force.
+func (s *Server) Faults() []Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Fault, len(s.faults))
+	for i, f := range s.faults {
+		out[i] = *f
+	}
+	return out
+}
+
 // ClearFaults removes every fault.
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
@@ -61,11 +75,13 @@ func (s *Server) ClearFaults() {
 	s.faults = nil
 }
 
-// applyFaults delays and possibly fails a call of op. Failures happen before
-// the operation acts.
-func (s *Server) applyFaults(r *http.Request, op string) error {
+// applyFaults delays and possibly fails a call of op. A failure is returned
+// as err, before the operation acts, or (LoseResponse) as lost, to answer
+// with after it acted.
+func (s *Server) applyFaults(r *http.Request, op string) (err, lost error) {
 	var delay time.Duration
 	status := 0
+	lose := false
 	s.mu.Lock()
 	kept := s.faults[:0]
 	for _, f := range s.faults {
@@ -75,12 +91,12 @@ func (s *Server) applyFaults(r *http.Request, op string) error {
 				switch {
 				case f.Times > 0:
 					f.Times--
-					status = statusOr503(f.Status)
+					status, lose = statusOr503(f.Status), f.LoseResponse
 					if f.Times == 0 && f.Rate == 0 && f.Latency == 0 {
 						continue // used up
 					}
 				case f.Rate > 0 && s.rng.Float64() < f.Rate:
-					status = statusOr503(f.Status)
+					status, lose = statusOr503(f.Status), f.LoseResponse
 				}
 			}
 		}
@@ -94,13 +110,17 @@ func (s *Server) applyFaults(r *http.Request, op string) error {
 		select {
 		case <-t.C:
 		case <-r.Context().Done():
-			return &apiError{status: http.StatusServiceUnavailable, msg: "request cancelled while delayed"}
+			return &apiError{status: http.StatusServiceUnavailable, msg: "request cancelled while delayed"}, nil
 		}
 	}
 	if status == 0 {
-		return nil
+		return nil, nil
 	}
-	return &apiError{status: status, msg: fmt.Sprintf("injected fault: %s failed with %d", op, status), retryAfter: 1}
+	fault := &apiError{status: status, msg: fmt.Sprintf("injected fault: %s failed with %d", op, status), retryAfter: 1}
+	if lose {
+		return nil, fault
+	}
+	return fault, nil
 }
 
 func statusOr503(st int) int {

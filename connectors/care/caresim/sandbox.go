@@ -481,6 +481,8 @@ type FaultRequest struct {
 	Times     int     `json:"times"`
 	Rate      float64 `json:"rate"`
 	LatencyMS int     `json:"latency_ms"`
+	// LoseResponse: the call is carried out, only its answer is the failure.
+	LoseResponse bool `json:"lose_response"`
 }
 
 func (s *Server) simFault(_ *http.Request, body []byte) (int, any, error) {
@@ -488,7 +490,7 @@ func (s *Server) simFault(_ *http.Request, body []byte) (int, any, error) {
 	if err := decodeStrict(body, &req); err != nil {
 		return 0, nil, err
 	}
-	f := Fault{Op: req.Op, Status: req.Status, Times: req.Times, Rate: req.Rate, Latency: time.Duration(req.LatencyMS) * time.Millisecond}
+	f := Fault{Op: req.Op, Status: req.Status, Times: req.Times, Rate: req.Rate, Latency: time.Duration(req.LatencyMS) * time.Millisecond, LoseResponse: req.LoseResponse}
 	if err := f.validate(); err != nil {
 		return 0, nil, badRequest("invalid fault: %v", err)
 	}

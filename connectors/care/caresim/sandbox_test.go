@@ -498,6 +498,20 @@ func TestFaultInjection(t *testing.T) {
 	}
 	wantOK(t, "third call", h.do(http.MethodPost, "/3/care/cases/"+id+"/notes", note, nil))
 
+	// A lost answer: the note is written, the caller sees the failure.
+	if r := h.do(http.MethodPost, "/sandbox/faults", FaultRequest{Op: OpAddNote, Status: 502, Times: 1, LoseResponse: true}, nil); r.status != http.StatusCreated {
+		t.Fatalf("set lose_response fault: %d %s", r.status, r.raw)
+	}
+	if r := h.do(http.MethodPost, "/3/care/cases/"+id+"/notes", care.NoteRequest{Text: "landed"}, nil); r.status != 502 {
+		t.Fatalf("lost answer: %d, want the scripted 502", r.status)
+	}
+	if notes := h.sim.Notes(id); len(notes) != 2 || notes[1].Text != "landed" {
+		t.Fatalf("after a lost answer the note must exist: %+v", notes)
+	}
+	if f := h.sim.Faults(); len(f) != 0 {
+		t.Fatalf("faults left after use: %+v", f)
+	}
+
 	h.sim.InjectFault(Fault{Op: OpGetCase, Rate: 1, Status: 429})
 	r := h.do(http.MethodGet, "/3/care/cases/"+id, nil, nil)
 	if r.status != 429 || r.header.Get("Retry-After") != "1" {
@@ -524,7 +538,7 @@ func TestFaultInjection(t *testing.T) {
 	}
 	var st CallStats
 	h.do(http.MethodGet, "/sandbox/calls", nil, nil).data(t, &st)
-	if st.ByOp[OpAddNote] != 3 || st.Writes != 3 || st.Total != h.sim.TotalCalls() {
+	if st.ByOp[OpAddNote] != 4 || st.Writes != 4 || st.Total != h.sim.TotalCalls() {
 		t.Fatalf("call stats %+v", st)
 	}
 	h.do(http.MethodDelete, "/sandbox/calls", nil, nil)

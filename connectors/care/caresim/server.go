@@ -198,8 +198,9 @@ func (s *Server) op(name string, write bool, h handlerFunc) http.Handler {
 			writeError(w, &apiError{status: http.StatusUnauthorized, msg: "missing or invalid credentials"})
 			return
 		}
-		if err := s.applyFaults(r, name); err != nil {
-			writeError(w, err)
+		faultErr, lost := s.applyFaults(r, name)
+		if faultErr != nil {
+			writeError(w, faultErr)
 			return
 		}
 		var body []byte
@@ -237,6 +238,10 @@ func (s *Server) op(name string, write bool, h handlerFunc) http.Handler {
 		}
 		if err != nil {
 			s.log.Info("care sandbox refused request", "op", name, "path", r.URL.Path, "status", status, "err", err)
+		}
+		if lost != nil {
+			writeError(w, lost)
+			return
 		}
 		writeRaw(w, status, raw)
 	})

@@ -26,6 +26,11 @@ const (
 
 // Fault makes matching calls fail, slow down or hang.
 //
+// With LoseResponse the call is carried out and only its answer is replaced
+// by the fault's error, as when the connection drops after Salesforce
+// committed the change (data API calls; token and login calls fail before
+// acting).
+//
 // A fault with Times > 0 affects the next Times matching calls and is then
 // used up; with Rate > 0 it affects each matching call with that
 // probability (and, with Times too, only until Times calls were hit); with
@@ -43,6 +48,8 @@ type Fault struct {
 	Rate      float64       `json:"rate"`
 	Latency   time.Duration `json:"latency"`
 	Hang      bool          `json:"hang"`
+	// LoseResponse: see above.
+	LoseResponse bool `json:"loseResponse"`
 }
 
 // knownOp reports whether op names an operation (or is "" for all).
@@ -105,9 +112,10 @@ func (f Fault) apiError() *Error {
 }
 
 // pickFault decides what happens to one call of op. It returns the
-// latency to add, whether to hang, and the error to answer with (nil to
-// proceed). The caller holds s.mu.
-func (s *Server) pickFault(op string) (time.Duration, bool, *Error) {
+// latency to add, whether to hang, the error to answer with (nil to
+// proceed), and whether that error replaces the answer of a call carried
+// out. The caller holds s.mu.
+func (s *Server) pickFault(op string) (time.Duration, bool, *Error, bool) {
 	var latency time.Duration
 	for i := 0; i < len(s.faults); i++ {
 		f := s.faults[i]
@@ -126,13 +134,13 @@ func (s *Server) pickFault(op string) (time.Duration, bool, *Error) {
 		}
 		latency += f.Latency
 		if f.Hang {
-			return latency, true, nil
+			return latency, true, nil, false
 		}
 		if f.fails() {
-			return latency, false, f.apiError()
+			return latency, false, f.apiError(), f.LoseResponse
 		}
 	}
-	return latency, false, nil
+	return latency, false, nil, false
 }
 
 // InjectFault adds a fault; faults are checked in the order injected.
@@ -158,3 +166,11 @@ func (s *Server) Faults() []Fault {
 	defer s.mu.Unlock()
 	return append([]Fault(nil), s.faults...)
 }
+
+// lostAnswer stands in for the response writer of a call whose answer a
+// LoseResponse fault replaces: the handler's answer goes nowhere.
+type lostAnswer struct{ h http.Header }
+
+func (l *lostAnswer) Header() http.Header         { return l.h }
+func (l *lostAnswer) Write(p []byte) (int, error) { return len(p), nil }
+func (l *lostAnswer) WriteHeader(int)             {}

@@ -62,7 +62,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		writeError(w, apiError(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "HTTP Method '%s' not allowed. Allowed are POST", r.Method))
 		return
 	}
-	if !s.admit(w, r, OpToken, false) {
+	if _, ok := s.admit(w, r, OpToken, false); !ok {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
@@ -233,7 +233,7 @@ func (s *Server) serveSOAPLogin(w http.ResponseWriter, r *http.Request) {
 		writeError(w, apiError(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "HTTP Method '%s' not allowed. Allowed are POST", r.Method))
 		return
 	}
-	if !s.admit(w, r, OpLogin, false) {
+	if _, ok := s.admit(w, r, OpLogin, false); !ok {
 		return
 	}
 	var env struct {

@@ -160,11 +160,17 @@ func (s *Server) serveData(w http.ResponseWriter, r *http.Request) {
 	if rerr != nil {
 		op = OpOther
 	}
-	if !s.admit(w, r, op, true) {
+	lost, ok := s.admit(w, r, op, true)
+	if !ok {
 		return
 	}
 	if rerr != nil {
 		writeError(w, rerr)
+		return
+	}
+	if lost != nil {
+		rt.handler(&lostAnswer{h: http.Header{}}, r, rt, user)
+		writeError(w, lost)
 		return
 	}
 	rt.handler(w, r, rt, user)

@@ -149,8 +149,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // admit counts a call of op, applies the daily quota and injected faults.
-// It returns false when it has answered the request itself.
-func (s *Server) admit(w http.ResponseWriter, r *http.Request, op string, quota bool) bool {
+// It returns false when it has answered the request itself. When a
+// LoseResponse fault hit the call, it returns the error to answer with after
+// the call was carried out.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request, op string, quota bool) (*Error, bool) {
 	s.mu.Lock()
 	s.calls[op]++
 	s.total++
@@ -163,13 +165,16 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, op string, quota 
 		}
 		w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", s.used, s.dailyLimit))
 	}
-	latency, hang, faultErr := s.pickFault(op)
+	latency, hang, faultErr, lose := s.pickFault(op)
+	if lose && (op == OpToken || op == OpLogin) {
+		lose = false
+	}
 	s.mu.Unlock()
 
 	s.log.Debug("salesforce sandbox call", "op", op, "method", r.Method)
 	if quotaErr != nil {
 		writeError(w, quotaErr)
-		return false
+		return nil, false
 	}
 	if latency > 0 {
 		t := time.NewTimer(latency)
@@ -177,7 +182,7 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, op string, quota 
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
-			return false
+			return nil, false
 		case <-s.done:
 			t.Stop()
 		}
@@ -188,18 +193,21 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, op string, quota 
 		case <-s.done:
 			writeError(w, apiError(http.StatusServiceUnavailable, "SERVER_UNAVAILABLE", "Server temporarily unavailable, please try again later"))
 		}
-		return false
+		return nil, false
 	}
 	if faultErr != nil {
 		if op == OpToken && faultErr.Code == strings.ToLower(faultErr.Code) {
 			// OAuth error codes (invalid_grant, ...) are answered the OAuth way
 			writeOAuthError(w, oauthError{status: faultErr.Status, code: faultErr.Code, desc: faultErr.Message})
-			return false
+			return nil, false
+		}
+		if lose {
+			return faultErr, true
 		}
 		writeError(w, faultErr)
-		return false
+		return nil, false
 	}
-	return true
+	return nil, true
 }
 
 // authenticate returns the user id of the request's bearer token.

@@ -808,6 +808,24 @@ func TestFaults(t *testing.T) {
 	}
 }
 
+// TestLostResponse: a LoseResponse fault carries the call out and answers
+// with the error, as a connection dropped after the commit would.
+func TestLostResponse(t *testing.T) {
+	e := newEnv(t, sfsim.Options{})
+	e.srv.InjectFault(sfsim.Fault{Op: sfsim.OpCreate, Status: 503, Times: 1, LoseResponse: true})
+	resp, body := e.do(http.MethodPost, "sobjects/Case", map[string]any{"Subject": "landed"})
+	if resp.StatusCode != 503 || errorBody(t, body).ErrorCode != "SERVER_UNAVAILABLE" {
+		t.Errorf("lost answer: %d %s, want 503 SERVER_UNAVAILABLE", resp.StatusCode, body)
+	}
+	recs := e.srv.Records("Case")
+	if len(recs) != 1 || recs[0]["Subject"] != "landed" {
+		t.Errorf("records after a lost answer: %v, want the created Case", recs)
+	}
+	if resp, _ := e.do(http.MethodPost, "sobjects/Case", map[string]any{"Subject": "second"}); resp.StatusCode != 201 {
+		t.Errorf("after the fault is used up: %d, want 201", resp.StatusCode)
+	}
+}
+
 func TestFaultsOverHTTP(t *testing.T) {
 	e := newEnv(t, sfsim.Options{})
 	post := func(body string) int {

@@ -1,0 +1,94 @@
+package daemon_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/carebridge/carebridge/bridge/config"
+	"github.com/carebridge/carebridge/connectors/care/caresim"
+	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+)
+
+// slowRetries keeps a failed key waiting out its backoff for the whole test,
+// so the test decides when the next reconcile runs.
+func slowRetries(c *config.Config) { c.Queue.BaseDelay, c.Queue.MaxDelay = time.Hour, time.Hour }
+
+// TestOwnWriteIsNotMistakenForAChange: a Salesforce write lands but its
+// answer is lost (the reconcile fails before storing its base), and the
+// agent changes the Care case again before the next reconcile. The next
+// reconcile must send the agent's latest value to Salesforce, not take the
+// bridge's own earlier write for a Salesforce change and undo the agent's
+// work in Care.
+func TestOwnWriteIsNotMistakenForAChange(t *testing.T) {
+	w := startWorld(t, slowRetries)
+	w.escalate(t, "lost_1", strPtr("agent_ana"))
+	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("lost_1") != nil, "" })
+	w.quiet(t)
+
+	w.sf.InjectFault(sfsim.Fault{Op: sfsim.OpCollectionsUpdate, Status: http.StatusServiceUnavailable, Times: 1, LoseResponse: true})
+	if err := w.care.UISetStatus("lost_1", rules.Pending); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "On Hold in Salesforce, its answer lost", func() (bool, string) {
+		r := w.sfCase("lost_1")
+		return r["Status"] == "On Hold" && len(w.sf.Faults()) == 0, fmt.Sprint(r["Status"], " faults left ", len(w.sf.Faults()))
+	})
+	// The agent reopens the case before the bridge retries.
+	if err := w.care.UISetStatus("lost_1", rules.Open); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.d.Engine().ReconcileCase(context.Background(), "lost_1"); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := w.care.Case("lost_1")
+	r := w.sfCase("lost_1")
+	if c.Status != rules.Open || r["Status"] != "New" {
+		t.Errorf("after the retry: Care %s, Salesforce %v; want Care open and Salesforce New (the agent's latest change)", c.Status, r["Status"])
+	}
+	if n := (&actionWorld{w}).metric(t, "carebridge_conflicts_total", nil); n != 0 {
+		t.Errorf("%v conflicts counted; the bridge's own write is no conflict", n)
+	}
+}
+
+// TestOwnCareWriteIsNotMistakenForAChange is the mirror image: the Care
+// write lands, its answer is lost, and the agent changes the Salesforce Case
+// again before the next reconcile.
+func TestOwnCareWriteIsNotMistakenForAChange(t *testing.T) {
+	w := startWorld(t, slowRetries)
+	w.escalate(t, "lost_2", strPtr("agent_ana"))
+	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("lost_2") != nil, "" })
+	w.quiet(t)
+	id := w.sfCase("lost_2")["Id"].(string)
+
+	w.care.InjectFault(caresim.Fault{Op: caresim.OpAssignCase, Status: http.StatusServiceUnavailable, Times: 1, LoseResponse: true})
+	if err := w.sf.Update("Case", id, map[string]any{"OwnerId": w.users["ben@example.com"]}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "Ben assigned in Care, the answer lost", func() (bool, string) {
+		c, _ := w.care.Case("lost_2")
+		return c.AssigneeID != nil && *c.AssigneeID == "agent_ben" && len(w.care.Faults()) == 0, fmt.Sprint(c.AssigneeID)
+	})
+	// The agent hands the Case back to Ana before the bridge retries.
+	if err := w.sf.Update("Case", id, map[string]any{"OwnerId": w.users["ana@example.com"]}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.d.Engine().ReconcileCase(context.Background(), "lost_2"); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := w.care.Case("lost_2")
+	r := w.sfCase("lost_2")
+	if c.AssigneeID == nil || *c.AssigneeID != "agent_ana" || r["OwnerId"] != w.users["ana@example.com"] {
+		assignee := "(none)"
+		if c.AssigneeID != nil {
+			assignee = *c.AssigneeID
+		}
+		t.Errorf("after the retry: Care assignee %s, Salesforce owner %v; want Ana on both (the agent's latest change)", assignee, r["OwnerId"])
+	}
+	if n := (&actionWorld{w}).metric(t, "carebridge_conflicts_total", nil); n != 0 {
+		t.Errorf("%v conflicts counted; the bridge's own write is no conflict", n)
+	}
+}

@@ -13,6 +13,7 @@
 //	{case:<care id>}:base_at  STRING last sync time (unix ms)
 //	{case:<care id>}:<kind>:care HASH Care child id -> Salesforce id (notes, messages)
 //	{case:<care id>}:<kind>:sf   HASH Salesforce id -> Care child id
+//	{case:<care id>}:pending_writes HASH field -> "<side>\x00<value>" written, base not yet stored
 //	{case:<care id>}:mirror   HASH Care message id -> "<Salesforce id> <hash>"
 //	{cursors}:cursor          HASH source -> opaque cursor
 //	{cursors}:watermark       HASH source -> unix ms, only ever advanced
@@ -20,6 +21,10 @@
 //	event:<id>                STRING webhook event seen (TTL)
 //	{action:<id>}:claim       STRING claim holder (TTL)
 //	{action:<id>}:record      HASH durable state of an agent action
+//	{mapping}:versions        HASH version number -> published mapping (JSON)
+//	{mapping}:seq             STRING last version number
+//	{mapping}:active          STRING number of the active version
+//	{mapping}:history         LIST publishes and rollbacks, newest first
 //
 // Links of all cases share the {links} slot so both directions change in
 // one atomic script and the sweep can page through them with HSCAN; the

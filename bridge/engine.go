@@ -333,6 +333,32 @@ func (e *Engine) agentNames() map[string]string {
 	return e.agents
 }
 
+// SetMapping replaces the mapping: reconciles that start from now on use
+// src. (Where notes live, Options.Notes, does not change.)
+func (e *Engine) SetMapping(src MapperSource) {
+	e.mu.Lock()
+	e.source, e.mapper, e.mapperAt = src, nil, time.Time{}
+	e.mu.Unlock()
+}
+
+// bindIdentities binds src to the current Care agents and Salesforce users
+// (read now, not from the cache).
+func (e *Engine) bindIdentities(ctx context.Context, src MapperSource) (Mapper, error) {
+	agents, err := e.care.Agents(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load Care agents: %w", err)
+	}
+	users, err := e.sf.Query(ctx, soql.Select("Id", "Email", "IsActive").From("User"))
+	if err != nil {
+		return nil, fmt.Errorf("load Salesforce users: %w", err)
+	}
+	m, err := src(agents, users)
+	if err != nil {
+		return nil, fmt.Errorf("bind mapping: %w", err)
+	}
+	return m, nil
+}
+
 // InvalidateIdentities forces the next reconcile to reload agents and users.
 func (e *Engine) InvalidateIdentities() {
 	e.mu.Lock()

@@ -116,9 +116,8 @@ func (e *Engine) ensureLink(ctx context.Context, careID, sfID string) error {
 	return nil
 }
 
-// createCase upserts the Salesforce Case of an escalated Care case by its
-// external id, so a retry after a crash updates instead of duplicating.
-func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals map[string]string) (Record, error) {
+// newCaseRecord is the Case created for an escalated Care case.
+func newCaseRecord(m Mapper, c care.Case, careVals map[string]string) Record {
 	toSF := map[string]string{}
 	for _, f := range m.Policies() {
 		if f.Direction.WritesSalesforce() {
@@ -128,6 +127,13 @@ func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals
 	rec := m.ToSalesforce(toSF)
 	rec[CareIDField] = c.ID
 	rec[SyncStatusField] = "Synced"
+	return rec
+}
+
+// createCase upserts the Salesforce Case of an escalated Care case by its
+// external id, so a retry after a crash updates instead of duplicating.
+func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals map[string]string) (Record, error) {
+	rec := newCaseRecord(m, c, careVals)
 	res, err := e.upsertCases.Do(ctx, rec)
 	if err == nil {
 		err = res.Err
@@ -156,36 +162,53 @@ func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals
 	return created, nil
 }
 
+// casePlan is what one reconcile of a linked pair is about to do.
+type casePlan struct {
+	stored  map[string]string // base as stored (nil: none)
+	base    map[string]string // base settled with the pending writes
+	plan    merge.Plan
+	cf      careFields
+	blocked string // why a status change is held back, "" if none
+}
+
+// planCase runs the three-way merge of a linked pair, without writing.
+func (e *Engine) planCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string) (casePlan, error) {
+	sfVals := m.FromSalesforce(rec)
+	stored, ok, err := e.store.Base(ctx, c.ID)
+	if err != nil {
+		return casePlan{}, fmt.Errorf("read base of Care case %s: %w", c.ID, err)
+	}
+	if !ok {
+		stored = nil
+	}
+	pending, err := e.store.PendingWrites(ctx, c.ID)
+	if err != nil {
+		return casePlan{}, fmt.Errorf("read pending writes of Care case %s: %w", c.ID, err)
+	}
+	p := casePlan{stored: stored, base: merge.Settle(stored, pending, careVals, sfVals, m.Policies())}
+	p.plan = merge.Merge(p.base, careVals, sfVals, m.Policies(), c.UpdatedAt, parseTime(rec[SystemModstampName]))
+	p.cf = careFields{status: m.CanonicalFor(CareStatusAttribute), assignee: m.CanonicalFor(CareAssigneeAttribute)}
+	p.blocked = e.applyStatusRules(p.cf, careVals, sfVals, &p.plan, p.base)
+	return p, nil
+}
+
 // mergeCase runs the three-way merge of a linked pair and applies the plan.
 // extra are further Case fields to write with the merge's (the reply
 // options), already reduced to those that changed.
 func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, extra Record) error {
 	careID := c.ID
-	sfVals := m.FromSalesforce(rec)
-	base, ok, err := e.store.Base(ctx, careID)
+	p, err := e.planCase(ctx, m, c, rec, careVals)
 	if err != nil {
-		return fmt.Errorf("read base of Care case %s: %w", careID, err)
+		return err
 	}
-	if !ok {
-		base = nil
-	}
-	pending, err := e.store.PendingWrites(ctx, careID)
-	if err != nil {
-		return fmt.Errorf("read pending writes of Care case %s: %w", careID, err)
-	}
-	stored := base
-	base = merge.Settle(stored, pending, careVals, sfVals, m.Policies())
+	plan, base, cf, blockReason := p.plan, p.base, p.cf, p.blocked
 	sfChanged := parseTime(rec[SystemModstampName])
-	plan := merge.Merge(base, careVals, sfVals, m.Policies(), c.UpdatedAt, sfChanged)
-
-	cf := careFields{status: m.CanonicalFor(CareStatusAttribute), assignee: m.CanonicalFor(CareAssigneeAttribute)}
-	blockReason := e.applyStatusRules(cf, careVals, sfVals, &plan, base)
 	// Recorded before writing: if this reconcile dies between its writes and
 	// SetBase, the next one settles the base from it instead of taking the
 	// bridge's own writes for somebody's changes. Relative to the stored base,
 	// so what an earlier reconcile left pending and this one settled stays
 	// recorded.
-	if intents := plan.Intents(stored); len(intents) > 0 {
+	if intents := plan.Intents(p.stored); len(intents) > 0 {
 		if err := e.store.SetPendingWrites(ctx, careID, intents); err != nil {
 			return fmt.Errorf("record pending writes of Care case %s: %w", careID, err)
 		}
@@ -193,19 +216,7 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 	if err := e.writeCare(ctx, cf, c, plan, sfChanged); err != nil {
 		return err
 	}
-	sfWrite := m.ToSalesforce(plan.ToSalesforce)
-	// The sync status fields tell the agent about anything the bridge could
-	// not apply; they are written only when they change, so they never loop.
-	wantStatus, wantErr := "Synced", ""
-	if blockReason != "" {
-		wantStatus, wantErr = "Error", blockReason
-	}
-	if str(rec[SyncStatusField]) != wantStatus {
-		sfWrite[SyncStatusField] = wantStatus
-	}
-	if str(rec[SyncErrorField]) != wantErr {
-		sfWrite[SyncErrorField] = nilIfEmpty(wantErr)
-	}
+	sfWrite := caseWrite(m, rec, plan, blockReason)
 	for k, v := range extra {
 		sfWrite[k] = v
 	}
@@ -229,6 +240,24 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 	}
 	e.audit(ctx, cf, careID, base, plan, blockReason)
 	return nil
+}
+
+// caseWrite is the Case update of a plan: the merged fields and the sync
+// status fields, which tell the agent about anything the bridge could not
+// apply; they are written only when they change, so they never loop.
+func caseWrite(m Mapper, rec Record, plan merge.Plan, blocked string) Record {
+	w := m.ToSalesforce(plan.ToSalesforce)
+	wantStatus, wantErr := "Synced", ""
+	if blocked != "" {
+		wantStatus, wantErr = "Error", blocked
+	}
+	if str(rec[SyncStatusField]) != wantStatus {
+		w[SyncStatusField] = wantStatus
+	}
+	if str(rec[SyncErrorField]) != wantErr {
+		w[SyncErrorField] = nilIfEmpty(wantErr)
+	}
+	return w
 }
 
 // applyStatusRules enforces Care's status rules when Salesforce drives a

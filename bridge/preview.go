@@ -31,6 +31,8 @@ type Preview struct {
 	CreateCase Record `json:"create_case,omitempty"`
 	// UpdateCase is the Case update that would be made (Salesforce fields).
 	UpdateCase Record `json:"update_case,omitempty"`
+	// SalesforceWrites are the canonical fields behind UpdateCase.
+	SalesforceWrites map[string]string `json:"salesforce_writes,omitempty"`
 	// UpdateCare is what would be written to Care (canonical fields).
 	UpdateCare map[string]string `json:"update_care,omitempty"`
 	Conflicts  []merge.Conflict  `json:"conflicts,omitempty"`
@@ -82,6 +84,9 @@ func (e *Engine) PreviewCase(ctx context.Context, careID string, src MapperSourc
 	}
 	if w := caseWrite(m, rec, plan.plan, plan.blocked); len(w) > 0 {
 		p.UpdateCase = w
+	}
+	if len(plan.plan.ToSalesforce) > 0 {
+		p.SalesforceWrites = plan.plan.ToSalesforce
 	}
 	if len(plan.plan.ToCare) > 0 {
 		p.UpdateCare = plan.plan.ToCare

@@ -77,6 +77,9 @@ type Salesforce struct {
 // Mapping points at the field mapping; empty means the shipped default.
 type Mapping struct {
 	File string `yaml:"file" env:"CAREBRIDGE_MAPPING_FILE"`
+	// ReloadInterval is how often a replica checks for a newly published
+	// (or rolled back) mapping version.
+	ReloadInterval time.Duration `yaml:"reload_interval" env:"CAREBRIDGE_MAPPING_RELOAD_INTERVAL"`
 }
 
 // Rules points at the platform rule data; empty means the shipped default.
@@ -126,6 +129,7 @@ func Defaults() Config {
 			DeadLetterReport: "@every 1h",
 		},
 		Queue:   Queue{Lease: 60 * time.Second, MaxAttempts: 12, BaseDelay: time.Second, MaxDelay: 10 * time.Minute},
+		Mapping: Mapping{ReloadInterval: 5 * time.Second},
 		Workers: 32,
 		Log:     Log{Level: "info", Format: "text"},
 	}
@@ -290,6 +294,12 @@ func (c Config) Validate() error {
 	}
 	if c.Queue.Lease < time.Second {
 		bad("queue.lease", "must be at least 1s")
+	}
+	if c.Mapping.ReloadInterval < 100*time.Millisecond || c.Mapping.ReloadInterval > time.Hour {
+		bad("mapping.reload_interval", "must be between 100ms and 1h, not %v", c.Mapping.ReloadInterval)
+	}
+	if c.Admin.Token != "" && len(c.Admin.Token) < 16 {
+		bad("admin.token", "is too short to guess-proof the admin API: use at least 16 characters (e.g. openssl rand -hex 24)")
 	}
 	if c.Queue.MaxAttempts < 1 {
 		bad("queue.max_attempts", "must be at least 1")

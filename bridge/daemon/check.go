@@ -11,6 +11,7 @@ import (
 	"github.com/carebridge/carebridge/bridge"
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/queue"
+	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/configs"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/salesforce"
@@ -44,7 +45,7 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 		report(false, "shipped Salesforce metadata: %v", err)
 		return lines, false
 	}
-	m, err := loadMapping(cfg.Mapping.File, schema)
+	m, _, err := loadMapping(cfg.Mapping.File, schema)
 	if err != nil {
 		report(false, "mapping: %v", err)
 	} else {
@@ -63,8 +64,11 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 	} else {
 		rdb := redis.NewClient(opts)
 		err := rdb.Ping(ctx).Err()
-		_ = rdb.Close()
 		report(err == nil, "redis reachable%s", errSuffix(err))
+		if err == nil {
+			checkPublishedMapping(ctx, state.New(rdb, cfg.Redis.Prefix), schema, report)
+		}
+		_ = rdb.Close()
 	}
 
 	um := upstream.NewMetrics(nil)
@@ -225,4 +229,27 @@ func dedupe(in []string) []string {
 		}
 	}
 	return out
+}
+
+// checkPublishedMapping reports the mapping version admins published, which
+// replaces the file's while it is active, and whether it still loads.
+func checkPublishedMapping(ctx context.Context, st *state.Store, schema *metadata.Schema, report func(bool, string, ...any)) {
+	n, err := st.ActiveMappingNumber(ctx)
+	if err != nil {
+		report(false, "published mapping: %v", err)
+		return
+	}
+	if n == 0 {
+		return
+	}
+	v, err := st.MappingVersion(ctx, n)
+	if err != nil {
+		report(false, "published mapping: %v", err)
+		return
+	}
+	if _, err := mapping.Parse(publishedName(n), []byte(v.YAML), mapping.FromMetadata(schema)); err != nil {
+		report(false, "published mapping version %d (active; it replaces the mapping file) does not load: %v", n, err)
+		return
+	}
+	report(true, "published mapping version %d is active (it replaces the mapping file; published by %s)", n, v.Author)
 }

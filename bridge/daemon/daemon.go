@@ -30,7 +30,6 @@ import (
 	"github.com/carebridge/carebridge/connectors/salesforce"
 	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
 	"github.com/carebridge/carebridge/connectors/upstream"
-	"github.com/carebridge/carebridge/mapping"
 	"github.com/carebridge/carebridge/scheduler"
 	"github.com/carebridge/carebridge/scheduler/leader"
 )
@@ -49,7 +48,7 @@ type Daemon struct {
 	sched    *scheduler.Scheduler
 	elector  *leader.Elector
 	ready    *readiness
-	mapping  *mapping.Mapping
+	mappings *mappings
 	handler  http.Handler
 	listener net.Listener
 }
@@ -69,7 +68,7 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load Salesforce metadata: %w", err)
 	}
-	d.mapping, err = loadMapping(cfg.Mapping.File, schema)
+	m, running, err := loadMapping(cfg.Mapping.File, schema)
 	if err != nil {
 		return nil, err
 	}
@@ -100,8 +99,8 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		Salesforce: sfAdapter{d.sf},
 		Store:      storeAdapter{s: d.store, now: time.Now},
 		Queue:      enqueuer{d.queue},
-		Mapping:    mapperSource(d.mapping),
-		Notes:      notesTarget(d.mapping),
+		Mapping:    mapperSource(m),
+		Notes:      notesTarget(m),
 		Rules:      ruleEngine,
 		Logger:     log.With("component", "engine"),
 		Metrics:    bridge.NewMetrics(d.reg),
@@ -112,6 +111,7 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	if err != nil {
 		return nil, err
 	}
+	d.mappings = newMappings(d, schema, m, running)
 	hostname, _ := os.Hostname()
 	d.elector, err = leader.New(d.rdb, cfg.Redis.Prefix+"{leader}", 15*time.Second, fmt.Sprintf("%s/%d", hostname, os.Getpid()), log.With("component", "leader"), d.reg)
 	if err != nil {
@@ -144,6 +144,7 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		Logger:  log.With("component", "webhook"),
 		Metrics: care.NewWebhookMetrics(d.reg),
 	}))
+	mux.Handle("/admin/", d.adminHandler())
 	d.handler = mux
 	return d, nil
 }
@@ -186,10 +187,20 @@ func (d *Daemon) Run(ctx context.Context) error {
 			errs <- err
 		}
 	}()
-	d.log.Info("carebridge running", "listen", d.listener.Addr().String(), "workers", d.cfg.Workers, "mapping_version", d.mapping.Version())
+	// A published mapping version replaces the file's before work starts
+	// (when Redis answers now; otherwise the watcher switches soon after).
+	syncCtx, cancelSync := context.WithTimeout(ctx, 5*time.Second)
+	if err := d.mappings.sync(syncCtx); err != nil {
+		d.log.Warn("check active mapping version", "err", err)
+	}
+	cancelSync()
+	_, running := d.mappings.get()
+	d.log.Info("carebridge running", "listen", d.listener.Addr().String(), "workers", d.cfg.Workers,
+		"mapping", running.Source, "mapping_version", running.Number, "mapping_digest", running.Digest)
 
 	var wg sync.WaitGroup
 	wg.Go(func() { d.ready.run(ctx, 5*time.Second) })
+	wg.Go(func() { d.mappings.watch(ctx, d.cfg.Mapping.ReloadInterval) })
 	wg.Go(func() { d.sched.Run(ctx, d.elector) })
 	wg.Go(func() {
 		if err := d.queue.Run(ctx, d.cfg.Workers, d.engine.Handle); err != nil {
@@ -221,25 +232,6 @@ func (d *Daemon) reportDeadLetters(ctx context.Context) error {
 		d.log.Warn("dead letter", "key", dl.Key, "attempts", dl.Attempts, "last_error", dl.Error)
 	}
 	return nil
-}
-
-func loadMapping(file string, schema *metadata.Schema) (*mapping.Mapping, error) {
-	if file == "" {
-		m, err := mapping.Default(mapping.FromMetadata(schema))
-		if err != nil {
-			return nil, fmt.Errorf("default mapping: %w", err)
-		}
-		return m, nil
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("mapping: %w", err)
-	}
-	m, err := mapping.Parse(file, data, mapping.FromMetadata(schema))
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
 }
 
 func loadRules(file string) (*rules.Engine, error) {

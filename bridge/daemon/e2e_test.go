@@ -33,6 +33,8 @@ type world struct {
 	users  map[string]string // e-mail -> Salesforce user id
 	// careURL is where the Care sandbox listens.
 	careURL string
+	// cfg is the daemon's configuration.
+	cfg config.Config
 }
 
 func logger(t *testing.T) *slog.Logger {
@@ -87,6 +89,7 @@ func startWorld(t *testing.T, tweaks ...func(*config.Config)) *world {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
+	w.cfg = cfg
 	w.d, err = daemon.New(cfg, logger(t))
 	if err != nil {
 		t.Fatal(err)
@@ -263,13 +266,7 @@ func (w *world) quiet(t *testing.T) {
 		d, err := w.d.Queue().Depth(ctx)
 		return err == nil && d.Ready == 0 && d.Processing == 0 && d.Delayed == 0, fmt.Sprintf("%+v", d)
 	})
-	sfWrites := func() int {
-		n := 0
-		for _, op := range []string{"create", "update", "upsert", "delete", "collections_create", "collections_update", "collections_upsert"} {
-			n += w.sf.Calls(op)
-		}
-		return n
-	}
+	sfWrites := w.sfWrites
 	sfBefore, careBefore := sfWrites(), w.care.WriteCalls()
 	for i := 0; i < 10; i++ {
 		if err := w.d.Engine().PollCare(ctx); err != nil {

@@ -74,19 +74,26 @@ func (r *readiness) checkAll(ctx context.Context) {
 	wg.Wait()
 }
 
-func (r *readiness) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
+// report returns each check's last result: "ok" or the error.
+func (r *readiness) report() map[string]string {
 	r.mu.Lock()
-	ok := true
-	report := map[string]string{}
+	defer r.mu.Unlock()
+	out := make(map[string]string, len(r.state))
 	for name, s := range r.state {
 		if s == "" {
-			report[name] = "ok"
-		} else {
-			ok = false
-			report[name] = s
+			s = "ok"
 		}
+		out[name] = s
 	}
-	r.mu.Unlock()
+	return out
+}
+
+func (r *readiness) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
+	report := r.report()
+	ok := true
+	for _, s := range report {
+		ok = ok && s == "ok"
+	}
 	w.Header().Set("Content-Type", "application/json")
 	if !ok {
 		w.WriteHeader(http.StatusServiceUnavailable)

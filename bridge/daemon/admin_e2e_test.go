@@ -46,7 +46,7 @@ func adminCall(t *testing.T, d *daemon.Daemon, token, method, path string, body 
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,6 +237,9 @@ func TestAdminPreviewPublishRollback(t *testing.T) {
 	// A replica started now runs the active version from its start.
 	replica, err := daemon.New(w.cfg, logger(t))
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := replica.Listen(); err != nil {
 		t.Fatal(err)
 	}
 	rctx, cancel := context.WithCancel(ctx)

@@ -50,6 +50,7 @@ type Daemon struct {
 	ready    *readiness
 	mappings *mappings
 	handler  http.Handler
+	listenMu sync.Mutex
 	listener net.Listener
 }
 
@@ -163,6 +164,8 @@ func (d *Daemon) Queue() *queue.Queue { return d.queue }
 
 // Listen binds the HTTP address now, so callers learn the port before Run.
 func (d *Daemon) Listen() (net.Addr, error) {
+	d.listenMu.Lock()
+	defer d.listenMu.Unlock()
 	if d.listener != nil {
 		return d.listener.Addr(), nil
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -115,6 +116,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	cfg.Salesforce.LoginURL, cfg.Salesforce.ClientID, cfg.Salesforce.ClientSecret = sfURL, demoSFClientID, demoSFSecret
 	cfg.Schedule.PollCare, cfg.Schedule.PollSalesforce, cfg.Schedule.Sweep = "@every 2s", "@every 2s", "@every 1m"
 	cfg.Workers = 16
+	cfg.Admin.Token = demoAdminToken()
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
@@ -132,7 +134,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	printDemo(stdout, bridgeURL, careURL, sfURL, token)
+	printDemo(stdout, bridgeURL, careURL, sfURL, token, cfg.Admin.Token)
 	return d.Run(ctx)
 }
 
@@ -159,13 +161,19 @@ func sandboxToken(ctx context.Context, sfURL string) (string, error) {
 	return body.AccessToken, nil
 }
 
-func printDemo(w io.Writer, bridgeURL, careURL, sfURL, token string) {
+// demoAdminToken is a fresh admin token for one demo run.
+func demoAdminToken() string {
+	return "demo-" + rand.Text()
+}
+
+func printDemo(w io.Writer, bridgeURL, careURL, sfURL, token, adminToken string) {
 	q := func(soql string) string { return sfURL + "/services/data/v62.0/query?q=" + url.QueryEscape(soql) }
 	fmt.Fprintf(w, `
 carebridge demo is running. Seeded escalated Care cases on Facebook, Instagram, X/Twitter,
 LinkedIn, YouTube and TikTok are being copied to Salesforce now.
 
   carebridge        %[1]s/metrics   %[1]s/readyz
+  Admin UI          %[1]s/admin/   (admin token %[12]s)
   Care sandbox      %[2]s   (Basic auth %[4]s:%[5]s)
   Salesforce        %[3]s   (client credentials %[6]s / %[7]s)
   Salesforce token  %[8]s
@@ -186,11 +194,15 @@ See the Salesforce Cases:
   curl -s -u %[4]s:%[5]s -X POST -d '{"author_id":"agent_ana","text":"Customer called the store too."}' %[2]s/sandbox/cases/case_fb_1/ui-notes
   curl -s -H 'Authorization: Bearer %[8]s' '%[11]s'
 
+4. Edit the field mapping in the admin UI (validate, preview it on case_fb_2, publish, roll back),
+   or read the sync status the UI shows:
+  curl -s -H 'Authorization: Bearer %[12]s' %[1]s/admin/api/status
+
 Press Ctrl-C to stop.
 `, bridgeURL, careURL, sfURL, demoCareToken, demoCareSecret, demoSFClientID, demoSFSecret, token,
 		q("SELECT Id, Care_Case_Id__c, Subject, Status, Care_Platform__c FROM Case"),
 		q("SELECT Care_Case_Id__c, Status FROM Case WHERE Care_Case_Id__c = 'case_tt_1'"),
-		q("SELECT ParentId, CommentBody, IsPublished FROM CaseComment WHERE Parent.Care_Case_Id__c = 'case_fb_1'"))
+		q("SELECT ParentId, CommentBody, IsPublished FROM CaseComment WHERE Parent.Care_Case_Id__c = 'case_fb_1'"), adminToken)
 }
 
 // newLogger builds the process logger.

@@ -143,12 +143,15 @@ func parseDemoOutput(text string) (demoOutput, error) {
 			return out, fmt.Errorf("step %d has %d commands, want 2 (change, then look)", i, len(out.steps[i]))
 		}
 	}
+	if len(out.steps[4]) != 1 {
+		return out, fmt.Errorf("step 4 has %d commands, want 1 (the admin status)", len(out.steps[4]))
+	}
 	return out, nil
 }
 
 func TestParseDemoOutput(t *testing.T) {
 	var buf bytes.Buffer
-	printDemo(&buf, "http://127.0.0.1:1", "http://127.0.0.1:2", "http://127.0.0.1:3", "TOKEN!x")
+	printDemo(&buf, "http://127.0.0.1:1", "http://127.0.0.1:2", "http://127.0.0.1:3", "TOKEN!x", "ADMIN")
 	out, err := parseDemoOutput(buf.String())
 	if err != nil {
 		t.Fatalf("%v\n%s", err, buf.String())
@@ -400,6 +403,20 @@ func TestDemoPrintedCommandsSync(t *testing.T) {
 		}
 		if n := bytes.Count(out, []byte(text)); n != 1 {
 			t.Fatalf("the note is in Salesforce %d times:\n%s", n, out)
+		}
+	})
+	t.Run("4 the admin API answers with the printed token", func(t *testing.T) {
+		out := runOK(t, demo.steps[4][0])
+		var status struct {
+			Queue   map[string]any    `json:"queue"`
+			Mapping map[string]any    `json:"mapping"`
+			Deps    map[string]string `json:"dependencies"`
+		}
+		if err := json.Unmarshal(out, &status); err != nil || status.Queue == nil || status.Mapping["source"] != "default" {
+			t.Fatalf("admin status: %v\n%s", err, out)
+		}
+		if !strings.Contains(demo.text, "/admin/") {
+			t.Error("the demo does not print the admin UI address")
 		}
 	})
 	stop()

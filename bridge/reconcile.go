@@ -10,6 +10,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
+	"github.com/carebridge/carebridge/connectors/upstream"
 )
 
 // careFields names the canonical fields mapped to the Care attributes the
@@ -203,6 +204,19 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 	}
 	plan, base, cf, blockReason := p.plan, p.base, p.cf, p.blocked
 	sfChanged := parseTime(rec[SystemModstampName])
+	// Care's writes are not conditional: re-read the case, and if an agent
+	// changed it since this reconcile read it, plan again from the new state
+	// instead of overwriting their change with a decision made on old data.
+	if len(plan.ToCare) > 0 {
+		fresh, err := e.care.GetCase(ctx, careID)
+		if err != nil {
+			return fmt.Errorf("re-read Care case %s before writing: %w", careID, err)
+		}
+		if !fresh.UpdatedAt.Equal(c.UpdatedAt) {
+			return &upstream.Error{System: "carebridge", Op: "write_care", Class: upstream.Retryable,
+				Message: fmt.Sprintf("Care case %s changed while it was reconciled; reconciling again", careID)}
+		}
+	}
 	// Recorded before writing: if this reconcile dies between its writes and
 	// SetBase, the next one settles the base from it instead of taking the
 	// bridge's own writes for somebody's changes. Relative to the stored base,

@@ -11,6 +11,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+	"github.com/carebridge/carebridge/connectors/upstream"
 )
 
 // slowRetries keeps a failed key waiting out its backoff for the whole test,
@@ -90,5 +91,53 @@ func TestOwnCareWriteIsNotMistakenForAChange(t *testing.T) {
 	}
 	if n := (&actionWorld{w}).metric(t, "carebridge_conflicts_total", nil); n != 0 {
 		t.Errorf("%v conflicts counted; the bridge's own write is no conflict", n)
+	}
+}
+
+// TestAgentChangeDuringReconcileIsNotOverwritten: an agent changes the Care
+// case after a reconcile read it and before it writes Care. Care's writes
+// are not conditional, so the reconcile re-reads the case first: it must
+// give up (and retry) instead of overwriting the agent's change with a
+// decision made on the old state.
+func TestAgentChangeDuringReconcileIsNotOverwritten(t *testing.T) {
+	w := startWorld(t, slowRetries, func(c *config.Config) {
+		c.Schedule.PollCare, c.Schedule.PollSalesforce = "@every 24h", "@every 24h"
+	})
+	w.escalate(t, "race_1", strPtr("agent_ana"))
+	ctx := context.Background()
+	if err := w.d.Engine().ReconcileCase(ctx, "race_1"); err != nil {
+		t.Fatal(err)
+	}
+	id := w.sfCase("race_1")["Id"].(string)
+	if err := w.sf.Update("Case", id, map[string]any{"Status": "Closed"}); err != nil {
+		t.Fatal(err)
+	}
+	// The reconcile's Salesforce read is slow; the agent acts meanwhile.
+	queries := w.sf.Calls(sfsim.OpQuery)
+	w.sf.InjectFault(sfsim.Fault{Op: sfsim.OpQuery, Latency: time.Second, Times: 1})
+	done := make(chan error, 1)
+	go func() { done <- w.d.Engine().ReconcileCase(ctx, "race_1") }()
+	eventually(t, "the reconcile reading Salesforce", func() (bool, string) { return w.sf.Calls(sfsim.OpQuery) > queries, "" })
+	if err := w.care.UISetStatus("race_1", rules.Pending); err != nil {
+		t.Fatal(err)
+	}
+	err := <-done
+	if c, _ := w.care.Case("race_1"); c.Status != rules.Pending {
+		t.Fatalf("Care status %s after the reconcile (err %v); the agent's pending was overwritten", c.Status, err)
+	}
+	if !upstream.IsRetryable(err) {
+		t.Fatalf("reconcile on stale Care data: %v, want a retryable error", err)
+	}
+	// Reconciled again, the conflict is seen and decided by the policy
+	// (newest wins: the agent's Care change).
+	if err := w.d.Engine().ReconcileCase(ctx, "race_1"); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := w.care.Case("race_1")
+	if r := w.sfCase("race_1"); c.Status != rules.Pending || r["Status"] != "On Hold" {
+		t.Errorf("after the retry: Care %s, Salesforce %v; want pending / On Hold", c.Status, r["Status"])
+	}
+	if n := (&actionWorld{w}).metric(t, "carebridge_conflicts_total", nil); n != 1 {
+		t.Errorf("%v conflicts counted, want 1", n)
 	}
 }

@@ -31,7 +31,8 @@ type Preview struct {
 	CreateCase Record `json:"create_case,omitempty"`
 	// UpdateCase is the Case update that would be made (Salesforce fields).
 	UpdateCase Record `json:"update_case,omitempty"`
-	// SalesforceWrites are the canonical fields behind UpdateCase.
+	// SalesforceWrites says, per canonical field, which Case field gets which
+	// value (as Salesforce stores it), e.g. "Priority = Medium".
 	SalesforceWrites map[string]string `json:"salesforce_writes,omitempty"`
 	// UpdateCare is what would be written to Care (canonical fields).
 	UpdateCare map[string]string `json:"update_care,omitempty"`
@@ -86,7 +87,12 @@ func (e *Engine) PreviewCase(ctx context.Context, careID string, src MapperSourc
 		p.UpdateCase = w
 	}
 	if len(plan.plan.ToSalesforce) > 0 {
-		p.SalesforceWrites = plan.plan.ToSalesforce
+		p.SalesforceWrites = map[string]string{}
+		for f, v := range plan.plan.ToSalesforce {
+			for field, value := range m.ToSalesforce(map[string]string{f: v}) {
+				p.SalesforceWrites[f] = fmt.Sprintf("%s = %v", field, value)
+			}
+		}
 	}
 	if len(plan.plan.ToCare) > 0 {
 		p.UpdateCare = plan.plan.ToCare

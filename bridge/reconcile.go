@@ -217,6 +217,18 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 				Message: fmt.Sprintf("Care case %s changed while it was reconciled; reconciling again", careID)}
 		}
 	}
+	// The same for Salesforce: collections updates are not conditional
+	// either, so a Case an agent changed since it was read is planned again.
+	if len(plan.ToSalesforce) > 0 {
+		fresh, err := e.readCases.Do(ctx, careID)
+		if err != nil {
+			return fmt.Errorf("re-read Salesforce Case of Care case %s before writing: %w", careID, err)
+		}
+		if fresh == nil || str(fresh[SystemModstampName]) != str(rec[SystemModstampName]) {
+			return &upstream.Error{System: "carebridge", Op: "write_salesforce", Class: upstream.Retryable,
+				Message: fmt.Sprintf("Salesforce Case %v changed while it was reconciled; reconciling again", rec["Id"])}
+		}
+	}
 	// Recorded before writing: if this reconcile dies between its writes and
 	// SetBase, the next one settles the base from it instead of taking the
 	// bridge's own writes for somebody's changes. Relative to the stored base,

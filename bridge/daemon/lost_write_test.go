@@ -141,3 +141,51 @@ func TestAgentChangeDuringReconcileIsNotOverwritten(t *testing.T) {
 		t.Errorf("%v conflicts counted, want 1", n)
 	}
 }
+
+// TestAgentChangeInSalesforceDuringReconcileIsNotOverwritten is the mirror
+// image: the agent closes the Case after the reconcile read it and before it
+// writes Salesforce.
+func TestAgentChangeInSalesforceDuringReconcileIsNotOverwritten(t *testing.T) {
+	w := startWorld(t, slowRetries, func(c *config.Config) {
+		c.Schedule.PollCare, c.Schedule.PollSalesforce = "@every 24h", "@every 24h"
+	})
+	w.escalate(t, "race_2", strPtr("agent_ana"))
+	ctx := context.Background()
+	if err := w.d.Engine().ReconcileCase(ctx, "race_2"); err != nil {
+		t.Fatal(err)
+	}
+	id := w.sfCase("race_2")["Id"].(string)
+	if err := w.care.UISetStatus("race_2", rules.Pending); err != nil {
+		t.Fatal(err)
+	}
+	// After reading both sides the reconcile reads the conversation,
+	// slowly; the agent closes the Case meanwhile.
+	reads := w.care.Calls(caresim.OpListMessages)
+	w.care.InjectFault(caresim.Fault{Op: caresim.OpListMessages, Latency: time.Second})
+	done := make(chan error, 1)
+	go func() { done <- w.d.Engine().ReconcileCase(ctx, "race_2") }()
+	eventually(t, "the reconcile reading the conversation", func() (bool, string) {
+		return w.care.Calls(caresim.OpListMessages) > reads, ""
+	})
+	if err := w.sf.Update("Case", id, map[string]any{"Status": "Closed"}); err != nil {
+		t.Fatal(err)
+	}
+	err := <-done
+	w.care.ClearFaults()
+	if r := w.sfCase("race_2"); r["Status"] != "Closed" {
+		t.Fatalf("Salesforce Status %v after the reconcile (err %v); the agent's close was overwritten", r["Status"], err)
+	}
+	if !upstream.IsRetryable(err) {
+		t.Fatalf("reconcile on stale Salesforce data: %v, want a retryable error", err)
+	}
+	if err := w.d.Engine().ReconcileCase(ctx, "race_2"); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := w.care.Case("race_2")
+	if r := w.sfCase("race_2"); c.Status != rules.Done || r["Status"] != "Closed" {
+		t.Errorf("after the retry: Care %s, Salesforce %v; want done / Closed (the agent's close is newest)", c.Status, r["Status"])
+	}
+	if n := (&actionWorld{w}).metric(t, "carebridge_conflicts_total", nil); n != 1 {
+		t.Errorf("%v conflicts counted, want 1", n)
+	}
+}

@@ -29,6 +29,8 @@ type Config struct {
 	Schedule   Schedule   `yaml:"schedule"`
 	Queue      Queue      `yaml:"queue"`
 	Workers    int        `yaml:"workers" env:"CAREBRIDGE_WORKERS"`
+	Leader     Leader     `yaml:"leader"`
+	Actions    Actions    `yaml:"actions"`
 	Admin      Admin      `yaml:"admin"`
 	Log        Log        `yaml:"log"`
 }
@@ -103,6 +105,21 @@ type Queue struct {
 	MaxDelay    time.Duration `yaml:"max_delay" env:"CAREBRIDGE_QUEUE_MAX_DELAY"`
 }
 
+// Leader tunes the leader lease that decides which replica runs the
+// scheduled jobs.
+type Leader struct {
+	// Lease is how long a dead leader's lease blocks the others: the
+	// longest time without polls after a leader crashes.
+	Lease time.Duration `yaml:"lease" env:"CAREBRIDGE_LEADER_LEASE"`
+}
+
+// Actions tunes the agent actions pipeline.
+type Actions struct {
+	// GiveUp is how long an action keeps being retried after retryable
+	// failures before it ends as Failed.
+	GiveUp time.Duration `yaml:"give_up" env:"CAREBRIDGE_ACTIONS_GIVE_UP"`
+}
+
 // Admin protects the admin API.
 type Admin struct {
 	Token     string `yaml:"token" env:"CAREBRIDGE_ADMIN_TOKEN" secret:"true"`
@@ -130,6 +147,8 @@ func Defaults() Config {
 		},
 		Queue:   Queue{Lease: 60 * time.Second, MaxAttempts: 12, BaseDelay: time.Second, MaxDelay: 10 * time.Minute},
 		Mapping: Mapping{ReloadInterval: 5 * time.Second},
+		Leader:  Leader{Lease: 15 * time.Second},
+		Actions: Actions{GiveUp: 10 * time.Minute},
 		Workers: 32,
 		Log:     Log{Level: "info", Format: "text"},
 	}
@@ -297,6 +316,12 @@ func (c Config) Validate() error {
 	}
 	if c.Mapping.ReloadInterval < 100*time.Millisecond || c.Mapping.ReloadInterval > time.Hour {
 		bad("mapping.reload_interval", "must be between 100ms and 1h, not %v", c.Mapping.ReloadInterval)
+	}
+	if c.Leader.Lease < 3*time.Second || c.Leader.Lease > 5*time.Minute {
+		bad("leader.lease", "must be between 3s and 5m, not %v", c.Leader.Lease)
+	}
+	if c.Actions.GiveUp < time.Minute || c.Actions.GiveUp > 24*time.Hour {
+		bad("actions.give_up", "must be between 1m and 24h, not %v", c.Actions.GiveUp)
 	}
 	if c.Admin.Token != "" && len(c.Admin.Token) < 16 {
 		bad("admin.token", "is too short to guess-proof the admin API: use at least 16 characters (e.g. openssl rand -hex 24)")

@@ -89,12 +89,17 @@ salesforce: {auth_method: carrier_pigeon}
 schedule: {sweep: "every now and then"}
 workers: 0
 log: {level: loud}
+leader: {lease: 1s}
+actions: {give_up: 48h}
+mapping: {reload_interval: 1ms}
+admin: {token: short}
 `
 	_, err := Parse("c.yaml", []byte(doc), noEnv)
 	if err == nil {
 		t.Fatal("want errors")
 	}
-	for _, key := range []string{"care.base_url", "care.token", "salesforce.login_url", "salesforce.auth_method", "schedule.sweep", "workers", "log.level"} {
+	for _, key := range []string{"care.base_url", "care.token", "salesforce.login_url", "salesforce.auth_method", "schedule.sweep", "workers", "log.level",
+		"leader.lease", "actions.give_up", "mapping.reload_interval", "admin.token"} {
 		if !strings.Contains(err.Error(), key) {
 			t.Errorf("error does not mention %s:\n%v", key, err)
 		}

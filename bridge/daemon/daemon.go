@@ -108,13 +108,14 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		// An action's claim lasts as long as a queue lease: after a crash
 		// both come back together.
 		ActionClaimTTL: cfg.Queue.Lease,
+		ActionGiveUp:   cfg.Actions.GiveUp,
 	})
 	if err != nil {
 		return nil, err
 	}
 	d.mappings = newMappings(d, schema, m, running)
 	hostname, _ := os.Hostname()
-	d.elector, err = leader.New(d.rdb, cfg.Redis.Prefix+"{leader}", 15*time.Second, fmt.Sprintf("%s/%d", hostname, os.Getpid()), log.With("component", "leader"), d.reg)
+	d.elector, err = leader.New(d.rdb, cfg.Redis.Prefix+"{leader}", cfg.Leader.Lease, fmt.Sprintf("%s/%d", hostname, os.Getpid()), log.With("component", "leader"), d.reg)
 	if err != nil {
 		return nil, fmt.Errorf("leader: %w", err)
 	}

@@ -390,3 +390,13 @@ func TestStatusRulesFollowRenamedFields(t *testing.T) {
 		return c.Status == rules.Done && c.AssigneeID != nil && *c.AssigneeID == "agent_ana", fmt.Sprint(c.Status, c.AssigneeID)
 	})
 }
+
+// TestLeaderLeaseIsConfigurable: the leader holds its lease for leader.lease.
+func TestLeaderLeaseIsConfigurable(t *testing.T) {
+	w := startWorld(t, func(c *config.Config) { c.Leader.Lease = 4 * time.Second })
+	rdb := w.redis.Client(t)
+	eventually(t, "a leader lease of at most 4s", func() (bool, string) {
+		ttl, err := rdb.PTTL(context.Background(), "carebridge:{leader}:lease").Result()
+		return err == nil && ttl > 0 && ttl <= 4*time.Second, fmt.Sprint(ttl, err)
+	})
+}

@@ -1,0 +1,151 @@
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/carebridge/carebridge/bridge/state"
+)
+
+// memMappings keeps versions in memory: the handler's logic is under test
+// here, the Redis store has its own tests (bridge/state).
+type memMappings struct {
+	versions []state.MappingVersion
+	active   int64
+}
+
+func (m *memMappings) PublishMapping(_ context.Context, v state.MappingVersion, basedOn int64) (int64, error) {
+	if basedOn >= 0 && basedOn != m.active {
+		return 0, state.ErrMappingChanged
+	}
+	v.Number = int64(len(m.versions) + 1)
+	m.versions = append(m.versions, v)
+	m.active = v.Number
+	return v.Number, nil
+}
+
+func (m *memMappings) ActivateMapping(_ context.Context, n int64, _ string) error {
+	if n < 1 || n > int64(len(m.versions)) {
+		return state.ErrNoMappingVersion
+	}
+	m.active = n
+	return nil
+}
+
+func (m *memMappings) ActiveMappingNumber(context.Context) (int64, error) { return m.active, nil }
+
+func (m *memMappings) MappingVersion(_ context.Context, n int64) (state.MappingVersion, error) {
+	if n < 1 || n > int64(len(m.versions)) {
+		return state.MappingVersion{}, state.ErrNoMappingVersion
+	}
+	return m.versions[n-1], nil
+}
+
+func (m *memMappings) MappingVersions(context.Context) ([]state.MappingVersion, error) {
+	return m.versions, nil
+}
+
+func (m *memMappings) MappingHistory(context.Context, int64) ([]state.MappingEvent, error) {
+	return nil, nil
+}
+
+type noDeadLetters struct{}
+
+func (noDeadLetters) List(context.Context, int) ([]DeadLetter, error) { return nil, nil }
+func (noDeadLetters) Replay(context.Context, string) error            { return ErrNotFound }
+
+const token = "0123456789abcdef-token"
+
+func testHandler() http.Handler {
+	return Handler(Options{
+		Token:    token,
+		Mappings: &memMappings{},
+		Validate: func(yaml []byte) (string, error) {
+			if !strings.Contains(string(yaml), "fields:") {
+				return "", &InvalidError{Problems: []Problem{{Line: 1, Message: "fields is missing"}}}
+			}
+			return "d1", nil
+		},
+		Preview: func(_ context.Context, careID string, _ []byte) (any, error) {
+			if careID != "known" {
+				return nil, ErrNotFound
+			}
+			return map[string]string{"care_case_id": careID}, nil
+		},
+		Running:     func() Running { return Running{Source: "default", Digest: "d0", YAML: "fields: []"} },
+		Status:      func(context.Context) (any, error) { return map[string]bool{"leader": true}, nil },
+		DeadLetters: noDeadLetters{},
+	})
+}
+
+var postPaths = []string{
+	"/admin/api/mapping/validate", "/admin/api/mapping/preview", "/admin/api/mapping/publish",
+	"/admin/api/mapping/rollback", "/admin/api/deadletters/replay",
+}
+
+// FuzzAdminAPI: whatever body arrives, every call answers with JSON, a
+// status below 500 and an error sentence when it fails.
+func FuzzAdminAPI(f *testing.F) {
+	for _, seed := range []string{
+		`{"yaml":"fields: []"}`, `{"yaml":"fields: []","case":"known"}`, `{"yaml":"x","case":""}`,
+		`{"yaml":"fields: []","author":"ana","note":"n","based_on":0}`, `{"yaml":"fields: []","author":"","based_on":0}`,
+		`{"number":1,"author":"ana"}`, `{"number":-5,"author":"ana"}`, `{"keys":["case:a"]}`, `{"keys":[]}`,
+		`null`, `[]`, `"yaml"`, `{"yaml":1}`, `{} {}`, `{"based_on":1e400}`, "\x00\xff", ``,
+	} {
+		for i := range postPaths {
+			f.Add(i, seed)
+		}
+	}
+	h := testHandler()
+	f.Fuzz(func(t *testing.T, which int, body string) {
+		path := postPaths[uint(which)%uint(len(postPaths))]
+		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code >= 500 {
+			t.Fatalf("%s %q: HTTP %d %s", path, body, rec.Code, rec.Body)
+		}
+		var out map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+			t.Fatalf("%s %q: answer is not a JSON object: %v: %s", path, body, err, rec.Body)
+		}
+		if rec.Code >= 400 {
+			if msg, _ := out["error"].(string); msg == "" {
+				t.Fatalf("%s %q: HTTP %d without an error sentence: %s", path, body, rec.Code, rec.Body)
+			}
+		}
+	})
+}
+
+func TestPublishNeedsAuthorAndBase(t *testing.T) {
+	h := testHandler()
+	call := func(body string) (int, string) {
+		req := httptest.NewRequest(http.MethodPost, "/admin/api/mapping/publish", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code, rec.Body.String()
+	}
+	tests := []struct {
+		body string
+		code int
+		says string
+	}{
+		{`{"yaml":"fields: []","based_on":0}`, 400, "author"},
+		{`{"yaml":"fields: []","author":"ana"}`, 400, "based_on"},
+		{`{"yaml":"nope","author":"ana","based_on":0}`, 422, "fields is missing"},
+		{`{"yaml":"fields: []","author":"ana","based_on":0}`, 201, `"number": 1`},
+		{`{"yaml":"fields: []","author":"ben","based_on":0}`, 409, "reload"},
+	}
+	for _, tt := range tests {
+		code, body := call(tt.body)
+		if code != tt.code || !strings.Contains(body, tt.says) {
+			t.Errorf("publish %s: HTTP %d %s; want %d saying %q", tt.body, code, body, tt.code, tt.says)
+		}
+	}
+}

@@ -306,13 +306,9 @@ func (e *Engine) mapperNow(ctx context.Context) (Mapper, error) {
 	if e.mapper != nil && e.now().Sub(e.mapperAt) < e.idTTL {
 		return e.mapper, nil
 	}
-	agents, err := e.care.Agents(ctx)
+	agents, users, err := e.loadIdentities(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("load Care agents: %w", err)
-	}
-	users, err := e.sf.Query(ctx, soql.Select("Id", "Email", "IsActive").From("User"))
-	if err != nil {
-		return nil, fmt.Errorf("load Salesforce users: %w", err)
+		return nil, err
 	}
 	m, err := e.source(agents, users)
 	if err != nil {
@@ -341,16 +337,25 @@ func (e *Engine) SetMapping(src MapperSource) {
 	e.mu.Unlock()
 }
 
-// bindIdentities binds src to the current Care agents and Salesforce users
-// (read now, not from the cache).
-func (e *Engine) bindIdentities(ctx context.Context, src MapperSource) (Mapper, error) {
+// loadIdentities reads the Care agents and the Salesforce users.
+func (e *Engine) loadIdentities(ctx context.Context) ([]care.Agent, []Record, error) {
 	agents, err := e.care.Agents(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("load Care agents: %w", err)
+		return nil, nil, fmt.Errorf("load Care agents: %w", err)
 	}
 	users, err := e.sf.Query(ctx, soql.Select("Id", "Email", "IsActive").From("User"))
 	if err != nil {
-		return nil, fmt.Errorf("load Salesforce users: %w", err)
+		return nil, nil, fmt.Errorf("load Salesforce users: %w", err)
+	}
+	return agents, users, nil
+}
+
+// bindIdentities binds src to the current Care agents and Salesforce users
+// (read now, not from the cache).
+func (e *Engine) bindIdentities(ctx context.Context, src MapperSource) (Mapper, error) {
+	agents, users, err := e.loadIdentities(ctx)
+	if err != nil {
+		return nil, err
 	}
 	m, err := src(agents, users)
 	if err != nil {

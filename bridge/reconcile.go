@@ -204,30 +204,8 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 	}
 	plan, base, cf, blockReason := p.plan, p.base, p.cf, p.blocked
 	sfChanged := parseTime(rec[SystemModstampName])
-	// Care's writes are not conditional: re-read the case, and if an agent
-	// changed it since this reconcile read it, plan again from the new state
-	// instead of overwriting their change with a decision made on old data.
-	if len(plan.ToCare) > 0 {
-		fresh, err := e.care.GetCase(ctx, careID)
-		if err != nil {
-			return fmt.Errorf("re-read Care case %s before writing: %w", careID, err)
-		}
-		if !fresh.UpdatedAt.Equal(c.UpdatedAt) {
-			return &upstream.Error{System: "carebridge", Op: "write_care", Class: upstream.Retryable,
-				Message: fmt.Sprintf("Care case %s changed while it was reconciled; reconciling again", careID)}
-		}
-	}
-	// The same for Salesforce: collections updates are not conditional
-	// either, so a Case an agent changed since it was read is planned again.
-	if len(plan.ToSalesforce) > 0 {
-		fresh, err := e.readCases.Do(ctx, careID)
-		if err != nil {
-			return fmt.Errorf("re-read Salesforce Case of Care case %s before writing: %w", careID, err)
-		}
-		if fresh == nil || str(fresh[SystemModstampName]) != str(rec[SystemModstampName]) {
-			return &upstream.Error{System: "carebridge", Op: "write_salesforce", Class: upstream.Retryable,
-				Message: fmt.Sprintf("Salesforce Case %v changed while it was reconciled; reconciling again", rec["Id"])}
-		}
+	if err := e.checkUnchanged(ctx, c, rec, plan); err != nil {
+		return err
 	}
 	// Recorded before writing: if this reconcile dies between its writes and
 	// SetBase, the next one settles the base from it instead of taking the
@@ -265,6 +243,37 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 		return fmt.Errorf("store base of Care case %s: %w", careID, err)
 	}
 	e.audit(ctx, cf, careID, base, plan, blockReason)
+	return nil
+}
+
+// checkUnchanged re-reads each side the plan writes. Neither Care's writes
+// nor Salesforce's collections updates are conditional, so when an agent
+// changed a side since this reconcile read it, the reconcile is retried from
+// the new state instead of overwriting their change with a decision made on
+// old data.
+func (e *Engine) checkUnchanged(ctx context.Context, c care.Case, rec Record, plan merge.Plan) error {
+	changed := func(op, what string) error {
+		return &upstream.Error{System: "carebridge", Op: op, Class: upstream.Retryable,
+			Message: what + " changed while it was reconciled; reconciling again"}
+	}
+	if len(plan.ToCare) > 0 {
+		fresh, err := e.care.GetCase(ctx, c.ID)
+		if err != nil {
+			return fmt.Errorf("re-read Care case %s before writing: %w", c.ID, err)
+		}
+		if !fresh.UpdatedAt.Equal(c.UpdatedAt) {
+			return changed("write_care", "Care case "+c.ID)
+		}
+	}
+	if len(plan.ToSalesforce) > 0 {
+		fresh, err := e.readCases.Do(ctx, c.ID)
+		if err != nil {
+			return fmt.Errorf("re-read Salesforce Case of Care case %s before writing: %w", c.ID, err)
+		}
+		if fresh == nil || str(fresh[SystemModstampName]) != str(rec[SystemModstampName]) {
+			return changed("write_salesforce", fmt.Sprintf("Salesforce Case %v", rec["Id"]))
+		}
+	}
 	return nil
 }
 

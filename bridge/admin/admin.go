@@ -87,7 +87,8 @@ type Options struct {
 	// an *InvalidError.
 	Validate func(yaml []byte) (digest string, err error)
 	// Preview shows what reconciling the Care case would do under the
-	// proposed mapping (yaml nil: the running one), writing nothing.
+	// proposed mapping (yaml nil: the running one), writing nothing. A
+	// proposed mapping that is not valid gives an *InvalidError.
 	Preview func(ctx context.Context, careID string, yaml []byte) (any, error)
 	// Running is the mapping this replica runs now.
 	Running func() Running
@@ -194,6 +195,11 @@ func (a *api) internal(w http.ResponseWriter, r *http.Request, err error) {
 	fail(w, http.StatusInternalServerError, "internal error (see the carebridge log)")
 }
 
+// writeProblems answers a mapping that is not valid.
+func writeProblems(w http.ResponseWriter, ie *InvalidError) {
+	writeJSON(w, http.StatusUnprocessableEntity, apiError{Error: "the mapping is not valid", Problems: ie.Problems})
+}
+
 // valid validates a proposed mapping; when it is not valid (or the check
 // failed) it answers the request and returns false.
 func (a *api) valid(w http.ResponseWriter, r *http.Request, yaml string) (digest string, ok bool) {
@@ -201,7 +207,7 @@ func (a *api) valid(w http.ResponseWriter, r *http.Request, yaml string) (digest
 	var ie *InvalidError
 	switch {
 	case errors.As(err, &ie):
-		writeJSON(w, http.StatusUnprocessableEntity, apiError{Error: "the mapping is not valid", Problems: ie.Problems})
+		writeProblems(w, ie)
 		return "", false
 	case err != nil:
 		a.internal(w, r, err)
@@ -287,25 +293,24 @@ func (a *api) preview(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, "say which Care case to preview: \"case\": \"<Care case id>\"")
 		return
 	}
-	if _, ok := a.valid(w, r, req.YAML); !ok {
-		return
-	}
 	ctx := r.Context()
-	current, err := a.o.Preview(ctx, req.Case, nil)
+	proposed, err := a.o.Preview(ctx, req.Case, []byte(req.YAML))
+	var current any
 	if err == nil {
-		var proposed any
-		proposed, err = a.o.Preview(ctx, req.Case, []byte(req.YAML))
-		if err == nil {
-			writeJSON(w, http.StatusOK, map[string]any{"case": req.Case, "current": current, "proposed": proposed})
-			return
-		}
+		current, err = a.o.Preview(ctx, req.Case, nil)
 	}
-	if errors.Is(err, ErrNotFound) {
+	var ie *InvalidError
+	switch {
+	case err == nil:
+		writeJSON(w, http.StatusOK, map[string]any{"case": req.Case, "current": current, "proposed": proposed})
+	case errors.As(err, &ie):
+		writeProblems(w, ie)
+	case errors.Is(err, ErrNotFound):
 		fail(w, http.StatusNotFound, "Care case %q does not exist", req.Case)
-		return
+	default:
+		a.o.Logger.Warn("mapping preview failed", "case", req.Case, "err", err)
+		fail(w, http.StatusBadGateway, "could not read case %q from Care and Salesforce: %v", req.Case, err)
 	}
-	a.o.Logger.Warn("mapping preview failed", "case", req.Case, "err", err)
-	fail(w, http.StatusBadGateway, "could not read case %q from Care and Salesforce: %v", req.Case, err)
 }
 
 type publishRequest struct {

@@ -60,17 +60,24 @@ func (noDeadLetters) Replay(context.Context, string) error            { return E
 
 const token = "0123456789abcdef-token"
 
+func validate(yaml []byte) (string, error) {
+	if !strings.Contains(string(yaml), "fields:") {
+		return "", &InvalidError{Problems: []Problem{{Line: 1, Message: "fields is missing"}}}
+	}
+	return "d1", nil
+}
+
 func testHandler() http.Handler {
 	return Handler(Options{
 		Token:    token,
 		Mappings: &memMappings{},
-		Validate: func(yaml []byte) (string, error) {
-			if !strings.Contains(string(yaml), "fields:") {
-				return "", &InvalidError{Problems: []Problem{{Line: 1, Message: "fields is missing"}}}
+		Validate: validate,
+		Preview: func(_ context.Context, careID string, yaml []byte) (any, error) {
+			if yaml != nil {
+				if _, err := validate(yaml); err != nil {
+					return nil, err
+				}
 			}
-			return "d1", nil
-		},
-		Preview: func(_ context.Context, careID string, _ []byte) (any, error) {
 			if careID != "known" {
 				return nil, ErrNotFound
 			}

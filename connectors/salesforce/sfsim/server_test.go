@@ -403,20 +403,34 @@ func TestCaseStatusAndSystemFields(t *testing.T) {
 		}
 		stamps = append(stamps, rec["SystemModstamp"].(string))
 	}
-	for i := 1; i < len(stamps); i++ {
-		if stamps[i] <= stamps[i-1] {
-			t.Errorf("SystemModstamp not strictly increasing: %v", stamps)
+	// A real org stamps whole seconds: writes within one second share a
+	// stamp, so a stamp is a time and never a version.
+	for _, s := range stamps {
+		if s != "2026-11-25T03:55:12.000+0000" {
+			t.Errorf("SystemModstamp %s, want the write's second with .000: %v", s, stamps)
 		}
 	}
 	if rec["LastModifiedDate"] != rec["SystemModstamp"] {
 		t.Errorf("LastModifiedDate %v != SystemModstamp %v", rec["LastModifiedDate"], rec["SystemModstamp"])
 	}
-	// a poll with the watermark of the second write sees exactly the later two
-	after := strings.Replace(stamps[1], ".", ".", 1)
-	at, _ := time.Parse("2006-01-02T15:04:05.000-0700", after)
-	got := e.queryRecords("SELECT Id, SystemModstamp FROM Case WHERE SystemModstamp > " + at.Format(time.RFC3339Nano))
-	if len(got) != 1 || got[0]["SystemModstamp"] != stamps[3] {
-		t.Errorf("poll after %s: %v", at.Format(time.RFC3339Nano), got)
+	// SystemModstamp > the second of the writes finds none of them; >= finds
+	// the record once.
+	at := now
+	if got := e.queryRecords("SELECT Id FROM Case WHERE SystemModstamp > " + at.Format(time.RFC3339)); len(got) != 0 {
+		t.Errorf("poll after %s: %v", at.Format(time.RFC3339), got)
+	}
+	if got := e.queryRecords("SELECT Id FROM Case WHERE SystemModstamp >= " + at.Format(time.RFC3339)); len(got) != 1 {
+		t.Errorf("poll at or after %s: %v", at.Format(time.RFC3339), got)
+	}
+	mu.Lock()
+	now = now.Add(1500 * time.Millisecond)
+	mu.Unlock()
+	if resp, body := e.do(http.MethodPatch, "sobjects/Case/"+created.ID, map[string]any{"Status": "New"}); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("update: %d %s", resp.StatusCode, body)
+	}
+	rec, _ = e.srv.Record("Case", created.ID)
+	if rec["SystemModstamp"] != "2026-11-25T03:55:13.000+0000" {
+		t.Errorf("SystemModstamp 1.5 s later = %v, want 03:55:13.000 (cut, not rounded)", rec["SystemModstamp"])
 	}
 	if err := e.srv.Update("Case", created.ID, map[string]any{"Subject": "by a user"}); err != nil {
 		t.Fatal(err)

@@ -41,7 +41,6 @@ type store struct {
 	tables    map[string]*table // lower-case object name
 	byPrefix  map[string]*table
 	seq       uint64
-	lastStamp time.Time
 	clock     func() time.Time
 }
 
@@ -69,16 +68,11 @@ func (st *store) table(object string) (*table, *Error) {
 	return t, nil
 }
 
-// nextStamp returns a write timestamp strictly after the previous one, at
-// millisecond precision (what the wire shows), so SystemModstamp polling
-// never sees two writes share a stamp.
+// nextStamp returns the time of a write as a real org stamps it: to the
+// whole second (the wire shows .000). Two writes within one second share a
+// stamp, so SystemModstamp is a time, never a version.
 func (st *store) nextStamp() time.Time {
-	now := st.clock().UTC().Truncate(time.Millisecond)
-	if !now.After(st.lastStamp) {
-		now = st.lastStamp.Add(time.Millisecond)
-	}
-	st.lastStamp = now
-	return now
+	return st.clock().UTC().Truncate(time.Second)
 }
 
 // get returns the record with the given 15- or 18-character id.
@@ -276,7 +270,7 @@ func (st *store) convertValue(t *table, f metadata.Field, raw any) (any, *Error)
 		if !ok {
 			return nil, typeErr("datetime")
 		}
-		return tm, nil
+		return tm.UTC().Truncate(time.Second), nil // a datetime field holds whole seconds
 	case f.Type == metadata.TypeDate:
 		s, ok := raw.(string)
 		if !ok {

@@ -36,12 +36,12 @@ type table struct {
 // store holds every record. It is not safe for concurrent use: the Server
 // serialises access with its mutex.
 type store struct {
-	schema    *metadata.Schema
-	statuses  []metadata.CaseStatus
-	tables    map[string]*table // lower-case object name
-	byPrefix  map[string]*table
-	seq       uint64
-	clock     func() time.Time
+	schema   *metadata.Schema
+	statuses []metadata.CaseStatus
+	tables   map[string]*table // lower-case object name
+	byPrefix map[string]*table
+	seq      uint64
+	clock    func() time.Time
 }
 
 func newStore(schema *metadata.Schema, clock func() time.Time) *store {

@@ -74,11 +74,14 @@ func hashRecord(r Record) string {
 	return hex.EncodeToString(sum[:16])
 }
 
+// formatSFTime is t as a Salesforce datetime field holds it: cut to the
+// whole second, so that what the bridge compares with a read-back is what
+// the org stores.
 func formatSFTime(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
-	return t.UTC().Format(sfDateTimeShape)
+	return t.UTC().Truncate(time.Second).Format(sfDateTimeShape)
 }
 
 // truncateRunes shortens s to at most n characters (Salesforce counts

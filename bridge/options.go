@@ -37,7 +37,7 @@ func (e *Engine) replyOptionFields(c care.Case, msgs []care.Message, rec Record)
 		switch {
 		case want == nil && !have.IsZero():
 			out[field] = nil
-		case want != nil && !want.UTC().Truncate(time.Millisecond).Equal(have):
+		case want != nil && !want.UTC().Truncate(time.Second).Equal(have):
 			out[field] = formatSFTime(*want)
 		}
 	}

@@ -3,6 +3,8 @@ package bridge
 import (
 	"context"
 	"fmt"
+	"maps"
+	"reflect"
 	"sort"
 	"time"
 
@@ -204,7 +206,7 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 	}
 	plan, base, cf, blockReason := p.plan, p.base, p.cf, p.blocked
 	sfChanged := parseTime(rec[SystemModstampName])
-	if err := e.checkUnchanged(ctx, c, rec, plan); err != nil {
+	if err := e.checkUnchanged(ctx, m, c, rec, plan); err != nil {
 		return err
 	}
 	// Recorded before writing: if this reconcile dies between its writes and
@@ -250,8 +252,10 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 // nor Salesforce's collections updates are conditional, so when an agent
 // changed a side since this reconcile read it, the reconcile is retried from
 // the new state instead of overwriting their change with a decision made on
-// old data.
-func (e *Engine) checkUnchanged(ctx context.Context, c care.Case, rec Record, plan merge.Plan) error {
+// old data. It compares the values read, not only the change times: a real
+// org stamps whole seconds, so an edit within the second of the first read
+// leaves SystemModstamp as it was.
+func (e *Engine) checkUnchanged(ctx context.Context, m Mapper, c care.Case, rec Record, plan merge.Plan) error {
 	changed := func(op, what string) error {
 		return &upstream.Error{System: "carebridge", Op: op, Class: upstream.Retryable,
 			Message: what + " changed while it was reconciled; reconciling again"}
@@ -261,7 +265,7 @@ func (e *Engine) checkUnchanged(ctx context.Context, c care.Case, rec Record, pl
 		if err != nil {
 			return fmt.Errorf("re-read Care case %s before writing: %w", c.ID, err)
 		}
-		if !fresh.UpdatedAt.Equal(c.UpdatedAt) {
+		if !fresh.UpdatedAt.Equal(c.UpdatedAt) || !maps.Equal(m.FromCare(fresh), m.FromCare(c)) {
 			return changed("write_care", "Care case "+c.ID)
 		}
 	}
@@ -270,11 +274,22 @@ func (e *Engine) checkUnchanged(ctx context.Context, c care.Case, rec Record, pl
 		if err != nil {
 			return fmt.Errorf("re-read Salesforce Case of Care case %s before writing: %w", c.ID, err)
 		}
-		if fresh == nil || str(fresh[SystemModstampName]) != str(rec[SystemModstampName]) {
+		if fresh == nil || !sameValues(fresh, rec, caseFields(m)) {
 			return changed("write_salesforce", fmt.Sprintf("Salesforce Case %v", rec["Id"]))
 		}
 	}
 	return nil
+}
+
+// sameValues reports whether two reads of a record hold the same values of
+// fields.
+func sameValues(a, b Record, fields []string) bool {
+	for _, f := range fields {
+		if !reflect.DeepEqual(a[f], b[f]) {
+			return false
+		}
+	}
+	return true
 }
 
 // caseWrite is the Case update of a plan: the merged fields and the sync

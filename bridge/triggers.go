@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/connectors/care"
-
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
+	"github.com/carebridge/carebridge/connectors/upstream"
 )
 
 // Cursor names in the store.
@@ -83,7 +83,11 @@ func (e *Engine) pollSalesforceCases(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("read Salesforce Case watermark: %w", err)
 	}
-	recs, next, err := e.sf.Changed(ctx, "Case", []string{CareIDField}, soql.IsNotNull(CareIDField), wm)
+	fields, err := e.polledCaseFields()
+	if err != nil {
+		return err
+	}
+	recs, next, err := e.sf.Changed(ctx, "Case", fields, soql.IsNotNull(CareIDField), wm)
 	if err != nil {
 		return fmt.Errorf("poll Salesforce Cases: %w", err)
 	}
@@ -119,6 +123,21 @@ func (e *Engine) pollSalesforceNotes(ctx context.Context) error {
 		}
 	}
 	return e.store.SetCursor(ctx, cursorSalesforceNts, next)
+}
+
+// polledCaseFields are the Case fields a poll selects: a record edited twice
+// within one second keeps its stamp, and only these values tell the poll that
+// the second edit happened. The mapping's field list does not depend on the
+// identities, so the poll binds none and costs no identity reads.
+func (e *Engine) polledCaseFields() ([]string, error) {
+	e.mu.Lock()
+	src := e.source
+	e.mu.Unlock()
+	m, err := src(nil, nil)
+	if err != nil {
+		return nil, upstream.MarkPermanent(fmt.Errorf("bind mapping: %w", err))
+	}
+	return append([]string{CareIDField}, m.SalesforceFields()...), nil
 }
 
 // Sweep enqueues every linked case, repairing any trigger that was lost.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,6 +36,21 @@ type world struct {
 	careURL string
 	// cfg is the daemon's configuration.
 	cfg config.Config
+	// sfFrozen, when set, is the time the Salesforce sandbox stamps every
+	// write with (see freezeSalesforceClock).
+	sfFrozen atomic.Pointer[time.Time]
+}
+
+// freezeSalesforceClock makes the Salesforce sandbox stamp every write from
+// now on with the second at: as in a real org, all of them then share one
+// SystemModstamp.
+func (w *world) freezeSalesforceClock(at time.Time) { w.sfFrozen.Store(&at) }
+
+func (w *world) salesforceNow() time.Time {
+	if at := w.sfFrozen.Load(); at != nil {
+		return *at
+	}
+	return time.Now()
 }
 
 func logger(t *testing.T) *slog.Logger {
@@ -48,7 +64,7 @@ func startWorld(t *testing.T, tweaks ...func(*config.Config)) *world {
 	t.Helper()
 	w := &world{redis: redistest.Start(t), users: map[string]string{}}
 	var err error
-	w.sf, err = sfsim.New(sfsim.Options{ClientID: "cid", ClientSecret: "csecret"})
+	w.sf, err = sfsim.New(sfsim.Options{ClientID: "cid", ClientSecret: "csecret", Clock: w.salesforceNow})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -109,6 +109,9 @@ func TestAgentChangeDuringReconcileIsNotOverwritten(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := w.sfCase("race_1")["Id"].(string)
+	// The agent's close in Salesforce is seconds older than the agent's
+	// change in Care below (newest_wins compares whole seconds).
+	w.freezeSalesforceClock(time.Now().Add(-5 * time.Second))
 	if err := w.sf.Update("Case", id, map[string]any{"Status": "Closed"}); err != nil {
 		t.Fatal(err)
 	}

@@ -8,9 +8,9 @@
 //   - Only Salesforce changed since base: write Care.
 //   - Both changed to the same value: no write, just advance base.
 //   - Both changed to different values: a conflict, resolved by the field's
-//     policy. NewestWins compares the change times of the two records; on a
-//     tie Care wins (Care is where the case was born and where the customer
-//     conversation lives).
+//     policy. NewestWins compares the change times of the two records to the
+//     whole second, the precision of Salesforce's stamps; changes within the
+//     same second are a tie, and a tie goes to Salesforce (see resolve).
 //   - A care_to_salesforce field never writes Care: Care is its source of
 //     truth, so when Salesforce drifted (someone edited the field there) the
 //     Care value is written back to Salesforce. A salesforce_to_care field is
@@ -198,14 +198,21 @@ func (p *Plan) mergeBoth(f FieldPolicy, b, c, s string, careAt, sfAt time.Time) 
 	}
 }
 
-// resolve picks the winner of a conflict. NewestWins on equal times (and any
-// unknown policy) lets Care win.
+// resolve picks the winner of a conflict.
+//
+// NewestWins compares whole seconds. Salesforce stamps a change with the
+// second it happened in, so a Salesforce change stamped S happened somewhere
+// in [S, S+1): a Care change within that same second cannot be ordered
+// against it. Such a tie goes to Salesforce: the change there was made by an
+// agent handling the case, and reverting it silently (for example re-opening
+// a Case the agent just closed) is the worse error. Any unknown policy lets
+// Care win.
 func resolve(policy Policy, careAt, sfAt time.Time) Side {
 	switch policy {
 	case SalesforceWins:
 		return Salesforce
 	case NewestWins:
-		if sfAt.After(careAt) {
+		if !careAt.Truncate(time.Second).After(sfAt.Truncate(time.Second)) {
 			return Salesforce
 		}
 	}

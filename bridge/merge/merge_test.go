@@ -55,8 +55,20 @@ func TestMerge(t *testing.T) {
 			wantCare: m("done"), wantBase: "done", wantConflict: true, wantWinner: Salesforce},
 		{name: "conflict newest_wins care newer", field: both(NewestWins), base: m("open"), care: "pending", sf: "done", careAt: newer, sfAt: older,
 			wantSF: m("pending"), wantBase: "pending", wantConflict: true, wantWinner: Care},
-		{name: "conflict newest_wins tie goes to care", field: both(NewestWins), base: m("open"), care: "pending", sf: "done", careAt: t0, sfAt: t0,
+		{name: "conflict newest_wins tie goes to salesforce", field: both(NewestWins), base: m("open"), care: "pending", sf: "done", careAt: t0, sfAt: t0,
+			wantCare: m("done"), wantBase: "done", wantConflict: true, wantWinner: Salesforce},
+		// Salesforce stamps whole seconds: its change stamped t0 may have
+		// come after Care's change at t0+600ms. Within one second it is a
+		// tie, and the tie goes to Salesforce.
+		{name: "conflict newest_wins care later within salesforce's second is a tie", field: both(NewestWins), base: m("open"), care: "pending", sf: "done",
+			careAt: t0.Add(600 * time.Millisecond), sfAt: t0,
+			wantCare: m("done"), wantBase: "done", wantConflict: true, wantWinner: Salesforce},
+		{name: "conflict newest_wins care in the next second wins", field: both(NewestWins), base: m("open"), care: "pending", sf: "done",
+			careAt: t0.Add(time.Second + time.Millisecond), sfAt: t0,
 			wantSF: m("pending"), wantBase: "pending", wantConflict: true, wantWinner: Care},
+		{name: "conflict newest_wins salesforce in the next second wins", field: both(NewestWins), base: m("open"), care: "pending", sf: "done",
+			careAt: t0.Add(999 * time.Millisecond), sfAt: t0.Add(time.Second),
+			wantCare: m("done"), wantBase: "done", wantConflict: true, wantWinner: Salesforce},
 		{name: "first sync care wins", field: both(SalesforceWins), base: nil, care: "pending", sf: "done",
 			wantSF: m("pending"), wantBase: "pending"},
 		{name: "first sync equal values writes nothing", field: both(SalesforceWins), base: nil, care: "done", sf: "done",

@@ -131,18 +131,26 @@ func TestChangedOverlapWindow(t *testing.T) {
 	// A poller whose watermark already says 03:04 never saw "late"
 	// (stamped 03:03): the overlap (from 03:02) brings it, not "old".
 	wm := Watermark{Time: base.Add(4 * time.Minute)}
+	_, first, err := c.Changed(ctx, "Case", nil, wm, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest := first.Values[late]
 	tests := []struct {
-		name string
-		seen map[string]time.Time
-		want []string
+		name   string
+		seen   map[string]time.Time
+		values map[string]string
+		want   []string
 	}{
-		{"late commit inside the overlap", nil, []string{late}},
-		{"already seen version", map[string]time.Time{late: lateStamp}, nil},
-		{"seen an older version", map[string]time.Time{late: lateStamp.Add(-time.Second)}, []string{late}},
+		{"late commit inside the overlap", nil, nil, []string{late}},
+		{"already seen version", map[string]time.Time{late: lateStamp}, map[string]string{late: digest}, nil},
+		{"seen an older version", map[string]time.Time{late: lateStamp.Add(-time.Second)}, map[string]string{late: digest}, []string{late}},
+		{"seen the stamp with other values", map[string]time.Time{late: lateStamp}, map[string]string{late: "other"}, []string{late}},
+		{"seen by a watermark without values", map[string]time.Time{late: lateStamp}, nil, []string{late}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wm.Seen = tt.seen
+			wm.Seen, wm.Values = tt.seen, tt.values
 			got, next, err := c.Changed(ctx, "Case", nil, wm, nil)
 			if err != nil || !sameSet(recordIDs(got), tt.want) {
 				t.Fatalf("Changed = %v, %v; want %v (not %s)", recordIDs(got), err, tt.want, old)
@@ -163,12 +171,58 @@ func TestChangedOverlapWindow(t *testing.T) {
 	// forgotten from Seen.
 	set(base.Add(10 * time.Minute))
 	newer, _ := sb.sim.Insert("Case", map[string]any{"Subject": "newer", "Care_Case_Id__c": "win-newer"})
-	got, next, err := c.Changed(ctx, "Case", nil, Watermark{Time: base.Add(4 * time.Minute), Seen: map[string]time.Time{late: lateStamp}}, nil)
+	got, next, err := c.Changed(ctx, "Case", nil, Watermark{Time: base.Add(4 * time.Minute), Seen: map[string]time.Time{late: lateStamp}, Values: map[string]string{late: digest}}, nil)
 	if err != nil || !sameSet(recordIDs(got), []string{newer}) {
 		t.Fatalf("Changed = %v, %v; want [%s]", recordIDs(got), err, newer)
 	}
-	if _, ok := next.Seen[late]; ok || len(next.Seen) != 1 {
-		t.Errorf("Seen not pruned to the window: %v", next.Seen)
+	if _, ok := next.Seen[late]; ok || len(next.Seen) != 1 || len(next.Values) != 1 {
+		t.Errorf("Seen not pruned to the window: %v %v", next.Seen, next.Values)
+	}
+}
+
+// TestChangedSeesTwoEditsInOneSecond: a real org stamps whole seconds, so a
+// record edited twice within one second keeps its stamp; a poll between the
+// edits must not hide the second one.
+func TestChangedSeesTwoEditsInOneSecond(t *testing.T) {
+	second := time.Date(2026, 11, 25, 3, 0, 7, 0, time.UTC)
+	now := second.Add(100 * time.Millisecond)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	sb := newSandbox(t, sfsim.Options{Clock: clock})
+	c := newTarget(t, "sandbox", sb.config()).client
+	ctx := t.Context()
+	id, err := sb.sim.Insert("Case", map[string]any{"Subject": "s", "Status": "New", "Care_Case_Id__c": "sec-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := []string{"Status", "OwnerId"}
+	_, wm, err := c.Changed(ctx, "Case", fields, Watermark{Time: second.Add(-time.Minute)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.sim.Update("Case", id, map[string]any{"Status": "Working"}); err != nil {
+		t.Fatal(err)
+	}
+	got, wm, err := c.Changed(ctx, "Case", fields, wm, nil)
+	if err != nil || !sameSet(recordIDs(got), []string{id}) {
+		t.Fatalf("poll after the first edit = %v, %v; want [%s]", recordIDs(got), err, id)
+	}
+	mu.Lock()
+	now = second.Add(900 * time.Millisecond)
+	mu.Unlock()
+	if err := sb.sim.Update("Case", id, map[string]any{"Status": "Escalated"}); err != nil {
+		t.Fatal(err)
+	}
+	rec, _ := sb.sim.Record("Case", id)
+	if rec["SystemModstamp"] != "2026-11-25T03:00:07.000+0000" {
+		t.Fatalf("premise: both edits stamped %v, want the same second", rec["SystemModstamp"])
+	}
+	got, wm, err = c.Changed(ctx, "Case", fields, wm, nil)
+	if err != nil || !sameSet(recordIDs(got), []string{id}) {
+		t.Fatalf("poll after the second edit in the same second = %v, %v; want [%s]", recordIDs(got), err, id)
+	}
+	if got, _, err := c.Changed(ctx, "Case", fields, wm, nil); err != nil || len(got) != 0 {
+		t.Fatalf("poll with nothing new = %v, %v; want nothing", recordIDs(got), err)
 	}
 }
 

@@ -60,7 +60,7 @@ func TestMessageRecord(t *testing.T) {
 			want: Record{MessageIDField: "m1", "Platform__c": "facebook", "Kind__c": "comment", "Direction__c": "inbound",
 				"Author_Handle__c": "maria", "Author_Name__c": "Maria", "Author_Is_Page__c": false, "Author_Follows_Brand__c": true,
 				"Text__c": "Broken", "Media_URLs__c": "https://a\nhttps://b", "Parent_Message_Id__c": "p1", "Thread_Depth__c": 1,
-				"Posted_At__c": "2026-11-20T08:30:15.123+0000", "Hidden__c": false, "Hidden_With_Parent__c": false, "Deleted__c": false,
+				"Posted_At__c": "2026-11-20T08:30:15.000+0000", "Hidden__c": false, "Hidden_With_Parent__c": false, "Deleted__c": false,
 				"Liked__c": true, "Private_Reply_Sent__c": false, "Permalink__c": "https://fb.example/1"},
 		},
 		{

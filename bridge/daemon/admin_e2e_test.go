@@ -268,8 +268,15 @@ func TestAdminStatusAndDeadLetters(t *testing.T) {
 	if q, _ := status["queue"].(map[string]any); q["Dead"] != float64(1) {
 		t.Errorf("status queue = %v, want one dead letter", status["queue"])
 	}
-	if deps, _ := status["dependencies"].(map[string]any); len(deps) != 4 {
-		t.Errorf("status dependencies = %v, want redis, care, salesforce and mapping", status["dependencies"])
+	if deps, _ := status["dependencies"].(map[string]any); len(deps) != 3 || deps["redis"] != "ok" || deps["workers"] != "ok" {
+		t.Errorf("status dependencies = %v, want redis, mapping and workers ok", status["dependencies"])
+	}
+	// Care and Salesforce are judged by the requests made: both answered.
+	for _, system := range []string{"care", "salesforce"} {
+		u, _ := status["upstreams"].(map[string]any)[system].(map[string]any)
+		if u["up"] != true || u["last_success"] == nil {
+			t.Errorf("status upstreams[%s] = %v, want up with a last success", system, u)
+		}
 	}
 	code, body := w.admin(t, http.MethodPost, "/admin/api/deadletters/replay", map[string]any{"keys": []string{"case:ghost", "case:never"}})
 	if code != http.StatusOK || fmt.Sprint(body["replayed"]) != "[case:ghost]" || fmt.Sprint(body["not_dead"]) != "[case:never]" {

@@ -16,6 +16,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/salesforce"
 	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
+	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 	"github.com/carebridge/carebridge/connectors/upstream"
 	"github.com/carebridge/carebridge/mapping"
 	"github.com/prometheus/client_golang/prometheus"
@@ -29,15 +30,21 @@ import (
 func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, bool) {
 	var lines []string
 	ok := true
+	line := func(mark, what string, args ...any) {
+		// Continuation lines (a mapping with several problems) are
+		// indented under their check.
+		lines = append(lines, mark+" "+strings.ReplaceAll(fmt.Sprintf(what, args...), "\n", "\n     "))
+	}
 	report := func(pass bool, what string, args ...any) {
 		mark := "ok  "
 		if !pass {
 			mark, ok = "FAIL", false
 		}
-		// Continuation lines (a mapping with several problems) are
-		// indented under their check.
-		lines = append(lines, mark+" "+strings.ReplaceAll(fmt.Sprintf(what, args...), "\n", "\n     "))
+		line(mark, what, args...)
 	}
+	// warn is for what works but will surprise someone: it does not fail
+	// the check.
+	warn := func(what string, args ...any) { line("WARN", what, args...) }
 	report(true, "configuration is valid")
 
 	schema, err := metadata.Load(configs.SalesforceMetadata())
@@ -72,9 +79,9 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 	}
 
 	um := upstream.NewMetrics(nil)
+	var agents []care.Agent
 	cc, err := care.New(care.Config{BaseURL: cfg.Care.BaseURL, Token: cfg.Care.Token, Secret: cfg.Care.Secret, BearerToken: cfg.Care.BearerToken, Timeout: cfg.Care.Timeout}, um, log)
 	if err == nil {
-		var agents []care.Agent
 		agents, err = cc.Agents(ctx)
 		if err == nil {
 			report(true, "Care reachable (%d agents)", len(agents))
@@ -92,17 +99,27 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 	defer sf.Close()
 	// Log in and call the API once first: with wrong credentials every
 	// later check would fail for the same reason, with misleading advice.
-	limits, err := sf.Limits(ctx)
+	// The users are needed anyway, to match them with Care's agents.
+	users, err := sf.Query(ctx, soql.Select("Id", "Email", "IsActive").From("User"))
 	if err != nil {
 		report(false, "Salesforce login and API access (salesforce.auth_method %s, client_id and its secret, the connected app): %v", cfg.Salesforce.AuthMethod, err)
 		return lines, false
 	}
-	if d, ok := limits["DailyApiRequests"]; ok && d.Max > 0 {
-		report(true, "Salesforce reachable (%d of %d daily API requests left)", d.Remaining, d.Max)
+	// Every response carries the API usage (Sforce-Limit-Info), so there is
+	// no need for /limits, which needs View Setup and Configuration.
+	if used, max := sf.Usage(); max > 0 {
+		report(true, "Salesforce reachable (%d of %d daily API requests used)", used, max)
 	} else {
 		report(true, "Salesforce reachable")
 	}
-	for _, object := range []string{"Case", "Care_Message__c", "Care_Action__c"} {
+	if m != nil && agents != nil {
+		checkIdentities(m, agents, users, report, warn)
+	}
+	notes := bridge.DefaultNotesTarget
+	if m != nil {
+		notes = notesTarget(m)
+	}
+	for _, object := range []string{"Case", "Care_Message__c", "Care_Action__c", notes.Object} {
 		d, err := sf.Describe(ctx, object)
 		if err != nil {
 			report(false, "Salesforce %s: %v (deploy configs/salesforce, see docs/salesforce-setup.md)", object, err)
@@ -110,15 +127,22 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 		}
 		obj, _ := schema.Object(object)
 		var missing []string
-		if obj != nil {
+		if obj != nil && obj.Custom {
 			for _, f := range obj.Fields() {
 				if _, has := d.Field(f.Name); !has {
 					missing = append(missing, f.Name)
 				}
 			}
 		}
-		if object == "Case" {
+		switch object {
+		case "Case":
 			for _, f := range append(bridge.EngineCaseFields(), requiredMappingFields(m)...) {
+				if _, has := d.Field(f); !has {
+					missing = append(missing, f)
+				}
+			}
+		case notes.Object:
+			for _, f := range notesFields(notes) {
 				if _, has := d.Field(f); !has {
 					missing = append(missing, f)
 				}
@@ -145,6 +169,46 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 		report(len(missing) == 0, "Salesforce has the Case status values the mapping writes%s", listSuffix("missing", dedupe(missing)))
 	}
 	return lines, ok
+}
+
+// checkIdentities reports how many Care agents match a Salesforce user. An
+// agent without a user cannot own a Case: every case they are assigned to
+// stays with the integration user in Salesforce.
+func checkIdentities(m *mapping.Mapping, agents []care.Agent, users []salesforce.Record, report func(bool, string, ...any), warn func(string, ...any)) {
+	us := make([]mapping.User, 0, len(users))
+	for _, u := range users {
+		us = append(us, mapping.User{ID: u.ID(), Email: u.String("Email"), IsActive: u.Bool("IsActive")})
+	}
+	id := m.Identity(agents, us)
+	var unmatched []string
+	for _, a := range agents {
+		if _, ok := id.SalesforceUserFor(a.ID); !ok {
+			unmatched = append(unmatched, fmt.Sprintf("%s <%s>", a.Name, a.Email))
+		}
+	}
+	matched := len(agents) - len(unmatched)
+	switch {
+	case len(agents) == 0:
+		warn("Care has no agents: assignment cannot sync")
+	case matched == 0:
+		warn("0 of %d Care agents match an active Salesforce user (by e-mail or the mapping's identity overrides): every Case stays with the integration user%s", len(agents), listSuffix("unmatched", unmatched))
+	case len(unmatched) > 0:
+		warn("%d of %d Care agents match an active Salesforce user; cases of the others stay with the integration user%s", matched, len(agents), listSuffix("unmatched", unmatched))
+	default:
+		report(true, "all %d Care agents match an active Salesforce user", len(agents))
+	}
+	if amb := id.Ambiguous(); len(amb) > 0 {
+		warn("e-mail addresses shared by several Care agents or several active Salesforce users match nobody; add identity overrides to the mapping%s", listSuffix("ambiguous", amb))
+	}
+}
+
+// notesFields are the fields of the notes object the bridge reads or writes.
+func notesFields(t bridge.NotesTarget) []string {
+	fs := []string{"Id", t.ParentField, t.BodyField, "CreatedById", "CreatedDate", "SystemModstamp"}
+	for f := range t.Extra {
+		fs = append(fs, f)
+	}
+	return fs
 }
 
 func requiredMappingFields(m *mapping.Mapping) []string {

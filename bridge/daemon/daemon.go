@@ -14,6 +14,7 @@ import (
 	"os"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -52,6 +53,7 @@ type Daemon struct {
 	handler  http.Handler
 	listenMu sync.Mutex
 	listener net.Listener
+	working  atomic.Bool // the queue workers run
 }
 
 // New builds a daemon from cfg. It makes no network calls; Run connects.
@@ -130,10 +132,14 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	}
 	d.ready = newReadiness([]dependency{
 		{Name: "redis", Func: func(ctx context.Context) error { return d.rdb.Ping(ctx).Err() }},
-		{Name: "care", Func: func(ctx context.Context) error { _, err := d.care.Agents(ctx); return err }},
-		{Name: "salesforce", Func: func(ctx context.Context) error { _, err := d.sf.Limits(ctx); return err }},
 		{Name: "mapping", Func: func(context.Context) error { return nil }},
-	}, d.reg)
+		{Name: "workers", Func: func(context.Context) error {
+			if !d.working.Load() {
+				return errors.New("the queue workers are not running")
+			}
+			return nil
+		}},
+	}, um, d.reg)
 
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metricsHandler(d.reg))
@@ -206,7 +212,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	wg.Go(func() { d.ready.run(ctx, 5*time.Second) })
 	wg.Go(func() { d.mappings.watch(ctx, d.cfg.Mapping.ReloadInterval) })
 	wg.Go(func() { d.sched.Run(ctx, d.elector) })
+	d.working.Store(true)
 	wg.Go(func() {
+		defer d.working.Store(false)
 		if err := d.queue.Run(ctx, d.cfg.Workers, d.engine.Handle); err != nil {
 			d.log.Error("workers stopped", "err", err)
 		}

@@ -9,31 +9,45 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/carebridge/carebridge/connectors/upstream"
 )
 
-// dependency is one readiness check.
+// dependency is one readiness check: something this replica needs to take
+// webhooks and work keys (Redis, the mapping, its own loops). Upstream
+// systems are not checked here: an upstream outage must not take every
+// replica out of its Service, and probing them would spend their API
+// budget around the clock.
 type dependency struct {
 	Name string
 	Func func(ctx context.Context) error
 }
 
+// upstreamSystems are the systems whose health the readiness view reports
+// from the requests carebridge makes anyway.
+var upstreamSystems = []string{"care", "salesforce"}
+
 // readiness runs checks in the background and serves the last results, so a
-// slow upstream never makes /readyz slow.
+// slow dependency never makes /readyz slow.
 type readiness struct {
-	checks []dependency
-	mu     sync.Mutex
-	state  map[string]string // name -> "" (ok) or the error
-	gauge  *prometheus.GaugeVec
+	checks    []dependency
+	upstreams *upstream.Metrics
+	mu        sync.Mutex
+	state     map[string]string // name -> "" (ok) or the error
+	gauge     *prometheus.GaugeVec
 }
 
-func newReadiness(checks []dependency, reg prometheus.Registerer) *readiness {
-	r := &readiness{checks: checks, state: map[string]string{}, gauge: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+func newReadiness(checks []dependency, upstreams *upstream.Metrics, reg prometheus.Registerer) *readiness {
+	r := &readiness{checks: checks, upstreams: upstreams, state: map[string]string{}, gauge: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Namespace: "carebridge", Name: "dependency_up",
-		Help: "1 when a dependency (redis, care, salesforce, mapping) answered its last readiness check.",
+		Help: "1 when a dependency is usable: redis, mapping and workers as this replica's readiness check last found them; care and salesforce when this replica's most recent request to them got a usable answer (no probes).",
 	}, []string{"dependency"})}
 	for _, c := range checks {
 		r.state[c.Name] = "not checked yet"
 		r.gauge.WithLabelValues(c.Name)
+	}
+	for _, s := range upstreamSystems {
+		r.gauge.WithLabelValues(s).Set(1)
 	}
 	reg.MustRegister(r.gauge)
 	return r
@@ -72,6 +86,14 @@ func (r *readiness) checkAll(ctx context.Context) {
 		})
 	}
 	wg.Wait()
+	health := r.upstreams.Health()
+	for _, s := range upstreamSystems {
+		up := 0.0
+		if health[s].Up() {
+			up = 1
+		}
+		r.gauge.WithLabelValues(s).Set(up)
+	}
 }
 
 // report returns each check's last result: "ok" or the error.
@@ -88,17 +110,29 @@ func (r *readiness) report() map[string]string {
 	return out
 }
 
-func (r *readiness) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
-	report := r.report()
-	ok := true
-	for _, s := range report {
-		ok = ok && s == "ok"
+// upstreamHealth is how each upstream system answered this replica's
+// requests.
+type upstreamHealth struct {
+	Up bool `json:"up"`
+	upstream.SystemHealth
+}
+
+func (r *readiness) upstreamReport() map[string]upstreamHealth {
+	health := r.upstreams.Health()
+	out := make(map[string]upstreamHealth, len(upstreamSystems))
+	for _, s := range upstreamSystems {
+		out[s] = upstreamHealth{Up: health[s].Up(), SystemHealth: health[s]}
 	}
+	return out
+}
+
+func (r *readiness) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
+	ok := r.Ready()
 	w.Header().Set("Content-Type", "application/json")
 	if !ok {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}
-	_ = json.NewEncoder(w).Encode(map[string]any{"ready": ok, "checks": report})
+	_ = json.NewEncoder(w).Encode(map[string]any{"ready": ok, "checks": r.report(), "upstreams": r.upstreamReport()})
 }
 
 // Ready reports whether every check passed at its last run.

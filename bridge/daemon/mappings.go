@@ -201,11 +201,12 @@ func (d *Daemon) adminHandler() http.Handler {
 
 // Status is what the admin status page shows.
 type Status struct {
-	Leader      bool              `json:"leader"`
-	Queue       queue.Depth       `json:"queue"`
-	QuotaPaused *time.Time        `json:"salesforce_quota_paused_until,omitempty"`
-	Ready       map[string]string `json:"dependencies"`
-	Mapping     admin.Running     `json:"mapping"`
+	Leader      bool                      `json:"leader"`
+	Queue       queue.Depth               `json:"queue"`
+	QuotaPaused *time.Time                `json:"salesforce_quota_paused_until,omitempty"`
+	Ready       map[string]string         `json:"dependencies"`
+	Upstreams   map[string]upstreamHealth `json:"upstreams"`
+	Mapping     admin.Running             `json:"mapping"`
 }
 
 func (d *Daemon) status(ctx context.Context) (any, error) {
@@ -215,7 +216,7 @@ func (d *Daemon) status(ctx context.Context) (any, error) {
 	}
 	_, running := d.mappings.get()
 	running.YAML = ""
-	s := Status{Leader: d.elector.IsLeader(), Queue: depth, Ready: d.ready.report(), Mapping: running}
+	s := Status{Leader: d.elector.IsLeader(), Queue: depth, Ready: d.ready.report(), Upstreams: d.ready.upstreamReport(), Mapping: running}
 	if paused, until := d.engine.Paused(); paused {
 		s.QuotaPaused = &until
 	}

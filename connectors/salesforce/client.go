@@ -31,6 +31,7 @@ type Client struct {
 
 	usedGauge  prometheus.Gauge
 	limitGauge prometheus.Gauge
+	ratioGauge prometheus.Gauge
 
 	mu        sync.Mutex
 	usageUsed int // guarded by mu
@@ -64,9 +65,13 @@ func New(cfg Config, m *upstream.Metrics, reg prometheus.Registerer, log *slog.L
 			Namespace: "carebridge", Subsystem: "salesforce", Name: "api_usage_limit",
 			Help: "Salesforce daily API request limit, from the last Sforce-Limit-Info header or /limits.",
 		}),
+		ratioGauge: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: "carebridge", Subsystem: "salesforce", Name: "api_usage_ratio",
+			Help: "Share of the Salesforce daily API request limit used (0 to 1), from the Sforce-Limit-Info header every response carries.",
+		}),
 	}
 	if reg != nil {
-		for _, col := range []prometheus.Collector{c.usedGauge, c.limitGauge} {
+		for _, col := range []prometheus.Collector{c.usedGauge, c.limitGauge, c.ratioGauge} {
 			if err := reg.Register(col); err != nil {
 				return nil, fmt.Errorf("salesforce metrics: %w", err)
 			}
@@ -123,6 +128,9 @@ func (c *Client) setUsage(used, max int) {
 	c.mu.Unlock()
 	c.usedGauge.Set(float64(used))
 	c.limitGauge.Set(float64(max))
+	if max > 0 {
+		c.ratioGauge.Set(float64(used) / float64(max))
+	}
 }
 
 // call runs fn with a fresh simpleforce client whose requests carry ctx

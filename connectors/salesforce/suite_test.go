@@ -335,8 +335,14 @@ func suite(t *testing.T, tg target) {
 	})
 
 	t.Run("LimitsAndUsage", func(t *testing.T) {
-		if used, max := c.Usage(); max <= 0 || used <= 0 || used > max {
+		used, max := c.Usage()
+		if max <= 0 || used <= 0 || used > max {
 			t.Errorf("Usage() = %d/%d after calls", used, max)
+		}
+		// Every response's Sforce-Limit-Info header feeds the gauges: no
+		// call to /limits needed.
+		if got, want := gauge(t, tg.reg, "carebridge_salesforce_api_usage_ratio"), float64(used)/float64(max); got != want {
+			t.Errorf("usage ratio gauge = %v, want %v", got, want)
 		}
 		limits, err := c.Limits(ctx)
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 type Metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	health   health
 }
 
 // NewMetrics registers the upstream metrics on reg (nil: not registered).
@@ -28,6 +29,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help:      "Duration of requests to upstream systems.",
 			Buckets:   []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 		}, []string{"system", "operation"}),
+		health: health{now: time.Now, systems: map[string]SystemHealth{}},
 	}
 	if reg != nil {
 		reg.MustRegister(m.requests, m.duration)
@@ -46,4 +48,5 @@ func (m *Metrics) Observe(system, operation string, status int, d time.Duration)
 	}
 	m.requests.WithLabelValues(system, operation, code).Inc()
 	m.duration.WithLabelValues(system, operation).Observe(d.Seconds())
+	m.health.observe(system, operation, status)
 }

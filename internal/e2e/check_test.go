@@ -49,8 +49,10 @@ func TestCheckCommand(t *testing.T) {
 				regexp.MustCompile(`^ok +mapping is valid`),
 				regexp.MustCompile(`^ok +redis reachable$`),
 				regexp.MustCompile(`^ok +Care reachable \(\d+ agents\)$`),
-				regexp.MustCompile(`^ok +Salesforce reachable \(\d+ of \d+ daily API requests left\)$`),
+				regexp.MustCompile(`^ok +Salesforce reachable \(\d+ of \d+ daily API requests used\)$`),
+				regexp.MustCompile(`^WARN \d+ of \d+ Care agents match an active Salesforce user; cases of the others stay with the integration user \(unmatched: \[Nadia No-Salesforce <nadia@elsewhere.example>\]\)$`),
 				regexp.MustCompile(`^ok +Salesforce Case has the fields carebridge uses$`),
+				regexp.MustCompile(`^ok +Salesforce CaseComment has the fields carebridge uses$`),
 				regexp.MustCompile(`^ok +Salesforce has the Case status values the mapping writes$`),
 			},
 		},
@@ -68,6 +70,24 @@ func TestCheckCommand(t *testing.T) {
 				// Caught by the mapping loader, against the shipped metadata, with file and line.
 				regexp.MustCompile(`^FAIL mapping: .*mapping\.yaml:\d+: field "status": .*` + regexp.QuoteMeta(missingStatus)),
 			},
+		},
+		{
+			// Warned, not failed: the bridge runs, but every Case stays
+			// with the integration user.
+			name: "no Care agent matches a Salesforce user", cfg: testenv.Config{}, wantCode: 0,
+			setup: func(t *testing.T, sb *testenv.Sandboxes) {
+				for _, u := range sb.Salesforce.Users() {
+					if u["Id"] != sb.Salesforce.IntegrationUserID() {
+						if err := sb.Salesforce.Update("User", u["Id"].(string), map[string]any{"IsActive": false}); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+			},
+			want: []*regexp.Regexp{
+				regexp.MustCompile(`^WARN 0 of \d+ Care agents match an active Salesforce user .*: every Case stays with the integration user`),
+			},
+			notWant: regexp.MustCompile(`^ok .*Care agents match`),
 		},
 		{
 			name: "org lacks a status the mapping writes", cfg: testenv.Config{}, wantCode: 1,

@@ -84,7 +84,7 @@ func TestDaemonStartsBeforeRedis(t *testing.T) {
 }
 
 // waitRedisDown waits until p's /readyz answers not ready because of Redis
-// (and only Redis).
+// (and only Redis: the mapping is loaded and the workers run).
 func waitRedisDown(t *testing.T, p *testenv.Proc) {
 	t.Helper()
 	testenv.Eventually(t, syncTimeout, "/readyz to report Redis down", func() (bool, string) {
@@ -93,6 +93,6 @@ func waitRedisDown(t *testing.T, p *testenv.Proc) {
 		if err != nil {
 			return false, err.Error()
 		}
-		return !ready && checks["redis"] != "ok" && checks["redis"] != "" && checks["care"] == "ok" && checks["salesforce"] == "ok", body
+		return !ready && checks["redis"] != "ok" && checks["redis"] != "" && checks["mapping"] == "ok" && checks["workers"] == "ok", body
 	})
 }

@@ -1,0 +1,54 @@
+package daemon_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/carebridge/carebridge/bridge/config"
+	"github.com/carebridge/carebridge/connectors/care/caresim"
+	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+)
+
+// TestIdleReplicaSpendsOneQueryPerPolledObjectPerPoll: a replica with
+// nothing to do spends, per Salesforce poll, one query per polled object
+// (Case, the notes object, Care_Action__c) and, per Care poll, one listing;
+// nothing else: no readiness probes, no /limits, no identity reads. Run by
+// the scheduler for more than ten polls (and two readiness intervals).
+func TestIdleReplicaSpendsOneQueryPerPolledObjectPerPoll(t *testing.T) {
+	w := startWorld(t, func(c *config.Config) {
+		c.Schedule.PollCare, c.Schedule.PollSalesforce, c.Schedule.Sweep = "@every 1s", "@every 1s", "@every 24h"
+	})
+	w.escalate(t, "idle_1", strPtr("agent_ana"))
+	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("idle_1") != nil, "" })
+	w.quiet(t)
+
+	aw := &actionWorld{w}
+	polls := func() float64 {
+		return aw.metric(t, "carebridge_job_runs_total", map[string]string{"job": "poll_salesforce", "result": "success"})
+	}
+	// Counts are read just after a poll finished: the next one is a second away.
+	afterPoll := func(after float64) (n float64, sfQueries, sfAll, careList, careAll int) {
+		t.Helper()
+		eventually(t, fmt.Sprintf("a poll after %v", after), func() (bool, string) {
+			n = polls()
+			return n > after, fmt.Sprint(n)
+		})
+		return n, w.sf.Calls(sfsim.OpQuery), w.sf.TotalCalls(), w.care.Calls(caresim.OpListCases), w.care.TotalCalls()
+	}
+	n0, q0, all0, cl0, ca0 := afterPoll(polls())
+	var n1 float64
+	var q1, all1, cl1, ca1 int
+	for n1 < n0+10 {
+		n1, q1, all1, cl1, ca1 = afterPoll(max(n1, n0))
+	}
+	runs := int(n1 - n0)
+	if q := q1 - q0; q != 3*runs {
+		t.Errorf("%d Salesforce queries over %d polls, want %d (one per polled object per poll)", q, runs, 3*runs)
+	}
+	if other := (all1 - all0) - (q1 - q0); other != 0 {
+		t.Errorf("%d Salesforce calls besides the polls' queries while idle, want 0", other)
+	}
+	if other := (ca1 - ca0) - (cl1 - cl0); other != 0 {
+		t.Errorf("%d Care calls besides the polls' listings while idle, want 0", other)
+	}
+}

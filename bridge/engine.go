@@ -100,6 +100,12 @@ type Options struct {
 	// ActionGiveUp is how long an action keeps being retried after
 	// retryable failures before it ends as Failed (default 10m).
 	ActionGiveUp time.Duration
+	// RetireClosedAfter is how long a case closed on both sides is still
+	// swept before it is retired (default 7 days).
+	RetireClosedAfter time.Duration
+	// KeepRetiredBase is how long a retired case's base snapshot is kept, so
+	// that a reopen merges against it (default 90 days).
+	KeepRetiredBase time.Duration
 }
 
 // Engine reconciles keys.
@@ -116,9 +122,11 @@ type Engine struct {
 	m      *Metrics
 	idTTL  time.Duration
 
-	claimTTL time.Duration
-	giveUp   time.Duration
-	started  time.Time
+	claimTTL    time.Duration
+	giveUp      time.Duration
+	retireAfter time.Duration
+	keepRetired time.Duration
+	started     time.Time
 
 	readCases   *batch.Batcher[string, Record]
 	upsertCases *batch.Batcher[Record, WriteResult]
@@ -169,10 +177,16 @@ func New(o Options) (*Engine, error) {
 	if o.ActionGiveUp <= 0 {
 		o.ActionGiveUp = 10 * time.Minute
 	}
+	if o.RetireClosedAfter <= 0 {
+		o.RetireClosedAfter = 7 * 24 * time.Hour
+	}
+	if o.KeepRetiredBase <= 0 {
+		o.KeepRetiredBase = 90 * 24 * time.Hour
+	}
 	e := &Engine{
 		care: o.Care, sf: o.Salesforce, store: o.Store, queue: o.Queue, source: o.Mapping,
 		notes: o.Notes, rules: o.Rules, now: o.Clock, log: o.Logger, m: o.Metrics, idTTL: o.IdentityTTL,
-		claimTTL: o.ActionClaimTTL, giveUp: o.ActionGiveUp,
+		claimTTL: o.ActionClaimTTL, giveUp: o.ActionGiveUp, retireAfter: o.RetireClosedAfter, keepRetired: o.KeepRetiredBase,
 	}
 	e.started = e.now()
 	const max, timeout = 200, 2 * time.Minute

@@ -15,6 +15,7 @@ type Metrics struct {
 	lastPoll  *prometheus.GaugeVec
 	rejected  *prometheus.CounterVec
 	actions   *prometheus.CounterVec
+	retired   prometheus.Counter
 }
 
 // Action results, the result label of carebridge_actions_total.
@@ -63,6 +64,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Namespace: "carebridge", Name: "actions_total",
 			Help: "Agent actions (Care_Action__c) processed, by type and result (sent, rejected, failed, retry).",
 		}, []string{"type", "result"}),
+		retired: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "carebridge", Name: "cases_retired_total",
+			Help: "Cases closed on both sides for longer than retention.closed_cases that the sweep retired (no longer swept; their per-case state left Redis).",
+		}),
 	}
 	for _, d := range []string{"care_to_salesforce", "salesforce_to_care"} {
 		m.lag.WithLabelValues(d)
@@ -90,7 +95,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}
 	}
 	if reg != nil {
-		reg.MustRegister(m.syncOps, m.lag, m.conflicts, m.blocked, m.lastPoll, m.rejected, m.actions)
+		reg.MustRegister(m.syncOps, m.lag, m.conflicts, m.blocked, m.lastPoll, m.rejected, m.actions, m.retired)
 	}
 	return m
 }

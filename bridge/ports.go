@@ -70,6 +70,16 @@ type Store interface {
 	Cursor(ctx context.Context, name string) (string, error)
 	SetCursor(ctx context.Context, name, value string) error
 	LinkedCases(ctx context.Context) ([]string, error)
+	// SetCaseClosed records whether a linked case is closed on both sides
+	// (a case keeps the time it was first seen closed).
+	SetCaseClosed(ctx context.Context, careID string, closed bool, at time.Time) error
+	// ClosedBefore lists up to n linked cases closed on both sides since
+	// before t.
+	ClosedBefore(ctx context.Context, t time.Time, n int64) ([]string, error)
+	// RetireCase unlinks a case closed since before cutoff and drops its
+	// per-case state except its base, which it keeps for keepBase. It
+	// returns that base, and retired false when the case reopened meanwhile.
+	RetireCase(ctx context.Context, careID string, cutoff time.Time, keepBase time.Duration) (base map[string]string, retired bool, err error)
 
 	// MessageMirror returns what was last written to Salesforce for each
 	// mirrored message of a case (Care message id -> state).

@@ -96,13 +96,21 @@ func (e *Engine) ReconcileCase(ctx context.Context, careID string) error {
 	if err != nil {
 		return fmt.Errorf("read conversation of Care case %s: %w", careID, err)
 	}
-	if err := e.mergeCase(ctx, m, c, rec, careVals, e.replyOptionFields(c, msgs, rec)); err != nil {
+	closed, err := e.mergeCase(ctx, m, c, rec, careVals, e.replyOptionFields(c, msgs, rec))
+	if err != nil {
 		return err
 	}
 	if err := e.syncNotes(ctx, m, c, sfID); err != nil {
 		return err
 	}
-	return e.syncMessages(ctx, careID, sfID, msgs)
+	if err := e.syncMessages(ctx, careID, sfID, msgs); err != nil {
+		return err
+	}
+	// The sweep keeps closed cases for a while, then retires them.
+	if err := e.store.SetCaseClosed(ctx, careID, closed, e.now()); err != nil {
+		return fmt.Errorf("record whether Care case %s is closed: %w", careID, err)
+	}
+	return nil
 }
 
 func (e *Engine) ensureLink(ctx context.Context, careID, sfID string) error {
@@ -197,17 +205,18 @@ func (e *Engine) planCase(ctx context.Context, m Mapper, c care.Case, rec Record
 
 // mergeCase runs the three-way merge of a linked pair and applies the plan.
 // extra are further Case fields to write with the merge's (the reply
-// options), already reduced to those that changed.
-func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, extra Record) error {
+// options), already reduced to those that changed. It reports whether the
+// case is now closed on both sides.
+func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, extra Record) (bool, error) {
 	careID := c.ID
 	p, err := e.planCase(ctx, m, c, rec, careVals)
 	if err != nil {
-		return err
+		return false, err
 	}
 	plan, base, cf, blockReason := p.plan, p.base, p.cf, p.blocked
 	sfChanged := parseTime(rec[SystemModstampName])
 	if err := e.checkUnchanged(ctx, m, c, rec, plan); err != nil {
-		return err
+		return false, err
 	}
 	// Recorded before writing: if this reconcile dies between its writes and
 	// SetBase, the next one settles the base from it instead of taking the
@@ -216,11 +225,11 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 	// recorded.
 	if intents := plan.Intents(p.stored); len(intents) > 0 {
 		if err := e.store.SetPendingWrites(ctx, careID, intents); err != nil {
-			return fmt.Errorf("record pending writes of Care case %s: %w", careID, err)
+			return false, fmt.Errorf("record pending writes of Care case %s: %w", careID, err)
 		}
 	}
 	if err := e.writeCare(ctx, cf, c, plan, sfChanged); err != nil {
-		return err
+		return false, err
 	}
 	sfWrite := caseWrite(m, rec, plan, blockReason)
 	for k, v := range extra {
@@ -234,7 +243,7 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 		}
 		if err != nil {
 			e.m.syncOps.WithLabelValues("care_to_salesforce", "case", "failure").Inc()
-			return fmt.Errorf("update Case %v of Care case %s: %w", rec["Id"], careID, err)
+			return false, fmt.Errorf("update Case %v of Care case %s: %w", rec["Id"], careID, err)
 		}
 		if len(plan.ToSalesforce) > 0 {
 			e.m.syncOps.WithLabelValues("care_to_salesforce", "case", "success").Inc()
@@ -242,10 +251,23 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 		}
 	}
 	if err := e.store.SetBase(ctx, careID, plan.Base); err != nil {
-		return fmt.Errorf("store base of Care case %s: %w", careID, err)
+		return false, fmt.Errorf("store base of Care case %s: %w", careID, err)
 	}
 	e.audit(ctx, cf, careID, base, plan, blockReason)
-	return nil
+	return closedOnBothSides(cf, c, rec, plan, blockReason), nil
+}
+
+// closedOnBothSides reports whether, once the plan is applied, the case is
+// closed in Care (done or deleted) and in Salesforce.
+func closedOnBothSides(cf careFields, c care.Case, rec Record, plan merge.Plan, blocked string) bool {
+	if cf.status == "" { // the mapping does not sync status: look at each side
+		return (c.Status == rules.Done || c.Status == rules.Deleted) && rec["IsClosed"] == true
+	}
+	if blocked != "" {
+		return false // a status change is held back: the sides differ
+	}
+	st := rules.Status(plan.Base[cf.status])
+	return st == rules.Done || st == rules.Deleted
 }
 
 // checkUnchanged re-reads each side the plan writes. Neither Care's writes

@@ -3,6 +3,9 @@ package bridge
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/carebridge/carebridge/connectors/care"
@@ -140,8 +143,15 @@ func (e *Engine) polledCaseFields() ([]string, error) {
 	return append([]string{CareIDField}, m.SalesforceFields()...), nil
 }
 
-// Sweep enqueues every linked case, repairing any trigger that was lost.
+// Sweep retires the cases closed on both sides for longer than
+// RetireClosedAfter, then enqueues every case still linked (open ones and
+// recently closed ones), repairing any trigger that was lost. A retired case
+// that reopens on either side comes back through the polls and webhooks:
+// its Case is found by its Care id and merged against its kept base.
 func (e *Engine) Sweep(ctx context.Context) error {
+	if err := e.retireClosed(ctx); err != nil {
+		return err
+	}
 	ids, err := e.store.LinkedCases(ctx)
 	if err != nil {
 		return fmt.Errorf("list linked cases: %w", err)
@@ -153,4 +163,45 @@ func (e *Engine) Sweep(ctx context.Context) error {
 	}
 	e.InvalidateIdentities()
 	return nil
+}
+
+// retireClosed retires every case closed on both sides since before the
+// retention cutoff, recording each in the audit with the values both sides
+// last agreed on.
+func (e *Engine) retireClosed(ctx context.Context) error {
+	cutoff := e.now().Add(-e.retireAfter)
+	const page = 1000
+	for {
+		ids, err := e.store.ClosedBefore(ctx, cutoff, page)
+		if err != nil {
+			return fmt.Errorf("list cases to retire: %w", err)
+		}
+		for _, id := range ids {
+			base, retired, err := e.store.RetireCase(ctx, id, cutoff, e.keepRetired)
+			if err != nil {
+				return fmt.Errorf("retire Care case %s: %w", id, err)
+			}
+			if !retired {
+				continue // reopened meanwhile
+			}
+			e.m.retired.Inc()
+			if err := e.store.Audit(ctx, AuditEntry{CaseID: id, Resolution: "retired", To: formatBase(base), At: e.now()}); err != nil {
+				e.log.Warn("audit write failed", "care_case", id, "err", err)
+			}
+		}
+		if len(ids) < page {
+			return nil
+		}
+	}
+}
+
+// formatBase renders a base snapshot for the audit: field=value pairs in
+// field order.
+func formatBase(base map[string]string) string {
+	fields := slices.Sorted(maps.Keys(base))
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = fmt.Sprintf("%s=%q", f, base[f])
+	}
+	return strings.Join(parts, " ")
 }

@@ -31,6 +31,7 @@ type Config struct {
 	Workers    int        `yaml:"workers" env:"CAREBRIDGE_WORKERS"`
 	Leader     Leader     `yaml:"leader"`
 	Actions    Actions    `yaml:"actions"`
+	Retention  Retention  `yaml:"retention"`
 	Admin      Admin      `yaml:"admin"`
 	Log        Log        `yaml:"log"`
 }
@@ -113,6 +114,18 @@ type Leader struct {
 	Lease time.Duration `yaml:"lease" env:"CAREBRIDGE_LEADER_LEASE"`
 }
 
+// Retention decides how long closed cases stay in the sweep and in Redis.
+type Retention struct {
+	// ClosedCases is how long a case closed on both sides is still swept;
+	// then it is retired: unlinked, its per-case state dropped (the audit
+	// keeps a record). It comes back when it reopens on either side.
+	ClosedCases time.Duration `yaml:"closed_cases" env:"CAREBRIDGE_RETENTION_CLOSED_CASES"`
+	// RetiredBase is how long a retired case's last synced values are kept,
+	// so that a reopen merges against them; a case reopened later is
+	// synced as on its first sync (Care's values win).
+	RetiredBase time.Duration `yaml:"retired_base" env:"CAREBRIDGE_RETENTION_RETIRED_BASE"`
+}
+
 // Actions tunes the agent actions pipeline.
 type Actions struct {
 	// GiveUp is how long an action keeps being retried after retryable
@@ -145,12 +158,13 @@ func Defaults() Config {
 			Sweep:            "@every 10m",
 			DeadLetterReport: "@every 1h",
 		},
-		Queue:   Queue{Lease: 60 * time.Second, MaxAttempts: 12, BaseDelay: time.Second, MaxDelay: 10 * time.Minute},
-		Mapping: Mapping{ReloadInterval: 5 * time.Second},
-		Leader:  Leader{Lease: 15 * time.Second},
-		Actions: Actions{GiveUp: 10 * time.Minute},
-		Workers: 32,
-		Log:     Log{Level: "info", Format: "text"},
+		Queue:     Queue{Lease: 60 * time.Second, MaxAttempts: 12, BaseDelay: time.Second, MaxDelay: 10 * time.Minute},
+		Mapping:   Mapping{ReloadInterval: 5 * time.Second},
+		Leader:    Leader{Lease: 15 * time.Second},
+		Actions:   Actions{GiveUp: 10 * time.Minute},
+		Retention: Retention{ClosedCases: 7 * 24 * time.Hour, RetiredBase: 90 * 24 * time.Hour},
+		Workers:   32,
+		Log:       Log{Level: "info", Format: "text"},
 	}
 }
 
@@ -322,6 +336,12 @@ func (c Config) Validate() error {
 	}
 	if c.Actions.GiveUp < time.Minute || c.Actions.GiveUp > 24*time.Hour {
 		bad("actions.give_up", "must be between 1m and 24h, not %v", c.Actions.GiveUp)
+	}
+	if c.Retention.ClosedCases < time.Second || c.Retention.ClosedCases > 8760*time.Hour {
+		bad("retention.closed_cases", "must be between 1s and 8760h (a year), not %v", c.Retention.ClosedCases)
+	}
+	if c.Retention.RetiredBase < c.Retention.ClosedCases || c.Retention.RetiredBase > 87600*time.Hour {
+		bad("retention.retired_base", "must be at least retention.closed_cases (%v) and at most 87600h (ten years), not %v", c.Retention.ClosedCases, c.Retention.RetiredBase)
 	}
 	if c.Admin.Token != "" && len(c.Admin.Token) < 16 {
 		bad("admin.token", "is too short to guess-proof the admin API: use at least 16 characters (e.g. openssl rand -hex 24)")

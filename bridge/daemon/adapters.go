@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -183,6 +184,25 @@ func (a storeAdapter) LinkedCases(ctx context.Context) ([]string, error) {
 		}
 		cursor = next
 	}
+}
+
+func (a storeAdapter) SetCaseClosed(ctx context.Context, careID string, closed bool, at time.Time) error {
+	return a.s.SetCaseClosed(ctx, careID, closed, at)
+}
+
+func (a storeAdapter) ClosedBefore(ctx context.Context, t time.Time, n int64) ([]string, error) {
+	return a.s.ClosedBefore(ctx, t, n)
+}
+
+func (a storeAdapter) RetireCase(ctx context.Context, careID string, cutoff time.Time, keepBase time.Duration) (map[string]string, bool, error) {
+	base, err := a.s.RetireCase(ctx, careID, cutoff, keepBase)
+	if errors.Is(err, state.ErrReopened) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return base.Fields, true, nil
 }
 
 func (a storeAdapter) MessageMirror(ctx context.Context, careID string) (map[string]bridge.MirroredMessage, error) {

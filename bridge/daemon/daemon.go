@@ -109,8 +109,10 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		Metrics:    bridge.NewMetrics(d.reg),
 		// An action's claim lasts as long as a queue lease: after a crash
 		// both come back together.
-		ActionClaimTTL: cfg.Queue.Lease,
-		ActionGiveUp:   cfg.Actions.GiveUp,
+		ActionClaimTTL:    cfg.Queue.Lease,
+		ActionGiveUp:      cfg.Actions.GiveUp,
+		RetireClosedAfter: cfg.Retention.ClosedCases,
+		KeepRetiredBase:   cfg.Retention.RetiredBase,
 	})
 	if err != nil {
 		return nil, err

@@ -9,6 +9,7 @@
 //
 //	{links}:care2sf           HASH Care case id -> Salesforce Case id
 //	{links}:sf2care           HASH Salesforce Case id -> Care case id
+//	{links}:closed            ZSET Care case id closed on both sides, by when first seen closed (unix ms)
 //	{case:<care id>}:base     HASH canonical field -> value as of the last sync
 //	{case:<care id>}:base_at  STRING last sync time (unix ms)
 //	{case:<care id>}:<kind>:care HASH Care child id -> Salesforce id (notes, messages)
@@ -28,7 +29,9 @@
 //
 // Links of all cases share the {links} slot so both directions change in
 // one atomic script and the sweep can page through them with HSCAN; the
-// per-case data shares the case's slot.
+// per-case data shares the case's slot. A case closed on both sides for
+// longer than the retention is retired: its link and per-case keys go, its
+// base stays with an expiry (RetireCase).
 package state
 
 import (

@@ -1,0 +1,112 @@
+package state
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// closedKey is the sorted set of linked cases closed on both sides, scored
+// by when they were first seen closed (unix ms). It shares the {links} slot
+// so that retiring a case unlinks it and leaves the set in one script.
+func (s *Store) closedKey() string { return s.linksKey("closed") }
+
+// SetCaseClosed records whether a linked case is closed on both sides. A
+// case keeps the time it was first seen closed; a reopened case leaves the
+// set.
+func (s *Store) SetCaseClosed(ctx context.Context, careID string, closed bool, at time.Time) error {
+	var err error
+	if closed {
+		err = s.rdb.ZAddNX(ctx, s.closedKey(), redis.Z{Score: float64(at.UnixMilli()), Member: careID}).Err()
+	} else {
+		err = s.rdb.ZRem(ctx, s.closedKey(), careID).Err()
+	}
+	if err != nil {
+		return fmt.Errorf("record whether care case %q is closed: %w", careID, err)
+	}
+	return nil
+}
+
+// ClosedBefore returns up to n linked cases that have been closed on both
+// sides since before t, longest closed first.
+func (s *Store) ClosedBefore(ctx context.Context, t time.Time, n int64) ([]string, error) {
+	ids, err := s.rdb.ZRangeByScore(ctx, s.closedKey(), &redis.ZRangeBy{
+		Min: "-inf", Max: strconv.FormatInt(t.UnixMilli(), 10), Count: n,
+	}).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list cases closed before %s: %w", t.Format(time.RFC3339), err)
+	}
+	return ids, nil
+}
+
+// CountClosed returns how many linked cases are closed on both sides.
+func (s *Store) CountClosed(ctx context.Context) (int64, error) {
+	n, err := s.rdb.ZCard(ctx, s.closedKey()).Result()
+	if err != nil {
+		return 0, fmt.Errorf("count closed cases: %w", err)
+	}
+	return n, nil
+}
+
+// forgetCaseScript drops the per-case state a retired case no longer needs
+// and lets its base snapshot expire.
+// KEYS base, base_at, then the keys to delete. ARGV ttl in ms.
+var forgetCaseScript = redis.NewScript(`
+for i = 3, #KEYS do redis.call('DEL', KEYS[i]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
+return 1
+`)
+
+// unlinkClosedScript unlinks a case if it is still closed since before the
+// cutoff. KEYS care2sf, sf2care, closed. ARGV care id, cutoff (unix ms).
+// Returns the Salesforce id, or false when the case reopened meanwhile.
+var unlinkClosedScript = redis.NewScript(`
+local since = redis.call('ZSCORE', KEYS[3], ARGV[1])
+if not since or tonumber(since) > tonumber(ARGV[2]) then return false end
+redis.call('ZREM', KEYS[3], ARGV[1])
+local sf = redis.call('HGET', KEYS[1], ARGV[1])
+if not sf then return '' end
+redis.call('HDEL', KEYS[1], ARGV[1])
+if redis.call('HGET', KEYS[2], sf) == ARGV[1] then redis.call('HDEL', KEYS[2], sf) end
+return sf
+`)
+
+// ErrReopened is returned by RetireCase when the case left the closed set
+// (it reopened) before it could be retired.
+var ErrReopened = errors.New("state: case reopened; not retired")
+
+// RetireCase removes a case that has been closed on both sides since before
+// cutoff from the sync state: its link, its note and message links, its
+// mirror hashes and pending writes. Its base snapshot stays for keepBase, so
+// that a reopen on either side within that time merges against the values
+// both sides last agreed on (afterwards a reopen is a first sync). It
+// returns the base as it stood, for the audit; ErrReopened when the case
+// reopened meanwhile (its mirror hashes are gone then, which costs one
+// rewrite of its messages, never a duplicate).
+func (s *Store) RetireCase(ctx context.Context, careID string, cutoff time.Time, keepBase time.Duration) (Base, error) {
+	base, _, err := s.LoadBase(ctx, careID)
+	if err != nil {
+		return Base{}, fmt.Errorf("retire care case %q: %w", careID, err)
+	}
+	notesCare, notesSF := s.childKeys(careID, Notes)
+	msgsCare, msgsSF := s.childKeys(careID, Messages)
+	keys := []string{s.caseKey(careID, "base"), s.caseKey(careID, "base_at"),
+		notesCare, notesSF, msgsCare, msgsSF, s.caseKey(careID, "mirror"), s.caseKey(careID, "pending_writes")}
+	if err := forgetCaseScript.Run(ctx, s.rdb, keys, keepBase.Milliseconds()).Err(); err != nil {
+		return Base{}, fmt.Errorf("retire care case %q: %w", careID, err)
+	}
+	err = unlinkClosedScript.Run(ctx, s.rdb, []string{s.linksKey("care2sf"), s.linksKey("sf2care"), s.closedKey()},
+		careID, cutoff.UnixMilli()).Err()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return base, ErrReopened
+	case err != nil:
+		return Base{}, fmt.Errorf("retire care case %q: %w", careID, err)
+	}
+	return base, nil
+}

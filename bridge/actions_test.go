@@ -46,7 +46,7 @@ func TestAgentsGuideListsEveryCode(t *testing.T) {
 
 func TestMessageRecord(t *testing.T) {
 	posted := time.Date(2026, 11, 20, 8, 30, 15, 123456789, time.UTC)
-	long := strings.Repeat("é", shortTextMax+5)
+	long := strings.Repeat("é", 300)
 	tests := []struct {
 		name string
 		msg  care.Message
@@ -64,10 +64,10 @@ func TestMessageRecord(t *testing.T) {
 				"Liked__c": true, "Private_Reply_Sent__c": false, "Permalink__c": "https://fb.example/1"},
 		},
 		{
-			name: "empty values are null, long names are cut at 255 characters",
+			name: "empty values are null; long values stay whole (they are cut when written)",
 			msg:  care.Message{ID: "m2", Kind: rules.DirectMessageKind, Author: care.Author{Name: long}, Hidden: true, HiddenWithParent: true},
 			want: Record{MessageIDField: "m2", "Platform__c": nil, "Kind__c": "direct_message", "Direction__c": nil,
-				"Author_Handle__c": nil, "Author_Name__c": strings.Repeat("é", shortTextMax), "Author_Is_Page__c": false, "Author_Follows_Brand__c": false,
+				"Author_Handle__c": nil, "Author_Name__c": long, "Author_Is_Page__c": false, "Author_Follows_Brand__c": false,
 				"Text__c": nil, "Media_URLs__c": nil, "Parent_Message_Id__c": nil, "Thread_Depth__c": 0,
 				"Posted_At__c": nil, "Hidden__c": true, "Hidden_With_Parent__c": true, "Deleted__c": false,
 				"Liked__c": false, "Private_Reply_Sent__c": false, "Permalink__c": nil},
@@ -151,7 +151,7 @@ func TestReplyOptionFieldsWriteOnlyWhatChanged(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := e.replyOptionFields(tt.c, tt.msgs, tt.rec); !reflect.DeepEqual(got, tt.want) {
+			if got := e.replyOptionFields(t.Context(), tt.c, tt.msgs, tt.rec); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
 		})

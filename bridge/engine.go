@@ -106,6 +106,14 @@ type Options struct {
 	// KeepRetiredBase is how long a retired case's base snapshot is kept, so
 	// that a reopen merges against it (default 90 days).
 	KeepRetiredBase time.Duration
+	// DescribeFields reads the org's field lengths and picklist values, so
+	// that values are cut to fit instead of failing a record (nil: values
+	// are written as they are).
+	DescribeFields DescribeFunc
+	// MaxCareIDLength is the length of Care_Case_Id__c: a Care case with a
+	// longer id cannot have a Salesforce Case and is refused where it
+	// enters (0: no limit).
+	MaxCareIDLength int
 }
 
 // Engine reconciles keys.
@@ -126,6 +134,7 @@ type Engine struct {
 	giveUp      time.Duration
 	retireAfter time.Duration
 	keepRetired time.Duration
+	maxIDLen    int
 	started     time.Time
 
 	readCases   *batch.Batcher[string, Record]
@@ -138,6 +147,7 @@ type Engine struct {
 	updateMsgs  *batch.Batcher[Record, WriteResult]
 	readActions *batch.Batcher[string, Record]
 	updActions  *batch.Batcher[Record, WriteResult]
+	fieldInfo   *fieldCache
 	mu          sync.Mutex
 	mapper      Mapper
 	mapperAt    time.Time
@@ -187,31 +197,33 @@ func New(o Options) (*Engine, error) {
 		care: o.Care, sf: o.Salesforce, store: o.Store, queue: o.Queue, source: o.Mapping,
 		notes: o.Notes, rules: o.Rules, now: o.Clock, log: o.Logger, m: o.Metrics, idTTL: o.IdentityTTL,
 		claimTTL: o.ActionClaimTTL, giveUp: o.ActionGiveUp, retireAfter: o.RetireClosedAfter, keepRetired: o.KeepRetiredBase,
+		maxIDLen: o.MaxCareIDLength,
 	}
 	e.started = e.now()
+	e.fieldInfo = &fieldCache{describe: o.DescribeFields, now: e.now, objects: map[string]*fieldEntry{}}
 	const max, timeout = 200, 2 * time.Minute
 	e.readCases = batch.New(max, o.BatchLinger, timeout, e.queryCases)
-	e.upsertCases = batch.New(max, o.BatchLinger, timeout, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+	e.upsertCases = batch.New(max, o.BatchLinger, timeout, e.fitting("Case", func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.UpsertMany(ctx, "Case", CareIDField, recs)
-	})
-	e.updateCases = batch.New(max, o.BatchLinger, timeout, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+	}))
+	e.updateCases = batch.New(max, o.BatchLinger, timeout, e.fitting("Case", func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.UpdateMany(ctx, "Case", recs)
-	})
+	}))
 	e.readNotes = batch.New(max, o.BatchLinger, timeout, e.queryNotes)
-	e.createNotes = batch.New(max, o.BatchLinger, timeout, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+	e.createNotes = batch.New(max, o.BatchLinger, timeout, e.fitting(e.notes.Object, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.CreateMany(ctx, e.notes.Object, recs)
-	})
+	}))
 	e.readMsgs = batch.New(max, o.BatchLinger, timeout, e.queryMessages)
-	e.upsertMsgs = batch.New(max, o.BatchLinger, timeout, uniqueBy(MessageIDField, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+	e.upsertMsgs = batch.New(max, o.BatchLinger, timeout, uniqueBy(MessageIDField, e.fitting(MessageObject, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.UpsertMany(ctx, MessageObject, MessageIDField, recs)
-	}))
-	e.updateMsgs = batch.New(max, o.BatchLinger, timeout, uniqueBy("Id", func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+	})))
+	e.updateMsgs = batch.New(max, o.BatchLinger, timeout, uniqueBy("Id", e.fitting(MessageObject, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.UpdateMany(ctx, MessageObject, recs)
-	}))
+	})))
 	e.readActions = batch.New(max, o.BatchLinger, timeout, e.queryActions)
-	e.updActions = batch.New(max, o.BatchLinger, timeout, uniqueBy("Id", func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+	e.updActions = batch.New(max, o.BatchLinger, timeout, uniqueBy("Id", e.fitting(ActionObject, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.UpdateMany(ctx, ActionObject, recs)
-	}))
+	})))
 	return e, nil
 }
 

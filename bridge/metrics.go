@@ -8,14 +8,19 @@ import (
 
 // Metrics are the engine's series.
 type Metrics struct {
-	syncOps   *prometheus.CounterVec
-	lag       *prometheus.HistogramVec
-	conflicts *prometheus.CounterVec
-	blocked   *prometheus.CounterVec
-	lastPoll  *prometheus.GaugeVec
-	rejected  *prometheus.CounterVec
-	actions   *prometheus.CounterVec
-	retired   prometheus.Counter
+	syncOps    *prometheus.CounterVec
+	lag        *prometheus.HistogramVec
+	conflicts  *prometheus.CounterVec
+	blocked    *prometheus.CounterVec
+	lastPoll   *prometheus.GaugeVec
+	rejected   *prometheus.CounterVec
+	actions    *prometheus.CounterVec
+	retired    prometheus.Counter
+	cut        *prometheus.CounterVec
+	refused    *prometheus.CounterVec
+	refusedIDs prometheus.Counter
+	// caseRefusals counts Case updates Salesforce refused, by error code.
+	caseRefusals *prometheus.CounterVec
 }
 
 // Action results, the result label of carebridge_actions_total.
@@ -64,6 +69,22 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Namespace: "carebridge", Name: "actions_total",
 			Help: "Agent actions (Care_Action__c) processed, by type and result (sent, rejected, failed, retry).",
 		}, []string{"type", "result"}),
+		cut: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "carebridge", Name: "salesforce_values_cut_total",
+			Help: "Text values longer than their Salesforce field, written cut to fit (ending in " + CutMarker + "), by object and field.",
+		}, []string{"object", "field"}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "carebridge", Name: "salesforce_values_refused_total",
+			Help: "Values not written because a restricted Salesforce picklist lacks them, by object and field.",
+		}, []string{"object", "field"}),
+		refusedIDs: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "carebridge", Name: "care_ids_refused_total",
+			Help: "Care case and message ids longer than their Salesforce external id field (Care_Case_Id__c, Care_Message_Id__c): they cannot be synced.",
+		}),
+		caseRefusals: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "carebridge", Name: "salesforce_case_refusals_total",
+			Help: "Case updates Salesforce refused for good (validation rules, permissions, values), by Salesforce error code; each is shown on the Case (Care_Sync_Status__c = Error).",
+		}, []string{"code"}),
 		retired: prometheus.NewCounter(prometheus.CounterOpts{
 			Namespace: "carebridge", Name: "cases_retired_total",
 			Help: "Cases closed on both sides for longer than retention.closed_cases that the sweep retired (no longer swept; their per-case state left Redis).",
@@ -95,7 +116,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}
 	}
 	if reg != nil {
-		reg.MustRegister(m.syncOps, m.lag, m.conflicts, m.blocked, m.lastPoll, m.rejected, m.actions, m.retired)
+		reg.MustRegister(m.syncOps, m.lag, m.conflicts, m.blocked, m.lastPoll, m.rejected, m.actions, m.retired, m.cut, m.refused, m.refusedIDs, m.caseRefusals)
 	}
 	return m
 }

@@ -20,8 +20,6 @@ const (
 	MessageObject   = "Care_Message__c"
 	MessageIDField  = "Care_Message_Id__c"
 	MessageCaseFld  = "Case__c"
-	longTextMax     = 131072
-	shortTextMax    = 255
 	sfDateTimeShape = "2006-01-02T15:04:05.000-0700"
 )
 
@@ -35,6 +33,7 @@ func MessageFields() []string {
 
 // messageRecord is the Care_Message__c image of m, without its Case__c
 // (which is written only on create: the master-detail field cannot change).
+// Values too long for their field are cut when written (fitRecord).
 func messageRecord(m care.Message) Record {
 	parent := ""
 	if m.ParentID != nil {
@@ -45,12 +44,12 @@ func messageRecord(m care.Message) Record {
 		"Platform__c":             nilIfEmpty(string(m.Platform)),
 		"Kind__c":                 nilIfEmpty(string(m.Kind)),
 		"Direction__c":            nilIfEmpty(m.Direction),
-		"Author_Handle__c":        nilIfEmpty(truncateRunes(m.Author.Handle, shortTextMax)),
-		"Author_Name__c":          nilIfEmpty(truncateRunes(m.Author.Name, shortTextMax)),
+		"Author_Handle__c":        nilIfEmpty(m.Author.Handle),
+		"Author_Name__c":          nilIfEmpty(m.Author.Name),
 		"Author_Is_Page__c":       m.Author.IsPage,
 		"Author_Follows_Brand__c": m.Author.FollowsBrand,
-		"Text__c":                 nilIfEmpty(truncateRunes(m.Text, longTextMax)),
-		"Media_URLs__c":           nilIfEmpty(truncateRunes(strings.Join(m.Media, "\n"), longTextMax)),
+		"Text__c":                 nilIfEmpty(m.Text),
+		"Media_URLs__c":           nilIfEmpty(strings.Join(m.Media, "\n")),
 		"Parent_Message_Id__c":    nilIfEmpty(parent),
 		"Thread_Depth__c":         m.Depth,
 		"Posted_At__c":            formatSFTime(m.PostedAt),
@@ -59,7 +58,7 @@ func messageRecord(m care.Message) Record {
 		"Deleted__c":              m.Deleted,
 		"Liked__c":                m.Liked,
 		"Private_Reply_Sent__c":   m.PrivateReplySent,
-		"Permalink__c":            nilIfEmpty(truncateRunes(m.Permalink, shortTextMax)),
+		"Permalink__c":            nilIfEmpty(m.Permalink),
 	}
 }
 
@@ -82,22 +81,6 @@ func formatSFTime(t time.Time) any {
 		return nil
 	}
 	return t.UTC().Truncate(time.Second).Format(sfDateTimeShape)
-}
-
-// truncateRunes shortens s to at most n characters (Salesforce counts
-// characters in text fields).
-func truncateRunes(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	i := 0
-	for pos := range s {
-		if i == n {
-			return s[:pos]
-		}
-		i++
-	}
-	return s
 }
 
 // queryMessages reads the Care_Message__c ids of many Cases in one query
@@ -134,7 +117,14 @@ func (e *Engine) syncMessages(ctx context.Context, careID, sfID string, msgs []c
 	}
 	var todo []pendingMessage
 	missing := false
+	idMax := e.fieldsOf(ctx, MessageObject)[MessageIDField].Length
 	for _, m := range msgs {
+		if idMax > 0 && utf16Len(m.ID) > idMax {
+			// It cannot be upserted by its id; the rest of the conversation can.
+			e.m.refusedIDs.Inc()
+			e.log.Error("Care message not mirrored: its id is longer than Care_Message_Id__c holds", "care_case", careID, "message", m.ID, "max", idMax)
+			continue
+		}
 		rec := messageRecord(m)
 		h := hashRecord(rec)
 		if cur, ok := have[m.ID]; ok && cur.Hash == h && cur.SalesforceID != "" {

@@ -76,7 +76,7 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 			continue
 		}
 		want := formatCareNote(n, agents[n.AuthorID])
-		if match := e.matchSalesforceNote(m, n, want, sfNotes, sfLinked); match != "" {
+		if match := e.matchSalesforceNote(m, n, e.fitValue(ctx, e.notes.Object, e.notes.BodyField, want), sfNotes, sfLinked); match != "" {
 			if err := e.store.SetNoteLink(ctx, c.ID, n.ID, match); err != nil {
 				return fmt.Errorf("link note %s: %w", n.ID, err)
 			}
@@ -86,7 +86,7 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 		if !e.notes.toSalesforce() {
 			continue
 		}
-		rec := Record{e.notes.ParentField: sfID, e.notes.BodyField: truncateBytes(want, 4000)}
+		rec := Record{e.notes.ParentField: sfID, e.notes.BodyField: want}
 		for k, v := range e.notes.Extra {
 			rec[k] = v
 		}
@@ -152,8 +152,9 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 }
 
 // matchSalesforceNote finds an unlinked Salesforce note that is a copy of the
-// Care note n: the bridge's own copy (same formatted body) or the original
-// that n was copied from (same text, same author, close in time).
+// Care note n: the bridge's own copy (the body formatted and cut as written)
+// or the original that n was copied from (same text, same author, close in
+// time).
 func (e *Engine) matchSalesforceNote(m Mapper, n care.Note, formatted string, sfNotes []Record, linked map[string]bool) string {
 	for _, r := range sfNotes {
 		id := str(r["Id"])
@@ -161,7 +162,7 @@ func (e *Engine) matchSalesforceNote(m Mapper, n care.Note, formatted string, sf
 			continue
 		}
 		b := str(r[e.notes.BodyField])
-		if b == truncateBytes(formatted, 4000) {
+		if b == formatted {
 			return id
 		}
 		if b == n.Text && within(parseTime(r["CreatedDate"]), n.CreatedAt, noteMatchWindow) {
@@ -187,22 +188,6 @@ func within(a, b time.Time, d time.Duration) bool {
 	diff := a.Sub(b)
 	return diff <= d && diff >= -d
 }
-
-// truncateBytes shortens s to at most n bytes on a rune boundary (CaseComment
-// bodies hold 4,000 bytes).
-func truncateBytes(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	const more = "…"
-	cut := n - len(more)
-	for cut > 0 && !isRuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + more
-}
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 func permanentf(format string, args ...any) error {
 	return upstream.MarkPermanent(fmt.Errorf(format, args...))

@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -18,7 +19,7 @@ const (
 // replyOptionFields computes the reply options for the latest customer
 // message and returns the Case fields to write: only those whose value
 // differs from what the Case holds, so an unchanged case writes nothing.
-func (e *Engine) replyOptionFields(c care.Case, msgs []care.Message, rec Record) Record {
+func (e *Engine) replyOptionFields(ctx context.Context, c care.Case, msgs []care.Message, rec Record) Record {
 	var opts rules.Options
 	if target := latestCustomerMessage(msgs); target != nil && c.Status != rules.Deleted {
 		s := scenarioFor(c, msgs, target, false, e.now())
@@ -29,7 +30,7 @@ func (e *Engine) replyOptionFields(c care.Case, msgs []care.Message, rec Record)
 		modes = append(modes, string(m))
 	}
 	out := Record{}
-	if want := truncateRunes(strings.Join(modes, ";"), shortTextMax); str(rec[AllowedModesField]) != want {
+	if want := e.fitValue(ctx, "Case", AllowedModesField, strings.Join(modes, ";")); str(rec[AllowedModesField]) != want {
 		out[AllowedModesField] = nilIfEmpty(want)
 	}
 	for field, want := range map[string]*time.Time{PrivateReplyDeadlineField: opts.PrivateReplyDeadline, DMDeadlineField: opts.DMDeadline} {

@@ -63,13 +63,13 @@ func (e *Engine) PreviewCase(ctx context.Context, careID string, src MapperSourc
 	if err != nil {
 		return Preview{}, fmt.Errorf("read Salesforce Case of Care case %s: %w", careID, err)
 	}
-	careVals := m.FromCare(c)
+	careVals, _ := e.fitCareValues(ctx, m, m.FromCare(c))
 	p := Preview{CareCaseID: careID, Care: careVals}
 	if len(recs) == 0 {
 		if c.Status == rules.Deleted {
 			return p, nil
 		}
-		p.CreateCase = newCaseRecord(m, c, careVals)
+		p.CreateCase = newCaseRecord(m, c, careVals, e.refusedPicklistValues(ctx, m, careToSalesforce(m, careVals)))
 		return p, nil
 	}
 	rec := recs[0]
@@ -83,7 +83,7 @@ func (e *Engine) PreviewCase(ctx context.Context, careID string, src MapperSourc
 	if p.Base == nil {
 		p.Base = map[string]string{}
 	}
-	if w := caseWrite(m, rec, plan.plan, plan.blocked); len(w) > 0 {
+	if w := caseWrite(m, rec, plan.plan, joinReasons(plan.blocked, plan.refused)); len(w) > 0 {
 		p.UpdateCase = w
 	}
 	if len(plan.plan.ToSalesforce) > 0 {

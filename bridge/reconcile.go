@@ -2,10 +2,13 @@ package bridge
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"reflect"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/carebridge/carebridge/bridge/merge"
@@ -66,6 +69,9 @@ func (e *Engine) ReconcileCase(ctx context.Context, careID string) error {
 	if careID == "" {
 		return permanentf("empty Care case id")
 	}
+	if err := e.checkCareID(careID); err != nil {
+		return upstream.MarkPermanent(err)
+	}
 	m, err := e.mapperNow(ctx)
 	if err != nil {
 		return err
@@ -78,12 +84,12 @@ func (e *Engine) ReconcileCase(ctx context.Context, careID string) error {
 	if err != nil {
 		return fmt.Errorf("read Salesforce Case of Care case %s: %w", careID, err)
 	}
-	careVals := m.FromCare(c)
+	careVals, cut := e.fitCareValues(ctx, m, m.FromCare(c))
 	if rec == nil {
 		if c.Status == rules.Deleted {
 			return nil // deleted before it ever reached Salesforce
 		}
-		rec, err = e.createCase(ctx, m, c, careVals)
+		rec, err = e.createCase(ctx, m, c, careVals, cut)
 		if err != nil {
 			return err
 		}
@@ -96,7 +102,7 @@ func (e *Engine) ReconcileCase(ctx context.Context, careID string) error {
 	if err != nil {
 		return fmt.Errorf("read conversation of Care case %s: %w", careID, err)
 	}
-	closed, err := e.mergeCase(ctx, m, c, rec, careVals, e.replyOptionFields(c, msgs, rec))
+	closed, err := e.mergeCase(ctx, m, c, rec, careVals, cut, e.replyOptionFields(ctx, c, msgs, rec))
 	if err != nil {
 		return err
 	}
@@ -127,24 +133,46 @@ func (e *Engine) ensureLink(ctx context.Context, careID, sfID string) error {
 	return nil
 }
 
-// newCaseRecord is the Case created for an escalated Care case.
-func newCaseRecord(m Mapper, c care.Case, careVals map[string]string) Record {
+// newCaseRecord is the Case created for an escalated Care case, without the
+// values Salesforce would refuse (refused: canonical field -> why), whose
+// reasons go to the sync error.
+func newCaseRecord(m Mapper, c care.Case, careVals map[string]string, refused map[string]refusal) Record {
+	toSF := careToSalesforce(m, careVals)
+	var reasons []string
+	for f, r := range refused {
+		delete(toSF, f)
+		reasons = append(reasons, r.reason)
+	}
+	rec := m.ToSalesforce(toSF)
+	rec[CareIDField] = c.ID
+	rec[SyncStatusField] = "Synced"
+	if len(reasons) > 0 {
+		slices.Sort(reasons)
+		rec[SyncStatusField], rec[SyncErrorField] = "Error", strings.Join(reasons, " ")
+	}
+	return rec
+}
+
+// careToSalesforce are the canonical values a new Case gets.
+func careToSalesforce(m Mapper, careVals map[string]string) map[string]string {
 	toSF := map[string]string{}
 	for _, f := range m.Policies() {
 		if f.Direction.WritesSalesforce() {
 			toSF[f.Name] = careVals[f.Name]
 		}
 	}
-	rec := m.ToSalesforce(toSF)
-	rec[CareIDField] = c.ID
-	rec[SyncStatusField] = "Synced"
-	return rec
+	return toSF
 }
 
 // createCase upserts the Salesforce Case of an escalated Care case by its
 // external id, so a retry after a crash updates instead of duplicating.
-func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals map[string]string) (Record, error) {
-	rec := newCaseRecord(m, c, careVals)
+func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals map[string]string, cut map[string]cutValue) (Record, error) {
+	toSF := careToSalesforce(m, careVals)
+	refused := e.refusedPicklistValues(ctx, m, toSF)
+	for _, r := range refused {
+		e.m.refused.WithLabelValues("Case", r.field).Inc()
+	}
+	rec := newCaseRecord(m, c, careVals, refused)
 	res, err := e.upsertCases.Do(ctx, rec)
 	if err == nil {
 		err = res.Err
@@ -156,6 +184,7 @@ func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals
 	e.m.syncOps.WithLabelValues("care_to_salesforce", "case", "success").Inc()
 	e.m.lag.WithLabelValues("care_to_salesforce").Observe(e.now().Sub(c.UpdatedAt).Seconds())
 	e.log.Info("created Salesforce Case", "care_case", c.ID, "case", res.ID)
+	e.noteCutsWritten(cut, toSF, res.ID)
 	// Base: what both sides hold now. Salesforce reads back the image of
 	// Care's values (an agent without a Salesforce user reads back as
 	// unassigned); merge's image functions take care of that.
@@ -180,6 +209,9 @@ type casePlan struct {
 	plan    merge.Plan
 	cf      careFields
 	blocked string // why a status change is held back, "" if none
+	refused string // why Salesforce writes are held back, "" if none
+	// refusedFields are the Salesforce fields of those writes.
+	refusedFields []string
 }
 
 // planCase runs the three-way merge of a linked pair, without writing.
@@ -200,6 +232,7 @@ func (e *Engine) planCase(ctx context.Context, m Mapper, c care.Case, rec Record
 	p.plan = merge.Merge(p.base, careVals, sfVals, m.Policies(), c.UpdatedAt, parseTime(rec[SystemModstampName]))
 	p.cf = careFields{status: m.CanonicalFor(CareStatusAttribute), assignee: m.CanonicalFor(CareAssigneeAttribute)}
 	p.blocked = e.applyStatusRules(p.cf, careVals, sfVals, &p.plan, p.base)
+	p.refused, p.refusedFields = e.holdBackRefused(ctx, m, &p.plan, p.base)
 	return p, nil
 }
 
@@ -207,7 +240,7 @@ func (e *Engine) planCase(ctx context.Context, m Mapper, c care.Case, rec Record
 // extra are further Case fields to write with the merge's (the reply
 // options), already reduced to those that changed. It reports whether the
 // case is now closed on both sides.
-func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, extra Record) (bool, error) {
+func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, cut map[string]cutValue, extra Record) (bool, error) {
 	careID := c.ID
 	p, err := e.planCase(ctx, m, c, rec, careVals)
 	if err != nil {
@@ -231,7 +264,10 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 	if err := e.writeCare(ctx, cf, c, plan, sfChanged); err != nil {
 		return false, err
 	}
-	sfWrite := caseWrite(m, rec, plan, blockReason)
+	for _, f := range p.refusedFields {
+		e.m.refused.WithLabelValues("Case", f).Inc()
+	}
+	sfWrite := caseWrite(m, rec, plan, joinReasons(blockReason, p.refused))
 	for k, v := range extra {
 		sfWrite[k] = v
 	}
@@ -243,8 +279,10 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 		}
 		if err != nil {
 			e.m.syncOps.WithLabelValues("care_to_salesforce", "case", "failure").Inc()
+			e.showRefusal(ctx, rec, err)
 			return false, fmt.Errorf("update Case %v of Care case %s: %w", rec["Id"], careID, err)
 		}
+		e.noteCutsWritten(cut, plan.ToSalesforce, rec["Id"])
 		if len(plan.ToSalesforce) > 0 {
 			e.m.syncOps.WithLabelValues("care_to_salesforce", "case", "success").Inc()
 			e.m.lag.WithLabelValues("care_to_salesforce").Observe(e.now().Sub(c.UpdatedAt).Seconds())
@@ -312,6 +350,35 @@ func sameValues(a, b Record, fields []string) bool {
 		}
 	}
 	return true
+}
+
+// showRefusal tells the agent on the Case that Salesforce refused the
+// bridge's update of it (a validation rule, a permission, a value): since
+// the whole record was refused, it writes only the sync status fields, in a
+// second, minimal update. The next successful sync of the case clears them
+// (caseWrite). Failures that clear up by themselves are not shown.
+func (e *Engine) showRefusal(ctx context.Context, rec Record, err error) {
+	class := upstream.ClassOf(err)
+	if class != upstream.Permanent && class != upstream.Refused {
+		return
+	}
+	code, msg := "ERROR", err.Error()
+	var ue *upstream.Error
+	if errors.As(err, &ue) && ue.Code != "" {
+		code, msg = ue.Code, ue.Message
+	}
+	e.m.caseRefusals.WithLabelValues(code).Inc()
+	reason := fmt.Sprintf("Salesforce refused carebridge's update of this Case (%s: %s). Nothing from Care reaches this Case until that is fixed; carebridge tries again at the next change on either side and at every sweep.", code, msg)
+	if str(rec[SyncStatusField]) == "Error" && str(rec[SyncErrorField]) == reason {
+		return // already shown
+	}
+	res, werr := e.updateCases.Do(ctx, Record{"Id": rec["Id"], SyncStatusField: "Error", SyncErrorField: reason})
+	if werr == nil {
+		werr = res.Err
+	}
+	if werr != nil {
+		e.log.Warn("cannot show the sync error on the Case", "case", rec["Id"], "refusal", code, "err", werr)
+	}
 }
 
 // caseWrite is the Case update of a plan: the merged fields and the sync

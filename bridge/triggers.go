@@ -34,6 +34,11 @@ func (e *Engine) PollCare(ctx context.Context) error {
 	for {
 		ch, err := e.care.ChangedCases(ctx, cursor)
 		for _, c := range ch.Cases {
+			if ierr := e.checkCareID(c.ID); ierr != nil {
+				e.m.refusedIDs.Inc()
+				e.log.Error("Care case refused: it cannot be synced", "care_case", c.ID, "err", ierr)
+				continue
+			}
 			if aerr := e.queue.Add(ctx, CaseKey(c.ID)); aerr != nil {
 				return fmt.Errorf("enqueue Care case %s: %w", c.ID, aerr)
 			}
@@ -52,6 +57,16 @@ func (e *Engine) PollCare(ctx context.Context) error {
 		}
 	}
 	e.m.lastPoll.WithLabelValues("care").SetToCurrentTime()
+	return nil
+}
+
+// checkCareID refuses a Care case id that does not fit Care_Case_Id__c: no
+// Salesforce Case could carry it, and cutting it would merge cases.
+func (e *Engine) checkCareID(id string) error {
+	if n := utf16Len(id); e.maxIDLen > 0 && n > e.maxIDLen {
+		return fmt.Errorf("Care case id %q is %d characters long; Salesforce's %s holds %d, so this case cannot be synced (lengthen the field in Salesforce and in configs/salesforce)",
+			id, n, CareIDField, e.maxIDLen)
+	}
 	return nil
 }
 

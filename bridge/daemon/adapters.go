@@ -63,6 +63,26 @@ func (a sfAdapter) Changed(ctx context.Context, object string, fields []string, 
 	return toBridge(recs), string(b), nil
 }
 
+// DescribeFields reads an object's field lengths and picklist values for the
+// engine, which cuts values to fit.
+func (a sfAdapter) DescribeFields(ctx context.Context, object string) (map[string]bridge.FieldInfo, error) {
+	d, err := a.c.Describe(ctx, object)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bridge.FieldInfo, len(d.Fields))
+	for _, f := range d.Fields {
+		info := bridge.FieldInfo{Type: f.Type, Length: f.Length, Restricted: f.RestrictedPicklist}
+		for _, v := range f.PicklistValues {
+			if v.Active {
+				info.Values = append(info.Values, v.Value)
+			}
+		}
+		out[f.Name] = info
+	}
+	return out, nil
+}
+
 func toBridge(recs []salesforce.Record) []bridge.Record {
 	out := make([]bridge.Record, len(recs))
 	for i, r := range recs {

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -92,6 +93,11 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	d.queue, err = queue.New(d.rdb, queue.Options{
 		Prefix: cfg.Redis.Prefix, Lease: cfg.Queue.Lease, BaseDelay: cfg.Queue.BaseDelay, MaxDelay: cfg.Queue.MaxDelay,
 		MaxAttempts: cfg.Queue.MaxAttempts, QuotaDelay: bridge.QuotaPause, Logger: log.With("component", "queue"),
+		// A case key runs from the current state of both sides, so any new
+		// trigger (a change, the sweep) may run a dead one again: a case
+		// whose write Salesforce refused syncs once the cause is fixed. An
+		// action stays dead: sending a reply again is a person's decision.
+		ReviveDead: func(key string) bool { return strings.HasPrefix(key, bridge.CaseKeyPrefix) },
 	}, d.reg)
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
@@ -113,6 +119,8 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		ActionGiveUp:      cfg.Actions.GiveUp,
 		RetireClosedAfter: cfg.Retention.ClosedCases,
 		KeepRetiredBase:   cfg.Retention.RetiredBase,
+		DescribeFields:    sfAdapter{d.sf}.DescribeFields,
+		MaxCareIDLength:   careIDLength(schema),
 	})
 	if err != nil {
 		return nil, err
@@ -148,11 +156,12 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.Handle("GET /readyz", d.ready)
 	mux.Handle("POST /webhooks/care", care.NewWebhookReceiver(care.WebhookOptions{
-		Secret:  cfg.Care.WebhookSecret,
-		Dedupe:  webhookDedupe{d.store},
-		Enqueue: func(ctx context.Context, key string) error { _, err := d.queue.Add(ctx, key); return err },
-		Logger:  log.With("component", "webhook"),
-		Metrics: care.NewWebhookMetrics(d.reg),
+		Secret:          cfg.Care.WebhookSecret,
+		Dedupe:          webhookDedupe{d.store},
+		Enqueue:         func(ctx context.Context, key string) error { _, err := d.queue.Add(ctx, key); return err },
+		MaxCaseIDLength: careIDLength(schema),
+		Logger:          log.With("component", "webhook"),
+		Metrics:         care.NewWebhookMetrics(d.reg),
 	}))
 	mux.Handle("/admin/", d.adminHandler())
 	d.handler = mux
@@ -235,6 +244,17 @@ func (d *Daemon) Run(ctx context.Context) error {
 	d.sf.Close()
 	_ = d.rdb.Close()
 	return runErr
+}
+
+// careIDLength is the length of Care_Case_Id__c in the shipped metadata
+// (carebridge check confirms the org's is at least as long).
+func careIDLength(schema *metadata.Schema) int {
+	if o, ok := schema.Object("Case"); ok {
+		if f, ok := o.Field(bridge.CareIDField); ok {
+			return f.Length
+		}
+	}
+	return 0
 }
 
 func (d *Daemon) reportDeadLetters(ctx context.Context) error {

@@ -77,7 +77,9 @@ func startWorld(t *testing.T, tweaks ...func(*config.Config)) *world {
 		}
 		w.users[u.email] = id
 	}
-	w.care, err = caresim.New(caresim.Options{Token: "tok", Secret: "sec"})
+	// Care serves one platform the contract does not list yet (see
+	// TestNewCarePlatformDoesNotStopACase).
+	w.care, err = caresim.New(caresim.Options{Token: "tok", Secret: "sec", NewPlatforms: []rules.Platform{newPlatform}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,6 +167,9 @@ func (w *world) escalate(t *testing.T, id string, assignee *string) {
 }
 
 func strPtr(s string) *string { return &s }
+
+// newPlatform is a network Care added after carebridge's rules were written.
+const newPlatform rules.Platform = "threads"
 
 func TestEscalatedCareCaseAppearsInSalesforceWithMappedFields(t *testing.T) {
 	w := startWorld(t)

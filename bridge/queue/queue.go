@@ -48,10 +48,12 @@ type Options struct {
 	// ShutdownGrace is how long Run lets running handlers finish after its
 	// context ends before cancelling theirs (default 10s; negative: none).
 	ShutdownGrace time.Duration
-	// ReviveDead makes Add put a dead-lettered key back to work. By default
-	// a dead key stays dead until Replay, so a permanently failing key does
-	// not burn upstream calls on every trigger.
-	ReviveDead bool
+	// ReviveDead reports whether Add puts a dead-lettered key back to work
+	// (nil: never). A key it declines stays dead until Replay, so a
+	// permanently failing key does not burn upstream calls on every trigger;
+	// a key whose every run starts from the current state of both sides
+	// (level-triggered) can safely run again on the next trigger.
+	ReviveDead func(key string) bool
 	// Clock is the time source (default time.Now). Replicas sharing a queue
 	// need clocks in step to well under Lease.
 	Clock func() time.Time
@@ -170,7 +172,7 @@ const (
 	Coalesced
 	// MarkedDirty: the key is being processed; it runs again after Done.
 	MarkedDirty
-	// StillDead: the key is dead-lettered and ReviveDead is off.
+	// StillDead: the key is dead-lettered and ReviveDead declined it.
 	StillDead
 )
 
@@ -201,7 +203,7 @@ func (q *Queue) AddAfter(ctx context.Context, key string, delay time.Duration) (
 	}
 	due := q.opts.Clock().Add(max(delay, 0)).UnixMilli()
 	revive := "0"
-	if q.opts.ReviveDead {
+	if q.opts.ReviveDead != nil && q.opts.ReviveDead(key) {
 		revive = "1"
 	}
 	res, err := addScript.Run(ctx, q.rdb,

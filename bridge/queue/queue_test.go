@@ -506,7 +506,7 @@ func TestDeadLetterAfterMaxAttempts(t *testing.T) {
 
 func TestReviveDeadOnAdd(t *testing.T) {
 	rdb := redistest.Start(t).Client(t)
-	q := newQueue(t, rdb, queue.Options{ReviveDead: true})
+	q := newQueue(t, rdb, queue.Options{ReviveDead: func(key string) bool { return strings.HasPrefix(key, "case:") }})
 	ctx := context.Background()
 	mustAdd(t, q, "case:1")
 	l, _ := mustTryGet(t, q)
@@ -521,6 +521,15 @@ func TestReviveDeadOnAdd(t *testing.T) {
 	}
 	if d := mustDepth(t, q); d.Dead != 0 {
 		t.Fatalf("dead depth = %d after revive, want 0", d.Dead)
+	}
+	// A key ReviveDead declines stays dead.
+	mustAdd(t, q, "action:1")
+	l, _ = mustTryGet(t, q)
+	if err := q.Fail(ctx, l, errors.New("refused")); err != nil {
+		t.Fatal(err)
+	}
+	if r := mustAdd(t, q, "action:1"); r != queue.StillDead {
+		t.Fatalf("add of a dead key ReviveDead declines = %v, want still dead", r)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf16"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -61,6 +62,9 @@ type WebhookOptions struct {
 	Logger *slog.Logger
 	// Metrics counts deliveries by outcome (optional).
 	Metrics *WebhookMetrics
+	// MaxCaseIDLength refuses events of cases whose id is longer (the
+	// length of the Salesforce field that carries it; 0: no limit).
+	MaxCaseIDLength int
 }
 
 // WebhookReceiver is the http.Handler for Care's signed webhooks. It
@@ -83,6 +87,7 @@ type WebhookReceiver struct {
 	clock     func() time.Time
 	log       *slog.Logger
 	metrics   *WebhookMetrics
+	maxCaseID int
 }
 
 var _ http.Handler = (*WebhookReceiver)(nil)
@@ -98,6 +103,7 @@ func NewWebhookReceiver(opts WebhookOptions) *WebhookReceiver {
 		clock:     opts.Clock,
 		log:       opts.Logger,
 		metrics:   opts.Metrics,
+		maxCaseID: opts.MaxCaseIDLength,
 	}
 	if r.tolerance <= 0 {
 		r.tolerance = DefaultWebhookTolerance
@@ -129,6 +135,7 @@ const (
 	OutcomeUnknownType  = "unknown_type"
 	OutcomeBadMethod    = "bad_method"
 	OutcomeUnavailable  = "unavailable" // dedupe or enqueue failed, or not configured
+	OutcomeIDTooLong    = "id_too_long" // the case id cannot be stored in Salesforce
 	outcomeLabel        = "outcome"
 )
 
@@ -146,7 +153,7 @@ func NewWebhookMetrics(reg prometheus.Registerer) *WebhookMetrics {
 		Help:      "Care webhook deliveries by outcome.",
 	}, []string{outcomeLabel})}
 	for _, o := range []string{OutcomeAccepted, OutcomeDuplicate, OutcomeBadSignature, OutcomeStale,
-		OutcomeTooLarge, OutcomeMalformed, OutcomeUnknownType, OutcomeBadMethod, OutcomeUnavailable} {
+		OutcomeTooLarge, OutcomeMalformed, OutcomeUnknownType, OutcomeBadMethod, OutcomeUnavailable, OutcomeIDTooLong} {
 		m.deliveries.WithLabelValues(o)
 	}
 	if reg != nil {
@@ -225,6 +232,12 @@ func (r *WebhookReceiver) handle(w http.ResponseWriter, req *http.Request) (stri
 	ev, err := parseEvent(body)
 	if err != nil {
 		return "", err
+	}
+	// Refused for good (422), not for a retry: no Salesforce Case can carry
+	// this id, and ops see it in the log and the outcome count.
+	if r.maxCaseID > 0 && len(utf16.Encode([]rune(ev.CaseID))) > r.maxCaseID {
+		return "", reject(http.StatusUnprocessableEntity, OutcomeIDTooLong,
+			"event %s: case id %q is longer than the %d characters Salesforce's Care_Case_Id__c holds; this case cannot be synced", ev.ID, truncate(ev.CaseID, 80), r.maxCaseID)
 	}
 
 	ctx := req.Context()

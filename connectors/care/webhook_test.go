@@ -208,13 +208,17 @@ func TestWebhookReceiver(t *testing.T) {
 			body: []byte(`{"type":"case.created","case_id":"c-1"}`), status: 400, outcome: care.OutcomeMalformed, inBody: "event id is missing"},
 		{name: "case id with spaces", header: signature(webhookSecret, webhookNow, event("ev-7", care.EventCaseCreated, "c 1")),
 			body: event("ev-7", care.EventCaseCreated, "c 1"), status: 400, outcome: care.OutcomeMalformed},
+		{name: "case id fits Care_Case_Id__c exactly", header: signature(webhookSecret, webhookNow, event("ev-8", care.EventCaseCreated, strings.Repeat("c", 64))),
+			body: event("ev-8", care.EventCaseCreated, strings.Repeat("c", 64)), status: 200, outcome: care.OutcomeAccepted, wantKeys: []string{"case:" + strings.Repeat("c", 64)}},
+		{name: "case id longer than Care_Case_Id__c", header: signature(webhookSecret, webhookNow, event("ev-9", care.EventCaseCreated, strings.Repeat("c", 65))),
+			body: event("ev-9", care.EventCaseCreated, strings.Repeat("c", 65)), status: 422, outcome: care.OutcomeIDTooLong, inBody: "longer than the 64 characters"},
 		{name: "oversize body", header: signature(webhookSecret, webhookNow, bytes.Repeat([]byte("x"), 2048)), body: bytes.Repeat([]byte("x"), 2048),
 			status: 413, outcome: care.OutcomeTooLarge},
 		{name: "GET is not allowed", method: http.MethodGet, status: 405, outcome: care.OutcomeBadMethod},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newWebhookFixture(t, care.WebhookOptions{MaxBody: 1024})
+			f := newWebhookFixture(t, care.WebhookOptions{MaxBody: 1024, MaxCaseIDLength: 64})
 			var status int
 			var body string
 			if tc.method == http.MethodGet {

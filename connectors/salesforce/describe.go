@@ -29,6 +29,8 @@ type Field struct {
 	ExternalID     bool            `json:"externalId"`
 	Unique         bool            `json:"unique"`
 	PicklistValues []PicklistValue `json:"picklistValues"`
+	// RestrictedPicklist: the picklist refuses values it does not list.
+	RestrictedPicklist bool `json:"restrictedPicklist"`
 }
 
 // PicklistValue is one value of a picklist field.

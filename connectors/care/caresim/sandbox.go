@@ -93,7 +93,7 @@ func (s *Server) Escalate(c care.Case, msgs []care.Message) (care.Case, error) {
 }
 
 func (s *Server) validateCaseLocked(c *care.Case) error {
-	if !platforms[c.Platform] {
+	if !platforms[c.Platform] && !slices.Contains(s.opts.NewPlatforms, c.Platform) {
 		return badRequest("platform %q must be one of facebook, instagram, twitter, linkedin, youtube, tiktok", c.Platform)
 	}
 	if c.ID != "" {

@@ -50,6 +50,10 @@ type Options struct {
 	Rules             *rules.Engine    // nil: rules.Default()
 	Clock             func() time.Time // nil: time.Now
 	Logger            *slog.Logger     // nil: discard
+	// NewPlatforms are platforms Care serves beyond the six the contract
+	// lists, as when Care adds a network: cases on them exist and are
+	// served, and no rule allows an action on them.
+	NewPlatforms []rules.Platform
 }
 
 // Operation names, the contract's operationIds.

@@ -124,20 +124,41 @@ func (e *Engine) pollSalesforceNotes(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("read Salesforce note watermark: %w", err)
 	}
-	recs, next, err := e.sf.Changed(ctx, e.notes.Object, []string{e.notes.ParentField}, nil, wm)
+	// Only the notes of Cases that carry a Care id: the org's other notes
+	// are never read.
+	onCareCases := soql.InSelect(e.notes.ParentField, soql.Select("Id").From("Case").Where(soql.IsNotNull(CareIDField)))
+	recs, next, err := e.sf.Changed(ctx, e.notes.Object, []string{e.notes.ParentField}, onCareCases, wm)
 	if err != nil {
 		return fmt.Errorf("poll Salesforce %s: %w", e.notes.Object, err)
 	}
+	var unlinked []any
 	for _, r := range recs {
-		careID, ok, err := e.store.CareIDFor(ctx, str(r[e.notes.ParentField]))
+		parent := str(r[e.notes.ParentField])
+		careID, ok, err := e.store.CareIDFor(ctx, parent)
 		if err != nil {
-			return fmt.Errorf("find Care case of Case %v: %w", r[e.notes.ParentField], err)
+			return fmt.Errorf("find Care case of Case %s: %w", parent, err)
 		}
 		if !ok {
-			continue // a note on a Case carebridge does not sync
+			unlinked = append(unlinked, parent)
+			continue
 		}
 		if err := e.queue.Add(ctx, CaseKey(careID)); err != nil {
 			return fmt.Errorf("enqueue Care case %s: %w", careID, err)
+		}
+	}
+	if len(unlinked) > 0 {
+		// A note on a Care case not linked now (retired, or its state was
+		// lost): the Case itself says which Care case it is.
+		cases, err := e.sf.Query(ctx, soql.Select("Id", CareIDField).From("Case").Where(soql.In("Id", unlinked...)))
+		if err != nil {
+			return fmt.Errorf("read the Care ids of %d Cases with new notes: %w", len(unlinked), err)
+		}
+		for _, c := range cases {
+			if id := str(c[CareIDField]); id != "" {
+				if err := e.queue.Add(ctx, CaseKey(id)); err != nil {
+					return fmt.Errorf("enqueue Care case %s: %w", id, err)
+				}
+			}
 		}
 	}
 	return e.store.SetCursor(ctx, cursorSalesforceNts, next)

@@ -20,10 +20,12 @@ import (
 
 const opToken = "token"
 
-// session is an access token and the instance it is valid for.
+// session is an access token, the instance it is valid for and the user it
+// acts as.
 type session struct {
 	token       string
 	instanceURL string
+	userID      string // from the token response's identity URL; "" if absent
 }
 
 // tokenSource obtains and caches the session. Its lock is a one-slot
@@ -112,6 +114,7 @@ func (ts *tokenSource) loginLocked(ctx context.Context) (session, error) {
 	var tr struct {
 		AccessToken string `json:"access_token"`
 		InstanceURL string `json:"instance_url"`
+		ID          string `json:"id"` // https://login.salesforce.com/id/<org id>/<user id>
 	}
 	if err := json.Unmarshal(body, &tr); err != nil || tr.AccessToken == "" {
 		return session{}, &upstream.Error{System: System, Op: opToken, Class: upstream.Retryable, Status: resp.StatusCode,
@@ -124,9 +127,23 @@ func (ts *tokenSource) loginLocked(ctx context.Context) (session, error) {
 			return session{}, &upstream.Error{System: System, Op: opToken, Class: upstream.Permanent, Status: resp.StatusCode, Err: err}
 		}
 	}
-	ts.current = session{token: tr.AccessToken, instanceURL: instance}
+	ts.current = session{token: tr.AccessToken, instanceURL: instance, userID: identityUser(tr.ID)}
 	ts.log.Debug("salesforce login", "auth", ts.cfg.Auth.Method, "instance", instance)
 	return ts.current, nil
+}
+
+// identityUser is the user id at the end of an identity URL
+// (.../id/<org id>/<user id>), or "".
+func identityUser(idURL string) string {
+	i := strings.LastIndex(idURL, "/id/")
+	if i < 0 {
+		return ""
+	}
+	_, user, ok := strings.Cut(idURL[i+len("/id/"):], "/")
+	if !ok || !ValidID(user) {
+		return ""
+	}
+	return user
 }
 
 // grant returns the token request form of the configured method.

@@ -133,6 +133,19 @@ func (c *Client) setUsage(used, max int) {
 	}
 }
 
+// UserID returns the id of the user carebridge acts as (the integration
+// user), logging in when needed.
+func (c *Client) UserID(ctx context.Context) (string, error) {
+	s, err := c.auth.session(ctx)
+	if err != nil {
+		return "", err
+	}
+	if s.userID == "" {
+		return "", &upstream.Error{System: System, Op: opToken, Class: upstream.Permanent, Message: "the token response names no user (no identity URL in \"id\")"}
+	}
+	return s.userID, nil
+}
+
 // call runs fn with a fresh simpleforce client whose requests carry ctx
 // (bounded by the configured timeout) and the session. It returns the HTTP
 // status of the last response and the classified error.

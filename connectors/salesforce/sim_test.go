@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 	"github.com/carebridge/carebridge/connectors/upstream"
@@ -68,6 +69,11 @@ func TestSuiteSandbox(t *testing.T) {
 	sb := newSandbox(t, sfsim.Options{})
 	tg := newTarget(t, "sandbox", sb.config())
 	tg.secrets = []string{simClientSecret}
+	tg.grantViewSetup = func(t *testing.T) {
+		if err := sb.sim.GrantPermission(sfsim.IntegrationPermissionSet, metadata.Permission{User: metadata.PermViewSetup}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	suite(t, tg)
 }
 
@@ -577,7 +583,7 @@ func TestUpsert10kUsesAtMost50Calls(t *testing.T) {
 	for i := range records {
 		records[i] = Record{"Care_Case_Id__c": fmt.Sprintf("bulk-%05d", i), "Subject": "bulk"}
 	}
-	if _, err := c.Limits(t.Context()); err != nil { // log in first
+	if _, err := c.CaseStatuses(t.Context()); err != nil { // log in first
 		t.Fatal(err)
 	}
 	sb.sim.ResetCalls()

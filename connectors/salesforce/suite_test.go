@@ -3,8 +3,10 @@ package salesforce
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -29,6 +31,9 @@ type target struct {
 	prefix string
 	// cleanup deletes what a subtest created (a real org keeps it).
 	cleanup bool
+	// grantViewSetup gives the integration user View Setup and
+	// Configuration (nil on a real org: the suite does not change it).
+	grantViewSetup func(t *testing.T)
 }
 
 // suite is the connector test suite; it runs against the sandbox and,
@@ -334,6 +339,17 @@ func suite(t *testing.T, tg target) {
 		}
 	})
 
+	t.Run("UserID", func(t *testing.T) {
+		id, err := c.UserID(ctx)
+		if err != nil || !ValidID(id) {
+			t.Fatalf("UserID = %q, %v", id, err)
+		}
+		users, err := c.Query(ctx, soql.Select("Id", "IsActive").From("User").Where(soql.Eq("Id", id)))
+		if err != nil || len(users) != 1 || !users[0].Bool("IsActive") {
+			t.Fatalf("the integration user %s: %v, %v; want one active user", id, users, err)
+		}
+	})
+
 	t.Run("LimitsAndUsage", func(t *testing.T) {
 		used, max := c.Usage()
 		if max <= 0 || used <= 0 || used > max {
@@ -344,9 +360,24 @@ func suite(t *testing.T, tg target) {
 		if got, want := gauge(t, tg.reg, "carebridge_salesforce_api_usage_ratio"), float64(used)/float64(max); got != want {
 			t.Errorf("usage ratio gauge = %v, want %v", got, want)
 		}
+		// /limits needs View Setup and Configuration, which the shipped
+		// integration permission set does not grant (carebridge reads the
+		// usage from the header above instead). A user with it gets the
+		// limits; one without gets a permanent refusal, never a retry.
 		limits, err := c.Limits(ctx)
 		if err != nil {
-			t.Fatalf("Limits: %v", err)
+			var ue *upstream.Error
+			if !errors.As(err, &ue) || ue.Class != upstream.Permanent || (ue.Status != http.StatusForbidden && ue.Status != http.StatusBadRequest) {
+				t.Fatalf("Limits without View Setup: %v; want a permanent 403 refusal", err)
+			}
+			t.Logf("Limits refused (the integration user lacks View Setup): %v", err)
+			if tg.grantViewSetup == nil {
+				return
+			}
+			tg.grantViewSetup(t)
+			if limits, err = c.Limits(ctx); err != nil {
+				t.Fatalf("Limits with View Setup: %v", err)
+			}
 		}
 		daily, ok := limits["DailyApiRequests"]
 		if !ok || daily.Max <= 0 || daily.Remaining > daily.Max {

@@ -71,7 +71,12 @@ type Server struct {
 
 // Start runs a redis-server for t on a free loopback port, waits until it
 // answers PING and stops it when the test ends. By default it runs with
-// `--save "" --appendonly yes`, so Restart keeps the data.
+// `--save "" --appendonly yes --appendfsync always`, the settings carebridge
+// needs for its no-loss promise (docs/operations.md): every write a client
+// saw acknowledged is in the AOF, so Kill and Restart keep it. (With
+// `appendfsync everysec` Redis may hold back acknowledged writes while an
+// fsync is slow, and a SIGKILL loses them: a test killing such a server
+// would test nothing.)
 func Start(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
@@ -173,8 +178,9 @@ func (s *Server) Client(t testing.TB) *redis.Client {
 	return c
 }
 
-// Kill stops the server with SIGKILL and waits for it to exit. Data that
-// reached the AOF survives; a later Restart brings it back.
+// Kill stops the server with SIGKILL and waits for it to exit. Every write
+// acknowledged before it is in the AOF (appendfsync always); a later Restart
+// brings it back.
 func (s *Server) Kill() {
 	s.t.Helper()
 	s.stop()
@@ -212,7 +218,7 @@ func (s *Server) args() []string {
 		a = append(a, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf")
 	}
 	if s.cfg.appendOnly {
-		a = append(a, "--appendonly", "yes")
+		a = append(a, "--appendonly", "yes", "--appendfsync", "always")
 	} else {
 		a = append(a, "--appendonly", "no")
 	}

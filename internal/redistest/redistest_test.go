@@ -14,6 +14,11 @@ func TestRestartKeepsAOFData(t *testing.T) {
 	ctx := context.Background()
 	srv := redistest.Start(t)
 	c := srv.Client(t)
+	// The premise of every test that kills Redis: an acknowledged write is
+	// on disk before the reply.
+	if got, err := c.ConfigGet(ctx, "appendfsync").Result(); err != nil || got["appendfsync"] != "always" {
+		t.Fatalf("appendfsync = %v, %v; want always", got, err)
+	}
 	if err := c.Set(ctx, "k", "v", 0).Err(); err != nil {
 		t.Fatalf("set: %v", err)
 	}

@@ -28,7 +28,7 @@ func Load(fsys fs.FS) (*Schema, error) {
 	}
 	s := &Schema{objects: make(map[string]*Object)}
 	for _, so := range standardObjects() {
-		o := &Object{Name: so.name, Label: so.label, KeyPrefix: so.keyPrefix}
+		o := &Object{Name: so.name, Label: so.label, KeyPrefix: so.keyPrefix, SharingModel: so.sharing, Parent: so.parent, Permissionable: so.permissionable}
 		for _, f := range so.fields {
 			if err := o.addField(f); err != nil {
 				return nil, fmt.Errorf("load salesforce metadata: %w", err)
@@ -100,8 +100,14 @@ func Load(fsys fs.FS) (*Schema, error) {
 		if err := o.addField(f); err != nil {
 			return nil, fmt.Errorf("load salesforce metadata: %s: %w", p, err)
 		}
-		if f.Type == TypeReference && f.Required && o.Custom {
+		if f.MasterDetail && o.Custom && o.Parent == "" {
 			o.removeOwner() // master-detail children are owned by their parent
+			o.Parent = f.Name
+		}
+	}
+	for _, o := range customs {
+		if err := o.settleSharing(); err != nil {
+			return nil, fmt.Errorf("load salesforce metadata: object %s: %w", o.Name, err)
 		}
 	}
 
@@ -113,14 +119,34 @@ func Load(fsys fs.FS) (*Schema, error) {
 	}
 	s.applyCaseStatuses()
 
+	sort.Strings(permFiles)
 	for _, p := range permFiles {
-		ps, err := readPermissionSet(fsys, p)
+		ps, err := s.readPermissionSet(fsys, p)
 		if err != nil {
 			return nil, err
 		}
-		s.permissionSet = append(s.permissionSet, ps)
+		if _, dup := s.PermissionSet(ps.Name); dup {
+			return nil, fmt.Errorf("load salesforce metadata: %s: permission set %s defined twice", p, ps.Name)
+		}
+		s.permissionSets = append(s.permissionSets, ps)
 	}
 	return s, nil
+}
+
+// settleSharing defaults and checks a custom object's sharing model: a
+// master-detail child is ControlledByParent, and only such a child can be.
+func (o *Object) settleSharing() error {
+	switch {
+	case o.SharingModel == "" && o.Parent != "":
+		o.SharingModel = SharingControlledByParent
+	case o.SharingModel == "":
+		o.SharingModel = SharingReadWrite
+	case o.SharingModel == SharingControlledByParent && o.Parent == "":
+		return errors.New("sharingModel ControlledByParent needs a master-detail field")
+	case o.SharingModel != SharingControlledByParent && o.Parent != "":
+		return fmt.Errorf("sharingModel %s: a master-detail child (%s) must be ControlledByParent", o.SharingModel, o.Parent)
+	}
+	return nil
 }
 
 func (s *Schema) applyCaseStatuses() {
@@ -194,9 +220,10 @@ func decode(fsys fs.FS, p string, v any) error {
 }
 
 type objectXML struct {
-	XMLName   xml.Name `xml:"CustomObject"`
-	Label     string   `xml:"label"`
-	NameField struct {
+	XMLName      xml.Name `xml:"CustomObject"`
+	Label        string   `xml:"label"`
+	SharingModel string   `xml:"sharingModel"`
+	NameField    struct {
 		Label string `xml:"label"`
 		Type  string `xml:"type"`
 	} `xml:"nameField"`
@@ -208,9 +235,14 @@ func readObject(fsys fs.FS, p string) (*Object, error) {
 	if err := decode(fsys, p, &x); err != nil {
 		return nil, err
 	}
-	o := &Object{Name: name, Label: x.Label, Custom: strings.HasSuffix(name, "__c")}
+	o := &Object{Name: name, Label: x.Label, Custom: strings.HasSuffix(name, "__c"), SharingModel: x.SharingModel, Permissionable: true}
 	if !o.Custom {
 		return o, nil
+	}
+	switch x.SharingModel {
+	case "", SharingPrivate, SharingRead, SharingReadWrite, SharingControlledByParent:
+	default:
+		return nil, fmt.Errorf("load salesforce metadata: %s: unsupported sharingModel %q", p, x.SharingModel)
 	}
 	for _, f := range customStandardFields(true) {
 		if f.Name == "Name" {
@@ -316,7 +348,7 @@ func readField(fsys fs.FS, p string) (Field, error) {
 	}
 	switch x.Type {
 	case "MasterDetail":
-		f.Required = true
+		f.Required, f.MasterDetail = true, true
 		f.Updateable = x.ReparentableMasterDetail
 		f.Length = 18
 	case "Lookup":
@@ -339,6 +371,9 @@ func readField(fsys fs.FS, p string) (Field, error) {
 			return Field{}, fmt.Errorf("load salesforce metadata: %s: picklist without values (global value sets are not supported)", p)
 		}
 	}
+	// Required fields (a default value aside) are always visible and
+	// editable: field-level security cannot hide them.
+	f.Permissionable = !f.Required
 	if f.Default != "" {
 		f.Required = false
 	}
@@ -385,42 +420,17 @@ func readCaseStatuses(fsys fs.FS, p string) ([]CaseStatus, error) {
 	return out, nil
 }
 
-type permissionSetXML struct {
-	XMLName          xml.Name `xml:"PermissionSet"`
-	Label            string   `xml:"label"`
-	FieldPermissions []struct {
-		Field    string `xml:"field"`
-		Editable bool   `xml:"editable"`
-		Readable bool   `xml:"readable"`
-	} `xml:"fieldPermissions"`
-	ObjectPermissions []struct {
-		Object    string `xml:"object"`
-		AllowRead bool   `xml:"allowRead"`
-		AllowEdit bool   `xml:"allowEdit"`
-	} `xml:"objectPermissions"`
-}
-
-func readPermissionSet(fsys fs.FS, p string) (PermissionSet, error) {
-	var x permissionSetXML
-	if err := decode(fsys, p, &x); err != nil {
-		return PermissionSet{}, err
+func (s *Schema) readPermissionSet(fsys fs.FS, p string) (PermissionSet, error) {
+	raw, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		return PermissionSet{}, fmt.Errorf("load salesforce metadata: %w", err)
 	}
-	ps := PermissionSet{Name: strings.TrimSuffix(path.Base(p), permissionSetSuffix), Label: x.Label}
-	for _, fp := range x.FieldPermissions {
-		if fp.Readable {
-			ps.ReadableFields = append(ps.ReadableFields, fp.Field)
-		}
-		if fp.Editable {
-			ps.EditableFields = append(ps.EditableFields, fp.Field)
-		}
+	ps, err := ParsePermissionSet(strings.TrimSuffix(path.Base(p), permissionSetSuffix), raw)
+	if err == nil {
+		err = s.CheckPermissionSet(ps)
 	}
-	for _, op := range x.ObjectPermissions {
-		if op.AllowRead {
-			ps.ReadableObjects = append(ps.ReadableObjects, op.Object)
-		}
-		if op.AllowEdit {
-			ps.EditableObjects = append(ps.EditableObjects, op.Object)
-		}
+	if err != nil {
+		return PermissionSet{}, fmt.Errorf("load salesforce metadata: %s: %w", p, err)
 	}
 	return ps, nil
 }

@@ -61,9 +61,17 @@ func TestFieldDefinitions(t *testing.T) {
 			return f.ExternalID && f.Unique && f.Length == 64 && f.Type == metadata.TypeString && f.Custom
 		}, "unique external id Text(64)"},
 		{"case", "care_platform__c", func(f metadata.Field) bool {
-			return f.Type == metadata.TypePicklist && f.Restricted &&
+			return f.Type == metadata.TypePicklist && !f.Restricted &&
 				slices.Equal(f.Picklist, []string{"facebook", "instagram", "twitter", "linkedin", "youtube", "tiktok"})
-		}, "restricted platform picklist, looked up ignoring case"},
+		}, "unrestricted platform picklist (a new Care platform never stops a case), looked up ignoring case"},
+		{"Care_Message__c", "Platform__c", func(f metadata.Field) bool { return f.Type == metadata.TypePicklist && !f.Restricted }, "unrestricted picklist"},
+		{"Care_Message__c", "Kind__c", func(f metadata.Field) bool { return f.Type == metadata.TypePicklist && !f.Restricted }, "unrestricted picklist"},
+		{"Case", "Care_Sentiment__c", func(f metadata.Field) bool { return f.Restricted }, "restricted picklist"},
+		{"Case", "Subject", func(f metadata.Field) bool { return f.Permissionable }, "under field-level security"},
+		{"Case", "Status", func(f metadata.Field) bool { return !f.Permissionable }, "always visible"},
+		{"Case", "OwnerId", func(f metadata.Field) bool { return !f.Permissionable }, "always visible"},
+		{"Case", "Care_Sync_Status__c", func(f metadata.Field) bool { return f.Permissionable }, "under field-level security"},
+		{"Care_Action__c", "Type__c", func(f metadata.Field) bool { return !f.Permissionable }, "required, so always visible"},
 		{"Case", "Care_Sync_Status__c", func(f metadata.Field) bool {
 			return slices.Equal(f.Picklist, []string{"Synced", "Error"})
 		}, "Synced/Error picklist"},
@@ -119,6 +127,57 @@ func TestFieldDefinitions(t *testing.T) {
 	}
 }
 
+func TestSharingModels(t *testing.T) {
+	s := loadShipped(t)
+	tests := []struct {
+		object, sharing, parent string
+		permissionable          bool
+	}{
+		{"Case", metadata.SharingPrivate, "", true},
+		{"Contact", metadata.SharingPrivate, "", true},
+		{"Care_Message__c", metadata.SharingControlledByParent, "Case__c", true},
+		{"Care_Action__c", metadata.SharingControlledByParent, "Case__c", true},
+		{"CaseComment", metadata.SharingControlledByParent, "ParentId", false},
+		{"Task", metadata.SharingControlledByParent, "WhatId", false},
+		{"User", metadata.SharingRead, "", false},
+		{"CaseStatus", metadata.SharingRead, "", false},
+		{"PermissionSetAssignment", metadata.SharingRead, "", false},
+	}
+	for _, tt := range tests {
+		o, ok := s.Object(tt.object)
+		if !ok {
+			t.Errorf("%s missing", tt.object)
+			continue
+		}
+		if o.SharingModel != tt.sharing || o.Parent != tt.parent || o.Permissionable != tt.permissionable {
+			t.Errorf("%s: sharing %q parent %q permissionable %v, want %q %q %v", tt.object, o.SharingModel, o.Parent, o.Permissionable,
+				tt.sharing, tt.parent, tt.permissionable)
+		}
+	}
+}
+
+func TestPermissionObjects(t *testing.T) {
+	s := loadShipped(t)
+	want := map[string]string{"PermissionSet": "0PS", "PermissionSetAssignment": "0Pa", "ObjectPermissions": "110", "FieldPermissions": "01k"}
+	for name, prefix := range want {
+		if o, ok := s.Object(name); !ok || o.KeyPrefix != prefix {
+			t.Errorf("%s: %+v, want key prefix %s", name, o, prefix)
+		}
+	}
+	for object, fields := range map[string][]string{
+		"PermissionSet": {"Id", "Name", "Label", "IsOwnedByProfile", "PermissionsViewSetup", "PermissionsViewAllData",
+			"PermissionsModifyAllData", "PermissionsApiEnabled", "PermissionsEditTask"},
+		"PermissionSetAssignment": {"Id", "AssigneeId", "PermissionSetId"},
+		"ObjectPermissions": {"Id", "ParentId", "SobjectType", "PermissionsRead", "PermissionsCreate", "PermissionsEdit",
+			"PermissionsDelete", "PermissionsViewAllRecords", "PermissionsModifyAllRecords"},
+		"FieldPermissions": {"Id", "ParentId", "SobjectType", "Field", "PermissionsRead", "PermissionsEdit"},
+	} {
+		if err := s.Require(object, fields...); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
 func TestCaseStatuses(t *testing.T) {
 	got := loadShipped(t).CaseStatuses()
 	want := []metadata.CaseStatus{
@@ -169,42 +228,6 @@ func TestKeyPrefixesAreDistinct(t *testing.T) {
 	}
 }
 
-// TestPermissionSetCoversCustomFields: the integration user must be able to
-// edit every optional custom field (required fields are always visible and
-// cannot carry field permissions) and read/edit every custom object.
-func TestPermissionSetCoversCustomFields(t *testing.T) {
-	s := loadShipped(t)
-	var ps *metadata.PermissionSet
-	for _, p := range s.PermissionSets() {
-		if p.Name == "Carebridge_Integration" {
-			ps = &p
-		}
-	}
-	if ps == nil {
-		t.Fatal("permission set Carebridge_Integration missing")
-	}
-	for _, name := range s.Objects() {
-		o, _ := s.Object(name)
-		if o.Custom && (!slices.Contains(ps.ReadableObjects, name) || !slices.Contains(ps.EditableObjects, name)) {
-			t.Errorf("permission set lacks read/edit on %s", name)
-		}
-		for _, f := range o.Fields() {
-			if !f.Custom || f.Required {
-				continue
-			}
-			if !slices.Contains(ps.EditableFields, name+"."+f.Name) {
-				t.Errorf("permission set lacks edit on %s.%s", name, f.Name)
-			}
-		}
-	}
-	for _, f := range ps.EditableFields {
-		obj, field, _ := strings.Cut(f, ".")
-		if fd, ok := s.Field(obj, field); !ok || fd.Required {
-			t.Errorf("permission set names %s, which is unknown or required", f)
-		}
-	}
-}
-
 func TestLoadRejectsBrokenSource(t *testing.T) {
 	const project = `{"packageDirectories":[{"path":"force-app","default":true}]}`
 	const dir = "force-app/main/default/objects/"
@@ -244,6 +267,26 @@ func TestLoadRejectsBrokenSource(t *testing.T) {
 			"sfdx-project.json":                        {Data: []byte(project)},
 			dir + "Case/fields/Subject.field-meta.xml": {Data: []byte(field("Subject", "<type>Text</type><length>5</length>"))},
 		}, "defined twice"},
+		{"master-detail child not controlled by parent", fstest.MapFS{
+			"sfdx-project.json": {Data: []byte(project)},
+			dir + "Kid__c/Kid__c.object-meta.xml": {Data: []byte(`<CustomObject><label>Kid</label><sharingModel>Private</sharingModel>` +
+				`<nameField><label>N</label><type>AutoNumber</type></nameField></CustomObject>`)},
+			dir + "Kid__c/fields/Case__c.field-meta.xml": {Data: []byte(field("Case__c", "<type>MasterDetail</type><referenceTo>Case</referenceTo>"))},
+		}, "must be ControlledByParent"},
+		{"controlled by parent without a parent", fstest.MapFS{
+			"sfdx-project.json": {Data: []byte(project)},
+			dir + "Kid__c/Kid__c.object-meta.xml": {Data: []byte(`<CustomObject><label>Kid</label><sharingModel>ControlledByParent</sharingModel>` +
+				`<nameField><label>N</label><type>AutoNumber</type></nameField></CustomObject>`)},
+		}, "needs a master-detail field"},
+		{"unknown sharing model", fstest.MapFS{
+			"sfdx-project.json":                   {Data: []byte(project)},
+			dir + "Kid__c/Kid__c.object-meta.xml": {Data: []byte(`<CustomObject><label>Kid</label><sharingModel>Open</sharingModel></CustomObject>`)},
+		}, "sharingModel"},
+		{"permission set naming an unknown field", fstest.MapFS{
+			"sfdx-project.json": {Data: []byte(project)},
+			"force-app/main/default/permissionsets/P.permissionset-meta.xml": {Data: []byte(permissionSet(
+				`<fieldPermissions><field>Case.Nope__c</field><readable>true</readable><editable>false</editable></fieldPermissions>`))},
+		}, "P.permissionset-meta.xml: permission set P: field permission on Case.Nope__c: no such field"},
 		{"no default status", fstest.MapFS{
 			"sfdx-project.json": {Data: []byte(project)},
 			"force-app/main/default/standardValueSets/CaseStatus.standardValueSet-meta.xml": {Data: []byte(

@@ -41,11 +41,25 @@ type Field struct {
 	Createable  bool
 	Updateable  bool
 	Custom      bool
-	Picklist    []string // allowed values, in order
-	Restricted  bool     // picklist refuses values outside Picklist
-	Default     string   // default value on create ("" for none)
-	Filterable  bool     // may appear in WHERE and ORDER BY (long text areas may not)
+	// MasterDetail: a master-detail reference; the parent record owns this
+	// one and controls who may see and edit it.
+	MasterDetail bool
+	Picklist     []string // allowed values, in order
+	Restricted   bool     // picklist refuses values outside Picklist
+	Default      string   // default value on create ("" for none)
+	Filterable   bool     // may appear in WHERE and ORDER BY (long text areas may not)
+	// Permissionable: under field-level security, so a permission set must
+	// grant it. Required fields and system fields are always visible.
+	Permissionable bool
 }
+
+// Sharing models (org-wide defaults), as object metadata names them.
+const (
+	SharingPrivate            = "Private"            // owners (and View All / Modify All) only
+	SharingRead               = "Read"               // everyone reads, owners edit
+	SharingReadWrite          = "ReadWrite"          // everyone reads and edits
+	SharingControlledByParent = "ControlledByParent" // access follows the parent record
+)
 
 // Object describes one sObject type.
 type Object struct {
@@ -53,8 +67,18 @@ type Object struct {
 	Label     string
 	KeyPrefix string // first three characters of its record ids
 	Custom    bool
-	fields    []Field
-	index     map[string]int // lower-case name -> position in fields
+	// SharingModel is the org-wide default: who sees and edits a record.
+	SharingModel string
+	// Parent is the field holding the parent record when SharingModel is
+	// ControlledByParent (a master-detail field, CaseComment.ParentId,
+	// Task.WhatId).
+	Parent string
+	// Permissionable: permission sets carry object permissions for it.
+	// CaseComment follows Case, Task follows Edit Tasks, and public objects
+	// (User, Group, CaseStatus) are readable by every user.
+	Permissionable bool
+	fields         []Field
+	index          map[string]int // lower-case name -> position in fields
 }
 
 // Fields returns the object's fields in definition order.
@@ -120,19 +144,9 @@ type CaseStatus struct {
 
 // Schema is every object carebridge may read or write.
 type Schema struct {
-	objects       map[string]*Object // lower-case name -> object
-	caseStatuses  []CaseStatus
-	permissionSet []PermissionSet
-}
-
-// PermissionSet is a permission set found in the metadata source.
-type PermissionSet struct {
-	Name            string
-	Label           string
-	ReadableFields  []string // "Object.Field"
-	EditableFields  []string // "Object.Field"
-	ReadableObjects []string
-	EditableObjects []string
+	objects        map[string]*Object // lower-case name -> object
+	caseStatuses   []CaseStatus
+	permissionSets []PermissionSet // sorted by name
 }
 
 // Object looks an object up by API name, ignoring case.
@@ -192,9 +206,23 @@ func (s *Schema) CaseStatuses() []CaseStatus {
 	return out
 }
 
-// PermissionSets returns the permission sets of the metadata source.
+// PermissionSets returns the permission sets of the metadata source, sorted
+// by name.
 func (s *Schema) PermissionSets() []PermissionSet {
-	out := make([]PermissionSet, len(s.permissionSet))
-	copy(out, s.permissionSet)
+	out := make([]PermissionSet, len(s.permissionSets))
+	for i, ps := range s.permissionSets {
+		out[i] = ps.Clone()
+	}
 	return out
+}
+
+// PermissionSet returns the permission set of the metadata source named
+// name (ignoring case).
+func (s *Schema) PermissionSet(name string) (PermissionSet, bool) {
+	for _, ps := range s.permissionSets {
+		if strings.EqualFold(ps.Name, name) {
+			return ps.Clone(), true
+		}
+	}
+	return PermissionSet{}, false
 }

@@ -4,6 +4,8 @@ package metadata
 // objects and fields carebridge reads or writes, as Salesforce defines them.
 type standardObject struct {
 	name, label, keyPrefix string
+	sharing, parent        string // sharing model; parent field when ControlledByParent
+	permissionable         bool   // takes object permissions
 	fields                 []Field
 }
 
@@ -45,6 +47,9 @@ func readOnly(f Field) Field { f.Createable, f.Updateable = false, false; return
 
 func createOnly(f Field) Field { f.Updateable = false; return f }
 
+// fls puts a field under field-level security.
+func fls(f Field) Field { f.Permissionable = true; return f }
+
 // auditFields are the system fields every object has.
 func auditFields() []Field {
 	return []Field{
@@ -67,32 +72,40 @@ func withAudit(deletable bool, fields ...Field) []Field {
 // standardObjects lists the standard objects carebridge uses. Case Status
 // values are filled in from the metadata's CaseStatus value set.
 func standardObjects() []standardObject {
-	return []standardObject{
-		{name: "Case", label: "Case", keyPrefix: "500", fields: withAudit(true,
+	return append([]standardObject{
+		// Case, Contact and Task are Private, as carebridge assumes (and as
+		// support orgs usually set them). Id, CaseNumber, Status, OwnerId
+		// and the audit fields are always visible; the rest is under
+		// field-level security.
+		{name: "Case", label: "Case", keyPrefix: "500", sharing: SharingPrivate, permissionable: true, fields: withAudit(true,
 			readOnly(text("CaseNumber", 30)),
-			text("Subject", 255),
-			longText("Description", 32000),
+			fls(text("Subject", 255)),
+			fls(longText("Description", 32000)),
 			pick("Status", true, ""), // values from CaseStatus
 			readOnly(flag("IsClosed")),
 			readOnly(typed("ClosedDate", TypeDateTime)),
-			flag("IsEscalated"),
-			pick("Priority", true, "Medium", "High", "Medium", "Low"),
-			pick("Origin", false, "", "Phone", "Email", "Web", "Social"),
-			pick("Type", false, "", "Question", "Problem", "Feature Request"),
-			pick("Reason", false, "", "Installation", "Equipment Complexity", "Performance", "Breakdown", "Equipment Design", "Feedback", "Other"),
+			fls(flag("IsEscalated")),
+			fls(pick("Priority", true, "Medium", "High", "Medium", "Low")),
+			fls(pick("Origin", false, "", "Phone", "Email", "Web", "Social")),
+			fls(pick("Type", false, "", "Question", "Problem", "Feature Request")),
+			fls(pick("Reason", false, "", "Installation", "Equipment Complexity", "Performance", "Breakdown", "Equipment Design", "Feedback", "Other")),
 			ref("OwnerId", "User"),
-			ref("ContactId", "Contact"),
-			ref("ParentId", "Case"),
-			text("SuppliedName", 80),
-			typed("SuppliedEmail", TypeEmail),
-			typed("SuppliedPhone", TypePhone),
+			fls(ref("ContactId", "Contact")),
+			fls(ref("ParentId", "Case")),
+			fls(text("SuppliedName", 80)),
+			fls(typed("SuppliedEmail", TypeEmail)),
+			fls(typed("SuppliedPhone", TypePhone)),
 		)},
-		{name: "CaseComment", label: "Case Comment", keyPrefix: "00a", fields: withAudit(true,
+		// CaseComment has no object permissions or field-level security of
+		// its own: it follows its Case.
+		{name: "CaseComment", label: "Case Comment", keyPrefix: "00a", sharing: SharingControlledByParent, parent: "ParentId", fields: withAudit(true,
 			required(createOnly(ref("ParentId", "Case"))),
 			flag("IsPublished"),
 			longText("CommentBody", 4000),
 		)},
-		{name: "Task", label: "Task", keyPrefix: "00T", fields: withAudit(true,
+		// Activities have no object permissions: writing one needs Edit
+		// Tasks, and a task follows the record it is about (WhatId).
+		{name: "Task", label: "Task", keyPrefix: "00T", sharing: SharingControlledByParent, parent: "WhatId", fields: withAudit(true,
 			ref("WhatId", "Case"),
 			ref("WhoId", "Contact"),
 			text("Subject", 255),
@@ -104,7 +117,7 @@ func standardObjects() []standardObject {
 			ref("OwnerId", "User"),
 			pick("Type", false, "", "Call", "Email", "Meeting", "Other"),
 		)},
-		{name: "User", label: "User", keyPrefix: "005", fields: withAudit(false,
+		{name: "User", label: "User", keyPrefix: "005", sharing: SharingRead, fields: withAudit(false,
 			required(text("Username", 80)),
 			text("FirstName", 40),
 			required(text("LastName", 80)),
@@ -113,27 +126,56 @@ func standardObjects() []standardObject {
 			text("Alias", 8),
 			flag("IsActive"),
 		)},
-		{name: "Group", label: "Group", keyPrefix: "00G", fields: withAudit(false,
+		{name: "Group", label: "Group", keyPrefix: "00G", sharing: SharingRead, fields: withAudit(false,
 			required(text("Name", 40)),
 			text("DeveloperName", 80),
 			required(pick("Type", true, "", "Regular", "Queue", "Role", "Organization")),
 			typed("Email", TypeEmail),
 			ref("OwnerId", "User"),
 		)},
-		{name: "Contact", label: "Contact", keyPrefix: "003", fields: withAudit(true,
+		{name: "Contact", label: "Contact", keyPrefix: "003", sharing: SharingPrivate, permissionable: true, fields: withAudit(true,
 			text("FirstName", 40),
 			required(text("LastName", 80)),
 			readOnly(text("Name", 121)),
-			typed("Email", TypeEmail),
-			typed("Phone", TypePhone),
+			fls(typed("Email", TypeEmail)),
+			fls(typed("Phone", TypePhone)),
 			ref("OwnerId", "User"),
 		)},
-		{name: "CaseStatus", label: "Case Status Value", keyPrefix: "01J", fields: withAudit(false,
+		{name: "CaseStatus", label: "Case Status Value", keyPrefix: "01J", sharing: SharingRead, fields: withAudit(false,
 			readOnly(text("MasterLabel", 255)),
 			readOnly(text("ApiName", 255)),
 			readOnly(flag("IsClosed")),
 			readOnly(flag("IsDefault")),
 			readOnly(typed("SortOrder", TypeInt)),
+		)},
+	}, permissionObjects()...)
+}
+
+// permissionObjects are the objects through which a user reads its
+// effective permissions with SOQL: its permission sets (the profile's own
+// included), their assignments, object and field permissions.
+func permissionObjects() []standardObject {
+	userPerms := []Field{readOnly(text("Name", 80)), readOnly(text("Label", 80)), readOnly(flag("IsOwnedByProfile"))}
+	for _, p := range UserPermissionNames() {
+		userPerms = append(userPerms, readOnly(flag("Permissions"+p)))
+	}
+	objectPerms := []Field{readOnly(ref("ParentId", "PermissionSet")), readOnly(text("SobjectType", 80))}
+	for _, a := range ObjectAccessNames() {
+		objectPerms = append(objectPerms, readOnly(flag("Permissions"+a)))
+	}
+	return []standardObject{
+		{name: "PermissionSet", label: "Permission Set", keyPrefix: "0PS", sharing: SharingRead, fields: withAudit(false, userPerms...)},
+		{name: "PermissionSetAssignment", label: "Permission Set Assignment", keyPrefix: "0Pa", sharing: SharingRead, fields: withAudit(false,
+			readOnly(ref("AssigneeId", "User")),
+			readOnly(ref("PermissionSetId", "PermissionSet")),
+		)},
+		{name: "ObjectPermissions", label: "Object Permissions", keyPrefix: "110", sharing: SharingRead, fields: withAudit(false, objectPerms...)},
+		{name: "FieldPermissions", label: "Field Permissions", keyPrefix: "01k", sharing: SharingRead, fields: withAudit(false,
+			readOnly(ref("ParentId", "PermissionSet")),
+			readOnly(text("SobjectType", 80)),
+			readOnly(text("Field", 255)),
+			readOnly(flag("PermissionsRead")),
+			readOnly(flag("PermissionsEdit")),
 		)},
 	}
 }

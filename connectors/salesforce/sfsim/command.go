@@ -67,6 +67,7 @@ func RunCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "  username:        %s\n", opts.Username)
 	fmt.Fprintf(stdout, "  refresh token:   %s\n", srv.IssueRefreshToken())
 	fmt.Fprintf(stdout, "  fault controls:  %s/sandbox/faults, call counts: %s/sandbox/calls\n", url, url)
+	fmt.Fprintf(stdout, "  permissions:     %s/sandbox/permissions (the integration user holds %s)\n", url, IntegrationPermissionSet)
 
 	// Closing the sandbox first releases hanging calls (fault injection).
 	if err := httpserve.Serve(ctx, ln, srv, srv.Close); err != nil {

@@ -2,6 +2,8 @@ package sfsim_test
 
 import (
 	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
 	"encoding/json"
 	"io"
 	"log"
@@ -10,10 +12,14 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/golang-jwt/jwt/v5"
 	"github.com/simpleforce/simpleforce"
 
+	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 )
 
@@ -33,12 +39,31 @@ type env struct {
 	srv   *sfsim.Server
 	ts    *httptest.Server
 	token string
+	jwt   *rsa.PrivateKey // signs assertions for as
 }
 
+// jwtKey is the test binary's JWT bearer key (generated once: RSA key
+// generation is slow).
+var jwtKey = sync.OnceValue(func() *rsa.PrivateKey {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	return k
+})
+
+// newEnv starts a sandbox and logs in as the integration user. Unless opts
+// has a JWT key of its own, the JWT bearer grant is on so that as can log
+// in as other users.
 func newEnv(t *testing.T, opts sfsim.Options) *env {
 	t.Helper()
 	if opts.ClientID == "" {
 		opts.ClientID, opts.ClientSecret = testClientID, testClientSecret
+	}
+	var key *rsa.PrivateKey
+	if opts.JWTPublicKey == nil {
+		key = jwtKey()
+		opts.JWTPublicKey = &key.PublicKey
 	}
 	srv, err := sfsim.New(opts)
 	if err != nil {
@@ -49,9 +74,49 @@ func newEnv(t *testing.T, opts sfsim.Options) *env {
 		srv.Close()
 		ts.Close()
 	})
-	e := &env{t: t, srv: srv, ts: ts}
+	e := &env{t: t, srv: srv, ts: ts, jwt: key}
 	e.token = e.clientCredentials()
 	return e
+}
+
+// as returns a copy of the env logged in (JWT bearer) as the user with
+// that username: a service agent for any user but the integration user.
+func (e *env) as(username string) *env {
+	e.t.Helper()
+	if e.jwt == nil {
+		e.t.Fatal("as: the env was started with a JWT key of its own")
+	}
+	assertion, err := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{"iss": testClientID, "aud": "https://login.salesforce.com",
+		"sub": username, "exp": time.Now().Add(3 * time.Minute).Unix()}).SignedString(e.jwt)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	status, body := e.tokenRequest(url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"}, "assertion": {assertion}})
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.Unmarshal(body, &tok); status != http.StatusOK || err != nil {
+		e.t.Fatalf("log in as %s: %d %s", username, status, body)
+	}
+	other := *e
+	other.token = tok.AccessToken
+	return &other
+}
+
+// grant changes the integration user's shipped permission set, failing the
+// test if the sandbox refuses.
+func (e *env) grant(p metadata.Permission) {
+	e.t.Helper()
+	if err := e.srv.GrantPermission(sfsim.IntegrationPermissionSet, p); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func (e *env) revoke(p metadata.Permission) {
+	e.t.Helper()
+	if err := e.srv.RevokePermission(sfsim.IntegrationPermissionSet, p); err != nil {
+		e.t.Fatal(err)
+	}
 }
 
 // clientCredentials gets a fresh access token.

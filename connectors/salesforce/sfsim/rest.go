@@ -203,10 +203,17 @@ func (s *Server) handleResources(w http.ResponseWriter, _ *http.Request, rt rout
 	})
 }
 
-func (s *Server) handleLimits(w http.ResponseWriter, _ *http.Request, _ route, _ string) {
+// handleLimits answers /limits, which Salesforce serves only to users with
+// View Setup and Configuration.
+func (s *Server) handleLimits(w http.ResponseWriter, _ *http.Request, _ route, user string) {
 	s.mu.Lock()
+	allowed := s.accessFor(user).has(metadata.PermViewSetup)
 	used, max := s.used, s.dailyLimit
 	s.mu.Unlock()
+	if !allowed {
+		writeError(w, errNoViewSetup())
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"DailyApiRequests": map[string]int{"Max": max, "Remaining": max - used},
 	})
@@ -238,7 +245,7 @@ func batchSize(r *http.Request) int {
 	return defaultBatchSize
 }
 
-func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request, rt route, _ string) {
+func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request, rt route, user string) {
 	all := rt.segments[0] == "queryAll"
 	if len(rt.segments) == 2 {
 		s.nextPage(w, rt, all)
@@ -251,7 +258,7 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request, rt route, _
 		return
 	}
 	s.mu.Lock()
-	c, cerr := s.store.compile(q)
+	c, cerr := s.store.compile(q, s.accessFor(user))
 	if cerr != nil {
 		s.mu.Unlock()
 		writeError(w, cerr)
@@ -322,10 +329,11 @@ func (s *Server) nextPage(w http.ResponseWriter, rt route, all bool) {
 	writeJSON(w, http.StatusOK, s.page(cur, off, rt.version))
 }
 
-// objectTable resolves the object segment of an sobjects URL.
-func (s *Server) objectTable(name string) (*table, *Error) {
+// objectTable resolves the object segment of an sobjects URL; an object the
+// caller cannot read does not exist for it.
+func (s *Server) objectTable(name string, a *access) (*table, *Error) {
 	t, ok := s.store.tables[strings.ToLower(name)]
-	if !ok {
+	if !ok || !a.object(t.obj).Read {
 		return nil, apiError(http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
 	}
 	return t, nil
@@ -340,7 +348,8 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request, rt route, 
 	mode := s.writeMode(r, user)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, err := s.objectTable(rt.segments[1])
+	mode.access = s.accessFor(user)
+	t, err := s.objectTable(rt.segments[1], mode.access)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -354,8 +363,10 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request, rt route, 
 }
 
 // locate finds the record an sobjects URL names: /T/{id} or /T/{field}/{value}.
-func (s *Server) locate(rt route) (*table, *record, *Error) {
-	t, err := s.objectTable(rt.segments[1])
+// By id it finds records the caller cannot see too (what a write then
+// answers is the write's business); by external id only visible ones.
+func (s *Server) locate(rt route, a *access) (*table, *record, *Error) {
+	t, err := s.objectTable(rt.segments[1], a)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -364,14 +375,14 @@ func (s *Server) locate(rt route) (*table, *record, *Error) {
 		return t, rec, err
 	}
 	f, ok := t.obj.Field(rt.segments[2])
-	if !ok || !(f.ExternalID || f.Type == metadata.TypeID) {
+	if !ok || !(f.ExternalID || f.Type == metadata.TypeID) || !a.readsField(t.obj, f) {
 		return nil, nil, apiError(http.StatusNotFound, "NOT_FOUND", "Provided external ID field does not exist or is not accessible: %s", clip(rt.segments[2]))
 	}
 	if f.Type == metadata.TypeID {
 		rec, err := s.store.get(t, rt.segments[3])
 		return t, rec, err
 	}
-	matches := s.store.byExternalID(t, f, rt.segments[3])
+	matches := s.store.visible(t, s.store.byExternalID(t, f, rt.segments[3]), a)
 	switch len(matches) {
 	case 0:
 		return nil, nil, notFound()
@@ -381,12 +392,19 @@ func (s *Server) locate(rt route) (*table, *record, *Error) {
 	return nil, nil, apiError(http.StatusMultipleChoices, "MULTIPLE_CHOICES", "more than one record found for external id field %s", f.Name)
 }
 
-func (s *Server) handleGet(w http.ResponseWriter, r *http.Request, rt route, _ string) {
+// handleGet reads a record: one the caller cannot see is NOT_FOUND, and
+// fields hidden by field-level security are left out or unknown.
+func (s *Server) handleGet(w http.ResponseWriter, r *http.Request, rt route, user string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, rec, err := s.locate(rt)
+	a := s.accessFor(user)
+	t, rec, err := s.locate(rt, a)
 	if err != nil {
 		writeError(w, err)
+		return
+	}
+	if !a.canRead(s.store, t, rec) {
+		writeError(w, notFound())
 		return
 	}
 	if rec.deleted {
@@ -395,14 +413,14 @@ func (s *Server) handleGet(w http.ResponseWriter, r *http.Request, rt route, _ s
 	}
 	fields := r.URL.Query().Get("fields")
 	if fields == "" {
-		writeJSON(w, http.StatusOK, t.full(rec, rt.version))
+		writeJSON(w, http.StatusOK, t.full(rec, rt.version, a))
 		return
 	}
 	o := newOrdered()
 	o.set("attributes", attributes(t.obj.Name, rec.id, rt.version))
 	for _, name := range strings.Split(fields, ",") {
 		f, ok := t.obj.Field(strings.TrimSpace(name))
-		if !ok {
+		if !ok || !a.readsField(t.obj, f) {
 			writeError(w, fieldError(http.StatusBadRequest, "INVALID_FIELD", []string{strings.TrimSpace(name)},
 				"No such column '%s' on entity '%s'", clip(strings.TrimSpace(name)), t.obj.Name))
 			return
@@ -421,7 +439,8 @@ func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request, rt route, 
 	mode := s.writeMode(r, user)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, rec, err := s.locate(rt)
+	mode.access = s.accessFor(user)
+	t, rec, err := s.locate(rt, mode.access)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -433,11 +452,16 @@ func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request, rt route, 
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *Server) handleDelete(w http.ResponseWriter, _ *http.Request, rt route, _ string) {
+func (s *Server) handleDelete(w http.ResponseWriter, _ *http.Request, rt route, user string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, rec, err := s.locate(rt)
+	a := s.accessFor(user)
+	t, rec, err := s.locate(rt, a)
 	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if err := s.checkDelete(a, t, rec); err != nil {
 		writeError(w, err)
 		return
 	}
@@ -446,6 +470,16 @@ func (s *Server) handleDelete(w http.ResponseWriter, _ *http.Request, rt route, 
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// checkDelete refuses a delete without object permission Delete or edit
+// access to the record (its master-detail children go with it regardless,
+// as in a real org). The caller holds s.mu.
+func (s *Server) checkDelete(a *access, t *table, r *record) *Error {
+	if !a.object(t.obj).Delete {
+		return errReadOnly()
+	}
+	return a.checkWrite(s.store, t, r)
 }
 
 func (s *Server) handleUpsert(w http.ResponseWriter, r *http.Request, rt route, user string) {
@@ -457,7 +491,8 @@ func (s *Server) handleUpsert(w http.ResponseWriter, r *http.Request, rt route, 
 	mode := s.writeMode(r, user)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, err := s.objectTable(rt.segments[1])
+	mode.access = s.accessFor(user)
+	t, err := s.objectTable(rt.segments[1], mode.access)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -526,14 +561,15 @@ func (s *Server) handleCollections(w http.ResponseWriter, r *http.Request, rt ro
 	mode := s.writeMode(r, user)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	mode.access = s.accessFor(user)
 	var upsertTable *table
 	if rt.op == OpCollectionsUpsert {
-		t, err := s.objectTable(rt.segments[2])
+		t, err := s.objectTable(rt.segments[2], mode.access)
 		if err != nil {
 			writeError(w, err)
 			return
 		}
-		if f, ok := t.obj.Field(rt.segments[3]); !ok || !f.ExternalID {
+		if f, ok := t.obj.Field(rt.segments[3]); !ok || !f.ExternalID || !mode.access.readsField(t.obj, f) {
 			writeError(w, fieldError(http.StatusBadRequest, "INVALID_FIELD", []string{rt.segments[3]},
 				"Field name provided, %s is not an External ID or indexed field for %s", clip(rt.segments[3]), t.obj.Name))
 			return
@@ -584,7 +620,7 @@ func (s *Server) collectionRecord(rt route, rec map[string]any, upsertTable *tab
 	if typ == "" {
 		return failed("", apiError(http.StatusBadRequest, "INVALID_TYPE", "sObject type not specified in the attributes of a record"))
 	}
-	t, err := s.objectTable(typ)
+	t, err := s.objectTable(typ, mode.access)
 	if err != nil {
 		return failed("", apiError(http.StatusBadRequest, "INVALID_TYPE", "sObject type '%s' is not supported", clip(typ)))
 	}
@@ -637,7 +673,7 @@ func (s *Server) collectionRecord(rt route, rec map[string]any, upsertTable *tab
 	}
 }
 
-func (s *Server) handleCollectionsDelete(w http.ResponseWriter, r *http.Request, _ route, _ string) {
+func (s *Server) handleCollectionsDelete(w http.ResponseWriter, r *http.Request, _ route, user string) {
 	ids := strings.Split(r.URL.Query().Get("ids"), ",")
 	if len(ids) == 1 && ids[0] == "" {
 		writeError(w, apiError(http.StatusBadRequest, "MISSING_ARGUMENT", "ids not specified"))
@@ -650,6 +686,7 @@ func (s *Server) handleCollectionsDelete(w http.ResponseWriter, r *http.Request,
 	allOrNone, _ := strconv.ParseBool(r.URL.Query().Get("allOrNone"))
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	a := s.accessFor(user)
 	x := &tx{}
 	results := make([]collectionResult, len(ids))
 	anyFailed := false
@@ -658,9 +695,15 @@ func (s *Server) handleCollectionsDelete(w http.ResponseWriter, r *http.Request,
 		switch {
 		case rec == nil:
 			results[i] = failed(id, apiError(http.StatusBadRequest, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id"))
+		case !a.object(t.obj).Read:
+			results[i] = failed(rec.id, errReadOnly())
 		case rec.deleted:
 			results[i] = failed(rec.id, apiError(http.StatusBadRequest, "ENTITY_IS_DELETED", "entity is deleted"))
 		default:
+			if err := s.checkDelete(a, t, rec); err != nil {
+				results[i] = failed(rec.id, err)
+				break
+			}
 			if err := s.store.remove(t, rec, x); err != nil {
 				results[i] = failed(rec.id, err)
 			} else {
@@ -681,27 +724,46 @@ func (s *Server) handleCollectionsDelete(w http.ResponseWriter, r *http.Request,
 	writeJSON(w, http.StatusOK, results)
 }
 
-func (s *Server) handleDescribeGlobal(w http.ResponseWriter, _ *http.Request, rt route, _ string) {
+// handleDescribeGlobal lists the objects the caller can read, with what its
+// object permissions let it do.
+func (s *Server) handleDescribeGlobal(w http.ResponseWriter, _ *http.Request, rt route, user string) {
+	s.mu.Lock()
+	a := s.accessFor(user)
+	s.mu.Unlock()
 	var objs []map[string]any
 	for _, name := range s.schema.Objects() {
 		o, _ := s.schema.Object(name)
+		p := a.object(o)
+		if !p.Read {
+			continue
+		}
 		objs = append(objs, map[string]any{
 			"name": o.Name, "label": o.Label, "keyPrefix": o.KeyPrefix, "custom": o.Custom,
-			"queryable": true, "createable": o.Name != "CaseStatus", "updateable": o.Name != "CaseStatus",
+			"queryable": true, "createable": p.Create, "updateable": p.Edit, "deletable": p.Delete,
 			"urls": map[string]string{"sobject": "/services/data/v" + rt.version + "/sobjects/" + o.Name},
 		})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"encoding": "UTF-8", "maxBatchSize": maxCollection, "sobjects": objs})
 }
 
-func (s *Server) handleDescribe(w http.ResponseWriter, _ *http.Request, rt route, _ string) {
+// handleDescribe describes an object as the caller sees it: fields hidden
+// by field-level security are left out, and createable/updateable say what
+// the caller may write (as a real org's describe does).
+func (s *Server) handleDescribe(w http.ResponseWriter, _ *http.Request, rt route, user string) {
+	s.mu.Lock()
+	a := s.accessFor(user)
+	s.mu.Unlock()
 	o, ok := s.schema.Object(rt.segments[1])
-	if !ok {
+	if !ok || !a.object(o).Read {
 		writeError(w, notFound())
 		return
 	}
+	p := a.object(o)
 	fields := make([]map[string]any, 0, len(o.Fields()))
 	for _, f := range o.Fields() {
+		if !a.readsField(o, f) {
+			continue
+		}
 		refs := []string{}
 		relName := any(nil)
 		if f.Type == metadata.TypeReference {
@@ -718,7 +780,8 @@ func (s *Server) handleDescribe(w http.ResponseWriter, _ *http.Request, rt route
 		fields = append(fields, map[string]any{
 			"name": f.Name, "label": f.Label, "type": f.Type, "length": f.Length, "custom": f.Custom,
 			"nillable":   !f.Required && f.Type != metadata.TypeBoolean && f.Type != metadata.TypeID,
-			"createable": f.Createable, "updateable": f.Updateable, "externalId": f.ExternalID, "unique": f.Unique,
+			"createable": f.Createable && p.Create && a.editsField(o, f), "updateable": f.Updateable && p.Edit && a.editsField(o, f),
+			"externalId": f.ExternalID, "unique": f.Unique, "permissionable": f.Permissionable,
 			"idLookup": f.ExternalID || f.Type == metadata.TypeID, "defaultedOnCreate": f.Default != "" || !f.Createable,
 			"referenceTo": refs, "relationshipName": relName, "picklistValues": values,
 			"restrictedPicklist": f.Restricted, "filterable": f.Filterable, "sortable": f.Filterable,
@@ -730,7 +793,6 @@ func (s *Server) handleDescribe(w http.ResponseWriter, _ *http.Request, rt route
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"name": o.Name, "label": o.Label, "keyPrefix": o.KeyPrefix, "custom": o.Custom,
-		"queryable": true, "createable": o.Name != "CaseStatus", "updateable": o.Name != "CaseStatus",
-		"deletable": o.Name != "CaseStatus", "fields": fields,
+		"queryable": true, "createable": p.Create, "updateable": p.Edit, "deletable": p.Delete, "fields": fields,
 	})
 }

@@ -9,7 +9,18 @@
 // carebridge's shipped metadata (configs/salesforce) plus the standard
 // objects, and it refuses what Salesforce refuses with Salesforce's error
 // codes. Tests steer it through the Go API (seeding, fault injection, call
-// counting) or the same controls over HTTP under /sandbox/.
+// counting, permissions) or the same controls over HTTP under /sandbox/.
+//
+// Every API call runs as its user, with Salesforce's object permissions,
+// field-level security and record sharing: the integration user holds the
+// shipped Carebridge_Integration permission set (Options and the
+// permission controls change that) on a profile that grants API access and
+// nothing on data; every other user is a service agent who reads, creates
+// and edits Cases and the Care objects but sees only the Cases it owns.
+// Case, Contact and Task are Private; Care_Message__c, Care_Action__c,
+// CaseComment and Task follow their Case; User, Group and CaseStatus are
+// public. The Go API (Insert, Update, Delete, Record, Records) is the
+// sandbox's own access and is never checked.
 package sfsim
 
 import (
@@ -38,6 +49,10 @@ type Options struct {
 	DailyLimit   int            // daily API request quota (default 100000)
 	Clock        func() time.Time
 	Logger       *slog.Logger
+	// IntegrationPermissionSets are the permission sets of the integration
+	// user besides its profile's. nil assigns the shipped
+	// Carebridge_Integration set; an empty, non-nil slice assigns none.
+	IntegrationPermissionSets []metadata.PermissionSet
 }
 
 // Server is the sandbox. It implements http.Handler.
@@ -63,6 +78,9 @@ type Server struct {
 	cursorFIFO []string
 	assignTo   string   // Case assignment rule target ("" = off)
 	autoAssign []string // Sforce-Auto-Assign header of each write call
+
+	grants  *grants   // who holds which permission sets
+	started time.Time // audit time of the permission objects
 
 	integrationUser string
 	editorUser      string // the "Salesforce user" of Update
@@ -100,6 +118,10 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sfsim: %w", err)
 	}
+	g, err := newGrants(schema, opts.IntegrationPermissionSets)
+	if err != nil {
+		return nil, fmt.Errorf("sfsim: integration permission sets: %w", err)
+	}
 	s := &Server{
 		opts:       opts,
 		schema:     schema,
@@ -112,10 +134,13 @@ func New(opts Options) (*Server, error) {
 		dailyLimit: opts.DailyLimit,
 		rand:       rand.New(rand.NewPCG(1, 2)),
 		cursors:    map[string]*cursor{},
+		grants:     g,
+		started:    opts.Clock().UTC().Truncate(time.Second), // stamped as a real org stamps
 	}
 	if err := s.seed(); err != nil {
 		return nil, fmt.Errorf("sfsim: seed: %w", err)
 	}
+	s.syncPermissionObjects()
 	return s, nil
 }
 
@@ -313,7 +338,16 @@ func (s *Server) Insert(object string, fields map[string]any) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("sfsim insert %s: %w", object, err)
 	}
+	s.usersChanged(t)
 	return r.id, nil
+}
+
+// usersChanged keeps PermissionSetAssignment in step with the users (a new
+// user is an agent). The caller holds s.mu.
+func (s *Server) usersChanged(t *table) {
+	if t.obj.Name == "User" {
+		s.syncPermissionObjects()
+	}
 }
 
 // Update edits a record as a Salesforce user would (bumps SystemModstamp,
@@ -350,6 +384,7 @@ func (s *Server) Delete(object, id string) error {
 	if err := s.store.remove(t, r, nil); err != nil {
 		return fmt.Errorf("sfsim delete %s %s: %w", object, id, err)
 	}
+	s.usersChanged(t)
 	return nil
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/simpleforce/simpleforce"
 
+	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 )
 
@@ -100,7 +101,7 @@ func TestTokenGrants(t *testing.T) {
 				t.Errorf("these grants issue no refresh token: %s", body)
 			}
 			e.token = resp["access_token"]
-			if r, b := e.do(http.MethodGet, "limits", nil); r.StatusCode != http.StatusOK {
+			if r, b := e.do(http.MethodGet, "", nil); r.StatusCode != http.StatusOK {
 				t.Errorf("issued token refused: %d %s", r.StatusCode, b)
 			}
 		})
@@ -127,7 +128,7 @@ func TestExpiredTokens(t *testing.T) {
 			t.Errorf("%s: 401 without Sforce-Limit-Info", why)
 		}
 	}
-	if resp, _ := e.do(http.MethodGet, "limits", nil); resp.StatusCode != http.StatusOK {
+	if resp, _ := e.do(http.MethodGet, "", nil); resp.StatusCode != http.StatusOK {
 		t.Fatalf("fresh token refused: %d", resp.StatusCode)
 	}
 	mu.Lock()
@@ -286,7 +287,8 @@ func TestWritesThroughApexREST(t *testing.T) {
 
 func TestSchemaEnforcement(t *testing.T) {
 	e := newEnv(t, sfsim.Options{})
-	caseID := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "parent", "Care_Case_Id__c": "dup-1"})
+	caseID := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "parent", "Care_Case_Id__c": "dup-1"}) // Alice's
+	alice := e.as("alice@carebridge.example")                                                               // agents create actions
 	tests := []struct {
 		name      string
 		object    string
@@ -298,7 +300,7 @@ func TestSchemaEnforcement(t *testing.T) {
 		{"unknown field", "Case", map[string]any{"Subject": "x", "Bogus__c": 1}, 400, "INVALID_FIELD", "Bogus__c"},
 		{"unknown object", "Bogus__c", map[string]any{"Name": "x"}, 404, "NOT_FOUND", ""},
 		{"duplicate external id", "Case", map[string]any{"Care_Case_Id__c": "dup-1"}, 400, "DUPLICATE_VALUE", "Care_Case_Id__c"},
-		{"restricted picklist", "Case", map[string]any{"Care_Platform__c": "myspace"}, 400, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "Care_Platform__c"},
+		{"restricted picklist", "Case", map[string]any{"Care_Sentiment__c": "ecstatic"}, 400, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "Care_Sentiment__c"},
 		{"bad status", "Case", map[string]any{"Status": "Pending"}, 400, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "Status"},
 		{"string too long", "Case", map[string]any{"Subject": strings.Repeat("x", 256)}, 400, "STRING_TOO_LONG", "Subject"},
 		{"external id too long", "Case", map[string]any{"Care_Case_Id__c": strings.Repeat("x", 65)}, 400, "STRING_TOO_LONG", "Care_Case_Id__c"},
@@ -319,7 +321,11 @@ func TestSchemaEnforcement(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, body := e.do(http.MethodPost, "sobjects/"+tt.object, tt.body)
+			caller := e
+			if tt.object == "Care_Action__c" {
+				caller = alice
+			}
+			resp, body := caller.do(http.MethodPost, "sobjects/"+tt.object, tt.body)
 			if resp.StatusCode != tt.status {
 				t.Fatalf("status %d (%s), want %d", resp.StatusCode, body, tt.status)
 			}
@@ -505,7 +511,7 @@ func TestCollections(t *testing.T) {
 	// create, partial failure, results in request order
 	res := e.results(e.do(http.MethodPost, "composite/sobjects", map[string]any{"allOrNone": false, "records": []any{
 		rec("Subject", "a", "Care_Case_Id__c", "c-1"),
-		rec("Subject", "b", "Care_Platform__c", "myspace"),
+		rec("Subject", "b", "Care_Sentiment__c", "ecstatic"),
 		rec("Subject", "c", "Care_Case_Id__c", "c-1"),
 		rec("Subject", "d"),
 	}}))
@@ -516,7 +522,7 @@ func TestCollections(t *testing.T) {
 		t.Errorf("collection errors use statusCode, failed creates carry no id: %+v", res[1])
 	}
 	var raw []map[string]any
-	_, body := e.do(http.MethodPost, "composite/sobjects", map[string]any{"records": []any{rec("Care_Platform__c", "myspace")}})
+	_, body := e.do(http.MethodPost, "composite/sobjects", map[string]any{"records": []any{rec("Care_Sentiment__c", "ecstatic")}})
 	_ = json.Unmarshal(body, &raw)
 	if errs, _ := raw[0]["errors"].([]any); len(errs) != 1 || errs[0].(map[string]any)["statusCode"] != "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST" {
 		t.Errorf("collection error shape: %s", body)
@@ -732,6 +738,7 @@ func TestQuerySemantics(t *testing.T) {
 
 func TestDailyLimit(t *testing.T) {
 	e := newEnv(t, sfsim.Options{DailyLimit: 3})
+	e.grant(metadata.Permission{User: metadata.PermViewSetup}) // /limits needs it
 	for i := 1; i <= 3; i++ {
 		resp, body := e.do(http.MethodGet, "limits", nil)
 		if resp.StatusCode != 200 {
@@ -790,9 +797,9 @@ func TestFaults(t *testing.T) {
 	}
 	e.srv.ClearFaults()
 
-	e.srv.InjectFault(sfsim.Fault{Op: sfsim.OpLimits, Latency: 150 * time.Millisecond, Times: 1})
+	e.srv.InjectFault(sfsim.Fault{Op: sfsim.OpDescribe, Latency: 150 * time.Millisecond, Times: 1})
 	start := time.Now()
-	if resp, _ := e.do(http.MethodGet, "limits", nil); resp.StatusCode != 200 || time.Since(start) < 150*time.Millisecond {
+	if resp, _ := e.do(http.MethodGet, "sobjects/Case/describe", nil); resp.StatusCode != 200 || time.Since(start) < 150*time.Millisecond {
 		t.Errorf("latency fault: %d after %v", resp.StatusCode, time.Since(start))
 	}
 

@@ -32,17 +32,22 @@ func relationshipName(f metadata.Field) string {
 	return strings.TrimSuffix(f.Name, "Id")
 }
 
-func (st *store) resolve(obj *metadata.Object, p fieldPath) (resolvedField, *Error) {
+// resolve checks a field path against the schema as the caller sees it: a
+// field hidden by field-level security, or an object it cannot read, does
+// not exist.
+func (st *store) resolve(obj *metadata.Object, p fieldPath, a *access) (resolvedField, *Error) {
 	rf := resolvedField{path: p}
 	cur := obj
 	for i, part := range p.parts {
 		last := i == len(p.parts)-1
 		if last {
 			f, ok := cur.Field(part)
+			ok = ok && a.readsField(cur, f)
 			if !ok && len(rf.hops) > 0 && rf.hops[len(rf.hops)-1].Name == "OwnerId" {
 				// Owner is polymorphic (User or queue): Group fields count too
 				if g, found := st.schema.Object("Group"); found {
 					f, ok = g.Field(part)
+					ok = ok && a.readsField(g, f)
 				}
 			}
 			if !ok {
@@ -54,7 +59,7 @@ func (st *store) resolve(obj *metadata.Object, p fieldPath) (resolvedField, *Err
 		}
 		var hop *metadata.Field
 		for _, f := range cur.Fields() {
-			if f.Type == metadata.TypeReference && strings.EqualFold(relationshipName(f), part) {
+			if f.Type == metadata.TypeReference && strings.EqualFold(relationshipName(f), part) && a.readsField(cur, f) {
 				hop = &f
 				break
 			}
@@ -64,7 +69,7 @@ func (st *store) resolve(obj *metadata.Object, p fieldPath) (resolvedField, *Err
 				"Didn't understand relationship '%s' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name.", part)
 		}
 		next, ok := st.schema.Object(hop.ReferenceTo)
-		if !ok {
+		if !ok || !a.object(next).Read {
 			return rf, fieldError(http.StatusBadRequest, "INVALID_FIELD", []string{p.String()}, "relationship '%s' is not supported", part)
 		}
 		rf.hops = append(rf.hops, *hop)
@@ -75,16 +80,17 @@ func (st *store) resolve(obj *metadata.Object, p fieldPath) (resolvedField, *Err
 }
 
 // read walks the relationships of rf from r and returns the final value
-// (nil for null, including a null reference on the way).
-func (st *store) read(r *record, rf resolvedField) any {
+// (nil for null, including a null reference or a record a cannot see on
+// the way).
+func (st *store) read(a *access, r *record, rf resolvedField) any {
 	cur := r
 	for _, hop := range rf.hops {
 		id, _ := cur.value(hop).(string)
 		if id == "" {
 			return nil
 		}
-		_, next := st.recordByID(id)
-		if next == nil {
+		t, next := st.recordByID(id)
+		if next == nil || !a.canRead(st, t, next) {
 			return nil
 		}
 		cur = next
@@ -113,10 +119,12 @@ func (st *store) polymorphicValue(r *record, f metadata.Field) any {
 	return r.value(f)
 }
 
-// compiled is a query checked against the schema, ready to run.
+// compiled is a query checked against the schema as one caller sees it,
+// ready to run for that caller.
 type compiled struct {
 	q      *query
 	table  *table
+	access *access
 	fields []resolvedField
 	where  func(*record) bool
 	order  []resolvedOrder
@@ -127,16 +135,17 @@ type resolvedOrder struct {
 	item  orderItem
 }
 
-func (st *store) compile(q *query) (*compiled, *Error) {
+// compile checks q for the caller a: an object it cannot read is unknown.
+func (st *store) compile(q *query, a *access) (*compiled, *Error) {
 	t, ok := st.tables[strings.ToLower(q.object)]
-	if !ok {
+	if !ok || !a.object(t.obj).Read {
 		return nil, apiError(http.StatusBadRequest, "INVALID_TYPE",
 			"sObject type '%s' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.", q.object)
 	}
-	c := &compiled{q: q, table: t}
+	c := &compiled{q: q, table: t, access: a}
 	seen := map[string]bool{}
 	for _, p := range q.fields {
-		rf, err := st.resolve(t.obj, p)
+		rf, err := st.resolve(t.obj, p, a)
 		if err != nil {
 			return nil, err
 		}
@@ -148,14 +157,14 @@ func (st *store) compile(q *query) (*compiled, *Error) {
 		c.fields = append(c.fields, rf)
 	}
 	if q.where != nil {
-		w, err := st.compileExpr(t.obj, q.where)
+		w, err := st.compileExpr(t.obj, q.where, a)
 		if err != nil {
 			return nil, err
 		}
 		c.where = w
 	}
 	for _, it := range q.orderBy {
-		rf, err := st.resolve(t.obj, it.field)
+		rf, err := st.resolve(t.obj, it.field, a)
 		if err != nil {
 			return nil, err
 		}
@@ -171,42 +180,45 @@ func (st *store) compile(q *query) (*compiled, *Error) {
 	return c, nil
 }
 
-func (st *store) compileExpr(obj *metadata.Object, e expr) (func(*record) bool, *Error) {
+func (st *store) compileExpr(obj *metadata.Object, e expr, a *access) (func(*record) bool, *Error) {
 	switch e := e.(type) {
 	case andExpr:
-		l, err := st.compileExpr(obj, e.left)
+		l, err := st.compileExpr(obj, e.left, a)
 		if err != nil {
 			return nil, err
 		}
-		r, err := st.compileExpr(obj, e.right)
+		r, err := st.compileExpr(obj, e.right, a)
 		if err != nil {
 			return nil, err
 		}
 		return func(rec *record) bool { return l(rec) && r(rec) }, nil
 	case orExpr:
-		l, err := st.compileExpr(obj, e.left)
+		l, err := st.compileExpr(obj, e.left, a)
 		if err != nil {
 			return nil, err
 		}
-		r, err := st.compileExpr(obj, e.right)
+		r, err := st.compileExpr(obj, e.right, a)
 		if err != nil {
 			return nil, err
 		}
 		return func(rec *record) bool { return l(rec) || r(rec) }, nil
 	case notExpr:
-		x, err := st.compileExpr(obj, e.x)
+		x, err := st.compileExpr(obj, e.x, a)
 		if err != nil {
 			return nil, err
 		}
 		return func(rec *record) bool { return !x(rec) }, nil
 	case cmpExpr:
-		return st.compileCmp(obj, e)
+		if e.sub != nil {
+			return st.compileSemiJoin(obj, e, a)
+		}
+		return st.compileCmp(obj, e, a)
 	}
 	return nil, malformed("unsupported condition")
 }
 
-func (st *store) compileCmp(obj *metadata.Object, e cmpExpr) (func(*record) bool, *Error) {
-	rf, err := st.resolve(obj, e.field)
+func (st *store) compileCmp(obj *metadata.Object, e cmpExpr, a *access) (func(*record) bool, *Error) {
+	rf, err := st.resolve(obj, e.field, a)
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +235,7 @@ func (st *store) compileCmp(obj *metadata.Object, e cmpExpr) (func(*record) bool
 		}
 		values[i] = v
 	}
-	get := func(r *record) any { return st.read(r, rf) }
+	get := func(r *record) any { return st.read(a, r, rf) }
 	switch e.op {
 	case "=", "!=":
 		want := values[0]
@@ -297,6 +309,41 @@ func (st *store) compileCmp(obj *metadata.Object, e cmpExpr) (func(*record) bool
 		return func(r *record) bool { return !in(r) }, nil
 	}
 	return nil, malformed("unsupported operator %s", e.op)
+}
+
+// compileSemiJoin compiles "field IN (SELECT idField FROM ...)" (and NOT
+// IN): both sides are ids, and the subquery runs now, as the caller, so it
+// sees only records the caller can see.
+func (st *store) compileSemiJoin(obj *metadata.Object, e cmpExpr, a *access) (func(*record) bool, *Error) {
+	rf, err := st.resolve(obj, e.field, a)
+	if err != nil {
+		return nil, err
+	}
+	if !isIDType(rf.final.Type) {
+		return nil, fieldError(http.StatusBadRequest, "INVALID_FIELD", []string{e.field.String()},
+			"semi join sub-selects are only allowed on ID fields, not on %s", rf.final.Name)
+	}
+	sub, serr := st.compile(e.sub, a)
+	if serr != nil {
+		return nil, serr
+	}
+	if len(sub.fields) != 1 || !isIDType(sub.fields[0].final.Type) {
+		return nil, malformed("a semi-join subquery selects exactly one id or reference field")
+	}
+	ids := map[any]bool{}
+	for _, r := range st.run(sub, false) {
+		if id := st.read(a, r, sub.fields[0]); id != nil {
+			ids[id] = true
+		}
+	}
+	in := func(r *record) bool {
+		v := st.read(a, r, rf)
+		return v != nil && ids[v]
+	}
+	if e.op == "IN" {
+		return in, nil
+	}
+	return func(r *record) bool { return !in(r) }, nil
 }
 
 // literalValue checks that lit suits field f and converts it to the stored
@@ -428,6 +475,9 @@ func (st *store) run(c *compiled, all bool) []*record {
 		if r.deleted && !all {
 			continue
 		}
+		if !c.access.canRead(st, c.table, r) {
+			continue // invisible rows are left out silently, totalSize included
+		}
 		if c.where != nil && !c.where(r) {
 			continue
 		}
@@ -436,7 +486,7 @@ func (st *store) run(c *compiled, all bool) []*record {
 	if len(c.order) > 0 {
 		sort.SliceStable(out, func(i, j int) bool {
 			for _, o := range c.order {
-				a, b := st.read(out[i], o.field), st.read(out[j], o.field)
+				a, b := st.read(c.access, out[i], o.field), st.read(c.access, out[j], o.field)
 				if a == nil || b == nil {
 					if (a == nil) == (b == nil) {
 						continue
@@ -475,12 +525,12 @@ func (st *store) project(c *compiled, r *record, version string) *orderedObject 
 			o.set(rf.final.Name, wireValue(rf.final, r.value(rf.final)))
 			continue
 		}
-		st.projectPath(o, r, rf, 0, version)
+		st.projectPath(c.access, o, r, rf, 0, version)
 	}
 	return o
 }
 
-func (st *store) projectPath(o *orderedObject, r *record, rf resolvedField, hop int, version string) {
+func (st *store) projectPath(a *access, o *orderedObject, r *record, rf resolvedField, hop int, version string) {
 	if hop == len(rf.hops) {
 		o.set(rf.final.Name, wireValue(rf.final, st.polymorphicValue(r, rf.final)))
 		return
@@ -488,7 +538,7 @@ func (st *store) projectPath(o *orderedObject, r *record, rf resolvedField, hop 
 	name := rf.names[hop]
 	id, _ := r.value(rf.hops[hop]).(string)
 	t, next := st.recordByID(id)
-	if next == nil {
+	if next == nil || !a.canRead(st, t, next) {
 		if _, exists := o.values[name]; !exists {
 			o.set(name, nil)
 		}
@@ -500,7 +550,7 @@ func (st *store) projectPath(o *orderedObject, r *record, rf resolvedField, hop 
 		child.set("attributes", attributes(t.obj.Name, next.id, version))
 		o.set(name, child)
 	}
-	st.projectPath(child, next, rf, hop+1, version)
+	st.projectPath(a, child, next, rf, hop+1, version)
 }
 
 // describeQueryError maps a parse failure to Salesforce's MALFORMED_QUERY.

@@ -39,11 +39,13 @@ type orExpr struct{ left, right expr }
 type notExpr struct{ x expr }
 
 // cmpExpr compares a field with literals: op is one of = != < <= > >= LIKE IN
-// NOT IN.
+// NOT IN. IN and NOT IN take a subquery instead of literals (a semi-join or
+// anti-join: Id IN (SELECT ParentId FROM ...)).
 type cmpExpr struct {
 	field  fieldPath
 	op     string
 	values []literal
+	sub    *query
 }
 
 func (andExpr) isExpr() {}
@@ -99,6 +101,7 @@ type parser struct {
 	toks  []token
 	i     int
 	depth int
+	inSub bool // parsing a semi-join subquery
 }
 
 // parseSOQL parses one SELECT statement.
@@ -111,7 +114,14 @@ func parseSOQL(src string) (*query, error) {
 		return nil, err
 	}
 	p := &parser{toks: toks}
-	return p.parseQuery()
+	q, err := p.parseQuery(false)
+	if err != nil {
+		return nil, err
+	}
+	if p.peek().kind != tokEOF {
+		return nil, p.unexpected("expecting end of statement")
+	}
+	return q, nil
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -167,7 +177,9 @@ func isReserved(word string) bool {
 	return false
 }
 
-func (p *parser) parseQuery() (*query, error) {
+// parseQuery parses a SELECT up to its end: the end of the statement, or the
+// closing parenthesis of a subquery (sub), which it leaves for the caller.
+func (p *parser) parseQuery(sub bool) (*query, error) {
 	q := &query{limit: -1}
 	if err := p.expectKeyword("SELECT"); err != nil {
 		return nil, err
@@ -225,8 +237,8 @@ func (p *parser) parseQuery() (*query, error) {
 			return nil, err
 		}
 	}
-	if p.peek().kind != tokEOF {
-		return nil, p.unexpected("expecting end of statement")
+	if sub && (q.count || len(q.orderBy) > 0 || q.limit >= 0 || q.offset > 0) {
+		return nil, &syntaxError{p.peek().pos, "a semi-join subquery selects one field and takes no COUNT(), ORDER BY, LIMIT or OFFSET"}
 	}
 	return q, nil
 }
@@ -380,20 +392,37 @@ func (p *parser) parseComparison() (expr, error) {
 		}
 		return cmpExpr{field: f, op: "LIKE", values: []literal{{kind: litString, str: t.text}}}, nil
 	case p.acceptKeyword("IN"):
-		vs, err := p.parseList()
-		if err != nil {
-			return nil, err
-		}
-		return cmpExpr{field: f, op: "IN", values: vs}, nil
+		return p.parseIn(f, "IN")
 	case p.isKeyword("NOT") && p.toks[p.i+1].kind == tokIdent && strings.EqualFold(p.toks[p.i+1].text, "IN"):
 		p.i += 2
-		vs, err := p.parseList()
+		return p.parseIn(f, "NOT IN")
+	}
+	return nil, p.unexpected("expecting a comparison operator")
+}
+
+// parseIn parses the list or subquery after IN / NOT IN.
+func (p *parser) parseIn(f fieldPath, op string) (expr, error) {
+	if p.peek().kind == tokLParen && p.toks[p.i+1].kind == tokIdent && strings.EqualFold(p.toks[p.i+1].text, "SELECT") {
+		if p.inSub {
+			return nil, &syntaxError{p.peek().pos, "semi-join subqueries cannot be nested"}
+		}
+		p.next()
+		p.inSub = true
+		sub, err := p.parseQuery(true)
+		p.inSub = false
 		if err != nil {
 			return nil, err
 		}
-		return cmpExpr{field: f, op: "NOT IN", values: vs}, nil
+		if _, err := p.expect(tokRParen, "')' after the subquery"); err != nil {
+			return nil, err
+		}
+		return cmpExpr{field: f, op: op, sub: sub}, nil
 	}
-	return nil, p.unexpected("expecting a comparison operator")
+	vs, err := p.parseList()
+	if err != nil {
+		return nil, err
+	}
+	return cmpExpr{field: f, op: op, values: vs}, nil
 }
 
 func (p *parser) parseList() ([]literal, error) {

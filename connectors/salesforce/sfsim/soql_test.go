@@ -120,6 +120,14 @@ func TestParseSOQL(t *testing.T) {
 			return and.left.(cmpExpr).values[0].kind == litBool && and.right.(cmpExpr).values[0].num == 2.5
 		}},
 		{"SELECT Id, Name FROM Group WHERE Type = 'Queue'", func(q *query) bool { return q.object == "Group" }},
+		{"SELECT Field FROM FieldPermissions WHERE (ParentId IN (SELECT PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId = '005x')) AND PermissionsEdit = true", func(q *query) bool {
+			c := q.where.(andExpr).left.(cmpExpr)
+			return c.op == "IN" && c.values == nil && c.sub.object == "PermissionSetAssignment" && c.sub.fields[0].String() == "PermissionSetId" &&
+				c.sub.where.(cmpExpr).field.String() == "AssigneeId"
+		}},
+		{"SELECT Id FROM Case WHERE Id NOT IN (SELECT ParentId FROM CaseComment)", func(q *query) bool {
+			return q.where.(cmpExpr).op == "NOT IN" && q.where.(cmpExpr).sub.object == "CaseComment"
+		}},
 	}
 	for _, tt := range tests {
 		q, err := parseSOQL(tt.soql)
@@ -147,6 +155,11 @@ func TestParseSOQLRejectsMalformed(t *testing.T) {
 		"SELECT Id FROM Case WHERE A = 1 OR B = 2 AND C = 3", "SELECT Id FROM Case WHERE A = 1 AND B = 2 OR C = 3",
 		"SELECT Id FROM Case WHERE " + strings.Repeat("(", 500) + "Id = null" + strings.Repeat(")", 500),
 		"SELECT Id FROM Case WHERE Subject = '" + strings.Repeat("x", 100000) + "'",
+		"SELECT Id FROM Case WHERE Id IN (SELECT ParentId FROM CaseComment LIMIT 1)",
+		"SELECT Id FROM Case WHERE Id IN (SELECT ParentId FROM CaseComment ORDER BY ParentId)",
+		"SELECT Id FROM Case WHERE Id IN (SELECT COUNT() FROM CaseComment)",
+		"SELECT Id FROM Case WHERE Id IN (SELECT ParentId FROM CaseComment WHERE ParentId IN (SELECT Id FROM Case))",
+		"SELECT Id FROM Case WHERE Id IN (SELECT ParentId FROM CaseComment", "SELECT Id FROM Case WHERE Id = (SELECT Id FROM Case)",
 	} {
 		if _, err := parseSOQL(soql); err == nil {
 			t.Errorf("parseSOQL(%q) accepted malformed SOQL", soql)
@@ -212,6 +225,8 @@ func FuzzParseSOQL(f *testing.F) {
 		"SELECT Id FROM User WHERE Email LIKE '%\\_x%' ORDER BY Name DESC NULLS LAST OFFSET 1",
 		"SELECT Id FROM Task WHERE ActivityDate = 2026-11-25",
 		"SELECT Id FROM Case WHERE Id = '500000000000ABC'",
+		"SELECT SobjectType FROM ObjectPermissions WHERE ParentId IN (SELECT PermissionSetId FROM PermissionSetAssignment WHERE Assignee.Username LIKE 'int%')",
+		"SELECT Id FROM Care_Message__c WHERE Case__c NOT IN (SELECT Id FROM Case WHERE IsClosed = true)",
 		"'\\u00",
 	} {
 		f.Add(seed)
@@ -230,7 +245,7 @@ func FuzzParseSOQL(f *testing.F) {
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		c, cerr := s.store.compile(q)
+		c, cerr := s.store.compile(q, s.accessFor(s.integrationUser))
 		if cerr != nil {
 			return
 		}

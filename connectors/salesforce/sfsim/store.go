@@ -109,13 +109,15 @@ func clip(s string) string {
 	return string(r[:40]) + "..."
 }
 
-// writeMode says who writes: the API (checks createable/updateable) or the
-// sandbox's own seeding (may set system fields).
+// writeMode says who writes: the API (checks createable/updateable, and the
+// caller's permissions and sharing) or the sandbox's own seeding (may set
+// system fields).
 type writeMode struct {
 	system     bool
-	actor      string // user id recorded in CreatedById/LastModifiedById
-	autoAssign bool   // run the Case assignment rule
-	assignTo   string // queue or user the assignment rule assigns to
+	actor      string  // user id recorded in CreatedById/LastModifiedById
+	autoAssign bool    // run the Case assignment rule
+	assignTo   string  // queue or user the assignment rule assigns to
+	access     *access // the API caller's permissions; nil for the Go API
 }
 
 // tx collects undo steps so that an allOrNone collection can roll back.
@@ -160,8 +162,8 @@ func (st *store) convert(t *table, body map[string]any, create bool, mode writeM
 			continue
 		}
 		f, ok := t.obj.Field(k)
-		if !ok {
-			unknown = append(unknown, k)
+		if !ok || mode.access != nil && !mode.access.readsField(t.obj, f) {
+			unknown = append(unknown, k) // a field hidden by field-level security does not exist
 			continue
 		}
 		switch {
@@ -169,11 +171,11 @@ func (st *store) convert(t *table, body map[string]any, create bool, mode writeM
 			readOnly = append(readOnly, f.Name)
 			continue
 		case mode.system:
-		case create && !f.Createable, !create && !f.Updateable:
+		case create && !f.Createable, !create && !f.Updateable, mode.access != nil && !mode.access.editsField(t.obj, f):
 			readOnly = append(readOnly, f.Name)
 			continue
 		}
-		v, err := st.convertValue(t, f, body[k])
+		v, err := st.convertValue(f, body[k], mode)
 		if err != nil {
 			return nil, err
 		}
@@ -191,7 +193,7 @@ func (st *store) convert(t *table, body map[string]any, create bool, mode writeM
 	return out, nil
 }
 
-func (st *store) convertValue(t *table, f metadata.Field, raw any) (any, *Error) {
+func (st *store) convertValue(f metadata.Field, raw any, mode writeMode) (any, *Error) {
 	if raw == nil {
 		if f.Type == metadata.TypeBoolean {
 			return false, nil
@@ -237,6 +239,9 @@ func (st *store) convertValue(t *table, f metadata.Field, raw any) (any, *Error)
 		if rec == nil || rec.deleted || !referenceAllowed(f, target.obj.Name) {
 			return nil, fieldError(http.StatusBadRequest, "INVALID_CROSS_REFERENCE_KEY", []string{f.Name},
 				"invalid cross reference id")
+		}
+		if mode.access != nil && !mode.access.canRead(st, target, rec) {
+			return nil, errCrossReference(f.Name, id)
 		}
 		return id, nil
 	case f.Type == metadata.TypeBoolean:
@@ -343,6 +348,9 @@ func missingRequired(t *table, values map[string]any, create bool) []string {
 
 // create inserts a record and returns it.
 func (st *store) create(t *table, body map[string]any, mode writeMode, x *tx) (*record, *Error) {
+	if mode.access != nil && !mode.access.object(t.obj).Create {
+		return nil, errCannotInsert(t.obj)
+	}
 	values, err := st.convert(t, body, true, mode)
 	if err != nil {
 		return nil, err
@@ -366,6 +374,11 @@ func (st *store) create(t *table, body map[string]any, mode writeMode, x *tx) (*
 	if missing := missingRequired(t, values, true); len(missing) > 0 {
 		return nil, fieldError(http.StatusBadRequest, "REQUIRED_FIELD_MISSING", missing,
 			"Required fields are missing: [%s]", strings.Join(missing, ", "))
+	}
+	if mode.access != nil {
+		if err := mode.access.checkParent(st, t, values); err != nil {
+			return nil, err
+		}
 	}
 	if err := t.checkUnique(values, nil); err != nil {
 		return nil, err
@@ -400,6 +413,14 @@ func (st *store) create(t *table, body map[string]any, mode writeMode, x *tx) (*
 func (st *store) update(t *table, r *record, body map[string]any, mode writeMode, x *tx) *Error {
 	if r.deleted {
 		return apiError(http.StatusBadRequest, "ENTITY_IS_DELETED", "entity is deleted")
+	}
+	if a := mode.access; a != nil {
+		if !a.object(t.obj).Edit {
+			return errCannotUpdate(t.obj)
+		}
+		if err := a.checkWrite(st, t, r); err != nil {
+			return err
+		}
 	}
 	values, err := st.convert(t, body, false, mode)
 	if err != nil {
@@ -536,12 +557,55 @@ func (st *store) byExternalID(t *table, field metadata.Field, value string) []*r
 	return out
 }
 
+// visible keeps the records a can see (all of them for the Go API).
+func (st *store) visible(t *table, recs []*record, a *access) []*record {
+	if a == nil {
+		return recs
+	}
+	out := recs[:0:0]
+	for _, r := range recs {
+		if a.canRead(st, t, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// parentOf returns the record whose sharing controls r (ControlledByParent
+// objects), or nil.
+func (st *store) parentOf(t *table, r *record) (*table, *record) {
+	if t.obj.Parent == "" {
+		return nil, nil
+	}
+	id, _ := r.fields[t.obj.Parent].(string)
+	if id == "" {
+		return nil, nil
+	}
+	return st.recordByID(id)
+}
+
+// replace swaps every record of t for recs, which carry their own ids: the
+// sandbox rebuilds its permission objects this way whenever they change.
+func (st *store) replace(t *table, recs []*record) {
+	t.records = recs
+	t.byID = make(map[string]*record, len(recs))
+	for field := range t.unique {
+		t.unique[field] = map[string]*record{}
+	}
+	for _, r := range recs {
+		t.byID[r.id] = r
+		t.index(r)
+	}
+}
+
 // upsert creates or updates the record whose external id field has value.
 // It returns the record, whether it was created, and the matches when more
-// than one record matched (HTTP 300).
+// than one record matched (HTTP 300). An API caller matches only records it
+// can see: when the only match is hidden from it, the upsert creates, and
+// the unique external id refuses the duplicate, as in a real org.
 func (st *store) upsert(t *table, extField, value string, body map[string]any, mode writeMode, x *tx) (*record, bool, *Error) {
 	f, ok := t.obj.Field(extField)
-	if !ok || !(f.ExternalID || f.Type == metadata.TypeID) {
+	if !ok || !(f.ExternalID || f.Type == metadata.TypeID) || mode.access != nil && !mode.access.readsField(t.obj, f) {
 		return nil, false, fieldError(http.StatusNotFound, "NOT_FOUND", []string{extField},
 			"Provided external ID field does not exist or is not accessible: %s", clip(extField))
 	}
@@ -557,7 +621,7 @@ func (st *store) upsert(t *table, extField, value string, body map[string]any, m
 			matches = []*record{r}
 		}
 	} else {
-		matches = st.byExternalID(t, f, value)
+		matches = st.visible(t, st.byExternalID(t, f, value), mode.access)
 	}
 	switch len(matches) {
 	case 0:
@@ -635,12 +699,14 @@ func attributes(object, id, version string) map[string]string {
 	return map[string]string{"type": object, "url": "/services/data/v" + version + "/sobjects/" + object + "/" + id}
 }
 
-// full renders every field of a record.
-func (t *table) full(r *record, version string) *orderedObject {
+// full renders every field of a record that a may read.
+func (t *table) full(r *record, version string, a *access) *orderedObject {
 	o := newOrdered()
 	o.set("attributes", attributes(t.obj.Name, r.id, version))
 	for _, f := range t.fields {
-		o.set(f.Name, wireValue(f, r.value(f)))
+		if a.readsField(t.obj, f) {
+			o.set(f.Name, wireValue(f, r.value(f)))
+		}
 	}
 	return o
 }

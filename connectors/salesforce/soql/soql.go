@@ -262,6 +262,36 @@ func (c in) render(b *strings.Builder) error {
 	return nil
 }
 
+type inSelect struct {
+	field string
+	sub   Query
+}
+
+// InSelect is a semi-join, field IN (SELECT id FROM ...): for example the
+// notes on Cases that carry a Care id,
+// InSelect("ParentId", Select("Id").From("Case").Where(IsNotNull("Care_Case_Id__c"))).
+// The subquery selects exactly one field, an id, and has no ORDER BY or
+// LIMIT.
+func InSelect(field string, sub Query) Cond { return inSelect{field, sub} }
+
+func (c inSelect) render(b *strings.Builder) error {
+	if !ValidName(c.field) {
+		return fmt.Errorf("%w: field name %q", ErrInvalid, c.field)
+	}
+	if len(c.sub.fields) != 1 || len(c.sub.orderBy) > 0 || c.sub.limit != 0 {
+		return fmt.Errorf("%w: field %s: a semi-join subquery selects one id field, without ORDER BY or LIMIT", ErrInvalid, c.field)
+	}
+	sub, err := c.sub.Build()
+	if err != nil {
+		return fmt.Errorf("field %s: subquery: %w", c.field, err)
+	}
+	b.WriteString(c.field)
+	b.WriteString(" IN (")
+	b.WriteString(sub)
+	b.WriteString(")")
+	return nil
+}
+
 type junction struct {
 	op    string
 	conds []Cond

@@ -31,6 +31,9 @@ func TestBuild(t *testing.T) {
 			"SELECT Owner.Email FROM Case WHERE (Subject != 'x' AND Amount__c < 1.5 AND Count__c <= -3) ORDER BY CreatedDate DESC"},
 		{"single-element and", Select("Id").From("Case").Where(And(IsNotNull("OwnerId"))), "SELECT Id FROM Case WHERE OwnerId != null"},
 		{"date literal", Select("Id").From("Task").Where(Eq("ActivityDate", DateOf(at))), "SELECT Id FROM Task WHERE ActivityDate = 2026-11-25"},
+		{"semi-join", Select("Id", "ParentId").From("CaseComment").Where(And(Ge("SystemModstamp", at),
+			InSelect("ParentId", Select("Id").From("Case").Where(And(IsNotNull("Care_Case_Id__c"), Ne("Subject", "x'")))))),
+			`SELECT Id, ParentId FROM CaseComment WHERE (SystemModstamp >= 2026-11-25T03:55:12Z AND ParentId IN (SELECT Id FROM Case WHERE (Care_Case_Id__c != null AND Subject != 'x\'')))`},
 		{"injection stays a literal", Select("Id").From("Case").Where(Eq("Subject", `x' OR Subject != '`)),
 			`SELECT Id FROM Case WHERE Subject = 'x\' OR Subject != \''`},
 	}
@@ -71,6 +74,10 @@ func TestBuildRejects(t *testing.T) {
 		{"zero time", Select("Id").From("Case").Where(Gt("SystemModstamp", time.Time{}))},
 		{"negative limit", Select("Id").From("Case").Limit(-1)},
 		{"bad date", Select("Id").From("Task").Where(Eq("ActivityDate", Date{2026, 13, 1}))},
+		{"semi-join of two fields", Select("Id").From("Task").Where(InSelect("WhatId", Select("Id", "Subject").From("Case")))},
+		{"semi-join with a limit", Select("Id").From("Task").Where(InSelect("WhatId", Select("Id").From("Case").Limit(5)))},
+		{"semi-join on a bad field", Select("Id").From("Task").Where(InSelect("WhatId)", Select("Id").From("Case")))},
+		{"semi-join with a bad subquery", Select("Id").From("Task").Where(InSelect("WhatId", Select("Id").From("Case").Where(In("Id"))))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,265 @@
+package sfsim
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
+)
+
+// Profiles of the sandbox's users. A profile's permissions are a permission
+// set the profile owns (IsOwnedByProfile), as in a real org.
+const (
+	integrationProfileName = "Minimum Access - API Only Integrations"
+	agentProfileName       = "Standard User"
+)
+
+// IntegrationPermissionSet is the shipped permission set the integration
+// user holds unless Options.IntegrationPermissionSets says otherwise.
+const IntegrationPermissionSet = "Carebridge_Integration"
+
+// grants is who holds which permission sets. The integration user holds its
+// profile's set (API access, nothing on data) and the sets tests give it;
+// every other user is a service agent holding the agent profile's set. The
+// Server's mutex guards it.
+type grants struct {
+	integrationProfile metadata.PermissionSet
+	agentProfile       metadata.PermissionSet
+	integration        []metadata.PermissionSet
+	initial            []metadata.PermissionSet // what Options gave, for ResetPermissions
+	ids                map[string]string        // permission object key -> its stable record id
+	seq                map[string]uint64        // key prefix -> last number used
+}
+
+func newGrants(schema *metadata.Schema, integration []metadata.PermissionSet) (*grants, error) {
+	g := &grants{ids: map[string]string{}, seq: map[string]uint64{}}
+	g.integrationProfile = metadata.PermissionSet{Name: g.profileSetName(integrationProfileName), Label: integrationProfileName,
+		UserPermissions: []string{metadata.PermAPIEnabled, metadata.PermAPIUserOnly}}
+	g.agentProfile = agentProfile(schema, g.profileSetName(agentProfileName))
+	if integration == nil {
+		ps, ok := schema.PermissionSet(IntegrationPermissionSet)
+		if !ok {
+			return nil, fmt.Errorf("the metadata has no permission set %s", IntegrationPermissionSet)
+		}
+		integration = []metadata.PermissionSet{ps}
+	}
+	if err := g.set(schema, integration); err != nil {
+		return nil, err
+	}
+	g.initial = cloneSets(g.integration)
+	return g, nil
+}
+
+// profileSetName names a profile's own permission set as Salesforce does:
+// X followed by the profile's id.
+func (g *grants) profileSetName(profile string) string {
+	return "X" + g.id("00e", "profile:"+profile)[:15]
+}
+
+// agentProfile lets service agents work their own Cases: read, create and
+// edit Case and the custom objects, every field, Edit Tasks; no View All or
+// Modify All.
+func agentProfile(schema *metadata.Schema, name string) metadata.PermissionSet {
+	ps := metadata.PermissionSet{Name: name, Label: agentProfileName}
+	for _, objName := range schema.Objects() {
+		o, _ := schema.Object(objName)
+		if !o.Permissionable || !o.Custom && o.Name != "Case" {
+			continue
+		}
+		for _, access := range []string{metadata.AccessRead, metadata.AccessCreate, metadata.AccessEdit} {
+			_ = ps.Grant(metadata.Permission{Object: o.Name, Access: access}) // well-formed by construction
+		}
+		for _, f := range o.Fields() {
+			if f.Permissionable {
+				_ = ps.Grant(metadata.Permission{Field: o.Name + "." + f.Name, Access: metadata.AccessEdit})
+			}
+		}
+	}
+	for _, p := range []string{metadata.PermAPIEnabled, metadata.PermEditTask} {
+		_ = ps.Grant(metadata.Permission{User: p})
+	}
+	return ps
+}
+
+// set replaces the integration user's permission sets after checking them.
+func (g *grants) set(schema *metadata.Schema, sets []metadata.PermissionSet) error {
+	seen := map[string]bool{strings.ToLower(g.integrationProfile.Name): true, strings.ToLower(g.agentProfile.Name): true}
+	var errs []error
+	for _, ps := range sets {
+		key := strings.ToLower(ps.Name)
+		switch {
+		case ps.Name == "" || ps.Label == "":
+			errs = append(errs, fmt.Errorf("permission set %q: name and label are required", ps.Name))
+		case seen[key]:
+			errs = append(errs, fmt.Errorf("permission set %s given twice (or named like a profile's set)", ps.Name))
+		default:
+			errs = append(errs, schema.CheckPermissionSet(ps))
+		}
+		seen[key] = true
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	g.integration = cloneSets(sets)
+	return nil
+}
+
+func cloneSets(sets []metadata.PermissionSet) []metadata.PermissionSet {
+	out := make([]metadata.PermissionSet, len(sets))
+	for i, ps := range sets {
+		out[i] = ps.Clone()
+	}
+	return out
+}
+
+// change applies grant or revoke to the integration user's set named set.
+func (g *grants) change(schema *metadata.Schema, set string, p metadata.Permission, grant bool) error {
+	if err := schema.CheckPermission(p); err != nil {
+		return err
+	}
+	i := slices.IndexFunc(g.integration, func(ps metadata.PermissionSet) bool { return strings.EqualFold(ps.Name, set) })
+	if i < 0 {
+		names := make([]string, len(g.integration))
+		for j, ps := range g.integration {
+			names[j] = ps.Name
+		}
+		return fmt.Errorf("the integration user holds no permission set %q (it holds %s)", set, strings.Join(names, ", "))
+	}
+	if grant {
+		return g.integration[i].Grant(p)
+	}
+	return g.integration[i].Revoke(p)
+}
+
+// setsOf returns the permission sets user holds, its profile's first.
+func (g *grants) setsOf(user, integrationUser string) []metadata.PermissionSet {
+	if user == integrationUser {
+		return append([]metadata.PermissionSet{g.integrationProfile}, g.integration...)
+	}
+	return []metadata.PermissionSet{g.agentProfile}
+}
+
+// id returns the stable record id of a permission object: the same key gets
+// the same id however often the objects are rebuilt.
+func (g *grants) id(prefix, key string) string {
+	key = prefix + ":" + strings.ToLower(key)
+	if id, ok := g.ids[key]; ok {
+		return id
+	}
+	g.seq[prefix]++
+	id := newID(prefix, g.seq[prefix])
+	g.ids[key] = id
+	return id
+}
+
+// accessFor returns what user may do. The caller holds s.mu.
+func (s *Server) accessFor(user string) *access {
+	return newAccess(user, s.schema, s.grants.setsOf(user, s.integrationUser))
+}
+
+// IntegrationPermissionSets returns the permission sets the integration
+// user holds besides its profile's.
+func (s *Server) IntegrationPermissionSets() []metadata.PermissionSet {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return cloneSets(s.grants.integration)
+}
+
+// SetIntegrationPermissionSets replaces the integration user's permission
+// sets (its profile grants API access and nothing on data, so none leaves it
+// unable to read anything). Every set must name only objects and fields of
+// the schema.
+func (s *Server) SetIntegrationPermissionSets(sets ...metadata.PermissionSet) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.grants.set(s.schema, sets); err != nil {
+		return fmt.Errorf("sfsim: %w", err)
+	}
+	s.syncPermissionObjects()
+	return nil
+}
+
+// GrantPermission enables p, and what it depends on, in the integration
+// user's permission set named set, as an admin would in Setup.
+func (s *Server) GrantPermission(set string, p metadata.Permission) error {
+	return s.changePermission(set, p, true)
+}
+
+// RevokePermission disables p, and what depends on it, in the integration
+// user's permission set named set.
+func (s *Server) RevokePermission(set string, p metadata.Permission) error {
+	return s.changePermission(set, p, false)
+}
+
+func (s *Server) changePermission(set string, p metadata.Permission, grant bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.grants.change(s.schema, set, p, grant); err != nil {
+		return fmt.Errorf("sfsim: %w", err)
+	}
+	s.syncPermissionObjects()
+	return nil
+}
+
+// ResetPermissions gives the integration user back the permission sets the
+// sandbox started with.
+func (s *Server) ResetPermissions() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.grants.integration = cloneSets(s.grants.initial)
+	s.syncPermissionObjects()
+}
+
+// syncPermissionObjects rebuilds PermissionSet, PermissionSetAssignment,
+// ObjectPermissions and FieldPermissions from the grants and the users, so
+// that SOQL reads the effective permissions as in a real org. Ids stay the
+// same across rebuilds. The caller holds s.mu.
+func (s *Server) syncPermissionObjects() {
+	g := s.grants
+	stamp := s.started
+	row := func(id string, fields map[string]any) *record {
+		fields["CreatedDate"], fields["LastModifiedDate"], fields["SystemModstamp"] = stamp, stamp, stamp
+		fields["CreatedById"], fields["LastModifiedById"] = s.integrationUser, s.integrationUser
+		return &record{id: id, fields: fields}
+	}
+	profiles := []metadata.PermissionSet{g.integrationProfile, g.agentProfile}
+	var setRows, objectRows, fieldRows []*record
+	for i, ps := range append(profiles, g.integration...) {
+		setID := g.id("0PS", ps.Name)
+		fields := map[string]any{"Name": ps.Name, "Label": ps.Label, "IsOwnedByProfile": i < len(profiles)}
+		for _, p := range metadata.UserPermissionNames() {
+			fields["Permissions"+p] = ps.Has(p)
+		}
+		setRows = append(setRows, row(setID, fields))
+		for _, op := range ps.Objects {
+			fields := map[string]any{"ParentId": setID, "SobjectType": op.Object}
+			for _, a := range metadata.ObjectAccessNames() {
+				fields["Permissions"+a] = op.Has(a)
+			}
+			objectRows = append(objectRows, row(g.id("110", ps.Name+"/"+op.Object), fields))
+		}
+		for _, fp := range ps.Fields {
+			object, _, _ := strings.Cut(fp.Field, ".")
+			fieldRows = append(fieldRows, row(g.id("01k", ps.Name+"/"+fp.Field), map[string]any{
+				"ParentId": setID, "SobjectType": object, "Field": fp.Field, "PermissionsRead": fp.Read, "PermissionsEdit": fp.Edit}))
+		}
+	}
+	var assignRows []*record
+	users, _ := s.store.table("User")
+	for _, u := range users.records {
+		if u.deleted {
+			continue
+		}
+		for _, ps := range g.setsOf(u.id, s.integrationUser) {
+			assignRows = append(assignRows, row(g.id("0Pa", u.id+"/"+ps.Name), map[string]any{
+				"AssigneeId": u.id, "PermissionSetId": g.id("0PS", ps.Name)}))
+		}
+	}
+	for name, rows := range map[string][]*record{"PermissionSet": setRows, "PermissionSetAssignment": assignRows,
+		"ObjectPermissions": objectRows, "FieldPermissions": fieldRows} {
+		t, _ := s.store.table(name)
+		s.store.replace(t, rows)
+	}
+}

@@ -42,6 +42,7 @@ type store struct {
 	byPrefix map[string]*table
 	seq      uint64
 	clock    func() time.Time
+	rules    []ValidationRule // active validation rules
 }
 
 func newStore(schema *metadata.Schema, clock func() time.Time) *store {
@@ -398,6 +399,12 @@ func (st *store) create(t *table, body map[string]any, mode writeMode, x *tx) (*
 	}
 	t.autoNum++
 	st.derive(t, r, nil)
+	if !mode.system {
+		if err := st.validate(t, r); err != nil {
+			t.autoNum--
+			return nil, err
+		}
+	}
 	t.records = append(t.records, r)
 	t.byID[r.id] = r
 	t.index(r)
@@ -452,6 +459,11 @@ func (st *store) update(t *table, r *record, body map[string]any, mode writeMode
 		r.fields["LastModifiedById"] = mode.actor
 	}
 	st.derive(t, r, before)
+	if err := st.validate(t, r); err != nil {
+		r.fields = before
+		t.index(r)
+		return err
+	}
 	t.index(r)
 	x.add(func() {
 		t.unindex(r)

@@ -1,0 +1,69 @@
+package daemon_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+)
+
+// TestRefusedCaseUpdateShowsOnTheCaseAndClearsAfterTheFix: an org's
+// validation rule refuses the bridge's update of a Case. The agent sees
+// why on the Case (Care_Sync_Status__c = Error and the reason), and once
+// the cause is fixed the next sweep syncs the case and clears the error,
+// with nobody replaying a dead letter.
+func TestRefusedCaseUpdateShowsOnTheCaseAndClearsAfterTheFix(t *testing.T) {
+	w := startWorld(t, manualPolls)
+	ctx := context.Background()
+	w.escalate(t, "rule_1", strPtr("agent_ana"))
+	if err := w.d.Engine().PollCare(ctx); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("rule_1") != nil, "" })
+	w.quiet(t)
+	const message = "A Case on hold needs a reason."
+	if err := w.sf.AddValidationRule(sfsim.ValidationRule{Object: "Case", Name: "Hold_Needs_Reason", Field: "Reason", Message: message,
+		Violated: func(r map[string]any) bool { return r["Status"] == "On Hold" && r["Reason"] == nil }}); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := w.care.UISetStatus("rule_1", rules.Pending); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.d.Engine().PollCare(ctx); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the refusal shown on the Case", func() (bool, string) {
+		r := w.sfCase("rule_1")
+		return r["Care_Sync_Status__c"] == "Error", fmt.Sprint(r["Care_Sync_Status__c"], r["Care_Sync_Error__c"])
+	})
+	r := w.sfCase("rule_1")
+	if reason, _ := r["Care_Sync_Error__c"].(string); !strings.Contains(reason, "FIELD_CUSTOM_VALIDATION_EXCEPTION") || !strings.Contains(reason, message) {
+		t.Errorf("Care_Sync_Error__c = %q, want the code and the rule's message", reason)
+	}
+	if r["Status"] != "New" {
+		t.Errorf("Status %v: the refused update must not be half applied", r["Status"])
+	}
+	if n := (&actionWorld{w}).metric(t, "carebridge_salesforce_case_refusals_total", map[string]string{"code": "FIELD_CUSTOM_VALIDATION_EXCEPTION"}); n < 1 {
+		t.Errorf("refusals counted %v, want at least 1", n)
+	}
+
+	// The agent fixes the cause; the next sweep syncs the case again.
+	if err := w.sf.Update("Case", r["Id"].(string), map[string]any{"Reason": "Other"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.d.Engine().Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the case synced and the error cleared", func() (bool, string) {
+		r := w.sfCase("rule_1")
+		return r["Status"] == "On Hold" && r["Care_Sync_Status__c"] == "Synced" && r["Care_Sync_Error__c"] == nil,
+			fmt.Sprint(r["Status"], " ", r["Care_Sync_Status__c"], " ", r["Care_Sync_Error__c"])
+	})
+	if d, err := w.d.Queue().Depth(ctx); err != nil || d.Dead != 0 {
+		t.Errorf("queue after the fix: %+v, %v; want no dead letters", d, err)
+	}
+}

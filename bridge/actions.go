@@ -54,8 +54,14 @@ const (
 
 // ActionFields lists the Care_Action__c fields the engine reads or writes.
 func ActionFields() []string {
-	return []string{"Id", "CreatedDate", actionCase, actionType, actionMode, actionTarget, actionBody, actionMedia,
-		actionMarkPending, actionProfile, actionStatus, actionCode, actionReason, actionResult, actionProcessedAt}
+	return append([]string{"Id", "CreatedDate", actionCase, actionType, actionMode, actionTarget, actionBody, actionMedia,
+		actionMarkPending, actionProfile}, ActionResultFields()...)
+}
+
+// ActionResultFields lists the Care_Action__c fields the engine writes: the
+// outcome of an action.
+func ActionResultFields() []string {
+	return []string{actionStatus, actionCode, actionReason, actionResult, actionProcessedAt}
 }
 
 // IdempotencyKey is the key an action is sent to Care with: the same for

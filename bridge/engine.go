@@ -286,8 +286,12 @@ const (
 
 // EngineCaseFields lists every Case field the engine reads or writes itself.
 func EngineCaseFields() []string {
-	return []string{"Id", CareIDField, SyncStatusField, SyncErrorField, SystemModstampName, "IsClosed",
-		AllowedModesField, PrivateReplyDeadlineField, DMDeadlineField}
+	return append([]string{"Id", SystemModstampName, "IsClosed"}, EngineCaseWrites()...)
+}
+
+// EngineCaseWrites lists the Case fields the engine itself writes.
+func EngineCaseWrites() []string {
+	return []string{CareIDField, SyncStatusField, SyncErrorField, AllowedModesField, PrivateReplyDeadlineField, DMDeadlineField}
 }
 
 // Handle reconciles one queue key. Its error is classified with

@@ -280,7 +280,7 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 		if err != nil {
 			e.m.syncOps.WithLabelValues("care_to_salesforce", "case", "failure").Inc()
 			e.showRefusal(ctx, rec, err)
-			return false, fmt.Errorf("update Case %v of Care case %s: %w", rec["Id"], careID, err)
+			return false, fmt.Errorf("update Case %v of Care case %s: %w%s", rec["Id"], careID, err, permissionHint(err))
 		}
 		e.noteCutsWritten(cut, plan.ToSalesforce, rec["Id"])
 		if len(plan.ToSalesforce) > 0 {
@@ -379,6 +379,20 @@ func (e *Engine) showRefusal(ctx context.Context, rec Record, err error) {
 	if werr != nil {
 		e.log.Warn("cannot show the sync error on the Case", "case", rec["Id"], "refusal", code, "err", werr)
 	}
+}
+
+// permissionHint says what to do when Salesforce refused a write for lack
+// of a permission; "" for other errors.
+func permissionHint(err error) string {
+	var ue *upstream.Error
+	if !errors.As(err, &ue) {
+		return ""
+	}
+	switch ue.Code {
+	case "INSUFFICIENT_ACCESS_OR_READONLY", "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY", "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY", "INVALID_FIELD_FOR_INSERT_UPDATE":
+		return " (the integration user lacks a permission: `carebridge check` names it; see docs/salesforce-setup.md, step 5)"
+	}
+	return ""
 }
 
 // caseWrite is the Case update of a plan: the merged fields and the sync

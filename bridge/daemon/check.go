@@ -149,8 +149,13 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 			}
 		}
 		sort.Strings(missing)
-		report(len(missing) == 0, "Salesforce %s has the fields carebridge uses%s", object, listSuffix("missing", dedupe(missing)))
+		hint := ""
+		if len(missing) > 0 {
+			hint = " (not deployed, or not readable by the integration user: deploy configs/salesforce and see the permissions below)"
+		}
+		report(len(missing) == 0, "Salesforce %s has the fields carebridge uses%s%s", object, listSuffix("missing", dedupe(missing)), hint)
 	}
+	checkAccess(ctx, sf, m, schema, report)
 	if statuses, err := sf.CaseStatuses(ctx); err != nil {
 		report(false, "Salesforce Case statuses: %v", err)
 	} else if m != nil {

@@ -200,7 +200,7 @@ See the Salesforce Cases:
 
 Press Ctrl-C to stop.
 `, bridgeURL, careURL, sfURL, demoCareToken, demoCareSecret, demoSFClientID, demoSFSecret, token,
-		q("SELECT Id, Care_Case_Id__c, Subject, Status, Care_Platform__c FROM Case"),
+		q("SELECT Id, Care_Case_Id__c, Subject, Status, Care_Platform__c, OwnerId, SystemModstamp FROM Case"),
 		q("SELECT Care_Case_Id__c, Status FROM Case WHERE Care_Case_Id__c = 'case_tt_1'"),
 		q("SELECT ParentId, CommentBody, IsPublished FROM CaseComment WHERE Parent.Care_Case_Id__c = 'case_fb_1'"), adminToken)
 }

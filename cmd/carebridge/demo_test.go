@@ -333,6 +333,18 @@ func TestDemoPrintedCommandsSync(t *testing.T) {
 		}
 		return true, nil
 	})
+	// The demo's Salesforce behaves like an org: it stamps whole seconds.
+	if out, err := shell(context.Background(), demo.listCases); err != nil {
+		t.Fatal(err)
+	} else if recs, err := sfRecords(out); err != nil {
+		t.Fatal(err)
+	} else {
+		for _, r := range recs {
+			if stamp, _ := r["SystemModstamp"].(string); !strings.HasSuffix(stamp, ".000+0000") {
+				t.Errorf("Case %v SystemModstamp %q, want whole seconds (.000+0000) as a real org stamps", r["Id"], stamp)
+			}
+		}
+	}
 
 	t.Run("1 Salesforce close marks the Care case done", func(t *testing.T) {
 		change, look := demo.steps[1][0], demo.steps[1][1]

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/carebridge/carebridge/configs"
+	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
+	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 	"github.com/carebridge/carebridge/internal/redistest"
 	"github.com/carebridge/carebridge/internal/testenv"
 )
@@ -54,6 +56,27 @@ func TestCheckCommand(t *testing.T) {
 				regexp.MustCompile(`^ok +Salesforce Case has the fields carebridge uses$`),
 				regexp.MustCompile(`^ok +Salesforce CaseComment has the fields carebridge uses$`),
 				regexp.MustCompile(`^ok +Salesforce has the Case status values the mapping writes$`),
+				regexp.MustCompile(`^ok +the integration user holds the permissions carebridge needs`),
+			},
+		},
+		{
+			// An admin trimmed the permission set: check names what is
+			// missing and why, instead of the sync failing later.
+			name: "a permission removed from the integration user", cfg: testenv.Config{}, wantCode: 1,
+			setup: func(t *testing.T, sb *testenv.Sandboxes) {
+				for _, p := range []metadata.Permission{
+					{Object: "Case", Access: metadata.AccessModifyAll},
+					{Field: "Case.Care_Sync_Status__c", Access: metadata.AccessEdit},
+				} {
+					if err := sb.Salesforce.RevokePermission(sfsim.IntegrationPermissionSet, p); err != nil {
+						t.Fatal(err)
+					}
+				}
+			},
+			want: []*regexp.Regexp{
+				regexp.MustCompile(`^FAIL the integration user lacks permissions carebridge needs`),
+				regexp.MustCompile(`^ +Case: ModifyAllRecords \(Cases agents own are private to them\)$`),
+				regexp.MustCompile(`^ +Case.Care_Sync_Status__c: Edit \(carebridge writes it on every sync\)$`),
 			},
 		},
 		{

@@ -5,9 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"go.yaml.in/yaml/v3"
-
-	"github.com/carebridge/carebridge/configs"
 	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
 )
 
@@ -172,108 +169,8 @@ func TestGrantAndRevokeFollowSalesforceDependencies(t *testing.T) {
 	}
 }
 
-// The Care fields carebridge itself writes (bridge.EngineCaseFields,
-// bridge.MessageFields, the action result fields in bridge/actions.go) and
-// the agent-written action fields it only reads. Keep in step with bridge/.
-var (
-	engineWritesCase   = []string{"Care_Case_Id__c", "Care_Sync_Status__c", "Care_Sync_Error__c", "Care_Allowed_Reply_Modes__c", "Care_Private_Reply_Deadline__c", "Care_DM_Deadline__c"}
-	engineWritesAction = []string{"Status__c", "Status_Code__c", "Status_Reason__c", "Care_Result_Id__c", "Processed_At__c"}
-	engineReadsAction  = []string{"Type__c", "Reply_Mode__c", "Target_Message_Id__c", "Body__c", "Media_URLs__c", "Mark_Pending__c", "Profile_Id__c"}
-	engineWritesMsg    = []string{"Care_Message_Id__c", "Platform__c", "Kind__c", "Direction__c", "Author_Handle__c", "Author_Name__c",
-		"Author_Is_Page__c", "Author_Follows_Brand__c", "Text__c", "Media_URLs__c", "Parent_Message_Id__c", "Thread_Depth__c",
-		"Posted_At__c", "Hidden__c", "Hidden_With_Parent__c", "Deleted__c", "Liked__c", "Private_Reply_Sent__c", "Permalink__c"}
-)
-
-// TestShippedIntegrationPermissionSet: Carebridge_Integration grants what
-// the bridge needs under a Private sharing model (the e2e suite runs with
-// exactly this set) and nothing else: Modify All on Case and the Care
-// objects, field-level security on the fields the engine and the shipped
-// mapping use (edit where they write), no Contact, no user permissions.
-func TestShippedIntegrationPermissionSet(t *testing.T) {
-	s := loadShipped(t)
-	ps, ok := s.PermissionSet("Carebridge_Integration")
-	if !ok {
-		t.Fatal("permission set Carebridge_Integration missing")
-	}
-	all := metadata.ObjectPermissions{Read: true, Create: true, Edit: true, Delete: true, ViewAllRecords: true, ModifyAllRecords: true}
-	wantObjects := map[string]metadata.ObjectPermissions{"Case": all, "Care_Message__c": all, "Care_Action__c": all}
-	noCreate := wantObjects["Care_Action__c"]
-	noCreate.Create = false // agents create actions; carebridge only updates them
-	wantObjects["Care_Action__c"] = noCreate
-	for _, op := range ps.Objects {
-		want, ok := wantObjects[op.Object]
-		want.Object = op.Object
-		if !ok || op != want {
-			t.Errorf("object permissions %+v, want %+v", op, want)
-		}
-		delete(wantObjects, op.Object)
-	}
-	for object := range wantObjects {
-		t.Errorf("no object permissions on %s", object)
-	}
-	if len(ps.UserPermissions) != 0 {
-		t.Errorf("user permissions %v: carebridge needs none (no View Setup: it does not read /limits)", ps.UserPermissions)
-	}
-
-	want := map[string]bool{} // "Object.Field" -> editable
-	for _, f := range engineWritesCase {
-		want["Case."+f] = true
-	}
-	for object, fields := range map[string][]string{"Care_Message__c": engineWritesMsg, "Care_Action__c": engineWritesAction} {
-		for _, f := range fields {
-			want[object+"."+f] = true
-		}
-	}
-	for _, f := range engineReadsAction {
-		want["Care_Action__c."+f] = false
-	}
-	for field, writes := range shippedMappingFields(t) {
-		want["Case."+field] = want["Case."+field] || writes
-	}
-	for name, edit := range want {
-		object, field, _ := strings.Cut(name, ".")
-		f, ok := s.Field(object, field)
-		if !ok {
-			t.Errorf("%s is not in the metadata", name)
-			continue
-		}
-		if !f.Permissionable {
-			delete(want, name) // always visible and editable
-			continue
-		}
-		if got := ps.Field(object, field); !got.Read || got.Edit != edit {
-			t.Errorf("%s: read %v edit %v, want read true edit %v", name, got.Read, got.Edit, edit)
-		}
-	}
-	for _, fp := range ps.Fields {
-		if _, needed := want[fp.Field]; !needed {
-			t.Errorf("%s is granted but carebridge does not use it", fp.Field)
-		}
-	}
-}
-
-// shippedMappingFields returns the Case fields of configs/mapping.yaml and
-// whether carebridge writes each (direction other than salesforce_to_care).
-func shippedMappingFields(t *testing.T) map[string]bool {
-	t.Helper()
-	var m struct {
-		Fields []struct {
-			Salesforce string `yaml:"salesforce"`
-			Direction  string `yaml:"direction"`
-		} `yaml:"fields"`
-	}
-	if err := yaml.Unmarshal(configs.Mapping(), &m); err != nil {
-		t.Fatalf("configs/mapping.yaml: %v", err)
-	}
-	out := map[string]bool{}
-	for _, f := range m.Fields {
-		out[f.Salesforce] = out[f.Salesforce] || f.Direction != "salesforce_to_care"
-	}
-	if len(out) == 0 {
-		t.Fatal("configs/mapping.yaml maps no fields")
-	}
-	return out
-}
+// The shipped Carebridge_Integration set is compared with what the bridge
+// needs in bridge/daemon (TestShippedPermissionSetIsExactlyWhatCarebridgeNeeds).
 
 func TestShippedTaskNotesPermissionSet(t *testing.T) {
 	ps, ok := loadShipped(t).PermissionSet("Carebridge_Task_Notes")

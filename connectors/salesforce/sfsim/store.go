@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
@@ -137,6 +138,10 @@ func (x *tx) rollback() {
 	x.undo = nil
 }
 
+// byteLimits are fields Salesforce limits in bytes through the API, beyond
+// their length in characters (CaseComment.CommentBody: 4,000 bytes).
+var byteLimits = map[string]int{"CaseComment.CommentBody": 4000}
+
 func isText(typ string) bool {
 	switch typ {
 	case metadata.TypeString, metadata.TypeTextArea, metadata.TypePicklist, metadata.TypeURL,
@@ -176,7 +181,7 @@ func (st *store) convert(t *table, body map[string]any, create bool, mode writeM
 			readOnly = append(readOnly, f.Name)
 			continue
 		}
-		v, err := st.convertValue(f, body[k], mode)
+		v, err := st.convertValue(t.obj.Name, f, body[k], mode)
 		if err != nil {
 			return nil, err
 		}
@@ -194,7 +199,7 @@ func (st *store) convert(t *table, body map[string]any, create bool, mode writeM
 	return out, nil
 }
 
-func (st *store) convertValue(f metadata.Field, raw any, mode writeMode) (any, *Error) {
+func (st *store) convertValue(object string, f metadata.Field, raw any, mode writeMode) (any, *Error) {
 	if raw == nil {
 		if f.Type == metadata.TypeBoolean {
 			return false, nil
@@ -214,7 +219,9 @@ func (st *store) convertValue(f metadata.Field, raw any, mode writeMode) (any, *
 		if s == "" {
 			return nil, nil
 		}
-		if f.Length > 0 && utf8.RuneCountInString(s) > f.Length {
+		// Salesforce counts length in UTF-16 code units (an emoji is two),
+		// and some long text fields are limited in bytes as well.
+		if f.Length > 0 && len(utf16.Encode([]rune(s))) > f.Length || byteLimits[object+"."+f.Name] > 0 && len(s) > byteLimits[object+"."+f.Name] {
 			return nil, fieldError(http.StatusBadRequest, "STRING_TOO_LONG", []string{f.Name},
 				"%s: data value too large (max length=%d)", f.Name, f.Length)
 		}

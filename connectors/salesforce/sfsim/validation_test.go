@@ -64,3 +64,31 @@ func TestValidationRules(t *testing.T) {
 		t.Error("a rule on a field that does not exist was accepted")
 	}
 }
+
+// TestTextLengthAsSalesforceCountsIt: lengths are UTF-16 code units (an
+// emoji counts two), and a CaseComment body holds 4,000 bytes.
+func TestTextLengthAsSalesforceCountsIt(t *testing.T) {
+	e := newEnv(t, sfsim.Options{})
+	create := func(object string, fields map[string]any) (int, string) {
+		resp, body := e.do(http.MethodPost, "sobjects/"+object, fields)
+		return resp.StatusCode, string(body)
+	}
+	if code, body := create("Case", map[string]any{"Subject": strings.Repeat("😀", 127) + "a"}); code != http.StatusCreated {
+		t.Errorf("255 UTF-16 units: %d %s", code, body)
+	}
+	code, body := create("Case", map[string]any{"Subject": strings.Repeat("😀", 128)})
+	if code != http.StatusBadRequest || !strings.Contains(body, "STRING_TOO_LONG") {
+		t.Errorf("128 emoji (256 UTF-16 units) in Subject(255): %d %s", code, body)
+	}
+	parent, err := e.srv.Insert("Case", map[string]any{"Subject": "p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, body := create("CaseComment", map[string]any{"ParentId": parent, "CommentBody": strings.Repeat("é", 2000)}); code != http.StatusCreated {
+		t.Errorf("4,000 bytes: %d %s", code, body)
+	}
+	code, body = create("CaseComment", map[string]any{"ParentId": parent, "CommentBody": strings.Repeat("é", 2001)})
+	if code != http.StatusBadRequest || !strings.Contains(body, "STRING_TOO_LONG") {
+		t.Errorf("2,001 characters of 2 bytes in CommentBody: %d %s", code, body)
+	}
+}

@@ -1,0 +1,199 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/carebridge/carebridge/bridge"
+	"github.com/carebridge/carebridge/connectors/salesforce"
+	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
+	"github.com/carebridge/carebridge/connectors/salesforce/soql"
+	"github.com/carebridge/carebridge/mapping"
+)
+
+// need is one permission the integration user must hold, and why.
+type need struct {
+	metadata.Permission
+	why string
+}
+
+func (n need) String() string {
+	switch {
+	case n.User != "":
+		return "user permission " + n.User
+	case n.Object != "":
+		return n.Object + ": " + n.Access
+	default:
+		return n.Field + ": " + n.Access
+	}
+}
+
+// integrationNeeds lists what the integration user must be allowed to do
+// in an org with a Private Case sharing model for carebridge to run the
+// mapping m: the shipped permission set grants exactly this (and what
+// Salesforce makes these depend on), and carebridge check compares it with
+// what the user holds. Fields outside field-level security are left out.
+func integrationNeeds(m *mapping.Mapping, schema *metadata.Schema) []need {
+	var out []need
+	object := func(name, why string, access ...string) {
+		for _, a := range access {
+			out = append(out, need{metadata.Permission{Object: name, Access: a}, why})
+		}
+	}
+	field := func(object, name string, edit bool, why string) {
+		if f, ok := schema.Field(object, name); !ok || !f.Permissionable {
+			return
+		}
+		access := metadata.AccessRead
+		if edit {
+			access = metadata.AccessEdit
+		}
+		out = append(out, need{metadata.Permission{Field: object + "." + name, Access: access}, why})
+	}
+	const (
+		read, create, edit        = metadata.AccessRead, metadata.AccessCreate, metadata.AccessEdit
+		viewAll, modifyAll        = metadata.AccessViewAll, metadata.AccessModifyAll
+		whyShared                 = "Cases agents own are private to them"
+		whyCase, whyMsg, whyActio = "it creates and updates one Case per escalated Care case", "it mirrors the conversation", "it reads agents' actions and writes their outcome"
+	)
+	object("Case", whyCase, read, create, edit)
+	object("Case", whyShared, viewAll, modifyAll)
+	object(bridge.MessageObject, whyMsg, read, create, edit)
+	object(bridge.MessageObject, whyShared, viewAll, modifyAll)
+	object(bridge.ActionObject, whyActio, read, edit)
+	object(bridge.ActionObject, whyShared, viewAll, modifyAll)
+
+	for _, f := range bridge.EngineCaseWrites() {
+		field("Case", f, true, "carebridge writes it on every sync")
+	}
+	if m != nil {
+		for _, f := range m.Fields() {
+			field("Case", f.Salesforce, f.Direction.WritesSalesforce(), "the mapping's field "+f.Name)
+		}
+	}
+	for _, f := range bridge.MessageFields() {
+		field(bridge.MessageObject, f, true, whyMsg)
+	}
+	for _, f := range bridge.ActionFields() {
+		field(bridge.ActionObject, f, slices.Contains(bridge.ActionResultFields(), f), whyActio)
+	}
+	notes := bridge.DefaultNotesTarget
+	if m != nil {
+		notes = notesTarget(m)
+	}
+	if notes.Object == "Task" {
+		out = append(out, need{metadata.Permission{User: metadata.PermEditTask}, "notes are written as Tasks"})
+	}
+	for _, f := range notesFields(notes) {
+		_, extra := notes.Extra[f]
+		field(notes.Object, f, f == notes.BodyField || extra, "notes are copied both ways")
+	}
+	return out
+}
+
+// effectivePermissions reads what the integration user holds: the union of
+// every permission set assigned to it (its profile's included), as a real
+// org reports it through SOQL.
+func effectivePermissions(ctx context.Context, sf *salesforce.Client) (metadata.PermissionSet, error) {
+	var eff metadata.PermissionSet
+	user, err := sf.UserID(ctx)
+	if err != nil {
+		return eff, err
+	}
+	assigned := soql.Select("PermissionSetId").From("PermissionSetAssignment").Where(soql.Eq("AssigneeId", user))
+	sets, err := sf.Query(ctx, soql.Select(append([]string{"Id"}, prefixed("Permissions", metadata.UserPermissionNames())...)...).
+		From("PermissionSet").Where(soql.InSelect("Id", assigned)))
+	if err != nil {
+		return eff, fmt.Errorf("read the integration user's permission sets: %w", err)
+	}
+	for _, s := range sets {
+		for _, p := range metadata.UserPermissionNames() {
+			if s.Bool("Permissions" + p) {
+				_ = eff.Grant(metadata.Permission{User: p})
+			}
+		}
+	}
+	objects, err := sf.Query(ctx, soql.Select(append([]string{"SobjectType"}, prefixed("Permissions", metadata.ObjectAccessNames())...)...).
+		From("ObjectPermissions").Where(soql.InSelect("ParentId", assigned)))
+	if err != nil {
+		return eff, fmt.Errorf("read the integration user's object permissions: %w", err)
+	}
+	for _, o := range objects {
+		for _, a := range metadata.ObjectAccessNames() {
+			if o.Bool("Permissions" + a) {
+				_ = eff.Grant(metadata.Permission{Object: o.String("SobjectType"), Access: a})
+			}
+		}
+	}
+	fields, err := sf.Query(ctx, soql.Select("Field", "PermissionsRead", "PermissionsEdit").
+		From("FieldPermissions").Where(soql.InSelect("ParentId", assigned)))
+	if err != nil {
+		return eff, fmt.Errorf("read the integration user's field permissions: %w", err)
+	}
+	for _, f := range fields {
+		switch {
+		case f.Bool("PermissionsEdit"):
+			_ = eff.Grant(metadata.Permission{Field: f.String("Field"), Access: metadata.AccessEdit})
+		case f.Bool("PermissionsRead"):
+			_ = eff.Grant(metadata.Permission{Field: f.String("Field"), Access: metadata.AccessRead})
+		}
+	}
+	return eff, nil
+}
+
+func prefixed(prefix string, names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = prefix + n
+	}
+	return out
+}
+
+// lacks returns the needs ps does not meet. View All Data and Modify All
+// Data stand in for the object permissions they include (not for
+// field-level security, which they do not bypass).
+func lacks(ps metadata.PermissionSet, needs []need) []need {
+	allData := ps.Has(metadata.PermModifyAllData)
+	viewData := allData || ps.Has(metadata.PermViewAllData)
+	var out []need
+	for _, n := range needs {
+		ok := false
+		switch {
+		case n.User != "":
+			ok = ps.Has(n.User)
+		case n.Object != "":
+			ok = ps.Object(n.Object).Has(n.Access) || allData ||
+				viewData && (n.Access == metadata.AccessRead || n.Access == metadata.AccessViewAll)
+		default:
+			object, field, _ := strings.Cut(n.Field, ".")
+			fp := ps.Field(object, field)
+			ok = fp.Read && (fp.Edit || n.Access == metadata.AccessRead)
+		}
+		if !ok {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// checkAccess reports whether the integration user holds what carebridge
+// needs, naming what is missing and why it matters.
+func checkAccess(ctx context.Context, sf *salesforce.Client, m *mapping.Mapping, schema *metadata.Schema, report func(bool, string, ...any)) {
+	eff, err := effectivePermissions(ctx, sf)
+	if err != nil {
+		report(false, "the integration user's permissions: %v", err)
+		return
+	}
+	missing := lacks(eff, integrationNeeds(m, schema))
+	if len(missing) == 0 {
+		report(true, "the integration user holds the permissions carebridge needs (under a Private Case sharing model)")
+		return
+	}
+	var lines []string
+	for _, n := range missing {
+		lines = append(lines, fmt.Sprintf("%s (%s)", n, n.why))
+	}
+	report(false, "the integration user lacks permissions carebridge needs; assign the Carebridge_Integration permission set, or grant them (docs/salesforce-setup.md, step 5):\n%s", strings.Join(lines, "\n"))
+}

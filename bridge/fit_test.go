@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/carebridge/carebridge/bridge/merge"
 )
 
 func TestCutText(t *testing.T) {
@@ -110,5 +112,35 @@ func TestFieldCacheDescribesOnceAndRetriesFailures(t *testing.T) {
 	now = now.Add(25 * time.Hour)
 	if _, _ = c.get(ctx, "Case"); calls.Load() != 3 {
 		t.Errorf("after a day: %d calls, want the describe refreshed", calls.Load())
+	}
+}
+
+// platformMapper maps one canonical field, platform, to Care_Platform__c.
+type platformMapper struct{ Mapper }
+
+func (platformMapper) ToSalesforce(v map[string]string) Record {
+	out := Record{}
+	if p, ok := v["platform"]; ok {
+		out["Care_Platform__c"] = p
+	}
+	return out
+}
+
+func TestRefusedPicklistValueIsHeldBack(t *testing.T) {
+	e := testEngine(func(context.Context, string) (map[string]FieldInfo, error) {
+		return map[string]FieldInfo{"Care_Platform__c": {Type: "picklist", Restricted: true, Values: []string{"facebook"}}}, nil
+	})
+	plan := merge.Plan{ToSalesforce: map[string]string{"platform": "threads"}, Base: map[string]string{"platform": "threads"}}
+	reason, fields := e.holdBackRefused(context.Background(), platformMapper{}, &plan, map[string]string{"platform": "facebook"})
+	if len(plan.ToSalesforce) != 0 || plan.Base["platform"] != "facebook" {
+		t.Errorf("plan after holding back: %+v; want no write and the old base", plan)
+	}
+	if !strings.Contains(reason, `"threads"`) || !strings.Contains(reason, "Care_Platform__c") || len(fields) != 1 {
+		t.Errorf("reason %q, fields %v", reason, fields)
+	}
+	// A value the picklist has is written.
+	plan = merge.Plan{ToSalesforce: map[string]string{"platform": "facebook"}, Base: map[string]string{"platform": "facebook"}}
+	if reason, _ := e.holdBackRefused(context.Background(), platformMapper{}, &plan, nil); reason != "" || plan.ToSalesforce["platform"] != "facebook" {
+		t.Errorf("an allowed value was held back: %q %+v", reason, plan)
 	}
 }

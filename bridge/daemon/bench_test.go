@@ -10,8 +10,6 @@ package daemon_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"math"
 	"net"
 	"net/http"
@@ -25,7 +23,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/daemon"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
@@ -114,21 +111,9 @@ func (env *benchEnv) serveCare(b *testing.B, l net.Listener, webhookURL string) 
 // benchmark calls them, so every trigger is the benchmark's own.
 func (env *benchEnv) newDaemon(b *testing.B, o benchOptions) *daemon.Daemon {
 	b.Helper()
-	cfg := config.Defaults()
-	cfg.Listen = "127.0.0.1:0"
-	cfg.Redis.URL = "redis://" + env.redis.Addr() + "/0"
-	cfg.Care.BaseURL, cfg.Care.Token, cfg.Care.Secret, cfg.Care.WebhookSecret = env.careURL, "tok", "sec", benchWebhookSecret
-	cfg.Salesforce.LoginURL, cfg.Salesforce.ClientID, cfg.Salesforce.ClientSecret = env.sfURL, "cid", "csecret"
+	cfg := env.config(b, o.workers)
 	cfg.Schedule.PollCare, cfg.Schedule.PollSalesforce, cfg.Schedule.Sweep = "@every 24h", "@every 24h", "@every 24h"
-	cfg.Workers = o.workers
-	if err := cfg.Validate(); err != nil {
-		b.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if os.Getenv("CAREBRIDGE_TEST_LOG") != "" {
-		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	}
-	d, err := daemon.New(cfg, log)
+	d, err := daemon.New(cfg, benchLogger())
 	if err != nil {
 		b.Fatal(err)
 	}

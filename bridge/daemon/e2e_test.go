@@ -166,6 +166,24 @@ func (w *world) escalate(t *testing.T, id string, assignee *string) {
 	}
 }
 
+// linked escalates a Care case (as escalate does), lets the Care poll
+// bring it to Salesforce and returns the id of its Case.
+func (w *world) linked(t *testing.T, id string, assignee *string) string {
+	t.Helper()
+	w.escalate(t, id, assignee)
+	if err := w.d.Engine().PollCare(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var sfID string
+	eventually(t, "the Salesforce Case of "+id, func() (bool, string) {
+		if r := w.sfCase(id); r != nil {
+			sfID, _ = r["Id"].(string)
+		}
+		return sfID != "", ""
+	})
+	return sfID
+}
+
 func strPtr(s string) *string { return &s }
 
 // newPlatform is a network Care added after carebridge's rules were written.

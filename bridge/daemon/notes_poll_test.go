@@ -14,17 +14,7 @@ import (
 func TestNotesPollReadsOnlyNotesOfCareCases(t *testing.T) {
 	w := startWorld(t, manualPolls)
 	ctx := context.Background()
-	w.escalate(t, "notes_1", strPtr("agent_ana"))
-	if err := w.d.Engine().PollCare(ctx); err != nil {
-		t.Fatal(err)
-	}
-	var careCase string
-	eventually(t, "the Salesforce Case", func() (bool, string) {
-		if r := w.sfCase("notes_1"); r != nil {
-			careCase = r["Id"].(string)
-		}
-		return careCase != "", ""
-	})
+	careCase := w.linked(t, "notes_1", strPtr("agent_ana"))
 	other, err := w.sf.Insert("Case", map[string]any{"Subject": "A phone call, not a social case"})
 	if err != nil {
 		t.Fatal(err)

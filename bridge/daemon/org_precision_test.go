@@ -24,12 +24,7 @@ func manualPolls(c *config.Config) {
 func TestSameSecondEditsInSalesforceReachCareByTheNextPoll(t *testing.T) {
 	w := startWorld(t, manualPolls)
 	ctx := context.Background()
-	w.escalate(t, "sec_1", strPtr("agent_ana"))
-	if err := w.d.Engine().PollCare(ctx); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("sec_1") != nil, "" })
-	id := w.sfCase("sec_1")["Id"].(string)
+	id := w.linked(t, "sec_1", strPtr("agent_ana"))
 	if err := w.d.Engine().PollSalesforce(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -19,10 +19,7 @@ import (
 func TestMissingPermissionFailsWithAClearMessage(t *testing.T) {
 	w := startWorld(t, manualPolls)
 	ctx := context.Background()
-	w.escalate(t, "perm_1", strPtr("agent_ben"))
-	if err := w.d.Engine().PollCare(ctx); err != nil {
-		t.Fatal(err)
-	}
+	w.linked(t, "perm_1", strPtr("agent_ben"))
 	eventually(t, "the Case owned by Ben", func() (bool, string) {
 		r := w.sfCase("perm_1")
 		return r != nil && r["OwnerId"] == w.users["ben@example.com"], fmt.Sprint(r)

@@ -18,11 +18,7 @@ import (
 func TestRefusedCaseUpdateShowsOnTheCaseAndClearsAfterTheFix(t *testing.T) {
 	w := startWorld(t, manualPolls)
 	ctx := context.Background()
-	w.escalate(t, "rule_1", strPtr("agent_ana"))
-	if err := w.d.Engine().PollCare(ctx); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("rule_1") != nil, "" })
+	w.linked(t, "rule_1", strPtr("agent_ana"))
 	w.quiet(t)
 	const message = "A Case on hold needs a reason."
 	if err := w.sf.AddValidationRule(sfsim.ValidationRule{Object: "Case", Name: "Hold_Needs_Reason", Field: "Reason", Message: message,

@@ -69,7 +69,8 @@ func (e *Engine) PreviewCase(ctx context.Context, careID string, src MapperSourc
 		if c.Status == rules.Deleted {
 			return p, nil
 		}
-		p.CreateCase = newCaseRecord(m, c, careVals, e.refusedPicklistValues(ctx, m, careToSalesforce(m, careVals)))
+		toSF := careToSalesforce(m, careVals)
+		p.CreateCase = newCaseRecord(m, c, toSF, e.refusedPicklistValues(ctx, m, toSF))
 		return p, nil
 	}
 	rec := recs[0]

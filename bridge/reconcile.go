@@ -133,17 +133,18 @@ func (e *Engine) ensureLink(ctx context.Context, careID, sfID string) error {
 	return nil
 }
 
-// newCaseRecord is the Case created for an escalated Care case, without the
-// values Salesforce would refuse (refused: canonical field -> why), whose
-// reasons go to the sync error.
-func newCaseRecord(m Mapper, c care.Case, careVals map[string]string, refused map[string]refusal) Record {
-	toSF := careToSalesforce(m, careVals)
+// newCaseRecord is the Case created for an escalated Care case from the
+// canonical values toSF (careToSalesforce), without the values Salesforce
+// would refuse (refused: canonical field -> why), whose reasons go to the
+// sync error.
+func newCaseRecord(m Mapper, c care.Case, toSF map[string]string, refused map[string]refusal) Record {
 	var reasons []string
+	send := maps.Clone(toSF)
 	for f, r := range refused {
-		delete(toSF, f)
+		delete(send, f)
 		reasons = append(reasons, r.reason)
 	}
-	rec := m.ToSalesforce(toSF)
+	rec := m.ToSalesforce(send)
 	rec[CareIDField] = c.ID
 	rec[SyncStatusField] = "Synced"
 	if len(reasons) > 0 {
@@ -172,7 +173,7 @@ func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals
 	for _, r := range refused {
 		e.m.refused.WithLabelValues("Case", r.field).Inc()
 	}
-	rec := newCaseRecord(m, c, careVals, refused)
+	rec := newCaseRecord(m, c, toSF, refused)
 	res, err := e.upsertCases.Do(ctx, rec)
 	if err == nil {
 		err = res.Err

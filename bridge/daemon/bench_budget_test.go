@@ -128,10 +128,10 @@ func BenchmarkIdleReplicaAPICalls(b *testing.B) {
 
 // BenchmarkSweepCost: what one sweep costs and what Redis holds per case,
 // before and after retention. CAREBRIDGE_BENCH_SWEEP_CASES linked cases
-// (default 2,000; 2 messages and a note each), half of them closed on both
-// sides. A first sweep covers all of them; once the closed ones are older
-// than retention.closed_cases they are retired, and the next sweep covers
-// the open half only. Per-case figures scale linearly (docs/benchmarks.md
+// (default 2,000; 2 messages and a note each). A first sweep covers all of
+// them; then half of them close on both sides, and once older than
+// retention.closed_cases they are retired, and the next sweep covers the
+// open half only. Per-case figures scale linearly (docs/benchmarks.md
 // states them for 100,000 linked cases).
 func BenchmarkSweepCost(b *testing.B) {
 	n := 2000
@@ -167,15 +167,6 @@ func BenchmarkSweepCost(b *testing.B) {
 			return got == n, fmt.Sprintf("%d of %d", got, n)
 		})
 		env.waitIdle(b, 10*time.Minute)
-		for _, id := range ids[:n/2] {
-			if err := env.care.UISetStatus(id, rules.Done); err != nil {
-				b.Fatal(err)
-			}
-		}
-		if err := d.Engine().PollCare(ctx); err != nil {
-			b.Fatal(err)
-		}
-		env.waitIdle(b, 10*time.Minute)
 		activeBytes := env.redisBytesPerCase(b, ids)
 
 		sweep := func() (callsByOp, callsByOp, time.Duration) {
@@ -188,8 +179,17 @@ func BenchmarkSweepCost(b *testing.B) {
 			return sfCalls(env.sf).minus(sf0), careCalls(env.care).minus(care0), time.Since(start)
 		}
 		sfAll, careAll, tAll := sweep()
-		// The closed half ages past retention.closed_cases; the next sweep
-		// retires it and covers the open half only.
+		// Half the cases close; once older than retention.closed_cases the
+		// next sweep retires them, and the one after covers the open half.
+		for _, id := range ids[:n/2] {
+			if err := env.care.UISetStatus(id, rules.Done); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := d.Engine().PollCare(ctx); err != nil {
+			b.Fatal(err)
+		}
+		env.waitIdle(b, 10*time.Minute)
 		closedAt := time.Now()
 		waitFor(b, "the closed cases older than retention", time.Minute, 100*time.Millisecond, func() (bool, string) {
 			return time.Since(closedAt) > cfg.Retention.ClosedCases, ""

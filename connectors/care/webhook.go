@@ -183,8 +183,33 @@ func reject(status int, outcome, format string, args ...any) *webhookReject {
 	return &webhookReject{status: status, outcome: outcome, msg: fmt.Sprintf(format, args...)}
 }
 
+// webhookIgnored is a genuine delivery carebridge cannot use: it is
+// acknowledged (a retry would not change anything), logged and counted.
+type webhookIgnored struct {
+	outcome string
+	level   slog.Level
+	msg     string
+}
+
+func (e *webhookIgnored) Error() string { return e.msg }
+
+func ignore(level slog.Level, outcome, format string, args ...any) *webhookIgnored {
+	return &webhookIgnored{outcome: outcome, level: level, msg: fmt.Sprintf(format, args...)}
+}
+
 func (r *WebhookReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	outcome, err := r.handle(w, req)
+	var ign *webhookIgnored
+	if errors.As(err, &ign) {
+		// Acknowledged so that Care does not retry an event that can never
+		// be processed (Care retries every non-2xx answer).
+		r.metrics.count(ign.outcome)
+		r.log.LogAttrs(req.Context(), ign.level, "care webhook ignored", slog.String("outcome", ign.outcome), slog.String("reason", ign.msg))
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, ign.outcome+": "+ign.msg+"\n")
+		return
+	}
 	if err == nil {
 		r.metrics.count(outcome)
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -233,10 +258,15 @@ func (r *WebhookReceiver) handle(w http.ResponseWriter, req *http.Request) (stri
 	if err != nil {
 		return "", err
 	}
-	// Refused for good (422), not for a retry: no Salesforce Case can carry
-	// this id, and ops see it in the log and the outcome count.
+	if !knownEventType(ev.Type) {
+		// Care may add event types; an unknown one is no reason for Care to
+		// keep delivering it. The sweep and polls still see every change.
+		return "", ignore(slog.LevelWarn, OutcomeUnknownType, "event %s: unknown event type %q (known: %s, %s, %s, %s)",
+			ev.ID, truncate(ev.Type, 64), EventCaseCreated, EventCaseUpdated, EventMessageCreated, EventNoteCreated)
+	}
 	if r.maxCaseID > 0 && len(utf16.Encode([]rune(ev.CaseID))) > r.maxCaseID {
-		return "", reject(http.StatusUnprocessableEntity, OutcomeIDTooLong,
+		// No Salesforce Case can carry this id, now or after a retry.
+		return "", ignore(slog.LevelError, OutcomeIDTooLong,
 			"event %s: case id %q is longer than the %d characters Salesforce's Care_Case_Id__c holds; this case cannot be synced", ev.ID, truncate(ev.CaseID, 80), r.maxCaseID)
 	}
 
@@ -365,16 +395,21 @@ func parseEvent(body []byte) (parsedEvent, error) {
 	if raw.Type == nil || *raw.Type == "" {
 		return parsedEvent{}, reject(http.StatusBadRequest, OutcomeMalformed, "event %s: type is missing", *raw.ID)
 	}
-	switch *raw.Type {
-	case EventCaseCreated, EventCaseUpdated, EventMessageCreated, EventNoteCreated:
-	default:
-		return parsedEvent{}, reject(http.StatusBadRequest, OutcomeUnknownType, "event %s: unknown event type %q (known: %s, %s, %s, %s)",
-			*raw.ID, truncate(*raw.Type, 64), EventCaseCreated, EventCaseUpdated, EventMessageCreated, EventNoteCreated)
+	if !knownEventType(*raw.Type) {
+		return parsedEvent{ID: *raw.ID, Type: *raw.Type}, nil // no case id required of an unknown type
 	}
 	if raw.CaseID == nil || !validID(*raw.CaseID) {
 		return parsedEvent{}, reject(http.StatusBadRequest, OutcomeMalformed, "event %s: case_id is missing or invalid", *raw.ID)
 	}
 	return parsedEvent{ID: *raw.ID, Type: *raw.Type, CaseID: *raw.CaseID}, nil
+}
+
+func knownEventType(t string) bool {
+	switch t {
+	case EventCaseCreated, EventCaseUpdated, EventMessageCreated, EventNoteCreated:
+		return true
+	}
+	return false
 }
 
 // jsonProblem describes a decoding error without echoing the body.

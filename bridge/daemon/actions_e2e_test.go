@@ -578,11 +578,11 @@ func TestPermanentCareErrorEndsFailedWithDeadLetter(t *testing.T) {
 	sfID := w.conversation(t, "pf", rules.Facebook, strPtr("agent_ana"), care.Customer{},
 		care.Message{ID: "post", Kind: rules.Post, Direction: care.Outbound, Text: "Launch", PostedAt: ago(3 * time.Hour)},
 		care.Message{ID: "c1", Kind: rules.Comment, ParentID: strPtr("post"), Text: "Broken", PostedAt: ago(time.Hour)})
-	w.care.InjectFault(caresim.Fault{Op: caresim.OpPostReply, Status: 403, Times: 1})
+	w.care.InjectFault(caresim.Fault{Op: caresim.OpPostReply, Status: 400, Times: 1})
 	id := w.act(t, sfID, map[string]any{"Type__c": "reply", "Reply_Mode__c": "public_reply", "Target_Message_Id__c": "pf_c1", "Body__c": "Hi"})
 	rec := w.finished(t, id)
 	reason, _ := rec["Status_Reason__c"].(string)
-	if rec["Status__c"] != "Failed" || rec["Status_Code__c"] != "send_failed" || !strings.Contains(reason, "HTTP 403") {
+	if rec["Status__c"] != "Failed" || rec["Status_Code__c"] != "send_failed" || !strings.Contains(reason, "HTTP 400") {
 		t.Fatalf("ended %v %v %q", rec["Status__c"], rec["Status_Code__c"], reason)
 	}
 	eventually(t, "the action's dead letter", func() (bool, string) {
@@ -629,6 +629,26 @@ func TestInvalidActionsAreRejectedWithAReason(t *testing.T) {
 				t.Fatalf("ended %v %v %v, want Rejected %s", rec["Status__c"], rec["Status_Code__c"], rec["Status_Reason__c"], tt.code)
 			}
 		})
+	}
+}
+
+// TestCareAuthRefusalIsRetried: Care answering 401 or 403 for a while (its
+// credentials being rotated) delays a reply; it does not fail it.
+func TestCareAuthRefusalIsRetried(t *testing.T) {
+	t.Parallel()
+	w := startActionWorld(t, nil)
+	sfID := w.conversation(t, "au", rules.Facebook, strPtr("agent_ana"), care.Customer{},
+		care.Message{ID: "post", Kind: rules.Post, Direction: care.Outbound, Text: "Launch", PostedAt: ago(3 * time.Hour)},
+		care.Message{ID: "c1", Kind: rules.Comment, ParentID: strPtr("post"), Text: "Broken", PostedAt: ago(time.Hour)})
+	w.care.InjectFault(caresim.Fault{Op: caresim.OpPostReply, Status: 403, Times: 1})
+	w.care.InjectFault(caresim.Fault{Op: caresim.OpPostReply, Status: 401, Times: 1})
+	id := w.act(t, sfID, map[string]any{"Type__c": "reply", "Reply_Mode__c": "public_reply", "Target_Message_Id__c": "au_c1", "Body__c": "On it"})
+	rec := w.finished(t, id)
+	if rec["Status__c"] != "Sent" {
+		t.Fatalf("ended %v: %v", rec["Status__c"], rec["Status_Reason__c"])
+	}
+	if calls, replies := w.care.Calls(caresim.OpPostReply), len(w.care.Replies("au")); calls != 3 || replies != 1 {
+		t.Errorf("%d reply calls and %d replies; want two refused calls, then one reply", calls, replies)
 	}
 }
 

@@ -76,9 +76,10 @@ func redacted(s string) string {
 // Client is a typed client of the Care contract (openapi.yaml). Every call
 // takes a context and has its own timeout; every failure is an
 // *upstream.Error (wrapped with the record's identity) whose Class says
-// what to do: Retryable (5xx, 429 with RetryAfter, timeouts, network),
-// Refused (422 with a Care rule code: show Message to the agent, never
-// retry), Permanent (any other 4xx, including 401/403, bad local input and
+// what to do: Retryable (5xx, 429 with RetryAfter, timeouts, network, and
+// 401/403: credentials being rotated clear up, and the auth alert says
+// when they do not), Refused (422 with a Care rule code: show Message to
+// the agent, never retry), Permanent (any other 4xx, bad local input and
 // unreadable responses).
 type Client struct {
 	base        *url.URL
@@ -414,9 +415,13 @@ func responseError(op operation, resp *http.Response, raw []byte) error {
 	case s == http.StatusTooManyRequests, s >= 500, s == http.StatusRequestTimeout:
 		e.Class = upstream.Retryable
 		e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), time.Now())
+	case s == http.StatusUnauthorized, s == http.StatusForbidden:
+		// A secret rotation in progress looks like this; it is retried with
+		// backoff instead of giving up on the work.
+		e.Class = upstream.Retryable
 	case s == http.StatusUnprocessableEntity && e.Code != "":
 		e.Class = upstream.Refused
-	default: // 401, 403, 404, 409, 400, 422 without a rule, redirects
+	default: // 404, 409, 400, 422 without a rule, redirects
 		e.Class = upstream.Permanent
 	}
 	return e

@@ -91,6 +91,10 @@ func classify(status int, code, message string) upstream.Class {
 		return upstream.Permanent
 	case status == 0, status >= 500, status == http.StatusRequestTimeout, status == http.StatusTooManyRequests:
 		return upstream.Retryable
+	case status == http.StatusUnauthorized:
+		// Still refused after the one token refresh: a credential rotation
+		// under way or an identity blip, which clears by itself.
+		return upstream.Retryable
 	default:
 		return upstream.Permanent
 	}
@@ -99,10 +103,19 @@ func classify(status int, code, message string) upstream.Class {
 // newAPIError builds the classified error of a failed HTTP exchange from
 // the status and the parsed body, keeping only code and message.
 func newAPIError(op string, status int, e apiError) *upstream.Error {
+	class := classify(status, e.code(), e.Message)
+	if op == opToken && class == upstream.Permanent {
+		// A refused login (invalid_client, invalid_grant) is what a secret
+		// rotation or an identity provider blip looks like from here: it
+		// clears once both sides hold the new credentials. Retried with
+		// backoff, so no work is given up; the auth alert says when it
+		// does not clear.
+		class = upstream.Retryable
+	}
 	return &upstream.Error{
 		System:  System,
 		Op:      op,
-		Class:   classify(status, e.code(), e.Message),
+		Class:   class,
 		Status:  status,
 		Code:    e.code(),
 		Message: e.Message,

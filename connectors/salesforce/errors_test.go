@@ -38,7 +38,8 @@ func TestClassifyRecordedErrors(t *testing.T) {
 		{"other 4xx", 400, `[{"message":"Json Deserialization failed","errorCode":"JSON_PARSER_ERROR"}]`, "JSON_PARSER_ERROR", upstream.Permanent},
 		{"empty array does not panic", 400, `[]`, "", upstream.Permanent},
 		{"null body", 500, `null`, "", upstream.Retryable},
-		{"oauth error", 400, `{"error":"invalid_grant","error_description":"authentication failure"}`, "invalid_grant", upstream.Permanent},
+		{"oauth error outside a login", 400, `{"error":"invalid_grant","error_description":"authentication failure"}`, "invalid_grant", upstream.Permanent},
+		{"session refused after the refresh", 401, `[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]`, CodeInvalidSession, upstream.Retryable},
 		{"timeout status", 408, ``, "", upstream.Retryable},
 	}
 	for _, tt := range tests {
@@ -51,6 +52,19 @@ func TestClassifyRecordedErrors(t *testing.T) {
 				t.Errorf("ClassOf through wrapping = %v", got)
 			}
 		})
+	}
+}
+
+// TestRefusedLoginIsRetried: a token call refused during a credential
+// rotation (or an identity provider blip) must not make work give up.
+func TestRefusedLoginIsRetried(t *testing.T) {
+	for _, body := range []string{
+		`{"error":"invalid_client","error_description":"invalid client credentials"}`,
+		`{"error":"invalid_grant","error_description":"authentication failure"}`,
+	} {
+		if e := newAPIError(opToken, 400, parseErrorBody([]byte(body))); e.Class != upstream.Retryable {
+			t.Errorf("login refused with %s: %v, want retryable", body, e.Class)
+		}
 	}
 }
 

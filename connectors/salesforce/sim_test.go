@@ -388,7 +388,9 @@ func TestErrorClasses(t *testing.T) {
 		bad.Auth.ClientSecret = "wrong-secret-value"
 		c := newTarget(t, "sandbox", bad).client
 		_, err := c.Get(ctx, "Case", id, nil)
-		if upstream.ClassOf(err) != upstream.Permanent {
+		// Retried with backoff (a rotation looks like this until both sides
+		// hold the new secret), never given up on; the auth alert tells.
+		if ue := (*upstream.Error)(nil); !errors.As(err, &ue) || ue.Class != upstream.Retryable || ue.Code != "invalid_client" {
 			t.Fatalf("wrong secret: %v", err)
 		}
 		if strings.Contains(err.Error(), "wrong-secret-value") {

@@ -141,6 +141,10 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 					missing = append(missing, f)
 				}
 			}
+			if f, ok := d.Field(bridge.CareIDField); ok && f.Length < careIDLength(schema) {
+				report(false, "Salesforce %s holds %d characters, fewer than the %d Care ids may have: lengthen it to %d (configs/salesforce)",
+					bridge.CareIDField, f.Length, careIDLength(schema), careIDLength(schema))
+			}
 		case notes.Object:
 			for _, f := range notesFields(notes) {
 				if _, has := d.Field(f); !has {

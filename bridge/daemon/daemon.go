@@ -180,6 +180,18 @@ func (d *Daemon) Engine() *bridge.Engine { return d.engine }
 // Queue exposes the work queue.
 func (d *Daemon) Queue() *queue.Queue { return d.queue }
 
+// Serve makes Run serve on l, an already bound listener (socket activation,
+// tests), instead of binding the configured address.
+func (d *Daemon) Serve(l net.Listener) error {
+	d.listenMu.Lock()
+	defer d.listenMu.Unlock()
+	if d.listener != nil {
+		return fmt.Errorf("daemon already listens on %s", d.listener.Addr())
+	}
+	d.listener = l
+	return nil
+}
+
 // Listen binds the HTTP address now, so callers learn the port before Run.
 func (d *Daemon) Listen() (net.Addr, error) {
 	d.listenMu.Lock()
@@ -201,16 +213,21 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if _, err := d.Listen(); err != nil {
 		return err
 	}
+	// Every component runs under runCtx: when one of them fails (the HTTP
+	// server losing its listener, the workers stopping), the others stop
+	// too and Run returns the cause, instead of the process living on
+	// half-dead.
+	runCtx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
 	srv := &http.Server{Handler: d.handler, ReadHeaderTimeout: 10 * time.Second}
-	errs := make(chan error, 1)
 	go func() {
 		if err := srv.Serve(d.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			errs <- err
+			stop(fmt.Errorf("HTTP server on %s: %w", d.listener.Addr(), err))
 		}
 	}()
 	// A published mapping version replaces the file's before work starts
 	// (when Redis answers now; otherwise the watcher switches soon after).
-	syncCtx, cancelSync := context.WithTimeout(ctx, 5*time.Second)
+	syncCtx, cancelSync := context.WithTimeout(runCtx, 5*time.Second)
 	if err := d.mappings.sync(syncCtx); err != nil {
 		d.log.Warn("check active mapping version", "err", err)
 	}
@@ -220,22 +237,22 @@ func (d *Daemon) Run(ctx context.Context) error {
 		"mapping", running.Source, "mapping_version", running.Number, "mapping_digest", running.Digest)
 
 	var wg sync.WaitGroup
-	wg.Go(func() { d.ready.run(ctx, 5*time.Second) })
-	wg.Go(func() { d.mappings.watch(ctx, d.cfg.Mapping.ReloadInterval) })
-	wg.Go(func() { d.sched.Run(ctx, d.elector) })
+	wg.Go(func() { d.ready.run(runCtx, 5*time.Second) })
+	wg.Go(func() { d.mappings.watch(runCtx, d.cfg.Mapping.ReloadInterval) })
+	wg.Go(func() { d.sched.Run(runCtx, d.elector) })
 	d.working.Store(true)
 	wg.Go(func() {
 		defer d.working.Store(false)
-		if err := d.queue.Run(ctx, d.cfg.Workers, d.engine.Handle); err != nil {
-			d.log.Error("workers stopped", "err", err)
+		if err := d.queue.Run(runCtx, d.cfg.Workers, d.engine.Handle); err != nil {
+			stop(fmt.Errorf("workers: %w", err))
 		}
 	})
-	var runErr error
-	select {
-	case <-ctx.Done():
-	case runErr = <-errs:
+	<-runCtx.Done()
+	runErr := context.Cause(runCtx)
+	if ctx.Err() != nil {
+		runErr = nil // stopped by the caller: a clean shutdown
 	}
-	d.log.Info("shutting down")
+	d.log.Info("shutting down", "cause", context.Cause(runCtx))
 	wg.Wait()
 	d.engine.Close()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/internal/redistest"
 	"github.com/carebridge/carebridge/internal/testenv"
@@ -40,6 +41,22 @@ func newWorld(t *testing.T, c testenv.Config, redisOpts ...redistest.Option) *wo
 	c.RedisAddr = w.redis.Addr()
 	w.cfg = testenv.WriteConfig(t, w.sb, c)
 	return w
+}
+
+// deadLetters reads the dead letters from Redis: unlike a process's
+// counter, it sees what every daemon of the test dead-lettered, killed ones
+// included.
+func (w *world) deadLetters(t *testing.T) []queue.DeadLetter {
+	t.Helper()
+	q, err := queue.New(w.redis.Client(t), queue.Options{Prefix: "carebridge:"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead, err := q.List(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dead
 }
 
 // start runs a daemon and waits until it is ready.

@@ -361,7 +361,7 @@ func literalValue(f metadata.Field, lit literal, op string) (any, *Error) {
 		if lit.kind != litString {
 			return nil, mismatch("id")
 		}
-		id, ok := normalizeID(lit.str)
+		id, ok := normalizeID(plainString(lit.str))
 		if !ok {
 			return nil, apiError(http.StatusBadRequest, "INVALID_QUERY_FILTER_OPERATOR", "invalid ID field: %s", clip(lit.str))
 		}
@@ -374,7 +374,7 @@ func literalValue(f metadata.Field, lit literal, op string) (any, *Error) {
 		if op == "LIKE" {
 			return lit.str, nil
 		}
-		return strings.NewReplacer(`\%`, `%`, `\_`, `_`).Replace(lit.str), nil
+		return plainString(lit.str), nil
 	case f.Type == metadata.TypeBoolean:
 		if lit.kind != litBool {
 			return nil, mismatch("boolean")
@@ -446,6 +446,12 @@ func compareValues(a, b any) (int, bool) {
 	return 0, false
 }
 
+// plainString resolves the escapes a lexed string literal keeps (\\\\,
+// \\% and \\_, see lexString) for a comparison that is not LIKE.
+func plainString(s string) string {
+	return strings.NewReplacer(`\\`, `\`, `\%`, `%`, `\_`, `_`).Replace(s)
+}
+
 // likePattern turns a LIKE pattern (% any run, _ one character, \% and \_
 // literal) into a case-insensitive regular expression.
 func likePattern(p string) *regexp.Regexp {
@@ -453,7 +459,7 @@ func likePattern(p string) *regexp.Regexp {
 	b.WriteString(`(?is)^`)
 	for i := 0; i < len(p); i++ {
 		switch c := p[i]; {
-		case c == '\\' && i+1 < len(p) && (p[i+1] == '%' || p[i+1] == '_'):
+		case c == '\\' && i+1 < len(p) && (p[i+1] == '%' || p[i+1] == '_' || p[i+1] == '\\'):
 			b.WriteString(regexp.QuoteMeta(string(p[i+1])))
 			i++
 		case c == '%':

@@ -122,7 +122,10 @@ func isIdentPart(c byte) bool  { return isIdentStart(c) || isDigit(c) || c == '.
 
 // lexString decodes the quoted string literal whose opening quote is src[start].
 // The LIKE wildcard escapes \% and \_ are kept with their backslash so that
-// LIKE can tell them from wildcards.
+// LIKE can tell them from wildcards, and so is an escaped backslash (\\), so
+// that a backslash followed by a percent sign ('\\%') stays apart from an
+// escaped percent sign ('\%'): the decoded value keeps exactly these three
+// two-character escapes (plainString resolves them).
 func lexString(src string, start int) (string, int, error) {
 	var b strings.Builder
 	i := start + 1
@@ -147,9 +150,9 @@ func lexString(src string, start int) (string, int, error) {
 				b.WriteByte('\b')
 			case 'f':
 				b.WriteByte('\f')
-			case '"', '\'', '\\':
+			case '"', '\'':
 				b.WriteByte(e)
-			case '%', '_':
+			case '\\', '%', '_':
 				b.WriteByte('\\')
 				b.WriteByte(e)
 			case 'u':

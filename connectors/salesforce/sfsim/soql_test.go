@@ -12,7 +12,7 @@ func TestLexStringEscapes(t *testing.T) {
 	}{
 		{`'plain'`, "plain"},
 		{`'it\'s'`, "it's"},
-		{`'back\\slash'`, `back\slash`},
+		{`'back\\slash'`, `back\\slash`}, // kept escaped: see below
 		{`'q\"d'`, `q"d`},
 		{`'a\nb\rc\td\be\ff'`, "a\nb\rc\td\be\ff"},
 		{`'\u00e9t\u00E9'`, "été"},
@@ -20,6 +20,7 @@ func TestLexStringEscapes(t *testing.T) {
 		{`'x\_y'`, `x\_y`},
 		{`''`, ""},
 		{`'ünïcödé'`, "ünïcödé"},
+		{`'\\%'`, `\\%`}, // a backslash, then a percent sign: not the same as '\%'
 	}
 	for _, tt := range tests {
 		toks, err := lex(tt.src)
@@ -29,6 +30,12 @@ func TestLexStringEscapes(t *testing.T) {
 		}
 		if toks[0].kind != tokString || toks[0].text != tt.want {
 			t.Errorf("lex(%s) = %q, want %q", tt.src, toks[0].text, tt.want)
+		}
+	}
+	// What an equality compares with: every escape resolved.
+	for lexed, plain := range map[string]string{`back\\slash`: `back\slash`, `50\%`: `50%`, `\\%`: `\%`, `\\\%`: `\%`} {
+		if got := plainString(lexed); got != plain {
+			t.Errorf("plainString(%q) = %q, want %q", lexed, got, plain)
 		}
 	}
 	for _, bad := range []string{`'open`, `'bad\q'`, `'\u12'`, `'\uZZZZ'`, `'trailing\`} {

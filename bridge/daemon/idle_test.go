@@ -23,23 +23,51 @@ func TestIdleReplicaSpendsOneQueryPerPolledObjectPerPoll(t *testing.T) {
 	w.quiet(t)
 
 	aw := &actionWorld{w}
+	gauge := func(name, job string) float64 {
+		families, err := w.d.Registry().Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range families {
+			if f.GetName() != name {
+				continue
+			}
+			for _, m := range f.GetMetric() {
+				for _, l := range m.GetLabel() {
+					if l.GetName() == "job" && l.GetValue() == job {
+						return m.GetGauge().GetValue()
+					}
+				}
+			}
+		}
+		return 0
+	}
 	polls := func() float64 {
 		return aw.metric(t, "carebridge_job_runs_total", map[string]string{"job": "poll_salesforce", "result": "success"})
 	}
-	// Counts are read just after a poll finished: the next one is a second away.
-	afterPoll := func(after float64) (n float64, sfQueries, sfAll, careList, careAll int) {
-		t.Helper()
-		eventually(t, fmt.Sprintf("a poll after %v", after), func() (bool, string) {
-			n = polls()
-			return n > after, fmt.Sprint(n)
-		})
-		return n, w.sf.Calls(sfsim.OpQuery), w.sf.TotalCalls(), w.care.Calls(caresim.OpListCases), w.care.TotalCalls()
+	idle := func() bool {
+		return gauge("carebridge_job_running", "poll_salesforce") == 0 && gauge("carebridge_job_running", "poll_care") == 0
 	}
-	n0, q0, all0, cl0, ca0 := afterPoll(polls())
+	// A snapshot counts only whole polls: taken while no poll runs, and
+	// taken again if one started or ended meanwhile.
+	snapshot := func(after float64) (n float64, sfQueries, sfAll, careList, careAll int) {
+		t.Helper()
+		eventually(t, fmt.Sprintf("a quiet moment after poll %v", after), func() (bool, string) {
+			n = polls()
+			if n <= after || !idle() {
+				return false, fmt.Sprint(n)
+			}
+			sfQueries, sfAll = w.sf.Calls(sfsim.OpQuery), w.sf.TotalCalls()
+			careList, careAll = w.care.Calls(caresim.OpListCases), w.care.TotalCalls()
+			return idle() && polls() == n, fmt.Sprint(n)
+		})
+		return n, sfQueries, sfAll, careList, careAll
+	}
+	n0, q0, all0, cl0, ca0 := snapshot(polls())
 	var n1 float64
 	var q1, all1, cl1, ca1 int
 	for n1 < n0+10 {
-		n1, q1, all1, cl1, ca1 = afterPoll(max(n1, n0))
+		n1, q1, all1, cl1, ca1 = snapshot(max(n1, n0))
 	}
 	runs := int(n1 - n0)
 	if q := q1 - q0; q != 3*runs {

@@ -39,8 +39,8 @@ func startActionWorld(t *testing.T, adjust func(*config.Config)) *actionWorld {
 // actionWorld is the world the action tests share helpers on.
 type actionWorld struct{ *world }
 
-// metric returns the value of one series of the daemon's registry (0 when
-// absent).
+// metric returns the value of one counter or gauge series of the daemon's
+// registry (0 when absent).
 func (w *actionWorld) metric(t *testing.T, name string, labels map[string]string) float64 {
 	t.Helper()
 	families, err := w.d.Registry().Gather()
@@ -58,7 +58,10 @@ func (w *actionWorld) metric(t *testing.T, name string, labels map[string]string
 					continue series
 				}
 			}
-			return m.GetCounter().GetValue()
+			if c := m.GetCounter(); c != nil {
+				return c.GetValue()
+			}
+			return m.GetGauge().GetValue()
 		}
 	}
 	return 0

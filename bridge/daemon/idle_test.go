@@ -23,30 +23,12 @@ func TestIdleReplicaSpendsOneQueryPerPolledObjectPerPoll(t *testing.T) {
 	w.quiet(t)
 
 	aw := &actionWorld{w}
-	gauge := func(name, job string) float64 {
-		families, err := w.d.Registry().Gather()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range families {
-			if f.GetName() != name {
-				continue
-			}
-			for _, m := range f.GetMetric() {
-				for _, l := range m.GetLabel() {
-					if l.GetName() == "job" && l.GetValue() == job {
-						return m.GetGauge().GetValue()
-					}
-				}
-			}
-		}
-		return 0
-	}
 	polls := func() float64 {
 		return aw.metric(t, "carebridge_job_runs_total", map[string]string{"job": "poll_salesforce", "result": "success"})
 	}
 	idle := func() bool {
-		return gauge("carebridge_job_running", "poll_salesforce") == 0 && gauge("carebridge_job_running", "poll_care") == 0
+		return aw.metric(t, "carebridge_job_running", map[string]string{"job": "poll_salesforce"}) == 0 &&
+			aw.metric(t, "carebridge_job_running", map[string]string{"job": "poll_care"}) == 0
 	}
 	// A snapshot counts only whole polls: taken while no poll runs, and
 	// taken again if one started or ended meanwhile.

@@ -12,11 +12,11 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/carebridge/carebridge/bridge/batch"
 	"github.com/carebridge/carebridge/bridge/merge"
+	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
@@ -89,6 +89,9 @@ type Options struct {
 	Clock      func() time.Time
 	Logger     *slog.Logger
 	Metrics    *Metrics
+	// Pause is the quota pause shared by every replica (the work queue);
+	// nil keeps one in this process.
+	Pause Pauser
 	// BatchLinger is how long a Salesforce read or write waits for others to
 	// share its call (default 25ms).
 	BatchLinger time.Duration
@@ -152,7 +155,7 @@ type Engine struct {
 	mapper      Mapper
 	mapperAt    time.Time
 	agents      map[string]string // Care agent id -> name
-	pausedUntil atomic.Int64      // unix nanos; Salesforce quota exhausted
+	pause       Pauser
 }
 
 // New builds an engine.
@@ -200,6 +203,10 @@ func New(o Options) (*Engine, error) {
 		maxIDLen: o.MaxCareIDLength,
 	}
 	e.started = e.now()
+	e.pause = o.Pause
+	if e.pause == nil {
+		e.pause = &localPause{now: e.now}
+	}
 	e.fieldInfo = &fieldCache{describe: o.DescribeFields, now: e.now, objects: map[string]*fieldEntry{}}
 	const max, timeout = 200, 2 * time.Minute
 	e.readCases = batch.New(max, o.BatchLinger, timeout, e.queryCases)
@@ -294,39 +301,104 @@ func EngineCaseWrites() []string {
 	return []string{CareIDField, SyncStatusField, SyncErrorField, AllowedModesField, PrivateReplyDeadlineField, DMDeadlineField}
 }
 
-// Handle reconciles one queue key. Its error is classified with
-// upstream.ClassOf by the caller (the worker loop).
-func (e *Engine) Handle(ctx context.Context, key string) error {
+// Reconcile runs one queue key (the queue's Handler) and tells the queue
+// what to do next: a refused or invalid change is Terminal (retrying cannot
+// help: a case key runs again on its next trigger or sweep, an action key
+// is dead-lettered); a spent Salesforce quota pauses every replica and
+// requeues the key for after the pause; anything else retries with backoff,
+// no sooner than the upstream's Retry-After.
+func (e *Engine) Reconcile(ctx context.Context, key string) (queue.Result, error) {
+	var err error
 	switch {
 	case strings.HasPrefix(key, CaseKeyPrefix):
-		err := e.ReconcileCase(ctx, strings.TrimPrefix(key, CaseKeyPrefix))
-		e.noteQuota(err)
-		return err
+		err = e.ReconcileCase(ctx, strings.TrimPrefix(key, CaseKeyPrefix))
 	case strings.HasPrefix(key, ActionKeyPrefix):
-		err := e.HandleAction(ctx, strings.TrimPrefix(key, ActionKeyPrefix))
-		e.noteQuota(err)
-		return err
+		err = e.HandleAction(ctx, strings.TrimPrefix(key, ActionKeyPrefix))
 	default:
-		return upstream.MarkPermanent(fmt.Errorf("unknown key %q", key))
+		err = upstream.MarkPermanent(fmt.Errorf("unknown key %q", key))
 	}
+	if err == nil {
+		return queue.Result{}, nil
+	}
+	if until, paused := e.pauseForQuota(ctx, err); paused {
+		return queue.Result{RequeueAfter: until.Sub(e.now())}, nil
+	}
+	return queue.Result{}, queueError(err)
 }
 
-// noteQuota pauses Salesforce work when the daily quota is spent.
-func (e *Engine) noteQuota(err error) {
-	if upstream.ClassOf(err) == upstream.QuotaExhausted {
-		until := e.now().Add(QuotaPause)
-		e.pausedUntil.Store(until.UnixNano())
-		e.log.Warn("Salesforce API quota exhausted: pausing polls and writes", "until", until.Format(time.RFC3339))
+// queueError puts a connector's classification of err into the queue's
+// terms.
+func queueError(err error) error {
+	switch upstream.ClassOf(err) {
+	case upstream.Permanent, upstream.Refused:
+		return queue.Terminal(err)
 	}
+	var ue *upstream.Error
+	if errors.As(err, &ue) && ue.RetryAfter > 0 {
+		return queue.RetryAfter(err, ue.RetryAfter)
+	}
+	return err
 }
 
-// QuotaPause is how long work waits after Salesforce reports the daily quota spent.
+// QuotaPause is how long work waits after Salesforce reports the daily
+// quota spent without saying for how long.
 const QuotaPause = 15 * time.Minute
 
-// Paused reports whether Salesforce work is paused for quota, and until when.
-func (e *Engine) Paused() (bool, time.Time) {
-	until := time.Unix(0, e.pausedUntil.Load())
-	return e.now().Before(until), until
+// Pauser holds the pause every replica honours while Salesforce's API quota
+// is spent (the work queue's pause, in Redis).
+type Pauser interface {
+	PauseUntil(ctx context.Context, t time.Time) error
+	PausedUntil(ctx context.Context) (time.Time, error)
+}
+
+// pauseForQuota pauses work when err says the Salesforce quota is spent,
+// and returns the end of the pause.
+func (e *Engine) pauseForQuota(ctx context.Context, err error) (time.Time, bool) {
+	if upstream.ClassOf(err) != upstream.QuotaExhausted {
+		return time.Time{}, false
+	}
+	d := QuotaPause
+	var ue *upstream.Error
+	if errors.As(err, &ue) && ue.RetryAfter > 0 {
+		d = ue.RetryAfter
+	}
+	until := e.now().Add(d)
+	if perr := e.pause.PauseUntil(context.WithoutCancel(ctx), until); perr != nil {
+		e.log.Error("pausing for the Salesforce API quota failed; work goes on and meets the limit again", "err", perr)
+	}
+	e.log.Warn("Salesforce API quota exhausted: every replica pauses polls and writes", "until", until.Format(time.RFC3339), "err", err)
+	return until, true
+}
+
+// PausedUntil returns the end of the quota pause every replica honours;
+// zero when work is not paused.
+func (e *Engine) PausedUntil(ctx context.Context) (time.Time, error) {
+	return e.pause.PausedUntil(ctx)
+}
+
+// localPause is the pause of an engine that shares none (tests, previews).
+type localPause struct {
+	mu    sync.Mutex
+	now   func() time.Time
+	until time.Time
+}
+
+func (p *localPause) PauseUntil(_ context.Context, t time.Time) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if t.After(p.until) {
+		p.until = t
+	}
+	return nil
+}
+
+func (p *localPause) PausedUntil(context.Context) (time.Time, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.until.After(p.now()) {
+		return p.until, nil
+	}
+	return time.Time{}, nil
 }
 
 // mapperNow returns the mapper bound to fresh-enough identities.

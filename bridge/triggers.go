@@ -76,21 +76,19 @@ const careFirstPoll = 30 * 24 * time.Hour
 // PollSalesforce enqueues the Care cases whose Salesforce Case or notes
 // changed since the last poll. While the API quota is exhausted it does nothing.
 func (e *Engine) PollSalesforce(ctx context.Context) error {
-	if paused, until := e.Paused(); paused {
+	until, err := e.PausedUntil(ctx)
+	if err != nil {
+		return fmt.Errorf("read the quota pause: %w", err)
+	}
+	if !until.IsZero() {
 		e.log.Debug("Salesforce poll skipped: quota pause", "until", until)
 		return nil
 	}
-	if err := e.pollSalesforceCases(ctx); err != nil {
-		e.noteQuota(err)
-		return err
-	}
-	if err := e.pollSalesforceNotes(ctx); err != nil {
-		e.noteQuota(err)
-		return err
-	}
-	if err := e.pollSalesforceActions(ctx); err != nil {
-		e.noteQuota(err)
-		return err
+	for _, poll := range []func(context.Context) error{e.pollSalesforceCases, e.pollSalesforceNotes, e.pollSalesforceActions} {
+		if err := poll(ctx); err != nil {
+			e.pauseForQuota(ctx, err)
+			return err
+		}
 	}
 	e.m.lastPoll.WithLabelValues("salesforce").SetToCurrentTime()
 	return nil

@@ -14,6 +14,7 @@ import (
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/daemon"
 	"github.com/carebridge/carebridge/configs"
+	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 )
 
 const adminToken = "test-admin-token-0123456789"
@@ -251,8 +252,27 @@ func TestAdminPreviewPublishRollback(t *testing.T) {
 
 func TestAdminStatusAndDeadLetters(t *testing.T) {
 	w := startWorld(t, withAdmin, func(c *config.Config) { c.Queue.MaxAttempts = 1 })
-	// A case Care does not know ends as a dead letter.
+	// A case Care does not know is listed as failing (parked until its
+	// next trigger); an action that cannot be read ends, with
+	// max_attempts 1, as a dead letter.
 	if _, err := w.d.Queue().Add(context.Background(), "case:ghost"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the failing case in the status", func() (bool, string) {
+		_, body := w.admin(t, http.MethodGet, "/admin/api/status", nil)
+		f, _ := body["failing_keys"].([]any)
+		return len(f) == 1 && strings.Contains(fmt.Sprint(f[0]), "key:case:ghost") && strings.Contains(fmt.Sprint(f[0]), "parked:true"), fmt.Sprint(body["failing_keys"])
+	})
+	_, status := w.admin(t, http.MethodGet, "/admin/api/status", nil)
+	// Care and Salesforce are judged by the requests made: both answered.
+	for _, system := range []string{"care", "salesforce"} {
+		u, _ := status["upstreams"].(map[string]any)[system].(map[string]any)
+		if u["up"] != true || u["last_success"] == nil {
+			t.Errorf("status upstreams[%s] = %v, want up with a last success", system, u)
+		}
+	}
+	w.sf.InjectFault(sfsim.Fault{Op: sfsim.OpQuery, Status: http.StatusServiceUnavailable, Times: 1})
+	if _, err := w.d.Queue().Add(context.Background(), "action:a0Xghost"); err != nil {
 		t.Fatal(err)
 	}
 	var dead []any
@@ -261,25 +281,18 @@ func TestAdminStatusAndDeadLetters(t *testing.T) {
 		dead, _ = body["dead_letters"].([]any)
 		return len(dead) == 1, fmt.Sprint(body)
 	})
-	if d := dead[0].(map[string]any); d["key"] != "case:ghost" || !strings.Contains(fmt.Sprint(d["error"]), "ghost") {
-		t.Errorf("dead letter = %v, want case:ghost with its error", d)
+	if d := dead[0].(map[string]any); d["key"] != "action:a0Xghost" || !strings.Contains(fmt.Sprint(d["error"]), "a0Xghost") {
+		t.Errorf("dead letter = %v, want action:a0Xghost with its error", d)
 	}
-	_, status := w.admin(t, http.MethodGet, "/admin/api/status", nil)
+	_, status = w.admin(t, http.MethodGet, "/admin/api/status", nil)
 	if q, _ := status["queue"].(map[string]any); q["Dead"] != float64(1) {
 		t.Errorf("status queue = %v, want one dead letter", status["queue"])
 	}
 	if deps, _ := status["dependencies"].(map[string]any); len(deps) != 3 || deps["redis"] != "ok" || deps["workers"] != "ok" {
 		t.Errorf("status dependencies = %v, want redis, mapping and workers ok", status["dependencies"])
 	}
-	// Care and Salesforce are judged by the requests made: both answered.
-	for _, system := range []string{"care", "salesforce"} {
-		u, _ := status["upstreams"].(map[string]any)[system].(map[string]any)
-		if u["up"] != true || u["last_success"] == nil {
-			t.Errorf("status upstreams[%s] = %v, want up with a last success", system, u)
-		}
-	}
-	code, body := w.admin(t, http.MethodPost, "/admin/api/deadletters/replay", map[string]any{"keys": []string{"case:ghost", "case:never"}})
-	if code != http.StatusOK || fmt.Sprint(body["replayed"]) != "[case:ghost]" || fmt.Sprint(body["not_dead"]) != "[case:never]" {
+	code, body := w.admin(t, http.MethodPost, "/admin/api/deadletters/replay", map[string]any{"keys": []string{"action:a0Xghost", "case:never"}})
+	if code != http.StatusOK || fmt.Sprint(body["replayed"]) != "[action:a0Xghost]" || fmt.Sprint(body["not_dead"]) != "[case:never]" {
 		t.Errorf("replay: HTTP %d %v", code, body)
 	}
 }

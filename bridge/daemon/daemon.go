@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -92,12 +91,13 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	}
 	d.queue, err = queue.New(d.rdb, queue.Options{
 		Prefix: cfg.Redis.Prefix, Lease: cfg.Queue.Lease, BaseDelay: cfg.Queue.BaseDelay, MaxDelay: cfg.Queue.MaxDelay,
-		MaxAttempts: cfg.Queue.MaxAttempts, QuotaDelay: bridge.QuotaPause, Logger: log.With("component", "queue"),
-		// A case key runs from the current state of both sides, so any new
-		// trigger (a change, the sweep) may run a dead one again: a case
-		// whose write Salesforce refused syncs once the cause is fixed. An
-		// action stays dead: sending a reply again is a person's decision.
-		ReviveDead: func(key string) bool { return strings.HasPrefix(key, bridge.CaseKeyPrefix) },
+		MaxAttempts: cfg.Queue.MaxAttempts, Logger: log.With("component", "queue"),
+		// A case key runs from the current state of both sides, so it never
+		// dies: it retries with capped backoff, and after a refusal any new
+		// trigger (a change, the sweep) runs it again, so a case whose write
+		// Salesforce refused syncs once the cause is fixed. An action is
+		// one-shot: sending a reply again is a person's decision.
+		DeadLetterPrefixes: []string{bridge.ActionKeyPrefix},
 	}, d.reg)
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
@@ -108,6 +108,7 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		Salesforce: sfAdapter{d.sf},
 		Store:      storeAdapter{s: d.store, now: time.Now},
 		Queue:      enqueuer{d.queue},
+		Pause:      d.queue,
 		Mapping:    mapperSource(m),
 		Notes:      notesTarget(m),
 		Rules:      ruleEngine,
@@ -243,7 +244,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	d.working.Store(true)
 	wg.Go(func() {
 		defer d.working.Store(false)
-		if err := d.queue.Run(runCtx, d.cfg.Workers, d.engine.Handle); err != nil {
+		if err := d.queue.Run(runCtx, d.cfg.Workers, d.engine.Reconcile); err != nil {
 			stop(fmt.Errorf("workers: %w", err))
 		}
 	})

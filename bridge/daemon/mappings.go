@@ -203,6 +203,7 @@ func (d *Daemon) adminHandler() http.Handler {
 type Status struct {
 	Leader      bool                      `json:"leader"`
 	Queue       queue.Depth               `json:"queue"`
+	Failing     []queue.Failure           `json:"failing_keys"`
 	QuotaPaused *time.Time                `json:"salesforce_quota_paused_until,omitempty"`
 	Ready       map[string]string         `json:"dependencies"`
 	Upstreams   map[string]upstreamHealth `json:"upstreams"`
@@ -217,7 +218,14 @@ func (d *Daemon) status(ctx context.Context) (any, error) {
 	_, running := d.mappings.get()
 	running.YAML = ""
 	s := Status{Leader: d.elector.IsLeader(), Queue: depth, Ready: d.ready.report(), Upstreams: d.ready.upstreamReport(), Mapping: running}
-	if paused, until := d.engine.Paused(); paused {
+	if s.Failing, err = d.queue.Failing(ctx, 20); err != nil {
+		return nil, err
+	}
+	until, err := d.engine.PausedUntil(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !until.IsZero() {
 		s.QuotaPaused = &until
 	}
 	return s, nil

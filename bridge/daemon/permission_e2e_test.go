@@ -34,13 +34,13 @@ func TestMissingPermissionFailsWithAClearMessage(t *testing.T) {
 	if err := w.d.Engine().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the refusal in the dead letters", func() (bool, string) {
-		dead, err := w.d.Queue().List(ctx, 10)
-		if err != nil || len(dead) != 1 {
-			return false, fmt.Sprint(dead, err)
+	eventually(t, "the refusal listed with the failing keys", func() (bool, string) {
+		failing, err := w.d.Queue().Failing(ctx, 10)
+		if err != nil || len(failing) != 1 {
+			return false, fmt.Sprint(failing, err)
 		}
-		msg := dead[0].Error
-		return dead[0].Key == "case:perm_1" && strings.Contains(msg, "INSUFFICIENT_ACCESS_OR_READONLY") && strings.Contains(msg, "carebridge check"), msg
+		msg := failing[0].Error
+		return failing[0].Key == "case:perm_1" && failing[0].Parked && strings.Contains(msg, "INSUFFICIENT_ACCESS_OR_READONLY") && strings.Contains(msg, "carebridge check"), msg
 	})
 	if r := w.sfCase("perm_1"); r["Status"] != "New" {
 		t.Fatalf("Status %v with the write refused", r["Status"])

@@ -3,6 +3,7 @@ package daemon_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -16,7 +17,7 @@ import (
 // the cause is fixed the next sweep syncs the case and clears the error,
 // with nobody replaying a dead letter.
 func TestRefusedCaseUpdateShowsOnTheCaseAndClearsAfterTheFix(t *testing.T) {
-	w := startWorld(t, manualPolls)
+	w := startWorld(t, manualPolls, withAdmin)
 	ctx := context.Background()
 	w.linked(t, "rule_1", strPtr("agent_ana"))
 	w.quiet(t)
@@ -47,6 +48,16 @@ func TestRefusedCaseUpdateShowsOnTheCaseAndClearsAfterTheFix(t *testing.T) {
 		t.Errorf("refusals counted %v, want at least 1", n)
 	}
 
+	// The failing case is visible to ops, and parked rather than dead:
+	// retrying cannot help until someone fixes the cause.
+	eventually(t, "the case listed as failing", func() (bool, string) {
+		f, err := w.d.Queue().Failing(ctx, 10)
+		return err == nil && len(f) == 1 && f[0].Key == "case:rule_1" && f[0].Parked, fmt.Sprint(f, err)
+	})
+	if code, status := w.admin(t, http.MethodGet, "/admin/api/status", nil); code != http.StatusOK || !strings.Contains(fmt.Sprint(status["failing_keys"]), "case:rule_1") {
+		t.Errorf("admin status %d lists failing keys %v; want case:rule_1", code, status["failing_keys"])
+	}
+
 	// The agent fixes the cause; the next sweep syncs the case again.
 	if err := w.sf.Update("Case", r["Id"].(string), map[string]any{"Reason": "Other"}); err != nil {
 		t.Fatal(err)
@@ -59,7 +70,8 @@ func TestRefusedCaseUpdateShowsOnTheCaseAndClearsAfterTheFix(t *testing.T) {
 		return r["Status"] == "On Hold" && r["Care_Sync_Status__c"] == "Synced" && r["Care_Sync_Error__c"] == nil,
 			fmt.Sprint(r["Status"], " ", r["Care_Sync_Status__c"], " ", r["Care_Sync_Error__c"])
 	})
-	if d, err := w.d.Queue().Depth(ctx); err != nil || d.Dead != 0 {
-		t.Errorf("queue after the fix: %+v, %v; want no dead letters", d, err)
-	}
+	eventually(t, "the failure forgotten", func() (bool, string) {
+		d, err := w.d.Queue().Depth(ctx)
+		return err == nil && d.Dead == 0 && d.Failing == 0, fmt.Sprint(d, err)
+	})
 }

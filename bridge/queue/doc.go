@@ -10,9 +10,19 @@
 //     come back. Every lease has a token that increases with every hand-out;
 //     Done, Retry, Fail and Extend with a stale token return ErrLeaseLost and
 //     change nothing.
-//   - Failures back off per key, exponentially with jitter and a cap; after
-//     MaxAttempts the key is dead-lettered with its last error. Fail
-//     dead-letters at once. List, Replay and Drop manage the dead letters.
+//   - A Handler answers like a controller-runtime Reconciler: (Result,
+//     error). Result.RequeueAfter runs the key again later without counting
+//     a failure; an error backs off per key, exponentially with jitter and
+//     capped at MaxDelay (at least the error's RetryAfter).
+//   - Keys are level-triggered unless Options.DeadLetterPrefixes names them
+//     one-shot. A level-triggered key never dies: it retries forever, and a
+//     Terminal error parks it until its next Add (a new event, a sweep). A
+//     one-shot key is dead-lettered with its last error after MaxAttempts
+//     failures or at its first Terminal error; List, Replay and Drop manage
+//     the dead letters. Failing lists the keys failing meanwhile.
+//   - The queue holds no policy about errors: the handler decides what is
+//     terminal, and PauseUntil stops every replica (e.g. while an upstream's
+//     quota is spent).
 //   - Every transition is one Lua script over keys that share one hash tag
 //     ("carebridge:{queue}:ready", ...), so it works on Redis Cluster.
 //

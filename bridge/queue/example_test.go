@@ -20,10 +20,11 @@ func ExampleQueue_Run() {
 		slog.Error("queue", "err", err)
 		return
 	}
-	reconcile := func(ctx context.Context, key string) error {
-		// Read both sides, merge, write; return connector errors as they
-		// are (they carry their upstream.Class).
-		return nil
+	reconcile := func(ctx context.Context, key string) (queue.Result, error) {
+		// Read both sides, merge, write. Return an error to retry with
+		// backoff, queue.Terminal(err) when retrying cannot help, or
+		// Result{RequeueAfter: d} to look again later.
+		return queue.Result{}, nil
 	}
 	go func() { _ = q.Run(ctx, 8, reconcile) }()
 	_, _ = q.Add(ctx, "case:123")
@@ -37,13 +38,14 @@ func ExampleQueue_Finish() {
 	if err != nil {
 		return
 	}
-	handle := func(ctx context.Context, key string) error { return nil }
+	handle := func(ctx context.Context, key string) (queue.Result, error) { return queue.Result{}, nil }
 	for {
 		l, err := q.Get(ctx)
 		if err != nil {
 			return // ctx ended, or Redis is down: let the caller decide
 		}
-		res, err := q.Finish(ctx, l, handle(ctx, l.Key))
-		slog.Info("worked", "key", l.Key, "result", res, "err", err)
+		res, runErr := handle(ctx, l.Key)
+		out, err := q.Finish(ctx, l, res, runErr)
+		slog.Info("worked", "key", l.Key, "outcome", out, "err", err)
 	}
 }

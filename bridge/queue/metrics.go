@@ -12,6 +12,7 @@ type metrics struct {
 	adds        prometheus.Counter
 	retries     prometheus.Counter
 	deadLetters prometheus.Counter
+	parked      prometheus.Counter
 	work        prometheus.Histogram
 	depth       *depthCollector
 }
@@ -30,6 +31,10 @@ func newMetrics(q *Queue) *metrics {
 			Namespace: "carebridge", Subsystem: "queue", Name: "dead_letters_total",
 			Help: "Keys moved to the dead letters.",
 		}),
+		parked: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "carebridge", Subsystem: "queue", Name: "parked_total",
+			Help: "Failed runs that retrying cannot fix, of keys that run again when next added (dead letters aside).",
+		}),
 		work: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Namespace: "carebridge", Subsystem: "queue", Name: "work_duration_seconds",
 			Help:    "Time from leasing a key to finishing it.",
@@ -39,6 +44,10 @@ func newMetrics(q *Queue) *metrics {
 			q: q,
 			desc: prometheus.NewDesc("carebridge_queue_depth",
 				"Keys in the work queue by state, read from Redis on scrape.", []string{"state"}, nil),
+			failing: prometheus.NewDesc("carebridge_queue_failing_keys",
+				"Keys whose last run failed and that are not dead: retrying with backoff, or parked until their next trigger (read from Redis on scrape).", nil, nil),
+			paused: prometheus.NewDesc("carebridge_queue_paused_until_timestamp_seconds",
+				"End of the pause every replica honours (e.g. while Salesforce's API quota is spent), Unix time; 0 when not paused.", nil, nil),
 		},
 	}
 }
@@ -48,6 +57,7 @@ func (m *metrics) register(reg prometheus.Registerer) error {
 		reg.Register(m.adds),
 		reg.Register(m.retries),
 		reg.Register(m.deadLetters),
+		reg.Register(m.parked),
 		reg.Register(m.work),
 		reg.Register(m.depth),
 	)
@@ -56,11 +66,15 @@ func (m *metrics) register(reg prometheus.Registerer) error {
 // depthCollector reads Depth from Redis on every scrape, so every replica
 // reports the shared queue's true size.
 type depthCollector struct {
-	q    *Queue
-	desc *prometheus.Desc
+	q                     *Queue
+	desc, failing, paused *prometheus.Desc
 }
 
-func (c *depthCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+func (c *depthCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.desc
+	ch <- c.failing
+	ch <- c.paused
+}
 
 func (c *depthCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -80,4 +94,15 @@ func (c *depthCollector) Collect(ch chan<- prometheus.Metric) {
 	} {
 		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(s.n), s.state)
 	}
+	ch <- prometheus.MustNewConstMetric(c.failing, prometheus.GaugeValue, float64(d.Failing))
+	until, err := c.q.PausedUntil(ctx)
+	if err != nil {
+		c.q.opts.Logger.Warn("queue: pause unavailable for metrics", "queue", c.q.opts.Name, "err", err)
+		return
+	}
+	var ts float64
+	if !until.IsZero() {
+		ts = float64(until.UnixMilli()) / 1000
+	}
+	ch <- prometheus.MustNewConstMetric(c.paused, prometheus.GaugeValue, ts)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -37,23 +38,23 @@ type Options struct {
 	BaseDelay time.Duration
 	// MaxDelay caps the retry delay (default 5m).
 	MaxDelay time.Duration
-	// MaxAttempts failed attempts send a key to the dead letters (default 10).
+	// MaxAttempts failed runs send a dead-letter key to the dead letters
+	// (default 10). Other keys never die: they keep retrying, MaxDelay
+	// apart at most.
 	MaxAttempts int
-	// QuotaDelay is how long a key waits when its upstream's quota is spent
-	// and the error carries no Retry-After (default 1m).
-	QuotaDelay time.Duration
+	// DeadLetterPrefixes names the one-shot keys: a key starting with one
+	// of them is dead-lettered after MaxAttempts failed runs or at its first
+	// Terminal error, and stays dead until Replay (a person decides whether
+	// it runs again). Every other key is level-triggered: it retries with
+	// capped backoff forever, a Terminal error parks it until it is next
+	// added, and Add revives it if an older version dead-lettered it.
+	DeadLetterPrefixes []string
 	// PollInterval bounds how long Get sleeps before looking again for keys
 	// added by other processes (default 100ms).
 	PollInterval time.Duration
 	// ShutdownGrace is how long Run lets running handlers finish after its
 	// context ends before cancelling theirs (default 10s; negative: none).
 	ShutdownGrace time.Duration
-	// ReviveDead reports whether Add puts a dead-lettered key back to work
-	// (nil: never). A key it declines stays dead until Replay, so a
-	// permanently failing key does not burn upstream calls on every trigger;
-	// a key whose every run starts from the current state of both sides
-	// (level-triggered) can safely run again on the next trigger.
-	ReviveDead func(key string) bool
 	// Clock is the time source (default time.Now). Replicas sharing a queue
 	// need clocks in step to well under Lease.
 	Clock func() time.Time
@@ -82,9 +83,6 @@ func (o Options) withDefaults() Options {
 	if o.MaxAttempts <= 0 {
 		o.MaxAttempts = 10
 	}
-	if o.QuotaDelay <= 0 {
-		o.QuotaDelay = time.Minute
-	}
 	if o.PollInterval <= 0 {
 		o.PollInterval = 100 * time.Millisecond
 	}
@@ -105,7 +103,7 @@ func (o Options) withDefaults() Options {
 
 // keys are the Redis keys of one queue.
 type keys struct {
-	ready, processing, leases, dirty, attempts, dead, deadinfo, seq, paused string
+	ready, processing, leases, dirty, attempts, dead, deadinfo, seq, paused, failing string
 }
 
 // Queue is a keyed work queue in Redis with client-go workqueue semantics
@@ -137,6 +135,7 @@ func New(rdb redis.UniversalClient, opts Options, reg prometheus.Registerer) (*Q
 			deadinfo:   base + "deadinfo",
 			seq:        base + "seq",
 			paused:     base + "paused",
+			failing:    base + "failing",
 		},
 	}
 	q.metrics = newMetrics(q)
@@ -148,8 +147,18 @@ func New(rdb redis.UniversalClient, opts Options, reg prometheus.Registerer) (*Q
 	return q, nil
 }
 
-// Lease is a worker's hold on one key. Pass it back to Done, Retry, Fail,
-// Defer or Extend.
+// deadLetterKey reports whether key is one-shot (Options.DeadLetterPrefixes).
+func (q *Queue) deadLetterKey(key string) bool {
+	for _, p := range q.opts.DeadLetterPrefixes {
+		if strings.HasPrefix(key, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Lease is a worker's hold on one key. Pass it back to Finish (or Done,
+// Retry, Fail, Defer) and Extend.
 type Lease struct {
 	Key string
 	// Token identifies this hand-out of the key; it increases with every
@@ -172,7 +181,8 @@ const (
 	Coalesced
 	// MarkedDirty: the key is being processed; it runs again after Done.
 	MarkedDirty
-	// StillDead: the key is dead-lettered and ReviveDead declined it.
+	// StillDead: the key is a dead-lettered dead-letter key; only Replay
+	// brings it back.
 	StillDead
 )
 
@@ -202,9 +212,9 @@ func (q *Queue) AddAfter(ctx context.Context, key string, delay time.Duration) (
 		return 0, errors.New("queue add: empty key")
 	}
 	due := q.opts.Clock().Add(max(delay, 0)).UnixMilli()
-	revive := "0"
-	if q.opts.ReviveDead != nil && q.opts.ReviveDead(key) {
-		revive = "1"
+	revive := "1"
+	if q.deadLetterKey(key) {
+		revive = "0"
 	}
 	res, err := addScript.Run(ctx, q.rdb,
 		[]string{q.k.ready, q.k.processing, q.k.dirty, q.k.dead, q.k.attempts, q.k.deadinfo},
@@ -243,9 +253,7 @@ func (q *Queue) TryGet(ctx context.Context) (l Lease, ok bool, err error) {
 // when the queue holds nothing).
 func (q *Queue) tryGet(ctx context.Context) (Lease, time.Time, error) {
 	now := q.opts.Clock()
-	vals, err := leaseScript.Run(ctx, q.rdb,
-		[]string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.dead, q.k.deadinfo, q.k.seq, q.k.paused},
-		now.UnixMilli(), q.opts.Lease.Milliseconds(), q.opts.MaxAttempts, 100, "1").Slice()
+	vals, err := leaseScript.Run(ctx, q.rdb, q.leaseKeys(), q.leaseArgs(now, 100, "1")...).Slice()
 	if err != nil {
 		return Lease{}, time.Time{}, fmt.Errorf("queue get: %w", err)
 	}
@@ -272,6 +280,21 @@ func (q *Queue) tryGet(ctx context.Context) (Lease, time.Time, error) {
 		return Lease{}, next, nil
 	}
 	return Lease{Key: key, Token: second, Attempts: int(attempts), Granted: now}, time.Time{}, nil
+}
+
+func (q *Queue) leaseKeys() []string {
+	return []string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.dead, q.k.deadinfo, q.k.seq, q.k.paused, q.k.failing}
+}
+
+// leaseArgs are leaseScript's arguments: the clock, the lease, the reaper's
+// backoff and which keys may die.
+func (q *Queue) leaseArgs(now time.Time, reapLimit int, lease string) []any {
+	args := []any{now.UnixMilli(), q.opts.Lease.Milliseconds(), q.opts.MaxAttempts, reapLimit, lease,
+		q.opts.BaseDelay.Milliseconds(), q.opts.MaxDelay.Milliseconds()}
+	for _, p := range q.opts.DeadLetterPrefixes {
+		args = append(args, p)
+	}
+	return args
 }
 
 // Get blocks until a key is ready and leases it, or ctx ends. It reaps
@@ -313,9 +336,7 @@ func (q *Queue) Recover(ctx context.Context) (int, error) {
 	total := 0
 	const batch = 1000
 	for {
-		vals, err := leaseScript.Run(ctx, q.rdb,
-			[]string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.dead, q.k.deadinfo, q.k.seq, q.k.paused},
-			q.opts.Clock().UnixMilli(), q.opts.Lease.Milliseconds(), q.opts.MaxAttempts, batch, "0").Slice()
+		vals, err := leaseScript.Run(ctx, q.rdb, q.leaseKeys(), q.leaseArgs(q.opts.Clock(), batch, "0")...).Slice()
 		if err != nil {
 			return total, fmt.Errorf("queue recover: %w", err)
 		}
@@ -376,7 +397,7 @@ func (q *Queue) PausedUntil(ctx context.Context) (time.Time, error) {
 // was added while processing it is queued again.
 func (q *Queue) Done(ctx context.Context, l Lease) error {
 	res, err := doneScript.Run(ctx, q.rdb,
-		[]string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts},
+		[]string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.failing},
 		l.Key, l.Token).Int()
 	if err != nil {
 		return fmt.Errorf("queue done %q: %w", l.Key, err)
@@ -391,38 +412,27 @@ func (q *Queue) Done(ctx context.Context, l Lease) error {
 	return nil
 }
 
-// Outcome says where a key went after a failed run.
-type Outcome int
-
-const (
-	// Requeued: the key runs again after a delay.
-	Requeued Outcome = iota + 1
-	// DeadLettered: the key is in the dead letters.
-	DeadLettered
-)
-
 // Retry ends a failed run: the attempt is counted and the key runs again
-// after an exponential backoff with jitter, or is dead-lettered with cause
-// once MaxAttempts is reached. minDelay (e.g. a server's Retry-After) raises
-// the delay. An Add that arrived during the run is satisfied by the retry
-// (the backoff is not cut short), or dropped with the key when it goes to
-// the dead letters.
+// after an exponential backoff with jitter, capped at MaxDelay; a
+// dead-letter key goes to the dead letters with cause once MaxAttempts is
+// reached. minDelay (e.g. a server's Retry-After) raises the delay. An Add
+// that arrived during the run is satisfied by the retry (the backoff is not
+// cut short), or dropped with the key when it goes to the dead letters.
 func (q *Queue) Retry(ctx context.Context, l Lease, cause error, minDelay time.Duration) (Outcome, error) {
 	delay := max(q.Backoff(l.Attempts+1), minDelay)
-	return q.requeue(ctx, "retry", l, cause, delay, q.opts.MaxAttempts, true)
+	return q.requeue(ctx, "retry", l, cause, delay, modeRetry)
 }
 
 // Fail ends a run that will never succeed: the key goes straight to the
-// dead letters with cause.
+// dead letters with cause, whatever its prefix.
 func (q *Queue) Fail(ctx context.Context, l Lease, cause error) error {
-	_, err := q.requeue(ctx, "fail", l, cause, 0, 1, true)
+	_, err := q.requeue(ctx, "fail", l, cause, 0, modeKill)
 	return err
 }
 
-// Defer puts the key back after delay without counting an attempt, e.g.
-// while an upstream's quota is spent.
+// Defer puts the key back after delay without counting an attempt.
 func (q *Queue) Defer(ctx context.Context, l Lease, delay time.Duration) error {
-	_, err := q.requeue(ctx, "defer", l, nil, delay, q.opts.MaxAttempts, false)
+	_, err := q.requeue(ctx, "defer", l, nil, delay, modeDefer)
 	return err
 }
 
@@ -432,37 +442,56 @@ func (q *Queue) Release(ctx context.Context, l Lease) error {
 	return q.Defer(ctx, l, 0)
 }
 
-func (q *Queue) requeue(ctx context.Context, op string, l Lease, cause error, delay time.Duration, maxAttempts int, count bool) (Outcome, error) {
+// requeue modes (requeueScript).
+const (
+	modeRetry  = "retry"
+	modePark   = "park"
+	modeKill   = "kill"
+	modeDefer  = "defer"
+	modeForget = "forget"
+)
+
+func (q *Queue) requeue(ctx context.Context, op string, l Lease, cause error, delay time.Duration, mode string) (Outcome, error) {
 	msg := ""
 	if cause != nil {
 		msg = cause.Error()
 	}
-	c := "0"
-	if count {
-		c = "1"
+	maxAttempts := 0 // never dies
+	if q.deadLetterKey(l.Key) {
+		maxAttempts = q.opts.MaxAttempts
 	}
 	vals, err := requeueScript.Run(ctx, q.rdb,
-		[]string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.dead, q.k.deadinfo},
-		l.Key, l.Token, q.opts.Clock().UnixMilli(), delay.Milliseconds(), maxAttempts, msg, c).Int64Slice()
+		[]string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.dead, q.k.deadinfo, q.k.failing},
+		l.Key, l.Token, q.opts.Clock().UnixMilli(), delay.Milliseconds(), maxAttempts, msg, mode).Int64Slice()
 	if err != nil {
 		return 0, fmt.Errorf("queue %s %q: %w", op, l.Key, err)
 	}
-	switch vals[0] {
-	case 0:
+	if vals[0] == 0 {
 		return 0, fmt.Errorf("queue %s %q (lease %d): %w", op, l.Key, l.Token, ErrLeaseLost)
-	case 2:
-		q.observeWork(l)
-		q.metrics.deadLetters.Inc()
-		return DeadLettered, nil
 	}
 	q.observeWork(l)
-	if count {
+	switch vals[0] {
+	case 2:
+		q.metrics.deadLetters.Inc()
+		return Dead, nil
+	case 3:
+		q.metrics.parked.Inc()
+		return Parked, nil
+	}
+	if mode == modeRetry {
 		q.metrics.retries.Inc()
 	}
 	if delay <= 0 {
 		q.wake.broadcast()
 	}
-	return Requeued, nil
+	switch mode {
+	case modeForget:
+		return Requeued, nil
+	case modePark: // added during the run: it runs again
+		q.metrics.parked.Inc()
+		return Parked, nil
+	}
+	return Retried, nil
 }
 
 // Extend renews the lease for another Lease duration from now.
@@ -504,17 +533,18 @@ type Depth struct {
 	Processing int64 // leased
 	Dead       int64 // dead letters
 	Dirty      int64 // processing and added again since
+	Failing    int64 // whose last run failed (retrying or parked), dead ones aside
 }
 
 // Depth reads the queue's size by state.
 func (q *Queue) Depth(ctx context.Context) (Depth, error) {
 	vals, err := depthScript.Run(ctx, q.rdb,
-		[]string{q.k.ready, q.k.processing, q.k.dead, q.k.dirty},
+		[]string{q.k.ready, q.k.processing, q.k.dead, q.k.dirty, q.k.failing},
 		q.opts.Clock().UnixMilli()).Int64Slice()
 	if err != nil {
 		return Depth{}, fmt.Errorf("queue depth: %w", err)
 	}
-	return Depth{Ready: vals[0], Delayed: vals[1], Processing: vals[2], Dead: vals[3], Dirty: vals[4]}, nil
+	return Depth{Ready: vals[0], Delayed: vals[1], Processing: vals[2], Dead: vals[3], Dirty: vals[4], Failing: vals[5]}, nil
 }
 
 // DeadLetter is one dead-lettered key.
@@ -556,6 +586,45 @@ func (q *Queue) List(ctx context.Context, limit int) ([]DeadLetter, error) {
 			return nil, fmt.Errorf("queue list dead letters: decode %q: %w", k, err)
 		}
 		out = append(out, DeadLetter{Key: k, Error: info.Error, Attempts: info.Attempts, At: time.UnixMilli(int64(info.At)).UTC()})
+	}
+	return out, nil
+}
+
+// Failure is a key whose last run failed and which is not dead: it is
+// waiting out its backoff, or parked after a Terminal error until it is
+// next added.
+type Failure struct {
+	Key      string    `json:"key"`
+	Error    string    `json:"error"`
+	Attempts int       `json:"attempts"` // failed runs since the last success
+	At       time.Time `json:"at"`
+	Parked   bool      `json:"parked"`
+}
+
+// Failing returns up to limit failing keys, in no particular order.
+func (q *Queue) Failing(ctx context.Context, limit int) ([]Failure, error) {
+	var out []Failure
+	var cursor uint64
+	for limit > len(out) {
+		kv, next, err := q.rdb.HScan(ctx, q.k.failing, cursor, "*", int64(max(limit, 10))).Result()
+		if err != nil {
+			return nil, fmt.Errorf("queue list failing keys: %w", err)
+		}
+		for i := 0; i+1 < len(kv) && len(out) < limit; i += 2 {
+			var info struct {
+				Error    string  `json:"error"`
+				Attempts int     `json:"attempts"`
+				At       float64 `json:"at"`
+				Parked   bool    `json:"parked"`
+			}
+			if err := json.Unmarshal([]byte(kv[i+1]), &info); err != nil {
+				return nil, fmt.Errorf("queue list failing keys: decode %q: %w", kv[i], err)
+			}
+			out = append(out, Failure{Key: kv[i], Error: info.Error, Attempts: info.Attempts, At: time.UnixMilli(int64(info.At)).UTC(), Parked: info.Parked})
+		}
+		if cursor = next; cursor == 0 {
+			break
+		}
 	}
 	return out, nil
 }

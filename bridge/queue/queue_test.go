@@ -16,7 +16,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/carebridge/carebridge/bridge/queue"
-	"github.com/carebridge/carebridge/connectors/upstream"
 	"github.com/carebridge/carebridge/internal/redistest"
 )
 
@@ -316,6 +315,50 @@ func TestLeaseExpiryReturnsKeyAndFencesStaleLease(t *testing.T) {
 	}
 }
 
+func TestExpiredLeasesBackOffAndOnlyOneShotKeysDie(t *testing.T) {
+	rdb := redistest.Start(t).Client(t)
+	clock := newFakeClock()
+	q := newQueue(t, rdb, queue.Options{Clock: clock.Now, Lease: time.Second, MaxAttempts: 3, BaseDelay: time.Second, MaxDelay: 4 * time.Second,
+		DeadLetterPrefixes: []string{"action:"}})
+	mustAdd(t, q, "case:poison")
+	mustAdd(t, q, "action:poison")
+	// Each run kills its worker, so the lease expires. The key comes back at
+	// once the first time, then after a growing, capped delay; the one-shot
+	// key dies when its attempts are spent, the case key never does.
+	delayAfterCrash := []time.Duration{0, time.Second, 2 * time.Second, 4 * time.Second, 4 * time.Second}
+	for crash := 1; crash <= len(delayAfterCrash); crash++ {
+		leased := map[string]int{}
+		for {
+			l, ok := mustTryGet(t, q)
+			if !ok {
+				break
+			}
+			leased[l.Key] = l.Attempts
+		}
+		want := map[string]int{"case:poison": crash - 1}
+		if crash <= 3 {
+			want["action:poison"] = crash - 1
+		}
+		if fmt.Sprint(leased) != fmt.Sprint(want) {
+			t.Fatalf("run %d leased %v, want %v (key: attempts)", crash, leased, want)
+		}
+		clock.Advance(time.Second + time.Millisecond)
+		if _, err := q.Recover(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if delay := delayAfterCrash[crash-1]; delay > 0 {
+			clock.Advance(delay - time.Millisecond)
+			if l, ok := mustTryGet(t, q); ok {
+				t.Fatalf("after crash %d %s is back before %v", crash, l.Key, delay)
+			}
+			clock.Advance(time.Millisecond)
+		}
+	}
+	if d := mustDepth(t, q); d.Dead != 1 || d.Failing != 1 {
+		t.Fatalf("depth = %+v, want the action dead and the case failing", d)
+	}
+}
+
 func TestExtendKeepsLease(t *testing.T) {
 	rdb := redistest.Start(t).Client(t)
 	clock := newFakeClock()
@@ -406,7 +449,7 @@ func TestRetryWaitsOutBackoff(t *testing.T) {
 	const step = 100 * time.Millisecond
 	var waits []time.Duration
 	for attempt := range 5 {
-		if out, err := q.Retry(ctx, l, errors.New("upstream down"), 0); err != nil || out != queue.Requeued {
+		if out, err := q.Retry(ctx, l, errors.New("upstream down"), 0); err != nil || out != queue.Retried {
 			t.Fatalf("retry = %v, %v", out, err)
 		}
 		if r := mustAdd(t, q, "case:1"); r != queue.Coalesced {
@@ -445,9 +488,9 @@ func TestRetryWaitsOutBackoff(t *testing.T) {
 func TestDeadLetterAfterMaxAttempts(t *testing.T) {
 	rdb := redistest.Start(t).Client(t)
 	clock := newFakeClock()
-	q := newQueue(t, rdb, queue.Options{Clock: clock.Now, MaxAttempts: 3, BaseDelay: time.Second, MaxDelay: time.Second})
+	q := newQueue(t, rdb, queue.Options{Clock: clock.Now, MaxAttempts: 3, BaseDelay: time.Second, MaxDelay: time.Second, DeadLetterPrefixes: []string{"action:"}})
 	ctx := context.Background()
-	mustAdd(t, q, "case:1")
+	mustAdd(t, q, "action:1")
 	var out queue.Outcome
 	for attempt := 1; attempt <= 3; attempt++ {
 		clock.Advance(time.Second)
@@ -456,12 +499,12 @@ func TestDeadLetterAfterMaxAttempts(t *testing.T) {
 			t.Fatalf("attempt %d: key not ready", attempt)
 		}
 		var err error
-		out, err = q.Retry(ctx, l, fmt.Errorf("salesforce upsert case:1: attempt %d failed", attempt), 0)
+		out, err = q.Retry(ctx, l, fmt.Errorf("salesforce upsert action:1: attempt %d failed", attempt), 0)
 		if err != nil {
 			t.Fatalf("retry: %v", err)
 		}
 	}
-	if out != queue.DeadLettered {
+	if out != queue.Dead {
 		t.Fatalf("outcome of attempt 3 of 3 = %v, want dead-lettered", out)
 	}
 	clock.Advance(time.Hour)
@@ -476,8 +519,8 @@ func TestDeadLetterAfterMaxAttempts(t *testing.T) {
 		t.Fatalf("dead letters = %+v, want one", dead)
 	}
 	dl := dead[0]
-	if dl.Key != "case:1" || dl.Attempts != 3 || dl.Error != "salesforce upsert case:1: attempt 3 failed" {
-		t.Errorf("dead letter = %+v, want case:1 after 3 attempts with the last error", dl)
+	if dl.Key != "action:1" || dl.Attempts != 3 || dl.Error != "salesforce upsert action:1: attempt 3 failed" {
+		t.Errorf("dead letter = %+v, want action:1 after 3 attempts with the last error", dl)
 	}
 	if want := clock.Now().Add(-time.Hour); !dl.At.Equal(want) {
 		t.Errorf("dead letter time = %v, want %v", dl.At, want)
@@ -485,51 +528,128 @@ func TestDeadLetterAfterMaxAttempts(t *testing.T) {
 	if d := mustDepth(t, q); d.Dead != 1 {
 		t.Errorf("dead depth = %d, want 1", d.Dead)
 	}
-	if r := mustAdd(t, q, "case:1"); r != queue.StillDead {
+	if r := mustAdd(t, q, "action:1"); r != queue.StillDead {
 		t.Errorf("add of dead key = %v, want still dead", r)
 	}
 
-	if err := q.Replay(ctx, "case:1"); err != nil {
+	if err := q.Replay(ctx, "action:1"); err != nil {
 		t.Fatalf("replay: %v", err)
 	}
 	l, ok := mustTryGet(t, q)
-	if !ok || l.Key != "case:1" || l.Attempts != 0 {
-		t.Fatalf("after replay got %+v, %v; want case:1 with attempts reset", l, ok)
+	if !ok || l.Key != "action:1" || l.Attempts != 0 {
+		t.Fatalf("after replay got %+v, %v; want action:1 with attempts reset", l, ok)
 	}
 	if err := q.Done(ctx, l); err != nil {
 		t.Fatal(err)
 	}
-	if err := q.Replay(ctx, "case:1"); !errors.Is(err, queue.ErrNotDead) {
+	if err := q.Replay(ctx, "action:1"); !errors.Is(err, queue.ErrNotDead) {
 		t.Errorf("replay of a live key: %v, want ErrNotDead", err)
 	}
 }
 
-func TestReviveDeadOnAdd(t *testing.T) {
+func TestLevelTriggeredKeysNeverDie(t *testing.T) {
 	rdb := redistest.Start(t).Client(t)
-	q := newQueue(t, rdb, queue.Options{ReviveDead: func(key string) bool { return strings.HasPrefix(key, "case:") }})
+	clock := newFakeClock()
+	q := newQueue(t, rdb, queue.Options{Clock: clock.Now, MaxAttempts: 3, BaseDelay: time.Second, MaxDelay: time.Minute,
+		DeadLetterPrefixes: []string{"action:"}, Rand: func() float64 { return 0.999 }})
+	ctx := context.Background()
+	mustAdd(t, q, "case:1")
+	for attempt := 1; attempt <= 30; attempt++ {
+		clock.Advance(time.Minute)
+		l, ok := mustTryGet(t, q)
+		if !ok {
+			t.Fatalf("attempt %d: a failing case key is no longer retried (depth %+v)", attempt, mustDepth(t, q))
+		}
+		if out, err := q.Retry(ctx, l, fmt.Errorf("salesforce down, attempt %d", attempt), 0); err != nil || out != queue.Retried {
+			t.Fatalf("retry %d = %v, %v; want retried", attempt, out, err)
+		}
+	}
+	if d := mustDepth(t, q); d.Dead != 0 || d.Failing != 1 {
+		t.Fatalf("depth = %+v, want no dead key and one failing", d)
+	}
+	failing, err := q.Failing(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(failing) != 1 || failing[0].Key != "case:1" || failing[0].Attempts != 30 || failing[0].Parked ||
+		failing[0].Error != "salesforce down, attempt 30" {
+		t.Fatalf("failing = %+v, want case:1 retrying after 30 attempts with the last error", failing)
+	}
+	// The backoff is capped: the key is back within MaxDelay.
+	clock.Advance(time.Minute)
+	l, ok := mustTryGet(t, q)
+	if !ok {
+		t.Fatal("key not back within MaxDelay")
+	}
+	if err := q.Done(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	if d := mustDepth(t, q); d != (queue.Depth{}) {
+		t.Fatalf("depth after success = %+v, want empty (failure forgotten)", d)
+	}
+}
+
+func TestTerminalErrorParksUntilNextAdd(t *testing.T) {
+	rdb := redistest.Start(t).Client(t)
+	clock := newFakeClock()
+	q := newQueue(t, rdb, queue.Options{Clock: clock.Now, DeadLetterPrefixes: []string{"action:"}})
 	ctx := context.Background()
 	mustAdd(t, q, "case:1")
 	l, _ := mustTryGet(t, q)
-	if err := q.Fail(ctx, l, errors.New("bad data")); err != nil {
-		t.Fatal(err)
+	out, err := q.Finish(ctx, l, queue.Result{}, queue.Terminal(errors.New("validation rule refused the Case")))
+	if err != nil || out != queue.Parked {
+		t.Fatalf("finish = %v, %v; want parked", out, err)
+	}
+	clock.Advance(24 * time.Hour)
+	if l, ok := mustTryGet(t, q); ok {
+		t.Fatalf("parked key %q retried without a trigger", l.Key)
+	}
+	if f, err := q.Failing(ctx, 10); err != nil || len(f) != 1 || !f[0].Parked || f[0].Attempts != 1 {
+		t.Fatalf("failing = %+v, %v; want case:1 parked", f, err)
 	}
 	if r := mustAdd(t, q, "case:1"); r != queue.Added {
-		t.Fatalf("add of dead key with ReviveDead = %v, want added", r)
+		t.Fatalf("add of a parked key = %v, want added", r)
 	}
-	if l, ok := mustTryGet(t, q); !ok || l.Attempts != 0 {
-		t.Fatalf("revived key = %+v, %v; want leased with attempts reset", l, ok)
+	l, ok := mustTryGet(t, q)
+	if !ok || l.Key != "case:1" {
+		t.Fatalf("after a trigger got %+v, %v; want case:1", l, ok)
 	}
-	if d := mustDepth(t, q); d.Dead != 0 {
-		t.Fatalf("dead depth = %d after revive, want 0", d.Dead)
+	// A trigger during a failing run runs it again at once.
+	mustAdd(t, q, "case:1")
+	if out, err := q.Finish(ctx, l, queue.Result{}, queue.Terminal(errors.New("still refused"))); err != nil || out != queue.Parked {
+		t.Fatalf("finish = %v, %v; want parked", out, err)
 	}
-	// A key ReviveDead declines stays dead.
+	l, ok = mustTryGet(t, q)
+	if !ok || l.Attempts != 2 {
+		t.Fatalf("key added during its run: got %+v, %v; want it back with 2 attempts", l, ok)
+	}
+	if out, err := q.Finish(ctx, l, queue.Result{}, nil); err != nil || out != queue.Succeeded {
+		t.Fatalf("finish = %v, %v; want success", out, err)
+	}
+	if d := mustDepth(t, q); d != (queue.Depth{}) {
+		t.Fatalf("depth after success = %+v, want empty", d)
+	}
+
+	// A one-shot key dies of a terminal error and stays dead.
 	mustAdd(t, q, "action:1")
 	l, _ = mustTryGet(t, q)
-	if err := q.Fail(ctx, l, errors.New("refused")); err != nil {
-		t.Fatal(err)
+	if out, err := q.Finish(ctx, l, queue.Result{}, queue.Terminal(errors.New("refused"))); err != nil || out != queue.Dead {
+		t.Fatalf("finish = %v, %v; want dead", out, err)
 	}
 	if r := mustAdd(t, q, "action:1"); r != queue.StillDead {
-		t.Fatalf("add of a dead key ReviveDead declines = %v, want still dead", r)
+		t.Fatalf("add of a dead one-shot key = %v, want still dead", r)
+	}
+	// A key an older version dead-lettered is revived by its next trigger.
+	mustAdd(t, q, "case:2")
+	l, _ = mustTryGet(t, q)
+	if err := q.Fail(ctx, l, errors.New("dead-lettered by an older version")); err != nil {
+		t.Fatal(err)
+	}
+	if r := mustAdd(t, q, "case:2"); r != queue.Added {
+		t.Fatalf("add of a dead case key = %v, want added", r)
+	}
+	if l, ok := mustTryGet(t, q); !ok || l.Key != "case:2" || l.Attempts != 0 {
+		t.Fatalf("revived key = %+v, %v; want case:2 with attempts reset", l, ok)
 	}
 }
 
@@ -539,7 +659,7 @@ func TestFailAndDrop(t *testing.T) {
 	ctx := context.Background()
 	mustAdd(t, q, "action:a1")
 	l, _ := mustTryGet(t, q)
-	if err := q.Fail(ctx, l, upstream.MarkPermanent(errors.New("action a1: unknown reply mode"))); err != nil {
+	if err := q.Fail(ctx, l, errors.New("action a1: unknown reply mode")); err != nil {
 		t.Fatalf("fail: %v", err)
 	}
 	dead, err := q.List(ctx, 10)
@@ -560,34 +680,35 @@ func TestFailAndDrop(t *testing.T) {
 	}
 }
 
-func TestFinishClassifiesErrors(t *testing.T) {
+func TestFinish(t *testing.T) {
 	tests := []struct {
 		name         string
+		key          string
+		res          queue.Result
 		err          error
-		want         queue.Result
-		wantAttempts int // attempts on the next lease (-1: dead)
+		want         queue.Outcome
+		wantAttempts int // attempts on the next lease (-1: dead, -2: gone, -3: parked)
 		minDelay     time.Duration
 	}{
-		{name: "success", err: nil, want: queue.Succeeded, wantAttempts: -2},
-		{name: "retryable", err: &upstream.Error{System: "care", Op: "assign", Class: upstream.Retryable, Status: 503},
-			want: queue.Retried, wantAttempts: 1, minDelay: 500 * time.Millisecond},
-		{name: "retry-after honoured", err: &upstream.Error{System: "salesforce", Op: "upsert", Class: upstream.Retryable, Status: 429, RetryAfter: 90 * time.Second},
-			want: queue.Retried, wantAttempts: 1, minDelay: 90 * time.Second},
-		{name: "unknown error retried", err: errors.New("boom"), want: queue.Retried, wantAttempts: 1, minDelay: 500 * time.Millisecond},
-		{name: "quota pauses without attempt", err: &upstream.Error{System: "salesforce", Op: "query", Class: upstream.QuotaExhausted},
-			want: queue.Paused, wantAttempts: 0, minDelay: time.Minute},
-		{name: "permanent", err: upstream.MarkPermanent(errors.New("mapping invalid")), want: queue.Dead, wantAttempts: -1},
-		{name: "refused", err: &upstream.Error{System: "care", Op: "reply", Class: upstream.Refused, Code: "WINDOW_CLOSED"}, want: queue.Dead, wantAttempts: -1},
+		{name: "success", key: "case:1", want: queue.Succeeded, wantAttempts: -2},
+		{name: "requeue after", key: "case:1", res: queue.Result{RequeueAfter: 15 * time.Minute}, want: queue.Requeued, minDelay: 15 * time.Minute},
+		{name: "error retried", key: "case:1", err: errors.New("502 from Care"), want: queue.Retried, wantAttempts: 1, minDelay: 500 * time.Millisecond},
+		{name: "retry-after honoured", key: "case:1", err: queue.RetryAfter(errors.New("429"), 90*time.Second), want: queue.Retried, wantAttempts: 1, minDelay: 90 * time.Second},
+		{name: "wrapped retry-after honoured", key: "case:1", err: fmt.Errorf("upsert: %w", queue.RetryAfter(errors.New("429"), time.Minute)), want: queue.Retried, wantAttempts: 1, minDelay: time.Minute},
+		{name: "terminal parks a level-triggered key", key: "case:1", err: queue.Terminal(errors.New("mapping invalid")), want: queue.Parked, wantAttempts: -3},
+		{name: "wrapped terminal", key: "case:1", err: fmt.Errorf("reconcile: %w", queue.Terminal(errors.New("refused"))), want: queue.Parked, wantAttempts: -3},
+		{name: "terminal kills a one-shot key", key: "action:1", err: queue.Terminal(errors.New("refused")), want: queue.Dead, wantAttempts: -1},
+		{name: "one-shot key retried", key: "action:1", err: errors.New("timeout"), want: queue.Retried, wantAttempts: 1, minDelay: 500 * time.Millisecond},
 	}
 	srv := redistest.Start(t)
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			clock := newFakeClock()
-			q := newQueue(t, srv.Client(t), queue.Options{Name: fmt.Sprintf("finish%d", i), Clock: clock.Now})
+			q := newQueue(t, srv.Client(t), queue.Options{Name: fmt.Sprintf("finish%d", i), Clock: clock.Now, DeadLetterPrefixes: []string{"action:"}})
 			ctx := context.Background()
-			mustAdd(t, q, "case:1")
+			mustAdd(t, q, tt.key)
 			l, _ := mustTryGet(t, q)
-			got, err := q.Finish(ctx, l, tt.err)
+			got, err := q.Finish(ctx, l, tt.res, tt.err)
 			if err != nil {
 				t.Fatalf("finish: %v", err)
 			}
@@ -602,8 +723,13 @@ func TestFinishClassifiesErrors(t *testing.T) {
 				}
 				return
 			case -1:
-				if d.Dead != 1 {
+				if d.Dead != 1 || d.Failing != 0 {
 					t.Fatalf("depth = %+v, want 1 dead", d)
+				}
+				return
+			case -3:
+				if d != (queue.Depth{Failing: 1}) {
+					t.Fatalf("depth = %+v, want only one failing (parked) key", d)
 				}
 				return
 			}
@@ -692,33 +818,34 @@ func TestGetBlocksUntilAddOrContextEnds(t *testing.T) {
 
 func TestRunWorksRetriesAndStops(t *testing.T) {
 	rdb := redistest.Start(t).Client(t)
-	q := newQueue(t, rdb, queue.Options{BaseDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond, MaxAttempts: 3, PollInterval: 5 * time.Millisecond})
+	q := newQueue(t, rdb, queue.Options{BaseDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond, MaxAttempts: 3, PollInterval: 5 * time.Millisecond,
+		DeadLetterPrefixes: []string{"action:"}})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var mu sync.Mutex
 	calls := map[string]int{}
-	handler := func(ctx context.Context, key string) error {
+	handler := func(ctx context.Context, key string) (queue.Result, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		calls[key]++
 		switch {
 		case key == "case:flaky" && calls[key] == 1:
-			return &upstream.Error{System: "care", Op: "get case", Class: upstream.Retryable, Status: 502}
+			return queue.Result{}, errors.New("care get case: 502")
 		case key == "case:broken":
-			return upstream.MarkPermanent(errors.New("case:broken has no platform"))
-		case key == "case:panics":
+			return queue.Result{}, queue.Terminal(errors.New("case:broken has no platform"))
+		case key == "action:panics":
 			panic("reconcile bug on " + key) // must not stop the daemon
 		}
-		return nil
+		return queue.Result{}, nil
 	}
 	done := make(chan error, 1)
 	go func() { done <- q.Run(ctx, 3, handler) }()
-	for _, k := range []string{"case:ok", "case:flaky", "case:broken", "case:panics"} {
+	for _, k := range []string{"case:ok", "case:flaky", "case:broken", "action:panics"} {
 		mustAdd(t, q, k)
 	}
 	waitFor(t, 5*time.Second, "all keys handled", func() bool {
 		d := mustDepth(t, q)
-		return d.Ready+d.Delayed+d.Processing == 0 && d.Dead == 2
+		return d.Ready+d.Delayed+d.Processing == 0 && d.Dead == 1 && d.Failing == 1
 	})
 	cancel()
 	select {
@@ -731,7 +858,7 @@ func TestRunWorksRetriesAndStops(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	want := map[string]int{"case:ok": 1, "case:flaky": 2, "case:broken": 1, "case:panics": 1}
+	want := map[string]int{"case:ok": 1, "case:flaky": 2, "case:broken": 1, "action:panics": 1}
 	for k, n := range want {
 		if calls[k] != n {
 			t.Errorf("%s handled %d times, want %d", k, calls[k], n)
@@ -743,7 +870,7 @@ func TestRunWorksRetriesAndStops(t *testing.T) {
 	}
 	var panicked bool
 	for _, d := range dead {
-		panicked = panicked || (d.Key == "case:panics" && strings.Contains(d.Error, "panicked"))
+		panicked = panicked || (d.Key == "action:panics" && strings.Contains(d.Error, "panicked"))
 	}
 	if !panicked {
 		t.Errorf("dead letters %+v lack the panicking key with its panic", dead)
@@ -760,9 +887,12 @@ func TestQuotaPausesWholeQueue(t *testing.T) {
 	mustAdd(t, a, "case:1")
 	mustAdd(t, a, "case:2")
 	l, _ := mustTryGet(t, a)
-	quota := &upstream.Error{System: "salesforce", Op: "query", Class: upstream.QuotaExhausted, Code: "REQUEST_LIMIT_EXCEEDED", RetryAfter: 10 * time.Minute}
-	if res, err := a.Finish(ctx, l, quota); err != nil || res != queue.Paused {
-		t.Fatalf("finish = %v, %v; want paused", res, err)
+	// The handler that met the spent quota pauses every replica and waits.
+	if err := a.PauseUntil(ctx, clock.Now().Add(10*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := a.Finish(ctx, l, queue.Result{RequeueAfter: 10 * time.Minute}, nil); err != nil || res != queue.Requeued {
+		t.Fatalf("finish = %v, %v; want requeued", res, err)
 	}
 	until, err := b.PausedUntil(ctx)
 	if err != nil || !until.Equal(clock.Now().Add(10*time.Minute)) {
@@ -823,14 +953,14 @@ func TestRunShutdown(t *testing.T) {
 			started, shutdown := make(chan struct{}), make(chan struct{})
 			done := make(chan error, 1)
 			go func() {
-				done <- q.Run(ctx, 1, func(hctx context.Context, key string) error {
+				done <- q.Run(ctx, 1, func(hctx context.Context, key string) (queue.Result, error) {
 					close(started)
 					<-shutdown
 					if tt.finishes {
-						return nil
+						return queue.Result{}, nil
 					}
 					<-hctx.Done()
-					return hctx.Err()
+					return queue.Result{}, hctx.Err()
 				})
 			}()
 			mustAdd(t, q, "case:1")
@@ -862,7 +992,7 @@ func TestRunShutdown(t *testing.T) {
 func TestMetrics(t *testing.T) {
 	rdb := redistest.Start(t).Client(t)
 	reg := prometheus.NewPedanticRegistry()
-	q, err := queue.New(rdb, queue.Options{MaxAttempts: 1}, reg)
+	q, err := queue.New(rdb, queue.Options{MaxAttempts: 1, DeadLetterPrefixes: []string{"case:"}}, reg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -887,9 +1017,15 @@ carebridge_queue_depth{state="dead"} 1
 carebridge_queue_depth{state="delayed"} 0
 carebridge_queue_depth{state="processing"} 0
 carebridge_queue_depth{state="ready"} 1
+# HELP carebridge_queue_failing_keys Keys whose last run failed and that are not dead: retrying with backoff, or parked until their next trigger (read from Redis on scrape).
+# TYPE carebridge_queue_failing_keys gauge
+carebridge_queue_failing_keys 0
+# HELP carebridge_queue_paused_until_timestamp_seconds End of the pause every replica honours (e.g. while Salesforce's API quota is spent), Unix time; 0 when not paused.
+# TYPE carebridge_queue_paused_until_timestamp_seconds gauge
+carebridge_queue_paused_until_timestamp_seconds 0
 `
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(expected),
-		"carebridge_queue_adds_total", "carebridge_queue_dead_letters_total", "carebridge_queue_depth"); err != nil {
+		"carebridge_queue_adds_total", "carebridge_queue_dead_letters_total", "carebridge_queue_depth", "carebridge_queue_failing_keys", "carebridge_queue_paused_until_timestamp_seconds"); err != nil {
 		t.Fatal(err)
 	}
 	if n := testutil.CollectAndCount(reg, "carebridge_queue_work_duration_seconds"); n != 1 {
@@ -962,7 +1098,7 @@ func waitFor(t testing.TB, timeout time.Duration, what string, cond func() bool)
 func TestOnRedisCluster(t *testing.T) {
 	srv := redistest.Start(t, redistest.WithCluster(), redistest.WithoutAOF())
 	clock := newFakeClock()
-	q := newQueue(t, srv.ClusterClient(t), queue.Options{Clock: clock.Now, MaxAttempts: 2, Lease: time.Second})
+	q := newQueue(t, srv.ClusterClient(t), queue.Options{Clock: clock.Now, MaxAttempts: 2, Lease: time.Second, DeadLetterPrefixes: []string{"action:"}})
 	ctx := context.Background()
 	step := func(what string, err error) {
 		t.Helper()
@@ -1004,6 +1140,12 @@ func TestOnRedisCluster(t *testing.T) {
 	if d.Ready != 1 {
 		t.Fatalf("depth = %+v, want the recovered key ready", d)
 	}
+	l, err = q.Get(ctx)
+	step("get recovered", err)
+	_, err = q.Finish(ctx, l, queue.Result{}, queue.Terminal(errors.New("z")))
+	step("park", err)
+	_, err = q.Failing(ctx, 10)
+	step("failing", err)
 	step("drop of a live key fails cleanly", func() error {
 		if err := q.Drop(ctx, "case:1"); !errors.Is(err, queue.ErrNotDead) {
 			return fmt.Errorf("drop: %v", err)
@@ -1025,15 +1167,15 @@ func TestRunExtendsLongWork(t *testing.T) {
 	var calls atomic.Int32
 	done := make(chan error, 1)
 	go func() {
-		done <- worker.Run(ctx, 1, func(ctx context.Context, key string) error {
+		done <- worker.Run(ctx, 1, func(ctx context.Context, key string) (queue.Result, error) {
 			if calls.Add(1) == 1 {
 				close(started)
 			}
 			select {
 			case <-release:
-				return nil
+				return queue.Result{}, nil
 			case <-ctx.Done():
-				return ctx.Err()
+				return queue.Result{}, ctx.Err()
 			}
 		})
 	}()

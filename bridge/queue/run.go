@@ -7,80 +7,7 @@ import (
 	"log/slog"
 	"sync"
 	"time"
-
-	"github.com/carebridge/carebridge/connectors/upstream"
 )
-
-// Result says what Finish did with a key.
-type Result int
-
-const (
-	// Succeeded: Done; attempts forgotten (requeued if added meanwhile).
-	Succeeded Result = iota + 1
-	// Retried: a retryable failure, scheduled after backoff.
-	Retried
-	// Paused: the upstream's quota is spent; the key waits without an
-	// attempt being counted.
-	Paused
-	// Dead: dead-lettered (permanent or refused failure, or attempts spent).
-	Dead
-)
-
-func (r Result) String() string {
-	switch r {
-	case Succeeded:
-		return "success"
-	case Retried:
-		return "retry"
-	case Paused:
-		return "paused"
-	case Dead:
-		return "dead"
-	default:
-		return "unknown"
-	}
-}
-
-// Finish records the outcome of one run of l.Key from the handler's error:
-// nil -> Done; upstream.Retryable -> Retry (honouring the error's
-// RetryAfter); upstream.QuotaExhausted -> the whole queue pauses for
-// RetryAfter or QuotaDelay (a reconcile touches both systems, so no other
-// key could make progress either) and the key waits as long, with no
-// attempt counted; upstream.Permanent and upstream.Refused -> Fail.
-func (q *Queue) Finish(ctx context.Context, l Lease, runErr error) (Result, error) {
-	if runErr == nil {
-		return Succeeded, q.Done(ctx, l)
-	}
-	var retryAfter time.Duration
-	var ue *upstream.Error
-	if errors.As(runErr, &ue) {
-		retryAfter = ue.RetryAfter
-	}
-	switch upstream.ClassOf(runErr) {
-	case upstream.Permanent, upstream.Refused:
-		return Dead, q.Fail(ctx, l, runErr)
-	case upstream.QuotaExhausted:
-		delay := retryAfter
-		if delay <= 0 {
-			delay = q.opts.QuotaDelay
-		}
-		if err := q.PauseUntil(ctx, q.opts.Clock().Add(delay)); err != nil {
-			return Paused, err
-		}
-		return Paused, q.Defer(ctx, l, delay)
-	default:
-		out, err := q.Retry(ctx, l, runErr, retryAfter)
-		if out == DeadLettered {
-			return Dead, err
-		}
-		return Retried, err
-	}
-}
-
-// Handler reconciles one key. Its error is classified with
-// upstream.ClassOf; wrap local errors with upstream.MarkPermanent to
-// dead-letter them at once.
-type Handler func(ctx context.Context, key string) error
 
 // Run works keys with n workers until ctx ends, then waits for the running
 // handlers. Each lease is extended every Lease/3 while its handler runs; if
@@ -147,7 +74,7 @@ func (q *Queue) runOne(ctx context.Context, l Lease, handle Handler, log *slog.L
 		defer close(keeperDone)
 		q.keepLease(workCtx, cancel, l)
 	}()
-	runErr := safeHandle(workCtx, handle, l.Key)
+	res, runErr := safeHandle(workCtx, handle, l.Key)
 	cancel()
 	<-keeperDone
 
@@ -158,10 +85,10 @@ func (q *Queue) runOne(ctx context.Context, l Lease, handle Handler, log *slog.L
 	if runErr != nil && ctx.Err() != nil && workCtx.Err() != nil {
 		err = q.Release(fctx, l)
 	} else {
-		var res Result
-		res, err = q.Finish(fctx, l, runErr)
+		var out Outcome
+		out, err = q.Finish(fctx, l, res, runErr)
 		if runErr != nil && err == nil {
-			log.WarnContext(ctx, "queue: run failed", "key", l.Key, "attempt", l.Attempts+1, "result", res.String(), "err", runErr)
+			log.WarnContext(ctx, "queue: run failed", "key", l.Key, "attempt", l.Attempts+1, "outcome", out.String(), "err", runErr)
 		}
 	}
 	switch {
@@ -190,12 +117,12 @@ func (q *Queue) keepLease(ctx context.Context, cancel context.CancelFunc, l Leas
 	}
 }
 
-// safeHandle runs handle, turning a panic into a permanent error so that
-// one bad key is dead-lettered instead of stopping the daemon.
-func safeHandle(ctx context.Context, handle Handler, key string) (err error) {
+// safeHandle runs handle, turning a panic into a Terminal error so that one
+// bad key stops (parked or dead-lettered) instead of stopping the daemon.
+func safeHandle(ctx context.Context, handle Handler, key string) (res Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = upstream.MarkPermanent(fmt.Errorf("handler panicked on %q: %v", key, p))
+			res, err = Result{}, Terminal(fmt.Errorf("handler panicked on %q: %v", key, p))
 		}
 	}()
 	return handle(ctx, key)

@@ -14,11 +14,14 @@ import "github.com/redis/go-redis/v9"
 //	deadinfo   HASH key -> JSON {"error","attempts","at"}
 //	seq        STRING   -> last lease token handed out (INCR)
 //	paused     STRING   -> no key is handed out before this time (unix ms)
+//	failing    HASH key -> JSON {"error","attempts","at","parked"} of a key
+//	                       whose last run failed; cleared by success or death
 //
 // Every transition below is one script, so no state is ever half-written.
 
 // killLua dead-letters a key inside a script; it expects the locals key, n
-// (attempts), now and errmsg, and KEYS in the order documented on each script.
+// (attempts), now and errmsg, KEYS in the order documented on each script
+// and FAILING, the index of the failing key among them.
 const killLua = `
 local function kill(key, n, now, errmsg)
   redis.call('ZADD', KEYS[6], now, key)
@@ -26,6 +29,7 @@ local function kill(key, n, now, errmsg)
   redis.call('HDEL', KEYS[5], key)
   redis.call('ZREM', KEYS[1], key)
   redis.call('ZREM', KEYS[4], key)
+  redis.call('HDEL', KEYS[FAILING], key)
 end
 `
 
@@ -55,26 +59,50 @@ redis.call('ZADD', KEYS[1], due, key)
 return 'added'
 `)
 
-// leaseScript reaps expired leases, then leases the earliest ready key.
-// KEYS ready, processing, leases, dirty, attempts, dead, deadinfo, seq, paused.
-// ARGV now, lease ms, max attempts, reap limit, lease ("0" only reaps).
+// leaseScript reaps expired leases, then leases the earliest ready key. A
+// reaped key counts a failed attempt (its worker died or stalled) and comes
+// back after a backoff (none the first time), so a key that kills its
+// worker cannot take the workers down in a loop; a dead-letter key dies
+// once its attempts are spent.
+// KEYS ready, processing, leases, dirty, attempts, dead, deadinfo, seq,
+// paused, failing.
+// ARGV now, lease ms, max attempts, reap limit, lease ("0" only reaps), base
+// delay ms, max delay ms, then the dead-letter prefixes.
 // Returns {key, token, attempts, reaped, killed}; key "" means none ready and
 // token then holds the next due time (or -1 when the queue is empty).
-var leaseScript = redis.NewScript(killLua + `
+var leaseScript = redis.NewScript(`local FAILING = 10` + killLua + `
 local now = tonumber(ARGV[1])
 local max = tonumber(ARGV[3])
+local base, cap = tonumber(ARGV[6]), tonumber(ARGV[7])
+local function oneShot(key)
+  for i = 8, #ARGV do
+    if string.sub(key, 1, #ARGV[i]) == ARGV[i] then return true end
+  end
+  return false
+end
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
 local reaped, killed = 0, 0
+local msg = 'lease expired: worker stopped or stalled'
 for _, key in ipairs(expired) do
   redis.call('ZREM', KEYS[2], key)
   redis.call('HDEL', KEYS[3], key)
   local n = redis.call('HINCRBY', KEYS[5], key, 1)
-  if n >= max then
-    kill(key, n, now, 'lease expired: worker stopped or stalled')
+  if oneShot(key) and n >= max then
+    kill(key, n, now, msg)
     killed = killed + 1
   else
+    local delay = 0
+    if n > 1 then
+      delay = base
+      for _ = 3, n do
+        if delay >= cap then break end
+        delay = delay * 2
+      end
+      if delay > cap then delay = cap end
+    end
     redis.call('ZREM', KEYS[4], key)
-    redis.call('ZADD', KEYS[1], now, key)
+    redis.call('ZADD', KEYS[1], now + delay, key)
+    redis.call('HSET', KEYS[10], key, cjson.encode({error = msg, attempts = n, at = now, parked = false}))
     reaped = reaped + 1
   end
 end
@@ -97,7 +125,8 @@ local attempts = tonumber(redis.call('HGET', KEYS[5], key) or '0')
 return {key, token, attempts, reaped, killed}
 `)
 
-// doneScript: KEYS ready, processing, leases, dirty, attempts. ARGV key, token.
+// doneScript: KEYS ready, processing, leases, dirty, attempts, failing.
+// ARGV key, token.
 // Returns 0 when the lease is lost, 1 when done, 2 when done and requeued
 // because the key was added while processing.
 var doneScript = redis.NewScript(`
@@ -106,6 +135,7 @@ if redis.call('HGET', KEYS[3], key) ~= ARGV[2] then return 0 end
 redis.call('ZREM', KEYS[2], key)
 redis.call('HDEL', KEYS[3], key)
 redis.call('HDEL', KEYS[5], key)
+redis.call('HDEL', KEYS[6], key)
 local due = redis.call('ZSCORE', KEYS[4], key)
 if due then
   redis.call('ZREM', KEYS[4], key)
@@ -115,28 +145,50 @@ end
 return 1
 `)
 
-// requeueScript ends a lease without success: it counts an attempt (when
-// ARGV count is "1") and either schedules the key after the delay or
-// dead-letters it once attempts reach the maximum.
-// KEYS ready, processing, leases, dirty, attempts, dead, deadinfo.
-// ARGV key, token, now, delay ms, max attempts, error, count.
-// Returns {status, attempts}: status 0 lease lost, 1 requeued, 2 dead.
-var requeueScript = redis.NewScript(killLua + `
+// requeueScript ends a lease without success, by mode:
+//
+//	retry   count an attempt; queue after the delay, or dead-letter once
+//	        attempts reach max (0: never)
+//	park    count an attempt; leave the queue until the next add (at once if
+//	        it was added during the run), or dead-letter as retry does
+//	kill    count an attempt and dead-letter
+//	defer   queue after the delay; attempts unchanged
+//	forget  forget attempts and failure (a success); queue after the delay
+//
+// KEYS ready, processing, leases, dirty, attempts, dead, deadinfo, failing.
+// ARGV key, token, now, delay ms, max attempts, error, mode.
+// Returns {status, attempts}: status 0 lease lost, 1 queued, 2 dead,
+// 3 parked.
+var requeueScript = redis.NewScript(`local FAILING = 8` + killLua + `
 local key = ARGV[1]
 if redis.call('HGET', KEYS[3], key) ~= ARGV[2] then return {0, 0} end
 local now = tonumber(ARGV[3])
+local max = tonumber(ARGV[5])
+local mode = ARGV[7]
 redis.call('ZREM', KEYS[2], key)
 redis.call('HDEL', KEYS[3], key)
 local n = tonumber(redis.call('HGET', KEYS[5], key) or '0')
-if ARGV[7] == '1' then
+if mode == 'retry' or mode == 'park' or mode == 'kill' then
   n = redis.call('HINCRBY', KEYS[5], key, 1)
-  if n >= tonumber(ARGV[5]) then
+  if mode == 'kill' or (max > 0 and n >= max) then
     kill(key, n, now, ARGV[6])
     return {2, n}
   end
+  redis.call('HSET', KEYS[8], key, cjson.encode({error = ARGV[6], attempts = n, at = now, parked = (mode == 'park')}))
+elseif mode == 'forget' then
+  redis.call('HDEL', KEYS[5], key)
+  redis.call('HDEL', KEYS[8], key)
+  n = 0
+end
+if mode == 'park' then
+  local due = redis.call('ZSCORE', KEYS[4], key)
+  if not due then return {3, n} end
+  redis.call('ZREM', KEYS[4], key)
+  redis.call('ZADD', KEYS[1], due, key)
+  return {1, n}
 end
 -- The key is queued again anyway, so a pending dirty mark is satisfied;
--- the backoff delay wins over an earlier dirty due time.
+-- the delay wins over an earlier dirty due time.
 redis.call('ZREM', KEYS[4], key)
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), key)
 return {1, n}
@@ -165,7 +217,7 @@ redis.call('HDEL', KEYS[2], ARGV[1])
 return n
 `)
 
-// depthScript: KEYS ready, processing, dead, dirty. ARGV now.
+// depthScript: KEYS ready, processing, dead, dirty, failing. ARGV now.
 var depthScript = redis.NewScript(`
 local now = tonumber(ARGV[1])
 return {
@@ -174,6 +226,7 @@ return {
   redis.call('ZCARD', KEYS[2]),
   redis.call('ZCARD', KEYS[3]),
   redis.call('ZCARD', KEYS[4]),
+  redis.call('HLEN', KEYS[5]),
 }
 `)
 

@@ -6,19 +6,36 @@ package batch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
 )
 
+// ErrClosed is the error, wrapped, that Do returns once Shutdown or Close has
+// been called, and the cause of the context cancellation a batch sees when
+// shutdown cancels it. Items that shutdown fails without sending get an
+// error wrapping it too.
+var ErrClosed = errors.New("batcher closed")
+
+// errAbandoned is the cancellation cause of a batch every caller of which
+// has given up waiting.
+var errAbandoned = errors.New("batch: every caller waiting on the batch gave up")
+
 // Func executes one batch. It returns one result per item, in order, or an
-// error that applies to the whole batch.
+// error that applies to the whole batch. Its ctx is cancelled when the
+// batcher is shut down (cause ErrClosed), when every caller waiting on the
+// batch has given up, or when the batcher's per-batch timeout passes; Func
+// should return promptly then, since Shutdown waits for it.
 type Func[I, R any] func(ctx context.Context, items []I) ([]R, error)
 
 // Batcher collects items until it holds max of them or linger has passed
 // since the first one, then runs Func once for all of them. While a burst
 // keeps arriving (items much closer together than linger) the window stays
 // open, up to 8 lingers, so batches fill; a lone item waits only linger.
+//
+// A batcher is shut down with Shutdown (graceful, bounded by a context) or
+// Close (cancel at once); either waits until every batch has returned.
 type Batcher[I, R any] struct {
 	run     Func[I, R]
 	max     int
@@ -26,12 +43,27 @@ type Batcher[I, R any] struct {
 	maxWait time.Duration
 	timeout time.Duration
 
+	// ctx is the parent of every batch's context; cancel ends it at
+	// shutdown, so cancelling every batch in flight (and any not yet sent).
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+
 	mu      sync.Mutex
-	pending []*call[I, R]
-	first   time.Time // arrival of the first pending item
-	last    time.Time // arrival of the latest pending item
+	cur     *group[I, R] // the pending batch, nil when none
+	first   time.Time    // arrival of the first pending item
+	last    time.Time    // arrival of the latest pending item
 	timer   *time.Timer
 	closed  bool
+	running int           // batches taken from pending whose exec has not returned
+	drained chan struct{} // closed once closed and running == 0
+}
+
+// group is one batch: the calls in it and the callers still waiting on it.
+// Its fields are guarded by the batcher's mu.
+type group[I, R any] struct {
+	calls   []*call[I, R]
+	waiting int                     // callers whose Do has not given up
+	cancel  context.CancelCauseFunc // set when the batch starts
 }
 
 type call[I, R any] struct {
@@ -48,27 +80,39 @@ func New[I, R any](max int, linger, timeout time.Duration, run Func[I, R]) *Batc
 	if max < 1 {
 		max = 1
 	}
-	return &Batcher[I, R]{run: run, max: max, linger: linger, maxWait: 8 * linger, timeout: timeout}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	return &Batcher[I, R]{
+		run: run, max: max, linger: linger, maxWait: 8 * linger, timeout: timeout,
+		ctx: ctx, cancel: cancel, drained: make(chan struct{}),
+	}
 }
 
 // Do adds item to the current batch and waits for its result. If ctx ends
-// first, Do returns ctx's error; the item may still be executed with its batch.
+// first, Do returns ctx's error; the item may still be executed with its
+// batch, but once every caller waiting on a batch has given up, the batch's
+// context is cancelled (and a batch not yet sent is not sent at all). After
+// Shutdown or Close, Do returns an error wrapping ErrClosed.
 func (b *Batcher[I, R]) Do(ctx context.Context, item I) (R, error) {
+	var zero R
 	c := &call[I, R]{item: item, done: make(chan struct{})}
-	var flush []*call[I, R]
+	var flush *group[I, R]
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()
-		var zero R
-		return zero, fmt.Errorf("batch: closed")
+		return zero, fmt.Errorf("batch: %w", ErrClosed)
 	}
-	b.pending = append(b.pending, c)
+	if b.cur == nil {
+		b.cur = &group[I, R]{}
+	}
+	g := b.cur
+	g.calls = append(g.calls, c)
+	g.waiting++
 	switch {
-	case len(b.pending) >= b.max:
+	case len(g.calls) >= b.max:
 		flush = b.take()
-	case len(b.pending) == 1:
+	case len(g.calls) == 1:
 		b.first, b.last = time.Now(), time.Now()
-		b.timer = time.AfterFunc(b.linger, b.flushTimer)
+		b.timer = time.AfterFunc(b.linger, func() { b.flushTimer(g) })
 	default:
 		// Items arriving in a burst (much closer together than linger) keep
 		// the window open, up to maxWait, so the batch fills; a steady
@@ -89,53 +133,100 @@ func (b *Batcher[I, R]) Do(ctx context.Context, item I) (R, error) {
 	case <-c.done:
 		return c.res, c.err
 	case <-ctx.Done():
-		var zero R
+		b.giveUp(g)
 		return zero, ctx.Err()
 	}
 }
 
-// take removes the pending batch; b.mu must be held.
-func (b *Batcher[I, R]) take() []*call[I, R] {
+// giveUp records that one caller waiting on g has stopped waiting; when it
+// was the last, a running batch is cancelled.
+func (b *Batcher[I, R]) giveUp(g *group[I, R]) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	g.waiting--
+	if g.waiting == 0 && g.cancel != nil {
+		g.cancel(errAbandoned)
+	}
+}
+
+// take removes the pending batch and counts it as running; the caller must
+// then run exec on it. b.mu must be held.
+func (b *Batcher[I, R]) take() *group[I, R] {
+	g := b.cur
+	if g == nil {
+		return nil
+	}
 	if b.timer != nil {
 		b.timer.Stop()
 		b.timer = nil
 	}
-	calls := b.pending
-	b.pending = nil
-	return calls
+	b.cur = nil
+	b.running++
+	return g
 }
 
-func (b *Batcher[I, R]) flushTimer() {
+// flushTimer runs g when its linger window closes, unless g has already
+// left (filled up, or flushed by shutdown).
+func (b *Batcher[I, R]) flushTimer(g *group[I, R]) {
 	b.mu.Lock()
-	calls := b.take()
-	b.mu.Unlock()
-	if len(calls) > 0 {
-		b.exec(calls)
+	if b.cur != g {
+		b.mu.Unlock()
+		return
 	}
+	b.take()
+	b.mu.Unlock()
+	b.exec(g)
 }
 
-func (b *Batcher[I, R]) exec(calls []*call[I, R]) {
-	ctx := context.Background()
+// exec runs one batch taken with take, delivers its results and then marks
+// it finished.
+func (b *Batcher[I, R]) exec(g *group[I, R]) {
+	defer b.finished()
+	ctx, cancel := context.WithCancelCause(b.ctx)
+	defer cancel(nil)
+	b.mu.Lock()
+	g.cancel = cancel
+	if g.waiting == 0 {
+		cancel(errAbandoned)
+	}
+	b.mu.Unlock()
 	if b.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, b.timeout)
-		defer cancel()
+		var cancelTimeout context.CancelFunc
+		ctx, cancelTimeout = context.WithTimeout(ctx, b.timeout)
+		defer cancelTimeout()
 	}
-	items := make([]I, len(calls))
-	for i, c := range calls {
-		items[i] = c.item
+	var results []R
+	var err error
+	if ctx.Err() != nil {
+		// Shut down, or nobody waits any more: do not send it.
+		err = fmt.Errorf("batch: not sent: %w", context.Cause(ctx))
+	} else {
+		items := make([]I, len(g.calls))
+		for i, c := range g.calls {
+			items[i] = c.item
+		}
+		results, err = b.safeRun(ctx, items)
+		if err == nil && len(results) != len(g.calls) {
+			err = fmt.Errorf("batch: %d results for %d items", len(results), len(g.calls))
+		}
 	}
-	results, err := b.safeRun(ctx, items)
-	if err == nil && len(results) != len(calls) {
-		err = fmt.Errorf("batch: %d results for %d items", len(results), len(calls))
-	}
-	for i, c := range calls {
+	for i, c := range g.calls {
 		if err != nil {
 			c.err = err
 		} else {
 			c.res = results[i]
 		}
 		close(c.done)
+	}
+}
+
+// finished counts a batch as returned.
+func (b *Batcher[I, R]) finished() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.running--
+	if b.closed && b.running == 0 {
+		close(b.drained)
 	}
 }
 
@@ -148,13 +239,58 @@ func (b *Batcher[I, R]) safeRun(ctx context.Context, items []I) (res []R, err er
 	return b.run(ctx, items)
 }
 
-// Close fails future calls; batches in flight finish.
-func (b *Batcher[I, R]) Close() {
+// Shutdown stops the batcher gracefully. From the moment it is called, Do
+// fails with ErrClosed. The pending batch, if any, is sent now (its items
+// are not dropped), and Shutdown waits for every batch in flight to return
+// and deliver its results. If ctx ends first, Shutdown cancels the context
+// of every batch still running (cause ErrClosed) and waits for them to
+// return, then reports ctx's cause; if ctx has already ended when Shutdown
+// is called, the pending batch is not sent and its callers get an error
+// wrapping ErrClosed. Shutdown returns nil when every batch finished
+// before ctx ended.
+//
+// Shutdown always waits until no batch is running: a Func that ignores its
+// context delays it (up to the per-batch timeout, if one is set). It may be
+// called more than once and from several goroutines; each call waits.
+func (b *Batcher[I, R]) Shutdown(ctx context.Context) error {
+	var flush *group[I, R]
 	b.mu.Lock()
-	b.closed = true
-	calls := b.take()
-	b.mu.Unlock()
-	if len(calls) > 0 {
-		b.exec(calls)
+	if !b.closed {
+		b.closed = true
+		flush = b.take()
+		if b.running == 0 {
+			close(b.drained)
+		}
 	}
+	b.mu.Unlock()
+	if ctx.Err() != nil {
+		b.cancel(ErrClosed)
+	}
+	if flush != nil {
+		go b.exec(flush)
+	}
+	select {
+	case <-b.drained:
+		return nil
+	default:
+	}
+	select {
+	case <-b.drained:
+		return nil
+	case <-ctx.Done():
+	}
+	b.cancel(ErrClosed)
+	<-b.drained
+	return fmt.Errorf("batch: shutdown ended before batches finished; cancelled them: %w", context.Cause(ctx))
+}
+
+// Close shuts the batcher down at once: Do fails with ErrClosed, the
+// pending batch is not sent (its callers get an error wrapping ErrClosed),
+// batches in flight have their context cancelled, and Close returns once
+// every one of them has returned. It is Shutdown with a context that has
+// already ended.
+func (b *Batcher[I, R]) Close() {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_ = b.Shutdown(ctx)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/care/carerules"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 	"github.com/carebridge/carebridge/connectors/upstream"
@@ -304,29 +305,26 @@ func (e *Engine) check(ctx context.Context, a actionView, careID string) (rules.
 		}
 		chosen := target != nil
 		if target == nil {
-			target = defaultTarget(msgs, a.mode)
+			target = carerules.DefaultTarget(msgs, a.mode)
 		}
 		if target == nil {
 			return rules.Decision{Code: CodeTargetNotFound, Reason: "This case has no message to reply to yet."}, c.Platform, nil
 		}
-		s := scenarioFor(c, msgs, target, chosen, e.now())
-		s.Action, s.ReplyMode, s.Text, s.Media = rules.Reply, a.mode, a.body, a.media
+		s := carerules.Scenario(c, msgs, rules.Reply, target, chosen, e.now())
+		s.ReplyMode, s.Text, s.Media = a.mode, a.body, a.media
 		return e.rules.Check(s), c.Platform, nil
 	case rules.SetProfile:
 		if a.profile == "" {
 			return invalid("A set_profile action needs the Care profile id in Profile Id.")
 		}
-		s := scenarioFor(c, msgs, nil, false, e.now())
-		s.Action = rules.SetProfile
+		s := carerules.Scenario(c, msgs, rules.SetProfile, nil, false, e.now())
 		return e.rules.Check(s), c.Platform, nil
 	case rules.Like, rules.Unlike, rules.Delete, rules.Hide, rules.Unhide, rules.Ban, rules.Unban, rules.Follow, rules.Unfollow:
 		if target == nil {
 			return invalid("A %s action needs the Care message id of its target in Target Message Id.", a.typ)
 		}
-		s := scenarioFor(c, msgs, target, true, e.now())
-		s.Action = a.typ
-		// Moderation concerns the target's own author.
-		s.Author = rules.Author{IsPage: target.Author.IsPage, FollowsBrand: target.Author.FollowsBrand, MentionedBrand: c.Customer.MentionedBrand}
+		// Moderation concerns the target's own author (carerules.Scenario).
+		s := carerules.Scenario(c, msgs, a.typ, target, true, e.now())
 		return e.rules.Check(s), c.Platform, nil
 	}
 	return invalid("Unknown action type %q; use reply, like, unlike, delete, hide, unhide, ban, unban, follow, unfollow or set_profile.", a.typ)

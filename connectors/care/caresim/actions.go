@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/care/carerules"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 )
 
@@ -37,6 +38,7 @@ func (s *Server) replyLocked(caseID string, req care.ReplyRequest) (care.Message
 	if err != nil {
 		return care.Message{}, err
 	}
+	convo := s.messagesLocked(c.ID)
 	var target *care.Message
 	if req.InReplyTo != "" {
 		m, ok := s.messages[req.InReplyTo]
@@ -47,16 +49,14 @@ func (s *Server) replyLocked(caseID string, req care.ReplyRequest) (care.Message
 			return care.Message{}, badRequest("in_reply_to %q was deleted", req.InReplyTo)
 		}
 		target = m
-	} else {
-		target = s.defaultTargetLocked(c.ID, req.Mode)
+	} else if m := carerules.DefaultTarget(convo, req.Mode); m != nil {
+		target = s.messages[m.ID]
 	}
 	if target == nil {
 		return care.Message{}, badRequest("case %q has no message to reply to", c.ID)
 	}
-	sc := s.baseScenarioLocked(c, rules.Reply)
+	sc := carerules.Scenario(*c, convo, rules.Reply, target, req.InReplyTo != "", s.now())
 	sc.ReplyMode = req.Mode
-	sc.Target = s.targetLocked(target, req.InReplyTo != "")
-	sc.Author = s.authorLocked(c, target)
 	sc.Text = req.Text
 	sc.Media = req.Media
 	if err := s.check(sc); err != nil {
@@ -83,7 +83,7 @@ func (s *Server) replyLocked(caseID string, req care.ReplyRequest) (care.Message
 		out.ParentID = ptr(target.ID)
 		out.Depth = target.Depth + 1
 	case rules.CommentOnPost:
-		root := s.rootLocked(target)
+		root := carerules.Root(convo, target)
 		out.Kind = rules.Comment
 		out.Depth = 1
 		switch {
@@ -135,117 +135,6 @@ func (s *Server) brandAuthorLocked(c *care.Case) care.Author {
 	return a
 }
 
-// defaultTargetLocked picks the message a reply goes under when the agent
-// chose none, as Care does: public reply -> the last public reply or
-// comment; comment on post -> the last public message, whose parent post the
-// comment goes on; direct message -> the direct-message thread; private
-// reply -> the customer's last public message.
-func (s *Server) defaultTargetLocked(caseID string, mode rules.ReplyMode) *care.Message {
-	ids := s.convo[caseID]
-	last := func(ok func(*care.Message) bool) *care.Message {
-		for i := len(ids) - 1; i >= 0; i-- {
-			if m := s.messages[ids[i]]; !m.Deleted && ok(m) {
-				return m
-			}
-		}
-		return nil
-	}
-	public := func(m *care.Message) bool { return m.Kind != rules.DirectMessageKind }
-	switch mode {
-	case rules.PublicReply:
-		if m := last(func(m *care.Message) bool { return public(m) && m.Depth >= 1 }); m != nil {
-			return m
-		}
-		return last(public)
-	case rules.CommentOnPost:
-		// The comment goes on the post of the last public message.
-		if m := last(func(m *care.Message) bool { return public(m) && m.Depth >= 1 }); m != nil {
-			return m
-		}
-		return last(public)
-	case rules.DirectMessage:
-		if m := last(func(m *care.Message) bool { return m.Kind == rules.DirectMessageKind }); m != nil {
-			return m
-		}
-		return last(func(m *care.Message) bool { return m.Direction == care.Inbound })
-	default: // private reply
-		if m := last(func(m *care.Message) bool { return public(m) && m.Direction == care.Inbound }); m != nil {
-			return m
-		}
-		return last(func(m *care.Message) bool { return m.Direction == care.Inbound })
-	}
-}
-
-// rootLocked walks up the parents of m that are in the conversation.
-func (s *Server) rootLocked(m *care.Message) *care.Message {
-	for seen := 0; m.ParentID != nil && seen < 1000; seen++ {
-		p, ok := s.messages[*m.ParentID]
-		if !ok {
-			break
-		}
-		m = p
-	}
-	return m
-}
-
-// targetLocked describes message m for the rules engine.
-func (s *Server) targetLocked(m *care.Message, chosen bool) rules.Target {
-	t := rules.Target{
-		Kind:             m.Kind,
-		PostedAt:         m.PostedAt,
-		Hidden:           m.Hidden,
-		HiddenWithParent: m.HiddenWithParent,
-		Depth:            m.Depth,
-		Replies:          len(s.descendantsLocked(m)),
-		PrivateReplySent: m.PrivateReplySent,
-		Chosen:           chosen,
-		FromBrand:        m.Direction == care.Outbound || m.Author.IsBrand,
-	}
-	if m.ParentID != nil {
-		if p, ok := s.messages[*m.ParentID]; ok {
-			t.ParentHidden = p.Hidden
-		}
-	}
-	return t
-}
-
-// authorLocked describes the customer behind target for the rules engine.
-// A brand message stands for the case's customer.
-func (s *Server) authorLocked(c *care.Case, target *care.Message) rules.Author {
-	a := rules.Author{
-		IsPage:         c.Customer.IsPage,
-		FollowsBrand:   c.Customer.FollowsBrand,
-		MentionedBrand: c.Customer.MentionedBrand,
-	}
-	if target.Direction == care.Inbound && !target.Author.IsBrand {
-		a.IsPage = target.Author.IsPage
-		a.FollowsBrand = target.Author.FollowsBrand || (target.Author.ID == c.Customer.ID && c.Customer.FollowsBrand)
-	}
-	return a
-}
-
-// descendantsLocked lists the live replies under m, breadth first.
-func (s *Server) descendantsLocked(m *care.Message) []*care.Message {
-	children := map[string][]*care.Message{}
-	for _, id := range s.convo[m.CaseID] {
-		x := s.messages[id]
-		if x.ParentID != nil && !x.Deleted {
-			children[*x.ParentID] = append(children[*x.ParentID], x)
-		}
-	}
-	var out []*care.Message
-	queue := []string{m.ID}
-	for len(queue) > 0 {
-		id := queue[0]
-		queue = queue[1:]
-		for _, ch := range children[id] {
-			out = append(out, ch)
-			queue = append(queue, ch.ID)
-		}
-	}
-	return out
-}
-
 var actions = map[string]rules.Action{
 	care.ActionLike: rules.Like, care.ActionUnlike: rules.Unlike, care.ActionDelete: rules.Delete,
 	care.ActionHide: rules.Hide, care.ActionUnhide: rules.Unhide,
@@ -265,12 +154,12 @@ const (
 // cascadeLocked lists the replies hiding or un-hiding m also changes.
 func (s *Server) cascadeLocked(m *care.Message) []*care.Message {
 	var out []*care.Message
-	for _, d := range s.descendantsLocked(m) {
+	for _, d := range carerules.Replies(s.messagesLocked(m.CaseID), m) {
 		if len(out) == maxCascade {
 			break
 		}
 		if d.Depth <= maxCascadeDepth {
-			out = append(out, d)
+			out = append(out, s.messages[d.ID])
 		}
 	}
 	return out
@@ -301,10 +190,7 @@ func (s *Server) actionLocked(msgID, action string) (care.ActionResult, error) {
 		return care.ActionResult{}, badRequest("message %q was deleted", msgID)
 	}
 	c := s.cases[m.CaseID]
-	sc := s.baseScenarioLocked(c, a)
-	sc.Target = s.targetLocked(m, true)
-	sc.Author = rules.Author{IsPage: m.Author.IsPage, FollowsBrand: m.Author.FollowsBrand, MentionedBrand: c.Customer.MentionedBrand}
-	if err := s.check(sc); err != nil {
+	if err := s.check(carerules.Scenario(*c, s.messagesLocked(c.ID), a, m, true, s.now())); err != nil {
 		return care.ActionResult{}, err
 	}
 	authorKey := string(m.Platform) + "/" + m.Author.ID

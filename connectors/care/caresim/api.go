@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/care/carerules"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 )
 
@@ -246,7 +247,7 @@ func (s *Server) setStatusLocked(caseID string, st rules.Status) (care.Case, err
 	if err != nil {
 		return care.Case{}, err
 	}
-	sc := s.baseScenarioLocked(c, rules.SetStatus)
+	sc := carerules.Scenario(*c, s.messagesLocked(c.ID), rules.SetStatus, nil, false, s.now())
 	sc.NewStatus = st
 	if err := s.check(sc); err != nil {
 		return care.Case{}, err
@@ -278,7 +279,7 @@ func (s *Server) setProfile(r *http.Request, body []byte) (int, any, error) {
 	if p.Platform != c.Platform {
 		return 0, nil, badRequest("profile %q is a %s profile; case %q is on %s", p.ID, p.Platform, c.ID, c.Platform)
 	}
-	if err := s.check(s.baseScenarioLocked(c, rules.SetProfile)); err != nil {
+	if err := s.check(carerules.Scenario(*c, s.messagesLocked(c.ID), rules.SetProfile, nil, false, s.now())); err != nil {
 		return 0, nil, err
 	}
 	if c.ProfileID != nil && *c.ProfileID == p.ID {
@@ -358,33 +359,4 @@ func (s *Server) check(sc rules.Scenario) error {
 		reason = "Care does not allow this action."
 	}
 	return &apiError{status: http.StatusUnprocessableEntity, msg: reason, rule: d.Code}
-}
-
-// baseScenarioLocked fills what every scenario about case c needs.
-func (s *Server) baseScenarioLocked(c *care.Case, a rules.Action) rules.Scenario {
-	sc := rules.Scenario{
-		Platform: c.Platform,
-		Action:   a,
-		Now:      s.now(),
-		Case: rules.CaseState{
-			Assigned:   c.AssigneeID != nil,
-			HasProfile: c.ProfileID != nil,
-			Interacted: c.Interacted,
-			Status:     c.Status,
-		},
-		Author: rules.Author{
-			IsPage:         c.Customer.IsPage,
-			FollowsBrand:   c.Customer.FollowsBrand,
-			MentionedBrand: c.Customer.MentionedBrand,
-		},
-	}
-	for _, id := range s.convo[c.ID] {
-		if s.messages[id].Kind == rules.DirectMessageKind {
-			sc.Conversation.HasDirectMessages = true
-		}
-	}
-	if c.LastCustomerMessageAt != nil {
-		sc.Conversation.LastCustomerMessageAt = *c.LastCustomerMessageAt
-	}
-	return sc
 }

@@ -155,7 +155,10 @@ type Engine struct {
 	mapper      Mapper
 	mapperAt    time.Time
 	agents      map[string]string // Care agent id -> name
-	pause       Pauser
+	// reload is closed when the identity reload in flight ends (nil: none).
+	reload        chan struct{}
+	sourceChanged bool // SetMapping ran during the reload in flight
+	pause         Pauser
 }
 
 // New builds an engine.
@@ -268,18 +271,20 @@ func uniqueBy(field string, write batch.Func[Record, WriteResult]) batch.Func[Re
 	}
 }
 
-// Close stops the batchers.
-func (e *Engine) Close() {
-	e.readCases.Close()
-	e.upsertCases.Close()
-	e.updateCases.Close()
-	e.readNotes.Close()
-	e.createNotes.Close()
-	e.readMsgs.Close()
-	e.upsertMsgs.Close()
-	e.updateMsgs.Close()
-	e.readActions.Close()
-	e.updActions.Close()
+// Shutdown stops taking Salesforce work and waits until the batched calls
+// in flight have returned; when ctx ends first, it cancels them and waits
+// for them to return. Call it after the workers stopped and before the
+// Salesforce client and Redis are closed.
+func (e *Engine) Shutdown(ctx context.Context) error {
+	batchers := []interface{ Shutdown(context.Context) error }{e.readCases, e.upsertCases, e.updateCases,
+		e.readNotes, e.createNotes, e.readMsgs, e.upsertMsgs, e.updateMsgs, e.readActions, e.updActions}
+	errs := make([]error, len(batchers))
+	var wg sync.WaitGroup
+	for i, b := range batchers {
+		wg.Go(func() { errs[i] = b.Shutdown(ctx) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // Salesforce field names the engine itself uses (they must exist in
@@ -401,27 +406,66 @@ func (p *localPause) PausedUntil(context.Context) (time.Time, error) {
 	return time.Time{}, nil
 }
 
-// mapperNow returns the mapper bound to fresh-enough identities.
+// mapperNow returns the mapper bound to fresh-enough identities. One
+// caller at a time reloads the identities (a Care call and a Salesforce
+// query), outside the engine's lock: meanwhile the others go on with the
+// mapper they had, or wait for the reload when there is none yet.
 func (e *Engine) mapperNow(ctx context.Context) (Mapper, error) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	if e.mapper != nil && e.now().Sub(e.mapperAt) < e.idTTL {
-		return e.mapper, nil
+		m := e.mapper
+		e.mu.Unlock()
+		return m, nil
 	}
-	agents, users, err := e.loadIdentities(ctx)
+	if e.reload != nil {
+		stale, done := e.mapper, e.reload
+		e.mu.Unlock()
+		if stale != nil {
+			return stale, nil
+		}
+		select {
+		case <-done:
+			return e.mapperNow(ctx)
+		case <-ctx.Done():
+			return nil, fmt.Errorf("wait for identities: %w", ctx.Err())
+		}
+	}
+	done := make(chan struct{})
+	e.reload = done
+	src := e.source
+	e.mu.Unlock()
+
+	m, names, err := e.loadMapper(ctx, src)
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.reload = nil
+	close(done)
 	if err != nil {
 		return nil, err
 	}
-	m, err := e.source(agents, users)
+	if !e.sourceChanged {
+		e.mapper, e.mapperAt, e.agents = m, e.now(), names
+	}
+	e.sourceChanged = false
+	return m, nil
+}
+
+// loadMapper reads the identities and binds src to them.
+func (e *Engine) loadMapper(ctx context.Context, src MapperSource) (Mapper, map[string]string, error) {
+	agents, users, err := e.loadIdentities(ctx)
 	if err != nil {
-		return nil, upstream.MarkPermanent(fmt.Errorf("bind mapping: %w", err))
+		return nil, nil, err
+	}
+	m, err := src(agents, users)
+	if err != nil {
+		return nil, nil, upstream.MarkPermanent(fmt.Errorf("bind mapping: %w", err))
 	}
 	names := make(map[string]string, len(agents))
 	for _, a := range agents {
 		names[a.ID] = a.Name
 	}
-	e.mapper, e.mapperAt, e.agents = m, e.now(), names
-	return m, nil
+	return m, names, nil
 }
 
 // agentNames returns Care agent names by id as of the last identity load.
@@ -436,6 +480,8 @@ func (e *Engine) agentNames() map[string]string {
 func (e *Engine) SetMapping(src MapperSource) {
 	e.mu.Lock()
 	e.source, e.mapper, e.mapperAt = src, nil, time.Time{}
+	// A reload in flight binds the old source: it must not be kept.
+	e.sourceChanged = e.reload != nil
 	e.mu.Unlock()
 }
 

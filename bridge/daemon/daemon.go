@@ -255,11 +255,15 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	d.log.Info("shutting down", "cause", context.Cause(runCtx))
 	wg.Wait()
-	d.engine.Close()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_ = srv.Shutdown(shutdownCtx)
+	// Nothing may use the Salesforce client or Redis once they close.
+	if err := d.engine.Shutdown(shutdownCtx); err != nil {
+		d.log.Warn("batched Salesforce calls cut short by shutdown", "err", err)
+	}
 	d.sf.Close()
+	d.care.Close()
 	_ = d.rdb.Close()
 	return runErr
 }

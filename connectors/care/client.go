@@ -158,6 +158,10 @@ func New(cfg Config, m *upstream.Metrics, log *slog.Logger) (*Client, error) {
 	return c, nil
 }
 
+// Close drops the client's idle connections. Calls in flight are not
+// affected; call it once nothing uses the client any more.
+func (c *Client) Close() { c.http.CloseIdleConnections() }
+
 // String describes the client without its credentials.
 func (c *Client) String() string { return "care.Client{" + c.base.String() + "}" }
 

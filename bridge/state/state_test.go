@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -399,22 +400,23 @@ func TestActionRecord(t *testing.T) {
 	s, srv := newStore(t, state.WithClock(func() time.Time { return now }))
 	ctx := context.Background()
 
-	rec, created, err := s.BeginAction(ctx, "a0X1", "carebridge-a0X1")
+	rec, created, err := s.BeginAction(ctx, "a0X1", "carebridge-a0X1", []byte("request\x00\xff"))
 	if err != nil || !created {
 		t.Fatalf("begin = %v, %v", created, err)
 	}
-	if rec.State != state.ActionSending || rec.IdempotencyKey != "carebridge-a0X1" || !rec.StartedAt.Equal(now) {
+	if rec.State != state.ActionSending || rec.IdempotencyKey != "carebridge-a0X1" || string(rec.Request) != "request\x00\xff" || !rec.StartedAt.Equal(now) {
 		t.Fatalf("new record = %+v", rec)
 	}
 
 	// A crash after the send: the retry finds the record and must reuse
-	// the stored idempotency key; the record survives a Redis restart.
+	// the stored idempotency key and request; the record survives a Redis
+	// restart.
 	srv.Restart()
-	rec, created, err = s.BeginAction(ctx, "a0X1", "some-other-key")
+	rec, created, err = s.BeginAction(ctx, "a0X1", "some-other-key", []byte("rebuilt"))
 	if err != nil || created {
 		t.Fatalf("begin again = %v, %v; want the existing record", created, err)
 	}
-	if rec.State != state.ActionSending || rec.IdempotencyKey != "carebridge-a0X1" {
+	if rec.State != state.ActionSending || rec.IdempotencyKey != "carebridge-a0X1" || string(rec.Request) != "request\x00\xff" {
 		t.Fatalf("resumed record = %+v", rec)
 	}
 
@@ -432,8 +434,8 @@ func TestActionRecord(t *testing.T) {
 		t.Fatalf("read = %v, %v", found, err)
 	}
 	want := state.ActionRecord{ID: "a0X1", State: state.ActionSent, IdempotencyKey: "carebridge-a0X1", CareMessageID: "msg-9",
-		StartedAt: now, UpdatedAt: now, Reported: true}
-	if rec != want {
+		StartedAt: now, UpdatedAt: now, Reported: true, Request: []byte("request\x00\xff")}
+	if !reflect.DeepEqual(rec, want) {
 		t.Fatalf("record = %+v, want %+v", rec, want)
 	}
 
@@ -445,7 +447,7 @@ func TestActionRecord(t *testing.T) {
 			t.Errorf("on a missing action: %v, want ErrNoAction", err)
 		}
 	}
-	if _, _, err := s.BeginAction(ctx, "a0X2", ""); err == nil {
+	if _, _, err := s.BeginAction(ctx, "a0X2", "", nil); err == nil {
 		t.Error("empty idempotency key accepted")
 	}
 }
@@ -525,7 +527,7 @@ func TestOnRedisCluster(t *testing.T) {
 	step("first seen", err)
 	_, err = s.Claim(ctx, "a1", time.Minute)
 	step("claim", err)
-	_, _, err = s.BeginAction(ctx, "a1", "k1")
+	_, _, err = s.BeginAction(ctx, "a1", "k1", []byte("request"))
 	step("begin action", err)
 	step("complete action", s.CompleteAction(ctx, "a1", state.ActionOutcome{State: state.ActionSent, CareMessageID: "m1"}))
 	step("mark reported", s.MarkActionReported(ctx, "a1"))

@@ -532,7 +532,7 @@ func TestResendAfterCrashReturnsTheFirstReply(t *testing.T) {
 	id := w.act(t, sfID, map[string]any{"Type__c": "reply", "Reply_Mode__c": "public_reply", "Target_Message_Id__c": "cr_c1",
 		"Body__c": "On its way", "Status__c": "Sending"})
 	rdb := w.redis.Client(t)
-	if _, _, err := state.New(rdb, "").BeginAction(ctx, id, "cb-action-"+id); err != nil {
+	if _, _, err := state.New(rdb, "").BeginAction(ctx, id, "cb-action-"+id, nil); err != nil {
 		t.Fatal(err)
 	}
 	client, err := care.New(care.Config{BaseURL: w.careURL, Token: "tok", Secret: "sec"}, nil, nil)
@@ -687,7 +687,7 @@ func TestActionFailsWhenCareStaysUnreachable(t *testing.T) {
 		"Body__c": "Hello", "Status__c": "Sending"})
 	started := time.Now().Add(-11 * time.Minute)
 	if _, _, err := state.New(w.redis.Client(t), "", state.WithClock(func() time.Time { return started })).
-		BeginAction(context.Background(), id, "cb-action-"+id); err != nil {
+		BeginAction(context.Background(), id, "cb-action-"+id, nil); err != nil {
 		t.Fatal(err)
 	}
 	w.care.InjectFault(caresim.Fault{Op: caresim.OpPostReply, Status: 503, Rate: 1})

@@ -254,7 +254,7 @@ func (a storeAdapter) ReleaseAction(ctx context.Context, actionID string) error 
 }
 
 func (a storeAdapter) BeginAction(ctx context.Context, actionID, idemKey string) (bridge.ActionRecord, bool, error) {
-	r, created, err := a.s.BeginAction(ctx, actionID, idemKey)
+	r, created, err := a.s.BeginAction(ctx, actionID, idemKey, nil)
 	return actionRecord(r), created, err
 }
 

@@ -70,15 +70,29 @@ type ActionRecord struct {
 	StartedAt      time.Time
 	UpdatedAt      time.Time
 	Reported       bool // the result was written back to Salesforce
+	// Request is the exact request the bridge sends to Care for this
+	// action, frozen by the BeginAction that created the record: a retry
+	// resends these bytes, not a request rebuilt from data that may have
+	// changed since. Opaque to the store; nil when empty.
+	Request []byte
 }
 
-// beginActionScript creates the record in state "sending" unless it exists.
-// KEYS record. ARGV idempotency key, now ms, ttl ms. Returns 1 created, 0 existed.
+// beginActionScript creates the record in state "sending" unless it exists
+// and returns the record as stored, in the same step: no other client can
+// change or create it in between.
+// KEYS record. ARGV idempotency key, now ms, ttl ms, request (bytes).
+// Returns {1 created or 0 existed, field, value, ...}.
 var beginActionScript = redis.NewScript(`
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'state', 'sending', 'idempotency_key', ARGV[1], 'started_at', ARGV[2], 'updated_at', ARGV[2])
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  local rec = redis.call('HGETALL', KEYS[1])
+  table.insert(rec, 1, 0)
+  return rec
+end
+redis.call('HSET', KEYS[1], 'state', 'sending', 'idempotency_key', ARGV[1], 'started_at', ARGV[2], 'updated_at', ARGV[2], 'request', ARGV[4])
+local rec = redis.call('HGETALL', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return 1
+table.insert(rec, 1, 1)
+return rec
 `)
 
 // completeActionScript moves an existing record to a final state.
@@ -101,27 +115,46 @@ return 1
 var ErrNoAction = errors.New("state: no record of action")
 
 // BeginAction records that sending actionID is about to start, with the
-// idempotency key to send it with. If a record exists it is returned
-// unchanged with created false: the caller resumes from its state (sending:
-// send again with the same key; sent: only write back; rejected/failed:
-// nothing to send).
-func (s *Store) BeginAction(ctx context.Context, actionID, idempotencyKey string) (rec ActionRecord, created bool, err error) {
+// idempotency key to send it with and request, the exact request that will
+// be sent (opaque bytes, stored as given; may be empty). If a record exists
+// it is returned unchanged with created false, with the key and request the
+// first call stored, whatever this call passed: the caller resumes from its
+// state (sending: send the stored request again with the stored key; sent:
+// only write back; rejected/failed: nothing to send). Creating and reading
+// the record is one atomic step.
+func (s *Store) BeginAction(ctx context.Context, actionID, idempotencyKey string, request []byte) (rec ActionRecord, created bool, err error) {
 	if actionID == "" || idempotencyKey == "" {
 		return ActionRecord{}, false, fmt.Errorf("begin action %q: empty action id or idempotency key", actionID)
 	}
-	n, err := beginActionScript.Run(ctx, s.rdb, []string{s.actionKey(actionID, "record")},
-		idempotencyKey, s.clock().UnixMilli(), s.actionTTL.Milliseconds()).Int()
+	if request == nil {
+		request = []byte{}
+	}
+	res, err := beginActionScript.Run(ctx, s.rdb, []string{s.actionKey(actionID, "record")},
+		idempotencyKey, s.clock().UnixMilli(), s.actionTTL.Milliseconds(), request).Slice()
 	if err != nil {
 		return ActionRecord{}, false, fmt.Errorf("begin action %q: %w", actionID, err)
 	}
-	rec, found, err := s.Action(ctx, actionID)
-	if err != nil {
-		return ActionRecord{}, false, err
+	flag, ok := res[0].(int64)
+	if !ok || len(res)%2 != 1 {
+		return ActionRecord{}, false, fmt.Errorf("begin action %q: unexpected reply %v", actionID, res)
 	}
-	if !found {
+	m := make(map[string]string, len(res)/2)
+	for i := 1; i+1 < len(res); i += 2 {
+		k, kok := res[i].(string)
+		v, vok := res[i+1].(string)
+		if !kok || !vok {
+			return ActionRecord{}, false, fmt.Errorf("begin action %q: unexpected reply %v", actionID, res)
+		}
+		m[k] = v
+	}
+	if len(m) == 0 {
 		return ActionRecord{}, false, fmt.Errorf("begin action %q: record vanished: %w", actionID, ErrNoAction)
 	}
-	return rec, n == 1, nil
+	rec, err = decodeAction(actionID, m)
+	if err != nil {
+		return ActionRecord{}, false, fmt.Errorf("begin action %q: %w", actionID, err)
+	}
+	return rec, flag == 1, nil
 }
 
 // ActionOutcome is the final result of an action.
@@ -172,23 +205,36 @@ func (s *Store) Action(ctx context.Context, actionID string) (ActionRecord, bool
 	if len(m) == 0 {
 		return ActionRecord{}, false, nil
 	}
+	rec, err := decodeAction(actionID, m)
+	if err != nil {
+		return ActionRecord{}, false, fmt.Errorf("read action %q: %w", actionID, err)
+	}
+	return rec, true, nil
+}
+
+// decodeAction reads an action record from the fields of its hash.
+func decodeAction(actionID string, m map[string]string) (ActionRecord, error) {
 	ms := func(k string) (time.Time, error) {
 		if m[k] == "" {
 			return time.Time{}, nil
 		}
 		n, err := strconv.ParseInt(m[k], 10, 64)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("read action %q: bad %s %q: %w", actionID, k, m[k], err)
+			return time.Time{}, fmt.Errorf("bad %s %q: %w", k, m[k], err)
 		}
 		return time.UnixMilli(n).UTC(), nil
 	}
 	started, err := ms("started_at")
 	if err != nil {
-		return ActionRecord{}, false, err
+		return ActionRecord{}, err
 	}
 	updated, err := ms("updated_at")
 	if err != nil {
-		return ActionRecord{}, false, err
+		return ActionRecord{}, err
+	}
+	var request []byte
+	if r := m["request"]; r != "" {
+		request = []byte(r)
 	}
 	return ActionRecord{
 		ID:             actionID,
@@ -200,5 +246,6 @@ func (s *Store) Action(ctx context.Context, actionID string) (ActionRecord, bool
 		StartedAt:      started,
 		UpdatedAt:      updated,
 		Reported:       m["reported"] == "1",
-	}, true, nil
+		Request:        request,
+	}, nil
 }

@@ -1,8 +1,8 @@
 package state_test
 
 import (
+	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/bridge/state"
+	"github.com/carebridge/carebridge/bridge/state/statetest"
 	"github.com/carebridge/carebridge/internal/redistest"
 )
 
@@ -21,47 +22,28 @@ func newStore(t *testing.T, opts ...state.Option) (*state.Store, *redistest.Serv
 	return state.New(srv.Client(t), "", opts...), srv
 }
 
-func TestLinkCase(t *testing.T) {
+// TestBehaviour runs the behaviour suite against the Redis store: one
+// server, flushed before each behaviour (they run one at a time).
+func TestBehaviour(t *testing.T) {
+	srv := redistest.Start(t)
+	rdb := srv.Client(t)
+	statetest.Run(t, func(t *testing.T) statetest.Store {
+		if err := rdb.FlushAll(t.Context()).Err(); err != nil {
+			t.Fatalf("flush: %v", err)
+		}
+		return state.New(rdb, "")
+	})
+}
+
+func TestUnlinkCase(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
-	if err := s.LinkCase(ctx, "care-1", "500A1"); err != nil {
-		t.Fatalf("link: %v", err)
-	}
-	if err := s.LinkCase(ctx, "care-1", "500A1"); err != nil {
-		t.Fatalf("linking the same pair again: %v", err)
-	}
-	if sf, ok, err := s.SalesforceCase(ctx, "care-1"); err != nil || !ok || sf != "500A1" {
-		t.Fatalf("salesforce case of care-1 = %q, %v, %v", sf, ok, err)
-	}
-	if c, ok, err := s.CareCase(ctx, "500A1"); err != nil || !ok || c != "care-1" {
-		t.Fatalf("care case of 500A1 = %q, %v, %v", c, ok, err)
-	}
-
-	conflicts := []struct{ name, care, sf string }{
-		{"care case to another salesforce case", "care-1", "500B2"},
-		{"salesforce case to another care case", "care-2", "500A1"},
-		{"empty id", "care-3", ""},
-	}
-	for _, c := range conflicts {
-		t.Run(c.name, func(t *testing.T) {
-			if err := s.LinkCase(ctx, c.care, c.sf); err == nil {
-				t.Fatalf("link %q <-> %q succeeded", c.care, c.sf)
-			}
-			// Nothing half-written.
-			if _, ok, _ := s.CareCase(ctx, c.sf); ok && c.sf != "500A1" {
-				t.Errorf("%q got a back link", c.sf)
-			}
-			if sf, _, _ := s.SalesforceCase(ctx, "care-1"); sf != "500A1" {
-				t.Errorf("care-1 now links to %q", sf)
-			}
-		})
-	}
-	if err := s.LinkCase(ctx, "care-1", "500B2"); !errors.Is(err, state.ErrLinkConflict) {
-		t.Errorf("conflicting link: %v, want ErrLinkConflict", err)
-	}
-
+	must(t, s.LinkCase(ctx, "care-1", "500A1"))
 	if ok, err := s.UnlinkCase(ctx, "care-1"); err != nil || !ok {
 		t.Fatalf("unlink = %v, %v", ok, err)
+	}
+	if _, ok, _ := s.SalesforceCase(ctx, "care-1"); ok {
+		t.Error("link survived unlink")
 	}
 	if _, ok, _ := s.CareCase(ctx, "500A1"); ok {
 		t.Error("back link survived unlink")
@@ -74,65 +56,23 @@ func TestLinkCase(t *testing.T) {
 	}
 }
 
-func TestLinkedCasesPaging(t *testing.T) {
+func TestCountLinkedCases(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
-	want := map[string]bool{}
 	for i := range 250 {
-		id := fmt.Sprintf("care-%d", i)
-		want[id] = true
-		if err := s.LinkCase(ctx, id, fmt.Sprintf("500%05d", i)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got := map[string]bool{}
-	var cursor uint64
-	pages := 0 // HSCAN's count is a hint: small hashes come back whole
-	for {
-		ids, next, err := s.LinkedCases(ctx, cursor, 50)
-		if err != nil {
-			t.Fatalf("page %d: %v", pages, err)
-		}
-		for _, id := range ids {
-			got[id] = true
-		}
-		pages++
-		if cursor = next; cursor == 0 {
-			break
-		}
-	}
-	if !maps.Equal(got, want) {
-		t.Fatalf("sweep saw %d cases, want %d", len(got), len(want))
+		must(t, s.LinkCase(ctx, fmt.Sprintf("care-%d", i), fmt.Sprintf("500%05d", i)))
 	}
 	if n, err := s.CountLinkedCases(ctx); err != nil || n != 250 {
 		t.Errorf("count = %d, %v; want 250", n, err)
 	}
 }
 
-func TestChildLinks(t *testing.T) {
+func TestChildren(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
-	if err := s.LinkChild(ctx, "care-1", state.Notes, "note-1", "00a1"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.LinkChild(ctx, "care-1", state.Notes, "note-2", "00a2"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.LinkChild(ctx, "care-1", state.Messages, "note-1", "a0M1"); err != nil {
-		t.Fatalf("same id under another kind: %v", err)
-	}
-	if err := s.LinkChild(ctx, "care-1", state.Notes, "note-3", "00a1"); !errors.Is(err, state.ErrLinkConflict) {
-		t.Errorf("comment linked to a second note: %v, want ErrLinkConflict", err)
-	}
-	if id, ok, err := s.CareChild(ctx, "care-1", state.Notes, "00a2"); err != nil || !ok || id != "note-2" {
-		t.Errorf("care note of 00a2 = %q, %v, %v", id, ok, err)
-	}
-	if id, ok, err := s.SalesforceChild(ctx, "care-1", state.Messages, "note-1"); err != nil || !ok || id != "a0M1" {
-		t.Errorf("message record of note-1 = %q, %v, %v", id, ok, err)
-	}
-	if _, ok, _ := s.SalesforceChild(ctx, "care-2", state.Notes, "note-1"); ok {
-		t.Error("note link leaked to another case")
-	}
+	must(t, s.LinkChild(ctx, "care-1", state.Notes, "note-1", "00a1"))
+	must(t, s.LinkChild(ctx, "care-1", state.Notes, "note-2", "00a2"))
+	must(t, s.LinkChild(ctx, "care-1", state.Messages, "note-1", "a0M1"))
 	notes, err := s.Children(ctx, "care-1", state.Notes)
 	if err != nil {
 		t.Fatal(err)
@@ -142,92 +82,23 @@ func TestChildLinks(t *testing.T) {
 	}
 }
 
-func TestBaseSnapshot(t *testing.T) {
+func TestDeleteBase(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
-	if _, found, err := s.LoadBase(ctx, "care-1"); err != nil || found {
-		t.Fatalf("base of unsynced case: found=%v, %v", found, err)
-	}
-	at := time.Date(2026, 11, 25, 9, 30, 0, 123_000_000, time.UTC)
-	first := map[string]string{"status": "open", "assignee": "ann@example.org", "subject": "Refund", "empty": ""}
-	if err := s.SaveBase(ctx, "care-1", first, at); err != nil {
-		t.Fatal(err)
-	}
-	b, found, err := s.LoadBase(ctx, "care-1")
-	if err != nil || !found {
-		t.Fatalf("load: found=%v, %v", found, err)
-	}
-	if !maps.Equal(b.Fields, first) || !b.SyncedAt.Equal(at) {
-		t.Fatalf("base = %+v, want %v at %v", b, first, at)
-	}
-	second := map[string]string{"status": "pending"}
-	if err := s.SaveBase(ctx, "care-1", second, at.Add(time.Minute)); err != nil {
-		t.Fatal(err)
-	}
-	if b, _, _ := s.LoadBase(ctx, "care-1"); !maps.Equal(b.Fields, second) {
-		t.Fatalf("base after replace = %v, want %v (old fields dropped)", b.Fields, second)
-	}
-	if err := s.SaveBase(ctx, "care-1", nil, at); err != nil {
-		t.Fatal(err)
-	}
-	if b, found, _ := s.LoadBase(ctx, "care-1"); !found || len(b.Fields) != 0 {
-		t.Fatalf("empty snapshot: %+v found=%v; want found with no fields", b, found)
-	}
-	if err := s.DeleteBase(ctx, "care-1"); err != nil {
-		t.Fatal(err)
-	}
+	must(t, s.SaveBase(ctx, "care-1", map[string]string{"status": "open"}, time.Now()))
+	must(t, s.SavePendingWrites(ctx, "care-1", map[string]state.PendingWrite{"status": {Value: "pending", Side: "care"}}))
+	must(t, s.DeleteBase(ctx, "care-1"))
 	if _, found, _ := s.LoadBase(ctx, "care-1"); found {
 		t.Fatal("base survived delete")
 	}
-}
-
-// TestPendingWritesLiveUntilTheBaseIsSaved: what a reconcile is about to
-// write survives (a crash) until SaveBase settles it.
-func TestPendingWritesLiveUntilTheBaseIsSaved(t *testing.T) {
-	s, _ := newStore(t)
-	ctx := context.Background()
-	if got, err := s.PendingWrites(ctx, "care-1"); err != nil || len(got) != 0 {
-		t.Fatalf("pending writes of an unsynced case: %v, %v", got, err)
-	}
-	want := map[string]state.PendingWrite{
-		"status":   {Value: "pending", Side: "salesforce"},
-		"assignee": {Value: "", Side: "care"},
-		"subject":  {Value: "a\x00b with a NUL", Side: ""},
-	}
-	if err := s.SavePendingWrites(ctx, "care-1", want); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.PendingWrites(ctx, "care-1")
-	if err != nil || !maps.Equal(got, want) {
-		t.Fatalf("pending writes = %v, %v; want %v", got, err, want)
-	}
-	if err := s.SavePendingWrites(ctx, "care-1", map[string]state.PendingWrite{"status": {Value: "open", Side: "care"}}); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := s.PendingWrites(ctx, "care-1"); len(got) != 1 || got["status"].Value != "open" {
-		t.Fatalf("pending writes after replace = %v, want only status=open", got)
-	}
-	if err := s.SaveBase(ctx, "care-1", map[string]string{"status": "open"}, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := s.PendingWrites(ctx, "care-1"); err != nil || len(got) != 0 {
-		t.Fatalf("pending writes after SaveBase = %v, %v; want none", got, err)
+	if w, _ := s.PendingWrites(ctx, "care-1"); len(w) != 0 {
+		t.Fatalf("pending writes survived delete: %v", w)
 	}
 }
 
-func TestCursorsAndWatermarks(t *testing.T) {
+func TestWatermarks(t *testing.T) {
 	s, _ := newStore(t)
 	ctx := context.Background()
-	if _, ok, err := s.Cursor(ctx, "care"); err != nil || ok {
-		t.Fatalf("unset cursor: %v, %v", ok, err)
-	}
-	if err := s.SetCursor(ctx, "care", "page-7"); err != nil {
-		t.Fatal(err)
-	}
-	if c, ok, err := s.Cursor(ctx, "care"); err != nil || !ok || c != "page-7" {
-		t.Fatalf("cursor = %q, %v, %v", c, ok, err)
-	}
-
 	t0 := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 	steps := []struct {
 		set, want time.Time
@@ -340,31 +211,6 @@ func TestFirstSeen(t *testing.T) {
 	}
 }
 
-func TestMessageMirror(t *testing.T) {
-	s, _ := newStore(t)
-	ctx := context.Background()
-	if m, err := s.MessageMirror(ctx, "care-1"); err != nil || len(m) != 0 {
-		t.Fatalf("empty mirror = %v, %v", m, err)
-	}
-	first := map[string]state.MirroredMessage{"m1": {"a0M1", "h1"}, "m2": {"a0M2", ""}}
-	if err := s.SetMessageMirror(ctx, "care-1", first); err != nil {
-		t.Fatal(err)
-	}
-	if m, err := s.MessageMirror(ctx, "care-1"); err != nil || !maps.Equal(m, first) {
-		t.Fatalf("mirror = %v, %v; want %v", m, err, first)
-	}
-	second := map[string]state.MirroredMessage{"m2": {"a0M2", "h2 with spaces"}}
-	if err := s.SetMessageMirror(ctx, "care-1", second); err != nil {
-		t.Fatal(err)
-	}
-	if m, _ := s.MessageMirror(ctx, "care-1"); !maps.Equal(m, second) {
-		t.Fatalf("mirror after replace = %v, want %v", m, second)
-	}
-	if err := s.SetMessageMirror(ctx, "care-1", map[string]state.MirroredMessage{"m3": {"a 0", "h"}}); err == nil {
-		t.Error("salesforce id with a space accepted")
-	}
-}
-
 func TestClaimIsExclusiveAcrossClients(t *testing.T) {
 	srv := redistest.Start(t)
 	stores := []*state.Store{state.New(srv.Client(t), ""), state.New(srv.Client(t), "")}
@@ -394,59 +240,100 @@ func TestClaimIsExclusiveAcrossClients(t *testing.T) {
 	}
 }
 
-func TestActionRecord(t *testing.T) {
-	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	s, srv := newStore(t, state.WithClock(func() time.Time { return now }))
+// TestClaimExpiresInRedis: a claim is a key that Redis expires after the
+// ttl (so the store's clock cannot drive it); ttl 0 holds until released.
+func TestClaimExpiresInRedis(t *testing.T) {
+	s, srv := newStore(t)
+	rdb := srv.Client(t)
 	ctx := context.Background()
+	if ok, err := s.Claim(ctx, "a1", 90*time.Second); err != nil || !ok {
+		t.Fatalf("claim = %v, %v", ok, err)
+	}
+	if ttl := rdb.PTTL(ctx, "carebridge:{action:a1}:claim").Val(); ttl <= 89*time.Second || ttl > 90*time.Second {
+		t.Errorf("claim expires in %v, want 90s", ttl)
+	}
+	if ok, err := s.Claim(ctx, "a2", 0); err != nil || !ok {
+		t.Fatalf("claim for 0 = %v, %v", ok, err)
+	}
+	if ttl := rdb.PTTL(ctx, "carebridge:{action:a2}:claim").Val(); ttl != -1 {
+		t.Errorf("claim for 0 expires in %v, want never", ttl)
+	}
+	if _, err := s.Claim(ctx, "a3", -time.Second); err == nil {
+		t.Error("negative claim ttl accepted")
+	}
+}
 
-	rec, created, err := s.BeginAction(ctx, "a0X1", "carebridge-a0X1")
+// TestActionRecordInRedis: the record's layout, TTL and time stamps from
+// the store's clock, and its survival of a Redis restart.
+func TestActionRecordInRedis(t *testing.T) {
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	s, srv := newStore(t, state.WithClock(func() time.Time { return now }), state.WithActionTTL(48*time.Hour))
+	rdb := srv.Client(t)
+	ctx := context.Background()
+	const key = "carebridge:{action:a0X1}:record"
+	req := []byte("{\"body\":\"On its way\"}\x00\xff")
+
+	rec, created, err := s.BeginAction(ctx, "a0X1", "carebridge-a0X1", req)
 	if err != nil || !created {
 		t.Fatalf("begin = %v, %v", created, err)
 	}
-	if rec.State != state.ActionSending || rec.IdempotencyKey != "carebridge-a0X1" || !rec.StartedAt.Equal(now) {
-		t.Fatalf("new record = %+v", rec)
+	if !rec.StartedAt.Equal(now) || !rec.UpdatedAt.Equal(now) {
+		t.Fatalf("new record stamped %v / %v, want the clock's %v", rec.StartedAt, rec.UpdatedAt, now)
+	}
+	fields, err := rdb.HGetAll(ctx, key).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"state": "sending", "idempotency_key": "carebridge-a0X1", "started_at": "1795597200000",
+		"updated_at": "1795597200000", "request": string(req)}
+	if !maps.Equal(fields, want) {
+		t.Errorf("record hash = %q, want %q", fields, want)
+	}
+	if ttl := rdb.PTTL(ctx, key).Val(); ttl <= 47*time.Hour || ttl > 48*time.Hour {
+		t.Errorf("record expires in %v, want 48h", ttl)
 	}
 
-	// A crash after the send: the retry finds the record and must reuse
-	// the stored idempotency key; the record survives a Redis restart.
+	// A crash after the send: the retry finds the record, with the stored
+	// key and request, after a Redis restart.
 	srv.Restart()
-	rec, created, err = s.BeginAction(ctx, "a0X1", "some-other-key")
+	rec, created, err = s.BeginAction(ctx, "a0X1", "some-other-key", []byte("rebuilt"))
 	if err != nil || created {
 		t.Fatalf("begin again = %v, %v; want the existing record", created, err)
 	}
-	if rec.State != state.ActionSending || rec.IdempotencyKey != "carebridge-a0X1" {
+	if rec.State != state.ActionSending || rec.IdempotencyKey != "carebridge-a0X1" || !bytes.Equal(rec.Request, req) {
 		t.Fatalf("resumed record = %+v", rec)
 	}
 
-	if err := s.CompleteAction(ctx, "a0X1", state.ActionOutcome{State: state.ActionSending}); err == nil {
-		t.Error("completing with a non-final state accepted")
-	}
-	if err := s.CompleteAction(ctx, "a0X1", state.ActionOutcome{State: state.ActionSent, CareMessageID: "msg-9"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.MarkActionReported(ctx, "a0X1"); err != nil {
-		t.Fatal(err)
-	}
+	now = now.Add(time.Minute)
+	must(t, s.CompleteAction(ctx, "a0X1", state.ActionOutcome{State: state.ActionSent, CareMessageID: "msg-9"}))
+	must(t, s.MarkActionReported(ctx, "a0X1"))
 	rec, found, err := s.Action(ctx, "a0X1")
 	if err != nil || !found {
 		t.Fatalf("read = %v, %v", found, err)
 	}
-	want := state.ActionRecord{ID: "a0X1", State: state.ActionSent, IdempotencyKey: "carebridge-a0X1", CareMessageID: "msg-9",
-		StartedAt: now, UpdatedAt: now, Reported: true}
-	if rec != want {
-		t.Fatalf("record = %+v, want %+v", rec, want)
+	if rec.State != state.ActionSent || rec.CareMessageID != "msg-9" || !rec.Reported || !rec.StartedAt.Equal(now.Add(-time.Minute)) ||
+		!rec.UpdatedAt.Equal(now) || !bytes.Equal(rec.Request, req) {
+		t.Fatalf("record = %+v", rec)
 	}
+}
 
-	for _, op := range []func() error{
-		func() error { return s.CompleteAction(ctx, "nope", state.ActionOutcome{State: state.ActionFailed}) },
-		func() error { return s.MarkActionReported(ctx, "nope") },
-	} {
-		if err := op(); !errors.Is(err, state.ErrNoAction) {
-			t.Errorf("on a missing action: %v, want ErrNoAction", err)
-		}
+// TestActionRecordWithoutRequest: a record written before requests were
+// frozen reads back with no request, and BeginAction does not add one.
+func TestActionRecordWithoutRequest(t *testing.T) {
+	s, srv := newStore(t)
+	rdb := srv.Client(t)
+	ctx := context.Background()
+	must(t, rdb.HSet(ctx, "carebridge:{action:old}:record", "state", "sending", "idempotency_key", "cb-old",
+		"started_at", "1795597200000", "updated_at", "1795597200000").Err())
+	rec, created, err := s.BeginAction(ctx, "old", "cb-new", []byte("new request"))
+	if err != nil || created {
+		t.Fatalf("begin = %v, %v; want the existing record", created, err)
 	}
-	if _, _, err := s.BeginAction(ctx, "a0X2", ""); err == nil {
-		t.Error("empty idempotency key accepted")
+	if rec.IdempotencyKey != "cb-old" || rec.Request != nil {
+		t.Fatalf("record = %+v, want key cb-old and no request", rec)
+	}
+	if n := rdb.HLen(ctx, "carebridge:{action:old}:record").Val(); n != 4 {
+		t.Errorf("record hash has %d fields after begin, want the 4 it had", n)
 	}
 }
 
@@ -525,7 +412,7 @@ func TestOnRedisCluster(t *testing.T) {
 	step("first seen", err)
 	_, err = s.Claim(ctx, "a1", time.Minute)
 	step("claim", err)
-	_, _, err = s.BeginAction(ctx, "a1", "k1")
+	_, _, err = s.BeginAction(ctx, "a1", "k1", []byte("request"))
 	step("begin action", err)
 	step("complete action", s.CompleteAction(ctx, "a1", state.ActionOutcome{State: state.ActionSent, CareMessageID: "m1"}))
 	step("mark reported", s.MarkActionReported(ctx, "a1"))

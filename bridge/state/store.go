@@ -21,7 +21,7 @@
 //	{audit}                   STREAM applied changes and conflicts, capped
 //	event:<id>                STRING webhook event seen (TTL)
 //	{action:<id>}:claim       STRING claim holder (TTL)
-//	{action:<id>}:record      HASH durable state of an agent action
+//	{action:<id>}:record      HASH durable state of an agent action, with its frozen request
 //	{mapping}:versions        HASH version number -> published mapping (JSON)
 //	{mapping}:seq             STRING last version number
 //	{mapping}:active          STRING number of the active version

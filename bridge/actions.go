@@ -1,12 +1,16 @@
 package bridge
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
+	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/carerules"
 	"github.com/carebridge/carebridge/connectors/care/rules"
@@ -51,6 +55,7 @@ const (
 	CodeCaseNotSynced    = "case_not_synced"
 	CodeSendFailed       = "send_failed"
 	CodeRetriesExhausted = "retries_exhausted"
+	CodeUnconfirmed      = "unconfirmed"
 )
 
 // ActionFields lists the Care_Action__c fields the engine reads or writes.
@@ -113,35 +118,101 @@ func (e *Engine) queryActions(ctx context.Context, ids []string) ([]Record, erro
 	return out, nil
 }
 
-// HandleAction runs the pipeline of one Care_Action__c: claim -> rules check
-// -> send with the action's idempotency key -> write the result back. The
-// durable record in the store makes every step safe to repeat after a
-// crash: an action that may have reached Care is sent again only with the
-// same key (Care answers with the first result), never checked and sent
-// afresh.
+// HandleAction runs one Care_Action__c through its stages:
+//
+//   - read: the record from Salesforce; a finished action ends here.
+//   - claim: a new action is checked against Care's rules and, when
+//     allowed, its exact request is frozen in the durable record
+//     (BeginAction) before anything is sent; a begun one resumes from that
+//     record.
+//   - send: the frozen request goes to Care with the action's idempotency
+//     key, so a repeat after a lost answer or a crash is the identical
+//     request and Care answers with its first result.
+//   - report: the outcome is written onto the record.
+//
+// The queue's lease gives the key to one worker at a time across replicas.
 func (e *Engine) HandleAction(ctx context.Context, sfID string) error {
 	if sfID == "" {
 		return permanentf("empty action id")
 	}
-	ok, err := e.store.ClaimAction(ctx, sfID, e.claimTTL)
+	rec, err := e.readActions.Do(ctx, sfID)
 	if err != nil {
-		return fmt.Errorf("claim action %s: %w", sfID, err)
+		return fmt.Errorf("read action %s: %w", sfID, err)
 	}
-	if !ok {
-		return &upstream.Error{System: "carebridge", Op: "claim_action", Class: upstream.Retryable,
-			Message: fmt.Sprintf("action %s is being processed by another worker", sfID), RetryAfter: e.claimTTL}
+	if rec == nil {
+		e.log.Info("action no longer exists in Salesforce", "action", sfID)
+		return nil
 	}
-	defer func() {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		if err := e.store.ReleaseAction(rctx, sfID); err != nil {
-			e.log.Warn("releasing action claim failed; it expires by itself", "action", sfID, "err", err)
+	a := viewAction(rec)
+	switch a.status {
+	case StatusSent, StatusRejected, StatusFailed:
+		return nil // finished; nothing to do
+	}
+	durable, found, err := e.store.Action(ctx, sfID)
+	if err != nil {
+		return fmt.Errorf("read record of action %s: %w", sfID, err)
+	}
+	if found && durable.State != state.ActionSending {
+		// Decided before a crash or a failed write-back: report only.
+		return e.report(ctx, a, durable, "")
+	}
+	req, durable, err := e.claim(ctx, a, durable, found)
+	if err != nil || req == nil {
+		return err
+	}
+	return e.send(ctx, a, *req, durable)
+}
+
+// claim returns the frozen request of the action and its durable record:
+// the one stored when the action was begun, or for a new action one made
+// now, after the rules allowed it. A nil request means the action ended
+// here (refused and reported).
+func (e *Engine) claim(ctx context.Context, a actionView, durable state.ActionRecord, found bool) (*careRequest, state.ActionRecord, error) {
+	if found && len(durable.Request) > 0 {
+		var req careRequest
+		if err := json.Unmarshal(durable.Request, &req); err != nil {
+			return nil, durable, e.fail(ctx, a, durable, "carebridge could not read the request it stored for this action; check the case in Care before creating a new action.", CodeSendFailed,
+				fmt.Errorf("decode frozen request of action %s: %w", a.id, err))
 		}
-	}()
-	// The run ends before the claim does, so two workers never overlap.
-	ctx, cancel := context.WithTimeout(ctx, e.claimTTL*9/10)
-	defer cancel()
-	return e.runAction(ctx, sfID)
+		return &req, durable, nil
+	}
+	var req careRequest
+	if found || a.status == StatusSending {
+		// Begun, but the request was not kept (Redis lost it, or an older
+		// version began it): the action may have reached Care, so it is
+		// rebuilt from the record and sent again with the same key, never
+		// checked and sent afresh (Care's own rules still apply).
+		careID, err := e.careCaseOf(ctx, a)
+		if err != nil {
+			return nil, durable, e.retryOrGiveUp(ctx, a, durable, err)
+		}
+		req = requestFor(a, careID, "")
+	} else {
+		var refused bool
+		var err error
+		req, refused, err = e.check(ctx, a)
+		if err != nil || refused {
+			return nil, durable, err
+		}
+	}
+	frozen, err := json.Marshal(req)
+	if err != nil {
+		return nil, durable, permanentf("encode request of action %s: %v", a.id, err)
+	}
+	durable, _, err = e.store.BeginAction(ctx, a.id, IdempotencyKey(a.id), frozen)
+	if err != nil {
+		return nil, durable, fmt.Errorf("begin action %s: %w", a.id, err)
+	}
+	if len(durable.Request) > 0 && !bytes.Equal(durable.Request, frozen) {
+		// Begun meanwhile by another run: its request is the one to send.
+		return e.claim(ctx, a, durable, true)
+	}
+	if a.status != StatusSending {
+		if err := e.writeAction(ctx, Record{"Id": a.id, actionStatus: StatusSending}); err != nil {
+			return nil, durable, fmt.Errorf("mark action %s Sending: %w", a.id, err)
+		}
+	}
+	return &req, durable, nil
 }
 
 // actionView is a Care_Action__c record read from Salesforce.
@@ -171,76 +242,67 @@ func viewAction(r Record) actionView {
 	return v
 }
 
-func (e *Engine) runAction(ctx context.Context, sfID string) error {
-	rec, err := e.readActions.Do(ctx, sfID)
-	if err != nil {
-		return fmt.Errorf("read action %s: %w", sfID, err)
+// careRequest is the exact request an action sends to Care, frozen in the
+// durable record when the action is begun.
+type careRequest struct {
+	Type     rules.Action   `json:"type"`
+	CaseID   string         `json:"case_id"`
+	Platform rules.Platform `json:"platform,omitempty"`
+	// Reply is the body of a reply.
+	Reply *care.ReplyRequest `json:"reply,omitempty"`
+	// MessageID and Action name a moderation action and its target.
+	MessageID string `json:"message_id,omitempty"`
+	Action    string `json:"action,omitempty"`
+	ProfileID string `json:"profile_id,omitempty"`
+}
+
+// requestFor is the request the action's record asks for.
+func requestFor(a actionView, careID string, platform rules.Platform) careRequest {
+	req := careRequest{Type: a.typ, CaseID: careID, Platform: platform}
+	switch a.typ {
+	case rules.Reply:
+		// in_reply_to only when the agent chose the message: Care takes it
+		// as a choice (refused among direct messages) and otherwise picks
+		// the message itself, as the rules check assumed.
+		req.Reply = &care.ReplyRequest{Mode: a.mode, InReplyTo: a.target, Text: a.body, Media: a.media, MarkPending: a.markPending}
+	case rules.SetProfile:
+		req.ProfileID = a.profile
+	default:
+		req.MessageID, req.Action = a.target, careActions[a.typ]
 	}
-	if rec == nil {
-		e.log.Info("action no longer exists in Salesforce", "action", sfID)
-		return nil
-	}
-	a := viewAction(rec)
-	switch a.status {
-	case StatusSent, StatusRejected, StatusFailed:
-		return nil // finished; nothing to do
-	}
-	durable, found, err := e.store.ActionRecord(ctx, sfID)
-	if err != nil {
-		return fmt.Errorf("read record of action %s: %w", sfID, err)
-	}
+	return req
+}
+
+// editedSince says which of the action's fields were edited after its
+// request was frozen ("" when none).
+func (r careRequest) editedSince(a actionView) string {
+	now := requestFor(a, r.CaseID, r.Platform)
+	var edited []string
 	switch {
-	case found && durable.State != ActionSending:
-		// Decided before a crash or a failed write-back: report only.
-		return e.report(ctx, a, durable, "")
-	case found || a.status == StatusSending:
-		// Sending is marked only after the rules check passed and the
-		// record was begun; without the record, Redis lost it. Either way
-		// the action may have reached Care: resend it with the same key,
-		// never check and send afresh (Care's own rules still apply).
-		return e.resend(ctx, a)
+	case r.Reply != nil && now.Reply != nil:
+		if r.Reply.Text != now.Reply.Text {
+			edited = append(edited, "Body")
+		}
+		if strings.Join(r.Reply.Media, "\n") != strings.Join(now.Reply.Media, "\n") {
+			edited = append(edited, "Media URLs")
+		}
+		if r.Reply.Mode != now.Reply.Mode {
+			edited = append(edited, "Reply Mode")
+		}
+		if r.Reply.InReplyTo != now.Reply.InReplyTo {
+			edited = append(edited, "Target Message Id")
+		}
+		if r.Reply.MarkPending != now.Reply.MarkPending {
+			edited = append(edited, "Mark Pending")
+		}
+	case r.Type != now.Type:
+		edited = append(edited, "Type")
+	case r.MessageID != now.MessageID:
+		edited = append(edited, "Target Message Id")
+	case r.ProfileID != now.ProfileID:
+		edited = append(edited, "Profile Id")
 	}
-	return e.firstRun(ctx, a)
-}
-
-// resend sends a begun action again with its idempotency key.
-func (e *Engine) resend(ctx context.Context, a actionView) error {
-	durable, _, err := e.store.BeginAction(ctx, a.id, IdempotencyKey(a.id))
-	if err != nil {
-		return fmt.Errorf("resume action %s: %w", a.id, err)
-	}
-	careID, err := e.careCaseOf(ctx, a)
-	if err != nil {
-		return e.retryOrGiveUp(ctx, a, durable.StartedAt, err)
-	}
-	return e.send(ctx, a, careID, durable, "")
-}
-
-// firstRun checks a new action against the rules and sends it when allowed.
-func (e *Engine) firstRun(ctx context.Context, a actionView) error {
-	careID, err := e.careCaseOf(ctx, a)
-	if errors.Is(err, errCaseNotSynced) {
-		return e.refuse(ctx, a, "", rules.Decision{Code: CodeCaseNotSynced,
-			Reason: "This Case is not linked to a Care case, so carebridge cannot send the action; create actions only on Cases that came from Care."})
-	}
-	if err != nil {
-		return e.retryOrGiveUp(ctx, a, time.Time{}, err)
-	}
-	d, platform, err := e.check(ctx, a, careID)
-	if err != nil {
-		return e.retryOrGiveUp(ctx, a, time.Time{}, err)
-	}
-	if !d.Allowed {
-		return e.refuse(ctx, a, platform, d)
-	}
-	durable, _, err := e.store.BeginAction(ctx, a.id, IdempotencyKey(a.id))
-	if err != nil {
-		return fmt.Errorf("begin action %s: %w", a.id, err)
-	}
-	if err := e.writeAction(ctx, Record{"Id": a.id, actionStatus: StatusSending}); err != nil {
-		return fmt.Errorf("mark action %s Sending: %w", a.id, err)
-	}
-	return e.send(ctx, a, careID, durable, platform)
+	return strings.Join(edited, ", ")
 }
 
 var errCaseNotSynced = errors.New("the action's Case is not linked to a Care case")
@@ -250,7 +312,7 @@ func (e *Engine) careCaseOf(ctx context.Context, a actionView) (string, error) {
 	if a.caseSFID == "" {
 		return "", errCaseNotSynced
 	}
-	id, ok, err := e.store.CareIDFor(ctx, a.caseSFID)
+	id, ok, err := e.store.CareCase(ctx, a.caseSFID)
 	if err != nil {
 		return "", fmt.Errorf("find Care case of Case %s (action %s): %w", a.caseSFID, a.id, err)
 	}
@@ -267,10 +329,32 @@ func (e *Engine) careCaseOf(ctx context.Context, a actionView) (string, error) {
 	return str(recs[0][CareIDField]), nil
 }
 
-// check builds the rules scenario of the action from the current Care case
+// check judges a new action: it finds the action's Care case and asks
+// Care's rules about it. An action the rules refuse is reported Rejected
+// (refused true); an allowed one gets its request.
+func (e *Engine) check(ctx context.Context, a actionView) (careRequest, bool, error) {
+	careID, err := e.careCaseOf(ctx, a)
+	if errors.Is(err, errCaseNotSynced) {
+		return careRequest{}, true, e.refuse(ctx, a, "", rules.Decision{Code: CodeCaseNotSynced,
+			Reason: "This Case is not linked to a Care case, so carebridge cannot send the action; create actions only on Cases that came from Care."})
+	}
+	if err != nil {
+		return careRequest{}, false, e.retryOrGiveUp(ctx, a, state.ActionRecord{}, err)
+	}
+	d, platform, err := e.decide(ctx, a, careID)
+	if err != nil {
+		return careRequest{}, false, e.retryOrGiveUp(ctx, a, state.ActionRecord{}, err)
+	}
+	if !d.Allowed {
+		return careRequest{}, true, e.refuse(ctx, a, platform, d)
+	}
+	return requestFor(a, careID, platform), false, nil
+}
+
+// decide builds the rules scenario of the action from the current Care case
 // and conversation and asks the rules engine. Malformed actions are refused
 // with CodeInvalidAction or CodeTargetNotFound.
-func (e *Engine) check(ctx context.Context, a actionView, careID string) (rules.Decision, rules.Platform, error) {
+func (e *Engine) decide(ctx context.Context, a actionView, careID string) (rules.Decision, rules.Platform, error) {
 	c, err := e.care.GetCase(ctx, careID)
 	if err != nil {
 		return rules.Decision{}, "", fmt.Errorf("read Care case %s for action %s: %w", careID, a.id, err)
@@ -347,75 +431,164 @@ var careActions = map[rules.Action]string{
 	rules.Follow: care.ActionFollowAuthor, rules.Unfollow: care.ActionUnfollowAuthor,
 }
 
-// send carries out a begun action in Care with its idempotency key and
-// records and reports the outcome. The request is built from the Salesforce
-// record alone, so a resend after a crash is the identical request.
-// platform labels metrics ("" when not known on a resume).
-func (e *Engine) send(ctx context.Context, a actionView, careID string, durable ActionRecord, platform rules.Platform) error {
+// send carries out the frozen request in Care with the action's
+// idempotency key, then records and reports the outcome.
+func (e *Engine) send(ctx context.Context, a actionView, req careRequest, durable state.ActionRecord) error {
 	key := durable.IdempotencyKey
 	if key == "" {
 		key = IdempotencyKey(a.id)
 	}
-	var resultID string
-	var err error
-	switch a.typ {
-	case rules.Reply:
-		// in_reply_to only when the agent chose the message: Care takes it
-		// as a choice (refused among direct messages) and otherwise picks
-		// the message itself, as the rules check assumed.
-		req := care.ReplyRequest{Mode: a.mode, InReplyTo: a.target, Text: a.body, Media: a.media, MarkPending: a.markPending}
-		var m care.Message
-		m, err = e.care.Reply(ctx, careID, req, key)
-		resultID = m.ID
-	case rules.SetProfile:
-		_, err = e.care.SetProfile(ctx, careID, a.profile, key)
-		resultID = a.profile
-	default:
-		name, ok := careActions[a.typ]
-		if !ok {
-			err = permanentf("action %s: unknown type %q", a.id, a.typ)
-			break
-		}
-		var res care.ActionResult
-		res, err = e.care.Act(ctx, a.target, name, key)
-		resultID = res.MessageID
-	}
-	var outcome ActionRecord
-	switch upstream.ClassOf(err) {
-	case 0:
-		outcome = ActionRecord{State: ActionSent, CareResultID: resultID}
-	case upstream.Refused:
+	resultID, err := e.deliver(ctx, req, key)
+	var outcome state.ActionOutcome
+	switch class := upstream.ClassOf(err); {
+	case err == nil:
+		outcome = state.ActionOutcome{State: state.ActionSent, CareMessageID: resultID}
+	case isKeyConflict(err):
+		// Care already answered a first request with this key: what it did
+		// is read back, never sent again.
+		return e.settle(ctx, a, req, durable, err)
+	case class == upstream.Refused:
 		code, reason := CodeSendFailed, "Care refused the action."
 		var ue *upstream.Error
 		if errors.As(err, &ue) {
 			code, reason = ue.Code, ue.Message
 		}
-		outcome = ActionRecord{State: ActionRejected, Code: code, Reason: reason}
-	case upstream.Permanent:
-		outcome = ActionRecord{State: ActionFailed, Code: CodeSendFailed,
+		outcome = state.ActionOutcome{State: state.ActionRejected, Code: code, Reason: reason}
+	case class == upstream.Permanent:
+		outcome = state.ActionOutcome{State: state.ActionFailed, Code: CodeSendFailed,
 			Reason: fmt.Sprintf("Care did not accept the action: %s. Check the action's fields and create a new action.", upstreamMessage(err))}
 	default:
-		return e.retryOrGiveUp(ctx, a, durable.StartedAt, fmt.Errorf("send action %s to Care case %s: %w", a.id, careID, err))
+		return e.retryOrGiveUp(ctx, a, durable, fmt.Errorf("send action %s to Care case %s: %w", a.id, req.CaseID, err))
 	}
-	if err := e.store.CompleteAction(ctx, a.id, outcome); err != nil {
+	return e.finish(ctx, a, req, outcome, err)
+}
+
+// deliver makes the one Care call of a request.
+func (e *Engine) deliver(ctx context.Context, req careRequest, key string) (string, error) {
+	switch {
+	case req.Type == rules.Reply && req.Reply != nil:
+		m, err := e.care.Reply(ctx, req.CaseID, *req.Reply, key)
+		return m.ID, err
+	case req.Type == rules.SetProfile:
+		_, err := e.care.SetProfile(ctx, req.CaseID, req.ProfileID, key)
+		return req.ProfileID, err
+	case req.Action != "":
+		res, err := e.care.Act(ctx, req.MessageID, req.Action, key)
+		return res.MessageID, err
+	}
+	return "", permanentf("action type %q has no Care request", req.Type)
+}
+
+// isKeyConflict reports Care's 409: the idempotency key was already used
+// for a different request.
+func isKeyConflict(err error) bool {
+	var ue *upstream.Error
+	return errors.As(err, &ue) && ue.System == "care" && ue.Status == http.StatusConflict
+}
+
+// settle decides a begun action Care answered 409 for by reading back
+// what Care did: the reply in the conversation, the moderation state of the
+// target, the case's profile.
+func (e *Engine) settle(ctx context.Context, a actionView, req careRequest, durable state.ActionRecord, conflict error) error {
+	resultID, done, err := e.readBack(ctx, req, durable.StartedAt)
+	if err != nil {
+		return e.retryOrGiveUp(ctx, a, durable, fmt.Errorf("read back action %s after Care's 409: %w", a.id, err))
+	}
+	if done {
+		return e.finish(ctx, a, req, state.ActionOutcome{State: state.ActionSent, CareMessageID: resultID}, nil)
+	}
+	return e.finish(ctx, a, req, state.ActionOutcome{State: state.ActionFailed, Code: CodeUnconfirmed,
+		Reason: "Care had already received this action once, but carebridge cannot find what it did in the case. Check the conversation in Care before creating a new action."}, conflict)
+}
+
+// readBack looks for the effect of req in Care: the brand's reply posted
+// since the action began, the target's moderation state, the profile.
+func (e *Engine) readBack(ctx context.Context, req careRequest, since time.Time) (string, bool, error) {
+	switch {
+	case req.Type == rules.Reply && req.Reply != nil:
+		msgs, err := e.care.Messages(ctx, req.CaseID)
+		if err != nil {
+			return "", false, err
+		}
+		for _, m := range msgs {
+			if m.Direction != care.Outbound || !m.Author.IsBrand || m.PostedAt.Before(since.Add(-time.Minute)) {
+				continue
+			}
+			if req.Reply.InReplyTo != "" && (m.ParentID == nil || *m.ParentID != req.Reply.InReplyTo) {
+				continue
+			}
+			return m.ID, true, nil
+		}
+		return "", false, nil
+	case req.Type == rules.SetProfile:
+		c, err := e.care.GetCase(ctx, req.CaseID)
+		if err != nil {
+			return "", false, err
+		}
+		return req.ProfileID, c.ProfileID != nil && *c.ProfileID == req.ProfileID, nil
+	case req.Action != "":
+		msgs, err := e.care.Messages(ctx, req.CaseID)
+		if err != nil {
+			return "", false, err
+		}
+		for _, m := range msgs {
+			if m.ID == req.MessageID {
+				return m.ID, moderated(m, req.Type), nil
+			}
+		}
+	}
+	return "", false, nil
+}
+
+// moderated says whether m shows the effect of a moderation action; false
+// when the message does not tell (bans and follows are the author's).
+func moderated(m care.Message, a rules.Action) bool {
+	switch a {
+	case rules.Like:
+		return m.Liked
+	case rules.Unlike:
+		return !m.Liked
+	case rules.Hide:
+		return m.Hidden
+	case rules.Unhide:
+		return !m.Hidden
+	case rules.Delete:
+		return m.Deleted
+	}
+	return false
+}
+
+// finish records an outcome and reports it; a failure is Terminal for the
+// queue, so the action key is dead-lettered for a person to look at.
+func (e *Engine) finish(ctx context.Context, a actionView, req careRequest, o state.ActionOutcome, cause error) error {
+	if o.State == state.ActionSent {
+		if edited := req.editedSince(a); edited != "" {
+			o.Reason = fmt.Sprintf("Sent as it was when carebridge took it; the later edit of %s was not sent. Create a new action to send it.", edited)
+		}
+	}
+	if err := e.store.CompleteAction(ctx, a.id, o); err != nil {
 		return fmt.Errorf("record outcome of action %s: %w", a.id, err)
 	}
-	if rerr := e.report(ctx, a, outcome, platform); rerr != nil {
-		return rerr
+	if err := e.report(ctx, a, recordOf(o), req.Platform); err != nil {
+		return err
 	}
-	if outcome.State == ActionFailed {
-		return upstream.MarkPermanent(fmt.Errorf("action %s failed: %w", a.id, err))
+	if o.State == state.ActionFailed {
+		return upstream.MarkPermanent(fmt.Errorf("action %s failed: %w", a.id, cause))
 	}
 	return nil
 }
 
+func recordOf(o state.ActionOutcome) state.ActionRecord {
+	return state.ActionRecord{State: o.State, CareMessageID: o.CareMessageID, Code: o.Code, Reason: o.Reason}
+}
+
 // retryOrGiveUp returns a retryable error for the queue's backoff, or ends
 // the action as Failed once it has been retried for ActionGiveUp.
-func (e *Engine) retryOrGiveUp(ctx context.Context, a actionView, started time.Time, err error) error {
+func (e *Engine) retryOrGiveUp(ctx context.Context, a actionView, durable state.ActionRecord, err error) error {
 	if upstream.ClassOf(err) == upstream.Permanent {
-		return e.fail(ctx, a, fmt.Sprintf("carebridge could not process the action: %s. Create a new action to try again.", upstreamMessage(err)), CodeSendFailed, err)
+		return e.fail(ctx, a, durable, fmt.Sprintf("carebridge could not process the action: %s. Create a new action to try again.", upstreamMessage(err)), CodeSendFailed, err)
 	}
-	from := started
+	from := durable.StartedAt
 	if from.IsZero() {
 		from = a.created
 		if from.Before(e.started) {
@@ -426,18 +599,19 @@ func (e *Engine) retryOrGiveUp(ctx context.Context, a actionView, started time.T
 		e.m.actions.WithLabelValues(string(a.typ), resultRetry).Inc()
 		return err
 	}
-	return e.fail(ctx, a, fmt.Sprintf("Care could not be reached for %s (%s); create a new action to try again.", e.giveUp, upstreamMessage(err)), CodeRetriesExhausted, err)
+	return e.fail(ctx, a, durable, fmt.Sprintf("Care could not be reached for %s (%s); create a new action to try again.", e.giveUp, upstreamMessage(err)), CodeRetriesExhausted, err)
 }
 
-// fail ends an action as Failed and dead-letters its key.
-func (e *Engine) fail(ctx context.Context, a actionView, reason, code string, cause error) error {
-	outcome := ActionRecord{State: ActionFailed, Code: code, Reason: reason}
-	if _, found, err := e.store.ActionRecord(ctx, a.id); err == nil && found {
-		if err := e.store.CompleteAction(ctx, a.id, outcome); err != nil {
+// fail ends an action as Failed (in the durable record too, when it was
+// begun) and makes its key a dead letter.
+func (e *Engine) fail(ctx context.Context, a actionView, durable state.ActionRecord, reason, code string, cause error) error {
+	o := state.ActionOutcome{State: state.ActionFailed, Code: code, Reason: reason}
+	if durable.State != "" {
+		if err := e.store.CompleteAction(ctx, a.id, o); err != nil {
 			return fmt.Errorf("record failure of action %s: %w", a.id, err)
 		}
 	}
-	if err := e.report(ctx, a, outcome, ""); err != nil {
+	if err := e.report(ctx, a, recordOf(o), ""); err != nil {
 		return err
 	}
 	return upstream.MarkPermanent(fmt.Errorf("action %s failed: %w", a.id, cause))
@@ -446,17 +620,19 @@ func (e *Engine) fail(ctx context.Context, a actionView, reason, code string, ca
 // refuse writes a rejection back; nothing was sent, so no durable record is
 // needed (a repeat decides the same way).
 func (e *Engine) refuse(ctx context.Context, a actionView, platform rules.Platform, d rules.Decision) error {
-	return e.report(ctx, a, ActionRecord{State: ActionRejected, Code: d.Code, Reason: d.Reason}, platform)
+	return e.report(ctx, a, state.ActionRecord{State: state.ActionRejected, Code: d.Code, Reason: d.Reason}, platform)
 }
 
-// report writes an outcome onto the Care_Action__c record. platform labels
-// the rejection metric ("" when not known).
-func (e *Engine) report(ctx context.Context, a actionView, o ActionRecord, platform rules.Platform) error {
+// report writes an outcome onto the Care_Action__c record and counts it. A
+// sent action's case is reconciled next (the conversation, the status and
+// the reply options follow). platform labels the rejection metric ("" when
+// not known).
+func (e *Engine) report(ctx context.Context, a actionView, o state.ActionRecord, platform rules.Platform) error {
 	w := Record{"Id": a.id, actionProcessedAt: formatSFTime(e.now())}
 	switch o.State {
-	case ActionSent:
-		w[actionStatus], w[actionResult], w[actionCode], w[actionReason] = StatusSent, nilIfEmpty(o.CareResultID), nil, nil
-	case ActionRejected:
+	case state.ActionSent:
+		w[actionStatus], w[actionResult], w[actionCode], w[actionReason] = StatusSent, nilIfEmpty(o.CareMessageID), nil, nilIfEmpty(o.Reason)
+	case state.ActionRejected:
 		w[actionStatus], w[actionCode], w[actionReason] = StatusRejected, nilIfEmpty(o.Code), nilIfEmpty(o.Reason)
 	default:
 		w[actionStatus], w[actionCode], w[actionReason] = StatusFailed, nilIfEmpty(o.Code), nilIfEmpty(o.Reason)
@@ -464,39 +640,46 @@ func (e *Engine) report(ctx context.Context, a actionView, o ActionRecord, platf
 	if err := e.writeAction(ctx, w); err != nil {
 		return fmt.Errorf("write result %s of action %s: %w", o.State, a.id, err)
 	}
-	if _, found, err := e.store.ActionRecord(ctx, a.id); err == nil && found {
-		if err := e.store.MarkActionReported(ctx, a.id); err != nil {
-			e.log.Warn("marking action reported failed", "action", a.id, "err", err)
-		}
+	e.countOutcome(a, o, platform)
+	// A rejection has no durable record: nothing was sent. A failure to
+	// mark it costs nothing but the flag (the record in Salesforce is final).
+	if err := e.store.MarkActionReported(ctx, a.id); err != nil && !errors.Is(err, state.ErrNoAction) {
+		e.log.Warn("marking action reported failed", "action", a.id, "err", err)
 	}
-	result := map[ActionState]string{ActionSent: resultSent, ActionRejected: resultRejected}[o.State]
+	if o.State != state.ActionSent || a.caseSFID == "" {
+		return nil
+	}
+	careID, ok, err := e.store.CareCase(ctx, a.caseSFID)
+	if err != nil || !ok {
+		e.log.Warn("case of a sent action not found; the poll catches up", "action", a.id, "case", a.caseSFID, "err", err)
+		return nil
+	}
+	if err := e.queue.Add(ctx, CaseKey(careID)); err != nil {
+		e.log.Warn("enqueue case after action failed; the poll catches up", "action", a.id, "err", err)
+	}
+	return nil
+}
+
+// countOutcome counts and logs a reported outcome.
+func (e *Engine) countOutcome(a actionView, o state.ActionRecord, platform rules.Platform) {
+	result := map[state.ActionState]string{state.ActionSent: resultSent, state.ActionRejected: resultRejected}[o.State]
 	if result == "" {
 		result = resultFailed
 	}
 	e.m.actions.WithLabelValues(string(a.typ), result).Inc()
 	log := e.log.With("action", a.id, "type", a.typ, "result", result)
 	switch o.State {
-	case ActionRejected:
+	case state.ActionRejected:
 		if platform == "" {
 			platform = "unknown"
 		}
 		e.m.rejected.WithLabelValues(string(platform), string(a.typ), o.Code).Inc()
 		log.Info("action rejected", "code", o.Code)
-	case ActionSent:
-		log.Info("action sent", "care_result", o.CareResultID)
+	case state.ActionSent:
+		log.Info("action sent", "care_result", o.CareMessageID)
 	default:
 		log.Warn("action failed", "code", o.Code, "reason", o.Reason)
 	}
-	if o.State == ActionSent && a.caseSFID != "" {
-		// The conversation, the case status (mark pending) and the reply
-		// options follow on the case's next reconcile.
-		if careID, ok, err := e.store.CareIDFor(ctx, a.caseSFID); err == nil && ok {
-			if err := e.queue.Add(ctx, CaseKey(careID)); err != nil {
-				e.log.Warn("enqueue case after action failed; the poll catches up", "action", a.id, "err", err)
-			}
-		}
-	}
-	return nil
 }
 
 func (e *Engine) writeAction(ctx context.Context, w Record) error {

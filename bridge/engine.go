@@ -97,9 +97,6 @@ type Options struct {
 	BatchLinger time.Duration
 	// IdentityTTL is how long agents and users are cached (default 5m).
 	IdentityTTL time.Duration
-	// ActionClaimTTL is how long one worker holds an action; an action's
-	// run is cut off before it ends (default 1m; set it to the queue lease).
-	ActionClaimTTL time.Duration
 	// ActionGiveUp is how long an action keeps being retried after
 	// retryable failures before it ends as Failed (default 10m).
 	ActionGiveUp time.Duration
@@ -133,7 +130,6 @@ type Engine struct {
 	m      *Metrics
 	idTTL  time.Duration
 
-	claimTTL    time.Duration
 	giveUp      time.Duration
 	retireAfter time.Duration
 	keepRetired time.Duration
@@ -187,9 +183,6 @@ func New(o Options) (*Engine, error) {
 	if o.IdentityTTL == 0 {
 		o.IdentityTTL = 5 * time.Minute
 	}
-	if o.ActionClaimTTL <= 0 {
-		o.ActionClaimTTL = time.Minute
-	}
 	if o.ActionGiveUp <= 0 {
 		o.ActionGiveUp = 10 * time.Minute
 	}
@@ -202,7 +195,7 @@ func New(o Options) (*Engine, error) {
 	e := &Engine{
 		care: o.Care, sf: o.Salesforce, store: o.Store, queue: o.Queue, source: o.Mapping,
 		notes: o.Notes, rules: o.Rules, now: o.Clock, log: o.Logger, m: o.Metrics, idTTL: o.IdentityTTL,
-		claimTTL: o.ActionClaimTTL, giveUp: o.ActionGiveUp, retireAfter: o.RetireClosedAfter, keepRetired: o.KeepRetiredBase,
+		giveUp: o.ActionGiveUp, retireAfter: o.RetireClosedAfter, keepRetired: o.KeepRetiredBase,
 		maxIDLen: o.MaxCareIDLength,
 	}
 	e.started = e.now()

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 )
@@ -140,7 +141,7 @@ func (e *Engine) syncMessages(ctx context.Context, careID, sfID string, msgs []c
 	}
 	next := maps.Clone(have)
 	if next == nil {
-		next = map[string]MirroredMessage{}
+		next = map[string]state.MirroredMessage{}
 	}
 	if missing {
 		// The store may have lost the links: find the records that exist.
@@ -151,7 +152,7 @@ func (e *Engine) syncMessages(ctx context.Context, careID, sfID string, msgs []c
 		for _, r := range existing {
 			id := str(r[MessageIDField])
 			if id != "" && next[id].SalesforceID == "" {
-				next[id] = MirroredMessage{SalesforceID: str(r["Id"])}
+				next[id] = state.MirroredMessage{SalesforceID: str(r["Id"])}
 			}
 		}
 	}
@@ -210,7 +211,7 @@ func (e *Engine) syncMessages(ctx context.Context, careID, sfID string, msgs []c
 		if results[i].ID != "" {
 			id = results[i].ID
 		}
-		next[p.msgID] = MirroredMessage{SalesforceID: id, Hash: p.hash}
+		next[p.msgID] = state.MirroredMessage{SalesforceID: id, Hash: p.hash}
 		written++
 		e.m.syncOps.WithLabelValues("care_to_salesforce", "message", "success").Inc()
 	}

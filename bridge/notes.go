@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 	"github.com/carebridge/carebridge/connectors/upstream"
@@ -69,7 +70,7 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 
 	// Care -> Salesforce.
 	for _, n := range careNotes {
-		if id, ok, err := e.store.NoteLinkByCare(ctx, c.ID, n.ID); err != nil {
+		if id, ok, err := e.store.SalesforceChild(ctx, c.ID, state.Notes, n.ID); err != nil {
 			return fmt.Errorf("read note link of %s: %w", n.ID, err)
 		} else if ok {
 			sfLinked[id] = true
@@ -77,7 +78,7 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 		}
 		want := formatCareNote(n, agents[n.AuthorID])
 		if match := e.matchSalesforceNote(m, n, e.fitValue(ctx, e.notes.Object, e.notes.BodyField, want), sfNotes, sfLinked); match != "" {
-			if err := e.store.SetNoteLink(ctx, c.ID, n.ID, match); err != nil {
+			if err := e.store.LinkChild(ctx, c.ID, state.Notes, n.ID, match); err != nil {
 				return fmt.Errorf("link note %s: %w", n.ID, err)
 			}
 			sfLinked[match] = true
@@ -98,7 +99,7 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 			e.m.syncOps.WithLabelValues("care_to_salesforce", "note", "failure").Inc()
 			return fmt.Errorf("copy Care note %s to Case %s: %w", n.ID, sfID, err)
 		}
-		if err := e.store.SetNoteLink(ctx, c.ID, n.ID, res.ID); err != nil {
+		if err := e.store.LinkChild(ctx, c.ID, state.Notes, n.ID, res.ID); err != nil {
 			return fmt.Errorf("link note %s: %w", n.ID, err)
 		}
 		sfLinked[res.ID] = true
@@ -113,7 +114,7 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 		if sfLinked[id] {
 			continue
 		}
-		if cid, ok, err := e.store.NoteLinkBySalesforce(ctx, c.ID, id); err != nil {
+		if cid, ok, err := e.store.CareChild(ctx, c.ID, state.Notes, id); err != nil {
 			return fmt.Errorf("read note link of %s: %w", id, err)
 		} else if ok {
 			careLinked[cid] = true
@@ -125,7 +126,7 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 		author := m.CareAgentFor(str(r["CreatedById"]))
 		created := parseTime(r["CreatedDate"])
 		if match := matchCareNote(careNotes, careLinked, body(r), author, created); match != "" {
-			if err := e.store.SetNoteLink(ctx, c.ID, match, id); err != nil {
+			if err := e.store.LinkChild(ctx, c.ID, state.Notes, match, id); err != nil {
 				return fmt.Errorf("link note %s: %w", id, err)
 			}
 			careLinked[match] = true
@@ -139,7 +140,7 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 			e.m.syncOps.WithLabelValues("salesforce_to_care", "note", "failure").Inc()
 			return fmt.Errorf("copy note %s to Care case %s: %w", id, c.ID, err)
 		}
-		if err := e.store.SetNoteLink(ctx, c.ID, n.ID, id); err != nil {
+		if err := e.store.LinkChild(ctx, c.ID, state.Notes, n.ID, id); err != nil {
 			return fmt.Errorf("link note %s: %w", id, err)
 		}
 		careLinked[n.ID] = true

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/carebridge/carebridge/bridge/merge"
+	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
@@ -51,25 +51,51 @@ type Salesforce interface {
 	Changed(ctx context.Context, object string, fields []string, where soql.Cond, watermark string) ([]Record, string, error)
 }
 
-// Store is the sync state the engine keeps (bridge/state backs it with Redis).
-type Store interface {
-	Link(ctx context.Context, careID string) (sfID string, ok bool, err error)
-	SetLink(ctx context.Context, careID, sfID string) error
-	CareIDFor(ctx context.Context, sfID string) (careID string, ok bool, err error)
-	Base(ctx context.Context, careID string) (map[string]string, bool, error)
-	// SetBase stores the base of a case and drops its pending writes.
-	SetBase(ctx context.Context, careID string, base map[string]string) error
+// The sync state the engine keeps comes in role-sized parts. *state.Store
+// (Redis) implements them all, and so does memstate.Store (memory, for unit
+// tests); both pass the behaviour suite in bridge/state/statetest.
+
+// CaseLinks pair Care cases with Salesforce Cases.
+type CaseLinks interface {
+	LinkCase(ctx context.Context, careID, sfID string) error
+	SalesforceCase(ctx context.Context, careID string) (sfID string, ok bool, err error)
+	CareCase(ctx context.Context, sfID string) (careID string, ok bool, err error)
+	// LinkedCases pages through the linked Care case ids.
+	LinkedCases(ctx context.Context, cursor uint64, count int64) (careIDs []string, next uint64, err error)
+}
+
+// Bases hold each case's last synced values (the merge base) and the writes
+// a reconcile recorded before making them.
+type Bases interface {
+	LoadBase(ctx context.Context, careID string) (state.Base, bool, error)
+	// SaveBase stores the base of a case and drops its pending writes.
+	SaveBase(ctx context.Context, careID string, fields map[string]string, syncedAt time.Time) error
 	// PendingWrites returns what a reconcile recorded before its writes and
-	// did not settle with SetBase (it died or failed in between).
-	PendingWrites(ctx context.Context, careID string) (map[string]merge.Intent, error)
-	SetPendingWrites(ctx context.Context, careID string, writes map[string]merge.Intent) error
-	NoteLinkByCare(ctx context.Context, careID, careNoteID string) (sfID string, ok bool, err error)
-	NoteLinkBySalesforce(ctx context.Context, careID, sfID string) (careNoteID string, ok bool, err error)
-	SetNoteLink(ctx context.Context, careID, careNoteID, sfID string) error
-	Audit(ctx context.Context, e AuditEntry) error
-	Cursor(ctx context.Context, name string) (string, error)
-	SetCursor(ctx context.Context, name, value string) error
-	LinkedCases(ctx context.Context) ([]string, error)
+	// did not settle with SaveBase (it died or failed in between).
+	PendingWrites(ctx context.Context, careID string) (map[string]state.PendingWrite, error)
+	SavePendingWrites(ctx context.Context, careID string, writes map[string]state.PendingWrite) error
+}
+
+// ChildLinks pair a case's child records (notes) across the systems.
+type ChildLinks interface {
+	LinkChild(ctx context.Context, careCaseID string, kind state.Kind, careChildID, sfID string) error
+	SalesforceChild(ctx context.Context, careCaseID string, kind state.Kind, careChildID string) (string, bool, error)
+	CareChild(ctx context.Context, careCaseID string, kind state.Kind, sfID string) (string, bool, error)
+}
+
+// Auditor records applied changes and conflicts.
+type Auditor interface {
+	Audit(ctx context.Context, e state.AuditEntry) (string, error)
+}
+
+// Cursors hold the polls' positions.
+type Cursors interface {
+	Cursor(ctx context.Context, source string) (string, bool, error)
+	SetCursor(ctx context.Context, source, cursor string) error
+}
+
+// Retention tracks closed cases and retires them.
+type Retention interface {
 	// SetCaseClosed records whether a linked case is closed on both sides
 	// (a case keeps the time it was first seen closed).
 	SetCaseClosed(ctx context.Context, careID string, closed bool, at time.Time) error
@@ -77,70 +103,41 @@ type Store interface {
 	// before t.
 	ClosedBefore(ctx context.Context, t time.Time, n int64) ([]string, error)
 	// RetireCase unlinks a case closed since before cutoff and drops its
-	// per-case state except its base, which it keeps for keepBase. It
-	// returns that base, and retired false when the case reopened meanwhile.
-	RetireCase(ctx context.Context, careID string, cutoff time.Time, keepBase time.Duration) (base map[string]string, retired bool, err error)
+	// per-case state except its base, which it keeps for keepBase and
+	// returns; state.ErrReopened when the case reopened meanwhile.
+	RetireCase(ctx context.Context, careID string, cutoff time.Time, keepBase time.Duration) (state.Base, error)
+}
 
-	// MessageMirror returns what was last written to Salesforce for each
-	// mirrored message of a case (Care message id -> state).
-	MessageMirror(ctx context.Context, careID string) (map[string]MirroredMessage, error)
-	// SetMessageMirror replaces that state.
-	SetMessageMirror(ctx context.Context, careID string, msgs map[string]MirroredMessage) error
+// Mirror remembers what was last written to Salesforce for each mirrored
+// message of a case (Care message id -> state).
+type Mirror interface {
+	MessageMirror(ctx context.Context, careID string) (map[string]state.MirroredMessage, error)
+	SetMessageMirror(ctx context.Context, careID string, msgs map[string]state.MirroredMessage) error
+}
 
-	// ClaimAction takes the claim on an action for ttl; false when someone
-	// else holds it.
-	ClaimAction(ctx context.Context, actionID string, ttl time.Duration) (bool, error)
-	ReleaseAction(ctx context.Context, actionID string) error
-	// BeginAction creates the durable record of an action about to be sent
-	// (state sending) unless one exists; it returns the record as stored
-	// and whether this call created it.
-	BeginAction(ctx context.Context, actionID, idemKey string) (ActionRecord, bool, error)
+// ActionLog is the durable record of agent actions, which makes sending
+// one safe to repeat after a crash.
+type ActionLog interface {
+	// BeginAction creates the record of an action about to be sent (state
+	// sending) with the exact request unless one exists; it returns the
+	// record as stored and whether this call created it.
+	BeginAction(ctx context.Context, actionID, idempotencyKey string, request []byte) (state.ActionRecord, bool, error)
 	// CompleteAction stores the final outcome of a begun action.
-	CompleteAction(ctx context.Context, actionID string, outcome ActionRecord) error
+	CompleteAction(ctx context.Context, actionID string, o state.ActionOutcome) error
 	MarkActionReported(ctx context.Context, actionID string) error
-	// ActionRecord returns the durable record of an action, if any.
-	ActionRecord(ctx context.Context, actionID string) (ActionRecord, bool, error)
+	Action(ctx context.Context, actionID string) (state.ActionRecord, bool, error)
 }
 
-// MirroredMessage is the Salesforce side of one mirrored Care message: its
-// Care_Message__c id and the hash of the values last written.
-type MirroredMessage struct {
-	SalesforceID string
-	Hash         string
-}
-
-// ActionState is where an agent action stands in the durable record.
-type ActionState string
-
-// Action states. Sending means the send to Care has started and may have
-// reached Care: a retry sends again with the same idempotency key.
-const (
-	ActionSending  ActionState = "sending"
-	ActionSent     ActionState = "sent"
-	ActionRejected ActionState = "rejected"
-	ActionFailed   ActionState = "failed"
-)
-
-// ActionRecord is the durable record of one agent action.
-type ActionRecord struct {
-	State          ActionState
-	IdempotencyKey string
-	CareResultID   string // the Care message (or case) id, when sent
-	Code           string // rejection or failure code
-	Reason         string // the sentence for the agent
-	StartedAt      time.Time
-	Reported       bool // the outcome was written back to Salesforce
-}
-
-// AuditEntry is one applied change or conflict.
-type AuditEntry struct {
-	CaseID     string
-	Field      string
-	From, To   string
-	Side       string // the side written: care or salesforce
-	Policy     string // conflict policy, for conflicts
-	Resolution string // applied, conflict_care, conflict_salesforce, blocked
-	At         time.Time
+// Store is all the sync state the engine keeps.
+type Store interface {
+	CaseLinks
+	Bases
+	ChildLinks
+	Auditor
+	Cursors
+	Retention
+	Mirror
+	ActionLog
 }
 
 // Enqueuer adds keys to the work queue.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/bridge/merge"
+	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
@@ -120,14 +121,14 @@ func (e *Engine) ReconcileCase(ctx context.Context, careID string) error {
 }
 
 func (e *Engine) ensureLink(ctx context.Context, careID, sfID string) error {
-	have, ok, err := e.store.Link(ctx, careID)
+	have, ok, err := e.store.SalesforceCase(ctx, careID)
 	if err != nil {
 		return fmt.Errorf("read link of Care case %s: %w", careID, err)
 	}
 	if ok && have == sfID {
 		return nil
 	}
-	if err := e.store.SetLink(ctx, careID, sfID); err != nil {
+	if err := e.store.LinkCase(ctx, careID, sfID); err != nil {
 		return fmt.Errorf("link Care case %s to Case %s: %w", careID, sfID, err)
 	}
 	return nil
@@ -189,7 +190,7 @@ func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals
 	// Base: what both sides hold now. Salesforce reads back the image of
 	// Care's values (an agent without a Salesforce user reads back as
 	// unassigned); merge's image functions take care of that.
-	if err := e.store.SetBase(ctx, c.ID, careVals); err != nil {
+	if err := e.store.SaveBase(ctx, c.ID, careVals, e.now()); err != nil {
 		return nil, fmt.Errorf("store base of Care case %s: %w", c.ID, err)
 	}
 	// Re-read so that the merge sees what Salesforce holds (defaults, owner).
@@ -218,14 +219,11 @@ type casePlan struct {
 // planCase runs the three-way merge of a linked pair, without writing.
 func (e *Engine) planCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string) (casePlan, error) {
 	sfVals := m.FromSalesforce(rec)
-	stored, ok, err := e.store.Base(ctx, c.ID)
+	stored, err := e.baseOf(ctx, c.ID)
 	if err != nil {
 		return casePlan{}, fmt.Errorf("read base of Care case %s: %w", c.ID, err)
 	}
-	if !ok {
-		stored = nil
-	}
-	pending, err := e.store.PendingWrites(ctx, c.ID)
+	pending, err := e.pendingIntents(ctx, c.ID)
 	if err != nil {
 		return casePlan{}, fmt.Errorf("read pending writes of Care case %s: %w", c.ID, err)
 	}
@@ -258,7 +256,7 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 	// so what an earlier reconcile left pending and this one settled stays
 	// recorded.
 	if intents := plan.Intents(p.stored); len(intents) > 0 {
-		if err := e.store.SetPendingWrites(ctx, careID, intents); err != nil {
+		if err := e.savePendingIntents(ctx, careID, intents); err != nil {
 			return false, fmt.Errorf("record pending writes of Care case %s: %w", careID, err)
 		}
 	}
@@ -289,7 +287,7 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 			e.m.lag.WithLabelValues("care_to_salesforce").Observe(e.now().Sub(c.UpdatedAt).Seconds())
 		}
 	}
-	if err := e.store.SetBase(ctx, careID, plan.Base); err != nil {
+	if err := e.store.SaveBase(ctx, careID, plan.Base, e.now()); err != nil {
 		return false, fmt.Errorf("store base of Care case %s: %w", careID, err)
 	}
 	e.audit(ctx, cf, careID, base, plan, blockReason)
@@ -492,24 +490,24 @@ func (e *Engine) writeCare(ctx context.Context, cf careFields, c care.Case, plan
 
 func (e *Engine) audit(ctx context.Context, cf careFields, careID string, base map[string]string, plan merge.Plan, blocked string) {
 	at := e.now()
-	write := func(a AuditEntry) {
-		a.CaseID, a.At = careID, at
-		if err := e.store.Audit(ctx, a); err != nil {
+	write := func(a state.AuditEntry) {
+		a.Case, a.Time = careID, at
+		if err := e.writeAudit(ctx, a); err != nil {
 			e.log.Warn("audit write failed", "care_case", careID, "err", err)
 		}
 	}
 	for f, v := range plan.ToSalesforce {
-		write(AuditEntry{Field: f, From: base[f], To: v, Side: "salesforce", Resolution: "applied"})
+		write(state.AuditEntry{Field: f, From: base[f], To: v, Side: "salesforce", Resolution: "applied"})
 	}
 	for f, v := range plan.ToCare {
-		write(AuditEntry{Field: f, From: base[f], To: v, Side: "care", Resolution: "applied"})
+		write(state.AuditEntry{Field: f, From: base[f], To: v, Side: "care", Resolution: "applied"})
 	}
 	for _, c := range plan.Conflicts {
 		e.m.conflicts.WithLabelValues(c.Field, string(c.Winner)+"_wins").Inc()
-		write(AuditEntry{Field: c.Field, From: c.Base, To: fmt.Sprintf("care=%q salesforce=%q", c.Care, c.Salesforce), Side: string(c.Winner), Policy: string(c.Policy), Resolution: "conflict_" + string(c.Winner)})
+		write(state.AuditEntry{Field: c.Field, From: c.Base, To: fmt.Sprintf("care=%q salesforce=%q", c.Care, c.Salesforce), Side: string(c.Winner), Policy: string(c.Policy), Resolution: "conflict_" + string(c.Winner)})
 	}
 	if blocked != "" {
-		write(AuditEntry{Field: cf.status, Side: "care", Resolution: "blocked", To: blocked})
+		write(state.AuditEntry{Field: cf.status, Side: "care", Resolution: "blocked", To: blocked})
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 	"github.com/carebridge/carebridge/connectors/upstream"
@@ -24,7 +25,7 @@ const (
 // The cursor is persisted after the cases are enqueued, so a restart resumes
 // where the last run stopped and nothing is skipped.
 func (e *Engine) PollCare(ctx context.Context) error {
-	cursor, err := e.store.Cursor(ctx, cursorCare)
+	cursor, err := e.cursor(ctx, cursorCare)
 	if err != nil {
 		return fmt.Errorf("read Care cursor: %w", err)
 	}
@@ -95,7 +96,7 @@ func (e *Engine) PollSalesforce(ctx context.Context) error {
 }
 
 func (e *Engine) pollSalesforceCases(ctx context.Context) error {
-	wm, err := e.store.Cursor(ctx, cursorSalesforce)
+	wm, err := e.cursor(ctx, cursorSalesforce)
 	if err != nil {
 		return fmt.Errorf("read Salesforce Case watermark: %w", err)
 	}
@@ -118,7 +119,7 @@ func (e *Engine) pollSalesforceCases(ctx context.Context) error {
 }
 
 func (e *Engine) pollSalesforceNotes(ctx context.Context) error {
-	wm, err := e.store.Cursor(ctx, cursorSalesforceNts)
+	wm, err := e.cursor(ctx, cursorSalesforceNts)
 	if err != nil {
 		return fmt.Errorf("read Salesforce note watermark: %w", err)
 	}
@@ -132,7 +133,7 @@ func (e *Engine) pollSalesforceNotes(ctx context.Context) error {
 	var unlinked []any
 	for _, r := range recs {
 		parent := str(r[e.notes.ParentField])
-		careID, ok, err := e.store.CareIDFor(ctx, parent)
+		careID, ok, err := e.store.CareCase(ctx, parent)
 		if err != nil {
 			return fmt.Errorf("find Care case of Case %s: %w", parent, err)
 		}
@@ -186,7 +187,7 @@ func (e *Engine) Sweep(ctx context.Context) error {
 	if err := e.retireClosed(ctx); err != nil {
 		return err
 	}
-	ids, err := e.store.LinkedCases(ctx)
+	ids, err := e.allLinkedCases(ctx)
 	if err != nil {
 		return fmt.Errorf("list linked cases: %w", err)
 	}
@@ -211,7 +212,7 @@ func (e *Engine) retireClosed(ctx context.Context) error {
 			return fmt.Errorf("list cases to retire: %w", err)
 		}
 		for _, id := range ids {
-			base, retired, err := e.store.RetireCase(ctx, id, cutoff, e.keepRetired)
+			base, retired, err := e.retire(ctx, id, cutoff)
 			if err != nil {
 				return fmt.Errorf("retire Care case %s: %w", id, err)
 			}
@@ -219,7 +220,7 @@ func (e *Engine) retireClosed(ctx context.Context) error {
 				continue // reopened meanwhile
 			}
 			e.m.retired.Inc()
-			if err := e.store.Audit(ctx, AuditEntry{CaseID: id, Resolution: "retired", To: formatBase(base), At: e.now()}); err != nil {
+			if err := e.writeAudit(ctx, state.AuditEntry{Case: id, Resolution: "retired", To: formatBase(base), Time: e.now()}); err != nil {
 				e.log.Warn("audit write failed", "care_case", id, "err", err)
 			}
 		}

@@ -106,7 +106,7 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	d.engine, err = bridge.New(bridge.Options{
 		Care:       d.care,
 		Salesforce: sfAdapter{d.sf},
-		Store:      storeAdapter{s: d.store, now: time.Now},
+		Store:      d.store,
 		Queue:      enqueuer{d.queue},
 		Pause:      d.queue,
 		Mapping:    mapperSource(m),
@@ -116,7 +116,6 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		Metrics:    bridge.NewMetrics(d.reg),
 		// An action's claim lasts as long as a queue lease: after a crash
 		// both come back together.
-		ActionClaimTTL:    cfg.Queue.Lease,
 		ActionGiveUp:      cfg.Actions.GiveUp,
 		RetireClosedAfter: cfg.Retention.ClosedCases,
 		KeepRetiredBase:   cfg.Retention.RetiredBase,

@@ -81,7 +81,7 @@ func integrationNeeds(m *mapping.Mapping, schema *metadata.Schema) []need {
 	}
 	notes := bridge.DefaultNotesTarget
 	if m != nil {
-		notes = notesTarget(m)
+		notes = bridge.NotesTargetOf(m)
 	}
 	if notes.Object == "Task" {
 		out = append(out, need{metadata.Permission{User: metadata.PermEditTask}, "notes are written as Tasks"})

@@ -6,14 +6,11 @@ import (
 	"fmt"
 
 	"github.com/carebridge/carebridge/bridge"
-	"github.com/carebridge/carebridge/bridge/merge"
 	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/bridge/state"
-	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/salesforce"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 	"github.com/carebridge/carebridge/connectors/upstream"
-	"github.com/carebridge/carebridge/mapping"
 )
 
 // sfAdapter gives the engine the Salesforce calls it needs.
@@ -111,58 +108,6 @@ type enqueuer struct{ q *queue.Queue }
 func (e enqueuer) Add(ctx context.Context, key string) error {
 	_, err := e.q.Add(ctx, key)
 	return err
-}
-
-// boundMapper is the mapping bound to one identity snapshot.
-type boundMapper struct {
-	m  *mapping.Mapping
-	id *mapping.Identity
-}
-
-var _ bridge.Mapper = boundMapper{}
-
-func (b boundMapper) FromCare(c care.Case) map[string]string { return b.m.FromCare(c) }
-func (b boundMapper) FromSalesforce(rec bridge.Record) map[string]string {
-	return b.m.FromSalesforce(rec, b.id)
-}
-func (b boundMapper) ToSalesforce(v map[string]string) bridge.Record {
-	return b.m.ToSalesforce(v, b.id)
-}
-func (b boundMapper) SalesforceFields() []string    { return b.m.SalesforceFields() }
-func (b boundMapper) Policies() []merge.FieldPolicy { return b.m.Policies(b.id) }
-func (b boundMapper) CareAgentFor(sfUserID string) string {
-	a, _ := b.id.CareAgentFor(sfUserID)
-	return a
-}
-
-func (b boundMapper) CanonicalFor(attr string) string {
-	for _, f := range b.m.Fields() {
-		if f.Care == attr {
-			return f.Name
-		}
-	}
-	return ""
-}
-
-func mapperSource(m *mapping.Mapping) bridge.MapperSource {
-	return func(agents []care.Agent, users []bridge.Record) (bridge.Mapper, error) {
-		us := make([]mapping.User, 0, len(users))
-		for _, u := range users {
-			active, _ := u["IsActive"].(bool)
-			id, _ := u["Id"].(string)
-			email, _ := u["Email"].(string)
-			us = append(us, mapping.User{ID: id, Email: email, IsActive: active})
-		}
-		return boundMapper{m: m, id: m.Identity(agents, us)}, nil
-	}
-}
-
-func notesTarget(m *mapping.Mapping) bridge.NotesTarget {
-	n := m.Notes()
-	if n.Object == mapping.NotesTask {
-		return bridge.NotesTarget{Object: "Task", ParentField: "WhatId", BodyField: "Description", Extra: bridge.Record{"Subject": "Care note", "Status": "Completed"}, Direction: n.Direction}
-	}
-	return bridge.NotesTarget{Object: "CaseComment", ParentField: "ParentId", BodyField: "CommentBody", Extra: bridge.Record{"IsPublished": n.Published}, Direction: n.Direction}
 }
 
 // webhookDedupe remembers webhook event ids in Redis.

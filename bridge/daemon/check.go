@@ -117,7 +117,7 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 	}
 	notes := bridge.DefaultNotesTarget
 	if m != nil {
-		notes = notesTarget(m)
+		notes = bridge.NotesTargetOf(m)
 	}
 	for _, object := range []string{"Case", "Care_Message__c", "Care_Action__c", notes.Object} {
 		d, err := sf.Describe(ctx, object)
@@ -168,7 +168,7 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 			have[s.Label] = true
 		}
 		var missing []string
-		if f, ok := m.Field(boundMapper{m: m}.CanonicalFor(bridge.CareStatusAttribute)); ok && f.CareToSalesforce != nil {
+		if f, ok := m.Field(bridge.CanonicalFor(m, bridge.CareStatusAttribute)); ok && f.CareToSalesforce != nil {
 			for _, v := range f.CareToSalesforce.Values {
 				if !have[v] {
 					missing = append(missing, v)

@@ -143,7 +143,7 @@ func (ms *mappings) sync(ctx context.Context) error {
 	}
 	ms.current, ms.running = m, r
 	ms.mu.Unlock()
-	ms.d.engine.SetMapping(mapperSource(m))
+	ms.d.engine.SetMapping(bridge.MappingSource(m))
 	ms.setInfo(r)
 	ms.reloads.WithLabelValues("success").Inc()
 	ms.d.log.Info("mapping switched", "version", n, "digest", m.Version(), "author", v.Author)
@@ -186,7 +186,7 @@ func (d *Daemon) adminHandler() http.Handler {
 					return nil, err
 				}
 			}
-			p, err := d.engine.PreviewCase(ctx, careID, mapperSource(m))
+			p, err := d.engine.PreviewCase(ctx, careID, bridge.MappingSource(m))
 			if errors.Is(err, bridge.ErrCaseNotFound) {
 				return nil, fmt.Errorf("%w: %w", admin.ErrNotFound, err)
 			}

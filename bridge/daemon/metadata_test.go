@@ -24,7 +24,7 @@ func TestEngineFieldsExistInShippedMetadata(t *testing.T) {
 	if err := schema.Require("Case", append(bridge.EngineCaseFields(), m.SalesforceFields()...)...); err != nil {
 		t.Error(err)
 	}
-	notes := notesTarget(m)
+	notes := bridge.NotesTargetOf(m)
 	fields := []string{"Id", "CreatedById", "CreatedDate", notes.ParentField, notes.BodyField}
 	for k := range notes.Extra {
 		fields = append(fields, k)

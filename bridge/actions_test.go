@@ -36,7 +36,7 @@ func TestAgentsGuideListsEveryCode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	codes := append(rules.Codes(), CodeInvalidAction, CodeTargetNotFound, CodeCaseNotSynced, CodeSendFailed, CodeRetriesExhausted)
+	codes := append(rules.Codes(), CodeInvalidAction, CodeTargetNotFound, CodeCaseNotSynced, CodeSendFailed, CodeRetriesExhausted, CodeUnconfirmed)
 	for _, c := range codes {
 		if !strings.Contains(string(guide), "| `"+c+"`") {
 			t.Errorf("docs/agents.md has no table row for code %s", c)

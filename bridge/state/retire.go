@@ -85,19 +85,17 @@ var ErrReopened = errors.New("state: case reopened; not retired")
 // mirror hashes and pending writes. Its base snapshot stays for keepBase, so
 // that a reopen on either side within that time merges against the values
 // both sides last agreed on (afterwards a reopen is a first sync). It
-// returns the base as it stood, for the audit; ErrReopened when the case
-// reopened meanwhile (its mirror hashes are gone then, which costs one
-// rewrite of its messages, never a duplicate).
+// returns the base as it stood, for the audit; ErrReopened, with nothing
+// changed, when the case reopened meanwhile.
+//
+// The link and the per-case state live in different Cluster slots, so this
+// takes two steps: it unlinks the case only if it is still closed, then
+// forgets the per-case state. A crash in between leaves that state behind
+// unlinked (a reopen merges against it); a case that goes on syncing never
+// loses its note links.
 func (s *Store) RetireCase(ctx context.Context, careID string, cutoff time.Time, keepBase time.Duration) (Base, error) {
 	base, _, err := s.LoadBase(ctx, careID)
 	if err != nil {
-		return Base{}, fmt.Errorf("retire care case %q: %w", careID, err)
-	}
-	notesCare, notesSF := s.childKeys(careID, Notes)
-	msgsCare, msgsSF := s.childKeys(careID, Messages)
-	keys := []string{s.caseKey(careID, "base"), s.caseKey(careID, "base_at"),
-		notesCare, notesSF, msgsCare, msgsSF, s.caseKey(careID, "mirror"), s.caseKey(careID, "pending_writes")}
-	if err := forgetCaseScript.Run(ctx, s.rdb, keys, keepBase.Milliseconds()).Err(); err != nil {
 		return Base{}, fmt.Errorf("retire care case %q: %w", careID, err)
 	}
 	err = unlinkClosedScript.Run(ctx, s.rdb, []string{s.linksKey("care2sf"), s.linksKey("sf2care"), s.closedKey()},
@@ -106,6 +104,13 @@ func (s *Store) RetireCase(ctx context.Context, careID string, cutoff time.Time,
 	case errors.Is(err, redis.Nil):
 		return base, ErrReopened
 	case err != nil:
+		return Base{}, fmt.Errorf("retire care case %q: %w", careID, err)
+	}
+	notesCare, notesSF := s.childKeys(careID, Notes)
+	msgsCare, msgsSF := s.childKeys(careID, Messages)
+	keys := []string{s.caseKey(careID, "base"), s.caseKey(careID, "base_at"),
+		notesCare, notesSF, msgsCare, msgsSF, s.caseKey(careID, "mirror"), s.caseKey(careID, "pending_writes")}
+	if err := forgetCaseScript.Run(ctx, s.rdb, keys, keepBase.Milliseconds()).Err(); err != nil {
 		return Base{}, fmt.Errorf("retire care case %q: %w", careID, err)
 	}
 	return base, nil

@@ -464,9 +464,8 @@ func (s *Store) ClosedBefore(ctx context.Context, t time.Time, n int64) ([]strin
 // at it) from the state: its link, its note and message links, its mirror
 // and pending writes. Its base stays for keepBase (none when keepBase is
 // under a millisecond) and is returned as it stood. It returns
-// state.ErrReopened when the case is no longer closed since before cutoff;
-// as in the Redis store, the per-case state is dropped (and the base set to
-// expire) before that is checked, so a reopened case keeps its link only.
+// state.ErrReopened, with nothing changed, when the case is no longer
+// closed since before cutoff.
 func (s *Store) RetireCase(ctx context.Context, careID string, cutoff time.Time, keepBase time.Duration) (state.Base, error) {
 	if err := ctx.Err(); err != nil {
 		return state.Base{}, fmt.Errorf("retire care case %q: %w", careID, err)
@@ -474,6 +473,9 @@ func (s *Store) RetireCase(ctx context.Context, careID string, cutoff time.Time,
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	base, _ := s.loadBase(careID)
+	if since, ok := s.closed[careID]; !ok || since > cutoff.UnixMilli() {
+		return base, state.ErrReopened
+	}
 	if c := s.caseOf(careID); c != nil {
 		c.children, c.mirror, c.pending = nil, nil, nil
 		if c.hasBase {
@@ -483,10 +485,6 @@ func (s *Store) RetireCase(ctx context.Context, careID string, cutoff time.Time,
 				c.hasBase, c.base, c.baseAt, c.baseExpiresMS = false, nil, 0, 0
 			}
 		}
-	}
-	since, ok := s.closed[careID]
-	if !ok || since > cutoff.UnixMilli() {
-		return base, state.ErrReopened
 	}
 	delete(s.closed, careID)
 	if sf, ok := s.care2sf[careID]; ok {

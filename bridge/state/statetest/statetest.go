@@ -669,6 +669,25 @@ func checkForgotten(t *testing.T, s Store, careID, sfID string) {
 	}
 }
 
+// checkKept fails t unless careID's child links, mirror and pending writes
+// (as seedCase left them) are all still there.
+func checkKept(t *testing.T, s Store, careID, sfID string) {
+	t.Helper()
+	ctx := t.Context()
+	if id, ok, err := s.SalesforceChild(ctx, careID, state.Notes, "n1"); err != nil || !ok || id != sfID+"-00a1" {
+		t.Errorf("note link = %q, %v, %v; want kept", id, ok, err)
+	}
+	if id, ok, err := s.CareChild(ctx, careID, state.Messages, sfID+"-a0B1"); err != nil || !ok || id != "m1" {
+		t.Errorf("message link = %q, %v, %v; want kept", id, ok, err)
+	}
+	if m, err := s.MessageMirror(ctx, careID); err != nil || len(m) != 1 {
+		t.Errorf("mirror = %v, %v; want kept", m, err)
+	}
+	if w, err := s.PendingWrites(ctx, careID); err != nil || len(w) != 1 {
+		t.Errorf("pending writes = %v, %v; want kept", w, err)
+	}
+}
+
 func retireCase() []behaviour {
 	t0 := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 	return []behaviour{
@@ -773,11 +792,9 @@ func retireCase() []behaviour {
 			if b, found, _ := s.LoadBase(ctx, "c1"); !found || b.Fields["status"] != "done" {
 				t.Errorf("base of a reopened case = %+v, %v; want kept (for keepBase at least)", b, found)
 			}
-			// What the Redis store does today: it forgets the per-case state
-			// before it checks the case is still closed, so a reopened case
-			// loses its child links, mirror and pending writes (and its base
-			// expires after keepBase unless a sync saves it again).
-			checkForgotten(t, s, "c1", "500C1")
+			// A case that goes on syncing keeps its note links, mirror and
+			// pending writes: losing them would duplicate notes.
+			checkKept(t, s, "c1", "500C1")
 		}},
 		{"a case closed after the cutoff is not retired", func(t *testing.T, s Store) {
 			must(t, s.LinkCase(t.Context(), "c1", "500C1"))

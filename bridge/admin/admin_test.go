@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/carebridge/carebridge/bridge/state"
+	"github.com/carebridge/carebridge/configs"
+	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
+	"github.com/carebridge/carebridge/mapping"
 )
 
 // memMappings keeps versions in memory: the handler's logic is under test
@@ -89,6 +92,51 @@ func testHandler() http.Handler {
 	})
 }
 
+// realValidatorHandler is the admin API with the validator the daemon runs:
+// the shipped mapping is the running one, proposals are parsed against the
+// shipped Salesforce metadata.
+func realValidatorHandler(tb testing.TB) http.Handler {
+	tb.Helper()
+	schema, err := metadata.Load(configs.SalesforceMetadata())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	running, err := mapping.Parse("mapping.yaml", configs.Mapping(), mapping.FromMetadata(schema))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	parse := func(yaml []byte) (*mapping.Mapping, error) {
+		return ParseMapping("proposed mapping", yaml, mapping.FromMetadata(schema), running)
+	}
+	return Handler(Options{
+		Token:    token,
+		Mappings: &memMappings{},
+		Validate: func(yaml []byte) (string, error) {
+			m, err := parse(yaml)
+			if err != nil {
+				return "", err
+			}
+			return m.Version(), nil
+		},
+		Preview: func(_ context.Context, careID string, yaml []byte) (any, error) {
+			if yaml != nil {
+				if _, err := parse(yaml); err != nil {
+					return nil, err
+				}
+			}
+			if careID != "known" {
+				return nil, ErrNotFound
+			}
+			return map[string]string{"care_case_id": careID}, nil
+		},
+		Running: func() Running {
+			return Running{Source: "file", Digest: running.Version(), YAML: string(configs.Mapping())}
+		},
+		Status:      func(context.Context) (any, error) { return map[string]bool{"leader": true}, nil },
+		DeadLetters: noDeadLetters{},
+	})
+}
+
 var postPaths = []string{
 	"/admin/api/mapping/validate", "/admin/api/mapping/preview", "/admin/api/mapping/publish",
 	"/admin/api/mapping/rollback", "/admin/api/deadletters/replay",
@@ -107,7 +155,17 @@ func FuzzAdminAPI(f *testing.F) {
 			f.Add(i, seed)
 		}
 	}
-	h := testHandler()
+	// The shipped mapping and near misses of it, so the fuzzer starts from
+	// what the real parser accepts.
+	shipped := string(configs.Mapping())
+	for _, y := range []string{shipped, strings.Replace(shipped, "Status", "Statuz", 1), strings.Replace(shipped, "fields:", "fieldz:", 1),
+		shipped + "\nunknown_key: 1\n", strings.Replace(shipped, "object: CaseComment", "object: Task", 1), shipped[:len(shipped)/2]} {
+		body, _ := json.Marshal(map[string]any{"yaml": y, "case": "known", "author": "ana", "based_on": 0})
+		for i := range postPaths[:3] {
+			f.Add(i, string(body))
+		}
+	}
+	h := realValidatorHandler(f)
 	f.Fuzz(func(t *testing.T, which int, body string) {
 		path := postPaths[uint(which)%uint(len(postPaths))]
 		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
@@ -154,5 +212,34 @@ func TestPublishNeedsAuthorAndBase(t *testing.T) {
 		if code != tt.code || !strings.Contains(body, tt.says) {
 			t.Errorf("publish %s: HTTP %d %s; want %d saying %q", tt.body, code, body, tt.code, tt.says)
 		}
+	}
+}
+
+// TestRealValidatorAcceptsTheShippedMappingAndNamesProblems: the validator
+// the fuzz test drives is the daemon's: the shipped mapping passes, a field
+// Salesforce lacks is refused with its line, and changing where notes go is
+// refused while running.
+func TestRealValidatorAcceptsTheShippedMappingAndNamesProblems(t *testing.T) {
+	h := realValidatorHandler(t)
+	shipped := string(configs.Mapping())
+	for _, tt := range []struct {
+		name, yaml string
+		code       int
+		problem    string
+	}{
+		{"shipped", shipped, http.StatusOK, ""},
+		{"unknown Salesforce field", strings.Replace(shipped, "salesforce: Priority", "salesforce: Priorityy", 1), http.StatusBadRequest, "Priorityy"},
+		{"notes moved", strings.Replace(shipped, "object: CaseComment", "object: Task", 1), http.StatusUnprocessableEntity, "notes section"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			body, _ := json.Marshal(map[string]string{"yaml": tt.yaml})
+			req := httptest.NewRequest(http.MethodPost, "/admin/api/mapping/validate", strings.NewReader(string(body)))
+			req.Header.Set("Authorization", "Bearer "+token)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != tt.code || !strings.Contains(rec.Body.String(), tt.problem) {
+				t.Fatalf("HTTP %d %s; want %d naming %q", rec.Code, rec.Body, tt.code, tt.problem)
+			}
+		})
 	}
 }

@@ -93,24 +93,8 @@ func (ms *mappings) get() (*mapping.Mapping, admin.Running) {
 // parse validates a proposed mapping: against the Salesforce metadata, and
 // for what a running replica can switch to (where notes go needs a restart).
 func (ms *mappings) parse(name string, yaml []byte) (*mapping.Mapping, error) {
-	m, err := mapping.Parse(name, yaml, mapping.FromMetadata(ms.schema))
-	if err != nil {
-		var ve *mapping.ValidationError
-		if errors.As(err, &ve) {
-			ie := &admin.InvalidError{}
-			for _, p := range ve.Problems {
-				ie.Problems = append(ie.Problems, admin.Problem{Line: p.Line, Message: p.Message})
-			}
-			return nil, ie
-		}
-		return nil, err
-	}
 	cur, _ := ms.get()
-	if m.Notes() != cur.Notes() {
-		return nil, &admin.InvalidError{Problems: []admin.Problem{{Message: "the notes section differs from the running mapping's: where notes go " +
-			"cannot change while carebridge runs. Change it in the mapping file (mapping.file) and restart, or keep the notes section as it is."}}}
-	}
-	return m, nil
+	return admin.ParseMapping(name, yaml, mapping.FromMetadata(ms.schema), cur)
 }
 
 // sync loads the active published version when it is not the one running.

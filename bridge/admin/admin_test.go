@@ -228,7 +228,7 @@ func TestRealValidatorAcceptsTheShippedMappingAndNamesProblems(t *testing.T) {
 		problem    string
 	}{
 		{"shipped", shipped, http.StatusOK, ""},
-		{"unknown Salesforce field", strings.Replace(shipped, "salesforce: Priority", "salesforce: Priorityy", 1), http.StatusBadRequest, "Priorityy"},
+		{"unknown Salesforce field", strings.Replace(shipped, "salesforce: Priority", "salesforce: Priorityy", 1), http.StatusUnprocessableEntity, "Priorityy"},
 		{"notes moved", strings.Replace(shipped, "object: CaseComment", "object: Task", 1), http.StatusUnprocessableEntity, "notes section"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

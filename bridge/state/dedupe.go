@@ -23,27 +23,6 @@ func (s *Store) FirstSeen(ctx context.Context, eventID string) (bool, error) {
 	return ok, nil
 }
 
-// Claim takes the claim on an action for ttl and reports whether this
-// caller got it (false: someone else holds it).
-func (s *Store) Claim(ctx context.Context, actionID string, ttl time.Duration) (bool, error) {
-	if actionID == "" {
-		return false, errors.New("claim action: empty id")
-	}
-	ok, err := s.rdb.SetNX(ctx, s.actionKey(actionID, "claim"), s.clock().UnixMilli(), ttl).Result()
-	if err != nil {
-		return false, fmt.Errorf("claim action %q: %w", actionID, err)
-	}
-	return ok, nil
-}
-
-// ReleaseClaim drops the claim on an action so it can be claimed again.
-func (s *Store) ReleaseClaim(ctx context.Context, actionID string) error {
-	if err := s.rdb.Del(ctx, s.actionKey(actionID, "claim")).Err(); err != nil {
-		return fmt.Errorf("release claim of action %q: %w", actionID, err)
-	}
-	return nil
-}
-
 // ActionState is where an agent action stands.
 type ActionState string
 

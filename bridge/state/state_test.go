@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -211,58 +209,6 @@ func TestFirstSeen(t *testing.T) {
 	}
 }
 
-func TestClaimIsExclusiveAcrossClients(t *testing.T) {
-	srv := redistest.Start(t)
-	stores := []*state.Store{state.New(srv.Client(t), ""), state.New(srv.Client(t), "")}
-	ctx := context.Background()
-	var wins atomic.Int32
-	var wg sync.WaitGroup
-	for i := range 20 {
-		wg.Go(func() {
-			ok, err := stores[i%2].Claim(ctx, "a0X1", time.Minute)
-			if err != nil {
-				t.Error(err)
-			}
-			if ok {
-				wins.Add(1)
-			}
-		})
-	}
-	wg.Wait()
-	if n := wins.Load(); n != 1 {
-		t.Fatalf("%d claims won, want exactly 1", n)
-	}
-	if err := stores[0].ReleaseClaim(ctx, "a0X1"); err != nil {
-		t.Fatal(err)
-	}
-	if ok, _ := stores[1].Claim(ctx, "a0X1", time.Minute); !ok {
-		t.Fatal("claim not available after release")
-	}
-}
-
-// TestClaimExpiresInRedis: a claim is a key that Redis expires after the
-// ttl (so the store's clock cannot drive it); ttl 0 holds until released.
-func TestClaimExpiresInRedis(t *testing.T) {
-	s, srv := newStore(t)
-	rdb := srv.Client(t)
-	ctx := context.Background()
-	if ok, err := s.Claim(ctx, "a1", 90*time.Second); err != nil || !ok {
-		t.Fatalf("claim = %v, %v", ok, err)
-	}
-	if ttl := rdb.PTTL(ctx, "carebridge:{action:a1}:claim").Val(); ttl <= 89*time.Second || ttl > 90*time.Second {
-		t.Errorf("claim expires in %v, want 90s", ttl)
-	}
-	if ok, err := s.Claim(ctx, "a2", 0); err != nil || !ok {
-		t.Fatalf("claim for 0 = %v, %v", ok, err)
-	}
-	if ttl := rdb.PTTL(ctx, "carebridge:{action:a2}:claim").Val(); ttl != -1 {
-		t.Errorf("claim for 0 expires in %v, want never", ttl)
-	}
-	if _, err := s.Claim(ctx, "a3", -time.Second); err == nil {
-		t.Error("negative claim ttl accepted")
-	}
-}
-
 // TestActionRecordInRedis: the record's layout, TTL and time stamps from
 // the store's clock, and its survival of a Redis restart.
 func TestActionRecordInRedis(t *testing.T) {
@@ -410,8 +356,6 @@ func TestOnRedisCluster(t *testing.T) {
 	step("audit", err)
 	_, err = s.FirstSeen(ctx, "evt-1")
 	step("first seen", err)
-	_, err = s.Claim(ctx, "a1", time.Minute)
-	step("claim", err)
 	_, _, err = s.BeginAction(ctx, "a1", "k1", []byte("request"))
 	step("begin action", err)
 	step("complete action", s.CompleteAction(ctx, "a1", state.ActionOutcome{State: state.ActionSent, CareMessageID: "m1"}))

@@ -20,7 +20,6 @@
 //	{cursors}:watermark       HASH source -> unix ms, only ever advanced
 //	{audit}                   STREAM applied changes and conflicts, capped
 //	event:<id>                STRING webhook event seen (TTL)
-//	{action:<id>}:claim       STRING claim holder (TTL)
 //	{action:<id>}:record      HASH durable state of an agent action, with its frozen request
 //	{mapping}:versions        HASH version number -> published mapping (JSON)
 //	{mapping}:seq             STRING last version number

@@ -1,7 +1,7 @@
 // Package memstate is an in-memory implementation of the part of the sync
 // state (bridge/state) that the engine uses: case and child links, base
 // snapshots and pending writes, cursors, the audit, closed cases and their
-// retirement, message mirrors, action claims and action records.
+// retirement, message mirrors and action records.
 //
 // It is for unit tests of logic that runs against the state, and for the
 // behaviour suite in bridge/state/statetest, which it passes just as the
@@ -11,8 +11,7 @@
 // It follows the Redis store where that store's behaviour is observable,
 // including its corner cases: times are kept to the millisecond in UTC, an
 // empty action request reads back as nil, ClosedBefore with n <= 0 has no
-// limit, LinkedCases pages with a cursor (0 starts and ends a sweep), a
-// claim with ttl 0 is held until released, a base kept by RetireCase for
+// limit, LinkedCases pages with a cursor (0 starts and ends a sweep), a base kept by RetireCase for
 // keepBase expires then (at once when keepBase is under a millisecond), and
 // action records expire an action TTL after their last begin or completion.
 // Expiry follows the store's clock (WithClock), so tests advance time
@@ -52,7 +51,6 @@ type Store struct {
 	cursors  map[string]string
 	auditMS  int64 // last audit id's time part
 	auditSeq int64 // last audit id's sequence part
-	claims   map[string]claim
 	actions  map[string]*action
 }
 
@@ -69,10 +67,6 @@ type caseState struct {
 
 type childLinks struct{ care2sf, sf2care map[string]string }
 
-type claim struct {
-	expiresMS int64 // unix ms; 0: never
-}
-
 type action struct {
 	rec       state.ActionRecord
 	expiresMS int64 // unix ms
@@ -82,7 +76,7 @@ type action struct {
 type Option func(*Store)
 
 // WithClock sets the time source (default time.Now). It stamps action
-// records and audit ids and decides when claims, kept bases and action
+// records and audit ids and decides when kept bases and action
 // records expire.
 func WithClock(now func() time.Time) Option { return func(s *Store) { s.clock = now } }
 
@@ -101,7 +95,6 @@ func New(opts ...Option) *Store {
 		cases:     map[string]*caseState{},
 		closed:    map[string]int64{},
 		cursors:   map[string]string{},
-		claims:    map[string]claim{},
 		actions:   map[string]*action{},
 	}
 	for _, o := range opts {
@@ -527,44 +520,6 @@ func (s *Store) SetMessageMirror(ctx context.Context, careID string, msgs map[st
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.caseFor(careID).mirror = maps.Clone(msgs)
-	return nil
-}
-
-// Claim takes the claim on an action for ttl (to the millisecond, at least
-// one; 0: until released) and reports whether this caller got it.
-func (s *Store) Claim(ctx context.Context, actionID string, ttl time.Duration) (bool, error) {
-	if actionID == "" {
-		return false, fmt.Errorf("claim action: empty id")
-	}
-	if err := ctx.Err(); err != nil {
-		return false, fmt.Errorf("claim action %q: %w", actionID, err)
-	}
-	if ttl < 0 {
-		return false, fmt.Errorf("claim action %q: negative ttl %s", actionID, ttl)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.nowMS()
-	if c, ok := s.claims[actionID]; ok && !expired(c.expiresMS, now) {
-		return false, nil
-	}
-	var c claim
-	if ttl > 0 {
-		c.expiresMS = now + max(ttl.Milliseconds(), 1)
-	}
-	s.claims[actionID] = c
-	return true, nil
-}
-
-// ReleaseClaim drops the claim on an action so it can be claimed again,
-// whoever holds it.
-func (s *Store) ReleaseClaim(ctx context.Context, actionID string) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("release claim of action %q: %w", actionID, err)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.claims, actionID)
 	return nil
 }
 

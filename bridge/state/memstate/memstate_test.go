@@ -45,55 +45,6 @@ func must(t *testing.T, err error) {
 	}
 }
 
-func TestClaimExpiresAfterTTL(t *testing.T) {
-	c := newClock()
-	s := memstate.New(memstate.WithClock(c.Now))
-	claim := func(id string, ttl time.Duration) bool {
-		t.Helper()
-		ok, err := s.Claim(t.Context(), id, ttl)
-		must(t, err)
-		return ok
-	}
-	if !claim("a1", time.Minute) {
-		t.Fatal("first claim refused")
-	}
-	c.Advance(time.Minute)
-	if claim("a1", time.Minute) {
-		t.Fatal("claim granted again at its ttl")
-	}
-	c.Advance(time.Millisecond)
-	if !claim("a1", time.Minute) {
-		t.Fatal("claim refused after its ttl ran out")
-	}
-	// Under a millisecond counts as one, as in Redis.
-	if !claim("a2", time.Microsecond) {
-		t.Fatal("claim refused")
-	}
-	c.Advance(time.Millisecond)
-	if claim("a2", time.Minute) {
-		t.Fatal("a 1µs claim ran out before its millisecond")
-	}
-	c.Advance(time.Millisecond)
-	if !claim("a2", time.Minute) {
-		t.Fatal("a 1µs claim outlived its millisecond")
-	}
-	// 0: until released.
-	if !claim("a3", 0) {
-		t.Fatal("claim refused")
-	}
-	c.Advance(365 * 24 * time.Hour)
-	if claim("a3", time.Minute) {
-		t.Fatal("a claim for 0 ran out")
-	}
-	must(t, s.ReleaseClaim(t.Context(), "a3"))
-	if !claim("a3", time.Minute) {
-		t.Fatal("claim refused after release")
-	}
-	if _, err := s.Claim(t.Context(), "a4", -time.Second); err == nil {
-		t.Error("negative ttl accepted")
-	}
-}
-
 func TestKeptBaseExpires(t *testing.T) {
 	c := newClock()
 	s := memstate.New(memstate.WithClock(c.Now))
@@ -205,8 +156,6 @@ func TestConcurrentUse(t *testing.T) {
 				_, _ = s.ClosedBefore(ctx, time.Now(), 5)
 				_, _ = s.RetireCase(ctx, id, time.Now(), time.Hour)
 				_, _, _ = s.BeginAction(ctx, "shared", "k", []byte(id))
-				_, _ = s.Claim(ctx, "shared", time.Minute)
-				_ = s.ReleaseClaim(ctx, "shared")
 				_, _ = s.Audit(ctx, state.AuditEntry{Case: id})
 			}
 		})

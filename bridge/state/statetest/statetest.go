@@ -54,8 +54,6 @@ type Store interface {
 	MessageMirror(ctx context.Context, careID string) (map[string]state.MirroredMessage, error)
 	SetMessageMirror(ctx context.Context, careID string, msgs map[string]state.MirroredMessage) error
 
-	Claim(ctx context.Context, actionID string, ttl time.Duration) (bool, error)
-	ReleaseClaim(ctx context.Context, actionID string) error
 	BeginAction(ctx context.Context, actionID, idempotencyKey string, request []byte) (state.ActionRecord, bool, error)
 	CompleteAction(ctx context.Context, actionID string, o state.ActionOutcome) error
 	MarkActionReported(ctx context.Context, actionID string) error
@@ -81,7 +79,6 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"Closed", closedCases()},
 		{"RetireCase", retireCase()},
 		{"MessageMirror", messageMirror()},
-		{"Claim", claims()},
 		{"Action", actions()},
 	}
 	for _, g := range groups {
@@ -870,64 +867,6 @@ func messageMirror() []behaviour {
 			m["m1"] = state.MirroredMessage{SalesforceID: "changed by the reader"}
 			if m, _ := s.MessageMirror(t.Context(), "care-1"); m["m1"].SalesforceID != "a0M1" {
 				t.Errorf("stored mirror = %v", m)
-			}
-		}},
-	}
-}
-
-func claim(t *testing.T, s Store, actionID string, ttl time.Duration) bool {
-	t.Helper()
-	ok, err := s.Claim(t.Context(), actionID, ttl)
-	must(t, err)
-	return ok
-}
-
-func claims() []behaviour {
-	return []behaviour{
-		{"exclusive until released", func(t *testing.T, s Store) {
-			if !claim(t, s, "a1", time.Hour) {
-				t.Fatal("first claim refused")
-			}
-			if claim(t, s, "a1", time.Hour) {
-				t.Fatal("second claim granted while the first holds")
-			}
-			must(t, s.ReleaseClaim(t.Context(), "a1"))
-			if !claim(t, s, "a1", time.Hour) {
-				t.Fatal("claim refused after release")
-			}
-		}},
-		{"actions are claimed separately", func(t *testing.T, s Store) {
-			if !claim(t, s, "a1", time.Hour) || !claim(t, s, "a2", time.Hour) {
-				t.Fatal("claims on two actions are not independent")
-			}
-			must(t, s.ReleaseClaim(t.Context(), "a2"))
-			if claim(t, s, "a1", time.Hour) {
-				t.Error("releasing a2 released a1")
-			}
-		}},
-		{"releasing an unheld claim is fine", func(t *testing.T, s Store) {
-			must(t, s.ReleaseClaim(t.Context(), "a1"))
-			if !claim(t, s, "a1", time.Hour) {
-				t.Error("claim refused")
-			}
-		}},
-		{"an empty id is refused", func(t *testing.T, s Store) {
-			if _, err := s.Claim(t.Context(), "", time.Hour); err == nil {
-				t.Error("claim with an empty action id accepted")
-			}
-		}},
-		{"of concurrent claims exactly one wins", func(t *testing.T, s Store) {
-			const n = 20
-			won := make([]bool, n)
-			errs := make([]error, n)
-			var wg sync.WaitGroup
-			for i := range n {
-				wg.Go(func() { won[i], errs[i] = s.Claim(t.Context(), "a1", time.Hour) })
-			}
-			wg.Wait()
-			must(t, errors.Join(errs...))
-			if k := len(slices.DeleteFunc(won, func(w bool) bool { return !w })); k != 1 {
-				t.Fatalf("%d of %d concurrent claims won, want 1", k, n)
 			}
 		}},
 	}

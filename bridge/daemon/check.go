@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/bridge"
+	"github.com/carebridge/carebridge/bridge/admin"
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/bridge/state"
@@ -320,7 +321,7 @@ func checkPublishedMapping(ctx context.Context, st *state.Store, schema *metadat
 		report(false, "published mapping: %v", err)
 		return
 	}
-	if _, err := mapping.Parse(publishedName(n), []byte(v.YAML), mapping.FromMetadata(schema)); err != nil {
+	if _, err := mapping.Parse(admin.PublishedName(n), []byte(v.YAML), mapping.FromMetadata(schema)); err != nil {
 		report(false, "published mapping version %d (active; it replaces the mapping file) does not load: %v", n, err)
 		return
 	}

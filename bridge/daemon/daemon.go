@@ -22,6 +22,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/carebridge/carebridge/bridge"
+	"github.com/carebridge/carebridge/bridge/admin"
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/bridge/state"
@@ -31,6 +32,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/salesforce"
 	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
 	"github.com/carebridge/carebridge/connectors/upstream"
+	"github.com/carebridge/carebridge/mapping"
 	"github.com/carebridge/carebridge/scheduler"
 	"github.com/carebridge/carebridge/scheduler/leader"
 )
@@ -49,7 +51,7 @@ type Daemon struct {
 	sched    *scheduler.Scheduler
 	elector  *leader.Elector
 	ready    *readiness
-	mappings *mappings
+	mappings *admin.Switcher
 	handler  http.Handler
 	listenMu sync.Mutex
 	listener net.Listener
@@ -125,7 +127,14 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.mappings = newMappings(d, schema, m, running)
+	d.mappings, err = admin.NewSwitcher(admin.SwitcherOptions{
+		Versions: d.store, Schema: mapping.FromMetadata(schema), Initial: m, Running: running,
+		Apply:      func(m *mapping.Mapping) { d.engine.SetMapping(bridge.MappingSource(m)) },
+		Registerer: d.reg, Logger: log.With("component", "mapping"),
+	})
+	if err != nil {
+		return nil, err
+	}
 	hostname, _ := os.Hostname()
 	d.elector, err = leader.New(d.rdb, cfg.Redis.Prefix+"{leader}", cfg.Leader.Lease, fmt.Sprintf("%s/%d", hostname, os.Getpid()), log.With("component", "leader"), d.reg)
 	if err != nil {
@@ -228,17 +237,17 @@ func (d *Daemon) Run(ctx context.Context) error {
 	// A published mapping version replaces the file's before work starts
 	// (when Redis answers now; otherwise the watcher switches soon after).
 	syncCtx, cancelSync := context.WithTimeout(runCtx, 5*time.Second)
-	if err := d.mappings.sync(syncCtx); err != nil {
+	if err := d.mappings.Sync(syncCtx); err != nil {
 		d.log.Warn("check active mapping version", "err", err)
 	}
 	cancelSync()
-	_, running := d.mappings.get()
+	_, running := d.mappings.Get()
 	d.log.Info("carebridge running", "listen", d.listener.Addr().String(), "workers", d.cfg.Workers,
 		"mapping", running.Source, "mapping_version", running.Number, "mapping_digest", running.Digest)
 
 	var wg sync.WaitGroup
 	wg.Go(func() { d.ready.run(runCtx, 5*time.Second) })
-	wg.Go(func() { d.mappings.watch(runCtx, d.cfg.Mapping.ReloadInterval) })
+	wg.Go(func() { d.mappings.Watch(runCtx, d.cfg.Mapping.ReloadInterval) })
 	wg.Go(func() { d.sched.Run(runCtx, d.elector) })
 	d.working.Store(true)
 	wg.Go(func() {

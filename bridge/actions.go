@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/carerules"
@@ -153,8 +154,19 @@ func (e *Engine) HandleAction(ctx context.Context, sfID string) error {
 		return fmt.Errorf("read record of action %s: %w", sfID, err)
 	}
 	if found && durable.State != state.ActionSending {
-		// Decided before a crash or a failed write-back: report only.
-		return e.report(ctx, a, durable, "")
+		// Decided before a crash or a failed write-back: report only, as
+		// the run that decided would have.
+		var req careRequest
+		if json.Unmarshal(durable.Request, &req) == nil && req.Type != "" {
+			a.typ = req.Type
+		}
+		if err := e.report(ctx, a, durable, req.Platform); err != nil {
+			return err
+		}
+		if durable.State == state.ActionFailed {
+			return queue.Terminal(fmt.Errorf("action %s failed: %s", a.id, durable.Reason))
+		}
+		return nil
 	}
 	req, durable, err := e.claim(ctx, a, durable, found)
 	if err != nil || req == nil {
@@ -490,25 +502,42 @@ func isKeyConflict(err error) bool {
 // what Care did: the reply in the conversation, the moderation state of the
 // target, the case's profile.
 func (e *Engine) settle(ctx context.Context, a actionView, req careRequest, durable state.ActionRecord, conflict error) error {
-	resultID, done, err := e.readBack(ctx, req, durable.StartedAt)
+	since := durable.StartedAt
+	if !a.created.IsZero() && a.created.Before(since) {
+		since = a.created
+	}
+	found, err := e.readBack(ctx, req, since)
 	if err != nil {
 		return e.retryOrGiveUp(ctx, a, durable, fmt.Errorf("read back action %s after Care's 409: %w", a.id, err))
 	}
-	if done {
-		return e.finish(ctx, a, req, state.ActionOutcome{State: state.ActionSent, CareMessageID: resultID}, nil)
+	if found.done {
+		o := state.ActionOutcome{State: state.ActionSent, CareMessageID: found.id}
+		if req.Reply != nil && found.text != req.Reply.Text {
+			// Care acted on the request from before an edit.
+			o.Reason = "Sent as Care received it first; the later edit of Body was not sent. Create a new action to send it."
+		}
+		return e.finish(ctx, a, req, o, nil)
 	}
 	return e.finish(ctx, a, req, state.ActionOutcome{State: state.ActionFailed, Code: CodeUnconfirmed,
 		Reason: "Care had already received this action once, but carebridge cannot find what it did in the case. Check the conversation in Care before creating a new action."}, conflict)
 }
 
-// readBack looks for the effect of req in Care: the brand's reply posted
-// since the action began, the target's moderation state, the profile.
-func (e *Engine) readBack(ctx context.Context, req careRequest, since time.Time) (string, bool, error) {
+// careEffect is what readBack found of an action in Care.
+type careEffect struct {
+	done bool
+	id   string // the reply, the target message or the profile
+	text string // a reply's text as Care has it
+}
+
+// readBack looks for the effect of req in Care: the brand's first reply
+// posted since the action was created, the target's moderation state, the
+// profile.
+func (e *Engine) readBack(ctx context.Context, req careRequest, since time.Time) (careEffect, error) {
 	switch {
 	case req.Type == rules.Reply && req.Reply != nil:
 		msgs, err := e.care.Messages(ctx, req.CaseID)
 		if err != nil {
-			return "", false, err
+			return careEffect{}, err
 		}
 		for _, m := range msgs {
 			if m.Direction != care.Outbound || !m.Author.IsBrand || m.PostedAt.Before(since.Add(-time.Minute)) {
@@ -517,27 +546,27 @@ func (e *Engine) readBack(ctx context.Context, req careRequest, since time.Time)
 			if req.Reply.InReplyTo != "" && (m.ParentID == nil || *m.ParentID != req.Reply.InReplyTo) {
 				continue
 			}
-			return m.ID, true, nil
+			return careEffect{done: true, id: m.ID, text: m.Text}, nil
 		}
-		return "", false, nil
+		return careEffect{}, nil
 	case req.Type == rules.SetProfile:
 		c, err := e.care.GetCase(ctx, req.CaseID)
 		if err != nil {
-			return "", false, err
+			return careEffect{}, err
 		}
-		return req.ProfileID, c.ProfileID != nil && *c.ProfileID == req.ProfileID, nil
+		return careEffect{done: c.ProfileID != nil && *c.ProfileID == req.ProfileID, id: req.ProfileID}, nil
 	case req.Action != "":
 		msgs, err := e.care.Messages(ctx, req.CaseID)
 		if err != nil {
-			return "", false, err
+			return careEffect{}, err
 		}
 		for _, m := range msgs {
 			if m.ID == req.MessageID {
-				return m.ID, moderated(m, req.Type), nil
+				return careEffect{done: moderated(m, req.Type), id: m.ID}, nil
 			}
 		}
 	}
-	return "", false, nil
+	return careEffect{}, nil
 }
 
 // moderated says whether m shows the effect of a moderation action; false
@@ -561,10 +590,13 @@ func moderated(m care.Message, a rules.Action) bool {
 // finish records an outcome and reports it; a failure is Terminal for the
 // queue, so the action key is dead-lettered for a person to look at.
 func (e *Engine) finish(ctx context.Context, a actionView, req careRequest, o state.ActionOutcome, cause error) error {
-	if o.State == state.ActionSent {
+	if o.State == state.ActionSent && o.Reason == "" {
 		if edited := req.editedSince(a); edited != "" {
 			o.Reason = fmt.Sprintf("Sent as it was when carebridge took it; the later edit of %s was not sent. Create a new action to send it.", edited)
 		}
+	}
+	if req.Type != "" {
+		a.typ = req.Type // counted as what Care carried out
 	}
 	if err := e.store.CompleteAction(ctx, a.id, o); err != nil {
 		return fmt.Errorf("record outcome of action %s: %w", a.id, err)
@@ -573,7 +605,7 @@ func (e *Engine) finish(ctx context.Context, a actionView, req careRequest, o st
 		return err
 	}
 	if o.State == state.ActionFailed {
-		return upstream.MarkPermanent(fmt.Errorf("action %s failed: %w", a.id, cause))
+		return queue.Terminal(fmt.Errorf("action %s failed: %w", a.id, cause))
 	}
 	return nil
 }
@@ -599,7 +631,7 @@ func (e *Engine) retryOrGiveUp(ctx context.Context, a actionView, durable state.
 		e.m.actions.WithLabelValues(string(a.typ), resultRetry).Inc()
 		return err
 	}
-	return e.fail(ctx, a, durable, fmt.Sprintf("Care could not be reached for %s (%s); create a new action to try again.", e.giveUp, upstreamMessage(err)), CodeRetriesExhausted, err)
+	return e.fail(ctx, a, durable, fmt.Sprintf("%s could not be reached for %s (%s); create a new action to try again.", systemOf(err), e.giveUp, upstreamMessage(err)), CodeRetriesExhausted, err)
 }
 
 // fail ends an action as Failed (in the durable record too, when it was
@@ -614,7 +646,7 @@ func (e *Engine) fail(ctx context.Context, a actionView, durable state.ActionRec
 	if err := e.report(ctx, a, recordOf(o), ""); err != nil {
 		return err
 	}
-	return upstream.MarkPermanent(fmt.Errorf("action %s failed: %w", a.id, cause))
+	return queue.Terminal(fmt.Errorf("action %s failed: %w", a.id, cause))
 }
 
 // refuse writes a rejection back; nothing was sent, so no durable record is
@@ -688,6 +720,15 @@ func (e *Engine) writeAction(ctx context.Context, w Record) error {
 		err = res.Err
 	}
 	return err
+}
+
+// systemOf names the system whose call failed, for an agent.
+func systemOf(err error) string {
+	var ue *upstream.Error
+	if errors.As(err, &ue) && ue.System == "salesforce" {
+		return "Salesforce"
+	}
+	return "Care"
 }
 
 // upstreamMessage is the readable part of an error for an agent: the

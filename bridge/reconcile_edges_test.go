@@ -1,0 +1,289 @@
+package bridge
+
+// Reconciles at the edges: a case deleted before its first sync, a Case
+// that cannot be created, an agent editing a side while it is reconciled,
+// a mapping that does not bind or syncs no status, and the engine's
+// required dependencies.
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/carebridge/carebridge/bridge/queue"
+	"github.com/carebridge/carebridge/configs"
+	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/care/caresim"
+	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/connectors/salesforce"
+	"github.com/carebridge/carebridge/connectors/salesforce/soql"
+	"github.com/carebridge/carebridge/connectors/upstream"
+)
+
+func TestCaseDeletedBeforeItsFirstSyncGetsNoCase(t *testing.T) {
+	w := newTestWorld(t)
+	w.escalate("c1", rules.Facebook, strp("agent_ana"))
+	w.care.editCase("c1", func(c *care.Case) { c.Status = rules.Deleted })
+	w.mustReconcile("c1")
+	if w.sfCase("c1") != nil || w.sfWrites() != 0 {
+		t.Errorf("a Case was written for a deleted Care case")
+	}
+	if _, ok, _ := w.store.SalesforceCase(w.ctx, "c1"); ok {
+		t.Error("the deleted case was linked")
+	}
+}
+
+// TestCaseThatCannotBeCreated: Salesforce refuses the new Case; the key is
+// Terminal, counted, nothing is linked, and the next trigger creates it.
+func TestCaseThatCannotBeCreated(t *testing.T) {
+	tests := []struct {
+		name     string
+		fault    func(w *testWorld)
+		terminal bool
+	}{
+		{"a validation rule refuses it", func(w *testWorld) {
+			w.sf.rejectRecords(func(op, object string, _ Record) error {
+				if op == sfUpsert && object == "Case" {
+					return sfErr(op, salesforce.CodeCustomValidation, "Subject is required")
+				}
+				return nil
+			})
+		}, true},
+		{"Salesforce is down", func(w *testWorld) { w.sf.failNext(sfUpsert, "Case", 1, nil) }, false},
+		{"the answer of the create is lost", func(w *testWorld) { w.sf.loseNext(sfUpsert, "Case", 1) }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newTestWorld(t)
+			w.escalate("c1", rules.Facebook, strp("agent_ana"))
+			tt.fault(w)
+			err := w.reconcile("c1")
+			if err == nil || queue.IsTerminal(err) != tt.terminal {
+				t.Fatalf("reconcile = %v, terminal %v; want terminal %v", err, queue.IsTerminal(err), tt.terminal)
+			}
+			if n := w.metric("carebridge_sync_operations_total", "direction", "care_to_salesforce", "object", "case", "result", "failure"); n != 1 {
+				t.Errorf("case failures = %v, want 1", n)
+			}
+			if _, ok, _ := w.store.SalesforceCase(w.ctx, "c1"); ok || w.base("c1") != nil {
+				t.Error("a Case whose create failed is linked or has a base")
+			}
+			w.sf.clearFaults()
+			w.mustReconcile("c1")
+			if w.sfCase("c1") == nil || len(w.sf.records("Case")) != 1 {
+				t.Errorf("%d Cases after the retry, want 1", len(w.sf.records("Case")))
+			}
+		})
+	}
+	t.Run("the new Case cannot be read back: the retry finds it, no second Case", func(t *testing.T) {
+		w := newTestWorld(t)
+		w.escalate("c1", rules.Facebook, strp("agent_ana"))
+		reads := 0
+		w.sf.failWith(func(op, object string) error {
+			if op == sfQuery && object == "Case" {
+				if reads++; reads == 2 { // the read after the create
+					return sfUnavailable(op)
+				}
+			}
+			return nil
+		})
+		if err := w.reconcile("c1"); err == nil || queue.IsTerminal(err) {
+			t.Fatalf("reconcile = %v, want a retryable error", err)
+		}
+		w.sf.clearFaults()
+		w.mustReconcile("c1")
+		if n := len(w.sf.records("Case")); n != 1 {
+			t.Errorf("%d Cases, want 1", n)
+		}
+		if _, ok, _ := w.store.SalesforceCase(w.ctx, "c1"); !ok {
+			t.Error("not linked after the retry")
+		}
+	})
+}
+
+// editingCare is Care where an agent edits case c1 just before the
+// reconcile's re-read of it (the second read of the case).
+type editingCare struct {
+	*fakeCare
+	mu    sync.Mutex
+	reads int
+	edit  func()
+}
+
+func (c *editingCare) GetCase(ctx context.Context, id string) (care.Case, error) {
+	c.mu.Lock()
+	c.reads++
+	edit := c.reads == 2 && c.edit != nil
+	c.mu.Unlock()
+	if edit {
+		c.edit()
+	}
+	return c.fakeCare.GetCase(ctx, id)
+}
+
+// editingSalesforce is Salesforce where an agent edits the Case of c1 just
+// before the reconcile's re-read of it (the second Case query).
+type editingSalesforce struct {
+	*fakeSalesforce
+	mu    sync.Mutex
+	reads int
+	edit  func()
+}
+
+func (s *editingSalesforce) Query(ctx context.Context, q soql.Query) ([]Record, error) {
+	if strings.EqualFold(q.Object(), "Case") {
+		s.mu.Lock()
+		s.reads++
+		edit := s.reads == 2 && s.edit != nil
+		s.mu.Unlock()
+		if edit {
+			s.edit()
+		}
+	}
+	return s.fakeSalesforce.Query(ctx, q)
+}
+
+// TestSideEditedDuringTheReconcileIsNotOverwritten: when an agent changes
+// a side between the reconcile's read and its write, nothing is written
+// from the old read; the reconcile is retried and then merges the edit.
+func TestSideEditedDuringTheReconcileIsNotOverwritten(t *testing.T) {
+	t.Run("an agent edits the Care case", func(t *testing.T) {
+		ec := &editingCare{}
+		w := newTestWorld(t, func(o *Options) { ec.fakeCare = o.Care.(*fakeCare); o.Care = ec })
+		w.linked("c1", strp("agent_ana"))
+		ec.mu.Lock()
+		ec.reads = 0
+		ec.edit = func() { w.care.editCase("c1", func(c *care.Case) { c.Status = rules.Pending }) }
+		ec.mu.Unlock()
+		w.clock.Advance(2 * time.Second)
+		w.editSF("c1", Record{"Status": "Closed"})
+		err := w.reconcile("c1")
+		if err == nil || queue.IsTerminal(err) || !strings.Contains(err.Error(), "changed while it was reconciled") {
+			t.Fatalf("reconcile = %v, want a retryable 'changed' error", err)
+		}
+		if w.careWrites() != 0 || w.sfWrites() != 0 || len(w.pending("c1")) != 0 {
+			t.Errorf("wrote %d Care, %d Salesforce calls, pending %v; want nothing", w.careWrites(), w.sfWrites(), w.pending("c1"))
+		}
+		w.mustReconcile("c1") // a conflict now: both changed the status
+		if n := w.metric("carebridge_conflicts_total", "field", "status"); n != 1 {
+			t.Errorf("%v status conflicts, want the agent's edit merged as one", n)
+		}
+	})
+	t.Run("an agent edits the Case", func(t *testing.T) {
+		es := &editingSalesforce{}
+		w := newTestWorld(t, func(o *Options) { es.fakeSalesforce = o.Salesforce.(*fakeSalesforce); o.Salesforce = es })
+		w.linked("c1", strp("agent_ana"))
+		es.mu.Lock()
+		es.reads = 0
+		es.edit = func() { w.editSF("c1", Record{"Subject": "Edited meanwhile", "Status": "Working"}) }
+		es.mu.Unlock()
+		w.clock.Advance(2 * time.Second)
+		w.care.editCase("c1", func(c *care.Case) { c.Status = rules.Pending })
+		err := w.reconcile("c1")
+		if err == nil || queue.IsTerminal(err) || !strings.Contains(err.Error(), "changed while it was reconciled") {
+			t.Fatalf("reconcile = %v, want a retryable 'changed' error", err)
+		}
+		if w.sf.count(sfUpdate, "Case") != 0 || w.careWrites() != 0 {
+			t.Error("the reconcile wrote after the Case changed")
+		}
+		w.mustReconcile("c1")
+		if rec := w.sfCase("c1"); rec["Status"] != "On Hold" || rec["Subject"] != "Help c1" {
+			t.Errorf("Case Status %v, Subject %v; want Care's pending and subject", rec["Status"], rec["Subject"])
+		}
+	})
+}
+
+// TestMappingThatDoesNotBind: a mapping source that fails to bind stops
+// reconciles for good (Terminal) and the Salesforce poll with an error.
+func TestMappingThatDoesNotBind(t *testing.T) {
+	w := newTestWorld(t)
+	w.linked("c1", strp("agent_ana"))
+	w.engine.SetMapping(func([]care.Agent, []Record) (Mapper, error) { return nil, errors.New("unknown field") })
+	if err := w.reconcile("c1"); !queue.IsTerminal(err) || !strings.Contains(err.Error(), "bind mapping") {
+		t.Errorf("reconcile = %v, want Terminal 'bind mapping'", err)
+	}
+	if err := w.engine.PollSalesforce(w.ctx); upstream.ClassOf(err) != upstream.Permanent {
+		t.Errorf("PollSalesforce = %v, want a permanent error", err)
+	}
+}
+
+// TestMappingWithoutStatusStillRetiresClosedCases: with no status in the
+// mapping, a case is closed on both sides when Care's case is done and the
+// Case is closed, each side on its own.
+func TestMappingWithoutStatusStillRetiresClosedCases(t *testing.T) {
+	text := string(configs.Mapping())
+	start, end := strings.Index(text, "  - name: status\n"), strings.Index(text, "# Internal notes")
+	if start < 0 || end < start {
+		t.Fatal("the shipped mapping has no status block before the notes")
+	}
+	m := shippedMappingWith(t, text[start:end], "\n")
+	w := newTestWorld(t, withMapping(m), func(o *Options) { o.RetireClosedAfter = time.Hour })
+	w.linked("c1", strp("agent_ana"))
+	w.care.editCase("c1", func(c *care.Case) { c.Status = rules.Done })
+	w.mustReconcile("c1")
+	if w.sfCase("c1")["Status"] == "Closed" {
+		t.Fatal("the status was synced without a status mapping")
+	}
+	w.clock.Advance(2 * time.Hour)
+	if err := w.engine.Sweep(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := w.store.SalesforceCase(w.ctx, "c1"); !ok {
+		t.Fatal("retired while the Case is open")
+	}
+	w.editSF("c1", Record{"Status": "Closed"})
+	w.mustReconcile("c1")
+	w.clock.Advance(2 * time.Hour)
+	if err := w.engine.Sweep(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := w.store.SalesforceCase(w.ctx, "c1"); ok {
+		t.Error("not retired though closed on both sides for longer than RetireClosedAfter")
+	}
+	if w.careCase("c1").Status != rules.Done {
+		t.Error("Care's status was changed")
+	}
+	if n := w.care.count(caresim.OpSetCaseStatus); n != 0 {
+		t.Errorf("%d Care status writes, want none", n)
+	}
+}
+
+func TestNewRequiresItsDependencies(t *testing.T) {
+	w := newTestWorld(t)
+	full := Options{Care: w.care, Salesforce: w.sf, Store: w.store, Queue: w.queue, Mapping: MappingSource(w.mapping)}
+	tests := []struct {
+		name string
+		drop func(*Options)
+	}{
+		{"no Care", func(o *Options) { o.Care = nil }},
+		{"no Salesforce", func(o *Options) { o.Salesforce = nil }},
+		{"no Store", func(o *Options) { o.Store = nil }},
+		{"no Queue", func(o *Options) { o.Queue = nil }},
+		{"no Mapping", func(o *Options) { o.Mapping = nil }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := full
+			tt.drop(&o)
+			if _, err := New(o); err == nil {
+				t.Error("New accepted missing dependencies")
+			}
+		})
+	}
+	t.Run("defaults for the rest", func(t *testing.T) {
+		e, err := New(full)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			if err := e.Shutdown(context.Background()); err != nil {
+				t.Error(err)
+			}
+		}()
+		if e.notes.Object != "CaseComment" || e.idTTL != 5*time.Minute || e.retireAfter != 7*24*time.Hour || e.keepRetired != 90*24*time.Hour || e.giveUp != 10*time.Minute {
+			t.Errorf("defaults: notes %s, TTL %v, retire %v, keep %v, give up %v", e.notes.Object, e.idTTL, e.retireAfter, e.keepRetired, e.giveUp)
+		}
+	})
+}

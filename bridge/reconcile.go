@@ -189,8 +189,14 @@ func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals
 	e.noteCutsWritten(cut, toSF, res.ID)
 	// Base: what both sides hold now. Salesforce reads back the image of
 	// Care's values (an agent without a Salesforce user reads back as
-	// unassigned); merge's image functions take care of that.
-	if err := e.store.SaveBase(ctx, c.ID, careVals, e.now()); err != nil {
+	// unassigned); merge's image functions take care of that. A value held
+	// back is not held by Salesforce, so it is no part of the base: the
+	// Case's default must not pass for a change made in Salesforce.
+	base := maps.Clone(careVals)
+	for f := range refused {
+		delete(base, f)
+	}
+	if err := e.store.SaveBase(ctx, c.ID, base, e.now()); err != nil {
 		return nil, fmt.Errorf("store base of Care case %s: %w", c.ID, err)
 	}
 	// Re-read so that the merge sees what Salesforce holds (defaults, owner).
@@ -206,12 +212,15 @@ func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals
 
 // casePlan is what one reconcile of a linked pair is about to do.
 type casePlan struct {
-	stored  map[string]string // base as stored (nil: none)
-	base    map[string]string // base settled with the pending writes
-	plan    merge.Plan
-	cf      careFields
-	blocked string // why a status change is held back, "" if none
-	refused string // why Salesforce writes are held back, "" if none
+	stored map[string]string // base as stored (nil: none)
+	sfVals map[string]string // Salesforce's values as read
+	// policies are the mapping's, with what Salesforce showed last.
+	policies []merge.FieldPolicy
+	base     map[string]string // base settled with the pending writes
+	plan     merge.Plan
+	cf       careFields
+	blocked  string // why a status change is held back, "" if none
+	refused  string // why Salesforce writes are held back, "" if none
 	// refusedFields are the Salesforce fields of those writes.
 	refusedFields []string
 }
@@ -219,7 +228,7 @@ type casePlan struct {
 // planCase runs the three-way merge of a linked pair, without writing.
 func (e *Engine) planCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string) (casePlan, error) {
 	sfVals := m.FromSalesforce(rec)
-	stored, err := e.baseOf(ctx, c.ID)
+	stored, seen, err := e.baseOf(ctx, c.ID)
 	if err != nil {
 		return casePlan{}, fmt.Errorf("read base of Care case %s: %w", c.ID, err)
 	}
@@ -227,8 +236,14 @@ func (e *Engine) planCase(ctx context.Context, m Mapper, c care.Case, rec Record
 	if err != nil {
 		return casePlan{}, fmt.Errorf("read pending writes of Care case %s: %w", c.ID, err)
 	}
-	p := casePlan{stored: stored, base: merge.Settle(stored, pending, careVals, sfVals, m.Policies())}
-	p.plan = merge.Merge(p.base, careVals, sfVals, m.Policies(), c.UpdatedAt, parseTime(rec[SystemModstampName]))
+	policies := m.Policies()
+	if len(pending) == 0 {
+		// What Salesforce showed describes the stored base only; pending
+		// writes settle a newer one.
+		policies = seenPolicies(policies, seen)
+	}
+	p := casePlan{stored: stored, sfVals: sfVals, policies: policies, base: merge.Settle(stored, pending, careVals, sfVals, policies)}
+	p.plan = merge.Merge(p.base, careVals, sfVals, policies, c.UpdatedAt, parseTime(rec[SystemModstampName]))
 	p.cf = careFields{status: m.CanonicalFor(CareStatusAttribute), assignee: m.CanonicalFor(CareAssigneeAttribute)}
 	p.blocked = e.applyStatusRules(p.cf, careVals, sfVals, &p.plan, p.base)
 	p.refused, p.refusedFields = e.holdBackRefused(ctx, m, &p.plan, p.base)
@@ -287,7 +302,7 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 			e.m.lag.WithLabelValues("care_to_salesforce").Observe(e.now().Sub(c.UpdatedAt).Seconds())
 		}
 	}
-	if err := e.store.SaveBase(ctx, careID, plan.Base, e.now()); err != nil {
+	if err := e.store.SaveBase(ctx, careID, withSeen(plan, p.sfVals, p.policies), e.now()); err != nil {
 		return false, fmt.Errorf("store base of Care case %s: %w", careID, err)
 	}
 	e.audit(ctx, cf, careID, base, plan, blockReason)

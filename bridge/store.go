@@ -3,6 +3,9 @@ package bridge
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/carebridge/carebridge/bridge/merge"
@@ -33,13 +36,71 @@ func (e *Engine) savePendingIntents(ctx context.Context, careID string, writes m
 	return e.store.SavePendingWrites(ctx, careID, raw)
 }
 
-// baseOf is the merge base of a case; nil when it has none.
-func (e *Engine) baseOf(ctx context.Context, careID string) (map[string]string, error) {
+// seenPrefix marks the entries of a stored base that say what Salesforce
+// showed of a field after that sync, where it differed from the base value
+// (an agent without a Salesforce user, a lossy value map).
+const seenPrefix = "salesforce_seen:"
+
+// baseOf is the merge base of a case (nil when it has none) and what
+// Salesforce showed of its fields where that differed.
+func (e *Engine) baseOf(ctx context.Context, careID string) (base, seen map[string]string, err error) {
 	b, ok, err := e.store.LoadBase(ctx, careID)
 	if err != nil || !ok {
-		return nil, err
+		return nil, nil, err
 	}
-	return b.Fields, nil
+	base, seen = splitSeen(b.Fields)
+	return base, seen, nil
+}
+
+// splitSeen separates a stored base into its values and its seen entries.
+func splitSeen(stored map[string]string) (base, seen map[string]string) {
+	base = make(map[string]string, len(stored))
+	for k, v := range stored {
+		if f, ok := strings.CutPrefix(k, seenPrefix); ok {
+			if seen == nil {
+				seen = map[string]string{}
+			}
+			seen[f] = v
+			continue
+		}
+		base[k] = v
+	}
+	return base, seen
+}
+
+// withSeen is a base to store: the plan's base and, for each field that
+// Salesforce shows in step with the base but as a different value (the
+// base's image: an agent without a Salesforce user, a lossy value map),
+// what it shows. A field out of step (a change held back) records nothing:
+// it must still read as changed next time.
+func withSeen(plan merge.Plan, sfVals map[string]string, policies []merge.FieldPolicy) map[string]string {
+	out := maps.Clone(plan.Base)
+	for _, f := range policies {
+		b, ok := plan.Base[f.Name]
+		if !ok || f.SalesforceImage == nil {
+			continue
+		}
+		shown := sfVals[f.Name]
+		if w, written := plan.ToSalesforce[f.Name]; written {
+			shown = f.SalesforceImage(w)
+		}
+		if shown != b && shown == f.SalesforceImage(b) {
+			out[seenPrefix+f.Name] = shown
+		}
+	}
+	return out
+}
+
+// seenPolicies are the policies with what Salesforce showed after the last
+// sync.
+func seenPolicies(policies []merge.FieldPolicy, seen map[string]string) []merge.FieldPolicy {
+	out := slices.Clone(policies)
+	for i := range out {
+		if v, ok := seen[out[i].Name]; ok {
+			out[i].SalesforceSeen = &v
+		}
+	}
+	return out
 }
 
 // allLinkedCases lists every linked Care case id.
@@ -69,7 +130,8 @@ func (e *Engine) retire(ctx context.Context, careID string, cutoff time.Time) (b
 	if err != nil {
 		return nil, false, err
 	}
-	return b.Fields, true, nil
+	base, _ = splitSeen(b.Fields)
+	return base, true, nil
 }
 
 // cursor reads a poll's position ("" when it has none).

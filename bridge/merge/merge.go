@@ -84,6 +84,12 @@ type FieldPolicy struct {
 	SalesforceImage func(v string) string
 	// CareImage is the same for Care. nil means v itself.
 	CareImage func(v string) string
+	// SalesforceSeen, when not nil, is what Salesforce showed of the field
+	// once the base was stored. It stands in for the image of the base when
+	// telling whether Salesforce changed, so that a change of the image
+	// itself (an agent who has a Salesforce user since) is not taken for an
+	// edit made in Salesforce; Salesforce is then brought to the new image.
+	SalesforceSeen *string
 }
 
 func (f FieldPolicy) sfImage(v string) string {
@@ -170,8 +176,17 @@ func (p *Plan) toCare(f FieldPolicy, c, s string) {
 
 func (p *Plan) mergeBoth(f FieldPolicy, b, c, s string, careAt, sfAt time.Time) {
 	careChanged := c != f.careImage(b)
-	sfChanged := s != f.sfImage(b)
+	image := f.sfImage(b)
+	seen := image
+	if f.SalesforceSeen != nil {
+		seen = *f.SalesforceSeen
+	}
+	sfChanged := s != seen
 	switch {
+	case !careChanged && !sfChanged && s != image:
+		// Nobody changed anything, but Salesforce can show the base better
+		// than it did (the image moved): show it.
+		p.toSalesforce(f, c, s)
 	case !careChanged && !sfChanged:
 		p.Base[f.Name] = b
 	case careChanged && !sfChanged:

@@ -17,6 +17,8 @@ var (
 
 // unassignedInSalesforce models an agent with no Salesforce user: Salesforce
 // can only show them as unassigned.
+func ptr(s string) *string { return &s }
+
 func unassignedInSalesforce(v string) string {
 	if v == "agent-nosf" {
 		return ""
@@ -90,6 +92,12 @@ func TestMerge(t *testing.T) {
 		{name: "both changed, same as salesforce shows it",
 			field: FieldPolicy{Name: "status", Direction: Both, Policy: SalesforceWins, SalesforceImage: unassignedInSalesforce},
 			base:  m("agent-1"), care: "agent-nosf", sf: "", wantBase: "agent-nosf"},
+		{name: "an agent who got a salesforce user since: salesforce is brought to the agent, care is left alone",
+			field: FieldPolicy{Name: "status", Direction: Both, Policy: CareWins, SalesforceSeen: ptr("")},
+			base:  m("agent-nosf"), care: "agent-nosf", sf: "", wantSF: m("agent-nosf"), wantBase: "agent-nosf"},
+		{name: "an agent who got a salesforce user since, then salesforce reassigned: a salesforce change",
+			field: FieldPolicy{Name: "status", Direction: Both, Policy: CareWins, SalesforceSeen: ptr("")},
+			base:  m("agent-nosf"), care: "agent-nosf", sf: "agent-2", wantCare: m("agent-2"), wantBase: "agent-2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

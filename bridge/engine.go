@@ -110,6 +110,10 @@ type Options struct {
 	// that values are cut to fit instead of failing a record (nil: values
 	// are written as they are).
 	DescribeFields DescribeFunc
+	// IntegrationUser returns the Salesforce user id carebridge writes as,
+	// so that the polls can tell its own writes coming back from changes
+	// (nil: every change is reconciled).
+	IntegrationUser func(ctx context.Context) (string, error)
 	// MaxCareIDLength is the length of Care_Case_Id__c: a Care case with a
 	// longer id cannot have a Salesforce Case and is refused where it
 	// enters (0: no limit).
@@ -155,6 +159,7 @@ type Engine struct {
 	reload        chan struct{}
 	sourceChanged bool // SetMapping ran during the reload in flight
 	pause         Pauser
+	self          func(ctx context.Context) (string, error)
 }
 
 // New builds an engine.
@@ -199,7 +204,7 @@ func New(o Options) (*Engine, error) {
 		maxIDLen: o.MaxCareIDLength,
 	}
 	e.started = e.now()
-	e.pause = o.Pause
+	e.pause, e.self = o.Pause, o.IntegrationUser
 	if e.pause == nil {
 		e.pause = &localPause{now: e.now}
 	}

@@ -308,6 +308,19 @@ func (f *fakeSalesforce) edit(object, id string, fields Record) {
 	f.updateLocked(o, r, fields, f.agentUser)
 }
 
+// editAs changes fields of a record as the given user (e.g. a flow
+// running as the integration user), not counted or failed.
+func (f *fakeSalesforce) editAs(user, object, id string, fields Record) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	o := f.object(object)
+	r, ok := o.byID[normalizeSFID(id)]
+	if !ok {
+		panic(fmt.Sprintf("fakeSalesforce.editAs: no %s %s", object, id))
+	}
+	f.updateLocked(o, r, fields, user)
+}
+
 // remove deletes a record (to the recycle bin: Query no longer sees it;
 // updates fail with ENTITY_IS_DELETED).
 func (f *fakeSalesforce) remove(object, id string) {

@@ -21,6 +21,7 @@ type Metrics struct {
 	refusedIDs prometheus.Counter
 	// caseRefusals counts Case updates Salesforce refused, by error code.
 	caseRefusals *prometheus.CounterVec
+	echoes       *prometheus.CounterVec
 }
 
 // Action results, the result label of carebridge_actions_total.
@@ -85,6 +86,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Namespace: "carebridge", Name: "salesforce_case_refusals_total",
 			Help: "Case updates Salesforce refused for good (validation rules, permissions, values), by Salesforce error code; each is shown on the Case (Care_Sync_Status__c = Error).",
 		}, []string{"code"}),
+		echoes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "carebridge", Name: "salesforce_echoes_skipped_total",
+			Help: "Salesforce changes the polls found to be carebridge's own writes (last modified by the integration user, nothing else changed), by object; not reconciled again.",
+		}, []string{"object"}),
 		retired: prometheus.NewCounter(prometheus.CounterOpts{
 			Namespace: "carebridge", Name: "cases_retired_total",
 			Help: "Cases closed on both sides for longer than retention.closed_cases that the sweep retired (no longer swept; their per-case state left Redis).",
@@ -103,6 +108,9 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	for _, s := range []string{"care", "salesforce"} {
 		m.lastPoll.WithLabelValues(s)
 	}
+	for _, o := range []string{"Case", "CaseComment", "Task"} {
+		m.echoes.WithLabelValues(o)
+	}
 	for _, a := range actionTypes {
 		for _, r := range []string{resultSent, resultRejected, resultFailed, resultRetry} {
 			m.actions.WithLabelValues(string(a), r)
@@ -116,7 +124,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}
 	}
 	if reg != nil {
-		reg.MustRegister(m.syncOps, m.lag, m.conflicts, m.blocked, m.lastPoll, m.rejected, m.actions, m.retired, m.cut, m.refused, m.refusedIDs, m.caseRefusals)
+		reg.MustRegister(m.syncOps, m.lag, m.conflicts, m.blocked, m.lastPoll, m.rejected, m.actions, m.retired, m.cut, m.refused, m.refusedIDs, m.caseRefusals, m.echoes)
 	}
 	return m
 }

@@ -104,15 +104,22 @@ func (e *Engine) pollSalesforceCases(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	recs, next, err := e.sf.Changed(ctx, "Case", fields, soql.IsNotNull(CareIDField), wm)
+	recs, next, err := e.sf.Changed(ctx, "Case", append(fields, lastModifiedBy), soql.IsNotNull(CareIDField), wm)
 	if err != nil {
 		return fmt.Errorf("poll Salesforce Cases: %w", err)
 	}
+	self := e.selfID(ctx)
 	for _, r := range recs {
-		if id := str(r[CareIDField]); id != "" {
-			if err := e.queue.Add(ctx, CaseKey(id)); err != nil {
-				return fmt.Errorf("enqueue Care case %s: %w", id, err)
-			}
+		id := str(r[CareIDField])
+		if id == "" {
+			continue
+		}
+		if self != "" && str(r[lastModifiedBy]) == self && e.caseEcho(ctx, id, r) {
+			e.m.echoes.WithLabelValues("Case").Inc()
+			continue
+		}
+		if err := e.queue.Add(ctx, CaseKey(id)); err != nil {
+			return fmt.Errorf("enqueue Care case %s: %w", id, err)
 		}
 	}
 	return e.store.SetCursor(ctx, cursorSalesforce, next)
@@ -126,10 +133,11 @@ func (e *Engine) pollSalesforceNotes(ctx context.Context) error {
 	// Only the notes of Cases that carry a Care id: the org's other notes
 	// are never read.
 	onCareCases := soql.InSelect(e.notes.ParentField, soql.Select("Id").From("Case").Where(soql.IsNotNull(CareIDField)))
-	recs, next, err := e.sf.Changed(ctx, e.notes.Object, []string{e.notes.ParentField}, onCareCases, wm)
+	recs, next, err := e.sf.Changed(ctx, e.notes.Object, []string{e.notes.ParentField, lastModifiedBy}, onCareCases, wm)
 	if err != nil {
 		return fmt.Errorf("poll Salesforce %s: %w", e.notes.Object, err)
 	}
+	self := e.selfID(ctx)
 	var unlinked []any
 	for _, r := range recs {
 		parent := str(r[e.notes.ParentField])
@@ -140,6 +148,13 @@ func (e *Engine) pollSalesforceNotes(ctx context.Context) error {
 		if !ok {
 			unlinked = append(unlinked, parent)
 			continue
+		}
+		if self != "" && str(r[lastModifiedBy]) == self {
+			// A note carebridge itself wrote, already linked: nothing new.
+			if _, linked, err := e.store.CareChild(ctx, careID, state.Notes, str(r["Id"])); err == nil && linked {
+				e.m.echoes.WithLabelValues(e.notes.Object).Inc()
+				continue
+			}
 		}
 		if err := e.queue.Add(ctx, CaseKey(careID)); err != nil {
 			return fmt.Errorf("enqueue Care case %s: %w", careID, err)
@@ -161,6 +176,60 @@ func (e *Engine) pollSalesforceNotes(ctx context.Context) error {
 		}
 	}
 	return e.store.SetCursor(ctx, cursorSalesforceNts, next)
+}
+
+// lastModifiedBy is the field that tells carebridge's own writes from others'.
+const lastModifiedBy = "LastModifiedById"
+
+// selfID is the integration user's id, "" when it is not known (then no
+// change is taken for carebridge's own).
+func (e *Engine) selfID(ctx context.Context) string {
+	if e.self == nil {
+		return ""
+	}
+	id, err := e.self(ctx)
+	if err != nil {
+		e.log.Debug("integration user unknown: every change is reconciled", "err", err)
+		return ""
+	}
+	return id
+}
+
+// caseEcho reports whether a Case the integration user modified last shows
+// nothing carebridge did not write itself: every mapped field as the base
+// left it. Such a change is carebridge's own write coming back through the
+// poll; reconciling it would only read both sides again.
+func (e *Engine) caseEcho(ctx context.Context, careID string, rec Record) bool {
+	base, seen, err := e.baseOf(ctx, careID)
+	if err != nil || base == nil {
+		return false
+	}
+	pending, err := e.store.PendingWrites(ctx, careID)
+	if err != nil || len(pending) > 0 {
+		return false // a reconcile is between its writes: let it settle
+	}
+	m, err := e.mapperNow(ctx)
+	if err != nil {
+		return false
+	}
+	sfVals := m.FromSalesforce(rec)
+	for _, f := range seenPolicies(m.Policies(), seen) {
+		b, ok := base[f.Name]
+		if !ok {
+			return false
+		}
+		want := b
+		switch {
+		case f.SalesforceSeen != nil:
+			want = *f.SalesforceSeen
+		case f.SalesforceImage != nil:
+			want = f.SalesforceImage(b)
+		}
+		if sfVals[f.Name] != want {
+			return false
+		}
+	}
+	return true
 }
 
 // polledCaseFields are the Case fields a poll selects: a record edited twice

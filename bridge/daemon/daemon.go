@@ -106,16 +106,17 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	}
 	d.store = state.New(d.rdb, cfg.Redis.Prefix)
 	d.engine, err = bridge.New(bridge.Options{
-		Care:       d.care,
-		Salesforce: sfAdapter{d.sf},
-		Store:      d.store,
-		Queue:      enqueuer{d.queue},
-		Pause:      d.queue,
-		Mapping:    bridge.MappingSource(m),
-		Notes:      bridge.NotesTargetOf(m),
-		Rules:      ruleEngine,
-		Logger:     log.With("component", "engine"),
-		Metrics:    bridge.NewMetrics(d.reg),
+		Care:            d.care,
+		Salesforce:      sfAdapter{d.sf},
+		Store:           d.store,
+		Queue:           enqueuer{d.queue},
+		Pause:           d.queue,
+		IntegrationUser: d.sf.UserID,
+		Mapping:         bridge.MappingSource(m),
+		Notes:           bridge.NotesTargetOf(m),
+		Rules:           ruleEngine,
+		Logger:          log.With("component", "engine"),
+		Metrics:         bridge.NewMetrics(d.reg),
 		// An action's claim lasts as long as a queue lease: after a crash
 		// both come back together.
 		ActionGiveUp:      cfg.Actions.GiveUp,

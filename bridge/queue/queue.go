@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -50,8 +51,14 @@ type Options struct {
 	// added, and Add revives it if an older version dead-lettered it.
 	DeadLetterPrefixes []string
 	// PollInterval bounds how long Get sleeps before looking again for keys
-	// added by other processes (default 100ms).
+	// added by other processes (default 100ms). Run's workers do not poll:
+	// they wake when a key becomes ready, here or on any replica (Redis
+	// pub/sub), or when a delayed key falls due.
 	PollInterval time.Duration
+	// IdlePoll is how often Run returns the keys of expired leases (a
+	// crashed replica's) and looks for ready keys whose wake-up it missed,
+	// e.g. while its connection to Redis was down (default Lease/3).
+	IdlePoll time.Duration
 	// ShutdownGrace is how long Run lets running handlers finish after its
 	// context ends before cancelling theirs (default 10s; negative: none).
 	ShutdownGrace time.Duration
@@ -86,6 +93,9 @@ func (o Options) withDefaults() Options {
 	if o.PollInterval <= 0 {
 		o.PollInterval = 100 * time.Millisecond
 	}
+	if o.IdlePoll <= 0 {
+		o.IdlePoll = o.Lease / 3
+	}
 	if o.ShutdownGrace == 0 {
 		o.ShutdownGrace = 10 * time.Second
 	}
@@ -104,6 +114,7 @@ func (o Options) withDefaults() Options {
 // keys are the Redis keys of one queue.
 type keys struct {
 	ready, processing, leases, dirty, attempts, dead, deadinfo, seq, paused, failing string
+	wake                                                                             string // pub/sub channel
 }
 
 // Queue is a keyed work queue in Redis with client-go workqueue semantics
@@ -114,6 +125,9 @@ type Queue struct {
 	k       keys
 	metrics *metrics
 	wake    notifier
+	// origin tells this queue's wake-ups from other replicas' (it has
+	// already woken its own workers).
+	origin string
 }
 
 // New returns a queue over rdb. Its metrics are registered on reg when reg
@@ -136,8 +150,10 @@ func New(rdb redis.UniversalClient, opts Options, reg prometheus.Registerer) (*Q
 			seq:        base + "seq",
 			paused:     base + "paused",
 			failing:    base + "failing",
+			wake:       base + "wake",
 		},
 	}
+	q.origin = strconv.FormatUint(rand.Uint64(), 36)
 	q.metrics = newMetrics(q)
 	if reg != nil {
 		if err := q.metrics.register(reg); err != nil {
@@ -218,7 +234,7 @@ func (q *Queue) AddAfter(ctx context.Context, key string, delay time.Duration) (
 	}
 	res, err := addScript.Run(ctx, q.rdb,
 		[]string{q.k.ready, q.k.processing, q.k.dirty, q.k.dead, q.k.attempts, q.k.deadinfo},
-		key, due, revive).Text()
+		key, due, revive, q.k.wake, q.origin).Text()
 	if err != nil {
 		return 0, fmt.Errorf("queue add %q: %w", key, err)
 	}
@@ -245,20 +261,20 @@ func (q *Queue) AddAfter(ctx context.Context, key string, delay time.Duration) (
 // TryGet leases a ready key without waiting. ok is false when none is ready.
 // It first returns keys of expired leases to the queue.
 func (q *Queue) TryGet(ctx context.Context) (l Lease, ok bool, err error) {
-	l, _, err = q.tryGet(ctx)
+	l, _, _, err = q.tryGet(ctx)
 	return l, l.Key != "", err
 }
 
-// tryGet returns the lease, or when none is ready the next due time (zero
-// when the queue holds nothing).
-func (q *Queue) tryGet(ctx context.Context) (Lease, time.Time, error) {
+// tryGet returns the lease and whether more keys are ready, or when none is
+// ready the next due time (zero when the queue holds nothing).
+func (q *Queue) tryGet(ctx context.Context) (Lease, time.Time, bool, error) {
 	now := q.opts.Clock()
 	vals, err := leaseScript.Run(ctx, q.rdb, q.leaseKeys(), q.leaseArgs(now, 100, "1")...).Slice()
 	if err != nil {
-		return Lease{}, time.Time{}, fmt.Errorf("queue get: %w", err)
+		return Lease{}, time.Time{}, false, fmt.Errorf("queue get: %w", err)
 	}
-	if len(vals) != 5 {
-		return Lease{}, time.Time{}, fmt.Errorf("queue get: unexpected script result %v", vals)
+	if len(vals) != 6 {
+		return Lease{}, time.Time{}, false, fmt.Errorf("queue get: unexpected script result %v", vals)
 	}
 	key, _ := vals[0].(string)
 	second, _ := vals[1].(int64)
@@ -277,9 +293,10 @@ func (q *Queue) tryGet(ctx context.Context) (Lease, time.Time, error) {
 		if second >= 0 {
 			next = time.UnixMilli(second).UTC()
 		}
-		return Lease{}, next, nil
+		return Lease{}, next, false, nil
 	}
-	return Lease{Key: key, Token: second, Attempts: int(attempts), Granted: now}, time.Time{}, nil
+	more, _ := vals[5].(int64)
+	return Lease{Key: key, Token: second, Attempts: int(attempts), Granted: now}, time.Time{}, more > 0, nil
 }
 
 func (q *Queue) leaseKeys() []string {
@@ -290,7 +307,7 @@ func (q *Queue) leaseKeys() []string {
 // backoff and which keys may die.
 func (q *Queue) leaseArgs(now time.Time, reapLimit int, lease string) []any {
 	args := []any{now.UnixMilli(), q.opts.Lease.Milliseconds(), q.opts.MaxAttempts, reapLimit, lease,
-		q.opts.BaseDelay.Milliseconds(), q.opts.MaxDelay.Milliseconds()}
+		q.opts.BaseDelay.Milliseconds(), q.opts.MaxDelay.Milliseconds(), q.k.wake, q.origin}
 	for _, p := range q.opts.DeadLetterPrefixes {
 		args = append(args, p)
 	}
@@ -299,33 +316,52 @@ func (q *Queue) leaseArgs(now time.Time, reapLimit int, lease string) []any {
 
 // Get blocks until a key is ready and leases it, or ctx ends. It reaps
 // expired leases as it goes, so every process calling Get also recovers the
-// keys of crashed workers.
-func (q *Queue) Get(ctx context.Context) (Lease, error) {
+// keys of crashed workers. It looks again every PollInterval for keys other
+// processes added.
+func (q *Queue) Get(ctx context.Context) (Lease, error) { return q.get(ctx, q.opts.PollInterval) }
+
+// get is Get looking again at least every poll; with poll 0 it waits for a
+// wake-up (an add here, or one heard from another replica) or the next due
+// time.
+func (q *Queue) get(ctx context.Context, poll time.Duration) (Lease, error) {
 	for {
 		wake := q.wake.wait()
-		l, next, err := q.tryGet(ctx)
+		l, next, more, err := q.tryGet(ctx)
 		if err != nil {
 			return Lease{}, err
 		}
 		if l.Key != "" {
+			if more {
+				q.wake.signal() // another worker takes the next one
+			}
 			return l, nil
 		}
-		wait := q.opts.PollInterval
-		if !next.IsZero() {
-			if until := next.Sub(q.opts.Clock()); until < wait {
-				wait = max(until, time.Millisecond)
-			}
+		wait := poll
+		switch {
+		case next.IsZero():
+		case poll == 0:
+			// One wake-up for the process, not one timer per worker.
+			q.wake.wakeAt(next, next.Sub(q.opts.Clock()))
+		case next.Sub(q.opts.Clock()) < wait:
+			wait = max(next.Sub(q.opts.Clock()), time.Millisecond)
 		}
-		t := time.NewTimer(wait)
+		var t *time.Timer
+		var timeout <-chan time.Time
+		if wait > 0 {
+			t = time.NewTimer(wait)
+			timeout = t.C
+		}
 		select {
 		case <-ctx.Done():
-			t.Stop()
-			return Lease{}, fmt.Errorf("queue get: %w", ctx.Err())
 		case <-wake:
-			t.Stop()
 		case <-q.wake.one():
+		case <-timeout:
+		}
+		if t != nil {
 			t.Stop()
-		case <-t.C:
+		}
+		if ctx.Err() != nil {
+			return Lease{}, fmt.Errorf("queue get: %w", ctx.Err())
 		}
 	}
 }
@@ -340,7 +376,7 @@ func (q *Queue) Recover(ctx context.Context) (int, error) {
 		if err != nil {
 			return total, fmt.Errorf("queue recover: %w", err)
 		}
-		if len(vals) != 5 {
+		if len(vals) != 6 {
 			return total, fmt.Errorf("queue recover: unexpected script result %v", vals)
 		}
 		reaped, _ := vals[3].(int64)
@@ -358,6 +394,23 @@ func (q *Queue) Recover(ctx context.Context) (int, error) {
 	}
 }
 
+// recoverReady returns the keys of expired leases to the queue and counts
+// the keys ready now.
+func (q *Queue) recoverReady(ctx context.Context) (int64, error) {
+	vals, err := leaseScript.Run(ctx, q.rdb, q.leaseKeys(), q.leaseArgs(q.opts.Clock(), 1000, "0")...).Slice()
+	if err != nil {
+		return 0, fmt.Errorf("queue idle poll: %w", err)
+	}
+	if len(vals) != 6 {
+		return 0, fmt.Errorf("queue idle poll: unexpected script result %v", vals)
+	}
+	ready, _ := vals[1].(int64)
+	if killed, _ := vals[4].(int64); killed > 0 {
+		q.metrics.deadLetters.Add(float64(killed))
+	}
+	return ready, nil
+}
+
 // PauseUntil stops every process from handing out keys before t, e.g.
 // while an upstream's daily quota is spent. Keys keep queueing meanwhile;
 // an earlier t than a pause already set is ignored.
@@ -369,9 +422,13 @@ func (q *Queue) PauseUntil(ctx context.Context, t time.Time) error {
 	return nil
 }
 
-// Resume lifts a pause at once.
+// Resume lifts a pause at once, on every replica.
 func (q *Queue) Resume(ctx context.Context) error {
-	if err := q.rdb.Del(ctx, q.k.paused).Err(); err != nil {
+	if _, err := q.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Del(ctx, q.k.paused)
+		p.Publish(ctx, q.k.wake, q.origin)
+		return nil
+	}); err != nil {
 		return fmt.Errorf("queue resume: %w", err)
 	}
 	q.wake.broadcast()
@@ -398,7 +455,7 @@ func (q *Queue) PausedUntil(ctx context.Context) (time.Time, error) {
 func (q *Queue) Done(ctx context.Context, l Lease) error {
 	res, err := doneScript.Run(ctx, q.rdb,
 		[]string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.failing},
-		l.Key, l.Token).Int()
+		l.Key, l.Token, q.k.wake, q.origin).Int()
 	if err != nil {
 		return fmt.Errorf("queue done %q: %w", l.Key, err)
 	}
@@ -462,7 +519,7 @@ func (q *Queue) requeue(ctx context.Context, op string, l Lease, cause error, de
 	}
 	vals, err := requeueScript.Run(ctx, q.rdb,
 		[]string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.dead, q.k.deadinfo, q.k.failing},
-		l.Key, l.Token, q.opts.Clock().UnixMilli(), delay.Milliseconds(), maxAttempts, msg, mode).Int64Slice()
+		l.Key, l.Token, q.opts.Clock().UnixMilli(), delay.Milliseconds(), maxAttempts, msg, mode, q.k.wake, q.origin).Int64Slice()
 	if err != nil {
 		return 0, fmt.Errorf("queue %s %q: %w", op, l.Key, err)
 	}
@@ -633,7 +690,7 @@ func (q *Queue) Failing(ctx context.Context, limit int) ([]Failure, error) {
 // its attempts reset.
 func (q *Queue) Replay(ctx context.Context, key string) error {
 	n, err := replayScript.Run(ctx, q.rdb, []string{q.k.ready, q.k.dead, q.k.deadinfo, q.k.attempts},
-		key, q.opts.Clock().UnixMilli()).Int()
+		key, q.opts.Clock().UnixMilli(), q.k.wake, q.origin).Int()
 	if err != nil {
 		return fmt.Errorf("queue replay %q: %w", key, err)
 	}
@@ -656,12 +713,49 @@ func (q *Queue) Drop(ctx context.Context, key string) error {
 	return nil
 }
 
-// notifier wakes this process's waiting Get calls when a key becomes ready
-// here; keys added by other processes are found by polling.
+// notifier wakes this process's waiting Get calls: when a key becomes ready
+// here or on another replica (Run's subscription), and when the earliest
+// delayed key falls due.
 type notifier struct {
 	mu     sync.Mutex
 	ch     chan struct{}
 	tokens chan struct{} // one token per added key: wakes one waiter, not all
+	due    *time.Timer   // wakes one waiter at dueAt
+	dueAt  time.Time
+}
+
+// wakeAt wakes one waiter after d (when the queue's clock reads at),
+// unless a wake-up is pending for no later.
+func (n *notifier) wakeAt(at time.Time, d time.Duration) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.due != nil {
+		if !at.Before(n.dueAt) {
+			return
+		}
+		n.due.Stop()
+	}
+	n.dueAt = at
+	var t *time.Timer
+	t = time.AfterFunc(max(d, time.Millisecond), func() {
+		n.mu.Lock()
+		if n.due == t {
+			n.due = nil
+		}
+		n.mu.Unlock()
+		n.signal()
+	})
+	n.due = t
+}
+
+// stopDue cancels the pending due wake-up.
+func (n *notifier) stopDue() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.due != nil {
+		n.due.Stop()
+		n.due = nil
+	}
 }
 
 // one returns the channel a waiting Get takes a single wake-up token from.

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Run works keys with n workers until ctx ends, then waits for the running
@@ -20,18 +22,80 @@ func (q *Queue) Run(ctx context.Context, n int, handle Handler) error {
 		return fmt.Errorf("queue run: %d workers; need at least 1", n)
 	}
 	var wg sync.WaitGroup
+	listening := make(chan struct{})
+	wg.Go(func() { q.listen(ctx, listening) })
+	// Workers start once the subscription is up, so no wake-up published
+	// meanwhile is missed (the idle poll would catch it, later).
+	select {
+	case <-listening:
+	case <-ctx.Done():
+	}
+	wg.Go(func() { q.watch(ctx) })
 	for range n {
 		wg.Go(func() { q.worker(ctx, handle) })
 	}
 	wg.Wait()
+	q.wake.stopDue()
 	return nil
+}
+
+// listen wakes one idle worker for every wake-up another replica publishes,
+// until ctx ends; it closes subscribed once the subscription is up (or
+// failed: the idle poll then stands in).
+func (q *Queue) listen(ctx context.Context, subscribed chan<- struct{}) {
+	sub := q.rdb.Subscribe(ctx, q.k.wake)
+	defer sub.Close()
+	if _, err := sub.Receive(ctx); err != nil && ctx.Err() == nil {
+		q.opts.Logger.WarnContext(ctx, "queue: no wake-ups from other replicas; polling every idle_poll", "queue", q.opts.Name, "err", err)
+	}
+	close(subscribed)
+	// The health check pings the subscription; a dead one is noticed within
+	// IdlePoll, which also covers what it missed.
+	ch := sub.Channel(redis.WithChannelHealthCheckInterval(q.opts.IdlePoll))
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case m, ok := <-ch:
+			if !ok {
+				return
+			}
+			if m.Payload != q.origin {
+				q.wake.signal()
+			}
+		}
+	}
+}
+
+// watch returns the keys of expired leases every IdlePoll and wakes the
+// workers when keys are ready that no wake-up announced.
+func (q *Queue) watch(ctx context.Context) {
+	t := time.NewTicker(q.opts.IdlePoll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			ready, err := q.recoverReady(ctx)
+			if err != nil {
+				if ctx.Err() == nil {
+					q.opts.Logger.WarnContext(ctx, "queue: idle poll failed", "queue", q.opts.Name, "err", err)
+				}
+				continue
+			}
+			if ready > 0 {
+				q.wake.broadcast()
+			}
+		}
+	}
 }
 
 func (q *Queue) worker(ctx context.Context, handle Handler) {
 	log := q.opts.Logger.With("queue", q.opts.Name)
 	failing := false
 	for {
-		l, err := q.Get(ctx)
+		l, err := q.get(ctx, 0)
 		if ctx.Err() != nil {
 			return
 		}

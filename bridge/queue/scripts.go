@@ -16,6 +16,9 @@ import "github.com/redis/go-redis/v9"
 //	paused     STRING   -> no key is handed out before this time (unix ms)
 //	failing    HASH key -> JSON {"error","attempts","at","parked"} of a key
 //	                       whose last run failed; cleared by success or death
+//	wake       channel  -> published whenever a key enters ready (payload: the
+//	                       publishing queue's origin), so idle workers of every
+//	                       replica wake at once instead of polling
 //
 // Every transition below is one script, so no state is ever half-written.
 
@@ -34,7 +37,7 @@ end
 `
 
 // addScript: KEYS ready, processing, dirty, dead, attempts, deadinfo.
-// ARGV key, due, revive ("1" to revive a dead key).
+// ARGV key, due, revive ("1" to revive a dead key), wake channel, origin.
 var addScript = redis.NewScript(`
 local key = ARGV[1]
 local due = tonumber(ARGV[2])
@@ -51,11 +54,14 @@ end
 if redis.call('ZSCORE', KEYS[1], key) then
   -- A key waiting out its backoff keeps it; a fresh one may move earlier.
   if redis.call('HEXISTS', KEYS[5], key) == 0 then
-    redis.call('ZADD', KEYS[1], 'LT', due, key)
+    if redis.call('ZADD', KEYS[1], 'LT', 'CH', due, key) > 0 then
+      redis.call('PUBLISH', ARGV[4], ARGV[5])
+    end
   end
   return 'coalesced'
 end
 redis.call('ZADD', KEYS[1], due, key)
+redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 'added'
 `)
 
@@ -67,15 +73,18 @@ return 'added'
 // KEYS ready, processing, leases, dirty, attempts, dead, deadinfo, seq,
 // paused, failing.
 // ARGV now, lease ms, max attempts, reap limit, lease ("0" only reaps), base
-// delay ms, max delay ms, then the dead-letter prefixes.
-// Returns {key, token, attempts, reaped, killed}; key "" means none ready and
-// token then holds the next due time (or -1 when the queue is empty).
+// delay ms, max delay ms, wake channel, origin, then the dead-letter
+// prefixes.
+// Returns {key, token, attempts, reaped, killed, more}; more counts the keys
+// still ready after this lease; key "" means none ready and
+// token then holds the next due time (or -1 when the queue is empty). When
+// it only reaps, token is the number of keys ready now (0 while paused).
 var leaseScript = redis.NewScript(`local FAILING = 10` + killLua + `
 local now = tonumber(ARGV[1])
 local max = tonumber(ARGV[3])
 local base, cap = tonumber(ARGV[6]), tonumber(ARGV[7])
 local function oneShot(key)
-  for i = 8, #ARGV do
+  for i = 10, #ARGV do
     if string.sub(key, 1, #ARGV[i]) == ARGV[i] then return true end
   end
   return false
@@ -106,15 +115,20 @@ for _, key in ipairs(expired) do
     reaped = reaped + 1
   end
 end
-if ARGV[5] == '0' then return {'', -1, 0, reaped, killed} end
+if reaped > 0 then redis.call('PUBLISH', ARGV[8], ARGV[9]) end
 local paused = tonumber(redis.call('GET', KEYS[9]) or '0')
-if paused > now then return {'', paused, 0, reaped, killed} end
+if ARGV[5] == '0' then
+  local ready = 0
+  if paused <= now then ready = redis.call('ZCOUNT', KEYS[1], '-inf', now) end
+  return {'', ready, 0, reaped, killed, 0}
+end
+if paused > now then return {'', paused, 0, reaped, killed, 0} end
 local ready = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 1)
 if #ready == 0 then
   local nxt = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   local due = -1
   if #nxt > 0 then due = tonumber(nxt[2]) end
-  return {'', due, 0, reaped, killed}
+  return {'', due, 0, reaped, killed, 0}
 end
 local key = ready[1]
 redis.call('ZREM', KEYS[1], key)
@@ -122,11 +136,12 @@ local token = redis.call('INCR', KEYS[8])
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), key)
 redis.call('HSET', KEYS[3], key, token)
 local attempts = tonumber(redis.call('HGET', KEYS[5], key) or '0')
-return {key, token, attempts, reaped, killed}
+local more = redis.call('ZCOUNT', KEYS[1], '-inf', now)
+return {key, token, attempts, reaped, killed, more}
 `)
 
 // doneScript: KEYS ready, processing, leases, dirty, attempts, failing.
-// ARGV key, token.
+// ARGV key, token, wake channel, origin.
 // Returns 0 when the lease is lost, 1 when done, 2 when done and requeued
 // because the key was added while processing.
 var doneScript = redis.NewScript(`
@@ -140,6 +155,7 @@ local due = redis.call('ZSCORE', KEYS[4], key)
 if due then
   redis.call('ZREM', KEYS[4], key)
   redis.call('ZADD', KEYS[1], due, key)
+  redis.call('PUBLISH', ARGV[3], ARGV[4])
   return 2
 end
 return 1
@@ -156,7 +172,8 @@ return 1
 //	forget  forget attempts and failure (a success); queue after the delay
 //
 // KEYS ready, processing, leases, dirty, attempts, dead, deadinfo, failing.
-// ARGV key, token, now, delay ms, max attempts, error, mode.
+// ARGV key, token, now, delay ms, max attempts, error, mode, wake channel,
+// origin.
 // Returns {status, attempts}: status 0 lease lost, 1 queued, 2 dead,
 // 3 parked.
 var requeueScript = redis.NewScript(`local FAILING = 8` + killLua + `
@@ -185,12 +202,14 @@ if mode == 'park' then
   if not due then return {3, n} end
   redis.call('ZREM', KEYS[4], key)
   redis.call('ZADD', KEYS[1], due, key)
+  redis.call('PUBLISH', ARGV[8], ARGV[9])
   return {1, n}
 end
 -- The key is queued again anyway, so a pending dirty mark is satisfied;
 -- the delay wins over an earlier dirty due time.
 redis.call('ZREM', KEYS[4], key)
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), key)
+redis.call('PUBLISH', ARGV[8], ARGV[9])
 return {1, n}
 `)
 
@@ -201,12 +220,14 @@ redis.call('ZADD', KEYS[1], 'XX', tonumber(ARGV[3]), ARGV[1])
 return 1
 `)
 
-// replayScript: KEYS ready, dead, deadinfo, attempts. ARGV key, now.
+// replayScript: KEYS ready, dead, deadinfo, attempts. ARGV key, now, wake
+// channel, origin.
 var replayScript = redis.NewScript(`
 if redis.call('ZREM', KEYS[2], ARGV[1]) == 0 then return 0 end
 redis.call('HDEL', KEYS[3], ARGV[1])
 redis.call('HDEL', KEYS[4], ARGV[1])
 redis.call('ZADD', KEYS[1], tonumber(ARGV[2]), ARGV[1])
+redis.call('PUBLISH', ARGV[3], ARGV[4])
 return 1
 `)
 

@@ -1,0 +1,117 @@
+package queue_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/carebridge/carebridge/bridge/queue"
+	"github.com/carebridge/carebridge/internal/redistest"
+)
+
+// redisCalls is the number of commands the server has executed.
+func redisCalls(t *testing.T, rdb redis.UniversalClient) int64 {
+	t.Helper()
+	info, err := rdb.Info(context.Background(), "commandstats").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total int64
+	for _, line := range strings.Split(info, "\n") {
+		_, stats, ok := strings.Cut(strings.TrimSpace(line), ":calls=")
+		if !ok || !strings.HasPrefix(line, "cmdstat_") {
+			continue
+		}
+		n, err := strconv.ParseInt(stats[:strings.IndexByte(stats, ',')], 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += n
+	}
+	return total
+}
+
+// runQueue runs q with n workers until the test ends and records the keys
+// it handles.
+func runQueue(t *testing.T, q *queue.Queue, n int) *handled {
+	t.Helper()
+	h := &handled{seen: map[string]int{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- q.Run(ctx, n, func(_ context.Context, key string) (queue.Result, error) {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.seen[key]++
+			return queue.Result{}, nil
+		})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	})
+	return h
+}
+
+type handled struct {
+	mu   sync.Mutex
+	seen map[string]int
+}
+
+func (h *handled) count(key string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.seen[key]
+}
+
+// TestIdleWorkersMakeNoRedisCalls: 32 idle workers wait for a wake-up
+// instead of polling: over 10 seconds the replica sends Redis nothing (its
+// idle poll, every lease/3, is 20 s away).
+func TestIdleWorkersMakeNoRedisCalls(t *testing.T) {
+	srv := redistest.Start(t, redistest.WithoutAOF())
+	rdb := srv.Client(t)
+	q := newQueue(t, rdb, queue.Options{Lease: time.Minute})
+	h := runQueue(t, q, 32)
+	mustAdd(t, q, "case:1")
+	waitFor(t, 5*time.Second, "the key handled", func() bool { return h.count("case:1") == 1 })
+	waitFor(t, 5*time.Second, "the queue empty", func() bool { return mustDepth(t, q) == queue.Depth{} })
+
+	before := redisCalls(t, rdb)
+	window := time.NewTimer(10 * time.Second) // the observation window, not a wait for something
+	<-window.C
+	// The first INFO is counted by the second.
+	if n := redisCalls(t, rdb) - before - 1; n > 0 {
+		t.Fatalf("an idle replica sent Redis %d commands in 10 s, want none", n)
+	}
+}
+
+// TestAKeyAddedOnOneReplicaWakesAnother: replica B's workers sleep without
+// polling (its idle poll is an hour away); a key added by replica A, now
+// or for later, is taken by B when it is due.
+func TestAKeyAddedOnOneReplicaWakesAnother(t *testing.T) {
+	srv := redistest.Start(t, redistest.WithoutAOF())
+	a := newQueue(t, srv.Client(t), queue.Options{})
+	b := newQueue(t, srv.Client(t), queue.Options{IdlePoll: time.Hour})
+	h := runQueue(t, b, 4)
+	mustAdd(t, a, "case:now")
+	waitFor(t, 5*time.Second, "B took the key A added", func() bool { return h.count("case:now") == 1 })
+	if _, err := a.AddAfter(context.Background(), "case:later", 300*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 5*time.Second, "B took the delayed key when due", func() bool { return h.count("case:later") == 1 })
+	if err := a.PauseUntil(context.Background(), time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	mustAdd(t, a, "case:paused")
+	if err := a.Resume(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 5*time.Second, "B took the key once A lifted the pause", func() bool { return h.count("case:paused") == 1 })
+}

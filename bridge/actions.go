@@ -88,12 +88,17 @@ func (e *Engine) pollSalesforceActions(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("poll Salesforce %s: %w", ActionObject, err)
 	}
+	keys := make([]string, 0, len(recs))
 	for _, r := range recs {
 		if id := str(r["Id"]); id != "" {
-			if err := e.queue.Add(ctx, ActionKey(id)); err != nil {
-				return fmt.Errorf("enqueue action %s: %w", id, err)
-			}
+			keys = append(keys, ActionKey(id))
 		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	if err := e.queue.Add(ctx, keys...); err != nil {
+		return fmt.Errorf("enqueue %d actions: %w", len(keys), err)
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/carebridge/carebridge/bridge/batch"
 	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
@@ -239,25 +240,40 @@ func todo2records(todo []pendingMessage) []Record {
 	return out
 }
 
-// writeMessages writes mirror records concurrently, so that they share
-// collection calls with each other and with other cases' writes: records
-// with a Salesforce id (ids[i]) are updated by it, the others upserted by
-// their Care message id with their Case.
+// writeMessages writes mirror records as two batched calls at most,
+// shared with other cases' writes: records with a Salesforce id (ids[i])
+// are updated by it, the others upserted by their Care message id with
+// their Case.
 func (e *Engine) writeMessages(ctx context.Context, sfCaseID string, recs []Record, ids []string) ([]WriteResult, []error) {
 	results := make([]WriteResult, len(recs))
 	errs := make([]error, len(recs))
-	var wg sync.WaitGroup
+	var upd, ups []Record
+	var updAt, upsAt []int
 	for i := range recs {
 		rec := maps.Clone(recs[i])
+		if ids[i] != "" {
+			delete(rec, MessageIDField)
+			rec["Id"] = ids[i]
+			upd, updAt = append(upd, rec), append(updAt, i)
+			continue
+		}
+		rec[MessageCaseFld] = sfCaseID
+		ups, upsAt = append(ups, rec), append(upsAt, i)
+	}
+	var wg sync.WaitGroup
+	for _, part := range []struct {
+		b   *batch.Batcher[Record, WriteResult]
+		rec []Record
+		at  []int
+	}{{e.updateMsgs, upd, updAt}, {e.upsertMsgs, ups, upsAt}} {
+		if len(part.rec) == 0 {
+			continue
+		}
 		wg.Go(func() {
-			if ids[i] != "" {
-				delete(rec, MessageIDField)
-				rec["Id"] = ids[i]
-				results[i], errs[i] = e.updateMsgs.Do(ctx, rec)
-				return
+			res, errList := part.b.DoAll(ctx, part.rec)
+			for k, i := range part.at {
+				results[i], errs[i] = res[k], errList[k]
 			}
-			rec[MessageCaseFld] = sfCaseID
-			results[i], errs[i] = e.upsertMsgs.Do(ctx, rec)
 		})
 	}
 	wg.Wait()

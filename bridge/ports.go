@@ -140,7 +140,7 @@ type Store interface {
 	ActionLog
 }
 
-// Enqueuer adds keys to the work queue.
+// Enqueuer adds keys to the work queue, many in one round trip.
 type Enqueuer interface {
-	Add(ctx context.Context, key string) error
+	Add(ctx context.Context, keys ...string) error
 }

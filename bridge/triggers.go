@@ -34,14 +34,18 @@ func (e *Engine) PollCare(ctx context.Context) error {
 	}
 	for {
 		ch, err := e.care.ChangedCases(ctx, cursor)
+		keys := make([]string, 0, len(ch.Cases))
 		for _, c := range ch.Cases {
 			if ierr := e.checkCareID(c.ID); ierr != nil {
 				e.m.refusedIDs.Inc()
 				e.log.Error("Care case refused: it cannot be synced", "care_case", c.ID, "err", ierr)
 				continue
 			}
-			if aerr := e.queue.Add(ctx, CaseKey(c.ID)); aerr != nil {
-				return fmt.Errorf("enqueue Care case %s: %w", c.ID, aerr)
+			keys = append(keys, CaseKey(c.ID))
+		}
+		if len(keys) > 0 {
+			if aerr := e.queue.Add(ctx, keys...); aerr != nil {
+				return fmt.Errorf("enqueue %d Care cases: %w", len(keys), aerr)
 			}
 		}
 		if ch.Cursor != "" && ch.Cursor != cursor {
@@ -109,6 +113,7 @@ func (e *Engine) pollSalesforceCases(ctx context.Context) error {
 		return fmt.Errorf("poll Salesforce Cases: %w", err)
 	}
 	self := e.selfID(ctx)
+	var keys []string
 	for _, r := range recs {
 		id := str(r[CareIDField])
 		if id == "" {
@@ -118,8 +123,11 @@ func (e *Engine) pollSalesforceCases(ctx context.Context) error {
 			e.m.echoes.WithLabelValues("Case").Inc()
 			continue
 		}
-		if err := e.queue.Add(ctx, CaseKey(id)); err != nil {
-			return fmt.Errorf("enqueue Care case %s: %w", id, err)
+		keys = append(keys, CaseKey(id))
+	}
+	if len(keys) > 0 {
+		if err := e.queue.Add(ctx, keys...); err != nil {
+			return fmt.Errorf("enqueue %d Care cases: %w", len(keys), err)
 		}
 	}
 	return e.store.SetCursor(ctx, cursorSalesforce, next)
@@ -260,9 +268,15 @@ func (e *Engine) Sweep(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("list linked cases: %w", err)
 	}
-	for _, id := range ids {
-		if err := e.queue.Add(ctx, CaseKey(id)); err != nil {
-			return fmt.Errorf("enqueue Care case %s: %w", id, err)
+	const page = 1000
+	for start := 0; start < len(ids); start += page {
+		chunk := ids[start:min(start+page, len(ids))]
+		keys := make([]string, len(chunk))
+		for i, id := range chunk {
+			keys[i] = CaseKey(id)
+		}
+		if err := e.queue.Add(ctx, keys...); err != nil {
+			return fmt.Errorf("enqueue %d linked cases: %w", len(keys), err)
 		}
 	}
 	e.InvalidateIdentities()

@@ -32,13 +32,13 @@ type recordingQueue struct {
 	err  error // returned by Add when set
 }
 
-func (q *recordingQueue) Add(_ context.Context, key string) error {
+func (q *recordingQueue) Add(_ context.Context, keys ...string) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.err != nil {
 		return q.err
 	}
-	q.keys = append(q.keys, key)
+	q.keys = append(q.keys, keys...)
 	return nil
 }
 

@@ -22,6 +22,11 @@ var ErrClosed = errors.New("batcher closed")
 // has given up waiting.
 var errAbandoned = errors.New("batch: every caller waiting on the batch gave up")
 
+// burstSize is the size from which a batch counts as a burst: its window
+// stays open while items keep coming within linger of each other (below
+// it, only while they come five times faster), up to 8 lingers.
+const burstSize = 8
+
 // Func executes one batch. It returns one result per item, in order, or an
 // error that applies to the whole batch. Its ctx is cancelled when the
 // batcher is shut down (cause ErrClosed), when every caller waiting on the
@@ -118,7 +123,7 @@ func (b *Batcher[I, R]) Do(ctx context.Context, item I) (R, error) {
 		// the window open, up to maxWait, so the batch fills; a steady
 		// trickle does not, so a lone change is not held back.
 		now := time.Now()
-		if now.Sub(b.last) < b.linger/5 {
+		if gap := now.Sub(b.last); gap < b.linger/5 || (len(g.calls) >= burstSize && gap < b.linger) {
 			if wait := min(b.linger, b.maxWait-now.Sub(b.first)); wait > 0 {
 				b.timer.Reset(wait)
 			}
@@ -136,6 +141,69 @@ func (b *Batcher[I, R]) Do(ctx context.Context, item I) (R, error) {
 		b.giveUp(g)
 		return zero, ctx.Err()
 	}
+}
+
+// DoAll adds items to the current batch (more than one batch when they do
+// not fit) and waits for all their results: one caller with several items
+// of one kind (a conversation's messages) shares calls with the others
+// instead of racing itself. errs[i] is item i's error.
+func (b *Batcher[I, R]) DoAll(ctx context.Context, items []I) (res []R, errs []error) {
+	res, errs = make([]R, len(items)), make([]error, len(items))
+	if len(items) == 0 {
+		return res, errs
+	}
+	calls := make([]*call[I, R], len(items))
+	groups := make([]*group[I, R], len(items))
+	var flush []*group[I, R]
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		for i := range errs {
+			errs[i] = fmt.Errorf("batch: %w", ErrClosed)
+		}
+		return res, errs
+	}
+	for i, item := range items {
+		c := &call[I, R]{item: item, done: make(chan struct{})}
+		if b.cur == nil {
+			b.cur = &group[I, R]{}
+		}
+		g := b.cur
+		g.calls = append(g.calls, c)
+		if i == 0 || groups[i-1] != g {
+			g.waiting++ // this caller waits on g once
+		}
+		calls[i], groups[i] = c, g
+		switch {
+		case len(g.calls) >= b.max:
+			flush = append(flush, b.take())
+		case len(g.calls) == 1:
+			b.first, b.last = time.Now(), time.Now()
+			b.timer = time.AfterFunc(b.linger, func() { b.flushTimer(g) })
+		}
+	}
+	b.last = time.Now()
+	b.mu.Unlock()
+	for _, g := range flush {
+		go b.exec(g)
+	}
+	for i, c := range calls {
+		select {
+		case <-c.done:
+			res[i], errs[i] = c.res, c.err
+		case <-ctx.Done():
+			seen := map[*group[I, R]]bool{}
+			for j := i; j < len(calls); j++ {
+				if g := groups[j]; !seen[g] {
+					seen[g] = true
+					b.giveUp(g)
+				}
+				errs[j] = ctx.Err()
+			}
+			return res, errs
+		}
+	}
+	return res, errs
 }
 
 // giveUp records that one caller waiting on g has stopped waiting; when it

@@ -105,9 +105,12 @@ func results(res []salesforce.Result) []bridge.WriteResult {
 // enqueuer adapts the queue's Add to the engine's.
 type enqueuer struct{ q *queue.Queue }
 
-func (e enqueuer) Add(ctx context.Context, key string) error {
-	_, err := e.q.Add(ctx, key)
-	return err
+func (e enqueuer) Add(ctx context.Context, keys ...string) error {
+	if len(keys) == 1 {
+		_, err := e.q.Add(ctx, keys[0])
+		return err
+	}
+	return e.q.AddMany(ctx, keys)
 }
 
 // webhookDedupe remembers webhook event ids in Redis.

@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/daemon"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
@@ -269,7 +270,8 @@ func BenchmarkEscalateBurst(b *testing.B) {
 }
 
 func benchEscalateBurst(b *testing.B, queued bool, msgs int) {
-	const n, maxWrites, workers = 1000, 10, 200
+	const n, maxWrites = 1000, 6
+	workers := config.Defaults().Workers
 	var writes, calls, seconds float64
 	for i := range b.N {
 		b.StopTimer()

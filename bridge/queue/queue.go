@@ -258,6 +258,56 @@ func (q *Queue) AddAfter(ctx context.Context, key string, delay time.Duration) (
 	return r, nil
 }
 
+// AddMany queues keys to run now in one round trip (a pipeline of Add
+// scripts): a poll or sweep that finds many keys makes them ready at once,
+// so the workers' batches fill. Each key is handled as Add handles it; the
+// first error is returned after every key was tried.
+func (q *Queue) AddMany(ctx context.Context, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	due := q.opts.Clock().UnixMilli()
+	run := func(p redis.Pipeliner, eval func(p redis.Pipeliner, k []string, args ...any) *redis.Cmd) []*redis.Cmd {
+		cmds := make([]*redis.Cmd, len(keys))
+		for i, key := range keys {
+			revive := "1"
+			if q.deadLetterKey(key) {
+				revive = "0"
+			}
+			cmds[i] = eval(p, []string{q.k.ready, q.k.processing, q.k.dirty, q.k.dead, q.k.attempts, q.k.deadinfo},
+				key, due, revive, q.k.wake, q.origin)
+		}
+		return cmds
+	}
+	for _, k := range keys {
+		if k == "" {
+			return errors.New("queue add: empty key")
+		}
+	}
+	var cmds []*redis.Cmd
+	_, err := q.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		cmds = run(p, func(p redis.Pipeliner, k []string, args ...any) *redis.Cmd {
+			return addScript.EvalSha(ctx, p, k, args...)
+		})
+		return nil
+	})
+	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+		// The script is not cached (first use, or Redis restarted): send it.
+		_, err = q.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			cmds = run(p, func(p redis.Pipeliner, k []string, args ...any) *redis.Cmd { return addScript.Eval(ctx, p, k, args...) })
+			return nil
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("queue add %d keys: %w", len(keys), err)
+	}
+	q.metrics.adds.Add(float64(len(keys)))
+	for range cmds {
+		q.wake.signal()
+	}
+	return nil
+}
+
 // TryGet leases a ready key without waiting. ok is false when none is ready.
 // It first returns keys of expired leases to the queue.
 func (q *Queue) TryGet(ctx context.Context) (l Lease, ok bool, err error) {

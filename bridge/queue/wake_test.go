@@ -2,6 +2,7 @@ package queue_test
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"sync"
@@ -114,4 +115,32 @@ func TestAKeyAddedOnOneReplicaWakesAnother(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, 5*time.Second, "B took the key once A lifted the pause", func() bool { return h.count("case:paused") == 1 })
+}
+
+// TestAddManyQueuesEveryKeyInOneRoundTrip: a poll's keys are queued
+// together, as Add would queue each (a dead one-shot key stays dead), also
+// when Redis has forgotten the script.
+func TestAddManyQueuesEveryKeyInOneRoundTrip(t *testing.T) {
+	srv := redistest.Start(t, redistest.WithoutAOF())
+	rdb := srv.Client(t)
+	q := newQueue(t, rdb, queue.Options{DeadLetterPrefixes: []string{"action:"}})
+	ctx := context.Background()
+	mustAdd(t, q, "action:dead")
+	l, _ := mustTryGet(t, q)
+	if err := q.Fail(ctx, l, errors.New("refused")); err != nil {
+		t.Fatal(err)
+	}
+	if err := rdb.ScriptFlush(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	keys := []string{"case:1", "case:2", "case:1", "action:dead", "case:3"}
+	if err := q.AddMany(ctx, keys); err != nil {
+		t.Fatal(err)
+	}
+	if d := mustDepth(t, q); d.Ready != 3 || d.Dead != 1 {
+		t.Fatalf("depth = %+v, want 3 ready and the action still dead", d)
+	}
+	if err := q.AddMany(ctx, []string{"case:4", ""}); err == nil {
+		t.Error("AddMany with an empty key: no error")
+	}
 }

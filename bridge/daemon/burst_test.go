@@ -1,0 +1,44 @@
+package daemon_test
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"testing"
+
+	"github.com/carebridge/carebridge/bridge/config"
+	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/care/rules"
+)
+
+// TestBurstOfNewCasesFillsBatches: 1,000 cases escalated at once cost at
+// most 6 Salesforce write calls at the default worker count (the
+// Collections limit of 200 records per call makes 5 the floor).
+func TestBurstOfNewCasesFillsBatches(t *testing.T) {
+	w := startWorld(t, manualPolls, func(c *config.Config) { c.Workers = config.Defaults().Workers })
+	ctx := context.Background()
+	const n = 1000
+	profile := "prof_fb"
+	for i := range n {
+		id := "burst_" + strconv.Itoa(i)
+		if _, err := w.care.Escalate(care.Case{ID: id, Platform: rules.Facebook, ProfileID: &profile, AssigneeID: strPtr("agent_ana"),
+			Subject: "Burst " + id, Customer: care.Customer{ID: "u_" + id, Handle: "maria", Name: "Maria"}}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.sf.ResetCalls()
+	if err := w.d.Engine().PollCare(ctx); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "1,000 Cases in Salesforce", func() (bool, string) {
+		got := len(w.sf.Records("Case"))
+		return got == n, fmt.Sprintf("%d Cases", got)
+	})
+	eventually(t, "the queue drained", func() (bool, string) {
+		d, err := w.d.Queue().Depth(ctx)
+		return err == nil && d.Ready+d.Delayed+d.Processing == 0, fmt.Sprint(d, err)
+	})
+	if writes := sfWriteCalls(w.sf); sum(writes) > 6 {
+		t.Errorf("1,000 new cases cost %d Salesforce write calls %v, want at most 6", sum(writes), writes)
+	}
+}

@@ -86,11 +86,17 @@ func (e *Engine) ReconcileCase(ctx context.Context, careID string) error {
 		return fmt.Errorf("read Salesforce Case of Care case %s: %w", careID, err)
 	}
 	careVals, cut := e.fitCareValues(ctx, m, m.FromCare(c))
+	if rec == nil && c.Status == rules.Deleted {
+		return nil // deleted before it ever reached Salesforce
+	}
+	msgs, err := e.care.Messages(ctx, careID)
+	if err != nil {
+		return fmt.Errorf("read conversation of Care case %s: %w", careID, err)
+	}
 	if rec == nil {
-		if c.Status == rules.Deleted {
-			return nil // deleted before it ever reached Salesforce
-		}
-		rec, err = e.createCase(ctx, m, c, careVals, cut)
+		// The new Case carries its reply options from the start, so its
+		// creation is its only write.
+		rec, err = e.createCase(ctx, m, c, careVals, cut, e.replyOptionFields(ctx, c, msgs, Record{}))
 		if err != nil {
 			return err
 		}
@@ -98,10 +104,6 @@ func (e *Engine) ReconcileCase(ctx context.Context, careID string) error {
 	sfID, _ := rec["Id"].(string)
 	if err := e.ensureLink(ctx, careID, sfID); err != nil {
 		return err
-	}
-	msgs, err := e.care.Messages(ctx, careID)
-	if err != nil {
-		return fmt.Errorf("read conversation of Care case %s: %w", careID, err)
 	}
 	closed, err := e.mergeCase(ctx, m, c, rec, careVals, cut, e.replyOptionFields(ctx, c, msgs, rec))
 	if err != nil {
@@ -168,13 +170,16 @@ func careToSalesforce(m Mapper, careVals map[string]string) map[string]string {
 
 // createCase upserts the Salesforce Case of an escalated Care case by its
 // external id, so a retry after a crash updates instead of duplicating.
-func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals map[string]string, cut map[string]cutValue) (Record, error) {
+func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals map[string]string, cut map[string]cutValue, extra Record) (Record, error) {
 	toSF := careToSalesforce(m, careVals)
 	refused := e.refusedPicklistValues(ctx, m, toSF)
 	for _, r := range refused {
 		e.m.refused.WithLabelValues("Case", r.field).Inc()
 	}
 	rec := newCaseRecord(m, c, toSF, refused)
+	for f, v := range extra {
+		rec[f] = v
+	}
 	res, err := e.upsertCases.Do(ctx, rec)
 	if err == nil {
 		err = res.Err

@@ -1,0 +1,133 @@
+package daemon_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/carebridge/carebridge/bridge/config"
+	"github.com/carebridge/carebridge/bridge/daemon"
+)
+
+// BenchmarkBackfill: N escalated Care cases (default 10,000; set
+// CAREBRIDGE_BENCH_BACKFILL to change it) reach Salesforce at the default
+// configuration, triggered by one Care poll. It reports, per run:
+//   - write_ratio: Salesforce write calls / the floor ceil(records/200),
+//     records being the Cases plus their mirrored messages (goal <= 1.05);
+//   - cases/s: the backfill rate, poll to the last Case;
+//   - reconciles/case: queue runs per case, the Salesforce poll after the
+//     backfill included (carebridge's own writes must not come back);
+//   - redis_cmds/case: Redis commands per case (INFO commandstats, which
+//     counts the commands inside scripts too); redis_scripts/case: script
+//     calls per case (each one round trip);
+//   - sf_calls: every Salesforce call.
+func BenchmarkBackfill(b *testing.B) {
+	n := 10000
+	if v := os.Getenv("CAREBRIDGE_BENCH_BACKFILL"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1 {
+			b.Fatalf("CAREBRIDGE_BENCH_BACKFILL=%q: want a positive number", v)
+		}
+	}
+	for _, msgs := range []int{0, 2} {
+		b.Run(fmt.Sprintf("cases=%d/messages=%d", n, msgs), func(b *testing.B) { benchBackfill(b, n, msgs) })
+	}
+}
+
+func benchBackfill(b *testing.B, n, msgs int) {
+	workers := config.Defaults().Workers
+	var ratio, rate, reconciles, redisCmds, redisScripts, sfCalls float64
+	for i := range b.N {
+		b.StopTimer()
+		o := benchOptions{workers: workers}
+		env, careL := newBenchSandboxes(b, o)
+		env.serveCare(b, careL, "")
+		d := env.newDaemon(b, o)
+		env.escalateBench(b, "fill"+strconv.Itoa(i), n, "agent_ana", msgs)
+		env.run(b, d)
+		env.sf.ResetCalls()
+		runs0 := queueRuns(b, d)
+		redis0, scripts0 := redisCommands(b, env), redisScriptCalls(b, env)
+		b.StartTimer()
+
+		start := time.Now()
+		if err := d.Engine().PollCare(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		waitFor(b, fmt.Sprintf("%d Cases in Salesforce", n), 10*time.Minute, 20*time.Millisecond, func() (bool, string) {
+			got := len(env.casesByCareID())
+			return got == n, fmt.Sprintf("%d Cases", got)
+		})
+		elapsed := time.Since(start)
+		b.StopTimer()
+		env.waitIdle(b, 5*time.Minute)
+		// The Salesforce poll sees every Case the backfill wrote: none may
+		// come back as a reconcile.
+		if err := d.Engine().PollSalesforce(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		env.waitIdle(b, 5*time.Minute)
+
+		writes := sum(sfWriteCalls(env.sf))
+		floor := (n*(1+msgs) + 199) / 200
+		runs := queueRuns(b, d) - runs0
+		cmds, scripts := redisCommands(b, env)-redis0, redisScriptCalls(b, env)-scripts0
+		b.Logf("run %d: %d cases (%d messages each) in %.2fs (%.0f/s); %d write calls %v (floor %d, ratio %.2f); %d reconciles (%.2f per case); %d Redis commands, scripts' own included (%.1f per case), %d script calls (%.1f per case); %d Salesforce calls",
+			i, n, msgs, elapsed.Seconds(), float64(n)/elapsed.Seconds(), writes, sfWriteCalls(env.sf), floor, float64(writes)/float64(floor),
+			runs, float64(runs)/float64(n), cmds, float64(cmds)/float64(n), scripts, float64(scripts)/float64(n), env.sf.TotalCalls())
+		redisScripts += float64(scripts) / float64(n)
+		ratio += float64(writes) / float64(floor)
+		rate += float64(n) / elapsed.Seconds()
+		reconciles += float64(runs) / float64(n)
+		redisCmds += float64(cmds) / float64(n)
+		sfCalls += float64(env.sf.TotalCalls())
+		env.stop()
+	}
+	b.ReportMetric(ratio/float64(b.N), "write_ratio")
+	b.ReportMetric(rate/float64(b.N), "cases/s")
+	b.ReportMetric(reconciles/float64(b.N), "reconciles/case")
+	b.ReportMetric(redisCmds/float64(b.N), "redis_cmds/case")
+	b.ReportMetric(redisScripts/float64(b.N), "redis_scripts/case")
+	b.ReportMetric(sfCalls/float64(b.N), "sf_calls")
+	b.ReportMetric(0, "ns/op")
+}
+
+// queueRuns is how many runs the daemon's workers finished (the count of
+// carebridge_queue_work_duration_seconds).
+func queueRuns(b *testing.B, d *daemon.Daemon) int64 {
+	b.Helper()
+	families, err := d.Registry().Gather()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == "carebridge_queue_work_duration_seconds" {
+			return int64(f.GetMetric()[0].GetHistogram().GetSampleCount())
+		}
+	}
+	b.Fatal("no carebridge_queue_work_duration_seconds")
+	return 0
+}
+
+// redisCommands is how many commands Redis has served.
+func redisCommands(b *testing.B, env *benchEnv) int64 {
+	b.Helper()
+	info, err := env.redis.Client(b).InfoMap(context.Background(), "commandstats").Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var n int64
+	for _, stats := range info["Commandstats"] {
+		for f := range strings.SplitSeq(stats, ",") {
+			if v, ok := strings.CutPrefix(f, "calls="); ok {
+				c, _ := strconv.ParseInt(v, 10, 64)
+				n += c
+			}
+		}
+	}
+	return n
+}

@@ -128,6 +128,9 @@ type compiled struct {
 	fields []resolvedField
 	where  func(*record) bool
 	order  []resolvedOrder
+	// candidates are the only live records the where can match, read from
+	// an index (Id or a unique text field, = or IN); nil: scan the table.
+	candidates []*record
 }
 
 type resolvedOrder struct {
@@ -162,6 +165,7 @@ func (st *store) compile(q *query, a *access) (*compiled, *Error) {
 			return nil, err
 		}
 		c.where = w
+		c.candidates = st.indexed(t, q.where)
 	}
 	for _, it := range q.orderBy {
 		rf, err := st.resolve(t.obj, it.field, a)
@@ -477,7 +481,11 @@ func likePattern(p string) *regexp.Regexp {
 // run executes a compiled query. all includes deleted records (queryAll).
 func (st *store) run(c *compiled, all bool) []*record {
 	var out []*record
-	for _, r := range c.table.records {
+	src := c.table.records
+	if c.candidates != nil && !all {
+		src = c.candidates
+	}
+	for _, r := range src {
 		if r.deleted && !all {
 			continue
 		}
@@ -519,6 +527,58 @@ func (st *store) run(c *compiled, all bool) []*record {
 		out = out[:c.q.limit]
 	}
 	return out
+}
+
+// indexed returns, in insertion order, the live records that a condition
+// on Id or a unique text field (= or IN, not under OR or NOT) can match,
+// as an org reads them from its index instead of scanning; nil when the
+// condition names none. The where clause still decides.
+func (st *store) indexed(t *table, e expr) []*record {
+	switch e := e.(type) {
+	case andExpr:
+		if r := st.indexed(t, e.left); r != nil {
+			return r
+		}
+		return st.indexed(t, e.right)
+	case cmpExpr:
+		if e.sub != nil || len(e.field.parts) != 1 || (e.op != "=" && e.op != "IN") {
+			return nil
+		}
+		for _, lit := range e.values {
+			if lit.kind != litString {
+				return nil
+			}
+		}
+		out := []*record{}
+		seen := map[*record]bool{}
+		add := func(r *record) {
+			if r != nil && !r.deleted && !seen[r] {
+				seen[r] = true
+				out = append(out, r)
+			}
+		}
+		name := e.field.parts[0]
+		if strings.EqualFold(name, "Id") {
+			for _, lit := range e.values {
+				if id, ok := normalizeID(plainString(lit.str)); ok {
+					add(t.byID[id])
+				}
+			}
+		} else {
+			f, ok := t.obj.Field(name)
+			if !ok || !isText(f.Type) || t.folded[f.Name] == nil {
+				return nil
+			}
+			for _, lit := range e.values {
+				for _, r := range t.folded[f.Name][strings.ToLower(plainString(lit.str))] {
+					add(r)
+				}
+			}
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
+		return out
+	}
+	return nil
 }
 
 // project renders the selected fields of a record, relationship fields as

@@ -21,6 +21,7 @@ type record struct {
 	id      string // 18 characters
 	fields  map[string]any
 	deleted bool
+	seq     int // position in its table's insertion order
 }
 
 // table holds the records of one object in insertion order (the order
@@ -31,6 +32,10 @@ type table struct {
 	records []*record
 	byID    map[string]*record            // 18-character id -> record
 	unique  map[string]map[string]*record // unique field -> value -> live record
+	// folded indexes the unique fields by lower-case value, as SOQL's =
+	// and IN compare text: a query naming them reads these records only,
+	// as an org answers from its index.
+	folded  map[string]map[string][]*record
 	autoNum int
 }
 
@@ -50,10 +55,11 @@ func newStore(schema *metadata.Schema, clock func() time.Time) *store {
 	st := &store{schema: schema, statuses: schema.CaseStatuses(), tables: map[string]*table{}, byPrefix: map[string]*table{}, clock: clock}
 	for _, name := range schema.Objects() {
 		o, _ := schema.Object(name)
-		t := &table{obj: o, fields: o.Fields(), byID: map[string]*record{}, unique: map[string]map[string]*record{}}
+		t := &table{obj: o, fields: o.Fields(), byID: map[string]*record{}, unique: map[string]map[string]*record{}, folded: map[string]map[string][]*record{}}
 		for _, f := range t.fields {
 			if f.Unique {
 				t.unique[f.Name] = map[string]*record{}
+				t.folded[f.Name] = map[string][]*record{}
 			}
 		}
 		st.tables[strings.ToLower(name)] = t
@@ -328,6 +334,10 @@ func (t *table) index(r *record) {
 	for field, idx := range t.unique {
 		if v, ok := r.fields[field].(string); ok && !r.deleted {
 			idx[v] = r
+			k := strings.ToLower(v)
+			if !slices.Contains(t.folded[field][k], r) {
+				t.folded[field][k] = append(t.folded[field][k], r)
+			}
 		}
 	}
 }
@@ -336,6 +346,11 @@ func (t *table) unindex(r *record) {
 	for field, idx := range t.unique {
 		if v, ok := r.fields[field].(string); ok && idx[v] == r {
 			delete(idx, v)
+			k := strings.ToLower(v)
+			t.folded[field][k] = slices.DeleteFunc(t.folded[field][k], func(x *record) bool { return x == r })
+			if len(t.folded[field][k]) == 0 {
+				delete(t.folded[field], k)
+			}
 		}
 	}
 }
@@ -412,6 +427,7 @@ func (st *store) create(t *table, body map[string]any, mode writeMode, x *tx) (*
 			return nil, err
 		}
 	}
+	r.seq = len(t.records)
 	t.records = append(t.records, r)
 	t.byID[r.id] = r
 	t.index(r)
@@ -610,8 +626,10 @@ func (st *store) replace(t *table, recs []*record) {
 	t.byID = make(map[string]*record, len(recs))
 	for field := range t.unique {
 		t.unique[field] = map[string]*record{}
+		t.folded[field] = map[string][]*record{}
 	}
-	for _, r := range recs {
+	for i, r := range recs {
+		r.seq = i
 		t.byID[r.id] = r
 		t.index(r)
 	}

@@ -248,10 +248,10 @@ func (env *benchEnv) waitIdle(b *testing.B, timeout time.Duration) {
 
 // BenchmarkEscalateBurst: 1,000 Care cases escalated at once reach
 // Salesforce; the Salesforce writes are batched into sObject Collections
-// calls of up to 200 records, so the 1,000 Cases must cost at most 10 write
-// calls. Sub-benchmarks:
+// calls of up to 200 records, so the 1,000 Cases must cost at most 6 write
+// calls at the default worker count. Sub-benchmarks:
 //   - trigger=poll: the Care poll of a running daemon enqueues the 1,000 keys
-//     one by one while 200 workers wait; trigger=queued: a daemon starts with
+//     while the workers wait; trigger=queued: a daemon starts with
 //     the 1,000 keys already queued, which separates the cost of enqueueing
 //     from the batching of the reconciles.
 //   - messages=0: cases without a conversation, so every write is a Case

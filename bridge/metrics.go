@@ -22,6 +22,7 @@ type Metrics struct {
 	// caseRefusals counts Case updates Salesforce refused, by error code.
 	caseRefusals *prometheus.CounterVec
 	echoes       *prometheus.CounterVec
+	swept        *prometheus.CounterVec
 }
 
 // Action results, the result label of carebridge_actions_total.
@@ -90,6 +91,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Namespace: "carebridge", Name: "salesforce_echoes_skipped_total",
 			Help: "Salesforce changes the polls found to be carebridge's own writes (last modified by the integration user, nothing else changed), by object; not reconciled again.",
 		}, []string{"object"}),
+		swept: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "carebridge", Name: "sweep_cases_total",
+			Help: "Linked cases the sweep looked at, by result: drifted (enqueued: changed on either side since its last sync, or no longer listed by Care) or in_step.",
+		}, []string{"result"}),
 		retired: prometheus.NewCounter(prometheus.CounterOpts{
 			Namespace: "carebridge", Name: "cases_retired_total",
 			Help: "Cases closed on both sides for longer than retention.closed_cases that the sweep retired (no longer swept; their per-case state left Redis).",
@@ -111,6 +116,9 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	for _, o := range []string{"Case", "CaseComment", "Task"} {
 		m.echoes.WithLabelValues(o)
 	}
+	for _, r := range []string{"drifted", "in_step"} {
+		m.swept.WithLabelValues(r)
+	}
 	for _, a := range actionTypes {
 		for _, r := range []string{resultSent, resultRejected, resultFailed, resultRetry} {
 			m.actions.WithLabelValues(string(a), r)
@@ -124,7 +132,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}
 	}
 	if reg != nil {
-		reg.MustRegister(m.syncOps, m.lag, m.conflicts, m.blocked, m.lastPoll, m.rejected, m.actions, m.retired, m.cut, m.refused, m.refusedIDs, m.caseRefusals, m.echoes)
+		reg.MustRegister(m.syncOps, m.lag, m.conflicts, m.blocked, m.lastPoll, m.rejected, m.actions, m.retired, m.cut, m.refused, m.refusedIDs, m.caseRefusals, m.echoes, m.swept)
 	}
 	return m
 }

@@ -208,6 +208,16 @@ func (e *Engine) selfID(ctx context.Context) string {
 // left it. Such a change is carebridge's own write coming back through the
 // poll; reconciling it would only read both sides again.
 func (e *Engine) caseEcho(ctx context.Context, careID string, rec Record) bool {
+	m, err := e.mapperNow(ctx)
+	if err != nil {
+		return false
+	}
+	return e.inStep(ctx, m, careID, rec)
+}
+
+// inStep reports whether a Case shows every mapped field as the case's base
+// left it (and no reconcile is between its writes).
+func (e *Engine) inStep(ctx context.Context, m Mapper, careID string, rec Record) bool {
 	base, seen, err := e.baseOf(ctx, careID)
 	if err != nil || base == nil {
 		return false
@@ -215,10 +225,6 @@ func (e *Engine) caseEcho(ctx context.Context, careID string, rec Record) bool {
 	pending, err := e.store.PendingWrites(ctx, careID)
 	if err != nil || len(pending) > 0 {
 		return false // a reconcile is between its writes: let it settle
-	}
-	m, err := e.mapperNow(ctx)
-	if err != nil {
-		return false
 	}
 	sfVals := m.FromSalesforce(rec)
 	for _, f := range seenPolicies(m.Policies(), seen) {
@@ -256,31 +262,110 @@ func (e *Engine) polledCaseFields() ([]string, error) {
 }
 
 // Sweep retires the cases closed on both sides for longer than
-// RetireClosedAfter, then enqueues every case still linked (open ones and
-// recently closed ones), repairing any trigger that was lost. A retired case
-// that reopens on either side comes back through the polls and webhooks:
-// its Case is found by its Care id and merged against its kept base.
+// RetireClosedAfter, then repairs whatever a lost trigger left behind: it
+// reads every escalated Care case in pages and every linked Salesforce Case
+// in query pages, and enqueues only the linked cases that drifted from
+// their base on either side (or that Care no longer lists). It costs
+// ceil(cases/page size) Care calls and ceil(Cases/2000) Salesforce query
+// pages, plus the reconciles of what drifted, instead of three Care calls
+// and a reconcile per linked case. A retired case that reopens on either
+// side comes back through the polls and webhooks: its Case is found by its
+// Care id and merged against its kept base.
 func (e *Engine) Sweep(ctx context.Context) error {
 	if err := e.retireClosed(ctx); err != nil {
 		return err
 	}
+	e.InvalidateIdentities() // the sweep also picks up new agents and users
 	ids, err := e.allLinkedCases(ctx)
 	if err != nil {
 		return fmt.Errorf("list linked cases: %w", err)
 	}
-	const page = 1000
-	for start := 0; start < len(ids); start += page {
-		chunk := ids[start:min(start+page, len(ids))]
-		keys := make([]string, len(chunk))
-		for i, id := range chunk {
-			keys[i] = CaseKey(id)
+	linked := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		linked[id] = true
+	}
+	m, err := e.mapperNow(ctx)
+	if err != nil {
+		return err
+	}
+	drifted := map[string]bool{}
+	listed := make(map[string]bool, len(ids))
+	cursor := ""
+	for {
+		ch, err := e.care.ChangedCases(ctx, cursor)
+		for _, c := range ch.Cases {
+			if !linked[c.ID] {
+				continue
+			}
+			listed[c.ID] = true
+			if !drifted[c.ID] && e.careDrifted(ctx, m, c) {
+				drifted[c.ID] = true
+			}
 		}
-		if err := e.queue.Add(ctx, keys...); err != nil {
-			return fmt.Errorf("enqueue %d linked cases: %w", len(keys), err)
+		if err != nil {
+			return fmt.Errorf("sweep: list Care cases: %w", err)
+		}
+		cursor = ch.Cursor
+		if !ch.More {
+			break
 		}
 	}
-	e.InvalidateIdentities()
+	for id := range linked {
+		if !listed[id] {
+			drifted[id] = true // deleted in Care, or not escalated any more
+		}
+	}
+	fields, err := e.polledCaseFields()
+	if err != nil {
+		return err
+	}
+	recs, err := e.sf.Query(ctx, soql.Select(append([]string{"Id"}, fields...)...).From("Case").Where(soql.IsNotNull(CareIDField)))
+	if err != nil {
+		return fmt.Errorf("sweep: read linked Cases: %w", err)
+	}
+	for _, r := range recs {
+		id := str(r[CareIDField])
+		if linked[id] && !drifted[id] && !e.inStep(ctx, m, id, r) {
+			drifted[id] = true
+		}
+	}
+	keys := make([]string, 0, len(drifted))
+	for id := range drifted {
+		keys = append(keys, CaseKey(id))
+	}
+	slices.Sort(keys)
+	const page = 1000
+	for start := 0; start < len(keys); start += page {
+		chunk := keys[start:min(start+page, len(keys))]
+		if err := e.queue.Add(ctx, chunk...); err != nil {
+			return fmt.Errorf("enqueue %d drifted cases: %w", len(chunk), err)
+		}
+	}
+	e.m.swept.WithLabelValues("drifted").Add(float64(len(keys)))
+	e.m.swept.WithLabelValues("in_step").Add(float64(len(ids) - len(keys)))
+	e.log.Info("sweep done", "linked", len(ids), "drifted", len(keys))
 	return nil
+}
+
+// careDrifted reports whether a linked Care case differs from its base: it
+// changed after the last sync, or a mapped value is not the base's.
+func (e *Engine) careDrifted(ctx context.Context, m Mapper, c care.Case) bool {
+	b, ok, err := e.store.LoadBase(ctx, c.ID)
+	if err != nil || !ok || c.UpdatedAt.Truncate(time.Millisecond).After(b.SyncedAt) { // the base keeps milliseconds
+		return true
+	}
+	base, _ := splitSeen(b.Fields)
+	careVals, _ := e.fitCareValues(ctx, m, m.FromCare(c))
+	for _, f := range m.Policies() {
+		want := base[f.Name]
+		if f.CareImage != nil {
+			want = f.CareImage(want)
+		}
+		if careVals[f.Name] != want {
+			return true
+		}
+	}
+	return false
 }
 
 // retireClosed retires every case closed on both sides since before the

@@ -110,6 +110,13 @@ type Options struct {
 	// that values are cut to fit instead of failing a record (nil: values
 	// are written as they are).
 	DescribeFields DescribeFunc
+	// Backlogged reports keys waiting to be worked (the queue's backlog):
+	// then a batch waits for every worker's reconcile, so that a burst
+	// fills it; otherwise for the reconciles in flight only, so that a lone
+	// change never waits (nil: never backlogged).
+	Backlogged func() bool
+	// Workers is how many reconciles run at once (the queue's workers).
+	Workers int
 	// IntegrationUser returns the Salesforce user id carebridge writes as,
 	// so that the polls can tell its own writes coming back from changes
 	// (nil: every change is reconciled).
@@ -151,6 +158,7 @@ type Engine struct {
 	readActions *batch.Batcher[string, Record]
 	updActions  *batch.Batcher[Record, WriteResult]
 	fieldInfo   *fieldCache
+	gate        *batch.Gate
 	mu          sync.Mutex
 	mapper      Mapper
 	mapperAt    time.Time
@@ -232,6 +240,13 @@ func New(o Options) (*Engine, error) {
 	e.updActions = batch.New(max, o.BatchLinger, timeout, uniqueBy("Id", e.fitting(ActionObject, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.UpdateMany(ctx, ActionObject, recs)
 	})))
+	// Batches are sized by the reconciles in flight: each waits for the
+	// others still on their way, and goes once all of them wait in one.
+	e.gate = batch.NewGate(o.Backlogged, o.Workers)
+	for _, b := range []interface{ Join(*batch.Gate) }{e.readCases, e.upsertCases, e.updateCases, e.readNotes,
+		e.createNotes, e.readMsgs, e.upsertMsgs, e.updateMsgs, e.readActions, e.updActions} {
+		b.Join(e.gate)
+	}
 	return e, nil
 }
 
@@ -311,6 +326,8 @@ func EngineCaseWrites() []string {
 // requeues the key for after the pause; anything else retries with backoff,
 // no sooner than the upstream's Retry-After.
 func (e *Engine) Reconcile(ctx context.Context, key string) (queue.Result, error) {
+	leave := e.gate.Enter()
+	defer leave()
 	var err error
 	switch {
 	case strings.HasPrefix(key, CaseKeyPrefix):

@@ -61,6 +61,7 @@ type Batcher[I, R any] struct {
 	closed  bool
 	running int           // batches taken from pending whose exec has not returned
 	drained chan struct{} // closed once closed and running == 0
+	gate    *Gate         // the work in flight; nil: linger alone decides
 }
 
 // group is one batch: the calls in it and the callers still waiting on it.
@@ -69,6 +70,9 @@ type group[I, R any] struct {
 	calls   []*call[I, R]
 	waiting int                     // callers whose Do has not given up
 	cancel  context.CancelCauseFunc // set when the batch starts
+	// pendingCallers are the callers the gate counts as waiting in this
+	// batch while it is pending.
+	pendingCallers int
 }
 
 type call[I, R any] struct {
@@ -112,9 +116,19 @@ func (b *Batcher[I, R]) Do(ctx context.Context, item I) (R, error) {
 	g := b.cur
 	g.calls = append(g.calls, c)
 	g.waiting++
+	if b.gate != nil {
+		g.pendingCallers++
+		b.gate.addPending(1)
+	}
 	switch {
 	case len(g.calls) >= b.max:
 		flush = b.take()
+	case len(g.calls) == 1 && b.gate != nil:
+		// The gate sends the batch when the work it expects has arrived;
+		// the timer only bounds the wait for a unit that is slow.
+		b.first, b.last = time.Now(), time.Now()
+		b.timer = time.AfterFunc(gatedMaxWait, func() { b.flushTimer(g) })
+	case b.gate != nil:
 	case len(g.calls) == 1:
 		b.first, b.last = time.Now(), time.Now()
 		b.timer = time.AfterFunc(b.linger, func() { b.flushTimer(g) })
@@ -133,6 +147,9 @@ func (b *Batcher[I, R]) Do(ctx context.Context, item I) (R, error) {
 	b.mu.Unlock()
 	if flush != nil {
 		go b.exec(flush)
+	}
+	if b.gate != nil {
+		b.gate.settle()
 	}
 	select {
 	case <-c.done:
@@ -172,6 +189,10 @@ func (b *Batcher[I, R]) DoAll(ctx context.Context, items []I) (res []R, errs []e
 		g.calls = append(g.calls, c)
 		if i == 0 || groups[i-1] != g {
 			g.waiting++ // this caller waits on g once
+			if b.gate != nil {
+				g.pendingCallers++
+				b.gate.addPending(1)
+			}
 		}
 		calls[i], groups[i] = c, g
 		switch {
@@ -179,13 +200,20 @@ func (b *Batcher[I, R]) DoAll(ctx context.Context, items []I) (res []R, errs []e
 			flush = append(flush, b.take())
 		case len(g.calls) == 1:
 			b.first, b.last = time.Now(), time.Now()
-			b.timer = time.AfterFunc(b.linger, func() { b.flushTimer(g) })
+			wait := b.linger
+			if b.gate != nil {
+				wait = gatedMaxWait
+			}
+			b.timer = time.AfterFunc(wait, func() { b.flushTimer(g) })
 		}
 	}
 	b.last = time.Now()
 	b.mu.Unlock()
 	for _, g := range flush {
 		go b.exec(g)
+	}
+	if b.gate != nil {
+		b.gate.settle()
 	}
 	for i, c := range calls {
 		select {
@@ -206,11 +234,113 @@ func (b *Batcher[I, R]) DoAll(ctx context.Context, items []I) (res []R, errs []e
 	return res, errs
 }
 
+// flushPending sends the pending batch now, if there is one.
+func (b *Batcher[I, R]) flushPending() {
+	b.mu.Lock()
+	if b.closed { // shutdown sends or fails what is pending
+		b.mu.Unlock()
+		return
+	}
+	g := b.take()
+	b.mu.Unlock()
+	if g != nil {
+		go b.exec(g)
+	}
+}
+
+// Join hands the batcher's timing to g: a pending batch goes when it is
+// full, when the work g expects waits in pending batches (nothing else can
+// arrive), or after gatedMaxWait; the linger no longer applies. Call it
+// before the first Do.
+func (b *Batcher[I, R]) Join(g *Gate) {
+	b.gate = g
+	g.mu.Lock()
+	g.members = append(g.members, b)
+	g.mu.Unlock()
+}
+
+// member is a batcher as its gate sees it.
+type member interface{ flushPending() }
+
+// Gate tracks the units of work in flight (the reconciles running) for the
+// batchers that joined it, so that batches are sized by the work, not by a
+// clock: a batch waits while some unit may still come, and goes the moment
+// none can. A unit may come unless it waits in a pending batch: one reading
+// Care, or waiting for a batch already sent, goes on to its next stage
+// afterwards. While there is a backlog (busy), every worker is expected to
+// bring a unit, including one between two keys, so a burst moves through
+// each stage in full batches; without one, the units in flight are all
+// that can come, so a lone change never waits.
+type Gate struct {
+	mu       sync.Mutex
+	active   int // units entered and not left
+	pending  int // callers waiting in pending batches of joined batchers
+	members  []member
+	busy     func() bool
+	capacity int
+}
+
+// NewGate returns a gate with no work in flight. busy reports a backlog of
+// work waiting to start (nil: never), and capacity is how many units run
+// at most at once (the workers).
+func NewGate(busy func() bool, capacity int) *Gate { return &Gate{busy: busy, capacity: capacity} }
+
+// gatedMaxWait bounds how long a gated batch waits for a unit that is
+// slow (a hung Care call, a starved machine).
+const gatedMaxWait = 2 * time.Second
+
+// Enter counts a unit of work in flight until the returned leave is called.
+func (g *Gate) Enter() (leave func()) {
+	g.mu.Lock()
+	g.active++
+	g.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			g.mu.Lock()
+			g.active--
+			g.mu.Unlock()
+			g.settle()
+		})
+	}
+}
+
+func (g *Gate) addPending(n int) {
+	g.mu.Lock()
+	g.pending += n
+	g.mu.Unlock()
+}
+
+// settle sends every pending batch once the units expected all wait in
+// pending batches.
+func (g *Gate) settle() {
+	g.mu.Lock()
+	expected, pending := g.active, g.pending
+	members, busy, capacity := g.members, g.busy, g.capacity
+	g.mu.Unlock()
+	if pending == 0 {
+		return
+	}
+	if busy != nil && busy() {
+		expected = max(expected, capacity)
+	}
+	if pending < expected {
+		return
+	}
+	for _, m := range members {
+		m.flushPending()
+	}
+}
+
 // giveUp records that one caller waiting on g has stopped waiting; when it
 // was the last, a running batch is cancelled.
 func (b *Batcher[I, R]) giveUp(g *group[I, R]) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.cur == g && b.gate != nil {
+		g.pendingCallers--
+		b.gate.addPending(-1)
+	}
 	g.waiting--
 	if g.waiting == 0 && g.cancel != nil {
 		g.cancel(errAbandoned)
@@ -230,6 +360,9 @@ func (b *Batcher[I, R]) take() *group[I, R] {
 	}
 	b.cur = nil
 	b.running++
+	if b.gate != nil {
+		b.gate.addPending(-g.pendingCallers)
+	}
 	return g
 }
 

@@ -112,6 +112,8 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		Queue:           enqueuer{d.queue},
 		Pause:           d.queue,
 		IntegrationUser: d.sf.UserID,
+		Backlogged:      d.queue.Backlogged,
+		Workers:         cfg.Workers,
 		Mapping:         bridge.MappingSource(m),
 		Notes:           bridge.NotesTargetOf(m),
 		Rules:           ruleEngine,

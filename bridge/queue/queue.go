@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -128,6 +129,8 @@ type Queue struct {
 	// origin tells this queue's wake-ups from other replicas' (it has
 	// already woken its own workers).
 	origin string
+	// backlog: the last lease here left more keys ready.
+	backlog atomic.Bool
 }
 
 // New returns a queue over rdb. Its metrics are registered on reg when reg
@@ -258,6 +261,10 @@ func (q *Queue) AddAfter(ctx context.Context, key string, delay time.Duration) (
 	return r, nil
 }
 
+// Backlogged reports whether this process's last look at the queue left
+// keys ready for other workers: a burst is being worked.
+func (q *Queue) Backlogged() bool { return q.backlog.Load() }
+
 // AddMany queues keys to run now in one round trip (a pipeline of Add
 // scripts): a poll or sweep that finds many keys makes them ready at once,
 // so the workers' batches fill. Each key is handled as Add handles it; the
@@ -380,6 +387,7 @@ func (q *Queue) get(ctx context.Context, poll time.Duration) (Lease, error) {
 		if err != nil {
 			return Lease{}, err
 		}
+		q.backlog.Store(more)
 		if l.Key != "" {
 			if more {
 				q.wake.signal() // another worker takes the next one

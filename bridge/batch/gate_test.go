@@ -1,0 +1,160 @@
+package batch
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// sizes is a batch func that records the size of every batch it runs.
+type sizes struct {
+	mu  sync.Mutex
+	got []int
+}
+
+func (s *sizes) run(_ context.Context, items []int) ([]int, error) {
+	s.mu.Lock()
+	s.got = append(s.got, len(items))
+	s.mu.Unlock()
+	return items, nil
+}
+
+func (s *sizes) batches() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]int(nil), s.got...)
+}
+
+func pendingIn(b *Batcher[int, int]) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.cur == nil {
+		return 0
+	}
+	return len(b.cur.calls)
+}
+
+// TestGateSendsABatchOnceTheWorkInFlightArrived: with an hour of linger,
+// a batch goes exactly when every unit in flight waits in it (or has
+// left): one unit alone does not wait at all, and three wait for each
+// other.
+func TestGateSendsABatchOnceTheWorkInFlightArrived(t *testing.T) {
+	s := &sizes{}
+	g := NewGate(nil, 200)
+	b := New(200, time.Hour, 0, s.run)
+	b.Join(g)
+	ctx := t.Context()
+
+	leave := g.Enter()
+	if _, err := b.Do(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	leave()
+
+	leaves := []func(){g.Enter(), g.Enter(), g.Enter()}
+	done := make(chan int, 3)
+	for i := range 2 {
+		go func() {
+			defer leaves[i]()
+			v, _ := b.Do(ctx, 10+i)
+			done <- v
+		}()
+	}
+	waitUntil(t, "two callers waiting in the batch", func() bool { return pendingIn(b) == 2 })
+	select {
+	case v := <-done:
+		t.Fatalf("item %d sent before the third unit arrived or left", v)
+	default:
+	}
+	leaves[2]() // the third unit needed no write: nobody else can come
+	<-done
+	<-done
+	if got := s.batches(); len(got) != 2 || got[0] != 1 || got[1] != 2 {
+		t.Fatalf("batches %v, want [1 2]", got)
+	}
+}
+
+// TestGateWaitsForEveryWorkerDuringABacklog: while work waits to start,
+// a batch waits for every worker (a unit between two keys is still
+// coming), so a burst's batches fill; once the backlog is gone, the units
+// in flight are enough.
+func TestGateWaitsForEveryWorkerDuringABacklog(t *testing.T) {
+	s := &sizes{}
+	var backlog atomic.Bool
+	backlog.Store(true)
+	g := NewGate(backlog.Load, 3)
+	b := New(200, time.Hour, 0, s.run)
+	b.Join(g)
+	ctx := t.Context()
+	done := make(chan int, 3)
+	for i := range 2 {
+		leave := g.Enter()
+		go func() {
+			defer leave()
+			v, _ := b.Do(ctx, i)
+			done <- v
+		}()
+	}
+	waitUntil(t, "two callers waiting", func() bool { return pendingIn(b) == 2 })
+	leave := g.Enter() // the third worker took its key
+	go func() {
+		defer leave()
+		v, _ := b.Do(ctx, 2)
+		done <- v
+	}()
+	for range 3 {
+		<-done
+	}
+	if got := s.batches(); len(got) != 1 || got[0] != 3 {
+		t.Fatalf("batches %v, want one of 3", got)
+	}
+
+	// No backlog: the two units in flight go without the third worker.
+	backlog.Store(false)
+	for i := range 2 {
+		leave := g.Enter()
+		go func() {
+			defer leave()
+			v, _ := b.Do(ctx, i)
+			done <- v
+		}()
+	}
+	<-done
+	<-done
+	if got := s.batches(); len(got) != 2 || got[1] != 2 {
+		t.Fatalf("batches %v, want a second one of 2", got)
+	}
+}
+
+// TestDoAllIsOneCaller: one unit's several items share a batch, and the
+// gate counts the unit once.
+func TestDoAllIsOneCaller(t *testing.T) {
+	s := &sizes{}
+	g := NewGate(nil, 200)
+	b := New(200, time.Hour, 0, s.run)
+	b.Join(g)
+	defer g.Enter()()
+	res, errs := b.DoAll(t.Context(), []int{1, 2, 3})
+	for i, err := range errs {
+		if err != nil || res[i] != i+1 {
+			t.Fatalf("item %d: %d, %v", i, res[i], err)
+		}
+	}
+	if got := s.batches(); len(got) != 1 || got[0] != 3 {
+		t.Fatalf("batches %v, want one of 3", got)
+	}
+}
+
+// waitUntil polls cond until it holds or 10 s pass.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond) // polling interval of the wait
+	}
+}

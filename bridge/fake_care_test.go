@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/care/carerules"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/upstream"
@@ -754,32 +755,11 @@ func (f *fakeCare) replyLocked(caseID string, req care.ReplyRequest) (any, error
 // defaultTargetLocked picks the message a reply without in_reply_to goes
 // under, as the Care sandbox picks it.
 func (f *fakeCare) defaultTargetLocked(caseID string, mode rules.ReplyMode) *care.Message {
-	msgs := f.convo[caseID]
-	last := func(ok func(*care.Message) bool) *care.Message {
-		for i := len(msgs) - 1; i >= 0; i-- {
-			if m := msgs[i]; !m.Deleted && ok(m) {
-				return m
-			}
-		}
+	t := carerules.DefaultTarget(f.messagesLocked(caseID), mode)
+	if t == nil {
 		return nil
 	}
-	public := func(m *care.Message) bool { return m.Kind != rules.DirectMessageKind }
-	switch mode {
-	case rules.PublicReply, rules.CommentOnPost:
-		if m := last(func(m *care.Message) bool { return public(m) && m.Depth >= 1 }); m != nil {
-			return m
-		}
-		return last(public)
-	case rules.DirectMessage:
-		if m := last(func(m *care.Message) bool { return m.Kind == rules.DirectMessageKind }); m != nil {
-			return m
-		}
-	default:
-		if m := last(func(m *care.Message) bool { return public(m) && m.Direction == care.Inbound }); m != nil {
-			return m
-		}
-	}
-	return last(func(m *care.Message) bool { return m.Direction == care.Inbound })
+	return f.messageLocked(t.ID)
 }
 
 func (f *fakeCare) actLocked(messageID, action string) (any, error) {
@@ -823,13 +803,9 @@ func (f *fakeCare) actLocked(messageID, action string) (any, error) {
 // them, down to depth 3 as Care's limits say).
 func (f *fakeCare) descendantsLocked(m *care.Message) []*care.Message {
 	var out []*care.Message
-	under := map[string]bool{m.ID: true}
-	for _, x := range f.convo[m.CaseID] { // a reply comes after its parent
-		if x.ParentID != nil && under[*x.ParentID] && !x.Deleted {
-			under[x.ID] = true
-			if x.Depth <= 3 {
-				out = append(out, x)
-			}
+	for _, r := range carerules.Replies(f.messagesLocked(m.CaseID), m) {
+		if r.Depth <= 3 {
+			out = append(out, f.messageLocked(r.ID))
 		}
 	}
 	return out

@@ -4,10 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -847,7 +845,7 @@ func (f *fakeSalesforce) Changed(ctx context.Context, object string, fields []st
 			continue
 		}
 		id, _ := r["Id"].(string)
-		digest := fakeDigest(r, sel)
+		digest := salesforce.ValuesDigest(salesforce.Record(r), sel)
 		if seen, ok := wm.Seen[id]; ok && seen.Equal(mod) && wm.Values[id] == digest {
 			continue
 		}
@@ -869,19 +867,6 @@ func (f *fakeSalesforce) Changed(ctx context.Context, object string, fields []st
 		return nil, watermark, upstream.MarkPermanent(err)
 	}
 	return out, string(b), nil
-}
-
-// fakeDigest identifies the values of fields in r.
-func fakeDigest(r Record, fields []string) string {
-	h := fnv.New64a()
-	for _, fd := range fields {
-		v, _ := json.Marshal(r[fd])
-		h.Write([]byte(fd))
-		h.Write([]byte{0})
-		h.Write(v)
-		h.Write([]byte{0})
-	}
-	return strconv.FormatUint(h.Sum64(), 36)
 }
 
 const sfIDChars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"

@@ -78,7 +78,7 @@ func (c *Client) Changed(ctx context.Context, object string, fields []string, wm
 			if !wm.Time.IsZero() && mod.Before(wm.Time.Add(-c.cfg.PollOverlap)) {
 				continue // below the window (the query rounds to seconds)
 			}
-			digest := valuesDigest(r, sel)
+			digest := ValuesDigest(r, sel)
 			if seen, ok := wm.Seen[r.ID()]; ok && seen.Equal(mod) && wm.Values[r.ID()] == digest {
 				continue
 			}
@@ -109,9 +109,10 @@ func (c *Client) Changed(ctx context.Context, object string, fields []string, wm
 	return out, next, nil
 }
 
-// valuesDigest identifies the values of fields in r (a short hash: the
-// watermark keeps one per record in the overlap window).
-func valuesDigest(r Record, fields []string) string {
+// ValuesDigest identifies the values of fields in r (a short hash: the
+// watermark keeps one per record in the overlap window). Fakes of Changed
+// use it, so that their watermarks are the connector's.
+func ValuesDigest(r Record, fields []string) string {
 	h := fnv.New64a()
 	for _, f := range fields {
 		v, _ := json.Marshal(r[f])

@@ -31,6 +31,11 @@ func TestSweepEnqueuesOnlyWhatDrifted(t *testing.T) {
 				w.t.Fatal(err)
 			}
 		}, []string{"case:c2"}},
+		{"its last run failed after its base was stored", func(w *testWorld) {
+			w.queue.mu.Lock()
+			w.queue.failing = []string{"case:c2", "action:a1"}
+			w.queue.mu.Unlock()
+		}, []string{"case:c2"}},
 		{"the base was lost", func(w *testWorld) {
 			if err := w.store.SaveBase(w.ctx, "c2", nil, time.Time{}); err != nil {
 				w.t.Fatal(err)

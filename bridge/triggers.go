@@ -315,6 +315,20 @@ func (e *Engine) Sweep(ctx context.Context) error {
 			drifted[id] = true // deleted in Care, or not escalated any more
 		}
 	}
+	// A case whose last run failed runs again even when nothing drifted:
+	// its failure may have come after its base was stored (a note or a
+	// message Salesforce refused).
+	if f, ok := e.queue.(failingLister); ok {
+		keys, err := f.FailingKeys(ctx)
+		if err != nil {
+			return fmt.Errorf("sweep: list failing keys: %w", err)
+		}
+		for _, k := range keys {
+			if id, ok := strings.CutPrefix(k, CaseKeyPrefix); ok && linked[id] {
+				drifted[id] = true
+			}
+		}
+	}
 	fields, err := e.polledCaseFields()
 	if err != nil {
 		return err
@@ -345,6 +359,11 @@ func (e *Engine) Sweep(ctx context.Context) error {
 	e.m.swept.WithLabelValues("in_step").Add(float64(len(ids) - len(keys)))
 	e.log.Info("sweep done", "linked", len(ids), "drifted", len(keys))
 	return nil
+}
+
+// failingLister is a queue that lists the keys whose last run failed.
+type failingLister interface {
+	FailingKeys(ctx context.Context) ([]string, error)
 }
 
 // careDrifted reports whether a linked Care case differs from its base: it

@@ -27,9 +27,10 @@ import (
 
 // recordingQueue is the engine's Enqueuer: it keeps every key added.
 type recordingQueue struct {
-	mu   sync.Mutex
-	keys []string
-	err  error // returned by Add when set
+	mu      sync.Mutex
+	keys    []string
+	failing []string // keys whose last run failed, as the queue lists them
+	err     error    // returned by Add when set
 }
 
 func (q *recordingQueue) Add(_ context.Context, keys ...string) error {
@@ -40,6 +41,13 @@ func (q *recordingQueue) Add(_ context.Context, keys ...string) error {
 	}
 	q.keys = append(q.keys, keys...)
 	return nil
+}
+
+// FailingKeys lists the keys a test marked failing.
+func (q *recordingQueue) FailingKeys(context.Context) ([]string, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return slices.Clone(q.failing), nil
 }
 
 // take returns the keys added since the last take, without repeats, in order.

@@ -113,6 +113,19 @@ func (e enqueuer) Add(ctx context.Context, keys ...string) error {
 	return e.q.AddMany(ctx, keys)
 }
 
+// FailingKeys lists the keys whose last run failed, for the sweep.
+func (e enqueuer) FailingKeys(ctx context.Context) ([]string, error) {
+	failing, err := e.q.Failing(ctx, 1_000_000)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, len(failing))
+	for i, f := range failing {
+		keys[i] = f.Key
+	}
+	return keys, nil
+}
+
 // webhookDedupe remembers webhook event ids in Redis.
 type webhookDedupe struct{ s *state.Store }
 

@@ -14,7 +14,7 @@ import (
 
 // Change listing defaults.
 const (
-	defaultPageSize = 100
+	defaultPageSize = MaxPageSize // the fewest calls the contract allows
 	changesMaxPages = 50 // per ChangedCases call; More says when there is more
 )
 

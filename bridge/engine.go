@@ -212,6 +212,7 @@ func New(o Options) (*Engine, error) {
 		maxIDLen: o.MaxCareIDLength,
 	}
 	e.started = e.now()
+	e.initConflictSeries(o.Mapping)
 	e.pause, e.self = o.Pause, o.IntegrationUser
 	if e.pause == nil {
 		e.pause = &localPause{now: e.now}
@@ -248,6 +249,20 @@ func New(o Options) (*Engine, error) {
 		b.Join(e.gate)
 	}
 	return e, nil
+}
+
+// initConflictSeries creates the conflict series of every mapped field, so
+// that the first conflict after a start is seen by increase().
+func (e *Engine) initConflictSeries(src MapperSource) {
+	m, err := src(nil, nil)
+	if err != nil {
+		return
+	}
+	for _, f := range m.Policies() {
+		for _, winner := range []string{"care_wins", "salesforce_wins"} {
+			e.m.conflicts.WithLabelValues(f.Name, winner)
+		}
+	}
 }
 
 // uniqueBy sends each record identity once per batch (Salesforce refuses a
@@ -493,6 +508,7 @@ func (e *Engine) agentNames() map[string]string {
 // SetMapping replaces the mapping: reconciles that start from now on use
 // src. (Where notes live, Options.Notes, does not change.)
 func (e *Engine) SetMapping(src MapperSource) {
+	e.initConflictSeries(src)
 	e.mu.Lock()
 	e.source, e.mapper, e.mapperAt = src, nil, time.Time{}
 	// A reload in flight binds the old source: it must not be kept.

@@ -119,6 +119,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	for _, r := range []string{"drifted", "in_step"} {
 		m.swept.WithLabelValues(r)
 	}
+	// Every series an alert or panel reads exists from the start, so that
+	// increase() sees the first event after a restart.
+	for _, c := range rules.Codes() {
+		m.blocked.WithLabelValues(c)
+	}
 	for _, a := range actionTypes {
 		for _, r := range []string{resultSent, resultRejected, resultFailed, resultRetry} {
 			m.actions.WithLabelValues(string(a), r)

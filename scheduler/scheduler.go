@@ -49,16 +49,16 @@ func New(jobs []Job, parser cron.Parser, reg prometheus.Registerer, log *slog.Lo
 		log:    log,
 		runs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "carebridge", Name: "job_runs_total",
-			Help: "Runs of scheduled jobs by job and result (success, failure).",
-		}, []string{"job", "result"}),
+			Help: "Runs of scheduled jobs by task (the job's name) and result (success, failure).",
+		}, []string{"task", "result"}),
 		last: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Namespace: "carebridge", Name: "job_last_success_timestamp_seconds",
-			Help: "Unix time of the last successful run of each job.",
-		}, []string{"job"}),
+			Help: "Unix time of the last successful run of each job, by task (the job's name).",
+		}, []string{"task"}),
 		running: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Namespace: "carebridge", Name: "job_running",
-			Help: "1 while a job runs.",
-		}, []string{"job"}),
+			Help: "1 while a job runs, by task (the job's name).",
+		}, []string{"task"}),
 	}
 	for _, j := range jobs {
 		s.runs.WithLabelValues(j.Name, "success")

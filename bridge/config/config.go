@@ -20,6 +20,9 @@ import (
 
 // Config is the whole daemon configuration.
 type Config struct {
+	// Version is the build's version, set by the binary (carebridge
+	// version says the same); it is not read from the file.
+	Version    string     `yaml:"-"`
 	Listen     string     `yaml:"listen" env:"CAREBRIDGE_LISTEN"` // HTTP address for metrics, health, webhooks and admin
 	Redis      Redis      `yaml:"redis"`
 	Care       Care       `yaml:"care"`

@@ -239,7 +239,7 @@ func jobRuns(b *testing.B, d *daemon.Daemon, job string) float64 {
 		}
 		for _, m := range f.GetMetric() {
 			for _, l := range m.GetLabel() {
-				if l.GetName() == "job" && l.GetValue() == job {
+				if l.GetName() == "task" && l.GetValue() == job {
 					n += m.GetCounter().GetValue()
 				}
 			}

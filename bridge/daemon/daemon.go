@@ -61,7 +61,7 @@ type Daemon struct {
 // New builds a daemon from cfg. It makes no network calls; Run connects.
 func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	d := &Daemon{cfg: cfg, log: log, reg: prometheus.NewRegistry()}
-	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildInfo())
+	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildInfo(cfg.Version))
 
 	opts, err := redis.ParseURL(cfg.Redis.URL)
 	if err != nil {
@@ -316,10 +316,15 @@ func loadRules(file string) (*rules.Engine, error) {
 	return e, nil
 }
 
-func buildInfo() prometheus.Collector {
-	version, revision := "dev", ""
+// buildInfo is carebridge_build_info: the binary's version (as
+// `carebridge version` prints it; "dev" when not set at build time) and
+// the VCS revision Go recorded.
+func buildInfo(version string) prometheus.Collector {
+	revision := ""
+	if version == "" {
+		version = "dev"
+	}
 	if bi, ok := debug.ReadBuildInfo(); ok {
-		version = bi.Main.Version
 		for _, s := range bi.Settings {
 			if s.Key == "vcs.revision" {
 				revision = s.Value

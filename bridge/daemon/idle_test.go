@@ -24,11 +24,11 @@ func TestIdleReplicaSpendsOneQueryPerPolledObjectPerPoll(t *testing.T) {
 
 	aw := &actionWorld{w}
 	polls := func() float64 {
-		return aw.metric(t, "carebridge_job_runs_total", map[string]string{"job": "poll_salesforce", "result": "success"})
+		return aw.metric(t, "carebridge_job_runs_total", map[string]string{"task": "poll_salesforce", "result": "success"})
 	}
 	idle := func() bool {
-		return aw.metric(t, "carebridge_job_running", map[string]string{"job": "poll_salesforce"}) == 0 &&
-			aw.metric(t, "carebridge_job_running", map[string]string{"job": "poll_care"}) == 0
+		return aw.metric(t, "carebridge_job_running", map[string]string{"task": "poll_salesforce"}) == 0 &&
+			aw.metric(t, "carebridge_job_running", map[string]string{"task": "poll_care"}) == 0
 	}
 	// A snapshot counts only whole polls: taken while no poll runs, and
 	// taken again if one started or ended meanwhile.

@@ -9,6 +9,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/daemon"
 )
 
@@ -85,4 +86,47 @@ func TestNoGoroutineOutlivesRun(t *testing.T) {
 	if err := goleak.Find(ignore); err != nil {
 		t.Fatalf("goroutines outlived Run: %v", err)
 	}
+}
+
+// TestMetricsUseNoLabelPrometheusReserves: a scrape adds job and instance
+// to every series; a metric label of either name would be stored as
+// exported_job or exported_instance, and alerts and panels that use it
+// would never match.
+func TestMetricsUseNoLabelPrometheusReserves(t *testing.T) {
+	w := startWorld(t, manualPolls)
+	families, err := w.d.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "job" || l.GetName() == "instance" {
+					t.Errorf("%s has a label %q, which Prometheus reserves for the scrape", f.GetName(), l.GetName())
+				}
+			}
+		}
+	}
+}
+
+// TestBuildInfoSaysTheBinarysVersion: carebridge_build_info carries the
+// version the binary was built with, as `carebridge version` prints it.
+func TestBuildInfoSaysTheBinarysVersion(t *testing.T) {
+	w := startWorld(t, manualPolls, func(c *config.Config) { c.Version = "1.2.3-test" })
+	families, err := w.d.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != "carebridge_build_info" {
+			continue
+		}
+		for _, l := range f.GetMetric()[0].GetLabel() {
+			if l.GetName() == "version" && l.GetValue() != "1.2.3-test" {
+				t.Errorf("build_info version = %q, want 1.2.3-test", l.GetValue())
+			}
+		}
+		return
+	}
+	t.Fatal("no carebridge_build_info")
 }

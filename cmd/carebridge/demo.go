@@ -121,6 +121,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	bl.Close() // the daemon binds the same address itself
+	cfg.Version = version
 	d, err := daemon.New(cfg, log)
 	if err != nil {
 		return err

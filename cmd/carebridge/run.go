@@ -50,6 +50,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	logger := newLogger(stderr, cfg.Log.Level, cfg.Log.Format)
 	routeStdLog(logger)
+	cfg.Version = version
 	d, err := daemon.New(cfg, logger)
 	if err != nil {
 		return err

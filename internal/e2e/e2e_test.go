@@ -341,7 +341,7 @@ func (l *ledger) waitConverged(t *testing.T, p *testenv.Proc, timeout time.Durat
 func pollRuns(t *testing.T, p *testenv.Proc) float64 {
 	t.Helper()
 	m := p.MustMetrics()
-	return m.Value("carebridge_job_runs_total", "job", "poll_care") + m.Value("carebridge_job_runs_total", "job", "poll_salesforce")
+	return m.Value("carebridge_job_runs_total", "task", "poll_care") + m.Value("carebridge_job_runs_total", "task", "poll_salesforce")
 }
 
 // waitPolls waits until p has completed n more successful polls of each
@@ -349,7 +349,7 @@ func pollRuns(t *testing.T, p *testenv.Proc) float64 {
 func waitPolls(t *testing.T, p *testenv.Proc, n float64) {
 	t.Helper()
 	ok := func(m testenv.Metrics, job string) float64 {
-		return m.Value("carebridge_job_runs_total", "job", job, "result", "success")
+		return m.Value("carebridge_job_runs_total", "task", job, "result", "success")
 	}
 	m := p.MustMetrics()
 	care0, sf0 := ok(m, "poll_care"), ok(m, "poll_salesforce")

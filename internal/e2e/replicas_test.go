@@ -48,9 +48,9 @@ func TestTwoDaemonsShareWorkPollOnceAndFailOver(t *testing.T) {
 
 	// Pollers run once: only the leader runs poll jobs, and Care sees one
 	// listing per leader poll (two pollers would double it).
-	runs0, calls0 := leader.MustMetrics().Value("carebridge_job_runs_total", "job", "poll_care"), w.sb.Care.Calls(caresim.OpListCases)
+	runs0, calls0 := leader.MustMetrics().Value("carebridge_job_runs_total", "task", "poll_care"), w.sb.Care.Calls(caresim.OpListCases)
 	waitPolls(t, leader, 5)
-	runs, calls := leader.MustMetrics().Value("carebridge_job_runs_total", "job", "poll_care")-runs0, float64(w.sb.Care.Calls(caresim.OpListCases)-calls0)
+	runs, calls := leader.MustMetrics().Value("carebridge_job_runs_total", "task", "poll_care")-runs0, float64(w.sb.Care.Calls(caresim.OpListCases)-calls0)
 	// A poll in flight at either end of the window is counted on one side only.
 	if calls < runs-1 || calls > runs+1 {
 		t.Errorf("Care saw %v case listings during %v Care polls of the leader; want one per poll", calls, runs)
@@ -68,7 +68,7 @@ func TestTwoDaemonsShareWorkPollOnceAndFailOver(t *testing.T) {
 	takeover := left + 5*time.Second + pollEvery + 2*time.Second
 	testenv.Eventually(t, takeover, fmt.Sprintf("pid %d to lead and poll", follower.PID()), func() (bool, string) {
 		m := follower.MustMetrics()
-		polls := m.Value("carebridge_job_runs_total", "job", "poll_care", "result", "success")
+		polls := m.Value("carebridge_job_runs_total", "task", "poll_care", "result", "success")
 		return m.Value("carebridge_leader") == 1 && polls > 0, fmt.Sprintf("leader %v, polls %v", m.Value("carebridge_leader"), polls)
 	})
 	t.Logf("follower polled %v after the leader's SIGKILL (lease had %v left)", time.Since(killed).Round(time.Millisecond), left)

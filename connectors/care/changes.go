@@ -15,7 +15,7 @@ import (
 // Change listing defaults.
 const (
 	defaultPageSize = MaxPageSize // the fewest calls the contract allows
-	changesMaxPages = 50 // per ChangedCases call; More says when there is more
+	changesMaxPages = 50          // per ChangedCases call; More says when there is more
 )
 
 // Changes is the result of ChangedCases.

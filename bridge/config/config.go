@@ -24,6 +24,7 @@ type Config struct {
 	// version says the same); it is not read from the file.
 	Version    string     `yaml:"-"`
 	Listen     string     `yaml:"listen" env:"CAREBRIDGE_LISTEN"` // HTTP address for metrics, health, webhooks and admin
+	HTTP       HTTP       `yaml:"http"`
 	Redis      Redis      `yaml:"redis"`
 	Care       Care       `yaml:"care"`
 	Salesforce Salesforce `yaml:"salesforce"`
@@ -37,6 +38,14 @@ type Config struct {
 	Retention  Retention  `yaml:"retention"`
 	Admin      Admin      `yaml:"admin"`
 	Log        Log        `yaml:"log"`
+}
+
+// HTTP bounds what a client of the public listener may hold: a slow or
+// stalled client is cut off instead of holding a connection for good.
+type HTTP struct {
+	ReadTimeout  time.Duration `yaml:"read_timeout" env:"CAREBRIDGE_HTTP_READ_TIMEOUT"`   // whole request, body included
+	WriteTimeout time.Duration `yaml:"write_timeout" env:"CAREBRIDGE_HTTP_WRITE_TIMEOUT"` // from the end of the request to the end of the answer
+	IdleTimeout  time.Duration `yaml:"idle_timeout" env:"CAREBRIDGE_HTTP_IDLE_TIMEOUT"`   // a kept-alive connection between requests
 }
 
 // Redis is where all state lives.
@@ -152,6 +161,7 @@ type Log struct {
 func Defaults() Config {
 	return Config{
 		Listen:     ":8080",
+		HTTP:       HTTP{ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute},
 		Redis:      Redis{URL: "redis://127.0.0.1:6379/0", Prefix: "carebridge:"},
 		Care:       Care{Timeout: 15 * time.Second},
 		Salesforce: Salesforce{APIVersion: "62.0", AuthMethod: "client_credentials", Timeout: 30 * time.Second, PollOverlap: 2 * time.Minute},
@@ -281,6 +291,14 @@ func (c Config) Validate() error {
 	}
 	if c.Listen == "" {
 		bad("listen", "is required (for example :8080)")
+	}
+	for _, t := range []struct {
+		key string
+		d   time.Duration
+	}{{"http.read_timeout", c.HTTP.ReadTimeout}, {"http.write_timeout", c.HTTP.WriteTimeout}, {"http.idle_timeout", c.HTTP.IdleTimeout}} {
+		if t.d <= 0 {
+			bad(t.key, "must be positive")
+		}
 	}
 	if _, err := url.Parse(c.Redis.URL); err != nil || !strings.HasPrefix(c.Redis.URL, "redis") {
 		bad("redis.url", "must be a redis:// or rediss:// URL")

@@ -231,7 +231,13 @@ func (d *Daemon) Run(ctx context.Context) error {
 	// half-dead.
 	runCtx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
-	srv := &http.Server{Handler: d.handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: d.handler,
+		ReadHeaderTimeout: min(10*time.Second, d.cfg.HTTP.ReadTimeout), ReadTimeout: d.cfg.HTTP.ReadTimeout,
+		WriteTimeout: d.cfg.HTTP.WriteTimeout, IdleTimeout: d.cfg.HTTP.IdleTimeout,
+		// Accept errors (too many open files) and handler panics are worth
+		// an operator's look.
+		ErrorLog: slog.NewLogLogger(d.log.With("component", "http").Handler(), slog.LevelWarn),
+	}
 	go func() {
 		if err := srv.Serve(d.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			stop(fmt.Errorf("HTTP server on %s: %w", d.listener.Addr(), err))

@@ -193,6 +193,37 @@ func Load(path string, env func(string) string) (Config, error) {
 
 // Parse is Load on bytes already read; name is used in messages.
 func Parse(name string, data []byte, env func(string) string) (Config, error) {
+	cfg, err := decode(name, data, env)
+	if err != nil {
+		return Config{}, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return Config{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return cfg, nil
+}
+
+// LoadForRedis reads the file as Load does but checks only the Redis
+// settings: for commands that use nothing but Redis (deadletters), so that
+// they run where the Care and Salesforce secrets are not.
+func LoadForRedis(path string, env func(string) string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("read config: %w", err)
+	}
+	cfg, err := decode(path, data, env)
+	if err != nil {
+		return Config{}, err
+	}
+	if _, err := url.Parse(cfg.Redis.URL); err != nil || !strings.HasPrefix(cfg.Redis.URL, "redis") {
+		return Config{}, fmt.Errorf("%s: redis.url: must be a redis:// or rediss:// URL", path)
+	}
+	return cfg, nil
+}
+
+// decode reads a configuration over the defaults, applies the environment
+// and reads the secret files, without validating it.
+func decode(name string, data []byte, env func(string) string) (Config, error) {
 	cfg := Defaults()
 	if len(bytes.TrimSpace(data)) > 0 {
 		dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -208,9 +239,6 @@ func Parse(name string, data []byte, env func(string) string) (Config, error) {
 	}
 	if err := cfg.readSecretFiles(); err != nil {
 		return Config{}, err
-	}
-	if err := cfg.Validate(); err != nil {
-		return Config{}, fmt.Errorf("%s: %w", name, err)
 	}
 	return cfg, nil
 }

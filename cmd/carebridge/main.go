@@ -71,6 +71,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "unknown command %q\n\n%s", args[0], usage)
 		return 2
 	}
+	if errors.Is(err, errHelp) {
+		return 0
+	}
 	if err != nil {
 		var ue usageError
 		if errors.As(err, &ue) {

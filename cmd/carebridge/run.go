@@ -3,29 +3,67 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log"
 	"log/slog"
 	"os"
+	"text/tabwriter"
+	"time"
 
+	"github.com/carebridge/carebridge/bridge/admin"
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/daemon"
+	"github.com/carebridge/carebridge/bridge/queue"
 )
 
-func loadConfig(args []string, name string, stderr io.Writer) (config.Config, []string, error) {
+// errHelp is a --help answered with the command's usage (exit code 0).
+var errHelp = errors.New("help")
+
+// envNote says where the rest of the configuration can come from.
+const envNote = `
+Every configuration key can also be set by an environment variable
+(CAREBRIDGE_CONFIG for --config; the others are listed in
+configs/carebridge.example.yaml), and secrets can come from files.
+`
+
+func loadConfig(args []string, name string, out io.Writer) (config.Config, []string, error) {
+	return loadConfigWith(args, name, out, config.Load)
+}
+
+func loadConfigWith(args []string, name string, out io.Writer, load func(string, func(string) string) (config.Config, error)) (config.Config, []string, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(out)
 	path := fs.String("config", os.Getenv("CAREBRIDGE_CONFIG"), "configuration file (YAML)")
-	if err := fs.Parse(args); err != nil {
+	var asJSON *bool
+	if name == "deadletters" {
+		asJSON = fs.Bool("json", false, "list: one JSON object per line, with the admin API's field names")
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(out, "Usage: carebridge %s --config FILE", name)
+		if name == "deadletters" {
+			fmt.Fprint(out, " [--json] [KEY...]")
+		}
+		fmt.Fprintln(out)
+		fs.PrintDefaults()
+		fmt.Fprint(out, envNote)
+	}
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return config.Config{}, nil, errHelp
+	} else if err != nil {
 		return config.Config{}, nil, usageError{err.Error()}
 	}
 	if *path == "" {
 		return config.Config{}, nil, usageError{"--config FILE is required"}
 	}
-	cfg, err := config.Load(*path, os.Getenv)
-	return cfg, fs.Args(), err
+	cfg, err := load(*path, os.Getenv)
+	rest := fs.Args()
+	if asJSON != nil && *asJSON {
+		rest = append([]string{"--json"}, rest...)
+	}
+	return cfg, rest, err
 }
 
 // routeStdLog sends the standard library logger (simpleforce logs failing
@@ -76,30 +114,62 @@ func cmdCheck(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 func cmdDeadLetters(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) == 0 || (args[0] != "list" && args[0] != "replay") {
-		return usageError{"usage: carebridge deadletters list|replay --config FILE [KEY...]"}
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+		fmt.Fprint(stdout, "Usage: carebridge deadletters list|replay --config FILE [--json] [KEY...]\n"+envNote)
+		return errHelp
 	}
-	cfg, rest, err := loadConfig(args[1:], "deadletters", stdout)
+	if len(args) == 0 || (args[0] != "list" && args[0] != "replay") {
+		return usageError{"usage: carebridge deadletters list|replay --config FILE [--json] [KEY...]"}
+	}
+	// Dead letters live in Redis: the Care and Salesforce settings need not
+	// be there.
+	cfg, rest, err := loadConfigWith(args[1:], "deadletters", stdout, config.LoadForRedis)
 	if err != nil {
 		return err
+	}
+	asJSON := len(rest) > 0 && rest[0] == "--json"
+	if asJSON {
+		rest = rest[1:]
 	}
 	if args[0] == "list" {
 		dead, err := daemon.ListDeadLetters(ctx, cfg, 1000)
 		if err != nil {
 			return err
 		}
-		enc := json.NewEncoder(stdout)
+		return printDeadLetters(stdout, dead, asJSON)
+	}
+	if len(rest) == 0 {
+		return usageError{"replay needs at least one KEY (see deadletters list)"}
+	}
+	if err := daemon.ReplayDeadLetters(ctx, cfg, rest); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "replayed %d key(s); they run again now\n", len(rest))
+	return nil
+}
+
+// printDeadLetters writes dead letters as a table, or as JSON lines with
+// the admin API's field names.
+func printDeadLetters(out io.Writer, dead []queue.DeadLetter, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(out)
 		for _, d := range dead {
-			if err := enc.Encode(d); err != nil {
+			if err := enc.Encode(admin.DeadLetter{Key: d.Key, Error: d.Error, Attempts: d.Attempts, At: d.At.Format(time.RFC3339)}); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	if len(rest) == 0 {
-		return usageError{"replay needs at least one KEY (see deadletters list)"}
+	if len(dead) == 0 {
+		_, err := fmt.Fprintln(out, "no dead letters")
+		return err
 	}
-	return daemon.ReplayDeadLetters(ctx, cfg, rest)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "KEY\tATTEMPTS\tAT\tLAST ERROR")
+	for _, d := range dead {
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", d.Key, d.Attempts, d.At.Format(time.RFC3339), d.Error)
+	}
+	return tw.Flush()
 }
 
 func decodeJSON(r io.Reader, v any) error {

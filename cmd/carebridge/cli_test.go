@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/carebridge/carebridge/bridge/queue"
+	"github.com/carebridge/carebridge/internal/redistest"
+)
+
+// TestHelpExitsZeroAndNamesTheEnvironment: --help on every command that
+// takes flags prints its usage, mentions the environment variables and
+// exits 0.
+func TestHelpExitsZeroAndNamesTheEnvironment(t *testing.T) {
+	for _, args := range [][]string{{"run", "--help"}, {"check", "-h"}, {"deadletters", "list", "--help"}, {"deadletters", "--help"}, {"--help"}} {
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), args, nil, &out, &errOut); code != 0 {
+			t.Errorf("carebridge %s: exit %d, want 0 (%s)", strings.Join(args, " "), code, errOut.String())
+		}
+		text := out.String() + errOut.String()
+		if !strings.Contains(text, "Usage") && !strings.Contains(text, "usage") {
+			t.Errorf("carebridge %s printed no usage: %q", strings.Join(args, " "), text)
+		}
+		if args[0] != "--help" && !strings.Contains(text, "CAREBRIDGE_CONFIG") {
+			t.Errorf("carebridge %s does not mention the environment: %q", strings.Join(args, " "), text)
+		}
+		if strings.Contains(text, "flag: help requested") {
+			t.Errorf("carebridge %s printed %q", strings.Join(args, " "), "flag: help requested")
+		}
+	}
+}
+
+// TestDeadLettersNeedOnlyRedis: with a config that names only Redis (no
+// Care or Salesforce secrets), deadletters lists nothing with a sentence,
+// then a dead action as a table and as JSON with the admin API's names,
+// and replays it.
+func TestDeadLettersNeedOnlyRedis(t *testing.T) {
+	srv := redistest.Start(t, redistest.WithoutAOF())
+	cfgFile := filepath.Join(t.TempDir(), "carebridge.yaml")
+	if err := os.WriteFile(cfgFile, []byte("redis:\n  url: redis://"+srv.Addr()+"/0\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cli := func(args ...string) (int, string) {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), args, nil, &out, &errOut)
+		return code, out.String() + errOut.String()
+	}
+	if code, out := cli("deadletters", "list", "--config", cfgFile); code != 0 || strings.TrimSpace(out) != "no dead letters" {
+		t.Fatalf("empty list: exit %d, %q", code, out)
+	}
+
+	q, err := queue.New(srv.Client(t), queue.Options{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := q.Add(ctx, "action:a0X1"); err != nil {
+		t.Fatal(err)
+	}
+	l, _, err := q.TryGet(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Fail(ctx, l, errors.New("care refused: window closed")); err != nil {
+		t.Fatal(err)
+	}
+	code, out := cli("deadletters", "list", "--config", cfgFile)
+	if code != 0 || !strings.Contains(out, "KEY") || !strings.Contains(out, "action:a0X1") || !strings.Contains(out, "window closed") {
+		t.Fatalf("table: exit %d, %q", code, out)
+	}
+	code, out = cli("deadletters", "list", "--json", "--config", cfgFile)
+	var dl map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &dl) != nil || dl["key"] != "action:a0X1" || dl["attempts"] != float64(1) {
+		t.Fatalf("json: exit %d, %q", code, out)
+	}
+	if code, out := cli("deadletters", "replay", "--config", cfgFile, "action:a0X1"); code != 0 || !strings.Contains(out, "replayed 1") {
+		t.Fatalf("replay: exit %d, %q", code, out)
+	}
+	if code, out := cli("deadletters", "list", "--config", cfgFile); code != 0 || strings.TrimSpace(out) != "no dead letters" {
+		t.Fatalf("after replay: exit %d, %q", code, out)
+	}
+}

@@ -67,6 +67,35 @@ func (w *actionWorld) metric(t *testing.T, name string, labels map[string]string
 	return 0
 }
 
+// metricSum adds up every series of a metric whose labels match labels.
+func (w *actionWorld) metricSum(t *testing.T, name string, labels map[string]string) float64 {
+	t.Helper()
+	families, err := w.d.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum float64
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+	series:
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if v, ok := labels[l.GetName()]; ok && v != l.GetValue() {
+					continue series
+				}
+			}
+			if c := m.GetCounter(); c != nil {
+				sum += c.GetValue()
+			} else {
+				sum += m.GetGauge().GetValue()
+			}
+		}
+	}
+	return sum
+}
+
 // conversation escalates a case on platform p whose conversation is msgs
 // (ids are prefixed with the case id) and waits until its Case exists and
 // the whole conversation is mirrored.

@@ -50,7 +50,7 @@ func TestOwnWriteIsNotMistakenForAChange(t *testing.T) {
 	if c.Status != rules.Open || r["Status"] != "New" {
 		t.Errorf("after the retry: Care %s, Salesforce %v; want Care open and Salesforce New (the agent's latest change)", c.Status, r["Status"])
 	}
-	if n := (&actionWorld{w}).metric(t, "carebridge_conflicts_total", nil); n != 0 {
+	if n := (&actionWorld{w}).metricSum(t, "carebridge_conflicts_total", nil); n != 0 {
 		t.Errorf("%v conflicts counted; the bridge's own write is no conflict", n)
 	}
 }
@@ -89,7 +89,7 @@ func TestOwnCareWriteIsNotMistakenForAChange(t *testing.T) {
 		}
 		t.Errorf("after the retry: Care assignee %s, Salesforce owner %v; want Ana on both (the agent's latest change)", assignee, r["OwnerId"])
 	}
-	if n := (&actionWorld{w}).metric(t, "carebridge_conflicts_total", nil); n != 0 {
+	if n := (&actionWorld{w}).metricSum(t, "carebridge_conflicts_total", nil); n != 0 {
 		t.Errorf("%v conflicts counted; the bridge's own write is no conflict", n)
 	}
 }
@@ -140,7 +140,7 @@ func TestAgentChangeDuringReconcileIsNotOverwritten(t *testing.T) {
 	if r := w.sfCase("race_1"); c.Status != rules.Pending || r["Status"] != "On Hold" {
 		t.Errorf("after the retry: Care %s, Salesforce %v; want pending / On Hold", c.Status, r["Status"])
 	}
-	if n := (&actionWorld{w}).metric(t, "carebridge_conflicts_total", nil); n != 1 {
+	if n := (&actionWorld{w}).metricSum(t, "carebridge_conflicts_total", nil); n != 1 {
 		t.Errorf("%v conflicts counted, want 1", n)
 	}
 }
@@ -188,7 +188,7 @@ func TestAgentChangeInSalesforceDuringReconcileIsNotOverwritten(t *testing.T) {
 	if r := w.sfCase("race_2"); c.Status != rules.Done || r["Status"] != "Closed" {
 		t.Errorf("after the retry: Care %s, Salesforce %v; want done / Closed (the agent's close is newest)", c.Status, r["Status"])
 	}
-	if n := (&actionWorld{w}).metric(t, "carebridge_conflicts_total", nil); n != 1 {
+	if n := (&actionWorld{w}).metricSum(t, "carebridge_conflicts_total", nil); n != 1 {
 		t.Errorf("%v conflicts counted, want 1", n)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,5 +86,45 @@ func TestDeadLettersNeedOnlyRedis(t *testing.T) {
 	}
 	if code, out := cli("deadletters", "list", "--config", cfgFile); code != 0 || strings.TrimSpace(out) != "no dead letters" {
 		t.Fatalf("after replay: exit %d, %q", code, out)
+	}
+}
+
+// TestHealthcheckAsksHealthz: the HEALTHCHECK subcommand exits 0 when the
+// daemon's /healthz answers 200, 1 when it answers otherwise or not at all.
+func TestHealthcheckAsksHealthz(t *testing.T) {
+	status := http.StatusOK
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/healthz" {
+			http.NotFound(w, r)
+			return
+		}
+		w.WriteHeader(status)
+	}))
+	defer srv.Close()
+	check := func() int {
+		var out bytes.Buffer
+		return run(context.Background(), []string{"healthcheck", "--url", srv.URL + "/healthz"}, nil, &out, &out)
+	}
+	if code := check(); code != 0 {
+		t.Errorf("healthy daemon: exit %d, want 0", code)
+	}
+	status = http.StatusServiceUnavailable
+	if code := check(); code != 1 {
+		t.Errorf("unhealthy daemon: exit %d, want 1", code)
+	}
+	srv.Close()
+	if code := check(); code != 1 {
+		t.Errorf("no daemon: exit %d, want 1", code)
+	}
+	for listen, want := range map[string]string{
+		"":             "http://127.0.0.1:8080/healthz",
+		":9090":        "http://127.0.0.1:9090/healthz",
+		"0.0.0.0:8081": "http://127.0.0.1:8081/healthz",
+		"[::]:8082":    "http://127.0.0.1:8082/healthz",
+		"10.1.2.3:80":  "http://10.1.2.3:80/healthz",
+	} {
+		if got := healthURL(listen); got != want {
+			t.Errorf("healthURL(%q) = %q, want %q", listen, got, want)
+		}
 	}
 }

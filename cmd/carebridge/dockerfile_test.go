@@ -34,6 +34,15 @@ func TestDockerfileBuildsAStaticNonRootBinary(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^USER nonroot`).MatchString(final) {
 		t.Error("the final stage does not switch to a non-root USER")
 	}
+	if !regexp.MustCompile(`(?m)^HEALTHCHECK .*CMD \["/usr/local/bin/carebridge", "healthcheck"\]$`).MatchString(final) {
+		t.Error("the final stage has no HEALTHCHECK running `carebridge healthcheck` (the image has no shell or curl)")
+	}
+	if !regexp.MustCompile(`org\.opencontainers\.image\.version="\$\{VERSION\}"`).MatchString(final) {
+		t.Error("the final stage has no OCI version label")
+	}
+	if ignore, err := os.ReadFile("../../.dockerignore"); err != nil || !regexp.MustCompile(`(?m)^\.git$`).Match(ignore) {
+		t.Errorf(".dockerignore does not keep .git out of the build context (%v)", err)
+	}
 	m := regexp.MustCompile(`(?m)^RUN (CGO_ENABLED=0 go build .*) -o /out/carebridge (\./cmd/carebridge)$`).FindStringSubmatch(text)
 	if m == nil {
 		t.Fatal("no `RUN CGO_ENABLED=0 go build ... -o /out/carebridge ./cmd/carebridge` line")

@@ -40,6 +40,7 @@ Usage:
   carebridge rules check < scenario.json        decide one action scenario
   carebridge deadletters list --config FILE     list dead-lettered keys
   carebridge deadletters replay --config FILE KEY...
+  carebridge healthcheck [--url URL]            exit 0 when the daemon's /healthz answers (Docker HEALTHCHECK)
   carebridge version
 `
 
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdRules(args[1:], stdin, stdout)
 	case "deadletters":
 		err = cmdDeadLetters(ctx, args[1:], stdout)
+	case "healthcheck":
+		err = cmdHealthcheck(ctx, args[1:], stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "carebridge", version)
 	case "help", "-h", "--help":

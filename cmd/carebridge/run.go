@@ -9,6 +9,8 @@ import (
 	"io"
 	"log"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"text/tabwriter"
 	"time"
@@ -170,6 +172,55 @@ func printDeadLetters(out io.Writer, dead []queue.DeadLetter, asJSON bool) error
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", d.Key, d.Attempts, d.At.Format(time.RFC3339), d.Error)
 	}
 	return tw.Flush()
+}
+
+// cmdHealthcheck asks a running daemon's /healthz; it needs no shell or
+// curl, so a distroless image can use it as its HEALTHCHECK.
+func cmdHealthcheck(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
+	fs.SetOutput(out)
+	url := fs.String("url", healthURL(os.Getenv("CAREBRIDGE_LISTEN")), "the daemon's health endpoint")
+	fs.Usage = func() {
+		fmt.Fprintln(out, "Usage: carebridge healthcheck [--url URL]")
+		fs.PrintDefaults()
+		fmt.Fprint(out, "\nThe default follows CAREBRIDGE_LISTEN (the daemon's listen address).\n")
+	}
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return errHelp
+	} else if err != nil {
+		return usageError{err.Error()}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *url, nil)
+	if err != nil {
+		return usageError{fmt.Sprintf("--url %q: %v", *url, err)}
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s: %w", *url, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: HTTP %d", *url, resp.StatusCode)
+	}
+	return nil
+}
+
+// healthURL is the /healthz URL of a daemon listening on listen (":8080"
+// when empty), asked on the loopback interface.
+func healthURL(listen string) string {
+	if listen == "" {
+		listen = ":8080"
+	}
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "http://127.0.0.1:8080/healthz"
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/healthz"
 }
 
 func decodeJSON(r io.Reader, v any) error {

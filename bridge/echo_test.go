@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -87,7 +88,7 @@ func TestOwnWritesDoNotComeBackAsReconciles(t *testing.T) {
 			if err := w.engine.PollSalesforce(w.ctx); err != nil {
 				t.Fatal(err)
 			}
-			if got := w.queue.take(); !equalKeys(got, tt.want) {
+			if got := w.queue.take(); !slices.Equal(got, tt.want) {
 				t.Errorf("the poll enqueued %v, want %v", got, tt.want)
 			}
 			for _, object := range []string{"Case", "CaseComment"} {
@@ -97,16 +98,4 @@ func TestOwnWritesDoNotComeBackAsReconciles(t *testing.T) {
 			}
 		})
 	}
-}
-
-func equalKeys(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

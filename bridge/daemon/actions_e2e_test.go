@@ -39,14 +39,15 @@ func startActionWorld(t *testing.T, adjust func(*config.Config)) *actionWorld {
 // actionWorld is the world the action tests share helpers on.
 type actionWorld struct{ *world }
 
-// metric returns the value of one counter or gauge series of the daemon's
-// registry (0 when absent).
-func (w *actionWorld) metric(t *testing.T, name string, labels map[string]string) float64 {
+// seriesValues returns, in the registry's order, the values of the
+// counter or gauge series of a metric whose labels match labels.
+func (w *actionWorld) seriesValues(t *testing.T, name string, labels map[string]string) []float64 {
 	t.Helper()
 	families, err := w.d.Registry().Gather()
 	if err != nil {
 		t.Fatal(err)
 	}
+	var out []float64
 	for _, f := range families {
 		if f.GetName() != name {
 			continue
@@ -59,10 +60,21 @@ func (w *actionWorld) metric(t *testing.T, name string, labels map[string]string
 				}
 			}
 			if c := m.GetCounter(); c != nil {
-				return c.GetValue()
+				out = append(out, c.GetValue())
+			} else {
+				out = append(out, m.GetGauge().GetValue())
 			}
-			return m.GetGauge().GetValue()
 		}
+	}
+	return out
+}
+
+// metric returns the value of one counter or gauge series of the daemon's
+// registry (0 when absent).
+func (w *actionWorld) metric(t *testing.T, name string, labels map[string]string) float64 {
+	t.Helper()
+	if v := w.seriesValues(t, name, labels); len(v) > 0 {
+		return v[0]
 	}
 	return 0
 }
@@ -70,28 +82,9 @@ func (w *actionWorld) metric(t *testing.T, name string, labels map[string]string
 // metricSum adds up every series of a metric whose labels match labels.
 func (w *actionWorld) metricSum(t *testing.T, name string, labels map[string]string) float64 {
 	t.Helper()
-	families, err := w.d.Registry().Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var sum float64
-	for _, f := range families {
-		if f.GetName() != name {
-			continue
-		}
-	series:
-		for _, m := range f.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if v, ok := labels[l.GetName()]; ok && v != l.GetValue() {
-					continue series
-				}
-			}
-			if c := m.GetCounter(); c != nil {
-				sum += c.GetValue()
-			} else {
-				sum += m.GetGauge().GetValue()
-			}
-		}
+	for _, v := range w.seriesValues(t, name, labels) {
+		sum += v
 	}
 	return sum
 }

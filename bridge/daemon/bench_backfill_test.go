@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -113,21 +112,13 @@ func queueRuns(b *testing.B, d *daemon.Daemon) int64 {
 	return 0
 }
 
-// redisCommands is how many commands Redis has served.
+// redisCommands is how many commands Redis has served, those inside
+// scripts included.
 func redisCommands(b *testing.B, env *benchEnv) int64 {
 	b.Helper()
-	info, err := env.redis.Client(b).InfoMap(context.Background(), "commandstats").Result()
-	if err != nil {
-		b.Fatal(err)
-	}
 	var n int64
-	for _, stats := range info["Commandstats"] {
-		for f := range strings.SplitSeq(stats, ",") {
-			if v, ok := strings.CutPrefix(f, "calls="); ok {
-				c, _ := strconv.ParseInt(v, 10, 64)
-				n += c
-			}
-		}
+	for _, c := range redisCalls(b, env) {
+		n += c
 	}
 	return n
 }

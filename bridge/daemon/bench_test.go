@@ -326,24 +326,32 @@ func benchEscalateBurst(b *testing.B, queued bool, msgs int) {
 	b.ReportMetric(0, "ns/op")
 }
 
-// redisScriptCalls is how many Lua script calls (EVAL, EVALSHA) Redis has
-// served: every queue transition is one.
-func redisScriptCalls(b *testing.B, env *benchEnv) int64 {
+// redisCalls is how many commands Redis has served, by command (INFO
+// commandstats, which counts the commands inside scripts too).
+func redisCalls(b *testing.B, env *benchEnv) map[string]int64 {
 	b.Helper()
 	info, err := env.redis.Client(b).InfoMap(context.Background(), "commandstats").Result()
 	if err != nil {
 		b.Fatal(err)
 	}
-	var n int64
-	for _, cmd := range []string{"cmdstat_eval", "cmdstat_evalsha"} {
-		for f := range strings.SplitSeq(info["Commandstats"][cmd], ",") {
+	out := map[string]int64{}
+	for cmd, stats := range info["Commandstats"] {
+		for f := range strings.SplitSeq(stats, ",") {
 			if v, ok := strings.CutPrefix(f, "calls="); ok {
 				c, _ := strconv.ParseInt(v, 10, 64)
-				n += c
+				out[cmd] = c
 			}
 		}
 	}
-	return n
+	return out
+}
+
+// redisScriptCalls is how many Lua script calls (EVAL, EVALSHA) Redis has
+// served: every queue transition is one.
+func redisScriptCalls(b *testing.B, env *benchEnv) int64 {
+	b.Helper()
+	calls := redisCalls(b, env)
+	return calls["cmdstat_eval"] + calls["cmdstat_evalsha"]
 }
 
 // lagSample is one Care change waiting to arrive in Salesforce.

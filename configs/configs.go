@@ -8,7 +8,7 @@ import (
 	"io/fs"
 )
 
-//go:embed salesforce mapping.yaml rules.yaml
+//go:embed salesforce/sfdx-project.json salesforce/force-app mapping.yaml rules.yaml
 var files embed.FS
 
 // FS returns the shipped configuration tree (read-only).

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"time"
@@ -28,6 +29,7 @@ const (
 	actionType        = "Type__c"
 	actionMode        = "Reply_Mode__c"
 	actionTarget      = "Target_Message_Id__c"
+	actionTargetRef   = "Target_Message__c"
 	actionBody        = "Body__c"
 	actionMedia       = "Media_URLs__c"
 	actionMarkPending = "Mark_Pending__c"
@@ -61,7 +63,7 @@ const (
 
 // ActionFields lists the Care_Action__c fields the engine reads or writes.
 func ActionFields() []string {
-	return append([]string{"Id", "CreatedDate", actionCase, actionType, actionMode, actionTarget, actionBody, actionMedia,
+	return append([]string{"Id", "CreatedDate", actionCase, actionType, actionMode, actionTarget, actionTargetRef, actionBody, actionMedia,
 		actionMarkPending, actionProfile}, ActionResultFields()...)
 }
 
@@ -69,6 +71,12 @@ func ActionFields() []string {
 // outcome of an action.
 func ActionResultFields() []string {
 	return []string{actionStatus, actionCode, actionReason, actionResult, actionProcessedAt}
+}
+
+// ActionWrites lists every Care_Action__c field the engine writes: the
+// outcome, and the target field an agent left empty, filled from the other.
+func ActionWrites() []string {
+	return append(ActionResultFields(), actionTarget, actionTargetRef)
 }
 
 // IdempotencyKey is the key an action is sent to Care with: the same for
@@ -173,6 +181,9 @@ func (e *Engine) HandleAction(ctx context.Context, sfID string) error {
 		}
 		return nil
 	}
+	if a, err = e.resolveTarget(ctx, a); err != nil {
+		return e.retryOrGiveUp(ctx, a, durable, err)
+	}
 	req, durable, err := e.claim(ctx, a, durable, found)
 	if err != nil || req == nil {
 		return err
@@ -225,7 +236,9 @@ func (e *Engine) claim(ctx context.Context, a actionView, durable state.ActionRe
 		return e.claim(ctx, a, durable, true)
 	}
 	if a.status != StatusSending {
-		if err := e.writeAction(ctx, Record{"Id": a.id, actionStatus: StatusSending}); err != nil {
+		w := Record{"Id": a.id, actionStatus: StatusSending}
+		maps.Copy(w, a.fill)
+		if err := e.writeAction(ctx, w); err != nil {
 			return nil, durable, fmt.Errorf("mark action %s Sending: %w", a.id, err)
 		}
 	}
@@ -235,17 +248,25 @@ func (e *Engine) claim(ctx context.Context, a actionView, durable state.ActionRe
 // actionView is a Care_Action__c record read from Salesforce.
 type actionView struct {
 	id, caseSFID, target, body, profile string
-	typ                                 rules.Action
-	mode                                rules.ReplyMode
-	media                               []string
-	markPending                         bool
-	status                              string
-	created                             time.Time
+	// targetRef is the Target_Message__c lookup; resolveTarget turns it
+	// into target when that is empty, and targetGone says it points to no
+	// message of the case.
+	targetRef   string
+	targetGone  bool
+	typ         rules.Action
+	mode        rules.ReplyMode
+	media       []string
+	markPending bool
+	status      string
+	created     time.Time
+	// fill is what the first write back adds to the record: the target
+	// field the agent left empty, from the other one.
+	fill Record
 }
 
 func viewAction(r Record) actionView {
 	v := actionView{
-		id: str(r["Id"]), caseSFID: str(r[actionCase]), target: strings.TrimSpace(str(r[actionTarget])),
+		id: str(r["Id"]), caseSFID: str(r[actionCase]), target: strings.TrimSpace(str(r[actionTarget])), targetRef: str(r[actionTargetRef]),
 		body: str(r[actionBody]), profile: strings.TrimSpace(str(r[actionProfile])),
 		typ: rules.Action(str(r[actionType])), mode: rules.ReplyMode(str(r[actionMode])),
 		status: str(r[actionStatus]), created: parseTime(r["CreatedDate"]),
@@ -384,6 +405,10 @@ func (e *Engine) decide(ctx context.Context, a actionView, careID string) (rules
 		return rules.Decision{Code: CodeInvalidAction, Reason: fmt.Sprintf(format, args...)}, c.Platform, nil
 	}
 	var target *care.Message
+	if a.targetGone {
+		return rules.Decision{Code: CodeTargetNotFound, Reason: fmt.Sprintf(
+			"The target message %s is not a message of this case's conversation; pick one from its Care Messages.", a.targetRef)}, c.Platform, nil
+	}
 	if a.target != "" {
 		for i := range msgs {
 			if msgs[i].ID == a.target {
@@ -666,6 +691,7 @@ func (e *Engine) refuse(ctx context.Context, a actionView, platform rules.Platfo
 // not known).
 func (e *Engine) report(ctx context.Context, a actionView, o state.ActionRecord, platform rules.Platform) error {
 	w := Record{"Id": a.id, actionProcessedAt: formatSFTime(e.now())}
+	maps.Copy(w, a.fill)
 	switch o.State {
 	case state.ActionSent:
 		w[actionStatus], w[actionResult], w[actionCode], w[actionReason] = StatusSent, nilIfEmpty(o.CareMessageID), nil, nilIfEmpty(o.Reason)
@@ -747,4 +773,53 @@ func upstreamMessage(err error) string {
 		return strings.TrimSuffix(ue.Message, ".")
 	}
 	return "an internal error"
+}
+
+// resolveTarget reads the target from whichever of Target_Message_Id__c (the
+// Care message id; what is sent) and Target_Message__c (the lookup the
+// console fills) the agent set, the id first, and has the first write back
+// fill the other field. The mirror maps one to the other without a
+// Salesforce call; a lookup the mirror does not know is read from
+// Salesforce.
+func (e *Engine) resolveTarget(ctx context.Context, a actionView) (actionView, error) {
+	if a.targetRef == "" && a.target == "" || a.targetRef != "" && a.target != "" {
+		return a, nil
+	}
+	careID, err := e.careCaseOf(ctx, a)
+	if errors.Is(err, errCaseNotSynced) {
+		return a, nil // refused as such by check
+	}
+	if err != nil {
+		return a, err
+	}
+	mirror, err := e.store.MessageMirror(ctx, careID)
+	if err != nil {
+		return a, fmt.Errorf("read message mirror of Care case %s for action %s: %w", careID, a.id, err)
+	}
+	if a.targetRef == "" {
+		if m, ok := mirror[a.target]; ok && m.SalesforceID != "" {
+			a.fill = Record{actionTargetRef: m.SalesforceID}
+		}
+		return a, nil
+	}
+	for id, m := range mirror {
+		if m.SalesforceID == a.targetRef {
+			a.target = id
+		}
+	}
+	if a.target == "" {
+		recs, err := e.sf.Query(ctx, soql.Select("Id", MessageIDField, MessageCaseFld).From(MessageObject).Where(soql.Eq("Id", a.targetRef)))
+		if err != nil {
+			return a, fmt.Errorf("read target message %s of action %s: %w", a.targetRef, a.id, err)
+		}
+		if len(recs) > 0 && str(recs[0][MessageCaseFld]) == a.caseSFID {
+			a.target = str(recs[0][MessageIDField])
+		}
+	}
+	if a.target == "" {
+		a.targetGone = true
+		return a, nil
+	}
+	a.fill = Record{actionTarget: a.target}
+	return a, nil
 }

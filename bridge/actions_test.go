@@ -130,6 +130,8 @@ func TestReplyOptionFieldsWriteOnlyWhatChanged(t *testing.T) {
 		{ID: "c1", Kind: rules.Comment, Direction: care.Inbound, ParentID: ptr("post"), Depth: 1, PostedAt: commentAt},
 	}
 	deadline := "2026-11-30T12:00:00.000+0000" // the comment's time + 7 days
+	// Facebook's private reply goes out through the Send API (rules.yaml).
+	limits := "private_reply:1999:characters"
 	tests := []struct {
 		name string
 		c    care.Case
@@ -138,21 +140,32 @@ func TestReplyOptionFieldsWriteOnlyWhatChanged(t *testing.T) {
 		want Record
 	}{
 		{"first time", fb, conversation, Record{},
-			Record{AllowedModesField: "public_reply;comment_on_post;private_reply", PrivateReplyDeadlineField: deadline}},
+			Record{AllowedModesField: "public_reply;comment_on_post;private_reply", PrivateReplyDeadlineField: deadline,
+				ReplyLimitsField: limits}},
 		{"unchanged: nothing to write", fb, conversation,
-			Record{AllowedModesField: "public_reply;comment_on_post;private_reply", PrivateReplyDeadlineField: deadline, DMDeadlineField: nil},
+			Record{AllowedModesField: "public_reply;comment_on_post;private_reply", PrivateReplyDeadlineField: deadline, DMDeadlineField: nil,
+				ReplyLimitsField: limits},
 			Record{}},
 		{"a deadline that no longer applies is cleared", fb, conversation[:1],
-			Record{AllowedModesField: "public_reply", PrivateReplyDeadlineField: deadline},
-			Record{AllowedModesField: nil, PrivateReplyDeadlineField: nil}},
+			Record{AllowedModesField: "public_reply", PrivateReplyDeadlineField: deadline, ReplyLimitsField: limits},
+			Record{AllowedModesField: nil, PrivateReplyDeadlineField: nil, ReplyLimitsField: nil}},
 		{"no profile: no reply mode", care.Case{ID: "c", Platform: rules.Facebook, Status: rules.Open}, conversation,
-			Record{AllowedModesField: "public_reply;comment_on_post;private_reply", PrivateReplyDeadlineField: deadline},
-			Record{AllowedModesField: nil, PrivateReplyDeadlineField: nil}},
+			Record{AllowedModesField: "public_reply;comment_on_post;private_reply", PrivateReplyDeadlineField: deadline, ReplyLimitsField: limits},
+			Record{AllowedModesField: nil, PrivateReplyDeadlineField: nil, ReplyLimitsField: nil}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := e.replyOptionFields(t.Context(), tt.c, tt.msgs, tt.rec); !reflect.DeepEqual(got, tt.want) {
+			next := &nextChange{now: now}
+			if got := e.replyOptionFields(t.Context(), tt.c, tt.msgs, tt.rec, next); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %v, want %v", got, tt.want)
+			}
+			// The case is due again when its private reply window closes.
+			want := time.Time{}
+			if tt.msgs[len(tt.msgs)-1].ID == "c1" && tt.c.ProfileID != nil {
+				want = parseTime(deadline)
+			}
+			if !next.at.Equal(want) {
+				t.Errorf("next change at %v, want %v", next.at, want)
 			}
 		})
 	}

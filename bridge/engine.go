@@ -331,7 +331,7 @@ func EngineCaseFields() []string {
 
 // EngineCaseWrites lists the Case fields the engine itself writes.
 func EngineCaseWrites() []string {
-	return []string{CareIDField, SyncStatusField, SyncErrorField, AllowedModesField, PrivateReplyDeadlineField, DMDeadlineField}
+	return []string{CareIDField, SyncStatusField, SyncErrorField, AllowedModesField, PrivateReplyDeadlineField, DMDeadlineField, ReplyLimitsField}
 }
 
 // Reconcile runs one queue key (the queue's Handler) and tells the queue
@@ -339,18 +339,25 @@ func EngineCaseWrites() []string {
 // help: a case key runs again on its next trigger or sweep, an action key
 // is dead-lettered); a spent Salesforce quota pauses every replica and
 // requeues the key for after the pause; anything else retries with backoff,
-// no sooner than the upstream's Retry-After.
+// no sooner than the upstream's Retry-After. A case whose reply window
+// closes later runs again just after it closes.
 func (e *Engine) Reconcile(ctx context.Context, key string) (queue.Result, error) {
 	leave := e.gate.Enter()
 	defer leave()
 	var err error
+	var due time.Time
 	switch {
 	case strings.HasPrefix(key, CaseKeyPrefix):
-		err = e.ReconcileCase(ctx, strings.TrimPrefix(key, CaseKeyPrefix))
+		due, err = e.reconcileCase(ctx, strings.TrimPrefix(key, CaseKeyPrefix))
 	case strings.HasPrefix(key, ActionKeyPrefix):
 		err = e.HandleAction(ctx, strings.TrimPrefix(key, ActionKeyPrefix))
 	default:
 		err = upstream.MarkPermanent(fmt.Errorf("unknown key %q", key))
+	}
+	if err == nil && !due.IsZero() {
+		// A reply window closes then: the options shown on the Case and
+		// its messages change, so the case runs again just after.
+		return queue.Result{RequeueAfter: due.Sub(e.now()) + time.Second}, nil
 	}
 	if err == nil {
 		return queue.Result{}, nil

@@ -30,7 +30,7 @@ func MessageFields() []string {
 	return []string{MessageIDField, MessageCaseFld, "Platform__c", "Kind__c", "Direction__c", "Author_Handle__c",
 		"Author_Name__c", "Author_Is_Page__c", "Author_Follows_Brand__c", "Text__c", "Media_URLs__c",
 		"Parent_Message_Id__c", "Thread_Depth__c", "Posted_At__c", "Hidden__c", "Hidden_With_Parent__c",
-		"Deleted__c", "Liked__c", "Private_Reply_Sent__c", "Permalink__c"}
+		"Deleted__c", "Liked__c", "Private_Reply_Sent__c", "Permalink__c", MessageActionsField, MessageModesField}
 }
 
 // messageRecord is the Care_Message__c image of m, without its Case__c
@@ -109,10 +109,12 @@ func (e *Engine) queryMessages(ctx context.Context, sfCaseIDs []string) ([][]Rec
 }
 
 // syncMessages mirrors the conversation of a Care case into Care_Message__c
-// records under its Case. Only messages whose values changed since the last
-// write are written (a hash per message is kept in the store), so quiet
-// cycles write nothing; writes of many cases share collection calls.
-func (e *Engine) syncMessages(ctx context.Context, careID, sfID string, msgs []care.Message) error {
+// records under its Case, each with what an agent may do with it now. Only
+// messages whose values changed since the last write are written (a hash per
+// message is kept in the store), so quiet cycles write nothing; writes of
+// many cases share collection calls.
+func (e *Engine) syncMessages(ctx context.Context, c care.Case, sfID string, msgs []care.Message, wake *nextChange) error {
+	careID := c.ID
 	have, err := e.store.MessageMirror(ctx, careID)
 	if err != nil {
 		return fmt.Errorf("read message mirror of Care case %s: %w", careID, err)
@@ -120,14 +122,16 @@ func (e *Engine) syncMessages(ctx context.Context, careID, sfID string, msgs []c
 	var todo []pendingMessage
 	missing := false
 	idMax := e.fieldsOf(ctx, MessageObject)[MessageIDField].Length
-	for _, m := range msgs {
+	for i := range msgs {
+		m := &msgs[i]
 		if idMax > 0 && utf16Len(m.ID) > idMax {
 			// It cannot be upserted by its id; the rest of the conversation can.
 			e.m.refusedIDs.Inc()
 			e.log.Error("Care message not mirrored: its id is longer than Care_Message_Id__c holds", "care_case", careID, "message", m.ID, "max", idMax)
 			continue
 		}
-		rec := messageRecord(m)
+		rec := messageRecord(*m)
+		maps.Copy(rec, e.messageOptionFields(c, msgs, m, wake))
 		h := hashRecord(rec)
 		if cur, ok := have[m.ID]; ok && cur.Hash == h && cur.SalesforceID != "" {
 			continue

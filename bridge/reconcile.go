@@ -67,59 +67,72 @@ func (e *Engine) queryCases(ctx context.Context, careIDs []string) ([]Record, er
 
 // ReconcileCase brings one Care case and its Salesforce Case in step.
 func (e *Engine) ReconcileCase(ctx context.Context, careID string) error {
+	_, err := e.reconcileCase(ctx, careID)
+	return err
+}
+
+// reconcileCase is ReconcileCase; it also returns when the case must be
+// reconciled again because a reply window closes (zero: not by the clock).
+func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, error) {
 	if careID == "" {
-		return permanentf("empty Care case id")
+		return time.Time{}, permanentf("empty Care case id")
 	}
 	if err := e.checkCareID(careID); err != nil {
-		return upstream.MarkPermanent(err)
+		return time.Time{}, upstream.MarkPermanent(err)
 	}
 	m, err := e.mapperNow(ctx)
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
 	c, err := e.care.GetCase(ctx, careID)
 	if err != nil {
-		return fmt.Errorf("read Care case %s: %w", careID, err)
+		return time.Time{}, fmt.Errorf("read Care case %s: %w", careID, err)
 	}
 	rec, err := e.readCases.Do(ctx, careID)
 	if err != nil {
-		return fmt.Errorf("read Salesforce Case of Care case %s: %w", careID, err)
+		return time.Time{}, fmt.Errorf("read Salesforce Case of Care case %s: %w", careID, err)
 	}
 	careVals, cut := e.fitCareValues(ctx, m, m.FromCare(c))
 	if rec == nil && c.Status == rules.Deleted {
-		return nil // deleted before it ever reached Salesforce
+		return time.Time{}, nil // deleted before it ever reached Salesforce
 	}
 	msgs, err := e.care.Messages(ctx, careID)
 	if err != nil {
-		return fmt.Errorf("read conversation of Care case %s: %w", careID, err)
+		return time.Time{}, fmt.Errorf("read conversation of Care case %s: %w", careID, err)
 	}
+	next := &nextChange{now: e.now()}
+	options := e.replyOptionFields(ctx, c, msgs, rec, next)
 	if rec == nil {
 		// The new Case carries its reply options from the start, so its
 		// creation is its only write.
-		rec, err = e.createCase(ctx, m, c, careVals, cut, e.replyOptionFields(ctx, c, msgs, Record{}))
+		rec, err = e.createCase(ctx, m, c, careVals, cut, options)
 		if err != nil {
-			return err
+			return time.Time{}, err
 		}
+		options = Record{}
 	}
 	sfID, _ := rec["Id"].(string)
 	if err := e.ensureLink(ctx, careID, sfID); err != nil {
-		return err
+		return time.Time{}, err
 	}
-	closed, err := e.mergeCase(ctx, m, c, rec, careVals, cut, e.replyOptionFields(ctx, c, msgs, rec))
+	closed, err := e.mergeCase(ctx, m, c, rec, careVals, cut, options)
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
 	if err := e.syncNotes(ctx, m, c, sfID); err != nil {
-		return err
+		return time.Time{}, err
 	}
-	if err := e.syncMessages(ctx, careID, sfID, msgs); err != nil {
-		return err
+	if err := e.syncMessages(ctx, c, sfID, msgs, next); err != nil {
+		return time.Time{}, err
 	}
 	// The sweep keeps closed cases for a while, then retires them.
 	if err := e.store.SetCaseClosed(ctx, careID, closed, e.now()); err != nil {
-		return fmt.Errorf("record whether Care case %s is closed: %w", careID, err)
+		return time.Time{}, fmt.Errorf("record whether Care case %s is closed: %w", careID, err)
 	}
-	return nil
+	if closed {
+		return time.Time{}, nil
+	}
+	return next.at, nil
 }
 
 func (e *Engine) ensureLink(ctx context.Context, careID, sfID string) error {

@@ -52,3 +52,45 @@ func TestCaseShowsTheReplyOptionsOfTheLatestCustomerMessage(t *testing.T) {
 		}
 	}
 }
+
+// TestMessagesShowWhatTheAgentMayDoUntilTheWindowCloses: each mirrored
+// message says which actions and reply modes it takes now, the Case the
+// text limit of each allowed mode, and the case runs again just after the
+// private reply window closes, to take the option away.
+func TestMessagesShowWhatTheAgentMayDoUntilTheWindowCloses(t *testing.T) {
+	w := newTestWorld(t)
+	posted := w.clock.Now().Add(-time.Hour).Truncate(time.Second)
+	w.care.putCase(care.Case{ID: "c1", AssigneeID: strp("agent_ana"), ProfileID: strp("p_fb")})
+	w.care.addMessage(care.Message{ID: "m1", CaseID: "c1", Kind: rules.Comment, Direction: care.Inbound, Text: "Broken",
+		Depth: 1, ParentID: strp("p0"), PostedAt: posted})
+	w.care.addMessage(care.Message{ID: "m2", CaseID: "c1", Kind: rules.Comment, Direction: care.Inbound, Text: "gone",
+		Depth: 1, ParentID: strp("p0"), PostedAt: posted, Deleted: true})
+
+	check := func(when string, wantAfter time.Duration, actions, modes, limits any) {
+		t.Helper()
+		res, err := w.engine.Reconcile(w.ctx, CaseKey("c1"))
+		if err != nil {
+			t.Fatalf("%s: reconcile: %v", when, err)
+		}
+		if res.RequeueAfter != wantAfter {
+			t.Errorf("%s: runs again after %v, want %v", when, res.RequeueAfter, wantAfter)
+		}
+		m1, _ := w.sf.lookup(MessageObject, MessageIDField, "m1")
+		if m1[MessageActionsField] != actions || m1[MessageModesField] != modes {
+			t.Errorf("%s: message m1 allows %v with reply modes %v; want %v with %v", when,
+				m1[MessageActionsField], m1[MessageModesField], actions, modes)
+		}
+		if m2, _ := w.sf.lookup(MessageObject, MessageIDField, "m2"); m2[MessageActionsField] != nil || m2[MessageModesField] != nil {
+			t.Errorf("%s: the deleted message m2 allows %v with modes %v; want nothing", when, m2[MessageActionsField], m2[MessageModesField])
+		}
+		if got := w.sfCase("c1")[ReplyLimitsField]; got != limits {
+			t.Errorf("%s: Case reply limits %v, want %v", when, got, limits)
+		}
+	}
+	// The window closes 7 days after the comment; the run comes a second later.
+	after := posted.Add(7*24*time.Hour).Sub(w.clock.Now()) + time.Second
+	check("an hour after the comment", after,
+		"reply;like;hide;delete;ban;unban", "public_reply;comment_on_post;private_reply", "private_reply:1999:characters")
+	w.clock.Advance(after)
+	check("when it runs again", 0, "reply;like;hide;delete;ban;unban", "public_reply;comment_on_post", nil)
+}

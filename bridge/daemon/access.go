@@ -77,7 +77,7 @@ func integrationNeeds(m *mapping.Mapping, schema *metadata.Schema) []need {
 		field(bridge.MessageObject, f, true, whyMsg)
 	}
 	for _, f := range bridge.ActionFields() {
-		field(bridge.ActionObject, f, slices.Contains(bridge.ActionResultFields(), f), whyActio)
+		field(bridge.ActionObject, f, slices.Contains(bridge.ActionWrites(), f), whyActio)
 	}
 	notes := bridge.DefaultNotesTarget
 	if m != nil {

@@ -541,6 +541,52 @@ func TestCaseShowsWhatTheAgentCanDoNow(t *testing.T) {
 	w.quiet(t)
 }
 
+// TestConsoleActionsAreSent: the mirror tells the console what each message
+// allows, and actions created as the console (lookup and Care id) and the
+// quick actions on a message (lookup only) create them are sent, with both
+// target fields filled in the end.
+func TestConsoleActionsAreSent(t *testing.T) {
+	t.Parallel()
+	w := startActionWorld(t, nil)
+	sfID := w.conversation(t, "lw", rules.Facebook, strPtr("agent_ana"), care.Customer{},
+		care.Message{ID: "post", Kind: rules.Post, Direction: care.Outbound, Text: "Launch", PostedAt: ago(3 * time.Hour)},
+		care.Message{ID: "c1", Kind: rules.Comment, ParentID: strPtr("post"), Text: "Broken", PostedAt: ago(time.Hour)})
+	comment := w.mirror(sfID)["lw_c1"]
+	if comment["Allowed_Actions__c"] != "reply;like;hide;delete;ban;unban" ||
+		comment["Allowed_Reply_Modes__c"] != "public_reply;comment_on_post;private_reply" {
+		t.Errorf("the comment's mirror allows %v with reply modes %v", comment["Allowed_Actions__c"], comment["Allowed_Reply_Modes__c"])
+	}
+	if r := w.sfCase("lw"); r["Care_Reply_Limits__c"] != "private_reply:1999:characters" {
+		t.Errorf("Case reply limits %v", r["Care_Reply_Limits__c"])
+	}
+	commentID := comment["Id"].(string)
+	reply := w.act(t, sfID, map[string]any{"Type__c": "reply", "Reply_Mode__c": "public_reply", "Target_Message__c": commentID,
+		"Target_Message_Id__c": "lw_c1", "Body__c": "Sorry! A new one is on its way.", "Media_URLs__c": "https://cdn.example.com/label.png",
+		"Mark_Pending__c": true})
+	like := w.act(t, sfID, map[string]any{"Type__c": "like", "Target_Message__c": commentID})
+	rec := w.finished(t, reply)
+	if rec["Status__c"] != "Sent" {
+		t.Fatalf("console reply %v: %v %v", rec["Status__c"], rec["Status_Code__c"], rec["Status_Reason__c"])
+	}
+	got := w.careMessage("lw", rec["Care_Result_Id__c"].(string))
+	if got.ParentID == nil || *got.ParentID != "lw_c1" || got.Text != "Sorry! A new one is on its way." || len(got.Media) != 1 {
+		t.Errorf("Care holds the reply %+v", got)
+	}
+	rec = w.finished(t, like)
+	if rec["Status__c"] != "Sent" || rec["Target_Message_Id__c"] != "lw_c1" {
+		t.Fatalf("quick-action like %v (%v), target id %v", rec["Status__c"], rec["Status_Reason__c"], rec["Target_Message_Id__c"])
+	}
+	if !w.careMessage("lw", "lw_c1").Liked {
+		t.Error("the comment is not liked in Care")
+	}
+	// The mirror follows: a liked comment offers unlike instead.
+	eventually(t, "unlike offered on the liked comment", func() (bool, string) {
+		a := w.mirror(sfID)["lw_c1"]["Allowed_Actions__c"]
+		return a == "reply;unlike;hide;delete;ban;unban", fmt.Sprint(a)
+	})
+	w.quiet(t)
+}
+
 func TestResendAfterCrashReturnsTheFirstReply(t *testing.T) {
 	t.Parallel()
 	w := startActionWorld(t, nil)

@@ -57,7 +57,7 @@ func TestSpentQuotaPausesEveryReplicaAndShows(t *testing.T) {
 		t.Errorf("paused-until metric = %v, want %d", got, until.Unix())
 	}
 	d, err := w.d.Queue().Depth(ctx)
-	if err != nil || d.Dead != 0 || d.Failing != 0 || d.Delayed != 1 {
+	if err != nil || d.Dead != 0 || d.Failing != 0 || d.Scheduled != 1 {
 		t.Fatalf("queue %+v, %v: want the case waiting out the pause, not failing", d, err)
 	}
 	// Polls spend no call on Salesforce while it is paused.

@@ -90,7 +90,7 @@ func (c *depthCollector) Collect(ch chan<- prometheus.Metric) {
 		state string
 		n     int64
 	}{
-		{"ready", d.Ready}, {"delayed", d.Delayed}, {"processing", d.Processing}, {"dead", d.Dead},
+		{"ready", d.Ready}, {"delayed", d.Delayed}, {"scheduled", d.Scheduled}, {"processing", d.Processing}, {"dead", d.Dead},
 	} {
 		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(s.n), s.state)
 	}

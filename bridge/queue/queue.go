@@ -644,7 +644,8 @@ func (q *Queue) observeWork(l Lease) {
 // Depth counts keys by state.
 type Depth struct {
 	Ready      int64 // due now
-	Delayed    int64 // due later (AddAfter, backoff, quota pause)
+	Delayed    int64 // due later after a failed run (backoff, Retry-After)
+	Scheduled  int64 // due later as asked (AddAfter, a handler's RequeueAfter: a deadline, a quota pause)
 	Processing int64 // leased
 	Dead       int64 // dead letters
 	Dirty      int64 // processing and added again since
@@ -659,7 +660,7 @@ func (q *Queue) Depth(ctx context.Context) (Depth, error) {
 	if err != nil {
 		return Depth{}, fmt.Errorf("queue depth: %w", err)
 	}
-	return Depth{Ready: vals[0], Delayed: vals[1], Processing: vals[2], Dead: vals[3], Dirty: vals[4], Failing: vals[5]}, nil
+	return Depth{Ready: vals[0], Delayed: vals[1], Processing: vals[2], Dead: vals[3], Dirty: vals[4], Failing: vals[5], Scheduled: vals[6]}, nil
 }
 
 // DeadLetter is one dead-lettered key.

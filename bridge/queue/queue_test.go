@@ -112,8 +112,8 @@ func TestAddAfterKeepsEarliestDueTime(t *testing.T) {
 	if _, ok := mustTryGet(t, q); ok {
 		t.Fatal("key delayed by a minute was handed out at once")
 	}
-	if d := mustDepth(t, q); d.Delayed != 1 || d.Ready != 0 {
-		t.Fatalf("depth = %+v, want 1 delayed", d)
+	if d := mustDepth(t, q); d.Scheduled != 1 || d.Delayed != 0 || d.Ready != 0 {
+		t.Fatalf("depth = %+v, want 1 scheduled", d)
 	}
 	if r := mustAdd(t, q, "case:1"); r != queue.Coalesced {
 		t.Fatalf("add of delayed key = %v, want coalesced", r)
@@ -455,6 +455,9 @@ func TestRetryWaitsOutBackoff(t *testing.T) {
 		if r := mustAdd(t, q, "case:1"); r != queue.Coalesced {
 			t.Fatalf("add during backoff = %v, want coalesced", r)
 		}
+		if d := mustDepth(t, q); d.Delayed != 1 || d.Scheduled != 0 {
+			t.Fatalf("depth during backoff = %+v, want 1 delayed, none scheduled", d)
+		}
 		// Step the clock until the key is handed out again: an Add during
 		// the backoff must not have made it ready early.
 		var waited time.Duration
@@ -767,8 +770,8 @@ func TestRestartLosesNoQueuedKey(t *testing.T) {
 	}
 	srv.Restart()
 	d := mustDepth(t, q)
-	if d.Ready != n || d.Delayed != 1 {
-		t.Fatalf("depth after restart = %+v, want %d ready and 1 delayed", d, n)
+	if d.Ready != n || d.Scheduled != 1 {
+		t.Fatalf("depth after restart = %+v, want %d ready and 1 scheduled", d, n)
 	}
 	seen := map[string]bool{}
 	for {
@@ -1017,6 +1020,7 @@ carebridge_queue_depth{state="dead"} 1
 carebridge_queue_depth{state="delayed"} 0
 carebridge_queue_depth{state="processing"} 0
 carebridge_queue_depth{state="ready"} 1
+carebridge_queue_depth{state="scheduled"} 0
 # HELP carebridge_queue_failing_keys Keys whose last run failed and that are not dead: retrying with backoff, or parked until their next trigger (read from Redis on scrape).
 # TYPE carebridge_queue_failing_keys gauge
 carebridge_queue_failing_keys 0

@@ -239,15 +239,27 @@ return n
 `)
 
 // depthScript: KEYS ready, processing, dead, dirty, failing. ARGV now.
+// Keys due later are delayed when their last run failed (a backoff) and
+// scheduled otherwise (AddAfter, a handler's RequeueAfter); telling them
+// apart walks the failing keys, which are few unless an upstream is down.
 var depthScript = redis.NewScript(`
 local now = tonumber(ARGV[1])
+local later = redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')
+local delayed = 0
+if later > 0 then
+  for _, k in ipairs(redis.call('HKEYS', KEYS[5])) do
+    local at = redis.call('ZSCORE', KEYS[1], k)
+    if at and tonumber(at) > now then delayed = delayed + 1 end
+  end
+end
 return {
   redis.call('ZCOUNT', KEYS[1], '-inf', now),
-  redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf'),
+  delayed,
   redis.call('ZCARD', KEYS[2]),
   redis.call('ZCARD', KEYS[3]),
   redis.call('ZCARD', KEYS[4]),
   redis.call('HLEN', KEYS[5]),
+  later - delayed,
 }
 `)
 

@@ -57,7 +57,7 @@ func TestSIGTERMWithWorkInFlight(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Processing != 0 || d.Ready+d.Delayed == 0 {
+	if d.Processing != 0 || d.Ready+d.Delayed+d.Scheduled == 0 {
 		t.Errorf("queue after SIGTERM: %+v; want the in-flight keys handed back, none left processing", d)
 	}
 	if n, err := rdb.Exists(ctx, leaseKey).Result(); err != nil || n != 0 {

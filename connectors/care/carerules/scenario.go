@@ -95,3 +95,32 @@ func moderation(a rules.Action) bool {
 	}
 	return false
 }
+
+// MessageOptions lists what an agent can do now with message m of case c,
+// by rules e: each action of rules.MessageActions that Check allows on m
+// chosen as the target (each judged with its own scenario, so moderation
+// concerns m's author), less what m's state makes pointless (liking a liked
+// message, anything on a deleted one), and the reply modes for a reply
+// addressed to m.
+func MessageOptions(e *rules.Engine, c care.Case, convo []care.Message, m *care.Message, now time.Time) rules.MessageOptions {
+	out := rules.MessageOptions{Actions: []rules.Action{}, Options: rules.Options{Modes: []rules.ReplyMode{}}}
+	if m.Deleted {
+		return out
+	}
+	out.Options = e.ChosenReplyOptions(Scenario(c, convo, rules.Reply, m, true, now))
+	for _, a := range rules.MessageActions() {
+		switch {
+		case a == rules.Reply:
+			if len(out.Modes) == 0 {
+				continue
+			}
+		case a == rules.Like && m.Liked, a == rules.Unlike && !m.Liked,
+			a == rules.Hide && m.Hidden, a == rules.Unhide && !m.Hidden:
+			continue
+		case !e.Check(Scenario(c, convo, a, m, true, now)).Allowed:
+			continue
+		}
+		out.Actions = append(out.Actions, a)
+	}
+	return out
+}

@@ -26,6 +26,7 @@ import (
 
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/daemon"
+	"github.com/carebridge/carebridge/configs"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
@@ -815,7 +816,7 @@ func TestOpsArtefacts(t *testing.T) {
 						t.Errorf("%s: annotation %s missing", where, a)
 					}
 				}
-				anchor, ok := strings.CutPrefix(r.Annotations["runbook_url"], "docs/operations.md#")
+				anchor, ok := strings.CutPrefix(r.Annotations["runbook_url"], configs.RunbookBase+"#")
 				if !ok || !anchors[anchor] {
 					t.Errorf("%s: runbook_url %q is not a section of docs/operations.md", where, r.Annotations["runbook_url"])
 				}

@@ -721,6 +721,9 @@ func promtoolCheck(t *testing.T, file string) {
 	t.Helper()
 	promtool, err := exec.LookPath("promtool")
 	if err != nil {
+		if os.Getenv("CAREBRIDGE_REQUIRE_PROMTOOL") == "1" {
+			t.Fatalf("promtool not found and CAREBRIDGE_REQUIRE_PROMTOOL=1: %v", err)
+		}
 		t.Logf("promtool not installed (Debian package prometheus); PromQL syntax not checked by promtool")
 		return
 	}

@@ -730,6 +730,9 @@ func (e *Engine) countOutcome(a actionView, o state.ActionRecord, platform rules
 		result = resultFailed
 	}
 	e.m.actions.WithLabelValues(string(a.typ), result).Inc()
+	if !a.created.IsZero() {
+		e.m.actionLatency.WithLabelValues(result).Observe(max(e.now().Sub(a.created).Seconds(), 0))
+	}
 	log := e.log.With("action", a.id, "type", a.typ, "result", result)
 	switch o.State {
 	case state.ActionRejected:

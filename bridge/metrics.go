@@ -8,17 +8,20 @@ import (
 
 // Metrics are the engine's series.
 type Metrics struct {
-	syncOps    *prometheus.CounterVec
-	lag        *prometheus.HistogramVec
-	conflicts  *prometheus.CounterVec
-	blocked    *prometheus.CounterVec
-	lastPoll   *prometheus.GaugeVec
-	rejected   *prometheus.CounterVec
-	actions    *prometheus.CounterVec
-	retired    prometheus.Counter
-	cut        *prometheus.CounterVec
-	refused    *prometheus.CounterVec
-	refusedIDs prometheus.Counter
+	syncOps   *prometheus.CounterVec
+	lag       *prometheus.HistogramVec
+	conflicts *prometheus.CounterVec
+	blocked   *prometheus.CounterVec
+	lastPoll  *prometheus.GaugeVec
+	rejected  *prometheus.CounterVec
+	actions   *prometheus.CounterVec
+	// actionLatency is the time from an agent creating an action to its
+	// outcome on the record, by result.
+	actionLatency *prometheus.HistogramVec
+	retired       prometheus.Counter
+	cut           *prometheus.CounterVec
+	refused       *prometheus.CounterVec
+	refusedIDs    prometheus.Counter
 	// caseRefusals counts Case updates Salesforce refused, by error code.
 	caseRefusals *prometheus.CounterVec
 	echoes       *prometheus.CounterVec
@@ -71,6 +74,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Namespace: "carebridge", Name: "actions_total",
 			Help: "Agent actions (Care_Action__c) processed, by type and result (sent, rejected, failed, retry).",
 		}, []string{"type", "result"}),
+		actionLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: "carebridge", Name: "action_latency_seconds",
+			Help:    "Time from an agent creating an action (Care_Action__c CreatedDate) to carebridge writing its outcome on the record, by result (sent, rejected, failed).",
+			Buckets: []float64{.25, .5, 1, 2, 5, 10, 30, 60, 120, 300, 900, 3600},
+		}, []string{"result"}),
 		cut: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "carebridge", Name: "salesforce_values_cut_total",
 			Help: "Text values longer than their Salesforce field, written cut to fit (ending in " + CutMarker + "), by object and field.",
@@ -129,6 +137,9 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			m.actions.WithLabelValues(string(a), r)
 		}
 	}
+	for _, r := range []string{resultSent, resultRejected, resultFailed} {
+		m.actionLatency.WithLabelValues(r)
+	}
 	// Replies are most of the actions and carry most of the rules: their
 	// series exist from the start (6 platforms x the codes).
 	for _, p := range platforms {
@@ -137,7 +148,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}
 	}
 	if reg != nil {
-		reg.MustRegister(m.syncOps, m.lag, m.conflicts, m.blocked, m.lastPoll, m.rejected, m.actions, m.retired, m.cut, m.refused, m.refusedIDs, m.caseRefusals, m.echoes, m.swept)
+		reg.MustRegister(m.syncOps, m.lag, m.conflicts, m.blocked, m.lastPoll, m.rejected, m.actions, m.actionLatency, m.retired, m.cut, m.refused, m.refusedIDs, m.caseRefusals, m.echoes, m.swept)
 	}
 	return m
 }

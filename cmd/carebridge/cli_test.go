@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/carebridge/carebridge/bridge/queue"
+	"github.com/carebridge/carebridge/configs"
 	"github.com/carebridge/carebridge/internal/redistest"
 )
 
@@ -126,5 +127,37 @@ func TestHealthcheckAsksHealthz(t *testing.T) {
 		if got := healthURL(listen); got != want {
 			t.Errorf("healthURL(%q) = %q, want %q", listen, got, want)
 		}
+	}
+}
+
+// TestAlertsPrintsRulesWithTheRunbookBase: `carebridge alerts` prints the
+// shipped rules, with --runbook-base (or CAREBRIDGE_RUNBOOK_BASE) in every
+// runbook link; a relative base is a usage error.
+func TestAlertsPrintsRulesWithTheRunbookBase(t *testing.T) {
+	t.Setenv("CAREBRIDGE_RUNBOOK_BASE", "")
+	alerts := func(args ...string) (int, string, string) {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), append([]string{"alerts"}, args...), nil, &out, &errOut)
+		return code, out.String(), errOut.String()
+	}
+	code, shipped, errOut := alerts()
+	if code != 0 || !strings.Contains(shipped, "alert: CarebridgeDown") || !strings.Contains(shipped, "runbook_url: "+configs.RunbookBase+"#carebridgedown") {
+		t.Fatalf("carebridge alerts: exit %d, %q; want the shipped rules (%s)", code, shipped, errOut)
+	}
+	const base = "https://wiki.example.com/carebridge"
+	code, moved, errOut := alerts("--runbook-base", base)
+	if code != 0 || strings.Contains(moved, configs.RunbookBase) ||
+		strings.Count(moved, "runbook_url: "+base+"#") != strings.Count(shipped, "runbook_url: ") {
+		t.Errorf("carebridge alerts --runbook-base %s: exit %d (%s); want every runbook_url under the base:\n%s", base, code, errOut, moved)
+	}
+	t.Setenv("CAREBRIDGE_RUNBOOK_BASE", base)
+	if code, fromEnv, _ := alerts(); code != 0 || fromEnv != moved {
+		t.Errorf("with CAREBRIDGE_RUNBOOK_BASE: exit %d, output differs from --runbook-base", code)
+	}
+	if code, _, errOut := alerts("--runbook-base", "docs/operations.md"); code != 2 || !strings.Contains(errOut, "absolute") {
+		t.Errorf("relative base: exit %d, %q; want 2 and why", code, errOut)
+	}
+	if code, _, errOut := alerts("--help"); code != 0 || !strings.Contains(errOut, "Usage") || !strings.Contains(errOut, "CAREBRIDGE_RUNBOOK_BASE") {
+		t.Errorf("alerts --help: exit %d, %q", code, errOut)
 	}
 }

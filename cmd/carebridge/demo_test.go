@@ -22,13 +22,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/promql/parser"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/daemon"
-	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/configs"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
-	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 	"github.com/carebridge/carebridge/internal/redistest"
 )
@@ -485,11 +486,11 @@ func tail(s string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// exportedMetrics runs a daemon in-process against both sandboxes and a real
-// Redis, makes it sync, conflict and block once so that every labelled series
-// exists, and returns the metric names its /metrics page exports (histogram
-// and summary names with their _bucket, _sum and _count series).
-func exportedMetrics(t *testing.T) map[string]bool {
+// startUpSeries runs a daemon in-process against both sandboxes and a real
+// Redis and returns the series of its first /metrics page once it is ready
+// (what Prometheus sees right after a start, before any sync, conflict or
+// failure), and of a later page once it has polled both systems.
+func startUpSeries(t *testing.T) (atStart, afterPolls []labels.Labels) {
 	t.Helper()
 	rds := redistest.Start(t)
 	sf, err := sfsim.New(sfsim.Options{ClientID: "cid", ClientSecret: "csecret"})
@@ -498,10 +499,6 @@ func exportedMetrics(t *testing.T) map[string]bool {
 	}
 	sfSrv := httptest.NewServer(sf)
 	t.Cleanup(sfSrv.Close)
-	_, err = sf.Insert("User", map[string]any{"Username": "ana@example.com.sf", "Email": "ana@example.com", "LastName": "Novak", "IsActive": true})
-	if err != nil {
-		t.Fatal(err)
-	}
 	cs, err := caresim.New(caresim.Options{Token: "tok", Secret: "sec"})
 	if err != nil {
 		t.Fatal(err)
@@ -509,18 +506,14 @@ func exportedMetrics(t *testing.T) map[string]bool {
 	t.Cleanup(cs.Close)
 	careSrv := httptest.NewServer(cs)
 	t.Cleanup(careSrv.Close)
-	cs.AddAgent(care.Agent{ID: "agent_ana", Name: "Ana Novak", Email: "ana@example.com"})
-	cs.AddProfile(care.Profile{ID: "prof_fb", Platform: rules.Facebook, Name: "Acme"})
 
 	cfg := config.Defaults()
 	cfg.Listen = "127.0.0.1:0"
 	cfg.Redis.URL = "redis://" + rds.Addr() + "/0"
 	cfg.Care.BaseURL, cfg.Care.Token, cfg.Care.Secret, cfg.Care.WebhookSecret = careSrv.URL, "tok", "sec", "whsec"
 	cfg.Salesforce.LoginURL, cfg.Salesforce.ClientID, cfg.Salesforce.ClientSecret = sfSrv.URL, "cid", "csecret"
-	// The Care poll runs on its schedule (job metrics); the Salesforce poll
-	// does not, so both sides can change a case before it is reconciled.
-	cfg.Schedule.PollCare, cfg.Schedule.PollSalesforce, cfg.Schedule.Sweep = "@every 1s", "@every 24h", "@every 24h"
 	cfg.Workers = 4
+	cfg.Schedule.PollCare, cfg.Schedule.PollSalesforce = "@every 1s", "@every 1s"
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -537,64 +530,39 @@ func exportedMetrics(t *testing.T) map[string]bool {
 	go func() { done <- d.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 
-	profile, ana := "prof_fb", "agent_ana"
-	for _, c := range []care.Case{
-		{ID: "m_assigned", Platform: rules.Facebook, ProfileID: &profile, AssigneeID: &ana, Subject: "assigned"},
-		{ID: "m_unassigned", Platform: rules.Facebook, ProfileID: &profile, Subject: "unassigned"},
-	} {
-		c.Customer = care.Customer{ID: "u_" + c.ID, Handle: "h_" + c.ID, Name: "Customer"}
-		if _, err := cs.Escalate(c, nil); err != nil {
-			t.Fatal(err)
+	base := "http://" + addr.String()
+	waitUntil(t, "/readyz 200", func() bool {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			return false
 		}
-	}
-	sfCase := func(careID string) map[string]any {
-		for _, r := range sf.Records("Case") {
-			if r["Care_Case_Id__c"] == careID {
-				return r
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+	atStart = scrapeSeries(t, base+"/metrics")
+	waitUntil(t, "requests to both systems on /metrics", func() bool {
+		afterPolls = scrapeSeries(t, base+"/metrics")
+		systems := map[string]bool{}
+		for _, ls := range afterPolls {
+			if ls.Get("__name__") == "carebridge_upstream_requests_total" {
+				systems[ls.Get("system")] = true
 			}
 		}
-		return nil
-	}
-	waitUntil(t, "both Cases in Salesforce", func() bool { return sfCase("m_assigned") != nil && sfCase("m_unassigned") != nil })
+		return systems["care"] && systems["salesforce"]
+	})
+	return atStart, afterPolls
+}
 
-	// A conflict: status changed on both sides before the case is reconciled.
-	// Salesforce refuses every call meanwhile, so a scheduled poll cannot
-	// reconcile the case between the two edits (it retries later instead).
-	sf.InjectFault(sfsim.Fault{Status: http.StatusServiceUnavailable})
-	if err := sf.Update("Case", sfCase("m_assigned")["Id"].(string), map[string]any{"Status": "Closed"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := cs.UISetStatus("m_assigned", rules.Pending); err != nil {
-		t.Fatal(err)
-	}
-	// A blocked status sync: closing a Case whose owner (the integration
-	// user) is no Care agent, while the Care case is unassigned.
-	if err := sf.Update("Case", sfCase("m_unassigned")["Id"].(string), map[string]any{"Status": "Closed"}); err != nil {
-		t.Fatal(err)
-	}
-	sf.ClearFaults()
-	for _, id := range []string{"m_assigned", "m_unassigned"} {
-		if err := d.Engine().ReconcileCase(context.Background(), id); err != nil {
-			t.Fatalf("reconcile %s: %v", id, err)
-		}
-	}
-
-	want := []string{"carebridge_conflicts_total", "carebridge_sync_blocked_total",
-		"carebridge_job_last_success_timestamp_seconds", "carebridge_queue_depth"}
-	var names map[string]bool
-	var missing []string
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		names = scrapeMetricNames(t, "http://"+addr.String()+"/metrics")
-		missing = slices.DeleteFunc(slices.Clone(want), func(n string) bool { return names[n] })
-		if len(missing) == 0 {
-			return names
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("series still missing on /metrics after 30s: %v", missing)
-		}
-		time.Sleep(50 * time.Millisecond) // poll interval, not synchronisation
-	}
+// bornWithFirstEvent are the metrics whose series cannot exist before
+// their first event: a label holds what the event brings (the HTTP status of
+// an upstream's answer, the operation), or a zero would be a lie (the time of
+// a job's last success). Their alerts and panels do not need them earlier:
+// the auth and error alerts fire on repeated failures (alerts_test.yaml).
+// The test asks only that the daemon exports them once it has polled.
+var bornWithFirstEvent = map[string]bool{
+	"carebridge_upstream_requests_total":                  true,
+	"carebridge_upstream_request_duration_seconds_bucket": true,
+	"carebridge_job_last_success_timestamp_seconds":       true,
 }
 
 // waitUntil polls cond for up to 30 seconds.
@@ -609,9 +577,10 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// scrapeMetricNames reads a Prometheus text page and returns its metric
-// names, from the "# TYPE" lines.
-func scrapeMetricNames(t *testing.T, url string) map[string]bool {
+// scrapeSeries reads a Prometheus text page and returns its series, each
+// with its name in __name__ (histograms as their _bucket, _sum and _count
+// series, as Prometheus stores them).
+func scrapeSeries(t *testing.T, url string) []labels.Labels {
 	t.Helper()
 	resp, err := http.Get(url)
 	if err != nil {
@@ -621,77 +590,85 @@ func scrapeMetricNames(t *testing.T, url string) map[string]bool {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("scrape %s: HTTP %d", url, resp.StatusCode)
 	}
-	names := map[string]bool{}
+	p := parser.NewParser(parser.Options{})
+	var out []labels.Labels
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) != 4 || f[0] != "#" || f[1] != "TYPE" {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		names[f[2]] = true
-		switch f[3] {
-		case "histogram":
-			names[f[2]+"_bucket"], names[f[2]+"_sum"], names[f[2]+"_count"] = true, true, true
-		case "summary":
-			names[f[2]+"_sum"], names[f[2]+"_count"] = true, true
+		// name{labels} value: the value follows the last "}" (label values
+		// may hold spaces), or the name when there are no labels.
+		cut := strings.LastIndexByte(line, '}') + 1
+		if cut == 0 {
+			cut = strings.IndexByte(line, ' ')
 		}
+		if cut <= 0 {
+			t.Fatalf("scrape %s: line %q", url, line)
+		}
+		ls, err := p.ParseMetric(line[:cut])
+		if err != nil {
+			t.Fatalf("scrape %s: line %q: %v", url, line, err)
+		}
+		out = append(out, ls)
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatalf("scrape %s: %v", url, err)
 	}
-	return names
-}
-
-var (
-	promStrings  = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|` + "`[^`]*`")
-	promMatchers = regexp.MustCompile(`\{[^{}]*\}`)
-	promRanges   = regexp.MustCompile(`\[[^\[\]]*\]`)
-	promGrouping = regexp.MustCompile(`\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^()]*\)`)
-	promIdent    = regexp.MustCompile(`[A-Za-z_:][A-Za-z0-9_:]*`)
-	promKeywords = map[string]bool{"and": true, "or": true, "unless": true, "bool": true, "offset": true, "by": true,
-		"without": true, "on": true, "ignoring": true, "group_left": true, "group_right": true, "inf": true, "nan": true, "atan2": true}
-)
-
-// promMetricNames returns the metric names a PromQL expression selects:
-// identifiers that are not functions, keywords, label names, strings,
-// durations or numbers.
-func promMetricNames(expr string) []string {
-	s := promStrings.ReplaceAllString(expr, `""`)
-	s = promMatchers.ReplaceAllString(s, "{}")
-	s = promRanges.ReplaceAllString(s, "[]")
-	s = promGrouping.ReplaceAllString(s, " ")
-	var out []string
-	for _, loc := range promIdent.FindAllStringIndex(s, -1) {
-		word := s[loc[0]:loc[1]]
-		if loc[0] > 0 {
-			if prev := s[loc[0]-1]; prev == '$' || prev == '.' || (prev >= '0' && prev <= '9') {
-				continue // a variable, or the exponent or unit of a number
-			}
-		}
-		rest := strings.TrimLeft(s[loc[1]:], " \t\n")
-		if strings.HasPrefix(rest, "(") || promKeywords[strings.ToLower(word)] {
-			continue
-		}
-		out = append(out, word)
-	}
 	return out
 }
 
-func TestPromMetricNames(t *testing.T) {
-	tests := []struct {
-		expr string
-		want []string
-	}{
-		{`sum by (direction, le) (rate(carebridge_sync_lag_seconds_bucket{direction="care_to_salesforce"}[$__rate_interval]))`, []string{"carebridge_sync_lag_seconds_bucket"}},
-		{`time() - max by (source) (carebridge_last_successful_poll_timestamp_seconds) > 600`, []string{"carebridge_last_successful_poll_timestamp_seconds"}},
-		{`a / on (instance) group_left (version) b unless c offset 5m > 1e3`, []string{"a", "b", "c"}},
-		{`absent(carebridge_build_info{job="x {y}"})`, []string{"carebridge_build_info"}},
-		{`histogram_quantile(0.99, sum by (le) (rate(x_bucket[5m:1m])))`, []string{"x_bucket"}},
+// promSelectors returns the series selectors of a PromQL expression
+// (Grafana's $__rate_interval read as 5m), or the parser's error.
+func promSelectors(expr string) ([]*parser.VectorSelector, error) {
+	e, err := parser.NewParser(parser.Options{}).ParseExpr(strings.ReplaceAll(expr, "$__rate_interval", "5m"))
+	if err != nil {
+		return nil, fmt.Errorf("parse %q: %w", expr, err)
 	}
-	for _, tt := range tests {
-		if got := promMetricNames(tt.expr); !slices.Equal(got, tt.want) {
-			t.Errorf("promMetricNames(%q) = %v, want %v", tt.expr, got, tt.want)
+	var out []*parser.VectorSelector
+	parser.Inspect(e, func(n parser.Node, _ []parser.Node) error {
+		if vs, ok := n.(*parser.VectorSelector); ok {
+			out = append(out, vs)
+		}
+		return nil
+	})
+	return out, nil
+}
+
+// selects says whether the selector picks ls, leaving out matchers on job
+// and instance: Prometheus adds those labels at the scrape.
+func selects(vs *parser.VectorSelector, ls labels.Labels) bool {
+	for _, m := range vs.LabelMatchers {
+		if m.Name == "job" || m.Name == "instance" {
+			continue
+		}
+		if !m.Matches(ls.Get(m.Name)) {
+			return false
+		}
+	}
+	return true
+}
+
+func TestSelects(t *testing.T) {
+	series := []labels.Labels{
+		labels.FromStrings("__name__", "carebridge_job_runs_total", "task", "sweep", "result", "failure"),
+		labels.FromStrings("__name__", "carebridge_sync_lag_seconds_bucket", "direction", "care_to_salesforce", "le", "60"),
+	}
+	for expr, want := range map[string]bool{
+		`sum by (task) (increase(carebridge_job_runs_total{result="failure"}[30m]))`:                                 true,
+		`carebridge_job_runs_total{job="sweep"}`:                                                                     true, // job is the scrape's
+		`carebridge_job_runs_total{task="poll_care"}`:                                                                false,
+		`histogram_quantile(0.9, rate(carebridge_sync_lag_seconds_bucket{instance=~"$instance"}[$__rate_interval]))`: true,
+		`carebridge_sync_lag_seconds{direction="care_to_salesforce"}`:                                                false,
+	} {
+		vss, err := promSelectors(expr)
+		if err != nil || len(vss) != 1 {
+			t.Fatalf("promSelectors(%s) = %v, %v; want one", expr, vss, err)
+		}
+		if got := slices.ContainsFunc(series, func(ls labels.Labels) bool { return selects(vss[0], ls) }); got != want {
+			t.Errorf("%s selects a series: %v, want %v", expr, got, want)
 		}
 	}
 }
@@ -744,6 +721,9 @@ func promtoolCheck(t *testing.T, file string) {
 	t.Helper()
 	promtool, err := exec.LookPath("promtool")
 	if err != nil {
+		if os.Getenv("CAREBRIDGE_REQUIRE_PROMTOOL") == "1" {
+			t.Fatalf("promtool not found and CAREBRIDGE_REQUIRE_PROMTOOL=1: %v", err)
+		}
 		t.Logf("promtool not installed (Debian package prometheus); PromQL syntax not checked by promtool")
 		return
 	}
@@ -753,23 +733,38 @@ func promtoolCheck(t *testing.T, file string) {
 }
 
 // TestOpsArtefacts checks configs/prometheus/alerts.yaml and
-// configs/grafana/carebridge-dashboard.json against a running daemon: every
-// metric they name is one the daemon exports, every alert has a severity and
-// a runbook section in docs/operations.md, and the dashboard is valid
-// Grafana JSON covering the sync, queue, upstream, API budget, leader and
-// poll freshness.
+// configs/grafana/carebridge-dashboard.json against a daemon that has just
+// started: every series selector of every alert and panel picks at least one
+// series from its first /metrics page (the metric is exported, and its
+// labelled series exist before the first event, so increase() and rate()
+// see that event), every alert has a severity and a runbook section in
+// docs/operations.md, and the dashboard is valid Grafana JSON covering the
+// sync, queue, upstream, API budget, agent actions, leader and poll
+// freshness.
 func TestOpsArtefacts(t *testing.T) {
-	exported := exportedMetrics(t)
+	series, later := startUpSeries(t)
 	anchors := markdownAnchors(repoFile(t, "docs/operations.md"))
 	checkNames := func(t *testing.T, where, expr string) []string {
 		t.Helper()
-		names := promMetricNames(expr)
-		if len(names) == 0 {
+		vss, err := promSelectors(expr)
+		if err != nil {
+			t.Errorf("%s: %v", where, err)
+			return nil
+		}
+		if len(vss) == 0 {
 			t.Errorf("%s: expression %q selects no metric", where, expr)
 		}
-		for _, n := range names {
-			if !exported[n] {
-				t.Errorf("%s: %q names metric %s, which the daemon does not export", where, expr, n)
+		var names []string
+		for _, vs := range vss {
+			names = append(names, vs.Name)
+			if bornWithFirstEvent[vs.Name] {
+				if !slices.ContainsFunc(later, func(ls labels.Labels) bool { return ls.Get("__name__") == vs.Name }) {
+					t.Errorf("%s: %s: the daemon does not export %s", where, vs, vs.Name)
+				}
+				continue
+			}
+			if !slices.ContainsFunc(series, func(ls labels.Labels) bool { return selects(vs, ls) }) {
+				t.Errorf("%s: %s selects no series on the daemon's /metrics at start-up", where, vs)
 			}
 		}
 		return names
@@ -815,7 +810,7 @@ func TestOpsArtefacts(t *testing.T) {
 						t.Errorf("%s: annotation %s missing", where, a)
 					}
 				}
-				anchor, ok := strings.CutPrefix(r.Annotations["runbook_url"], "docs/operations.md#")
+				anchor, ok := strings.CutPrefix(r.Annotations["runbook_url"], configs.RunbookBase+"#")
 				if !ok || !anchors[anchor] {
 					t.Errorf("%s: runbook_url %q is not a section of docs/operations.md", where, r.Annotations["runbook_url"])
 				}
@@ -835,9 +830,9 @@ func TestOpsArtefacts(t *testing.T) {
 			SchemaVersion int    `json:"schemaVersion"`
 			Templating    struct {
 				List []struct {
-					Name  string `json:"name"`
-					Type  string `json:"type"`
-					Query string `json:"query"`
+					Name  string          `json:"name"`
+					Type  string          `json:"type"`
+					Query json.RawMessage `json:"query"`
 				} `json:"list"`
 			} `json:"templating"`
 			Panels []struct {
@@ -864,7 +859,7 @@ func TestOpsArtefacts(t *testing.T) {
 		}
 		dsVar := false
 		for _, v := range dash.Templating.List {
-			dsVar = dsVar || (v.Name == "datasource" && v.Type == "datasource" && v.Query == "prometheus")
+			dsVar = dsVar || (v.Name == "datasource" && v.Type == "datasource" && string(v.Query) == `"prometheus"`)
 		}
 		if !dsVar {
 			t.Errorf("%s: no Prometheus datasource variable", file)
@@ -902,7 +897,8 @@ func TestOpsArtefacts(t *testing.T) {
 			"carebridge_queue_retries_total", "carebridge_queue_dead_letters_total", "carebridge_conflicts_total",
 			"carebridge_upstream_requests_total", "carebridge_upstream_request_duration_seconds_bucket",
 			"carebridge_salesforce_api_usage_used", "carebridge_salesforce_api_usage_limit", "carebridge_leader",
-			"carebridge_last_successful_poll_timestamp_seconds",
+			"carebridge_last_successful_poll_timestamp_seconds", "carebridge_actions_total",
+			"carebridge_action_latency_seconds_bucket",
 		} {
 			if !used[want] {
 				t.Errorf("%s: no panel shows %s", file, want)

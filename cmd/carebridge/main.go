@@ -6,6 +6,7 @@
 //	carebridge sandbox care|salesforce  run one sandbox standalone
 //	carebridge rules check < scenario   explain a rule decision
 //	carebridge deadletters list|replay  inspect and replay dead letters
+//	carebridge alerts [--runbook-base URL]  print the Prometheus alerting rules
 package main
 
 import (
@@ -41,6 +42,7 @@ Usage:
   carebridge deadletters list --config FILE     list dead-lettered keys
   carebridge deadletters replay --config FILE KEY...
   carebridge healthcheck [--url URL]            exit 0 when the daemon's /healthz answers (Docker HEALTHCHECK)
+  carebridge alerts [--runbook-base URL]        print the Prometheus alerting rules, runbook links under URL
   carebridge version
 `
 
@@ -66,6 +68,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdDeadLetters(ctx, args[1:], stdout)
 	case "healthcheck":
 		err = cmdHealthcheck(ctx, args[1:], stderr)
+	case "alerts":
+		err = cmdAlerts(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "carebridge", version)
 	case "help", "-h", "--help":

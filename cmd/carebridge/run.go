@@ -19,6 +19,7 @@ import (
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/daemon"
 	"github.com/carebridge/carebridge/bridge/queue"
+	"github.com/carebridge/carebridge/configs"
 )
 
 // errHelp is a --help answered with the command's usage (exit code 0).
@@ -225,4 +226,35 @@ func healthURL(listen string) string {
 
 func decodeJSON(r io.Reader, v any) error {
 	return json.NewDecoder(io.LimitReader(r, 1<<20)).Decode(v)
+}
+
+// cmdAlerts prints the shipped Prometheus alerting rules, their runbook
+// links pointing at --runbook-base.
+func cmdAlerts(args []string, out, errOut io.Writer) error {
+	fs := flag.NewFlagSet("alerts", flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	base := fs.String("runbook-base", os.Getenv("CAREBRIDGE_RUNBOOK_BASE"),
+		"absolute URL of the page with the runbook sections (docs/operations.md); each alert links to URL#<its anchor>")
+	fs.Usage = func() {
+		fmt.Fprintln(errOut, "Usage: carebridge alerts [--runbook-base URL] > alerts.yaml")
+		fs.PrintDefaults()
+		fmt.Fprintf(errOut, "\nPrints the shipped Prometheus alerting rules (configs/prometheus/alerts.yaml).\n"+
+			"Without --runbook-base (or CAREBRIDGE_RUNBOOK_BASE) the runbook links point at\n%s.\n", configs.RunbookBase)
+	}
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return errHelp
+	} else if err != nil {
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected arguments %q", fs.Args())}
+	}
+	rules, err := configs.AlertRules(*base)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	if _, err := out.Write(rules); err != nil {
+		return fmt.Errorf("write rules: %w", err)
+	}
+	return nil
 }

@@ -415,14 +415,16 @@ func hexBitmap(positions []int) string {
 }
 
 // changedFields lists the fields whose value differs between before and
-// after (the fields an UPDATE event carries).
+// after (the fields an UPDATE event carries). LastModifiedDate is always
+// among them, as in Salesforce's events, even when the write fell within
+// the second of the previous one.
 func changedFields(t *table, before, after map[string]any) []string {
 	var out []string
 	for _, f := range t.fields {
 		if excludedFromChangeEvents(f.Name) {
 			continue
 		}
-		if !sameValue(before[f.Name], after[f.Name]) {
+		if f.Name == "LastModifiedDate" || !sameValue(before[f.Name], after[f.Name]) {
 			out = append(out, f.Name)
 		}
 	}

@@ -33,6 +33,11 @@ type env struct {
 
 func newEnv(t *testing.T, opts sfsim.Options, cfg pubsub.Config) *env {
 	t.Helper()
+	return newEnvHook(t, opts, cfg, func(string) {})
+}
+
+func newEnvHook(t *testing.T, opts sfsim.Options, cfg pubsub.Config, endpoint func(string)) *env {
+	t.Helper()
 	opts.ClientID, opts.ClientSecret = clientID, clientSecret
 	opts.Logger = slog.New(slog.DiscardHandler)
 	if opts.PubSubKeepAlive == 0 {
@@ -49,6 +54,7 @@ func newEnv(t *testing.T, opts sfsim.Options, cfg pubsub.Config) *env {
 	}
 	gs := sim.PubSubServer()
 	go func() { _ = gs.Serve(ln) }()
+	endpoint(ln.Addr().String())
 	t.Cleanup(rest.Close)
 	t.Cleanup(gs.Stop)
 	t.Cleanup(sim.Close)
@@ -309,25 +315,31 @@ func TestRetentionWindow(t *testing.T) {
 func TestTokenExpiryMidStream(t *testing.T) {
 	e := newEnv(t, sfsim.Options{}, pubsub.Config{})
 	c := newCollector()
-	var once sync.Once
-	c.onBatch = func(n int) {
-		if n >= 3 {
-			once.Do(func() { e.sim.ExpireTokens() })
-		}
-	}
 	e.run(t, caseTopic, e.sim.LatestReplayID(), c)
 	var want []string
-	for i := range 10 {
-		s := "case-" + string(rune('a'+i))
-		want = append(want, s)
-		e.createCase(t, s) // the REST client refreshes its own session too
+	create := func(from, to int) {
+		for i := from; i < to; i++ {
+			s := "case-" + string(rune('a'+i))
+			want = append(want, s)
+			e.createCase(t, s) // the REST client refreshes the shared session too
+		}
 	}
+	create(0, 3)
+	c.wait(t, "3 events", func(evs []pubsub.ChangeEvent, _ int) bool { return len(evs) >= 3 })
+	if n := e.sim.Subscriptions(); n != 1 {
+		t.Fatalf("%d open subscriptions, want 1", n)
+	}
+	e.sim.ExpireTokens() // ends the open stream with UNAUTHENTICATED
+	create(3, 10)
 	evs := c.wait(t, "10 events", func(evs []pubsub.ChangeEvent, _ int) bool { return len(evs) >= 10 })
 	if got := subjects(evs); !slices.Equal(got, want) {
 		t.Fatalf("events %v, want %v (no loss, no duplicates)", got, want)
 	}
 	if n := e.sim.Calls(sfsim.OpToken); n < 2 {
 		t.Errorf("%d token requests: the session was not refreshed", n)
+	}
+	if n := e.sim.Calls(sfsim.OpSubscribe); n < 2 {
+		t.Errorf("%d Subscribe calls: the stream was not resumed with the new session", n)
 	}
 }
 

@@ -161,7 +161,7 @@ func FieldNames(rec *avro.RecordSchema, bitmaps []string) ([]string, error) {
 		posText, hex, ok := strings.Cut(bm, "-")
 		hex, hasPrefix := strings.CutPrefix(hex, "0x")
 		if !ok || !hasPrefix {
-			return nil, fmt.Errorf("bitmap %q: neither 0x... nor <position>-0x...", bm)
+			return nil, fmt.Errorf("bitmap %q: neither 0x<hex> nor <position>-0x<hex>", bm)
 		}
 		pos, err := strconv.Atoi(posText)
 		if err != nil || pos < 0 || pos >= len(fields) {

@@ -26,6 +26,7 @@ type session struct {
 	token       string
 	instanceURL string
 	userID      string // from the token response's identity URL; "" if absent
+	orgID       string // likewise
 }
 
 // tokenSource obtains and caches the session. Its lock is a one-slot
@@ -127,7 +128,7 @@ func (ts *tokenSource) loginLocked(ctx context.Context) (session, error) {
 			return session{}, &upstream.Error{System: System, Op: opToken, Class: upstream.Permanent, Status: resp.StatusCode, Err: err}
 		}
 	}
-	ts.current = session{token: tr.AccessToken, instanceURL: instance, userID: identityUser(tr.ID)}
+	ts.current = session{token: tr.AccessToken, instanceURL: instance, userID: identityUser(tr.ID), orgID: identityOrg(tr.ID)}
 	ts.log.Debug("salesforce login", "auth", ts.cfg.Auth.Method, "instance", instance)
 	return ts.current, nil
 }
@@ -144,6 +145,20 @@ func identityUser(idURL string) string {
 		return ""
 	}
 	return user
+}
+
+// identityOrg is the org id of an identity URL (.../id/<org id>/<user id>),
+// or "".
+func identityOrg(idURL string) string {
+	i := strings.LastIndex(idURL, "/id/")
+	if i < 0 {
+		return ""
+	}
+	org, _, ok := strings.Cut(idURL[i+len("/id/"):], "/")
+	if !ok || !ValidID(org) {
+		return ""
+	}
+	return org
 }
 
 // grant returns the token request form of the configured method.

@@ -146,6 +146,44 @@ func (c *Client) UserID(ctx context.Context) (string, error) {
 	return s.userID, nil
 }
 
+// Session is the OAuth session the Client calls Salesforce with, for the
+// APIs beside REST: the Pub/Sub API authenticates with the same access
+// token, instance URL and org id. Its String method leaves the token out.
+type Session struct {
+	AccessToken string
+	InstanceURL string
+	OrgID       string // from the token response's identity URL; "" if absent
+	UserID      string // likewise
+}
+
+func (s Session) String() string {
+	return fmt.Sprintf("salesforce session (instance %s, org %s, user %s)", s.InstanceURL, s.OrgID, s.UserID)
+}
+
+func exported(s session) Session {
+	return Session{AccessToken: s.token, InstanceURL: s.instanceURL, OrgID: s.orgID, UserID: s.userID}
+}
+
+// Session returns the current session, logging in when there is none.
+func (c *Client) Session(ctx context.Context) (Session, error) {
+	s, err := c.auth.session(ctx)
+	if err != nil {
+		return Session{}, err
+	}
+	return exported(s), nil
+}
+
+// RefreshSession replaces the session whose access token stale was
+// refused; when another caller already replaced it, the newer session is
+// returned without logging in again.
+func (c *Client) RefreshSession(ctx context.Context, stale string) (Session, error) {
+	s, err := c.auth.refresh(ctx, stale)
+	if err != nil {
+		return Session{}, err
+	}
+	return exported(s), nil
+}
+
 // call runs fn with a fresh simpleforce client whose requests carry ctx
 // (bounded by the configured timeout) and the session. It returns the HTTP
 // status of the last response and the classified error.

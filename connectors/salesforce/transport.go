@@ -49,6 +49,9 @@ func (t *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		r.Header.Set("Authorization", "Bearer "+t.session.token)
 		r.Header.Set("Accept", "application/json")
 		r.Header.Set("Sforce-Auto-Assign", "FALSE")
+		// names carebridge in the changeOrigin of the change events its
+		// writes cause, so that their echoes can be told apart
+		r.Header.Set("Sforce-Call-Options", "client="+simpleforceClientID)
 		if t.c.cfg.QueryBatchSize > 0 && r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/query") {
 			r.Header.Set("Sforce-Query-Options", "batchSize="+strconv.Itoa(t.c.cfg.QueryBatchSize))
 		}

@@ -29,6 +29,9 @@ func RunCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	jwtKey := fs.String("jwt-public-key", "", "PEM file with the RSA public key (or certificate) for the JWT bearer grant")
 	dailyLimit := fs.Int("daily-limit", 100000, "daily API request quota")
 	tokenTTL := fs.Duration("token-ttl", 2*time.Hour, "access token lifetime")
+	pubsubListen := fs.String("pubsub-listen", "", "address to serve the Pub/Sub API (gRPC, plaintext) on; empty: not served")
+	retention := fs.Duration("event-retention", 72*time.Hour, "how long change events stay replayable")
+	keepAlive := fs.Duration("pubsub-keepalive", 270*time.Second, "interval of the empty keep-alive FetchResponses")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("sandbox salesforce: %w", err)
 	}
@@ -40,7 +43,7 @@ func RunCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	opts := Options{
 		ClientID: *clientID, ClientSecret: *clientSecret, Username: *username, Password: *password,
-		DailyLimit: *dailyLimit, TokenTTL: *tokenTTL,
+		DailyLimit: *dailyLimit, TokenTTL: *tokenTTL, EventRetention: *retention, PubSubKeepAlive: *keepAlive,
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
 	}
 	if *jwtKey != "" {
@@ -69,8 +72,29 @@ func RunCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "  fault controls:  %s/sandbox/faults, call counts: %s/sandbox/calls\n", url, url)
 	fmt.Fprintf(stdout, "  permissions:     %s/sandbox/permissions (the integration user holds %s)\n", url, IntegrationPermissionSet)
 
+	pubsubDone := make(chan error, 1)
+	pctx, stopPubSub := context.WithCancel(ctx)
+	defer stopPubSub()
+	if *pubsubListen != "" {
+		pln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *pubsubListen)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("sandbox salesforce: listen %s: %w", *pubsubListen, err)
+		}
+		fmt.Fprintf(stdout, "  pub/sub api:     %s (gRPC, plaintext; tenantid %s; topics such as %s)\n",
+			pln.Addr().String(), srv.OrgID(), ChangeEventTopic("Case"))
+		go func() { pubsubDone <- srv.ServePubSub(pctx, pln) }()
+	} else {
+		pubsubDone <- nil
+	}
+
 	// Closing the sandbox first releases hanging calls (fault injection).
-	if err := httpserve.Serve(ctx, ln, srv, srv.Close); err != nil {
+	err = httpserve.Serve(ctx, ln, srv, srv.Close)
+	stopPubSub()
+	if perr := <-pubsubDone; perr != nil && err == nil {
+		err = perr
+	}
+	if err != nil {
 		return fmt.Errorf("sandbox salesforce: %w", err)
 	}
 	return nil

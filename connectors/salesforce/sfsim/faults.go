@@ -22,6 +22,13 @@ const (
 	OpToken             = "token"
 	OpLogin             = "login" // SOAP login
 	OpOther             = "other" // versions, describe global
+	// Pub/Sub API (gRPC): a fault of OpSubscribe fails the Subscribe call
+	// when it opens; one of OpDeliver delays a delivery of events (a slow
+	// event bus) or ends the stream with its error instead of delivering.
+	OpSubscribe = "subscribe"
+	OpDeliver   = "pubsub_deliver"
+	OpGetTopic  = "get_topic"
+	OpGetSchema = "get_schema"
 )
 
 // Fault makes matching calls fail, slow down or hang.
@@ -56,7 +63,8 @@ type Fault struct {
 func knownOp(op string) bool {
 	switch op {
 	case "", OpQuery, OpGet, OpCreate, OpUpdate, OpUpsert, OpDelete, OpCollectionsCreate, OpCollectionsUpdate,
-		OpCollectionsUpsert, OpCollectionsDelete, OpDescribe, OpLimits, OpToken, OpLogin, OpOther:
+		OpCollectionsUpsert, OpCollectionsDelete, OpDescribe, OpLimits, OpToken, OpLogin, OpOther,
+		OpSubscribe, OpDeliver, OpGetTopic, OpGetSchema:
 		return true
 	}
 	return false

@@ -24,7 +24,7 @@ const jwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 const maxSessions = 1000
 
 // orgID is the sandbox org's id, used in identity URLs and tokens.
-const orgID = "00D5g00000SIMORG"
+const orgID = "00D5g00000SIMORGEA"
 
 type oauthError struct {
 	status int

@@ -184,7 +184,26 @@ func (s *Server) writeMode(r *http.Request, user string) writeMode {
 	if len(s.autoAssign) > maxAutoAssignLog {
 		s.autoAssign = s.autoAssign[len(s.autoAssign)-maxAutoAssignLog:]
 	}
-	return writeMode{actor: user, autoAssign: !strings.EqualFold(h, "FALSE"), assignTo: s.assignTo}
+	return writeMode{actor: user, autoAssign: !strings.EqualFold(h, "FALSE"), assignTo: s.assignTo, origin: changeOrigin(r)}
+}
+
+// changeOrigin is the changeOrigin of the change events of a REST call:
+// the API and its version, and the client named in Sforce-Call-Options
+// (e.g. com/salesforce/api/rest/65.0;client=carebridge).
+func changeOrigin(r *http.Request) string {
+	version := "65.0"
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/services/data/v"); ok {
+		if v, _, _ := strings.Cut(rest, "/"); v != "" {
+			version = v
+		}
+	}
+	origin := "com/salesforce/api/rest/" + version
+	for opt := range strings.SplitSeq(r.Header.Get("Sforce-Call-Options"), ",") {
+		if client, ok := strings.CutPrefix(strings.TrimSpace(opt), "client="); ok && client != "" {
+			origin += ";client=" + client
+		}
+	}
+	return origin
 }
 
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) *Error {
@@ -452,7 +471,7 @@ func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request, rt route, 
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *Server) handleDelete(w http.ResponseWriter, _ *http.Request, rt route, user string) {
+func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request, rt route, user string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.accessFor(user)
@@ -465,7 +484,7 @@ func (s *Server) handleDelete(w http.ResponseWriter, _ *http.Request, rt route, 
 		writeError(w, err)
 		return
 	}
-	if err := s.store.remove(t, rec, nil); err != nil {
+	if err := s.store.remove(t, rec, writeMode{actor: user, origin: changeOrigin(r)}, nil); err != nil {
 		writeError(w, err)
 		return
 	}
@@ -704,7 +723,7 @@ func (s *Server) handleCollectionsDelete(w http.ResponseWriter, r *http.Request,
 				results[i] = failed(rec.id, err)
 				break
 			}
-			if err := s.store.remove(t, rec, x); err != nil {
+			if err := s.store.remove(t, rec, writeMode{actor: user, origin: changeOrigin(r)}, x); err != nil {
 				results[i] = failed(rec.id, err)
 			} else {
 				results[i] = collectionResult{ID: rec.id, Success: true, Errors: []collectionError{}}

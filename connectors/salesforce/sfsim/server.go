@@ -34,6 +34,9 @@ import (
 	"sync"
 	"time"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
 	"github.com/carebridge/carebridge/configs"
 	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
 )
@@ -46,9 +49,15 @@ type Options struct {
 	Password     string         // enables the password grant and SOAP login when set
 	JWTPublicKey *rsa.PublicKey // enables the JWT bearer grant when set
 	TokenTTL     time.Duration  // access token lifetime (default 2h)
-	DailyLimit   int            // daily API request quota (default 100000)
-	Clock        func() time.Time
-	Logger       *slog.Logger
+	// EventRetention is how long change events stay replayable (default
+	// 72h, as Salesforce keeps them); older replay ids are refused.
+	EventRetention time.Duration
+	// PubSubKeepAlive is how often an idle subscription gets an empty
+	// FetchResponse (default 270s, as Salesforce sends them).
+	PubSubKeepAlive time.Duration
+	DailyLimit      int // daily API request quota (default 100000)
+	Clock           func() time.Time
+	Logger          *slog.Logger
 	// IntegrationPermissionSets are the permission sets of the integration
 	// user besides its profile's. nil assigns the shipped
 	// Carebridge_Integration set; an empty, non-nil slice assigns none.
@@ -76,8 +85,9 @@ type Server struct {
 	cursors    map[string]*cursor
 	cursorSeq  uint64
 	cursorFIFO []string
-	assignTo   string   // Case assignment rule target ("" = off)
-	autoAssign []string // Sforce-Auto-Assign header of each write call
+	assignTo   string                     // Case assignment rule target ("" = off)
+	autoAssign []string                   // Sforce-Auto-Assign header of each write call
+	subs       map[*subscription]struct{} // open Pub/Sub subscriptions
 
 	grants  *grants   // who holds which permission sets
 	started time.Time // audit time of the permission objects
@@ -104,6 +114,12 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.TokenTTL <= 0 {
 		opts.TokenTTL = 2 * time.Hour
+	}
+	if opts.EventRetention <= 0 {
+		opts.EventRetention = 72 * time.Hour
+	}
+	if opts.PubSubKeepAlive <= 0 {
+		opts.PubSubKeepAlive = 270 * time.Second
 	}
 	if opts.DailyLimit <= 0 {
 		opts.DailyLimit = 100000
@@ -134,9 +150,15 @@ func New(opts Options) (*Server, error) {
 		dailyLimit: opts.DailyLimit,
 		rand:       rand.New(rand.NewPCG(1, 2)),
 		cursors:    map[string]*cursor{},
+		subs:       map[*subscription]struct{}{},
 		grants:     g,
 		started:    opts.Clock().UTC().Truncate(time.Second), // stamped as a real org stamps
 	}
+	bus, err := newEventBus(schema)
+	if err != nil {
+		return nil, fmt.Errorf("sfsim: %w", err)
+	}
+	s.store.bus = bus
 	if err := s.seed(); err != nil {
 		return nil, fmt.Errorf("sfsim: seed: %w", err)
 	}
@@ -251,11 +273,13 @@ func (s *Server) authenticate(r *http.Request) (string, *Error) {
 	return sess.user, nil
 }
 
-// ExpireTokens invalidates every access token issued so far.
+// ExpireTokens invalidates every access token issued so far and ends the
+// open Pub/Sub subscriptions with UNAUTHENTICATED.
 func (s *Server) ExpireTokens() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tokens = map[string]session{}
+	s.endStreamsLocked(status.Error(codes.Unauthenticated, "The session is invalid or has expired."))
 }
 
 // Calls returns how many calls of op arrived (see the Op constants).
@@ -381,8 +405,28 @@ func (s *Server) Delete(object, id string) error {
 	if err != nil {
 		return fmt.Errorf("sfsim delete %s %s: %w", object, id, err)
 	}
-	if err := s.store.remove(t, r, nil); err != nil {
+	if err := s.store.remove(t, r, writeMode{actor: s.editorUser}, nil); err != nil {
 		return fmt.Errorf("sfsim delete %s %s: %w", object, id, err)
+	}
+	s.usersChanged(t)
+	return nil
+}
+
+// Undelete restores a deleted record from the recycle bin as a Salesforce
+// user would (its change event is an UNDELETE).
+func (s *Server) Undelete(object, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := s.store.table(object)
+	if err != nil {
+		return fmt.Errorf("sfsim undelete %s %s: %w", object, id, err)
+	}
+	r, err := s.store.get(t, id)
+	if err != nil {
+		return fmt.Errorf("sfsim undelete %s %s: %w", object, id, err)
+	}
+	if err := s.store.undelete(t, r, writeMode{actor: s.editorUser}); err != nil {
+		return fmt.Errorf("sfsim undelete %s %s: %w", object, id, err)
 	}
 	s.usersChanged(t)
 	return nil

@@ -49,6 +49,7 @@ type store struct {
 	seq      uint64
 	clock    func() time.Time
 	rules    []ValidationRule // active validation rules
+	bus      *eventBus        // change events; nil: none
 }
 
 func newStore(schema *metadata.Schema, clock func() time.Time) *store {
@@ -126,6 +127,7 @@ type writeMode struct {
 	autoAssign bool    // run the Case assignment rule
 	assignTo   string  // queue or user the assignment rule assigns to
 	access     *access // the API caller's permissions; nil for the Go API
+	origin     string  // changeOrigin of the change events ("" for the Go API)
 }
 
 // tx collects undo steps so that an allOrNone collection can roll back.
@@ -436,6 +438,7 @@ func (st *store) create(t *table, body map[string]any, mode writeMode, x *tx) (*
 		delete(t.byID, r.id)
 		t.records = slices.DeleteFunc(t.records, func(o *record) bool { return o == r })
 	})
+	st.emit(change{typ: ChangeCreate, t: t, r: r, origin: mode.origin, user: mode.actor, stamp: st.clock()}, x)
 	return r, nil
 }
 
@@ -493,6 +496,8 @@ func (st *store) update(t *table, r *record, body map[string]any, mode writeMode
 		r.fields = before
 		t.index(r)
 	})
+	st.emit(change{typ: ChangeUpdate, t: t, r: r, origin: mode.origin, user: mode.actor, stamp: st.clock(),
+		changed: changedFields(t, before, r.fields)}, x)
 	return nil
 }
 
@@ -543,11 +548,11 @@ func initials(label string) string {
 
 // remove deletes a record (to the recycle bin: queryAll still sees it) and
 // the master-detail children that hang off it.
-func (st *store) remove(t *table, r *record, x *tx) *Error {
+func (st *store) remove(t *table, r *record, mode writeMode, x *tx) *Error {
 	if r.deleted {
 		return apiError(http.StatusNotFound, "ENTITY_IS_DELETED", "entity is deleted")
 	}
-	st.markDeleted(t, r, x)
+	st.markDeleted(t, r, mode, x)
 	for _, child := range st.tables {
 		for _, f := range child.fields {
 			if f.Type != metadata.TypeReference || !f.Required || !strings.EqualFold(f.ReferenceTo, t.obj.Name) {
@@ -555,7 +560,7 @@ func (st *store) remove(t *table, r *record, x *tx) *Error {
 			}
 			for _, cr := range child.records {
 				if !cr.deleted && cr.fields[f.Name] == r.id {
-					st.markDeleted(child, cr, x)
+					st.markDeleted(child, cr, mode, x)
 				}
 			}
 		}
@@ -563,7 +568,7 @@ func (st *store) remove(t *table, r *record, x *tx) *Error {
 	return nil
 }
 
-func (st *store) markDeleted(t *table, r *record, x *tx) {
+func (st *store) markDeleted(t *table, r *record, mode writeMode, x *tx) {
 	before := r.fields["SystemModstamp"]
 	t.unindex(r)
 	r.deleted = true
@@ -573,6 +578,22 @@ func (st *store) markDeleted(t *table, r *record, x *tx) {
 		r.fields["SystemModstamp"] = before
 		t.index(r)
 	})
+	st.emit(change{typ: ChangeDelete, t: t, r: r, origin: mode.origin, user: mode.actor, stamp: st.clock()}, x)
+}
+
+// undelete restores a deleted record from the recycle bin.
+func (st *store) undelete(t *table, r *record, mode writeMode) *Error {
+	if !r.deleted {
+		return apiError(http.StatusBadRequest, "UNDELETE_FAILED", "Entity is not in the recycle bin")
+	}
+	if err := t.checkUnique(r.fields, r); err != nil {
+		return err
+	}
+	r.deleted = false
+	r.fields["SystemModstamp"] = st.nextStamp()
+	t.index(r)
+	st.emit(change{typ: ChangeUndelete, t: t, r: r, origin: mode.origin, user: mode.actor, stamp: st.clock()}, nil)
+	return nil
 }
 
 // byExternalID returns the live records whose field equals value.

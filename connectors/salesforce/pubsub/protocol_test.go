@@ -1,0 +1,108 @@
+package pubsub_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+
+	"github.com/carebridge/carebridge/connectors/salesforce/pubsub"
+	"github.com/carebridge/carebridge/connectors/salesforce/pubsub/eventbus"
+	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+)
+
+// rawClient speaks the Pub/Sub API to the sandbox directly, to check the
+// server's side of the protocol.
+func rawClient(t *testing.T, endpoint string) eventbus.PubSubClient {
+	t.Helper()
+	conn, err := grpc.NewClient(endpoint, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	return eventbus.NewPubSubClient(conn)
+}
+
+func TestServerFlowControlAndAuth(t *testing.T) {
+	e := newEnvWithEndpoint(t, sfsim.Options{PubSubKeepAlive: 50 * time.Millisecond})
+	api := rawClient(t, e.endpoint)
+	sess, err := e.sf.Session(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+
+	// Auth: no token, a wrong tenant.
+	for name, md := range map[string]metadata.MD{
+		"no token":     metadata.Pairs("instanceurl", sess.InstanceURL, "tenantid", sess.OrgID),
+		"wrong tenant": metadata.Pairs("accesstoken", sess.AccessToken, "instanceurl", sess.InstanceURL, "tenantid", "00D000000000000AAA"),
+	} {
+		_, err := api.GetTopic(metadata.NewOutgoingContext(ctx, md), &eventbus.TopicRequest{TopicName: caseTopic})
+		if status.Code(err) != codes.Unauthenticated {
+			t.Errorf("%s: GetTopic = %v, want UNAUTHENTICATED", name, err)
+		}
+	}
+
+	mark := e.sim.LatestReplayID()
+	for i := range 5 {
+		e.createCase(t, "fc-"+string(rune('a'+i)))
+	}
+	actx := metadata.NewOutgoingContext(ctx, metadata.Pairs("accesstoken", sess.AccessToken, "instanceurl", sess.InstanceURL, "tenantid", sess.OrgID))
+	st, err := api.Subscribe(actx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Send(&eventbus.FetchRequest{TopicName: caseTopic, ReplayPreset: eventbus.ReplayPreset_CUSTOM, ReplayId: mark, NumRequested: 2}); err != nil {
+		t.Fatal(err)
+	}
+	// Responses arrive in order: the first keep-alive proves that nothing
+	// beyond the 2 requested events was sent before it.
+	got := 0
+	for {
+		resp, err := st.Recv()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got += len(resp.GetEvents())
+		if len(resp.GetEvents()) == 0 {
+			if resp.GetPendingNumRequested() != 0 || len(resp.GetLatestReplayId()) == 0 {
+				t.Errorf("keep-alive: pending %d, latest %x", resp.GetPendingNumRequested(), resp.GetLatestReplayId())
+			}
+			break
+		}
+	}
+	if got != 2 {
+		t.Fatalf("%d events delivered for num_requested 2", got)
+	}
+	if err := st.Send(&eventbus.FetchRequest{NumRequested: 10}); err != nil {
+		t.Fatal(err)
+	}
+	for got < 5 {
+		resp, err := st.Recv()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got += len(resp.GetEvents())
+	}
+	if got != 5 {
+		t.Fatalf("%d events, want 5", got)
+	}
+}
+
+// newEnvWithEndpoint is newEnv that also reports the Pub/Sub endpoint.
+type endpointEnv struct {
+	*env
+	endpoint string
+}
+
+func newEnvWithEndpoint(t *testing.T, opts sfsim.Options) endpointEnv {
+	var endpoint string
+	e := newEnvHook(t, opts, pubsub.Config{}, func(addr string) { endpoint = addr })
+	return endpointEnv{env: e, endpoint: endpoint}
+}

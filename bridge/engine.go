@@ -125,6 +125,10 @@ type Options struct {
 	// longer id cannot have a Salesforce Case and is refused where it
 	// enters (0: no limit).
 	MaxCareIDLength int
+	// Pushed, when Salesforce pushes its changes (Change Data Capture),
+	// turns the Case and action polls into a safety net (nil: they run on
+	// every poll).
+	Pushed *PushedChanges
 }
 
 // Engine reconciles keys.
@@ -168,6 +172,7 @@ type Engine struct {
 	sourceChanged bool // SetMapping ran during the reload in flight
 	pause         Pauser
 	self          func(ctx context.Context) (string, error)
+	pushed        *PushedChanges
 }
 
 // New builds an engine.
@@ -209,7 +214,7 @@ func New(o Options) (*Engine, error) {
 		care: o.Care, sf: o.Salesforce, store: o.Store, queue: o.Queue, source: o.Mapping,
 		notes: o.Notes, rules: o.Rules, now: o.Clock, log: o.Logger, m: o.Metrics, idTTL: o.IdentityTTL,
 		giveUp: o.ActionGiveUp, retireAfter: o.RetireClosedAfter, keepRetired: o.KeepRetiredBase,
-		maxIDLen: o.MaxCareIDLength,
+		maxIDLen: o.MaxCareIDLength, pushed: o.Pushed,
 	}
 	e.started = e.now()
 	e.initConflictSeries(o.Mapping)

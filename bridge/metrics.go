@@ -97,7 +97,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}, []string{"code"}),
 		echoes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "carebridge", Name: "salesforce_echoes_skipped_total",
-			Help: "Salesforce changes the polls found to be carebridge's own writes (last modified by the integration user, nothing else changed), by object; not reconciled again.",
+			Help: "Salesforce changes found to be carebridge's own writes (by the polls: last modified by the integration user, nothing else changed; by change events: their origin is carebridge's client), by object; not reconciled again.",
 		}, []string{"object"}),
 		swept: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "carebridge", Name: "sweep_cases_total",

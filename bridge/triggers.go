@@ -79,8 +79,21 @@ func (e *Engine) checkCareID(id string) error {
 const careFirstPoll = 30 * 24 * time.Hour
 
 // PollSalesforce enqueues the Care cases whose Salesforce Case or notes
-// changed since the last poll. While the API quota is exhausted it does nothing.
+// changed since the last poll, and the agents' unfinished actions. While
+// pushed changes stream, the Case and action polls run only as a safety net
+// (PushedChanges). While the API quota is exhausted it does nothing.
 func (e *Engine) PollSalesforce(ctx context.Context) error {
+	return e.pollSalesforce(ctx, e.pushed.fullPollDue(e.now()))
+}
+
+// CatchUpSalesforce runs the Case and action polls now, whatever pushed
+// changes cover: when a change stream starts from now (its replay id was
+// lost or refused), it fills what the stream did not carry.
+func (e *Engine) CatchUpSalesforce(ctx context.Context) error {
+	return e.pollSalesforce(ctx, true)
+}
+
+func (e *Engine) pollSalesforce(ctx context.Context, full bool) error {
 	until, err := e.PausedUntil(ctx)
 	if err != nil {
 		return fmt.Errorf("read the quota pause: %w", err)
@@ -89,7 +102,11 @@ func (e *Engine) PollSalesforce(ctx context.Context) error {
 		e.log.Debug("Salesforce poll skipped: quota pause", "until", until)
 		return nil
 	}
-	for _, poll := range []func(context.Context) error{e.pollSalesforceCases, e.pollSalesforceNotes, e.pollSalesforceActions} {
+	polls := []func(context.Context) error{e.pollSalesforceNotes}
+	if full {
+		polls = append(polls, e.pollSalesforceCases, e.pollSalesforceActions)
+	}
+	for _, poll := range polls {
 		if err := poll(ctx); err != nil {
 			e.pauseForQuota(ctx, err)
 			return err

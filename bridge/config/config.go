@@ -87,6 +87,14 @@ type Salesforce struct {
 	Audience         string        `yaml:"audience" env:"CAREBRIDGE_SF_AUDIENCE"`
 	Timeout          time.Duration `yaml:"timeout" env:"CAREBRIDGE_SF_TIMEOUT"`
 	PollOverlap      time.Duration `yaml:"poll_overlap" env:"CAREBRIDGE_SF_POLL_OVERLAP"`
+	// Changes is how Salesforce changes reach carebridge: "poll" (the
+	// SystemModstamp polls) or "pubsub" (Change Data Capture over the
+	// Pub/Sub API, the polls running as a safety net every SafetyPoll and
+	// whenever a stream is down).
+	Changes        string        `yaml:"changes" env:"CAREBRIDGE_SF_CHANGES"`
+	PubSubEndpoint string        `yaml:"pubsub_endpoint" env:"CAREBRIDGE_SF_PUBSUB_ENDPOINT"`
+	PubSubInsecure bool          `yaml:"pubsub_insecure" env:"CAREBRIDGE_SF_PUBSUB_INSECURE"` // plaintext gRPC: the sandbox on loopback only
+	SafetyPoll     time.Duration `yaml:"safety_poll" env:"CAREBRIDGE_SF_SAFETY_POLL"`
 }
 
 // Mapping points at the field mapping; empty means the shipped default.
@@ -160,11 +168,12 @@ type Log struct {
 // Defaults returns a configuration with every optional value filled in.
 func Defaults() Config {
 	return Config{
-		Listen:     ":8080",
-		HTTP:       HTTP{ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute},
-		Redis:      Redis{URL: "redis://127.0.0.1:6379/0", Prefix: "carebridge:"},
-		Care:       Care{Timeout: 15 * time.Second},
-		Salesforce: Salesforce{APIVersion: "62.0", AuthMethod: "client_credentials", Timeout: 30 * time.Second, PollOverlap: 2 * time.Minute},
+		Listen: ":8080",
+		HTTP:   HTTP{ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute},
+		Redis:  Redis{URL: "redis://127.0.0.1:6379/0", Prefix: "carebridge:"},
+		Care:   Care{Timeout: 15 * time.Second},
+		Salesforce: Salesforce{APIVersion: "62.0", AuthMethod: "client_credentials", Timeout: 30 * time.Second, PollOverlap: 2 * time.Minute,
+			Changes: "poll", PubSubEndpoint: "api.pubsub.salesforce.com:7443", SafetyPoll: 10 * time.Minute},
 		Schedule: Schedule{
 			PollCare:         "@every 15s",
 			PollSalesforce:   "@every 15s",
@@ -330,6 +339,18 @@ func (c Config) Validate() error {
 	}
 	if _, err := url.Parse(c.Redis.URL); err != nil || !strings.HasPrefix(c.Redis.URL, "redis") {
 		bad("redis.url", "must be a redis:// or rediss:// URL")
+	}
+	switch c.Salesforce.Changes {
+	case "poll":
+	case "pubsub":
+		if c.Salesforce.PubSubEndpoint == "" {
+			bad("salesforce.pubsub_endpoint", "is required with changes: pubsub (for example api.pubsub.salesforce.com:7443)")
+		}
+		if c.Salesforce.SafetyPoll <= 0 {
+			bad("salesforce.safety_poll", "must be positive")
+		}
+	default:
+		bad("salesforce.changes", "must be poll or pubsub, not %q", c.Salesforce.Changes)
 	}
 	if c.Care.BaseURL == "" {
 		bad("care.base_url", "is required")

@@ -31,6 +31,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce"
 	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
+	"github.com/carebridge/carebridge/connectors/salesforce/pubsub"
 	"github.com/carebridge/carebridge/connectors/upstream"
 	"github.com/carebridge/carebridge/mapping"
 	"github.com/carebridge/carebridge/scheduler"
@@ -55,7 +56,8 @@ type Daemon struct {
 	handler  http.Handler
 	listenMu sync.Mutex
 	listener net.Listener
-	working  atomic.Bool // the queue workers run
+	working  atomic.Bool   // the queue workers run
+	changes  *changeStream // nil: Salesforce changes are polled
 }
 
 // New builds a daemon from cfg. It makes no network calls; Run connects.
@@ -126,6 +128,7 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		KeepRetiredBase:   cfg.Retention.RetiredBase,
 		DescribeFields:    sfAdapter{d.sf}.DescribeFields,
 		MaxCareIDLength:   careIDLength(schema),
+		Pushed:            d.pushedChanges(cfg),
 	})
 	if err != nil {
 		return nil, err
@@ -142,6 +145,13 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	d.elector, err = leader.New(d.rdb, cfg.Redis.Prefix+"{leader}", cfg.Leader.Lease, fmt.Sprintf("%s/%d", hostname, os.Getpid()), log.With("component", "leader"), d.reg)
 	if err != nil {
 		return nil, fmt.Errorf("leader: %w", err)
+	}
+	if cfg.Salesforce.Changes == "pubsub" {
+		d.changes, err = newChangeStream(pubsub.Config{Endpoint: cfg.Salesforce.PubSubEndpoint, Plaintext: cfg.Salesforce.PubSubInsecure},
+			d.sf, d.engine, d.store, log.With("component", "changes"), d.reg)
+		if err != nil {
+			return nil, fmt.Errorf("salesforce pubsub: %w", err)
+		}
 	}
 	d.sched, err = scheduler.New([]scheduler.Job{
 		{Name: "poll_care", Spec: cfg.Schedule.PollCare, Run: d.engine.PollCare},
@@ -257,7 +267,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { d.ready.run(runCtx, 5*time.Second) })
 	wg.Go(func() { d.mappings.Watch(runCtx, d.cfg.Mapping.ReloadInterval) })
-	wg.Go(func() { d.sched.Run(runCtx, d.elector) })
+	if d.changes != nil {
+		wg.Go(func() { d.sched.Run(runCtx, leadingWith{d.elector, d.changes.run}) })
+	} else {
+		wg.Go(func() { d.sched.Run(runCtx, d.elector) })
+	}
 	d.working.Store(true)
 	wg.Go(func() {
 		defer d.working.Store(false)
@@ -279,10 +293,22 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err := d.engine.Shutdown(shutdownCtx); err != nil {
 		d.log.Warn("batched Salesforce calls cut short by shutdown", "err", err)
 	}
+	if d.changes != nil {
+		_ = d.changes.sub.Close()
+	}
 	d.sf.Close()
 	d.care.Close()
 	_ = d.rdb.Close()
 	return runErr
+}
+
+// pushedChanges is the engine's view of the change streams: nil when
+// Salesforce changes are polled.
+func (d *Daemon) pushedChanges(cfg config.Config) *bridge.PushedChanges {
+	if cfg.Salesforce.Changes != "pubsub" {
+		return nil
+	}
+	return bridge.NewPushedChanges(func() bool { return d.changes != nil && d.changes.Live() }, cfg.Salesforce.SafetyPoll)
 }
 
 // careIDLength is the length of Care_Case_Id__c in the shipped metadata

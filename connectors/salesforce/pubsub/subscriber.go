@@ -58,6 +58,11 @@ type Config struct {
 	Timeout    time.Duration // of GetTopic and GetSchema calls (default 30s)
 	MinBackoff time.Duration // first reconnect delay (default 500ms)
 	MaxBackoff time.Duration // reconnect delay cap (default 30s)
+	// OnStream, when set, hears when a topic's stream is subscribed (up)
+	// and when it ends (down), internal reconnects included: Salesforce
+	// may send nothing for minutes on a quiet topic, so a first response
+	// comes too late to tell.
+	OnStream func(topic string, up bool)
 }
 
 func (c *Config) applyDefaults() {
@@ -303,6 +308,10 @@ func (s *Subscriber) stream(ctx context.Context, sess salesforce.Session, topic 
 	}
 	if err := st.Send(first); err != nil {
 		return false, s.streamError(st, topic, err)
+	}
+	if s.cfg.OnStream != nil {
+		s.cfg.OnStream(topic, true)
+		defer s.cfg.OnStream(topic, false)
 	}
 	progressed := false
 	for {

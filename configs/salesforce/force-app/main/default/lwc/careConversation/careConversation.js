@@ -33,44 +33,44 @@ const CASE_FIELDS = [
 ];
 
 const MESSAGE_FIELDS = [
-    'Id',
-    'Name',
-    'Care_Message_Id__c',
-    'Platform__c',
-    'Kind__c',
-    'Direction__c',
-    'Author_Handle__c',
-    'Author_Name__c',
-    'Author_Is_Page__c',
-    'Author_Follows_Brand__c',
-    'Text__c',
-    'Media_URLs__c',
-    'Parent_Message_Id__c',
-    'Thread_Depth__c',
-    'Posted_At__c',
-    'Hidden__c',
-    'Hidden_With_Parent__c',
-    'Deleted__c',
-    'Liked__c',
-    'Private_Reply_Sent__c',
-    'Permalink__c',
-    'Allowed_Actions__c',
-    'Allowed_Reply_Modes__c'
-].map((f) => 'Care_Message__c.' + f);
+    'Care_Message__c.Id',
+    'Care_Message__c.Name',
+    'Care_Message__c.Care_Message_Id__c',
+    'Care_Message__c.Platform__c',
+    'Care_Message__c.Kind__c',
+    'Care_Message__c.Direction__c',
+    'Care_Message__c.Author_Handle__c',
+    'Care_Message__c.Author_Name__c',
+    'Care_Message__c.Author_Is_Page__c',
+    'Care_Message__c.Author_Follows_Brand__c',
+    'Care_Message__c.Text__c',
+    'Care_Message__c.Media_URLs__c',
+    'Care_Message__c.Parent_Message_Id__c',
+    'Care_Message__c.Thread_Depth__c',
+    'Care_Message__c.Posted_At__c',
+    'Care_Message__c.Hidden__c',
+    'Care_Message__c.Hidden_With_Parent__c',
+    'Care_Message__c.Deleted__c',
+    'Care_Message__c.Liked__c',
+    'Care_Message__c.Private_Reply_Sent__c',
+    'Care_Message__c.Permalink__c',
+    'Care_Message__c.Allowed_Actions__c',
+    'Care_Message__c.Allowed_Reply_Modes__c'
+];
 
 const ACTION_FIELDS = [
-    'Id',
-    'Name',
-    'CreatedDate',
-    'Type__c',
-    'Reply_Mode__c',
-    'Target_Message_Id__c',
-    'Body__c',
-    'Status__c',
-    'Status_Code__c',
-    'Status_Reason__c',
-    'Processed_At__c'
-].map((f) => 'Care_Action__c.' + f);
+    'Care_Action__c.Id',
+    'Care_Action__c.Name',
+    'Care_Action__c.CreatedDate',
+    'Care_Action__c.Type__c',
+    'Care_Action__c.Reply_Mode__c',
+    'Care_Action__c.Target_Message_Id__c',
+    'Care_Action__c.Body__c',
+    'Care_Action__c.Status__c',
+    'Care_Action__c.Status_Code__c',
+    'Care_Action__c.Status_Reason__c',
+    'Care_Action__c.Processed_At__c'
+];
 
 export const MESSAGE_PAGE_SIZE = 200;
 export const ACTION_PAGE_SIZE = 50;

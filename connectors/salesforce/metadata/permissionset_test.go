@@ -181,3 +181,56 @@ func TestShippedTaskNotesPermissionSet(t *testing.T) {
 		t.Errorf("Carebridge_Task_Notes = %+v, want Edit Tasks only", ps)
 	}
 }
+
+// Carebridge_Agent lets an agent read the mirror and create actions, and
+// nothing more: no edit or delete of an action, the status and result fields
+// read-only (only the integration user changes them).
+func TestShippedAgentPermissionSet(t *testing.T) {
+	s := loadShipped(t)
+	ps, ok := s.PermissionSet("Carebridge_Agent")
+	if !ok {
+		t.Fatal("permission set Carebridge_Agent missing")
+	}
+	want := map[string]metadata.ObjectPermissions{
+		"Care_Action__c":  {Object: "Care_Action__c", Read: true, Create: true},
+		"Care_Message__c": {Object: "Care_Message__c", Read: true},
+		"Case":            {Object: "Case", Read: true},
+	}
+	if len(ps.Objects) != len(want) {
+		t.Errorf("object permissions = %+v, want %+v", ps.Objects, want)
+	}
+	for _, op := range ps.Objects {
+		if op != want[op.Object] {
+			t.Errorf("object permissions on %s = %+v, want %+v", op.Object, op, want[op.Object])
+		}
+	}
+	if len(ps.UserPermissions) != 0 {
+		t.Errorf("user permissions = %v, want none", ps.UserPermissions)
+	}
+	editable := map[string]bool{
+		"Care_Action__c.Body__c": true, "Care_Action__c.Media_URLs__c": true, "Care_Action__c.Mark_Pending__c": true,
+		"Care_Action__c.Profile_Id__c": true, "Care_Action__c.Reply_Mode__c": true,
+		"Care_Action__c.Target_Message__c": true, "Care_Action__c.Target_Message_Id__c": true,
+	}
+	for _, object := range []string{"Care_Action__c", "Care_Message__c", "Case"} {
+		o, _ := s.Object(object)
+		for _, f := range o.Fields() {
+			if !f.Custom || !f.Permissionable {
+				continue
+			}
+			name := object + "." + f.Name
+			got := ps.Field(object, f.Name)
+			if !got.Read {
+				t.Errorf("%s: agents cannot read it", name)
+			}
+			if got.Edit != editable[name] {
+				t.Errorf("%s: editable = %v, want %v", name, got.Edit, editable[name])
+			}
+		}
+	}
+	for _, f := range []string{"Status__c", "Status_Code__c", "Status_Reason__c", "Care_Result_Id__c", "Processed_At__c"} {
+		if ps.Field("Care_Action__c", f).Edit {
+			t.Errorf("Care_Action__c.%s is editable for agents", f)
+		}
+	}
+}

@@ -752,6 +752,37 @@ func TestFinish(t *testing.T) {
 	}
 }
 
+// TestAddDuringARunBeatsItsRequeueAfter: a key added during a run (a new
+// change) runs again at once, even when the run asked to come back much
+// later (a reply window closing in a week); after a failure its backoff
+// still wins.
+func TestAddDuringARunBeatsItsRequeueAfter(t *testing.T) {
+	srv := redistest.Start(t)
+	for _, tt := range []struct {
+		name   string
+		res    queue.Result
+		err    error
+		atOnce bool
+	}{
+		{"success, requeue in a week", queue.Result{RequeueAfter: 7 * 24 * time.Hour}, nil, true},
+		{"failure with backoff", queue.Result{}, queue.RetryAfter(errors.New("429"), time.Hour), false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := newFakeClock()
+			q := newQueue(t, srv.Client(t), queue.Options{Name: "dirty-" + strings.ReplaceAll(tt.name, " ", "-"), Clock: clock.Now})
+			mustAdd(t, q, "case:1")
+			l, _ := mustTryGet(t, q)
+			mustAdd(t, q, "case:1") // a change during the run
+			if _, err := q.Finish(context.Background(), l, tt.res, tt.err); err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := mustTryGet(t, q); ok != tt.atOnce {
+				t.Errorf("key handed out at once: %v, want %v", ok, tt.atOnce)
+			}
+		})
+	}
+}
+
 func TestRestartLosesNoQueuedKey(t *testing.T) {
 	srv := redistest.Start(t)
 	rdb := srv.Client(t)

@@ -205,10 +205,15 @@ if mode == 'park' then
   redis.call('PUBLISH', ARGV[8], ARGV[9])
   return {1, n}
 end
--- The key is queued again anyway, so a pending dirty mark is satisfied;
--- the delay wins over an earlier dirty due time.
+-- The key is queued again anyway, so a pending dirty mark is satisfied.
+-- After a failure the backoff wins over an earlier dirty due time; after a
+-- success (forget: a handler's RequeueAfter) the key was added during the
+-- run for a new change, which must not wait for the later run asked for.
+local due = now + tonumber(ARGV[4])
+local dirty = redis.call('ZSCORE', KEYS[4], key)
+if mode == 'forget' and dirty and tonumber(dirty) < due then due = tonumber(dirty) end
 redis.call('ZREM', KEYS[4], key)
-redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), key)
+redis.call('ZADD', KEYS[1], due, key)
 redis.call('PUBLISH', ARGV[8], ARGV[9])
 return {1, n}
 `)

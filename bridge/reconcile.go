@@ -101,21 +101,22 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 		return time.Time{}, fmt.Errorf("read conversation of Care case %s: %w", careID, err)
 	}
 	next := &nextChange{now: e.now()}
-	options := e.replyOptionFields(ctx, c, msgs, rec, next)
 	if rec == nil {
 		// The new Case carries its reply options from the start, so its
 		// creation is its only write.
-		rec, err = e.createCase(ctx, m, c, careVals, cut, options)
+		rec, err = e.createCase(ctx, m, c, careVals, cut, e.replyOptionFields(ctx, c, msgs, nil, &nextChange{now: next.now}))
 		if err != nil {
 			return time.Time{}, err
 		}
-		options = Record{}
 	}
 	sfID, _ := rec["Id"].(string)
 	if err := e.ensureLink(ctx, careID, sfID); err != nil {
 		return time.Time{}, err
 	}
-	closed, err := e.mergeCase(ctx, m, c, rec, careVals, cut, options)
+	// The options follow the case as this reconcile leaves it in Care.
+	c, closed, err := e.mergeCase(ctx, m, c, rec, careVals, cut, func(c care.Case) Record {
+		return e.replyOptionFields(ctx, c, msgs, rec, next)
+	})
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -272,16 +273,16 @@ func (e *Engine) planCase(ctx context.Context, m Mapper, c care.Case, rec Record
 // extra are further Case fields to write with the merge's (the reply
 // options), already reduced to those that changed. It reports whether the
 // case is now closed on both sides.
-func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, cut map[string]cutValue, extra Record) (bool, error) {
+func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, cut map[string]cutValue, options func(care.Case) Record) (care.Case, bool, error) {
 	careID := c.ID
 	p, err := e.planCase(ctx, m, c, rec, careVals)
 	if err != nil {
-		return false, err
+		return c, false, err
 	}
 	plan, base, cf, blockReason := p.plan, p.base, p.cf, p.blocked
 	sfChanged := parseTime(rec[SystemModstampName])
 	if err := e.checkUnchanged(ctx, m, c, rec, plan); err != nil {
-		return false, err
+		return c, false, err
 	}
 	// Recorded before writing: if this reconcile dies between its writes and
 	// SetBase, the next one settles the base from it instead of taking the
@@ -290,19 +291,18 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 	// recorded.
 	if intents := plan.Intents(p.stored); len(intents) > 0 {
 		if err := e.savePendingIntents(ctx, careID, intents); err != nil {
-			return false, fmt.Errorf("record pending writes of Care case %s: %w", careID, err)
+			return c, false, fmt.Errorf("record pending writes of Care case %s: %w", careID, err)
 		}
 	}
-	if err := e.writeCare(ctx, cf, c, plan, sfChanged); err != nil {
-		return false, err
+	written, err := e.writeCare(ctx, cf, c, plan, sfChanged)
+	if err != nil {
+		return c, false, err
 	}
 	for _, f := range p.refusedFields {
 		e.m.refused.WithLabelValues("Case", f).Inc()
 	}
 	sfWrite := caseWrite(m, rec, plan, joinReasons(blockReason, p.refused))
-	for k, v := range extra {
-		sfWrite[k] = v
-	}
+	maps.Copy(sfWrite, options(written))
 	if len(sfWrite) > 0 {
 		sfWrite["Id"] = rec["Id"]
 		res, err := e.updateCases.Do(ctx, sfWrite)
@@ -312,7 +312,7 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 		if err != nil {
 			e.m.syncOps.WithLabelValues("care_to_salesforce", "case", "failure").Inc()
 			e.showRefusal(ctx, rec, err)
-			return false, fmt.Errorf("update Case %v of Care case %s: %w%s", rec["Id"], careID, err, permissionHint(err))
+			return c, false, fmt.Errorf("update Case %v of Care case %s: %w%s", rec["Id"], careID, err, permissionHint(err))
 		}
 		e.noteCutsWritten(cut, plan.ToSalesforce, rec["Id"])
 		if len(plan.ToSalesforce) > 0 {
@@ -321,10 +321,10 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 		}
 	}
 	if err := e.store.SaveBase(ctx, careID, withSeen(plan, p.sfVals, p.policies), e.now()); err != nil {
-		return false, fmt.Errorf("store base of Care case %s: %w", careID, err)
+		return c, false, fmt.Errorf("store base of Care case %s: %w", careID, err)
 	}
 	e.audit(ctx, cf, careID, base, plan, blockReason)
-	return closedOnBothSides(cf, c, rec, plan, blockReason), nil
+	return written, closedOnBothSides(cf, c, rec, plan, blockReason), nil
 }
 
 // closedOnBothSides reports whether, once the plan is applied, the case is
@@ -485,7 +485,10 @@ func (e *Engine) applyStatusRules(cf careFields, careVals, sfVals map[string]str
 
 // writeCare applies the plan's Care writes: assignment before status, since
 // Care needs an assignee to close a case.
-func (e *Engine) writeCare(ctx context.Context, cf careFields, c care.Case, plan merge.Plan, sfChanged time.Time) error {
+// writeCare applies the plan's Care writes and returns the case as Care
+// holds it after them.
+func (e *Engine) writeCare(ctx context.Context, cf careFields, c care.Case, plan merge.Plan, sfChanged time.Time) (care.Case, error) {
+	latest := c
 	fields := make([]string, 0, len(plan.ToCare))
 	for f := range plan.ToCare {
 		fields = append(fields, f)
@@ -496,6 +499,7 @@ func (e *Engine) writeCare(ctx context.Context, cf careFields, c care.Case, plan
 	for _, f := range fields {
 		v := plan.ToCare[f]
 		var err error
+		var after care.Case
 		idem := fmt.Sprintf("cb:%s:%s:%s:%d", c.ID, f, v, c.UpdatedAt.UnixNano())
 		switch f {
 		case cf.assignee:
@@ -503,22 +507,25 @@ func (e *Engine) writeCare(ctx context.Context, cf careFields, c care.Case, plan
 			if v != "" {
 				agent = &v
 			}
-			_, err = e.care.Assign(ctx, c.ID, agent, idem)
+			after, err = e.care.Assign(ctx, c.ID, agent, idem)
 		case cf.status:
-			_, err = e.care.SetStatus(ctx, c.ID, rules.Status(v), idem)
+			after, err = e.care.SetStatus(ctx, c.ID, rules.Status(v), idem)
 		default:
 			continue // fields Care cannot be written through its API are never planned by a valid mapping
 		}
 		if err != nil {
 			e.m.syncOps.WithLabelValues("salesforce_to_care", "case", "failure").Inc()
-			return fmt.Errorf("write %s=%q to Care case %s: %w", f, v, c.ID, err)
+			return latest, fmt.Errorf("write %s=%q to Care case %s: %w", f, v, c.ID, err)
+		}
+		if after.ID == c.ID {
+			latest = after
 		}
 		e.m.syncOps.WithLabelValues("salesforce_to_care", "case", "success").Inc()
 		if !sfChanged.IsZero() {
 			e.m.lag.WithLabelValues("salesforce_to_care").Observe(e.now().Sub(sfChanged).Seconds())
 		}
 	}
-	return nil
+	return latest, nil
 }
 
 func (e *Engine) audit(ctx context.Context, cf careFields, careID string, base map[string]string, plan merge.Plan, blocked string) {

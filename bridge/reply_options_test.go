@@ -94,3 +94,31 @@ func TestMessagesShowWhatTheAgentMayDoUntilTheWindowCloses(t *testing.T) {
 	w.clock.Advance(after)
 	check("when it runs again", 0, "reply;like;hide;delete;ban;unban", "public_reply;comment_on_post", nil)
 }
+
+// TestOptionsFollowTheCaseAsTheReconcileLeavesIt: a reconcile that assigns
+// and closes the Care case (the agent took the Case and closed it) shows the
+// options of the case as it left it (moderation needs an assignee) at once,
+// so the next reconcile has nothing to write.
+func TestOptionsFollowTheCaseAsTheReconcileLeavesIt(t *testing.T) {
+	w := newTestWorld(t)
+	w.escalate("c1", rules.Facebook, nil,
+		care.Message{ID: "m1", Kind: rules.Comment, Direction: care.Inbound, Text: "Broken", Depth: 1, ParentID: strp("p0"), PostedAt: w.clock.Now().Add(-time.Hour)})
+	w.care.editCase("c1", func(c *care.Case) { c.ProfileID = strp("p_fb") })
+	w.mustReconcile("c1")
+	before, _ := w.sf.lookup(MessageObject, MessageIDField, "m1")
+	w.clock.Advance(time.Minute)
+	w.sf.edit("Case", w.sfCase("c1")["Id"].(string), Record{"Status": "Closed", "OwnerId": w.users["ana@example.com"]})
+	w.mustReconcile("c1")
+	if c, _ := w.care.caseOf("c1"); c.Status != rules.Done || c.AssigneeID == nil {
+		t.Fatalf("Care status %s, assignee %v; want done, Ana", c.Status, c.AssigneeID)
+	}
+	after, _ := w.sf.lookup(MessageObject, MessageIDField, "m1")
+	if after[MessageActionsField] == before[MessageActionsField] && after[MessageModesField] == before[MessageModesField] {
+		t.Fatalf("the message allows %v / %v as before the close; the close must change the options (test premise)", after[MessageActionsField], after[MessageModesField])
+	}
+	w.sf.resetCalls()
+	w.mustReconcile("c1")
+	if n := w.sf.count(sfUpdate, MessageObject) + w.sf.count(sfUpdate, "Case"); n != 0 {
+		t.Errorf("the next reconcile wrote %d times; the options were stale after the close", n)
+	}
+}

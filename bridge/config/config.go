@@ -173,7 +173,7 @@ func Defaults() Config {
 		Redis:  Redis{URL: "redis://127.0.0.1:6379/0", Prefix: "carebridge:"},
 		Care:   Care{Timeout: 15 * time.Second},
 		Salesforce: Salesforce{APIVersion: "62.0", AuthMethod: "client_credentials", Timeout: 30 * time.Second, PollOverlap: 2 * time.Minute,
-			Changes: "poll", PubSubEndpoint: "api.pubsub.salesforce.com:7443", SafetyPoll: 10 * time.Minute},
+			Changes: "pubsub", PubSubEndpoint: "api.pubsub.salesforce.com:7443", SafetyPoll: 10 * time.Minute},
 		Schedule: Schedule{
 			PollCare:         "@every 15s",
 			PollSalesforce:   "@every 15s",

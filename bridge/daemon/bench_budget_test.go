@@ -219,6 +219,7 @@ func (env *benchEnv) config(b *testing.B, workers int) config.Config {
 	cfg.Redis.URL = "redis://" + env.redis.Addr() + "/0"
 	cfg.Care.BaseURL, cfg.Care.Token, cfg.Care.Secret, cfg.Care.WebhookSecret = env.careURL, "tok", "sec", benchWebhookSecret
 	cfg.Salesforce.LoginURL, cfg.Salesforce.ClientID, cfg.Salesforce.ClientSecret = env.sfURL, "cid", "csecret"
+	cfg.Salesforce.PubSubEndpoint, cfg.Salesforce.PubSubInsecure = env.pubsub, true
 	cfg.Workers = workers
 	if err := cfg.Validate(); err != nil {
 		b.Fatal(err)

@@ -30,6 +30,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 	"github.com/carebridge/carebridge/internal/redistest"
+	"github.com/carebridge/carebridge/internal/testenv"
 )
 
 // benchWebhookSecret signs the Care sandbox's webhooks in the lag benchmark.
@@ -42,6 +43,7 @@ type benchEnv struct {
 	redis   *redistest.Server
 	careURL string
 	sfURL   string
+	pubsub  string            // the Salesforce sandbox's change events (gRPC)
 	users   map[string]string // Care agent id -> Salesforce user id
 	d       *daemon.Daemon
 	cancel  context.CancelFunc
@@ -72,6 +74,7 @@ func newBenchSandboxes(b *testing.B, o benchOptions) (*benchEnv, net.Listener) {
 	sfSrv := httptest.NewServer(env.sf)
 	b.Cleanup(sfSrv.Close)
 	env.sfURL = sfSrv.URL
+	env.pubsub = testenv.ServePubSub(b, env.sf)
 	for _, a := range benchAgents {
 		id, err := env.sf.Insert("User", map[string]any{"Username": a.Email + ".sf", "Email": a.Email, "LastName": a.Name, "IsActive": true})
 		if err != nil {

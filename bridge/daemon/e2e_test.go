@@ -21,6 +21,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 	"github.com/carebridge/carebridge/internal/redistest"
+	"github.com/carebridge/carebridge/internal/testenv"
 )
 
 // world is a running carebridge against both sandboxes and a real Redis.
@@ -99,6 +100,7 @@ func startWorld(t *testing.T, tweaks ...func(*config.Config)) *world {
 	cfg.Redis.URL = "redis://" + w.redis.Addr() + "/0"
 	cfg.Care.BaseURL, cfg.Care.Token, cfg.Care.Secret, cfg.Care.WebhookSecret = careSrv.URL, "tok", "sec", "whsec"
 	cfg.Salesforce.LoginURL, cfg.Salesforce.ClientID, cfg.Salesforce.ClientSecret = sfSrv.URL, "cid", "csecret"
+	cfg.Salesforce.PubSubEndpoint, cfg.Salesforce.PubSubInsecure = testenv.ServePubSub(t, w.sf), true
 	cfg.Schedule.PollCare, cfg.Schedule.PollSalesforce, cfg.Schedule.Sweep = "@every 1s", "@every 1s", "@every 1h"
 	cfg.Workers = 8
 	for _, tweak := range tweaks {

@@ -11,12 +11,24 @@ import (
 
 // TestIdleReplicaSpendsOneQueryPerPolledObjectPerPoll: a replica with
 // nothing to do spends, per Salesforce poll, one query per polled object
-// (Case, the notes object, Care_Action__c) and, per Care poll, one listing;
-// nothing else: no readiness probes, no /limits, no identity reads. Run by
-// the scheduler for more than ten polls (and two readiness intervals).
+// and, per Care poll, one listing; nothing else: no readiness probes, no
+// /limits, no identity reads. Polling Salesforce, the objects are Case, the
+// notes object and Care_Action__c; with its changes pushed (the default),
+// only the notes object (Case comments have no change events). Run by the
+// scheduler for more than ten polls (and two readiness intervals).
 func TestIdleReplicaSpendsOneQueryPerPolledObjectPerPoll(t *testing.T) {
+	for _, tt := range []struct {
+		changes string
+		objects int
+	}{{"poll", 3}, {"pubsub", 1}} {
+		t.Run(tt.changes, func(t *testing.T) { idleReplica(t, tt.changes, tt.objects) })
+	}
+}
+
+func idleReplica(t *testing.T, changes string, objects int) {
 	w := startWorld(t, func(c *config.Config) {
 		c.Schedule.PollCare, c.Schedule.PollSalesforce, c.Schedule.Sweep = "@every 1s", "@every 1s", "@every 24h"
+		c.Salesforce.Changes = changes
 	})
 	w.escalate(t, "idle_1", strPtr("agent_ana"))
 	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("idle_1") != nil, "" })
@@ -45,6 +57,12 @@ func TestIdleReplicaSpendsOneQueryPerPolledObjectPerPoll(t *testing.T) {
 		})
 		return n, sfQueries, sfAll, careList, careAll
 	}
+	if changes == "pubsub" {
+		eventually(t, "both change streams up", func() (bool, string) {
+			v := aw.seriesValues(t, "carebridge_salesforce_change_stream_up", nil)
+			return len(v) == 2 && v[0] == 1 && v[1] == 1, fmt.Sprint(v)
+		})
+	}
 	n0, q0, all0, cl0, ca0 := snapshot(polls())
 	var n1 float64
 	var q1, all1, cl1, ca1 int
@@ -52,8 +70,8 @@ func TestIdleReplicaSpendsOneQueryPerPolledObjectPerPoll(t *testing.T) {
 		n1, q1, all1, cl1, ca1 = snapshot(max(n1, n0))
 	}
 	runs := int(n1 - n0)
-	if q := q1 - q0; q != 3*runs {
-		t.Errorf("%d Salesforce queries over %d polls, want %d (one per polled object per poll)", q, runs, 3*runs)
+	if q := q1 - q0; q != objects*runs {
+		t.Errorf("%d Salesforce queries over %d polls, want %d (one per polled object per poll)", q, runs, objects*runs)
 	}
 	if other := (all1 - all0) - (q1 - q0); other != 0 {
 		t.Errorf("%d Salesforce calls besides the polls' queries while idle, want 0", other)

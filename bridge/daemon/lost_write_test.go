@@ -100,9 +100,7 @@ func TestOwnCareWriteIsNotMistakenForAChange(t *testing.T) {
 // give up (and retry) instead of overwriting the agent's change with a
 // decision made on the old state.
 func TestAgentChangeDuringReconcileIsNotOverwritten(t *testing.T) {
-	w := startWorld(t, slowRetries, func(c *config.Config) {
-		c.Schedule.PollCare, c.Schedule.PollSalesforce = "@every 24h", "@every 24h"
-	})
+	w := startWorld(t, slowRetries, manualPolls)
 	w.escalate(t, "race_1", strPtr("agent_ana"))
 	ctx := context.Background()
 	if err := w.d.Engine().ReconcileCase(ctx, "race_1"); err != nil {

@@ -15,6 +15,7 @@ import (
 // manualPolls leaves every poll and the sweep to the test.
 func manualPolls(c *config.Config) {
 	c.Schedule.PollCare, c.Schedule.PollSalesforce, c.Schedule.Sweep = "@every 24h", "@every 24h", "@every 24h"
+	c.Salesforce.Changes = "poll" // no pushed changes either: the test triggers every sync
 }
 
 // TestSameSecondEditsInSalesforceReachCareByTheNextPoll: a real org stamps

@@ -45,6 +45,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	listen := fs.String("listen", "127.0.0.1:8080", "carebridge HTTP address (metrics, health, webhooks)")
 	careListen := fs.String("care-listen", "127.0.0.1:8081", "Care sandbox address")
 	sfListen := fs.String("salesforce-listen", "127.0.0.1:8082", "Salesforce sandbox address")
+	pubsubListen := fs.String("pubsub-listen", "127.0.0.1:8083", "Salesforce sandbox's Pub/Sub API (gRPC) address: its change events")
 	redisURL := fs.String("redis", "", "Redis URL (default: an embedded in-memory Redis, for the demo only)")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
@@ -75,6 +76,17 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 	sfURL := "http://" + sfl.Addr().String()
+	psl, err := net.Listen("tcp", *pubsubListen)
+	if err != nil {
+		return fmt.Errorf("salesforce sandbox pubsub: %w", err)
+	}
+	pubsub := sf.PubSubServer()
+	go func() {
+		if err := pubsub.Serve(psl); err != nil {
+			log.Error("salesforce sandbox pubsub stopped", "addr", psl.Addr().String(), "err", err)
+		}
+	}()
+	defer pubsub.Stop()
 
 	cl, err := net.Listen("tcp", *careListen)
 	if err != nil {
@@ -114,6 +126,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	cfg.Redis.URL = *redisURL
 	cfg.Care.BaseURL, cfg.Care.Token, cfg.Care.Secret, cfg.Care.WebhookSecret = careURL, demoCareToken, demoCareSecret, demoWebhookSecret
 	cfg.Salesforce.LoginURL, cfg.Salesforce.ClientID, cfg.Salesforce.ClientSecret = sfURL, demoSFClientID, demoSFSecret
+	// Salesforce pushes its changes; the 2 s poll is the fallback while a
+	// stream is down.
+	cfg.Salesforce.Changes, cfg.Salesforce.PubSubEndpoint, cfg.Salesforce.PubSubInsecure = "pubsub", psl.Addr().String(), true
 	cfg.Schedule.PollCare, cfg.Schedule.PollSalesforce, cfg.Schedule.Sweep = "@every 2s", "@every 2s", "@every 1m"
 	cfg.Workers = 16
 	cfg.Admin.Token = demoAdminToken()

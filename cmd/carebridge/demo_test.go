@@ -32,6 +32,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 	"github.com/carebridge/carebridge/internal/redistest"
+	"github.com/carebridge/carebridge/internal/testenv"
 )
 
 // demoDeadline bounds how long one printed change may take to arrive on the
@@ -269,7 +270,7 @@ func TestDemoPrintedCommandsSync(t *testing.T) {
 	bin := buildCarebridge(t)
 
 	cmd := exec.Command(bin, "demo",
-		"--listen", freeAddr(t), "--care-listen", freeAddr(t), "--salesforce-listen", freeAddr(t))
+		"--listen", freeAddr(t), "--care-listen", freeAddr(t), "--salesforce-listen", freeAddr(t), "--pubsub-listen", freeAddr(t))
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -347,6 +348,22 @@ func TestDemoPrintedCommandsSync(t *testing.T) {
 		}
 	}
 
+	// The demo follows the sandbox's change events: Salesforce's side of the
+	// steps below is pushed, the 2 s poll being only the fallback.
+	metricsURL := regexp.MustCompile(`carebridge\s+(http://\S+/metrics)`).FindStringSubmatch(demo.text)
+	if metricsURL == nil {
+		t.Fatalf("the demo prints no /metrics address:\n%s", demo.text)
+	}
+	waitUntil(t, "both change streams up on /metrics", func() bool {
+		resp, err := http.Get(metricsURL[1])
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return bytes.Contains(body, []byte(`carebridge_salesforce_change_stream_up{topic="/data/CaseChangeEvent"} 1`)) &&
+			bytes.Contains(body, []byte(`carebridge_salesforce_change_stream_up{topic="/data/Care_Action__ChangeEvent"} 1`))
+	})
 	t.Run("1 Salesforce close marks the Care case done", func(t *testing.T) {
 		change, look := demo.steps[1][0], demo.steps[1][1]
 		before, err := shell(context.Background(), look)
@@ -512,6 +529,7 @@ func startUpSeries(t *testing.T) (atStart, afterPolls []labels.Labels) {
 	cfg.Redis.URL = "redis://" + rds.Addr() + "/0"
 	cfg.Care.BaseURL, cfg.Care.Token, cfg.Care.Secret, cfg.Care.WebhookSecret = careSrv.URL, "tok", "sec", "whsec"
 	cfg.Salesforce.LoginURL, cfg.Salesforce.ClientID, cfg.Salesforce.ClientSecret = sfSrv.URL, "cid", "csecret"
+	cfg.Salesforce.PubSubEndpoint, cfg.Salesforce.PubSubInsecure = testenv.ServePubSub(t, sf), true
 	cfg.Workers = 4
 	cfg.Schedule.PollCare, cfg.Schedule.PollSalesforce = "@every 1s", "@every 1s"
 	if err := cfg.Validate(); err != nil {

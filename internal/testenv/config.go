@@ -39,11 +39,14 @@ type fileConfig struct {
 		Timeout string `yaml:"timeout"`
 	} `yaml:"care"`
 	Salesforce struct {
-		LoginURL     string `yaml:"login_url"`
-		AuthMethod   string `yaml:"auth_method"`
-		ClientID     string `yaml:"client_id"`
-		ClientSecret string `yaml:"client_secret"`
-		Timeout      string `yaml:"timeout"`
+		LoginURL       string `yaml:"login_url"`
+		AuthMethod     string `yaml:"auth_method"`
+		ClientID       string `yaml:"client_id"`
+		ClientSecret   string `yaml:"client_secret"`
+		Timeout        string `yaml:"timeout"`
+		Changes        string `yaml:"changes"`
+		PubSubEndpoint string `yaml:"pubsub_endpoint"`
+		PubSubInsecure bool   `yaml:"pubsub_insecure"`
 	} `yaml:"salesforce"`
 	Mapping struct {
 		File string `yaml:"file"`
@@ -81,6 +84,7 @@ func WriteConfig(t testing.TB, sb *Sandboxes, c Config) string {
 	f.Care.BaseURL, f.Care.Token, f.Care.Secret, f.Care.Timeout = sb.CareURL, CareToken, CareSecret, c.Timeout.String()
 	f.Salesforce.LoginURL, f.Salesforce.AuthMethod = sb.SalesforceURL, "client_credentials"
 	f.Salesforce.ClientID, f.Salesforce.ClientSecret, f.Salesforce.Timeout = SalesforceClientID, c.SalesforceSecret, c.Timeout.String()
+	f.Salesforce.Changes, f.Salesforce.PubSubEndpoint, f.Salesforce.PubSubInsecure = "pubsub", sb.PubSubAddr, true
 	f.Mapping.File = c.MappingFile
 	every := "@every " + c.PollEvery.String()
 	f.Schedule.PollCare, f.Schedule.PollSalesforce, f.Schedule.Sweep = every, every, "@every "+c.SweepEvery.String()

@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"fmt"
+	"net"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -35,6 +36,9 @@ type Sandboxes struct {
 	Salesforce    *sfsim.Server
 	CareURL       string
 	SalesforceURL string
+	// PubSubAddr is where the Salesforce sandbox serves its change events
+	// (the Pub/Sub API, plaintext gRPC).
+	PubSubAddr string
 	// People are the agents present in both systems (same e-mail), in a
 	// stable order.
 	People []Person
@@ -61,6 +65,7 @@ func StartSandboxes(t testing.TB) *Sandboxes {
 	sfSrv := httptest.NewServer(sf)
 	t.Cleanup(sfSrv.Close)
 	t.Cleanup(sf.Close) // releases calls held by a Hang fault before the server closes
+	pubsubAddr := ServePubSub(t, sf)
 
 	cs, err := caresim.New(caresim.Options{Token: CareToken, Secret: CareSecret})
 	if err != nil {
@@ -70,7 +75,7 @@ func StartSandboxes(t testing.TB) *Sandboxes {
 	t.Cleanup(careSrv.Close)
 	t.Cleanup(cs.Close)
 
-	sb := &Sandboxes{Care: cs, Salesforce: sf, CareURL: careSrv.URL, SalesforceURL: sfSrv.URL, CareOnlyAgentID: "agent_nosf"}
+	sb := &Sandboxes{Care: cs, Salesforce: sf, CareURL: careSrv.URL, SalesforceURL: sfSrv.URL, PubSubAddr: pubsubAddr, CareOnlyAgentID: "agent_nosf"}
 	for _, u := range sf.Users() {
 		email, _ := u["Email"].(string)
 		active, _ := u["IsActive"].(bool)
@@ -91,6 +96,20 @@ func StartSandboxes(t testing.TB) *Sandboxes {
 		cs.AddProfile(care.Profile{ID: ProfileID(p), Platform: p, Name: "Acme " + string(p), Handle: "acme_" + string(p)})
 	}
 	return sb
+}
+
+// ServePubSub serves sf's change events (the Pub/Sub API, plaintext gRPC)
+// on a loopback port for the life of the test and returns its address.
+func ServePubSub(t testing.TB, sf *sfsim.Server) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("testenv: Salesforce sandbox Pub/Sub listener: %v", err)
+	}
+	srv := sf.PubSubServer()
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(srv.Stop)
+	return l.Addr().String()
 }
 
 // Escalate escalates a Facebook case with a brand post and the customer's

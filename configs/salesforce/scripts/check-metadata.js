@@ -28,7 +28,8 @@ const KINDS = {
     '.layout-meta.xml': ['Layout', 'layouts'],
     '.flexipage-meta.xml': ['FlexiPage', 'flexipages'],
     '.js-meta.xml': ['LightningComponentBundle', null],
-    '.standardValueSet-meta.xml': ['StandardValueSet', 'standardValueSets']
+    '.standardValueSet-meta.xml': ['StandardValueSet', 'standardValueSets'],
+    '.platformEventChannelMember-meta.xml': ['PlatformEventChannelMember', 'platformEventChannelMembers']
 };
 
 // Standard fields the metadata may name. Custom objects get the system fields.
@@ -339,6 +340,20 @@ function check(root) {
                     } else if (field(objectName, n) && field(objectName, n).values.length && text(f, 'value')) {
                         needValue(d.file, objectName, n, text(f, 'value'), 'filter');
                     }
+                }
+                break;
+            }
+            case '.platformEventChannelMember-meta.xml': {
+                // Change events of an object: <Object>ChangeEvent, or
+                // <Name>__ChangeEvent for the custom object <Name>__c.
+                const entity = text(d.el, 'selectedEntity') || '';
+                const m = entity.match(/^(\w+?)(__)?ChangeEvent$/);
+                const objectName = m ? (m[2] ? `${m[1]}__c` : m[1]) : '';
+                if (text(d.el, 'eventChannel') !== 'ChangeEvents') {
+                    problem(d.file, 'eventChannel must be ChangeEvents (the Change Data Capture selection carebridge subscribes to)');
+                }
+                if (!objectName || !objects.has(objectName)) {
+                    problem(d.file, `selectedEntity ${entity}: no change events of a known object`);
                 }
                 break;
             }

@@ -41,6 +41,8 @@ test('the shipped metadata passes', () => {
 });
 
 const cases = [
+    ['change events selected for an object that does not exist', 'platformEventChannelMembers/ChangeEvents_Care_Action__ChangeEvent.platformEventChannelMember-meta.xml',
+        '<selectedEntity>Care_Action__ChangeEvent</selectedEntity>', '<selectedEntity>Care_Actions__ChangeEvent</selectedEntity>', /no change events of a known object/],
     ['a field on the record page that does not exist', 'flexipages/Care_Case_Record_Page.flexipage-meta.xml',
         'Record.Care_DM_Deadline__c', 'Record.Care_Dm_Deadline__c', /no field Case\.Care_Dm_Deadline__c/],
     ['a page layout naming a missing field', 'layouts/Care_Message__c-Care Message Layout.layout-meta.xml',

@@ -1,0 +1,194 @@
+package daemon_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/carebridge/carebridge/bridge/config"
+)
+
+// BenchmarkSalesforcePush: with Salesforce's changes pushed (the default,
+// salesforce.changes: pubsub) and every poll off, it measures
+//   - case_p50_ms / case_p99_ms: an agent reassigning a Case in Salesforce
+//     (20 changes/s for 15 s, alternating two agents) until Care shows the
+//     new assignee (observed every 5 ms); goal p99 < 1 s;
+//   - action_p50_ms / action_p99_ms: an agent creating a Care Action (a like,
+//     5/s for 10 s) until carebridge has picked it up (Status leaves Queued);
+//     goal < 1 s;
+//   - idle_sf_calls: Salesforce REST calls over 10 s while nothing changes.
+func BenchmarkSalesforcePush(b *testing.B) {
+	var caseP50, caseP99, actP50, actP99, idle float64
+	for i := range b.N {
+		b.StopTimer()
+		env := startBench(b, benchOptions{workers: config.Defaults().Workers})
+		ids := env.escalateBench(b, "push"+strconv.Itoa(i), 100, "agent_ana", 2)
+		if err := env.d.Engine().PollCare(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		var sfIDs []string
+		waitFor(b, "the Cases in Salesforce", 2*time.Minute, 20*time.Millisecond, func() (bool, string) {
+			got := env.casesByCareID()
+			sfIDs = sfIDs[:0]
+			for _, id := range ids {
+				if got[id] == nil {
+					return false, fmt.Sprintf("%d of %d Cases", len(got), len(ids))
+				}
+				sfIDs = append(sfIDs, got[id]["Id"].(string))
+			}
+			return true, ""
+		})
+		waitFor(b, "both change streams up", time.Minute, 20*time.Millisecond, func() (bool, string) {
+			v := gaugeValues(b, env, "carebridge_salesforce_change_stream_up")
+			return len(v) == 2 && v[0] == 1 && v[1] == 1, fmt.Sprint(v)
+		})
+		env.waitIdle(b, time.Minute)
+
+		calls := env.sf.TotalCalls()
+		time.Sleep(10 * time.Second) // the measured idle window, not synchronisation
+		idleCalls := env.sf.TotalCalls() - calls
+		b.StartTimer()
+
+		owner := map[int]string{}
+		caseLags := measureLags(b, len(ids), 20, 15*time.Second, func(k int) {
+			agent := "agent_ben"
+			if owner[k] == "agent_ben" {
+				agent = "agent_ana"
+			}
+			owner[k] = agent
+			if err := env.sf.Update("Case", sfIDs[k], map[string]any{"OwnerId": env.users[agent]}); err != nil {
+				b.Fatalf("reassign Case: %v", err)
+			}
+		}, func(k int) bool {
+			c, _ := env.care.Case(ids[k])
+			return c.AssigneeID != nil && *c.AssigneeID == owner[k]
+		})
+		actions := make([]string, 0, 50)
+		var actMu sync.Mutex
+		actLags := measureLags(b, 50, 5, 10*time.Second, func(k int) {
+			id, err := env.sf.Insert("Care_Action__c", map[string]any{"Case__c": sfIDs[k%len(sfIDs)], "Type__c": "like",
+				"Target_Message_Id__c": "c_" + ids[k%len(ids)]})
+			if err != nil {
+				b.Fatalf("create action: %v", err)
+			}
+			actMu.Lock()
+			actions = append(actions[:k], id)
+			actMu.Unlock()
+		}, func(k int) bool {
+			actMu.Lock()
+			id := actions[k]
+			actMu.Unlock()
+			r, _ := env.sf.Record("Care_Action__c", id)
+			return r["Status__c"] != "Queued"
+		})
+		b.StopTimer()
+		b.Logf("run %d: %d Case changes, median %v, p99 %v; %d actions picked up, median %v, p99 %v; %d Salesforce calls in 10 s idle",
+			i, len(caseLags), percentile(caseLags, 0.5), percentile(caseLags, 0.99),
+			len(actLags), percentile(actLags, 0.5), percentile(actLags, 0.99), idleCalls)
+		caseP50 += ms(percentile(caseLags, 0.5))
+		caseP99 += ms(percentile(caseLags, 0.99))
+		actP50 += ms(percentile(actLags, 0.5))
+		actP99 += ms(percentile(actLags, 0.99))
+		idle += float64(idleCalls)
+		env.stop()
+	}
+	n := float64(b.N)
+	b.ReportMetric(caseP50/n, "case_p50_ms")
+	b.ReportMetric(caseP99/n, "case_p99_ms")
+	b.ReportMetric(actP50/n, "action_p50_ms")
+	b.ReportMetric(actP99/n, "action_p99_ms")
+	b.ReportMetric(idle/n, "idle_sf_calls")
+	b.ReportMetric(0, "ns/op")
+}
+
+func ms(d time.Duration) float64 { return d.Seconds() * 1000 }
+
+// measureLags makes rate changes per second for duration, change(k) on
+// subject k (0..n-1, in turn, skipping one whose last change has not
+// arrived), and returns the sorted lags until arrived(k) holds, observed
+// every 5 ms. A change that never arrives within 30 s fails the benchmark.
+func measureLags(b *testing.B, n, rate int, duration time.Duration, change func(k int), arrived func(k int) bool) []time.Duration {
+	b.Helper()
+	var (
+		mu      sync.Mutex
+		pending = map[int]time.Time{}
+		lags    []time.Duration
+	)
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+			mu.Lock()
+			for k, at := range pending {
+				if arrived(k) {
+					lags = append(lags, time.Since(at))
+					delete(pending, k)
+				}
+			}
+			mu.Unlock()
+		}
+	}()
+	tick := time.NewTicker(time.Second / time.Duration(rate))
+	end := time.Now().Add(duration)
+	for k := 0; ; k = (k + 1) % n {
+		now := <-tick.C
+		if now.After(end) {
+			break
+		}
+		mu.Lock()
+		_, busy := pending[k]
+		if !busy {
+			change(k)
+			pending[k] = time.Now()
+		}
+		mu.Unlock()
+	}
+	tick.Stop()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		mu.Lock()
+		left := len(pending)
+		mu.Unlock()
+		if left == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("%d changes never arrived", left)
+		}
+		time.Sleep(5 * time.Millisecond) // poll interval, not synchronisation
+	}
+	close(stop)
+	<-done
+	slices.Sort(lags)
+	return lags
+}
+
+// gaugeValues reads the values of a gauge's series from the daemon.
+func gaugeValues(b *testing.B, env *benchEnv, name string) []float64 {
+	b.Helper()
+	families, err := env.d.Registry().Gather()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var out []float64
+	for _, f := range families {
+		if f.GetName() == name {
+			for _, m := range f.GetMetric() {
+				out = append(out, m.GetGauge().GetValue())
+			}
+		}
+	}
+	return out
+}

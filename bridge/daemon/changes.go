@@ -58,8 +58,9 @@ type changeStream struct {
 	// runs the polls once (guarded by mu); ctx is the leadership's.
 	catchUp map[string]bool
 	ctx     context.Context
-	events  *prometheus.CounterVec
-	upGauge *prometheus.GaugeVec
+	events   *prometheus.CounterVec
+	catchUps *prometheus.CounterVec
+	upGauge  *prometheus.GaugeVec
 }
 
 func newChangeStream(cfg pubsub.Config, tokens pubsub.TokenSource, engine *bridge.Engine, cursors cursorStore, log *slog.Logger, reg prometheus.Registerer) (*changeStream, error) {
@@ -69,6 +70,10 @@ func newChangeStream(cfg pubsub.Config, tokens pubsub.TokenSource, engine *bridg
 			Namespace: "carebridge", Name: "salesforce_change_events_total",
 			Help: "Change events received from the Salesforce Pub/Sub API, by topic.",
 		}, []string{"topic"}),
+		catchUps: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "carebridge", Name: "salesforce_change_catchups_total",
+			Help: "Times a topic started from now (no stored replay id, or one past Salesforce's retention) and the Case and action polls caught up on what came before.",
+		}, []string{"topic"}),
 		upGauge: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Namespace: "carebridge", Name: "salesforce_change_stream_up",
 			Help: "1 while this replica streams the topic's change events (the leader only), else 0.",
@@ -76,10 +81,11 @@ func newChangeStream(cfg pubsub.Config, tokens pubsub.TokenSource, engine *bridg
 	}
 	for topic := range s.topics {
 		s.events.WithLabelValues(topic)
+		s.catchUps.WithLabelValues(topic)
 		s.upGauge.WithLabelValues(topic)
 	}
 	if reg != nil {
-		reg.MustRegister(s.events, s.upGauge)
+		reg.MustRegister(s.events, s.catchUps, s.upGauge)
 	}
 	cfg.OnStream = s.streaming
 	sub, err := pubsub.New(cfg, tokens, log)
@@ -115,6 +121,7 @@ func (s *changeStream) streaming(topic string, up bool) {
 	}
 	if up && s.catchUp[topic] {
 		delete(s.catchUp, topic)
+		s.catchUps.WithLabelValues(topic).Inc()
 		ctx := s.ctx
 		go func() {
 			if err := s.engine.CatchUpSalesforce(ctx); err != nil && ctx.Err() == nil {

@@ -1,10 +1,13 @@
 package daemon_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
 	"github.com/carebridge/carebridge/bridge/config"
+	"github.com/carebridge/carebridge/bridge/daemon"
+	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 )
 
@@ -67,5 +70,72 @@ func TestSalesforceChangesArePushed(t *testing.T) {
 	}
 	if v := w.metric(t, "carebridge_job_runs_total", map[string]string{"task": "poll_salesforce"}); v != 0 {
 		t.Errorf("the Salesforce poll ran %v times; the changes were to come by the stream alone", v)
+	}
+}
+
+// restart stops the world's daemon and starts a new one on the same Redis
+// and sandboxes, as a new leader after a deploy or a crash.
+func (w *world) restart(t *testing.T) {
+	t.Helper()
+	w.stop()
+	d, err := daemon.New(w.cfg, logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	w.d, w.cancel, w.done = d, cancel, make(chan error, 1)
+	go func() { w.done <- d.Run(ctx) }()
+}
+
+// TestNewLeaderResumesFromTheStoredReplayID: changes made while no replica
+// runs arrive when the next leader starts, from the replay id the last one
+// stored, without a poll; when that replay id is older than Salesforce keeps
+// events, the new leader starts from now and its catch-up poll brings them.
+func TestNewLeaderResumesFromTheStoredReplayID(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name    string
+		expired bool
+	}{{"replay id kept", false}, {"replay id past retention", true}} {
+		t.Run(tt.name, func(t *testing.T) {
+			w := &actionWorld{startWorld(t, func(c *config.Config) {
+				c.Schedule.PollSalesforce, c.Schedule.Sweep = "@every 24h", "@every 24h"
+			})}
+			w.escalate(t, "resume_1", strPtr("agent_ana"))
+			eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("resume_1") != nil, "" })
+			cursors := state.New(w.redis.Client(t), w.cfg.Redis.Prefix)
+			eventually(t, "the Case topic's replay id stored", func() (bool, string) {
+				v, ok, err := cursors.Cursor(context.Background(), "pubsub:/data/CaseChangeEvent")
+				return ok && v != "", fmt.Sprint(v, err)
+			})
+			w.quiet(t)
+			w.stop()
+
+			// While no replica runs, an agent reassigns the Case.
+			if err := w.sf.Update("Case", w.sfCase("resume_1")["Id"].(string), map[string]any{"OwnerId": w.users["ben@example.com"]}); err != nil {
+				t.Fatal(err)
+			}
+			if tt.expired {
+				w.sf.ExpireEvents()
+			}
+			w.restart(t)
+			eventually(t, "Care assignee Ben", func() (bool, string) {
+				c, _ := w.care.Case("resume_1")
+				return c.AssigneeID != nil && *c.AssigneeID == "agent_ben", fmt.Sprint(c.AssigneeID)
+			})
+			if v := w.metric(t, "carebridge_job_runs_total", map[string]string{"task": "poll_salesforce"}); v != 0 {
+				t.Errorf("the scheduled Salesforce poll ran %v times; the change was to come by the stream or its catch-up", v)
+			}
+			// Kept: the Case topic replayed from its stored id, no catch-up.
+			// Expired: it started from now and caught up once.
+			want := 0.0
+			if tt.expired {
+				want = 1
+			}
+			topic := map[string]string{"topic": "/data/CaseChangeEvent"}
+			if got := w.metric(t, "carebridge_salesforce_change_catchups_total", topic); got != want {
+				t.Errorf("%v catch-up polls for the Case topic by the new leader, want %v", got, want)
+			}
+		})
 	}
 }

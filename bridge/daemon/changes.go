@@ -56,8 +56,8 @@ type changeStream struct {
 	up      map[string]bool // topic -> streaming now; guarded by mu
 	// catchUp names the topics started from now, whose first subscription
 	// runs the polls once (guarded by mu); ctx is the leadership's.
-	catchUp map[string]bool
-	ctx     context.Context
+	catchUp  map[string]bool
+	ctx      context.Context
 	events   *prometheus.CounterVec
 	catchUps *prometheus.CounterVec
 	upGauge  *prometheus.GaugeVec

@@ -60,6 +60,8 @@ type changeStream struct {
 	ctx      context.Context
 	events   *prometheus.CounterVec
 	catchUps *prometheus.CounterVec
+	starts   *prometheus.CounterVec
+	last     *prometheus.GaugeVec
 	upGauge  *prometheus.GaugeVec
 }
 
@@ -74,6 +76,14 @@ func newChangeStream(cfg pubsub.Config, tokens pubsub.TokenSource, engine *bridg
 			Namespace: "carebridge", Name: "salesforce_change_catchups_total",
 			Help: "Times a topic started from now (no stored replay id, or one past Salesforce's retention) and the Case and action polls caught up on what came before.",
 		}, []string{"topic"}),
+		starts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "carebridge", Name: "salesforce_change_stream_starts_total",
+			Help: "Subscriptions opened per topic: the first when a replica becomes leader, one more per reconnect (a reset stream, an expired session, Salesforce unavailable).",
+		}, []string{"topic"}),
+		last: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Namespace: "carebridge", Name: "salesforce_change_last_event_timestamp_seconds",
+			Help: "When the leader last handled a change event of the topic, Unix time; 0 before the first.",
+		}, []string{"topic"}),
 		upGauge: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Namespace: "carebridge", Name: "salesforce_change_stream_up",
 			Help: "1 while this replica streams the topic's change events (the leader only), else 0.",
@@ -82,10 +92,12 @@ func newChangeStream(cfg pubsub.Config, tokens pubsub.TokenSource, engine *bridg
 	for topic := range s.topics {
 		s.events.WithLabelValues(topic)
 		s.catchUps.WithLabelValues(topic)
+		s.starts.WithLabelValues(topic)
+		s.last.WithLabelValues(topic)
 		s.upGauge.WithLabelValues(topic)
 	}
 	if reg != nil {
-		reg.MustRegister(s.events, s.catchUps, s.upGauge)
+		reg.MustRegister(s.events, s.catchUps, s.starts, s.last, s.upGauge)
 	}
 	cfg.OnStream = s.streaming
 	sub, err := pubsub.New(cfg, tokens, log)
@@ -115,6 +127,7 @@ func (s *changeStream) streaming(topic string, up bool) {
 	defer s.mu.Unlock()
 	s.up[topic] = up
 	if up {
+		s.starts.WithLabelValues(topic).Inc()
 		s.upGauge.WithLabelValues(topic).Set(1)
 	} else {
 		s.upGauge.WithLabelValues(topic).Set(0)
@@ -161,7 +174,10 @@ func (s *changeStream) follow(ctx context.Context, topic, object string) {
 			if err := s.handle(ctx, object, events); err != nil {
 				return err
 			}
-			s.events.WithLabelValues(topic).Add(float64(len(events)))
+			if len(events) > 0 {
+				s.events.WithLabelValues(topic).Add(float64(len(events)))
+				s.last.WithLabelValues(topic).SetToCurrentTime()
+			}
 			if len(latest) == 0 {
 				return nil
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/daemon"
@@ -54,9 +55,14 @@ func TestSalesforceChangesArePushed(t *testing.T) {
 
 	// The stream breaks; the subscription resumes after the last handled
 	// replay id and the next change still arrives.
+	starts := w.metricSum(t, "carebridge_salesforce_change_stream_starts_total", nil)
 	if n := w.sf.ResetStreams(); n == 0 {
 		t.Fatal("no open stream to reset")
 	}
+	eventually(t, "both streams reconnected", func() (bool, string) {
+		n := w.metricSum(t, "carebridge_salesforce_change_stream_starts_total", nil)
+		return n >= starts+2, fmt.Sprint(n)
+	})
 	streaming("both change streams back")
 	if err := w.sf.Update("Case", sfID, map[string]any{"Status": "Closed"}); err != nil {
 		t.Fatal(err)
@@ -67,6 +73,9 @@ func TestSalesforceChangesArePushed(t *testing.T) {
 	})
 	if n := w.metricSum(t, "carebridge_salesforce_change_events_total", nil); n == 0 {
 		t.Error("no change event counted")
+	}
+	if at := w.metric(t, "carebridge_salesforce_change_last_event_timestamp_seconds", map[string]string{"topic": "/data/CaseChangeEvent"}); at < float64(time.Now().Add(-time.Minute).Unix()) {
+		t.Errorf("last Case change event at %v, want within the last minute", at)
 	}
 	if v := w.metric(t, "carebridge_job_runs_total", map[string]string{"task": "poll_salesforce"}); v != 0 {
 		t.Errorf("the Salesforce poll ran %v times; the changes were to come by the stream alone", v)

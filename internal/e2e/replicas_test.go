@@ -10,10 +10,11 @@ import (
 )
 
 // TestTwoDaemonsShareWorkPollOnceAndFailOver runs two daemon processes on
-// one Redis: exactly one leads and polls (the sandboxes see one poll per
-// leader run, the follower runs no poll job), both work keys from a burst
-// without duplicating a note, and when the leader is SIGKILLed the other
-// takes over polling once the lease runs out.
+// one Redis: exactly one leads, polls and follows Salesforce's change events
+// (the sandboxes see one poll per leader run and one subscription per topic;
+// the follower runs no poll job and streams nothing), both work keys from a
+// burst without duplicating a note, and when the leader is SIGKILLed the
+// other takes over polling and the subscriptions once the lease runs out.
 func TestTwoDaemonsShareWorkPollOnceAndFailOver(t *testing.T) {
 	t.Parallel()
 	const pollEvery = time.Second
@@ -33,6 +34,16 @@ func TestTwoDaemonsShareWorkPollOnceAndFailOver(t *testing.T) {
 		}
 		return true, ""
 	})
+
+	// One subscription per change topic, the leader's.
+	const topics = 2
+	testenv.Eventually(t, startTimeout, "the leader streaming both topics", func() (bool, string) {
+		up := leader.MustMetrics().Value("carebridge_salesforce_change_stream_up")
+		return up == topics && w.sb.Salesforce.Subscriptions() == topics, fmt.Sprintf("leader streams %v topics; the sandbox has %d subscriptions", up, w.sb.Salesforce.Subscriptions())
+	})
+	if up := follower.MustMetrics().Value("carebridge_salesforce_change_stream_up"); up != 0 {
+		t.Errorf("the follower (pid %d) streams %v topics", follower.PID(), up)
+	}
 
 	// A burst both replicas work on.
 	l := escalateCases(t, w.sb, "pair_", 12)
@@ -72,6 +83,10 @@ func TestTwoDaemonsShareWorkPollOnceAndFailOver(t *testing.T) {
 		return m.Value("carebridge_leader") == 1 && polls > 0, fmt.Sprintf("leader %v, polls %v", m.Value("carebridge_leader"), polls)
 	})
 	t.Logf("follower polled %v after the leader's SIGKILL (lease had %v left)", time.Since(killed).Round(time.Millisecond), left)
+	testenv.Eventually(t, startTimeout, "the new leader streaming both topics alone", func() (bool, string) {
+		up := follower.MustMetrics().Value("carebridge_salesforce_change_stream_up")
+		return up == topics && w.sb.Salesforce.Subscriptions() == topics, fmt.Sprintf("new leader streams %v topics; the sandbox has %d subscriptions", up, w.sb.Salesforce.Subscriptions())
+	})
 
 	// The survivor carries on alone.
 	l.changes(t, 96, 144)

@@ -12,7 +12,7 @@ import (
 // Change is one record change Salesforce pushed (a Change Data Capture
 // event), in the engine's terms.
 type Change struct {
-	Object    string   // Case, Care_Action__c
+	Object    string   // Case, Care_Action__c, the notes object (Task)
 	Type      string   // CREATE, UPDATE, DELETE, UNDELETE
 	RecordIDs []string // the records of one transaction
 	// Ours says carebridge's own API calls made it (the event's
@@ -22,13 +22,14 @@ type Change struct {
 
 // HandleChanges enqueues the keys that pushed changes concern, and returns
 // once they are durably enqueued (the caller then stores its replay id):
-// a Case's key by its link, an agent's action by its id. carebridge's own
-// writes cost nothing: they are counted as echoes and dropped. A Case with
-// no link yet (just created, its link not stored yet) is read for its Care
-// case id, in one query for the batch; one without is not carebridge's.
+// a Case's key by its link, an agent's action by its id, a note's by its
+// Case (read in one query for the batch). carebridge's own writes cost
+// nothing: they are counted as echoes and dropped. A Case with no link yet
+// (just created, its link not stored yet) is read for its Care case id, in
+// one query for the batch; one without is not carebridge's.
 func (e *Engine) HandleChanges(ctx context.Context, changes []Change) error {
 	var keys []string
-	var unlinked []any
+	var unlinked, notes []any
 	for _, c := range changes {
 		if c.Ours {
 			e.m.echoes.WithLabelValues(c.Object).Inc()
@@ -57,6 +58,29 @@ func (e *Engine) HandleChanges(ctx context.Context, changes []Change) error {
 			for _, id := range c.RecordIDs {
 				keys = append(keys, ActionKey(id))
 			}
+		case e.notes.Object:
+			if c.Type == "DELETE" {
+				continue // a deleted note's parent cannot be read
+			}
+			for _, id := range c.RecordIDs {
+				notes = append(notes, id)
+			}
+		}
+	}
+	if len(notes) > 0 {
+		recs, err := e.sf.Query(ctx, soql.Select("Id", e.notes.ParentField).From(e.notes.Object).Where(soql.In("Id", notes...)))
+		if err != nil {
+			return fmt.Errorf("read the Cases of %d changed %s records: %w", len(notes), e.notes.Object, err)
+		}
+		for _, r := range recs {
+			parent := str(r[e.notes.ParentField])
+			careID, ok, err := e.store.CareCase(ctx, parent)
+			if err != nil {
+				return fmt.Errorf("find Care case of Case %s: %w", parent, err)
+			}
+			if ok {
+				keys = append(keys, CaseKey(careID))
+			}
 		}
 	}
 	if len(unlinked) > 0 {
@@ -81,19 +105,25 @@ func (e *Engine) HandleChanges(ctx context.Context, changes []Change) error {
 
 // PushedChanges tells the Salesforce poll whether pushed changes cover the
 // Case and action polls: while they do, the poll runs those only as a
-// safety net every safetyEvery; the notes poll runs as scheduled (Case
-// comments have no change events).
+// safety net every safetyEvery. The notes poll runs as scheduled unless the
+// notes object's changes are pushed too (Tasks have change events, Case
+// comments have none).
 type PushedChanges struct {
 	mu          sync.Mutex
 	live        func() bool
 	safetyEvery time.Duration
+	notes       bool
 	lastFull    time.Time
 }
 
-// NewPushedChanges is live while live() says every subscription streams.
-func NewPushedChanges(live func() bool, safetyEvery time.Duration) *PushedChanges {
-	return &PushedChanges{live: live, safetyEvery: safetyEvery}
+// NewPushedChanges is live while live() says every subscription streams;
+// notes says the notes object's changes are among them.
+func NewPushedChanges(live func() bool, safetyEvery time.Duration, notes bool) *PushedChanges {
+	return &PushedChanges{live: live, safetyEvery: safetyEvery, notes: notes}
 }
+
+// notesPushed reports whether the notes poll may wait for the safety net.
+func (p *PushedChanges) notesPushed() bool { return p != nil && p.notes }
 
 // fullPollDue reports whether the Case and action polls run now, and if so
 // notes that they did.

@@ -50,7 +50,7 @@ func TestPushedChangesEnqueueWhatTheyConcern(t *testing.T) {
 func TestPushedChangesTurnThePollsIntoASafetyNet(t *testing.T) {
 	live := true
 	w := newTestWorld(t, func(o *Options) {
-		o.Pushed = NewPushedChanges(func() bool { return live }, 10*time.Minute)
+		o.Pushed = NewPushedChanges(func() bool { return live }, 10*time.Minute, false)
 	})
 	polled := func() (cases, actions int) {
 		w.sf.resetCalls()
@@ -83,5 +83,44 @@ func TestPushedChangesTurnThePollsIntoASafetyNet(t *testing.T) {
 	}
 	if w.sf.count(sfChanged, "Case") == 0 || w.sf.count(sfQuery, ActionObject) == 0 {
 		t.Error("a catch-up while live did not poll Cases and actions")
+	}
+}
+
+// TestPushedTaskNotes: with notes kept as Tasks (which have change events),
+// a pushed Task change enqueues its Case's case, and while the streams are
+// live the notes poll waits for the safety net too.
+func TestPushedTaskNotes(t *testing.T) {
+	live := true
+	w := newTestWorld(t, func(o *Options) {
+		o.Notes = NotesTarget{Object: "Task", ParentField: "WhatId", BodyField: "Description", Extra: Record{"Subject": "Care note", "Status": "Completed"}}
+		o.Pushed = NewPushedChanges(func() bool { return live }, 10*time.Minute, true)
+	})
+	w.escalate("c1", "facebook", strp("agent_ana"))
+	w.mustReconcile("c1")
+	task := w.sf.insert("Task", Record{"WhatId": w.sfCase("c1")["Id"], "Subject": "Called", "Description": "called back", "Status": "Completed"})
+	w.queue.take()
+	if err := w.engine.HandleChanges(w.ctx, []Change{{Object: "Task", Type: "CREATE", RecordIDs: []string{task}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.queue.take(); !slices.Equal(got, []string{CaseKey("c1")}) {
+		t.Errorf("a pushed Task enqueued %v, want the case", got)
+	}
+	for _, st := range []struct {
+		name  string
+		do    func()
+		polls bool
+	}{
+		{"first poll", func() {}, true},
+		{"streams live", func() { w.clock.Advance(time.Minute) }, false},
+		{"a stream broke", func() { live = false; w.clock.Advance(time.Second) }, true},
+	} {
+		st.do()
+		w.sf.resetCalls()
+		if err := w.engine.PollSalesforce(w.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := w.sf.count(sfChanged, "Task") > 0; got != st.polls {
+			t.Errorf("%s: the notes poll ran %v, want %v", st.name, got, st.polls)
+		}
 	}
 }

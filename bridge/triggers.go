@@ -102,7 +102,10 @@ func (e *Engine) pollSalesforce(ctx context.Context, full bool) error {
 		e.log.Debug("Salesforce poll skipped: quota pause", "until", until)
 		return nil
 	}
-	polls := []func(context.Context) error{e.pollSalesforceNotes}
+	var polls []func(context.Context) error
+	if full || !e.pushed.notesPushed() {
+		polls = append(polls, e.pollSalesforceNotes)
+	}
 	if full {
 		polls = append(polls, e.pollSalesforceCases, e.pollSalesforceActions)
 	}

@@ -53,6 +53,9 @@ type benchEnv struct {
 type benchOptions struct {
 	workers  int
 	webhooks bool // Care sends webhooks to the daemon's /webhooks/care
+	// changes, when set, is salesforce.changes, and the Salesforce poll
+	// runs on its default schedule (otherwise every poll is off).
+	changes string
 }
 
 // benchAgents are Care agents with Salesforce users of the same e-mail.
@@ -117,6 +120,9 @@ func (env *benchEnv) newDaemon(b *testing.B, o benchOptions) *daemon.Daemon {
 	b.Helper()
 	cfg := env.config(b, o.workers)
 	cfg.Schedule.PollCare, cfg.Schedule.PollSalesforce, cfg.Schedule.Sweep = "@every 24h", "@every 24h", "@every 24h"
+	if o.changes != "" {
+		cfg.Salesforce.Changes, cfg.Schedule.PollSalesforce = o.changes, config.Defaults().Schedule.PollSalesforce
+	}
 	d, err := daemon.New(cfg, benchLogger())
 	if err != nil {
 		b.Fatal(err)

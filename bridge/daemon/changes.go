@@ -17,15 +17,23 @@ import (
 )
 
 // changeTopics are the Change Data Capture channels carebridge follows, by
-// the object they carry: an agent's edit of a Case and a new or edited
-// agent action. Case comments have no change events (Salesforce lists
-// CaseComment among the objects without them), so notes stay with the poll.
-func changeTopics() map[string]string {
-	return map[string]string{
+// the object they carry: an agent's edit of a Case, a new or edited agent
+// action, and notes kept as Tasks. Case comments have no change events
+// (Salesforce lists CaseComment among the objects without them), so notes
+// kept as Case comments stay with the poll.
+func changeTopics(notesObject string) map[string]string {
+	topics := map[string]string{
 		"/data/CaseChangeEvent":          "Case",
 		"/data/Care_Action__ChangeEvent": bridge.ActionObject,
 	}
+	if notesPushed(notesObject) {
+		topics["/data/TaskChangeEvent"] = "Task"
+	}
+	return topics
 }
+
+// notesPushed reports whether the notes object has change events.
+func notesPushed(notesObject string) bool { return notesObject == "Task" }
 
 // ownClient is the client id carebridge's REST calls name in
 // Sforce-Call-Options, which change events carry back in changeOrigin.
@@ -65,8 +73,8 @@ type changeStream struct {
 	upGauge  *prometheus.GaugeVec
 }
 
-func newChangeStream(cfg pubsub.Config, tokens pubsub.TokenSource, engine *bridge.Engine, cursors cursorStore, log *slog.Logger, reg prometheus.Registerer) (*changeStream, error) {
-	s := &changeStream{engine: engine, cursors: cursors, log: log, topics: changeTopics(),
+func newChangeStream(cfg pubsub.Config, tokens pubsub.TokenSource, engine *bridge.Engine, cursors cursorStore, notesObject string, log *slog.Logger, reg prometheus.Registerer) (*changeStream, error) {
+	s := &changeStream{engine: engine, cursors: cursors, log: log, topics: changeTopics(notesObject),
 		up: map[string]bool{}, catchUp: map[string]bool{},
 		events: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "carebridge", Name: "salesforce_change_events_total",

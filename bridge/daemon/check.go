@@ -182,21 +182,21 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 		report(len(missing) == 0, "Salesforce has the Case status values the mapping writes%s", listSuffix("missing", dedupe(missing)))
 	}
 	if cfg.Salesforce.Changes == "pubsub" {
-		checkChangeTopics(ctx, cfg, sf, report)
+		checkChangeTopics(ctx, cfg, sf, notes.Object, report)
 	}
 	return lines, ok
 }
 
 // checkChangeTopics asks the Pub/Sub API for each change topic carebridge
 // follows: a topic that is missing was not selected for Change Data Capture.
-func checkChangeTopics(ctx context.Context, cfg config.Config, sf *salesforce.Client, report func(bool, string, ...any)) {
+func checkChangeTopics(ctx context.Context, cfg config.Config, sf *salesforce.Client, notesObject string, report func(bool, string, ...any)) {
 	sub, err := pubsub.New(pubsub.Config{Endpoint: cfg.Salesforce.PubSubEndpoint, Plaintext: cfg.Salesforce.PubSubInsecure}, sf, nil)
 	if err != nil {
 		report(false, "Salesforce Pub/Sub API: %v", err)
 		return
 	}
 	defer sub.Close()
-	topics := slices.Sorted(maps.Keys(changeTopics()))
+	topics := slices.Sorted(maps.Keys(changeTopics(notesObject)))
 	var missing []string
 	for _, topic := range topics {
 		if _, err := sub.Topic(ctx, topic); err != nil {

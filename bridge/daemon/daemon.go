@@ -128,7 +128,7 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		KeepRetiredBase:   cfg.Retention.RetiredBase,
 		DescribeFields:    sfAdapter{d.sf}.DescribeFields,
 		MaxCareIDLength:   careIDLength(schema),
-		Pushed:            d.pushedChanges(cfg),
+		Pushed:            d.pushedChanges(cfg, bridge.NotesTargetOf(m).Object),
 	})
 	if err != nil {
 		return nil, err
@@ -148,7 +148,7 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	}
 	if cfg.Salesforce.Changes == "pubsub" {
 		d.changes, err = newChangeStream(pubsub.Config{Endpoint: cfg.Salesforce.PubSubEndpoint, Plaintext: cfg.Salesforce.PubSubInsecure},
-			d.sf, d.engine, d.store, log.With("component", "changes"), d.reg)
+			d.sf, d.engine, d.store, bridge.NotesTargetOf(m).Object, log.With("component", "changes"), d.reg)
 		if err != nil {
 			return nil, fmt.Errorf("salesforce pubsub: %w", err)
 		}
@@ -304,11 +304,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 
 // pushedChanges is the engine's view of the change streams: nil when
 // Salesforce changes are polled.
-func (d *Daemon) pushedChanges(cfg config.Config) *bridge.PushedChanges {
+func (d *Daemon) pushedChanges(cfg config.Config, notesObject string) *bridge.PushedChanges {
 	if cfg.Salesforce.Changes != "pubsub" {
 		return nil
 	}
-	return bridge.NewPushedChanges(func() bool { return d.changes != nil && d.changes.Live() }, cfg.Salesforce.SafetyPoll)
+	return bridge.NewPushedChanges(func() bool { return d.changes != nil && d.changes.Live() }, cfg.Salesforce.SafetyPoll, notesPushed(notesObject))
 }
 
 // careIDLength is the length of Care_Case_Id__c in the shipped metadata

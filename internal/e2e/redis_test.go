@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/carebridge/carebridge/internal/redistest"
@@ -81,6 +82,20 @@ func TestDaemonStartsBeforeRedis(t *testing.T) {
 	l := escalateCases(t, w.sb, "late_redis_", 4)
 	l.changes(t, 0, 16)
 	l.waitConverged(t, p, convergeTimeout)
+	// The Redis client's own complaints (its pool failing to dial) are
+	// records of the daemon's log, not plain lines in it.
+	var redisLines int
+	for line := range strings.SplitSeq(strings.TrimSpace(p.Log()), "\n") {
+		if !strings.HasPrefix(line, "time=") {
+			t.Errorf("a log line that is no slog record: %q", line)
+		}
+		if strings.Contains(line, "component=redis") {
+			redisLines++
+		}
+	}
+	if redisLines == 0 {
+		t.Error("no line of the Redis client (component=redis) while Redis was down")
+	}
 }
 
 // waitRedisDown waits until p's /readyz answers not ready because of Redis

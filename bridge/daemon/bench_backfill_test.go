@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/daemon"
+	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/salesforce"
 )
 
 // BenchmarkBackfill: N escalated Care cases (default 10,000; set
@@ -23,7 +26,11 @@ import (
 //   - redis_cmds/case: Redis commands per case (INFO commandstats, which
 //     counts the commands inside scripts too); redis_scripts/case: script
 //     calls per case (each one round trip);
-//   - sf_calls: every Salesforce call.
+//   - sf_calls: every Salesforce call;
+//   - bound_ratio: the backfill rate against the same-work bound measured
+//     in the same run on the same sandboxes (goal >= 0.5): the Care reads
+//     and Case upserts the backfill needs, made directly with the clients at
+//     the same concurrency, without the bridge (sameWorkBound).
 func BenchmarkBackfill(b *testing.B) {
 	n := 10000
 	if v := os.Getenv("CAREBRIDGE_BENCH_BACKFILL"); v != "" {
@@ -39,14 +46,14 @@ func BenchmarkBackfill(b *testing.B) {
 
 func benchBackfill(b *testing.B, n, msgs int) {
 	workers := config.Defaults().Workers
-	var ratio, rate, reconciles, redisCmds, redisScripts, sfCalls float64
+	var ratio, rate, reconciles, redisCmds, redisScripts, sfCalls, boundRatio float64
 	for i := range b.N {
 		b.StopTimer()
 		o := benchOptions{workers: workers}
 		env, careL := newBenchSandboxes(b, o)
 		env.serveCare(b, careL, "")
 		d := env.newDaemon(b, o)
-		env.escalateBench(b, "fill"+strconv.Itoa(i), n, "agent_ana", msgs)
+		ids := env.escalateBench(b, "fill"+strconv.Itoa(i), n, "agent_ana", msgs)
 		env.run(b, d)
 		env.sf.ResetCalls()
 		runs0 := queueRuns(b, d)
@@ -84,6 +91,9 @@ func benchBackfill(b *testing.B, n, msgs int) {
 		reconciles += float64(runs) / float64(n)
 		redisCmds += float64(cmds) / float64(n)
 		sfCalls += float64(env.sf.TotalCalls())
+		bound := sameWorkBound(b, env, ids, workers)
+		b.Logf("run %d: the same work without the bridge: %.0f cases/s; the bridge reached %.2f of it", i, bound, float64(n)/elapsed.Seconds()/bound)
+		boundRatio += float64(n) / elapsed.Seconds() / bound
 		env.stop()
 	}
 	b.ReportMetric(ratio/float64(b.N), "write_ratio")
@@ -92,6 +102,7 @@ func benchBackfill(b *testing.B, n, msgs int) {
 	b.ReportMetric(redisCmds/float64(b.N), "redis_cmds/case")
 	b.ReportMetric(redisScripts/float64(b.N), "redis_scripts/case")
 	b.ReportMetric(sfCalls/float64(b.N), "sf_calls")
+	b.ReportMetric(boundRatio/float64(b.N), "bound_ratio")
 	b.ReportMetric(0, "ns/op")
 }
 
@@ -121,4 +132,70 @@ func redisCommands(b *testing.B, env *benchEnv) int64 {
 		n += c
 	}
 	return n
+}
+
+// sameWorkBound makes the upstream calls a backfill of ids needs, without
+// the bridge, on env's sandboxes, and returns the cases per second: the 3
+// Care reads of every case (case, conversation, notes) by workers
+// goroutines, then a Case upsert per case in Collections calls of 200, as
+// many calls at once as the bridge's batchers make (one per 200 workers).
+// The Cases are new ones (other Care ids), so each upsert creates, as in a
+// backfill.
+func sameWorkBound(b *testing.B, env *benchEnv, ids []string, workers int) float64 {
+	b.Helper()
+	ctx := context.Background()
+	cc, err := care.New(care.Config{BaseURL: env.careURL, Token: "tok", Secret: "sec"}, nil, benchLogger())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer cc.Close()
+	sf, err := salesforce.New(salesforce.Config{LoginURL: env.sfURL, APIVersion: config.Defaults().Salesforce.APIVersion,
+		Auth: salesforce.Auth{Method: "client_credentials", ClientID: "cid", ClientSecret: "csecret"}}, nil, nil, benchLogger())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer sf.Close()
+	start := time.Now()
+	next := make(chan string)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for id := range next {
+				if _, err := cc.GetCase(ctx, id); err != nil {
+					b.Error(err)
+				}
+				if _, err := cc.Messages(ctx, id); err != nil {
+					b.Error(err)
+				}
+				if _, err := cc.Notes(ctx, id); err != nil {
+					b.Error(err)
+				}
+			}
+		})
+	}
+	for _, id := range ids {
+		next <- id
+	}
+	close(next)
+	wg.Wait()
+	chunks := make(chan []salesforce.Record)
+	for range max(1, workers/200) {
+		wg.Go(func() {
+			for recs := range chunks {
+				if _, err := sf.UpsertMany(ctx, "Case", "Care_Case_Id__c", recs); err != nil {
+					b.Error(err)
+				}
+			}
+		})
+	}
+	for from := 0; from < len(ids); from += 200 {
+		recs := make([]salesforce.Record, 0, 200)
+		for _, id := range ids[from:min(from+200, len(ids))] {
+			recs = append(recs, salesforce.Record{"Care_Case_Id__c": "bound_" + id, "Subject": "Broken tent pole " + id, "Status": "New"})
+		}
+		chunks <- recs
+	}
+	close(chunks)
+	wg.Wait()
+	return float64(len(ids)) / time.Since(start).Seconds()
 }

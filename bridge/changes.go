@@ -26,11 +26,22 @@ type Change struct {
 // Case (read in one query for the batch). carebridge's own writes cost
 // nothing: they are counted as echoes and dropped. A Case with no link yet
 // (just created, its link not stored yet) is read for its Care case id, in
-// one query for the batch; one without is not carebridge's.
+// one query for the batch; one without is not carebridge's. An overflow
+// (GAP_OVERFLOW: Salesforce sent no event per record for a transaction too
+// large) runs the Case and action polls instead. Gap events of single
+// records (GAP_UPDATE and the like) carry their record ids and enqueue them
+// like any change: the reconcile reads the records anyway.
 func (e *Engine) HandleChanges(ctx context.Context, changes []Change) error {
 	var keys []string
 	var unlinked, notes []any
+	overflow := false
 	for _, c := range changes {
+		if c.Type == "GAP_OVERFLOW" {
+			// Salesforce dropped the events of a large transaction and names
+			// no records: the polls find what changed.
+			overflow = true
+			continue
+		}
 		if c.Ours {
 			e.m.echoes.WithLabelValues(c.Object).Inc()
 			continue
@@ -94,11 +105,15 @@ func (e *Engine) HandleChanges(ctx context.Context, changes []Change) error {
 			}
 		}
 	}
-	if len(keys) == 0 {
-		return nil
+	if len(keys) > 0 {
+		if err := e.queue.Add(ctx, keys...); err != nil {
+			return fmt.Errorf("enqueue %d keys of pushed changes: %w", len(keys), err)
+		}
 	}
-	if err := e.queue.Add(ctx, keys...); err != nil {
-		return fmt.Errorf("enqueue %d keys of pushed changes: %w", len(keys), err)
+	if overflow {
+		if err := e.CatchUpSalesforce(ctx); err != nil {
+			return fmt.Errorf("catch up after an overflow of change events: %w", err)
+		}
 	}
 	return nil
 }

@@ -124,3 +124,21 @@ func TestPushedTaskNotes(t *testing.T) {
 		}
 	}
 }
+
+// TestChangeOverflowRunsThePolls: an overflow event names no record, so the
+// Case and action polls run at once and find what changed.
+func TestChangeOverflowRunsThePolls(t *testing.T) {
+	w := newTestWorld(t, func(o *Options) {
+		o.Pushed = NewPushedChanges(func() bool { return true }, time.Hour, false)
+	})
+	if err := w.engine.PollSalesforce(w.ctx); err != nil { // the first poll runs in full
+		t.Fatal(err)
+	}
+	w.sf.resetCalls()
+	if err := w.engine.HandleChanges(w.ctx, []Change{{Object: "Case", Type: "GAP_OVERFLOW"}}); err != nil {
+		t.Fatal(err)
+	}
+	if w.sf.count(sfChanged, "Case") == 0 || w.sf.count(sfQuery, ActionObject) == 0 {
+		t.Error("an overflow of change events did not run the Case and action polls")
+	}
+}

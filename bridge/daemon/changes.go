@@ -62,9 +62,11 @@ type changeStream struct {
 	topics  map[string]string // topic -> object
 	mu      sync.Mutex
 	up      map[string]bool // topic -> streaming now; guarded by mu
-	// catchUp names the topics started from now, whose first subscription
-	// runs the polls once (guarded by mu); ctx is the leadership's.
+	// catchUp names the topics started from now whose subscription is not
+	// up yet; once none is left, the polls run once for all of them
+	// (caughtUp false until then). Guarded by mu; ctx is the leadership's.
 	catchUp  map[string]bool
+	caughtUp bool
 	ctx      context.Context
 	events   *prometheus.CounterVec
 	catchUps *prometheus.CounterVec
@@ -128,8 +130,9 @@ func (s *changeStream) Live() bool {
 	return true
 }
 
-// streaming hears a topic's stream come up or go down; the first time a
-// topic started from now comes up, the polls catch up on what came before.
+// streaming hears a topic's stream come up or go down; once every topic
+// started from now has come up, the polls run once to catch up on what came
+// before.
 func (s *changeStream) streaming(topic string, up bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -143,10 +146,16 @@ func (s *changeStream) streaming(topic string, up bool) {
 	if up && s.catchUp[topic] {
 		delete(s.catchUp, topic)
 		s.catchUps.WithLabelValues(topic).Inc()
+		s.caughtUp = false
+	}
+	if !s.caughtUp && len(s.catchUp) == 0 {
+		// Every topic started from now is subscribed: one run of the polls
+		// covers what came before for all of them.
+		s.caughtUp = true
 		ctx := s.ctx
 		go func() {
 			if err := s.engine.CatchUpSalesforce(ctx); err != nil && ctx.Err() == nil {
-				s.log.Warn("catch-up poll after a stream started from now", "topic", topic, "err", err)
+				s.log.Warn("catch-up poll after a stream started from now", "err", err)
 			}
 		}()
 	}
@@ -154,8 +163,16 @@ func (s *changeStream) streaming(topic string, up bool) {
 
 // run follows every topic until ctx (the leadership) ends.
 func (s *changeStream) run(ctx context.Context) {
+	// The topics without a stored replay id start from now; knowing all of
+	// them before any subscribes lets one catch-up serve them all.
+	starts := map[string]bool{}
+	for topic := range s.topics {
+		if from, err := s.replayID(ctx, topic); err != nil || from == nil {
+			starts[topic] = true
+		}
+	}
 	s.mu.Lock()
-	s.ctx = ctx
+	s.ctx, s.catchUp, s.caughtUp = ctx, starts, len(starts) == 0
 	s.mu.Unlock()
 	var wg sync.WaitGroup
 	for topic, object := range s.topics {
@@ -175,7 +192,9 @@ func (s *changeStream) follow(ctx context.Context, topic, object string) {
 		}
 		if from == nil {
 			s.mu.Lock()
-			s.catchUp[topic] = true
+			if !s.catchUp[topic] { // restarted from now: its replay id was refused
+				s.catchUp[topic], s.caughtUp = true, false
+			}
 			s.mu.Unlock()
 		}
 		err = s.sub.Run(ctx, topic, from, func(ctx context.Context, events []pubsub.ChangeEvent, latest []byte) error {

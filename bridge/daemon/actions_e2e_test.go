@@ -597,6 +597,9 @@ func TestResendAfterCrashReturnsTheFirstReply(t *testing.T) {
 	// A previous run marked the action Sending, recorded it and sent it to
 	// Care, then died before writing the result back. The daemon must pick
 	// it up, resend with the same key and get the first reply back.
+	// Salesforce refuses queries until that past is in place, so the bridge
+	// cannot read the new action first.
+	w.sf.InjectFault(sfsim.Fault{Op: sfsim.OpQuery, Status: 503, Rate: 1})
 	id := w.act(t, sfID, map[string]any{"Type__c": "reply", "Reply_Mode__c": "public_reply", "Target_Message_Id__c": "cr_c1",
 		"Body__c": "On its way", "Status__c": "Sending"})
 	rdb := w.redis.Client(t)
@@ -611,6 +614,7 @@ func TestResendAfterCrashReturnsTheFirstReply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.sf.ClearFaults()
 	rec := w.finished(t, id)
 	if rec["Status__c"] != "Sent" || rec["Care_Result_Id__c"] != first.ID {
 		t.Fatalf("ended %v with result %v, want Sent %s", rec["Status__c"], rec["Care_Result_Id__c"], first.ID)
@@ -750,15 +754,19 @@ func TestActionFailsWhenCareStaysUnreachable(t *testing.T) {
 		care.Message{ID: "post", Kind: rules.Post, Direction: care.Outbound, Text: "Launch", PostedAt: ago(3 * time.Hour)},
 		care.Message{ID: "c1", Kind: rules.Comment, ParentID: strPtr("post"), Text: "Broken", PostedAt: ago(time.Hour)})
 	// The action has been trying for 11 minutes (its durable record says
-	// so) and Care still answers 503.
+	// so) and Care still answers 503. Salesforce refuses queries until that
+	// record is written, so the bridge cannot read the new action first.
+	w.care.InjectFault(caresim.Fault{Op: caresim.OpPostReply, Status: 503, Rate: 1})
+	w.sf.InjectFault(sfsim.Fault{Op: sfsim.OpQuery, Status: 503, Rate: 1})
 	id := w.act(t, sfID, map[string]any{"Type__c": "reply", "Reply_Mode__c": "public_reply", "Target_Message_Id__c": "gu_c1",
 		"Body__c": "Hello", "Status__c": "Sending"})
 	started := time.Now().Add(-11 * time.Minute)
-	if _, _, err := state.New(w.redis.Client(t), "", state.WithClock(func() time.Time { return started })).
-		BeginAction(context.Background(), id, "cb-action-"+id, nil); err != nil {
-		t.Fatal(err)
+	_, created, err := state.New(w.redis.Client(t), "", state.WithClock(func() time.Time { return started })).
+		BeginAction(context.Background(), id, "cb-action-"+id, nil)
+	if err != nil || !created {
+		t.Fatalf("begin action: created %v, %v", created, err)
 	}
-	w.care.InjectFault(caresim.Fault{Op: caresim.OpPostReply, Status: 503, Rate: 1})
+	w.sf.ClearFaults()
 	rec := w.finished(t, id)
 	reason, _ := rec["Status_Reason__c"].(string)
 	if rec["Status__c"] != "Failed" || rec["Status_Code__c"] != "retries_exhausted" || !strings.Contains(reason, "could not be reached") {
@@ -778,7 +786,10 @@ func TestSendingActionWithoutRecordIsResentNotRechecked(t *testing.T) {
 	// A private reply reached Care, then Redis lost the action's record
 	// (restored from an older snapshot). A fresh rules check would now
 	// refuse it (the comment has its private reply); the resend with the
-	// same key returns the reply Care already holds.
+	// same key returns the reply Care already holds. Salesforce refuses
+	// queries until that reply exists, so the bridge cannot read the new
+	// action first.
+	w.sf.InjectFault(sfsim.Fault{Op: sfsim.OpQuery, Status: 503, Rate: 1})
 	id := w.act(t, sfID, map[string]any{"Type__c": "reply", "Reply_Mode__c": "private_reply", "Target_Message_Id__c": "lr_c1",
 		"Body__c": "Check your inbox", "Status__c": "Sending"})
 	client, err := care.New(care.Config{BaseURL: w.careURL, Token: "tok", Secret: "sec"}, nil, nil)
@@ -789,6 +800,7 @@ func TestSendingActionWithoutRecordIsResentNotRechecked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.sf.ClearFaults()
 	rec := w.finished(t, id)
 	if rec["Status__c"] != "Sent" || rec["Care_Result_Id__c"] != first.ID {
 		t.Fatalf("ended %v %v %v, want Sent %s", rec["Status__c"], rec["Status_Code__c"], rec["Care_Result_Id__c"], first.ID)

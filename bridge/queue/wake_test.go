@@ -174,14 +174,34 @@ func TestAddManyQueuesEveryKeyInOneRoundTrip(t *testing.T) {
 
 // roundTrips counts the requests a client sends: a command, a script call
 // or a whole pipeline is one.
-type roundTrips struct{ n atomic.Int64 }
+type roundTrips struct {
+	n  atomic.Int64
+	mu sync.Mutex
+	by map[string]int
+}
+
+func (r *roundTrips) count(name string) {
+	r.n.Add(1)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.by == nil {
+		r.by = map[string]int{}
+	}
+	r.by[name]++
+}
+
+func (r *roundTrips) String() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return fmt.Sprint(r.by)
+}
 
 func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
 func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error { r.n.Add(1); return next(ctx, cmd) }
+	return func(ctx context.Context, cmd redis.Cmder) error { r.count(cmd.Name()); return next(ctx, cmd) }
 }
 func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error { r.n.Add(1); return next(ctx, cmds) }
+	return func(ctx context.Context, cmds []redis.Cmder) error { r.count("pipeline"); return next(ctx, cmds) }
 }
 
 // TestABusyWorkerMakesOneRoundTripPerKey: a worker records each result and
@@ -210,7 +230,10 @@ func TestABusyWorkerMakesOneRoundTripPerKey(t *testing.T) {
 		}
 		return true
 	})
-	if n := trips.n.Load() - before; n > int64(len(keys))+20 {
-		t.Fatalf("%d round trips for %d keys, want about one per key", n, len(keys))
+	// Each key alone would take two (its result, then the next lease);
+	// a few more go to the first lease, the scripts' first use and the idle
+	// poll.
+	if n := trips.n.Load() - before; n > int64(len(keys))*5/4 {
+		t.Fatalf("%d round trips for %d keys (%v), want about one per key", n, len(keys), trips)
 	}
 }

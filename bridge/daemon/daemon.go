@@ -70,6 +70,7 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		return nil, fmt.Errorf("redis.url: %w", err)
 	}
 	d.rdb = redis.NewClient(opts)
+	d.rdb.AddHook(newRedisRoundTrips(d.reg))
 
 	schema, err := metadata.Load(configs.SalesforceMetadata())
 	if err != nil {

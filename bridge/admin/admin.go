@@ -279,21 +279,30 @@ func (a *api) versions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *api) version(w http.ResponseWriter, r *http.Request) {
+	if v, ok := a.pathVersion(w, r); ok {
+		writeJSON(w, http.StatusOK, v)
+	}
+}
+
+// pathVersion reads the version the path names; when there is none it
+// answers the request and returns false.
+func (a *api) pathVersion(w http.ResponseWriter, r *http.Request) (state.MappingVersion, bool) {
 	n, err := strconv.ParseInt(r.PathValue("number"), 10, 64)
 	if err != nil || n <= 0 {
 		fail(w, http.StatusBadRequest, "version %q is not a version number", r.PathValue("number"))
-		return
+		return state.MappingVersion{}, false
 	}
 	v, err := a.o.Mappings.MappingVersion(r.Context(), n)
 	if errors.Is(err, state.ErrNoMappingVersion) {
 		fail(w, http.StatusNotFound, "mapping version %d does not exist (never published, or pruned)", n)
-		return
+		return state.MappingVersion{}, false
 	}
 	if err != nil {
 		a.internal(w, r, err)
-		return
+		return state.MappingVersion{}, false
 	}
-	writeJSON(w, http.StatusOK, v)
+	v.Number = n
+	return v, true
 }
 
 type validateRequest struct {

@@ -8,8 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"strconv"
-	"strings"
+		"strings"
 	"sync"
 	"time"
 
@@ -149,14 +148,10 @@ func (a *api) editing(ctx context.Context) (editing, error) {
 	return editing{Number: active, Source: "published", Digest: v.Digest, YAML: v.YAML, Author: v.Author, Note: v.Note, CreatedAt: v.CreatedAt}, nil
 }
 
-type diffRequest struct {
-	YAML string `json:"yaml"`
-}
-
 // diff compares a proposed mapping with the active one (what a publish
 // would replace).
 func (a *api) diff(w http.ResponseWriter, r *http.Request) {
-	var req diffRequest
+	var req validateRequest // the same body: the proposed YAML
 	if !decode(w, r, &req) {
 		return
 	}
@@ -171,21 +166,11 @@ func (a *api) diff(w http.ResponseWriter, r *http.Request) {
 // versionDiff compares a version with its predecessor (version 1 with the
 // mapping file).
 func (a *api) versionDiff(w http.ResponseWriter, r *http.Request) {
-	n, err := strconv.ParseInt(r.PathValue("number"), 10, 64)
-	if err != nil || n <= 0 {
-		fail(w, http.StatusBadRequest, "version %q is not a version number", r.PathValue("number"))
+	v, ok := a.pathVersion(w, r)
+	if !ok {
 		return
 	}
-	ctx := r.Context()
-	v, err := a.o.Mappings.MappingVersion(ctx, n)
-	if errors.Is(err, state.ErrNoMappingVersion) {
-		fail(w, http.StatusNotFound, "mapping version %d does not exist (never published, or pruned)", n)
-		return
-	}
-	if err != nil {
-		a.internal(w, r, err)
-		return
-	}
+	ctx, n := r.Context(), v.Number
 	var before, source string
 	prev, err := a.o.Mappings.MappingVersion(ctx, n-1)
 	switch {

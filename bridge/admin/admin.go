@@ -216,11 +216,20 @@ func (a *api) internal(w http.ResponseWriter, r *http.Request, err error) {
 
 // writeProblems answers a mapping that is not valid.
 func writeProblems(w http.ResponseWriter, ie *InvalidError) {
-	e := apiError{Error: "the mapping is not valid", Problems: ie.Problems}
-	if len(e.Problems) > maxProblems {
-		e.ProblemCount = len(e.Problems)
-		e.Problems = e.Problems[:maxProblems]
+	e := apiError{Error: "the mapping is not valid"}
+	shown := ie.Problems
+	if len(shown) > maxProblems {
+		shown = shown[:maxProblems]
+		e.ProblemCount = len(ie.Problems)
 		e.Error = fmt.Sprintf("the mapping is not valid: %d problems, the first %d listed", e.ProblemCount, maxProblems)
+	}
+	e.Problems = make([]Problem, len(shown))
+	for i, p := range shown {
+		// A message quotes what the mapping says, which can be long.
+		if len(p.Message) > maxProblemLength {
+			p.Message = strings.ToValidUTF8(p.Message[:maxProblemLength], "") + "…"
+		}
+		e.Problems[i] = p
 	}
 	writeJSON(w, http.StatusUnprocessableEntity, e)
 }

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-		"strings"
+	"strings"
 	"sync"
 	"time"
 
@@ -20,6 +20,9 @@ import (
 // maxProblems is how many problems one answer lists; problem_count says how
 // many there were.
 const maxProblems = 100
+
+// maxProblemLength bounds one problem's message (in bytes).
+const maxProblemLength = 1000
 
 // securityHeaders sets the headers every admin response carries; a page
 // sets its own Content-Security-Policy over the default.

@@ -96,14 +96,6 @@ func (p *adminPage) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
-// eval runs JavaScript in the page.
-func (p *adminPage) eval(js string) {
-	p.t.Helper()
-	if _, err := chromedp.Run(p.ctx, chromedp.Evaluate[any](js)); err != nil {
-		p.t.Fatalf("%s: %v", js, err)
-	}
-}
-
 // screenshot writes the page as name.png into $CAREBRIDGE_SCREENSHOTS
 // (docs/img makes the pictures in docs/mapping.md); unset: nothing.
 func (p *adminPage) screenshot(name string) {

@@ -1,7 +1,6 @@
 package daemon_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -28,17 +27,37 @@ func withAdmin(c *config.Config) {
 // the JSON answer into a map.
 func adminCall(t *testing.T, d *daemon.Daemon, token, method, path string, body any) (int, map[string]any) {
 	t.Helper()
-	addr, err := d.Listen()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rd io.Reader
+	raw := ""
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rd = bytes.NewReader(b)
+		raw = string(b)
+	}
+	resp, answer := adminRequest(t, d, token, method, path, raw)
+	out := map[string]any{}
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		if err := json.Unmarshal(answer, &out); err != nil {
+			t.Fatalf("%s %s: %v in %s", method, path, err, answer)
+		}
+	} else {
+		out["body"] = string(answer)
+	}
+	return resp.StatusCode, out
+}
+
+// adminRequest makes one call (body "" for none) and returns the response,
+// redirects not followed, with its body.
+func adminRequest(t *testing.T, d *daemon.Daemon, token, method, path, body string) (*http.Response, []byte) {
+	t.Helper()
+	addr, err := d.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
 	}
 	req, err := http.NewRequest(method, "http://"+addr.String()+path, rd)
 	if err != nil {
@@ -47,7 +66,8 @@ func adminCall(t *testing.T, d *daemon.Daemon, token, method, path string, body 
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+	client := &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,15 +76,7 @@ func adminCall(t *testing.T, d *daemon.Daemon, token, method, path string, body 
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]any{}
-	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
-		if err := json.Unmarshal(raw, &out); err != nil {
-			t.Fatalf("%s %s: %v in %s", method, path, err, raw)
-		}
-	} else {
-		out["body"] = string(raw)
-	}
-	return resp.StatusCode, out
+	return resp, raw
 }
 
 func (w *world) admin(t *testing.T, method, path string, body any) (int, map[string]any) {
@@ -297,45 +309,20 @@ func TestAdminStatusAndDeadLetters(t *testing.T) {
 	}
 }
 
-// rawAdmin makes one admin call and returns the response with its body.
-func rawAdmin(t *testing.T, w *world, method, path, body string) (*http.Response, []byte) {
-	t.Helper()
-	addr, err := w.d.Listen()
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := http.NewRequest(method, "http://"+addr.String()+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+adminToken)
-	client := &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, raw
-}
-
 // TestAdminHardening: security headers on every admin answer, the root
 // leads to the admin UI, and an alias bomb is refused fast with a short
 // answer.
 func TestAdminHardening(t *testing.T) {
 	w := startWorld(t, withAdmin)
 	for _, path := range []string{"/admin/", "/admin/api/mapping", "/admin/api/nothing"} {
-		resp, _ := rawAdmin(t, w, http.MethodGet, path, "")
+		resp, _ := adminRequest(t, w.d, adminToken, http.MethodGet, path, "")
 		csp := resp.Header.Get("Content-Security-Policy")
 		if !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "script-src 'unsafe-inline'") ||
 			resp.Header.Get("X-Content-Type-Options") != "nosniff" || resp.Header.Get("Referrer-Policy") != "no-referrer" {
 			t.Errorf("%s: headers %v, want CSP with frame-ancestors 'none' and no inline scripts by default, nosniff, no-referrer", path, resp.Header)
 		}
 	}
-	resp, _ := rawAdmin(t, w, http.MethodGet, "/", "")
+	resp, _ := adminRequest(t, w.d, adminToken, http.MethodGet, "/", "")
 	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/admin/" {
 		t.Errorf("GET /: HTTP %d to %q, want a redirect to /admin/", resp.StatusCode, resp.Header.Get("Location"))
 	}
@@ -351,7 +338,7 @@ func TestAdminHardening(t *testing.T) {
 	}
 	body, _ := json.Marshal(map[string]string{"yaml": bomb.String()})
 	start := time.Now()
-	resp, raw := rawAdmin(t, w, http.MethodPost, "/admin/api/mapping/validate", string(body))
+	resp, raw := adminRequest(t, w.d, adminToken, http.MethodPost, "/admin/api/mapping/validate", string(body))
 	took := time.Since(start)
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(raw), "aliases") || len(raw) > 4096 {
 		t.Errorf("alias bomb: HTTP %d, %d bytes: %.300s; want 422 naming the aliases in a short answer", resp.StatusCode, len(raw), raw)

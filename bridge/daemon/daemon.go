@@ -187,6 +187,10 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		Metrics:         care.NewWebhookMetrics(d.reg),
 	}))
 	mux.Handle("/admin/", d.adminHandler())
+	if cfg.Admin.Token != "" {
+		// The admin UI is on: the root leads to it.
+		mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusFound))
+	}
 	d.handler = mux
 	return d, nil
 }

@@ -68,7 +68,7 @@ func benchBackfill(b *testing.B, n, msgs int) {
 			b.Fatal(err)
 		}
 		waitFor(b, fmt.Sprintf("%d Cases in Salesforce", n), 10*time.Minute, 20*time.Millisecond, func() (bool, string) {
-			got := len(env.casesByCareID())
+			got := env.sf.Count("Case")
 			return got == n, fmt.Sprintf("%d Cases", got)
 		})
 		elapsed := time.Since(start)

@@ -84,7 +84,8 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 
 	um := upstream.NewMetrics(nil)
 	var agents []care.Agent
-	cc, err := care.New(care.Config{BaseURL: cfg.Care.BaseURL, Token: cfg.Care.Token, Secret: cfg.Care.Secret, BearerToken: cfg.Care.BearerToken, Timeout: cfg.Care.Timeout}, um, log)
+	cc, err := care.New(care.Config{BaseURL: cfg.Care.BaseURL, Token: cfg.Care.Token, Secret: cfg.Care.Secret, BearerToken: cfg.Care.BearerToken, Timeout: cfg.Care.Timeout,
+		RateLimit: cfg.Care.RateLimit, RateBurst: cfg.Care.RateBurst}, um, log)
 	if err == nil {
 		agents, err = cc.Agents(ctx)
 		if err == nil {

@@ -90,7 +90,8 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	if err != nil {
 		return nil, fmt.Errorf("salesforce: %w", err)
 	}
-	d.care, err = care.New(care.Config{BaseURL: cfg.Care.BaseURL, Token: cfg.Care.Token, Secret: cfg.Care.Secret, BearerToken: cfg.Care.BearerToken, Timeout: cfg.Care.Timeout}, um, log.With("system", "care"))
+	d.care, err = care.New(care.Config{BaseURL: cfg.Care.BaseURL, Token: cfg.Care.Token, Secret: cfg.Care.Secret, BearerToken: cfg.Care.BearerToken, Timeout: cfg.Care.Timeout,
+		RateLimit: cfg.Care.RateLimit, RateBurst: cfg.Care.RateBurst}, um, log.With("system", "care"))
 	if err != nil {
 		return nil, fmt.Errorf("care: %w", err)
 	}

@@ -95,7 +95,9 @@ type Options struct {
 	// Status is the sync status shown to ops.
 	Status      func(ctx context.Context) (any, error)
 	DeadLetters DeadLetters
-	Logger      *slog.Logger
+	// Ops are the sync health, identity and case explorer pages (ops.go).
+	Ops    Ops
+	Logger *slog.Logger
 }
 
 const maxBody = 1 << 20
@@ -128,6 +130,7 @@ func Handler(o Options) http.Handler {
 	api.HandleFunc("GET /admin/api/status", a.status)
 	api.HandleFunc("GET /admin/api/deadletters", a.deadLetters)
 	api.HandleFunc("POST /admin/api/deadletters/replay", a.replay)
+	a.registerOps(mux, api)
 	mux.Handle("/admin/api/", a.authenticated(api))
 	return mux
 }

@@ -66,40 +66,9 @@ func (d *Daemon) adminHandler() http.Handler {
 		Running:     func() admin.Running { _, r := d.mappings.Get(); return r },
 		Status:      d.status,
 		DeadLetters: deadLetters{d.queue},
+		Ops:         d.opsOptions(),
 		Logger:      d.log.With("component", "admin"),
 	})
-}
-
-// Status is what the admin status page shows.
-type Status struct {
-	Leader      bool                      `json:"leader"`
-	Queue       queue.Depth               `json:"queue"`
-	Failing     []queue.Failure           `json:"failing_keys"`
-	QuotaPaused *time.Time                `json:"salesforce_quota_paused_until,omitempty"`
-	Ready       map[string]string         `json:"dependencies"`
-	Upstreams   map[string]upstreamHealth `json:"upstreams"`
-	Mapping     admin.Running             `json:"mapping"`
-}
-
-func (d *Daemon) status(ctx context.Context) (any, error) {
-	depth, err := d.queue.Depth(ctx)
-	if err != nil {
-		return nil, err
-	}
-	_, running := d.mappings.Get()
-	running.YAML = ""
-	s := Status{Leader: d.elector.IsLeader(), Queue: depth, Ready: d.ready.report(), Upstreams: d.ready.upstreamReport(), Mapping: running}
-	if s.Failing, err = d.queue.Failing(ctx, 20); err != nil {
-		return nil, err
-	}
-	until, err := d.engine.PausedUntil(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !until.IsZero() {
-		s.QuotaPaused = &until
-	}
-	return s, nil
 }
 
 // deadLetters gives the admin API the queue's dead letters.

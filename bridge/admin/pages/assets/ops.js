@@ -89,6 +89,14 @@ function facts(dl, pairs) {
   }
 }
 
+// who is a name with an id (or address) in small print under it.
+function who(name, id, extra) {
+  const s = el("span");
+  s.append(el("span", name || id));
+  if (name && id) s.append(el("span", id + (extra || ""), "sub"));
+  return s;
+}
+
 function caseLink(id) { return link("/admin/cases?case=" + encodeURIComponent(id), id); }
 
 // ---------- Sync health ----------
@@ -211,15 +219,15 @@ async function loadIdentities() {
   const a = $("agents").tBodies[0];
   a.replaceChildren();
   for (const x of ids.agents) {
-    const tr = row(a, [x.name + " (" + x.id + ")", x.email, x.salesforce_user ? (x.salesforce_user_name || "") + " " + x.salesforce_user : badge("no Salesforce user", "bad"),
+    const tr = row(a, [who(x.name, x.id), el("span", x.email, "id"), x.salesforce_user ? who(x.salesforce_user_name, x.salesforce_user) : badge("no Salesforce user", "bad"),
       x.matched_by || "unmatched"], x.salesforce_user ? "" : "unmatched");
     tr.dataset.agent = x.id;
   }
   const u = $("users").tBodies[0];
   u.replaceChildren();
   for (const x of ids.users) {
-    const who = x.name + " (" + x.id + ")" + (x.active ? "" : " inactive");
-    const tr = row(u, [who, x.email, x.care_agent ? (x.care_agent_name || "") + " " + x.care_agent : badge("no Care agent", "bad"), x.matched_by || "unmatched"], x.care_agent ? "" : "unmatched");
+    const tr = row(u, [who(x.name, x.id, x.active ? "" : " (inactive)"), el("span", x.email, "id"), x.care_agent ? who(x.care_agent_name, x.care_agent) : badge("no Care agent", "bad"),
+      x.matched_by || "unmatched"], x.care_agent ? "" : "unmatched");
     tr.dataset.user = x.id;
   }
   const ag = $("ovAgent"), us = $("ovUser");
@@ -302,10 +310,12 @@ async function lookup(id) {
   const care = (n && n.care) || {}, sf = (n && n.salesforce) || {}, base = c.base || {};
   const names = [...new Set([...Object.keys(care), ...Object.keys(sf), ...Object.keys(base)])].sort();
   for (const f of names) {
-    const differs = (f in sf) && care[f] !== sf[f];
-    row(fb, [f, care[f], sf[f], base[f]], differs ? "problem" : "");
+    const writes = [];
+    if (n && n.update_care && f in n.update_care) writes.push("Care ← " + JSON.stringify(n.update_care[f]));
+    if (n && n.salesforce_writes && f in n.salesforce_writes) writes.push("Salesforce: " + n.salesforce_writes[f]);
+    row(fb, [f, care[f], sf[f], base[f], writes.join("; ")], writes.length ? "problem" : "");
   }
-  if (names.length === 0) emptyRow(fb, 4, "No values.");
+  if (names.length === 0) emptyRow(fb, 5, "No values.");
   const tl = $("timeline").tBodies[0];
   tl.replaceChildren();
   if (c.timeline.length === 0) emptyRow(tl, 3, "Nothing recorded yet: carebridge records writes, conflicts, blocked and refused syncs.");

@@ -320,7 +320,7 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 	if err := e.store.SaveCase(ctx, careID, withSeen(plan, p.sfVals, p.policies), now, closed, now); err != nil {
 		return c, false, fmt.Errorf("store base of Care case %s: %w", careID, err)
 	}
-	e.audit(ctx, cf, careID, base, plan, blockReason)
+	e.audit(ctx, cf, careID, base, plan, blockReason, p.refused)
 	return written, closed, nil
 }
 
@@ -400,6 +400,13 @@ func (e *Engine) showRefusal(ctx context.Context, rec Record, err error) {
 	reason := fmt.Sprintf("Salesforce refused carebridge's update of this Case (%s: %s). Nothing from Care reaches this Case until that is fixed; carebridge tries again at the next change on either side and at every sweep.", code, msg)
 	if str(rec[SyncStatusField]) == "Error" && str(rec[SyncErrorField]) == reason {
 		return // already shown
+	}
+	// A new refusal goes into the case's timeline too (a failing path: the
+	// extra Redis command costs a healthy sync nothing).
+	if careID := str(rec[CareIDField]); careID != "" {
+		if aerr := e.writeAudit(ctx, state.AuditEntry{Case: careID, Side: "salesforce", Resolution: "refused", To: code + ": " + msg, Time: e.now()}); aerr != nil {
+			e.log.Warn("audit write failed", "care_case", careID, "err", aerr)
+		}
 	}
 	res, werr := e.updateCases.Do(ctx, Record{"Id": rec["Id"], SyncStatusField: "Error", SyncErrorField: reason})
 	if werr == nil {
@@ -525,7 +532,10 @@ func (e *Engine) writeCare(ctx context.Context, cf careFields, c care.Case, plan
 	return latest, nil
 }
 
-func (e *Engine) audit(ctx context.Context, cf careFields, careID string, base map[string]string, plan merge.Plan, blocked string) {
+// audit records what a reconcile did: every applied write, every conflict,
+// a status change Care's rules blocked and Salesforce writes held back
+// (refused), each in the audit stream and the case's timeline.
+func (e *Engine) audit(ctx context.Context, cf careFields, careID string, base map[string]string, plan merge.Plan, blocked, refused string) {
 	at := e.now()
 	write := func(a state.AuditEntry) {
 		a.Case, a.Time = careID, at
@@ -545,6 +555,9 @@ func (e *Engine) audit(ctx context.Context, cf careFields, careID string, base m
 	}
 	if blocked != "" {
 		write(state.AuditEntry{Field: cf.status, Side: "care", Resolution: "blocked", To: blocked})
+	}
+	if refused != "" {
+		write(state.AuditEntry{Side: "salesforce", Resolution: "held_back", To: refused})
 	}
 }
 

@@ -151,3 +151,10 @@ func (e *Engine) writeAudit(ctx context.Context, a state.AuditEntry) error {
 	_, err := e.store.Audit(ctx, a)
 	return err
 }
+
+// BaseValues are the canonical field values of a stored base (state.Base
+// Fields), without what the engine keeps beside them.
+func BaseValues(stored map[string]string) map[string]string {
+	base, _ := splitSeen(stored)
+	return base
+}

@@ -102,7 +102,9 @@ type Options struct {
 	// DescribeFields reads the fields of a Salesforce object from the org
 	// for the mapping editor's pickers. Nil: no pickers.
 	DescribeFields func(ctx context.Context, object string) ([]SalesforceField, error)
-	Logger         *slog.Logger
+	// Ops are the sync health, identity and case explorer pages (ops.go).
+	Ops    Ops
+	Logger *slog.Logger
 }
 
 const maxBody = 1 << 20
@@ -141,6 +143,7 @@ func Handler(o Options) http.Handler {
 	api.HandleFunc("GET /admin/api/status", a.status)
 	api.HandleFunc("GET /admin/api/deadletters", a.deadLetters)
 	api.HandleFunc("POST /admin/api/deadletters/replay", a.replay)
+	a.registerOps(mux, api)
 	mux.Handle("/admin/api/", a.authenticated(api))
 	return securityHeaders(mux)
 }

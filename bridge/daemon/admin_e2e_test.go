@@ -248,17 +248,7 @@ func TestAdminPreviewPublishRollback(t *testing.T) {
 	}
 
 	// A replica started now runs the active version from its start.
-	replica, err := daemon.New(w.cfg, logger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := replica.Listen(); err != nil {
-		t.Fatal(err)
-	}
-	rctx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- replica.Run(rctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	replica := w.startReplica(t)
 	eventually(t, "the new replica to run version 1", func() (bool, string) { return runningVersion(t, replica) == 1, "" })
 }
 
@@ -276,11 +266,15 @@ func TestAdminStatusAndDeadLetters(t *testing.T) {
 		return len(f) == 1 && strings.Contains(fmt.Sprint(f[0]), "key:case:ghost") && strings.Contains(fmt.Sprint(f[0]), "parked:true"), fmt.Sprint(body["failing_keys"])
 	})
 	_, status := w.admin(t, http.MethodGet, "/admin/api/status", nil)
+	deps := map[string]map[string]any{}
+	for _, d := range status["dependencies"].([]any) {
+		d := d.(map[string]any)
+		deps[fmt.Sprint(d["name"])] = d
+	}
 	// Care and Salesforce are judged by the requests made: both answered.
 	for _, system := range []string{"care", "salesforce"} {
-		u, _ := status["upstreams"].(map[string]any)[system].(map[string]any)
-		if u["up"] != true || u["last_success"] == nil {
-			t.Errorf("status upstreams[%s] = %v, want up with a last success", system, u)
+		if u := deps[system]; u["up"] != true || u["kind"] != "upstream" || u["last_success"] == nil {
+			t.Errorf("status dependency %s = %v, want an upstream, up with a last success", system, u)
 		}
 	}
 	w.sf.InjectFault(sfsim.Fault{Op: sfsim.OpQuery, Status: http.StatusServiceUnavailable, Times: 1})
@@ -297,11 +291,16 @@ func TestAdminStatusAndDeadLetters(t *testing.T) {
 		t.Errorf("dead letter = %v, want action:a0Xghost with its error", d)
 	}
 	_, status = w.admin(t, http.MethodGet, "/admin/api/status", nil)
-	if q, _ := status["queue"].(map[string]any); q["Dead"] != float64(1) {
+	if q, _ := status["queue"].(map[string]any); q["dead"] != float64(1) {
 		t.Errorf("status queue = %v, want one dead letter", status["queue"])
 	}
-	if deps, _ := status["dependencies"].(map[string]any); len(deps) != 3 || deps["redis"] != "ok" || deps["workers"] != "ok" {
-		t.Errorf("status dependencies = %v, want redis, mapping and workers ok", status["dependencies"])
+	for _, name := range []string{"redis", "mapping", "workers"} {
+		if d := deps[name]; d["up"] != true || d["kind"] != "check" {
+			t.Errorf("status dependency %s = %v, want a check that passes", name, d)
+		}
+	}
+	if _, ok := status["mapping"].(map[string]any)["yaml"]; ok {
+		t.Errorf("status mapping %v carries the YAML", status["mapping"])
 	}
 	code, body := w.admin(t, http.MethodPost, "/admin/api/deadletters/replay", map[string]any{"keys": []string{"action:a0Xghost", "case:never"}})
 	if code != http.StatusOK || fmt.Sprint(body["replayed"]) != "[action:a0Xghost]" || fmt.Sprint(body["not_dead"]) != "[case:never]" {

@@ -58,11 +58,14 @@ type Daemon struct {
 	listener net.Listener
 	working  atomic.Bool   // the queue workers run
 	changes  *changeStream // nil: Salesforce changes are polled
+	// id names this replica in its heartbeat; started is when it was made.
+	id      string
+	started time.Time
 }
 
 // New builds a daemon from cfg. It makes no network calls; Run connects.
 func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
-	d := &Daemon{cfg: cfg, log: log, reg: prometheus.NewRegistry()}
+	d := &Daemon{cfg: cfg, log: log, reg: prometheus.NewRegistry(), id: replicaID(), started: time.Now().UTC()}
 	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildInfo(cfg.Version))
 
 	opts, err := redis.ParseURL(cfg.Redis.URL)
@@ -273,6 +276,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { d.ready.run(runCtx, 5*time.Second) })
 	wg.Go(func() { d.mappings.Watch(runCtx, d.cfg.Mapping.ReloadInterval) })
+	wg.Go(func() { d.heartbeat(runCtx) })
 	if d.changes != nil {
 		wg.Go(func() { d.sched.Run(runCtx, leadingWith{d.elector, d.changes.run}) })
 	} else {

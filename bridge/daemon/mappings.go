@@ -77,6 +77,7 @@ func (d *Daemon) adminHandler() http.Handler {
 			return d.cfg.Mapping.File, data, nil
 		},
 		DescribeFields: d.describeForAdmin,
+		Ops:            d.opsOptions(),
 		Logger:         d.log.With("component", "admin"),
 	})
 }
@@ -99,38 +100,6 @@ func (d *Daemon) describeForAdmin(ctx context.Context, object string) ([]admin.S
 		out = append(out, sf)
 	}
 	return out, nil
-}
-
-// Status is what the admin status page shows.
-type Status struct {
-	Leader      bool                      `json:"leader"`
-	Queue       queue.Depth               `json:"queue"`
-	Failing     []queue.Failure           `json:"failing_keys"`
-	QuotaPaused *time.Time                `json:"salesforce_quota_paused_until,omitempty"`
-	Ready       map[string]string         `json:"dependencies"`
-	Upstreams   map[string]upstreamHealth `json:"upstreams"`
-	Mapping     admin.Running             `json:"mapping"`
-}
-
-func (d *Daemon) status(ctx context.Context) (any, error) {
-	depth, err := d.queue.Depth(ctx)
-	if err != nil {
-		return nil, err
-	}
-	_, running := d.mappings.Get()
-	running.YAML = ""
-	s := Status{Leader: d.elector.IsLeader(), Queue: depth, Ready: d.ready.report(), Upstreams: d.ready.upstreamReport(), Mapping: running}
-	if s.Failing, err = d.queue.Failing(ctx, 20); err != nil {
-		return nil, err
-	}
-	until, err := d.engine.PausedUntil(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !until.IsZero() {
-		s.QuotaPaused = &until
-	}
-	return s, nil
 }
 
 // deadLetters gives the admin API the queue's dead letters.

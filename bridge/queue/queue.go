@@ -671,13 +671,13 @@ func (q *Queue) observeWork(l Lease) {
 
 // Depth counts keys by state.
 type Depth struct {
-	Ready      int64 // due now
-	Delayed    int64 // due later after a failed run (backoff, Retry-After)
-	Scheduled  int64 // due later as asked (AddAfter, a handler's RequeueAfter: a deadline, a quota pause)
-	Processing int64 // leased
-	Dead       int64 // dead letters
-	Dirty      int64 // processing and added again since
-	Failing    int64 // whose last run failed (retrying or parked), dead ones aside
+	Ready      int64 `json:"ready"`      // due now
+	Delayed    int64 `json:"delayed"`    // due later after a failed run (backoff, Retry-After)
+	Scheduled  int64 `json:"scheduled"`  // due later as asked (AddAfter, a handler's RequeueAfter: a deadline, a quota pause)
+	Processing int64 `json:"processing"` // leased
+	Dead       int64 `json:"dead"`       // dead letters
+	Dirty      int64 `json:"dirty"`      // processing and added again since
+	Failing    int64 `json:"failing"`    // whose last run failed (retrying or parked), dead ones aside
 }
 
 // Depth reads the queue's size by state.
@@ -693,10 +693,10 @@ func (q *Queue) Depth(ctx context.Context) (Depth, error) {
 
 // DeadLetter is one dead-lettered key.
 type DeadLetter struct {
-	Key      string
-	Error    string
-	Attempts int
-	At       time.Time
+	Key      string    `json:"key"`
+	Error    string    `json:"error"`
+	Attempts int       `json:"attempts"`
+	At       time.Time `json:"at"`
 }
 
 // List returns up to limit dead letters, newest first.
@@ -771,6 +771,57 @@ func (q *Queue) Failing(ctx context.Context, limit int) ([]Failure, error) {
 		}
 	}
 	return out, nil
+}
+
+// KeyState is where one key stands in the queue.
+type KeyState struct {
+	// Due is when the key runs next (zero: not waiting to run).
+	Due        time.Time `json:"due,omitzero"`
+	Processing bool      `json:"processing"`
+	// Failure is its last failed run while it is retried or parked.
+	Failure *Failure `json:"failure,omitempty"`
+	// Dead is its dead letter, for a one-shot key the queue gave up on.
+	Dead *DeadLetter `json:"dead,omitempty"`
+}
+
+// State reads where key stands, in one round trip.
+func (q *Queue) State(ctx context.Context, key string) (KeyState, error) {
+	var due, proc *redis.FloatCmd
+	var failing, dead *redis.StringCmd
+	_, err := q.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		due = p.ZScore(ctx, q.k.ready, key)
+		proc = p.ZScore(ctx, q.k.processing, key)
+		failing = p.HGet(ctx, q.k.failing, key)
+		dead = p.HGet(ctx, q.k.deadinfo, key)
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return KeyState{}, fmt.Errorf("queue state of %q: %w", key, err)
+	}
+	var st KeyState
+	if ms, err := due.Result(); err == nil {
+		st.Due = time.UnixMilli(int64(ms)).UTC()
+	}
+	st.Processing = proc.Err() == nil
+	var info struct {
+		Error    string  `json:"error"`
+		Attempts int     `json:"attempts"`
+		At       float64 `json:"at"`
+		Parked   bool    `json:"parked"`
+	}
+	if s, err := failing.Result(); err == nil {
+		if err := json.Unmarshal([]byte(s), &info); err != nil {
+			return KeyState{}, fmt.Errorf("queue state of %q: decode failure: %w", key, err)
+		}
+		st.Failure = &Failure{Key: key, Error: info.Error, Attempts: info.Attempts, At: time.UnixMilli(int64(info.At)).UTC(), Parked: info.Parked}
+	}
+	if s, err := dead.Result(); err == nil {
+		if err := json.Unmarshal([]byte(s), &info); err != nil {
+			return KeyState{}, fmt.Errorf("queue state of %q: decode dead letter: %w", key, err)
+		}
+		st.Dead = &DeadLetter{Key: key, Error: info.Error, Attempts: info.Attempts, At: time.UnixMilli(int64(info.At)).UTC()}
+	}
+	return st, nil
 }
 
 // Replay takes key out of the dead letters and queues it to run now with

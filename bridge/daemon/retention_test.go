@@ -71,8 +71,15 @@ func TestClosedCasesRetireAndComeBackWhenReopened(t *testing.T) {
 		t.Fatal(err)
 	}
 	slices.Sort(keys)
-	if want := []string{w.cfg.Redis.Prefix + "{case:ret_sf}:base", w.cfg.Redis.Prefix + "{case:ret_sf}:base_at"}; !slices.Equal(keys, want) {
-		t.Errorf("Redis keys of a retired case = %v, want only its expiring base %v", keys, want)
+	// The timeline keeps the retirement itself for the case explorer; like
+	// the base it expires.
+	if want := []string{w.cfg.Redis.Prefix + "{case:ret_sf}:base", w.cfg.Redis.Prefix + "{case:ret_sf}:base_at", w.cfg.Redis.Prefix + "{case:ret_sf}:timeline"}; !slices.Equal(keys, want) {
+		t.Errorf("Redis keys of a retired case = %v, want only its expiring base and timeline %v", keys, want)
+	}
+	for _, k := range keys {
+		if ttl, err := w.redis.Client(t).PTTL(ctx, k).Result(); err != nil || ttl <= 0 {
+			t.Errorf("retired case's key %s expires in %v (%v), want a time to live", k, ttl, err)
+		}
 	}
 	audit, err := st.RecentAudit(ctx, 100)
 	if err != nil {

@@ -36,7 +36,13 @@ const startTimeout = 15 * time.Second
 type config struct {
 	appendOnly bool
 	cluster    bool
-	args       []string
+	// clusterMember: cluster mode without claiming slots (StartCluster
+	// hands them out).
+	clusterMember bool
+	// sentinel, when set, runs a Sentinel with these monitor lines
+	// instead of a Redis server.
+	sentinel []string
+	args     []string
 }
 
 // Option changes how the server is started.
@@ -59,12 +65,14 @@ func WithArgs(args ...string) Option {
 
 // Server is one redis-server process owned by a test.
 type Server struct {
-	t      testing.TB
-	bin    string
-	dir    string
-	port   int
-	cfg    config
-	mu     sync.Mutex
+	t    testing.TB
+	bin  string
+	dir  string
+	port int
+	cfg  config
+	// confPort is the port the Sentinel's config file was written for.
+	confPort int
+	mu       sync.Mutex
 	cmd    *exec.Cmd
 	exited chan struct{}
 }
@@ -205,7 +213,10 @@ func (s *Server) Restart() {
 	}
 }
 
-func (s *Server) args() []string {
+func (s *Server) args() ([]string, error) {
+	if s.cfg.sentinel != nil {
+		return s.sentinelArgs()
+	}
 	a := []string{
 		"--port", strconv.Itoa(s.port),
 		"--bind", "127.0.0.1",
@@ -214,7 +225,7 @@ func (s *Server) args() []string {
 		"--daemonize", "no",
 		"--save", "",
 	}
-	if s.cfg.cluster {
+	if s.cfg.cluster || s.cfg.clusterMember {
 		a = append(a, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf")
 	}
 	if s.cfg.appendOnly {
@@ -222,11 +233,15 @@ func (s *Server) args() []string {
 	} else {
 		a = append(a, "--appendonly", "no")
 	}
-	return append(a, s.cfg.args...)
+	return append(a, s.cfg.args...), nil
 }
 
 func (s *Server) launch() error {
-	cmd := exec.Command(s.bin, s.args()...)
+	args, err := s.args()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(s.bin, args...)
 	cmd.Dir = s.dir
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("exec %s: %w", s.bin, err)

@@ -73,8 +73,8 @@ type Server struct {
 	// confPort is the port the Sentinel's config file was written for.
 	confPort int
 	mu       sync.Mutex
-	cmd    *exec.Cmd
-	exited chan struct{}
+	cmd      *exec.Cmd
+	exited   chan struct{}
 }
 
 // Start runs a redis-server for t on a free loopback port, waits until it

@@ -236,17 +236,7 @@ func TestAdminPreviewPublishRollback(t *testing.T) {
 	}
 
 	// A replica started now runs the active version from its start.
-	replica, err := daemon.New(w.cfg, logger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := replica.Listen(); err != nil {
-		t.Fatal(err)
-	}
-	rctx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- replica.Run(rctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	replica := w.startReplica(t)
 	eventually(t, "the new replica to run version 1", func() (bool, string) { return runningVersion(t, replica) == 1, "" })
 }
 

@@ -72,10 +72,12 @@ func StartSentinel(t testing.TB) *Sentinel {
 }
 
 // Addrs are the Sentinels' host:port.
-func (s *Sentinel) Addrs() []string {
-	a := make([]string, len(s.sentinels))
-	for i, sen := range s.sentinels {
-		a[i] = sen.Addr()
+func (s *Sentinel) Addrs() []string { return addrs(s.sentinels) }
+
+func addrs(servers []*Server) []string {
+	a := make([]string, len(servers))
+	for i, srv := range servers {
+		a[i] = srv.Addr()
 	}
 	return a
 }
@@ -281,26 +283,13 @@ func StartCluster(t testing.TB, n int) *Cluster {
 }
 
 // Addrs are the nodes' host:port.
-func (c *Cluster) Addrs() []string {
-	a := make([]string, len(c.Nodes))
-	for i, n := range c.Nodes {
-		a[i] = n.Addr()
-	}
-	return a
-}
+func (c *Cluster) Addrs() []string { return addrs(c.Nodes) }
 
 // Client returns a go-redis Cluster client seeded with every node, closed
 // when t ends.
 func (c *Cluster) Client(t testing.TB) *redis.ClusterClient {
 	t.Helper()
-	cc := redis.NewClusterClient(&redis.ClusterOptions{
-		Addrs:        c.Addrs(),
-		DialTimeout:  2 * time.Second,
-		ReadTimeout:  2 * time.Second,
-		WriteTimeout: 2 * time.Second,
-	})
-	t.Cleanup(func() { _ = cc.Close() })
-	return cc
+	return clusterClient(t, c.Addrs())
 }
 
 // waitUntil runs cond until it returns nil or timeout passes; the error

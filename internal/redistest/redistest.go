@@ -130,8 +130,12 @@ func (s *Server) ClusterClient(t testing.TB) *redis.ClusterClient {
 	if !s.cfg.cluster {
 		t.Fatal("redistest: ClusterClient needs a server started WithCluster")
 	}
+	return clusterClient(t, []string{s.Addr()})
+}
+
+func clusterClient(t testing.TB, addrs []string) *redis.ClusterClient {
 	c := redis.NewClusterClient(&redis.ClusterOptions{
-		Addrs:        []string{s.Addr()},
+		Addrs:        addrs,
 		DialTimeout:  2 * time.Second,
 		ReadTimeout:  2 * time.Second,
 		WriteTimeout: 2 * time.Second,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -86,6 +87,19 @@ func ready(t *testing.T, d *daemon.Daemon) {
 	})
 }
 
+// redisToolsWork: `carebridge check` reaches Redis and `carebridge
+// deadletters list` reads the queue with cfg's Redis settings.
+func redisToolsWork(t *testing.T, cfg config.Config) {
+	t.Helper()
+	lines, _ := daemon.Check(context.Background(), cfg, logger(t))
+	if !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, "ok") && strings.HasSuffix(l, "redis reachable") }) {
+		t.Errorf("carebridge check on %s Redis says:\n%s", cfg.Redis.Mode(), strings.Join(lines, "\n"))
+	}
+	if _, err := daemon.ListDeadLetters(context.Background(), cfg, 10); err != nil {
+		t.Errorf("deadletters list on %s Redis: %v", cfg.Redis.Mode(), err)
+	}
+}
+
 // TestSentinelFailoverMidBurstSyncsEveryCaseOnce: two replicas work a burst
 // of 300 Care cases on a Sentinel-watched Redis. The master is killed with
 // SIGKILL while the first half is being worked and the second half is
@@ -118,6 +132,7 @@ func TestSentinelFailoverMidBurstSyncsEveryCaseOnce(t *testing.T) {
 
 	ready(t, w.d)
 	ready(t, other)
+	redisToolsWork(t, w.cfg)
 	w.syncedOnce(t, ids)
 	// Nothing is left to do twice: once the queue is idle, still one each.
 	eventuallyWithin(t, haTimeout, "an idle queue", func() (bool, string) {
@@ -206,6 +221,7 @@ func TestTwoReplicasOnARedisCluster(t *testing.T) {
 	other := w.startReplica(t)
 	ready(t, w.d)
 	ready(t, other)
+	redisToolsWork(t, w.cfg)
 
 	ids := w.escalateRange(t, "cl_", 0, 30)
 	w.syncedOnce(t, ids)

@@ -1,7 +1,6 @@
 package daemon_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -28,17 +27,37 @@ func withAdmin(c *config.Config) {
 // the JSON answer into a map.
 func adminCall(t *testing.T, d *daemon.Daemon, token, method, path string, body any) (int, map[string]any) {
 	t.Helper()
-	addr, err := d.Listen()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rd io.Reader
+	raw := ""
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rd = bytes.NewReader(b)
+		raw = string(b)
+	}
+	resp, answer := adminRequest(t, d, token, method, path, raw)
+	out := map[string]any{}
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		if err := json.Unmarshal(answer, &out); err != nil {
+			t.Fatalf("%s %s: %v in %s", method, path, err, answer)
+		}
+	} else {
+		out["body"] = string(answer)
+	}
+	return resp.StatusCode, out
+}
+
+// adminRequest makes one call (body "" for none) and returns the response,
+// redirects not followed, with its body.
+func adminRequest(t *testing.T, d *daemon.Daemon, token, method, path, body string) (*http.Response, []byte) {
+	t.Helper()
+	addr, err := d.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
 	}
 	req, err := http.NewRequest(method, "http://"+addr.String()+path, rd)
 	if err != nil {
@@ -47,7 +66,8 @@ func adminCall(t *testing.T, d *daemon.Daemon, token, method, path string, body 
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+	client := &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,15 +76,7 @@ func adminCall(t *testing.T, d *daemon.Daemon, token, method, path string, body 
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]any{}
-	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
-		if err := json.Unmarshal(raw, &out); err != nil {
-			t.Fatalf("%s %s: %v in %s", method, path, err, raw)
-		}
-	} else {
-		out["body"] = string(raw)
-	}
-	return resp.StatusCode, out
+	return resp, raw
 }
 
 func (w *world) admin(t *testing.T, method, path string, body any) (int, map[string]any) {
@@ -284,5 +296,124 @@ func TestAdminStatusAndDeadLetters(t *testing.T) {
 	code, body := w.admin(t, http.MethodPost, "/admin/api/deadletters/replay", map[string]any{"keys": []string{"action:a0Xghost", "case:never"}})
 	if code != http.StatusOK || fmt.Sprint(body["replayed"]) != "[action:a0Xghost]" || fmt.Sprint(body["not_dead"]) != "[case:never]" {
 		t.Errorf("replay: HTTP %d %v", code, body)
+	}
+}
+
+// TestAdminHardening: security headers on every admin answer, the root
+// leads to the admin UI, and an alias bomb is refused fast with a short
+// answer.
+func TestAdminHardening(t *testing.T) {
+	w := startWorld(t, withAdmin)
+	for _, path := range []string{"/admin/", "/admin/api/mapping", "/admin/api/nothing"} {
+		resp, _ := adminRequest(t, w.d, adminToken, http.MethodGet, path, "")
+		csp := resp.Header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "script-src 'unsafe-inline'") ||
+			resp.Header.Get("X-Content-Type-Options") != "nosniff" || resp.Header.Get("Referrer-Policy") != "no-referrer" {
+			t.Errorf("%s: headers %v, want CSP with frame-ancestors 'none' and no inline scripts by default, nosniff, no-referrer", path, resp.Header)
+		}
+	}
+	resp, _ := adminRequest(t, w.d, adminToken, http.MethodGet, "/", "")
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/admin/" {
+		t.Errorf("GET /: HTTP %d to %q, want a redirect to /admin/", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	off := startWorld(t)
+	if code, _ := adminCall(t, off.d, "", http.MethodGet, "/", nil); code != http.StatusNotFound {
+		t.Errorf("GET / with the admin UI off: HTTP %d, want 404", code)
+	}
+
+	var bomb strings.Builder
+	bomb.WriteString("fields:\n  - &f {name: x, care: nope, salesforce: Nope, direction: sideways}\n")
+	for bomb.Len() < 800_000 {
+		bomb.WriteString("  - *f\n")
+	}
+	body, _ := json.Marshal(map[string]string{"yaml": bomb.String()})
+	start := time.Now()
+	resp, raw := adminRequest(t, w.d, adminToken, http.MethodPost, "/admin/api/mapping/validate", string(body))
+	took := time.Since(start)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(raw), "aliases") || len(raw) > 4096 {
+		t.Errorf("alias bomb: HTTP %d, %d bytes: %.300s; want 422 naming the aliases in a short answer", resp.StatusCode, len(raw), raw)
+	}
+	if took > 5*time.Second {
+		t.Errorf("alias bomb took %v", took)
+	}
+	// Many real problems: the first 100 and the count.
+	var many strings.Builder
+	many.WriteString("fields:\n")
+	for i := range 500 {
+		fmt.Fprintf(&many, "  - name: f%d\n    care: nope\n    salesforce: Nope\n    direction: sideways\n", i)
+	}
+	code, out := w.admin(t, http.MethodPost, "/admin/api/mapping/validate", map[string]any{"yaml": many.String()})
+	if problems, _ := out["problems"].([]any); code != http.StatusUnprocessableEntity || len(problems) != 100 || out["problem_count"].(float64) <= 100 {
+		t.Errorf("500 bad fields: HTTP %d, %d problems listed of %v; want the first 100 and the count", code, len(problems), out["problem_count"])
+	}
+}
+
+// TestAdminMappingEditorAPI: the org's Case fields for the pickers, the
+// form written into the YAML, the diff against the active version, each
+// version's diff to its predecessor, and the return to the mapping file.
+func TestAdminMappingEditorAPI(t *testing.T) {
+	w := startWorld(t, withAdmin)
+	code, body := w.admin(t, http.MethodGet, "/admin/api/salesforce/fields?object=Case", nil)
+	fields, _ := body["fields"].([]any)
+	var priority map[string]any
+	for _, f := range fields {
+		if m := f.(map[string]any); m["name"] == "Priority" {
+			priority = m
+		}
+	}
+	if code != http.StatusOK || priority == nil || !strings.Contains(fmt.Sprint(priority["picklist"]), "Medium") {
+		t.Fatalf("Case fields: HTTP %d, Priority = %v; want the org's picklist values", code, priority)
+	}
+	describes := w.sf.Calls(sfsim.OpDescribe)
+	w.admin(t, http.MethodGet, "/admin/api/salesforce/fields?object=Case", nil)
+	if w.sf.Calls(sfsim.OpDescribe) != describes {
+		t.Error("the describe is read again within its ten minutes")
+	}
+
+	shipped := string(configs.Mapping())
+	code, body = w.admin(t, http.MethodPost, "/admin/api/mapping/form", map[string]any{"yaml": shipped})
+	if code != http.StatusOK {
+		t.Fatalf("form: HTTP %d %v", code, body)
+	}
+	rows, _ := body["fields"].([]any)
+	for _, r := range rows {
+		row := r.(map[string]any)
+		if row["name"] != "priority" {
+			continue
+		}
+		for _, p := range row["care_to_salesforce"].(map[string]any)["pairs"].([]any) {
+			if pair := p.(map[string]any); pair["from"] == "high" {
+				pair["to"] = "Medium"
+			}
+		}
+	}
+	code, body = w.admin(t, http.MethodPost, "/admin/api/mapping/form", map[string]any{"yaml": shipped, "fields": rows})
+	edited, _ := body["yaml"].(string)
+	if code != http.StatusOK || edited != withPriority(t, "Medium") {
+		t.Fatalf("form written back: HTTP %d; want the shipped mapping with one line changed, got diff against it:\n%v", code, body["error"])
+	}
+	code, body = w.admin(t, http.MethodPost, "/admin/api/mapping/diff", map[string]any{"yaml": edited})
+	if d, _ := body["diff"].(map[string]any); code != http.StatusOK || d["added"] != float64(1) || d["removed"] != float64(1) ||
+		!strings.Contains(fmt.Sprint(d["unified"]), "-        high: High\n+        high: Medium\n") {
+		t.Errorf("diff: HTTP %d %v", code, body)
+	}
+	if code, body := w.admin(t, http.MethodPost, "/admin/api/mapping/publish", map[string]any{"yaml": edited, "author": "ana", "based_on": 0}); code != http.StatusCreated {
+		t.Fatalf("publish: HTTP %d %v", code, body)
+	}
+	_, body = w.admin(t, http.MethodGet, "/admin/api/mapping/versions/1/diff", nil)
+	if d, _ := body["diff"].(map[string]any); !strings.Contains(fmt.Sprint(d["unified"]), "+        high: Medium") || !strings.Contains(fmt.Sprint(body["against"]), "configs/mapping.yaml") {
+		t.Errorf("version 1's diff: %v; want the change against the shipped mapping", body)
+	}
+	_, body = w.admin(t, http.MethodGet, "/admin/api/mapping", nil)
+	if ed, _ := body["editing"].(map[string]any); ed["number"] != float64(1) || ed["yaml"] != edited {
+		t.Errorf("mapping: editing = %v; want version 1 and its YAML", body["editing"])
+	}
+
+	code, body = w.admin(t, http.MethodPost, "/admin/api/mapping/restore-file", map[string]any{"author": "ben", "based_on": 1})
+	if code != http.StatusCreated || body["number"] != float64(2) {
+		t.Fatalf("return to the mapping file: HTTP %d %v", code, body)
+	}
+	if _, v := w.admin(t, http.MethodGet, "/admin/api/mapping/versions/2", nil); v["yaml"] != shipped || !strings.Contains(fmt.Sprint(v["note"]), "back to") {
+		t.Errorf("version 2 = %v; want the shipped mapping with a note saying so", v["note"])
 	}
 }

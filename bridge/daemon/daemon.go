@@ -73,6 +73,7 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	if cfg.Redis.TLS.InsecureSkipVerify {
 		log.Warn("redis.tls.insecure_skip_verify is set: the Redis server's certificate is not verified")
 	}
+	d.rdb.AddHook(newRedisRoundTrips(d.reg))
 
 	schema, err := metadata.Load(configs.SalesforceMetadata())
 	if err != nil {
@@ -189,6 +190,10 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		Metrics:         care.NewWebhookMetrics(d.reg),
 	}))
 	mux.Handle("/admin/", d.adminHandler())
+	if cfg.Admin.Token != "" {
+		// The admin UI is on: the root leads to it.
+		mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusFound))
+	}
 	d.handler = mux
 	return d, nil
 }

@@ -66,8 +66,39 @@ func (d *Daemon) adminHandler() http.Handler {
 		Running:     func() admin.Running { _, r := d.mappings.Get(); return r },
 		Status:      d.status,
 		DeadLetters: deadLetters{d.queue},
-		Logger:      d.log.With("component", "admin"),
+		File: func() (string, []byte, error) {
+			if d.cfg.Mapping.File == "" {
+				return mapping.DefaultName + " (shipped default)", configs.Mapping(), nil
+			}
+			data, err := os.ReadFile(d.cfg.Mapping.File)
+			if err != nil {
+				return "", nil, fmt.Errorf("read the mapping file: %w", err)
+			}
+			return d.cfg.Mapping.File, data, nil
+		},
+		DescribeFields: d.describeForAdmin,
+		Logger:         d.log.With("component", "admin"),
 	})
+}
+
+// describeForAdmin reads an object's fields from the org for the mapping
+// editor's pickers.
+func (d *Daemon) describeForAdmin(ctx context.Context, object string) ([]admin.SalesforceField, error) {
+	desc, err := d.sf.Describe(ctx, object)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]admin.SalesforceField, 0, len(desc.Fields))
+	for _, f := range desc.Fields {
+		sf := admin.SalesforceField{Name: f.Name, Label: f.Label, Type: f.Type, Length: f.Length, Updateable: f.Updateable, Restricted: f.RestrictedPicklist}
+		for _, v := range f.PicklistValues {
+			if v.Active {
+				sf.Picklist = append(sf.Picklist, v.Value)
+			}
+		}
+		out = append(out, sf)
+	}
+	return out, nil
 }
 
 // Status is what the admin status page shows.

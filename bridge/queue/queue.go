@@ -330,6 +330,11 @@ func (q *Queue) tryGet(ctx context.Context) (Lease, time.Time, bool, error) {
 	if err != nil {
 		return Lease{}, time.Time{}, false, fmt.Errorf("queue get: %w", err)
 	}
+	return q.leased(ctx, vals, now)
+}
+
+// leased reads leaseScript's answer given at now.
+func (q *Queue) leased(ctx context.Context, vals []any, now time.Time) (Lease, time.Time, bool, error) {
 	if len(vals) != 6 {
 		return Lease{}, time.Time{}, false, fmt.Errorf("queue get: unexpected script result %v", vals)
 	}
@@ -511,12 +516,21 @@ func (q *Queue) PausedUntil(ctx context.Context) (time.Time, error) {
 // Done ends a successful run: the key's attempts are forgotten, and if it
 // was added while processing it is queued again.
 func (q *Queue) Done(ctx context.Context, l Lease) error {
-	res, err := doneScript.Run(ctx, q.rdb,
-		[]string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.failing},
-		l.Key, l.Token, q.k.wake, q.origin).Int()
+	res, err := doneScript.Run(ctx, q.rdb, q.doneKeys(), q.doneArgs(l)...).Int()
 	if err != nil {
 		return fmt.Errorf("queue done %q: %w", l.Key, err)
 	}
+	return q.done(l, res)
+}
+
+func (q *Queue) doneKeys() []string {
+	return []string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.failing}
+}
+
+func (q *Queue) doneArgs(l Lease) []any { return []any{l.Key, l.Token, q.k.wake, q.origin} }
+
+// done reads doneScript's answer.
+func (q *Queue) done(l Lease, res int) error {
 	if res == 0 {
 		return fmt.Errorf("queue done %q (lease %d): %w", l.Key, l.Token, ErrLeaseLost)
 	}
@@ -567,6 +581,18 @@ const (
 )
 
 func (q *Queue) requeue(ctx context.Context, op string, l Lease, cause error, delay time.Duration, mode string) (Outcome, error) {
+	vals, err := requeueScript.Run(ctx, q.rdb, q.requeueKeys(), q.requeueArgs(l, cause, delay, mode)...).Int64Slice()
+	if err != nil {
+		return 0, fmt.Errorf("queue %s %q: %w", op, l.Key, err)
+	}
+	return q.requeued(op, l, delay, mode, vals)
+}
+
+func (q *Queue) requeueKeys() []string {
+	return []string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.dead, q.k.deadinfo, q.k.failing}
+}
+
+func (q *Queue) requeueArgs(l Lease, cause error, delay time.Duration, mode string) []any {
 	msg := ""
 	if cause != nil {
 		msg = cause.Error()
@@ -575,11 +601,13 @@ func (q *Queue) requeue(ctx context.Context, op string, l Lease, cause error, de
 	if q.deadLetterKey(l.Key) {
 		maxAttempts = q.opts.MaxAttempts
 	}
-	vals, err := requeueScript.Run(ctx, q.rdb,
-		[]string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.dead, q.k.deadinfo, q.k.failing},
-		l.Key, l.Token, q.opts.Clock().UnixMilli(), delay.Milliseconds(), maxAttempts, msg, mode, q.k.wake, q.origin).Int64Slice()
-	if err != nil {
-		return 0, fmt.Errorf("queue %s %q: %w", op, l.Key, err)
+	return []any{l.Key, l.Token, q.opts.Clock().UnixMilli(), delay.Milliseconds(), maxAttempts, msg, mode, q.k.wake, q.origin}
+}
+
+// requeued reads requeueScript's answer.
+func (q *Queue) requeued(op string, l Lease, delay time.Duration, mode string, vals []int64) (Outcome, error) {
+	if len(vals) != 2 {
+		return 0, fmt.Errorf("queue %s %q: unexpected script result %v", op, l.Key, vals)
 	}
 	if vals[0] == 0 {
 		return 0, fmt.Errorf("queue %s %q (lease %d): %w", op, l.Key, l.Token, ErrLeaseLost)

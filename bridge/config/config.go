@@ -5,8 +5,10 @@ package config
 
 import (
 	"bytes"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"reflect"
@@ -48,10 +50,62 @@ type HTTP struct {
 	IdleTimeout  time.Duration `yaml:"idle_timeout" env:"CAREBRIDGE_HTTP_IDLE_TIMEOUT"`   // a kept-alive connection between requests
 }
 
-// Redis is where all state lives.
+// Redis is where all state lives: one node (URL), a master watched by
+// Sentinel (Sentinel) or a Redis Cluster (Cluster); exactly one of them.
 type Redis struct {
-	URL    string `yaml:"url" env:"CAREBRIDGE_REDIS_URL" secret:"true"` // redis://[:password@]host:port/db; may hold a password
-	Prefix string `yaml:"prefix" env:"CAREBRIDGE_REDIS_PREFIX"`
+	URL          string        `yaml:"url" env:"CAREBRIDGE_REDIS_URL" secret:"true"` // redis[s]://[[user]:password@]host:port/db; may hold a password
+	Prefix       string        `yaml:"prefix" env:"CAREBRIDGE_REDIS_PREFIX"`
+	Username     string        `yaml:"username" env:"CAREBRIDGE_REDIS_USERNAME"` // ACL user (Redis 6+); empty: the default user
+	Password     string        `yaml:"password" env:"CAREBRIDGE_REDIS_PASSWORD" secret:"true"`
+	PasswordFile string        `yaml:"password_file" env:"CAREBRIDGE_REDIS_PASSWORD_FILE"`
+	Sentinel     RedisSentinel `yaml:"sentinel"`
+	Cluster      RedisCluster  `yaml:"cluster"`
+	TLS          RedisTLS      `yaml:"tls"`
+}
+
+// RedisSentinel finds the current master of a replicated Redis through
+// Sentinel, and follows it when Sentinel fails over.
+type RedisSentinel struct {
+	MasterName   string   `yaml:"master_name" env:"CAREBRIDGE_REDIS_SENTINEL_MASTER_NAME"`
+	Addrs        []string `yaml:"addrs" env:"CAREBRIDGE_REDIS_SENTINEL_ADDRS"`                     // host:port of each Sentinel; comma-separated in the environment
+	Password     string   `yaml:"password" env:"CAREBRIDGE_REDIS_SENTINEL_PASSWORD" secret:"true"` // the Sentinels' own requirepass
+	PasswordFile string   `yaml:"password_file" env:"CAREBRIDGE_REDIS_SENTINEL_PASSWORD_FILE"`
+}
+
+// RedisCluster is a Redis Cluster, found from any of its nodes.
+type RedisCluster struct {
+	Addrs []string `yaml:"addrs" env:"CAREBRIDGE_REDIS_CLUSTER_ADDRS"` // seed nodes host:port; comma-separated in the environment
+}
+
+// RedisTLS secures the connections to Redis (and to the Sentinels). With
+// url, rediss:// turns TLS on; with Sentinel or Cluster, Enabled does.
+type RedisTLS struct {
+	Enabled            bool   `yaml:"enabled" env:"CAREBRIDGE_REDIS_TLS_ENABLED"`
+	CAFile             string `yaml:"ca_file" env:"CAREBRIDGE_REDIS_TLS_CA_FILE"` // PEM; empty: the system's roots
+	CAPEM              string `yaml:"-"`                                          // read from CAFile
+	ServerName         string `yaml:"server_name" env:"CAREBRIDGE_REDIS_TLS_SERVER_NAME"`
+	InsecureSkipVerify bool   `yaml:"insecure_skip_verify" env:"CAREBRIDGE_REDIS_TLS_INSECURE_SKIP_VERIFY"` // never by default; for a test Redis only
+}
+
+// Mode names the Redis deployment the settings describe: "single",
+// "sentinel" or "cluster".
+func (r Redis) Mode() string {
+	switch {
+	case r.Sentinel.MasterName != "" || len(r.Sentinel.Addrs) > 0:
+		return "sentinel"
+	case len(r.Cluster.Addrs) > 0:
+		return "cluster"
+	default:
+		return "single"
+	}
+}
+
+// TLSOn reports whether connections to Redis use TLS.
+func (r Redis) TLSOn() bool {
+	if r.Mode() == "single" {
+		return strings.HasPrefix(r.URL, "rediss://")
+	}
+	return r.TLS.Enabled
 }
 
 // Care is the Emplifi Care API.
@@ -230,8 +284,12 @@ func LoadForRedis(path string, env func(string) string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	if _, err := url.Parse(cfg.Redis.URL); err != nil || !strings.HasPrefix(cfg.Redis.URL, "redis") {
-		return Config{}, fmt.Errorf("%s: redis.url: must be a redis:// or rediss:// URL", path)
+	var errs []error
+	cfg.Redis.validate(func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
+	})
+	if err := errors.Join(errs...); err != nil {
+		return Config{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return cfg, nil
 }
@@ -240,6 +298,9 @@ func LoadForRedis(path string, env func(string) string) (Config, error) {
 // and reads the secret files, without validating it.
 func decode(name string, data []byte, env func(string) string) (Config, error) {
 	cfg := Defaults()
+	// The default URL stands only when no other Redis mode is chosen, so
+	// that a file naming Sentinels or Cluster nodes need not clear it.
+	cfg.Redis.URL = ""
 	if len(bytes.TrimSpace(data)) > 0 {
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
@@ -251,6 +312,9 @@ func decode(name string, data []byte, env func(string) string) (Config, error) {
 		if err := applyEnv(reflect.ValueOf(&cfg).Elem(), env); err != nil {
 			return Config{}, err
 		}
+	}
+	if cfg.Redis.URL == "" && cfg.Redis.Mode() == "single" {
+		cfg.Redis.URL = Defaults().Redis.URL
 	}
 	if err := cfg.readSecretFiles(); err != nil {
 		return Config{}, err
@@ -279,6 +343,20 @@ func applyEnv(v reflect.Value, env func(string) string) error {
 		switch fv.Interface().(type) {
 		case string:
 			fv.SetString(raw)
+		case bool:
+			b, err := strconv.ParseBool(raw)
+			if err != nil {
+				return fmt.Errorf("environment %s: %q is not true or false", name, raw)
+			}
+			fv.SetBool(b)
+		case []string:
+			var list []string
+			for _, item := range strings.Split(raw, ",") {
+				if item = strings.TrimSpace(item); item != "" {
+					list = append(list, item)
+				}
+			}
+			fv.Set(reflect.ValueOf(list))
 		case int:
 			n, err := strconv.Atoi(raw)
 			if err != nil {
@@ -317,6 +395,9 @@ func (c *Config) readSecretFiles() error {
 		{c.Salesforce.RefreshTokenFile, &c.Salesforce.RefreshToken, "salesforce.refresh_token_file"},
 		{c.Salesforce.PrivateKeyFile, &c.Salesforce.PrivateKeyPEM, "salesforce.private_key_file"},
 		{c.Admin.TokenFile, &c.Admin.Token, "admin.token_file"},
+		{c.Redis.PasswordFile, &c.Redis.Password, "redis.password_file"},
+		{c.Redis.Sentinel.PasswordFile, &c.Redis.Sentinel.Password, "redis.sentinel.password_file"},
+		{c.Redis.TLS.CAFile, &c.Redis.TLS.CAPEM, "redis.tls.ca_file"},
 	}
 	for _, p := range pairs {
 		if p.file == "" {
@@ -349,9 +430,7 @@ func (c Config) Validate() error {
 			bad(t.key, "must be positive")
 		}
 	}
-	if _, err := url.Parse(c.Redis.URL); err != nil || !strings.HasPrefix(c.Redis.URL, "redis") {
-		bad("redis.url", "must be a redis:// or rediss:// URL")
-	}
+	c.Redis.validate(bad)
 	switch c.Salesforce.Changes {
 	case "poll":
 	case "pubsub":
@@ -448,6 +527,60 @@ func (c Config) Validate() error {
 		bad("log.format", "%q is not text or json", c.Log.Format)
 	}
 	return errors.Join(errs...)
+}
+
+// validate checks the Redis settings: exactly one mode, each complete.
+func (r Redis) validate(bad func(key, format string, args ...any)) {
+	modes := 0
+	for _, set := range []bool{r.URL != "", r.Sentinel.MasterName != "" || len(r.Sentinel.Addrs) > 0, len(r.Cluster.Addrs) > 0} {
+		if set {
+			modes++
+		}
+	}
+	if modes != 1 {
+		bad("redis", "set exactly one of url (one node), sentinel (master_name and addrs) or cluster (addrs); %d are set", modes)
+	}
+	if r.URL != "" {
+		u, err := url.Parse(r.URL)
+		switch {
+		case err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "":
+			bad("redis.url", "must be a redis:// or rediss:// URL like redis://127.0.0.1:6379/0")
+		case u.User != nil && (r.Password != "" || r.Username != ""):
+			bad("redis.url", "holds credentials and redis.username or redis.password(_file) is set too: use one place")
+		case r.TLS.Enabled && u.Scheme == "redis":
+			bad("redis.tls.enabled", "is set with a redis:// URL: use rediss:// for TLS")
+		}
+	}
+	if r.Mode() == "sentinel" {
+		if r.Sentinel.MasterName == "" {
+			bad("redis.sentinel.master_name", "is required with Sentinel: the name the Sentinels monitor (sentinel monitor <name> ...)")
+		}
+		if len(r.Sentinel.Addrs) == 0 {
+			bad("redis.sentinel.addrs", "needs at least one Sentinel host:port (list all of them)")
+		}
+		checkAddrs("redis.sentinel.addrs", r.Sentinel.Addrs, bad)
+	}
+	checkAddrs("redis.cluster.addrs", r.Cluster.Addrs, bad)
+	if r.Mode() != "sentinel" && (r.Sentinel.Password != "" || r.Sentinel.PasswordFile != "") {
+		bad("redis.sentinel.password", "is set but Sentinel is not used")
+	}
+	if r.Password == "" && r.Username != "" {
+		bad("redis.username", "needs redis.password or redis.password_file")
+	}
+	if !r.TLSOn() && (r.TLS.CAFile != "" || r.TLS.ServerName != "" || r.TLS.InsecureSkipVerify) {
+		bad("redis.tls", "ca_file, server_name and insecure_skip_verify need TLS on (rediss:// or redis.tls.enabled)")
+	}
+	if r.TLS.CAFile != "" && !x509.NewCertPool().AppendCertsFromPEM([]byte(r.TLS.CAPEM)) {
+		bad("redis.tls.ca_file", "%s holds no PEM certificate", r.TLS.CAFile)
+	}
+}
+
+func checkAddrs(key string, addrs []string, bad func(key, format string, args ...any)) {
+	for _, a := range addrs {
+		if host, port, err := net.SplitHostPort(a); err != nil || host == "" || port == "" {
+			bad(key, "%q is not a host:port", a)
+		}
+	}
 }
 
 // CronParser is the parser the scheduler uses for the specs above.

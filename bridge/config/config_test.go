@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -113,13 +114,138 @@ func TestShippedExampleConfigParses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg != func() Config {
+	if want := func() Config {
 		d := Defaults()
 		d.Care.BaseURL = "https://api.emplifi.io"
 		d.Salesforce.LoginURL = "https://login.salesforce.com"
 		d.Care.Token, d.Care.Secret, d.Salesforce.ClientID, d.Salesforce.ClientSecret = "t", "s", "id", "x"
 		return d
-	}() {
+	}(); !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("example config does not state the defaults:\n%+v", cfg)
+	}
+}
+
+func TestRedisModes(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(dir, "redis-pass")
+	if err := os.WriteFile(secret, []byte("s3cret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	notPEM := filepath.Join(dir, "ca.pem")
+	if err := os.WriteFile(notPEM, []byte("not a certificate"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "nope")
+	tests := []struct {
+		name, yaml string
+		env        map[string]string
+		mode       string // when valid
+		wantErr    []string
+	}{
+		{name: "default single node", mode: "single"},
+		{name: "sentinel without url", mode: "sentinel", yaml: `
+redis:
+  sentinel: {master_name: mymaster, addrs: ["10.0.0.1:26379", "10.0.0.2:26379"], password_file: ` + secret + `}
+  password_file: ` + secret},
+		{name: "cluster", mode: "cluster", yaml: `
+redis:
+  cluster: {addrs: ["10.0.0.1:6379"]}
+  tls: {enabled: true, server_name: redis.internal}`},
+		{name: "sentinel from the environment", mode: "sentinel", env: map[string]string{
+			"CAREBRIDGE_REDIS_SENTINEL_MASTER_NAME": "mymaster", "CAREBRIDGE_REDIS_SENTINEL_ADDRS": "10.0.0.1:26379, 10.0.0.2:26379",
+			"CAREBRIDGE_REDIS_TLS_ENABLED": "true"}},
+		{name: "two modes", yaml: `
+redis:
+  url: redis://10.0.0.1:6379/0
+  cluster: {addrs: ["10.0.0.1:6379"]}`, wantErr: []string{"set exactly one of url", "2 are set"}},
+		{name: "sentinel without master name", yaml: `
+redis:
+  sentinel: {addrs: ["10.0.0.1:26379"]}`, wantErr: []string{"redis.sentinel.master_name: is required"}},
+		{name: "sentinel without addrs", yaml: `
+redis:
+  sentinel: {master_name: mymaster}`, wantErr: []string{"redis.sentinel.addrs: needs at least one"}},
+		{name: "bad addr", yaml: `
+redis:
+  cluster: {addrs: ["10.0.0.1"]}`, wantErr: []string{`redis.cluster.addrs: "10.0.0.1" is not a host:port`}},
+		{name: "unreadable password file", yaml: `
+redis:
+  password_file: ` + missing, wantErr: []string{"redis.password_file: cannot read " + missing}},
+		{name: "unreadable sentinel password file", yaml: `
+redis:
+  sentinel: {master_name: m, addrs: ["h:1"], password_file: ` + missing + `}`, wantErr: []string{"redis.sentinel.password_file: cannot read"}},
+		{name: "ca file without a certificate", yaml: `
+redis:
+  url: rediss://10.0.0.1:6380/0
+  tls: {ca_file: ` + notPEM + `}`, wantErr: []string{"redis.tls.ca_file: " + notPEM + " holds no PEM certificate"}},
+		{name: "tls settings without tls", yaml: `
+redis:
+  tls: {insecure_skip_verify: true}`, wantErr: []string{"redis.tls: ca_file, server_name and insecure_skip_verify need TLS on"}},
+		{name: "tls enabled with redis://", yaml: `
+redis:
+  url: redis://10.0.0.1:6379/0
+  tls: {enabled: true}`, wantErr: []string{"use rediss:// for TLS"}},
+		{name: "password twice", yaml: `
+redis:
+  url: redis://:a@10.0.0.1:6379/0
+  password_file: ` + secret, wantErr: []string{"redis.url: holds credentials"}},
+		{name: "not a redis url", yaml: `
+redis:
+  url: http://10.0.0.1:6379`, wantErr: []string{"redis.url: must be a redis:// or rediss:// URL"}},
+		{name: "bad boolean in the environment", env: map[string]string{"CAREBRIDGE_REDIS_TLS_ENABLED": "yes please"},
+			wantErr: []string{"CAREBRIDGE_REDIS_TLS_ENABLED"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Parse("c.yaml", []byte(minimal+tt.yaml), func(k string) string { return tt.env[k] })
+			if len(tt.wantErr) == 0 {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := cfg.Redis.Mode(); got != tt.mode {
+					t.Fatalf("mode %q, want %q", got, tt.mode)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("accepted; want an error with %q", tt.wantErr)
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("error shows a secret: %v", err)
+			}
+		})
+	}
+}
+
+func TestRedisSecretsComeFromFiles(t *testing.T) {
+	dir := t.TempDir()
+	pass, spass := filepath.Join(dir, "p"), filepath.Join(dir, "sp")
+	_ = os.WriteFile(pass, []byte("redis-pass\n"), 0o600)
+	_ = os.WriteFile(spass, []byte("sentinel-pass\n"), 0o600)
+	cfg, err := Parse("c.yaml", []byte(minimal+`
+redis:
+  username: carebridge
+  password_file: `+pass+`
+  sentinel: {master_name: mymaster, addrs: ["10.0.0.1:26379"], password_file: `+spass+`}
+`), noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Redis.URL != "" || cfg.Redis.Password != "redis-pass" || cfg.Redis.Sentinel.Password != "sentinel-pass" || cfg.Redis.Username != "carebridge" {
+		t.Fatalf("redis settings %+v", cfg.Redis)
+	}
+}
+
+func TestLoadForRedisChecksTheRedisModes(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "c.yaml")
+	if err := os.WriteFile(p, []byte("redis:\n  sentinel: {addrs: [\"10.0.0.1:26379\"]}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadForRedis(p, noEnv); err == nil || !strings.Contains(err.Error(), "redis.sentinel.master_name") {
+		t.Fatalf("LoadForRedis = %v, want the missing master name", err)
 	}
 }

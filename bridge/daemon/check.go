@@ -23,7 +23,6 @@ import (
 	"github.com/carebridge/carebridge/connectors/upstream"
 	"github.com/carebridge/carebridge/mapping"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
 )
 
 // Check validates cfg, the mapping and the rule data, then reaches Redis,
@@ -69,10 +68,9 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	if opts, err := redis.ParseURL(cfg.Redis.URL); err != nil {
+	if rdb, err := NewRedisClient(cfg.Redis); err != nil {
 		report(false, "redis: %v", err)
 	} else {
-		rdb := redis.NewClient(opts)
 		err := rdb.Ping(ctx).Err()
 		report(err == nil, "redis reachable%s", errSuffix(err))
 		if err == nil {
@@ -293,11 +291,10 @@ func ReplayDeadLetters(ctx context.Context, cfg config.Config, keys []string) er
 }
 
 func openQueue(cfg config.Config) (*queue.Queue, func(), error) {
-	opts, err := redis.ParseURL(cfg.Redis.URL)
+	rdb, err := NewRedisClient(cfg.Redis)
 	if err != nil {
-		return nil, nil, fmt.Errorf("redis.url: %w", err)
+		return nil, nil, err
 	}
-	rdb := redis.NewClient(opts)
 	q, err := queue.New(rdb, queue.Options{Prefix: cfg.Redis.Prefix}, nil)
 	if err != nil {
 		_ = rdb.Close()

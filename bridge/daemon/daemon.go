@@ -43,7 +43,7 @@ type Daemon struct {
 	cfg      config.Config
 	log      *slog.Logger
 	reg      *prometheus.Registry
-	rdb      *redis.Client
+	rdb      redis.UniversalClient
 	sf       *salesforce.Client
 	care     *care.Client
 	queue    *queue.Queue
@@ -68,11 +68,14 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	d := &Daemon{cfg: cfg, log: log, reg: prometheus.NewRegistry(), id: replicaID(), started: time.Now().UTC()}
 	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildInfo(cfg.Version))
 
-	opts, err := redis.ParseURL(cfg.Redis.URL)
+	var err error
+	d.rdb, err = NewRedisClient(cfg.Redis)
 	if err != nil {
-		return nil, fmt.Errorf("redis.url: %w", err)
+		return nil, err
 	}
-	d.rdb = redis.NewClient(opts)
+	if cfg.Redis.TLS.InsecureSkipVerify {
+		log.Warn("redis.tls.insecure_skip_verify is set: the Redis server's certificate is not verified")
+	}
 	d.rdb.AddHook(newRedisRoundTrips(d.reg))
 
 	schema, err := metadata.Load(configs.SalesforceMetadata())

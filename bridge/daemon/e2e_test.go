@@ -63,7 +63,16 @@ func logger(t *testing.T) *slog.Logger {
 
 func startWorld(t *testing.T, tweaks ...func(*config.Config)) *world {
 	t.Helper()
-	w := &world{redis: redistest.Start(t), users: map[string]string{}}
+	rds := redistest.Start(t)
+	return startWorldOn(t, rds, config.Redis{URL: "redis://" + rds.Addr() + "/0"}, tweaks...)
+}
+
+// startWorldOn is startWorld on a Redis of the caller's: rds (nil when it
+// is not one server) and the settings that reach it; the key prefix stays
+// the default.
+func startWorldOn(t *testing.T, rds *redistest.Server, on config.Redis, tweaks ...func(*config.Config)) *world {
+	t.Helper()
+	w := &world{redis: rds, users: map[string]string{}}
 	var err error
 	w.sf, err = sfsim.New(sfsim.Options{ClientID: "cid", ClientSecret: "csecret", Clock: w.salesforceNow})
 	if err != nil {
@@ -97,7 +106,8 @@ func startWorld(t *testing.T, tweaks ...func(*config.Config)) *world {
 
 	cfg := config.Defaults()
 	cfg.Listen = "127.0.0.1:0"
-	cfg.Redis.URL = "redis://" + w.redis.Addr() + "/0"
+	on.Prefix = cfg.Redis.Prefix
+	cfg.Redis = on
 	cfg.Care.BaseURL, cfg.Care.Token, cfg.Care.Secret, cfg.Care.WebhookSecret = careSrv.URL, "tok", "sec", "whsec"
 	cfg.Salesforce.LoginURL, cfg.Salesforce.ClientID, cfg.Salesforce.ClientSecret = sfSrv.URL, "cid", "csecret"
 	cfg.Salesforce.PubSubEndpoint, cfg.Salesforce.PubSubInsecure = testenv.ServePubSub(t, w.sf), true
@@ -121,6 +131,24 @@ func startWorld(t *testing.T, tweaks ...func(*config.Config)) *world {
 	return w
 }
 
+// startReplica runs another daemon on the world's configuration (same
+// Redis, same sandboxes), listening on a port of its own, until t ends.
+func (w *world) startReplica(t *testing.T) *daemon.Daemon {
+	t.Helper()
+	d, err := daemon.New(w.cfg, logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return d
+}
+
 func (w *world) stop() {
 	if w.cancel == nil {
 		return
@@ -132,7 +160,14 @@ func (w *world) stop() {
 
 func eventually(t *testing.T, what string, cond func() (bool, string)) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	eventuallyWithin(t, 20*time.Second, what, cond)
+}
+
+// eventuallyWithin is eventually with a deadline of the caller's, for
+// waits that span a Redis failover.
+func eventuallyWithin(t *testing.T, timeout time.Duration, what string, cond func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
 	var last string
 	for time.Now().Before(deadline) {
 		ok, state := cond()

@@ -36,7 +36,13 @@ const startTimeout = 15 * time.Second
 type config struct {
 	appendOnly bool
 	cluster    bool
-	args       []string
+	// clusterMember: cluster mode without claiming slots (StartCluster
+	// hands them out).
+	clusterMember bool
+	// sentinel, when set, runs a Sentinel with these monitor lines
+	// instead of a Redis server.
+	sentinel []string
+	args     []string
 }
 
 // Option changes how the server is started.
@@ -59,14 +65,16 @@ func WithArgs(args ...string) Option {
 
 // Server is one redis-server process owned by a test.
 type Server struct {
-	t      testing.TB
-	bin    string
-	dir    string
-	port   int
-	cfg    config
-	mu     sync.Mutex
-	cmd    *exec.Cmd
-	exited chan struct{}
+	t    testing.TB
+	bin  string
+	dir  string
+	port int
+	cfg  config
+	// confPort is the port the Sentinel's config file was written for.
+	confPort int
+	mu       sync.Mutex
+	cmd      *exec.Cmd
+	exited   chan struct{}
 }
 
 // Start runs a redis-server for t on a free loopback port, waits until it
@@ -122,8 +130,12 @@ func (s *Server) ClusterClient(t testing.TB) *redis.ClusterClient {
 	if !s.cfg.cluster {
 		t.Fatal("redistest: ClusterClient needs a server started WithCluster")
 	}
+	return clusterClient(t, []string{s.Addr()})
+}
+
+func clusterClient(t testing.TB, addrs []string) *redis.ClusterClient {
 	c := redis.NewClusterClient(&redis.ClusterOptions{
-		Addrs:        []string{s.Addr()},
+		Addrs:        addrs,
 		DialTimeout:  2 * time.Second,
 		ReadTimeout:  2 * time.Second,
 		WriteTimeout: 2 * time.Second,
@@ -205,7 +217,10 @@ func (s *Server) Restart() {
 	}
 }
 
-func (s *Server) args() []string {
+func (s *Server) args() ([]string, error) {
+	if s.cfg.sentinel != nil {
+		return s.sentinelArgs()
+	}
 	a := []string{
 		"--port", strconv.Itoa(s.port),
 		"--bind", "127.0.0.1",
@@ -214,7 +229,7 @@ func (s *Server) args() []string {
 		"--daemonize", "no",
 		"--save", "",
 	}
-	if s.cfg.cluster {
+	if s.cfg.cluster || s.cfg.clusterMember {
 		a = append(a, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf")
 	}
 	if s.cfg.appendOnly {
@@ -222,11 +237,15 @@ func (s *Server) args() []string {
 	} else {
 		a = append(a, "--appendonly", "no")
 	}
-	return append(a, s.cfg.args...)
+	return append(a, s.cfg.args...), nil
 }
 
 func (s *Server) launch() error {
-	cmd := exec.Command(s.bin, s.args()...)
+	args, err := s.args()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(s.bin, args...)
 	cmd.Dir = s.dir
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("exec %s: %w", s.bin, err)

@@ -4,6 +4,8 @@ STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 PKGS := ./...
 # The Helm chart's tests: a Go module of their own, so that Helm's and
 # Kubernetes' libraries stay out of the daemon's go.mod (./... above skips it).
+# It imports the daemon's packages through a replace of ../..: after a change
+# of the root go.mod run `cd configs/helm && go mod tidy`.
 HELM := configs/helm
 
 .PHONY: test lint unit build demo bench fmt salesforce helm helm-lint helm-files

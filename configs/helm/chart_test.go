@@ -18,6 +18,8 @@ import (
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"github.com/redis/go-redis/v9"
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -348,6 +350,28 @@ func TestChartCarriesTheShippedFiles(t *testing.T) {
 		}
 		if string(got) != string(readRepoFile(t, shipped)) {
 			t.Errorf("configs/helm/%s differs from %s: run make helm-files", copyPath, shipped)
+		}
+	}
+	// The packaged chart (helm package) carries them too.
+	ch, err := loader.LoadDir(chartDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tgz, err := chartutil.Save(ch, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	packaged, err := loader.Load(tgz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range packaged.Files {
+		names = append(names, f.Name)
+	}
+	for _, want := range []string{"files/alerts.yaml", "files/carebridge-dashboard.json"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("%s: no %s in %v", filepath.Base(tgz), want, names)
 		}
 	}
 }

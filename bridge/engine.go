@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
+
 	"github.com/carebridge/carebridge/bridge/batch"
 	"github.com/carebridge/carebridge/bridge/merge"
 	"github.com/carebridge/carebridge/bridge/queue"
@@ -515,6 +517,17 @@ func (e *Engine) agentNames() map[string]string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.agents
+}
+
+// LastPoll returns when this process last finished a poll of source
+// ("care", "salesforce") successfully; zero when it never did (only the
+// leader polls).
+func (e *Engine) LastPoll(source string) time.Time {
+	var m dto.Metric
+	if err := e.m.lastPoll.WithLabelValues(source).Write(&m); err != nil || m.GetGauge().GetValue() == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(int64(m.GetGauge().GetValue() * 1000)).UTC()
 }
 
 // SetMapping replaces the mapping: reconciles that start from now on use

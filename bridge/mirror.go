@@ -113,12 +113,9 @@ func (e *Engine) queryMessages(ctx context.Context, sfCaseIDs []string) ([][]Rec
 // messages whose values changed since the last write are written (a hash per
 // message is kept in the store), so quiet cycles write nothing; writes of
 // many cases share collection calls.
-func (e *Engine) syncMessages(ctx context.Context, c care.Case, sfID string, msgs []care.Message, wake *nextChange) error {
+// have is the case's mirror as stored.
+func (e *Engine) syncMessages(ctx context.Context, c care.Case, sfID string, msgs []care.Message, have map[string]state.MirroredMessage, wake *nextChange) error {
 	careID := c.ID
-	have, err := e.store.MessageMirror(ctx, careID)
-	if err != nil {
-		return fmt.Errorf("read message mirror of Care case %s: %w", careID, err)
-	}
 	var todo []pendingMessage
 	missing := false
 	idMax := e.fieldsOf(ctx, MessageObject)[MessageIDField].Length

@@ -74,6 +74,15 @@ type Bases interface {
 	// did not settle with SaveBase (it died or failed in between).
 	PendingWrites(ctx context.Context, careID string) (map[string]state.PendingWrite, error)
 	SavePendingWrites(ctx context.Context, careID string, writes map[string]state.PendingWrite) error
+	// LoadCases reads the link, base and pending writes of each case (and
+	// its message mirror when withMirror) in one round trip.
+	LoadCases(ctx context.Context, careIDs []string, withMirror bool) (map[string]state.CaseState, error)
+	// SaveCase ends a reconcile: SaveBase and SetCaseClosed in one round
+	// trip.
+	SaveCase(ctx context.Context, careID string, fields map[string]string, syncedAt time.Time, closed bool, at time.Time) error
+	// SaveNewCase stores the base of a case whose Case was just created and
+	// links the two, in one round trip.
+	SaveNewCase(ctx context.Context, careID, sfID string, fields map[string]string, syncedAt time.Time) error
 }
 
 // ChildLinks pair a case's child records (notes) across the systems.

@@ -100,21 +100,27 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	if err != nil {
 		return time.Time{}, fmt.Errorf("read conversation of Care case %s: %w", careID, err)
 	}
+	st, err := e.caseState(ctx, careID, true)
+	if err != nil {
+		return time.Time{}, err
+	}
 	next := &nextChange{now: e.now()}
 	if rec == nil {
 		// The new Case carries its reply options from the start, so its
 		// creation is its only write.
-		rec, err = e.createCase(ctx, m, c, careVals, cut, e.replyOptionFields(ctx, c, msgs, nil, &nextChange{now: next.now}))
+		rec, err = e.createCase(ctx, m, c, careVals, cut, e.replyOptionFields(ctx, c, msgs, nil, &nextChange{now: next.now}), &st)
 		if err != nil {
 			return time.Time{}, err
 		}
 	}
 	sfID, _ := rec["Id"].(string)
-	if err := e.ensureLink(ctx, careID, sfID); err != nil {
+	if err := e.ensureLink(ctx, careID, sfID, st.SalesforceID); err != nil {
 		return time.Time{}, err
 	}
-	// The options follow the case as this reconcile leaves it in Care.
-	c, closed, err := e.mergeCase(ctx, m, c, rec, careVals, cut, func(c care.Case) Record {
+	// The options follow the case as this reconcile leaves it in Care. The
+	// merge also records whether the case is closed on both sides: the
+	// sweep keeps closed cases for a while, then retires them.
+	c, closed, err := e.mergeCase(ctx, m, c, rec, careVals, cut, st, func(c care.Case) Record {
 		return e.replyOptionFields(ctx, c, msgs, rec, next)
 	})
 	if err != nil {
@@ -123,12 +129,8 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	if err := e.syncNotes(ctx, m, c, sfID); err != nil {
 		return time.Time{}, err
 	}
-	if err := e.syncMessages(ctx, c, sfID, msgs, next); err != nil {
+	if err := e.syncMessages(ctx, c, sfID, msgs, st.Mirror, next); err != nil {
 		return time.Time{}, err
-	}
-	// The sweep keeps closed cases for a while, then retires them.
-	if err := e.store.SetCaseClosed(ctx, careID, closed, e.now()); err != nil {
-		return time.Time{}, fmt.Errorf("record whether Care case %s is closed: %w", careID, err)
 	}
 	if closed {
 		return time.Time{}, nil
@@ -136,12 +138,10 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	return next.at, nil
 }
 
-func (e *Engine) ensureLink(ctx context.Context, careID, sfID string) error {
-	have, ok, err := e.store.SalesforceCase(ctx, careID)
-	if err != nil {
-		return fmt.Errorf("read link of Care case %s: %w", careID, err)
-	}
-	if ok && have == sfID {
+// ensureLink links a Care case to its Case unless the store already has
+// (have: the linked Case as read).
+func (e *Engine) ensureLink(ctx context.Context, careID, sfID, have string) error {
+	if have == sfID {
 		return nil
 	}
 	if err := e.store.LinkCase(ctx, careID, sfID); err != nil {
@@ -183,8 +183,9 @@ func careToSalesforce(m Mapper, careVals map[string]string) map[string]string {
 }
 
 // createCase upserts the Salesforce Case of an escalated Care case by its
-// external id, so a retry after a crash updates instead of duplicating.
-func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals map[string]string, cut map[string]cutValue, extra Record) (Record, error) {
+// external id, so a retry after a crash updates instead of duplicating. It
+// stores the base and the link and updates st to match.
+func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals map[string]string, cut map[string]cutValue, extra Record, st *state.CaseState) (Record, error) {
 	toSF := careToSalesforce(m, careVals)
 	refused := e.refusedPicklistValues(ctx, m, toSF)
 	for _, r := range refused {
@@ -215,9 +216,11 @@ func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals
 	for f := range refused {
 		delete(base, f)
 	}
-	if err := e.store.SaveBase(ctx, c.ID, base, e.now()); err != nil {
-		return nil, fmt.Errorf("store base of Care case %s: %w", c.ID, err)
+	now := e.now()
+	if err := e.store.SaveNewCase(ctx, c.ID, res.ID, base, now); err != nil {
+		return nil, fmt.Errorf("store base and link of Care case %s: %w", c.ID, err)
 	}
+	*st = state.CaseState{SalesforceID: res.ID, Base: state.Base{Fields: base, SyncedAt: now.UTC().Truncate(time.Millisecond)}, HasBase: true, Mirror: st.Mirror}
 	// Re-read so that the merge sees what Salesforce holds (defaults, owner).
 	created, err := e.readCases.Do(ctx, c.ID)
 	if err != nil {
@@ -244,17 +247,12 @@ type casePlan struct {
 	refusedFields []string
 }
 
-// planCase runs the three-way merge of a linked pair, without writing.
-func (e *Engine) planCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string) (casePlan, error) {
+// planCase runs the three-way merge of a linked pair, without writing. st
+// is the case's stored state.
+func (e *Engine) planCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, st state.CaseState) casePlan {
 	sfVals := m.FromSalesforce(rec)
-	stored, seen, err := e.baseOf(ctx, c.ID)
-	if err != nil {
-		return casePlan{}, fmt.Errorf("read base of Care case %s: %w", c.ID, err)
-	}
-	pending, err := e.pendingIntents(ctx, c.ID)
-	if err != nil {
-		return casePlan{}, fmt.Errorf("read pending writes of Care case %s: %w", c.ID, err)
-	}
+	stored, seen := baseOf(st)
+	pending := intentsOf(st.Pending)
 	policies := m.Policies()
 	if len(pending) == 0 {
 		// What Salesforce showed describes the stored base only; pending
@@ -266,19 +264,16 @@ func (e *Engine) planCase(ctx context.Context, m Mapper, c care.Case, rec Record
 	p.cf = careFields{status: m.CanonicalFor(CareStatusAttribute), assignee: m.CanonicalFor(CareAssigneeAttribute)}
 	p.blocked = e.applyStatusRules(p.cf, careVals, sfVals, &p.plan, p.base)
 	p.refused, p.refusedFields = e.holdBackRefused(ctx, m, &p.plan, p.base)
-	return p, nil
+	return p
 }
 
 // mergeCase runs the three-way merge of a linked pair and applies the plan.
 // extra are further Case fields to write with the merge's (the reply
 // options), already reduced to those that changed. It reports whether the
 // case is now closed on both sides.
-func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, cut map[string]cutValue, options func(care.Case) Record) (care.Case, bool, error) {
+func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, cut map[string]cutValue, st state.CaseState, options func(care.Case) Record) (care.Case, bool, error) {
 	careID := c.ID
-	p, err := e.planCase(ctx, m, c, rec, careVals)
-	if err != nil {
-		return c, false, err
-	}
+	p := e.planCase(ctx, m, c, rec, careVals, st)
 	plan, base, cf, blockReason := p.plan, p.base, p.cf, p.blocked
 	sfChanged := parseTime(rec[SystemModstampName])
 	if err := e.checkUnchanged(ctx, m, c, rec, plan); err != nil {
@@ -320,11 +315,13 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 			e.m.lag.WithLabelValues("care_to_salesforce").Observe(e.now().Sub(c.UpdatedAt).Seconds())
 		}
 	}
-	if err := e.store.SaveBase(ctx, careID, withSeen(plan, p.sfVals, p.policies), e.now()); err != nil {
+	closed := closedOnBothSides(cf, c, rec, plan, blockReason)
+	now := e.now()
+	if err := e.store.SaveCase(ctx, careID, withSeen(plan, p.sfVals, p.policies), now, closed, now); err != nil {
 		return c, false, fmt.Errorf("store base of Care case %s: %w", careID, err)
 	}
-	e.audit(ctx, cf, careID, base, plan, blockReason)
-	return written, closedOnBothSides(cf, c, rec, plan, blockReason), nil
+	e.audit(ctx, cf, careID, base, plan, blockReason, p.refused)
+	return written, closed, nil
 }
 
 // closedOnBothSides reports whether, once the plan is applied, the case is
@@ -403,6 +400,13 @@ func (e *Engine) showRefusal(ctx context.Context, rec Record, err error) {
 	reason := fmt.Sprintf("Salesforce refused carebridge's update of this Case (%s: %s). Nothing from Care reaches this Case until that is fixed; carebridge tries again at the next change on either side and at every sweep.", code, msg)
 	if str(rec[SyncStatusField]) == "Error" && str(rec[SyncErrorField]) == reason {
 		return // already shown
+	}
+	// A new refusal goes into the case's timeline too (a failing path: the
+	// extra Redis command costs a healthy sync nothing).
+	if careID := str(rec[CareIDField]); careID != "" {
+		if aerr := e.writeAudit(ctx, state.AuditEntry{Case: careID, Side: "salesforce", Resolution: "refused", To: code + ": " + msg, Time: e.now()}); aerr != nil {
+			e.log.Warn("audit write failed", "care_case", careID, "err", aerr)
+		}
 	}
 	res, werr := e.updateCases.Do(ctx, Record{"Id": rec["Id"], SyncStatusField: "Error", SyncErrorField: reason})
 	if werr == nil {
@@ -528,7 +532,10 @@ func (e *Engine) writeCare(ctx context.Context, cf careFields, c care.Case, plan
 	return latest, nil
 }
 
-func (e *Engine) audit(ctx context.Context, cf careFields, careID string, base map[string]string, plan merge.Plan, blocked string) {
+// audit records what a reconcile did: every applied write, every conflict,
+// a status change Care's rules blocked and Salesforce writes held back
+// (refused), each in the audit stream and the case's timeline.
+func (e *Engine) audit(ctx context.Context, cf careFields, careID string, base map[string]string, plan merge.Plan, blocked, refused string) {
 	at := e.now()
 	write := func(a state.AuditEntry) {
 		a.Case, a.Time = careID, at
@@ -548,6 +555,9 @@ func (e *Engine) audit(ctx context.Context, cf careFields, careID string, base m
 	}
 	if blocked != "" {
 		write(state.AuditEntry{Field: cf.status, Side: "care", Resolution: "blocked", To: blocked})
+	}
+	if refused != "" {
+		write(state.AuditEntry{Side: "salesforce", Resolution: "held_back", To: refused})
 	}
 }
 

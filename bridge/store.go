@@ -3,6 +3,7 @@ package bridge
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -14,17 +15,24 @@ import (
 
 // The engine's view of a few stored values, in merge's terms.
 
-// pendingIntents reads what a reconcile recorded before its writes.
-func (e *Engine) pendingIntents(ctx context.Context, careID string) (map[string]merge.Intent, error) {
-	raw, err := e.store.PendingWrites(ctx, careID)
+// caseState reads what the store holds of one case (its message mirror too
+// when withMirror).
+func (e *Engine) caseState(ctx context.Context, careID string, withMirror bool) (state.CaseState, error) {
+	all, err := e.store.LoadCases(ctx, []string{careID}, withMirror)
 	if err != nil {
-		return nil, err
+		return state.CaseState{}, fmt.Errorf("read the stored state of Care case %s: %w", careID, err)
 	}
+	return all[careID], nil
+}
+
+// intentsOf is what a reconcile recorded before its writes, in merge's
+// terms.
+func intentsOf(raw map[string]state.PendingWrite) map[string]merge.Intent {
 	out := make(map[string]merge.Intent, len(raw))
 	for f, w := range raw {
 		out[f] = merge.Intent{Value: w.Value, Written: merge.Side(w.Side)}
 	}
-	return out, nil
+	return out
 }
 
 // savePendingIntents records writes about to be made.
@@ -43,13 +51,11 @@ const seenPrefix = "salesforce_seen:"
 
 // baseOf is the merge base of a case (nil when it has none) and what
 // Salesforce showed of its fields where that differed.
-func (e *Engine) baseOf(ctx context.Context, careID string) (base, seen map[string]string, err error) {
-	b, ok, err := e.store.LoadBase(ctx, careID)
-	if err != nil || !ok {
-		return nil, nil, err
+func baseOf(st state.CaseState) (base, seen map[string]string) {
+	if !st.HasBase {
+		return nil, nil
 	}
-	base, seen = splitSeen(b.Fields)
-	return base, seen, nil
+	return splitSeen(st.Base.Fields)
 }
 
 // splitSeen separates a stored base into its values and its seen entries.
@@ -144,4 +150,11 @@ func (e *Engine) cursor(ctx context.Context, name string) (string, error) {
 func (e *Engine) writeAudit(ctx context.Context, a state.AuditEntry) error {
 	_, err := e.store.Audit(ctx, a)
 	return err
+}
+
+// BaseValues are the canonical field values of a stored base (state.Base
+// Fields), without what the engine keeps beside them.
+func BaseValues(stored map[string]string) map[string]string {
+	base, _ := splitSeen(stored)
+	return base
 }

@@ -132,14 +132,14 @@ func (e *Engine) pollSalesforceCases(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("poll Salesforce Cases: %w", err)
 	}
-	self := e.selfID(ctx)
+	echoes := e.caseEchoes(ctx, recs)
 	var keys []string
 	for _, r := range recs {
 		id := str(r[CareIDField])
 		if id == "" {
 			continue
 		}
-		if self != "" && str(r[lastModifiedBy]) == self && e.caseEcho(ctx, id, r) {
+		if echoes[id] {
 			e.m.echoes.WithLabelValues("Case").Inc()
 			continue
 		}
@@ -223,27 +223,53 @@ func (e *Engine) selfID(ctx context.Context) string {
 	return id
 }
 
-// caseEcho reports whether a Case the integration user modified last shows
-// nothing carebridge did not write itself: every mapped field as the base
-// left it. Such a change is carebridge's own write coming back through the
-// poll; reconciling it would only read both sides again.
-func (e *Engine) caseEcho(ctx context.Context, careID string, rec Record) bool {
+// caseEchoes reports, by Care case id, the polled Cases that the
+// integration user modified last and that show nothing carebridge did not
+// write itself: every mapped field as the base left it. Such a change is
+// carebridge's own write coming back through the poll; reconciling it would
+// only read both sides again. The stored state of all of them is read in
+// one round trip.
+func (e *Engine) caseEchoes(ctx context.Context, recs []Record) map[string]bool {
+	self := e.selfID(ctx)
+	if self == "" {
+		return nil
+	}
+	var ids []string
+	for _, r := range recs {
+		if id := str(r[CareIDField]); id != "" && str(r[lastModifiedBy]) == self {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
 	m, err := e.mapperNow(ctx)
 	if err != nil {
-		return false
+		return nil
 	}
-	return e.inStep(ctx, m, careID, rec)
+	states, err := e.store.LoadCases(ctx, ids, false)
+	if err != nil {
+		e.log.Warn("could not read the stored state of polled Cases: each is reconciled", "cases", len(ids), "err", err)
+		return nil
+	}
+	echoes := make(map[string]bool, len(ids))
+	for _, r := range recs {
+		id := str(r[CareIDField])
+		if st, ok := states[id]; ok && str(r[lastModifiedBy]) == self && inStep(m, st, r) {
+			echoes[id] = true
+		}
+	}
+	return echoes
 }
 
-// inStep reports whether a Case shows every mapped field as the case's base
-// left it (and no reconcile is between its writes).
-func (e *Engine) inStep(ctx context.Context, m Mapper, careID string, rec Record) bool {
-	base, seen, err := e.baseOf(ctx, careID)
-	if err != nil || base == nil {
+// inStep reports whether a Case shows every mapped field as the case's
+// stored base left it (and no reconcile is between its writes).
+func inStep(m Mapper, st state.CaseState, rec Record) bool {
+	base, seen := baseOf(st)
+	if base == nil {
 		return false
 	}
-	pending, err := e.store.PendingWrites(ctx, careID)
-	if err != nil || len(pending) > 0 {
+	if len(st.Pending) > 0 {
 		return false // a reconcile is between its writes: let it settle
 	}
 	sfVals := m.FromSalesforce(rec)
@@ -313,12 +339,19 @@ func (e *Engine) Sweep(ctx context.Context) error {
 	cursor := ""
 	for {
 		ch, err := e.care.ChangedCases(ctx, cursor)
+		var page []string
 		for _, c := range ch.Cases {
-			if !linked[c.ID] {
-				continue
+			if linked[c.ID] {
+				listed[c.ID] = true
+				page = append(page, c.ID)
 			}
-			listed[c.ID] = true
-			if !drifted[c.ID] && e.careDrifted(ctx, m, c) {
+		}
+		states, serr := e.storedStates(ctx, page)
+		if serr != nil {
+			return fmt.Errorf("sweep: %w", serr)
+		}
+		for _, c := range ch.Cases {
+			if st, ok := states[c.ID]; ok && !drifted[c.ID] && e.careDrifted(ctx, m, c, st) {
 				drifted[c.ID] = true
 			}
 		}
@@ -357,9 +390,19 @@ func (e *Engine) Sweep(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("sweep: read linked Cases: %w", err)
 	}
+	var check []string
+	for _, r := range recs {
+		if id := str(r[CareIDField]); linked[id] && !drifted[id] {
+			check = append(check, id)
+		}
+	}
+	states, err := e.storedStates(ctx, check)
+	if err != nil {
+		return fmt.Errorf("sweep: %w", err)
+	}
 	for _, r := range recs {
 		id := str(r[CareIDField])
-		if linked[id] && !drifted[id] && !e.inStep(ctx, m, id, r) {
+		if st, ok := states[id]; ok && !drifted[id] && !inStep(m, st, r) {
 			drifted[id] = true
 		}
 	}
@@ -386,11 +429,27 @@ type failingLister interface {
 	FailingKeys(ctx context.Context) ([]string, error)
 }
 
-// careDrifted reports whether a linked Care case differs from its base: it
-// changed after the last sync, or a mapped value is not the base's.
-func (e *Engine) careDrifted(ctx context.Context, m Mapper, c care.Case) bool {
-	b, ok, err := e.store.LoadBase(ctx, c.ID)
-	if err != nil || !ok || c.UpdatedAt.Truncate(time.Millisecond).After(b.SyncedAt) { // the base keeps milliseconds
+// storedStates reads the stored state (no mirrors) of many cases, a page
+// of them per round trip.
+func (e *Engine) storedStates(ctx context.Context, careIDs []string) (map[string]state.CaseState, error) {
+	const page = 1000
+	out := make(map[string]state.CaseState, len(careIDs))
+	for start := 0; start < len(careIDs); start += page {
+		got, err := e.store.LoadCases(ctx, careIDs[start:min(start+page, len(careIDs))], false)
+		if err != nil {
+			return nil, fmt.Errorf("read the stored state of %d cases: %w", len(careIDs), err)
+		}
+		maps.Copy(out, got)
+	}
+	return out, nil
+}
+
+// careDrifted reports whether a linked Care case differs from its stored
+// base st: it changed after the last sync, or a mapped value is not the
+// base's.
+func (e *Engine) careDrifted(ctx context.Context, m Mapper, c care.Case, st state.CaseState) bool {
+	b := st.Base
+	if !st.HasBase || c.UpdatedAt.Truncate(time.Millisecond).After(b.SyncedAt) { // the base keeps milliseconds
 		return true
 	}
 	base, _ := splitSeen(b.Fields)

@@ -202,3 +202,24 @@ func lookupCareAttribute(name string) (careAttribute, bool) {
 func careAttributeNames() []string {
 	return []string{CareSubject, CareDescription, CarePlatform, CareProfile, CareSentiment, CarePriority, CareAssignee, CareStatus}
 }
+
+// CareAttributeInfo describes a Care case attribute for editors: its name,
+// whether carebridge can write it to Care, and its values (nil: any text).
+type CareAttributeInfo struct {
+	Name     string   `json:"name"`
+	Writable bool     `json:"writable"`
+	Values   []string `json:"values,omitempty"`
+	// Optional values may be translated but need not be.
+	Optional []string `json:"optional,omitempty"`
+}
+
+// CareAttributes lists the Care case attributes a field can map.
+func CareAttributes() []CareAttributeInfo {
+	names := careAttributeNames()
+	out := make([]CareAttributeInfo, 0, len(names))
+	for _, n := range names {
+		a, _ := lookupCareAttribute(n)
+		out = append(out, CareAttributeInfo{Name: n, Writable: a.writable, Values: slices.Clone(a.values), Optional: slices.Clone(a.optional)})
+	}
+	return out
+}

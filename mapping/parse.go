@@ -90,6 +90,10 @@ func (p *parser) parse(data []byte) *Mapping {
 		p.problem(0, "", "the file is empty; it needs at least a fields section")
 		return nil
 	}
+	if msg := tooComplex(&doc); msg != "" {
+		p.problem(0, "", "%s", msg)
+		return nil
+	}
 	top, ok := p.object(doc.Content[0], "", "fields", "notes", "identity")
 	if !ok {
 		return nil
@@ -103,6 +107,61 @@ func (p *parser) parse(data []byte) *Mapping {
 		p.problem(doc.Content[0].Line, "", "the fields section is missing; it lists the mapped case fields")
 	}
 	return m
+}
+
+// Limits on a mapping's YAML, checked before it is read: a mapping is a few
+// hundred lines, and an alias (*name) repeats a whole section, so a small
+// file of aliases can stand for millions of fields.
+const (
+	maxAliases = 100
+	maxDepth   = 32
+	// maxNodes bounds the values the file stands for with every alias
+	// expanded.
+	maxNodes = 50_000
+)
+
+// tooComplex says why a document exceeds the limits, or "".
+func tooComplex(doc *yaml.Node) string {
+	aliases := 0
+	// size counts the nodes n stands for, aliases expanded; memo keeps it
+	// linear in the document, and seen stops a node that contains itself.
+	memo, seen := map[*yaml.Node]int{}, map[*yaml.Node]bool{}
+	var size func(n *yaml.Node, depth int) int
+	size = func(n *yaml.Node, depth int) int {
+		if depth > maxDepth {
+			return maxNodes + 1
+		}
+		if v, ok := memo[n]; ok {
+			return v
+		}
+		if seen[n] {
+			return maxNodes + 1
+		}
+		seen[n] = true
+		total := 1
+		if n.Kind == yaml.AliasNode {
+			aliases++
+			if n.Alias != nil {
+				total += size(n.Alias, depth+1)
+			}
+		}
+		for _, c := range n.Content {
+			if total > maxNodes || aliases > maxAliases {
+				break
+			}
+			total += size(c, depth+1)
+		}
+		memo[n] = total
+		return total
+	}
+	total := size(doc, 0)
+	switch {
+	case aliases > maxAliases:
+		return fmt.Sprintf("the file uses more than %d aliases (*name); write the sections out instead", maxAliases)
+	case total > maxNodes:
+		return fmt.Sprintf("the file is too large or too deeply nested for a mapping (more than %d values with aliases expanded, or more than %d levels)", maxNodes, maxDepth)
+	}
+	return ""
 }
 
 func resolve(n *yaml.Node) *yaml.Node {

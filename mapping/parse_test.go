@@ -244,3 +244,37 @@ func TestParseErrorsAgainstShippedMetadata(t *testing.T) {
 		t.Errorf("error:\n%v\nwant:\n%s", err, want)
 	}
 }
+
+// TestParseRefusesAliasBombs: a small file of aliases standing for a huge
+// mapping is refused before it is read, quickly and with one problem.
+func TestParseRefusesAliasBombs(t *testing.T) {
+	var many strings.Builder
+	many.WriteString("fields:\n  - &f {name: x, care: nope, salesforce: Nope, direction: sideways}\n")
+	for many.Len() < 800_000 {
+		many.WriteString("  - *f\n")
+	}
+	// Billion laughs: each level doubles the one before.
+	var laughs strings.Builder
+	laughs.WriteString("a0: &a0 [x, x]\n")
+	for i := 1; i < 40; i++ {
+		fmt.Fprintf(&laughs, "a%d: &a%d [*a%d, *a%d]\n", i, i, i-1, i-1)
+	}
+	laughs.WriteString("fields: *a39\n")
+	var deep strings.Builder
+	deep.WriteString("fields:\n")
+	for i := range 60 {
+		fmt.Fprintf(&deep, "%s- \n", strings.Repeat("  ", i+1))
+	}
+	for name, doc := range map[string]string{"many aliases": many.String(), "billion laughs": laughs.String(), "deep": deep.String()} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Parse("bomb.yaml", []byte(doc), nil)
+			var ve *ValidationError
+			if !errors.As(err, &ve) || len(ve.Problems) != 1 {
+				t.Fatalf("err = %v; want one problem", err)
+			}
+			if msg := ve.Problems[0].Message; !strings.Contains(msg, "alias") && !strings.Contains(msg, "levels") {
+				t.Errorf("problem %q; want it to name the aliases or the nesting", msg)
+			}
+		})
+	}
+}

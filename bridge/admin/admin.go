@@ -95,7 +95,16 @@ type Options struct {
 	// Status is the sync status shown to ops.
 	Status      func(ctx context.Context) (any, error)
 	DeadLetters DeadLetters
-	Logger      *slog.Logger
+	// File reads the mapping file the replica was started with (or the
+	// shipped default): its name and YAML, for "return to the mapping
+	// file". Nil: no return.
+	File func() (name string, yaml []byte, err error)
+	// DescribeFields reads the fields of a Salesforce object from the org
+	// for the mapping editor's pickers. Nil: no pickers.
+	DescribeFields func(ctx context.Context, object string) ([]SalesforceField, error)
+	// Ops are the sync health, identity and case explorer pages (ops.go).
+	Ops    Ops
+	Logger *slog.Logger
 }
 
 const maxBody = 1 << 20
@@ -109,12 +118,13 @@ func Handler(o Options) http.Handler {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	a := &api{o: o}
+	a := &api{o: o, cache: &describeCache{entries: map[string]describeEntry{}}}
 	mux := http.NewServeMux()
+	uiCSP := pageCSP(uiPage)
 	mux.HandleFunc("GET /admin/{$}", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'")
-		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Content-Security-Policy", uiCSP)
+		w.Header().Set("Cache-Control", "no-store")
 		_, _ = w.Write(uiPage)
 	})
 	api := http.NewServeMux()
@@ -125,19 +135,31 @@ func Handler(o Options) http.Handler {
 	api.HandleFunc("POST /admin/api/mapping/preview", a.preview)
 	api.HandleFunc("POST /admin/api/mapping/publish", a.publish)
 	api.HandleFunc("POST /admin/api/mapping/rollback", a.rollback)
+	api.HandleFunc("GET /admin/api/mapping/versions/{number}/diff", a.versionDiff)
+	api.HandleFunc("POST /admin/api/mapping/diff", a.diff)
+	api.HandleFunc("POST /admin/api/mapping/form", a.form)
+	api.HandleFunc("POST /admin/api/mapping/restore-file", a.restoreFile)
+	api.HandleFunc("GET /admin/api/salesforce/fields", a.salesforceFields)
 	api.HandleFunc("GET /admin/api/status", a.status)
 	api.HandleFunc("GET /admin/api/deadletters", a.deadLetters)
 	api.HandleFunc("POST /admin/api/deadletters/replay", a.replay)
+	a.registerOps(mux, api)
 	mux.Handle("/admin/api/", a.authenticated(api))
-	return mux
+	return securityHeaders(mux)
 }
 
-type api struct{ o Options }
+type api struct {
+	o     Options
+	cache *describeCache
+}
 
 // apiError is the body of every failed call.
 type apiError struct {
 	Error    string    `json:"error"`
 	Problems []Problem `json:"problems,omitempty"`
+	// ProblemCount is how many problems there were when more than the
+	// first maxProblems are listed.
+	ProblemCount int `json:"problem_count,omitempty"`
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -197,7 +219,22 @@ func (a *api) internal(w http.ResponseWriter, r *http.Request, err error) {
 
 // writeProblems answers a mapping that is not valid.
 func writeProblems(w http.ResponseWriter, ie *InvalidError) {
-	writeJSON(w, http.StatusUnprocessableEntity, apiError{Error: "the mapping is not valid", Problems: ie.Problems})
+	e := apiError{Error: "the mapping is not valid"}
+	shown := ie.Problems
+	if len(shown) > maxProblems {
+		shown = shown[:maxProblems]
+		e.ProblemCount = len(ie.Problems)
+		e.Error = fmt.Sprintf("the mapping is not valid: %d problems, the first %d listed", e.ProblemCount, maxProblems)
+	}
+	e.Problems = make([]Problem, len(shown))
+	for i, p := range shown {
+		// A message quotes what the mapping says, which can be long.
+		if len(p.Message) > maxProblemLength {
+			p.Message = strings.ToValidUTF8(p.Message[:maxProblemLength], "") + "…"
+		}
+		e.Problems[i] = p
+	}
+	writeJSON(w, http.StatusUnprocessableEntity, e)
 }
 
 // valid validates a proposed mapping; when it is not valid (or the check
@@ -216,13 +253,21 @@ func (a *api) valid(w http.ResponseWriter, r *http.Request, yaml string) (digest
 	return digest, true
 }
 
+// mapping answers what this replica runs and what an edit starts from: the
+// active version (which a replica runs within its reload interval).
 func (a *api) mapping(w http.ResponseWriter, r *http.Request) {
-	active, err := a.o.Mappings.ActiveMappingNumber(r.Context())
+	ed, err := a.editing(r.Context())
 	if err != nil {
 		a.internal(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"running": a.o.Running(), "active": active})
+	out := map[string]any{"running": a.o.Running(), "active": ed.Number, "editing": ed}
+	if a.o.File != nil {
+		if name, _, err := a.o.File(); err == nil {
+			out["file"] = name
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (a *api) versions(w http.ResponseWriter, r *http.Request) {
@@ -246,21 +291,30 @@ func (a *api) versions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *api) version(w http.ResponseWriter, r *http.Request) {
+	if v, ok := a.pathVersion(w, r); ok {
+		writeJSON(w, http.StatusOK, v)
+	}
+}
+
+// pathVersion reads the version the path names; when there is none it
+// answers the request and returns false.
+func (a *api) pathVersion(w http.ResponseWriter, r *http.Request) (state.MappingVersion, bool) {
 	n, err := strconv.ParseInt(r.PathValue("number"), 10, 64)
 	if err != nil || n <= 0 {
 		fail(w, http.StatusBadRequest, "version %q is not a version number", r.PathValue("number"))
-		return
+		return state.MappingVersion{}, false
 	}
 	v, err := a.o.Mappings.MappingVersion(r.Context(), n)
 	if errors.Is(err, state.ErrNoMappingVersion) {
 		fail(w, http.StatusNotFound, "mapping version %d does not exist (never published, or pruned)", n)
-		return
+		return state.MappingVersion{}, false
 	}
 	if err != nil {
 		a.internal(w, r, err)
-		return
+		return state.MappingVersion{}, false
 	}
-	writeJSON(w, http.StatusOK, v)
+	v.Number = n
+	return v, true
 }
 
 type validateRequest struct {
@@ -325,6 +379,10 @@ func (a *api) publish(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
+	a.publishYAML(w, r, req)
+}
+
+func (a *api) publishYAML(w http.ResponseWriter, r *http.Request, req publishRequest) {
 	if strings.TrimSpace(req.Author) == "" {
 		fail(w, http.StatusBadRequest, "say who publishes: \"author\" goes into the mapping history")
 		return

@@ -3,10 +3,12 @@ package admin
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/configs"
@@ -132,6 +134,7 @@ func realValidatorHandler(tb testing.TB) http.Handler {
 		Running: func() Running {
 			return Running{Source: "file", Digest: running.Version(), YAML: string(configs.Mapping())}
 		},
+		File:        func() (string, []byte, error) { return "mapping.yaml", configs.Mapping(), nil },
 		Status:      func(context.Context) (any, error) { return map[string]bool{"leader": true}, nil },
 		DeadLetters: noDeadLetters{},
 	})
@@ -139,11 +142,44 @@ func realValidatorHandler(tb testing.TB) http.Handler {
 
 var postPaths = []string{
 	"/admin/api/mapping/validate", "/admin/api/mapping/preview", "/admin/api/mapping/publish",
-	"/admin/api/mapping/rollback", "/admin/api/deadletters/replay",
+	"/admin/api/mapping/diff", "/admin/api/mapping/form",
+	"/admin/api/mapping/rollback", "/admin/api/deadletters/replay", "/admin/api/mapping/restore-file",
+}
+
+// Bounds on one call of the fuzz test: the CPU it may use (the process's,
+// so a loaded machine does not make it fail; an alias bomb took 14 s of
+// CPU before the limits), and the size of its answer (the bomb's was
+// 75 MB). The form echoes the YAML (up to maxBody) with its rows.
+const (
+	fuzzCPU       = 3 * time.Second
+	fuzzAnswer    = 256 << 10
+	fuzzFormAnswr = 6 * maxBody
+)
+
+// aliasBomb is a mapping of n bytes that repeats one field by alias.
+func aliasBomb(n int) string {
+	var b strings.Builder
+	b.WriteString("fields:\n  - &f {name: x, care: nope, salesforce: Nope, direction: sideways}\n")
+	for b.Len() < n {
+		b.WriteString("  - *f\n")
+	}
+	return b.String()
+}
+
+// billionLaughs doubles a list at each of 40 levels.
+func billionLaughs() string {
+	var b strings.Builder
+	b.WriteString("a0: &a0 [x, x]\n")
+	for i := 1; i < 40; i++ {
+		fmt.Fprintf(&b, "a%d: &a%d [*a%d, *a%d]\n", i, i, i-1, i-1)
+	}
+	b.WriteString("fields: *a39\n")
+	return b.String()
 }
 
 // FuzzAdminAPI: whatever body arrives, every call answers with JSON, a
-// status below 500 and an error sentence when it fails.
+// status below 500, an error sentence when it fails, an answer of bounded
+// size and bounded CPU work. The validator is the daemon's real one.
 func FuzzAdminAPI(f *testing.F) {
 	for _, seed := range []string{
 		`{"yaml":"fields: []"}`, `{"yaml":"fields: []","case":"known"}`, `{"yaml":"x","case":""}`,
@@ -161,7 +197,19 @@ func FuzzAdminAPI(f *testing.F) {
 	for _, y := range []string{shipped, strings.Replace(shipped, "Status", "Statuz", 1), strings.Replace(shipped, "fields:", "fieldz:", 1),
 		shipped + "\nunknown_key: 1\n", strings.Replace(shipped, "object: CaseComment", "object: Task", 1), shipped[:len(shipped)/2]} {
 		body, _ := json.Marshal(map[string]any{"yaml": y, "case": "known", "author": "ana", "based_on": 0})
-		for i := range postPaths[:3] {
+		for i := range postPaths[:5] {
+			f.Add(i, string(body))
+		}
+	}
+	// Alias bombs, and many fields with long names quoted in each problem.
+	var long strings.Builder
+	long.WriteString("fields:\n")
+	for i := range 300 {
+		fmt.Fprintf(&long, "  - name: %s%d\n    care: %s\n    salesforce: %s\n    direction: sideways\n", strings.Repeat("n", 500), i, strings.Repeat("c", 1000), strings.Repeat("S", 1000))
+	}
+	for _, y := range []string{aliasBomb(800_000), billionLaughs(), long.String()} {
+		body, _ := json.Marshal(map[string]any{"yaml": y, "case": "known", "author": "ana", "based_on": 0})
+		for i := range postPaths[:5] {
 			f.Add(i, string(body))
 		}
 	}
@@ -171,9 +219,20 @@ func FuzzAdminAPI(f *testing.F) {
 		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+token)
 		rec := httptest.NewRecorder()
+		before := cpuTime()
 		h.ServeHTTP(rec, req)
+		if used := cpuTime() - before; used > fuzzCPU {
+			t.Fatalf("%s %.200q: %v of CPU, more than %v", path, body, used, fuzzCPU)
+		}
+		limit := fuzzAnswer
+		if strings.HasSuffix(path, "/form") || strings.HasSuffix(path, "/diff") {
+			limit = fuzzFormAnswr
+		}
+		if rec.Body.Len() > limit {
+			t.Fatalf("%s %.200q: an answer of %d bytes, more than %d", path, body, rec.Body.Len(), limit)
+		}
 		if rec.Code >= 500 {
-			t.Fatalf("%s %q: HTTP %d %s", path, body, rec.Code, rec.Body)
+			t.Fatalf("%s %.200q: HTTP %d %.500s", path, body, rec.Code, rec.Body)
 		}
 		var out map[string]any
 		if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {

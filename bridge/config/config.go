@@ -67,6 +67,12 @@ type Care struct {
 	WebhookSecret     string        `yaml:"webhook_secret" env:"CAREBRIDGE_CARE_WEBHOOK_SECRET" secret:"true"`
 	WebhookSecretFile string        `yaml:"webhook_secret_file" env:"CAREBRIDGE_CARE_WEBHOOK_SECRET_FILE"`
 	Timeout           time.Duration `yaml:"timeout" env:"CAREBRIDGE_CARE_TIMEOUT"`
+	// RateLimit keeps this replica within the Care account's API budget:
+	// at most this many requests per second (0: no limit), in bursts of at
+	// most RateBurst (0: one second's worth). Replicas share the account's
+	// budget: give each its share.
+	RateLimit float64 `yaml:"rate_limit" env:"CAREBRIDGE_CARE_RATE_LIMIT"`
+	RateBurst int     `yaml:"rate_burst" env:"CAREBRIDGE_CARE_RATE_BURST"`
 }
 
 // Salesforce is the Salesforce org.
@@ -284,6 +290,12 @@ func applyEnv(v reflect.Value, env func(string) string) error {
 				return fmt.Errorf("environment %s: %q is not a whole number", name, raw)
 			}
 			fv.SetInt(int64(n))
+		case float64:
+			x, err := strconv.ParseFloat(raw, 64)
+			if err != nil {
+				return fmt.Errorf("environment %s: %q is not a number", name, raw)
+			}
+			fv.SetFloat(x)
 		case time.Duration:
 			d, err := time.ParseDuration(raw)
 			if err != nil {
@@ -361,6 +373,9 @@ func (c Config) Validate() error {
 		bad("care.base_url", "is required")
 	} else if u, err := url.Parse(c.Care.BaseURL); err != nil || u.Scheme == "" || u.Host == "" {
 		bad("care.base_url", "must be an absolute URL like https://api.emplifi.io")
+	}
+	if c.Care.RateLimit < 0 || c.Care.RateBurst < 0 {
+		bad("care.rate_limit", "requests per second and burst must be 0 (no limit) or more")
 	}
 	if (c.Care.Token == "" || c.Care.Secret == "") == (c.Care.BearerToken == "") {
 		bad("care.token", "set either token and secret (CAREBRIDGE_CARE_TOKEN, CAREBRIDGE_CARE_SECRET) or bearer_token (CAREBRIDGE_CARE_BEARER_TOKEN), or their *_file keys")

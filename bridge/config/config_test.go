@@ -38,13 +38,14 @@ func TestParseRejectsUnknownKeyWithLine(t *testing.T) {
 }
 
 func TestEnvironmentOverridesFile(t *testing.T) {
-	env := map[string]string{"CAREBRIDGE_CARE_TOKEN": "from-env", "CAREBRIDGE_WORKERS": "", "CAREBRIDGE_QUEUE_MAX_ATTEMPTS": "3", "CAREBRIDGE_SF_TIMEOUT": "5s"}
+	env := map[string]string{"CAREBRIDGE_CARE_TOKEN": "from-env", "CAREBRIDGE_WORKERS": "", "CAREBRIDGE_QUEUE_MAX_ATTEMPTS": "3", "CAREBRIDGE_SF_TIMEOUT": "5s",
+		"CAREBRIDGE_CARE_RATE_LIMIT": "2.5"}
 	cfg, err := Parse("c.yaml", []byte(minimal), func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Care.Token != "from-env" || cfg.Queue.MaxAttempts != 3 || cfg.Salesforce.Timeout.String() != "5s" {
-		t.Fatalf("env not applied: token=%q attempts=%d timeout=%s", cfg.Care.Token, cfg.Queue.MaxAttempts, cfg.Salesforce.Timeout)
+	if cfg.Care.Token != "from-env" || cfg.Queue.MaxAttempts != 3 || cfg.Salesforce.Timeout.String() != "5s" || cfg.Care.RateLimit != 2.5 {
+		t.Fatalf("env not applied: token=%q attempts=%d timeout=%s rate=%v", cfg.Care.Token, cfg.Queue.MaxAttempts, cfg.Salesforce.Timeout, cfg.Care.RateLimit)
 	}
 	_, err = Parse("c.yaml", []byte(minimal), func(k string) string {
 		if k == "CAREBRIDGE_QUEUE_MAX_ATTEMPTS" {
@@ -84,7 +85,7 @@ func TestSecretFromFileNeverInErrors(t *testing.T) {
 
 func TestValidateReportsEveryProblem(t *testing.T) {
 	doc := `
-care: {base_url: "not a url"}
+care: {base_url: "not a url", rate_limit: -1}
 salesforce: {auth_method: carrier_pigeon}
 schedule: {sweep: "every now and then"}
 workers: 0
@@ -98,7 +99,7 @@ admin: {token: short}
 	if err == nil {
 		t.Fatal("want errors")
 	}
-	for _, key := range []string{"care.base_url", "care.token", "salesforce.login_url", "salesforce.auth_method", "schedule.sweep", "workers", "log.level",
+	for _, key := range []string{"care.base_url", "care.rate_limit", "care.token", "salesforce.login_url", "salesforce.auth_method", "schedule.sweep", "workers", "log.level",
 		"leader.lease", "actions.give_up", "mapping.reload_interval", "admin.token"} {
 		if !strings.Contains(err.Error(), key) {
 			t.Errorf("error does not mention %s:\n%v", key, err)

@@ -2,13 +2,18 @@ package daemon_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/carebridge/carebridge/bridge/config"
 )
 
 // browser starts a headless Chromium for the test, or skips the test when
@@ -30,73 +35,137 @@ func browser(t *testing.T) context.Context {
 		t.Skip("no Chromium on the PATH (apt-get install chromium): the admin UI is not tested in a browser")
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.Flag("disable-dev-shm-usage", true))
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.WindowSize(1400, 1000))
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 120*time.Second)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	return ctx
 }
 
-// TestAdminUIInABrowser drives the admin page as an admin would: connect
-// with the token, validate a broken edit (the problem shows with its line),
-// preview a fixed edit on a real case, publish it, and see the daemon run
-// the new version.
-func TestAdminUIInABrowser(t *testing.T) {
+// adminPage drives the admin UI of a world's daemon in a browser.
+type adminPage struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
+}
+
+func openAdmin(t *testing.T, w *world) *adminPage {
+	t.Helper()
 	ctx := browser(t)
-	w := startWorld(t, withAdmin)
-	w.escalate(t, "ui_1", strPtr("agent_ana"))
-	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("ui_1") != nil, "" })
 	addr, err := w.d.Listen()
 	if err != nil {
 		t.Fatal(err)
 	}
-	edit := withPriority(t, "Medium")
-	broken := strings.Replace(edit, "    salesforce: Priority\n", "    salesforce: Priorty__c\n", 1)
-
-	text := func(sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("read %s: %v", sel, err)
-		}
-		return v
-	}
-	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v (result line: %q)", what, err, text("#result"))
-		}
-	}
-	waitFor := func(js string) chromedp.Action[chromedp.Void] { return chromedp.Poll[chromedp.Void](js) }
-
-	do("connect",
-		chromedp.Navigate("http://"+addr.String()+"/admin/"),
+	p := &adminPage{t: t, ctx: ctx, base: "http://" + addr.String()}
+	p.do("connect",
+		chromedp.Navigate(p.base+"/admin/"),
 		chromedp.SendKeys(chromedp.CSS("#token"), adminToken),
 		chromedp.Click(chromedp.CSS("#connect")),
-		waitFor(`document.getElementById("yaml").value.includes("fields:")`))
-	running := text("#running")
+		pageWaits(`document.getElementById("yaml").value.includes("fields:")`),
+		pageWaits(`document.querySelectorAll("#fields fieldset").length > 0`))
+	return p
+}
 
-	do("validate a broken edit",
+func pageWaits(js string) chromedp.Action[chromedp.Void] { return chromedp.Poll[chromedp.Void](js) }
+
+func (p *adminPage) text(sel string) string {
+	p.t.Helper()
+	v, err := chromedp.Run(p.ctx, chromedp.TextContent(chromedp.CSS(sel)))
+	if err != nil {
+		p.t.Fatalf("read %s: %v", sel, err)
+	}
+	return v
+}
+
+func (p *adminPage) value(sel string) string {
+	p.t.Helper()
+	v, err := chromedp.Run(p.ctx, chromedp.Value(chromedp.CSS(sel)))
+	if err != nil {
+		p.t.Fatalf("read the value of %s: %v", sel, err)
+	}
+	return v
+}
+
+func (p *adminPage) do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx, actions...); err != nil {
+		res, _ := chromedp.Run(p.ctx, chromedp.TextContent(chromedp.CSS("#result")))
+		p.t.Fatalf("%s: %v (result line: %q)", what, err, res)
+	}
+}
+
+// screenshot writes the page as name.png into $CAREBRIDGE_SCREENSHOTS
+// (docs/img makes the pictures in docs/mapping.md); unset: nothing.
+func (p *adminPage) screenshot(name string) {
+	p.t.Helper()
+	dir := os.Getenv("CAREBRIDGE_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		p.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		p.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// publishedYAML is the YAML of a published version, read over the API.
+func publishedYAML(t *testing.T, w *world, n int) string {
+	t.Helper()
+	code, body := w.admin(t, http.MethodGet, fmt.Sprintf("/admin/api/mapping/versions/%d", n), nil)
+	if code != http.StatusOK {
+		t.Fatalf("version %d: HTTP %d %v", n, code, body)
+	}
+	y, _ := body["yaml"].(string)
+	return y
+}
+
+// TestAdminUIInABrowser drives the admin page as an admin would: connect
+// with the token, validate a broken edit (the problem shows with its line),
+// preview a fixed edit on a real case, review its diff, publish it, and see
+// the daemon run the new version and the header say so.
+func TestAdminUIInABrowser(t *testing.T) {
+	w := startWorld(t, withAdmin)
+	w.escalate(t, "ui_1", strPtr("agent_ana"))
+	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("ui_1") != nil, "" })
+	p := openAdmin(t, w)
+	edit := withPriority(t, "Medium")
+	broken := strings.Replace(edit, "    salesforce: Priority\n", "    salesforce: Priorty__c\n", 1)
+	running := p.text("#running")
+
+	p.do("validate a broken edit",
+		chromedp.Click(chromedp.CSS("#tab-yaml")),
 		chromedp.SetValue(chromedp.CSS("#yaml"), broken),
 		chromedp.Click(chromedp.CSS("#validate")),
-		waitFor(`document.querySelectorAll("#problems li").length > 0`))
-	problems := text("#problems")
+		pageWaits(`document.querySelectorAll("#problems li").length > 0`))
+	problems := p.text("#problems")
 
-	do("preview the fixed edit",
+	p.do("preview the fixed edit",
 		chromedp.SetValue(chromedp.CSS("#yaml"), edit),
 		chromedp.SendKeys(chromedp.CSS("#case"), "ui_1"),
 		chromedp.Click(chromedp.CSS("#preview")),
-		waitFor(`document.querySelectorAll("#previewOut table").length == 2`))
-	preview := text("#previewOut")
+		pageWaits(`document.querySelectorAll("#previewOut table").length == 2`))
+	preview := p.text("#previewOut")
 
-	do("publish",
+	p.do("review the edit",
 		chromedp.SendKeys(chromedp.CSS("#author"), "Ana Admin"),
 		chromedp.SendKeys(chromedp.CSS("#note"), "high is Medium for us"),
 		chromedp.Click(chromedp.CSS("#publish")),
-		waitFor(`document.getElementById("result").textContent.includes("Published")`),
-		waitFor(`document.querySelectorAll("#versions tbody tr").length == 1`))
-	result := text("#result")
+		pageWaits(`!document.getElementById("review").hidden`))
+	diff := p.text("#reviewDiff")
+	p.screenshot("mapping-review")
+	p.do("publish",
+		chromedp.Click(chromedp.CSS("#reviewConfirm")),
+		pageWaits(`document.getElementById("result").textContent.includes("Published")`),
+		pageWaits(`document.querySelectorAll("#versions tbody tr[data-version]").length == 1`))
+	result := p.text("#result")
 
 	if !strings.Contains(running, "default mapping") {
 		t.Errorf("running line = %q, want it to name the default mapping", running)
@@ -107,8 +176,152 @@ func TestAdminUIInABrowser(t *testing.T) {
 	if !strings.Contains(preview, "Salesforce Priority = Medium") {
 		t.Errorf("preview = %q, want the Priority write of the edit", preview)
 	}
+	if !strings.Contains(diff, "-        high: High") || !strings.Contains(diff, "+        high: Medium") {
+		t.Errorf("diff before publishing = %q, want the one changed line", diff)
+	}
 	if !strings.Contains(result, "version 1") {
 		t.Errorf("result = %q, want version 1", result)
 	}
 	eventually(t, "the daemon to run version 1", func() (bool, string) { return runningVersion(t, w.d) == 1, "" })
+	p.do("the header follows the replica", pageWaits(`document.getElementById("running").textContent.includes("Active: version 1") && document.getElementById("running").textContent.includes("This replica runs it")`))
+}
+
+// TestAdminUIRollbackThenPublishKeepsTheRolledBackVersion is issue 13's
+// bug: after "Roll back to this" the editor held the newer version's YAML,
+// so publishing from there brought back what was rolled back.
+//
+// The replica checks for new versions only hourly here, so it does not
+// switch during the test: what the editor holds must come from the active
+// version, not from what the replica happens to run.
+func TestAdminUIRollbackThenPublishKeepsTheRolledBackVersion(t *testing.T) {
+	w := startWorld(t, withAdmin, func(c *config.Config) { c.Mapping.ReloadInterval = time.Hour })
+	for i, v := range []string{"Medium", "Low"} {
+		if code, body := w.admin(t, http.MethodPost, "/admin/api/mapping/publish", map[string]any{"yaml": withPriority(t, v), "author": "ana", "note": "high is " + v, "based_on": i}); code != http.StatusCreated {
+			t.Fatalf("publish %s: HTTP %d %v", v, code, body)
+		}
+	}
+	p := openAdmin(t, w)
+	p.do("roll back to version 1",
+		chromedp.SendKeys(chromedp.CSS("#author"), "Carol"),
+		chromedp.Click(chromedp.CSS(`#versions tr[data-version="1"] button[aria-label="Roll back to version 1"]`)),
+		pageWaits(`!document.getElementById("review").hidden`))
+	rollbackDiff := p.text("#reviewDiff")
+	p.do("confirm the rollback",
+		chromedp.Click(chromedp.CSS("#reviewConfirm")),
+		pageWaits(`document.getElementById("result").textContent.includes("Version 1 is active again")`),
+		pageWaits(`document.getElementById("running").textContent.includes("Active: version 1")`))
+	header, editor := p.text("#running"), p.value("#yaml")
+	if strings.Contains(header, "based on version 2") || !strings.Contains(header, "start from version 1") {
+		t.Errorf("header after the rollback = %q; want edits to start from version 1", header)
+	}
+	if !strings.Contains(editor, "        high: Medium\n") || strings.Contains(editor, "        high: Low\n") {
+		t.Errorf("the editor after the rollback does not hold version 1 (high: Medium)")
+	}
+	if !strings.Contains(rollbackDiff, "-        high: Low") || !strings.Contains(rollbackDiff, "+        high: Medium") {
+		t.Errorf("rollback review = %q, want Low going back to Medium", rollbackDiff)
+	}
+	p.do("the history shows version 2's changes",
+		chromedp.Click(chromedp.CSS(`#versions tr[data-version="2"] button[aria-label="Changes in version 2"]`)),
+		pageWaits(`document.querySelector("#versions .diff") !== null`))
+	if d := p.text("#versions .diff"); !strings.Contains(d, "-        high: Medium") || !strings.Contains(d, "+        high: Low") {
+		t.Errorf("version 2's changes = %q", d)
+	}
+	p.screenshot("mapping-history")
+
+	p.do("publish right after the rollback",
+		chromedp.SendKeys(chromedp.CSS("#note"), "after the rollback"),
+		chromedp.Click(chromedp.CSS("#publish")),
+		pageWaits(`!document.getElementById("review").hidden`))
+	if d := p.text("#reviewDiff"); !strings.Contains(d, "No changes") {
+		t.Errorf("publishing the unchanged editor after the rollback would change: %q", d)
+	}
+	p.do("confirm the publish",
+		chromedp.Click(chromedp.CSS("#reviewConfirm")),
+		pageWaits(`document.getElementById("result").textContent.includes("Published as version 3")`),
+		pageWaits(`document.getElementById("running").textContent.includes("Active: version 3")`))
+	if y := publishedYAML(t, w, 3); !strings.Contains(y, "        high: Medium\n") || strings.Contains(y, "        high: Low\n") {
+		t.Errorf("version 3 brought back what was rolled back:\n%s", y)
+	}
+	if header := p.text("#running"); !strings.Contains(header, "This replica still runs") || !strings.Contains(header, "switches to version 3") {
+		t.Errorf("header after publishing = %q; want it to say the replica has yet to switch to version 3", header)
+	}
+}
+
+// TestAdminUIValueMapThroughThePickers: an admin changes a value
+// translation with the pickers (the Salesforce side offers the org's
+// picklist values), reviews and publishes it; a value the org lacks is
+// flagged.
+func TestAdminUIValueMapThroughThePickers(t *testing.T) {
+	w := startWorld(t, withAdmin)
+	p := openAdmin(t, w)
+	const row = `fieldset[data-field="priority"] .vm[data-dir="care_to_salesforce"] tr`
+	const highSF = `[...document.querySelectorAll('` + row + `')].find((tr) => tr.querySelector("select.care") && tr.querySelector("select.care").value === "high").querySelector("select.sf")`
+	p.do("find the priority translation", pageWaits(highSF+` !== undefined`))
+	p.screenshot("mapping-form")
+	options, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]string](`[...`+highSF+`.options].map((o) => o.value)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := strings.Join(options, ","); !strings.Contains(o, "Medium") || !strings.Contains(o, "Low") || !strings.Contains(o, "High") {
+		t.Errorf("the Salesforce side offers %v, want the org's Priority values", options)
+	}
+	p.do("pick Medium for high",
+		chromedp.Focus(chromedp.CSS(`fieldset[data-field="priority"] select.sf`)),
+		chromedp.Evaluate[chromedp.Void](`(() => { const s = `+highSF+`; s.value = "Medium"; s.dispatchEvent(new Event("change", { bubbles: true })); })()`),
+		pageWaits(`document.getElementById("yaml").value.includes("        high: Medium\n")`))
+	p.do("review and publish",
+		chromedp.SendKeys(chromedp.CSS("#author"), "Ana Admin"),
+		chromedp.Click(chromedp.CSS("#publish")),
+		pageWaits(`!document.getElementById("review").hidden`))
+	if d := p.text("#reviewDiff"); !strings.Contains(d, "-        high: High") || !strings.Contains(d, "+        high: Medium") || strings.Count(d, "+ ") != 1 {
+		t.Errorf("diff = %q, want exactly high: High -> Medium", d)
+	}
+	p.do("publish", chromedp.Click(chromedp.CSS("#reviewConfirm")),
+		pageWaits(`document.getElementById("result").textContent.includes("Published as version 1")`))
+	if y := publishedYAML(t, w, 1); !strings.Contains(y, "        high: Medium\n") || !strings.Contains(y, "# carebridge field mapping") {
+		t.Errorf("published YAML lacks the picked value or lost the comments:\n%s", y)
+	}
+	// A value the org's picklist lacks, typed in the YAML, is flagged in
+	// the form.
+	odd := strings.Replace(publishedYAML(t, w, 1), "        high: Medium\n", "        high: Urgentish\n", 1)
+	p.do("flag a value the org lacks",
+		chromedp.Click(chromedp.CSS("#tab-yaml")),
+		chromedp.SetValue(chromedp.CSS("#yaml"), odd),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("yaml").dispatchEvent(new Event("input"))`),
+		chromedp.Click(chromedp.CSS("#tab-form")),
+		pageWaits(`[...document.querySelectorAll('fieldset[data-field="priority"] .missing')].some((e) => e.textContent.includes("Urgentish"))`))
+	if flagged := p.text(`fieldset[data-field="priority"] .missing`); !strings.Contains(flagged, "not a value of Priority in the org") {
+		t.Errorf("flag = %q", flagged)
+	}
+}
+
+// TestAdminUILayout: at 800 and 1400 px nothing overflows its card (Replay
+// and "Roll back to this" did), with versions listed and a diff open.
+func TestAdminUILayout(t *testing.T) {
+	w := startWorld(t, withAdmin)
+	for i, v := range []string{"Medium", "Low", "High"} {
+		note := "high is " + v + strings.Repeat(" and a long note that wraps", 4)
+		if code, body := w.admin(t, http.MethodPost, "/admin/api/mapping/publish", map[string]any{"yaml": withPriority(t, v), "author": "Ana Administrator-Longname", "note": note, "based_on": i}); code != http.StatusCreated {
+			t.Fatalf("publish %s: HTTP %d %v", v, code, body)
+		}
+	}
+	p := openAdmin(t, w)
+	p.do("open a version's changes",
+		chromedp.Click(chromedp.CSS(`#versions tr[data-version="2"] button[aria-label="Changes in version 2"]`)),
+		pageWaits(`document.querySelector("#versions .diff") !== null`))
+	const overflow = `[...document.querySelectorAll("section, fieldset.field, header")].filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => (e.id || e.dataset.field || e.tagName) + " " + e.scrollWidth + ">" + e.clientWidth)
+		.concat(document.documentElement.scrollWidth > document.documentElement.clientWidth ? ["page " + document.documentElement.scrollWidth + ">" + document.documentElement.clientWidth] : [])`
+	for _, width := range []int64{800, 1400} {
+		if _, err := chromedp.Run(p.ctx, chromedp.Steps(chromedp.EmulateViewport(width, 900), pageWaits(fmt.Sprintf("window.innerWidth == %d", width)))); err != nil {
+			t.Fatal(err)
+		}
+		over, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]string](overflow))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(over) > 0 {
+			t.Errorf("at %d px these overflow: %v", width, over)
+		}
+		p.screenshot(fmt.Sprintf("mapping-%dpx", width))
+	}
 }

@@ -1,7 +1,6 @@
 package daemon_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -38,13 +37,43 @@ func adminCall(t *testing.T, d *daemon.Daemon, token, method, path string, body 
 // adminCallAt is adminCall against the listener at addr.
 func adminCallAt(t *testing.T, addr, token, method, path string, body any) (int, map[string]any) {
 	t.Helper()
-	var rd io.Reader
+	raw := ""
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rd = bytes.NewReader(b)
+		raw = string(b)
+	}
+	resp, answer := adminRequestAt(t, addr, token, method, path, raw)
+	out := map[string]any{}
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		if err := json.Unmarshal(answer, &out); err != nil {
+			t.Fatalf("%s %s: %v in %s", method, path, err, answer)
+		}
+	} else {
+		out["body"] = string(answer)
+	}
+	return resp.StatusCode, out
+}
+
+// adminRequest makes one call (body "" for none) and returns the response,
+// redirects not followed, with its body.
+func adminRequest(t *testing.T, d *daemon.Daemon, token, method, path, body string) (*http.Response, []byte) {
+	t.Helper()
+	addr, err := d.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return adminRequestAt(t, addr.String(), token, method, path, body)
+}
+
+// adminRequestAt is adminRequest against the listener at addr.
+func adminRequestAt(t *testing.T, addr, token, method, path, body string) (*http.Response, []byte) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
 	}
 	req, err := http.NewRequest(method, "http://"+addr+path, rd)
 	if err != nil {
@@ -53,7 +82,8 @@ func adminCallAt(t *testing.T, addr, token, method, path string, body any) (int,
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+	client := &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,15 +92,7 @@ func adminCallAt(t *testing.T, addr, token, method, path string, body any) (int,
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]any{}
-	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
-		if err := json.Unmarshal(raw, &out); err != nil {
-			t.Fatalf("%s %s: %v in %s", method, path, err, raw)
-		}
-	} else {
-		out["body"] = string(raw)
-	}
-	return resp.StatusCode, out
+	return resp, raw
 }
 
 func (w *world) admin(t *testing.T, method, path string, body any) (int, map[string]any) {
@@ -122,10 +144,14 @@ func TestAdminOnItsOwnListener(t *testing.T) {
 	if code, page := adminCallAt(t, adminAddr.String(), "", http.MethodGet, "/admin/", nil); code != http.StatusOK || !strings.Contains(fmt.Sprint(page["body"]), "carebridge admin") {
 		t.Errorf("admin UI on admin.listen: HTTP %d, want the page", code)
 	}
-	for _, path := range []string{"/admin/", "/admin/api/mapping", "/admin/api/status"} {
+	for _, path := range []string{"/", "/admin/", "/admin/api/mapping", "/admin/api/status"} {
 		if code, _ := adminCallAt(t, public.String(), adminToken, http.MethodGet, path, nil); code != http.StatusNotFound {
 			t.Errorf("%s on the public listener: HTTP %d, want 404", path, code)
 		}
+	}
+	// The root leads to the admin UI where the UI is.
+	if resp, _ := adminRequestAt(t, adminAddr.String(), "", http.MethodGet, "/", ""); resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/admin/" {
+		t.Errorf("/ on the admin listener: HTTP %d to %q, want a redirect to /admin/", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	for _, path := range []string{"/healthz", "/metrics"} {
 		if code, _ := adminCallAt(t, public.String(), "", http.MethodGet, path, nil); code != http.StatusOK {
@@ -283,17 +309,7 @@ func TestAdminPreviewPublishRollback(t *testing.T) {
 	}
 
 	// A replica started now runs the active version from its start.
-	replica, err := daemon.New(w.cfg, logger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := replica.Listen(); err != nil {
-		t.Fatal(err)
-	}
-	rctx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- replica.Run(rctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	replica := w.startReplica(t)
 	eventually(t, "the new replica to run version 1", func() (bool, string) { return runningVersion(t, replica) == 1, "" })
 }
 
@@ -311,11 +327,15 @@ func TestAdminStatusAndDeadLetters(t *testing.T) {
 		return len(f) == 1 && strings.Contains(fmt.Sprint(f[0]), "key:case:ghost") && strings.Contains(fmt.Sprint(f[0]), "parked:true"), fmt.Sprint(body["failing_keys"])
 	})
 	_, status := w.admin(t, http.MethodGet, "/admin/api/status", nil)
+	deps := map[string]map[string]any{}
+	for _, d := range status["dependencies"].([]any) {
+		d := d.(map[string]any)
+		deps[fmt.Sprint(d["name"])] = d
+	}
 	// Care and Salesforce are judged by the requests made: both answered.
 	for _, system := range []string{"care", "salesforce"} {
-		u, _ := status["upstreams"].(map[string]any)[system].(map[string]any)
-		if u["up"] != true || u["last_success"] == nil {
-			t.Errorf("status upstreams[%s] = %v, want up with a last success", system, u)
+		if u := deps[system]; u["up"] != true || u["kind"] != "upstream" || u["last_success"] == nil {
+			t.Errorf("status dependency %s = %v, want an upstream, up with a last success", system, u)
 		}
 	}
 	w.sf.InjectFault(sfsim.Fault{Op: sfsim.OpQuery, Status: http.StatusServiceUnavailable, Times: 1})
@@ -332,14 +352,138 @@ func TestAdminStatusAndDeadLetters(t *testing.T) {
 		t.Errorf("dead letter = %v, want action:a0Xghost with its error", d)
 	}
 	_, status = w.admin(t, http.MethodGet, "/admin/api/status", nil)
-	if q, _ := status["queue"].(map[string]any); q["Dead"] != float64(1) {
+	if q, _ := status["queue"].(map[string]any); q["dead"] != float64(1) {
 		t.Errorf("status queue = %v, want one dead letter", status["queue"])
 	}
-	if deps, _ := status["dependencies"].(map[string]any); len(deps) != 3 || deps["redis"] != "ok" || deps["workers"] != "ok" {
-		t.Errorf("status dependencies = %v, want redis, mapping and workers ok", status["dependencies"])
+	for _, name := range []string{"redis", "mapping", "workers"} {
+		if d := deps[name]; d["up"] != true || d["kind"] != "check" {
+			t.Errorf("status dependency %s = %v, want a check that passes", name, d)
+		}
+	}
+	if _, ok := status["mapping"].(map[string]any)["yaml"]; ok {
+		t.Errorf("status mapping %v carries the YAML", status["mapping"])
 	}
 	code, body := w.admin(t, http.MethodPost, "/admin/api/deadletters/replay", map[string]any{"keys": []string{"action:a0Xghost", "case:never"}})
 	if code != http.StatusOK || fmt.Sprint(body["replayed"]) != "[action:a0Xghost]" || fmt.Sprint(body["not_dead"]) != "[case:never]" {
 		t.Errorf("replay: HTTP %d %v", code, body)
+	}
+}
+
+// TestAdminHardening: security headers on every admin answer, the root
+// leads to the admin UI, and an alias bomb is refused fast with a short
+// answer.
+func TestAdminHardening(t *testing.T) {
+	w := startWorld(t, withAdmin)
+	for _, path := range []string{"/admin/", "/admin/api/mapping", "/admin/api/nothing"} {
+		resp, _ := adminRequest(t, w.d, adminToken, http.MethodGet, path, "")
+		csp := resp.Header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "script-src 'unsafe-inline'") ||
+			resp.Header.Get("X-Content-Type-Options") != "nosniff" || resp.Header.Get("Referrer-Policy") != "no-referrer" {
+			t.Errorf("%s: headers %v, want CSP with frame-ancestors 'none' and no inline scripts by default, nosniff, no-referrer", path, resp.Header)
+		}
+	}
+	resp, _ := adminRequest(t, w.d, adminToken, http.MethodGet, "/", "")
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/admin/" {
+		t.Errorf("GET /: HTTP %d to %q, want a redirect to /admin/", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	off := startWorld(t)
+	if code, _ := adminCall(t, off.d, "", http.MethodGet, "/", nil); code != http.StatusNotFound {
+		t.Errorf("GET / with the admin UI off: HTTP %d, want 404", code)
+	}
+
+	var bomb strings.Builder
+	bomb.WriteString("fields:\n  - &f {name: x, care: nope, salesforce: Nope, direction: sideways}\n")
+	for bomb.Len() < 800_000 {
+		bomb.WriteString("  - *f\n")
+	}
+	body, _ := json.Marshal(map[string]string{"yaml": bomb.String()})
+	start := time.Now()
+	resp, raw := adminRequest(t, w.d, adminToken, http.MethodPost, "/admin/api/mapping/validate", string(body))
+	took := time.Since(start)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(raw), "aliases") || len(raw) > 4096 {
+		t.Errorf("alias bomb: HTTP %d, %d bytes: %.300s; want 422 naming the aliases in a short answer", resp.StatusCode, len(raw), raw)
+	}
+	if took > 5*time.Second {
+		t.Errorf("alias bomb took %v", took)
+	}
+	// Many real problems: the first 100 and the count.
+	var many strings.Builder
+	many.WriteString("fields:\n")
+	for i := range 500 {
+		fmt.Fprintf(&many, "  - name: f%d\n    care: nope\n    salesforce: Nope\n    direction: sideways\n", i)
+	}
+	code, out := w.admin(t, http.MethodPost, "/admin/api/mapping/validate", map[string]any{"yaml": many.String()})
+	if problems, _ := out["problems"].([]any); code != http.StatusUnprocessableEntity || len(problems) != 100 || out["problem_count"].(float64) <= 100 {
+		t.Errorf("500 bad fields: HTTP %d, %d problems listed of %v; want the first 100 and the count", code, len(problems), out["problem_count"])
+	}
+}
+
+// TestAdminMappingEditorAPI: the org's Case fields for the pickers, the
+// form written into the YAML, the diff against the active version, each
+// version's diff to its predecessor, and the return to the mapping file.
+func TestAdminMappingEditorAPI(t *testing.T) {
+	w := startWorld(t, withAdmin)
+	code, body := w.admin(t, http.MethodGet, "/admin/api/salesforce/fields?object=Case", nil)
+	fields, _ := body["fields"].([]any)
+	var priority map[string]any
+	for _, f := range fields {
+		if m := f.(map[string]any); m["name"] == "Priority" {
+			priority = m
+		}
+	}
+	if code != http.StatusOK || priority == nil || !strings.Contains(fmt.Sprint(priority["picklist"]), "Medium") {
+		t.Fatalf("Case fields: HTTP %d, Priority = %v; want the org's picklist values", code, priority)
+	}
+	describes := w.sf.Calls(sfsim.OpDescribe)
+	w.admin(t, http.MethodGet, "/admin/api/salesforce/fields?object=Case", nil)
+	if w.sf.Calls(sfsim.OpDescribe) != describes {
+		t.Error("the describe is read again within its ten minutes")
+	}
+
+	shipped := string(configs.Mapping())
+	code, body = w.admin(t, http.MethodPost, "/admin/api/mapping/form", map[string]any{"yaml": shipped})
+	if code != http.StatusOK {
+		t.Fatalf("form: HTTP %d %v", code, body)
+	}
+	rows, _ := body["fields"].([]any)
+	for _, r := range rows {
+		row := r.(map[string]any)
+		if row["name"] != "priority" {
+			continue
+		}
+		for _, p := range row["care_to_salesforce"].(map[string]any)["pairs"].([]any) {
+			if pair := p.(map[string]any); pair["from"] == "high" {
+				pair["to"] = "Medium"
+			}
+		}
+	}
+	code, body = w.admin(t, http.MethodPost, "/admin/api/mapping/form", map[string]any{"yaml": shipped, "fields": rows})
+	edited, _ := body["yaml"].(string)
+	if code != http.StatusOK || edited != withPriority(t, "Medium") {
+		t.Fatalf("form written back: HTTP %d; want the shipped mapping with one line changed, got diff against it:\n%v", code, body["error"])
+	}
+	code, body = w.admin(t, http.MethodPost, "/admin/api/mapping/diff", map[string]any{"yaml": edited})
+	if d, _ := body["diff"].(map[string]any); code != http.StatusOK || d["added"] != float64(1) || d["removed"] != float64(1) ||
+		!strings.Contains(fmt.Sprint(d["unified"]), "-        high: High\n+        high: Medium\n") {
+		t.Errorf("diff: HTTP %d %v", code, body)
+	}
+	if code, body := w.admin(t, http.MethodPost, "/admin/api/mapping/publish", map[string]any{"yaml": edited, "author": "ana", "based_on": 0}); code != http.StatusCreated {
+		t.Fatalf("publish: HTTP %d %v", code, body)
+	}
+	_, body = w.admin(t, http.MethodGet, "/admin/api/mapping/versions/1/diff", nil)
+	if d, _ := body["diff"].(map[string]any); !strings.Contains(fmt.Sprint(d["unified"]), "+        high: Medium") || !strings.Contains(fmt.Sprint(body["against"]), "configs/mapping.yaml") {
+		t.Errorf("version 1's diff: %v; want the change against the shipped mapping", body)
+	}
+	_, body = w.admin(t, http.MethodGet, "/admin/api/mapping", nil)
+	if ed, _ := body["editing"].(map[string]any); ed["number"] != float64(1) || ed["yaml"] != edited {
+		t.Errorf("mapping: editing = %v; want version 1 and its YAML", body["editing"])
+	}
+
+	code, body = w.admin(t, http.MethodPost, "/admin/api/mapping/restore-file", map[string]any{"author": "ben", "based_on": 1})
+	if code != http.StatusCreated || body["number"] != float64(2) {
+		t.Fatalf("return to the mapping file: HTTP %d %v", code, body)
+	}
+	if _, v := w.admin(t, http.MethodGet, "/admin/api/mapping/versions/2", nil); v["yaml"] != shipped || !strings.Contains(fmt.Sprint(v["note"]), "back to") {
+		t.Errorf("version 2 = %v; want the shipped mapping with a note saying so", v["note"])
 	}
 }

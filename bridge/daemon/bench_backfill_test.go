@@ -23,6 +23,9 @@ import (
 //   - cases/s: the backfill rate, poll to the last Case;
 //   - reconciles/case: queue runs per case, the Salesforce poll after the
 //     backfill included (carebridge's own writes must not come back);
+//   - redis_round_trips/case: requests the daemon sent Redis per case (a
+//     command, a script call or a whole pipeline is one), from
+//     carebridge_redis_round_trips_total (goal <= 6);
 //   - redis_cmds/case: Redis commands per case (INFO commandstats, which
 //     counts the commands inside scripts too); redis_scripts/case: script
 //     calls per case (each one round trip);
@@ -46,7 +49,7 @@ func BenchmarkBackfill(b *testing.B) {
 
 func benchBackfill(b *testing.B, n, msgs int) {
 	workers := config.Defaults().Workers
-	var ratio, rate, reconciles, redisCmds, redisScripts, sfCalls, boundRatio float64
+	var ratio, rate, reconciles, redisTrips, redisCmds, redisScripts, sfCalls, boundRatio float64
 	for i := range b.N {
 		b.StopTimer()
 		o := benchOptions{workers: workers}
@@ -57,7 +60,7 @@ func benchBackfill(b *testing.B, n, msgs int) {
 		env.run(b, d)
 		env.sf.ResetCalls()
 		runs0 := queueRuns(b, d)
-		redis0, scripts0 := redisCommands(b, env), redisScriptCalls(b, env)
+		redis0, scripts0, trips0 := redisCommands(b, env), redisScriptCalls(b, env), redisRoundTrips(b, d)
 		b.StartTimer()
 
 		start := time.Now()
@@ -65,7 +68,7 @@ func benchBackfill(b *testing.B, n, msgs int) {
 			b.Fatal(err)
 		}
 		waitFor(b, fmt.Sprintf("%d Cases in Salesforce", n), 10*time.Minute, 20*time.Millisecond, func() (bool, string) {
-			got := len(env.casesByCareID())
+			got := env.sf.Count("Case")
 			return got == n, fmt.Sprintf("%d Cases", got)
 		})
 		elapsed := time.Since(start)
@@ -81,10 +84,11 @@ func benchBackfill(b *testing.B, n, msgs int) {
 		writes := sum(sfWriteCalls(env.sf))
 		floor := (n*(1+msgs) + 199) / 200
 		runs := queueRuns(b, d) - runs0
-		cmds, scripts := redisCommands(b, env)-redis0, redisScriptCalls(b, env)-scripts0
-		b.Logf("run %d: %d cases (%d messages each) in %.2fs (%.0f/s); %d write calls %v (floor %d, ratio %.2f); %d reconciles (%.2f per case); %d Redis commands, scripts' own included (%.1f per case), %d script calls (%.1f per case); %d Salesforce calls",
+		cmds, scripts, trips := redisCommands(b, env)-redis0, redisScriptCalls(b, env)-scripts0, redisRoundTrips(b, d)-trips0
+		b.Logf("run %d: %d cases (%d messages each) in %.2fs (%.0f/s); %d write calls %v (floor %d, ratio %.2f); %d reconciles (%.2f per case); %d Redis round trips (%.2f per case); %d Redis commands, scripts' own included (%.1f per case), %d script calls (%.1f per case); %d Salesforce calls",
 			i, n, msgs, elapsed.Seconds(), float64(n)/elapsed.Seconds(), writes, sfWriteCalls(env.sf), floor, float64(writes)/float64(floor),
-			runs, float64(runs)/float64(n), cmds, float64(cmds)/float64(n), scripts, float64(scripts)/float64(n), env.sf.TotalCalls())
+			runs, float64(runs)/float64(n), trips, float64(trips)/float64(n), cmds, float64(cmds)/float64(n), scripts, float64(scripts)/float64(n), env.sf.TotalCalls())
+		redisTrips += float64(trips) / float64(n)
 		redisScripts += float64(scripts) / float64(n)
 		ratio += float64(writes) / float64(floor)
 		rate += float64(n) / elapsed.Seconds()
@@ -99,6 +103,7 @@ func benchBackfill(b *testing.B, n, msgs int) {
 	b.ReportMetric(ratio/float64(b.N), "write_ratio")
 	b.ReportMetric(rate/float64(b.N), "cases/s")
 	b.ReportMetric(reconciles/float64(b.N), "reconciles/case")
+	b.ReportMetric(redisTrips/float64(b.N), "redis_round_trips/case")
 	b.ReportMetric(redisCmds/float64(b.N), "redis_cmds/case")
 	b.ReportMetric(redisScripts/float64(b.N), "redis_scripts/case")
 	b.ReportMetric(sfCalls/float64(b.N), "sf_calls")
@@ -121,6 +126,24 @@ func queueRuns(b *testing.B, d *daemon.Daemon) int64 {
 	}
 	b.Fatal("no carebridge_queue_work_duration_seconds")
 	return 0
+}
+
+// redisRoundTrips is how many requests d has sent Redis.
+func redisRoundTrips(b *testing.B, d *daemon.Daemon) int64 {
+	b.Helper()
+	families, err := d.Registry().Gather()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var n float64
+	for _, f := range families {
+		if f.GetName() == "carebridge_redis_round_trips_total" {
+			for _, m := range f.GetMetric() {
+				n += m.GetCounter().GetValue()
+			}
+		}
+	}
+	return int64(n)
 }
 
 // redisCommands is how many commands Redis has served, those inside

@@ -97,7 +97,7 @@ func BenchmarkIdleReplicaAPICalls(b *testing.B) {
 		}
 		env.run(b, d)
 		waitFor(b, "200 linked cases", 5*time.Minute, 100*time.Millisecond, func() (bool, string) {
-			n := len(env.casesByCareID())
+			n := env.sf.Count("Case")
 			return n == 200, fmt.Sprint(n)
 		})
 		env.waitIdle(b, 5*time.Minute)
@@ -163,7 +163,7 @@ func BenchmarkSweepCost(b *testing.B) {
 			b.Fatal(err)
 		}
 		waitFor(b, "every case linked", 30*time.Minute, time.Second, func() (bool, string) {
-			got := len(env.casesByCareID())
+			got := env.sf.Count("Case")
 			return got == n, fmt.Sprintf("%d of %d", got, n)
 		})
 		env.waitIdle(b, 10*time.Minute)

@@ -47,7 +47,7 @@ func BenchmarkReplicas(b *testing.B) {
 				stopSecond = func() { cancel(); <-done }
 			}
 			waitFor(b, strconv.Itoa(n)+" Cases in Salesforce", 10*time.Minute, 10*time.Millisecond, func() (bool, string) {
-				got := len(env.casesByCareID())
+				got := env.sf.Count("Case")
 				return got == n, fmt.Sprintf("%d Cases", got)
 			})
 			secs[replicas] = time.Since(start).Seconds()

@@ -311,7 +311,7 @@ func benchEscalateBurst(b *testing.B, queued bool, msgs int) {
 			enqueued = time.Since(start)
 		}
 		waitFor(b, "1,000 Cases in Salesforce", 5*time.Minute, 10*time.Millisecond, func() (bool, string) {
-			got := len(env.casesByCareID())
+			got := env.sf.Count("Case")
 			return got == n, fmt.Sprintf("%d Cases", got)
 		})
 		seconds += time.Since(start).Seconds()

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/carebridge/carebridge/bridge"
 	"github.com/carebridge/carebridge/connectors/salesforce/pubsub"
@@ -128,6 +129,22 @@ func (s *changeStream) Live() bool {
 		}
 	}
 	return true
+}
+
+// lastEvent is when this replica last handled a change event of any topic
+// (zero: never).
+func (s *changeStream) lastEvent() time.Time {
+	var last float64
+	for topic := range s.topics {
+		var m dto.Metric
+		if err := s.last.WithLabelValues(topic).Write(&m); err == nil {
+			last = max(last, m.GetGauge().GetValue())
+		}
+	}
+	if last == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(int64(last * 1000)).UTC()
 }
 
 // streaming hears a topic's stream come up or go down; once every topic

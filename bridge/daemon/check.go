@@ -20,7 +20,6 @@ import (
 	"github.com/carebridge/carebridge/connectors/salesforce"
 	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
 	"github.com/carebridge/carebridge/connectors/salesforce/pubsub"
-	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 	"github.com/carebridge/carebridge/connectors/upstream"
 	"github.com/carebridge/carebridge/mapping"
 	"github.com/prometheus/client_golang/prometheus"
@@ -77,14 +76,19 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 		err := rdb.Ping(ctx).Err()
 		report(err == nil, "redis reachable%s", errSuffix(err))
 		if err == nil {
-			checkPublishedMapping(ctx, state.New(rdb, cfg.Redis.Prefix), schema, report)
+			// The daemons run the active published version: its identity
+			// overrides are the ones that count.
+			if published := checkPublishedMapping(ctx, state.New(rdb, cfg.Redis.Prefix), schema, report); published != nil {
+				m = published
+			}
 		}
 		_ = rdb.Close()
 	}
 
 	um := upstream.NewMetrics(nil)
 	var agents []care.Agent
-	cc, err := care.New(care.Config{BaseURL: cfg.Care.BaseURL, Token: cfg.Care.Token, Secret: cfg.Care.Secret, BearerToken: cfg.Care.BearerToken, Timeout: cfg.Care.Timeout}, um, log)
+	cc, err := care.New(care.Config{BaseURL: cfg.Care.BaseURL, Token: cfg.Care.Token, Secret: cfg.Care.Secret, BearerToken: cfg.Care.BearerToken, Timeout: cfg.Care.Timeout,
+		RateLimit: cfg.Care.RateLimit, RateBurst: cfg.Care.RateBurst}, um, log)
 	if err == nil {
 		agents, err = cc.Agents(ctx)
 		if err == nil {
@@ -104,7 +108,7 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 	// Log in and call the API once first: with wrong credentials every
 	// later check would fail for the same reason, with misleading advice.
 	// The users are needed anyway, to match them with Care's agents.
-	users, err := sf.Query(ctx, soql.Select("Id", "Email", "IsActive").From("User"))
+	users, err := sf.Query(ctx, usersQuery())
 	if err != nil {
 		report(false, "Salesforce login and API access (salesforce.auth_method %s, client_id and its secret, the connected app): %v", cfg.Salesforce.AuthMethod, err)
 		return lines, false
@@ -212,18 +216,14 @@ func checkChangeTopics(ctx context.Context, cfg config.Config, sf *salesforce.Cl
 // agent without a user cannot own a Case: every case they are assigned to
 // stays with the integration user in Salesforce.
 func checkIdentities(m *mapping.Mapping, agents []care.Agent, users []salesforce.Record, report func(bool, string, ...any), warn func(string, ...any)) {
-	us := make([]mapping.User, 0, len(users))
-	for _, u := range users {
-		us = append(us, mapping.User{ID: u.ID(), Email: u.String("Email"), IsActive: u.Bool("IsActive")})
-	}
-	id := m.Identity(agents, us)
+	ids := matchIdentities(m, agents, users)
 	var unmatched []string
-	for _, a := range agents {
-		if _, ok := id.SalesforceUserFor(a.ID); !ok {
+	for _, a := range ids.Agents {
+		if a.User == "" {
 			unmatched = append(unmatched, fmt.Sprintf("%s <%s>", a.Name, a.Email))
 		}
 	}
-	matched := len(agents) - len(unmatched)
+	matched := ids.Matched
 	switch {
 	case len(agents) == 0:
 		warn("Care has no agents: assignment cannot sync")
@@ -234,7 +234,7 @@ func checkIdentities(m *mapping.Mapping, agents []care.Agent, users []salesforce
 	default:
 		report(true, "all %d Care agents match an active Salesforce user", len(agents))
 	}
-	if amb := id.Ambiguous(); len(amb) > 0 {
+	if amb := ids.Ambiguous; len(amb) > 0 {
 		warn("e-mail addresses shared by several Care agents or several active Salesforce users match nobody; add identity overrides to the mapping%s", listSuffix("ambiguous", amb))
 	}
 }
@@ -334,23 +334,25 @@ func dedupe(in []string) []string {
 
 // checkPublishedMapping reports the mapping version admins published, which
 // replaces the file's while it is active, and whether it still loads.
-func checkPublishedMapping(ctx context.Context, st *state.Store, schema *metadata.Schema, report func(bool, string, ...any)) {
+func checkPublishedMapping(ctx context.Context, st *state.Store, schema *metadata.Schema, report func(bool, string, ...any)) *mapping.Mapping {
 	n, err := st.ActiveMappingNumber(ctx)
 	if err != nil {
 		report(false, "published mapping: %v", err)
-		return
+		return nil
 	}
 	if n == 0 {
-		return
+		return nil
 	}
 	v, err := st.MappingVersion(ctx, n)
 	if err != nil {
 		report(false, "published mapping: %v", err)
-		return
+		return nil
 	}
-	if _, err := mapping.Parse(admin.PublishedName(n), []byte(v.YAML), mapping.FromMetadata(schema)); err != nil {
+	m, err := mapping.Parse(admin.PublishedName(n), []byte(v.YAML), mapping.FromMetadata(schema))
+	if err != nil {
 		report(false, "published mapping version %d (active; it replaces the mapping file) does not load: %v", n, err)
-		return
+		return nil
 	}
 	report(true, "published mapping version %d is active (it replaces the mapping file; published by %s)", n, v.Author)
+	return m
 }

@@ -62,11 +62,14 @@ type Daemon struct {
 	adminL  net.Listener
 	working atomic.Bool   // the queue workers run
 	changes *changeStream // nil: Salesforce changes are polled
+	// id names this replica in its heartbeat; started is when it was made.
+	id      string
+	started time.Time
 }
 
 // New builds a daemon from cfg. It makes no network calls; Run connects.
 func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
-	d := &Daemon{cfg: cfg, log: log, reg: prometheus.NewRegistry()}
+	d := &Daemon{cfg: cfg, log: log, reg: prometheus.NewRegistry(), id: replicaID(), started: time.Now().UTC()}
 	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildInfo(cfg.Version))
 
 	opts, err := redis.ParseURL(cfg.Redis.URL)
@@ -74,6 +77,7 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		return nil, fmt.Errorf("redis.url: %w", err)
 	}
 	d.rdb = redis.NewClient(opts)
+	d.rdb.AddHook(newRedisRoundTrips(d.reg))
 
 	schema, err := metadata.Load(configs.SalesforceMetadata())
 	if err != nil {
@@ -93,7 +97,8 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	if err != nil {
 		return nil, fmt.Errorf("salesforce: %w", err)
 	}
-	d.care, err = care.New(care.Config{BaseURL: cfg.Care.BaseURL, Token: cfg.Care.Token, Secret: cfg.Care.Secret, BearerToken: cfg.Care.BearerToken, Timeout: cfg.Care.Timeout}, um, log.With("system", "care"))
+	d.care, err = care.New(care.Config{BaseURL: cfg.Care.BaseURL, Token: cfg.Care.Token, Secret: cfg.Care.Secret, BearerToken: cfg.Care.BearerToken, Timeout: cfg.Care.Timeout,
+		RateLimit: cfg.Care.RateLimit, RateBurst: cfg.Care.RateBurst}, um, log.With("system", "care"))
 	if err != nil {
 		return nil, fmt.Errorf("care: %w", err)
 	}
@@ -189,12 +194,16 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		Logger:          log.With("component", "webhook"),
 		Metrics:         care.NewWebhookMetrics(d.reg),
 	}))
-	if cfg.Admin.Listen == "" {
-		mux.Handle("/admin/", d.adminHandler())
-	} else {
-		adminMux := http.NewServeMux()
-		adminMux.Handle("/admin/", d.adminHandler())
+	// /admin/ is on the public listener, or alone on admin.listen.
+	adminMux := mux
+	if cfg.Admin.Listen != "" {
+		adminMux = http.NewServeMux()
 		d.admin = adminMux
+	}
+	adminMux.Handle("/admin/", d.adminHandler())
+	if cfg.Admin.Token != "" {
+		// The admin UI is on: the root leads to it.
+		adminMux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusFound))
 	}
 	d.handler = mux
 	return d, nil
@@ -317,6 +326,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { d.ready.run(runCtx, 5*time.Second) })
 	wg.Go(func() { d.mappings.Watch(runCtx, d.cfg.Mapping.ReloadInterval) })
+	wg.Go(func() { d.heartbeat(runCtx) })
 	if d.changes != nil {
 		wg.Go(func() { d.sched.Run(runCtx, leadingWith{d.elector, d.changes.run}) })
 	} else {

@@ -34,11 +34,15 @@ type readiness struct {
 	upstreams *upstream.Metrics
 	mu        sync.Mutex
 	state     map[string]string // name -> "" (ok) or the error
-	gauge     *prometheus.GaugeVec
+	// history keeps each check's last error and when it last passed and
+	// failed, for the sync health page.
+	history map[string]upstream.SystemHealth
+	now     func() time.Time
+	gauge   *prometheus.GaugeVec
 }
 
 func newReadiness(checks []dependency, upstreams *upstream.Metrics, reg prometheus.Registerer) *readiness {
-	r := &readiness{checks: checks, upstreams: upstreams, state: map[string]string{}, gauge: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+	r := &readiness{checks: checks, upstreams: upstreams, state: map[string]string{}, history: map[string]upstream.SystemHealth{}, now: time.Now, gauge: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Namespace: "carebridge", Name: "dependency_up",
 		Help: "1 when a dependency is usable: redis, mapping and workers as this replica's readiness check last found them; care and salesforce when this replica's most recent request to them got a usable answer (no probes).",
 	}, []string{"dependency"})}
@@ -76,13 +80,17 @@ func (r *readiness) checkAll(ctx context.Context) {
 			err := c.Func(cctx)
 			r.mu.Lock()
 			defer r.mu.Unlock()
+			h := r.history[c.Name]
 			if err != nil {
 				r.state[c.Name] = err.Error()
+				h.LastFailure, h.LastError = r.now(), err.Error()
 				r.gauge.WithLabelValues(c.Name).Set(0)
 			} else {
 				r.state[c.Name] = ""
+				h.LastSuccess = r.now()
 				r.gauge.WithLabelValues(c.Name).Set(1)
 			}
+			r.history[c.Name] = h
 		})
 	}
 	wg.Wait()
@@ -106,6 +114,43 @@ func (r *readiness) report() map[string]string {
 			s = "ok"
 		}
 		out[name] = s
+	}
+	return out
+}
+
+// Dependency is one thing carebridge depends on as the sync health page
+// shows it: this replica's own checks (redis, mapping, workers) and the
+// upstream systems as this replica's requests found them.
+type Dependency struct {
+	Name string `json:"name"`
+	// Kind is "check" (this replica's readiness check) or "upstream" (Care
+	// and Salesforce, judged by the requests made anyway, not probed).
+	Kind        string    `json:"kind"`
+	Up          bool      `json:"up"`
+	Error       string    `json:"error,omitempty"` // why it is down now
+	LastSuccess time.Time `json:"last_success,omitzero"`
+	LastFailure time.Time `json:"last_failure,omitzero"`
+	LastError   string    `json:"last_error,omitempty"`
+}
+
+// dependencies lists every dependency with its last error and when.
+func (r *readiness) dependencies() []Dependency {
+	r.mu.Lock()
+	out := make([]Dependency, 0, len(r.checks)+len(upstreamSystems))
+	for _, c := range r.checks {
+		h := r.history[c.Name]
+		out = append(out, Dependency{Name: c.Name, Kind: "check", Up: r.state[c.Name] == "", Error: r.state[c.Name],
+			LastSuccess: h.LastSuccess, LastFailure: h.LastFailure, LastError: h.LastError})
+	}
+	r.mu.Unlock()
+	health := r.upstreams.Health()
+	for _, s := range upstreamSystems {
+		h := health[s]
+		d := Dependency{Name: s, Kind: "upstream", Up: h.Up(), LastSuccess: h.LastSuccess, LastFailure: h.LastFailure, LastError: h.LastError}
+		if !d.Up {
+			d.Error = h.LastError
+		}
+		out = append(out, d)
 	}
 	return out
 }

@@ -66,40 +66,40 @@ func (d *Daemon) adminHandler() http.Handler {
 		Running:     func() admin.Running { _, r := d.mappings.Get(); return r },
 		Status:      d.status,
 		DeadLetters: deadLetters{d.queue},
-		Logger:      d.log.With("component", "admin"),
+		File: func() (string, []byte, error) {
+			if d.cfg.Mapping.File == "" {
+				return mapping.DefaultName + " (shipped default)", configs.Mapping(), nil
+			}
+			data, err := os.ReadFile(d.cfg.Mapping.File)
+			if err != nil {
+				return "", nil, fmt.Errorf("read the mapping file: %w", err)
+			}
+			return d.cfg.Mapping.File, data, nil
+		},
+		DescribeFields: d.describeForAdmin,
+		Ops:            d.opsOptions(),
+		Logger:         d.log.With("component", "admin"),
 	})
 }
 
-// Status is what the admin status page shows.
-type Status struct {
-	Leader      bool                      `json:"leader"`
-	Queue       queue.Depth               `json:"queue"`
-	Failing     []queue.Failure           `json:"failing_keys"`
-	QuotaPaused *time.Time                `json:"salesforce_quota_paused_until,omitempty"`
-	Ready       map[string]string         `json:"dependencies"`
-	Upstreams   map[string]upstreamHealth `json:"upstreams"`
-	Mapping     admin.Running             `json:"mapping"`
-}
-
-func (d *Daemon) status(ctx context.Context) (any, error) {
-	depth, err := d.queue.Depth(ctx)
+// describeForAdmin reads an object's fields from the org for the mapping
+// editor's pickers.
+func (d *Daemon) describeForAdmin(ctx context.Context, object string) ([]admin.SalesforceField, error) {
+	desc, err := d.sf.Describe(ctx, object)
 	if err != nil {
 		return nil, err
 	}
-	_, running := d.mappings.Get()
-	running.YAML = ""
-	s := Status{Leader: d.elector.IsLeader(), Queue: depth, Ready: d.ready.report(), Upstreams: d.ready.upstreamReport(), Mapping: running}
-	if s.Failing, err = d.queue.Failing(ctx, 20); err != nil {
-		return nil, err
+	out := make([]admin.SalesforceField, 0, len(desc.Fields))
+	for _, f := range desc.Fields {
+		sf := admin.SalesforceField{Name: f.Name, Label: f.Label, Type: f.Type, Length: f.Length, Updateable: f.Updateable, Restricted: f.RestrictedPicklist}
+		for _, v := range f.PicklistValues {
+			if v.Active {
+				sf.Picklist = append(sf.Picklist, v.Value)
+			}
+		}
+		out = append(out, sf)
 	}
-	until, err := d.engine.PausedUntil(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !until.IsZero() {
-		s.QuotaPaused = &until
-	}
-	return s, nil
+	return out, nil
 }
 
 // deadLetters gives the admin API the queue's dead letters.

@@ -330,6 +330,11 @@ func (q *Queue) tryGet(ctx context.Context) (Lease, time.Time, bool, error) {
 	if err != nil {
 		return Lease{}, time.Time{}, false, fmt.Errorf("queue get: %w", err)
 	}
+	return q.leased(ctx, vals, now)
+}
+
+// leased reads leaseScript's answer given at now.
+func (q *Queue) leased(ctx context.Context, vals []any, now time.Time) (Lease, time.Time, bool, error) {
 	if len(vals) != 6 {
 		return Lease{}, time.Time{}, false, fmt.Errorf("queue get: unexpected script result %v", vals)
 	}
@@ -511,12 +516,21 @@ func (q *Queue) PausedUntil(ctx context.Context) (time.Time, error) {
 // Done ends a successful run: the key's attempts are forgotten, and if it
 // was added while processing it is queued again.
 func (q *Queue) Done(ctx context.Context, l Lease) error {
-	res, err := doneScript.Run(ctx, q.rdb,
-		[]string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.failing},
-		l.Key, l.Token, q.k.wake, q.origin).Int()
+	res, err := doneScript.Run(ctx, q.rdb, q.doneKeys(), q.doneArgs(l)...).Int()
 	if err != nil {
 		return fmt.Errorf("queue done %q: %w", l.Key, err)
 	}
+	return q.done(l, res)
+}
+
+func (q *Queue) doneKeys() []string {
+	return []string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.failing}
+}
+
+func (q *Queue) doneArgs(l Lease) []any { return []any{l.Key, l.Token, q.k.wake, q.origin} }
+
+// done reads doneScript's answer.
+func (q *Queue) done(l Lease, res int) error {
 	if res == 0 {
 		return fmt.Errorf("queue done %q (lease %d): %w", l.Key, l.Token, ErrLeaseLost)
 	}
@@ -567,6 +581,18 @@ const (
 )
 
 func (q *Queue) requeue(ctx context.Context, op string, l Lease, cause error, delay time.Duration, mode string) (Outcome, error) {
+	vals, err := requeueScript.Run(ctx, q.rdb, q.requeueKeys(), q.requeueArgs(l, cause, delay, mode)...).Int64Slice()
+	if err != nil {
+		return 0, fmt.Errorf("queue %s %q: %w", op, l.Key, err)
+	}
+	return q.requeued(op, l, delay, mode, vals)
+}
+
+func (q *Queue) requeueKeys() []string {
+	return []string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.dead, q.k.deadinfo, q.k.failing}
+}
+
+func (q *Queue) requeueArgs(l Lease, cause error, delay time.Duration, mode string) []any {
 	msg := ""
 	if cause != nil {
 		msg = cause.Error()
@@ -575,11 +601,13 @@ func (q *Queue) requeue(ctx context.Context, op string, l Lease, cause error, de
 	if q.deadLetterKey(l.Key) {
 		maxAttempts = q.opts.MaxAttempts
 	}
-	vals, err := requeueScript.Run(ctx, q.rdb,
-		[]string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.dead, q.k.deadinfo, q.k.failing},
-		l.Key, l.Token, q.opts.Clock().UnixMilli(), delay.Milliseconds(), maxAttempts, msg, mode, q.k.wake, q.origin).Int64Slice()
-	if err != nil {
-		return 0, fmt.Errorf("queue %s %q: %w", op, l.Key, err)
+	return []any{l.Key, l.Token, q.opts.Clock().UnixMilli(), delay.Milliseconds(), maxAttempts, msg, mode, q.k.wake, q.origin}
+}
+
+// requeued reads requeueScript's answer.
+func (q *Queue) requeued(op string, l Lease, delay time.Duration, mode string, vals []int64) (Outcome, error) {
+	if len(vals) != 2 {
+		return 0, fmt.Errorf("queue %s %q: unexpected script result %v", op, l.Key, vals)
 	}
 	if vals[0] == 0 {
 		return 0, fmt.Errorf("queue %s %q (lease %d): %w", op, l.Key, l.Token, ErrLeaseLost)
@@ -643,13 +671,13 @@ func (q *Queue) observeWork(l Lease) {
 
 // Depth counts keys by state.
 type Depth struct {
-	Ready      int64 // due now
-	Delayed    int64 // due later after a failed run (backoff, Retry-After)
-	Scheduled  int64 // due later as asked (AddAfter, a handler's RequeueAfter: a deadline, a quota pause)
-	Processing int64 // leased
-	Dead       int64 // dead letters
-	Dirty      int64 // processing and added again since
-	Failing    int64 // whose last run failed (retrying or parked), dead ones aside
+	Ready      int64 `json:"ready"`      // due now
+	Delayed    int64 `json:"delayed"`    // due later after a failed run (backoff, Retry-After)
+	Scheduled  int64 `json:"scheduled"`  // due later as asked (AddAfter, a handler's RequeueAfter: a deadline, a quota pause)
+	Processing int64 `json:"processing"` // leased
+	Dead       int64 `json:"dead"`       // dead letters
+	Dirty      int64 `json:"dirty"`      // processing and added again since
+	Failing    int64 `json:"failing"`    // whose last run failed (retrying or parked), dead ones aside
 }
 
 // Depth reads the queue's size by state.
@@ -665,10 +693,10 @@ func (q *Queue) Depth(ctx context.Context) (Depth, error) {
 
 // DeadLetter is one dead-lettered key.
 type DeadLetter struct {
-	Key      string
-	Error    string
-	Attempts int
-	At       time.Time
+	Key      string    `json:"key"`
+	Error    string    `json:"error"`
+	Attempts int       `json:"attempts"`
+	At       time.Time `json:"at"`
 }
 
 // List returns up to limit dead letters, newest first.
@@ -743,6 +771,57 @@ func (q *Queue) Failing(ctx context.Context, limit int) ([]Failure, error) {
 		}
 	}
 	return out, nil
+}
+
+// KeyState is where one key stands in the queue.
+type KeyState struct {
+	// Due is when the key runs next (zero: not waiting to run).
+	Due        time.Time `json:"due,omitzero"`
+	Processing bool      `json:"processing"`
+	// Failure is its last failed run while it is retried or parked.
+	Failure *Failure `json:"failure,omitempty"`
+	// Dead is its dead letter, for a one-shot key the queue gave up on.
+	Dead *DeadLetter `json:"dead,omitempty"`
+}
+
+// State reads where key stands, in one round trip.
+func (q *Queue) State(ctx context.Context, key string) (KeyState, error) {
+	var due, proc *redis.FloatCmd
+	var failing, dead *redis.StringCmd
+	_, err := q.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		due = p.ZScore(ctx, q.k.ready, key)
+		proc = p.ZScore(ctx, q.k.processing, key)
+		failing = p.HGet(ctx, q.k.failing, key)
+		dead = p.HGet(ctx, q.k.deadinfo, key)
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return KeyState{}, fmt.Errorf("queue state of %q: %w", key, err)
+	}
+	var st KeyState
+	if ms, err := due.Result(); err == nil {
+		st.Due = time.UnixMilli(int64(ms)).UTC()
+	}
+	st.Processing = proc.Err() == nil
+	var info struct {
+		Error    string  `json:"error"`
+		Attempts int     `json:"attempts"`
+		At       float64 `json:"at"`
+		Parked   bool    `json:"parked"`
+	}
+	if s, err := failing.Result(); err == nil {
+		if err := json.Unmarshal([]byte(s), &info); err != nil {
+			return KeyState{}, fmt.Errorf("queue state of %q: decode failure: %w", key, err)
+		}
+		st.Failure = &Failure{Key: key, Error: info.Error, Attempts: info.Attempts, At: time.UnixMilli(int64(info.At)).UTC(), Parked: info.Parked}
+	}
+	if s, err := dead.Result(); err == nil {
+		if err := json.Unmarshal([]byte(s), &info); err != nil {
+			return KeyState{}, fmt.Errorf("queue state of %q: decode dead letter: %w", key, err)
+		}
+		st.Dead = &DeadLetter{Key: key, Error: info.Error, Attempts: info.Attempts, At: time.UnixMilli(int64(info.At)).UTC()}
+	}
+	return st, nil
 }
 
 // Replay takes key out of the dead letters and queues it to run now with

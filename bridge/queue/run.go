@@ -94,31 +94,49 @@ func (q *Queue) watch(ctx context.Context) {
 func (q *Queue) worker(ctx context.Context, handle Handler) {
 	log := q.opts.Logger.With("queue", q.opts.Name)
 	failing := false
+	var next Lease // leased with the last run's result
 	for {
-		l, err := q.get(ctx, 0)
+		l := next
 		if ctx.Err() != nil {
+			if l.Key != "" { // leased with the last result: give it back
+				rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+				if err := q.Release(rctx, l); err != nil {
+					log.WarnContext(ctx, "queue: could not give back a key at shutdown; it returns when its lease expires", "key", l.Key, "err", err)
+				}
+				rcancel()
+			}
 			return
 		}
-		if err != nil {
-			if !failing { // log a lasting outage once, not per poll
-				log.ErrorContext(ctx, "queue: get failed; retrying", "err", err)
-				failing = true
-			}
-			t := time.NewTimer(q.opts.PollInterval * 10)
-			select {
-			case <-ctx.Done():
-				t.Stop()
+		if l.Key == "" {
+			var err error
+			l, err = q.get(ctx, 0)
+			if ctx.Err() != nil {
 				return
-			case <-t.C:
 			}
-			continue
+			if err != nil {
+				if !failing { // log a lasting outage once, not per poll
+					log.ErrorContext(ctx, "queue: get failed; retrying", "err", err)
+					failing = true
+				}
+				t := time.NewTimer(q.opts.PollInterval * 10)
+				select {
+				case <-ctx.Done():
+					t.Stop()
+					return
+				case <-t.C:
+				}
+				continue
+			}
+			failing = false
 		}
-		failing = false
-		q.runOne(ctx, l, handle, log)
+		next = q.runOne(ctx, l, handle, log)
 	}
 }
 
-func (q *Queue) runOne(ctx context.Context, l Lease, handle Handler, log *slog.Logger) {
+// runOne runs l and records its result. After a success, while ctx lasts,
+// the result and the next lease share one round trip: runOne returns that
+// lease for the worker to run next.
+func (q *Queue) runOne(ctx context.Context, l Lease, handle Handler, log *slog.Logger) (next Lease) {
 	// The work outlives ctx by the shutdown grace, so that a run nearly
 	// done on SIGTERM can finish instead of being repeated.
 	workCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -146,9 +164,12 @@ func (q *Queue) runOne(ctx context.Context, l Lease, handle Handler, log *slog.L
 	fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer fcancel()
 	var err error
-	if runErr != nil && ctx.Err() != nil && workCtx.Err() != nil {
+	switch {
+	case runErr != nil && ctx.Err() != nil && workCtx.Err() != nil:
 		err = q.Release(fctx, l)
-	} else {
+	case runErr == nil && ctx.Err() == nil:
+		_, next, err = q.FinishAndLease(fctx, l, res)
+	default:
 		var out Outcome
 		out, err = q.Finish(fctx, l, res, runErr)
 		if runErr != nil && err == nil {
@@ -161,6 +182,7 @@ func (q *Queue) runOne(ctx context.Context, l Lease, handle Handler, log *slog.L
 	case err != nil:
 		log.ErrorContext(ctx, "queue: recording result failed", "key", l.Key, "err", err)
 	}
+	return next
 }
 
 // keepLease extends l every Lease/3 until ctx ends; when the lease is lost

@@ -3,9 +3,11 @@ package queue_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -167,5 +169,71 @@ func TestAddManyQueuesEveryKeyInOneRoundTrip(t *testing.T) {
 	}
 	if err := q.AddMany(ctx, []string{"case:4", ""}); err == nil {
 		t.Error("AddMany with an empty key: no error")
+	}
+}
+
+// roundTrips counts the requests a client sends: a command, a script call
+// or a whole pipeline is one.
+type roundTrips struct {
+	n  atomic.Int64
+	mu sync.Mutex
+	by map[string]int
+}
+
+func (r *roundTrips) count(name string) {
+	r.n.Add(1)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.by == nil {
+		r.by = map[string]int{}
+	}
+	r.by[name]++
+}
+
+func (r *roundTrips) String() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return fmt.Sprint(r.by)
+}
+
+func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error { r.count(cmd.Name()); return next(ctx, cmd) }
+}
+func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error { r.count("pipeline"); return next(ctx, cmds) }
+}
+
+// TestABusyWorkerMakesOneRoundTripPerKey: a worker records each result and
+// leases its next key in one request, so working through 200 ready keys
+// costs about 200 round trips, not 400.
+func TestABusyWorkerMakesOneRoundTripPerKey(t *testing.T) {
+	srv := redistest.Start(t, redistest.WithoutAOF())
+	rdb := srv.Client(t)
+	trips := &roundTrips{}
+	rdb.AddHook(trips)
+	q := newQueue(t, rdb, queue.Options{Lease: time.Minute})
+	keys := make([]string, 200)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("case:%d", i)
+	}
+	if err := q.AddMany(context.Background(), keys); err != nil {
+		t.Fatal(err)
+	}
+	before := trips.n.Load()
+	h := runQueue(t, q, 1)
+	waitFor(t, time.Minute, "every key handled", func() bool {
+		for _, k := range keys {
+			if h.count(k) != 1 {
+				return false
+			}
+		}
+		return true
+	})
+	// Each key alone would take two (its result, then the next lease);
+	// a few more go to the first lease, the scripts' first use and the idle
+	// poll.
+	if n := trips.n.Load() - before; n > int64(len(keys))*5/4 {
+		t.Fatalf("%d round trips for %d keys (%v), want about one per key", n, len(keys), trips)
 	}
 }

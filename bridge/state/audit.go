@@ -22,24 +22,40 @@ type AuditEntry struct {
 }
 
 // Audit appends e to the capped audit stream (XADD MAXLEN ~) and returns
-// its id. A zero Time is set to now.
+// its id. A zero Time is set to now. An entry of a case also goes to the
+// case's own capped timeline (CaseTimeline), in the same round trip: the
+// commands are pipelined, so recording the timeline costs no extra trip.
 func (s *Store) Audit(ctx context.Context, e AuditEntry) (string, error) {
 	if e.Time.IsZero() {
 		e.Time = s.clock()
 	}
-	id, err := s.rdb.XAdd(ctx, &redis.XAddArgs{
-		Stream: s.auditKey(),
-		MaxLen: s.auditMaxLen,
-		Approx: true,
-		Values: []any{
-			"case", e.Case, "field", e.Field, "from", e.From, "to", e.To, "side", e.Side,
-			"policy", e.Policy, "resolution", e.Resolution, "time", e.Time.UTC().Format(time.RFC3339Nano),
-		},
-	}).Result()
-	if err != nil {
+	values := []any{
+		"case", e.Case, "field", e.Field, "from", e.From, "to", e.To, "side", e.Side,
+		"policy", e.Policy, "resolution", e.Resolution, "time", e.Time.UTC().Format(time.RFC3339Nano),
+	}
+	pipe := s.rdb.Pipeline()
+	add := pipe.XAdd(ctx, &redis.XAddArgs{Stream: s.auditKey(), MaxLen: s.auditMaxLen, Approx: true, Values: values})
+	if e.Case != "" {
+		timeline := s.caseKey(e.Case, "timeline")
+		pipe.XAdd(ctx, &redis.XAddArgs{Stream: timeline, MaxLen: s.timelineMaxLen, Approx: true, Values: values})
+		pipe.PExpire(ctx, timeline, s.timelineTTL)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
 		return "", fmt.Errorf("audit %s of care case %q: %w", e.Field, e.Case, err)
 	}
-	return id, nil
+	return add.Val(), nil
+}
+
+// CaseTimeline returns the newest count audit entries of one case, newest
+// first: what was written where, conflicts, blocked and refused syncs. The
+// timeline is capped at about WithTimelineMaxLen entries and expires
+// WithTimelineTTL after its last entry.
+func (s *Store) CaseTimeline(ctx context.Context, careID string, count int64) ([]AuditEntry, error) {
+	msgs, err := s.rdb.XRevRangeN(ctx, s.caseKey(careID, "timeline"), "+", "-", count).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read the timeline of care case %q: %w", careID, err)
+	}
+	return decodeAudit(msgs)
 }
 
 // AuditSince returns up to count entries after the stream id after ("" or

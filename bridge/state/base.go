@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/carebridge/carebridge/internal/redisscript"
 )
 
 // Base is the canonical value of every synced field of a case as of its
@@ -34,16 +36,20 @@ return 1
 // writes. Call it only after the writes that made both sides equal these
 // values have succeeded.
 func (s *Store) SaveBase(ctx context.Context, careID string, fields map[string]string, syncedAt time.Time) error {
+	c := s.saveBaseCall(careID, fields, syncedAt)
+	if err := c.Script.Run(ctx, s.rdb, c.Keys, c.Args...).Err(); err != nil {
+		return fmt.Errorf("save base of care case %q: %w", careID, err)
+	}
+	return nil
+}
+
+func (s *Store) saveBaseCall(careID string, fields map[string]string, syncedAt time.Time) redisscript.Call {
 	args := make([]any, 0, 1+2*len(fields))
 	args = append(args, syncedAt.UnixMilli())
 	for k, v := range fields {
 		args = append(args, k, v)
 	}
-	err := saveBaseScript.Run(ctx, s.rdb, []string{s.caseKey(careID, "base"), s.caseKey(careID, "base_at"), s.caseKey(careID, "pending_writes")}, args...).Err()
-	if err != nil {
-		return fmt.Errorf("save base of care case %q: %w", careID, err)
-	}
-	return nil
+	return redisscript.Call{Script: saveBaseScript, Keys: []string{s.caseKey(careID, "base"), s.caseKey(careID, "base_at"), s.caseKey(careID, "pending_writes")}, Args: args}
 }
 
 // LoadBase returns the base snapshot of a case; found is false when the
@@ -59,6 +65,11 @@ func (s *Store) LoadBase(ctx context.Context, careID string) (b Base, found bool
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return Base{}, false, fmt.Errorf("load base of care case %q: %w", careID, err)
 	}
+	return decodeBase(careID, fields, at)
+}
+
+// decodeBase reads a base from the answers to HGETALL base and GET base_at.
+func decodeBase(careID string, fields *redis.MapStringStringCmd, at *redis.StringCmd) (Base, bool, error) {
 	ms, err := at.Result()
 	if errors.Is(err, redis.Nil) {
 		return Base{}, false, nil
@@ -69,6 +80,9 @@ func (s *Store) LoadBase(ctx context.Context, careID string) (b Base, found bool
 	n, err := strconv.ParseInt(ms, 10, 64)
 	if err != nil {
 		return Base{}, false, fmt.Errorf("load base of care case %q: bad sync time %q: %w", careID, ms, err)
+	}
+	if err := fields.Err(); err != nil {
+		return Base{}, false, fmt.Errorf("load base of care case %q: %w", careID, err)
 	}
 	return Base{Fields: maps.Clone(fields.Val()), SyncedAt: time.UnixMilli(n).UTC()}, true, nil
 }
@@ -113,6 +127,10 @@ func (s *Store) PendingWrites(ctx context.Context, careID string) (map[string]Pe
 	if err != nil {
 		return nil, fmt.Errorf("load pending writes of care case %q: %w", careID, err)
 	}
+	return decodePending(careID, raw)
+}
+
+func decodePending(careID string, raw map[string]string) (map[string]PendingWrite, error) {
 	out := make(map[string]PendingWrite, len(raw))
 	for f, v := range raw {
 		side, value, ok := strings.Cut(v, "\x00")

@@ -40,6 +40,11 @@ func link(ctx context.Context, rdb redis.UniversalClient, forward, backward, a, 
 	if err != nil {
 		return fmt.Errorf("link %s %q <-> %q: %w", what, a, b, err)
 	}
+	return linked(res, a, b, what)
+}
+
+// linked reads linkScript's answer.
+func linked(res int, a, b, what string) error {
 	switch res {
 	case -1:
 		return fmt.Errorf("link %s %q <-> %q: %q: %w", what, a, b, a, ErrLinkConflict)

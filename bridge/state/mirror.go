@@ -31,6 +31,10 @@ func (s *Store) MessageMirror(ctx context.Context, careID string) (map[string]Mi
 	if err != nil {
 		return nil, fmt.Errorf("read message mirror of care case %q: %w", careID, err)
 	}
+	return decodeMirror(careID, m)
+}
+
+func decodeMirror(careID string, m map[string]string) (map[string]MirroredMessage, error) {
 	out := make(map[string]MirroredMessage, len(m))
 	for id, v := range m {
 		sfID, hash, ok := strings.Cut(v, " ")

@@ -19,6 +19,8 @@
 //	{cursors}:cursor          HASH source -> opaque cursor
 //	{cursors}:watermark       HASH source -> unix ms, only ever advanced
 //	{audit}                   STREAM applied changes and conflicts, capped
+//	{case:<care id>}:timeline STREAM the case's own audit entries, capped, expiring
+//	{replicas}                HASH replica id -> heartbeat (JSON), expiring
 //	event:<id>                STRING webhook event seen (TTL)
 //	{action:<id>}:record      HASH durable state of an agent action, with its frozen request
 //	{mapping}:versions        HASH version number -> published mapping (JSON)
@@ -49,9 +51,12 @@ type Store struct {
 	rdb         redis.UniversalClient
 	prefix      string
 	auditMaxLen int64
-	eventTTL    time.Duration
-	actionTTL   time.Duration
-	clock       func() time.Time
+	// timelineMaxLen and timelineTTL bound each case's timeline.
+	timelineMaxLen int64
+	timelineTTL    time.Duration
+	eventTTL       time.Duration
+	actionTTL      time.Duration
+	clock          func() time.Time
 }
 
 // Option changes a Store's defaults.
@@ -59,6 +64,14 @@ type Option func(*Store)
 
 // WithAuditMaxLen caps the audit stream at about n entries (default 100000).
 func WithAuditMaxLen(n int64) Option { return func(s *Store) { s.auditMaxLen = n } }
+
+// WithTimelineMaxLen caps each case's timeline at about n entries (default
+// 100).
+func WithTimelineMaxLen(n int64) Option { return func(s *Store) { s.timelineMaxLen = n } }
+
+// WithTimelineTTL sets how long a case's timeline is kept after its last
+// entry (default 90 days).
+func WithTimelineTTL(d time.Duration) Option { return func(s *Store) { s.timelineTTL = d } }
 
 // WithEventTTL sets how long a webhook event id is remembered (default 72h).
 func WithEventTTL(d time.Duration) Option { return func(s *Store) { s.eventTTL = d } }
@@ -77,12 +90,14 @@ func New(rdb redis.UniversalClient, prefix string, opts ...Option) *Store {
 		prefix = "carebridge:"
 	}
 	s := &Store{
-		rdb:         rdb,
-		prefix:      prefix,
-		auditMaxLen: 100000,
-		eventTTL:    72 * time.Hour,
-		actionTTL:   30 * 24 * time.Hour,
-		clock:       time.Now,
+		rdb:            rdb,
+		prefix:         prefix,
+		auditMaxLen:    100000,
+		timelineMaxLen: 100,
+		timelineTTL:    90 * 24 * time.Hour,
+		eventTTL:       72 * time.Hour,
+		actionTTL:      30 * 24 * time.Hour,
+		clock:          time.Now,
 	}
 	for _, o := range opts {
 		o(s)

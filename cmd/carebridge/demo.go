@@ -212,7 +212,8 @@ See the Salesforce Cases:
   curl -s -H 'Authorization: Bearer %[8]s' '%[11]s'
 
 4. Edit the field mapping in the admin UI (validate, preview it on case_fb_2, publish, roll back),
-   or read the sync status the UI shows:
+   watch sync health at %[1]s/admin/health, see who matches whom at %[1]s/admin/identities,
+   follow one case at %[1]s/admin/cases?case=case_fb_1, or read the status as JSON:
   curl -s -H 'Authorization: Bearer %[12]s' %[1]s/admin/api/status
 
 Press Ctrl-C to stop.

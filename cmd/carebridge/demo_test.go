@@ -438,15 +438,20 @@ func TestDemoPrintedCommandsSync(t *testing.T) {
 	t.Run("4 the admin API answers with the printed token", func(t *testing.T) {
 		out := runOK(t, demo.steps[4][0])
 		var status struct {
-			Queue   map[string]any    `json:"queue"`
-			Mapping map[string]any    `json:"mapping"`
-			Deps    map[string]string `json:"dependencies"`
+			Queue   map[string]any `json:"queue"`
+			Mapping map[string]any `json:"mapping"`
+			Deps    []struct {
+				Name string `json:"name"`
+				Up   bool   `json:"up"`
+			} `json:"dependencies"`
 		}
-		if err := json.Unmarshal(out, &status); err != nil || status.Queue == nil || status.Mapping["source"] != "default" {
+		if err := json.Unmarshal(out, &status); err != nil || status.Queue == nil || status.Queue["ready"] == nil || status.Mapping["source"] != "default" || len(status.Deps) == 0 {
 			t.Fatalf("admin status: %v\n%s", err, out)
 		}
-		if !strings.Contains(demo.text, "/admin/") {
-			t.Error("the demo does not print the admin UI address")
+		for _, page := range []string{"/admin/", "/admin/health", "/admin/identities", "/admin/cases"} {
+			if !strings.Contains(demo.text, page) {
+				t.Errorf("the demo does not print the address of %s", page)
+			}
 		}
 	})
 	stop()

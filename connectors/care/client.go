@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/upstream"
 )
@@ -47,6 +49,12 @@ type Config struct {
 	// HTTPClient sends the requests (nil: a dedicated client). Its own
 	// redirect policy is replaced: the client never follows redirects.
 	HTTPClient *http.Client
+	// RateLimit, when positive, keeps this client within the account's API
+	// budget: at most RateLimit requests per second, in bursts of at most
+	// RateBurst (default: one second's worth). A call waits for its turn
+	// (bounded by its context) instead of being refused with 429.
+	RateLimit float64
+	RateBurst int
 }
 
 // String redacts the credentials, so a logged or printed Config is safe.
@@ -90,6 +98,7 @@ type Client struct {
 	http        *http.Client
 	metrics     *upstream.Metrics
 	log         *slog.Logger
+	budget      *rate.Limiter // nil: no client-side limit
 }
 
 // New returns a client for cfg. m and log may be nil.
@@ -122,6 +131,7 @@ func New(cfg Config, m *upstream.Metrics, log *slog.Logger) (*Client, error) {
 		return nil, errors.New("care: new client: credentials contain a line break")
 	}
 	c := &Client{
+		budget:      budget(cfg.RateLimit, cfg.RateBurst),
 		base:        base,
 		auth:        auth,
 		timeout:     cfg.Timeout,
@@ -156,6 +166,17 @@ func New(cfg Config, m *upstream.Metrics, log *slog.Logger) (*Client, error) {
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	c.http = hc
 	return c, nil
+}
+
+// budget is the token bucket of a rate limit (nil when there is none).
+func budget(perSecond float64, burst int) *rate.Limiter {
+	if perSecond <= 0 {
+		return nil
+	}
+	if burst <= 0 {
+		burst = max(int(perSecond), 1)
+	}
+	return rate.NewLimiter(rate.Limit(perSecond), burst)
 }
 
 // Close drops the client's idle connections. Calls in flight are not
@@ -295,6 +316,11 @@ func localError(op operation, msg string) *upstream.Error {
 // the envelope's data is decoded into out.
 func (c *Client) call(ctx context.Context, id opID, recordID string, query url.Values, idemKey string, body, out any) error {
 	op := contract(id)
+	if c.budget != nil {
+		if err := c.budget.Wait(ctx); err != nil {
+			return &upstream.Error{System: System, Op: op.Name, Class: upstream.Retryable, Message: "waiting for the API budget: " + err.Error(), Err: err}
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	req, err := c.newRequest(ctx, op, recordID, query, idemKey, body)

@@ -913,3 +913,39 @@ func TestClientResponseHandling(t *testing.T) {
 		})
 	}
 }
+
+// TestRateLimitKeepsCallsWithinTheAccountBudget: Care refuses calls beyond
+// the account's rate with 429. 40 calls at once from a client without a
+// limit are partly refused; from a client limited below the account's rate
+// none is, and all of them are answered.
+func TestRateLimitKeepsCallsWithinTheAccountBudget(t *testing.T) {
+	account := caresim.Options{RateLimit: 20, RateBurst: 10}
+	burst := func(sb *sandbox, c *care.Client) (refused int) {
+		sb.seed(t, "rl", true, true)
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for range 40 {
+			wg.Go(func() {
+				_, err := c.GetCase(context.Background(), "rl")
+				var ue *upstream.Error
+				if errors.As(err, &ue) && ue.Status == http.StatusTooManyRequests {
+					mu.Lock()
+					refused++
+					mu.Unlock()
+				} else if err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		return refused
+	}
+	unlimited := newSandbox(t, sandboxOptions{sim: account})
+	if refused := burst(unlimited, unlimited.client); refused == 0 || unlimited.sim.RateLimited() != int64(refused) {
+		t.Fatalf("40 calls at once without a limit: %d refused (sandbox counted %d); want some", refused, unlimited.sim.RateLimited())
+	}
+	sb := newSandbox(t, sandboxOptions{sim: account, client: care.Config{RateLimit: 16, RateBurst: 5}})
+	if refused := burst(sb, sb.client); refused != 0 || sb.sim.RateLimited() != 0 {
+		t.Fatalf("a client limited to 16/s had %d calls refused by a 20/s account", refused)
+	}
+}

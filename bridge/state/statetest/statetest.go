@@ -54,6 +54,10 @@ type Store interface {
 	MessageMirror(ctx context.Context, careID string) (map[string]state.MirroredMessage, error)
 	SetMessageMirror(ctx context.Context, careID string, msgs map[string]state.MirroredMessage) error
 
+	LoadCases(ctx context.Context, careIDs []string, withMirror bool) (map[string]state.CaseState, error)
+	SaveCase(ctx context.Context, careID string, fields map[string]string, syncedAt time.Time, closed bool, at time.Time) error
+	SaveNewCase(ctx context.Context, careID, sfID string, fields map[string]string, syncedAt time.Time) error
+
 	BeginAction(ctx context.Context, actionID, idempotencyKey string, request []byte) (state.ActionRecord, bool, error)
 	CompleteAction(ctx context.Context, actionID string, o state.ActionOutcome) error
 	MarkActionReported(ctx context.Context, actionID string) error
@@ -79,6 +83,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"Closed", closedCases()},
 		{"RetireCase", retireCase()},
 		{"MessageMirror", messageMirror()},
+		{"CaseState", caseStates()},
 		{"Action", actions()},
 	}
 	for _, g := range groups {
@@ -1110,6 +1115,81 @@ func actions() []behaviour {
 			must(t, s.CompleteAction(t.Context(), "a2", state.ActionOutcome{State: state.ActionSent}))
 			if rec := action(t, s, "a1"); rec.State != state.ActionSending || string(rec.Request) != "one" {
 				t.Errorf("a1 = %+v after completing a2", rec)
+			}
+		}},
+	}
+}
+
+func caseStates() []behaviour {
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	return []behaviour{
+		{"read together equals read one by one", func(t *testing.T, s Store) {
+			ctx := t.Context()
+			must(t, s.LinkCase(ctx, "care-1", "sf-1"))
+			must(t, s.SaveBase(ctx, "care-1", map[string]string{"status": "open"}, at))
+			must(t, s.SavePendingWrites(ctx, "care-1", map[string]state.PendingWrite{"status": {Value: "done", Side: "care"}}))
+			must(t, s.SetMessageMirror(ctx, "care-1", map[string]state.MirroredMessage{"m1": {SalesforceID: "a01", Hash: "h"}}))
+			got, err := s.LoadCases(ctx, []string{"care-1", "care-2"}, true)
+			must(t, err)
+			one := got["care-1"]
+			if one.SalesforceID != "sf-1" || !one.HasBase || !maps.Equal(one.Base.Fields, map[string]string{"status": "open"}) || !one.Base.SyncedAt.Equal(at) {
+				t.Errorf("care-1 = %+v", one)
+			}
+			if !maps.Equal(one.Pending, map[string]state.PendingWrite{"status": {Value: "done", Side: "care"}}) {
+				t.Errorf("care-1 pending = %v", one.Pending)
+			}
+			if !maps.Equal(one.Mirror, map[string]state.MirroredMessage{"m1": {SalesforceID: "a01", Hash: "h"}}) {
+				t.Errorf("care-1 mirror = %v", one.Mirror)
+			}
+			if two, ok := got["care-2"]; !ok || two.SalesforceID != "" || two.HasBase || len(two.Pending) != 0 || len(two.Mirror) != 0 {
+				t.Errorf("unknown care-2 = %+v, %v; want present and empty", two, ok)
+			}
+			without, err := s.LoadCases(ctx, []string{"care-1"}, false)
+			must(t, err)
+			if without["care-1"].Mirror != nil {
+				t.Errorf("mirror read though not asked for: %v", without["care-1"].Mirror)
+			}
+		}},
+		{"SaveCase stores the base, drops pending writes and records closed", func(t *testing.T, s Store) {
+			ctx := t.Context()
+			must(t, s.SavePendingWrites(ctx, "care-1", map[string]state.PendingWrite{"status": {Value: "done", Side: "care"}}))
+			must(t, s.SaveCase(ctx, "care-1", map[string]string{"status": "done"}, at, true, at))
+			b, found, err := s.LoadBase(ctx, "care-1")
+			must(t, err)
+			if !found || b.Fields["status"] != "done" {
+				t.Errorf("base = %+v, %v", b, found)
+			}
+			if p, err := s.PendingWrites(ctx, "care-1"); err != nil || len(p) != 0 {
+				t.Errorf("pending after SaveCase = %v, %v", p, err)
+			}
+			if ids, err := s.ClosedBefore(ctx, at, 0); err != nil || !slices.Equal(ids, []string{"care-1"}) {
+				t.Errorf("closed = %v, %v; want care-1", ids, err)
+			}
+			// Still closed later: it keeps the time it was first seen closed.
+			must(t, s.SaveCase(ctx, "care-1", map[string]string{"status": "done"}, at, true, at.Add(time.Hour)))
+			if ids, err := s.ClosedBefore(ctx, at, 0); err != nil || !slices.Equal(ids, []string{"care-1"}) {
+				t.Errorf("closed after a later save = %v, %v; want care-1 since the first", ids, err)
+			}
+			must(t, s.SaveCase(ctx, "care-1", map[string]string{"status": "open"}, at, false, at))
+			if ids, err := s.ClosedBefore(ctx, at.Add(time.Hour), 0); err != nil || len(ids) != 0 {
+				t.Errorf("closed after reopening = %v, %v; want none", ids, err)
+			}
+		}},
+		{"SaveNewCase stores the base and links both ways", func(t *testing.T, s Store) {
+			ctx := t.Context()
+			must(t, s.SaveNewCase(ctx, "care-1", "sf-1", map[string]string{"status": "open"}, at))
+			if sf, ok := linkOf(t, s, "care-1"); !ok || sf != "sf-1" {
+				t.Errorf("link = %q, %v", sf, ok)
+			}
+			if c, ok := backLinkOf(t, s, "sf-1"); !ok || c != "care-1" {
+				t.Errorf("back link = %q, %v", c, ok)
+			}
+			if _, found, err := s.LoadBase(ctx, "care-1"); err != nil || !found {
+				t.Errorf("base found=%v, %v", found, err)
+			}
+			must(t, s.SaveNewCase(ctx, "care-1", "sf-1", map[string]string{"status": "open"}, at))
+			if err := s.SaveNewCase(ctx, "care-1", "sf-2", nil, at); !errors.Is(err, state.ErrLinkConflict) {
+				t.Errorf("re-pointing a linked case: %v, want ErrLinkConflict", err)
 			}
 		}},
 	}

@@ -31,7 +31,10 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
@@ -54,7 +57,17 @@ type Options struct {
 	// lists, as when Care adds a network: cases on them exist and are
 	// served, and no rule allows an action on them.
 	NewPlatforms []rules.Platform
+	// RateLimit, when positive, is the account's API budget in requests per
+	// second (a token bucket holding RateBurst requests, at least 1): an
+	// API call beyond it is refused with 429 and Retry-After, as Care
+	// refuses a client that exceeds its account's limit. Sandbox control
+	// calls are not counted.
+	RateLimit float64
+	RateBurst int
 }
+
+// RateLimited returns how many API calls the rate limit refused.
+func (s *Server) RateLimited() int64 { return s.limited.Load() }
 
 // Operation names, the contract's operationIds.
 const (
@@ -101,6 +114,8 @@ type Server struct {
 	calls     map[string]int
 	faults    []*Fault
 	rng       *rand.Rand
+	budget    *rate.Limiter // nil: no rate limit
+	limited   atomic.Int64  // API calls refused by the rate limit
 }
 
 // New builds a sandbox. With a webhook URL it starts the delivery goroutine;
@@ -130,6 +145,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if s.rules == nil {
 		s.rules = rules.Default()
+	}
+	if opts.RateLimit > 0 {
+		s.budget = rate.NewLimiter(rate.Limit(opts.RateLimit), max(opts.RateBurst, 1))
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -200,6 +218,11 @@ func (s *Server) op(name string, write bool, h handlerFunc) http.Handler {
 		if !s.authorized(r) {
 			w.Header().Set("WWW-Authenticate", `Basic realm="care"`)
 			writeError(w, &apiError{status: http.StatusUnauthorized, msg: "missing or invalid credentials"})
+			return
+		}
+		if s.budget != nil && !s.budget.Allow() {
+			s.limited.Add(1)
+			writeError(w, &apiError{status: http.StatusTooManyRequests, msg: "API rate limit of the account exceeded", retryAfter: 1})
 			return
 		}
 		faultErr, lost := s.applyFaults(r, name)

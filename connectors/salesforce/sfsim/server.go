@@ -466,6 +466,24 @@ func (s *Server) Records(object string) []map[string]any {
 	return out
 }
 
+// Count returns how many live records object holds, without copying them
+// (a test watching a large backfill polls it).
+func (s *Server) Count(object string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := s.store.table(object)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, r := range t.records {
+		if !r.deleted {
+			n++
+		}
+	}
+	return n
+}
+
 // Users returns the User records.
 func (s *Server) Users() []map[string]any { return s.Records("User") }
 

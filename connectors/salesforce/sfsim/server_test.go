@@ -1116,3 +1116,27 @@ func TestCaseCommentsMatchByText(t *testing.T) {
 		t.Errorf("comment by text: %v", got)
 	}
 }
+
+func TestCountSeesLiveRecordsOnly(t *testing.T) {
+	s, err := sfsim.New(sfsim.Options{ClientID: "id", ClientSecret: "secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for i := range 3 {
+		id, err := s.Insert("Case", map[string]any{"Subject": fmt.Sprint("case ", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := s.Delete("Case", ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	if n, want := s.Count("Case"), len(s.Records("Case")); n != 2 || n != want {
+		t.Errorf("Count = %d, Records holds %d; want 2", n, want)
+	}
+	if n := s.Count("NoSuchObject"); n != 0 {
+		t.Errorf("Count of an unknown object = %d", n)
+	}
+}

@@ -1,0 +1,193 @@
+package daemon_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/carebridge/carebridge/bridge/daemon"
+	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+)
+
+// startReplica runs a second daemon on the world's Redis and sandboxes.
+func (w *world) startReplica(t *testing.T) *daemon.Daemon {
+	t.Helper()
+	replica, err := daemon.New(w.cfg, logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := replica.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- replica.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return replica
+}
+
+// list reads a JSON array of objects from an admin API answer.
+func list(v any) []map[string]any {
+	var out []map[string]any
+	items, _ := v.([]any)
+	for _, it := range items {
+		if m, ok := it.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// TestHealthAPIShowsReplicasQueueAndSources: the status speaks lowercase
+// JSON, every replica heartbeats (one leader among them), and the last
+// polls come from whichever replica polled.
+func TestHealthAPIShowsReplicasQueueAndSources(t *testing.T) {
+	w := startWorld(t, withAdmin)
+	w.escalate(t, "hl_1", strPtr("agent_ana"))
+	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("hl_1") != nil, "" })
+	replica := w.startReplica(t)
+
+	eventually(t, "two replicas, one leader", func() (bool, string) {
+		_, body := adminCall(t, replica, adminToken, http.MethodGet, "/admin/api/replicas", nil)
+		rs := list(body["replicas"])
+		leaders := 0
+		for _, r := range rs {
+			if r["leader"] == true {
+				leaders++
+			}
+		}
+		return len(rs) == 2 && leaders == 1, fmt.Sprint(body)
+	})
+	code, status := w.admin(t, http.MethodGet, "/admin/api/status", nil)
+	if code != http.StatusOK {
+		t.Fatalf("status: HTTP %d %v", code, status)
+	}
+	q, _ := status["queue"].(map[string]any)
+	for _, k := range []string{"ready", "delayed", "scheduled", "processing", "dead", "dirty", "failing"} {
+		if _, ok := q[k]; !ok {
+			t.Errorf("status queue %v lacks %q", q, k)
+		}
+	}
+	if _, ok := q["Ready"]; ok {
+		t.Errorf("status queue %v still has Go field names", q)
+	}
+	eventually(t, "the last Care and Salesforce polls in the status", func() (bool, string) {
+		_, status := adminCall(t, replica, adminToken, http.MethodGet, "/admin/api/status", nil)
+		seen := 0
+		for _, s := range list(status["sources"]) {
+			if (s["name"] == "care" || s["name"] == "salesforce") && s["last"] != nil {
+				seen++
+			}
+		}
+		return seen == 2, fmt.Sprint(status["sources"])
+	})
+	if api, _ := status["salesforce_api"].(map[string]any); api["limit"] == nil || api["limit"].(float64) <= 0 {
+		t.Errorf("status salesforce_api = %v, want the org's daily limit", status["salesforce_api"])
+	}
+}
+
+// TestExplorerShowsTheTimelineOfACase: after a sync the case explorer
+// shows the write, found by either id; after Salesforce refuses an update
+// it shows the refusal and the failing key; "sync now" queues the case.
+func TestExplorerShowsTheTimelineOfACase(t *testing.T) {
+	w := startWorld(t, manualPolls, withAdmin)
+	ctx := context.Background()
+	sfID := w.linked(t, "ex_1", strPtr("agent_ana"))
+	w.quiet(t)
+	if err := w.care.UISetStatus("ex_1", rules.Pending); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.d.Engine().PollCare(ctx); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the Case on hold", func() (bool, string) { return w.sfCase("ex_1")["Status"] == "On Hold", "" })
+	var view map[string]any
+	eventually(t, "the status write in the timeline", func() (bool, string) {
+		_, view = w.admin(t, http.MethodGet, "/admin/api/cases/"+sfID, nil)
+		return strings.Contains(fmt.Sprint(view["timeline"]), "status written to Salesforce"), fmt.Sprint(view)
+	})
+	if view["care_case_id"] != "ex_1" || view["salesforce_case_id"] != sfID || view["linked"] != true || view["last_sync"] == nil {
+		t.Errorf("case view by Case id = %v, want ex_1 linked to %s with its last sync", view, sfID)
+	}
+	if base, _ := view["base"].(map[string]any); base["status"] != "pending" {
+		t.Errorf("base = %v, want status pending", view["base"])
+	}
+
+	// A validation rule refuses the next update: the timeline says so.
+	if err := w.sf.AddValidationRule(sfsim.ValidationRule{Object: "Case", Name: "Open_Needs_Reason", Field: "Reason", Message: "Reopening needs a reason.",
+		Violated: func(r map[string]any) bool { return r["Status"] != "On Hold" && r["Reason"] == nil }}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.care.UISetStatus("ex_1", rules.Open); err != nil {
+		t.Fatal(err)
+	}
+	code, body := w.admin(t, http.MethodPost, "/admin/api/cases/ex_1/sync", nil)
+	if code != http.StatusAccepted || body["key"] != "case:ex_1" {
+		t.Fatalf("sync now: HTTP %d %v", code, body)
+	}
+	eventually(t, "the refusal in the timeline and the queue", func() (bool, string) {
+		_, view = w.admin(t, http.MethodGet, "/admin/api/cases/ex_1", nil)
+		q, _ := view["queue"].(map[string]any)
+		return strings.Contains(fmt.Sprint(view["timeline"]), "Reopening needs a reason.") && q["failure"] != nil, fmt.Sprint(view["timeline"], q)
+	})
+	if view["sync_status"] != "Error" || !strings.Contains(fmt.Sprint(view["sync_error"]), "Reopening needs a reason.") {
+		t.Errorf("sync status shown = %v %v, want the refusal", view["sync_status"], view["sync_error"])
+	}
+	code, status := w.admin(t, http.MethodGet, "/admin/api/status", nil)
+	if code != http.StatusOK || !strings.Contains(fmt.Sprint(status["recent_problems"]), "ex_1") {
+		t.Errorf("status recent problems = %v, want the refusal of ex_1", status["recent_problems"])
+	}
+	if code, _ := w.admin(t, http.MethodGet, "/admin/api/cases/"+url.PathEscape("nobody_knows"), nil); code != http.StatusNotFound {
+		t.Errorf("unknown case: HTTP %d, want 404", code)
+	}
+}
+
+// TestIdentitiesAPIFlagsTheUnmatchedAndPublishesOverrides: agent_zoe has
+// no Salesforce user; an override (a published mapping version) matches
+// her with a user whose e-mail differs.
+func TestIdentitiesAPIFlagsTheUnmatchedAndPublishesOverrides(t *testing.T) {
+	w := startWorld(t, withAdmin)
+	zoeUser, err := w.sf.Insert("User", map[string]any{"Username": "zoe.sf", "Email": "zoe@corp.example", "LastName": "Zoe Corp", "IsActive": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, ids := w.admin(t, http.MethodGet, "/admin/api/identities", nil)
+	if code != http.StatusOK || ids["matched"] != float64(2) {
+		t.Fatalf("identities: HTTP %d %v, want 2 matched", code, ids)
+	}
+	agentOf := func(ids map[string]any, id string) map[string]any {
+		for _, a := range list(ids["agents"]) {
+			if a["id"] == id {
+				return a
+			}
+		}
+		return nil
+	}
+	if zoe := agentOf(ids, "agent_zoe"); zoe == nil || zoe["salesforce_user"] != nil {
+		t.Errorf("agent_zoe = %v, want listed without a Salesforce user", zoe)
+	}
+	if ana := agentOf(ids, "agent_ana"); ana["matched_by"] != "email" || ana["salesforce_user"] != w.users["ana@example.com"] {
+		t.Errorf("agent_ana = %v, want matched by e-mail", ana)
+	}
+	code, body := w.admin(t, http.MethodPost, "/admin/api/identities/overrides", map[string]any{"care_agent": "agent_zoe", "salesforce_user": zoeUser, "author": "Ida Admin", "based_on": ids["active"]})
+	if code != http.StatusCreated || body["number"] != float64(1) {
+		t.Fatalf("override: HTTP %d %v", code, body)
+	}
+	eventually(t, "agent_zoe matched by override", func() (bool, string) {
+		_, ids = w.admin(t, http.MethodGet, "/admin/api/identities", nil)
+		zoe := agentOf(ids, "agent_zoe")
+		return zoe["matched_by"] == "override" && zoe["salesforce_user"] == zoeUser && ids["matched"] == float64(3), fmt.Sprint(zoe)
+	})
+	_, versions := w.admin(t, http.MethodGet, "/admin/api/mapping/versions", nil)
+	if !strings.Contains(fmt.Sprint(versions["history"]), "Ida Admin") || !strings.Contains(fmt.Sprint(versions["versions"]), "identity override: agent_zoe") {
+		t.Errorf("history = %v, want the override by Ida Admin", versions)
+	}
+	// Publishing from a stale page is refused, not silently merged.
+	if code, _ := w.admin(t, http.MethodPost, "/admin/api/identities/overrides", map[string]any{"care_agent": "agent_zoe", "salesforce_user": "", "author": "Ida Admin", "based_on": 0}); code != http.StatusConflict {
+		t.Errorf("stale override: HTTP %d, want 409", code)
+	}
+}

@@ -217,6 +217,10 @@ type Actions struct {
 type Admin struct {
 	Token     string `yaml:"token" env:"CAREBRIDGE_ADMIN_TOKEN" secret:"true"`
 	TokenFile string `yaml:"token_file" env:"CAREBRIDGE_ADMIN_TOKEN_FILE"`
+	// Listen, when set, serves /admin/ on this address of its own instead
+	// of on the public listener, so a network policy or a Service can keep
+	// it apart from the webhooks.
+	Listen string `yaml:"listen" env:"CAREBRIDGE_ADMIN_LISTEN"`
 }
 
 // Log configures logging.
@@ -506,6 +510,13 @@ func (c Config) Validate() error {
 	}
 	if c.Retention.RetiredBase < c.Retention.ClosedCases || c.Retention.RetiredBase > 87600*time.Hour {
 		bad("retention.retired_base", "must be at least retention.closed_cases (%v) and at most 87600h (ten years), not %v", c.Retention.ClosedCases, c.Retention.RetiredBase)
+	}
+	if c.Admin.Listen != "" {
+		if _, port, err := net.SplitHostPort(c.Admin.Listen); err != nil {
+			bad("admin.listen", "must be host:port or :port (for example :9090), not %q", c.Admin.Listen)
+		} else if c.Admin.Listen == c.Listen && port != "0" {
+			bad("admin.listen", "must differ from listen (%s); leave it empty to serve /admin/ there", c.Listen)
+		}
 	}
 	if c.Admin.Token != "" && len(c.Admin.Token) < 16 {
 		bad("admin.token", "is too short to guess-proof the admin API: use at least 16 characters (e.g. openssl rand -hex 24)")

@@ -249,3 +249,27 @@ func TestLoadForRedisChecksTheRedisModes(t *testing.T) {
 		t.Fatalf("LoadForRedis = %v, want the missing master name", err)
 	}
 }
+
+func TestAdminListen(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte(minimal+"admin: {listen: \":9090\"}\n"), noEnv)
+	if err != nil || cfg.Admin.Listen != ":9090" {
+		t.Fatalf("admin.listen :9090: %q, %v", cfg.Admin.Listen, err)
+	}
+	cfg, err = Parse("c.yaml", []byte(minimal), func(k string) string {
+		if k == "CAREBRIDGE_ADMIN_LISTEN" {
+			return "127.0.0.1:9091"
+		}
+		return ""
+	})
+	if err != nil || cfg.Admin.Listen != "127.0.0.1:9091" {
+		t.Fatalf("CAREBRIDGE_ADMIN_LISTEN: %q, %v", cfg.Admin.Listen, err)
+	}
+	if Defaults().Admin.Listen != "" {
+		t.Fatal("by default /admin/ must stay on listen")
+	}
+	for _, bad := range []string{"admin: {listen: \":8080\"}", "listen: \"127.0.0.1:9000\"\nadmin: {listen: \"127.0.0.1:9000\"}", "admin: {listen: \"9090\"}"} {
+		if _, err := Parse("c.yaml", []byte(minimal+bad+"\n"), noEnv); err == nil || !strings.Contains(err.Error(), "admin.listen") {
+			t.Errorf("%s: want an error naming admin.listen, got %v", bad, err)
+		}
+	}
+}

@@ -27,6 +27,16 @@ func withAdmin(c *config.Config) {
 // the JSON answer into a map.
 func adminCall(t *testing.T, d *daemon.Daemon, token, method, path string, body any) (int, map[string]any) {
 	t.Helper()
+	addr, err := d.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return adminCallAt(t, addr.String(), token, method, path, body)
+}
+
+// adminCallAt is adminCall against the listener at addr.
+func adminCallAt(t *testing.T, addr, token, method, path string, body any) (int, map[string]any) {
+	t.Helper()
 	raw := ""
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -35,7 +45,7 @@ func adminCall(t *testing.T, d *daemon.Daemon, token, method, path string, body 
 		}
 		raw = string(b)
 	}
-	resp, answer := adminRequest(t, d, token, method, path, raw)
+	resp, answer := adminRequestAt(t, addr, token, method, path, raw)
 	out := map[string]any{}
 	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 		if err := json.Unmarshal(answer, &out); err != nil {
@@ -55,11 +65,17 @@ func adminRequest(t *testing.T, d *daemon.Daemon, token, method, path, body stri
 	if err != nil {
 		t.Fatal(err)
 	}
+	return adminRequestAt(t, addr.String(), token, method, path, body)
+}
+
+// adminRequestAt is adminRequest against the listener at addr.
+func adminRequestAt(t *testing.T, addr, token, method, path, body string) (*http.Response, []byte) {
+	t.Helper()
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
-	req, err := http.NewRequest(method, "http://"+addr.String()+path, rd)
+	req, err := http.NewRequest(method, "http://"+addr+path, rd)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,6 +119,51 @@ func withPriority(t *testing.T, v string) string {
 		t.Fatal("the shipped mapping no longer maps high: High once; update this test")
 	}
 	return strings.Replace(def, "        high: High\n", "        high: "+v+"\n", 1)
+}
+
+// TestAdminOnItsOwnListener: with admin.listen set, /admin/ (UI and API)
+// answers only there, and the public listener (webhooks, health, metrics)
+// has no /admin/ at all, so a Service or network policy can keep the two
+// apart (the Helm chart does).
+func TestAdminOnItsOwnListener(t *testing.T) {
+	w := startWorld(t, withAdmin, func(c *config.Config) { c.Admin.Listen = "127.0.0.1:0" })
+	adminAddr, err := w.d.AdminListen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	public, err := w.d.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if adminAddr.String() == public.String() {
+		t.Fatalf("admin and public listeners share %s", public)
+	}
+	if code, body := adminCallAt(t, adminAddr.String(), adminToken, http.MethodGet, "/admin/api/mapping", nil); code != http.StatusOK {
+		t.Errorf("admin API on admin.listen: HTTP %d %v, want 200", code, body)
+	}
+	if code, page := adminCallAt(t, adminAddr.String(), "", http.MethodGet, "/admin/", nil); code != http.StatusOK || !strings.Contains(fmt.Sprint(page["body"]), "carebridge admin") {
+		t.Errorf("admin UI on admin.listen: HTTP %d, want the page", code)
+	}
+	for _, path := range []string{"/", "/admin/", "/admin/api/mapping", "/admin/api/status"} {
+		if code, _ := adminCallAt(t, public.String(), adminToken, http.MethodGet, path, nil); code != http.StatusNotFound {
+			t.Errorf("%s on the public listener: HTTP %d, want 404", path, code)
+		}
+	}
+	// The root leads to the admin UI where the UI is.
+	if resp, _ := adminRequestAt(t, adminAddr.String(), "", http.MethodGet, "/", ""); resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/admin/" {
+		t.Errorf("/ on the admin listener: HTTP %d to %q, want a redirect to /admin/", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	for _, path := range []string{"/healthz", "/metrics"} {
+		if code, _ := adminCallAt(t, public.String(), "", http.MethodGet, path, nil); code != http.StatusOK {
+			t.Errorf("%s on the public listener: HTTP %d, want 200", path, code)
+		}
+		if code, _ := adminCallAt(t, adminAddr.String(), "", http.MethodGet, path, nil); code != http.StatusNotFound {
+			t.Errorf("%s on the admin listener: HTTP %d, want 404", path, code)
+		}
+	}
+	if _, err := startWorld(t).d.AdminListen(); err == nil {
+		t.Error("AdminListen without admin.listen: want an error")
+	}
 }
 
 func (w *world) sfWrites() int {

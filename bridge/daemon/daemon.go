@@ -56,8 +56,12 @@ type Daemon struct {
 	handler  http.Handler
 	listenMu sync.Mutex
 	listener net.Listener
-	working  atomic.Bool   // the queue workers run
-	changes  *changeStream // nil: Salesforce changes are polled
+	// admin serves /admin/ on admin.listen when that is set (adminL its
+	// listener); otherwise /admin/ is on handler and admin is nil.
+	admin   http.Handler
+	adminL  net.Listener
+	working atomic.Bool   // the queue workers run
+	changes *changeStream // nil: Salesforce changes are polled
 	// id names this replica in its heartbeat; started is when it was made.
 	id      string
 	started time.Time
@@ -193,10 +197,16 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		Logger:          log.With("component", "webhook"),
 		Metrics:         care.NewWebhookMetrics(d.reg),
 	}))
-	mux.Handle("/admin/", d.adminHandler())
+	// /admin/ is on the public listener, or alone on admin.listen.
+	adminMux := mux
+	if cfg.Admin.Listen != "" {
+		adminMux = http.NewServeMux()
+		d.admin = adminMux
+	}
+	adminMux.Handle("/admin/", d.adminHandler())
 	if cfg.Admin.Token != "" {
 		// The admin UI is on: the root leads to it.
-		mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusFound))
+		adminMux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusFound))
 	}
 	d.handler = mux
 	return d, nil
@@ -241,11 +251,37 @@ func (d *Daemon) Listen() (net.Addr, error) {
 	return l.Addr(), nil
 }
 
+// AdminListen binds admin.listen now, so callers learn the admin port
+// before Run; an error when admin.listen is not set (/admin/ is then served
+// on the main listener).
+func (d *Daemon) AdminListen() (net.Addr, error) {
+	d.listenMu.Lock()
+	defer d.listenMu.Unlock()
+	if d.admin == nil {
+		return nil, errors.New("admin.listen is not set: /admin/ is served on listen")
+	}
+	if d.adminL != nil {
+		return d.adminL.Addr(), nil
+	}
+	l, err := net.Listen("tcp", d.cfg.Admin.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("admin.listen %s: %w", d.cfg.Admin.Listen, err)
+	}
+	d.adminL = l
+	return l.Addr(), nil
+}
+
 // Run serves until ctx ends, then shuts down gracefully: workers finish or
 // release their keys, the leader lease is released, HTTP drains.
 func (d *Daemon) Run(ctx context.Context) error {
 	if _, err := d.Listen(); err != nil {
 		return err
+	}
+	if d.admin != nil {
+		if _, err := d.AdminListen(); err != nil {
+			d.listener.Close()
+			return err
+		}
 	}
 	// Every component runs under runCtx: when one of them fails (the HTTP
 	// server losing its listener, the workers stopping), the others stop
@@ -265,6 +301,17 @@ func (d *Daemon) Run(ctx context.Context) error {
 			stop(fmt.Errorf("HTTP server on %s: %w", d.listener.Addr(), err))
 		}
 	}()
+	var adminSrv *http.Server
+	if d.admin != nil {
+		adminSrv = &http.Server{Handler: d.admin, ReadHeaderTimeout: srv.ReadHeaderTimeout, ReadTimeout: srv.ReadTimeout,
+			WriteTimeout: srv.WriteTimeout, IdleTimeout: srv.IdleTimeout,
+			ErrorLog: slog.NewLogLogger(d.log.With("component", "admin-http").Handler(), slog.LevelWarn)}
+		go func() {
+			if err := adminSrv.Serve(d.adminL); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				stop(fmt.Errorf("admin HTTP server on %s: %w", d.adminL.Addr(), err))
+			}
+		}()
+	}
 	// A published mapping version replaces the file's before work starts
 	// (when Redis answers now; otherwise the watcher switches soon after).
 	syncCtx, cancelSync := context.WithTimeout(runCtx, 5*time.Second)
@@ -275,6 +322,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	_, running := d.mappings.Get()
 	d.log.Info("carebridge running", "listen", d.listener.Addr().String(), "workers", d.cfg.Workers,
 		"mapping", running.Source, "mapping_version", running.Number, "mapping_digest", running.Digest)
+	if d.adminL != nil {
+		d.log.Info("admin UI and API on their own listener", "admin_listen", d.adminL.Addr().String())
+	}
 
 	var wg sync.WaitGroup
 	wg.Go(func() { d.ready.run(runCtx, 5*time.Second) })
@@ -302,6 +352,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	_ = srv.Shutdown(shutdownCtx)
+	if adminSrv != nil {
+		_ = adminSrv.Shutdown(shutdownCtx)
+	}
 	// Nothing may use the Salesforce client or Redis once they close.
 	if err := d.engine.Shutdown(shutdownCtx); err != nil {
 		d.log.Warn("batched Salesforce calls cut short by shutdown", "err", err)

@@ -62,6 +62,8 @@ func TestNoGoroutineOutlivesRun(t *testing.T) {
 	// The sandboxes, Redis and their clients stay; the snapshot excludes them.
 	ignore := goleak.IgnoreCurrent()
 
+	// With the admin UI on its own listener, whose server stops too.
+	w.cfg.Admin.Listen = "127.0.0.1:0"
 	d, err := daemon.New(w.cfg, logger(t))
 	if err != nil {
 		t.Fatal(err)

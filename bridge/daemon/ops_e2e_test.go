@@ -8,27 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/carebridge/carebridge/bridge/daemon"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 )
-
-// startReplica runs a second daemon on the world's Redis and sandboxes.
-func (w *world) startReplica(t *testing.T) *daemon.Daemon {
-	t.Helper()
-	replica, err := daemon.New(w.cfg, logger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := replica.Listen(); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- replica.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return replica
-}
 
 // list reads a JSON array of objects from an admin API answer.
 func list(v any) []map[string]any {

@@ -15,6 +15,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/carebridge/carebridge/internal/redisscript"
 )
 
 // ErrLeaseLost is returned when a lease is no longer held: it expired and the
@@ -273,38 +275,24 @@ func (q *Queue) AddMany(ctx context.Context, keys []string) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	due := q.opts.Clock().UnixMilli()
-	run := func(p redis.Pipeliner, eval func(p redis.Pipeliner, k []string, args ...any) *redis.Cmd) []*redis.Cmd {
-		cmds := make([]*redis.Cmd, len(keys))
-		for i, key := range keys {
-			revive := "1"
-			if q.deadLetterKey(key) {
-				revive = "0"
-			}
-			cmds[i] = eval(p, []string{q.k.ready, q.k.processing, q.k.dirty, q.k.dead, q.k.attempts, q.k.deadinfo},
-				key, due, revive, q.k.wake, q.origin)
-		}
-		return cmds
-	}
 	for _, k := range keys {
 		if k == "" {
 			return errors.New("queue add: empty key")
 		}
 	}
-	var cmds []*redis.Cmd
-	_, err := q.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		cmds = run(p, func(p redis.Pipeliner, k []string, args ...any) *redis.Cmd {
-			return addScript.EvalSha(ctx, p, k, args...)
-		})
-		return nil
-	})
-	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
-		// The script is not cached (first use, or Redis restarted): send it.
-		_, err = q.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			cmds = run(p, func(p redis.Pipeliner, k []string, args ...any) *redis.Cmd { return addScript.Eval(ctx, p, k, args...) })
-			return nil
-		})
+	due := q.opts.Clock().UnixMilli()
+	calls := make([]redisscript.Call, len(keys))
+	for i, key := range keys {
+		revive := "1"
+		if q.deadLetterKey(key) {
+			revive = "0"
+		}
+		calls[i] = redisscript.Call{Script: addScript, Keys: []string{q.k.ready, q.k.processing, q.k.dirty, q.k.dead, q.k.attempts, q.k.deadinfo},
+			Args: []any{key, due, revive, q.k.wake, q.origin}}
 	}
+	// Adding a key twice is adding it once, so the helper may send the
+	// scripts again when Redis did not know them yet.
+	cmds, err := redisscript.Pipeline(ctx, q.rdb, calls)
 	if err != nil {
 		return fmt.Errorf("queue add %d keys: %w", len(keys), err)
 	}

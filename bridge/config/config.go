@@ -48,6 +48,11 @@ type HTTP struct {
 	ReadTimeout  time.Duration `yaml:"read_timeout" env:"CAREBRIDGE_HTTP_READ_TIMEOUT"`   // whole request, body included
 	WriteTimeout time.Duration `yaml:"write_timeout" env:"CAREBRIDGE_HTTP_WRITE_TIMEOUT"` // from the end of the request to the end of the answer
 	IdleTimeout  time.Duration `yaml:"idle_timeout" env:"CAREBRIDGE_HTTP_IDLE_TIMEOUT"`   // a kept-alive connection between requests
+	// MaxWebhookRequests caps the webhook requests handled at once; one
+	// more is answered 503 with Retry-After at once (Care delivers it
+	// again) and its connection closed, so slow or stalled senders cannot
+	// hold every connection and file descriptor.
+	MaxWebhookRequests int `yaml:"max_webhook_requests" env:"CAREBRIDGE_HTTP_MAX_WEBHOOK_REQUESTS"`
 }
 
 // Redis is where all state lives: one node (URL), a master watched by
@@ -233,7 +238,7 @@ type Log struct {
 func Defaults() Config {
 	return Config{
 		Listen: ":8080",
-		HTTP:   HTTP{ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute},
+		HTTP:   HTTP{ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute, MaxWebhookRequests: 64},
 		Redis:  Redis{URL: "redis://127.0.0.1:6379/0", Prefix: "carebridge:"},
 		Care:   Care{Timeout: 15 * time.Second},
 		Salesforce: Salesforce{APIVersion: "62.0", AuthMethod: "client_credentials", Timeout: 30 * time.Second, PollOverlap: 2 * time.Minute,
@@ -433,6 +438,9 @@ func (c Config) Validate() error {
 		if t.d <= 0 {
 			bad(t.key, "must be positive")
 		}
+	}
+	if c.HTTP.MaxWebhookRequests < 1 {
+		bad("http.max_webhook_requests", "must be at least 1")
 	}
 	c.Redis.validate(bad)
 	switch c.Salesforce.Changes {

@@ -195,3 +195,28 @@ func (r *readiness) Ready() bool {
 func metricsHandler(reg *prometheus.Registry) http.Handler {
 	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
 }
+
+// limitConcurrent serves at most n requests of next at once. One more is
+// answered 503 with Retry-After at once and its connection closed without
+// reading its body: a sender that stalls holds a slot until the read
+// timeout, never every connection the process can open.
+func limitConcurrent(n int, reg prometheus.Registerer, next http.Handler) http.Handler {
+	slots := make(chan struct{}, n)
+	refused := prometheus.NewCounter(prometheus.CounterOpts{
+		Namespace: "carebridge", Name: "webhook_requests_refused_total",
+		Help: "Webhook requests answered 503 at once because http.max_webhook_requests were being handled (Care delivers them again).",
+	})
+	reg.MustRegister(refused)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+			next.ServeHTTP(w, r)
+		default:
+			refused.Inc()
+			w.Header().Set("Connection", "close")
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "too many webhook requests at once; retry", http.StatusServiceUnavailable)
+		}
+	})
+}

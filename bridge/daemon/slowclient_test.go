@@ -1,6 +1,7 @@
 package daemon_test
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -63,5 +64,69 @@ func TestSlowClientsAreCutOffAndHealthStaysUp(t *testing.T) {
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			t.Fatalf("stalled connection %d still open after 10 s; the read timeout is 1 s", i)
 		}
+	}
+}
+
+// TestStalledWebhooksHoldOnlyTheirSlots: with http.max_webhook_requests
+// at 5, 20 senders that stall mid-body hold 5 slots; the other 15 are
+// answered 503 with Retry-After at once and their connections closed
+// (nothing waits for the read timeout), health answers, and the refusals
+// are counted.
+func TestStalledWebhooksHoldOnlyTheirSlots(t *testing.T) {
+	const max, n = 5, 20
+	w := startWorld(t, manualPolls, func(c *config.Config) { c.HTTP.MaxWebhookRequests = max })
+	addr, err := w.d.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the replica ready", func() (bool, string) {
+		resp, err := http.Get("http://" + addr.String() + "/readyz")
+		if err != nil {
+			return false, err.Error()
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK, resp.Status
+	})
+	answered := make(chan string, n)
+	for range n {
+		c, err := net.Dial("tcp", addr.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		if _, err := fmt.Fprintf(c, "POST /webhooks/care HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"); err != nil {
+			t.Fatal(err)
+		}
+		go func() {
+			// A refused sender is answered and cut off at once; a held one
+			// hears nothing before the read timeout (30 s), long after this
+			// test has its answer.
+			_ = c.SetReadDeadline(time.Now().Add(20 * time.Second))
+			resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+			if err != nil {
+				answered <- "nothing: " + err.Error()
+				return
+			}
+			resp.Body.Close()
+			answered <- fmt.Sprint(resp.StatusCode, " retry-after=", resp.Header.Get("Retry-After"))
+		}()
+	}
+	for i := range n - max {
+		select {
+		case a := <-answered:
+			if a != "503 retry-after=1" {
+				t.Fatalf("answer %d to a sender beyond the cap: %s, want 503 with Retry-After", i, a)
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatalf("%d of %d senders beyond the cap answered; the rest wait", i, n-max)
+		}
+	}
+	resp, err := http.Get("http://" + addr.String() + "/healthz")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("/healthz while %d senders stall: %v %v", max, resp, err)
+	}
+	resp.Body.Close()
+	if got := (&actionWorld{w}).metric(t, "carebridge_webhook_requests_refused_total", nil); got != n-max {
+		t.Errorf("carebridge_webhook_requests_refused_total = %v, want %d", got, n-max)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/bridge/config"
+	"github.com/carebridge/carebridge/bridge/daemon"
+	"github.com/carebridge/carebridge/connectors/care/caresim"
 )
 
 // BenchmarkReplicas: 5,000 escalated Care cases (no conversation) already
@@ -17,7 +19,19 @@ import (
 // upstreams are not the limit) and the Salesforce write calls of each (goal:
 // the same; batches must not split into halves). All of it shares this
 // machine's 2 cores: the replicas, both sandboxes and Redis.
+//
+// Two variants: care_latency=0s, where the shared CPU is the limit, and
+// care_latency=500ms, where each Care call takes half a second as across a
+// continent (real upstreams answer in tens to hundreds of milliseconds, the
+// sandboxes on loopback in well under one): a replica's workers then spend
+// their time waiting, as in production, and a second replica adds workers.
 func BenchmarkReplicas(b *testing.B) {
+	for _, latency := range []time.Duration{0, 500 * time.Millisecond} {
+		b.Run("care_latency="+latency.String(), func(b *testing.B) { benchReplicas(b, latency) })
+	}
+}
+
+func benchReplicas(b *testing.B, careLatency time.Duration) {
 	const n = 5000
 	var one, two, speedup, writes1, writes2 float64
 	for i := range b.N {
@@ -33,14 +47,20 @@ func BenchmarkReplicas(b *testing.B) {
 			if err := first.Engine().PollCare(context.Background()); err != nil {
 				b.Fatal(err)
 			}
+			if careLatency > 0 {
+				env.care.InjectFault(caresim.Fault{Latency: careLatency})
+			}
 			env.sf.ResetCalls()
+			var second *daemon.Daemon
+			if replicas == 2 {
+				second = env.newDaemon(b, o) // built before the clock starts, as the first
+			}
 			b.StartTimer()
 
 			start := time.Now()
 			env.run(b, first)
 			stopSecond := func() {}
-			if replicas == 2 {
-				second := env.newDaemon(b, o)
+			if second != nil {
 				ctx, cancel := context.WithCancel(context.Background())
 				done := make(chan error, 1)
 				go func() { done <- second.Run(ctx) }()

@@ -55,11 +55,7 @@ func (e *Engine) queryNotes(ctx context.Context, sfCaseIDs []string) ([][]Record
 // syncNotes copies notes both ways between a Care case and its Case, never
 // twice: copies are linked in the store, and when a link is missing (state
 // lost) a note is matched by text, author and time before anything is created.
-func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID string) error {
-	careNotes, err := e.care.Notes(ctx, c.ID)
-	if err != nil {
-		return fmt.Errorf("read notes of Care case %s: %w", c.ID, err)
-	}
+func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID string, careNotes []care.Note) error {
 	sfNotes, err := e.readNotes.Do(ctx, sfID)
 	if err != nil {
 		return fmt.Errorf("read notes of Case %s: %w", sfID, err)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/carebridge/carebridge/bridge/merge"
@@ -84,25 +85,43 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	if err != nil {
 		return time.Time{}, err
 	}
-	c, err := e.care.GetCase(ctx, careID)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("read Care case %s: %w", careID, err)
-	}
-	rec, err := e.readCases.Do(ctx, careID)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("read Salesforce Case of Care case %s: %w", careID, err)
+	// The five reads are independent: made at once, a reconcile waits for
+	// the slowest instead of their sum (each upstream call is a network
+	// round trip). The writes re-read what they change (checkUnchanged), so
+	// the order of the reads does not matter.
+	var (
+		c                       care.Case
+		msgs                    []care.Message
+		notes                   []care.Note
+		nErr                    error
+		rec                     Record
+		st                      state.CaseState
+		cErr, mErr, rErr, stErr error
+		reads                   sync.WaitGroup
+	)
+	reads.Go(func() { c, cErr = e.care.GetCase(ctx, careID) })
+	reads.Go(func() { msgs, mErr = e.care.Messages(ctx, careID) })
+	reads.Go(func() { notes, nErr = e.care.Notes(ctx, careID) })
+	reads.Go(func() { rec, rErr = e.readCases.Do(ctx, careID) })
+	reads.Go(func() { st, stErr = e.caseState(ctx, careID, true) })
+	reads.Wait()
+	switch {
+	case cErr != nil:
+		return time.Time{}, fmt.Errorf("read Care case %s: %w", careID, cErr)
+	case rErr != nil:
+		return time.Time{}, fmt.Errorf("read Salesforce Case of Care case %s: %w", careID, rErr)
 	}
 	careVals, cut := e.fitCareValues(ctx, m, m.FromCare(c))
 	if rec == nil && c.Status == rules.Deleted {
 		return time.Time{}, nil // deleted before it ever reached Salesforce
 	}
-	msgs, err := e.care.Messages(ctx, careID)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("read conversation of Care case %s: %w", careID, err)
-	}
-	st, err := e.caseState(ctx, careID, true)
-	if err != nil {
-		return time.Time{}, err
+	switch {
+	case mErr != nil:
+		return time.Time{}, fmt.Errorf("read conversation of Care case %s: %w", careID, mErr)
+	case nErr != nil:
+		return time.Time{}, fmt.Errorf("read notes of Care case %s: %w", careID, nErr)
+	case stErr != nil:
+		return time.Time{}, stErr
 	}
 	next := &nextChange{now: e.now()}
 	if rec == nil {
@@ -126,7 +145,7 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	if err != nil {
 		return time.Time{}, err
 	}
-	if err := e.syncNotes(ctx, m, c, sfID); err != nil {
+	if err := e.syncNotes(ctx, m, c, sfID, notes); err != nil {
 		return time.Time{}, err
 	}
 	if err := e.syncMessages(ctx, c, sfID, msgs, st.Mirror, next); err != nil {

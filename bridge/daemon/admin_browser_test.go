@@ -100,19 +100,27 @@ func (p *adminPage) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 // (docs/img makes the pictures in docs/mapping.md); unset: nothing.
 func (p *adminPage) screenshot(name string) {
 	p.t.Helper()
+	saveScreenshot(p.t, p.ctx, name)
+}
+
+// saveScreenshot writes the browser's page as name.png into
+// $CAREBRIDGE_SCREENSHOTS (docs/img: the pictures of the docs); unset:
+// nothing.
+func saveScreenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
 	dir := os.Getenv("CAREBRIDGE_SCREENSHOTS")
 	if dir == "" {
 		return
 	}
-	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
-		p.t.Fatalf("screenshot %s: %v", name, err)
+		t.Fatalf("screenshot %s: %v", name, err)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		p.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-		p.t.Fatal(err)
+		t.Fatal(err)
 	}
 }
 

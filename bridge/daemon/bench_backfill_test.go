@@ -131,19 +131,7 @@ func queueRuns(b *testing.B, d *daemon.Daemon) int64 {
 // redisRoundTrips is how many requests d has sent Redis.
 func redisRoundTrips(b *testing.B, d *daemon.Daemon) int64 {
 	b.Helper()
-	families, err := d.Registry().Gather()
-	if err != nil {
-		b.Fatal(err)
-	}
-	var n float64
-	for _, f := range families {
-		if f.GetName() == "carebridge_redis_round_trips_total" {
-			for _, m := range f.GetMetric() {
-				n += m.GetCounter().GetValue()
-			}
-		}
-	}
-	return int64(n)
+	return int64(benchMetricSum(b, d, "carebridge_redis_round_trips_total", nil))
 }
 
 // redisCommands is how many commands Redis has served, those inside

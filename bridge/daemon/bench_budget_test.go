@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
+
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/daemon"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
@@ -229,20 +231,32 @@ func (env *benchEnv) config(b *testing.B, workers int) config.Config {
 
 func jobRuns(b *testing.B, d *daemon.Daemon, job string) float64 {
 	b.Helper()
+	return benchMetricSum(b, d, "carebridge_job_runs_total", func(m *dto.Metric) bool {
+		for _, l := range m.GetLabel() {
+			if l.GetName() == "task" && l.GetValue() == job {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// benchMetricSum adds up the counter series of d's metric name that keep
+// says to count (nil: all).
+func benchMetricSum(b *testing.B, d *daemon.Daemon, name string, keep func(*dto.Metric) bool) float64 {
+	b.Helper()
 	families, err := d.Registry().Gather()
 	if err != nil {
 		b.Fatal(err)
 	}
 	var n float64
 	for _, f := range families {
-		if f.GetName() != "carebridge_job_runs_total" {
+		if f.GetName() != name {
 			continue
 		}
 		for _, m := range f.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if l.GetName() == "task" && l.GetValue() == job {
-					n += m.GetCounter().GetValue()
-				}
+			if keep == nil || keep(m) {
+				n += m.GetCounter().GetValue()
 			}
 		}
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -82,17 +80,7 @@ func (p opsPage) fitsAt800() {
 // that is set (see docs/operations.md).
 func (p opsPage) screenshot(name string) {
 	p.t.Helper()
-	dir := os.Getenv("CAREBRIDGE_SCREENSHOTS")
-	if dir == "" {
-		return
-	}
-	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		p.t.Fatalf("screenshot %s: %v", name, err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-		p.t.Fatal(err)
-	}
+	saveScreenshot(p.t, p.ctx, name)
 }
 
 // TestHealthPageInABrowser: with two replicas running, the sync health page

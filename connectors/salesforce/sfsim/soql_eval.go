@@ -530,7 +530,8 @@ func (st *store) run(c *compiled, all bool) []*record {
 }
 
 // indexed returns, in insertion order, the live records that a condition
-// on Id or a unique text field (= or IN, not under OR or NOT) can match,
+// on Id, a lookup field or a unique text field (= or IN, not under OR or
+// NOT) can match,
 // as an org reads them from its index instead of scanning; nil when the
 // condition names none. The where clause still decides.
 func (st *store) indexed(t *table, e expr) []*record {
@@ -562,6 +563,14 @@ func (st *store) indexed(t *table, e expr) []*record {
 			for _, lit := range e.values {
 				if id, ok := normalizeID(plainString(lit.str)); ok {
 					add(t.byID[id])
+				}
+			}
+		} else if f, ok := t.obj.Field(name); ok && t.refs[f.Name] != nil {
+			for _, lit := range e.values {
+				if id, ok := normalizeID(plainString(lit.str)); ok {
+					for _, r := range t.refs[f.Name][id] {
+						add(r)
+					}
 				}
 			}
 		} else {

@@ -261,3 +261,59 @@ func FuzzParseSOQL(f *testing.F) {
 		}
 	})
 }
+
+// TestLookupFieldsAreIndexed: a query for the children of some records
+// (a lookup field = or IN) is answered from the lookup's index, as an org
+// does, with the same records a scan finds, 15- or 18-character ids alike,
+// and the index follows deletes.
+func TestLookupFieldsAreIndexed(t *testing.T) {
+	s, err := New(Options{ClientID: "id", ClientSecret: "secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases, comments []string
+	for i := range 3 {
+		id, err := s.Insert("Case", map[string]any{"Subject": "case"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases, id)
+		for range i + 1 {
+			c, err := s.Insert("CaseComment", map[string]any{"ParentId": id, "CommentBody": "note"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			comments = append(comments, c)
+		}
+	}
+	if err := s.Delete("CaseComment", comments[len(comments)-1]); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(soql string, wantIndexed bool) []string {
+		t.Helper()
+		q, err := parseSOQL(soql)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		c, cerr := s.store.compile(q, s.accessFor(s.integrationUser))
+		if cerr != nil {
+			t.Fatal(cerr)
+		}
+		if got := c.candidates != nil; got != wantIndexed {
+			t.Fatalf("%s: answered from an index %v, want %v", soql, got, wantIndexed)
+		}
+		var out []string
+		for _, r := range s.store.run(c, false) {
+			out = append(out, r.id)
+		}
+		return out
+	}
+	in := "'" + cases[1][:15] + "', '" + cases[2] + "'"
+	indexed := ids("SELECT Id FROM CaseComment WHERE ParentId IN ("+in+")", true)
+	scanned := ids("SELECT Id FROM CaseComment WHERE ParentId IN ("+in+") OR CommentBody = 'none'", false)
+	if want := comments[1:5]; strings.Join(indexed, ",") != strings.Join(want, ",") || strings.Join(scanned, ",") != strings.Join(want, ",") {
+		t.Fatalf("children of two Cases: index %v, scan %v, want %v (the deleted one left out)", indexed, scanned, want)
+	}
+}

@@ -35,7 +35,11 @@ type table struct {
 	// folded indexes the unique fields by lower-case value, as SOQL's =
 	// and IN compare text: a query naming them reads these records only,
 	// as an org answers from its index.
-	folded  map[string]map[string][]*record
+	folded map[string]map[string][]*record
+	// refs indexes the lookup fields by the 18-character id they hold, as
+	// an org indexes every lookup and master-detail field: a query for the
+	// children of some records (ParentId IN ...) reads those only.
+	refs    map[string]map[string][]*record
 	autoNum int
 }
 
@@ -56,11 +60,15 @@ func newStore(schema *metadata.Schema, clock func() time.Time) *store {
 	st := &store{schema: schema, statuses: schema.CaseStatuses(), tables: map[string]*table{}, byPrefix: map[string]*table{}, clock: clock}
 	for _, name := range schema.Objects() {
 		o, _ := schema.Object(name)
-		t := &table{obj: o, fields: o.Fields(), byID: map[string]*record{}, unique: map[string]map[string]*record{}, folded: map[string]map[string][]*record{}}
+		t := &table{obj: o, fields: o.Fields(), byID: map[string]*record{}, unique: map[string]map[string]*record{}, folded: map[string]map[string][]*record{},
+			refs: map[string]map[string][]*record{}}
 		for _, f := range t.fields {
 			if f.Unique {
 				t.unique[f.Name] = map[string]*record{}
 				t.folded[f.Name] = map[string][]*record{}
+			}
+			if f.Type == metadata.TypeReference {
+				t.refs[f.Name] = map[string][]*record{}
 			}
 		}
 		st.tables[strings.ToLower(name)] = t
@@ -333,6 +341,11 @@ func (t *table) checkUnique(values map[string]any, self *record) *Error {
 }
 
 func (t *table) index(r *record) {
+	for field, idx := range t.refs {
+		if id, ok := refID(r.fields[field]); ok && !r.deleted && !slices.Contains(idx[id], r) {
+			idx[id] = append(idx[id], r)
+		}
+	}
 	for field, idx := range t.unique {
 		if v, ok := r.fields[field].(string); ok && !r.deleted {
 			idx[v] = r
@@ -345,6 +358,14 @@ func (t *table) index(r *record) {
 }
 
 func (t *table) unindex(r *record) {
+	for field, idx := range t.refs {
+		if id, ok := refID(r.fields[field]); ok {
+			idx[id] = slices.DeleteFunc(idx[id], func(x *record) bool { return x == r })
+			if len(idx[id]) == 0 {
+				delete(idx, id)
+			}
+		}
+	}
 	for field, idx := range t.unique {
 		if v, ok := r.fields[field].(string); ok && idx[v] == r {
 			delete(idx, v)
@@ -355,6 +376,15 @@ func (t *table) unindex(r *record) {
 			}
 		}
 	}
+}
+
+// refID is the 18-character id a lookup field's value holds.
+func refID(v any) (string, bool) {
+	s, ok := v.(string)
+	if !ok || s == "" {
+		return "", false
+	}
+	return normalizeID(s)
 }
 
 func missingRequired(t *table, values map[string]any, create bool) []string {

@@ -326,20 +326,12 @@ func (s *Server) addNoteLocked(caseID, authorID, text string, mentions []string)
 	c.UpdatedAt = s.stampLocked()
 	n.CreatedAt = c.UpdatedAt
 	s.notes[c.ID] = append(s.notes[c.ID], n)
+	s.noteIDs[n.ID] = true
 	s.emitLocked(care.EventNoteCreated, c.ID, n)
 	return n, nil
 }
 
-func (s *Server) noteTakenLocked(id string) bool {
-	for _, ns := range s.notes {
-		for _, n := range ns {
-			if n.ID == id {
-				return true
-			}
-		}
-	}
-	return false
-}
+func (s *Server) noteTakenLocked(id string) bool { return s.noteIDs[id] }
 
 // touchCaseLocked records a change of the case: a new updated_at and a
 // case.updated event.

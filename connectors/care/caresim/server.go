@@ -114,8 +114,9 @@ type Server struct {
 	calls     map[string]int
 	faults    []*Fault
 	rng       *rand.Rand
-	budget    *rate.Limiter // nil: no rate limit
-	limited   atomic.Int64  // API calls refused by the rate limit
+	budget    *rate.Limiter   // nil: no rate limit
+	limited   atomic.Int64    // API calls refused by the rate limit
+	noteIDs   map[string]bool // every note's id, so a new id is checked without a scan
 }
 
 // New builds a sandbox. With a webhook URL it starts the delivery goroutine;
@@ -136,6 +137,7 @@ func New(opts Options) (*Server, error) {
 		messages:  map[string]*care.Message{},
 		convo:     map[string][]string{},
 		notes:     map[string][]care.Note{},
+		noteIDs:   map[string]bool{},
 		replies:   map[string][]string{},
 		banned:    map[string]bool{},
 		following: map[string]bool{},

@@ -217,7 +217,10 @@ func TestAdminUIRollbackThenPublishKeepsTheRolledBackVersion(t *testing.T) {
 	p.do("confirm the rollback",
 		chromedp.Click(chromedp.CSS("#reviewConfirm")),
 		pageWaits(`document.getElementById("result").textContent.includes("Version 1 is active again")`),
-		pageWaits(`document.getElementById("running").textContent.includes("Active: version 1")`))
+		pageWaits(`document.getElementById("running").textContent.includes("Active: version 1")`),
+		// The history is drawn again after the rollback; a click before that
+		// would open a row about to be replaced.
+		pageWaits(`document.querySelector('#versions tr[data-version="1"]')?.classList.contains("active")`))
 	header, editor := p.text("#running"), p.value("#yaml")
 	if strings.Contains(header, "based on version 2") || !strings.Contains(header, "start from version 1") {
 		t.Errorf("header after the rollback = %q; want edits to start from version 1", header)

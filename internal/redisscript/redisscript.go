@@ -17,41 +17,60 @@ type Call struct {
 	Args   []any
 }
 
-// Pipeliner is the part of a Redis client Pipeline needs.
-type Pipeliner interface {
+// Client is the part of a Redis client Pipeline needs.
+type Client interface {
+	redis.Scripter
 	Pipelined(ctx context.Context, fn func(redis.Pipeliner) error) ([]redis.Cmder, error)
 }
 
-// Pipeline runs calls in one round trip by EVALSHA. When Redis does not
-// know one of the scripts (its first use, or after a restart emptied the
-// script cache) it runs them all once more by EVAL, so every call must be
-// safe to repeat. It returns each call's answer in order, and the first
-// error among them (a script that returned nothing is no error).
-func Pipeline(ctx context.Context, rdb Pipeliner, calls []Call) ([]*redis.Cmd, error) {
-	cmds, err := run(ctx, rdb, calls, func(c Call, p redis.Pipeliner) *redis.Cmd {
-		return c.Script.EvalSha(ctx, p, c.Keys, c.Args...)
-	})
-	for _, c := range cmds {
+// Pipeline runs calls in order in one round trip by EVALSHA. When Redis
+// does not know a script (its first use, or after a restart emptied the
+// script cache), Pipeline loads the scripts that failed and runs the calls
+// again from the first that failed, in order: a call after it that had
+// succeeded runs twice, so such calls must be safe to repeat. It returns
+// each call's answer in order, and the first error among them (a script
+// that returned nothing is no error).
+func Pipeline(ctx context.Context, rdb Client, calls []Call) ([]*redis.Cmd, error) {
+	cmds := run(ctx, rdb, calls)
+	first := -1
+	for i, c := range cmds {
 		if redis.HasErrorPrefix(c.Err(), "NOSCRIPT") {
-			cmds, err = run(ctx, rdb, calls, func(c Call, p redis.Pipeliner) *redis.Cmd {
-				return c.Script.Eval(ctx, p, c.Keys, c.Args...)
-			})
+			first = i
 			break
 		}
 	}
-	if err != nil && !errors.Is(err, redis.Nil) {
-		return cmds, fmt.Errorf("%d script calls: %w", len(calls), err)
+	if first >= 0 {
+		loaded := map[*redis.Script]bool{}
+		for i := first; i < len(calls); i++ {
+			s := calls[i].Script
+			if loaded[s] || !redis.HasErrorPrefix(cmds[i].Err(), "NOSCRIPT") {
+				continue
+			}
+			if err := s.Load(ctx, rdb).Err(); err != nil {
+				return cmds, fmt.Errorf("load a script: %w", err)
+			}
+			loaded[s] = true
+		}
+		again := run(ctx, rdb, calls[first:])
+		copy(cmds[first:], again)
+	}
+	for _, c := range cmds {
+		if cerr := c.Err(); cerr != nil && !errors.Is(cerr, redis.Nil) {
+			return cmds, fmt.Errorf("%d script calls: %w", len(calls), cerr)
+		}
 	}
 	return cmds, nil
 }
 
-func run(ctx context.Context, rdb Pipeliner, calls []Call, eval func(Call, redis.Pipeliner) *redis.Cmd) ([]*redis.Cmd, error) {
+// run sends calls in one pipeline; each answer, a failure of the whole
+// round trip included, is read from its command.
+func run(ctx context.Context, rdb Client, calls []Call) []*redis.Cmd {
 	cmds := make([]*redis.Cmd, len(calls))
-	_, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+	_, _ = rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, c := range calls {
-			cmds[i] = eval(c, p)
+			cmds[i] = c.Script.EvalSha(ctx, p, c.Keys, c.Args...)
 		}
 		return nil
 	})
-	return cmds, err
+	return cmds
 }

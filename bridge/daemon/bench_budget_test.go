@@ -13,6 +13,7 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/daemon"
@@ -270,18 +271,37 @@ func (env *benchEnv) redisBytesPerCase(b *testing.B, ids []string) float64 {
 	b.Helper()
 	ctx := context.Background()
 	rdb := env.redis.Client(b)
-	var total int64
+	// One SCAN over every case key (KEYS per case would read them all for
+	// each case), then the sizes of the wanted cases' keys, pipelined.
+	want := make(map[string]bool, len(ids))
 	for _, id := range ids {
-		keys, err := rdb.Keys(ctx, "carebridge:{case:"+id+"}:*").Result()
+		want[id] = true
+	}
+	var keys []string
+	iter := rdb.Scan(ctx, 0, "carebridge:{case:*", 1000).Iterator()
+	for iter.Next(ctx) {
+		k := iter.Val()
+		id, _, _ := strings.Cut(strings.TrimPrefix(k, "carebridge:{case:"), "}")
+		if want[id] {
+			keys = append(keys, k)
+		}
+	}
+	if err := iter.Err(); err != nil {
+		b.Fatal(err)
+	}
+	var total int64
+	for start := 0; start < len(keys); start += 1000 {
+		cmds, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for _, k := range keys[start:min(start+1000, len(keys))] {
+				p.MemoryUsage(ctx, k, 0)
+			}
+			return nil
+		})
 		if err != nil {
 			b.Fatal(err)
 		}
-		for _, k := range keys {
-			n, err := rdb.MemoryUsage(ctx, k, 0).Result()
-			if err != nil {
-				b.Fatal(err)
-			}
-			total += n
+		for _, c := range cmds {
+			total += c.(*redis.IntCmd).Val()
 		}
 	}
 	linked, err := rdb.HLen(ctx, "carebridge:{links}:care2sf").Result()

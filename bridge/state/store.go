@@ -19,7 +19,7 @@
 //	{cursors}:cursor          HASH source -> opaque cursor
 //	{cursors}:watermark       HASH source -> unix ms, only ever advanced
 //	{audit}                   STREAM applied changes and conflicts, capped
-//	{case:<care id>}:timeline STREAM the case's own audit entries, capped, expiring
+//	{case:<care id>}:timeline LIST   the case's own audit entries (JSON, newest first), capped, expiring
 //	{replicas}                HASH replica id -> heartbeat (JSON), expiring
 //	event:<id>                STRING webhook event seen (TTL)
 //	{action:<id>}:record      HASH durable state of an agent action, with its frozen request

@@ -2,6 +2,7 @@ package batch
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -30,7 +31,10 @@ func TestDoAllSharesBatches(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(sizes) != 2 || sizes[0] != 2 || sizes[1] != 1 {
-		t.Fatalf("batches %v, want [2 1]", sizes)
+	// The full batch and the spill run concurrently: either may finish
+	// first.
+	slices.Sort(sizes)
+	if !slices.Equal(sizes, []int{1, 2}) {
+		t.Fatalf("batches of %v items, want one of 2 and one of 1", sizes)
 	}
 }

@@ -24,14 +24,7 @@ func TestSlowClientsAreCutOffAndHealthStaysUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	get := func(path string) (int, error) {
-		resp, err := (&http.Client{Timeout: 5 * time.Second}).Get("http://" + addr.String() + path)
-		if err != nil {
-			return 0, err
-		}
-		resp.Body.Close()
-		return resp.StatusCode, nil
-	}
+	get := func(path string) (int, error) { return getStatus(addr, path) }
 	eventually(t, "the replica ready", func() (bool, string) {
 		code, err := get("/readyz")
 		return code == http.StatusOK, fmt.Sprint(code, err)
@@ -39,15 +32,7 @@ func TestSlowClientsAreCutOffAndHealthStaysUp(t *testing.T) {
 	const n = 50
 	conns := make([]net.Conn, n)
 	for i := range conns {
-		c, err := net.Dial("tcp", addr.String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Close() })
-		if _, err := fmt.Fprintf(c, "POST /webhooks/care HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"); err != nil {
-			t.Fatal(err)
-		}
-		conns[i] = c
+		conns[i] = stallWebhook(t, addr)
 	}
 	for _, path := range []string{"/healthz", "/readyz"} {
 		if code, err := get(path); err != nil || code != http.StatusOK {
@@ -80,23 +65,12 @@ func TestStalledWebhooksHoldOnlyTheirSlots(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "the replica ready", func() (bool, string) {
-		resp, err := http.Get("http://" + addr.String() + "/readyz")
-		if err != nil {
-			return false, err.Error()
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK, resp.Status
+		code, err := getStatus(addr, "/readyz")
+		return code == http.StatusOK, fmt.Sprint(code, err)
 	})
 	answered := make(chan string, n)
 	for range n {
-		c, err := net.Dial("tcp", addr.String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Close() })
-		if _, err := fmt.Fprintf(c, "POST /webhooks/care HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"); err != nil {
-			t.Fatal(err)
-		}
+		c := stallWebhook(t, addr)
 		go func() {
 			// A refused sender is answered and cut off at once; a held one
 			// hears nothing before the read timeout (30 s), long after this
@@ -121,12 +95,35 @@ func TestStalledWebhooksHoldOnlyTheirSlots(t *testing.T) {
 			t.Fatalf("%d of %d senders beyond the cap answered; the rest wait", i, n-max)
 		}
 	}
-	resp, err := http.Get("http://" + addr.String() + "/healthz")
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("/healthz while %d senders stall: %v %v", max, resp, err)
+	if code, err := getStatus(addr, "/healthz"); err != nil || code != http.StatusOK {
+		t.Fatalf("/healthz while %d senders stall: %d %v", max, code, err)
 	}
-	resp.Body.Close()
 	if got := (&actionWorld{w}).metric(t, "carebridge_webhook_requests_refused_total", nil); got != n-max {
 		t.Errorf("carebridge_webhook_requests_refused_total = %v, want %d", got, n-max)
 	}
+}
+
+// getStatus asks the daemon at addr for path and returns the HTTP status.
+func getStatus(addr net.Addr, path string) (int, error) {
+	resp, err := (&http.Client{Timeout: 5 * time.Second}).Get("http://" + addr.String() + path)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// stallWebhook opens a webhook request to addr that announces a body of
+// 1,000 bytes and sends one; the connection closes with t.
+func stallWebhook(t *testing.T, addr net.Addr) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if _, err := fmt.Fprintf(c, "POST /webhooks/care HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

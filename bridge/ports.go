@@ -58,7 +58,6 @@ type Salesforce interface {
 // CaseLinks pair Care cases with Salesforce Cases.
 type CaseLinks interface {
 	LinkCase(ctx context.Context, careID, sfID string) error
-	SalesforceCase(ctx context.Context, careID string) (sfID string, ok bool, err error)
 	CareCase(ctx context.Context, sfID string) (careID string, ok bool, err error)
 	// LinkedCases pages through the linked Care case ids.
 	LinkedCases(ctx context.Context, cursor uint64, count int64) (careIDs []string, next uint64, err error)
@@ -67,18 +66,15 @@ type CaseLinks interface {
 // Bases hold each case's last synced values (the merge base) and the writes
 // a reconcile recorded before making them.
 type Bases interface {
-	LoadBase(ctx context.Context, careID string) (state.Base, bool, error)
-	// SaveBase stores the base of a case and drops its pending writes.
-	SaveBase(ctx context.Context, careID string, fields map[string]string, syncedAt time.Time) error
-	// PendingWrites returns what a reconcile recorded before its writes and
-	// did not settle with SaveBase (it died or failed in between).
-	PendingWrites(ctx context.Context, careID string) (map[string]state.PendingWrite, error)
+	// SavePendingWrites records what a reconcile is about to write; the
+	// next one settles a reconcile that died or failed in between.
 	SavePendingWrites(ctx context.Context, careID string, writes map[string]state.PendingWrite) error
 	// LoadCases reads the link, base and pending writes of each case (and
 	// its message mirror when withMirror) in one round trip.
 	LoadCases(ctx context.Context, careIDs []string, withMirror bool) (map[string]state.CaseState, error)
-	// SaveCase ends a reconcile: SaveBase and SetCaseClosed in one round
-	// trip.
+	// SaveCase ends a reconcile: it stores the base (dropping the pending
+	// writes) and whether the case is closed on both sides (a case keeps
+	// the time it was first seen closed), in one round trip.
 	SaveCase(ctx context.Context, careID string, fields map[string]string, syncedAt time.Time, closed bool, at time.Time) error
 	// SaveNewCase stores the base of a case whose Case was just created and
 	// links the two, in one round trip.
@@ -105,9 +101,6 @@ type Cursors interface {
 
 // Retention tracks closed cases and retires them.
 type Retention interface {
-	// SetCaseClosed records whether a linked case is closed on both sides
-	// (a case keeps the time it was first seen closed).
-	SetCaseClosed(ctx context.Context, careID string, closed bool, at time.Time) error
 	// ClosedBefore lists up to n linked cases closed on both sides since
 	// before t.
 	ClosedBefore(ctx context.Context, t time.Time, n int64) ([]string, error)

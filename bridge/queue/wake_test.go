@@ -230,10 +230,11 @@ func TestABusyWorkerMakesOneRoundTripPerKey(t *testing.T) {
 		}
 		return true
 	})
-	// Each key alone would take two (its result, then the next lease);
-	// a few more go to the first lease, the scripts' first use and the idle
-	// poll.
-	if n := trips.n.Load() - before; n > int64(len(keys))*5/4 {
+	// Each key alone would take two (its result, then the next lease):
+	// about 420 to 480 requests, measured with the lease not fused. Fused,
+	// about 210 on an idle machine and up to 285 on a loaded one (lease
+	// attempts beside the worker's own); the bound sits between.
+	if n := trips.n.Load() - before; n > int64(len(keys))*7/4 {
 		t.Fatalf("%d round trips for %d keys (%v), want about one per key", n, len(keys), trips)
 	}
 }

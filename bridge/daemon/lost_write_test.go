@@ -113,12 +113,15 @@ func TestAgentChangeDuringReconcileIsNotOverwritten(t *testing.T) {
 	if err := w.sf.Update("Case", id, map[string]any{"Status": "Closed"}); err != nil {
 		t.Fatal(err)
 	}
-	// The reconcile's Salesforce read is slow; the agent acts meanwhile.
-	queries := w.sf.Calls(sfsim.OpQuery)
+	// The reconcile's Salesforce read is slow; the agent acts once the
+	// reconcile has read Care (the reads run at once).
+	queries, careReads := w.sf.Calls(sfsim.OpQuery), answered(t, w, "care")
 	w.sf.InjectFault(sfsim.Fault{Op: sfsim.OpQuery, Latency: time.Second, Times: 1})
 	done := make(chan error, 1)
 	go func() { done <- w.d.Engine().ReconcileCase(ctx, "race_1") }()
-	eventually(t, "the reconcile reading Salesforce", func() (bool, string) { return w.sf.Calls(sfsim.OpQuery) > queries, "" })
+	eventually(t, "the reconcile reading Salesforce, with Care's answers in", func() (bool, string) {
+		return w.sf.Calls(sfsim.OpQuery) > queries && answered(t, w, "care") >= careReads+3, ""
+	})
 	if err := w.care.UISetStatus("race_1", rules.Pending); err != nil {
 		t.Fatal(err)
 	}
@@ -147,9 +150,7 @@ func TestAgentChangeDuringReconcileIsNotOverwritten(t *testing.T) {
 // image: the agent closes the Case after the reconcile read it and before it
 // writes Salesforce.
 func TestAgentChangeInSalesforceDuringReconcileIsNotOverwritten(t *testing.T) {
-	w := startWorld(t, slowRetries, func(c *config.Config) {
-		c.Schedule.PollCare, c.Schedule.PollSalesforce = "@every 24h", "@every 24h"
-	})
+	w := startWorld(t, slowRetries, manualPolls)
 	w.escalate(t, "race_2", strPtr("agent_ana"))
 	ctx := context.Background()
 	if err := w.d.Engine().ReconcileCase(ctx, "race_2"); err != nil {
@@ -161,12 +162,12 @@ func TestAgentChangeInSalesforceDuringReconcileIsNotOverwritten(t *testing.T) {
 	}
 	// After reading both sides the reconcile reads the conversation,
 	// slowly; the agent closes the Case meanwhile.
-	reads := w.care.Calls(caresim.OpListMessages)
+	reads, queries := w.care.Calls(caresim.OpListMessages), answered(t, w, "salesforce")
 	w.care.InjectFault(caresim.Fault{Op: caresim.OpListMessages, Latency: time.Second})
 	done := make(chan error, 1)
 	go func() { done <- w.d.Engine().ReconcileCase(ctx, "race_2") }()
-	eventually(t, "the reconcile reading the conversation", func() (bool, string) {
-		return w.care.Calls(caresim.OpListMessages) > reads, ""
+	eventually(t, "the reconcile reading the conversation, with the Case read", func() (bool, string) {
+		return w.care.Calls(caresim.OpListMessages) > reads && answered(t, w, "salesforce") > queries, ""
 	})
 	if err := w.sf.Update("Case", id, map[string]any{"Status": "Closed"}); err != nil {
 		t.Fatal(err)
@@ -189,4 +190,12 @@ func TestAgentChangeInSalesforceDuringReconcileIsNotOverwritten(t *testing.T) {
 	if n := (&actionWorld{w}).metricSum(t, "carebridge_conflicts_total", nil); n != 1 {
 		t.Errorf("%v conflicts counted, want 1", n)
 	}
+}
+
+// answered counts the answers w's daemon has had from system (a reconcile's
+// reads run at once: a test that acts between them waits for answers, not
+// for requests).
+func answered(t *testing.T, w *world, system string) float64 {
+	t.Helper()
+	return (&actionWorld{w}).metricSum(t, "carebridge_upstream_requests_total", map[string]string{"system": system})
 }

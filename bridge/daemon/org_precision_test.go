@@ -76,12 +76,12 @@ func TestAgentChangeWithinTheSecondOfTheReadIsNotOverwritten(t *testing.T) {
 	if err := w.care.UISetStatus("sec_2", rules.Pending); err != nil {
 		t.Fatal(err)
 	}
-	reads := w.care.Calls(caresim.OpListMessages)
+	reads, queries := w.care.Calls(caresim.OpListMessages), answered(t, w, "salesforce")
 	w.care.InjectFault(caresim.Fault{Op: caresim.OpListMessages, Latency: time.Second})
 	done := make(chan error, 1)
 	go func() { done <- w.d.Engine().ReconcileCase(ctx, "sec_2") }()
-	eventually(t, "the reconcile reading the conversation", func() (bool, string) {
-		return w.care.Calls(caresim.OpListMessages) > reads, ""
+	eventually(t, "the reconcile reading the conversation, with the Case read", func() (bool, string) {
+		return w.care.Calls(caresim.OpListMessages) > reads && answered(t, w, "salesforce") > queries, ""
 	})
 	stamp := w.sfCase("sec_2")["SystemModstamp"]
 	if err := w.sf.Update("Case", id, map[string]any{"Status": "Closed"}); err != nil {

@@ -154,7 +154,7 @@ type Engine struct {
 	started     time.Time
 
 	readCases   *batch.Batcher[string, Record]
-	upsertCases *batch.Batcher[Record, WriteResult]
+	createCases *batch.Batcher[Record, createdCase]
 	updateCases *batch.Batcher[Record, WriteResult]
 	readNotes   *batch.Batcher[string, []Record]
 	createNotes *batch.Batcher[Record, WriteResult]
@@ -227,9 +227,9 @@ func New(o Options) (*Engine, error) {
 	e.fieldInfo = &fieldCache{describe: o.DescribeFields, now: e.now, objects: map[string]*fieldEntry{}}
 	const max, timeout = 200, 2 * time.Minute
 	e.readCases = batch.New(max, o.BatchLinger, timeout, e.queryCases)
-	e.upsertCases = batch.New(max, o.BatchLinger, timeout, e.fitting("Case", func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+	e.createCases = batch.New(max, o.BatchLinger, timeout, e.upsertAndRead(e.fitting("Case", func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.UpsertMany(ctx, "Case", CareIDField, recs)
-	}))
+	})))
 	e.updateCases = batch.New(max, o.BatchLinger, timeout, e.fitting("Case", func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.UpdateMany(ctx, "Case", recs)
 	}))
@@ -251,7 +251,7 @@ func New(o Options) (*Engine, error) {
 	// Batches are sized by the reconciles in flight: each waits for the
 	// others still on their way, and goes once all of them wait in one.
 	e.gate = batch.NewGate(o.Backlogged, o.Workers)
-	for _, b := range []interface{ Join(*batch.Gate) }{e.readCases, e.upsertCases, e.updateCases, e.readNotes,
+	for _, b := range []interface{ Join(*batch.Gate) }{e.readCases, e.createCases, e.updateCases, e.readNotes,
 		e.createNotes, e.readMsgs, e.upsertMsgs, e.updateMsgs, e.readActions, e.updActions} {
 		b.Join(e.gate)
 	}
@@ -311,7 +311,7 @@ func uniqueBy(field string, write batch.Func[Record, WriteResult]) batch.Func[Re
 // for them to return. Call it after the workers stopped and before the
 // Salesforce client and Redis are closed.
 func (e *Engine) Shutdown(ctx context.Context) error {
-	batchers := []interface{ Shutdown(context.Context) error }{e.readCases, e.upsertCases, e.updateCases,
+	batchers := []interface{ Shutdown(context.Context) error }{e.readCases, e.createCases, e.updateCases,
 		e.readNotes, e.createNotes, e.readMsgs, e.upsertMsgs, e.updateMsgs, e.readActions, e.updActions}
 	errs := make([]error, len(batchers))
 	var wg sync.WaitGroup

@@ -113,8 +113,9 @@ func (e *Engine) queryMessages(ctx context.Context, sfCaseIDs []string) ([][]Rec
 // messages whose values changed since the last write are written (a hash per
 // message is kept in the store), so quiet cycles write nothing; writes of
 // many cases share collection calls.
-// have is the case's mirror as stored.
-func (e *Engine) syncMessages(ctx context.Context, c care.Case, sfID string, msgs []care.Message, have map[string]state.MirroredMessage, wake *nextChange) error {
+// have is the case's mirror as stored; newCase says the Case was created just
+// now, so no mirrored message can exist under it.
+func (e *Engine) syncMessages(ctx context.Context, c care.Case, sfID string, msgs []care.Message, have map[string]state.MirroredMessage, newCase bool, wake *nextChange) error {
 	careID := c.ID
 	var todo []pendingMessage
 	missing := false
@@ -145,7 +146,7 @@ func (e *Engine) syncMessages(ctx context.Context, c care.Case, sfID string, msg
 	if next == nil {
 		next = map[string]state.MirroredMessage{}
 	}
-	if missing {
+	if missing && !newCase {
 		// The store may have lost the links: find the records that exist.
 		existing, err := e.readMsgs.Do(ctx, sfID)
 		if err != nil {

@@ -55,10 +55,14 @@ func (e *Engine) queryNotes(ctx context.Context, sfCaseIDs []string) ([][]Record
 // syncNotes copies notes both ways between a Care case and its Case, never
 // twice: copies are linked in the store, and when a link is missing (state
 // lost) a note is matched by text, author and time before anything is created.
-func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID string, careNotes []care.Note) error {
-	sfNotes, err := e.readNotes.Do(ctx, sfID)
-	if err != nil {
-		return fmt.Errorf("read notes of Case %s: %w", sfID, err)
+// newCase says the Case was created just now, so it has no notes to read.
+func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID string, careNotes []care.Note, newCase bool) error {
+	var sfNotes []Record
+	if !newCase {
+		var err error
+		if sfNotes, err = e.readNotes.Do(ctx, sfID); err != nil {
+			return fmt.Errorf("read notes of Case %s: %w", sfID, err)
+		}
 	}
 	agents := e.agentNames()
 	body := func(r Record) string { return str(r[e.notes.BodyField]) }

@@ -76,9 +76,9 @@ type Bases interface {
 	// writes) and whether the case is closed on both sides (a case keeps
 	// the time it was first seen closed), in one round trip.
 	SaveCase(ctx context.Context, careID string, fields map[string]string, syncedAt time.Time, closed bool, at time.Time) error
-	// SaveNewCase stores the base of a case whose Case was just created and
-	// links the two, in one round trip.
-	SaveNewCase(ctx context.Context, careID, sfID string, fields map[string]string, syncedAt time.Time) error
+	// SaveNewCase is SaveCase for a case whose Case was just created: it
+	// also links the two, in the same round trip.
+	SaveNewCase(ctx context.Context, careID, sfID string, fields map[string]string, syncedAt time.Time, closed bool, at time.Time) error
 }
 
 // ChildLinks pair a case's child records (notes) across the systems.

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/carebridge/carebridge/bridge/batch"
 	"github.com/carebridge/carebridge/bridge/merge"
 	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/connectors/care"
@@ -124,31 +125,36 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 		return time.Time{}, stErr
 	}
 	next := &nextChange{now: e.now()}
+	var made newCase
 	if rec == nil {
 		// The new Case carries its reply options from the start, so its
 		// creation is its only write.
-		rec, err = e.createCase(ctx, m, c, careVals, cut, e.replyOptionFields(ctx, c, msgs, nil, &nextChange{now: next.now}), &st)
+		rec, made, err = e.createCase(ctx, m, c, careVals, cut, e.replyOptionFields(ctx, c, msgs, nil, &nextChange{now: next.now}), &st)
 		if err != nil {
 			return time.Time{}, err
 		}
 	}
 	sfID, _ := rec["Id"].(string)
-	if err := e.ensureLink(ctx, careID, sfID, st.SalesforceID); err != nil {
-		return time.Time{}, err
+	if made.id == "" {
+		if err := e.ensureLink(ctx, careID, sfID, st.SalesforceID); err != nil {
+			return time.Time{}, err
+		}
 	}
 	// The options follow the case as this reconcile leaves it in Care. The
 	// merge also records whether the case is closed on both sides: the
 	// sweep keeps closed cases for a while, then retires them.
-	c, closed, err := e.mergeCase(ctx, m, c, rec, careVals, cut, st, func(c care.Case) Record {
+	c, closed, err := e.mergeCase(ctx, m, c, rec, careVals, cut, st, made, func(c care.Case) Record {
 		return e.replyOptionFields(ctx, c, msgs, rec, next)
 	})
 	if err != nil {
 		return time.Time{}, err
 	}
-	if err := e.syncNotes(ctx, m, c, sfID, notes); err != nil {
+	// A Case this reconcile created has no notes or mirrored messages in
+	// Salesforce yet: none are read.
+	if err := e.syncNotes(ctx, m, c, sfID, notes, made.created); err != nil {
 		return time.Time{}, err
 	}
-	if err := e.syncMessages(ctx, c, sfID, msgs, st.Mirror, next); err != nil {
+	if err := e.syncMessages(ctx, c, sfID, msgs, st.Mirror, made.created, next); err != nil {
 		return time.Time{}, err
 	}
 	if closed {
@@ -201,10 +207,23 @@ func careToSalesforce(m Mapper, careVals map[string]string) map[string]string {
 	return toSF
 }
 
+// newCase is a Case a reconcile upserted: its id, whether the upsert
+// created it (not a Case an earlier run made before it crashed) and the
+// time its base was taken. Its base and link are stored with the rest of
+// the reconcile's state (SaveNewCase): before the first write the merge
+// makes, or at its end. A crash in between leaves a Case without link or
+// base, which the next reconcile finds by its Care id.
+type newCase struct {
+	id      string
+	created bool
+	at      time.Time
+}
+
 // createCase upserts the Salesforce Case of an escalated Care case by its
-// external id, so a retry after a crash updates instead of duplicating. It
-// stores the base and the link and updates st to match.
-func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals map[string]string, cut map[string]cutValue, extra Record, st *state.CaseState) (Record, error) {
+// external id, so a retry after a crash updates instead of duplicating, and
+// returns it as Salesforce holds it (defaults and owner applied). It sets st
+// to the new base and link, which the caller stores.
+func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals map[string]string, cut map[string]cutValue, extra Record, st *state.CaseState) (Record, newCase, error) {
 	toSF := careToSalesforce(m, careVals)
 	refused := e.refusedPicklistValues(ctx, m, toSF)
 	for _, r := range refused {
@@ -214,18 +233,24 @@ func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals
 	for f, v := range extra {
 		rec[f] = v
 	}
-	res, err := e.upsertCases.Do(ctx, rec)
+	res, err := e.createCases.Do(ctx, rec)
 	if err == nil {
 		err = res.Err
 	}
 	if err != nil {
 		e.m.syncOps.WithLabelValues("care_to_salesforce", "case", "failure").Inc()
-		return nil, fmt.Errorf("create Salesforce Case for Care case %s: %w", c.ID, err)
+		return nil, newCase{}, fmt.Errorf("create Salesforce Case for Care case %s: %w", c.ID, err)
 	}
 	e.m.syncOps.WithLabelValues("care_to_salesforce", "case", "success").Inc()
 	e.m.lag.WithLabelValues("care_to_salesforce").Observe(e.now().Sub(c.UpdatedAt).Seconds())
 	e.log.Info("created Salesforce Case", "care_case", c.ID, "case", res.ID)
 	e.noteCutsWritten(cut, toSF, res.ID)
+	if res.ReadErr != nil {
+		return nil, newCase{}, fmt.Errorf("read created Case of Care case %s: %w", c.ID, res.ReadErr)
+	}
+	if res.Case == nil {
+		return nil, newCase{}, fmt.Errorf("created Case of Care case %s is not readable yet", c.ID)
+	}
 	// Base: what both sides hold now. Salesforce reads back the image of
 	// Care's values (an agent without a Salesforce user reads back as
 	// unassigned); merge's image functions take care of that. A value held
@@ -235,20 +260,56 @@ func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals
 	for f := range refused {
 		delete(base, f)
 	}
-	now := e.now()
-	if err := e.store.SaveNewCase(ctx, c.ID, res.ID, base, now); err != nil {
-		return nil, fmt.Errorf("store base and link of Care case %s: %w", c.ID, err)
+	made := newCase{id: res.ID, created: res.Created, at: e.now()}
+	*st = state.CaseState{SalesforceID: res.ID, Base: state.Base{Fields: base, SyncedAt: made.at.UTC().Truncate(time.Millisecond)}, HasBase: true, Mirror: st.Mirror}
+	return res.Case, made, nil
+}
+
+// createdCase is the answer to one Case upsert: the write's result and,
+// when it succeeded, the Case read back.
+type createdCase struct {
+	WriteResult
+	Case    Record
+	ReadErr error
+}
+
+// upsertAndRead upserts Cases and reads the written ones back in the same
+// batch, so that a burst of new cases waits for one batch, not two.
+func (e *Engine) upsertAndRead(upsert batch.Func[Record, WriteResult]) batch.Func[Record, createdCase] {
+	return func(ctx context.Context, recs []Record) ([]createdCase, error) {
+		res, err := upsert(ctx, recs)
+		if err != nil {
+			return nil, err
+		}
+		if len(res) != len(recs) {
+			return nil, fmt.Errorf("upsert %d Cases: %d results", len(recs), len(res))
+		}
+		out := make([]createdCase, len(res))
+		var careIDs []string
+		for i, r := range res {
+			out[i].WriteResult = r
+			if r.Err == nil {
+				careIDs = append(careIDs, str(recs[i][CareIDField]))
+			}
+		}
+		if len(careIDs) == 0 {
+			return out, nil
+		}
+		read, err := e.queryCases(ctx, careIDs)
+		next := 0
+		for i := range out {
+			if out[i].Err != nil {
+				continue
+			}
+			if err != nil {
+				out[i].ReadErr = err
+			} else {
+				out[i].Case = read[next]
+			}
+			next++
+		}
+		return out, nil
 	}
-	*st = state.CaseState{SalesforceID: res.ID, Base: state.Base{Fields: base, SyncedAt: now.UTC().Truncate(time.Millisecond)}, HasBase: true, Mirror: st.Mirror}
-	// Re-read so that the merge sees what Salesforce holds (defaults, owner).
-	created, err := e.readCases.Do(ctx, c.ID)
-	if err != nil {
-		return nil, fmt.Errorf("read created Case of Care case %s: %w", c.ID, err)
-	}
-	if created == nil {
-		return nil, fmt.Errorf("created Case of Care case %s is not readable yet", c.ID)
-	}
-	return created, nil
 }
 
 // casePlan is what one reconcile of a linked pair is about to do.
@@ -290,7 +351,7 @@ func (e *Engine) planCase(ctx context.Context, m Mapper, c care.Case, rec Record
 // extra are further Case fields to write with the merge's (the reply
 // options), already reduced to those that changed. It reports whether the
 // case is now closed on both sides.
-func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, cut map[string]cutValue, st state.CaseState, options func(care.Case) Record) (care.Case, bool, error) {
+func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, cut map[string]cutValue, st state.CaseState, made newCase, options func(care.Case) Record) (care.Case, bool, error) {
 	careID := c.ID
 	p := e.planCase(ctx, m, c, rec, careVals, st)
 	plan, base, cf, blockReason := p.plan, p.base, p.cf, p.blocked
@@ -303,7 +364,15 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 	// bridge's own writes for somebody's changes. Relative to the stored base,
 	// so what an earlier reconcile left pending and this one settled stays
 	// recorded.
-	if intents := plan.Intents(p.stored); len(intents) > 0 {
+	intents := plan.Intents(p.stored)
+	if made.id != "" && (len(intents) > 0 || len(plan.ToCare) > 0 || len(plan.ToSalesforce) > 0) {
+		// Writes follow: the new Case's base and link go first.
+		if err := e.store.SaveNewCase(ctx, careID, made.id, p.stored, made.at, false, made.at); err != nil {
+			return c, false, fmt.Errorf("store base and link of Care case %s: %w", careID, err)
+		}
+		made.id = ""
+	}
+	if len(intents) > 0 {
 		if err := e.savePendingIntents(ctx, careID, intents); err != nil {
 			return c, false, fmt.Errorf("record pending writes of Care case %s: %w", careID, err)
 		}
@@ -336,7 +405,15 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 	}
 	closed := closedOnBothSides(cf, c, rec, plan, blockReason)
 	now := e.now()
-	if err := e.store.SaveCase(ctx, careID, withSeen(plan, p.sfVals, p.policies), now, closed, now); err != nil {
+	save := func() error {
+		return e.store.SaveCase(ctx, careID, withSeen(plan, p.sfVals, p.policies), now, closed, now)
+	}
+	if made.id != "" { // nothing was written since the Case was created
+		save = func() error {
+			return e.store.SaveNewCase(ctx, careID, made.id, withSeen(plan, p.sfVals, p.policies), now, closed, now)
+		}
+	}
+	if err := save(); err != nil {
 		return c, false, fmt.Errorf("store base of Care case %s: %w", careID, err)
 	}
 	e.audit(ctx, cf, careID, base, plan, blockReason, p.refused)

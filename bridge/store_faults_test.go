@@ -189,11 +189,11 @@ func (s *faultyStore) SaveCase(ctx context.Context, careID string, fields map[st
 	return s.Store.SaveCase(ctx, careID, fields, syncedAt, closed, at)
 }
 
-func (s *faultyStore) SaveNewCase(ctx context.Context, careID, sfID string, fields map[string]string, syncedAt time.Time) error {
+func (s *faultyStore) SaveNewCase(ctx context.Context, careID, sfID string, fields map[string]string, syncedAt time.Time, closed bool, at time.Time) error {
 	if err := s.fails("SaveNewCase"); err != nil {
 		return err
 	}
-	return s.Store.SaveNewCase(ctx, careID, sfID, fields, syncedAt)
+	return s.Store.SaveNewCase(ctx, careID, sfID, fields, syncedAt, closed, at)
 }
 
 // TestStoreFailuresAreRetried: whatever part of the sync state cannot be

@@ -244,7 +244,7 @@ func jobRuns(b *testing.B, d *daemon.Daemon, job string) float64 {
 
 // benchMetricSum adds up the counter series of d's metric name that keep
 // says to count (nil: all).
-func benchMetricSum(b *testing.B, d *daemon.Daemon, name string, keep func(*dto.Metric) bool) float64 {
+func benchMetricSum(b testing.TB, d *daemon.Daemon, name string, keep func(*dto.Metric) bool) float64 {
 	b.Helper()
 	families, err := d.Registry().Gather()
 	if err != nil {

@@ -9,11 +9,15 @@ import (
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 )
 
 // TestBurstOfNewCasesFillsBatches: 1,000 cases escalated at once cost at
 // most 6 Salesforce write calls at the default worker count (the
-// Collections limit of 200 records per call makes 5 the floor).
+// Collections limit of 200 records per call makes 5 the floor), at most 12
+// queries (each new Case is read before and, with its creation, after: 10),
+// and few Redis round trips per case: a new case's base, link and closed
+// flag are stored once.
 func TestBurstOfNewCasesFillsBatches(t *testing.T) {
 	w := startWorld(t, manualPolls, func(c *config.Config) { c.Workers = config.Defaults().Workers })
 	ctx := context.Background()
@@ -27,6 +31,7 @@ func TestBurstOfNewCasesFillsBatches(t *testing.T) {
 		}
 	}
 	w.sf.ResetCalls()
+	trips0 := benchMetricSum(t, w.d, "carebridge_redis_round_trips_total", nil)
 	if err := w.d.Engine().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -40,5 +45,13 @@ func TestBurstOfNewCasesFillsBatches(t *testing.T) {
 	})
 	if writes := sfWriteCalls(w.sf); sum(writes) > 6 {
 		t.Errorf("1,000 new cases cost %d Salesforce write calls %v, want at most 6", sum(writes), writes)
+	}
+	if q := w.sf.Calls(sfsim.OpQuery); q > 12 {
+		t.Errorf("1,000 new cases cost %d Salesforce queries, want at most 12", q)
+	}
+	trips := (benchMetricSum(t, w.d, "carebridge_redis_round_trips_total", nil) - trips0) / n
+	t.Logf("%.2f Redis round trips per case", trips)
+	if trips > 4 {
+		t.Errorf("%.2f Redis round trips per new case, want at most 4", trips)
 	}
 }

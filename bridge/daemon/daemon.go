@@ -318,6 +318,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err := d.mappings.Sync(syncCtx); err != nil {
 		d.log.Warn("check active mapping version", "err", err)
 	}
+	if err := errors.Join(d.queue.LoadScripts(syncCtx), d.store.LoadScripts(syncCtx)); err != nil {
+		d.log.Warn("teach Redis the scripts (each is taught at its first use instead)", "err", err)
+	}
 	cancelSync()
 	_, running := d.mappings.Get()
 	d.log.Info("carebridge running", "listen", d.listener.Addr().String(), "workers", d.cfg.Workers,

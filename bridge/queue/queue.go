@@ -303,6 +303,12 @@ func (q *Queue) AddMany(ctx context.Context, keys []string) error {
 	return nil
 }
 
+// LoadScripts teaches Redis the queue's scripts (see redisscript.Load).
+// Calls work without it; it spares the first ones a second round trip.
+func (q *Queue) LoadScripts(ctx context.Context) error {
+	return redisscript.Load(ctx, q.rdb, addScript, leaseScript, doneScript, requeueScript, extendScript, pauseScript)
+}
+
 // TryGet leases a ready key without waiting. ok is false when none is ready.
 // It first returns keys of expired leases to the queue.
 func (q *Queue) TryGet(ctx context.Context) (l Lease, ok bool, err error) {
@@ -377,6 +383,12 @@ func (q *Queue) get(ctx context.Context, poll time.Duration) (Lease, error) {
 	for {
 		wake := q.wake.wait()
 		l, next, more, err := q.tryGet(ctx)
+		if err == nil && l.Key == "" && q.wake.drain() > 0 {
+			// The wake-ups pending announced keys other workers have taken
+			// (a worker leasing with its last result takes none): look once
+			// more, for a key added since the look above, then wait.
+			l, next, more, err = q.tryGet(ctx)
+		}
 		if err != nil {
 			return Lease{}, err
 		}
@@ -902,6 +914,18 @@ func (n *notifier) signal() {
 	select {
 	case n.tokenChan() <- struct{}{}:
 	default: // enough tokens pending: every waiter will look anyway
+	}
+}
+
+// drain discards the pending wake-up tokens and reports how many there were.
+func (n *notifier) drain() int {
+	ch := n.tokenChan()
+	for i := 0; ; i++ {
+		select {
+		case <-ch:
+		default:
+			return i
+		}
 	}
 }
 

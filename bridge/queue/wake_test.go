@@ -238,3 +238,28 @@ func TestABusyWorkerMakesOneRoundTripPerKey(t *testing.T) {
 		t.Fatalf("%d round trips for %d keys (%v), want about one per key", n, len(keys), trips)
 	}
 }
+
+// TestStaleWakeUpsCostOneLook: wake-ups whose keys other workers already
+// took (a worker leasing with its last result takes a key without its
+// wake-up) cost a waiting worker one more look at the queue, not one look
+// per wake-up: 100 of them, on an empty queue, cost at most 2 lease calls
+// before the worker waits (the wait ends with the test's deadline).
+func TestStaleWakeUpsCostOneLook(t *testing.T) {
+	srv := redistest.Start(t, redistest.WithoutAOF())
+	rdb := srv.Client(t)
+	q := newQueue(t, rdb, queue.Options{Lease: time.Minute})
+	if err := q.LoadScripts(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	trips := &roundTrips{}
+	rdb.AddHook(trips)
+	q.AnnounceKeys(100)
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	if l, err := q.WaitForKey(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("wait on an empty queue = %+v, %v; want the deadline", l, err)
+	}
+	if n := trips.n.Load(); n > 2 {
+		t.Fatalf("%d round trips (%v) for 100 stale wake-ups, want at most 2", n, trips)
+	}
+}

@@ -87,34 +87,40 @@ return 1
 // case (dropping its pending writes, as SaveBase does) and whether the case
 // is closed on both sides (as SetCaseClosed does, closed since at).
 func (s *Store) SaveCase(ctx context.Context, careID string, fields map[string]string, syncedAt time.Time, closed bool, at time.Time) error {
-	flag := "0"
-	if closed {
-		flag = "1"
-	}
 	if _, err := redisscript.Pipeline(ctx, s.rdb, []redisscript.Call{
 		s.saveBaseCall(careID, fields, syncedAt),
-		{Script: closedScript, Keys: []string{s.closedKey()}, Args: []any{careID, flag, at.UnixMilli()}},
+		s.closedCall(careID, closed, at),
 	}); err != nil {
 		return fmt.Errorf("save base of care case %q: %w", careID, err)
 	}
 	return nil
 }
 
-// SaveNewCase stores the base of a case whose Salesforce Case was just
-// created and links the two, in one round trip (the base first). A link
+// closedCall records whether a case is closed on both sides (since at).
+func (s *Store) closedCall(careID string, closed bool, at time.Time) redisscript.Call {
+	flag := "0"
+	if closed {
+		flag = "1"
+	}
+	return redisscript.Call{Script: closedScript, Keys: []string{s.closedKey()}, Args: []any{careID, flag, at.UnixMilli()}}
+}
+
+// SaveNewCase is SaveCase for a case whose Salesforce Case was just created:
+// it also links the two, in the same round trip (the base first). A link
 // to another Case returns ErrLinkConflict, as LinkCase does.
-func (s *Store) SaveNewCase(ctx context.Context, careID, sfID string, fields map[string]string, syncedAt time.Time) error {
+func (s *Store) SaveNewCase(ctx context.Context, careID, sfID string, fields map[string]string, syncedAt time.Time, closed bool, at time.Time) error {
 	if careID == "" || sfID == "" {
 		return fmt.Errorf("link case %q <-> %q: empty id", careID, sfID)
 	}
 	cmds, err := redisscript.Pipeline(ctx, s.rdb, []redisscript.Call{
 		s.saveBaseCall(careID, fields, syncedAt),
+		s.closedCall(careID, closed, at),
 		{Script: linkScript, Keys: []string{s.linksKey("care2sf"), s.linksKey("sf2care")}, Args: []any{careID, sfID}},
 	})
 	if err != nil {
 		return fmt.Errorf("save new case %q <-> %q: %w", careID, sfID, err)
 	}
-	res, err := cmds[1].Int()
+	res, err := cmds[2].Int()
 	if err != nil {
 		return fmt.Errorf("link case %q <-> %q: %w", careID, sfID, err)
 	}

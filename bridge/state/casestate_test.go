@@ -50,13 +50,15 @@ func TestACaseIsReadAndSavedInOneRoundTripEach(t *testing.T) {
 	}
 	// The first use of each script teaches it to Redis (and the first
 	// request opens the connection): not counted.
-	if err := s.SaveNewCase(ctx, "care-0", "sf-0", nil, at); err != nil {
+	if err := s.SaveNewCase(ctx, "care-0", "sf-0", nil, at, false, at); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SaveCase(ctx, "care-0", nil, at, false, at); err != nil {
 		t.Fatal(err)
 	}
-	count("a new case saved", 1, func() error { return s.SaveNewCase(ctx, "care-1", "sf-1", map[string]string{"status": "open"}, at) })
+	count("a new case saved", 1, func() error {
+		return s.SaveNewCase(ctx, "care-1", "sf-1", map[string]string{"status": "open"}, at, false, at)
+	})
 	count("its state read", 1, func() error {
 		st, err := s.LoadCases(ctx, []string{"care-1"}, true)
 		if err == nil && (st["care-1"].SalesforceID != "sf-1" || !st["care-1"].HasBase) {

@@ -36,8 +36,11 @@
 package state
 
 import (
+	"context"
 	"errors"
 	"time"
+
+	"github.com/carebridge/carebridge/internal/redisscript"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -119,4 +122,11 @@ func (s *Store) eventKey(id string) string { return s.prefix + "event:" + id }
 
 func (s *Store) actionKey(id, suffix string) string {
 	return s.prefix + "{action:" + id + "}:" + suffix
+}
+
+// LoadScripts teaches Redis the scripts a reconcile runs (see
+// redisscript.Load). Calls work without it; it spares the first ones a
+// second round trip.
+func (s *Store) LoadScripts(ctx context.Context) error {
+	return redisscript.Load(ctx, s.rdb, saveBaseScript, closedScript, linkScript, setMirrorScript, beginActionScript, completeActionScript, markReportedScript, advanceScript)
 }

@@ -62,6 +62,19 @@ func Pipeline(ctx context.Context, rdb Client, calls []Call) ([]*redis.Cmd, erro
 	return cmds, nil
 }
 
+// Load teaches Redis scripts before their first use, so that the first
+// calls of a burst (every worker at once after a start) do not each meet
+// NOSCRIPT, load the script and send their calls again. On a cluster every
+// shard learns them.
+func Load(ctx context.Context, rdb redis.Scripter, scripts ...*redis.Script) error {
+	for _, s := range scripts {
+		if err := s.Load(ctx, rdb).Err(); err != nil {
+			return fmt.Errorf("load a script: %w", err)
+		}
+	}
+	return nil
+}
+
 // run sends calls in one pipeline; each answer, a failure of the whole
 // round trip included, is read from its command.
 func run(ctx context.Context, rdb Client, calls []Call) []*redis.Cmd {

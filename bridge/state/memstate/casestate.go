@@ -42,10 +42,10 @@ func (s *Store) SaveCase(ctx context.Context, careID string, fields map[string]s
 	return s.SetCaseClosed(ctx, careID, closed, at)
 }
 
-// SaveNewCase stores the base of a case whose Case was just created and
+// SaveNewCase is SaveCase for a case whose Case was just created: it also
 // links the two.
-func (s *Store) SaveNewCase(ctx context.Context, careID, sfID string, fields map[string]string, syncedAt time.Time) error {
-	if err := s.SaveBase(ctx, careID, fields, syncedAt); err != nil {
+func (s *Store) SaveNewCase(ctx context.Context, careID, sfID string, fields map[string]string, syncedAt time.Time, closed bool, at time.Time) error {
+	if err := s.SaveCase(ctx, careID, fields, syncedAt, closed, at); err != nil {
 		return err
 	}
 	return s.LinkCase(ctx, careID, sfID)

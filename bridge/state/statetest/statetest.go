@@ -56,7 +56,7 @@ type Store interface {
 
 	LoadCases(ctx context.Context, careIDs []string, withMirror bool) (map[string]state.CaseState, error)
 	SaveCase(ctx context.Context, careID string, fields map[string]string, syncedAt time.Time, closed bool, at time.Time) error
-	SaveNewCase(ctx context.Context, careID, sfID string, fields map[string]string, syncedAt time.Time) error
+	SaveNewCase(ctx context.Context, careID, sfID string, fields map[string]string, syncedAt time.Time, closed bool, at time.Time) error
 
 	BeginAction(ctx context.Context, actionID, idempotencyKey string, request []byte) (state.ActionRecord, bool, error)
 	CompleteAction(ctx context.Context, actionID string, o state.ActionOutcome) error
@@ -1175,9 +1175,12 @@ func caseStates() []behaviour {
 				t.Errorf("closed after reopening = %v, %v; want none", ids, err)
 			}
 		}},
-		{"SaveNewCase stores the base and links both ways", func(t *testing.T, s Store) {
+		{"SaveNewCase stores the base, the closed flag and links both ways", func(t *testing.T, s Store) {
 			ctx := t.Context()
-			must(t, s.SaveNewCase(ctx, "care-1", "sf-1", map[string]string{"status": "open"}, at))
+			must(t, s.SaveNewCase(ctx, "care-1", "sf-1", map[string]string{"status": "done"}, at, true, at))
+			if ids, err := s.ClosedBefore(ctx, at.Add(time.Second), 0); err != nil || !slices.Equal(ids, []string{"care-1"}) {
+				t.Errorf("closed after a closed new case = %v, %v; want care-1", ids, err)
+			}
 			if sf, ok := linkOf(t, s, "care-1"); !ok || sf != "sf-1" {
 				t.Errorf("link = %q, %v", sf, ok)
 			}
@@ -1187,8 +1190,11 @@ func caseStates() []behaviour {
 			if _, found, err := s.LoadBase(ctx, "care-1"); err != nil || !found {
 				t.Errorf("base found=%v, %v", found, err)
 			}
-			must(t, s.SaveNewCase(ctx, "care-1", "sf-1", map[string]string{"status": "open"}, at))
-			if err := s.SaveNewCase(ctx, "care-1", "sf-2", nil, at); !errors.Is(err, state.ErrLinkConflict) {
+			must(t, s.SaveNewCase(ctx, "care-1", "sf-1", map[string]string{"status": "open"}, at, false, at))
+			if ids, err := s.ClosedBefore(ctx, at.Add(time.Second), 0); err != nil || len(ids) != 0 {
+				t.Errorf("closed after an open save = %v, %v; want none", ids, err)
+			}
+			if err := s.SaveNewCase(ctx, "care-1", "sf-2", nil, at, false, at); !errors.Is(err, state.ErrLinkConflict) {
 				t.Errorf("re-pointing a linked case: %v, want ErrLinkConflict", err)
 			}
 		}},

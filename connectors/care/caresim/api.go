@@ -1,11 +1,11 @@
 package caresim
 
 import (
+	"container/heap"
 	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -54,22 +54,9 @@ func (s *Server) listCases(r *http.Request, _ []byte) (int, any, error) {
 		}
 		after = p
 	}
-	var matched []care.Case
-	for _, c := range s.cases {
-		if c.UpdatedAt.Before(since) {
-			continue
-		}
-		if !after.zero() && !after.before(position{c.UpdatedAt, c.ID}) {
-			continue
-		}
-		matched = append(matched, *c)
-	}
-	slices.SortFunc(matched, func(a, b care.Case) int {
-		if c := a.UpdatedAt.Compare(b.UpdatedAt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
+	// Like Care's index on (updated_at, id): only the page is ordered and
+	// copied, not every case that matches.
+	matched := firstCases(s.cases, since, after, limit+1)
 	page := care.CasePage{Cases: matched, NextCursor: ""}
 	if len(matched) > limit {
 		page.Cases = matched[:limit]
@@ -80,6 +67,51 @@ func (s *Server) listCases(r *http.Request, _ []byte) (int, any, error) {
 		page.Cases = []care.Case{}
 	}
 	return http.StatusOK, page, nil
+}
+
+// firstCases returns, in (updated_at, id) order, the first n cases updated
+// at or after since and placed after after: a bounded heap keeps the n
+// smallest, so a page costs one pass over the cases, not a sort of them.
+func firstCases(cases map[string]*care.Case, since time.Time, after position, n int) []care.Case {
+	h := make(caseHeap, 0, n)
+	for _, c := range cases {
+		if c.UpdatedAt.Before(since) {
+			continue
+		}
+		p := position{c.UpdatedAt, c.ID}
+		if !after.zero() && !after.before(p) {
+			continue
+		}
+		switch {
+		case len(h) < n:
+			heap.Push(&h, c)
+		case p.before(position{h[0].UpdatedAt, h[0].ID}):
+			h[0] = c
+			heap.Fix(&h, 0)
+		}
+	}
+	out := make([]care.Case, len(h))
+	for i := len(h) - 1; i >= 0; i-- {
+		out[i] = *heap.Pop(&h).(*care.Case)
+	}
+	return out
+}
+
+// caseHeap is a max-heap of cases in (updated_at, id) order: its root is
+// the last of the cases it holds.
+type caseHeap []*care.Case
+
+func (h caseHeap) Len() int { return len(h) }
+func (h caseHeap) Less(i, j int) bool {
+	return position{h[j].UpdatedAt, h[j].ID}.before(position{h[i].UpdatedAt, h[i].ID})
+}
+func (h caseHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *caseHeap) Push(x any)   { *h = append(*h, x.(*care.Case)) }
+func (h *caseHeap) Pop() any {
+	old := *h
+	c := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return c
 }
 
 // position is a place in the (updated_at, id) order of the change listing.

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -33,7 +35,13 @@ import (
 //   - bound_ratio: the backfill rate against the same-work bound measured
 //     in the same run on the same sandboxes (goal >= 0.5): the Care reads
 //     and Case upserts the backfill needs, made directly with the clients at
-//     the same concurrency, without the bridge (sameWorkBound).
+//     the same concurrency, without the bridge (sameWorkBound);
+//   - cpu_ms/case and bound_cpu_ms/case: the CPU time the backfill and the
+//     same-work bound took per case, this process (bridge, both sandboxes)
+//     and Redis together: on a shared machine a steadier figure than time.
+//
+// CAREBRIDGE_BENCH_CPUPROFILE=file writes a CPU profile of the backfills
+// without a conversation (from the poll to the last Case).
 func BenchmarkBackfill(b *testing.B) {
 	n := 10000
 	if v := os.Getenv("CAREBRIDGE_BENCH_BACKFILL"); v != "" {
@@ -49,7 +57,7 @@ func BenchmarkBackfill(b *testing.B) {
 
 func benchBackfill(b *testing.B, n, msgs int) {
 	workers := config.Defaults().Workers
-	var ratio, rate, reconciles, redisTrips, redisCmds, redisScripts, sfCalls, boundRatio float64
+	var ratio, rate, reconciles, redisTrips, redisCmds, redisScripts, sfCalls, boundRatio, cpu, boundCPU float64
 	for i := range b.N {
 		b.StopTimer()
 		o := benchOptions{workers: workers}
@@ -61,6 +69,8 @@ func benchBackfill(b *testing.B, n, msgs int) {
 		env.sf.ResetCalls()
 		runs0 := queueRuns(b, d)
 		redis0, scripts0, trips0 := redisCommands(b, env), redisScriptCalls(b, env), redisRoundTrips(b, d)
+		stopProfile := startCPUProfile(b, msgs == 0)
+		cpu0 := cpuTime(b, env)
 		b.StartTimer()
 
 		start := time.Now()
@@ -73,6 +83,8 @@ func benchBackfill(b *testing.B, n, msgs int) {
 		})
 		elapsed := time.Since(start)
 		b.StopTimer()
+		cpuUsed := cpuTime(b, env) - cpu0
+		stopProfile()
 		env.waitIdle(b, 5*time.Minute)
 		// The Salesforce poll sees every Case the backfill wrote: none may
 		// come back as a reconcile.
@@ -95,9 +107,14 @@ func benchBackfill(b *testing.B, n, msgs int) {
 		reconciles += float64(runs) / float64(n)
 		redisCmds += float64(cmds) / float64(n)
 		sfCalls += float64(env.sf.TotalCalls())
+		cpu1 := cpuTime(b, env)
 		bound := sameWorkBound(b, env, ids, workers)
-		b.Logf("run %d: the same work without the bridge: %.0f cases/s; the bridge reached %.2f of it", i, bound, float64(n)/elapsed.Seconds()/bound)
+		boundUsed := cpuTime(b, env) - cpu1
+		b.Logf("run %d: the same work without the bridge: %.0f cases/s; the bridge reached %.2f of it; CPU per case %.2f ms, the same work's %.2f ms",
+			i, bound, float64(n)/elapsed.Seconds()/bound, msPerCase(cpuUsed, n), msPerCase(boundUsed, n))
 		boundRatio += float64(n) / elapsed.Seconds() / bound
+		cpu += msPerCase(cpuUsed, n)
+		boundCPU += msPerCase(boundUsed, n)
 		env.stop()
 	}
 	b.ReportMetric(ratio/float64(b.N), "write_ratio")
@@ -108,6 +125,8 @@ func benchBackfill(b *testing.B, n, msgs int) {
 	b.ReportMetric(redisScripts/float64(b.N), "redis_scripts/case")
 	b.ReportMetric(sfCalls/float64(b.N), "sf_calls")
 	b.ReportMetric(boundRatio/float64(b.N), "bound_ratio")
+	b.ReportMetric(cpu/float64(b.N), "cpu_ms/case")
+	b.ReportMetric(boundCPU/float64(b.N), "bound_cpu_ms/case")
 	b.ReportMetric(0, "ns/op")
 }
 
@@ -209,4 +228,55 @@ func sameWorkBound(b *testing.B, env *benchEnv, ids []string, workers int) float
 	close(chunks)
 	wg.Wait()
 	return float64(len(ids)) / time.Since(start).Seconds()
+}
+
+// cpuTime is the CPU time used so far by this process (the daemon and both
+// sandboxes) and by env's Redis server.
+func cpuTime(b *testing.B, env *benchEnv) time.Duration {
+	b.Helper()
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	own := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	info, err := env.redis.Client(b).InfoMap(context.Background(), "cpu").Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var redisSecs float64
+	for _, k := range []string{"used_cpu_user", "used_cpu_sys"} {
+		v, err := strconv.ParseFloat(info["CPU"][k], 64)
+		if err != nil {
+			b.Fatalf("redis INFO cpu %s: %v", k, err)
+		}
+		redisSecs += v
+	}
+	return own + time.Duration(redisSecs*float64(time.Second))
+}
+
+func msPerCase(d time.Duration, n int) float64 {
+	return float64(d) / float64(time.Millisecond) / float64(n)
+}
+
+// startCPUProfile starts the CPU profile CAREBRIDGE_BENCH_CPUPROFILE names,
+// when on and the variable is set; the returned func stops it.
+func startCPUProfile(b *testing.B, on bool) (stop func()) {
+	b.Helper()
+	path := os.Getenv("CAREBRIDGE_BENCH_CPUPROFILE")
+	if !on || path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			b.Error(err)
+		}
+	}
 }

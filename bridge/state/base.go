@@ -27,7 +27,7 @@ type Base struct {
 // value pairs.
 var saveBaseScript = redis.NewScript(`
 redis.call('DEL', KEYS[1], KEYS[3])
-for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+if #ARGV > 1 then redis.call('HSET', KEYS[1], unpack(ARGV, 2)) end
 redis.call('SET', KEYS[2], ARGV[1])
 return 1
 `)

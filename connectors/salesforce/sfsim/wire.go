@@ -45,9 +45,16 @@ type wireError struct {
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	enc := newEncoder(&buf)
+	var err error
+	if o, ok := v.(*orderedObject); ok {
+		if err = o.encode(&buf, enc); err == nil {
+			buf.WriteByte('\n')
+		}
+	} else {
+		err = enc.Encode(v)
+	}
+	if err != nil {
 		status = http.StatusInternalServerError
 		buf.Reset()
 		buf.WriteString(`[{"message":"cannot encode response","errorCode":"UNKNOWN_EXCEPTION","fields":[]}]`)
@@ -94,23 +101,62 @@ func (o *orderedObject) set(k string, v any) {
 
 func (o *orderedObject) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
+	if err := o.encode(&buf, newEncoder(&buf)); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func newEncoder(buf *bytes.Buffer) *json.Encoder {
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	return enc
+}
+
+// encode writes o into buf in one pass: nested ordered objects are written
+// in place, not marshalled apart and then checked again by encoding/json
+// (which made large query answers slow to render).
+func (o *orderedObject) encode(buf *bytes.Buffer, enc *json.Encoder) error {
 	buf.WriteByte('{')
 	for i, k := range o.keys {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		kb, err := json.Marshal(k)
-		if err != nil {
-			return nil, err
+		if err := encodeValue(buf, enc, k); err != nil {
+			return err
 		}
-		buf.Write(kb)
 		buf.WriteByte(':')
-		vb, err := json.Marshal(o.values[k])
-		if err != nil {
-			return nil, err
+		if err := encodeValue(buf, enc, o.values[k]); err != nil {
+			return err
 		}
-		buf.Write(vb)
 	}
 	buf.WriteByte('}')
-	return buf.Bytes(), nil
+	return nil
+}
+
+func encodeValue(buf *bytes.Buffer, enc *json.Encoder, v any) error {
+	switch v := v.(type) {
+	case *orderedObject:
+		return v.encode(buf, enc)
+	case []*orderedObject:
+		buf.WriteByte('[')
+		for i, o := range v {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			if err := o.encode(buf, enc); err != nil {
+				return err
+			}
+		}
+		buf.WriteByte(']')
+		return nil
+	case nil:
+		buf.WriteString("null")
+		return nil
+	}
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	buf.Truncate(buf.Len() - 1) // Encode ends with a newline
+	return nil
 }

@@ -46,6 +46,9 @@ type Mapper interface {
 	ToSalesforce(values map[string]string) Record
 	// SalesforceFields are the Case fields FromSalesforce reads.
 	SalesforceFields() []string
+	// SalesforceField is the Case field a canonical field writes, "" if it
+	// writes none.
+	SalesforceField(canonical string) string
 	Policies() []merge.FieldPolicy
 	// CareAgentFor is the Care agent id of a Salesforce user id, "" if none.
 	CareAgentFor(sfUserID string) string

@@ -268,30 +268,26 @@ func (e *Engine) fitCareValues(ctx context.Context, m Mapper, vals map[string]st
 	}
 	var out map[string]string
 	var cut map[string]cutValue
-	for _, f := range m.Policies() {
-		if !f.Direction.WritesSalesforce() {
+	written := m.ToSalesforce(vals)
+	for name, v := range vals {
+		sfField := m.SalesforceField(name)
+		info, ok := fields[sfField]
+		if s, isStr := written[sfField].(string); sfField == "" || !ok || !isStr || s != v || !isTextType(info.Type) {
 			continue
 		}
-		v := vals[f.Name]
-		for sfField, sv := range m.ToSalesforce(map[string]string{f.Name: v}) {
-			info, ok := fields[sfField]
-			if s, isStr := sv.(string); !ok || !isStr || s != v || !isTextType(info.Type) {
-				continue
-			}
-			fitted, did := cutText(v, info.Length, 0)
-			if !did {
-				continue
-			}
-			if out == nil {
-				out = make(map[string]string, len(vals))
-				for k, x := range vals {
-					out[k] = x
-				}
-				cut = map[string]cutValue{}
-			}
-			out[f.Name] = fitted
-			cut[f.Name] = cutValue{field: sfField, length: utf16Len(v), max: info.Length}
+		fitted, did := cutText(v, info.Length, 0)
+		if !did {
+			continue
 		}
+		if out == nil {
+			out = make(map[string]string, len(vals))
+			for k, x := range vals {
+				out[k] = x
+			}
+			cut = map[string]cutValue{}
+		}
+		out[name] = fitted
+		cut[name] = cutValue{field: sfField, length: utf16Len(v), max: info.Length}
 	}
 	if out == nil {
 		return vals, nil
@@ -313,18 +309,18 @@ func (e *Engine) refusedPicklistValues(ctx context.Context, m Mapper, toSF map[s
 		return nil
 	}
 	var out map[string]refusal
-	for name, v := range toSF {
-		for sfField, sv := range m.ToSalesforce(map[string]string{name: v}) {
-			s, isStr := sv.(string)
-			info, ok := fields[sfField]
-			if !ok || !isStr || s == "" || !info.Restricted || slices.Contains(info.Values, s) {
-				continue
-			}
-			if out == nil {
-				out = map[string]refusal{}
-			}
-			out[name] = refusal{field: sfField, reason: fmt.Sprintf("Salesforce refuses %q in %s: the restricted picklist has no such value. Add it to the picklist (or make the picklist unrestricted); the value is written at the next sync.", s, sfField)}
+	written := m.ToSalesforce(toSF)
+	for name := range toSF {
+		sfField := m.SalesforceField(name)
+		s, isStr := written[sfField].(string)
+		info, ok := fields[sfField]
+		if sfField == "" || !ok || !isStr || s == "" || !info.Restricted || slices.Contains(info.Values, s) {
+			continue
 		}
+		if out == nil {
+			out = map[string]refusal{}
+		}
+		out[name] = refusal{field: sfField, reason: fmt.Sprintf("Salesforce refuses %q in %s: the restricted picklist has no such value. Add it to the picklist (or make the picklist unrestricted); the value is written at the next sync.", s, sfField)}
 	}
 	return out
 }

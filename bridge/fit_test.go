@@ -126,6 +126,13 @@ func (platformMapper) ToSalesforce(v map[string]string) Record {
 	return out
 }
 
+func (platformMapper) SalesforceField(canonical string) string {
+	if canonical == "platform" {
+		return "Care_Platform__c"
+	}
+	return ""
+}
+
 func TestRefusedPicklistValueIsHeldBack(t *testing.T) {
 	e := testEngine(func(context.Context, string) (map[string]FieldInfo, error) {
 		return map[string]FieldInfo{"Care_Platform__c": {Type: "picklist", Restricted: true, Values: []string{"facebook"}}}, nil

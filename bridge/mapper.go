@@ -1,18 +1,38 @@
 package bridge
 
 import (
+	"slices"
+
 	"github.com/carebridge/carebridge/bridge/merge"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/mapping"
 )
 
-// boundMapper is the mapping bound to one identity snapshot.
+// boundMapper is the mapping bound to one identity snapshot. What every
+// reconcile asks of it (the policies, the fields mapped to Care attributes)
+// is worked out once, when it is bound.
 type boundMapper struct {
-	m  *mapping.Mapping
-	id *mapping.Identity
+	m         *mapping.Mapping
+	id        *mapping.Identity
+	policies  []merge.FieldPolicy
+	canonical map[string]string // Care attribute -> canonical field
+	writes    map[string]string // canonical field -> the Case field it writes
 }
 
 var _ Mapper = boundMapper{}
+
+func bind(m *mapping.Mapping, id *mapping.Identity) boundMapper {
+	b := boundMapper{m: m, id: id, policies: m.Policies(id), canonical: map[string]string{}, writes: map[string]string{}}
+	for _, f := range m.Fields() {
+		if _, seen := b.canonical[f.Care]; !seen {
+			b.canonical[f.Care] = f.Name
+		}
+		if f.Direction.WritesSalesforce() {
+			b.writes[f.Name] = f.Salesforce
+		}
+	}
+	return b
+}
 
 func (b boundMapper) FromCare(c care.Case) map[string]string { return b.m.FromCare(c) }
 func (b boundMapper) FromSalesforce(rec Record) map[string]string {
@@ -21,14 +41,15 @@ func (b boundMapper) FromSalesforce(rec Record) map[string]string {
 func (b boundMapper) ToSalesforce(v map[string]string) Record {
 	return b.m.ToSalesforce(v, b.id)
 }
-func (b boundMapper) SalesforceFields() []string    { return b.m.SalesforceFields() }
-func (b boundMapper) Policies() []merge.FieldPolicy { return b.m.Policies(b.id) }
+func (b boundMapper) SalesforceFields() []string      { return b.m.SalesforceFields() }
+func (b boundMapper) SalesforceField(c string) string { return b.writes[c] }
+func (b boundMapper) Policies() []merge.FieldPolicy   { return slices.Clone(b.policies) }
 func (b boundMapper) CareAgentFor(sfUserID string) string {
 	a, _ := b.id.CareAgentFor(sfUserID)
 	return a
 }
 
-func (b boundMapper) CanonicalFor(attr string) string { return CanonicalFor(b.m, attr) }
+func (b boundMapper) CanonicalFor(attr string) string { return b.canonical[attr] }
 
 // CanonicalFor is the canonical field m maps to a Care case attribute
 // (CareStatusAttribute, CareAssigneeAttribute), "" if none.
@@ -52,7 +73,7 @@ func MappingSource(m *mapping.Mapping) MapperSource {
 			email, _ := u["Email"].(string)
 			us = append(us, mapping.User{ID: id, Email: email, IsActive: active})
 		}
-		return boundMapper{m: m, id: m.Identity(agents, us)}, nil
+		return bind(m, m.Identity(agents, us)), nil
 	}
 }
 

@@ -672,6 +672,9 @@ func nilIfEmpty(s string) any {
 // parseTime reads a Salesforce datetime (with millis and +0000) or RFC 3339.
 func parseTime(v any) time.Time {
 	s, _ := v.(string)
+	if s == "" {
+		return time.Time{}
+	}
 	for _, layout := range []string{"2006-01-02T15:04:05.000-0700", time.RFC3339Nano} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t

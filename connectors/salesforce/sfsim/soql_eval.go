@@ -453,6 +453,9 @@ func compareValues(a, b any) (int, bool) {
 // plainString resolves the escapes a lexed string literal keeps (\\\\,
 // \\% and \\_, see lexString) for a comparison that is not LIKE.
 func plainString(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
 	return strings.NewReplacer(`\\`, `\`, `\%`, `%`, `\_`, `_`).Replace(s)
 }
 

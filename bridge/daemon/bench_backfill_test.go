@@ -6,11 +6,13 @@ import (
 	"os"
 	"runtime/pprof"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/carebridge/carebridge/bridge"
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/daemon"
 	"github.com/carebridge/carebridge/connectors/care"
@@ -168,9 +170,10 @@ func redisCommands(b *testing.B, env *benchEnv) int64 {
 // the bridge, on env's sandboxes, and returns the cases per second: the 3
 // Care reads of every case (case, conversation, notes) by workers
 // goroutines, then a Case upsert per case in Collections calls of 200, as
-// many calls at once as the bridge's batchers make (one per 200 workers).
-// The Cases are new ones (other Care ids), so each upsert creates, as in a
-// backfill.
+// many calls at once as the bridge's batchers make (one per 200 workers),
+// each followed by the upserts of those cases' messages (mirror records
+// under the new Cases), also 200 a call. The Cases and messages are new
+// ones (other ids), so each upsert creates, as in a backfill.
 func sameWorkBound(b *testing.B, env *benchEnv, ids []string, workers int) float64 {
 	b.Helper()
 	ctx := context.Background()
@@ -188,14 +191,20 @@ func sameWorkBound(b *testing.B, env *benchEnv, ids []string, workers int) float
 	start := time.Now()
 	next := make(chan string)
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	conversations := make(map[string][]care.Message, len(ids))
 	for range workers {
 		wg.Go(func() {
 			for id := range next {
 				if _, err := cc.GetCase(ctx, id); err != nil {
 					b.Error(err)
 				}
-				if _, err := cc.Messages(ctx, id); err != nil {
+				if msgs, err := cc.Messages(ctx, id); err != nil {
 					b.Error(err)
+				} else {
+					mu.Lock()
+					conversations[id] = msgs
+					mu.Unlock()
 				}
 				if _, err := cc.Notes(ctx, id); err != nil {
 					b.Error(err)
@@ -212,8 +221,23 @@ func sameWorkBound(b *testing.B, env *benchEnv, ids []string, workers int) float
 	for range max(1, workers/200) {
 		wg.Go(func() {
 			for recs := range chunks {
-				if _, err := sf.UpsertMany(ctx, "Case", "Care_Case_Id__c", recs); err != nil {
+				res, err := sf.UpsertMany(ctx, "Case", "Care_Case_Id__c", recs)
+				if err != nil {
 					b.Error(err)
+					continue
+				}
+				var msgs []salesforce.Record
+				for i, r := range res {
+					for _, m := range conversations[strings.TrimPrefix(recs[i]["Care_Case_Id__c"].(string), "bound_")] {
+						msgs = append(msgs, salesforce.Record{bridge.MessageIDField: "bound_" + m.ID, bridge.MessageCaseFld: r.ID,
+							"Platform__c": string(m.Platform), "Kind__c": string(m.Kind), "Direction__c": m.Direction, "Text__c": m.Text,
+							"Author_Handle__c": m.Author.Handle, "Posted_At__c": m.PostedAt.UTC().Format("2006-01-02T15:04:05.000Z")})
+					}
+				}
+				for from := 0; from < len(msgs); from += 200 {
+					if _, err := sf.UpsertMany(ctx, bridge.MessageObject, bridge.MessageIDField, msgs[from:min(from+200, len(msgs))]); err != nil {
+						b.Error(err)
+					}
 				}
 			}
 		})

@@ -19,6 +19,7 @@ import (
 	"github.com/carebridge/carebridge/bridge/batch"
 	"github.com/carebridge/carebridge/bridge/merge"
 	"github.com/carebridge/carebridge/bridge/queue"
+	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
@@ -157,6 +158,8 @@ type Engine struct {
 	started     time.Time
 
 	readCases   *batch.Batcher[string, Record]
+	readPairs   *batch.Batcher[string, pairRead]
+	saveCases   *batch.Batcher[state.CaseSave, error]
 	createCases *batch.Batcher[Record, createdCase]
 	updateCases *batch.Batcher[Record, WriteResult]
 	readNotes   *batch.Batcher[string, []Record]
@@ -230,6 +233,10 @@ func New(o Options) (*Engine, error) {
 	e.fieldInfo = &fieldCache{describe: o.DescribeFields, now: e.now, objects: map[string]*fieldEntry{}}
 	const max, timeout = 200, 2 * time.Minute
 	e.readCases = batch.New(max, o.BatchLinger, timeout, e.queryCases)
+	e.readPairs = batch.New(max, o.BatchLinger, timeout, e.queryPairs)
+	e.saveCases = batch.New(max, o.BatchLinger, timeout, func(ctx context.Context, saves []state.CaseSave) ([]error, error) {
+		return e.store.SaveCases(ctx, saves), nil
+	})
 	e.createCases = batch.New(max, o.BatchLinger, timeout, e.upsertAndRead(e.fitting("Case", func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.UpsertMany(ctx, "Case", CareIDField, recs)
 	})))
@@ -254,7 +261,7 @@ func New(o Options) (*Engine, error) {
 	// Batches are sized by the reconciles in flight: each waits for the
 	// others still on their way, and goes once all of them wait in one.
 	e.gate = batch.NewGate(o.Backlogged, o.Workers)
-	for _, b := range []interface{ Join(*batch.Gate) }{e.readCases, e.createCases, e.updateCases, e.readNotes,
+	for _, b := range []interface{ Join(*batch.Gate) }{e.readCases, e.readPairs, e.saveCases, e.createCases, e.updateCases, e.readNotes,
 		e.createNotes, e.readMsgs, e.upsertMsgs, e.updateMsgs, e.readActions, e.updActions} {
 		b.Join(e.gate)
 	}
@@ -314,7 +321,7 @@ func uniqueBy(field string, write batch.Func[Record, WriteResult]) batch.Func[Re
 // for them to return. Call it after the workers stopped and before the
 // Salesforce client and Redis are closed.
 func (e *Engine) Shutdown(ctx context.Context) error {
-	batchers := []interface{ Shutdown(context.Context) error }{e.readCases, e.createCases, e.updateCases,
+	batchers := []interface{ Shutdown(context.Context) error }{e.readCases, e.readPairs, e.saveCases, e.createCases, e.updateCases,
 		e.readNotes, e.createNotes, e.readMsgs, e.upsertMsgs, e.updateMsgs, e.readActions, e.updActions}
 	errs := make([]error, len(batchers))
 	var wg sync.WaitGroup
@@ -352,11 +359,15 @@ func EngineCaseWrites() []string {
 // no sooner than the upstream's Retry-After. A case whose reply window
 // closes later runs again just after it closes.
 func (e *Engine) Reconcile(ctx context.Context, key string) (queue.Result, error) {
+	// A reload of the identities (Care agents, Salesforce users) takes a
+	// while: made before the run counts as work in flight, so that the
+	// batches of the other runs do not wait for it.
+	_, err := e.mapperNow(ctx)
 	leave := e.gate.Enter()
 	defer leave()
-	var err error
 	var due time.Time
 	switch {
+	case err != nil:
 	case strings.HasPrefix(key, CaseKeyPrefix):
 		due, err = e.reconcileCase(ctx, strings.TrimPrefix(key, CaseKeyPrefix))
 	case strings.HasPrefix(key, ActionKeyPrefix):

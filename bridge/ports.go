@@ -72,13 +72,11 @@ type Bases interface {
 	// LoadCases reads the link, base and pending writes of each case (and
 	// its message mirror when withMirror) in one round trip.
 	LoadCases(ctx context.Context, careIDs []string, withMirror bool) (map[string]state.CaseState, error)
-	// SaveCase ends a reconcile: it stores the base (dropping the pending
-	// writes) and whether the case is closed on both sides (a case keeps
-	// the time it was first seen closed), in one round trip.
-	SaveCase(ctx context.Context, careID string, fields map[string]string, syncedAt time.Time, closed bool, at time.Time) error
-	// SaveNewCase is SaveCase for a case whose Case was just created: it
-	// also links the two, in the same round trip.
-	SaveNewCase(ctx context.Context, careID, sfID string, fields map[string]string, syncedAt time.Time, closed bool, at time.Time) error
+	// SaveCases ends reconciles, many in one round trip: for each case it
+	// stores the base (dropping the pending writes), whether the case is
+	// closed on both sides (a case keeps the time it was first seen
+	// closed) and, for a Case just created, the link. errs[i] is saves[i]'s.
+	SaveCases(ctx context.Context, saves []state.CaseSave) []error
 }
 
 // ChildLinks pair a case's child records (notes) across the systems.

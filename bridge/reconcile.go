@@ -40,6 +40,48 @@ func caseFields(m Mapper) []string {
 	return out
 }
 
+// pairRead is where a reconcile starts on the Salesforce and store side:
+// the Case of a Care case (nil when none yet) and the stored state.
+type pairRead struct {
+	Case  Record
+	State state.CaseState
+}
+
+// queryPairs reads the Cases of many Care cases in one query and their
+// stored state in one Redis round trip, at once: the first stage of a burst
+// of reconciles costs one call to each, whatever the number of cases.
+func (e *Engine) queryPairs(ctx context.Context, careIDs []string) ([]pairRead, error) {
+	var (
+		recs  []Record
+		rErr  error
+		reads sync.WaitGroup
+	)
+	reads.Go(func() { recs, rErr = e.queryCases(ctx, careIDs) })
+	states, sErr := e.store.LoadCases(ctx, careIDs, true)
+	reads.Wait()
+	if rErr != nil {
+		return nil, rErr
+	}
+	if sErr != nil {
+		return nil, fmt.Errorf("read the stored state of %d Care cases: %w", len(careIDs), sErr)
+	}
+	out := make([]pairRead, len(careIDs))
+	for i, id := range careIDs {
+		out[i] = pairRead{Case: recs[i], State: states[id]}
+	}
+	return out, nil
+}
+
+// saveCase stores what a reconcile leaves of a case; the saves of
+// reconciles running together share one round trip.
+func (e *Engine) saveCase(ctx context.Context, sv state.CaseSave) error {
+	err, doErr := e.saveCases.Do(ctx, sv)
+	if doErr != nil {
+		return doErr
+	}
+	return err
+}
+
 // queryCases reads the Cases of many Care ids in one query (batched).
 func (e *Engine) queryCases(ctx context.Context, careIDs []string) ([]Record, error) {
 	m, err := e.mapperNow(ctx)
@@ -86,31 +128,30 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	if err != nil {
 		return time.Time{}, err
 	}
-	// The five reads are independent: made at once, a reconcile waits for
-	// the slowest instead of their sum (each upstream call is a network
-	// round trip). The writes re-read what they change (checkUnchanged), so
-	// the order of the reads does not matter.
+	// The reads are independent: made at once, a reconcile waits for the
+	// slowest instead of their sum (each upstream call is a network round
+	// trip). The writes re-read what they change (checkUnchanged), so the
+	// order of the reads does not matter.
 	var (
-		c                       care.Case
-		msgs                    []care.Message
-		notes                   []care.Note
-		nErr                    error
-		rec                     Record
-		st                      state.CaseState
-		cErr, mErr, rErr, stErr error
-		reads                   sync.WaitGroup
+		c                care.Case
+		msgs             []care.Message
+		notes            []care.Note
+		nErr             error
+		pair             pairRead
+		cErr, mErr, rErr error
+		reads            sync.WaitGroup
 	)
-	reads.Go(func() { c, cErr = e.care.GetCase(ctx, careID) })
 	reads.Go(func() { msgs, mErr = e.care.Messages(ctx, careID) })
 	reads.Go(func() { notes, nErr = e.care.Notes(ctx, careID) })
-	reads.Go(func() { rec, rErr = e.readCases.Do(ctx, careID) })
-	reads.Go(func() { st, stErr = e.caseState(ctx, careID, true) })
+	reads.Go(func() { pair, rErr = e.readPairs.Do(ctx, careID) })
+	c, cErr = e.care.GetCase(ctx, careID)
 	reads.Wait()
+	rec, st := pair.Case, pair.State
 	switch {
 	case cErr != nil:
 		return time.Time{}, fmt.Errorf("read Care case %s: %w", careID, cErr)
 	case rErr != nil:
-		return time.Time{}, fmt.Errorf("read Salesforce Case of Care case %s: %w", careID, rErr)
+		return time.Time{}, fmt.Errorf("read Salesforce Case and stored state of Care case %s: %w", careID, rErr)
 	}
 	careVals, cut := e.fitCareValues(ctx, m, m.FromCare(c))
 	if rec == nil && c.Status == rules.Deleted {
@@ -121,8 +162,6 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 		return time.Time{}, fmt.Errorf("read conversation of Care case %s: %w", careID, mErr)
 	case nErr != nil:
 		return time.Time{}, fmt.Errorf("read notes of Care case %s: %w", careID, nErr)
-	case stErr != nil:
-		return time.Time{}, stErr
 	}
 	next := &nextChange{now: e.now()}
 	var made newCase
@@ -367,7 +406,7 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 	intents := plan.Intents(p.stored)
 	if made.id != "" && (len(intents) > 0 || len(plan.ToCare) > 0 || len(plan.ToSalesforce) > 0) {
 		// Writes follow: the new Case's base and link go first.
-		if err := e.store.SaveNewCase(ctx, careID, made.id, p.stored, made.at, false, made.at); err != nil {
+		if err := e.saveCase(ctx, state.CaseSave{CareID: careID, LinkTo: made.id, Fields: p.stored, SyncedAt: made.at, At: made.at}); err != nil {
 			return c, false, fmt.Errorf("store base and link of Care case %s: %w", careID, err)
 		}
 		made.id = ""
@@ -405,15 +444,9 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 	}
 	closed := closedOnBothSides(cf, c, rec, plan, blockReason)
 	now := e.now()
-	save := func() error {
-		return e.store.SaveCase(ctx, careID, withSeen(plan, p.sfVals, p.policies), now, closed, now)
-	}
-	if made.id != "" { // nothing was written since the Case was created
-		save = func() error {
-			return e.store.SaveNewCase(ctx, careID, made.id, withSeen(plan, p.sfVals, p.policies), now, closed, now)
-		}
-	}
-	if err := save(); err != nil {
+	// made.id is set when nothing was written since the Case was created:
+	// its link goes with the base.
+	if err := e.saveCase(ctx, state.CaseSave{CareID: careID, LinkTo: made.id, Fields: withSeen(plan, p.sfVals, p.policies), SyncedAt: now, Closed: closed, At: now}); err != nil {
 		return c, false, fmt.Errorf("store base of Care case %s: %w", careID, err)
 	}
 	e.audit(ctx, cf, careID, base, plan, blockReason, p.refused)

@@ -182,18 +182,15 @@ func (s *faultyStore) LoadCases(ctx context.Context, careIDs []string, withMirro
 	return s.Store.LoadCases(ctx, careIDs, withMirror)
 }
 
-func (s *faultyStore) SaveCase(ctx context.Context, careID string, fields map[string]string, syncedAt time.Time, closed bool, at time.Time) error {
-	if err := s.fails("SaveCase"); err != nil {
-		return err
+func (s *faultyStore) SaveCases(ctx context.Context, saves []state.CaseSave) []error {
+	if err := s.fails("SaveCases"); err != nil {
+		errs := make([]error, len(saves))
+		for i := range errs {
+			errs[i] = err
+		}
+		return errs
 	}
-	return s.Store.SaveCase(ctx, careID, fields, syncedAt, closed, at)
-}
-
-func (s *faultyStore) SaveNewCase(ctx context.Context, careID, sfID string, fields map[string]string, syncedAt time.Time, closed bool, at time.Time) error {
-	if err := s.fails("SaveNewCase"); err != nil {
-		return err
-	}
-	return s.Store.SaveNewCase(ctx, careID, sfID, fields, syncedAt, closed, at)
+	return s.Store.SaveCases(ctx, saves)
 }
 
 // TestStoreFailuresAreRetried: whatever part of the sync state cannot be
@@ -215,8 +212,8 @@ func TestStoreFailuresAreRetried(t *testing.T) {
 	}{
 		{"LoadCases", "a reconcile", reconcileC1, true},
 		{"SavePendingWrites", "a reconcile", reconcileC1, true},
-		{"SaveCase", "a reconcile", reconcileC1, false},
-		{"SaveNewCase", "the first reconcile of a case", reconcileNew, false},
+		{"SaveCases", "a reconcile", reconcileC1, false},
+		{"SaveCases", "the first reconcile of a case", reconcileNew, false},
 		{"SalesforceChild", "a reconcile", reconcileC1, false},
 		{"CareChild", "a reconcile", reconcileC1, false},
 		{"LinkChild", "a reconcile", reconcileC1, false},

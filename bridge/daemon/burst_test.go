@@ -16,8 +16,10 @@ import (
 // most 6 Salesforce write calls at the default worker count (the
 // Collections limit of 200 records per call makes 5 the floor), at most 12
 // queries (each new Case is read before and, with its creation, after: 10),
-// and few Redis round trips per case: a new case's base, link and closed
-// flag are stored once.
+// and few Redis round trips: the reconciles running together read their
+// stored state in one request, save it in another, and record their results
+// with their next leases in a third (measured: 0.7 per case, the first and
+// last leases of each worker included; 3.7 when each reconcile made its own).
 func TestBurstOfNewCasesFillsBatches(t *testing.T) {
 	w := startWorld(t, manualPolls, func(c *config.Config) { c.Workers = config.Defaults().Workers })
 	ctx := context.Background()
@@ -51,7 +53,7 @@ func TestBurstOfNewCasesFillsBatches(t *testing.T) {
 	}
 	trips := (benchMetricSum(t, w.d, "carebridge_redis_round_trips_total", nil) - trips0) / n
 	t.Logf("%.2f Redis round trips per case", trips)
-	if trips > 4 {
-		t.Errorf("%.2f Redis round trips per new case, want at most 4", trips)
+	if trips > 1.5 {
+		t.Errorf("%.2f Redis round trips per new case, want at most 1.5", trips)
 	}
 }

@@ -101,7 +101,10 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		return nil, fmt.Errorf("salesforce: %w", err)
 	}
 	d.care, err = care.New(care.Config{BaseURL: cfg.Care.BaseURL, Token: cfg.Care.Token, Secret: cfg.Care.Secret, BearerToken: cfg.Care.BearerToken, Timeout: cfg.Care.Timeout,
-		RateLimit: cfg.Care.RateLimit, RateBurst: cfg.Care.RateBurst}, um, log.With("system", "care"))
+		RateLimit: cfg.Care.RateLimit, RateBurst: cfg.Care.RateBurst,
+		// A reconcile reads the case, its conversation and its notes at
+		// once; the polls and the sweep read beside the workers.
+		IdleConnections: 3*cfg.Workers + 8}, um, log.With("system", "care"))
 	if err != nil {
 		return nil, fmt.Errorf("care: %w", err)
 	}

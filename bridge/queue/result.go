@@ -138,35 +138,52 @@ func (q *Queue) Finish(ctx context.Context, l Lease, res Result, runErr error) (
 // asked for; the worker then waits as usual). A busy worker so costs one
 // round trip per key instead of two.
 func (q *Queue) FinishAndLease(ctx context.Context, l Lease, res Result) (out Outcome, next Lease, err error) {
-	now := q.opts.Clock()
-	var finish, lease *redis.Cmd
+	f := finishing{l: l, res: res, now: q.opts.Clock()}
 	_, _ = q.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		if res.RequeueAfter > 0 {
-			finish = requeueScript.EvalSha(ctx, p, q.requeueKeys(), q.requeueArgs(l, nil, res.RequeueAfter, modeForget)...)
-		} else {
-			finish = doneScript.EvalSha(ctx, p, q.doneKeys(), q.doneArgs(l)...)
-		}
-		lease = leaseScript.EvalSha(ctx, p, q.leaseKeys(), q.leaseArgs(now, 100, "1")...)
+		q.sendFinish(ctx, p, &f)
 		return nil
 	})
-	// Each answer counts on its own: a lease granted must be used whatever
-	// the finish got, and a script Redis did not know yet (first use, a
-	// restart) is sent the usual way.
-	switch ferr := finish.Err(); {
+	return q.readFinish(ctx, f)
+}
+
+// finishing is one worker's FinishAndLease inside a pipeline.
+type finishing struct {
+	l             Lease
+	res           Result
+	now           time.Time
+	finish, lease *redis.Cmd
+}
+
+// sendFinish adds f's result and next lease to p.
+func (q *Queue) sendFinish(ctx context.Context, p redis.Pipeliner, f *finishing) {
+	if f.res.RequeueAfter > 0 {
+		f.finish = requeueScript.EvalSha(ctx, p, q.requeueKeys(), q.requeueArgs(f.l, nil, f.res.RequeueAfter, modeForget)...)
+	} else {
+		f.finish = doneScript.EvalSha(ctx, p, q.doneKeys(), q.doneArgs(f.l)...)
+	}
+	f.lease = leaseScript.EvalSha(ctx, p, q.leaseKeys(), q.leaseArgs(f.now, 100, "1")...)
+}
+
+// readFinish reads the answers sendFinish asked for. Each counts on its
+// own: a lease granted must be used whatever the finish got, and a script
+// Redis did not know yet (first use, a restart) is sent the usual way.
+func (q *Queue) readFinish(ctx context.Context, f finishing) (out Outcome, next Lease, err error) {
+	l, res := f.l, f.res
+	switch ferr := f.finish.Err(); {
 	case redis.HasErrorPrefix(ferr, "NOSCRIPT"):
 		out, err = q.Finish(ctx, l, res, nil)
 	case ferr != nil:
 		err = fmt.Errorf("queue done %q: %w", l.Key, ferr)
 	case res.RequeueAfter > 0:
-		vals, _ := finish.Int64Slice()
+		vals, _ := f.finish.Int64Slice()
 		_, err = q.requeued("requeue", l, res.RequeueAfter, modeForget, vals)
 		out = Requeued
 	default:
-		n, _ := finish.Int()
+		n, _ := f.finish.Int()
 		err, out = q.done(l, n), Succeeded
 	}
-	if vals, lerr := lease.Slice(); lerr == nil {
-		got, _, more, perr := q.leased(ctx, vals, now)
+	if vals, lerr := f.lease.Slice(); lerr == nil {
+		got, _, more, perr := q.leased(ctx, vals, f.now)
 		if perr == nil && got.Key != "" {
 			next = got
 			q.backlog.Store(more)

@@ -31,12 +31,83 @@ func (q *Queue) Run(ctx context.Context, n int, handle Handler) error {
 	case <-ctx.Done():
 	}
 	wg.Go(func() { q.watch(ctx) })
-	for range n {
-		wg.Go(func() { q.worker(ctx, handle) })
+	// The committer outlives the workers: a worker finishing during
+	// shutdown still gets its answer.
+	commitCtx, stopCommit := context.WithCancel(context.WithoutCancel(ctx))
+	finishes := make(chan finishRequest)
+	committed := make(chan struct{})
+	go func() {
+		defer close(committed)
+		q.commitFinishes(commitCtx, finishes)
+	}()
+	finish := func(ctx context.Context, l Lease, res Result) (Outcome, Lease, error) {
+		r := finishRequest{ctx: ctx, f: finishing{l: l, res: res, now: q.opts.Clock()}, reply: make(chan finishReply, 1)}
+		finishes <- r
+		a := <-r.reply
+		return a.out, a.next, a.err
 	}
+	var workers sync.WaitGroup
+	for range n {
+		workers.Go(func() { q.worker(ctx, handle, finish) })
+	}
+	workers.Wait()
+	stopCommit()
+	<-committed
 	wg.Wait()
 	q.wake.stopDue()
 	return nil
+}
+
+// maxFinishBatch bounds the results one round trip carries.
+const maxFinishBatch = 256
+
+// finishRequest is a worker's FinishAndLease handed to the committer.
+type finishRequest struct {
+	ctx   context.Context
+	f     finishing
+	reply chan finishReply
+}
+
+type finishReply struct {
+	out  Outcome
+	next Lease
+	err  error
+}
+
+// commitFinishes sends the FinishAndLease of every worker that finished
+// while the previous round trip was on its way in one pipeline (a group
+// commit): a lone worker's goes at once, a burst's share round trips.
+func (q *Queue) commitFinishes(ctx context.Context, reqs <-chan finishRequest) {
+	for {
+		var batch []finishRequest
+		select {
+		case r := <-reqs:
+			batch = append(batch, r)
+		case <-ctx.Done():
+			return
+		}
+	more:
+		for len(batch) < maxFinishBatch {
+			select {
+			case r := <-reqs:
+				batch = append(batch, r)
+			default:
+				break more
+			}
+		}
+		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		_, _ = q.rdb.Pipelined(pctx, func(p redis.Pipeliner) error {
+			for i := range batch {
+				q.sendFinish(batch[i].ctx, p, &batch[i].f)
+			}
+			return nil
+		})
+		cancel()
+		for _, r := range batch {
+			out, next, err := q.readFinish(r.ctx, r.f)
+			r.reply <- finishReply{out, next, err}
+		}
+	}
 }
 
 // listen wakes one idle worker for every wake-up another replica publishes,
@@ -91,7 +162,11 @@ func (q *Queue) watch(ctx context.Context) {
 	}
 }
 
-func (q *Queue) worker(ctx context.Context, handle Handler) {
+// finishFunc records a successful run and leases the next key
+// (FinishAndLease, or the committer's shared round trip).
+type finishFunc func(ctx context.Context, l Lease, res Result) (Outcome, Lease, error)
+
+func (q *Queue) worker(ctx context.Context, handle Handler, finish finishFunc) {
 	log := q.opts.Logger.With("queue", q.opts.Name)
 	failing := false
 	var next Lease // leased with the last run's result
@@ -129,14 +204,14 @@ func (q *Queue) worker(ctx context.Context, handle Handler) {
 			}
 			failing = false
 		}
-		next = q.runOne(ctx, l, handle, log)
+		next = q.runOne(ctx, l, handle, finish, log)
 	}
 }
 
 // runOne runs l and records its result. After a success, while ctx lasts,
 // the result and the next lease share one round trip: runOne returns that
 // lease for the worker to run next.
-func (q *Queue) runOne(ctx context.Context, l Lease, handle Handler, log *slog.Logger) (next Lease) {
+func (q *Queue) runOne(ctx context.Context, l Lease, handle Handler, finish finishFunc, log *slog.Logger) (next Lease) {
 	// The work outlives ctx by the shutdown grace, so that a run nearly
 	// done on SIGTERM can finish instead of being repeated.
 	workCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -168,7 +243,7 @@ func (q *Queue) runOne(ctx context.Context, l Lease, handle Handler, log *slog.L
 	case runErr != nil && ctx.Err() != nil && workCtx.Err() != nil:
 		err = q.Release(fctx, l)
 	case runErr == nil && ctx.Err() == nil:
-		_, next, err = q.FinishAndLease(fctx, l, res)
+		_, next, err = finish(fctx, l, res)
 	default:
 		var out Outcome
 		out, err = q.Finish(fctx, l, res, runErr)

@@ -83,17 +83,67 @@ end
 return 1
 `)
 
-// SaveCase ends a reconcile in one round trip: it stores the base of a
-// case (dropping its pending writes, as SaveBase does) and whether the case
-// is closed on both sides (as SetCaseClosed does, closed since at).
-func (s *Store) SaveCase(ctx context.Context, careID string, fields map[string]string, syncedAt time.Time, closed bool, at time.Time) error {
-	if _, err := redisscript.Pipeline(ctx, s.rdb, []redisscript.Call{
-		s.saveBaseCall(careID, fields, syncedAt),
-		s.closedCall(careID, closed, at),
-	}); err != nil {
-		return fmt.Errorf("save base of care case %q: %w", careID, err)
+// CaseSave is what a reconcile stores of one case when it ends.
+type CaseSave struct {
+	CareID string
+	// LinkTo links the case to this Salesforce Case (one the reconcile
+	// created) in the same request; "" leaves the link as it is.
+	LinkTo   string
+	Fields   map[string]string // the new base
+	SyncedAt time.Time
+	Closed   bool      // closed on both sides
+	At       time.Time // when it was seen closed (a case keeps the first time)
+}
+
+// SaveCases ends reconciles, every case in one round trip: for each it
+// stores the base (dropping the pending writes, as SaveBase does), whether
+// the case is closed on both sides (as SetCaseClosed does) and, with
+// LinkTo, the link (as LinkCase does; a link to another Case is
+// ErrLinkConflict). errs[i] is saves[i]'s error.
+func (s *Store) SaveCases(ctx context.Context, saves []CaseSave) []error {
+	errs := make([]error, len(saves))
+	calls := make([]redisscript.Call, 0, 3*len(saves))
+	first := make([]int, len(saves)) // index of each save's first call; -1 none
+	for i, sv := range saves {
+		first[i] = -1
+		if sv.CareID == "" {
+			errs[i] = errors.New("save case: empty Care case id")
+			continue
+		}
+		first[i] = len(calls)
+		calls = append(calls, s.saveBaseCall(sv.CareID, sv.Fields, sv.SyncedAt), s.closedCall(sv.CareID, sv.Closed, sv.At))
+		if sv.LinkTo != "" {
+			calls = append(calls, redisscript.Call{Script: linkScript, Keys: []string{s.linksKey("care2sf"), s.linksKey("sf2care")}, Args: []any{sv.CareID, sv.LinkTo}})
+		}
 	}
-	return nil
+	if len(calls) == 0 {
+		return errs
+	}
+	cmds, _ := redisscript.Pipeline(ctx, s.rdb, calls)
+	for i, sv := range saves {
+		if first[i] < 0 {
+			continue
+		}
+		n := 2
+		if sv.LinkTo != "" {
+			n = 3
+		}
+		for _, c := range cmds[first[i] : first[i]+n] {
+			if err := c.Err(); err != nil && !errors.Is(err, redis.Nil) {
+				errs[i] = fmt.Errorf("save care case %q: %w", sv.CareID, err)
+				break
+			}
+		}
+		if errs[i] == nil && sv.LinkTo != "" {
+			res, err := cmds[first[i]+2].Int()
+			if err != nil {
+				errs[i] = fmt.Errorf("link case %q <-> %q: %w", sv.CareID, sv.LinkTo, err)
+			} else {
+				errs[i] = linked(res, sv.CareID, sv.LinkTo, "case")
+			}
+		}
+	}
+	return errs
 }
 
 // closedCall records whether a case is closed on both sides (since at).
@@ -103,26 +153,4 @@ func (s *Store) closedCall(careID string, closed bool, at time.Time) redisscript
 		flag = "1"
 	}
 	return redisscript.Call{Script: closedScript, Keys: []string{s.closedKey()}, Args: []any{careID, flag, at.UnixMilli()}}
-}
-
-// SaveNewCase is SaveCase for a case whose Salesforce Case was just created:
-// it also links the two, in the same round trip (the base first). A link
-// to another Case returns ErrLinkConflict, as LinkCase does.
-func (s *Store) SaveNewCase(ctx context.Context, careID, sfID string, fields map[string]string, syncedAt time.Time, closed bool, at time.Time) error {
-	if careID == "" || sfID == "" {
-		return fmt.Errorf("link case %q <-> %q: empty id", careID, sfID)
-	}
-	cmds, err := redisscript.Pipeline(ctx, s.rdb, []redisscript.Call{
-		s.saveBaseCall(careID, fields, syncedAt),
-		s.closedCall(careID, closed, at),
-		{Script: linkScript, Keys: []string{s.linksKey("care2sf"), s.linksKey("sf2care")}, Args: []any{careID, sfID}},
-	})
-	if err != nil {
-		return fmt.Errorf("save new case %q <-> %q: %w", careID, sfID, err)
-	}
-	res, err := cmds[2].Int()
-	if err != nil {
-		return fmt.Errorf("link case %q <-> %q: %w", careID, sfID, err)
-	}
-	return linked(res, careID, sfID, "case")
 }

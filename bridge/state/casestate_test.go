@@ -2,6 +2,7 @@ package state_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"testing"
@@ -50,14 +51,11 @@ func TestACaseIsReadAndSavedInOneRoundTripEach(t *testing.T) {
 	}
 	// The first use of each script teaches it to Redis (and the first
 	// request opens the connection): not counted.
-	if err := s.SaveNewCase(ctx, "care-0", "sf-0", nil, at, false, at); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SaveCase(ctx, "care-0", nil, at, false, at); err != nil {
+	if err := s.SaveCases(ctx, []state.CaseSave{{CareID: "care-0", LinkTo: "sf-0", SyncedAt: at, At: at}})[0]; err != nil {
 		t.Fatal(err)
 	}
 	count("a new case saved", 1, func() error {
-		return s.SaveNewCase(ctx, "care-1", "sf-1", map[string]string{"status": "open"}, at, false, at)
+		return s.SaveCases(ctx, []state.CaseSave{{CareID: "care-1", LinkTo: "sf-1", Fields: map[string]string{"status": "open"}, SyncedAt: at, At: at}})[0]
 	})
 	count("its state read", 1, func() error {
 		st, err := s.LoadCases(ctx, []string{"care-1"}, true)
@@ -66,7 +64,16 @@ func TestACaseIsReadAndSavedInOneRoundTripEach(t *testing.T) {
 		}
 		return err
 	})
-	count("the reconcile's end", 1, func() error { return s.SaveCase(ctx, "care-1", map[string]string{"status": "done"}, at, true, at) })
+	count("the reconcile's end", 1, func() error {
+		return s.SaveCases(ctx, []state.CaseSave{{CareID: "care-1", Fields: map[string]string{"status": "done"}, SyncedAt: at, Closed: true, At: at}})[0]
+	})
+	count("200 reconciles' ends", 1, func() error {
+		saves := make([]state.CaseSave, 200)
+		for i := range saves {
+			saves[i] = state.CaseSave{CareID: fmt.Sprintf("care-%d", i), LinkTo: fmt.Sprintf("sf-%d", i), Fields: map[string]string{"status": "open"}, SyncedAt: at, At: at}
+		}
+		return errors.Join(s.SaveCases(ctx, saves)...)
+	})
 	ids := make([]string, 500)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("care-%d", i)
@@ -80,7 +87,7 @@ func TestACaseIsReadAndSavedInOneRoundTripEach(t *testing.T) {
 		t.Fatal(err)
 	}
 	count("a save after the scripts were forgotten", 4, func() error {
-		return s.SaveCase(ctx, "care-1", map[string]string{"status": "open"}, at, false, at)
+		return s.SaveCases(ctx, []state.CaseSave{{CareID: "care-1", Fields: map[string]string{"status": "open"}, SyncedAt: at, At: at}})[0]
 	})
 	b, _, err := s.LoadBase(ctx, "care-1")
 	if err != nil || b.Fields["status"] != "open" {

@@ -55,6 +55,11 @@ type Config struct {
 	// (bounded by its context) instead of being refused with 429.
 	RateLimit float64
 	RateBurst int
+	// IdleConnections is how many open connections to Care the client keeps
+	// for its next calls (default 64). Set it to the calls made at once
+	// (the daemon: three per worker): a connection the pool cannot keep is
+	// closed, and the next call pays a new TCP and TLS handshake.
+	IdleConnections int
 }
 
 // String redacts the credentials, so a logged or printed Config is safe.
@@ -157,9 +162,13 @@ func New(cfg Config, m *upstream.Metrics, log *slog.Logger) (*Client, error) {
 		*hc = *cfg.HTTPClient
 	} else {
 		// Many workers call Care at once: keep their connections instead of
-		// the default two idle ones per host.
+		// the default two idle ones per host (and 100 in all).
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = 64
+		if cfg.IdleConnections > 0 {
+			t.MaxIdleConnsPerHost = cfg.IdleConnections
+		}
+		t.MaxIdleConns = 0 // no limit beyond the one per host
 		hc.Transport = t
 	}
 	hc.Timeout = 0 // the per-call context bounds each call

@@ -2,7 +2,7 @@ package memstate
 
 import (
 	"context"
-	"time"
+	"errors"
 
 	"github.com/carebridge/carebridge/bridge/state"
 )
@@ -33,20 +33,26 @@ func (s *Store) LoadCases(ctx context.Context, careIDs []string, withMirror bool
 	return out, nil
 }
 
-// SaveCase stores the base of a case and whether it is closed on both
-// sides.
-func (s *Store) SaveCase(ctx context.Context, careID string, fields map[string]string, syncedAt time.Time, closed bool, at time.Time) error {
-	if err := s.SaveBase(ctx, careID, fields, syncedAt); err != nil {
-		return err
+// SaveCases stores, for each case, the base, whether it is closed on both
+// sides and, with LinkTo, the link.
+func (s *Store) SaveCases(ctx context.Context, saves []state.CaseSave) []error {
+	errs := make([]error, len(saves))
+	for i, sv := range saves {
+		if sv.CareID == "" {
+			errs[i] = errors.New("save case: empty Care case id")
+			continue
+		}
+		if err := s.SaveBase(ctx, sv.CareID, sv.Fields, sv.SyncedAt); err != nil {
+			errs[i] = err
+			continue
+		}
+		if err := s.SetCaseClosed(ctx, sv.CareID, sv.Closed, sv.At); err != nil {
+			errs[i] = err
+			continue
+		}
+		if sv.LinkTo != "" {
+			errs[i] = s.LinkCase(ctx, sv.CareID, sv.LinkTo)
+		}
 	}
-	return s.SetCaseClosed(ctx, careID, closed, at)
-}
-
-// SaveNewCase is SaveCase for a case whose Case was just created: it also
-// links the two.
-func (s *Store) SaveNewCase(ctx context.Context, careID, sfID string, fields map[string]string, syncedAt time.Time, closed bool, at time.Time) error {
-	if err := s.SaveCase(ctx, careID, fields, syncedAt, closed, at); err != nil {
-		return err
-	}
-	return s.LinkCase(ctx, careID, sfID)
+	return errs
 }

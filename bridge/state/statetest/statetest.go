@@ -55,8 +55,7 @@ type Store interface {
 	SetMessageMirror(ctx context.Context, careID string, msgs map[string]state.MirroredMessage) error
 
 	LoadCases(ctx context.Context, careIDs []string, withMirror bool) (map[string]state.CaseState, error)
-	SaveCase(ctx context.Context, careID string, fields map[string]string, syncedAt time.Time, closed bool, at time.Time) error
-	SaveNewCase(ctx context.Context, careID, sfID string, fields map[string]string, syncedAt time.Time, closed bool, at time.Time) error
+	SaveCases(ctx context.Context, saves []state.CaseSave) []error
 
 	BeginAction(ctx context.Context, actionID, idempotencyKey string, request []byte) (state.ActionRecord, bool, error)
 	CompleteAction(ctx context.Context, actionID string, o state.ActionOutcome) error
@@ -1150,10 +1149,10 @@ func caseStates() []behaviour {
 				t.Errorf("mirror read though not asked for: %v", without["care-1"].Mirror)
 			}
 		}},
-		{"SaveCase stores the base, drops pending writes and records closed", func(t *testing.T, s Store) {
+		{"SaveCases stores the base, drops pending writes and records closed", func(t *testing.T, s Store) {
 			ctx := t.Context()
 			must(t, s.SavePendingWrites(ctx, "care-1", map[string]state.PendingWrite{"status": {Value: "done", Side: "care"}}))
-			must(t, s.SaveCase(ctx, "care-1", map[string]string{"status": "done"}, at, true, at))
+			must(t, saveCase(ctx, s, state.CaseSave{CareID: "care-1", Fields: map[string]string{"status": "done"}, SyncedAt: at, Closed: true, At: at}))
 			b, found, err := s.LoadBase(ctx, "care-1")
 			must(t, err)
 			if !found || b.Fields["status"] != "done" {
@@ -1166,18 +1165,18 @@ func caseStates() []behaviour {
 				t.Errorf("closed = %v, %v; want care-1", ids, err)
 			}
 			// Still closed later: it keeps the time it was first seen closed.
-			must(t, s.SaveCase(ctx, "care-1", map[string]string{"status": "done"}, at, true, at.Add(time.Hour)))
+			must(t, saveCase(ctx, s, state.CaseSave{CareID: "care-1", Fields: map[string]string{"status": "done"}, SyncedAt: at, Closed: true, At: at.Add(time.Hour)}))
 			if ids, err := s.ClosedBefore(ctx, at, 0); err != nil || !slices.Equal(ids, []string{"care-1"}) {
 				t.Errorf("closed after a later save = %v, %v; want care-1 since the first", ids, err)
 			}
-			must(t, s.SaveCase(ctx, "care-1", map[string]string{"status": "open"}, at, false, at))
+			must(t, saveCase(ctx, s, state.CaseSave{CareID: "care-1", Fields: map[string]string{"status": "open"}, SyncedAt: at, Closed: false, At: at}))
 			if ids, err := s.ClosedBefore(ctx, at.Add(time.Hour), 0); err != nil || len(ids) != 0 {
 				t.Errorf("closed after reopening = %v, %v; want none", ids, err)
 			}
 		}},
-		{"SaveNewCase stores the base, the closed flag and links both ways", func(t *testing.T, s Store) {
+		{"SaveCases with a link stores the base, the closed flag and links both ways", func(t *testing.T, s Store) {
 			ctx := t.Context()
-			must(t, s.SaveNewCase(ctx, "care-1", "sf-1", map[string]string{"status": "done"}, at, true, at))
+			must(t, saveCase(ctx, s, state.CaseSave{CareID: "care-1", LinkTo: "sf-1", Fields: map[string]string{"status": "done"}, SyncedAt: at, Closed: true, At: at}))
 			if ids, err := s.ClosedBefore(ctx, at.Add(time.Second), 0); err != nil || !slices.Equal(ids, []string{"care-1"}) {
 				t.Errorf("closed after a closed new case = %v, %v; want care-1", ids, err)
 			}
@@ -1190,13 +1189,42 @@ func caseStates() []behaviour {
 			if _, found, err := s.LoadBase(ctx, "care-1"); err != nil || !found {
 				t.Errorf("base found=%v, %v", found, err)
 			}
-			must(t, s.SaveNewCase(ctx, "care-1", "sf-1", map[string]string{"status": "open"}, at, false, at))
+			must(t, saveCase(ctx, s, state.CaseSave{CareID: "care-1", LinkTo: "sf-1", Fields: map[string]string{"status": "open"}, SyncedAt: at, Closed: false, At: at}))
 			if ids, err := s.ClosedBefore(ctx, at.Add(time.Second), 0); err != nil || len(ids) != 0 {
 				t.Errorf("closed after an open save = %v, %v; want none", ids, err)
 			}
-			if err := s.SaveNewCase(ctx, "care-1", "sf-2", nil, at, false, at); !errors.Is(err, state.ErrLinkConflict) {
+			if err := saveCase(ctx, s, state.CaseSave{CareID: "care-1", LinkTo: "sf-2", Fields: nil, SyncedAt: at, Closed: false, At: at}); !errors.Is(err, state.ErrLinkConflict) {
 				t.Errorf("re-pointing a linked case: %v, want ErrLinkConflict", err)
 			}
 		}},
+		{"SaveCases saves many cases at once; one case's conflict is its own", func(t *testing.T, s Store) {
+			ctx := t.Context()
+			must(t, saveCase(ctx, s, state.CaseSave{CareID: "care-1", LinkTo: "sf-1", SyncedAt: at, At: at}))
+			errs := s.SaveCases(ctx, []state.CaseSave{
+				{CareID: "care-1", LinkTo: "sf-9", Fields: map[string]string{"status": "open"}, SyncedAt: at, At: at},
+				{CareID: "care-2", LinkTo: "sf-2", Fields: map[string]string{"status": "done"}, SyncedAt: at, Closed: true, At: at},
+				{CareID: "care-3", Fields: map[string]string{"status": "open"}, SyncedAt: at, At: at},
+				{CareID: ""},
+			})
+			if len(errs) != 4 || !errors.Is(errs[0], state.ErrLinkConflict) || errs[1] != nil || errs[2] != nil || errs[3] == nil {
+				t.Fatalf("errors = %v; want a link conflict, nil, nil and an empty-id error", errs)
+			}
+			if sf, ok := linkOf(t, s, "care-2"); !ok || sf != "sf-2" {
+				t.Errorf("care-2 link = %q, %v", sf, ok)
+			}
+			for _, id := range []string{"care-2", "care-3"} {
+				if _, found, err := s.LoadBase(ctx, id); err != nil || !found {
+					t.Errorf("%s base found=%v, %v", id, found, err)
+				}
+			}
+			if ids, err := s.ClosedBefore(ctx, at.Add(time.Second), 0); err != nil || !slices.Equal(ids, []string{"care-2"}) {
+				t.Errorf("closed = %v, %v; want care-2", ids, err)
+			}
+		}},
 	}
+}
+
+// saveCase saves one case with SaveCases.
+func saveCase(ctx context.Context, s Store, sv state.CaseSave) error {
+	return s.SaveCases(ctx, []state.CaseSave{sv})[0]
 }

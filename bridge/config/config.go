@@ -254,7 +254,7 @@ func Defaults() Config {
 		Leader:    Leader{Lease: 15 * time.Second},
 		Actions:   Actions{GiveUp: 10 * time.Minute},
 		Retention: Retention{ClosedCases: 7 * 24 * time.Hour, RetiredBase: 90 * 24 * time.Hour},
-		Workers:   200,
+		Workers:   400,
 		Log:       Log{Level: "info", Format: "text"},
 	}
 }

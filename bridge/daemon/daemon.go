@@ -162,7 +162,9 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		return nil, fmt.Errorf("leader: %w", err)
 	}
 	if cfg.Salesforce.Changes == "pubsub" {
-		d.changes, err = newChangeStream(pubsub.Config{Endpoint: cfg.Salesforce.PubSubEndpoint, Plaintext: cfg.Salesforce.PubSubInsecure},
+		// The bridge reads which records changed, how and by whom; it reads
+		// the records themselves from the REST API.
+		d.changes, err = newChangeStream(pubsub.Config{Endpoint: cfg.Salesforce.PubSubEndpoint, Plaintext: cfg.Salesforce.PubSubInsecure, HeaderOnly: true},
 			d.sf, d.engine, d.store, bridge.NotesTargetOf(m).Object, log.With("component", "changes"), d.reg)
 		if err != nil {
 			return nil, fmt.Errorf("salesforce pubsub: %w", err)

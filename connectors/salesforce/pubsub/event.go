@@ -55,8 +55,34 @@ func parseSchema(id, text string) (*schema, error) {
 	return &schema{id: id, avro: s, record: rec}, nil
 }
 
-// decode reads the Avro payload of a change event.
-func (s *schema) decode(payload []byte) (ChangeEvent, error) {
+// eventHeader is the part of a change event HeaderOnly decodes.
+type eventHeader struct {
+	Header struct {
+		EntityName      string   `avro:"entityName"`
+		RecordIDs       []string `avro:"recordIds"`
+		ChangeType      string   `avro:"changeType"`
+		ChangeOrigin    string   `avro:"changeOrigin"`
+		TransactionKey  string   `avro:"transactionKey"`
+		CommitTimestamp int64    `avro:"commitTimestamp"`
+		CommitUser      string   `avro:"commitUser"`
+		NulledFields    []string `avro:"nulledFields"`
+		DiffFields      []string `avro:"diffFields"`
+		ChangedFields   []string `avro:"changedFields"`
+	} `avro:"ChangeEventHeader"`
+}
+
+// decode reads the Avro payload of a change event; with headerOnly, only
+// its header (a schema whose header does not fit eventHeader is decoded in
+// full).
+func (s *schema) decode(payload []byte, headerOnly bool) (ChangeEvent, error) {
+	if headerOnly {
+		var eh eventHeader
+		if err := avro.Unmarshal(s.avro, payload, &eh); err == nil {
+			h := eh.Header
+			return s.event(h.EntityName, h.ChangeType, h.RecordIDs, h.ChangeOrigin, h.CommitUser, h.TransactionKey, h.CommitTimestamp,
+				h.ChangedFields, h.NulledFields, h.DiffFields)
+		}
+	}
 	var raw map[string]any
 	if err := avro.Unmarshal(s.avro, payload, &raw); err != nil {
 		return ChangeEvent{}, fmt.Errorf("decode payload (schema %s): %w", s.id, err)
@@ -65,33 +91,38 @@ func (s *schema) decode(payload []byte) (ChangeEvent, error) {
 	if !ok {
 		return ChangeEvent{}, fmt.Errorf("decode payload (schema %s): no ChangeEventHeader", s.id)
 	}
-	ev := ChangeEvent{
-		Entity:         str(h["entityName"]),
-		ChangeType:     str(h["changeType"]),
-		RecordIDs:      strs(h["recordIds"]),
-		ChangeOrigin:   str(h["changeOrigin"]),
-		CommitUser:     str(h["commitUser"]),
-		TransactionKey: str(h["transactionKey"]),
-		Fields:         map[string]any{},
+	ms, _ := h["commitTimestamp"].(int64)
+	ev, err := s.event(str(h["entityName"]), str(h["changeType"]), strs(h["recordIds"]), str(h["changeOrigin"]), str(h["commitUser"]),
+		str(h["transactionKey"]), ms, strs(h["changedFields"]), strs(h["nulledFields"]), strs(h["diffFields"]))
+	if err != nil || headerOnly {
+		return ev, err
 	}
-	if ms, ok := h["commitTimestamp"].(int64); ok {
-		ev.CommitTimestamp = time.UnixMilli(ms).UTC()
-	}
-	var err error
-	if ev.ChangedFields, err = FieldNames(s.record, strs(h["changedFields"])); err != nil {
-		return ChangeEvent{}, fmt.Errorf("changedFields: %w", err)
-	}
-	if ev.NulledFields, err = FieldNames(s.record, strs(h["nulledFields"])); err != nil {
-		return ChangeEvent{}, fmt.Errorf("nulledFields: %w", err)
-	}
-	if ev.DiffFields, err = FieldNames(s.record, strs(h["diffFields"])); err != nil {
-		return ChangeEvent{}, fmt.Errorf("diffFields: %w", err)
-	}
+	ev.Fields = map[string]any{}
 	for k, v := range raw {
 		if k == "ChangeEventHeader" || v == nil {
 			continue
 		}
 		ev.Fields[k] = unwrapUnion(v)
+	}
+	return ev, nil
+}
+
+// event is a change event of the header's values; the bitmaps become
+// field names.
+func (s *schema) event(entity, changeType string, ids []string, origin, user, txKey string, commitMS int64, changed, nulled, diff []string) (ChangeEvent, error) {
+	ev := ChangeEvent{Entity: entity, ChangeType: changeType, RecordIDs: ids, ChangeOrigin: origin, CommitUser: user, TransactionKey: txKey}
+	if commitMS != 0 {
+		ev.CommitTimestamp = time.UnixMilli(commitMS).UTC()
+	}
+	var err error
+	if ev.ChangedFields, err = FieldNames(s.record, changed); err != nil {
+		return ChangeEvent{}, fmt.Errorf("changedFields: %w", err)
+	}
+	if ev.NulledFields, err = FieldNames(s.record, nulled); err != nil {
+		return ChangeEvent{}, fmt.Errorf("nulledFields: %w", err)
+	}
+	if ev.DiffFields, err = FieldNames(s.record, diff); err != nil {
+		return ChangeEvent{}, fmt.Errorf("diffFields: %w", err)
 	}
 	return ev, nil
 }

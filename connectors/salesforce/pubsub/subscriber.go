@@ -63,6 +63,11 @@ type Config struct {
 	// may send nothing for minutes on a quiet topic, so a first response
 	// comes too late to tell.
 	OnStream func(topic string, up bool)
+	// HeaderOnly decodes only each event's ChangeEventHeader: ChangeEvent
+	// has no Fields. The record's values are still read past, but not kept,
+	// which spares a subscriber that needs only which records changed, how
+	// and by whom (as the daemon does) most of the decoding.
+	HeaderOnly bool
 }
 
 func (c *Config) applyDefaults() {
@@ -365,7 +370,7 @@ func (s *Subscriber) decode(ctx context.Context, ce *eventbus.ConsumerEvent) (Ch
 	if err != nil {
 		return ChangeEvent{}, err
 	}
-	ev, err := sc.decode(ce.GetEvent().GetPayload())
+	ev, err := sc.decode(ce.GetEvent().GetPayload(), s.cfg.HeaderOnly)
 	if err != nil {
 		return ChangeEvent{}, &Error{Op: "decode", Err: err}
 	}

@@ -174,7 +174,13 @@ func subjects(evs []pubsub.ChangeEvent) []string {
 }
 
 func TestChangeEventsOfCreateUpdateDelete(t *testing.T) {
-	e := newEnv(t, sfsim.Options{}, pubsub.Config{})
+	t.Run("full", func(t *testing.T) { testChangeEvents(t, false) })
+	// HeaderOnly: the same header, no record values.
+	t.Run("header only", func(t *testing.T) { testChangeEvents(t, true) })
+}
+
+func testChangeEvents(t *testing.T, headerOnly bool) {
+	e := newEnv(t, sfsim.Options{}, pubsub.Config{HeaderOnly: headerOnly})
 	c := newCollector()
 	e.run(t, caseTopic, e.sim.LatestReplayID(), c)
 	ctx := context.Background()
@@ -209,7 +215,13 @@ func TestChangeEventsOfCreateUpdateDelete(t *testing.T) {
 			t.Errorf("event %d: no commit time or replay id", i)
 		}
 	}
-	if got := evs[0].Fields["Subject"]; got != "printer on fire" {
+	if headerOnly {
+		for i, ev := range evs {
+			if ev.Fields != nil {
+				t.Errorf("event %d: header only, but fields %v", i, ev.Fields)
+			}
+		}
+	} else if got := evs[0].Fields["Subject"]; got != "printer on fire" {
 		t.Errorf("CREATE Subject = %v", got)
 	}
 	if len(evs[0].ChangedFields) != 0 {
@@ -227,7 +239,7 @@ func TestChangeEventsOfCreateUpdateDelete(t *testing.T) {
 	if !slices.Equal(up.NulledFields, []string{"Description"}) {
 		t.Errorf("UPDATE nulledFields = %v, want [Description]", up.NulledFields)
 	}
-	if up.Fields["Subject"] != "printer still on fire" || up.Fields["Status"] != nil {
+	if !headerOnly && (up.Fields["Subject"] != "printer still on fire" || up.Fields["Status"] != nil) {
 		t.Errorf("UPDATE fields = %v: want the new Subject and unchanged fields null", up.Fields)
 	}
 	if len(evs[2].Fields) != 0 {

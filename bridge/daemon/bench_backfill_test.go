@@ -59,9 +59,6 @@ func BenchmarkBackfill(b *testing.B) {
 
 func benchBackfill(b *testing.B, n, msgs int) {
 	workers := config.Defaults().Workers
-	if v := os.Getenv("BENCH_WORKERS"); v != "" {
-		workers, _ = strconv.Atoi(v)
-	}
 	var ratio, rate, reconciles, redisTrips, redisCmds, redisScripts, sfCalls, boundRatio, cpu, boundCPU float64
 	for i := range b.N {
 		b.StopTimer()

@@ -50,6 +50,8 @@ type Mapper interface {
 	// SalesforceField is the Case field a canonical field writes, "" if it
 	// writes none.
 	SalesforceField(canonical string) string
+	// Policies are the merge policies of the mapped fields; the slice is
+	// shared: callers copy it before changing it (see seenPolicies).
 	Policies() []merge.FieldPolicy
 	// CareAgentFor is the Care agent id of a Salesforce user id, "" if none.
 	CareAgentFor(sfUserID string) string

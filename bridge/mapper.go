@@ -1,8 +1,6 @@
 package bridge
 
 import (
-	"slices"
-
 	"github.com/carebridge/carebridge/bridge/merge"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/mapping"
@@ -43,7 +41,7 @@ func (b boundMapper) ToSalesforce(v map[string]string) Record {
 }
 func (b boundMapper) SalesforceFields() []string      { return b.m.SalesforceFields() }
 func (b boundMapper) SalesforceField(c string) string { return b.writes[c] }
-func (b boundMapper) Policies() []merge.FieldPolicy   { return slices.Clone(b.policies) }
+func (b boundMapper) Policies() []merge.FieldPolicy   { return b.policies }
 func (b boundMapper) CareAgentFor(sfUserID string) string {
 	a, _ := b.id.CareAgentFor(sfUserID)
 	return a

@@ -141,10 +141,11 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 		cErr, mErr, rErr error
 		reads            sync.WaitGroup
 	)
+	waitPair := e.readPairs.Start(ctx, careID)
 	reads.Go(func() { msgs, mErr = e.care.Messages(ctx, careID) })
 	reads.Go(func() { notes, nErr = e.care.Notes(ctx, careID) })
-	reads.Go(func() { pair, rErr = e.readPairs.Do(ctx, careID) })
 	c, cErr = e.care.GetCase(ctx, careID)
+	pair, rErr = waitPair()
 	reads.Wait()
 	rec, st := pair.Case, pair.State
 	switch {

@@ -102,13 +102,20 @@ func New[I, R any](max int, linger, timeout time.Duration, run Func[I, R]) *Batc
 // context is cancelled (and a batch not yet sent is not sent at all). After
 // Shutdown or Close, Do returns an error wrapping ErrClosed.
 func (b *Batcher[I, R]) Do(ctx context.Context, item I) (R, error) {
+	return b.Start(ctx, item)()
+}
+
+// Start adds item to the current batch, as Do does, and returns at once;
+// wait waits for the result (Do is Start then wait). A caller with other
+// work to do meanwhile (another read) needs no goroutine to wait in.
+func (b *Batcher[I, R]) Start(ctx context.Context, item I) (wait func() (R, error)) {
 	var zero R
 	c := &call[I, R]{item: item, done: make(chan struct{})}
 	var flush *group[I, R]
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()
-		return zero, fmt.Errorf("batch: %w", ErrClosed)
+		return func() (R, error) { return zero, fmt.Errorf("batch: %w", ErrClosed) }
 	}
 	if b.cur == nil {
 		b.cur = &group[I, R]{}
@@ -151,12 +158,14 @@ func (b *Batcher[I, R]) Do(ctx context.Context, item I) (R, error) {
 	if b.gate != nil {
 		b.gate.settle()
 	}
-	select {
-	case <-c.done:
-		return c.res, c.err
-	case <-ctx.Done():
-		b.giveUp(g)
-		return zero, ctx.Err()
+	return func() (R, error) {
+		select {
+		case <-c.done:
+			return c.res, c.err
+		case <-ctx.Done():
+			b.giveUp(g)
+			return zero, ctx.Err()
+		}
 	}
 }
 

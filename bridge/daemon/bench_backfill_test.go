@@ -177,7 +177,9 @@ func redisCommands(b *testing.B, env *benchEnv) int64 {
 func sameWorkBound(b *testing.B, env *benchEnv, ids []string, workers int) float64 {
 	b.Helper()
 	ctx := context.Background()
-	cc, err := care.New(care.Config{BaseURL: env.careURL, Token: "tok", Secret: "sec"}, nil, benchLogger())
+	// Its connections are kept as the daemon's are (see daemon.New), so
+	// that neither side pays for new connections the other does not.
+	cc, err := care.New(care.Config{BaseURL: env.careURL, Token: "tok", Secret: "sec", IdleConnections: 3*workers + 8}, nil, benchLogger())
 	if err != nil {
 		b.Fatal(err)
 	}

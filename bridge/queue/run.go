@@ -226,14 +226,10 @@ func (q *Queue) runOne(ctx context.Context, l Lease, handle Handler, finish fini
 		}
 	})
 	defer stopGrace()
-	keeperDone := make(chan struct{})
-	go func() {
-		defer close(keeperDone)
-		q.keepLease(workCtx, cancel, l)
-	}()
+	stopKeeping := q.keepLease(workCtx, cancel, l)
 	res, runErr := safeHandle(workCtx, handle, l.Key)
 	cancel()
-	<-keeperDone
+	stopKeeping()
 
 	// Finish even when ctx has ended: the result must be recorded.
 	fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -260,21 +256,36 @@ func (q *Queue) runOne(ctx context.Context, l Lease, handle Handler, finish fini
 	return next
 }
 
-// keepLease extends l every Lease/3 until ctx ends; when the lease is lost
-// it cancels the work.
-func (q *Queue) keepLease(ctx context.Context, cancel context.CancelFunc, l Lease) {
-	t := time.NewTicker(q.opts.Lease / 3)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
+// keepLease extends l every Lease/3 until stop is called; when the lease is
+// lost it cancels the work. It runs on a timer, not a goroutine of its own:
+// most runs end long before the first extension. stop waits for an
+// extension on its way.
+func (q *Queue) keepLease(ctx context.Context, cancel context.CancelFunc, l Lease) (stop func()) {
+	var (
+		mu      sync.Mutex
+		stopped bool
+		t       *time.Timer
+	)
+	extend := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped || ctx.Err() != nil {
 			return
-		case <-t.C:
-			if err := q.Extend(ctx, l); errors.Is(err, ErrLeaseLost) {
-				cancel()
-				return
-			}
 		}
+		if err := q.Extend(ctx, l); errors.Is(err, ErrLeaseLost) {
+			cancel()
+			return
+		}
+		t.Reset(q.opts.Lease / 3)
+	}
+	mu.Lock()
+	t = time.AfterFunc(q.opts.Lease/3, extend)
+	mu.Unlock()
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		stopped = true
+		t.Stop()
 	}
 }
 

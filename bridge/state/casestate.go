@@ -72,17 +72,6 @@ func (s *Store) LoadCases(ctx context.Context, careIDs []string, withMirror bool
 	return out, nil
 }
 
-// closedScript records whether a case is closed on both sides.
-// KEYS closed. ARGV care id, "1" closed or "0" open, since (unix ms).
-var closedScript = redis.NewScript(`
-if ARGV[2] == '1' then
-  redis.call('ZADD', KEYS[1], 'NX', ARGV[3], ARGV[1])
-else
-  redis.call('ZREM', KEYS[1], ARGV[1])
-end
-return 1
-`)
-
 // CaseSave is what a reconcile stores of one case when it ends.
 type CaseSave struct {
 	CareID string
@@ -146,11 +135,12 @@ func (s *Store) SaveCases(ctx context.Context, saves []CaseSave) []error {
 	return errs
 }
 
-// closedCall records whether a case is closed on both sides (since at).
+// closedCall records whether a case is closed on both sides (since at: a
+// case keeps the time it was first seen closed). Plain commands: no script
+// is needed.
 func (s *Store) closedCall(careID string, closed bool, at time.Time) redisscript.Call {
-	flag := "0"
 	if closed {
-		flag = "1"
+		return redisscript.Call{Args: []any{"ZADD", s.closedKey(), "NX", at.UnixMilli(), careID}}
 	}
-	return redisscript.Call{Script: closedScript, Keys: []string{s.closedKey()}, Args: []any{careID, flag, at.UnixMilli()}}
+	return redisscript.Call{Args: []any{"ZREM", s.closedKey(), careID}}
 }

@@ -128,5 +128,5 @@ func (s *Store) actionKey(id, suffix string) string {
 // redisscript.Load). Calls work without it; it spares the first ones a
 // second round trip.
 func (s *Store) LoadScripts(ctx context.Context) error {
-	return redisscript.Load(ctx, s.rdb, saveBaseScript, closedScript, linkScript, setMirrorScript, beginActionScript, completeActionScript, markReportedScript, advanceScript)
+	return redisscript.Load(ctx, s.rdb, saveBaseScript, linkScript, setMirrorScript, beginActionScript, completeActionScript, markReportedScript, advanceScript)
 }

@@ -10,7 +10,9 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Call is one script call: the script, its keys and its arguments.
+// Call is one script call: the script, its keys and its arguments. A Call
+// without a script is a plain command: Args are the command and its
+// arguments (Keys are not used), for a step that needs no script.
 type Call struct {
 	Script *redis.Script
 	Keys   []string
@@ -43,7 +45,7 @@ func Pipeline(ctx context.Context, rdb Client, calls []Call) ([]*redis.Cmd, erro
 		loaded := map[*redis.Script]bool{}
 		for i := first; i < len(calls); i++ {
 			s := calls[i].Script
-			if loaded[s] || !redis.HasErrorPrefix(cmds[i].Err(), "NOSCRIPT") {
+			if s == nil || loaded[s] || !redis.HasErrorPrefix(cmds[i].Err(), "NOSCRIPT") {
 				continue
 			}
 			if err := s.Load(ctx, rdb).Err(); err != nil {
@@ -81,6 +83,10 @@ func run(ctx context.Context, rdb Client, calls []Call) []*redis.Cmd {
 	cmds := make([]*redis.Cmd, len(calls))
 	_, _ = rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, c := range calls {
+			if c.Script == nil {
+				cmds[i] = p.Do(ctx, c.Args...)
+				continue
+			}
 			cmds[i] = c.Script.EvalSha(ctx, p, c.Keys, c.Args...)
 		}
 		return nil

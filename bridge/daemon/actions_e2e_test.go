@@ -358,10 +358,13 @@ func TestForbiddenPrivateRepliesAreRejectedAndNothingReachesCare(t *testing.T) {
 	if n := len(w.care.Replies("p_twice")); n != 1 {
 		t.Errorf("%d replies on p_twice, want 1", n)
 	}
-	if got := w.metric(t, "carebridge_rule_rejections_total",
-		map[string]string{"platform": "facebook", "action": "reply", "code": rules.CodePrivateReplyWindowExpired}); got != 1 {
-		t.Errorf("rule_rejections_total{private_reply_window_expired} = %v, want 1", got)
-	}
+	// The outcome is counted just after it is written to the action record,
+	// which the test has seen: wait for the count.
+	eventually(t, "the expired window counted once", func() (bool, string) {
+		got := w.metric(t, "carebridge_rule_rejections_total",
+			map[string]string{"platform": "facebook", "action": "reply", "code": rules.CodePrivateReplyWindowExpired})
+		return got == 1, fmt.Sprintf("rule_rejections_total{private_reply_window_expired} = %v, want 1", got)
+	})
 }
 
 func TestModerationFromSalesforceOnEachPlatform(t *testing.T) {

@@ -285,12 +285,6 @@ func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals
 	e.m.lag.WithLabelValues("care_to_salesforce").Observe(e.now().Sub(c.UpdatedAt).Seconds())
 	e.log.Info("created Salesforce Case", "care_case", c.ID, "case", res.ID)
 	e.noteCutsWritten(cut, toSF, res.ID)
-	if res.ReadErr != nil {
-		return nil, newCase{}, fmt.Errorf("read created Case of Care case %s: %w", c.ID, res.ReadErr)
-	}
-	if res.Case == nil {
-		return nil, newCase{}, fmt.Errorf("created Case of Care case %s is not readable yet", c.ID)
-	}
 	// Base: what both sides hold now. Salesforce reads back the image of
 	// Care's values (an agent without a Salesforce user reads back as
 	// unassigned); merge's image functions take care of that. A value held
@@ -301,6 +295,17 @@ func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals
 		delete(base, f)
 	}
 	made := newCase{id: res.ID, created: res.Created, at: e.now()}
+	if res.ReadErr != nil || res.Case == nil {
+		// Not readable: the next reconcile goes on from the stored base.
+		err := fmt.Errorf("created Case of Care case %s is not readable yet", c.ID)
+		if res.ReadErr != nil {
+			err = fmt.Errorf("read created Case of Care case %s: %w", c.ID, res.ReadErr)
+		}
+		if serr := e.saveCase(context.WithoutCancel(ctx), state.CaseSave{CareID: c.ID, LinkTo: res.ID, Fields: base, SyncedAt: made.at, At: made.at}); serr != nil {
+			err = fmt.Errorf("%w (and storing its base failed: %w)", err, serr)
+		}
+		return nil, newCase{}, err
+	}
 	*st = state.CaseState{SalesforceID: res.ID, Base: state.Base{Fields: base, SyncedAt: made.at.UTC().Truncate(time.Millisecond)}, HasBase: true, Mirror: st.Mirror}
 	return res.Case, made, nil
 }
@@ -391,8 +396,20 @@ func (e *Engine) planCase(ctx context.Context, m Mapper, c care.Case, rec Record
 // extra are further Case fields to write with the merge's (the reply
 // options), already reduced to those that changed. It reports whether the
 // case is now closed on both sides.
-func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, cut map[string]cutValue, st state.CaseState, made newCase, options func(care.Case) Record) (care.Case, bool, error) {
+func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, cut map[string]cutValue, st state.CaseState, made newCase, options func(care.Case) Record) (_ care.Case, _ bool, err error) {
 	careID := c.ID
+	defer func() {
+		if err == nil || made.id == "" {
+			return
+		}
+		// The reconcile created the Case and fails before storing its
+		// base: store it now, so that the next reconcile merges against
+		// it (a change made meanwhile on either side is a change, not a
+		// conflict without a base).
+		if serr := e.saveCase(context.WithoutCancel(ctx), state.CaseSave{CareID: careID, LinkTo: made.id, Fields: st.Base.Fields, SyncedAt: made.at, At: made.at}); serr != nil {
+			err = fmt.Errorf("%w (and storing the new Case's base failed: %w)", err, serr)
+		}
+	}()
 	p := e.planCase(ctx, m, c, rec, careVals, st)
 	plan, base, cf, blockReason := p.plan, p.base, p.cf, p.blocked
 	sfChanged := parseTime(rec[SystemModstampName])

@@ -287,3 +287,44 @@ func TestNewRequiresItsDependencies(t *testing.T) {
 		}
 	})
 }
+
+// TestNewCaseKeepsItsBaseWhenItsFirstReconcileFails: the first reconcile
+// of a case creates its Case, then fails because an agent edited the Care
+// case meanwhile (while another edited the new Case in Salesforce). The
+// Case's link and base are stored all the same, so the retry merges both
+// edits as changes; without a base, one of them would lose as a conflict.
+func TestNewCaseKeepsItsBaseWhenItsFirstReconcileFails(t *testing.T) {
+	ec, es := &editingCare{}, &editingSalesforce{}
+	w := newTestWorld(t, func(o *Options) {
+		ec.fakeCare, es.fakeSalesforce = o.Care.(*fakeCare), o.Salesforce.(*fakeSalesforce)
+		o.Care, o.Salesforce = ec, es
+	})
+	w.escalate("c9", rules.Facebook, strp("agent_ana"))
+	ec.mu.Lock()
+	ec.reads = 0
+	ec.edit = func() { w.care.editCase("c9", func(c *care.Case) { c.AssigneeID = strp("agent_ben") }) }
+	ec.mu.Unlock()
+	es.mu.Lock()
+	es.reads = 0
+	// The second Case query reads the new Case back: an agent has just
+	// put it on hold.
+	es.edit = func() { w.editSF("c9", Record{"Status": "On Hold"}) }
+	es.mu.Unlock()
+	err := w.reconcile("c9")
+	if err == nil || queue.IsTerminal(err) || !strings.Contains(err.Error(), "changed while it was reconciled") {
+		t.Fatalf("first reconcile = %v, want a retryable 'changed' error", err)
+	}
+	if _, ok, _ := w.store.SalesforceCase(w.ctx, "c9"); !ok {
+		t.Error("the new Case is not linked after the failed reconcile")
+	}
+	if b := w.base("c9"); b["status"] != string(rules.Open) {
+		t.Fatalf("base after the failed reconcile = %v, want the escalated case's values (status open)", b)
+	}
+	w.mustReconcile("c9")
+	if c, _ := w.care.caseOf("c9"); c.Status != rules.Pending {
+		t.Errorf("Care status %s, want pending: the agent's hold in Salesforce was lost", c.Status)
+	}
+	if owner := w.sfCase("c9")["OwnerId"]; owner != w.users["ben@example.com"] {
+		t.Errorf("Case owner %v, want agent_ben's user %v: the Care reassignment was lost", owner, w.users["ben@example.com"])
+	}
+}

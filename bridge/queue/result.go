@@ -132,21 +132,10 @@ func (q *Queue) Finish(ctx context.Context, l Lease, res Result, runErr error) (
 	}
 }
 
-// FinishAndLease records a successful run of l.Key as Finish does and, in
-// the same round trip to Redis, leases the next ready key for the worker
-// that ran it (next.Key is "" when none is ready or the lease could not be
-// asked for; the worker then waits as usual). A busy worker so costs one
-// round trip per key instead of two.
-func (q *Queue) FinishAndLease(ctx context.Context, l Lease, res Result) (out Outcome, next Lease, err error) {
-	f := finishing{l: l, res: res, now: q.opts.Clock()}
-	_, _ = q.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		q.sendFinish(ctx, p, &f)
-		return nil
-	})
-	return q.readFinish(ctx, f)
-}
-
-// finishing is one worker's FinishAndLease inside a pipeline.
+// finishing is a successful run's result, recorded as Finish does, with a
+// lease of the next ready key for the worker that ran it (none when none is
+// ready; the worker then waits as usual), sent in a pipeline: a busy worker
+// costs no round trip of its own per key.
 type finishing struct {
 	l             Lease
 	res           Result

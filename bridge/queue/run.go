@@ -61,7 +61,7 @@ func (q *Queue) Run(ctx context.Context, n int, handle Handler) error {
 // maxFinishBatch bounds the results one round trip carries.
 const maxFinishBatch = 256
 
-// finishRequest is a worker's FinishAndLease handed to the committer.
+// finishRequest is a worker's result and next lease handed to the committer.
 type finishRequest struct {
 	ctx   context.Context
 	f     finishing
@@ -74,7 +74,7 @@ type finishReply struct {
 	err  error
 }
 
-// commitFinishes sends the FinishAndLease of every worker that finished
+// commitFinishes sends the results and next leases of every worker that finished
 // while the previous round trip was on its way in one pipeline (a group
 // commit): a lone worker's goes at once, a burst's share round trips.
 func (q *Queue) commitFinishes(ctx context.Context, reqs <-chan finishRequest) {
@@ -163,7 +163,7 @@ func (q *Queue) watch(ctx context.Context) {
 }
 
 // finishFunc records a successful run and leases the next key
-// (FinishAndLease, or the committer's shared round trip).
+// in the committer's shared round trip.
 type finishFunc func(ctx context.Context, l Lease, res Result) (Outcome, Lease, error)
 
 func (q *Queue) worker(ctx context.Context, handle Handler, finish finishFunc) {

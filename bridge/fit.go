@@ -329,19 +329,23 @@ func (e *Engine) refusedPicklistValues(ctx context.Context, m Mapper, toSF map[s
 // picklist would refuse, keeping their base as it was (so that nothing is
 // mistaken for a change next time). It returns the reasons for the Case's
 // sync error and the Salesforce fields held back.
-func (e *Engine) holdBackRefused(ctx context.Context, m Mapper, plan *merge.Plan, base map[string]string) (string, []string) {
-	var reasons, fields []string
+func (e *Engine) holdBackRefused(ctx context.Context, m Mapper, plan *merge.Plan, base map[string]string) (reason string, sfFields, held []string) {
+	var reasons []string
 	for f, r := range e.refusedPicklistValues(ctx, m, plan.ToSalesforce) {
-		delete(plan.ToSalesforce, f)
 		if old, ok := base[f]; ok {
 			plan.Base[f] = old
 		} else {
-			delete(plan.Base, f)
+			// No base to keep: the value Care holds becomes it, and what
+			// Salesforce shows instead is recorded as seen (withSeen), so
+			// that neither side reads as changed until one of them is.
+			plan.Base[f] = plan.ToSalesforce[f]
+			held = append(held, f)
 		}
-		reasons, fields = append(reasons, r.reason), append(fields, r.field)
+		delete(plan.ToSalesforce, f)
+		reasons, sfFields = append(reasons, r.reason), append(sfFields, r.field)
 	}
 	slices.Sort(reasons)
-	return strings.Join(reasons, " "), fields
+	return strings.Join(reasons, " "), sfFields, held
 }
 
 // joinReasons joins the non-empty reasons for the Case's sync error.

@@ -138,16 +138,21 @@ func TestRefusedPicklistValueIsHeldBack(t *testing.T) {
 		return map[string]FieldInfo{"Care_Platform__c": {Type: "picklist", Restricted: true, Values: []string{"facebook"}}}, nil
 	})
 	plan := merge.Plan{ToSalesforce: map[string]string{"platform": "threads"}, Base: map[string]string{"platform": "threads"}}
-	reason, fields := e.holdBackRefused(context.Background(), platformMapper{}, &plan, map[string]string{"platform": "facebook"})
-	if len(plan.ToSalesforce) != 0 || plan.Base["platform"] != "facebook" {
-		t.Errorf("plan after holding back: %+v; want no write and the old base", plan)
+	reason, fields, held := e.holdBackRefused(context.Background(), platformMapper{}, &plan, map[string]string{"platform": "facebook"})
+	if len(plan.ToSalesforce) != 0 || plan.Base["platform"] != "facebook" || len(held) != 0 {
+		t.Errorf("plan after holding back: %+v, held %v; want no write and the old base", plan, held)
 	}
 	if !strings.Contains(reason, `"threads"`) || !strings.Contains(reason, "Care_Platform__c") || len(fields) != 1 {
 		t.Errorf("reason %q, fields %v", reason, fields)
 	}
 	// A value the picklist has is written.
 	plan = merge.Plan{ToSalesforce: map[string]string{"platform": "facebook"}, Base: map[string]string{"platform": "facebook"}}
-	if reason, _ := e.holdBackRefused(context.Background(), platformMapper{}, &plan, nil); reason != "" || plan.ToSalesforce["platform"] != "facebook" {
+	if reason, _, _ := e.holdBackRefused(context.Background(), platformMapper{}, &plan, nil); reason != "" || plan.ToSalesforce["platform"] != "facebook" {
 		t.Errorf("an allowed value was held back: %q %+v", reason, plan)
+	}
+	// Without a base, Care's value becomes the base and the field is held.
+	plan = merge.Plan{ToSalesforce: map[string]string{"platform": "threads"}, Base: map[string]string{"platform": "threads"}}
+	if _, _, held := e.holdBackRefused(context.Background(), platformMapper{}, &plan, nil); len(held) != 1 || plan.Base["platform"] != "threads" || len(plan.ToSalesforce) != 0 {
+		t.Errorf("held back without a base: plan %+v, held %v; want base threads, held [platform], no write", plan, held)
 	}
 }

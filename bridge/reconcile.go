@@ -288,8 +288,8 @@ func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals
 	// Base: what both sides hold now. Salesforce reads back the image of
 	// Care's values (an agent without a Salesforce user reads back as
 	// unassigned); merge's image functions take care of that. A value held
-	// back is not held by Salesforce, so it is no part of the base: the
-	// Case's default must not pass for a change made in Salesforce.
+	// back is not held by Salesforce: the Case's default must not pass for
+	// a change made in Salesforce (see below).
 	base := maps.Clone(careVals)
 	for f := range refused {
 		delete(base, f)
@@ -305,6 +305,15 @@ func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals
 			err = fmt.Errorf("%w (and storing its base failed: %w)", err, serr)
 		}
 		return nil, newCase{}, err
+	}
+	if len(refused) > 0 {
+		// A value held back is Care's value in the base, and what the Case
+		// shows instead (its default) is recorded as seen: only a later
+		// edit of the field in Salesforce reads as a change there.
+		shown := m.FromSalesforce(res.Case)
+		for f := range refused {
+			base[f], base[seenPrefix+f] = careVals[f], shown[f]
+		}
 	}
 	*st = state.CaseState{SalesforceID: res.ID, Base: state.Base{Fields: base, SyncedAt: made.at.UTC().Truncate(time.Millisecond)}, HasBase: true, Mirror: st.Mirror}
 	return res.Case, made, nil
@@ -370,6 +379,9 @@ type casePlan struct {
 	refused  string // why Salesforce writes are held back, "" if none
 	// refusedFields are the Salesforce fields of those writes.
 	refusedFields []string
+	// held are the canonical fields held back that had no base: the
+	// value Care holds is their base, Salesforce's is recorded as seen.
+	held []string
 }
 
 // planCase runs the three-way merge of a linked pair, without writing. st
@@ -388,7 +400,7 @@ func (e *Engine) planCase(ctx context.Context, m Mapper, c care.Case, rec Record
 	p.plan = merge.Merge(p.base, careVals, sfVals, policies, c.UpdatedAt, parseTime(rec[SystemModstampName]))
 	p.cf = careFields{status: m.CanonicalFor(CareStatusAttribute), assignee: m.CanonicalFor(CareAssigneeAttribute)}
 	p.blocked = e.applyStatusRules(p.cf, careVals, sfVals, &p.plan, p.base)
-	p.refused, p.refusedFields = e.holdBackRefused(ctx, m, &p.plan, p.base)
+	p.refused, p.refusedFields, p.held = e.holdBackRefused(ctx, m, &p.plan, p.base)
 	return p
 }
 
@@ -464,7 +476,7 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 	now := e.now()
 	// made.id is set when nothing was written since the Case was created:
 	// its link goes with the base.
-	if err := e.saveCase(ctx, state.CaseSave{CareID: careID, LinkTo: made.id, Fields: withSeen(plan, p.sfVals, p.policies), SyncedAt: now, Closed: closed, At: now}); err != nil {
+	if err := e.saveCase(ctx, state.CaseSave{CareID: careID, LinkTo: made.id, Fields: withSeen(plan, p.sfVals, p.policies, p.held), SyncedAt: now, Closed: closed, At: now}); err != nil {
 		return c, false, fmt.Errorf("store base of Care case %s: %w", careID, err)
 	}
 	e.audit(ctx, cf, careID, base, plan, blockReason, p.refused)
@@ -698,7 +710,13 @@ func (e *Engine) audit(ctx context.Context, cf careFields, careID string, base m
 	}
 	for _, c := range plan.Conflicts {
 		e.m.conflicts.WithLabelValues(c.Field, string(c.Winner)+"_wins").Inc()
-		write(state.AuditEntry{Field: c.Field, From: c.Base, To: fmt.Sprintf("care=%q salesforce=%q", c.Care, c.Salesforce), Side: string(c.Winner), Policy: string(c.Policy), Resolution: "conflict_" + string(c.Winner)})
+		resolution := "conflict_" + string(c.Winner)
+		if c.NoBase {
+			// The stored state was lost (or the field is new): which side
+			// changed could not be told, so the policy decided.
+			resolution = "conflict_no_base_" + string(c.Winner)
+		}
+		write(state.AuditEntry{Field: c.Field, From: c.Base, To: fmt.Sprintf("care=%q salesforce=%q", c.Care, c.Salesforce), Side: string(c.Winner), Policy: string(c.Policy), Resolution: resolution})
 	}
 	if blocked != "" {
 		write(state.AuditEntry{Field: cf.status, Side: "care", Resolution: "blocked", To: blocked})

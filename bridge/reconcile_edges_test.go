@@ -328,3 +328,52 @@ func TestNewCaseKeepsItsBaseWhenItsFirstReconcileFails(t *testing.T) {
 		t.Errorf("Case owner %v, want agent_ben's user %v: the Care reassignment was lost", owner, w.users["ben@example.com"])
 	}
 }
+
+// TestLostStateKeepsSalesforceEditsOrRecordsAConflict: agents edit Cases,
+// then the sync state is lost (a Redis wipe) before the bridge saw the
+// edits. Without a base nothing tells which side changed: each field that
+// differs is a conflict decided by its policy and recorded, never a silent
+// revert. newest_wins keeps the agents' later edits; care_wins puts Care's
+// value back, recorded as a conflict.
+func TestLostStateKeepsSalesforceEditsOrRecordsAConflict(t *testing.T) {
+	log := &auditLog{}
+	m := shippedMappingWith(t, "    salesforce: Status\n    direction: both\n    conflict: newest_wins",
+		"    salesforce: Status\n    direction: both\n    conflict: care_wins")
+	w := newTestWorld(t, withAudit(log), withMapping(m))
+	w.linked("kept", strp("agent_ana"))
+	w.linked("reverted", strp("agent_ana"))
+	w.clock.Advance(time.Minute)
+	// Ben takes one Case over (owner: newest_wins), and puts the other on
+	// hold (status: care_wins in this mapping).
+	w.editSF("kept", Record{"OwnerId": w.users["ben@example.com"]})
+	w.editSF("reverted", Record{"Status": "On Hold"})
+	w.store.Flush()
+
+	w.mustReconcile("kept")
+	w.mustReconcile("reverted")
+	if got := w.assigneeOf("kept"); got != "agent_ben" {
+		t.Errorf("Care assignee after the wipe = %q, want agent_ben (the agent's later edit survives)", got)
+	}
+	if got := w.sfCase("kept")["OwnerId"]; got != w.users["ben@example.com"] {
+		t.Errorf("Case owner after the wipe = %v, want Ben's user", got)
+	}
+	if got := w.sfCase("reverted")["Status"]; got != "New" {
+		t.Errorf("Case status after the wipe = %v, want New (care_wins decided the conflict)", got)
+	}
+	for careID, resolution := range map[string]string{"kept": "conflict_no_base_salesforce", "reverted": "conflict_no_base_care"} {
+		if got := log.find(careID, resolution); len(got) != 1 {
+			t.Errorf("%s: %d %s entries in the audit, want 1 (all: %+v)", careID, len(got), resolution, log.all())
+		}
+	}
+	if got := w.metric("carebridge_conflicts_total"); got != 2 {
+		t.Errorf("carebridge_conflicts_total = %v, want 2", got)
+	}
+	// The next reconcile finds both sides in step with the new base.
+	w.sf.resetCalls()
+	w.care.resetCalls()
+	w.mustReconcile("kept")
+	w.mustReconcile("reverted")
+	if n, c := w.sfWrites(), w.careWrites(); n != 0 || c != 0 {
+		t.Errorf("%d Salesforce and %d Care writes after the conflicts were decided, want none", n, c)
+	}
+}

@@ -78,9 +78,14 @@ func splitSeen(stored map[string]string) (base, seen map[string]string) {
 // Salesforce shows in step with the base but as a different value (the
 // base's image: an agent without a Salesforce user, a lossy value map),
 // what it shows. A field out of step (a change held back) records nothing:
-// it must still read as changed next time.
-func withSeen(plan merge.Plan, sfVals map[string]string, policies []merge.FieldPolicy) map[string]string {
+// it must still read as changed next time; except a field held back
+// without a base (held), whose base is Care's value and whose seen entry is
+// what Salesforce shows instead.
+func withSeen(plan merge.Plan, sfVals map[string]string, policies []merge.FieldPolicy, held []string) map[string]string {
 	out := maps.Clone(plan.Base)
+	for _, f := range held {
+		out[seenPrefix+f] = sfVals[f]
+	}
 	for _, f := range policies {
 		b, ok := plan.Base[f.Name]
 		if !ok || f.SalesforceImage == nil {

@@ -15,11 +15,13 @@
 //     truth, so when Salesforce drifted (someone edited the field there) the
 //     Care value is written back to Salesforce. A salesforce_to_care field is
 //     the mirror image.
-//   - No base value (first sync of the pair, lost sync state, or a field added to the mapping
-//     later): the side that created the pair wins. carebridge always creates
-//     the Salesforce Case from the escalated Care case, so Care's values win
-//     for two-way and care_to_salesforce fields; a salesforce_to_care field
-//     takes Salesforce's value, as it would anyway.
+//   - No base value for a two-way field (lost sync state, a Case created
+//     by a run that died before storing its base, or a field added to the
+//     mapping later): nothing tells which side changed. Equal values (as
+//     each side shows them) just become the base; different values are a
+//     conflict (NoBase), resolved by the field's policy like any other, so
+//     an agent's edit made while the state was lost is never reverted
+//     silently. One-way fields follow their direction as always.
 //
 // Lossy mappings: a side may be unable to show every canonical value (for
 // example an agent with no Salesforce user: the Case owner reads back as
@@ -114,6 +116,9 @@ type Conflict struct {
 	Salesforce string
 	Policy     Policy
 	Winner     Side
+	// NoBase says there was no base value: the sides differed, and which
+	// of them changed could not be told.
+	NoBase bool
 }
 
 // Plan is the outcome of a merge. Values are canonical; the caller maps them
@@ -149,8 +154,7 @@ func Merge(base, care, sf map[string]string, fields []FieldPolicy, careChangedAt
 		case f.Direction == SalesforceToCare:
 			p.toCare(f, c, s)
 		case !hadBase:
-			// First sync: the creating side (Care) wins.
-			p.toSalesforce(f, c, s)
+			p.mergeWithoutBase(f, c, s, careChangedAt, sfChangedAt)
 		default:
 			p.mergeBoth(f, b, c, s, careChangedAt, sfChangedAt)
 		}
@@ -205,6 +209,26 @@ func (p *Plan) mergeBoth(f FieldPolicy, b, c, s string, careAt, sfAt time.Time) 
 			Field: f.Name, Base: b, Care: c, Salesforce: s,
 			Policy: f.Policy, Winner: winner,
 		})
+		if winner == Care {
+			p.toSalesforce(f, c, s)
+		} else {
+			p.toCare(f, c, s)
+		}
+	}
+}
+
+// mergeWithoutBase merges a two-way field that has no base value: equal
+// values become the base, different ones are a conflict decided by the
+// field's policy.
+func (p *Plan) mergeWithoutBase(f FieldPolicy, c, s string, careAt, sfAt time.Time) {
+	switch {
+	case f.sfImage(c) == s:
+		p.toSalesforce(f, c, s) // no write: Salesforce shows Care's value
+	case f.careImage(s) == c:
+		p.Base[f.Name] = s
+	default:
+		winner := resolve(f.Policy, careAt, sfAt)
+		p.Conflicts = append(p.Conflicts, Conflict{Field: f.Name, Care: c, Salesforce: s, Policy: f.Policy, Winner: winner, NoBase: true})
 		if winner == Care {
 			p.toSalesforce(f, c, s)
 		} else {

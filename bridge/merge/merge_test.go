@@ -71,8 +71,17 @@ func TestMerge(t *testing.T) {
 		{name: "conflict newest_wins salesforce in the next second wins", field: both(NewestWins), base: m("open"), care: "pending", sf: "done",
 			careAt: t0.Add(999 * time.Millisecond), sfAt: t0.Add(time.Second),
 			wantCare: m("done"), wantBase: "done", wantConflict: true, wantWinner: Salesforce},
-		{name: "first sync care wins", field: both(SalesforceWins), base: nil, care: "pending", sf: "done",
-			wantSF: m("pending"), wantBase: "pending"},
+		{name: "no base, values differ: a conflict salesforce_wins decides", field: both(SalesforceWins), base: nil, care: "pending", sf: "done",
+			wantCare: m("done"), wantBase: "done", wantConflict: true, wantWinner: Salesforce},
+		{name: "no base, values differ: a conflict care_wins decides", field: both(CareWins), base: nil, care: "pending", sf: "done",
+			wantSF: m("pending"), wantBase: "pending", wantConflict: true, wantWinner: Care},
+		{name: "no base, values differ: newest_wins takes the Salesforce edit made later", field: both(NewestWins), base: nil, care: "open", sf: "done",
+			careAt: older, sfAt: newer, wantCare: m("done"), wantBase: "done", wantConflict: true, wantWinner: Salesforce},
+		{name: "no base, values differ: newest_wins takes the Care change made later", field: both(NewestWins), base: nil, care: "pending", sf: "done",
+			careAt: newer, sfAt: older, wantSF: m("pending"), wantBase: "pending", wantConflict: true, wantWinner: Care},
+		{name: "no base, Salesforce shows Care's value as it can: no conflict",
+			field: FieldPolicy{Name: "status", Direction: Both, Policy: SalesforceWins, SalesforceImage: unassignedInSalesforce},
+			base:  nil, care: "agent-nosf", sf: "", wantBase: "agent-nosf"},
 		{name: "first sync equal values writes nothing", field: both(SalesforceWins), base: nil, care: "done", sf: "done",
 			wantBase: "done"},
 		{name: "care_to_salesforce drift is written back", field: FieldPolicy{Name: "status", Direction: CareToSalesforce, Policy: SalesforceWins},
@@ -117,7 +126,7 @@ func TestMerge(t *testing.T) {
 			if tt.wantConflict {
 				c := p.Conflicts[0]
 				want := Conflict{Field: "status", Base: tt.base["status"], Care: tt.care, Salesforce: tt.sf,
-					Policy: tt.field.Policy, Winner: tt.wantWinner}
+					Policy: tt.field.Policy, Winner: tt.wantWinner, NoBase: tt.base == nil}
 				if c != want {
 					t.Errorf("conflict = %+v, want %+v", c, want)
 				}

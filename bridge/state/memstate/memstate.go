@@ -103,6 +103,15 @@ func New(opts ...Option) *Store {
 	return s
 }
 
+// Flush forgets everything, as FLUSHALL does to the Redis store: tests of
+// lost sync state use it.
+func (s *Store) Flush() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.care2sf, s.sf2care, s.linkSeq = map[string]string{}, map[string]string{}, map[string]uint64{}
+	s.cases, s.closed, s.cursors, s.actions = map[string]*caseState{}, map[string]int64{}, map[string]string{}, map[string]*action{}
+}
+
 // nowMS is the clock in unix ms, the resolution the Redis store keeps.
 func (s *Store) nowMS() int64 { return s.clock().UnixMilli() }
 

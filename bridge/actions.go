@@ -205,11 +205,14 @@ func (e *Engine) claim(ctx context.Context, a actionView, durable state.ActionRe
 		return &req, durable, nil
 	}
 	var req careRequest
-	if found || a.status == StatusSending {
-		// Begun, but the request was not kept (Redis lost it, or an older
-		// version began it): the action may have reached Care, so it is
-		// rebuilt from the record and sent again with the same key, never
-		// checked and sent afresh (Care's own rules still apply).
+	if found {
+		// Begun by carebridge (its durable record says so), but the request
+		// was not kept (an older version began it): the action may have
+		// reached Care, so it is rebuilt from the record and sent again
+		// with the same key, never checked and sent afresh (Care's own rules
+		// still apply). Only carebridge's own record is trusted here: a
+		// Status__c of Sending is what anyone with edit access can write,
+		// so an action found Sending without a record is checked in full.
 		careID, err := e.careCaseOf(ctx, a)
 		if err != nil {
 			return nil, durable, e.retryOrGiveUp(ctx, a, durable, err)
@@ -345,7 +348,11 @@ func (r careRequest) editedSince(a actionView) string {
 
 var errCaseNotSynced = errors.New("the action's Case is not linked to a Care case")
 
-// careCaseOf returns the Care case id of the action's Case.
+// careCaseOf returns the Care case id of the action's Case: the link
+// carebridge stored when it synced the Case, never the Case's
+// Care_Case_Id__c alone (a field anyone with edit access can write). A
+// Case that names a Care case but is not linked (the sync state was lost)
+// is reconciled first, which links it; the action waits for that.
 func (e *Engine) careCaseOf(ctx context.Context, a actionView) (string, error) {
 	if a.caseSFID == "" {
 		return "", errCaseNotSynced
@@ -364,7 +371,15 @@ func (e *Engine) careCaseOf(ctx context.Context, a actionView) (string, error) {
 	if len(recs) == 0 || str(recs[0][CareIDField]) == "" {
 		return "", errCaseNotSynced
 	}
-	return str(recs[0][CareIDField]), nil
+	named := str(recs[0][CareIDField])
+	if e.checkCareID(named) != nil {
+		return "", errCaseNotSynced
+	}
+	if err := e.queue.Add(ctx, CaseKey(named)); err != nil {
+		return "", fmt.Errorf("enqueue Care case %s of action %s: %w", named, a.id, err)
+	}
+	return "", &upstream.Error{System: "carebridge", Op: "link_case", Class: upstream.Retryable,
+		Message: fmt.Sprintf("the Case is not linked to Care case %s yet; carebridge syncs the case first", named)}
 }
 
 // check judges a new action: it finds the action's Care case and asks
@@ -384,9 +399,44 @@ func (e *Engine) check(ctx context.Context, a actionView) (careRequest, bool, er
 		return careRequest{}, false, e.retryOrGiveUp(ctx, a, state.ActionRecord{}, err)
 	}
 	if !d.Allowed {
+		if a.status == StatusSending {
+			// The record says the action was begun, but carebridge has no
+			// record of it (Redis lost it, or somebody wrote the status):
+			// if Care shows it done, it was, and is reported as such;
+			// otherwise the refusal stands and nothing is sent.
+			return careRequest{}, true, e.settleUnrecorded(ctx, a, requestFor(a, careID, platform), d)
+		}
 		return careRequest{}, true, e.refuse(ctx, a, platform, d)
 	}
 	return requestFor(a, careID, platform), false, nil
+}
+
+// unrecordedNote ends the reason of a refused action that was marked
+// Sending without carebridge's record of it.
+const unrecordedNote = "(The action was marked Sending, but carebridge has no record of sending it and checked it again: if an earlier version of it was sent before carebridge lost its state, check the case's conversation in Care.)"
+
+// settleUnrecorded ends an action found Sending without a durable record
+// whose check refused it: Sent when Care shows its effect in the action's
+// own case (it reached Care before the record was lost), else Rejected with
+// the check's reason.
+func (e *Engine) settleUnrecorded(ctx context.Context, a actionView, req careRequest, d rules.Decision) error {
+	refuse := func() error {
+		d.Reason = strings.TrimSpace(d.Reason) + " " + unrecordedNote
+		return e.refuse(ctx, a, req.Platform, d)
+	}
+	if d.Code == CodeTargetNotFound || d.Code == CodeInvalidAction {
+		return refuse() // nothing of this case that Care could have done
+	}
+	found, err := e.readBack(ctx, req, a.created)
+	if err != nil {
+		return e.retryOrGiveUp(ctx, a, state.ActionRecord{}, fmt.Errorf("look for action %s in Care case %s: %w", a.id, req.CaseID, err))
+	}
+	if !found.done {
+		return refuse()
+	}
+	e.log.Info("action found done in Care without carebridge's record of it", "action", a.id, "care_case", req.CaseID)
+	return e.report(ctx, a, state.ActionRecord{State: state.ActionSent, CareMessageID: found.id,
+		Reason: "carebridge had lost its record of this action; Care shows it was carried out."}, req.Platform)
 }
 
 // decide builds the rules scenario of the action from the current Care case
@@ -515,7 +565,7 @@ func (e *Engine) deliver(ctx context.Context, req careRequest, key string) (stri
 		_, err := e.care.SetProfile(ctx, req.CaseID, req.ProfileID, key)
 		return req.ProfileID, err
 	case req.Action != "":
-		res, err := e.care.Act(ctx, req.MessageID, req.Action, key)
+		res, err := e.care.Act(ctx, req.CaseID, req.MessageID, req.Action, key)
 		return res.MessageID, err
 	}
 	return "", permanentf("action type %q has no Care request", req.Type)
@@ -569,16 +619,19 @@ func (e *Engine) readBack(ctx context.Context, req careRequest, since time.Time)
 		if err != nil {
 			return careEffect{}, err
 		}
-		for _, m := range msgs {
-			if m.Direction != care.Outbound || !m.Author.IsBrand || m.PostedAt.Before(since.Add(-time.Minute)) {
+		var found *care.Message
+		for i, m := range msgs {
+			if m.Direction != care.Outbound || !m.Author.IsBrand || m.PostedAt.Before(since.Add(-time.Minute)) || !replyShaped(m, *req.Reply, msgs) {
 				continue
 			}
-			if req.Reply.InReplyTo != "" && (m.ParentID == nil || *m.ParentID != req.Reply.InReplyTo) {
-				continue
+			if found == nil || m.Text == req.Reply.Text && found.Text != req.Reply.Text {
+				found = &msgs[i]
 			}
-			return careEffect{done: true, id: m.ID, text: m.Text}, nil
 		}
-		return careEffect{}, nil
+		if found == nil {
+			return careEffect{}, nil
+		}
+		return careEffect{done: true, id: found.ID, text: found.Text}, nil
 	case req.Type == rules.SetProfile:
 		c, err := e.care.GetCase(ctx, req.CaseID)
 		if err != nil {
@@ -597,6 +650,30 @@ func (e *Engine) readBack(ctx context.Context, req careRequest, since time.Time)
 		}
 	}
 	return careEffect{}, nil
+}
+
+// replyShaped says whether m, a brand message, is what Care posts for the
+// reply r: a public reply under its target, a comment on the post, or a
+// direct message (for a private reply, one its target is marked with).
+func replyShaped(m care.Message, r care.ReplyRequest, msgs []care.Message) bool {
+	switch r.Mode {
+	case rules.PrivateReply, rules.DirectMessage:
+		if m.Kind != rules.DirectMessageKind {
+			return false
+		}
+		if r.Mode == rules.PrivateReply && r.InReplyTo != "" {
+			for _, t := range msgs {
+				if t.ID == r.InReplyTo {
+					return t.PrivateReplySent
+				}
+			}
+			return false
+		}
+		return true
+	case rules.CommentOnPost:
+		return m.Kind == rules.Comment
+	}
+	return r.InReplyTo == "" || m.ParentID != nil && *m.ParentID == r.InReplyTo
 }
 
 // moderated says whether m shows the effect of a moderation action; false

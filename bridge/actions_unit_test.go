@@ -139,7 +139,7 @@ func TestActionSent(t *testing.T) {
 		},
 		{
 			name: "like", fields: moderationAction(rules.Like, "m1"),
-			op: caresim.OpMessageAction, id: "m1", request: care.ActionRequest{Action: care.ActionLike}, result: "m1",
+			op: caresim.OpMessageAction, id: "m1", request: care.ActionRequest{Action: care.ActionLike, CaseID: "c1"}, result: "m1",
 			effect: func(t *testing.T, aw *actionWorld) {
 				if !aw.message(t, "c1", "m1").Liked {
 					t.Error("m1 not liked")
@@ -148,7 +148,7 @@ func TestActionSent(t *testing.T) {
 		},
 		{
 			name: "unlike", fields: moderationAction(rules.Unlike, "m2"),
-			op: caresim.OpMessageAction, id: "m2", request: care.ActionRequest{Action: care.ActionUnlike}, result: "m2",
+			op: caresim.OpMessageAction, id: "m2", request: care.ActionRequest{Action: care.ActionUnlike, CaseID: "c1"}, result: "m2",
 			effect: func(t *testing.T, aw *actionWorld) {
 				if aw.message(t, "c1", "m2").Liked {
 					t.Error("m2 still liked")
@@ -157,7 +157,7 @@ func TestActionSent(t *testing.T) {
 		},
 		{
 			name: "hide", fields: moderationAction(rules.Hide, "m1"),
-			op: caresim.OpMessageAction, id: "m1", request: care.ActionRequest{Action: care.ActionHide}, result: "m1",
+			op: caresim.OpMessageAction, id: "m1", request: care.ActionRequest{Action: care.ActionHide, CaseID: "c1"}, result: "m1",
 			effect: func(t *testing.T, aw *actionWorld) {
 				if !aw.message(t, "c1", "m1").Hidden {
 					t.Error("m1 not hidden")
@@ -166,7 +166,7 @@ func TestActionSent(t *testing.T) {
 		},
 		{
 			name: "unhide", fields: moderationAction(rules.Unhide, "m2"),
-			op: caresim.OpMessageAction, id: "m2", request: care.ActionRequest{Action: care.ActionUnhide}, result: "m2",
+			op: caresim.OpMessageAction, id: "m2", request: care.ActionRequest{Action: care.ActionUnhide, CaseID: "c1"}, result: "m2",
 			effect: func(t *testing.T, aw *actionWorld) {
 				if aw.message(t, "c1", "m2").Hidden {
 					t.Error("m2 still hidden")
@@ -175,7 +175,7 @@ func TestActionSent(t *testing.T) {
 		},
 		{
 			name: "delete", fields: moderationAction(rules.Delete, "m2"),
-			op: caresim.OpMessageAction, id: "m2", request: care.ActionRequest{Action: care.ActionDelete}, result: "m2",
+			op: caresim.OpMessageAction, id: "m2", request: care.ActionRequest{Action: care.ActionDelete, CaseID: "c1"}, result: "m2",
 			effect: func(t *testing.T, aw *actionWorld) {
 				if !aw.message(t, "c1", "m2").Deleted {
 					t.Error("m2 not deleted")
@@ -184,7 +184,7 @@ func TestActionSent(t *testing.T) {
 		},
 		{
 			name: "ban the author", fields: moderationAction(rules.Ban, "m2"),
-			op: caresim.OpMessageAction, id: "m2", request: care.ActionRequest{Action: care.ActionBanAuthor}, result: "m2",
+			op: caresim.OpMessageAction, id: "m2", request: care.ActionRequest{Action: care.ActionBanAuthor, CaseID: "c1"}, result: "m2",
 			effect: func(t *testing.T, aw *actionWorld) {
 				if !aw.care.isBanned(rules.Facebook, "u_joe") {
 					t.Error("Joe not banned")
@@ -194,13 +194,13 @@ func TestActionSent(t *testing.T) {
 		{
 			name: "unban the author",
 			setup: func(aw *actionWorld) {
-				if _, err := aw.care.Act(aw.ctx, "m2", care.ActionBanAuthor, "banned-in-care"); err != nil {
+				if _, err := aw.care.Act(aw.ctx, "c1", "m2", care.ActionBanAuthor, "banned-in-care"); err != nil {
 					aw.t.Fatal(err)
 				}
 				aw.care.resetCalls()
 			},
 			fields: moderationAction(rules.Unban, "m2"),
-			op:     caresim.OpMessageAction, id: "m2", request: care.ActionRequest{Action: care.ActionUnbanAuthor}, result: "m2",
+			op:     caresim.OpMessageAction, id: "m2", request: care.ActionRequest{Action: care.ActionUnbanAuthor, CaseID: "c1"}, result: "m2",
 			effect: func(t *testing.T, aw *actionWorld) {
 				if aw.care.isBanned(rules.Facebook, "u_joe") {
 					t.Error("Joe still banned")
@@ -209,7 +209,7 @@ func TestActionSent(t *testing.T) {
 		},
 		{
 			name: "follow the author (Twitter)", on: "t1", fields: moderationAction(rules.Follow, "tm1"),
-			op: caresim.OpMessageAction, id: "tm1", request: care.ActionRequest{Action: care.ActionFollowAuthor}, result: "tm1",
+			op: caresim.OpMessageAction, id: "tm1", request: care.ActionRequest{Action: care.ActionFollowAuthor, CaseID: "t1"}, result: "tm1",
 			effect: func(t *testing.T, aw *actionWorld) {
 				if !aw.care.isFollowed(rules.Twitter, "u_t1") {
 					t.Error("Tom not followed")
@@ -219,13 +219,13 @@ func TestActionSent(t *testing.T) {
 		{
 			name: "unfollow the author (Twitter)", on: "t1",
 			setup: func(aw *actionWorld) {
-				if _, err := aw.care.Act(aw.ctx, "tm1", care.ActionFollowAuthor, "followed-in-care"); err != nil {
+				if _, err := aw.care.Act(aw.ctx, "t1", "tm1", care.ActionFollowAuthor, "followed-in-care"); err != nil {
 					aw.t.Fatal(err)
 				}
 				aw.care.resetCalls()
 			},
 			fields: moderationAction(rules.Unfollow, "tm1"),
-			op:     caresim.OpMessageAction, id: "tm1", request: care.ActionRequest{Action: care.ActionUnfollowAuthor}, result: "tm1",
+			op:     caresim.OpMessageAction, id: "tm1", request: care.ActionRequest{Action: care.ActionUnfollowAuthor, CaseID: "t1"}, result: "tm1",
 			effect: func(t *testing.T, aw *actionWorld) {
 				if aw.care.isFollowed(rules.Twitter, "u_t1") {
 					t.Error("Tom still followed")
@@ -674,16 +674,16 @@ func TestActionWhoseAnswerWasLostIsSentOnce(t *testing.T) {
 		{
 			name: "like, Target Message Id edited", fields: moderationAction(rules.Like, "m1"), op: caresim.OpMessageAction, id: "m1",
 			edit: Record{actionTarget: "p1"}, result: "m1", edited: "the later edit of Target Message Id was not sent",
-			request: care.ActionRequest{Action: care.ActionLike},
+			request: care.ActionRequest{Action: care.ActionLike, CaseID: "c1"},
 		},
 		{
 			name: "like, Type edited to unlike", fields: moderationAction(rules.Like, "m1"), op: caresim.OpMessageAction, id: "m1",
 			edit: Record{actionType: string(rules.Unlike)}, result: "m1", edited: "the later edit of Type was not sent",
-			request: care.ActionRequest{Action: care.ActionLike},
+			request: care.ActionRequest{Action: care.ActionLike, CaseID: "c1"},
 		},
 		{
 			name: "follow, not edited", on: "t1", fields: moderationAction(rules.Follow, "tm1"), op: caresim.OpMessageAction, id: "tm1",
-			result: "tm1", request: care.ActionRequest{Action: care.ActionFollowAuthor},
+			result: "tm1", request: care.ActionRequest{Action: care.ActionFollowAuthor, CaseID: "t1"},
 		},
 		{
 			name: "set_profile, Profile Id edited", fields: profileAction(fbOtherProfile), op: caresim.OpSetProfile, id: "c1",
@@ -770,7 +770,7 @@ func TestActionResumedAfterACrashSendsItsFrozenRequest(t *testing.T) {
 			name: "like, Care unavailable, then Target edited: the first target is liked", fields: moderationAction(rules.Like, "m1"),
 			inject: func(aw *actionWorld) { aw.care.failNext(caresim.OpMessageAction, "m1", 1, nil) },
 			edit:   Record{actionTarget: "p1"}, op: caresim.OpMessageAction, id: "m1",
-			request: care.ActionRequest{Action: care.ActionLike}, result: "m1",
+			request: care.ActionRequest{Action: care.ActionLike, CaseID: "c1"}, result: "m1",
 			reason: "the later edit of Target Message Id was not sent", statuses: []string{StatusSending, StatusSent},
 		},
 		{
@@ -966,7 +966,10 @@ func TestActionRedisLostIsSettledByWhatCareDid(t *testing.T) {
 		// readBackFails: Care cannot be read for the first read-back.
 		readBackFails bool
 		conflict      bool // Care answers the resend 409
-		want          agentSees
+		// unrecorded: the full check refuses the action; it ends without
+		// a durable record, nothing sent again.
+		unrecorded bool
+		want       agentSees
 		terminal      bool
 		counted       map[string]float64
 	}{
@@ -1015,22 +1018,30 @@ func TestActionRedisLostIsSettledByWhatCareDid(t *testing.T) {
 			want: agentSees{status: StatusSent, result: "r1"}, counted: seriesOf(resultRetry, 1, resultSent, 1),
 		},
 		{
-			name:   "like, Target edited to a message not liked: 409: Failed unconfirmed",
-			fields: moderationAction(rules.Like, "m1"), op: caresim.OpMessageAction, id: "m1", edit: Record{actionTarget: "p1"}, conflict: true,
+			name: "like, Target edited to a reply not liked: 409: Failed unconfirmed", setup: addReply("r1", "m1"),
+			fields: moderationAction(rules.Like, "m1"), op: caresim.OpMessageAction, id: "m1", edit: Record{actionTarget: "r1"}, conflict: true,
 			want:     agentSees{status: StatusFailed, code: CodeUnconfirmed, reason: "Check the conversation in Care"},
 			terminal: true, counted: seriesOf(resultRetry, 1, resultFailed, 1),
 		},
 		{
-			name:   "ban, Target edited: 409, a message does not show a ban: Failed unconfirmed",
-			fields: moderationAction(rules.Ban, "m1"), op: caresim.OpMessageAction, id: "m1", edit: Record{actionTarget: "p1"}, conflict: true,
+			name: "ban, Target edited: 409, a message does not show a ban: Failed unconfirmed", setup: addReply("r1", "m1"),
+			fields: moderationAction(rules.Ban, "m1"), op: caresim.OpMessageAction, id: "m1", edit: Record{actionTarget: "r1"}, conflict: true,
 			want:     agentSees{status: StatusFailed, code: CodeUnconfirmed, reason: "Check the conversation in Care"},
 			terminal: true, counted: seriesOf(resultRetry, 1, resultFailed, 1),
 		},
 		{
-			name:   "like, Type edited to one Care does not know: nothing to resend: Failed send_failed",
+			// Without carebridge's record, Sending is only what the record
+			// says: the action is checked in full, and the rules refuse it.
+			name:   "like, Target edited to a post the rules refuse: Rejected, nothing sent again",
+			fields: moderationAction(rules.Like, "m1"), op: caresim.OpMessageAction, id: "m1", edit: Record{actionTarget: "p1"},
+			want:       agentSees{status: StatusRejected, code: rules.CodeContentNotSupported, reason: "carebridge has no record of sending it"},
+			unrecorded: true, counted: seriesOf(resultRetry, 1, resultRejected, 1),
+		},
+		{
+			name:   "like, Type edited to one Care does not know: Rejected invalid_action",
 			fields: moderationAction(rules.Like, "m1"), op: caresim.OpMessageAction, id: "m1", edit: Record{actionType: "retweet"},
-			want:     agentSees{status: StatusFailed, code: CodeSendFailed, reason: "Check the action's fields and create a new action."},
-			terminal: true, counted: seriesOf(resultRetry, 1),
+			want:       agentSees{status: StatusRejected, code: CodeInvalidAction, reason: "carebridge has no record of sending it"},
+			unrecorded: true, counted: seriesOf(resultRetry, 1),
 		},
 		{
 			name:   "set_profile, Profile Id edited: 409, the case has the first profile: Failed unconfirmed",
@@ -1099,11 +1110,22 @@ func TestActionRedisLostIsSettledByWhatCareDid(t *testing.T) {
 			if tt.want.status == StatusFailed {
 				wantState = state.ActionFailed
 			}
-			if !ok || rec.State != wantState || rec.Code != tt.want.code || !rec.Reported {
+			switch {
+			case tt.unrecorded && ok:
+				t.Errorf("durable record %+v after a refusal; want none", rec)
+			case !tt.unrecorded && (!ok || rec.State != wantState || rec.Code != tt.want.code || !rec.Reported):
 				t.Errorf("durable record %+v (found %v); want %s, reported", rec, ok, wantState)
 			}
 			checkSeries(t, "carebridge_actions_total", aw.outcomes(str(tt.fields[actionType])), tt.counted)
 		})
+	}
+}
+
+// addReply adds a customer's reply under parent to case c1.
+func addReply(id, parent string) func(aw *actionWorld) {
+	return func(aw *actionWorld) {
+		aw.care.addMessage(care.Message{ID: id, CaseID: "c1", Kind: rules.ReplyKind, ParentID: strp(parent), Depth: 2,
+			Author: care.Author{ID: "u_c1"}, Text: "Anyone?", PostedAt: aw.ago(time.Minute)})
 	}
 }
 
@@ -1272,11 +1294,12 @@ func TestActionThatEndsFailedIsDeadLettered(t *testing.T) {
 		{
 			name: "Care's 409 and nothing found: unconfirmed", code: CodeUnconfirmed,
 			drive: func(aw *actionWorld) (string, queue.Result, error) {
+				addReply("r1", "m1")(aw)
 				aw.care.loseNext(caresim.OpMessageAction, "m1", 1)
 				id := aw.act("", moderationAction(rules.Like, "m1"))
 				_, _ = aw.run(id)
 				aw.loseActionRecords()
-				aw.sf.edit(ActionObject, id, Record{actionTarget: "p1"})
+				aw.sf.edit(ActionObject, id, Record{actionTarget: "r1"})
 				res, err := aw.run(id)
 				return id, res, err
 			},
@@ -1373,15 +1396,27 @@ func TestActionBegunByAnotherRunSendsThatRunsRequest(t *testing.T) {
 	}
 }
 
-// TestActionOnACaseRedisForgotFindsItsCareCaseInSalesforce: the store lost
-// the case's link, but the Case carries its Care case id: the action is
-// checked and sent on that case.
-func TestActionOnACaseRedisForgotFindsItsCareCaseInSalesforce(t *testing.T) {
+// TestActionOnACaseRedisForgotWaitsForTheCaseToBeLinked: the store lost
+// the case's link. The Case's Care_Case_Id__c is not trusted on its own (an
+// agent may be able to write it): the case named there is reconciled,
+// which links it, and the action waits; once linked, it is checked and sent
+// on that case.
+func TestActionOnACaseRedisForgotWaitsForTheCaseToBeLinked(t *testing.T) {
 	aw := newActionWorld(t)
 	fresh := memstate.New(memstate.WithClock(aw.clock.Now))
 	aw.store, aw.opts.Store = fresh, fresh
 	aw.restart()
 	id := aw.act("", moderationAction(rules.Like, "m1"))
+	if _, err := aw.run(id); err == nil || queue.IsTerminal(err) {
+		t.Fatalf("run before the case is linked = %v; want a retryable error", err)
+	}
+	if n := aw.care.applied(anyOp); n != 0 {
+		t.Fatalf("Care carried out %d writes before the case was linked", n)
+	}
+	if got := aw.queue.take(); !slices.Contains(got, CaseKey("c1")) {
+		t.Fatalf("enqueued %v; want the case c1 to be reconciled", got)
+	}
+	aw.mustReconcile("c1")
 	aw.mustRun(id)
 	aw.sees(t, id, agentSees{status: StatusSent, result: "m1"})
 	if !aw.message(t, "c1", "m1").Liked {
@@ -1533,5 +1568,37 @@ func TestActionReadBackSeesModerationOnTheMessage(t *testing.T) {
 		if got := moderated(tt.msg, tt.action); got != tt.want {
 			t.Errorf("moderated(%+v, %s) = %v; want %v", tt.msg, tt.action, got, tt.want)
 		}
+	}
+}
+
+// TestActionMarkedSendingIsCheckedInFull: Status__c is what anyone who may
+// edit the record can write. An action created as Sending, with no record
+// of carebridge's that it began it, is checked like a new one: a moderation
+// aimed at a message of another case (t1's, from an action on c1's Case)
+// or one the rules refuse is Rejected and never reaches Care, whatever
+// Sending claims.
+func TestActionMarkedSendingIsCheckedInFull(t *testing.T) {
+	tests := []struct {
+		name   string
+		fields Record
+		code   string
+	}{
+		{"hide of another case's message", withFields(moderationAction(rules.Hide, "tm1"), actionStatus, StatusSending), CodeTargetNotFound},
+		{"delete of another case's message", withFields(moderationAction(rules.Delete, "tm1"), actionStatus, StatusSending), CodeTargetNotFound},
+		{"like of a post, which Facebook does not allow", withFields(moderationAction(rules.Like, "p1"), actionStatus, StatusSending), rules.CodeContentNotSupported},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			aw := newActionWorld(t)
+			id := aw.act("", tt.fields)
+			aw.mustRun(id)
+			aw.sees(t, id, agentSees{status: StatusRejected, code: tt.code, reason: "carebridge has no record of sending it"})
+			if writes := aw.careWrites(); len(writes) != 0 {
+				t.Errorf("Care got %+v; want nothing", writes)
+			}
+			if m := aw.message(t, "t1", "tm1"); m.Hidden || m.Deleted {
+				t.Errorf("the other case's message changed: %+v", m)
+			}
+		})
 	}
 }

@@ -580,15 +580,15 @@ func (f *fakeCare) Reply(ctx context.Context, caseID string, req care.ReplyReque
 }
 
 // Act carries out a moderation action on a message.
-func (f *fakeCare) Act(ctx context.Context, messageID, action, idemKey string) (care.ActionResult, error) {
+func (f *fakeCare) Act(ctx context.Context, caseID, messageID, action, idemKey string) (care.ActionResult, error) {
 	if !slices.Contains([]string{care.ActionLike, care.ActionUnlike, care.ActionDelete, care.ActionHide, care.ActionUnhide,
 		care.ActionBanAuthor, care.ActionUnbanAuthor, care.ActionFollowAuthor, care.ActionUnfollowAuthor}, action) {
 		err := &upstream.Error{System: care.System, Op: caresim.OpMessageAction, Class: upstream.Permanent, Message: fmt.Sprintf("unknown action %q", action)}
-		f.record(careCall{Op: caresim.OpMessageAction, ID: messageID, Key: idemKey, Request: care.ActionRequest{Action: action}, Err: err})
+		f.record(careCall{Op: caresim.OpMessageAction, ID: messageID, Key: idemKey, Request: care.ActionRequest{Action: action, CaseID: caseID}, Err: err})
 		return care.ActionResult{}, fmt.Errorf("message %s: %w", messageID, err)
 	}
-	res, err := f.write(ctx, caresim.OpMessageAction, messageID, idemKey, care.ActionRequest{Action: action}, true, func() (any, error) {
-		return f.actLocked(messageID, action)
+	res, err := f.write(ctx, caresim.OpMessageAction, messageID, idemKey, care.ActionRequest{Action: action, CaseID: caseID}, true, func() (any, error) {
+		return f.actLocked(caseID, messageID, action)
 	})
 	out, _ := res.(care.ActionResult)
 	if err != nil {
@@ -762,11 +762,11 @@ func (f *fakeCare) defaultTargetLocked(caseID string, mode rules.ReplyMode) *car
 	return f.messageLocked(t.ID)
 }
 
-func (f *fakeCare) actLocked(messageID, action string) (any, error) {
+func (f *fakeCare) actLocked(caseID, messageID, action string) (any, error) {
 	op := caresim.OpMessageAction
 	m := f.messageLocked(messageID)
-	if m == nil {
-		return nil, careError(op, http.StatusNotFound, "", fmt.Sprintf("message %q not found", messageID))
+	if m == nil || m.CaseID != caseID {
+		return nil, careError(op, http.StatusNotFound, "", fmt.Sprintf("message %q not found in case %q", messageID, caseID))
 	}
 	if m.Deleted {
 		return nil, careError(op, http.StatusBadRequest, "", fmt.Sprintf("message %q was deleted", messageID))

@@ -347,10 +347,10 @@ func TestFakeCareLostAnswer(t *testing.T) {
 	}
 
 	c.loseNext(caresim.OpMessageAction, conv[0].ID, 1)
-	if _, err := c.Act(ctx, conv[0].ID, care.ActionHide, "hide-1"); upstream.ClassOf(err) != upstream.Retryable {
+	if _, err := c.Act(ctx, cs.ID, conv[0].ID, care.ActionHide, "hide-1"); upstream.ClassOf(err) != upstream.Retryable {
 		t.Fatalf("lost hide: %v", err)
 	}
-	if res, err := c.Act(ctx, conv[0].ID, care.ActionHide, "hide-1"); err != nil || res.MessageID != conv[0].ID || !c.conversation(cs.ID)[0].Hidden {
+	if res, err := c.Act(ctx, cs.ID, conv[0].ID, care.ActionHide, "hide-1"); err != nil || res.MessageID != conv[0].ID || !c.conversation(cs.ID)[0].Hidden {
 		t.Errorf("retried hide = %+v, %v", res, err)
 	}
 }
@@ -438,7 +438,7 @@ func TestFakeCareProfilesAndModeration(t *testing.T) {
 	}
 	cust := c.conversation(cs.ID)[0]
 	for _, a := range []string{care.ActionBanAuthor, care.ActionFollowAuthor} {
-		if _, err := c.Act(ctx, cust.ID, a, "mod-"+a); err != nil {
+		if _, err := c.Act(ctx, cs.ID, cust.ID, a, "mod-"+a); err != nil {
 			t.Fatal(err)
 		}
 	}

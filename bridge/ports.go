@@ -33,7 +33,7 @@ type Care interface {
 	// Messages returns the case conversation, oldest first.
 	Messages(ctx context.Context, caseID string) ([]care.Message, error)
 	Reply(ctx context.Context, caseID string, req care.ReplyRequest, idemKey string) (care.Message, error)
-	Act(ctx context.Context, messageID, action, idemKey string) (care.ActionResult, error)
+	Act(ctx context.Context, caseID, messageID, action, idemKey string) (care.ActionResult, error)
 	SetProfile(ctx context.Context, caseID, profileID, idemKey string) (care.Case, error)
 }
 

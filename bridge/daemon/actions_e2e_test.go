@@ -780,18 +780,20 @@ func TestActionFailsWhenCareStaysUnreachable(t *testing.T) {
 	}
 }
 
-func TestSendingActionWithoutRecordIsResentNotRechecked(t *testing.T) {
+// TestSendingActionWithoutRecordIsCheckedThenSettledByWhatCareDid: a
+// private reply reached Care, then Redis lost the action's record. Sending
+// on the record is not trusted without carebridge's own record: the action
+// is checked in full, and the rules now refuse it (the comment has its
+// private reply); Care shows the reply was posted, so the action ends Sent
+// with that reply, and nothing is posted twice.
+func TestSendingActionWithoutRecordIsCheckedThenSettledByWhatCareDid(t *testing.T) {
 	t.Parallel()
 	w := startActionWorld(t, nil)
 	sfID := w.conversation(t, "lr", rules.Facebook, strPtr("agent_ana"), care.Customer{},
 		care.Message{ID: "post", Kind: rules.Post, Direction: care.Outbound, Text: "Launch", PostedAt: ago(3 * time.Hour)},
 		care.Message{ID: "c1", Kind: rules.Comment, ParentID: strPtr("post"), Text: "Broken", PostedAt: ago(time.Hour)})
-	// A private reply reached Care, then Redis lost the action's record
-	// (restored from an older snapshot). A fresh rules check would now
-	// refuse it (the comment has its private reply); the resend with the
-	// same key returns the reply Care already holds. Salesforce refuses
-	// queries until that reply exists, so the bridge cannot read the new
-	// action first.
+	// Salesforce refuses queries until the reply exists, so the bridge
+	// cannot read the new action first.
 	w.sf.InjectFault(sfsim.Fault{Op: sfsim.OpQuery, Status: 503, Rate: 1})
 	id := w.act(t, sfID, map[string]any{"Type__c": "reply", "Reply_Mode__c": "private_reply", "Target_Message_Id__c": "lr_c1",
 		"Body__c": "Check your inbox", "Status__c": "Sending"})

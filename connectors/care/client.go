@@ -285,14 +285,18 @@ func (c *Client) Reply(ctx context.Context, caseID string, reply ReplyRequest, i
 }
 
 // Act carries out a moderation action (ActionLike, ActionHide, ...) on a
-// message. idemKey is required.
-func (c *Client) Act(ctx context.Context, messageID, action, idemKey string) (ActionResult, error) {
+// message of case caseID (Care refuses a message of another case).
+// idemKey is required.
+func (c *Client) Act(ctx context.Context, caseID, messageID, action, idemKey string) (ActionResult, error) {
 	var out ActionResult
 	op := contract(opMessageAction)
-	if !knownAction(action) {
+	switch {
+	case !knownAction(action):
 		return out, fmt.Errorf("message %s: %w", messageID, localError(op, fmt.Sprintf("unknown action %q", action)))
+	case caseID == "":
+		return out, fmt.Errorf("message %s: %w", messageID, localError(op, "the message's case id is empty"))
 	}
-	err := c.call(ctx, opMessageAction, messageID, nil, idemKey, ActionRequest{Action: action}, &out)
+	err := c.call(ctx, opMessageAction, messageID, nil, idemKey, ActionRequest{Action: action, CaseID: caseID}, &out)
 	if err != nil {
 		return out, fmt.Errorf("message %s: %w", messageID, err)
 	}

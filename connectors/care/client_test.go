@@ -246,7 +246,7 @@ func TestClientContractOperations(t *testing.T) {
 					}
 				}},
 				{"messageAction", func(t *testing.T) {
-					res, err := client.Act(ctx, "case_a_c1", care.ActionLike, "like-1")
+					res, err := client.Act(ctx, "case_a", "case_a_c1", care.ActionLike, "like-1")
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -511,7 +511,7 @@ func TestReplyIdempotent(t *testing.T) {
 
 	// Moderation actions honour the key too.
 	for range 2 {
-		if _, err := sb.client.Act(ctx, "case_r_c1", care.ActionLike, "action-like-1"); err != nil {
+		if _, err := sb.client.Act(ctx, "case_r", "case_r_c1", care.ActionLike, "action-like-1"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -588,7 +588,7 @@ func TestErrorClassification(t *testing.T) {
 		{name: "response larger than the limit", client: sb.newClient(t, care.Config{MaxResponse: 64}),
 			call: func(c *care.Client) error { _, err := c.Messages(ctx, "case_e"); return err }, class: upstream.Permanent, status: 200, inError: "larger than 64 bytes"},
 		{name: "empty case id", call: func(c *care.Client) error { _, err := c.GetCase(ctx, ""); return err }, class: upstream.Permanent},
-		{name: "unknown moderation action", call: func(c *care.Client) error { _, err := c.Act(ctx, "case_e_c1", "explode", "k-x"); return err },
+		{name: "unknown moderation action", call: func(c *care.Client) error { _, err := c.Act(ctx, "case_e", "case_e_c1", "explode", "k-x"); return err },
 			class: upstream.Permanent, inError: "unknown action"},
 	}
 	for _, tc := range tests {

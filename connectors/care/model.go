@@ -157,6 +157,9 @@ const (
 // ActionRequest is the body of POST /3/care/messages/{id}/actions.
 type ActionRequest struct {
 	Action string `json:"action"`
+	// CaseID is the case whose conversation holds the message: Care
+	// refuses a message of another case (404).
+	CaseID string `json:"case_id"`
 }
 
 // ActionResult is the data of a successful moderation action.

@@ -170,21 +170,26 @@ func (s *Server) messageAction(r *http.Request, body []byte) (int, any, error) {
 	if err := decodeStrict(body, &req); err != nil {
 		return 0, nil, err
 	}
-	res, err := s.actionLocked(r.PathValue("id"), req.Action)
+	res, err := s.actionLocked(req.CaseID, r.PathValue("id"), req.Action)
 	if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, res, nil
 }
 
-func (s *Server) actionLocked(msgID, action string) (care.ActionResult, error) {
+func (s *Server) actionLocked(caseID, msgID, action string) (care.ActionResult, error) {
 	a, ok := actions[action]
 	if !ok {
 		return care.ActionResult{}, badRequest("action %q must be one of like, unlike, delete, hide, unhide, ban_author, unban_author, follow_author, unfollow_author", action)
 	}
+	if caseID == "" {
+		return care.ActionResult{}, badRequest("case_id is required: moderation acts on a message of one case")
+	}
 	m, ok := s.messages[msgID]
-	if !ok {
-		return care.ActionResult{}, notFound("message %q not found", msgID)
+	if !ok || m.CaseID != caseID {
+		// A message of another case is not found from this one, as in the
+		// Care UI, where moderation is done from a case's conversation.
+		return care.ActionResult{}, notFound("message %q not found in case %q", msgID, caseID)
 	}
 	if m.Deleted {
 		return care.ActionResult{}, badRequest("message %q was deleted", msgID)

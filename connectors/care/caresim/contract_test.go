@@ -124,7 +124,7 @@ func TestContractRoutesMatchSandbox(t *testing.T) {
 		"setCaseStatus":  {"/3/care/cases/" + c.ID + "/status", idp, care.StatusRequest{Status: rules.Pending}, 200},
 		"addNote":        {"/3/care/cases/" + c.ID + "/notes", idp, care.NoteRequest{Text: "checked", Mentions: []string{"agent_1"}, AuthorID: "agent_1"}, 201},
 		"postReply":      {"/3/care/cases/" + c.ID + "/replies", idp, care.ReplyRequest{Mode: rules.PublicReply, Text: "Sorry!"}, 201},
-		"messageAction":  {"/3/care/messages/c1/actions", map[string]string{"id": "c1"}, care.ActionRequest{Action: care.ActionLike}, 200},
+		"messageAction":  {"/3/care/messages/c1/actions", map[string]string{"id": "c1"}, care.ActionRequest{Action: care.ActionLike, CaseID: c.ID}, 200},
 	}
 	order := []string{"listCases", "getCase", "listMessages", "listNotes", "listAgents", "listProfiles",
 		"setCaseProfile", "assignCase", "setCaseStatus", "addNote", "messageAction", "postReply"}
@@ -193,7 +193,7 @@ func TestContractErrorResponses(t *testing.T) {
 		want   int
 	}{
 		{"unknown case", "/3/care/cases/{id}", "GET", "/3/care/cases/nope", map[string]string{"id": "nope"}, nil, nil, 404},
-		{"unknown message", "/3/care/messages/{id}/actions", "POST", "/3/care/messages/nope/actions", map[string]string{"id": "nope"}, care.ActionRequest{Action: "like"}, nil, 404},
+		{"unknown message", "/3/care/messages/{id}/actions", "POST", "/3/care/messages/nope/actions", map[string]string{"id": "nope"}, care.ActionRequest{Action: "like", CaseID: "c"}, nil, 404},
 		{"bad limit", "/3/care/cases", "GET", "/3/care/cases?limit=5000", nil, nil, nil, 400},
 		{"unknown agent", "/3/care/cases/{id}/assign", "POST", "/3/care/cases/" + c.ID + "/assign", idp, care.AssignRequest{AgentID: strp("ghost")}, nil, 400},
 		{"throttled", "/3/care/cases/{id}", "GET", "/3/care/cases/" + c.ID, idp, nil, &Fault{Op: OpGetCase, Status: 429, Times: 1}, 429},

@@ -165,9 +165,16 @@ func (h *harness) reply(caseID string, req care.ReplyRequest) response {
 	return h.do(http.MethodPost, "/3/care/cases/"+caseID+"/replies", req, nil)
 }
 
+// action moderates a message from its own case, as the Care UI does.
 func (h *harness) action(msgID, action string) response {
 	h.t.Helper()
-	return h.do(http.MethodPost, "/3/care/messages/"+msgID+"/actions", care.ActionRequest{Action: action}, nil)
+	h.sim.mu.Lock()
+	var caseID string
+	if m, ok := h.sim.messages[msgID]; ok {
+		caseID = m.CaseID
+	}
+	h.sim.mu.Unlock()
+	return h.do(http.MethodPost, "/3/care/messages/"+msgID+"/actions", care.ActionRequest{Action: action, CaseID: caseID}, nil)
 }
 
 // wantOK fails unless the response is a 2xx.

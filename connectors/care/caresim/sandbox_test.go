@@ -743,7 +743,7 @@ func TestSandboxEndpoints(t *testing.T) {
 func FuzzWriteBodies(f *testing.F) {
 	for _, seed := range []string{
 		`{"mode":"public_reply","text":"hi"}`, `{"mode":"private_reply","in_reply_to":"c","media":["x"]}`,
-		`{"action":"hide"}`, `{"agent_id":null}`, `{"status":"done"}`, `{"profile_id":"prof_facebook"}`,
+		`{"action":"hide","case_id":"x"}`, `{"action":"hide"}`, `{"agent_id":null}`, `{"status":"done"}`, `{"profile_id":"prof_facebook"}`,
 		`{"text":"n","mentions":["a"]}`, `[]`, `null`, `{"mode":1}`, "\x00", `{"text":"` + strings.Repeat("é", 300) + `"}`,
 	} {
 		f.Add(seed, uint8(0))
@@ -778,4 +778,23 @@ func FuzzWriteBodies(f *testing.F) {
 			t.Fatalf("%d for body %q: %+v", resp.StatusCode, body, env.Errors)
 		}
 	})
+}
+
+// TestModerationStaysWithinTheCase: a moderation request names the case it
+// is made from; a message of another case is not found from it, and nothing
+// changes.
+func TestModerationStaysWithinTheCase(t *testing.T) {
+	h := newHarness(t, Options{})
+	mine := h.newCase(rules.Facebook, caseOpts{assigned: true}, brandPost("p1"), in("c1", rules.Comment, "p1"))
+	theirs := h.newCase(rules.Facebook, caseOpts{assigned: true}, brandPost("p2"), in("c2", rules.Comment, "p2"))
+	for _, action := range []string{care.ActionHide, care.ActionDelete, care.ActionLike} {
+		r := h.do(http.MethodPost, "/3/care/messages/c2/actions", care.ActionRequest{Action: action, CaseID: mine}, nil)
+		if r.status != http.StatusNotFound {
+			t.Errorf("%s of another case's message: status %d %s, want 404", action, r.status, r.raw)
+		}
+	}
+	if m := h.messages(theirs)["c2"]; m.Hidden || m.Deleted || m.Liked {
+		t.Errorf("the other case's message changed: %+v", m)
+	}
+	wantOK(t, "hide from its own case", h.do(http.MethodPost, "/3/care/messages/c2/actions", care.ActionRequest{Action: care.ActionHide, CaseID: theirs}, nil))
 }

@@ -970,8 +970,8 @@ func TestActionRedisLostIsSettledByWhatCareDid(t *testing.T) {
 		// a durable record, nothing sent again.
 		unrecorded bool
 		want       agentSees
-		terminal      bool
-		counted       map[string]float64
+		terminal   bool
+		counted    map[string]float64
 	}{
 		{
 			name: "reply not edited: Care replays its answer: Sent", fields: replyAction(rules.PublicReply, "We are on it"),

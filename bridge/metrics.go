@@ -26,6 +26,9 @@ type Metrics struct {
 	caseRefusals *prometheus.CounterVec
 	echoes       *prometheus.CounterVec
 	swept        *prometheus.CounterVec
+	// idsRestored counts linked Cases whose Care_Case_Id__c somebody
+	// changed and carebridge put back.
+	idsRestored prometheus.Counter
 }
 
 // Action results, the result label of carebridge_actions_total.
@@ -103,6 +106,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Namespace: "carebridge", Name: "sweep_cases_total",
 			Help: "Linked cases the sweep looked at, by result: drifted (enqueued: changed on either side since its last sync, or no longer listed by Care) or in_step.",
 		}, []string{"result"}),
+		idsRestored: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "carebridge", Name: "care_case_ids_restored_total",
+			Help: "Linked Cases whose Care_Case_Id__c was changed or cleared in Salesforce and that carebridge restored (instead of creating a second Case for the Care case).",
+		}),
 		retired: prometheus.NewCounter(prometheus.CounterOpts{
 			Namespace: "carebridge", Name: "cases_retired_total",
 			Help: "Cases closed on both sides for longer than retention.closed_cases that the sweep retired (no longer swept; their per-case state left Redis).",
@@ -148,7 +155,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}
 	}
 	if reg != nil {
-		reg.MustRegister(m.syncOps, m.lag, m.conflicts, m.blocked, m.lastPoll, m.rejected, m.actions, m.actionLatency, m.retired, m.cut, m.refused, m.refusedIDs, m.caseRefusals, m.echoes, m.swept)
+		reg.MustRegister(m.syncOps, m.lag, m.conflicts, m.blocked, m.lastPoll, m.rejected, m.actions, m.actionLatency, m.retired, m.cut, m.refused, m.refusedIDs, m.caseRefusals, m.echoes, m.swept, m.idsRestored)
 	}
 	return m
 }

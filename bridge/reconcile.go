@@ -154,6 +154,15 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	case rErr != nil:
 		return time.Time{}, fmt.Errorf("read Salesforce Case and stored state of Care case %s: %w", careID, rErr)
 	}
+	var restored string
+	if rec == nil && st.SalesforceID != "" {
+		// Linked, yet no Case holds the Care id: somebody changed or
+		// cleared it on the linked Case. That Case is the case's, not a
+		// reason to create a second one.
+		if rec, restored, err = e.restoreCareID(ctx, m, careID, st.SalesforceID); err != nil {
+			return time.Time{}, err
+		}
+	}
 	careVals, cut := e.fitCareValues(ctx, m, m.FromCare(c))
 	if rec == nil && c.Status == rules.Deleted {
 		return time.Time{}, nil // deleted before it ever reached Salesforce
@@ -183,7 +192,7 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	// The options follow the case as this reconcile leaves it in Care. The
 	// merge also records whether the case is closed on both sides: the
 	// sweep keeps closed cases for a while, then retires them.
-	c, closed, err := e.mergeCase(ctx, m, c, rec, careVals, cut, st, made, func(c care.Case) Record {
+	c, closed, err := e.mergeCase(ctx, m, c, rec, careVals, cut, st, made, restored, func(c care.Case) Record {
 		return e.replyOptionFields(ctx, c, msgs, rec, next)
 	})
 	if err != nil {
@@ -201,6 +210,48 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 		return time.Time{}, nil
 	}
 	return next.at, nil
+}
+
+// restoreCareID puts careID back into Care_Case_Id__c of the Case linked to
+// it (sfID), which somebody changed or cleared, and says so on the Case
+// (its sync error, until the next sync of the case writes it) and in the
+// case's timeline. It returns the Case as read after the write and the
+// notice shown; a nil Case when the linked Case no longer exists (deleted:
+// the case gets a new one, as before).
+func (e *Engine) restoreCareID(ctx context.Context, m Mapper, careID, sfID string) (Record, string, error) {
+	recs, err := e.sf.Query(ctx, soql.Select(caseFields(m)...).From("Case").Where(soql.Eq("Id", sfID)))
+	if err != nil {
+		return nil, "", fmt.Errorf("read linked Case %s of Care case %s: %w", sfID, careID, err)
+	}
+	if len(recs) == 0 {
+		return nil, "", nil
+	}
+	was := str(recs[0][CareIDField])
+	notice := fmt.Sprintf("Care Case Id was changed to %q in Salesforce; carebridge put back %q, the Care case this Case is linked to. Create a new Case for another Care case instead of changing this field.", was, careID)
+	if was == "" {
+		notice = fmt.Sprintf("Care Case Id was cleared in Salesforce; carebridge put back %q, the Care case this Case is linked to.", careID)
+	}
+	res, err := e.updateCases.Do(ctx, Record{"Id": sfID, CareIDField: careID, SyncStatusField: "Error", SyncErrorField: notice})
+	if err == nil {
+		err = res.Err
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("restore Care_Case_Id__c of Case %s (linked to Care case %s, now %q): %w", sfID, careID, was, err)
+	}
+	e.m.idsRestored.Inc()
+	e.log.Warn("restored the Care case id of a linked Case", "care_case", careID, "case", sfID, "was", was)
+	if aerr := e.writeAudit(ctx, state.AuditEntry{Case: careID, Field: CareIDField, From: was, To: careID, Side: "salesforce", Resolution: "restored", Time: e.now()}); aerr != nil {
+		e.log.Warn("audit write failed", "care_case", careID, "err", aerr)
+	}
+	rec, err := e.readCases.Do(ctx, careID)
+	if err != nil {
+		return nil, "", fmt.Errorf("read Case %s after restoring its Care id: %w", sfID, err)
+	}
+	if rec == nil {
+		return nil, "", &upstream.Error{System: "salesforce", Op: "restore_care_id", Class: upstream.Retryable,
+			Message: fmt.Sprintf("Case %s does not show its restored Care id yet", sfID)}
+	}
+	return rec, notice, nil
 }
 
 // ensureLink links a Care case to its Case unless the store already has
@@ -405,10 +456,11 @@ func (e *Engine) planCase(ctx context.Context, m Mapper, c care.Case, rec Record
 }
 
 // mergeCase runs the three-way merge of a linked pair and applies the plan.
-// extra are further Case fields to write with the merge's (the reply
-// options), already reduced to those that changed. It reports whether the
-// case is now closed on both sides.
-func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, cut map[string]cutValue, st state.CaseState, made newCase, options func(care.Case) Record) (_ care.Case, _ bool, err error) {
+// options are further Case fields to write with the merge's (the reply
+// options), already reduced to those that changed; notice is shown in the
+// Case's sync error with any reason of the merge's own ("" for none). It
+// reports whether the case is now closed on both sides.
+func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, cut map[string]cutValue, st state.CaseState, made newCase, notice string, options func(care.Case) Record) (_ care.Case, _ bool, err error) {
 	careID := c.ID
 	defer func() {
 		if err == nil || made.id == "" {
@@ -453,7 +505,7 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 	for _, f := range p.refusedFields {
 		e.m.refused.WithLabelValues("Case", f).Inc()
 	}
-	sfWrite := caseWrite(m, rec, plan, joinReasons(blockReason, p.refused))
+	sfWrite := caseWrite(m, rec, plan, joinReasons(blockReason, p.refused, notice))
 	maps.Copy(sfWrite, options(written))
 	if len(sfWrite) > 0 {
 		sfWrite["Id"] = rec["Id"]

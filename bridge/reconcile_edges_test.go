@@ -8,6 +8,7 @@ package bridge
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -375,5 +376,57 @@ func TestLostStateKeepsSalesforceEditsOrRecordsAConflict(t *testing.T) {
 	w.mustReconcile("reverted")
 	if n, c := w.sfWrites(), w.careWrites(); n != 0 || c != 0 {
 		t.Errorf("%d Salesforce and %d Care writes after the conflicts were decided, want none", n, c)
+	}
+}
+
+// TestEditedCareIDIsRestoredNotForked: an agent changes or clears
+// Care_Case_Id__c of a linked Case. The next sync neither creates a second
+// Case for the Care case nor loses the link: it puts the id back, says so on
+// the Case and in the case's timeline, and the Case keeps syncing.
+func TestEditedCareIDIsRestoredNotForked(t *testing.T) {
+	for name, edited := range map[string]any{"changed": "not-a-care-case", "cleared": nil} {
+		t.Run(name, func(t *testing.T) {
+			log := &auditLog{}
+			w := newTestWorld(t, withAudit(log))
+			w.linked("c1", strp("agent_ana"))
+			sfID := w.sfID("c1")
+			w.sf.edit("Case", sfID, Record{CareIDField: edited})
+			w.care.editCase("c1", func(c *care.Case) { c.Status = rules.Pending })
+			w.mustReconcile("c1")
+			if n := len(w.sf.records("Case")); n != 1 {
+				t.Fatalf("%d Cases after the edit; want the one, restored", n)
+			}
+			rec := w.sfCase("c1")
+			if rec == nil || rec["Id"] != sfID {
+				t.Fatalf("the Case of c1 is %v; want %s with its Care id back", rec, sfID)
+			}
+			if rec["Status"] != "On Hold" || !strings.Contains(str(rec[SyncErrorField]), `carebridge put back "c1"`) {
+				t.Errorf("Case status %v, sync error %q; want On Hold and the notice", rec["Status"], rec[SyncErrorField])
+			}
+			if got := log.find("c1", "restored"); len(got) != 1 {
+				t.Errorf("%d restored entries in the timeline, want 1", len(got))
+			}
+			if got := w.metric("carebridge_care_case_ids_restored_total"); got != 1 {
+				t.Errorf("carebridge_care_case_ids_restored_total = %v, want 1", got)
+			}
+		})
+	}
+}
+
+// TestSweepFindsACaseWhoseCareIDWasChanged: the poll finds Cases by their
+// Care id, so a Case whose Care id was cleared is not polled; the sweep
+// notices that no Case holds a linked Care id and reconciles that case,
+// which restores it.
+func TestSweepFindsACaseWhoseCareIDWasChanged(t *testing.T) {
+	w := newTestWorld(t)
+	w.linked("c1", strp("agent_ana"))
+	w.linked("c2", strp("agent_ana"))
+	w.queue.take()
+	w.sf.edit("Case", w.sfID("c1"), Record{CareIDField: nil})
+	if err := w.engine.Sweep(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.queue.take(); !slices.Equal(got, []string{CaseKey("c1")}) {
+		t.Fatalf("the sweep enqueued %v; want only case:c1", got)
 	}
 }

@@ -391,9 +391,17 @@ func (e *Engine) Sweep(ctx context.Context) error {
 		return fmt.Errorf("sweep: read linked Cases: %w", err)
 	}
 	var check []string
+	held := make(map[string]bool, len(recs))
 	for _, r := range recs {
-		if id := str(r[CareIDField]); linked[id] && !drifted[id] {
+		id := str(r[CareIDField])
+		held[id] = true
+		if linked[id] && !drifted[id] {
 			check = append(check, id)
+		}
+	}
+	for id := range linked {
+		if !held[id] {
+			drifted[id] = true // its Case was deleted, or its Care id changed
 		}
 	}
 	states, err := e.storedStates(ctx, check)

@@ -178,7 +178,12 @@ type Engine struct {
 	mapperAt    time.Time
 	agents      map[string]string // Care agent id -> name
 	// reload is closed when the identity reload in flight ends (nil: none).
-	reload        chan struct{}
+	reload chan struct{}
+	// idGen counts the identity loads; missing holds the identities a
+	// lookup made for them did not find, until when they are not looked
+	// up again (see refreshIdentities).
+	idGen         uint64
+	missing       map[string]time.Time
 	sourceChanged bool // SetMapping ran during the reload in flight
 	pause         Pauser
 	self          func(ctx context.Context) (string, error)
@@ -470,7 +475,13 @@ func (p *localPause) PausedUntil(context.Context) (time.Time, error) {
 // caller at a time reloads the identities (a Care call and a Salesforce
 // query), outside the engine's lock: meanwhile the others go on with the
 // mapper they had, or wait for the reload when there is none yet.
-func (e *Engine) mapperNow(ctx context.Context) (Mapper, error) {
+func (e *Engine) mapperNow(ctx context.Context) (Mapper, error) { return e.identities(ctx, false) }
+
+// identities returns the mapper bound to the cached identities, loading
+// them when the cache is empty or expired. A load in flight is shared: a
+// caller with a stale mapper keeps using it meanwhile, unless wait, which
+// waits for the load.
+func (e *Engine) identities(ctx context.Context, wait bool) (Mapper, error) {
 	e.mu.Lock()
 	if e.mapper != nil && e.now().Sub(e.mapperAt) < e.idTTL {
 		m := e.mapper
@@ -480,12 +491,12 @@ func (e *Engine) mapperNow(ctx context.Context) (Mapper, error) {
 	if e.reload != nil {
 		stale, done := e.mapper, e.reload
 		e.mu.Unlock()
-		if stale != nil {
+		if stale != nil && !wait {
 			return stale, nil
 		}
 		select {
 		case <-done:
-			return e.mapperNow(ctx)
+			return e.identities(ctx, wait)
 		case <-ctx.Done():
 			return nil, fmt.Errorf("wait for identities: %w", ctx.Err())
 		}
@@ -506,9 +517,98 @@ func (e *Engine) mapperNow(ctx context.Context) (Mapper, error) {
 	}
 	if !e.sourceChanged {
 		e.mapper, e.mapperAt, e.agents = m, e.now(), names
+		e.idGen++
 	}
 	e.sourceChanged = false
 	return m, nil
+}
+
+// identityChecker is a Mapper that tells the Care agents and Salesforce
+// users its identity snapshot was built from.
+type identityChecker interface {
+	KnowsAgent(careAgentID string) bool
+	KnowsUser(sfUserID string) bool
+}
+
+// unknownIdentities returns the Care assignee of c and the Salesforce user
+// owning rec (nil: none yet) that m's snapshot does not know: somebody
+// added since it was loaded.
+func unknownIdentities(m Mapper, c care.Case, rec Record) []string {
+	ic, ok := m.(identityChecker)
+	if !ok {
+		return nil
+	}
+	var out []string
+	if c.AssigneeID != nil && *c.AssigneeID != "" && !ic.KnowsAgent(*c.AssigneeID) {
+		out = append(out, "care:"+*c.AssigneeID)
+	}
+	if rec != nil {
+		field := m.SalesforceField(m.CanonicalFor(CareAssigneeAttribute))
+		if owner := str(rec[field]); strings.HasPrefix(owner, userIDPrefix) && !ic.KnowsUser(owner) {
+			out = append(out, "salesforce:"+owner)
+		}
+	}
+	return out
+}
+
+// userIDPrefix starts every Salesforce User id (a queue owner starts 00G).
+const userIDPrefix = "005"
+
+// mapperFor returns the mapper a reconcile of c and rec uses: the cached
+// one, unless the case names a Care agent or a Salesforce user it does not
+// know (added since the identities were loaded). Then the identities are
+// looked up again at once: one lookup for every reconcile that needs it
+// (the first starts it, the others wait for it or use the one that ended
+// since they began), and an identity that lookup did not find either is
+// not looked up again before the cache's TTL (IdentityTTL) runs out.
+func (e *Engine) mapperFor(ctx context.Context, m Mapper, gen uint64, c care.Case, rec Record) Mapper {
+	unknown := unknownIdentities(m, c, rec)
+	if len(unknown) == 0 {
+		return m
+	}
+	e.mu.Lock()
+	now := e.now()
+	fresh := e.idGen > gen
+	wanted := fresh
+	for _, id := range unknown {
+		if until, ok := e.missing[id]; !ok || now.After(until) {
+			wanted = true
+		}
+	}
+	if !wanted {
+		e.mu.Unlock()
+		return m
+	}
+	if !fresh {
+		e.mapperAt = time.Time{} // expired: the next look reloads
+	}
+	e.mu.Unlock()
+	next, err := e.identities(ctx, true)
+	if err != nil {
+		e.log.Warn("looking up new identities failed; the case syncs with the identities it has", "err", err)
+		return m
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, id := range unknownIdentities(next, c, rec) {
+		if e.missing == nil {
+			e.missing = map[string]time.Time{}
+		}
+		e.missing[id] = now.Add(e.idTTL)
+	}
+	for id, until := range e.missing {
+		if now.After(until) {
+			delete(e.missing, id)
+		}
+	}
+	return next
+}
+
+// identityGen is the number of identity loads so far.
+func (e *Engine) identityGen() uint64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.idGen
 }
 
 // loadMapper reads the identities and binds src to them.

@@ -49,6 +49,9 @@ func (b boundMapper) CareAgentFor(sfUserID string) string {
 
 func (b boundMapper) CanonicalFor(attr string) string { return b.canonical[attr] }
 
+func (b boundMapper) KnowsAgent(careAgentID string) bool { return b.id.KnowsAgent(careAgentID) }
+func (b boundMapper) KnowsUser(sfUserID string) bool     { return b.id.KnowsUser(sfUserID) }
+
 // CanonicalFor is the canonical field m maps to a Care case attribute
 // (CareStatusAttribute, CareAssigneeAttribute), "" if none.
 func CanonicalFor(m *mapping.Mapping, attr string) string {

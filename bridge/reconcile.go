@@ -124,6 +124,7 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	if err := e.checkCareID(careID); err != nil {
 		return time.Time{}, upstream.MarkPermanent(err)
 	}
+	gen := e.identityGen()
 	m, err := e.mapperNow(ctx)
 	if err != nil {
 		return time.Time{}, err
@@ -154,6 +155,7 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	case rErr != nil:
 		return time.Time{}, fmt.Errorf("read Salesforce Case and stored state of Care case %s: %w", careID, rErr)
 	}
+	m = e.mapperFor(ctx, m, gen, c, rec)
 	var restored string
 	if rec == nil && st.SalesforceID != "" {
 		// Linked, yet no Case holds the Care id: somebody changed or

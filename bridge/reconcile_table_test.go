@@ -5,7 +5,9 @@ package bridge
 // written, and which conflicts were counted and audited.
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -419,32 +421,84 @@ func TestAssigneeAndOwnerMatchByEmail(t *testing.T) {
 	}
 }
 
-// TestIdentityChangesTakeEffect: new identities are read only when the
-// cache expires or is invalidated (the sweep does it), and a new mapping
-// applies from the next reconcile.
+// TestIdentityChangesTakeEffect: identities are cached for IdentityTTL,
+// but a case naming a Care agent or a Salesforce user the cache does not
+// know (added since it was loaded) looks them up again at once, once; a
+// new mapping applies from the next reconcile.
 func TestIdentityChangesTakeEffect(t *testing.T) {
-	for _, invalidate := range []bool{false, true} {
-		name := "a new Salesforce user for Ben is nobody until the identities reload: the case is unassigned"
-		want := ""
-		if invalidate {
-			name, want = "a new Salesforce user for Ben is Ben after InvalidateIdentities: the case is assigned to him", "agent_ben"
+	t.Run("a Case given to a Salesforce user added since the identities were loaded: looked up at once, assigned to Ben", func(t *testing.T) {
+		w := newTestWorld(t)
+		w.sf.edit("User", w.users["ben@example.com"], Record{"IsActive": false})
+		w.linked("c1", strp("agent_ana"))
+		newBen := w.sf.addUser("ben@example.com", true)
+		w.clock.Advance(2 * time.Second)
+		w.editSF("c1", Record{"OwnerId": newBen})
+		w.mustReconcile("c1")
+		if got := w.assigneeOf("c1"); got != "agent_ben" {
+			t.Errorf("Care assignee = %q, want agent_ben", got)
 		}
-		t.Run(name, func(t *testing.T) {
-			w := newTestWorld(t)
-			w.sf.edit("User", w.users["ben@example.com"], Record{"IsActive": false})
-			w.linked("c1", strp("agent_ana"))
-			newBen := w.sf.addUser("ben@example.com", true)
-			if invalidate {
-				w.engine.InvalidateIdentities()
+	})
+	t.Run("a Care case given to an agent added since: looked up at once, the Case goes to her user", func(t *testing.T) {
+		w := newTestWorld(t)
+		w.linked("c1", strp("agent_ana"))
+		w.care.addAgent(care.Agent{ID: "agent_cy", Name: "Cy", Email: "cy@example.com"})
+		cy := w.sf.addUser("cy@example.com", true)
+		w.clock.Advance(2 * time.Second)
+		w.care.editCase("c1", func(c *care.Case) { c.AssigneeID = strp("agent_cy") })
+		w.mustReconcile("c1")
+		if got := w.sfCase("c1")["OwnerId"]; got != cy {
+			t.Errorf("Case owner = %v, want Cy's user %s", got, cy)
+		}
+	})
+	t.Run("reconciles that meet the same new user at once share one lookup", func(t *testing.T) {
+		w := newTestWorld(t)
+		ids := make([]string, 20)
+		for i := range ids {
+			ids[i] = fmt.Sprintf("c%d", i)
+			w.linked(ids[i], strp("agent_ana"))
+		}
+		w.sf.edit("User", w.users["ben@example.com"], Record{"IsActive": false})
+		newBen := w.sf.addUser("ben@example.com", true)
+		w.clock.Advance(2 * time.Second)
+		for _, id := range ids {
+			w.editSF(id, Record{"OwnerId": newBen})
+		}
+		reads := w.care.count(caresim.OpListAgents)
+		var wg sync.WaitGroup
+		for _, id := range ids {
+			wg.Go(func() {
+				if err := w.reconcile(id); err != nil {
+					t.Errorf("reconcile %s: %v", id, err)
+				}
+			})
+		}
+		wg.Wait()
+		if n := w.care.count(caresim.OpListAgents) - reads; n != 1 {
+			t.Errorf("%d identity lookups for 20 reconciles meeting one new user, want 1", n)
+		}
+		for _, id := range ids {
+			if got := w.assigneeOf(id); got != "agent_ben" {
+				t.Errorf("%s: Care assignee = %q, want agent_ben", id, got)
 			}
-			w.clock.Advance(2 * time.Second)
-			w.editSF("c1", Record{"OwnerId": newBen})
-			w.mustReconcile("c1")
-			if got := w.assigneeOf("c1"); got != want {
-				t.Errorf("Care assignee = %q, want %q", got, want)
-			}
-		})
-	}
+		}
+	})
+	t.Run("an owner no lookup finds is looked up once, not on every reconcile", func(t *testing.T) {
+		w := newTestWorld(t)
+		w.linked("c1", strp("agent_ana"))
+		nobody := w.sf.addUser("nobody@example.com", true)
+		w.clock.Advance(2 * time.Second)
+		w.editSF("c1", Record{"OwnerId": nobody})
+		reads := w.care.count(caresim.OpListAgents)
+		w.mustReconcile("c1")
+		w.clock.Advance(time.Second)
+		w.mustReconcile("c1")
+		if n := w.care.count(caresim.OpListAgents) - reads; n != 1 {
+			t.Errorf("%d identity lookups for an owner that maps to no agent, want 1", n)
+		}
+		if got := w.assigneeOf("c1"); got != "" {
+			t.Errorf("Care assignee = %q, want unassigned (the owner maps to no Care agent)", got)
+		}
+	})
 	t.Run("the identity cache expires after IdentityTTL", func(t *testing.T) {
 		w := newTestWorld(t)
 		w.linked("c1", strp("agent_ana"))

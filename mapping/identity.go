@@ -22,6 +22,9 @@ type Identity struct {
 	userFor   map[string]string // Care agent id -> Salesforce user id
 	agentFor  map[string]string // idKey(Salesforce user id) -> Care agent id
 	ambiguous []string
+	// agents and users are every Care agent and Salesforce user the map
+	// was built from, matched or not (users by idKey).
+	agents, users map[string]bool
 }
 
 // Identity builds the identity map for this mapping's identity section.
@@ -34,7 +37,14 @@ func (m *Mapping) Identity(agents []care.Agent, users []User) *Identity {
 // to more than one agent or active user (see Ambiguous). Overrides apply on
 // top and replace any e-mail match of either party.
 func NewIdentity(agents []care.Agent, users []User, matchByEmail bool, overrides []Override) *Identity {
-	id := &Identity{userFor: map[string]string{}, agentFor: map[string]string{}}
+	id := &Identity{userFor: map[string]string{}, agentFor: map[string]string{},
+		agents: make(map[string]bool, len(agents)), users: make(map[string]bool, len(users))}
+	for _, a := range agents {
+		id.agents[a.ID] = true
+	}
+	for _, u := range users {
+		id.users[idKey(u.ID)] = true
+	}
 	if matchByEmail {
 		agentsByEmail := map[string][]string{}
 		for _, a := range agents {
@@ -85,6 +95,18 @@ func (id *Identity) CareAgentFor(sfUserID string) (string, bool) {
 	}
 	a, ok := id.agentFor[idKey(sfUserID)]
 	return a, ok
+}
+
+// KnowsAgent reports whether the Care agent was among the agents the map
+// was built from (matched to a user or not): an agent added since is not.
+func (id *Identity) KnowsAgent(careAgentID string) bool {
+	return id != nil && id.agents[careAgentID]
+}
+
+// KnowsUser reports whether the Salesforce user (15 or 18 characters) was
+// among the users the map was built from.
+func (id *Identity) KnowsUser(sfUserID string) bool {
+	return id != nil && id.users[idKey(sfUserID)]
 }
 
 // SalesforceUserFor returns the Salesforce user id of a Care agent.

@@ -270,6 +270,7 @@ type fieldXML struct {
 	ReferenceTo              string   `xml:"referenceTo"`
 	DefaultValue             string   `xml:"defaultValue"`
 	ReparentableMasterDetail bool     `xml:"reparentableMasterDetail"`
+	WriteRequiresMasterRead  bool     `xml:"writeRequiresMasterRead"`
 	ValueSet                 struct {
 		Restricted bool `xml:"restricted"`
 		Values     []struct {
@@ -349,6 +350,7 @@ func readField(fsys fs.FS, p string) (Field, error) {
 	switch x.Type {
 	case "MasterDetail":
 		f.Required, f.MasterDetail = true, true
+		f.WriteRequiresMasterRead = x.WriteRequiresMasterRead
 		f.Updateable = x.ReparentableMasterDetail
 		f.Length = 18
 	case "Lookup":

@@ -44,10 +44,13 @@ type Field struct {
 	// MasterDetail: a master-detail reference; the parent record owns this
 	// one and controls who may see and edit it.
 	MasterDetail bool
-	Picklist     []string // allowed values, in order
-	Restricted   bool     // picklist refuses values outside Picklist
-	Default      string   // default value on create ("" for none)
-	Filterable   bool     // may appear in WHERE and ORDER BY (long text areas may not)
+	// WriteRequiresMasterRead: creating or editing a detail record needs
+	// only read access to its master record (false: edit access).
+	WriteRequiresMasterRead bool
+	Picklist                []string // allowed values, in order
+	Restricted              bool     // picklist refuses values outside Picklist
+	Default                 string   // default value on create ("" for none)
+	Filterable              bool     // may appear in WHERE and ORDER BY (long text areas may not)
 	// Permissionable: under field-level security, so a permission set must
 	// grant it. Required fields and system fields are always visible.
 	Permissionable bool

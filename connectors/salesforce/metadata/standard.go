@@ -141,6 +141,21 @@ func standardObjects() []standardObject {
 			fls(typed("Phone", TypePhone)),
 			ref("OwnerId", "User"),
 		)},
+		// Who else sees a Case: manual shares (a colleague covering a case,
+		// RowCause Manual) and queue membership (members work the records
+		// their queue owns). API users read them; the sandbox's own API and
+		// controls write them, as an owner's Sharing button and an admin's
+		// queue setup do.
+		{name: "CaseShare", label: "Case Share", keyPrefix: "01A", sharing: SharingRead, fields: withAudit(false,
+			required(createOnly(ref("CaseId", "Case"))),
+			required(createOnly(text("UserOrGroupId", 18))),
+			required(pick("CaseAccessLevel", true, "Read", "Read", "Edit")),
+			pick("RowCause", true, "Manual", "Manual", "Owner", "Rule", "Team"),
+		)},
+		{name: "GroupMember", label: "Group Member", keyPrefix: "011", sharing: SharingRead, fields: withAudit(false,
+			required(createOnly(ref("GroupId", "Group"))),
+			required(createOnly(text("UserOrGroupId", 18))),
+		)},
 		{name: "CaseStatus", label: "Case Status Value", keyPrefix: "01J", sharing: SharingRead, fields: withAudit(false,
 			readOnly(text("MasterLabel", 255)),
 			readOnly(text("ApiName", 255)),

@@ -18,6 +18,11 @@ type access struct {
 	fields  map[string]metadata.FieldPermissions  // lower-case "object.field" -> union
 	perms   map[string]bool                       // enabled user permissions
 	cache   map[*metadata.Object]metadata.ObjectPermissions
+	// queues are the groups (queues) the user is a member of: it works
+	// the records they own. shared are the records shared with the user
+	// or one of its groups (CaseShare), with edit true for Edit access.
+	queues map[string]bool
+	shared map[string]bool // record id -> edit
 }
 
 func newAccess(user string, schema *metadata.Schema, sets []metadata.PermissionSet) *access {
@@ -42,6 +47,32 @@ func newAccess(user string, schema *metadata.Schema, sets []metadata.PermissionS
 		}
 	}
 	return a
+}
+
+// shares reads the user's queue memberships and the records shared with
+// it. A user who sees every Case anyway needs neither.
+func (a *access) shares(st *store) {
+	if cs, ok := a.schema.Object("Case"); ok && a.object(cs).ViewAllRecords {
+		return
+	}
+	a.queues, a.shared = map[string]bool{}, map[string]bool{}
+	if members, err := st.table("GroupMember"); err == nil {
+		for _, m := range members.records {
+			if !m.deleted && m.fields["UserOrGroupId"] == a.user {
+				a.queues[str(m.fields["GroupId"])] = true
+			}
+		}
+	}
+	if shares, err := st.table("CaseShare"); err == nil {
+		for _, sh := range shares.records {
+			to := str(sh.fields["UserOrGroupId"])
+			if sh.deleted || to != a.user && !a.queues[to] {
+				continue
+			}
+			id := str(sh.fields["CaseId"])
+			a.shared[id] = a.shared[id] || sh.fields["CaseAccessLevel"] == "Edit"
+		}
+	}
 }
 
 // has reports whether a user permission (metadata.Perm...) is enabled.
@@ -121,7 +152,8 @@ func (a *access) canRead(st *store, t *table, r *record) bool {
 			return a.canRead(st, pt, pr)
 		}
 	}
-	return a.owns(r)
+	_, shared := a.shared[r.id]
+	return a.owns(r) || shared
 }
 
 // canEdit reports whether the user has edit access to record r (object
@@ -141,26 +173,46 @@ func (a *access) canEdit(st *store, t *table, r *record) bool {
 		return true
 	case metadata.SharingControlledByParent:
 		if pt, pr := st.parentOf(t, r); pr != nil {
+			if f, ok := t.obj.Field(t.obj.Parent); ok && f.WriteRequiresMasterRead {
+				return a.canRead(st, pt, pr)
+			}
 			return a.canEdit(st, pt, pr)
 		}
 	}
-	return a.owns(r)
+	return a.owns(r) || a.shared[r.id]
 }
 
-// owns: a queue-owned record belongs to no user (queue membership is not
-// modelled: queue members need View All or a sharing rule here).
-func (a *access) owns(r *record) bool { return r.fields["OwnerId"] == a.user }
+// str is v as a string ("" when it is not one).
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// owns reports whether the user owns r, or a queue it is a member of does.
+func (a *access) owns(r *record) bool {
+	owner := str(r.fields["OwnerId"])
+	return owner == a.user || owner != "" && a.queues[owner]
+}
 
 // checkParent refuses to create a record under a parent the user cannot
-// edit (a Care_Message__c on someone else's Case), unless Modify All on the
-// record's own object overrides sharing.
+// write it under, unless Modify All on the record's own object overrides
+// sharing: edit access to the parent record, or read access when the
+// master-detail field says writes need only that (writeRequiresMasterRead:
+// a Care_Action__c on a Case a colleague shared read-only).
 func (a *access) checkParent(st *store, t *table, values map[string]any) *Error {
 	if t.obj.SharingModel != metadata.SharingControlledByParent || a.object(t.obj).ModifyAllRecords {
 		return nil
 	}
 	id, _ := values[t.obj.Parent].(string)
 	pt, pr := st.recordByID(id)
-	if pr == nil || a.canEdit(st, pt, pr) {
+	if pr == nil {
+		return nil
+	}
+	allowed := a.canEdit(st, pt, pr)
+	if f, ok := t.obj.Field(t.obj.Parent); ok && f.WriteRequiresMasterRead {
+		allowed = a.canRead(st, pt, pr)
+	}
+	if allowed {
 		return nil
 	}
 	return errCrossReference(t.obj.Parent, pr.id)

@@ -478,8 +478,8 @@ func TestPermissionObjects(t *testing.T) {
 	for _, r := range e.queryRecords("SELECT PermissionSet.Label FROM PermissionSetAssignment WHERE AssigneeId = '" + dana + "'") {
 		got = append(got, r["PermissionSet"].(map[string]any)["Label"].(string))
 	}
-	if !slices.Equal(got, []string{"Standard User"}) {
-		t.Errorf("a new user's permission sets: %v, want the agent profile's", got)
+	if !slices.Equal(got, []string{"Standard User", "Carebridge Agent"}) {
+		t.Errorf("a new user's permission sets: %v, want the agent profile's and Carebridge Agent", got)
 	}
 	resp, body := e.do(http.MethodPost, "sobjects/PermissionSet", map[string]any{"Name": "Mine", "Label": "Mine"})
 	wantError(t, "creating a permission set over the data API", resp, body, http.StatusBadRequest, "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY", "")
@@ -568,5 +568,110 @@ func TestPicklistRestrictions(t *testing.T) {
 	fields := describeFields(t, e, "Case")
 	if fields["Care_Platform__c"]["restrictedPicklist"] != false || fields["Care_Sentiment__c"]["restrictedPicklist"] != true {
 		t.Errorf("describe: platform %v, sentiment %v", fields["Care_Platform__c"]["restrictedPicklist"], fields["Care_Sentiment__c"]["restrictedPicklist"])
+	}
+}
+
+// TestAgentsHoldTheShippedAgentPermissionSet: an agent is a Standard User
+// with the shipped Carebridge_Agent permission set: it reads the Care
+// fields but cannot write Care_Case_Id__c (an agent who could would fork
+// the case) nor an action's Status__c, and it creates actions on Cases it
+// can read: its own, one a colleague shared read-only, one its queue owns,
+// since the action's master-detail needs read access to the Case only. A
+// user without Carebridge_Agent sees no Care object at all.
+func TestAgentsHoldTheShippedAgentPermissionSet(t *testing.T) {
+	e := newEnv(t, sfsim.Options{})
+	alice, bob, chloe := userID(t, e.srv, "alice@carebridge.example"), userID(t, e.srv, "bob@carebridge.example"), userID(t, e.srv, "chloe@carebridge.example")
+	alices := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "alice's", "Care_Case_Id__c": "c-alice", "OwnerId": alice})
+	bobs := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "bob's", "Care_Case_Id__c": "c-bob", "OwnerId": bob})
+	queued := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "the queue's", "Care_Case_Id__c": "c-queue", "OwnerId": e.srv.QueueID()})
+	action := func(caseID string) map[string]any {
+		return map[string]any{"Case__c": caseID, "Type__c": "reply", "Reply_Mode__c": "public_reply", "Body__c": "On it"}
+	}
+
+	asAlice := e.as("alice@carebridge.example")
+	if got := asAlice.queryRecords("SELECT Care_Case_Id__c, Care_Sync_Status__c FROM Case"); len(got) != 1 || got[0]["Care_Case_Id__c"] != "c-alice" {
+		t.Errorf("an agent reads the Care fields of its own Cases: %v", got)
+	}
+	resp, body := asAlice.do(http.MethodPatch, "sobjects/Case/"+alices, map[string]any{"Care_Case_Id__c": "c-other"})
+	wantError(t, "an agent writes Care_Case_Id__c", resp, body, http.StatusBadRequest, "INVALID_FIELD_FOR_INSERT_UPDATE", "")
+	if resp, body := asAlice.do(http.MethodPatch, "sobjects/Case/"+alices, map[string]any{"Status": "Working"}); resp.StatusCode != http.StatusNoContent {
+		t.Errorf("an agent edits the status of its own Case: %d %s", resp.StatusCode, body)
+	}
+	resp, body = asAlice.do(http.MethodPost, "sobjects/Care_Action__c", map[string]any{"Case__c": alices, "Type__c": "hide", "Status__c": "Sending"})
+	wantError(t, "an agent sets an action's status", resp, body, http.StatusBadRequest, "INVALID_FIELD_FOR_INSERT_UPDATE", "")
+	if resp, body := asAlice.do(http.MethodPost, "sobjects/Care_Action__c", action(alices)); resp.StatusCode != http.StatusCreated {
+		t.Errorf("an action on the agent's own Case: %d %s", resp.StatusCode, body)
+	}
+
+	// A colleague covering Bob's case has it shared read-only.
+	resp, body = asAlice.do(http.MethodPost, "sobjects/Care_Action__c", action(bobs))
+	wantError(t, "an action on a Case the agent cannot see", resp, body, http.StatusBadRequest, "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY", "")
+	if err := e.srv.ShareCase(bobs, alice, "Read"); err != nil {
+		t.Fatal(err)
+	}
+	if resp, body := asAlice.do(http.MethodPost, "sobjects/Care_Action__c", action(bobs)); resp.StatusCode != http.StatusCreated {
+		t.Errorf("an action on a Case shared read-only with the agent: %d %s", resp.StatusCode, body)
+	}
+	resp, body = asAlice.do(http.MethodPatch, "sobjects/Case/"+bobs, map[string]any{"Status": "Working"})
+	wantError(t, "an agent edits a Case shared read-only", resp, body, http.StatusBadRequest, "INSUFFICIENT_ACCESS_OR_READONLY", insufficientAccess)
+
+	// Queue members work the queue's Cases.
+	resp, body = asAlice.do(http.MethodPost, "sobjects/Care_Action__c", action(queued))
+	wantError(t, "an action on a queue's Case by a non-member", resp, body, http.StatusBadRequest, "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY", "")
+	if err := e.srv.AddQueueMember(e.srv.QueueID(), alice); err != nil {
+		t.Fatal(err)
+	}
+	if resp, body := asAlice.do(http.MethodPost, "sobjects/Care_Action__c", action(queued)); resp.StatusCode != http.StatusCreated {
+		t.Errorf("an action on a Case of the agent's queue: %d %s", resp.StatusCode, body)
+	}
+
+	// Without Carebridge_Agent the Care objects do not exist for a user.
+	if err := e.srv.UnassignPermissionSet(chloe, sfsim.AgentPermissionSet); err != nil {
+		t.Fatal(err)
+	}
+	chloes := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "chloe's", "Care_Case_Id__c": "c-chloe", "OwnerId": chloe})
+	asChloe := e.as("chloe@carebridge.example")
+	resp, body = asChloe.do(http.MethodPost, "sobjects/Care_Action__c", action(chloes))
+	wantError(t, "an action by a user without Carebridge_Agent", resp, body, http.StatusNotFound, "NOT_FOUND", "")
+	resp, body = asChloe.query("SELECT Care_Case_Id__c FROM Case")
+	wantError(t, "a Care field read by a user without Carebridge_Agent", resp, body, http.StatusBadRequest, "INVALID_FIELD", "")
+	if err := e.srv.AssignPermissionSet(chloe, sfsim.AgentPermissionSet); err != nil {
+		t.Fatal(err)
+	}
+	if resp, body := asChloe.do(http.MethodPost, "sobjects/Care_Action__c", action(chloes)); resp.StatusCode != http.StatusCreated {
+		t.Errorf("an action once Carebridge_Agent is assigned again: %d %s", resp.StatusCode, body)
+	}
+}
+
+// TestAgentsSignInWithTheAgentPassword: with Options.AgentPassword every
+// active agent signs in with the password grant and acts as itself; the
+// integration user keeps its own password, an inactive user cannot sign in.
+func TestAgentsSignInWithTheAgentPassword(t *testing.T) {
+	e := newEnv(t, sfsim.Options{AgentPassword: "agent-pass", Password: "integration-pass"})
+	signIn := func(username, password string) (int, string) {
+		status, body := e.tokenRequest(url.Values{"grant_type": {"password"}, "client_id": {testClientID}, "client_secret": {testClientSecret},
+			"username": {username}, "password": {password}})
+		var tok struct {
+			AccessToken string `json:"access_token"`
+			ID          string `json:"id"`
+		}
+		_ = json.Unmarshal(body, &tok)
+		return status, tok.ID
+	}
+	bob := userID(t, e.srv, "bob@carebridge.example")
+	if status, id := signIn("bob@carebridge.example", "agent-pass"); status != http.StatusOK || !strings.HasSuffix(id, "/"+bob) {
+		t.Errorf("Bob signs in: %d, identity %q; want 200 and his user", status, id)
+	}
+	for _, tt := range []struct{ who, username, password string }{
+		{"an agent with a wrong password", "bob@carebridge.example", "nope"},
+		{"the integration user with the agents' password", "integration@carebridge.example", "agent-pass"},
+		{"an inactive user", "dan@carebridge.example", "agent-pass"},
+	} {
+		if status, _ := signIn(tt.username, tt.password); status != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400 invalid_grant", tt.who, status)
+		}
+	}
+	if status, _ := signIn("integration@carebridge.example", "integration-pass"); status != http.StatusOK {
+		t.Errorf("the integration user with its own password: %d", status)
 	}
 }

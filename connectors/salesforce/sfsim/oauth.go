@@ -161,11 +161,24 @@ func (s *Server) checkClient(id, secret string, needSecret bool) (string, *oauth
 	return s.integrationUser, nil
 }
 
+// checkPassword signs in the integration user with Options.Password, or
+// an active agent with Options.AgentPassword (the sandbox's agents share
+// one password, so that people and tests can act as any of them).
 func (s *Server) checkPassword(username, password string) (string, *oauthError) {
-	if s.opts.Password == "" || !strings.EqualFold(username, s.opts.Username) || !equal(password, s.opts.Password) {
+	if strings.EqualFold(username, s.opts.Username) {
+		if s.opts.Password == "" || !equal(password, s.opts.Password) {
+			return "", errAuthFailure()
+		}
+		return s.integrationUser, nil
+	}
+	if s.opts.AgentPassword == "" || !equal(password, s.opts.AgentPassword) {
 		return "", errAuthFailure()
 	}
-	return s.integrationUser, nil
+	user, ok := s.userByUsername(username)
+	if !ok {
+		return "", errAuthFailure()
+	}
+	return user, nil
 }
 
 // userByUsername returns the id of an active user.
@@ -257,10 +270,23 @@ func (s *Server) serveSOAPLogin(w http.ResponseWriter, r *http.Request) {
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><loginResponse><result>`)
 	fmt.Fprintf(&b, "<serverUrl>%s/services/Soap/u/%s/%s</serverUrl>", xmlEscape(instanceURL(r)), xmlEscape(version), orgID)
 	fmt.Fprintf(&b, "<sessionId>%s</sessionId><userId>%s</userId>", xmlEscape(token), user)
-	fmt.Fprintf(&b, "<userInfo><userEmail>integration@carebridge.example</userEmail><userFullName>Carebridge Integration</userFullName><userName>%s</userName></userInfo>", xmlEscape(s.opts.Username))
+	email, name, username := s.userInfo(user)
+	fmt.Fprintf(&b, "<userInfo><userEmail>%s</userEmail><userFullName>%s</userFullName><userName>%s</userName></userInfo>", xmlEscape(email), xmlEscape(name), xmlEscape(username))
 	b.WriteString(`</result></loginResponse></soapenv:Body></soapenv:Envelope>`)
 	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
 	_, _ = io.WriteString(w, b.String())
+}
+
+// userInfo returns a user's e-mail address, full name and username.
+func (s *Server) userInfo(id string) (email, name, username string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	users, _ := s.store.table("User")
+	r, err := s.store.get(users, id)
+	if err != nil {
+		return "", "", ""
+	}
+	return str(r.fields["Email"]), str(r.fields["Name"]), str(r.fields["Username"])
 }
 
 func xmlEscape(s string) string {

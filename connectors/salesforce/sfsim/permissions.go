@@ -3,6 +3,7 @@ package sfsim
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -20,24 +21,44 @@ const (
 // user holds unless Options.IntegrationPermissionSets says otherwise.
 const IntegrationPermissionSet = "Carebridge_Integration"
 
+// AgentPermissionSet is the shipped permission set every agent holds until
+// it is unassigned (UnassignPermissionSet), as an org that deployed the
+// package assigns it to its service agents.
+const AgentPermissionSet = "Carebridge_Agent"
+
 // grants is who holds which permission sets. The integration user holds its
 // profile's set (API access, nothing on data) and the sets tests give it;
-// every other user is a service agent holding the agent profile's set. The
-// Server's mutex guards it.
+// every other user is a service agent holding the agent profile's set (the
+// standard objects, no custom field) and the shipped sets assigned to it
+// (by default Carebridge_Agent, which gives the Care objects and fields).
+// The Server's mutex guards it.
 type grants struct {
 	integrationProfile metadata.PermissionSet
 	agentProfile       metadata.PermissionSet
 	integration        []metadata.PermissionSet
 	initial            []metadata.PermissionSet // what Options gave, for ResetPermissions
-	ids                map[string]string        // permission object key -> its stable record id
-	seq                map[string]uint64        // key prefix -> last number used
+	// agentSets are the shipped sets other than the integration's, by
+	// lower-case name; assigned says which of them an agent holds (absent:
+	// Carebridge_Agent only).
+	agentSets map[string]metadata.PermissionSet
+	assigned  map[string][]string // user id -> names of the sets it holds
+	ids       map[string]string   // permission object key -> its stable record id
+	seq       map[string]uint64   // key prefix -> last number used
 }
 
 func newGrants(schema *metadata.Schema, integration []metadata.PermissionSet) (*grants, error) {
-	g := &grants{ids: map[string]string{}, seq: map[string]uint64{}}
+	g := &grants{ids: map[string]string{}, seq: map[string]uint64{}, agentSets: map[string]metadata.PermissionSet{}, assigned: map[string][]string{}}
 	g.integrationProfile = metadata.PermissionSet{Name: g.profileSetName(integrationProfileName), Label: integrationProfileName,
 		UserPermissions: []string{metadata.PermAPIEnabled, metadata.PermAPIUserOnly}}
 	g.agentProfile = agentProfile(schema, g.profileSetName(agentProfileName))
+	for _, ps := range schema.PermissionSets() {
+		if !strings.EqualFold(ps.Name, IntegrationPermissionSet) {
+			g.agentSets[strings.ToLower(ps.Name)] = ps
+		}
+	}
+	if _, ok := g.agentSets[strings.ToLower(AgentPermissionSet)]; !ok {
+		return nil, fmt.Errorf("the metadata has no permission set %s", AgentPermissionSet)
+	}
 	if integration == nil {
 		ps, ok := schema.PermissionSet(IntegrationPermissionSet)
 		if !ok {
@@ -58,21 +79,24 @@ func (g *grants) profileSetName(profile string) string {
 	return "X" + g.id("00e", "profile:"+profile)[:15]
 }
 
-// agentProfile lets service agents work their own Cases: read, create and
-// edit Case and the custom objects, every field, Edit Tasks; no View All or
-// Modify All.
+// agentProfile is the Standard User profile of service agents: read,
+// create and edit the standard objects they work (Case, Contact) and their
+// standard fields, Edit Tasks; no View All or Modify All, and nothing on
+// custom objects or custom fields, which a package's fields get only from
+// permission sets (a deploy grants new fields to no profile but System
+// Administrator).
 func agentProfile(schema *metadata.Schema, name string) metadata.PermissionSet {
 	ps := metadata.PermissionSet{Name: name, Label: agentProfileName}
 	for _, objName := range schema.Objects() {
 		o, _ := schema.Object(objName)
-		if !o.Permissionable || !o.Custom && o.Name != "Case" {
+		if !o.Permissionable || o.Custom {
 			continue
 		}
 		for _, access := range []string{metadata.AccessRead, metadata.AccessCreate, metadata.AccessEdit} {
 			_ = ps.Grant(metadata.Permission{Object: o.Name, Access: access}) // well-formed by construction
 		}
 		for _, f := range o.Fields() {
-			if f.Permissionable {
+			if f.Permissionable && !f.Custom {
 				_ = ps.Grant(metadata.Permission{Field: o.Name + "." + f.Name, Access: metadata.AccessEdit})
 			}
 		}
@@ -138,7 +162,39 @@ func (g *grants) setsOf(user, integrationUser string) []metadata.PermissionSet {
 	if user == integrationUser {
 		return append([]metadata.PermissionSet{g.integrationProfile}, g.integration...)
 	}
-	return []metadata.PermissionSet{g.agentProfile}
+	out := []metadata.PermissionSet{g.agentProfile}
+	for _, name := range g.agentSetNames(user) {
+		out = append(out, g.agentSets[strings.ToLower(name)])
+	}
+	return out
+}
+
+// agentSetNames names the shipped sets an agent holds.
+func (g *grants) agentSetNames(user string) []string {
+	if names, ok := g.assigned[user]; ok {
+		return names
+	}
+	return []string{g.agentSets[strings.ToLower(AgentPermissionSet)].Name}
+}
+
+// assign gives an agent a shipped permission set (hold true) or takes it
+// away.
+func (g *grants) assign(user, set string, hold bool) error {
+	ps, ok := g.agentSets[strings.ToLower(set)]
+	if !ok {
+		names := make([]string, 0, len(g.agentSets))
+		for _, p := range g.agentSets {
+			names = append(names, p.Name)
+		}
+		slices.Sort(names)
+		return fmt.Errorf("no permission set %q to assign to an agent (the shipped ones: %s)", set, strings.Join(names, ", "))
+	}
+	names := slices.DeleteFunc(slices.Clone(g.agentSetNames(user)), func(n string) bool { return strings.EqualFold(n, ps.Name) })
+	if hold {
+		names = append(names, ps.Name)
+	}
+	g.assigned[user] = names
+	return nil
 }
 
 // id returns the stable record id of a permission object: the same key gets
@@ -156,7 +212,36 @@ func (g *grants) id(prefix, key string) string {
 
 // accessFor returns what user may do. The caller holds s.mu.
 func (s *Server) accessFor(user string) *access {
-	return newAccess(user, s.schema, s.grants.setsOf(user, s.integrationUser))
+	a := newAccess(user, s.schema, s.grants.setsOf(user, s.integrationUser))
+	a.shares(s.store)
+	return a
+}
+
+// AssignPermissionSet gives an agent (any user but the integration user)
+// one of the shipped permission sets, as an admin would in Setup.
+func (s *Server) AssignPermissionSet(userID, set string) error {
+	return s.assignPermissionSet(userID, set, true)
+}
+
+// UnassignPermissionSet takes a shipped permission set away from an agent:
+// without Carebridge_Agent an agent has no access to the Care objects and
+// fields.
+func (s *Server) UnassignPermissionSet(userID, set string) error {
+	return s.assignPermissionSet(userID, set, false)
+}
+
+func (s *Server) assignPermissionSet(userID, set string, hold bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	users, _ := s.store.table("User")
+	if _, err := s.store.get(users, userID); err != nil || userID == s.integrationUser {
+		return fmt.Errorf("sfsim: %q is not an agent user", userID)
+	}
+	if err := s.grants.assign(userID, set, hold); err != nil {
+		return fmt.Errorf("sfsim: %w", err)
+	}
+	s.syncPermissionObjects()
+	return nil
 }
 
 // IntegrationPermissionSets returns the permission sets the integration
@@ -225,8 +310,14 @@ func (s *Server) syncPermissionObjects() {
 		return &record{id: id, fields: fields}
 	}
 	profiles := []metadata.PermissionSet{g.integrationProfile, g.agentProfile}
+	sets := append(slices.Clone(profiles), g.integration...)
+	for _, name := range slices.Sorted(maps.Keys(g.agentSets)) {
+		if !slices.ContainsFunc(sets, func(ps metadata.PermissionSet) bool { return strings.EqualFold(ps.Name, name) }) {
+			sets = append(sets, g.agentSets[name])
+		}
+	}
 	var setRows, objectRows, fieldRows []*record
-	for i, ps := range append(profiles, g.integration...) {
+	for i, ps := range sets {
 		setID := g.id("0PS", ps.Name)
 		fields := map[string]any{"Name": ps.Name, "Label": ps.Label, "IsOwnedByProfile": i < len(profiles)}
 		for _, p := range metadata.UserPermissionNames() {
@@ -262,4 +353,19 @@ func (s *Server) syncPermissionObjects() {
 		t, _ := s.store.table(name)
 		s.store.replace(t, rows)
 	}
+}
+
+// ShareCase shares a Case with a user or a group (a queue) at access level
+// Read or Edit, as its owner's Sharing button does (a CaseShare with
+// RowCause Manual).
+func (s *Server) ShareCase(caseID, userOrGroupID, level string) error {
+	_, err := s.Insert("CaseShare", map[string]any{"CaseId": caseID, "UserOrGroupId": userOrGroupID, "CaseAccessLevel": level, "RowCause": "Manual"})
+	return err
+}
+
+// AddQueueMember makes a user a member of a queue (a GroupMember): members
+// see and work the records the queue owns.
+func (s *Server) AddQueueMember(queueID, userID string) error {
+	_, err := s.Insert("GroupMember", map[string]any{"GroupId": queueID, "UserOrGroupId": userID})
+	return err
 }

@@ -43,12 +43,15 @@ import (
 
 // Options configure a Server. Zero values get the documented defaults.
 type Options struct {
-	ClientID     string         // connected app consumer key (required)
-	ClientSecret string         // consumer secret (required)
-	Username     string         // integration user's username (default integration@carebridge.example)
-	Password     string         // enables the password grant and SOAP login when set
-	JWTPublicKey *rsa.PublicKey // enables the JWT bearer grant when set
-	TokenTTL     time.Duration  // access token lifetime (default 2h)
+	ClientID     string // connected app consumer key (required)
+	ClientSecret string // consumer secret (required)
+	Username     string // integration user's username (default integration@carebridge.example)
+	Password     string // enables the password grant and SOAP login when set
+	// AgentPassword, when set, signs in every active agent user (any user
+	// but the integration user) with the password grant and SOAP login.
+	AgentPassword string
+	JWTPublicKey  *rsa.PublicKey // enables the JWT bearer grant when set
+	TokenTTL      time.Duration  // access token lifetime (default 2h)
 	// EventRetention is how long change events stay replayable (default
 	// 72h, as Salesforce keeps them); older replay ids are refused.
 	EventRetention time.Duration

@@ -15,6 +15,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+	"github.com/carebridge/carebridge/internal/testenv"
 )
 
 // profiles are the brand's Care profiles, one per platform.
@@ -147,6 +148,47 @@ func (w *world) mirror(sfCaseID string) map[string]map[string]any {
 
 // act creates a Care_Action__c on a Case as an agent would.
 func (w *world) act(t *testing.T, sfCaseID string, fields map[string]any) string {
+	t.Helper()
+	if _, ok := fields["Status__c"]; ok {
+		t.Fatal("act: agents cannot write Status__c; stage carebridge's own past with stageAction")
+	}
+	owner, _ := w.sf.Record("Case", sfCaseID)
+	agent := ""
+	for email, id := range w.users {
+		if id == owner["OwnerId"] {
+			agent = email
+		}
+	}
+	if agent == "" {
+		// Nobody of the world owns the Case (a queue, or unassigned): Ana
+		// covers it, with the Case shared read-only with her.
+		agent = "ana@example.com"
+		if err := w.sf.ShareCase(sfCaseID, w.users[agent], "Read"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fields["Case__c"] = sfCaseID
+	return w.actAs(t, agent, fields)
+}
+
+// actAs creates a Care_Action__c over the REST API signed in as the agent
+// with that e-mail address, with the shipped Carebridge_Agent permissions
+// and the org's sharing, and fails the test when Salesforce refuses it.
+func (w *world) actAs(t *testing.T, email string, fields map[string]any) string {
+	t.Helper()
+	return w.agent(t, email).CreateAction(t, fields)
+}
+
+// agent signs in the world's user with that e-mail address as an agent.
+func (w *world) agent(t *testing.T, email string) *testenv.Agent {
+	t.Helper()
+	return testenv.SignInAgent(t, w.sfURL, "cid", "csecret", email+".sf", agentPassword)
+}
+
+// stageAction writes an action as the sandbox's own access, for tests that
+// stage what carebridge itself wrote before a crash (Status__c Sending),
+// which no agent can write.
+func (w *world) stageAction(t *testing.T, sfCaseID string, fields map[string]any) string {
 	t.Helper()
 	fields["Case__c"] = sfCaseID
 	id, err := w.sf.Insert("Care_Action__c", fields)
@@ -603,7 +645,7 @@ func TestResendAfterCrashReturnsTheFirstReply(t *testing.T) {
 	// Salesforce refuses queries until that past is in place, so the bridge
 	// cannot read the new action first.
 	w.sf.InjectFault(sfsim.Fault{Op: sfsim.OpQuery, Status: 503, Rate: 1})
-	id := w.act(t, sfID, map[string]any{"Type__c": "reply", "Reply_Mode__c": "public_reply", "Target_Message_Id__c": "cr_c1",
+	id := w.stageAction(t, sfID, map[string]any{"Type__c": "reply", "Reply_Mode__c": "public_reply", "Target_Message_Id__c": "cr_c1",
 		"Body__c": "On its way", "Status__c": "Sending"})
 	rdb := w.redis.Client(t)
 	if _, _, err := state.New(rdb, "").BeginAction(ctx, id, "cb-action-"+id, nil); err != nil {
@@ -761,7 +803,7 @@ func TestActionFailsWhenCareStaysUnreachable(t *testing.T) {
 	// record is written, so the bridge cannot read the new action first.
 	w.care.InjectFault(caresim.Fault{Op: caresim.OpPostReply, Status: 503, Rate: 1})
 	w.sf.InjectFault(sfsim.Fault{Op: sfsim.OpQuery, Status: 503, Rate: 1})
-	id := w.act(t, sfID, map[string]any{"Type__c": "reply", "Reply_Mode__c": "public_reply", "Target_Message_Id__c": "gu_c1",
+	id := w.stageAction(t, sfID, map[string]any{"Type__c": "reply", "Reply_Mode__c": "public_reply", "Target_Message_Id__c": "gu_c1",
 		"Body__c": "Hello", "Status__c": "Sending"})
 	started := time.Now().Add(-11 * time.Minute)
 	_, created, err := state.New(w.redis.Client(t), "", state.WithClock(func() time.Time { return started })).
@@ -795,7 +837,7 @@ func TestSendingActionWithoutRecordIsCheckedThenSettledByWhatCareDid(t *testing.
 	// Salesforce refuses queries until the reply exists, so the bridge
 	// cannot read the new action first.
 	w.sf.InjectFault(sfsim.Fault{Op: sfsim.OpQuery, Status: 503, Rate: 1})
-	id := w.act(t, sfID, map[string]any{"Type__c": "reply", "Reply_Mode__c": "private_reply", "Target_Message_Id__c": "lr_c1",
+	id := w.stageAction(t, sfID, map[string]any{"Type__c": "reply", "Reply_Mode__c": "private_reply", "Target_Message_Id__c": "lr_c1",
 		"Body__c": "Check your inbox", "Status__c": "Sending"})
 	client, err := care.New(care.Config{BaseURL: w.careURL, Token: "tok", Secret: "sec"}, nil, nil)
 	if err != nil {

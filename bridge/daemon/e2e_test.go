@@ -33,14 +33,17 @@ type world struct {
 	cancel context.CancelFunc
 	done   chan error
 	users  map[string]string // e-mail -> Salesforce user id
-	// careURL is where the Care sandbox listens.
-	careURL string
+	// careURL and sfURL are where the sandboxes listen.
+	careURL, sfURL string
 	// cfg is the daemon's configuration.
 	cfg config.Config
 	// sfFrozen, when set, is the time the Salesforce sandbox stamps every
 	// write with (see freezeSalesforceClock).
 	sfFrozen atomic.Pointer[time.Time]
 }
+
+// agentPassword signs in every agent of the Salesforce sandbox.
+const agentPassword = "agent-password"
 
 // freezeSalesforceClock makes the Salesforce sandbox stamp every write from
 // now on with the second at: as in a real org, all of them then share one
@@ -74,12 +77,13 @@ func startWorldOn(t *testing.T, rds *redistest.Server, on config.Redis, tweaks .
 	t.Helper()
 	w := &world{redis: rds, users: map[string]string{}}
 	var err error
-	w.sf, err = sfsim.New(sfsim.Options{ClientID: "cid", ClientSecret: "csecret", Clock: w.salesforceNow})
+	w.sf, err = sfsim.New(sfsim.Options{ClientID: "cid", ClientSecret: "csecret", AgentPassword: agentPassword, Clock: w.salesforceNow})
 	if err != nil {
 		t.Fatal(err)
 	}
 	sfSrv := httptest.NewServer(w.sf)
 	t.Cleanup(sfSrv.Close)
+	w.sfURL = sfSrv.URL
 	for _, u := range []struct{ email, last string }{{"ana@example.com", "Novak"}, {"ben@example.com", "Okafor"}} {
 		id, err := w.sf.Insert("User", map[string]any{"Username": u.email + ".sf", "Email": u.email, "LastName": u.last, "IsActive": true})
 		if err != nil {

@@ -11,7 +11,8 @@ import (
 )
 
 // TestSIGKILLDuringActionsSendsEachOnce creates 200 agent actions
-// (Care_Action__c replies on 20 cases) and SIGKILLs the daemon at random
+// (Care_Action__c replies on 20 cases, each made by its Case's owner over
+// the REST API) and SIGKILLs the daemon at random
 // points of their processing, restarting it each time. Salesforce writes are
 // slowed down, so kills often land between Care accepting a reply and the
 // result being written back. In the end every action has a final status,
@@ -34,7 +35,11 @@ func TestSIGKILLDuringActionsSendsEachOnce(t *testing.T) {
 		id, careCase, body, mode string
 	}
 	var actions []action
+	agents := map[string]*testenv.Agent{} // by e-mail: each Case's owner acts on it
 	for _, cs := range l.cases {
+		if agents[cs.assignee.Email] == nil {
+			agents[cs.assignee.Email] = w.sb.Agent(t, cs.assignee.Email)
+		}
 		for k := range perCase {
 			mode, target := "public_reply", "comment_"+cs.careID
 			switch {
@@ -48,10 +53,7 @@ func TestSIGKILLDuringActionsSendsEachOnce(t *testing.T) {
 			if target != "" {
 				fields["Target_Message_Id__c"] = target
 			}
-			id, err := sf.Insert("Care_Action__c", fields)
-			if err != nil {
-				t.Fatalf("create action %d on %s: %v", k, cs.careID, err)
-			}
+			id := agents[cs.assignee.Email].CreateAction(t, fields)
 			actions = append(actions, action{id: id, careCase: cs.careID, body: body, mode: mode})
 		}
 	}

@@ -58,7 +58,7 @@ func ProfileID(p rules.Platform) string { return "prof_" + string(p) }
 // agent without a Salesforce user, and a brand profile per platform.
 func StartSandboxes(t testing.TB) *Sandboxes {
 	t.Helper()
-	sf, err := sfsim.New(sfsim.Options{ClientID: SalesforceClientID, ClientSecret: SalesforceSecret})
+	sf, err := sfsim.New(sfsim.Options{ClientID: SalesforceClientID, ClientSecret: SalesforceSecret, AgentPassword: AgentPassword})
 	if err != nil {
 		t.Fatalf("testenv: Salesforce sandbox: %v", err)
 	}
@@ -132,6 +132,13 @@ func (sb *Sandboxes) Escalate(t testing.TB, id string, assignee *string) care.Ca
 		t.Fatalf("testenv: escalate %s: %v", id, err)
 	}
 	return c
+}
+
+// Agent signs in the person with that e-mail address as a Salesforce
+// agent (its username is its e-mail address in the sandbox).
+func (sb *Sandboxes) Agent(t testing.TB, email string) *Agent {
+	t.Helper()
+	return SignInAgent(t, sb.SalesforceURL, SalesforceClientID, SalesforceSecret, email, AgentPassword)
 }
 
 // SalesforceCases returns every Salesforce Case linked to the Care case

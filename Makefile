@@ -14,9 +14,9 @@ HELM := configs/helm
 test: lint salesforce helm
 	$(GO) test -race -count=1 -timeout 30m $(PKGS)
 
-## salesforce: the Lightning web component's Jest tests and the metadata check (Node.js and npm, packages from the lockfile).
+## salesforce: the Lightning web component's Jest tests and lint (@salesforce/eslint-config-lwc), and the metadata check: the source converted with @salesforce/source-deploy-retrieve and validated against the Metadata API's rules (Node.js and npm, packages from the lockfile).
 salesforce:
-	cd configs/salesforce && npm ci --no-audit --no-fund && npm run test:unit && npm run check:metadata
+	cd configs/salesforce && npm ci --no-audit --no-fund && npm run test:unit && npm run lint && npm run check:metadata
 
 ## helm: render the chart (configs/helm/carebridge) with Helm's library and check every object against the Kubernetes API types and the daemon's own config loader and routes.
 helm: helm-lint

@@ -12,7 +12,7 @@ import (
 	"strings"
 )
 
-//go:embed salesforce/sfdx-project.json salesforce/force-app mapping.yaml rules.yaml prometheus/alerts.yaml
+//go:embed salesforce/sfdx-project.json salesforce/force-app salesforce/case-status mapping.yaml rules.yaml prometheus/alerts.yaml
 var files embed.FS
 
 // RunbookBase is the runbook every shipped alert links to

@@ -4,7 +4,8 @@
 //
 // 1. rollup + @lwc/rollup-plugin compile the component as it ships (force-app),
 //    with the Salesforce modules it imports replaced by scripts/screenshot/stubs.js
-//    (wire adapters returning scripts/screenshot/fixtures.js);
+//    (wire adapters returning scripts/screenshot/fixtures.js), @salesforce/schema
+//    references and the Custom Labels' values (scripts/labels.js);
 // 2. the page loads the SLDS stylesheet from @salesforce-ux/design-system;
 // 3. playwright-core drives /usr/bin/chromium (CHROMIUM to override) with a
 //    fixed clock, clicks and types like an agent, and saves PNGs to docs/img/.
@@ -16,6 +17,7 @@ const path = require('path');
 const { rollup } = require('rollup');
 const lwc = require('@lwc/rollup-plugin');
 const { chromium } = require('playwright-core');
+const { readLabels } = require('./labels');
 
 const ROOT = path.join(__dirname, '..');
 const OUT = path.join(ROOT, 'build', 'screenshot');
@@ -33,16 +35,30 @@ const STUBBED = new Set([
 
 function stubs() {
     const stubFile = path.join(HERE, 'stubs.js');
+    const labels = readLabels();
     return {
         name: 'carebridge-salesforce-stubs',
         resolveId(id) {
-            return STUBBED.has(id) ? '\0stub:' + id : null;
+            return STUBBED.has(id) || id.startsWith('@salesforce/schema/') || id.startsWith('@salesforce/label/') ? '\0stub:' + id : null;
         },
         load(id) {
             if (!id.startsWith('\0stub:')) {
                 return null;
             }
             const name = id.slice('\0stub:'.length);
+            // @salesforce/schema/Object.Field: the reference Salesforce provides.
+            if (name.startsWith('@salesforce/schema/')) {
+                const [objectApiName, fieldApiName] = name.slice('@salesforce/schema/'.length).split('.');
+                return `export default ${JSON.stringify(fieldApiName ? { objectApiName, fieldApiName } : { objectApiName })};`;
+            }
+            // @salesforce/label/c.Name: the label's value (labels/CustomLabels.labels-meta.xml).
+            if (name.startsWith('@salesforce/label/c.')) {
+                const label = name.slice('@salesforce/label/c.'.length);
+                if (!labels.has(label)) {
+                    throw new Error(`no custom label ${label}`);
+                }
+                return `export default ${JSON.stringify(labels.get(label))};`;
+            }
             const from = JSON.stringify(stubFile);
             if (name === '@salesforce/i18n/locale') {
                 return `import { locale } from ${from}; export default locale;`;

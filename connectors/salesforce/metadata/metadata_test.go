@@ -98,7 +98,9 @@ func TestFieldDefinitions(t *testing.T) {
 			return f.Type == metadata.TypeBoolean && f.Default == "false" && !f.Required
 		}, "checkbox"},
 		{"Care_Message__c", "Thread_Depth__c", func(f metadata.Field) bool { return f.Type == metadata.TypeDouble }, "number"},
-		{"Care_Message__c", "Permalink__c", func(f metadata.Field) bool { return f.Type == metadata.TypeURL }, "url"},
+		{"Care_Message__c", "Permalink__c", func(f metadata.Field) bool {
+			return f.Type == metadata.TypeTextArea && f.Length == 4096 && !f.Filterable
+		}, "long text: a link longer than a URL field's 255 characters must not fail the message"},
 		{"Care_Action__c", "Status__c", func(f metadata.Field) bool {
 			return f.Default == "Queued" && f.Restricted && !f.Required &&
 				slices.Equal(f.Picklist, []string{"Queued", "Sending", "Sent", "Rejected", "Failed"})

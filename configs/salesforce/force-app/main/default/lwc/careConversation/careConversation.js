@@ -4,6 +4,53 @@ import { getRelatedListRecords } from 'lightning/uiRelatedListApi';
 import { refreshApex } from '@salesforce/apex';
 import LOCALE from '@salesforce/i18n/locale';
 import TIME_ZONE from '@salesforce/i18n/timeZone';
+import CASE_NUMBER from '@salesforce/schema/Case.CaseNumber';
+import CASE_CARE_ID from '@salesforce/schema/Case.Care_Case_Id__c';
+import CASE_PLATFORM from '@salesforce/schema/Case.Care_Platform__c';
+import CASE_SYNC_STATUS from '@salesforce/schema/Case.Care_Sync_Status__c';
+import CASE_SYNC_ERROR from '@salesforce/schema/Case.Care_Sync_Error__c';
+import CASE_MODES from '@salesforce/schema/Case.Care_Allowed_Reply_Modes__c';
+import CASE_LIMITS from '@salesforce/schema/Case.Care_Reply_Limits__c';
+import CASE_PRIVATE_DEADLINE from '@salesforce/schema/Case.Care_Private_Reply_Deadline__c';
+import CASE_DM_DEADLINE from '@salesforce/schema/Case.Care_DM_Deadline__c';
+import MSG_NAME from '@salesforce/schema/Care_Message__c.Name';
+import MSG_CARE_ID from '@salesforce/schema/Care_Message__c.Care_Message_Id__c';
+import MSG_PLATFORM from '@salesforce/schema/Care_Message__c.Platform__c';
+import MSG_KIND from '@salesforce/schema/Care_Message__c.Kind__c';
+import MSG_DIRECTION from '@salesforce/schema/Care_Message__c.Direction__c';
+import MSG_HANDLE from '@salesforce/schema/Care_Message__c.Author_Handle__c';
+import MSG_AUTHOR from '@salesforce/schema/Care_Message__c.Author_Name__c';
+import MSG_IS_PAGE from '@salesforce/schema/Care_Message__c.Author_Is_Page__c';
+import MSG_FOLLOWS from '@salesforce/schema/Care_Message__c.Author_Follows_Brand__c';
+import MSG_TEXT from '@salesforce/schema/Care_Message__c.Text__c';
+import MSG_MEDIA from '@salesforce/schema/Care_Message__c.Media_URLs__c';
+import MSG_PARENT from '@salesforce/schema/Care_Message__c.Parent_Message_Id__c';
+import MSG_DEPTH from '@salesforce/schema/Care_Message__c.Thread_Depth__c';
+import MSG_POSTED from '@salesforce/schema/Care_Message__c.Posted_At__c';
+import MSG_HIDDEN from '@salesforce/schema/Care_Message__c.Hidden__c';
+import MSG_HIDDEN_PARENT from '@salesforce/schema/Care_Message__c.Hidden_With_Parent__c';
+import MSG_DELETED from '@salesforce/schema/Care_Message__c.Deleted__c';
+import MSG_LIKED from '@salesforce/schema/Care_Message__c.Liked__c';
+import MSG_PRIVATE_SENT from '@salesforce/schema/Care_Message__c.Private_Reply_Sent__c';
+import MSG_PERMALINK from '@salesforce/schema/Care_Message__c.Permalink__c';
+import MSG_ACTIONS from '@salesforce/schema/Care_Message__c.Allowed_Actions__c';
+import MSG_MODES from '@salesforce/schema/Care_Message__c.Allowed_Reply_Modes__c';
+import ACT_NAME from '@salesforce/schema/Care_Action__c.Name';
+import ACT_CREATED from '@salesforce/schema/Care_Action__c.CreatedDate';
+import ACT_TYPE from '@salesforce/schema/Care_Action__c.Type__c';
+import ACT_MODE from '@salesforce/schema/Care_Action__c.Reply_Mode__c';
+import ACT_TARGET_ID from '@salesforce/schema/Care_Action__c.Target_Message_Id__c';
+import ACT_BODY from '@salesforce/schema/Care_Action__c.Body__c';
+import ACT_STATUS from '@salesforce/schema/Care_Action__c.Status__c';
+import ACT_CODE from '@salesforce/schema/Care_Action__c.Status_Code__c';
+import ACT_REASON from '@salesforce/schema/Care_Action__c.Status_Reason__c';
+import ACT_PROCESSED from '@salesforce/schema/Care_Action__c.Processed_At__c';
+import ACT_CASE from '@salesforce/schema/Care_Action__c.Case__c';
+import ACT_TARGET from '@salesforce/schema/Care_Action__c.Target_Message__c';
+import ACT_MEDIA from '@salesforce/schema/Care_Action__c.Media_URLs__c';
+import ACT_PENDING from '@salesforce/schema/Care_Action__c.Mark_Pending__c';
+import CARE_ACTION from '@salesforce/schema/Care_Action__c';
+import { LABELS, format } from './labels';
 import {
     splitList,
     splitLines,
@@ -12,7 +59,8 @@ import {
     unitLabel,
     formatRemaining,
     threadOrder,
-    errorText
+    errorText,
+    safeLink
 } from './conversationModel';
 
 // The conversation and the agent's actions on a social Case. Everything the
@@ -20,83 +68,57 @@ import {
 // Allowed_Reply_Modes__c on each message, Care_Allowed_Reply_Modes__c,
 // Care_Reply_Limits__c and the deadlines on the Case. No platform rule lives
 // here; carebridge checks every action again when it sends it.
+//
+// Fields are imported from @salesforce/schema, so the org knows the component
+// depends on them (a field in use cannot be deleted). The Care fields are read
+// as optionalFields: a user without access to one of them still sees the rest.
 
-const CASE_FIELDS = [
-    'Case.Care_Case_Id__c',
-    'Case.Care_Platform__c',
-    'Case.Care_Sync_Status__c',
-    'Case.Care_Sync_Error__c',
-    'Case.Care_Allowed_Reply_Modes__c',
-    'Case.Care_Reply_Limits__c',
-    'Case.Care_Private_Reply_Deadline__c',
-    'Case.Care_DM_Deadline__c'
-];
+/** "Object.Field" for the wire adapters that take field names. */
+const qualified = (f) => `${f.objectApiName}.${f.fieldApiName}`;
 
-const MESSAGE_FIELDS = [
-    'Care_Message__c.Id',
-    'Care_Message__c.Name',
-    'Care_Message__c.Care_Message_Id__c',
-    'Care_Message__c.Platform__c',
-    'Care_Message__c.Kind__c',
-    'Care_Message__c.Direction__c',
-    'Care_Message__c.Author_Handle__c',
-    'Care_Message__c.Author_Name__c',
-    'Care_Message__c.Author_Is_Page__c',
-    'Care_Message__c.Author_Follows_Brand__c',
-    'Care_Message__c.Text__c',
-    'Care_Message__c.Media_URLs__c',
-    'Care_Message__c.Parent_Message_Id__c',
-    'Care_Message__c.Thread_Depth__c',
-    'Care_Message__c.Posted_At__c',
-    'Care_Message__c.Hidden__c',
-    'Care_Message__c.Hidden_With_Parent__c',
-    'Care_Message__c.Deleted__c',
-    'Care_Message__c.Liked__c',
-    'Care_Message__c.Private_Reply_Sent__c',
-    'Care_Message__c.Permalink__c',
-    'Care_Message__c.Allowed_Actions__c',
-    'Care_Message__c.Allowed_Reply_Modes__c'
-];
-
-const ACTION_FIELDS = [
-    'Care_Action__c.Id',
-    'Care_Action__c.Name',
-    'Care_Action__c.CreatedDate',
-    'Care_Action__c.Type__c',
-    'Care_Action__c.Reply_Mode__c',
-    'Care_Action__c.Target_Message_Id__c',
-    'Care_Action__c.Body__c',
-    'Care_Action__c.Status__c',
-    'Care_Action__c.Status_Code__c',
-    'Care_Action__c.Status_Reason__c',
-    'Care_Action__c.Processed_At__c'
-];
+const CASE_REQUIRED = [CASE_NUMBER];
+const CASE_OPTIONAL = [CASE_CARE_ID, CASE_PLATFORM, CASE_SYNC_STATUS, CASE_SYNC_ERROR, CASE_MODES, CASE_LIMITS, CASE_PRIVATE_DEADLINE, CASE_DM_DEADLINE];
+const MESSAGE_REQUIRED = [MSG_NAME].map(qualified);
+const MESSAGE_OPTIONAL = [MSG_CARE_ID, MSG_PLATFORM, MSG_KIND, MSG_DIRECTION, MSG_HANDLE, MSG_AUTHOR, MSG_IS_PAGE, MSG_FOLLOWS, MSG_TEXT, MSG_MEDIA,
+    MSG_PARENT, MSG_DEPTH, MSG_POSTED, MSG_HIDDEN, MSG_HIDDEN_PARENT, MSG_DELETED, MSG_LIKED, MSG_PRIVATE_SENT, MSG_PERMALINK, MSG_ACTIONS,
+    MSG_MODES].map(qualified);
+const ACTION_REQUIRED = [ACT_NAME, ACT_CREATED].map(qualified);
+const ACTION_OPTIONAL = [ACT_TYPE, ACT_MODE, ACT_TARGET_ID, ACT_BODY, ACT_STATUS, ACT_CODE, ACT_REASON, ACT_PROCESSED].map(qualified);
 
 export const MESSAGE_PAGE_SIZE = 200;
 export const ACTION_PAGE_SIZE = 50;
-/** How often the component re-reads the actions while one is Queued or Sending. */
+/** First wait before the actions are read again while one is Queued or Sending. */
 export const POLL_MS = 3000;
+/** Each wait doubles up to this. */
+export const POLL_MAX_MS = 30000;
+/** Polling stops after this long without a status change, and says so. */
+export const POLL_GIVE_UP_MS = 10 * 60 * 1000;
 
 // The words for the API values the bridge writes into the semicolon lists.
 // A token not listed here is ignored: it cannot be sent as a Type__c anyway.
 const ACTION_LABELS = {
-    reply: 'Reply',
-    like: 'Like',
-    unlike: 'Unlike',
-    hide: 'Hide',
-    unhide: 'Unhide',
-    delete: 'Delete',
-    ban: 'Ban author',
-    unban: 'Unban author',
-    follow: 'Follow author',
-    unfollow: 'Unfollow author'
+    reply: LABELS.ActionReply,
+    like: LABELS.ActionLike,
+    unlike: LABELS.ActionUnlike,
+    hide: LABELS.ActionHide,
+    unhide: LABELS.ActionUnhide,
+    delete: LABELS.ActionDelete,
+    ban: LABELS.ActionBan,
+    unban: LABELS.ActionUnban,
+    follow: LABELS.ActionFollow,
+    unfollow: LABELS.ActionUnfollow
 };
 const CONFIRM_FIRST = ['delete', 'ban'];
 const MODE_LABELS = {
-    public_reply: 'Public reply',
-    comment_on_post: 'Comment on post',
-    direct_message: 'Direct message',
-    private_reply: 'Private reply (direct message)'
+    public_reply: LABELS.ModePublicReply,
+    comment_on_post: LABELS.ModeCommentOnPost,
+    direct_message: LABELS.ModeDirectMessage,
+    private_reply: LABELS.ModePrivateReply
+};
+// The deadline that applies to a reply mode, and its sentences.
+const MODE_DEADLINES = {
+    private_reply: { field: CASE_PRIVATE_DEADLINE.fieldApiName, open: LABELS.DeadlinePrivateReply, ended: LABELS.DeadlinePrivateReplyEnded },
+    direct_message: { field: CASE_DM_DEADLINE.fieldApiName, open: LABELS.DeadlineDirectMessage, ended: LABELS.DeadlineDirectMessageEnded }
 };
 const PENDING_STATUSES = ['Queued', 'Sending'];
 
@@ -122,8 +144,12 @@ function excerpt(text, max) {
     return t.length > max ? t.slice(0, max - 1) + '…' : t;
 }
 
+const pendingKey = (type, careId) => `${type}|${careId}`;
+
 export default class CareConversation extends LightningElement {
     @api recordId;
+
+    labels = LABELS;
 
     caseRecord;
     caseError;
@@ -143,14 +169,19 @@ export default class CareConversation extends LightningElement {
     announcement = '';
     confirm = null; // { messageId, type } while a delete or ban waits for "Yes"
     now = Date.now();
+    justQueued = new Set(); // pendingKey(type, careId) created here, not yet in the wired actions
+    focusAfterRender = null; // selector to focus once the template has rendered
 
     wiredMessagesResult;
     wiredActionsResult;
     pollTimer = null;
+    pollDelay = POLL_MS;
+    pollWaited = 0;
+    pollPaused = false;
     clockTimer = null;
     knownStatuses = new Map();
 
-    @wire(getRecord, { recordId: '$recordId', fields: CASE_FIELDS })
+    @wire(getRecord, { recordId: '$recordId', fields: CASE_REQUIRED, optionalFields: CASE_OPTIONAL })
     wiredCase({ data, error }) {
         if (data) {
             this.caseRecord = data;
@@ -163,7 +194,8 @@ export default class CareConversation extends LightningElement {
     @wire(getRelatedListRecords, {
         parentRecordId: '$recordId',
         relatedListId: 'Care_Messages__r',
-        fields: MESSAGE_FIELDS,
+        fields: MESSAGE_REQUIRED,
+        optionalFields: MESSAGE_OPTIONAL,
         sortBy: ['-Care_Message__c.Posted_At__c'],
         pageSize: MESSAGE_PAGE_SIZE
     })
@@ -182,7 +214,8 @@ export default class CareConversation extends LightningElement {
     @wire(getRelatedListRecords, {
         parentRecordId: '$recordId',
         relatedListId: 'Care_Actions__r',
-        fields: ACTION_FIELDS,
+        fields: ACTION_REQUIRED,
+        optionalFields: ACTION_OPTIONAL,
         sortBy: ['-Care_Action__c.CreatedDate'],
         pageSize: ACTION_PAGE_SIZE
     })
@@ -192,7 +225,13 @@ export default class CareConversation extends LightningElement {
         if (data) {
             this.actionRecords = data.records || [];
             this.actionsError = undefined;
-            this.announceStatusChanges(this.actionRecords);
+            const changed = this.announceStatusChanges(this.actionRecords);
+            this.forgetListedActions(this.actionRecords);
+            if (changed) {
+                // Progress: the next read comes 3 s from now again.
+                this.stopPolling();
+                this.resetPolling();
+            }
         } else if (error) {
             this.actionsError = error;
         }
@@ -200,6 +239,8 @@ export default class CareConversation extends LightningElement {
     }
 
     connectedCallback() {
+        // The countdowns tick every second; the only other timer is the poll below.
+        // eslint-disable-next-line @lwc/lwc/no-async-operation
         this.clockTimer = setInterval(() => {
             this.now = Date.now();
         }, 1000);
@@ -211,17 +252,27 @@ export default class CareConversation extends LightningElement {
         this.stopPolling();
     }
 
+    renderedCallback() {
+        if (this.focusAfterRender) {
+            const el = this.template.querySelector(this.focusAfterRender);
+            this.focusAfterRender = null;
+            if (el) {
+                el.focus();
+            }
+        }
+    }
+
     // ----- the Case ---------------------------------------------------------
 
     get caseErrorText() {
-        return this.caseError ? 'The Care fields of this Case could not be read: ' + errorText(this.caseError) : '';
+        return this.caseError ? format(LABELS.CaseError, errorText(this.caseError)) : '';
     }
 
     get syncErrorText() {
         if (fieldValue(this.caseRecord, 'Care_Sync_Status__c') !== 'Error') {
             return '';
         }
-        return fieldValue(this.caseRecord, 'Care_Sync_Error__c') || 'carebridge could not sync this Case.';
+        return format(LABELS.SyncProblem, fieldValue(this.caseRecord, 'Care_Sync_Error__c') || LABELS.SyncErrorDefault);
     }
 
     get isLinked() {
@@ -235,9 +286,9 @@ export default class CareConversation extends LightningElement {
         const platform = fieldDisplay(this.caseRecord, 'Care_Platform__c');
         const id = fieldValue(this.caseRecord, 'Care_Case_Id__c');
         if (!id) {
-            return 'Not linked to a Care case';
+            return LABELS.NotLinked;
         }
-        return (platform ? platform + ' · ' : '') + 'Care case ' + id;
+        return platform ? format(LABELS.CaseSummary, platform, id) : format(LABELS.CaseSummaryNoPlatform, id);
     }
 
     // ----- the conversation -------------------------------------------------
@@ -247,7 +298,7 @@ export default class CareConversation extends LightningElement {
     }
 
     get messagesErrorText() {
-        return this.messagesError ? 'The conversation could not be loaded: ' + errorText(this.messagesError) : '';
+        return this.messagesError ? format(LABELS.ConversationError, errorText(this.messagesError)) : '';
     }
 
     get hasMessages() {
@@ -256,12 +307,13 @@ export default class CareConversation extends LightningElement {
 
     get emptyConversationText() {
         if (this.caseRecord && !this.isLinked) {
-            return 'This Case is not linked to a Care case, so it has no social conversation.';
+            return LABELS.EmptyNotLinked;
         }
-        return 'No messages yet. carebridge adds the conversation here within a few seconds of Care.';
+        return LABELS.EmptyConversation;
     }
 
-    formatTime(value) {
+    /** Date and time in the user's locale and Salesforce time zone; withZone adds the zone's name. */
+    formatTime(value, withZone = false) {
         if (!value) {
             return '';
         }
@@ -269,9 +321,12 @@ export default class CareConversation extends LightningElement {
         if (Number.isNaN(d.getTime())) {
             return String(value);
         }
+        const options = withZone
+            ? { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short', timeZone: TIME_ZONE }
+            : { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE };
         try {
-            return new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE }).format(d);
-        } catch (e) {
+            return new Intl.DateTimeFormat(LOCALE, options).format(d);
+        } catch {
             return d.toISOString();
         }
     }
@@ -292,13 +347,27 @@ export default class CareConversation extends LightningElement {
         return (this.messageRecords || []).find((r) => r.id === id);
     }
 
+    messageByCareId(careId) {
+        return careId ? (this.messageRecords || []).find((m) => fieldValue(m, 'Care_Message_Id__c') === careId) : undefined;
+    }
+
     authorOf(record) {
-        return fieldValue(record, 'Author_Name__c') || fieldValue(record, 'Author_Handle__c') || 'Unknown author';
+        return fieldValue(record, 'Author_Name__c') || fieldValue(record, 'Author_Handle__c') || LABELS.UnknownAuthor;
     }
 
     describeMessage(record) {
-        const kind = (fieldDisplay(record, 'Kind__c') || words(fieldValue(record, 'Kind__c')) || 'message').toLowerCase();
-        return `${this.authorOf(record)}'s ${kind}`;
+        const kind = (fieldDisplay(record, 'Kind__c') || words(fieldValue(record, 'Kind__c')) || LABELS.MessageKindDefault).toLowerCase();
+        return format(LABELS.Possessive, this.authorOf(record), kind);
+    }
+
+    /** Actions of this type on this message that are Queued or Sending, or just created here. */
+    isPending(type, careId) {
+        if (this.justQueued.has(pendingKey(type, careId))) {
+            return true;
+        }
+        return (this.actionRecords || []).some(
+            (a) => fieldValue(a, 'Type__c') === type && fieldValue(a, 'Target_Message_Id__c') === careId && PENDING_STATUSES.includes(fieldValue(a, 'Status__c') || 'Queued')
+        );
     }
 
     get messages() {
@@ -308,57 +377,76 @@ export default class CareConversation extends LightningElement {
             const depth = Number.isFinite(depthValue) ? depthValue : t.treeDepth;
             const author = this.authorOf(r);
             const handle = fieldValue(r, 'Author_Handle__c');
-            const kindLabel = fieldDisplay(r, 'Kind__c') || words(fieldValue(r, 'Kind__c')) || 'Message';
+            const kindLabel = fieldDisplay(r, 'Kind__c') || words(fieldValue(r, 'Kind__c')) || LABELS.MessageKindDefault;
             const postedAt = fieldValue(r, 'Posted_At__c');
             const outbound = fieldValue(r, 'Direction__c') === 'outbound';
+            const careId = fieldValue(r, 'Care_Message_Id__c');
             const states = [];
             if (fieldValue(r, 'Hidden__c')) {
-                states.push({ key: 'hidden', label: fieldValue(r, 'Hidden_With_Parent__c') ? 'Hidden with its comment' : 'Hidden' });
+                states.push({ key: 'hidden', label: fieldValue(r, 'Hidden_With_Parent__c') ? LABELS.StateHiddenWithParent : LABELS.StateHidden });
             }
             if (fieldValue(r, 'Deleted__c')) {
-                states.push({ key: 'deleted', label: 'Deleted' });
+                states.push({ key: 'deleted', label: LABELS.StateDeleted });
             }
             if (fieldValue(r, 'Liked__c')) {
-                states.push({ key: 'liked', label: 'Liked' });
+                states.push({ key: 'liked', label: LABELS.StateLiked });
             }
             if (fieldValue(r, 'Private_Reply_Sent__c')) {
-                states.push({ key: 'private', label: 'Private reply sent' });
+                states.push({ key: 'private', label: LABELS.StatePrivateReplySent });
             }
             states.forEach((s) => {
                 s.className = 'slds-badge care-state care-state_' + s.key;
             });
             const badges = [];
             if (outbound) {
-                badges.push({ key: 'brand', label: 'Brand' });
+                badges.push({ key: 'brand', label: LABELS.BadgeBrand });
             }
             if (fieldValue(r, 'Author_Is_Page__c')) {
-                badges.push({ key: 'page', label: 'Page' });
+                badges.push({ key: 'page', label: LABELS.BadgePage });
             }
             if (fieldValue(r, 'Author_Follows_Brand__c')) {
-                badges.push({ key: 'follows', label: 'Follows brand' });
+                badges.push({ key: 'follows', label: LABELS.BadgeFollows });
             }
             const describe = this.describeMessage(r);
             const actions = splitList(fieldValue(r, 'Allowed_Actions__c'))
                 .filter((a) => ACTION_LABELS[a])
-                .map((a) => ({
-                    key: a,
-                    type: a,
-                    label: ACTION_LABELS[a],
-                    ariaLabel: `${ACTION_LABELS[a]}: ${describe}`,
-                    className: a === 'delete' || a === 'ban' ? 'slds-button slds-button_text-destructive' : 'slds-button slds-button_neutral'
-                }));
+                .map((a) => {
+                    const pending = a !== 'reply' && this.isPending(a, careId);
+                    return {
+                        key: a,
+                        type: a,
+                        label: ACTION_LABELS[a],
+                        ariaLabel: format(LABELS.ActionOn, ACTION_LABELS[a], describe),
+                        disabled: this.sending || pending,
+                        title: pending ? format(LABELS.ActionAlreadyQueued, ACTION_LABELS[a]) : null,
+                        className: a === 'delete' || a === 'ban' ? 'slds-button slds-button_text-destructive' : 'slds-button slds-button_neutral'
+                    };
+                });
             const confirming = this.confirm && this.confirm.messageId === r.id ? this.confirm.type : null;
-            const media = splitLines(fieldValue(r, 'Media_URLs__c')).map((url, i) => ({
-                key: i + ':' + url,
-                url,
-                label: `Media ${i + 1}`
-            }));
+            const media = splitLines(fieldValue(r, 'Media_URLs__c'))
+                .map(safeLink)
+                .filter(Boolean)
+                .map((url, i) => ({ key: i + ':' + url, url, label: format(LABELS.MediaItem, i + 1) }));
             const platformLabel = fieldDisplay(r, 'Platform__c') || words(fieldValue(r, 'Platform__c'));
             const isTarget = this.targetId === r.id;
             const deleted = Boolean(fieldValue(r, 'Deleted__c'));
+            const parent = depth > 0 ? this.messageByCareId(fieldValue(r, 'Parent_Message_Id__c')) : undefined;
+            const level = Math.max(depth, 0) + 1;
+            const nameParts = [format(LABELS.MessageBy, kindLabel, author)];
+            if (postedAt) {
+                nameParts.push(this.formatTime(postedAt));
+            }
+            nameParts.push(format(LABELS.ThreadLevel, level));
+            if (parent) {
+                nameParts.push(format(LABELS.InReplyTo, this.describeMessage(parent)));
+            }
+            if (isTarget) {
+                nameParts.push(LABELS.SelectedForReply);
+            }
             return {
                 id: r.id,
-                careId: fieldValue(r, 'Care_Message_Id__c'),
+                careId,
+                level,
                 itemClass: `care-message care-depth-${Math.min(Math.max(depth, 0), 4)}` + (outbound ? ' care-message_outbound' : '') + (isTarget ? ' care-message_target' : '') + (deleted ? ' care-message_deleted' : ''),
                 platformLabel,
                 kindLabel,
@@ -367,22 +455,23 @@ export default class CareConversation extends LightningElement {
                 badges,
                 postedAt,
                 postedAtLabel: this.formatTime(postedAt),
+                parentText: parent ? format(LABELS.InReplyToVisible, this.describeMessage(parent)) : '',
                 text: fieldValue(r, 'Text__c') || '',
                 hasText: Boolean(fieldValue(r, 'Text__c')),
                 media,
                 hasMedia: media.length > 0,
-                permalink: fieldValue(r, 'Permalink__c'),
-                permalinkLabel: `Open on ${platformLabel || 'the platform'}`,
+                permalink: safeLink(fieldValue(r, 'Permalink__c')),
+                permalinkLabel: format(LABELS.OpenOn, platformLabel || LABELS.ThePlatform),
                 states,
                 hasStates: states.length > 0,
                 actions,
                 hasActions: actions.length > 0 && !confirming,
-                actionsLabel: `Actions on ${describe}`,
+                actionsLabel: format(LABELS.ActionsOn, describe),
                 confirming: Boolean(confirming),
-                confirmText: confirming ? `${ACTION_LABELS[confirming]}: ${describe}? This cannot be undone from Salesforce.` : '',
-                confirmLabel: confirming ? `Yes, ${ACTION_LABELS[confirming].toLowerCase()}` : '',
+                confirmText: confirming ? format(LABELS.Confirm, ACTION_LABELS[confirming], describe) : '',
+                confirmLabel: confirming ? format(LABELS.ConfirmYes, ACTION_LABELS[confirming].toLowerCase()) : '',
                 confirmType: confirming,
-                ariaLabel: `${kindLabel} by ${author}` + (postedAt ? `, ${this.formatTime(postedAt)}` : '') + (isTarget ? ', selected for your reply' : ''),
+                ariaLabel: nameParts.join(', '),
                 isTarget
             };
         });
@@ -397,34 +486,37 @@ export default class CareConversation extends LightningElement {
         }
         if (CONFIRM_FIRST.includes(type)) {
             this.confirm = { messageId, type };
+            // The button that was clicked goes away: keep the keyboard in the question.
+            this.focusAfterRender = `button[data-id="confirm-cancel"][data-message-id="${messageId}"]`;
             return;
         }
         this.sendModeration(type, messageId);
     }
 
-    handleConfirm(event) {
+    async handleConfirm(event) {
         const { messageId, type } = this.confirm || {};
         this.confirm = null;
         if (messageId && type && event.currentTarget.dataset.messageId === messageId) {
-            this.sendModeration(type, messageId);
+            this.focusAfterRender = `article[data-message-id="${messageId}"]`;
+            await this.sendModeration(type, messageId);
+            this.focusAfterRender = `article[data-message-id="${messageId}"]`;
         }
     }
 
     handleCancelConfirm() {
+        const { messageId, type } = this.confirm || {};
         this.confirm = null;
+        if (messageId) {
+            this.focusAfterRender = `button[data-action="${type}"][data-message-id="${messageId}"]`;
+        }
     }
 
     selectTarget(messageId) {
         this.targetId = messageId;
         this.sendError = '';
         this.keepModeAllowed();
-        // Move focus to the reply text so keyboard users land where they type.
-        Promise.resolve().then(() => {
-            const box = this.template.querySelector('[data-id="body"]');
-            if (box) {
-                box.focus();
-            }
-        });
+        // Keyboard users land where they type.
+        this.focusAfterRender = '[data-id="body"]';
     }
 
     handleClearTarget() {
@@ -444,7 +536,7 @@ export default class CareConversation extends LightningElement {
             return '';
         }
         const text = excerpt(fieldValue(t, 'Text__c'), 80);
-        return `Replying to ${this.describeMessage(t)}` + (text ? `: “${text}”` : '');
+        return text ? format(LABELS.ReplyingToQuote, this.describeMessage(t), text) : format(LABELS.ReplyingTo, this.describeMessage(t));
     }
 
     get allowedModes() {
@@ -457,10 +549,7 @@ export default class CareConversation extends LightningElement {
     }
 
     get noModesText() {
-        if (this.target) {
-            return 'This message cannot be answered right now. Pick another message, or reply to the case.';
-        }
-        return 'No reply is possible on this case right now (carebridge shows none as allowed).';
+        return this.target ? LABELS.NoModesMessage : LABELS.NoModesCase;
     }
 
     get currentMode() {
@@ -511,9 +600,9 @@ export default class CareConversation extends LightningElement {
     get counterText() {
         const limit = this.limit;
         if (!limit) {
-            return `${this.count} characters`;
+            return format(LABELS.CountNoLimit, this.count);
         }
-        return `${this.count} / ${limit.max} ${unitLabel(limit.unit)}`;
+        return format(LABELS.CountOfLimit, this.count, limit.max, unitLabel(limit.unit));
     }
 
     get counterClass() {
@@ -524,47 +613,30 @@ export default class CareConversation extends LightningElement {
         if (!this.overLimit) {
             return '';
         }
-        return `${this.count - this.limit.max} ${unitLabel(this.limit.unit)} over the limit for this reply mode: carebridge will reject it.`;
+        return format(LABELS.OverLimit, this.count - this.limit.max, unitLabel(this.limit.unit));
     }
 
     get xHint() {
         return Boolean(this.limit) && this.limit.unit === 'x_weighted';
     }
 
-    deadline(field, label) {
-        const value = fieldValue(this.caseRecord, field);
-        if (!value) {
-            return null;
-        }
-        const at = Date.parse(value);
+    /** The window of the selected mode (a private reply's or a direct message's), in the user's time zone. */
+    get deadlines() {
+        const rule = MODE_DEADLINES[this.currentMode];
+        const value = rule ? fieldValue(this.caseRecord, rule.field) : null;
+        const at = value ? Date.parse(value) : NaN;
         if (Number.isNaN(at)) {
-            return null;
+            return [];
         }
         const remaining = formatRemaining(at - this.now);
-        return {
-            key: field,
-            text: remaining ? `${label} for ${remaining} more (until ${this.formatTime(value)}).` : `${label} ended at ${this.formatTime(value)}.`,
-            className: remaining ? 'care-deadline' : 'care-deadline slds-text-color_error'
-        };
-    }
-
-    get deadlines() {
-        const out = [];
-        const modes = this.allowedModes;
-        const mode = this.currentMode;
-        if (mode === 'private_reply' || (modes.includes('private_reply') && mode !== 'direct_message')) {
-            const d = this.deadline('Care_Private_Reply_Deadline__c', 'Private reply possible');
-            if (d) {
-                out.push(d);
+        const until = this.formatTime(value, true);
+        return [
+            {
+                key: rule.field,
+                text: remaining ? format(rule.open, remaining, until) : format(rule.ended, until),
+                className: remaining ? 'care-deadline' : 'care-deadline slds-text-color_error'
             }
-        }
-        if (mode === 'direct_message' || modes.includes('direct_message')) {
-            const d = this.deadline('Care_DM_Deadline__c', 'Direct messages possible');
-            if (d) {
-                out.push(d);
-            }
-        }
-        return out;
+        ];
     }
 
     get hasDeadlines() {
@@ -584,19 +656,19 @@ export default class CareConversation extends LightningElement {
             return;
         }
         const fields = {
-            Case__c: this.recordId,
-            Type__c: 'reply',
-            Reply_Mode__c: this.currentMode,
-            Body__c: this.body,
-            Media_URLs__c: splitLines(this.mediaUrls).join('\n'),
-            Mark_Pending__c: this.markPending
+            [ACT_CASE.fieldApiName]: this.recordId,
+            [ACT_TYPE.fieldApiName]: 'reply',
+            [ACT_MODE.fieldApiName]: this.currentMode,
+            [ACT_BODY.fieldApiName]: this.body,
+            [ACT_MEDIA.fieldApiName]: splitLines(this.mediaUrls).join('\n'),
+            [ACT_PENDING.fieldApiName]: this.markPending
         };
         const target = this.target;
         if (target) {
-            fields.Target_Message__c = target.id;
-            fields.Target_Message_Id__c = fieldValue(target, 'Care_Message_Id__c');
+            fields[ACT_TARGET.fieldApiName] = target.id;
+            fields[ACT_TARGET_ID.fieldApiName] = fieldValue(target, 'Care_Message_Id__c');
         }
-        const ok = await this.create(fields, 'Reply');
+        const ok = await this.create(fields, LABELS.ActionReply);
         if (ok) {
             this.body = '';
             this.mediaUrls = '';
@@ -620,30 +692,40 @@ export default class CareConversation extends LightningElement {
 
     sendModeration(type, messageId) {
         const target = this.messageById(messageId);
-        if (!target) {
-            return;
+        const careId = fieldValue(target, 'Care_Message_Id__c');
+        if (!target || this.isPending(type, careId)) {
+            return Promise.resolve(false); // a Like already on its way is not sent twice
         }
-        this.create(
+        const key = pendingKey(type, careId);
+        this.justQueued.add(key);
+        return this.create(
             {
-                Case__c: this.recordId,
-                Type__c: type,
-                Target_Message__c: target.id,
-                Target_Message_Id__c: fieldValue(target, 'Care_Message_Id__c')
+                [ACT_CASE.fieldApiName]: this.recordId,
+                [ACT_TYPE.fieldApiName]: type,
+                [ACT_TARGET.fieldApiName]: target.id,
+                [ACT_TARGET_ID.fieldApiName]: careId
             },
             ACTION_LABELS[type]
-        );
+        ).then((ok) => {
+            if (!ok) {
+                this.justQueued.delete(key);
+                this.justQueued = new Set(this.justQueued);
+            }
+            return ok;
+        });
     }
 
     async create(fields, what) {
         this.sending = true;
         this.sendError = '';
         try {
-            await createRecord({ apiName: 'Care_Action__c', fields });
-            this.announcement = `${what} queued. Its status is shown under Your actions.`;
+            await createRecord({ apiName: CARE_ACTION.objectApiName, fields });
+            this.announcement = format(LABELS.Queued, what);
+            this.resetPolling();
             this.refresh();
             return true;
         } catch (e) {
-            this.sendError = `${what} was not queued: ${errorText(e)}`;
+            this.sendError = format(LABELS.NotQueued, what, errorText(e));
             this.announcement = this.sendError;
             return false;
         } finally {
@@ -658,7 +740,7 @@ export default class CareConversation extends LightningElement {
     }
 
     get actionsErrorText() {
-        return this.actionsError ? 'Your actions could not be loaded: ' + errorText(this.actionsError) : '';
+        return this.actionsError ? format(LABELS.ActionsError, errorText(this.actionsError)) : '';
     }
 
     get hasActionRecords() {
@@ -675,15 +757,14 @@ export default class CareConversation extends LightningElement {
             const status = fieldValue(r, 'Status__c') || 'Queued';
             const type = fieldDisplay(r, 'Type__c') || words(fieldValue(r, 'Type__c'));
             const mode = fieldDisplay(r, 'Reply_Mode__c');
-            const targetCareId = fieldValue(r, 'Target_Message_Id__c');
-            const target = targetCareId ? (this.messageRecords || []).find((m) => fieldValue(m, 'Care_Message_Id__c') === targetCareId) : undefined;
+            const target = this.messageByCareId(fieldValue(r, 'Target_Message_Id__c'));
             const reason = fieldValue(r, 'Status_Reason__c');
             const code = fieldValue(r, 'Status_Code__c');
             let explanation = '';
             if (status === 'Rejected') {
-                explanation = 'Not sent: ' + (reason || code || 'a platform rule forbids it.');
+                explanation = format(LABELS.NotSent, reason || code || LABELS.NotSentDefault);
             } else if (status === 'Failed') {
-                explanation = 'Failed: ' + (reason || code || 'Care could not carry it out.');
+                explanation = format(LABELS.Failed, reason || code || LABELS.FailedDefault);
             } else if (status === 'Sent' && reason) {
                 explanation = reason;
             }
@@ -691,18 +772,19 @@ export default class CareConversation extends LightningElement {
                 id: r.id,
                 name: fieldValue(r, 'Name'),
                 title: [type, mode].filter(Boolean).join(' · '),
-                targetText: target ? 'on ' + this.describeMessage(target) : '',
+                targetText: target ? format(LABELS.OnMessage, this.describeMessage(target)) : '',
                 body: excerpt(fieldValue(r, 'Body__c'), 120),
-                status,
+                status: fieldDisplay(r, 'Status__c') || status,
                 statusClass: 'slds-badge care-status care-status_' + status.toLowerCase(),
                 explanation,
-                code: status === 'Rejected' || status === 'Failed' ? code : '',
+                code: (status === 'Rejected' || status === 'Failed') && code ? format(LABELS.Code, code) : '',
                 createdLabel: this.formatTime(fieldValue(r, 'CreatedDate')),
                 pending: PENDING_STATUSES.includes(status)
             };
         });
     }
 
+    /** Announces status changes; true when one changed. */
     announceStatusChanges(records) {
         const changes = [];
         for (const r of records) {
@@ -710,7 +792,7 @@ export default class CareConversation extends LightningElement {
             const before = this.knownStatuses.get(r.id);
             if (before && before !== status) {
                 const type = fieldDisplay(r, 'Type__c') || words(fieldValue(r, 'Type__c'));
-                let text = `${type} ${fieldValue(r, 'Name') || ''}`.trim() + `: ${status}.`;
+                let text = format(LABELS.StatusChanged, `${type} ${fieldValue(r, 'Name') || ''}`.trim(), fieldDisplay(r, 'Status__c') || status);
                 if ((status === 'Rejected' || status === 'Failed') && fieldValue(r, 'Status_Reason__c')) {
                     text += ' ' + fieldValue(r, 'Status_Reason__c');
                 }
@@ -721,25 +803,80 @@ export default class CareConversation extends LightningElement {
         if (changes.length) {
             this.announcement = changes.join(' ');
         }
+        return changes.length > 0;
+    }
+
+    /** Forgets actions created here once the wired list shows them. */
+    forgetListedActions(records) {
+        if (!this.justQueued.size) {
+            return;
+        }
+        const listed = new Set(records.map((a) => pendingKey(fieldValue(a, 'Type__c'), fieldValue(a, 'Target_Message_Id__c'))));
+        const left = [...this.justQueued].filter((k) => !listed.has(k));
+        if (left.length !== this.justQueued.size) {
+            this.justQueued = new Set(left);
+        }
     }
 
     get anyPending() {
-        return (this.actionRecords || []).some((r) => PENDING_STATUSES.includes(fieldValue(r, 'Status__c') || 'Queued'));
+        return this.justQueued.size > 0 || (this.actionRecords || []).some((r) => PENDING_STATUSES.includes(fieldValue(r, 'Status__c') || 'Queued'));
     }
 
+    // Polling: while an action is Queued or Sending, the actions are read
+    // again after 3 s, then 6, 12, 24 and every 30 s. A status change starts
+    // over at 3 s; ten minutes without one stop it, and the panel says so.
+
     updatePolling() {
-        if (this.anyPending && !this.pollTimer) {
-            this.pollTimer = setInterval(() => this.refresh(), POLL_MS);
-        } else if (!this.anyPending) {
+        if (!this.anyPending) {
             this.stopPolling();
+            this.resetPolling();
+            return;
+        }
+        this.schedulePoll();
+    }
+
+    schedulePoll() {
+        if (this.pollTimer || this.pollPaused) {
+            return;
+        }
+        if (this.pollWaited >= POLL_GIVE_UP_MS) {
+            this.pollPaused = true;
+            this.announcement = LABELS.PollPaused;
+            return;
+        }
+        const delay = this.pollDelay;
+        // eslint-disable-next-line @lwc/lwc/no-async-operation
+        this.pollTimer = setTimeout(() => {
+            this.pollTimer = null;
+            this.pollWaited += delay;
+            this.pollDelay = Math.min(delay * 2, POLL_MAX_MS);
+            this.refresh();
+            if (this.anyPending) {
+                this.schedulePoll();
+            }
+        }, delay);
+    }
+
+    resetPolling() {
+        this.pollDelay = POLL_MS;
+        this.pollWaited = 0;
+        if (this.pollPaused) {
+            this.pollPaused = false;
         }
     }
 
     stopPolling() {
         if (this.pollTimer) {
-            clearInterval(this.pollTimer);
+            clearTimeout(this.pollTimer);
             this.pollTimer = null;
         }
+    }
+
+    handleCheckAgain() {
+        this.stopPolling();
+        this.resetPolling();
+        this.refresh();
+        this.updatePolling();
     }
 
     refresh() {

@@ -6,6 +6,8 @@
 // counters below only show the agent a number while typing; carebridge
 // counts again when it sends and is the one that accepts or rejects.
 
+import { LABELS, format } from './labels';
+
 /** Splits a semicolon list ("like;hide") into trimmed, non-empty tokens. */
 export function splitList(value) {
     if (!value) {
@@ -127,11 +129,11 @@ export function countIn(unit, text) {
 export function unitLabel(unit) {
     switch (unit) {
         case 'bytes':
-            return 'bytes';
+            return LABELS.UnitBytes;
         case 'x_weighted':
-            return 'characters as X counts them';
+            return LABELS.UnitXWeighted;
         default:
-            return 'characters';
+            return LABELS.UnitCharacters;
     }
 }
 
@@ -146,15 +148,15 @@ export function formatRemaining(ms) {
     const m = Math.floor((total % 3600) / 60);
     const s = total % 60;
     if (d > 0) {
-        return `${d} d ${h} h`;
+        return format(LABELS.RemainingDays, d, h);
     }
     if (h > 0) {
-        return `${h} h ${m} min`;
+        return format(LABELS.RemainingHours, h, m);
     }
     if (m > 0) {
-        return `${m} min ${s} s`;
+        return format(LABELS.RemainingMinutes, m, s);
     }
-    return `${s} s`;
+    return format(LABELS.RemainingSeconds, s);
 }
 
 /**
@@ -235,5 +237,22 @@ export function errorText(error) {
     if (out.length === 0 && error.statusText) {
         out.push(error.statusText);
     }
-    return out.length ? out.join(' ') : 'Unknown error.';
+    return out.length ? out.join(' ') : LABELS.UnknownError;
+}
+
+/**
+ * The link if it is an absolute http(s) URL, else null: social content may
+ * carry javascript:, data: or relative links, which must never become an href.
+ */
+export function safeLink(value) {
+    if (!value) {
+        return null;
+    }
+    const text = String(value).trim();
+    try {
+        const url = new URL(text);
+        return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
+    } catch {
+        return null;
+    }
 }

@@ -1,9 +1,9 @@
 import { createElement } from 'lwc';
-import CareConversation, { POLL_MS } from 'c/careConversation';
+import CareConversation, { POLL_MS, POLL_MAX_MS, POLL_GIVE_UP_MS } from 'c/careConversation';
 import { getRecord, createRecord } from 'lightning/uiRecordApi';
 import { getRelatedListRecords } from 'lightning/uiRelatedListApi';
 import { refreshApex } from '@salesforce/apex';
-import { message, caseRecord, action, relatedList } from './fixtures';
+import { message, caseRecord, action, relatedList, record } from './fixtures';
 
 jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolve()) }), { virtual: true });
 
@@ -52,6 +52,8 @@ function type(el, selector, value) {
 }
 
 beforeEach(() => {
+    // A test that makes createRecord fail must not leave it failing for the next.
+    createRecord.mockResolvedValue({ id: 'a01000000000009AAA' });
     jest.useFakeTimers();
     jest.setSystemTime(new Date('2026-11-30T12:00:00.000Z'));
 });
@@ -65,15 +67,38 @@ afterEach(() => {
 });
 
 describe('wires', () => {
-    it('asks for the Care fields of the Case and both related lists of this Case', async () => {
+    it('reads the Care fields as optional fields imported from the schema, so a field the user cannot see does not blank the panel', async () => {
         await mount();
         await settle();
-        expect(getRecord.getLastConfig()).toEqual(
-            expect.objectContaining({ recordId: CASE_ID, fields: expect.arrayContaining(['Case.Care_Allowed_Reply_Modes__c', 'Case.Care_Reply_Limits__c', 'Case.Care_Private_Reply_Deadline__c', 'Case.Care_DM_Deadline__c']) })
+        const config = getRecord.getLastConfig();
+        expect(config.recordId).toBe(CASE_ID);
+        expect(config.fields).toEqual([{ objectApiName: 'Case', fieldApiName: 'CaseNumber' }]);
+        expect(config.optionalFields).toEqual(
+            expect.arrayContaining([
+                { objectApiName: 'Case', fieldApiName: 'Care_Allowed_Reply_Modes__c' },
+                { objectApiName: 'Case', fieldApiName: 'Care_Reply_Limits__c' },
+                { objectApiName: 'Case', fieldApiName: 'Care_Private_Reply_Deadline__c' },
+                { objectApiName: 'Case', fieldApiName: 'Care_DM_Deadline__c' }
+            ])
         );
-        const config = getRelatedListRecords.getLastConfig();
-        expect(config.parentRecordId).toBe(CASE_ID);
-        expect(['Care_Messages__r', 'Care_Actions__r']).toContain(config.relatedListId);
+        const lists = getRelatedListRecords.getLastConfig();
+        expect(lists.parentRecordId).toBe(CASE_ID);
+        expect(['Care_Messages__r', 'Care_Actions__r']).toContain(lists.relatedListId);
+        expect(lists.fields.length).toBeLessThanOrEqual(2);
+        expect(lists.optionalFields.length).toBeGreaterThan(5);
+    });
+
+    it('shows what the user may read when fields are missing from the records', async () => {
+        const el = await mount();
+        getRecord.emit(record('Case', CASE_ID, { CaseNumber: '00001001', Care_Case_Id__c: 'care-1' }));
+        getRelatedListRecords.emit(relatedList([record('Care_Message__c', 'm1', { Name: 'CM-1', Text__c: 'Where is my order?' })]), isMessages);
+        getRelatedListRecords.emit(relatedList([record('Care_Action__c', 'x1', { Name: 'CA-1', CreatedDate: '2026-11-30T11:00:00.000Z' })]), isActions);
+        await settle();
+        expect(text(q(el, '[data-id="text"]'))).toBe('Where is my order?');
+        expect(text(q(el, '[data-id="author"]'))).toBe('Unknown author');
+        expect(q(el, '[data-id="case-error"]')).toBeNull();
+        expect(text(q(el, '[data-id="no-modes"]'))).toBe('No reply is possible on this case right now (carebridge shows none as allowed).');
+        expect(q(el, 'li[data-action-id="x1"]')).not.toBeNull();
     });
 });
 
@@ -379,26 +404,36 @@ describe('reply box', () => {
         expect(text(q(el, '[data-id="counter"]'))).toBe('2 / 640 bytes');
     });
 
-    it('counts down to the private-reply and direct-message deadlines', async () => {
+    it('counts down to the deadline of the selected mode only, with the time zone', async () => {
         const el = await mount();
         emitCase({
-            Care_Allowed_Reply_Modes__c: 'private_reply;direct_message',
+            Care_Allowed_Reply_Modes__c: 'public_reply;private_reply;direct_message',
             Care_Private_Reply_Deadline__c: '2026-11-30T12:01:05.000Z', // 1 min 5 s from now
             Care_DM_Deadline__c: '2026-12-02T15:00:00.000Z' // 2 d 3 h from now
         });
         emitMessages([]);
         await settle();
         const deadlines = () => qa(el, '[data-deadline]').map(text);
-        expect(deadlines()).toEqual([
-            'Private reply possible for 1 min 5 s more (until Nov 30, 2026, 4:01 AM).',
-            'Direct messages possible for 2 d 3 h more (until Dec 2, 2026, 7:00 AM).'
-        ]);
+        const choose = async (mode) => {
+            const select = q(el, 'select[data-id="mode"]');
+            select.value = mode;
+            select.dispatchEvent(new CustomEvent('change'));
+            await settle();
+        };
+        expect(deadlines()).toEqual([]); // a public reply has no window
+
+        await choose('direct_message');
+        // the user's Salesforce time zone (America/Los_Angeles in tests), named
+        expect(deadlines()).toEqual(['Direct messages possible for 2 d 3 h more (until Dec 2, 2026, 7:00 AM PST).']);
+
+        await choose('private_reply');
+        expect(deadlines()).toEqual(['Private reply possible for 1 min 5 s more (until Nov 30, 2026, 4:01 AM PST).']);
         jest.advanceTimersByTime(60 * 1000);
         await settle();
-        expect(deadlines()[0]).toBe('Private reply possible for 5 s more (until Nov 30, 2026, 4:01 AM).');
+        expect(deadlines()).toEqual(['Private reply possible for 5 s more (until Nov 30, 2026, 4:01 AM PST).']);
         jest.advanceTimersByTime(5 * 1000);
         await settle();
-        expect(deadlines()[0]).toBe('Private reply possible ended at Nov 30, 2026, 4:01 AM.');
+        expect(deadlines()).toEqual(['The private-reply window ended at Nov 30, 2026, 4:01 AM PST.']);
         expect(q(el, '[data-deadline="Care_Private_Reply_Deadline__c"]').className).toContain('slds-text-color_error');
     });
 
@@ -554,5 +589,227 @@ describe('your actions', () => {
         jest.advanceTimersByTime(POLL_MS * 2);
         expect(refreshApex).not.toHaveBeenCalled();
         expect(jest.getTimerCount()).toBe(0);
+    });
+});
+
+describe('links from social content', () => {
+    /* eslint-disable no-script-url -- the test feeds javascript: links to see them refused */
+    it('links only http and https addresses, never javascript:, data: or relative ones', async () => {
+        const el = await mount();
+        emitCase();
+        emitMessages([
+            message('a', {
+                Media_URLs__c: 'javascript:alert(1)\nhttps://cdn.example/ok.jpg\ndata:text/html,<b>x</b>\n/relative/path\nhttp://cdn.example/plain.png',
+                Permalink__c: 'javascript:alert(document.cookie)'
+            }),
+            message('b', { Permalink__c: ' https://facebook.com/p/1 ' })
+        ]);
+        await settle();
+        const hrefs = qa(el, 'li[data-message-id="a"] a').map((a) => a.getAttribute('href'));
+        expect(hrefs).toEqual(['https://cdn.example/ok.jpg', 'http://cdn.example/plain.png']);
+        expect(q(el, 'li[data-message-id="a"] a[data-id="permalink"]')).toBeNull();
+        expect(q(el, 'li[data-message-id="b"] a[data-id="permalink"]').getAttribute('href')).toBe('https://facebook.com/p/1');
+    });
+    /* eslint-enable no-script-url */
+});
+
+describe('an action already on its way', () => {
+    it('disables Like once clicked, so a second click sends nothing, until the action is no longer pending', async () => {
+        const el = await mount();
+        emitCase();
+        emitMessages([message('m1', { Care_Message_Id__c: 'C1', Allowed_Actions__c: 'like;hide' })]);
+        emitActions([]);
+        await settle();
+        const like = () => item(el, 'm1').querySelector('button[data-action="like"]');
+        like().click();
+        await settle();
+        expect(createRecord).toHaveBeenCalledTimes(1);
+        expect(like().disabled).toBe(true);
+        expect(like().getAttribute('title')).toBe('Like is already on its way for this message.');
+        expect(item(el, 'm1').querySelector('button[data-action="hide"]').disabled).toBe(false);
+        like().click();
+        await settle();
+        expect(createRecord).toHaveBeenCalledTimes(1);
+
+        emitActions([action('a1', { Type__c: 'like', Target_Message_Id__c: 'C1', Status__c: 'Sending' })]);
+        await settle();
+        expect(like().disabled).toBe(true);
+
+        emitActions([action('a1', { Type__c: 'like', Target_Message_Id__c: 'C1', Status__c: 'Failed' })]);
+        await settle();
+        expect(like().disabled).toBe(false);
+    });
+
+    it('disables the button of a pending action found in the list after a reload', async () => {
+        const el = await mount();
+        emitCase();
+        emitMessages([message('m1', { Care_Message_Id__c: 'C1', Allowed_Actions__c: 'like;hide' })]);
+        emitActions([action('a1', { Type__c: 'hide', Target_Message_Id__c: 'C1', Status__c: 'Queued' })]);
+        await settle();
+        expect(item(el, 'm1').querySelector('button[data-action="hide"]').disabled).toBe(true);
+        expect(item(el, 'm1').querySelector('button[data-action="like"]').disabled).toBe(false);
+    });
+
+    it('enables the button again when Salesforce refuses the action', async () => {
+        createRecord.mockRejectedValue({ body: { message: 'Insufficient access' } });
+        const el = await mount();
+        emitCase();
+        emitMessages([message('m1', { Care_Message_Id__c: 'C1', Allowed_Actions__c: 'like' })]);
+        emitActions([]);
+        await settle();
+        item(el, 'm1').querySelector('button[data-action="like"]').click();
+        await settle();
+        expect(text(q(el, '[data-id="send-error"]'))).toBe('Like was not queued: Insufficient access');
+        expect(item(el, 'm1').querySelector('button[data-action="like"]').disabled).toBe(false);
+    });
+});
+
+describe('accessibility', () => {
+    it('announces where a message sits in the thread, not only by indentation', async () => {
+        const el = await mount();
+        emitCase();
+        emitMessages([
+            message('p', { Kind__c: 'post', Care_Message_Id__c: 'P', Thread_Depth__c: 0, Author_Name__c: 'Acme', Posted_At__c: '2026-11-30T09:00:00.000Z' }),
+            message('c1', { Kind__c: 'comment', Care_Message_Id__c: 'C1', Parent_Message_Id__c: 'P', Thread_Depth__c: 1, Posted_At__c: '2026-11-30T10:00:00.000Z' }),
+            message('r1', { Kind__c: 'reply', Care_Message_Id__c: 'R1', Parent_Message_Id__c: 'C1', Thread_Depth__c: 2, Author_Name__c: 'Bob', Posted_At__c: '2026-11-30T10:05:00.000Z' })
+        ]);
+        await settle();
+        expect(item(el, 'p').getAttribute('aria-level')).toBe('1');
+        expect(item(el, 'r1').getAttribute('aria-level')).toBe('3');
+        expect(item(el, 'r1').querySelector('article').getAttribute('aria-label')).toBe("Reply by Bob, Nov 30, 2026, 2:05 AM, level 3, in reply to Jane Doe's comment");
+        expect(text(item(el, 'r1').querySelector('[data-id="parent"]'))).toBe("Reply to Jane Doe's comment");
+        expect(item(el, 'p').querySelector('[data-id="parent"]')).toBeNull();
+    });
+
+    it('keeps the keyboard focus through a confirmation: on Cancel in the question, back on the button, then on the message', async () => {
+        const el = await mount();
+        emitCase();
+        emitMessages([message('a', { Care_Message_Id__c: 'X1', Allowed_Actions__c: 'delete;ban' })]);
+        await settle();
+        const focused = () => el.shadowRoot.activeElement;
+        item(el, 'a').querySelector('button[data-action="ban"]').click();
+        await settle();
+        expect(focused()).toBe(q(el, 'button[data-id="confirm-cancel"]'));
+        q(el, 'button[data-id="confirm-cancel"]').click();
+        await settle();
+        expect(focused()).toBe(item(el, 'a').querySelector('button[data-action="ban"]'));
+
+        item(el, 'a').querySelector('button[data-action="delete"]').click();
+        await settle();
+        q(el, 'button[data-id="confirm-yes"]').click();
+        await settle();
+        expect(createRecord).toHaveBeenCalledTimes(1);
+        expect(focused()).toBe(item(el, 'a').querySelector('article'));
+    });
+
+    it('writes no text of its own into the template: every string is a Custom Label', () => {
+        const fs = require('fs');
+        const path = require('path');
+        const html = fs.readFileSync(path.join(__dirname, '..', 'careConversation.html'), 'utf8');
+        const literal = html
+            .replace(/<!--[\s\S]*?-->/g, '')
+            .split(/<[^>]*>/)
+            .map((t) => t.replace(/\{[^}]*\}/g, '').replace(/[\s·]/g, ''))
+            .filter(Boolean);
+        expect(literal).toEqual([]);
+        expect(html).not.toMatch(/(aria-label|title|alt|placeholder)="[^{"]/);
+    });
+
+    it('keeps text contrast at 4.5:1 or more on every background of its stylesheet', () => {
+        const fs = require('fs');
+        const path = require('path');
+        const css = fs.readFileSync(path.join(__dirname, '..', 'careConversation.css'), 'utf8');
+        const lum = (hex) => {
+            const h = hex.replace('#', '').replace(/^(.)(.)(.)$/, '$1$1$2$2$3$3');
+            const c = [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+            return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+        };
+        const ratio = (a, b) => {
+            const [x, y] = [lum(a), lum(b)].sort((m, n) => n - m);
+            return (x + 0.05) / (y + 0.05);
+        };
+        const rules = [...css.matchAll(/([^{}]+)\{([^}]*)\}/g)].map(([, sel, body]) => ({
+            sel: sel.trim(),
+            color: (body.match(/(?:^|;|\s)color:\s*(#[0-9a-fA-F]{3,6})/) || [])[1],
+            background: (body.match(/background(?:-color)?:\s*(#[0-9a-fA-F]{3,6})/) || [])[1]
+        }));
+        // Text is #181818 (SLDS body) where a rule sets no colour; a rule without a
+        // background sits on any background of the stylesheet, or on white.
+        const backgrounds = ['#ffffff', ...rules.map((r) => r.background).filter(Boolean)];
+        const low = [];
+        for (const r of rules) {
+            const colors = r.color ? [r.color] : ['#181818'];
+            for (const color of colors) {
+                for (const bg of r.background ? [r.background] : r.color ? backgrounds : []) {
+                    if (ratio(color, bg) < 4.5) {
+                        low.push(`${r.sel}: ${color} on ${bg} is ${ratio(color, bg).toFixed(2)}:1`);
+                    }
+                }
+            }
+        }
+        expect(low).toEqual([]);
+        expect(rules.filter((r) => r.color).length).toBeGreaterThan(3);
+    });
+});
+
+describe('polling', () => {
+    const pendingAction = () => action('a1', { Type__c: 'reply', Status__c: 'Queued' });
+
+    it('reads the actions again after 3 s, then waits twice as long each time up to 30 s', async () => {
+        await mount();
+        emitCase();
+        emitMessages([]);
+        emitActions([pendingAction()]);
+        await settle();
+        const calls = [];
+        let t = 0;
+        for (const wait of [POLL_MS, 2 * POLL_MS, 4 * POLL_MS, 8 * POLL_MS, POLL_MAX_MS, POLL_MAX_MS]) {
+            refreshApex.mockClear();
+            jest.advanceTimersByTime(wait - 1);
+            expect(refreshApex).not.toHaveBeenCalled();
+            jest.advanceTimersByTime(1);
+            t += wait;
+            calls.push(refreshApex.mock.calls.length > 0 ? t : -t);
+        }
+        expect(calls).toEqual([3000, 9000, 21000, 45000, 75000, 105000]);
+    });
+
+    it('stops after ten minutes without a change, says so, and starts over on Check again', async () => {
+        const el = await mount();
+        emitCase();
+        emitMessages([]);
+        emitActions([pendingAction()]);
+        await settle();
+        jest.advanceTimersByTime(POLL_GIVE_UP_MS + POLL_MAX_MS);
+        await settle();
+        expect(text(q(el, '[data-id="poll-paused"]'))).toContain('Status updates paused');
+        refreshApex.mockClear();
+        jest.advanceTimersByTime(POLL_GIVE_UP_MS);
+        expect(refreshApex).not.toHaveBeenCalled();
+        expect(jest.getTimerCount()).toBe(1); // the clock of the countdowns only
+
+        q(el, '[data-id="check-again"]').click();
+        await settle();
+        expect(refreshApex).toHaveBeenCalled();
+        expect(q(el, '[data-id="poll-paused"]')).toBeNull();
+        refreshApex.mockClear();
+        jest.advanceTimersByTime(POLL_MS);
+        expect(refreshApex).toHaveBeenCalled();
+    });
+
+    it('starts over at 3 s when a status changes', async () => {
+        await mount();
+        emitCase();
+        emitMessages([]);
+        emitActions([pendingAction()]);
+        await settle();
+        jest.advanceTimersByTime(POLL_MS + 2 * POLL_MS + 4 * POLL_MS); // the next wait would be 24 s
+        emitActions([action('a1', { Type__c: 'reply', Status__c: 'Sending' })]);
+        await settle();
+        refreshApex.mockClear();
+        jest.advanceTimersByTime(POLL_MS - 1);
+        expect(refreshApex).not.toHaveBeenCalled();
+        jest.advanceTimersByTime(1);
+        expect(refreshApex).toHaveBeenCalled();
     });
 });

@@ -56,6 +56,9 @@ type benchOptions struct {
 	// changes, when set, is salesforce.changes, and the Salesforce poll
 	// runs on its default schedule (otherwise every poll is off).
 	changes string
+	// deployed runs every scheduled job on its default schedule, as a
+	// deployment does.
+	deployed bool
 }
 
 // benchAgents are Care agents with Salesforce users of the same e-mail.
@@ -119,7 +122,9 @@ func (env *benchEnv) serveCare(b *testing.B, l net.Listener, webhookURL string) 
 func (env *benchEnv) newDaemon(b *testing.B, o benchOptions) *daemon.Daemon {
 	b.Helper()
 	cfg := env.config(b, o.workers)
-	cfg.Schedule.PollCare, cfg.Schedule.PollSalesforce, cfg.Schedule.Sweep = "@every 24h", "@every 24h", "@every 24h"
+	if !o.deployed {
+		cfg.Schedule.PollCare, cfg.Schedule.PollSalesforce, cfg.Schedule.Sweep = "@every 24h", "@every 24h", "@every 24h"
+	}
 	if o.changes != "" {
 		cfg.Salesforce.Changes, cfg.Schedule.PollSalesforce = o.changes, config.Defaults().Schedule.PollSalesforce
 	}

@@ -1,0 +1,268 @@
+package daemon_test
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/carebridge/carebridge/bridge/config"
+	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/care/caresim"
+	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+)
+
+// upstreamLatency is how long each sandbox takes to answer a call in the
+// latency variants of the deployment benchmarks: what a real org and Care
+// take from a data centre (Salesforce 150 ms, Care 100 ms).
+var upstreamLatency = struct{ salesforce, care time.Duration }{150 * time.Millisecond, 100 * time.Millisecond}
+
+// slowUpstreams makes every call of both sandboxes take upstreamLatency.
+func (env *benchEnv) slowUpstreams() {
+	env.sf.InjectFault(sfsim.Fault{Latency: upstreamLatency.salesforce, Rate: 1})
+	env.care.InjectFault(caresim.Fault{Op: "*", Latency: upstreamLatency.care, Rate: 1})
+}
+
+// BenchmarkWebhookEscalations: N Care cases (default 5,000; set
+// CAREBRIDGE_BENCH_WEBHOOK_CASES) escalated one after another, each announced
+// by Care's webhook, as a deployment runs: default configuration, Salesforce
+// changes pushed, the Care poll and the Salesforce safety net on their
+// default schedules. It reports what the escalations cost: Salesforce write
+// calls against the floor ceil(N/200), Salesforce queries and Care calls per
+// case, and reconciles per case (the queue's runs), with and without
+// upstream latency.
+func BenchmarkWebhookEscalations(b *testing.B) {
+	for _, latency := range []bool{false, true} {
+		b.Run(fmt.Sprintf("latency=%v", latency), func(b *testing.B) { benchWebhookEscalations(b, latency) })
+	}
+}
+
+func benchWebhookEscalations(b *testing.B, latency bool) {
+	n := 5000
+	if v, err := strconv.Atoi(os.Getenv("CAREBRIDGE_BENCH_WEBHOOK_CASES")); err == nil && v > 0 {
+		n = v
+	}
+	floor := (n + 199) / 200
+	var writes, queries, careCallsPerCase, reconciles, seconds float64
+	for i := range b.N {
+		b.StopTimer()
+		o := benchOptions{workers: config.Defaults().Workers, webhooks: true, deployed: true}
+		env, careL := newBenchSandboxes(b, o)
+		d := env.newDaemon(b, o)
+		addr, err := d.Listen()
+		if err != nil {
+			b.Fatal(err)
+		}
+		env.serveCare(b, careL, "http://"+addr.String()+"/webhooks/care")
+		env.run(b, d)
+		if latency {
+			env.slowUpstreams()
+		}
+		waitFor(b, "the daemon's first polls", time.Minute, 20*time.Millisecond, func() (bool, string) {
+			return jobRuns(b, d, "poll_care") > 0, "no Care poll yet"
+		})
+		env.sf.ResetCalls()
+		env.care.ResetCalls()
+		runsBefore := float64(queueRuns(b, d))
+		b.StartTimer()
+
+		start := time.Now()
+		env.escalateBench(b, "wh"+strconv.Itoa(i), n, "agent_ana", 0)
+		waitFor(b, "every Case in Salesforce", 10*time.Minute, 20*time.Millisecond, func() (bool, string) {
+			got := env.sf.Count("Case")
+			return got == n, fmt.Sprintf("%d of %d Cases", got, n)
+		})
+		seconds += time.Since(start).Seconds()
+		b.StopTimer()
+		// What follows the escalations counts too: the next Care poll (which
+		// lists the cases the webhooks already handled) and the echoes.
+		polls := jobRuns(b, d, "poll_care")
+		waitFor(b, "the next Care poll", time.Minute, 20*time.Millisecond, func() (bool, string) {
+			return jobRuns(b, d, "poll_care") > polls, "no Care poll yet"
+		})
+		env.waitIdle(b, 5*time.Minute)
+		w, q := sum(sfWriteCalls(env.sf)), env.sf.Calls(sfsim.OpQuery)
+		cc := careCalls(env.care)
+		runs := float64(queueRuns(b, d)) - runsBefore
+		writes += float64(w)
+		queries += float64(q) / float64(n)
+		careCallsPerCase += float64(sum(cc)) / float64(n)
+		reconciles += runs / float64(n)
+		b.Logf("run %d (latency %v): %d cases in %.1fs; %d Salesforce write calls (%.2f x the floor %d), %d queries (%.3f per case), Care calls %v (%.2f per case), %.2f reconciles per case",
+			i, latency, n, time.Since(start).Seconds(), w, float64(w)/float64(floor), floor, q, float64(q)/float64(n), cc, float64(sum(cc))/float64(n), runs/float64(n))
+		env.stop()
+	}
+	b.ReportMetric(writes/float64(b.N)/float64(floor), "writes/floor")
+	b.ReportMetric(queries/float64(b.N), "sf_queries/case")
+	b.ReportMetric(careCallsPerCase/float64(b.N), "care_calls/case")
+	b.ReportMetric(reconciles/float64(b.N), "reconciles/case")
+	b.ReportMetric(seconds/float64(b.N), "seconds")
+	b.ReportMetric(0, "ns/op")
+}
+
+// sfAPICalls is how many REST API calls the Salesforce sandbox served, the
+// calls a real org counts against its daily allocation (not the OAuth
+// token requests nor the Pub/Sub API's).
+func sfAPICalls(sf *sfsim.Server) int {
+	n := 0
+	for _, op := range append([]string{sfsim.OpQuery, sfsim.OpGet, sfsim.OpDescribe, sfsim.OpLimits, sfsim.OpOther}, sfWriteOps...) {
+		n += sf.Calls(op)
+	}
+	return n
+}
+
+// careAPICalls is how many calls the Care sandbox served, by operation.
+func careAPICalls(c *caresim.Server) callsByOp {
+	out := callsByOp{}
+	for _, op := range []string{caresim.OpListCases, caresim.OpGetCase, caresim.OpListMessages, caresim.OpListNotes, caresim.OpListAgents,
+		caresim.OpListProfiles, caresim.OpAssignCase, caresim.OpSetCaseStatus, caresim.OpSetProfile, caresim.OpAddNote,
+		caresim.OpPostReply, caresim.OpMessageAction} {
+		if n := c.Calls(op); n > 0 {
+			out[op] = n
+		}
+	}
+	return out
+}
+
+// BenchmarkCaseLifecycle: N cases (default 100; set
+// CAREBRIDGE_BENCH_LIFECYCLE_CASES) live a case's whole life at once, as a
+// deployment sees it (webhooks, pushed Salesforce changes, default
+// schedules): escalated in Care with a conversation of 3 messages, assigned
+// in Care, answered by the agent from Salesforce (a Care_Action__c reply),
+// noted in Salesforce (a private Case comment), written to again by the
+// customer, closed in Salesforce. Each step is made on every case, then
+// waited for on the other side. It reports the Salesforce API calls and the
+// Care calls carebridge made per case, beside the floor docs/benchmarks.md
+// derives, with and without upstream latency.
+func BenchmarkCaseLifecycle(b *testing.B) {
+	for _, latency := range []bool{false, true} {
+		b.Run(fmt.Sprintf("latency=%v", latency), func(b *testing.B) { benchCaseLifecycle(b, latency) })
+	}
+}
+
+func benchCaseLifecycle(b *testing.B, latency bool) {
+	n := 100
+	if v, err := strconv.Atoi(os.Getenv("CAREBRIDGE_BENCH_LIFECYCLE_CASES")); err == nil && v > 0 {
+		n = v
+	}
+	var sfPerCase, carePerCase float64
+	for i := range b.N {
+		b.StopTimer()
+		o := benchOptions{workers: config.Defaults().Workers, webhooks: true, deployed: true}
+		env := startBench(b, o)
+		d := env.d
+		if latency {
+			env.slowUpstreams()
+		}
+		waitFor(b, "the daemon's first polls", time.Minute, 20*time.Millisecond, func() (bool, string) {
+			return jobRuns(b, d, "poll_care") > 0, "no Care poll yet"
+		})
+		ana := env.users["agent_ana"]
+		env.sf.ResetCalls()
+		env.care.ResetCalls()
+		b.StartTimer()
+		start := time.Now()
+		steps := map[string]time.Duration{}
+		step := func(name string, do func(id string), done func(id string, sfID string) bool) {
+			b.Helper()
+			at := time.Now()
+			ids := make([]string, n)
+			for k := range n {
+				ids[k] = fmt.Sprintf("life%d_%d", i, k)
+				do(ids[k])
+			}
+			waitFor(b, name, 5*time.Minute, 20*time.Millisecond, func() (bool, string) {
+				cases := env.casesByCareID()
+				for _, id := range ids {
+					r := cases[id]
+					sfID, _ := r["Id"].(string)
+					if r == nil || !done(id, sfID) {
+						return false, id + " not yet"
+					}
+				}
+				return true, ""
+			})
+			steps[name] = time.Since(at)
+		}
+		profile := "prof_fb"
+		posted := time.Now().Add(-time.Hour)
+		actions := map[string]string{}
+		step("escalated with 3 messages", func(id string) {
+			parent, comment := "post_"+id, "c_"+id
+			if _, err := env.care.Escalate(care.Case{ID: id, Platform: rules.Facebook, ProfileID: &profile, Subject: "Broken tent " + id,
+				Priority: "high", Customer: care.Customer{ID: "u_" + id, Handle: "cust_" + id, Name: "Customer"}}, []care.Message{
+				{ID: parent, Kind: rules.Post, Direction: care.Outbound, Text: "Our new tent!", PostedAt: posted},
+				{ID: comment, Kind: rules.Comment, ParentID: &parent, Text: "Mine broke", PostedAt: posted.Add(time.Minute)},
+				{ID: "r_" + id, Kind: rules.ReplyKind, ParentID: &comment, Text: "On day one", PostedAt: posted.Add(2 * time.Minute)},
+			}); err != nil {
+				b.Fatal(err)
+			}
+		}, func(id, sfID string) bool { return env.mirrored(sfID) == 3 })
+		step("assigned in Care", func(id string) {
+			if err := env.care.UIAssign(id, strPtr("agent_ana")); err != nil {
+				b.Fatal(err)
+			}
+		}, func(id, sfID string) bool {
+			r, _ := env.sf.Record("Case", sfID)
+			return r["OwnerId"] == ana
+		})
+		step("answered from Salesforce", func(id string) {
+			sfID, _ := env.casesByCareID()[id]["Id"].(string)
+			a, err := env.sf.Insert("Care_Action__c", map[string]any{"Case__c": sfID, "Type__c": "reply", "Reply_Mode__c": "public_reply",
+				"Target_Message_Id__c": "c_" + id, "Body__c": "Sorry! A new pole is on its way.", "CreatedById": ana})
+			if err != nil {
+				b.Fatal(err)
+			}
+			actions[id] = a
+		}, func(id, sfID string) bool {
+			r, _ := env.sf.Record("Care_Action__c", actions[id])
+			return r["Status__c"] == "Sent" && env.mirrored(sfID) == 4
+		})
+		step("noted in Salesforce", func(id string) {
+			sfID, _ := env.casesByCareID()[id]["Id"].(string)
+			if _, err := env.sf.Insert("CaseComment", map[string]any{"ParentId": sfID, "CommentBody": "Replacement shipped.", "IsPublished": false,
+				"CreatedById": ana, "LastModifiedById": ana}); err != nil {
+				b.Fatal(err)
+			}
+		}, func(id, _ string) bool { return len(env.care.Notes(id)) == 1 })
+		step("written to again by the customer", func(id string) {
+			parent := "c_" + id
+			if _, err := env.care.CustomerMessage(id, care.Message{ID: "again_" + id, Kind: rules.ReplyKind, ParentID: &parent, Text: "Thanks!"}); err != nil {
+				b.Fatal(err)
+			}
+		}, func(_, sfID string) bool { return env.mirrored(sfID) == 5 })
+		step("closed in Salesforce", func(id string) {
+			sfID, _ := env.casesByCareID()[id]["Id"].(string)
+			if err := env.sf.Update("Case", sfID, map[string]any{"Status": "Closed"}); err != nil {
+				b.Fatal(err)
+			}
+		}, func(id, _ string) bool {
+			c, _ := env.care.Case(id)
+			return c.Status == rules.Done
+		})
+		b.StopTimer()
+		env.waitIdle(b, 5*time.Minute)
+		sfCalls, careCalls := sfAPICalls(env.sf), careAPICalls(env.care)
+		sfPerCase += float64(sfCalls) / float64(n)
+		carePerCase += float64(sum(careCalls)) / float64(n)
+		b.Logf("run %d (latency %v): %d cases in %.1fs %v; %.2f Salesforce calls per case (%v), %.2f Care calls per case (%v)",
+			i, latency, n, time.Since(start).Seconds(), steps, float64(sfCalls)/float64(n), sfCalls, float64(sum(careCalls))/float64(n), careCalls)
+		env.stop()
+	}
+	b.ReportMetric(sfPerCase/float64(b.N), "sf_calls/case")
+	b.ReportMetric(carePerCase/float64(b.N), "care_calls/case")
+	b.ReportMetric(0, "ns/op")
+}
+
+// mirrored is how many Care_Message__c records the Case sfID has.
+func (env *benchEnv) mirrored(sfID string) int {
+	n := 0
+	for _, m := range env.sf.Records("Care_Message__c") {
+		if m["Case__c"] == sfID {
+			n++
+		}
+	}
+	return n
+}

@@ -177,8 +177,11 @@ func findOperation(t *testing.T, doc *openapi3.T, id string) (string, string) {
 func TestContractErrorResponses(t *testing.T) {
 	doc := loadContract(t)
 	h := newHarness(t, Options{})
-	c := h.escalate(care.Case{Platform: rules.Facebook, Customer: care.Customer{ID: "u1"}},
+	c := h.escalate(care.Case{Platform: rules.Facebook, ProfileID: strp("prof_facebook"), Customer: care.Customer{ID: "u1", Handle: "cust"}},
 		care.Message{ID: "c1", Kind: rules.Comment, Text: "hi"})
+	// Listening content arrives without a profile: a reply is refused.
+	lc := h.escalate(care.Case{Platform: rules.Twitter, Customer: care.Customer{ID: "u2", Handle: "other"}},
+		care.Message{ID: "m1", Kind: rules.ListeningMention, Text: "boots run small"})
 	v := validator{t: t, doc: doc, invalidRequests: true}
 	idp := map[string]string{"id": c.ID}
 
@@ -197,7 +200,7 @@ func TestContractErrorResponses(t *testing.T) {
 		{"bad limit", "/3/care/cases", "GET", "/3/care/cases?limit=5000", nil, nil, nil, 400},
 		{"unknown agent", "/3/care/cases/{id}/assign", "POST", "/3/care/cases/" + c.ID + "/assign", idp, care.AssignRequest{AgentID: strp("ghost")}, nil, 400},
 		{"throttled", "/3/care/cases/{id}", "GET", "/3/care/cases/" + c.ID, idp, nil, &Fault{Op: OpGetCase, Status: 429, Times: 1}, 429},
-		{"rule refusal", "/3/care/cases/{id}/replies", "POST", "/3/care/cases/" + c.ID + "/replies", idp, care.ReplyRequest{Mode: rules.PublicReply, Text: "hi"}, nil, 422},
+		{"rule refusal", "/3/care/cases/{id}/replies", "POST", "/3/care/cases/" + lc.ID + "/replies", map[string]string{"id": lc.ID}, care.ReplyRequest{Mode: rules.PublicReply, Text: "hi"}, nil, 422},
 		{"idempotency conflict", "/3/care/cases/{id}/status", "POST", "/3/care/cases/" + c.ID + "/status", idp, care.StatusRequest{Status: rules.Deleted}, nil, 409},
 		{"server error", "/3/care/cases/{id}/notes", "POST", "/3/care/cases/" + c.ID + "/notes", idp, care.NoteRequest{Text: "x"}, &Fault{Op: OpAddNote, Times: 1}, 503},
 	}
@@ -233,7 +236,7 @@ func TestContractErrorResponses(t *testing.T) {
 // TestRequestHygiene covers auth, strict decoding and body limits.
 func TestRequestHygiene(t *testing.T) {
 	h := newHarness(t, Options{BearerToken: "bearer-xyz"})
-	c := h.escalate(care.Case{Platform: rules.Facebook, Customer: care.Customer{ID: "u1"}},
+	c := h.escalate(care.Case{Platform: rules.Facebook, ProfileID: strp("prof_facebook"), Customer: care.Customer{ID: "u1", Handle: "cust"}},
 		care.Message{ID: "c1", Kind: rules.Comment, Text: "hi"})
 	notes := "/3/care/cases/" + c.ID + "/notes"
 

@@ -317,17 +317,22 @@ func TestContractSchemasMatchModel(t *testing.T) {
 			props = append(props, p)
 		}
 		slices.Sort(props)
-		var fields []string
-		rt := reflect.TypeOf(v)
-		for i := range rt.NumField() {
-			tag, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
-			if tag != "" && tag != "-" {
-				fields = append(fields, tag)
-			}
-		}
-		slices.Sort(fields)
-		if !slices.Equal(props, fields) {
+		if fields := jsonFields(v); !slices.Equal(props, fields) {
 			t.Errorf("schema %s has %v, model.go has %v", name, props, fields)
 		}
 	}
+}
+
+// jsonFields lists the JSON names of a struct's fields, sorted.
+func jsonFields(v any) []string {
+	var fields []string
+	rt := reflect.TypeOf(v)
+	for i := range rt.NumField() {
+		tag, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
+		if tag != "" && tag != "-" {
+			fields = append(fields, tag)
+		}
+	}
+	slices.Sort(fields)
+	return fields
 }

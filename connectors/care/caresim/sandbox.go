@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/carebridge/carebridge/connectors/care"
@@ -222,6 +223,9 @@ func (s *Server) prepareMessageLocked(c *care.Case, m *care.Message, pending fun
 // EscalateListening escalates listening content the way automation does: a
 // new case with no profile holding one listening mention.
 func (s *Server) EscalateListening(platform rules.Platform, customer care.Customer, text string) (care.Case, error) {
+	if strings.TrimSpace(text) == "" {
+		return care.Case{}, fmt.Errorf("escalate listening content: %w", badRequest("text is required: the listening content escalated"))
+	}
 	return s.Escalate(care.Case{
 		Platform: platform,
 		Subject:  "Listening mention",
@@ -327,11 +331,18 @@ func (s *Server) UISetStatus(caseID string, st rules.Status) error {
 	return nil
 }
 
-// UIAddNote writes an internal note as a Care user would in the UI.
+// UIAddNote writes an internal note as Care user authorID would in the UI.
 func (s *Server) UIAddNote(caseID, authorID, text string) (care.Note, error) {
+	return s.uiAddNote(caseID, care.NoteRequest{AuthorID: authorID, Text: text})
+}
+
+func (s *Server) uiAddNote(caseID string, req care.NoteRequest) (care.Note, error) {
+	if req.AuthorID == "" {
+		return care.Note{}, fmt.Errorf("ui add note to case %q: %w", caseID, badRequest("author_id is required: a note written in the Care UI has a Care user as its author"))
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n, err := s.addNoteLocked(caseID, authorID, text, nil)
+	n, err := s.addNoteLocked(caseID, req.AuthorID, req.Text, req.Mentions)
 	if err != nil {
 		return care.Note{}, fmt.Errorf("ui add note to case %q: %w", caseID, err)
 	}
@@ -469,9 +480,7 @@ func (s *Server) simUINote(r *http.Request, body []byte) (int, any, error) {
 	if err := decodeStrict(body, &req); err != nil {
 		return 0, nil, err
 	}
-	s.mu.Lock()
-	n, err := s.addNoteLocked(r.PathValue("id"), req.AuthorID, req.Text, req.Mentions)
-	s.mu.Unlock()
+	n, err := s.uiAddNote(r.PathValue("id"), req)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -710,6 +710,16 @@ func TestEscalateValidates(t *testing.T) {
 	if r := h.do(http.MethodPost, "/sandbox/cases/nope/customer-messages", care.Message{Text: "hi"}, nil); r.status != 404 {
 		t.Fatalf("customer message on unknown case: %d %s", r.status, r.raw)
 	}
+	if r := h.do(http.MethodPost, "/sandbox/listening", ListeningRequest{Platform: rules.Twitter, Customer: person}, nil); r.status != 400 || !strings.Contains(r.message(), "text is required") {
+		t.Fatalf("listening content without text: %d %s", r.status, r.raw)
+	}
+	if r := h.do(http.MethodPost, "/sandbox/listening", ListeningRequest{Platform: rules.Twitter, Text: "boots"}, nil); r.status != 400 || !strings.Contains(r.message(), "customer.id and customer.handle are required") {
+		t.Fatalf("listening content without a customer: %d %s", r.status, r.raw)
+	}
+	id := h.newCase(rules.Facebook, caseOpts{}, in("dm", rules.DirectMessageKind, ""))
+	if r := h.do(http.MethodPost, "/sandbox/cases/"+id+"/ui-notes", care.NoteRequest{Text: "who wrote this?"}, nil); r.status != 400 || !strings.Contains(r.message(), "author_id is required") {
+		t.Fatalf("a Care UI note without its author: %d %s", r.status, r.raw)
+	}
 }
 
 // TestControlsRefuseUnknownFields: every control that takes a body answers

@@ -581,7 +581,9 @@ func TestUpdatedAtStrictlyIncreases(t *testing.T) {
 func TestSeedDemoAndContract(t *testing.T) {
 	doc := loadContract(t)
 	h := newHarness(t, Options{})
-	h.sim.SeedDemo()
+	if err := h.sim.SeedDemo(); err != nil {
+		t.Fatalf("the demo seed is refused: %v", err)
+	}
 	v := validator{t: t, doc: doc}
 	resp := v.call(h, "/3/care/cases", "GET", "/3/care/cases?limit=200", nil, nil, nil)
 	var page care.CasePage

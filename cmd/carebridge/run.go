@@ -28,17 +28,25 @@ Every configuration key can also be set by an environment variable
 configs/carebridge.example.yaml), and secrets can come from files.
 A mistyped key is reported with its line and the nearest valid key.`
 
-// configFlag declares --config, whose default is $CAREBRIDGE_CONFIG.
-func configFlag(fs *flag.FlagSet) *string {
-	return fs.String("config", os.Getenv("CAREBRIDGE_CONFIG"), "configuration `FILE` (YAML); also CAREBRIDGE_CONFIG")
-}
-
-// loadConfig loads the configuration file named by --config with load.
-func loadConfig(path string, load func(string, func(string) string) (config.Config, error)) (config.Config, error) {
-	if path == "" {
-		return config.Config{}, usageError{msg: "--config FILE is required (or set CAREBRIDGE_CONFIG)"}
+// configured declares --config on fs and returns what checks the
+// arguments left after the flags with checkArgs, loads the file named by
+// --config (default $CAREBRIDGE_CONFIG) with load, and runs do with it.
+func configured(fs *flag.FlagSet, load func(string, func(string) string) (config.Config, error), checkArgs func([]string) error,
+	do func(ctx context.Context, cfg config.Config, args []string) error) func(context.Context, []string) error {
+	path := fs.String("config", os.Getenv("CAREBRIDGE_CONFIG"), "configuration `FILE` (YAML); also CAREBRIDGE_CONFIG")
+	return func(ctx context.Context, args []string) error {
+		if err := checkArgs(args); err != nil {
+			return err
+		}
+		if *path == "" {
+			return usageError{msg: "--config FILE is required (or set CAREBRIDGE_CONFIG)"}
+		}
+		cfg, err := load(*path, os.Getenv)
+		if err != nil {
+			return err
+		}
+		return do(ctx, cfg, args)
 	}
-	return load(path, os.Getenv)
 }
 
 // noArgs refuses arguments after the flags of a command that takes none.
@@ -73,15 +81,7 @@ listen. SIGTERM or Ctrl-C finishes or releases in-flight work and exits.
 To run it against the sandboxes see docs/sandboxes.md.
 ` + envNote,
 		setup: func(fs *flag.FlagSet, std stdio) func(context.Context, []string) error {
-			path := configFlag(fs)
-			return func(ctx context.Context, args []string) error {
-				if err := noArgs(args); err != nil {
-					return err
-				}
-				cfg, err := loadConfig(*path, config.Load)
-				if err != nil {
-					return err
-				}
+			return configured(fs, config.Load, noArgs, func(ctx context.Context, cfg config.Config, _ []string) error {
 				logger := newLogger(std.err, cfg.Log.Level, cfg.Log.Format)
 				routeStdLog(logger)
 				cfg.Version = version
@@ -90,7 +90,7 @@ To run it against the sandboxes see docs/sandboxes.md.
 					return err
 				}
 				return d.Run(ctx)
-			}
+			})
 		},
 	}
 }
@@ -104,15 +104,7 @@ Care agents match a Salesforce user; prints one line per check and exits 1
 when one fails.
 ` + envNote,
 		setup: func(fs *flag.FlagSet, std stdio) func(context.Context, []string) error {
-			path := configFlag(fs)
-			return func(ctx context.Context, args []string) error {
-				if err := noArgs(args); err != nil {
-					return err
-				}
-				cfg, err := loadConfig(*path, config.Load)
-				if err != nil {
-					return err
-				}
+			return configured(fs, config.Load, noArgs, func(ctx context.Context, cfg config.Config, _ []string) error {
 				logger := newLogger(io.Discard, "error", "text")
 				routeStdLog(logger)
 				report, ok := daemon.Check(ctx, cfg, logger)
@@ -123,7 +115,7 @@ when one fails.
 					return fmt.Errorf("check failed")
 				}
 				return nil
-			}
+			})
 		},
 	}
 }
@@ -146,22 +138,14 @@ as a table, or with --json one JSON object per line with the admin API's
 field names (key, error, attempts, at).
 ` + deadLetterNote,
 				setup: func(fs *flag.FlagSet, std stdio) func(context.Context, []string) error {
-					path := configFlag(fs)
 					asJSON := fs.Bool("json", false, "one JSON object per line, with the admin API's field names")
-					return func(ctx context.Context, args []string) error {
-						if err := noArgs(args); err != nil {
-							return err
-						}
-						cfg, err := loadConfig(*path, config.LoadForRedis)
-						if err != nil {
-							return err
-						}
+					return configured(fs, config.LoadForRedis, noArgs, func(ctx context.Context, cfg config.Config, _ []string) error {
 						dead, err := daemon.ListDeadLetters(ctx, cfg, 1000)
 						if err != nil {
 							return err
 						}
 						return printDeadLetters(std.out, dead, *asJSON)
-					}
+					})
 				},
 			},
 			{
@@ -170,25 +154,25 @@ field names (key, error, attempts, at).
 the dead letters and queues it again; it runs at once.
 ` + deadLetterNote,
 				setup: func(fs *flag.FlagSet, std stdio) func(context.Context, []string) error {
-					path := configFlag(fs)
-					return func(ctx context.Context, keys []string) error {
-						if len(keys) == 0 {
-							return usageError{msg: "replay needs at least one KEY (see carebridge deadletters list)"}
-						}
-						cfg, err := loadConfig(*path, config.LoadForRedis)
-						if err != nil {
-							return err
-						}
+					return configured(fs, config.LoadForRedis, someKeys, func(ctx context.Context, cfg config.Config, keys []string) error {
 						if err := daemon.ReplayDeadLetters(ctx, cfg, keys); err != nil {
 							return err
 						}
 						fmt.Fprintf(std.out, "replayed %d key(s); they run again now\n", len(keys))
 						return nil
-					}
+					})
 				},
 			},
 		},
 	}
+}
+
+// someKeys refuses a replay without keys.
+func someKeys(keys []string) error {
+	if len(keys) == 0 {
+		return usageError{msg: "replay needs at least one KEY (see carebridge deadletters list)"}
+	}
+	return nil
 }
 
 // printDeadLetters writes dead letters as a table, or as JSON lines with

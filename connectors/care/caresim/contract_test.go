@@ -306,6 +306,13 @@ func TestContractSchemasMatchModel(t *testing.T) {
 		"NoteRequest": care.NoteRequest{}, "ReplyRequest": care.ReplyRequest{}, "ActionRequest": care.ActionRequest{},
 		"ActionResult": care.ActionResult{}, "ErrorItem": care.ErrorItem{}, "Event": care.Event{},
 	}
+	schemasMatchTypes(t, doc, types)
+}
+
+// schemasMatchTypes checks that each named schema of doc has exactly the
+// JSON fields of its Go type.
+func schemasMatchTypes(t *testing.T, doc *openapi3.T, types map[string]any) {
+	t.Helper()
 	for name, v := range types {
 		ref, ok := doc.Components.Schemas[name]
 		if !ok {
@@ -318,7 +325,7 @@ func TestContractSchemasMatchModel(t *testing.T) {
 		}
 		slices.Sort(props)
 		if fields := jsonFields(v); !slices.Equal(props, fields) {
-			t.Errorf("schema %s has %v, model.go has %v", name, props, fields)
+			t.Errorf("schema %s has %v, its Go type %T has %v", name, props, v, fields)
 		}
 	}
 }

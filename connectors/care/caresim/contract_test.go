@@ -22,13 +22,21 @@ import (
 
 func loadContract(t *testing.T) *openapi3.T {
 	t.Helper()
+	return loadOpenAPI(t, "../openapi.yaml")
+}
+
+// loadOpenAPI loads an OpenAPI document, with its references into other
+// files, and checks it is valid OpenAPI 3.
+func loadOpenAPI(t *testing.T, file string) *openapi3.T {
+	t.Helper()
 	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromFile("../openapi.yaml")
+	loader.IsExternalRefsAllowed = true
+	doc, err := loader.LoadFromFile(file)
 	if err != nil {
-		t.Fatalf("load openapi.yaml: %v", err)
+		t.Fatalf("load %s: %v", file, err)
 	}
 	if err := doc.Validate(loader.Context); err != nil {
-		t.Fatalf("openapi.yaml is not valid OpenAPI 3: %v", err)
+		t.Fatalf("%s is not valid OpenAPI 3: %v", file, err)
 	}
 	return doc
 }

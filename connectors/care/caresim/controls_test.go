@@ -12,22 +12,6 @@ import (
 	"github.com/carebridge/carebridge/connectors/care/rules"
 )
 
-// loadControlsDoc loads sandbox-openapi.yaml, with its references into the
-// contract, and checks it is valid OpenAPI 3.
-func loadControlsDoc(t *testing.T) *openapi3.T {
-	t.Helper()
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = true
-	doc, err := loader.LoadFromFile("sandbox-openapi.yaml")
-	if err != nil {
-		t.Fatalf("load sandbox-openapi.yaml: %v", err)
-	}
-	if err := doc.Validate(loader.Context); err != nil {
-		t.Fatalf("sandbox-openapi.yaml is not valid OpenAPI 3: %v", err)
-	}
-	return doc
-}
-
 // controlOrder is the order TestSandboxControlsMatchTheirDocument drives
 // the controls in: each example leans on the demo data and on the examples
 // before it.
@@ -45,7 +29,7 @@ var controlOrder = []string{
 // what the document says; a body with an unknown field, and a case that
 // does not exist, get the documented errors.
 func TestSandboxControlsMatchTheirDocument(t *testing.T) {
-	doc := loadControlsDoc(t)
+	doc := loadOpenAPI(t, "sandbox-openapi.yaml")
 	h := newHarness(t, Options{})
 	if err := h.sim.SeedDemo(); err != nil {
 		t.Fatal(err)
@@ -140,7 +124,7 @@ func successStatus(op *openapi3.Operation) int {
 // controls have exactly the JSON fields of the Go types the handlers
 // decode, so the document and the handlers cannot drift apart.
 func TestControlInputSchemasMatchTheirTypes(t *testing.T) {
-	doc := loadControlsDoc(t)
+	doc := loadOpenAPI(t, "sandbox-openapi.yaml")
 	schemasMatchTypes(t, doc, map[string]any{
 		"CaseInput": care.Case{}, "CustomerInput": care.Customer{}, "MessageInput": care.Message{}, "AuthorInput": care.Author{},
 		"EscalateRequest": EscalateRequest{}, "ListeningRequest": ListeningRequest{}, "UINoteRequest": care.NoteRequest{},

@@ -1,6 +1,8 @@
 // Package config loads carebridge's daemon configuration: a YAML file,
 // then environment overrides, then secrets read from files. Loading is strict:
-// unknown keys and invalid values are errors naming the key.
+// unknown keys and invalid values are errors naming the key and its line,
+// an unknown key with the nearest valid one ("unknown key http.read_timout
+// at line 3; did you mean http.read_timeout?").
 package config
 
 import (
@@ -311,6 +313,13 @@ func decode(name string, data []byte, env func(string) string) (Config, error) {
 	// that a file naming Sentinels or Cluster nodes need not clear it.
 	cfg.Redis.URL = ""
 	if len(bytes.TrimSpace(data)) > 0 {
+		var doc yaml.Node
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			return Config{}, fmt.Errorf("%s: %w", name, err)
+		}
+		if err := checkKeys(&doc); err != nil {
+			return Config{}, fmt.Errorf("%s: %w", name, err)
+		}
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
 		if err := dec.Decode(&cfg); err != nil {

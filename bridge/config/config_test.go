@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -35,6 +36,59 @@ func TestParseRejectsUnknownKeyWithLine(t *testing.T) {
 	_, err := Parse("c.yaml", []byte(minimal+"  colour: blue\n"), noEnv)
 	if err == nil || !strings.Contains(err.Error(), "colour") || !strings.Contains(err.Error(), "line") {
 		t.Fatalf("want unknown-key error naming the key and line, got %v", err)
+	}
+}
+
+// TestMistypedKeysNameTheNearestKey: a key the file does not have is
+// reported with its path, its line and the valid key nearest to it, or the
+// keys of its section when none is near; never with a Go type name.
+func TestMistypedKeysNameTheNearestKey(t *testing.T) {
+	for _, tt := range []struct{ yaml, want string }{
+		{"http:\n  read_timout: 3s\n", "c.yaml: unknown key http.read_timout at line 11; did you mean http.read_timeout?"},
+		{"http:\n  listne: x\n", "unknown key http.listne at line 11; did you mean listen?"},
+		{"listne: :8080\n", "unknown key listne at line 10; did you mean listen?"},
+		{"Workers: 4\n", "unknown key Workers at line 10; did you mean workers?"},
+		{"admin:\n  token-file: /run/t\n", "unknown key admin.token-file at line 11; did you mean admin.token_file?"},
+		{"log: {level: info, formt: json}\n", "unknown key log.formt at line 10; did you mean log.format?"},
+		{"pubsub_insecure: true\n", "unknown key pubsub_insecure at line 10; did you mean salesforce.pubsub_insecure?"},
+		{"redis:\n  sentinel:\n    master: m\n", "unknown key redis.sentinel.master at line 12; did you mean redis.sentinel.master_name?"},
+		{"colour: blue\n", "unknown key colour at line 10; the top-level keys are listen, http, redis,"},
+		{"leader:\n  term: 5s\n", "unknown key leader.term at line 11; leader has lease"},
+	} {
+		_, err := Parse("c.yaml", []byte(minimal+tt.yaml), noEnv)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: got %v\nwant %q", tt.yaml, err, tt.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "config.") {
+			t.Errorf("%q: the error names a Go type: %v", tt.yaml, err)
+		}
+	}
+}
+
+// TestWrongValuesAreNamedInWords: a value of the wrong kind, a section
+// written as a value and a key set twice are reported with the key's path
+// and line and what it must be, in the words of the file.
+func TestWrongValuesAreNamedInWords(t *testing.T) {
+	for _, tt := range []struct{ yaml, want string }{
+		{"workers: many\n", `workers at line 10 must be a whole number, not "many"`},
+		{"http:\n  read_timeout: soon\n", `http.read_timeout at line 11 must be a duration like 30s, 5m or 1h30m, not "soon"`},
+		{"http: 5\n", `http at line 10 must be a section of keys (read_timeout, write_timeout, idle_timeout, max_webhook_requests), not "5"`},
+		{"redis:\n  cluster:\n    addrs: 10.0.0.1:6379\n", `redis.cluster.addrs at line 12 must be a list like [a, b], not "10.0.0.1:6379"`},
+		{"redis:\n  tls: {enabled: maybe}\n", `redis.tls.enabled at line 11 must be true or false, not "maybe"`},
+		{"care:\n  rate_limit: [1]\n", "care at line 10 is already set at line 2"},
+		{"workers: 4\nworkers: 8\n", "workers at line 11 is already set at line 10"},
+		{"listen: [a]\n", "listen at line 10 must be text, not a list"},
+	} {
+		_, err := Parse("c.yaml", []byte(minimal+tt.yaml), noEnv)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: got %v\nwant %q", tt.yaml, err, tt.want)
+		}
+		if err != nil && (strings.Contains(err.Error(), "!!") || strings.Contains(err.Error(), "config.") || strings.Contains(err.Error(), "time.Duration")) {
+			t.Errorf("%q: the error names YAML tags or Go types: %v", tt.yaml, err)
+		}
+	}
+	if _, err := Parse("c.yaml", []byte("- a\n- b\n"), noEnv); err == nil || !strings.Contains(err.Error(), "the file must hold keys such as listen, http") {
+		t.Errorf("a list for a file: %v", err)
 	}
 }
 
@@ -270,6 +324,65 @@ func TestAdminListen(t *testing.T) {
 	for _, bad := range []string{"admin: {listen: \":8080\"}", "listen: \"127.0.0.1:9000\"\nadmin: {listen: \"127.0.0.1:9000\"}", "admin: {listen: \"9090\"}"} {
 		if _, err := Parse("c.yaml", []byte(minimal+bad+"\n"), noEnv); err == nil || !strings.Contains(err.Error(), "admin.listen") {
 			t.Errorf("%s: want an error naming admin.listen, got %v", bad, err)
+		}
+	}
+}
+
+// exampleKey matches a key at the start of a line of the example config,
+// set or commented out.
+var exampleKey = regexp.MustCompile(`^([a-z_]+):(\s|$)`)
+
+// exampleKeys reads the keys configs/carebridge.example.yaml shows, set or
+// commented out ("  # username: carebridge" under redis: is
+// redis.username), each with the text of its line.
+func exampleKeys(text string) map[string]string {
+	type level struct {
+		indent int
+		path   string
+	}
+	keys := map[string]string{}
+	var stack []level
+	for _, line := range strings.Split(text, "\n") {
+		rest := strings.TrimLeft(line, " ")
+		indent := len(line) - len(rest)
+		if after, ok := strings.CutPrefix(rest, "#"); ok {
+			rest = strings.TrimLeft(after, " ")
+			indent += max(len(after)-len(rest)-1, 0)
+		}
+		m := exampleKey.FindStringSubmatch(rest)
+		if m == nil {
+			continue
+		}
+		for len(stack) > 0 && stack[len(stack)-1].indent >= indent {
+			stack = stack[:len(stack)-1]
+		}
+		path := m[1]
+		if len(stack) > 0 {
+			path = stack[len(stack)-1].path + "." + path
+		}
+		stack = append(stack, level{indent, path})
+		keys[path] = line
+	}
+	return keys
+}
+
+// TestExampleConfigShowsEveryKey: the example config, which the README
+// sends readers to for "every key, its default and its variable", shows
+// every key the file accepts (set to its default, or commented out) with
+// its environment variable on the same line.
+func TestExampleConfigShowsEveryKey(t *testing.T) {
+	data, err := os.ReadFile("../../configs/carebridge.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := exampleKeys(string(data))
+	for _, k := range Keys() {
+		line, ok := shown[k.Path]
+		switch {
+		case !ok:
+			t.Errorf("the example config does not show %s", k.Path)
+		case k.Env != "" && !strings.Contains(line, k.Env):
+			t.Errorf("the example config shows %s without its variable %s: %q", k.Path, k.Env, line)
 		}
 	}
 }

@@ -15,7 +15,8 @@ import (
 func TestNewCarePlatformDoesNotStopACase(t *testing.T) {
 	w := startWorld(t, manualPolls)
 	ctx := context.Background()
-	if _, err := w.care.Escalate(care.Case{ID: "new_1", Platform: newPlatform, AssigneeID: strPtr("agent_ana"), Subject: "Threads case",
+	w.care.AddProfile(care.Profile{ID: "prof_threads", Platform: newPlatform, Name: "Acme", Handle: "acme"})
+	if _, err := w.care.Escalate(care.Case{ID: "new_1", Platform: newPlatform, ProfileID: strPtr("prof_threads"), AssigneeID: strPtr("agent_ana"), Subject: "Threads case",
 		Customer: care.Customer{ID: "u1", Handle: "maria", Name: "Maria"}},
 		[]care.Message{{ID: "c_new_1", Kind: rules.Comment, Text: "Hello from a new network"}}); err != nil {
 		t.Fatal(err)

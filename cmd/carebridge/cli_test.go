@@ -5,10 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,25 +21,112 @@ import (
 	"github.com/carebridge/carebridge/internal/redistest"
 )
 
-// TestHelpExitsZeroAndNamesTheEnvironment: --help on every command that
-// takes flags prints its usage, mentions the environment variables and
-// exits 0.
-func TestHelpExitsZeroAndNamesTheEnvironment(t *testing.T) {
-	for _, args := range [][]string{{"run", "--help"}, {"check", "-h"}, {"deadletters", "list", "--help"}, {"deadletters", "--help"}, {"--help"}} {
+// TestEveryCommandAnswersHelp: every command and verb answers --help and
+// -h with exit 0 on stdout, in one format: "Usage: carebridge <words> ...",
+// what it does, then its verbs with their summaries or every flag it
+// declares; the commands that read a configuration name the environment.
+func TestEveryCommandAnswersHelp(t *testing.T) {
+	commands := 0
+	walk(root(), []string{"carebridge"}, func(c *command, path []string) {
+		commands++
+		for _, help := range []string{"--help", "-h"} {
+			args := append(slices.Clone(path[1:]), help)
+			name := strings.Join(append([]string{"carebridge"}, args...), " ")
+			var out, errOut bytes.Buffer
+			if code := run(context.Background(), args, strings.NewReader(""), &out, &errOut); code != 0 || errOut.Len() > 0 {
+				t.Errorf("%s: exit %d, stderr %q; want 0 and nothing on stderr", name, code, errOut.String())
+			}
+			text := out.String()
+			lines := strings.Split(text, "\n")
+			if !strings.HasPrefix(lines[0], "Usage: "+strings.Join(path, " ")) || len(lines) < 4 || lines[1] != "" || lines[2] == "" {
+				t.Errorf("%s: want a usage line naming the command, a blank line, then what it does; got\n%s", name, text)
+			}
+			for _, foreign := range []string{"Usage of", "flag: help requested", "unknown command", "unknown verb"} {
+				if strings.Contains(text, foreign) {
+					t.Errorf("%s prints %q:\n%s", name, foreign, text)
+				}
+			}
+			if c.setup == nil {
+				if !regexp.MustCompile(`\n(Commands|Verbs):\n`).MatchString(text) {
+					t.Errorf("%s lists no verbs:\n%s", name, text)
+				}
+				for _, v := range c.verbs {
+					if !regexp.MustCompile(`\n  ` + v.name + ` +` + regexp.QuoteMeta(v.summary) + `\n`).MatchString(text) {
+						t.Errorf("%s does not list %s with its summary %q:\n%s", name, v.name, v.summary, text)
+					}
+				}
+				continue
+			}
+			if !strings.Contains(text, "\nFlags:\n") || !strings.Contains(text, "  -h, --help\n") {
+				t.Errorf("%s has no Flags section with -h, --help:\n%s", name, text)
+			}
+			fs := flag.NewFlagSet(name, flag.ContinueOnError)
+			c.setup(fs, stdio{})
+			fs.VisitAll(func(f *flag.Flag) {
+				if !strings.Contains(text, "\n  --"+f.Name) {
+					t.Errorf("%s does not list its flag --%s:\n%s", name, f.Name, text)
+				}
+			})
+			if fs.Lookup("config") != nil && !strings.Contains(text, "CAREBRIDGE_CONFIG") {
+				t.Errorf("%s does not say the configuration can come from the environment:\n%s", name, text)
+			}
+		}
+	})
+	if commands < 15 {
+		t.Errorf("walked %d commands and verbs; the command line has at least 15", commands)
+	}
+}
+
+// TestCommandLineMistakes: no command, an unknown command or verb, a
+// missing verb and an unknown flag exit 2 with what went wrong and where to
+// find the usage, on stderr.
+func TestCommandLineMistakes(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "Usage: carebridge <command>"},
+		{[]string{"bogus"}, `carebridge: unknown command "bogus": run, demo, check`},
+		{[]string{"sandbox"}, "carebridge sandbox: which one? care or salesforce"},
+		{[]string{"sandbox", "mysql"}, `carebridge sandbox: unknown verb "mysql": care or salesforce`},
+		{[]string{"deadletters", "purge"}, `carebridge deadletters: unknown verb "purge": list or replay`},
+		{[]string{"run", "--bogus"}, "carebridge run: flag provided but not defined: -bogus\nRun 'carebridge run --help' for usage."},
+		{[]string{"run"}, "carebridge run: --config FILE is required"},
+		{[]string{"deadletters", "replay", "--config", "x.yaml"}, "carebridge deadletters replay: replay needs at least one KEY"},
+		{[]string{"version", "now"}, `carebridge version: unexpected arguments ["now"]`},
+	} {
+		t.Setenv("CAREBRIDGE_CONFIG", "")
 		var out, errOut bytes.Buffer
-		if code := run(context.Background(), args, nil, &out, &errOut); code != 0 {
-			t.Errorf("carebridge %s: exit %d, want 0 (%s)", strings.Join(args, " "), code, errOut.String())
+		code := run(context.Background(), tt.args, strings.NewReader(""), &out, &errOut)
+		if code != 2 || out.Len() > 0 || !strings.Contains(errOut.String(), tt.want) {
+			t.Errorf("carebridge %s: exit %d, stdout %q, stderr %q; want 2 and %q on stderr", strings.Join(tt.args, " "), code, out.String(), errOut.String(), tt.want)
 		}
-		text := out.String() + errOut.String()
-		if !strings.Contains(text, "Usage") && !strings.Contains(text, "usage") {
-			t.Errorf("carebridge %s printed no usage: %q", strings.Join(args, " "), text)
+	}
+}
+
+// TestRulesHelpExampleRuns: the example in `rules check --help` is a valid
+// scenario, and the help describes every field of its input.
+func TestRulesHelpExampleRuns(t *testing.T) {
+	var help bytes.Buffer
+	run(context.Background(), []string{"rules", "check", "--help"}, nil, &help, io.Discard)
+	if !strings.Contains(help.String(), rulesExample) {
+		t.Fatalf("the help does not show the example:\n%s", help.String())
+	}
+	for _, field := range []string{"platform", "action", "reply_mode", "new_status", "now", "case", "target", "author", "conversation", "text", "media"} {
+		if !regexp.MustCompile(`\n  ` + field + `\b`).MatchString(help.String()) {
+			t.Errorf("the help does not describe the field %s", field)
 		}
-		if args[0] != "--help" && !strings.Contains(text, "CAREBRIDGE_CONFIG") {
-			t.Errorf("carebridge %s does not mention the environment: %q", strings.Join(args, " "), text)
-		}
-		if strings.Contains(text, "flag: help requested") {
-			t.Errorf("carebridge %s printed %q", strings.Join(args, " "), "flag: help requested")
-		}
+	}
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"rules", "check"}, strings.NewReader(rulesExample), &out, &errOut); code != 0 {
+		t.Fatalf("the example: exit %d, %s", code, errOut.String())
+	}
+	var d struct {
+		Allowed bool   `json:"allowed"`
+		Code    string `json:"code"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &d); err != nil || d.Allowed || d.Code != "private_reply_window_expired" {
+		t.Fatalf("the example decided %s (%v); want the closed private-reply window", out.String(), err)
 	}
 }
 
@@ -157,7 +248,7 @@ func TestAlertsPrintsRulesWithTheRunbookBase(t *testing.T) {
 	if code, _, errOut := alerts("--runbook-base", "docs/operations.md"); code != 2 || !strings.Contains(errOut, "absolute") {
 		t.Errorf("relative base: exit %d, %q; want 2 and why", code, errOut)
 	}
-	if code, _, errOut := alerts("--help"); code != 0 || !strings.Contains(errOut, "Usage") || !strings.Contains(errOut, "CAREBRIDGE_RUNBOOK_BASE") {
-		t.Errorf("alerts --help: exit %d, %q", code, errOut)
+	if code, out, _ := alerts("--help"); code != 0 || !strings.Contains(out, "Usage") || !strings.Contains(out, "CAREBRIDGE_RUNBOOK_BASE") {
+		t.Errorf("alerts --help: exit %d, %q", code, out)
 	}
 }

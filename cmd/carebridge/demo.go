@@ -40,18 +40,41 @@ var demoUsers = []map[string]any{
 	{"Username": "chloe.martin@example.com.demo", "Email": "chloe.martin@example.com", "LastName": "Martin", "FirstName": "Chloe", "Name": "Chloe Martin", "IsActive": true},
 }
 
-func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	listen := fs.String("listen", "127.0.0.1:8080", "carebridge HTTP address (metrics, health, webhooks)")
-	careListen := fs.String("care-listen", "127.0.0.1:8081", "Care sandbox address")
-	sfListen := fs.String("salesforce-listen", "127.0.0.1:8082", "Salesforce sandbox address")
-	pubsubListen := fs.String("pubsub-listen", "127.0.0.1:8083", "Salesforce sandbox's Pub/Sub API (gRPC) address: its change events")
-	redisURL := fs.String("redis", "", "Redis URL (default: an embedded in-memory Redis, for the demo only)")
-	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
+func demoCommand() *command {
+	return &command{
+		name: "demo", args: "[flags]", summary: "run everything locally: both sandboxes, an embedded Redis, seeded cases",
+		about: `Starts the Care sandbox, the Salesforce sandbox (with three users matching the
+Care agents by e-mail), an embedded Redis and the daemon, seeds escalated
+cases on all six platforms, and prints the URLs, credentials, an admin token
+and copy-paste curl commands that change one side and show the other follow.
+Nothing to install; stops on Ctrl-C. To run the pieces apart (your own Redis,
+'carebridge run' with a config file) see docs/sandboxes.md.`,
+		setup: func(fs *flag.FlagSet, std stdio) func(context.Context, []string) error {
+			f := demoFlags{
+				listen:       fs.String("listen", "127.0.0.1:8080", "carebridge's HTTP `ADDR` (metrics, health, webhooks, admin UI)"),
+				careListen:   fs.String("care-listen", "127.0.0.1:8081", "the Care sandbox's `ADDR`"),
+				sfListen:     fs.String("salesforce-listen", "127.0.0.1:8082", "the Salesforce sandbox's `ADDR`"),
+				pubsubListen: fs.String("pubsub-listen", "127.0.0.1:8083", "the Salesforce sandbox's Pub/Sub API (gRPC) `ADDR`: its change events"),
+				redisURL:     fs.String("redis", "", "Redis `URL` (default: an embedded in-memory Redis, for the demo only)"),
+				logLevel:     fs.String("log-level", "info", "`LEVEL`: debug, info, warn or error"),
+			}
+			return func(ctx context.Context, args []string) error {
+				if err := noArgs(args); err != nil {
+					return err
+				}
+				return cmdDemo(ctx, f, std.out, std.err)
+			}
+		},
 	}
+}
+
+// demoFlags are the demo's flags.
+type demoFlags struct {
+	listen, careListen, sfListen, pubsubListen, redisURL, logLevel *string
+}
+
+func cmdDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
+	listen, careListen, sfListen, pubsubListen, redisURL, logLevel := f.listen, f.careListen, f.sfListen, f.pubsubListen, f.redisURL, f.logLevel
 	log := newLogger(stderr, *logLevel, "text")
 
 	if *redisURL == "" {
@@ -145,7 +168,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if _, err := d.Listen(); err != nil {
 		return err
 	}
-	cs.SeedDemo()
+	if err := cs.SeedDemo(); err != nil {
+		return err
+	}
 
 	token, err := sandboxToken(ctx, sfURL)
 	if err != nil {

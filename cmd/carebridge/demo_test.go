@@ -264,9 +264,7 @@ func TestDemoPrintedCommandsSync(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the carebridge binary")
 	}
-	if _, err := exec.LookPath("curl"); err != nil {
-		t.Skip("curl is not installed: the demo's printed commands use it (apt-get install curl; .ci/run installs it)")
-	}
+	requireCurl(t) // the demo's printed commands use it
 	bin := buildCarebridge(t)
 
 	cmd := exec.Command(bin, "demo",

@@ -7,15 +7,20 @@
 //	carebridge rules check < scenario   explain a rule decision
 //	carebridge deadletters list|replay  inspect and replay dead letters
 //	carebridge alerts [--runbook-base URL]  print the Prometheus alerting rules
+//
+// Every command and verb answers --help (or -h) with its usage, what it
+// does and its flags (commands.go).
 package main
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -29,71 +34,68 @@ func main() {
 	os.Exit(code)
 }
 
-const usage = `carebridge keeps escalated Emplifi Care cases and Salesforce Cases in step.
-
-Usage:
-  carebridge run --config FILE                  run the daemon
-  carebridge demo [--listen ADDR] [--care-listen ADDR] [--salesforce-listen ADDR] [--redis URL]
-                                                run everything locally with sandboxes
-  carebridge check --config FILE                validate configuration and reach both systems
-  carebridge sandbox care [flags]               run the Care sandbox
-  carebridge sandbox salesforce [flags]         run the Salesforce sandbox
-  carebridge rules check < scenario.json        decide one action scenario
-  carebridge deadletters list --config FILE     list dead-lettered keys
-  carebridge deadletters replay --config FILE KEY...
-  carebridge healthcheck [--url URL]            exit 0 when the daemon's /healthz answers (Docker HEALTHCHECK)
-  carebridge alerts [--runbook-base URL]        print the Prometheus alerting rules, runbook links under URL
-  carebridge version
-`
-
-// run dispatches a command line and returns the exit code.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return 2
+// root is the whole command line.
+func root() *command {
+	return &command{
+		name: "carebridge",
+		about: `carebridge keeps escalated Emplifi Care cases and Salesforce Cases in step.
+Start with 'carebridge demo': both sandboxes, an embedded Redis and seeded cases.`,
+		verbs: []*command{
+			runCommand(), demoCommand(), checkCommand(), sandboxCommand(), rulesCommand(),
+			deadLettersCommand(), healthcheckCommand(), alertsCommand(), versionCommand(),
+		},
 	}
-	var err error
-	switch args[0] {
-	case "run":
-		err = cmdRun(ctx, args[1:], stderr)
-	case "demo":
-		err = cmdDemo(ctx, args[1:], stdout, stderr)
-	case "check":
-		err = cmdCheck(ctx, args[1:], stdout)
-	case "sandbox":
-		err = cmdSandbox(ctx, args[1:], stdout)
-	case "rules":
-		err = cmdRules(args[1:], stdin, stdout)
-	case "deadletters":
-		err = cmdDeadLetters(ctx, args[1:], stdout)
-	case "healthcheck":
-		err = cmdHealthcheck(ctx, args[1:], stderr)
-	case "alerts":
-		err = cmdAlerts(args[1:], stdout, stderr)
-	case "version", "--version":
-		fmt.Fprintln(stdout, "carebridge", version)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-	default:
-		fmt.Fprintf(stderr, "unknown command %q\n\n%s", args[0], usage)
-		return 2
-	}
-	if errors.Is(err, errHelp) {
-		return 0
-	}
-	if err != nil {
-		var ue usageError
-		if errors.As(err, &ue) {
-			fmt.Fprintf(stderr, "carebridge %s: %v\n", args[0], err)
-			return 2
-		}
-		fmt.Fprintf(stderr, "carebridge %s: %v\n", args[0], err)
-		return 1
-	}
-	return 0
 }
 
-// usageError is a command-line mistake (exit code 2).
-type usageError struct{ msg string }
+// run dispatches a command line and returns the exit code: 0 done (or help
+// printed), 1 failed, 2 a mistake on the command line.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	top, path := root(), []string{"carebridge"}
+	if len(args) == 0 {
+		printHelp(stderr, top, path)
+		return 2
+	}
+	if args[0] == "--version" {
+		args = []string{"version"}
+	}
+	err := dispatch(ctx, top, path, args, stdio{in: stdin, out: stdout, err: stderr})
+	if err == nil || errors.Is(err, errHelp) {
+		return 0
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		name := strings.Join(ue.path, " ")
+		fmt.Fprintf(stderr, "%s: %s\nRun '%s --help' for usage.\n", name, ue.msg, name)
+		return 2
+	}
+	fmt.Fprintf(stderr, "carebridge %s: %v\n", args[0], err)
+	return 1
+}
+
+// errHelp is a --help answered with the command's help (exit code 0).
+var errHelp = errors.New("help")
+
+// usageError is a command-line mistake (exit code 2). dispatch fills in the
+// path of the command it was made in.
+type usageError struct {
+	path []string
+	msg  string
+}
 
 func (e usageError) Error() string { return e.msg }
+
+func versionCommand() *command {
+	return &command{
+		name: "version", summary: "print the version",
+		about: "Prints the version of this build (also: carebridge --version).",
+		setup: func(fs *flag.FlagSet, std stdio) func(context.Context, []string) error {
+			return func(_ context.Context, args []string) error {
+				if len(args) > 0 {
+					return usageError{msg: fmt.Sprintf("unexpected arguments %q", args)}
+				}
+				_, err := fmt.Fprintln(std.out, "carebridge", version)
+				return err
+			}
+		},
+	}
+}

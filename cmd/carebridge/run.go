@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -22,51 +21,40 @@ import (
 	"github.com/carebridge/carebridge/configs"
 )
 
-// errHelp is a --help answered with the command's usage (exit code 0).
-var errHelp = errors.New("help")
-
 // envNote says where the rest of the configuration can come from.
 const envNote = `
 Every configuration key can also be set by an environment variable
 (CAREBRIDGE_CONFIG for --config; the others are listed in
 configs/carebridge.example.yaml), and secrets can come from files.
-`
+A mistyped key is reported with its line and the nearest valid key.`
 
-func loadConfig(args []string, name string, out io.Writer) (config.Config, []string, error) {
-	return loadConfigWith(args, name, out, config.Load)
+// configured declares --config on fs and returns what checks the
+// arguments left after the flags with checkArgs, loads the file named by
+// --config (default $CAREBRIDGE_CONFIG) with load, and runs do with it.
+func configured(fs *flag.FlagSet, load func(string, func(string) string) (config.Config, error), checkArgs func([]string) error,
+	do func(ctx context.Context, cfg config.Config, args []string) error) func(context.Context, []string) error {
+	path := fs.String("config", os.Getenv("CAREBRIDGE_CONFIG"), "configuration `FILE` (YAML); also CAREBRIDGE_CONFIG")
+	return func(ctx context.Context, args []string) error {
+		if err := checkArgs(args); err != nil {
+			return err
+		}
+		if *path == "" {
+			return usageError{msg: "--config FILE is required (or set CAREBRIDGE_CONFIG)"}
+		}
+		cfg, err := load(*path, os.Getenv)
+		if err != nil {
+			return err
+		}
+		return do(ctx, cfg, args)
+	}
 }
 
-func loadConfigWith(args []string, name string, out io.Writer, load func(string, func(string) string) (config.Config, error)) (config.Config, []string, error) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(out)
-	path := fs.String("config", os.Getenv("CAREBRIDGE_CONFIG"), "configuration file (YAML)")
-	var asJSON *bool
-	if name == "deadletters" {
-		asJSON = fs.Bool("json", false, "list: one JSON object per line, with the admin API's field names")
+// noArgs refuses arguments after the flags of a command that takes none.
+func noArgs(args []string) error {
+	if len(args) > 0 {
+		return usageError{msg: fmt.Sprintf("unexpected arguments %q", args)}
 	}
-	fs.Usage = func() {
-		fmt.Fprintf(out, "Usage: carebridge %s --config FILE", name)
-		if name == "deadletters" {
-			fmt.Fprint(out, " [--json] [KEY...]")
-		}
-		fmt.Fprintln(out)
-		fs.PrintDefaults()
-		fmt.Fprint(out, envNote)
-	}
-	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-		return config.Config{}, nil, errHelp
-	} else if err != nil {
-		return config.Config{}, nil, usageError{err.Error()}
-	}
-	if *path == "" {
-		return config.Config{}, nil, usageError{"--config FILE is required"}
-	}
-	cfg, err := load(*path, os.Getenv)
-	rest := fs.Args()
-	if asJSON != nil && *asJSON {
-		rest = append([]string{"--json"}, rest...)
-	}
-	return cfg, rest, err
+	return nil
 }
 
 // routeStdLog sends the standard library logger (simpleforce logs failing
@@ -84,70 +72,106 @@ func (w slogWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
-	cfg, _, err := loadConfig(args, "run", stderr)
-	if err != nil {
-		return err
+func runCommand() *command {
+	return &command{
+		name: "run", args: "--config FILE", summary: "run the daemon",
+		about: `Runs the daemon: syncs cases and agent actions between Care and Salesforce,
+serves /healthz, /readyz, /metrics, /webhooks/care and the admin UI on
+listen. SIGTERM or Ctrl-C finishes or releases in-flight work and exits.
+To run it against the sandboxes see docs/sandboxes.md.
+` + envNote,
+		setup: func(fs *flag.FlagSet, std stdio) func(context.Context, []string) error {
+			return configured(fs, config.Load, noArgs, func(ctx context.Context, cfg config.Config, _ []string) error {
+				logger := newLogger(std.err, cfg.Log.Level, cfg.Log.Format)
+				routeStdLog(logger)
+				cfg.Version = version
+				d, err := daemon.New(cfg, logger)
+				if err != nil {
+					return err
+				}
+				return d.Run(ctx)
+			})
+		},
 	}
-	logger := newLogger(stderr, cfg.Log.Level, cfg.Log.Format)
-	routeStdLog(logger)
-	cfg.Version = version
-	d, err := daemon.New(cfg, logger)
-	if err != nil {
-		return err
-	}
-	return d.Run(ctx)
 }
 
-func cmdCheck(ctx context.Context, args []string, stdout io.Writer) error {
-	cfg, _, err := loadConfig(args, "check", stdout)
-	if err != nil {
-		return err
+func checkCommand() *command {
+	return &command{
+		name: "check", args: "--config FILE", summary: "check the configuration and reach both systems",
+		about: `Checks the configuration, the mapping, Redis, Care, the Salesforce metadata,
+the integration user's permissions (naming any that is missing) and how many
+Care agents match a Salesforce user; prints one line per check and exits 1
+when one fails.
+` + envNote,
+		setup: func(fs *flag.FlagSet, std stdio) func(context.Context, []string) error {
+			return configured(fs, config.Load, noArgs, func(ctx context.Context, cfg config.Config, _ []string) error {
+				logger := newLogger(io.Discard, "error", "text")
+				routeStdLog(logger)
+				report, ok := daemon.Check(ctx, cfg, logger)
+				for _, line := range report {
+					fmt.Fprintln(std.out, line)
+				}
+				if !ok {
+					return fmt.Errorf("check failed")
+				}
+				return nil
+			})
+		},
 	}
-	logger := newLogger(io.Discard, "error", "text")
-	routeStdLog(logger)
-	report, ok := daemon.Check(ctx, cfg, logger)
-	for _, line := range report {
-		fmt.Fprintln(stdout, line)
-	}
-	if !ok {
-		return fmt.Errorf("check failed")
-	}
-	return nil
 }
 
-func cmdDeadLetters(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-		fmt.Fprint(stdout, "Usage: carebridge deadletters list|replay --config FILE [--json] [KEY...]\n"+envNote)
-		return errHelp
+// deadLetterNote says why the dead-letter verbs need only Redis.
+const deadLetterNote = `
+Dead letters live in Redis: the file needs the redis settings only, so this
+runs where the Care and Salesforce secrets are not.` + envNote
+
+func deadLettersCommand() *command {
+	return &command{
+		name: "deadletters", summary: "list and replay agent actions that failed for good",
+		about: `Agent actions (Care_Action__c) that failed for good are dead-lettered: sending
+a reply again is a person's decision. Cases are never dead-lettered.`,
+		verbs: []*command{
+			{
+				name: "list", args: "--config FILE [--json]", summary: "list the dead letters",
+				about: `Lists the dead letters (up to 1000): key, attempts, when and the last error,
+as a table, or with --json one JSON object per line with the admin API's
+field names (key, error, attempts, at).
+` + deadLetterNote,
+				setup: func(fs *flag.FlagSet, std stdio) func(context.Context, []string) error {
+					asJSON := fs.Bool("json", false, "one JSON object per line, with the admin API's field names")
+					return configured(fs, config.LoadForRedis, noArgs, func(ctx context.Context, cfg config.Config, _ []string) error {
+						dead, err := daemon.ListDeadLetters(ctx, cfg, 1000)
+						if err != nil {
+							return err
+						}
+						return printDeadLetters(std.out, dead, *asJSON)
+					})
+				},
+			},
+			{
+				name: "replay", args: "--config FILE KEY...", summary: "run dead-lettered keys again",
+				about: `Takes each KEY (as 'deadletters list' prints it, e.g. action:a0X...) out of
+the dead letters and queues it again; it runs at once.
+` + deadLetterNote,
+				setup: func(fs *flag.FlagSet, std stdio) func(context.Context, []string) error {
+					return configured(fs, config.LoadForRedis, someKeys, func(ctx context.Context, cfg config.Config, keys []string) error {
+						if err := daemon.ReplayDeadLetters(ctx, cfg, keys); err != nil {
+							return err
+						}
+						fmt.Fprintf(std.out, "replayed %d key(s); they run again now\n", len(keys))
+						return nil
+					})
+				},
+			},
+		},
 	}
-	if len(args) == 0 || (args[0] != "list" && args[0] != "replay") {
-		return usageError{"usage: carebridge deadletters list|replay --config FILE [--json] [KEY...]"}
+}
+
+// someKeys refuses a replay without keys.
+func someKeys(keys []string) error {
+	if len(keys) == 0 {
+		return usageError{msg: "replay needs at least one KEY (see carebridge deadletters list)"}
 	}
-	// Dead letters live in Redis: the Care and Salesforce settings need not
-	// be there.
-	cfg, rest, err := loadConfigWith(args[1:], "deadletters", stdout, config.LoadForRedis)
-	if err != nil {
-		return err
-	}
-	asJSON := len(rest) > 0 && rest[0] == "--json"
-	if asJSON {
-		rest = rest[1:]
-	}
-	if args[0] == "list" {
-		dead, err := daemon.ListDeadLetters(ctx, cfg, 1000)
-		if err != nil {
-			return err
-		}
-		return printDeadLetters(stdout, dead, asJSON)
-	}
-	if len(rest) == 0 {
-		return usageError{"replay needs at least one KEY (see deadletters list)"}
-	}
-	if err := daemon.ReplayDeadLetters(ctx, cfg, rest); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "replayed %d key(s); they run again now\n", len(rest))
 	return nil
 }
 
@@ -175,35 +199,40 @@ func printDeadLetters(out io.Writer, dead []queue.DeadLetter, asJSON bool) error
 	return tw.Flush()
 }
 
-// cmdHealthcheck asks a running daemon's /healthz; it needs no shell or
-// curl, so a distroless image can use it as its HEALTHCHECK.
-func cmdHealthcheck(ctx context.Context, args []string, out io.Writer) error {
-	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
-	fs.SetOutput(out)
-	url := fs.String("url", healthURL(os.Getenv("CAREBRIDGE_LISTEN")), "the daemon's health endpoint")
-	fs.Usage = func() {
-		fmt.Fprintln(out, "Usage: carebridge healthcheck [--url URL]")
-		fs.PrintDefaults()
-		fmt.Fprint(out, "\nThe default follows CAREBRIDGE_LISTEN (the daemon's listen address).\n")
+func healthcheckCommand() *command {
+	return &command{
+		name: "healthcheck", args: "[--url URL]", summary: "exit 0 when the daemon's /healthz answers (Docker HEALTHCHECK)",
+		about: `Asks a running daemon's /healthz and exits 0 when it answers 200, 1 otherwise.
+It needs no shell or curl, so a distroless image can use it as its
+HEALTHCHECK. The default URL follows CAREBRIDGE_LISTEN (the daemon's listen
+address).`,
+		setup: func(fs *flag.FlagSet, _ stdio) func(context.Context, []string) error {
+			url := fs.String("url", healthURL(os.Getenv("CAREBRIDGE_LISTEN")), "the daemon's health endpoint `URL`")
+			return func(ctx context.Context, args []string) error {
+				if err := noArgs(args); err != nil {
+					return err
+				}
+				return healthcheck(ctx, *url)
+			}
+		},
 	}
-	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-		return errHelp
-	} else if err != nil {
-		return usageError{err.Error()}
-	}
+}
+
+// healthcheck asks url and fails unless it answers 200.
+func healthcheck(ctx context.Context, url string) error {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *url, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return usageError{fmt.Sprintf("--url %q: %v", *url, err)}
+		return usageError{msg: fmt.Sprintf("--url %q: %v", url, err)}
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return fmt.Errorf("%s: %w", *url, err)
+		return fmt.Errorf("%s: %w", url, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s: HTTP %d", *url, resp.StatusCode)
+		return fmt.Errorf("%s: HTTP %d", url, resp.StatusCode)
 	}
 	return nil
 }
@@ -228,33 +257,28 @@ func decodeJSON(r io.Reader, v any) error {
 	return json.NewDecoder(io.LimitReader(r, 1<<20)).Decode(v)
 }
 
-// cmdAlerts prints the shipped Prometheus alerting rules, their runbook
-// links pointing at --runbook-base.
-func cmdAlerts(args []string, out, errOut io.Writer) error {
-	fs := flag.NewFlagSet("alerts", flag.ContinueOnError)
-	fs.SetOutput(errOut)
-	base := fs.String("runbook-base", os.Getenv("CAREBRIDGE_RUNBOOK_BASE"),
-		"absolute URL of the page with the runbook sections (docs/operations.md); each alert links to URL#<its anchor>")
-	fs.Usage = func() {
-		fmt.Fprintln(errOut, "Usage: carebridge alerts [--runbook-base URL] > alerts.yaml")
-		fs.PrintDefaults()
-		fmt.Fprintf(errOut, "\nPrints the shipped Prometheus alerting rules (configs/prometheus/alerts.yaml).\n"+
-			"Without --runbook-base (or CAREBRIDGE_RUNBOOK_BASE) the runbook links point at\n%s.\n", configs.RunbookBase)
+func alertsCommand() *command {
+	return &command{
+		name: "alerts", args: "[--runbook-base URL] > alerts.yaml", summary: "print the Prometheus alerting rules",
+		about: fmt.Sprintf(`Prints the shipped Prometheus alerting rules (configs/prometheus/alerts.yaml).
+Without --runbook-base (or CAREBRIDGE_RUNBOOK_BASE) the runbook links point at
+%s.`, configs.RunbookBase),
+		setup: func(fs *flag.FlagSet, std stdio) func(context.Context, []string) error {
+			base := fs.String("runbook-base", os.Getenv("CAREBRIDGE_RUNBOOK_BASE"),
+				"absolute `URL` of the page with the runbook sections (docs/operations.md); each alert links to URL#<its anchor>; also CAREBRIDGE_RUNBOOK_BASE")
+			return func(_ context.Context, args []string) error {
+				if err := noArgs(args); err != nil {
+					return err
+				}
+				rules, err := configs.AlertRules(*base)
+				if err != nil {
+					return usageError{msg: err.Error()}
+				}
+				if _, err := std.out.Write(rules); err != nil {
+					return fmt.Errorf("write rules: %w", err)
+				}
+				return nil
+			}
+		},
 	}
-	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-		return errHelp
-	} else if err != nil {
-		return usageError{err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected arguments %q", fs.Args())}
-	}
-	rules, err := configs.AlertRules(*base)
-	if err != nil {
-		return usageError{err.Error()}
-	}
-	if _, err := out.Write(rules); err != nil {
-		return fmt.Errorf("write rules: %w", err)
-	}
-	return nil
 }

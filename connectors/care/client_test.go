@@ -82,8 +82,8 @@ func (sb *sandbox) newClient(t *testing.T, cfg care.Config) *care.Client {
 func ptr(s string) *string { return &s }
 
 // seed adds an agent, two Facebook profiles and a Facebook case with a
-// brand post and a customer comment. assigned and profile choose the
-// case's state.
+// brand post and a customer comment (without profile: a listening mention
+// _c1). assigned and profile choose the case's state.
 func (sb *sandbox) seed(t *testing.T, id string, assigned, profile bool) care.Case {
 	t.Helper()
 	sb.sim.AddAgent(care.Agent{ID: "agent_1", Name: "Ana", Email: "ana@example.com"})
@@ -95,15 +95,18 @@ func (sb *sandbox) seed(t *testing.T, id string, assigned, profile bool) care.Ca
 	if assigned {
 		c.AssigneeID = ptr("agent_1")
 	}
-	if profile {
-		c.ProfileID = ptr("prof_fb")
-	}
 	now := time.Now()
-	got, err := sb.sim.Escalate(c, []care.Message{
+	msgs := []care.Message{
 		{ID: id + "_post", Kind: rules.Post, Direction: care.Outbound, Text: "New tent!", PostedAt: now.Add(-48 * time.Hour),
 			Author: care.Author{ID: "prof_fb", Handle: "acme", IsBrand: true}},
 		{ID: id + "_c1", Kind: rules.Comment, ParentID: ptr(id + "_post"), Text: "Mine broke.", PostedAt: now.Add(-time.Hour)},
-	})
+	}
+	if profile {
+		c.ProfileID = ptr("prof_fb")
+	} else { // as in Care, only listening content arrives without a profile
+		msgs = []care.Message{{ID: id + "_c1", Kind: rules.ListeningMention, Text: "Acme tents break.", PostedAt: now.Add(-time.Hour)}}
+	}
+	got, err := sb.sim.Escalate(c, msgs)
 	if err != nil {
 		t.Fatal(err)
 	}

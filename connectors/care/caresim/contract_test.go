@@ -22,13 +22,21 @@ import (
 
 func loadContract(t *testing.T) *openapi3.T {
 	t.Helper()
+	return loadOpenAPI(t, "../openapi.yaml")
+}
+
+// loadOpenAPI loads an OpenAPI document, with its references into other
+// files, and checks it is valid OpenAPI 3.
+func loadOpenAPI(t *testing.T, file string) *openapi3.T {
+	t.Helper()
 	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromFile("../openapi.yaml")
+	loader.IsExternalRefsAllowed = true
+	doc, err := loader.LoadFromFile(file)
 	if err != nil {
-		t.Fatalf("load openapi.yaml: %v", err)
+		t.Fatalf("load %s: %v", file, err)
 	}
 	if err := doc.Validate(loader.Context); err != nil {
-		t.Fatalf("openapi.yaml is not valid OpenAPI 3: %v", err)
+		t.Fatalf("%s is not valid OpenAPI 3: %v", file, err)
 	}
 	return doc
 }
@@ -177,8 +185,11 @@ func findOperation(t *testing.T, doc *openapi3.T, id string) (string, string) {
 func TestContractErrorResponses(t *testing.T) {
 	doc := loadContract(t)
 	h := newHarness(t, Options{})
-	c := h.escalate(care.Case{Platform: rules.Facebook, Customer: care.Customer{ID: "u1"}},
+	c := h.escalate(care.Case{Platform: rules.Facebook, ProfileID: strp("prof_facebook"), Customer: care.Customer{ID: "u1", Handle: "cust"}},
 		care.Message{ID: "c1", Kind: rules.Comment, Text: "hi"})
+	// Listening content arrives without a profile: a reply is refused.
+	lc := h.escalate(care.Case{Platform: rules.Twitter, Customer: care.Customer{ID: "u2", Handle: "other"}},
+		care.Message{ID: "m1", Kind: rules.ListeningMention, Text: "boots run small"})
 	v := validator{t: t, doc: doc, invalidRequests: true}
 	idp := map[string]string{"id": c.ID}
 
@@ -197,7 +208,7 @@ func TestContractErrorResponses(t *testing.T) {
 		{"bad limit", "/3/care/cases", "GET", "/3/care/cases?limit=5000", nil, nil, nil, 400},
 		{"unknown agent", "/3/care/cases/{id}/assign", "POST", "/3/care/cases/" + c.ID + "/assign", idp, care.AssignRequest{AgentID: strp("ghost")}, nil, 400},
 		{"throttled", "/3/care/cases/{id}", "GET", "/3/care/cases/" + c.ID, idp, nil, &Fault{Op: OpGetCase, Status: 429, Times: 1}, 429},
-		{"rule refusal", "/3/care/cases/{id}/replies", "POST", "/3/care/cases/" + c.ID + "/replies", idp, care.ReplyRequest{Mode: rules.PublicReply, Text: "hi"}, nil, 422},
+		{"rule refusal", "/3/care/cases/{id}/replies", "POST", "/3/care/cases/" + lc.ID + "/replies", map[string]string{"id": lc.ID}, care.ReplyRequest{Mode: rules.PublicReply, Text: "hi"}, nil, 422},
 		{"idempotency conflict", "/3/care/cases/{id}/status", "POST", "/3/care/cases/" + c.ID + "/status", idp, care.StatusRequest{Status: rules.Deleted}, nil, 409},
 		{"server error", "/3/care/cases/{id}/notes", "POST", "/3/care/cases/" + c.ID + "/notes", idp, care.NoteRequest{Text: "x"}, &Fault{Op: OpAddNote, Times: 1}, 503},
 	}
@@ -233,7 +244,7 @@ func TestContractErrorResponses(t *testing.T) {
 // TestRequestHygiene covers auth, strict decoding and body limits.
 func TestRequestHygiene(t *testing.T) {
 	h := newHarness(t, Options{BearerToken: "bearer-xyz"})
-	c := h.escalate(care.Case{Platform: rules.Facebook, Customer: care.Customer{ID: "u1"}},
+	c := h.escalate(care.Case{Platform: rules.Facebook, ProfileID: strp("prof_facebook"), Customer: care.Customer{ID: "u1", Handle: "cust"}},
 		care.Message{ID: "c1", Kind: rules.Comment, Text: "hi"})
 	notes := "/3/care/cases/" + c.ID + "/notes"
 
@@ -303,6 +314,13 @@ func TestContractSchemasMatchModel(t *testing.T) {
 		"NoteRequest": care.NoteRequest{}, "ReplyRequest": care.ReplyRequest{}, "ActionRequest": care.ActionRequest{},
 		"ActionResult": care.ActionResult{}, "ErrorItem": care.ErrorItem{}, "Event": care.Event{},
 	}
+	schemasMatchTypes(t, doc, types)
+}
+
+// schemasMatchTypes checks that each named schema of doc has exactly the
+// JSON fields of its Go type.
+func schemasMatchTypes(t *testing.T, doc *openapi3.T, types map[string]any) {
+	t.Helper()
 	for name, v := range types {
 		ref, ok := doc.Components.Schemas[name]
 		if !ok {
@@ -314,17 +332,22 @@ func TestContractSchemasMatchModel(t *testing.T) {
 			props = append(props, p)
 		}
 		slices.Sort(props)
-		var fields []string
-		rt := reflect.TypeOf(v)
-		for i := range rt.NumField() {
-			tag, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
-			if tag != "" && tag != "-" {
-				fields = append(fields, tag)
-			}
-		}
-		slices.Sort(fields)
-		if !slices.Equal(props, fields) {
-			t.Errorf("schema %s has %v, model.go has %v", name, props, fields)
+		if fields := jsonFields(v); !slices.Equal(props, fields) {
+			t.Errorf("schema %s has %v, its Go type %T has %v", name, props, v, fields)
 		}
 	}
+}
+
+// jsonFields lists the JSON names of a struct's fields, sorted.
+func jsonFields(v any) []string {
+	var fields []string
+	rt := reflect.TypeOf(v)
+	for i := range rt.NumField() {
+		tag, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
+		if tag != "" && tag != "-" {
+			fields = append(fields, tag)
+		}
+	}
+	slices.Sort(fields)
+	return fields
 }

@@ -1,6 +1,7 @@
 package caresim
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/carebridge/carebridge/connectors/care"
@@ -8,8 +9,11 @@ import (
 )
 
 // SeedDemo loads a realistic set of agents, profiles and escalated cases
-// across all six platforms, with conversations and notes.
-func (s *Server) SeedDemo() {
+// across all six platforms, with conversations and notes. Every case has its
+// customer and profile, as Care escalates them, but the listening mention,
+// which automation escalates without a profile. An error means the seed and
+// the sandbox's rules disagree: a bug to fix, not a case to skip.
+func (s *Server) SeedDemo() error {
 	agents := []care.Agent{
 		{ID: "agent_ana", Name: "Ana Novak", Email: "ana.novak@example.com"},
 		{ID: "agent_ben", Name: "Ben Okafor", Email: "ben.okafor@example.com"},
@@ -117,17 +121,17 @@ func (s *Server) SeedDemo() {
 	for _, sd := range seeds {
 		c, err := s.Escalate(sd.c, sd.msgs)
 		if err != nil {
-			s.log.Warn("care sandbox: demo case not seeded", "case", sd.c.ID, "err", err)
-			continue
+			return fmt.Errorf("seed demo: %w", err)
 		}
 		for _, n := range sd.notes {
 			if _, err := s.UIAddNote(c.ID, n.AuthorID, n.Text); err != nil {
-				s.log.Warn("care sandbox: demo note not seeded", "case", c.ID, "err", err)
+				return fmt.Errorf("seed demo: %w", err)
 			}
 		}
 	}
 	if _, err := s.EscalateListening(rules.Twitter, care.Customer{ID: "tw_u_2", Handle: "gearhead", Name: "Gear Head"},
 		"Anyone else think Acme boots run small?"); err != nil {
-		s.log.Warn("care sandbox: demo listening case not seeded", "err", err)
+		return fmt.Errorf("seed demo: listening case: %w", err)
 	}
+	return nil
 }

@@ -28,7 +28,8 @@ type caseOpts struct {
 
 var person = care.Customer{ID: "cust", Handle: "cust", Name: "A Customer", MentionedBrand: true}
 
-// newCase escalates a case on p holding msgs and returns its id.
+// newCase escalates a case on p holding msgs and returns its id. A case
+// with noProfile must hold listening content, as in Care.
 func (h *harness) newCase(p rules.Platform, o caseOpts, msgs ...care.Message) string {
 	h.t.Helper()
 	c := care.Case{Platform: p, Customer: o.customer}
@@ -124,7 +125,8 @@ func TestDocProfileSentences(t *testing.T) {
 				return replyTo(h, h.newCase(rules.Facebook, caseOpts{}, publicThread()...), rules.PublicReply, "")
 			},
 			refused: func(t *testing.T, h *harness) response {
-				return replyTo(h, h.newCase(rules.Facebook, caseOpts{noProfile: true}, publicThread()...), rules.PublicReply, "")
+				// Only listening content arrives without a profile.
+				return replyTo(h, h.newCase(rules.Facebook, caseOpts{noProfile: true}, in("m", rules.ListeningMention, "")), rules.PublicReply, "")
 			},
 		},
 		{

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/carebridge/carebridge/connectors/care"
@@ -50,10 +51,15 @@ func (s *Server) AddProfile(p care.Profile) {
 // Escalate creates a case with its conversation, as Care does when a message
 // is escalated. Empty ids are assigned; inbound messages without an author
 // are the case's customer's; a reply's depth follows its parent.
+//
+// As in Care, a case is about a customer (customer.id and customer.handle)
+// and arrives with the profile whose content was escalated; only listening
+// content escalated by automation (a conversation of listening mentions, as
+// EscalateListening makes) arrives without a profile.
 func (s *Server) Escalate(c care.Case, msgs []care.Message) (care.Case, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.validateCaseLocked(&c); err != nil {
+	if err := s.validateCaseLocked(&c, isListening(msgs)); err != nil {
 		return care.Case{}, fmt.Errorf("escalate case %q: %w", c.ID, err)
 	}
 	if c.ID == "" {
@@ -92,9 +98,27 @@ func (s *Server) Escalate(c care.Case, msgs []care.Message) (care.Case, error) {
 	return stored, nil
 }
 
-func (s *Server) validateCaseLocked(c *care.Case) error {
+// isListening reports whether a conversation is listening content: one or
+// more listening mentions and nothing else.
+func isListening(msgs []care.Message) bool {
+	for _, m := range msgs {
+		if m.Kind != rules.ListeningMention {
+			return false
+		}
+	}
+	return len(msgs) > 0
+}
+
+func (s *Server) validateCaseLocked(c *care.Case, listening bool) error {
 	if !platforms[c.Platform] && !slices.Contains(s.opts.NewPlatforms, c.Platform) {
 		return badRequest("platform %q must be one of facebook, instagram, twitter, linkedin, youtube, tiktok", c.Platform)
+	}
+	if c.Customer.ID == "" || c.Customer.Handle == "" {
+		return badRequest("customer.id and customer.handle are required: a Care case is about the social user who wrote")
+	}
+	if c.ProfileID == nil && !listening {
+		return badRequest("profile_id is required: Care escalates a profile's content with that profile; only listening content " +
+			"(messages of kind listening_mention, as POST /sandbox/listening sends) arrives without one")
 	}
 	if c.ID != "" {
 		if _, ok := s.cases[c.ID]; ok {
@@ -199,6 +223,9 @@ func (s *Server) prepareMessageLocked(c *care.Case, m *care.Message, pending fun
 // EscalateListening escalates listening content the way automation does: a
 // new case with no profile holding one listening mention.
 func (s *Server) EscalateListening(platform rules.Platform, customer care.Customer, text string) (care.Case, error) {
+	if strings.TrimSpace(text) == "" {
+		return care.Case{}, fmt.Errorf("escalate listening content: %w", badRequest("text is required: the listening content escalated"))
+	}
 	return s.Escalate(care.Case{
 		Platform: platform,
 		Subject:  "Listening mention",
@@ -304,32 +331,51 @@ func (s *Server) UISetStatus(caseID string, st rules.Status) error {
 	return nil
 }
 
-// UIAddNote writes an internal note as a Care user would in the UI.
+// UIAddNote writes an internal note as Care user authorID would in the UI.
 func (s *Server) UIAddNote(caseID, authorID, text string) (care.Note, error) {
+	return s.uiAddNote(caseID, care.NoteRequest{AuthorID: authorID, Text: text})
+}
+
+func (s *Server) uiAddNote(caseID string, req care.NoteRequest) (care.Note, error) {
+	if req.AuthorID == "" {
+		return care.Note{}, fmt.Errorf("ui add note to case %q: %w", caseID, badRequest("author_id is required: a note written in the Care UI has a Care user as its author"))
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n, err := s.addNoteLocked(caseID, authorID, text, nil)
+	n, err := s.addNoteLocked(caseID, req.AuthorID, req.Text, req.Mentions)
 	if err != nil {
 		return care.Note{}, fmt.Errorf("ui add note to case %q: %w", caseID, err)
 	}
 	return n, nil
 }
 
+// controls are the simulation endpoints, each documented in
+// sandbox-openapi.yaml (TestSandboxControlsMatchTheirDocument holds the two
+// together) and in docs/sandboxes.md.
+func (s *Server) controls() map[string]handlerFunc {
+	return map[string]handlerFunc{
+		"POST /sandbox/escalate":                     s.simEscalate,
+		"POST /sandbox/listening":                    s.simListening,
+		"POST /sandbox/cases/{id}/customer-messages": s.simCustomerMessage,
+		"POST /sandbox/cases/{id}/ui-assign":         s.simUIAssign,
+		"POST /sandbox/cases/{id}/ui-status":         s.simUIStatus,
+		"POST /sandbox/cases/{id}/ui-notes":          s.simUINote,
+		"GET /sandbox/cases/{id}/replies":            s.simReplies,
+		"POST /sandbox/agents":                       s.simAgent,
+		"POST /sandbox/profiles":                     s.simProfile,
+		"GET /sandbox/faults":                        s.simFaults,
+		"POST /sandbox/faults":                       s.simFault,
+		"DELETE /sandbox/faults":                     s.simClearFaults,
+		"GET /sandbox/calls":                         s.simCalls,
+		"DELETE /sandbox/calls":                      s.simResetCalls,
+	}
+}
+
 // sandboxRoutes registers the simulation endpoints.
 func (s *Server) sandboxRoutes(m *http.ServeMux) {
-	m.Handle("POST /sandbox/escalate", s.sim(s.simEscalate))
-	m.Handle("POST /sandbox/listening", s.sim(s.simListening))
-	m.Handle("POST /sandbox/cases/{id}/customer-messages", s.sim(s.simCustomerMessage))
-	m.Handle("POST /sandbox/cases/{id}/ui-assign", s.sim(s.simUIAssign))
-	m.Handle("POST /sandbox/cases/{id}/ui-status", s.sim(s.simUIStatus))
-	m.Handle("POST /sandbox/cases/{id}/ui-notes", s.sim(s.simUINote))
-	m.Handle("GET /sandbox/cases/{id}/replies", s.sim(s.simReplies))
-	m.Handle("POST /sandbox/agents", s.sim(s.simAgent))
-	m.Handle("POST /sandbox/profiles", s.sim(s.simProfile))
-	m.Handle("POST /sandbox/faults", s.sim(s.simFault))
-	m.Handle("DELETE /sandbox/faults", s.sim(s.simClearFaults))
-	m.Handle("GET /sandbox/calls", s.sim(s.simCalls))
-	m.Handle("DELETE /sandbox/calls", s.sim(s.simResetCalls))
+	for pattern, h := range s.controls() {
+		m.Handle(pattern, s.sim(h))
+	}
 }
 
 // sim wraps a simulation endpoint: auth, bounded body, envelope. It does not
@@ -434,9 +480,7 @@ func (s *Server) simUINote(r *http.Request, body []byte) (int, any, error) {
 	if err := decodeStrict(body, &req); err != nil {
 		return 0, nil, err
 	}
-	s.mu.Lock()
-	n, err := s.addNoteLocked(r.PathValue("id"), req.AuthorID, req.Text, req.Mentions)
-	s.mu.Unlock()
+	n, err := s.uiAddNote(r.PathValue("id"), req)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -499,6 +543,16 @@ func (s *Server) simFault(_ *http.Request, body []byte) (int, any, error) {
 	}
 	s.InjectFault(f)
 	return http.StatusCreated, req, nil
+}
+
+func (s *Server) simFaults(*http.Request, []byte) (int, any, error) {
+	faults := s.Faults()
+	out := make([]FaultRequest, len(faults))
+	for i, f := range faults {
+		out[i] = FaultRequest{Op: f.Op, Status: f.Status, Times: f.Times, Rate: f.Rate,
+			LatencyMS: int(f.Latency / time.Millisecond), LoseResponse: f.LoseResponse}
+	}
+	return http.StatusOK, out, nil
 }
 
 func (s *Server) simClearFaults(*http.Request, []byte) (int, any, error) {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -232,7 +233,8 @@ func TestWebhookDeliveryStopsOnClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sim.Escalate(care.Case{Platform: rules.TikTok}, nil); err != nil {
+	sim.AddProfile(care.Profile{ID: "prof_tiktok", Platform: rules.TikTok})
+	if _, err := sim.Escalate(care.Case{Platform: rules.TikTok, ProfileID: strp("prof_tiktok"), Customer: person}, nil); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "a failed attempt", func() bool { _, failed, _ := sim.WebhookStats(); return failed > 0 })
@@ -579,7 +581,9 @@ func TestUpdatedAtStrictlyIncreases(t *testing.T) {
 func TestSeedDemoAndContract(t *testing.T) {
 	doc := loadContract(t)
 	h := newHarness(t, Options{})
-	h.sim.SeedDemo()
+	if err := h.sim.SeedDemo(); err != nil {
+		t.Fatalf("the demo seed is refused: %v", err)
+	}
 	v := validator{t: t, doc: doc}
 	resp := v.call(h, "/3/care/cases", "GET", "/3/care/cases?limit=200", nil, nil, nil)
 	var page care.CasePage
@@ -661,20 +665,29 @@ func TestNewValidatesOptions(t *testing.T) {
 	}
 }
 
-// TestEscalateValidates: bad simulated input gets a clear 400.
+// TestEscalateValidates: bad simulated input gets a clear 400, and so does
+// a case Care would never escalate: one without a customer, or without a
+// profile unless it is listening content.
 func TestEscalateValidates(t *testing.T) {
 	h := newHarness(t, Options{})
+	const who = `"customer":{"id":"u1","handle":"maria"}`
 	tests := []struct {
 		name string
 		body string
 		want string
 	}{
-		{"unknown platform", `{"case":{"platform":"myspace"}}`, "platform"},
-		{"unknown kind", `{"case":{"platform":"facebook"},"messages":[{"kind":"story"}]}`, "kind"},
-		{"unknown agent", `{"case":{"platform":"facebook","assignee_id":"ghost"}}`, "ghost"},
-		{"unknown field", `{"case":{"platform":"facebook","mood":"sad"}}`, "unknown field"},
-		{"unknown sentiment", `{"case":{"platform":"facebook","sentiment":"angry"}}`, "sentiment"},
-		{"wrong platform message", `{"case":{"platform":"facebook"},"messages":[{"platform":"tiktok","kind":"comment"}]}`, "platform"},
+		{"unknown platform", `{"case":{"platform":"myspace","profile_id":"prof_facebook",` + who + `}}`, "platform"},
+		{"unknown kind", `{"case":{"platform":"facebook","profile_id":"prof_facebook",` + who + `},"messages":[{"kind":"story"}]}`, "kind"},
+		{"unknown agent", `{"case":{"platform":"facebook","profile_id":"prof_facebook",` + who + `,"assignee_id":"ghost"}}`, "ghost"},
+		{"unknown field", `{"case":{"platform":"facebook","profile_id":"prof_facebook",` + who + `,"mood":"sad"}}`, `unknown field "mood"`},
+		{"unknown top-level field", `{"case":{"platform":"facebook","profile_id":"prof_facebook",` + who + `},"notes":[]}`, `unknown field "notes"`},
+		{"unknown sentiment", `{"case":{"platform":"facebook","profile_id":"prof_facebook",` + who + `,"sentiment":"angry"}}`, "sentiment"},
+		{"wrong platform message", `{"case":{"platform":"facebook","profile_id":"prof_facebook",` + who + `},"messages":[{"platform":"tiktok","kind":"comment"}]}`, "platform"},
+		{"no customer", `{"case":{"platform":"facebook","profile_id":"prof_facebook"},"messages":[{"kind":"comment"}]}`, "customer.id and customer.handle are required"},
+		{"customer without handle", `{"case":{"platform":"facebook","profile_id":"prof_facebook","customer":{"id":"u1"}}}`, "customer.id and customer.handle are required"},
+		{"no profile", `{"case":{"platform":"facebook",` + who + `},"messages":[{"kind":"comment"}]}`, "profile_id is required"},
+		{"no profile, listening mention among comments", `{"case":{"platform":"twitter",` + who + `},"messages":[{"kind":"listening_mention"},{"kind":"comment"}]}`, "profile_id is required"},
+		{"unknown profile", `{"case":{"platform":"facebook","profile_id":"prof_nope",` + who + `}}`, "prof_nope"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -684,12 +697,64 @@ func TestEscalateValidates(t *testing.T) {
 			}
 		})
 	}
+	if _, err := h.sim.Escalate(care.Case{Platform: rules.Facebook, Customer: person}, publicThread()); err == nil || !strings.Contains(err.Error(), "profile_id is required") {
+		t.Fatalf("Go Escalate without a profile: %v", err)
+	}
+	listening := h.escalate(care.Case{Platform: rules.Twitter, Customer: person}, in("m", rules.ListeningMention, ""))
+	if listening.ProfileID != nil {
+		t.Fatalf("listening content escalated with profile %q", *listening.ProfileID)
+	}
 	h.newCase(rules.Facebook, caseOpts{}, publicThread()...)
-	if r := h.do(http.MethodPost, "/sandbox/escalate", EscalateRequest{Case: care.Case{Platform: rules.Facebook}, Messages: []care.Message{{ID: "c", Kind: rules.Comment}}}, nil); r.status != 400 {
-		t.Fatalf("duplicate message id accepted: %d", r.status)
+	if r := h.do(http.MethodPost, "/sandbox/escalate", EscalateRequest{Case: care.Case{Platform: rules.Facebook, ProfileID: strp("prof_facebook"), Customer: person},
+		Messages: []care.Message{{ID: "c", Kind: rules.Comment}}}, nil); r.status != 400 || !strings.Contains(r.message(), `message "c" already exists`) {
+		t.Fatalf("duplicate message id: %d %s", r.status, r.raw)
 	}
 	if r := h.do(http.MethodPost, "/sandbox/cases/nope/customer-messages", care.Message{Text: "hi"}, nil); r.status != 404 {
 		t.Fatalf("customer message on unknown case: %d %s", r.status, r.raw)
+	}
+	if r := h.do(http.MethodPost, "/sandbox/listening", ListeningRequest{Platform: rules.Twitter, Customer: person}, nil); r.status != 400 || !strings.Contains(r.message(), "text is required") {
+		t.Fatalf("listening content without text: %d %s", r.status, r.raw)
+	}
+	if r := h.do(http.MethodPost, "/sandbox/listening", ListeningRequest{Platform: rules.Twitter, Text: "boots"}, nil); r.status != 400 || !strings.Contains(r.message(), "customer.id and customer.handle are required") {
+		t.Fatalf("listening content without a customer: %d %s", r.status, r.raw)
+	}
+	id := h.newCase(rules.Facebook, caseOpts{}, in("dm", rules.DirectMessageKind, ""))
+	if r := h.do(http.MethodPost, "/sandbox/cases/"+id+"/ui-notes", care.NoteRequest{Text: "who wrote this?"}, nil); r.status != 400 || !strings.Contains(r.message(), "author_id is required") {
+		t.Fatalf("a Care UI note without its author: %d %s", r.status, r.raw)
+	}
+}
+
+// TestControlsRefuseUnknownFields: every control that takes a body answers
+// an unknown field, a second JSON value or no body at all with a 400 that
+// names the problem, and changes nothing.
+func TestControlsRefuseUnknownFields(t *testing.T) {
+	h := newHarness(t, Options{})
+	id := h.newCase(rules.Facebook, caseOpts{assigned: true}, publicThread()...)
+	before := h.getCase(id)
+	posts := 0
+	for pattern := range h.sim.controls() {
+		method, path, _ := strings.Cut(pattern, " ")
+		if method != http.MethodPost {
+			continue
+		}
+		posts++
+		path = strings.ReplaceAll(path, "{id}", id)
+		for body, want := range map[string]string{
+			`{"bogus":1}`:   `unknown field "bogus"`,
+			`{} {}`:         "unexpected data after the JSON value",
+			``:              "a JSON request body is required",
+			`["not","obj"]`: "invalid JSON body",
+		} {
+			if r := h.do(method, path, body, nil); r.status != http.StatusBadRequest || !strings.Contains(r.message(), want) {
+				t.Errorf("%s with %q: %d %s; want 400 saying %q", pattern, body, r.status, r.raw, want)
+			}
+		}
+	}
+	if posts < 8 {
+		t.Fatalf("found %d POST controls; want every one of them", posts)
+	}
+	if after := h.getCase(id); !reflect.DeepEqual(after, before) || len(h.sim.Messages(id)) != 2 || len(h.sim.Notes(id)) != 0 || len(h.sim.Faults()) != 0 {
+		t.Fatalf("refused control bodies changed the sandbox: case %+v, %d messages, %d notes, %d faults", after, len(h.sim.Messages(id)), len(h.sim.Notes(id)), len(h.sim.Faults()))
 	}
 }
 
@@ -698,7 +763,7 @@ func TestEscalateValidates(t *testing.T) {
 func TestSandboxEndpoints(t *testing.T) {
 	h := newHarness(t, Options{})
 	wantOK(t, "agent", h.do(http.MethodPost, "/sandbox/agents", care.Agent{ID: "agent_9", Name: "Nine", Email: "nine@example.com"}, nil))
-	wantOK(t, "profile", h.do(http.MethodPost, "/sandbox/profiles", care.Profile{ID: "prof_x", Platform: rules.YouTube, Name: "X", Handle: "@x"}, nil))
+	wantOK(t, "profile", h.do(http.MethodPost, "/sandbox/profiles", care.Profile{ID: "prof_x", Platform: rules.Twitter, Name: "X", Handle: "@x"}, nil))
 	if r := h.do(http.MethodPost, "/sandbox/profiles", care.Profile{ID: "prof_y", Platform: "myspace"}, nil); r.status != 400 {
 		t.Fatalf("profile on an unknown platform: %d", r.status)
 	}
@@ -707,7 +772,7 @@ func TestSandboxEndpoints(t *testing.T) {
 	if !slices.ContainsFunc(agents, func(a care.Agent) bool { return a.ID == "agent_9" }) {
 		t.Fatalf("seeded agent missing from %v", agents)
 	}
-	id := h.newCase(rules.YouTube, caseOpts{noProfile: true}, in("c", rules.Comment, ""))
+	id := h.newCase(rules.Twitter, caseOpts{noProfile: true}, in("c", rules.ListeningMention, ""))
 	wantOK(t, "choose seeded profile", h.do(http.MethodPost, "/3/care/cases/"+id+"/profile", care.ProfileRequest{ProfileID: "prof_x"}, nil))
 	if r := h.do(http.MethodPost, "/3/care/cases/"+id+"/profile", care.ProfileRequest{ProfileID: "prof_facebook"}, nil); r.status != 400 || !strings.Contains(r.message(), "facebook") {
 		t.Fatalf("profile of another platform: %d %s", r.status, r.raw)
@@ -755,7 +820,7 @@ func FuzzWriteBodies(f *testing.F) {
 	srv := httptest.NewServer(sim)
 	defer srv.Close()
 	sim.AddProfile(care.Profile{ID: "prof_facebook", Platform: rules.Facebook})
-	c, err := sim.Escalate(care.Case{Platform: rules.Facebook, ProfileID: strp("prof_facebook")}, publicThread())
+	c, err := sim.Escalate(care.Case{Platform: rules.Facebook, ProfileID: strp("prof_facebook"), Customer: person}, publicThread())
 	if err != nil {
 		f.Fatal(err)
 	}

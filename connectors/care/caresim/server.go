@@ -2,22 +2,15 @@
 // carebridge's Care contract (connectors/care/openapi.yaml) with Care's
 // envelope, Basic auth and rules. It refuses what Care refuses by asking the
 // shared rules engine (connectors/care/rules), so the sandbox and the bridge
-// cannot drift apart. Simulation endpoints under /sandbox/ (and the same Go
-// methods) drive it as customers and as Care itself would; fault injection
-// and signed webhooks with retries make it useful for failure tests.
+// cannot drift apart. Fault injection and signed webhooks with retries make
+// it useful for failure tests.
 //
-// Simulation endpoints (same Basic auth, same envelope):
-//
-//	POST   /sandbox/escalate                      {case, messages}: escalate a case with its conversation
-//	POST   /sandbox/listening                     {platform, customer, text}: automation escalates listening content (no profile)
-//	POST   /sandbox/cases/{id}/customer-messages  a Message from the customer (a reply reopens a pending case)
-//	POST   /sandbox/cases/{id}/ui-assign          {agent_id}: a Care user assigns in the Care UI
-//	POST   /sandbox/cases/{id}/ui-status          {status}: a Care user changes the status (Care's rules apply)
-//	POST   /sandbox/cases/{id}/ui-notes           {text, mentions, author_id}: a Care user writes a note
-//	GET    /sandbox/cases/{id}/replies            messages sent through the API
-//	POST   /sandbox/agents, /sandbox/profiles     seed an Agent or a Profile
-//	POST   /sandbox/faults                        {op, status, times, rate, latency_ms}; DELETE clears them
-//	GET    /sandbox/calls                         calls per operationId; DELETE resets the counters
+// Its controls under /sandbox/ (and the same Go methods: Escalate,
+// CustomerMessage, UIAssign...) drive it as customers and Care users would
+// and show what the API did: they are documented in sandbox-openapi.yaml
+// (every control, its body, its answers and an example, checked against
+// the handlers by TestSandboxControlsMatchTheirDocument) and, with curl, in
+// docs/sandboxes.md.
 package caresim
 
 import (

@@ -21,33 +21,47 @@ import (
 func RunCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("sandbox salesforce", flag.ContinueOnError)
 	fs.SetOutput(stdout)
-	listen := fs.String("listen", "127.0.0.1:0", "address to listen on")
-	clientID := fs.String("client-id", "carebridge-sandbox", "connected app consumer key")
-	clientSecret := fs.String("client-secret", "", "consumer secret (random when empty)")
-	username := fs.String("username", "integration@carebridge.example", "integration user's username")
-	password := fs.String("password", "", "enables the password grant and SOAP login")
-	jwtKey := fs.String("jwt-public-key", "", "PEM file with the RSA public key (or certificate) for the JWT bearer grant")
-	dailyLimit := fs.Int("daily-limit", 100000, "daily API request quota")
-	tokenTTL := fs.Duration("token-ttl", 2*time.Hour, "access token lifetime")
-	pubsubListen := fs.String("pubsub-listen", "", "address to serve the Pub/Sub API (gRPC, plaintext) on; empty: not served")
-	retention := fs.Duration("event-retention", 72*time.Hour, "how long change events stay replayable")
-	keepAlive := fs.Duration("pubsub-keepalive", 270*time.Second, "interval of the empty keep-alive FetchResponses")
+	start := Command(fs)
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("sandbox salesforce: %w", err)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("sandbox salesforce: unexpected arguments %q", fs.Args())
 	}
-	if *clientSecret == "" {
-		*clientSecret = randomToken(24)
+	return start(ctx, stdout)
+}
+
+// Command declares the flags of `carebridge sandbox salesforce` on fs and
+// returns what serves the sandbox with them once fs is parsed.
+func Command(fs *flag.FlagSet) func(ctx context.Context, stdout io.Writer) error {
+	listen := fs.String("listen", "127.0.0.1:0", "listen on `ADDR` (host:port; port 0: any free port)")
+	clientID := fs.String("client-id", "carebridge-sandbox", "connected app consumer key `ID`")
+	clientSecret := fs.String("client-secret", "", "consumer `SECRET` (random when empty)")
+	username := fs.String("username", "integration@carebridge.example", "integration user's `USERNAME`")
+	password := fs.String("password", "", "the integration user's `PASSWORD`: enables the password grant and SOAP login")
+	jwtKey := fs.String("jwt-public-key", "", "PEM `FILE` with the RSA public key (or certificate) for the JWT bearer grant")
+	dailyLimit := fs.Int("daily-limit", 100000, "daily API request quota (`N` requests)")
+	tokenTTL := fs.Duration("token-ttl", 2*time.Hour, "access token lifetime")
+	pubsubListen := fs.String("pubsub-listen", "", "serve the Pub/Sub API (gRPC, plaintext) on `ADDR`; empty: not served")
+	retention := fs.Duration("event-retention", 72*time.Hour, "how long change events stay replayable")
+	keepAlive := fs.Duration("pubsub-keepalive", 270*time.Second, "interval of the empty keep-alive FetchResponses")
+	return func(ctx context.Context, stdout io.Writer) error {
+		return serve(ctx, stdout, *listen, *pubsubListen, *jwtKey, Options{
+			ClientID: *clientID, ClientSecret: *clientSecret, Username: *username, Password: *password,
+			DailyLimit: *dailyLimit, TokenTTL: *tokenTTL, EventRetention: *retention, PubSubKeepAlive: *keepAlive,
+		})
 	}
-	opts := Options{
-		ClientID: *clientID, ClientSecret: *clientSecret, Username: *username, Password: *password,
-		DailyLimit: *dailyLimit, TokenTTL: *tokenTTL, EventRetention: *retention, PubSubKeepAlive: *keepAlive,
-		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
+}
+
+// serve runs the sandbox with opts on listen (and the Pub/Sub API on
+// pubsubListen, when set) until ctx is done.
+func serve(ctx context.Context, stdout io.Writer, listen, pubsubListen, jwtKey string, opts Options) error {
+	if opts.ClientSecret == "" {
+		opts.ClientSecret = randomToken(24)
 	}
-	if *jwtKey != "" {
-		key, err := readPublicKey(*jwtKey)
+	opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if jwtKey != "" {
+		key, err := readPublicKey(jwtKey)
 		if err != nil {
 			return fmt.Errorf("sandbox salesforce: %w", err)
 		}
@@ -58,9 +72,9 @@ func RunCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("sandbox salesforce: %w", err)
 	}
 	defer srv.Close()
-	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *listen)
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", listen)
 	if err != nil {
-		return fmt.Errorf("sandbox salesforce: listen %s: %w", *listen, err)
+		return fmt.Errorf("sandbox salesforce: listen %s: %w", listen, err)
 	}
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "Salesforce sandbox listening on %s\n", url)
@@ -75,11 +89,11 @@ func RunCommand(ctx context.Context, args []string, stdout io.Writer) error {
 	pubsubDone := make(chan error, 1)
 	pctx, stopPubSub := context.WithCancel(ctx)
 	defer stopPubSub()
-	if *pubsubListen != "" {
-		pln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *pubsubListen)
+	if pubsubListen != "" {
+		pln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", pubsubListen)
 		if err != nil {
 			ln.Close()
-			return fmt.Errorf("sandbox salesforce: listen %s: %w", *pubsubListen, err)
+			return fmt.Errorf("sandbox salesforce: listen %s: %w", pubsubListen, err)
 		}
 		fmt.Fprintf(stdout, "  pub/sub api:     %s (gRPC, plaintext; tenantid %s; topics such as %s)\n",
 			pln.Addr().String(), srv.OrgID(), ChangeEventTopic("Case"))

@@ -19,6 +19,9 @@ type CaseState struct {
 	Pending      map[string]PendingWrite
 	// Mirror is read only when asked for (LoadCases' withMirror).
 	Mirror map[string]MirroredMessage
+	// Sync is the case's sync hash: the reconciles' stamps and the
+	// triggers' hints (HintPrefix), see SaveStamps and AddHint.
+	Sync map[string]string
 }
 
 // LoadCases reads the link, base and pending writes of each case (and its
@@ -27,10 +30,10 @@ type CaseState struct {
 // of, or where a moment's skew only costs a reconcile.
 func (s *Store) LoadCases(ctx context.Context, careIDs []string, withMirror bool) (map[string]CaseState, error) {
 	type reads struct {
-		link          *redis.StringCmd
-		base, pending *redis.MapStringStringCmd
-		at            *redis.StringCmd
-		mirror        *redis.MapStringStringCmd
+		link                *redis.StringCmd
+		base, pending, sync *redis.MapStringStringCmd
+		at                  *redis.StringCmd
+		mirror              *redis.MapStringStringCmd
 	}
 	all := make([]reads, len(careIDs))
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
@@ -40,6 +43,7 @@ func (s *Store) LoadCases(ctx context.Context, careIDs []string, withMirror bool
 			r.base = p.HGetAll(ctx, s.caseKey(id, "base"))
 			r.at = p.Get(ctx, s.caseKey(id, "base_at"))
 			r.pending = p.HGetAll(ctx, s.caseKey(id, "pending_writes"))
+			r.sync = p.HGetAll(ctx, s.caseKey(id, "sync"))
 			if withMirror {
 				r.mirror = p.HGetAll(ctx, s.caseKey(id, "mirror"))
 			}
@@ -62,6 +66,7 @@ func (s *Store) LoadCases(ctx context.Context, careIDs []string, withMirror bool
 		if st.Pending, err = decodePending(id, r.pending.Val()); err != nil {
 			return nil, err
 		}
+		st.Sync = r.sync.Val()
 		if r.mirror != nil {
 			if st.Mirror, err = decodeMirror(id, r.mirror.Val()); err != nil {
 				return nil, err

@@ -109,7 +109,7 @@ func (s *Store) RetireCase(ctx context.Context, careID string, cutoff time.Time,
 	notesCare, notesSF := s.childKeys(careID, Notes)
 	msgsCare, msgsSF := s.childKeys(careID, Messages)
 	keys := []string{s.caseKey(careID, "base"), s.caseKey(careID, "base_at"),
-		notesCare, notesSF, msgsCare, msgsSF, s.caseKey(careID, "mirror"), s.caseKey(careID, "pending_writes")}
+		notesCare, notesSF, msgsCare, msgsSF, s.caseKey(careID, "mirror"), s.caseKey(careID, "pending_writes"), s.caseKey(careID, "sync")}
 	if err := forgetCaseScript.Run(ctx, s.rdb, keys, keepBase.Milliseconds()).Err(); err != nil {
 		return Base{}, fmt.Errorf("retire care case %q: %w", careID, err)
 	}

@@ -3,6 +3,10 @@ package memstate
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
+	"strconv"
+	"strings"
 
 	"github.com/carebridge/carebridge/bridge/state"
 )
@@ -27,6 +31,14 @@ func (s *Store) LoadCases(ctx context.Context, careIDs []string, withMirror bool
 			if st.Mirror, err = s.MessageMirror(ctx, id); err != nil {
 				return nil, err
 			}
+		}
+		s.mu.Lock()
+		if c := s.caseOf(id); c != nil {
+			st.Sync = maps.Clone(c.sync)
+		}
+		s.mu.Unlock()
+		if st.Sync == nil {
+			st.Sync = map[string]string{}
 		}
 		out[id] = st
 	}
@@ -55,4 +67,52 @@ func (s *Store) SaveCases(ctx context.Context, saves []state.CaseSave) []error {
 		}
 	}
 	return errs
+}
+
+// SaveStamps stores the stamps of many cases (hints excluded).
+func (s *Store) SaveStamps(ctx context.Context, saves []state.StampSave) []error {
+	errs := make([]error, len(saves))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, sv := range saves {
+		if sv.CareID == "" {
+			errs[i] = errors.New("save stamps: empty Care case id")
+			continue
+		}
+		for k := range sv.Stamps {
+			if k == "" || strings.HasPrefix(k, state.HintPrefix) {
+				errs[i] = fmt.Errorf("save stamps of care case %q: %q is not a stamp name", sv.CareID, k)
+			}
+		}
+		if errs[i] != nil || len(sv.Stamps) == 0 {
+			continue
+		}
+		c := s.caseFor(sv.CareID)
+		if c.sync == nil {
+			c.sync = map[string]string{}
+		}
+		maps.Copy(c.sync, sv.Stamps)
+	}
+	return errs
+}
+
+// AddHint counts that the part named hint of each case changed.
+func (s *Store) AddHint(ctx context.Context, hint string, careIDs ...string) error {
+	if hint == "" {
+		return errors.New("add hint: empty hint name")
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("add hint %s: %w", hint, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range careIDs {
+		c := s.caseFor(id)
+		if c.sync == nil {
+			c.sync = map[string]string{}
+		}
+		n, _ := strconv.Atoi(c.sync[state.HintPrefix+hint])
+		c.sync[state.HintPrefix+hint] = strconv.Itoa(n + 1)
+	}
+	return nil
 }

@@ -63,6 +63,7 @@ type caseState struct {
 	pending       map[string]state.PendingWrite
 	children      map[state.Kind]*childLinks
 	mirror        map[string]state.MirroredMessage
+	sync          map[string]string // stamps and hints (state.HintPrefix)
 }
 
 type childLinks struct{ care2sf, sf2care map[string]string }
@@ -479,7 +480,7 @@ func (s *Store) RetireCase(ctx context.Context, careID string, cutoff time.Time,
 		return base, state.ErrReopened
 	}
 	if c := s.caseOf(careID); c != nil {
-		c.children, c.mirror, c.pending = nil, nil, nil
+		c.children, c.mirror, c.pending, c.sync = nil, nil, nil, nil
 		if c.hasBase {
 			if ms := keepBase.Milliseconds(); ms > 0 {
 				c.baseExpiresMS = s.nowMS() + ms

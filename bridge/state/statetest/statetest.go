@@ -56,6 +56,8 @@ type Store interface {
 
 	LoadCases(ctx context.Context, careIDs []string, withMirror bool) (map[string]state.CaseState, error)
 	SaveCases(ctx context.Context, saves []state.CaseSave) []error
+	SaveStamps(ctx context.Context, saves []state.StampSave) []error
+	AddHint(ctx context.Context, hint string, careIDs ...string) error
 
 	BeginAction(ctx context.Context, actionID, idempotencyKey string, request []byte) (state.ActionRecord, bool, error)
 	CompleteAction(ctx context.Context, actionID string, o state.ActionOutcome) error
@@ -1122,6 +1124,42 @@ func actions() []behaviour {
 func caseStates() []behaviour {
 	at := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 	return []behaviour{
+		{"stamps and hints: a reconcile's stamps leave the triggers' hints alone, and retirement drops both", func(t *testing.T, s Store) {
+			ctx := t.Context()
+			syncOf := func(id string) map[string]string {
+				got, err := s.LoadCases(ctx, []string{id}, false)
+				must(t, err)
+				return got[id].Sync
+			}
+			if got := syncOf("care-1"); len(got) != 0 {
+				t.Errorf("a new case's sync = %v, want empty", got)
+			}
+			must(t, s.AddHint(ctx, "sf_notes", "care-1", "care-2"))
+			must(t, s.AddHint(ctx, "sf_notes", "care-1"))
+			errs := s.SaveStamps(ctx, []state.StampSave{{CareID: "care-1", Stamps: map[string]string{"care": "t1", "sf_notes": "2"}},
+				{CareID: "care-2", Stamps: map[string]string{state.HintPrefix + "sf_notes": "0"}}, {CareID: ""}})
+			if errs[0] != nil || errs[1] == nil || errs[2] == nil {
+				t.Errorf("SaveStamps errors %v; want none, then a hint name refused, then an empty id refused", errs)
+			}
+			want := map[string]string{"care": "t1", "sf_notes": "2", state.HintPrefix + "sf_notes": "2"}
+			if got := syncOf("care-1"); !maps.Equal(got, want) {
+				t.Errorf("care-1 sync = %v, want %v", got, want)
+			}
+			if got := syncOf("care-2"); !maps.Equal(got, map[string]string{state.HintPrefix + "sf_notes": "1"}) {
+				t.Errorf("care-2 sync = %v: a refused save changed it", got)
+			}
+			must(t, s.SaveStamps(ctx, []state.StampSave{{CareID: "care-1", Stamps: map[string]string{"care": "t2"}}})[0])
+			if got := syncOf("care-1")["care"]; got != "t2" {
+				t.Errorf("stamp care after a second save = %q, want t2", got)
+			}
+			must(t, s.SetCaseClosed(ctx, "care-1", true, at))
+			if _, err := s.RetireCase(ctx, "care-1", at.Add(time.Hour), time.Hour); err != nil {
+				t.Fatal(err)
+			}
+			if got := syncOf("care-1"); len(got) != 0 {
+				t.Errorf("a retired case's sync = %v, want empty", got)
+			}
+		}},
 		{"read together equals read one by one", func(t *testing.T, s Store) {
 			ctx := t.Context()
 			must(t, s.LinkCase(ctx, "care-1", "sf-1"))

@@ -98,6 +98,7 @@ func (s *Server) replyLocked(caseID string, req care.ReplyRequest) (care.Message
 	if req.Mode == rules.PrivateReply {
 		target.PrivateReplySent = true
 		target.UpdatedAt = s.stampLocked()
+		s.conversationChangedLocked(target)
 	}
 	s.addMessageLocked(out)
 	s.replies[c.ID] = append(s.replies[c.ID], out.ID)
@@ -115,12 +116,22 @@ func ptr(s string) *string { return &s }
 // message.created.
 func (s *Server) addMessageLocked(m *care.Message) {
 	m.UpdatedAt = s.stampLocked()
+	s.conversationChangedLocked(m)
 	if m.Media == nil {
 		m.Media = []string{}
 	}
 	s.messages[m.ID] = m
 	s.convo[m.CaseID] = append(s.convo[m.CaseID], m.ID)
 	s.emitLocked(care.EventMessageCreated, m.CaseID, *m)
+}
+
+// conversationChangedLocked records on m's case that its conversation
+// changed when m did.
+func (s *Server) conversationChangedLocked(m *care.Message) {
+	if c, ok := s.cases[m.CaseID]; ok {
+		t := m.UpdatedAt
+		c.ConversationUpdatedAt = &t
+	}
 }
 
 func (s *Server) messageTakenLocked(id string) bool { _, ok := s.messages[id]; return ok }
@@ -210,6 +221,7 @@ func (s *Server) actionLocked(caseID, msgID, action string) (care.ActionResult, 
 			if !d.Hidden {
 				d.Hidden, d.HiddenWithParent = true, true
 				d.UpdatedAt = s.stampLocked()
+				s.conversationChangedLocked(d)
 			}
 		}
 	case rules.Unhide:
@@ -218,6 +230,7 @@ func (s *Server) actionLocked(caseID, msgID, action string) (care.ActionResult, 
 			if d.HiddenWithParent {
 				d.Hidden, d.HiddenWithParent = false, false
 				d.UpdatedAt = s.stampLocked()
+				s.conversationChangedLocked(d)
 			}
 		}
 	case rules.Ban, rules.Unban:
@@ -226,6 +239,7 @@ func (s *Server) actionLocked(caseID, msgID, action string) (care.ActionResult, 
 		s.following[authorKey] = a == rules.Follow
 	}
 	m.UpdatedAt = s.stampLocked()
+	s.conversationChangedLocked(m)
 	c.Interacted = true
 	s.touchCaseLocked(c)
 	return care.ActionResult{MessageID: m.ID, Action: action}, nil

@@ -357,6 +357,8 @@ func (s *Server) addNoteLocked(caseID, authorID, text string, mentions []string)
 	}
 	c.UpdatedAt = s.stampLocked()
 	n.CreatedAt = c.UpdatedAt
+	t := c.UpdatedAt
+	c.NotesUpdatedAt = &t
 	s.notes[c.ID] = append(s.notes[c.ID], n)
 	s.noteIDs[n.ID] = true
 	s.emitLocked(care.EventNoteCreated, c.ID, n)

@@ -89,6 +89,7 @@ func (s *Server) Escalate(c care.Case, msgs []care.Message) (care.Case, error) {
 		}
 	}
 	c.UpdatedAt = s.stampLocked()
+	c.ConversationUpdatedAt, c.NotesUpdatedAt = nil, nil // stamped as messages and notes arrive
 	stored := c
 	s.cases[c.ID] = &stored
 	s.emitLocked(care.EventCaseCreated, c.ID, stored)

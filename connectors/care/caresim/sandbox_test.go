@@ -863,3 +863,45 @@ func TestModerationStaysWithinTheCase(t *testing.T) {
 	}
 	wantOK(t, "hide from its own case", h.do(http.MethodPost, "/3/care/messages/c2/actions", care.ActionRequest{Action: care.ActionHide, CaseID: theirs}, nil))
 }
+
+// TestConversationAndNotesStampsMove: a case says when its conversation
+// and its notes last changed, so a client reads them again only when they
+// moved: a new message, a moderation and a new note move their stamp (and
+// updated_at); an assignment moves updated_at only.
+func TestConversationAndNotesStampsMove(t *testing.T) {
+	h := newHarness(t, Options{})
+	id := h.newCase(rules.Facebook, caseOpts{assigned: true}, brandPost("p"), in("c", rules.Comment, "p"))
+	c0 := h.getCase(id)
+	if c0.ConversationUpdatedAt == nil || c0.NotesUpdatedAt != nil {
+		t.Fatalf("escalated: conversation %v, notes %v; want a conversation stamp and no notes stamp", c0.ConversationUpdatedAt, c0.NotesUpdatedAt)
+	}
+	step := func(what string, do func(), conversation, notes bool) {
+		t.Helper()
+		before := h.getCase(id)
+		do()
+		after := h.getCase(id)
+		if !after.UpdatedAt.After(before.UpdatedAt) {
+			t.Errorf("%s: updated_at did not move", what)
+		}
+		if moved := !equalStamp(after.ConversationUpdatedAt, before.ConversationUpdatedAt); moved != conversation {
+			t.Errorf("%s: conversation stamp moved %v, want %v", what, moved, conversation)
+		}
+		if moved := !equalStamp(after.NotesUpdatedAt, before.NotesUpdatedAt); moved != notes {
+			t.Errorf("%s: notes stamp moved %v, want %v", what, moved, notes)
+		}
+	}
+	step("a note", func() {
+		wantOK(t, "note", h.do(http.MethodPost, "/3/care/cases/"+id+"/notes", care.NoteRequest{Text: "checked"}, nil))
+	}, false, true)
+	step("a hide", func() { wantOK(t, "hide", h.action("c", care.ActionHide)) }, true, false)
+	step("a customer message", func() {
+		if _, err := h.sim.CustomerMessage(id, care.Message{ID: "c2", Kind: rules.ReplyKind, ParentID: strp("c"), Text: "hello?"}); err != nil {
+			t.Fatal(err)
+		}
+	}, true, false)
+	step("an assignment", func() { wantOK(t, "assign", h.do(http.MethodPost, "/3/care/cases/"+id+"/assign", care.AssignRequest{AgentID: nil}, nil)) }, false, false)
+}
+
+func equalStamp(a, b *time.Time) bool {
+	return a == nil && b == nil || a != nil && b != nil && a.Equal(*b)
+}

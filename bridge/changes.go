@@ -83,6 +83,7 @@ func (e *Engine) HandleChanges(ctx context.Context, changes []Change) error {
 		if err != nil {
 			return fmt.Errorf("read the Cases of %d changed %s records: %w", len(notes), e.notes.Object, err)
 		}
+		var noted []string
 		for _, r := range recs {
 			parent := str(r[e.notes.ParentField])
 			careID, ok, err := e.store.CareCase(ctx, parent)
@@ -90,8 +91,11 @@ func (e *Engine) HandleChanges(ctx context.Context, changes []Change) error {
 				return fmt.Errorf("find Care case of Case %s: %w", parent, err)
 			}
 			if ok {
-				keys = append(keys, CaseKey(careID))
+				noted = append(noted, careID)
 			}
+		}
+		if err := e.notesChanged(ctx, noted); err != nil {
+			return err
 		}
 	}
 	if len(unlinked) > 0 {

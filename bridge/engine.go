@@ -162,6 +162,7 @@ type Engine struct {
 	readCases   *batch.Batcher[string, Record]
 	readPairs   *batch.Batcher[string, pairRead]
 	saveCases   *batch.Batcher[state.CaseSave, error]
+	stamps      *batch.Batcher[state.StampSave, error]
 	createCases *batch.Batcher[Record, createdCase]
 	updateCases *batch.Batcher[Record, WriteResult]
 	readNotes   *batch.Batcher[string, []Record]
@@ -244,6 +245,9 @@ func New(o Options) (*Engine, error) {
 	e.saveCases = batch.New(max, o.BatchLinger, timeout, func(ctx context.Context, saves []state.CaseSave) ([]error, error) {
 		return e.store.SaveCases(ctx, saves), nil
 	})
+	e.stamps = batch.New(max, o.BatchLinger, timeout, func(ctx context.Context, saves []state.StampSave) ([]error, error) {
+		return e.store.SaveStamps(ctx, saves), nil
+	})
 	e.createCases = batch.New(max, o.BatchLinger, timeout, e.upsertAndRead(e.fitting("Case", func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.UpsertMany(ctx, "Case", CareIDField, recs)
 	})))
@@ -268,7 +272,7 @@ func New(o Options) (*Engine, error) {
 	// Batches are sized by the reconciles in flight: each waits for the
 	// others still on their way, and goes once all of them wait in one.
 	e.gate = batch.NewGate(o.Backlogged, o.Workers)
-	for _, b := range []interface{ Join(*batch.Gate) }{e.readCases, e.readPairs, e.saveCases, e.createCases, e.updateCases, e.readNotes,
+	for _, b := range []interface{ Join(*batch.Gate) }{e.readCases, e.readPairs, e.saveCases, e.stamps, e.createCases, e.updateCases, e.readNotes,
 		e.createNotes, e.readMsgs, e.upsertMsgs, e.updateMsgs, e.readActions, e.updActions} {
 		b.Join(e.gate)
 	}
@@ -328,7 +332,7 @@ func uniqueBy(field string, write batch.Func[Record, WriteResult]) batch.Func[Re
 // for them to return. Call it after the workers stopped and before the
 // Salesforce client and Redis are closed.
 func (e *Engine) Shutdown(ctx context.Context) error {
-	batchers := []interface{ Shutdown(context.Context) error }{e.readCases, e.readPairs, e.saveCases, e.createCases, e.updateCases,
+	batchers := []interface{ Shutdown(context.Context) error }{e.readCases, e.readPairs, e.saveCases, e.stamps, e.createCases, e.updateCases,
 		e.readNotes, e.createNotes, e.readMsgs, e.upsertMsgs, e.updateMsgs, e.readActions, e.updActions}
 	errs := make([]error, len(batchers))
 	var wg sync.WaitGroup

@@ -327,7 +327,7 @@ func (f *fakeCare) caseOf(id string) (care.Case, bool) {
 	if !ok {
 		return care.Case{}, false
 	}
-	return cloneCase(*c), true
+	return f.viewLocked(c), true
 }
 
 // conversation returns a case's messages, oldest first.
@@ -372,7 +372,7 @@ func (f *fakeCare) GetCase(ctx context.Context, id string) (care.Case, error) {
 	err := f.read(ctx, caresim.OpGetCase, id, func() error {
 		c, err := f.caseLocked(caresim.OpGetCase, id)
 		if err == nil {
-			out = cloneCase(*c)
+			out = f.viewLocked(c)
 		}
 		return err
 	})
@@ -391,7 +391,7 @@ func (f *fakeCare) ChangedCases(ctx context.Context, cursor string) (care.Change
 		var changed []care.Case
 		for _, c := range f.cases {
 			if from.before(carePosition{c.UpdatedAt, c.ID}) {
-				changed = append(changed, cloneCase(*c))
+				changed = append(changed, f.viewLocked(c))
 			}
 		}
 		slices.SortFunc(changed, func(a, b care.Case) int {
@@ -488,7 +488,7 @@ func (f *fakeCare) Assign(ctx context.Context, caseID string, agentID *string, i
 			}
 			c.UpdatedAt = f.stampLocked()
 		}
-		return cloneCase(*c), nil
+		return f.viewLocked(c), nil
 	})
 	out, _ := res.(care.Case)
 	return out, wrapCareCase(caseID, err)
@@ -510,7 +510,7 @@ func (f *fakeCare) SetStatus(ctx context.Context, caseID string, status rules.St
 			c.Status = status
 			c.UpdatedAt = f.stampLocked()
 		}
-		return cloneCase(*c), nil
+		return f.viewLocked(c), nil
 	})
 	out, _ := res.(care.Case)
 	return out, wrapCareCase(caseID, err)
@@ -539,7 +539,7 @@ func (f *fakeCare) SetProfile(ctx context.Context, caseID, profileID, idemKey st
 			c.ProfileID = &p
 			c.UpdatedAt = f.stampLocked()
 		}
-		return cloneCase(*c), nil
+		return f.viewLocked(c), nil
 	})
 	out, _ := res.(care.Case)
 	return out, wrapCareCase(caseID, err)
@@ -865,6 +865,32 @@ func wrapCareCase(caseID string, err error) error {
 		return nil
 	}
 	return fmt.Errorf("case %s: %w", caseID, err)
+}
+
+// viewLocked is c as Care's API shows it: its conversation's and notes'
+// stamps are those of its newest message change and newest note, and a
+// change of either is a change of the case (updated_at), however a test
+// made it. Call with f.mu held.
+func (f *fakeCare) viewLocked(c *care.Case) care.Case {
+	out := cloneCase(*c)
+	latest := func(t time.Time, at **time.Time) {
+		if *at == nil || t.After(**at) {
+			tt := t
+			*at = &tt
+		}
+	}
+	for _, m := range f.convo[c.ID] {
+		latest(m.UpdatedAt, &out.ConversationUpdatedAt)
+	}
+	for _, n := range f.notes[c.ID] {
+		latest(n.CreatedAt, &out.NotesUpdatedAt)
+	}
+	for _, t := range []*time.Time{out.ConversationUpdatedAt, out.NotesUpdatedAt} {
+		if t != nil && t.After(out.UpdatedAt) {
+			out.UpdatedAt = *t
+		}
+	}
+	return out
 }
 
 func cloneCase(c care.Case) care.Case {

@@ -29,7 +29,17 @@ type Metrics struct {
 	// idsRestored counts linked Cases whose Care_Case_Id__c somebody
 	// changed and carebridge put back.
 	idsRestored prometheus.Counter
+	// reconciles counts case reconciles by outcome: in_step (nothing
+	// changed on either side: the two reads and nothing else) or synced.
+	reconciles *prometheus.CounterVec
 }
+
+// Outcomes of a case reconcile, the outcome label of
+// carebridge_case_reconciles_total.
+const (
+	outcomeInStep = "in_step"
+	outcomeSynced = "synced"
+)
 
 // Action results, the result label of carebridge_actions_total.
 const (
@@ -106,6 +116,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Namespace: "carebridge", Name: "sweep_cases_total",
 			Help: "Linked cases the sweep looked at, by result: drifted (enqueued: changed on either side since its last sync, or no longer listed by Care) or in_step.",
 		}, []string{"result"}),
+		reconciles: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "carebridge", Name: "case_reconciles_total",
+			Help: "Case reconciles by outcome: in_step (both sides as the last sync left them: the echo of carebridge's own write, a poll listing a case a webhook brought; one read of each side and nothing else) or synced (something changed: only the changed parts are read).",
+		}, []string{"outcome"}),
 		idsRestored: prometheus.NewCounter(prometheus.CounterOpts{
 			Namespace: "carebridge", Name: "care_case_ids_restored_total",
 			Help: "Linked Cases whose Care_Case_Id__c was changed or cleared in Salesforce and that carebridge restored (instead of creating a second Case for the Care case).",
@@ -155,7 +169,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}
 	}
 	if reg != nil {
-		reg.MustRegister(m.syncOps, m.lag, m.conflicts, m.blocked, m.lastPoll, m.rejected, m.actions, m.actionLatency, m.retired, m.cut, m.refused, m.refusedIDs, m.caseRefusals, m.echoes, m.swept, m.idsRestored)
+		reg.MustRegister(m.syncOps, m.lag, m.conflicts, m.blocked, m.lastPoll, m.rejected, m.actions, m.actionLatency, m.retired, m.cut, m.refused, m.refusedIDs, m.caseRefusals, m.echoes, m.swept, m.idsRestored, m.reconciles)
 	}
 	return m
 }

@@ -236,7 +236,8 @@ func TestMirrorWriteFailures(t *testing.T) {
 	if n := w.sf.count(sfUpsert, MessageObject); n != 1 {
 		t.Errorf("%d upserts after the fix, want 1 (m2 only)", n)
 	}
-	// The conversation cannot be read: the reconcile fails.
+	// The conversation changed but cannot be read: the reconcile fails.
+	w.care.addMessage(care.Message{CaseID: "c1", ID: "m3", Text: "Still waiting"})
 	w.care.failNext("listMessages", "c1", 1, nil)
 	if err := w.reconcile("c1"); err == nil {
 		t.Error("reconcile succeeded without the conversation")

@@ -145,6 +145,7 @@ func TestNotesAreCopiedBothWaysOnce(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			w := notesWorld(t, tt.notes)
 			tt.write(w)
+			w.pollSalesforceNotes() // Salesforce's notes change only as its poll says
 			for i := 0; i < 2; i++ { // the second reconcile copies nothing
 				w.sf.resetCalls()
 				w.care.resetCalls()
@@ -241,6 +242,7 @@ func TestNoteCopyFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			w := notesWorld(t, "")
 			tt.write(w)
+			w.pollSalesforceNotes()
 			tt.fault(w)
 			if err := w.reconcile("c1"); err == nil {
 				t.Fatal("the reconcile succeeded")

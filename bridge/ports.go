@@ -79,6 +79,14 @@ type Bases interface {
 	SaveCases(ctx context.Context, saves []state.CaseSave) []error
 }
 
+// SyncStamps keep what lets a reconcile read only what changed (see
+// stamps.go): the reconciles' stamps and the triggers' hints, read with
+// LoadCases (state.CaseState.Sync).
+type SyncStamps interface {
+	SaveStamps(ctx context.Context, saves []state.StampSave) []error
+	AddHint(ctx context.Context, hint string, careIDs ...string) error
+}
+
 // ChildLinks pair a case's child records (notes) across the systems.
 type ChildLinks interface {
 	LinkChild(ctx context.Context, careCaseID string, kind state.Kind, careChildID, sfID string) error
@@ -132,6 +140,7 @@ type ActionLog interface {
 type Store interface {
 	CaseLinks
 	Bases
+	SyncStamps
 	ChildLinks
 	Auditor
 	Cursors

@@ -129,25 +129,14 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	if err != nil {
 		return time.Time{}, err
 	}
-	// The reads are independent: made at once, a reconcile waits for the
-	// slowest instead of their sum (each upstream call is a network round
-	// trip). The writes re-read what they change (checkUnchanged), so the
-	// order of the reads does not matter.
-	var (
-		c                care.Case
-		msgs             []care.Message
-		notes            []care.Note
-		nErr             error
-		pair             pairRead
-		cErr, mErr, rErr error
-		reads            sync.WaitGroup
-	)
+	// The Care case, the Salesforce Case and the stored state are read at
+	// once: a reconcile waits for the slowest instead of their sum (each
+	// upstream call is a network round trip). They say what else changed
+	// (stamps.go): only that is read next. The writes re-read what they
+	// change (checkUnchanged), so the order of the reads does not matter.
 	waitPair := e.readPairs.Start(ctx, careID)
-	reads.Go(func() { msgs, mErr = e.care.Messages(ctx, careID) })
-	reads.Go(func() { notes, nErr = e.care.Notes(ctx, careID) })
-	c, cErr = e.care.GetCase(ctx, careID)
-	pair, rErr = waitPair()
-	reads.Wait()
+	c, cErr := e.care.GetCase(ctx, careID)
+	pair, rErr := waitPair()
 	rec, st := pair.Case, pair.State
 	switch {
 	case cErr != nil:
@@ -165,22 +154,46 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 			return time.Time{}, err
 		}
 	}
-	careVals, cut := e.fitCareValues(ctx, m, m.FromCare(c))
 	if rec == nil && c.Status == rules.Deleted {
 		return time.Time{}, nil // deleted before it ever reached Salesforce
 	}
+	next := &nextChange{now: e.now()}
+	careVals, cut := e.fitCareValues(ctx, m, m.FromCare(c))
+	var plan *casePlan
+	if rec != nil {
+		p := e.planCase(ctx, m, c, rec, careVals, st)
+		plan = &p
+		if ok, until := inStepWith(m, c, rec, st, p, next.now); ok && restored == "" {
+			e.m.reconciles.WithLabelValues(outcomeInStep).Inc()
+			return until, nil
+		}
+	}
+	e.m.reconciles.WithLabelValues(outcomeSynced).Inc()
+	need := readsFor(c, st, rec == nil, next.now)
+	conv := &conversation{engine: e, careID: careID}
+	var (
+		notes []care.Note
+		nErr  error
+		more  sync.WaitGroup
+	)
+	if need.notes {
+		more.Go(func() { notes, nErr = e.care.Notes(ctx, careID) })
+	}
+	if need.conversation {
+		conv.read(ctx, c)
+	}
+	more.Wait()
 	switch {
-	case mErr != nil:
-		return time.Time{}, fmt.Errorf("read conversation of Care case %s: %w", careID, mErr)
+	case conv.err != nil:
+		return time.Time{}, conv.err
 	case nErr != nil:
 		return time.Time{}, fmt.Errorf("read notes of Care case %s: %w", careID, nErr)
 	}
-	next := &nextChange{now: e.now()}
 	var made newCase
 	if rec == nil {
 		// The new Case carries its reply options from the start, so its
 		// creation is its only write.
-		rec, made, err = e.createCase(ctx, m, c, careVals, cut, e.replyOptionFields(ctx, c, msgs, nil, &nextChange{now: next.now}), &st)
+		rec, made, err = e.createCase(ctx, m, c, careVals, cut, e.replyOptionFields(ctx, c, conv.msgs, nil, &nextChange{now: next.now}), &st)
 		if err != nil {
 			return time.Time{}, err
 		}
@@ -191,23 +204,46 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 			return time.Time{}, err
 		}
 	}
-	// The options follow the case as this reconcile leaves it in Care. The
-	// merge also records whether the case is closed on both sides: the
+	// The options follow the case as this reconcile leaves it in Care: when
+	// the merge changed what they depend on, the conversation is read now.
+	// The merge also records whether the case is closed on both sides: the
 	// sweep keeps closed cases for a while, then retires them.
-	c, closed, err := e.mergeCase(ctx, m, c, rec, careVals, cut, st, made, restored, func(c care.Case) Record {
-		return e.replyOptionFields(ctx, c, msgs, rec, next)
+	read := c
+	c, closed, err := e.mergeCase(ctx, m, c, rec, careVals, cut, st, made, restored, plan, func(written care.Case) Record {
+		if !conv.loaded && optionsKey(written) != st.Sync[stampOptions] {
+			conv.read(ctx, written)
+		}
+		if !conv.loaded {
+			return nil // nothing the options depend on changed
+		}
+		return e.replyOptionFields(ctx, written, conv.msgs, rec, next)
 	})
 	if err != nil {
 		return time.Time{}, err
 	}
+	if conv.err != nil {
+		return time.Time{}, conv.err
+	}
+	stamps := map[string]string{stampCare: stampOf(&c.UpdatedAt), stampClosed: closedStamp(closed)}
 	// A Case this reconcile created has no notes or mirrored messages in
 	// Salesforce yet: none are read.
-	if err := e.syncNotes(ctx, m, c, sfID, notes, made.created); err != nil {
-		return time.Time{}, err
+	if need.notes {
+		if err := e.syncNotes(ctx, m, c, sfID, notes, made.created); err != nil {
+			return time.Time{}, err
+		}
+		stamps[stampNotes], stamps[stampSFNotes] = stampOf(read.NotesUpdatedAt), hintOf(st.Sync, hintSFNotes)
 	}
-	if err := e.syncMessages(ctx, c, sfID, msgs, st.Mirror, made.created, next); err != nil {
-		return time.Time{}, err
+	if conv.loaded {
+		if err := e.syncMessages(ctx, c, sfID, conv.msgs, st.Mirror, made.created, next); err != nil {
+			return time.Time{}, err
+		}
+		stamps[stampConversation], stamps[stampOptions] = stampOf(conv.at), optionsKey(c)
+		stamps[stampOptionsUntil] = ""
+		if !next.at.IsZero() {
+			stamps[stampOptionsUntil] = next.at.UTC().Format(time.RFC3339Nano)
+		}
 	}
+	e.saveStamps(ctx, careID, stamps)
 	if closed {
 		return time.Time{}, nil
 	}
@@ -254,6 +290,28 @@ func (e *Engine) restoreCareID(ctx context.Context, m Mapper, careID, sfID strin
 			Message: fmt.Sprintf("Case %s does not show its restored Care id yet", sfID)}
 	}
 	return rec, notice, nil
+}
+
+// conversation is a case's conversation, read when a reconcile needs it.
+type conversation struct {
+	engine *Engine
+	careID string
+	msgs   []care.Message
+	// at is the conversation stamp of the case as it was read before the
+	// messages: what the mirror is now in step with, at least.
+	at     *time.Time
+	loaded bool
+	err    error
+}
+
+// read reads the conversation of c (as just read from Care).
+func (cv *conversation) read(ctx context.Context, c care.Case) {
+	cv.msgs, cv.err = cv.engine.care.Messages(ctx, cv.careID)
+	if cv.err != nil {
+		cv.err = fmt.Errorf("read conversation of Care case %s: %w", cv.careID, cv.err)
+		return
+	}
+	cv.at, cv.loaded = c.ConversationUpdatedAt, true
 }
 
 // ensureLink links a Care case to its Case unless the store already has
@@ -460,9 +518,10 @@ func (e *Engine) planCase(ctx context.Context, m Mapper, c care.Case, rec Record
 // mergeCase runs the three-way merge of a linked pair and applies the plan.
 // options are further Case fields to write with the merge's (the reply
 // options), already reduced to those that changed; notice is shown in the
-// Case's sync error with any reason of the merge's own ("" for none). It
+// Case's sync error with any reason of the merge's own ("" for none);
+// planned is the plan already made of these values (nil: made here). It
 // reports whether the case is now closed on both sides.
-func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, cut map[string]cutValue, st state.CaseState, made newCase, notice string, options func(care.Case) Record) (_ care.Case, _ bool, err error) {
+func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, cut map[string]cutValue, st state.CaseState, made newCase, notice string, planned *casePlan, options func(care.Case) Record) (_ care.Case, _ bool, err error) {
 	careID := c.ID
 	defer func() {
 		if err == nil || made.id == "" {
@@ -476,7 +535,12 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 			err = fmt.Errorf("%w (and storing the new Case's base failed: %w)", err, serr)
 		}
 	}()
-	p := e.planCase(ctx, m, c, rec, careVals, st)
+	var p casePlan
+	if planned != nil {
+		p = *planned
+	} else {
+		p = e.planCase(ctx, m, c, rec, careVals, st)
+	}
 	plan, base, cf, blockReason := p.plan, p.base, p.cf, p.blocked
 	sfChanged := parseTime(rec[SystemModstampName])
 	if err := e.checkUnchanged(ctx, m, c, rec, plan); err != nil {

@@ -267,3 +267,12 @@ func (w *testWorld) writeCalls() []string {
 	}
 	return out
 }
+
+// pollSalesforceNotes runs the Salesforce notes poll, as the scheduler does:
+// a reconcile reads a Case's notes only when the poll says they changed.
+func (w *testWorld) pollSalesforceNotes() {
+	w.t.Helper()
+	if err := w.engine.pollSalesforceNotes(w.ctx); err != nil {
+		w.t.Fatalf("poll Salesforce notes: %v", err)
+	}
+}

@@ -35,11 +35,18 @@ func (e *Engine) PollCare(ctx context.Context) error {
 	for {
 		ch, err := e.care.ChangedCases(ctx, cursor)
 		keys := make([]string, 0, len(ch.Cases))
+		synced, serr := e.syncedAsListed(ctx, ch.Cases)
+		if serr != nil {
+			return serr
+		}
 		for _, c := range ch.Cases {
 			if ierr := e.checkCareID(c.ID); ierr != nil {
 				e.m.refusedIDs.Inc()
 				e.log.Error("Care case refused: it cannot be synced", "care_case", c.ID, "err", ierr)
 				continue
+			}
+			if synced[c.ID] {
+				continue // a reconcile synced the case as listed (a webhook came first)
 			}
 			keys = append(keys, CaseKey(c.ID))
 		}
@@ -63,6 +70,32 @@ func (e *Engine) PollCare(ctx context.Context) error {
 	}
 	e.m.lastPoll.WithLabelValues("care").SetToCurrentTime()
 	return nil
+}
+
+// syncedAsListed reports which listed cases a reconcile has already synced
+// as Care lists them (its stamp of the case's updated_at is the listing's):
+// the poll does not reconcile them again. One round trip for the page.
+func (e *Engine) syncedAsListed(ctx context.Context, cases []care.Case) (map[string]bool, error) {
+	if len(cases) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, 0, len(cases))
+	for _, c := range cases {
+		if e.checkCareID(c.ID) == nil {
+			ids = append(ids, c.ID)
+		}
+	}
+	states, err := e.store.LoadCases(ctx, ids, false)
+	if err != nil {
+		return nil, fmt.Errorf("read the sync stamps of %d listed Care cases: %w", len(ids), err)
+	}
+	out := make(map[string]bool, len(cases))
+	for _, c := range cases {
+		if st, ok := states[c.ID]; ok && st.HasBase && st.Sync[stampCare] == stampOf(&c.UpdatedAt) {
+			out[c.ID] = true
+		}
+	}
+	return out, nil
 }
 
 // checkCareID refuses a Care case id that does not fit Care_Case_Id__c: no
@@ -167,6 +200,7 @@ func (e *Engine) pollSalesforceNotes(ctx context.Context) error {
 	}
 	self := e.selfID(ctx)
 	var unlinked []any
+	var changed []string
 	for _, r := range recs {
 		parent := str(r[e.notes.ParentField])
 		careID, ok, err := e.store.CareCase(ctx, parent)
@@ -184,9 +218,7 @@ func (e *Engine) pollSalesforceNotes(ctx context.Context) error {
 				continue
 			}
 		}
-		if err := e.queue.Add(ctx, CaseKey(careID)); err != nil {
-			return fmt.Errorf("enqueue Care case %s: %w", careID, err)
-		}
+		changed = append(changed, careID)
 	}
 	if len(unlinked) > 0 {
 		// A note on a Care case not linked now (retired, or its state was
@@ -197,13 +229,36 @@ func (e *Engine) pollSalesforceNotes(ctx context.Context) error {
 		}
 		for _, c := range cases {
 			if id := str(c[CareIDField]); id != "" {
-				if err := e.queue.Add(ctx, CaseKey(id)); err != nil {
-					return fmt.Errorf("enqueue Care case %s: %w", id, err)
-				}
+				changed = append(changed, id)
 			}
 		}
 	}
+	if err := e.notesChanged(ctx, changed); err != nil {
+		return err
+	}
 	return e.store.SetCursor(ctx, cursorSalesforceNts, next)
+}
+
+// notesChanged has the cases whose notes changed in Salesforce reconciled:
+// it counts the change (the hint that has their next reconcile read the
+// notes) before it queues them.
+func (e *Engine) notesChanged(ctx context.Context, careIDs []string) error {
+	if len(careIDs) == 0 {
+		return nil
+	}
+	slices.Sort(careIDs)
+	careIDs = slices.Compact(careIDs)
+	if err := e.store.AddHint(ctx, hintSFNotes, careIDs...); err != nil {
+		return fmt.Errorf("note the Salesforce notes of %d cases as changed: %w", len(careIDs), err)
+	}
+	keys := make([]string, len(careIDs))
+	for i, id := range careIDs {
+		keys[i] = CaseKey(id)
+	}
+	if err := e.queue.Add(ctx, keys...); err != nil {
+		return fmt.Errorf("enqueue %d Care cases with changed notes: %w", len(keys), err)
+	}
+	return nil
 }
 
 // lastModifiedBy is the field that tells carebridge's own writes from others'.

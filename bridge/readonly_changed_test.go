@@ -1,0 +1,92 @@
+package bridge
+
+import (
+	"testing"
+	"time"
+
+	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/care/caresim"
+	"github.com/carebridge/carebridge/connectors/care/rules"
+)
+
+// The reconciles' API cost, counted in calls: a case costs what changed in
+// it, not a full reread of both sides each time it is triggered.
+
+// TestACaseAWebhookBroughtCostsTheNextPollNothing: a case reconciled when
+// its webhook came is listed again by the next Care poll; the poll does not
+// queue it, so it costs no Care read beyond the listing.
+func TestACaseAWebhookBroughtCostsTheNextPollNothing(t *testing.T) {
+	w := newTestWorld(t)
+	w.escalate("c1", rules.Facebook, strp("agent_ana"), care.Message{ID: "m1", Text: "Broken"})
+	w.escalate("c2", rules.Facebook, strp("agent_ana"))
+	w.mustReconcile("c1") // the webhook's reconcile; c2's webhook was lost
+	w.care.resetCalls()
+	if err := w.engine.PollCare(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.queue.take(); len(got) != 1 || got[0] != CaseKey("c2") {
+		t.Errorf("the poll queued %v; want only case:c2", got)
+	}
+	if n, listed := w.care.count(anyOp), w.care.count(caresim.OpListCases); n != listed {
+		t.Errorf("the poll made %d Care calls, %d of them listings; want the listing only", n, listed)
+	}
+}
+
+// TestTheEchoOfOwnWritesCostsOneReadOfEachSide: the bridge's own write to
+// Care comes back (Care's webhook, the next poll) and the Case's sync
+// fields are as it left them: the reconcile reads the Care case and the
+// Case, finds both in step and reads or writes nothing else.
+func TestTheEchoOfOwnWritesCostsOneReadOfEachSide(t *testing.T) {
+	w := newTestWorld(t)
+	w.escalate("c1", rules.Facebook, strp("agent_ana"), care.Message{ID: "m1", Text: "Broken"})
+	w.mustReconcile("c1")
+	w.clock.Advance(time.Minute)
+	w.editSF("c1", Record{"Status": "On Hold"}) // an agent's edit: the bridge writes Care
+	w.mustReconcile("c1")
+	if got := w.careCase("c1").Status; got != rules.Pending {
+		t.Fatalf("Care status %s after the agent's edit, want pending", got)
+	}
+	w.care.resetCalls()
+	w.sf.resetCalls()
+	w.clock.Advance(time.Second)
+	w.mustReconcile("c1") // the echo
+	if n, gets := w.care.count(anyOp), w.care.count(caresim.OpGetCase); n != 1 || gets != 1 {
+		t.Errorf("the echo made %d Care calls (%d case reads); want one read of the case", n, gets)
+	}
+	if n := w.sf.count(anyOp, anyTarget); n != 1 {
+		t.Errorf("the echo made %d Salesforce calls %v; want one read of the Case", n, w.sf.calls())
+	}
+	if got := w.metric("carebridge_case_reconciles_total", "outcome", "in_step"); got != 1 {
+		t.Errorf("carebridge_case_reconciles_total{in_step} = %v, want 1", got)
+	}
+}
+
+// TestAnUnchangedConversationIsNotReread: a change of the case that the
+// conversation and the reply options do not depend on (Care's priority) is
+// synced without reading the conversation or the notes again; a new message
+// is mirrored, and reads the conversation only.
+func TestAnUnchangedConversationIsNotReread(t *testing.T) {
+	w := newTestWorld(t)
+	w.escalate("c1", rules.Facebook, strp("agent_ana"), care.Message{ID: "m1", Text: "Broken"})
+	w.mustReconcile("c1")
+	w.care.resetCalls()
+	w.clock.Advance(time.Minute)
+	w.care.editCase("c1", func(c *care.Case) { c.Priority = "urgent" })
+	w.mustReconcile("c1")
+	if got := w.sfCase("c1")["Priority"]; got != "High" {
+		t.Errorf("Case priority %v, want High", got)
+	}
+	if n, m := w.care.count(caresim.OpListMessages), w.care.count(caresim.OpListNotes); n != 0 || m != 0 {
+		t.Errorf("a priority change read the conversation %d times and the notes %d times; want neither", n, m)
+	}
+	w.care.resetCalls()
+	w.clock.Advance(time.Minute)
+	w.care.addMessage(care.Message{CaseID: "c1", ID: "m2", Text: "Any news?"})
+	w.mustReconcile("c1")
+	if n, m := w.care.count(caresim.OpListMessages), w.care.count(caresim.OpListNotes); n != 1 || m != 0 {
+		t.Errorf("a new message read the conversation %d times and the notes %d times; want 1 and 0", n, m)
+	}
+	if got := w.mirrored(); len(got) != 2 {
+		t.Errorf("%d messages mirrored, want 2", len(got))
+	}
+}

@@ -1,0 +1,148 @@
+package bridge
+
+import (
+	"context"
+	"maps"
+	"strings"
+	"time"
+
+	"github.com/carebridge/carebridge/bridge/state"
+	"github.com/carebridge/carebridge/connectors/care"
+)
+
+// A reconcile reads and writes only what changed since the case was last
+// synced. It keeps, in the case's sync hash (state.CaseState.Sync), stamps
+// of what it synced: the Care case's updated_at as it left it, the
+// conversation's and the notes' stamps of Care it mirrored, the hints of
+// Salesforce's notes it consumed, and what the reply options depend on.
+// The next reconcile of the case compares them with what Care says now and
+// what the triggers counted: a case in step on both sides costs one read of
+// each side and nothing else (the echo of carebridge's own write, a poll
+// listing a case a webhook already brought); otherwise only the changed
+// parts are read.
+const (
+	stampCare         = "care"
+	stampConversation = "conversation"
+	stampNotes        = "notes"
+	stampSFNotes      = "sf_notes"
+	stampOptions      = "options"
+	stampOptionsUntil = "options_until"
+	stampClosed       = "closed"
+)
+
+// closedStamp is the closed stamp of a case closed on both sides or not.
+func closedStamp(closed bool) string {
+	if closed {
+		return "1"
+	}
+	return "0"
+}
+
+// hintSFNotes is the hint the Salesforce notes poll counts for a case whose
+// notes changed in Salesforce (Case comments have no stamp on the Case).
+const hintSFNotes = "sf_notes"
+
+// stampOf is a Care time as a stamp ("none" for no time yet).
+func stampOf(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return "none"
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// hintOf is the value of a trigger's hint ("0" before the first).
+func hintOf(sync map[string]string, hint string) string {
+	if v := sync[state.HintPrefix+hint]; v != "" {
+		return v
+	}
+	return "0"
+}
+
+// optionsKey is what the reply options and the messages' allowed actions
+// depend on besides the conversation and the clock: when it changes, the
+// conversation is read again to show them as they are.
+func optionsKey(c care.Case) string {
+	profile, assignee := "", ""
+	if c.ProfileID != nil {
+		profile = *c.ProfileID
+	}
+	if c.AssigneeID != nil {
+		assignee = *c.AssigneeID
+	}
+	interacted := "0"
+	if c.Interacted {
+		interacted = "1"
+	}
+	return strings.Join([]string{string(c.Platform), string(c.Status), profile, assignee, interacted,
+		stampOf(c.LastCustomerMessageAt), c.Customer.ID}, "|")
+}
+
+// optionsDue reports whether the reply options change by the clock (a
+// reply window closes) at or before now, going by the stored stamp.
+func optionsDue(sync map[string]string, now time.Time) (due bool, until time.Time) {
+	v := sync[stampOptionsUntil]
+	if v == "" {
+		return false, time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return true, time.Time{}
+	}
+	return !now.Before(t), t
+}
+
+// reads says which parts of a case a reconcile reads.
+type reads struct {
+	conversation bool // Care's messages, and the mirror is brought up to date
+	notes        bool // the notes of both sides
+}
+
+// readsFor decides what a reconcile of c reads, given its stored state
+// (created: a Case is about to be created, so everything is read).
+func readsFor(c care.Case, st state.CaseState, created bool, now time.Time) reads {
+	if created || !st.HasBase {
+		return reads{conversation: true, notes: true}
+	}
+	due, _ := optionsDue(st.Sync, now)
+	return reads{
+		conversation: due || st.Sync[stampConversation] != stampOf(c.ConversationUpdatedAt) || st.Sync[stampOptions] != optionsKey(c),
+		notes: st.Sync[stampNotes] != stampOf(c.NotesUpdatedAt) ||
+			st.Sync[stampSFNotes] != hintOf(st.Sync, hintSFNotes),
+	}
+}
+
+// inStepWith reports whether a reconcile of a linked case has nothing to
+// do: Care's case is as the last reconcile left it (its conversation and
+// notes included), no trigger counted a change of its Salesforce notes, no
+// reply window closed since, and the merge of the two sides as read (p,
+// under the mapping and identities of now) writes nothing, decides no
+// conflict, holds nothing back, leaves the base and the Case's sync fields
+// as they are and the case as closed or open as it was. Then the reconcile
+// only waits for the next reply window (until).
+func inStepWith(m Mapper, c care.Case, rec Record, st state.CaseState, p casePlan, now time.Time) (ok bool, until time.Time) {
+	switch {
+	case !st.HasBase, len(st.Pending) > 0,
+		st.Sync[stampCare] != stampOf(&c.UpdatedAt),
+		st.Sync[stampSFNotes] != hintOf(st.Sync, hintSFNotes),
+		p.plan.HasWrites(), len(p.plan.Conflicts) > 0, p.blocked != "", p.refused != "",
+		!maps.Equal(withSeen(p.plan, p.sfVals, p.policies, p.held), st.Base.Fields),
+		len(caseWrite(m, rec, p.plan, "")) > 0,
+		st.Sync[stampClosed] != closedStamp(closedOnBothSides(p.cf, c, rec, p.plan, p.blocked)):
+		return false, time.Time{}
+	}
+	due, until := optionsDue(st.Sync, now)
+	return !due, until
+}
+
+// saveStamps stores what a reconcile synced; the saves of reconciles
+// running together share one round trip. A failure costs the next
+// reconcile a full read, nothing else: it is logged, not returned.
+func (e *Engine) saveStamps(ctx context.Context, careID string, stamps map[string]string) {
+	errs, err := e.stamps.Do(ctx, state.StampSave{CareID: careID, Stamps: stamps})
+	if err == nil {
+		err = errs
+	}
+	if err != nil {
+		e.log.Warn("storing the sync stamps failed; the next reconcile of the case reads it all", "care_case", careID, "err", err)
+	}
+}

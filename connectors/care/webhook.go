@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -23,8 +24,9 @@ import (
 
 // Webhook receiver defaults.
 const (
-	DefaultWebhookTolerance = 5 * time.Minute
-	DefaultWebhookMaxBody   = 1 << 20 // 1 MiB
+	DefaultWebhookTolerance   = 5 * time.Minute
+	DefaultWebhookMaxBody     = 1 << 20 // 1 MiB
+	DefaultWebhookBodyTimeout = 5 * time.Second
 
 	maxSignatures = 8   // v1 entries accepted in one header (secret rotation)
 	maxIDLength   = 256 // longest event or case id accepted
@@ -50,6 +52,11 @@ type WebhookOptions struct {
 	Tolerance time.Duration
 	// MaxBody is the largest body accepted (default 1 MiB).
 	MaxBody int64
+	// BodyTimeout is how long the body may take to arrive once the
+	// headers are in (default 5s); a slower sender is cut off with 408.
+	// A delivery without a well-formed signature header is refused before
+	// its body is read.
+	BodyTimeout time.Duration
 	// Dedupe records event ids (default: an in-memory set keeping ids for
 	// 24h, fine for a single process and for tests).
 	Dedupe Dedupe
@@ -65,6 +72,13 @@ type WebhookOptions struct {
 	// MaxCaseIDLength refuses events of cases whose id is longer (the
 	// length of the Salesforce field that carries it; 0: no limit).
 	MaxCaseIDLength int
+	// Admit, when set, is asked before the body of a delivery that could
+	// be authentic (its signature header is well-formed) is read: it
+	// returns a release func, called when the delivery is done, and true;
+	// or false once it has answered the request itself (too many
+	// deliveries at once). Deliveries that cannot be authentic are refused
+	// without it, so that they never take a slot.
+	Admit func(w http.ResponseWriter, req *http.Request) (release func(), ok bool)
 }
 
 // WebhookReceiver is the http.Handler for Care's signed webhooks. It
@@ -79,15 +93,17 @@ type WebhookOptions struct {
 // adds later must not make every delivery fail (Care would retry them
 // forever), and the signature already proves the body came from Care.
 type WebhookReceiver struct {
-	secret    []byte
-	tolerance time.Duration
-	maxBody   int64
-	dedupe    Dedupe
-	enqueue   func(ctx context.Context, key string) error
-	clock     func() time.Time
-	log       *slog.Logger
-	metrics   *WebhookMetrics
-	maxCaseID int
+	secret      []byte
+	tolerance   time.Duration
+	maxBody     int64
+	bodyTimeout time.Duration
+	dedupe      Dedupe
+	enqueue     func(ctx context.Context, key string) error
+	clock       func() time.Time
+	log         *slog.Logger
+	metrics     *WebhookMetrics
+	maxCaseID   int
+	admit       func(w http.ResponseWriter, req *http.Request) (release func(), ok bool)
 }
 
 var _ http.Handler = (*WebhookReceiver)(nil)
@@ -95,21 +111,26 @@ var _ http.Handler = (*WebhookReceiver)(nil)
 // NewWebhookReceiver returns a receiver with opts' defaults filled in.
 func NewWebhookReceiver(opts WebhookOptions) *WebhookReceiver {
 	r := &WebhookReceiver{
-		secret:    []byte(opts.Secret),
-		tolerance: opts.Tolerance,
-		maxBody:   opts.MaxBody,
-		dedupe:    opts.Dedupe,
-		enqueue:   opts.Enqueue,
-		clock:     opts.Clock,
-		log:       opts.Logger,
-		metrics:   opts.Metrics,
-		maxCaseID: opts.MaxCaseIDLength,
+		secret:      []byte(opts.Secret),
+		tolerance:   opts.Tolerance,
+		maxBody:     opts.MaxBody,
+		bodyTimeout: opts.BodyTimeout,
+		dedupe:      opts.Dedupe,
+		enqueue:     opts.Enqueue,
+		clock:       opts.Clock,
+		log:         opts.Logger,
+		metrics:     opts.Metrics,
+		maxCaseID:   opts.MaxCaseIDLength,
+		admit:       opts.Admit,
 	}
 	if r.tolerance <= 0 {
 		r.tolerance = DefaultWebhookTolerance
 	}
 	if r.maxBody <= 0 {
 		r.maxBody = DefaultWebhookMaxBody
+	}
+	if r.bodyTimeout <= 0 {
+		r.bodyTimeout = DefaultWebhookBodyTimeout
 	}
 	if r.clock == nil {
 		r.clock = time.Now
@@ -131,6 +152,7 @@ const (
 	OutcomeBadSignature = "bad_signature"
 	OutcomeStale        = "stale"
 	OutcomeTooLarge     = "too_large"
+	OutcomeSlowBody     = "slow_body" // the body did not arrive within the body timeout
 	OutcomeMalformed    = "malformed"
 	OutcomeUnknownType  = "unknown_type"
 	OutcomeBadMethod    = "bad_method"
@@ -153,7 +175,7 @@ func NewWebhookMetrics(reg prometheus.Registerer) *WebhookMetrics {
 		Help:      "Care webhook deliveries by outcome.",
 	}, []string{outcomeLabel})}
 	for _, o := range []string{OutcomeAccepted, OutcomeDuplicate, OutcomeBadSignature, OutcomeStale,
-		OutcomeTooLarge, OutcomeMalformed, OutcomeUnknownType, OutcomeBadMethod, OutcomeUnavailable, OutcomeIDTooLong} {
+		OutcomeTooLarge, OutcomeSlowBody, OutcomeMalformed, OutcomeUnknownType, OutcomeBadMethod, OutcomeUnavailable, OutcomeIDTooLong} {
 		m.deliveries.WithLabelValues(o)
 	}
 	if reg != nil {
@@ -175,6 +197,9 @@ type webhookReject struct {
 	status  int
 	outcome string
 	msg     string
+	// unread: the body was not read to its end, so the connection is
+	// closed rather than kept for another request.
+	unread bool
 }
 
 func (e *webhookReject) Error() string { return e.msg }
@@ -197,8 +222,14 @@ func ignore(level slog.Level, outcome, format string, args ...any) *webhookIgnor
 	return &webhookIgnored{outcome: outcome, level: level, msg: fmt.Sprintf(format, args...)}
 }
 
+// errAnswered is handle's error when Admit answered the request itself.
+var errAnswered = errors.New("answered by Admit")
+
 func (r *WebhookReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	outcome, err := r.handle(w, req)
+	if errors.Is(err, errAnswered) {
+		return
+	}
 	var ign *webhookIgnored
 	if errors.As(err, &ign) {
 		// Acknowledged so that Care does not retry an event that can never
@@ -225,6 +256,11 @@ func (r *WebhookReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if rej.status == http.StatusMethodNotAllowed {
 		w.Header().Set("Allow", http.MethodPost)
 	}
+	if rej.unread {
+		// Waiting for the rest of a body nobody will read would let the
+		// sender hold the connection (Go's server would drain it).
+		w.Header().Set("Connection", "close")
+	}
 	r.log.LogAttrs(req.Context(), slog.LevelWarn, "care webhook refused",
 		slog.Int("status", rej.status), slog.String("outcome", rej.outcome), slog.String("reason", rej.msg))
 	http.Error(w, rej.msg, rej.status)
@@ -239,19 +275,29 @@ func (r *WebhookReceiver) handle(w http.ResponseWriter, req *http.Request) (stri
 	if len(r.secret) == 0 || r.enqueue == nil {
 		return "", reject(http.StatusServiceUnavailable, OutcomeUnavailable, "webhook receiver is not configured")
 	}
+	// What cannot be authentic is refused before its body is read: a
+	// sender without the secret holds nothing.
+	sig, rej := parseSignature(req.Header.Get(SignatureHeader))
+	if rej != nil {
+		rej.unread = true
+		return "", rej
+	}
 	if req.ContentLength > r.maxBody {
-		return "", reject(http.StatusRequestEntityTooLarge, OutcomeTooLarge, "body larger than %d bytes", r.maxBody)
+		return "", &webhookReject{status: http.StatusRequestEntityTooLarge, outcome: OutcomeTooLarge,
+			msg: fmt.Sprintf("body larger than %d bytes", r.maxBody), unread: true}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, r.maxBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return "", reject(http.StatusRequestEntityTooLarge, OutcomeTooLarge, "body larger than %d bytes", r.maxBody)
+	if r.admit != nil {
+		release, ok := r.admit(w, req)
+		if !ok {
+			return "", errAnswered
 		}
-		return "", reject(http.StatusBadRequest, OutcomeMalformed, "reading body failed")
+		defer release()
 	}
-
-	if err := r.verify(req.Header.Get(SignatureHeader), body); err != nil {
+	body, rej := r.readBody(w, req)
+	if rej != nil {
+		return "", rej
+	}
+	if err := r.verify(sig, body); err != nil {
 		return "", err
 	}
 	ev, err := parseEvent(body)
@@ -300,25 +346,58 @@ func (r *WebhookReceiver) handle(w http.ResponseWriter, req *http.Request) (stri
 	return OutcomeAccepted, nil
 }
 
-// verify checks header against body: a timestamp t and one or more v1
-// signatures, any of which may match (secret rotation). The comparison is
-// constant-time. A correctly signed delivery whose timestamp is outside the
-// tolerance is a replay.
-func (r *WebhookReceiver) verify(header string, body []byte) error {
+// readBody reads the body within the body timeout (the server's read
+// timeout still bounds the whole request) and at most maxBody bytes.
+func (r *WebhookReceiver) readBody(w http.ResponseWriter, req *http.Request) ([]byte, *webhookReject) {
+	// Not every ResponseWriter supports deadlines (a recorder in tests):
+	// the server's read timeout is the bound then.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(r.bodyTimeout))
+	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, r.maxBody))
+	var tooBig *http.MaxBytesError
+	switch {
+	case err == nil:
+		return body, nil
+	case errors.As(err, &tooBig):
+		return nil, &webhookReject{status: http.StatusRequestEntityTooLarge, outcome: OutcomeTooLarge,
+			msg: fmt.Sprintf("body larger than %d bytes", r.maxBody), unread: true}
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return nil, &webhookReject{status: http.StatusRequestTimeout, outcome: OutcomeSlowBody,
+			msg: fmt.Sprintf("body not received within %s", r.bodyTimeout), unread: true}
+	default:
+		return nil, &webhookReject{status: http.StatusBadRequest, outcome: OutcomeMalformed, msg: "reading body failed", unread: true}
+	}
+}
+
+// signature is a parsed X-Care-Signature header.
+type signature struct {
+	ts   string
+	sigs [][]byte
+}
+
+// parseSignature reads the signature header; a missing or malformed one
+// cannot belong to an authentic delivery.
+func parseSignature(header string) (signature, *webhookReject) {
 	if header == "" {
-		return reject(http.StatusUnauthorized, OutcomeBadSignature, "missing %s header", SignatureHeader)
+		return signature{}, reject(http.StatusUnauthorized, OutcomeBadSignature, "missing %s header", SignatureHeader)
 	}
 	ts, sigs, err := parseSignatureHeader(header)
 	if err != nil {
-		return reject(http.StatusBadRequest, OutcomeBadSignature, "malformed %s header: %v", SignatureHeader, err)
+		return signature{}, reject(http.StatusUnauthorized, OutcomeBadSignature, "malformed %s header: %v", SignatureHeader, err)
 	}
+	return signature{ts: ts, sigs: sigs}, nil
+}
+
+// verify checks sig against body: any of its v1 signatures may match
+// (secret rotation). The comparison is constant-time. A correctly signed
+// delivery whose timestamp is outside the tolerance is a replay.
+func (r *WebhookReceiver) verify(sig signature, body []byte) error {
 	mac := hmac.New(sha256.New, r.secret)
-	mac.Write([]byte(ts))
+	mac.Write([]byte(sig.ts))
 	mac.Write([]byte("."))
 	mac.Write(body)
 	want := mac.Sum(nil)
 	ok := false
-	for _, s := range sigs {
+	for _, s := range sig.sigs {
 		if hmac.Equal(want, s) {
 			ok = true
 		}
@@ -326,9 +405,9 @@ func (r *WebhookReceiver) verify(header string, body []byte) error {
 	if !ok {
 		return reject(http.StatusUnauthorized, OutcomeBadSignature, "signature does not match")
 	}
-	secs, _ := strconv.ParseInt(ts, 10, 64) // checked by parseSignatureHeader
+	secs, _ := strconv.ParseInt(sig.ts, 10, 64) // checked by parseSignatureHeader
 	if skew := r.clock().Sub(time.Unix(secs, 0)).Abs(); skew > r.tolerance {
-		return reject(http.StatusBadRequest, OutcomeStale, "timestamp %s is outside the %s tolerance (replayed or clock skew)", ts, r.tolerance)
+		return reject(http.StatusBadRequest, OutcomeStale, "timestamp %s is outside the %s tolerance (replayed or clock skew)", sig.ts, r.tolerance)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package care_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/hmac"
@@ -10,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -185,9 +187,9 @@ func TestWebhookReceiver(t *testing.T) {
 			header: "t=" + strconv.FormatInt(webhookNow.Unix()+1, 10) + ",v1=" + mac(webhookSecret, strconv.FormatInt(webhookNow.Unix(), 10), valid),
 			status: 401, outcome: care.OutcomeBadSignature},
 		{name: "missing signature header", body: valid, status: 401, outcome: care.OutcomeBadSignature, inBody: "missing X-Care-Signature"},
-		{name: "malformed signature header", header: "sha256=abcdef", body: valid, status: 400, outcome: care.OutcomeBadSignature, inBody: "malformed"},
-		{name: "signature not hex", header: "t=" + strconv.FormatInt(webhookNow.Unix(), 10) + ",v1=zz", body: valid, status: 400, outcome: care.OutcomeBadSignature},
-		{name: "no timestamp", header: "v1=" + mac(webhookSecret, "", valid), body: valid, status: 400, outcome: care.OutcomeBadSignature, inBody: "no timestamp"},
+		{name: "malformed signature header", header: "sha256=abcdef", body: valid, status: 401, outcome: care.OutcomeBadSignature, inBody: "malformed"},
+		{name: "signature not hex", header: "t=" + strconv.FormatInt(webhookNow.Unix(), 10) + ",v1=zz", body: valid, status: 401, outcome: care.OutcomeBadSignature},
+		{name: "no timestamp", header: "v1=" + mac(webhookSecret, "", valid), body: valid, status: 401, outcome: care.OutcomeBadSignature, inBody: "no timestamp"},
 		{name: "stale timestamp (replay)", header: signature(webhookSecret, webhookNow.Add(-6*time.Minute), valid), body: valid,
 			status: 400, outcome: care.OutcomeStale, inBody: "outside the 5m0s tolerance"},
 		{name: "timestamp too far in the future", header: signature(webhookSecret, webhookNow.Add(6*time.Minute), valid), body: valid,
@@ -252,6 +254,85 @@ func TestWebhookReceiver(t *testing.T) {
 				t.Error("the webhook secret leaked into a response or a log line")
 			}
 		})
+	}
+}
+
+// stall opens a delivery to srv with the signature header sig ("": none)
+// that announces a body of 1,000 bytes and sends one, and returns the
+// answer the receiver gives while the sender stalls (within a minute).
+func stall(t *testing.T, srv *httptest.Server, sig string) *http.Response {
+	t.Helper()
+	c, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	header := ""
+	if sig != "" {
+		header = care.SignatureHeader + ": " + sig + "\r\n"
+	}
+	if _, err := fmt.Fprintf(c, "POST / HTTP/1.1\r\nHost: x\r\n%sContent-Length: 1000\r\n\r\n{", header); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetReadDeadline(time.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("no answer while the sender stalls: %v", err)
+	}
+	resp.Body.Close()
+	return resp
+}
+
+// TestWebhookReceiverRefusesWhatCannotBeAuthenticBeforeItsBody: a delivery
+// without a signature header, or with a malformed one, is answered 401
+// without waiting for its body (the body timeout is a minute here) and
+// its connection is closed, so an unauthenticated sender that stalls holds
+// nothing; it never reaches Admit.
+func TestWebhookReceiverRefusesWhatCannotBeAuthenticBeforeItsBody(t *testing.T) {
+	admitted := 0
+	f := newWebhookFixture(t, care.WebhookOptions{BodyTimeout: time.Minute,
+		Admit: func(http.ResponseWriter, *http.Request) (func(), bool) { admitted++; return func() {}, true }})
+	for _, sig := range []string{"", "sha256=deadbeef", "t=1,v1=zz"} {
+		resp := stall(t, f.srv, sig)
+		if resp.StatusCode != http.StatusUnauthorized || !resp.Close {
+			t.Errorf("signature %q: %d (close %v), want 401 and the connection closed", sig, resp.StatusCode, resp.Close)
+		}
+	}
+	if n := f.outcome(care.OutcomeBadSignature); n != 3 {
+		t.Errorf("bad_signature counted %v, want 3", n)
+	}
+	if admitted != 0 {
+		t.Errorf("Admit asked %d times for deliveries that cannot be authentic", admitted)
+	}
+}
+
+// TestWebhookReceiverCutsOffASlowBody: a delivery with a well-formed (here
+// forged) signature is read, but its body must arrive within the body
+// timeout: a sender that stalls is answered 408 and its connection closed,
+// and the slot Admit gave it is released.
+func TestWebhookReceiverCutsOffASlowBody(t *testing.T) {
+	var admitted, released int
+	var mu sync.Mutex
+	f := newWebhookFixture(t, care.WebhookOptions{BodyTimeout: 200 * time.Millisecond,
+		Admit: func(http.ResponseWriter, *http.Request) (func(), bool) {
+			mu.Lock()
+			defer mu.Unlock()
+			admitted++
+			return func() { mu.Lock(); released++; mu.Unlock() }, true
+		}})
+	resp := stall(t, f.srv, "t=1,v1="+strings.Repeat("ab", 32))
+	if resp.StatusCode != http.StatusRequestTimeout || !resp.Close {
+		t.Errorf("stalled body: %d (close %v), want 408 and the connection closed", resp.StatusCode, resp.Close)
+	}
+	if n := f.outcome(care.OutcomeSlowBody); n != 1 {
+		t.Errorf("slow_body counted %v, want 1", n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if admitted != 1 || released != 1 {
+		t.Errorf("Admit gave %d slots and %d were released, want 1 and 1", admitted, released)
 	}
 }
 

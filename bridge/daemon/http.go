@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/carebridge/carebridge/bridge/config"
+	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/upstream"
 )
@@ -224,6 +225,10 @@ func (d *Daemon) webhookHandler(cfg config.Config, maxCaseID int, log *slog.Logg
 		Logger:          log,
 		Metrics:         care.NewWebhookMetrics(d.reg),
 		Admit:           slots.admit,
+		// Listed by the admin status (state.Store.UnsyncableCases).
+		Unusable: func(ctx context.Context, caseID, reason string) error {
+			return d.store.NoteUnsyncableCase(ctx, state.UnsyncableCase{ID: caseID, Reason: reason, Source: "webhook"})
+		},
 	}), nil
 }
 

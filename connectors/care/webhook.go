@@ -18,6 +18,7 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -69,9 +70,17 @@ type WebhookOptions struct {
 	Logger *slog.Logger
 	// Metrics counts deliveries by outcome (optional).
 	Metrics *WebhookMetrics
-	// MaxCaseIDLength refuses events of cases whose id is longer (the
-	// length of the Salesforce field that carries it; 0: no limit).
+	// MaxCaseIDLength makes the ids of cases longer than it unusable (the
+	// length of the Salesforce field that carries them; 0: only the
+	// receiver's own bound of 256 bytes). See CheckCaseID.
 	MaxCaseIDLength int
+	// Unusable records a case whose id cannot be used (optional), so that
+	// the admin status can list it: caseID is the id for display (quoted,
+	// escaped, cut short), reason says why. The event is acknowledged and
+	// counted whether or not recording works (an error is logged): Care
+	// delivers events in order, and redelivering this one could not change
+	// it but would hold up every event behind it.
+	Unusable func(ctx context.Context, caseID, reason string) error
 	// Admit, when set, is asked before the body of a delivery that could
 	// be authentic (its signature header is well-formed) is read: it
 	// returns a release func, called when the delivery is done, and true;
@@ -104,6 +113,7 @@ type WebhookReceiver struct {
 	metrics     *WebhookMetrics
 	maxCaseID   int
 	admit       func(w http.ResponseWriter, req *http.Request) (release func(), ok bool)
+	unusable    func(ctx context.Context, caseID, reason string) error
 }
 
 var _ http.Handler = (*WebhookReceiver)(nil)
@@ -122,6 +132,7 @@ func NewWebhookReceiver(opts WebhookOptions) *WebhookReceiver {
 		metrics:     opts.Metrics,
 		maxCaseID:   opts.MaxCaseIDLength,
 		admit:       opts.Admit,
+		unusable:    opts.Unusable,
 	}
 	if r.tolerance <= 0 {
 		r.tolerance = DefaultWebhookTolerance
@@ -157,8 +168,11 @@ const (
 	OutcomeUnknownType  = "unknown_type"
 	OutcomeBadMethod    = "bad_method"
 	OutcomeUnavailable  = "unavailable" // dedupe or enqueue failed, or not configured
-	OutcomeIDTooLong    = "id_too_long" // the case id cannot be stored in Salesforce
-	outcomeLabel        = "outcome"
+	// OutcomeUnusableCaseID: the case id cannot be used (missing, not
+	// printable, longer than Care_Case_Id__c holds); acknowledged, since
+	// no redelivery can change it, and recorded through Unusable.
+	OutcomeUnusableCaseID = "unusable_case_id"
+	outcomeLabel          = "outcome"
 )
 
 // WebhookMetrics count webhook deliveries by outcome.
@@ -175,7 +189,7 @@ func NewWebhookMetrics(reg prometheus.Registerer) *WebhookMetrics {
 		Help:      "Care webhook deliveries by outcome.",
 	}, []string{outcomeLabel})}
 	for _, o := range []string{OutcomeAccepted, OutcomeDuplicate, OutcomeBadSignature, OutcomeStale,
-		OutcomeTooLarge, OutcomeSlowBody, OutcomeMalformed, OutcomeUnknownType, OutcomeBadMethod, OutcomeUnavailable, OutcomeIDTooLong} {
+		OutcomeTooLarge, OutcomeSlowBody, OutcomeMalformed, OutcomeUnknownType, OutcomeBadMethod, OutcomeUnavailable, OutcomeUnusableCaseID} {
 		m.deliveries.WithLabelValues(o)
 	}
 	if reg != nil {
@@ -310,13 +324,22 @@ func (r *WebhookReceiver) handle(w http.ResponseWriter, req *http.Request) (stri
 		return "", ignore(slog.LevelWarn, OutcomeUnknownType, "event %s: unknown event type %q (known: %s, %s, %s, %s)",
 			ev.ID, truncate(ev.Type, 64), EventCaseCreated, EventCaseUpdated, EventMessageCreated, EventNoteCreated)
 	}
-	if r.maxCaseID > 0 && len(utf16.Encode([]rune(ev.CaseID))) > r.maxCaseID {
+	ctx := req.Context()
+	if ev.caseIDProblem == nil {
+		ev.caseIDProblem = CheckCaseID(ev.CaseID, r.maxCaseID)
+	}
+	if ev.caseIDProblem != nil {
 		// No Salesforce Case can carry this id, now or after a retry.
-		return "", ignore(slog.LevelError, OutcomeIDTooLong,
-			"event %s: case id %q is longer than the %d characters Salesforce's Care_Case_Id__c holds; this case cannot be synced", ev.ID, truncate(ev.CaseID, 80), r.maxCaseID)
+		shown := displayCaseID(ev.CaseID, ev.caseIDProblem)
+		if r.unusable != nil {
+			if err := r.unusable(ctx, shown, ev.caseIDProblem.Error()); err != nil {
+				r.log.LogAttrs(ctx, slog.LevelError, "care webhook: recording a case that cannot be synced failed",
+					slog.String("event_id", ev.ID), slog.String("case_id", shown), slog.Any("error", err))
+			}
+		}
+		return "", ignore(slog.LevelError, OutcomeUnusableCaseID, "event %s: case id %s %v; this case cannot be synced", ev.ID, shown, ev.caseIDProblem)
 	}
 
-	ctx := req.Context()
 	first, err := r.dedupe.FirstSeen(ctx, ev.ID)
 	if err != nil {
 		r.log.LogAttrs(ctx, slog.LevelError, "care webhook dedupe failed",
@@ -450,14 +473,20 @@ func parseSignatureHeader(h string) (ts string, sigs [][]byte, err error) {
 }
 
 // webhookEvent is the part of an Event the receiver needs; pointers tell
-// a missing field from an empty one.
+// a missing field from an empty one, and the case id is read apart so that
+// a case id of the wrong type is an unusable case id, not a malformed event.
 type webhookEvent struct {
-	ID     *string `json:"id"`
-	Type   *string `json:"type"`
-	CaseID *string `json:"case_id"`
+	ID     *string         `json:"id"`
+	Type   *string         `json:"type"`
+	CaseID json.RawMessage `json:"case_id"`
 }
 
-type parsedEvent struct{ ID, Type, CaseID string }
+type parsedEvent struct {
+	ID, Type, CaseID string
+	// caseIDProblem says why the case id is unusable when that is known
+	// from its form alone (missing, not a string).
+	caseIDProblem error
+}
 
 func parseEvent(body []byte) (parsedEvent, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -474,13 +503,72 @@ func parseEvent(body []byte) (parsedEvent, error) {
 	if raw.Type == nil || *raw.Type == "" {
 		return parsedEvent{}, reject(http.StatusBadRequest, OutcomeMalformed, "event %s: type is missing", *raw.ID)
 	}
-	if !knownEventType(*raw.Type) {
-		return parsedEvent{ID: *raw.ID, Type: *raw.Type}, nil // no case id required of an unknown type
+	ev := parsedEvent{ID: *raw.ID, Type: *raw.Type}
+	if !knownEventType(ev.Type) {
+		return ev, nil // no case id required of an unknown type
 	}
-	if raw.CaseID == nil || !validID(*raw.CaseID) {
-		return parsedEvent{}, reject(http.StatusBadRequest, OutcomeMalformed, "event %s: case_id is missing or invalid", *raw.ID)
+	switch v := bytes.TrimSpace(raw.CaseID); {
+	case len(v) == 0 || string(v) == "null":
+		ev.caseIDProblem = errors.New("is missing")
+	case v[0] != '"':
+		ev.CaseID, ev.caseIDProblem = string(v), fmt.Errorf("is %s, not a string", jsonKind(v))
+	default:
+		_ = json.Unmarshal(v, &ev.CaseID) // a JSON string: the decoder checked it
 	}
-	return parsedEvent{ID: *raw.ID, Type: *raw.Type, CaseID: *raw.CaseID}, nil
+	return ev, nil
+}
+
+// CheckCaseID reports why carebridge cannot use a Care case id, or nil: it
+// is empty, was not valid UTF-8 (a JSON decoder replaced bytes of it),
+// holds a character that does not print (a control character, a tab, a
+// line break), or is longer than maxLen UTF-16 code units, the length of
+// Salesforce's Care_Case_Id__c (0: longer than 256 bytes).
+func CheckCaseID(id string, maxLen int) error {
+	switch {
+	case id == "":
+		return errors.New("is empty")
+	case maxLen > 0 && len(utf16.Encode([]rune(id))) > maxLen:
+		return fmt.Errorf("is longer than the %d characters Salesforce's Care_Case_Id__c holds", maxLen)
+	case maxLen <= 0 && len(id) > maxIDLength:
+		return fmt.Errorf("is longer than %d bytes", maxIDLength)
+	}
+	for _, c := range id {
+		switch {
+		case c == utf8.RuneError:
+			return errors.New("is not valid UTF-8")
+		case !unicode.IsPrint(c):
+			return fmt.Errorf("holds a character that does not print (%U)", c)
+		}
+	}
+	return nil
+}
+
+// displayCaseID is a case id as logs and the admin status show it: quoted,
+// escaped and cut to 64 characters.
+func displayCaseID(id string, problem error) string {
+	if id == "" && problem != nil && problem.Error() != "is empty" {
+		return "(none)"
+	}
+	const show = 64
+	if utf8.RuneCountInString(id) <= show {
+		return strconv.QuoteToGraphic(id)
+	}
+	runes := []rune(id)
+	return strconv.QuoteToGraphic(string(runes[:show])) + fmt.Sprintf("... (%d characters)", len(runes))
+}
+
+// jsonKind names the kind of a JSON value.
+func jsonKind(v []byte) string {
+	switch v[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case 't', 'f':
+		return "a boolean"
+	default:
+		return "a number"
+	}
 }
 
 func knownEventType(t string) bool {

@@ -207,15 +207,24 @@ func TestWebhookReceiver(t *testing.T) {
 		{name: "unknown event type without a case id", header: signature(webhookSecret, webhookNow, []byte(`{"id":"ev-10","type":"profile.updated"}`)),
 			body: []byte(`{"id":"ev-10","type":"profile.updated"}`), status: 200, outcome: care.OutcomeUnknownType, inBody: `unknown event type "profile.updated"`},
 		{name: "missing case id", header: signature(webhookSecret, webhookNow, []byte(`{"id":"ev-6","type":"case.created"}`)),
-			body: []byte(`{"id":"ev-6","type":"case.created"}`), status: 400, outcome: care.OutcomeMalformed, inBody: "case_id is missing"},
+			body: []byte(`{"id":"ev-6","type":"case.created"}`), status: 200, outcome: care.OutcomeUnusableCaseID, inBody: "case id (none) is missing"},
 		{name: "missing event id", header: signature(webhookSecret, webhookNow, []byte(`{"type":"case.created","case_id":"c-1"}`)),
 			body: []byte(`{"type":"case.created","case_id":"c-1"}`), status: 400, outcome: care.OutcomeMalformed, inBody: "event id is missing"},
-		{name: "case id with spaces", header: signature(webhookSecret, webhookNow, event("ev-7", care.EventCaseCreated, "c 1")),
-			body: event("ev-7", care.EventCaseCreated, "c 1"), status: 400, outcome: care.OutcomeMalformed},
+		{name: "case id with a space (the engine syncs it)", header: signature(webhookSecret, webhookNow, event("ev-7", care.EventCaseCreated, "c 1")),
+			body: event("ev-7", care.EventCaseCreated, "c 1"), status: 200, outcome: care.OutcomeAccepted, wantKeys: []string{"case:c 1"}},
+		{name: "case id with a tab", header: signature(webhookSecret, webhookNow, event("ev-11", care.EventCaseCreated, "c\t1")),
+			body: event("ev-11", care.EventCaseCreated, "c\t1"), status: 200, outcome: care.OutcomeUnusableCaseID, inBody: `case id "c\t1" holds a character that does not print (U+0009)`},
+		{name: "case id that is a number", header: signature(webhookSecret, webhookNow, []byte(`{"id":"ev-12","type":"case.updated","case_id":42}`)),
+			body: []byte(`{"id":"ev-12","type":"case.updated","case_id":42}`), status: 200, outcome: care.OutcomeUnusableCaseID, inBody: `case id "42" is a number, not a string`},
+		{name: "empty case id", header: signature(webhookSecret, webhookNow, event("ev-13", care.EventNoteCreated, "")),
+			body: event("ev-13", care.EventNoteCreated, ""), status: 200, outcome: care.OutcomeUnusableCaseID, inBody: `case id "" is empty`},
 		{name: "case id fits Care_Case_Id__c exactly", header: signature(webhookSecret, webhookNow, event("ev-8", care.EventCaseCreated, strings.Repeat("c", 64))),
 			body: event("ev-8", care.EventCaseCreated, strings.Repeat("c", 64)), status: 200, outcome: care.OutcomeAccepted, wantKeys: []string{"case:" + strings.Repeat("c", 64)}},
 		{name: "case id longer than Care_Case_Id__c", header: signature(webhookSecret, webhookNow, event("ev-9", care.EventCaseCreated, strings.Repeat("c", 65))),
-			body: event("ev-9", care.EventCaseCreated, strings.Repeat("c", 65)), status: 200, outcome: care.OutcomeIDTooLong, inBody: "longer than the 64 characters"},
+			body: event("ev-9", care.EventCaseCreated, strings.Repeat("c", 65)), status: 200, outcome: care.OutcomeUnusableCaseID, inBody: "longer than the 64 characters"},
+		{name: "case id over 256 characters", header: signature(webhookSecret, webhookNow, event("ev-14", care.EventMessageCreated, strings.Repeat("c", 300))),
+			body: event("ev-14", care.EventMessageCreated, strings.Repeat("c", 300)), status: 200, outcome: care.OutcomeUnusableCaseID,
+			inBody: `case id "` + strings.Repeat("c", 64) + `"... (300 characters) is longer than the 64 characters`},
 		{name: "oversize body", header: signature(webhookSecret, webhookNow, bytes.Repeat([]byte("x"), 2048)), body: bytes.Repeat([]byte("x"), 2048),
 			status: 413, outcome: care.OutcomeTooLarge},
 		{name: "GET is not allowed", method: http.MethodGet, status: 405, outcome: care.OutcomeBadMethod},
@@ -333,6 +342,41 @@ func TestWebhookReceiverCutsOffASlowBody(t *testing.T) {
 	defer mu.Unlock()
 	if admitted != 1 || released != 1 {
 		t.Errorf("Admit gave %d slots and %d were released, want 1 and 1", admitted, released)
+	}
+}
+
+// TestWebhookReceiverRecordsUnusableCaseIDs: an event whose case id cannot
+// be used is acknowledged, counted and handed to Unusable with the id as
+// it can be shown (quoted, escaped, cut short) and the reason; nothing is
+// enqueued, and a failing Unusable does not make Care redeliver.
+func TestWebhookReceiverRecordsUnusableCaseIDs(t *testing.T) {
+	type noted struct{ id, reason string }
+	var got []noted
+	fail := false
+	f := newWebhookFixture(t, care.WebhookOptions{MaxCaseIDLength: 64, Unusable: func(_ context.Context, id, reason string) error {
+		got = append(got, noted{id, reason})
+		if fail {
+			return errors.New("redis down")
+		}
+		return nil
+	}})
+	for i, id := range []string{"odd\u0085case", strings.Repeat("é", 80)} {
+		fail = i == 1
+		body := event(fmt.Sprint("ev-u", i), care.EventCaseUpdated, id)
+		if status, resp := f.post(t, signature(webhookSecret, webhookNow, body), body); status != http.StatusOK {
+			t.Fatalf("event %d: %d %s, want 200", i, status, resp)
+		}
+	}
+	want := []noted{{`"odd\u0085case"`, "holds a character that does not print (U+0085)"},
+		{`"` + strings.Repeat("é", 64) + `"... (80 characters)`, "is longer than the 64 characters Salesforce's Care_Case_Id__c holds"}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("recorded %q, want %q", got, want)
+	}
+	if n := f.outcome(care.OutcomeUnusableCaseID); n != 2 || len(f.rec.got()) != 0 {
+		t.Errorf("unusable_case_id counted %v, enqueued %v; want 2 and nothing", n, f.rec.got())
+	}
+	if !strings.Contains(f.logs.String(), "recording a case that cannot be synced failed") {
+		t.Error("the failed recording was not logged")
 	}
 }
 

@@ -168,9 +168,9 @@ const (
 	OutcomeUnknownType  = "unknown_type"
 	OutcomeBadMethod    = "bad_method"
 	OutcomeUnavailable  = "unavailable" // dedupe or enqueue failed, or not configured
-	// OutcomeUnusableCaseID: the case id cannot be used (missing, not
-	// printable, longer than Care_Case_Id__c holds); acknowledged, since
-	// no redelivery can change it, and recorded through Unusable.
+	// OutcomeUnusableCaseID: the case id cannot be used (see CheckCaseID;
+	// or it is missing or not a string); acknowledged, since no
+	// redelivery can change it, and recorded through Unusable.
 	OutcomeUnusableCaseID = "unusable_case_id"
 	outcomeLabel          = "outcome"
 )
@@ -519,10 +519,11 @@ func parseEvent(body []byte) (parsedEvent, error) {
 }
 
 // CheckCaseID reports why carebridge cannot use a Care case id, or nil: it
-// is empty, was not valid UTF-8 (a JSON decoder replaced bytes of it),
-// holds a character that does not print (a control character, a tab, a
-// line break), or is longer than maxLen UTF-16 code units, the length of
-// Salesforce's Care_Case_Id__c (0: longer than 256 bytes).
+// is empty, was not valid UTF-8 (a JSON decoder replaced bytes of it, so
+// the id Care means is unknown), or is longer than maxLen UTF-16 code
+// units, the length of Salesforce's Care_Case_Id__c (0: longer than 256
+// bytes). Any other id is usable, spaces and control characters included:
+// the engine syncs it, and the queue, Redis and the logs keep or escape it.
 func CheckCaseID(id string, maxLen int) error {
 	switch {
 	case id == "":
@@ -531,14 +532,8 @@ func CheckCaseID(id string, maxLen int) error {
 		return fmt.Errorf("is longer than the %d characters Salesforce's Care_Case_Id__c holds", maxLen)
 	case maxLen <= 0 && len(id) > maxIDLength:
 		return fmt.Errorf("is longer than %d bytes", maxIDLength)
-	}
-	for _, c := range id {
-		switch {
-		case c == utf8.RuneError:
-			return errors.New("is not valid UTF-8")
-		case !unicode.IsPrint(c):
-			return fmt.Errorf("holds a character that does not print (%U)", c)
-		}
+	case strings.ContainsRune(id, utf8.RuneError) || !utf8.ValidString(id):
+		return errors.New("is not valid UTF-8")
 	}
 	return nil
 }

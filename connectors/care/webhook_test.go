@@ -212,8 +212,10 @@ func TestWebhookReceiver(t *testing.T) {
 			body: []byte(`{"type":"case.created","case_id":"c-1"}`), status: 400, outcome: care.OutcomeMalformed, inBody: "event id is missing"},
 		{name: "case id with a space (the engine syncs it)", header: signature(webhookSecret, webhookNow, event("ev-7", care.EventCaseCreated, "c 1")),
 			body: event("ev-7", care.EventCaseCreated, "c 1"), status: 200, outcome: care.OutcomeAccepted, wantKeys: []string{"case:c 1"}},
-		{name: "case id with a tab", header: signature(webhookSecret, webhookNow, event("ev-11", care.EventCaseCreated, "c\t1")),
-			body: event("ev-11", care.EventCaseCreated, "c\t1"), status: 200, outcome: care.OutcomeUnusableCaseID, inBody: `case id "c\t1" holds a character that does not print (U+0009)`},
+		{name: "case id with a tab (the engine syncs it)", header: signature(webhookSecret, webhookNow, event("ev-11", care.EventCaseCreated, "c\t1")),
+			body: event("ev-11", care.EventCaseCreated, "c\t1"), status: 200, outcome: care.OutcomeAccepted, wantKeys: []string{"case:c\t1"}},
+		{name: "case id that was not valid UTF-8", header: signature(webhookSecret, webhookNow, []byte("{\"id\":\"ev-15\",\"type\":\"case.created\",\"case_id\":\"c\xff1\"}")),
+			body: []byte("{\"id\":\"ev-15\",\"type\":\"case.created\",\"case_id\":\"c\xff1\"}"), status: 200, outcome: care.OutcomeUnusableCaseID, inBody: "case id \"c\ufffd1\" is not valid UTF-8"},
 		{name: "case id that is a number", header: signature(webhookSecret, webhookNow, []byte(`{"id":"ev-12","type":"case.updated","case_id":42}`)),
 			body: []byte(`{"id":"ev-12","type":"case.updated","case_id":42}`), status: 200, outcome: care.OutcomeUnusableCaseID, inBody: `case id "42" is a number, not a string`},
 		{name: "empty case id", header: signature(webhookSecret, webhookNow, event("ev-13", care.EventNoteCreated, "")),
@@ -360,14 +362,14 @@ func TestWebhookReceiverRecordsUnusableCaseIDs(t *testing.T) {
 		}
 		return nil
 	}})
-	for i, id := range []string{"odd\u0085case", strings.Repeat("é", 80)} {
+	for i, id := range []string{"odd\ufffdcase", strings.Repeat("é", 80)} {
 		fail = i == 1
 		body := event(fmt.Sprint("ev-u", i), care.EventCaseUpdated, id)
 		if status, resp := f.post(t, signature(webhookSecret, webhookNow, body), body); status != http.StatusOK {
 			t.Fatalf("event %d: %d %s, want 200", i, status, resp)
 		}
 	}
-	want := []noted{{`"odd\u0085case"`, "holds a character that does not print (U+0085)"},
+	want := []noted{{"\"odd\ufffdcase\"", "is not valid UTF-8"},
 		{`"` + strings.Repeat("é", 64) + `"... (80 characters)`, "is longer than the 64 characters Salesforce's Care_Case_Id__c holds"}}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("recorded %q, want %q", got, want)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/internal/testenv"
 )
 
 // TestSlowClientsAreCutOffAndHealthStaysUp: clients that open a webhook
@@ -22,15 +23,8 @@ import (
 // good, and /healthz and /readyz answer meanwhile.
 func TestSlowClientsAreCutOffAndHealthStaysUp(t *testing.T) {
 	w := startWorld(t, manualPolls, func(c *config.Config) { c.HTTP.ReadTimeout = time.Second })
-	addr, err := w.d.Listen()
-	if err != nil {
-		t.Fatal(err)
-	}
+	addr := w.listenReady(t)
 	get := func(path string) (int, error) { return getStatus(addr, path) }
-	eventually(t, "the replica ready", func() (bool, string) {
-		code, err := get("/readyz")
-		return code == http.StatusOK, fmt.Sprint(code, err)
-	})
 	const n = 50
 	conns := make([]net.Conn, n)
 	for i := range conns {
@@ -65,14 +59,7 @@ func TestStalledWebhooksHoldOnlyTheirSlots(t *testing.T) {
 	w := startWorld(t, manualPolls, func(c *config.Config) {
 		c.HTTP.MaxWebhookRequests, c.HTTP.WebhookBodyTimeout = max, time.Minute
 	})
-	addr, err := w.d.Listen()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the replica ready", func() (bool, string) {
-		code, err := getStatus(addr, "/readyz")
-		return code == http.StatusOK, fmt.Sprint(code, err)
-	})
+	addr := w.listenReady(t)
 	answered := make(chan string, n)
 	for range n {
 		c := stallWebhook(t, addr)
@@ -108,6 +95,21 @@ func TestStalledWebhooksHoldOnlyTheirSlots(t *testing.T) {
 	}
 }
 
+// listenReady binds the daemon's address and waits until it answers
+// /readyz with 200.
+func (w *world) listenReady(t *testing.T) net.Addr {
+	t.Helper()
+	addr, err := w.d.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the replica ready", func() (bool, string) {
+		code, err := getStatus(addr, "/readyz")
+		return code == http.StatusOK, fmt.Sprint(code, err)
+	})
+	return addr
+}
+
 // getStatus asks the daemon at addr for path and returns the HTTP status.
 func getStatus(addr net.Addr, path string) (int, error) {
 	resp, err := (&http.Client{Timeout: 5 * time.Second}).Get("http://" + addr.String() + path)
@@ -129,19 +131,11 @@ func stallWebhook(t *testing.T, addr net.Addr) net.Conn {
 // system's choice) with the signature header sig ("": none).
 func stallWebhookFrom(t *testing.T, addr net.Addr, from net.Addr, sig string) net.Conn {
 	t.Helper()
-	c, err := (&net.Dialer{LocalAddr: from}).Dial("tcp", addr.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	header := ""
+	var headers []string
 	if sig != "" {
-		header = care.SignatureHeader + ": " + sig + "\r\n"
+		headers = append(headers, care.SignatureHeader+": "+sig)
 	}
-	if _, err := fmt.Fprintf(c, "POST /webhooks/care HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n%sContent-Length: 1000\r\n\r\n{", header); err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return testenv.StallRequest(t, addr.String(), from, "/webhooks/care", headers...)
 }
 
 // forgedSignature is an X-Care-Signature header of the right form that no
@@ -164,14 +158,7 @@ func TestStalledSendersFromOneAddressLeaveWebhooksThrough(t *testing.T) {
 		c.HTTP.MaxWebhookRequests, c.HTTP.MaxWebhookRequestsPerAddress = max, perAddress
 		c.HTTP.ReadTimeout, c.HTTP.WebhookBodyTimeout = 5*time.Minute, 5*time.Minute
 	})
-	addr, err := w.d.Listen()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the replica ready", func() (bool, string) {
-		code, err := getStatus(addr, "/readyz")
-		return code == http.StatusOK, fmt.Sprint(code, err)
-	})
+	addr := w.listenReady(t)
 	// The stalls come from 127.0.0.2, the Care sandbox from 127.0.0.1.
 	attacker := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}
 	type answer struct {

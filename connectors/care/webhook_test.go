@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -23,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/internal/testenv"
 )
 
 const webhookSecret = "whsec-test-5f1c9a"
@@ -273,18 +273,11 @@ func TestWebhookReceiver(t *testing.T) {
 // answer the receiver gives while the sender stalls (within a minute).
 func stall(t *testing.T, srv *httptest.Server, sig string) *http.Response {
 	t.Helper()
-	c, err := net.Dial("tcp", srv.Listener.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	header := ""
+	var headers []string
 	if sig != "" {
-		header = care.SignatureHeader + ": " + sig + "\r\n"
+		headers = append(headers, care.SignatureHeader+": "+sig)
 	}
-	if _, err := fmt.Fprintf(c, "POST / HTTP/1.1\r\nHost: x\r\n%sContent-Length: 1000\r\n\r\n{", header); err != nil {
-		t.Fatal(err)
-	}
+	c := testenv.StallRequest(t, srv.Listener.Addr().String(), nil, "/", headers...)
 	if err := c.SetReadDeadline(time.Now().Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}

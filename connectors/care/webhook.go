@@ -330,8 +330,8 @@ func (r *WebhookReceiver) handle(w http.ResponseWriter, req *http.Request) (stri
 	}
 	if ev.caseIDProblem != nil {
 		// No Salesforce Case can carry this id, now or after a retry.
-		shown := displayCaseID(ev.CaseID, ev.caseIDProblem)
-		if r.unusable != nil {
+		shown := displayCaseID(ev)
+		if r.unusable != nil && !ev.caseIDMissing {
 			if err := r.unusable(ctx, shown, ev.caseIDProblem.Error()); err != nil {
 				r.log.LogAttrs(ctx, slog.LevelError, "care webhook: recording a case that cannot be synced failed",
 					slog.String("event_id", ev.ID), slog.String("case_id", shown), slog.Any("error", err))
@@ -486,6 +486,7 @@ type parsedEvent struct {
 	// caseIDProblem says why the case id is unusable when that is known
 	// from its form alone (missing, not a string).
 	caseIDProblem error
+	caseIDMissing bool // no case to list as unsyncable
 }
 
 func parseEvent(body []byte) (parsedEvent, error) {
@@ -509,7 +510,7 @@ func parseEvent(body []byte) (parsedEvent, error) {
 	}
 	switch v := bytes.TrimSpace(raw.CaseID); {
 	case len(v) == 0 || string(v) == "null":
-		ev.caseIDProblem = errors.New("is missing")
+		ev.caseIDProblem, ev.caseIDMissing = errors.New("is missing"), true
 	case v[0] != '"':
 		ev.CaseID, ev.caseIDProblem = string(v), fmt.Errorf("is %s, not a string", jsonKind(v))
 	default:
@@ -538,17 +539,17 @@ func CheckCaseID(id string, maxLen int) error {
 	return nil
 }
 
-// displayCaseID is a case id as logs and the admin status show it: quoted,
-// escaped and cut to 64 characters.
-func displayCaseID(id string, problem error) string {
-	if id == "" && problem != nil && problem.Error() != "is empty" {
+// displayCaseID is an event's case id as logs and the admin status show
+// it: quoted, escaped and cut to 64 characters.
+func displayCaseID(ev parsedEvent) string {
+	if ev.caseIDMissing {
 		return "(none)"
 	}
 	const show = 64
-	if utf8.RuneCountInString(id) <= show {
-		return strconv.QuoteToGraphic(id)
+	if utf8.RuneCountInString(ev.CaseID) <= show {
+		return strconv.QuoteToGraphic(ev.CaseID)
 	}
-	runes := []rune(id)
+	runes := []rune(ev.CaseID)
 	return strconv.QuoteToGraphic(string(runes[:show])) + fmt.Sprintf("... (%d characters)", len(runes))
 }
 

@@ -342,8 +342,9 @@ func TestWebhookReceiverCutsOffASlowBody(t *testing.T) {
 
 // TestWebhookReceiverRecordsUnusableCaseIDs: an event whose case id cannot
 // be used is acknowledged, counted and handed to Unusable with the id as
-// it can be shown (quoted, escaped, cut short) and the reason; nothing is
-// enqueued, and a failing Unusable does not make Care redeliver.
+// it can be shown (quoted, escaped, cut short) and the reason (one without
+// a case id names no case to hand over); nothing is enqueued, and a
+// failing Unusable does not make Care redeliver.
 func TestWebhookReceiverRecordsUnusableCaseIDs(t *testing.T) {
 	type noted struct{ id, reason string }
 	var got []noted
@@ -362,13 +363,18 @@ func TestWebhookReceiverRecordsUnusableCaseIDs(t *testing.T) {
 			t.Fatalf("event %d: %d %s, want 200", i, status, resp)
 		}
 	}
+	// An event without a case id is acknowledged too, but names no case.
+	missing := []byte(`{"id":"ev-u2","type":"case.updated"}`)
+	if status, resp := f.post(t, signature(webhookSecret, webhookNow, missing), missing); status != http.StatusOK {
+		t.Fatalf("event without a case id: %d %s, want 200", status, resp)
+	}
 	want := []noted{{"\"odd\ufffdcase\"", "is not valid UTF-8"},
 		{`"` + strings.Repeat("é", 64) + `"... (80 characters)`, "is longer than the 64 characters Salesforce's Care_Case_Id__c holds"}}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("recorded %q, want %q", got, want)
 	}
-	if n := f.outcome(care.OutcomeUnusableCaseID); n != 2 || len(f.rec.got()) != 0 {
-		t.Errorf("unusable_case_id counted %v, enqueued %v; want 2 and nothing", n, f.rec.got())
+	if n := f.outcome(care.OutcomeUnusableCaseID); n != 3 || len(f.rec.got()) != 0 {
+		t.Errorf("unusable_case_id counted %v, enqueued %v; want 3 and nothing", n, f.rec.got())
 	}
 	if !strings.Contains(f.logs.String(), "recording a case that cannot be synced failed") {
 		t.Error("the failed recording was not logged")

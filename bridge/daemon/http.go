@@ -248,17 +248,17 @@ const (
 // reading its body: a sender that stalls holds a slot until the webhook
 // body timeout, never every connection the process can open.
 type webhookSlots struct {
-	total      chan struct{}
-	perAddress int
-	trusted    []netip.Prefix
-	refused    *prometheus.CounterVec
+	total, perAddress int
+	trusted           []netip.Prefix
+	refused           *prometheus.CounterVec
 
-	mu   sync.Mutex
-	held map[netip.Prefix]int // client address -> slots it holds
+	mu       sync.Mutex
+	inFlight int
+	held     map[netip.Prefix]int // client address -> slots it holds
 }
 
 func newWebhookSlots(total, perAddress int, trusted []netip.Prefix, reg prometheus.Registerer) *webhookSlots {
-	s := &webhookSlots{total: make(chan struct{}, total), perAddress: perAddress, trusted: trusted, held: map[netip.Prefix]int{},
+	s := &webhookSlots{total: total, perAddress: perAddress, trusted: trusted, held: map[netip.Prefix]int{},
 		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "carebridge", Name: "webhook_requests_refused_total",
 			Help: "Webhook requests answered 503 at once because http.max_webhook_requests were being handled (limit=total) or http.max_webhook_requests_per_address of one client address (limit=address); Care delivers them again.",
@@ -287,14 +287,13 @@ func (s *webhookSlots) admit(w http.ResponseWriter, r *http.Request) (release fu
 func (s *webhookSlots) acquire(client netip.Prefix) (refusedBy string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.perAddress > 0 && s.held[client] >= s.perAddress {
+	switch {
+	case s.perAddress > 0 && s.held[client] >= s.perAddress:
 		return limitAddress
-	}
-	select {
-	case s.total <- struct{}{}:
-	default:
+	case s.inFlight >= s.total:
 		return limitTotal
 	}
+	s.inFlight++
 	s.held[client]++
 	return ""
 }
@@ -302,7 +301,7 @@ func (s *webhookSlots) acquire(client netip.Prefix) (refusedBy string) {
 func (s *webhookSlots) release(client netip.Prefix) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	<-s.total
+	s.inFlight--
 	if s.held[client]--; s.held[client] <= 0 {
 		delete(s.held, client)
 	}

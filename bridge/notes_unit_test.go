@@ -145,7 +145,7 @@ func TestNotesAreCopiedBothWaysOnce(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			w := notesWorld(t, tt.notes)
 			tt.write(w)
-			w.pollSalesforceNotes() // Salesforce's notes change only as its poll says
+			w.pollSalesforceNotes()  // Salesforce's notes change only as its poll says
 			for i := 0; i < 2; i++ { // the second reconcile copies nothing
 				w.sf.resetCalls()
 				w.care.resetCalls()

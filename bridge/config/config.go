@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"reflect"
@@ -55,6 +56,17 @@ type HTTP struct {
 	// again) and its connection closed, so slow or stalled senders cannot
 	// hold every connection and file descriptor.
 	MaxWebhookRequests int `yaml:"max_webhook_requests" env:"CAREBRIDGE_HTTP_MAX_WEBHOOK_REQUESTS"`
+	// MaxWebhookRequestsPerAddress caps the webhook requests handled at
+	// once for one client address (an IPv4 address, an IPv6 /64), so that
+	// one sender cannot take every slot; 0: no cap per address.
+	MaxWebhookRequestsPerAddress int `yaml:"max_webhook_requests_per_address" env:"CAREBRIDGE_HTTP_MAX_WEBHOOK_REQUESTS_PER_ADDRESS"`
+	// WebhookBodyTimeout is how long a webhook body may take to arrive
+	// once its headers are in; a slower one is cut off with 408.
+	WebhookBodyTimeout time.Duration `yaml:"webhook_body_timeout" env:"CAREBRIDGE_HTTP_WEBHOOK_BODY_TIMEOUT"`
+	// TrustedProxies are the addresses or CIDR ranges of proxies (an
+	// ingress controller, a load balancer) whose X-Forwarded-For names the
+	// client; the address of a request from anywhere else is its peer's.
+	TrustedProxies []string `yaml:"trusted_proxies" env:"CAREBRIDGE_HTTP_TRUSTED_PROXIES"`
 }
 
 // Redis is where all state lives: one node (URL), a master watched by
@@ -240,7 +252,7 @@ type Log struct {
 func Defaults() Config {
 	return Config{
 		Listen: ":8080",
-		HTTP:   HTTP{ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute, MaxWebhookRequests: 64},
+		HTTP:   HTTP{ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute, MaxWebhookRequests: 64, MaxWebhookRequestsPerAddress: 8, WebhookBodyTimeout: 5 * time.Second},
 		Redis:  Redis{URL: "redis://127.0.0.1:6379/0", Prefix: "carebridge:"},
 		Care:   Care{Timeout: 15 * time.Second},
 		Salesforce: Salesforce{APIVersion: "62.0", AuthMethod: "client_credentials", Timeout: 30 * time.Second, PollOverlap: 2 * time.Minute,
@@ -443,13 +455,22 @@ func (c Config) Validate() error {
 	for _, t := range []struct {
 		key string
 		d   time.Duration
-	}{{"http.read_timeout", c.HTTP.ReadTimeout}, {"http.write_timeout", c.HTTP.WriteTimeout}, {"http.idle_timeout", c.HTTP.IdleTimeout}} {
+	}{{"http.read_timeout", c.HTTP.ReadTimeout}, {"http.write_timeout", c.HTTP.WriteTimeout}, {"http.idle_timeout", c.HTTP.IdleTimeout},
+		{"http.webhook_body_timeout", c.HTTP.WebhookBodyTimeout}} {
 		if t.d <= 0 {
 			bad(t.key, "must be positive")
 		}
 	}
 	if c.HTTP.MaxWebhookRequests < 1 {
 		bad("http.max_webhook_requests", "must be at least 1")
+	}
+	if c.HTTP.MaxWebhookRequestsPerAddress < 0 {
+		bad("http.max_webhook_requests_per_address", "must not be negative (0: no cap per address)")
+	}
+	for _, p := range c.HTTP.TrustedProxies {
+		if _, err := ParseAddressRange(p); err != nil {
+			bad("http.trusted_proxies", "%v", err)
+		}
 	}
 	c.Redis.validate(bad)
 	switch c.Salesforce.Changes {
@@ -614,4 +635,18 @@ func checkAddrs(key string, addrs []string, bad func(key, format string, args ..
 // CronParser is the parser the scheduler uses for the specs above.
 func CronParser() cron.Parser {
 	return cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+}
+
+// ParseAddressRange reads an entry of http.trusted_proxies: an IP address
+// or a CIDR range.
+func ParseAddressRange(s string) (netip.Prefix, error) {
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p.Masked(), nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("%q is neither an IP address nor a CIDR range", s)
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), nil
 }

@@ -194,14 +194,11 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	mux.Handle("GET /metrics", metricsHandler(d.reg))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.Handle("GET /readyz", d.ready)
-	mux.Handle("POST /webhooks/care", limitConcurrent(cfg.HTTP.MaxWebhookRequests, d.reg, care.NewWebhookReceiver(care.WebhookOptions{
-		Secret:          cfg.Care.WebhookSecret,
-		Dedupe:          webhookDedupe{d.store},
-		Enqueue:         func(ctx context.Context, key string) error { _, err := d.queue.Add(ctx, key); return err },
-		MaxCaseIDLength: careIDLength(schema),
-		Logger:          log.With("component", "webhook"),
-		Metrics:         care.NewWebhookMetrics(d.reg),
-	})))
+	webhooks, err := d.webhookHandler(cfg, careIDLength(schema), log.With("component", "webhook"))
+	if err != nil {
+		return nil, err
+	}
+	mux.Handle("POST /webhooks/care", webhooks)
 	// /admin/ is on the public listener, or alone on admin.listen.
 	adminMux := mux
 	if cfg.Admin.Listen != "" {

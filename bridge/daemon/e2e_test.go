@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -75,6 +76,27 @@ func startWorld(t *testing.T, tweaks ...func(*config.Config)) *world {
 // the default.
 func startWorldOn(t *testing.T, rds *redistest.Server, on config.Redis, tweaks ...func(*config.Config)) *world {
 	t.Helper()
+	return startWorldWith(t, rds, on, worldOptions{}, tweaks...)
+}
+
+// worldOptions are choices about a world beyond the daemon's
+// configuration.
+type worldOptions struct {
+	// careWebhooks: the Care sandbox delivers its webhooks (signed with the
+	// daemon's care.webhook_secret) to the daemon's /webhooks/care.
+	careWebhooks bool
+}
+
+// startWebhookWorld is startWorld whose Care sandbox delivers webhooks to
+// the daemon.
+func startWebhookWorld(t *testing.T, tweaks ...func(*config.Config)) *world {
+	t.Helper()
+	rds := redistest.Start(t)
+	return startWorldWith(t, rds, config.Redis{URL: "redis://" + rds.Addr() + "/0"}, worldOptions{careWebhooks: true}, tweaks...)
+}
+
+func startWorldWith(t *testing.T, rds *redistest.Server, on config.Redis, opts worldOptions, tweaks ...func(*config.Config)) *world {
+	t.Helper()
 	w := &world{redis: rds, users: map[string]string{}}
 	var err error
 	w.sf, err = sfsim.New(sfsim.Options{ClientID: "cid", ClientSecret: "csecret", AgentPassword: agentPassword, Clock: w.salesforceNow})
@@ -93,7 +115,17 @@ func startWorldOn(t *testing.T, rds *redistest.Server, on config.Redis, tweaks .
 	}
 	// Care serves one platform the contract does not list yet (see
 	// TestNewCarePlatformDoesNotStopACase).
-	w.care, err = caresim.New(caresim.Options{Token: "tok", Secret: "sec", NewPlatforms: []rules.Platform{newPlatform}})
+	careOpts := caresim.Options{Token: "tok", Secret: "sec", NewPlatforms: []rules.Platform{newPlatform}}
+	var listener net.Listener
+	if opts.careWebhooks {
+		// The daemon's address must be known before the Care sandbox is.
+		if listener, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { listener.Close() })
+		careOpts.WebhookURL, careOpts.WebhookSecret = "http://"+listener.Addr().String()+"/webhooks/care", "whsec"
+	}
+	w.care, err = caresim.New(careOpts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,6 +159,11 @@ func startWorldOn(t *testing.T, rds *redistest.Server, on config.Redis, tweaks .
 	w.d, err = daemon.New(cfg, logger(t))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if listener != nil {
+		if err := w.d.Serve(listener); err != nil {
+			t.Fatal(err)
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	w.cancel, w.done = cancel, make(chan error, 1)

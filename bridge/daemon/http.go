@@ -3,13 +3,20 @@ package daemon
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"log/slog"
 	"net/http"
+	"net/netip"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/carebridge/carebridge/bridge/config"
+	"github.com/carebridge/carebridge/bridge/state"
+	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/upstream"
 )
 
@@ -196,27 +203,145 @@ func metricsHandler(reg *prometheus.Registry) http.Handler {
 	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
 }
 
-// limitConcurrent serves at most n requests of next at once. One more is
-// answered 503 with Retry-After at once and its connection closed without
-// reading its body: a sender that stalls holds a slot until the read
-// timeout, never every connection the process can open.
-func limitConcurrent(n int, reg prometheus.Registerer, next http.Handler) http.Handler {
-	slots := make(chan struct{}, n)
-	refused := prometheus.NewCounter(prometheus.CounterOpts{
-		Namespace: "carebridge", Name: "webhook_requests_refused_total",
-		Help: "Webhook requests answered 503 at once because http.max_webhook_requests were being handled (Care delivers them again).",
-	})
-	reg.MustRegister(refused)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case slots <- struct{}{}:
-			defer func() { <-slots }()
-			next.ServeHTTP(w, r)
-		default:
-			refused.Inc()
-			w.Header().Set("Connection", "close")
-			w.Header().Set("Retry-After", "1")
-			http.Error(w, "too many webhook requests at once; retry", http.StatusServiceUnavailable)
+// webhookHandler is POST /webhooks/care: Care's signed webhooks, within
+// the webhook slots.
+func (d *Daemon) webhookHandler(cfg config.Config, maxCaseID int, log *slog.Logger) (http.Handler, error) {
+	trusted := make([]netip.Prefix, 0, len(cfg.HTTP.TrustedProxies))
+	for _, p := range cfg.HTTP.TrustedProxies {
+		r, err := config.ParseAddressRange(p)
+		if err != nil {
+			return nil, fmt.Errorf("http.trusted_proxies: %w", err)
 		}
-	})
+		trusted = append(trusted, r)
+	}
+	slots := newWebhookSlots(cfg.HTTP.MaxWebhookRequests, cfg.HTTP.MaxWebhookRequestsPerAddress, trusted, d.reg)
+	return care.NewWebhookReceiver(care.WebhookOptions{
+		Secret: cfg.Care.WebhookSecret,
+		// The body timeout shortens the read timeout, never extends it.
+		BodyTimeout:     min(cfg.HTTP.WebhookBodyTimeout, cfg.HTTP.ReadTimeout),
+		Dedupe:          webhookDedupe{d.store},
+		Enqueue:         func(ctx context.Context, key string) error { _, err := d.queue.Add(ctx, key); return err },
+		MaxCaseIDLength: maxCaseID,
+		Logger:          log,
+		Metrics:         care.NewWebhookMetrics(d.reg),
+		Admit:           slots.admit,
+		// Listed by the admin status (state.Store.UnsyncableCases).
+		Unusable: func(ctx context.Context, caseID, reason string) error {
+			return d.store.NoteUnsyncableCase(ctx, state.UnsyncableCase{ID: caseID, Reason: reason, Source: "webhook"})
+		},
+	}), nil
+}
+
+// Which limit refused a webhook request, the label values of
+// carebridge_webhook_requests_refused_total.
+const (
+	limitTotal   = "total"
+	limitAddress = "address"
+)
+
+// webhookSlots admit at most total webhook deliveries at once, and at most
+// perAddress (0: no cap) of one client address, so that senders that
+// stall mid-body from one address cannot take the slots of everyone else.
+// The receiver asks for a slot once a delivery could be authentic (its
+// signature header is well-formed), before reading its body. One more is
+// answered 503 with Retry-After at once and its connection closed without
+// reading its body: a sender that stalls holds a slot until the webhook
+// body timeout, never every connection the process can open.
+type webhookSlots struct {
+	total, perAddress int
+	trusted           []netip.Prefix
+	refused           *prometheus.CounterVec
+
+	mu       sync.Mutex
+	inFlight int
+	held     map[netip.Prefix]int // client address -> slots it holds
+}
+
+func newWebhookSlots(total, perAddress int, trusted []netip.Prefix, reg prometheus.Registerer) *webhookSlots {
+	s := &webhookSlots{total: total, perAddress: perAddress, trusted: trusted, held: map[netip.Prefix]int{},
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "carebridge", Name: "webhook_requests_refused_total",
+			Help: "Webhook requests answered 503 at once because http.max_webhook_requests were being handled (limit=total) or http.max_webhook_requests_per_address of one client address (limit=address); Care delivers them again.",
+		}, []string{"limit"})}
+	for _, l := range []string{limitTotal, limitAddress} {
+		s.refused.WithLabelValues(l)
+	}
+	reg.MustRegister(s.refused)
+	return s
+}
+
+// admit is the receiver's Admit.
+func (s *webhookSlots) admit(w http.ResponseWriter, r *http.Request) (release func(), ok bool) {
+	client := s.client(r)
+	if refusedBy := s.acquire(client); refusedBy != "" {
+		s.refused.WithLabelValues(refusedBy).Inc()
+		w.Header().Set("Connection", "close")
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "too many webhook requests at once; retry", http.StatusServiceUnavailable)
+		return nil, false
+	}
+	return func() { s.release(client) }, true
+}
+
+// acquire takes a slot for client, or says which limit refused it.
+func (s *webhookSlots) acquire(client netip.Prefix) (refusedBy string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.perAddress > 0 && s.held[client] >= s.perAddress:
+		return limitAddress
+	case s.inFlight >= s.total:
+		return limitTotal
+	}
+	s.inFlight++
+	s.held[client]++
+	return ""
+}
+
+func (s *webhookSlots) release(client netip.Prefix) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.inFlight--
+	if s.held[client]--; s.held[client] <= 0 {
+		delete(s.held, client)
+	}
+}
+
+// client is the address a request counts against: its peer's, or, when
+// the peer is a trusted proxy, the nearest address in X-Forwarded-For that
+// is not one. An IPv6 client is its /64, which one host can fill at will.
+func (s *webhookSlots) client(r *http.Request) netip.Prefix {
+	addr, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Prefix{} // not TCP (a test's recorder): one shared address
+	}
+	ip := addr.Addr().Unmap()
+	if s.isTrusted(ip) {
+		forwarded := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+		for i := len(forwarded) - 1; i >= 0; i-- {
+			hop, err := netip.ParseAddr(strings.TrimSpace(forwarded[i]))
+			if err != nil {
+				break // a garbled list: count the request against the proxy
+			}
+			ip = hop.Unmap()
+			if !s.isTrusted(ip) {
+				break
+			}
+		}
+	}
+	bits := 32
+	if ip.Is6() {
+		bits = 64
+	}
+	p, _ := ip.Prefix(bits)
+	return p
+}
+
+func (s *webhookSlots) isTrusted(ip netip.Addr) bool {
+	for _, p := range s.trusted {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }

@@ -22,6 +22,7 @@
 //	{case:<care id>}:timeline LIST   the case's own audit entries (JSON, newest first), capped, expiring
 //	{replicas}                HASH replica id -> heartbeat (JSON), expiring
 //	event:<id>                STRING webhook event seen (TTL)
+//	{unsyncable}              ZSET   Care cases that cannot be synced (JSON: display id, reason, source), by last seen (unix ms), capped
 //	{action:<id>}:record      HASH durable state of an agent action, with its frozen request
 //	{mapping}:versions        HASH version number -> published mapping (JSON)
 //	{mapping}:seq             STRING last version number

@@ -12,19 +12,22 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Webhook receiver defaults.
 const (
-	DefaultWebhookTolerance = 5 * time.Minute
-	DefaultWebhookMaxBody   = 1 << 20 // 1 MiB
+	DefaultWebhookTolerance   = 5 * time.Minute
+	DefaultWebhookMaxBody     = 1 << 20 // 1 MiB
+	DefaultWebhookBodyTimeout = 5 * time.Second
 
 	maxSignatures = 8   // v1 entries accepted in one header (secret rotation)
 	maxIDLength   = 256 // longest event or case id accepted
@@ -50,6 +53,11 @@ type WebhookOptions struct {
 	Tolerance time.Duration
 	// MaxBody is the largest body accepted (default 1 MiB).
 	MaxBody int64
+	// BodyTimeout is how long the body may take to arrive once the
+	// headers are in (default 5s); a slower sender is cut off with 408.
+	// A delivery without a well-formed signature header is refused before
+	// its body is read.
+	BodyTimeout time.Duration
 	// Dedupe records event ids (default: an in-memory set keeping ids for
 	// 24h, fine for a single process and for tests).
 	Dedupe Dedupe
@@ -62,9 +70,24 @@ type WebhookOptions struct {
 	Logger *slog.Logger
 	// Metrics counts deliveries by outcome (optional).
 	Metrics *WebhookMetrics
-	// MaxCaseIDLength refuses events of cases whose id is longer (the
-	// length of the Salesforce field that carries it; 0: no limit).
+	// MaxCaseIDLength makes the ids of cases longer than it unusable (the
+	// length of the Salesforce field that carries them; 0: only the
+	// receiver's own bound of 256 bytes). See CheckCaseID.
 	MaxCaseIDLength int
+	// Unusable records a case whose id cannot be used (optional), so that
+	// the admin status can list it: caseID is the id for display (quoted,
+	// escaped, cut short), reason says why. The event is acknowledged and
+	// counted whether or not recording works (an error is logged): Care
+	// delivers events in order, and redelivering this one could not change
+	// it but would hold up every event behind it.
+	Unusable func(ctx context.Context, caseID, reason string) error
+	// Admit, when set, is asked before the body of a delivery that could
+	// be authentic (its signature header is well-formed) is read: it
+	// returns a release func, called when the delivery is done, and true;
+	// or false once it has answered the request itself (too many
+	// deliveries at once). Deliveries that cannot be authentic are refused
+	// without it, so that they never take a slot.
+	Admit func(w http.ResponseWriter, req *http.Request) (release func(), ok bool)
 }
 
 // WebhookReceiver is the http.Handler for Care's signed webhooks. It
@@ -79,15 +102,18 @@ type WebhookOptions struct {
 // adds later must not make every delivery fail (Care would retry them
 // forever), and the signature already proves the body came from Care.
 type WebhookReceiver struct {
-	secret    []byte
-	tolerance time.Duration
-	maxBody   int64
-	dedupe    Dedupe
-	enqueue   func(ctx context.Context, key string) error
-	clock     func() time.Time
-	log       *slog.Logger
-	metrics   *WebhookMetrics
-	maxCaseID int
+	secret      []byte
+	tolerance   time.Duration
+	maxBody     int64
+	bodyTimeout time.Duration
+	dedupe      Dedupe
+	enqueue     func(ctx context.Context, key string) error
+	clock       func() time.Time
+	log         *slog.Logger
+	metrics     *WebhookMetrics
+	maxCaseID   int
+	admit       func(w http.ResponseWriter, req *http.Request) (release func(), ok bool)
+	unusable    func(ctx context.Context, caseID, reason string) error
 }
 
 var _ http.Handler = (*WebhookReceiver)(nil)
@@ -95,21 +121,27 @@ var _ http.Handler = (*WebhookReceiver)(nil)
 // NewWebhookReceiver returns a receiver with opts' defaults filled in.
 func NewWebhookReceiver(opts WebhookOptions) *WebhookReceiver {
 	r := &WebhookReceiver{
-		secret:    []byte(opts.Secret),
-		tolerance: opts.Tolerance,
-		maxBody:   opts.MaxBody,
-		dedupe:    opts.Dedupe,
-		enqueue:   opts.Enqueue,
-		clock:     opts.Clock,
-		log:       opts.Logger,
-		metrics:   opts.Metrics,
-		maxCaseID: opts.MaxCaseIDLength,
+		secret:      []byte(opts.Secret),
+		tolerance:   opts.Tolerance,
+		maxBody:     opts.MaxBody,
+		bodyTimeout: opts.BodyTimeout,
+		dedupe:      opts.Dedupe,
+		enqueue:     opts.Enqueue,
+		clock:       opts.Clock,
+		log:         opts.Logger,
+		metrics:     opts.Metrics,
+		maxCaseID:   opts.MaxCaseIDLength,
+		admit:       opts.Admit,
+		unusable:    opts.Unusable,
 	}
 	if r.tolerance <= 0 {
 		r.tolerance = DefaultWebhookTolerance
 	}
 	if r.maxBody <= 0 {
 		r.maxBody = DefaultWebhookMaxBody
+	}
+	if r.bodyTimeout <= 0 {
+		r.bodyTimeout = DefaultWebhookBodyTimeout
 	}
 	if r.clock == nil {
 		r.clock = time.Now
@@ -131,12 +163,16 @@ const (
 	OutcomeBadSignature = "bad_signature"
 	OutcomeStale        = "stale"
 	OutcomeTooLarge     = "too_large"
+	OutcomeSlowBody     = "slow_body" // the body did not arrive within the body timeout
 	OutcomeMalformed    = "malformed"
 	OutcomeUnknownType  = "unknown_type"
 	OutcomeBadMethod    = "bad_method"
 	OutcomeUnavailable  = "unavailable" // dedupe or enqueue failed, or not configured
-	OutcomeIDTooLong    = "id_too_long" // the case id cannot be stored in Salesforce
-	outcomeLabel        = "outcome"
+	// OutcomeUnusableCaseID: the case id cannot be used (see CheckCaseID;
+	// or it is missing or not a string); acknowledged, since no
+	// redelivery can change it, and recorded through Unusable.
+	OutcomeUnusableCaseID = "unusable_case_id"
+	outcomeLabel          = "outcome"
 )
 
 // WebhookMetrics count webhook deliveries by outcome.
@@ -153,7 +189,7 @@ func NewWebhookMetrics(reg prometheus.Registerer) *WebhookMetrics {
 		Help:      "Care webhook deliveries by outcome.",
 	}, []string{outcomeLabel})}
 	for _, o := range []string{OutcomeAccepted, OutcomeDuplicate, OutcomeBadSignature, OutcomeStale,
-		OutcomeTooLarge, OutcomeMalformed, OutcomeUnknownType, OutcomeBadMethod, OutcomeUnavailable, OutcomeIDTooLong} {
+		OutcomeTooLarge, OutcomeSlowBody, OutcomeMalformed, OutcomeUnknownType, OutcomeBadMethod, OutcomeUnavailable, OutcomeUnusableCaseID} {
 		m.deliveries.WithLabelValues(o)
 	}
 	if reg != nil {
@@ -175,6 +211,9 @@ type webhookReject struct {
 	status  int
 	outcome string
 	msg     string
+	// unread: the body was not read to its end, so the connection is
+	// closed rather than kept for another request.
+	unread bool
 }
 
 func (e *webhookReject) Error() string { return e.msg }
@@ -197,8 +236,14 @@ func ignore(level slog.Level, outcome, format string, args ...any) *webhookIgnor
 	return &webhookIgnored{outcome: outcome, level: level, msg: fmt.Sprintf(format, args...)}
 }
 
+// errAnswered is handle's error when Admit answered the request itself.
+var errAnswered = errors.New("answered by Admit")
+
 func (r *WebhookReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	outcome, err := r.handle(w, req)
+	if errors.Is(err, errAnswered) {
+		return
+	}
 	var ign *webhookIgnored
 	if errors.As(err, &ign) {
 		// Acknowledged so that Care does not retry an event that can never
@@ -225,6 +270,11 @@ func (r *WebhookReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if rej.status == http.StatusMethodNotAllowed {
 		w.Header().Set("Allow", http.MethodPost)
 	}
+	if rej.unread {
+		// Waiting for the rest of a body nobody will read would let the
+		// sender hold the connection (Go's server would drain it).
+		w.Header().Set("Connection", "close")
+	}
 	r.log.LogAttrs(req.Context(), slog.LevelWarn, "care webhook refused",
 		slog.Int("status", rej.status), slog.String("outcome", rej.outcome), slog.String("reason", rej.msg))
 	http.Error(w, rej.msg, rej.status)
@@ -239,19 +289,29 @@ func (r *WebhookReceiver) handle(w http.ResponseWriter, req *http.Request) (stri
 	if len(r.secret) == 0 || r.enqueue == nil {
 		return "", reject(http.StatusServiceUnavailable, OutcomeUnavailable, "webhook receiver is not configured")
 	}
+	// What cannot be authentic is refused before its body is read: a
+	// sender without the secret holds nothing.
+	sig, rej := parseSignature(req.Header.Get(SignatureHeader))
+	if rej != nil {
+		rej.unread = true
+		return "", rej
+	}
 	if req.ContentLength > r.maxBody {
-		return "", reject(http.StatusRequestEntityTooLarge, OutcomeTooLarge, "body larger than %d bytes", r.maxBody)
+		return "", &webhookReject{status: http.StatusRequestEntityTooLarge, outcome: OutcomeTooLarge,
+			msg: fmt.Sprintf("body larger than %d bytes", r.maxBody), unread: true}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, r.maxBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return "", reject(http.StatusRequestEntityTooLarge, OutcomeTooLarge, "body larger than %d bytes", r.maxBody)
+	if r.admit != nil {
+		release, ok := r.admit(w, req)
+		if !ok {
+			return "", errAnswered
 		}
-		return "", reject(http.StatusBadRequest, OutcomeMalformed, "reading body failed")
+		defer release()
 	}
-
-	if err := r.verify(req.Header.Get(SignatureHeader), body); err != nil {
+	body, rej := r.readBody(w, req)
+	if rej != nil {
+		return "", rej
+	}
+	if err := r.verify(sig, body); err != nil {
 		return "", err
 	}
 	ev, err := parseEvent(body)
@@ -264,13 +324,22 @@ func (r *WebhookReceiver) handle(w http.ResponseWriter, req *http.Request) (stri
 		return "", ignore(slog.LevelWarn, OutcomeUnknownType, "event %s: unknown event type %q (known: %s, %s, %s, %s)",
 			ev.ID, truncate(ev.Type, 64), EventCaseCreated, EventCaseUpdated, EventMessageCreated, EventNoteCreated)
 	}
-	if r.maxCaseID > 0 && len(utf16.Encode([]rune(ev.CaseID))) > r.maxCaseID {
+	ctx := req.Context()
+	if ev.caseIDProblem == nil {
+		ev.caseIDProblem = CheckCaseID(ev.CaseID, r.maxCaseID)
+	}
+	if ev.caseIDProblem != nil {
 		// No Salesforce Case can carry this id, now or after a retry.
-		return "", ignore(slog.LevelError, OutcomeIDTooLong,
-			"event %s: case id %q is longer than the %d characters Salesforce's Care_Case_Id__c holds; this case cannot be synced", ev.ID, truncate(ev.CaseID, 80), r.maxCaseID)
+		shown := displayCaseID(ev)
+		if r.unusable != nil && !ev.caseIDMissing {
+			if err := r.unusable(ctx, shown, ev.caseIDProblem.Error()); err != nil {
+				r.log.LogAttrs(ctx, slog.LevelError, "care webhook: recording a case that cannot be synced failed",
+					slog.String("event_id", ev.ID), slog.String("case_id", shown), slog.Any("error", err))
+			}
+		}
+		return "", ignore(slog.LevelError, OutcomeUnusableCaseID, "event %s: case id %s %v; this case cannot be synced", ev.ID, shown, ev.caseIDProblem)
 	}
 
-	ctx := req.Context()
 	first, err := r.dedupe.FirstSeen(ctx, ev.ID)
 	if err != nil {
 		r.log.LogAttrs(ctx, slog.LevelError, "care webhook dedupe failed",
@@ -300,25 +369,58 @@ func (r *WebhookReceiver) handle(w http.ResponseWriter, req *http.Request) (stri
 	return OutcomeAccepted, nil
 }
 
-// verify checks header against body: a timestamp t and one or more v1
-// signatures, any of which may match (secret rotation). The comparison is
-// constant-time. A correctly signed delivery whose timestamp is outside the
-// tolerance is a replay.
-func (r *WebhookReceiver) verify(header string, body []byte) error {
+// readBody reads the body within the body timeout (the server's read
+// timeout still bounds the whole request) and at most maxBody bytes.
+func (r *WebhookReceiver) readBody(w http.ResponseWriter, req *http.Request) ([]byte, *webhookReject) {
+	// Not every ResponseWriter supports deadlines (a recorder in tests):
+	// the server's read timeout is the bound then.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(r.bodyTimeout))
+	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, r.maxBody))
+	var tooBig *http.MaxBytesError
+	switch {
+	case err == nil:
+		return body, nil
+	case errors.As(err, &tooBig):
+		return nil, &webhookReject{status: http.StatusRequestEntityTooLarge, outcome: OutcomeTooLarge,
+			msg: fmt.Sprintf("body larger than %d bytes", r.maxBody), unread: true}
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return nil, &webhookReject{status: http.StatusRequestTimeout, outcome: OutcomeSlowBody,
+			msg: fmt.Sprintf("body not received within %s", r.bodyTimeout), unread: true}
+	default:
+		return nil, &webhookReject{status: http.StatusBadRequest, outcome: OutcomeMalformed, msg: "reading body failed", unread: true}
+	}
+}
+
+// signature is a parsed X-Care-Signature header.
+type signature struct {
+	ts   string
+	sigs [][]byte
+}
+
+// parseSignature reads the signature header; a missing or malformed one
+// cannot belong to an authentic delivery.
+func parseSignature(header string) (signature, *webhookReject) {
 	if header == "" {
-		return reject(http.StatusUnauthorized, OutcomeBadSignature, "missing %s header", SignatureHeader)
+		return signature{}, reject(http.StatusUnauthorized, OutcomeBadSignature, "missing %s header", SignatureHeader)
 	}
 	ts, sigs, err := parseSignatureHeader(header)
 	if err != nil {
-		return reject(http.StatusBadRequest, OutcomeBadSignature, "malformed %s header: %v", SignatureHeader, err)
+		return signature{}, reject(http.StatusUnauthorized, OutcomeBadSignature, "malformed %s header: %v", SignatureHeader, err)
 	}
+	return signature{ts: ts, sigs: sigs}, nil
+}
+
+// verify checks sig against body: any of its v1 signatures may match
+// (secret rotation). The comparison is constant-time. A correctly signed
+// delivery whose timestamp is outside the tolerance is a replay.
+func (r *WebhookReceiver) verify(sig signature, body []byte) error {
 	mac := hmac.New(sha256.New, r.secret)
-	mac.Write([]byte(ts))
+	mac.Write([]byte(sig.ts))
 	mac.Write([]byte("."))
 	mac.Write(body)
 	want := mac.Sum(nil)
 	ok := false
-	for _, s := range sigs {
+	for _, s := range sig.sigs {
 		if hmac.Equal(want, s) {
 			ok = true
 		}
@@ -326,9 +428,9 @@ func (r *WebhookReceiver) verify(header string, body []byte) error {
 	if !ok {
 		return reject(http.StatusUnauthorized, OutcomeBadSignature, "signature does not match")
 	}
-	secs, _ := strconv.ParseInt(ts, 10, 64) // checked by parseSignatureHeader
+	secs, _ := strconv.ParseInt(sig.ts, 10, 64) // checked by parseSignatureHeader
 	if skew := r.clock().Sub(time.Unix(secs, 0)).Abs(); skew > r.tolerance {
-		return reject(http.StatusBadRequest, OutcomeStale, "timestamp %s is outside the %s tolerance (replayed or clock skew)", ts, r.tolerance)
+		return reject(http.StatusBadRequest, OutcomeStale, "timestamp %s is outside the %s tolerance (replayed or clock skew)", sig.ts, r.tolerance)
 	}
 	return nil
 }
@@ -371,14 +473,21 @@ func parseSignatureHeader(h string) (ts string, sigs [][]byte, err error) {
 }
 
 // webhookEvent is the part of an Event the receiver needs; pointers tell
-// a missing field from an empty one.
+// a missing field from an empty one, and the case id is read apart so that
+// a case id of the wrong type is an unusable case id, not a malformed event.
 type webhookEvent struct {
-	ID     *string `json:"id"`
-	Type   *string `json:"type"`
-	CaseID *string `json:"case_id"`
+	ID     *string         `json:"id"`
+	Type   *string         `json:"type"`
+	CaseID json.RawMessage `json:"case_id"`
 }
 
-type parsedEvent struct{ ID, Type, CaseID string }
+type parsedEvent struct {
+	ID, Type, CaseID string
+	// caseIDProblem says why the case id is unusable when that is known
+	// from its form alone (missing, not a string).
+	caseIDProblem error
+	caseIDMissing bool // no case to list as unsyncable
+}
 
 func parseEvent(body []byte) (parsedEvent, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -395,13 +504,67 @@ func parseEvent(body []byte) (parsedEvent, error) {
 	if raw.Type == nil || *raw.Type == "" {
 		return parsedEvent{}, reject(http.StatusBadRequest, OutcomeMalformed, "event %s: type is missing", *raw.ID)
 	}
-	if !knownEventType(*raw.Type) {
-		return parsedEvent{ID: *raw.ID, Type: *raw.Type}, nil // no case id required of an unknown type
+	ev := parsedEvent{ID: *raw.ID, Type: *raw.Type}
+	if !knownEventType(ev.Type) {
+		return ev, nil // no case id required of an unknown type
 	}
-	if raw.CaseID == nil || !validID(*raw.CaseID) {
-		return parsedEvent{}, reject(http.StatusBadRequest, OutcomeMalformed, "event %s: case_id is missing or invalid", *raw.ID)
+	switch v := bytes.TrimSpace(raw.CaseID); {
+	case len(v) == 0 || string(v) == "null":
+		ev.caseIDProblem, ev.caseIDMissing = errors.New("is missing"), true
+	case v[0] != '"':
+		ev.CaseID, ev.caseIDProblem = string(v), fmt.Errorf("is %s, not a string", jsonKind(v))
+	default:
+		_ = json.Unmarshal(v, &ev.CaseID) // a JSON string: the decoder checked it
 	}
-	return parsedEvent{ID: *raw.ID, Type: *raw.Type, CaseID: *raw.CaseID}, nil
+	return ev, nil
+}
+
+// CheckCaseID reports why carebridge cannot use a Care case id, or nil: it
+// is empty, was not valid UTF-8 (a JSON decoder replaced bytes of it, so
+// the id Care means is unknown), or is longer than maxLen UTF-16 code
+// units, the length of Salesforce's Care_Case_Id__c (0: longer than 256
+// bytes). Any other id is usable, spaces and control characters included:
+// the engine syncs it, and the queue, Redis and the logs keep or escape it.
+func CheckCaseID(id string, maxLen int) error {
+	switch {
+	case id == "":
+		return errors.New("is empty")
+	case maxLen > 0 && len(utf16.Encode([]rune(id))) > maxLen:
+		return fmt.Errorf("is longer than the %d characters Salesforce's Care_Case_Id__c holds", maxLen)
+	case maxLen <= 0 && len(id) > maxIDLength:
+		return fmt.Errorf("is longer than %d bytes", maxIDLength)
+	case strings.ContainsRune(id, utf8.RuneError) || !utf8.ValidString(id):
+		return errors.New("is not valid UTF-8")
+	}
+	return nil
+}
+
+// displayCaseID is an event's case id as logs and the admin status show
+// it: quoted, escaped and cut to 64 characters.
+func displayCaseID(ev parsedEvent) string {
+	if ev.caseIDMissing {
+		return "(none)"
+	}
+	const show = 64
+	if utf8.RuneCountInString(ev.CaseID) <= show {
+		return strconv.QuoteToGraphic(ev.CaseID)
+	}
+	runes := []rune(ev.CaseID)
+	return strconv.QuoteToGraphic(string(runes[:show])) + fmt.Sprintf("... (%d characters)", len(runes))
+}
+
+// jsonKind names the kind of a JSON value.
+func jsonKind(v []byte) string {
+	switch v[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case 't', 'f':
+		return "a boolean"
+	default:
+		return "a number"
+	}
 }
 
 func knownEventType(t string) bool {

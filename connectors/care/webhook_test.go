@@ -1,6 +1,7 @@
 package care_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/hmac"
@@ -21,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/internal/testenv"
 )
 
 const webhookSecret = "whsec-test-5f1c9a"
@@ -185,9 +187,9 @@ func TestWebhookReceiver(t *testing.T) {
 			header: "t=" + strconv.FormatInt(webhookNow.Unix()+1, 10) + ",v1=" + mac(webhookSecret, strconv.FormatInt(webhookNow.Unix(), 10), valid),
 			status: 401, outcome: care.OutcomeBadSignature},
 		{name: "missing signature header", body: valid, status: 401, outcome: care.OutcomeBadSignature, inBody: "missing X-Care-Signature"},
-		{name: "malformed signature header", header: "sha256=abcdef", body: valid, status: 400, outcome: care.OutcomeBadSignature, inBody: "malformed"},
-		{name: "signature not hex", header: "t=" + strconv.FormatInt(webhookNow.Unix(), 10) + ",v1=zz", body: valid, status: 400, outcome: care.OutcomeBadSignature},
-		{name: "no timestamp", header: "v1=" + mac(webhookSecret, "", valid), body: valid, status: 400, outcome: care.OutcomeBadSignature, inBody: "no timestamp"},
+		{name: "malformed signature header", header: "sha256=abcdef", body: valid, status: 401, outcome: care.OutcomeBadSignature, inBody: "malformed"},
+		{name: "signature not hex", header: "t=" + strconv.FormatInt(webhookNow.Unix(), 10) + ",v1=zz", body: valid, status: 401, outcome: care.OutcomeBadSignature},
+		{name: "no timestamp", header: "v1=" + mac(webhookSecret, "", valid), body: valid, status: 401, outcome: care.OutcomeBadSignature, inBody: "no timestamp"},
 		{name: "stale timestamp (replay)", header: signature(webhookSecret, webhookNow.Add(-6*time.Minute), valid), body: valid,
 			status: 400, outcome: care.OutcomeStale, inBody: "outside the 5m0s tolerance"},
 		{name: "timestamp too far in the future", header: signature(webhookSecret, webhookNow.Add(6*time.Minute), valid), body: valid,
@@ -205,15 +207,26 @@ func TestWebhookReceiver(t *testing.T) {
 		{name: "unknown event type without a case id", header: signature(webhookSecret, webhookNow, []byte(`{"id":"ev-10","type":"profile.updated"}`)),
 			body: []byte(`{"id":"ev-10","type":"profile.updated"}`), status: 200, outcome: care.OutcomeUnknownType, inBody: `unknown event type "profile.updated"`},
 		{name: "missing case id", header: signature(webhookSecret, webhookNow, []byte(`{"id":"ev-6","type":"case.created"}`)),
-			body: []byte(`{"id":"ev-6","type":"case.created"}`), status: 400, outcome: care.OutcomeMalformed, inBody: "case_id is missing"},
+			body: []byte(`{"id":"ev-6","type":"case.created"}`), status: 200, outcome: care.OutcomeUnusableCaseID, inBody: "case id (none) is missing"},
 		{name: "missing event id", header: signature(webhookSecret, webhookNow, []byte(`{"type":"case.created","case_id":"c-1"}`)),
 			body: []byte(`{"type":"case.created","case_id":"c-1"}`), status: 400, outcome: care.OutcomeMalformed, inBody: "event id is missing"},
-		{name: "case id with spaces", header: signature(webhookSecret, webhookNow, event("ev-7", care.EventCaseCreated, "c 1")),
-			body: event("ev-7", care.EventCaseCreated, "c 1"), status: 400, outcome: care.OutcomeMalformed},
+		{name: "case id with a space (the engine syncs it)", header: signature(webhookSecret, webhookNow, event("ev-7", care.EventCaseCreated, "c 1")),
+			body: event("ev-7", care.EventCaseCreated, "c 1"), status: 200, outcome: care.OutcomeAccepted, wantKeys: []string{"case:c 1"}},
+		{name: "case id with a tab (the engine syncs it)", header: signature(webhookSecret, webhookNow, event("ev-11", care.EventCaseCreated, "c\t1")),
+			body: event("ev-11", care.EventCaseCreated, "c\t1"), status: 200, outcome: care.OutcomeAccepted, wantKeys: []string{"case:c\t1"}},
+		{name: "case id that was not valid UTF-8", header: signature(webhookSecret, webhookNow, []byte("{\"id\":\"ev-15\",\"type\":\"case.created\",\"case_id\":\"c\xff1\"}")),
+			body: []byte("{\"id\":\"ev-15\",\"type\":\"case.created\",\"case_id\":\"c\xff1\"}"), status: 200, outcome: care.OutcomeUnusableCaseID, inBody: "case id \"c\ufffd1\" is not valid UTF-8"},
+		{name: "case id that is a number", header: signature(webhookSecret, webhookNow, []byte(`{"id":"ev-12","type":"case.updated","case_id":42}`)),
+			body: []byte(`{"id":"ev-12","type":"case.updated","case_id":42}`), status: 200, outcome: care.OutcomeUnusableCaseID, inBody: `case id "42" is a number, not a string`},
+		{name: "empty case id", header: signature(webhookSecret, webhookNow, event("ev-13", care.EventNoteCreated, "")),
+			body: event("ev-13", care.EventNoteCreated, ""), status: 200, outcome: care.OutcomeUnusableCaseID, inBody: `case id "" is empty`},
 		{name: "case id fits Care_Case_Id__c exactly", header: signature(webhookSecret, webhookNow, event("ev-8", care.EventCaseCreated, strings.Repeat("c", 64))),
 			body: event("ev-8", care.EventCaseCreated, strings.Repeat("c", 64)), status: 200, outcome: care.OutcomeAccepted, wantKeys: []string{"case:" + strings.Repeat("c", 64)}},
 		{name: "case id longer than Care_Case_Id__c", header: signature(webhookSecret, webhookNow, event("ev-9", care.EventCaseCreated, strings.Repeat("c", 65))),
-			body: event("ev-9", care.EventCaseCreated, strings.Repeat("c", 65)), status: 200, outcome: care.OutcomeIDTooLong, inBody: "longer than the 64 characters"},
+			body: event("ev-9", care.EventCaseCreated, strings.Repeat("c", 65)), status: 200, outcome: care.OutcomeUnusableCaseID, inBody: "longer than the 64 characters"},
+		{name: "case id over 256 characters", header: signature(webhookSecret, webhookNow, event("ev-14", care.EventMessageCreated, strings.Repeat("c", 300))),
+			body: event("ev-14", care.EventMessageCreated, strings.Repeat("c", 300)), status: 200, outcome: care.OutcomeUnusableCaseID,
+			inBody: `case id "` + strings.Repeat("c", 64) + `"... (300 characters) is longer than the 64 characters`},
 		{name: "oversize body", header: signature(webhookSecret, webhookNow, bytes.Repeat([]byte("x"), 2048)), body: bytes.Repeat([]byte("x"), 2048),
 			status: 413, outcome: care.OutcomeTooLarge},
 		{name: "GET is not allowed", method: http.MethodGet, status: 405, outcome: care.OutcomeBadMethod},
@@ -252,6 +265,119 @@ func TestWebhookReceiver(t *testing.T) {
 				t.Error("the webhook secret leaked into a response or a log line")
 			}
 		})
+	}
+}
+
+// stall opens a delivery to srv with the signature header sig ("": none)
+// that announces a body of 1,000 bytes and sends one, and returns the
+// answer the receiver gives while the sender stalls (within a minute).
+func stall(t *testing.T, srv *httptest.Server, sig string) *http.Response {
+	t.Helper()
+	var headers []string
+	if sig != "" {
+		headers = append(headers, care.SignatureHeader+": "+sig)
+	}
+	c := testenv.StallRequest(t, srv.Listener.Addr().String(), nil, "/", headers...)
+	if err := c.SetReadDeadline(time.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("no answer while the sender stalls: %v", err)
+	}
+	resp.Body.Close()
+	return resp
+}
+
+// TestWebhookReceiverRefusesWhatCannotBeAuthenticBeforeItsBody: a delivery
+// without a signature header, or with a malformed one, is answered 401
+// without waiting for its body (the body timeout is a minute here) and
+// its connection is closed, so an unauthenticated sender that stalls holds
+// nothing; it never reaches Admit.
+func TestWebhookReceiverRefusesWhatCannotBeAuthenticBeforeItsBody(t *testing.T) {
+	admitted := 0
+	f := newWebhookFixture(t, care.WebhookOptions{BodyTimeout: time.Minute,
+		Admit: func(http.ResponseWriter, *http.Request) (func(), bool) { admitted++; return func() {}, true }})
+	for _, sig := range []string{"", "sha256=deadbeef", "t=1,v1=zz"} {
+		resp := stall(t, f.srv, sig)
+		if resp.StatusCode != http.StatusUnauthorized || !resp.Close {
+			t.Errorf("signature %q: %d (close %v), want 401 and the connection closed", sig, resp.StatusCode, resp.Close)
+		}
+	}
+	if n := f.outcome(care.OutcomeBadSignature); n != 3 {
+		t.Errorf("bad_signature counted %v, want 3", n)
+	}
+	if admitted != 0 {
+		t.Errorf("Admit asked %d times for deliveries that cannot be authentic", admitted)
+	}
+}
+
+// TestWebhookReceiverCutsOffASlowBody: a delivery with a well-formed (here
+// forged) signature is read, but its body must arrive within the body
+// timeout: a sender that stalls is answered 408 and its connection closed,
+// and the slot Admit gave it is released.
+func TestWebhookReceiverCutsOffASlowBody(t *testing.T) {
+	var admitted, released int
+	var mu sync.Mutex
+	f := newWebhookFixture(t, care.WebhookOptions{BodyTimeout: 200 * time.Millisecond,
+		Admit: func(http.ResponseWriter, *http.Request) (func(), bool) {
+			mu.Lock()
+			defer mu.Unlock()
+			admitted++
+			return func() { mu.Lock(); released++; mu.Unlock() }, true
+		}})
+	resp := stall(t, f.srv, "t=1,v1="+strings.Repeat("ab", 32))
+	if resp.StatusCode != http.StatusRequestTimeout || !resp.Close {
+		t.Errorf("stalled body: %d (close %v), want 408 and the connection closed", resp.StatusCode, resp.Close)
+	}
+	if n := f.outcome(care.OutcomeSlowBody); n != 1 {
+		t.Errorf("slow_body counted %v, want 1", n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if admitted != 1 || released != 1 {
+		t.Errorf("Admit gave %d slots and %d were released, want 1 and 1", admitted, released)
+	}
+}
+
+// TestWebhookReceiverRecordsUnusableCaseIDs: an event whose case id cannot
+// be used is acknowledged, counted and handed to Unusable with the id as
+// it can be shown (quoted, escaped, cut short) and the reason (one without
+// a case id names no case to hand over); nothing is enqueued, and a
+// failing Unusable does not make Care redeliver.
+func TestWebhookReceiverRecordsUnusableCaseIDs(t *testing.T) {
+	type noted struct{ id, reason string }
+	var got []noted
+	fail := false
+	f := newWebhookFixture(t, care.WebhookOptions{MaxCaseIDLength: 64, Unusable: func(_ context.Context, id, reason string) error {
+		got = append(got, noted{id, reason})
+		if fail {
+			return errors.New("redis down")
+		}
+		return nil
+	}})
+	for i, id := range []string{"odd\ufffdcase", strings.Repeat("é", 80)} {
+		fail = i == 1
+		body := event(fmt.Sprint("ev-u", i), care.EventCaseUpdated, id)
+		if status, resp := f.post(t, signature(webhookSecret, webhookNow, body), body); status != http.StatusOK {
+			t.Fatalf("event %d: %d %s, want 200", i, status, resp)
+		}
+	}
+	// An event without a case id is acknowledged too, but names no case.
+	missing := []byte(`{"id":"ev-u2","type":"case.updated"}`)
+	if status, resp := f.post(t, signature(webhookSecret, webhookNow, missing), missing); status != http.StatusOK {
+		t.Fatalf("event without a case id: %d %s, want 200", status, resp)
+	}
+	want := []noted{{"\"odd\ufffdcase\"", "is not valid UTF-8"},
+		{`"` + strings.Repeat("é", 64) + `"... (80 characters)`, "is longer than the 64 characters Salesforce's Care_Case_Id__c holds"}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("recorded %q, want %q", got, want)
+	}
+	if n := f.outcome(care.OutcomeUnusableCaseID); n != 3 || len(f.rec.got()) != 0 {
+		t.Errorf("unusable_case_id counted %v, enqueued %v; want 3 and nothing", n, f.rec.got())
+	}
+	if !strings.Contains(f.logs.String(), "recording a case that cannot be synced failed") {
+		t.Error("the failed recording was not logged")
 	}
 }
 

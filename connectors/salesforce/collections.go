@@ -1,6 +1,7 @@
 package salesforce
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -33,6 +34,9 @@ type collectionResult struct {
 	Success bool       `json:"success"`
 	Created bool       `json:"created"`
 	Errors  []apiError `json:"errors"`
+	// invalid says what was wrong with a result that is not a result
+	// object ("" when it is one).
+	invalid string
 }
 
 // CreateMany inserts records through sObject Collections, in calls of at
@@ -94,10 +98,7 @@ func (c *Client) writeMany(ctx context.Context, op, object, extField string, rec
 		raw, _, err := c.restRaw(ctx, op, method, path, req)
 		var out []collectionResult
 		if err == nil {
-			if jerr := json.Unmarshal(raw, &out); jerr != nil || len(out) != len(chunk) {
-				err = &upstream.Error{System: System, Op: op, Class: upstream.Retryable,
-					Message: fmt.Sprintf("collections response has %d results for %d records", len(out), len(chunk))}
-			}
+			out, err = parseCollectionResults(op, raw, len(chunk))
 		}
 		if err != nil {
 			err = fmt.Errorf("%s %s records %d-%d: %w", op, object, start+1, start+len(chunk), err)
@@ -133,6 +134,13 @@ func (c *Client) checkBatchRecord(op, extField string, r Record) error {
 }
 
 func (c *Client) recordResult(op, object, extField string, i int, r Record, res collectionResult) Result {
+	if res.invalid != "" {
+		// Whether Salesforce wrote the record is unknown; sending it again
+		// would meet the same answer.
+		ue := &upstream.Error{System: System, Op: op, Class: upstream.Permanent,
+			Message: fmt.Sprintf("the collections response's result for record %d is not a result object: %s", i, res.invalid)}
+		return Result{Err: fmt.Errorf("%s: %w", c.recordLabel(op, object, extField, i, r), ue)}
+	}
 	if res.Success {
 		return Result{ID: res.ID, Created: res.Created || (op == OpCollectionsCreate)}
 	}
@@ -162,5 +170,88 @@ func (c *Client) recordLabel(op, object, extField string, i int, r Record) strin
 		return fmt.Sprintf("%s %s %s (record %d)", op, object, r.ID(), i)
 	default:
 		return fmt.Sprintf("%s %s record %d", op, object, i)
+	}
+}
+
+// parseCollectionResults reads the results of a collections call of n
+// records. A body that is not an array of n results fails the whole call;
+// a result that is not a result object (or whose errors are not error
+// objects) is kept with what was wrong, for its record's error.
+func parseCollectionResults(op string, raw []byte, n int) ([]collectionResult, error) {
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil || items == nil {
+		return nil, &upstream.Error{System: System, Op: op, Class: upstream.Permanent,
+			Message: fmt.Sprintf("collections response is %s, not an array of results", describeJSON(raw))}
+	}
+	if len(items) != n {
+		return nil, &upstream.Error{System: System, Op: op, Class: upstream.Retryable,
+			Message: fmt.Sprintf("collections response has %d results for %d records", len(items), n)}
+	}
+	out := make([]collectionResult, n)
+	for j, item := range items {
+		out[j] = parseCollectionResult(item)
+	}
+	return out, nil
+}
+
+func parseCollectionResult(raw json.RawMessage) collectionResult {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
+		return collectionResult{invalid: describeJSON(raw)}
+	}
+	var res collectionResult
+	for _, f := range []struct {
+		name string
+		dst  any
+	}{{"id", &res.ID}, {"success", &res.Success}, {"created", &res.Created}} {
+		if v, ok := fields[f.name]; ok && json.Unmarshal(v, f.dst) != nil {
+			return collectionResult{invalid: fmt.Sprintf("its %s is %s", f.name, describeJSON(v))}
+		}
+	}
+	var errs []json.RawMessage
+	if v, ok := fields["errors"]; ok && json.Unmarshal(v, &errs) != nil {
+		return collectionResult{invalid: fmt.Sprintf("its errors are %s, not an array", describeJSON(v))}
+	}
+	for k, e := range errs {
+		var ae apiError
+		if !isJSONObject(e) || json.Unmarshal(e, &ae) != nil {
+			return collectionResult{invalid: fmt.Sprintf("its errors[%d] is %s, not an error object", k, describeJSON(e))}
+		}
+		res.Errors = append(res.Errors, ae)
+	}
+	return res
+}
+
+func isJSONObject(raw json.RawMessage) bool {
+	raw = bytes.TrimSpace(raw)
+	return len(raw) > 0 && raw[0] == '{'
+}
+
+// describeJSON names the kind of a JSON value and shows a short one, for
+// an error about an answer that has the wrong shape.
+func describeJSON(raw []byte) string {
+	raw = bytes.TrimSpace(raw)
+	const show = 40
+	value := string(raw)
+	if len(value) > show {
+		value = strings.ToValidUTF8(value[:show], "") + "..."
+	}
+	switch {
+	case len(raw) == 0:
+		return "empty"
+	case !json.Valid(raw):
+		return fmt.Sprintf("not JSON (%q)", value)
+	case raw[0] == '{':
+		return "an object"
+	case raw[0] == '[':
+		return "an array"
+	case raw[0] == '"':
+		return "a string " + value
+	case raw[0] == 't' || raw[0] == 'f':
+		return "a boolean " + value
+	case raw[0] == 'n':
+		return "null"
+	default:
+		return "a number " + value
 	}
 }

@@ -899,7 +899,9 @@ func TestConversationAndNotesStampsMove(t *testing.T) {
 			t.Fatal(err)
 		}
 	}, true, false)
-	step("an assignment", func() { wantOK(t, "assign", h.do(http.MethodPost, "/3/care/cases/"+id+"/assign", care.AssignRequest{AgentID: nil}, nil)) }, false, false)
+	step("an assignment", func() {
+		wantOK(t, "assign", h.do(http.MethodPost, "/3/care/cases/"+id+"/assign", care.AssignRequest{AgentID: nil}, nil))
+	}, false, false)
 }
 
 func equalStamp(a, b *time.Time) bool {

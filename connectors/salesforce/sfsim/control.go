@@ -12,15 +12,23 @@ import (
 
 // faultJSON is Fault on the wire: latency as a Go duration string ("250ms").
 type faultJSON struct {
-	Op           string  `json:"op"`
-	Status       int     `json:"status"`
-	ErrorCode    string  `json:"errorCode"`
-	Message      string  `json:"message"`
-	Times        int     `json:"times"`
-	Rate         float64 `json:"rate"`
-	Latency      string  `json:"latency"`
-	Hang         bool    `json:"hang"`
-	LoseResponse bool    `json:"loseResponse"`
+	Op           string   `json:"op"`
+	Status       int      `json:"status"`
+	ErrorCode    string   `json:"errorCode"`
+	Message      string   `json:"message"`
+	Times        int      `json:"times"`
+	Rate         float64  `json:"rate"`
+	Latency      string   `json:"latency"`
+	Hang         bool     `json:"hang"`
+	LoseResponse bool     `json:"loseResponse"`
+	PerRecord    bool     `json:"perRecord"`
+	Records      []string `json:"records"`
+}
+
+// locksJSON is the body of GET and PUT /sandbox/locks.
+type locksJSON struct {
+	// ChildrenPerParent: see Server.SetParentLockLimit (0: off).
+	ChildrenPerParent int `json:"childrenPerParent"`
 }
 
 // permissionSetJSON is metadata.PermissionSet on the wire.
@@ -67,8 +75,14 @@ type permissionChangeJSON struct {
 //
 //	GET /sandbox/faults      the faults in force
 //	POST /sandbox/faults     add a fault: {"op":"query","errorCode":"UNABLE_TO_LOCK_ROW","times":2,"latency":"100ms"}
-//	                         (also "status", "message", "rate", "hang", "loseResponse")
+//	                         (also "status", "message", "rate", "hang", "loseResponse"); per record
+//	                         of collections calls: {"op":"collections_upsert","errorCode":"UNABLE_TO_LOCK_ROW",
+//	                         "perRecord":true,"rate":0.2} or {..., "records":["<Id or external id value>"]};
+//	                         a fault that could not act as asked is a 400 saying why
 //	DELETE /sandbox/faults   clear all faults
+//	GET /sandbox/locks       {"childrenPerParent":N}: a collections call writes N children of one
+//	                         parent, the rest fail with UNABLE_TO_LOCK_ROW (0: off, the default)
+//	PUT /sandbox/locks       set it (same shape)
 //	GET /sandbox/calls       {"total":N,"calls":{"query":N,...},"apiUsage":N,"dailyLimit":N}
 //	DELETE /sandbox/calls    reset the call counters
 //	GET /sandbox/permissions the integration user's permission sets besides its profile's:
@@ -93,6 +107,8 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		s.serveFaults(w, r)
 	case "/sandbox/calls":
 		s.serveCalls(w, r)
+	case "/sandbox/locks":
+		s.serveLocks(w, r)
 	case "/sandbox/permissions":
 		s.servePermissions(w, r)
 	case "/sandbox/permissions/grant", "/sandbox/permissions/revoke":
@@ -125,10 +141,11 @@ func decodeControl(w http.ResponseWriter, r *http.Request, what string, v any) b
 func (s *Server) serveFaults(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet:
-		var out []faultJSON
+		out := []faultJSON{}
 		for _, f := range s.Faults() {
 			out = append(out, faultJSON{Op: f.Op, Status: f.Status, ErrorCode: f.ErrorCode, Message: f.Message,
-				Times: f.Times, Rate: f.Rate, Latency: f.Latency.String(), Hang: f.Hang, LoseResponse: f.LoseResponse})
+				Times: f.Times, Rate: f.Rate, Latency: f.Latency.String(), Hang: f.Hang, LoseResponse: f.LoseResponse,
+				PerRecord: f.PerRecord, Records: f.Records})
 		}
 		writeJSON(w, http.StatusOK, out)
 	case http.MethodPost:
@@ -139,28 +156,45 @@ func (s *Server) serveFaults(w http.ResponseWriter, r *http.Request) {
 		var latency time.Duration
 		if in.Latency != "" {
 			d, err := time.ParseDuration(in.Latency)
-			if err != nil || d < 0 {
+			if err != nil {
 				writeError(w, apiError(http.StatusBadRequest, "INVALID_FIELD", "fault latency %q is not a duration like 250ms", clip(in.Latency)))
 				return
 			}
 			latency = d
 		}
-		if !knownOp(in.Op) {
-			writeError(w, apiError(http.StatusBadRequest, "INVALID_FIELD", "fault op %q is not an operation", clip(in.Op)))
+		f := Fault{Op: in.Op, Status: in.Status, ErrorCode: in.ErrorCode, Message: in.Message, Times: in.Times, Rate: in.Rate,
+			Latency: latency, Hang: in.Hang, LoseResponse: in.LoseResponse, PerRecord: in.PerRecord, Records: in.Records}
+		if err := f.Validate(); err != nil {
+			writeError(w, apiError(http.StatusBadRequest, "INVALID_FIELD", "fault: %s", err.Error()))
 			return
 		}
-		if in.Rate < 0 || in.Rate > 1 {
-			writeError(w, apiError(http.StatusBadRequest, "INVALID_FIELD", "fault rate must be between 0 and 1"))
-			return
-		}
-		s.InjectFault(Fault{Op: in.Op, Status: in.Status, ErrorCode: in.ErrorCode, Message: in.Message,
-			Times: in.Times, Rate: in.Rate, Latency: latency, Hang: in.Hang, LoseResponse: in.LoseResponse})
+		s.InjectFault(f)
 		w.WriteHeader(http.StatusNoContent)
 	case http.MethodDelete:
 		s.ClearFaults()
 		w.WriteHeader(http.StatusNoContent)
 	default:
 		writeError(w, methodNotAllowed(r.Method, "GET,POST,DELETE"))
+	}
+}
+
+func (s *Server) serveLocks(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet:
+		writeJSON(w, http.StatusOK, locksJSON{ChildrenPerParent: s.ParentLockLimit()})
+	case http.MethodPut:
+		var in locksJSON
+		if !decodeControl(w, r, "locks", &in) {
+			return
+		}
+		if in.ChildrenPerParent < 0 {
+			writeError(w, apiError(http.StatusBadRequest, "INVALID_FIELD", "childrenPerParent %d is negative (0 turns parent locks off)", in.ChildrenPerParent))
+			return
+		}
+		s.SetParentLockLimit(in.ChildrenPerParent)
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		writeError(w, methodNotAllowed(r.Method, "GET,PUT"))
 	}
 }
 

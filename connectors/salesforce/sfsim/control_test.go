@@ -142,3 +142,55 @@ func TestPermissionControlsOverHTTP(t *testing.T) {
 		t.Errorf("GET on grant: %d", status)
 	}
 }
+
+// TestFaultsThatCouldNotActAreRefused: as the Care sandbox does, a fault
+// that could not act as asked is a 400 naming the problem, never a fault
+// in force: a negative times (it used to be a fault that never ends), a
+// success status with an error body, one that neither fails, slows nor
+// hangs a call, and per-record faults outside collections or without the
+// error to give. The Go API ignores them too.
+func TestFaultsThatCouldNotActAreRefused(t *testing.T) {
+	e := newEnv(t, sfsim.Options{})
+	tests := []struct{ body, mentions string }{
+		{`{"op":"query","status":503,"times":-1}`, "times -1 is negative"},
+		{`{"op":"update","status":200,"errorCode":"UNABLE_TO_LOCK_ROW"}`, "status 200 is not an error status"},
+		{`{"op":"update","status":302}`, "status 302 is not an error status"},
+		{`{"op":"query"}`, "the fault does nothing"},
+		{`{"op":"query","times":3,"rate":0.5}`, "the fault does nothing"},
+		{`{"op":"create","loseResponse":true}`, "loseResponse needs a status or errorCode"},
+		{`{"op":"query","hang":true,"status":503}`, "hang and status or errorCode exclude each other"},
+		{`{"op":"query","latency":"2h"}`, "latency 2h0m0s is outside"},
+		{`{"op":"query","latency":"-1s"}`, "latency -1s is outside"},
+		{`{"op":"query","status":503,"rate":2}`, "rate 2 is outside 0..1"},
+		{`{"op":"qurey","status":503}`, `op "qurey" is not an operation`},
+		{`{"op":"update","errorCode":"UNABLE_TO_LOCK_ROW","perRecord":true}`, "per-record fault fails records of sObject Collections calls"},
+		{`{"op":"collections_upsert","perRecord":true,"rate":0.5}`, "needs the errorCode"},
+		{`{"op":"collections_upsert","errorCode":"UNABLE_TO_LOCK_ROW","records":["m-1"],"status":503}`, "takes no status"},
+		{`{"op":"collections_upsert","errorCode":"UNABLE_TO_LOCK_ROW","records":[""]}`, "records holds an empty id"},
+	}
+	for _, tt := range tests {
+		status, body := e.control(http.MethodPost, "/sandbox/faults", tt.body)
+		if status != http.StatusBadRequest {
+			t.Errorf("%s: %d %s, want 400", tt.body, status, body)
+			continue
+		}
+		if got := errorBody(t, []byte(body)); got.ErrorCode != "INVALID_FIELD" || !strings.Contains(got.Message, tt.mentions) {
+			t.Errorf("%s: %s %q, want INVALID_FIELD mentioning %q", tt.body, got.ErrorCode, got.Message, tt.mentions)
+		}
+	}
+	e.srv.InjectFault(sfsim.Fault{Op: sfsim.OpQuery, Status: 503, Times: -1})
+	e.srv.InjectFault(sfsim.Fault{Op: sfsim.OpQuery})
+	if faults := e.srv.Faults(); len(faults) != 0 {
+		t.Fatalf("refused faults are in force: %+v", faults)
+	}
+	if resp, body := e.query("SELECT Id FROM Case"); resp.StatusCode != http.StatusOK {
+		t.Errorf("a query after refused faults: %d %s", resp.StatusCode, body)
+	}
+	for _, ok := range []string{`{"op":"query","latency":"10ms","times":1}`, `{"op":"query","hang":true,"times":1}`,
+		`{"op":"update","errorCode":"UNABLE_TO_LOCK_ROW","times":1}`, `{"status":503,"rate":0.1}`,
+		`{"op":"collections_create","errorCode":"UNABLE_TO_LOCK_ROW","perRecord":true,"rate":0.1}`} {
+		if status, body := e.control(http.MethodPost, "/sandbox/faults", ok); status != http.StatusNoContent {
+			t.Errorf("%s: %d %s, want 204", ok, status, body)
+		}
+	}
+}

@@ -1,7 +1,10 @@
 package sfsim
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -46,6 +49,16 @@ const (
 // UNABLE_TO_LOCK_ROW is 400, REQUEST_LIMIT_EXCEEDED is 403); a fault with
 // only Latency delays calls without failing them. Hang blocks the call
 // until the client gives up.
+//
+// A per-record fault (PerRecord, or Records given) fails single records of
+// sObject Collections calls instead of whole calls, as an org refuses one
+// row of a collection with UNABLE_TO_LOCK_ROW while it writes the others:
+// the call answers 200 and each record hit carries ErrorCode in its result
+// (with allOrNone the whole call rolls back, as it does in an org). Times
+// then counts records, and Rate is the chance of each record.
+//
+// A fault that could not act as asked is refused (Validate): a negative
+// Times, a Status outside 400-599, one that neither fails, slows nor hangs.
 type Fault struct {
 	Op        string        `json:"op"` // "" matches every operation
 	Status    int           `json:"status"`
@@ -57,7 +70,16 @@ type Fault struct {
 	Hang      bool          `json:"hang"`
 	// LoseResponse: see above.
 	LoseResponse bool `json:"loseResponse"`
+	// PerRecord: see above.
+	PerRecord bool `json:"perRecord"`
+	// Records limits a per-record fault to these records: their Id
+	// (update, delete) or their external id value (upsert).
+	Records []string `json:"records"`
 }
+
+// maxFaultLatency bounds Latency; Hang stands for a call that never
+// answers.
+const maxFaultLatency = time.Minute
 
 // knownOp reports whether op names an operation (or is "" for all).
 func knownOp(op string) bool {
@@ -71,6 +93,60 @@ func knownOp(op string) bool {
 }
 
 func (f Fault) fails() bool { return f.Status != 0 || f.ErrorCode != "" }
+
+func (f Fault) perRecord() bool { return f.PerRecord || len(f.Records) > 0 }
+
+// collectionsOp reports whether op is an sObject Collections operation.
+func collectionsOp(op string) bool {
+	switch op {
+	case OpCollectionsCreate, OpCollectionsUpdate, OpCollectionsUpsert, OpCollectionsDelete:
+		return true
+	}
+	return false
+}
+
+// Validate reports a fault that could not act as asked: one that never
+// ends by mistake (negative Times), a success status with an error body,
+// one that neither fails, slows nor hangs a call, or a per-record fault
+// outside sObject Collections.
+func (f Fault) Validate() error {
+	switch {
+	case !knownOp(f.Op):
+		return fmt.Errorf("op %q is not an operation", clip(f.Op))
+	case f.Times < 0:
+		return fmt.Errorf("times %d is negative (leave it 0 for a fault that lasts until cleared)", f.Times)
+	case f.Rate < 0 || f.Rate > 1:
+		return fmt.Errorf("rate %v is outside 0..1", f.Rate)
+	case f.Status != 0 && (f.Status < 400 || f.Status > 599):
+		return fmt.Errorf("status %d is not an error status (400-599): a fault answers with an error", f.Status)
+	case f.Latency < 0 || f.Latency > maxFaultLatency:
+		return fmt.Errorf("latency %v is outside 0..%v (hang makes a call that never answers)", f.Latency, maxFaultLatency)
+	case f.perRecord():
+		return f.validatePerRecord()
+	case f.Hang && f.fails():
+		return errors.New("hang and status or errorCode exclude each other: a hanging call never answers")
+	case f.LoseResponse && !f.fails():
+		return errors.New("loseResponse needs a status or errorCode to answer with")
+	case !f.fails() && f.Latency == 0 && !f.Hang:
+		return errors.New("the fault does nothing: give a status or errorCode to fail calls, a latency to slow them, or hang")
+	}
+	return nil
+}
+
+func (f Fault) validatePerRecord() error {
+	switch {
+	case f.Op != "" && !collectionsOp(f.Op):
+		return fmt.Errorf("a per-record fault fails records of sObject Collections calls (%s, %s, %s, %s), not of %s",
+			OpCollectionsCreate, OpCollectionsUpdate, OpCollectionsUpsert, OpCollectionsDelete, f.Op)
+	case f.ErrorCode == "":
+		return errors.New("a per-record fault needs the errorCode of the records it fails (e.g. UNABLE_TO_LOCK_ROW)")
+	case f.Status != 0 || f.Latency != 0 || f.Hang || f.LoseResponse:
+		return errors.New("a per-record fault fails records inside a call that succeeds: it takes no status, latency, hang or loseResponse")
+	case slices.Contains(f.Records, ""):
+		return errors.New("records holds an empty id")
+	}
+	return nil
+}
 
 func (f Fault) apiError() *Error {
 	status, code, msg := f.Status, f.ErrorCode, f.Message
@@ -127,18 +203,11 @@ func (s *Server) pickFault(op string) (time.Duration, bool, *Error, bool) {
 	var latency time.Duration
 	for i := 0; i < len(s.faults); i++ {
 		f := s.faults[i]
-		if f.Op != "" && f.Op != op {
+		if f.perRecord() || f.Op != "" && f.Op != op {
 			continue
 		}
-		if f.Rate > 0 && s.rand.Float64() >= f.Rate {
+		if !s.hitFault(&i) {
 			continue
-		}
-		if f.Times > 0 {
-			s.faults[i].Times--
-			if s.faults[i].Times == 0 {
-				s.faults = append(s.faults[:i], s.faults[i+1:]...)
-				i--
-			}
 		}
 		latency += f.Latency
 		if f.Hang {
@@ -151,13 +220,99 @@ func (s *Server) pickFault(op string) (time.Duration, bool, *Error, bool) {
 	return latency, false, nil, false
 }
 
-// InjectFault adds a fault; faults are checked in the order injected.
-func (s *Server) InjectFault(f Fault) {
+// hitFault decides whether fault i, which matches, hits this call (or
+// record) by its Rate, and counts a hit against its Times: a used-up fault
+// is removed and i moved back so that the caller's loop goes on with the
+// next one. The caller holds s.mu.
+func (s *Server) hitFault(i *int) bool {
+	f := s.faults[*i]
+	if f.Rate > 0 && s.rand.Float64() >= f.Rate {
+		return false
+	}
+	if f.Times > 0 {
+		s.faults[*i].Times--
+		if s.faults[*i].Times == 0 {
+			s.faults = slices.Delete(s.faults, *i, *i+1)
+			*i--
+		}
+	}
+	return true
+}
+
+// recordFault returns the error a per-record fault gives one record of a
+// collections call of op, or nil; keys identify the record (its Id, its
+// external id value). The caller holds s.mu.
+func (s *Server) recordFault(op string, keys ...string) *Error {
+	for i := 0; i < len(s.faults); i++ {
+		f := s.faults[i]
+		if !f.perRecord() || f.Op != "" && f.Op != op || len(f.Records) > 0 && !sameRecord(f.Records, keys) {
+			continue
+		}
+		if s.hitFault(&i) {
+			return f.apiError()
+		}
+	}
+	return nil
+}
+
+// sameRecord reports whether one of keys names one of records; ids match
+// in their 15- or 18-character forms.
+func sameRecord(records, keys []string) bool {
+	norm := func(s string) string {
+		if id, ok := normalizeID(s); ok {
+			return id
+		}
+		return s
+	}
+	for _, k := range keys {
+		if k == "" {
+			continue
+		}
+		for _, r := range records {
+			if norm(r) == norm(k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lockedParent is the error of a child record whose parent another row of
+// the same call holds locked.
+func lockedParent(parentID string) *Error {
+	return apiError(http.StatusBadRequest, "UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to this record or 1 records: %s", parentID)
+}
+
+// SetParentLockLimit makes sObject Collections calls contend for parent
+// records: of the records of one call whose parent (the master-detail or
+// controlling field: CaseComment.ParentId, Care_Message__c.Case__c, ...) is
+// the same record, those after the first n fail with UNABLE_TO_LOCK_ROW,
+// as an org refuses rows of a large insert under one parent while it
+// writes the others. 0 (the default) turns it off.
+func (s *Server) SetParentLockLimit(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if f.Times < 0 {
-		f.Times = 0
+	s.lockLimit = max(n, 0)
+}
+
+// ParentLockLimit returns the limit SetParentLockLimit set.
+func (s *Server) ParentLockLimit() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lockLimit
+}
+
+// InjectFault adds a fault; faults are checked in the order injected. A
+// fault Validate refuses is logged and ignored (the control API answers
+// 400 with the reason).
+func (s *Server) InjectFault(f Fault) {
+	if err := f.Validate(); err != nil {
+		s.log.Warn("salesforce sandbox: fault ignored", "err", err)
+		return
 	}
+	f.Records = slices.Clone(f.Records)
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.faults = append(s.faults, f)
 }
 
@@ -172,7 +327,12 @@ func (s *Server) ClearFaults() {
 func (s *Server) Faults() []Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Fault(nil), s.faults...)
+	out := make([]Fault, len(s.faults))
+	for i, f := range s.faults {
+		f.Records = slices.Clone(f.Records)
+		out[i] = f
+	}
+	return out
 }
 
 // lostAnswer stands in for the response writer of a call whose answer a

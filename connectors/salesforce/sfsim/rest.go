@@ -608,8 +608,17 @@ func (s *Server) handleCollections(w http.ResponseWriter, r *http.Request, rt ro
 	x := &tx{}
 	results := make([]collectionResult, len(body.Records))
 	anyFailed := false
+	children := map[string]int{} // parent id -> records of the call under it
 	for i, rec := range body.Records {
-		results[i] = s.collectionRecord(rt, rec, upsertTable, dupKeys, mode, x)
+		if ferr := s.contention(rt, rec, mode.access, children); ferr != nil {
+			id := ""
+			if rt.op == OpCollectionsUpdate {
+				id, _ = lookupString(rec, "Id")
+			}
+			results[i] = failed(id, ferr)
+		} else {
+			results[i] = s.collectionRecord(rt, rec, upsertTable, dupKeys, mode, x)
+		}
 		anyFailed = anyFailed || !results[i].Success
 		if anyFailed && body.AllOrNone {
 			break
@@ -692,6 +701,75 @@ func (s *Server) collectionRecord(rt route, rec map[string]any, upsertTable *tab
 	}
 }
 
+// contention returns the error of a record of a collections create,
+// update or upsert call that cannot be written because of a lock: a
+// per-record fault naming it, or its parent held by the rows of the call
+// before it (SetParentLockLimit); children counts those rows by parent. The
+// caller holds s.mu.
+func (s *Server) contention(rt route, rec map[string]any, a *access, children map[string]int) *Error {
+	typ := ""
+	if attrs, ok := rec["attributes"].(map[string]any); ok {
+		typ, _ = attrs["type"].(string)
+	}
+	t, terr := s.objectTable(typ, a)
+	id, _ := lookupString(rec, "Id")
+	var existing *record
+	switch {
+	case terr != nil:
+		// collectionRecord refuses the record
+	case rt.op == OpCollectionsUpdate:
+		existing, _ = s.store.get(t, id)
+	case rt.op == OpCollectionsUpsert:
+		if f, ok := t.obj.Field(rt.segments[3]); ok {
+			if v, _ := lookupString(rec, f.Name); v != "" {
+				if m := s.store.byExternalID(t, f, v); len(m) == 1 {
+					existing = m[0]
+				}
+			}
+		}
+	}
+	keys := []string{id}
+	if rt.op == OpCollectionsUpsert {
+		ext, _ := lookupString(rec, rt.segments[3])
+		keys = append(keys, ext)
+	}
+	if existing != nil {
+		keys = append(keys, existing.id)
+	}
+	if err := s.recordFault(rt.op, keys...); err != nil || t == nil || t.obj.Parent == "" {
+		return err
+	}
+	parent, given := lookupString(rec, t.obj.Parent)
+	if !given && existing != nil {
+		parent, _ = existing.fields[t.obj.Parent].(string)
+	}
+	return s.parentLock(parent, children)
+}
+
+// deleteContention is contention for a record a collections delete call
+// removes. The caller holds s.mu.
+func (s *Server) deleteContention(t *table, rec *record, children map[string]int) *Error {
+	if err := s.recordFault(OpCollectionsDelete, rec.id); err != nil || t.obj.Parent == "" {
+		return err
+	}
+	parent, _ := rec.fields[t.obj.Parent].(string)
+	return s.parentLock(parent, children)
+}
+
+// parentLock counts one more row of the call under parent and returns the
+// lock error once they exceed the parent lock limit. The caller holds s.mu.
+func (s *Server) parentLock(parent string, children map[string]int) *Error {
+	full, ok := normalizeID(parent)
+	if s.lockLimit == 0 || !ok {
+		return nil
+	}
+	children[full]++
+	if children[full] > s.lockLimit {
+		return lockedParent(full)
+	}
+	return nil
+}
+
 func (s *Server) handleCollectionsDelete(w http.ResponseWriter, r *http.Request, _ route, user string) {
 	ids := strings.Split(r.URL.Query().Get("ids"), ",")
 	if len(ids) == 1 && ids[0] == "" {
@@ -709,6 +787,7 @@ func (s *Server) handleCollectionsDelete(w http.ResponseWriter, r *http.Request,
 	x := &tx{}
 	results := make([]collectionResult, len(ids))
 	anyFailed := false
+	children := map[string]int{}
 	for i, id := range ids {
 		t, rec := s.store.recordByID(id)
 		switch {
@@ -719,6 +798,10 @@ func (s *Server) handleCollectionsDelete(w http.ResponseWriter, r *http.Request,
 		case rec.deleted:
 			results[i] = failed(rec.id, apiError(http.StatusBadRequest, "ENTITY_IS_DELETED", "entity is deleted"))
 		default:
+			if err := s.deleteContention(t, rec, children); err != nil {
+				results[i] = failed(rec.id, err)
+				break
+			}
 			if err := s.checkDelete(a, t, rec); err != nil {
 				results[i] = failed(rec.id, err)
 				break
@@ -814,4 +897,12 @@ func (s *Server) handleDescribe(w http.ResponseWriter, _ *http.Request, rt route
 		"name": o.Name, "label": o.Label, "keyPrefix": o.KeyPrefix, "custom": o.Custom,
 		"queryable": true, "createable": p.Create, "updateable": p.Edit, "deletable": p.Delete, "fields": fields,
 	})
+}
+
+// lookupString returns the string value of a member named name in any
+// case; given reports whether the member is there at all.
+func lookupString(body map[string]any, name string) (value string, given bool) {
+	v, given := lookupKey(body, name)
+	value, _ = v.(string)
+	return value, given
 }

@@ -65,6 +65,9 @@ type Options struct {
 	// user besides its profile's. nil assigns the shipped
 	// Carebridge_Integration set; an empty, non-nil slice assigns none.
 	IntegrationPermissionSets []metadata.PermissionSet
+	// ParentLockLimit makes collections calls contend for parent records
+	// (see SetParentLockLimit); 0, the default, turns it off.
+	ParentLockLimit int
 }
 
 // Server is the sandbox. It implements http.Handler.
@@ -84,6 +87,7 @@ type Server struct {
 	used       int
 	dailyLimit int
 	faults     []Fault
+	lockLimit  int // children of one parent per collections call (0: no limit)
 	rand       *rand.Rand
 	cursors    map[string]*cursor
 	cursorSeq  uint64
@@ -156,6 +160,7 @@ func New(opts Options) (*Server, error) {
 		subs:       map[*subscription]struct{}{},
 		grants:     g,
 		started:    opts.Clock().UTC().Truncate(time.Second), // stamped as a real org stamps
+		lockLimit:  max(opts.ParentLockLimit, 0),
 	}
 	bus, err := newEventBus(schema)
 	if err != nil {

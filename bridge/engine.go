@@ -125,6 +125,10 @@ type Options struct {
 	Backlogged func() bool
 	// Workers is how many reconciles run at once (the queue's workers).
 	Workers int
+	// StreamLinger is how long, at most, a reconcile's Salesforce calls
+	// wait for the reconciles arriving after it while they arrive as a
+	// stream (batch.Gate.SetLinger; 0: never).
+	StreamLinger time.Duration
 	// IntegrationUser returns the Salesforce user id carebridge writes as,
 	// so that the polls can tell its own writes coming back from changes
 	// (nil: every change is reconciled).
@@ -272,6 +276,7 @@ func New(o Options) (*Engine, error) {
 	// Batches are sized by the reconciles in flight: each waits for the
 	// others still on their way, and goes once all of them wait in one.
 	e.gate = batch.NewGate(o.Backlogged, o.Workers)
+	e.gate.SetLinger(o.StreamLinger)
 	for _, b := range []interface{ Join(*batch.Gate) }{e.readCases, e.readPairs, e.saveCases, e.stamps, e.createCases, e.updateCases, e.readNotes,
 		e.createNotes, e.readMsgs, e.upsertMsgs, e.updateMsgs, e.readActions, e.updActions} {
 		b.Join(e.gate)
@@ -374,7 +379,7 @@ func (e *Engine) Reconcile(ctx context.Context, key string) (queue.Result, error
 	// while: made before the run counts as work in flight, so that the
 	// batches of the other runs do not wait for it.
 	_, err := e.mapperNow(ctx)
-	leave := e.gate.Enter()
+	ctx, leave := e.gate.EnterContext(ctx)
 	defer leave()
 	var due time.Time
 	switch {

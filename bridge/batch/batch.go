@@ -58,6 +58,9 @@ type Batcher[I, R any] struct {
 	first   time.Time    // arrival of the first pending item
 	last    time.Time    // arrival of the latest pending item
 	timer   *time.Timer
+	// hold looks at the pending batch again when it was held back for
+	// companions on their way (Gate.hold); nil when not held.
+	hold    *time.Timer
 	closed  bool
 	running int           // batches taken from pending whose exec has not returned
 	drained chan struct{} // closed once closed and running == 0
@@ -70,6 +73,9 @@ type group[I, R any] struct {
 	calls   []*call[I, R]
 	waiting int                     // callers whose Do has not given up
 	cancel  context.CancelCauseFunc // set when the batch starts
+	// oldest is when the oldest unit of work with an item in the batch
+	// entered the gate (zero: none known, never held back).
+	oldest time.Time
 	// pendingCallers are the callers the gate counts as waiting in this
 	// batch while it is pending.
 	pendingCallers int
@@ -125,6 +131,7 @@ func (b *Batcher[I, R]) Start(ctx context.Context, item I) (wait func() (R, erro
 	g.waiting++
 	if b.gate != nil {
 		g.pendingCallers++
+		g.noteUnit(ctx)
 		b.gate.addPending(1)
 	}
 	switch {
@@ -200,6 +207,7 @@ func (b *Batcher[I, R]) DoAll(ctx context.Context, items []I) (res []R, errs []e
 			g.waiting++ // this caller waits on g once
 			if b.gate != nil {
 				g.pendingCallers++
+				g.noteUnit(ctx)
 				b.gate.addPending(1)
 			}
 		}
@@ -246,7 +254,18 @@ func (b *Batcher[I, R]) DoAll(ctx context.Context, items []I) (res []R, errs []e
 // flushPending sends the pending batch now, if there is one.
 func (b *Batcher[I, R]) flushPending() {
 	b.mu.Lock()
-	if b.closed { // shutdown sends or fails what is pending
+	if b.closed || b.cur == nil { // shutdown sends or fails what is pending
+		b.mu.Unlock()
+		return
+	}
+	if held, until := b.gate.hold(b.cur.oldest); held {
+		// Companions are on their way: look again when the batch's units
+		// have waited long enough, or the stream seems to have stopped.
+		if b.hold != nil {
+			b.hold.Stop()
+		}
+		gate := b.gate
+		b.hold = time.AfterFunc(time.Until(until), gate.settle)
 		b.mu.Unlock()
 		return
 	}
@@ -254,6 +273,19 @@ func (b *Batcher[I, R]) flushPending() {
 	b.mu.Unlock()
 	if g != nil {
 		go b.exec(g)
+	}
+}
+
+// noteUnit records the unit of work of the caller whose ctx joins g (see
+// Gate.EnterContext): the batch is held back no longer than its oldest
+// unit may wait.
+func (g *group[I, R]) noteUnit(ctx context.Context) {
+	u, ok := ctx.Value(unitKey{}).(unit)
+	if !ok {
+		return
+	}
+	if g.oldest.IsZero() || u.entered.Before(g.oldest) {
+		g.oldest = u.entered
 	}
 }
 
@@ -287,6 +319,12 @@ type Gate struct {
 	members  []member
 	busy     func() bool
 	capacity int
+	// linger is the longest a unit waits for companions (SetLinger);
+	// lastEnter and gap (a moving average of the gaps between units) tell
+	// a stream of units from a lone one.
+	linger    time.Duration
+	lastEnter time.Time
+	gap       time.Duration
 }
 
 // NewGate returns a gate with no work in flight. busy reports a backlog of
@@ -300,11 +338,37 @@ const gatedMaxWait = 2 * time.Second
 
 // Enter counts a unit of work in flight until the returned leave is called.
 func (g *Gate) Enter() (leave func()) {
+	_, leave = g.EnterContext(context.Background())
+	return leave
+}
+
+// unitKey is the context key of a unit of work (unit).
+type unitKey struct{}
+
+// unit is a unit of work of a gate: when it entered.
+type unit struct{ entered time.Time }
+
+// EnterContext counts a unit of work in flight, as Enter does, and returns
+// ctx marked with it: the batches its calls join (with that ctx) may wait
+// for the units arriving after it, while a stream of them arrives, until it
+// has waited the gate's linger (SetLinger).
+func (g *Gate) EnterContext(ctx context.Context) (context.Context, func()) {
+	now := time.Now()
 	g.mu.Lock()
 	g.active++
+	if !g.lastEnter.IsZero() {
+		gap := now.Sub(g.lastEnter)
+		if g.gap == 0 {
+			g.gap = gap
+		} else {
+			g.gap += (gap - g.gap) / 5 // a moving average of the last few gaps
+		}
+	}
+	g.lastEnter = now
 	g.mu.Unlock()
+	ctx = context.WithValue(ctx, unitKey{}, unit{entered: now})
 	var once sync.Once
-	return func() {
+	return ctx, func() {
 		once.Do(func() {
 			g.mu.Lock()
 			g.active--
@@ -312,6 +376,45 @@ func (g *Gate) Enter() (leave func()) {
 			g.settle()
 		})
 	}
+}
+
+// SetLinger sets how long, at most, a unit of work waits in batches for
+// the units arriving after it (0, the default: never). Only a stream holds
+// batches back: units arriving closer together than a quarter of the
+// linger. A lone unit, and the first after a pause, never waits; the stream
+// counts as stopped when no unit came for eight of its gaps or a tenth of
+// the linger.
+func (g *Gate) SetLinger(d time.Duration) {
+	g.mu.Lock()
+	g.linger = d
+	g.mu.Unlock()
+}
+
+// hold says whether a batch whose oldest unit entered at oldest waits for
+// units on their way, and until when at most: while a stream of units
+// arrives (see SetLinger) and that unit has waited less than the linger.
+func (g *Gate) hold(oldest time.Time) (bool, time.Time) {
+	g.mu.Lock()
+	linger, gap, last := g.linger, g.gap, g.lastEnter
+	g.mu.Unlock()
+	if linger <= 0 || oldest.IsZero() || gap <= 0 || gap > linger/4 {
+		return false, time.Time{}
+	}
+	now := time.Now()
+	// The stream has stopped when no unit came for several of its usual
+	// gaps (arrivals jitter) or a tenth of the linger, whichever is longer.
+	until, overdue := oldest.Add(linger), last.Add(max(8*gap, linger/10))
+	if !now.Before(until) || !now.Before(overdue) {
+		return false, time.Time{}
+	}
+	return true, minTime(until, overdue)
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 func (g *Gate) addPending(n int) {
@@ -366,6 +469,10 @@ func (b *Batcher[I, R]) take() *group[I, R] {
 	if b.timer != nil {
 		b.timer.Stop()
 		b.timer = nil
+	}
+	if b.hold != nil {
+		b.hold.Stop()
+		b.hold = nil
 	}
 	b.cur = nil
 	b.running++

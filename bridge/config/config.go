@@ -203,6 +203,10 @@ type Queue struct {
 	MaxAttempts int           `yaml:"max_attempts" env:"CAREBRIDGE_QUEUE_MAX_ATTEMPTS"`
 	BaseDelay   time.Duration `yaml:"base_delay" env:"CAREBRIDGE_QUEUE_BASE_DELAY"`
 	MaxDelay    time.Duration `yaml:"max_delay" env:"CAREBRIDGE_QUEUE_MAX_DELAY"`
+	// Linger is the longest a change waits for the changes arriving after
+	// it to share its Salesforce calls, while they arrive as a stream
+	// (webhooks one after another); a lone change never waits.
+	Linger time.Duration `yaml:"linger" env:"CAREBRIDGE_QUEUE_LINGER"`
 }
 
 // Leader tunes the leader lease that decides which replica runs the
@@ -263,7 +267,7 @@ func Defaults() Config {
 			Sweep:            "@every 10m",
 			DeadLetterReport: "@every 1h",
 		},
-		Queue:     Queue{Lease: 60 * time.Second, MaxAttempts: 12, BaseDelay: time.Second, MaxDelay: 10 * time.Minute},
+		Queue:     Queue{Lease: 60 * time.Second, MaxAttempts: 12, BaseDelay: time.Second, MaxDelay: 10 * time.Minute, Linger: 250 * time.Millisecond},
 		Mapping:   Mapping{ReloadInterval: 5 * time.Second},
 		Leader:    Leader{Lease: 15 * time.Second},
 		Actions:   Actions{GiveUp: 10 * time.Minute},
@@ -530,6 +534,9 @@ func (c Config) Validate() error {
 	}
 	if c.Workers < 1 || c.Workers > 1024 {
 		bad("workers", "must be between 1 and 1024, not %d", c.Workers)
+	}
+	if c.Queue.Linger < 0 || c.Queue.Linger > 2*time.Second {
+		bad("queue.linger", "must be between 0 (never wait) and 2s, not %s", c.Queue.Linger)
 	}
 	if c.Queue.Lease < time.Second {
 		bad("queue.lease", "must be at least 1s")

@@ -72,7 +72,7 @@ func TestWrongValuesAreNamedInWords(t *testing.T) {
 	for _, tt := range []struct{ yaml, want string }{
 		{"workers: many\n", `workers at line 10 must be a whole number, not "many"`},
 		{"http:\n  read_timeout: soon\n", `http.read_timeout at line 11 must be a duration like 30s, 5m or 1h30m, not "soon"`},
-		{"http: 5\n", `http at line 10 must be a section of keys (read_timeout, write_timeout, idle_timeout, max_webhook_requests), not "5"`},
+		{"http: 5\n", `http at line 10 must be a section of keys (read_timeout, write_timeout, idle_timeout, max_webhook_requests, max_webhook_requests_per_address, webhook_body_timeout, trusted_proxies), not "5"`},
 		{"redis:\n  cluster:\n    addrs: 10.0.0.1:6379\n", `redis.cluster.addrs at line 12 must be a list like [a, b], not "10.0.0.1:6379"`},
 		{"redis:\n  tls: {enabled: maybe}\n", `redis.tls.enabled at line 11 must be true or false, not "maybe"`},
 		{"care:\n  rate_limit: [1]\n", "care at line 10 is already set at line 2"},

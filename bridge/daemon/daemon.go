@@ -131,6 +131,7 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		IntegrationUser: d.sf.UserID,
 		Backlogged:      d.queue.Backlogged,
 		Workers:         cfg.Workers,
+		StreamLinger:    cfg.Queue.Linger,
 		Mapping:         bridge.MappingSource(m),
 		Notes:           bridge.NotesTargetOf(m),
 		Rules:           ruleEngine,

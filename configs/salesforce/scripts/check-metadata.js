@@ -29,6 +29,7 @@ const KINDS = {
     '.flexipage-meta.xml': ['FlexiPage', 'flexipages'],
     '.js-meta.xml': ['LightningComponentBundle', null],
     '.standardValueSet-meta.xml': ['StandardValueSet', 'standardValueSets'],
+    '.platformEventChannel-meta.xml': ['PlatformEventChannel', 'platformEventChannels'],
     '.platformEventChannelMember-meta.xml': ['PlatformEventChannelMember', 'platformEventChannelMembers']
 };
 
@@ -198,6 +199,7 @@ function check(root) {
 
     const customPermissions = new Set(docs.filter((d) => d.suffix === '.customPermission-meta.xml').map((d) => d.name));
     const quickActions = new Set(docs.filter((d) => d.suffix === '.quickAction-meta.xml').map((d) => d.name));
+    const channels = new Set(docs.filter((d) => d.suffix === '.platformEventChannel-meta.xml').map((d) => d.name));
     const bundles = new Map(docs.filter((d) => d.suffix === '.js-meta.xml').map((d) => [d.name, d]));
 
     for (const d of docs) {
@@ -343,17 +345,50 @@ function check(root) {
                 }
                 break;
             }
+            case '.platformEventChannel-meta.xml': {
+                // A custom Change Data Capture channel: <Name>__chn, channelType data.
+                if (!/^[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*__chn$/.test(d.name)) {
+                    problem(d.file, 'a custom channel is named <Name>__chn');
+                }
+                if (text(d.el, 'channelType') !== 'data') {
+                    problem(d.file, 'channelType must be data (a channel of change events)');
+                }
+                if (!text(d.el, 'label')) {
+                    problem(d.file, 'a channel needs a <label>');
+                }
+                break;
+            }
             case '.platformEventChannelMember-meta.xml': {
                 // Change events of an object: <Object>ChangeEvent, or
-                // <Name>__ChangeEvent for the custom object <Name>__c.
+                // <Name>__ChangeEvent for the custom object <Name>__c, on the
+                // standard ChangeEvents channel or a custom channel of the source.
                 const entity = text(d.el, 'selectedEntity') || '';
                 const m = entity.match(/^(\w+?)(__)?ChangeEvent$/);
                 const objectName = m ? (m[2] ? `${m[1]}__c` : m[1]) : '';
-                if (text(d.el, 'eventChannel') !== 'ChangeEvents') {
-                    problem(d.file, 'eventChannel must be ChangeEvents (the Change Data Capture selection carebridge subscribes to)');
+                const channel = text(d.el, 'eventChannel');
+                if (channel !== 'ChangeEvents' && !channels.has(channel)) {
+                    problem(d.file, `eventChannel ${channel || '(none)'}: neither ChangeEvents nor a channel of platformEventChannels/`);
+                }
+                // The Metadata API reads a double underscore as a namespace separator.
+                const want = `${channel}_${entity}`.replace(/__/g, '_');
+                if (d.name.includes('__')) {
+                    problem(d.file, `a member's name may not hold a double underscore (a namespace separator to the Metadata API): name it ${want}`);
+                } else if (d.name !== want) {
+                    problem(d.file, `name the member ${want} (<channel>_<entity>, each __ written _)`);
                 }
                 if (!objectName || !objects.has(objectName)) {
                     problem(d.file, `selectedEntity ${entity}: no change events of a known object`);
+                    break;
+                }
+                for (const e of all(d.el, 'enrichedFields')) {
+                    needField(d.file, objectName, text(e, 'name'), 'enriched field');
+                }
+                const filter = text(d.el, 'filterExpression');
+                if (/^\s*WHERE\b/i.test(filter)) {
+                    problem(d.file, 'filterExpression is a WHERE clause without the WHERE keyword');
+                }
+                for (const [, f] of filter.replace(/'[^']*'/g, "''").matchAll(/\b([A-Za-z]\w*)\s*(?:=|!=|<|>|\bIN\b|\bLIKE\b)/gi)) {
+                    needField(d.file, objectName, f, 'filterExpression');
                 }
                 break;
             }

@@ -41,8 +41,16 @@ test('the shipped metadata passes', () => {
 });
 
 const cases = [
-    ['change events selected for an object that does not exist', 'platformEventChannelMembers/ChangeEvents_Care_Action__ChangeEvent.platformEventChannelMember-meta.xml',
+    ['change events selected for an object that does not exist', 'platformEventChannelMembers/Carebridge_chn_Care_Action_ChangeEvent.platformEventChannelMember-meta.xml',
         '<selectedEntity>Care_Action__ChangeEvent</selectedEntity>', '<selectedEntity>Care_Actions__ChangeEvent</selectedEntity>', /no change events of a known object/],
+    ['a channel member on a channel the source lacks', 'platformEventChannelMembers/Carebridge_chn_CaseChangeEvent.platformEventChannelMember-meta.xml',
+        '<eventChannel>Carebridge__chn</eventChannel>', '<eventChannel>Carebrdge__chn</eventChannel>', /eventChannel Carebrdge__chn: neither ChangeEvents nor a channel/],
+    ['a channel member filtering on a field the object lacks', 'platformEventChannelMembers/Carebridge_chn_CaseChangeEvent.platformEventChannelMember-meta.xml',
+        '<filterExpression>Care_Case_Id__c != null</filterExpression>', '<filterExpression>Care_Case__c != null</filterExpression>', /filterExpression: no field Case\.Care_Case__c/],
+    ['a channel member enriching with a field the object lacks', 'platformEventChannelMembers/Carebridge_chn_CaseChangeEvent.platformEventChannelMember-meta.xml',
+        '<name>Care_Case_Id__c</name>', '<name>Care_Case__c</name>', /enriched field: no field Case\.Care_Case__c/],
+    ['a custom channel of platform events', 'platformEventChannels/Carebridge__chn.platformEventChannel-meta.xml',
+        '<channelType>data</channelType>', '<channelType>event</channelType>', /channelType must be data/],
     ['a field on the record page that does not exist', 'flexipages/Care_Case_Record_Page.flexipage-meta.xml',
         'Record.Care_DM_Deadline__c', 'Record.Care_Dm_Deadline__c', /no field Case\.Care_Dm_Deadline__c/],
     ['a page layout naming a missing field', 'layouts/Care_Message__c-Care Message Layout.layout-meta.xml',
@@ -94,3 +102,16 @@ function problemsRegex(rel, re, to) {
         fs.rmSync(dir, { recursive: true, force: true });
     }
 }
+
+test('reports a channel member whose name holds a double underscore', () => {
+    const dir = copy();
+    try {
+        const members = path.join(dir, D, 'platformEventChannelMembers');
+        fs.renameSync(path.join(members, 'Carebridge_chn_Care_Action_ChangeEvent.platformEventChannelMember-meta.xml'),
+            path.join(members, 'Carebridge__chn_Care_Action__ChangeEvent.platformEventChannelMember-meta.xml'));
+        const problems = check(dir);
+        assert.ok(problems.some((p) => /double underscore .*Carebridge_chn_Care_Action_ChangeEvent/.test(p)), problems.join('\n'));
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+});

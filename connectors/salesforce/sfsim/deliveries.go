@@ -35,3 +35,11 @@ func (s *Server) deliveriesLeft() int {
 func (s *Server) delivered(n int) {
 	s.deliveries = append(s.deliveries, delivery{at: s.opts.Clock(), n: n})
 }
+
+// DeliveredEvents is how many change events subscribers received in the
+// last 24 hours: what the org's event delivery allocation counts.
+func (s *Server) DeliveredEvents() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.deliveredLastDay()
+}

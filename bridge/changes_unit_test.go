@@ -137,12 +137,7 @@ func TestPushedTaskNotes(t *testing.T) {
 // over several records enqueues each.
 func TestOddChangesAskForACatchUpAndNeverFail(t *testing.T) {
 	w := newTestWorld(t)
-	var sfIDs []string
-	for _, id := range []string{"c1", "c2"} {
-		w.escalate(id, "facebook", strp("agent_ana"))
-		w.mustReconcile(id)
-		sfIDs = append(sfIDs, w.sfCase(id)["Id"].(string))
-	}
+	sfIDs := w.syncedCases("c1", "c2")
 	w.queue.take()
 	for _, tt := range []struct {
 		name    string
@@ -183,12 +178,7 @@ func TestOddChangesAskForACatchUpAndNeverFail(t *testing.T) {
 // to another value) makes it a change to reconcile.
 func TestOwnCaseUpdateIsAnEchoOnlyIfItShowsWhatCarebridgeWrote(t *testing.T) {
 	w := newTestWorld(t)
-	var sfIDs []string
-	for _, id := range []string{"c1", "c2"} {
-		w.escalate(id, "facebook", strp("agent_ana"))
-		w.mustReconcile(id)
-		sfIDs = append(sfIDs, w.sfCase(id)["Id"].(string))
-	}
+	sfIDs := w.syncedCases("c1", "c2")
 	deadline := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
 	if err := w.store.NoteWrites(w.ctx, "Case", map[string]map[string]any{
 		sfIDs[0]: {"Status": "On Hold", SyncErrorField: nil, PrivateReplyDeadlineField: "2026-05-01T10:00:00.000+0000"},
@@ -233,4 +223,16 @@ func TestOwnCaseUpdateIsAnEchoOnlyIfItShowsWhatCarebridgeWrote(t *testing.T) {
 			}
 		})
 	}
+}
+
+// syncedCases escalates Care cases assigned to Ana, reconciles them and
+// returns the ids of their Salesforce Cases.
+func (w *testWorld) syncedCases(careIDs ...string) []string {
+	var sfIDs []string
+	for _, id := range careIDs {
+		w.escalate(id, "facebook", strp("agent_ana"))
+		w.mustReconcile(id)
+		sfIDs = append(sfIDs, w.sfCase(id)["Id"].(string))
+	}
+	return sfIDs
 }

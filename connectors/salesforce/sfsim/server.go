@@ -5,7 +5,11 @@
 // It serves the OAuth token endpoint (client credentials, JWT bearer,
 // refresh token, password), SOAP login, and under /services/data/vNN.N/:
 // query and queryAll with paging, sObject create/get/update/delete, upsert
-// by external id, sObject Collections, describe and limits. Its schema is
+// by external id, sObject Collections, describe and limits; and, over gRPC,
+// the Pub/Sub API's change events (pubsub.go: single-entity topics, the
+// standard channel and the metadata's custom channels with their filters
+// and enriched fields; the odd events a real org sends, on request). Its
+// schema is
 // carebridge's shipped metadata (configs/salesforce) plus the standard
 // objects, and it refuses what Salesforce refuses with Salesforce's error
 // codes. Tests steer it through the Go API (seeding, fault injection, call

@@ -20,17 +20,21 @@ func TestPushedChangesEnqueueWhatTheyConcern(t *testing.T) {
 	sfID2 := w.sf.insert("Case", Record{"Subject": "Help c2", "Status": "New", CareIDField: "c2"})
 	other := w.sf.insert("Case", Record{"Subject": "A phone call", "Status": "New"})
 	w.queue.take()
+	if err := w.store.NoteWrites(w.ctx, "Case", map[string]map[string]any{sfID: {"Status": "On Hold"}}); err != nil {
+		t.Fatal(err)
+	}
 
-	err := w.engine.HandleChanges(w.ctx, []Change{
+	catchUp, err := w.engine.HandleChanges(w.ctx, []Change{
 		{Object: "Case", Type: "UPDATE", RecordIDs: []string{sfID}},
-		{Object: "Case", Type: "UPDATE", RecordIDs: []string{sfID}, Ours: true},
+		{Object: "Case", Type: "UPDATE", RecordIDs: []string{sfID}, Ours: true,
+			ChangedFields: []string{"Status", "LastModifiedDate"}, Fields: map[string]any{"Status": "On Hold", "LastModifiedDate": int64(1)}},
 		{Object: "Case", Type: "UPDATE", RecordIDs: []string{other, sfID2}}, // not from Care; not linked yet
 		{Object: "Case", Type: "DELETE", RecordIDs: []string{sfID}},
 		{Object: ActionObject, Type: "CREATE", RecordIDs: []string{"a01000000000001AAA"}},
 		{Object: ActionObject, Type: "UPDATE", RecordIDs: []string{"a01000000000002AAA"}, Ours: true},
 	})
-	if err != nil {
-		t.Fatal(err)
+	if err != nil || catchUp {
+		t.Fatal(catchUp, err)
 	}
 	got := w.queue.take()
 	want := []string{CaseKey("c1"), ActionKey("a01000000000001AAA"), CaseKey("c2")}
@@ -99,7 +103,7 @@ func TestPushedTaskNotes(t *testing.T) {
 	w.mustReconcile("c1")
 	task := w.sf.insert("Task", Record{"WhatId": w.sfCase("c1")["Id"], "Subject": "Called", "Description": "called back", "Status": "Completed"})
 	w.queue.take()
-	if err := w.engine.HandleChanges(w.ctx, []Change{{Object: "Task", Type: "CREATE", RecordIDs: []string{task}}}); err != nil {
+	if _, err := w.engine.HandleChanges(w.ctx, []Change{{Object: "Task", Type: "CREATE", RecordIDs: []string{task}}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := w.queue.take(); !slices.Equal(got, []string{CaseKey("c1")}) {
@@ -125,20 +129,110 @@ func TestPushedTaskNotes(t *testing.T) {
 	}
 }
 
-// TestChangeOverflowRunsThePolls: an overflow event names no record, so the
-// Case and action polls run at once and find what changed.
-func TestChangeOverflowRunsThePolls(t *testing.T) {
-	w := newTestWorld(t, func(o *Options) {
-		o.Pushed = NewPushedChanges(func() bool { return true }, time.Hour, false)
-	})
-	if err := w.engine.PollSalesforce(w.ctx); err != nil { // the first poll runs in full
+// TestOddChangesAskForACatchUpAndNeverFail: an overflow names no record
+// and a wildcard (500*, after a field type conversion) stands for every
+// Case: neither is read nor queried, the handler does not fail, and it asks
+// for the catch-up poll. Gap events enqueue their records like the change
+// they stand for (a gap delete like a delete: nothing), and a change merged
+// over several records enqueues each.
+func TestOddChangesAskForACatchUpAndNeverFail(t *testing.T) {
+	w := newTestWorld(t)
+	sfIDs := w.syncedCases("c1", "c2")
+	w.queue.take()
+	for _, tt := range []struct {
+		name    string
+		change  Change
+		catchUp bool
+		keys    []string
+	}{
+		{"overflow", Change{Object: "Case", Type: "GAP_OVERFLOW"}, true, nil},
+		{"wildcard", Change{Object: "Case", Type: "UPDATE", RecordIDs: []string{"500*"}}, true, nil},
+		{"wildcard of carebridge's own transaction", Change{Object: "Case", Type: "UPDATE", RecordIDs: []string{"500*"}, Ours: true}, true, nil},
+		{"an id that is none", Change{Object: ActionObject, Type: "UPDATE", RecordIDs: []string{"a01' OR Id != '"}}, true, nil},
+		{"gap update", Change{Object: "Case", Type: "GAP_UPDATE", RecordIDs: sfIDs[:1]}, false, []string{CaseKey("c1")}},
+		{"gap update in carebridge's transaction", Change{Object: "Case", Type: "GAP_UPDATE", RecordIDs: sfIDs[1:], Ours: true}, false, []string{CaseKey("c2")}},
+		{"gap create of an action", Change{Object: ActionObject, Type: "GAP_CREATE", RecordIDs: []string{"a01000000000001AAA"}}, false, []string{ActionKey("a01000000000001AAA")}},
+		{"gap delete", Change{Object: "Case", Type: "GAP_DELETE", RecordIDs: sfIDs[:1]}, false, nil},
+		{"merged over two Cases", Change{Object: "Case", Type: "UPDATE", RecordIDs: sfIDs}, false, []string{CaseKey("c1"), CaseKey("c2")}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w.sf.resetCalls()
+			catchUp, err := w.engine.HandleChanges(w.ctx, []Change{tt.change})
+			if err != nil || catchUp != tt.catchUp {
+				t.Fatalf("HandleChanges = %v, %v; want catch-up %v and no error", catchUp, err, tt.catchUp)
+			}
+			if got := w.queue.take(); !slices.Equal(got, tt.keys) {
+				t.Errorf("enqueued %v, want %v", got, tt.keys)
+			}
+			if n := w.sf.count(anyOp, anyTarget); tt.catchUp && n != 0 {
+				t.Errorf("%d Salesforce calls for a change that names no readable record", n)
+			}
+		})
+	}
+}
+
+// TestOwnCaseUpdateIsAnEchoOnlyIfItShowsWhatCarebridgeWrote: an update of a
+// Case in carebridge's own transaction is dropped only when every field it
+// changed was written by carebridge, to the value the event carries; the
+// org's automation in the same transaction (another field, or the same one
+// to another value) makes it a change to reconcile.
+func TestOwnCaseUpdateIsAnEchoOnlyIfItShowsWhatCarebridgeWrote(t *testing.T) {
+	w := newTestWorld(t)
+	sfIDs := w.syncedCases("c1", "c2")
+	deadline := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	if err := w.store.NoteWrites(w.ctx, "Case", map[string]map[string]any{
+		sfIDs[0]: {"Status": "On Hold", SyncErrorField: nil, PrivateReplyDeadlineField: "2026-05-01T10:00:00.000+0000"},
+	}); err != nil {
 		t.Fatal(err)
 	}
-	w.sf.resetCalls()
-	if err := w.engine.HandleChanges(w.ctx, []Change{{Object: "Case", Type: "GAP_OVERFLOW"}}); err != nil {
-		t.Fatal(err)
+	w.queue.take()
+	own := func(ids []string, fields map[string]any, nulled ...string) Change {
+		c := Change{Object: "Case", Type: "UPDATE", RecordIDs: ids, Ours: true, Fields: fields, NulledFields: nulled,
+			ChangedFields: append([]string{"LastModifiedDate"}, nulled...)}
+		for f := range fields {
+			c.ChangedFields = append(c.ChangedFields, f)
+		}
+		return c
 	}
-	if w.sf.count(sfChanged, "Case") == 0 || w.sf.count(sfQuery, ActionObject) == 0 {
-		t.Error("an overflow of change events did not run the Case and action polls")
+	for _, tt := range []struct {
+		name   string
+		change Change
+		echo   bool
+	}{
+		{"what carebridge wrote", own(sfIDs[:1], map[string]any{"Status": "On Hold", "IsClosed": false}), true},
+		{"a datetime as Salesforce sends it, and a nulled field", own(sfIDs[:1],
+			map[string]any{PrivateReplyDeadlineField: deadline.UnixMilli()}, SyncErrorField), true},
+		{"an automation set the owner too", own(sfIDs[:1], map[string]any{"Status": "On Hold", "OwnerId": w.users["ben@example.com"]}), false},
+		{"an automation overrode the status", own(sfIDs[:1], map[string]any{"Status": "Escalated"}), false},
+		{"values not decoded", Change{Object: "Case", Type: "UPDATE", RecordIDs: sfIDs[:1], Ours: true, ChangedFields: []string{"Status"}}, false},
+		{"merged with a Case carebridge did not write", own(sfIDs, map[string]any{"Status": "On Hold"}), false},
+		{"a Case carebridge did not write lately", own(sfIDs[1:], map[string]any{"Status": "On Hold"}), false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			echoes := w.metric("carebridge_salesforce_echoes_skipped_total", "object", "Case")
+			if _, err := w.engine.HandleChanges(w.ctx, []Change{tt.change}); err != nil {
+				t.Fatal(err)
+			}
+			got := w.queue.take()
+			counted := w.metric("carebridge_salesforce_echoes_skipped_total", "object", "Case") - echoes
+			if tt.echo && (len(got) != 0 || counted != 1) {
+				t.Errorf("enqueued %v, %v echoes counted: want an echo", got, counted)
+			}
+			if !tt.echo && (len(got) == 0 || counted != 0) {
+				t.Errorf("enqueued %v, %v echoes counted: want the case reconciled", got, counted)
+			}
+		})
 	}
+}
+
+// syncedCases escalates Care cases assigned to Ana, reconciles them and
+// returns the ids of their Salesforce Cases.
+func (w *testWorld) syncedCases(careIDs ...string) []string {
+	var sfIDs []string
+	for _, id := range careIDs {
+		w.escalate(id, "facebook", strp("agent_ana"))
+		w.mustReconcile(id)
+		sfIDs = append(sfIDs, w.sfCase(id)["Id"].(string))
+	}
+	return sfIDs
 }

@@ -256,6 +256,7 @@ func New(o Options) (*Engine, error) {
 		return e.sf.UpsertMany(ctx, "Case", CareIDField, recs)
 	})))
 	e.updateCases = batch.New(max, o.BatchLinger, timeout, e.fitting("Case", func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+		e.noteOwnWrites(ctx, "Case", recs) // before: the change event may come back first
 		return e.sf.UpdateMany(ctx, "Case", recs)
 	}))
 	e.readNotes = batch.New(max, o.BatchLinger, timeout, e.queryNotes)

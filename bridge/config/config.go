@@ -174,6 +174,14 @@ type Salesforce struct {
 	PubSubEndpoint string        `yaml:"pubsub_endpoint" env:"CAREBRIDGE_SF_PUBSUB_ENDPOINT"`
 	PubSubInsecure bool          `yaml:"pubsub_insecure" env:"CAREBRIDGE_SF_PUBSUB_INSECURE"` // plaintext gRPC: the sandbox on loopback only
 	SafetyPoll     time.Duration `yaml:"safety_poll" env:"CAREBRIDGE_SF_SAFETY_POLL"`
+	// ChangeChannel is the custom change event channel carebridge follows
+	// (configs/salesforce ships Carebridge__chn: Care's Cases and the Care
+	// actions), subscribed to as /data/<ChangeChannel>.
+	ChangeChannel string `yaml:"change_channel" env:"CAREBRIDGE_SF_CHANGE_CHANNEL"`
+	// ChangeStreamTimeout is how long the change stream may send nothing,
+	// not even a keep-alive (Salesforce sends one at least every 270 s),
+	// before it is taken for dead and resumed.
+	ChangeStreamTimeout time.Duration `yaml:"change_stream_timeout" env:"CAREBRIDGE_SF_CHANGE_STREAM_TIMEOUT"`
 }
 
 // Mapping points at the field mapping; empty means the shipped default.
@@ -260,7 +268,8 @@ func Defaults() Config {
 		Redis:  Redis{URL: "redis://127.0.0.1:6379/0", Prefix: "carebridge:"},
 		Care:   Care{Timeout: 15 * time.Second},
 		Salesforce: Salesforce{APIVersion: "62.0", AuthMethod: "client_credentials", Timeout: 30 * time.Second, PollOverlap: 2 * time.Minute,
-			Changes: "pubsub", PubSubEndpoint: "api.pubsub.salesforce.com:7443", SafetyPoll: 10 * time.Minute},
+			Changes: "pubsub", PubSubEndpoint: "api.pubsub.salesforce.com:7443", SafetyPoll: 10 * time.Minute,
+			ChangeChannel: "Carebridge__chn", ChangeStreamTimeout: 300 * time.Second}, // 270 s keep-alive + 30 s
 		Schedule: Schedule{
 			PollCare:         "@every 15s",
 			PollSalesforce:   "@every 15s",
@@ -485,6 +494,12 @@ func (c Config) Validate() error {
 		}
 		if c.Salesforce.SafetyPoll <= 0 {
 			bad("salesforce.safety_poll", "must be positive")
+		}
+		if c.Salesforce.ChangeChannel == "" || strings.ContainsAny(c.Salesforce.ChangeChannel, "/ ") {
+			bad("salesforce.change_channel", "must name a change event channel such as Carebridge__chn (subscribed to as /data/<name>), not %q", c.Salesforce.ChangeChannel)
+		}
+		if c.Salesforce.ChangeStreamTimeout <= 0 {
+			bad("salesforce.change_stream_timeout", "must be positive (Salesforce sends a keep-alive at least every 270s; the default is 300s)")
 		}
 	default:
 		bad("salesforce.changes", "must be poll or pubsub, not %q", c.Salesforce.Changes)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -14,24 +13,27 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/carebridge/carebridge/bridge"
+	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
 	"github.com/carebridge/carebridge/connectors/salesforce/pubsub"
 )
 
-// changeTopics are the Change Data Capture channels carebridge follows, by
-// the object they carry: an agent's edit of a Case, a new or edited agent
-// action, and notes kept as Tasks. Case comments have no change events
-// (Salesforce lists CaseComment among the objects without them), so notes
-// kept as Case comments stay with the poll.
-func changeTopics(notesObject string) map[string]string {
-	topics := map[string]string{
-		"/data/CaseChangeEvent":          "Case",
-		"/data/Care_Action__ChangeEvent": bridge.ActionObject,
-	}
+// changeObjects are the objects whose change events carebridge follows, by
+// the entity name the events carry: an agent's edit of a Case, a new or
+// edited agent action, and notes kept as Tasks. They come on one custom
+// channel (salesforce.change_channel, configs/salesforce ships
+// Carebridge__chn), whose members select Care's Cases only. Case comments
+// have no change events (Salesforce lists CaseComment among the objects
+// without them), so notes kept as Case comments stay with the poll.
+func changeObjects(notesObject string) map[string]string {
+	objects := map[string]string{"Case": "Case", bridge.ActionObject: bridge.ActionObject}
 	if notesPushed(notesObject) {
-		topics["/data/TaskChangeEvent"] = "Task"
+		objects["Task"] = "Task"
 	}
-	return topics
+	return objects
 }
+
+// changeTopic is the Pub/Sub API topic of the change channel.
+func changeTopic(channel string) string { return metadata.ChannelTopic(channel) }
 
 // notesPushed reports whether the notes object has change events.
 func notesPushed(notesObject string) bool { return notesObject == "Task" }
@@ -43,53 +45,77 @@ const ownClient = "client=carebridge"
 // replayCursor is the store's name of a topic's last handled replay id.
 func replayCursor(topic string) string { return "pubsub:" + topic }
 
-// cursorStore holds the replay ids.
-type cursorStore interface {
+// replayStore holds the replay id and counts the events delivered.
+type replayStore interface {
 	Cursor(ctx context.Context, source string) (string, bool, error)
 	SetCursor(ctx context.Context, source, cursor string) error
+	SaveReplayID(ctx context.Context, source, replayID string, delivered int64, at time.Time) error
 }
 
-// changeStream follows the change topics while this replica leads: events
-// enqueue keys, and a topic's replay id is stored only once the keys of
-// every event up to it are enqueued, so a new leader resumes where the last
-// one left off without losing an event. A refused replay id (older than the
-// retention window) restarts the topic from now and catches up with the
-// polls; while any topic is down the polls run in full.
+// Retry delays of the change stream's own Redis reads and catch-up polls.
+const (
+	changeRetryMin = 500 * time.Millisecond
+	changeRetryMax = 30 * time.Second
+)
+
+// changeStream follows the change channel while this replica leads: events
+// enqueue keys, and the replay id is stored only once the keys of every
+// event up to it are enqueued, so a new leader resumes where the last one
+// left off without losing an event. A replay id that cannot be read (Redis
+// failing over) is read again with backoff, never replaced by "now". A
+// refused one (older than the retention window) restarts the stream from
+// now, and the Case and action polls catch up on what came before; so do
+// an overflow and a wildcard event. Until a catch-up succeeded (it is
+// retried until it does) no replay id is stored and the polls run in full,
+// so a new leader starts from now and catches up again. A stream silent
+// past the keep-alive interval is ended and resumed.
 type changeStream struct {
 	sub     *pubsub.Subscriber
 	engine  *bridge.Engine
-	cursors cursorStore
+	cursors replayStore
 	log     *slog.Logger
-	topics  map[string]string // topic -> object
-	mu      sync.Mutex
-	up      map[string]bool // topic -> streaming now; guarded by mu
-	// catchUp names the topics started from now whose subscription is not
-	// up yet; once none is left, the polls run once for all of them
-	// (caughtUp false until then). Guarded by mu; ctx is the leadership's.
-	catchUp  map[string]bool
-	caughtUp bool
-	ctx      context.Context
+	topic   string
+	objects map[string]string // entity name -> the engine's object
+
+	mu sync.Mutex
+	up bool // the subscription is open; guarded by mu
+	// owed counts catch-ups asked for and not yet done (guarded by mu);
+	// catchUp wakes the loop that runs them.
+	owed    int
+	catchUp chan struct{}
+
+	// stored is the replay id last stored ("": none, the stream started
+	// from now) and pending the events delivered since; used by the Run
+	// goroutine alone (handle, streaming).
+	stored  string
+	pending int64
+
 	events   *prometheus.CounterVec
 	catchUps *prometheus.CounterVec
 	starts   *prometheus.CounterVec
+	stalls   *prometheus.CounterVec
 	last     *prometheus.GaugeVec
 	upGauge  *prometheus.GaugeVec
 }
 
-func newChangeStream(cfg pubsub.Config, tokens pubsub.TokenSource, engine *bridge.Engine, cursors cursorStore, notesObject string, log *slog.Logger, reg prometheus.Registerer) (*changeStream, error) {
-	s := &changeStream{engine: engine, cursors: cursors, log: log, topics: changeTopics(notesObject),
-		up: map[string]bool{}, catchUp: map[string]bool{},
+func newChangeStream(cfg pubsub.Config, channel string, tokens pubsub.TokenSource, engine *bridge.Engine, cursors replayStore, notesObject string, log *slog.Logger, reg prometheus.Registerer) (*changeStream, error) {
+	s := &changeStream{engine: engine, cursors: cursors, log: log, topic: changeTopic(channel), objects: changeObjects(notesObject),
+		catchUp: make(chan struct{}, 1),
 		events: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "carebridge", Name: "salesforce_change_events_total",
-			Help: "Change events received from the Salesforce Pub/Sub API, by topic.",
+			Help: "Change events the Salesforce Pub/Sub API delivered, by topic; each counts against the org's daily event delivery allocation (increase over 24h is the daily figure).",
 		}, []string{"topic"}),
 		catchUps: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "carebridge", Name: "salesforce_change_catchups_total",
-			Help: "Times a topic started from now (no stored replay id, or one past Salesforce's retention) and the Case and action polls caught up on what came before.",
+			Help: "Times the Case and action polls were asked to catch up on what a topic's stream did not carry: it started from now (no stored replay id, or one past Salesforce's retention), or an event named no record (an overflow, a wildcard).",
 		}, []string{"topic"}),
 		starts: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "carebridge", Name: "salesforce_change_stream_starts_total",
-			Help: "Subscriptions opened per topic: the first when a replica becomes leader, one more per reconnect (a reset stream, an expired session, Salesforce unavailable).",
+			Help: "Subscriptions opened per topic: the first when a replica becomes leader, one more per reconnect (a reset or stalled stream, an expired session, Salesforce unavailable).",
+		}, []string{"topic"}),
+		stalls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "carebridge", Name: "salesforce_change_stream_stalls_total",
+			Help: "Streams ended because they sent nothing, not even a keep-alive, for salesforce.change_stream_timeout; each was resumed from the stored replay id.",
 		}, []string{"topic"}),
 		last: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Namespace: "carebridge", Name: "salesforce_change_last_event_timestamp_seconds",
@@ -100,17 +126,21 @@ func newChangeStream(cfg pubsub.Config, tokens pubsub.TokenSource, engine *bridg
 			Help: "1 while this replica streams the topic's change events (the leader only), else 0.",
 		}, []string{"topic"}),
 	}
-	for topic := range s.topics {
-		s.events.WithLabelValues(topic)
-		s.catchUps.WithLabelValues(topic)
-		s.starts.WithLabelValues(topic)
-		s.last.WithLabelValues(topic)
-		s.upGauge.WithLabelValues(topic)
+	for _, v := range []*prometheus.CounterVec{s.events, s.catchUps, s.starts, s.stalls} {
+		v.WithLabelValues(s.topic)
 	}
+	s.last.WithLabelValues(s.topic)
+	s.upGauge.WithLabelValues(s.topic)
 	if reg != nil {
-		reg.MustRegister(s.events, s.catchUps, s.starts, s.last, s.upGauge)
+		reg.MustRegister(s.events, s.catchUps, s.starts, s.stalls, s.last, s.upGauge)
 	}
 	cfg.OnStream = s.streaming
+	cfg.OnStalled = func(topic string) { s.stalls.WithLabelValues(topic).Inc() }
+	// carebridge's own Case updates are decoded in full: their values tell
+	// an echo from the org's automation in the same transaction.
+	cfg.WithFields = func(ev pubsub.ChangeEvent) bool {
+		return ev.Entity == "Case" && ev.ChangeType == "UPDATE" && strings.Contains(ev.ChangeOrigin, ownClient)
+	}
 	sub, err := pubsub.New(cfg, tokens, log)
 	if err != nil {
 		return nil, err
@@ -119,157 +149,221 @@ func newChangeStream(cfg pubsub.Config, tokens pubsub.TokenSource, engine *bridg
 	return s, nil
 }
 
-// Live reports whether every topic streams.
+// Live reports whether the changes stream and nothing is left to catch up
+// on: only then do the polls wait for the safety interval.
 func (s *changeStream) Live() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for topic := range s.topics {
-		if !s.up[topic] {
-			return false
-		}
-	}
-	return true
+	return s.up && s.owed == 0
 }
 
-// lastEvent is when this replica last handled a change event of any topic
-// (zero: never).
+// lastEvent is when this replica last handled a change event (zero: never).
 func (s *changeStream) lastEvent() time.Time {
-	var last float64
-	for topic := range s.topics {
-		var m dto.Metric
-		if err := s.last.WithLabelValues(topic).Write(&m); err == nil {
-			last = max(last, m.GetGauge().GetValue())
-		}
-	}
-	if last == 0 {
+	var m dto.Metric
+	if err := s.last.WithLabelValues(s.topic).Write(&m); err != nil || m.GetGauge().GetValue() == 0 {
 		return time.Time{}
 	}
-	return time.UnixMilli(int64(last * 1000)).UTC()
+	return time.UnixMilli(int64(m.GetGauge().GetValue() * 1000)).UTC()
 }
 
-// streaming hears a topic's stream come up or go down; once every topic
-// started from now has come up, the polls run once to catch up on what came
-// before.
+// streaming hears the stream come up or go down. A stream without a stored
+// replay id (started from now) asks for the catch-up once it is up: the
+// events after that are streamed.
 func (s *changeStream) streaming(topic string, up bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.up[topic] = up
-	if up {
-		s.starts.WithLabelValues(topic).Inc()
-		s.upGauge.WithLabelValues(topic).Set(1)
-	} else {
+	s.up = up
+	if !up {
 		s.upGauge.WithLabelValues(topic).Set(0)
+		return
 	}
-	if up && s.catchUp[topic] {
-		delete(s.catchUp, topic)
-		s.catchUps.WithLabelValues(topic).Inc()
-		s.caughtUp = false
-	}
-	if !s.caughtUp && len(s.catchUp) == 0 {
-		// Every topic started from now is subscribed: one run of the polls
-		// covers what came before for all of them.
-		s.caughtUp = true
-		ctx := s.ctx
-		go func() {
-			if err := s.engine.CatchUpSalesforce(ctx); err != nil && ctx.Err() == nil {
-				s.log.Warn("catch-up poll after a stream started from now", "err", err)
-			}
-		}()
+	s.starts.WithLabelValues(topic).Inc()
+	s.upGauge.WithLabelValues(topic).Set(1)
+	if s.stored == "" {
+		s.requestCatchUpLocked()
 	}
 }
 
-// run follows every topic until ctx (the leadership) ends.
-func (s *changeStream) run(ctx context.Context) {
-	// The topics without a stored replay id start from now; knowing all of
-	// them before any subscribes lets one catch-up serve them all.
-	starts := map[string]bool{}
-	for topic := range s.topics {
-		if from, err := s.replayID(ctx, topic); err != nil || from == nil {
-			starts[topic] = true
-		}
+// requestCatchUpLocked asks the catch-up loop for a run of the polls. The
+// caller holds s.mu.
+func (s *changeStream) requestCatchUpLocked() {
+	s.owed++
+	s.catchUps.WithLabelValues(s.topic).Inc()
+	select {
+	case s.catchUp <- struct{}{}:
+	default: // one is already asked for: it covers this one too
 	}
+}
+
+// run follows the channel until ctx (the leadership) ends.
+func (s *changeStream) run(ctx context.Context) {
 	s.mu.Lock()
-	s.ctx, s.catchUp, s.caughtUp = ctx, starts, len(starts) == 0
+	s.owed = 0
 	s.mu.Unlock()
 	var wg sync.WaitGroup
-	for topic, object := range s.topics {
-		wg.Go(func() { s.follow(ctx, topic, object) })
-	}
+	wg.Go(func() { s.catchUpLoop(ctx) })
+	s.follow(ctx)
 	wg.Wait()
 }
 
-// follow keeps one topic's subscription up, resuming after the stored
-// replay id.
-func (s *changeStream) follow(ctx context.Context, topic, object string) {
+// catchUpLoop runs the Case and action polls whenever a catch-up is asked
+// for, retrying with backoff until they succeed.
+func (s *changeStream) catchUpLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.catchUp:
+		}
+		s.mu.Lock()
+		asked := s.owed
+		s.mu.Unlock()
+		wait := changeRetryMin
+		for {
+			err := s.engine.CatchUpSalesforce(ctx)
+			if err == nil {
+				break
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			s.log.Warn("catch-up poll failed; retrying: until it succeeds the polls run in full and no replay id is stored", "err", err, "retry_in", wait)
+			if !sleep(ctx, wait) {
+				return
+			}
+			wait = min(2*wait, changeRetryMax)
+		}
+		s.mu.Lock()
+		s.owed -= asked
+		s.mu.Unlock()
+	}
+}
+
+// owes reports whether a catch-up is asked for and not done.
+func (s *changeStream) owes() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.owed > 0
+}
+
+// follow keeps the subscription up, resuming after the stored replay id.
+func (s *changeStream) follow(ctx context.Context) {
 	backoff := time.Second
 	for ctx.Err() == nil {
-		from, err := s.replayID(ctx, topic)
+		from, err := s.storedReplayID(ctx)
 		if err != nil {
-			s.log.Warn("read replay id", "topic", topic, "err", err)
+			return // the leadership ended
 		}
-		if from == nil {
-			s.mu.Lock()
-			if !s.catchUp[topic] { // restarted from now: its replay id was refused
-				s.catchUp[topic], s.caughtUp = true, false
-			}
-			s.mu.Unlock()
-		}
-		err = s.sub.Run(ctx, topic, from, func(ctx context.Context, events []pubsub.ChangeEvent, latest []byte) error {
-			if err := s.handle(ctx, object, events); err != nil {
-				return err
-			}
-			if len(events) > 0 {
-				s.events.WithLabelValues(topic).Add(float64(len(events)))
-				s.last.WithLabelValues(topic).SetToCurrentTime()
-			}
-			if len(latest) == 0 {
-				return nil
-			}
-			return s.cursors.SetCursor(ctx, replayCursor(topic), base64.StdEncoding.EncodeToString(latest))
-		})
+		s.stored, s.pending = base64.StdEncoding.EncodeToString(from), 0
+		err = s.sub.Run(ctx, s.topic, from, s.handle)
 		if ctx.Err() != nil {
 			return
 		}
 		if errors.Is(err, pubsub.ErrReplayIDInvalid) {
-			s.log.Warn("the stored replay id is refused (older than the retention window): resuming from now; the polls fill the gap", "topic", topic, "err", err)
-			if err := s.cursors.SetCursor(ctx, replayCursor(topic), ""); err != nil {
-				s.log.Warn("forget replay id", "topic", topic, "err", err)
+			s.log.Warn("the stored replay id is refused (older than the retention window): resuming from now; the polls fill the gap", "topic", s.topic, "err", err)
+			if err := s.cursors.SetCursor(ctx, replayCursor(s.topic), ""); err != nil {
+				s.log.Warn("forget replay id", "topic", s.topic, "err", err)
+				if !sleep(ctx, backoff) {
+					return
+				}
 			}
 			continue
 		}
-		s.log.Warn("change stream down: the polls cover it until it is back", "topic", topic, "err", err, "retry_in", backoff)
-		select {
-		case <-ctx.Done():
+		s.log.Warn("change stream down: the polls cover it until it is back", "topic", s.topic, "err", err, "retry_in", backoff)
+		if !sleep(ctx, backoff) {
 			return
-		case <-time.After(backoff):
 		}
 		backoff = min(2*backoff, time.Minute)
 	}
 }
 
-func (s *changeStream) replayID(ctx context.Context, topic string) ([]byte, error) {
-	v, ok, err := s.cursors.Cursor(ctx, replayCursor(topic))
-	if err != nil || !ok || v == "" {
-		return nil, err
+// storedReplayID reads the stored replay id (nil when none is stored),
+// retrying with backoff while the store fails: a position that cannot be
+// read is not a position to replace with "now", which would skip every
+// change not handled yet. An error means ctx ended. A stored value that is
+// not a replay id (damaged) counts as none: the polls then catch up.
+func (s *changeStream) storedReplayID(ctx context.Context) ([]byte, error) {
+	wait := changeRetryMin
+	for {
+		v, ok, err := s.cursors.Cursor(ctx, replayCursor(s.topic))
+		if err == nil {
+			if !ok || v == "" {
+				return nil, nil
+			}
+			b, err := base64.StdEncoding.DecodeString(v)
+			if err != nil {
+				s.log.Error("the stored replay id is damaged: resuming from now; the polls fill the gap", "topic", s.topic, "err", err)
+				return nil, nil
+			}
+			return b, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		s.log.Warn("read replay id; retrying", "topic", s.topic, "err", err, "retry_in", wait)
+		if !sleep(ctx, wait) {
+			return nil, ctx.Err()
+		}
+		wait = min(2*wait, changeRetryMax)
 	}
-	b, err := base64.StdEncoding.DecodeString(v)
-	if err != nil {
-		return nil, fmt.Errorf("stored replay id of %s: %w", topic, err)
-	}
-	return b, nil
 }
 
-// handle enqueues the keys of events; it returns once they are enqueued.
-func (s *changeStream) handle(ctx context.Context, object string, events []pubsub.ChangeEvent) error {
-	if len(events) == 0 {
-		return nil
+// handle enqueues the keys of a delivery's events and then stores the
+// replay id with the count of events delivered; it returns once both are
+// done. While a catch-up is owed the replay id is not stored: a new leader
+// then starts from now and catches up itself.
+func (s *changeStream) handle(ctx context.Context, events []pubsub.ChangeEvent, latest []byte) error {
+	if n := len(events); n > 0 {
+		s.events.WithLabelValues(s.topic).Add(float64(n))
+		s.pending += int64(n)
 	}
 	changes := make([]bridge.Change, 0, len(events))
 	for _, ev := range events {
+		object, ok := s.objects[ev.Entity]
+		if !ok {
+			continue // a member added to the channel for something else
+		}
 		changes = append(changes, bridge.Change{Object: object, Type: ev.ChangeType, RecordIDs: ev.RecordIDs,
-			Ours: strings.Contains(ev.ChangeOrigin, ownClient)})
+			Ours: strings.Contains(ev.ChangeOrigin, ownClient), ChangedFields: ev.ChangedFields, NulledFields: ev.NulledFields, Fields: ev.Fields})
 	}
-	return s.engine.HandleChanges(ctx, changes)
+	if len(changes) > 0 {
+		catchUp, err := s.engine.HandleChanges(ctx, changes)
+		if err != nil {
+			return err
+		}
+		if catchUp {
+			s.mu.Lock()
+			s.requestCatchUpLocked()
+			s.mu.Unlock()
+		}
+	}
+	if len(events) > 0 {
+		s.last.WithLabelValues(s.topic).SetToCurrentTime()
+	}
+	if len(latest) == 0 || s.owes() {
+		return nil
+	}
+	replay := base64.StdEncoding.EncodeToString(latest)
+	if replay == s.stored && s.pending == 0 {
+		return nil // a keep-alive with nothing new
+	}
+	if err := s.cursors.SaveReplayID(ctx, replayCursor(s.topic), replay, s.pending, time.Now()); err != nil {
+		return err
+	}
+	s.stored, s.pending = replay, 0
+	return nil
+}
+
+// sleep waits d or until ctx ends; false when ctx ended.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }
 
 // leadingWith is an elector whose leader runs also beside onElected, for

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"maps"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -184,30 +182,24 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 		report(len(missing) == 0, "Salesforce has the Case status values the mapping writes%s", listSuffix("missing", dedupe(missing)))
 	}
 	if cfg.Salesforce.Changes == "pubsub" {
-		checkChangeTopics(ctx, cfg, sf, notes.Object, report)
+		checkChangeTopics(ctx, cfg, sf, report)
 	}
 	return lines, ok
 }
 
-// checkChangeTopics asks the Pub/Sub API for each change topic carebridge
-// follows: a topic that is missing was not selected for Change Data Capture.
-func checkChangeTopics(ctx context.Context, cfg config.Config, sf *salesforce.Client, notesObject string, report func(bool, string, ...any)) {
+// checkChangeTopics asks the Pub/Sub API for the change channel carebridge
+// follows: a missing one was not deployed (configs/salesforce).
+func checkChangeTopics(ctx context.Context, cfg config.Config, sf *salesforce.Client, report func(bool, string, ...any)) {
 	sub, err := pubsub.New(pubsub.Config{Endpoint: cfg.Salesforce.PubSubEndpoint, Plaintext: cfg.Salesforce.PubSubInsecure}, sf, nil)
 	if err != nil {
 		report(false, "Salesforce Pub/Sub API: %v", err)
 		return
 	}
 	defer sub.Close()
-	topics := slices.Sorted(maps.Keys(changeTopics(notesObject)))
-	var missing []string
-	for _, topic := range topics {
-		if _, err := sub.Topic(ctx, topic); err != nil {
-			missing = append(missing, fmt.Sprintf("%s (%v)", topic, err))
-		}
-	}
-	report(len(missing) == 0, "Salesforce change events (salesforce.changes: pubsub at %s) for %s%s%s", cfg.Salesforce.PubSubEndpoint,
-		strings.Join(topics, ", "), listSuffix("unavailable", missing),
-		map[bool]string{true: "; select the objects for Change Data Capture (deploy configs/salesforce) or set salesforce.changes: poll"}[len(missing) > 0])
+	topic := changeTopic(cfg.Salesforce.ChangeChannel)
+	_, err = sub.Topic(ctx, topic)
+	report(err == nil, "Salesforce change events (salesforce.changes: pubsub at %s) on %s%s", cfg.Salesforce.PubSubEndpoint, topic,
+		map[bool]string{true: fmt.Sprintf(" unavailable (%v); deploy the channel (configs/salesforce) or set salesforce.changes: poll", err)}[err != nil])
 }
 
 // checkIdentities reports how many Care agents match a Salesforce user. An

@@ -165,7 +165,8 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	if cfg.Salesforce.Changes == "pubsub" {
 		// The bridge reads which records changed, how and by whom; it reads
 		// the records themselves from the REST API.
-		d.changes, err = newChangeStream(pubsub.Config{Endpoint: cfg.Salesforce.PubSubEndpoint, Plaintext: cfg.Salesforce.PubSubInsecure, HeaderOnly: true},
+		d.changes, err = newChangeStream(pubsub.Config{Endpoint: cfg.Salesforce.PubSubEndpoint, Plaintext: cfg.Salesforce.PubSubInsecure, HeaderOnly: true,
+			StallTimeout: cfg.Salesforce.ChangeStreamTimeout}, cfg.Salesforce.ChangeChannel,
 			d.sf, d.engine, d.store, bridge.NotesTargetOf(m).Object, log.With("component", "changes"), d.reg)
 		if err != nil {
 			return nil, fmt.Errorf("salesforce pubsub: %w", err)

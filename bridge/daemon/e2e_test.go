@@ -20,6 +20,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/connectors/salesforce/pubsub"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 	"github.com/carebridge/carebridge/internal/redistest"
 	"github.com/carebridge/carebridge/internal/testenv"
@@ -98,8 +99,19 @@ func startWebhookWorld(t *testing.T, tweaks ...func(*config.Config)) *world {
 func startWorldWith(t *testing.T, rds *redistest.Server, on config.Redis, opts worldOptions, tweaks ...func(*config.Config)) *world {
 	t.Helper()
 	w := &world{redis: rds, users: map[string]string{}}
+	// The sandbox keeps idle change streams alive as a real org does (every
+	// 270 s), or often enough for a test's shorter
+	// salesforce.change_stream_timeout.
+	probe := config.Defaults()
+	for _, tweak := range tweaks {
+		tweak(&probe)
+	}
+	var keepAlive time.Duration
+	if timeout := probe.Salesforce.ChangeStreamTimeout; timeout < pubsub.KeepAliveInterval {
+		keepAlive = timeout / 4
+	}
 	var err error
-	w.sf, err = sfsim.New(sfsim.Options{ClientID: "cid", ClientSecret: "csecret", AgentPassword: agentPassword, Clock: w.salesforceNow})
+	w.sf, err = sfsim.New(sfsim.Options{ClientID: "cid", ClientSecret: "csecret", AgentPassword: agentPassword, Clock: w.salesforceNow, PubSubKeepAlive: keepAlive})
 	if err != nil {
 		t.Fatal(err)
 	}

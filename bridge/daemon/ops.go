@@ -111,7 +111,10 @@ type Status struct {
 	Dependencies []Dependency `json:"dependencies"`
 	// SalesforceAPI is the org's daily API budget as its last answer told.
 	SalesforceAPI *APIBudget `json:"salesforce_api,omitempty"`
-	Sources       []Source   `json:"sources"`
+	// SalesforceChangeEvents is what carebridge's change stream spent of the
+	// org's daily event delivery allocation (salesforce.changes: pubsub).
+	SalesforceChangeEvents *ChangeEventUsage `json:"salesforce_change_events,omitempty"`
+	Sources                []Source          `json:"sources"`
 	// Problems are recent conflicts, blocked and refused syncs, newest first.
 	Problems []Event        `json:"recent_problems"`
 	Mapping  RunningMapping `json:"mapping"`
@@ -121,6 +124,13 @@ type Status struct {
 type APIBudget struct {
 	Used  int `json:"used"`
 	Limit int `json:"limit"`
+}
+
+// ChangeEventUsage is how many change events Salesforce delivered to
+// carebridge in the last 24 hours (every replica's), which count against
+// the org's daily event delivery allocation.
+type ChangeEventUsage struct {
+	Delivered24h int64 `json:"delivered_24h"`
 }
 
 // Source is when one trigger source last delivered: the newest of every
@@ -232,6 +242,13 @@ func (d *Daemon) status(ctx context.Context) (any, error) {
 	}
 	if used, limit := d.sf.Usage(); limit > 0 {
 		s.SalesforceAPI = &APIBudget{Used: used, Limit: limit}
+	}
+	if d.changes != nil {
+		n, err := d.store.DeliveredChangeEvents(ctx, time.Now())
+		if err != nil {
+			return nil, err
+		}
+		s.SalesforceChangeEvents = &ChangeEventUsage{Delivered24h: n}
 	}
 	if s.Sources, err = d.sources(ctx); err != nil {
 		return nil, err

@@ -28,6 +28,8 @@
 //	{mapping}:seq             STRING last version number
 //	{mapping}:active          STRING number of the active version
 //	{mapping}:history         LIST publishes and rollbacks, newest first
+//	{ownwrite:<object>:<id>}  LIST carebridge's last writes to a Salesforce record (JSON), expiring (changes.go)
+//	{changes}:delivered:<hour> STRING Salesforce change events delivered in that hour, expiring
 //
 // Links of all cases share the {links} slot so both directions change in
 // one atomic script and the sweep can page through them with HSCAN; the

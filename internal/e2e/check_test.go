@@ -57,7 +57,7 @@ func TestCheckCommand(t *testing.T) {
 				regexp.MustCompile(`^ok +Salesforce CaseComment has the fields carebridge uses$`),
 				regexp.MustCompile(`^ok +Salesforce has the Case status values the mapping writes$`),
 				regexp.MustCompile(`^ok +the integration user holds the permissions carebridge needs`),
-				regexp.MustCompile(`^ok +Salesforce change events \(salesforce.changes: pubsub at 127\.0\.0\.1:\d+\) for /data/Care_Action__ChangeEvent, /data/CaseChangeEvent$`),
+				regexp.MustCompile(`^ok +Salesforce change events \(salesforce.changes: pubsub at 127\.0\.0\.1:\d+\) on /data/Carebridge__chn$`),
 			},
 		},
 		{

@@ -35,9 +35,9 @@ func TestTwoDaemonsShareWorkPollOnceAndFailOver(t *testing.T) {
 		return true, ""
 	})
 
-	// One subscription per change topic, the leader's.
-	const topics = 2
-	testenv.Eventually(t, startTimeout, "the leader streaming both topics", func() (bool, string) {
+	// One subscription to the change channel, the leader's.
+	const topics = 1
+	testenv.Eventually(t, startTimeout, "the leader streaming the channel", func() (bool, string) {
 		up := leader.MustMetrics().Value("carebridge_salesforce_change_stream_up")
 		return up == topics && w.sb.Salesforce.Subscriptions() == topics, fmt.Sprintf("leader streams %v topics; the sandbox has %d subscriptions", up, w.sb.Salesforce.Subscriptions())
 	})
@@ -83,7 +83,7 @@ func TestTwoDaemonsShareWorkPollOnceAndFailOver(t *testing.T) {
 		return m.Value("carebridge_leader") == 1 && polls > 0, fmt.Sprintf("leader %v, polls %v", m.Value("carebridge_leader"), polls)
 	})
 	t.Logf("follower polled %v after the leader's SIGKILL (lease had %v left)", time.Since(killed).Round(time.Millisecond), left)
-	testenv.Eventually(t, startTimeout, "the new leader streaming both topics alone", func() (bool, string) {
+	testenv.Eventually(t, startTimeout, "the new leader streaming the channel alone", func() (bool, string) {
 		up := follower.MustMetrics().Value("carebridge_salesforce_change_stream_up")
 		return up == topics && w.sb.Salesforce.Subscriptions() == topics, fmt.Sprintf("new leader streams %v topics; the sandbox has %d subscriptions", up, w.sb.Salesforce.Subscriptions())
 	})

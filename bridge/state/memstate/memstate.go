@@ -52,6 +52,9 @@ type Store struct {
 	auditMS  int64 // last audit id's time part
 	auditSeq int64 // last audit id's sequence part
 	actions  map[string]*action
+	// ownWrites are carebridge's recent writes by "<object>:<id>"
+	// (ownwrites.go).
+	ownWrites map[string][]ownWrite
 }
 
 // caseState is the per-case state of one Care case.

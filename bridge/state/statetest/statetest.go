@@ -63,6 +63,9 @@ type Store interface {
 	CompleteAction(ctx context.Context, actionID string, o state.ActionOutcome) error
 	MarkActionReported(ctx context.Context, actionID string) error
 	Action(ctx context.Context, actionID string) (state.ActionRecord, bool, error)
+
+	NoteWrites(ctx context.Context, object string, writes map[string]map[string]any) error
+	RecentWrites(ctx context.Context, object string, ids []string) (map[string][]map[string]any, error)
 }
 
 var _ Store = (*state.Store)(nil)
@@ -86,6 +89,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"MessageMirror", messageMirror()},
 		{"CaseState", caseStates()},
 		{"Action", actions()},
+		{"OwnWrites", ownWrites()},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
@@ -1265,4 +1269,38 @@ func caseStates() []behaviour {
 // saveCase saves one case with SaveCases.
 func saveCase(ctx context.Context, s Store, sv state.CaseSave) error {
 	return s.SaveCases(ctx, []state.CaseSave{sv})[0]
+}
+
+func ownWrites() []behaviour {
+	return []behaviour{
+		{"the last writes of each record, newest first, as JSON reads them", func(t *testing.T, s Store) {
+			ctx := t.Context()
+			must(t, s.NoteWrites(ctx, "Case", map[string]map[string]any{
+				"500A": {"Status": "New", "Care_Sync_Error__c": nil},
+				"500B": {"Priority": "High"},
+			}))
+			for i := range 5 {
+				must(t, s.NoteWrites(ctx, "Case", map[string]map[string]any{"500A": {"Status": fmt.Sprint("s", i), "Count__c": 2}}))
+			}
+			got, err := s.RecentWrites(ctx, "Case", []string{"500A", "500B", "500C"})
+			must(t, err)
+			if n := len(got["500A"]); n != 4 {
+				t.Fatalf("500A: %d writes kept, want the last 4", n)
+			}
+			if w := got["500A"][0]; w["Status"] != "s4" || w["Count__c"] != float64(2) {
+				t.Errorf("500A newest write %v, want Status s4 and Count__c 2 as JSON reads it", w)
+			}
+			if w := got["500B"]; len(w) != 1 || w[0]["Priority"] != "High" {
+				t.Errorf("500B writes %v", w)
+			}
+			if w, ok := got["500C"]; ok {
+				t.Errorf("500C, never written, has %v", w)
+			}
+			other, err := s.RecentWrites(ctx, "Care_Action__c", []string{"500A"})
+			must(t, err)
+			if len(other) != 0 {
+				t.Errorf("another object's record of the same id: %v", other)
+			}
+		}},
+	}
 }

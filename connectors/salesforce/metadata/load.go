@@ -20,7 +20,8 @@ const (
 
 // Load reads a Salesforce DX project (sfdx-project.json at the root of fsys,
 // source in its package directories) and returns the Schema: the standard
-// objects carebridge uses plus every custom object and field of the source.
+// objects carebridge uses plus every custom object and field of the source,
+// the permission sets and the Change Data Capture channels (channels.go).
 func Load(fsys fs.FS) (*Schema, error) {
 	dirs, err := packageDirectories(fsys)
 	if err != nil {
@@ -37,7 +38,7 @@ func Load(fsys fs.FS) (*Schema, error) {
 		s.objects[strings.ToLower(o.Name)] = o
 	}
 
-	var objectFiles, fieldFiles, permFiles []string
+	var objectFiles, fieldFiles, permFiles, channelFiles, memberFiles []string
 	var statusFile string
 	for _, dir := range dirs {
 		err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
@@ -56,6 +57,10 @@ func Load(fsys fs.FS) (*Schema, error) {
 				objectFiles = append(objectFiles, p)
 			case strings.HasSuffix(base, permissionSetSuffix):
 				permFiles = append(permFiles, p)
+			case strings.HasSuffix(base, channelSuffix):
+				channelFiles = append(channelFiles, p)
+			case strings.HasSuffix(base, memberSuffix):
+				memberFiles = append(memberFiles, p)
 			case base == caseStatusFile:
 				statusFile = p
 			}
@@ -129,6 +134,9 @@ func Load(fsys fs.FS) (*Schema, error) {
 			return nil, fmt.Errorf("load salesforce metadata: %s: permission set %s defined twice", p, ps.Name)
 		}
 		s.permissionSets = append(s.permissionSets, ps)
+	}
+	if err := s.readChannels(fsys, channelFiles, memberFiles); err != nil {
+		return nil, err
 	}
 	return s, nil
 }

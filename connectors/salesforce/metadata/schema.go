@@ -150,6 +150,7 @@ type Schema struct {
 	objects        map[string]*Object // lower-case name -> object
 	caseStatuses   []CaseStatus
 	permissionSets []PermissionSet // sorted by name
+	channels       []Channel       // change event channels, sorted by name
 }
 
 // Object looks an object up by API name, ignoring case.

@@ -10,6 +10,12 @@
 // replay id after its handler (offset after handle) loses nothing. Broken
 // streams are resumed after the last handled replay id with capped,
 // jittered backoff. A refused replay id ends Run with ErrReplayIDInvalid.
+//
+// Salesforce sends an empty FetchResponse (a keep-alive with the latest
+// replay id) at the latest every 270 seconds when it has no events: a
+// stream silent for longer (Config.StallTimeout) is dead, however open its
+// connection looks. Run ends it, reports it (Config.OnStalled) and resumes
+// after the last replay id handled.
 package pubsub
 
 import (
@@ -38,6 +44,19 @@ const DefaultEndpoint = "api.pubsub.salesforce.com:7443"
 
 // MaxBatchSize is the most events one FetchRequest may ask for.
 const MaxBatchSize = 100
+
+// KeepAliveInterval is the longest Salesforce lets a healthy subscription
+// go without a FetchResponse: when it has no events to deliver it sends an
+// empty one with the latest replay id.
+const KeepAliveInterval = 270 * time.Second
+
+// DefaultStallTimeout is how long a stream may stay silent before Run takes
+// it for dead: the keep-alive interval and a margin for a slow network.
+const DefaultStallTimeout = KeepAliveInterval + 30*time.Second
+
+// ErrStalled: a stream sent nothing, not even a keep-alive, for longer than
+// Config.StallTimeout.
+var ErrStalled = errors.New("stream silent past the keep-alive interval")
 
 // TokenSource gives the OAuth session the Pub/Sub API calls carry;
 // *salesforce.Client implements it.
@@ -68,6 +87,15 @@ type Config struct {
 	// which spares a subscriber that needs only which records changed, how
 	// and by whom (as the daemon does) most of the decoding.
 	HeaderOnly bool
+	// WithFields, with HeaderOnly, picks the events (by their header) whose
+	// field values are decoded too.
+	WithFields func(ChangeEvent) bool
+	// StallTimeout is how long a stream may send nothing before it is taken
+	// for dead, ended and resumed (default DefaultStallTimeout). Keep it
+	// above the server's keep-alive interval.
+	StallTimeout time.Duration
+	// OnStalled, when set, hears of each stream ended for its silence.
+	OnStalled func(topic string)
 }
 
 func (c *Config) applyDefaults() {
@@ -85,6 +113,9 @@ func (c *Config) applyDefaults() {
 	}
 	if c.MaxBackoff < c.MinBackoff {
 		c.MaxBackoff = max(30*time.Second, c.MinBackoff)
+	}
+	if c.StallTimeout <= 0 {
+		c.StallTimeout = DefaultStallTimeout
 	}
 }
 
@@ -219,9 +250,9 @@ func (h handlerError) Error() string { return h.err.Error() }
 // Run subscribes to topic (e.g. /data/CaseChangeEvent) after replay id from
 // (nil: from now on, ReplayPreset LATEST) and calls handle for every
 // FetchResponse until ctx is done, handle fails, or the subscription fails
-// for good. Broken streams (UNAVAILABLE, resets, expired sessions) are
-// resumed after the last replay id handled, so handle sees every event
-// once in order. Run returns ctx's error when ctx ends, handle's error
+// for good. Broken streams (UNAVAILABLE, resets, expired sessions, a
+// stream silent past StallTimeout) are resumed after the last replay id
+// handled, so handle sees every event once in order. Run returns ctx's error when ctx ends, handle's error
 // wrapped, an error wrapping ErrReplayIDInvalid when the replay id is
 // refused, or an *Error that is not retryable.
 func (s *Subscriber) Run(ctx context.Context, topic string, from []byte, handle Handler) error {
@@ -299,10 +330,12 @@ func (s *Subscriber) session(ctx context.Context, stale string) (salesforce.Sess
 }
 
 // stream runs one Subscribe stream. It reports whether any response
-// arrived and leaves in *last the replay id handled last.
+// arrived and leaves in *last the replay id handled last. A watchdog ends
+// the stream when the server sends nothing for StallTimeout while it is
+// awaited (the handler's time does not count).
 func (s *Subscriber) stream(ctx context.Context, sess salesforce.Session, topic string, last *[]byte, handle Handler) (bool, error) {
-	sctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	sctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	st, err := s.api.Subscribe(authed(sctx, sess))
 	if err != nil {
 		return false, classify("subscribe", topic, err, nil)
@@ -311,6 +344,8 @@ func (s *Subscriber) stream(ctx context.Context, sess salesforce.Session, topic 
 	if *last != nil {
 		first.ReplayPreset, first.ReplayId = eventbus.ReplayPreset_CUSTOM, *last
 	}
+	watchdog := time.AfterFunc(s.cfg.StallTimeout, func() { cancel(ErrStalled) })
+	defer watchdog.Stop()
 	if err := st.Send(first); err != nil {
 		return false, s.streamError(st, topic, err)
 	}
@@ -321,6 +356,17 @@ func (s *Subscriber) stream(ctx context.Context, sess salesforce.Session, topic 
 	progressed := false
 	for {
 		resp, err := st.Recv()
+		if !watchdog.Stop() || errors.Is(context.Cause(sctx), ErrStalled) {
+			if ctx.Err() != nil {
+				return progressed, ctx.Err()
+			}
+			s.log.Warn("salesforce pubsub stream silent past the keep-alive interval; reconnecting", "topic", topic,
+				"silent_for", s.cfg.StallTimeout, "resume_after_replay_id", fmt.Sprintf("%x", *last))
+			if s.cfg.OnStalled != nil {
+				s.cfg.OnStalled(topic)
+			}
+			return progressed, &Error{Op: "subscribe", Topic: topic, Code: codes.DeadlineExceeded, Retryable: true, Err: ErrStalled}
+		}
 		if err != nil {
 			return progressed, s.streamError(st, topic, err)
 		}
@@ -344,6 +390,7 @@ func (s *Subscriber) stream(ctx context.Context, sess salesforce.Session, topic 
 			return progressed, handlerError{err}
 		}
 		*last = slices.Clone(latest)
+		watchdog.Reset(s.cfg.StallTimeout)
 		if n := len(batch); n > 0 {
 			if err := st.Send(&eventbus.FetchRequest{TopicName: topic, NumRequested: int32(n)}); err != nil {
 				return progressed, s.streamError(st, topic, err)
@@ -371,6 +418,9 @@ func (s *Subscriber) decode(ctx context.Context, ce *eventbus.ConsumerEvent) (Ch
 		return ChangeEvent{}, err
 	}
 	ev, err := sc.decode(ce.GetEvent().GetPayload(), s.cfg.HeaderOnly)
+	if err == nil && s.cfg.HeaderOnly && s.cfg.WithFields != nil && s.cfg.WithFields(ev) {
+		ev, err = sc.decode(ce.GetEvent().GetPayload(), false)
+	}
 	if err != nil {
 		return ChangeEvent{}, &Error{Op: "decode", Err: err}
 	}

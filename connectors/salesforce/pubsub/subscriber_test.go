@@ -29,6 +29,7 @@ type env struct {
 	sim *sfsim.Server
 	sf  *salesforce.Client
 	sub *pubsub.Subscriber
+	url string // the sandbox's REST and control endpoint
 }
 
 func newEnv(t *testing.T, opts sfsim.Options, cfg pubsub.Config) *env {
@@ -76,7 +77,7 @@ func newEnvHook(t *testing.T, opts sfsim.Options, cfg pubsub.Config, endpoint fu
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = sub.Close() })
-	return &env{sim: sim, sf: sf, sub: sub}
+	return &env{sim: sim, sf: sf, sub: sub, url: rest.URL}
 }
 
 // collector records what Run hands over; wait blocks until a condition on

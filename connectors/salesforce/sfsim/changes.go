@@ -28,34 +28,25 @@ import (
 // events of every selected object.
 const AllChangeEventsTopic = "/data/ChangeEvents"
 
-// Change types of ChangeEventHeader.changeType.
+// Change types of ChangeEventHeader.changeType: the four operations, the
+// gap events Salesforce sends when it cannot send a change event (header
+// only: the record ids, no field values) and the overflow event of a
+// transaction too large (no record ids either).
 const (
-	ChangeCreate   = "CREATE"
-	ChangeUpdate   = "UPDATE"
-	ChangeDelete   = "DELETE"
-	ChangeUndelete = "UNDELETE"
+	ChangeCreate      = "CREATE"
+	ChangeUpdate      = "UPDATE"
+	ChangeDelete      = "DELETE"
+	ChangeUndelete    = "UNDELETE"
+	ChangeGapCreate   = "GAP_CREATE"
+	ChangeGapUpdate   = "GAP_UPDATE"
+	ChangeGapDelete   = "GAP_DELETE"
+	ChangeGapUndelete = "GAP_UNDELETE"
+	ChangeGapOverflow = "GAP_OVERFLOW"
 )
-
-// cdcStandardObject reports whether Salesforce publishes change events for
-// a standard object (of those the sandbox models). Task is on Salesforce's
-// list of supported objects; CaseComment, Group, CaseStatus and the
-// permission objects are not.
-func cdcStandardObject(name string) bool {
-	switch name {
-	case "Account", "Case", "Contact", "Event", "Lead", "Opportunity", "Task", "User":
-		return true
-	}
-	return false
-}
 
 // ChangeEventName is the change event entity of an object: CaseChangeEvent,
 // Care_Action__ChangeEvent (custom objects drop the "c" of "__c").
-func ChangeEventName(object string) string {
-	if base, ok := strings.CutSuffix(object, "__c"); ok {
-		return base + "__ChangeEvent"
-	}
-	return object + "ChangeEvent"
-}
+func ChangeEventName(object string) string { return metadata.ChangeEventName(object) }
 
 // ChangeEventTopic is the Pub/Sub API topic of an object's change events,
 // e.g. /data/CaseChangeEvent.
@@ -197,6 +188,10 @@ type changeEvent struct {
 	uuid     string
 	schemaID string
 	payload  []byte
+	// channels holds the payload sent on each custom channel (by topic)
+	// whose member for the object selected the event: its filter matched,
+	// and its enriched fields are in.
+	channels map[string][]byte
 }
 
 // eventBus is the sandbox's change event stream. It lives in the store and
@@ -205,10 +200,11 @@ type eventBus struct {
 	schemas  map[string]*cdcSchema // object name -> schema
 	byTopic  map[string]*cdcSchema
 	byID     map[string]*cdcSchema
-	events   []changeEvent // ascending replay
-	last     uint64        // replay id of the newest event ever appended
-	floor    uint64        // replay id of the newest purged event (0: none)
-	notify   chan struct{} // closed and replaced when events arrive
+	channels map[string]*busChannel // custom channels by topic (channels.go)
+	events   []changeEvent          // ascending replay
+	last     uint64                 // replay id of the newest event ever appended
+	floor    uint64                 // replay id of the newest purged event (0: none)
+	notify   chan struct{}          // closed and replaced when events arrive
 	commitNo int64
 }
 
@@ -217,7 +213,7 @@ func newEventBus(schema *metadata.Schema) (*eventBus, error) {
 		notify: make(chan struct{})}
 	for _, name := range schema.Objects() {
 		o, _ := schema.Object(name)
-		if !o.Custom && !cdcStandardObject(o.Name) {
+		if !o.HasChangeEvents() {
 			continue
 		}
 		cs, err := buildCDCSchema(o)
@@ -242,17 +238,40 @@ func parseReplay(b []byte) (uint64, bool) {
 
 // change describes one write for its change event.
 type change struct {
-	typ     string
-	t       *table
-	r       *record
-	origin  string
-	user    string
-	stamp   time.Time
-	changed []string // UPDATE: fields whose value changed
+	typ    string
+	t      *table
+	r      *record // nil for an overflow event, which names no record
+	origin string
+	user   string
+	stamp  time.Time
+	// changed are the fields whose value changed (UPDATE).
+	changed []string
+	// ids are the recordIds when they are not just r's: a merged event's
+	// records (r is the first), a gap event's, a wildcard ("500*").
+	ids []string
+	// others are the records of a merged event besides r.
+	others []*record
+	// headerOnly: a gap, overflow or wildcard event carries no field
+	// values and no field bitmaps.
+	headerOnly bool
+	// enrich are fields sent with an UPDATE or DELETE though unchanged (a
+	// channel member's enriched fields).
+	enrich []string
+}
+
+// records are the records of a change (none for an overflow).
+func (c change) records() []*record {
+	if c.r == nil {
+		return nil
+	}
+	return append([]*record{c.r}, c.others...)
 }
 
 // emit appends the change event of a write (objects without change events
-// are skipped) and registers its removal with x.
+// are skipped) and registers its removal with x. Each custom channel with
+// a member for the object gets the event when the member's filter matches
+// (a gap or overflow event, which carries no values to filter on, always),
+// with the member's enriched fields in an UPDATE or DELETE.
 func (st *store) emit(c change, x *tx) {
 	b := st.bus
 	if b == nil {
@@ -267,9 +286,27 @@ func (st *store) emit(c change, x *tx) {
 		// A sandbox bug: the schema and the store disagree.
 		panic(fmt.Sprintf("sfsim: change event of %s: %v", c.t.obj.Name, err))
 	}
+	ev := changeEvent{replay: b.last + 1, at: c.stamp, object: c.t.obj.Name, uuid: randomUUID(), schemaID: cs.id, payload: payload}
+	for topic, ch := range b.channels {
+		m, ok := ch.members[c.t.obj.Name]
+		if !ok || !m.selects(c) {
+			continue
+		}
+		p := payload
+		if len(m.enrich) > 0 && !c.headerOnly && (c.typ == ChangeUpdate || c.typ == ChangeDelete) {
+			enriched := c
+			enriched.enrich = m.enrich
+			if p, err = cs.encode(enriched, b.last+1); err != nil {
+				panic(fmt.Sprintf("sfsim: change event of %s on %s: %v", c.t.obj.Name, topic, err))
+			}
+		}
+		if ev.channels == nil {
+			ev.channels = map[string][]byte{}
+		}
+		ev.channels[topic] = p
+	}
 	b.last++
 	b.commitNo++
-	ev := changeEvent{replay: b.last, at: c.stamp, object: c.t.obj.Name, uuid: randomUUID(), schemaID: cs.id, payload: payload}
 	b.events = append(b.events, ev)
 	close(b.notify)
 	b.notify = make(chan struct{})
@@ -285,12 +322,29 @@ func (st *store) emit(c change, x *tx) {
 
 // encode writes the Avro payload of a change.
 func (cs *cdcSchema) encode(c change, commitNumber uint64) ([]byte, error) {
-	changed, nulled := map[string]bool{}, map[string]bool{}
+	changed, nulled, enriched := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, f := range c.changed {
 		changed[f] = true
 		if c.r.fields[f] == nil {
 			nulled[f] = true
 		}
+	}
+	for _, f := range c.enrich {
+		enriched[f] = true
+	}
+	// carried reports whether the event carries a value of field name.
+	carried := func(name string) bool {
+		switch {
+		case c.headerOnly:
+			return false
+		case c.typ == ChangeCreate || c.typ == ChangeUndelete:
+			return true
+		case c.typ == ChangeUpdate:
+			return changed[name] || enriched[name]
+		case c.typ == ChangeDelete:
+			return enriched[name]
+		}
+		return false
 	}
 	rec := map[string]any{}
 	var changedPos, nulledPos []int
@@ -303,14 +357,14 @@ func (cs *cdcSchema) encode(c change, commitNumber uint64) ([]byte, error) {
 			set := false
 			for j, name := range f.children {
 				child[name] = nil
-				if c.typ == ChangeDelete || c.typ == ChangeUpdate && !changed[name] {
+				if !carried(name) {
 					continue
 				}
 				if v := c.r.fields[name]; v != nil {
 					child[name] = v
 					set = true
 				}
-				if c.typ == ChangeUpdate {
+				if c.typ == ChangeUpdate && changed[name] {
 					set = true
 					changedNested[pos] = append(changedNested[pos], j)
 					if nulled[name] {
@@ -327,20 +381,23 @@ func (cs *cdcSchema) encode(c change, commitNumber uint64) ([]byte, error) {
 			continue
 		}
 		rec[f.name] = nil
-		switch c.typ {
-		case ChangeCreate, ChangeUndelete:
+		if carried(f.name) {
 			rec[f.name] = avroValue(f.typ, c.r.fields[f.name])
-		case ChangeUpdate:
-			if changed[f.name] {
-				rec[f.name] = avroValue(f.typ, c.r.fields[f.name])
-				changedPos = append(changedPos, pos)
-				if nulled[f.name] {
-					nulledPos = append(nulledPos, pos)
-				}
+		}
+		if c.typ == ChangeUpdate && !c.headerOnly && changed[f.name] {
+			changedPos = append(changedPos, pos)
+			if nulled[f.name] {
+				nulledPos = append(nulledPos, pos)
 			}
 		}
 	}
-	ids := []string{c.r.id}
+	ids := c.ids
+	if ids == nil {
+		ids = []string{}
+		if c.r != nil {
+			ids = []string{c.r.id}
+		}
+	}
 	rec["ChangeEventHeader"] = map[string]any{
 		"entityName":      c.t.obj.Name,
 		"recordIds":       ids,
@@ -459,22 +516,24 @@ func (b *eventBus) purge(cutoff time.Time) {
 	}
 }
 
-// after returns up to limit events of the topic's objects (all objects when
-// object is "") that follow replay id pos, and the position the scan
+// after returns up to limit events of a topic (sel) that follow replay id
+// pos, each with the payload the topic carries, and the position the scan
 // reached: the last event returned, or, when fewer than limit matched, the
 // newest event examined.
-func (b *eventBus) after(pos uint64, object string, limit int) ([]changeEvent, uint64) {
+func (b *eventBus) after(pos uint64, sel topicSel, limit int) ([]changeEvent, uint64) {
 	i := sort.Search(len(b.events), func(i int) bool { return b.events[i].replay > pos })
 	var out []changeEvent
 	for ; i < len(b.events); i++ {
 		ev := b.events[i]
-		if object != "" && ev.object != object {
+		payload, ok := sel.payload(&ev)
+		if !ok {
 			pos = ev.replay
 			continue
 		}
 		if len(out) >= limit {
 			return out, pos
 		}
+		ev.payload = payload
 		out = append(out, ev)
 		pos = ev.replay
 	}
@@ -482,4 +541,25 @@ func (b *eventBus) after(pos uint64, object string, limit int) ([]changeEvent, u
 		pos = b.last // rolled-back events leave holes: the tip is still the tip
 	}
 	return out, pos
+}
+
+// topicSel is what a Pub/Sub topic carries: one object's events (a
+// single-entity channel such as /data/CaseChangeEvent), a custom channel's
+// (channel is its topic), or every object's (/data/ChangeEvents: neither).
+type topicSel struct {
+	object  string
+	channel string
+}
+
+// payload is the payload the topic carries of an event, false when it
+// carries none.
+func (sel topicSel) payload(ev *changeEvent) ([]byte, bool) {
+	switch {
+	case sel.channel != "":
+		p, ok := ev.channels[sel.channel]
+		return p, ok
+	case sel.object != "":
+		return ev.payload, ev.object == sel.object
+	}
+	return ev.payload, true
 }

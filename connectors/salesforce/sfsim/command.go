@@ -13,6 +13,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
 	"github.com/carebridge/carebridge/internal/httpserve"
 )
 
@@ -85,6 +86,7 @@ func serve(ctx context.Context, stdout io.Writer, listen, pubsubListen, jwtKey s
 	fmt.Fprintf(stdout, "  refresh token:   %s\n", srv.IssueRefreshToken())
 	fmt.Fprintf(stdout, "  fault controls:  %s/sandbox/faults, call counts: %s/sandbox/calls\n", url, url)
 	fmt.Fprintf(stdout, "  permissions:     %s/sandbox/permissions (the integration user holds %s)\n", url, IntegrationPermissionSet)
+	fmt.Fprintf(stdout, "  change events:   %s/sandbox/changes (gap, overflow, wildcard, merged), %s/sandbox/automations, %s/sandbox/streams/stall and /reset\n", url, url, url)
 
 	pubsubDone := make(chan error, 1)
 	pctx, stopPubSub := context.WithCancel(ctx)
@@ -95,8 +97,8 @@ func serve(ctx context.Context, stdout io.Writer, listen, pubsubListen, jwtKey s
 			ln.Close()
 			return fmt.Errorf("sandbox salesforce: listen %s: %w", pubsubListen, err)
 		}
-		fmt.Fprintf(stdout, "  pub/sub api:     %s (gRPC, plaintext; tenantid %s; topics such as %s)\n",
-			pln.Addr().String(), srv.OrgID(), ChangeEventTopic("Case"))
+		fmt.Fprintf(stdout, "  pub/sub api:     %s (gRPC, plaintext; tenantid %s; topics such as %s and %s)\n",
+			pln.Addr().String(), srv.OrgID(), metadata.ChannelTopic("Carebridge__chn"), ChangeEventTopic("Case"))
 		go func() { pubsubDone <- srv.ServePubSub(pctx, pln) }()
 	} else {
 		pubsubDone <- nil

@@ -98,6 +98,18 @@ type permissionChangeJSON struct {
 //	                         {"permissionSet":"Carebridge_Integration","field":"Case.Subject","access":"Edit"}
 //	                         {"permissionSet":"Carebridge_Integration","userPermission":"ViewSetup"}
 //	POST /sandbox/permissions/revoke  disable one (and what depends on it), same shape
+//	POST /sandbox/changes    send a change event a real org sends besides one per write (oddchanges.go):
+//	                         {"kind":"gap","object":"Case","changeType":"GAP_UPDATE","recordIds":["500..."],"fields":{"Priority":"Low"}}
+//	                         {"kind":"overflow","object":"Case","recordIds":["500..."],"fields":{"Priority":"Low"}}
+//	                         {"kind":"wildcard","object":"Case","field":"Care_Sentiment__c"}   (recordIds ["500*"])
+//	                         {"kind":"merged","object":"Case","recordIds":["500...","500..."],"fields":{"Status":"Working"}}
+//	                         answers {"replayId":"<base64>"}
+//	GET /sandbox/automations the org's automation (flows, triggers) that edits a record in the saver's transaction
+//	POST /sandbox/automations add one: {"name":"Hold escalates","object":"Case","whenChanged":"Status","set":{"Priority":"High"}}
+//	DELETE /sandbox/automations  remove them all
+//	POST /sandbox/streams/stall  open Pub/Sub subscriptions go silent (no events, no keep-alives) until the client gives up
+//	POST /sandbox/streams/reset  open Pub/Sub subscriptions end with UNAVAILABLE
+//	                         both answer {"streams":N}, the subscriptions affected
 //
 // Bodies are strict: an unknown member is a 400. The controls are not
 // authenticated: the sandbox is for tests and local use.
@@ -117,6 +129,20 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.servePermissionChange(w, r, r.URL.Path == "/sandbox/permissions/grant")
+	case "/sandbox/changes":
+		s.serveChanges(w, r)
+	case "/sandbox/automations":
+		s.serveAutomations(w, r)
+	case "/sandbox/streams/stall", "/sandbox/streams/reset":
+		if r.Method != http.MethodPost {
+			writeError(w, methodNotAllowed(r.Method, "POST"))
+			return
+		}
+		n := s.StallStreams
+		if r.URL.Path == "/sandbox/streams/reset" {
+			n = s.ResetStreams
+		}
+		writeJSON(w, http.StatusOK, map[string]int{"streams": n()})
 	default:
 		writeError(w, notFound())
 	}

@@ -194,3 +194,35 @@ func TestFaultsThatCouldNotActAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestChangeEventControls: the controls for change event shapes, the org's
+// automation and the Pub/Sub streams answer as documented, and refuse what
+// they cannot do with a reason.
+func TestChangeEventControls(t *testing.T) {
+	e := newEnv(t, sfsim.Options{})
+	tests := []struct {
+		method, path, body string
+		status             int
+		contains           string
+	}{
+		{http.MethodPost, "/sandbox/streams/stall", "", http.StatusOK, `{"streams":0}`},
+		{http.MethodPost, "/sandbox/streams/reset", "", http.StatusOK, `{"streams":0}`},
+		{http.MethodGet, "/sandbox/streams/stall", "", http.StatusMethodNotAllowed, ""},
+		{http.MethodPost, "/sandbox/automations", `{"name":"Hold escalates","object":"Case","whenChanged":"Status","set":{"Priority":"High"}}`, http.StatusNoContent, ""},
+		{http.MethodGet, "/sandbox/automations", "", http.StatusOK, `"whenChanged":"Status"`},
+		{http.MethodPost, "/sandbox/automations", `{"name":"x","object":"Case","whenChanged":"Nope__c","set":{"Priority":"High"}}`, http.StatusBadRequest, "has no field Nope__c"},
+		{http.MethodPost, "/sandbox/automations", `{"name":"x","object":"Case","set":{"Priority":"Highest"}}`, http.StatusBadRequest, "bad value for restricted picklist"},
+		{http.MethodDelete, "/sandbox/automations", "", http.StatusNoContent, ""},
+		{http.MethodGet, "/sandbox/automations", "", http.StatusOK, `[]`},
+		{http.MethodPost, "/sandbox/changes", `{"kind":"overflow","object":"Case"}`, http.StatusOK, `"replayId"`},
+		{http.MethodPost, "/sandbox/changes", `{"kind":"overflow","object":"Group"}`, http.StatusBadRequest, "Group has no change events"},
+		{http.MethodPost, "/sandbox/changes", `{"kind":"gap","object":"Case","recordIds":["500000000000000AAA"]}`, http.StatusBadRequest, "500000000000000AAA"},
+		{http.MethodPut, "/sandbox/changes", `{}`, http.StatusMethodNotAllowed, ""},
+	}
+	for _, tt := range tests {
+		status, body := e.control(tt.method, tt.path, tt.body)
+		if status != tt.status || !strings.Contains(body, tt.contains) {
+			t.Errorf("%s %s %s: %d %s, want %d with %s", tt.method, tt.path, tt.body, status, body, tt.status, tt.contains)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sync"
 	"time"
 
 	"google.golang.org/grpc"
@@ -30,7 +31,12 @@ import (
 // latest replay id when the keep-alive interval passes without a delivery,
 // and refuses a replay id outside the retention window with
 // INVALID_ARGUMENT and the error code ErrorCodeReplayIDInvalid in the
-// trailer "error-code", as Salesforce does.
+// trailer "error-code", as Salesforce does. Events delivered count against
+// the org's daily event delivery allocation (Options.DailyEventDeliveries,
+// rolling over the last 24 hours, for all subscribers together); once it is
+// used up, Subscribe ends with RESOURCE_EXHAUSTED and ErrorCodeDeliveryLimit.
+// Topics: /data/ChangeEvents, every object's single-entity channel and the
+// custom channels of the metadata (channels.go).
 
 // Pub/Sub API error codes, sent in the "error-code" trailer (Salesforce's
 // names).
@@ -39,6 +45,9 @@ const (
 	ErrorCodeAuth            = "sfdc.platform.eventbus.grpc.service.auth.error"
 	ErrorCodeTopicNotFound   = "sfdc.platform.eventbus.grpc.topic.not.found"
 	ErrorCodeInvalidRequest  = "sfdc.platform.eventbus.grpc.subscription.fetch.invalid.request"
+	// ErrorCodeDeliveryLimit: the org's daily event delivery allocation is
+	// used up (RESOURCE_EXHAUSTED).
+	ErrorCodeDeliveryLimit = "sfdc.platform.eventbus.grpc.subscription.limit.exceeded"
 )
 
 // maxNumRequested is the most events one FetchRequest may ask for.
@@ -83,9 +92,11 @@ type pubsubService struct {
 }
 
 // subscription is one open Subscribe stream, registered so that the Go API
-// can end it.
+// can end or stall it.
 type subscription struct {
 	cancel context.CancelCauseFunc
+	stall  chan struct{} // closed: the stream goes silent (StallStreams)
+	once   sync.Once
 }
 
 func rpcID() string { return randomUUID() }
@@ -193,14 +204,20 @@ func (s *Server) authenticateRPC(ctx context.Context) (string, error) {
 	return sess.user, nil
 }
 
-// topicObject resolves a topic to the object whose events it carries ("" for
-// AllChangeEventsTopic).
-func (s *Server) topicObject(topic string) (*cdcSchema, bool) {
+// resolveTopic is what a topic carries and the schema id GetTopic reports
+// ("" for a channel of several objects); false when there is no such topic.
+func (s *Server) resolveTopic(topic string) (topicSel, string, bool) {
+	bus := s.store.bus
 	if topic == AllChangeEventsTopic {
-		return nil, true
+		return topicSel{}, "", true
 	}
-	cs, ok := s.store.bus.byTopic[topic]
-	return cs, ok
+	if _, ok := bus.channels[topic]; ok {
+		return topicSel{channel: topic}, "", true
+	}
+	if cs, ok := bus.byTopic[topic]; ok {
+		return topicSel{object: cs.object}, cs.id, true
+	}
+	return topicSel{}, "", false
 }
 
 func (p *pubsubService) GetTopic(ctx context.Context, req *eventbus.TopicRequest) (*eventbus.TopicInfo, error) {
@@ -208,16 +225,12 @@ func (p *pubsubService) GetTopic(ctx context.Context, req *eventbus.TopicRequest
 		return nil, err
 	}
 	p.s.mu.Lock()
-	cs, ok := p.s.topicObject(req.GetTopicName())
+	_, schemaID, ok := p.s.resolveTopic(req.GetTopicName())
 	p.s.mu.Unlock()
 	if !ok {
 		return nil, rpcError(ctx, codes.NotFound, ErrorCodeTopicNotFound, fmt.Sprintf("Topic %s not found.", clip(req.GetTopicName())))
 	}
-	info := &eventbus.TopicInfo{TopicName: req.GetTopicName(), TenantGuid: orgID, CanSubscribe: true, RpcId: rpcID()}
-	if cs != nil {
-		info.SchemaId = cs.id
-	}
-	return info, nil
+	return &eventbus.TopicInfo{TopicName: req.GetTopicName(), TenantGuid: orgID, CanSubscribe: true, RpcId: rpcID(), SchemaId: schemaID}, nil
 }
 
 func (p *pubsubService) GetSchema(ctx context.Context, req *eventbus.SchemaRequest) (*eventbus.SchemaInfo, error) {
@@ -245,17 +258,13 @@ func (p *pubsubService) Subscribe(stream eventbus.PubSub_SubscribeServer) error 
 	}
 	ctx, cancel := context.WithCancelCause(stream.Context())
 	defer cancel(nil)
-	sub := &subscription{cancel: cancel}
+	sub := &subscription{cancel: cancel, stall: make(chan struct{})}
 
 	s.mu.Lock()
-	cs, ok := s.topicObject(first.GetTopicName())
+	sel, _, ok := s.resolveTopic(first.GetTopicName())
 	if !ok {
 		s.mu.Unlock()
 		return rpcError(ctx, codes.NotFound, ErrorCodeTopicNotFound, fmt.Sprintf("Topic %s not found.", clip(first.GetTopicName())))
-	}
-	object := ""
-	if cs != nil {
-		object = cs.object
 	}
 	bus := s.store.bus
 	bus.purge(s.opts.Clock().Add(-s.opts.EventRetention))
@@ -311,10 +320,23 @@ func (p *pubsubService) Subscribe(stream eventbus.PubSub_SubscribeServer) error 
 	keepAlive := time.NewTicker(s.opts.PubSubKeepAlive)
 	defer keepAlive.Stop()
 	for {
+		select {
+		case <-sub.stall:
+			return s.stalled(ctx)
+		default:
+		}
 		s.mu.Lock()
-		events, next := bus.after(pos, object, int(pending))
+		events, next := bus.after(pos, sel, int(pending))
 		notify := bus.notify
+		if left := s.deliveriesLeft(); len(events) > left && left > 0 {
+			events, next = events[:left], events[left-1].replay
+		}
+		refused := len(events) > s.deliveriesLeft()
 		s.mu.Unlock()
+		if refused {
+			return rpcError(ctx, codes.ResourceExhausted, ErrorCodeDeliveryLimit,
+				"You have exceeded the event delivery limit for your org. Try again later.")
+		}
 		if len(events) > 0 {
 			if err := s.deliverFault(ctx); err != nil {
 				return err
@@ -330,6 +352,9 @@ func (p *pubsubService) Subscribe(stream eventbus.PubSub_SubscribeServer) error 
 			if err := stream.Send(resp); err != nil {
 				return err
 			}
+			s.mu.Lock()
+			s.delivered(len(events))
+			s.mu.Unlock()
 			pos, pending = next, pending-int32(len(events))
 			keepAlive.Reset(s.opts.PubSubKeepAlive)
 			continue
@@ -339,10 +364,14 @@ func (p *pubsubService) Subscribe(stream eventbus.PubSub_SubscribeServer) error 
 			return streamEnd(ctx)
 		case <-s.done:
 			return rpcError(ctx, codes.Unavailable, "sfdc.platform.eventbus.grpc.service.unavailable", "The sandbox is shutting down.")
+		case <-sub.stall:
+			return s.stalled(ctx)
 		case n := <-more:
 			pending += n
 		case <-notify:
 		case <-keepAlive.C:
+			// Salesforce sends the latest replay id at least every 270 s
+			// when it has no events to deliver.
 			if _, err := s.authenticateRPC(stream.Context()); err != nil {
 				return err
 			}
@@ -351,6 +380,17 @@ func (p *pubsubService) Subscribe(stream eventbus.PubSub_SubscribeServer) error 
 			}
 			pos = next
 		}
+	}
+}
+
+// stalled holds a stalled stream open without sending anything, neither
+// events nor keep-alives, until the client gives up or the sandbox closes.
+func (s *Server) stalled(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return streamEnd(ctx)
+	case <-s.done:
+		return rpcError(ctx, codes.Unavailable, "sfdc.platform.eventbus.grpc.service.unavailable", "The sandbox is shutting down.")
 	}
 }
 
@@ -390,6 +430,20 @@ func (s *Server) deliverFault(ctx context.Context) error {
 // connection to Salesforce breaks. It returns how many it ended.
 func (s *Server) ResetStreams() int {
 	return s.endStreams(status.Error(codes.Unavailable, "stream reset by the sandbox"))
+}
+
+// StallStreams stalls every open subscription: it stays open and sends
+// nothing more, neither events nor keep-alives, as a connection that a
+// proxy or a load balancer silently dropped. Only the client's giving up
+// ends it; subscriptions opened later stream normally. It returns how many
+// it stalled.
+func (s *Server) StallStreams() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for sub := range s.subs {
+		sub.once.Do(func() { close(sub.stall) })
+	}
+	return len(s.subs)
 }
 
 func (s *Server) endStreams(err error) int {

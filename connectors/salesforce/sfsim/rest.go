@@ -228,6 +228,8 @@ func (s *Server) handleLimits(w http.ResponseWriter, _ *http.Request, _ route, u
 	s.mu.Lock()
 	allowed := s.accessFor(user).has(metadata.PermViewSetup)
 	used, max := s.used, s.dailyLimit
+	deliveryMax := s.opts.DailyEventDeliveries
+	deliveryLeft := s.deliveriesLeft()
 	s.mu.Unlock()
 	if !allowed {
 		writeError(w, errNoViewSetup())
@@ -235,6 +237,9 @@ func (s *Server) handleLimits(w http.ResponseWriter, _ *http.Request, _ route, u
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"DailyApiRequests": map[string]int{"Max": max, "Remaining": max - used},
+		// Change events and high-volume platform events delivered to API
+		// subscribers in the last 24 hours.
+		"DailyDeliveredPlatformEvents": map[string]int{"Max": deliveryMax, "Remaining": deliveryLeft},
 	})
 }
 

@@ -5,7 +5,11 @@
 // It serves the OAuth token endpoint (client credentials, JWT bearer,
 // refresh token, password), SOAP login, and under /services/data/vNN.N/:
 // query and queryAll with paging, sObject create/get/update/delete, upsert
-// by external id, sObject Collections, describe and limits. Its schema is
+// by external id, sObject Collections, describe and limits; and, over gRPC,
+// the Pub/Sub API's change events (pubsub.go: single-entity topics, the
+// standard channel and the metadata's custom channels with their filters
+// and enriched fields; the odd events a real org sends, on request). Its
+// schema is
 // carebridge's shipped metadata (configs/salesforce) plus the standard
 // objects, and it refuses what Salesforce refuses with Salesforce's error
 // codes. Tests steer it through the Go API (seeding, fault injection, call
@@ -59,8 +63,13 @@ type Options struct {
 	// FetchResponse (default 270s, as Salesforce sends them).
 	PubSubKeepAlive time.Duration
 	DailyLimit      int // daily API request quota (default 100000)
-	Clock           func() time.Time
-	Logger          *slog.Logger
+	// DailyEventDeliveries is the org's event delivery allocation: change
+	// events delivered to Pub/Sub API subscribers in any 24 hours, counted
+	// per subscriber (default 50000, as Performance and Unlimited editions
+	// have without the add-on).
+	DailyEventDeliveries int
+	Clock                func() time.Time
+	Logger               *slog.Logger
 	// IntegrationPermissionSets are the permission sets of the integration
 	// user besides its profile's. nil assigns the shipped
 	// Carebridge_Integration set; an empty, non-nil slice assigns none.
@@ -95,6 +104,7 @@ type Server struct {
 	assignTo   string                     // Case assignment rule target ("" = off)
 	autoAssign []string                   // Sforce-Auto-Assign header of each write call
 	subs       map[*subscription]struct{} // open Pub/Sub subscriptions
+	deliveries []delivery                 // change events delivered in the last 24 hours
 
 	grants  *grants   // who holds which permission sets
 	started time.Time // audit time of the permission objects
@@ -130,6 +140,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.DailyLimit <= 0 {
 		opts.DailyLimit = 100000
+	}
+	if opts.DailyEventDeliveries <= 0 {
+		opts.DailyEventDeliveries = 50000
 	}
 	if opts.Clock == nil {
 		opts.Clock = time.Now
@@ -167,6 +180,9 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("sfsim: %w", err)
 	}
 	s.store.bus = bus
+	if err := s.store.loadChannels(schema); err != nil {
+		return nil, fmt.Errorf("sfsim: %w", err)
+	}
 	if err := s.seed(); err != nil {
 		return nil, fmt.Errorf("sfsim: seed: %w", err)
 	}

@@ -53,6 +53,7 @@ type store struct {
 	seq      uint64
 	clock    func() time.Time
 	rules    []ValidationRule // active validation rules
+	flows    []Automation     // the org's automation (automation.go)
 	bus      *eventBus        // change events; nil: none
 }
 
@@ -136,6 +137,7 @@ type writeMode struct {
 	assignTo   string  // queue or user the assignment rule assigns to
 	access     *access // the API caller's permissions; nil for the Go API
 	origin     string  // changeOrigin of the change events ("" for the Go API)
+	silent     bool    // the caller sends the change event itself (a merged event)
 }
 
 // tx collects undo steps so that an allOrNone collection can roll back.
@@ -452,6 +454,9 @@ func (st *store) create(t *table, body map[string]any, mode writeMode, x *tx) (*
 		}
 	}
 	t.autoNum++
+	if !mode.system {
+		st.automate(t, r, nil)
+	}
 	st.derive(t, r, nil)
 	if !mode.system {
 		if err := st.validate(t, r); err != nil {
@@ -514,6 +519,9 @@ func (st *store) update(t *table, r *record, body map[string]any, mode writeMode
 	if mode.actor != "" {
 		r.fields["LastModifiedById"] = mode.actor
 	}
+	if !mode.system {
+		st.automate(t, r, before)
+	}
 	st.derive(t, r, before)
 	if err := st.validate(t, r); err != nil {
 		r.fields = before
@@ -526,8 +534,10 @@ func (st *store) update(t *table, r *record, body map[string]any, mode writeMode
 		r.fields = before
 		t.index(r)
 	})
-	st.emit(change{typ: ChangeUpdate, t: t, r: r, origin: mode.origin, user: mode.actor, stamp: st.clock(),
-		changed: changedFields(t, before, r.fields)}, x)
+	if !mode.silent {
+		st.emit(change{typ: ChangeUpdate, t: t, r: r, origin: mode.origin, user: mode.actor, stamp: st.clock(),
+			changed: changedFields(t, before, r.fields)}, x)
+	}
 	return nil
 }
 

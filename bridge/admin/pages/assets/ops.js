@@ -143,6 +143,9 @@ async function loadHealth() {
   } else {
     pause.push(["Salesforce API budget", "not known yet (no Salesforce answer so far)"]);
   }
+  if (s.salesforce_change_events) {
+    pause.push(["Salesforce change events", s.salesforce_change_events.delivered_24h + " delivered in the last 24 hours (of the org's daily event delivery allocation)"]);
+  }
   facts($("pause"), pause);
 
   const deps = $("deps").tBodies[0];

@@ -159,7 +159,7 @@ func (e *Engine) HandleChanges(ctx context.Context, changes []Change) (catchUp b
 			}
 		}
 		if err := e.notesChanged(ctx, noted); err != nil {
-			return err
+			return catchUp, err
 		}
 	}
 	if len(unlinked) > 0 {

@@ -146,7 +146,8 @@ const RULES = [
     { id: 'labels-used', types: ['CustomLabels'], doc: GUIDE + 'meta_customlabels.htm', what: 'every custom label shipped is used by a component (a translation nobody sees is wasted work)' },
     { id: 'standard-value-set', types: ['StandardValueSet'], doc: GUIDE + 'standardvalueset.htm', what: 'a standard value set has a StandardValueSet name, one default and, for CaseStatus, a closed value' },
     { id: 'opt-in-overwrite', types: ['StandardValueSet'], doc: GUIDE + 'standardvalueset.htm', what: 'the default package holds no StandardValueSet: deploying one replaces the org\'s values, so it lives in an opt-in package directory' },
-    { id: 'channel-member', types: ['PlatformEventChannelMember'], doc: GUIDE + 'meta_platformeventchannelmember.htm', what: 'a channel member names a channel and an entity whose object exists' },
+    { id: 'channel', types: ['PlatformEventChannel'], doc: TOOLING + 'tooling_api_objects_platformeventchannel.htm', what: 'a custom channel is named <DeveloperName>__chn (letters, digits and single underscores before the suffix) with channelType data or event and a label' },
+    { id: 'channel-member', types: ['PlatformEventChannelMember'], doc: GUIDE + 'meta_platformeventchannelmember.htm', what: 'a channel member names ChangeEvents or a custom channel of this deploy, an entity whose object exists, is named <channel>_<entity> with each double underscore written once, and filters and enriches with fields of that object' },
     { id: 'rollback-manifest', types: '*', doc: 'https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_deploy_deleting_files.htm', what: 'manifest/destructiveChanges.xml names exactly what the default deploy adds' }
 ];
 const RULE_IDS = new Set(RULES.map((r) => r.id));
@@ -356,8 +357,9 @@ function checkName(c, report, comp, kind) {
         }
         return;
     }
-    if (comp.type === 'LightningComponentBundle' || comp.type === 'CustomLabels' || kind === 'skip') {
-        return;
+    if (comp.type === 'LightningComponentBundle' || comp.type === 'CustomLabels' || comp.type === 'PlatformEventChannel' ||
+        comp.type === 'PlatformEventChannelMember' || kind === 'skip') {
+        return; // their own rules name them (channel, channel-member)
     }
     if (comp.object || comp.type === 'QuickAction') {
         name = name.slice(name.indexOf('.') + 1);
@@ -993,15 +995,52 @@ function checkValueSet(c, report, comp, isDefaultDeploy) {
     }
 }
 
+function checkChannel(c, report, comp) {
+    const m = comp.name.match(/^(.*)__chn$/);
+    if (!m || !API_NAME.test(m[1]) || m[1].length > 40) {
+        report('channel', comp, `channel name ${comp.name} must be <DeveloperName>__chn, the developer name starting with a letter, holding only letters, digits and single underscores, at most 40 characters`);
+    }
+    const type = text(comp.el, 'channelType');
+    if (type !== 'data' && type !== 'event') {
+        report('channel', comp, `channelType ${type || '(none)'} must be data or event`);
+    }
+    if (!text(comp.el, 'label').trim()) {
+        report('channel', comp, 'label is required');
+    }
+}
+
 function checkChannelMember(c, report, comp) {
     const entity = text(comp.el, 'selectedEntity');
+    const channel = text(comp.el, 'eventChannel');
     const m = entity.match(/^(\w+?)(__)?ChangeEvent$/);
     const objectName = m ? (m[2] ? `${m[1]}__c` : m[1]) : entity;
-    if (!text(comp.el, 'eventChannel')) {
+    if (!channel) {
         report('channel-member', comp, 'eventChannel is required');
+    } else if (channel !== 'ChangeEvents' && !c.components.some((x) => x.type === 'PlatformEventChannel' && x.name === channel)) {
+        report('channel-member', comp, `eventChannel ${channel} is neither ChangeEvents nor a channel of this deploy`);
     }
-    if (!objectName || !c.objects.has(objectName)) {
+    const want = `${channel}_${entity}`.replace(/__/g, '_');
+    if (channel && entity && comp.name !== want) {
+        report('channel-member', comp, `a member of ${channel} for ${entity} is named ${want} (each double underscore written once; the Metadata API reads one as a namespace separator), not ${comp.name}`);
+    }
+    const object = objectName && c.objects.get(objectName);
+    if (!object) {
         report('channel-member', comp, `selectedEntity ${entity}: no change events of a known object`);
+        return;
+    }
+    for (const f of all(comp.el, 'enrichedFields').map((e) => text(e, 'name'))) {
+        if (!object.fields.has(f)) {
+            report('channel-member', comp, `enriched field ${f} is not a field of ${objectName}`);
+        }
+    }
+    const filter = text(comp.el, 'filterExpression');
+    for (const ref of filter.replace(/'[^']*'/g, '').match(/\b[A-Za-z][A-Za-z0-9_]*\b/g) || []) {
+        if (!['AND', 'OR', 'NOT', 'null', 'true', 'false', 'LIKE', 'IN'].includes(ref) && !object.fields.has(ref)) {
+            report('channel-member', comp, `filterExpression names ${ref}, not a field of ${objectName}`);
+        }
+    }
+    if (filter && comp.name.startsWith('ChangeEvents_')) {
+        report('channel-member', comp, 'a filterExpression needs a custom channel: the standard ChangeEvents channel takes none');
     }
 }
 
@@ -1109,6 +1148,7 @@ async function check(projectDir, options = {}) {
                     case 'LightningComponentBundle': checkBundle(c, report, comp, apiVersion); break;
                     case 'StandardValueSet': checkValueSet(c, report, comp, d.isDefault); break;
                     case 'PlatformEventChannelMember': checkChannelMember(c, report, comp); break;
+                    case 'PlatformEventChannel': checkChannel(c, report, comp); break;
                     default:
                 }
             }

@@ -20,6 +20,8 @@ const PAGE = `${D}/flexipages/Care_Case_Record_Page.flexipage-meta.xml`;
 const CASE_LAYOUT = `${D}/layouts/Case-Care Case Layout.layout-meta.xml`;
 const LABELS = `${D}/labels/CustomLabels.labels-meta.xml`;
 const LONG = 'x'.repeat(1001);
+const CHANNEL = `${D}/platformEventChannels/Carebridge__chn.platformEventChannel-meta.xml`;
+const CASE_MEMBER = `${D}/platformEventChannelMembers/Carebridge_chn_CaseChangeEvent.platformEventChannelMember-meta.xml`;
 
 /** A copy of the project (source, project file, manifest; no node_modules). */
 function copy() {
@@ -135,7 +137,15 @@ const cases = [
     ['standard-value-set', 'CaseStatus without a closed value', [['case-status/main/default/standardValueSets/CaseStatus.standardValueSet-meta.xml', '<closed>true</closed>', '<closed>false</closed>']], /needs a closed value/],
     ['opt-in-overwrite', 'CaseStatus in the default package', [[`${D}/standardValueSets/CaseStatus.standardValueSet-meta.xml`, undefined, fs.readFileSync(path.join(PROJECT, 'case-status/main/default/standardValueSets/CaseStatus.standardValueSet-meta.xml'), 'utf8')],
         ['case-status/main/default/standardValueSets/CaseStatus.standardValueSet-meta.xml', undefined, null]], /replaces the org's values/],
-    ['channel-member', 'change events of an object that does not exist', [[`${D}/platformEventChannelMembers/ChangeEvents_CaseChangeEvent.platformEventChannelMember-meta.xml`, /<selectedEntity>[^<]*<\/selectedEntity>/, '<selectedEntity>CasesChangeEvent</selectedEntity>']], /no change events of a known object/],
+    ['channel', 'a channel without its __chn suffix', [[CHANNEL, undefined, null], [`${D}/platformEventChannels/Carebridge.platformEventChannel-meta.xml`, undefined, fs.readFileSync(path.join(PROJECT, CHANNEL), 'utf8')],
+        [CASE_MEMBER, '<eventChannel>Carebridge__chn</eventChannel>', '<eventChannel>Carebridge</eventChannel>']], /must be <DeveloperName>__chn/],
+    ['channel', 'a channel of an unknown type', [[CHANNEL, '<channelType>data</channelType>', '<channelType>changes</channelType>']], /channelType changes must be data or event/],
+    ['channel-member', 'change events of an object that does not exist', [[CASE_MEMBER, /<selectedEntity>[^<]*<\/selectedEntity>/, '<selectedEntity>CasesChangeEvent</selectedEntity>']], /no change events of a known object/],
+    ['channel-member', 'a member of a channel the deploy lacks', [[CASE_MEMBER, '<eventChannel>Carebridge__chn</eventChannel>', '<eventChannel>Other__chn</eventChannel>']], /neither ChangeEvents nor a channel of this deploy/],
+    ['channel-member', 'a member file named with the double underscore', [[CASE_MEMBER, undefined, null],
+        [`${D}/platformEventChannelMembers/Carebridge__chn_CaseChangeEvent.platformEventChannelMember-meta.xml`, undefined, fs.readFileSync(path.join(PROJECT, CASE_MEMBER), 'utf8')]], /each double underscore written once/],
+    ['channel-member', 'a filter on a field the object lacks', [[CASE_MEMBER, 'Care_Case_Id__c != null', 'Care_Case__c != null']], /filterExpression names Care_Case__c/],
+    ['channel-member', 'an enriched field the object lacks', [[CASE_MEMBER, '<name>Care_Case_Id__c</name>', '<name>Care_Id__c</name>']], /enriched field Care_Id__c/],
     ['rollback-manifest', 'a component the rollback manifest misses', [['manifest/destructiveChanges.xml', '<members>Care_Case_Record_Page</members>\n', '']], /does not name exactly what the default deploy adds/]
 ];
 

@@ -267,7 +267,11 @@ func checkIntegrationGroup(ctx context.Context, sf *salesforce.Client, report fu
 		report(false, "the members of the public group %s: %v", integrationGroup, err)
 		return
 	}
-	report(len(members) > 0, "the integration user is a member of the public group %s%s", integrationGroup,
-		map[bool]string{false: ": add it (Setup > Public Groups > Carebridge Integration > Edit, docs/salesforce-setup.md step 6); " +
-			"without it the sharing rule Carebridge_Integration_Cases does not share Care's Cases with it, and every Case an agent owns is read-only to carebridge"}[len(members) == 0])
+	if len(members) == 0 {
+		report(false, "the integration user is a member of the public group %s: add it (Setup > Public Groups > Carebridge Integration > Edit, "+
+			"docs/salesforce-setup.md step 6); without it the sharing rule Carebridge_Integration_Cases does not share Care's Cases with it, "+
+			"and every Case an agent owns is read-only to carebridge", integrationGroup)
+		return
+	}
+	report(true, "the integration user is a member of the public group %s", integrationGroup)
 }

@@ -70,12 +70,13 @@ func integrationNeeds(m *mapping.Mapping, schema *metadata.Schema, pushed bool) 
 		read, create, edit        = metadata.AccessRead, metadata.AccessCreate, metadata.AccessEdit
 		whyCase, whyMsg, whyActio = "it creates and updates one Case per escalated Care case", "it mirrors the conversation", "it reads agents' actions and writes their outcome"
 		whyEvents                 = "Change Data Capture sends an object's change events only to users with View All on it (salesforce.changes: pubsub)"
+		whyFind                   = "Change Data Capture sends Case change events only to users with View All on Case, and a linked Case whose Care Case Id someone cleared stays readable, so carebridge reports it instead of creating a second Case"
 	)
 	object("Case", whyCase, read, create, edit)
+	object("Case", whyFind, metadata.AccessViewAll)
 	object(bridge.MessageObject, whyMsg, read, create, edit)
 	object(bridge.ActionObject, whyActio, read, edit)
 	if pushed {
-		object("Case", whyEvents, metadata.AccessViewAll)
 		object(bridge.ActionObject, whyEvents, metadata.AccessViewAll)
 	}
 	out = append(out,

@@ -105,3 +105,48 @@ func (w *world) wantParked(t *testing.T, key, code string) {
 		return failing[0].Key == key && failing[0].Parked && strings.Contains(msg, code) && strings.Contains(msg, "carebridge check"), msg
 	})
 }
+
+// TestClearedCareIDOnAnAgentsCaseIsNotForked: an admin clears Care Case Id
+// of a Case an agent owns. The sharing rule no longer gives carebridge
+// edit access to it, so carebridge cannot put the id back, as in a real
+// org; it still reads the Case (View All on Case), so it reports the case
+// with what to do instead of creating a second Case. Once the admin puts
+// the id back, the sweep syncs the case again.
+func TestClearedCareIDOnAnAgentsCaseIsNotForked(t *testing.T) {
+	w := startWorld(t, manualPolls)
+	ctx := context.Background()
+	w.linked(t, "perm_3", strPtr("agent_ben"))
+	var sfID string
+	eventually(t, "the Case owned by Ben", func() (bool, string) {
+		r := w.sfCase("perm_3")
+		if r != nil {
+			sfID, _ = r["Id"].(string)
+		}
+		return r != nil && r["OwnerId"] == w.users["ben@example.com"], fmt.Sprint(r)
+	})
+	w.quiet(t)
+	if err := w.sf.Update("Case", sfID, map[string]any{"Care_Case_Id__c": nil}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.care.UISetStatus("perm_3", rules.Pending); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.d.Engine().PollCare(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w.wantParked(t, "case:perm_3", `an admin must put "perm_3" back into Care Case Id of Case `+sfID)
+	if n := w.sf.Count("Case"); n != 1 {
+		t.Fatalf("%d Cases: the case was forked", n)
+	}
+
+	if err := w.sf.Update("Case", sfID, map[string]any{"Care_Case_Id__c": "perm_3"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.d.Engine().Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the case synced once the admin put its Care id back", func() (bool, string) {
+		r := w.sfCase("perm_3")
+		return r["Status"] == "On Hold", fmt.Sprint(r["Status"])
+	})
+}

@@ -79,7 +79,7 @@ func TestCheckCommand(t *testing.T) {
 			},
 			want: []*regexp.Regexp{
 				regexp.MustCompile(`^FAIL the integration user lacks permissions carebridge needs`),
-				regexp.MustCompile(`^ +Case: ViewAllRecords \(Change Data Capture sends an object's change events only to users with View All on it \(salesforce.changes: pubsub\)\)$`),
+				regexp.MustCompile(`^ +Case: ViewAllRecords \(Change Data Capture sends Case change events only to users with View All on Case`),
 				regexp.MustCompile(`^ +user permission TransferAnyCase \(it gives a Case to the agent Care assigns it to`),
 				regexp.MustCompile(`^ +custom permission Carebridge_Integration_Access \(the validation rule Care_Action__c.Locked_After_Queued lets only its holders write an action's status\)$`),
 				regexp.MustCompile(`^ +Case.Care_Sync_Status__c: Edit \(carebridge writes it on every sync\)$`),

@@ -266,7 +266,9 @@ func TestOwnerChangesNeedTransferCases(t *testing.T) {
 		t.Errorf("an update naming the present owner transfers nothing: %d %s", resp.StatusCode, body)
 	}
 	resp, body = e.do(http.MethodPost, "sobjects/Case", map[string]any{"Subject": "mine", "Care_Case_Id__c": "c-2"})
-	_ = json.Unmarshal(body, &created)
+	if err := json.Unmarshal(body, &created); resp.StatusCode != http.StatusCreated || err != nil {
+		t.Fatalf("create: %d %s", resp.StatusCode, body)
+	}
 	if resp, body := e.do(http.MethodPatch, "sobjects/Case/"+created.ID, map[string]any{"OwnerId": alice}); resp.StatusCode != http.StatusNoContent {
 		t.Errorf("the owner transfers its own Case: %d %s", resp.StatusCode, body)
 	}

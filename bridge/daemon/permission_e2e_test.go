@@ -21,12 +21,7 @@ import (
 func TestMissingPermissionFailsWithAClearMessage(t *testing.T) {
 	w := startWorld(t, manualPolls)
 	ctx := context.Background()
-	w.linked(t, "perm_1", strPtr("agent_ben"))
-	eventually(t, "the Case owned by Ben", func() (bool, string) {
-		r := w.sfCase("perm_1")
-		return r != nil && r["OwnerId"] == w.users["ben@example.com"], fmt.Sprint(r)
-	})
-	w.quiet(t)
+	w.linkedToBen(t, "perm_1")
 	group, ok := w.sf.GroupID(sfsim.IntegrationGroup)
 	if !ok || !w.sf.RemoveGroupMember(group, w.sf.IntegrationUserID()) {
 		t.Fatal("the integration user is not in the shipped Carebridge_Integration group")
@@ -62,12 +57,7 @@ func TestMissingPermissionFailsWithAClearMessage(t *testing.T) {
 func TestReassignmentNeedsTransferCases(t *testing.T) {
 	w := startWorld(t, manualPolls)
 	ctx := context.Background()
-	w.linked(t, "perm_2", strPtr("agent_ben"))
-	eventually(t, "the Case owned by Ben", func() (bool, string) {
-		r := w.sfCase("perm_2")
-		return r != nil && r["OwnerId"] == w.users["ben@example.com"], fmt.Sprint(r)
-	})
-	w.quiet(t)
+	w.linkedToBen(t, "perm_2")
 	if err := w.sf.RevokePermission(sfsim.IntegrationPermissionSet, metadata.Permission{User: metadata.PermTransferAnyCase}); err != nil {
 		t.Fatal(err)
 	}
@@ -90,6 +80,19 @@ func TestReassignmentNeedsTransferCases(t *testing.T) {
 		r := w.sfCase("perm_2")
 		return r["OwnerId"] == w.users["ana@example.com"], fmt.Sprint(r["OwnerId"])
 	})
+}
+
+// linkedToBen escalates a Care case assigned to Ben and waits until its
+// Case is Ben's and the world is quiet; it returns the Case's id.
+func (w *world) linkedToBen(t *testing.T, careID string) string {
+	t.Helper()
+	sfID := w.linked(t, careID, strPtr("agent_ben"))
+	eventually(t, "the Case owned by Ben", func() (bool, string) {
+		r := w.sfCase(careID)
+		return r != nil && r["OwnerId"] == w.users["ben@example.com"], fmt.Sprint(r)
+	})
+	w.quiet(t)
+	return sfID
 }
 
 // wantParked waits until key is the one failing key, parked with a
@@ -115,16 +118,7 @@ func (w *world) wantParked(t *testing.T, key, code string) {
 func TestClearedCareIDOnAnAgentsCaseIsNotForked(t *testing.T) {
 	w := startWorld(t, manualPolls)
 	ctx := context.Background()
-	w.linked(t, "perm_3", strPtr("agent_ben"))
-	var sfID string
-	eventually(t, "the Case owned by Ben", func() (bool, string) {
-		r := w.sfCase("perm_3")
-		if r != nil {
-			sfID, _ = r["Id"].(string)
-		}
-		return r != nil && r["OwnerId"] == w.users["ben@example.com"], fmt.Sprint(r)
-	})
-	w.quiet(t)
+	sfID := w.linkedToBen(t, "perm_3")
 	if err := w.sf.Update("Case", sfID, map[string]any{"Care_Case_Id__c": nil}); err != nil {
 		t.Fatal(err)
 	}

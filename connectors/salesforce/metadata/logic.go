@@ -41,8 +41,20 @@ func ParseLogic(expr string, n int) (*Logic, error) {
 // String is the filter logic as written.
 func (l *Logic) String() string { return l.text }
 
-// Eval evaluates the logic, asking holds for each 0-based criterion.
-func (l *Logic) Eval(holds func(i int) bool) bool { return l.root.eval(holds) }
+// Eval evaluates the logic over n criteria, asking holds for each 0-based
+// criterion; a nil Logic means all n must hold, as criteria without a
+// booleanFilter do.
+func (l *Logic) Eval(n int, holds func(i int) bool) bool {
+	if l != nil {
+		return l.root.eval(holds)
+	}
+	for i := range n {
+		if !holds(i) {
+			return false
+		}
+	}
+	return true
+}
 
 func (n logicNode) eval(holds func(int) bool) bool {
 	switch n.op {

@@ -420,9 +420,13 @@ func TestLogic(t *testing.T) {
 			t.Errorf("%s: %v", expr, err)
 			continue
 		}
-		if got := l.Eval(func(i int) bool { return holds[i] }); got != want {
+		if got := l.Eval(3, func(i int) bool { return holds[i] }); got != want {
 			t.Errorf("%s = %v, want %v", expr, got, want)
 		}
+	}
+	var none *metadata.Logic
+	if !none.Eval(2, func(int) bool { return true }) || none.Eval(2, func(i int) bool { return i == 0 }) {
+		t.Error("no filter logic: every criterion must hold")
 	}
 	for _, bad := range []string{"", "1 AND", "4", "0 OR 1", "1 XOR 2", "(1 AND 2", "1 2"} {
 		if _, err := metadata.ParseLogic(bad, 3); err == nil {

@@ -95,11 +95,17 @@ func (s *Schema) CustomPermissions() []CustomPermission { return slices.Clone(s.
 
 // CustomPermission looks a custom permission up by name, ignoring case.
 func (s *Schema) CustomPermission(name string) (CustomPermission, bool) {
-	i := slices.IndexFunc(s.customPermissions, func(c CustomPermission) bool { return strings.EqualFold(c.Name, name) })
+	return byName(s.customPermissions, name, func(c CustomPermission) string { return c.Name })
+}
+
+// byName finds the item named name, ignoring case.
+func byName[T any](items []T, name string, nameOf func(T) string) (T, bool) {
+	i := slices.IndexFunc(items, func(it T) bool { return strings.EqualFold(nameOf(it), name) })
 	if i < 0 {
-		return CustomPermission{}, false
+		var zero T
+		return zero, false
 	}
-	return s.customPermissions[i], true
+	return items[i], true
 }
 
 // ValidationRules returns the validation rules, by object and name.

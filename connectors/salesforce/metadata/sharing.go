@@ -69,11 +69,7 @@ func (s *Schema) Groups() []Group { return slices.Clone(s.groups) }
 
 // Group looks a public group up by developer name, ignoring case.
 func (s *Schema) Group(name string) (Group, bool) {
-	i := slices.IndexFunc(s.groups, func(g Group) bool { return strings.EqualFold(g.Name, name) })
-	if i < 0 {
-		return Group{}, false
-	}
-	return s.groups[i], true
+	return byName(s.groups, name, func(g Group) string { return g.Name })
 }
 
 // SharingRules returns the criteria-based sharing rules, by object and

@@ -53,16 +53,7 @@ func compileSharingRules(schema *metadata.Schema, groups map[string]string) ([]s
 		}
 		logic := r.Logic
 		match := func(rec *record) bool {
-			holds := func(i int) bool { return tests[i] != nil && tests[i](rec) }
-			if logic != nil {
-				return logic.Eval(holds)
-			}
-			for i := range tests {
-				if !holds(i) {
-					return false
-				}
-			}
-			return true
+			return logic.Eval(len(tests), func(i int) bool { return tests[i] != nil && tests[i](rec) })
 		}
 		out = append(out, sharingRule{object: r.Object, name: r.Name, group: groups[strings.ToLower(r.SharedTo)], edit: r.AccessLevel == "Edit", match: match})
 	}
@@ -172,16 +163,7 @@ func compileLookupFilters(schema *metadata.Schema) (map[string][]lookupFilter, e
 				msg = "Value does not exist or does not match filter criteria."
 			}
 			out[o.Name] = append(out[o.Name], lookupFilter{field: f.Name, message: msg, holds: func(src, dst *record) bool {
-				holds := func(i int) bool { return items[i] != nil && items[i](src, dst) }
-				if logic != nil {
-					return logic.Eval(holds)
-				}
-				for i := range items {
-					if !holds(i) {
-						return false
-					}
-				}
-				return true
+				return logic.Eval(len(items), func(i int) bool { return items[i] != nil && items[i](src, dst) })
 			}})
 		}
 	}

@@ -274,7 +274,7 @@ func (e *Engine) restoreCareID(ctx context.Context, m Mapper, careID, sfID strin
 		err = res.Err
 	}
 	if err != nil {
-		return nil, "", fmt.Errorf("restore Care_Case_Id__c of Case %s (linked to Care case %s, now %q): %w", sfID, careID, was, err)
+		return nil, "", fmt.Errorf("restore Care_Case_Id__c of Case %s (linked to Care case %s, now %q): %w%s", sfID, careID, was, err, restoreHint(err, careID, sfID))
 	}
 	e.m.idsRestored.Inc()
 	e.log.Warn("restored the Care case id of a linked Case", "care_case", careID, "case", sfID, "was", was)
@@ -703,9 +703,22 @@ func permissionHint(err error) string {
 	}
 	switch ue.Code {
 	case "INSUFFICIENT_ACCESS_OR_READONLY", "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY", "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY", "INVALID_FIELD_FOR_INSERT_UPDATE":
-		return " (the integration user lacks a permission: `carebridge check` names it; see docs/salesforce-setup.md, step 5)"
+		return " (the integration user lacks a permission or its place in the Carebridge_Integration group: `carebridge check` names it; see docs/salesforce-setup.md, step 6)"
 	}
 	return ""
+}
+
+// restoreHint says what to do when Salesforce refused to put a cleared or
+// changed Care Case Id back: the shipped sharing rule shares a Case with
+// carebridge for writing only while it has a Care Case Id, so on a Case an
+// agent owns only a person with access can put it back.
+func restoreHint(err error, careID, sfID string) string {
+	var ue *upstream.Error
+	if errors.As(err, &ue) && ue.Code == "INSUFFICIENT_ACCESS_OR_READONLY" {
+		return fmt.Sprintf(" (Salesforce lets carebridge edit a Case another user owns only while it has a Care Case Id, through the sharing rule "+
+			"Carebridge_Integration_Cases: an admin must put %q back into Care Case Id of Case %s; `carebridge check` also names missing permissions)", careID, sfID)
+	}
+	return permissionHint(err)
 }
 
 // caseWrite is the Case update of a plan: the merged fields and the sync

@@ -13,6 +13,15 @@ import (
 	"github.com/carebridge/carebridge/mapping"
 )
 
+// The shipped setup the integration user's access rests on besides its
+// permission set (configs/salesforce): the public group the sharing rule
+// Carebridge_Integration_Cases shares Care's Cases with, and the custom
+// permission the validation rule Locked_After_Queued exempts.
+const (
+	integrationGroup            = "Carebridge_Integration"
+	integrationCustomPermission = "Carebridge_Integration_Access"
+)
+
 // need is one permission the integration user must hold, and why.
 type need struct {
 	metadata.Permission
@@ -23,6 +32,8 @@ func (n need) String() string {
 	switch {
 	case n.User != "":
 		return "user permission " + n.User
+	case n.Custom != "":
+		return "custom permission " + n.Custom
 	case n.Object != "":
 		return n.Object + ": " + n.Access
 	default:
@@ -32,10 +43,13 @@ func (n need) String() string {
 
 // integrationNeeds lists what the integration user must be allowed to do
 // in an org with a Private Case sharing model for carebridge to run the
-// mapping m: the shipped permission set grants exactly this (and what
-// Salesforce makes these depend on), and carebridge check compares it with
-// what the user holds. Fields outside field-level security are left out.
-func integrationNeeds(m *mapping.Mapping, schema *metadata.Schema) []need {
+// mapping m, with change events when pushed (salesforce.changes: pubsub):
+// the shipped permission set grants exactly this (and what Salesforce makes
+// these depend on), and carebridge check compares it with what the user
+// holds. Record access comes from the shipped sharing rule, not from these
+// (Modify All is not needed: see checkIntegrationGroup). Fields outside
+// field-level security are left out.
+func integrationNeeds(m *mapping.Mapping, schema *metadata.Schema, pushed bool) []need {
 	var out []need
 	object := func(name, why string, access ...string) {
 		for _, a := range access {
@@ -54,16 +68,20 @@ func integrationNeeds(m *mapping.Mapping, schema *metadata.Schema) []need {
 	}
 	const (
 		read, create, edit        = metadata.AccessRead, metadata.AccessCreate, metadata.AccessEdit
-		viewAll, modifyAll        = metadata.AccessViewAll, metadata.AccessModifyAll
-		whyShared                 = "Cases agents own are private to them"
 		whyCase, whyMsg, whyActio = "it creates and updates one Case per escalated Care case", "it mirrors the conversation", "it reads agents' actions and writes their outcome"
+		whyEvents                 = "Change Data Capture sends an object's change events only to users with View All on it (salesforce.changes: pubsub)"
+		whyFind                   = "Change Data Capture sends Case change events only to users with View All on Case, and a linked Case whose Care Case Id someone cleared stays readable, so carebridge reports it instead of creating a second Case"
 	)
 	object("Case", whyCase, read, create, edit)
-	object("Case", whyShared, viewAll, modifyAll)
+	object("Case", whyFind, metadata.AccessViewAll)
 	object(bridge.MessageObject, whyMsg, read, create, edit)
-	object(bridge.MessageObject, whyShared, viewAll, modifyAll)
 	object(bridge.ActionObject, whyActio, read, edit)
-	object(bridge.ActionObject, whyShared, viewAll, modifyAll)
+	if pushed {
+		object(bridge.ActionObject, whyEvents, metadata.AccessViewAll)
+	}
+	out = append(out,
+		need{metadata.Permission{User: metadata.PermTransferAnyCase}, "it gives a Case to the agent Care assigns it to, also when another agent owns it (read/write sharing does not include changing the owner)"},
+		need{metadata.Permission{Custom: integrationCustomPermission}, "the validation rule Care_Action__c.Locked_After_Queued lets only its holders write an action's status"})
 
 	for _, f := range bridge.EngineCaseWrites() {
 		field("Case", f, true, "carebridge writes it on every sync")
@@ -140,6 +158,26 @@ func effectivePermissions(ctx context.Context, sf *salesforce.Client) (metadata.
 			_ = eff.Grant(metadata.Permission{Field: f.String("Field"), Access: metadata.AccessRead})
 		}
 	}
+	// Custom permissions are setup entities the sets give access to; a
+	// semi-join cannot nest, so their names take a second query.
+	entities, err := sf.Query(ctx, soql.Select("SetupEntityId").From("SetupEntityAccess").
+		Where(soql.And(soql.Eq("SetupEntityType", "CustomPermission"), soql.InSelect("ParentId", assigned))))
+	if err != nil {
+		return eff, fmt.Errorf("read the integration user's custom permissions: %w", err)
+	}
+	var ids []string
+	for _, e := range entities {
+		ids = append(ids, e.String("SetupEntityId"))
+	}
+	if len(ids) > 0 {
+		custom, err := sf.Query(ctx, soql.Select("DeveloperName").From("CustomPermission").Where(soql.In("Id", ids)))
+		if err != nil {
+			return eff, fmt.Errorf("read the integration user's custom permissions: %w", err)
+		}
+		for _, c := range custom {
+			_ = eff.Grant(metadata.Permission{Custom: c.String("DeveloperName")})
+		}
+	}
 	return eff, nil
 }
 
@@ -152,8 +190,9 @@ func prefixed(prefix string, names []string) []string {
 }
 
 // lacks returns the needs ps does not meet. View All Data and Modify All
-// Data stand in for the object permissions they include (not for
-// field-level security, which they do not bypass).
+// Data stand in for the object permissions they include, and Modify All
+// Data for Transfer Cases (not for field-level security, which they do not
+// bypass, nor for custom permissions, which only a set enables).
 func lacks(ps metadata.PermissionSet, needs []need) []need {
 	allData := ps.Has(metadata.PermModifyAllData)
 	viewData := allData || ps.Has(metadata.PermViewAllData)
@@ -162,7 +201,9 @@ func lacks(ps metadata.PermissionSet, needs []need) []need {
 		ok := false
 		switch {
 		case n.User != "":
-			ok = ps.Has(n.User)
+			ok = ps.Has(n.User) || allData && n.User == metadata.PermTransferAnyCase
+		case n.Custom != "":
+			ok = ps.HasCustom(n.Custom)
 		case n.Object != "":
 			ok = ps.Object(n.Object).Has(n.Access) || allData ||
 				viewData && (n.Access == metadata.AccessRead || n.Access == metadata.AccessViewAll)
@@ -179,14 +220,16 @@ func lacks(ps metadata.PermissionSet, needs []need) []need {
 }
 
 // checkAccess reports whether the integration user holds what carebridge
-// needs, naming what is missing and why it matters.
-func checkAccess(ctx context.Context, sf *salesforce.Client, m *mapping.Mapping, schema *metadata.Schema, report func(bool, string, ...any)) {
+// needs, naming what is missing and why it matters, and whether it is a
+// member of the group the shipped sharing rule shares Care's Cases with.
+func checkAccess(ctx context.Context, sf *salesforce.Client, m *mapping.Mapping, schema *metadata.Schema, pushed bool, report func(bool, string, ...any)) {
+	checkIntegrationGroup(ctx, sf, report)
 	eff, err := effectivePermissions(ctx, sf)
 	if err != nil {
 		report(false, "the integration user's permissions: %v", err)
 		return
 	}
-	missing := lacks(eff, integrationNeeds(m, schema))
+	missing := lacks(eff, integrationNeeds(m, schema, pushed))
 	if len(missing) == 0 {
 		report(true, "the integration user holds the permissions carebridge needs (under a Private Case sharing model)")
 		return
@@ -195,5 +238,41 @@ func checkAccess(ctx context.Context, sf *salesforce.Client, m *mapping.Mapping,
 	for _, n := range missing {
 		lines = append(lines, fmt.Sprintf("%s (%s)", n, n.why))
 	}
-	report(false, "the integration user lacks permissions carebridge needs; assign the Carebridge_Integration permission set, or grant them (docs/salesforce-setup.md, step 5):\n%s", strings.Join(lines, "\n"))
+	report(false, "the integration user lacks permissions carebridge needs; assign the Carebridge_Integration permission set, or grant them (docs/salesforce-setup.md, step 6):\n%s", strings.Join(lines, "\n"))
+}
+
+// checkIntegrationGroup reports whether the integration user is a member of
+// the public group Carebridge_Integration: the shipped sharing rule
+// Carebridge_Integration_Cases gives the group read/write access to every
+// Case with a Care Case Id, and without it the integration user cannot
+// update the Cases agents own. A deploy creates the group empty.
+func checkIntegrationGroup(ctx context.Context, sf *salesforce.Client, report func(bool, string, ...any)) {
+	user, err := sf.UserID(ctx)
+	if err != nil {
+		report(false, "the integration user's groups: %v", err)
+		return
+	}
+	groups, err := sf.Query(ctx, soql.Select("Id").From("Group").
+		Where(soql.And(soql.Eq("DeveloperName", integrationGroup), soql.Eq("Type", "Regular"))))
+	if err != nil {
+		report(false, "the public group %s: %v", integrationGroup, err)
+		return
+	}
+	if len(groups) == 0 {
+		report(false, "the public group %s is missing: deploy configs/salesforce (it holds the group and the sharing rule Carebridge_Integration_Cases)", integrationGroup)
+		return
+	}
+	members, err := sf.Query(ctx, soql.Select("Id").From("GroupMember").
+		Where(soql.And(soql.Eq("GroupId", groups[0].String("Id")), soql.Eq("UserOrGroupId", user))))
+	if err != nil {
+		report(false, "the members of the public group %s: %v", integrationGroup, err)
+		return
+	}
+	if len(members) == 0 {
+		report(false, "the integration user is a member of the public group %s: add it (Setup > Public Groups > Carebridge Integration > Edit, "+
+			"docs/salesforce-setup.md step 6); without it the sharing rule Carebridge_Integration_Cases does not share Care's Cases with it, "+
+			"and every Case an agent owns is read-only to carebridge", integrationGroup)
+		return
+	}
+	report(true, "the integration user is a member of the public group %s", integrationGroup)
 }

@@ -13,9 +13,11 @@ import (
 
 // TestShippedPermissionSetIsExactlyWhatCarebridgeNeeds: the shipped
 // Carebridge_Integration permission set grants everything the bridge needs
-// with the shipped mapping (and what Salesforce makes those depend on), and
-// nothing else. The end-to-end tests run the integration user with exactly
-// this set under private Case sharing.
+// with the shipped mapping and change events (and what Salesforce makes
+// those depend on), and nothing else: no Modify All and no Delete anywhere,
+// record access comes from the shipped sharing rule. The end-to-end tests
+// run the integration user with exactly this set under private Case
+// sharing.
 func TestShippedPermissionSetIsExactlyWhatCarebridgeNeeds(t *testing.T) {
 	schema, err := metadata.Load(configs.SalesforceMetadata())
 	if err != nil {
@@ -29,7 +31,7 @@ func TestShippedPermissionSetIsExactlyWhatCarebridgeNeeds(t *testing.T) {
 	if !ok {
 		t.Fatal("configs/salesforce ships no Carebridge_Integration permission set")
 	}
-	needs := integrationNeeds(m, schema)
+	needs := integrationNeeds(m, schema, true)
 	if missing := lacks(shipped, needs); len(missing) > 0 {
 		t.Errorf("the shipped set lacks %v", missing)
 	}
@@ -56,6 +58,17 @@ func TestShippedPermissionSetIsExactlyWhatCarebridgeNeeds(t *testing.T) {
 	if !slices.Equal(shipped.UserPermissions, minimal.UserPermissions) {
 		t.Errorf("user permissions: shipped %v, needed %v (carebridge needs no View Setup: it never calls /limits)", shipped.UserPermissions, minimal.UserPermissions)
 	}
+	if !slices.Equal(shipped.CustomPermissions, minimal.CustomPermissions) {
+		t.Errorf("custom permissions: shipped %v, needed %v", shipped.CustomPermissions, minimal.CustomPermissions)
+	}
+	for _, op := range shipped.Objects {
+		if op.ModifyAllRecords || op.Delete {
+			t.Errorf("%s: Modify All or Delete, which every security review flags and carebridge does not need", op.Object)
+		}
+	}
+	if missing := lacks(shipped, integrationNeeds(m, schema, false)); len(missing) > 0 {
+		t.Errorf("with polls instead of change events the shipped set lacks %v", missing)
+	}
 }
 
 func TestNeedsNameWhatIsMissing(t *testing.T) {
@@ -65,15 +78,24 @@ func TestNeedsNameWhatIsMissing(t *testing.T) {
 	}
 	shipped, _ := schema.PermissionSet("Carebridge_Integration")
 	trimmed := shipped.Clone()
-	if err := trimmed.Revoke(metadata.Permission{Object: "Case", Access: metadata.AccessModifyAll}); err != nil {
+	for _, p := range []metadata.Permission{{Object: "Case", Access: metadata.AccessViewAll}, {User: metadata.PermTransferAnyCase},
+		{Custom: "Carebridge_Integration_Access"}} {
+		if err := trimmed.Revoke(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := "[Case: ViewAllRecords user permission TransferAnyCase custom permission Carebridge_Integration_Access]"
+	if got := fmt.Sprint(lacks(trimmed, integrationNeeds(nil, schema, true))); got != want {
+		t.Errorf("lacks = %s, want %s", got, want)
+	}
+	if err := trimmed.Revoke(metadata.Permission{Object: "Care_Action__c", Access: metadata.AccessViewAll}); err != nil {
 		t.Fatal(err)
 	}
-	got := fmt.Sprint(lacks(trimmed, integrationNeeds(nil, schema)))
-	if got != "[Case: ModifyAllRecords]" {
-		t.Errorf("lacks = %s, want [Case: ModifyAllRecords]", got)
+	if got := fmt.Sprint(lacks(trimmed, integrationNeeds(nil, schema, false))); got != want {
+		t.Errorf("with polls: lacks = %s, want %s (View All on Care_Action__c serves change events only)", got, want)
 	}
 	admin := metadata.PermissionSet{UserPermissions: []string{metadata.PermModifyAllData}}
-	for _, n := range lacks(admin, integrationNeeds(nil, schema)) {
+	for _, n := range lacks(admin, integrationNeeds(nil, schema, true)) {
 		if n.Object != "" || n.User != "" {
 			t.Errorf("Modify All Data does not stand in for %v", n)
 		}

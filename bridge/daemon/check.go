@@ -163,7 +163,7 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 		}
 		report(len(missing) == 0, "Salesforce %s has the fields carebridge uses%s%s", object, listSuffix("missing", dedupe(missing)), hint)
 	}
-	checkAccess(ctx, sf, m, schema, report)
+	checkAccess(ctx, sf, m, schema, cfg.Salesforce.Changes == "pubsub", report)
 	if statuses, err := sf.CaseStatuses(ctx); err != nil {
 		report(false, "Salesforce Case statuses: %v", err)
 	} else if m != nil {

@@ -16,10 +16,15 @@ import (
 // Body__c. The retry sends the request frozen when the action was taken,
 // so Care recognises it (same idempotency key, same body) and answers with
 // its first result: the customer gets one reply, the action ends Sent, and
-// the record says the edit was not sent.
+// the record says the edit was not sent. The shipped validation rule
+// Locked_After_Queued refuses that edit; this org has deactivated it, and
+// carebridge must not depend on it.
 func TestEditDuringSendingAfterALostAnswerPostsOnce(t *testing.T) {
 	t.Parallel()
 	w := startActionWorld(t, nil)
+	if !w.sf.RemoveValidationRule("Care_Action__c", "Locked_After_Queued") {
+		t.Fatal("the shipped rule Locked_After_Queued is not in force")
+	}
 	sfID := w.conversation(t, "fz", rules.Facebook, strPtr("agent_ana"), care.Customer{},
 		care.Message{ID: "post", Kind: rules.Post, Direction: care.Outbound, Text: "Launch", PostedAt: ago(3 * time.Hour)},
 		care.Message{ID: "c1", Kind: rules.Comment, ParentID: strPtr("post"), Text: "Broken", PostedAt: ago(time.Hour)})

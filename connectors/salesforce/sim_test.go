@@ -56,6 +56,16 @@ func newSandbox(t testing.TB, opts sfsim.Options) sandbox {
 	return sandbox{sim: sim, url: srv.URL}
 }
 
+// allowDeletes grants the integration user Delete on Case, which the
+// shipped set does not (carebridge deletes nothing), for tests of the
+// connector's Delete.
+func (sb sandbox) allowDeletes(t testing.TB) {
+	t.Helper()
+	if err := sb.sim.GrantPermission(sfsim.IntegrationPermissionSet, metadata.Permission{Object: "Case", Access: metadata.AccessDelete}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func (sb sandbox) config() Config {
 	return Config{
 		LoginURL:       sb.url,
@@ -67,6 +77,7 @@ func (sb sandbox) config() Config {
 
 func TestSuiteSandbox(t *testing.T) {
 	sb := newSandbox(t, sfsim.Options{})
+	sb.allowDeletes(t)
 	tg := newTarget(t, "sandbox", sb.config())
 	tg.secrets = []string{simClientSecret}
 	tg.grantViewSetup = func(t *testing.T) {
@@ -77,6 +88,13 @@ func TestSuiteSandbox(t *testing.T) {
 	suite(t, tg)
 }
 
+// TestSuiteOrg runs the suite against a real org: CAREBRIDGE_SF_LOGIN_URL
+// (and CAREBRIDGE_SF_INSTANCE_URL, _API_VERSION), CAREBRIDGE_SF_AUTH
+// (client_credentials by default) with _CLIENT_ID, _CLIENT_SECRET,
+// _USERNAME, _PASSWORD, _REFRESH_TOKEN or _PRIVATE_KEY_FILE. The suite
+// exercises Delete and deletes what it creates, so its user needs Delete
+// on Case, which the shipped Carebridge_Integration set does not grant
+// (carebridge deletes nothing): run it as a test user that has it.
 func TestSuiteOrg(t *testing.T) {
 	tg, ok := orgTarget(t)
 	if !ok {
@@ -303,6 +321,7 @@ func TestConcurrentRefreshLogsInOnce(t *testing.T) {
 // faults for what a sandbox cannot provoke, real conditions for the rest.
 func TestErrorClasses(t *testing.T) {
 	sb := newSandbox(t, sfsim.Options{})
+	sb.allowDeletes(t)
 	cfg := sb.config()
 	cfg.Timeout = 300 * time.Millisecond
 	c := newTarget(t, "sandbox", cfg).client

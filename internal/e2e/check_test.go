@@ -56,6 +56,7 @@ func TestCheckCommand(t *testing.T) {
 				regexp.MustCompile(`^ok +Salesforce Case has the fields carebridge uses$`),
 				regexp.MustCompile(`^ok +Salesforce CaseComment has the fields carebridge uses$`),
 				regexp.MustCompile(`^ok +Salesforce has the Case status values the mapping writes$`),
+				regexp.MustCompile(`^ok +the integration user is a member of the public group Carebridge_Integration$`),
 				regexp.MustCompile(`^ok +the integration user holds the permissions carebridge needs`),
 				regexp.MustCompile(`^ok +Salesforce change events \(salesforce.changes: pubsub at 127\.0\.0\.1:\d+\) on /data/Carebridge__chn$`),
 			},
@@ -66,7 +67,9 @@ func TestCheckCommand(t *testing.T) {
 			name: "a permission removed from the integration user", cfg: testenv.Config{}, wantCode: 1,
 			setup: func(t *testing.T, sb *testenv.Sandboxes) {
 				for _, p := range []metadata.Permission{
-					{Object: "Case", Access: metadata.AccessModifyAll},
+					{Object: "Case", Access: metadata.AccessViewAll},
+					{User: metadata.PermTransferAnyCase},
+					{Custom: "Carebridge_Integration_Access"},
 					{Field: "Case.Care_Sync_Status__c", Access: metadata.AccessEdit},
 				} {
 					if err := sb.Salesforce.RevokePermission(sfsim.IntegrationPermissionSet, p); err != nil {
@@ -76,8 +79,25 @@ func TestCheckCommand(t *testing.T) {
 			},
 			want: []*regexp.Regexp{
 				regexp.MustCompile(`^FAIL the integration user lacks permissions carebridge needs`),
-				regexp.MustCompile(`^ +Case: ModifyAllRecords \(Cases agents own are private to them\)$`),
+				regexp.MustCompile(`^ +Case: ViewAllRecords \(Change Data Capture sends Case change events only to users with View All on Case`),
+				regexp.MustCompile(`^ +user permission TransferAnyCase \(it gives a Case to the agent Care assigns it to`),
+				regexp.MustCompile(`^ +custom permission Carebridge_Integration_Access \(the validation rule Care_Action__c.Locked_After_Queued lets only its holders write an action's status\)$`),
 				regexp.MustCompile(`^ +Case.Care_Sync_Status__c: Edit \(carebridge writes it on every sync\)$`),
+			},
+		},
+		{
+			// The deploy creates the group empty; an admin who forgot to
+			// add the integration user learns it from check.
+			name: "the integration user outside its group", cfg: testenv.Config{}, wantCode: 1,
+			setup: func(t *testing.T, sb *testenv.Sandboxes) {
+				group, ok := sb.Salesforce.GroupID(sfsim.IntegrationGroup)
+				if !ok || !sb.Salesforce.RemoveGroupMember(group, sb.Salesforce.IntegrationUserID()) {
+					t.Fatal("the integration user is not in the shipped group")
+				}
+			},
+			want: []*regexp.Regexp{
+				regexp.MustCompile(`^FAIL the integration user is a member of the public group Carebridge_Integration: add it \(Setup > Public Groups`),
+				regexp.MustCompile(`^ok +the integration user holds the permissions carebridge needs`),
 			},
 		},
 		{

@@ -66,6 +66,16 @@ const FIELD_TYPES = ['AutoNumber', 'Lookup', 'MasterDetail', 'Checkbox', 'Curren
     'Percent', 'Phone', 'Picklist', 'MultiselectPicklist', 'Text', 'TextArea', 'LongTextArea', 'Html', 'Url', 'Time', 'Formula', 'Summary'];
 const LOOKUP_OPERATIONS = ['equals', 'notEqual', 'lessThan', 'greaterThan', 'lessOrEqual', 'greaterOrEqual', 'contains', 'notContain',
     'startsWith', 'includes', 'excludes', 'within'];
+// Operations of FilterItem that criteria-based sharing rules take, and the
+// targets of SharedTo (Metadata API Developer Guide, SharingRules).
+const SHARING_OPERATIONS = ['equals', 'notEqual', 'lessThan', 'greaterThan', 'lessOrEqual', 'greaterOrEqual', 'contains', 'notContain', 'startsWith'];
+const SHARED_TO = ['allCustomerPortalUsers', 'allInternalUsers', 'allPartnerUsers', 'channelProgramGroup', 'channelProgramGroups', 'group', 'groups',
+    'managerSubordinates', 'managers', 'portalRole', 'portalRoleAndSubordinates', 'queue', 'role', 'roleAndSubordinates',
+    'roleAndSubordinatesInternal', 'roles', 'rolesAndSubordinates', 'territories', 'territoriesAndSubordinates', 'territory', 'territoryAndSubordinates'];
+// Field types a criteria-based sharing rule cannot test (Salesforce Help,
+// "Criteria-Based Sharing Rules"): long and rich text, encrypted text,
+// formulas, roll-up summaries.
+const SHARING_FIELD_TYPES_REFUSED = ['LongTextArea', 'Html', 'EncryptedText', 'Formula', 'Summary'];
 const SHARING_MODELS = ['Private', 'Read', 'ReadWrite', 'ReadWriteTransfer', 'FullAccess', 'ControlledByParent', 'ControlledByCampaign',
     'ControlledByLeadOrContact'];
 const FLEXIPAGE_TYPES = ['AppPage', 'CommAppPage', 'CommForgotPasswordPage', 'CommLoginPage', 'CommObjectPage', 'CommQuickActionCreatePage',
@@ -101,7 +111,9 @@ const LIMITS = {
     ListView: { name: 40, label: 40 },
     Layout: { name: 80 },
     CustomLabel: { name: 80, value: 1000, shortDescription: 80, categories: 255 },
-    LookupFilter: { errorMessage: 255, infoMessage: 255 }
+    LookupFilter: { errorMessage: 255, infoMessage: 255 },
+    Group: { name: 80, label: 40, description: 1332 },
+    SharingCriteriaRule: { name: 80, label: 80, description: 1000, criteria: 10 }
 };
 
 // ---------------------------------------------------------------------------
@@ -148,6 +160,8 @@ const RULES = [
     { id: 'opt-in-overwrite', types: ['StandardValueSet'], doc: GUIDE + 'standardvalueset.htm', what: 'the default package holds no StandardValueSet: deploying one replaces the org\'s values, so it lives in an opt-in package directory' },
     { id: 'channel', types: ['PlatformEventChannel'], doc: TOOLING + 'tooling_api_objects_platformeventchannel.htm', what: 'a custom channel is named <DeveloperName>__chn (letters, digits and single underscores before the suffix) with channelType data or event and a label' },
     { id: 'channel-member', types: ['PlatformEventChannelMember'], doc: GUIDE + 'meta_platformeventchannelmember.htm', what: 'a channel member names ChangeEvents or a custom channel of this deploy, an entity whose object exists, is named <channel>_<entity> with each double underscore written once, and filters and enriches with fields of that object' },
+    { id: 'group', types: ['Group'], doc: GUIDE + 'meta_group.htm', what: 'a public group has a name (its label) of at most 40 characters, sets doesIncludeBosses, and a description of at most 1,332' },
+    { id: 'sharing-rule', types: ['SharingRules', 'SharingCriteriaRule'], doc: GUIDE + 'meta_sharingrules.htm', what: 'a criteria-based sharing rule on an object of this deploy (Private or Public Read Only) grants Read or Edit to one SharedTo target (a group of this deploy), sets includeRecordsOwnedByAll, and has 1 to 10 criteria on fields that exist, of types sharing rules can test, with FilterItem operations and filter logic naming existing criteria' },
     { id: 'rollback-manifest', types: '*', doc: 'https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_deploy_deleting_files.htm', what: 'manifest/destructiveChanges.xml names exactly what the default deploy adds' }
 ];
 const RULE_IDS = new Set(RULES.map((r) => r.id));
@@ -156,7 +170,7 @@ const RULE_IDS = new Set(RULES.map((r) => r.id));
 // converted output names them (directory, suffix).
 const KNOWN_TYPES = ['CustomObject', 'CustomField', 'ValidationRule', 'ListView', 'PermissionSet', 'CustomPermission', 'FlexiPage',
     'QuickAction', 'Layout', 'CustomLabels', 'CustomLabel', 'LightningComponentBundle', 'StandardValueSet', 'PlatformEventChannelMember',
-    'PlatformEventChannel'];
+    'PlatformEventChannel', 'Group', 'SharingRules', 'SharingCriteriaRule'];
 
 // ---------------------------------------------------------------------------
 // XML helpers
@@ -249,11 +263,13 @@ const FOLDERS = {
     labels: ['CustomLabels', '.labels', 'CustomLabels'],
     standardValueSets: ['StandardValueSet', '.standardValueSet', 'StandardValueSet'],
     platformEventChannelMembers: ['PlatformEventChannelMember', '.platformEventChannelMember', 'PlatformEventChannelMember'],
-    platformEventChannels: ['PlatformEventChannel', '.platformEventChannel', 'PlatformEventChannel']
+    platformEventChannels: ['PlatformEventChannel', '.platformEventChannel', 'PlatformEventChannel'],
+    groups: ['Group', '.group', 'Group'],
+    sharingRules: ['SharingRules', '.sharingRules', 'SharingRules']
 };
 
 function load(outDir, report) {
-    const c = { components: [], objects: new Map(), bundles: new Map(), labels: new Map(), quickActions: new Set(), customPermissions: new Set(), packageTypes: [] };
+    const c = { components: [], objects: new Map(), bundles: new Map(), labels: new Map(), quickActions: new Set(), customPermissions: new Set(), groups: new Set(), packageTypes: [] };
     const pkg = readXml(path.join(outDir, 'package.xml'), 'Package', report);
     for (const t of all(pkg, 'types')) {
         c.packageTypes.push({ type: text(t, 'name'), members: all(t, 'members').map(str) });
@@ -290,6 +306,11 @@ function load(outDir, report) {
             }
         }
     }
+    for (const r of c.components.filter((x) => x.type === 'SharingRules')) {
+        for (const rule of all(r.el, 'sharingCriteriaRules')) {
+            c.components.push({ type: 'SharingCriteriaRule', name: `${r.name}.${text(rule, 'fullName')}`, object: r.name, el: rule });
+        }
+    }
     for (const l of c.components.filter((x) => x.type === 'CustomLabels')) {
         for (const label of all(l.el, 'labels')) {
             const name = text(label, 'fullName');
@@ -299,6 +320,7 @@ function load(outDir, report) {
     }
     c.components.filter((x) => x.type === 'QuickAction').forEach((x) => c.quickActions.add(x.name));
     c.components.filter((x) => x.type === 'CustomPermission').forEach((x) => c.customPermissions.add(x.name));
+    c.components.filter((x) => x.type === 'Group').forEach((x) => c.groups.add(x.name));
     buildSchema(c);
     return c;
 }
@@ -383,7 +405,7 @@ function checkLength(report, rule, comp, what, value, max, required) {
 
 function checkTexts(c, report, comp) {
     const limits = LIMITS[comp.type] || {};
-    const labelRequired = ['CustomObject', 'CustomField', 'PermissionSet', 'CustomPermission', 'QuickAction', 'ListView'].includes(comp.type) &&
+    const labelRequired = ['CustomObject', 'CustomField', 'PermissionSet', 'CustomPermission', 'QuickAction', 'ListView', 'SharingCriteriaRule'].includes(comp.type) &&
         !(comp.type === 'CustomObject' && !comp.name.endsWith('__c'));
     for (const key of ['label', 'masterLabel', 'pluralLabel']) {
         if (limits[key] !== undefined || (key === 'label' && labelRequired)) {
@@ -1009,6 +1031,70 @@ function checkChannel(c, report, comp) {
     }
 }
 
+function checkGroup(c, report, comp) {
+    checkLength(report, 'group', comp, 'name', text(comp.el, 'name'), LIMITS.Group.label, true);
+    if (!['true', 'false'].includes(text(comp.el, 'doesIncludeBosses'))) {
+        report('group', comp, 'doesIncludeBosses must be true or false');
+    }
+}
+
+function checkSharingRules(c, report, comp) {
+    const o = c.objects.get(comp.name);
+    if (!o) {
+        report('sharing-rule', comp, `sharing rules of ${comp.name}: no such object in this deploy`);
+        return;
+    }
+    const own = c.components.find((x) => x.type === 'CustomObject' && x.name === comp.name && comp.name.endsWith('__c'));
+    const model = own ? text(own.el, 'sharingModel') : '';
+    if (own && !['Private', 'Read'].includes(model)) {
+        report('sharing-rule', comp, `${comp.name} is ${model || '(no sharingModel)'}: sharing rules open up Private and Public Read Only objects only`);
+    }
+}
+
+function checkSharingCriteriaRule(c, report, comp) {
+    const el = comp.el;
+    const where = 'sharing rule';
+    const level = text(el, 'accessLevel');
+    if (comp.object === 'Account' ? !['Read', 'Edit', 'All'].includes(level) : !['Read', 'Edit'].includes(level)) {
+        report('sharing-rule', comp, `accessLevel ${level || '(none)'}: Read or Edit`);
+    }
+    if (!['true', 'false'].includes(text(el, 'includeRecordsOwnedByAll'))) {
+        report('sharing-rule', comp, 'includeRecordsOwnedByAll must be true or false');
+    }
+    const targets = Object.keys(all(el, 'sharedTo')[0] || {}).filter((k) => !k.startsWith('@') && k !== '#text');
+    if (targets.length !== 1 || !SHARED_TO.includes(targets[0])) {
+        report('sharing-rule', comp, `sharedTo names exactly one SharedTo target (${targets.join(', ') || 'none'})`);
+    } else if (targets[0] === 'group' && !c.groups.has(text(all(el, 'sharedTo')[0], 'group'))) {
+        report('sharing-rule', comp, `sharedTo group ${text(all(el, 'sharedTo')[0], 'group')}: no such group in this deploy (groups/)`);
+    }
+    const items = all(el, 'criteriaItems');
+    if (!items.length || items.length > LIMITS.SharingCriteriaRule.criteria) {
+        report('sharing-rule', comp, `${items.length} criteriaItems: 1 to ${LIMITS.SharingCriteriaRule.criteria}`);
+    }
+    for (const item of items) {
+        const name = text(item, 'field');
+        const f = needField(c, report, 'sharing-rule', comp, comp.object, name, where);
+        if (f && SHARING_FIELD_TYPES_REFUSED.includes(f.type)) {
+            report('sharing-rule', comp, `criterion on ${name}: a sharing rule cannot test a ${f.type} field`);
+        }
+        const op = text(item, 'operation');
+        if (!SHARING_OPERATIONS.includes(op)) {
+            report('sharing-rule', comp, `criterion on ${name}: operation ${op || '(none)'} is not one sharing rules take`);
+        } else if (!text(item, 'value') && !['equals', 'notEqual'].includes(op)) {
+            report('sharing-rule', comp, `criterion on ${name}: ${op} needs a value (only equals and notEqual compare with blank)`);
+        }
+        if (has(item, 'valueField')) {
+            report('sharing-rule', comp, `criterion on ${name}: criteria compare with values, not fields`);
+        }
+    }
+    const logic = text(el, 'booleanFilter');
+    for (const [n] of logic.matchAll(/\d+/g)) {
+        if (Number(n) < 1 || Number(n) > items.length) {
+            report('sharing-rule', comp, `booleanFilter ${logic}: criterion ${n} does not exist`);
+        }
+    }
+}
+
 function checkChannelMember(c, report, comp) {
     const entity = text(comp.el, 'selectedEntity');
     const channel = text(comp.el, 'eventChannel');
@@ -1061,6 +1147,17 @@ function addedComponents(set) {
         }
         if (comp.type.name === 'CustomLabels') {
             continue; // the labels are listed one by one as CustomLabel
+        }
+        if (comp.type.name === 'SharingRules') {
+            // One by one: deleting SharingRules:Case would delete the org's
+            // own Case sharing rules too.
+            for (const child of comp.getChildren()) {
+                if (!byType.has(child.type.name)) {
+                    byType.set(child.type.name, new Set());
+                }
+                byType.get(child.type.name).add(child.fullName);
+            }
+            continue;
         }
         if (!byType.has(comp.type.name)) {
             byType.set(comp.type.name, new Set());
@@ -1149,6 +1246,9 @@ async function check(projectDir, options = {}) {
                     case 'StandardValueSet': checkValueSet(c, report, comp, d.isDefault); break;
                     case 'PlatformEventChannelMember': checkChannelMember(c, report, comp); break;
                     case 'PlatformEventChannel': checkChannel(c, report, comp); break;
+                    case 'Group': checkGroup(c, report, comp); break;
+                    case 'SharingRules': checkSharingRules(c, report, comp); break;
+                    case 'SharingCriteriaRule': checkSharingCriteriaRule(c, report, comp); break;
                     default:
                 }
             }

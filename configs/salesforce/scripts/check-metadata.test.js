@@ -19,6 +19,8 @@ const ACT = `${D}/objects/Care_Action__c`;
 const PAGE = `${D}/flexipages/Care_Case_Record_Page.flexipage-meta.xml`;
 const CASE_LAYOUT = `${D}/layouts/Case-Care Case Layout.layout-meta.xml`;
 const LABELS = `${D}/labels/CustomLabels.labels-meta.xml`;
+const GROUP = `${D}/groups/Carebridge_Integration.group-meta.xml`;
+const SHARING = `${D}/sharingRules/Case.sharingRules-meta.xml`;
 const LONG = 'x'.repeat(1001);
 const CHANNEL = `${D}/platformEventChannels/Carebridge__chn.platformEventChannel-meta.xml`;
 const CASE_MEMBER = `${D}/platformEventChannelMembers/Carebridge_chn_CaseChangeEvent.platformEventChannelMember-meta.xml`;
@@ -105,7 +107,8 @@ const cases = [
     ['formula-refs', 'ISPICKVAL on a value the picklist lacks', [[`${ACT}/validationRules/Locked_After_Queued.validationRule-meta.xml`, '&apos;Queued&apos;', '&apos;Waiting&apos;']], /Waiting is not a value/],
     ['permset-refs', 'a permission set naming a missing field', [[`${D}/permissionsets/Carebridge_Agent.permissionset-meta.xml`, 'Care_Message__c.Text__c', 'Care_Message__c.Txt__c']], /no field Care_Message__c\.Txt__c/],
     ['permset-refs', 'a permission set granting a missing custom permission', [[`${D}/permissionsets/Carebridge_Integration.permissionset-meta.xml`, '<name>Carebridge_Integration_Access</name>', '<name>Carebridge_Access</name>']], /no custom permission Carebridge_Access/],
-    ['permset-object-dependencies', 'modify all without delete', [[`${D}/permissionsets/Carebridge_Integration.permissionset-meta.xml`, /<allowDelete>true<\/allowDelete>/, '<allowDelete>false</allowDelete>']], /modifyAllRecords needs allowDelete/],
+    ['permset-object-dependencies', 'view all without read', [[`${D}/permissionsets/Carebridge_Integration.permissionset-meta.xml`, /<allowRead>true<\/allowRead>/, '<allowRead>false</allowRead>']], /Care_Action__c: viewAllRecords needs allowRead/],
+    ['permset-object-dependencies', 'modify all without delete', [[`${D}/permissionsets/Carebridge_Integration.permissionset-meta.xml`, '<modifyAllRecords>false</modifyAllRecords>', '<modifyAllRecords>true</modifyAllRecords>']], /modifyAllRecords needs allowDelete/],
     ['permset-required-field', 'a field permission on the master-detail field', [[`${D}/permissionsets/Carebridge_Agent.permissionset-meta.xml`, '<fieldPermissions>', '<fieldPermissions><editable>false</editable><field>Care_Action__c.Case__c</field><readable>true</readable></fieldPermissions><fieldPermissions>']], /Care_Action__c\.Case__c: a master-detail field takes no field permission/],
     ['flexipage-mode', 'a region with mode on a page without a parent', [[PAGE, '<name>header</name>', '<mode>Replace</mode>\n        <name>header</name>']], /mode Replace is only for a page with a parentFlexiPage/],
     ['flexipage-structure', 'a tab naming a facet the page lacks', [[PAGE, '<value>detailTabContent</value>', '<value>detailsTabContent</value>']], /names facet detailsTabContent, which the page lacks/],
@@ -146,6 +149,16 @@ const cases = [
         [`${D}/platformEventChannelMembers/Carebridge__chn_CaseChangeEvent.platformEventChannelMember-meta.xml`, undefined, fs.readFileSync(path.join(PROJECT, CASE_MEMBER), 'utf8')]], /each double underscore written once/],
     ['channel-member', 'a filter on a field the object lacks', [[CASE_MEMBER, 'Care_Case_Id__c != null', 'Care_Case__c != null']], /filterExpression names Care_Case__c/],
     ['channel-member', 'an enriched field the object lacks', [[CASE_MEMBER, '<name>Care_Case_Id__c</name>', '<name>Care_Id__c</name>']], /enriched field Care_Id__c/],
+    ['group', 'a group label over 40 characters', [[GROUP, '<name>Carebridge Integration</name>', '<name>Carebridge Integration User And Its Friends</name>']], /name has 43 characters, at most 40/],
+    ['group', 'a group without doesIncludeBosses', [[GROUP, '<doesIncludeBosses>false</doesIncludeBosses>', '']], /doesIncludeBosses must be true or false/],
+    ['sharing-rule', 'a sharing rule shared with a group the deploy lacks', [[SHARING, '<group>Carebridge_Integration</group>', '<group>Carebridge</group>']], /sharedTo group Carebridge: no such group/],
+    ['sharing-rule', 'a sharing rule with two targets', [[SHARING, '<group>Carebridge_Integration</group>', '<group>Carebridge_Integration</group><role>CEO</role>']], /names exactly one SharedTo target/],
+    ['sharing-rule', 'a sharing rule granting All on a Case', [[SHARING, '<accessLevel>Edit</accessLevel>', '<accessLevel>All</accessLevel>']], /accessLevel All: Read or Edit/],
+    ['sharing-rule', 'a criterion on a missing field', [[SHARING, '<field>Care_Case_Id__c</field>', '<field>Care_Id__c</field>']], /no field Case\.Care_Id__c/],
+    ['sharing-rule', 'a criterion on a long text area', [[SHARING, '<field>Care_Case_Id__c</field>', '<field>Care_Sync_Error__c</field>']], /cannot test a LongTextArea field/],
+    ['sharing-rule', 'a criterion with an unknown operation', [[SHARING, '<operation>notEqual</operation>', '<operation>isNotBlank</operation>']], /operation isNotBlank/],
+    ['sharing-rule', 'filter logic naming a missing criterion', [[SHARING, '<includeRecordsOwnedByAll>', '<booleanFilter>1 OR 2</booleanFilter><includeRecordsOwnedByAll>']], /criterion 2 does not exist/],
+    ['sharing-rule', 'a rule without includeRecordsOwnedByAll', [[SHARING, '<includeRecordsOwnedByAll>true</includeRecordsOwnedByAll>', '']], /includeRecordsOwnedByAll must be true or false/],
     ['rollback-manifest', 'a component the rollback manifest misses', [['manifest/destructiveChanges.xml', '<members>Care_Case_Record_Page</members>\n', '']], /does not name exactly what the default deploy adds/]
 ];
 

@@ -38,7 +38,7 @@ func Load(fsys fs.FS) (*Schema, error) {
 		s.objects[strings.ToLower(o.Name)] = o
 	}
 
-	var objectFiles, fieldFiles, permFiles, channelFiles, memberFiles []string
+	var objectFiles, fieldFiles, permFiles, channelFiles, memberFiles, customPermFiles, ruleFiles, groupFiles, sharingFiles []string
 	var statusFile string
 	for _, dir := range dirs {
 		err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
@@ -61,6 +61,14 @@ func Load(fsys fs.FS) (*Schema, error) {
 				channelFiles = append(channelFiles, p)
 			case strings.HasSuffix(base, memberSuffix):
 				memberFiles = append(memberFiles, p)
+			case strings.HasSuffix(base, customPermissionSuffix):
+				customPermFiles = append(customPermFiles, p)
+			case strings.HasSuffix(base, validationRuleSuffix) && parent == "validationRules":
+				ruleFiles = append(ruleFiles, p)
+			case strings.HasSuffix(base, groupSuffix):
+				groupFiles = append(groupFiles, p)
+			case strings.HasSuffix(base, sharingRulesSuffix):
+				sharingFiles = append(sharingFiles, p)
 			case base == caseStatusFile:
 				statusFile = p
 			}
@@ -115,6 +123,17 @@ func Load(fsys fs.FS) (*Schema, error) {
 			return nil, fmt.Errorf("load salesforce metadata: object %s: %w", o.Name, err)
 		}
 	}
+	for _, name := range s.Objects() {
+		o := s.objects[strings.ToLower(name)]
+		for i := range o.fields {
+			if o.fields[i].LookupFilter == nil {
+				continue
+			}
+			if err := s.checkLookupFilter(o, &o.fields[i]); err != nil {
+				return nil, fmt.Errorf("load salesforce metadata: object %s: %w", o.Name, err)
+			}
+		}
+	}
 
 	s.caseStatuses = defaultCaseStatuses()
 	if statusFile != "" {
@@ -124,6 +143,9 @@ func Load(fsys fs.FS) (*Schema, error) {
 	}
 	s.applyCaseStatuses()
 
+	if err := s.loadRules(fsys, customPermFiles, ruleFiles, groupFiles, sharingFiles); err != nil {
+		return nil, err
+	}
 	sort.Strings(permFiles)
 	for _, p := range permFiles {
 		ps, err := s.readPermissionSet(fsys, p)
@@ -139,6 +161,50 @@ func Load(fsys fs.FS) (*Schema, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// loadRules reads the custom permissions, validation rules, public groups
+// and sharing rules (in that order: rules name groups). Permission sets
+// come after them, since they name custom permissions.
+func (s *Schema) loadRules(fsys fs.FS, customPermFiles, ruleFiles, groupFiles, sharingFiles []string) error {
+	for _, files := range [][]string{customPermFiles, ruleFiles, groupFiles, sharingFiles} {
+		sort.Strings(files)
+	}
+	for _, p := range customPermFiles {
+		c, err := readCustomPermission(fsys, p)
+		if err != nil {
+			return err
+		}
+		if _, dup := s.CustomPermission(c.Name); dup {
+			return fmt.Errorf("load salesforce metadata: %s: custom permission %s defined twice", p, c.Name)
+		}
+		s.customPermissions = append(s.customPermissions, c)
+	}
+	for _, p := range ruleFiles {
+		r, err := s.readValidationRule(fsys, p)
+		if err != nil {
+			return err
+		}
+		s.validationRules = append(s.validationRules, r)
+	}
+	for _, p := range groupFiles {
+		g, err := readGroup(fsys, p)
+		if err != nil {
+			return err
+		}
+		if _, dup := s.Group(g.Name); dup {
+			return fmt.Errorf("load salesforce metadata: %s: group %s defined twice", p, g.Name)
+		}
+		s.groups = append(s.groups, g)
+	}
+	for _, p := range sharingFiles {
+		rules, err := s.readSharingRules(fsys, p)
+		if err != nil {
+			return err
+		}
+		s.sharingRules = append(s.sharingRules, rules...)
+	}
+	return nil
 }
 
 // settleSharing defaults and checks a custom object's sharing model: a
@@ -267,18 +333,19 @@ func readObject(fsys fs.FS, p string) (*Object, error) {
 }
 
 type fieldXML struct {
-	XMLName                  xml.Name `xml:"CustomField"`
-	FullName                 string   `xml:"fullName"`
-	Label                    string   `xml:"label"`
-	Type                     string   `xml:"type"`
-	Length                   int      `xml:"length"`
-	Required                 bool     `xml:"required"`
-	ExternalID               bool     `xml:"externalId"`
-	Unique                   bool     `xml:"unique"`
-	ReferenceTo              string   `xml:"referenceTo"`
-	DefaultValue             string   `xml:"defaultValue"`
-	ReparentableMasterDetail bool     `xml:"reparentableMasterDetail"`
-	WriteRequiresMasterRead  bool     `xml:"writeRequiresMasterRead"`
+	XMLName                  xml.Name         `xml:"CustomField"`
+	FullName                 string           `xml:"fullName"`
+	Label                    string           `xml:"label"`
+	Type                     string           `xml:"type"`
+	Length                   int              `xml:"length"`
+	Required                 bool             `xml:"required"`
+	ExternalID               bool             `xml:"externalId"`
+	Unique                   bool             `xml:"unique"`
+	ReferenceTo              string           `xml:"referenceTo"`
+	DefaultValue             string           `xml:"defaultValue"`
+	ReparentableMasterDetail bool             `xml:"reparentableMasterDetail"`
+	WriteRequiresMasterRead  bool             `xml:"writeRequiresMasterRead"`
+	LookupFilter             *lookupFilterXML `xml:"lookupFilter"`
 	ValueSet                 struct {
 		Restricted bool `xml:"restricted"`
 		Values     []struct {
@@ -391,6 +458,16 @@ func readField(fsys fs.FS, p string) (Field, error) {
 		if f.ReferenceTo == "" {
 			return Field{}, fmt.Errorf("load salesforce metadata: %s: %s field needs <referenceTo>", p, x.Type)
 		}
+	}
+	if x.LookupFilter != nil {
+		if f.Type != TypeReference {
+			return Field{}, fmt.Errorf("load salesforce metadata: %s: a %s field takes no lookupFilter", p, x.Type)
+		}
+		lf, err := parseLookupFilter(x.LookupFilter)
+		if err != nil {
+			return Field{}, fmt.Errorf("load salesforce metadata: %s: %w", p, err)
+		}
+		f.LookupFilter = lf
 	}
 	return f, nil
 }

@@ -289,6 +289,54 @@ func TestLoadRejectsBrokenSource(t *testing.T) {
 			"force-app/main/default/permissionsets/P.permissionset-meta.xml": {Data: []byte(permissionSet(
 				`<fieldPermissions><field>Case.Nope__c</field><readable>true</readable><editable>false</editable></fieldPermissions>`))},
 		}, "P.permissionset-meta.xml: permission set P: field permission on Case.Nope__c: no such field"},
+		{"permission set naming an unknown custom permission", fstest.MapFS{
+			"sfdx-project.json": {Data: []byte(project)},
+			"force-app/main/default/permissionsets/P.permissionset-meta.xml": {Data: []byte(permissionSet(
+				`<customPermissions><enabled>true</enabled><name>Fly</name></customPermissions>`))},
+		}, "custom permission Fly: no such custom permission"},
+		{"validation rule without a message", fstest.MapFS{
+			"sfdx-project.json": {Data: []byte(project)},
+			dir + "Case/validationRules/R.validationRule-meta.xml": {Data: []byte(`<ValidationRule><active>true</active><errorConditionFormula>ISNEW()</errorConditionFormula></ValidationRule>`)},
+		}, "<errorMessage> is required"},
+		{"validation rule shown on a missing field", fstest.MapFS{
+			"sfdx-project.json": {Data: []byte(project)},
+			dir + "Case/validationRules/R.validationRule-meta.xml": {Data: []byte(`<ValidationRule><active>true</active><errorConditionFormula>ISNEW()</errorConditionFormula>` +
+				`<errorMessage>No.</errorMessage><errorDisplayField>Nope__c</errorDisplayField></ValidationRule>`)},
+		}, "errorDisplayField Nope__c is not a field of Case"},
+		{"lookup filter with $User", fstest.MapFS{
+			"sfdx-project.json": {Data: []byte(project)},
+			dir + "Case/fields/A__c.field-meta.xml": {Data: []byte(field("A__c", "<type>Lookup</type><referenceTo>Case</referenceTo>"+
+				lookupFilter("<filterItems><field>Case.OwnerId</field><operation>equals</operation><valueField>$User.Id</valueField></filterItems>")))},
+		}, "only $Source is supported"},
+		{"lookup filter with an unknown operation", fstest.MapFS{
+			"sfdx-project.json": {Data: []byte(project)},
+			dir + "Case/fields/A__c.field-meta.xml": {Data: []byte(field("A__c", "<type>Lookup</type><referenceTo>Case</referenceTo>"+
+				lookupFilter("<filterItems><field>Case.Subject</field><operation>is</operation><value>x</value></filterItems>")))},
+		}, `operation "is"`},
+		{"lookup filter on a missing target field", fstest.MapFS{
+			"sfdx-project.json": {Data: []byte(project)},
+			dir + "Case/fields/A__c.field-meta.xml": {Data: []byte(field("A__c", "<type>Lookup</type><referenceTo>Case</referenceTo>"+
+				lookupFilter("<filterItems><field>Case.Nope__c</field><operation>equals</operation><value>x</value></filterItems>")))},
+		}, "Case has no field Nope__c"},
+		{"lookup filter on a text field of the source", fstest.MapFS{
+			"sfdx-project.json": {Data: []byte(project)},
+			dir + "Case/fields/A__c.field-meta.xml": {Data: []byte(field("A__c", "<type>Lookup</type><referenceTo>Case</referenceTo>"+
+				lookupFilter("<filterItems><field>Case.Subject</field><operation>equals</operation><valueField>$Source.Subject</valueField></filterItems>")))},
+		}, "cannot reference a string field of the source record"},
+		{"lookup filter logic naming a missing item", fstest.MapFS{
+			"sfdx-project.json": {Data: []byte(project)},
+			dir + "Case/fields/A__c.field-meta.xml": {Data: []byte(field("A__c", "<type>Lookup</type><referenceTo>Case</referenceTo>"+
+				lookupFilter("<booleanFilter>1 OR 2</booleanFilter><filterItems><field>Case.IsEscalated</field><operation>equals</operation><value>true</value></filterItems>")))},
+		}, "criterion 2 does not exist"},
+		{"sharing rule shared with a group nobody defines", sharingProject(`<sharedTo><group>Nobody</group></sharedTo>` + criterion), `group "Nobody", which groups/ does not define`},
+		{"sharing rule shared with a role", sharingProject(`<sharedTo><role>CEO</role></sharedTo>` + criterion), "sharedTo role is not supported"},
+		{"sharing rule on a missing field", sharingProject(`<sharedTo><group>G</group></sharedTo><criteriaItems><field>Nope__c</field><operation>equals</operation></criteriaItems>`), `Case has no field "Nope__c"`},
+		{"sharing rule on a long text area", sharingProject(`<sharedTo><group>G</group></sharedTo><criteriaItems><field>Description</field><operation>equals</operation></criteriaItems>`), "cannot test Description"},
+		{"sharing rule with an unknown operation", sharingProject(`<sharedTo><group>G</group></sharedTo><criteriaItems><field>Subject</field><operation>isBlank</operation></criteriaItems>`), `operation "isBlank"`},
+		{"owner-based sharing rules", fstest.MapFS{
+			"sfdx-project.json": {Data: []byte(project)},
+			"force-app/main/default/sharingRules/Case.sharingRules-meta.xml": {Data: []byte(`<SharingRules><sharingOwnerRules><fullName>O</fullName></sharingOwnerRules></SharingRules>`)},
+		}, "sharingOwnerRules is not supported"},
 		{"no default status", fstest.MapFS{
 			"sfdx-project.json": {Data: []byte(project)},
 			"force-app/main/default/standardValueSets/CaseStatus.standardValueSet-meta.xml": {Data: []byte(
@@ -302,6 +350,88 @@ func TestLoadRejectsBrokenSource(t *testing.T) {
 				t.Errorf("Load() error = %v, want one mentioning %q", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+// lookupFilter wraps filter items in an active, required lookup filter.
+func lookupFilter(items string) string {
+	return "<lookupFilter><active>true</active><isOptional>false</isOptional>" + items + "</lookupFilter>"
+}
+
+// criterion is a sharing rule criterion: the Subject is not blank.
+const criterion = `<criteriaItems><field>Subject</field><operation>notEqual</operation></criteriaItems>`
+
+// sharingProject is a project with the public group G and one sharing
+// rule on Case holding body (its target and criteria).
+func sharingProject(body string) fstest.MapFS {
+	return fstest.MapFS{
+		"sfdx-project.json": {Data: []byte(`{"packageDirectories":[{"path":"force-app","default":true}]}`)},
+		"force-app/main/default/groups/G.group-meta.xml": {Data: []byte(`<Group><name>G</name><doesIncludeBosses>false</doesIncludeBosses></Group>`)},
+		"force-app/main/default/sharingRules/Case.sharingRules-meta.xml": {Data: []byte(`<SharingRules><sharingCriteriaRules><fullName>R</fullName>` +
+			`<accessLevel>Edit</accessLevel><label>R</label>` + body + `<includeRecordsOwnedByAll>true</includeRecordsOwnedByAll></sharingCriteriaRules></SharingRules>`)},
+	}
+}
+
+// TestShippedOrgRules: the shipped validation rule, lookup filter, custom
+// permission, public group and sharing rule load as written, and the
+// integration set names the custom permission and Transfer Cases.
+func TestShippedOrgRules(t *testing.T) {
+	s := loadShipped(t)
+	rules := s.ValidationRules()
+	if len(rules) != 1 || rules[0].Object != "Care_Action__c" || rules[0].Name != "Locked_After_Queued" || !rules[0].Active ||
+		!strings.Contains(rules[0].Formula, "$Permission.Carebridge_Integration_Access") || !strings.HasPrefix(rules[0].Message, "carebridge has already picked up") ||
+		rules[0].DisplayField != "" {
+		t.Errorf("validation rules: %+v", rules)
+	}
+	f, _ := s.Field("Care_Action__c", "Target_Message__c")
+	lf := f.LookupFilter
+	if !lf.Required() || len(lf.Items) != 1 || lf.Logic != nil || !strings.HasPrefix(lf.ErrorMessage, "Pick a message of this action's Case") {
+		t.Fatalf("lookup filter of Target_Message__c: %+v", lf)
+	}
+	if it := lf.Items[0]; it.Field != (metadata.FieldRef{Field: "Care_Message__c.Case__c"}) || it.Operation != "equals" ||
+		it.ValueField == nil || *it.ValueField != (metadata.FieldRef{Source: true, Field: "Case__c"}) {
+		t.Errorf("lookup filter item: %+v", it)
+	}
+	if _, ok := s.CustomPermission("carebridge_integration_access"); !ok {
+		t.Error("no custom permission Carebridge_Integration_Access")
+	}
+	if g, ok := s.Group("Carebridge_Integration"); !ok || g.Label != "Carebridge Integration" || g.IncludeBosses {
+		t.Errorf("group Carebridge_Integration: %+v, %v", g, ok)
+	}
+	sharing := s.SharingRules()
+	want := metadata.SharingCriterion{Field: "Care_Case_Id__c", Operation: "notEqual"}
+	if len(sharing) != 1 || sharing[0].Object != "Case" || sharing[0].Name != "Carebridge_Integration_Cases" || sharing[0].AccessLevel != "Edit" ||
+		sharing[0].SharedTo != "Carebridge_Integration" || len(sharing[0].Criteria) != 1 || sharing[0].Criteria[0] != want || !sharing[0].IncludeRecordsOwnedByAll {
+		t.Errorf("sharing rules: %+v", sharing)
+	}
+	ps, _ := s.PermissionSet("Carebridge_Integration")
+	if !slices.Equal(ps.CustomPermissions, []string{"Carebridge_Integration_Access"}) || !slices.Equal(ps.UserPermissions, []string{metadata.PermTransferAnyCase}) {
+		t.Errorf("Carebridge_Integration: custom %v, user %v", ps.CustomPermissions, ps.UserPermissions)
+	}
+}
+
+// TestLogic: booleanFilter logic as Salesforce reads it.
+func TestLogic(t *testing.T) {
+	holds := []bool{true, false, true}
+	for expr, want := range map[string]bool{"1 AND 3": true, "1 AND 2": false, "2 OR 3": true, "NOT 2": true, "1 AND (2 OR NOT 3)": false,
+		"(1 or 2) and not (2)": true} {
+		l, err := metadata.ParseLogic(expr, 3)
+		if err != nil {
+			t.Errorf("%s: %v", expr, err)
+			continue
+		}
+		if got := l.Eval(3, func(i int) bool { return holds[i] }); got != want {
+			t.Errorf("%s = %v, want %v", expr, got, want)
+		}
+	}
+	var none *metadata.Logic
+	if !none.Eval(2, func(int) bool { return true }) || none.Eval(2, func(i int) bool { return i == 0 }) {
+		t.Error("no filter logic: every criterion must hold")
+	}
+	for _, bad := range []string{"", "1 AND", "4", "0 OR 1", "1 XOR 2", "(1 AND 2", "1 2"} {
+		if _, err := metadata.ParseLogic(bad, 3); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
 	}
 }
 

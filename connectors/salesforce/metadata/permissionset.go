@@ -17,12 +17,15 @@ const (
 	PermViewAllData   = "ViewAllData"   // reads every record of every object
 	PermModifyAllData = "ModifyAllData" // reads and writes every record of every object
 	PermEditTask      = "EditTask"      // Edit Tasks: activities have no object permissions
+	// PermTransferAnyCase is Transfer Cases: change the owner of a Case the
+	// user does not own (owners, queue members and Modify All need none).
+	PermTransferAnyCase = "TransferAnyCase"
 )
 
 // UserPermissionNames lists the user permissions a permission set may
 // enable, in the order the PermissionSet object lists them.
 func UserPermissionNames() []string {
-	return []string{PermAPIEnabled, PermAPIUserOnly, PermViewSetup, PermViewAllData, PermModifyAllData, PermEditTask}
+	return []string{PermAPIEnabled, PermAPIUserOnly, PermViewSetup, PermViewAllData, PermModifyAllData, PermEditTask, PermTransferAnyCase}
 }
 
 // Object permission names, as ObjectPermissions fields name them
@@ -112,13 +115,17 @@ type FieldPermissions struct {
 }
 
 // PermissionSet is a permission set: object permissions, field-level
-// security and user permissions. Objects and Fields are sorted by name.
+// security, user permissions and custom permissions. Objects and Fields are
+// sorted by name.
 type PermissionSet struct {
 	Name            string
 	Label           string
 	Objects         []ObjectPermissions
 	Fields          []FieldPermissions
 	UserPermissions []string // the enabled ones
+	// CustomPermissions are the enabled custom permissions (formulas read
+	// them as $Permission.<Name>), sorted.
+	CustomPermissions []string
 }
 
 // Clone returns a deep copy.
@@ -126,6 +133,7 @@ func (ps PermissionSet) Clone() PermissionSet {
 	ps.Objects = slices.Clone(ps.Objects)
 	ps.Fields = slices.Clone(ps.Fields)
 	ps.UserPermissions = slices.Clone(ps.UserPermissions)
+	ps.CustomPermissions = slices.Clone(ps.CustomPermissions)
 	return ps
 }
 
@@ -156,28 +164,40 @@ func (ps PermissionSet) Has(userPermission string) bool {
 	return slices.ContainsFunc(ps.UserPermissions, func(p string) bool { return strings.EqualFold(p, userPermission) })
 }
 
+// HasCustom reports whether the custom permission is enabled (ignoring
+// case, as formulas name them).
+func (ps PermissionSet) HasCustom(customPermission string) bool {
+	return slices.ContainsFunc(ps.CustomPermissions, func(p string) bool { return strings.EqualFold(p, customPermission) })
+}
+
 // Permission names one permission of a permission set, with the names of
 // Salesforce's permission objects: a user permission (User: "ViewSetup"),
-// an object permission (Object: "Case", Access: "ModifyAllRecords") or a
-// field permission (Field: "Case.Subject", Access: "Read" or "Edit").
+// an object permission (Object: "Case", Access: "ModifyAllRecords"), a
+// field permission (Field: "Case.Subject", Access: "Read" or "Edit") or a
+// custom permission (Custom: "Carebridge_Integration_Access").
 type Permission struct {
 	User   string
 	Object string
 	Field  string
+	Custom string
 	Access string
 }
 
 // validate checks the shape of p, not whether its object or field exists.
 func (p Permission) validate() error {
 	set := 0
-	for _, s := range []string{p.User, p.Object, p.Field} {
+	for _, s := range []string{p.User, p.Object, p.Field, p.Custom} {
 		if s != "" {
 			set++
 		}
 	}
 	switch {
 	case set != 1:
-		return fmt.Errorf("permission %+v: name exactly one of a user permission, an object or a field", p)
+		return fmt.Errorf("permission %+v: name exactly one of a user permission, an object, a field or a custom permission", p)
+	case p.Custom != "":
+		if p.Access != "" {
+			return fmt.Errorf("custom permission %s takes no access", p.Custom)
+		}
 	case p.User != "":
 		if p.Access != "" {
 			return fmt.Errorf("user permission %s takes no access", p.User)
@@ -225,6 +245,11 @@ func (ps *PermissionSet) Grant(p Permission) error {
 		return err
 	}
 	switch {
+	case p.Custom != "":
+		if !ps.HasCustom(p.Custom) {
+			ps.CustomPermissions = append(ps.CustomPermissions, p.Custom)
+			slices.Sort(ps.CustomPermissions)
+		}
 	case p.User != "":
 		if !ps.Has(p.User) {
 			ps.UserPermissions = append(ps.UserPermissions, canonicalUserPermission(p.User))
@@ -254,6 +279,8 @@ func (ps *PermissionSet) Revoke(p Permission) error {
 		return err
 	}
 	switch {
+	case p.Custom != "":
+		ps.CustomPermissions = slices.DeleteFunc(ps.CustomPermissions, func(c string) bool { return strings.EqualFold(c, p.Custom) })
 	case p.User != "":
 		ps.UserPermissions = slices.DeleteFunc(ps.UserPermissions, func(u string) bool { return strings.EqualFold(u, p.User) })
 	case p.Object != "":
@@ -335,6 +362,10 @@ type permissionSetXML struct {
 		Name    string `xml:"name"`
 		Enabled bool   `xml:"enabled"`
 	} `xml:"userPermissions"`
+	CustomPermissions []struct {
+		Name    string `xml:"name"`
+		Enabled bool   `xml:"enabled"`
+	} `xml:"customPermissions"`
 }
 
 // ParsePermissionSet reads a permission set file (the content of
@@ -362,6 +393,15 @@ func ParsePermissionSet(name string, raw []byte) (PermissionSet, error) {
 			ps.UserPermissions = append(ps.UserPermissions, canonicalUserPermission(u.Name))
 		}
 	}
+	for _, c := range x.CustomPermissions {
+		cp := strings.TrimSpace(c.Name)
+		switch {
+		case cp == "":
+			unknown = append(unknown, errors.New("customPermissions without <name>"))
+		case c.Enabled && !ps.HasCustom(cp):
+			ps.CustomPermissions = append(ps.CustomPermissions, cp)
+		}
+	}
 	if len(unknown) > 0 {
 		return PermissionSet{}, fmt.Errorf("permission set %s: %w", name, errors.Join(unknown...))
 	}
@@ -373,6 +413,7 @@ func ParsePermissionSet(name string, raw []byte) (PermissionSet, error) {
 	slices.SortFunc(ps.Objects, func(a, b ObjectPermissions) int { return strings.Compare(a.Object, b.Object) })
 	slices.SortFunc(ps.Fields, func(a, b FieldPermissions) int { return strings.Compare(a.Field, b.Field) })
 	slices.Sort(ps.UserPermissions)
+	slices.Sort(ps.CustomPermissions)
 	return ps, nil
 }
 
@@ -459,6 +500,10 @@ func (s *Schema) CheckPermission(p Permission) error {
 		if !f.Permissionable {
 			return fmt.Errorf("field permission on %s: the field is not under field-level security (required and system fields are always visible)", p.Field)
 		}
+	case p.Custom != "":
+		if _, ok := s.CustomPermission(p.Custom); !ok {
+			return fmt.Errorf("custom permission %s: no such custom permission (customPermissions/)", p.Custom)
+		}
 	}
 	return nil
 }
@@ -493,6 +538,11 @@ func (s *Schema) CheckPermissionSet(ps PermissionSet) error {
 	}
 	for _, u := range ps.UserPermissions {
 		if err := s.CheckPermission(Permission{User: u}); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, c := range ps.CustomPermissions {
+		if err := s.CheckPermission(Permission{Custom: c}); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -54,6 +54,9 @@ type Field struct {
 	// Permissionable: under field-level security, so a permission set must
 	// grant it. Required fields and system fields are always visible.
 	Permissionable bool
+	// LookupFilter restricts the records a reference field may hold; nil
+	// for none.
+	LookupFilter *LookupFilter
 }
 
 // Sharing models (org-wide defaults), as object metadata names them.
@@ -102,9 +105,11 @@ func (o *Object) Field(name string) (Field, bool) {
 	return o.fields[i].clone(), true
 }
 
-// clone copies the picklist so that callers cannot change the schema.
+// clone copies the picklist and lookup filter so that callers cannot
+// change the schema.
 func (f Field) clone() Field {
 	f.Picklist = slices.Clone(f.Picklist)
+	f.LookupFilter = f.LookupFilter.clone()
 	return f
 }
 
@@ -147,10 +152,14 @@ type CaseStatus struct {
 
 // Schema is every object carebridge may read or write.
 type Schema struct {
-	objects        map[string]*Object // lower-case name -> object
-	caseStatuses   []CaseStatus
-	permissionSets []PermissionSet // sorted by name
-	channels       []Channel       // change event channels, sorted by name
+	objects           map[string]*Object // lower-case name -> object
+	caseStatuses      []CaseStatus
+	permissionSets    []PermissionSet    // sorted by name
+	customPermissions []CustomPermission // sorted by name
+	validationRules   []ValidationRule   // by object and name
+	groups            []Group            // sorted by name
+	sharingRules      []SharingRule      // by object and name
+	channels          []Channel          // change event channels, sorted by name
 }
 
 // Object looks an object up by API name, ignoring case.

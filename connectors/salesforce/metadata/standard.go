@@ -168,7 +168,9 @@ func standardObjects() []standardObject {
 
 // permissionObjects are the objects through which a user reads its
 // effective permissions with SOQL: its permission sets (the profile's own
-// included), their assignments, object and field permissions.
+// included), their assignments, object and field permissions, and the
+// custom permissions they enable (SetupEntityAccess rows of type
+// CustomPermission).
 func permissionObjects() []standardObject {
 	userPerms := []Field{readOnly(text("Name", 80)), readOnly(text("Label", 80)), readOnly(flag("IsOwnedByProfile"))}
 	for _, p := range UserPermissionNames() {
@@ -191,6 +193,15 @@ func permissionObjects() []standardObject {
 			readOnly(text("Field", 255)),
 			readOnly(flag("PermissionsRead")),
 			readOnly(flag("PermissionsEdit")),
+		)},
+		{name: "CustomPermission", label: "Custom Permission", keyPrefix: "0CP", sharing: SharingRead, fields: withAudit(false,
+			readOnly(text("DeveloperName", 80)),
+			readOnly(text("MasterLabel", 80)),
+		)},
+		{name: "SetupEntityAccess", label: "Setup Entity Access", keyPrefix: "0J0", sharing: SharingRead, fields: withAudit(false,
+			readOnly(ref("ParentId", "PermissionSet")),
+			readOnly(ref("SetupEntityId", "CustomPermission")),
+			readOnly(text("SetupEntityType", 40)),
 		)},
 	}
 }

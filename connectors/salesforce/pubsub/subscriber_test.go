@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/connectors/salesforce"
+	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
 	"github.com/carebridge/carebridge/connectors/salesforce/pubsub"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 )
@@ -182,6 +183,11 @@ func TestChangeEventsOfCreateUpdateDelete(t *testing.T) {
 
 func testChangeEvents(t *testing.T, headerOnly bool) {
 	e := newEnv(t, sfsim.Options{}, pubsub.Config{HeaderOnly: headerOnly})
+	// The shipped set grants no Delete (carebridge deletes nothing); this
+	// client deletes a Case to see its DELETE event.
+	if err := e.sim.GrantPermission(sfsim.IntegrationPermissionSet, metadata.Permission{Object: "Case", Access: metadata.AccessDelete}); err != nil {
+		t.Fatal(err)
+	}
 	c := newCollector()
 	e.run(t, caseTopic, e.sim.LatestReplayID(), c)
 	ctx := context.Background()

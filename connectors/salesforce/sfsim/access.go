@@ -17,17 +17,21 @@ type access struct {
 	objects map[string]metadata.ObjectPermissions // lower-case object -> union of the sets
 	fields  map[string]metadata.FieldPermissions  // lower-case "object.field" -> union
 	perms   map[string]bool                       // enabled user permissions
+	custom  map[string]bool                       // enabled custom permissions, lower-case
 	cache   map[*metadata.Object]metadata.ObjectPermissions
-	// queues are the groups (queues) the user is a member of: it works
-	// the records they own. shared are the records shared with the user
-	// or one of its groups (CaseShare), with edit true for Edit access.
-	queues map[string]bool
+	// groups are the queues and public groups the user is a member of: it
+	// works the records its queues own. shared are the records shared with
+	// the user or one of its groups (CaseShare), with edit true for Edit
+	// access; rules are the sharing rules that share with its groups.
+	groups map[string]bool
 	shared map[string]bool // record id -> edit
+	rules  []sharingRule
 }
 
 func newAccess(user string, schema *metadata.Schema, sets []metadata.PermissionSet) *access {
 	a := &access{user: user, schema: schema, objects: map[string]metadata.ObjectPermissions{},
-		fields: map[string]metadata.FieldPermissions{}, perms: map[string]bool{}, cache: map[*metadata.Object]metadata.ObjectPermissions{}}
+		fields: map[string]metadata.FieldPermissions{}, perms: map[string]bool{}, custom: map[string]bool{},
+		cache: map[*metadata.Object]metadata.ObjectPermissions{}}
 	for _, ps := range sets {
 		for _, op := range ps.Objects {
 			k := strings.ToLower(op.Object)
@@ -45,32 +49,38 @@ func newAccess(user string, schema *metadata.Schema, sets []metadata.PermissionS
 		for _, p := range ps.UserPermissions {
 			a.perms[p] = true
 		}
+		for _, c := range ps.CustomPermissions {
+			a.custom[strings.ToLower(c)] = true
+		}
 	}
 	return a
 }
 
-// shares reads the user's queue memberships and the records shared with
-// it. A user who sees every Case anyway needs neither.
+// shares reads the user's group memberships (queues and public groups),
+// the records shared with it or its groups, and the sharing rules that
+// share with its groups.
 func (a *access) shares(st *store) {
-	if cs, ok := a.schema.Object("Case"); ok && a.object(cs).ViewAllRecords {
-		return
-	}
-	a.queues, a.shared = map[string]bool{}, map[string]bool{}
+	a.groups, a.shared = map[string]bool{}, map[string]bool{}
 	if members, err := st.table("GroupMember"); err == nil {
 		for _, m := range members.records {
 			if !m.deleted && m.fields["UserOrGroupId"] == a.user {
-				a.queues[str(m.fields["GroupId"])] = true
+				a.groups[str(m.fields["GroupId"])] = true
 			}
 		}
 	}
 	if shares, err := st.table("CaseShare"); err == nil {
 		for _, sh := range shares.records {
 			to := str(sh.fields["UserOrGroupId"])
-			if sh.deleted || to != a.user && !a.queues[to] {
+			if sh.deleted || to != a.user && !a.groups[to] {
 				continue
 			}
 			id := str(sh.fields["CaseId"])
 			a.shared[id] = a.shared[id] || sh.fields["CaseAccessLevel"] == "Edit"
+		}
+	}
+	for _, r := range st.sharing {
+		if a.groups[r.group] {
+			a.rules = append(a.rules, r)
 		}
 	}
 }
@@ -134,8 +144,9 @@ func (a *access) editsField(o *metadata.Object, f metadata.Field) bool {
 }
 
 // canRead reports whether the user sees record r: it may read the object
-// and it owns the record, the record's object is public, its parent record
-// is visible (ControlledByParent), or View All overrides sharing.
+// and it owns the record, the record is shared with it (manually or by a
+// sharing rule), the record's object is public, its parent record is
+// visible (ControlledByParent), or View All overrides sharing.
 func (a *access) canRead(st *store, t *table, r *record) bool {
 	p := a.object(t.obj)
 	switch {
@@ -153,13 +164,14 @@ func (a *access) canRead(st *store, t *table, r *record) bool {
 		}
 	}
 	_, shared := a.shared[r.id]
-	return a.owns(r) || shared
+	return a.owns(r) || shared || a.ruleAccess(t, r) > 0
 }
 
 // canEdit reports whether the user has edit access to record r (object
-// permissions aside): it owns the record, the object is public read/write,
-// it can edit the parent record (ControlledByParent), or Modify All
-// overrides sharing.
+// permissions aside): it owns the record, the record is shared with it
+// read/write (manually or by a sharing rule), the object is public
+// read/write, it can edit the parent record (ControlledByParent), or Modify
+// All overrides sharing.
 func (a *access) canEdit(st *store, t *table, r *record) bool {
 	p := a.object(t.obj)
 	switch {
@@ -179,7 +191,16 @@ func (a *access) canEdit(st *store, t *table, r *record) bool {
 			return a.canEdit(st, pt, pr)
 		}
 	}
-	return a.owns(r) || a.shared[r.id]
+	return a.owns(r) || a.shared[r.id] || a.ruleAccess(t, r) > 1
+}
+
+// mayTransfer reports whether the user may give r another owner (edit
+// access aside): as its owner (or a member of the queue owning it), with
+// Modify All on the object, or for a Case with Transfer Cases and Edit on
+// Case. Read/write sharing alone does not let a user transfer a record.
+func (a *access) mayTransfer(t *table, r *record) bool {
+	p := a.object(t.obj)
+	return a.owns(r) || p.ModifyAllRecords || t.obj.Name == "Case" && p.Edit && a.has(metadata.PermTransferAnyCase)
 }
 
 // str is v as a string ("" when it is not one).
@@ -191,7 +212,7 @@ func str(v any) string {
 // owns reports whether the user owns r, or a queue it is a member of does.
 func (a *access) owns(r *record) bool {
 	owner := str(r.fields["OwnerId"])
-	return owner == a.user || owner != "" && a.queues[owner]
+	return owner == a.user || owner != "" && a.groups[owner]
 }
 
 // checkParent refuses to create a record under a parent the user cannot

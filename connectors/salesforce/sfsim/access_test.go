@@ -84,27 +84,51 @@ func (e *env) collection(method, path string, payload any) []string {
 
 const insufficientAccess = "insufficient access rights on object id"
 
-// TestCaseSharing: Case is Private. A Case owned by an agent is invisible to
-// a user without View All on Case (queries leave it out, a read is
-// NOT_FOUND) and visible with it; agents see their own Cases only, and the
-// children of a Case are visible exactly when the Case is.
+// TestCaseSharing: Case is Private. The integration user reads every Case
+// through View All on Case (which Change Data Capture requires of a
+// subscriber to Case change events); without it, it reads the Cases it
+// owns and, through the shipped sharing rule Carebridge_Integration_Cases
+// and its membership of the Carebridge_Integration group, every Case with
+// a Care Case Id, evaluated on the Case as it is now. Agents see their own
+// Cases only, and the children of a Case are visible exactly when the Case
+// is.
 func TestCaseSharing(t *testing.T) {
 	e := newEnv(t, sfsim.Options{})
 	bob := userID(t, e.srv, "bob@carebridge.example")
 	alices := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "alice's", "Care_Case_Id__c": "c-alice"}) // Insert's owner is Alice
 	bobs := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "bob's", "Care_Case_Id__c": "c-bob", "OwnerId": bob})
+	phone := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "a phone call"}) // Alice's, no Care case
 	mustInsert(t, e.srv, "Care_Message__c", map[string]any{"Case__c": alices, "Care_Message_Id__c": "m-alice"})
 	mustInsert(t, e.srv, "Care_Message__c", map[string]any{"Case__c": bobs, "Care_Message_Id__c": "m-bob"})
 	mustInsert(t, e.srv, "CaseComment", map[string]any{"ParentId": bobs, "CommentBody": "on bob's case"})
 
-	if n := e.totalSize("SELECT Id FROM Case"); n != 2 {
-		t.Errorf("with View All on Case the integration user sees %d Cases, want 2", n)
+	if n := e.totalSize("SELECT Id FROM Case"); n != 3 {
+		t.Errorf("with View All on Case the integration user sees %d Cases, want 3", n)
 	}
 	e.revoke(metadata.Permission{Object: "Case", Access: metadata.AccessViewAll})
-	if n := e.totalSize("SELECT Id FROM Case"); n != 0 {
-		t.Errorf("without View All the integration user sees %d agents' Cases, want 0", n)
+	if got := e.queryRecords("SELECT Subject FROM Case ORDER BY Subject"); len(got) != 2 || got[0]["Subject"] != "alice's" || got[1]["Subject"] != "bob's" {
+		t.Errorf("without View All the sharing rule shows the Cases with a Care Case Id: %v", got)
 	}
-	resp, body := e.do(http.MethodGet, "sobjects/Case/"+alices, nil)
+	resp, body := e.do(http.MethodGet, "sobjects/Case/"+phone, nil)
+	wantError(t, "GET an agent's Case without a Care Case Id", resp, body, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
+	if err := e.srv.Update("Case", phone, map[string]any{"Care_Case_Id__c": "c-phone"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.totalSize("SELECT Id FROM Case WHERE Id = '" + phone + "'"); n != 1 {
+		t.Error("a Case given a Care Case Id is shared at once")
+	}
+	if err := e.srv.Update("Case", phone, map[string]any{"Care_Case_Id__c": nil}); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.totalSize("SELECT Id FROM Case WHERE Id = '" + phone + "'"); n != 0 {
+		t.Error("a Case whose Care Case Id is cleared stays shared")
+	}
+
+	e.leaveIntegrationGroup()
+	if n := e.totalSize("SELECT Id FROM Case"); n != 0 {
+		t.Errorf("outside the group the integration user sees %d agents' Cases, want 0", n)
+	}
+	resp, body = e.do(http.MethodGet, "sobjects/Case/"+alices, nil)
 	wantError(t, "GET an invisible Case", resp, body, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
 	resp, body = e.do(http.MethodGet, "sobjects/Case/Care_Case_Id__c/c-alice", nil)
 	wantError(t, "GET an invisible Case by external id", resp, body, http.StatusNotFound, "NOT_FOUND", "")
@@ -120,7 +144,7 @@ func TestCaseSharing(t *testing.T) {
 	}
 
 	alice := e.as("alice@carebridge.example")
-	if got := alice.queryRecords("SELECT Subject FROM Case"); len(got) != 1 || got[0]["Subject"] != "alice's" {
+	if got := alice.queryRecords("SELECT Subject FROM Case ORDER BY Subject"); len(got) != 2 || got[0]["Subject"] != "a phone call" || got[1]["Subject"] != "alice's" {
 		t.Errorf("an agent sees its own Cases only: %v", got)
 	}
 	if got := alice.queryRecords("SELECT Care_Message_Id__c, Case__r.Subject FROM Care_Message__c"); len(got) != 1 || got[0]["Care_Message_Id__c"] != "m-alice" {
@@ -130,42 +154,63 @@ func TestCaseSharing(t *testing.T) {
 	wantError(t, "an agent reads another agent's Case", resp, body, http.StatusNotFound, "NOT_FOUND", "")
 
 	e.grant(metadata.Permission{Object: "Case", Access: metadata.AccessViewAll})
-	if n := e.totalSize("SELECT Id FROM Case"); n != 3 {
-		t.Errorf("View All given back: %d Cases, want 3", n)
+	if n := e.totalSize("SELECT Id FROM Case"); n != 4 {
+		t.Errorf("View All given back: %d Cases, want 4", n)
 	}
 	if got := e.queryRecords("SELECT CommentBody, Parent.Subject FROM CaseComment"); len(got) != 1 || got[0]["Parent"].(map[string]any)["Subject"] != "bob's" {
 		t.Errorf("comments follow their Case: %v", got)
 	}
 }
 
-// TestEditNeedsModifyAll: under a Private sharing model the integration user
-// edits agents' Cases only with Modify All on Case; without it a visible
-// Case is read-only (INSUFFICIENT_ACCESS_OR_READONLY), and without the
-// object permissions Edit, Create or Delete the object refuses the write.
-func TestEditNeedsModifyAll(t *testing.T) {
+// TestEditNeedsTheSharingRule: under a Private sharing model the
+// integration user edits agents' Cases through the shipped sharing rule
+// (read/write on every Case with a Care Case Id, for its group), not
+// through Modify All: a Case without a Care Case Id, or one whose Care
+// Case Id was cleared, is read-only to it (INSUFFICIENT_ACCESS_OR_READONLY;
+// View All lets it read them), as is every agent's Case once it is out of
+// the group. It deletes nothing (no Delete), and without the object
+// permissions Edit or Create the object refuses the write.
+func TestEditNeedsTheSharingRule(t *testing.T) {
 	e := newEnv(t, sfsim.Options{})
 	id := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "alice's", "Care_Case_Id__c": "c-1"})
-	if resp, body := e.do(http.MethodPatch, "sobjects/Case/"+id, map[string]any{"Subject": "with Modify All"}); resp.StatusCode != http.StatusNoContent {
-		t.Fatalf("update with Modify All: %d %s", resp.StatusCode, body)
+	phone := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "a phone call"})
+	if resp, body := e.do(http.MethodPatch, "sobjects/Case/"+id, map[string]any{"Subject": "through the rule"}); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("update of an agent's Case with a Care Case Id: %d %s", resp.StatusCode, body)
 	}
-
-	e.revoke(metadata.Permission{Object: "Case", Access: metadata.AccessModifyAll})
-	resp, body := e.do(http.MethodPatch, "sobjects/Case/"+id, map[string]any{"Subject": "without"})
-	wantError(t, "update without Modify All", resp, body, http.StatusBadRequest, "INSUFFICIENT_ACCESS_OR_READONLY", insufficientAccess)
-	resp, body = e.do(http.MethodPatch, "sobjects/Case/Care_Case_Id__c/c-1", map[string]any{"Subject": "without"})
-	wantError(t, "upsert onto a read-only Case", resp, body, http.StatusBadRequest, "INSUFFICIENT_ACCESS_OR_READONLY", insufficientAccess)
+	if resp, body := e.do(http.MethodPatch, "sobjects/Case/Care_Case_Id__c/c-1", map[string]any{"Subject": "through the rule"}); resp.StatusCode != http.StatusOK {
+		t.Fatalf("upsert onto an agent's Case with a Care Case Id: %d %s", resp.StatusCode, body)
+	}
+	resp, body := e.do(http.MethodPatch, "sobjects/Case/"+phone, map[string]any{"Subject": "not Care's"})
+	wantError(t, "update of a Case without a Care Case Id", resp, body, http.StatusBadRequest, "INSUFFICIENT_ACCESS_OR_READONLY", insufficientAccess)
 	resp, body = e.do(http.MethodDelete, "sobjects/Case/"+id, nil)
-	wantError(t, "delete without Modify All", resp, body, http.StatusBadRequest, "INSUFFICIENT_ACCESS_OR_READONLY", insufficientAccess)
-	codes := e.collection(http.MethodPatch, "composite/sobjects", map[string]any{"records": []any{
+	wantError(t, "delete without Delete", resp, body, http.StatusBadRequest, "INSUFFICIENT_ACCESS_OR_READONLY", insufficientAccess)
+	codes := e.collection(http.MethodDelete, "composite/sobjects?ids="+id, nil)
+	if !slices.Equal(codes, []string{"INSUFFICIENT_ACCESS_OR_READONLY"}) {
+		t.Errorf("collections delete without Delete: %v", codes)
+	}
+	if err := e.srv.Update("Case", phone, map[string]any{"Care_Case_Id__c": "c-2"}); err != nil {
+		t.Fatal(err)
+	}
+	if resp, body := e.do(http.MethodPatch, "sobjects/Case/"+phone, map[string]any{"Subject": "Care's now"}); resp.StatusCode != http.StatusNoContent {
+		t.Errorf("a Case given a Care Case Id is writable at once: %d %s", resp.StatusCode, body)
+	}
+	if err := e.srv.Update("Case", phone, map[string]any{"Care_Case_Id__c": nil}); err != nil {
+		t.Fatal(err)
+	}
+	resp, body = e.do(http.MethodPatch, "sobjects/Case/"+phone, map[string]any{"Care_Case_Id__c": "c-2"})
+	wantError(t, "putting back a cleared Care Case Id", resp, body, http.StatusBadRequest, "INSUFFICIENT_ACCESS_OR_READONLY", insufficientAccess)
+
+	e.leaveIntegrationGroup()
+	resp, body = e.do(http.MethodPatch, "sobjects/Case/"+id, map[string]any{"Subject": "outside the group"})
+	wantError(t, "update outside the group", resp, body, http.StatusBadRequest, "INSUFFICIENT_ACCESS_OR_READONLY", insufficientAccess)
+	resp, body = e.do(http.MethodPatch, "sobjects/Case/Care_Case_Id__c/c-1", map[string]any{"Subject": "outside the group"})
+	wantError(t, "upsert onto a read-only Case", resp, body, http.StatusBadRequest, "INSUFFICIENT_ACCESS_OR_READONLY", insufficientAccess)
+	codes = e.collection(http.MethodPatch, "composite/sobjects", map[string]any{"records": []any{
 		map[string]any{"attributes": map[string]any{"type": "Case"}, "Id": id, "Subject": "x"}}})
 	if !slices.Equal(codes, []string{"INSUFFICIENT_ACCESS_OR_READONLY"}) {
-		t.Errorf("collections update without Modify All: %v", codes)
+		t.Errorf("collections update outside the group: %v", codes)
 	}
-	codes = e.collection(http.MethodDelete, "composite/sobjects?ids="+id, nil)
-	if !slices.Equal(codes, []string{"INSUFFICIENT_ACCESS_OR_READONLY"}) {
-		t.Errorf("collections delete without Modify All: %v", codes)
-	}
-	if rec, _ := e.srv.Record("Case", id); rec["Subject"] != "with Modify All" || rec["IsDeleted"] != false {
+	if rec, _ := e.srv.Record("Case", id); rec["Subject"] != "through the rule" || rec["IsDeleted"] != false {
 		t.Errorf("a refused write changed the Case: %v", rec)
 	}
 
@@ -192,14 +237,68 @@ func TestEditNeedsModifyAll(t *testing.T) {
 	}
 }
 
+// TestOwnerChangesNeedTransferCases: read/write sharing does not let a
+// user give a Case another owner. The integration user reassigns the
+// Cases it owns, and an agent's Case only with Transfer Cases (which the
+// shipped set grants, because carebridge follows Care's reassignments);
+// an agent reassigns its own Cases, not a colleague's it can edit.
+func TestOwnerChangesNeedTransferCases(t *testing.T) {
+	e := newEnv(t, sfsim.Options{})
+	alice, bob := userID(t, e.srv, "alice@carebridge.example"), userID(t, e.srv, "bob@carebridge.example")
+	resp, body := e.do(http.MethodPost, "sobjects/Case", map[string]any{"Subject": "new", "Care_Case_Id__c": "c-1", "OwnerId": alice})
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create with an owner: %d %s", resp.StatusCode, body)
+	}
+	var created struct{ ID string }
+	_ = json.Unmarshal(body, &created)
+	if resp, body := e.do(http.MethodPatch, "sobjects/Case/"+created.ID, map[string]any{"OwnerId": bob}); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("transfer with Transfer Cases: %d %s", resp.StatusCode, body)
+	}
+	e.revoke(metadata.Permission{User: metadata.PermTransferAnyCase})
+	resp, body = e.do(http.MethodPatch, "sobjects/Case/"+created.ID, map[string]any{"OwnerId": alice})
+	wantError(t, "transfer without Transfer Cases", resp, body, http.StatusBadRequest, "INSUFFICIENT_ACCESS_OR_READONLY", insufficientAccess)
+	codes := e.collection(http.MethodPatch, "composite/sobjects/Case/Care_Case_Id__c", map[string]any{"records": []any{
+		map[string]any{"attributes": map[string]any{"type": "Case"}, "Care_Case_Id__c": "c-1", "OwnerId": alice}}})
+	if !slices.Equal(codes, []string{"INSUFFICIENT_ACCESS_OR_READONLY"}) {
+		t.Errorf("collections upsert moving the owner without Transfer Cases: %v", codes)
+	}
+	if resp, body := e.do(http.MethodPatch, "sobjects/Case/"+created.ID, map[string]any{"OwnerId": bob, "Subject": "same owner"}); resp.StatusCode != http.StatusNoContent {
+		t.Errorf("an update naming the present owner transfers nothing: %d %s", resp.StatusCode, body)
+	}
+	resp, body = e.do(http.MethodPost, "sobjects/Case", map[string]any{"Subject": "mine", "Care_Case_Id__c": "c-2"})
+	if err := json.Unmarshal(body, &created); resp.StatusCode != http.StatusCreated || err != nil {
+		t.Fatalf("create: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := e.do(http.MethodPatch, "sobjects/Case/"+created.ID, map[string]any{"OwnerId": alice}); resp.StatusCode != http.StatusNoContent {
+		t.Errorf("the owner transfers its own Case: %d %s", resp.StatusCode, body)
+	}
+	if rec, _ := e.srv.Record("Case", created.ID); rec["OwnerId"] != alice {
+		t.Errorf("owner %v, want Alice", rec["OwnerId"])
+	}
+
+	bobsCase := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "bob's", "OwnerId": bob})
+	if err := e.srv.ShareCase(bobsCase, alice, "Edit"); err != nil {
+		t.Fatal(err)
+	}
+	asAlice := e.as("alice@carebridge.example")
+	if resp, body := asAlice.do(http.MethodPatch, "sobjects/Case/"+bobsCase, map[string]any{"Status": "Working"}); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("an agent edits a Case shared read/write: %d %s", resp.StatusCode, body)
+	}
+	resp, body = asAlice.do(http.MethodPatch, "sobjects/Case/"+bobsCase, map[string]any{"OwnerId": alice})
+	wantError(t, "an agent takes a colleague's Case shared read/write", resp, body, http.StatusBadRequest, "INSUFFICIENT_ACCESS_OR_READONLY", insufficientAccess)
+	if resp, body := asAlice.do(http.MethodPatch, "sobjects/Case/"+created.ID, map[string]any{"OwnerId": bob}); resp.StatusCode != http.StatusNoContent {
+		t.Errorf("an agent hands its own Case to a colleague: %d %s", resp.StatusCode, body)
+	}
+}
+
 // TestChildWritesNeedEditOnTheParent: Care_Message__c and Care_Action__c
-// are controlled by their Case: creating one on a Case the user cannot edit
-// is refused, unless Modify All on the child object overrides sharing.
+// are controlled by their Case: creating a message on a Case the user can
+// read but not edit (an agent's Case without a Care Case Id) is refused,
+// unless Modify All on the child object overrides sharing. An action needs
+// read access to its Case only (writeRequiresMasterRead).
 func TestChildWritesNeedEditOnTheParent(t *testing.T) {
 	e := newEnv(t, sfsim.Options{})
 	caseID := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "alice's"})
-	e.revoke(metadata.Permission{Object: "Case", Access: metadata.AccessModifyAll})
-	e.revoke(metadata.Permission{Object: "Care_Message__c", Access: metadata.AccessModifyAll})
 	msg := map[string]any{"Case__c": caseID, "Care_Message_Id__c": "m-1"}
 	resp, body := e.do(http.MethodPost, "sobjects/Care_Message__c", msg)
 	wantError(t, "a message on a read-only Case", resp, body, http.StatusBadRequest, "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY",
@@ -309,8 +408,9 @@ func describeFields(t *testing.T, e *env, object string) map[string]map[string]a
 }
 
 // TestUpsertOfAnInvisibleCase: an upsert matches only records the caller
-// sees; when the Case with that external id is hidden from it, the upsert
-// tries to insert and the unique external id refuses the duplicate.
+// sees; when the Case with that external id is hidden from it (no View
+// All, outside the group the sharing rule shares with), the upsert tries
+// to insert and the unique external id refuses the duplicate.
 func TestUpsertOfAnInvisibleCase(t *testing.T) {
 	e := newEnv(t, sfsim.Options{})
 	id := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "alice's", "Care_Case_Id__c": "c-1"})
@@ -318,6 +418,7 @@ func TestUpsertOfAnInvisibleCase(t *testing.T) {
 		t.Fatalf("upsert of a visible Case: %d %s", resp.StatusCode, body)
 	}
 	e.revoke(metadata.Permission{Object: "Case", Access: metadata.AccessViewAll})
+	e.leaveIntegrationGroup()
 	resp, body := e.do(http.MethodPatch, "sobjects/Case/Care_Case_Id__c/c-1", map[string]any{"Subject": "hidden"})
 	wantError(t, "upsert of an invisible Case", resp, body, http.StatusBadRequest, "DUPLICATE_VALUE",
 		"duplicate value found: Care_Case_Id__c duplicates value on record with id: "+id)
@@ -383,7 +484,7 @@ func TestLimitsNeedViewSetup(t *testing.T) {
 // Case.
 func TestTaskNotesNeedEditTasks(t *testing.T) {
 	e := newEnv(t, sfsim.Options{})
-	caseID := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "notes"})
+	caseID := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "notes", "Care_Case_Id__c": "c-notes"})
 	task := map[string]any{"WhatId": caseID, "Subject": "Care note", "Description": "hello", "Status": "Completed"}
 	resp, body := e.do(http.MethodPost, "sobjects/Task", task)
 	wantError(t, "a Task without Edit Tasks", resp, body, http.StatusBadRequest, "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY", "entity type cannot be inserted: Task")
@@ -443,13 +544,37 @@ func TestPermissionObjects(t *testing.T) {
 		return out
 	}
 	before := objectPerms()
-	if len(before) != 3 || before["Case"]["PermissionsModifyAllRecords"] != true || before["Care_Action__c"]["PermissionsCreate"] != false {
+	if len(before) != 3 || before["Case"]["PermissionsViewAllRecords"] != true || before["Case"]["PermissionsModifyAllRecords"] != false ||
+		before["Case"]["PermissionsDelete"] != false || before["Care_Action__c"]["PermissionsCreate"] != false {
 		t.Errorf("object permissions: %v", before)
 	}
-	e.revoke(metadata.Permission{Object: "Case", Access: metadata.AccessModifyAll})
+	e.revoke(metadata.Permission{Object: "Case", Access: metadata.AccessViewAll})
 	after := objectPerms()
-	if after["Case"]["PermissionsModifyAllRecords"] != false || after["Case"]["PermissionsDelete"] != true || after["Case"]["Id"] != before["Case"]["Id"] {
-		t.Errorf("object permissions after revoking Modify All on Case: %v (before %v)", after["Case"], before["Case"])
+	if after["Case"]["PermissionsViewAllRecords"] != false || after["Case"]["PermissionsEdit"] != true || after["Case"]["Id"] != before["Case"]["Id"] {
+		t.Errorf("object permissions after revoking View All on Case: %v (before %v)", after["Case"], before["Case"])
+	}
+	if n := e.totalSize("SELECT Id FROM PermissionSet WHERE Name = 'Carebridge_Integration' AND PermissionsTransferAnyCase = true"); n != 1 {
+		t.Errorf("PermissionsTransferAnyCase of the shipped set: %d sets", n)
+	}
+	custom := func() []string {
+		var ids []any
+		for _, r := range e.queryRecords("SELECT SetupEntityId FROM SetupEntityAccess WHERE SetupEntityType = 'CustomPermission' AND " + mine) {
+			ids = append(ids, r["SetupEntityId"])
+		}
+		var names []string
+		for _, id := range ids {
+			for _, r := range e.queryRecords(fmt.Sprintf("SELECT DeveloperName FROM CustomPermission WHERE Id = '%s'", id)) {
+				names = append(names, r["DeveloperName"].(string))
+			}
+		}
+		return names
+	}
+	if got := custom(); !slices.Equal(got, []string{"Carebridge_Integration_Access"}) {
+		t.Errorf("the integration user's custom permissions: %v", got)
+	}
+	e.revoke(metadata.Permission{Custom: "Carebridge_Integration_Access"})
+	if got := custom(); len(got) != 0 {
+		t.Errorf("custom permissions after the revoke: %v", got)
 	}
 
 	field := func() []map[string]any {

@@ -38,6 +38,7 @@ type permissionSetJSON struct {
 	ObjectPermissions []objectPermissionJSON `json:"objectPermissions"`
 	FieldPermissions  []fieldPermissionJSON  `json:"fieldPermissions"`
 	UserPermissions   []string               `json:"userPermissions"`
+	CustomPermissions []string               `json:"customPermissions"`
 }
 
 type objectPermissionJSON struct {
@@ -68,6 +69,7 @@ type permissionChangeJSON struct {
 	UserPermission string `json:"userPermission"`
 	Object         string `json:"object"`
 	Field          string `json:"field"`
+	Custom         string `json:"customPermission"`
 	Access         string `json:"access"`
 }
 
@@ -90,13 +92,15 @@ type permissionChangeJSON struct {
 //	                           "objectPermissions":[{"object":"Case","read":true,"create":true,"edit":true,
 //	                             "delete":true,"viewAllRecords":true,"modifyAllRecords":true}],
 //	                           "fieldPermissions":[{"field":"Case.Subject","read":true,"edit":true}],
-//	                           "userPermissions":["ViewSetup"]}]}
+//	                           "userPermissions":["TransferAnyCase"],
+//	                           "customPermissions":["Carebridge_Integration_Access"]}]}
 //	PUT /sandbox/permissions replace them (same shape; an empty list leaves only the profile)
 //	DELETE /sandbox/permissions  give back the sets the sandbox started with
 //	POST /sandbox/permissions/grant   enable one permission (and what it needs) in one of them:
 //	                         {"permissionSet":"Carebridge_Integration","object":"Case","access":"ModifyAllRecords"}
 //	                         {"permissionSet":"Carebridge_Integration","field":"Case.Subject","access":"Edit"}
 //	                         {"permissionSet":"Carebridge_Integration","userPermission":"ViewSetup"}
+//	                         {"permissionSet":"Carebridge_Integration","customPermission":"Carebridge_Integration_Access"}
 //	POST /sandbox/permissions/revoke  disable one (and what depends on it), same shape
 //	POST /sandbox/changes    send a change event a real org sends besides one per write (oddchanges.go):
 //	                         {"kind":"gap","object":"Case","changeType":"GAP_UPDATE","recordIds":["500..."],"fields":{"Priority":"Low"}}
@@ -278,7 +282,7 @@ func (s *Server) servePermissionChange(w http.ResponseWriter, r *http.Request, g
 	if !decodeControl(w, r, "permission", &in) {
 		return
 	}
-	p := metadata.Permission{User: in.UserPermission, Object: in.Object, Field: in.Field, Access: in.Access}
+	p := metadata.Permission{User: in.UserPermission, Object: in.Object, Field: in.Field, Custom: in.Custom, Access: in.Access}
 	var err error
 	if grant {
 		err = s.GrantPermission(in.PermissionSet, p)
@@ -294,7 +298,7 @@ func (s *Server) servePermissionChange(w http.ResponseWriter, r *http.Request, g
 
 func toPermissionSetJSON(ps metadata.PermissionSet) permissionSetJSON {
 	out := permissionSetJSON{Name: ps.Name, Label: ps.Label, UserPermissions: append([]string{}, ps.UserPermissions...),
-		ObjectPermissions: []objectPermissionJSON{}, FieldPermissions: []fieldPermissionJSON{}}
+		CustomPermissions: append([]string{}, ps.CustomPermissions...), ObjectPermissions: []objectPermissionJSON{}, FieldPermissions: []fieldPermissionJSON{}}
 	for _, op := range ps.Objects {
 		out.ObjectPermissions = append(out.ObjectPermissions, objectPermissionJSON{Object: op.Object, Read: op.Read, Create: op.Create,
 			Edit: op.Edit, Delete: op.Delete, ViewAllRecords: op.ViewAllRecords, ModifyAllRecords: op.ModifyAllRecords})
@@ -308,7 +312,7 @@ func toPermissionSetJSON(ps metadata.PermissionSet) permissionSetJSON {
 // permissionSet converts the wire form; SetIntegrationPermissionSets checks
 // it against the schema.
 func (j permissionSetJSON) permissionSet() metadata.PermissionSet {
-	ps := metadata.PermissionSet{Name: j.Name, Label: j.Label, UserPermissions: j.UserPermissions}
+	ps := metadata.PermissionSet{Name: j.Name, Label: j.Label, UserPermissions: j.UserPermissions, CustomPermissions: j.CustomPermissions}
 	for _, o := range j.ObjectPermissions {
 		ps.Objects = append(ps.Objects, metadata.ObjectPermissions{Object: o.Object, Read: o.Read, Create: o.Create, Edit: o.Edit,
 			Delete: o.Delete, ViewAllRecords: o.ViewAllRecords, ModifyAllRecords: o.ModifyAllRecords})

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -86,13 +87,15 @@ func TestPermissionControlsOverHTTP(t *testing.T) {
 				Object           string `json:"object"`
 				ModifyAllRecords bool   `json:"modifyAllRecords"`
 			} `json:"objectPermissions"`
-			FieldPermissions []json.RawMessage `json:"fieldPermissions"`
-			UserPermissions  []string          `json:"userPermissions"`
+			FieldPermissions  []json.RawMessage `json:"fieldPermissions"`
+			UserPermissions   []string          `json:"userPermissions"`
+			CustomPermissions []string          `json:"customPermissions"`
 		} `json:"permissionSets"`
 	}
 	if err := json.Unmarshal([]byte(body), &sets); status != http.StatusOK || err != nil || len(sets.PermissionSets) != 1 ||
 		sets.PermissionSets[0].Name != sfsim.IntegrationPermissionSet || len(sets.PermissionSets[0].ObjectPermissions) != 3 ||
-		len(sets.PermissionSets[0].FieldPermissions) == 0 || sets.PermissionSets[0].UserPermissions == nil {
+		len(sets.PermissionSets[0].FieldPermissions) == 0 || !slices.Equal(sets.PermissionSets[0].UserPermissions, []string{"TransferAnyCase"}) ||
+		!slices.Equal(sets.PermissionSets[0].CustomPermissions, []string{"Carebridge_Integration_Access"}) {
 		t.Fatalf("GET /sandbox/permissions: %d %s", status, body)
 	}
 
@@ -102,16 +105,23 @@ func TestPermissionControlsOverHTTP(t *testing.T) {
 	if resp, body := e.do(http.MethodGet, "limits", nil); resp.StatusCode != http.StatusOK {
 		t.Errorf("limits after granting View Setup over HTTP: %d %s", resp.StatusCode, body)
 	}
-	caseID := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "alice's"})
-	if status, body := e.control(http.MethodPost, "/sandbox/permissions/revoke", `{"permissionSet":"Carebridge_Integration","object":"Case","access":"ModifyAllRecords"}`); status != http.StatusNoContent {
+	caseID := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "alice's", "Care_Case_Id__c": "c-1"})
+	if status, body := e.control(http.MethodPost, "/sandbox/permissions/revoke", `{"permissionSet":"Carebridge_Integration","userPermission":"TransferAnyCase"}`); status != http.StatusNoContent {
 		t.Fatalf("revoke: %d %s", status, body)
 	}
-	resp, body2 := e.do(http.MethodPatch, "sobjects/Case/"+caseID, map[string]any{"Subject": "x"})
-	wantError(t, "update after revoking Modify All over HTTP", resp, body2, http.StatusBadRequest, "INSUFFICIENT_ACCESS_OR_READONLY", "")
+	resp, body2 := e.do(http.MethodPatch, "sobjects/Case/"+caseID, map[string]any{"OwnerId": e.srv.IntegrationUserID()})
+	wantError(t, "a transfer after revoking Transfer Cases over HTTP", resp, body2, http.StatusBadRequest, "INSUFFICIENT_ACCESS_OR_READONLY", "")
+	if status, body := e.control(http.MethodPost, "/sandbox/permissions/revoke", `{"permissionSet":"Carebridge_Integration","customPermission":"Carebridge_Integration_Access"}`); status != http.StatusNoContent {
+		t.Fatalf("revoke a custom permission: %d %s", status, body)
+	}
+	if got := e.srv.IntegrationPermissionSets()[0].CustomPermissions; len(got) != 0 {
+		t.Errorf("custom permissions after the revoke over HTTP: %v", got)
+	}
 	for _, bad := range []string{
 		`{"permissionSet":"Nope","userPermission":"ViewSetup"}`,
 		`{"permissionSet":"Carebridge_Integration","field":"Case.Nope__c","access":"Read"}`,
 		`{"permissionSet":"Carebridge_Integration","object":"Case","access":"Fly"}`,
+		`{"permissionSet":"Carebridge_Integration","customPermission":"Fly_Planes"}`,
 	} {
 		if status, body := e.control(http.MethodPost, "/sandbox/permissions/grant", bad); status != http.StatusBadRequest || !strings.Contains(body, "INVALID_FIELD") {
 			t.Errorf("grant %s: %d %s, want 400", bad, status, body)

@@ -119,6 +119,25 @@ func (e *env) revoke(p metadata.Permission) {
 	}
 }
 
+// allowDeletes grants the integration user Delete on Case, which the
+// shipped set does not (carebridge deletes nothing), so that a test can
+// exercise the sandbox's deletes through the API.
+func (e *env) allowDeletes() {
+	e.t.Helper()
+	e.grant(metadata.Permission{Object: "Case", Access: metadata.AccessDelete})
+}
+
+// leaveIntegrationGroup takes the integration user out of the shipped
+// Carebridge_Integration group, as an admin who forgot that setup step:
+// the sharing rule no longer shares Care's Cases with it.
+func (e *env) leaveIntegrationGroup() {
+	e.t.Helper()
+	group, ok := e.srv.GroupID(sfsim.IntegrationGroup)
+	if !ok || !e.srv.RemoveGroupMember(group, e.srv.IntegrationUserID()) {
+		e.t.Fatal("the integration user is not a member of the shipped Carebridge_Integration group")
+	}
+}
+
 // clientCredentials gets a fresh access token.
 func (e *env) clientCredentials() string {
 	e.t.Helper()

@@ -42,12 +42,16 @@ type grants struct {
 	// Carebridge_Agent only).
 	agentSets map[string]metadata.PermissionSet
 	assigned  map[string][]string // user id -> names of the sets it holds
-	ids       map[string]string   // permission object key -> its stable record id
-	seq       map[string]uint64   // key prefix -> last number used
+	// own are permission sets of the org's own that agents hold besides
+	// the shipped ones, by user id.
+	own map[string][]metadata.PermissionSet
+	ids map[string]string // permission object key -> its stable record id
+	seq map[string]uint64 // key prefix -> last number used
 }
 
 func newGrants(schema *metadata.Schema, integration []metadata.PermissionSet) (*grants, error) {
-	g := &grants{ids: map[string]string{}, seq: map[string]uint64{}, agentSets: map[string]metadata.PermissionSet{}, assigned: map[string][]string{}}
+	g := &grants{ids: map[string]string{}, seq: map[string]uint64{}, agentSets: map[string]metadata.PermissionSet{}, assigned: map[string][]string{},
+		own: map[string][]metadata.PermissionSet{}}
 	g.integrationProfile = metadata.PermissionSet{Name: g.profileSetName(integrationProfileName), Label: integrationProfileName,
 		UserPermissions: []string{metadata.PermAPIEnabled, metadata.PermAPIUserOnly}}
 	g.agentProfile = agentProfile(schema, g.profileSetName(agentProfileName))
@@ -166,7 +170,7 @@ func (g *grants) setsOf(user, integrationUser string) []metadata.PermissionSet {
 	for _, name := range g.agentSetNames(user) {
 		out = append(out, g.agentSets[strings.ToLower(name)])
 	}
-	return out
+	return append(out, g.own[user]...)
 }
 
 // agentSetNames names the shipped sets an agent holds.
@@ -244,6 +248,32 @@ func (s *Server) assignPermissionSet(userID, set string, hold bool) error {
 	return nil
 }
 
+// GiveAgentPermissionSet gives an agent a permission set of the org's own,
+// besides the shipped ones: what an admin does who lets supervisors edit
+// Care Actions, say. The set may name only objects, fields and permissions
+// of the schema, and not a shipped set's or a profile's name.
+func (s *Server) GiveAgentPermissionSet(userID string, ps metadata.PermissionSet) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	users, _ := s.store.table("User")
+	if _, err := s.store.get(users, userID); err != nil || userID == s.integrationUser {
+		return fmt.Errorf("sfsim: %q is not an agent user", userID)
+	}
+	if _, shipped := s.schema.PermissionSet(ps.Name); shipped || strings.EqualFold(ps.Name, s.grants.agentProfile.Name) ||
+		strings.EqualFold(ps.Name, s.grants.integrationProfile.Name) {
+		return fmt.Errorf("sfsim: permission set %s: the name of a shipped set or a profile's", ps.Name)
+	}
+	if ps.Label == "" {
+		return fmt.Errorf("sfsim: permission set %q: a label is required", ps.Name)
+	}
+	if err := s.schema.CheckPermissionSet(ps); err != nil {
+		return fmt.Errorf("sfsim: %w", err)
+	}
+	s.grants.own[userID] = append(s.grants.own[userID], ps.Clone())
+	s.syncPermissionObjects()
+	return nil
+}
+
 // IntegrationPermissionSets returns the permission sets the integration
 // user holds besides its profile's.
 func (s *Server) IntegrationPermissionSets() []metadata.PermissionSet {
@@ -298,9 +328,10 @@ func (s *Server) ResetPermissions() {
 }
 
 // syncPermissionObjects rebuilds PermissionSet, PermissionSetAssignment,
-// ObjectPermissions and FieldPermissions from the grants and the users, so
-// that SOQL reads the effective permissions as in a real org. Ids stay the
-// same across rebuilds. The caller holds s.mu.
+// ObjectPermissions, FieldPermissions, CustomPermission and
+// SetupEntityAccess from the grants and the users, so that SOQL reads the
+// effective permissions as in a real org. Ids stay the same across
+// rebuilds. The caller holds s.mu.
 func (s *Server) syncPermissionObjects() {
 	g := s.grants
 	stamp := s.started
@@ -316,7 +347,17 @@ func (s *Server) syncPermissionObjects() {
 			sets = append(sets, g.agentSets[name])
 		}
 	}
-	var setRows, objectRows, fieldRows []*record
+	for _, user := range slices.Sorted(maps.Keys(g.own)) {
+		for _, own := range g.own[user] {
+			if !slices.ContainsFunc(sets, func(ps metadata.PermissionSet) bool { return strings.EqualFold(ps.Name, own.Name) }) {
+				sets = append(sets, own)
+			}
+		}
+	}
+	var setRows, objectRows, fieldRows, customRows, entityRows []*record
+	for _, c := range s.schema.CustomPermissions() {
+		customRows = append(customRows, row(g.id("0CP", c.Name), map[string]any{"DeveloperName": c.Name, "MasterLabel": c.Label}))
+	}
 	for i, ps := range sets {
 		setID := g.id("0PS", ps.Name)
 		fields := map[string]any{"Name": ps.Name, "Label": ps.Label, "IsOwnedByProfile": i < len(profiles)}
@@ -336,6 +377,11 @@ func (s *Server) syncPermissionObjects() {
 			fieldRows = append(fieldRows, row(g.id("01k", ps.Name+"/"+fp.Field), map[string]any{
 				"ParentId": setID, "SobjectType": object, "Field": fp.Field, "PermissionsRead": fp.Read, "PermissionsEdit": fp.Edit}))
 		}
+		for _, c := range ps.CustomPermissions {
+			cp, _ := s.schema.CustomPermission(c)
+			entityRows = append(entityRows, row(g.id("0J0", ps.Name+"/"+cp.Name), map[string]any{
+				"ParentId": setID, "SetupEntityId": g.id("0CP", cp.Name), "SetupEntityType": "CustomPermission"}))
+		}
 	}
 	var assignRows []*record
 	users, _ := s.store.table("User")
@@ -349,7 +395,7 @@ func (s *Server) syncPermissionObjects() {
 		}
 	}
 	for name, rows := range map[string][]*record{"PermissionSet": setRows, "PermissionSetAssignment": assignRows,
-		"ObjectPermissions": objectRows, "FieldPermissions": fieldRows} {
+		"ObjectPermissions": objectRows, "FieldPermissions": fieldRows, "CustomPermission": customRows, "SetupEntityAccess": entityRows} {
 		t, _ := s.store.table(name)
 		s.store.replace(t, rows)
 	}
@@ -363,9 +409,27 @@ func (s *Server) ShareCase(caseID, userOrGroupID, level string) error {
 	return err
 }
 
-// AddQueueMember makes a user a member of a queue (a GroupMember): members
-// see and work the records the queue owns.
-func (s *Server) AddQueueMember(queueID, userID string) error {
-	_, err := s.Insert("GroupMember", map[string]any{"GroupId": queueID, "UserOrGroupId": userID})
+// AddQueueMember makes a user a member of a queue or public group (a
+// GroupMember), as an admin does in Setup: queue members see and work the
+// records the queue owns; a public group's members get what sharing rules
+// share with it.
+func (s *Server) AddQueueMember(groupID, userID string) error {
+	_, err := s.Insert("GroupMember", map[string]any{"GroupId": groupID, "UserOrGroupId": userID})
 	return err
+}
+
+// RemoveGroupMember takes a user out of a queue or public group; false
+// when it was not a member.
+func (s *Server) RemoveGroupMember(groupID, userID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	members, _ := s.store.table("GroupMember")
+	removed := false
+	for _, m := range members.records {
+		if !m.deleted && m.fields["GroupId"] == groupID && m.fields["UserOrGroupId"] == userID {
+			s.store.markDeleted(members, m, writeMode{actor: s.editorUser}, nil)
+			removed = true
+		}
+	}
+	return removed
 }

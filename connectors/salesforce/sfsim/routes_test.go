@@ -23,6 +23,7 @@ import (
 
 func TestRoutes(t *testing.T) {
 	e := newEnv(t, sfsim.Options{})
+	e.allowDeletes()
 	id := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "routes", "Care_Case_Id__c": "r-1"})
 	tests := []struct {
 		method, path string

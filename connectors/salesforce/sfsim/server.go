@@ -19,18 +19,25 @@
 // field-level security and record sharing: the integration user holds the
 // shipped Carebridge_Integration permission set (Options and the
 // permission controls change that) on a profile that grants API access and
-// nothing on data; every other user is a service agent who reads, creates
-// and edits Cases and the Care objects but sees only the Cases it owns.
-// Case, Contact and Task are Private; Care_Message__c, Care_Action__c,
-// CaseComment and Task follow their Case; User, Group and CaseStatus are
-// public. The Go API (Insert, Update, Delete, Record, Records) is the
-// sandbox's own access and is never checked.
+// nothing on data, and is a member of the shipped public group
+// Carebridge_Integration; every other user is a service agent who holds
+// Carebridge_Agent and sees only the Cases it owns, its queues own or a
+// colleague shared with it. Case, Contact and Task are Private;
+// Care_Message__c, Care_Action__c, CaseComment and Task follow their Case;
+// User, Group and CaseStatus are public. The shipped metadata's sharing
+// rules (evaluated on each record as it is now), validation rules
+// (evaluated from their formulas) and required lookup filters apply to
+// every API call and to Update; a rule or filter the sandbox cannot
+// evaluate makes New fail. The Go API (Insert, Update, Delete, Record,
+// Records) is the sandbox's own access: its permissions and sharing are
+// never checked, and Insert skips the rules.
 package sfsim
 
 import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -77,6 +84,9 @@ type Options struct {
 	// ParentLockLimit makes collections calls contend for parent records
 	// (see SetParentLockLimit); 0, the default, turns it off.
 	ParentLockLimit int
+	// Metadata is the Salesforce DX project the sandbox loads (default:
+	// the shipped configs/salesforce).
+	Metadata fs.FS
 }
 
 // Server is the sandbox. It implements http.Handler.
@@ -112,6 +122,7 @@ type Server struct {
 	integrationUser string
 	editorUser      string // the "Salesforce user" of Update
 	queueID         string
+	groupIDs        map[string]string // lower-case developer name -> id of the shipped public groups
 }
 
 type session struct {
@@ -150,7 +161,10 @@ func New(opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	schema, err := metadata.Load(configs.SalesforceMetadata())
+	if opts.Metadata == nil {
+		opts.Metadata = configs.SalesforceMetadata()
+	}
+	schema, err := metadata.Load(opts.Metadata)
 	if err != nil {
 		return nil, fmt.Errorf("sfsim: %w", err)
 	}
@@ -180,11 +194,20 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("sfsim: %w", err)
 	}
 	s.store.bus = bus
+	if s.store.rules, err = compileValidationRules(schema); err != nil {
+		return nil, fmt.Errorf("sfsim: the metadata: %w", err)
+	}
+	if s.store.filters, err = compileLookupFilters(schema); err != nil {
+		return nil, fmt.Errorf("sfsim: the metadata: %w", err)
+	}
 	if err := s.store.loadChannels(schema); err != nil {
 		return nil, fmt.Errorf("sfsim: %w", err)
 	}
 	if err := s.seed(); err != nil {
 		return nil, fmt.Errorf("sfsim: seed: %w", err)
+	}
+	if s.store.sharing, err = compileSharingRules(schema, s.groupIDs); err != nil {
+		return nil, fmt.Errorf("sfsim: the metadata: %w", err)
 	}
 	s.syncPermissionObjects()
 	return s, nil
@@ -372,6 +395,20 @@ func (s *Server) IntegrationUserID() string { return s.integrationUser }
 // QueueID is the id of the seeded queue (a Group with Type Queue).
 func (s *Server) QueueID() string { return s.queueID }
 
+// GroupID is the id of a public group of the shipped metadata, by
+// developer name.
+func (s *Server) GroupID(name string) (string, bool) {
+	id, ok := s.groupIDs[strings.ToLower(name)]
+	return id, ok
+}
+
+// editorMode is how the Go API's edits (Update, Delete, Undelete) write:
+// as the editing user, with its custom permissions for validation rules.
+// The caller holds s.mu.
+func (s *Server) editorMode() writeMode {
+	return writeMode{actor: s.editorUser, custom: s.accessFor(s.editorUser).custom}
+}
+
 // Insert stores a record directly (seeding): no authentication, no call
 // counting, and system fields such as CreatedDate may be set. Schema rules
 // (unknown fields, types, lengths, picklists, required, unique) still apply.
@@ -411,7 +448,7 @@ func (s *Server) Update(object, id string, fields map[string]any) error {
 	if err != nil {
 		return fmt.Errorf("sfsim update %s %s: %w", object, id, err)
 	}
-	if err := s.store.update(t, r, fields, writeMode{actor: s.editorUser}, nil); err != nil {
+	if err := s.store.update(t, r, fields, s.editorMode(), nil); err != nil {
 		return fmt.Errorf("sfsim update %s %s: %w", object, id, err)
 	}
 	return nil
@@ -429,7 +466,7 @@ func (s *Server) Delete(object, id string) error {
 	if err != nil {
 		return fmt.Errorf("sfsim delete %s %s: %w", object, id, err)
 	}
-	if err := s.store.remove(t, r, writeMode{actor: s.editorUser}, nil); err != nil {
+	if err := s.store.remove(t, r, s.editorMode(), nil); err != nil {
 		return fmt.Errorf("sfsim delete %s %s: %w", object, id, err)
 	}
 	s.usersChanged(t)
@@ -449,7 +486,7 @@ func (s *Server) Undelete(object, id string) error {
 	if err != nil {
 		return fmt.Errorf("sfsim undelete %s %s: %w", object, id, err)
 	}
-	if err := s.store.undelete(t, r, writeMode{actor: s.editorUser}); err != nil {
+	if err := s.store.undelete(t, r, s.editorMode()); err != nil {
 		return fmt.Errorf("sfsim undelete %s %s: %w", object, id, err)
 	}
 	s.usersChanged(t)
@@ -552,6 +589,22 @@ func (s *Server) seed() error {
 		return err
 	}
 	s.queueID = q.id
+	// The shipped public groups, as a deploy creates them; an admin adds
+	// the integration user to its group (docs/salesforce-setup.md).
+	s.groupIDs = map[string]string{}
+	for _, g := range s.schema.Groups() {
+		r, err := s.store.create(groups, map[string]any{"Name": g.Label, "DeveloperName": g.Name, "Type": "Regular"}, sys, nil)
+		if err != nil {
+			return err
+		}
+		s.groupIDs[strings.ToLower(g.Name)] = r.id
+	}
+	if id, ok := s.groupIDs[strings.ToLower(IntegrationGroup)]; ok {
+		members, _ := s.store.table("GroupMember")
+		if _, err := s.store.create(members, map[string]any{"GroupId": id, "UserOrGroupId": integ.id}, sys, nil); err != nil {
+			return err
+		}
+	}
 	statuses, _ := s.store.table("CaseStatus")
 	for i, cs := range s.schema.CaseStatuses() {
 		if _, err := s.store.create(statuses, map[string]any{

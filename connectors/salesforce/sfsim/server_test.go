@@ -211,6 +211,7 @@ func TestQueryPagingThroughSimpleforce(t *testing.T) {
 
 func TestWritesThroughApexREST(t *testing.T) {
 	e := newEnv(t, sfsim.Options{})
+	e.allowDeletes()
 	c := e.client("Sforce-Auto-Assign", "FALSE")
 	call := func(method, path string, body any) ([]byte, error) {
 		raw, _ := json.Marshal(body)
@@ -449,6 +450,7 @@ func TestCaseStatusAndSystemFields(t *testing.T) {
 
 func TestDeletedRecords(t *testing.T) {
 	e := newEnv(t, sfsim.Options{})
+	e.allowDeletes()
 	caseID := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "gone", "Care_Case_Id__c": "del-1"})
 	msgID := mustInsert(t, e.srv, "Care_Message__c", map[string]any{"Case__c": caseID, "Care_Message_Id__c": "dm-1"})
 	if resp, body := e.do(http.MethodDelete, "sobjects/Case/"+caseID, nil); resp.StatusCode != http.StatusNoContent {
@@ -501,6 +503,7 @@ func (e *env) results(resp *http.Response, body []byte) []collResult {
 
 func TestCollections(t *testing.T) {
 	e := newEnv(t, sfsim.Options{})
+	e.allowDeletes()
 	rec := func(fields ...any) map[string]any {
 		m := map[string]any{"attributes": map[string]any{"type": "Case"}}
 		for i := 0; i+1 < len(fields); i += 2 {

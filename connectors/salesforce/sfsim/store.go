@@ -52,9 +52,11 @@ type store struct {
 	byPrefix map[string]*table
 	seq      uint64
 	clock    func() time.Time
-	rules    []ValidationRule // active validation rules
-	flows    []Automation     // the org's automation (automation.go)
-	bus      *eventBus        // change events; nil: none
+	rules    []activeRule              // validation rules in force
+	filters  map[string][]lookupFilter // required lookup filters by object
+	sharing  []sharingRule             // criteria-based sharing rules
+	flows    []Automation              // the org's automation (automation.go)
+	bus      *eventBus                 // change events; nil: none
 }
 
 func newStore(schema *metadata.Schema, clock func() time.Time) *store {
@@ -138,6 +140,18 @@ type writeMode struct {
 	access     *access // the API caller's permissions; nil for the Go API
 	origin     string  // changeOrigin of the change events ("" for the Go API)
 	silent     bool    // the caller sends the change event itself (a merged event)
+	// custom are the custom permissions of the Go API's editing user
+	// (lower-case names); an API caller's come with its access.
+	custom map[string]bool
+}
+
+// hasCustom reports whether the user writing holds a custom permission
+// (formulas' $Permission).
+func (m writeMode) hasCustom(name string) bool {
+	if m.access != nil {
+		return m.access.custom[strings.ToLower(name)]
+	}
+	return m.custom[strings.ToLower(name)]
 }
 
 // tx collects undo steps so that an allOrNone collection can roll back.
@@ -459,7 +473,11 @@ func (st *store) create(t *table, body map[string]any, mode writeMode, x *tx) (*
 	}
 	st.derive(t, r, nil)
 	if !mode.system {
-		if err := st.validate(t, r); err != nil {
+		err := st.checkLookupFilters(t, r)
+		if err == nil {
+			err = st.validate(t, r, nil, mode.hasCustom)
+		}
+		if err != nil {
 			t.autoNum--
 			return nil, err
 		}
@@ -501,6 +519,9 @@ func (st *store) update(t *table, r *record, body map[string]any, mode writeMode
 	if err := t.checkUnique(values, r); err != nil {
 		return err
 	}
+	if a := mode.access; a != nil && ownerChanges(r, values) && !a.mayTransfer(t, r) {
+		return errReadOnly()
+	}
 	before := make(map[string]any, len(r.fields))
 	for k, v := range r.fields {
 		before[k] = v
@@ -523,7 +544,11 @@ func (st *store) update(t *table, r *record, body map[string]any, mode writeMode
 		st.automate(t, r, before)
 	}
 	st.derive(t, r, before)
-	if err := st.validate(t, r); err != nil {
+	err = st.checkLookupFilters(t, r)
+	if err == nil {
+		err = st.validate(t, r, before, mode.hasCustom)
+	}
+	if err != nil {
 		r.fields = before
 		t.index(r)
 		return err
@@ -539,6 +564,12 @@ func (st *store) update(t *table, r *record, body map[string]any, mode writeMode
 			changed: changedFields(t, before, r.fields)}, x)
 	}
 	return nil
+}
+
+// ownerChanges reports whether an update gives r another owner.
+func ownerChanges(r *record, values map[string]any) bool {
+	owner, given := values["OwnerId"]
+	return given && owner != r.fields["OwnerId"]
 }
 
 // derive maintains computed fields after a write.

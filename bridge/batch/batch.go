@@ -53,11 +53,11 @@ type Batcher[I, R any] struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 
-	mu      sync.Mutex
-	cur     *group[I, R] // the pending batch, nil when none
-	first   time.Time    // arrival of the first pending item
-	last    time.Time    // arrival of the latest pending item
-	timer   *time.Timer
+	mu    sync.Mutex
+	cur   *group[I, R] // the pending batch, nil when none
+	first time.Time    // arrival of the first pending item
+	last  time.Time    // arrival of the latest pending item
+	timer *time.Timer
 	// hold looks at the pending batch again when it was held back for
 	// companions on their way (Gate.hold); nil when not held.
 	hold    *time.Timer

@@ -114,10 +114,9 @@ func TestRunAgainstTheSandboxesAsDocumented(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode == http.StatusOK, resp.Status
 	})
-	testenv.Eventually(t, time.Minute, "both change streams up", func() (bool, string) {
+	testenv.Eventually(t, time.Minute, "the change stream up", func() (bool, string) {
 		body := get(t, bridge+"/metrics")
-		return strings.Contains(body, `carebridge_salesforce_change_stream_up{topic="/data/CaseChangeEvent"} 1`) &&
-			strings.Contains(body, `carebridge_salesforce_change_stream_up{topic="/data/Care_Action__ChangeEvent"} 1`), "streams down"
+		return strings.Contains(body, `carebridge_salesforce_change_stream_up{topic="/data/Carebridge__chn"} 1`), "stream down"
 	})
 
 	for i, script := range doc.scripts {

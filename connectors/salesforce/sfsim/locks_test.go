@@ -40,8 +40,9 @@ func messages(caseID, prefix string, n int) map[string]any {
 // Salesforce's per-record error shape, and are not written. Off by default.
 func TestParentLockContention(t *testing.T) {
 	e := newEnv(t, sfsim.Options{})
-	one := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "one"})
-	two := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "two"})
+	// Care's Cases: the shipped sharing rule shares them with the integration user.
+	one := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "one", "Care_Case_Id__c": "c-one"})
+	two := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "two", "Care_Case_Id__c": "c-two"})
 	const path = "composite/sobjects/Care_Message__c/Care_Message_Id__c"
 	if codes := e.collection(http.MethodPatch, path, messages(one, "off", 10)); slices.ContainsFunc(codes, func(c string) bool { return c != "" }) {
 		t.Fatalf("parent locks are off by default: %v", codes)
@@ -123,7 +124,7 @@ func TestParentLockContention(t *testing.T) {
 // counts records; with allOrNone the whole call rolls back.
 func TestPerRecordFaults(t *testing.T) {
 	e := newEnv(t, sfsim.Options{})
-	caseID := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "c"})
+	caseID := mustInsert(t, e.srv, "Case", map[string]any{"Subject": "c", "Care_Case_Id__c": "c-c"})
 	const path = "composite/sobjects/Care_Message__c/Care_Message_Id__c"
 	if status, body := e.control(http.MethodPost, "/sandbox/faults",
 		`{"op":"collections_upsert","errorCode":"UNABLE_TO_LOCK_ROW","records":["a-1","a-3"],"times":3}`); status != http.StatusNoContent {
@@ -152,7 +153,7 @@ func TestPerRecordFaults(t *testing.T) {
 	// Updates are matched by Id, and a rate fails a share of the records.
 	ids := make([]string, 40)
 	for i := range ids {
-		ids[i] = mustInsert(t, e.srv, "Case", map[string]any{"Subject": fmt.Sprint(i)})
+		ids[i] = mustInsert(t, e.srv, "Case", map[string]any{"Subject": fmt.Sprint(i), "Care_Case_Id__c": fmt.Sprint("c-", i)})
 	}
 	e.srv.InjectFault(sfsim.Fault{Op: sfsim.OpCollectionsUpdate, ErrorCode: "UNABLE_TO_LOCK_ROW", Records: []string{ids[7][:15]}})
 	e.srv.InjectFault(sfsim.Fault{Op: sfsim.OpCollectionsUpdate, ErrorCode: "UNABLE_TO_LOCK_ROW", PerRecord: true, Rate: 0.5})

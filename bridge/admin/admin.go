@@ -191,6 +191,22 @@ func (a *api) authenticated(next http.Handler) http.Handler {
 	})
 }
 
+// basedOnGiven checks the version an edit says it started from: it is
+// what keeps two admins from overwriting each other's work, so it must be
+// there and name a version (0: none was published yet). Otherwise it
+// answers the request and returns false.
+func basedOnGiven(w http.ResponseWriter, basedOn *int64, hint string) bool {
+	switch {
+	case basedOn == nil:
+		fail(w, http.StatusBadRequest, "say which version the edit started from: \"based_on\" (%s), so two admins cannot overwrite each other's work", hint)
+		return false
+	case *basedOn < 0:
+		fail(w, http.StatusBadRequest, "\"based_on\" is %d, which is not a version: give the version the edit started from (%s), so two admins cannot overwrite each other's work", *basedOn, hint)
+		return false
+	}
+	return true
+}
+
 // decode reads a JSON body strictly into v.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
@@ -387,8 +403,7 @@ func (a *api) publishYAML(w http.ResponseWriter, r *http.Request, req publishReq
 		fail(w, http.StatusBadRequest, "say who publishes: \"author\" goes into the mapping history")
 		return
 	}
-	if req.BasedOn == nil {
-		fail(w, http.StatusBadRequest, "say which version the edit started from: \"based_on\" (0 when none was published yet), so two admins cannot overwrite each other's work")
+	if !basedOnGiven(w, req.BasedOn, "0 when none was published yet") {
 		return
 	}
 	digest, ok := a.valid(w, r, req.YAML)

@@ -193,8 +193,7 @@ func (a *api) setOverride(w http.ResponseWriter, r *http.Request) {
 	case strings.TrimSpace(req.Author) == "":
 		fail(w, http.StatusBadRequest, "say who changes the override: \"author\" goes into the mapping history")
 		return
-	case req.BasedOn == nil:
-		fail(w, http.StatusBadRequest, "say which version the edit started from: \"based_on\" (the identities' \"active\")")
+	case !basedOnGiven(w, req.BasedOn, "the identities' \"active\""):
 		return
 	}
 	ctx := r.Context()

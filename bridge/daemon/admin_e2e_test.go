@@ -487,3 +487,36 @@ func TestAdminMappingEditorAPI(t *testing.T) {
 		t.Errorf("version 2 = %v; want the shipped mapping with a note saying so", v["note"])
 	}
 }
+
+// TestAdminRefusesABasedOnThatIsNotAVersion is issue 25's hole: a negative
+// "based_on" reached the store as "no check", so a publish, a return to
+// the mapping file or an identity override from a stale page overwrote a
+// version published meanwhile. Each is refused with 400 and nothing is
+// published.
+func TestAdminRefusesABasedOnThatIsNotAVersion(t *testing.T) {
+	w := startWorld(t, withAdmin)
+	if code, body := w.admin(t, http.MethodPost, "/admin/api/mapping/publish", map[string]any{"yaml": withPriority(t, "Medium"), "author": "ana", "based_on": 0}); code != http.StatusCreated {
+		t.Fatalf("publish version 1: HTTP %d %v", code, body)
+	}
+	calls := []struct {
+		path string
+		body map[string]any
+	}{
+		{"/admin/api/mapping/publish", map[string]any{"yaml": withPriority(t, "Low"), "author": "eve"}},
+		{"/admin/api/mapping/restore-file", map[string]any{"author": "eve"}},
+		{"/admin/api/identities/overrides", map[string]any{"care_agent": "agent_zoe", "salesforce_user": w.users["ana@example.com"], "author": "eve"}},
+	}
+	for _, c := range calls {
+		for _, basedOn := range []int64{-1, -7} {
+			c.body["based_on"] = basedOn
+			code, body := w.admin(t, http.MethodPost, c.path, c.body)
+			if code != http.StatusBadRequest || !strings.Contains(fmt.Sprint(body["error"]), "not a version") {
+				t.Errorf("%s with based_on %d: HTTP %d %v; want 400 saying it is not a version", c.path, basedOn, code, body)
+			}
+		}
+	}
+	_, versions := w.admin(t, http.MethodGet, "/admin/api/mapping/versions", nil)
+	if vs, _ := versions["versions"].([]any); len(vs) != 1 || versions["active"] != float64(1) {
+		t.Errorf("versions after the refused calls = %v; want version 1 alone, active", versions)
+	}
+}

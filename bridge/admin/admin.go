@@ -103,10 +103,22 @@ type Options struct {
 	// for the mapping editor's pickers. Nil: no pickers.
 	DescribeFields func(ctx context.Context, object string) ([]SalesforceField, error)
 	// Ops are the sync health, identity and case explorer pages (ops.go).
-	Ops    Ops
-	Logger *slog.Logger
+	Ops Ops
+	// HeavyCalls bounds the admin calls that parse, compare or render
+	// mappings or read Care and Salesforce, running at once on this
+	// replica (0: DefaultHeavyCalls). A call beyond it is answered 503 with
+	// Retry-After at once, so that a burst of large requests cannot take
+	// the daemon's memory.
+	HeavyCalls int
+	Logger     *slog.Logger
 }
 
+// DefaultHeavyCalls is how many heavy admin calls run at once by default.
+const DefaultHeavyCalls = 4
+
+// maxBody bounds a request body (a mapping is a few kilobytes, the
+// shipped one 5 KB); what a call answers is bounded on its own (a diff
+// lists at most maxDiffLines lines, problems at most maxProblems).
 const maxBody = 1 << 20
 
 //go:embed ui.html
@@ -118,7 +130,10 @@ func Handler(o Options) http.Handler {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	a := &api{o: o, cache: &describeCache{entries: map[string]describeEntry{}}}
+	if o.HeavyCalls <= 0 {
+		o.HeavyCalls = DefaultHeavyCalls
+	}
+	a := &api{o: o, cache: &describeCache{entries: map[string]describeEntry{}}, heavySlots: make(chan struct{}, o.HeavyCalls)}
 	mux := http.NewServeMux()
 	uiCSP := pageCSP(uiPage)
 	mux.HandleFunc("GET /admin/{$}", func(w http.ResponseWriter, _ *http.Request) {
@@ -131,15 +146,15 @@ func Handler(o Options) http.Handler {
 	api.HandleFunc("GET /admin/api/mapping", a.mapping)
 	api.HandleFunc("GET /admin/api/mapping/versions", a.versions)
 	api.HandleFunc("GET /admin/api/mapping/versions/{number}", a.version)
-	api.HandleFunc("POST /admin/api/mapping/validate", a.validate)
-	api.HandleFunc("POST /admin/api/mapping/preview", a.preview)
-	api.HandleFunc("POST /admin/api/mapping/publish", a.publish)
-	api.HandleFunc("POST /admin/api/mapping/rollback", a.rollback)
-	api.HandleFunc("GET /admin/api/mapping/versions/{number}/diff", a.versionDiff)
-	api.HandleFunc("POST /admin/api/mapping/diff", a.diff)
-	api.HandleFunc("POST /admin/api/mapping/form", a.form)
-	api.HandleFunc("POST /admin/api/mapping/restore-file", a.restoreFile)
-	api.HandleFunc("GET /admin/api/salesforce/fields", a.salesforceFields)
+	api.HandleFunc("POST /admin/api/mapping/validate", a.heavy(a.validate))
+	api.HandleFunc("POST /admin/api/mapping/preview", a.heavy(a.preview))
+	api.HandleFunc("POST /admin/api/mapping/publish", a.heavy(a.publish))
+	api.HandleFunc("POST /admin/api/mapping/rollback", a.heavy(a.rollback))
+	api.HandleFunc("GET /admin/api/mapping/versions/{number}/diff", a.heavy(a.versionDiff))
+	api.HandleFunc("POST /admin/api/mapping/diff", a.heavy(a.diff))
+	api.HandleFunc("POST /admin/api/mapping/form", a.heavy(a.form))
+	api.HandleFunc("POST /admin/api/mapping/restore-file", a.heavy(a.restoreFile))
+	api.HandleFunc("GET /admin/api/salesforce/fields", a.heavy(a.salesforceFields))
 	api.HandleFunc("GET /admin/api/status", a.status)
 	api.HandleFunc("GET /admin/api/deadletters", a.deadLetters)
 	api.HandleFunc("POST /admin/api/deadletters/replay", a.replay)
@@ -151,6 +166,24 @@ func Handler(o Options) http.Handler {
 type api struct {
 	o     Options
 	cache *describeCache
+	// heavySlots holds one token per heavy call running (heavy).
+	heavySlots chan struct{}
+}
+
+// heavy runs h when fewer than Options.HeavyCalls heavy calls run, and
+// otherwise answers 503 with Retry-After at once: waiting would hold the
+// request's memory all the same.
+func (a *api) heavy(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case a.heavySlots <- struct{}{}:
+			defer func() { <-a.heavySlots }()
+			h(w, r)
+		default:
+			w.Header().Set("Retry-After", "1")
+			fail(w, http.StatusServiceUnavailable, "carebridge is busy with %d other admin calls that check, compare or preview mappings or read cases; try again in a second", cap(a.heavySlots))
+		}
+	}
 }
 
 // apiError is the body of every failed call.

@@ -124,10 +124,10 @@ func (a *api) registerOps(pages, api *http.ServeMux) {
 	pages.HandleFunc("GET /admin/assets/ops.css", serveBytes(asset("ops.css"), "text/css; charset=utf-8"))
 	pages.HandleFunc("GET /admin/assets/ops.js", serveBytes(asset("ops.js"), "text/javascript; charset=utf-8"))
 	api.HandleFunc("GET /admin/api/replicas", a.replicas)
-	api.HandleFunc("GET /admin/api/identities", a.identities)
-	api.HandleFunc("POST /admin/api/identities/overrides", a.setOverride)
-	api.HandleFunc("GET /admin/api/cases/{id}", a.caseView)
-	api.HandleFunc("POST /admin/api/cases/{id}/sync", a.syncCase)
+	api.HandleFunc("GET /admin/api/identities", a.heavy(a.identities))
+	api.HandleFunc("POST /admin/api/identities/overrides", a.heavy(a.setOverride))
+	api.HandleFunc("GET /admin/api/cases/{id}", a.heavy(a.caseView))
+	api.HandleFunc("POST /admin/api/cases/{id}/sync", a.heavy(a.syncCase))
 }
 
 func notAvailable(w http.ResponseWriter) {

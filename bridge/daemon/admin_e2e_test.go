@@ -520,3 +520,32 @@ func TestAdminRefusesABasedOnThatIsNotAVersion(t *testing.T) {
 		t.Errorf("versions after the refused calls = %v; want version 1 alone, active", versions)
 	}
 }
+
+// TestAdminDiffAnswerIsBounded is issue 25's: a 1 MB body made
+// /admin/api/mapping/diff answer 30 MB. The diff of a large edit lists its
+// first lines and counts the rest; a body past 1 MiB is refused with 413.
+func TestAdminDiffAnswerIsBounded(t *testing.T) {
+	w := startWorld(t, withAdmin)
+	var lines strings.Builder
+	for i := 0; lines.Len()+i < 1_000_000-100; i++ { // a body of about 1 MB: each line break is two bytes of JSON
+		fmt.Fprintf(&lines, "# line %d\n", i)
+	}
+	body, _ := json.Marshal(map[string]string{"yaml": lines.String()})
+	resp, raw := adminRequest(t, w.d, adminToken, http.MethodPost, "/admin/api/mapping/diff", string(body))
+	var out struct {
+		Diff struct {
+			Added   int `json:"added"`
+			Omitted int `json:"omitted"`
+		} `json:"diff"`
+	}
+	if err := json.Unmarshal(raw, &out); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("a %d-byte body: HTTP %d %v %.300s", len(body), resp.StatusCode, err, raw)
+	}
+	if added := strings.Count(lines.String(), "\n"); len(raw) > 512<<10 || out.Diff.Added != added || out.Diff.Omitted == 0 {
+		t.Errorf("diff of a %d-byte edit: %d bytes, %d lines added, %d omitted; want at most 512 KiB with all %d lines counted", len(body), len(raw), out.Diff.Added, out.Diff.Omitted, added)
+	}
+	body, _ = json.Marshal(map[string]string{"yaml": strings.Repeat("#", 1<<20)})
+	if resp, raw := adminRequest(t, w.d, adminToken, http.MethodPost, "/admin/api/mapping/diff", string(body)); resp.StatusCode != http.StatusRequestEntityTooLarge || len(raw) > 4096 {
+		t.Errorf("a %d-byte body: HTTP %d, %d bytes; want 413 in a short answer", len(body), resp.StatusCode, len(raw))
+	}
+}

@@ -331,7 +331,9 @@ func TestHeavyCallsAreCapped(t *testing.T) {
 	}
 	done := make(chan int, 2)
 	for range 2 {
-		go func() { done <- call(http.MethodPost, "/admin/api/mapping/preview", `{"yaml":"fields: []","case":"slow"}`).Code }()
+		go func() {
+			done <- call(http.MethodPost, "/admin/api/mapping/preview", `{"yaml":"fields: []","case":"slow"}`).Code
+		}()
 		<-entered
 	}
 	for _, path := range []string{"/admin/api/mapping/preview", "/admin/api/mapping/diff", "/admin/api/mapping/validate"} {

@@ -27,6 +27,8 @@
 //	{mapping}:seq             STRING last version number
 //	{mapping}:active          STRING number of the active version
 //	{mapping}:history         LIST publishes and rollbacks, newest first
+//	{admin}:session:<hash>    STRING a signed-in admin's browser session (JSON), expiring with it
+//	{admin}:code:<hash>       STRING a one-time sign-in code, expiring, deleted when used
 //
 // Links of all cases share the {links} slot so both directions change in
 // one atomic script and the sweep can page through them with HSCAN; the

@@ -2,14 +2,13 @@
 // (served at /admin/) for the people who run the bridge. Admins edit the
 // field mapping, validate it, preview it on a real case, publish it as a new
 // version and roll back to an earlier one; ops read sync status and replay
-// dead letters. Every API call needs the admin token as a bearer token; the
+// dead letters. People sign in with the admin token and work with a session
+// cookie; scripts send the admin token as a bearer token (session.go). The
 // API is off when no token is configured.
 package admin
 
 import (
 	"context"
-	"crypto/subtle"
-	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -78,9 +77,11 @@ var ErrNotFound = errors.New("admin: not found")
 
 // Options are the admin surface's dependencies.
 type Options struct {
-	// Token is the bearer token every API call must carry; "" turns the
-	// API off.
-	Token    string
+	// Token is the admin token: scripts send it as a bearer token, people
+	// sign in with it (session.go); "" turns the API off.
+	Token string
+	// Sessions keeps sign-ins (nil: only the bearer token works).
+	Sessions Sessions
 	Mappings Mappings
 	// Validate checks a proposed mapping against the Salesforce metadata and
 	// what a running daemon can change; it returns the mapping's digest, or
@@ -121,11 +122,8 @@ const DefaultHeavyCalls = 4
 // lists at most maxDiffLines lines, problems at most maxProblems).
 const maxBody = 1 << 20
 
-//go:embed ui.html
-var uiPage []byte
-
-// Handler returns the admin surface: the UI at /admin/ and the API under
-// /admin/api/.
+// Handler returns the admin surface: the pages under /admin/ (sign-in at
+// /admin/signin) and the API under /admin/api/.
 func Handler(o Options) http.Handler {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -135,13 +133,7 @@ func Handler(o Options) http.Handler {
 	}
 	a := &api{o: o, cache: &describeCache{entries: map[string]describeEntry{}}, heavySlots: make(chan struct{}, o.HeavyCalls)}
 	mux := http.NewServeMux()
-	uiCSP := pageCSP(uiPage)
-	mux.HandleFunc("GET /admin/{$}", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Security-Policy", uiCSP)
-		w.Header().Set("Cache-Control", "no-store")
-		_, _ = w.Write(uiPage)
-	})
+	registerPages(mux)
 	api := http.NewServeMux()
 	api.HandleFunc("GET /admin/api/mapping", a.mapping)
 	api.HandleFunc("GET /admin/api/mapping/versions", a.versions)
@@ -158,9 +150,12 @@ func Handler(o Options) http.Handler {
 	api.HandleFunc("GET /admin/api/status", a.status)
 	api.HandleFunc("GET /admin/api/deadletters", a.deadLetters)
 	api.HandleFunc("POST /admin/api/deadletters/replay", a.replay)
-	a.registerOps(mux, api)
+	a.registerOps(api)
 	mux.Handle("/admin/api/", a.authenticated(api))
-	return securityHeaders(mux)
+	mux.HandleFunc("POST /admin/api/session", a.signIn)
+	mux.HandleFunc("GET /admin/api/session", a.sessionNow)
+	mux.HandleFunc("DELETE /admin/api/session", a.signOut)
+	return securityHeaders(crossOrigin(mux))
 }
 
 type api struct {
@@ -206,22 +201,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func fail(w http.ResponseWriter, status int, format string, args ...any) {
 	writeJSON(w, status, apiError{Error: fmt.Sprintf(format, args...)})
-}
-
-func (a *api) authenticated(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if a.o.Token == "" {
-			fail(w, http.StatusForbidden, "the admin API is off: set admin.token (or CAREBRIDGE_ADMIN_TOKEN) to turn it on")
-			return
-		}
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), []byte(a.o.Token)) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="carebridge admin"`)
-			fail(w, http.StatusUnauthorized, "the admin API needs the admin token: Authorization: Bearer <admin.token>")
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 // basedOnGiven checks the version an edit says it started from: it is

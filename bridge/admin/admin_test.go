@@ -355,3 +355,17 @@ func TestHeavyCallsAreCapped(t *testing.T) {
 		t.Errorf("a preview once the slots are free: HTTP %d %s, want 200", rec.Code, rec.Body)
 	}
 }
+
+// TestNextPageStaysOnTheAdminUI: where sign-in leads is a page of the
+// admin UI, never another site or an API call.
+func TestNextPageStaysOnTheAdminUI(t *testing.T) {
+	for raw, want := range map[string]string{
+		"/admin/health": "/admin/health", "/admin/cases?case=c%201": "/admin/cases?case=c%201", "": "/admin/",
+		"https://evil.example/admin/": "/admin/", "//evil.example/admin/": "/admin/", "/admin/api/session": "/admin/",
+		"/metrics": "/admin/", "javascript:alert(1)": "/admin/", "/admin/../metrics": "/admin/",
+	} {
+		if got := nextPage(raw); got != want {
+			t.Errorf("nextPage(%q) = %q, want %q", raw, got, want)
+		}
+	}
+}

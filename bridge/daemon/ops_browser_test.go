@@ -47,7 +47,7 @@ func (p opsPage) eval(js string) bool {
 
 func pageShows(js string) chromedp.Action[chromedp.Void] { return chromedp.Poll[chromedp.Void](js) }
 
-// open connects to an admin page with the token.
+// openOpsPage signs in to an admin page through the sign-in page.
 func openOpsPage(t *testing.T, w *world, path, ready string) opsPage {
 	t.Helper()
 	p := opsPage{t: t, ctx: browser(t)}
@@ -55,12 +55,9 @@ func openOpsPage(t *testing.T, w *world, path, ready string) opsPage {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.do("open "+path,
-		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate("http://"+addr.String()+path),
-		chromedp.SendKeys(chromedp.CSS("#token"), adminToken),
-		chromedp.Click(chromedp.CSS("#connect")),
-		pageShows(ready))
+	p.do("open "+path, chromedp.EmulateViewport(1280, 900))
+	p.do("sign in to "+path, signIn("http://"+addr.String(), path)...)
+	p.do("load "+path, pageShows(ready))
 	return p
 }
 
@@ -158,7 +155,7 @@ func TestIdentityPageFlagsTheUnmatchedAgent(t *testing.T) {
 	})
 	// The page shows agent_zoe matched by the override, unflagged (one
 	// check, since a reload replaces the rows).
-	p.do("reload and see agent_zoe matched by override", chromedp.Click(chromedp.CSS("#connect")),
+	p.do("reload and see agent_zoe matched by override", chromedp.Reload(),
 		pageShows(`(() => { const r = document.querySelector('#agents tr[data-agent="agent_zoe"]');
 			return r !== null && !r.classList.contains("unmatched") && r.textContent.includes("override") && r.textContent.includes("Zoe Corp"); })()`))
 }

@@ -169,9 +169,9 @@ func (a *api) signIn(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	case subtle.ConstantTimeCompare([]byte(strings.TrimSpace(req.Token)), []byte(a.o.Token)) != 1:
-		msg := "That is not the admin token. It is the admin.token setting (or CAREBRIDGE_ADMIN_TOKEN) of carebridge's configuration; `carebridge demo` prints it."
+		msg := "That is not the admin token. It is the admin.token setting (or CAREBRIDGE_ADMIN_TOKEN) of carebridge's configuration; the demo (carebridge demo) prints it."
 		if strings.TrimSpace(req.Token) == "" {
-			msg = "Enter the admin token: the admin.token setting (or CAREBRIDGE_ADMIN_TOKEN) of carebridge's configuration; `carebridge demo` prints it."
+			msg = "Enter the admin token: the admin.token setting (or CAREBRIDGE_ADMIN_TOKEN) of carebridge's configuration; the demo (carebridge demo) prints it."
 		}
 		a.o.Logger.Warn("admin sign-in refused: wrong token", "remote", r.RemoteAddr)
 		a.unauthorized(w, msg)

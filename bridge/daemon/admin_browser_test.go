@@ -130,7 +130,20 @@ func saveScreenshot(t *testing.T, ctx context.Context, name string) {
 	if dir == "" {
 		return
 	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	// The window is made as tall as the page for the picture, so that what
+	// stays in view (the mapping page's action bar) is drawn where it rests,
+	// not across the page.
+	size, err := chromedp.Run(ctx, chromedp.Evaluate[[]int64](`[window.innerWidth, window.innerHeight, document.documentElement.scrollHeight]`))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	png, err := chromedp.Run(ctx, chromedp.Action[[]byte](func(ctx context.Context, target *chromedp.Target) ([]byte, error) {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(size[0], max(size[1], size[2]))); err != nil {
+			return nil, err
+		}
+		defer func() { _ = chromedp.Do(ctx, chromedp.EmulateViewport(size[0], size[1])) }()
+		return chromedp.FullScreenshot(100)(ctx, target)
+	}))
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}

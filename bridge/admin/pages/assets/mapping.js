@@ -394,7 +394,8 @@ let reviewAction = null;
 // review shows what an action would change and runs it when confirmed.
 function review(title, text, diff, confirmText, action, warn) {
   $("reviewTitle").textContent = title;
-  $("reviewText").textContent = text + " " + (diff.added + diff.removed ? diff.added + " lines added, " + diff.removed + " removed." : "");
+  const lines = (n) => n + (n === 1 ? " line" : " lines");
+  $("reviewText").textContent = text + " " + (diff.added + diff.removed ? lines(diff.added) + " added, " + lines(diff.removed) + " removed." : "");
   $("reviewWarn").textContent = warn || "";
   $("reviewWarn").hidden = !warn;
   renderDiff($("reviewDiff"), diff);

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -425,6 +426,9 @@ func (f FormField) check() error {
 	for _, t := range texts {
 		if strings.ContainsAny(t, "\n\r") {
 			return fmt.Errorf("%w: a value holds a line break (%q); values are one line", ErrNotForm, t)
+		}
+		if !utf8.ValidString(t) {
+			return fmt.Errorf("%w: a value is not UTF-8 text (%q)", ErrNotForm, t)
 		}
 	}
 	return nil

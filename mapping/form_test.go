@@ -201,3 +201,49 @@ func TestWriteFormFallsBackWhereNodesCannotBeEdited(t *testing.T) {
 		t.Errorf("flow-style field rewritten as:\n%s", out)
 	}
 }
+
+// FuzzWriteForm: whatever the YAML, reading it into the form, changing
+// the form (a value, a pair added or removed, a field removed) and writing
+// it back never panics, and what is written reads back as the form that
+// was written.
+func FuzzWriteForm(f *testing.F) {
+	f.Add(configs.Mapping(), uint8(0), "Medium")
+	f.Add([]byte("fields:\n- name: \"p\"  # c\n  care: priority\n  values:\n    care_to_salesforce:\n      'a''b': \"x\\\"y\"\n      else: z\n"), uint8(1), "new")
+	f.Add([]byte("fields:\n  - name: p\n    values: {care_to_salesforce: {a: b}}\n  - {name: q}\n"), uint8(2), "v")
+	f.Add([]byte("fields:\n  - name: p\n    care: |\n      folded\n    salesforce: >\n      x\n"), uint8(3), "")
+	f.Fuzz(func(t *testing.T, data []byte, how uint8, value string) {
+		form, err := ReadForm(data)
+		if err != nil || len(form) == 0 || strings.ContainsAny(value, "\r\n") {
+			return
+		}
+		value = strings.TrimSpace(value) // the form's values are trimmed (the page trims what is typed)
+		fld := &form[int(how)%len(form)]
+		switch how % 5 {
+		case 0:
+			fld.Salesforce = value
+		case 1:
+			if fld.CareToSF == nil {
+				fld.CareToSF = &FormValueMap{}
+			}
+			fld.CareToSF.Pairs = append(fld.CareToSF.Pairs, FormPair{From: "k" + value, To: value, Orig: -1})
+		case 2:
+			if fld.SFToCare != nil && len(fld.SFToCare.Pairs) > 0 {
+				fld.SFToCare.Pairs = fld.SFToCare.Pairs[1:]
+			} else {
+				fld.Conflict = value
+			}
+		case 3:
+			form = slices.Delete(form, int(how)%len(form), int(how)%len(form)+1)
+		case 4:
+			fld.Name, fld.Direction = value, "both"
+		}
+		out, err := WriteForm(data, form)
+		if err != nil || len(form) == 0 { // no field left: "fields:" is empty, which the form does not show
+			return
+		}
+		back, err := ReadForm(out)
+		if err != nil || !sameForm(back, form) {
+			t.Fatalf("written YAML reads back as another form (%v):\n%s", err, out)
+		}
+	})
+}

@@ -101,7 +101,7 @@ func safeMethod(m string) bool {
 func (a *api) authenticated(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a.o.Token == "" {
-			fail(w, http.StatusForbidden, "the admin API is off: set admin.token (or CAREBRIDGE_ADMIN_TOKEN) to turn it on")
+			apiOff(w)
 			return
 		}
 		if sent, valid := a.bearer(r); sent {
@@ -132,6 +132,11 @@ func (a *api) authenticated(next http.Handler) http.Handler {
 	})
 }
 
+// apiOff answers a call while no admin token is configured.
+func apiOff(w http.ResponseWriter) {
+	fail(w, http.StatusForbidden, "the admin API is off: set admin.token (or CAREBRIDGE_ADMIN_TOKEN) to turn it on")
+}
+
 func (a *api) unauthorized(w http.ResponseWriter, msg string) {
 	w.Header().Set("WWW-Authenticate", `Bearer realm="carebridge admin"`)
 	writeJSON(w, http.StatusUnauthorized, map[string]string{"error": msg, "sign_in": signInPath})
@@ -153,7 +158,7 @@ func (a *api) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case a.o.Token == "":
-		fail(w, http.StatusForbidden, "the admin API is off: set admin.token (or CAREBRIDGE_ADMIN_TOKEN) to turn it on")
+		apiOff(w)
 		return
 	case a.o.Sessions == nil:
 		fail(w, http.StatusNotImplemented, "this replica cannot keep sign-ins; send the admin token with each call instead")
@@ -205,7 +210,7 @@ func sessionInfo(token, id string, s state.AdminSession) map[string]any {
 // sessionNow answers the caller's session: its CSRF token and expiry.
 func (a *api) sessionNow(w http.ResponseWriter, r *http.Request) {
 	if a.o.Token == "" {
-		fail(w, http.StatusForbidden, "the admin API is off: set admin.token (or CAREBRIDGE_ADMIN_TOKEN) to turn it on")
+		apiOff(w)
 		return
 	}
 	id, s, ok, err := a.session(r)

@@ -192,6 +192,12 @@ func TestCaseExplorerShowsTheTimeline(t *testing.T) {
 	if fields := p.text("#fields"); !strings.Contains(fields, "status") || !strings.Contains(fields, "pending") {
 		t.Errorf("fields = %q, want the mapped status", fields)
 	}
+	// Each side in its own terms: Salesforce's status as the org shows it,
+	// the owner and the Care agent by name, and the value map between.
+	if status, owner := p.text(`#fields tr[data-field="status"]`), p.text(`#fields tr[data-field="assignee"]`); !strings.Contains(status, "On Hold") ||
+		!strings.Contains(status, `Care "pending" → Salesforce "On Hold"`) || !strings.Contains(owner, "Ana Novak") || !strings.Contains(owner, "Novak") {
+		t.Errorf("status row = %q, assignee row = %q; want each side in its own terms and the mapping between", status, owner)
+	}
 	p.fitsAt800()
 
 	// Salesforce refuses the next update; the agent asks why.
@@ -217,6 +223,15 @@ func TestCaseExplorerShowsTheTimeline(t *testing.T) {
 	}
 	if !strings.Contains(facts, "Reopening needs a reason.") || !strings.Contains(facts, "parked after a failure") {
 		t.Errorf("facts = %q, want the error shown on the Case and the parked key", facts)
+	}
+	// The queue's error in plain words, the raw text behind a disclosure.
+	raw, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.querySelector("#facts dd .problem-box details pre").textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(facts, "a validation rule of the org does not allow it") || !strings.Contains(raw, "FIELD_CUSTOM_VALIDATION_EXCEPTION") ||
+		p.eval(`document.querySelector("#facts dd .problem-box details").open`) {
+		t.Errorf("facts = %q, raw %q; want the plain sentence shown and the raw error behind a closed disclosure", facts, raw)
 	}
 	p.fitsAt800()
 	p.screenshot("admin-cases")

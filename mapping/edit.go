@@ -1,7 +1,6 @@
 package mapping
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -58,7 +57,7 @@ func SetOverride(src []byte, agent, user string) ([]byte, error) {
 			block += fmt.Sprintf("  match_by_email: %t\n", *cfg.MatchByEmail)
 		}
 		if cfg.UnassignedOwner != "" {
-			block += "  unassigned_owner: " + quote(cfg.UnassignedOwner) + "\n"
+			block += "  unassigned_owner: " + doubleQuoted(cfg.UnassignedOwner) + "\n"
 		}
 		block += renderOverrides("  ", edited(decodeOverrides(valueOf(identity, "overrides")), agent, user))
 		return splice(lines, key.Line, lastLine(identity), block), nil
@@ -110,16 +109,9 @@ func renderOverrides(indent string, list []Override) string {
 	var b strings.Builder
 	b.WriteString(indent + "overrides:\n")
 	for _, o := range list {
-		fmt.Fprintf(&b, "%s  - care_agent: %s\n%s    salesforce_user: %s\n", indent, quote(o.CareAgent), indent, quote(o.SalesforceUser))
+		fmt.Fprintf(&b, "%s  - care_agent: %s\n%s    salesforce_user: %s\n", indent, doubleQuoted(o.CareAgent), indent, doubleQuoted(o.SalesforceUser))
 	}
 	return b.String()
-}
-
-// quote writes s as a YAML double-quoted scalar (JSON strings are valid
-// ones).
-func quote(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
 }
 
 func keyOf(m *yaml.Node, name string) *yaml.Node {

@@ -2,14 +2,13 @@
 // (served at /admin/) for the people who run the bridge. Admins edit the
 // field mapping, validate it, preview it on a real case, publish it as a new
 // version and roll back to an earlier one; ops read sync status and replay
-// dead letters. Every API call needs the admin token as a bearer token; the
+// dead letters. People sign in with the admin token and work with a session
+// cookie; scripts send the admin token as a bearer token (session.go). The
 // API is off when no token is configured.
 package admin
 
 import (
 	"context"
-	"crypto/subtle"
-	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -78,9 +77,11 @@ var ErrNotFound = errors.New("admin: not found")
 
 // Options are the admin surface's dependencies.
 type Options struct {
-	// Token is the bearer token every API call must carry; "" turns the
-	// API off.
-	Token    string
+	// Token is the admin token: scripts send it as a bearer token, people
+	// sign in with it (session.go); "" turns the API off.
+	Token string
+	// Sessions keeps sign-ins (nil: only the bearer token works).
+	Sessions Sessions
 	Mappings Mappings
 	// Validate checks a proposed mapping against the Salesforce metadata and
 	// what a running daemon can change; it returns the mapping's digest, or
@@ -103,54 +104,81 @@ type Options struct {
 	// for the mapping editor's pickers. Nil: no pickers.
 	DescribeFields func(ctx context.Context, object string) ([]SalesforceField, error)
 	// Ops are the sync health, identity and case explorer pages (ops.go).
-	Ops    Ops
-	Logger *slog.Logger
+	Ops Ops
+	// HeavyCalls bounds the admin calls that parse, compare or render
+	// mappings or read Care and Salesforce, running at once on this
+	// replica (0: DefaultHeavyCalls). A call beyond it is answered 503 with
+	// Retry-After at once, so that a burst of large requests cannot take
+	// the daemon's memory.
+	HeavyCalls int
+	Logger     *slog.Logger
 }
 
+// DefaultHeavyCalls is how many heavy admin calls run at once by default.
+const DefaultHeavyCalls = 4
+
+// maxBody bounds a request body (a mapping is a few kilobytes, the
+// shipped one 5 KB); what a call answers is bounded on its own (a diff
+// lists at most maxDiffLines lines, problems at most maxProblems).
 const maxBody = 1 << 20
 
-//go:embed ui.html
-var uiPage []byte
-
-// Handler returns the admin surface: the UI at /admin/ and the API under
-// /admin/api/.
+// Handler returns the admin surface: the pages under /admin/ (sign-in at
+// /admin/signin) and the API under /admin/api/.
 func Handler(o Options) http.Handler {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	a := &api{o: o, cache: &describeCache{entries: map[string]describeEntry{}}}
+	if o.HeavyCalls <= 0 {
+		o.HeavyCalls = DefaultHeavyCalls
+	}
+	a := &api{o: o, cache: &describeCache{entries: map[string]describeEntry{}}, heavySlots: make(chan struct{}, o.HeavyCalls)}
 	mux := http.NewServeMux()
-	uiCSP := pageCSP(uiPage)
-	mux.HandleFunc("GET /admin/{$}", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Security-Policy", uiCSP)
-		w.Header().Set("Cache-Control", "no-store")
-		_, _ = w.Write(uiPage)
-	})
+	registerPages(mux)
 	api := http.NewServeMux()
 	api.HandleFunc("GET /admin/api/mapping", a.mapping)
 	api.HandleFunc("GET /admin/api/mapping/versions", a.versions)
 	api.HandleFunc("GET /admin/api/mapping/versions/{number}", a.version)
-	api.HandleFunc("POST /admin/api/mapping/validate", a.validate)
-	api.HandleFunc("POST /admin/api/mapping/preview", a.preview)
-	api.HandleFunc("POST /admin/api/mapping/publish", a.publish)
-	api.HandleFunc("POST /admin/api/mapping/rollback", a.rollback)
-	api.HandleFunc("GET /admin/api/mapping/versions/{number}/diff", a.versionDiff)
-	api.HandleFunc("POST /admin/api/mapping/diff", a.diff)
-	api.HandleFunc("POST /admin/api/mapping/form", a.form)
-	api.HandleFunc("POST /admin/api/mapping/restore-file", a.restoreFile)
-	api.HandleFunc("GET /admin/api/salesforce/fields", a.salesforceFields)
+	api.HandleFunc("POST /admin/api/mapping/validate", a.heavy(a.validate))
+	api.HandleFunc("POST /admin/api/mapping/preview", a.heavy(a.preview))
+	api.HandleFunc("POST /admin/api/mapping/publish", a.heavy(a.publish))
+	api.HandleFunc("POST /admin/api/mapping/rollback", a.heavy(a.rollback))
+	api.HandleFunc("GET /admin/api/mapping/versions/{number}/diff", a.heavy(a.versionDiff))
+	api.HandleFunc("POST /admin/api/mapping/diff", a.heavy(a.diff))
+	api.HandleFunc("POST /admin/api/mapping/form", a.heavy(a.form))
+	api.HandleFunc("POST /admin/api/mapping/restore-file", a.heavy(a.restoreFile))
+	api.HandleFunc("GET /admin/api/salesforce/fields", a.heavy(a.salesforceFields))
 	api.HandleFunc("GET /admin/api/status", a.status)
 	api.HandleFunc("GET /admin/api/deadletters", a.deadLetters)
 	api.HandleFunc("POST /admin/api/deadletters/replay", a.replay)
-	a.registerOps(mux, api)
+	a.registerOps(api)
 	mux.Handle("/admin/api/", a.authenticated(api))
-	return securityHeaders(mux)
+	mux.HandleFunc("POST /admin/api/session", a.signIn)
+	mux.HandleFunc("GET /admin/api/session", a.sessionNow)
+	mux.HandleFunc("DELETE /admin/api/session", a.signOut)
+	return securityHeaders(crossOrigin(mux))
 }
 
 type api struct {
 	o     Options
 	cache *describeCache
+	// heavySlots holds one token per heavy call running (heavy).
+	heavySlots chan struct{}
+}
+
+// heavy runs h when fewer than Options.HeavyCalls heavy calls run, and
+// otherwise answers 503 with Retry-After at once: waiting would hold the
+// request's memory all the same.
+func (a *api) heavy(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case a.heavySlots <- struct{}{}:
+			defer func() { <-a.heavySlots }()
+			h(w, r)
+		default:
+			w.Header().Set("Retry-After", "1")
+			fail(w, http.StatusServiceUnavailable, "carebridge is busy with %d other admin calls that check, compare or preview mappings or read cases; try again in a second", cap(a.heavySlots))
+		}
+	}
 }
 
 // apiError is the body of every failed call.
@@ -175,20 +203,20 @@ func fail(w http.ResponseWriter, status int, format string, args ...any) {
 	writeJSON(w, status, apiError{Error: fmt.Sprintf(format, args...)})
 }
 
-func (a *api) authenticated(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if a.o.Token == "" {
-			fail(w, http.StatusForbidden, "the admin API is off: set admin.token (or CAREBRIDGE_ADMIN_TOKEN) to turn it on")
-			return
-		}
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), []byte(a.o.Token)) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="carebridge admin"`)
-			fail(w, http.StatusUnauthorized, "the admin API needs the admin token: Authorization: Bearer <admin.token>")
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
+// basedOnGiven checks the version an edit says it started from: it is
+// what keeps two admins from overwriting each other's work, so it must be
+// there and name a version (0: none was published yet). Otherwise it
+// answers the request and returns false.
+func basedOnGiven(w http.ResponseWriter, basedOn *int64, hint string) bool {
+	switch {
+	case basedOn == nil:
+		fail(w, http.StatusBadRequest, "say which version the edit started from: \"based_on\" (%s), so two admins cannot overwrite each other's work", hint)
+		return false
+	case *basedOn < 0:
+		fail(w, http.StatusBadRequest, "\"based_on\" is %d, which is not a version: give the version the edit started from (%s), so two admins cannot overwrite each other's work", *basedOn, hint)
+		return false
+	}
+	return true
 }
 
 // decode reads a JSON body strictly into v.
@@ -387,8 +415,7 @@ func (a *api) publishYAML(w http.ResponseWriter, r *http.Request, req publishReq
 		fail(w, http.StatusBadRequest, "say who publishes: \"author\" goes into the mapping history")
 		return
 	}
-	if req.BasedOn == nil {
-		fail(w, http.StatusBadRequest, "say which version the edit started from: \"based_on\" (0 when none was published yet), so two admins cannot overwrite each other's work")
+	if !basedOnGiven(w, req.BasedOn, "0 when none was published yet") {
 		return
 	}
 	digest, ok := a.valid(w, r, req.YAML)

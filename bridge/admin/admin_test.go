@@ -302,3 +302,70 @@ func TestRealValidatorAcceptsTheShippedMappingAndNamesProblems(t *testing.T) {
 		})
 	}
 }
+
+// TestHeavyCallsAreCapped: past Options.HeavyCalls heavy calls at once (a
+// preview reads both upstreams, a diff or form call renders a mapping),
+// another is answered 503 with Retry-After at once instead of holding its
+// memory; light calls still answer, and a slot freed is used again (issue
+// 25: eight concurrent diffs took the daemon to 806 MB).
+func TestHeavyCallsAreCapped(t *testing.T) {
+	entered, release := make(chan struct{}), make(chan struct{})
+	h := Handler(Options{
+		Token: token, Mappings: &memMappings{}, Validate: validate, HeavyCalls: 2,
+		Preview: func(ctx context.Context, careID string, yaml []byte) (any, error) {
+			if careID == "slow" && yaml != nil { // a preview reads the proposed mapping, then the running one
+				entered <- struct{}{}
+				<-release
+			}
+			return map[string]string{"care_case_id": careID}, nil
+		},
+		Running:     func() Running { return Running{Source: "default", Digest: "d0", YAML: "fields: []"} },
+		DeadLetters: noDeadLetters{},
+	})
+	call := func(method, path, body string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	done := make(chan int, 2)
+	for range 2 {
+		go func() {
+			done <- call(http.MethodPost, "/admin/api/mapping/preview", `{"yaml":"fields: []","case":"slow"}`).Code
+		}()
+		<-entered
+	}
+	for _, path := range []string{"/admin/api/mapping/preview", "/admin/api/mapping/diff", "/admin/api/mapping/validate"} {
+		rec := call(http.MethodPost, path, `{"yaml":"fields: []","case":"fast"}`)
+		if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), "try again") {
+			t.Errorf("%s with two heavy calls running: HTTP %d Retry-After %q %s; want 503 with Retry-After", path, rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+		}
+	}
+	if rec := call(http.MethodGet, "/admin/api/mapping", ""); rec.Code != http.StatusOK {
+		t.Errorf("a light call while the heavy slots are taken: HTTP %d, want 200", rec.Code)
+	}
+	close(release)
+	for range 2 {
+		if code := <-done; code != http.StatusOK {
+			t.Errorf("a slow preview: HTTP %d, want 200", code)
+		}
+	}
+	if rec := call(http.MethodPost, "/admin/api/mapping/preview", `{"yaml":"fields: []","case":"fast"}`); rec.Code != http.StatusOK {
+		t.Errorf("a preview once the slots are free: HTTP %d %s, want 200", rec.Code, rec.Body)
+	}
+}
+
+// TestNextPageStaysOnTheAdminUI: where sign-in leads is a page of the
+// admin UI, never another site or an API call.
+func TestNextPageStaysOnTheAdminUI(t *testing.T) {
+	for raw, want := range map[string]string{
+		"/admin/health": "/admin/health", "/admin/cases?case=c%201": "/admin/cases?case=c%201", "": "/admin/",
+		"https://evil.example/admin/": "/admin/", "//evil.example/admin/": "/admin/", "/admin/api/session": "/admin/",
+		"/metrics": "/admin/", "javascript:alert(1)": "/admin/", "/admin/../metrics": "/admin/",
+	} {
+		if got := nextPage(raw); got != want {
+			t.Errorf("nextPage(%q) = %q, want %q", raw, got, want)
+		}
+	}
+}

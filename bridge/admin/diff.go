@@ -20,11 +20,20 @@ type Diff struct {
 	Removed int        `json:"removed"`
 	// Unified is the diff as text (diff -u without file headers).
 	Unified string `json:"unified"`
+	// Omitted counts the lines of the diff left out: an answer lists at
+	// most maxDiffLines (Added and Removed still count every line).
+	Omitted int `json:"omitted,omitempty"`
 }
 
-// maxDiffCells bounds the longest-common-subsequence table: past it the
-// changed middle of the two texts is shown as removed and added whole.
-const maxDiffCells = 4_000_000
+// maxDiffCells bounds the longest-common-subsequence table (4 bytes a
+// cell): past it the changed middle of the two texts is shown as removed
+// and added whole.
+const maxDiffCells = 1 << 20
+
+// maxDiffLines bounds the lines a diff lists, hunk headers included, so
+// that an answer stays small whatever the texts: a whole mapping
+// replaced by another is a few hundred lines.
+const maxDiffLines = 2000
 
 // diffContext is how many unchanged lines surround each change.
 const diffContext = 3
@@ -81,14 +90,23 @@ func lineDiff(oldText, newText string) Diff {
 		if newN == 0 {
 			newStart--
 		}
+		hunk := ops[start : end+1]
+		i = end + 1
+		if room := maxDiffLines - len(d.Lines) - 1; room < len(hunk) {
+			// Past the bound: the start of this hunk, then nothing.
+			d.Omitted += len(hunk) - max(room, 0)
+			hunk = hunk[:max(room, 0)]
+		}
+		if len(hunk) == 0 {
+			continue
+		}
 		head := fmt.Sprintf("@@ -%d,%d +%d,%d @@", oldStart, oldN, newStart, newN)
 		d.Lines = append(d.Lines, DiffLine{Op: "@", Text: head})
 		sb.WriteString(head + "\n")
-		for _, o := range ops[start : end+1] {
+		for _, o := range hunk {
 			d.Lines = append(d.Lines, DiffLine{Op: string(o.op), Text: o.text})
 			sb.WriteString(string(o.op) + o.text + "\n")
 		}
-		i = end + 1
 	}
 	d.Unified = sb.String()
 	return d

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -29,5 +30,20 @@ func TestLineDiff(t *testing.T) {
 	changed := "y\n" + strings.Repeat("x\n", 18) + "z\n"
 	if d := lineDiff(long, changed); strings.Count(d.Unified, "@@ -") != 2 || d.Added != 2 || d.Removed != 2 {
 		t.Errorf("two far changes: %+v", d)
+	}
+}
+
+// TestLineDiffIsBounded: a diff lists at most maxDiffLines lines and
+// counts the rest, however large the texts (issue 25: a 1 MB body made a
+// 30 MB answer).
+func TestLineDiffIsBounded(t *testing.T) {
+	var b strings.Builder
+	for i := range 100_000 {
+		fmt.Fprintf(&b, "line %d\n", i)
+	}
+	d := lineDiff("fields: []\n", b.String())
+	if len(d.Lines) > maxDiffLines || d.Added != 100_000 || d.Removed != 1 || d.Omitted == 0 || len(d.Lines)+d.Omitted != 100_000+2 {
+		t.Errorf("diff of 100,000 new lines: %d lines listed, %d omitted, +%d -%d; want at most %d listed and the rest counted",
+			len(d.Lines), d.Omitted, d.Added, d.Removed, maxDiffLines)
 	}
 }

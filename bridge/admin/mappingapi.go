@@ -2,8 +2,6 @@ package admin
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -37,20 +35,6 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-var inlineScript = regexp.MustCompile(`(?s)<script>(.*?)</script>`)
-
-// pageCSP is the policy of an embedded page: its inline scripts by their
-// hashes, its inline styles, and calls to this origin only.
-func pageCSP(page []byte) string {
-	var hashes []string
-	for _, m := range inlineScript.FindAllSubmatch(page, -1) {
-		sum := sha256.Sum256(m[1])
-		hashes = append(hashes, "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'")
-	}
-	return "default-src 'none'; script-src " + strings.Join(hashes, " ") + "; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
-		"frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-}
-
 // SalesforceField is one field of a Salesforce object as the mapping editor
 // shows it (from the org's describe).
 type SalesforceField struct {
@@ -60,7 +44,9 @@ type SalesforceField struct {
 	Length     int      `json:"length,omitempty"`
 	Updateable bool     `json:"updateable"`
 	Picklist   []string `json:"picklist,omitempty"` // active values
-	Restricted bool     `json:"restricted,omitempty"`
+	// PicklistLabels are the labels the org shows for its picklist values.
+	PicklistLabels map[string]string `json:"picklist_labels,omitempty"`
+	Restricted     bool              `json:"restricted,omitempty"`
 }
 
 // describeTTL is how long the org's describe is reused.
@@ -148,22 +134,73 @@ func (a *api) editing(ctx context.Context) (editing, error) {
 	if err != nil {
 		return editing{}, fmt.Errorf("active mapping version %d: %w", active, err)
 	}
-	return editing{Number: active, Source: "published", Digest: v.Digest, YAML: v.YAML, Author: v.Author, Note: v.Note, CreatedAt: v.CreatedAt}, nil
+	return publishedEditing(active, v), nil
 }
 
-// diff compares a proposed mapping with the active one (what a publish
-// would replace).
+func publishedEditing(n int64, v state.MappingVersion) editing {
+	return editing{Number: n, Source: "published", Digest: v.Digest, YAML: v.YAML, Author: v.Author, Note: v.Note, CreatedAt: v.CreatedAt}
+}
+
+type diffRequest struct {
+	YAML string `json:"yaml"`
+	// BasedOn is the version the edit started from (0: none was
+	// published); nil: the active version.
+	BasedOn *int64 `json:"based_on"`
+}
+
+// diff compares a proposed mapping with the version its edit started from,
+// so that it shows what the admin changed, and says which version is
+// active (a publish replaces it, and is refused when it is not the one
+// the edit started from).
 func (a *api) diff(w http.ResponseWriter, r *http.Request) {
-	var req validateRequest // the same body: the proposed YAML
+	var req diffRequest
 	if !decode(w, r, &req) {
 		return
 	}
-	base, err := a.editing(r.Context())
+	if req.BasedOn != nil && !basedOnGiven(w, req.BasedOn, "0 when none was published yet") {
+		return
+	}
+	ctx := r.Context()
+	active, err := a.editing(ctx)
 	if err != nil {
 		a.internal(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"against": base.Number, "against_source": base.Source, "diff": lineDiff(base.YAML, req.YAML)})
+	base := active
+	if req.BasedOn != nil && *req.BasedOn != active.Number {
+		base, err = a.startedFrom(ctx, *req.BasedOn)
+		if errors.Is(err, state.ErrNoMappingVersion) {
+			fail(w, http.StatusNotFound, "mapping version %d does not exist (never published, or pruned)", *req.BasedOn)
+			return
+		}
+		if err != nil {
+			a.internal(w, r, err)
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"against": base.Number, "against_source": base.Source, "active": active.Number, "diff": lineDiff(base.YAML, req.YAML)})
+}
+
+// startedFrom is the mapping an edit based on version n started from that
+// is no longer the active one: that version, or before any was published
+// (0), the mapping file.
+func (a *api) startedFrom(ctx context.Context, n int64) (editing, error) {
+	if n == 0 {
+		if a.o.File == nil {
+			run := a.o.Running()
+			return editing{Source: run.Source, Digest: run.Digest, YAML: run.YAML}, nil
+		}
+		name, data, err := a.o.File()
+		if err != nil {
+			return editing{}, err
+		}
+		return editing{Source: name, YAML: string(data)}, nil
+	}
+	v, err := a.o.Mappings.MappingVersion(ctx, n)
+	if err != nil {
+		return editing{}, err
+	}
+	return publishedEditing(n, v), nil
 }
 
 // versionDiff compares a version with its predecessor (version 1 with the

@@ -2,8 +2,8 @@ package admin
 
 import (
 	"context"
-	"embed"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -26,6 +26,28 @@ type Ops struct {
 	// SyncCase queues the case (Care case id or Salesforce Case id) to
 	// reconcile now and returns its queue key.
 	SyncCase func(ctx context.Context, id string) (string, error)
+}
+
+// CannotSyncError says why carebridge cannot sync a case by the id given
+// (Ops.Case and Ops.SyncCase return it).
+type CannotSyncError struct {
+	ID     string
+	Reason string
+}
+
+func (e *CannotSyncError) Error() string {
+	return fmt.Sprintf("carebridge cannot sync a case by the id %q: %s", e.ID, e.Reason)
+}
+
+// cannotSync answers a *CannotSyncError in err with 422; false when err is
+// none.
+func cannotSync(w http.ResponseWriter, err error) bool {
+	var cs *CannotSyncError
+	if !errors.As(err, &cs) {
+		return false
+	}
+	fail(w, http.StatusUnprocessableEntity, "%s", cs.Error())
+	return true
 }
 
 // Identities is the identity page: who matches whom.
@@ -65,69 +87,13 @@ type IdentityUser struct {
 	MatchedBy string `json:"matched_by,omitempty"`
 }
 
-//go:embed pages
-var opsFiles embed.FS
-
-// pageHeaders are the security headers of every operations page: scripts
-// and styles only from /admin/assets/, no framing.
-func pageHeaders(w http.ResponseWriter, contentType string) {
-	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("X-Frame-Options", "DENY")
-	w.Header().Set("Referrer-Policy", "no-referrer")
-}
-
-func serveBytes(b []byte, contentType string) http.HandlerFunc {
-	return func(w http.ResponseWriter, _ *http.Request) {
-		pageHeaders(w, contentType)
-		_, _ = w.Write(b)
-	}
-}
-
-// opsPage is one operations page: pages/<name>.html in the shared shell
-// (header, navigation, token box), its nav link marked current.
-func opsPage(name, title string) []byte {
-	shell, err := opsFiles.ReadFile("pages/shell.html")
-	if err != nil {
-		panic(err) // embedded: cannot fail
-	}
-	body, err := opsFiles.ReadFile("pages/" + name + ".html")
-	if err != nil {
-		panic(err)
-	}
-	pairs := []string{"{{TITLE}}", title, "{{PAGE}}", name, "{{BODY}}", string(body)}
-	for _, p := range []string{"health", "identities", "cases"} {
-		current := ""
-		if p == name {
-			current = ` aria-current="page"`
-		}
-		pairs = append(pairs, "{{CURRENT_"+strings.ToUpper(p)+"}}", current)
-	}
-	return []byte(strings.NewReplacer(pairs...).Replace(string(shell)))
-}
-
-func asset(name string) []byte {
-	b, err := opsFiles.ReadFile("pages/assets/" + name)
-	if err != nil {
-		panic(err) // embedded: cannot fail
-	}
-	return b
-}
-
-// registerOps adds the operations pages to pages and their API to api.
-func (a *api) registerOps(pages, api *http.ServeMux) {
-	const html = "text/html; charset=utf-8"
-	pages.HandleFunc("GET /admin/health", serveBytes(opsPage("health", "Sync health"), html))
-	pages.HandleFunc("GET /admin/identities", serveBytes(opsPage("identities", "Identities"), html))
-	pages.HandleFunc("GET /admin/cases", serveBytes(opsPage("cases", "Cases"), html))
-	pages.HandleFunc("GET /admin/assets/ops.css", serveBytes(asset("ops.css"), "text/css; charset=utf-8"))
-	pages.HandleFunc("GET /admin/assets/ops.js", serveBytes(asset("ops.js"), "text/javascript; charset=utf-8"))
+// registerOps adds the operations pages' API calls to api.
+func (a *api) registerOps(api *http.ServeMux) {
 	api.HandleFunc("GET /admin/api/replicas", a.replicas)
-	api.HandleFunc("GET /admin/api/identities", a.identities)
-	api.HandleFunc("POST /admin/api/identities/overrides", a.setOverride)
-	api.HandleFunc("GET /admin/api/cases/{id}", a.caseView)
-	api.HandleFunc("POST /admin/api/cases/{id}/sync", a.syncCase)
+	api.HandleFunc("GET /admin/api/identities", a.heavy(a.identities))
+	api.HandleFunc("POST /admin/api/identities/overrides", a.heavy(a.setOverride))
+	api.HandleFunc("GET /admin/api/cases/{id}", a.heavy(a.caseView))
+	api.HandleFunc("POST /admin/api/cases/{id}/sync", a.heavy(a.syncCase))
 }
 
 func notAvailable(w http.ResponseWriter) {
@@ -193,8 +159,7 @@ func (a *api) setOverride(w http.ResponseWriter, r *http.Request) {
 	case strings.TrimSpace(req.Author) == "":
 		fail(w, http.StatusBadRequest, "say who changes the override: \"author\" goes into the mapping history")
 		return
-	case req.BasedOn == nil:
-		fail(w, http.StatusBadRequest, "say which version the edit started from: \"based_on\" (the identities' \"active\")")
+	case !basedOnGiven(w, req.BasedOn, "the identities' \"active\""):
 		return
 	}
 	ctx := r.Context()
@@ -249,6 +214,9 @@ func (a *api) caseView(w http.ResponseWriter, r *http.Request) {
 	}
 	id := strings.TrimSpace(r.PathValue("id"))
 	v, err := a.o.Ops.Case(r.Context(), id)
+	if cannotSync(w, err) {
+		return
+	}
 	if errors.Is(err, ErrNotFound) {
 		fail(w, http.StatusNotFound, "neither Care, Salesforce nor carebridge knows a case %q (give a Care case id or a Salesforce Case id)", id)
 		return
@@ -267,6 +235,9 @@ func (a *api) syncCase(w http.ResponseWriter, r *http.Request) {
 	}
 	id := strings.TrimSpace(r.PathValue("id"))
 	key, err := a.o.Ops.SyncCase(r.Context(), id)
+	if cannotSync(w, err) {
+		return
+	}
 	if errors.Is(err, ErrNotFound) {
 		fail(w, http.StatusNotFound, "no case %q to sync", id)
 		return

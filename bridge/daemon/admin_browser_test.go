@@ -7,13 +7,17 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/carebridge/carebridge/bridge/config"
+	"github.com/carebridge/carebridge/configs"
 )
 
 // browser starts a headless Chromium for the test, or skips the test when
@@ -59,13 +63,27 @@ func openAdmin(t *testing.T, w *world) *adminPage {
 		t.Fatal(err)
 	}
 	p := &adminPage{t: t, ctx: ctx, base: "http://" + addr.String()}
-	p.do("connect",
-		chromedp.Navigate(p.base+"/admin/"),
-		chromedp.SendKeys(chromedp.CSS("#token"), adminToken),
-		chromedp.Click(chromedp.CSS("#connect")),
+	p.do("sign in", signIn(p.base, "/admin/")...)
+	p.do("load the mapping",
 		pageWaits(`document.getElementById("yaml").value.includes("fields:")`),
 		pageWaits(`document.querySelectorAll("#fields fieldset").length > 0`))
 	return p
+}
+
+// signIn opens path of the admin UI at base, which leads a browser not
+// signed in to the sign-in page; it signs in there with the admin token
+// and waits to be back on path, shown (the page is hidden until its
+// session is confirmed). The waits are queries, which follow the
+// navigations; a script polled meanwhile would be cut off by them.
+func signIn(base, path string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(base + path),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-page="signin"] #token`)),
+		chromedp.SendKeys(chromedp.CSS("#token"), adminToken),
+		chromedp.Click(chromedp.CSS("#signIn")),
+		chromedp.WaitVisible(chromedp.CSS(`body:not(.signing-in):not([data-page="signin"]) main`)),
+		pageWaits(fmt.Sprintf(`location.pathname + location.search == %q`, path)),
+	}
 }
 
 func pageWaits(js string) chromedp.Action[chromedp.Void] { return chromedp.Poll[chromedp.Void](js) }
@@ -112,7 +130,20 @@ func saveScreenshot(t *testing.T, ctx context.Context, name string) {
 	if dir == "" {
 		return
 	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	// The window is made as tall as the page for the picture, so that what
+	// stays in view (the mapping page's action bar) is drawn where it rests,
+	// not across the page.
+	size, err := chromedp.Run(ctx, chromedp.Evaluate[[]int64](`[window.innerWidth, window.innerHeight, document.documentElement.scrollHeight]`))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	png, err := chromedp.Run(ctx, chromedp.Action[[]byte](func(ctx context.Context, target *chromedp.Target) ([]byte, error) {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(size[0], max(size[1], size[2]))); err != nil {
+			return nil, err
+		}
+		defer func() { _ = chromedp.Do(ctx, chromedp.EmulateViewport(size[0], size[1])) }()
+		return chromedp.FullScreenshot(100)(ctx, target)
+	}))
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
@@ -183,6 +214,9 @@ func TestAdminUIInABrowser(t *testing.T) {
 	}
 	if !strings.Contains(preview, "Salesforce Priority = Medium") {
 		t.Errorf("preview = %q, want the Priority write of the edit", preview)
+	}
+	if marked := p.text(`#previewOut .change`); !strings.Contains(preview, "would do: priority") || !strings.Contains(marked, "Priority = Medium") || !strings.Contains(marked, "changed by your edit") {
+		t.Errorf("preview = %q, marked %q; want the priority change named and marked", preview, marked)
 	}
 	if !strings.Contains(diff, "-        high: High") || !strings.Contains(diff, "+        high: Medium") {
 		t.Errorf("diff before publishing = %q, want the one changed line", diff)
@@ -334,5 +368,163 @@ func TestAdminUILayout(t *testing.T) {
 			t.Errorf("at %d px these overflow: %v", width, over)
 		}
 		p.screenshot(fmt.Sprintf("mapping-%dpx", width))
+	}
+}
+
+// browserCookies are the cookies the browser holds for its page.
+func browserCookies(t *testing.T, ctx context.Context) []*network.Cookie {
+	t.Helper()
+	cookies, err := chromedp.Run(ctx, chromedp.Action[[]*network.Cookie](func(ctx context.Context, target *chromedp.Target) ([]*network.Cookie, error) {
+		res, err := cdp.Call(ctx, target, network.GetCookies, network.GetCookiesParams{})
+		return res.Cookies, err
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cookies
+}
+
+// TestAdminSignInInABrowser: a page opened without a session leads to the
+// sign-in page (nothing of it shows meanwhile); a wrong token is answered
+// in plain words; the admin token leads back to the page with an HttpOnly,
+// SameSite=Strict cookie; signing out leads to sign-in again. The demo's
+// one-time link signs in once and leaves the address bar at once.
+func TestAdminSignInInABrowser(t *testing.T) {
+	w := startWorld(t, withAdmin)
+	ctx := browser(t)
+	addr, err := w.d.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + addr.String()
+	p := opsPage{t: t, ctx: ctx}
+	p.do("open the health page without a session",
+		chromedp.Navigate(base+"/admin/health"),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-page="signin"] #token`)),
+		pageWaits(`location.pathname + location.search == "/admin/signin?next=%2Fadmin%2Fhealth"`))
+	p.do("a wrong token",
+		chromedp.SendKeys(chromedp.CSS("#token"), "not-the-admin-token"),
+		chromedp.Click(chromedp.CSS("#signIn")),
+		pageWaits(`document.getElementById("say").textContent.includes("That is not the admin token")`))
+	saveScreenshot(t, ctx, "admin-signin")
+	p.do("the admin token",
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("token").value = ""`),
+		chromedp.SendKeys(chromedp.CSS("#token"), adminToken),
+		chromedp.Click(chromedp.CSS("#signIn")),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-page="health"]:not(.signing-in) main`)),
+		pageWaits(`location.pathname == "/admin/health" && document.getElementById("sessionSay").textContent.includes("Signed in until")`))
+	var session *network.Cookie
+	for _, c := range browserCookies(t, ctx) {
+		if c.Name == "carebridge_admin" {
+			session = c
+		}
+	}
+	if session == nil || !session.HTTPOnly || session.SameSite != network.CookieSameSiteStrict || session.Path != "/admin/" || session.Session {
+		t.Errorf("session cookie = %+v; want HttpOnly, SameSite=Strict, for /admin/, with an expiry", session)
+	}
+	if p.eval(`document.cookie.includes("carebridge_admin")`) {
+		t.Error("the page's script can read the session cookie")
+	}
+	p.do("sign out",
+		chromedp.Click(chromedp.CSS("#signOut")),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-page="signin"] #token`)),
+		pageWaits(`document.getElementById("say").textContent.includes("signed out")`),
+		chromedp.Navigate(base+"/admin/cases"),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-page="signin"] #token`)))
+
+	code, err := w.d.AdminSignInCode(t.Context(), time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.do("the one-time link",
+		chromedp.Navigate(base+"/admin/signin#code="+code),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-page="mapping"]:not(.signing-in) main`)),
+		pageWaits(`location.href == "`+base+`/admin/"`))
+	p.do("the link again, in a browser signed out",
+		chromedp.Click(chromedp.CSS("#signOut")),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-page="signin"] #token`)),
+		chromedp.Navigate(base+"/admin/signin#code="+code),
+		pageWaits(`document.getElementById("say").textContent.includes("already used") && location.hash == ""`))
+}
+
+// commentedMapping is the shipped mapping with more comments: one on a
+// value's own line, and a block inside the status field's value map.
+func commentedMapping(t *testing.T) string {
+	t.Helper()
+	m := string(configs.Mapping())
+	for _, r := range [][2]string{
+		{"        Working: open\n", "        # Tier-2 work is still open work.\n        Working: open   # agents are on it\n"},
+		{"        low: Low\n", "        low: Low        # nobody is in a hurry\n"},
+	} {
+		if strings.Count(m, r[0]) != 1 {
+			t.Fatalf("the shipped mapping no longer has %q once; update this test", r[0])
+		}
+		m = strings.Replace(m, r[0], r[1], 1)
+	}
+	return m
+}
+
+// TestAdminPublishesAFormEditOfACommentedMapping is issue 22's acceptance:
+// an admin signs in through the sign-in page, changes one value of a
+// commented mapping in the form, previews it (a case it does not touch is
+// said to be untouched), reviews a diff of exactly one changed line and
+// publishes a version that keeps every comment. The actions stay in view
+// wherever the page is scrolled, and the page is not one long column.
+func TestAdminPublishesAFormEditOfACommentedMapping(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "mapping.yaml")
+	src := commentedMapping(t)
+	if err := os.WriteFile(file, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w := startWorld(t, withAdmin, func(c *config.Config) { c.Mapping.File = file })
+	w.linked(t, "cm_1", strPtr("agent_ana"))
+	p := openAdmin(t, w)
+
+	const working = `[...document.querySelectorAll('fieldset[data-field="status"] .vm[data-dir="salesforce_to_care"] tr')].find((tr) => tr.querySelector("select.sf") && tr.querySelector("select.sf").value === "Working").querySelector("select.care")`
+	p.do("pick pending for Working",
+		pageWaits(working+` !== undefined`),
+		chromedp.Evaluate[chromedp.Void](`(() => { const s = `+working+`; s.value = "pending"; s.dispatchEvent(new Event("change", { bubbles: true })); })()`),
+		pageWaits(`document.getElementById("yaml").value.includes("        Working: pending   # agents are on it\n")`))
+
+	const inView = `(() => { const r = document.getElementById("actionbar").getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight + 1 && r.height > 0; })()`
+	for _, scroll := range []string{"window.scrollTo(0, 0)", "window.scrollTo(0, document.body.scrollHeight)", "window.scrollTo(0, document.body.scrollHeight / 2)"} {
+		if _, err := chromedp.Run(p.ctx, chromedp.Evaluate[chromedp.Void](scroll)); err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](inView)); err != nil || !ok {
+			t.Errorf("after %s the actions are out of view (%v)", scroll, err)
+		}
+	}
+	if h, err := chromedp.Run(p.ctx, chromedp.Evaluate[float64](`document.documentElement.scrollHeight`)); err != nil || h > 2600 {
+		t.Errorf("the page is %v px tall at 1400 px wide (%v); want the fields side by side, not one long column", h, err)
+	}
+
+	p.do("preview on a case the edit does not touch",
+		chromedp.SendKeys(chromedp.CSS("#case"), "cm_1"),
+		chromedp.Click(chromedp.CSS("#preview")),
+		pageWaits(`document.querySelectorAll("#previewOut table").length == 2`))
+	if s := p.text("#previewOut .say"); !strings.Contains(s, "changes nothing for case cm_1") {
+		t.Errorf("preview summary = %q; want it to say the edit changes nothing for cm_1", s)
+	}
+	p.screenshot("mapping-preview")
+
+	p.do("review",
+		chromedp.SendKeys(chromedp.CSS("#author"), "Ana Admin"),
+		chromedp.SendKeys(chromedp.CSS("#note"), "Working waits for the customer"),
+		chromedp.Click(chromedp.CSS("#publish")),
+		pageWaits(`!document.getElementById("review").hidden`))
+	lines, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#reviewDiff .add, #reviewDiff .del")].map((d) => d.textContent)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"-        Working: open   # agents are on it", "+        Working: pending   # agents are on it"}; !slices.Equal(lines, want) {
+		t.Errorf("the review shows the changed lines %q; want exactly %q", lines, want)
+	}
+	p.do("publish",
+		chromedp.Click(chromedp.CSS("#reviewConfirm")),
+		pageWaits(`document.getElementById("result").textContent.includes("Published as version 1")`))
+	want := strings.Replace(src, "        Working: open   # agents are on it\n", "        Working: pending   # agents are on it\n", 1)
+	if got := publishedYAML(t, w, 1); got != want {
+		t.Errorf("version 1 is not the mapping file with one line changed:\n%s", got)
 	}
 }

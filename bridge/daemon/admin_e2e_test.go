@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -485,5 +486,174 @@ func TestAdminMappingEditorAPI(t *testing.T) {
 	}
 	if _, v := w.admin(t, http.MethodGet, "/admin/api/mapping/versions/2", nil); v["yaml"] != shipped || !strings.Contains(fmt.Sprint(v["note"]), "back to") {
 		t.Errorf("version 2 = %v; want the shipped mapping with a note saying so", v["note"])
+	}
+}
+
+// TestAdminRefusesABasedOnThatIsNotAVersion is issue 25's hole: a negative
+// "based_on" reached the store as "no check", so a publish, a return to
+// the mapping file or an identity override from a stale page overwrote a
+// version published meanwhile. Each is refused with 400 and nothing is
+// published.
+func TestAdminRefusesABasedOnThatIsNotAVersion(t *testing.T) {
+	w := startWorld(t, withAdmin)
+	if code, body := w.admin(t, http.MethodPost, "/admin/api/mapping/publish", map[string]any{"yaml": withPriority(t, "Medium"), "author": "ana", "based_on": 0}); code != http.StatusCreated {
+		t.Fatalf("publish version 1: HTTP %d %v", code, body)
+	}
+	calls := []struct {
+		path string
+		body map[string]any
+	}{
+		{"/admin/api/mapping/publish", map[string]any{"yaml": withPriority(t, "Low"), "author": "eve"}},
+		{"/admin/api/mapping/restore-file", map[string]any{"author": "eve"}},
+		{"/admin/api/identities/overrides", map[string]any{"care_agent": "agent_zoe", "salesforce_user": w.users["ana@example.com"], "author": "eve"}},
+	}
+	for _, c := range calls {
+		for _, basedOn := range []int64{-1, -7} {
+			c.body["based_on"] = basedOn
+			code, body := w.admin(t, http.MethodPost, c.path, c.body)
+			if code != http.StatusBadRequest || !strings.Contains(fmt.Sprint(body["error"]), "not a version") {
+				t.Errorf("%s with based_on %d: HTTP %d %v; want 400 saying it is not a version", c.path, basedOn, code, body)
+			}
+		}
+	}
+	_, versions := w.admin(t, http.MethodGet, "/admin/api/mapping/versions", nil)
+	if vs, _ := versions["versions"].([]any); len(vs) != 1 || versions["active"] != float64(1) {
+		t.Errorf("versions after the refused calls = %v; want version 1 alone, active", versions)
+	}
+}
+
+// TestAdminDiffAnswerIsBounded is issue 25's: a 1 MB body made
+// /admin/api/mapping/diff answer 30 MB. The diff of a large edit lists its
+// first lines and counts the rest; a body past 1 MiB is refused with 413.
+func TestAdminDiffAnswerIsBounded(t *testing.T) {
+	w := startWorld(t, withAdmin)
+	var lines strings.Builder
+	for i := 0; lines.Len()+i < 1_000_000-100; i++ { // a body of about 1 MB: each line break is two bytes of JSON
+		fmt.Fprintf(&lines, "# line %d\n", i)
+	}
+	body, _ := json.Marshal(map[string]string{"yaml": lines.String()})
+	resp, raw := adminRequest(t, w.d, adminToken, http.MethodPost, "/admin/api/mapping/diff", string(body))
+	var out struct {
+		Diff struct {
+			Added   int `json:"added"`
+			Omitted int `json:"omitted"`
+		} `json:"diff"`
+	}
+	if err := json.Unmarshal(raw, &out); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("a %d-byte body: HTTP %d %v %.300s", len(body), resp.StatusCode, err, raw)
+	}
+	if added := strings.Count(lines.String(), "\n"); len(raw) > 512<<10 || out.Diff.Added != added || out.Diff.Omitted == 0 {
+		t.Errorf("diff of a %d-byte edit: %d bytes, %d lines added, %d omitted; want at most 512 KiB with all %d lines counted", len(body), len(raw), out.Diff.Added, out.Diff.Omitted, added)
+	}
+	body, _ = json.Marshal(map[string]string{"yaml": strings.Repeat("#", 1<<20)})
+	if resp, raw := adminRequest(t, w.d, adminToken, http.MethodPost, "/admin/api/mapping/diff", string(body)); resp.StatusCode != http.StatusRequestEntityTooLarge || len(raw) > 4096 {
+		t.Errorf("a %d-byte body: HTTP %d, %d bytes; want 413 in a short answer", len(body), resp.StatusCode, len(raw))
+	}
+}
+
+// browserCall is one admin API call as the admin UI makes it: with the
+// session cookie (nil: none), the CSRF token ("" : none) and extra
+// headers.
+func browserCall(t *testing.T, addr string, cookie *http.Cookie, csrf, method, path, body string, headers map[string]string) (*http.Response, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(method, "http://"+addr+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if cookie != nil {
+		req.AddCookie(cookie)
+	}
+	if csrf != "" {
+		req.Header.Set("X-CSRF-Token", csrf)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out := map[string]any{}
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp, out
+}
+
+// TestAdminSignInSessions: the admin token (or a one-time code) signs a
+// browser in with an HttpOnly, SameSite=Strict cookie, Secure behind TLS;
+// the session works on every replica, changes need its CSRF token and come
+// from the admin UI's own origin, a wrong token gets a plain answer, and
+// signing out ends the session everywhere. Redis holds no session id.
+func TestAdminSignInSessions(t *testing.T) {
+	w := startWorld(t, withAdmin)
+	other := w.startReplica(t)
+	addr, _ := w.d.Listen()
+	otherAddr, _ := other.Listen()
+	a, b := addr.String(), otherAddr.String()
+
+	resp, body := browserCall(t, a, nil, "", http.MethodPost, "/admin/api/session", `{"token":"not-the-token"}`, nil)
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(fmt.Sprint(body["error"]), "That is not the admin token") || len(resp.Cookies()) != 0 {
+		t.Errorf("a wrong token: HTTP %d %v; want 401 saying so plainly, and no cookie", resp.StatusCode, body)
+	}
+	resp, body = browserCall(t, a, nil, "", http.MethodPost, "/admin/api/session", `{"token":"`+adminToken+`","next":"https://evil.example/x"}`, nil)
+	if resp.StatusCode != http.StatusCreated || len(resp.Cookies()) != 1 {
+		t.Fatalf("sign in: HTTP %d %v", resp.StatusCode, body)
+	}
+	cookie, csrf := resp.Cookies()[0], fmt.Sprint(body["csrf_token"])
+	if !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode || cookie.Secure || cookie.Path != "/admin/" || cookie.MaxAge <= 0 || body["next"] != "/admin/" {
+		t.Errorf("session cookie %+v, next %v; want HttpOnly, SameSite=Strict, not Secure over plain HTTP, for /admin/, with an expiry, and no way off the admin UI", cookie, body["next"])
+	}
+	if resp, _ := browserCall(t, a, nil, "", http.MethodPost, "/admin/api/session", `{"token":"`+adminToken+`"}`, map[string]string{"X-Forwarded-Proto": "https"}); len(resp.Cookies()) != 1 || !resp.Cookies()[0].Secure {
+		t.Errorf("sign in behind TLS: cookies %v; want a Secure cookie", resp.Cookies())
+	}
+	keys, err := w.redis.Client(t).Keys(t.Context(), "*{admin}*").Result()
+	if err != nil || len(keys) < 2 || strings.Contains(strings.Join(keys, " "), cookie.Value) {
+		t.Errorf("Redis keys %v (%v); want sessions stored under hashes, never the session id", keys, err)
+	}
+
+	valid := `{"yaml":` + strconv.Quote(string(configs.Mapping())) + `}`
+	for _, replica := range []string{a, b} {
+		if resp, body := browserCall(t, replica, cookie, "", http.MethodGet, "/admin/api/mapping", "", nil); resp.StatusCode != http.StatusOK {
+			t.Errorf("GET with the session on %s: HTTP %d %v", replica, resp.StatusCode, body)
+		}
+		if resp, body := browserCall(t, replica, cookie, csrf, http.MethodPost, "/admin/api/mapping/validate", valid, nil); resp.StatusCode != http.StatusOK {
+			t.Errorf("a change with the session and its CSRF token on %s: HTTP %d %v", replica, resp.StatusCode, body)
+		}
+	}
+	refused := []struct {
+		name    string
+		csrf    string
+		headers map[string]string
+	}{
+		{"no CSRF token", "", nil},
+		{"another session's CSRF token", strings.Repeat("0", 64), nil},
+		{"from another site", csrf, map[string]string{"Origin": "http://evil.example"}},
+		{"a cross-site fetch", csrf, map[string]string{"Sec-Fetch-Site": "cross-site"}},
+	}
+	for _, r := range refused {
+		if resp, body := browserCall(t, a, cookie, r.csrf, http.MethodPost, "/admin/api/mapping/publish", `{"yaml":"fields: []","author":"eve","based_on":0}`, r.headers); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("publish with the cookie, %s: HTTP %d %v; want 403", r.name, resp.StatusCode, body)
+		}
+	}
+
+	if resp, body := browserCall(t, b, cookie, csrf, http.MethodDelete, "/admin/api/session", "", nil); resp.StatusCode != http.StatusOK || len(resp.Cookies()) != 1 || resp.Cookies()[0].MaxAge >= 0 {
+		t.Errorf("sign out on the other replica: HTTP %d %v, cookies %v; want the cookie cleared", resp.StatusCode, body, resp.Cookies())
+	}
+	if resp, body := browserCall(t, a, cookie, "", http.MethodGet, "/admin/api/mapping", "", nil); resp.StatusCode != http.StatusUnauthorized || !strings.Contains(fmt.Sprint(body["error"]), "session has ended") {
+		t.Errorf("the signed-out session on the first replica: HTTP %d %v; want 401 saying it ended", resp.StatusCode, body)
+	}
+
+	code, err := w.d.AdminSignInCode(t.Context(), time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []int{http.StatusCreated, http.StatusUnauthorized} {
+		resp, body := browserCall(t, b, nil, "", http.MethodPost, "/admin/api/session", `{"code":"`+code+`"}`, nil)
+		if resp.StatusCode != want {
+			t.Errorf("sign in with the one-time code, use %d: HTTP %d %v; want %d", i+1, resp.StatusCode, body, want)
+		}
 	}
 }

@@ -65,6 +65,9 @@ type Daemon struct {
 	// id names this replica in its heartbeat; started is when it was made.
 	id      string
 	started time.Time
+	// careIDLen is the length of Care_Case_Id__c: a Care case with a longer
+	// id cannot be synced.
+	careIDLen int
 }
 
 // New builds a daemon from cfg. It makes no network calls; Run connects.
@@ -86,6 +89,7 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load Salesforce metadata: %w", err)
 	}
+	d.careIDLen = careIDLength(schema)
 	m, running, err := loadMapping(cfg.Mapping.File, schema)
 	if err != nil {
 		return nil, err
@@ -143,7 +147,7 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		RetireClosedAfter: cfg.Retention.ClosedCases,
 		KeepRetiredBase:   cfg.Retention.RetiredBase,
 		DescribeFields:    sfAdapter{d.sf}.DescribeFields,
-		MaxCareIDLength:   careIDLength(schema),
+		MaxCareIDLength:   d.careIDLen,
 		Pushed:            d.pushedChanges(cfg, bridge.NotesTargetOf(m).Object),
 	})
 	if err != nil {

@@ -41,6 +41,7 @@ func loadMapping(file string, schema *metadata.Schema) (*mapping.Mapping, admin.
 func (d *Daemon) adminHandler() http.Handler {
 	return admin.Handler(admin.Options{
 		Token:    d.cfg.Admin.Token,
+		Sessions: d.store,
 		Mappings: d.store,
 		Validate: func(yaml []byte) (string, error) {
 			m, err := d.mappings.Parse("proposed mapping", yaml)
@@ -95,6 +96,12 @@ func (d *Daemon) describeForAdmin(ctx context.Context, object string) ([]admin.S
 		for _, v := range f.PicklistValues {
 			if v.Active {
 				sf.Picklist = append(sf.Picklist, v.Value)
+			}
+			if v.Label != "" {
+				if sf.PicklistLabels == nil {
+					sf.PicklistLabels = map[string]string{}
+				}
+				sf.PicklistLabels[v.Value] = v.Label
 			}
 		}
 		out = append(out, sf)

@@ -47,7 +47,7 @@ func (p opsPage) eval(js string) bool {
 
 func pageShows(js string) chromedp.Action[chromedp.Void] { return chromedp.Poll[chromedp.Void](js) }
 
-// open connects to an admin page with the token.
+// openOpsPage signs in to an admin page through the sign-in page.
 func openOpsPage(t *testing.T, w *world, path, ready string) opsPage {
 	t.Helper()
 	p := opsPage{t: t, ctx: browser(t)}
@@ -55,12 +55,9 @@ func openOpsPage(t *testing.T, w *world, path, ready string) opsPage {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.do("open "+path,
-		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate("http://"+addr.String()+path),
-		chromedp.SendKeys(chromedp.CSS("#token"), adminToken),
-		chromedp.Click(chromedp.CSS("#connect")),
-		pageShows(ready))
+	p.do("open "+path, chromedp.EmulateViewport(1280, 900))
+	p.do("sign in to "+path, signIn("http://"+addr.String(), path)...)
+	p.do("load "+path, pageShows(ready))
 	return p
 }
 
@@ -158,7 +155,7 @@ func TestIdentityPageFlagsTheUnmatchedAgent(t *testing.T) {
 	})
 	// The page shows agent_zoe matched by the override, unflagged (one
 	// check, since a reload replaces the rows).
-	p.do("reload and see agent_zoe matched by override", chromedp.Click(chromedp.CSS("#connect")),
+	p.do("reload and see agent_zoe matched by override", chromedp.Reload(),
 		pageShows(`(() => { const r = document.querySelector('#agents tr[data-agent="agent_zoe"]');
 			return r !== null && !r.classList.contains("unmatched") && r.textContent.includes("override") && r.textContent.includes("Zoe Corp"); })()`))
 }
@@ -195,6 +192,12 @@ func TestCaseExplorerShowsTheTimeline(t *testing.T) {
 	if fields := p.text("#fields"); !strings.Contains(fields, "status") || !strings.Contains(fields, "pending") {
 		t.Errorf("fields = %q, want the mapped status", fields)
 	}
+	// Each side in its own terms: Salesforce's status as the org shows it,
+	// the owner and the Care agent by name, and the value map between.
+	if status, owner := p.text(`#fields tr[data-field="status"]`), p.text(`#fields tr[data-field="assignee"]`); !strings.Contains(status, "On Hold") ||
+		!strings.Contains(status, `Care "pending" → Salesforce "On Hold"`) || !strings.Contains(owner, "Ana Novak") || !strings.Contains(owner, "Novak") {
+		t.Errorf("status row = %q, assignee row = %q; want each side in its own terms and the mapping between", status, owner)
+	}
 	p.fitsAt800()
 
 	// Salesforce refuses the next update; the agent asks why.
@@ -220,6 +223,15 @@ func TestCaseExplorerShowsTheTimeline(t *testing.T) {
 	}
 	if !strings.Contains(facts, "Reopening needs a reason.") || !strings.Contains(facts, "parked after a failure") {
 		t.Errorf("facts = %q, want the error shown on the Case and the parked key", facts)
+	}
+	// The queue's error in plain words, the raw text behind a disclosure.
+	raw, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.querySelector("#facts dd .problem-box details pre").textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(facts, "a validation rule of the org does not allow it") || !strings.Contains(raw, "FIELD_CUSTOM_VALIDATION_EXCEPTION") ||
+		p.eval(`document.querySelector("#facts dd .problem-box details").open`) {
+		t.Errorf("facts = %q, raw %q; want the plain sentence shown and the raw error behind a closed disclosure", facts, raw)
 	}
 	p.fitsAt800()
 	p.screenshot("admin-cases")

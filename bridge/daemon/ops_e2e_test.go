@@ -4,10 +4,16 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/carebridge/carebridge/bridge/config"
+	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 )
@@ -171,5 +177,128 @@ func TestIdentitiesAPIFlagsTheUnmatchedAndPublishesOverrides(t *testing.T) {
 	// Publishing from a stale page is refused, not silently merged.
 	if code, _ := w.admin(t, http.MethodPost, "/admin/api/identities/overrides", map[string]any{"care_agent": "agent_zoe", "salesforce_user": "", "author": "Ida Admin", "based_on": 0}); code != http.StatusConflict {
 		t.Errorf("stale override: HTTP %d, want 409", code)
+	}
+}
+
+// recordCarePaths puts a recorder in front of the Care sandbox: every
+// request path (as sent, escaped) that reaches it is kept.
+func recordCarePaths(t *testing.T, paths *[]string, mu *sync.Mutex) func(*config.Config) {
+	return func(c *config.Config) {
+		target, err := url.Parse(c.Care.BaseURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		proxy := httputil.NewSingleHostReverseProxy(target)
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			*paths = append(*paths, r.URL.EscapedPath())
+			mu.Unlock()
+			proxy.ServeHTTP(w, r)
+		}))
+		t.Cleanup(srv.Close)
+		c.Care.BaseURL = srv.URL
+	}
+}
+
+// TestCaseExplorerNeverSendsAnIdToCareAsAPath is issue 25's: a case id
+// typed into the case explorer or "sync now" reached Care as path steps
+// ("../agents" as /3/care/cases/..%2Fagents, which Care's server resolves
+// to /3/care/agents). Such an id is refused in plain words, nothing
+// carrying it reaches the Care sandbox, and nothing is queued.
+func TestCaseExplorerNeverSendsAnIdToCareAsAPath(t *testing.T) {
+	var (
+		mu    sync.Mutex
+		paths []string
+	)
+	w := startWorld(t, manualPolls, withAdmin, recordCarePaths(t, &paths, &mu))
+	w.linked(t, "px_1", strPtr("agent_ana"))
+	// "." and ".." never reach the admin API as an id: HTTP servers (and
+	// browsers) resolve them in its own path.
+	for _, id := range []string{".", ".."} {
+		if code, body := w.admin(t, http.MethodGet, "/admin/api/cases/"+id, nil); code < 300 {
+			t.Errorf("look up %q: HTTP %d %v", id, code, body)
+		}
+	}
+	for _, id := range []string{"../agents", "px_1/../../agents", `..\agents`, "a/b", "../.."} {
+		code, body := w.admin(t, http.MethodGet, "/admin/api/cases/"+url.PathEscape(id), nil)
+		if code != http.StatusUnprocessableEntity || !strings.Contains(fmt.Sprint(body["error"]), "cannot sync") {
+			t.Errorf("look up %q: HTTP %d %v; want 422 saying carebridge cannot sync it", id, code, body)
+		}
+		code, body = w.admin(t, http.MethodPost, "/admin/api/cases/"+url.PathEscape(id)+"/sync", nil)
+		if code != http.StatusUnprocessableEntity {
+			t.Errorf("sync %q now: HTTP %d %v; want 422", id, code, body)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, p := range paths {
+		steps := strings.Split(p, "/")
+		if slices.Contains(steps, "..") || slices.Contains(steps, ".") || strings.Contains(strings.ToLower(p), "%2f") || strings.Contains(strings.ToLower(p), "%5c") {
+			t.Errorf("Care was asked for %s", p)
+		}
+	}
+	if d, _ := w.d.Queue().Depth(context.Background()); d.Ready+d.Delayed+d.Processing != 0 {
+		t.Errorf("queue after the refused syncs: %+v, want nothing queued", d)
+	}
+}
+
+// TestCaseExplorerSaysPlainlyWhenACaseCannotSync is issue 25's item 8: for
+// a Care case whose id carebridge cannot use (a space, longer than
+// Care_Case_Id__c) the explorer claimed a sync would create its Case. It
+// says it cannot sync and why, plans nothing, and "sync now" is refused.
+func TestCaseExplorerSaysPlainlyWhenACaseCannotSync(t *testing.T) {
+	w := startWorld(t, manualPolls, withAdmin)
+	long := strings.Repeat("x", 70)
+	for id, why := range map[string]string{"sp ace": "space", long: "Care_Case_Id__c holds 64"} {
+		w.escalate(t, id, nil)
+		code, view := w.admin(t, http.MethodGet, "/admin/api/cases/"+url.PathEscape(id), nil)
+		if code != http.StatusOK || !strings.Contains(fmt.Sprint(view["cannot_sync"]), why) {
+			t.Errorf("look up %q: HTTP %d, cannot_sync %q; want it to say %q", id, code, view["cannot_sync"], why)
+		}
+		if now, _ := view["now"].(map[string]any); now == nil || now["create_case"] != nil || now["update_case"] != nil {
+			t.Errorf("look up %q: now = %v; want what each side holds and no writes planned", id, view["now"])
+		}
+		if code, body := w.admin(t, http.MethodPost, "/admin/api/cases/"+url.PathEscape(id)+"/sync", nil); code != http.StatusUnprocessableEntity || !strings.Contains(fmt.Sprint(body["error"]), why) {
+			t.Errorf("sync %q now: HTTP %d %v; want 422 saying why", id, code, body)
+		}
+	}
+}
+
+// TestCaseExplorerShowsEachSideInItsOwnTerms: the explorer shows Care's
+// values as Care has them (its agent by name) and the Case's as Salesforce
+// stores them (Status "On Hold", the owner by name), with the mapping
+// between them; when Care fails, it says so in plain words first, the raw
+// error beside.
+func TestCaseExplorerShowsEachSideInItsOwnTerms(t *testing.T) {
+	w := startWorld(t, manualPolls, withAdmin)
+	ctx := context.Background()
+	w.linked(t, "st_1", strPtr("agent_ana"))
+	if err := w.care.UISetStatus("st_1", rules.Pending); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.d.Engine().ReconcileCase(ctx, "st_1"); err != nil {
+		t.Fatal(err)
+	}
+	code, view := w.admin(t, http.MethodGet, "/admin/api/cases/st_1", nil)
+	if code != http.StatusOK {
+		t.Fatalf("case view: HTTP %d %v", code, view)
+	}
+	fields := map[string]map[string]any{}
+	for _, f := range list(view["fields"]) {
+		fields[fmt.Sprint(f["name"])] = f
+	}
+	if st := fields["status"]; st["care_value"] != "pending" || st["salesforce_value"] != "On Hold" ||
+		!strings.Contains(fmt.Sprint(st["mapping"]), `Care "pending" → Salesforce "On Hold"`) || !strings.Contains(fmt.Sprint(st["mapping"]), `Salesforce "On Hold" → Care "pending"`) {
+		t.Errorf("status row = %v; want pending in Care, On Hold in Salesforce and the value maps between them", st)
+	}
+	if as := fields["assignee"]; as["care_value"] != "Ana Novak (agent_ana)" || as["salesforce_value"] != w.users["ana@example.com"] || as["salesforce_shown"] != "Novak" ||
+		!strings.Contains(fmt.Sprint(as["mapping"]), "Care agent Ana Novak") {
+		t.Errorf("assignee row = %v; want the agent and the owner by name", as)
+	}
+	w.care.InjectFault(caresim.Fault{Op: caresim.OpGetCase, Status: http.StatusServiceUnavailable, Times: 1})
+	_, view = w.admin(t, http.MethodGet, "/admin/api/cases/st_1", nil)
+	if plain, raw := fmt.Sprint(view["now_error"]), fmt.Sprint(view["now_error_detail"]); !strings.Contains(plain, "Emplifi Care failed with a server error (HTTP 503)") ||
+		strings.Contains(plain, "getCase") || !strings.Contains(raw, "getCase") {
+		t.Errorf("now_error = %q, detail %q; want a plain sentence and the raw error beside it", plain, raw)
 	}
 }

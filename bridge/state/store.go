@@ -30,6 +30,8 @@
 //	{mapping}:history         LIST publishes and rollbacks, newest first
 //	{ownwrite:<object>:<id>}  LIST carebridge's last writes to a Salesforce record (JSON), expiring (changes.go)
 //	{changes}:delivered:<hour> STRING Salesforce change events delivered in that hour, expiring
+//	{admin}:session:<hash>    STRING a signed-in admin's browser session (JSON), expiring with it
+//	{admin}:code:<hash>       STRING a one-time sign-in code, expiring, deleted when used
 //
 // Links of all cases share the {links} slot so both directions change in
 // one atomic script and the sweep can page through them with HSCAN; the

@@ -176,7 +176,11 @@ func cmdDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	printDemo(stdout, bridgeURL, careURL, sfURL, token, cfg.Admin.Token)
+	code, err := d.AdminSignInCode(ctx, demoSignInTTL)
+	if err != nil {
+		return fmt.Errorf("admin sign-in link: %w", err)
+	}
+	printDemo(stdout, bridgeURL, careURL, sfURL, token, cfg.Admin.Token, code)
 	return d.Run(ctx)
 }
 
@@ -203,19 +207,23 @@ func sandboxToken(ctx context.Context, sfURL string) (string, error) {
 	return body.AccessToken, nil
 }
 
+// demoSignInTTL is how long the printed admin sign-in link works (once).
+const demoSignInTTL = time.Hour
+
 // demoAdminToken is a fresh admin token for one demo run.
 func demoAdminToken() string {
 	return "demo-" + rand.Text()
 }
 
-func printDemo(w io.Writer, bridgeURL, careURL, sfURL, token, adminToken string) {
+func printDemo(w io.Writer, bridgeURL, careURL, sfURL, token, adminToken, signInCode string) {
 	q := func(soql string) string { return sfURL + "/services/data/v62.0/query?q=" + url.QueryEscape(soql) }
 	fmt.Fprintf(w, `
 carebridge demo is running. Seeded escalated Care cases on Facebook, Instagram, X/Twitter,
 LinkedIn, YouTube and TikTok are being copied to Salesforce now.
 
   carebridge        %[1]s/metrics   %[1]s/readyz
-  Admin UI          %[1]s/admin/   (admin token %[12]s)
+  Admin UI          %[1]s/admin/signin#code=%[13]s
+                    (signs you in once, within the hour; or sign in at %[1]s/admin/ with the admin token %[12]s)
   Care sandbox      %[2]s   (Basic auth %[4]s:%[5]s)
   Salesforce        %[3]s   (client credentials %[6]s / %[7]s)
   Salesforce token  %[8]s
@@ -245,7 +253,7 @@ Press Ctrl-C to stop.
 `, bridgeURL, careURL, sfURL, demoCareToken, demoCareSecret, demoSFClientID, demoSFSecret, token,
 		q("SELECT Id, Care_Case_Id__c, Subject, Status, Care_Platform__c, OwnerId, SystemModstamp FROM Case"),
 		q("SELECT Care_Case_Id__c, Status FROM Case WHERE Care_Case_Id__c = 'case_tt_1'"),
-		q("SELECT ParentId, CommentBody, IsPublished FROM CaseComment WHERE Parent.Care_Case_Id__c = 'case_fb_1'"), adminToken)
+		q("SELECT ParentId, CommentBody, IsPublished FROM CaseComment WHERE Parent.Care_Case_Id__c = 'case_fb_1'"), adminToken, signInCode)
 }
 
 // newLogger builds the process logger.

@@ -153,7 +153,7 @@ func parseDemoOutput(text string) (demoOutput, error) {
 
 func TestParseDemoOutput(t *testing.T) {
 	var buf bytes.Buffer
-	printDemo(&buf, "http://127.0.0.1:1", "http://127.0.0.1:2", "http://127.0.0.1:3", "TOKEN!x", "ADMIN")
+	printDemo(&buf, "http://127.0.0.1:1", "http://127.0.0.1:2", "http://127.0.0.1:3", "TOKEN!x", "ADMIN", "CODE")
 	out, err := parseDemoOutput(buf.String())
 	if err != nil {
 		t.Fatalf("%v\n%s", err, buf.String())
@@ -448,6 +448,21 @@ func TestDemoPrintedCommandsSync(t *testing.T) {
 		for _, page := range []string{"/admin/", "/admin/health", "/admin/identities", "/admin/cases"} {
 			if !strings.Contains(demo.text, page) {
 				t.Errorf("the demo does not print the address of %s", page)
+			}
+		}
+		// The printed sign-in link signs a browser in once.
+		link := regexp.MustCompile(`(http://\S+)/admin/signin#code=(\S+)`).FindStringSubmatch(demo.text)
+		if link == nil {
+			t.Fatalf("the demo prints no sign-in link:\n%s", demo.text)
+		}
+		for i, want := range []int{http.StatusCreated, http.StatusUnauthorized} {
+			resp, err := http.Post(link[1]+"/admin/api/session", "application/json", strings.NewReader(`{"code":"`+link[2]+`"}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != want || (want == http.StatusCreated) != (len(resp.Cookies()) == 1) {
+				t.Errorf("sign-in with the printed link, use %d: HTTP %d with %d cookies; want %d", i+1, resp.StatusCode, len(resp.Cookies()), want)
 			}
 		}
 	})

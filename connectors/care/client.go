@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"golang.org/x/time/rate"
 
@@ -374,8 +375,8 @@ func (c *Client) call(ctx context.Context, id opID, recordID string, query url.V
 func (c *Client) newRequest(ctx context.Context, op operation, recordID string, query url.Values, idemKey string, body any) (*http.Request, error) {
 	path, rawPath := op.Path, op.Path
 	if strings.Contains(op.Path, "{id}") {
-		if recordID == "" {
-			return nil, localError(op, "id is empty")
+		if err := CheckID(recordID); err != nil {
+			return nil, localError(op, err.Error())
 		}
 		path = strings.Replace(op.Path, "{id}", recordID, 1)
 		rawPath = strings.Replace(op.Path, "{id}", url.PathEscape(recordID), 1)
@@ -412,6 +413,27 @@ func (c *Client) newRequest(ctx context.Context, op operation, recordID string, 
 		req.Header.Set(IdempotencyHeader, idemKey)
 	}
 	return req, nil
+}
+
+// CheckID says why id cannot name a Care record in a request path (nil
+// when it can). Every id is sent as one escaped path segment; what
+// escaping cannot keep in its segment is refused: an empty id, the dot
+// segments "." and ".." (servers and proxies resolve them, so the request
+// would reach another endpoint), ids with "/" or "\" (many servers and
+// proxies decode %2F and split the segment, or treat "\" as "/") and ids
+// with control characters. Care's own ids never hold any of these.
+func CheckID(id string) error {
+	switch {
+	case id == "":
+		return errors.New("id is empty")
+	case id == "." || id == "..":
+		return fmt.Errorf("id %q is a path step, not a Care id", id)
+	case strings.ContainsAny(id, `/\`):
+		return fmt.Errorf("id %q holds a slash, which no Care id does", id)
+	case strings.ContainsFunc(id, unicode.IsControl):
+		return fmt.Errorf("id %q holds a control character, which no Care id does", id)
+	}
+	return nil
 }
 
 func printableASCII(s string) bool {

@@ -825,19 +825,39 @@ func TestClientResponseHandling(t *testing.T) {
 	}{
 		{name: "headers and escaped id",
 			handler: func(w http.ResponseWriter, r *http.Request) {
-				_, _ = w.Write([]byte(`{"success":true,"data":{"id":"msg_1","case_id":"a/b c"}}`))
+				_, _ = w.Write([]byte(`{"success":true,"data":{"id":"msg_1","case_id":"a?b c#d..e"}}`))
 			},
 			call: func(c *care.Client) error {
-				_, err := c.Reply(t.Context(), "a/b c", care.ReplyRequest{Mode: rules.PublicReply, Text: "x"}, "act-42")
+				_, err := c.Reply(t.Context(), "a?b c#d..e", care.ReplyRequest{Mode: rules.PublicReply, Text: "x"}, "act-42")
 				return err
 			},
 			check: func(t *testing.T, s seen) {
-				want := seen{method: "POST", escapedPath: "/base/3/care/cases/a%2Fb%20c/replies",
+				want := seen{method: "POST", escapedPath: "/base/3/care/cases/a%3Fb%20c%23d..e/replies",
 					auth: "Basic " + base64.StdEncoding.EncodeToString([]byte(simToken+":"+simSecret)), idem: "act-42", contentType: "application/json"}
 				if s != want {
 					t.Errorf("server saw %+v, want %+v", s, want)
 				}
 			}},
+		{name: "ids that escaping cannot keep in one path segment are not sent",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				t.Errorf("the server was called: %s %s", r.Method, r.URL.EscapedPath())
+			},
+			call: func(c *care.Client) error {
+				var errs []error
+				for _, id := range []string{"..", ".", "../agents", "a/b", `a\b`, "x\n"} {
+					_, err := c.GetCase(t.Context(), id)
+					_, nerr := c.Notes(t.Context(), id)
+					_, aerr := c.Act(t.Context(), id, care.ActionLike, "act-1")
+					for _, e := range []error{err, nerr, aerr} {
+						if upstream.ClassOf(e) != upstream.Permanent {
+							return fmt.Errorf("id %q: %v, want a permanent error", id, e)
+						}
+					}
+					errs = append(errs, err)
+				}
+				return errors.Join(errs...)
+			},
+			class: upstream.Permanent, inError: "path step"},
 		{name: "unknown data fields are ignored",
 			handler: func(w http.ResponseWriter, r *http.Request) {
 				_, _ = w.Write([]byte(`{"success":true,"data":{"id":"c1","brand_new_field":[1,2]}}`))

@@ -1,103 +1,27 @@
-// carebridge operations pages: sync health, identities, case explorer.
-// Everything shown from the server goes through textContent, never HTML.
+// carebridge operations pages: sync health, identities, case explorer
+// (admin.js holds what every page shares).
 "use strict";
 
-const TOKEN_KEY = "carebridge-admin-token";
-const $ = (id) => document.getElementById(id);
-
-function el(tag, text, cls) {
-  const e = document.createElement(tag);
-  if (text !== undefined && text !== null) e.textContent = String(text);
-  if (cls) e.className = cls;
-  return e;
-}
-
-function link(href, text) {
-  const a = el("a", text);
-  a.href = href;
-  return a;
-}
-
-function badge(text, cls) { return el("span", text, "badge " + cls); }
-
-async function call(method, path, body) {
-  const headers = { "Authorization": "Bearer " + (sessionStorage.getItem(TOKEN_KEY) || "") };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  let resp;
-  try {
-    resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  } catch (e) {
-    return { ok: false, status: 0, data: { error: "carebridge did not answer: " + e.message } };
-  }
-  let data = null;
-  try { data = await resp.json(); } catch (e) { data = { error: "HTTP " + resp.status }; }
-  return { ok: resp.ok, status: resp.status, data };
-}
-
-function say(id, text, cls) {
-  const e = $(id);
-  e.textContent = text;
-  e.className = "say " + (cls || "");
-}
-
-// when formats a time as local time and how long ago it was.
-function when(iso) {
-  if (!iso) return "never";
-  const t = new Date(iso);
-  if (isNaN(t.getTime()) || t.getFullYear() < 2000) return "never";
-  const s = Math.round((Date.now() - t.getTime()) / 1000);
-  let ago;
-  if (s < -1) ago = "in " + human(-s);
-  else if (s < 2) ago = "just now";
-  else ago = human(s) + " ago";
-  return t.toLocaleString() + " (" + ago + ")";
-}
-
-function human(s) {
-  if (s < 60) return s + " s";
-  if (s < 3600) return Math.round(s / 60) + " min";
-  if (s < 86400) return Math.round(s / 3600) + " h";
-  return Math.round(s / 86400) + " days";
-}
-
-function row(tbody, cells, cls) {
-  const tr = el("tr", null, cls);
-  for (const c of cells) {
-    const td = el("td");
-    if (c instanceof Node) td.append(c); else td.textContent = c === undefined || c === null ? "" : String(c);
-    tr.append(td);
-  }
-  tbody.append(tr);
-  return tr;
-}
-
-function emptyRow(tbody, cols, text) {
-  const tr = el("tr");
-  const td = el("td", text, "muted");
-  td.colSpan = cols;
-  tr.append(td);
-  tbody.append(tr);
-}
-
-function facts(dl, pairs) {
-  dl.replaceChildren();
-  for (const [k, v] of pairs) {
-    dl.append(el("dt", k));
-    const dd = el("dd");
-    if (v instanceof Node) dd.append(v); else dd.textContent = v === undefined || v === null ? "" : String(v);
-    dl.append(dd);
-  }
-}
-
-// who is a name with an id (or address) in small print under it.
-function who(name, id, extra) {
-  const s = el("span");
-  s.append(el("span", name || id));
-  if (name && id) s.append(el("span", id + (extra || ""), "sub"));
-  return s;
-}
-
 function caseLink(id) { return link("/admin/cases?case=" + encodeURIComponent(id), id); }
+
+// SYSTEMS names the upstream systems in error texts.
+const SYSTEMS = { care: "Emplifi Care", salesforce: "Salesforce" };
+
+// plainFailure says in plain words what a sync error means; the raw text
+// goes behind a disclosure.
+function plainFailure(raw) {
+  const t = String(raw || "");
+  const sys = (t.match(/\b(care|salesforce)\b/i) || [])[1];
+  const name = sys ? SYSTEMS[sys.toLowerCase()] : "An upstream system";
+  if (/timed out|network error|connection refused|EOF/i.test(t)) return name + " did not answer in time; carebridge tries again on its own.";
+  if (/HTTP 401|HTTP 403|INVALID_SESSION_ID|credentials/i.test(t)) return name + " refused carebridge's credentials; check them (carebridge check).";
+  if (/REQUEST_LIMIT_EXCEEDED|HTTP 429|rate limit/i.test(t)) return name + " is over its API limit; carebridge waits and tries again.";
+  if (/FIELD_CUSTOM_VALIDATION_EXCEPTION|validation/i.test(t)) return "Salesforce refused the update: a validation rule of the org does not allow it.";
+  if (/not found|HTTP 404|does not exist/i.test(t)) return name + " does not know this record.";
+  if (/HTTP 5\d\d/.test(t)) return name + " failed with a server error; carebridge tries again on its own.";
+  if (/refused|rejected|not allowed|forbidden/i.test(t)) return name + " refused the change.";
+  return "The sync failed.";
+}
 
 // ---------- Sync health ----------
 
@@ -117,7 +41,7 @@ async function loadHealth() {
   const [st, rep] = await Promise.all([call("GET", "/admin/api/status"), call("GET", "/admin/api/replicas")]);
   if (!st.ok) { say("conn", st.data.error, "bad"); return false; }
   const s = st.data;
-  say("conn", "Connected. Refreshes every 5 seconds.", "muted");
+  say("conn", "Refreshes every 5 seconds.", "muted");
   facts($("replica"), [
     ["Replica", s.replica],
     ["Role", s.leader ? badge("leader: polls and runs the cron jobs", "ok") : "follower: works the queue and takes webhooks"],
@@ -163,7 +87,7 @@ async function loadHealth() {
   if (s.failing_keys.length === 0) emptyRow(f, 5, "None: every key's last run succeeded.");
   for (const k of s.failing_keys) {
     const key = k.key.startsWith("case:") ? caseLink(k.key.slice(5)) : k.key;
-    row(f, [key, k.error, k.attempts, when(k.at), k.parked ? "parked until its next change or the sweep" : "retrying with backoff"], "problem");
+    row(f, [key, problemBox(plainFailure(k.error), k.error), k.attempts, when(k.at), k.parked ? "parked until its next change or the sweep" : "retrying with backoff"], "problem");
   }
   const p = $("problems").tBodies[0];
   p.replaceChildren();
@@ -197,7 +121,7 @@ async function loadDead() {
       say("deadSay", res.ok ? "Replayed " + d.key + "." : res.data.error, res.ok ? "ok" : "bad");
       loadDead();
     });
-    row(body, [d.key, d.error, d.attempts, when(d.at), b]);
+    row(body, [d.key, problemBox(plainFailure(d.error), d.error), d.attempts, when(d.at), b]);
   }
 }
 
@@ -208,7 +132,7 @@ let identities = null;
 async function loadIdentities() {
   const r = await call("GET", "/admin/api/identities");
   if (!r.ok) { say("conn", r.data.error, "bad"); return false; }
-  say("conn", "Connected.", "muted");
+  say("conn", "", "muted");
   identities = r.data;
   const ids = r.data;
   const byEmail = ids.agents.filter((a) => a.matched_by === "email").length;
@@ -263,25 +187,92 @@ async function saveOverride() {
 // ---------- Case explorer ----------
 
 const KIND_LABELS = { write: "written", conflict: "conflict", blocked: "blocked", error: "error", retired: "retired" };
+const DIRECTIONS = { both: "both ways", care_to_salesforce: "Care → Salesforce", salesforce_to_care: "Salesforce → Care" };
+
+let caseFields = null; // the org's Case fields by API name (labels), once read
+
+async function loadCaseFields() {
+  if (caseFields) return;
+  const r = await call("GET", "/admin/api/salesforce/fields?object=Case");
+  caseFields = {};
+  if (r.ok) for (const f of r.data.fields) caseFields[f.name] = f;
+}
+
+// sfShown is a Salesforce value as the org shows it: a picklist value by its
+// label, a reference by the record's name.
+function sfShown(f) {
+  const d = caseFields && caseFields[f.salesforce];
+  const labels = (d && d.picklist_labels) || {};
+  const v = f.salesforce_shown || labels[f.salesforce_value] || f.salesforce_value;
+  const s = el("span");
+  s.append(el("span", v || "(empty)", v ? "" : "muted"));
+  const name = d && d.label ? d.label + " (" + f.salesforce + ")" : f.salesforce;
+  s.append(el("span", name + (f.salesforce_shown && f.salesforce_value ? " · " + f.salesforce_value : ""), "sub"));
+  return s;
+}
+
+function careShown(f) {
+  const s = el("span");
+  s.append(el("span", f.care_value || "(empty)", f.care_value ? "" : "muted"));
+  s.append(el("span", "Care " + f.care.replace("_", " "), "sub"));
+  return s;
+}
+
+function mappingShown(f) {
+  const s = el("span");
+  s.append(el("span", DIRECTIONS[f.direction] || f.direction, "badge"));
+  for (const m of f.mapping || []) s.append(el("span", m, "sub"));
+  return s;
+}
 
 function queueText(q) {
-  if (q.dead) return badge("dead letter: " + q.dead.error, "bad");
-  if (q.failure) return badge((q.failure.parked ? "parked after a failure: " : "retrying after a failure: ") + q.failure.error + " (" + q.failure.attempts + " failed runs)", "bad");
+  if (q.dead) return problemBox("Dead letter: carebridge gave up on it.", q.dead.error);
+  if (q.failure) {
+    const runs = q.failure.attempts + " failed run" + (q.failure.attempts === 1 ? "" : "s");
+    const plain = q.failure.parked ? "Not syncing: parked after a failure (" + runs + "); it runs again at its next change or the sweep. " + plainFailure(q.failure.error)
+      : "Retrying after a failure (" + runs + "). " + plainFailure(q.failure.error);
+    return problemBox(plain, q.failure.error);
+  }
   if (q.processing) return "being synced now";
   if (q.due) return "queued to sync " + when(q.due);
   return "not queued (in step as of the last sync)";
 }
 
+function nowShown(c) {
+  if (c.cannot_sync) return problemBox("carebridge cannot sync this case: " + c.cannot_sync);
+  const n = c.now;
+  if (!n) return problemBox(c.now_error || "Unknown.", c.now_error_detail);
+  const items = [];
+  if (n.create_case) items.push("Create the Salesforce Case.");
+  for (const f of c.fields || []) if (f.write) items.push("Write " + f.write + ".");
+  for (const x of n.conflicts || []) items.push("Resolve a conflict on " + x.Field + ": " + x.Winner + " wins (" + x.Policy + ").");
+  if (n.blocked) items.push("Hold back: " + n.blocked);
+  if (items.length === 0) items.push("Nothing: both sides are in step.");
+  const ul = el("ul");
+  for (const i of items) ul.append(el("li", i));
+  return ul;
+}
+
 async function lookup(id) {
   if (!id) return;
+  if (id === "." || id === "..") {
+    // A browser resolves these in the address before carebridge sees them.
+    say("caseSay", "“" + id + "” is not a case id: give a Care case id or a Salesforce Case id.", "bad");
+    $("caseOut").hidden = true;
+    $("syncNow").disabled = true;
+    return;
+  }
+  await loadCaseFields();
   const r = await call("GET", "/admin/api/cases/" + encodeURIComponent(id));
   if (!r.ok) { say("caseSay", r.data.error, "bad"); $("caseOut").hidden = true; $("syncNow").disabled = true; return; }
   const c = r.data;
-  $("syncNow").disabled = false;
+  $("syncNow").disabled = Boolean(c.cannot_sync);
   $("syncNow").dataset.case = c.care_case_id;
-  say("caseSay", "Care case " + c.care_case_id + (c.salesforce_case_id ? " and Salesforce Case " + c.salesforce_case_id : "") + ".", "ok");
+  say("caseSay", "Care case " + c.care_case_id + (c.salesforce_case_id ? " and Salesforce Case " + c.salesforce_case_id : "") + ".", c.cannot_sync ? "bad" : "ok");
   $("caseOut").hidden = false;
-  const syncState = c.sync_status ? (c.sync_status === "Error" ? badge("Error: " + c.sync_error, "bad") : badge(c.sync_status, "ok")) : "";
+  let syncState = "";
+  if (c.sync_status === "Error") syncState = problemBox("Error: " + c.sync_error);
+  else if (c.sync_status) syncState = badge(c.sync_status, "ok");
   facts($("facts"), [
     ["Care case", c.care_case_id],
     ["Salesforce Case", c.salesforce_case_id || "none yet"],
@@ -291,34 +282,14 @@ async function lookup(id) {
     ["Shown on the Case", syncState],
     ["Queue", queueText(c.queue)],
   ]);
-  const now = $("now");
-  now.replaceChildren();
-  const n = c.now;
-  if (!n) {
-    now.append(el("p", c.now_error || "Unknown.", "bad"));
-  } else {
-    const items = [];
-    if (n.create_case) items.push("Create the Salesforce Case.");
-    for (const [f, v] of Object.entries(n.update_care || {})) items.push("Write " + f + " = " + JSON.stringify(v) + " to Care.");
-    for (const [f, v] of Object.entries(n.salesforce_writes || {})) items.push("Write " + f + " to Salesforce: " + v + ".");
-    for (const x of n.conflicts || []) items.push("Resolve a conflict on " + x.Field + ": " + x.Winner + " wins (" + x.Policy + ").");
-    if (n.blocked) items.push("Hold back: " + n.blocked);
-    if (items.length === 0) items.push("Nothing: both sides are in step.");
-    const ul = el("ul");
-    for (const i of items) ul.append(el("li", i));
-    now.append(ul);
-  }
+  $("now").replaceChildren(nowShown(c));
   const fb = $("fields").tBodies[0];
   fb.replaceChildren();
-  const care = (n && n.care) || {}, sf = (n && n.salesforce) || {}, base = c.base || {};
-  const names = [...new Set([...Object.keys(care), ...Object.keys(sf), ...Object.keys(base)])].sort();
-  for (const f of names) {
-    const writes = [];
-    if (n && n.update_care && f in n.update_care) writes.push("Care ← " + JSON.stringify(n.update_care[f]));
-    if (n && n.salesforce_writes && f in n.salesforce_writes) writes.push("Salesforce: " + n.salesforce_writes[f]);
-    row(fb, [f, care[f], sf[f], base[f], writes.join("; ")], writes.length ? "problem" : "");
+  for (const f of c.fields || []) {
+    const tr = row(fb, [f.name, careShown(f), mappingShown(f), sfShown(f), f.last_synced, f.write || ""], f.write ? "problem" : "");
+    tr.dataset.field = f.name;
   }
-  if (names.length === 0) emptyRow(fb, 5, "No values.");
+  if (!(c.fields || []).length) emptyRow(fb, 6, c.cannot_sync ? "carebridge reads no values for a case it cannot sync." : "No values: " + (c.now_error || "nothing read."));
   const tl = $("timeline").tBodies[0];
   tl.replaceChildren();
   if (c.timeline.length === 0) emptyRow(tl, 3, "Nothing recorded yet: carebridge records writes, conflicts, blocked and refused syncs.");
@@ -328,10 +299,11 @@ async function lookup(id) {
   }
   const ab = $("actions").tBodies[0];
   ab.replaceChildren();
-  if (c.actions_error) emptyRow(ab, 4, c.actions_error);
-  else if (c.actions.length === 0) emptyRow(ab, 4, "No agent actions on this Case.");
+  if (c.actions_error) {
+    const tr = el("tr"); const td = el("td"); td.colSpan = 4;
+    td.append(problemBox(c.actions_error, c.actions_error_detail)); tr.append(td); ab.append(tr);
+  } else if (c.actions.length === 0) emptyRow(ab, 4, "No agent actions on this Case.");
   for (const x of c.actions) row(ab, [when(x.created), x.type + (x.reply_mode ? " (" + x.reply_mode + ")" : ""), x.status, [x.code, x.reason].filter(Boolean).join(": ")], x.status === "Sent" ? "" : "problem");
-  return true;
 }
 
 async function syncNow() {
@@ -340,46 +312,30 @@ async function syncNow() {
   say("caseSay", r.ok ? "Queued " + r.data.key + ": it syncs within seconds. Look it up again to see the result." : r.data.error, r.ok ? "ok" : "bad");
 }
 
-// ---------- Shared ----------
+// ---------- Start ----------
 
-const pages = {
-  health: { load: loadHealth, refresh: 5000 },
-  identities: { load: loadIdentities },
-  cases: {
-    load: async () => {
-      const r = await call("GET", "/admin/api/replicas");
-      if (!r.ok) { say("conn", r.data.error, "bad"); return false; }
-      say("conn", "Connected.", "muted");
-      const id = $("caseId").value.trim();
-      if (id) await lookup(id);
-      return true;
-    },
-  },
-};
-
-async function connect() {
-  sessionStorage.setItem(TOKEN_KEY, $("token").value);
-  return pages[document.body.dataset.page].load();
+function startCases() {
+  const q = new URLSearchParams(location.search).get("case");
+  if (q) $("caseId").value = q;
+  $("lookupForm").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const id = $("caseId").value.trim();
+    history.replaceState(null, "", "/admin/cases?case=" + encodeURIComponent(id));
+    lookup(id);
+  });
+  $("syncNow").addEventListener("click", syncNow);
+  boot(async () => { const id = $("caseId").value.trim(); if (id) await lookup(id); });
 }
 
-function init() {
-  const page = pages[document.body.dataset.page];
-  $("connect").addEventListener("click", connect);
-  $("token").addEventListener("keydown", (e) => { if (e.key === "Enter") connect(); });
-  if (document.body.dataset.page === "identities") $("saveOverride").addEventListener("click", saveOverride);
-  if (document.body.dataset.page === "cases") {
-    const q = new URLSearchParams(location.search).get("case");
-    if (q) $("caseId").value = q;
-    $("lookupForm").addEventListener("submit", (e) => {
-      e.preventDefault();
-      const id = $("caseId").value.trim();
-      history.replaceState(null, "", "/admin/cases?case=" + encodeURIComponent(id));
-      lookup(id);
-    });
-    $("syncNow").addEventListener("click", syncNow);
-  }
-  if (page.refresh) setInterval(() => { if (sessionStorage.getItem(TOKEN_KEY)) page.load(); }, page.refresh);
-  if (sessionStorage.getItem(TOKEN_KEY)) { $("token").value = sessionStorage.getItem(TOKEN_KEY); connect(); }
+switch (document.body.dataset.page) {
+case "health":
+  boot(loadHealth, 5000);
+  break;
+case "identities":
+  $("saveOverride").addEventListener("click", saveOverride);
+  boot(loadIdentities);
+  break;
+case "cases":
+  startCases();
+  break;
 }
-
-init();

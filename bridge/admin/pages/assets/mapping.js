@@ -1,130 +1,8 @@
-<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Field mapping · carebridge admin</title>
-<style>
-  * { box-sizing: border-box; }
-  body { font: 14px/1.45 system-ui, sans-serif; margin: 0; color: #1d2433; background: #f6f7f9; }
-  header { background: #1d2433; color: #fff; padding: 8px 20px; display: flex; gap: 8px 16px; align-items: center; flex-wrap: wrap; }
-  header h1 { font-size: 17px; margin: 0; }
-  header nav { flex: 1; display: flex; gap: 4px; flex-wrap: wrap; }
-  header nav a { color: #c9d3ea; text-decoration: none; padding: 4px 10px; border-radius: 4px; }
-  header nav a:hover, header nav a:focus { background: #2f3a52; color: #fff; }
-  header nav a[aria-current=page] { background: #fff; color: #1d2433; font-weight: 600; }
-  header label { display: flex; gap: 6px; align-items: center; }
-  main { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 16px; padding: 16px 20px; }
-  @media (max-width: 1000px) { main { grid-template-columns: minmax(0, 1fr); } }
-  section { background: #fff; border: 1px solid #dde1e8; border-radius: 6px; padding: 12px 16px; min-width: 0; overflow-wrap: anywhere; }
-  section + section { margin-top: 16px; }
-  section h2 { font-size: 15px; margin: 0 0 8px; }
-  h3 { font-size: 14px; margin: 12px 0 6px; }
-  textarea { width: 100%; height: 480px; font: 12.5px/1.4 ui-monospace, monospace; tab-size: 2; }
-  input[type=text], input[type=password], select { padding: 4px 6px; border: 1px solid #c5cbd6; border-radius: 4px; font: inherit; max-width: 100%; }
-  button { padding: 5px 10px; border: 1px solid #8792a8; border-radius: 4px; background: #fff; cursor: pointer; font: inherit; }
-  button.primary { background: #2457c5; border-color: #2457c5; color: #fff; }
-  button.small { padding: 2px 8px; font-size: 12.5px; }
-  button:focus-visible, a:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible { outline: 2px solid #2457c5; outline-offset: 1px; }
-  .row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; margin: 8px 0; }
-  .ok { color: #17683a; } .bad { color: #a32020; } .muted { color: #687287; }
-  table { border-collapse: collapse; width: 100%; font-size: 13px; }
-  th, td { text-align: left; padding: 3px 6px; border-bottom: 1px solid #eceff4; vertical-align: top; }
-  td.change { background: #fff6d6; }
-  td.actions { display: flex; flex-wrap: wrap; gap: 4px; }
-  pre { white-space: pre-wrap; word-break: break-word; margin: 0; font-size: 12px; }
-  #problems li { cursor: pointer; }
-  [role=tablist] { display: flex; gap: 4px; margin: 8px 0; }
-  [role=tab] { border-radius: 4px 4px 0 0; }
-  [role=tab][aria-selected=true] { background: #1d2433; color: #fff; border-color: #1d2433; }
-  #running { margin-bottom: 4px; }
-  #running.switching { color: #8a5a00; }
-  .field { border: 1px solid #dde1e8; border-radius: 6px; padding: 8px 10px; margin: 8px 0; }
-  .field legend { font-weight: 600; padding: 0 4px; }
-  .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 6px 10px; }
-  .grid label { display: flex; flex-direction: column; gap: 2px; font-size: 12.5px; color: #46506a; min-width: 0; }
-  .grid select, .grid input { width: 100%; }
-  .hint { font-size: 12px; color: #687287; }
-  .vm { margin-top: 6px; }
-  .vm td select, .vm td input { width: 100%; }
-  .vm .missing { color: #a32020; font-size: 12px; }
-  .diff { border: 1px solid #dde1e8; border-radius: 4px; max-height: 360px; overflow: auto; font: 12px/1.4 ui-monospace, monospace; }
-  .diff div { white-space: pre-wrap; word-break: break-all; padding: 0 6px; }
-  .diff .add { background: #e6ffec; } .diff .del { background: #ffebe9; } .diff .hunk { background: #eef2fb; color: #46506a; }
-  #review { border: 2px solid #2457c5; border-radius: 6px; padding: 8px 12px; margin: 8px 0; }
-  #versions tr.active td { font-weight: 600; }
-</style>
-</head>
-<body>
-<header>
-  <h1>carebridge admin</h1>
-  <nav aria-label="Admin pages">
-    <a href="/admin/" aria-current="page">Mapping</a>
-    <a href="/admin/health">Sync health</a>
-    <a href="/admin/identities">Identities</a>
-    <a href="/admin/cases">Cases</a>
-  </nav>
-  <label>Admin token <input id="token" type="password" size="24" autocomplete="off"></label>
-  <button id="connect">Connect</button>
-</header>
-<main>
-  <div>
-    <section aria-labelledby="mapping-h">
-      <h2 id="mapping-h">Field mapping</h2>
-      <div class="muted" id="running" role="status">Not connected.</div>
-      <div role="tablist" aria-label="Mapping view">
-        <button role="tab" id="tab-form" aria-controls="formView" aria-selected="true">Form</button>
-        <button role="tab" id="tab-yaml" aria-controls="yamlView" aria-selected="false">YAML</button>
-      </div>
-      <div id="formView" role="tabpanel" aria-labelledby="tab-form">
-        <p class="hint">One box per field. Changes are written into the YAML (the stored mapping) as you make them; nothing reaches Salesforce until you publish.</p>
-        <div id="formMsg" class="bad"></div>
-        <div id="fields"></div>
-        <button id="addField" class="small">Add a field</button>
-      </div>
-      <div id="yamlView" role="tabpanel" aria-labelledby="tab-yaml" hidden>
-        <textarea id="yaml" spellcheck="false" aria-label="Mapping YAML"></textarea>
-      </div>
-      <div class="row">
-        <button id="validate">Validate</button>
-        <label>Care case <input id="case" type="text" size="16" placeholder="Care case id"></label>
-        <button id="preview">Preview on this case</button>
-      </div>
-      <div class="row">
-        <label>Your name <input id="author" type="text" size="16"></label>
-        <label>Note <input id="note" type="text" size="30" placeholder="what changed and why"></label>
-        <button id="publish" class="primary">Review and publish</button>
-        <button id="restoreFile">Return to the mapping file</button>
-      </div>
-      <div id="review" hidden>
-        <h3 id="reviewTitle"></h3>
-        <p id="reviewText" class="muted"></p>
-        <div id="reviewDiff" class="diff" aria-label="Changes"></div>
-        <div class="row">
-          <button id="reviewConfirm" class="primary"></button>
-          <button id="reviewCancel">Cancel</button>
-        </div>
-      </div>
-      <div id="result" role="status"></div>
-      <ul id="problems"></ul>
-      <div id="previewOut"></div>
-    </section>
-  </div>
-  <div>
-    <section aria-labelledby="versions-h">
-      <h2 id="versions-h">Mapping versions</h2>
-      <table id="versions"><thead><tr><th>#</th><th>Published</th><th>By</th><th>Note</th><th>Actions</th></tr></thead><tbody></tbody></table>
-    </section>
-    <section aria-labelledby="activity-h">
-      <h2 id="activity-h">Activity</h2>
-      <ul id="activity" class="muted"></ul>
-    </section>
-  </div>
-</main>
-<script>
+
+// carebridge admin: the mapping editor (admin.js holds what every page
+// shares). Everything shown from the server goes through textContent,
+// never HTML.
 "use strict";
-// Everything shown from the server goes through textContent, never HTML.
-const $ = (id) => document.getElementById(id);
 let basedOn = 0;          // the active version an edit starts from
 let form = null;          // the form rows (server's model of the fields section)
 let formInfo = null;      // care attributes, directions, policies
@@ -133,23 +11,7 @@ let formStale = true;     // the YAML changed since the form was read
 let formBase = "";        // the YAML the form was read from: rows are written into it
 let formQueue = Promise.resolve();
 
-function el(tag, text, cls) {
-  const e = document.createElement(tag);
-  if (text !== undefined && text !== null) e.textContent = String(text);
-  if (cls) e.className = cls;
-  return e;
-}
-
-async function call(method, path, body) {
-  const headers = { "Authorization": "Bearer " + sessionStorage.getItem("carebridge-admin-token") };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  const resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  let data = null;
-  try { data = await resp.json(); } catch (e) { data = { error: "HTTP " + resp.status }; }
-  return { ok: resp.ok, status: resp.status, data };
-}
-
-function say(text, good) {
+function tell(text, good) {
   const r = $("result");
   r.textContent = text;
   r.className = good ? "ok" : "bad";
@@ -176,7 +38,6 @@ function goToLine(line) {
   ta.setSelectionRange(pos, pos + (lines[line - 1] || "").length);
 }
 
-function when(t) { return t ? new Date(t).toLocaleString() : ""; }
 
 // ---- the mapping an edit starts from ---------------------------------
 
@@ -327,8 +188,9 @@ function fieldCard(f, i) {
   }, null, i + "dir"));
   const polText = { care_wins: "Care wins", salesforce_wins: "Salesforce wins", newest_wins: "newest change wins" };
   const conflict = select("On conflict", [{ value: "", text: "— (one-way field)" }, ...(formInfo.policies || []).map((p) => ({ value: p, text: polText[p] || p }))], f.conflict, (v) => { f.conflict = v; syncForm(false); }, null, i + "conflict");
-  conflict.querySelector("select").disabled = f.direction !== "both" && !f.conflict;
-  grid.append(conflict);
+  // A one-way field has no conflicts: no picker (the YAML may still say
+  // one, which the picker then shows).
+  if (f.direction === "both" || f.conflict) grid.append(conflict);
   fs.append(grid);
   // Value maps: where values are a fixed list on either side.
   const attr = careAttr(f.care);
@@ -420,7 +282,7 @@ function valueMap(f, dir, attr, sf, i) {
     const fromVals = toSF ? careVals : sfVals, toVals = toSF ? sfVals : careVals;
     const used = new Set(m.pairs.map((p) => p.from));
     const from = (fromVals || []).find((v) => !used.has(v)) || "";
-    m.pairs.push({ from, to: toVals ? toVals[0] : "" });
+    m.pairs.push({ from, to: toVals ? toVals[0] : "", orig: -1 });
     syncForm(true);
   });
   wrap.append(add);
@@ -433,35 +295,71 @@ async function validate() {
   await formQueue;
   const r = await call("POST", "/admin/api/mapping/validate", { yaml: $("yaml").value });
   showProblems(r.data.problems, r.data.problem_count);
-  say(r.ok ? "Valid (" + r.data.digest + ")." : r.data.error, r.ok);
+  tell(r.ok ? "Valid (" + r.data.digest + ")." : r.data.error, r.ok);
 }
 
-function previewTable(title, p) {
-  const wrap = el("div");
-  wrap.append(el("h3", title));
+// previewCells are a preview's cells by row: per field what each side
+// holds (as the mapping reads it), the last synced value and what a sync
+// would write; for a case without a Salesforce Case, the new Case's
+// fields.
+function previewCells(p) {
+  const rows = {};
   if (p.create_case) {
-    wrap.append(el("p", "No Salesforce Case yet: one would be created with these fields."), el("pre", JSON.stringify(p.create_case, null, 2)));
-    return wrap;
+    for (const [f, v] of Object.entries(p.create_case)) rows[f] = [v === null ? "" : String(v)];
+    return rows;
   }
-  const t = el("table");
-  const head = el("tr");
-  for (const h of ["Field", "Care", "Salesforce", "Last synced", "Would write"]) head.append(el("th", h));
-  t.append(head);
-  const names = new Set([...Object.keys(p.care || {}), ...Object.keys(p.salesforce || {})]);
-  for (const n of [...names].sort()) {
-    const tr = el("tr");
+  const names = new Set([...Object.keys(p.care || {}), ...Object.keys(p.salesforce || {}), ...Object.keys(p.base || {})]);
+  for (const n of names) {
     const writes = [];
     if (p.update_care && n in p.update_care) writes.push("Care ← " + JSON.stringify(p.update_care[n]));
     const sfw = (p.salesforce_writes || {})[n];
     if (sfw !== undefined) writes.push("Salesforce " + sfw);
-    tr.append(el("td", n), el("td", (p.care || {})[n]), el("td", (p.salesforce || {})[n]), el("td", (p.base || {})[n]), el("td", writes.join("; "), writes.length ? "change" : ""));
+    rows[n] = [(p.care || {})[n] || "", (p.salesforce || {})[n] || "", (p.base || {})[n] || "", writes.join("; ")];
+  }
+  return rows;
+}
+
+// previewTable shows one preview; cells that differ from the other
+// preview's (given for the edit's) are marked.
+function previewTable(title, p, other) {
+  const wrap = el("div", null, "preview");
+  wrap.append(el("h3", title));
+  const cells = previewCells(p), was = other ? previewCells(other) : null;
+  const heads = p.create_case ? ["Salesforce field", "New Case"] : ["Field", "Care", "Salesforce", "Last synced", "Would write"];
+  if (p.create_case) wrap.append(el("p", "No Salesforce Case yet: a sync would create one with these fields.", "muted"));
+  const t = el("table");
+  const head = el("tr");
+  for (const h of heads) head.append(el("th", h));
+  t.append(head);
+  for (const n of Object.keys(cells).sort()) {
+    const tr = el("tr");
+    tr.dataset.field = n;
+    tr.append(el("td", n));
+    cells[n].forEach((v, k) => {
+      const td = el("td", v, k === cells[n].length - 1 && v && !p.create_case ? "write" : "");
+      if (was && (!(n in was) || was[n][k] !== v)) {
+        td.classList.add("change");
+        td.append(el("span", "changed by your edit", "badge warn"));
+      }
+      tr.append(td);
+    });
     t.append(tr);
   }
   wrap.append(t);
-  if (p.update_case) wrap.append(el("p", "Salesforce Case update:"), el("pre", JSON.stringify(p.update_case, null, 2)));
   for (const c of p.conflicts || []) wrap.append(el("p", "Conflict on " + c.Field + ": " + c.Winner + " wins (" + c.Policy + ")", "bad"));
   if (p.blocked) wrap.append(el("p", "Held back: " + p.blocked, "bad"));
   return wrap;
+}
+
+// previewSummary says which fields the edit changes for the case, or that
+// it changes nothing.
+function previewSummary(id, current, proposed) {
+  const a = previewCells(current), b = previewCells(proposed);
+  const changed = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((n) => JSON.stringify(a[n]) !== JSON.stringify(b[n])).sort();
+  if (Boolean(current.create_case) !== Boolean(proposed.create_case)) changed.unshift("whether a Case is created");
+  if (JSON.stringify(current.conflicts || []) !== JSON.stringify(proposed.conflicts || []) || (current.blocked || "") !== (proposed.blocked || "")) changed.push("conflicts and holds");
+  if (!changed.length) return el("p", "Your edit changes nothing for case " + id + ": a sync would do the same under both mappings.", "say");
+  return el("p", "Your edit changes what a sync of case " + id + " would do: " + changed.join(", ") + " (marked below).", "say warn");
 }
 
 async function preview() {
@@ -470,9 +368,15 @@ async function preview() {
   showProblems(r.data.problems, r.data.problem_count);
   const out = $("previewOut");
   out.replaceChildren();
-  if (!r.ok) { say(r.data.error, false); return; }
-  say("Preview of case " + r.data.case + ": nothing was written.", true);
-  out.append(previewTable("Under the running mapping", r.data.current), previewTable("Under your edit", r.data.proposed));
+  if (!r.ok) { tell(r.data.error, false); return; }
+  tell("Preview of case " + r.data.case + ": nothing was written.", true);
+  const cols = el("div", null, "cols");
+  cols.append(previewTable("Under the running mapping", r.data.current), previewTable("Under your edit", r.data.proposed, r.data.current));
+  const box = el("section", null, "previews");
+  box.setAttribute("aria-label", "Preview");
+  box.append(el("h2", "Preview on case " + r.data.case), previewSummary(r.data.case, r.data.current, r.data.proposed), cols);
+  out.append(box);
+  box.scrollIntoView({ block: "nearest" });
 }
 
 function renderDiff(box, diff) {
@@ -482,19 +386,22 @@ function renderDiff(box, diff) {
     const cls = { "+": "add", "-": "del", "@": "hunk" }[l.op] || "";
     box.append(el("div", (l.op === "@" ? "" : l.op) + l.text, cls));
   }
+  if (diff.omitted) box.append(el("div", "… and " + diff.omitted + " more lines, not shown.", "hunk"));
 }
 
 let reviewAction = null;
 
 // review shows what an action would change and runs it when confirmed.
-function review(title, text, diff, confirmText, action) {
+function review(title, text, diff, confirmText, action, warn) {
   $("reviewTitle").textContent = title;
-  $("reviewText").textContent = text + " " + (diff.added + diff.removed ? diff.added + " lines added, " + diff.removed + " removed." : "");
+  const lines = (n) => n + (n === 1 ? " line" : " lines");
+  $("reviewText").textContent = text + " " + (diff.added + diff.removed ? lines(diff.added) + " added, " + lines(diff.removed) + " removed." : "");
+  $("reviewWarn").textContent = warn || "";
+  $("reviewWarn").hidden = !warn;
   renderDiff($("reviewDiff"), diff);
   $("reviewConfirm").textContent = confirmText;
   reviewAction = action;
   $("review").hidden = false;
-  $("review").scrollIntoView({ block: "nearest" });
   $("reviewConfirm").focus();
 }
 
@@ -502,7 +409,7 @@ function closeReview() { $("review").hidden = true; reviewAction = null; }
 
 function needAuthor() {
   const author = $("author").value.trim();
-  if (!author) { say("Fill in your name first: it goes into the mapping history.", false); $("author").focus(); }
+  if (!author) { tell("Fill in your name first: it goes into the mapping history.", false); $("author").focus(); }
   return author;
 }
 
@@ -513,32 +420,33 @@ async function startPublish() {
   const yaml = $("yaml").value;
   const v = await call("POST", "/admin/api/mapping/validate", { yaml });
   showProblems(v.data.problems, v.data.problem_count);
-  if (!v.ok) { say(v.data.error + ": fix the problems before publishing.", false); return; }
-  const d = await call("POST", "/admin/api/mapping/diff", { yaml });
-  if (!d.ok) { say(d.data.error, false); return; }
+  if (!v.ok) { tell(v.data.error + ": fix the problems before publishing.", false); return; }
+  const d = await call("POST", "/admin/api/mapping/diff", { yaml, based_on: basedOn });
+  if (!d.ok) { tell(d.data.error, false); return; }
   const against = d.data.against ? "version " + d.data.against : "the " + d.data.against_source + " mapping";
-  review("Publish these changes?", "Compared with " + against + ", the active mapping.", d.data.diff, "Publish", async () => {
+  const warn = d.data.active !== basedOn ? "Version " + d.data.active + " was published since your edit began: publishing will be refused. Copy your change, reload, and make it again." : "";
+  review("Publish these changes?", "Your changes to " + against + ", where your edit began.", d.data.diff, "Publish", async () => {
     const r = await call("POST", "/admin/api/mapping/publish", { yaml, author, note: $("note").value, based_on: basedOn });
     showProblems(r.data.problems, r.data.problem_count);
-    if (!r.ok) { say(r.data.error, false); return; }
-    say("Published as version " + r.data.number + ". Every replica switches to it within seconds.", true);
+    if (!r.ok) { tell(r.data.error, false); return; }
+    tell("Published as version " + r.data.number + ". Every replica switches to it within seconds.", true);
     $("note").value = "";
     await loadMapping();
     await loadVersions();
-  });
+  }, warn);
 }
 
 async function startRollback(n) {
   const author = needAuthor();
   if (!author) return;
   const v = await call("GET", "/admin/api/mapping/versions/" + n);
-  if (!v.ok) { say(v.data.error, false); return; }
+  if (!v.ok) { tell(v.data.error, false); return; }
   const d = await call("POST", "/admin/api/mapping/diff", { yaml: v.data.yaml });
-  if (!d.ok) { say(d.data.error, false); return; }
+  if (!d.ok) { tell(d.data.error, false); return; }
   review("Roll back to version " + n + "?", "Version " + n + " becomes the active mapping again; compared with version " + d.data.against + ":", d.data.diff, "Roll back to version " + n, async () => {
     const r = await call("POST", "/admin/api/mapping/rollback", { number: n, author });
     showProblems(r.data.problems, r.data.problem_count);
-    say(r.ok ? "Version " + n + " is active again. Every replica switches to it within seconds." : r.data.error, r.ok);
+    tell(r.ok ? "Version " + n + " is active again. Every replica switches to it within seconds." : r.data.error, r.ok);
     await loadMapping();
     await loadVersions();
   });
@@ -548,12 +456,12 @@ async function startRestoreFile() {
   const author = needAuthor();
   if (!author) return;
   const p = await call("POST", "/admin/api/mapping/restore-file", { preview: true });
-  if (!p.ok) { say(p.data.error, false); return; }
+  if (!p.ok) { tell(p.data.error, false); return; }
   review("Return to the mapping file?", "Publishes " + p.data.file + " as a new version" + (p.data.against ? "; compared with version " + p.data.against + ":" : ":"), p.data.diff, "Publish the mapping file", async () => {
     const r = await call("POST", "/admin/api/mapping/restore-file", { author, note: $("note").value, based_on: basedOn });
     showProblems(r.data.problems, r.data.problem_count);
-    if (!r.ok) { say(r.data.error, false); return; }
-    say("The mapping file is published as version " + r.data.number + ".", true);
+    if (!r.ok) { tell(r.data.error, false); return; }
+    tell("The mapping file is published as version " + r.data.number + ".", true);
     await loadMapping();
     await loadVersions();
   });
@@ -566,14 +474,17 @@ async function loadVersions() {
   const body = $("versions").tBodies[0];
   body.replaceChildren();
   if (!r.ok) return;
-  if (!r.data.versions.length) { const tr = el("tr"); const td = el("td", "No version published yet.", "muted"); td.colSpan = 5; tr.append(td); body.append(tr); }
+  if (!r.data.versions.length) { const tr = el("tr"); const td = el("td", "No version published yet.", "muted"); td.colSpan = 3; tr.append(td); body.append(tr); }
   for (const v of [...r.data.versions].reverse()) {
     const tr = el("tr", null, v.number === r.data.active ? "active" : "");
     tr.dataset.version = v.number;
-    tr.append(el("td", v.number + (v.number === r.data.active ? " (active)" : "")), el("td", when(v.created_at)), el("td", v.author), el("td", v.note));
+    const what = el("td");
+    what.append(el("span", v.author), el("span", when(v.created_at), "sub"));
+    if (v.note) what.append(el("span", v.note, "note"));
+    tr.append(el("td", v.number + (v.number === r.data.active ? " (active)" : "")), what);
     const td = el("td", null, "actions");
     const diffRow = el("tr"); diffRow.hidden = true;
-    const diffCell = el("td"); diffCell.colSpan = 5; diffRow.append(diffCell);
+    const diffCell = el("td"); diffCell.colSpan = 3; diffRow.append(diffCell);
     const changes = el("button", "Changes", "small");
     changes.setAttribute("aria-expanded", "false");
     changes.setAttribute("aria-label", "Changes in version " + v.number);
@@ -601,14 +512,12 @@ async function loadVersions() {
   }
 }
 
-async function connect() {
-  sessionStorage.setItem("carebridge-admin-token", $("token").value);
+async function start() {
   await loadSalesforceFields();
   if (await loadMapping()) await loadVersions();
+  setInterval(() => { if (basedOn) refreshRunning(); }, 3000);
 }
 
-$("connect").addEventListener("click", connect);
-$("token").addEventListener("keydown", (e) => { if (e.key === "Enter") connect(); });
 $("tab-form").addEventListener("click", () => showTab("form"));
 $("tab-yaml").addEventListener("click", () => showTab("yaml"));
 $("yaml").addEventListener("input", () => { formStale = true; });
@@ -623,8 +532,5 @@ $("publish").addEventListener("click", startPublish);
 $("restoreFile").addEventListener("click", startRestoreFile);
 $("reviewCancel").addEventListener("click", closeReview);
 $("reviewConfirm").addEventListener("click", async () => { const a = reviewAction; closeReview(); if (a) await a(); });
-setInterval(() => { if (sessionStorage.getItem("carebridge-admin-token") && basedOn) refreshRunning(); }, 3000);
-if (sessionStorage.getItem("carebridge-admin-token")) { $("token").value = sessionStorage.getItem("carebridge-admin-token"); connect(); }
-</script>
-</body>
-</html>
+document.addEventListener("keydown", (e) => { if (e.key === "Escape" && !$("review").hidden) closeReview(); });
+boot(start);

@@ -21,8 +21,8 @@ var upstreamLatency = struct{ salesforce, care time.Duration }{150 * time.Millis
 
 // slowUpstreams makes every call of both sandboxes take upstreamLatency.
 func (env *benchEnv) slowUpstreams() {
-	env.sf.InjectFault(sfsim.Fault{Latency: upstreamLatency.salesforce, Rate: 1})
-	env.care.InjectFault(caresim.Fault{Op: "*", Latency: upstreamLatency.care, Rate: 1})
+	env.sf.InjectFault(sfsim.Fault{Latency: upstreamLatency.salesforce})
+	env.care.InjectFault(caresim.Fault{Latency: upstreamLatency.care})
 }
 
 // BenchmarkWebhookEscalations: N Care cases (default 5,000; set

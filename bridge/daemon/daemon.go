@@ -48,6 +48,7 @@ type Daemon struct {
 	care     *care.Client
 	queue    *queue.Queue
 	store    *state.Store
+	usage    *usage // this replica's API calls, counted with the heartbeats
 	engine   *bridge.Engine
 	sched    *scheduler.Scheduler
 	elector  *leader.Elector
@@ -100,6 +101,7 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	}
 
 	um := upstream.NewMetrics(d.reg)
+	d.usage = newUsage(um)
 	d.sf, err = salesforceClient(cfg, um, d.reg, log.With("system", "salesforce"))
 	if err != nil {
 		return nil, fmt.Errorf("salesforce: %w", err)

@@ -80,10 +80,16 @@ func (d *Daemon) heartbeat(ctx context.Context) {
 		if err := d.store.Heartbeat(ctx, d.replica(), replicaTTL); err != nil && ctx.Err() == nil {
 			d.log.Warn("replica heartbeat failed", "err", err)
 		}
+		if err := d.usage.record(ctx, d.store.CountCalls); err != nil && ctx.Err() == nil {
+			d.log.Debug("counting API calls failed; they are counted with the next heartbeat", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			bye, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 			defer cancel()
+			if err := d.usage.record(bye, d.store.CountCalls); err != nil {
+				d.log.Debug("counting the last API calls failed", "err", err)
+			}
 			if err := d.store.ForgetReplica(bye, d.id); err != nil {
 				d.log.Debug("replica goodbye failed", "err", err)
 			}
@@ -120,6 +126,9 @@ type Status struct {
 	Dependencies []Dependency `json:"dependencies"`
 	// SalesforceAPI is the org's daily API budget as its last answer told.
 	SalesforceAPI *APIBudget `json:"salesforce_api,omitempty"`
+	// APICost is what carebridge spent of both upstreams' budgets in the
+	// last 24 hours, per case synced.
+	APICost *APICost `json:"api_cost"`
 	// SalesforceChangeEvents is what carebridge's change stream spent of the
 	// org's daily event delivery allocation (salesforce.changes: pubsub).
 	SalesforceChangeEvents *ChangeEventUsage `json:"salesforce_change_events,omitempty"`
@@ -249,8 +258,12 @@ func (d *Daemon) status(ctx context.Context) (any, error) {
 		s.QuotaPaused = &until
 		s.PauseReason = "Salesforce refused calls because the org's daily API request limit is used up (REQUEST_LIMIT_EXCEEDED): every replica holds Salesforce polls and writes until then, and Care changes wait in the queue."
 	}
-	if used, limit := d.sf.Usage(); limit > 0 {
+	used, limit := d.sf.Usage()
+	if limit > 0 {
 		s.SalesforceAPI = &APIBudget{Used: used, Limit: limit}
+	}
+	if s.APICost, err = d.apiCost(ctx, limit); err != nil {
+		return nil, err
 	}
 	if d.changes != nil {
 		n, err := d.store.DeliveredChangeEvents(ctx, time.Now())

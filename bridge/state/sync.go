@@ -29,11 +29,18 @@ type StampSave struct {
 }
 
 // SaveStamps stores the stamps of many cases in one round trip; errs[i] is
-// saves[i]'s error.
+// saves[i]'s error. Each save is a reconcile that synced its case: the
+// cases count as synced this hour (Usage24h), in the same round trip.
 func (s *Store) SaveStamps(ctx context.Context, saves []StampSave) []error {
 	errs := make([]error, len(saves))
 	cmds := make([]*redis.IntCmd, len(saves))
+	synced := make([]any, 0, len(saves))
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		defer func() {
+			if len(synced) > 0 {
+				s.addSyncedCases(ctx, p, s.clock(), synced)
+			}
+		}()
 		for i, sv := range saves {
 			if err := checkStamps(sv); err != nil {
 				errs[i] = err
@@ -47,6 +54,7 @@ func (s *Store) SaveStamps(ctx context.Context, saves []StampSave) []error {
 				args = append(args, k, v)
 			}
 			cmds[i] = p.HSet(ctx, s.caseKey(sv.CareID, "sync"), args...)
+			synced = append(synced, sv.CareID)
 		}
 		return nil
 	})

@@ -2,6 +2,8 @@ package upstream
 
 import (
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -13,6 +15,9 @@ type Metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	health   health
+	// calls counts the API calls of each system (sync.Map of system ->
+	// *atomic.Int64), for APICalls.
+	calls sync.Map
 }
 
 // NewMetrics registers the upstream metrics on reg (nil: not registered).
@@ -49,4 +54,24 @@ func (m *Metrics) Observe(system, operation string, status int, d time.Duration)
 	m.requests.WithLabelValues(system, operation, code).Inc()
 	m.duration.WithLabelValues(system, operation).Observe(d.Seconds())
 	m.health.observe(system, operation, status)
+	if !notAnAPICall[operation] {
+		n, _ := m.calls.LoadOrStore(system, new(atomic.Int64))
+		n.(*atomic.Int64).Add(1)
+	}
+}
+
+// notAnAPICall are the operations that sign in rather than call an API
+// (Salesforce counts neither against the org's daily API allocation).
+var notAnAPICall = map[string]bool{"token": true, "login": true}
+
+// APICalls is how many API calls to system were observed so far (not the
+// sign-ins), the figure an upstream counts against its budget.
+func (m *Metrics) APICalls(system string) int64 {
+	if m == nil {
+		return 0
+	}
+	if n, ok := m.calls.Load(system); ok {
+		return n.(*atomic.Int64).Load()
+	}
+	return 0
 }

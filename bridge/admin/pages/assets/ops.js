@@ -67,6 +67,13 @@ async function loadHealth() {
   } else {
     pause.push(["Salesforce API budget", "not known yet (no Salesforce answer so far)"]);
   }
+  if (s.api_cost) {
+    const c = s.api_cost;
+    const share = c.share_of_salesforce_daily_limit > 0 ? ", " + (100 * c.share_of_salesforce_daily_limit).toFixed(1) + "% of the org's daily request limit" : "";
+    const per = (n) => c.cases_synced_24h > 0 ? " (" + n.toFixed(1) + " per case)" : "";
+    pause.push(["API cost, last 24 hours", c.cases_synced_24h + " cases synced; " + c.salesforce_calls_24h + " Salesforce calls" + per(c.salesforce_calls_per_case) + share +
+      "; " + c.care_calls_24h + " Care calls" + per(c.care_calls_per_case)]);
+  }
   if (s.salesforce_change_events) {
     pause.push(["Salesforce change events", s.salesforce_change_events.delivered_24h + " delivered in the last 24 hours (of the org's daily event delivery allocation)"]);
   }

@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -88,5 +89,57 @@ func TestAnUnchangedConversationIsNotReread(t *testing.T) {
 	}
 	if got := w.mirrored(); len(got) != 2 {
 		t.Errorf("%d messages mirrored, want 2", len(got))
+	}
+}
+
+// TestSweepFindsACareChangeItsLastReconcileDidNotSee: a message that came
+// while a reconcile ran (after its read, before it stored its base), whose
+// webhook was lost: the case's stamp tells the sweep that the reconcile
+// synced an older Care change, whatever the clocks say.
+func TestSweepFindsACareChangeItsLastReconcileDidNotSee(t *testing.T) {
+	w := newTestWorld(t)
+	w.escalate("c1", rules.Facebook, strp("agent_ana"), care.Message{ID: "m1", Text: "Broken"})
+	w.mustReconcile("c1")
+	w.queue.take()
+	// Care's change is stamped before the base the reconcile stored.
+	w.care.mu.Lock()
+	w.care.convo["c1"][0].Text, w.care.convo["c1"][0].UpdatedAt = "Broken, and nobody answers", w.care.cases["c1"].UpdatedAt.Add(time.Microsecond)
+	w.care.mu.Unlock()
+	if err := w.engine.Sweep(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.queue.take(); len(got) != 1 || got[0] != CaseKey("c1") {
+		t.Fatalf("the sweep queued %v; want case:c1", got)
+	}
+}
+
+// runningQueue is the recording queue with keys a worker runs now.
+type runningQueue struct {
+	*recordingQueue
+	running map[string]bool
+}
+
+func (q runningQueue) Processing(_ context.Context, keys []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for _, k := range keys {
+		out[k] = q.running[k]
+	}
+	return out, nil
+}
+
+// TestThePollLeavesACaseItsWebhookIsSyncing: a reconcile a webhook started
+// is still running when the Care poll lists its case; the poll does not
+// queue the case again (the running reconcile reads Care's change).
+func TestThePollLeavesACaseItsWebhookIsSyncing(t *testing.T) {
+	rq := runningQueue{recordingQueue: &recordingQueue{}, running: map[string]bool{CaseKey("c1"): true}}
+	w := newTestWorld(t, func(o *Options) { o.Queue = rq })
+	w.queue = rq.recordingQueue
+	w.escalate("c1", rules.Facebook, strp("agent_ana"))
+	w.escalate("c2", rules.Facebook, strp("agent_ana"))
+	if err := w.engine.PollCare(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.queue.take(); len(got) != 1 || got[0] != CaseKey("c2") {
+		t.Errorf("the poll queued %v; want only case:c2", got)
 	}
 }

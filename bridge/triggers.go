@@ -50,6 +50,9 @@ func (e *Engine) PollCare(ctx context.Context) error {
 			}
 			keys = append(keys, CaseKey(c.ID))
 		}
+		if keys, serr = e.notRunning(ctx, keys); serr != nil {
+			return serr
+		}
 		if len(keys) > 0 {
 			if aerr := e.queue.Add(ctx, keys...); aerr != nil {
 				return fmt.Errorf("enqueue %d Care cases: %w", len(keys), aerr)
@@ -96,6 +99,27 @@ func (e *Engine) syncedAsListed(ctx context.Context, cases []care.Case) (map[str
 		}
 	}
 	return out, nil
+}
+
+// runningLister is a queue that tells which keys a worker runs now.
+type runningLister interface {
+	Processing(ctx context.Context, keys []string) (map[string]bool, error)
+}
+
+// notRunning drops the keys a worker runs now: a reconcile that started
+// after Care's change (its webhook queued it) reads it, and a change after
+// its read is queued again by that change's own webhook, or listed by the
+// next poll; so a webhook and the poll that follows it cost one reconcile.
+func (e *Engine) notRunning(ctx context.Context, keys []string) ([]string, error) {
+	rl, ok := e.queue.(runningLister)
+	if !ok || len(keys) == 0 {
+		return keys, nil
+	}
+	running, err := rl.Processing(ctx, keys)
+	if err != nil {
+		return nil, fmt.Errorf("read which listed cases run now: %w", err)
+	}
+	return slices.DeleteFunc(keys, func(k string) bool { return running[k] }), nil
 }
 
 // checkCareID refuses a Care case id that does not fit Care_Case_Id__c: no
@@ -512,7 +536,16 @@ func (e *Engine) storedStates(ctx context.Context, careIDs []string) (map[string
 // base's.
 func (e *Engine) careDrifted(ctx context.Context, m Mapper, c care.Case, st state.CaseState) bool {
 	b := st.Base
-	if !st.HasBase || c.UpdatedAt.Truncate(time.Millisecond).After(b.SyncedAt) { // the base keeps milliseconds
+	stamp, stamped := st.Sync[stampCare]
+	switch {
+	case !st.HasBase:
+		return true
+	case stamped && stamp != stampOf(&c.UpdatedAt):
+		// The last reconcile's stamp says exactly which Care change it
+		// synced: any later change (a message, a note) is drift, whatever
+		// the clocks say.
+		return true
+	case !stamped && c.UpdatedAt.Truncate(time.Millisecond).After(b.SyncedAt): // the base keeps milliseconds
 		return true
 	}
 	base, _ := splitSeen(b.Fields)

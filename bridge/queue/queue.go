@@ -784,6 +784,28 @@ type KeyState struct {
 	Dead *DeadLetter `json:"dead,omitempty"`
 }
 
+// Processing reports which of keys a worker runs now (any replica's), in
+// one round trip.
+func (q *Queue) Processing(ctx context.Context, keys []string) (map[string]bool, error) {
+	cmds := make([]*redis.FloatCmd, len(keys))
+	_, err := q.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, k := range keys {
+			cmds[i] = p.ZScore(ctx, q.k.processing, k)
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("queue: which of %d keys run: %w", len(keys), err)
+	}
+	out := make(map[string]bool, len(keys))
+	for i, c := range cmds {
+		if c.Err() == nil {
+			out[keys[i]] = true
+		}
+	}
+	return out, nil
+}
+
 // State reads where key stands, in one round trip.
 func (q *Queue) State(ctx context.Context, key string) (KeyState, error) {
 	var due, proc *redis.FloatCmd

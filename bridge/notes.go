@@ -55,13 +55,14 @@ func (e *Engine) queryNotes(ctx context.Context, sfCaseIDs []string) ([][]Record
 // syncNotes copies notes both ways between a Care case and its Case, never
 // twice: copies are linked in the store, and when a link is missing (state
 // lost) a note is matched by text, author and time before anything is created.
-// newCase says the Case was created just now, so it has no notes to read.
-func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID string, careNotes []care.Note, newCase bool) error {
+// newCase says the Case was created just now, so it has no notes to read. It
+// returns when the newest note it copied to Care was created there (zero:
+// none), which Care's notes stamp then shows.
+func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID string, careNotes []care.Note, newCase bool) (copied time.Time, err error) {
 	var sfNotes []Record
 	if !newCase {
-		var err error
 		if sfNotes, err = e.readNotes.Do(ctx, sfID); err != nil {
-			return fmt.Errorf("read notes of Case %s: %w", sfID, err)
+			return copied, fmt.Errorf("read notes of Case %s: %w", sfID, err)
 		}
 	}
 	agents := e.agentNames()
@@ -71,7 +72,7 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 	// Care -> Salesforce.
 	for _, n := range careNotes {
 		if id, ok, err := e.store.SalesforceChild(ctx, c.ID, state.Notes, n.ID); err != nil {
-			return fmt.Errorf("read note link of %s: %w", n.ID, err)
+			return copied, fmt.Errorf("read note link of %s: %w", n.ID, err)
 		} else if ok {
 			sfLinked[id] = true
 			continue
@@ -79,7 +80,7 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 		want := formatCareNote(n, agents[n.AuthorID])
 		if match := e.matchSalesforceNote(m, n, e.fitValue(ctx, e.notes.Object, e.notes.BodyField, want), sfNotes, sfLinked); match != "" {
 			if err := e.store.LinkChild(ctx, c.ID, state.Notes, n.ID, match); err != nil {
-				return fmt.Errorf("link note %s: %w", n.ID, err)
+				return copied, fmt.Errorf("link note %s: %w", n.ID, err)
 			}
 			sfLinked[match] = true
 			continue
@@ -97,10 +98,10 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 		}
 		if err != nil {
 			e.m.syncOps.WithLabelValues("care_to_salesforce", "note", "failure").Inc()
-			return fmt.Errorf("copy Care note %s to Case %s: %w", n.ID, sfID, err)
+			return copied, fmt.Errorf("copy Care note %s to Case %s: %w", n.ID, sfID, err)
 		}
 		if err := e.store.LinkChild(ctx, c.ID, state.Notes, n.ID, res.ID); err != nil {
-			return fmt.Errorf("link note %s: %w", n.ID, err)
+			return copied, fmt.Errorf("link note %s: %w", n.ID, err)
 		}
 		sfLinked[res.ID] = true
 		e.m.syncOps.WithLabelValues("care_to_salesforce", "note", "success").Inc()
@@ -115,7 +116,7 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 			continue
 		}
 		if cid, ok, err := e.store.CareChild(ctx, c.ID, state.Notes, id); err != nil {
-			return fmt.Errorf("read note link of %s: %w", id, err)
+			return copied, fmt.Errorf("read note link of %s: %w", id, err)
 		} else if ok {
 			careLinked[cid] = true
 			continue
@@ -127,7 +128,7 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 		created := parseTime(r["CreatedDate"])
 		if match := matchCareNote(careNotes, careLinked, body(r), author, created); match != "" {
 			if err := e.store.LinkChild(ctx, c.ID, state.Notes, match, id); err != nil {
-				return fmt.Errorf("link note %s: %w", id, err)
+				return copied, fmt.Errorf("link note %s: %w", id, err)
 			}
 			careLinked[match] = true
 			continue
@@ -138,18 +139,21 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 		n, err := e.care.AddNote(ctx, c.ID, care.NoteRequest{Text: body(r), AuthorID: author}, "cb:note:"+id)
 		if err != nil {
 			e.m.syncOps.WithLabelValues("salesforce_to_care", "note", "failure").Inc()
-			return fmt.Errorf("copy note %s to Care case %s: %w", id, c.ID, err)
+			return copied, fmt.Errorf("copy note %s to Care case %s: %w", id, c.ID, err)
 		}
 		if err := e.store.LinkChild(ctx, c.ID, state.Notes, n.ID, id); err != nil {
-			return fmt.Errorf("link note %s: %w", id, err)
+			return copied, fmt.Errorf("link note %s: %w", id, err)
 		}
 		careLinked[n.ID] = true
+		if n.CreatedAt.After(copied) {
+			copied = n.CreatedAt
+		}
 		e.m.syncOps.WithLabelValues("salesforce_to_care", "note", "success").Inc()
 		if !created.IsZero() {
 			e.m.lag.WithLabelValues("salesforce_to_care").Observe(e.now().Sub(created).Seconds())
 		}
 	}
-	return nil
+	return copied, nil
 }
 
 // matchSalesforceNote finds an unlinked Salesforce note that is a copy of the

@@ -228,9 +228,19 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	// A Case this reconcile created has no notes or mirrored messages in
 	// Salesforce yet: none are read.
 	if need.notes {
-		if err := e.syncNotes(ctx, m, c, sfID, notes, made.created); err != nil {
+		copied, err := e.syncNotes(ctx, m, c, sfID, notes, made.created)
+		if err != nil {
 			return time.Time{}, err
 		}
+		// Care's notes stamp is its newest note's: a copy made here moves
+		// it, and is no change of Care's to read again.
+		notesAt := read.NotesUpdatedAt
+		if !copied.IsZero() && (notesAt == nil || copied.After(*notesAt)) {
+			notesAt = &copied
+		}
+		stamps[stampNotes], stamps[stampSFNotes] = stampOf(notesAt), hintOf(st.Sync, hintSFNotes)
+	} else if made.created {
+		// A new Case and a Care case without notes: both in step already.
 		stamps[stampNotes], stamps[stampSFNotes] = stampOf(read.NotesUpdatedAt), hintOf(st.Sync, hintSFNotes)
 	}
 	if conv.loaded {
@@ -304,8 +314,13 @@ type conversation struct {
 	err    error
 }
 
-// read reads the conversation of c (as just read from Care).
+// read reads the conversation of c (as just read from Care); a case whose
+// stamp says it has no message yet costs no call.
 func (cv *conversation) read(ctx context.Context, c care.Case) {
+	if c.ConversationUpdatedAt == nil {
+		cv.msgs, cv.at, cv.loaded = nil, nil, true
+		return
+	}
 	cv.msgs, cv.err = cv.engine.care.Messages(ctx, cv.careID)
 	if cv.err != nil {
 		cv.err = fmt.Errorf("read conversation of Care case %s: %w", cv.careID, cv.err)

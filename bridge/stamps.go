@@ -100,7 +100,11 @@ type reads struct {
 // readsFor decides what a reconcile of c reads, given its stored state
 // (created: a Case is about to be created, so everything is read).
 func readsFor(c care.Case, st state.CaseState, created bool, now time.Time) reads {
-	if created || !st.HasBase {
+	if created {
+		// A new Case has no notes yet: only Care's, if it has any.
+		return reads{conversation: true, notes: c.NotesUpdatedAt != nil}
+	}
+	if !st.HasBase {
 		return reads{conversation: true, notes: true}
 	}
 	due, _ := optionsDue(st.Sync, now)

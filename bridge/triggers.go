@@ -75,6 +75,21 @@ func (e *Engine) PollCare(ctx context.Context) error {
 	return nil
 }
 
+// SyncedAsOf reports whether a reconcile has already synced the Care case
+// as Care had it at updatedAt (its stamp of the case's updated_at): a
+// webhook announcing that state of the case needs no reconcile.
+func (e *Engine) SyncedAsOf(ctx context.Context, careID string, updatedAt time.Time) (bool, error) {
+	if e.checkCareID(careID) != nil {
+		return false, nil
+	}
+	states, err := e.store.LoadCases(ctx, []string{careID}, false)
+	if err != nil {
+		return false, fmt.Errorf("read the sync stamps of Care case %s: %w", careID, err)
+	}
+	st := states[careID]
+	return st.HasBase && st.Sync[stampCare] == stampOf(&updatedAt), nil
+}
+
 // syncedAsListed reports which listed cases a reconcile has already synced
 // as Care lists them (its stamp of the case's updated_at is the listing's):
 // the poll does not reconcile them again. One round trip for the page.

@@ -221,6 +221,7 @@ func (d *Daemon) webhookHandler(cfg config.Config, maxCaseID int, log *slog.Logg
 		BodyTimeout:     min(cfg.HTTP.WebhookBodyTimeout, cfg.HTTP.ReadTimeout),
 		Dedupe:          webhookDedupe{d.store},
 		Enqueue:         func(ctx context.Context, key string) error { _, err := d.queue.Add(ctx, key); return err },
+		Synced:          d.engine.SyncedAsOf,
 		MaxCaseIDLength: maxCaseID,
 		Logger:          log,
 		Metrics:         care.NewWebhookMetrics(d.reg),

@@ -847,7 +847,7 @@ func TestClientResponseHandling(t *testing.T) {
 				for _, id := range []string{"..", ".", "../agents", "a/b", `a\b`, "x\n"} {
 					_, err := c.GetCase(t.Context(), id)
 					_, nerr := c.Notes(t.Context(), id)
-					_, aerr := c.Act(t.Context(), id, care.ActionLike, "act-1")
+					_, aerr := c.Act(t.Context(), "case_1", id, care.ActionLike, "act-1")
 					for _, e := range []error{err, nerr, aerr} {
 						if upstream.ClassOf(e) != upstream.Permanent {
 							return fmt.Errorf("id %q: %v, want a permanent error", id, e)

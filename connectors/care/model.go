@@ -27,9 +27,10 @@ type Case struct {
 	Customer    Customer       `json:"customer"`
 	// LastCustomerMessageAt is when the customer last wrote (any channel).
 	LastCustomerMessageAt *time.Time `json:"last_customer_message_at"`
-	// ConversationUpdatedAt is the last change of any message of the case
-	// (a new one, an edit, hide, like or delete); NotesUpdatedAt the last
-	// new note. nil: none yet. A change of either also changes UpdatedAt.
+	// ConversationUpdatedAt is the updated_at of the case's most recently
+	// changed message (a new one, an edit, hide, like or delete);
+	// NotesUpdatedAt the created_at of its newest note. nil: none yet. A
+	// change of either also changes UpdatedAt.
 	ConversationUpdatedAt *time.Time `json:"conversation_updated_at"`
 	NotesUpdatedAt        *time.Time `json:"notes_updated_at"`
 	CreatedAt             time.Time  `json:"created_at"`

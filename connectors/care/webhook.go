@@ -64,6 +64,12 @@ type WebhookOptions struct {
 	// Enqueue receives the work key "case:<id>" of every new event. An
 	// error makes the receiver answer 503 so that Care retries.
 	Enqueue func(ctx context.Context, key string) error
+	// Synced, when set, reports whether the case was already synced as a
+	// case.created or case.updated event shows it (its data.updated_at): the
+	// echo of carebridge's own write, or a change a reconcile already read.
+	// Such an event is acknowledged without queuing (outcome in_step). An
+	// error queues the case as usual.
+	Synced func(ctx context.Context, caseID string, updatedAt time.Time) (bool, error)
 	// Clock returns now (default time.Now).
 	Clock func() time.Time
 	// Logger (default: discard).
@@ -108,6 +114,7 @@ type WebhookReceiver struct {
 	bodyTimeout time.Duration
 	dedupe      Dedupe
 	enqueue     func(ctx context.Context, key string) error
+	synced      func(ctx context.Context, caseID string, updatedAt time.Time) (bool, error)
 	clock       func() time.Time
 	log         *slog.Logger
 	metrics     *WebhookMetrics
@@ -127,6 +134,7 @@ func NewWebhookReceiver(opts WebhookOptions) *WebhookReceiver {
 		bodyTimeout: opts.BodyTimeout,
 		dedupe:      opts.Dedupe,
 		enqueue:     opts.Enqueue,
+		synced:      opts.Synced,
 		clock:       opts.Clock,
 		log:         opts.Logger,
 		metrics:     opts.Metrics,
@@ -172,7 +180,10 @@ const (
 	// or it is missing or not a string); acknowledged, since no
 	// redelivery can change it, and recorded through Unusable.
 	OutcomeUnusableCaseID = "unusable_case_id"
-	outcomeLabel          = "outcome"
+	// OutcomeInStep: a case event showing the case as carebridge already
+	// synced it (see WebhookOptions.Synced); acknowledged, nothing queued.
+	OutcomeInStep = "in_step"
+	outcomeLabel  = "outcome"
 )
 
 // WebhookMetrics count webhook deliveries by outcome.
@@ -189,7 +200,7 @@ func NewWebhookMetrics(reg prometheus.Registerer) *WebhookMetrics {
 		Help:      "Care webhook deliveries by outcome.",
 	}, []string{outcomeLabel})}
 	for _, o := range []string{OutcomeAccepted, OutcomeDuplicate, OutcomeBadSignature, OutcomeStale,
-		OutcomeTooLarge, OutcomeSlowBody, OutcomeMalformed, OutcomeUnknownType, OutcomeBadMethod, OutcomeUnavailable, OutcomeUnusableCaseID} {
+		OutcomeTooLarge, OutcomeSlowBody, OutcomeMalformed, OutcomeUnknownType, OutcomeBadMethod, OutcomeUnavailable, OutcomeUnusableCaseID, OutcomeInStep} {
 		m.deliveries.WithLabelValues(o)
 	}
 	if reg != nil {
@@ -350,6 +361,16 @@ func (r *WebhookReceiver) handle(w http.ResponseWriter, req *http.Request) (stri
 		r.log.LogAttrs(ctx, slog.LevelDebug, "care webhook duplicate", slog.String("event_id", ev.ID))
 		return OutcomeDuplicate, nil
 	}
+	if r.synced != nil && ev.caseUpdatedAt != nil && (ev.Type == EventCaseCreated || ev.Type == EventCaseUpdated) {
+		synced, err := r.synced(ctx, ev.CaseID, *ev.caseUpdatedAt)
+		if err != nil {
+			r.log.LogAttrs(ctx, slog.LevelDebug, "care webhook: reading whether the case is in step failed; queued",
+				slog.String("event_id", ev.ID), slog.Any("error", err))
+		}
+		if synced {
+			return OutcomeInStep, nil
+		}
+	}
 	key := "case:" + ev.CaseID
 	if err := r.enqueue(ctx, key); err != nil {
 		// Forget the id so that Care's retry is processed, not dropped.
@@ -479,10 +500,15 @@ type webhookEvent struct {
 	ID     *string         `json:"id"`
 	Type   *string         `json:"type"`
 	CaseID json.RawMessage `json:"case_id"`
+	// Data is the event's object; of a case event, only its updated_at is
+	// read (an unreadable one is as good as none).
+	Data json.RawMessage `json:"data"`
 }
 
 type parsedEvent struct {
 	ID, Type, CaseID string
+	// caseUpdatedAt is a case event's data.updated_at, nil when absent.
+	caseUpdatedAt *time.Time
 	// caseIDProblem says why the case id is unusable when that is known
 	// from its form alone (missing, not a string).
 	caseIDProblem error
@@ -507,6 +533,14 @@ func parseEvent(body []byte) (parsedEvent, error) {
 	ev := parsedEvent{ID: *raw.ID, Type: *raw.Type}
 	if !knownEventType(ev.Type) {
 		return ev, nil // no case id required of an unknown type
+	}
+	if ev.Type == EventCaseCreated || ev.Type == EventCaseUpdated {
+		var data struct {
+			UpdatedAt *time.Time `json:"updated_at"`
+		}
+		if json.Unmarshal(raw.Data, &data) == nil {
+			ev.caseUpdatedAt = data.UpdatedAt
+		}
 	}
 	switch v := bytes.TrimSpace(raw.CaseID); {
 	case len(v) == 0 || string(v) == "null":

@@ -570,3 +570,38 @@ func FuzzWebhook(f *testing.F) {
 		}
 	})
 }
+
+// TestWebhookReceiverSkipsCaseEventsAlreadySynced: a case event whose
+// data.updated_at is the state carebridge already synced (the echo of its
+// own write) is acknowledged without queuing the case; a later state, a
+// message event, an error of Synced and an event without updated_at queue
+// it as usual.
+func TestWebhookReceiverSkipsCaseEventsAlreadySynced(t *testing.T) {
+	synced := time.Date(2026, 11, 25, 5, 58, 0, 123456000, time.UTC)
+	f := newWebhookFixture(t, care.WebhookOptions{Synced: func(_ context.Context, caseID string, at time.Time) (bool, error) {
+		if caseID == "c-broken" {
+			return false, errors.New("redis down")
+		}
+		return caseID == "c-1" && at.Equal(synced), nil
+	}})
+	caseEvent := func(id, typ, caseID string, at time.Time) []byte {
+		return fmt.Appendf(nil, `{"id":%q,"type":%q,"case_id":%q,"data":{"id":%q,"updated_at":%q}}`, id, typ, caseID, caseID, at.Format(time.RFC3339Nano))
+	}
+	for _, body := range [][]byte{
+		caseEvent("ev-echo", care.EventCaseUpdated, "c-1", synced),
+		caseEvent("ev-later", care.EventCaseUpdated, "c-1", synced.Add(time.Microsecond)),
+		event("ev-message", care.EventMessageCreated, "c-1"),
+		caseEvent("ev-broken", care.EventCaseUpdated, "c-broken", synced),
+		event("ev-no-stamp", care.EventCaseUpdated, "c-1"),
+	} {
+		if status, resp := f.post(t, signature(webhookSecret, webhookNow, body), body); status != http.StatusOK {
+			t.Fatalf("status %d (%s), want 200", status, resp)
+		}
+	}
+	if got := f.rec.got(); len(got) != 4 {
+		t.Errorf("queued %v; want the four events that are not the echo", got)
+	}
+	if f.outcome(care.OutcomeInStep) != 1 || f.outcome(care.OutcomeAccepted) != 4 {
+		t.Errorf("in_step=%v accepted=%v, want 1 and 4", f.outcome(care.OutcomeInStep), f.outcome(care.OutcomeAccepted))
+	}
+}

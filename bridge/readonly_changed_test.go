@@ -143,3 +143,35 @@ func TestThePollLeavesACaseItsWebhookIsSyncing(t *testing.T) {
 		t.Errorf("the poll queued %v; want only case:c2", got)
 	}
 }
+
+// TestSyncedAsOfTellsWhatAReconcileAlreadyRead: the webhook receiver asks
+// whether an event shows nothing a reconcile has not read: the case as
+// synced, a message or a note at or before the stamps it synced; a later
+// message is news.
+func TestSyncedAsOfTellsWhatAReconcileAlreadyRead(t *testing.T) {
+	w := newTestWorld(t)
+	w.escalate("c1", rules.Facebook, strp("agent_ana"), care.Message{ID: "m1", Text: "Broken"})
+	w.mustReconcile("c1")
+	c := w.careCase("c1")
+	m1 := w.care.conversation("c1")[0]
+	for _, tt := range []struct {
+		what string
+		part care.EventPart
+		at   time.Time
+		want bool
+	}{
+		{"the case as synced", care.PartCase, c.UpdatedAt, true},
+		{"the case a moment later", care.PartCase, c.UpdatedAt.Add(time.Microsecond), false},
+		{"the message it mirrored", care.PartConversation, m1.UpdatedAt, true},
+		{"a later message", care.PartConversation, m1.UpdatedAt.Add(time.Second), false},
+		{"a note, while none was synced", care.PartNotes, c.UpdatedAt, false},
+	} {
+		got, err := w.engine.SyncedAsOf(w.ctx, "c1", tt.part, tt.at)
+		if err != nil || got != tt.want {
+			t.Errorf("%s: SyncedAsOf = %v, %v; want %v", tt.what, got, err, tt.want)
+		}
+	}
+	if got, _ := w.engine.SyncedAsOf(w.ctx, "c2", care.PartCase, c.UpdatedAt); got {
+		t.Error("a case never synced counts as synced")
+	}
+}

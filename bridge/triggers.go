@@ -75,10 +75,11 @@ func (e *Engine) PollCare(ctx context.Context) error {
 	return nil
 }
 
-// SyncedAsOf reports whether a reconcile has already synced the Care case
-// as Care had it at updatedAt (its stamp of the case's updated_at): a
-// webhook announcing that state of the case needs no reconcile.
-func (e *Engine) SyncedAsOf(ctx context.Context, careID string, updatedAt time.Time) (bool, error) {
+// SyncedAsOf reports whether a reconcile has already synced the part of
+// the Care case an event shows as of at: the case itself at exactly that
+// updated_at, its conversation or notes at that stamp or a later one. A
+// webhook announcing it needs no reconcile.
+func (e *Engine) SyncedAsOf(ctx context.Context, careID string, part care.EventPart, at time.Time) (bool, error) {
 	if e.checkCareID(careID) != nil {
 		return false, nil
 	}
@@ -87,7 +88,24 @@ func (e *Engine) SyncedAsOf(ctx context.Context, careID string, updatedAt time.T
 		return false, fmt.Errorf("read the sync stamps of Care case %s: %w", careID, err)
 	}
 	st := states[careID]
-	return st.HasBase && st.Sync[stampCare] == stampOf(&updatedAt), nil
+	if !st.HasBase {
+		return false, nil
+	}
+	switch part {
+	case care.PartCase:
+		return st.Sync[stampCare] == stampOf(&at), nil
+	case care.PartConversation:
+		return stampNotBefore(st.Sync[stampConversation], at), nil
+	case care.PartNotes:
+		return stampNotBefore(st.Sync[stampNotes], at), nil
+	}
+	return false, nil
+}
+
+// stampNotBefore reports whether a stored stamp is a time at or after at.
+func stampNotBefore(stamp string, at time.Time) bool {
+	t, err := time.Parse(time.RFC3339Nano, stamp)
+	return err == nil && !t.Before(at)
 }
 
 // syncedAsListed reports which listed cases a reconcile has already synced

@@ -64,12 +64,13 @@ type WebhookOptions struct {
 	// Enqueue receives the work key "case:<id>" of every new event. An
 	// error makes the receiver answer 503 so that Care retries.
 	Enqueue func(ctx context.Context, key string) error
-	// Synced, when set, reports whether the case was already synced as a
-	// case.created or case.updated event shows it (its data.updated_at): the
-	// echo of carebridge's own write, or a change a reconcile already read.
-	// Such an event is acknowledged without queuing (outcome in_step). An
-	// error queues the case as usual.
-	Synced func(ctx context.Context, caseID string, updatedAt time.Time) (bool, error)
+	// Synced, when set, reports whether the case was already synced as an
+	// event shows it: a case event's data.updated_at (Part "case"), a
+	// message event's (Part "conversation"), a note event's data.created_at
+	// (Part "notes"); the echo of carebridge's own write, or a change a
+	// reconcile already read. Such an event is acknowledged without queuing
+	// (outcome in_step). An error queues the case as usual.
+	Synced func(ctx context.Context, caseID string, part EventPart, at time.Time) (bool, error)
 	// Clock returns now (default time.Now).
 	Clock func() time.Time
 	// Logger (default: discard).
@@ -114,7 +115,7 @@ type WebhookReceiver struct {
 	bodyTimeout time.Duration
 	dedupe      Dedupe
 	enqueue     func(ctx context.Context, key string) error
-	synced      func(ctx context.Context, caseID string, updatedAt time.Time) (bool, error)
+	synced      func(ctx context.Context, caseID string, part EventPart, at time.Time) (bool, error)
 	clock       func() time.Time
 	log         *slog.Logger
 	metrics     *WebhookMetrics
@@ -361,8 +362,8 @@ func (r *WebhookReceiver) handle(w http.ResponseWriter, req *http.Request) (stri
 		r.log.LogAttrs(ctx, slog.LevelDebug, "care webhook duplicate", slog.String("event_id", ev.ID))
 		return OutcomeDuplicate, nil
 	}
-	if r.synced != nil && ev.caseUpdatedAt != nil && (ev.Type == EventCaseCreated || ev.Type == EventCaseUpdated) {
-		synced, err := r.synced(ctx, ev.CaseID, *ev.caseUpdatedAt)
+	if r.synced != nil && ev.stamp != nil {
+		synced, err := r.synced(ctx, ev.CaseID, ev.part, *ev.stamp)
 		if err != nil {
 			r.log.LogAttrs(ctx, slog.LevelDebug, "care webhook: reading whether the case is in step failed; queued",
 				slog.String("event_id", ev.ID), slog.Any("error", err))
@@ -505,10 +506,23 @@ type webhookEvent struct {
 	Data json.RawMessage `json:"data"`
 }
 
+// EventPart is the part of a case an event is about, and whose stamp
+// (Event data's updated_at or created_at) tells which state of it.
+type EventPart string
+
+// The parts of a case events are about.
+const (
+	PartCase         EventPart = "case"         // case.created, case.updated: data.updated_at
+	PartConversation EventPart = "conversation" // message.created: data.updated_at
+	PartNotes        EventPart = "notes"        // note.created: data.created_at
+)
+
 type parsedEvent struct {
 	ID, Type, CaseID string
-	// caseUpdatedAt is a case event's data.updated_at, nil when absent.
-	caseUpdatedAt *time.Time
+	// part and stamp say which state of which part of the case the event
+	// shows; stamp is nil when the event carries none.
+	part  EventPart
+	stamp *time.Time
 	// caseIDProblem says why the case id is unusable when that is known
 	// from its form alone (missing, not a string).
 	caseIDProblem error
@@ -534,12 +548,18 @@ func parseEvent(body []byte) (parsedEvent, error) {
 	if !knownEventType(ev.Type) {
 		return ev, nil // no case id required of an unknown type
 	}
-	if ev.Type == EventCaseCreated || ev.Type == EventCaseUpdated {
-		var data struct {
-			UpdatedAt *time.Time `json:"updated_at"`
-		}
-		if json.Unmarshal(raw.Data, &data) == nil {
-			ev.caseUpdatedAt = data.UpdatedAt
+	var data struct {
+		UpdatedAt *time.Time `json:"updated_at"`
+		CreatedAt *time.Time `json:"created_at"`
+	}
+	if json.Unmarshal(raw.Data, &data) == nil {
+		switch ev.Type {
+		case EventCaseCreated, EventCaseUpdated:
+			ev.part, ev.stamp = PartCase, data.UpdatedAt
+		case EventMessageCreated:
+			ev.part, ev.stamp = PartConversation, data.UpdatedAt
+		case EventNoteCreated:
+			ev.part, ev.stamp = PartNotes, data.CreatedAt
 		}
 	}
 	switch v := bytes.TrimSpace(raw.CaseID); {

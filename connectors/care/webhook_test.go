@@ -578,11 +578,11 @@ func FuzzWebhook(f *testing.F) {
 // it as usual.
 func TestWebhookReceiverSkipsCaseEventsAlreadySynced(t *testing.T) {
 	synced := time.Date(2026, 11, 25, 5, 58, 0, 123456000, time.UTC)
-	f := newWebhookFixture(t, care.WebhookOptions{Synced: func(_ context.Context, caseID string, at time.Time) (bool, error) {
+	f := newWebhookFixture(t, care.WebhookOptions{Synced: func(_ context.Context, caseID string, part care.EventPart, at time.Time) (bool, error) {
 		if caseID == "c-broken" {
 			return false, errors.New("redis down")
 		}
-		return caseID == "c-1" && at.Equal(synced), nil
+		return caseID == "c-1" && part == care.PartCase && at.Equal(synced), nil
 	}})
 	caseEvent := func(id, typ, caseID string, at time.Time) []byte {
 		return fmt.Appendf(nil, `{"id":%q,"type":%q,"case_id":%q,"data":{"id":%q,"updated_at":%q}}`, id, typ, caseID, caseID, at.Format(time.RFC3339Nano))

@@ -117,6 +117,7 @@ type Server struct {
 	deliveries []delivery                 // change events delivered in the last 24 hours
 
 	grants  *grants   // who holds which permission sets
+	csrfKey []byte    // signs the console pages' CSRF tokens (lightning.go)
 	started time.Time // audit time of the permission objects
 
 	integrationUser string
@@ -188,6 +189,7 @@ func New(opts Options) (*Server, error) {
 		grants:     g,
 		started:    opts.Clock().UTC().Truncate(time.Second), // stamped as a real org stamps
 		lockLimit:  max(opts.ParentLockLimit, 0),
+		csrfKey:    []byte(randomToken(32)),
 	}
 	bus, err := newEventBus(schema)
 	if err != nil {
@@ -237,6 +239,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveData(w, r)
 	case strings.HasPrefix(p, "/sandbox/"):
 		s.serveControl(w, r)
+	case p == "/" || p == "/secur/logout.jsp" || p == "/lightning" || strings.HasPrefix(p, "/lightning/"):
+		s.serveLightning(w, r)
 	default:
 		writeError(w, apiError(http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist"))
 	}
@@ -304,9 +308,28 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, op string, quota 
 	return nil, true
 }
 
-// authenticate returns the user id of the request's bearer token.
-func (s *Server) authenticate(r *http.Request) (string, *Error) {
+// authenticate returns the user id of the request's bearer token; a UI API
+// call of a console page may come with the page's session cookie and CSRF
+// token instead (browser true: Salesforce's own pages spend no API quota).
+func (s *Server) authenticate(r *http.Request) (user string, browser bool, err *Error) {
 	h := r.Header.Get("Authorization")
+	if h == "" && isUIAPI(r) {
+		if user, ok := s.cookieCaller(r); ok {
+			return user, true, nil
+		}
+	}
+	user, err = s.bearer(h)
+	return user, false, err
+}
+
+// isUIAPI reports whether r calls the User Interface API.
+func isUIAPI(r *http.Request) bool {
+	m := versionPath.FindStringSubmatch(r.URL.EscapedPath())
+	return m != nil && strings.HasPrefix(m[2], "/ui-api/")
+}
+
+// bearer returns the user id of an Authorization header's access token.
+func (s *Server) bearer(h string) (string, *Error) {
 	token, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok {
 		token, ok = strings.CutPrefix(h, "OAuth ")

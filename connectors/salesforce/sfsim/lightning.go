@@ -359,3 +359,14 @@ func (s *Server) userName(id string) string {
 	}
 	return ""
 }
+
+// agentUsernames are the usernames of the active agents.
+func (s *Server) agentUsernames() []string {
+	var out []string
+	for _, u := range s.Users() {
+		if u["Id"] != s.integrationUser && u["IsActive"] == true {
+			out = append(out, str(u["Username"]))
+		}
+	}
+	return out
+}

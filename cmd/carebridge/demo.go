@@ -195,6 +195,9 @@ func cmdDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if ctx.Err() != nil { // stopped before the instructions were printed
+		return <-ran
+	}
 	printDemo(stdout, bridgeURL, careURL, sfURL, token, cfg.Admin.Token, agent)
 	return <-ran
 }
@@ -214,8 +217,9 @@ type demoAgent struct {
 const agentCaseWait = time.Minute
 
 // awaitAgentCase waits until the agent's Care case is a Salesforce Case she
-// owns and returns its Id; "" when it has not arrived within agentCaseWait.
-// An error of the daemon (ran) ends the wait and is returned.
+// owns and returns its Id; "" when it has not arrived within agentCaseWait
+// or ctx ended. An error of the daemon (ran) ends the wait and is returned;
+// ran then holds it again for the caller.
 func awaitAgentCase(ctx context.Context, sf *sfsim.Server, agent demoAgent, ran chan error) (string, error) {
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()

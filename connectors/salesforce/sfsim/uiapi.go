@@ -399,14 +399,23 @@ func writeRecordError(w http.ResponseWriter, o *metadata.Object, e *Error) {
 	})
 }
 
-// handleUICreate is POST ui-api/records: createRecord.
-func (s *Server) handleUICreate(w http.ResponseWriter, r *http.Request, _ route, user string) {
+// uiWriteInput reads the body of createRecord or updateRecord and the
+// call's write mode; false when it has answered a malformed body.
+func (s *Server) uiWriteInput(w http.ResponseWriter, r *http.Request, user string) (uiRecordInput, writeMode, bool) {
 	var body uiRecordInput
 	if err := decodeBody(w, r, &body); err != nil {
 		writeRecordError(w, nil, err)
+		return body, writeMode{}, false
+	}
+	return body, s.writeMode(r, user), true
+}
+
+// handleUICreate is POST ui-api/records: createRecord.
+func (s *Server) handleUICreate(w http.ResponseWriter, r *http.Request, _ route, user string) {
+	body, mode, ok := s.uiWriteInput(w, r, user)
+	if !ok {
 		return
 	}
-	mode := s.writeMode(r, user)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	mode.access = s.accessFor(user)
@@ -429,12 +438,10 @@ func (s *Server) handleUICreate(w http.ResponseWriter, r *http.Request, _ route,
 
 // handleUIUpdate is PATCH ui-api/records/{id}: updateRecord.
 func (s *Server) handleUIUpdate(w http.ResponseWriter, r *http.Request, rt route, user string) {
-	var body uiRecordInput
-	if err := decodeBody(w, r, &body); err != nil {
-		writeRecordError(w, nil, err)
+	body, mode, ok := s.uiWriteInput(w, r, user)
+	if !ok {
 		return
 	}
-	mode := s.writeMode(r, user)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	mode.access = s.accessFor(user)

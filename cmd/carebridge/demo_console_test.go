@@ -99,7 +99,7 @@ func TestDemoAgentConsole(t *testing.T) {
 		t.Skip("builds and runs the carebridge binary")
 	}
 	requireCurl(t)
-	demo := startDemo(t)
+	demo, _ := startDemo(t)
 	agent := agentOf(t, demo.text)
 	change, look := demo.steps[5][0], demo.steps[5][1]
 	restReply := regexp.MustCompile(`"Body__c":"([^"]+)"`).FindStringSubmatch(change)

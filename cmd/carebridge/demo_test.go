@@ -269,7 +269,7 @@ func TestDemoPrintedCommandsSync(t *testing.T) {
 		t.Skip("builds and runs the carebridge binary")
 	}
 	requireCurl(t) // the demo's printed commands use it
-	demo := startDemo(t)
+	demo, stop := startDemo(t)
 
 	// The seeded cases reach Salesforce (the demo's first promise).
 	seeded := []string{"case_fb_1", "case_fb_2", "case_fb_3", "case_ig_1", "case_tw_1", "case_li_1", "case_yt_1", "case_tt_1"}
@@ -408,6 +408,7 @@ func TestDemoPrintedCommandsSync(t *testing.T) {
 			}
 		}
 	})
+	stop()
 }
 
 // noteText is the text of the note a step-3 command writes.
@@ -421,9 +422,10 @@ func noteText(t *testing.T, change string) string {
 }
 
 // startDemo builds carebridge and starts `carebridge demo` as the README
-// says, on free ports, and returns what it printed. The test's end stops it
-// with Ctrl-C, as the demo tells the user, and requires a clean exit.
-func startDemo(t *testing.T) demoOutput {
+// says, on free ports, and returns what it printed. stop (also run when
+// the test ends) stops it with Ctrl-C, as the demo tells the user, and
+// requires a clean exit.
+func startDemo(t *testing.T) (demo demoOutput, stop func()) {
 	t.Helper()
 	bin := buildCarebridge(t)
 	cmd := exec.Command(bin, "demo",
@@ -439,7 +441,12 @@ func startDemo(t *testing.T) demoOutput {
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
 		if t.Failed() {
 			t.Logf("demo log (last lines):\n%s", tail(stderr.String(), 40))
 		}
@@ -456,14 +463,15 @@ func startDemo(t *testing.T) demoOutput {
 			<-exited
 			t.Errorf("carebridge demo still running 20s after Ctrl-C; killed it")
 		}
-	})
+	}
+	t.Cleanup(stop)
 	printed := readUntilPrompt(t, stdout)
 	go func() { _, _ = io.Copy(io.Discard, stdout) }()
-	demo, err := parseDemoOutput(printed)
+	demo, err = parseDemoOutput(printed)
 	if err != nil {
 		t.Fatalf("demo output: %v\n%s", err, printed)
 	}
-	return demo
+	return demo, stop
 }
 
 // readUntilPrompt reads the demo's stdout up to "Press Ctrl-C to stop.".

@@ -8,8 +8,10 @@
 // by external id, sObject Collections, describe and limits; and, over gRPC,
 // the Pub/Sub API's change events (pubsub.go: single-entity topics, the
 // standard channel and the metadata's custom channels with their filters
-// and enriched fields; the odd events a real org sends, on request). Its
-// schema is
+// and enriched fields; the odd events a real org sends, on request). For
+// people it serves a sign-in page at / and the agents' console: a Case
+// page running carebridge's careConversation component on the User
+// Interface API (lightning.go, uiapi.go). Its schema is
 // carebridge's shipped metadata (configs/salesforce) plus the standard
 // objects, and it refuses what Salesforce refuses with Salesforce's error
 // codes. Tests steer it through the Go API (seeding, fault injection, call

@@ -47,6 +47,9 @@ const (
 	// loginFailed is what Salesforce's sign-in page says to a wrong
 	// username or password (it never says which).
 	loginFailed = "Please check your username and password. If you still can't log in, contact your Salesforce administrator."
+	// lockedOut is what it says to a user locked out by too many wrong
+	// passwords.
+	lockedOutUser = "Your account is locked: too many failed sign-ins. Try again in 15 minutes, or ask your Salesforce administrator to unlock it."
 	// apiOnlyUser is what it says to a user whose profile allows the API only.
 	apiOnlyUser  = "This user can't log in to the Salesforce user interface: its profile allows API access only."
 	notAvailable = "This record isn't available to you. It may have been deleted, or you may not have access to it."
@@ -228,7 +231,11 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 		}
 		user, oerr := s.checkPassword(username, r.PostForm.Get("pw"))
 		if oerr != nil {
-			refuse(loginFailed)
+			msg := loginFailed
+			if s.lockedOut(username) {
+				msg = lockedOutUser
+			}
+			refuse(msg)
 			return
 		}
 		s.mu.Lock()

@@ -9,7 +9,9 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 )
@@ -263,5 +265,53 @@ func TestConsoleAssets(t *testing.T) {
 	}
 	if resp, _ := b.get("/lightning/static/nothing.js"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("an unknown asset: %d", resp.StatusCode)
+	}
+}
+
+// TestSignInLockout: as an org's default password policy, ten wrong
+// passwords in a row lock a user out for 15 minutes, on the sign-in page
+// and over the API alike: her right password is refused meanwhile (the
+// page says why) and works again afterwards; a success in between starts
+// the count over, and other users are not affected.
+func TestSignInLockout(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2026, 11, 30, 15, 0, 0, 0, time.UTC)
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}
+	w := newUIWorld(t, sfsim.Options{AgentPassword: agentPassword, Clock: clock})
+	b := newBrowser(t, w.e)
+	grant := func(username, password string) int {
+		status, _ := w.e.tokenRequest(url.Values{"grant_type": {"password"}, "client_id": {testClientID}, "client_secret": {testClientSecret},
+			"username": {username}, "password": {password}})
+		return status
+	}
+	const bob = "bob@carebridge.example"
+
+	for range 9 {
+		grant(bob, "nope")
+	}
+	if status := grant(bob, agentPassword); status != http.StatusOK {
+		t.Fatalf("Bob's password after nine wrong ones: %d, want 200", status)
+	}
+	for range 10 {
+		b.signIn(bob, "nope", "")
+	}
+	if resp, page := b.signIn(bob, agentPassword, ""); resp.StatusCode != http.StatusOK || len(resp.Cookies()) != 0 || !strings.Contains(page, "Your account is locked") {
+		t.Errorf("Bob's password after ten wrong ones on the page: %d, cookies %v, want the page saying he is locked out", resp.StatusCode, resp.Cookies())
+	}
+	if status := grant(bob, agentPassword); status != http.StatusBadRequest {
+		t.Errorf("Bob's password grant while locked out: %d, want 400", status)
+	}
+	if status := grant("alice@carebridge.example", agentPassword); status != http.StatusOK {
+		t.Errorf("Alice while Bob is locked out: %d, want 200", status)
+	}
+	mu.Lock()
+	now = now.Add(15 * time.Minute)
+	mu.Unlock()
+	if resp, _ := b.signIn(bob, agentPassword, ""); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("Bob 15 minutes later: %d, want signed in", resp.StatusCode)
 	}
 }

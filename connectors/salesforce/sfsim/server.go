@@ -99,24 +99,26 @@ type Server struct {
 	done   chan struct{} // closed by Close: releases hanging calls
 	once   sync.Once
 
-	mu         sync.Mutex
-	store      *store
-	tokens     map[string]session // access token -> session
-	refresh    map[string]string  // refresh token -> user id
-	calls      map[string]int
-	total      int
-	used       int
-	dailyLimit int
-	faults     []Fault
-	lockLimit  int // children of one parent per collections call (0: no limit)
-	rand       *rand.Rand
-	cursors    map[string]*cursor
-	cursorSeq  uint64
-	cursorFIFO []string
-	assignTo   string                     // Case assignment rule target ("" = off)
-	autoAssign []string                   // Sforce-Auto-Assign header of each write call
-	subs       map[*subscription]struct{} // open Pub/Sub subscriptions
-	deliveries []delivery                 // change events delivered in the last 24 hours
+	mu      sync.Mutex
+	store   *store
+	tokens  map[string]session // access token -> session
+	refresh map[string]string  // refresh token -> user id
+	// failedLogins counts each user's wrong passwords (checkPassword).
+	failedLogins map[string]failedLogins
+	calls        map[string]int
+	total        int
+	used         int
+	dailyLimit   int
+	faults       []Fault
+	lockLimit    int // children of one parent per collections call (0: no limit)
+	rand         *rand.Rand
+	cursors      map[string]*cursor
+	cursorSeq    uint64
+	cursorFIFO   []string
+	assignTo     string                     // Case assignment rule target ("" = off)
+	autoAssign   []string                   // Sforce-Auto-Assign header of each write call
+	subs         map[*subscription]struct{} // open Pub/Sub subscriptions
+	deliveries   []delivery                 // change events delivered in the last 24 hours
 
 	grants  *grants   // who holds which permission sets
 	csrfKey []byte    // signs the console pages' CSRF tokens (lightning.go)
@@ -176,22 +178,23 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("sfsim: integration permission sets: %w", err)
 	}
 	s := &Server{
-		opts:       opts,
-		schema:     schema,
-		log:        opts.Logger,
-		done:       make(chan struct{}),
-		store:      newStore(schema, opts.Clock),
-		tokens:     map[string]session{},
-		refresh:    map[string]string{},
-		calls:      map[string]int{},
-		dailyLimit: opts.DailyLimit,
-		rand:       rand.New(rand.NewPCG(1, 2)),
-		cursors:    map[string]*cursor{},
-		subs:       map[*subscription]struct{}{},
-		grants:     g,
-		started:    opts.Clock().UTC().Truncate(time.Second), // stamped as a real org stamps
-		lockLimit:  max(opts.ParentLockLimit, 0),
-		csrfKey:    []byte(randomToken(32)),
+		opts:         opts,
+		schema:       schema,
+		log:          opts.Logger,
+		done:         make(chan struct{}),
+		store:        newStore(schema, opts.Clock),
+		tokens:       map[string]session{},
+		refresh:      map[string]string{},
+		failedLogins: map[string]failedLogins{},
+		calls:        map[string]int{},
+		dailyLimit:   opts.DailyLimit,
+		rand:         rand.New(rand.NewPCG(1, 2)),
+		cursors:      map[string]*cursor{},
+		subs:         map[*subscription]struct{}{},
+		grants:       g,
+		started:      opts.Clock().UTC().Truncate(time.Second), // stamped as a real org stamps
+		lockLimit:    max(opts.ParentLockLimit, 0),
+		csrfKey:      []byte(randomToken(32)),
 	}
 	bus, err := newEventBus(schema)
 	if err != nil {

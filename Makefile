@@ -52,11 +52,11 @@ tools:
 missing-packages:
 	@$(find_missing); echo $$packages
 
-## salesforce: the Lightning web component's Jest tests and lint (@salesforce/eslint-config-lwc), and the metadata check: the source converted with @salesforce/source-deploy-retrieve and validated against the Metadata API's rules (Node.js and npm, packages from the lockfile).
+## salesforce: the Lightning web component's Jest tests and lint (@salesforce/eslint-config-lwc), the metadata check (the source converted with @salesforce/source-deploy-retrieve and validated against the Metadata API's rules), and the console check: the Salesforce sandbox's embedded console (connectors/salesforce/sfsim/console) is what the sources build (Node.js and npm, packages from the lockfile, offline after npm ci).
 salesforce:
 	@if [ -n "$(ALLOW_SKIP)" ] && ! command -v npm >/dev/null 2>&1; then \
 	  echo "make salesforce: npm is not installed: the Salesforce console's tests are SKIPPED (ALLOW_SKIP=1)"; exit 0; fi; \
-	cd configs/salesforce && npm ci --no-audit --no-fund && npm run test:unit && npm run lint && npm run check:metadata
+	cd configs/salesforce && npm ci --no-audit --no-fund && npm run test:unit && npm run lint && npm run check:metadata && npm run check:console
 
 ## helm: render the chart (configs/helm/carebridge) with Helm's library and check every object against the Kubernetes API types and the daemon's own config loader and routes.
 helm: helm-lint

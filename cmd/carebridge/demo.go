@@ -33,7 +33,8 @@ const (
 )
 
 // demoUsers are the Salesforce users of the demo org, matched to the Care
-// sandbox's demo agents by e-mail.
+// sandbox's demo agents by e-mail. They sign in to the Salesforce sandbox's
+// console with their Username and the demo's agent password.
 var demoUsers = []map[string]any{
 	{"Username": "ana.novak@example.com.demo", "Email": "ana.novak@example.com", "LastName": "Novak", "FirstName": "Ana", "Name": "Ana Novak", "IsActive": true},
 	{"Username": "ben.okafor@example.com.demo", "Email": "ben.okafor@example.com", "LastName": "Okafor", "FirstName": "Ben", "Name": "Ben Okafor", "IsActive": true},
@@ -45,8 +46,9 @@ func demoCommand() *command {
 		name: "demo", args: "[flags]", summary: "run everything locally: both sandboxes, an embedded Redis, seeded cases",
 		about: `Starts the Care sandbox, the Salesforce sandbox (with three users matching the
 Care agents by e-mail), an embedded Redis and the daemon, seeds escalated
-cases on all six platforms, and prints the URLs, credentials, an admin token
-and copy-paste curl commands that change one side and show the other follow.
+cases on all six platforms, and prints the URLs, credentials, an admin token,
+an agent's sign-in to the Salesforce console with the link of her Case, and
+copy-paste curl commands that change one side and show the other follow.
 Nothing to install; stops on Ctrl-C. To run the pieces apart (your own Redis,
 'carebridge run' with a config file) see docs/sandboxes.md.`,
 		setup: func(fs *flag.FlagSet, std stdio) func(context.Context, []string) error {
@@ -90,13 +92,19 @@ func cmdDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("salesforce sandbox: %w", err)
 	}
-	sf, err := sfsim.New(sfsim.Options{ClientID: demoSFClientID, ClientSecret: demoSFSecret, TokenTTL: 24 * time.Hour, Logger: log.With("sandbox", "salesforce")})
+	agent := demoAgent{Name: "Ana Novak", Username: str(demoUsers[0]["Username"]), Password: demoAgentPassword(), CareCase: "case_fb_1"}
+	sf, err := sfsim.New(sfsim.Options{ClientID: demoSFClientID, ClientSecret: demoSFSecret, AgentPassword: agent.Password,
+		TokenTTL: 24 * time.Hour, Logger: log.With("sandbox", "salesforce")})
 	if err != nil {
 		return fmt.Errorf("salesforce sandbox: %w", err)
 	}
-	for _, u := range demoUsers {
-		if _, err := sf.Insert("User", u); err != nil {
+	for i, u := range demoUsers {
+		id, err := sf.Insert("User", u)
+		if err != nil {
 			return fmt.Errorf("seed Salesforce users: %w", err)
+		}
+		if i == 0 {
+			agent.userID = id
 		}
 	}
 	sfURL := "http://" + sfl.Addr().String()
@@ -172,7 +180,7 @@ func cmdDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	token, err := sandboxToken(ctx, sfURL)
+	token, err := sandboxToken(ctx, sfURL, url.Values{"grant_type": {"client_credentials"}})
 	if err != nil {
 		return err
 	}
@@ -180,14 +188,80 @@ func cmdDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("admin sign-in link: %w", err)
 	}
-	printDemo(stdout, bridgeURL, careURL, sfURL, token, cfg.Admin.Token, code)
-	return d.Run(ctx)
+	if agent.Token, err = sandboxToken(ctx, sfURL, url.Values{"grant_type": {"password"}, "username": {agent.Username}, "password": {agent.Password}}); err != nil {
+		return err
+	}
+	ran := make(chan error, 1)
+	go func() { ran <- d.Run(ctx) }()
+	// The console link names the agent's Case in Salesforce: wait until the
+	// bridge has created it (a second or two).
+	agent.CaseID, err = awaitAgentCase(ctx, sf, agent, ran)
+	if err != nil {
+		return err
+	}
+	if ctx.Err() != nil { // stopped before the instructions were printed
+		return <-ran
+	}
+	printDemo(stdout, bridgeURL, careURL, sfURL, token, cfg.Admin.Token, code, agent)
+	return <-ran
+}
+
+// demoAgent is the agent the demo walks through the Salesforce console:
+// her sign-in, her access token for the REST example, and her Case.
+type demoAgent struct {
+	Name, Username, Password string
+	Token                    string // from the password grant
+	CareCase                 string // the Care case the demo points at
+	CaseID                   string // its Salesforce Case ("" if it has not arrived)
+	userID                   string
+}
+
+// agentCaseWait bounds how long the demo waits for the agent's Case
+// before it prints its instructions without the Case's link.
+const agentCaseWait = time.Minute
+
+// awaitAgentCase waits until the agent's Care case is a Salesforce Case she
+// owns and returns its Id; "" when it has not arrived within agentCaseWait
+// or ctx ended. An error of the daemon (ran) ends the wait and is returned;
+// ran then holds it again for the caller.
+func awaitAgentCase(ctx context.Context, sf *sfsim.Server, agent demoAgent, ran chan error) (string, error) {
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(agentCaseWait)
+	for {
+		for _, c := range sf.Records("Case") {
+			if c["Care_Case_Id__c"] == agent.CareCase && c["OwnerId"] == agent.userID {
+				return str(c["Id"]), nil
+			}
+		}
+		select {
+		case err := <-ran:
+			ran <- err // the caller returns it too
+			return "", err
+		case <-ctx.Done():
+			return "", nil
+		case <-deadline:
+			return "", nil
+		case <-tick.C:
+		}
+	}
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// demoAgentPassword is a fresh password for the demo's agents, one a run.
+func demoAgentPassword() string {
+	return "agent-" + rand.Text()[:10]
 }
 
 // sandboxToken gets an access token from the Salesforce sandbox for the
-// printed commands.
-func sandboxToken(ctx context.Context, sfURL string) (string, error) {
-	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {demoSFClientID}, "client_secret": {demoSFSecret}}
+// printed commands: grant_type and its parameters in form.
+func sandboxToken(ctx context.Context, sfURL string, form url.Values) (string, error) {
+	form.Set("client_id", demoSFClientID)
+	form.Set("client_secret", demoSFSecret)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sfURL+"/services/oauth2/token", strings.NewReader(form.Encode()))
 	if err != nil {
 		return "", err
@@ -215,7 +289,7 @@ func demoAdminToken() string {
 	return "demo-" + rand.Text()
 }
 
-func printDemo(w io.Writer, bridgeURL, careURL, sfURL, token, adminToken, signInCode string) {
+func printDemo(w io.Writer, bridgeURL, careURL, sfURL, token, adminToken, signInCode string, agent demoAgent) {
 	q := func(soql string) string { return sfURL + "/services/data/v62.0/query?q=" + url.QueryEscape(soql) }
 	fmt.Fprintf(w, `
 carebridge demo is running. Seeded escalated Care cases on Facebook, Instagram, X/Twitter,
@@ -248,12 +322,39 @@ See the Salesforce Cases:
    watch sync health at %[1]s/admin/health, see who matches whom at %[1]s/admin/identities,
    follow one case at %[1]s/admin/cases?case=case_fb_1, or read the status as JSON:
   curl -s -H 'Authorization: Bearer %[12]s' %[1]s/admin/api/status
-
-Press Ctrl-C to stop.
 `, bridgeURL, careURL, sfURL, demoCareToken, demoCareSecret, demoSFClientID, demoSFSecret, token,
 		q("SELECT Id, Care_Case_Id__c, Subject, Status, Care_Platform__c, OwnerId, SystemModstamp FROM Case"),
 		q("SELECT Care_Case_Id__c, Status FROM Case WHERE Care_Case_Id__c = 'case_tt_1'"),
 		q("SELECT ParentId, CommentBody, IsPublished FROM CaseComment WHERE Parent.Care_Case_Id__c = 'case_fb_1'"), adminToken, signInCode)
+	printAgentDemo(w, sfURL, agent)
+	fmt.Fprint(w, "\nPress Ctrl-C to stop.\n")
+}
+
+// printAgentDemo prints the agent's part: her sign-in, the console link of
+// her Case, and a reply over REST as her.
+func printAgentDemo(w io.Writer, sfURL string, agent demoAgent) {
+	signIn := fmt.Sprintf("Sign in   username %s   password %s", agent.Username, agent.Password)
+	if agent.CaseID == "" {
+		fmt.Fprintf(w, `
+5. Be an agent: %[1]s's Case %[2]s has not reached Salesforce yet; open her Cases at
+     %[3]s/lightning/page/home
+     %[4]s
+`, agent.Name, agent.CareCase, sfURL, signIn)
+		return
+	}
+	soql := fmt.Sprintf("SELECT Id, Name, Type__c, Body__c, Status__c, Status_Reason__c FROM Care_Action__c WHERE Case__c = '%s'", agent.CaseID)
+	fmt.Fprintf(w, `
+5. Be an agent: open %[1]s's Case (Care %[2]s) in the Salesforce console, the careConversation
+   component as Salesforce runs it; the sign-in page comes first:
+     Console   %[3]s/lightning/r/Case/%[4]s/view
+     %[5]s
+   Reply to a message or Like it: the action shows Queued, then Sent once Care took it. Or reply
+   over REST as %[1]s (her token, from the password grant) and read the action's status:
+  curl -s -X POST -H 'Authorization: Bearer %[6]s' -H 'Content-Type: application/json' \
+    -d '{"Case__c":"%[4]s","Type__c":"reply","Reply_Mode__c":"public_reply","Body__c":"Sorry about the pole! A new one is on its way."}' \
+    %[3]s/services/data/v62.0/sobjects/Care_Action__c
+  curl -s -H 'Authorization: Bearer %[6]s' '%[3]s/services/data/v62.0/query?q=%[7]s'
+`, agent.Name, agent.CareCase, sfURL, agent.CaseID, signIn, agent.Token, url.QueryEscape(soql))
 }
 
 // newLogger builds the process logger.

@@ -148,12 +148,16 @@ func parseDemoOutput(text string) (demoOutput, error) {
 	if len(out.steps[4]) != 1 {
 		return out, fmt.Errorf("step 4 has %d commands, want 1 (the admin status)", len(out.steps[4]))
 	}
+	if len(out.steps[5]) != 2 {
+		return out, fmt.Errorf("step 5 has %d commands, want 2 (the agent's reply, then its status)", len(out.steps[5]))
+	}
 	return out, nil
 }
 
 func TestParseDemoOutput(t *testing.T) {
 	var buf bytes.Buffer
-	printDemo(&buf, "http://127.0.0.1:1", "http://127.0.0.1:2", "http://127.0.0.1:3", "TOKEN!x", "ADMIN", "CODE")
+	printDemo(&buf, "http://127.0.0.1:1", "http://127.0.0.1:2", "http://127.0.0.1:3", "TOKEN!x", "ADMIN", "CODE",
+		demoAgent{Name: "Ana", Username: "ana@example.com", Password: "pw", Token: "AGENT!y", CareCase: "case_fb_1", CaseID: "500000000000001AAA"})
 	out, err := parseDemoOutput(buf.String())
 	if err != nil {
 		t.Fatalf("%v\n%s", err, buf.String())
@@ -265,54 +269,7 @@ func TestDemoPrintedCommandsSync(t *testing.T) {
 		t.Skip("builds and runs the carebridge binary")
 	}
 	requireCurl(t) // the demo's printed commands use it
-	bin := buildCarebridge(t)
-
-	cmd := exec.Command(bin, "demo",
-		"--listen", freeAddr(t), "--care-listen", freeAddr(t), "--salesforce-listen", freeAddr(t), "--pubsub-listen", freeAddr(t))
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stderr := &syncedBuffer{}
-	cmd.Stderr = stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start carebridge demo: %v", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stopped := false
-	stop := func() { // Ctrl-C, as the demo tells the user
-		if stopped {
-			return
-		}
-		stopped = true
-		if err := cmd.Process.Signal(os.Interrupt); err != nil {
-			t.Errorf("interrupt carebridge demo: %v", err)
-		}
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Errorf("carebridge demo did not exit cleanly on Ctrl-C: %v\n%s", err, tail(stderr.String(), 20))
-			}
-		case <-time.After(20 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-			t.Errorf("carebridge demo still running 20s after Ctrl-C; killed it")
-		}
-	}
-	t.Cleanup(stop)
-	defer func() {
-		if t.Failed() {
-			t.Logf("demo log (last lines):\n%s", tail(stderr.String(), 40))
-		}
-	}()
-
-	printed := readUntilPrompt(t, stdout)
-	go func() { _, _ = io.Copy(io.Discard, stdout) }()
-	demo, err := parseDemoOutput(printed)
-	if err != nil {
-		t.Fatalf("demo output: %v\n%s", err, printed)
-	}
+	demo, stop := startDemo(t)
 
 	// The seeded cases reach Salesforce (the demo's first promise).
 	seeded := []string{"case_fb_1", "case_fb_2", "case_fb_3", "case_ig_1", "case_tw_1", "case_li_1", "case_yt_1", "case_tt_1"}
@@ -477,6 +434,59 @@ func noteText(t *testing.T, change string) string {
 		t.Fatalf("step 3 writes no note text: %q", change)
 	}
 	return m[1]
+}
+
+// startDemo builds carebridge and starts `carebridge demo` as the README
+// says, on free ports, and returns what it printed. stop (also run when
+// the test ends) stops it with Ctrl-C, as the demo tells the user, and
+// requires a clean exit.
+func startDemo(t *testing.T) (demo demoOutput, stop func()) {
+	t.Helper()
+	bin := buildCarebridge(t)
+	cmd := exec.Command(bin, "demo",
+		"--listen", freeAddr(t), "--care-listen", freeAddr(t), "--salesforce-listen", freeAddr(t), "--pubsub-listen", freeAddr(t))
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := &syncedBuffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start carebridge demo: %v", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		if t.Failed() {
+			t.Logf("demo log (last lines):\n%s", tail(stderr.String(), 40))
+		}
+		if err := cmd.Process.Signal(os.Interrupt); err != nil {
+			t.Errorf("interrupt carebridge demo: %v", err)
+		}
+		select {
+		case err := <-exited:
+			if err != nil {
+				t.Errorf("carebridge demo did not exit cleanly on Ctrl-C: %v\n%s", err, tail(stderr.String(), 20))
+			}
+		case <-time.After(20 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+			t.Errorf("carebridge demo still running 20s after Ctrl-C; killed it")
+		}
+	}
+	t.Cleanup(stop)
+	printed := readUntilPrompt(t, stdout)
+	go func() { _, _ = io.Copy(io.Discard, stdout) }()
+	demo, err = parseDemoOutput(printed)
+	if err != nil {
+		t.Fatalf("demo output: %v\n%s", err, printed)
+	}
+	return demo, stop
 }
 
 // readUntilPrompt reads the demo's stdout up to "Press Ctrl-C to stop.".

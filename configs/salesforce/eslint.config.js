@@ -1,7 +1,8 @@
 // ESLint for the Lightning web component: Salesforce's recommended LWC rules
 // (@salesforce/eslint-config-lwc), the ones the Salesforce CLI's project template
 // uses. npm run lint; CI runs it (make salesforce). The node scripts under
-// scripts/ are tooling, not deployed: ESLint's own recommended rules for Node.
+// scripts/ are tooling, not deployed: ESLint's own recommended rules for Node
+// (for the browser, the sandbox console's modules in scripts/console/).
 const lwcConfig = require('@salesforce/eslint-config-lwc');
 const jest = require('eslint-plugin-jest');
 const js = require('@eslint/js');
@@ -21,5 +22,11 @@ module.exports = [
         files: ['scripts/**/*.js', '*.config.js'],
         ...js.configs.recommended,
         languageOptions: { sourceType: 'commonjs', ecmaVersion: 2022, globals: { ...globals.node } }
+    },
+    // The Salesforce sandbox console's browser modules (bundled by scripts/console.js).
+    {
+        files: ['scripts/console/**/*.js'],
+        ...js.configs.recommended,
+        languageOptions: { sourceType: 'module', ecmaVersion: 2022, globals: { ...globals.browser } }
     }
 ];

@@ -2,8 +2,8 @@
 // npm run screenshot: renders the careConversation component with fixture
 // data in headless Chromium and writes the pictures used by docs/agents.md.
 //
-// 1. rollup + @lwc/rollup-plugin compile the component as it ships (force-app),
-//    with the Salesforce modules it imports replaced by scripts/screenshot/stubs.js
+// 1. scripts/lwc-bundle.js compiles the component as it ships (force-app), with
+//    the Salesforce modules it imports replaced by scripts/screenshot/stubs.js
 //    (wire adapters returning scripts/screenshot/fixtures.js), @salesforce/schema
 //    references and the Custom Labels' values (scripts/labels.js);
 // 2. the page loads the SLDS stylesheet from @salesforce-ux/design-system;
@@ -14,10 +14,8 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { rollup } = require('rollup');
-const lwc = require('@lwc/rollup-plugin');
 const { chromium } = require('playwright-core');
-const { readLabels } = require('./labels');
+const { bundle } = require('./lwc-bundle');
 
 const ROOT = path.join(__dirname, '..');
 const OUT = path.join(ROOT, 'build', 'screenshot');
@@ -33,75 +31,14 @@ const STUBBED = new Set([
     '@salesforce/i18n/timeZone'
 ]);
 
-function stubs() {
-    const stubFile = path.join(HERE, 'stubs.js');
-    const labels = readLabels();
-    return {
-        name: 'carebridge-salesforce-stubs',
-        resolveId(id) {
-            return STUBBED.has(id) || id.startsWith('@salesforce/schema/') || id.startsWith('@salesforce/label/') ? '\0stub:' + id : null;
-        },
-        load(id) {
-            if (!id.startsWith('\0stub:')) {
-                return null;
-            }
-            const name = id.slice('\0stub:'.length);
-            // @salesforce/schema/Object.Field: the reference Salesforce provides.
-            if (name.startsWith('@salesforce/schema/')) {
-                const [objectApiName, fieldApiName] = name.slice('@salesforce/schema/'.length).split('.');
-                return `export default ${JSON.stringify(fieldApiName ? { objectApiName, fieldApiName } : { objectApiName })};`;
-            }
-            // @salesforce/label/c.Name: the label's value (labels/CustomLabels.labels-meta.xml).
-            if (name.startsWith('@salesforce/label/c.')) {
-                const label = name.slice('@salesforce/label/c.'.length);
-                if (!labels.has(label)) {
-                    throw new Error(`no custom label ${label}`);
-                }
-                return `export default ${JSON.stringify(labels.get(label))};`;
-            }
-            const from = JSON.stringify(stubFile);
-            if (name === '@salesforce/i18n/locale') {
-                return `import { locale } from ${from}; export default locale;`;
-            }
-            if (name === '@salesforce/i18n/timeZone') {
-                return `import { timeZone } from ${from}; export default timeZone;`;
-            }
-            return `export * from ${from};`;
-        }
-    };
-}
-
-// The LWC engine reads process.env.NODE_ENV, which a browser lacks.
-function nodeEnv() {
-    return {
-        name: 'carebridge-node-env',
-        transform(code) {
-            return code.includes('process.env.NODE_ENV') ? { code: code.split('process.env.NODE_ENV').join('"production"'), map: null } : null;
-        }
-    };
-}
-
 async function build() {
     fs.mkdirSync(OUT, { recursive: true });
-    const bundle = await rollup({
-        input: path.join(HERE, 'entry.js'),
-        plugins: [
-            stubs(),
-            nodeEnv(),
-            lwc({
-                // Salesforce DX keeps bundles in lwc/<name> (namespace c implied).
-                modules: [{ name: 'c/careConversation', path: path.join(ROOT, 'force-app', 'main', 'default', 'lwc', 'careConversation', 'careConversation.js') }],
-                rootDir: HERE
-            })
-        ],
-        onwarn(w, warn) {
-            if (w.code !== 'CIRCULAR_DEPENDENCY') {
-                warn(w);
-            }
-        }
+    await bundle({
+        entry: path.join(HERE, 'entry.js'),
+        file: path.join(OUT, 'bundle.js'),
+        implementation: path.join(HERE, 'stubs.js'),
+        provides: (id) => STUBBED.has(id)
     });
-    await bundle.write({ file: path.join(OUT, 'bundle.js'), format: 'iife' });
-    await bundle.close();
     fs.copyFileSync(path.join(HERE, 'index.html'), path.join(OUT, 'index.html'));
     fs.copyFileSync(
         require.resolve('@salesforce-ux/design-system/assets/styles/salesforce-lightning-design-system.min.css'),

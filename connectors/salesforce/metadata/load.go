@@ -342,6 +342,7 @@ type fieldXML struct {
 	ExternalID               bool             `xml:"externalId"`
 	Unique                   bool             `xml:"unique"`
 	ReferenceTo              string           `xml:"referenceTo"`
+	RelationshipName         string           `xml:"relationshipName"`
 	DefaultValue             string           `xml:"defaultValue"`
 	ReparentableMasterDetail bool             `xml:"reparentableMasterDetail"`
 	WriteRequiresMasterRead  bool             `xml:"writeRequiresMasterRead"`
@@ -350,6 +351,7 @@ type fieldXML struct {
 		Restricted bool `xml:"restricted"`
 		Values     []struct {
 			FullName string `xml:"fullName"`
+			Label    string `xml:"label"`
 			Default  bool   `xml:"default"`
 		} `xml:"valueSetDefinition>value"`
 	} `xml:"valueSet"`
@@ -411,7 +413,7 @@ func readField(fsys fs.FS, p string) (Field, error) {
 		return Field{}, fmt.Errorf("load salesforce metadata: %s: unsupported field type %q", p, x.Type)
 	}
 	f := Field{
-		Name: name, Label: x.Label, Type: typ, ReferenceTo: x.ReferenceTo,
+		Name: name, Label: x.Label, Type: typ, ReferenceTo: x.ReferenceTo, RelationshipName: x.RelationshipName,
 		Length: x.Length, ExternalID: x.ExternalID, Unique: x.Unique,
 		Createable: true, Updateable: true, Custom: strings.HasSuffix(name, "__c"),
 		Required: x.Required, Filterable: x.Type != "LongTextArea" && x.Type != "Html",
@@ -440,6 +442,12 @@ func readField(fsys fs.FS, p string) (Field, error) {
 		f.Restricted = x.ValueSet.Restricted
 		for _, v := range x.ValueSet.Values {
 			f.Picklist = append(f.Picklist, v.FullName)
+			if v.Label != "" && v.Label != v.FullName {
+				if f.PicklistLabels == nil {
+					f.PicklistLabels = map[string]string{}
+				}
+				f.PicklistLabels[v.FullName] = v.Label
+			}
 			if v.Default {
 				f.Default = v.FullName
 			}

@@ -129,6 +129,24 @@ func TestFieldDefinitions(t *testing.T) {
 	}
 }
 
+// TestRelatedListsAndPicklistLabels: the loader keeps what the User
+// Interface API shows: a custom lookup's child relationship (Case's related
+// list Care_Messages__r) and the labels of picklist values.
+func TestRelatedListsAndPicklistLabels(t *testing.T) {
+	s := loadShipped(t)
+	msg, _ := s.Object("Care_Message__c")
+	if f, _ := msg.Field("Case__c"); f.RelationshipName != "Care_Messages" {
+		t.Errorf("Care_Message__c.Case__c relationship %q, want Care_Messages", f.RelationshipName)
+	}
+	kind, _ := msg.Field("Kind__c")
+	if got := kind.PicklistLabel("wall_post"); got != "Wall post" {
+		t.Errorf("Kind__c wall_post label %q, want Wall post", got)
+	}
+	if got := kind.PicklistLabel("unknown_kind"); got != "unknown_kind" {
+		t.Errorf("an unlisted value's label %q, want the value", got)
+	}
+}
+
 func TestSharingModels(t *testing.T) {
 	s := loadShipped(t)
 	tests := []struct {

@@ -6,6 +6,7 @@ package metadata
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -51,12 +52,28 @@ type Field struct {
 	Restricted              bool     // picklist refuses values outside Picklist
 	Default                 string   // default value on create ("" for none)
 	Filterable              bool     // may appear in WHERE and ORDER BY (long text areas may not)
+	// PicklistLabels are the labels of Picklist's values (value -> label)
+	// where the metadata gives one that differs from the value.
+	PicklistLabels map[string]string
 	// Permissionable: under field-level security, so a permission set must
 	// grant it. Required fields and system fields are always visible.
 	Permissionable bool
 	// LookupFilter restricts the records a reference field may hold; nil
 	// for none.
 	LookupFilter *LookupFilter
+	// RelationshipName names the parent's child relationship of a custom
+	// reference field (Care_Messages, queried as Care_Messages__r); "" for
+	// none.
+	RelationshipName string
+}
+
+// PicklistLabel is the label of a picklist value: the metadata's label, or
+// the value itself.
+func (f Field) PicklistLabel(value string) string {
+	if l, ok := f.PicklistLabels[value]; ok {
+		return l
+	}
+	return value
 }
 
 // Sharing models (org-wide defaults), as object metadata names them.
@@ -109,6 +126,7 @@ func (o *Object) Field(name string) (Field, bool) {
 // change the schema.
 func (f Field) clone() Field {
 	f.Picklist = slices.Clone(f.Picklist)
+	f.PicklistLabels = maps.Clone(f.PicklistLabels)
 	f.LookupFilter = f.LookupFilter.clone()
 	return f
 }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
@@ -40,6 +41,7 @@ func Command(fs *flag.FlagSet) func(ctx context.Context, stdout io.Writer) error
 	clientSecret := fs.String("client-secret", "", "consumer `SECRET` (random when empty)")
 	username := fs.String("username", "integration@carebridge.example", "integration user's `USERNAME`")
 	password := fs.String("password", "", "the integration user's `PASSWORD`: enables the password grant and SOAP login")
+	agentPassword := fs.String("agent-password", "", "the agents' `PASSWORD`: they sign in with it to the console at / and with the password grant")
 	jwtKey := fs.String("jwt-public-key", "", "PEM `FILE` with the RSA public key (or certificate) for the JWT bearer grant")
 	dailyLimit := fs.Int("daily-limit", 100000, "daily API request quota (`N` requests)")
 	tokenTTL := fs.Duration("token-ttl", 2*time.Hour, "access token lifetime")
@@ -48,7 +50,7 @@ func Command(fs *flag.FlagSet) func(ctx context.Context, stdout io.Writer) error
 	keepAlive := fs.Duration("pubsub-keepalive", 270*time.Second, "interval of the empty keep-alive FetchResponses")
 	return func(ctx context.Context, stdout io.Writer) error {
 		return serve(ctx, stdout, *listen, *pubsubListen, *jwtKey, Options{
-			ClientID: *clientID, ClientSecret: *clientSecret, Username: *username, Password: *password,
+			ClientID: *clientID, ClientSecret: *clientSecret, Username: *username, Password: *password, AgentPassword: *agentPassword,
 			DailyLimit: *dailyLimit, TokenTTL: *tokenTTL, EventRetention: *retention, PubSubKeepAlive: *keepAlive,
 		})
 	}
@@ -84,6 +86,9 @@ func serve(ctx context.Context, stdout io.Writer, listen, pubsubListen, jwtKey s
 	fmt.Fprintf(stdout, "  client secret:   %s\n", opts.ClientSecret)
 	fmt.Fprintf(stdout, "  username:        %s\n", opts.Username)
 	fmt.Fprintf(stdout, "  refresh token:   %s\n", srv.IssueRefreshToken())
+	if opts.AgentPassword != "" {
+		fmt.Fprintf(stdout, "  agents' console: %s/ (sign in as %s with the agent password)\n", url, strings.Join(srv.agentUsernames(), ", "))
+	}
 	fmt.Fprintf(stdout, "  fault controls:  %s/sandbox/faults, call counts: %s/sandbox/calls\n", url, url)
 	fmt.Fprintf(stdout, "  permissions:     %s/sandbox/permissions (the integration user holds %s)\n", url, IntegrationPermissionSet)
 	fmt.Fprintf(stdout, "  change events:   %s/sandbox/changes (gap, overflow, wildcard, merged), %s/sandbox/automations, %s/sandbox/streams/stall and /reset\n", url, url, url)

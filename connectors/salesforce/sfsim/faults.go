@@ -25,6 +25,10 @@ const (
 	OpToken             = "token"
 	OpLogin             = "login" // SOAP login
 	OpOther             = "other" // versions, describe global
+	// User Interface API (Lightning Data Service): reads of a record or a
+	// related list, and createRecord, updateRecord, deleteRecord.
+	OpUIRead  = "ui_read"
+	OpUIWrite = "ui_write"
 	// Pub/Sub API (gRPC): a fault of OpSubscribe fails the Subscribe call
 	// when it opens; one of OpDeliver delays a delivery of events (a slow
 	// event bus) or ends the stream with its error instead of delivering.
@@ -85,7 +89,7 @@ const maxFaultLatency = time.Minute
 func knownOp(op string) bool {
 	switch op {
 	case "", OpQuery, OpGet, OpCreate, OpUpdate, OpUpsert, OpDelete, OpCollectionsCreate, OpCollectionsUpdate,
-		OpCollectionsUpsert, OpCollectionsDelete, OpDescribe, OpLimits, OpToken, OpLogin, OpOther,
+		OpCollectionsUpsert, OpCollectionsDelete, OpDescribe, OpLimits, OpToken, OpLogin, OpOther, OpUIRead, OpUIWrite,
 		OpSubscribe, OpDeliver, OpGetTopic, OpGetSchema:
 		return true
 	}

@@ -163,22 +163,68 @@ func (s *Server) checkClient(id, secret string, needSecret bool) (string, *oauth
 
 // checkPassword signs in the integration user with Options.Password, or
 // an active agent with Options.AgentPassword (the sandbox's agents share
-// one password, so that people and tests can act as any of them).
+// one password, so that people and tests can act as any of them). As an
+// org's default password policy does, ten wrong passwords in a row lock the
+// user out for 15 minutes, whichever way it signs in; a locked-out user's
+// right password is refused too.
 func (s *Server) checkPassword(username, password string) (string, *oauthError) {
-	if strings.EqualFold(username, s.opts.Username) {
-		if s.opts.Password == "" || !equal(password, s.opts.Password) {
+	user, want := s.integrationUser, s.opts.Password
+	if !strings.EqualFold(username, s.opts.Username) {
+		id, ok := s.userByUsername(username)
+		if !ok {
 			return "", errAuthFailure()
 		}
-		return s.integrationUser, nil
+		user, want = id, s.opts.AgentPassword
 	}
-	if s.opts.AgentPassword == "" || !equal(password, s.opts.AgentPassword) {
+	if want == "" {
 		return "", errAuthFailure()
 	}
-	user, ok := s.userByUsername(username)
-	if !ok {
+	now := s.opts.Clock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.failedLogins[user]
+	switch {
+	case now.Before(f.lockedUntil):
+		return "", errAuthFailure() // as an org answers: no more
+	case !equal(password, want):
+		f.count++
+		if f.count >= maxLoginAttempts {
+			f = failedLogins{lockedUntil: now.Add(lockoutPeriod)}
+		}
+		s.failedLogins[user] = f
 		return "", errAuthFailure()
 	}
+	delete(s.failedLogins, user)
 	return user, nil
+}
+
+// An org's default password policy: ten invalid sign-ins in a row lock a
+// user out for 15 minutes.
+const (
+	maxLoginAttempts = 10
+	lockoutPeriod    = 15 * time.Minute
+)
+
+// failedLogins are a user's wrong passwords in a row, and the end of its
+// lockout once they reached maxLoginAttempts.
+type failedLogins struct {
+	count       int
+	lockedUntil time.Time
+}
+
+// lockedOut reports whether the user with that username is locked out.
+func (s *Server) lockedOut(username string) bool {
+	user := s.integrationUser
+	if !strings.EqualFold(username, s.opts.Username) {
+		id, ok := s.userByUsername(username)
+		if !ok {
+			return false
+		}
+		user = id
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.opts.Clock().Before(s.failedLogins[user].lockedUntil)
 }
 
 // userByUsername returns the id of an active user.

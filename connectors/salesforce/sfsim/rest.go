@@ -78,6 +78,8 @@ func (s *Server) resolveRoute(r *http.Request) (route, *Error) {
 		return set(OpQuery, s.handleQuery)
 	case seg[0] == "sobjects":
 		return s.sobjectRoute(rt, method, set)
+	case seg[0] == "ui-api":
+		return s.uiRoute(rt, method, set)
 	case seg[0] == "composite" && len(seg) >= 2 && seg[1] == "sobjects":
 		switch {
 		case len(seg) == 2 && method == http.MethodPost:
@@ -147,7 +149,7 @@ func (s *Server) serveData(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, []map[string]string{{"label": "Winter '26", "url": "/services/data/v65.0", "version": "65.0"}})
 		return
 	}
-	user, aerr := s.authenticate(r)
+	user, browser, aerr := s.authenticate(r)
 	if aerr != nil {
 		s.mu.Lock()
 		w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", s.used, s.dailyLimit))
@@ -160,7 +162,7 @@ func (s *Server) serveData(w http.ResponseWriter, r *http.Request) {
 	if rerr != nil {
 		op = OpOther
 	}
-	lost, ok := s.admit(w, r, op, true)
+	lost, ok := s.admit(w, r, op, !browser)
 	if !ok {
 		return
 	}

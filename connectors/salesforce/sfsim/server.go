@@ -8,8 +8,10 @@
 // by external id, sObject Collections, describe and limits; and, over gRPC,
 // the Pub/Sub API's change events (pubsub.go: single-entity topics, the
 // standard channel and the metadata's custom channels with their filters
-// and enriched fields; the odd events a real org sends, on request). Its
-// schema is
+// and enriched fields; the odd events a real org sends, on request). For
+// people it serves a sign-in page at / and the agents' console: a Case
+// page running carebridge's careConversation component on the User
+// Interface API (lightning.go, uiapi.go). Its schema is
 // carebridge's shipped metadata (configs/salesforce) plus the standard
 // objects, and it refuses what Salesforce refuses with Salesforce's error
 // codes. Tests steer it through the Go API (seeding, fault injection, call
@@ -97,26 +99,29 @@ type Server struct {
 	done   chan struct{} // closed by Close: releases hanging calls
 	once   sync.Once
 
-	mu         sync.Mutex
-	store      *store
-	tokens     map[string]session // access token -> session
-	refresh    map[string]string  // refresh token -> user id
-	calls      map[string]int
-	total      int
-	used       int
-	dailyLimit int
-	faults     []Fault
-	lockLimit  int // children of one parent per collections call (0: no limit)
-	rand       *rand.Rand
-	cursors    map[string]*cursor
-	cursorSeq  uint64
-	cursorFIFO []string
-	assignTo   string                     // Case assignment rule target ("" = off)
-	autoAssign []string                   // Sforce-Auto-Assign header of each write call
-	subs       map[*subscription]struct{} // open Pub/Sub subscriptions
-	deliveries []delivery                 // change events delivered in the last 24 hours
+	mu      sync.Mutex
+	store   *store
+	tokens  map[string]session // access token -> session
+	refresh map[string]string  // refresh token -> user id
+	// failedLogins counts each user's wrong passwords (checkPassword).
+	failedLogins map[string]failedLogins
+	calls        map[string]int
+	total        int
+	used         int
+	dailyLimit   int
+	faults       []Fault
+	lockLimit    int // children of one parent per collections call (0: no limit)
+	rand         *rand.Rand
+	cursors      map[string]*cursor
+	cursorSeq    uint64
+	cursorFIFO   []string
+	assignTo     string                     // Case assignment rule target ("" = off)
+	autoAssign   []string                   // Sforce-Auto-Assign header of each write call
+	subs         map[*subscription]struct{} // open Pub/Sub subscriptions
+	deliveries   []delivery                 // change events delivered in the last 24 hours
 
 	grants  *grants   // who holds which permission sets
+	csrfKey []byte    // signs the console pages' CSRF tokens (lightning.go)
 	started time.Time // audit time of the permission objects
 
 	integrationUser string
@@ -173,21 +178,23 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("sfsim: integration permission sets: %w", err)
 	}
 	s := &Server{
-		opts:       opts,
-		schema:     schema,
-		log:        opts.Logger,
-		done:       make(chan struct{}),
-		store:      newStore(schema, opts.Clock),
-		tokens:     map[string]session{},
-		refresh:    map[string]string{},
-		calls:      map[string]int{},
-		dailyLimit: opts.DailyLimit,
-		rand:       rand.New(rand.NewPCG(1, 2)),
-		cursors:    map[string]*cursor{},
-		subs:       map[*subscription]struct{}{},
-		grants:     g,
-		started:    opts.Clock().UTC().Truncate(time.Second), // stamped as a real org stamps
-		lockLimit:  max(opts.ParentLockLimit, 0),
+		opts:         opts,
+		schema:       schema,
+		log:          opts.Logger,
+		done:         make(chan struct{}),
+		store:        newStore(schema, opts.Clock),
+		tokens:       map[string]session{},
+		refresh:      map[string]string{},
+		failedLogins: map[string]failedLogins{},
+		calls:        map[string]int{},
+		dailyLimit:   opts.DailyLimit,
+		rand:         rand.New(rand.NewPCG(1, 2)),
+		cursors:      map[string]*cursor{},
+		subs:         map[*subscription]struct{}{},
+		grants:       g,
+		started:      opts.Clock().UTC().Truncate(time.Second), // stamped as a real org stamps
+		lockLimit:    max(opts.ParentLockLimit, 0),
+		csrfKey:      []byte(randomToken(32)),
 	}
 	bus, err := newEventBus(schema)
 	if err != nil {
@@ -237,6 +244,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveData(w, r)
 	case strings.HasPrefix(p, "/sandbox/"):
 		s.serveControl(w, r)
+	case p == "/" || p == "/secur/logout.jsp" || p == "/lightning" || strings.HasPrefix(p, "/lightning/"):
+		s.serveLightning(w, r)
 	default:
 		writeError(w, apiError(http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist"))
 	}
@@ -304,9 +313,28 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, op string, quota 
 	return nil, true
 }
 
-// authenticate returns the user id of the request's bearer token.
-func (s *Server) authenticate(r *http.Request) (string, *Error) {
+// authenticate returns the user id of the request's bearer token; a UI API
+// call of a console page may come with the page's session cookie and CSRF
+// token instead (browser true: Salesforce's own pages spend no API quota).
+func (s *Server) authenticate(r *http.Request) (user string, browser bool, err *Error) {
 	h := r.Header.Get("Authorization")
+	if h == "" && isUIAPI(r) {
+		if user, ok := s.cookieCaller(r); ok {
+			return user, true, nil
+		}
+	}
+	user, err = s.bearer(h)
+	return user, false, err
+}
+
+// isUIAPI reports whether r calls the User Interface API.
+func isUIAPI(r *http.Request) bool {
+	m := versionPath.FindStringSubmatch(r.URL.EscapedPath())
+	return m != nil && strings.HasPrefix(m[2], "/ui-api/")
+}
+
+// bearer returns the user id of an Authorization header's access token.
+func (s *Server) bearer(h string) (string, *Error) {
 	token, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok {
 		token, ok = strings.CutPrefix(h, "OAuth ")

@@ -12,7 +12,13 @@ import (
 // Config is what a test chooses about the daemon; zero values get defaults
 // tuned for fast tests.
 type Config struct {
-	RedisAddr        string        // host:port of the Redis server (required)
+	RedisAddr        string        // host:port of the Redis server (required unless SentinelAddrs)
+	// SentinelAddrs, when set, are the Sentinels of a replicated Redis
+	// (master redistest.MasterName) the daemon follows instead of RedisAddr.
+	SentinelAddrs []string
+	// ChangeStreamTimeout is how long a silent change stream counts as up
+	// (default: the daemon's own).
+	ChangeStreamTimeout time.Duration
 	Prefix           string        // Redis key prefix; default "carebridge:" (replicas share it)
 	Workers          int           // default 4
 	QueueLease       time.Duration // default 3s: a killed worker's keys return quickly
@@ -29,8 +35,12 @@ type Config struct {
 type fileConfig struct {
 	Listen string `yaml:"listen"`
 	Redis  struct {
-		URL    string `yaml:"url"`
-		Prefix string `yaml:"prefix"`
+		URL      string `yaml:"url,omitempty"`
+		Prefix   string `yaml:"prefix"`
+		Sentinel *struct {
+			MasterName string   `yaml:"master_name"`
+			Addrs      []string `yaml:"addrs"`
+		} `yaml:"sentinel,omitempty"`
 	} `yaml:"redis"`
 	Care struct {
 		BaseURL string `yaml:"base_url"`
@@ -47,6 +57,7 @@ type fileConfig struct {
 		Changes        string `yaml:"changes"`
 		PubSubEndpoint string `yaml:"pubsub_endpoint"`
 		PubSubInsecure bool   `yaml:"pubsub_insecure"`
+		StreamTimeout  string `yaml:"change_stream_timeout,omitempty"`
 	} `yaml:"salesforce"`
 	Mapping struct {
 		File string `yaml:"file"`
@@ -74,17 +85,28 @@ type fileConfig struct {
 // listens on 127.0.0.1:0; StartDaemon learns the port from its log.
 func WriteConfig(t testing.TB, sb *Sandboxes, c Config) string {
 	t.Helper()
-	if c.RedisAddr == "" {
-		t.Fatal("testenv: Config.RedisAddr is required")
+	if c.RedisAddr == "" && len(c.SentinelAddrs) == 0 {
+		t.Fatal("testenv: Config.RedisAddr or SentinelAddrs is required")
 	}
 	c = c.withDefaults()
 	var f fileConfig
 	f.Listen = "127.0.0.1:0"
-	f.Redis.URL, f.Redis.Prefix = "redis://"+c.RedisAddr+"/0", c.Prefix
+	f.Redis.Prefix = c.Prefix
+	if len(c.SentinelAddrs) > 0 {
+		f.Redis.Sentinel = &struct {
+			MasterName string   `yaml:"master_name"`
+			Addrs      []string `yaml:"addrs"`
+		}{MasterName: "carebridge", Addrs: c.SentinelAddrs}
+	} else {
+		f.Redis.URL = "redis://" + c.RedisAddr + "/0"
+	}
 	f.Care.BaseURL, f.Care.Token, f.Care.Secret, f.Care.Timeout = sb.CareURL, CareToken, CareSecret, c.Timeout.String()
 	f.Salesforce.LoginURL, f.Salesforce.AuthMethod = sb.SalesforceURL, "client_credentials"
 	f.Salesforce.ClientID, f.Salesforce.ClientSecret, f.Salesforce.Timeout = SalesforceClientID, c.SalesforceSecret, c.Timeout.String()
 	f.Salesforce.Changes, f.Salesforce.PubSubEndpoint, f.Salesforce.PubSubInsecure = "pubsub", sb.PubSubAddr, true
+	if c.ChangeStreamTimeout > 0 {
+		f.Salesforce.StreamTimeout = c.ChangeStreamTimeout.String()
+	}
 	f.Mapping.File = c.MappingFile
 	every := "@every " + c.PollEvery.String()
 	f.Schedule.PollCare, f.Schedule.PollSalesforce, f.Schedule.Sweep = every, every, "@every "+c.SweepEvery.String()

@@ -58,7 +58,21 @@ func ProfileID(p rules.Platform) string { return "prof_" + string(p) }
 // agent without a Salesforce user, and a brand profile per platform.
 func StartSandboxes(t testing.TB) *Sandboxes {
 	t.Helper()
-	sf, err := sfsim.New(sfsim.Options{ClientID: SalesforceClientID, ClientSecret: SalesforceSecret, AgentPassword: AgentPassword})
+	return StartSandboxesWith(t, SandboxOptions{})
+}
+
+// SandboxOptions change what StartSandboxes starts.
+type SandboxOptions struct {
+	// PubSubKeepAlive is how often the Salesforce sandbox sends an idle
+	// change stream a keep-alive (default 270s, as Salesforce does): a
+	// test with a short Config.ChangeStreamTimeout needs them sooner.
+	PubSubKeepAlive time.Duration
+}
+
+// StartSandboxesWith is StartSandboxes with options.
+func StartSandboxesWith(t testing.TB, o SandboxOptions) *Sandboxes {
+	t.Helper()
+	sf, err := sfsim.New(sfsim.Options{ClientID: SalesforceClientID, ClientSecret: SalesforceSecret, AgentPassword: AgentPassword, PubSubKeepAlive: o.PubSubKeepAlive})
 	if err != nil {
 		t.Fatalf("testenv: Salesforce sandbox: %v", err)
 	}

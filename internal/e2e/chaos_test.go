@@ -91,7 +91,15 @@ func TestChaosLosesNothingAndDuplicatesNothing(t *testing.T) {
 	round(0)
 	kill(0)
 	round(1)
+	// A new leader follows the change stream once the killed one's lease
+	// ran out; then the stream is cut, and the next one stalled.
+	testenv.Eventually(t, chaosTimeout, "the leader following the change stream", func() (bool, string) {
+		return sf.Subscriptions() > 0, "no subscription"
+	})
 	sf.ResetStreams()
+	testenv.Eventually(t, chaosTimeout, "the stream opened again", func() (bool, string) {
+		return sf.Subscriptions() > 0, "no subscription"
+	})
 	sf.StallStreams()
 	old := ha.Master()
 	old.Kill()
@@ -130,6 +138,23 @@ func TestChaosLosesNothingAndDuplicatesNothing(t *testing.T) {
 			t.Errorf("%s: %d replies in Care for %d actions Sent", careID, got, want)
 		}
 	}
+	decided, lost := 0, 0
+	for _, c := range l.cases {
+		if l.caseProblem(c) != "" {
+			lost++ // an edit the wipe left without a base, decided against by its policy
+		}
+		timeline, err := store.CaseTimeline(context.Background(), c.careID, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range timeline {
+			if strings.HasPrefix(e.Resolution, "conflict_no_base_") {
+				decided++
+				break
+			}
+		}
+	}
+	t.Logf("%d cases had a field decided by its policy after the wipe (%d of them against the last edit); %d replies, %d changes", decided, lost, len(actions), l.made)
 }
 
 // chaosLedger escalates n cases and waits, with chaosTimeout, until each

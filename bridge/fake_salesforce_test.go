@@ -25,6 +25,7 @@ const (
 	sfUpsert  = "UpsertMany"
 	sfUpdate  = "UpdateMany"
 	sfCreate  = "CreateMany"
+	sfDelete  = "DeleteMany"
 	sfChanged = "Changed"
 )
 
@@ -238,6 +239,8 @@ func sfUpstreamOp(op string) string {
 		return salesforce.OpCollectionsUpdate
 	case sfCreate:
 		return salesforce.OpCollectionsCreate
+	case sfDelete:
+		return salesforce.OpCollectionsDelete
 	}
 	return op
 }
@@ -437,6 +440,72 @@ func (f *fakeSalesforce) UpdateMany(ctx context.Context, object string, recs []R
 // CreateMany creates each record.
 func (f *fakeSalesforce) CreateMany(ctx context.Context, object string, recs []Record) ([]WriteResult, error) {
 	return f.write(ctx, sfCreate, object, "", recs)
+}
+
+// DeleteMany deletes records by id to the recycle bin (Query no longer
+// sees them), as sObject Collections delete does with allOrNone false: an
+// unknown id fails its record with INVALID_CROSS_REFERENCE_KEY, a deleted
+// one with ENTITY_IS_DELETED (both permanent). The call's object, for
+// faults and calls, is the first record's.
+func (f *fakeSalesforce) DeleteMany(ctx context.Context, ids []string) ([]WriteResult, error) {
+	results := make([]WriteResult, len(ids))
+	if err := ctx.Err(); err != nil {
+		for i := range results {
+			results[i].Err = err
+		}
+		return results, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	find := func(id string) (*fakeObject, Record) {
+		for _, o := range f.objects {
+			if r, ok := o.byID[normalizeSFID(id)]; ok {
+				return o, r
+			}
+		}
+		return nil, nil
+	}
+	call := sfCall{Op: sfDelete}
+	if len(ids) > 0 {
+		if o, _ := find(ids[0]); o != nil {
+			call.Object = o.name
+		}
+	}
+	for _, id := range ids {
+		call.Records = append(call.Records, Record{"Id": id})
+	}
+	err, lost := f.faults.pick(sfDelete, call.Object)
+	if err == nil || lost {
+		for i, id := range ids {
+			o, r := find(id)
+			switch {
+			case r == nil:
+				results[i] = WriteResult{Err: sfErr(sfDelete, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id")}
+			case r["IsDeleted"] == true:
+				results[i] = WriteResult{ID: r["Id"].(string), Err: sfErr(sfDelete, "ENTITY_IS_DELETED", "entity is deleted")}
+			default:
+				if f.recordHook != nil {
+					if herr := f.recordHook(sfDelete, o.name, r); herr != nil {
+						results[i] = WriteResult{Err: herr}
+						continue
+					}
+				}
+				r["IsDeleted"] = true
+				r["SystemModstamp"] = f.stampLocked()
+				results[i] = WriteResult{ID: r["Id"].(string)}
+			}
+		}
+	}
+	if err != nil {
+		for i := range results {
+			if lost || results[i].Err == nil {
+				results[i] = WriteResult{Err: err}
+			}
+		}
+	}
+	call.Results, call.Err, call.Lost = slices.Clone(results), err, lost
+	f.log = append(f.log, call)
+	return results, err
 }
 
 func (f *fakeSalesforce) write(ctx context.Context, op, object, extField string, recs []Record) ([]WriteResult, error) {

@@ -20,7 +20,7 @@ func TestMirrorRecordHonoursThePlatformTerms(t *testing.T) {
 	at := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	base := care.Message{ID: "m1", Platform: rules.Twitter, Kind: rules.ReplyKind, Direction: care.Inbound, ParentID: strp("p1"), Depth: 1,
 		Author: care.Author{ID: "u1", Handle: "maria", Name: "Maria", FollowsBrand: true, AccountState: care.AccountActive},
-		Text: "Still broken", Media: []string{"https://img.example/1"}, Permalink: "https://x.example/1", PostedAt: at.Add(-time.Hour)}
+		Text:   "Still broken", Media: []string{"https://img.example/1"}, Permalink: "https://x.example/1", PostedAt: at.Add(-time.Hour)}
 	with := func(change func(*care.Message)) care.Message {
 		m := base
 		change(&m)
@@ -62,7 +62,9 @@ func TestMirrorRecordHonoursThePlatformTerms(t *testing.T) {
 		{name: "deleted account", msg: with(func(m *care.Message) { m.Author.AccountState = care.AccountDeleted }), withheld: WithheldDeleted},
 		{name: "suspended account", msg: with(func(m *care.Message) { m.Author.AccountState = care.AccountSuspended }), withheld: WithheldSuspended},
 		{name: "the brand's own message is never withheld",
-			msg:     with(func(m *care.Message) { m.Author = care.Author{ID: "prof", Handle: "acme", Name: "Acme", IsBrand: true, AccountState: care.AccountProtected} }),
+			msg: with(func(m *care.Message) {
+				m.Author = care.Author{ID: "prof", Handle: "acme", Name: "Acme", IsBrand: true, AccountState: care.AccountProtected}
+			}),
 			content: true},
 		{name: "erased", msg: base, policy: mirrorPolicy{erased: erased}, withheld: WithheldErased, want: Record{AuthorKeyField: nil}},
 		{name: "erased wins over an account state", msg: with(func(m *care.Message) { m.Author.AccountState = care.AccountSuspended }),

@@ -103,7 +103,9 @@ type Options struct {
 	// for the mapping editor's pickers. Nil: no pickers.
 	DescribeFields func(ctx context.Context, object string) ([]SalesforceField, error)
 	// Ops are the sync health, identity and case explorer pages (ops.go).
-	Ops    Ops
+	Ops Ops
+	// Erase erases one customer (erasure.go). Nil: no erasure endpoint.
+	Erase  EraseFunc
 	Logger *slog.Logger
 }
 
@@ -143,6 +145,7 @@ func Handler(o Options) http.Handler {
 	api.HandleFunc("GET /admin/api/status", a.status)
 	api.HandleFunc("GET /admin/api/deadletters", a.deadLetters)
 	api.HandleFunc("POST /admin/api/deadletters/replay", a.replay)
+	api.HandleFunc("POST /admin/api/erasure", a.erasure)
 	a.registerOps(mux, api)
 	mux.Handle("/admin/api/", a.authenticated(api))
 	return securityHeaders(mux)

@@ -496,6 +496,13 @@ func (f *fakeSalesforce) DeleteMany(ctx context.Context, ids []string) ([]WriteR
 			}
 		}
 	}
+	return f.endWriteLocked(call, results, err, lost)
+}
+
+// endWriteLocked ends a write call: a failed call (err) fails every record
+// that has no error of its own, and every record when its answer was lost;
+// the call is recorded.
+func (f *fakeSalesforce) endWriteLocked(call sfCall, results []WriteResult, err error, lost bool) ([]WriteResult, error) {
 	if err != nil {
 		for i := range results {
 			if lost || results[i].Err == nil {
@@ -529,16 +536,7 @@ func (f *fakeSalesforce) write(ctx context.Context, op, object, extField string,
 			err = err2
 		}
 	}
-	if err != nil {
-		for i := range results {
-			if lost || results[i].Err == nil {
-				results[i] = WriteResult{Err: err}
-			}
-		}
-	}
-	call.Results, call.Err, call.Lost = slices.Clone(results), err, lost
-	f.log = append(f.log, call)
-	return results, err
+	return f.endWriteLocked(call, results, err, lost)
 }
 
 // writeLocked applies a write, filling results; the error is the whole

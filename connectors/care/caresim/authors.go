@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
@@ -70,12 +71,18 @@ func (s *Server) AuthorDelete(caseID, msgID string) (care.Message, error) {
 	m.Deleted = true
 	m.DeletedBy = ptr(care.DeletedByAuthor)
 	m.Text, m.Media, m.Permalink = "", []string{}, ""
+	m.DeletedAt = s.authorChangedLocked(c, m)
+	return *m, nil
+}
+
+// authorChangedLocked records that m's author changed it: a change of m
+// and of its case. It returns the time of the change.
+func (s *Server) authorChangedLocked(c *care.Case, m *care.Message) *time.Time {
 	m.UpdatedAt = s.stampLocked()
 	at := m.UpdatedAt
-	m.DeletedAt = &at
 	s.conversationChangedLocked(m)
 	s.touchCaseLocked(c)
-	return *m, nil
+	return &at
 }
 
 // AuthorEdit is the author of a message editing it on the platform: Care
@@ -96,11 +103,7 @@ func (s *Server) AuthorEdit(caseID, msgID, text string, media []string) (care.Me
 		return care.Message{}, fmt.Errorf("author edits message %q of case %q: %w", msgID, caseID, badRequest("an edited message needs text or media"))
 	}
 	m.Text, m.Media = text, next
-	m.UpdatedAt = s.stampLocked()
-	at := m.UpdatedAt
-	m.EditedAt = &at
-	s.conversationChangedLocked(m)
-	s.touchCaseLocked(c)
+	m.EditedAt = s.authorChangedLocked(c, m)
 	return *m, nil
 }
 

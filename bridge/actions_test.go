@@ -61,7 +61,8 @@ func TestMessageRecord(t *testing.T) {
 				"Author_Handle__c": "maria", "Author_Name__c": "Maria", "Author_Is_Page__c": false, "Author_Follows_Brand__c": true,
 				"Text__c": "Broken", "Media_URLs__c": "https://a\nhttps://b", "Parent_Message_Id__c": "p1", "Thread_Depth__c": 1,
 				"Posted_At__c": "2026-11-20T08:30:15.000+0000", "Hidden__c": false, "Hidden_With_Parent__c": false, "Deleted__c": false,
-				"Liked__c": true, "Private_Reply_Sent__c": false, "Permalink__c": "https://fb.example/1"},
+				"Liked__c": true, "Private_Reply_Sent__c": false, "Permalink__c": "https://fb.example/1",
+				AuthorKeyField: nil, DeletedByField: nil, "Deleted_At__c": nil, "Edited_At__c": nil, WithheldField: nil},
 		},
 		{
 			name: "empty values are null; long values stay whole (they are cut when written)",
@@ -70,7 +71,8 @@ func TestMessageRecord(t *testing.T) {
 				"Author_Handle__c": nil, "Author_Name__c": long, "Author_Is_Page__c": false, "Author_Follows_Brand__c": false,
 				"Text__c": nil, "Media_URLs__c": nil, "Parent_Message_Id__c": nil, "Thread_Depth__c": 0,
 				"Posted_At__c": nil, "Hidden__c": true, "Hidden_With_Parent__c": true, "Deleted__c": false,
-				"Liked__c": false, "Private_Reply_Sent__c": false, "Permalink__c": nil},
+				"Liked__c": false, "Private_Reply_Sent__c": false, "Permalink__c": nil,
+				AuthorKeyField: nil, DeletedByField: nil, "Deleted_At__c": nil, "Edited_At__c": nil, WithheldField: nil},
 		},
 	}
 	for _, tt := range tests {

@@ -114,6 +114,11 @@ type Options struct {
 	// KeepRetiredBase is how long a retired case's base snapshot is kept, so
 	// that a reopen merges against it (default 90 days).
 	KeepRetiredBase time.Duration
+	// RemoveMirrorsAfter is how long after a case closed (on both sides)
+	// its mirrored messages stay in Salesforce: once it is retired and
+	// closed this long, the sweep deletes them (default 30 days; at least
+	// RetireClosedAfter in effect, since only retired cases are removed).
+	RemoveMirrorsAfter time.Duration
 	// DescribeFields reads the org's field lengths and picklist values, so
 	// that values are cut to fit instead of failing a record (nil: values
 	// are written as they are).
@@ -157,11 +162,12 @@ type Engine struct {
 	m      *Metrics
 	idTTL  time.Duration
 
-	giveUp      time.Duration
-	retireAfter time.Duration
-	keepRetired time.Duration
-	maxIDLen    int
-	started     time.Time
+	giveUp       time.Duration
+	retireAfter  time.Duration
+	keepRetired  time.Duration
+	mirrorsAfter time.Duration
+	maxIDLen     int
+	started      time.Time
 
 	readCases   *batch.Batcher[string, Record]
 	readPairs   *batch.Batcher[string, pairRead]
@@ -230,10 +236,13 @@ func New(o Options) (*Engine, error) {
 	if o.KeepRetiredBase <= 0 {
 		o.KeepRetiredBase = 90 * 24 * time.Hour
 	}
+	if o.RemoveMirrorsAfter <= 0 {
+		o.RemoveMirrorsAfter = 30 * 24 * time.Hour
+	}
 	e := &Engine{
 		care: o.Care, sf: o.Salesforce, store: o.Store, queue: o.Queue, source: o.Mapping,
 		notes: o.Notes, rules: o.Rules, now: o.Clock, log: o.Logger, m: o.Metrics, idTTL: o.IdentityTTL,
-		giveUp: o.ActionGiveUp, retireAfter: o.RetireClosedAfter, keepRetired: o.KeepRetiredBase,
+		giveUp: o.ActionGiveUp, retireAfter: o.RetireClosedAfter, keepRetired: o.KeepRetiredBase, mirrorsAfter: o.RemoveMirrorsAfter,
 		maxIDLen: o.MaxCareIDLength, pushed: o.Pushed,
 	}
 	e.started = e.now()

@@ -25,6 +25,7 @@ const (
 	sfUpsert  = "UpsertMany"
 	sfUpdate  = "UpdateMany"
 	sfCreate  = "CreateMany"
+	sfDelete  = "DeleteMany"
 	sfChanged = "Changed"
 )
 
@@ -238,6 +239,8 @@ func sfUpstreamOp(op string) string {
 		return salesforce.OpCollectionsUpdate
 	case sfCreate:
 		return salesforce.OpCollectionsCreate
+	case sfDelete:
+		return salesforce.OpCollectionsDelete
 	}
 	return op
 }
@@ -439,6 +442,79 @@ func (f *fakeSalesforce) CreateMany(ctx context.Context, object string, recs []R
 	return f.write(ctx, sfCreate, object, "", recs)
 }
 
+// DeleteMany deletes records by id to the recycle bin (Query no longer
+// sees them), as sObject Collections delete does with allOrNone false: an
+// unknown id fails its record with INVALID_CROSS_REFERENCE_KEY, a deleted
+// one with ENTITY_IS_DELETED (both permanent). The call's object, for
+// faults and calls, is the first record's.
+func (f *fakeSalesforce) DeleteMany(ctx context.Context, ids []string) ([]WriteResult, error) {
+	results := make([]WriteResult, len(ids))
+	if err := ctx.Err(); err != nil {
+		for i := range results {
+			results[i].Err = err
+		}
+		return results, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	find := func(id string) (*fakeObject, Record) {
+		for _, o := range f.objects {
+			if r, ok := o.byID[normalizeSFID(id)]; ok {
+				return o, r
+			}
+		}
+		return nil, nil
+	}
+	call := sfCall{Op: sfDelete}
+	if len(ids) > 0 {
+		if o, _ := find(ids[0]); o != nil {
+			call.Object = o.name
+		}
+	}
+	for _, id := range ids {
+		call.Records = append(call.Records, Record{"Id": id})
+	}
+	err, lost := f.faults.pick(sfDelete, call.Object)
+	if err == nil || lost {
+		for i, id := range ids {
+			o, r := find(id)
+			switch {
+			case r == nil:
+				results[i] = WriteResult{Err: sfErr(sfDelete, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id")}
+			case r["IsDeleted"] == true:
+				results[i] = WriteResult{ID: r["Id"].(string), Err: sfErr(sfDelete, "ENTITY_IS_DELETED", "entity is deleted")}
+			default:
+				if f.recordHook != nil {
+					if herr := f.recordHook(sfDelete, o.name, r); herr != nil {
+						results[i] = WriteResult{Err: herr}
+						continue
+					}
+				}
+				r["IsDeleted"] = true
+				r["SystemModstamp"] = f.stampLocked()
+				results[i] = WriteResult{ID: r["Id"].(string)}
+			}
+		}
+	}
+	return f.endWriteLocked(call, results, err, lost)
+}
+
+// endWriteLocked ends a write call: a failed call (err) fails every record
+// that has no error of its own, and every record when its answer was lost;
+// the call is recorded.
+func (f *fakeSalesforce) endWriteLocked(call sfCall, results []WriteResult, err error, lost bool) ([]WriteResult, error) {
+	if err != nil {
+		for i := range results {
+			if lost || results[i].Err == nil {
+				results[i] = WriteResult{Err: err}
+			}
+		}
+	}
+	call.Results, call.Err, call.Lost = slices.Clone(results), err, lost
+	f.log = append(f.log, call)
+	return results, err
+}
+
 func (f *fakeSalesforce) write(ctx context.Context, op, object, extField string, recs []Record) ([]WriteResult, error) {
 	results := make([]WriteResult, len(recs))
 	if err := ctx.Err(); err != nil {
@@ -460,16 +536,7 @@ func (f *fakeSalesforce) write(ctx context.Context, op, object, extField string,
 			err = err2
 		}
 	}
-	if err != nil {
-		for i := range results {
-			if lost || results[i].Err == nil {
-				results[i] = WriteResult{Err: err}
-			}
-		}
-	}
-	call.Results, call.Err, call.Lost = slices.Clone(results), err, lost
-	f.log = append(f.log, call)
-	return results, err
+	return f.endWriteLocked(call, results, err, lost)
 }
 
 // writeLocked applies a write, filling results; the error is the whole

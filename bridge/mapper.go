@@ -49,6 +49,17 @@ func (b boundMapper) CareAgentFor(sfUserID string) string {
 
 func (b boundMapper) CanonicalFor(attr string) string { return b.canonical[attr] }
 
+// Conversation is what the mirrored conversation keeps of deleted content.
+func (b boundMapper) Conversation() mapping.Conversation { return b.m.Conversation() }
+
+// keepsBrandDeleted reports whether the mapping behind m keeps the content
+// of messages the brand deleted (conversation.brand_deleted: keep); a
+// Mapper that does not say removes it.
+func keepsBrandDeleted(m Mapper) bool {
+	c, ok := m.(interface{ Conversation() mapping.Conversation })
+	return ok && c.Conversation().KeepBrandDeleted
+}
+
 func (b boundMapper) KnowsAgent(careAgentID string) bool { return b.id.KnowsAgent(careAgentID) }
 func (b boundMapper) KnowsUser(sfUserID string) bool     { return b.id.KnowsUser(sfUserID) }
 

@@ -19,6 +19,9 @@ type Metrics struct {
 	// outcome on the record, by result.
 	actionLatency *prometheus.HistogramVec
 	retired       prometheus.Counter
+	// mirrorRemoved counts mirrored messages removed from Salesforce or
+	// made tombstones, by why.
+	mirrorRemoved *prometheus.CounterVec
 	cut           *prometheus.CounterVec
 	refused       *prometheus.CounterVec
 	refusedIDs    prometheus.Counter
@@ -128,6 +131,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Namespace: "carebridge", Name: "cases_retired_total",
 			Help: "Cases closed on both sides for longer than retention.closed_cases that the sweep retired (no longer swept; their per-case state left Redis).",
 		}),
+		mirrorRemoved: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "carebridge", Name: "mirror_messages_removed_total",
+			Help: "Mirrored messages (Care_Message__c) whose content left Salesforce, by reason: retention (deleted with the rest of a case closed longer than retention.mirrored_messages) or erasure (made tombstones by carebridge erase).",
+		}, []string{"reason"}),
+	}
+	for _, r := range []string{"retention", "erasure"} {
+		m.mirrorRemoved.WithLabelValues(r)
 	}
 	for _, d := range []string{"care_to_salesforce", "salesforce_to_care"} {
 		m.lag.WithLabelValues(d)
@@ -169,7 +179,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}
 	}
 	if reg != nil {
-		reg.MustRegister(m.syncOps, m.lag, m.conflicts, m.blocked, m.lastPoll, m.rejected, m.actions, m.actionLatency, m.retired, m.cut, m.refused, m.refusedIDs, m.caseRefusals, m.echoes, m.swept, m.idsRestored, m.reconciles)
+		reg.MustRegister(m.syncOps, m.lag, m.conflicts, m.blocked, m.lastPoll, m.rejected, m.actions, m.actionLatency, m.retired, m.mirrorRemoved, m.cut, m.refused, m.refusedIDs, m.caseRefusals, m.echoes, m.swept, m.idsRestored, m.reconciles)
 	}
 	return m
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/carebridge/carebridge/bridge/batch"
 	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 )
 
@@ -30,18 +31,123 @@ func MessageFields() []string {
 	return []string{MessageIDField, MessageCaseFld, "Platform__c", "Kind__c", "Direction__c", "Author_Handle__c",
 		"Author_Name__c", "Author_Is_Page__c", "Author_Follows_Brand__c", "Text__c", "Media_URLs__c",
 		"Parent_Message_Id__c", "Thread_Depth__c", "Posted_At__c", "Hidden__c", "Hidden_With_Parent__c",
-		"Deleted__c", "Liked__c", "Private_Reply_Sent__c", "Permalink__c", MessageActionsField, MessageModesField}
+		"Deleted__c", "Liked__c", "Private_Reply_Sent__c", "Permalink__c", MessageActionsField, MessageModesField,
+		AuthorKeyField, DeletedByField, "Deleted_At__c", "Edited_At__c", WithheldField}
 }
 
-// messageRecord is the Care_Message__c image of m, without its Case__c
+// The fields of what the platforms' terms make the mirror drop.
+const (
+	// AuthorKeyField holds AuthorKey: erasure finds a customer's messages
+	// by it.
+	AuthorKeyField = "Author_Key__c"
+	// DeletedByField says who deleted a deleted message (care.DeletedBy*).
+	DeletedByField = "Deleted_By__c"
+	// WithheldField says why the content of a message that is not deleted
+	// is not in Salesforce (the Withheld* values).
+	WithheldField = "Withheld__c"
+)
+
+// Values of Withheld__c.
+const (
+	WithheldProtected = "account_protected"
+	WithheldDeleted   = "account_deleted"
+	WithheldSuspended = "account_suspended"
+	WithheldErased    = "erased"
+)
+
+// contentFields are the fields a tombstone holds no value of: the
+// message's content and who wrote it.
+var contentFields = []string{"Text__c", "Media_URLs__c", "Permalink__c", "Author_Handle__c", "Author_Name__c"}
+
+// AuthorKey is the pseudonymous key of an author written to Author_Key__c:
+// a hash of the platform and the author's id there, by which an erasure
+// finds every message of one customer without Salesforce holding their
+// platform id. "" for no author.
+func AuthorKey(p rules.Platform, authorID string) string {
+	if authorID == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte("carebridge author\x00" + string(p) + "\x00" + authorID))
+	return hex.EncodeToString(sum[:16])
+}
+
+// mirrorPolicy is what decides how much of a message the mirror keeps
+// beside the message itself.
+type mirrorPolicy struct {
+	// keepBrandDeleted keeps the content of messages the brand deleted
+	// (the mapping's conversation.brand_deleted: keep).
+	keepBrandDeleted bool
+	// erased holds the state.MessageKey of the case's messages whose
+	// author's data was erased.
+	erased map[string]bool
+}
+
+// withheld is why m's content stays out of Salesforce although it is not
+// deleted ("" when it may be shown): the author's data was erased, or the
+// author's account is protected, deleted or suspended on the platform
+// (until it is active again).
+func (p mirrorPolicy) withheld(m care.Message) string {
+	if p.erased[state.MessageKey(m.ID)] {
+		return WithheldErased
+	}
+	if m.Author.IsBrand {
+		return ""
+	}
+	switch m.Author.AccountState {
+	case care.AccountProtected:
+		return WithheldProtected
+	case care.AccountDeleted:
+		return WithheldDeleted
+	case care.AccountSuspended:
+		return WithheldSuspended
+	}
+	return ""
+}
+
+// deletedBy is who deleted m (care.DeletedBy*; "" when it is not deleted
+// or Care does not say).
+func deletedBy(m care.Message) string {
+	if !m.Deleted || m.DeletedBy == nil {
+		return ""
+	}
+	return *m.DeletedBy
+}
+
+// removes reports whether m's content must not be in Salesforce: it was
+// deleted (by its author, by anyone Care does not name, or by the brand
+// unless the mapping keeps what the brand deleted) or is withheld.
+func (p mirrorPolicy) removes(m care.Message) bool {
+	if p.withheld(m) != "" {
+		return true
+	}
+	return m.Deleted && !(deletedBy(m) == care.DeletedByBrand && p.keepBrandDeleted)
+}
+
+// messageRecord is the Care_Message__c image of m as the mirror keeps it,
+// under the default policy.
+func messageRecord(m care.Message) Record { return mirrorRecord(m, mirrorPolicy{}) }
+
+// mirrorRecord is the Care_Message__c image of m, without its Case__c
 // (which is written only on create: the master-detail field cannot change).
-// Values too long for their field are cut when written (fitRecord).
-func messageRecord(m care.Message) Record {
+// A message whose content must not be in Salesforce (p.removes) is a
+// tombstone: its place in the thread, who deleted it and when, and no
+// text, media, link, author handle or name; an erased one loses its author
+// key too. Values too long for their field are cut when written
+// (fitRecord).
+func mirrorRecord(m care.Message, p mirrorPolicy) Record {
 	parent := ""
 	if m.ParentID != nil {
 		parent = *m.ParentID
 	}
-	return Record{
+	var deletedAt any
+	if m.Deleted && m.DeletedAt != nil {
+		deletedAt = formatSFTime(*m.DeletedAt)
+	}
+	var editedAt any
+	if m.EditedAt != nil {
+		editedAt = formatSFTime(*m.EditedAt)
+	}
+	rec := Record{
 		MessageIDField:            m.ID,
 		"Platform__c":             nilIfEmpty(string(m.Platform)),
 		"Kind__c":                 nilIfEmpty(string(m.Kind)),
@@ -61,7 +167,22 @@ func messageRecord(m care.Message) Record {
 		"Liked__c":                m.Liked,
 		"Private_Reply_Sent__c":   m.PrivateReplySent,
 		"Permalink__c":            nilIfEmpty(m.Permalink),
+		AuthorKeyField:            nilIfEmpty(AuthorKey(m.Platform, m.Author.ID)),
+		DeletedByField:            nilIfEmpty(deletedBy(m)),
+		"Deleted_At__c":           deletedAt,
+		"Edited_At__c":            editedAt,
+		WithheldField:             nilIfEmpty(p.withheld(m)),
 	}
+	if p.removes(m) {
+		for _, f := range contentFields {
+			rec[f] = nil
+		}
+		rec["Author_Is_Page__c"], rec["Author_Follows_Brand__c"] = false, false
+		if rec[WithheldField] == WithheldErased {
+			rec[AuthorKeyField] = nil
+		}
+	}
+	return rec
 }
 
 // hashRecord fingerprints the values written for a message (encoding/json
@@ -115,7 +236,7 @@ func (e *Engine) queryMessages(ctx context.Context, sfCaseIDs []string) ([][]Rec
 // many cases share collection calls.
 // have is the case's mirror as stored; newCase says the Case was created just
 // now, so no mirrored message can exist under it.
-func (e *Engine) syncMessages(ctx context.Context, c care.Case, sfID string, msgs []care.Message, have map[string]state.MirroredMessage, newCase bool, wake *nextChange) error {
+func (e *Engine) syncMessages(ctx context.Context, c care.Case, sfID string, msgs []care.Message, have map[string]state.MirroredMessage, p mirrorPolicy, newCase bool, wake *nextChange) error {
 	careID := c.ID
 	var todo []pendingMessage
 	missing := false
@@ -128,7 +249,7 @@ func (e *Engine) syncMessages(ctx context.Context, c care.Case, sfID string, msg
 			e.log.Error("Care message not mirrored: its id is longer than Care_Message_Id__c holds", "care_case", careID, "message", m.ID, "max", idMax)
 			continue
 		}
-		rec := messageRecord(*m)
+		rec := mirrorRecord(*m, p)
 		maps.Copy(rec, e.messageOptionFields(c, msgs, m, wake))
 		h := hashRecord(rec)
 		if cur, ok := have[m.ID]; ok && cur.Hash == h && cur.SalesforceID != "" {

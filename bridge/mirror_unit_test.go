@@ -62,10 +62,16 @@ func TestConversationIsMirroredOnce(t *testing.T) {
 			want: map[string]Record{"m1": {"Hidden__c": true, "Liked__c": true}},
 		},
 		{
-			name:    "a message deleted in Care stays, marked deleted",
-			change:  func(w *testWorld) { w.editMessage("m2", func(m *care.Message) { m.Deleted = true }) },
+			name: "a message deleted in Care keeps its place without its content",
+			change: func(w *testWorld) {
+				w.editMessage("m1", func(m *care.Message) {
+					at := w.clock.Now()
+					m.Deleted, m.DeletedBy, m.DeletedAt = true, strp(care.DeletedByAuthor), &at
+				})
+			},
 			written: 1, total: 2,
-			want: map[string]Record{"m2": {"Deleted__c": true, "Text__c": "Sorry!"}, "m1": {"Deleted__c": false}},
+			want: map[string]Record{"m1": {"Deleted__c": true, DeletedByField: "author", "Text__c": nil, "Author_Handle__c": nil, "Author_Name__c": nil, "Kind__c": "post"},
+				"m2": {"Deleted__c": false, "Text__c": "Sorry!", "Parent_Message_Id__c": "m1"}},
 		},
 	}
 	for _, tt := range tests {

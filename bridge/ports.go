@@ -44,6 +44,9 @@ type Salesforce interface {
 	UpsertMany(ctx context.Context, object, extField string, recs []Record) ([]WriteResult, error)
 	UpdateMany(ctx context.Context, object string, recs []Record) ([]WriteResult, error)
 	CreateMany(ctx context.Context, object string, recs []Record) ([]WriteResult, error)
+	// DeleteMany deletes records by id (to the org's Recycle Bin), a
+	// result per id in order.
+	DeleteMany(ctx context.Context, ids []string) ([]WriteResult, error)
 	// Changed returns the records of object modified since the watermark
 	// (with the connector's overlap window and de-duplication) and the new
 	// watermark. Watermarks are opaque strings the engine persists; "" is the
@@ -114,6 +117,11 @@ type Retention interface {
 	// per-case state except its base, which it keeps for keepBase and
 	// returns; state.ErrReopened when the case reopened meanwhile.
 	RetireCase(ctx context.Context, careID string, cutoff time.Time, keepBase time.Duration) (state.Base, error)
+	// RetiredMirrors lists up to n retired cases first seen closed before
+	// t whose mirrored messages are still in Salesforce (a case linked
+	// again leaves the list); MirrorRemoved takes one off it.
+	RetiredMirrors(ctx context.Context, t time.Time, n int64) ([]state.RetiredMirror, error)
+	MirrorRemoved(ctx context.Context, careID string) error
 }
 
 // Mirror remembers what was last written to Salesforce for each mirrored
@@ -121,6 +129,10 @@ type Retention interface {
 type Mirror interface {
 	MessageMirror(ctx context.Context, careID string) (map[string]state.MirroredMessage, error)
 	SetMessageMirror(ctx context.Context, careID string, msgs map[string]state.MirroredMessage) error
+	// MarkErased records messages of a case (by state.MessageKey) whose
+	// author's data was erased: they stay tombstones (state.CaseState
+	// Erased, read with the mirror).
+	MarkErased(ctx context.Context, careID string, keys []string) error
 }
 
 // ActionLog is the durable record of agent actions, which makes sending

@@ -169,7 +169,8 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 		}
 	}
 	e.m.reconciles.WithLabelValues(outcomeSynced).Inc()
-	need := readsFor(c, st, rec == nil, next.now)
+	policy := mirrorPolicy{keepBrandDeleted: keepsBrandDeleted(m), erased: st.Erased}
+	need := readsFor(c, st, rec == nil, next.now, optionsStamp(c, policy.keepBrandDeleted))
 	conv := &conversation{engine: e, careID: careID}
 	var (
 		notes []care.Note
@@ -210,7 +211,7 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	// sweep keeps closed cases for a while, then retires them.
 	read := c
 	c, closed, err := e.mergeCase(ctx, m, c, rec, careVals, cut, st, made, restored, plan, func(written care.Case) Record {
-		if !conv.loaded && optionsKey(written) != st.Sync[stampOptions] {
+		if !conv.loaded && optionsStamp(written, policy.keepBrandDeleted) != st.Sync[stampOptions] {
 			conv.read(ctx, written)
 		}
 		if !conv.loaded {
@@ -244,10 +245,10 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 		stamps[stampNotes], stamps[stampSFNotes] = stampOf(read.NotesUpdatedAt), hintOf(st.Sync, hintSFNotes)
 	}
 	if conv.loaded {
-		if err := e.syncMessages(ctx, c, sfID, conv.msgs, st.Mirror, made.created, next); err != nil {
+		if err := e.syncMessages(ctx, c, sfID, conv.msgs, st.Mirror, policy, made.created, next); err != nil {
 			return time.Time{}, err
 		}
-		stamps[stampConversation], stamps[stampOptions] = stampOf(conv.at), optionsKey(c)
+		stamps[stampConversation], stamps[stampOptions] = stampOf(conv.at), optionsStamp(c, policy.keepBrandDeleted)
 		stamps[stampOptionsUntil] = ""
 		if !next.at.IsZero() {
 			stamps[stampOptionsUntil] = next.at.UTC().Format(time.RFC3339Nano)

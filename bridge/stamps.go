@@ -2,6 +2,8 @@ package bridge
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"maps"
 	"strings"
 	"time"
@@ -77,6 +79,20 @@ func optionsKey(c care.Case) string {
 		stampOf(c.LastCustomerMessageAt), c.Customer.ID}, "|")
 }
 
+// optionsStamp is what the options stamp keeps of a case: a hash of its
+// optionsKey and of what the mirror keeps of deleted content (the
+// mapping's conversation section), so that a change of either reads the
+// conversation again. A hash, not the values: they hold the customer's id,
+// and the store keeps no identifier of a customer.
+func optionsStamp(c care.Case, keepBrandDeleted bool) string {
+	keep := "remove"
+	if keepBrandDeleted {
+		keep = "keep"
+	}
+	sum := sha256.Sum256([]byte(optionsKey(c) + "|brand_deleted=" + keep))
+	return hex.EncodeToString(sum[:16])
+}
+
 // optionsDue reports whether the reply options change by the clock (a
 // reply window closes) at or before now, going by the stored stamp.
 func optionsDue(sync map[string]string, now time.Time) (due bool, until time.Time) {
@@ -99,7 +115,8 @@ type reads struct {
 
 // readsFor decides what a reconcile of c reads, given its stored state
 // (created: a Case is about to be created, so everything is read).
-func readsFor(c care.Case, st state.CaseState, created bool, now time.Time) reads {
+// options is the case's optionsStamp now.
+func readsFor(c care.Case, st state.CaseState, created bool, now time.Time, options string) reads {
 	if created {
 		// A new Case has no notes yet: only Care's, if it has any.
 		return reads{conversation: true, notes: c.NotesUpdatedAt != nil}
@@ -109,7 +126,7 @@ func readsFor(c care.Case, st state.CaseState, created bool, now time.Time) read
 	}
 	due, _ := optionsDue(st.Sync, now)
 	return reads{
-		conversation: due || st.Sync[stampConversation] != stampOf(c.ConversationUpdatedAt) || st.Sync[stampOptions] != optionsKey(c),
+		conversation: due || st.Sync[stampConversation] != stampOf(c.ConversationUpdatedAt) || st.Sync[stampOptions] != options,
 		notes: st.Sync[stampNotes] != stampOf(c.NotesUpdatedAt) ||
 			st.Sync[stampSFNotes] != hintOf(st.Sync, hintSFNotes),
 	}
@@ -118,8 +135,10 @@ func readsFor(c care.Case, st state.CaseState, created bool, now time.Time) read
 // inStepWith reports whether a reconcile of a linked case has nothing to
 // do: Care's case is as the last reconcile left it (its conversation and
 // notes included), no trigger counted a change of its Salesforce notes, no
-// reply window closed since, and the merge of the two sides as read (p,
-// under the mapping and identities of now) writes nothing, decides no
+// reply window closed since, what its options and mirror depend on did not
+// change (the mapping's conversation section included), and the merge of
+// the two sides as read (p, under the mapping and identities of now)
+// writes nothing, decides no
 // conflict, holds nothing back, leaves the base and the Case's sync fields
 // as they are and the case as closed or open as it was. Then the reconcile
 // only waits for the next reply window (until).
@@ -128,6 +147,7 @@ func inStepWith(m Mapper, c care.Case, rec Record, st state.CaseState, p casePla
 	case !st.HasBase, len(st.Pending) > 0,
 		st.Sync[stampCare] != stampOf(&c.UpdatedAt),
 		st.Sync[stampSFNotes] != hintOf(st.Sync, hintSFNotes),
+		st.Sync[stampOptions] != optionsStamp(c, keepsBrandDeleted(m)),
 		p.plan.HasWrites(), len(p.plan.Conflicts) > 0, p.blocked != "", p.refused != "",
 		!maps.Equal(withSeen(p.plan, p.sfVals, p.policies, p.held), st.Base.Fields),
 		len(caseWrite(m, rec, p.plan, "")) > 0,

@@ -420,7 +420,8 @@ func (e *Engine) polledCaseFields() ([]string, error) {
 }
 
 // Sweep retires the cases closed on both sides for longer than
-// RetireClosedAfter, then repairs whatever a lost trigger left behind: it
+// RetireClosedAfter, removes the mirrored messages of retired cases closed
+// for longer than RemoveMirrorsAfter (removeRetiredMirrors), then repairs whatever a lost trigger left behind: it
 // reads every escalated Care case in pages and every linked Salesforce Case
 // in query pages, and enqueues only the linked cases that drifted from
 // their base on either side (or that Care no longer lists). It costs
@@ -431,6 +432,9 @@ func (e *Engine) polledCaseFields() ([]string, error) {
 // Care id and merged against its kept base.
 func (e *Engine) Sweep(ctx context.Context) error {
 	if err := e.retireClosed(ctx); err != nil {
+		return err
+	}
+	if err := e.removeRetiredMirrors(ctx); err != nil {
 		return err
 	}
 	e.InvalidateIdentities() // the sweep also picks up new agents and users

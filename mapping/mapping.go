@@ -97,6 +97,23 @@ type Notes struct {
 	Published bool   // CaseComment.IsPublished (visible in the customer portal)
 }
 
+// What the mirror does with a message the brand deleted
+// (conversation.brand_deleted).
+const (
+	BrandDeletedRemove = "remove" // its content leaves Salesforce (the default)
+	BrandDeletedKeep   = "keep"   // its content stays, marked deleted by the brand
+)
+
+// Conversation is how the mirrored conversation (Care_Message__c) keeps
+// content the platforms' terms let a copy keep or not.
+type Conversation struct {
+	// KeepBrandDeleted keeps the text, media, link and author of a message
+	// the brand deleted through Care, for an org whose agreements with the
+	// platforms let it keep moderated content for its records. Off, the
+	// default, such a message is a tombstone like one its author deleted.
+	KeepBrandDeleted bool
+}
+
 // IdentityConfig is the identity section: how Care agents and Salesforce
 // users are matched, and which owner an unassigned case gets.
 type IdentityConfig struct {
@@ -117,10 +134,11 @@ type Override struct {
 
 // Mapping is a loaded, validated mapping. It is immutable.
 type Mapping struct {
-	fields   []Field
-	notes    Notes
-	identity IdentityConfig
-	version  string
+	fields       []Field
+	notes        Notes
+	identity     IdentityConfig
+	conversation Conversation
+	version      string
 }
 
 // Fields returns the mapped fields in file order.
@@ -149,6 +167,9 @@ func (m *Mapping) SalesforceFields() []string {
 
 // Notes returns the notes settings.
 func (m *Mapping) Notes() Notes { return m.notes }
+
+// Conversation returns the conversation settings.
+func (m *Mapping) Conversation() Conversation { return m.conversation }
 
 // IdentityConfig returns the identity settings.
 func (m *Mapping) IdentityConfig() IdentityConfig {

@@ -94,13 +94,14 @@ func (p *parser) parse(data []byte) *Mapping {
 		p.problem(0, "", "%s", msg)
 		return nil
 	}
-	top, ok := p.object(doc.Content[0], "", "fields", "notes", "identity")
+	top, ok := p.object(doc.Content[0], "", "fields", "notes", "identity", "conversation")
 	if !ok {
 		return nil
 	}
 	m := &Mapping{}
 	m.identity = p.identity(top["identity"])
 	m.notes = p.notes(top["notes"])
+	m.conversation = p.conversation(top["conversation"])
 	if e, ok := top["fields"]; ok {
 		m.fields = p.fields(e)
 	} else {
@@ -335,6 +336,30 @@ func (p *parser) overrides(e entry) []Override {
 		}
 	}
 	return out
+}
+
+func (p *parser) conversation(e entry) Conversation {
+	var c Conversation
+	if e.value == nil {
+		return c
+	}
+	const where = "conversation"
+	ents, ok := p.object(e.value, where, "brand_deleted")
+	if !ok {
+		return c
+	}
+	if e, ok := ents["brand_deleted"]; ok {
+		if v, ok := p.str(e, where); ok {
+			switch v {
+			case BrandDeletedRemove:
+			case BrandDeletedKeep:
+				c.KeepBrandDeleted = true
+			default:
+				p.problem(e.value.Line, where, "brand_deleted %q is unknown; use remove (the default: the content leaves Salesforce) or keep (only where your agreements with the platforms allow it)", v)
+			}
+		}
+	}
+	return c
 }
 
 func (p *parser) notes(e entry) Notes {

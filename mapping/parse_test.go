@@ -83,10 +83,15 @@ identity:
     - care_agent: agent-1
       salesforce_user: 005000000000001AAA
   unassigned_owner: 00G000000000001
+conversation:
+  brand_deleted: keep
 `
 	m, err := Parse("mapping.yaml", []byte(src), newTestSchema())
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
+	}
+	if !m.Conversation().KeepBrandDeleted {
+		t.Errorf("conversation = %+v, want brand-deleted content kept", m.Conversation())
 	}
 	if got := strings.Join(m.SalesforceFields(), ","); got != "OwnerId,Status" {
 		t.Errorf("SalesforceFields = %s", got)
@@ -133,7 +138,7 @@ func TestParseErrors(t *testing.T) {
 		{name: "fields not a list", src: "fields:\n  status: x\n",
 			want: []string{`2: fields: expected a list of fields`}},
 		{name: "unknown top-level key", src: "fields:\n" + statusField + "mappings: {}\n",
-			want: []string{`18: unknown key "mappings"; expected one of fields, notes, identity`}},
+			want: []string{`18: unknown key "mappings"; expected one of fields, notes, identity, conversation`}},
 		{name: "unknown field key", src: "fields:\n" + strings.Replace(statusField, "direction: both", "directon: both", 1),
 			want: []string{`2: field "status": direction is missing`, `5: field "status": unknown key "directon"`}},
 		{name: "repeated key", src: "fields:\n" + strings.Replace(statusField, "    care: status\n", "    care: status\n    care: status\n", 1),
@@ -186,6 +191,10 @@ func TestParseErrors(t *testing.T) {
 			want: []string{`19: notes: salesforce_object "FeedItem" is not supported; use CaseComment or Task`}},
 		{name: "published Task notes", src: "fields:\n" + statusField + "notes:\n  salesforce_object: Task\n  published: true\n",
 			want: []string{`20: notes: published applies only to CaseComment notes`}},
+		{name: "brand_deleted unknown", src: "fields:\n" + statusField + "conversation:\n  brand_deleted: archive\n",
+			want: []string{`19: conversation: brand_deleted "archive" is unknown; use remove`}},
+		{name: "conversation unknown key", src: "fields:\n" + statusField + "conversation:\n  author_deleted: keep\n",
+			want: []string{`19: conversation: unknown key "author_deleted"`}},
 		{name: "published not a boolean", src: "fields:\n" + statusField + "notes:\n  published: nope\n",
 			want: []string{`19: notes: published must be true or false, found "nope"`}},
 		{name: "override with a queue id", src: "fields:\n" + statusField + "identity:\n  overrides:\n    - care_agent: a1\n      salesforce_user: 00G000000000001AAA\n",

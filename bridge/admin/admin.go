@@ -111,7 +111,9 @@ type Options struct {
 	// Retry-After at once, so that a burst of large requests cannot take
 	// the daemon's memory.
 	HeavyCalls int
-	Logger     *slog.Logger
+	// Erase erases one customer (erasure.go). Nil: no erasure endpoint.
+	Erase  EraseFunc
+	Logger *slog.Logger
 }
 
 // DefaultHeavyCalls is how many heavy admin calls run at once by default.
@@ -150,6 +152,7 @@ func Handler(o Options) http.Handler {
 	api.HandleFunc("GET /admin/api/status", a.status)
 	api.HandleFunc("GET /admin/api/deadletters", a.deadLetters)
 	api.HandleFunc("POST /admin/api/deadletters/replay", a.replay)
+	api.HandleFunc("POST /admin/api/erasure", a.erasure)
 	a.registerOps(api)
 	mux.Handle("/admin/api/", a.authenticated(api))
 	mux.HandleFunc("POST /admin/api/session", a.signIn)

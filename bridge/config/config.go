@@ -235,6 +235,12 @@ type Retention struct {
 	// so that a reopen merges against them; a case reopened later is
 	// synced as on its first sync (Care's values win).
 	RetiredBase time.Duration `yaml:"retired_base" env:"CAREBRIDGE_RETENTION_RETIRED_BASE"`
+	// MirroredMessages is how long after a case closed on both sides its
+	// mirrored messages (Care_Message__c) stay in Salesforce; then the
+	// sweep deletes them, leaving the Case, its notes and the agents'
+	// actions. Only retired cases lose them: the longer of this and
+	// ClosedCases applies.
+	MirroredMessages time.Duration `yaml:"mirrored_messages" env:"CAREBRIDGE_RETENTION_MIRRORED_MESSAGES"`
 }
 
 // Actions tunes the agent actions pipeline.
@@ -280,7 +286,7 @@ func Defaults() Config {
 		Mapping:   Mapping{ReloadInterval: 5 * time.Second},
 		Leader:    Leader{Lease: 15 * time.Second},
 		Actions:   Actions{GiveUp: 10 * time.Minute},
-		Retention: Retention{ClosedCases: 7 * 24 * time.Hour, RetiredBase: 90 * 24 * time.Hour},
+		Retention: Retention{ClosedCases: 7 * 24 * time.Hour, RetiredBase: 90 * 24 * time.Hour, MirroredMessages: 30 * 24 * time.Hour},
 		Workers:   400,
 		Log:       Log{Level: "info", Format: "text"},
 	}
@@ -570,6 +576,9 @@ func (c Config) Validate() error {
 	}
 	if c.Retention.RetiredBase < c.Retention.ClosedCases || c.Retention.RetiredBase > 87600*time.Hour {
 		bad("retention.retired_base", "must be at least retention.closed_cases (%v) and at most 87600h (ten years), not %v", c.Retention.ClosedCases, c.Retention.RetiredBase)
+	}
+	if c.Retention.MirroredMessages < time.Second || c.Retention.MirroredMessages > 87600*time.Hour {
+		bad("retention.mirrored_messages", "must be between 1s and 87600h (ten years), not %v", c.Retention.MirroredMessages)
 	}
 	if c.Admin.Listen != "" {
 		if _, port, err := net.SplitHostPort(c.Admin.Listen); err != nil {

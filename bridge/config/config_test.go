@@ -147,6 +147,7 @@ workers: 0
 log: {level: loud}
 leader: {lease: 1s}
 actions: {give_up: 48h}
+retention: {mirrored_messages: 0s}
 mapping: {reload_interval: 1ms}
 admin: {token: short}
 http: {max_webhook_requests_per_address: -1, webhook_body_timeout: 0s, trusted_proxies: ["10.0.0.0/8", "ingress"]}
@@ -156,7 +157,7 @@ http: {max_webhook_requests_per_address: -1, webhook_body_timeout: 0s, trusted_p
 		t.Fatal("want errors")
 	}
 	for _, key := range []string{"care.base_url", "care.rate_limit", "care.token", "salesforce.login_url", "salesforce.auth_method", "schedule.sweep", "workers", "log.level",
-		"leader.lease", "actions.give_up", "mapping.reload_interval", "admin.token",
+		"leader.lease", "actions.give_up", "retention.mirrored_messages", "mapping.reload_interval", "admin.token",
 		"http.max_webhook_requests_per_address", "http.webhook_body_timeout", `http.trusted_proxies: "ingress" is neither an IP address nor a CIDR range`} {
 		if !strings.Contains(err.Error(), key) {
 			t.Errorf("error does not mention %s:\n%v", key, err)

@@ -75,6 +75,7 @@ func integrationNeeds(m *mapping.Mapping, schema *metadata.Schema, pushed bool) 
 	object("Case", whyCase, read, create, edit)
 	object("Case", whyFind, metadata.AccessViewAll)
 	object(bridge.MessageObject, whyMsg, read, create, edit)
+	object(bridge.MessageObject, "the mirrored messages of a case closed longer than retention.mirrored_messages leave Salesforce", metadata.AccessDelete)
 	object(bridge.ActionObject, whyActio, read, edit)
 	if pushed {
 		object(bridge.ActionObject, whyEvents, metadata.AccessViewAll)

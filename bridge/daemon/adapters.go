@@ -38,6 +38,11 @@ func (a sfAdapter) CreateMany(ctx context.Context, object string, recs []bridge.
 	return results(res), err
 }
 
+func (a sfAdapter) DeleteMany(ctx context.Context, ids []string) ([]bridge.WriteResult, error) {
+	res, err := a.c.DeleteMany(ctx, ids)
+	return results(res), err
+}
+
 func (a sfAdapter) Changed(ctx context.Context, object string, fields []string, where soql.Cond, watermark string) ([]bridge.Record, string, error) {
 	var wm salesforce.Watermark
 	if watermark != "" {

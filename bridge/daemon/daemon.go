@@ -145,12 +145,13 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		Metrics:         bridge.NewMetrics(d.reg),
 		// An action's claim lasts as long as a queue lease: after a crash
 		// both come back together.
-		ActionGiveUp:      cfg.Actions.GiveUp,
-		RetireClosedAfter: cfg.Retention.ClosedCases,
-		KeepRetiredBase:   cfg.Retention.RetiredBase,
-		DescribeFields:    sfAdapter{d.sf}.DescribeFields,
-		MaxCareIDLength:   d.careIDLen,
-		Pushed:            d.pushedChanges(cfg, bridge.NotesTargetOf(m).Object),
+		ActionGiveUp:       cfg.Actions.GiveUp,
+		RetireClosedAfter:  cfg.Retention.ClosedCases,
+		KeepRetiredBase:    cfg.Retention.RetiredBase,
+		RemoveMirrorsAfter: cfg.Retention.MirroredMessages,
+		DescribeFields:     sfAdapter{d.sf}.DescribeFields,
+		MaxCareIDLength:    d.careIDLen,
+		Pushed:             d.pushedChanges(cfg, bridge.NotesTargetOf(m).Object),
 	})
 	if err != nil {
 		return nil, err

@@ -79,6 +79,7 @@ func (d *Daemon) adminHandler() http.Handler {
 		},
 		DescribeFields: d.describeForAdmin,
 		Ops:            d.opsOptions(),
+		Erase:          d.adminErase,
 		Logger:         d.log.With("component", "admin"),
 	})
 }

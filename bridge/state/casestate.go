@@ -17,8 +17,11 @@ type CaseState struct {
 	Base         Base
 	HasBase      bool
 	Pending      map[string]PendingWrite
-	// Mirror is read only when asked for (LoadCases' withMirror).
+	// Mirror is read only when asked for (LoadCases' withMirror), and so
+	// is Erased: the MessageKey of each message of the case erased at its
+	// author's request (MarkErased).
 	Mirror map[string]MirroredMessage
+	Erased map[string]bool
 	// Sync is the case's sync hash: the reconciles' stamps and the
 	// triggers' hints (HintPrefix), see SaveStamps and AddHint.
 	Sync map[string]string
@@ -34,6 +37,7 @@ func (s *Store) LoadCases(ctx context.Context, careIDs []string, withMirror bool
 		base, pending, sync *redis.MapStringStringCmd
 		at                  *redis.StringCmd
 		mirror              *redis.MapStringStringCmd
+		erased              *redis.StringSliceCmd
 	}
 	all := make([]reads, len(careIDs))
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
@@ -46,6 +50,7 @@ func (s *Store) LoadCases(ctx context.Context, careIDs []string, withMirror bool
 			r.sync = p.HGetAll(ctx, s.caseKey(id, "sync"))
 			if withMirror {
 				r.mirror = p.HGetAll(ctx, s.caseKey(id, "mirror"))
+				r.erased = p.SMembers(ctx, s.caseKey(id, "erased"))
 			}
 		}
 		return nil
@@ -70,6 +75,12 @@ func (s *Store) LoadCases(ctx context.Context, careIDs []string, withMirror bool
 		if r.mirror != nil {
 			if st.Mirror, err = decodeMirror(id, r.mirror.Val()); err != nil {
 				return nil, err
+			}
+			if keys := r.erased.Val(); len(keys) > 0 {
+				st.Erased = make(map[string]bool, len(keys))
+				for _, k := range keys {
+					st.Erased[k] = true
+				}
 			}
 		}
 		out[id] = st

@@ -2,6 +2,8 @@ package state
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -57,6 +59,33 @@ func (s *Store) SetMessageMirror(ctx context.Context, careID string, msgs map[st
 	}
 	if err := setMirrorScript.Run(ctx, s.rdb, []string{s.caseKey(careID, "mirror")}, args...).Err(); err != nil {
 		return fmt.Errorf("store message mirror of care case %q: %w", careID, err)
+	}
+	return nil
+}
+
+// MessageKey is what the store remembers an erased message by: a hash of
+// its Care message id, so that no list of an erased customer's message ids
+// is kept, while the mirror can still tell the message when Care reports it
+// again.
+func MessageKey(messageID string) string {
+	sum := sha256.Sum256([]byte("carebridge erased message\x00" + messageID))
+	return hex.EncodeToString(sum[:16])
+}
+
+// MarkErased records messages of a case (by MessageKey) whose author's
+// personal data was erased: the mirror keeps them as tombstones from then
+// on, in this case and when it reopens. The record outlives the case's
+// retirement.
+func (s *Store) MarkErased(ctx context.Context, careID string, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	members := make([]any, len(keys))
+	for i, k := range keys {
+		members[i] = k
+	}
+	if err := s.rdb.SAdd(ctx, s.caseKey(careID, "erased"), members...).Err(); err != nil {
+		return fmt.Errorf("record erased messages of care case %q: %w", careID, err)
 	}
 	return nil
 }

@@ -63,7 +63,10 @@ return 1
 `)
 
 // unlinkClosedScript unlinks a case if it is still closed since before the
-// cutoff. KEYS care2sf, sf2care, closed. ARGV care id, cutoff (unix ms).
+// cutoff, and records its Case for the removal of its mirrored messages
+// (scored by when it was first seen closed).
+// KEYS care2sf, sf2care, closed, mirrors (zset), mirror_cases (hash).
+// ARGV care id, cutoff (unix ms).
 // Returns the Salesforce id, or false when the case reopened meanwhile.
 var unlinkClosedScript = redis.NewScript(`
 local since = redis.call('ZSCORE', KEYS[3], ARGV[1])
@@ -73,8 +76,18 @@ local sf = redis.call('HGET', KEYS[1], ARGV[1])
 if not sf then return '' end
 redis.call('HDEL', KEYS[1], ARGV[1])
 if redis.call('HGET', KEYS[2], sf) == ARGV[1] then redis.call('HDEL', KEYS[2], sf) end
+redis.call('ZADD', KEYS[4], since, ARGV[1])
+redis.call('HSET', KEYS[5], ARGV[1], sf)
 return sf
 `)
+
+// retiredMirrorsKey is the sorted set of retired cases whose mirrored
+// messages are still in Salesforce, scored by when the case was first seen
+// closed (unix ms); retiredCasesKey holds their Salesforce Case ids. Both
+// share the {links} slot with the links, so retiring a case records it in
+// the same script.
+func (s *Store) retiredMirrorsKey() string { return s.linksKey("mirrors") }
+func (s *Store) retiredCasesKey() string   { return s.linksKey("mirror_cases") }
 
 // ErrReopened is returned by RetireCase when the case left the closed set
 // (it reopened) before it could be retired.
@@ -82,7 +95,9 @@ var ErrReopened = errors.New("state: case reopened; not retired")
 
 // RetireCase removes a case that has been closed on both sides since before
 // cutoff from the sync state: its link, its note and message links, its
-// mirror hashes and pending writes. Its base snapshot stays for keepBase, so
+// mirror hashes and pending writes. Its Salesforce Case is recorded for the
+// removal of its mirrored messages (RetiredMirrors). Messages erased at
+// their author's request stay recorded (MarkErased). Its base snapshot stays for keepBase, so
 // that a reopen on either side within that time merges against the values
 // both sides last agreed on (afterwards a reopen is a first sync). It
 // returns the base as it stood, for the audit; ErrReopened, with nothing
@@ -98,8 +113,8 @@ func (s *Store) RetireCase(ctx context.Context, careID string, cutoff time.Time,
 	if err != nil {
 		return Base{}, fmt.Errorf("retire care case %q: %w", careID, err)
 	}
-	err = unlinkClosedScript.Run(ctx, s.rdb, []string{s.linksKey("care2sf"), s.linksKey("sf2care"), s.closedKey()},
-		careID, cutoff.UnixMilli()).Err()
+	err = unlinkClosedScript.Run(ctx, s.rdb, []string{s.linksKey("care2sf"), s.linksKey("sf2care"), s.closedKey(),
+		s.retiredMirrorsKey(), s.retiredCasesKey()}, careID, cutoff.UnixMilli()).Err()
 	switch {
 	case errors.Is(err, redis.Nil):
 		return base, ErrReopened
@@ -114,4 +129,68 @@ func (s *Store) RetireCase(ctx context.Context, careID string, cutoff time.Time,
 		return Base{}, fmt.Errorf("retire care case %q: %w", careID, err)
 	}
 	return base, nil
+}
+
+// RetiredMirror is a retired case whose mirrored messages are still in
+// Salesforce.
+type RetiredMirror struct {
+	CareID       string
+	SalesforceID string
+	ClosedSince  time.Time // when it was first seen closed on both sides
+}
+
+// retiredMirrorsScript lists up to n retired cases closed since before the
+// cutoff whose mirrors are still to be removed, dropping those linked again
+// meanwhile (a reopened case: its mirror is live again). KEYS mirrors,
+// mirror_cases, care2sf. ARGV cutoff (unix ms), n. Returns care id, Case
+// id, since triples.
+var retiredMirrorsScript = redis.NewScript(`
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for i = 1, #due, 2 do
+  local id = due[i]
+  if redis.call('HEXISTS', KEYS[3], id) == 1 then
+    redis.call('ZREM', KEYS[1], id)
+    redis.call('HDEL', KEYS[2], id)
+  else
+    table.insert(out, id)
+    table.insert(out, redis.call('HGET', KEYS[2], id) or '')
+    table.insert(out, due[i + 1])
+  end
+end
+return out
+`)
+
+// RetiredMirrors lists up to n retired cases, first seen closed before t,
+// whose mirrored messages are still in Salesforce, longest closed first.
+// A case linked again since it was retired (it reopened) leaves the list
+// for good: its mirror syncs again, and is recorded again when it retires
+// again.
+func (s *Store) RetiredMirrors(ctx context.Context, t time.Time, n int64) ([]RetiredMirror, error) {
+	res, err := retiredMirrorsScript.Run(ctx, s.rdb, []string{s.retiredMirrorsKey(), s.retiredCasesKey(), s.linksKey("care2sf")},
+		t.UnixMilli(), n).StringSlice()
+	if err != nil {
+		return nil, fmt.Errorf("list retired cases whose mirrored messages are due for removal: %w", err)
+	}
+	out := make([]RetiredMirror, 0, len(res)/3)
+	for i := 0; i+2 < len(res); i += 3 {
+		ms, err := strconv.ParseFloat(res[i+2], 64)
+		if err != nil {
+			return nil, fmt.Errorf("retired mirror of care case %q: bad score %q", res[i], res[i+2])
+		}
+		out = append(out, RetiredMirror{CareID: res[i], SalesforceID: res[i+1], ClosedSince: time.UnixMilli(int64(ms)).UTC()})
+	}
+	return out, nil
+}
+
+// MirrorRemoved records that a retired case's mirrored messages left
+// Salesforce.
+func (s *Store) MirrorRemoved(ctx context.Context, careID string) error {
+	pipe := s.rdb.TxPipeline()
+	pipe.ZRem(ctx, s.retiredMirrorsKey(), careID)
+	pipe.HDel(ctx, s.retiredCasesKey(), careID)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("record the removal of care case %q's mirrored messages: %w", careID, err)
+	}
+	return nil
 }

@@ -6,6 +6,7 @@
 //	carebridge sandbox care|salesforce  run one sandbox standalone
 //	carebridge rules check < scenario   explain a rule decision
 //	carebridge deadletters list|replay  inspect and replay dead letters
+//	carebridge erase --platform P --handle H  erase one customer's data
 //	carebridge alerts [--runbook-base URL]  print the Prometheus alerting rules
 //
 // Every command and verb answers --help (or -h) with its usage, what it
@@ -42,7 +43,7 @@ func root() *command {
 Start with 'carebridge demo': both sandboxes, an embedded Redis and seeded cases.`,
 		verbs: []*command{
 			runCommand(), demoCommand(), checkCommand(), sandboxCommand(), rulesCommand(),
-			deadLettersCommand(), healthcheckCommand(), alertsCommand(), versionCommand(),
+			deadLettersCommand(), eraseCommand(), healthcheckCommand(), alertsCommand(), versionCommand(),
 		},
 	}
 }

@@ -73,7 +73,21 @@ type Message struct {
 	PrivateReplySent bool           `json:"private_reply_sent"`
 	Permalink        string         `json:"permalink"`
 	UpdatedAt        time.Time      `json:"updated_at"`
+	// DeletedBy says who deleted a deleted message: DeletedByAuthor (on the
+	// platform) or DeletedByBrand (through Care); nil while it is not
+	// deleted, or when Care does not know. DeletedAt is when.
+	DeletedBy *string    `json:"deleted_by"`
+	DeletedAt *time.Time `json:"deleted_at"`
+	// EditedAt is when the author last edited the message (nil: never);
+	// Text and Media are the current version, the original is not kept.
+	EditedAt *time.Time `json:"edited_at"`
 }
+
+// Who deleted a message (Message.DeletedBy).
+const (
+	DeletedByAuthor = "author"
+	DeletedByBrand  = "brand"
+)
 
 // Author of a message.
 type Author struct {
@@ -83,6 +97,29 @@ type Author struct {
 	IsPage       bool   `json:"is_page"`
 	FollowsBrand bool   `json:"follows_brand"`
 	IsBrand      bool   `json:"is_brand"` // written by the brand (an agent)
+	// AccountState is the state of the author's account on the platform:
+	// AccountActive ("" from a Care that does not report it), or
+	// AccountProtected, AccountDeleted, AccountSuspended, whose content the
+	// platforms' terms forbid a copy to keep showing.
+	AccountState string `json:"account_state"`
+}
+
+// States of an author's account (Author.AccountState).
+const (
+	AccountActive    = "active"
+	AccountProtected = "protected"
+	AccountDeleted   = "deleted"
+	AccountSuspended = "suspended"
+)
+
+// Withheld reports whether the author's account is in a state whose
+// content must not be shown (protected, deleted or suspended).
+func (a Author) Withheld() bool {
+	switch a.AccountState {
+	case AccountProtected, AccountDeleted, AccountSuspended:
+		return true
+	}
+	return false
 }
 
 // Note is an internal note on a case, visible only to Care users.

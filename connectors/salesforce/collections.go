@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
@@ -58,6 +59,51 @@ func (c *Client) UpdateMany(ctx context.Context, object string, records []Record
 // for the results.
 func (c *Client) UpsertMany(ctx context.Context, object, extField string, records []Record) ([]Result, error) {
 	return c.writeMany(ctx, OpCollectionsUpsert, object, extField, records)
+}
+
+// DeleteMany deletes records by id through sObject Collections (DELETE
+// composite/sobjects?ids=..., allOrNone false), in calls of at most
+// MaxCollectionSize ids. Deleted records go to the org's Recycle Bin, as a
+// delete in the UI does. Every id gets a Result in the caller's order; an
+// id that is not a valid Salesforce id gets its error without being sent;
+// a record already deleted is reported as Salesforce reports it
+// (ENTITY_IS_DELETED). The error is non-nil when a whole call failed, as
+// in CreateMany.
+func (c *Client) DeleteMany(ctx context.Context, ids []string) ([]Result, error) {
+	const op = OpCollectionsDelete
+	results := make([]Result, len(ids))
+	var send []int
+	for i, id := range ids {
+		if !ValidID(id) {
+			results[i].Err = fmt.Errorf("%s record %d: %w", op, i, localError(op, fmt.Errorf("invalid id %q", id)))
+			continue
+		}
+		send = append(send, i)
+	}
+	for start := 0; start < len(send); start += MaxCollectionSize {
+		chunk := send[start:min(start+MaxCollectionSize, len(send))]
+		list := make([]string, len(chunk))
+		for j, i := range chunk {
+			list[j] = ids[i]
+		}
+		q := url.Values{"ids": {strings.Join(list, ",")}, "allOrNone": {"false"}}
+		raw, _, err := c.restRaw(ctx, op, http.MethodDelete, c.path("composite/sobjects")+"?"+q.Encode(), nil)
+		var out []collectionResult
+		if err == nil {
+			out, err = parseCollectionResults(op, raw, len(chunk))
+		}
+		if err != nil {
+			err = fmt.Errorf("%s records %d-%d: %w", op, start+1, start+len(chunk), err)
+			for _, i := range send[start:] {
+				results[i].Err = err
+			}
+			return results, err
+		}
+		for j, i := range chunk {
+			results[i] = c.recordResult(op, "sObject", "", i, Record{"Id": ids[i]}, out[j])
+		}
+	}
+	return results, nil
 }
 
 func (c *Client) writeMany(ctx context.Context, op, object, extField string, records []Record) ([]Result, error) {

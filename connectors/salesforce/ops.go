@@ -28,6 +28,7 @@ const (
 	OpCollectionsCreate  = "collections_create"
 	OpCollectionsUpdate  = "collections_update"
 	OpCollectionsUpsert  = "collections_upsert"
+	OpCollectionsDelete  = "collections_delete"
 	OpDescribe           = "describe"
 	OpLimits             = "limits"
 	maxQueryPages        = 100000

@@ -57,7 +57,7 @@ func newSandbox(t testing.TB, opts sfsim.Options) sandbox {
 }
 
 // allowDeletes grants the integration user Delete on Case, which the
-// shipped set does not (carebridge deletes nothing), for tests of the
+// shipped set does not (carebridge deletes only its mirrored messages), for tests of the
 // connector's Delete.
 func (sb sandbox) allowDeletes(t testing.TB) {
 	t.Helper()
@@ -94,7 +94,7 @@ func TestSuiteSandbox(t *testing.T) {
 // _USERNAME, _PASSWORD, _REFRESH_TOKEN or _PRIVATE_KEY_FILE. The suite
 // exercises Delete and deletes what it creates, so its user needs Delete
 // on Case, which the shipped Carebridge_Integration set does not grant
-// (carebridge deletes nothing): run it as a test user that has it.
+// (carebridge deletes only its mirrored messages): run it as a test user that has it.
 func TestSuiteOrg(t *testing.T) {
 	tg, ok := orgTarget(t)
 	if !ok {
@@ -664,5 +664,62 @@ func TestAutoAssignOff(t *testing.T) {
 		if r["OwnerId"] != owner {
 			t.Errorf("case %v owned by %v, want %s", r["Id"], r["OwnerId"], owner)
 		}
+	}
+}
+
+// TestDeleteManyInCollections: DeleteMany deletes by id through sObject
+// Collections, 200 ids per call, with a result per id in the caller's
+// order: an id that is not one is refused without a call, a record
+// already deleted is ENTITY_IS_DELETED (permanent), and the shipped
+// integration set may delete mirrored messages but not Cases.
+func TestDeleteManyInCollections(t *testing.T) {
+	sb := newSandbox(t, sfsim.Options{})
+	c := newTarget(t, "sandbox", sb.config()).client
+	ctx := t.Context()
+	caseID, err := c.Create(ctx, "Case", Record{"Subject": "mirror", "Care_Case_Id__c": "del-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := make([]Record, 201)
+	for i := range msgs {
+		msgs[i] = Record{"Care_Message_Id__c": fmt.Sprintf("m-%03d", i), "Case__c": caseID, "Text__c": "hello"}
+	}
+	res, err := c.UpsertMany(ctx, "Care_Message__c", "Care_Message_Id__c", msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{"not-an-id"}
+	for _, r := range res {
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+		ids = append(ids, r.ID)
+	}
+	sb.sim.ResetCalls()
+	out, err := c.DeleteMany(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != len(ids) || out[0].Err == nil || upstream.ClassOf(out[0].Err) != upstream.Permanent {
+		t.Fatalf("results %d, first %+v; want one per id, the bad id refused as permanent", len(out), out[0])
+	}
+	for i, r := range out[1:] {
+		if r.Err != nil || r.ID != ids[i+1] {
+			t.Fatalf("result %d = %+v, want %s deleted", i+1, r, ids[i+1])
+		}
+	}
+	if calls := sb.sim.Calls(sfsim.OpCollectionsDelete); calls != 2 || len(sb.sim.Records("Care_Message__c")) != 0 {
+		t.Errorf("%d delete calls, %d messages left; want 2 calls (200 ids each) and none left", calls, len(sb.sim.Records("Care_Message__c")))
+	}
+	again, err := c.DeleteMany(ctx, []string{ids[1], caseID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ue *upstream.Error
+	if !errors.As(again[0].Err, &ue) || ue.Code != "ENTITY_IS_DELETED" || ue.Class != upstream.Permanent {
+		t.Errorf("a deleted message again: %v, want a permanent ENTITY_IS_DELETED", again[0].Err)
+	}
+	if !errors.As(again[1].Err, &ue) || ue.Code != "INSUFFICIENT_ACCESS_OR_READONLY" {
+		t.Errorf("a Case: %v, want INSUFFICIENT_ACCESS_OR_READONLY (the integration set may not delete Cases)", again[1].Err)
 	}
 }

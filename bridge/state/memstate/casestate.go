@@ -35,6 +35,9 @@ func (s *Store) LoadCases(ctx context.Context, careIDs []string, withMirror bool
 		s.mu.Lock()
 		if c := s.caseOf(id); c != nil {
 			st.Sync = maps.Clone(c.sync)
+			if withMirror && len(c.erased) > 0 {
+				st.Erased = maps.Clone(c.erased)
+			}
 		}
 		s.mu.Unlock()
 		if st.Sync == nil {

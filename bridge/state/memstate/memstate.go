@@ -41,13 +41,16 @@ type Store struct {
 	clock     func() time.Time
 	actionTTL time.Duration
 
-	mu       sync.Mutex
-	care2sf  map[string]string
-	sf2care  map[string]string
-	linkSeq  map[string]uint64 // care id -> when linked, in link order; LinkedCases' cursor
-	lastSeq  uint64
-	cases    map[string]*caseState
-	closed   map[string]int64 // care id -> first seen closed, unix ms
+	mu      sync.Mutex
+	care2sf map[string]string
+	sf2care map[string]string
+	linkSeq map[string]uint64 // care id -> when linked, in link order; LinkedCases' cursor
+	lastSeq uint64
+	cases   map[string]*caseState
+	closed  map[string]int64 // care id -> first seen closed, unix ms
+	// retired are the retired cases whose mirrored messages are still in
+	// Salesforce (RetiredMirrors).
+	retired  map[string]state.RetiredMirror
 	cursors  map[string]string
 	auditMS  int64 // last audit id's time part
 	auditSeq int64 // last audit id's sequence part
@@ -66,6 +69,7 @@ type caseState struct {
 	pending       map[string]state.PendingWrite
 	children      map[state.Kind]*childLinks
 	mirror        map[string]state.MirroredMessage
+	erased        map[string]bool   // state.MessageKey of erased messages; outlives retirement
 	sync          map[string]string // stamps and hints (state.HintPrefix)
 }
 
@@ -98,6 +102,7 @@ func New(opts ...Option) *Store {
 		linkSeq:   map[string]uint64{},
 		cases:     map[string]*caseState{},
 		closed:    map[string]int64{},
+		retired:   map[string]state.RetiredMirror{},
 		cursors:   map[string]string{},
 		actions:   map[string]*action{},
 	}
@@ -114,6 +119,7 @@ func (s *Store) Flush() {
 	defer s.mu.Unlock()
 	s.care2sf, s.sf2care, s.linkSeq = map[string]string{}, map[string]string{}, map[string]uint64{}
 	s.cases, s.closed, s.cursors, s.actions = map[string]*caseState{}, map[string]int64{}, map[string]string{}, map[string]*action{}
+	s.retired = map[string]state.RetiredMirror{}
 }
 
 // nowMS is the clock in unix ms, the resolution the Redis store keeps.
@@ -479,7 +485,8 @@ func (s *Store) RetireCase(ctx context.Context, careID string, cutoff time.Time,
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	base, _ := s.loadBase(careID)
-	if since, ok := s.closed[careID]; !ok || since > cutoff.UnixMilli() {
+	since, ok := s.closed[careID]
+	if !ok || since > cutoff.UnixMilli() {
 		return base, state.ErrReopened
 	}
 	if c := s.caseOf(careID); c != nil {
@@ -499,8 +506,73 @@ func (s *Store) RetireCase(ctx context.Context, careID string, cutoff time.Time,
 		if s.sf2care[sf] == careID {
 			delete(s.sf2care, sf)
 		}
+		s.retired[careID] = state.RetiredMirror{CareID: careID, SalesforceID: sf, ClosedSince: time.UnixMilli(since).UTC()}
 	}
 	return base, nil
+}
+
+// RetiredMirrors lists up to n retired cases, first seen closed before t,
+// whose mirrored messages are still in Salesforce, longest closed first; a
+// case linked again leaves the list.
+func (s *Store) RetiredMirrors(ctx context.Context, t time.Time, n int64) ([]state.RetiredMirror, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("list retired mirrors: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var due []state.RetiredMirror
+	for id, r := range s.retired {
+		if r.ClosedSince.UnixMilli() > t.UnixMilli() {
+			continue
+		}
+		if _, linked := s.care2sf[id]; linked {
+			delete(s.retired, id)
+			continue
+		}
+		due = append(due, r)
+	}
+	slices.SortFunc(due, func(a, b state.RetiredMirror) int {
+		if c := a.ClosedSince.Compare(b.ClosedSince); c != 0 {
+			return c
+		}
+		return strings.Compare(a.CareID, b.CareID)
+	})
+	if int64(len(due)) > n {
+		due = due[:n]
+	}
+	return due, nil
+}
+
+// MirrorRemoved records that a retired case's mirrored messages left
+// Salesforce.
+func (s *Store) MirrorRemoved(ctx context.Context, careID string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("record a removed mirror: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.retired, careID)
+	return nil
+}
+
+// MarkErased records erased messages of a case (by state.MessageKey).
+func (s *Store) MarkErased(ctx context.Context, careID string, keys []string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("record erased messages of care case %q: %w", careID, err)
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.caseFor(careID)
+	if c.erased == nil {
+		c.erased = map[string]bool{}
+	}
+	for _, k := range keys {
+		c.erased[k] = true
+	}
+	return nil
 }
 
 // MessageMirror returns, per Care message id of a case, what was last

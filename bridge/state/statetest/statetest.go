@@ -50,6 +50,9 @@ type Store interface {
 	SetCaseClosed(ctx context.Context, careID string, closed bool, at time.Time) error
 	ClosedBefore(ctx context.Context, t time.Time, n int64) ([]string, error)
 	RetireCase(ctx context.Context, careID string, cutoff time.Time, keepBase time.Duration) (state.Base, error)
+	RetiredMirrors(ctx context.Context, t time.Time, n int64) ([]state.RetiredMirror, error)
+	MirrorRemoved(ctx context.Context, careID string) error
+	MarkErased(ctx context.Context, careID string, keys []string) error
 
 	MessageMirror(ctx context.Context, careID string) (map[string]state.MirroredMessage, error)
 	SetMessageMirror(ctx context.Context, careID string, msgs map[string]state.MirroredMessage) error
@@ -86,6 +89,8 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"Cursor", cursors()},
 		{"Closed", closedCases()},
 		{"RetireCase", retireCase()},
+		{"RetiredMirrors", retiredMirrors()},
+		{"Erased", erasedMessages()},
 		{"MessageMirror", messageMirror()},
 		{"CaseState", caseStates()},
 		{"Action", actions()},
@@ -1300,6 +1305,102 @@ func ownWrites() []behaviour {
 			must(t, err)
 			if len(other) != 0 {
 				t.Errorf("another object's record of the same id: %v", other)
+			}
+		}},
+	}
+}
+
+func retiredMirrors() []behaviour {
+	t0 := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	retire := func(t *testing.T, s Store, careID, sfID string, closedAt time.Time) {
+		t.Helper()
+		seedCase(t, s, careID, sfID, closedAt)
+		must(t, s.SetCaseClosed(t.Context(), careID, true, closedAt))
+		if _, err := s.RetireCase(t.Context(), careID, closedAt, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return []behaviour{
+		{"a retired case's Case waits for the removal of its mirror, by when it closed", func(t *testing.T, s Store) {
+			ctx := t.Context()
+			retire(t, s, "late", "500B", t0.Add(time.Hour))
+			retire(t, s, "early", "500A", t0)
+			got, err := s.RetiredMirrors(ctx, t0.Add(30*time.Minute), 10)
+			must(t, err)
+			if len(got) != 1 || got[0].CareID != "early" || got[0].SalesforceID != "500A" || !got[0].ClosedSince.Equal(t0) {
+				t.Fatalf("due at t0+30m = %+v, want only early (500A, closed at t0)", got)
+			}
+			got, err = s.RetiredMirrors(ctx, t0.Add(2*time.Hour), 1)
+			must(t, err)
+			if len(got) != 1 || got[0].CareID != "early" {
+				t.Fatalf("first due = %+v, want early: longest closed first", got)
+			}
+			must(t, s.MirrorRemoved(ctx, "early"))
+			got, err = s.RetiredMirrors(ctx, t0.Add(2*time.Hour), 10)
+			must(t, err)
+			if len(got) != 1 || got[0].CareID != "late" {
+				t.Fatalf("after removing early's mirror: %+v, want late", got)
+			}
+		}},
+		{"a case linked again leaves the list", func(t *testing.T, s Store) {
+			ctx := t.Context()
+			retire(t, s, "back", "500C", t0)
+			must(t, s.LinkCase(ctx, "back", "500C"))
+			got, err := s.RetiredMirrors(ctx, t0.Add(time.Hour), 10)
+			must(t, err)
+			if len(got) != 0 {
+				t.Fatalf("a reopened case: %+v, want none", got)
+			}
+			// Unlinked again without retiring (not possible in the engine,
+			// but the list must not bring it back).
+			got, err = s.RetiredMirrors(ctx, t0.Add(time.Hour), 10)
+			must(t, err)
+			if len(got) != 0 {
+				t.Fatalf("listed again: %+v", got)
+			}
+		}},
+		{"an open case is not listed", func(t *testing.T, s Store) {
+			seedCase(t, s, "open", "500D", t0)
+			got, err := s.RetiredMirrors(t.Context(), t0.Add(time.Hour), 10)
+			must(t, err)
+			if len(got) != 0 {
+				t.Fatalf("an open case: %+v", got)
+			}
+		}},
+	}
+}
+
+func erasedMessages() []behaviour {
+	t0 := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	return []behaviour{
+		{"erased messages load with the mirror and outlive retirement", func(t *testing.T, s Store) {
+			ctx := t.Context()
+			seedCase(t, s, "c1", "500E", t0)
+			must(t, s.MarkErased(ctx, "c1", []string{state.MessageKey("m1"), state.MessageKey("m2")}))
+			must(t, s.MarkErased(ctx, "c1", []string{state.MessageKey("m2")}))
+			must(t, s.MarkErased(ctx, "c1", nil))
+			all, err := s.LoadCases(ctx, []string{"c1", "c2"}, true)
+			must(t, err)
+			if e := all["c1"].Erased; len(e) != 2 || !e[state.MessageKey("m1")] || !e[state.MessageKey("m2")] || len(all["c2"].Erased) != 0 {
+				t.Fatalf("erased = %v (c2 %v), want m1 and m2 of c1 only", e, all["c2"].Erased)
+			}
+			if bare, err := s.LoadCases(ctx, []string{"c1"}, false); err != nil || bare["c1"].Erased != nil {
+				t.Fatalf("without the mirror: %v, %v; want no erased set read", bare["c1"].Erased, err)
+			}
+			must(t, s.SetCaseClosed(ctx, "c1", true, t0))
+			if _, err := s.RetireCase(ctx, "c1", t0, 0); err != nil {
+				t.Fatal(err)
+			}
+			all, err = s.LoadCases(ctx, []string{"c1"}, true)
+			must(t, err)
+			if len(all["c1"].Erased) != 2 {
+				t.Fatalf("after retirement: %v, want the erased messages still recorded", all["c1"].Erased)
+			}
+		}},
+		{"a message key names the message, not its id", func(t *testing.T, s Store) {
+			k := state.MessageKey("m1")
+			if k == "m1" || len(k) != 32 || k != state.MessageKey("m1") || k == state.MessageKey("m2") {
+				t.Fatalf("MessageKey(m1) = %q", k)
 			}
 		}},
 	}

@@ -137,10 +137,10 @@ func (s *Server) conversationChangedLocked(m *care.Message) {
 func (s *Server) messageTakenLocked(id string) bool { _, ok := s.messages[id]; return ok }
 
 func (s *Server) brandAuthorLocked(c *care.Case) care.Author {
-	a := care.Author{ID: "brand", Handle: "brand", Name: "Brand", IsBrand: true}
+	a := care.Author{ID: "brand", Handle: "brand", Name: "Brand", IsBrand: true, AccountState: care.AccountActive}
 	if c.ProfileID != nil {
 		if p, ok := s.profileLocked(*c.ProfileID); ok {
-			a = care.Author{ID: p.ID, Handle: p.Handle, Name: p.Name, IsBrand: true}
+			a = care.Author{ID: p.ID, Handle: p.Handle, Name: p.Name, IsBrand: true, AccountState: care.AccountActive}
 		}
 	}
 	return a
@@ -214,7 +214,9 @@ func (s *Server) actionLocked(caseID, msgID, action string) (care.ActionResult, 
 	case rules.Like, rules.Unlike:
 		m.Liked = a == rules.Like
 	case rules.Delete:
-		m.Deleted = true
+		// Care keeps what the brand deleted, as its record of the
+		// moderation; who deleted it and when go with it.
+		m.Deleted, m.DeletedBy = true, ptr(care.DeletedByBrand)
 	case rules.Hide:
 		m.Hidden, m.HiddenWithParent = true, false
 		for _, d := range s.cascadeLocked(m) {
@@ -239,6 +241,10 @@ func (s *Server) actionLocked(caseID, msgID, action string) (care.ActionResult, 
 		s.following[authorKey] = a == rules.Follow
 	}
 	m.UpdatedAt = s.stampLocked()
+	if a == rules.Delete {
+		at := m.UpdatedAt
+		m.DeletedAt = &at
+	}
 	s.conversationChangedLocked(m)
 	c.Interacted = true
 	s.touchCaseLocked(c)

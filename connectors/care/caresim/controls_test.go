@@ -17,7 +17,8 @@ import (
 // before it.
 var controlOrder = []string{
 	"POST /sandbox/agents", "POST /sandbox/profiles", "POST /sandbox/escalate", "POST /sandbox/listening",
-	"POST /sandbox/cases/{id}/customer-messages", "POST /sandbox/cases/{id}/ui-assign",
+	"POST /sandbox/cases/{id}/customer-messages", "POST /sandbox/cases/{id}/author-edit",
+	"POST /sandbox/cases/{id}/author-delete", "POST /sandbox/account-state", "POST /sandbox/cases/{id}/ui-assign",
 	"POST /sandbox/cases/{id}/ui-status", "POST /sandbox/cases/{id}/ui-notes", "GET /sandbox/cases/{id}/replies",
 	"POST /sandbox/faults", "GET /sandbox/faults", "DELETE /sandbox/faults", "GET /sandbox/calls", "DELETE /sandbox/calls",
 }
@@ -96,8 +97,13 @@ func TestSandboxControlsMatchTheirDocument(t *testing.T) {
 	}
 	c, _ := h.sim.Case("case_fb_2")
 	msgs := h.sim.Messages("case_fb_2")
-	if last := msgs[len(msgs)-1]; last.Text != "Any news on my order?" || last.Direction != care.Inbound || last.Author.Handle != "liam.p" {
+	last := msgs[len(msgs)-1]
+	if last.Text != "Any news on my order?" || last.Direction != care.Inbound || last.Author.Handle != "liam.p" {
 		t.Errorf("customer message: %+v", last)
+	}
+	if first := msgs[0]; !first.Deleted || first.DeletedBy == nil || *first.DeletedBy != care.DeletedByAuthor || first.EditedAt == nil ||
+		first.Text != "" || first.Author.AccountState != care.AccountProtected || last.Author.AccountState != care.AccountProtected {
+		t.Errorf("author-edit, author-delete and account-state: %+v", first)
 	}
 	if c.AssigneeID == nil || *c.AssigneeID != "agent_ben" || c.Status != rules.Pending {
 		t.Errorf("ui-assign and ui-status: case_fb_2 %+v", c)
@@ -129,5 +135,6 @@ func TestControlInputSchemasMatchTheirTypes(t *testing.T) {
 		"CaseInput": care.Case{}, "CustomerInput": care.Customer{}, "MessageInput": care.Message{}, "AuthorInput": care.Author{},
 		"EscalateRequest": EscalateRequest{}, "ListeningRequest": ListeningRequest{}, "UINoteRequest": care.NoteRequest{},
 		"AgentInput": care.Agent{}, "ProfileInput": care.Profile{}, "Fault": FaultRequest{}, "CallStats": CallStats{},
+		"AuthorMessageRequest": AuthorMessageRequest{}, "AccountStateRequest": AccountStateRequest{}, "AccountStateResult": AccountStateResult{},
 	})
 }

@@ -218,6 +218,44 @@ func (s *Server) prepareMessageLocked(c *care.Case, m *care.Message, pending fun
 	if m.PostedAt.IsZero() {
 		m.PostedAt = s.now()
 	}
+	if err := prepareDeletion(m, s.now()); err != nil {
+		return err
+	}
+	state := care.AccountActive
+	if !m.Author.IsBrand {
+		state = s.accountStateLocked(m.Platform, m.Author.ID)
+	}
+	if m.Author.AccountState != "" && m.Author.AccountState != state {
+		return badRequest("author.account_state %q is not the state of the author's account (%s): change it with POST /sandbox/account-state", m.Author.AccountState, state)
+	}
+	m.Author.AccountState = state
+	return nil
+}
+
+// prepareDeletion checks what a message brought in says about its
+// deletion: who deleted it says it is deleted; an author's deletion
+// leaves no content in Care.
+func prepareDeletion(m *care.Message, now time.Time) error {
+	if m.DeletedBy == nil {
+		if m.DeletedAt != nil && !m.Deleted {
+			return badRequest("deleted_at is set on a message that is not deleted")
+		}
+		return nil
+	}
+	switch *m.DeletedBy {
+	case care.DeletedByAuthor, care.DeletedByBrand:
+	default:
+		return badRequest("deleted_by %q must be author or brand", *m.DeletedBy)
+	}
+	if !m.Deleted {
+		return badRequest("deleted_by is set on a message that is not deleted")
+	}
+	if m.DeletedAt == nil {
+		m.DeletedAt = &now
+	}
+	if *m.DeletedBy == care.DeletedByAuthor {
+		m.Text, m.Media, m.Permalink = "", []string{}, ""
+	}
 	return nil
 }
 
@@ -358,6 +396,9 @@ func (s *Server) controls() map[string]handlerFunc {
 		"POST /sandbox/escalate":                     s.simEscalate,
 		"POST /sandbox/listening":                    s.simListening,
 		"POST /sandbox/cases/{id}/customer-messages": s.simCustomerMessage,
+		"POST /sandbox/cases/{id}/author-edit":       s.simAuthorEdit,
+		"POST /sandbox/cases/{id}/author-delete":     s.simAuthorDelete,
+		"POST /sandbox/account-state":                s.simAccountState,
 		"POST /sandbox/cases/{id}/ui-assign":         s.simUIAssign,
 		"POST /sandbox/cases/{id}/ui-status":         s.simUIStatus,
 		"POST /sandbox/cases/{id}/ui-notes":          s.simUINote,

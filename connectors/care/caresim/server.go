@@ -99,8 +99,9 @@ type Server struct {
 	replies   map[string][]string // case id -> ids of messages sent through the API
 	agents    []care.Agent
 	profiles  []care.Profile
-	banned    map[string]bool // platform/author id
-	following map[string]bool // platform/author id
+	banned    map[string]bool   // platform/author id
+	following map[string]bool   // platform/author id
+	accounts  map[string]string // platform/author id -> account state other than active
 	lastStamp time.Time
 	seq       int64
 	idem      map[string]idemEntry
@@ -134,6 +135,7 @@ func New(opts Options) (*Server, error) {
 		replies:   map[string][]string{},
 		banned:    map[string]bool{},
 		following: map[string]bool{},
+		accounts:  map[string]string{},
 		idem:      map[string]idemEntry{},
 		calls:     map[string]int{},
 		rng:       rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x5eed)),

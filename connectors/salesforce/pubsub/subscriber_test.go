@@ -183,7 +183,7 @@ func TestChangeEventsOfCreateUpdateDelete(t *testing.T) {
 
 func testChangeEvents(t *testing.T, headerOnly bool) {
 	e := newEnv(t, sfsim.Options{}, pubsub.Config{HeaderOnly: headerOnly})
-	// The shipped set grants no Delete (carebridge deletes nothing); this
+	// The shipped set grants no Delete on Case (carebridge deletes only its mirrored messages); this
 	// client deletes a Case to see its DELETE event.
 	if err := e.sim.GrantPermission(sfsim.IntegrationPermissionSet, metadata.Permission{Object: "Case", Access: metadata.AccessDelete}); err != nil {
 		t.Fatal(err)

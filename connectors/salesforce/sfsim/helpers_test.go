@@ -120,7 +120,7 @@ func (e *env) revoke(p metadata.Permission) {
 }
 
 // allowDeletes grants the integration user Delete on Case, which the
-// shipped set does not (carebridge deletes nothing), so that a test can
+// shipped set does not (carebridge deletes only its mirrored messages), so that a test can
 // exercise the sandbox's deletes through the API.
 func (e *env) allowDeletes() {
 	e.t.Helper()

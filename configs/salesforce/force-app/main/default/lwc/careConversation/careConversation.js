@@ -30,6 +30,10 @@ import MSG_POSTED from '@salesforce/schema/Care_Message__c.Posted_At__c';
 import MSG_HIDDEN from '@salesforce/schema/Care_Message__c.Hidden__c';
 import MSG_HIDDEN_PARENT from '@salesforce/schema/Care_Message__c.Hidden_With_Parent__c';
 import MSG_DELETED from '@salesforce/schema/Care_Message__c.Deleted__c';
+import MSG_DELETED_BY from '@salesforce/schema/Care_Message__c.Deleted_By__c';
+import MSG_DELETED_AT from '@salesforce/schema/Care_Message__c.Deleted_At__c';
+import MSG_EDITED_AT from '@salesforce/schema/Care_Message__c.Edited_At__c';
+import MSG_WITHHELD from '@salesforce/schema/Care_Message__c.Withheld__c';
 import MSG_LIKED from '@salesforce/schema/Care_Message__c.Liked__c';
 import MSG_PRIVATE_SENT from '@salesforce/schema/Care_Message__c.Private_Reply_Sent__c';
 import MSG_PERMALINK from '@salesforce/schema/Care_Message__c.Permalink__c';
@@ -81,7 +85,7 @@ const CASE_OPTIONAL = [CASE_CARE_ID, CASE_PLATFORM, CASE_SYNC_STATUS, CASE_SYNC_
 const MESSAGE_REQUIRED = [MSG_NAME].map(qualified);
 const MESSAGE_OPTIONAL = [MSG_CARE_ID, MSG_PLATFORM, MSG_KIND, MSG_DIRECTION, MSG_HANDLE, MSG_AUTHOR, MSG_IS_PAGE, MSG_FOLLOWS, MSG_TEXT, MSG_MEDIA,
     MSG_PARENT, MSG_DEPTH, MSG_POSTED, MSG_HIDDEN, MSG_HIDDEN_PARENT, MSG_DELETED, MSG_LIKED, MSG_PRIVATE_SENT, MSG_PERMALINK, MSG_ACTIONS,
-    MSG_MODES].map(qualified);
+    MSG_MODES, MSG_DELETED_BY, MSG_DELETED_AT, MSG_EDITED_AT, MSG_WITHHELD].map(qualified);
 const ACTION_REQUIRED = [ACT_NAME, ACT_CREATED].map(qualified);
 const ACTION_OPTIONAL = [ACT_TYPE, ACT_MODE, ACT_TARGET_ID, ACT_BODY, ACT_STATUS, ACT_CODE, ACT_REASON, ACT_PROCESSED].map(qualified);
 
@@ -109,6 +113,19 @@ const ACTION_LABELS = {
     unfollow: LABELS.ActionUnfollow
 };
 const CONFIRM_FIRST = ['delete', 'ban'];
+// Who deleted a message (Deleted_By__c), and why the content of one that is
+// not deleted is not kept (Withheld__c): carebridge removes such content
+// from Salesforce as the platforms' terms require, and keeps a tombstone.
+const DELETED_BY_LABELS = {
+    author: LABELS.StateDeletedByAuthor,
+    brand: LABELS.StateDeletedByBrand
+};
+const WITHHELD_LABELS = {
+    account_protected: LABELS.WithheldProtected,
+    account_deleted: LABELS.WithheldDeleted,
+    account_suspended: LABELS.WithheldSuspended,
+    erased: LABELS.WithheldErased
+};
 const MODE_LABELS = {
     public_reply: LABELS.ModePublicReply,
     comment_on_post: LABELS.ModeCommentOnPost,
@@ -133,6 +150,23 @@ function fieldDisplay(record, name) {
         return undefined;
     }
     return f.displayValue !== null && f.displayValue !== undefined ? f.displayValue : f.value;
+}
+
+/**
+ * The sentence shown in place of a message whose content carebridge does not
+ * keep (a tombstone), '' for a message shown as it is: why it is withheld,
+ * or who deleted it when its content is gone. A message the brand deleted
+ * whose content the org keeps shows its text, marked deleted by the brand.
+ */
+function tombstoneOf(record) {
+    const withheld = fieldValue(record, 'Withheld__c');
+    if (withheld) {
+        return WITHHELD_LABELS[withheld] || LABELS.StateDeleted;
+    }
+    if (fieldValue(record, 'Deleted__c') && !fieldValue(record, 'Text__c') && !fieldValue(record, 'Media_URLs__c')) {
+        return DELETED_BY_LABELS[fieldValue(record, 'Deleted_By__c')] || LABELS.StateDeleted;
+    }
+    return '';
 }
 
 function words(token) {
@@ -352,7 +386,11 @@ export default class CareConversation extends LightningElement {
     }
 
     authorOf(record) {
-        return fieldValue(record, 'Author_Name__c') || fieldValue(record, 'Author_Handle__c') || LABELS.UnknownAuthor;
+        const name = fieldValue(record, 'Author_Name__c') || fieldValue(record, 'Author_Handle__c');
+        if (name) {
+            return name;
+        }
+        return tombstoneOf(record) ? LABELS.AuthorRemoved : LABELS.UnknownAuthor;
     }
 
     describeMessage(record) {
@@ -385,8 +423,12 @@ export default class CareConversation extends LightningElement {
             if (fieldValue(r, 'Hidden__c')) {
                 states.push({ key: 'hidden', label: fieldValue(r, 'Hidden_With_Parent__c') ? LABELS.StateHiddenWithParent : LABELS.StateHidden });
             }
-            if (fieldValue(r, 'Deleted__c')) {
-                states.push({ key: 'deleted', label: LABELS.StateDeleted });
+            const tombstone = tombstoneOf(r);
+            if (fieldValue(r, 'Deleted__c') && !tombstone) {
+                states.push({ key: 'deleted', label: DELETED_BY_LABELS[fieldValue(r, 'Deleted_By__c')] || LABELS.StateDeleted });
+            }
+            if (fieldValue(r, 'Edited_At__c') && !tombstone) {
+                states.push({ key: 'edited', label: LABELS.StateEdited });
             }
             if (fieldValue(r, 'Liked__c')) {
                 states.push({ key: 'liked', label: LABELS.StateLiked });
@@ -447,7 +489,7 @@ export default class CareConversation extends LightningElement {
                 id: r.id,
                 careId,
                 level,
-                itemClass: `care-message care-depth-${Math.min(Math.max(depth, 0), 4)}` + (outbound ? ' care-message_outbound' : '') + (isTarget ? ' care-message_target' : '') + (deleted ? ' care-message_deleted' : ''),
+                itemClass: `care-message care-depth-${Math.min(Math.max(depth, 0), 4)}` + (outbound ? ' care-message_outbound' : '') + (isTarget ? ' care-message_target' : '') + (deleted ? ' care-message_deleted' : '') + (tombstone ? ' care-message_tombstone' : ''),
                 platformLabel,
                 kindLabel,
                 author,
@@ -457,10 +499,13 @@ export default class CareConversation extends LightningElement {
                 postedAtLabel: this.formatTime(postedAt),
                 parentText: parent ? format(LABELS.InReplyToVisible, this.describeMessage(parent)) : '',
                 text: fieldValue(r, 'Text__c') || '',
-                hasText: Boolean(fieldValue(r, 'Text__c')),
-                media,
-                hasMedia: media.length > 0,
-                permalink: safeLink(fieldValue(r, 'Permalink__c')),
+                hasText: Boolean(fieldValue(r, 'Text__c')) && !tombstone,
+                tombstone,
+                tombstoneAt: tombstone ? fieldValue(r, 'Deleted_At__c') : null,
+                tombstoneAtLabel: tombstone ? this.formatTime(fieldValue(r, 'Deleted_At__c')) : '',
+                media: tombstone ? [] : media,
+                hasMedia: media.length > 0 && !tombstone,
+                permalink: tombstone ? null : safeLink(fieldValue(r, 'Permalink__c')),
                 permalinkLabel: format(LABELS.OpenOn, platformLabel || LABELS.ThePlatform),
                 states,
                 hasStates: states.length > 0,

@@ -26,6 +26,14 @@ import Care_SelectedForReply from '@salesforce/label/c.Care_SelectedForReply';
 import Care_StateHidden from '@salesforce/label/c.Care_StateHidden';
 import Care_StateHiddenWithParent from '@salesforce/label/c.Care_StateHiddenWithParent';
 import Care_StateDeleted from '@salesforce/label/c.Care_StateDeleted';
+import Care_StateDeletedByAuthor from '@salesforce/label/c.Care_StateDeletedByAuthor';
+import Care_StateDeletedByBrand from '@salesforce/label/c.Care_StateDeletedByBrand';
+import Care_StateEdited from '@salesforce/label/c.Care_StateEdited';
+import Care_WithheldProtected from '@salesforce/label/c.Care_WithheldProtected';
+import Care_WithheldDeleted from '@salesforce/label/c.Care_WithheldDeleted';
+import Care_WithheldSuspended from '@salesforce/label/c.Care_WithheldSuspended';
+import Care_WithheldErased from '@salesforce/label/c.Care_WithheldErased';
+import Care_AuthorRemoved from '@salesforce/label/c.Care_AuthorRemoved';
 import Care_StateLiked from '@salesforce/label/c.Care_StateLiked';
 import Care_StatePrivateReplySent from '@salesforce/label/c.Care_StatePrivateReplySent';
 import Care_BadgeBrand from '@salesforce/label/c.Care_BadgeBrand';
@@ -125,6 +133,14 @@ export const LABELS = {
     StateHidden: Care_StateHidden,
     StateHiddenWithParent: Care_StateHiddenWithParent,
     StateDeleted: Care_StateDeleted,
+    StateDeletedByAuthor: Care_StateDeletedByAuthor,
+    StateDeletedByBrand: Care_StateDeletedByBrand,
+    StateEdited: Care_StateEdited,
+    WithheldProtected: Care_WithheldProtected,
+    WithheldDeleted: Care_WithheldDeleted,
+    WithheldSuspended: Care_WithheldSuspended,
+    WithheldErased: Care_WithheldErased,
+    AuthorRemoved: Care_AuthorRemoved,
     StateLiked: Care_StateLiked,
     StatePrivateReplySent: Care_StatePrivateReplySent,
     BadgeBrand: Care_BadgeBrand,

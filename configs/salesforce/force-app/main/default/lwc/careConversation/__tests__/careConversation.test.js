@@ -189,6 +189,75 @@ describe('conversation', () => {
         expect(states('plain')).toEqual([]);
     });
 
+    it('shows a tombstone in place of deleted, withheld and erased content: who deleted it and when, no text, media, link or author', async () => {
+        const el = await mount();
+        emitCase();
+        const gone = {
+            Text__c: null,
+            Media_URLs__c: null,
+            Permalink__c: null,
+            Author_Name__c: null,
+            Author_Handle__c: null,
+            Deleted_At__c: '2026-11-30T11:15:00.000Z'
+        };
+        emitMessages([
+            message('p', { Kind__c: 'post', Care_Message_Id__c: 'P', Thread_Depth__c: 0, Text__c: 'Our new tent', Posted_At__c: '2026-11-30T09:00:00.000Z' }),
+            message('byauthor', { ...gone, Care_Message_Id__c: 'C1', Parent_Message_Id__c: 'P', Deleted__c: true, Deleted_By__c: 'author' }),
+            message('reply', { Kind__c: 'reply', Care_Message_Id__c: 'R1', Parent_Message_Id__c: 'C1', Thread_Depth__c: 2, Text__c: 'Same here', Author_Name__c: 'Tom', Posted_At__c: '2026-11-30T10:30:00.000Z' }),
+            message('bybrand', { ...gone, Care_Message_Id__c: 'C2', Parent_Message_Id__c: 'P', Deleted__c: true, Deleted_By__c: 'brand', Posted_At__c: '2026-11-30T10:40:00.000Z' }),
+            message('kept', { Care_Message_Id__c: 'C3', Parent_Message_Id__c: 'P', Deleted__c: true, Deleted_By__c: 'brand', Text__c: 'Buy cheap tents', Posted_At__c: '2026-11-30T10:45:00.000Z' }),
+            message('protected', { ...gone, Deleted_At__c: null, Care_Message_Id__c: 'C4', Parent_Message_Id__c: 'P', Withheld__c: 'account_protected', Posted_At__c: '2026-11-30T10:50:00.000Z' }),
+            message('erased', { ...gone, Deleted_At__c: null, Care_Message_Id__c: 'C5', Parent_Message_Id__c: 'P', Withheld__c: 'erased', Posted_At__c: '2026-11-30T10:55:00.000Z' }),
+            message('edited', { Care_Message_Id__c: 'C6', Parent_Message_Id__c: 'P', Text__c: 'Fixed now, thanks', Edited_At__c: '2026-11-30T11:00:00.000Z', Posted_At__c: '2026-11-30T10:58:00.000Z' })
+        ]);
+        await settle();
+        const tombstone = (id) => text(item(el, id).querySelector('[data-id="tombstone-reason"]'));
+        const states = (id) => Array.from(item(el, id).querySelectorAll('[data-state]')).map(text);
+
+        const byAuthor = item(el, 'byauthor');
+        expect(tombstone('byauthor')).toBe('Deleted by its author');
+        expect(byAuthor.querySelector('time[data-id="tombstone-time"]').getAttribute('datetime')).toBe('2026-11-30T11:15:00.000Z');
+        expect(byAuthor.querySelector('[data-id="text"]')).toBeNull();
+        expect(byAuthor.querySelector('a[data-id="media"]')).toBeNull();
+        expect(byAuthor.querySelector('a[data-id="permalink"]')).toBeNull();
+        expect(byAuthor.querySelector('[data-id="handle"]')).toBeNull();
+        expect(text(byAuthor.querySelector('[data-id="author"]'))).toBe('Author removed');
+        expect(byAuthor.className).toContain('care-message_tombstone');
+        expect(states('byauthor')).toEqual([]);
+        // The thread keeps its place: the reply still answers the deleted comment.
+        expect(item(el, 'reply').className).toContain('care-depth-2');
+        expect(text(item(el, 'reply').querySelector('[data-id="parent"]'))).toContain('Author removed');
+        const order = qa(el, 'li[data-message-id]').map((li) => li.dataset.messageId);
+        expect(order.indexOf('reply')).toBe(order.indexOf('byauthor') + 1);
+
+        expect(tombstone('bybrand')).toBe('Deleted by the brand');
+        expect(item(el, 'bybrand').querySelector('[data-id="text"]')).toBeNull();
+
+        expect(item(el, 'kept').querySelector('[data-id="tombstone"]')).toBeNull();
+        expect(text(item(el, 'kept').querySelector('[data-id="text"]'))).toBe('Buy cheap tents');
+        expect(states('kept')).toEqual(['Deleted by the brand']);
+
+        expect(tombstone('protected')).toBe("Hidden: the author's account is protected");
+        expect(item(el, 'protected').querySelector('time[data-id="tombstone-time"]')).toBeNull();
+        expect(tombstone('erased')).toBe("Erased at the customer's request");
+        expect(item(el, 'erased').querySelector('[data-id="text"]')).toBeNull();
+
+        expect(text(item(el, 'edited').querySelector('[data-id="text"]'))).toBe('Fixed now, thanks');
+        expect(states('edited')).toEqual(['Edited']);
+        expect(item(el, 'edited').querySelector('[data-id="tombstone"]')).toBeNull();
+    });
+
+    it('reads who deleted a message, when, whether it was edited and why its content is withheld, as optional fields from the schema', () => {
+        const fs = require('fs');
+        const path = require('path');
+        const js = fs.readFileSync(path.join(__dirname, '..', 'careConversation.js'), 'utf8');
+        const optional = js.match(/const MESSAGE_OPTIONAL = \[([^\]]*)\]/)[1];
+        for (const [name, field] of [['MSG_DELETED_BY', 'Deleted_By__c'], ['MSG_DELETED_AT', 'Deleted_At__c'], ['MSG_EDITED_AT', 'Edited_At__c'], ['MSG_WITHHELD', 'Withheld__c']]) {
+            expect(js).toContain(`import ${name} from '@salesforce/schema/Care_Message__c.${field}';`);
+            expect(optional).toContain(name);
+        }
+    });
+
     it('threads replies under their comment, oldest first, whatever order the records come in', async () => {
         const el = await mount();
         emitCase();

@@ -11509,7 +11509,7 @@
 
   function stylesheet(token, useActualHostSelector, useNativeDirPseudoclass) {
     var shadowSelector = token ? ("[" + token + "]") : "";
-    return [".care-section", shadowSelector, " {margin-top: 0.75rem;}.care-section__title", shadowSelector, " {margin-bottom: 0.5rem;}.care-banner", shadowSelector, " {margin-bottom: 0.5rem;justify-content: flex-start;}.care-thread", shadowSelector, ",.care-actions", shadowSelector, ",.care-deadlines", shadowSelector, ",.care-message__media", shadowSelector, " {list-style: none;margin: 0;padding: 0;}.care-message", shadowSelector, " {border-left: 3px solid #c9c9c9;padding: 0.5rem 0.75rem;margin-bottom: 0.5rem;background: #fff;}.care-message_outbound", shadowSelector, " {border-left-color: #0176d3;background: #f3f9ff;}.care-message_target", shadowSelector, " {outline: 2px solid #0176d3;}.care-message_deleted", shadowSelector, " .care-message__text", shadowSelector, " {text-decoration: line-through;color: #706e6b;}.care-depth-0", shadowSelector, " {margin-left: 0;}.care-depth-1", shadowSelector, " {margin-left: 1.5rem;}.care-depth-2", shadowSelector, " {margin-left: 3rem;}.care-depth-3", shadowSelector, " {margin-left: 4.5rem;}.care-depth-4", shadowSelector, " {margin-left: 6rem;}.care-message__meta", shadowSelector, ",.care-action__line", shadowSelector, " {display: flex;flex-wrap: wrap;align-items: center;gap: 0.375rem;}.care-author", shadowSelector, " {font-weight: 700;}.care-kind", shadowSelector, " {text-transform: none;color: #444;}.care-time", shadowSelector, " {margin-left: auto;font-size: 0.75rem;}.care-message__parent", shadowSelector, " {font-size: 0.75rem;color: #444;margin-bottom: 0.125rem;}.care-message__states", shadowSelector, " {margin-top: 0.25rem;}.care-state_hidden", shadowSelector, ",.care-state_deleted", shadowSelector, " {background: #fef1ee;color: #8c4b02;}.care-state_liked", shadowSelector, ",.care-state_private", shadowSelector, " {background: #ebf7e6;color: #22683e;}.care-message__text", shadowSelector, " {margin: 0.25rem 0;white-space: pre-wrap;overflow-wrap: anywhere;}.care-message__media", shadowSelector, " li", shadowSelector, " {display: inline-block;margin-right: 0.75rem;}.care-message__actions", shadowSelector, ",.care-confirm", shadowSelector, " {margin-top: 0.375rem;}.care-message__actions", shadowSelector, " .slds-button", shadowSelector, ",.care-confirm", shadowSelector, " .slds-button", shadowSelector, " {margin-right: 0.25rem;}.care-reply", shadowSelector, " {border-top: 1px solid #e5e5e5;padding-top: 0.5rem;}.care-reply", shadowSelector, " .slds-form-element", shadowSelector, " {margin-bottom: 0.5rem;}.care-reply__target", shadowSelector, " {margin-bottom: 0.5rem;}.care-reply__clear", shadowSelector, " {margin-left: 0.5rem;}.care-deadlines", shadowSelector, " {margin-bottom: 0.5rem;}.care-deadline", shadowSelector, " {font-size: 0.8125rem;}.care-reply__send", shadowSelector, " {text-align: right;}.care-action", shadowSelector, " {padding: 0.375rem 0;border-bottom: 1px solid #e5e5e5;}.care-status_queued", shadowSelector, ",.care-status_sending", shadowSelector, " {background: #fff3cd;}.care-status_sent", shadowSelector, " {background: #ebf7e6;color: #22683e;}.care-status_rejected", shadowSelector, ",.care-status_failed", shadowSelector, " {background: #fef1ee;color: #ba0517;}.care-action__body", shadowSelector, ",.care-action__reason", shadowSelector, ",.care-action__code", shadowSelector, " {margin: 0.125rem 0 0 0;}.care-action__reason", shadowSelector, " {font-weight: 700;}.care-poll-paused", shadowSelector, " {display: flex;flex-wrap: wrap;align-items: center;gap: 0.5rem;margin-bottom: 0.5rem;padding: 0.375rem 0.5rem;background: #fff3cd;color: #181818;}"].join('');
+    return [".care-section", shadowSelector, " {margin-top: 0.75rem;}.care-section__title", shadowSelector, " {margin-bottom: 0.5rem;}.care-banner", shadowSelector, " {margin-bottom: 0.5rem;justify-content: flex-start;}.care-thread", shadowSelector, ",.care-actions", shadowSelector, ",.care-deadlines", shadowSelector, ",.care-message__media", shadowSelector, " {list-style: none;margin: 0;padding: 0;}.care-message", shadowSelector, " {border-left: 3px solid #c9c9c9;padding: 0.5rem 0.75rem;margin-bottom: 0.5rem;background: #fff;}.care-message_outbound", shadowSelector, " {border-left-color: #0176d3;background: #f3f9ff;}.care-message_target", shadowSelector, " {outline: 2px solid #0176d3;}.care-message_deleted", shadowSelector, " .care-message__text", shadowSelector, " {text-decoration: line-through;color: #706e6b;}.care-depth-0", shadowSelector, " {margin-left: 0;}.care-depth-1", shadowSelector, " {margin-left: 1.5rem;}.care-depth-2", shadowSelector, " {margin-left: 3rem;}.care-depth-3", shadowSelector, " {margin-left: 4.5rem;}.care-depth-4", shadowSelector, " {margin-left: 6rem;}.care-message__meta", shadowSelector, ",.care-action__line", shadowSelector, " {display: flex;flex-wrap: wrap;align-items: center;gap: 0.375rem;}.care-author", shadowSelector, " {font-weight: 700;}.care-kind", shadowSelector, " {text-transform: none;color: #444;}.care-time", shadowSelector, " {margin-left: auto;font-size: 0.75rem;}.care-message__parent", shadowSelector, " {font-size: 0.75rem;color: #444;margin-bottom: 0.125rem;}.care-message__states", shadowSelector, " {margin-top: 0.25rem;}.care-message__tombstone", shadowSelector, " {margin: 0.25rem 0;font-style: italic;color: #706e6b;}.care-state_edited", shadowSelector, " {background: #f3f3f3;color: #444444;}.care-state_hidden", shadowSelector, ",.care-state_deleted", shadowSelector, " {background: #fef1ee;color: #8c4b02;}.care-state_liked", shadowSelector, ",.care-state_private", shadowSelector, " {background: #ebf7e6;color: #22683e;}.care-message__text", shadowSelector, " {margin: 0.25rem 0;white-space: pre-wrap;overflow-wrap: anywhere;}.care-message__media", shadowSelector, " li", shadowSelector, " {display: inline-block;margin-right: 0.75rem;}.care-message__actions", shadowSelector, ",.care-confirm", shadowSelector, " {margin-top: 0.375rem;}.care-message__actions", shadowSelector, " .slds-button", shadowSelector, ",.care-confirm", shadowSelector, " .slds-button", shadowSelector, " {margin-right: 0.25rem;}.care-reply", shadowSelector, " {border-top: 1px solid #e5e5e5;padding-top: 0.5rem;}.care-reply", shadowSelector, " .slds-form-element", shadowSelector, " {margin-bottom: 0.5rem;}.care-reply__target", shadowSelector, " {margin-bottom: 0.5rem;}.care-reply__clear", shadowSelector, " {margin-left: 0.5rem;}.care-deadlines", shadowSelector, " {margin-bottom: 0.5rem;}.care-deadline", shadowSelector, " {font-size: 0.8125rem;}.care-reply__send", shadowSelector, " {text-align: right;}.care-action", shadowSelector, " {padding: 0.375rem 0;border-bottom: 1px solid #e5e5e5;}.care-status_queued", shadowSelector, ",.care-status_sending", shadowSelector, " {background: #fff3cd;}.care-status_sent", shadowSelector, " {background: #ebf7e6;color: #22683e;}.care-status_rejected", shadowSelector, ",.care-status_failed", shadowSelector, " {background: #fef1ee;color: #ba0517;}.care-action__body", shadowSelector, ",.care-action__reason", shadowSelector, ",.care-action__code", shadowSelector, " {margin: 0.125rem 0 0 0;}.care-action__reason", shadowSelector, " {font-weight: 700;}.care-poll-paused", shadowSelector, " {display: flex;flex-wrap: wrap;align-items: center;gap: 0.5rem;margin-bottom: 0.5rem;padding: 0.375rem 0.5rem;background: #fff3cd;color: #181818;}"].join('');
     /*LWC compiler v8.28.2*/
   }
   var _implicitStylesheets = [stylesheet];
@@ -11530,42 +11530,44 @@
   const $fragment14 = parseFragment`<span class="slds-badge slds-badge_lightest care-author-badge${0}"${"a0:data-badge"}${2}>${"t1"}</span>`;
   const $fragment15 = parseFragment`<time class="slds-text-color_weak care-time${0}"${"a0:datetime"} data-id="time"${2}>${"t1"}</time>`;
   const $fragment16 = parseFragment`<span${"c0"}${"a0:data-state"}${2}>${"t1"}</span>`;
-  const $fragment17 = parseFragment`<p class="care-message__text${0}" data-id="text"${2}>${"t1"}</p>`;
-  const $fragment18 = parseFragment`<li${3}><a${"a1:href"} target="_blank" rel="noopener noreferrer" data-id="media"${3}>${"t2"}</a></li>`;
-  const $fragment19 = parseFragment`<p class="care-message__link${0}"${2}><a${"a1:href"} target="_blank" rel="noopener noreferrer" data-id="permalink"${3}>${"t2"}</a></p>`;
-  const $fragment20 = parseFragment`<button${"c0"} type="button"${"a0:data-action"}${"a0:data-message-id"}${"a0:aria-label"}${"a0:title"}${"a0:disabled"}${2}>${"t1"}</button>`;
-  const $fragment21 = parseFragment`<div class="care-confirm${0}" role="group"${"a0:aria-label"}${2}><p data-id="confirm-text"${3}>${"t2"}</p><button class="slds-button slds-button_destructive${0}" type="button" data-id="confirm-yes"${"a3:data-message-id"}${"a3:disabled"}${2}>${"t4"}</button><button class="slds-button slds-button_neutral${0}" type="button" data-id="confirm-cancel"${"a5:data-message-id"}${2}>${"t6"}</button></div>`;
-  const $fragment22 = parseFragment`<p class="slds-text-color_weak${0}" data-id="messages-more"${2}>${"t1"}</p>`;
-  const $fragment23 = parseFragment`<p class="slds-text-color_weak care-empty${0}" data-id="messages-empty"${2}>${"t1"}</p>`;
-  const $fragment24 = parseFragment`<h3${"a0:id"} class="slds-text-title_caps care-section__title${0}"${2}>${"t1"}</h3>`;
-  const $fragment25 = parseFragment`<span${3}>${"t1"}</span>`;
-  const $fragment26 = parseFragment`<button class="slds-button care-reply__clear${0}" type="button" data-id="clear-target"${2}>${"t1"}</button>`;
-  const $fragment27 = parseFragment`<span class="slds-text-color_weak${0}"${2}>${"t1"}</span>`;
-  const $fragment28 = parseFragment`<label class="slds-form-element__label${0}"${"a0:for"}${2}>${"t1"}</label>`;
-  const $fragment29 = parseFragment`<option${"a0:value"}${"a0:selected"}${3}>${"t1"}</option>`;
-  const $fragment30 = parseFragment`<li${"c0"}${"a0:data-deadline"}${2}>${"t1"}</li>`;
-  const $fragment31 = parseFragment`<label class="slds-form-element__label${0}"${"a0:for"}${2}>${"t1"}</label>`;
-  const $fragment32 = parseFragment`<div class="slds-form-element__control${0}"${2}><textarea${"a1:id"} class="slds-textarea${0}" data-id="body" rows="4"${"a1:aria-describedby"}${"a1:disabled"}${2}></textarea></div>`;
-  const $fragment33 = parseFragment`<p${"a0:id"}${"c0"} data-id="counter"${2}>${"t1"}</p>`;
-  const $fragment34 = parseFragment`<p class="slds-form-element__help slds-text-color_error${0}" data-id="over-limit"${2}>${"t1"}</p>`;
-  const $fragment35 = parseFragment`<p class="slds-form-element__help slds-text-color_weak${0}" data-id="x-hint"${2}>${"t1"}</p>`;
-  const $fragment36 = parseFragment`<div class="slds-form-element${0}"${2}><label class="slds-form-element__label${0}"${"a1:for"}${2}>${"t2"}</label><div class="slds-form-element__control${0}"${2}><textarea${"a4:id"} class="slds-textarea${0}" data-id="media" rows="2"${"a4:disabled"}${2}></textarea></div></div>`;
-  const $fragment37 = parseFragment`<label class="slds-checkbox__label${0}"${"a0:for"}${2}><span class="slds-checkbox_faux${0}"${2}></span><span class="slds-form-element__label${0}"${2}>${"t3"}</span></label>`;
-  const $fragment38 = parseFragment`<div class="care-reply__send${0}"${2}><button class="slds-button slds-button_brand${0}" type="button" data-id="send"${"a1:disabled"}${2}>${"t2"}</button></div>`;
-  const $fragment39 = parseFragment`<p class="slds-text-color_weak${0}" data-id="no-modes"${2}>${"t1"}</p>`;
-  const $fragment40 = parseFragment`<p class="slds-text-color_error${0}" role="alert" data-id="send-error"${2}>${"t1"}</p>`;
-  const $fragment41 = parseFragment`<h3${"a0:id"} class="slds-text-title_caps care-section__title${0}"${2}>${"t1"}</h3>`;
-  const $fragment42 = parseFragment`<div class="care-poll-paused${0}" role="status" data-id="poll-paused"${2}><span${3}>${"t2"}</span><button class="slds-button slds-button_neutral care-poll-paused__button${0}" type="button" data-id="check-again"${2}>${"t4"}</button></div>`;
-  const $fragment43 = parseFragment`<p class="slds-text-color_error${0}" role="alert" data-id="actions-error"${2}>${"t1"}</p>`;
-  const $fragment44 = parseFragment`<p class="slds-text-color_weak${0}"${2}>${"t1"}</p>`;
-  const $fragment45 = parseFragment`<span${"c0"} data-id="status"${2}>${"t1"}</span>`;
-  const $fragment46 = parseFragment`<span class="care-action__title${0}" data-id="title"${2}>${"t1"}</span>`;
-  const $fragment47 = parseFragment`<span class="slds-text-color_weak${0}"${2}>${"t1"}</span>`;
-  const $fragment48 = parseFragment`<span class="slds-text-color_weak care-time${0}"${2}>${"t1"}</span>`;
-  const $fragment49 = parseFragment`<p class="care-action__body${0}"${2}>${"t1"}</p>`;
-  const $fragment50 = parseFragment`<p class="care-action__reason${0}" data-id="reason"${2}>${"t1"}</p>`;
-  const $fragment51 = parseFragment`<p class="slds-text-color_weak care-action__code${0}"${2}>${"t1"}</p>`;
-  const $fragment52 = parseFragment`<p class="slds-text-color_weak${0}" data-id="actions-empty"${2}>${"t1"}</p>`;
+  const $fragment17 = parseFragment`<span data-id="tombstone-reason"${3}>${"t1"}</span>`;
+  const $fragment18 = parseFragment`<time class="care-time${0}"${"a0:datetime"} data-id="tombstone-time"${2}>${"t1"}</time>`;
+  const $fragment19 = parseFragment`<p class="care-message__text${0}" data-id="text"${2}>${"t1"}</p>`;
+  const $fragment20 = parseFragment`<li${3}><a${"a1:href"} target="_blank" rel="noopener noreferrer" data-id="media"${3}>${"t2"}</a></li>`;
+  const $fragment21 = parseFragment`<p class="care-message__link${0}"${2}><a${"a1:href"} target="_blank" rel="noopener noreferrer" data-id="permalink"${3}>${"t2"}</a></p>`;
+  const $fragment22 = parseFragment`<button${"c0"} type="button"${"a0:data-action"}${"a0:data-message-id"}${"a0:aria-label"}${"a0:title"}${"a0:disabled"}${2}>${"t1"}</button>`;
+  const $fragment23 = parseFragment`<div class="care-confirm${0}" role="group"${"a0:aria-label"}${2}><p data-id="confirm-text"${3}>${"t2"}</p><button class="slds-button slds-button_destructive${0}" type="button" data-id="confirm-yes"${"a3:data-message-id"}${"a3:disabled"}${2}>${"t4"}</button><button class="slds-button slds-button_neutral${0}" type="button" data-id="confirm-cancel"${"a5:data-message-id"}${2}>${"t6"}</button></div>`;
+  const $fragment24 = parseFragment`<p class="slds-text-color_weak${0}" data-id="messages-more"${2}>${"t1"}</p>`;
+  const $fragment25 = parseFragment`<p class="slds-text-color_weak care-empty${0}" data-id="messages-empty"${2}>${"t1"}</p>`;
+  const $fragment26 = parseFragment`<h3${"a0:id"} class="slds-text-title_caps care-section__title${0}"${2}>${"t1"}</h3>`;
+  const $fragment27 = parseFragment`<span${3}>${"t1"}</span>`;
+  const $fragment28 = parseFragment`<button class="slds-button care-reply__clear${0}" type="button" data-id="clear-target"${2}>${"t1"}</button>`;
+  const $fragment29 = parseFragment`<span class="slds-text-color_weak${0}"${2}>${"t1"}</span>`;
+  const $fragment30 = parseFragment`<label class="slds-form-element__label${0}"${"a0:for"}${2}>${"t1"}</label>`;
+  const $fragment31 = parseFragment`<option${"a0:value"}${"a0:selected"}${3}>${"t1"}</option>`;
+  const $fragment32 = parseFragment`<li${"c0"}${"a0:data-deadline"}${2}>${"t1"}</li>`;
+  const $fragment33 = parseFragment`<label class="slds-form-element__label${0}"${"a0:for"}${2}>${"t1"}</label>`;
+  const $fragment34 = parseFragment`<div class="slds-form-element__control${0}"${2}><textarea${"a1:id"} class="slds-textarea${0}" data-id="body" rows="4"${"a1:aria-describedby"}${"a1:disabled"}${2}></textarea></div>`;
+  const $fragment35 = parseFragment`<p${"a0:id"}${"c0"} data-id="counter"${2}>${"t1"}</p>`;
+  const $fragment36 = parseFragment`<p class="slds-form-element__help slds-text-color_error${0}" data-id="over-limit"${2}>${"t1"}</p>`;
+  const $fragment37 = parseFragment`<p class="slds-form-element__help slds-text-color_weak${0}" data-id="x-hint"${2}>${"t1"}</p>`;
+  const $fragment38 = parseFragment`<div class="slds-form-element${0}"${2}><label class="slds-form-element__label${0}"${"a1:for"}${2}>${"t2"}</label><div class="slds-form-element__control${0}"${2}><textarea${"a4:id"} class="slds-textarea${0}" data-id="media" rows="2"${"a4:disabled"}${2}></textarea></div></div>`;
+  const $fragment39 = parseFragment`<label class="slds-checkbox__label${0}"${"a0:for"}${2}><span class="slds-checkbox_faux${0}"${2}></span><span class="slds-form-element__label${0}"${2}>${"t3"}</span></label>`;
+  const $fragment40 = parseFragment`<div class="care-reply__send${0}"${2}><button class="slds-button slds-button_brand${0}" type="button" data-id="send"${"a1:disabled"}${2}>${"t2"}</button></div>`;
+  const $fragment41 = parseFragment`<p class="slds-text-color_weak${0}" data-id="no-modes"${2}>${"t1"}</p>`;
+  const $fragment42 = parseFragment`<p class="slds-text-color_error${0}" role="alert" data-id="send-error"${2}>${"t1"}</p>`;
+  const $fragment43 = parseFragment`<h3${"a0:id"} class="slds-text-title_caps care-section__title${0}"${2}>${"t1"}</h3>`;
+  const $fragment44 = parseFragment`<div class="care-poll-paused${0}" role="status" data-id="poll-paused"${2}><span${3}>${"t2"}</span><button class="slds-button slds-button_neutral care-poll-paused__button${0}" type="button" data-id="check-again"${2}>${"t4"}</button></div>`;
+  const $fragment45 = parseFragment`<p class="slds-text-color_error${0}" role="alert" data-id="actions-error"${2}>${"t1"}</p>`;
+  const $fragment46 = parseFragment`<p class="slds-text-color_weak${0}"${2}>${"t1"}</p>`;
+  const $fragment47 = parseFragment`<span${"c0"} data-id="status"${2}>${"t1"}</span>`;
+  const $fragment48 = parseFragment`<span class="care-action__title${0}" data-id="title"${2}>${"t1"}</span>`;
+  const $fragment49 = parseFragment`<span class="slds-text-color_weak${0}"${2}>${"t1"}</span>`;
+  const $fragment50 = parseFragment`<span class="slds-text-color_weak care-time${0}"${2}>${"t1"}</span>`;
+  const $fragment51 = parseFragment`<p class="care-action__body${0}"${2}>${"t1"}</p>`;
+  const $fragment52 = parseFragment`<p class="care-action__reason${0}" data-id="reason"${2}>${"t1"}</p>`;
+  const $fragment53 = parseFragment`<p class="slds-text-color_weak care-action__code${0}"${2}>${"t1"}</p>`;
+  const $fragment54 = parseFragment`<p class="slds-text-color_weak${0}" data-id="actions-empty"${2}>${"t1"}</p>`;
   const stc0 = {
     classMap: {
       "slds-card": true,
@@ -11626,98 +11628,107 @@
     key: 48
   };
   const stc9 = {
-    "care-message__media": true
+    classMap: {
+      "care-message__tombstone": true
+    },
+    attrs: {
+      "data-id": "tombstone"
+    },
+    key: 52
   };
   const stc10 = {
-    "care-message__actions": true
+    "care-message__media": true
   };
   const stc11 = {
+    "care-message__actions": true
+  };
+  const stc12 = {
     "care-section": true,
     "care-reply": true
   };
-  const stc12 = {
+  const stc13 = {
     classMap: {
       "care-reply__target": true
     },
     attrs: {
       "data-id": "target"
     },
-    key: 76
-  };
-  const stc13 = {
-    classMap: {
-      "slds-form-element": true
-    },
-    key: 85
+    key: 83
   };
   const stc14 = {
     classMap: {
-      "slds-form-element__control": true
+      "slds-form-element": true
     },
-    key: 88
+    key: 92
   };
   const stc15 = {
     classMap: {
-      "slds-select_container": true
+      "slds-form-element__control": true
     },
-    key: 89
+    key: 95
   };
   const stc16 = {
-    "slds-select": true
+    classMap: {
+      "slds-select_container": true
+    },
+    key: 96
   };
   const stc17 = {
+    "slds-select": true
+  };
+  const stc18 = {
     classMap: {
       "care-deadlines": true
     },
     attrs: {
       "data-id": "deadlines"
     },
-    key: 94
-  };
-  const stc18 = {
-    classMap: {
-      "slds-form-element": true
-    },
-    key: 97
+    key: 101
   };
   const stc19 = {
     classMap: {
       "slds-form-element": true
     },
-    key: 112
+    key: 104
   };
   const stc20 = {
     classMap: {
-      "slds-form-element__control": true
+      "slds-form-element": true
     },
-    key: 113
+    key: 119
   };
   const stc21 = {
     classMap: {
-      "slds-checkbox": true
+      "slds-form-element__control": true
     },
-    key: 114
+    key: 120
   };
   const stc22 = {
+    classMap: {
+      "slds-checkbox": true
+    },
+    key: 121
+  };
+  const stc23 = {
     classMap: {
       "care-actions": true
     },
     attrs: {
       "data-id": "actions"
     },
-    key: 136
-  };
-  const stc23 = {
-    "care-action": true
+    key: 143
   };
   const stc24 = {
+    "care-action": true
+  };
+  const stc25 = {
     classMap: {
       "care-action__line": true
     },
-    key: 138
+    key: 145
   };
   function tmpl($api, $cmp, $slotset, $ctx) {
-    const {d: api_dynamic_text, sp: api_static_part, st: api_static_fragment, fr: api_fragment, h: api_element, gid: api_scoped_id, ncls: api_normalize_class_name, k: api_key, i: api_iterator, f: api_flatten, fid: api_scoped_frag_id, b: api_bind} = $api;
+    const {d: api_dynamic_text, sp: api_static_part, st: api_static_fragment, fr: api_fragment, h: api_element, gid: api_scoped_id, ncls: api_normalize_class_name, k: api_key, i: api_iterator, f: api_flatten, t: api_text, fid: api_scoped_frag_id, b: api_bind} = $api;
     const {_m0, _m1, _m2, _m3, _m4, _m5, _m6, _m7, _m8, _m9, _m10, _m11} = $ctx;
     return [api_element("article", stc0, [api_element("div", stc1, [api_element("header", stc2, [api_element("div", stc3, [api_static_fragment($fragment1, 5, [api_static_part(1, null, api_dynamic_text($cmp.labels.Title))]), $cmp.caseSummary ? api_fragment(6, [api_static_fragment($fragment2, 8, [api_static_part(1, null, api_dynamic_text($cmp.caseSummary))])], 0) : null])])]), api_element("div", stc4, [api_static_fragment($fragment3, 11, [api_static_part(1, null, api_dynamic_text($cmp.announcement))]), $cmp.caseErrorText ? api_fragment(12, [api_static_fragment($fragment4, 14, [api_static_part(1, null, api_dynamic_text($cmp.caseErrorText))])], 0) : null, $cmp.syncErrorText ? api_fragment(15, [api_static_fragment($fragment5, 17, [api_static_part(1, null, api_dynamic_text($cmp.syncErrorText))])], 0) : null, api_element("section", {
       classMap: stc5,
@@ -11762,31 +11773,35 @@
             "data-state": s.key
           }
         }, null), api_static_part(1, null, api_dynamic_text(s.label))]);
-      }))], 0) : null, m.hasText ? api_fragment(51, [api_static_fragment($fragment17, 53, [api_static_part(1, null, api_dynamic_text(m.text))])], 0) : null, m.hasMedia ? api_fragment(54, [api_element("ul", {
-        classMap: stc9,
+      }))], 0) : null, m.tombstone ? api_fragment(51, [api_element("p", stc9, [api_static_fragment($fragment17, 54, [api_static_part(1, null, api_dynamic_text(m.tombstone))]), m.tombstoneAt ? api_fragment(55, [api_text("· "), api_static_fragment($fragment18, 57, [api_static_part(0, {
+        attrs: {
+          "datetime": m.tombstoneAt
+        }
+      }, null), api_static_part(1, null, api_dynamic_text(m.tombstoneAtLabel))])], 0) : null])], 0) : null, m.hasText ? api_fragment(58, [api_static_fragment($fragment19, 60, [api_static_part(1, null, api_dynamic_text(m.text))])], 0) : null, m.hasMedia ? api_fragment(61, [api_element("ul", {
+        classMap: stc10,
         attrs: {
           "aria-label": $cmp.labels.Media
         },
-        key: 55
+        key: 62
       }, api_iterator(m.media, function (media) {
-        return api_static_fragment($fragment18, api_key(57, media.key), [api_static_part(1, {
+        return api_static_fragment($fragment20, api_key(64, media.key), [api_static_part(1, {
           attrs: {
             "href": api_scoped_frag_id(media.url)
           }
         }, null), api_static_part(2, null, api_dynamic_text(media.label))]);
-      }))], 0) : null, m.permalink ? api_fragment(58, [api_static_fragment($fragment19, 60, [api_static_part(1, {
+      }))], 0) : null, m.permalink ? api_fragment(65, [api_static_fragment($fragment21, 67, [api_static_part(1, {
         attrs: {
           "href": api_scoped_frag_id(m.permalink)
         }
-      }, null), api_static_part(2, null, api_dynamic_text(m.permalinkLabel))])], 0) : null, m.hasActions ? api_fragment(61, [api_element("div", {
-        classMap: stc10,
+      }, null), api_static_part(2, null, api_dynamic_text(m.permalinkLabel))])], 0) : null, m.hasActions ? api_fragment(68, [api_element("div", {
+        classMap: stc11,
         attrs: {
           "role": "group",
           "aria-label": m.actionsLabel
         },
-        key: 62
+        key: 69
       }, api_iterator(m.actions, function (a) {
-        return api_static_fragment($fragment20, api_key(64, a.key), [api_static_part(0, {
+        return api_static_fragment($fragment22, api_key(71, a.key), [api_static_part(0, {
           on: _m1 || ($ctx._m1 = {
             "click": api_bind($cmp.handleMessageAction)
           }),
@@ -11799,7 +11814,7 @@
             "disabled": a.disabled ? "" : null
           }
         }, null), api_static_part(1, null, api_dynamic_text(a.label))]);
-      }))], 0) : null, m.confirming ? api_fragment(65, [api_static_fragment($fragment21, 67, [api_static_part(0, {
+      }))], 0) : null, m.confirming ? api_fragment(72, [api_static_fragment($fragment23, 74, [api_static_part(0, {
         attrs: {
           "aria-label": $cmp.labels.ConfirmGroup
         }
@@ -11819,54 +11834,54 @@
           "data-message-id": m.id
         }
       }, null), api_static_part(6, null, api_dynamic_text($cmp.labels.Cancel))])], 0) : null])]);
-    })), $cmp.messagesHaveMore ? api_fragment(68, [api_static_fragment($fragment22, 70, [api_static_part(1, null, api_dynamic_text($cmp.labels.MoreMessages))])], 0) : null], 0) : api_fragment(21, [api_static_fragment($fragment23, 72, [api_static_part(1, null, api_dynamic_text($cmp.emptyConversationText))])], 0)]), api_element("section", {
-      classMap: stc11,
+    })), $cmp.messagesHaveMore ? api_fragment(75, [api_static_fragment($fragment24, 77, [api_static_part(1, null, api_dynamic_text($cmp.labels.MoreMessages))])], 0) : null], 0) : api_fragment(21, [api_static_fragment($fragment25, 79, [api_static_part(1, null, api_dynamic_text($cmp.emptyConversationText))])], 0)]), api_element("section", {
+      classMap: stc12,
       attrs: {
         "aria-labelledby": api_scoped_id("care-reply-heading")
       },
-      key: 73
-    }, [api_static_fragment($fragment24, 75, [api_static_part(0, {
+      key: 80
+    }, [api_static_fragment($fragment26, 82, [api_static_part(0, {
       attrs: {
         "id": api_scoped_id("care-reply-heading")
       }
-    }, null), api_static_part(1, null, api_dynamic_text($cmp.labels.ReplyHeading))]), api_element("div", stc12, [$cmp.targetText ? api_fragment(77, [api_static_fragment($fragment25, 79, [api_static_part(1, null, api_dynamic_text($cmp.targetText))]), api_static_fragment($fragment26, 81, [api_static_part(0, {
+    }, null), api_static_part(1, null, api_dynamic_text($cmp.labels.ReplyHeading))]), api_element("div", stc13, [$cmp.targetText ? api_fragment(84, [api_static_fragment($fragment27, 86, [api_static_part(1, null, api_dynamic_text($cmp.targetText))]), api_static_fragment($fragment28, 88, [api_static_part(0, {
       on: _m5 || ($ctx._m5 = {
         "click": api_bind($cmp.handleClearTarget)
       })
-    }, null), api_static_part(1, null, api_dynamic_text($cmp.labels.ReplyToCaseInstead))])], 0) : api_fragment(77, [api_static_fragment($fragment27, 83, [api_static_part(1, null, api_dynamic_text($cmp.labels.ReplyingToCase))])], 0)]), $cmp.hasModes ? api_fragment(84, [api_element("div", stc13, [api_static_fragment($fragment28, 87, [api_static_part(0, {
+    }, null), api_static_part(1, null, api_dynamic_text($cmp.labels.ReplyToCaseInstead))])], 0) : api_fragment(84, [api_static_fragment($fragment29, 90, [api_static_part(1, null, api_dynamic_text($cmp.labels.ReplyingToCase))])], 0)]), $cmp.hasModes ? api_fragment(91, [api_element("div", stc14, [api_static_fragment($fragment30, 94, [api_static_part(0, {
       attrs: {
         "for": api_scoped_id("care-mode")
       }
-    }, null), api_static_part(1, null, api_dynamic_text($cmp.labels.ReplyMode))]), api_element("div", stc14, [api_element("div", stc15, [api_element("select", {
-      classMap: stc16,
+    }, null), api_static_part(1, null, api_dynamic_text($cmp.labels.ReplyMode))]), api_element("div", stc15, [api_element("div", stc16, [api_element("select", {
+      classMap: stc17,
       attrs: {
         "id": api_scoped_id("care-mode"),
         "data-id": "mode",
         "disabled": $cmp.sending ? "" : null
       },
-      key: 90,
+      key: 97,
       on: _m6 || ($ctx._m6 = {
         "change": api_bind($cmp.handleModeChange)
       })
     }, api_iterator($cmp.modeOptions, function (o) {
-      return api_static_fragment($fragment29, api_key(92, o.value), [api_static_part(0, {
+      return api_static_fragment($fragment31, api_key(99, o.value), [api_static_part(0, {
         attrs: {
           "value": o.value,
           "selected": o.selected ? "" : null
         }
       }, null), api_static_part(1, null, api_dynamic_text(o.label))]);
-    }))])])]), $cmp.hasDeadlines ? api_fragment(93, [api_element("ul", stc17, api_iterator($cmp.deadlines, function (d) {
-      return api_static_fragment($fragment30, api_key(96, d.key), [api_static_part(0, {
+    }))])])]), $cmp.hasDeadlines ? api_fragment(100, [api_element("ul", stc18, api_iterator($cmp.deadlines, function (d) {
+      return api_static_fragment($fragment32, api_key(103, d.key), [api_static_part(0, {
         className: api_normalize_class_name(d.className),
         attrs: {
           "data-deadline": d.key
         }
       }, null), api_static_part(1, null, api_dynamic_text(d.text))]);
-    }))], 0) : null, api_element("div", stc18, [api_static_fragment($fragment31, 99, [api_static_part(0, {
+    }))], 0) : null, api_element("div", stc19, [api_static_fragment($fragment33, 106, [api_static_part(0, {
       attrs: {
         "for": api_scoped_id("care-body")
       }
-    }, null), api_static_part(1, null, api_dynamic_text($cmp.labels.YourReply))]), api_static_fragment($fragment32, 101, [api_static_part(1, {
+    }, null), api_static_part(1, null, api_dynamic_text($cmp.labels.YourReply))]), api_static_fragment($fragment34, 108, [api_static_part(1, {
       on: _m7 || ($ctx._m7 = {
         "input": api_bind($cmp.handleBodyInput)
       }),
@@ -11875,12 +11890,12 @@
         "aria-describedby": api_scoped_id("care-counter"),
         "disabled": $cmp.sending ? "" : null
       }
-    }, null)]), api_static_fragment($fragment33, 103, [api_static_part(0, {
+    }, null)]), api_static_fragment($fragment35, 110, [api_static_part(0, {
       className: api_normalize_class_name($cmp.counterClass),
       attrs: {
         "id": api_scoped_id("care-counter")
       }
-    }, null), api_static_part(1, null, api_dynamic_text($cmp.counterText))]), $cmp.overLimitText ? api_fragment(104, [api_static_fragment($fragment34, 106, [api_static_part(1, null, api_dynamic_text($cmp.overLimitText))])], 0) : null, $cmp.xHint ? api_fragment(107, [api_static_fragment($fragment35, 109, [api_static_part(1, null, api_dynamic_text($cmp.labels.XHint))])], 0) : null]), api_static_fragment($fragment36, 111, [api_static_part(1, {
+    }, null), api_static_part(1, null, api_dynamic_text($cmp.counterText))]), $cmp.overLimitText ? api_fragment(111, [api_static_fragment($fragment36, 113, [api_static_part(1, null, api_dynamic_text($cmp.overLimitText))])], 0) : null, $cmp.xHint ? api_fragment(114, [api_static_fragment($fragment37, 116, [api_static_part(1, null, api_dynamic_text($cmp.labels.XHint))])], 0) : null]), api_static_fragment($fragment38, 118, [api_static_part(1, {
       attrs: {
         "for": api_scoped_id("care-media")
       }
@@ -11892,7 +11907,7 @@
         "id": api_scoped_id("care-media"),
         "disabled": $cmp.sending ? "" : null
       }
-    }, null)]), api_element("div", stc19, [api_element("div", stc20, [api_element("div", stc21, [api_element("input", {
+    }, null)]), api_element("div", stc20, [api_element("div", stc21, [api_element("div", stc22, [api_element("input", {
       attrs: {
         "type": "checkbox",
         "id": api_scoped_id("care-pending"),
@@ -11902,46 +11917,46 @@
       props: {
         "checked": $cmp.markPending
       },
-      key: 115,
+      key: 122,
       on: _m9 || ($ctx._m9 = {
         "change": api_bind($cmp.handlePendingChange)
       })
-    }), api_static_fragment($fragment37, 117, [api_static_part(0, {
+    }), api_static_fragment($fragment39, 124, [api_static_part(0, {
       attrs: {
         "for": api_scoped_id("care-pending")
       }
-    }, null), api_static_part(3, null, api_dynamic_text($cmp.labels.MarkPending))])])])]), api_static_fragment($fragment38, 119, [api_static_part(1, {
+    }, null), api_static_part(3, null, api_dynamic_text($cmp.labels.MarkPending))])])])]), api_static_fragment($fragment40, 126, [api_static_part(1, {
       on: _m10 || ($ctx._m10 = {
         "click": api_bind($cmp.handleSend)
       }),
       attrs: {
         "disabled": $cmp.sendDisabled ? "" : null
       }
-    }, null), api_static_part(2, null, api_dynamic_text($cmp.labels.Send))])], 0) : api_fragment(84, [api_static_fragment($fragment39, 121, [api_static_part(1, null, api_dynamic_text($cmp.noModesText))])], 0), $cmp.sendError ? api_fragment(122, [api_static_fragment($fragment40, 124, [api_static_part(1, null, api_dynamic_text($cmp.sendError))])], 0) : null]), api_element("section", {
+    }, null), api_static_part(2, null, api_dynamic_text($cmp.labels.Send))])], 0) : api_fragment(91, [api_static_fragment($fragment41, 128, [api_static_part(1, null, api_dynamic_text($cmp.noModesText))])], 0), $cmp.sendError ? api_fragment(129, [api_static_fragment($fragment42, 131, [api_static_part(1, null, api_dynamic_text($cmp.sendError))])], 0) : null]), api_element("section", {
       classMap: stc5,
       attrs: {
         "aria-labelledby": api_scoped_id("care-actions-heading")
       },
-      key: 125
-    }, [api_static_fragment($fragment41, 127, [api_static_part(0, {
+      key: 132
+    }, [api_static_fragment($fragment43, 134, [api_static_part(0, {
       attrs: {
         "id": api_scoped_id("care-actions-heading")
       }
-    }, null), api_static_part(1, null, api_dynamic_text($cmp.labels.ActionsHeading))]), $cmp.pollPaused ? api_fragment(128, [api_static_fragment($fragment42, 130, [api_static_part(2, null, api_dynamic_text($cmp.labels.PollPaused)), api_static_part(3, {
+    }, null), api_static_part(1, null, api_dynamic_text($cmp.labels.ActionsHeading))]), $cmp.pollPaused ? api_fragment(135, [api_static_fragment($fragment44, 137, [api_static_part(2, null, api_dynamic_text($cmp.labels.PollPaused)), api_static_part(3, {
       on: _m11 || ($ctx._m11 = {
         "click": api_bind($cmp.handleCheckAgain)
       })
-    }, null), api_static_part(4, null, api_dynamic_text($cmp.labels.CheckAgain))])], 0) : null, $cmp.actionsErrorText ? api_fragment(131, [api_static_fragment($fragment43, 133, [api_static_part(1, null, api_dynamic_text($cmp.actionsErrorText))])], 0) : $cmp.actionsLoading ? api_fragment(131, [api_static_fragment($fragment44, 135, [api_static_part(1, null, api_dynamic_text($cmp.labels.ActionsLoading))])], 0) : $cmp.hasActionRecords ? api_fragment(131, [api_element("ul", stc22, api_iterator($cmp.actions, function (a) {
+    }, null), api_static_part(4, null, api_dynamic_text($cmp.labels.CheckAgain))])], 0) : null, $cmp.actionsErrorText ? api_fragment(138, [api_static_fragment($fragment45, 140, [api_static_part(1, null, api_dynamic_text($cmp.actionsErrorText))])], 0) : $cmp.actionsLoading ? api_fragment(138, [api_static_fragment($fragment46, 142, [api_static_part(1, null, api_dynamic_text($cmp.labels.ActionsLoading))])], 0) : $cmp.hasActionRecords ? api_fragment(138, [api_element("ul", stc23, api_iterator($cmp.actions, function (a) {
       return api_element("li", {
-        classMap: stc23,
+        classMap: stc24,
         attrs: {
           "data-action-id": a.id
         },
-        key: api_key(137, a.id)
-      }, [api_element("div", stc24, [api_static_fragment($fragment45, 140, [api_static_part(0, {
+        key: api_key(144, a.id)
+      }, [api_element("div", stc25, [api_static_fragment($fragment47, 147, [api_static_part(0, {
         className: api_normalize_class_name(a.statusClass)
-      }, null), api_static_part(1, null, api_dynamic_text(a.status))]), api_static_fragment($fragment46, 142, [api_static_part(1, null, api_dynamic_text(a.title))]), a.targetText ? api_fragment(143, [api_static_fragment($fragment47, 145, [api_static_part(1, null, api_dynamic_text(a.targetText))])], 0) : null, api_static_fragment($fragment48, 147, [api_static_part(1, null, api_dynamic_text(a.name) + " · " + api_dynamic_text(a.createdLabel))])]), a.body ? api_fragment(148, [api_static_fragment($fragment49, 150, [api_static_part(1, null, api_dynamic_text(a.body))])], 0) : null, a.explanation ? api_fragment(151, [api_static_fragment($fragment50, 153, [api_static_part(1, null, api_dynamic_text(a.explanation))])], 0) : null, a.code ? api_fragment(154, [api_static_fragment($fragment51, 156, [api_static_part(1, null, api_dynamic_text(a.code))])], 0) : null]);
-    }))], 0) : api_fragment(131, [api_static_fragment($fragment52, 158, [api_static_part(1, null, api_dynamic_text($cmp.labels.ActionsEmpty))])], 0)])])])];
+      }, null), api_static_part(1, null, api_dynamic_text(a.status))]), api_static_fragment($fragment48, 149, [api_static_part(1, null, api_dynamic_text(a.title))]), a.targetText ? api_fragment(150, [api_static_fragment($fragment49, 152, [api_static_part(1, null, api_dynamic_text(a.targetText))])], 0) : null, api_static_fragment($fragment50, 154, [api_static_part(1, null, api_dynamic_text(a.name) + " · " + api_dynamic_text(a.createdLabel))])]), a.body ? api_fragment(155, [api_static_fragment($fragment51, 157, [api_static_part(1, null, api_dynamic_text(a.body))])], 0) : null, a.explanation ? api_fragment(158, [api_static_fragment($fragment52, 160, [api_static_part(1, null, api_dynamic_text(a.explanation))])], 0) : null, a.code ? api_fragment(161, [api_static_fragment($fragment53, 163, [api_static_part(1, null, api_dynamic_text(a.code))])], 0) : null]);
+    }))], 0) : api_fragment(138, [api_static_fragment($fragment54, 165, [api_static_part(1, null, api_dynamic_text($cmp.labels.ActionsEmpty))])], 0)])])])];
     /*LWC compiler v8.28.2*/
   }
   var _tmpl = registerTemplate(tmpl);
@@ -12195,6 +12210,14 @@
 
   var MSG_DELETED = {"objectApiName":"Care_Message__c","fieldApiName":"Deleted__c"};
 
+  var MSG_DELETED_BY = {"objectApiName":"Care_Message__c","fieldApiName":"Deleted_By__c"};
+
+  var MSG_DELETED_AT = {"objectApiName":"Care_Message__c","fieldApiName":"Deleted_At__c"};
+
+  var MSG_EDITED_AT = {"objectApiName":"Care_Message__c","fieldApiName":"Edited_At__c"};
+
+  var MSG_WITHHELD = {"objectApiName":"Care_Message__c","fieldApiName":"Withheld__c"};
+
   var MSG_LIKED = {"objectApiName":"Care_Message__c","fieldApiName":"Liked__c"};
 
   var MSG_PRIVATE_SENT = {"objectApiName":"Care_Message__c","fieldApiName":"Private_Reply_Sent__c"};
@@ -12282,6 +12305,22 @@
   var Care_StateHiddenWithParent = "Hidden with its comment";
 
   var Care_StateDeleted = "Deleted";
+
+  var Care_StateDeletedByAuthor = "Deleted by its author";
+
+  var Care_StateDeletedByBrand = "Deleted by the brand";
+
+  var Care_StateEdited = "Edited";
+
+  var Care_WithheldProtected = "Hidden: the author's account is protected";
+
+  var Care_WithheldDeleted = "Removed: the author's account was deleted";
+
+  var Care_WithheldSuspended = "Hidden: the author's account is suspended";
+
+  var Care_WithheldErased = "Erased at the customer's request";
+
+  var Care_AuthorRemoved = "Author removed";
 
   var Care_StateLiked = "Liked";
 
@@ -12458,6 +12497,14 @@
     StateHidden: Care_StateHidden,
     StateHiddenWithParent: Care_StateHiddenWithParent,
     StateDeleted: Care_StateDeleted,
+    StateDeletedByAuthor: Care_StateDeletedByAuthor,
+    StateDeletedByBrand: Care_StateDeletedByBrand,
+    StateEdited: Care_StateEdited,
+    WithheldProtected: Care_WithheldProtected,
+    WithheldDeleted: Care_WithheldDeleted,
+    WithheldSuspended: Care_WithheldSuspended,
+    WithheldErased: Care_WithheldErased,
+    AuthorRemoved: Care_AuthorRemoved,
     StateLiked: Care_StateLiked,
     StatePrivateReplySent: Care_StatePrivateReplySent,
     BadgeBrand: Care_BadgeBrand,
@@ -12801,7 +12848,7 @@
   const CASE_REQUIRED = [CASE_NUMBER];
   const CASE_OPTIONAL = [CASE_CARE_ID, CASE_PLATFORM, CASE_SYNC_STATUS, CASE_SYNC_ERROR, CASE_MODES, CASE_LIMITS, CASE_PRIVATE_DEADLINE, CASE_DM_DEADLINE];
   const MESSAGE_REQUIRED = [MSG_NAME].map(qualified);
-  const MESSAGE_OPTIONAL = [MSG_CARE_ID, MSG_PLATFORM, MSG_KIND, MSG_DIRECTION, MSG_HANDLE, MSG_AUTHOR, MSG_IS_PAGE, MSG_FOLLOWS, MSG_TEXT, MSG_MEDIA, MSG_PARENT, MSG_DEPTH, MSG_POSTED, MSG_HIDDEN, MSG_HIDDEN_PARENT, MSG_DELETED, MSG_LIKED, MSG_PRIVATE_SENT, MSG_PERMALINK, MSG_ACTIONS, MSG_MODES].map(qualified);
+  const MESSAGE_OPTIONAL = [MSG_CARE_ID, MSG_PLATFORM, MSG_KIND, MSG_DIRECTION, MSG_HANDLE, MSG_AUTHOR, MSG_IS_PAGE, MSG_FOLLOWS, MSG_TEXT, MSG_MEDIA, MSG_PARENT, MSG_DEPTH, MSG_POSTED, MSG_HIDDEN, MSG_HIDDEN_PARENT, MSG_DELETED, MSG_LIKED, MSG_PRIVATE_SENT, MSG_PERMALINK, MSG_ACTIONS, MSG_MODES, MSG_DELETED_BY, MSG_DELETED_AT, MSG_EDITED_AT, MSG_WITHHELD].map(qualified);
   const ACTION_REQUIRED = [ACT_NAME, ACT_CREATED].map(qualified);
   const ACTION_OPTIONAL = [ACT_TYPE, ACT_MODE, ACT_TARGET_ID, ACT_BODY, ACT_STATUS, ACT_CODE, ACT_REASON, ACT_PROCESSED].map(qualified);
   const MESSAGE_PAGE_SIZE = 200;
@@ -12828,6 +12875,19 @@
     unfollow: LABELS.ActionUnfollow
   };
   const CONFIRM_FIRST = ['delete', 'ban'];
+  // Who deleted a message (Deleted_By__c), and why the content of one that is
+  // not deleted is not kept (Withheld__c): carebridge removes such content
+  // from Salesforce as the platforms' terms require, and keeps a tombstone.
+  const DELETED_BY_LABELS = {
+    author: LABELS.StateDeletedByAuthor,
+    brand: LABELS.StateDeletedByBrand
+  };
+  const WITHHELD_LABELS = {
+    account_protected: LABELS.WithheldProtected,
+    account_deleted: LABELS.WithheldDeleted,
+    account_suspended: LABELS.WithheldSuspended,
+    erased: LABELS.WithheldErased
+  };
   const MODE_LABELS = {
     public_reply: LABELS.ModePublicReply,
     comment_on_post: LABELS.ModeCommentOnPost,
@@ -12858,6 +12918,23 @@
       return undefined;
     }
     return f.displayValue !== null && f.displayValue !== undefined ? f.displayValue : f.value;
+  }
+
+  /**
+   * The sentence shown in place of a message whose content carebridge does not
+   * keep (a tombstone), '' for a message shown as it is: why it is withheld,
+   * or who deleted it when its content is gone. A message the brand deleted
+   * whose content the org keeps shows its text, marked deleted by the brand.
+   */
+  function tombstoneOf(record) {
+    const withheld = fieldValue(record, 'Withheld__c');
+    if (withheld) {
+      return WITHHELD_LABELS[withheld] || LABELS.StateDeleted;
+    }
+    if (fieldValue(record, 'Deleted__c') && !fieldValue(record, 'Text__c') && !fieldValue(record, 'Media_URLs__c')) {
+      return DELETED_BY_LABELS[fieldValue(record, 'Deleted_By__c')] || LABELS.StateDeleted;
+    }
+    return '';
   }
   function words(token) {
     return token ? String(token).replace(/_/g, ' ') : '';
@@ -13062,7 +13139,11 @@
       return careId ? (this.messageRecords || []).find(m => fieldValue(m, 'Care_Message_Id__c') === careId) : undefined;
     }
     authorOf(record) {
-      return fieldValue(record, 'Author_Name__c') || fieldValue(record, 'Author_Handle__c') || LABELS.UnknownAuthor;
+      const name = fieldValue(record, 'Author_Name__c') || fieldValue(record, 'Author_Handle__c');
+      if (name) {
+        return name;
+      }
+      return tombstoneOf(record) ? LABELS.AuthorRemoved : LABELS.UnknownAuthor;
     }
     describeMessage(record) {
       const kind = (fieldDisplay(record, 'Kind__c') || words(fieldValue(record, 'Kind__c')) || LABELS.MessageKindDefault).toLowerCase();
@@ -13094,10 +13175,17 @@
             label: fieldValue(r, 'Hidden_With_Parent__c') ? LABELS.StateHiddenWithParent : LABELS.StateHidden
           });
         }
-        if (fieldValue(r, 'Deleted__c')) {
+        const tombstone = tombstoneOf(r);
+        if (fieldValue(r, 'Deleted__c') && !tombstone) {
           states.push({
             key: 'deleted',
-            label: LABELS.StateDeleted
+            label: DELETED_BY_LABELS[fieldValue(r, 'Deleted_By__c')] || LABELS.StateDeleted
+          });
+        }
+        if (fieldValue(r, 'Edited_At__c') && !tombstone) {
+          states.push({
+            key: 'edited',
+            label: LABELS.StateEdited
           });
         }
         if (fieldValue(r, 'Liked__c')) {
@@ -13173,7 +13261,7 @@
           id: r.id,
           careId,
           level,
-          itemClass: `care-message care-depth-${Math.min(Math.max(depth, 0), 4)}` + (outbound ? ' care-message_outbound' : '') + (isTarget ? ' care-message_target' : '') + (deleted ? ' care-message_deleted' : ''),
+          itemClass: `care-message care-depth-${Math.min(Math.max(depth, 0), 4)}` + (outbound ? ' care-message_outbound' : '') + (isTarget ? ' care-message_target' : '') + (deleted ? ' care-message_deleted' : '') + (tombstone ? ' care-message_tombstone' : ''),
           platformLabel,
           kindLabel,
           author,
@@ -13183,10 +13271,13 @@
           postedAtLabel: this.formatTime(postedAt),
           parentText: parent ? format(LABELS.InReplyToVisible, this.describeMessage(parent)) : '',
           text: fieldValue(r, 'Text__c') || '',
-          hasText: Boolean(fieldValue(r, 'Text__c')),
-          media,
-          hasMedia: media.length > 0,
-          permalink: safeLink(fieldValue(r, 'Permalink__c')),
+          hasText: Boolean(fieldValue(r, 'Text__c')) && !tombstone,
+          tombstone,
+          tombstoneAt: tombstone ? fieldValue(r, 'Deleted_At__c') : null,
+          tombstoneAtLabel: tombstone ? this.formatTime(fieldValue(r, 'Deleted_At__c')) : '',
+          media: tombstone ? [] : media,
+          hasMedia: media.length > 0 && !tombstone,
+          permalink: tombstone ? null : safeLink(fieldValue(r, 'Permalink__c')),
           permalinkLabel: format(LABELS.OpenOn, platformLabel || LABELS.ThePlatform),
           states,
           hasStates: states.length > 0,

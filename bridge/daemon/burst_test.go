@@ -55,8 +55,11 @@ func TestBurstOfNewCasesFillsBatches(t *testing.T) {
 	if writes := sfWriteCalls(w.sf); sum(writes) > 6 {
 		t.Errorf("1,000 new cases cost %d Salesforce write calls %v, want at most 6", sum(writes), writes)
 	}
-	if q := w.sf.Calls(sfsim.OpQuery); q > 12 {
-		t.Errorf("1,000 new cases cost %d Salesforce queries, want at most 12", q)
+	// Unbatched, the burst costs a query per case (1,000); full batches cost
+	// 5 plus the poll's own. A loaded machine splits a few batches where the
+	// stream of cases pauses, so the bound leaves room for that and no more.
+	if q := w.sf.Calls(sfsim.OpQuery); q > 20 {
+		t.Errorf("1,000 new cases cost %d Salesforce queries, want at most 20", q)
 	}
 	perCase := (pipelines() - pipelines0) / n
 	t.Logf("%.3f Redis pipelines per case", perCase)

@@ -12,23 +12,23 @@ import (
 // Config is what a test chooses about the daemon; zero values get defaults
 // tuned for fast tests.
 type Config struct {
-	RedisAddr        string        // host:port of the Redis server (required unless SentinelAddrs)
+	RedisAddr string // host:port of the Redis server (required unless SentinelAddrs)
 	// SentinelAddrs, when set, are the Sentinels of a replicated Redis
 	// (master redistest.MasterName) the daemon follows instead of RedisAddr.
 	SentinelAddrs []string
 	// ChangeStreamTimeout is how long a silent change stream counts as up
 	// (default: the daemon's own).
 	ChangeStreamTimeout time.Duration
-	Prefix           string        // Redis key prefix; default "carebridge:" (replicas share it)
-	Workers          int           // default 4
-	QueueLease       time.Duration // default 3s: a killed worker's keys return quickly
-	MaxAttempts      int           // default 50: outages in tests never dead-letter
-	PollEvery        time.Duration // both polls; default 1s
-	SweepEvery       time.Duration // default 1h (tests rely on triggers, not the sweep)
-	MappingFile      string        // default: the shipped mapping
-	SalesforceSecret string        // default SalesforceSecret; set a wrong one to test check
-	Timeout          time.Duration // per upstream request; default 5s
-	LogLevel         string        // default "info"
+	Prefix              string        // Redis key prefix; default "carebridge:" (replicas share it)
+	Workers             int           // default 4
+	QueueLease          time.Duration // default 3s: a killed worker's keys return quickly
+	MaxAttempts         int           // default 50: outages in tests never dead-letter
+	PollEvery           time.Duration // both polls; default 1s
+	SweepEvery          time.Duration // default 1h (tests rely on triggers, not the sweep)
+	MappingFile         string        // default: the shipped mapping
+	SalesforceSecret    string        // default SalesforceSecret; set a wrong one to test check
+	Timeout             time.Duration // per upstream request; default 5s
+	LogLevel            string        // default "info"
 }
 
 // fileConfig is the YAML carebridge reads (a subset of bridge/config).

@@ -120,7 +120,7 @@ func TestRedisWipeKeepsAgentsUnsyncedEdits(t *testing.T) {
 		}
 	}
 	w.redis.Restart() // comes back empty
-	p = w.start(t)
+	w.start(t)
 	testenv.Eventually(t, convergeTimeout, "every agent's edit in Care", func() (bool, string) {
 		for i, cs := range l.cases {
 			c, ok := w.sb.Care.Case(cs.careID)

@@ -173,7 +173,7 @@ func (e *Engine) HandleAction(ctx context.Context, sfID string) error {
 		if json.Unmarshal(durable.Request, &req) == nil && req.Type != "" {
 			a.typ = req.Type
 		}
-		if err := e.report(ctx, a, durable, req.Platform); err != nil {
+		if err := e.report(ctx, a, durable, req.Platform, nil); err != nil {
 			return err
 		}
 		if durable.State == state.ActionFailed {
@@ -436,7 +436,7 @@ func (e *Engine) settleUnrecorded(ctx context.Context, a actionView, req careReq
 	}
 	e.log.Info("action found done in Care without carebridge's record of it", "action", a.id, "care_case", req.CaseID)
 	return e.report(ctx, a, state.ActionRecord{State: state.ActionSent, CareMessageID: found.id,
-		Reason: "carebridge had lost its record of this action; Care shows it was carried out."}, req.Platform)
+		Reason: "carebridge had lost its record of this action; Care shows it was carried out."}, req.Platform, nil)
 }
 
 // decide builds the rules scenario of the action from the current Care case
@@ -530,7 +530,7 @@ func (e *Engine) send(ctx context.Context, a actionView, req careRequest, durabl
 	if key == "" {
 		key = IdempotencyKey(a.id)
 	}
-	resultID, err := e.deliver(ctx, req, key)
+	resultID, shown, err := e.deliver(ctx, req, key)
 	var outcome state.ActionOutcome
 	switch class := upstream.ClassOf(err); {
 	case err == nil:
@@ -552,23 +552,34 @@ func (e *Engine) send(ctx context.Context, a actionView, req careRequest, durabl
 	default:
 		return e.retryOrGiveUp(ctx, a, durable, fmt.Errorf("send action %s to Care case %s: %w", a.id, req.CaseID, err))
 	}
-	return e.finish(ctx, a, req, outcome, err)
+	return e.finish(ctx, a, req, outcome, err, shown)
 }
 
-// deliver makes the one Care call of a request.
-func (e *Engine) deliver(ctx context.Context, req careRequest, key string) (string, error) {
+// deliver makes the one Care call of a request. shown is the change of the
+// case Care's answer shows (the reply's stamp, the case's after a profile
+// change), nil when it shows none.
+func (e *Engine) deliver(ctx context.Context, req careRequest, key string) (string, *careChange, error) {
 	switch {
 	case req.Type == rules.Reply && req.Reply != nil:
 		m, err := e.care.Reply(ctx, req.CaseID, *req.Reply, key)
-		return m.ID, err
+		return m.ID, shownChange(req.CaseID, care.PartConversation, m.UpdatedAt), err
 	case req.Type == rules.SetProfile:
-		_, err := e.care.SetProfile(ctx, req.CaseID, req.ProfileID, key)
-		return req.ProfileID, err
+		c, err := e.care.SetProfile(ctx, req.CaseID, req.ProfileID, key)
+		return req.ProfileID, shownChange(req.CaseID, care.PartCase, c.UpdatedAt), err
 	case req.Action != "":
 		res, err := e.care.Act(ctx, req.CaseID, req.MessageID, req.Action, key)
-		return res.MessageID, err
+		return res.MessageID, nil, err
 	}
-	return "", permanentf("action type %q has no Care request", req.Type)
+	return "", nil, permanentf("action type %q has no Care request", req.Type)
+}
+
+// shownChange is the change of a part of a case Care's answer shows as of
+// at; nil when the answer carries no stamp.
+func shownChange(careID string, part care.EventPart, at time.Time) *careChange {
+	if at.IsZero() {
+		return nil
+	}
+	return &careChange{careID: careID, part: part, at: at}
 }
 
 // isKeyConflict reports Care's 409: the idempotency key was already used
@@ -596,10 +607,10 @@ func (e *Engine) settle(ctx context.Context, a actionView, req careRequest, dura
 			// Care acted on the request from before an edit.
 			o.Reason = "Sent as Care received it first; the later edit of Body was not sent. Create a new action to send it."
 		}
-		return e.finish(ctx, a, req, o, nil)
+		return e.finish(ctx, a, req, o, nil, nil)
 	}
 	return e.finish(ctx, a, req, state.ActionOutcome{State: state.ActionFailed, Code: CodeUnconfirmed,
-		Reason: "Care had already received this action once, but carebridge cannot find what it did in the case. Check the conversation in Care before creating a new action."}, conflict)
+		Reason: "Care had already received this action once, but carebridge cannot find what it did in the case. Check the conversation in Care before creating a new action."}, conflict, nil)
 }
 
 // careEffect is what readBack found of an action in Care.
@@ -696,7 +707,7 @@ func moderated(m care.Message, a rules.Action) bool {
 
 // finish records an outcome and reports it; a failure is Terminal for the
 // queue, so the action key is dead-lettered for a person to look at.
-func (e *Engine) finish(ctx context.Context, a actionView, req careRequest, o state.ActionOutcome, cause error) error {
+func (e *Engine) finish(ctx context.Context, a actionView, req careRequest, o state.ActionOutcome, cause error, shown *careChange) error {
 	if o.State == state.ActionSent && o.Reason == "" {
 		if edited := req.editedSince(a); edited != "" {
 			o.Reason = fmt.Sprintf("Sent as it was when carebridge took it; the later edit of %s was not sent. Create a new action to send it.", edited)
@@ -708,7 +719,7 @@ func (e *Engine) finish(ctx context.Context, a actionView, req careRequest, o st
 	if err := e.store.CompleteAction(ctx, a.id, o); err != nil {
 		return fmt.Errorf("record outcome of action %s: %w", a.id, err)
 	}
-	if err := e.report(ctx, a, recordOf(o), req.Platform); err != nil {
+	if err := e.report(ctx, a, recordOf(o), req.Platform, shown); err != nil {
 		return err
 	}
 	if o.State == state.ActionFailed {
@@ -750,7 +761,7 @@ func (e *Engine) fail(ctx context.Context, a actionView, durable state.ActionRec
 			return fmt.Errorf("record failure of action %s: %w", a.id, err)
 		}
 	}
-	if err := e.report(ctx, a, recordOf(o), ""); err != nil {
+	if err := e.report(ctx, a, recordOf(o), "", nil); err != nil {
 		return err
 	}
 	return queue.Terminal(fmt.Errorf("action %s failed: %w", a.id, cause))
@@ -759,14 +770,15 @@ func (e *Engine) fail(ctx context.Context, a actionView, durable state.ActionRec
 // refuse writes a rejection back; nothing was sent, so no durable record is
 // needed (a repeat decides the same way).
 func (e *Engine) refuse(ctx context.Context, a actionView, platform rules.Platform, d rules.Decision) error {
-	return e.report(ctx, a, state.ActionRecord{State: state.ActionRejected, Code: d.Code, Reason: d.Reason}, platform)
+	return e.report(ctx, a, state.ActionRecord{State: state.ActionRejected, Code: d.Code, Reason: d.Reason}, platform, nil)
 }
 
 // report writes an outcome onto the Care_Action__c record and counts it. A
 // sent action's case is reconciled next (the conversation, the status and
-// the reply options follow). platform labels the rejection metric ("" when
-// not known).
-func (e *Engine) report(ctx context.Context, a actionView, o state.ActionRecord, platform rules.Platform) error {
+// the reply options follow), unless a reconcile already read the change
+// Care's answer showed (shown, when known: a webhook for it came first).
+// platform labels the rejection metric ("" when not known).
+func (e *Engine) report(ctx context.Context, a actionView, o state.ActionRecord, platform rules.Platform, shown *careChange) error {
 	w := Record{"Id": a.id, actionProcessedAt: formatSFTime(e.now())}
 	maps.Copy(w, a.fill)
 	switch o.State {
@@ -794,7 +806,10 @@ func (e *Engine) report(ctx context.Context, a actionView, o state.ActionRecord,
 		e.log.Warn("case of a sent action not found; the poll catches up", "action", a.id, "case", a.caseSFID, "err", err)
 		return nil
 	}
-	if err := e.queue.Add(ctx, CaseKey(careID)); err != nil {
+	if shown == nil {
+		shown = &careChange{}
+	}
+	if err := e.enqueueAfterAction(ctx, careID, *shown); err != nil {
 		e.log.Warn("enqueue case after action failed; the poll catches up", "action", a.id, "err", err)
 	}
 	return nil

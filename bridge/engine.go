@@ -385,6 +385,9 @@ func EngineCaseWrites() []string {
 // no sooner than the upstream's Retry-After. A case whose reply window
 // closes later runs again just after it closes.
 func (e *Engine) Reconcile(ctx context.Context, key string) (queue.Result, error) {
+	if rest, ok := strings.CutPrefix(key, CheckKeyPrefix); ok {
+		return e.checkChange(ctx, rest) // reads Redis alone: no work in flight
+	}
 	// A reload of the identities (Care agents, Salesforce users) takes a
 	// while: made before the run counts as work in flight, so that the
 	// batches of the other runs do not wait for it.

@@ -35,6 +35,10 @@ type Metrics struct {
 	// reconciles counts case reconciles by outcome: in_step (nothing
 	// changed on either side: the two reads and nothing else) or synced.
 	reconciles *prometheus.CounterVec
+	// checks counts the checks of changes Care reported during the
+	// reconcile of their case (CheckKeyPrefix) by outcome: in_step or
+	// queued.
+	checks *prometheus.CounterVec
 }
 
 // Outcomes of a case reconcile, the outcome label of
@@ -42,6 +46,7 @@ type Metrics struct {
 const (
 	outcomeInStep = "in_step"
 	outcomeSynced = "synced"
+	checkQueued   = "queued"
 )
 
 // Action results, the result label of carebridge_actions_total.
@@ -123,6 +128,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Namespace: "carebridge", Name: "case_reconciles_total",
 			Help: "Case reconciles by outcome: in_step (both sides as the last sync left them: the echo of carebridge's own write, a poll listing a case a webhook brought; one read of each side and nothing else) or synced (something changed: only the changed parts are read).",
 		}, []string{"outcome"}),
+		checks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "carebridge", Name: "care_change_checks_total",
+			Help: "Changes Care reported (a webhook, a poll listing) while a worker reconciled their case, checked once that reconcile ended, by outcome: in_step (the reconcile had read the change: no second reconcile) or queued (the change came after its read: the case is reconciled again).",
+		}, []string{"outcome"}),
 		idsRestored: prometheus.NewCounter(prometheus.CounterOpts{
 			Namespace: "carebridge", Name: "care_case_ids_restored_total",
 			Help: "Linked Cases whose Care_Case_Id__c was changed or cleared in Salesforce and that carebridge restored (instead of creating a second Case for the Care case).",
@@ -158,6 +167,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	for _, r := range []string{"drifted", "in_step"} {
 		m.swept.WithLabelValues(r)
 	}
+	for _, o := range []string{outcomeInStep, outcomeSynced} {
+		m.reconciles.WithLabelValues(o)
+	}
+	for _, o := range []string{outcomeInStep, checkQueued} {
+		m.checks.WithLabelValues(o)
+	}
 	// Every series an alert or panel reads exists from the start, so that
 	// increase() sees the first event after a restart.
 	for _, c := range rules.Codes() {
@@ -179,7 +194,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}
 	}
 	if reg != nil {
-		reg.MustRegister(m.syncOps, m.lag, m.conflicts, m.blocked, m.lastPoll, m.rejected, m.actions, m.actionLatency, m.retired, m.mirrorRemoved, m.cut, m.refused, m.refusedIDs, m.caseRefusals, m.echoes, m.swept, m.idsRestored, m.reconciles)
+		reg.MustRegister(m.syncOps, m.lag, m.conflicts, m.blocked, m.lastPoll, m.rejected, m.actions, m.actionLatency, m.retired, m.mirrorRemoved, m.cut, m.refused, m.refusedIDs, m.caseRefusals, m.echoes, m.swept, m.idsRestored, m.reconciles, m.checks)
 	}
 	return m
 }

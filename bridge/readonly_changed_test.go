@@ -2,9 +2,12 @@ package bridge
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
@@ -92,6 +95,41 @@ func TestAnUnchangedConversationIsNotReread(t *testing.T) {
 	}
 }
 
+// TestOnlyWhatTheOptionsDependOnRereadsTheConversation: the messages'
+// allowed actions depend on whether the case is assigned, not on whom, and
+// on whether it is deleted, not on open, pending or done. A handover to a
+// colleague and a case put on hold cost no read of the conversation; an
+// unassigned case (moderation needs an assignee) rereads it, and its
+// messages show what is left.
+func TestOnlyWhatTheOptionsDependOnRereadsTheConversation(t *testing.T) {
+	w := newTestWorld(t)
+	w.escalate("c1", rules.Facebook, strp("agent_ana"), care.Message{ID: "m1", Kind: rules.Comment, Text: "Broken", PostedAt: w.clock.Now()})
+	w.mustReconcile("c1")
+	actions := func() string { return str(w.mirrored()["m1"][MessageActionsField]) }
+	assigned := actions()
+	for _, change := range []struct {
+		what  string
+		edit  func(*care.Case)
+		reads int
+	}{
+		{"handed over to Ben", func(c *care.Case) { c.AssigneeID = strp("agent_ben") }, 0},
+		{"put on hold", func(c *care.Case) { c.Status = rules.Pending }, 0},
+		{"closed", func(c *care.Case) { c.Status = rules.Done }, 0},
+		{"unassigned", func(c *care.Case) { c.AssigneeID = nil }, 1},
+	} {
+		w.care.resetCalls()
+		w.clock.Advance(time.Minute)
+		w.care.editCase("c1", change.edit)
+		w.mustReconcile("c1")
+		if n := w.care.count(caresim.OpListMessages); n != change.reads {
+			t.Errorf("%s: the conversation was read %d times, want %d", change.what, n, change.reads)
+		}
+	}
+	if got := actions(); got == assigned || strings.Contains(got, "hide") {
+		t.Errorf("the unassigned case's message allows %q (assigned: %q); want no moderation", got, assigned)
+	}
+}
+
 // TestSweepFindsACareChangeItsLastReconcileDidNotSee: a message that came
 // while a reconcile ran (after its read, before it stored its base), whose
 // webhook was lost: the case's stamp tells the sweep that the reconcile
@@ -119,6 +157,16 @@ type runningQueue struct {
 	running map[string]bool
 }
 
+func (q runningQueue) AddOr(ctx context.Context, keys, instead []string) error {
+	out := slices.Clone(keys)
+	for i, k := range keys {
+		if q.running[k] {
+			out[i] = instead[i]
+		}
+	}
+	return q.Add(ctx, out...)
+}
+
 func (q runningQueue) Processing(_ context.Context, keys []string) (map[string]bool, error) {
 	out := map[string]bool{}
 	for _, k := range keys {
@@ -127,10 +175,12 @@ func (q runningQueue) Processing(_ context.Context, keys []string) (map[string]b
 	return out, nil
 }
 
-// TestThePollLeavesACaseItsWebhookIsSyncing: a reconcile a webhook started
-// is still running when the Care poll lists its case; the poll does not
-// queue the case again (the running reconcile reads Care's change).
-func TestThePollLeavesACaseItsWebhookIsSyncing(t *testing.T) {
+// TestAChangeListedDuringItsCasesReconcileIsCheckedAfterIt: a reconcile a
+// webhook started is still running when the Care poll lists its case. The
+// poll queues a check, not a second reconcile: the check waits for the
+// running one to end, then queues the case only if that reconcile did not
+// read the change (it began before it), and otherwise costs nothing.
+func TestAChangeListedDuringItsCasesReconcileIsCheckedAfterIt(t *testing.T) {
 	rq := runningQueue{recordingQueue: &recordingQueue{}, running: map[string]bool{CaseKey("c1"): true}}
 	w := newTestWorld(t, func(o *Options) { o.Queue = rq })
 	w.queue = rq.recordingQueue
@@ -139,8 +189,31 @@ func TestThePollLeavesACaseItsWebhookIsSyncing(t *testing.T) {
 	if err := w.engine.PollCare(w.ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := w.queue.take(); len(got) != 1 || got[0] != CaseKey("c2") {
-		t.Errorf("the poll queued %v; want only case:c2", got)
+	listed := careChange{careID: "c1", part: care.PartCase, at: w.careCase("c1").UpdatedAt}
+	if got := w.queue.take(); !slices.Equal(got, []string{listed.checkKey(), CaseKey("c2")}) {
+		t.Fatalf("the poll queued %v; want a check of c1 and case:c2", got)
+	}
+	runCheck := func(what string) queue.Result {
+		t.Helper()
+		res, err := w.engine.Reconcile(w.ctx, listed.checkKey())
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		return res
+	}
+	if res := runCheck("while c1 runs"); res.RequeueAfter <= 0 || len(w.queue.take()) > 0 {
+		t.Fatalf("the check ran while c1's reconcile runs: %+v; want it to wait, queuing nothing", res)
+	}
+	rq.running[CaseKey("c1")] = false
+	if runCheck("after a reconcile that began before the change"); !slices.Equal(w.queue.take(), []string{CaseKey("c1")}) {
+		t.Fatalf("the change came after the reconcile's read, yet the check did not queue case:c1")
+	}
+	w.mustReconcile("c1")
+	if runCheck("after a reconcile that read the change"); len(w.queue.take()) > 0 {
+		t.Fatalf("the reconcile read the listed change, yet the check queued the case again")
+	}
+	if _, err := w.engine.Reconcile(w.ctx, CheckKeyPrefix+"case:soon:c1"); !queue.IsTerminal(err) {
+		t.Fatalf("a malformed check key: %v; want a terminal error", err)
 	}
 }
 

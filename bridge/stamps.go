@@ -10,6 +10,7 @@ import (
 
 	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/care/rules"
 )
 
 // A reconcile reads and writes only what changed since the case was last
@@ -61,21 +62,26 @@ func hintOf(sync map[string]string, hint string) string {
 }
 
 // optionsKey is what the reply options and the messages' allowed actions
-// depend on besides the conversation and the clock: when it changes, the
-// conversation is read again to show them as they are.
+// depend on besides the conversation and the clock (the facts of the case
+// carerules.Scenario gives the rules): when it changes, the conversation
+// is read again to show them as they are. Only the facts count, not the
+// values behind them: who the assignee is, which profile, or whether an
+// open case went pending or done changes no option, so a reassignment or a
+// closing costs no read of the conversation.
 func optionsKey(c care.Case) string {
-	profile, assignee := "", ""
-	if c.ProfileID != nil {
-		profile = *c.ProfileID
+	flag := func(b bool) string {
+		if b {
+			return "1"
+		}
+		return "0"
 	}
-	if c.AssigneeID != nil {
-		assignee = *c.AssigneeID
+	status := string(c.Status)
+	switch c.Status {
+	case rules.Open, rules.Pending, rules.Done:
+		status = "live" // the rules treat them alike; a deleted or unknown status differs
 	}
-	interacted := "0"
-	if c.Interacted {
-		interacted = "1"
-	}
-	return strings.Join([]string{string(c.Platform), string(c.Status), profile, assignee, interacted,
+	return strings.Join([]string{string(c.Platform), status, flag(c.ProfileID != nil), flag(c.AssigneeID != nil),
+		flag(c.Customer.IsPage), flag(c.Customer.FollowsBrand), flag(c.Customer.MentionedBrand),
 		stampOf(c.LastCustomerMessageAt), c.Customer.ID}, "|")
 }
 

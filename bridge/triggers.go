@@ -34,11 +34,11 @@ func (e *Engine) PollCare(ctx context.Context) error {
 	}
 	for {
 		ch, err := e.care.ChangedCases(ctx, cursor)
-		keys := make([]string, 0, len(ch.Cases))
 		synced, serr := e.syncedAsListed(ctx, ch.Cases)
 		if serr != nil {
 			return serr
 		}
+		changes := make([]careChange, 0, len(ch.Cases))
 		for _, c := range ch.Cases {
 			if ierr := e.checkCareID(c.ID); ierr != nil {
 				e.m.refusedIDs.Inc()
@@ -48,15 +48,10 @@ func (e *Engine) PollCare(ctx context.Context) error {
 			if synced[c.ID] {
 				continue // a reconcile synced the case as listed (a webhook came first)
 			}
-			keys = append(keys, CaseKey(c.ID))
+			changes = append(changes, careChange{careID: c.ID, part: care.PartCase, at: c.UpdatedAt})
 		}
-		if keys, serr = e.notRunning(ctx, keys); serr != nil {
-			return serr
-		}
-		if len(keys) > 0 {
-			if aerr := e.queue.Add(ctx, keys...); aerr != nil {
-				return fmt.Errorf("enqueue %d Care cases: %w", len(keys), aerr)
-			}
+		if aerr := e.enqueueChanges(ctx, changes); aerr != nil {
+			return fmt.Errorf("enqueue %d Care cases: %w", len(changes), aerr)
 		}
 		if ch.Cursor != "" && ch.Cursor != cursor {
 			cursor = ch.Cursor
@@ -76,9 +71,9 @@ func (e *Engine) PollCare(ctx context.Context) error {
 }
 
 // SyncedAsOf reports whether a reconcile has already synced the part of
-// the Care case an event shows as of at: the case itself at exactly that
-// updated_at, its conversation or notes at that stamp or a later one. A
-// webhook announcing it needs no reconcile.
+// the Care case an event shows as of at: the case itself, its conversation
+// or its notes at that stamp or a later one. A webhook announcing it needs
+// no reconcile.
 func (e *Engine) SyncedAsOf(ctx context.Context, careID string, part care.EventPart, at time.Time) (bool, error) {
 	if e.checkCareID(careID) != nil {
 		return false, nil
@@ -93,7 +88,7 @@ func (e *Engine) SyncedAsOf(ctx context.Context, careID string, part care.EventP
 	}
 	switch part {
 	case care.PartCase:
-		return st.Sync[stampCare] == stampOf(&at), nil
+		return stampNotBefore(st.Sync[stampCare], at), nil
 	case care.PartConversation:
 		return stampNotBefore(st.Sync[stampConversation], at), nil
 	case care.PartNotes:
@@ -137,22 +132,6 @@ func (e *Engine) syncedAsListed(ctx context.Context, cases []care.Case) (map[str
 // runningLister is a queue that tells which keys a worker runs now.
 type runningLister interface {
 	Processing(ctx context.Context, keys []string) (map[string]bool, error)
-}
-
-// notRunning drops the keys a worker runs now: a reconcile that started
-// after Care's change (its webhook queued it) reads it, and a change after
-// its read is queued again by that change's own webhook, or listed by the
-// next poll; so a webhook and the poll that follows it cost one reconcile.
-func (e *Engine) notRunning(ctx context.Context, keys []string) ([]string, error) {
-	rl, ok := e.queue.(runningLister)
-	if !ok || len(keys) == 0 {
-		return keys, nil
-	}
-	running, err := rl.Processing(ctx, keys)
-	if err != nil {
-		return nil, fmt.Errorf("read which listed cases run now: %w", err)
-	}
-	return slices.DeleteFunc(keys, func(k string) bool { return running[k] }), nil
 }
 
 // checkCareID refuses a Care case id that does not fit Care_Case_Id__c: no

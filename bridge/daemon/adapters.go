@@ -118,6 +118,23 @@ func (e enqueuer) Add(ctx context.Context, keys ...string) error {
 	return e.q.AddMany(ctx, keys)
 }
 
+// AddOr queues keys, or instead[i] in place of keys[i] while a worker runs
+// it.
+func (e enqueuer) AddOr(ctx context.Context, keys, instead []string) error {
+	if len(keys) == 1 {
+		_, err := e.q.AddOr(ctx, keys[0], instead[0])
+		return err
+	}
+	return e.q.AddManyOr(ctx, keys, instead)
+}
+
+// Processing reports which of keys a worker runs now (the engine's polls
+// and webhooks check a change Care reported during such a run instead of
+// queuing a second one).
+func (e enqueuer) Processing(ctx context.Context, keys []string) (map[string]bool, error) {
+	return e.q.Processing(ctx, keys)
+}
+
 // FailingKeys lists the keys whose last run failed, for the sweep.
 func (e enqueuer) FailingKeys(ctx context.Context) ([]string, error) {
 	failing, err := e.q.Failing(ctx, 1_000_000)

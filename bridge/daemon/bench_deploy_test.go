@@ -172,6 +172,7 @@ func benchCaseLifecycle(b *testing.B, latency bool) {
 		b.StartTimer()
 		start := time.Now()
 		steps := map[string]time.Duration{}
+		sfBefore, careBefore := 0, callsByOp{}
 		step := func(name string, do func(id string), done func(id string, sfID string) bool) {
 			b.Helper()
 			at := time.Now()
@@ -192,6 +193,23 @@ func benchCaseLifecycle(b *testing.B, latency bool) {
 				return true, ""
 			})
 			steps[name] = time.Since(at)
+			// What the step cost, once its echoes (Care's webhooks for
+			// carebridge's own writes, change events) are handled too.
+			waitFor(b, name+": Care's webhooks delivered", time.Minute, 20*time.Millisecond, func() (bool, string) {
+				_, _, pending := env.care.WebhookStats()
+				return pending == 0, fmt.Sprintf("%d pending", pending)
+			})
+			env.waitIdle(b, 5*time.Minute)
+			sfNow, careNow := sfAPICalls(env.sf), careAPICalls(env.care)
+			careStep := callsByOp{}
+			for op, c := range careNow {
+				if d := c - careBefore[op]; d > 0 {
+					careStep[op] = d
+				}
+			}
+			b.Logf("  %s: %.2f Salesforce calls per case, %.2f Care calls per case %v", name,
+				float64(sfNow-sfBefore)/float64(n), float64(sum(careStep))/float64(n), careStep)
+			sfBefore, careBefore = sfNow, careNow
 		}
 		profile := "prof_fb"
 		posted := time.Now().Add(-time.Hour)

@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carebridge/carebridge/bridge"
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/daemon"
 	"github.com/carebridge/carebridge/connectors/care"
@@ -256,7 +257,8 @@ func (env *benchEnv) waitIdle(b *testing.B, timeout time.Duration) {
 	b.Helper()
 	waitFor(b, "an idle queue", timeout, 50*time.Millisecond, func() (bool, string) {
 		d, err := env.d.Queue().Depth(context.Background())
-		return err == nil && d.Ready == 0 && d.Processing == 0 && d.Delayed == 0, fmt.Sprintf("%+v %v", d, err)
+		checks, cerr := env.d.Queue().Waiting(context.Background(), bridge.CheckKeyPrefix)
+		return err == nil && cerr == nil && d.Ready == 0 && d.Processing == 0 && d.Delayed == 0 && checks == 0, fmt.Sprintf("%+v %d checks %v %v", d, checks, err, cerr)
 	})
 }
 

@@ -256,6 +256,16 @@ func (w *world) escalate(t *testing.T, id string, assignee *string) {
 	}
 }
 
+// customerEditsTheirComment edits, as its author, the customer's comment
+// of a case escalate made: the conversation changes, the case's status
+// does not.
+func (w *world) customerEditsTheirComment(t *testing.T, id string) {
+	t.Helper()
+	if _, err := w.care.AuthorEdit(id, "c_"+id, "Mine broke on the first night", nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // linked escalates a Care case (as escalate does), lets the Care poll
 // bring it to Salesforce and returns the id of its Case.
 func (w *world) linked(t *testing.T, id string, assignee *string) string {

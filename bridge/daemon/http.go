@@ -220,7 +220,7 @@ func (d *Daemon) webhookHandler(cfg config.Config, maxCaseID int, log *slog.Logg
 		// The body timeout shortens the read timeout, never extends it.
 		BodyTimeout:     min(cfg.HTTP.WebhookBodyTimeout, cfg.HTTP.ReadTimeout),
 		Dedupe:          webhookDedupe{d.store},
-		Enqueue:         func(ctx context.Context, key string) error { _, err := d.queue.Add(ctx, key); return err },
+		Enqueue:         d.engine.EnqueueCareEvent,
 		Synced:          d.engine.SyncedAsOf,
 		MaxCaseIDLength: maxCaseID,
 		Logger:          log,

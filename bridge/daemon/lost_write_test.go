@@ -160,6 +160,7 @@ func TestAgentChangeInSalesforceDuringReconcileIsNotOverwritten(t *testing.T) {
 	if err := w.care.UISetStatus("race_2", rules.Pending); err != nil {
 		t.Fatal(err)
 	}
+	w.customerEditsTheirComment(t, "race_2") // so the reconcile reads the conversation, slowly
 	// After reading both sides the reconcile reads the conversation,
 	// slowly; the agent closes the Case meanwhile.
 	reads, queries := w.care.Calls(caresim.OpListMessages), answered(t, w, "salesforce")

@@ -76,6 +76,7 @@ func TestAgentChangeWithinTheSecondOfTheReadIsNotOverwritten(t *testing.T) {
 	if err := w.care.UISetStatus("sec_2", rules.Pending); err != nil {
 		t.Fatal(err)
 	}
+	w.customerEditsTheirComment(t, "sec_2") // so the reconcile reads the conversation, slowly
 	reads, queries := w.care.Calls(caresim.OpListMessages), answered(t, w, "salesforce")
 	w.care.InjectFault(caresim.Fault{Op: caresim.OpListMessages, Latency: time.Second})
 	done := make(chan error, 1)

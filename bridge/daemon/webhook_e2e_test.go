@@ -5,9 +5,13 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/carebridge/carebridge/bridge"
 	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/care/caresim"
+	"github.com/carebridge/carebridge/connectors/care/rules"
 )
 
 // TestOddCaseIDsDoNotHoldUpWebhooks: Care delivers webhooks in order and
@@ -58,5 +62,59 @@ func TestOddCaseIDsDoNotHoldUpWebhooks(t *testing.T) {
 	}
 	if d, err := w.d.Queue().Depth(context.Background()); err != nil || d.Dead != 0 {
 		t.Errorf("queue %+v, %v", d, err)
+	}
+}
+
+// TestAWebhookDuringItsCasesReconcileCostsNoSecondOne: a case's webhook
+// starts a reconcile (a slow one: Care takes 400 ms to answer its read of
+// the case), and while it waits the customer writes again. The new
+// message's webhook arrives during the reconcile, whose read of the case
+// and the conversation comes after the message: the event is checked once
+// the reconcile is over and found in step, so it costs no second
+// reconcile. Care's case is read once (twice before the checks), and the
+// message is in Salesforce.
+func TestAWebhookDuringItsCasesReconcileCostsNoSecondOne(t *testing.T) {
+	ctx := context.Background()
+	w := startWebhookWorld(t, manualPolls)
+	w.care.InjectFault(caresim.Fault{Op: caresim.OpGetCase, Latency: 400 * time.Millisecond})
+	w.escalate(t, "announced", strPtr("agent_ana"))
+	key := bridge.CaseKey("announced")
+	eventually(t, "the case's reconcile running", func() (bool, string) {
+		running, err := w.d.Queue().Processing(ctx, []string{key})
+		return err == nil && running[key], fmt.Sprint(err)
+	})
+	parent := "c_announced"
+	if _, err := w.care.CustomerMessage("announced", care.Message{ID: "again", Kind: rules.ReplyKind, ParentID: &parent, Text: "Still broken"}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "every webhook delivered", func() (bool, string) {
+		delivered, _, pending := w.care.WebhookStats()
+		return delivered >= 4 && pending == 0, fmt.Sprintf("%d delivered, %d pending", delivered, pending)
+	})
+	eventually(t, "the queue drained, checks included", func() (bool, string) {
+		d, err := w.d.Queue().Depth(ctx)
+		checks, cerr := w.d.Queue().Waiting(ctx, bridge.CheckKeyPrefix)
+		return err == nil && cerr == nil && d.Ready+d.Delayed+d.Processing+checks == 0, fmt.Sprint(d, checks, err, cerr)
+	})
+	c := w.sfCase("announced")
+	if c == nil {
+		t.Fatal("no Case for the announced case")
+	}
+	mirrored := 0
+	for _, m := range w.sf.Records("Care_Message__c") {
+		if m["Case__c"] == c["Id"] {
+			mirrored++
+		}
+	}
+	if mirrored != 3 {
+		t.Errorf("%d messages mirrored, want the 2 escalated and the new one", mirrored)
+	}
+	if n := w.care.Calls(caresim.OpGetCase); n != 1 {
+		t.Errorf("Care's case was read %d times, want once", n)
+	}
+	aw := &actionWorld{w}
+	inStep := aw.metric(t, "carebridge_care_change_checks_total", map[string]string{"outcome": "in_step"})
+	if queued := aw.metric(t, "carebridge_care_change_checks_total", map[string]string{"outcome": "queued"}); inStep < 1 || queued != 0 {
+		t.Errorf("events checked after the reconcile: %v in step, %v queued; want the new message's, in step", inStep, queued)
 	}
 }

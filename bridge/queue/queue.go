@@ -205,6 +205,9 @@ const (
 	// StillDead: the key is a dead-lettered dead-letter key; only Replay
 	// brings it back.
 	StillDead
+	// AddedInstead: the key is being processed, and the key given to add
+	// in its place (AddOr) is queued, or marked to run again.
+	AddedInstead
 )
 
 func (r AddResult) String() string {
@@ -217,6 +220,8 @@ func (r AddResult) String() string {
 		return "dirty"
 	case StillDead:
 		return "dead"
+	case AddedInstead:
+		return "instead"
 	default:
 		return "unknown"
 	}
@@ -229,6 +234,21 @@ func (q *Queue) Add(ctx context.Context, key string) (AddResult, error) {
 
 // AddAfter queues key to run after delay.
 func (q *Queue) AddAfter(ctx context.Context, key string, delay time.Duration) (AddResult, error) {
+	return q.add(ctx, key, "", delay)
+}
+
+// AddOr queues key to run now or, while a worker processes key, instead
+// in its place (in one step: no run of key can begin or end between the
+// look and the add). A change reported during the run of its key can so
+// be checked after that run instead of running the key again.
+func (q *Queue) AddOr(ctx context.Context, key, instead string) (AddResult, error) {
+	if instead == "" {
+		return 0, errors.New("queue add: empty key to add instead")
+	}
+	return q.add(ctx, key, instead, 0)
+}
+
+func (q *Queue) add(ctx context.Context, key, instead string, delay time.Duration) (AddResult, error) {
 	if key == "" {
 		return 0, errors.New("queue add: empty key")
 	}
@@ -239,7 +259,7 @@ func (q *Queue) AddAfter(ctx context.Context, key string, delay time.Duration) (
 	}
 	res, err := addScript.Run(ctx, q.rdb,
 		[]string{q.k.ready, q.k.processing, q.k.dirty, q.k.dead, q.k.attempts, q.k.deadinfo},
-		key, due, revive, q.k.wake, q.origin).Text()
+		key, due, revive, q.k.wake, q.origin, instead).Text()
 	if err != nil {
 		return 0, fmt.Errorf("queue add %q: %w", key, err)
 	}
@@ -254,10 +274,12 @@ func (q *Queue) AddAfter(ctx context.Context, key string, delay time.Duration) (
 		r = MarkedDirty
 	case "dead":
 		r = StillDead
+	case "instead":
+		r = AddedInstead
 	default:
 		return 0, fmt.Errorf("queue add %q: unexpected script result %q", key, res)
 	}
-	if r == Added || r == Coalesced {
+	if r == Added || r == Coalesced || r == AddedInstead {
 		q.wake.signal()
 	}
 	return r, nil
@@ -272,8 +294,17 @@ func (q *Queue) Backlogged() bool { return q.backlog.Load() }
 // so the workers' batches fill. Each key is handled as Add handles it; the
 // first error is returned after every key was tried.
 func (q *Queue) AddMany(ctx context.Context, keys []string) error {
+	return q.AddManyOr(ctx, keys, nil)
+}
+
+// AddManyOr is AddMany where, as AddOr does, instead[i] (when given and not
+// empty) is queued in place of keys[i] while a worker processes keys[i].
+func (q *Queue) AddManyOr(ctx context.Context, keys, instead []string) error {
 	if len(keys) == 0 {
 		return nil
+	}
+	if instead != nil && len(instead) != len(keys) {
+		return fmt.Errorf("queue add: %d keys, %d to add instead", len(keys), len(instead))
 	}
 	for _, k := range keys {
 		if k == "" {
@@ -287,8 +318,12 @@ func (q *Queue) AddMany(ctx context.Context, keys []string) error {
 		if q.deadLetterKey(key) {
 			revive = "0"
 		}
+		alt := ""
+		if instead != nil {
+			alt = instead[i]
+		}
 		calls[i] = redisscript.Call{Script: addScript, Keys: []string{q.k.ready, q.k.processing, q.k.dirty, q.k.dead, q.k.attempts, q.k.deadinfo},
-			Args: []any{key, due, revive, q.k.wake, q.origin}}
+			Args: []any{key, due, revive, q.k.wake, q.origin, alt}}
 	}
 	// Adding a key twice is adding it once, so the helper may send the
 	// scripts again when Redis did not know them yet.
@@ -689,6 +724,38 @@ func (q *Queue) Depth(ctx context.Context) (Depth, error) {
 		return Depth{}, fmt.Errorf("queue depth: %w", err)
 	}
 	return Depth{Ready: vals[0], Delayed: vals[1], Processing: vals[2], Dead: vals[3], Dirty: vals[4], Failing: vals[5], Scheduled: vals[6]}, nil
+}
+
+// Waiting counts the keys starting with prefix that are queued (due now or
+// later) or run now. It scans the queue (ZSCAN): for tests, tools and
+// occasional status, not for every run.
+func (q *Queue) Waiting(ctx context.Context, prefix string) (int64, error) {
+	match := redisGlobEscape(prefix) + "*"
+	var n int64
+	for _, set := range []string{q.k.ready, q.k.processing} {
+		iter := q.rdb.ZScan(ctx, set, 0, match, 1000).Iterator()
+		for i := 0; iter.Next(ctx); i++ {
+			if i%2 == 0 { // members and scores alternate
+				n++
+			}
+		}
+		if err := iter.Err(); err != nil {
+			return 0, fmt.Errorf("queue: count keys %q*: %w", prefix, err)
+		}
+	}
+	return n, nil
+}
+
+// redisGlobEscape escapes the characters a Redis MATCH pattern reads.
+func redisGlobEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[]\^-`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // DeadLetter is one dead-lettered key.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -1234,5 +1235,74 @@ func TestRunExtendsLongWork(t *testing.T) {
 	}
 	if n := calls.Load(); n != 1 {
 		t.Fatalf("handler ran %d times, want 1", n)
+	}
+}
+
+// TestWaitingCountsKeysByPrefix: the keys of one kind queued now, later
+// or running, and none of another kind or whose prefix only looks alike.
+func TestWaitingCountsKeysByPrefix(t *testing.T) {
+	ctx := context.Background()
+	rdb := redistest.Start(t).Client(t)
+	q := newQueue(t, rdb, queue.Options{})
+	for _, k := range []string{"check:a", "check:b", "case:1", "check*:x"} {
+		mustAdd(t, q, k)
+	}
+	if _, err := q.AddAfter(ctx, "check:later", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	for range 4 { // every key due now runs, one at a time
+		if _, ok := mustTryGet(t, q); !ok {
+			t.Fatal("a key due now was not handed out")
+		}
+	}
+	for prefix, want := range map[string]int64{"check:": 3, "case:": 1, "check*": 1, "action:": 0} {
+		if n, err := q.Waiting(ctx, prefix); err != nil || n != want {
+			t.Errorf("Waiting(%q) = %d, %v; want %d", prefix, n, err, want)
+		}
+	}
+}
+
+// TestAddOrQueuesTheOtherKeyOnlyWhileTheKeyRuns: AddOr adds the key as Add
+// does while no worker runs it; while one does, it queues the other key in
+// its place and leaves the running key as it is (not to run again).
+func TestAddOrQueuesTheOtherKeyOnlyWhileTheKeyRuns(t *testing.T) {
+	ctx := context.Background()
+	rdb := redistest.Start(t).Client(t)
+	q := newQueue(t, rdb, queue.Options{})
+	if r, err := q.AddOr(ctx, "case:1", "check:1"); err != nil || r != queue.Added {
+		t.Fatalf("AddOr of an idle key = %v, %v; want added", r, err)
+	}
+	l, ok := mustTryGet(t, q)
+	if !ok || l.Key != "case:1" {
+		t.Fatalf("try get = %+v, %v; want case:1", l, ok)
+	}
+	for i, want := range []queue.AddResult{queue.AddedInstead, queue.AddedInstead} {
+		if r, err := q.AddOr(ctx, "case:1", "check:1"); err != nil || r != want {
+			t.Fatalf("AddOr #%d of a running key = %v, %v; want %v", i+1, r, err, want)
+		}
+	}
+	if err := q.AddManyOr(ctx, []string{"case:1", "case:2"}, []string{"check:1b", "check:2"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Done(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	var ran []string
+	for {
+		l, ok := mustTryGet(t, q)
+		if !ok {
+			break
+		}
+		ran = append(ran, l.Key)
+		if err := q.Done(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	slices.Sort(ran)
+	if want := []string{"case:2", "check:1", "check:1b"}; !slices.Equal(ran, want) {
+		t.Errorf("after the run of case:1 the queue ran %v, want %v (case:1 not again)", ran, want)
+	}
+	if _, err := q.AddOr(ctx, "case:1", ""); err == nil {
+		t.Error("AddOr with no key to add instead was accepted")
 	}
 }

@@ -37,13 +37,22 @@ end
 `
 
 // addScript: KEYS ready, processing, dirty, dead, attempts, deadinfo.
-// ARGV key, due, revive ("1" to revive a dead key), wake channel, origin.
+// ARGV key, due, revive ("1" to revive a dead key), wake channel, origin,
+// instead (optional: the key to add in its place while it is processing).
 var addScript = redis.NewScript(`
 local key = ARGV[1]
 local due = tonumber(ARGV[2])
+local result = 'added'
 if redis.call('ZSCORE', KEYS[2], key) then
-  redis.call('ZADD', KEYS[3], 'LT', due, key)
-  return 'dirty'
+  if ARGV[6] == nil or ARGV[6] == '' then
+    redis.call('ZADD', KEYS[3], 'LT', due, key)
+    return 'dirty'
+  end
+  key, result = ARGV[6], 'instead'
+  if redis.call('ZSCORE', KEYS[2], key) then
+    redis.call('ZADD', KEYS[3], 'LT', due, key)
+    return 'instead'
+  end
 end
 if redis.call('ZSCORE', KEYS[4], key) then
   if ARGV[3] ~= '1' then return 'dead' end
@@ -58,11 +67,12 @@ if redis.call('ZSCORE', KEYS[1], key) then
       redis.call('PUBLISH', ARGV[4], ARGV[5])
     end
   end
+  if result == 'instead' then return result end
   return 'coalesced'
 end
 redis.call('ZADD', KEYS[1], due, key)
 redis.call('PUBLISH', ARGV[4], ARGV[5])
-return 'added'
+return result
 `)
 
 // leaseScript reaps expired leases, then leases the earliest ready key. A

@@ -61,9 +61,10 @@ type WebhookOptions struct {
 	// Dedupe records event ids (default: an in-memory set keeping ids for
 	// 24h, fine for a single process and for tests).
 	Dedupe Dedupe
-	// Enqueue receives the work key "case:<id>" of every new event. An
-	// error makes the receiver answer 503 so that Care retries.
-	Enqueue func(ctx context.Context, key string) error
+	// Enqueue receives every new event whose case is not in step as it
+	// shows it (Synced). An error makes the receiver answer 503 so that
+	// Care retries.
+	Enqueue func(ctx context.Context, ev CaseEvent) error
 	// Synced, when set, reports whether the case was already synced as an
 	// event shows it: a case event's data.updated_at (Part "case"), a
 	// message event's (Part "conversation"), a note event's data.created_at
@@ -99,9 +100,9 @@ type WebhookOptions struct {
 
 // WebhookReceiver is the http.Handler for Care's signed webhooks. It
 // verifies the X-Care-Signature header, refuses replays and oversize or
-// malformed bodies, drops duplicate event ids and hands the work key
-// "case:<id>" of each new event to Enqueue. It never carries the change
-// itself: the worker reads the current state of the case.
+// malformed bodies, drops duplicate event ids and hands each new event
+// (its case, and the part and stamp it shows) to Enqueue. It never carries
+// the change itself: the worker reads the current state of the case.
 //
 // Parsing: the body must be one JSON object with the string fields id,
 // type (one of the known event types) and case_id; anything after the
@@ -114,7 +115,7 @@ type WebhookReceiver struct {
 	maxBody     int64
 	bodyTimeout time.Duration
 	dedupe      Dedupe
-	enqueue     func(ctx context.Context, key string) error
+	enqueue     func(ctx context.Context, ev CaseEvent) error
 	synced      func(ctx context.Context, caseID string, part EventPart, at time.Time) (bool, error)
 	clock       func() time.Time
 	log         *slog.Logger
@@ -372,8 +373,7 @@ func (r *WebhookReceiver) handle(w http.ResponseWriter, req *http.Request) (stri
 			return OutcomeInStep, nil
 		}
 	}
-	key := "case:" + ev.CaseID
-	if err := r.enqueue(ctx, key); err != nil {
+	if err := r.enqueue(ctx, CaseEvent{ID: ev.ID, Type: ev.Type, CaseID: ev.CaseID, Part: ev.part, At: ev.stamp}); err != nil {
 		// Forget the id so that Care's retry is processed, not dropped.
 		// The request context may be the reason enqueue failed.
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -383,11 +383,11 @@ func (r *WebhookReceiver) handle(w http.ResponseWriter, req *http.Request) (stri
 				slog.String("event_id", ev.ID), slog.Any("error", ferr))
 		}
 		r.log.LogAttrs(ctx, slog.LevelError, "care webhook enqueue failed",
-			slog.String("event_id", ev.ID), slog.String("key", key), slog.Any("error", err))
+			slog.String("event_id", ev.ID), slog.String("case_id", ev.CaseID), slog.Any("error", err))
 		return "", reject(http.StatusServiceUnavailable, OutcomeUnavailable, "event %s: enqueue failed, retry later", ev.ID)
 	}
 	r.log.LogAttrs(ctx, slog.LevelDebug, "care webhook accepted",
-		slog.String("event_id", ev.ID), slog.String("type", ev.Type), slog.String("key", key))
+		slog.String("event_id", ev.ID), slog.String("type", ev.Type), slog.String("case_id", ev.CaseID))
 	return OutcomeAccepted, nil
 }
 
@@ -516,6 +516,15 @@ const (
 	PartConversation EventPart = "conversation" // message.created: data.updated_at
 	PartNotes        EventPart = "notes"        // note.created: data.created_at
 )
+
+// CaseEvent is a new webhook event as the receiver hands it on: which case
+// it is about and, when it says so, which part of the case and the stamp
+// of that part it shows (Part empty and At nil when it carries none).
+type CaseEvent struct {
+	ID, Type, CaseID string
+	Part             EventPart
+	At               *time.Time
+}
 
 type parsedEvent struct {
 	ID, Type, CaseID string

@@ -48,7 +48,8 @@ type recorder struct {
 	fail int
 }
 
-func (r *recorder) enqueue(_ context.Context, key string) error {
+func (r *recorder) enqueue(_ context.Context, ev care.CaseEvent) error {
+	key := "case:" + ev.CaseID
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.fail > 0 {

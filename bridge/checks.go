@@ -1,0 +1,123 @@
+package bridge
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/carebridge/carebridge/bridge/queue"
+	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/upstream"
+)
+
+// CheckKeyPrefix starts the queue key of a change Care reported while a
+// worker was reconciling its case: "check:<part>:<unix nanoseconds>:<id>".
+// It runs once that reconcile is over and queues the case only when the
+// reconcile did not already read the change (SyncedAsOf). A webhook that
+// arrives during the reconcile it triggered (Care announces a new case and
+// each of its messages one by one; it echoes carebridge's own writes) then
+// costs no second reconcile, and a change after the reconcile's read is
+// still synced.
+const CheckKeyPrefix = "check:"
+
+// checkWait is how long a check waits for the reconcile of its case to end
+// before it looks again.
+const checkWait = 100 * time.Millisecond
+
+// careChange is a change Care reported: which part of which case, as of
+// which stamp (the part's updated_at or created_at).
+type careChange struct {
+	careID string
+	part   care.EventPart
+	at     time.Time
+}
+
+func (c careChange) checkKey() string {
+	return CheckKeyPrefix + string(c.part) + ":" + strconv.FormatInt(c.at.UnixNano(), 10) + ":" + c.careID
+}
+
+// parseCheckKey reads a check key without its prefix.
+func parseCheckKey(rest string) (careChange, error) {
+	part, rest, ok1 := strings.Cut(rest, ":")
+	nanos, careID, ok2 := strings.Cut(rest, ":")
+	ns, err := strconv.ParseInt(nanos, 10, 64)
+	if !ok1 || !ok2 || err != nil || careID == "" {
+		return careChange{}, fmt.Errorf("malformed check key %q", CheckKeyPrefix+rest)
+	}
+	switch p := care.EventPart(part); p {
+	case care.PartCase, care.PartConversation, care.PartNotes:
+		return careChange{careID: careID, part: p, at: time.Unix(0, ns).UTC()}, nil
+	}
+	return careChange{}, fmt.Errorf("check key %q names no part of a case", CheckKeyPrefix+rest)
+}
+
+// EnqueueCareEvent queues the case of a Care webhook event that was not in
+// step when it arrived. An event that shows which part of the case changed
+// as of when, arriving while a worker reconciles the case, is queued as a
+// check (CheckKeyPrefix) instead of a second reconcile.
+func (e *Engine) EnqueueCareEvent(ctx context.Context, ev care.CaseEvent) error {
+	if ev.Part == "" || ev.At == nil {
+		return e.queue.Add(ctx, CaseKey(ev.CaseID))
+	}
+	return e.enqueueChanges(ctx, []careChange{{careID: ev.CaseID, part: ev.Part, at: *ev.At}})
+}
+
+// enqueueChanges queues the cases of changes Care reported, in one round
+// trip: a check of the change in place of each case a worker reconciles
+// now.
+func (e *Engine) enqueueChanges(ctx context.Context, changes []careChange) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	keys, checks := make([]string, len(changes)), make([]string, len(changes))
+	for i, c := range changes {
+		keys[i], checks[i] = CaseKey(c.careID), c.checkKey()
+	}
+	return e.queue.AddOr(ctx, keys, checks)
+}
+
+// checkChange runs a check key: it waits for the reconcile of its case to
+// end, then queues the case unless that reconcile synced the change.
+func (e *Engine) checkChange(ctx context.Context, rest string) (queue.Result, error) {
+	c, err := parseCheckKey(rest)
+	if err != nil {
+		return queue.Result{}, queue.Terminal(upstream.MarkPermanent(err))
+	}
+	key := CaseKey(c.careID)
+	if rl, ok := e.queue.(runningLister); ok {
+		running, err := rl.Processing(ctx, []string{key})
+		if err != nil {
+			return queue.Result{}, fmt.Errorf("read whether Care case %s runs now: %w", c.careID, err)
+		}
+		if running[key] {
+			return queue.Result{RequeueAfter: checkWait}, nil
+		}
+	}
+	synced, err := e.SyncedAsOf(ctx, c.careID, c.part, c.at)
+	if err != nil {
+		return queue.Result{}, err
+	}
+	if synced {
+		e.m.checks.WithLabelValues(outcomeInStep).Inc()
+		return queue.Result{}, nil
+	}
+	e.m.checks.WithLabelValues(checkQueued).Inc()
+	if err := e.queue.Add(ctx, key); err != nil {
+		return queue.Result{}, fmt.Errorf("queue Care case %s after its check: %w", c.careID, err)
+	}
+	return queue.Result{}, nil
+}
+
+// enqueueAfterAction queues the case of a sent action (careID), so that
+// its conversation, status and reply options follow: as a check when Care's
+// answer showed the change (shown; zero when it showed none) and a worker
+// reconciles the case now.
+func (e *Engine) enqueueAfterAction(ctx context.Context, careID string, shown careChange) error {
+	if shown.at.IsZero() {
+		return e.queue.Add(ctx, CaseKey(careID))
+	}
+	shown.careID = careID
+	return e.enqueueChanges(ctx, []careChange{shown})
+}

@@ -14,7 +14,8 @@ import (
 
 // CheckKeyPrefix starts the queue key of a change Care reported while a
 // worker was reconciling its case: "check:<part>:<unix nanoseconds>:<id>".
-// It runs once that reconcile is over and queues the case only when the
+// It waits in the queue (Enqueuer.AddOr), at no cost, until that reconcile
+// is over, then runs and queues the case only when the
 // reconcile did not already read the change (SyncedAsOf). A webhook that
 // arrives during the reconcile it triggered (Care announces a new case and
 // each of its messages one by one; it echoes carebridge's own writes) then
@@ -22,9 +23,11 @@ import (
 // still synced.
 const CheckKeyPrefix = "check:"
 
-// checkWait is how long a check waits for the reconcile of its case to end
-// before it looks again.
-const checkWait = 100 * time.Millisecond
+// awaiter is a queue that runs a key once the current run of another ends
+// (queue.Queue.Await): true when that other key runs now.
+type awaiter interface {
+	Await(ctx context.Context, key, waiter string) (bool, error)
+}
 
 // careChange is a change Care reported: which part of which case, as of
 // which stamp (the part's updated_at or created_at).
@@ -86,13 +89,15 @@ func (e *Engine) checkChange(ctx context.Context, rest string) (queue.Result, er
 		return queue.Result{}, queue.Terminal(upstream.MarkPermanent(err))
 	}
 	key := CaseKey(c.careID)
-	if rl, ok := e.queue.(runningLister); ok {
-		running, err := rl.Processing(ctx, []string{key})
+	if aw, ok := e.queue.(awaiter); ok {
+		// Another reconcile of the case may have begun since the one the
+		// check waited for; the check then waits for it too.
+		waiting, err := aw.Await(ctx, key, CheckKeyPrefix+rest)
 		if err != nil {
-			return queue.Result{}, fmt.Errorf("read whether Care case %s runs now: %w", c.careID, err)
+			return queue.Result{}, fmt.Errorf("check of Care case %s: %w", c.careID, err)
 		}
-		if running[key] {
-			return queue.Result{RequeueAfter: checkWait}, nil
+		if waiting {
+			return queue.Result{}, nil
 		}
 	}
 	synced, err := e.SyncedAsOf(ctx, c.careID, c.part, c.at)

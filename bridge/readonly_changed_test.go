@@ -167,12 +167,8 @@ func (q runningQueue) AddOr(ctx context.Context, keys, instead []string) error {
 	return q.Add(ctx, out...)
 }
 
-func (q runningQueue) Processing(_ context.Context, keys []string) (map[string]bool, error) {
-	out := map[string]bool{}
-	for _, k := range keys {
-		out[k] = q.running[k]
-	}
-	return out, nil
+func (q runningQueue) Await(ctx context.Context, key, waiter string) (bool, error) {
+	return q.running[key], nil
 }
 
 // TestAChangeListedDuringItsCasesReconcileIsCheckedAfterIt: a reconcile a
@@ -193,16 +189,14 @@ func TestAChangeListedDuringItsCasesReconcileIsCheckedAfterIt(t *testing.T) {
 	if got := w.queue.take(); !slices.Equal(got, []string{listed.checkKey(), CaseKey("c2")}) {
 		t.Fatalf("the poll queued %v; want a check of c1 and case:c2", got)
 	}
-	runCheck := func(what string) queue.Result {
+	runCheck := func(what string) {
 		t.Helper()
-		res, err := w.engine.Reconcile(w.ctx, listed.checkKey())
-		if err != nil {
+		if _, err := w.engine.Reconcile(w.ctx, listed.checkKey()); err != nil {
 			t.Fatalf("%s: %v", what, err)
 		}
-		return res
 	}
-	if res := runCheck("while c1 runs"); res.RequeueAfter <= 0 || len(w.queue.take()) > 0 {
-		t.Fatalf("the check ran while c1's reconcile runs: %+v; want it to wait, queuing nothing", res)
+	if runCheck("while c1 runs"); len(w.queue.take()) > 0 {
+		t.Fatalf("the check ran while c1's reconcile runs; want it to wait for that run, queuing nothing")
 	}
 	rq.running[CaseKey("c1")] = false
 	if runCheck("after a reconcile that began before the change"); !slices.Equal(w.queue.take(), []string{CaseKey("c1")}) {

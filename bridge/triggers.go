@@ -129,10 +129,6 @@ func (e *Engine) syncedAsListed(ctx context.Context, cases []care.Case) (map[str
 	return out, nil
 }
 
-// runningLister is a queue that tells which keys a worker runs now.
-type runningLister interface {
-	Processing(ctx context.Context, keys []string) (map[string]bool, error)
-}
 
 // checkCareID refuses a Care case id that does not fit Care_Case_Id__c: no
 // Salesforce Case could carry it, and cutting it would merge cases.

@@ -118,8 +118,8 @@ func (e enqueuer) Add(ctx context.Context, keys ...string) error {
 	return e.q.AddMany(ctx, keys)
 }
 
-// AddOr queues keys, or instead[i] in place of keys[i] while a worker runs
-// it.
+// AddOr queues keys, or instead[i] once the run of keys[i] ends while a
+// worker runs it.
 func (e enqueuer) AddOr(ctx context.Context, keys, instead []string) error {
 	if len(keys) == 1 {
 		_, err := e.q.AddOr(ctx, keys[0], instead[0])
@@ -128,11 +128,10 @@ func (e enqueuer) AddOr(ctx context.Context, keys, instead []string) error {
 	return e.q.AddManyOr(ctx, keys, instead)
 }
 
-// Processing reports which of keys a worker runs now (the engine's polls
-// and webhooks check a change Care reported during such a run instead of
-// queuing a second one).
-func (e enqueuer) Processing(ctx context.Context, keys []string) (map[string]bool, error) {
-	return e.q.Processing(ctx, keys)
+// Await runs waiter once the current run of key ends (false: key does not
+// run now).
+func (e enqueuer) Await(ctx context.Context, key, waiter string) (bool, error) {
+	return e.q.Await(ctx, key, waiter)
 }
 
 // FailingKeys lists the keys whose last run failed, for the sweep.

@@ -120,6 +120,17 @@ func sfAPICalls(sf *sfsim.Server) int {
 	return n
 }
 
+// sfAPICallsByOp is sfAPICalls by operation.
+func sfAPICallsByOp(sf *sfsim.Server) callsByOp {
+	out := callsByOp{}
+	for _, op := range append([]string{sfsim.OpQuery, sfsim.OpGet, sfsim.OpDescribe, sfsim.OpLimits, sfsim.OpOther}, sfWriteOps...) {
+		if n := sf.Calls(op); n > 0 {
+			out[op] = n
+		}
+	}
+	return out
+}
+
 // careAPICalls is how many calls the Care sandbox served, by operation.
 func careAPICalls(c *caresim.Server) callsByOp {
 	out := callsByOp{}
@@ -172,7 +183,7 @@ func benchCaseLifecycle(b *testing.B, latency bool) {
 		b.StartTimer()
 		start := time.Now()
 		steps := map[string]time.Duration{}
-		sfBefore, careBefore := 0, callsByOp{}
+		sfBefore, careBefore := callsByOp{}, callsByOp{}
 		step := func(name string, do func(id string), done func(id string, sfID string) bool) {
 			b.Helper()
 			at := time.Now()
@@ -200,15 +211,10 @@ func benchCaseLifecycle(b *testing.B, latency bool) {
 				return pending == 0, fmt.Sprintf("%d pending", pending)
 			})
 			env.waitIdle(b, 5*time.Minute)
-			sfNow, careNow := sfAPICalls(env.sf), careAPICalls(env.care)
-			careStep := callsByOp{}
-			for op, c := range careNow {
-				if d := c - careBefore[op]; d > 0 {
-					careStep[op] = d
-				}
-			}
-			b.Logf("  %s: %.2f Salesforce calls per case, %.2f Care calls per case %v", name,
-				float64(sfNow-sfBefore)/float64(n), float64(sum(careStep))/float64(n), careStep)
+			sfNow, careNow := sfAPICallsByOp(env.sf), careAPICalls(env.care)
+			sfStep, careStep := sfNow.since(sfBefore), careNow.since(careBefore)
+			b.Logf("  %s: %.2f Salesforce calls per case %v, %.2f Care calls per case %v", name,
+				float64(sum(sfStep))/float64(n), sfStep, float64(sum(careStep))/float64(n), careStep)
 			sfBefore, careBefore = sfNow, careNow
 		}
 		profile := "prof_fb"
@@ -290,4 +296,15 @@ func (env *benchEnv) mirrored(sfID string) int {
 		}
 	}
 	return n
+}
+
+// since is what c counted after before.
+func (c callsByOp) since(before callsByOp) callsByOp {
+	out := callsByOp{}
+	for op, n := range c {
+		if d := n - before[op]; d > 0 {
+			out[op] = d
+		}
+	}
+	return out
 }

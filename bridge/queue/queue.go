@@ -116,7 +116,7 @@ func (o Options) withDefaults() Options {
 
 // keys are the Redis keys of one queue.
 type keys struct {
-	ready, processing, leases, dirty, attempts, dead, deadinfo, seq, paused, failing string
+	ready, processing, leases, dirty, attempts, dead, deadinfo, seq, paused, failing, after string
 	wake                                                                             string // pub/sub channel
 }
 
@@ -155,6 +155,7 @@ func New(rdb redis.UniversalClient, opts Options, reg prometheus.Registerer) (*Q
 			seq:        base + "seq",
 			paused:     base + "paused",
 			failing:    base + "failing",
+			after:      base + "after",
 			wake:       base + "wake",
 		},
 	}
@@ -238,9 +239,10 @@ func (q *Queue) AddAfter(ctx context.Context, key string, delay time.Duration) (
 }
 
 // AddOr queues key to run now or, while a worker processes key, instead
-// in its place (in one step: no run of key can begin or end between the
-// look and the add). A change reported during the run of its key can so
-// be checked after that run instead of running the key again.
+// once that run ends, however it ends (in one step: no run of key can
+// begin or end between the look and the add), in place of running key
+// again. A change reported during the run of its key can so be checked
+// after that run, at no cost while it waits.
 func (q *Queue) AddOr(ctx context.Context, key, instead string) (AddResult, error) {
 	if instead == "" {
 		return 0, errors.New("queue add: empty key to add instead")
@@ -258,7 +260,7 @@ func (q *Queue) add(ctx context.Context, key, instead string, delay time.Duratio
 		revive = "0"
 	}
 	res, err := addScript.Run(ctx, q.rdb,
-		[]string{q.k.ready, q.k.processing, q.k.dirty, q.k.dead, q.k.attempts, q.k.deadinfo},
+		[]string{q.k.ready, q.k.processing, q.k.dirty, q.k.dead, q.k.attempts, q.k.deadinfo, q.k.after},
 		key, due, revive, q.k.wake, q.origin, instead).Text()
 	if err != nil {
 		return 0, fmt.Errorf("queue add %q: %w", key, err)
@@ -322,7 +324,7 @@ func (q *Queue) AddManyOr(ctx context.Context, keys, instead []string) error {
 		if instead != nil {
 			alt = instead[i]
 		}
-		calls[i] = redisscript.Call{Script: addScript, Keys: []string{q.k.ready, q.k.processing, q.k.dirty, q.k.dead, q.k.attempts, q.k.deadinfo},
+		calls[i] = redisscript.Call{Script: addScript, Keys: []string{q.k.ready, q.k.processing, q.k.dirty, q.k.dead, q.k.attempts, q.k.deadinfo, q.k.after},
 			Args: []any{key, due, revive, q.k.wake, q.origin, alt}}
 	}
 	// Adding a key twice is adding it once, so the helper may send the
@@ -391,7 +393,7 @@ func (q *Queue) leased(ctx context.Context, vals []any, now time.Time) (Lease, t
 }
 
 func (q *Queue) leaseKeys() []string {
-	return []string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.dead, q.k.deadinfo, q.k.seq, q.k.paused, q.k.failing}
+	return []string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.dead, q.k.deadinfo, q.k.seq, q.k.paused, q.k.failing, q.k.after}
 }
 
 // leaseArgs are leaseScript's arguments: the clock, the lease, the reaper's
@@ -559,7 +561,7 @@ func (q *Queue) Done(ctx context.Context, l Lease) error {
 }
 
 func (q *Queue) doneKeys() []string {
-	return []string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.failing}
+	return []string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.failing, q.k.after}
 }
 
 func (q *Queue) doneArgs(l Lease) []any { return []any{l.Key, l.Token, q.k.wake, q.origin} }
@@ -624,7 +626,7 @@ func (q *Queue) requeue(ctx context.Context, op string, l Lease, cause error, de
 }
 
 func (q *Queue) requeueKeys() []string {
-	return []string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.dead, q.k.deadinfo, q.k.failing}
+	return []string{q.k.ready, q.k.processing, q.k.leases, q.k.dirty, q.k.attempts, q.k.dead, q.k.deadinfo, q.k.failing, q.k.after}
 }
 
 func (q *Queue) requeueArgs(l Lease, cause error, delay time.Duration, mode string) []any {
@@ -726,24 +728,57 @@ func (q *Queue) Depth(ctx context.Context) (Depth, error) {
 	return Depth{Ready: vals[0], Delayed: vals[1], Processing: vals[2], Dead: vals[3], Dirty: vals[4], Failing: vals[5], Scheduled: vals[6]}, nil
 }
 
+// Await makes waiter run once the current run of key ends, however it
+// ends, and reports true; false (and nothing queued) when no worker runs
+// key now.
+func (q *Queue) Await(ctx context.Context, key, waiter string) (bool, error) {
+	if key == "" || waiter == "" {
+		return false, errors.New("queue await: empty key")
+	}
+	n, err := awaitScript.Run(ctx, q.rdb, []string{q.k.processing, q.k.after}, key, waiter).Int()
+	if err != nil {
+		return false, fmt.Errorf("queue await %q after %q: %w", waiter, key, err)
+	}
+	return n == 1, nil
+}
+
 // Waiting counts the keys starting with prefix that are queued (due now or
-// later) or run now. It scans the queue (ZSCAN): for tests, tools and
-// occasional status, not for every run.
+// later), run now or wait for another key's run (AddOr, Await). It scans
+// the queue (ZSCAN): for tests, tools and occasional status, not for every
+// run.
 func (q *Queue) Waiting(ctx context.Context, prefix string) (int64, error) {
-	match := redisGlobEscape(prefix) + "*"
 	var n int64
-	for _, set := range []string{q.k.ready, q.k.processing} {
+	for _, set := range []string{q.k.ready, q.k.processing, q.k.after} {
+		match := redisGlobEscape(prefix) + "*"
+		if set == q.k.after {
+			match = "*"
+		}
 		iter := q.rdb.ZScan(ctx, set, 0, match, 1000).Iterator()
 		for i := 0; iter.Next(ctx); i++ {
-			if i%2 == 0 { // members and scores alternate
-				n++
+			if i%2 == 1 { // members and scores alternate
+				continue
 			}
+			if set == q.k.after && !strings.HasPrefix(waiterOf(iter.Val()), prefix) {
+				continue
+			}
+			n++
 		}
 		if err := iter.Err(); err != nil {
 			return 0, fmt.Errorf("queue: count keys %q*: %w", prefix, err)
 		}
 	}
 	return n, nil
+}
+
+// waiterOf is the waiting key of a member of the after set,
+// "<len>:<key><waiter>".
+func waiterOf(member string) string {
+	size, rest, ok := strings.Cut(member, ":")
+	n, err := strconv.Atoi(size)
+	if !ok || err != nil || n > len(rest) {
+		return ""
+	}
+	return rest[n:]
 }
 
 // redisGlobEscape escapes the characters a Redis MATCH pattern reads.

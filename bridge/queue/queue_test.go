@@ -1263,12 +1263,14 @@ func TestWaitingCountsKeysByPrefix(t *testing.T) {
 }
 
 // TestAddOrQueuesTheOtherKeyOnlyWhileTheKeyRuns: AddOr adds the key as Add
-// does while no worker runs it; while one does, it queues the other key in
-// its place and leaves the running key as it is (not to run again).
+// does while no worker runs it; while one does, the other key waits for
+// that run to end (it is not ready before), and the running key is not
+// marked to run again. However the run ends (done, failed, its lease
+// expired), the waiting keys are released.
 func TestAddOrQueuesTheOtherKeyOnlyWhileTheKeyRuns(t *testing.T) {
 	ctx := context.Background()
 	rdb := redistest.Start(t).Client(t)
-	q := newQueue(t, rdb, queue.Options{})
+	q := newQueue(t, rdb, queue.Options{Lease: time.Minute, BaseDelay: time.Millisecond})
 	if r, err := q.AddOr(ctx, "case:1", "check:1"); err != nil || r != queue.Added {
 		t.Fatalf("AddOr of an idle key = %v, %v; want added", r, err)
 	}
@@ -1276,17 +1278,56 @@ func TestAddOrQueuesTheOtherKeyOnlyWhileTheKeyRuns(t *testing.T) {
 	if !ok || l.Key != "case:1" {
 		t.Fatalf("try get = %+v, %v; want case:1", l, ok)
 	}
-	for i, want := range []queue.AddResult{queue.AddedInstead, queue.AddedInstead} {
-		if r, err := q.AddOr(ctx, "case:1", "check:1"); err != nil || r != want {
-			t.Fatalf("AddOr #%d of a running key = %v, %v; want %v", i+1, r, err, want)
+	for i := range 2 {
+		if r, err := q.AddOr(ctx, "case:1", "check:1"); err != nil || r != queue.AddedInstead {
+			t.Fatalf("AddOr #%d of a running key = %v, %v; want added instead", i+1, r, err)
 		}
 	}
 	if err := q.AddManyOr(ctx, []string{"case:1", "case:2"}, []string{"check:1b", "check:2"}); err != nil {
 		t.Fatal(err)
 	}
+	if n, err := q.Waiting(ctx, "check:"); err != nil || n != 2 {
+		t.Errorf("Waiting(check:) = %d, %v while case:1 runs; want its 2 checks", n, err)
+	}
+	if l2, ok := mustTryGet(t, q); !ok || l2.Key != "case:2" {
+		t.Fatalf("while case:1 runs the queue handed out %+v, %v; want case:2 only (the checks wait)", l2, ok)
+	} else if err := q.Done(ctx, l2); err != nil {
+		t.Fatal(err)
+	}
+	if l2, ok := mustTryGet(t, q); ok {
+		t.Fatalf("a check ran before the run it waits for ended: %q", l2.Key)
+	}
 	if err := q.Done(ctx, l); err != nil {
 		t.Fatal(err)
 	}
+	ran := drain(t, q)
+	if want := []string{"check:1", "check:1b"}; !slices.Equal(ran, want) {
+		t.Errorf("after the run of case:1 the queue ran %v, want %v (case:1 not again)", ran, want)
+	}
+
+	// A failed run releases its waiting keys too.
+	mustAdd(t, q, "case:3")
+	l, _ = mustTryGet(t, q)
+	if ok, err := q.Await(ctx, "case:3", "check:3"); err != nil || !ok {
+		t.Fatalf("Await on a running key = %v, %v; want true", ok, err)
+	}
+	if _, err := q.Retry(ctx, l, errors.New("Care is down"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if ran := drain(t, q); !slices.Contains(ran, "check:3") {
+		t.Errorf("after case:3 failed the queue ran %v; want check:3 among them", ran)
+	}
+	if ok, err := q.Await(ctx, "case:idle", "check:idle"); err != nil || ok {
+		t.Errorf("Await on a key nobody runs = %v, %v; want false", ok, err)
+	}
+	if _, err := q.AddOr(ctx, "case:1", ""); err == nil {
+		t.Error("AddOr with no key to add instead was accepted")
+	}
+}
+
+// drain runs (marks done) every key due now, and returns them in order.
+func drain(t *testing.T, q *queue.Queue) []string {
+	t.Helper()
 	var ran []string
 	for {
 		l, ok := mustTryGet(t, q)
@@ -1294,15 +1335,10 @@ func TestAddOrQueuesTheOtherKeyOnlyWhileTheKeyRuns(t *testing.T) {
 			break
 		}
 		ran = append(ran, l.Key)
-		if err := q.Done(ctx, l); err != nil {
+		if err := q.Done(context.Background(), l); err != nil {
 			t.Fatal(err)
 		}
 	}
 	slices.Sort(ran)
-	if want := []string{"case:2", "check:1", "check:1b"}; !slices.Equal(ran, want) {
-		t.Errorf("after the run of case:1 the queue ran %v, want %v (case:1 not again)", ran, want)
-	}
-	if _, err := q.AddOr(ctx, "case:1", ""); err == nil {
-		t.Error("AddOr with no key to add instead was accepted")
-	}
+	return ran
 }

@@ -16,11 +16,37 @@ import "github.com/redis/go-redis/v9"
 //	paused     STRING   -> no key is handed out before this time (unix ms)
 //	failing    HASH key -> JSON {"error","attempts","at","parked"} of a key
 //	                       whose last run failed; cleared by success or death
+//	after      ZSET (lexicographic) "<len>:<key><other>" -> keys that wait for
+//	                       the run of key to end (AddOr, Await); released into
+//	                       ready however the run ends
 //	wake       channel  -> published whenever a key enters ready (payload: the
 //	                       publishing queue's origin), so idle workers of every
 //	                       replica wake at once instead of polling
 //
 // Every transition below is one script, so no state is ever half-written.
+
+// releaseLua moves the keys waiting for the run of key to end (the after
+// set) into ready, due at once, or marks one that runs now to run again;
+// it returns how many it moved. It expects the KEYS indexes READY,
+// PROCESSING, DIRTY and AFTER to be set by the script.
+const releaseLua = `
+local function release(key)
+  local p = #key .. ':' .. key
+  local waiting = redis.call('ZRANGEBYLEX', KEYS[AFTER], '[' .. p, '[' .. p .. '\255')
+  local moved = 0
+  for _, m in ipairs(waiting) do
+    local k = string.sub(m, #p + 1)
+    redis.call('ZREM', KEYS[AFTER], m)
+    if redis.call('ZSCORE', KEYS[PROCESSING], k) then
+      redis.call('ZADD', KEYS[DIRTY], 'LT', 0, k)
+    else
+      redis.call('ZADD', KEYS[READY], 'LT', 0, k)
+      moved = moved + 1
+    end
+  end
+  return moved
+end
+`
 
 // killLua dead-letters a key inside a script; it expects the locals key, n
 // (attempts), now and errmsg, KEYS in the order documented on each script
@@ -36,23 +62,20 @@ local function kill(key, n, now, errmsg)
 end
 `
 
-// addScript: KEYS ready, processing, dirty, dead, attempts, deadinfo.
+// addScript: KEYS ready, processing, dirty, dead, attempts, deadinfo, after.
 // ARGV key, due, revive ("1" to revive a dead key), wake channel, origin,
-// instead (optional: the key to add in its place while it is processing).
+// instead (optional: the key that waits for the run of key to end, and then
+// runs, in place of key running again).
 var addScript = redis.NewScript(`
 local key = ARGV[1]
 local due = tonumber(ARGV[2])
-local result = 'added'
 if redis.call('ZSCORE', KEYS[2], key) then
   if ARGV[6] == nil or ARGV[6] == '' then
     redis.call('ZADD', KEYS[3], 'LT', due, key)
     return 'dirty'
   end
-  key, result = ARGV[6], 'instead'
-  if redis.call('ZSCORE', KEYS[2], key) then
-    redis.call('ZADD', KEYS[3], 'LT', due, key)
-    return 'instead'
-  end
+  redis.call('ZADD', KEYS[7], 0, #key .. ':' .. key .. ARGV[6])
+  return 'instead'
 end
 if redis.call('ZSCORE', KEYS[4], key) then
   if ARGV[3] ~= '1' then return 'dead' end
@@ -67,12 +90,20 @@ if redis.call('ZSCORE', KEYS[1], key) then
       redis.call('PUBLISH', ARGV[4], ARGV[5])
     end
   end
-  if result == 'instead' then return result end
   return 'coalesced'
 end
 redis.call('ZADD', KEYS[1], due, key)
 redis.call('PUBLISH', ARGV[4], ARGV[5])
-return result
+return 'added'
+`)
+
+// awaitScript: KEYS processing, after. ARGV key, waiter.
+// Returns 1 when key runs now and waiter was set to run once it ends, 0
+// when key does not run.
+var awaitScript = redis.NewScript(`
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+redis.call('ZADD', KEYS[2], 0, #ARGV[1] .. ':' .. ARGV[1] .. ARGV[2])
+return 1
 `)
 
 // leaseScript reaps expired leases, then leases the earliest ready key. A
@@ -81,7 +112,7 @@ return result
 // worker cannot take the workers down in a loop; a dead-letter key dies
 // once its attempts are spent.
 // KEYS ready, processing, leases, dirty, attempts, dead, deadinfo, seq,
-// paused, failing.
+// paused, failing, after.
 // ARGV now, lease ms, max attempts, reap limit, lease ("0" only reaps), base
 // delay ms, max delay ms, wake channel, origin, then the dead-letter
 // prefixes.
@@ -89,7 +120,7 @@ return result
 // still ready after this lease; key "" means none ready and
 // token then holds the next due time (or -1 when the queue is empty). When
 // it only reaps, token is the number of keys ready now (0 while paused).
-var leaseScript = redis.NewScript(`local FAILING = 10` + killLua + `
+var leaseScript = redis.NewScript(`local FAILING, READY, PROCESSING, DIRTY, AFTER = 10, 1, 2, 4, 11` + killLua + releaseLua + `
 local now = tonumber(ARGV[1])
 local max = tonumber(ARGV[3])
 local base, cap = tonumber(ARGV[6]), tonumber(ARGV[7])
@@ -100,11 +131,12 @@ local function oneShot(key)
   return false
 end
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
-local reaped, killed = 0, 0
+local reaped, killed, released = 0, 0, 0
 local msg = 'lease expired: worker stopped or stalled'
 for _, key in ipairs(expired) do
   redis.call('ZREM', KEYS[2], key)
   redis.call('HDEL', KEYS[3], key)
+  released = released + release(key)
   local n = redis.call('HINCRBY', KEYS[5], key, 1)
   if oneShot(key) and n >= max then
     kill(key, n, now, msg)
@@ -125,7 +157,7 @@ for _, key in ipairs(expired) do
     reaped = reaped + 1
   end
 end
-if reaped > 0 then redis.call('PUBLISH', ARGV[8], ARGV[9]) end
+if reaped + released > 0 then redis.call('PUBLISH', ARGV[8], ARGV[9]) end
 local paused = tonumber(redis.call('GET', KEYS[9]) or '0')
 if ARGV[5] == '0' then
   local ready = 0
@@ -150,17 +182,19 @@ local more = redis.call('ZCOUNT', KEYS[1], '-inf', now)
 return {key, token, attempts, reaped, killed, more}
 `)
 
-// doneScript: KEYS ready, processing, leases, dirty, attempts, failing.
+// doneScript: KEYS ready, processing, leases, dirty, attempts, failing,
+// after.
 // ARGV key, token, wake channel, origin.
 // Returns 0 when the lease is lost, 1 when done, 2 when done and requeued
 // because the key was added while processing.
-var doneScript = redis.NewScript(`
+var doneScript = redis.NewScript(`local READY, PROCESSING, DIRTY, AFTER = 1, 2, 4, 7` + releaseLua + `
 local key = ARGV[1]
 if redis.call('HGET', KEYS[3], key) ~= ARGV[2] then return 0 end
 redis.call('ZREM', KEYS[2], key)
 redis.call('HDEL', KEYS[3], key)
 redis.call('HDEL', KEYS[5], key)
 redis.call('HDEL', KEYS[6], key)
+if release(key) > 0 then redis.call('PUBLISH', ARGV[3], ARGV[4]) end
 local due = redis.call('ZSCORE', KEYS[4], key)
 if due then
   redis.call('ZREM', KEYS[4], key)
@@ -181,12 +215,13 @@ return 1
 //	defer   queue after the delay; attempts unchanged
 //	forget  forget attempts and failure (a success); queue after the delay
 //
-// KEYS ready, processing, leases, dirty, attempts, dead, deadinfo, failing.
+// KEYS ready, processing, leases, dirty, attempts, dead, deadinfo, failing,
+// after.
 // ARGV key, token, now, delay ms, max attempts, error, mode, wake channel,
 // origin.
 // Returns {status, attempts}: status 0 lease lost, 1 queued, 2 dead,
 // 3 parked.
-var requeueScript = redis.NewScript(`local FAILING = 8` + killLua + `
+var requeueScript = redis.NewScript(`local FAILING, READY, PROCESSING, DIRTY, AFTER = 8, 1, 2, 4, 9` + killLua + releaseLua + `
 local key = ARGV[1]
 if redis.call('HGET', KEYS[3], key) ~= ARGV[2] then return {0, 0} end
 local now = tonumber(ARGV[3])
@@ -194,6 +229,7 @@ local max = tonumber(ARGV[5])
 local mode = ARGV[7]
 redis.call('ZREM', KEYS[2], key)
 redis.call('HDEL', KEYS[3], key)
+if release(key) > 0 then redis.call('PUBLISH', ARGV[8], ARGV[9]) end
 local n = tonumber(redis.call('HGET', KEYS[5], key) or '0')
 if mode == 'retry' or mode == 'park' or mode == 'kill' then
   n = redis.call('HINCRBY', KEYS[5], key, 1)

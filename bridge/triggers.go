@@ -129,7 +129,6 @@ func (e *Engine) syncedAsListed(ctx context.Context, cases []care.Case) (map[str
 	return out, nil
 }
 
-
 // checkCareID refuses a Care case id that does not fit Care_Case_Id__c: no
 // Salesforce Case could carry it, and cutting it would merge cases.
 func (e *Engine) checkCareID(id string) error {

@@ -117,7 +117,7 @@ func (o Options) withDefaults() Options {
 // keys are the Redis keys of one queue.
 type keys struct {
 	ready, processing, leases, dirty, attempts, dead, deadinfo, seq, paused, failing, after string
-	wake                                                                             string // pub/sub channel
+	wake                                                                                    string // pub/sub channel
 }
 
 // Queue is a keyed work queue in Redis with client-go workqueue semantics

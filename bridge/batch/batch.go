@@ -258,7 +258,7 @@ func (b *Batcher[I, R]) flushPending() {
 		b.mu.Unlock()
 		return
 	}
-	if held, until := b.gate.hold(b.cur.oldest); held {
+	if held, until := b.gate.hold(b.cur.oldest, len(b.cur.calls), b.max); held {
 		// Companions are on their way: look again when the batch's units
 		// have waited long enough, or the stream seems to have stopped.
 		if b.hold != nil {
@@ -332,6 +332,10 @@ type Gate struct {
 // at most at once (the workers).
 func NewGate(busy func() bool, capacity int) *Gate { return &Gate{busy: busy, capacity: capacity} }
 
+// holdFill: a batch waits for a stream only when it would be at least
+// 1/holdFill full by the end of the linger.
+const holdFill = 4
+
 // gatedMaxWait bounds how long a gated batch waits for a unit that is
 // slow (a hung Care call, a starved machine).
 const gatedMaxWait = 2 * time.Second
@@ -381,19 +385,23 @@ func (g *Gate) EnterContext(ctx context.Context) (context.Context, func()) {
 // SetLinger sets how long, at most, a unit of work waits in batches for
 // the units arriving after it (0, the default: never). Only a stream holds
 // batches back: units arriving closer together than a quarter of the
-// linger. A lone unit, and the first after a pause, never waits; the stream
-// counts as stopped when no unit came for eight of its gaps or a tenth of
-// the linger.
+// linger, and fast enough to fill a batch at least a quarter within it. A
+// lone unit, the first after a pause and a slow stream never wait; the
+// stream counts as stopped when no unit came for eight of its gaps or a
+// tenth of the linger.
 func (g *Gate) SetLinger(d time.Duration) {
 	g.mu.Lock()
 	g.linger = d
 	g.mu.Unlock()
 }
 
-// hold says whether a batch whose oldest unit entered at oldest waits for
-// units on their way, and until when at most: while a stream of units
-// arrives (see SetLinger) and that unit has waited less than the linger.
-func (g *Gate) hold(oldest time.Time) (bool, time.Time) {
+// hold says whether a batch of size calls (at most most) whose oldest unit
+// entered at oldest waits for units on their way, and until when at most:
+// while a stream of units arrives (see SetLinger), that unit has waited
+// less than the linger, and the stream comes fast enough to fill the batch
+// at least a quarter by then. A slower stream would make each change wait
+// for a few companions only: its changes go at once instead.
+func (g *Gate) hold(oldest time.Time, size, most int) (bool, time.Time) {
 	g.mu.Lock()
 	linger, gap, last := g.linger, g.gap, g.lastEnter
 	g.mu.Unlock()
@@ -401,6 +409,9 @@ func (g *Gate) hold(oldest time.Time) (bool, time.Time) {
 		return false, time.Time{}
 	}
 	now := time.Now()
+	if size+int(oldest.Add(linger).Sub(now)/gap) < most/holdFill {
+		return false, time.Time{}
+	}
 	// The stream has stopped when no unit came for several of its usual
 	// gaps (arrivals jitter) or a tenth of the linger, whichever is longer.
 	until, overdue := oldest.Add(linger), last.Add(max(8*gap, linger/10))

@@ -158,3 +158,33 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 		time.Sleep(time.Millisecond) // polling interval of the wait
 	}
 }
+
+// TestGateHoldsOnlyForAStreamThatFillsABatch: a batch waits for the units
+// of a stream only when, at the stream's rate, it would be at least a
+// quarter full by the end of the linger: a webhook burst fills batches,
+// while 20 or 50 changes a second each go at once instead of waiting for a
+// handful of companions.
+func TestGateHoldsOnlyForAStreamThatFillsABatch(t *testing.T) {
+	g := NewGate(nil, 400)
+	g.SetLinger(250 * time.Millisecond)
+	for _, tt := range []struct {
+		what string
+		gap  time.Duration
+		size int
+		want bool
+	}{
+		{"a burst of 500 a second", 2 * time.Millisecond, 1, true},
+		{"50 a second", 20 * time.Millisecond, 1, false},
+		{"20 a second", 50 * time.Millisecond, 1, false},
+		{"50 a second into a batch almost a quarter full", 20 * time.Millisecond, 45, true},
+		{"units further apart than a quarter of the linger", 100 * time.Millisecond, 150, false},
+	} {
+		now := time.Now()
+		g.mu.Lock()
+		g.gap, g.lastEnter = tt.gap, now
+		g.mu.Unlock()
+		if held, until := g.hold(now, tt.size, 200); held != tt.want {
+			t.Errorf("%s: held %v (until %v), want %v", tt.what, held, until, tt.want)
+		}
+	}
+}

@@ -282,7 +282,7 @@ func Defaults() Config {
 			Sweep:            "@every 10m",
 			DeadLetterReport: "@every 1h",
 		},
-		Queue:     Queue{Lease: 60 * time.Second, MaxAttempts: 12, BaseDelay: time.Second, MaxDelay: 10 * time.Minute, Linger: 250 * time.Millisecond},
+		Queue:     Queue{Lease: 60 * time.Second, MaxAttempts: 12, BaseDelay: time.Second, MaxDelay: 10 * time.Minute, Linger: 500 * time.Millisecond},
 		Mapping:   Mapping{ReloadInterval: 5 * time.Second},
 		Leader:    Leader{Lease: 15 * time.Second},
 		Actions:   Actions{GiveUp: 10 * time.Minute},

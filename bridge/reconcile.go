@@ -642,25 +642,36 @@ func (e *Engine) checkUnchanged(ctx context.Context, m Mapper, c care.Case, rec 
 		return &upstream.Error{System: "carebridge", Op: op, Class: upstream.Retryable,
 			Message: what + " changed while it was reconciled; reconciling again"}
 	}
+	// The two re-reads run at once: the reconcile waits for the slower.
+	var careErr, sfErr error
+	var both sync.WaitGroup
 	if len(plan.ToCare) > 0 {
-		fresh, err := e.care.GetCase(ctx, c.ID)
-		if err != nil {
-			return fmt.Errorf("re-read Care case %s before writing: %w", c.ID, err)
-		}
-		if !fresh.UpdatedAt.Equal(c.UpdatedAt) || !maps.Equal(m.FromCare(fresh), m.FromCare(c)) {
-			return changed("write_care", "Care case "+c.ID)
-		}
+		both.Go(func() {
+			fresh, err := e.care.GetCase(ctx, c.ID)
+			switch {
+			case err != nil:
+				careErr = fmt.Errorf("re-read Care case %s before writing: %w", c.ID, err)
+			case !fresh.UpdatedAt.Equal(c.UpdatedAt) || !maps.Equal(m.FromCare(fresh), m.FromCare(c)):
+				careErr = changed("write_care", "Care case "+c.ID)
+			}
+		})
 	}
 	if len(plan.ToSalesforce) > 0 {
-		fresh, err := e.readCases.Do(ctx, c.ID)
-		if err != nil {
-			return fmt.Errorf("re-read Salesforce Case of Care case %s before writing: %w", c.ID, err)
-		}
-		if fresh == nil || !sameValues(fresh, rec, caseFields(m)) {
-			return changed("write_salesforce", fmt.Sprintf("Salesforce Case %v", rec["Id"]))
-		}
+		both.Go(func() {
+			fresh, err := e.readCases.Do(ctx, c.ID)
+			switch {
+			case err != nil:
+				sfErr = fmt.Errorf("re-read Salesforce Case of Care case %s before writing: %w", c.ID, err)
+			case fresh == nil || !sameValues(fresh, rec, caseFields(m)):
+				sfErr = changed("write_salesforce", fmt.Sprintf("Salesforce Case %v", rec["Id"]))
+			}
+		})
 	}
-	return nil
+	both.Wait()
+	if careErr != nil {
+		return careErr
+	}
+	return sfErr
 }
 
 // sameValues reports whether two reads of a record hold the same values of

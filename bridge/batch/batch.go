@@ -334,7 +334,7 @@ func NewGate(busy func() bool, capacity int) *Gate { return &Gate{busy: busy, ca
 
 // holdFill: a batch waits for a stream only when it would be at least
 // 1/holdFill full by the end of the linger.
-const holdFill = 4
+const holdFill = 6
 
 // gatedMaxWait bounds how long a gated batch waits for a unit that is
 // slow (a hung Care call, a starved machine).
@@ -361,10 +361,12 @@ func (g *Gate) EnterContext(ctx context.Context) (context.Context, func()) {
 	g.mu.Lock()
 	g.active++
 	if !g.lastEnter.IsZero() {
-		gap := now.Sub(g.lastEnter)
-		if g.gap == 0 {
+		switch gap := now.Sub(g.lastEnter); {
+		case g.linger > 0 && gap > g.linger:
+			g.gap = 0 // a pause: the stream that follows, if any, has its own pace
+		case g.gap == 0:
 			g.gap = gap
-		} else {
+		default:
 			g.gap += (gap - g.gap) / 5 // a moving average of the last few gaps
 		}
 	}
@@ -385,7 +387,7 @@ func (g *Gate) EnterContext(ctx context.Context) (context.Context, func()) {
 // SetLinger sets how long, at most, a unit of work waits in batches for
 // the units arriving after it (0, the default: never). Only a stream holds
 // batches back: units arriving closer together than a quarter of the
-// linger, and fast enough to fill a batch at least a quarter within it. A
+// linger, and fast enough to fill a batch at least a sixth within it. A
 // lone unit, the first after a pause and a slow stream never wait; the
 // stream counts as stopped when no unit came for eight of its gaps or a
 // tenth of the linger.
@@ -399,7 +401,7 @@ func (g *Gate) SetLinger(d time.Duration) {
 // entered at oldest waits for units on their way, and until when at most:
 // while a stream of units arrives (see SetLinger), that unit has waited
 // less than the linger, and the stream comes fast enough to fill the batch
-// at least a quarter by then. A slower stream would make each change wait
+// at least a sixth by then. A slower stream would make each change wait
 // for a few companions only: its changes go at once instead.
 func (g *Gate) hold(oldest time.Time, size, most int) (bool, time.Time) {
 	g.mu.Lock()

@@ -161,7 +161,7 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 
 // TestGateHoldsOnlyForAStreamThatFillsABatch: a batch waits for the units
 // of a stream only when, at the stream's rate, it would be at least a
-// quarter full by the end of the linger: a webhook burst fills batches,
+// sixth full by the end of the linger: a webhook burst fills batches,
 // while 20 or 50 changes a second each go at once instead of waiting for a
 // handful of companions.
 func TestGateHoldsOnlyForAStreamThatFillsABatch(t *testing.T) {
@@ -176,7 +176,7 @@ func TestGateHoldsOnlyForAStreamThatFillsABatch(t *testing.T) {
 		{"a burst of 500 a second", 2 * time.Millisecond, 1, true},
 		{"50 a second", 20 * time.Millisecond, 1, false},
 		{"20 a second", 50 * time.Millisecond, 1, false},
-		{"50 a second into a batch almost a quarter full", 20 * time.Millisecond, 45, true},
+		{"50 a second into a batch almost a sixth full", 20 * time.Millisecond, 30, true},
 		{"units further apart than a quarter of the linger", 100 * time.Millisecond, 150, false},
 	} {
 		now := time.Now()
@@ -186,5 +186,30 @@ func TestGateHoldsOnlyForAStreamThatFillsABatch(t *testing.T) {
 		if held, until := g.hold(now, tt.size, 200); held != tt.want {
 			t.Errorf("%s: held %v (until %v), want %v", tt.what, held, until, tt.want)
 		}
+	}
+}
+
+// TestGateFollowsTheStreamAfterAPause: the pace of a burst that follows a
+// pause is its own: its second unit already holds batches for the rest
+// (the gap the pause left would take dozens of units to wear off), while
+// the first unit after the pause goes at once.
+func TestGateFollowsTheStreamAfterAPause(t *testing.T) {
+	g := NewGate(nil, 400)
+	g.SetLinger(250 * time.Millisecond)
+	g.mu.Lock()
+	g.lastEnter, g.gap = time.Now().Add(-5*time.Second), 3*time.Second
+	g.mu.Unlock()
+	_, leave := g.EnterContext(t.Context())
+	defer leave()
+	if held, _ := g.hold(time.Now(), 1, 200); held {
+		t.Error("the first unit after a pause was held back")
+	}
+	_, leave2 := g.EnterContext(t.Context())
+	defer leave2()
+	if held, _ := g.hold(time.Now(), 2, 200); !held {
+		g.mu.Lock()
+		gap := g.gap
+		g.mu.Unlock()
+		t.Errorf("the second unit of a burst after a pause did not hold the batch (gap %v)", gap)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -124,7 +125,9 @@ func TestDemoAgentConsole(t *testing.T) {
 	ctx := browsertest.Start(t, 1280, 1000)
 	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
+		step, cancel := context.WithTimeout(ctx, 45*time.Second)
+		defer cancel()
+		if err := chromedp.Do(step, actions...); err != nil {
 			html, _ := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("body")))
 			t.Fatalf("%s: %v\npage: %s", what, err, tail(html, 30))
 		}
@@ -174,9 +177,11 @@ func TestDemoAgentConsole(t *testing.T) {
 			t.Errorf("the console's like is Sent but Care's fb_c_1 is not liked")
 		}
 	}
-	do("the component shows both actions Sent",
-		chromedp.WaitVisible(chromedp.CSS(`c-care-conversation li[data-action-id="`+replyID+`"] .care-status_sent`)),
-		chromedp.WaitVisible(chromedp.CSS(`c-care-conversation li[data-action-id="`+likeID+`"] .care-status_sent`)),
+	do("the component shows the reply Sent",
+		chromedp.WaitVisible(chromedp.CSS(`c-care-conversation li[data-action-id="`+replyID+`"] .care-status_sent`)))
+	do("the component shows the like Sent",
+		chromedp.WaitVisible(chromedp.CSS(`c-care-conversation li[data-action-id="`+likeID+`"] .care-status_sent`)))
+	do("the component shows Maria's comment liked",
 		chromedp.WaitVisible(chromedp.CSS(`c-care-conversation li[data-care-id="fb_c_1"] .care-state_liked`)))
 	browsertest.Screenshot(t, ctx, "console-demo")
 }

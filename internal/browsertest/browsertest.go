@@ -15,7 +15,7 @@ import (
 )
 
 // Start starts a headless Chromium with a window of width x height for the
-// test and returns its context (bounded to two minutes), or skips the test
+// test and returns its context (bounded to four minutes), or skips the test
 // when none is installed (CI installs Debian's chromium); with
 // CAREBRIDGE_REQUIRE_BROWSER set a missing browser fails the test instead.
 func Start(t testing.TB, width, height int) context.Context {
@@ -38,7 +38,15 @@ func Start(t testing.TB, width, height int) context.Context {
 		chromedp.WindowSize(width, height))
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 120*time.Second)
+	// The first action on a context starts the browser and ties it to that
+	// context: start it here, so that callers may bound their steps with
+	// contexts of their own.
+	if err := chromedp.Do(ctx); err != nil {
+		cancelCtx()
+		cancelAlloc()
+		t.Fatalf("start Chromium: %v", err)
+	}
+	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	return ctx
 }

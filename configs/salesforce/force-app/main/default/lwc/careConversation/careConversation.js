@@ -49,6 +49,7 @@ import ACT_STATUS from '@salesforce/schema/Care_Action__c.Status__c';
 import ACT_CODE from '@salesforce/schema/Care_Action__c.Status_Code__c';
 import ACT_REASON from '@salesforce/schema/Care_Action__c.Status_Reason__c';
 import ACT_PROCESSED from '@salesforce/schema/Care_Action__c.Processed_At__c';
+import ACT_RESULT from '@salesforce/schema/Care_Action__c.Care_Result_Id__c';
 import ACT_CASE from '@salesforce/schema/Care_Action__c.Case__c';
 import ACT_TARGET from '@salesforce/schema/Care_Action__c.Target_Message__c';
 import ACT_MEDIA from '@salesforce/schema/Care_Action__c.Media_URLs__c';
@@ -87,7 +88,7 @@ const MESSAGE_OPTIONAL = [MSG_CARE_ID, MSG_PLATFORM, MSG_KIND, MSG_DIRECTION, MS
     MSG_PARENT, MSG_DEPTH, MSG_POSTED, MSG_HIDDEN, MSG_HIDDEN_PARENT, MSG_DELETED, MSG_LIKED, MSG_PRIVATE_SENT, MSG_PERMALINK, MSG_ACTIONS,
     MSG_MODES, MSG_DELETED_BY, MSG_DELETED_AT, MSG_EDITED_AT, MSG_WITHHELD].map(qualified);
 const ACTION_REQUIRED = [ACT_NAME, ACT_CREATED].map(qualified);
-const ACTION_OPTIONAL = [ACT_TYPE, ACT_MODE, ACT_TARGET_ID, ACT_BODY, ACT_STATUS, ACT_CODE, ACT_REASON, ACT_PROCESSED].map(qualified);
+const ACTION_OPTIONAL = [ACT_TYPE, ACT_MODE, ACT_TARGET_ID, ACT_BODY, ACT_STATUS, ACT_CODE, ACT_REASON, ACT_PROCESSED, ACT_RESULT].map(qualified);
 
 export const MESSAGE_PAGE_SIZE = 200;
 export const ACTION_PAGE_SIZE = 50;
@@ -97,6 +98,11 @@ export const POLL_MS = 3000;
 export const POLL_MAX_MS = 30000;
 /** Polling stops after this long without a status change, and says so. */
 export const POLL_GIVE_UP_MS = 10 * 60 * 1000;
+/**
+ * A sent action shows in the conversation with the sync that follows it: the
+ * panel keeps reading while it does not, for at most this long after it was sent.
+ */
+export const MIRROR_WAIT_MS = 60 * 1000;
 
 // The words for the API values the bridge writes into the semicolon lists.
 // A token not listed here is ignored: it cannot be sent as a Type__c anyway.
@@ -138,6 +144,15 @@ const MODE_DEADLINES = {
     direct_message: { field: CASE_DM_DEADLINE.fieldApiName, open: LABELS.DeadlineDirectMessage, ended: LABELS.DeadlineDirectMessageEnded }
 };
 const PENDING_STATUSES = ['Queued', 'Sending'];
+// What a sent moderation leaves on its target message once the conversation
+// follows it.
+const SHOWN_ON_TARGET = {
+    like: (m) => fieldValue(m, 'Liked__c') === true,
+    unlike: (m) => fieldValue(m, 'Liked__c') !== true,
+    hide: (m) => fieldValue(m, 'Hidden__c') === true,
+    unhide: (m) => fieldValue(m, 'Hidden__c') !== true,
+    delete: (m) => fieldValue(m, 'Deleted__c') === true
+};
 
 function fieldValue(record, name) {
     const f = record && record.fields ? record.fields[name] : undefined;
@@ -243,6 +258,7 @@ export default class CareConversation extends LightningElement {
         } else if (error) {
             this.messagesError = error;
         }
+        this.updatePolling();
     }
 
     @wire(getRelatedListRecords, {
@@ -864,10 +880,32 @@ export default class CareConversation extends LightningElement {
     }
 
     get anyPending() {
-        return this.justQueued.size > 0 || (this.actionRecords || []).some((r) => PENDING_STATUSES.includes(fieldValue(r, 'Status__c') || 'Queued'));
+        return (
+            this.justQueued.size > 0 ||
+            (this.actionRecords || []).some((r) => PENDING_STATUSES.includes(fieldValue(r, 'Status__c') || 'Queued') || this.awaitsConversation(r))
+        );
     }
 
-    // Polling: while an action is Queued or Sending, the actions are read
+    // awaitsConversation: the action was sent within MIRROR_WAIT_MS and the
+    // conversation does not show it yet (the reply itself, or the target's
+    // new state).
+    awaitsConversation(action) {
+        const sentAt = Date.parse(fieldValue(action, 'Processed_At__c') || '');
+        if (fieldValue(action, 'Status__c') !== 'Sent' || !(Date.now() - sentAt < MIRROR_WAIT_MS)) {
+            return false;
+        }
+        const type = fieldValue(action, 'Type__c');
+        if (type === 'reply') {
+            const result = fieldValue(action, 'Care_Result_Id__c');
+            return Boolean(result) && !this.messageByCareId(result);
+        }
+        const target = this.messageByCareId(fieldValue(action, 'Target_Message_Id__c'));
+        const shown = SHOWN_ON_TARGET[type];
+        return Boolean(target && shown) && !shown(target);
+    }
+
+    // Polling: while an action is Queued or Sending, or was just sent and the
+    // conversation does not show it yet, the actions and messages are read
     // again after 3 s, then 6, 12, 24 and every 30 s. A status change starts
     // over at 3 s; ten minutes without one stop it, and the panel says so.
 

@@ -1,5 +1,5 @@
 import { createElement } from 'lwc';
-import CareConversation, { POLL_MS, POLL_MAX_MS, POLL_GIVE_UP_MS } from 'c/careConversation';
+import CareConversation, { POLL_MS, POLL_MAX_MS, POLL_GIVE_UP_MS, MIRROR_WAIT_MS } from 'c/careConversation';
 import { getRecord, createRecord } from 'lightning/uiRecordApi';
 import { getRelatedListRecords } from 'lightning/uiRelatedListApi';
 import { refreshApex } from '@salesforce/apex';
@@ -635,6 +635,54 @@ describe('your actions', () => {
         expect(q(el, 'li[data-action-id="old"] [data-id="reason"]')).toBeNull();
         refreshApex.mockClear();
         jest.advanceTimersByTime(POLL_MS * 2);
+        expect(refreshApex).not.toHaveBeenCalled();
+    });
+
+    it('keeps reading after a like and a reply are Sent until the conversation shows them, and no longer', async () => {
+        const el = await mount();
+        emitCase();
+        const justSent = { Status__c: 'Sent', Processed_At__c: '2026-11-30T11:59:59.000Z' };
+        const like = action('l1', { Type__c: 'like', Target_Message_Id__c: 'C1', ...justSent });
+        const reply = action('r1', { Type__c: 'reply', Body__c: 'On it', Care_Result_Id__c: 'R1', ...justSent });
+        emitMessages([message('m1', { Care_Message_Id__c: 'C1' })]);
+        emitActions([like, reply]);
+        await settle();
+        refreshApex.mockClear();
+        jest.advanceTimersByTime(POLL_MS);
+        await settle();
+        expect(refreshApex).toHaveBeenCalled();
+
+        // The like shows; the reply does not yet: still reading.
+        emitMessages([message('m1', { Care_Message_Id__c: 'C1', Liked__c: true })]);
+        await settle();
+        refreshApex.mockClear();
+        jest.advanceTimersByTime(2 * POLL_MS);
+        await settle();
+        expect(refreshApex).toHaveBeenCalled();
+
+        // Both show: the reading stops.
+        emitMessages([message('m1', { Care_Message_Id__c: 'C1', Liked__c: true }), message('m2', { Care_Message_Id__c: 'R1', Direction__c: 'outbound' })]);
+        await settle();
+        expect(q(el, 'li[data-care-id="C1"] .care-state_liked')).not.toBeNull();
+        refreshApex.mockClear();
+        jest.advanceTimersByTime(POLL_MAX_MS);
+        await settle();
+        expect(refreshApex).not.toHaveBeenCalled();
+    });
+
+    it('stops waiting for a sent action to show once it was sent a minute ago', async () => {
+        await mount();
+        emitCase();
+        emitMessages([message('m1', { Care_Message_Id__c: 'C1' })]);
+        emitActions([action('h1', { Type__c: 'hide', Target_Message_Id__c: 'C1', Status__c: 'Sent', Processed_At__c: '2026-11-30T11:59:59.000Z' })]);
+        await settle();
+        jest.advanceTimersByTime(MIRROR_WAIT_MS);
+        await settle();
+        emitMessages([message('m1', { Care_Message_Id__c: 'C1' })]);
+        await settle();
+        refreshApex.mockClear();
+        jest.advanceTimersByTime(POLL_MAX_MS);
+        await settle();
         expect(refreshApex).not.toHaveBeenCalled();
     });
 

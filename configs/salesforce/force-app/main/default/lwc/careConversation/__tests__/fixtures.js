@@ -83,6 +83,7 @@ export function action(id, values) {
         Status_Code__c: null,
         Status_Reason__c: null,
         Processed_At__c: null,
+        Care_Result_Id__c: null,
         ...values
     };
     return record('Care_Action__c', id, v, {

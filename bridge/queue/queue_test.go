@@ -1325,6 +1325,38 @@ func TestAddOrQueuesTheOtherKeyOnlyWhileTheKeyRuns(t *testing.T) {
 	}
 }
 
+func TestAKeyWaitingOnACrashedRunIsReleasedWhenItsLeaseExpires(t *testing.T) {
+	ctx := context.Background()
+	rdb := redistest.Start(t).Client(t)
+	clock := newFakeClock()
+	opts := queue.Options{Lease: 30 * time.Second, BaseDelay: time.Millisecond, Clock: clock.Now}
+	crashed, healthy := newQueue(t, rdb, opts), newQueue(t, rdb, opts)
+	mustAdd(t, crashed, "case:1")
+	if _, ok := mustTryGet(t, crashed); !ok {
+		t.Fatal("no key leased")
+	}
+	if r, err := healthy.AddOr(ctx, "case:1", "check:1"); err != nil || r != queue.AddedInstead {
+		t.Fatalf("AddOr while case:1 runs = %v, %v; want added instead", r, err)
+	}
+	clock.Advance(29 * time.Second)
+	if l, ok := mustTryGet(t, healthy); ok {
+		t.Fatalf("%q ran while the run it waits for still held its lease", l.Key)
+	}
+	// The expired run has ended: the check runs, whether or not the case
+	// has run again yet.
+	clock.Advance(2 * time.Second)
+	var running []string
+	for range 3 {
+		clock.Advance(time.Second) // past the lost lease's retry delay
+		if l, ok := mustTryGet(t, healthy); ok {
+			running = append(running, l.Key)
+		}
+	}
+	if !slices.Contains(running, "check:1") {
+		t.Errorf("after the crashed run's lease expired the queue handed out %v; want check:1 among them", running)
+	}
+}
+
 // drain runs (marks done) every key due now, and returns them in order.
 func drain(t *testing.T, q *queue.Queue) []string {
 	t.Helper()

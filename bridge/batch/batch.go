@@ -362,8 +362,10 @@ func (g *Gate) EnterContext(ctx context.Context) (context.Context, func()) {
 	g.active++
 	if !g.lastEnter.IsZero() {
 		switch gap := now.Sub(g.lastEnter); {
-		case g.linger > 0 && gap > g.linger:
-			g.gap = 0 // a pause: the stream that follows, if any, has its own pace
+		case g.linger > 0 && (gap > g.linger || g.gap > 0 && gap > stopAfter(g.gap, g.linger)):
+			// A pause (the stream had stopped, as hold sees it): the
+			// stream that follows, if any, has its own pace.
+			g.gap = 0
 		case g.gap == 0:
 			g.gap = gap
 		default:
@@ -390,7 +392,8 @@ func (g *Gate) EnterContext(ctx context.Context) (context.Context, func()) {
 // linger, and fast enough to fill a batch at least a sixth within it. A
 // lone unit, the first after a pause and a slow stream never wait; the
 // stream counts as stopped when no unit came for eight of its gaps or a
-// tenth of the linger.
+// tenth of the linger (stopAfter), and the unit after such a pause starts
+// a new stream with a pace of its own.
 func (g *Gate) SetLinger(d time.Duration) {
 	g.mu.Lock()
 	g.linger = d
@@ -414,14 +417,17 @@ func (g *Gate) hold(oldest time.Time, size, most int) (bool, time.Time) {
 	if size+int(oldest.Add(linger).Sub(now)/gap) < most/holdFill {
 		return false, time.Time{}
 	}
-	// The stream has stopped when no unit came for several of its usual
-	// gaps (arrivals jitter) or a tenth of the linger, whichever is longer.
-	until, overdue := oldest.Add(linger), last.Add(max(8*gap, linger/10))
+	until, overdue := oldest.Add(linger), last.Add(stopAfter(gap, linger))
 	if !now.Before(until) || !now.Before(overdue) {
 		return false, time.Time{}
 	}
 	return true, minTime(until, overdue)
 }
+
+// stopAfter is how long after its last unit a stream of units gap apart
+// counts as stopped: several of its usual gaps (arrivals jitter) or a tenth
+// of the linger, whichever is longer.
+func stopAfter(gap, linger time.Duration) time.Duration { return max(8*gap, linger/10) }
 
 func minTime(a, b time.Time) time.Time {
 	if a.Before(b) {

@@ -213,3 +213,27 @@ func TestGateFollowsTheStreamAfterAPause(t *testing.T) {
 		t.Errorf("the second unit of a burst after a pause did not hold the batch (gap %v)", gap)
 	}
 }
+
+// A pause shorter than the linger but long past the stream's pace ends the
+// stream too: the burst after it is not judged by a pace the pause dragged
+// down (it was averaged in, and the burst's first units went alone).
+func TestGateFollowsTheStreamAfterAPauseShorterThanTheLinger(t *testing.T) {
+	g := NewGate(nil, 400)
+	g.SetLinger(500 * time.Millisecond)
+	g.mu.Lock()
+	g.lastEnter, g.gap = time.Now().Add(-300*time.Millisecond), 5*time.Millisecond
+	g.mu.Unlock()
+	_, leave := g.EnterContext(t.Context())
+	defer leave()
+	if held, _ := g.hold(time.Now(), 1, 200); held {
+		t.Error("the first unit after a pause was held back")
+	}
+	_, leave2 := g.EnterContext(t.Context())
+	defer leave2()
+	if held, _ := g.hold(time.Now(), 2, 200); !held {
+		g.mu.Lock()
+		gap := g.gap
+		g.mu.Unlock()
+		t.Errorf("the second unit of a burst after a 300 ms pause did not hold the batch (gap %v)", gap)
+	}
+}

@@ -2,6 +2,7 @@ package pubsub_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
+	"github.com/carebridge/carebridge/connectors/salesforce"
 	"github.com/carebridge/carebridge/connectors/salesforce/pubsub"
 	"github.com/carebridge/carebridge/connectors/salesforce/pubsub/eventbus"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
@@ -105,4 +107,71 @@ func newEnvWithEndpoint(t *testing.T, opts sfsim.Options) endpointEnv {
 	var endpoint string
 	e := newEnvHook(t, opts, pubsub.Config{}, func(addr string) { endpoint = addr })
 	return endpointEnv{env: e, endpoint: endpoint}
+}
+
+// TestServerCountsCreditSentWhileItDelivers: the client's num_requested
+// counts as soon as it is sent, also while the server is busy delivering a
+// stream of events (each delivery slowed by the event bus): the credit the
+// server reports is what the client asked for less what it got. A server
+// that took new credit only when it had nothing to deliver let it drain to
+// the size of one delivery, so a steady stream queued up behind it (an
+// event waited half a second where one delivery takes 150 ms).
+func TestServerCountsCreditSentWhileItDelivers(t *testing.T) {
+	e := newEnvWithEndpoint(t, sfsim.Options{PubSubKeepAlive: time.Minute})
+	api := rawClient(t, e.endpoint)
+	sess, err := e.sf.Session(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	e.sim.InjectFault(sfsim.Fault{Op: sfsim.OpDeliver, Latency: 50 * time.Millisecond})
+	mark := e.sim.LatestReplayID()
+	published := make(chan error, 1)
+	go func() {
+		for i := range 150 {
+			rec := salesforce.Record{"Subject": fmt.Sprintf("credit-%d", i), "Status": "New"}
+			if _, err := e.sf.Create(ctx, "Case", rec); err != nil {
+				published <- err
+				return
+			}
+			time.Sleep(5 * time.Millisecond) // the pace of the stream, not a wait for a result
+		}
+		published <- nil
+	}()
+	actx := metadata.NewOutgoingContext(ctx, metadata.Pairs("accesstoken", sess.AccessToken, "instanceurl", sess.InstanceURL, "tenantid", sess.OrgID))
+	st, err := api.Subscribe(actx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const credit = 100
+	if err := st.Send(&eventbus.FetchRequest{TopicName: caseTopic, ReplayPreset: eventbus.ReplayPreset_CUSTOM, ReplayId: mark, NumRequested: credit}); err != nil {
+		t.Fatal(err)
+	}
+	var lowest int32 = credit
+	for got, deliveries := 0, 0; got < 150; {
+		resp, err := st.Recv()
+		if err != nil {
+			t.Fatalf("after %d events: %v", got, err)
+		}
+		n := len(resp.GetEvents())
+		if n == 0 {
+			continue
+		}
+		got, deliveries = got+n, deliveries+1
+		if deliveries > 3 {
+			lowest = min(lowest, resp.GetPendingNumRequested())
+		}
+		if err := st.Send(&eventbus.FetchRequest{NumRequested: int32(n)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := <-published; err != nil {
+		t.Fatal(err)
+	}
+	// Replenished after every delivery, the credit stays near what was
+	// asked for: at most the events of the last few deliveries are out.
+	if lowest < credit/4 {
+		t.Errorf("the server's credit fell to %d of the %d asked for, though the client gave back every event it got", lowest, credit)
+	}
 }

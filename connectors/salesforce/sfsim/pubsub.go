@@ -325,6 +325,10 @@ func (p *pubsubService) Subscribe(stream eventbus.PubSub_SubscribeServer) error 
 			return s.stalled(ctx)
 		default:
 		}
+		// Every num_requested the client sent counts, also while events
+		// keep the loop below busy: the client's credit is what it asked
+		// for less what it got.
+		pending += requested(more)
 		s.mu.Lock()
 		events, next := bus.after(pos, sel, int(pending))
 		notify := bus.notify
@@ -391,6 +395,20 @@ func (s *Server) stalled(ctx context.Context) error {
 		return streamEnd(ctx)
 	case <-s.done:
 		return rpcError(ctx, codes.Unavailable, "sfdc.platform.eventbus.grpc.service.unavailable", "The sandbox is shutting down.")
+	}
+}
+
+// requested takes the num_requested of every FetchRequest waiting in more,
+// without waiting for one.
+func requested(more <-chan int32) int32 {
+	var n int32
+	for {
+		select {
+		case m := <-more:
+			n += m
+		default:
+			return n
+		}
 	}
 }
 

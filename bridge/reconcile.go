@@ -45,6 +45,8 @@ func caseFields(m Mapper) []string {
 type pairRead struct {
 	Case  Record
 	State state.CaseState
+	// At is when Salesforce answered the read of the Case.
+	At time.Time
 }
 
 // queryPairs reads the Cases of many Care cases in one query and their
@@ -56,7 +58,8 @@ func (e *Engine) queryPairs(ctx context.Context, careIDs []string) ([]pairRead, 
 		rErr  error
 		reads sync.WaitGroup
 	)
-	reads.Go(func() { recs, rErr = e.queryCases(ctx, careIDs) })
+	var at time.Time
+	reads.Go(func() { recs, rErr = e.queryCases(ctx, careIDs); at = time.Now() })
 	states, sErr := e.store.LoadCases(ctx, careIDs, true)
 	reads.Wait()
 	if rErr != nil {
@@ -67,7 +70,7 @@ func (e *Engine) queryPairs(ctx context.Context, careIDs []string) ([]pairRead, 
 	}
 	out := make([]pairRead, len(careIDs))
 	for i, id := range careIDs {
-		out[i] = pairRead{Case: recs[i], State: states[id]}
+		out[i] = pairRead{Case: recs[i], State: states[id], At: at}
 	}
 	return out, nil
 }
@@ -133,10 +136,14 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	// once: a reconcile waits for the slowest instead of their sum (each
 	// upstream call is a network round trip). They say what else changed
 	// (stamps.go): only that is read next. The writes re-read what they
-	// change (checkUnchanged), so the order of the reads does not matter.
+	// change unless its read answered last (checkUnchanged), so the order
+	// of the reads does not matter.
 	waitPair := e.readPairs.Start(ctx, careID)
 	c, cErr := e.care.GetCase(ctx, careID)
+	var got answered
+	got.care = time.Now()
 	pair, rErr := waitPair()
+	got.salesforce = pair.At
 	rec, st := pair.Case, pair.State
 	switch {
 	case cErr != nil:
@@ -153,6 +160,8 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 		if rec, restored, err = e.restoreCareID(ctx, m, careID, st.SalesforceID); err != nil {
 			return time.Time{}, err
 		}
+		// Read after a write of the reconcile's own, which it waited for.
+		got.salesforce, got.other = time.Time{}, time.Now()
 	}
 	if rec == nil && c.Status == rules.Deleted {
 		return time.Time{}, nil // deleted before it ever reached Salesforce
@@ -184,6 +193,9 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 		conv.read(ctx, c)
 	}
 	more.Wait()
+	if need.notes || need.conversation {
+		got.other = time.Now()
+	}
 	switch {
 	case conv.err != nil:
 		return time.Time{}, conv.err
@@ -198,6 +210,7 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 		if err != nil {
 			return time.Time{}, err
 		}
+		got.salesforce, got.other = time.Time{}, time.Now()
 	}
 	sfID, _ := rec["Id"].(string)
 	if made.id == "" {
@@ -210,7 +223,7 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	// The merge also records whether the case is closed on both sides: the
 	// sweep keeps closed cases for a while, then retires them.
 	read := c
-	c, closed, err := e.mergeCase(ctx, m, c, rec, careVals, cut, st, made, restored, plan, func(written care.Case) Record {
+	c, closed, err := e.mergeCase(ctx, m, c, rec, careVals, cut, st, made, restored, plan, got, func(written care.Case) Record {
 		if !conv.loaded && optionsStamp(written, policy.keepBrandDeleted) != st.Sync[stampOptions] {
 			conv.read(ctx, written)
 		}
@@ -537,7 +550,7 @@ func (e *Engine) planCase(ctx context.Context, m Mapper, c care.Case, rec Record
 // Case's sync error with any reason of the merge's own ("" for none);
 // planned is the plan already made of these values (nil: made here). It
 // reports whether the case is now closed on both sides.
-func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, cut map[string]cutValue, st state.CaseState, made newCase, notice string, planned *casePlan, options func(care.Case) Record) (_ care.Case, _ bool, err error) {
+func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, cut map[string]cutValue, st state.CaseState, made newCase, notice string, planned *casePlan, got answered, options func(care.Case) Record) (_ care.Case, _ bool, err error) {
 	careID := c.ID
 	defer func() {
 		if err == nil || made.id == "" {
@@ -559,7 +572,7 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 	}
 	plan, base, cf, blockReason := p.plan, p.base, p.cf, p.blocked
 	sfChanged := parseTime(rec[SystemModstampName])
-	if err := e.checkUnchanged(ctx, m, c, rec, plan); err != nil {
+	if err := e.checkUnchanged(ctx, m, c, rec, plan, got); err != nil {
 		return c, false, err
 	}
 	// Recorded before writing: if this reconcile dies between its writes and
@@ -630,14 +643,33 @@ func closedOnBothSides(cf careFields, c care.Case, rec Record, plan merge.Plan, 
 	return st == rules.Done || st == rules.Deleted
 }
 
-// checkUnchanged re-reads each side the plan writes. Neither Care's writes
-// nor Salesforce's collections updates are conditional, so when an agent
-// changed a side since this reconcile read it, the reconcile is retried from
-// the new state instead of overwriting their change with a decision made on
-// old data. It compares the values read, not only the change times: a real
-// org stamps whole seconds, so an edit within the second of the first read
-// leaves SystemModstamp as it was.
-func (e *Engine) checkUnchanged(ctx context.Context, m Mapper, c care.Case, rec Record, plan merge.Plan) error {
+// answered is when a reconcile's reads answered: the Care case, the
+// Salesforce Case (zero when the Case was read after a write of the
+// reconcile's own) and anything else it waited for before its writes (the
+// conversation, the notes).
+type answered struct{ care, salesforce, other time.Time }
+
+// careLast reports whether the Care case answered last: nothing was waited
+// for between its read and the writes, so a re-read would leave the same
+// window open before the write to Care as the read did.
+func (a answered) careLast() bool {
+	return !a.care.IsZero() && !a.care.Before(a.salesforce) && !a.care.Before(a.other)
+}
+
+// salesforceLast is careLast for the Salesforce Case.
+func (a answered) salesforceLast() bool {
+	return !a.salesforce.IsZero() && a.salesforce.After(a.care) && !a.salesforce.Before(a.other)
+}
+
+// checkUnchanged re-reads each side the plan writes, unless that side's
+// read answered last (got). Neither Care's writes nor Salesforce's
+// collections updates are conditional, so when an agent changed a side
+// since this reconcile read it, the reconcile is retried from the new state
+// instead of overwriting their change with a decision made on old data. It
+// compares the values read, not only the change times: a real org stamps
+// whole seconds, so an edit within the second of the first read leaves
+// SystemModstamp as it was.
+func (e *Engine) checkUnchanged(ctx context.Context, m Mapper, c care.Case, rec Record, plan merge.Plan, got answered) error {
 	changed := func(op, what string) error {
 		return &upstream.Error{System: "carebridge", Op: op, Class: upstream.Retryable,
 			Message: what + " changed while it was reconciled; reconciling again"}
@@ -645,7 +677,7 @@ func (e *Engine) checkUnchanged(ctx context.Context, m Mapper, c care.Case, rec 
 	// The two re-reads run at once: the reconcile waits for the slower.
 	var careErr, sfErr error
 	var both sync.WaitGroup
-	if len(plan.ToCare) > 0 {
+	if len(plan.ToCare) > 0 && !got.careLast() {
 		both.Go(func() {
 			fresh, err := e.care.GetCase(ctx, c.ID)
 			switch {
@@ -656,7 +688,7 @@ func (e *Engine) checkUnchanged(ctx context.Context, m Mapper, c care.Case, rec 
 			}
 		})
 	}
-	if len(plan.ToSalesforce) > 0 {
+	if len(plan.ToSalesforce) > 0 && !got.salesforceLast() {
 		both.Go(func() {
 			fresh, err := e.readCases.Do(ctx, c.ID)
 			switch {

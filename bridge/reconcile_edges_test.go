@@ -105,12 +105,14 @@ func TestCaseThatCannotBeCreated(t *testing.T) {
 }
 
 // editingCare is Care where an agent edits case c1 just before the
-// reconcile's re-read of it (the second read of the case).
+// reconcile's re-read of it (the second read of the case); order (if set)
+// hears of each read that answered.
 type editingCare struct {
 	*fakeCare
 	mu    sync.Mutex
 	reads int
 	edit  func()
+	order *readOrder
 }
 
 func (c *editingCare) GetCase(ctx context.Context, id string) (care.Case, error) {
@@ -121,29 +123,176 @@ func (c *editingCare) GetCase(ctx context.Context, id string) (care.Case, error)
 	if edit {
 		c.edit()
 	}
-	return c.fakeCare.GetCase(ctx, id)
+	got, err := c.fakeCare.GetCase(ctx, id)
+	if c.order != nil {
+		c.order.answered()
+	}
+	return got, err
 }
 
 // editingSalesforce is Salesforce where an agent edits the Case of c1 just
-// before the reconcile's re-read of it (the second Case query).
+// before the reconcile's re-read of it (the second Case query), or, with
+// editAfterFirst, right after the first Case query answered; order (if set)
+// hears of the first answer then.
 type editingSalesforce struct {
 	*fakeSalesforce
-	mu    sync.Mutex
-	reads int
-	edit  func()
+	mu             sync.Mutex
+	reads          int
+	edit           func()
+	editAfterFirst bool
+	order          *readOrder
 }
 
 func (s *editingSalesforce) Query(ctx context.Context, q soql.Query) ([]Record, error) {
-	if strings.EqualFold(q.Object(), "Case") {
-		s.mu.Lock()
-		s.reads++
-		edit := s.reads == 2 && s.edit != nil
-		s.mu.Unlock()
+	if !strings.EqualFold(q.Object(), "Case") {
+		return s.fakeSalesforce.Query(ctx, q)
+	}
+	s.mu.Lock()
+	s.reads++
+	n, after := s.reads, s.editAfterFirst
+	edit := s.edit != nil && (n == 2 && !after || n == 1 && after)
+	s.mu.Unlock()
+	if edit && !after {
+		s.edit()
+	}
+	recs, err := s.fakeSalesforce.Query(ctx, q)
+	if n == 1 {
 		if edit {
 			s.edit()
 		}
+		if s.order != nil {
+			s.order.answered()
+		}
+	}
+	return recs, err
+}
+
+// readOrder makes the reads of one side answer after the other side's:
+// once armed, a read that waits on it answers only after the other side's
+// next read answered.
+type readOrder struct {
+	mu sync.Mutex
+	ch chan struct{}
+}
+
+func (o *readOrder) arm() {
+	o.mu.Lock()
+	o.ch = make(chan struct{})
+	o.mu.Unlock()
+}
+
+func (o *readOrder) answered() {
+	o.mu.Lock()
+	if o.ch != nil {
+		close(o.ch)
+		o.ch = nil
+	}
+	o.mu.Unlock()
+}
+
+func (o *readOrder) wait(ctx context.Context) error {
+	o.mu.Lock()
+	ch := o.ch
+	o.mu.Unlock()
+	if ch == nil {
+		return nil
+	}
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// careAnsweringAfter is Care whose reads of a case answer after
+// Salesforce's (order).
+type careAnsweringAfter struct {
+	*fakeCare
+	order *readOrder
+}
+
+func (c *careAnsweringAfter) GetCase(ctx context.Context, id string) (care.Case, error) {
+	if err := c.order.wait(ctx); err != nil {
+		return care.Case{}, err
+	}
+	return c.fakeCare.GetCase(ctx, id)
+}
+
+// salesforceAnsweringAfter is Salesforce whose Case queries answer after
+// Care's read of the case (careTellingReads with the same order).
+type salesforceAnsweringAfter struct {
+	*fakeSalesforce
+	order *readOrder
+}
+
+func (s *salesforceAnsweringAfter) Query(ctx context.Context, q soql.Query) ([]Record, error) {
+	if strings.EqualFold(q.Object(), "Case") {
+		if err := s.order.wait(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return s.fakeSalesforce.Query(ctx, q)
+}
+
+// careTellingReads is Care that tells order of each read that answered.
+type careTellingReads struct {
+	*fakeCare
+	order *readOrder
+}
+
+func (c *careTellingReads) GetCase(ctx context.Context, id string) (care.Case, error) {
+	got, err := c.fakeCare.GetCase(ctx, id)
+	c.order.answered()
+	return got, err
+}
+
+// TestASideReadLastIsWrittenWithoutAReRead: a reconcile re-reads a side
+// before writing it only when something else answered after that side's
+// read; when the side answered last, a re-read would leave the same window
+// before the write open as the read did, and costs a call and a round trip.
+func TestASideReadLastIsWrittenWithoutAReRead(t *testing.T) {
+	t.Run("the Case answered last", func(t *testing.T) {
+		order := &readOrder{}
+		w := newTestWorld(t, func(o *Options) {
+			o.Care = &careTellingReads{fakeCare: o.Care.(*fakeCare), order: order}
+			o.Salesforce = &salesforceAnsweringAfter{fakeSalesforce: o.Salesforce.(*fakeSalesforce), order: order}
+		})
+		w.linked("c1", strp("agent_ana"))
+		order.arm()
+		queries := w.sf.count(sfQuery, "Case")
+		w.care.editCase("c1", func(c *care.Case) { c.Status = rules.Pending })
+		w.mustReconcile("c1")
+		if rec := w.sfCase("c1"); rec["Status"] != "On Hold" {
+			t.Fatalf("Case Status %v, want On Hold", rec["Status"])
+		}
+		if n := w.sf.count(sfQuery, "Case") - queries; n != 1 {
+			t.Errorf("%d Case queries, want 1: the Case answered last and needs no re-read", n)
+		}
+	})
+	t.Run("the Care case answered last", func(t *testing.T) {
+		order := &readOrder{}
+		es := &editingSalesforce{order: order}
+		w := newTestWorld(t, func(o *Options) {
+			es.fakeSalesforce = o.Salesforce.(*fakeSalesforce)
+			o.Salesforce = es
+			o.Care = &careAnsweringAfter{fakeCare: o.Care.(*fakeCare), order: order}
+		})
+		w.linked("c1", strp("agent_ana"))
+		es.mu.Lock()
+		es.reads = 0
+		es.mu.Unlock()
+		order.arm()
+		reads := w.care.count(caresim.OpGetCase)
+		w.editSF("c1", Record{"Status": "On Hold"})
+		w.mustReconcile("c1")
+		if c, _ := w.care.caseOf("c1"); c.Status != rules.Pending {
+			t.Fatalf("Care status %v, want pending", c.Status)
+		}
+		if n := w.care.count(caresim.OpGetCase) - reads; n != 1 {
+			t.Errorf("%d reads of the Care case, want 1: it answered last and needs no re-read", n)
+		}
+	})
 }
 
 // TestSideEditedDuringTheReconcileIsNotOverwritten: when an agent changes
@@ -151,13 +300,20 @@ func (s *editingSalesforce) Query(ctx context.Context, q soql.Query) ([]Record, 
 // from the old read; the reconcile is retried and then merges the edit.
 func TestSideEditedDuringTheReconcileIsNotOverwritten(t *testing.T) {
 	t.Run("an agent edits the Care case", func(t *testing.T) {
-		ec := &editingCare{}
-		w := newTestWorld(t, func(o *Options) { ec.fakeCare = o.Care.(*fakeCare); o.Care = ec })
+		// Salesforce answers after Care: the Care read is not the last.
+		order := &readOrder{}
+		ec := &editingCare{order: order}
+		w := newTestWorld(t, func(o *Options) {
+			ec.fakeCare = o.Care.(*fakeCare)
+			o.Care = ec
+			o.Salesforce = &salesforceAnsweringAfter{fakeSalesforce: o.Salesforce.(*fakeSalesforce), order: order}
+		})
 		w.linked("c1", strp("agent_ana"))
 		ec.mu.Lock()
 		ec.reads = 0
 		ec.edit = func() { w.care.editCase("c1", func(c *care.Case) { c.Status = rules.Pending }) }
 		ec.mu.Unlock()
+		order.arm()
 		w.clock.Advance(2 * time.Second)
 		w.editSF("c1", Record{"Status": "Closed"})
 		err := w.reconcile("c1")
@@ -173,13 +329,22 @@ func TestSideEditedDuringTheReconcileIsNotOverwritten(t *testing.T) {
 		}
 	})
 	t.Run("an agent edits the Case", func(t *testing.T) {
-		es := &editingSalesforce{}
-		w := newTestWorld(t, func(o *Options) { es.fakeSalesforce = o.Salesforce.(*fakeSalesforce); o.Salesforce = es })
+		// Care answers after Salesforce: the Case read is not the last, and
+		// the edit lands between it and the write.
+		order := &readOrder{}
+		es := &editingSalesforce{order: order}
+		w := newTestWorld(t, func(o *Options) {
+			es.fakeSalesforce = o.Salesforce.(*fakeSalesforce)
+			o.Salesforce = es
+			o.Care = &careAnsweringAfter{fakeCare: o.Care.(*fakeCare), order: order}
+		})
 		w.linked("c1", strp("agent_ana"))
 		es.mu.Lock()
 		es.reads = 0
 		es.edit = func() { w.editSF("c1", Record{"Subject": "Edited meanwhile", "Status": "Working"}) }
+		es.editAfterFirst = true
 		es.mu.Unlock()
+		order.arm()
 		w.clock.Advance(2 * time.Second)
 		w.care.editCase("c1", func(c *care.Case) { c.Status = rules.Pending })
 		err := w.reconcile("c1")

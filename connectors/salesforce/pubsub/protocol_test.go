@@ -175,3 +175,44 @@ func TestServerCountsCreditSentWhileItDelivers(t *testing.T) {
 		t.Errorf("the server's credit fell to %d of the %d asked for, though the client gave back every event it got", lowest, credit)
 	}
 }
+
+// TestDeliveryLatencyIsNotCumulative: a delivery's latency delays it on its
+// way, as a network does; an event committed while an earlier delivery is
+// on its way follows it by its own latency, not after it. (A sandbox that
+// waited out each delivery's latency before picking the next made a steady
+// stream's events wait up to twice the latency.)
+func TestDeliveryLatencyIsNotCumulative(t *testing.T) {
+	e := newEnvWithEndpoint(t, sfsim.Options{PubSubKeepAlive: time.Minute})
+	api := rawClient(t, e.endpoint)
+	sess, err := e.sf.Session(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	const latency = 500 * time.Millisecond
+	e.sim.InjectFault(sfsim.Fault{Op: sfsim.OpDeliver, Latency: latency})
+	mark := e.sim.LatestReplayID()
+	actx := metadata.NewOutgoingContext(ctx, metadata.Pairs("accesstoken", sess.AccessToken, "instanceurl", sess.InstanceURL, "tenantid", sess.OrgID))
+	st, err := api.Subscribe(actx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Send(&eventbus.FetchRequest{TopicName: caseTopic, ReplayPreset: eventbus.ReplayPreset_CUSTOM, ReplayId: mark, NumRequested: 10}); err != nil {
+		t.Fatal(err)
+	}
+	e.createCase(t, "first")
+	time.Sleep(latency / 5) // the second commit comes while the first delivery is on its way
+	e.createCase(t, "second")
+	committed := time.Now()
+	for got := 0; got < 2; {
+		resp, err := st.Recv()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got += len(resp.GetEvents())
+	}
+	if took := time.Since(committed); took > latency*3/2 {
+		t.Errorf("the second event arrived %v after its commit; want about the delivery latency %v", took, latency)
+	}
+}

@@ -317,6 +317,28 @@ func (p *pubsubService) Subscribe(stream eventbus.PubSub_SubscribeServer) error 
 		}
 	}()
 
+	// Responses leave through one sender, in order. A delivery's latency
+	// (a fault of OpDeliver) delays it on its way, as a network does, and
+	// does not hold back the responses after it: they follow it by their
+	// own latency, not the sum of the ones before.
+	out := make(chan outgoing, 64)
+	sent := make(chan struct{})
+	go s.send(ctx, cancel, stream, out, sent)
+	defer func() {
+		// What was queued goes out before the stream ends (a refusal
+		// follows the events sent before it), unless the stream is gone.
+		close(out)
+		<-sent
+	}()
+	push := func(o outgoing) error {
+		select {
+		case out <- o:
+			return nil
+		case <-ctx.Done():
+			return streamEnd(ctx)
+		}
+	}
+
 	keepAlive := time.NewTicker(s.opts.PubSubKeepAlive)
 	defer keepAlive.Stop()
 	for {
@@ -342,9 +364,6 @@ func (p *pubsubService) Subscribe(stream eventbus.PubSub_SubscribeServer) error 
 				"You have exceeded the event delivery limit for your org. Try again later.")
 		}
 		if len(events) > 0 {
-			if err := s.deliverFault(ctx); err != nil {
-				return err
-			}
 			resp := &eventbus.FetchResponse{LatestReplayId: replayBytes(next), RpcId: rpcID(),
 				PendingNumRequested: pending - int32(len(events))}
 			for _, ev := range events {
@@ -353,12 +372,13 @@ func (p *pubsubService) Subscribe(stream eventbus.PubSub_SubscribeServer) error 
 					ReplayId: replayBytes(ev.replay),
 				})
 			}
-			if err := stream.Send(resp); err != nil {
-				return err
-			}
 			s.mu.Lock()
+			latency, hang, faultErr, _ := s.pickFault(OpDeliver)
 			s.delivered(len(events))
 			s.mu.Unlock()
+			if err := push(outgoing{resp: resp, due: time.Now().Add(latency), hang: hang, fault: faultErr}); err != nil {
+				return err
+			}
 			pos, pending = next, pending-int32(len(events))
 			keepAlive.Reset(s.opts.PubSubKeepAlive)
 			continue
@@ -379,7 +399,7 @@ func (p *pubsubService) Subscribe(stream eventbus.PubSub_SubscribeServer) error 
 			if _, err := s.authenticateRPC(stream.Context()); err != nil {
 				return err
 			}
-			if err := stream.Send(&eventbus.FetchResponse{LatestReplayId: replayBytes(next), RpcId: rpcID(), PendingNumRequested: pending}); err != nil {
+			if err := push(outgoing{resp: &eventbus.FetchResponse{LatestReplayId: replayBytes(next), RpcId: rpcID(), PendingNumRequested: pending}}); err != nil {
 				return err
 			}
 			pos = next
@@ -429,19 +449,38 @@ func streamEnd(ctx context.Context) error {
 	return cause
 }
 
-// deliverFault applies faults of OpDeliver to one delivery: latency (a slow
-// event bus), or an error that ends the stream before the events are sent.
-func (s *Server) deliverFault(ctx context.Context) error {
-	s.mu.Lock()
-	latency, hang, faultErr, _ := s.pickFault(OpDeliver)
-	s.mu.Unlock()
-	if err := s.wait(ctx, latency, hang); err != nil {
-		return err
+// outgoing is a response of a subscription on its way to the client: it
+// leaves at due (a delivery's latency), never (hang), or ends the stream
+// instead (fault, an injected error of OpDeliver).
+type outgoing struct {
+	resp  *eventbus.FetchResponse
+	due   time.Time
+	hang  bool
+	fault *Error
+}
+
+// send sends a subscription's responses in order, each when it is due; a
+// fault or a failed send ends the subscription (cancel). It closes sent
+// when it stops.
+func (s *Server) send(ctx context.Context, cancel context.CancelCauseFunc, stream eventbus.PubSub_SubscribeServer, out <-chan outgoing, sent chan<- struct{}) {
+	defer close(sent)
+	for o := range out {
+		if err := s.wait(ctx, time.Until(o.due), o.hang); err != nil {
+			cancel(err)
+			return
+		}
+		if o.fault != nil {
+			cancel(faultError(ctx, o.fault))
+			return
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		if err := stream.Send(o.resp); err != nil {
+			cancel(err)
+			return
+		}
 	}
-	if faultErr != nil {
-		return faultError(ctx, faultErr)
-	}
-	return nil
 }
 
 // ResetStreams ends every open subscription with UNAVAILABLE, as when a

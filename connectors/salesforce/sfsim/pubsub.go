@@ -374,7 +374,9 @@ func (p *pubsubService) Subscribe(stream eventbus.PubSub_SubscribeServer) error 
 			}
 			s.mu.Lock()
 			latency, hang, faultErr, _ := s.pickFault(OpDeliver)
-			s.delivered(len(events))
+			if faultErr == nil {
+				s.delivered(len(events)) // counted as sent, so that no delivery passes the allocation
+			}
 			s.mu.Unlock()
 			if err := push(outgoing{resp: resp, due: time.Now().Add(latency), hang: hang, fault: faultErr}); err != nil {
 				return err

@@ -76,6 +76,8 @@ type group[I, R any] struct {
 	// oldest is when the oldest unit of work with an item in the batch
 	// entered the gate (zero: none known, never held back).
 	oldest time.Time
+	// newest is when the newest of them entered.
+	newest time.Time
 	// pendingCallers are the callers the gate counts as waiting in this
 	// batch while it is pending.
 	pendingCallers int
@@ -258,7 +260,7 @@ func (b *Batcher[I, R]) flushPending() {
 		b.mu.Unlock()
 		return
 	}
-	if held, until := b.gate.hold(b.cur.oldest, len(b.cur.calls), b.max); held {
+	if held, until := b.gate.hold(b.cur.oldest, b.cur.newest, len(b.cur.calls), b.max); held {
 		// Companions are on their way: look again when the batch's units
 		// have waited long enough, or the stream seems to have stopped.
 		if b.hold != nil {
@@ -286,6 +288,9 @@ func (g *group[I, R]) noteUnit(ctx context.Context) {
 	}
 	if g.oldest.IsZero() || u.entered.Before(g.oldest) {
 		g.oldest = u.entered
+	}
+	if u.entered.After(g.newest) {
+		g.newest = u.entered
 	}
 }
 
@@ -406,7 +411,7 @@ func (g *Gate) SetLinger(d time.Duration) {
 // less than the linger, and the stream comes fast enough to fill the batch
 // at least a sixth by then. A slower stream would make each change wait
 // for a few companions only: its changes go at once instead.
-func (g *Gate) hold(oldest time.Time, size, most int) (bool, time.Time) {
+func (g *Gate) hold(oldest, newest time.Time, size, most int) (bool, time.Time) {
 	g.mu.Lock()
 	linger, gap, last := g.linger, g.gap, g.lastEnter
 	g.mu.Unlock()
@@ -414,6 +419,12 @@ func (g *Gate) hold(oldest time.Time, size, most int) (bool, time.Time) {
 		return false, time.Time{}
 	}
 	now := time.Now()
+	if now.Sub(newest) > stopAfter(gap, linger) {
+		// The stream's units join the batches of the stage they are at
+		// when they arrive, not this one: its units are ahead of them, and
+		// those behind come when the batches before this one go.
+		return false, time.Time{}
+	}
 	if size+int(oldest.Add(linger).Sub(now)/gap) < most/holdFill {
 		return false, time.Time{}
 	}

@@ -183,7 +183,7 @@ func TestGateHoldsOnlyForAStreamThatFillsABatch(t *testing.T) {
 		g.mu.Lock()
 		g.gap, g.lastEnter = tt.gap, now
 		g.mu.Unlock()
-		if held, until := g.hold(now, tt.size, 200); held != tt.want {
+		if held, until := g.hold(now, now, tt.size, 200); held != tt.want {
 			t.Errorf("%s: held %v (until %v), want %v", tt.what, held, until, tt.want)
 		}
 	}
@@ -201,12 +201,12 @@ func TestGateFollowsTheStreamAfterAPause(t *testing.T) {
 	g.mu.Unlock()
 	_, leave := g.EnterContext(t.Context())
 	defer leave()
-	if held, _ := g.hold(time.Now(), 1, 200); held {
+	if held, _ := g.hold(time.Now(), time.Now(), 1, 200); held {
 		t.Error("the first unit after a pause was held back")
 	}
 	_, leave2 := g.EnterContext(t.Context())
 	defer leave2()
-	if held, _ := g.hold(time.Now(), 2, 200); !held {
+	if held, _ := g.hold(time.Now(), time.Now(), 2, 200); !held {
 		g.mu.Lock()
 		gap := g.gap
 		g.mu.Unlock()
@@ -225,15 +225,36 @@ func TestGateFollowsTheStreamAfterAPauseShorterThanTheLinger(t *testing.T) {
 	g.mu.Unlock()
 	_, leave := g.EnterContext(t.Context())
 	defer leave()
-	if held, _ := g.hold(time.Now(), 1, 200); held {
+	if held, _ := g.hold(time.Now(), time.Now(), 1, 200); held {
 		t.Error("the first unit after a pause was held back")
 	}
 	_, leave2 := g.EnterContext(t.Context())
 	defer leave2()
-	if held, _ := g.hold(time.Now(), 2, 200); !held {
+	if held, _ := g.hold(time.Now(), time.Now(), 2, 200); !held {
 		g.mu.Lock()
 		gap := g.gap
 		g.mu.Unlock()
 		t.Errorf("the second unit of a burst after a 300 ms pause did not hold the batch (gap %v)", gap)
+	}
+}
+
+// TestGateHoldsOnlyTheBatchesTheStreamJoins: while a stream of units
+// arrives, a batch holds for it only when the stream's units join it: a
+// batch of a later stage, whose units entered before the stream's last
+// ones, has its companions held at the stage before and goes at once
+// instead of waiting out its linger alone.
+func TestGateHoldsOnlyTheBatchesTheStreamJoins(t *testing.T) {
+	g := NewGate(nil, 400)
+	g.SetLinger(500 * time.Millisecond)
+	now := time.Now()
+	g.mu.Lock()
+	g.gap, g.lastEnter = 5*time.Millisecond, now
+	g.mu.Unlock()
+	if held, _ := g.hold(now.Add(-100*time.Millisecond), now, 20, 200); !held {
+		t.Error("the batch the stream's units join was not held")
+	}
+	ahead := now.Add(-200 * time.Millisecond)
+	if held, until := g.hold(ahead, ahead, 1, 200); held {
+		t.Errorf("a batch of units ahead of the stream was held until %v", until)
 	}
 }

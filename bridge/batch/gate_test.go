@@ -190,51 +190,38 @@ func TestGateHoldsOnlyForAStreamThatFillsABatch(t *testing.T) {
 }
 
 // TestGateFollowsTheStreamAfterAPause: the pace of a burst that follows a
-// pause is its own: its second unit already holds batches for the rest
-// (the gap the pause left would take dozens of units to wear off), while
-// the first unit after the pause goes at once.
+// pause is its own: its second unit already holds batches for the rest,
+// while the first unit after the pause goes at once. That holds for a
+// pause longer than the linger and for one shorter than it but long past
+// the stream's pace (averaged in, such a pause made the burst's first units
+// go alone until it wore off).
 func TestGateFollowsTheStreamAfterAPause(t *testing.T) {
-	g := NewGate(nil, 400)
-	g.SetLinger(250 * time.Millisecond)
-	g.mu.Lock()
-	g.lastEnter, g.gap = time.Now().Add(-5*time.Second), 3*time.Second
-	g.mu.Unlock()
-	_, leave := g.EnterContext(t.Context())
-	defer leave()
-	if held, _ := g.hold(time.Now(), time.Now(), 1, 200); held {
-		t.Error("the first unit after a pause was held back")
-	}
-	_, leave2 := g.EnterContext(t.Context())
-	defer leave2()
-	if held, _ := g.hold(time.Now(), time.Now(), 2, 200); !held {
+	for _, tt := range []struct {
+		what              string
+		linger, pause     time.Duration
+		gapBeforeThePause time.Duration
+	}{
+		{"a pause longer than the linger", 250 * time.Millisecond, 5 * time.Second, 3 * time.Second},
+		{"a 300 ms pause in a 5 ms stream", 500 * time.Millisecond, 300 * time.Millisecond, 5 * time.Millisecond},
+	} {
+		g := NewGate(nil, 400)
+		g.SetLinger(tt.linger)
 		g.mu.Lock()
-		gap := g.gap
+		g.lastEnter, g.gap = time.Now().Add(-tt.pause), tt.gapBeforeThePause
 		g.mu.Unlock()
-		t.Errorf("the second unit of a burst after a pause did not hold the batch (gap %v)", gap)
-	}
-}
-
-// A pause shorter than the linger but long past the stream's pace ends the
-// stream too: the burst after it is not judged by a pace the pause dragged
-// down (it was averaged in, and the burst's first units went alone).
-func TestGateFollowsTheStreamAfterAPauseShorterThanTheLinger(t *testing.T) {
-	g := NewGate(nil, 400)
-	g.SetLinger(500 * time.Millisecond)
-	g.mu.Lock()
-	g.lastEnter, g.gap = time.Now().Add(-300*time.Millisecond), 5*time.Millisecond
-	g.mu.Unlock()
-	_, leave := g.EnterContext(t.Context())
-	defer leave()
-	if held, _ := g.hold(time.Now(), time.Now(), 1, 200); held {
-		t.Error("the first unit after a pause was held back")
-	}
-	_, leave2 := g.EnterContext(t.Context())
-	defer leave2()
-	if held, _ := g.hold(time.Now(), time.Now(), 2, 200); !held {
-		g.mu.Lock()
-		gap := g.gap
-		g.mu.Unlock()
-		t.Errorf("the second unit of a burst after a 300 ms pause did not hold the batch (gap %v)", gap)
+		_, leave := g.EnterContext(t.Context())
+		if held, _ := g.hold(time.Now(), time.Now(), 1, 200); held {
+			t.Errorf("%s: the first unit after it was held back", tt.what)
+		}
+		_, leave2 := g.EnterContext(t.Context())
+		if held, _ := g.hold(time.Now(), time.Now(), 2, 200); !held {
+			g.mu.Lock()
+			gap := g.gap
+			g.mu.Unlock()
+			t.Errorf("%s: the second unit of the burst after it did not hold the batch (gap %v)", tt.what, gap)
+		}
+		leave2()
+		leave()
 	}
 }
 

@@ -271,14 +271,7 @@ func TestASideReadLastIsWrittenWithoutAReRead(t *testing.T) {
 		}
 	})
 	t.Run("the Care case answered last", func(t *testing.T) {
-		order := &readOrder{}
-		es := &editingSalesforce{order: order}
-		w := newTestWorld(t, func(o *Options) {
-			es.fakeSalesforce = o.Salesforce.(*fakeSalesforce)
-			o.Salesforce = es
-			o.Care = &careAnsweringAfter{fakeCare: o.Care.(*fakeCare), order: order}
-		})
-		w.linked("c1", strp("agent_ana"))
+		w, es, order := careAnsweringLast(t)
 		es.mu.Lock()
 		es.reads = 0
 		es.mu.Unlock()
@@ -293,6 +286,22 @@ func TestASideReadLastIsWrittenWithoutAReRead(t *testing.T) {
 			t.Errorf("%d reads of the Care case, want 1: it answered last and needs no re-read", n)
 		}
 	})
+}
+
+// careAnsweringLast is a world with case c1 linked whose Care reads answer
+// after Salesforce's once order is armed, and whose Salesforce can edit the
+// Case (es).
+func careAnsweringLast(t *testing.T) (*testWorld, *editingSalesforce, *readOrder) {
+	t.Helper()
+	order := &readOrder{}
+	es := &editingSalesforce{order: order}
+	w := newTestWorld(t, func(o *Options) {
+		es.fakeSalesforce = o.Salesforce.(*fakeSalesforce)
+		o.Salesforce = es
+		o.Care = &careAnsweringAfter{fakeCare: o.Care.(*fakeCare), order: order}
+	})
+	w.linked("c1", strp("agent_ana"))
+	return w, es, order
 }
 
 // TestSideEditedDuringTheReconcileIsNotOverwritten: when an agent changes
@@ -331,14 +340,7 @@ func TestSideEditedDuringTheReconcileIsNotOverwritten(t *testing.T) {
 	t.Run("an agent edits the Case", func(t *testing.T) {
 		// Care answers after Salesforce: the Case read is not the last, and
 		// the edit lands between it and the write.
-		order := &readOrder{}
-		es := &editingSalesforce{order: order}
-		w := newTestWorld(t, func(o *Options) {
-			es.fakeSalesforce = o.Salesforce.(*fakeSalesforce)
-			o.Salesforce = es
-			o.Care = &careAnsweringAfter{fakeCare: o.Care.(*fakeCare), order: order}
-		})
-		w.linked("c1", strp("agent_ana"))
+		w, es, order := careAnsweringLast(t)
 		es.mu.Lock()
 		es.reads = 0
 		es.edit = func() { w.editSF("c1", Record{"Subject": "Edited meanwhile", "Status": "Working"}) }

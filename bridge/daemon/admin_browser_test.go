@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,35 +17,12 @@ import (
 
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/configs"
+	"github.com/carebridge/carebridge/internal/browsertest"
 )
 
-// browser starts a headless Chromium for the test, or skips the test when
-// none is installed (CI installs Debian's chromium; set
-// CAREBRIDGE_REQUIRE_BROWSER=1 to make a missing browser a failure).
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	path := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		if os.Getenv("CAREBRIDGE_REQUIRE_BROWSER") != "" {
-			t.Fatal("no Chromium on the PATH and CAREBRIDGE_REQUIRE_BROWSER is set: apt-get install chromium")
-		}
-		t.Skip("no Chromium on the PATH (apt-get install chromium): the admin UI is not tested in a browser")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.WindowSize(1400, 1000))
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 120*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	return ctx
-}
+// browser starts a headless Chromium with the admin UI's window for the
+// test (browsertest.Start).
+func browser(t *testing.T) context.Context { return browsertest.Start(t, 1400, 1000) }
 
 // adminPage drives the admin UI of a world's daemon in a browser.
 type adminPage struct {

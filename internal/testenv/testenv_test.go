@@ -1,6 +1,7 @@
 package testenv_test
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -29,11 +30,13 @@ func TestDaemonProcessSyncsAndStops(t *testing.T) {
 		return r != nil && r["OwnerId"] == ana.SalesforceID, "case: " + toString(r)
 	})
 
-	m := p.MustMetrics()
-	if got := m.Value("carebridge_sync_operations_total", "direction", "care_to_salesforce", "result", "success"); got < 1 {
-		t.Errorf("carebridge_sync_operations_total{care_to_salesforce,success} = %v, want at least 1", got)
-	}
-	if got := m.Value("carebridge_build_info"); got != 1 {
+	// The Case shows in Salesforce a moment before the daemon counts its
+	// creation (it reads the Case back first).
+	testenv.Eventually(t, 20*time.Second, "the creation counted", func() (bool, string) {
+		got := p.MustMetrics().Value("carebridge_sync_operations_total", "direction", "care_to_salesforce", "result", "success")
+		return got >= 1, fmt.Sprintf("carebridge_sync_operations_total{care_to_salesforce,success} = %v, want at least 1", got)
+	})
+	if got := p.MustMetrics().Value("carebridge_build_info"); got != 1 {
 		t.Errorf("carebridge_build_info = %v, want 1", got)
 	}
 	p.Stop(15 * time.Second)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/bridge/state"
+	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/carerules"
 	"github.com/carebridge/carebridge/connectors/care/rules"
@@ -99,7 +100,7 @@ func (e *Engine) pollSalesforceActions(ctx context.Context) error {
 	keys := make([]string, 0, len(recs))
 	for _, r := range recs {
 		if id := str(r["Id"]); id != "" {
-			keys = append(keys, ActionKey(id))
+			keys = append(keys, work.ForAction(id))
 		}
 	}
 	if len(keys) == 0 {
@@ -375,7 +376,7 @@ func (e *Engine) careCaseOf(ctx context.Context, a actionView) (string, error) {
 	if e.checkCareID(named) != nil {
 		return "", errCaseNotSynced
 	}
-	if err := e.queue.Add(ctx, CaseKey(named)); err != nil {
+	if err := e.queue.Add(ctx, work.ForCase(named)); err != nil {
 		return "", fmt.Errorf("enqueue Care case %s of action %s: %w", named, a.id, err)
 	}
 	return "", &upstream.Error{System: "carebridge", Op: "link_case", Class: upstream.Retryable,

@@ -22,6 +22,7 @@ import (
 	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/bridge/state/memstate"
+	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
@@ -271,8 +272,8 @@ func TestActionSent(t *testing.T) {
 			}
 			checkSeries(t, "carebridge_actions_total", aw.outcomes(str(tt.fields[actionType])), seriesOf(resultSent, 1))
 			checkSeries(t, "carebridge_rule_rejections_total", aw.rejections(), nil)
-			if got := aw.queue.take(); !slices.Equal(got, []string{CaseKey(on)}) {
-				t.Errorf("enqueued %v; want the case %s", got, CaseKey(on))
+			if got := aw.queue.take(); !slices.Equal(got, []string{work.ForCase(on)}) {
+				t.Errorf("enqueued %v; want the case %s", got, work.ForCase(on))
 			}
 		})
 	}
@@ -1188,9 +1189,9 @@ func TestActionNeedingNothingIsLeftAlone(t *testing.T) {
 // be run; the queue dead-letters it.
 func TestActionWithAnEmptyIDIsDeadLettered(t *testing.T) {
 	aw := newActionWorld(t)
-	res, err := aw.engine.Reconcile(aw.ctx, ActionKey(""))
+	res, err := aw.engine.Reconcile(aw.ctx, work.ForAction(""))
 	if !queue.IsTerminal(err) || res != (queue.Result{}) {
-		t.Errorf("Reconcile(%q) = %+v, %v; want terminal", ActionKey(""), res, err)
+		t.Errorf("Reconcile(%q) = %+v, %v; want terminal", work.ForAction(""), res, err)
 	}
 	if n := aw.care.count(anyOp) + aw.sf.count(anyOp, anyTarget); n != 0 {
 		t.Errorf("%d calls for an empty id", n)
@@ -1413,7 +1414,7 @@ func TestActionOnACaseRedisForgotWaitsForTheCaseToBeLinked(t *testing.T) {
 	if n := aw.care.applied(anyOp); n != 0 {
 		t.Fatalf("Care carried out %d writes before the case was linked", n)
 	}
-	if got := aw.queue.take(); !slices.Contains(got, CaseKey("c1")) {
+	if got := aw.queue.take(); !slices.Contains(got, work.ForCase("c1")) {
 		t.Fatalf("enqueued %v; want the case c1 to be reconciled", got)
 	}
 	aw.mustReconcile("c1")
@@ -1519,7 +1520,7 @@ func TestActionPollEnqueuesWhatIsNotFinished(t *testing.T) {
 	for _, status := range []string{StatusQueued, StatusSent, StatusSending, StatusRejected, StatusFailed, StatusQueued} {
 		id := aw.act("", withFields(replyAction(rules.PublicReply, "Hi"), actionStatus, status))
 		if status == StatusQueued || status == StatusSending {
-			want = append(want, ActionKey(id))
+			want = append(want, work.ForAction(id))
 		}
 	}
 	aw.sf.remove(ActionObject, aw.act("", replyAction(rules.PublicReply, "Deleted")))

@@ -17,6 +17,7 @@ import (
 	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/bridge/state/memstate"
+	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
@@ -135,7 +136,7 @@ func (aw *actionWorld) act(on string, fields Record) string {
 
 // run runs the action's key as the queue does.
 func (aw *actionWorld) run(id string) (queue.Result, error) {
-	return aw.engine.Reconcile(aw.ctx, ActionKey(id))
+	return aw.engine.Reconcile(aw.ctx, work.ForAction(id))
 }
 
 // mustRun runs the action's key and fails the test unless the queue is

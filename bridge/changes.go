@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 )
 
@@ -127,14 +128,14 @@ func (e *Engine) HandleChanges(ctx context.Context, changes []Change) (catchUp b
 					return catchUp, fmt.Errorf("find Care case of changed Case %s: %w", id, err)
 				}
 				if ok {
-					keys = append(keys, CaseKey(careID))
+					keys = append(keys, work.ForCase(careID))
 				} else {
 					unlinked = append(unlinked, id)
 				}
 			}
 		case ActionObject:
 			for _, id := range c.RecordIDs {
-				keys = append(keys, ActionKey(id))
+				keys = append(keys, work.ForAction(id))
 			}
 		case e.notes.Object:
 			for _, id := range c.RecordIDs {
@@ -169,7 +170,7 @@ func (e *Engine) HandleChanges(ctx context.Context, changes []Change) (catchUp b
 		}
 		for _, r := range recs {
 			if id := str(r[CareIDField]); id != "" {
-				keys = append(keys, CaseKey(id))
+				keys = append(keys, work.ForCase(id))
 			}
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/carebridge/carebridge/bridge/work"
 )
 
 // TestPushedChangesEnqueueWhatTheyConcern: an agent's change to a linked
@@ -37,7 +39,7 @@ func TestPushedChangesEnqueueWhatTheyConcern(t *testing.T) {
 		t.Fatal(catchUp, err)
 	}
 	got := w.queue.take()
-	want := []string{CaseKey("c1"), ActionKey("a01000000000001AAA"), CaseKey("c2")}
+	want := []string{work.ForCase("c1"), work.ForAction("a01000000000001AAA"), work.ForCase("c2")}
 	if !slices.Equal(got, want) {
 		t.Errorf("enqueued %v, want %v", got, want)
 	}
@@ -106,7 +108,7 @@ func TestPushedTaskNotes(t *testing.T) {
 	if _, err := w.engine.HandleChanges(w.ctx, []Change{{Object: "Task", Type: "CREATE", RecordIDs: []string{task}}}); err != nil {
 		t.Fatal(err)
 	}
-	if got := w.queue.take(); !slices.Equal(got, []string{CaseKey("c1")}) {
+	if got := w.queue.take(); !slices.Equal(got, []string{work.ForCase("c1")}) {
 		t.Errorf("a pushed Task enqueued %v, want the case", got)
 	}
 	for _, st := range []struct {
@@ -149,11 +151,11 @@ func TestOddChangesAskForACatchUpAndNeverFail(t *testing.T) {
 		{"wildcard", Change{Object: "Case", Type: "UPDATE", RecordIDs: []string{"500*"}}, true, nil},
 		{"wildcard of carebridge's own transaction", Change{Object: "Case", Type: "UPDATE", RecordIDs: []string{"500*"}, Ours: true}, true, nil},
 		{"an id that is none", Change{Object: ActionObject, Type: "UPDATE", RecordIDs: []string{"a01' OR Id != '"}}, true, nil},
-		{"gap update", Change{Object: "Case", Type: "GAP_UPDATE", RecordIDs: sfIDs[:1]}, false, []string{CaseKey("c1")}},
-		{"gap update in carebridge's transaction", Change{Object: "Case", Type: "GAP_UPDATE", RecordIDs: sfIDs[1:], Ours: true}, false, []string{CaseKey("c2")}},
-		{"gap create of an action", Change{Object: ActionObject, Type: "GAP_CREATE", RecordIDs: []string{"a01000000000001AAA"}}, false, []string{ActionKey("a01000000000001AAA")}},
+		{"gap update", Change{Object: "Case", Type: "GAP_UPDATE", RecordIDs: sfIDs[:1]}, false, []string{work.ForCase("c1")}},
+		{"gap update in carebridge's transaction", Change{Object: "Case", Type: "GAP_UPDATE", RecordIDs: sfIDs[1:], Ours: true}, false, []string{work.ForCase("c2")}},
+		{"gap create of an action", Change{Object: ActionObject, Type: "GAP_CREATE", RecordIDs: []string{"a01000000000001AAA"}}, false, []string{work.ForAction("a01000000000001AAA")}},
 		{"gap delete", Change{Object: "Case", Type: "GAP_DELETE", RecordIDs: sfIDs[:1]}, false, nil},
-		{"merged over two Cases", Change{Object: "Case", Type: "UPDATE", RecordIDs: sfIDs}, false, []string{CaseKey("c1"), CaseKey("c2")}},
+		{"merged over two Cases", Change{Object: "Case", Type: "UPDATE", RecordIDs: sfIDs}, false, []string{work.ForCase("c1"), work.ForCase("c2")}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			w.sf.resetCalls()

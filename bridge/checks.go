@@ -3,25 +3,21 @@ package bridge
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/carebridge/carebridge/bridge/queue"
+	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/connectors/care"
-	"github.com/carebridge/carebridge/connectors/upstream"
 )
 
-// CheckKeyPrefix starts the queue key of a change Care reported while a
-// worker was reconciling its case: "check:<part>:<unix nanoseconds>:<id>".
-// It waits in the queue (Enqueuer.AddOr), at no cost, until that reconcile
-// is over, then runs and queues the case only when the
-// reconcile did not already read the change (SyncedAsOf). A webhook that
-// arrives during the reconcile it triggered (Care announces a new case and
-// each of its messages one by one; it echoes carebridge's own writes) then
-// costs no second reconcile, and a change after the reconcile's read is
-// still synced.
-const CheckKeyPrefix = "check:"
+// A change Care reported while a worker was reconciling its case is queued
+// as a check (work.Check): it waits in the queue (Enqueuer.AddOr), at no
+// cost, until that reconcile is over, then runs and queues the case only
+// when the reconcile did not already read the change (SyncedAsOf). A
+// webhook that arrives during the reconcile it triggered (Care announces a
+// new case and each of its messages one by one; it echoes carebridge's own
+// writes) then costs no second reconcile, and a change after the
+// reconcile's read is still synced.
 
 // awaiter is a queue that runs a key once the current run of another ends
 // (queue.Queue.Await): true when that other key runs now.
@@ -37,32 +33,15 @@ type careChange struct {
 	at     time.Time
 }
 
-func (c careChange) checkKey() string {
-	return CheckKeyPrefix + string(c.part) + ":" + strconv.FormatInt(c.at.UnixNano(), 10) + ":" + c.careID
-}
-
-// parseCheckKey reads a check key without its prefix.
-func parseCheckKey(rest string) (careChange, error) {
-	part, rest, ok1 := strings.Cut(rest, ":")
-	nanos, careID, ok2 := strings.Cut(rest, ":")
-	ns, err := strconv.ParseInt(nanos, 10, 64)
-	if !ok1 || !ok2 || err != nil || careID == "" {
-		return careChange{}, fmt.Errorf("malformed check key %q", CheckKeyPrefix+rest)
-	}
-	switch p := care.EventPart(part); p {
-	case care.PartCase, care.PartConversation, care.PartNotes:
-		return careChange{careID: careID, part: p, at: time.Unix(0, ns).UTC()}, nil
-	}
-	return careChange{}, fmt.Errorf("check key %q names no part of a case", CheckKeyPrefix+rest)
-}
+func (c careChange) checkKey() string { return work.ForCheck(c.careID, c.part, c.at) }
 
 // EnqueueCareEvent queues the case of a Care webhook event that was not in
 // step when it arrived. An event that shows which part of the case changed
 // as of when, arriving while a worker reconciles the case, is queued as a
-// check (CheckKeyPrefix) instead of a second reconcile.
+// check (work.Check) instead of a second reconcile.
 func (e *Engine) EnqueueCareEvent(ctx context.Context, ev care.CaseEvent) error {
 	if ev.Part == "" || ev.At == nil {
-		return e.queue.Add(ctx, CaseKey(ev.CaseID))
+		return e.queue.Add(ctx, work.ForCase(ev.CaseID))
 	}
 	return e.enqueueChanges(ctx, []careChange{{careID: ev.CaseID, part: ev.Part, at: *ev.At}})
 }
@@ -76,23 +55,20 @@ func (e *Engine) enqueueChanges(ctx context.Context, changes []careChange) error
 	}
 	keys, checks := make([]string, len(changes)), make([]string, len(changes))
 	for i, c := range changes {
-		keys[i], checks[i] = CaseKey(c.careID), c.checkKey()
+		keys[i], checks[i] = work.ForCase(c.careID), c.checkKey()
 	}
 	return e.queue.AddOr(ctx, keys, checks)
 }
 
 // checkChange runs a check key: it waits for the reconcile of its case to
 // end, then queues the case unless that reconcile synced the change.
-func (e *Engine) checkChange(ctx context.Context, rest string) (queue.Result, error) {
-	c, err := parseCheckKey(rest)
-	if err != nil {
-		return queue.Result{}, queue.Terminal(upstream.MarkPermanent(err))
-	}
-	key := CaseKey(c.careID)
+func (e *Engine) checkChange(ctx context.Context, check work.Key) (queue.Result, error) {
+	c := careChange{careID: check.ID, part: check.Part, at: check.At}
+	key := work.ForCase(c.careID)
 	if aw, ok := e.queue.(awaiter); ok {
 		// Another reconcile of the case may have begun since the one the
 		// check waited for; the check then waits for it too.
-		waiting, err := aw.Await(ctx, key, CheckKeyPrefix+rest)
+		waiting, err := aw.Await(ctx, key, check.String())
 		if err != nil {
 			return queue.Result{}, fmt.Errorf("check of Care case %s: %w", c.careID, err)
 		}
@@ -121,7 +97,7 @@ func (e *Engine) checkChange(ctx context.Context, rest string) (queue.Result, er
 // reconciles the case now.
 func (e *Engine) enqueueAfterAction(ctx context.Context, careID string, shown careChange) error {
 	if shown.at.IsZero() {
-		return e.queue.Add(ctx, CaseKey(careID))
+		return e.queue.Add(ctx, work.ForCase(careID))
 	}
 	shown.careID = careID
 	return e.enqueueChanges(ctx, []careChange{shown})

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/connectors/care"
 )
 
@@ -46,7 +47,7 @@ func TestOwnWritesDoNotComeBackAsReconciles(t *testing.T) {
 		{
 			name:   "an agent's edit of the Case",
 			change: func(w *testWorld) { w.editSF("c1", Record{"Priority": "Low"}) },
-			want:   []string{CaseKey("c1")},
+			want:   []string{work.ForCase("c1")},
 		},
 		{
 			name: "an agent's edit right after carebridge's write",
@@ -55,7 +56,7 @@ func TestOwnWritesDoNotComeBackAsReconciles(t *testing.T) {
 				w.mustReconcile("c1")
 				w.editSF("c1", Record{"Priority": "Low"})
 			},
-			want: []string{CaseKey("c1")},
+			want: []string{work.ForCase("c1")},
 		},
 		{
 			name: "the integration user's own edit of a mapped field (a flow run as it)",
@@ -64,7 +65,7 @@ func TestOwnWritesDoNotComeBackAsReconciles(t *testing.T) {
 				w.mustReconcile("c1")
 				w.sf.editAs(w.sf.integrationUser, "Case", str(w.sfCase("c1")["Id"]), Record{"Priority": "Low"})
 			},
-			want: []string{CaseKey("c1")},
+			want: []string{work.ForCase("c1")},
 		},
 	}
 	for _, tt := range tests {

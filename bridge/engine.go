@@ -17,26 +17,15 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/carebridge/carebridge/bridge/batch"
-	"github.com/carebridge/carebridge/bridge/merge"
 	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/bridge/state"
+	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 	"github.com/carebridge/carebridge/connectors/upstream"
+	"github.com/carebridge/carebridge/mapping/merge"
 )
-
-// Key prefixes of the work queue.
-const (
-	CaseKeyPrefix   = "case:"
-	ActionKeyPrefix = "action:"
-)
-
-// CaseKey is the queue key of a Care case.
-func CaseKey(careID string) string { return CaseKeyPrefix + careID }
-
-// ActionKey is the queue key of a Care_Action__c record.
-func ActionKey(sfID string) string { return ActionKeyPrefix + sfID }
 
 // Mapper projects both systems into canonical fields and back. It is bound to
 // an identity snapshot (Care agents <-> Salesforce users).
@@ -385,24 +374,26 @@ func EngineCaseWrites() []string {
 // no sooner than the upstream's Retry-After. A case whose reply window
 // closes later runs again just after it closes.
 func (e *Engine) Reconcile(ctx context.Context, key string) (queue.Result, error) {
-	if rest, ok := strings.CutPrefix(key, CheckKeyPrefix); ok {
-		return e.checkChange(ctx, rest) // reads Redis alone: no work in flight
+	k, err := work.Parse(key)
+	if err != nil {
+		return queue.Result{}, queue.Terminal(upstream.MarkPermanent(err))
+	}
+	if k.Kind == work.Check {
+		return e.checkChange(ctx, k) // reads Redis alone: no work in flight
 	}
 	// A reload of the identities (Care agents, Salesforce users) takes a
 	// while: made before the run counts as work in flight, so that the
 	// batches of the other runs do not wait for it.
-	_, err := e.mapperNow(ctx)
+	_, err = e.mapperNow(ctx)
 	ctx, leave := e.gate.EnterContext(ctx)
 	defer leave()
 	var due time.Time
 	switch {
 	case err != nil:
-	case strings.HasPrefix(key, CaseKeyPrefix):
-		due, err = e.reconcileCase(ctx, strings.TrimPrefix(key, CaseKeyPrefix))
-	case strings.HasPrefix(key, ActionKeyPrefix):
-		err = e.HandleAction(ctx, strings.TrimPrefix(key, ActionKeyPrefix))
-	default:
-		err = upstream.MarkPermanent(fmt.Errorf("unknown key %q", key))
+	case k.Kind == work.Case:
+		due, err = e.reconcileCase(ctx, k.ID)
+	case k.Kind == work.Action:
+		err = e.HandleAction(ctx, k.ID)
 	}
 	if err == nil && !due.IsZero() {
 		// A reply window closes then: the options shown on the Case and

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/bridge/state"
+	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
@@ -177,7 +178,7 @@ func (x Eraser) Erase(ctx context.Context, req ErasureRequest) (ErasureReport, e
 			return rep, fmt.Errorf("erase: %w", err)
 		}
 		if c.Linked {
-			queue = append(queue, CaseKey(c.CareCaseID))
+			queue = append(queue, work.ForCase(c.CareCaseID))
 		}
 	}
 	if rep.HistoryEntries, err = x.Store.RedactHistory(ctx, careIDs, match, true); err != nil {

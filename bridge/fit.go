@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/carebridge/carebridge/bridge/batch"
-	"github.com/carebridge/carebridge/bridge/merge"
+	"github.com/carebridge/carebridge/mapping/merge"
 )
 
 // FieldInfo is what the engine needs to know about a Salesforce field to

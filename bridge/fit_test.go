@@ -11,7 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/carebridge/carebridge/bridge/merge"
+	"github.com/carebridge/carebridge/mapping/merge"
 )
 
 func TestCutText(t *testing.T) {

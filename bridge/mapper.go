@@ -1,9 +1,9 @@
 package bridge
 
 import (
-	"github.com/carebridge/carebridge/bridge/merge"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/mapping"
+	"github.com/carebridge/carebridge/mapping/merge"
 )
 
 // boundMapper is the mapping bound to one identity snapshot. What every

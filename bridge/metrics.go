@@ -36,7 +36,7 @@ type Metrics struct {
 	// changed on either side: the two reads and nothing else) or synced.
 	reconciles *prometheus.CounterVec
 	// checks counts the checks of changes Care reported during the
-	// reconcile of their case (CheckKeyPrefix) by outcome: in_step or
+	// reconcile of their case (work.Check) by outcome: in_step or
 	// queued.
 	checks *prometheus.CounterVec
 }

@@ -163,7 +163,7 @@ type Store interface {
 
 // Enqueuer adds keys to the work queue, many in one round trip. AddOr
 // adds instead[i] in place of keys[i] while a worker runs keys[i], in one
-// step with the look (see CheckKeyPrefix).
+// step with the look (see work.Check).
 type Enqueuer interface {
 	Add(ctx context.Context, keys ...string) error
 	AddOr(ctx context.Context, keys, instead []string) error

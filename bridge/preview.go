@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/carebridge/carebridge/bridge/merge"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 	"github.com/carebridge/carebridge/connectors/upstream"
+	"github.com/carebridge/carebridge/mapping/merge"
 )
 
 // ErrCaseNotFound is returned by PreviewCase for a Care case that does not

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/bridge/queue"
+	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
@@ -28,7 +29,7 @@ func TestACaseAWebhookBroughtCostsTheNextPollNothing(t *testing.T) {
 	if err := w.engine.PollCare(w.ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := w.queue.take(); len(got) != 1 || got[0] != CaseKey("c2") {
+	if got := w.queue.take(); len(got) != 1 || got[0] != work.ForCase("c2") {
 		t.Errorf("the poll queued %v; want only case:c2", got)
 	}
 	if n, listed := w.care.count(anyOp), w.care.count(caresim.OpListCases); n != listed {
@@ -146,7 +147,7 @@ func TestSweepFindsACareChangeItsLastReconcileDidNotSee(t *testing.T) {
 	if err := w.engine.Sweep(w.ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := w.queue.take(); len(got) != 1 || got[0] != CaseKey("c1") {
+	if got := w.queue.take(); len(got) != 1 || got[0] != work.ForCase("c1") {
 		t.Fatalf("the sweep queued %v; want case:c1", got)
 	}
 }
@@ -177,7 +178,7 @@ func (q runningQueue) Await(ctx context.Context, key, waiter string) (bool, erro
 // running one to end, then queues the case only if that reconcile did not
 // read the change (it began before it), and otherwise costs nothing.
 func TestAChangeListedDuringItsCasesReconcileIsCheckedAfterIt(t *testing.T) {
-	rq := runningQueue{recordingQueue: &recordingQueue{}, running: map[string]bool{CaseKey("c1"): true}}
+	rq := runningQueue{recordingQueue: &recordingQueue{}, running: map[string]bool{work.ForCase("c1"): true}}
 	w := newTestWorld(t, func(o *Options) { o.Queue = rq })
 	w.queue = rq.recordingQueue
 	w.escalate("c1", rules.Facebook, strp("agent_ana"))
@@ -186,7 +187,7 @@ func TestAChangeListedDuringItsCasesReconcileIsCheckedAfterIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	listed := careChange{careID: "c1", part: care.PartCase, at: w.careCase("c1").UpdatedAt}
-	if got := w.queue.take(); !slices.Equal(got, []string{listed.checkKey(), CaseKey("c2")}) {
+	if got := w.queue.take(); !slices.Equal(got, []string{listed.checkKey(), work.ForCase("c2")}) {
 		t.Fatalf("the poll queued %v; want a check of c1 and case:c2", got)
 	}
 	runCheck := func(what string) {
@@ -198,15 +199,15 @@ func TestAChangeListedDuringItsCasesReconcileIsCheckedAfterIt(t *testing.T) {
 	if runCheck("while c1 runs"); len(w.queue.take()) > 0 {
 		t.Fatalf("the check ran while c1's reconcile runs; want it to wait for that run, queuing nothing")
 	}
-	rq.running[CaseKey("c1")] = false
-	if runCheck("after a reconcile that began before the change"); !slices.Equal(w.queue.take(), []string{CaseKey("c1")}) {
+	rq.running[work.ForCase("c1")] = false
+	if runCheck("after a reconcile that began before the change"); !slices.Equal(w.queue.take(), []string{work.ForCase("c1")}) {
 		t.Fatalf("the change came after the reconcile's read, yet the check did not queue case:c1")
 	}
 	w.mustReconcile("c1")
 	if runCheck("after a reconcile that read the change"); len(w.queue.take()) > 0 {
 		t.Fatalf("the reconcile read the listed change, yet the check queued the case again")
 	}
-	if _, err := w.engine.Reconcile(w.ctx, CheckKeyPrefix+"case:soon:c1"); !queue.IsTerminal(err) {
+	if _, err := w.engine.Reconcile(w.ctx, work.Check.Prefix()+"case:soon:c1"); !queue.IsTerminal(err) {
 		t.Fatalf("a malformed check key: %v; want a terminal error", err)
 	}
 }

@@ -13,12 +13,12 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/bridge/batch"
-	"github.com/carebridge/carebridge/bridge/merge"
 	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 	"github.com/carebridge/carebridge/connectors/upstream"
+	"github.com/carebridge/carebridge/mapping/merge"
 )
 
 // careFields names the canonical fields mapped to the Care attributes the

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/bridge/queue"
+	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/configs"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
@@ -593,7 +594,7 @@ func TestSweepFindsACaseWhoseCareIDWasChanged(t *testing.T) {
 	if err := w.engine.Sweep(w.ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := w.queue.take(); !slices.Equal(got, []string{CaseKey("c1")}) {
+	if got := w.queue.take(); !slices.Equal(got, []string{work.ForCase("c1")}) {
 		t.Fatalf("the sweep enqueued %v; want only case:c1", got)
 	}
 }

@@ -15,14 +15,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/carebridge/carebridge/bridge/merge"
 	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/bridge/state"
+	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce"
 	"github.com/carebridge/carebridge/connectors/upstream"
+	"github.com/carebridge/carebridge/mapping/merge"
 )
 
 // isQueueMarked reports whether err carries the queue's own marks
@@ -57,36 +58,36 @@ func TestReconcileTellsTheQueueWhatToDo(t *testing.T) {
 		want   outcome
 		delay  time.Duration // Retry-After or RequeueAfter
 	}{
-		{name: "Salesforce 503 on the Case read: retried with backoff", key: "case:c1",
+		{name: "Salesforce 503 on the Case read: retried with backoff", key: work.ForCase("c1"),
 			inject: func(w *testWorld) { w.sf.failNext(sfQuery, "Case", 1, nil) }, want: retry},
-		{name: "Salesforce 503 with Retry-After: retried no sooner", key: "case:c1",
+		{name: "Salesforce 503 with Retry-After: retried no sooner", key: work.ForCase("c1"),
 			inject: func(w *testWorld) {
 				w.sf.failNext(sfQuery, "Case", 1, retryAfter(sfUnavailable(sfQuery), 40*time.Second))
 			}, want: retryAfterDelay, delay: 40 * time.Second},
-		{name: "Care 429 with Retry-After: retried no sooner", key: "case:c1",
+		{name: "Care 429 with Retry-After: retried no sooner", key: work.ForCase("c1"),
 			inject: func(w *testWorld) {
 				w.care.failNext(caresim.OpGetCase, "c1", 1, careRateLimited(caresim.OpGetCase, 20*time.Second))
 			}, want: retryAfterDelay, delay: 20 * time.Second},
-		{name: "a lost answer from Salesforce's Case update: retried", key: "case:c1",
+		{name: "a lost answer from Salesforce's Case update: retried", key: work.ForCase("c1"),
 			inject: func(w *testWorld) { w.sf.loseNext(sfUpdate, "Case", 1) }, want: retry},
-		{name: "Care agents cannot be read: retried", key: "case:c1",
+		{name: "Care agents cannot be read: retried", key: work.ForCase("c1"),
 			inject: func(w *testWorld) { w.care.failNext(caresim.OpListAgents, anyTarget, 1, nil) }, want: retry},
-		{name: "Salesforce users cannot be read: retried", key: "case:c1",
+		{name: "Salesforce users cannot be read: retried", key: work.ForCase("c1"),
 			inject: func(w *testWorld) { w.sf.failNext(sfQuery, "User", 1, nil) }, want: retry},
-		{name: "REQUEST_LIMIT_EXCEEDED: requeued after the quota pause, no error", key: "case:c1",
+		{name: "REQUEST_LIMIT_EXCEEDED: requeued after the quota pause, no error", key: work.ForCase("c1"),
 			inject: func(w *testWorld) { w.sf.failNext(sfQuery, "Case", 1, sfQuotaExhausted(sfQuery)) }, want: requeue, delay: QuotaPause},
-		{name: "REQUEST_LIMIT_EXCEEDED with Retry-After: requeued after it", key: "case:c1",
+		{name: "REQUEST_LIMIT_EXCEEDED with Retry-After: requeued after it", key: work.ForCase("c1"),
 			inject: func(w *testWorld) {
 				w.sf.failNext(sfUpdate, "Case", 1, retryAfter(sfQuotaExhausted(sfUpdate), 5*time.Minute))
 			}, want: requeue, delay: 5 * time.Minute},
-		{name: "a Care case that does not exist: terminal", key: "case:nope", want: terminal},
-		{name: "Care refuses the status by its rules: terminal", key: "case:c1",
+		{name: "a Care case that does not exist: terminal", key: work.ForCase("nope"), want: terminal},
+		{name: "Care refuses the status by its rules: terminal", key: work.ForCase("c1"),
 			inject: func(w *testWorld) {
 				w.care.failNext(caresim.OpSetCaseStatus, "c1", 1, careRefused(caresim.OpSetCaseStatus, rules.CodeDoneNeedsAssignee, "no"))
 			}, want: terminal},
 		{name: "an unknown key prefix: terminal", key: "ticket:c1", want: terminal},
-		{name: "an empty Care case id: terminal", key: "case:", want: terminal},
-		{name: "a Care id longer than Care_Case_Id__c: terminal", key: "case:c1-much-too-long", maxID: 8, want: terminal},
+		{name: "an empty Care case id: terminal", key: work.ForCase(""), want: terminal},
+		{name: "a Care id longer than Care_Case_Id__c: terminal", key: work.ForCase("c1-much-too-long"), maxID: 8, want: terminal},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -175,7 +176,7 @@ func TestQuotaPauseThatCannotBeStored(t *testing.T) {
 	w := newTestWorld(t, func(o *Options) { o.Pause = failingPause{} })
 	w.escalate("c1", rules.Facebook, strp("agent_ana"))
 	w.sf.failNext(sfQuery, "Case", 1, sfQuotaExhausted(sfQuery))
-	res, err := w.engine.Reconcile(w.ctx, CaseKey("c1"))
+	res, err := w.engine.Reconcile(w.ctx, work.ForCase("c1"))
 	if err != nil || res.RequeueAfter != QuotaPause {
 		t.Errorf("Reconcile = %+v, %v; want RequeueAfter %v", res, err, QuotaPause)
 	}
@@ -421,7 +422,7 @@ func (g *gatedCare) agentCalls() int {
 func (w *testWorld) reconcileAsync(careID string) <-chan error {
 	done := make(chan error, 1)
 	go func() {
-		_, err := w.engine.Reconcile(w.ctx, CaseKey(careID))
+		_, err := w.engine.Reconcile(w.ctx, work.ForCase(careID))
 		done <- err
 	}()
 	return done
@@ -554,7 +555,7 @@ func TestIdentityReloadDoesNotBlockOtherReconciles(t *testing.T) {
 		await(t, "the first identity load", entered)
 		ctx, cancel := context.WithCancel(w.ctx)
 		second := make(chan error, 1)
-		go func() { _, err := w.engine.Reconcile(ctx, CaseKey("c1")); second <- err }()
+		go func() { _, err := w.engine.Reconcile(ctx, work.ForCase("c1")); second <- err }()
 		waitForWaiter(t)
 		cancel()
 		if err := await(t, "the cancelled reconcile", second); !errors.Is(err, context.Canceled) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 )
@@ -68,7 +69,7 @@ func TestMessagesShowWhatTheAgentMayDoUntilTheWindowCloses(t *testing.T) {
 
 	check := func(when string, wantAfter time.Duration, actions, modes, limits any) {
 		t.Helper()
-		res, err := w.engine.Reconcile(w.ctx, CaseKey("c1"))
+		res, err := w.engine.Reconcile(w.ctx, work.ForCase("c1"))
 		if err != nil {
 			t.Fatalf("%s: reconcile: %v", when, err)
 		}

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/carebridge/carebridge/bridge/merge"
 	"github.com/carebridge/carebridge/bridge/state"
+	"github.com/carebridge/carebridge/mapping/merge"
 )
 
 // The engine's view of a few stored values, in merge's terms.

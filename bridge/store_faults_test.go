@@ -14,6 +14,7 @@ import (
 	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/bridge/state/memstate"
+	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 )
@@ -196,10 +197,10 @@ func (s *faultyStore) SaveCases(ctx context.Context, saves []state.CaseSave) []e
 // TestStoreFailuresAreRetried: whatever part of the sync state cannot be
 // read or written, the trigger or reconcile fails with a retryable error.
 func TestStoreFailuresAreRetried(t *testing.T) {
-	reconcileC1 := func(w *testWorld) error { _, err := w.engine.Reconcile(w.ctx, CaseKey("c1")); return err }
+	reconcileC1 := func(w *testWorld) error { _, err := w.engine.Reconcile(w.ctx, work.ForCase("c1")); return err }
 	reconcileNew := func(w *testWorld) error {
 		w.escalate("c2", rules.Facebook, strp("agent_ben"))
-		_, err := w.engine.Reconcile(w.ctx, CaseKey("c2"))
+		_, err := w.engine.Reconcile(w.ctx, work.ForCase("c2"))
 		return err
 	}
 	sweep := func(w *testWorld) error { return w.engine.Sweep(w.ctx) }

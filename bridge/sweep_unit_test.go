@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/bridge/state"
+	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 )
@@ -23,24 +24,24 @@ func TestSweepEnqueuesOnlyWhatDrifted(t *testing.T) {
 		{"nothing changed", func(*testWorld) {}, nil},
 		{"a Care field changed (its webhook and poll were lost)", func(w *testWorld) {
 			w.care.editCase("c2", func(c *care.Case) { c.Priority = "urgent" })
-		}, []string{"case:c2"}},
-		{"a Care note was added", func(w *testWorld) { w.careNote("c2", "agent_ana", "Called back") }, []string{"case:c2"}},
-		{"a Salesforce field was edited (the poll missed it)", func(w *testWorld) { w.editSF("c2", Record{"Priority": "Low"}) }, []string{"case:c2"}},
+		}, []string{work.ForCase("c2")}},
+		{"a Care note was added", func(w *testWorld) { w.careNote("c2", "agent_ana", "Called back") }, []string{work.ForCase("c2")}},
+		{"a Salesforce field was edited (the poll missed it)", func(w *testWorld) { w.editSF("c2", Record{"Priority": "Low"}) }, []string{work.ForCase("c2")}},
 		{"a reconcile died between its writes", func(w *testWorld) {
 			if err := w.store.SavePendingWrites(w.ctx, "c2", map[string]state.PendingWrite{"status": {Value: "pending", Side: "care"}}); err != nil {
 				w.t.Fatal(err)
 			}
-		}, []string{"case:c2"}},
+		}, []string{work.ForCase("c2")}},
 		{"its last run failed after its base was stored", func(w *testWorld) {
 			w.queue.mu.Lock()
-			w.queue.failing = []string{"case:c2", "action:a1"}
+			w.queue.failing = []string{work.ForCase("c2"), work.ForAction("a1")}
 			w.queue.mu.Unlock()
-		}, []string{"case:c2"}},
+		}, []string{work.ForCase("c2")}},
 		{"the base was lost", func(w *testWorld) {
 			if err := w.store.SaveBase(w.ctx, "c2", nil, time.Time{}); err != nil {
 				w.t.Fatal(err)
 			}
-		}, []string{"case:c2"}},
+		}, []string{work.ForCase("c2")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

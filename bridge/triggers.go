@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/bridge/state"
+	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 	"github.com/carebridge/carebridge/connectors/upstream"
@@ -207,7 +208,7 @@ func (e *Engine) pollSalesforceCases(ctx context.Context) error {
 			e.m.echoes.WithLabelValues("Case").Inc()
 			continue
 		}
-		keys = append(keys, CaseKey(id))
+		keys = append(keys, work.ForCase(id))
 	}
 	if len(keys) > 0 {
 		if err := e.queue.Add(ctx, keys...); err != nil {
@@ -284,7 +285,7 @@ func (e *Engine) notesChanged(ctx context.Context, careIDs []string) error {
 	}
 	keys := make([]string, len(careIDs))
 	for i, id := range careIDs {
-		keys[i] = CaseKey(id)
+		keys[i] = work.ForCase(id)
 	}
 	if err := e.queue.Add(ctx, keys...); err != nil {
 		return fmt.Errorf("enqueue %d Care cases with changed notes: %w", len(keys), err)
@@ -467,7 +468,7 @@ func (e *Engine) Sweep(ctx context.Context) error {
 			return fmt.Errorf("sweep: list failing keys: %w", err)
 		}
 		for _, k := range keys {
-			if id, ok := strings.CutPrefix(k, CaseKeyPrefix); ok && linked[id] {
+			if id, ok := work.CaseID(k); ok && linked[id] {
 				drifted[id] = true
 			}
 		}
@@ -506,7 +507,7 @@ func (e *Engine) Sweep(ctx context.Context) error {
 	}
 	keys := make([]string, 0, len(drifted))
 	for id := range drifted {
-		keys = append(keys, CaseKey(id))
+		keys = append(keys, work.ForCase(id))
 	}
 	slices.Sort(keys)
 	const page = 1000

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
@@ -33,7 +34,7 @@ func TestPollCareEnqueuesChangedCases(t *testing.T) {
 			name:   "new cases, then only the one changed since",
 			seed:   func(w *testWorld) { w.escalate("c1", rules.Facebook, nil); w.escalate("c2", rules.Twitter, nil) },
 			change: func(w *testWorld) { w.care.editCase("c2", func(c *care.Case) { c.Priority = "high" }) },
-			first:  []string{"case:c1", "case:c2"}, second: []string{"case:c2"},
+			first:  []string{work.ForCase("c1"), work.ForCase("c2")}, second: []string{work.ForCase("c2")},
 		},
 		{
 			name:     "changes read a page at a time",
@@ -44,12 +45,12 @@ func TestPollCareEnqueuesChangedCases(t *testing.T) {
 				w.escalate("c3", rules.Facebook, nil)
 			},
 			change: func(w *testWorld) { w.escalate("c4", rules.Facebook, nil) },
-			first:  []string{"case:c1", "case:c2", "case:c3"}, second: []string{"case:c4"},
+			first:  []string{work.ForCase("c1"), work.ForCase("c2"), work.ForCase("c3")}, second: []string{work.ForCase("c4")},
 		},
 		{
 			name:  "nothing changed: nothing enqueued",
 			seed:  func(w *testWorld) { w.escalate("c1", rules.Facebook, nil) },
-			first: []string{"case:c1"}, second: nil,
+			first: []string{work.ForCase("c1")}, second: nil,
 		},
 		{
 			name:  "a Care id longer than Care_Case_Id__c is refused and counted",
@@ -58,14 +59,14 @@ func TestPollCareEnqueuesChangedCases(t *testing.T) {
 				w.escalate("c1", rules.Facebook, nil)
 				w.escalate("c-0123456789", rules.Facebook, nil)
 			},
-			first:   []string{"case:c1"},
+			first:   []string{work.ForCase("c1")},
 			refused: 1,
 		},
 		{
 			name:  "a Care id as long as Care_Case_Id__c is taken",
 			maxID: 12,
 			seed:  func(w *testWorld) { w.escalate("c-0123456789", rules.Facebook, nil) },
-			first: []string{"case:c-0123456789"},
+			first: []string{work.ForCase("c-0123456789")},
 		},
 	}
 	for _, tt := range tests {
@@ -124,14 +125,14 @@ func TestPollCareFailures(t *testing.T) {
 		if err := w.engine.PollCare(w.ctx); err == nil {
 			t.Fatal("the poll succeeded")
 		}
-		if got := w.queue.take(); !slices.Equal(got, []string{"case:c1"}) {
+		if got := w.queue.take(); !slices.Equal(got, []string{work.ForCase("c1")}) {
 			t.Errorf("enqueued %v before the failure, want c1", got)
 		}
 		w.care.clearFaults()
 		if err := w.engine.PollCare(w.ctx); err != nil {
 			t.Fatal(err)
 		}
-		if got := w.queue.take(); !slices.Equal(got, []string{"case:c2"}) {
+		if got := w.queue.take(); !slices.Equal(got, []string{work.ForCase("c2")}) {
 			t.Errorf("the next poll enqueued %v, want c2 (resumed after c1)", got)
 		}
 	})
@@ -149,7 +150,7 @@ func TestPollCareFailures(t *testing.T) {
 		if err := w.engine.PollCare(w.ctx); err != nil {
 			t.Fatal(err)
 		}
-		if got := w.queue.take(); !slices.Equal(got, []string{"case:c1"}) {
+		if got := w.queue.take(); !slices.Equal(got, []string{work.ForCase("c1")}) {
 			t.Errorf("enqueued %v, want c1", got)
 		}
 	})
@@ -165,10 +166,10 @@ func TestPollSalesforceEnqueuesTheCareCasesOfChanges(t *testing.T) {
 		want   []string
 	}{
 		{"nothing changed", func(w *testWorld) {}, nil},
-		{"an agent edits a Case", func(w *testWorld) { w.editSF("c2", Record{"Status": "Working"}) }, []string{"case:c2"}},
+		{"an agent edits a Case", func(w *testWorld) { w.editSF("c2", Record{"Status": "Working"}) }, []string{work.ForCase("c2")}},
 		{"an agent comments on a Case", func(w *testWorld) {
 			w.sf.insert("CaseComment", Record{"ParentId": w.sfID("c1"), "CommentBody": "Called"})
-		}, []string{"case:c1"}},
+		}, []string{work.ForCase("c1")}},
 		{"a Case without a Care id changes", func(w *testWorld) {
 			w.sf.insert("Case", Record{"Subject": "phone call", "Status": "New"})
 		}, nil},
@@ -183,7 +184,7 @@ func TestPollSalesforceEnqueuesTheCareCasesOfChanges(t *testing.T) {
 				t.Fatal(err)
 			}
 			w.sf.insert("CaseComment", Record{"ParentId": w.sfID("c2"), "CommentBody": "Reopen please"})
-		}, []string{"case:c2"}},
+		}, []string{work.ForCase("c2")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -194,7 +195,7 @@ func TestPollSalesforceEnqueuesTheCareCasesOfChanges(t *testing.T) {
 			if err := w.engine.PollSalesforce(w.ctx); err != nil {
 				t.Fatal(err)
 			}
-			if got := w.queue.take(); !slices.Equal(got, []string{"case:c1", "case:c2"}) {
+			if got := w.queue.take(); !slices.Equal(got, []string{work.ForCase("c1"), work.ForCase("c2")}) {
 				t.Errorf("the first poll enqueued %v, want both cases", got)
 			}
 			for _, c := range []string{cursorSalesforce, cursorSalesforceNts} {
@@ -247,7 +248,7 @@ func TestPollSalesforceFailures(t *testing.T) {
 			if err := w.engine.PollSalesforce(w.ctx); err != nil {
 				t.Fatal(err)
 			}
-			if got := w.queue.take(); !slices.Contains(got, "case:c1") {
+			if got := w.queue.take(); !slices.Contains(got, work.ForCase("c1")) {
 				t.Errorf("the next poll enqueued %v, want c1", got)
 			}
 		})

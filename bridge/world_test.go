@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/carebridge/carebridge/bridge/state/memstate"
+	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/configs"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
@@ -145,7 +146,7 @@ func (w *testWorld) escalate(id string, platform rules.Platform, assignee *strin
 // reconcile runs the case key as the queue would and returns its error.
 func (w *testWorld) reconcile(careID string) error {
 	w.t.Helper()
-	_, err := w.engine.Reconcile(w.ctx, CaseKey(careID))
+	_, err := w.engine.Reconcile(w.ctx, work.ForCase(careID))
 	return err
 }
 

@@ -3,9 +3,9 @@ package mapping
 import (
 	"testing"
 
-	"github.com/carebridge/carebridge/bridge/merge"
 	"github.com/carebridge/carebridge/configs"
 	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
+	"github.com/carebridge/carebridge/mapping/merge"
 )
 
 func shippedSchema(t *testing.T) *metadata.Schema {

@@ -11,8 +11,8 @@ package mapping
 import (
 	"slices"
 
-	"github.com/carebridge/carebridge/bridge/merge"
 	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/mapping/merge"
 )
 
 // CaseObject is the Salesforce object cases are synced with.

@@ -11,8 +11,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/carebridge/carebridge/bridge/merge"
 	"github.com/carebridge/carebridge/configs"
+	"github.com/carebridge/carebridge/mapping/merge"
 )
 
 // DefaultName is the name the default mapping's problems are reported under.

@@ -4,9 +4,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/carebridge/carebridge/bridge/merge"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/mapping/merge"
 )
 
 // FromCare projects a Care case into canonical form: every mapped field,

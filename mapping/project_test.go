@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/carebridge/carebridge/bridge/merge"
 	"github.com/carebridge/carebridge/configs"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/mapping/merge"
 )
 
 const (

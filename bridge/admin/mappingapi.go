@@ -10,9 +10,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/carebridge/carebridge/bridge/merge"
 	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/mapping"
+	"github.com/carebridge/carebridge/mapping/merge"
 )
 
 // maxProblems is how many problems one answer lists; problem_count says how

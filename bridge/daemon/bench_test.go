@@ -23,9 +23,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/carebridge/carebridge/bridge"
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/daemon"
+	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
@@ -257,7 +257,7 @@ func (env *benchEnv) waitIdle(b *testing.B, timeout time.Duration) {
 	b.Helper()
 	waitFor(b, "an idle queue", timeout, 50*time.Millisecond, func() (bool, string) {
 		d, err := env.d.Queue().Depth(context.Background())
-		checks, cerr := env.d.Queue().Waiting(context.Background(), bridge.CheckKeyPrefix)
+		checks, cerr := env.d.Queue().Waiting(context.Background(), work.Check.Prefix())
 		return err == nil && cerr == nil && d.Ready == 0 && d.Processing == 0 && d.Delayed == 0 && checks == 0, fmt.Sprintf("%+v %d checks %v %v", d, checks, err, cerr)
 	})
 }

@@ -6,11 +6,12 @@ import (
 	"strconv"
 	"testing"
 
+	dto "github.com/prometheus/client_model/go"
+
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
-	dto "github.com/prometheus/client_model/go"
 )
 
 // TestBurstOfNewCasesFillsBatches: 1,000 cases escalated at once cost at

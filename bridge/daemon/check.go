@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/carebridge/carebridge/bridge"
 	"github.com/carebridge/carebridge/bridge/admin"
 	"github.com/carebridge/carebridge/bridge/config"
@@ -20,7 +22,6 @@ import (
 	"github.com/carebridge/carebridge/connectors/salesforce/pubsub"
 	"github.com/carebridge/carebridge/connectors/upstream"
 	"github.com/carebridge/carebridge/mapping"
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Check validates cfg, the mapping and the rule data, then reaches Redis,

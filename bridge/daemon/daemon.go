@@ -26,6 +26,7 @@ import (
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/bridge/state"
+	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/configs"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
@@ -122,7 +123,7 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		// trigger (a change, the sweep) runs it again, so a case whose write
 		// Salesforce refused syncs once the cause is fixed. An action is
 		// one-shot: sending a reply again is a person's decision.
-		DeadLetterPrefixes: []string{bridge.ActionKeyPrefix},
+		DeadLetterPrefixes: work.DeadLetterPrefixes(),
 	}, d.reg)
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)

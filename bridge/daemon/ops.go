@@ -17,14 +17,15 @@ import (
 
 	"github.com/carebridge/carebridge/bridge"
 	"github.com/carebridge/carebridge/bridge/admin"
-	"github.com/carebridge/carebridge/bridge/merge"
 	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/bridge/state"
+	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/salesforce"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 	"github.com/carebridge/carebridge/connectors/upstream"
 	"github.com/carebridge/carebridge/mapping"
+	"github.com/carebridge/carebridge/mapping/merge"
 )
 
 // Replica heartbeats: every replica writes one every heartbeatEvery; one
@@ -441,7 +442,7 @@ func (d *Daemon) caseView(ctx context.Context, id string) (any, error) {
 		v.LastSync = base.SyncedAt
 		v.Base = bridge.BaseValues(base.Fields)
 	}
-	if v.Queue, err = d.queue.State(ctx, bridge.CaseKey(careID)); err != nil {
+	if v.Queue, err = d.queue.State(ctx, work.ForCase(careID)); err != nil {
 		return nil, err
 	}
 	entries, err := d.store.CaseTimeline(ctx, careID, 100)
@@ -617,7 +618,7 @@ func (d *Daemon) syncCase(ctx context.Context, id string) (string, error) {
 	if why := d.careIDProblem(careID); why != "" {
 		return "", &admin.CannotSyncError{ID: careID, Reason: why}
 	}
-	key := bridge.CaseKey(careID)
+	key := work.ForCase(careID)
 	if _, err := d.queue.Add(ctx, key); err != nil {
 		return "", err
 	}

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/carebridge/carebridge/bridge"
 	"github.com/carebridge/carebridge/bridge/state"
+	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
@@ -78,7 +78,7 @@ func TestAWebhookDuringItsCasesReconcileCostsNoSecondOne(t *testing.T) {
 	w := startWebhookWorld(t, manualPolls)
 	w.care.InjectFault(caresim.Fault{Op: caresim.OpGetCase, Latency: 400 * time.Millisecond})
 	w.escalate(t, "announced", strPtr("agent_ana"))
-	key := bridge.CaseKey("announced")
+	key := work.ForCase("announced")
 	eventually(t, "the case's reconcile running", func() (bool, string) {
 		running, err := w.d.Queue().Processing(ctx, []string{key})
 		return err == nil && running[key], fmt.Sprint(err)
@@ -93,7 +93,7 @@ func TestAWebhookDuringItsCasesReconcileCostsNoSecondOne(t *testing.T) {
 	})
 	eventually(t, "the queue drained, checks included", func() (bool, string) {
 		d, err := w.d.Queue().Depth(ctx)
-		checks, cerr := w.d.Queue().Waiting(ctx, bridge.CheckKeyPrefix)
+		checks, cerr := w.d.Queue().Waiting(ctx, work.Check.Prefix())
 		return err == nil && cerr == nil && d.Ready+d.Delayed+d.Processing+checks == 0, fmt.Sprint(d, checks, err, cerr)
 	})
 	c := w.sfCase("announced")

@@ -18,6 +18,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 	"github.com/carebridge/carebridge/connectors/upstream"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 func upstreamCode(err error) (upstream.Class, string, int) {
@@ -244,7 +245,7 @@ func TestFakeSalesforceChanged(t *testing.T) {
 	}
 }
 
-func newCareWithCase(t *testing.T) (*fakeCare, *fakeClock, care.Case) {
+func newCareWithCase(t *testing.T) (*fakeCare, *testkit.Clock, care.Case) {
 	t.Helper()
 	clock := newFakeClock()
 	c := newFakeCare(clock.Now)

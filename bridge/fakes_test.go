@@ -6,51 +6,17 @@ package bridge
 
 import (
 	"io"
-	"sync"
 	"time"
 
 	"github.com/carebridge/carebridge/connectors/upstream"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
-// fakeClock is a clock tests move by hand. The zero value starts at
-// fakeEpoch.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-// fakeEpoch is where a fakeClock starts: a time with a fraction of a second,
-// so that whole-second stamping shows.
+// fakeEpoch is where a test's clock starts: a time with a fraction of a
+// second, so that whole-second stamping shows.
 var fakeEpoch = time.Date(2026, 3, 2, 9, 30, 0, 250_000_000, time.UTC)
 
-func newFakeClock() *fakeClock { return &fakeClock{t: fakeEpoch} }
-
-// Now returns the clock's time.
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.t.IsZero() {
-		c.t = fakeEpoch
-	}
-	return c.t
-}
-
-// Advance moves the clock by d.
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.t.IsZero() {
-		c.t = fakeEpoch
-	}
-	c.t = c.t.Add(d)
-}
-
-// Set moves the clock to t.
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
+func newFakeClock() *testkit.Clock { return testkit.NewClock(fakeEpoch) }
 
 // anyOp and anyTarget match every operation or target in a fault.
 const (

@@ -23,6 +23,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce"
 	"github.com/carebridge/carebridge/connectors/upstream"
+	"github.com/carebridge/carebridge/internal/testkit"
 	"github.com/carebridge/carebridge/mapping/merge"
 )
 
@@ -445,18 +446,16 @@ func await[T any](t *testing.T, what string, ch <-chan T) T {
 // not loading the identities itself).
 func waitForWaiter(t *testing.T) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
 	buf := make([]byte, 1<<20)
-	for time.Now().Before(deadline) {
+	testkit.Until(t, 10*time.Second, "a reconcile waiting for the identity reload", func() bool {
 		n := runtime.Stack(buf, true)
 		for _, g := range strings.Split(string(buf[:n]), "\n\n") {
 			if strings.Contains(g, "[select") && strings.Contains(g, "(*Engine).mapperNow") && !strings.Contains(g, "loadMapper") {
-				return
+				return true
 			}
 		}
-		runtime.Gosched()
-	}
-	t.Fatal("no reconcile is waiting for the identity reload")
+		return false
+	})
 }
 
 // TestIdentityReloadDoesNotBlockOtherReconciles: while one reconcile reloads

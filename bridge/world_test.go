@@ -23,6 +23,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
+	"github.com/carebridge/carebridge/internal/testkit"
 	"github.com/carebridge/carebridge/mapping"
 )
 
@@ -73,7 +74,7 @@ func (q *recordingQueue) take() []string {
 type testWorld struct {
 	t       *testing.T
 	ctx     context.Context
-	clock   *fakeClock
+	clock   *testkit.Clock
 	care    *fakeCare
 	sf      *fakeSalesforce
 	store   *memstate.Store

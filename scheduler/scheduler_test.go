@@ -12,6 +12,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/robfig/cron/v3"
+
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // handElector elects when told to and revokes leadership when told to.
@@ -26,17 +28,6 @@ func (h *handElector) Run(ctx context.Context, onElected func(context.Context)) 
 	case lctx := <-h.elect:
 		onElected(lctx)
 	case <-ctx.Done():
-	}
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }
 
@@ -61,8 +52,8 @@ func TestJobsRunOnlyWhileLeading(t *testing.T) {
 	}
 	lead, lose := context.WithCancel(ctx)
 	el.elect <- lead
-	waitFor(t, "two successful runs", func() bool { return ok.Load() >= 2 })
-	waitFor(t, "a failed run", func() bool { return failing.Load() >= 1 })
+	testkit.Until(t, 10*time.Second, "two successful runs", func() bool { return ok.Load() >= 2 })
+	testkit.Until(t, 10*time.Second, "a failed run", func() bool { return failing.Load() >= 1 })
 	lose()
 	<-el.exited
 	after := ok.Load()

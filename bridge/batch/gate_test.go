@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // sizes is a batch func that records the size of every batch it runs.
@@ -62,7 +64,7 @@ func TestGateSendsABatchOnceTheWorkInFlightArrived(t *testing.T) {
 			done <- v
 		}()
 	}
-	waitUntil(t, "two callers waiting in the batch", func() bool { return pendingIn(b) == 2 })
+	testkit.Until(t, 10*time.Second, "two callers waiting in the batch", func() bool { return pendingIn(b) == 2 })
 	select {
 	case v := <-done:
 		t.Fatalf("item %d sent before the third unit arrived or left", v)
@@ -97,7 +99,7 @@ func TestGateWaitsForEveryWorkerDuringABacklog(t *testing.T) {
 			done <- v
 		}()
 	}
-	waitUntil(t, "two callers waiting", func() bool { return pendingIn(b) == 2 })
+	testkit.Until(t, 10*time.Second, "two callers waiting", func() bool { return pendingIn(b) == 2 })
 	leave := g.Enter() // the third worker took its key
 	go func() {
 		defer leave()
@@ -144,18 +146,6 @@ func TestDoAllIsOneCaller(t *testing.T) {
 	}
 	if got := s.batches(); len(got) != 1 || got[0] != 3 {
 		t.Fatalf("batches %v, want one of 3", got)
-	}
-}
-
-// waitUntil polls cond until it holds or 10 s pass.
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond) // polling interval of the wait
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 	"github.com/carebridge/carebridge/internal/testenv"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // profiles are the brand's Care profiles, one per platform.
@@ -123,7 +124,7 @@ func (w *actionWorld) escalateConversation(t *testing.T, id string, p rules.Plat
 func (w *actionWorld) mirrored(t *testing.T, id string, n int) string {
 	t.Helper()
 	var sfID string
-	eventually(t, "Case and mirror of "+id, func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "Case and mirror of "+id, func() (bool, string) {
 		r := w.sfCase(id)
 		if r == nil {
 			return false, "no Case"
@@ -202,7 +203,7 @@ func (w *world) stageAction(t *testing.T, sfCaseID string, fields map[string]any
 func (w *world) finished(t *testing.T, id string) map[string]any {
 	t.Helper()
 	var rec map[string]any
-	eventually(t, "action "+id+" finished", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "action "+id+" finished", func() (bool, string) {
 		rec, _ = w.sf.Record("Care_Action__c", id)
 		switch rec["Status__c"] {
 		case "Sent", "Rejected", "Failed":
@@ -272,7 +273,7 @@ func TestAgentRepliesFromSalesforceArriveInCareAndEndSent(t *testing.T) {
 			if tt.wantParent != "" && (got.ParentID == nil || *got.ParentID != tt.wantParent) {
 				t.Errorf("reply parent %v, want %s", got.ParentID, tt.wantParent)
 			}
-			eventually(t, "the reply in the mirror", func() (bool, string) {
+			testkit.Eventually(t, 20*time.Second, "the reply in the mirror", func() (bool, string) {
 				m := w.mirror(sfID)[msgID]
 				return m != nil && m["Direction__c"] == "outbound" && m["Text__c"] == tt.text, fmt.Sprint(m)
 			})
@@ -285,7 +286,7 @@ func TestAgentRepliesFromSalesforceArriveInCareAndEndSent(t *testing.T) {
 		t.Errorf("carebridge_actions_total{reply,sent} = %v, want %d", got, len(tests))
 	}
 	// The private reply is marked on the comment in the mirror.
-	eventually(t, "Private_Reply_Sent__c on the comment", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "Private_Reply_Sent__c on the comment", func() (bool, string) {
 		m := w.mirror(sfID)["r1_c1"]
 		return m["Private_Reply_Sent__c"] == true, fmt.Sprint(m)
 	})
@@ -328,7 +329,7 @@ func TestMirrorFollowsCareAndHidingCascades(t *testing.T) {
 	if rec := w.finished(t, id); rec["Status__c"] != "Sent" || rec["Care_Result_Id__c"] != "m1_c1" {
 		t.Fatalf("hide ended %v", rec)
 	}
-	eventually(t, "hidden comment and reply in the mirror", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "hidden comment and reply in the mirror", func() (bool, string) {
 		m := w.mirror(sfID)
 		return m["m1_c1"]["Hidden__c"] == true && m["m1_r1"]["Hidden__c"] == true && m["m1_r1"]["Hidden_With_Parent__c"] == true &&
 			m["m1_c1"]["Hidden_With_Parent__c"] == false, fmt.Sprint(m["m1_c1"]["Hidden__c"], m["m1_r1"]["Hidden__c"], m["m1_r1"]["Hidden_With_Parent__c"])
@@ -337,7 +338,7 @@ func TestMirrorFollowsCareAndHidingCascades(t *testing.T) {
 	if _, err := w.care.CustomerMessage("m1", care.Message{ID: "m1_c2", Kind: rules.Comment, ParentID: strPtr("m1_post"), Text: "Any news?"}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the new comment in the mirror", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the new comment in the mirror", func() (bool, string) {
 		return w.mirror(sfID)["m1_c2"]["Text__c"] == "Any news?", ""
 	})
 	// Nothing changes: ten poll cycles write nothing (messages included).
@@ -402,7 +403,7 @@ func TestForbiddenPrivateRepliesAreRejectedAndNothingReachesCare(t *testing.T) {
 	}
 	// The outcome is counted just after it is written to the action record,
 	// which the test has seen: wait for the count.
-	eventually(t, "the expired window counted once", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the expired window counted once", func() (bool, string) {
 		got := w.metric(t, "carebridge_rule_rejections_total",
 			map[string]string{"platform": "facebook", "action": "reply", "code": rules.CodePrivateReplyWindowExpired})
 		return got == 1, fmt.Sprintf("rule_rejections_total{private_reply_window_expired} = %v, want 1", got)
@@ -497,7 +498,7 @@ func TestModerationFromSalesforceOnEachPlatform(t *testing.T) {
 			continue
 		}
 		field := map[string]string{"like": "Liked__c", "hide": "Hidden__c", "delete": "Deleted__c"}[s.row.action]
-		eventually(t, s.caseID+" "+field+" in the mirror", func() (bool, string) {
+		testkit.Eventually(t, 20*time.Second, s.caseID+" "+field+" in the mirror", func() (bool, string) {
 			r := w.mirror(s.sfCase)[s.caseID+"_c1"]
 			return r[field] == true, fmt.Sprint(r[field])
 		})
@@ -541,7 +542,7 @@ func TestReplyWithMarkPendingGoesPendingOnBothSides(t *testing.T) {
 	if rec := w.finished(t, id); rec["Status__c"] != "Sent" {
 		t.Fatalf("ended %v: %v", rec["Status__c"], rec["Status_Reason__c"])
 	}
-	eventually(t, "pending in Care and On Hold in Salesforce", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "pending in Care and On Hold in Salesforce", func() (bool, string) {
 		c, _ := w.care.Case("mp")
 		r := w.sfCase("mp")
 		return c.Status == rules.Pending && r["Status"] == "On Hold", fmt.Sprint(c.Status, " ", r["Status"])
@@ -555,7 +556,7 @@ func TestCaseShowsWhatTheAgentCanDoNow(t *testing.T) {
 	w.conversation(t, "o1", rules.Facebook, strPtr("agent_ana"), care.Customer{},
 		care.Message{ID: "post", Kind: rules.Post, Direction: care.Outbound, Text: "Launch", PostedAt: ago(72 * time.Hour)},
 		care.Message{ID: "c1", Kind: rules.Comment, ParentID: strPtr("post"), Text: "Broken", PostedAt: posted})
-	eventually(t, "reply options on the Case", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "reply options on the Case", func() (bool, string) {
 		r := w.sfCase("o1")
 		return r["Care_Allowed_Reply_Modes__c"] == "public_reply;comment_on_post;private_reply", fmt.Sprint(r["Care_Allowed_Reply_Modes__c"])
 	})
@@ -574,7 +575,7 @@ func TestCaseShowsWhatTheAgentCanDoNow(t *testing.T) {
 	if _, err := w.care.CustomerMessage("o1", care.Message{ID: "o1_dm", Kind: rules.DirectMessageKind, Text: "Hello?", PostedAt: dmAt}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "direct message options", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "direct message options", func() (bool, string) {
 		r := w.sfCase("o1")
 		return r["Care_Allowed_Reply_Modes__c"] == "direct_message" && r["Care_DM_Deadline__c"] != nil && r["Care_Private_Reply_Deadline__c"] == nil,
 			fmt.Sprint(r["Care_Allowed_Reply_Modes__c"], r["Care_DM_Deadline__c"], r["Care_Private_Reply_Deadline__c"])
@@ -625,7 +626,7 @@ func TestConsoleActionsAreSent(t *testing.T) {
 		t.Error("the comment is not liked in Care")
 	}
 	// The mirror follows: a liked comment offers unlike instead.
-	eventually(t, "unlike offered on the liked comment", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "unlike offered on the liked comment", func() (bool, string) {
 		a := w.mirror(sfID)["lw_c1"]["Allowed_Actions__c"]
 		return a == "reply;unlike;hide;delete;ban;unban", fmt.Sprint(a)
 	})
@@ -705,7 +706,7 @@ func TestPermanentCareErrorEndsFailedWithDeadLetter(t *testing.T) {
 	if rec["Status__c"] != "Failed" || rec["Status_Code__c"] != "send_failed" || !strings.Contains(reason, "HTTP 400") {
 		t.Fatalf("ended %v %v %q", rec["Status__c"], rec["Status_Code__c"], reason)
 	}
-	eventually(t, "the action's dead letter", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the action's dead letter", func() (bool, string) {
 		dead, err := w.d.Queue().List(context.Background(), 10)
 		for _, d := range dead {
 			if d.Key == "action:"+id {

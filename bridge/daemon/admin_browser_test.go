@@ -18,6 +18,7 @@ import (
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/configs"
 	"github.com/carebridge/carebridge/internal/browsertest"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // browser starts a headless Chromium with the admin UI's window for the
@@ -149,7 +150,7 @@ func publishedYAML(t *testing.T, w *world, n int) string {
 func TestAdminUIInABrowser(t *testing.T) {
 	w := startWorld(t, withAdmin)
 	w.escalate(t, "ui_1", strPtr("agent_ana"))
-	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("ui_1") != nil, "" })
+	testkit.Eventually(t, 20*time.Second, "the Salesforce Case", func() (bool, string) { return w.sfCase("ui_1") != nil, "" })
 	p := openAdmin(t, w)
 	edit := withPriority(t, "Medium")
 	broken := strings.Replace(edit, "    salesforce: Priority\n", "    salesforce: Priorty__c\n", 1)
@@ -200,7 +201,7 @@ func TestAdminUIInABrowser(t *testing.T) {
 	if !strings.Contains(result, "version 1") {
 		t.Errorf("result = %q, want version 1", result)
 	}
-	eventually(t, "the daemon to run version 1", func() (bool, string) { return runningVersion(t, w.d) == 1, "" })
+	testkit.Eventually(t, 20*time.Second, "the daemon to run version 1", func() (bool, string) { return runningVersion(t, w.d) == 1, "" })
 	p.do("the header follows the replica", pageWaits(`document.getElementById("running").textContent.includes("Active: version 1") && document.getElementById("running").textContent.includes("This replica runs it")`))
 }
 

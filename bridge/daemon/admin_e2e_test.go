@@ -15,6 +15,7 @@ import (
 	"github.com/carebridge/carebridge/bridge/daemon"
 	"github.com/carebridge/carebridge/configs"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 const adminToken = "test-admin-token-0123456789"
@@ -239,7 +240,7 @@ func TestAdminValidatesMappings(t *testing.T) {
 func TestAdminPreviewPublishRollback(t *testing.T) {
 	w := startWorld(t, withAdmin)
 	w.escalate(t, "adm_1", strPtr("agent_ana"))
-	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("adm_1") != nil, "" })
+	testkit.Eventually(t, 20*time.Second, "the Salesforce Case", func() (bool, string) { return w.sfCase("adm_1") != nil, "" })
 	w.quiet(t)
 	ctx := context.Background()
 
@@ -268,7 +269,7 @@ func TestAdminPreviewPublishRollback(t *testing.T) {
 	if code != http.StatusCreated || body["number"] != float64(1) {
 		t.Fatalf("publish: HTTP %d %v, want 201 version 1", code, body)
 	}
-	eventually(t, "the daemon to run version 1", func() (bool, string) { return runningVersion(t, w.d) == 1, "" })
+	testkit.Eventually(t, 20*time.Second, "the daemon to run version 1", func() (bool, string) { return runningVersion(t, w.d) == 1, "" })
 	if err := w.d.Engine().ReconcileCase(ctx, "adm_1"); err != nil {
 		t.Fatal(err)
 	}
@@ -282,7 +283,7 @@ func TestAdminPreviewPublishRollback(t *testing.T) {
 	if code, _ := w.admin(t, http.MethodPost, "/admin/api/mapping/publish", map[string]any{"yaml": withPriority(t, "Low"), "author": "ben", "based_on": 1}); code != http.StatusCreated {
 		t.Fatalf("publish version 2: HTTP %d", code)
 	}
-	eventually(t, "the daemon to run version 2", func() (bool, string) { return runningVersion(t, w.d) == 2, "" })
+	testkit.Eventually(t, 20*time.Second, "the daemon to run version 2", func() (bool, string) { return runningVersion(t, w.d) == 2, "" })
 	if err := w.d.Engine().ReconcileCase(ctx, "adm_1"); err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +294,7 @@ func TestAdminPreviewPublishRollback(t *testing.T) {
 	if code, body := w.admin(t, http.MethodPost, "/admin/api/mapping/rollback", map[string]any{"number": 1, "author": "carol"}); code != http.StatusOK {
 		t.Fatalf("rollback: HTTP %d %v", code, body)
 	}
-	eventually(t, "the daemon to run version 1 again", func() (bool, string) { return runningVersion(t, w.d) == 1, "" })
+	testkit.Eventually(t, 20*time.Second, "the daemon to run version 1 again", func() (bool, string) { return runningVersion(t, w.d) == 1, "" })
 	if err := w.d.Engine().ReconcileCase(ctx, "adm_1"); err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +312,7 @@ func TestAdminPreviewPublishRollback(t *testing.T) {
 
 	// A replica started now runs the active version from its start.
 	replica := w.startReplica(t)
-	eventually(t, "the new replica to run version 1", func() (bool, string) { return runningVersion(t, replica) == 1, "" })
+	testkit.Eventually(t, 20*time.Second, "the new replica to run version 1", func() (bool, string) { return runningVersion(t, replica) == 1, "" })
 }
 
 func TestAdminStatusAndDeadLetters(t *testing.T) {
@@ -322,7 +323,7 @@ func TestAdminStatusAndDeadLetters(t *testing.T) {
 	if _, err := w.d.Queue().Add(context.Background(), "case:ghost"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the failing case in the status", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the failing case in the status", func() (bool, string) {
 		_, body := w.admin(t, http.MethodGet, "/admin/api/status", nil)
 		f, _ := body["failing_keys"].([]any)
 		return len(f) == 1 && strings.Contains(fmt.Sprint(f[0]), "key:case:ghost") && strings.Contains(fmt.Sprint(f[0]), "parked:true"), fmt.Sprint(body["failing_keys"])
@@ -344,7 +345,7 @@ func TestAdminStatusAndDeadLetters(t *testing.T) {
 		t.Fatal(err)
 	}
 	var dead []any
-	eventually(t, "the dead letter over HTTP", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the dead letter over HTTP", func() (bool, string) {
 		_, body := w.admin(t, http.MethodGet, "/admin/api/deadletters", nil)
 		dead, _ = body["dead_letters"].([]any)
 		return len(dead) == 1, fmt.Sprint(body)

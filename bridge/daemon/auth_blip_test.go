@@ -9,6 +9,7 @@ import (
 
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestSalesforceLoginBlipLosesNoCase: during a secret rotation Salesforce
@@ -26,7 +27,7 @@ func TestSalesforceLoginBlipLosesNoCase(t *testing.T) {
 	if err := w.d.Engine().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "every case in Salesforce", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "every case in Salesforce", func() (bool, string) {
 		have := 0
 		for i := range n {
 			if w.sfCase("blip_"+strconv.Itoa(i)) != nil {

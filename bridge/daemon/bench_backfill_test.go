@@ -17,6 +17,7 @@ import (
 	"github.com/carebridge/carebridge/bridge/daemon"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/salesforce"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // BenchmarkBackfill: N escalated Care cases (default 10,000; set
@@ -79,10 +80,11 @@ func benchBackfill(b *testing.B, n, msgs int) {
 		if err := d.Engine().PollCare(context.Background()); err != nil {
 			b.Fatal(err)
 		}
-		waitFor(b, fmt.Sprintf("%d Cases in Salesforce", n), 10*time.Minute, 20*time.Millisecond, func() (bool, string) {
+		testkit.EventuallyEvery(b, 10*time.Minute, 20*time.Millisecond, fmt.Sprintf("%d Cases in Salesforce", n), func() (bool, string) {
 			got := env.sf.Count("Case")
 			return got == n, fmt.Sprintf("%d Cases", got)
 		})
+
 		elapsed := time.Since(start)
 		b.StopTimer()
 		cpuUsed := cpuTime(b, env) - cpu0

@@ -20,6 +20,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // callsByOp is what a sandbox counted, by operation, over a window.
@@ -99,18 +100,20 @@ func BenchmarkIdleReplicaAPICalls(b *testing.B) {
 			b.Fatal(err)
 		}
 		env.run(b, d)
-		waitFor(b, "200 linked cases", 5*time.Minute, 100*time.Millisecond, func() (bool, string) {
+		testkit.EventuallyEvery(b, 5*time.Minute, 100*time.Millisecond, "200 linked cases", func() (bool, string) {
 			n := env.sf.Count("Case")
 			return n == 200, fmt.Sprint(n)
 		})
+
 		env.waitIdle(b, 5*time.Minute)
 		// The first polls after linking bring the bridge's own writes back
 		// (echoes, reconciled without writing); the window starts after.
 		settled := jobRuns(b, d, "poll_salesforce") + 2
-		waitFor(b, "two more Salesforce polls", time.Minute, 100*time.Millisecond, func() (bool, string) {
+		testkit.EventuallyEvery(b, time.Minute, 100*time.Millisecond, "two more Salesforce polls", func() (bool, string) {
 			n := jobRuns(b, d, "poll_salesforce")
 			return n >= settled, fmt.Sprint(n)
 		})
+
 		env.waitIdle(b, 5*time.Minute)
 		sf0, care0, polls0 := sfCalls(env.sf), careCalls(env.care), jobRuns(b, d, "poll_salesforce")
 		time.Sleep(window) // the measured window itself, not a synchronisation
@@ -165,10 +168,11 @@ func BenchmarkSweepCost(b *testing.B) {
 		if err := d.Engine().PollCare(ctx); err != nil {
 			b.Fatal(err)
 		}
-		waitFor(b, "every case linked", 30*time.Minute, time.Second, func() (bool, string) {
+		testkit.EventuallyEvery(b, 30*time.Minute, time.Second, "every case linked", func() (bool, string) {
 			got := env.sf.Count("Case")
 			return got == n, fmt.Sprintf("%d of %d", got, n)
 		})
+
 		env.waitIdle(b, 10*time.Minute)
 		activeBytes := env.redisBytesPerCase(b, ids)
 
@@ -194,9 +198,10 @@ func BenchmarkSweepCost(b *testing.B) {
 		}
 		env.waitIdle(b, 10*time.Minute)
 		closedAt := time.Now()
-		waitFor(b, "the closed cases older than retention", time.Minute, 100*time.Millisecond, func() (bool, string) {
+		testkit.EventuallyEvery(b, time.Minute, 100*time.Millisecond, "the closed cases older than retention", func() (bool, string) {
 			return time.Since(closedAt) > cfg.Retention.ClosedCases, ""
 		})
+
 		_, _, _ = sweep() // retires
 		sfOpen, careOpen, tOpen := sweep()
 		openBytes := env.redisBytesPerCase(b, ids[n/2:])

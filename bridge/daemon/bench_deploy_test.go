@@ -12,6 +12,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // upstreamLatency is how long each sandbox takes to answer a call in the
@@ -60,9 +61,10 @@ func benchWebhookEscalations(b *testing.B, latency bool) {
 		if latency {
 			env.slowUpstreams()
 		}
-		waitFor(b, "the daemon's first polls", time.Minute, 20*time.Millisecond, func() (bool, string) {
+		testkit.EventuallyEvery(b, time.Minute, 20*time.Millisecond, "the daemon's first polls", func() (bool, string) {
 			return jobRuns(b, d, "poll_care") > 0, "no Care poll yet"
 		})
+
 		env.sf.ResetCalls()
 		env.care.ResetCalls()
 		runsBefore := float64(queueRuns(b, d))
@@ -71,22 +73,24 @@ func benchWebhookEscalations(b *testing.B, latency bool) {
 		start := time.Now()
 		env.escalateBench(b, "wh"+strconv.Itoa(i), n, "agent_ana", 0)
 		var delivered time.Duration
-		waitFor(b, "every Case in Salesforce", 10*time.Minute, 20*time.Millisecond, func() (bool, string) {
+		testkit.EventuallyEvery(b, 10*time.Minute, 20*time.Millisecond, "every Case in Salesforce", func() (bool, string) {
 			if _, _, pending := env.care.WebhookStats(); pending == 0 && delivered == 0 {
 				delivered = time.Since(start)
 			}
 			got := env.sf.Count("Case")
 			return got == n, fmt.Sprintf("%d of %d Cases", got, n)
 		})
+
 		synced := time.Since(start)
 		seconds += synced.Seconds()
 		b.StopTimer()
 		// What follows the escalations counts too: the next Care poll (which
 		// lists the cases the webhooks already handled) and the echoes.
 		polls := jobRuns(b, d, "poll_care")
-		waitFor(b, "the next Care poll", time.Minute, 20*time.Millisecond, func() (bool, string) {
+		testkit.EventuallyEvery(b, time.Minute, 20*time.Millisecond, "the next Care poll", func() (bool, string) {
 			return jobRuns(b, d, "poll_care") > polls, "no Care poll yet"
 		})
+
 		env.waitIdle(b, 5*time.Minute)
 		wm := sfWriteCalls(env.sf)
 		w, q := sum(wm), env.sf.Calls(sfsim.OpQuery)
@@ -174,9 +178,10 @@ func benchCaseLifecycle(b *testing.B, latency bool) {
 		if latency {
 			env.slowUpstreams()
 		}
-		waitFor(b, "the daemon's first polls", time.Minute, 20*time.Millisecond, func() (bool, string) {
+		testkit.EventuallyEvery(b, time.Minute, 20*time.Millisecond, "the daemon's first polls", func() (bool, string) {
 			return jobRuns(b, d, "poll_care") > 0, "no Care poll yet"
 		})
+
 		ana := env.users["agent_ana"]
 		env.sf.ResetCalls()
 		env.care.ResetCalls()
@@ -192,7 +197,7 @@ func benchCaseLifecycle(b *testing.B, latency bool) {
 				ids[k] = fmt.Sprintf("life%d_%d", i, k)
 				do(ids[k])
 			}
-			waitFor(b, name, 5*time.Minute, 20*time.Millisecond, func() (bool, string) {
+			testkit.EventuallyEvery(b, 5*time.Minute, 20*time.Millisecond, name, func() (bool, string) {
 				cases := env.casesByCareID()
 				for _, id := range ids {
 					r := cases[id]
@@ -203,13 +208,15 @@ func benchCaseLifecycle(b *testing.B, latency bool) {
 				}
 				return true, ""
 			})
+
 			steps[name] = time.Since(at)
 			// What the step cost, once its echoes (Care's webhooks for
 			// carebridge's own writes, change events) are handled too.
-			waitFor(b, name+": Care's webhooks delivered", time.Minute, 20*time.Millisecond, func() (bool, string) {
+			testkit.EventuallyEvery(b, time.Minute, 20*time.Millisecond, name+": Care's webhooks delivered", func() (bool, string) {
 				_, _, pending := env.care.WebhookStats()
 				return pending == 0, fmt.Sprintf("%d pending", pending)
 			})
+
 			env.waitIdle(b, 5*time.Minute)
 			sfNow, careNow := sfAPICallsByOp(env.sf), careAPICalls(env.care)
 			sfStep, careStep := sfNow.since(sfBefore), careNow.since(careBefore)
@@ -331,7 +338,7 @@ func benchLagAtTwentyChanges(b *testing.B, latency bool) {
 		env := startBench(b, benchOptions{workers: config.Defaults().Workers, webhooks: true, deployed: true})
 		ids := env.escalateBench(b, "twenty"+strconv.Itoa(i), 100, "agent_ana", 2)
 		sfIDs := make([]string, len(ids))
-		waitFor(b, "the Cases in Salesforce", 2*time.Minute, 20*time.Millisecond, func() (bool, string) {
+		testkit.EventuallyEvery(b, 2*time.Minute, 20*time.Millisecond, "the Cases in Salesforce", func() (bool, string) {
 			got := env.casesByCareID()
 			for k, id := range ids {
 				if got[id] == nil {
@@ -341,10 +348,12 @@ func benchLagAtTwentyChanges(b *testing.B, latency bool) {
 			}
 			return true, ""
 		})
-		waitFor(b, "the change stream up", time.Minute, 20*time.Millisecond, func() (bool, string) {
+
+		testkit.EventuallyEvery(b, time.Minute, 20*time.Millisecond, "the change stream up", func() (bool, string) {
 			v := gaugeValues(b, env, "carebridge_salesforce_change_stream_up")
 			return len(v) == 1 && v[0] == 1, fmt.Sprint(v)
 		})
+
 		env.waitIdle(b, time.Minute)
 		if latency {
 			env.slowUpstreams()

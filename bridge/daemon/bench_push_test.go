@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/bridge/config"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // BenchmarkSalesforcePush: Salesforce -> Care at the default configuration
@@ -41,7 +42,7 @@ func benchPush(b *testing.B, changes string) {
 			b.Fatal(err)
 		}
 		var sfIDs []string
-		waitFor(b, "the Cases in Salesforce", 2*time.Minute, 20*time.Millisecond, func() (bool, string) {
+		testkit.EventuallyEvery(b, 2*time.Minute, 20*time.Millisecond, "the Cases in Salesforce", func() (bool, string) {
 			got := env.casesByCareID()
 			sfIDs = sfIDs[:0]
 			for _, id := range ids {
@@ -52,18 +53,21 @@ func benchPush(b *testing.B, changes string) {
 			}
 			return true, ""
 		})
+
 		if changes == "pubsub" {
-			waitFor(b, "the change stream up", time.Minute, 20*time.Millisecond, func() (bool, string) {
+			testkit.EventuallyEvery(b, time.Minute, 20*time.Millisecond, "the change stream up", func() (bool, string) {
 				v := gaugeValues(b, env, "carebridge_salesforce_change_stream_up")
 				return len(v) == 1 && v[0] == 1, fmt.Sprint(v)
 			})
+
 		}
 		// The window starts after the first scheduled poll, which runs in
 		// full in both modes.
-		waitFor(b, "a scheduled Salesforce poll", time.Minute, 20*time.Millisecond, func() (bool, string) {
+		testkit.EventuallyEvery(b, time.Minute, 20*time.Millisecond, "a scheduled Salesforce poll", func() (bool, string) {
 			n := jobRuns(b, env.d, "poll_salesforce")
 			return n >= 1, fmt.Sprint(n)
 		})
+
 		env.waitIdle(b, time.Minute)
 
 		calls := env.sf.TotalCalls()
@@ -175,19 +179,11 @@ func measureLags(b *testing.B, n, rate int, duration time.Duration, change func(
 		mu.Unlock()
 	}
 	tick.Stop()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	testkit.EventuallyEvery(b, 30*time.Second, 5*time.Millisecond, "every change to arrive", func() (bool, string) {
 		mu.Lock()
-		left := len(pending)
-		mu.Unlock()
-		if left == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			b.Fatalf("%d changes never arrived", left)
-		}
-		time.Sleep(5 * time.Millisecond) // poll interval, not synchronisation
-	}
+		defer mu.Unlock()
+		return len(pending) == 0, fmt.Sprintf("%d changes never arrived", len(pending))
+	})
 	close(stop)
 	<-done
 	slices.Sort(lags)

@@ -10,6 +10,7 @@ import (
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/daemon"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // BenchmarkReplicas: 5,000 escalated Care cases (no conversation) already
@@ -66,10 +67,11 @@ func benchReplicas(b *testing.B, careLatency time.Duration) {
 				go func() { done <- second.Run(ctx) }()
 				stopSecond = func() { cancel(); <-done }
 			}
-			waitFor(b, strconv.Itoa(n)+" Cases in Salesforce", 10*time.Minute, 10*time.Millisecond, func() (bool, string) {
+			testkit.EventuallyEvery(b, 10*time.Minute, 10*time.Millisecond, strconv.Itoa(n)+" Cases in Salesforce", func() (bool, string) {
 				got := env.sf.Count("Case")
 				return got == n, fmt.Sprintf("%d Cases", got)
 			})
+
 			secs[replicas] = time.Since(start).Seconds()
 			b.StopTimer()
 			env.waitIdle(b, 2*time.Minute)

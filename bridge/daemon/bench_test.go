@@ -32,6 +32,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 	"github.com/carebridge/carebridge/internal/redistest"
 	"github.com/carebridge/carebridge/internal/testenv"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // benchWebhookSecret signs the Care sandbox's webhooks in the lag benchmark.
@@ -236,30 +237,15 @@ func (env *benchEnv) casesByCareID() map[string]map[string]any {
 	return out
 }
 
-// waitFor polls cond until it holds or timeout passes.
-func waitFor(b *testing.B, what string, timeout, every time.Duration, cond func() (bool, string)) {
-	b.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		ok, state := cond()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			b.Fatalf("timed out after %s waiting for %s; last state: %s", timeout, what, state)
-		}
-		time.Sleep(every) // poll interval, not synchronisation
-	}
-}
-
 // waitIdle waits until the work queue holds no ready, delayed or leased key.
 func (env *benchEnv) waitIdle(b *testing.B, timeout time.Duration) {
 	b.Helper()
-	waitFor(b, "an idle queue", timeout, 50*time.Millisecond, func() (bool, string) {
+	testkit.EventuallyEvery(b, timeout, 50*time.Millisecond, "an idle queue", func() (bool, string) {
 		d, err := env.d.Queue().Depth(context.Background())
 		checks, cerr := env.d.Queue().Waiting(context.Background(), work.Check.Prefix())
 		return err == nil && cerr == nil && d.Ready == 0 && d.Processing == 0 && d.Delayed == 0 && checks == 0, fmt.Sprintf("%+v %d checks %v %v", d, checks, err, cerr)
 	})
+
 }
 
 // BenchmarkEscalateBurst: 1,000 Care cases escalated at once reach
@@ -317,10 +303,11 @@ func benchEscalateBurst(b *testing.B, queued bool, msgs int) {
 			}
 			enqueued = time.Since(start)
 		}
-		waitFor(b, "1,000 Cases in Salesforce", 5*time.Minute, 10*time.Millisecond, func() (bool, string) {
+		testkit.EventuallyEvery(b, 5*time.Minute, 10*time.Millisecond, "1,000 Cases in Salesforce", func() (bool, string) {
 			got := env.sf.Count("Case")
 			return got == n, fmt.Sprintf("%d Cases", got)
 		})
+
 		seconds += time.Since(start).Seconds()
 		b.StopTimer()
 
@@ -394,7 +381,7 @@ func BenchmarkWebhookSyncLag(b *testing.B) {
 		b.StopTimer()
 		env := startBench(b, benchOptions{workers: 32, webhooks: true})
 		ids := env.escalateBench(b, "lag"+strconv.Itoa(i), cases, "agent_ana", 2)
-		waitFor(b, "the seeded Cases in Salesforce", 2*time.Minute, 20*time.Millisecond, func() (bool, string) {
+		testkit.EventuallyEvery(b, 2*time.Minute, 20*time.Millisecond, "the seeded Cases in Salesforce", func() (bool, string) {
 			got := env.casesByCareID()
 			for _, id := range ids {
 				if got[id] == nil || got[id]["OwnerId"] != env.users["agent_ana"] {
@@ -403,6 +390,7 @@ func BenchmarkWebhookSyncLag(b *testing.B) {
 			}
 			return true, ""
 		})
+
 		env.waitIdle(b, time.Minute)
 		b.StartTimer()
 
@@ -576,10 +564,11 @@ func BenchmarkMemoryLinkedCases(b *testing.B) {
 		if err := env.d.Engine().PollCare(context.Background()); err != nil {
 			b.Fatal(err)
 		}
-		waitFor(b, "every case linked", 30*time.Minute, time.Second, func() (bool, string) {
+		testkit.EventuallyEvery(b, 30*time.Minute, time.Second, "every case linked", func() (bool, string) {
 			got := len(env.sf.Records("Case"))
 			return got == n, fmt.Sprintf("%d of %d Cases", got, n)
 		})
+
 		env.waitIdle(b, 10*time.Minute)
 		env.stop()
 		b.Logf("linked %d cases in %.1fs", n, time.Since(linkStart).Seconds())
@@ -600,10 +589,11 @@ func BenchmarkMemoryLinkedCases(b *testing.B) {
 		writes := sfWriteCalls(env.sf)
 		reconciled := env.care.Calls(caresim.OpGetCase)
 		// Idle: let in-flight batches, timers and connections settle.
-		waitFor(b, "an idle daemon", time.Minute, 100*time.Millisecond, func() (bool, string) {
+		testkit.EventuallyEvery(b, time.Minute, 100*time.Millisecond, "an idle daemon", func() (bool, string) {
 			d, err := env.d.Queue().Depth(context.Background())
 			return err == nil && d.Ready+d.Processing+d.Delayed == 0, fmt.Sprintf("%+v", d)
 		})
+
 		after := heapAfterGC()
 
 		info, err := env.redis.Client(b).InfoMap(context.Background(), "memory").Result()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"testing"
+	"time"
 
 	dto "github.com/prometheus/client_model/go"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestBurstOfNewCasesFillsBatches: 1,000 cases escalated at once cost at
@@ -45,11 +47,11 @@ func TestBurstOfNewCasesFillsBatches(t *testing.T) {
 	if err := w.d.Engine().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "1,000 Cases in Salesforce", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "1,000 Cases in Salesforce", func() (bool, string) {
 		got := len(w.sf.Records("Case"))
 		return got == n, fmt.Sprintf("%d Cases", got)
 	})
-	eventually(t, "the queue drained", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the queue drained", func() (bool, string) {
 		d, err := w.d.Queue().Depth(ctx)
 		return err == nil && d.Ready+d.Delayed+d.Processing == 0, fmt.Sprint(d, err)
 	})

@@ -10,6 +10,7 @@ import (
 	"github.com/carebridge/carebridge/bridge/daemon"
 	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // channelTopic is the change channel the shipped metadata defines and the
@@ -29,16 +30,16 @@ func TestSalesforceChangesArePushed(t *testing.T) {
 
 	streaming := func(what string) {
 		t.Helper()
-		eventually(t, what, func() (bool, string) {
+		testkit.Eventually(t, 20*time.Second, what, func() (bool, string) {
 			v := w.seriesValues(t, "carebridge_salesforce_change_stream_up", nil)
 			return len(v) == 1 && v[0] == 1, fmt.Sprint(v)
 		})
 	}
 	streaming("the change stream up")
 	w.escalate(t, "push_1", strPtr("agent_ana"))
-	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("push_1") != nil, "" })
+	testkit.Eventually(t, 20*time.Second, "the Salesforce Case", func() (bool, string) { return w.sfCase("push_1") != nil, "" })
 	sfID := w.sfCase("push_1")["Id"].(string)
-	eventually(t, "carebridge's own Case writes seen as echoes", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "carebridge's own Case writes seen as echoes", func() (bool, string) {
 		n := w.metric(t, "carebridge_salesforce_echoes_skipped_total", map[string]string{"object": "Case"})
 		return n > 0, fmt.Sprint(n)
 	})
@@ -47,7 +48,7 @@ func TestSalesforceChangesArePushed(t *testing.T) {
 	if err := w.sf.Update("Case", sfID, map[string]any{"OwnerId": w.users["ben@example.com"]}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "Care assignee Ben", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "Care assignee Ben", func() (bool, string) {
 		c, _ := w.care.Case("push_1")
 		return c.AssigneeID != nil && *c.AssigneeID == "agent_ben", fmt.Sprint(c.AssigneeID)
 	})
@@ -63,7 +64,7 @@ func TestSalesforceChangesArePushed(t *testing.T) {
 	if n := w.sf.ResetStreams(); n == 0 {
 		t.Fatal("no open stream to reset")
 	}
-	eventually(t, "the stream reconnected", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the stream reconnected", func() (bool, string) {
 		n := w.metricSum(t, "carebridge_salesforce_change_stream_starts_total", nil)
 		return n >= starts+1, fmt.Sprint(n)
 	})
@@ -71,7 +72,7 @@ func TestSalesforceChangesArePushed(t *testing.T) {
 	if err := w.sf.Update("Case", sfID, map[string]any{"Status": "Closed"}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "Care done", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "Care done", func() (bool, string) {
 		c, _ := w.care.Case("push_1")
 		return c.Status == rules.Done, string(c.Status)
 	})
@@ -115,9 +116,9 @@ func TestNewLeaderResumesFromTheStoredReplayID(t *testing.T) {
 				c.Schedule.PollSalesforce, c.Schedule.Sweep = "@every 24h", "@every 24h"
 			})}
 			w.escalate(t, "resume_1", strPtr("agent_ana"))
-			eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("resume_1") != nil, "" })
+			testkit.Eventually(t, 20*time.Second, "the Salesforce Case", func() (bool, string) { return w.sfCase("resume_1") != nil, "" })
 			cursors := state.New(w.redis.Client(t), w.cfg.Redis.Prefix)
-			eventually(t, "the channel's replay id stored", func() (bool, string) {
+			testkit.Eventually(t, 20*time.Second, "the channel's replay id stored", func() (bool, string) {
 				v, ok, err := cursors.Cursor(context.Background(), "pubsub:"+channelTopic)
 				return ok && v != "", fmt.Sprint(v, err)
 			})
@@ -132,7 +133,7 @@ func TestNewLeaderResumesFromTheStoredReplayID(t *testing.T) {
 				w.sf.ExpireEvents()
 			}
 			w.restart(t)
-			eventually(t, "Care assignee Ben", func() (bool, string) {
+			testkit.Eventually(t, 20*time.Second, "Care assignee Ben", func() (bool, string) {
 				c, _ := w.care.Case("resume_1")
 				return c.AssigneeID != nil && *c.AssigneeID == "agent_ben", fmt.Sprint(c.AssigneeID)
 			})

@@ -24,6 +24,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 	"github.com/carebridge/carebridge/internal/redistest"
 	"github.com/carebridge/carebridge/internal/testenv"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // world is a running carebridge against both sandboxes and a real Redis.
@@ -211,28 +212,6 @@ func (w *world) stop() {
 	w.cancel = nil
 }
 
-func eventually(t *testing.T, what string, cond func() (bool, string)) {
-	t.Helper()
-	eventuallyWithin(t, 20*time.Second, what, cond)
-}
-
-// eventuallyWithin is eventually with a deadline of the caller's, for
-// waits that span a Redis failover.
-func eventuallyWithin(t *testing.T, timeout time.Duration, what string, cond func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	var last string
-	for time.Now().Before(deadline) {
-		ok, state := cond()
-		if ok {
-			return
-		}
-		last = state
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s; last state: %s", what, last)
-}
-
 func (w *world) sfCase(careID string) map[string]any {
 	for _, r := range w.sf.Records("Case") {
 		if r["Care_Case_Id__c"] == careID {
@@ -275,7 +254,7 @@ func (w *world) linked(t *testing.T, id string, assignee *string) string {
 		t.Fatal(err)
 	}
 	var sfID string
-	eventually(t, "the Salesforce Case of "+id, func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the Salesforce Case of "+id, func() (bool, string) {
 		if r := w.sfCase(id); r != nil {
 			sfID, _ = r["Id"].(string)
 		}
@@ -292,7 +271,7 @@ const newPlatform rules.Platform = "threads"
 func TestEscalatedCareCaseAppearsInSalesforceWithMappedFields(t *testing.T) {
 	w := startWorld(t)
 	w.escalate(t, "case_1", strPtr("agent_ana"))
-	eventually(t, "the Salesforce Case", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the Salesforce Case", func() (bool, string) {
 		r := w.sfCase("case_1")
 		return r != nil && r["OwnerId"] == w.users["ana@example.com"], fmt.Sprint(r)
 	})
@@ -325,13 +304,13 @@ func TestEscalatedCareCaseAppearsInSalesforceWithMappedFields(t *testing.T) {
 func TestStatusAndAssignmentSyncBothWays(t *testing.T) {
 	w := startWorld(t)
 	w.escalate(t, "case_2", strPtr("agent_ana"))
-	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("case_2") != nil, "" })
+	testkit.Eventually(t, 20*time.Second, "the Salesforce Case", func() (bool, string) { return w.sfCase("case_2") != nil, "" })
 
 	// Care -> Salesforce: pending in Care puts the Case On Hold.
 	if err := w.care.UISetStatus("case_2", rules.Pending); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "Status On Hold", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "Status On Hold", func() (bool, string) {
 		r := w.sfCase("case_2")
 		return r["Status"] == "On Hold", fmt.Sprint(r["Status"])
 	})
@@ -340,7 +319,7 @@ func TestStatusAndAssignmentSyncBothWays(t *testing.T) {
 	if err := w.sf.Update("Case", r["Id"].(string), map[string]any{"OwnerId": w.users["ben@example.com"]}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "Care assignee Ben", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "Care assignee Ben", func() (bool, string) {
 		c, _ := w.care.Case("case_2")
 		return c.AssigneeID != nil && *c.AssigneeID == "agent_ben", fmt.Sprint(c.AssigneeID)
 	})
@@ -348,7 +327,7 @@ func TestStatusAndAssignmentSyncBothWays(t *testing.T) {
 	if _, err := w.care.CustomerMessage("case_2", care.Message{Kind: rules.ReplyKind, ParentID: strPtr("c_case_2"), Text: "Still waiting"}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "reopened in Salesforce", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "reopened in Salesforce", func() (bool, string) {
 		c, _ := w.care.Case("case_2")
 		r := w.sfCase("case_2")
 		return c.Status == rules.Open && r["Status"] != "On Hold" && r["IsClosed"] == false, fmt.Sprint(c.Status, r["Status"])
@@ -357,7 +336,7 @@ func TestStatusAndAssignmentSyncBothWays(t *testing.T) {
 	if err := w.sf.Update("Case", r["Id"].(string), map[string]any{"Status": "Closed"}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "Care done", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "Care done", func() (bool, string) {
 		c, _ := w.care.Case("case_2")
 		return c.Status == rules.Done, string(c.Status)
 	})
@@ -367,14 +346,14 @@ func TestClosingUnassignedCaseAssignsOwnerOrExplains(t *testing.T) {
 	w := startWorld(t)
 	w.escalate(t, "case_3", nil)
 	w.escalate(t, "case_4", nil)
-	eventually(t, "both Cases", func() (bool, string) { return w.sfCase("case_3") != nil && w.sfCase("case_4") != nil, "" })
+	testkit.Eventually(t, 20*time.Second, "both Cases", func() (bool, string) { return w.sfCase("case_3") != nil && w.sfCase("case_4") != nil, "" })
 
 	// Owner maps to a Care agent: Care is assigned first, then done.
 	r3 := w.sfCase("case_3")
 	if err := w.sf.Update("Case", r3["Id"].(string), map[string]any{"OwnerId": w.users["ana@example.com"], "Status": "Closed"}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "case_3 assigned and done", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "case_3 assigned and done", func() (bool, string) {
 		c, _ := w.care.Case("case_3")
 		return c.Status == rules.Done && c.AssigneeID != nil && *c.AssigneeID == "agent_ana", fmt.Sprint(c.Status, c.AssigneeID)
 	})
@@ -383,7 +362,7 @@ func TestClosingUnassignedCaseAssignsOwnerOrExplains(t *testing.T) {
 	if err := w.sf.Update("Case", r4["Id"].(string), map[string]any{"Status": "Closed"}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "sync error on case_4", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "sync error on case_4", func() (bool, string) {
 		r := w.sfCase("case_4")
 		e, _ := r["Care_Sync_Error__c"].(string)
 		return r["Care_Sync_Status__c"] == "Error" && e != "", e
@@ -401,7 +380,7 @@ func (w *world) quiet(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
 	// Let in-flight work settle: the queue drains.
-	eventually(t, "an idle queue", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "an idle queue", func() (bool, string) {
 		d, err := w.d.Queue().Depth(ctx)
 		return err == nil && d.Ready == 0 && d.Processing == 0 && d.Delayed == 0, fmt.Sprintf("%+v", d)
 	})
@@ -417,7 +396,7 @@ func (w *world) quiet(t *testing.T) {
 		if err := w.d.Engine().Sweep(ctx); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, "an idle queue", func() (bool, string) {
+		testkit.Eventually(t, 20*time.Second, "an idle queue", func() (bool, string) {
 			d, err := w.d.Queue().Depth(ctx)
 			return err == nil && d.Ready == 0 && d.Processing == 0, fmt.Sprintf("%+v", d)
 		})
@@ -433,7 +412,7 @@ func (w *world) quiet(t *testing.T) {
 func TestNotesSyncBothWaysWithoutDuplicates(t *testing.T) {
 	w := startWorld(t)
 	w.escalate(t, "case_5", strPtr("agent_ana"))
-	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("case_5") != nil, "" })
+	testkit.Eventually(t, 20*time.Second, "the Salesforce Case", func() (bool, string) { return w.sfCase("case_5") != nil, "" })
 	if _, err := w.care.UIAddNote("case_5", "agent_ana", "Asked the warehouse about batch 42."); err != nil {
 		t.Fatal(err)
 	}
@@ -447,14 +426,14 @@ func TestNotesSyncBothWaysWithoutDuplicates(t *testing.T) {
 		}
 		return out
 	}
-	eventually(t, "the note as a private CaseComment", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the note as a private CaseComment", func() (bool, string) {
 		cs := comments()
 		return len(cs) == 1 && cs[0]["IsPublished"] == false, fmt.Sprint(cs)
 	})
 	if _, err := w.sf.Insert("CaseComment", map[string]any{"ParentId": sfID, "CommentBody": "Refund approved by finance.", "IsPublished": false}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the comment as a Care note", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the comment as a Care note", func() (bool, string) {
 		for _, n := range w.care.Notes("case_5") {
 			if n.Text == "Refund approved by finance." {
 				return true, ""
@@ -482,7 +461,7 @@ func TestNotesDirectionIsHonoured(t *testing.T) {
 	}
 	w := startWorld(t, func(c *config.Config) { c.Mapping.File = mappingFile })
 	w.escalate(t, "case_6", strPtr("agent_ana"))
-	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("case_6") != nil, "" })
+	testkit.Eventually(t, 20*time.Second, "the Salesforce Case", func() (bool, string) { return w.sfCase("case_6") != nil, "" })
 	sfID := w.sfCase("case_6")["Id"].(string)
 	if _, err := w.sf.Insert("CaseComment", map[string]any{"ParentId": sfID, "CommentBody": "Salesforce-only remark", "IsPublished": false}); err != nil {
 		t.Fatal(err)
@@ -490,7 +469,7 @@ func TestNotesDirectionIsHonoured(t *testing.T) {
 	if _, err := w.care.UIAddNote("case_6", "agent_ana", "From Care"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the Care note in Salesforce", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the Care note in Salesforce", func() (bool, string) {
 		for _, r := range w.sf.Records("CaseComment") {
 			if b, _ := r["CommentBody"].(string); r["ParentId"] == sfID && strings.HasSuffix(b, "From Care") {
 				return true, ""
@@ -519,12 +498,12 @@ func TestStatusRulesFollowRenamedFields(t *testing.T) {
 	}
 	w := startWorld(t, func(c *config.Config) { c.Mapping.File = mappingFile })
 	w.escalate(t, "case_7", nil)
-	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("case_7") != nil, "" })
+	testkit.Eventually(t, 20*time.Second, "the Salesforce Case", func() (bool, string) { return w.sfCase("case_7") != nil, "" })
 	r := w.sfCase("case_7")
 	if err := w.sf.Update("Case", r["Id"].(string), map[string]any{"OwnerId": w.users["ana@example.com"], "Status": "Closed"}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "case_7 assigned, then done", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "case_7 assigned, then done", func() (bool, string) {
 		c, _ := w.care.Case("case_7")
 		return c.Status == rules.Done && c.AssigneeID != nil && *c.AssigneeID == "agent_ana", fmt.Sprint(c.Status, c.AssigneeID)
 	})
@@ -534,7 +513,7 @@ func TestStatusRulesFollowRenamedFields(t *testing.T) {
 func TestLeaderLeaseIsConfigurable(t *testing.T) {
 	w := startWorld(t, func(c *config.Config) { c.Leader.Lease = 4 * time.Second })
 	rdb := w.redis.Client(t)
-	eventually(t, "a leader lease of at most 4s", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "a leader lease of at most 4s", func() (bool, string) {
 		ttl, err := rdb.PTTL(context.Background(), "carebridge:{leader}:lease").Result()
 		return err == nil && ttl > 0 && ttl <= 4*time.Second, fmt.Sprint(ttl, err)
 	})

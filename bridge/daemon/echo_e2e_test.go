@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestCarebridgesOwnCaseWriteDoesNotComeBack: carebridge writes a Care
@@ -23,11 +25,11 @@ func TestCarebridgesOwnCaseWriteDoesNotComeBack(t *testing.T) {
 	if err := w.d.Engine().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the Care change on the Case", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the Care change on the Case", func() (bool, string) {
 		r := w.sfCase("echo_1")
 		return r["Status"] == "On Hold", fmt.Sprint(r["Status"])
 	})
-	eventually(t, "the queue drained", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the queue drained", func() (bool, string) {
 		d, err := w.d.Queue().Depth(ctx)
 		return err == nil && d.Ready+d.Delayed+d.Processing == 0, fmt.Sprint(d, err)
 	})

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 
 	"github.com/carebridge/carebridge/bridge"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
@@ -35,7 +37,7 @@ func TestLongTextIsCutToFitNotFailed(t *testing.T) {
 	if err := w.d.Engine().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the Case with its message and note", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the Case with its message and note", func() (bool, string) {
 		r := w.sfCase("long_1")
 		if r == nil {
 			return false, "no Case"
@@ -81,7 +83,7 @@ func TestCareIDTooLongIsRefusedWhereItEnters(t *testing.T) {
 	if err := w.d.Engine().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the case with a short id", func() (bool, string) { return w.sfCase("short_1") != nil, "" })
+	testkit.Eventually(t, 20*time.Second, "the case with a short id", func() (bool, string) { return w.sfCase("short_1") != nil, "" })
 	w.quiet(t)
 	if w.sfCase(long) != nil {
 		t.Error("a Case exists for an id Salesforce cannot hold")

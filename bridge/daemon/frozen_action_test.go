@@ -9,6 +9,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestEditDuringSendingAfterALostAnswerPostsOnce: Care posts a reply but
@@ -34,7 +35,7 @@ func TestEditDuringSendingAfterALostAnswerPostsOnce(t *testing.T) {
 	w.care.InjectFault(caresim.Fault{Op: caresim.OpPostReply, LoseResponse: true, Times: 1})
 	w.care.InjectFault(caresim.Fault{Op: caresim.OpPostReply, Status: 503, Rate: 1})
 	id := w.act(t, sfID, map[string]any{"Type__c": "reply", "Reply_Mode__c": "public_reply", "Target_Message_Id__c": "fz_c1", "Body__c": "We are on it"})
-	eventually(t, "the reply posted with its answer lost, the action Sending", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the reply posted with its answer lost, the action Sending", func() (bool, string) {
 		rec, _ := w.sf.Record("Care_Action__c", id)
 		return len(w.care.Replies("fz")) == 1 && rec["Status__c"] == "Sending" && w.care.Calls(caresim.OpPostReply) >= 2,
 			fmt.Sprint(len(w.care.Replies("fz")), " replies, status ", rec["Status__c"])

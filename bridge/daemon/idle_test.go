@@ -3,10 +3,12 @@ package daemon_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestIdleReplicaSpendsOneQueryPerPolledObjectPerPoll: a replica with
@@ -31,7 +33,7 @@ func idleReplica(t *testing.T, changes string, objects int) {
 		c.Salesforce.Changes = changes
 	})
 	w.escalate(t, "idle_1", strPtr("agent_ana"))
-	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("idle_1") != nil, "" })
+	testkit.Eventually(t, 20*time.Second, "the Salesforce Case", func() (bool, string) { return w.sfCase("idle_1") != nil, "" })
 	w.quiet(t)
 
 	aw := &actionWorld{w}
@@ -46,7 +48,7 @@ func idleReplica(t *testing.T, changes string, objects int) {
 	// taken again if one started or ended meanwhile.
 	snapshot := func(after float64) (n float64, sfQueries, sfAll, careList, careAll int) {
 		t.Helper()
-		eventually(t, fmt.Sprintf("a quiet moment after poll %v", after), func() (bool, string) {
+		testkit.Eventually(t, 20*time.Second, fmt.Sprintf("a quiet moment after poll %v", after), func() (bool, string) {
 			n = polls()
 			if n <= after || !idle() {
 				return false, fmt.Sprint(n)
@@ -58,7 +60,7 @@ func idleReplica(t *testing.T, changes string, objects int) {
 		return n, sfQueries, sfAll, careList, careAll
 	}
 	if changes == "pubsub" {
-		eventually(t, "the change stream up", func() (bool, string) {
+		testkit.Eventually(t, 20*time.Second, "the change stream up", func() (bool, string) {
 			v := aw.seriesValues(t, "carebridge_salesforce_change_stream_up", nil)
 			return len(v) == 1 && v[0] == 1, fmt.Sprint(v)
 		})

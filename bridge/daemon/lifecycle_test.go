@@ -11,6 +11,7 @@ import (
 
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/daemon"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestRunReturnsWhenItsListenerFails: the HTTP server losing its listener
@@ -34,7 +35,7 @@ func TestRunReturnsWhenItsListenerFails(t *testing.T) {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- d.Run(ctx) }()
-	eventually(t, "the daemon serving", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the daemon serving", func() (bool, string) {
 		c, err := net.Dial("tcp", l.Addr().String())
 		if err == nil {
 			c.Close()

@@ -20,6 +20,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestLockedRecordsAreRetriedAloneAndNoneIsLost: the org refuses rows of
@@ -57,7 +58,7 @@ func TestLockedRecordsAreRetriedAloneAndNoneIsLost(t *testing.T) {
 	}
 	for c := range cases {
 		id := fmt.Sprintf("lock_%d", c)
-		eventually(t, "every message and note of "+id+" in Salesforce", func() (bool, string) {
+		testkit.Eventually(t, 20*time.Second, "every message and note of "+id+" in Salesforce", func() (bool, string) {
 			r := w.sfCase(id)
 			if r == nil {
 				return false, "no Case"

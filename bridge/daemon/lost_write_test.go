@@ -12,6 +12,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 	"github.com/carebridge/carebridge/connectors/upstream"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // slowRetries keeps a failed key waiting out its backoff for the whole test,
@@ -27,14 +28,14 @@ func slowRetries(c *config.Config) { c.Queue.BaseDelay, c.Queue.MaxDelay = time.
 func TestOwnWriteIsNotMistakenForAChange(t *testing.T) {
 	w := startWorld(t, slowRetries)
 	w.escalate(t, "lost_1", strPtr("agent_ana"))
-	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("lost_1") != nil, "" })
+	testkit.Eventually(t, 20*time.Second, "the Salesforce Case", func() (bool, string) { return w.sfCase("lost_1") != nil, "" })
 	w.quiet(t)
 
 	w.sf.InjectFault(sfsim.Fault{Op: sfsim.OpCollectionsUpdate, Status: http.StatusServiceUnavailable, Times: 1, LoseResponse: true})
 	if err := w.care.UISetStatus("lost_1", rules.Pending); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "On Hold in Salesforce, its answer lost", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "On Hold in Salesforce, its answer lost", func() (bool, string) {
 		r := w.sfCase("lost_1")
 		return r["Status"] == "On Hold" && len(w.sf.Faults()) == 0, fmt.Sprint(r["Status"], " faults left ", len(w.sf.Faults()))
 	})
@@ -61,7 +62,7 @@ func TestOwnWriteIsNotMistakenForAChange(t *testing.T) {
 func TestOwnCareWriteIsNotMistakenForAChange(t *testing.T) {
 	w := startWorld(t, slowRetries)
 	w.escalate(t, "lost_2", strPtr("agent_ana"))
-	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("lost_2") != nil, "" })
+	testkit.Eventually(t, 20*time.Second, "the Salesforce Case", func() (bool, string) { return w.sfCase("lost_2") != nil, "" })
 	w.quiet(t)
 	id := w.sfCase("lost_2")["Id"].(string)
 
@@ -69,7 +70,7 @@ func TestOwnCareWriteIsNotMistakenForAChange(t *testing.T) {
 	if err := w.sf.Update("Case", id, map[string]any{"OwnerId": w.users["ben@example.com"]}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "Ben assigned in Care, the answer lost", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "Ben assigned in Care, the answer lost", func() (bool, string) {
 		c, _ := w.care.Case("lost_2")
 		return c.AssigneeID != nil && *c.AssigneeID == "agent_ben" && len(w.care.Faults()) == 0, fmt.Sprint(c.AssigneeID)
 	})
@@ -119,7 +120,7 @@ func TestAgentChangeDuringReconcileIsNotOverwritten(t *testing.T) {
 	w.sf.InjectFault(sfsim.Fault{Op: sfsim.OpQuery, Latency: time.Second, Times: 1})
 	done := make(chan error, 1)
 	go func() { done <- w.d.Engine().ReconcileCase(ctx, "race_1") }()
-	eventually(t, "the reconcile reading Salesforce, with Care's answers in", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the reconcile reading Salesforce, with Care's answers in", func() (bool, string) {
 		return w.sf.Calls(sfsim.OpQuery) > queries && answered(t, w, "care") >= careReads+1, ""
 	})
 	if err := w.care.UISetStatus("race_1", rules.Pending); err != nil {
@@ -167,7 +168,7 @@ func TestAgentChangeInSalesforceDuringReconcileIsNotOverwritten(t *testing.T) {
 	w.care.InjectFault(caresim.Fault{Op: caresim.OpListMessages, Latency: time.Second})
 	done := make(chan error, 1)
 	go func() { done <- w.d.Engine().ReconcileCase(ctx, "race_2") }()
-	eventually(t, "the reconcile reading the conversation, with the Case read", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the reconcile reading the conversation, with the Case read", func() (bool, string) {
 		return w.care.Calls(caresim.OpListMessages) > reads && answered(t, w, "salesforce") > queries, ""
 	})
 	if err := w.sf.Update("Case", id, map[string]any{"Status": "Closed"}); err != nil {

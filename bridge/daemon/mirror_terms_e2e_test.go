@@ -18,6 +18,7 @@ import (
 	"github.com/carebridge/carebridge/configs"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // The mirror under the platforms' terms and the customer's rights, end to
@@ -49,7 +50,7 @@ func (w *world) syncOnce(t *testing.T) {
 	if err := w.d.Engine().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the sync queued by the poll done", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the sync queued by the poll done", func() (bool, string) {
 		d, err := w.d.Queue().Depth(ctx)
 		return err == nil && d.Ready == 0 && d.Processing == 0 && d.Delayed == 0, fmt.Sprintf("%+v", d)
 	})
@@ -238,7 +239,7 @@ func TestRetentionRemovesOnlyTheMessagesOfLongClosedCases(t *testing.T) {
 	if comments() != 1 {
 		t.Fatalf("%d notes on the old Case, want 1", comments())
 	}
-	eventually(t, "the old case's messages removed by the sweep", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the old case's messages removed by the sweep", func() (bool, string) {
 		if err := w.d.Engine().Sweep(ctx); err != nil {
 			return false, err.Error()
 		}
@@ -301,7 +302,7 @@ func TestErasureRemovesOneCustomerAndNobodyElse(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.syncOnce(t)
-	eventually(t, "er1 retired", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "er1 retired", func() (bool, string) {
 		if err := w.d.Engine().Sweep(ctx); err != nil {
 			return false, err.Error()
 		}
@@ -377,7 +378,7 @@ func TestErasureRemovesOneCustomerAndNobodyElse(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.syncOnce(t)
-	eventually(t, "er1 linked and syncing again", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "er1 linked and syncing again", func() (bool, string) {
 		m := w.mirror(gone)
 		return m["er1_c2"]["Text__c"] == "Any news on the pole?", fmt.Sprint(m["er1_c2"])
 	})

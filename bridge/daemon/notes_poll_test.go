@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/carebridge/carebridge/bridge/state"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestNotesPollReadsOnlyNotesOfCareCases: the org's other Cases have
@@ -44,7 +46,7 @@ func TestNotesPollReadsOnlyNotesOfCareCases(t *testing.T) {
 	if _, ok := wm.Seen[foreign]; ok {
 		t.Errorf("the poll read a note on a Case without a Care id (watermark %s)", raw)
 	}
-	eventually(t, "the Salesforce note in Care", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the Salesforce note in Care", func() (bool, string) {
 		for _, n := range w.care.Notes("notes_1") {
 			if n.Text == "checked the order" {
 				return true, ""

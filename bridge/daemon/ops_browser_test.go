@@ -6,11 +6,13 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // opsPage drives one admin page in the browser.
@@ -86,7 +88,7 @@ func (p opsPage) screenshot(name string) {
 func TestHealthPageInABrowser(t *testing.T) {
 	w := startWorld(t, withAdmin)
 	w.escalate(t, "hp_1", strPtr("agent_ana"))
-	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("hp_1") != nil, "" })
+	testkit.Eventually(t, 20*time.Second, "the Salesforce Case", func() (bool, string) { return w.sfCase("hp_1") != nil, "" })
 	w.startReplica(t)
 	p := openOpsPage(t, w, "/admin/health", `document.querySelectorAll("#replicas tbody tr").length == 2`)
 	p.do("the leader shown", pageShows(`[...document.querySelectorAll("#replicas tbody tr")].filter(r => r.textContent.includes("leader") && !r.textContent.includes("follower")).length == 1`))
@@ -149,7 +151,7 @@ func TestIdentityPageFlagsTheUnmatchedAgent(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#author"), "Ida Admin"),
 		chromedp.Click(chromedp.CSS("#saveOverride")),
 		pageShows(`document.getElementById("ovSay").textContent.includes("Published as mapping version 1")`))
-	eventually(t, "the override in force", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the override in force", func() (bool, string) {
 		_, ids := w.admin(t, http.MethodGet, "/admin/api/identities", nil)
 		return ids["matched"] == float64(3), fmt.Sprint(ids["matched"])
 	})
@@ -175,8 +177,8 @@ func TestCaseExplorerShowsTheTimeline(t *testing.T) {
 	if err := w.d.Engine().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the Case on hold", func() (bool, string) { return w.sfCase("cx_1")["Status"] == "On Hold", "" })
-	eventually(t, "the base saved", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the Case on hold", func() (bool, string) { return w.sfCase("cx_1")["Status"] == "On Hold", "" })
+	testkit.Eventually(t, 20*time.Second, "the base saved", func() (bool, string) {
 		_, v := w.admin(t, http.MethodGet, "/admin/api/cases/cx_1", nil)
 		return strings.Contains(fmt.Sprint(v["timeline"]), "status"), ""
 	})
@@ -210,7 +212,7 @@ func TestCaseExplorerShowsTheTimeline(t *testing.T) {
 	}
 	p.do("sync now", chromedp.Click(chromedp.CSS("#syncNow")),
 		pageShows(`document.getElementById("caseSay").textContent.includes("Queued case:cx_1")`))
-	eventually(t, "the refusal recorded", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the refusal recorded", func() (bool, string) {
 		_, v := w.admin(t, http.MethodGet, "/admin/api/cases/cx_1", nil)
 		q, _ := v["queue"].(map[string]any)
 		return strings.Contains(fmt.Sprint(v["timeline"]), "Reopening needs a reason.") && q["failure"] != nil, ""

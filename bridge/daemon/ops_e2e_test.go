@@ -11,11 +11,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // list reads a JSON array of objects from an admin API answer.
@@ -36,10 +38,10 @@ func list(v any) []map[string]any {
 func TestHealthAPIShowsReplicasQueueAndSources(t *testing.T) {
 	w := startWorld(t, withAdmin)
 	w.escalate(t, "hl_1", strPtr("agent_ana"))
-	eventually(t, "the Salesforce Case", func() (bool, string) { return w.sfCase("hl_1") != nil, "" })
+	testkit.Eventually(t, 20*time.Second, "the Salesforce Case", func() (bool, string) { return w.sfCase("hl_1") != nil, "" })
 	replica := w.startReplica(t)
 
-	eventually(t, "two replicas, one leader", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "two replicas, one leader", func() (bool, string) {
 		_, body := adminCall(t, replica, adminToken, http.MethodGet, "/admin/api/replicas", nil)
 		rs := list(body["replicas"])
 		leaders := 0
@@ -63,7 +65,7 @@ func TestHealthAPIShowsReplicasQueueAndSources(t *testing.T) {
 	if _, ok := q["Ready"]; ok {
 		t.Errorf("status queue %v still has Go field names", q)
 	}
-	eventually(t, "the last Care and Salesforce polls in the status", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the last Care and Salesforce polls in the status", func() (bool, string) {
 		_, status := adminCall(t, replica, adminToken, http.MethodGet, "/admin/api/status", nil)
 		seen := 0
 		for _, s := range list(status["sources"]) {
@@ -92,9 +94,9 @@ func TestExplorerShowsTheTimelineOfACase(t *testing.T) {
 	if err := w.d.Engine().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the Case on hold", func() (bool, string) { return w.sfCase("ex_1")["Status"] == "On Hold", "" })
+	testkit.Eventually(t, 20*time.Second, "the Case on hold", func() (bool, string) { return w.sfCase("ex_1")["Status"] == "On Hold", "" })
 	var view map[string]any
-	eventually(t, "the status write in the timeline", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the status write in the timeline", func() (bool, string) {
 		_, view = w.admin(t, http.MethodGet, "/admin/api/cases/"+sfID, nil)
 		return strings.Contains(fmt.Sprint(view["timeline"]), "status written to Salesforce"), fmt.Sprint(view)
 	})
@@ -117,7 +119,7 @@ func TestExplorerShowsTheTimelineOfACase(t *testing.T) {
 	if code != http.StatusAccepted || body["key"] != "case:ex_1" {
 		t.Fatalf("sync now: HTTP %d %v", code, body)
 	}
-	eventually(t, "the refusal in the timeline and the queue", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the refusal in the timeline and the queue", func() (bool, string) {
 		_, view = w.admin(t, http.MethodGet, "/admin/api/cases/ex_1", nil)
 		q, _ := view["queue"].(map[string]any)
 		return strings.Contains(fmt.Sprint(view["timeline"]), "Reopening needs a reason.") && q["failure"] != nil, fmt.Sprint(view["timeline"], q)
@@ -165,7 +167,7 @@ func TestIdentitiesAPIFlagsTheUnmatchedAndPublishesOverrides(t *testing.T) {
 	if code != http.StatusCreated || body["number"] != float64(1) {
 		t.Fatalf("override: HTTP %d %v", code, body)
 	}
-	eventually(t, "agent_zoe matched by override", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "agent_zoe matched by override", func() (bool, string) {
 		_, ids = w.admin(t, http.MethodGet, "/admin/api/identities", nil)
 		zoe := agentOf(ids, "agent_zoe")
 		return zoe["matched_by"] == "override" && zoe["salesforce_user"] == zoeUser && ids["matched"] == float64(3), fmt.Sprint(zoe)

@@ -10,6 +10,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/upstream"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // manualPolls leaves every poll and the sweep to the test.
@@ -39,7 +40,7 @@ func TestSameSecondEditsInSalesforceReachCareByTheNextPoll(t *testing.T) {
 	if err := w.d.Engine().PollSalesforce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "Care pending", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "Care pending", func() (bool, string) {
 		c, _ := w.care.Case("sec_1")
 		return c.Status == rules.Pending, string(c.Status)
 	})
@@ -54,7 +55,7 @@ func TestSameSecondEditsInSalesforceReachCareByTheNextPoll(t *testing.T) {
 	if err := w.d.Engine().PollSalesforce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "Care assigned to Ben by the next poll", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "Care assigned to Ben by the next poll", func() (bool, string) {
 		c, _ := w.care.Case("sec_1")
 		return c.AssigneeID != nil && *c.AssigneeID == "agent_ben", fmt.Sprint(c.AssigneeID)
 	})
@@ -81,7 +82,7 @@ func TestAgentChangeWithinTheSecondOfTheReadIsNotOverwritten(t *testing.T) {
 	w.care.InjectFault(caresim.Fault{Op: caresim.OpListMessages, Latency: time.Second})
 	done := make(chan error, 1)
 	go func() { done <- w.d.Engine().ReconcileCase(ctx, "sec_2") }()
-	eventually(t, "the reconcile reading the conversation, with the Case read", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the reconcile reading the conversation, with the Case read", func() (bool, string) {
 		return w.care.Calls(caresim.OpListMessages) > reads && answered(t, w, "salesforce") > queries, ""
 	})
 	stamp := w.sfCase("sec_2")["SystemModstamp"]

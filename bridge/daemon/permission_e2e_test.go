@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestMissingPermissionFailsWithAClearMessage: the suite runs the
@@ -43,7 +45,7 @@ func TestMissingPermissionFailsWithAClearMessage(t *testing.T) {
 	if err := w.d.Engine().Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the case synced once the integration user is back in the group", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the case synced once the integration user is back in the group", func() (bool, string) {
 		r := w.sfCase("perm_1")
 		return r["Status"] == "On Hold", fmt.Sprint(r["Status"])
 	})
@@ -76,7 +78,7 @@ func TestReassignmentNeedsTransferCases(t *testing.T) {
 	if err := w.d.Engine().Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the Case given to Ana once Transfer Cases is back", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the Case given to Ana once Transfer Cases is back", func() (bool, string) {
 		r := w.sfCase("perm_2")
 		return r["OwnerId"] == w.users["ana@example.com"], fmt.Sprint(r["OwnerId"])
 	})
@@ -87,7 +89,7 @@ func TestReassignmentNeedsTransferCases(t *testing.T) {
 func (w *world) linkedToBen(t *testing.T, careID string) string {
 	t.Helper()
 	sfID := w.linked(t, careID, strPtr("agent_ben"))
-	eventually(t, "the Case owned by Ben", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the Case owned by Ben", func() (bool, string) {
 		r := w.sfCase(careID)
 		return r != nil && r["OwnerId"] == w.users["ben@example.com"], fmt.Sprint(r)
 	})
@@ -99,7 +101,7 @@ func (w *world) linkedToBen(t *testing.T, careID string) string {
 // Salesforce refusal naming code and pointing to carebridge check.
 func (w *world) wantParked(t *testing.T, key, code string) {
 	t.Helper()
-	eventually(t, "the refusal listed with the failing keys", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the refusal listed with the failing keys", func() (bool, string) {
 		failing, err := w.d.Queue().Failing(context.Background(), 10)
 		if err != nil || len(failing) != 1 {
 			return false, fmt.Sprint(failing, err)
@@ -139,7 +141,7 @@ func TestClearedCareIDOnAnAgentsCaseIsNotForked(t *testing.T) {
 	if err := w.d.Engine().Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the case synced once the admin put its Care id back", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the case synced once the admin put its Care id back", func() (bool, string) {
 		r := w.sfCase("perm_3")
 		return r["Status"] == "On Hold", fmt.Sprint(r["Status"])
 	})

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestNewCarePlatformDoesNotStopACase: Care adds a network; its cases sync
@@ -24,7 +26,7 @@ func TestNewCarePlatformDoesNotStopACase(t *testing.T) {
 	if err := w.d.Engine().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the Case and its message", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the Case and its message", func() (bool, string) {
 		r := w.sfCase("new_1")
 		return r != nil && len(w.mirror(r["Id"].(string))) == 1, fmt.Sprint(r)
 	})

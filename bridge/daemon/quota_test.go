@@ -10,6 +10,7 @@ import (
 	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestSpentQuotaPausesEveryReplicaAndShows: Salesforce answers
@@ -30,7 +31,7 @@ func TestSpentQuotaPausesEveryReplicaAndShows(t *testing.T) {
 	if err := w.d.Engine().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the pause set", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the pause set", func() (bool, string) {
 		until, err := w.d.Queue().PausedUntil(ctx)
 		return err == nil && !until.IsZero(), fmt.Sprint(until, err)
 	})
@@ -76,7 +77,7 @@ func TestSpentQuotaPausesEveryReplicaAndShows(t *testing.T) {
 	if err := w.d.Engine().Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the case synced after the pause", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the case synced after the pause", func() (bool, string) {
 		r := w.sfCase("quota_1")
 		return r["Status"] == "On Hold", fmt.Sprint(r["Status"])
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/carebridge/carebridge/bridge/daemon"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/internal/redistest"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // haTimeout bounds a wait that spans a Redis failover or a restart on a
@@ -56,7 +57,7 @@ func (w *world) syncedOnce(t *testing.T, ids []string) {
 		}
 		return n
 	}
-	eventuallyWithin(t, haTimeout, fmt.Sprintf("%d cases and their messages in Salesforce", len(ids)), func() (bool, string) {
+	testkit.Eventually(t, haTimeout, fmt.Sprintf("%d cases and their messages in Salesforce", len(ids)), func() (bool, string) {
 		cases, msgs := count("Case", "Care_Case_Id__c"), count("Care_Message__c", "Care_Message_Id__c")
 		missing := 0
 		for _, id := range ids {
@@ -80,7 +81,7 @@ func (w *world) syncedOnce(t *testing.T, ids []string) {
 // ready waits until d's /readyz answers 200: among others, Redis answers.
 func ready(t *testing.T, d *daemon.Daemon) {
 	t.Helper()
-	eventuallyWithin(t, haTimeout, "/readyz 200", func() (bool, string) {
+	testkit.Eventually(t, haTimeout, "/readyz 200", func() (bool, string) {
 		rec := httptest.NewRecorder()
 		d.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
 		return rec.Code == http.StatusOK, strings.TrimSpace(rec.Body.String())
@@ -115,7 +116,7 @@ func TestSentinelFailoverMidBurstSyncsEveryCaseOnce(t *testing.T) {
 	const n = 300
 
 	ids := w.escalateRange(t, "ha_", 0, n/2)
-	eventuallyWithin(t, haTimeout, "the burst under way", func() (bool, string) {
+	testkit.Eventually(t, haTimeout, "the burst under way", func() (bool, string) {
 		got := len(w.sf.Records("Case"))
 		return got > 0, fmt.Sprintf("%d Cases", got)
 	})
@@ -135,7 +136,7 @@ func TestSentinelFailoverMidBurstSyncsEveryCaseOnce(t *testing.T) {
 	redisToolsWork(t, w.cfg)
 	w.syncedOnce(t, ids)
 	// Nothing is left to do twice: once the queue is idle, still one each.
-	eventuallyWithin(t, haTimeout, "an idle queue", func() (bool, string) {
+	testkit.Eventually(t, haTimeout, "an idle queue", func() (bool, string) {
 		d, err := w.d.Queue().Depth(context.Background())
 		return err == nil && d.Ready+d.Delayed+d.Processing == 0, fmt.Sprintf("%+v %v", d, err)
 	})
@@ -176,7 +177,7 @@ func TestLostRedisWritesAreRepairedWithoutDuplicates(t *testing.T) {
 	c := rds.Client(t)
 
 	ids := w.escalateRange(t, "lost_", 0, 100)
-	eventuallyWithin(t, haTimeout, "the burst under way", func() (bool, string) {
+	testkit.Eventually(t, haTimeout, "the burst under way", func() (bool, string) {
 		got := len(w.sf.Records("Case"))
 		return got > 0, fmt.Sprintf("%d Cases", got)
 	})
@@ -204,7 +205,7 @@ func TestLostRedisWritesAreRepairedWithoutDuplicates(t *testing.T) {
 	if err := w.care.UISetStatus("lost_0", rules.Pending); err != nil {
 		t.Fatal(err)
 	}
-	eventuallyWithin(t, haTimeout, "lost_0 On Hold in Salesforce", func() (bool, string) {
+	testkit.Eventually(t, haTimeout, "lost_0 On Hold in Salesforce", func() (bool, string) {
 		r := w.sfCase("lost_0")
 		return r["Status"] == "On Hold", fmt.Sprint(r["Status"])
 	})
@@ -229,7 +230,7 @@ func TestTwoReplicasOnARedisCluster(t *testing.T) {
 	if err := w.sf.Update("Case", sfID, map[string]any{"OwnerId": w.users["ben@example.com"]}); err != nil {
 		t.Fatal(err)
 	}
-	eventuallyWithin(t, haTimeout, "Care assignee Ben", func() (bool, string) {
+	testkit.Eventually(t, haTimeout, "Care assignee Ben", func() (bool, string) {
 		c, _ := w.care.Case("cl_7")
 		return c.AssigneeID != nil && *c.AssigneeID == "agent_ben", fmt.Sprint(c.AssigneeID)
 	})

@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestRefusedCaseUpdateShowsOnTheCaseAndClearsAfterTheFix: an org's
@@ -33,7 +35,7 @@ func TestRefusedCaseUpdateShowsOnTheCaseAndClearsAfterTheFix(t *testing.T) {
 	if err := w.d.Engine().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the refusal shown on the Case", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the refusal shown on the Case", func() (bool, string) {
 		r := w.sfCase("rule_1")
 		return r["Care_Sync_Status__c"] == "Error", fmt.Sprint(r["Care_Sync_Status__c"], r["Care_Sync_Error__c"])
 	})
@@ -50,7 +52,7 @@ func TestRefusedCaseUpdateShowsOnTheCaseAndClearsAfterTheFix(t *testing.T) {
 
 	// The failing case is visible to ops, and parked rather than dead:
 	// retrying cannot help until someone fixes the cause.
-	eventually(t, "the case listed as failing", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the case listed as failing", func() (bool, string) {
 		f, err := w.d.Queue().Failing(ctx, 10)
 		return err == nil && len(f) == 1 && f[0].Key == "case:rule_1" && f[0].Parked, fmt.Sprint(f, err)
 	})
@@ -65,12 +67,12 @@ func TestRefusedCaseUpdateShowsOnTheCaseAndClearsAfterTheFix(t *testing.T) {
 	if err := w.d.Engine().Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the case synced and the error cleared", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the case synced and the error cleared", func() (bool, string) {
 		r := w.sfCase("rule_1")
 		return r["Status"] == "On Hold" && r["Care_Sync_Status__c"] == "Synced" && r["Care_Sync_Error__c"] == nil,
 			fmt.Sprint(r["Status"], " ", r["Care_Sync_Status__c"], " ", r["Care_Sync_Error__c"])
 	})
-	eventually(t, "the failure forgotten", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the failure forgotten", func() (bool, string) {
 		d, err := w.d.Queue().Depth(ctx)
 		return err == nil && d.Dead == 0 && d.Failing == 0, fmt.Sprint(d, err)
 	})

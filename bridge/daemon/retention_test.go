@@ -11,6 +11,7 @@ import (
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestClosedCasesRetireAndComeBackWhenReopened: the sweep stops covering
@@ -31,7 +32,7 @@ func TestClosedCasesRetireAndComeBackWhenReopened(t *testing.T) {
 	if err := w.d.Engine().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the Salesforce Cases", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the Salesforce Cases", func() (bool, string) {
 		return w.sfCase("ret_sf") != nil && w.sfCase("ret_care") != nil && w.sfCase("ret_open") != nil, ""
 	})
 	for _, id := range ids[:2] {
@@ -42,7 +43,7 @@ func TestClosedCasesRetireAndComeBackWhenReopened(t *testing.T) {
 	if err := w.d.Engine().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "both Cases Closed", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "both Cases Closed", func() (bool, string) {
 		a, b := w.sfCase("ret_sf"), w.sfCase("ret_care")
 		return a["Status"] == "Closed" && b["Status"] == "Closed", fmt.Sprint(a["Status"], b["Status"])
 	})
@@ -56,7 +57,7 @@ func TestClosedCasesRetireAndComeBackWhenReopened(t *testing.T) {
 		}
 		return ids
 	}
-	eventually(t, "the closed cases retired by the sweep", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the closed cases retired by the sweep", func() (bool, string) {
 		if err := w.d.Engine().Sweep(ctx); err != nil {
 			return false, err.Error()
 		}
@@ -111,7 +112,7 @@ func TestClosedCasesRetireAndComeBackWhenReopened(t *testing.T) {
 	if err := w.d.Engine().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "both reopens synced", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "both reopens synced", func() (bool, string) {
 		cs, _ := w.care.Case("ret_sf")
 		sfc := w.sfCase("ret_care")
 		return cs.Status == rules.Open && sfc["Status"] == "New", fmt.Sprint(cs.Status, " ", sfc["Status"])

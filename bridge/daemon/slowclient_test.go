@@ -15,6 +15,7 @@ import (
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/internal/testenv"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestSlowClientsAreCutOffAndHealthStaysUp: clients that open a webhook
@@ -103,7 +104,7 @@ func (w *world) listenReady(t *testing.T) net.Addr {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the replica ready", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the replica ready", func() (bool, string) {
 		code, err := getStatus(addr, "/readyz")
 		return code == http.StatusOK, fmt.Sprint(code, err)
 	})
@@ -218,7 +219,7 @@ func TestStalledSendersFromOneAddressLeaveWebhooksThrough(t *testing.T) {
 		return aw.metric(t, "carebridge_care_webhook_deliveries_total", map[string]string{"outcome": care.OutcomeAccepted})
 	}
 	w.escalate(t, "through_1", strPtr("agent_ana"))
-	eventually(t, "the Care sandbox's webhooks accepted while the stalls are held", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the Care sandbox's webhooks accepted while the stalls are held", func() (bool, string) {
 		delivered, failed, pending := w.care.WebhookStats()
 		return accepted() >= 1, fmt.Sprintf("accepted %v; sandbox: %d delivered, %d failed attempts, %d pending", accepted(), delivered, failed, pending)
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // streamOnly makes Salesforce's changes come by the change stream alone:
@@ -26,7 +27,7 @@ func streamOnly(c *config.Config) {
 // careAssignee waits until the Care case is assigned to agent.
 func (w *world) careAssignee(t *testing.T, id, agent string) {
 	t.Helper()
-	eventually(t, id+" assigned to "+agent+" in Care", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, id+" assigned to "+agent+" in Care", func() (bool, string) {
 		c, _ := w.care.Case(id)
 		return c.AssigneeID != nil && *c.AssigneeID == agent, fmt.Sprint(c.AssigneeID)
 	})
@@ -42,14 +43,14 @@ func TestStalledChangeStreamIsNoticed(t *testing.T) {
 	t.Parallel()
 	w := &actionWorld{startWorld(t, streamOnly, func(c *config.Config) { c.Salesforce.ChangeStreamTimeout = time.Second })}
 	topic := map[string]string{"topic": channelTopic}
-	eventually(t, "the change stream up", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the change stream up", func() (bool, string) {
 		v := w.metric(t, "carebridge_salesforce_change_stream_up", topic)
 		return v == 1, fmt.Sprint(v)
 	})
 	sfID := w.linked(t, "stall_1", strPtr("agent_ana"))
 	// Idle for several timeouts (the Care poll runs every second).
 	runs := w.metricSum(t, "carebridge_job_runs_total", map[string]string{"task": "poll_care"})
-	eventually(t, "five seconds of an idle stream", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "five seconds of an idle stream", func() (bool, string) {
 		n := w.metricSum(t, "carebridge_job_runs_total", map[string]string{"task": "poll_care"})
 		return n >= runs+5, fmt.Sprint(n)
 	})
@@ -87,7 +88,7 @@ func TestOddChangeEventsReachCare(t *testing.T) {
 	t.Parallel()
 	w := &actionWorld{startWorld(t, streamOnly, withAdmin, func(c *config.Config) { c.Salesforce.ChangeStreamTimeout = 2 * time.Second })}
 	topic := map[string]string{"topic": channelTopic}
-	eventually(t, "the change stream up", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the change stream up", func() (bool, string) {
 		return w.metric(t, "carebridge_salesforce_change_stream_up", topic) == 1, ""
 	})
 	c1, c2 := w.linked(t, "odd_1", strPtr("agent_ana")), w.linked(t, "odd_2", strPtr("agent_ana"))
@@ -101,7 +102,7 @@ func TestOddChangeEventsReachCare(t *testing.T) {
 	// every Case; the catch-up poll finds them and puts Care's back.
 	catchUps := w.metric(t, "carebridge_salesforce_change_catchups_total", topic)
 	w.emit(t, sfsim.OddChange{Kind: sfsim.OddWildcard, Object: "Case", Field: "Care_Sentiment__c"})
-	eventually(t, "the sentiment back on both Cases", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the sentiment back on both Cases", func() (bool, string) {
 		a, b := w.sfCase("odd_1"), w.sfCase("odd_2")
 		return a["Care_Sentiment__c"] == "negative" && b["Care_Sentiment__c"] == "negative", fmt.Sprint(a["Care_Sentiment__c"], b["Care_Sentiment__c"])
 	})
@@ -115,7 +116,7 @@ func TestOddChangeEventsReachCare(t *testing.T) {
 	// One event for the same change to both Cases.
 	w.emit(t, sfsim.OddChange{Kind: sfsim.OddMerged, Object: "Case", RecordIDs: []string{c1, c2}, Fields: map[string]any{"Status": "On Hold"}})
 	for _, id := range []string{"odd_1", "odd_2"} {
-		eventually(t, id+" pending in Care", func() (bool, string) {
+		testkit.Eventually(t, 20*time.Second, id+" pending in Care", func() (bool, string) {
 			c, _ := w.care.Case(id)
 			return c.Status == rules.Pending, string(c.Status)
 		})
@@ -167,7 +168,7 @@ func (w *world) storedPast(t *testing.T, replay []byte) {
 	t.Helper()
 	cursors := state.New(w.redis.Client(t), w.cfg.Redis.Prefix)
 	want := binary.BigEndian.Uint64(replay)
-	eventually(t, "the stored replay id past the last change", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the stored replay id past the last change", func() (bool, string) {
 		v, _, err := cursors.Cursor(context.Background(), "pubsub:"+channelTopic)
 		b, _ := base64.StdEncoding.DecodeString(v)
 		return err == nil && len(b) == 8 && binary.BigEndian.Uint64(b) >= want, fmt.Sprint(b, err)
@@ -196,7 +197,7 @@ func TestAutomationInCarebridgesTransactionIsReconciled(t *testing.T) {
 	if err := w.care.UISetStatus("flow_1", rules.Pending); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the Case On Hold", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the Case On Hold", func() (bool, string) {
 		r := w.sfCase("flow_1")
 		return r["Status"] == "On Hold" && r["OwnerId"] == w.users["ben@example.com"], fmt.Sprint(r["Status"], r["OwnerId"])
 	})
@@ -222,7 +223,7 @@ func TestCatchUpIsRetriedUntilItSucceeds(t *testing.T) {
 	w.sf.InjectFault(sfsim.Fault{Op: sfsim.OpQuery, Status: http.StatusServiceUnavailable})
 	queries := w.sf.Calls(sfsim.OpQuery)
 	w.restart(t)
-	eventually(t, "catch-up polls refused and retried", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "catch-up polls refused and retried", func() (bool, string) {
 		n := w.sf.Calls(sfsim.OpQuery) - queries
 		return n >= 3, fmt.Sprint(n, " queries")
 	})

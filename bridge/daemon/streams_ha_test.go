@@ -8,6 +8,7 @@ import (
 
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/internal/redistest"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestSentinelFailoverUnderTheLeaderKeepsSalesforceEdits: agents reassign
@@ -53,7 +54,7 @@ func TestSentinelFailoverUnderTheLeaderKeepsSalesforceEdits(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	eventuallyWithin(t, haTimeout, "every edit in Care", func() (bool, string) {
+	testkit.Eventually(t, haTimeout, "every edit in Care", func() (bool, string) {
 		var missing []string
 		for i := range n {
 			id := "fo_" + strconv.Itoa(i)

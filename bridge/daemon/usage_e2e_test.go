@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestAdminStatusShowsTheAPICostPerCase: the sync health page's API cost
@@ -22,7 +24,7 @@ func TestAdminStatusShowsTheAPICostPerCase(t *testing.T) {
 	if err := w.d.Engine().PollCare(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "three Cases", func() (bool, string) { return len(w.sf.Records("Case")) == 3, "" })
+	testkit.Eventually(t, 20*time.Second, "three Cases", func() (bool, string) { return len(w.sf.Records("Case")) == 3, "" })
 	w.quiet(t)
 	sfCalls := func() float64 {
 		n := 0
@@ -41,7 +43,7 @@ func TestAdminStatusShowsTheAPICostPerCase(t *testing.T) {
 		return float64(n)
 	}
 	var cost map[string]any
-	eventually(t, "the API cost counted (with the next heartbeat)", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the API cost counted (with the next heartbeat)", func() (bool, string) {
 		code, status := w.admin(t, http.MethodGet, "/admin/api/status", nil)
 		cost, _ = status["api_cost"].(map[string]any)
 		return code == http.StatusOK && cost["salesforce_calls_24h"] == sfCalls() && cost["care_calls_24h"] == careCalls(),

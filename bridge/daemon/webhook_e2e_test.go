@@ -12,6 +12,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestOddCaseIDsDoNotHoldUpWebhooks: Care delivers webhooks in order and
@@ -29,14 +30,14 @@ func TestOddCaseIDsDoNotHoldUpWebhooks(t *testing.T) {
 	w.escalate(t, "after odd", strPtr("agent_ana"))
 	// Each escalation is a case.created and two message.created events.
 	const events, odd = 9, 6
-	eventually(t, "every webhook delivered", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "every webhook delivered", func() (bool, string) {
 		delivered, failed, pending := w.care.WebhookStats()
 		return delivered == events && pending == 0, fmt.Sprintf("%d delivered, %d failed attempts, %d pending", delivered, failed, pending)
 	})
 	if _, failed, _ := w.care.WebhookStats(); failed != 0 {
 		t.Errorf("%d deliveries were refused and redelivered, want none", failed)
 	}
-	eventually(t, "the Case of the events behind the odd ones", func() (bool, string) { return w.sfCase("after odd") != nil, "" })
+	testkit.Eventually(t, 20*time.Second, "the Case of the events behind the odd ones", func() (bool, string) { return w.sfCase("after odd") != nil, "" })
 	aw := &actionWorld{w}
 	deliveries := func(outcome string) float64 {
 		return aw.metric(t, "carebridge_care_webhook_deliveries_total", map[string]string{"outcome": outcome})
@@ -79,7 +80,7 @@ func TestAWebhookDuringItsCasesReconcileCostsNoSecondOne(t *testing.T) {
 	w.care.InjectFault(caresim.Fault{Op: caresim.OpGetCase, Latency: 400 * time.Millisecond})
 	w.escalate(t, "announced", strPtr("agent_ana"))
 	key := work.ForCase("announced")
-	eventually(t, "the case's reconcile running", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the case's reconcile running", func() (bool, string) {
 		running, err := w.d.Queue().Processing(ctx, []string{key})
 		return err == nil && running[key], fmt.Sprint(err)
 	})
@@ -87,11 +88,11 @@ func TestAWebhookDuringItsCasesReconcileCostsNoSecondOne(t *testing.T) {
 	if _, err := w.care.CustomerMessage("announced", care.Message{ID: "again", Kind: rules.ReplyKind, ParentID: &parent, Text: "Still broken"}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "every webhook delivered", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "every webhook delivered", func() (bool, string) {
 		delivered, _, pending := w.care.WebhookStats()
 		return delivered >= 4 && pending == 0, fmt.Sprintf("%d delivered, %d pending", delivered, pending)
 	})
-	eventually(t, "the queue drained, checks included", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the queue drained, checks included", func() (bool, string) {
 		d, err := w.d.Queue().Depth(ctx)
 		checks, cerr := w.d.Queue().Waiting(ctx, work.Check.Prefix())
 		return err == nil && cerr == nil && d.Ready+d.Delayed+d.Processing+checks == 0, fmt.Sprint(d, checks, err, cerr)

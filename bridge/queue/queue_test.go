@@ -18,28 +18,12 @@ import (
 
 	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/internal/redistest"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
-// fakeClock is a settable time source shared by queues in one test.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+// newFakeClock is a settable time source shared by queues in one test.
+func newFakeClock() *testkit.Clock {
+	return testkit.NewClock(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 }
 
 func newQueue(t testing.TB, rdb redis.UniversalClient, opts queue.Options) *queue.Queue {
@@ -240,7 +224,7 @@ func TestNeverTwoAtOnce(t *testing.T) {
 		})
 	}
 	adders.Wait()
-	waitFor(t, 10*time.Second, "queue drained", func() bool {
+	testkit.Until(t, 10*time.Second, "queue drained", func() bool {
 		d := mustDepth(t, procs[0])
 		if d.Ready+d.Processing+d.Delayed+d.Dirty != 0 {
 			return false
@@ -878,7 +862,7 @@ func TestRunWorksRetriesAndStops(t *testing.T) {
 	for _, k := range []string{"case:ok", "case:flaky", "case:broken", "action:panics"} {
 		mustAdd(t, q, k)
 	}
-	waitFor(t, 5*time.Second, "all keys handled", func() bool {
+	testkit.Until(t, 5*time.Second, "all keys handled", func() bool {
 		d := mustDepth(t, q)
 		return d.Ready+d.Delayed+d.Processing == 0 && d.Dead == 1 && d.Failing == 1
 	})
@@ -1117,18 +1101,6 @@ func BenchmarkAddGetDoneParallel(b *testing.B) {
 	})
 }
 
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t testing.TB, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", timeout, what)
-		}
-		time.Sleep(5 * time.Millisecond) // polling interval of the wait, not a stand-in for it
-	}
-}
-
 // TestOnRedisCluster runs every script once on a Redis Cluster node, which
 // refuses scripts whose keys span slots.
 func TestOnRedisCluster(t *testing.T) {
@@ -1225,7 +1197,7 @@ func TestRunExtendsLongWork(t *testing.T) {
 		time.Sleep(20 * time.Millisecond) // sampling interval
 	}
 	close(release)
-	waitFor(t, 5*time.Second, "work finished", func() bool {
+	testkit.Until(t, 5*time.Second, "work finished", func() bool {
 		d := mustDepth(t, other)
 		return d.Processing+d.Ready+d.Delayed+d.Dead == 0
 	})

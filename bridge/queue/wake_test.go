@@ -15,6 +15,7 @@ import (
 
 	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/internal/redistest"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // redisCalls is the number of commands the server has executed, in all
@@ -86,15 +87,15 @@ func TestIdleWorkersMakeNoRedisCalls(t *testing.T) {
 	q := newQueue(t, rdb, queue.Options{Lease: time.Minute})
 	h := runQueue(t, q, 32)
 	mustAdd(t, q, "case:1")
-	waitFor(t, 5*time.Second, "the key handled", func() bool { return h.count("case:1") == 1 })
-	waitFor(t, 5*time.Second, "the queue empty", func() bool { return mustDepth(t, q) == queue.Depth{} })
+	testkit.Until(t, 5*time.Second, "the key handled", func() bool { return h.count("case:1") == 1 })
+	testkit.Until(t, 5*time.Second, "the queue empty", func() bool { return mustDepth(t, q) == queue.Depth{} })
 
 	// On a loaded machine the workers' first looks at the queue may still
 	// be under way: wait until Redis has seen nothing but these INFO calls
 	// for 2 s.
 	last, _ := redisCalls(t, rdb)
 	lastChange := time.Now()
-	waitFor(t, time.Minute, "the replica quiet", func() bool {
+	testkit.Until(t, time.Minute, "the replica quiet", func() bool {
 		if n, _ := redisCalls(t, rdb); n != last+1 {
 			lastChange = time.Now()
 			last = n
@@ -129,11 +130,11 @@ func TestAKeyAddedOnOneReplicaWakesAnother(t *testing.T) {
 	b := newQueue(t, srv.Client(t), queue.Options{IdlePoll: time.Hour})
 	h := runQueue(t, b, 4)
 	mustAdd(t, a, "case:now")
-	waitFor(t, 5*time.Second, "B took the key A added", func() bool { return h.count("case:now") == 1 })
+	testkit.Until(t, 5*time.Second, "B took the key A added", func() bool { return h.count("case:now") == 1 })
 	if _, err := a.AddAfter(context.Background(), "case:later", 300*time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 5*time.Second, "B took the delayed key when due", func() bool { return h.count("case:later") == 1 })
+	testkit.Until(t, 5*time.Second, "B took the delayed key when due", func() bool { return h.count("case:later") == 1 })
 	if err := a.PauseUntil(context.Background(), time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +142,7 @@ func TestAKeyAddedOnOneReplicaWakesAnother(t *testing.T) {
 	if err := a.Resume(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 5*time.Second, "B took the key once A lifted the pause", func() bool { return h.count("case:paused") == 1 })
+	testkit.Until(t, 5*time.Second, "B took the key once A lifted the pause", func() bool { return h.count("case:paused") == 1 })
 }
 
 // TestAddManyQueuesEveryKeyInOneRoundTrip: a poll's keys are queued
@@ -222,7 +223,7 @@ func TestABusyWorkerMakesOneRoundTripPerKey(t *testing.T) {
 	}
 	before := trips.n.Load()
 	h := runQueue(t, q, 1)
-	waitFor(t, time.Minute, "every key handled", func() bool {
+	testkit.Until(t, time.Minute, "every key handled", func() bool {
 		for _, k := range keys {
 			if h.count(k) != 1 {
 				return false
@@ -319,7 +320,7 @@ func TestWorkersFinishingTogetherShareARoundTrip(t *testing.T) {
 			t.Error(err)
 		}
 	})
-	waitFor(t, time.Minute, "every key worked", func() bool { return done.Load() == keys })
+	testkit.Until(t, time.Minute, "every key worked", func() bool { return done.Load() == keys })
 	// The results and next leases go in pipelines: about one per wave, a
 	// few more when a wave's results straddle two round trips (measured:
 	// 41 to 45). One per key would be 500.

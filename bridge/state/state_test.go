@@ -12,6 +12,7 @@ import (
 	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/bridge/state/statetest"
 	"github.com/carebridge/carebridge/internal/redistest"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 func newStore(t *testing.T, opts ...state.Option) (*state.Store, *redistest.Server) {
@@ -180,20 +181,13 @@ func TestFirstSeen(t *testing.T) {
 	if ok, _ := s.FirstSeen(ctx, "evt-2"); !ok {
 		t.Fatal("another event counted as seen")
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	testkit.Eventually(t, 5*time.Second, "the first event id to expire", func() (bool, string) {
 		ok, err := s.FirstSeen(ctx, "evt-1")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ok {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("event id never expired")
-		}
-		time.Sleep(20 * time.Millisecond) // polling interval for the TTL to pass
-	}
+		return ok, "still seen"
+	})
 	if _, err := s.FirstSeen(ctx, ""); err == nil {
 		t.Error("empty event id accepted")
 	}

@@ -33,6 +33,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 	"github.com/carebridge/carebridge/internal/redistest"
 	"github.com/carebridge/carebridge/internal/testenv"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // demoDeadline bounds how long one printed change may take to arrive on the
@@ -192,29 +193,19 @@ func shell(ctx context.Context, command string) ([]byte, error) {
 // until runs look until check accepts its output or the deadline passes.
 func until(t *testing.T, what, look string, check func([]byte) (bool, error)) {
 	t.Helper()
-	deadline := time.Now().Add(demoDeadline)
-	var last string
-	for {
+	testkit.EventuallyEvery(t, demoDeadline, 250*time.Millisecond, what, func() (bool, string) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
 		out, err := shell(ctx, look)
-		cancel()
-		if err == nil {
-			ok, cerr := check(out)
-			if ok {
-				return
-			}
-			last = string(out)
-			if cerr != nil {
-				last = cerr.Error() + ": " + last
-			}
-		} else {
-			last = err.Error()
+		if err != nil {
+			return false, err.Error()
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s did not happen within %s; last output of %q:\n%s", what, demoDeadline, look, last)
+		ok, cerr := check(out)
+		if cerr != nil {
+			return ok, fmt.Sprintf("%v; the output of %q: %s", cerr, look, out)
 		}
-		time.Sleep(250 * time.Millisecond) // poll interval, not synchronisation
-	}
+		return ok, fmt.Sprintf("the output of %q: %s", look, out)
+	})
 }
 
 // sfRecords decodes a Salesforce query response.
@@ -309,7 +300,7 @@ func TestDemoPrintedCommandsSync(t *testing.T) {
 	if metricsURL == nil {
 		t.Fatalf("the demo prints no /metrics address:\n%s", demo.text)
 	}
-	waitUntil(t, "the change stream up on /metrics", func() bool {
+	testkit.Until(t, 30*time.Second, "the change stream up on /metrics", func() bool {
 		resp, err := http.Get(metricsURL[1])
 		if err != nil {
 			return false
@@ -576,7 +567,7 @@ func startUpSeries(t *testing.T) (atStart, afterPolls []labels.Labels) {
 	t.Cleanup(func() { cancel(); <-done })
 
 	base := "http://" + addr.String()
-	waitUntil(t, "/readyz 200", func() bool {
+	testkit.Until(t, 30*time.Second, "/readyz 200", func() bool {
 		resp, err := http.Get(base + "/readyz")
 		if err != nil {
 			return false
@@ -585,7 +576,7 @@ func startUpSeries(t *testing.T) (atStart, afterPolls []labels.Labels) {
 		return resp.StatusCode == http.StatusOK
 	})
 	atStart = scrapeSeries(t, base+"/metrics")
-	waitUntil(t, "requests to both systems on /metrics", func() bool {
+	testkit.Until(t, 30*time.Second, "requests to both systems on /metrics", func() bool {
 		afterPolls = scrapeSeries(t, base+"/metrics")
 		systems := map[string]bool{}
 		for _, ls := range afterPolls {
@@ -608,18 +599,6 @@ var bornWithFirstEvent = map[string]bool{
 	"carebridge_upstream_requests_total":                  true,
 	"carebridge_upstream_request_duration_seconds_bucket": true,
 	"carebridge_job_last_success_timestamp_seconds":       true,
-}
-
-// waitUntil polls cond for up to 30 seconds.
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond) // poll interval, not synchronisation
-	}
 }
 
 // scrapeSeries reads a Prometheus text page and returns its series, each

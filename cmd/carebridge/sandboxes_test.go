@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/internal/redistest"
-	"github.com/carebridge/carebridge/internal/testenv"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // sandboxDoc is what docs/sandboxes.md asks a reader to run: the commands
@@ -106,7 +106,7 @@ func TestRunAgainstTheSandboxesAsDocumented(t *testing.T) {
 		t.Fatalf("docs/sandboxes.md starts %d carebridge commands; want both sandboxes and run", started)
 	}
 	bridge := "http://" + ports["127.0.0.1:8080"]
-	testenv.Eventually(t, time.Minute, "carebridge run ready", func() (bool, string) {
+	testkit.Eventually(t, time.Minute, "carebridge run ready", func() (bool, string) {
 		resp, err := http.Get(bridge + "/readyz")
 		if err != nil {
 			return false, err.Error()
@@ -114,7 +114,7 @@ func TestRunAgainstTheSandboxesAsDocumented(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode == http.StatusOK, resp.Status
 	})
-	testenv.Eventually(t, time.Minute, "the change stream up", func() (bool, string) {
+	testkit.Eventually(t, time.Minute, "the change stream up", func() (bool, string) {
 		body := get(t, bridge+"/metrics")
 		return strings.Contains(body, `carebridge_salesforce_change_stream_up{topic="/data/Carebridge__chn"} 1`), "stream down"
 	})
@@ -123,7 +123,7 @@ func TestRunAgainstTheSandboxesAsDocumented(t *testing.T) {
 		// Any answer but a 2xx fails the script, as a reader would notice.
 		script = strings.ReplaceAll(script, "curl -s ", "curl -sS --fail-with-body ")
 		if strings.Contains(script, "FROM+Case") { // the page says: lists case_fb_9 once carebridge copied it
-			testenv.Eventually(t, time.Minute, "case_fb_9 in the Salesforce query of the page", func() (bool, string) {
+			testkit.Eventually(t, time.Minute, "case_fb_9 in the Salesforce query of the page", func() (bool, string) {
 				out, err := runScript(script, env)
 				return err == nil && strings.Contains(out, `"Care_Case_Id__c":"case_fb_9"`), fmt.Sprint(out, err)
 			})

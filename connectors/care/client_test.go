@@ -21,6 +21,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/upstream"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 const (
@@ -704,7 +705,7 @@ func TestClientHonoursContext(t *testing.T) {
 		_, err := sb.client.GetCase(ctx, "case_ctx")
 		errc <- err
 	}()
-	waitFor(t, 5*time.Second, "the call to reach the sandbox", func() bool { return sb.sim.Calls(caresim.OpGetCase) > 0 })
+	testkit.Until(t, 5*time.Second, "the call to reach the sandbox", func() bool { return sb.sim.Calls(caresim.OpGetCase) > 0 })
 	start := time.Now()
 	cancel()
 	select {
@@ -734,14 +735,14 @@ func TestWebhookEndToEnd(t *testing.T) {
 	sb := newSandbox(t, sandboxOptions{sim: caresim.Options{WebhookURL: hook.URL, WebhookSecret: webhookSecret}})
 	c := sb.seed(t, "case_wh", true, true)
 
-	waitFor(t, 5*time.Second, "case.created delivered", func() bool { return slices.Contains(rec.got(), "case:"+c.ID) })
+	testkit.Until(t, 5*time.Second, "case.created delivered", func() bool { return slices.Contains(rec.got(), "case:"+c.ID) })
 
 	// A note and a reply through the API each deliver an event about the case.
 	n := len(rec.got())
 	if _, err := sb.client.AddNote(t.Context(), c.ID, care.NoteRequest{Text: "noted"}, "wh-note"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 5*time.Second, "note.created delivered", func() bool { return len(rec.got()) > n })
+	testkit.Until(t, 5*time.Second, "note.created delivered", func() bool { return len(rec.got()) > n })
 	for _, k := range rec.got() {
 		if k != "case:"+c.ID {
 			t.Fatalf("unexpected key %q", k)
@@ -761,7 +762,7 @@ func TestWebhookEndToEndEnqueueFailure(t *testing.T) {
 	sb := newSandbox(t, sandboxOptions{sim: caresim.Options{WebhookURL: hook.URL, WebhookSecret: webhookSecret,
 		WebhookBackoff: 5 * time.Millisecond, WebhookMaxBackoff: 20 * time.Millisecond}})
 	c := sb.seed(t, "case_retry", true, true)
-	waitFor(t, 5*time.Second, "the retried event enqueued", func() bool { return slices.Contains(rec.got(), "case:"+c.ID) })
+	testkit.Until(t, 5*time.Second, "the retried event enqueued", func() bool { return slices.Contains(rec.got(), "case:"+c.ID) })
 	_, failed, _ := sb.sim.WebhookStats()
 	if failed < 2 {
 		t.Fatalf("sandbox saw %d failed deliveries, want >= 2 (503 while the queue was down)", failed)
@@ -778,28 +779,12 @@ func TestWebhookEndToEndWrongSecret(t *testing.T) {
 	t.Cleanup(hook.Close)
 	sb := newSandbox(t, sandboxOptions{sim: caresim.Options{WebhookURL: hook.URL, WebhookSecret: "another-secret"}})
 	sb.seed(t, "case_bad", true, true)
-	waitFor(t, 5*time.Second, "a refused delivery", func() bool {
+	testkit.Until(t, 5*time.Second, "a refused delivery", func() bool {
 		_, failed, _ := sb.sim.WebhookStats()
 		return failed > 0
 	})
 	if got := rec.got(); len(got) != 0 {
 		t.Fatalf("enqueued %v from wrongly signed deliveries", got)
-	}
-}
-
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.NewTimer(d)
-	defer deadline.Stop()
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		select {
-		case <-deadline.C:
-			t.Fatalf("timed out waiting for %s", what)
-		case <-tick.C:
-		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 	"github.com/carebridge/carebridge/internal/testenv"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestSIGKILLDuringActionsSendsEachOnce creates 200 agent actions
@@ -85,7 +86,7 @@ func TestSIGKILLDuringActionsSendsEachOnce(t *testing.T) {
 			break
 		}
 		step := 1 + rng.IntN(len(actions)/(kills+1))
-		testenv.Eventually(t, deadline, fmt.Sprintf("%d more actions finished before kill %d", step, k+1), func() (bool, string) {
+		testkit.Eventually(t, deadline, fmt.Sprintf("%d more actions finished before kill %d", step, k+1), func() (bool, string) {
 			n := finished()
 			return n >= min(before+step, len(actions)), fmt.Sprintf("%d of %d finished", n, len(actions))
 		})
@@ -101,7 +102,7 @@ func TestSIGKILLDuringActionsSendsEachOnce(t *testing.T) {
 		if k%2 == 0 {
 			// Aim at the window between the Sending mark and the
 			// write-back, where Care may already hold the reply.
-			testenv.Eventually(t, deadline, "an action Sending", func() (bool, string) {
+			testkit.Eventually(t, deadline, "an action Sending", func() (bool, string) {
 				return sending() > 0 || finished() == len(actions), fmt.Sprintf("%d finished", finished())
 			})
 		}
@@ -111,7 +112,7 @@ func TestSIGKILLDuringActionsSendsEachOnce(t *testing.T) {
 		t.Logf("kill %d (pid %d) with %d of %d actions finished, %d Sending", k+1, p.PID(), finished(), len(actions), inFlight)
 		p = w.start(t)
 	}
-	testenv.Eventually(t, deadline, "every action finished", func() (bool, string) {
+	testkit.Eventually(t, deadline, "every action finished", func() (bool, string) {
 		n := finished()
 		return n == len(actions), fmt.Sprintf("%d of %d finished", n, len(actions))
 	})

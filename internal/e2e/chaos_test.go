@@ -14,6 +14,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 	"github.com/carebridge/carebridge/internal/redistest"
 	"github.com/carebridge/carebridge/internal/testenv"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // chaosTimeout bounds each wait of the chaos test: 300 cases through two
@@ -47,7 +48,7 @@ func TestChaosLosesNothingAndDuplicatesNothing(t *testing.T) {
 		ChangeStreamTimeout: 5 * time.Second, Timeout: 10 * time.Second})
 	start := func() *testenv.Proc {
 		p := testenv.StartDaemon(t, cfg)
-		testenv.Eventually(t, chaosTimeout, fmt.Sprintf("daemon pid %d ready", p.PID()), p.Ready)
+		testkit.Eventually(t, chaosTimeout, fmt.Sprintf("daemon pid %d ready", p.PID()), p.Ready)
 		return p
 	}
 	replicas := []*testenv.Proc{start(), start()}
@@ -100,11 +101,11 @@ func TestChaosLosesNothingAndDuplicatesNothing(t *testing.T) {
 	round(1)
 	// A new leader follows the change stream once the killed one's lease
 	// ran out; then the stream is cut, and the next one stalled.
-	testenv.Eventually(t, chaosTimeout, "the leader following the change stream", func() (bool, string) {
+	testkit.Eventually(t, chaosTimeout, "the leader following the change stream", func() (bool, string) {
 		return sf.Subscriptions() > 0, "no subscription"
 	})
 	sf.ResetStreams()
-	testenv.Eventually(t, chaosTimeout, "the stream opened again", func() (bool, string) {
+	testkit.Eventually(t, chaosTimeout, "the stream opened again", func() (bool, string) {
 		return sf.Subscriptions() > 0, "no subscription"
 	})
 	sf.StallStreams()
@@ -124,7 +125,7 @@ func TestChaosLosesNothingAndDuplicatesNothing(t *testing.T) {
 	sf.SetParentLockLimit(0)
 	cs.ClearFaults()
 	store := state.New(ha.Client(t), "carebridge:")
-	testenv.Eventually(t, chaosTimeout, "every change on both sides exactly once", func() (bool, string) {
+	testkit.Eventually(t, chaosTimeout, "every change on both sides exactly once", func() (bool, string) {
 		for _, c := range l.cases {
 			if problem := l.caseProblem(c); problem != "" && !decidedByPolicy(t, store, sb, c.careID, problem) {
 				return false, c.careID + ": " + problem
@@ -175,7 +176,7 @@ func chaosLedger(t *testing.T, sb *testenv.Sandboxes, n int) *ledger {
 		sb.Escalate(t, c.careID, &first.CareAgentID)
 		l.cases = append(l.cases, c)
 	}
-	testenv.Eventually(t, chaosTimeout, "a Salesforce Case for every escalated case", func() (bool, string) {
+	testkit.Eventually(t, chaosTimeout, "a Salesforce Case for every escalated case", func() (bool, string) {
 		missing := 0
 		for _, c := range l.cases {
 			if r := sb.SalesforceCase(c.careID); r != nil {

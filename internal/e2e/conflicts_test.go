@@ -12,6 +12,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 	"github.com/carebridge/carebridge/internal/testenv"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestConflictingEditsAndUpstreamFaultsAcrossAKill has both sides change the
@@ -77,7 +78,7 @@ func TestConflictingEditsAndUpstreamFaultsAcrossAKill(t *testing.T) {
 			n += 2
 		}
 		if r == killRound {
-			testenv.Eventually(t, syncTimeout, "some of the round's notes to arrive", func() (bool, string) {
+			testkit.Eventually(t, syncTimeout, "some of the round's notes to arrive", func() (bool, string) {
 				arrived, total := l.notes()
 				return arrived > before, fmt.Sprintf("%d of %d", arrived, total)
 			})
@@ -86,7 +87,7 @@ func TestConflictingEditsAndUpstreamFaultsAcrossAKill(t *testing.T) {
 			p = w.start(t)
 		}
 		roundStart := time.Now()
-		testenv.Eventually(t, convergeTimeout, fmt.Sprintf("both sides to agree after round %d", r), agree)
+		testkit.Eventually(t, convergeTimeout, fmt.Sprintf("both sides to agree after round %d", r), agree)
 		t.Logf("round %d converged in %v", r, time.Since(roundStart))
 	}
 	w.sb.Salesforce.ClearFaults()

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/carebridge/carebridge/internal/testenv"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestSIGKILLDuringBurstLosesNothingAndDuplicatesNothing makes 500 changes
@@ -31,7 +32,7 @@ func TestSIGKILLDuringBurstLosesNothingAndDuplicatesNothing(t *testing.T) {
 	i := 0
 	waitSomeOfRound := func(p *testenv.Proc, before int) {
 		t.Helper()
-		testenv.Eventually(t, convergeTimeout, fmt.Sprintf("a note of changes %d-%d to arrive at pid %d", i-round, i, p.PID()), func() (bool, string) {
+		testkit.Eventually(t, convergeTimeout, fmt.Sprintf("a note of changes %d-%d to arrive at pid %d", i-round, i, p.PID()), func() (bool, string) {
 			arrived, total := l.notes()
 			return arrived > before, fmt.Sprintf("%d of %d notes arrived", arrived, total)
 		})
@@ -81,7 +82,7 @@ func TestSIGKILLDuringBurstLosesNothingAndDuplicatesNothing(t *testing.T) {
 		t.Fatalf("made %d changes, want %d", l.made, total)
 	}
 	l.waitConverged(t, p, convergeTimeout)
-	testenv.Eventually(t, syncTimeout, "the late cases in Salesforce", func() (bool, string) {
+	testkit.Eventually(t, syncTimeout, "the late cases in Salesforce", func() (bool, string) {
 		for _, id := range late {
 			if w.sb.SalesforceCase(id) == nil {
 				return false, id + " missing"

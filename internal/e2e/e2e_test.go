@@ -12,6 +12,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/internal/redistest"
 	"github.com/carebridge/carebridge/internal/testenv"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 func TestMain(m *testing.M) { os.Exit(testenv.RunTests(m)) }
@@ -63,7 +64,7 @@ func (w *world) deadLetters(t *testing.T) []queue.DeadLetter {
 func (w *world) start(t *testing.T) *testenv.Proc {
 	t.Helper()
 	p := testenv.StartDaemon(t, w.cfg)
-	testenv.Eventually(t, startTimeout, fmt.Sprintf("daemon pid %d ready", p.PID()), p.Ready)
+	testkit.Eventually(t, startTimeout, fmt.Sprintf("daemon pid %d ready", p.PID()), p.Ready)
 	return p
 }
 
@@ -98,7 +99,7 @@ func escalateCases(t *testing.T, sb *testenv.Sandboxes, prefix string, n int) *l
 		sb.Escalate(t, cs.careID, &first.CareAgentID)
 		l.cases = append(l.cases, cs)
 	}
-	testenv.Eventually(t, syncTimeout, "a Salesforce Case for every escalated case", func() (bool, string) {
+	testkit.Eventually(t, syncTimeout, "a Salesforce Case for every escalated case", func() (bool, string) {
 		missing := 0
 		for _, cs := range l.cases {
 			if r := sb.SalesforceCase(cs.careID); r != nil {
@@ -330,7 +331,7 @@ func deref(s *string) string {
 // arrives late, twice).
 func (l *ledger) waitConverged(t *testing.T, p *testenv.Proc, timeout time.Duration) {
 	t.Helper()
-	testenv.Eventually(t, timeout, fmt.Sprintf("all %d changes on both sides exactly once", l.made), l.converged)
+	testkit.Eventually(t, timeout, fmt.Sprintf("all %d changes on both sides exactly once", l.made), l.converged)
 	waitPolls(t, p, 3)
 	if ok, problem := l.converged(); !ok {
 		t.Fatalf("after three more poll cycles: %s", problem)
@@ -353,7 +354,7 @@ func waitPolls(t *testing.T, p *testenv.Proc, n float64) {
 	}
 	m := p.MustMetrics()
 	care0, sf0 := ok(m, "poll_care"), ok(m, "poll_salesforce")
-	testenv.Eventually(t, convergeTimeout, fmt.Sprintf("%v more polls of each system by pid %d", n, p.PID()), func() (bool, string) {
+	testkit.Eventually(t, convergeTimeout, fmt.Sprintf("%v more polls of each system by pid %d", n, p.PID()), func() (bool, string) {
 		m := p.MustMetrics()
 		c, s := ok(m, "poll_care")-care0, ok(m, "poll_salesforce")-sf0
 		return c >= n && s >= n, fmt.Sprintf("care %v, salesforce %v", c, s)

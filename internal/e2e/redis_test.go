@@ -6,6 +6,7 @@ import (
 
 	"github.com/carebridge/carebridge/internal/redistest"
 	"github.com/carebridge/carebridge/internal/testenv"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestRedisRestartDuringSync kills Redis (AOF on) while changes are being
@@ -33,7 +34,7 @@ func TestRedisRestartDuringSync(t *testing.T) {
 	}
 
 	w.redis.Restart()
-	testenv.Eventually(t, syncTimeout, "/readyz ready again", p.Ready)
+	testkit.Eventually(t, syncTimeout, "/readyz ready again", p.Ready)
 	l.changes(t, 120, 160)
 	l.waitConverged(t, p, convergeTimeout)
 	m := p.MustMetrics()
@@ -60,7 +61,7 @@ func TestRedisStateLostDuplicatesNothing(t *testing.T) {
 	l.waitConverged(t, p, syncTimeout)
 
 	w.redis.Restart() // comes back empty (no AOF, no RDB)
-	testenv.Eventually(t, syncTimeout, "/readyz ready again", p.Ready)
+	testkit.Eventually(t, syncTimeout, "/readyz ready again", p.Ready)
 	// The first Care poll of an empty store looks back 30 days, so every
 	// case is reconciled without its state.
 	waitPolls(t, p, 2)
@@ -78,7 +79,7 @@ func TestDaemonStartsBeforeRedis(t *testing.T) {
 	p := testenv.StartDaemon(t, w.cfg) // returns once /healthz answers
 	waitRedisDown(t, p)
 	w.redis.Restart()
-	testenv.Eventually(t, syncTimeout, "/readyz ready", p.Ready)
+	testkit.Eventually(t, syncTimeout, "/readyz ready", p.Ready)
 	l := escalateCases(t, w.sb, "late_redis_", 4)
 	l.changes(t, 0, 16)
 	l.waitConverged(t, p, convergeTimeout)
@@ -102,7 +103,7 @@ func TestDaemonStartsBeforeRedis(t *testing.T) {
 // (and only Redis: the mapping is loaded and the workers run).
 func waitRedisDown(t *testing.T, p *testenv.Proc) {
 	t.Helper()
-	testenv.Eventually(t, syncTimeout, "/readyz to report Redis down", func() (bool, string) {
+	testkit.Eventually(t, syncTimeout, "/readyz to report Redis down", func() (bool, string) {
 		ready, body := p.Ready()
 		checks, err := p.Checks()
 		if err != nil {

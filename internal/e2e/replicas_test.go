@@ -7,6 +7,7 @@ import (
 
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/internal/testenv"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestTwoDaemonsShareWorkPollOnceAndFailOver runs two daemon processes on
@@ -22,7 +23,7 @@ func TestTwoDaemonsShareWorkPollOnceAndFailOver(t *testing.T) {
 	a, b := w.start(t), w.start(t)
 
 	var leader, follower *testenv.Proc
-	testenv.Eventually(t, startTimeout, "exactly one leader", func() (bool, string) {
+	testkit.Eventually(t, startTimeout, "exactly one leader", func() (bool, string) {
 		la, lb := a.MustMetrics().Value("carebridge_leader"), b.MustMetrics().Value("carebridge_leader")
 		switch {
 		case la == 1 && lb == 0:
@@ -37,7 +38,7 @@ func TestTwoDaemonsShareWorkPollOnceAndFailOver(t *testing.T) {
 
 	// One subscription to the change channel, the leader's.
 	const topics = 1
-	testenv.Eventually(t, startTimeout, "the leader streaming the channel", func() (bool, string) {
+	testkit.Eventually(t, startTimeout, "the leader streaming the channel", func() (bool, string) {
 		up := leader.MustMetrics().Value("carebridge_salesforce_change_stream_up")
 		return up == topics && w.sb.Salesforce.Subscriptions() == topics, fmt.Sprintf("leader streams %v topics; the sandbox has %d subscriptions", up, w.sb.Salesforce.Subscriptions())
 	})
@@ -77,13 +78,13 @@ func TestTwoDaemonsShareWorkPollOnceAndFailOver(t *testing.T) {
 	killed := time.Now()
 	leader.Kill()
 	takeover := left + 5*time.Second + pollEvery + 2*time.Second
-	testenv.Eventually(t, takeover, fmt.Sprintf("pid %d to lead and poll", follower.PID()), func() (bool, string) {
+	testkit.Eventually(t, takeover, fmt.Sprintf("pid %d to lead and poll", follower.PID()), func() (bool, string) {
 		m := follower.MustMetrics()
 		polls := m.Value("carebridge_job_runs_total", "task", "poll_care", "result", "success")
 		return m.Value("carebridge_leader") == 1 && polls > 0, fmt.Sprintf("leader %v, polls %v", m.Value("carebridge_leader"), polls)
 	})
 	t.Logf("follower polled %v after the leader's SIGKILL (lease had %v left)", time.Since(killed).Round(time.Millisecond), left)
-	testenv.Eventually(t, startTimeout, "the new leader streaming the channel alone", func() (bool, string) {
+	testkit.Eventually(t, startTimeout, "the new leader streaming the channel alone", func() (bool, string) {
 		up := follower.MustMetrics().Value("carebridge_salesforce_change_stream_up")
 		return up == topics && w.sb.Salesforce.Subscriptions() == topics, fmt.Sprintf("new leader streams %v topics; the sandbox has %d subscriptions", up, w.sb.Salesforce.Subscriptions())
 	})

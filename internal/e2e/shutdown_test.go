@@ -9,6 +9,7 @@ import (
 	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 	"github.com/carebridge/carebridge/internal/testenv"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestSIGTERMWithWorkInFlight stops the daemon with SIGTERM while its
@@ -40,7 +41,7 @@ func TestSIGTERMWithWorkInFlight(t *testing.T) {
 	}
 	before := writes()
 	l.changes(t, 0, 8) // one Care note on each case
-	testenv.Eventually(t, syncTimeout, "note writes in flight", func() (bool, string) {
+	testkit.Eventually(t, syncTimeout, "note writes in flight", func() (bool, string) {
 		return writes() > before, fmt.Sprintf("%d create calls", writes()-before)
 	})
 

@@ -11,6 +11,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/internal/redistest"
 	"github.com/carebridge/carebridge/internal/testenv"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestAgentsActOnlyWithinTheirCases tries, as an agent signed in to
@@ -29,7 +30,7 @@ func TestAgentsActOnlyWithinTheirCases(t *testing.T) {
 	w.sb.Escalate(t, "hers", &ana.CareAgentID)
 	w.sb.Escalate(t, "his", &ben.CareAgentID)
 	var hers, his, hisMessage string
-	testenv.Eventually(t, syncTimeout, "both Cases with their mirrored messages", func() (bool, string) {
+	testkit.Eventually(t, syncTimeout, "both Cases with their mirrored messages", func() (bool, string) {
 		h, o := w.sb.SalesforceCase("hers"), w.sb.SalesforceCase("his")
 		if h == nil || o == nil {
 			return false, "a Case is missing"
@@ -70,7 +71,7 @@ func TestAgentsActOnlyWithinTheirCases(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, id := range []string{byID, claimed} {
-		testenv.Eventually(t, syncTimeout, "action "+id+" rejected", func() (bool, string) {
+		testkit.Eventually(t, syncTimeout, "action "+id+" rejected", func() (bool, string) {
 			r, _ := sf.Record("Care_Action__c", id)
 			return r["Status__c"] == "Rejected" && r["Status_Code__c"] == "target_not_found", fmt.Sprint(r["Status__c"], " ", r["Status_Code__c"], " ", r["Status_Reason__c"])
 		})
@@ -99,7 +100,7 @@ func TestRedisWipeKeepsAgentsUnsyncedEdits(t *testing.T) {
 	w := newWorld(t, testenv.Config{}, redistest.WithoutAOF())
 	p := w.start(t)
 	l := escalateCases(t, w.sb, "wipe_", n)
-	testenv.Eventually(t, syncTimeout, "every Case owned by its agent", func() (bool, string) {
+	testkit.Eventually(t, syncTimeout, "every Case owned by its agent", func() (bool, string) {
 		for _, cs := range l.cases {
 			if r := w.sb.SalesforceCase(cs.careID); r["OwnerId"] != cs.assignee.SalesforceID {
 				return false, cs.careID + " not assigned yet"
@@ -121,7 +122,7 @@ func TestRedisWipeKeepsAgentsUnsyncedEdits(t *testing.T) {
 	}
 	w.redis.Restart() // comes back empty
 	w.start(t)
-	testenv.Eventually(t, convergeTimeout, "every agent's edit in Care", func() (bool, string) {
+	testkit.Eventually(t, convergeTimeout, "every agent's edit in Care", func() (bool, string) {
 		for i, cs := range l.cases {
 			c, ok := w.sb.Care.Case(cs.careID)
 			switch {

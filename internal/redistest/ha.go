@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // haTimeout bounds how long a replica, a Sentinel quorum, a failover or a
@@ -40,11 +42,9 @@ func StartSentinel(t testing.TB) *Sentinel {
 	master := Start(t)
 	replica := Start(t, WithArgs("--replicaof", "127.0.0.1", strconv.Itoa(master.port)))
 	s := &Sentinel{t: t, servers: []*Server{master, replica}}
-	if err := waitUntil(haTimeout, "the replica in sync", func(ctx context.Context) error {
+	waitUntil(t, haTimeout, "the replica in sync", func(ctx context.Context) error {
 		return replicaLinkUp(ctx, replica.Addr())
-	}); err != nil {
-		t.Fatalf("redistest: %v", err)
-	}
+	})
 	monitor := []string{
 		fmt.Sprintf("sentinel monitor %s 127.0.0.1 %d 2", MasterName, master.port),
 		fmt.Sprintf("sentinel down-after-milliseconds %s 1000", MasterName),
@@ -54,7 +54,7 @@ func StartSentinel(t testing.TB) *Sentinel {
 	for range 3 {
 		s.sentinels = append(s.sentinels, Start(t, func(c *config) { c.sentinel = monitor }))
 	}
-	if err := waitUntil(haTimeout, "three Sentinels that know the replica and each other", func(ctx context.Context) error {
+	waitUntil(t, haTimeout, "three Sentinels that know the replica and each other", func(ctx context.Context) error {
 		for _, sen := range s.sentinels {
 			m, err := sentinelMaster(ctx, sen.Addr())
 			if err != nil {
@@ -65,9 +65,7 @@ func StartSentinel(t testing.TB) *Sentinel {
 			}
 		}
 		return nil
-	}); err != nil {
-		t.Fatalf("redistest: %v", err)
-	}
+	})
 	return s
 }
 
@@ -131,7 +129,7 @@ func (s *Sentinel) Replica() *Server {
 func (s *Sentinel) WaitFailover(old *Server) *Server {
 	s.t.Helper()
 	var promoted *Server
-	err := waitUntil(haTimeout, "Sentinel to promote the replica", func(ctx context.Context) error {
+	waitUntil(s.t, haTimeout, "Sentinel to promote the replica", func(ctx context.Context) error {
 		var addr string
 		for _, sen := range s.sentinels {
 			a, err := s.masterAddr(ctx, sen)
@@ -165,9 +163,6 @@ func (s *Sentinel) WaitFailover(old *Server) *Server {
 		}
 		return nil
 	})
-	if err != nil {
-		s.t.Fatalf("redistest: %v", err)
-	}
 	return promoted
 }
 
@@ -263,7 +258,7 @@ func StartCluster(t testing.TB, n int) *Cluster {
 		}
 	}
 	want := "cluster_known_nodes:" + strconv.Itoa(n)
-	if err := waitUntil(haTimeout, "the cluster ok on every node", func(ctx context.Context) error {
+	waitUntil(t, haTimeout, "the cluster ok on every node", func(ctx context.Context) error {
 		for _, node := range c.Nodes {
 			nc := redis.NewClient(&redis.Options{Addr: node.Addr(), DialTimeout: time.Second, MaxRetries: -1})
 			info, err := nc.ClusterInfo(ctx).Result()
@@ -276,9 +271,7 @@ func StartCluster(t testing.TB, n int) *Cluster {
 			}
 		}
 		return nil
-	}); err != nil {
-		t.Fatalf("redistest: %v", err)
-	}
+	})
 	return c
 }
 
@@ -292,20 +285,17 @@ func (c *Cluster) Client(t testing.TB) *redis.ClusterClient {
 	return clusterClient(t, c.Addrs())
 }
 
-// waitUntil runs cond until it returns nil or timeout passes; the error
-// then says what was awaited and cond's last answer.
-func waitUntil(timeout time.Duration, what string, cond func(ctx context.Context) error) error {
-	deadline := time.Now().Add(timeout)
-	for {
+// waitUntil runs cond, each time with a short deadline, until it returns
+// nil, and fails t with what was awaited and cond's last error when
+// timeout passes first.
+func waitUntil(t testing.TB, timeout time.Duration, what string, cond func(ctx context.Context) error) {
+	t.Helper()
+	testkit.Eventually(t, timeout, what, func() (bool, string) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		err := cond(ctx)
-		cancel()
-		if err == nil {
-			return nil
+		defer cancel()
+		if err := cond(ctx); err != nil {
+			return false, err.Error()
 		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("timed out after %s waiting for %s: %w", timeout, what, err)
-		}
-		time.Sleep(20 * time.Millisecond) // polling interval while the servers settle
-	}
+		return true, ""
+	})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/carebridge/carebridge/internal/redistest"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestSentinelFailoverPromotesTheReplica: a write acknowledged by the
@@ -32,17 +33,13 @@ func TestSentinelFailoverPromotesTheReplica(t *testing.T) {
 	if promoted == old {
 		t.Fatal("the killed master is still master")
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		err := c.Set(ctx, "after", "1", 0).Err()
-		if err == nil {
-			break
+	testkit.Eventually(t, 30*time.Second, "a write through the Sentinel client after the failover", func() (bool, string) {
+		// The client's pool drops its connections to the old master.
+		if err := c.Set(ctx, "after", "1", 0).Err(); err != nil {
+			return false, err.Error()
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no write through the Sentinel client after the failover: %v", err)
-		}
-		time.Sleep(50 * time.Millisecond) // the client's pool drops connections to the old master
-	}
+		return true, ""
+	})
 	if got, err := c.Get(ctx, "k").Result(); err != nil || got != "v" {
 		t.Fatalf("get after failover = %q, %v; want v", got, err)
 	}

@@ -10,7 +10,7 @@
 //	cfg := testenv.WriteConfig(t, sb, testenv.Config{RedisAddr: redis.Addr()})
 //	p := testenv.StartDaemon(t, cfg)
 //	sb.Escalate(t, "case_1", rules.Facebook, nil)
-//	testenv.Eventually(t, 20*time.Second, "the Salesforce Case", func() (bool, string) { ... })
+//	testkit.Eventually(t, 20*time.Second, "the Salesforce Case", func() (bool, string) { ... })
 //	p.Kill()
 //
 // Test packages that use BuildBinary should call RunTests from TestMain so the

@@ -19,13 +19,14 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // Time limits of process control.
 const (
 	startTimeout = 30 * time.Second // exec to /healthz answering
 	killTimeout  = 10 * time.Second // SIGKILL to exit
-	pollInterval = 50 * time.Millisecond
 )
 
 // listenLine finds the address in the daemon's start-up log line.
@@ -77,28 +78,24 @@ func StartDaemon(t testing.TB, cfgPath string) *Proc {
 		}
 	})
 
-	deadline := time.Now().Add(startTimeout)
-	for p.URL == "" {
+	pid := cmd.Process.Pid
+	testkit.Eventually(t, startTimeout, fmt.Sprintf("carebridge pid %d to log its listen address", pid), func() (bool, string) {
 		if m := listenLine.FindStringSubmatch(p.Log()); m != nil {
 			p.URL = "http://" + m[1]
-			break
+			return true, ""
 		}
 		p.failIfExited("before listening")
-		if time.Now().After(deadline) {
-			t.Fatalf("testenv: carebridge pid %d did not log its listen address within %s", cmd.Process.Pid, startTimeout)
-		}
-		time.Sleep(pollInterval)
-	}
-	for {
-		if code, _, err := p.get("/healthz"); err == nil && code == http.StatusOK {
-			return p
+		return false, "not in its log yet"
+	})
+	testkit.Eventually(t, startTimeout, fmt.Sprintf("carebridge pid %d to answer /healthz", pid), func() (bool, string) {
+		code, _, err := p.get("/healthz")
+		if err == nil && code == http.StatusOK {
+			return true, ""
 		}
 		p.failIfExited("before /healthz answered")
-		if time.Now().After(deadline) {
-			t.Fatalf("testenv: carebridge pid %d: /healthz did not answer within %s", cmd.Process.Pid, startTimeout)
-		}
-		time.Sleep(pollInterval)
-	}
+		return false, fmt.Sprintf("HTTP %d, %v", code, err)
+	})
+	return p
 }
 
 // childEnv is the test's environment without CAREBRIDGE_* overrides.
@@ -306,23 +303,6 @@ func hasLabels(metric *dto.Metric, pairs []string) bool {
 		}
 	}
 	return true
-}
-
-// Eventually polls cond every 50ms until it reports true, and fails the test
-// with what and cond's last description if that takes longer than timeout.
-func Eventually(t testing.TB, timeout time.Duration, what string, cond func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		ok, state := cond()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s; last state: %s", timeout, what, state)
-		}
-		time.Sleep(pollInterval) // polling interval of a condition with a deadline
-	}
 }
 
 // commandTimeout bounds a one-shot carebridge command such as check.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/carebridge/carebridge/internal/redistest"
 	"github.com/carebridge/carebridge/internal/testenv"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 func TestMain(m *testing.M) { os.Exit(testenv.RunTests(m)) }
@@ -22,17 +23,17 @@ func TestDaemonProcessSyncsAndStops(t *testing.T) {
 	cfg := testenv.WriteConfig(t, sb, testenv.Config{RedisAddr: redis.Addr()})
 	p := testenv.StartDaemon(t, cfg)
 
-	testenv.Eventually(t, 20*time.Second, "/readyz ready", p.Ready)
+	testkit.Eventually(t, 20*time.Second, "/readyz ready", p.Ready)
 	ana := sb.People[0]
 	sb.Escalate(t, "case_h1", &ana.CareAgentID)
-	testenv.Eventually(t, 20*time.Second, "the Salesforce Case owned by "+ana.Email, func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the Salesforce Case owned by "+ana.Email, func() (bool, string) {
 		r := sb.SalesforceCase("case_h1")
 		return r != nil && r["OwnerId"] == ana.SalesforceID, "case: " + toString(r)
 	})
 
 	// The Case shows in Salesforce a moment before the daemon counts its
 	// creation (it reads the Case back first).
-	testenv.Eventually(t, 20*time.Second, "the creation counted", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "the creation counted", func() (bool, string) {
 		got := p.MustMetrics().Value("carebridge_sync_operations_total", "direction", "care_to_salesforce", "result", "success")
 		return got >= 1, fmt.Sprintf("carebridge_sync_operations_total{care_to_salesforce,success} = %v, want at least 1", got)
 	})

@@ -16,6 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/carebridge/carebridge/internal/redistest"
+	"github.com/carebridge/carebridge/internal/testkit"
 	"github.com/carebridge/carebridge/scheduler/leader"
 )
 
@@ -85,17 +86,6 @@ func (r *replica) stop(t *testing.T) {
 	}
 }
 
-func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", timeout, what)
-		}
-		time.Sleep(5 * time.Millisecond) // polling interval of the wait
-	}
-}
-
 func leaders(rs ...*replica) int {
 	n := 0
 	for _, r := range rs {
@@ -112,7 +102,7 @@ func TestExactlyOneLeadsAndHandsOverOnStop(t *testing.T) {
 	a := startReplica(t, srv.Client(t), "a", tr)
 	b := startReplica(t, srv.Client(t), "b", tr)
 
-	waitFor(t, 5*time.Second, "a leader", func() bool { return leaders(a, b) == 1 })
+	testkit.Until(t, 5*time.Second, "a leader", func() bool { return leaders(a, b) == 1 })
 	// Hold for several lease periods: renewals keep the same leader and
 	// the other never leads too.
 	first := a
@@ -136,7 +126,7 @@ func TestExactlyOneLeadsAndHandsOverOnStop(t *testing.T) {
 	}
 	stoppedAt := time.Now()
 	first.stop(t)
-	waitFor(t, ttl, "hand-over within the lease", func() bool { return second.e.IsLeader() && second.elected.Load() == 1 })
+	testkit.Until(t, ttl, "hand-over within the lease", func() bool { return second.e.IsLeader() && second.elected.Load() == 1 })
 	t.Logf("hand-over after %v", time.Since(stoppedAt))
 
 	tr.mu.Lock()
@@ -157,7 +147,7 @@ func TestCrashedLeaderReplacedAfterLease(t *testing.T) {
 	tr := &tracker{}
 	crashClient := srv.Client(t)
 	a := startReplica(t, crashClient, "a", tr)
-	waitFor(t, 5*time.Second, "a leads", a.e.IsLeader)
+	testkit.Until(t, 5*time.Second, "a leads", a.e.IsLeader)
 	b := startReplica(t, srv.Client(t), "b", tr)
 
 	// a loses its connection for good (its release cannot reach Redis
@@ -170,7 +160,7 @@ func TestCrashedLeaderReplacedAfterLease(t *testing.T) {
 	case <-time.After(3 * ttl):
 		t.Fatal("a's leader context not cancelled after renewals failed")
 	}
-	waitFor(t, 3*ttl, "b takes over", b.e.IsLeader)
+	testkit.Until(t, 3*ttl, "b takes over", b.e.IsLeader)
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
 	if tr.maxSeen != 1 {
@@ -182,7 +172,7 @@ func TestRedisDownCancelsLeaderThenRecovers(t *testing.T) {
 	srv := redistest.Start(t)
 	tr := &tracker{}
 	a := startReplica(t, srv.Client(t), "a", tr)
-	waitFor(t, 5*time.Second, "a leads", a.e.IsLeader)
+	testkit.Until(t, 5*time.Second, "a leads", a.e.IsLeader)
 	if err := testutil.GatherAndCompare(a.reg, strings.NewReader(gauge(1)), "carebridge_leader"); err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +203,7 @@ func TestRedisDownCancelsLeaderThenRecovers(t *testing.T) {
 	}
 
 	srv.Restart()
-	waitFor(t, 5*time.Second, "leadership after Redis returns", a.e.IsLeader)
+	testkit.Until(t, 5*time.Second, "leadership after Redis returns", a.e.IsLeader)
 }
 
 func TestNewRejectsBadArguments(t *testing.T) {
@@ -246,7 +236,7 @@ func TestOnRedisCluster(t *testing.T) {
 	srv := redistest.Start(t, redistest.WithCluster(), redistest.WithoutAOF())
 	tr := &tracker{}
 	a := startReplica(t, srv.ClusterClient(t), "a", tr)
-	waitFor(t, 5*time.Second, "a leads on a cluster", func() bool { return a.elected.Load() == 1 })
+	testkit.Until(t, 5*time.Second, "a leads on a cluster", func() bool { return a.elected.Load() == 1 })
 	if f := a.e.Fence(); f != 1 {
 		t.Fatalf("fence = %d, want 1", f)
 	}
@@ -271,7 +261,7 @@ func TestPanickingLeaderStepsDownAndCampaignGoesOn(t *testing.T) {
 			<-ctx.Done()
 		})
 	}()
-	waitFor(t, 5*time.Second, "elected again after the panic", func() bool { return terms.Load() == 2 && e.IsLeader() })
+	testkit.Until(t, 5*time.Second, "elected again after the panic", func() bool { return terms.Load() == 2 && e.IsLeader() })
 	if f := e.Fence(); f != 2 {
 		t.Errorf("fence of the second term = %d, want 2", f)
 	}

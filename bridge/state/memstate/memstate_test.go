@@ -10,6 +10,7 @@ import (
 	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/bridge/state/memstate"
 	"github.com/carebridge/carebridge/bridge/state/statetest"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 var _ statetest.Store = (*memstate.Store)(nil)
@@ -18,24 +19,9 @@ func TestBehaviour(t *testing.T) {
 	statetest.Run(t, func(*testing.T) statetest.Store { return memstate.New() })
 }
 
-// clock is a settable time source for WithClock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+// newClock is a settable time source for WithClock.
+func newClock() *testkit.Clock {
+	return testkit.NewClock(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 }
 
 func must(t *testing.T, err error) {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 // TestIdempotencyKey: the same key and body post once; another body is 409;
@@ -179,7 +180,7 @@ func TestWebhooksSignedRetriedInOrder(t *testing.T) {
 	want := []string{care.EventCaseCreated, care.EventMessageCreated, care.EventMessageCreated, // escalation
 		care.EventMessageCreated, care.EventCaseUpdated, // reply
 		care.EventNoteCreated, care.EventCaseUpdated} // note, status
-	waitFor(t, "all events delivered", func() bool { return len(rc.accepted()) == len(want) })
+	testkit.Until(t, 5*time.Second, "all events delivered", func() bool { return len(rc.accepted()) == len(want) })
 
 	evs := rc.accepted()
 	var types []string
@@ -237,7 +238,7 @@ func TestWebhookDeliveryStopsOnClose(t *testing.T) {
 	if _, err := sim.Escalate(care.Case{Platform: rules.TikTok, ProfileID: strp("prof_tiktok"), Customer: person}, nil); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "a failed attempt", func() bool { _, failed, _ := sim.WebhookStats(); return failed > 0 })
+	testkit.Until(t, 5*time.Second, "a failed attempt", func() bool { _, failed, _ := sim.WebhookStats(); return failed > 0 })
 	done := make(chan struct{})
 	go func() { sim.Close(); close(done) }()
 	select {

@@ -15,7 +15,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
 	"github.com/carebridge/carebridge/connectors/salesforce/pubsub"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
-	"github.com/carebridge/carebridge/internal/testenv"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 const channelTopic = "/data/Carebridge__chn"
@@ -184,7 +184,7 @@ func TestEventDeliveryAllocation(t *testing.T) {
 	for _, s := range []string{"one", "two", "three"} {
 		e.createCase(t, s)
 	}
-	testenv.Eventually(t, 20*time.Second, "2 events and refused resubscriptions", func() (bool, string) {
+	testkit.Eventually(t, 20*time.Second, "2 events and refused resubscriptions", func() (bool, string) {
 		evs, _ := c.snapshot()
 		return len(evs) >= 2 && starts.Load() >= 3, fmt.Sprintf("%d events, %d subscriptions", len(evs), starts.Load())
 	})

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 func TestRoutes(t *testing.T) {
@@ -148,14 +149,14 @@ func TestRunCommandJWTKey(t *testing.T) {
 		var out syncBuffer
 		done := make(chan error, 1)
 		go func() { done <- sfsim.RunCommand(ctx, []string{"--jwt-public-key", p}, &out) }()
-		deadline := time.Now().Add(5 * time.Second)
-		for !strings.Contains(out.String(), "listening on") && time.Now().Before(deadline) {
+		testkit.Eventually(t, 5*time.Second, filepath.Base(p)+": the sandbox listening", func() (bool, string) {
 			select {
 			case err := <-done:
 				t.Fatalf("%s: %v", filepath.Base(p), err)
-			case <-time.After(10 * time.Millisecond):
+			default:
 			}
-		}
+			return strings.Contains(out.String(), "listening on"), out.String()
+		})
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("%s: %v", filepath.Base(p), err)

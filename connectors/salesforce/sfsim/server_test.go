@@ -22,6 +22,7 @@ import (
 
 	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
+	"github.com/carebridge/carebridge/internal/testkit"
 )
 
 func TestTokenGrants(t *testing.T) {
@@ -1048,21 +1049,19 @@ func TestRunCommand(t *testing.T) {
 		done <- sfsim.RunCommand(ctx, []string{"--listen", "127.0.0.1:0", "--client-id", "cid", "--client-secret", "csecret"}, &out)
 	}()
 	var base string
-	deadline := time.Now().Add(5 * time.Second)
-	for base == "" && time.Now().Before(deadline) {
+	testkit.Eventually(t, 5*time.Second, "the sandbox to print its URL", func() (bool, string) {
 		for _, line := range strings.Split(out.String(), "\n") {
 			if u, ok := strings.CutPrefix(line, "Salesforce sandbox listening on "); ok {
 				base = strings.TrimSpace(u)
 			}
 		}
-		if base == "" {
-			select {
-			case err := <-done:
-				t.Fatalf("RunCommand returned early: %v", err)
-			case <-time.After(10 * time.Millisecond):
-			}
+		select {
+		case err := <-done:
+			t.Fatalf("RunCommand returned early: %v", err)
+		default:
 		}
-	}
+		return base != "", out.String()
+	})
 	if base == "" || !strings.Contains(out.String(), "csecret") {
 		t.Fatalf("no URL/credentials printed: %q", out.String())
 	}

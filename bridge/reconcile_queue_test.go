@@ -441,10 +441,10 @@ func await[T any](t *testing.T, what string, ch <-chan T) T {
 	}
 }
 
-// waitForWaiter returns once a goroutine waits in mapperNow for the
+// awaitIdentityWaiter returns once a goroutine waits in mapperNow for the
 // identity reload in flight (its stack is parked in a select in mapperNow,
 // not loading the identities itself).
-func waitForWaiter(t *testing.T) {
+func awaitIdentityWaiter(t *testing.T) {
 	t.Helper()
 	buf := make([]byte, 1<<20)
 	testkit.Until(t, 10*time.Second, "a reconcile waiting for the identity reload", func() bool {
@@ -501,7 +501,7 @@ func TestIdentityReloadDoesNotBlockOtherReconciles(t *testing.T) {
 		first := w.reconcileAsync("c1")
 		await(t, "the first identity load", entered)
 		second := w.reconcileAsync("c2")
-		waitForWaiter(t)
+		awaitIdentityWaiter(t)
 		select {
 		case err := <-second:
 			t.Fatalf("the second reconcile ended (%v) without identities", err)
@@ -555,7 +555,7 @@ func TestIdentityReloadDoesNotBlockOtherReconciles(t *testing.T) {
 		ctx, cancel := context.WithCancel(w.ctx)
 		second := make(chan error, 1)
 		go func() { _, err := w.engine.Reconcile(ctx, work.ForCase("c1")); second <- err }()
-		waitForWaiter(t)
+		awaitIdentityWaiter(t)
 		cancel()
 		if err := await(t, "the cancelled reconcile", second); !errors.Is(err, context.Canceled) {
 			t.Errorf("cancelled reconcile = %v, want context.Canceled", err)

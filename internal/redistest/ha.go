@@ -42,7 +42,7 @@ func StartSentinel(t testing.TB) *Sentinel {
 	master := Start(t)
 	replica := Start(t, WithArgs("--replicaof", "127.0.0.1", strconv.Itoa(master.port)))
 	s := &Sentinel{t: t, servers: []*Server{master, replica}}
-	waitUntil(t, haTimeout, "the replica in sync", func(ctx context.Context) error {
+	untilNil(t, haTimeout, "the replica in sync", func(ctx context.Context) error {
 		return replicaLinkUp(ctx, replica.Addr())
 	})
 	monitor := []string{
@@ -54,7 +54,7 @@ func StartSentinel(t testing.TB) *Sentinel {
 	for range 3 {
 		s.sentinels = append(s.sentinels, Start(t, func(c *config) { c.sentinel = monitor }))
 	}
-	waitUntil(t, haTimeout, "three Sentinels that know the replica and each other", func(ctx context.Context) error {
+	untilNil(t, haTimeout, "three Sentinels that know the replica and each other", func(ctx context.Context) error {
 		for _, sen := range s.sentinels {
 			m, err := sentinelMaster(ctx, sen.Addr())
 			if err != nil {
@@ -129,7 +129,7 @@ func (s *Sentinel) Replica() *Server {
 func (s *Sentinel) WaitFailover(old *Server) *Server {
 	s.t.Helper()
 	var promoted *Server
-	waitUntil(s.t, haTimeout, "Sentinel to promote the replica", func(ctx context.Context) error {
+	untilNil(s.t, haTimeout, "Sentinel to promote the replica", func(ctx context.Context) error {
 		var addr string
 		for _, sen := range s.sentinels {
 			a, err := s.masterAddr(ctx, sen)
@@ -258,7 +258,7 @@ func StartCluster(t testing.TB, n int) *Cluster {
 		}
 	}
 	want := "cluster_known_nodes:" + strconv.Itoa(n)
-	waitUntil(t, haTimeout, "the cluster ok on every node", func(ctx context.Context) error {
+	untilNil(t, haTimeout, "the cluster ok on every node", func(ctx context.Context) error {
 		for _, node := range c.Nodes {
 			nc := redis.NewClient(&redis.Options{Addr: node.Addr(), DialTimeout: time.Second, MaxRetries: -1})
 			info, err := nc.ClusterInfo(ctx).Result()
@@ -285,10 +285,10 @@ func (c *Cluster) Client(t testing.TB) *redis.ClusterClient {
 	return clusterClient(t, c.Addrs())
 }
 
-// waitUntil runs cond, each time with a short deadline, until it returns
+// untilNil runs cond, each time with a short deadline, until it returns
 // nil, and fails t with what was awaited and cond's last error when
 // timeout passes first.
-func waitUntil(t testing.TB, timeout time.Duration, what string, cond func(ctx context.Context) error) {
+func untilNil(t testing.TB, timeout time.Duration, what string, cond func(ctx context.Context) error) {
 	t.Helper()
 	testkit.Eventually(t, timeout, what, func() (bool, string) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -22,7 +21,6 @@ import (
 	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
-	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 	"github.com/carebridge/carebridge/connectors/upstream"
 	"github.com/carebridge/carebridge/mapping/merge"
 )
@@ -139,17 +137,15 @@ type Options struct {
 
 // Engine reconciles keys.
 type Engine struct {
-	care   Care
-	sf     Salesforce
-	store  Store
-	queue  Enqueuer
-	source MapperSource
-	notes  NotesTarget
-	rules  *rules.Engine
-	now    func() time.Time
-	log    *slog.Logger
-	m      *Metrics
-	idTTL  time.Duration
+	care  Care
+	sf    Salesforce
+	store Store
+	queue Enqueuer
+	notes NotesTarget
+	rules *rules.Engine
+	now   func() time.Time
+	log   *slog.Logger
+	m     *Metrics
 
 	giveUp       time.Duration
 	retireAfter  time.Duration
@@ -171,23 +167,12 @@ type Engine struct {
 	updateMsgs  *batch.Batcher[Record, WriteResult]
 	readActions *batch.Batcher[string, Record]
 	updActions  *batch.Batcher[Record, WriteResult]
-	fieldInfo   *fieldCache
+	fit         *fitter
 	gate        *batch.Gate
-	mu          sync.Mutex
-	mapper      Mapper
-	mapperAt    time.Time
-	agents      map[string]string // Care agent id -> name
-	// reload is closed when the identity reload in flight ends (nil: none).
-	reload chan struct{}
-	// idGen counts the identity loads; missing holds the identities a
-	// lookup made for them did not find, until when they are not looked
-	// up again (see refreshIdentities).
-	idGen         uint64
-	missing       map[string]time.Time
-	sourceChanged bool // SetMapping ran during the reload in flight
-	pause         Pauser
-	self          func(ctx context.Context) (string, error)
-	pushed        *PushedChanges
+	ids         *identityCache
+	pause       Pauser
+	self        func(ctx context.Context) (string, error)
+	pushed      *PushedChanges
 }
 
 // New builds an engine.
@@ -229,18 +214,19 @@ func New(o Options) (*Engine, error) {
 		o.RemoveMirrorsAfter = 30 * 24 * time.Hour
 	}
 	e := &Engine{
-		care: o.Care, sf: o.Salesforce, store: o.Store, queue: o.Queue, source: o.Mapping,
-		notes: o.Notes, rules: o.Rules, now: o.Clock, log: o.Logger, m: o.Metrics, idTTL: o.IdentityTTL,
+		care: o.Care, sf: o.Salesforce, store: o.Store, queue: o.Queue,
+		notes: o.Notes, rules: o.Rules, now: o.Clock, log: o.Logger, m: o.Metrics,
 		giveUp: o.ActionGiveUp, retireAfter: o.RetireClosedAfter, keepRetired: o.KeepRetiredBase, mirrorsAfter: o.RemoveMirrorsAfter,
 		maxIDLen: o.MaxCareIDLength, pushed: o.Pushed,
 	}
+	e.ids = &identityCache{care: o.Care, sf: o.Salesforce, now: o.Clock, ttl: o.IdentityTTL, log: o.Logger, source: o.Mapping}
 	e.started = e.now()
 	e.initConflictSeries(o.Mapping)
 	e.pause, e.self = o.Pause, o.IntegrationUser
 	if e.pause == nil {
 		e.pause = &localPause{now: e.now}
 	}
-	e.fieldInfo = &fieldCache{describe: o.DescribeFields, now: e.now, objects: map[string]*fieldEntry{}}
+	e.fit = &fitter{fields: &fieldCache{describe: o.DescribeFields, now: e.now, objects: map[string]*fieldEntry{}}, log: o.Logger, m: o.Metrics}
 	const max, timeout = 200, 2 * time.Minute
 	e.readCases = batch.New(max, o.BatchLinger, timeout, e.queryCases)
 	e.readPairs = batch.New(max, o.BatchLinger, timeout, e.queryPairs)
@@ -250,26 +236,26 @@ func New(o Options) (*Engine, error) {
 	e.stamps = batch.New(max, o.BatchLinger, timeout, func(ctx context.Context, saves []state.StampSave) ([]error, error) {
 		return e.store.SaveStamps(ctx, saves), nil
 	})
-	e.createCases = batch.New(max, o.BatchLinger, timeout, e.upsertAndRead(e.fitting("Case", func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+	e.createCases = batch.New(max, o.BatchLinger, timeout, e.upsertAndRead(e.fit.wrap("Case", func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.UpsertMany(ctx, "Case", CareIDField, recs)
 	})))
-	e.updateCases = batch.New(max, o.BatchLinger, timeout, e.fitting("Case", func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+	e.updateCases = batch.New(max, o.BatchLinger, timeout, e.fit.wrap("Case", func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		e.noteOwnWrites(ctx, "Case", recs) // before: the change event may come back first
 		return e.sf.UpdateMany(ctx, "Case", recs)
 	}))
 	e.readNotes = batch.New(max, o.BatchLinger, timeout, e.queryNotes)
-	e.createNotes = batch.New(max, o.BatchLinger, timeout, e.fitting(e.notes.Object, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+	e.createNotes = batch.New(max, o.BatchLinger, timeout, e.fit.wrap(e.notes.Object, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.CreateMany(ctx, e.notes.Object, recs)
 	}))
 	e.readMsgs = batch.New(max, o.BatchLinger, timeout, e.queryMessages)
-	e.upsertMsgs = batch.New(max, o.BatchLinger, timeout, uniqueBy(MessageIDField, e.fitting(MessageObject, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+	e.upsertMsgs = batch.New(max, o.BatchLinger, timeout, uniqueBy(MessageIDField, e.fit.wrap(MessageObject, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.UpsertMany(ctx, MessageObject, MessageIDField, recs)
 	})))
-	e.updateMsgs = batch.New(max, o.BatchLinger, timeout, uniqueBy("Id", e.fitting(MessageObject, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+	e.updateMsgs = batch.New(max, o.BatchLinger, timeout, uniqueBy("Id", e.fit.wrap(MessageObject, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.UpdateMany(ctx, MessageObject, recs)
 	})))
 	e.readActions = batch.New(max, o.BatchLinger, timeout, e.queryActions)
-	e.updActions = batch.New(max, o.BatchLinger, timeout, uniqueBy("Id", e.fitting(ActionObject, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+	e.updActions = batch.New(max, o.BatchLinger, timeout, uniqueBy("Id", e.fit.wrap(ActionObject, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.UpdateMany(ctx, ActionObject, recs)
 	})))
 	// Batches are sized by the reconciles in flight: each waits for the
@@ -384,7 +370,7 @@ func (e *Engine) Reconcile(ctx context.Context, key string) (queue.Result, error
 	// A reload of the identities (Care agents, Salesforce users) takes a
 	// while: made before the run counts as work in flight, so that the
 	// batches of the other runs do not wait for it.
-	_, err = e.mapperNow(ctx)
+	_, err = e.ids.current(ctx)
 	ctx, leave := e.gate.EnterContext(ctx)
 	defer leave()
 	var due time.Time
@@ -484,170 +470,6 @@ func (p *localPause) PausedUntil(context.Context) (time.Time, error) {
 	return time.Time{}, nil
 }
 
-// mapperNow returns the mapper bound to fresh-enough identities. One
-// caller at a time reloads the identities (a Care call and a Salesforce
-// query), outside the engine's lock: meanwhile the others go on with the
-// mapper they had, or wait for the reload when there is none yet.
-func (e *Engine) mapperNow(ctx context.Context) (Mapper, error) { return e.identities(ctx, false) }
-
-// identities returns the mapper bound to the cached identities, loading
-// them when the cache is empty or expired. A load in flight is shared: a
-// caller with a stale mapper keeps using it meanwhile, unless wait, which
-// waits for the load.
-func (e *Engine) identities(ctx context.Context, wait bool) (Mapper, error) {
-	e.mu.Lock()
-	if e.mapper != nil && e.now().Sub(e.mapperAt) < e.idTTL {
-		m := e.mapper
-		e.mu.Unlock()
-		return m, nil
-	}
-	if e.reload != nil {
-		stale, done := e.mapper, e.reload
-		e.mu.Unlock()
-		if stale != nil && !wait {
-			return stale, nil
-		}
-		select {
-		case <-done:
-			return e.identities(ctx, wait)
-		case <-ctx.Done():
-			return nil, fmt.Errorf("wait for identities: %w", ctx.Err())
-		}
-	}
-	done := make(chan struct{})
-	e.reload = done
-	src := e.source
-	e.mu.Unlock()
-
-	m, names, err := e.loadMapper(ctx, src)
-
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.reload = nil
-	close(done)
-	if err != nil {
-		return nil, err
-	}
-	if !e.sourceChanged {
-		e.mapper, e.mapperAt, e.agents = m, e.now(), names
-		e.idGen++
-	}
-	e.sourceChanged = false
-	return m, nil
-}
-
-// identityChecker is a Mapper that tells the Care agents and Salesforce
-// users its identity snapshot was built from.
-type identityChecker interface {
-	KnowsAgent(careAgentID string) bool
-	KnowsUser(sfUserID string) bool
-}
-
-// unknownIdentities returns the Care assignee of c and the Salesforce user
-// owning rec (nil: none yet) that m's snapshot does not know: somebody
-// added since it was loaded.
-func unknownIdentities(m Mapper, c care.Case, rec Record) []string {
-	ic, ok := m.(identityChecker)
-	if !ok {
-		return nil
-	}
-	var out []string
-	if c.AssigneeID != nil && *c.AssigneeID != "" && !ic.KnowsAgent(*c.AssigneeID) {
-		out = append(out, "care:"+*c.AssigneeID)
-	}
-	if rec != nil {
-		field := m.SalesforceField(m.CanonicalFor(CareAssigneeAttribute))
-		if owner := str(rec[field]); strings.HasPrefix(owner, userIDPrefix) && !ic.KnowsUser(owner) {
-			out = append(out, "salesforce:"+owner)
-		}
-	}
-	return out
-}
-
-// userIDPrefix starts every Salesforce User id (a queue owner starts 00G).
-const userIDPrefix = "005"
-
-// mapperFor returns the mapper a reconcile of c and rec uses: the cached
-// one, unless the case names a Care agent or a Salesforce user it does not
-// know (added since the identities were loaded). Then the identities are
-// looked up again at once: one lookup for every reconcile that needs it
-// (the first starts it, the others wait for it or use the one that ended
-// since they began), and an identity that lookup did not find either is
-// not looked up again before the cache's TTL (IdentityTTL) runs out.
-func (e *Engine) mapperFor(ctx context.Context, m Mapper, gen uint64, c care.Case, rec Record) Mapper {
-	unknown := unknownIdentities(m, c, rec)
-	if len(unknown) == 0 {
-		return m
-	}
-	e.mu.Lock()
-	now := e.now()
-	fresh := e.idGen > gen
-	wanted := fresh
-	for _, id := range unknown {
-		if until, ok := e.missing[id]; !ok || now.After(until) {
-			wanted = true
-		}
-	}
-	if !wanted {
-		e.mu.Unlock()
-		return m
-	}
-	if !fresh {
-		e.mapperAt = time.Time{} // expired: the next look reloads
-	}
-	e.mu.Unlock()
-	next, err := e.identities(ctx, true)
-	if err != nil {
-		e.log.Warn("looking up new identities failed; the case syncs with the identities it has", "err", err)
-		return m
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for _, id := range unknownIdentities(next, c, rec) {
-		if e.missing == nil {
-			e.missing = map[string]time.Time{}
-		}
-		e.missing[id] = now.Add(e.idTTL)
-	}
-	for id, until := range e.missing {
-		if now.After(until) {
-			delete(e.missing, id)
-		}
-	}
-	return next
-}
-
-// identityGen is the number of identity loads so far.
-func (e *Engine) identityGen() uint64 {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.idGen
-}
-
-// loadMapper reads the identities and binds src to them.
-func (e *Engine) loadMapper(ctx context.Context, src MapperSource) (Mapper, map[string]string, error) {
-	agents, users, err := e.loadIdentities(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	m, err := src(agents, users)
-	if err != nil {
-		return nil, nil, upstream.MarkPermanent(fmt.Errorf("bind mapping: %w", err))
-	}
-	names := make(map[string]string, len(agents))
-	for _, a := range agents {
-		names[a.ID] = a.Name
-	}
-	return m, names, nil
-}
-
-// agentNames returns Care agent names by id as of the last identity load.
-func (e *Engine) agentNames() map[string]string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.agents
-}
-
 // LastPoll returns when this process last finished a poll of source
 // ("care", "salesforce") successfully; zero when it never did (only the
 // leader polls).
@@ -663,43 +485,8 @@ func (e *Engine) LastPoll(source string) time.Time {
 // src. (Where notes live, Options.Notes, does not change.)
 func (e *Engine) SetMapping(src MapperSource) {
 	e.initConflictSeries(src)
-	e.mu.Lock()
-	e.source, e.mapper, e.mapperAt = src, nil, time.Time{}
-	// A reload in flight binds the old source: it must not be kept.
-	e.sourceChanged = e.reload != nil
-	e.mu.Unlock()
-}
-
-// loadIdentities reads the Care agents and the Salesforce users.
-func (e *Engine) loadIdentities(ctx context.Context) ([]care.Agent, []Record, error) {
-	agents, err := e.care.Agents(ctx)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load Care agents: %w", err)
-	}
-	users, err := e.sf.Query(ctx, soql.Select("Id", "Email", "IsActive").From("User"))
-	if err != nil {
-		return nil, nil, fmt.Errorf("load Salesforce users: %w", err)
-	}
-	return agents, users, nil
-}
-
-// bindIdentities binds src to the current Care agents and Salesforce users
-// (read now, not from the cache).
-func (e *Engine) bindIdentities(ctx context.Context, src MapperSource) (Mapper, error) {
-	agents, users, err := e.loadIdentities(ctx)
-	if err != nil {
-		return nil, err
-	}
-	m, err := src(agents, users)
-	if err != nil {
-		return nil, fmt.Errorf("bind mapping: %w", err)
-	}
-	return m, nil
+	e.ids.setSource(src)
 }
 
 // InvalidateIdentities forces the next reconcile to reload agents and users.
-func (e *Engine) InvalidateIdentities() {
-	e.mu.Lock()
-	e.mapperAt = time.Time{}
-	e.mu.Unlock()
-}
+func (e *Engine) InvalidateIdentities() { e.ids.invalidate() }

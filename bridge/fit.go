@@ -3,6 +3,7 @@ package bridge
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -104,12 +105,25 @@ func isClosed(ch chan struct{}) bool {
 	}
 }
 
+// fitter makes values fit the Salesforce fields they are written to: text
+// cut to the field's length, picklist values a restricted picklist would
+// refuse left out or held back, each change logged and counted. A nil
+// fitter knows no fields: values go as they are.
+type fitter struct {
+	fields *fieldCache
+	log    *slog.Logger
+	m      *Metrics
+}
+
 // fieldsOf returns the fields of object, logging (not failing) when the
 // describe fails.
-func (e *Engine) fieldsOf(ctx context.Context, object string) map[string]FieldInfo {
-	fields, err := e.fieldInfo.get(ctx, object)
+func (f *fitter) fieldsOf(ctx context.Context, object string) map[string]FieldInfo {
+	if f == nil {
+		return nil
+	}
+	fields, err := f.fields.get(ctx, object)
 	if err != nil && ctx.Err() == nil {
-		e.log.Warn("cannot read Salesforce field lengths; values are written uncut", "object", object, "err", err)
+		f.log.Warn("cannot read Salesforce field lengths; values are written uncut", "object", object, "err", err)
 	}
 	return fields
 }
@@ -162,9 +176,9 @@ func utf16Len(s string) int {
 	return n
 }
 
-// fitValue is value as the engine writes it to object.field: cut to fit.
-func (e *Engine) fitValue(ctx context.Context, object, field, value string) string {
-	info, ok := e.fieldsOf(ctx, object)[field]
+// value is value as the engine writes it to object.field: cut to fit.
+func (f *fitter) value(ctx context.Context, object, field, value string) string {
+	info, ok := f.fieldsOf(ctx, object)[field]
 	if !ok || !isTextType(info.Type) {
 		return value
 	}
@@ -172,12 +186,12 @@ func (e *Engine) fitValue(ctx context.Context, object, field, value string) stri
 	return cut
 }
 
-// fitRecord returns rec as it can be written to object: text cut to its
+// record returns rec as it can be written to object: text cut to its
 // field's length, and values a restricted picklist would refuse left out
 // (the rest of the record still gets written). Each change is logged and
 // counted.
-func (e *Engine) fitRecord(ctx context.Context, object string, rec Record) Record {
-	fields := e.fieldsOf(ctx, object)
+func (f *fitter) record(ctx context.Context, object string, rec Record) Record {
+	fields := f.fieldsOf(ctx, object)
 	if fields == nil {
 		return rec
 	}
@@ -201,13 +215,13 @@ func (e *Engine) fitRecord(ctx context.Context, object string, rec Record) Recor
 			if cut, did := cutText(s, info.Length, byteLimits[object+"."+name]); did {
 				change()
 				out[name] = cut
-				e.noteCut(object, name, rec["Id"], s, info.Length)
+				f.noteCut(object, name, rec["Id"], s, info.Length)
 			}
 		case info.Restricted && !slices.Contains(info.Values, s):
 			change()
 			delete(out, name)
-			e.m.refused.WithLabelValues(object, name).Inc()
-			e.log.Warn("value left out: the restricted picklist has no such value; add it to the picklist or make the picklist unrestricted",
+			f.m.refused.WithLabelValues(object, name).Inc()
+			f.log.Warn("value left out: the restricted picklist has no such value; add it to the picklist or make the picklist unrestricted",
 				"object", object, "field", name, "value", s, "record", rec["Id"])
 		}
 	}
@@ -223,46 +237,46 @@ type cutValue struct {
 	length, max int    // the value's length and the field's, in characters
 }
 
-func (e *Engine) noteCut(object, field string, id any, value string, length int) {
-	e.noteCutValue(object, id, cutValue{field: field, length: utf16Len(value), max: length})
+func (f *fitter) noteCut(object, field string, id any, value string, length int) {
+	f.noteCutValue(object, id, cutValue{field: field, length: utf16Len(value), max: length})
 }
 
-func (e *Engine) noteCutValue(object string, id any, c cutValue) {
-	e.m.cut.WithLabelValues(object, c.field).Inc()
-	e.log.Warn("value cut to fit its Salesforce field", "object", object, "field", c.field, "record", id,
+func (f *fitter) noteCutValue(object string, id any, c cutValue) {
+	f.m.cut.WithLabelValues(object, c.field).Inc()
+	f.log.Warn("value cut to fit its Salesforce field", "object", object, "field", c.field, "record", id,
 		"length", c.length, "max", c.max)
 }
 
 // noteCutsWritten logs and counts the cut values among the canonical fields
 // written to a Case.
-func (e *Engine) noteCutsWritten(cut map[string]cutValue, written map[string]string, id any) {
-	for f, c := range cut {
-		if _, ok := written[f]; ok {
-			e.noteCutValue("Case", id, c)
+func (f *fitter) noteCutsWritten(cut map[string]cutValue, written map[string]string, id any) {
+	for name, c := range cut {
+		if _, ok := written[name]; ok {
+			f.noteCutValue("Case", id, c)
 		}
 	}
 }
 
-// fitting wraps a batched write so that every record is fitted first.
-func (e *Engine) fitting(object string, write batch.Func[Record, WriteResult]) batch.Func[Record, WriteResult] {
+// wrap wraps a batched write so that every record is fitted first.
+func (f *fitter) wrap(object string, write batch.Func[Record, WriteResult]) batch.Func[Record, WriteResult] {
 	return func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		fitted := make([]Record, len(recs))
 		for i, r := range recs {
-			fitted[i] = e.fitRecord(ctx, object, r)
+			fitted[i] = f.record(ctx, object, r)
 		}
 		return write(ctx, fitted)
 	}
 }
 
-// fitCareValues cuts the canonical values bound for Salesforce text fields
+// careValues cuts the canonical values bound for Salesforce text fields
 // to what those fields hold, so that the merge compares Salesforce's value
 // with what it can hold (a cut value read back is not a change) and never
 // writes the same value again and again. Only values written untranslated
 // are cut; Care is never written from them (Care's writable attributes are
 // status and assignee). It returns the fitted values and what it cut, by
 // canonical field.
-func (e *Engine) fitCareValues(ctx context.Context, m Mapper, vals map[string]string) (map[string]string, map[string]cutValue) {
-	fields := e.fieldsOf(ctx, "Case")
+func (f *fitter) careValues(ctx context.Context, m Mapper, vals map[string]string) (map[string]string, map[string]cutValue) {
+	fields := f.fieldsOf(ctx, "Case")
 	if fields == nil {
 		return vals, nil
 	}
@@ -303,8 +317,8 @@ type refusal struct {
 
 // refusedPicklistValues returns, per canonical field of toSF, why
 // Salesforce would refuse its value: a restricted picklist without it.
-func (e *Engine) refusedPicklistValues(ctx context.Context, m Mapper, toSF map[string]string) map[string]refusal {
-	fields := e.fieldsOf(ctx, "Case")
+func (f *fitter) refusedPicklistValues(ctx context.Context, m Mapper, toSF map[string]string) map[string]refusal {
+	fields := f.fieldsOf(ctx, "Case")
 	if fields == nil {
 		return nil
 	}
@@ -329,19 +343,19 @@ func (e *Engine) refusedPicklistValues(ctx context.Context, m Mapper, toSF map[s
 // picklist would refuse, keeping their base as it was (so that nothing is
 // mistaken for a change next time). It returns the reasons for the Case's
 // sync error and the Salesforce fields held back.
-func (e *Engine) holdBackRefused(ctx context.Context, m Mapper, plan *merge.Plan, base map[string]string) (reason string, sfFields, held []string) {
+func (f *fitter) holdBackRefused(ctx context.Context, m Mapper, plan *merge.Plan, base map[string]string) (reason string, sfFields, held []string) {
 	var reasons []string
-	for f, r := range e.refusedPicklistValues(ctx, m, plan.ToSalesforce) {
-		if old, ok := base[f]; ok {
-			plan.Base[f] = old
+	for name, r := range f.refusedPicklistValues(ctx, m, plan.ToSalesforce) {
+		if old, ok := base[name]; ok {
+			plan.Base[name] = old
 		} else {
 			// No base to keep: the value Care holds becomes it, and what
 			// Salesforce shows instead is recorded as seen (withSeen), so
 			// that neither side reads as changed until one of them is.
-			plan.Base[f] = plan.ToSalesforce[f]
-			held = append(held, f)
+			plan.Base[name] = plan.ToSalesforce[name]
+			held = append(held, name)
 		}
-		delete(plan.ToSalesforce, f)
+		delete(plan.ToSalesforce, name)
 		reasons, sfFields = append(reasons, r.reason), append(sfFields, r.field)
 	}
 	slices.Sort(reasons)

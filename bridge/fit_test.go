@@ -49,7 +49,7 @@ func TestCutText(t *testing.T) {
 
 func testEngine(describe DescribeFunc) *Engine {
 	e := &Engine{log: slog.New(slog.NewTextHandler(io.Discard, nil)), m: NewMetrics(nil), now: time.Now}
-	e.fieldInfo = &fieldCache{describe: describe, now: e.now, objects: map[string]*fieldEntry{}}
+	e.fit = &fitter{fields: &fieldCache{describe: describe, now: e.now, objects: map[string]*fieldEntry{}}, log: e.log, m: e.m}
 	return e
 }
 
@@ -62,7 +62,7 @@ func TestFitRecord(t *testing.T) {
 		}, nil
 	})
 	in := Record{"Id": "a0B1", "Text__c": strings.Repeat("x", 30), "Kind__c": "story", "Platform__c": "threads", "Other": "y"}
-	got := e.fitRecord(context.Background(), MessageObject, in)
+	got := e.fit.record(context.Background(), MessageObject, in)
 	if got["Text__c"] != "xxxx"+CutMarker {
 		t.Errorf("Text__c = %q, want cut to 10 characters", got["Text__c"])
 	}
@@ -138,7 +138,7 @@ func TestRefusedPicklistValueIsHeldBack(t *testing.T) {
 		return map[string]FieldInfo{"Care_Platform__c": {Type: "picklist", Restricted: true, Values: []string{"facebook"}}}, nil
 	})
 	plan := merge.Plan{ToSalesforce: map[string]string{"platform": "threads"}, Base: map[string]string{"platform": "threads"}}
-	reason, fields, held := e.holdBackRefused(context.Background(), platformMapper{}, &plan, map[string]string{"platform": "facebook"})
+	reason, fields, held := e.fit.holdBackRefused(context.Background(), platformMapper{}, &plan, map[string]string{"platform": "facebook"})
 	if len(plan.ToSalesforce) != 0 || plan.Base["platform"] != "facebook" || len(held) != 0 {
 		t.Errorf("plan after holding back: %+v, held %v; want no write and the old base", plan, held)
 	}
@@ -147,12 +147,12 @@ func TestRefusedPicklistValueIsHeldBack(t *testing.T) {
 	}
 	// A value the picklist has is written.
 	plan = merge.Plan{ToSalesforce: map[string]string{"platform": "facebook"}, Base: map[string]string{"platform": "facebook"}}
-	if reason, _, _ := e.holdBackRefused(context.Background(), platformMapper{}, &plan, nil); reason != "" || plan.ToSalesforce["platform"] != "facebook" {
+	if reason, _, _ := e.fit.holdBackRefused(context.Background(), platformMapper{}, &plan, nil); reason != "" || plan.ToSalesforce["platform"] != "facebook" {
 		t.Errorf("an allowed value was held back: %q %+v", reason, plan)
 	}
 	// Without a base, Care's value becomes the base and the field is held.
 	plan = merge.Plan{ToSalesforce: map[string]string{"platform": "threads"}, Base: map[string]string{"platform": "threads"}}
-	if _, _, held := e.holdBackRefused(context.Background(), platformMapper{}, &plan, nil); len(held) != 1 || plan.Base["platform"] != "threads" || len(plan.ToSalesforce) != 0 {
+	if _, _, held := e.fit.holdBackRefused(context.Background(), platformMapper{}, &plan, nil); len(held) != 1 || plan.Base["platform"] != "threads" || len(plan.ToSalesforce) != 0 {
 		t.Errorf("held back without a base: plan %+v, held %v; want base threads, held [platform], no write", plan, held)
 	}
 }

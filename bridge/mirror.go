@@ -240,7 +240,7 @@ func (e *Engine) syncMessages(ctx context.Context, c care.Case, sfID string, msg
 	careID := c.ID
 	var todo []pendingMessage
 	missing := false
-	idMax := e.fieldsOf(ctx, MessageObject)[MessageIDField].Length
+	idMax := e.fit.fieldsOf(ctx, MessageObject)[MessageIDField].Length
 	for i := range msgs {
 		m := &msgs[i]
 		if idMax > 0 && utf16Len(m.ID) > idMax {

@@ -65,7 +65,7 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 			return copied, fmt.Errorf("read notes of Case %s: %w", sfID, err)
 		}
 	}
-	agents := e.agentNames()
+	agents := e.ids.agentNames()
 	body := func(r Record) string { return str(r[e.notes.BodyField]) }
 	sfLinked := map[string]bool{}
 
@@ -78,7 +78,7 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 			continue
 		}
 		want := formatCareNote(n, agents[n.AuthorID])
-		if match := e.matchSalesforceNote(m, n, e.fitValue(ctx, e.notes.Object, e.notes.BodyField, want), sfNotes, sfLinked); match != "" {
+		if match := e.matchSalesforceNote(m, n, e.fit.value(ctx, e.notes.Object, e.notes.BodyField, want), sfNotes, sfLinked); match != "" {
 			if err := e.store.LinkChild(ctx, c.ID, state.Notes, n.ID, match); err != nil {
 				return copied, fmt.Errorf("link note %s: %w", n.ID, err)
 			}

@@ -59,7 +59,7 @@ func (e *Engine) replyOptionFields(ctx context.Context, c care.Case, msgs []care
 		AllowedModesField: joinModes(opts.Modes),
 		ReplyLimitsField:  e.replyLimits(c.Platform, opts.Modes),
 	} {
-		if want = e.fitValue(ctx, "Case", field, want); str(rec[field]) != want {
+		if want = e.fit.value(ctx, "Case", field, want); str(rec[field]) != want {
 			out[field] = nilIfEmpty(want)
 		}
 	}

@@ -48,7 +48,7 @@ func (e *Engine) PreviewCase(ctx context.Context, careID string, src MapperSourc
 	if careID == "" {
 		return Preview{}, permanentf("empty Care case id")
 	}
-	m, err := e.bindIdentities(ctx, src)
+	m, err := e.ids.bind(ctx, src)
 	if err != nil {
 		return Preview{}, err
 	}
@@ -63,14 +63,14 @@ func (e *Engine) PreviewCase(ctx context.Context, careID string, src MapperSourc
 	if err != nil {
 		return Preview{}, fmt.Errorf("read Salesforce Case of Care case %s: %w", careID, err)
 	}
-	careVals, _ := e.fitCareValues(ctx, m, m.FromCare(c))
+	careVals, _ := e.fit.careValues(ctx, m, m.FromCare(c))
 	p := Preview{CareCaseID: careID, Care: careVals}
 	if len(recs) == 0 {
 		if c.Status == rules.Deleted {
 			return p, nil
 		}
 		toSF := careToSalesforce(m, careVals)
-		p.CreateCase = newCaseRecord(m, c, toSF, e.refusedPicklistValues(ctx, m, toSF))
+		p.CreateCase = newCaseRecord(m, c, toSF, e.fit.refusedPicklistValues(ctx, m, toSF))
 		return p, nil
 	}
 	rec := recs[0]

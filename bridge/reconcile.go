@@ -87,7 +87,7 @@ func (e *Engine) saveCase(ctx context.Context, sv state.CaseSave) error {
 
 // queryCases reads the Cases of many Care ids in one query (batched).
 func (e *Engine) queryCases(ctx context.Context, careIDs []string) ([]Record, error) {
-	m, err := e.mapperNow(ctx)
+	m, err := e.ids.current(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -127,8 +127,8 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	if err := e.checkCareID(careID); err != nil {
 		return time.Time{}, upstream.MarkPermanent(err)
 	}
-	gen := e.identityGen()
-	m, err := e.mapperNow(ctx)
+	gen := e.ids.generation()
+	m, err := e.ids.current(ctx)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -151,7 +151,7 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	case rErr != nil:
 		return time.Time{}, fmt.Errorf("read Salesforce Case and stored state of Care case %s: %w", careID, rErr)
 	}
-	m = e.mapperFor(ctx, m, gen, c, rec)
+	m = e.ids.forCase(ctx, m, gen, c, rec)
 	var restored string
 	if rec == nil && st.SalesforceID != "" {
 		// Linked, yet no Case holds the Care id: somebody changed or
@@ -167,7 +167,7 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 		return time.Time{}, nil // deleted before it ever reached Salesforce
 	}
 	next := &nextChange{now: e.now()}
-	careVals, cut := e.fitCareValues(ctx, m, m.FromCare(c))
+	careVals, cut := e.fit.careValues(ctx, m, m.FromCare(c))
 	var plan *casePlan
 	if rec != nil {
 		p := e.planCase(ctx, m, c, rec, careVals, st)
@@ -405,7 +405,7 @@ type newCase struct {
 // to the new base and link, which the caller stores.
 func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals map[string]string, cut map[string]cutValue, extra Record, st *state.CaseState) (Record, newCase, error) {
 	toSF := careToSalesforce(m, careVals)
-	refused := e.refusedPicklistValues(ctx, m, toSF)
+	refused := e.fit.refusedPicklistValues(ctx, m, toSF)
 	for _, r := range refused {
 		e.m.refused.WithLabelValues("Case", r.field).Inc()
 	}
@@ -424,7 +424,7 @@ func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals
 	e.m.syncOps.WithLabelValues("care_to_salesforce", "case", "success").Inc()
 	e.m.lag.WithLabelValues("care_to_salesforce").Observe(e.now().Sub(c.UpdatedAt).Seconds())
 	e.log.Info("created Salesforce Case", "care_case", c.ID, "case", res.ID)
-	e.noteCutsWritten(cut, toSF, res.ID)
+	e.fit.noteCutsWritten(cut, toSF, res.ID)
 	// Base: what both sides hold now. Salesforce reads back the image of
 	// Care's values (an agent without a Salesforce user reads back as
 	// unassigned); merge's image functions take care of that. A value held
@@ -540,7 +540,7 @@ func (e *Engine) planCase(ctx context.Context, m Mapper, c care.Case, rec Record
 	p.plan = merge.Merge(p.base, careVals, sfVals, policies, c.UpdatedAt, parseTime(rec[SystemModstampName]))
 	p.cf = careFields{status: m.CanonicalFor(CareStatusAttribute), assignee: m.CanonicalFor(CareAssigneeAttribute)}
 	p.blocked = e.applyStatusRules(p.cf, careVals, sfVals, &p.plan, p.base)
-	p.refused, p.refusedFields, p.held = e.holdBackRefused(ctx, m, &p.plan, p.base)
+	p.refused, p.refusedFields, p.held = e.fit.holdBackRefused(ctx, m, &p.plan, p.base)
 	return p
 }
 
@@ -613,7 +613,7 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 			e.showRefusal(ctx, rec, err)
 			return c, false, fmt.Errorf("update Case %v of Care case %s: %w%s", rec["Id"], careID, err, permissionHint(err))
 		}
-		e.noteCutsWritten(cut, plan.ToSalesforce, rec["Id"])
+		e.fit.noteCutsWritten(cut, plan.ToSalesforce, rec["Id"])
 		if len(plan.ToSalesforce) > 0 {
 			e.m.syncOps.WithLabelValues("care_to_salesforce", "case", "success").Inc()
 			e.m.lag.WithLabelValues("care_to_salesforce").Observe(e.now().Sub(c.UpdatedAt).Seconds())

@@ -451,8 +451,8 @@ func TestNewRequiresItsDependencies(t *testing.T) {
 				t.Error(err)
 			}
 		}()
-		if e.notes.Object != "CaseComment" || e.idTTL != 5*time.Minute || e.retireAfter != 7*24*time.Hour || e.keepRetired != 90*24*time.Hour || e.giveUp != 10*time.Minute {
-			t.Errorf("defaults: notes %s, TTL %v, retire %v, keep %v, give up %v", e.notes.Object, e.idTTL, e.retireAfter, e.keepRetired, e.giveUp)
+		if e.notes.Object != "CaseComment" || e.ids.ttl != 5*time.Minute || e.retireAfter != 7*24*time.Hour || e.keepRetired != 90*24*time.Hour || e.giveUp != 10*time.Minute {
+			t.Errorf("defaults: notes %s, TTL %v, retire %v, keep %v, give up %v", e.notes.Object, e.ids.ttl, e.retireAfter, e.keepRetired, e.giveUp)
 		}
 	})
 }

@@ -441,8 +441,8 @@ func await[T any](t *testing.T, what string, ch <-chan T) T {
 	}
 }
 
-// awaitIdentityWaiter returns once a goroutine waits in mapperNow for the
-// identity reload in flight (its stack is parked in a select in mapperNow,
+// awaitIdentityWaiter returns once a goroutine waits for the identity
+// reload in flight (its stack is parked in a select in identityCache.get,
 // not loading the identities itself).
 func awaitIdentityWaiter(t *testing.T) {
 	t.Helper()
@@ -450,7 +450,7 @@ func awaitIdentityWaiter(t *testing.T) {
 	testkit.Until(t, 10*time.Second, "a reconcile waiting for the identity reload", func() bool {
 		n := runtime.Stack(buf, true)
 		for _, g := range strings.Split(string(buf[:n]), "\n\n") {
-			if strings.Contains(g, "[select") && strings.Contains(g, "(*Engine).mapperNow") && !strings.Contains(g, "loadMapper") {
+			if strings.Contains(g, "[select") && strings.Contains(g, "(*identityCache).get") && !strings.Contains(g, "(*identityCache).load") {
 				return true
 			}
 		}

@@ -330,7 +330,7 @@ func (e *Engine) caseEchoes(ctx context.Context, recs []Record) map[string]bool 
 	if len(ids) == 0 {
 		return nil
 	}
-	m, err := e.mapperNow(ctx)
+	m, err := e.ids.current(ctx)
 	if err != nil {
 		return nil
 	}
@@ -384,9 +384,7 @@ func inStep(m Mapper, st state.CaseState, rec Record) bool {
 // the second edit happened. The mapping's field list does not depend on the
 // identities, so the poll binds none and costs no identity reads.
 func (e *Engine) polledCaseFields() ([]string, error) {
-	e.mu.Lock()
-	src := e.source
-	e.mu.Unlock()
+	src := e.ids.sourceNow()
 	m, err := src(nil, nil)
 	if err != nil {
 		return nil, upstream.MarkPermanent(fmt.Errorf("bind mapping: %w", err))
@@ -421,7 +419,7 @@ func (e *Engine) Sweep(ctx context.Context) error {
 	for _, id := range ids {
 		linked[id] = true
 	}
-	m, err := e.mapperNow(ctx)
+	m, err := e.ids.current(ctx)
 	if err != nil {
 		return err
 	}
@@ -561,7 +559,7 @@ func (e *Engine) careDrifted(ctx context.Context, m Mapper, c care.Case, st stat
 		return true
 	}
 	base, _ := splitSeen(b.Fields)
-	careVals, _ := e.fitCareValues(ctx, m, m.FromCare(c))
+	careVals, _ := e.fit.careValues(ctx, m, m.FromCare(c))
 	for _, f := range m.Policies() {
 		want := base[f.Name]
 		if f.CareImage != nil {

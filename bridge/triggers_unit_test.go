@@ -296,7 +296,7 @@ func TestSweepRetiresCasesClosedLongEnough(t *testing.T) {
 				w.mustReconcile("c1")
 			}
 			w.queue.take()
-			if _, err := w.engine.mapperNow(w.ctx); err != nil { // identities loaded now
+			if _, err := w.engine.ids.current(w.ctx); err != nil { // identities loaded now
 				t.Fatal(err)
 			}
 			agents := w.care.count(caresim.OpListAgents)

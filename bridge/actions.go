@@ -91,8 +91,8 @@ const actionPollLimit = 2000
 // and Sending ones (a crash between send and write-back leaves them so; the
 // durable record finishes them without sending twice). Keys coalesce, and a
 // key waiting out its backoff keeps it.
-func (e *Engine) pollSalesforceActions(ctx context.Context) error {
-	recs, err := e.sf.Query(ctx, soql.Select("Id").From(ActionObject).
+func (tr *Triggers) pollSalesforceActions(ctx context.Context) error {
+	recs, err := tr.sf.Query(ctx, soql.Select("Id").From(ActionObject).
 		Where(soql.In(actionStatus, StatusQueued, StatusSending)).OrderBy("CreatedDate", "Id").Limit(actionPollLimit))
 	if err != nil {
 		return fmt.Errorf("poll Salesforce %s: %w", ActionObject, err)
@@ -106,7 +106,7 @@ func (e *Engine) pollSalesforceActions(ctx context.Context) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	if err := e.queue.Add(ctx, keys...); err != nil {
+	if err := tr.queue.Add(ctx, keys...); err != nil {
 		return fmt.Errorf("enqueue %d actions: %w", len(keys), err)
 	}
 	return nil
@@ -373,7 +373,7 @@ func (e *Engine) careCaseOf(ctx context.Context, a actionView) (string, error) {
 		return "", errCaseNotSynced
 	}
 	named := str(recs[0][CareIDField])
-	if e.checkCareID(named) != nil {
+	if checkCareID(e.maxIDLen, named) != nil {
 		return "", errCaseNotSynced
 	}
 	if err := e.queue.Add(ctx, work.ForCase(named)); err != nil {

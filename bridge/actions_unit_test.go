@@ -1524,18 +1524,18 @@ func TestActionPollEnqueuesWhatIsNotFinished(t *testing.T) {
 		}
 	}
 	aw.sf.remove(ActionObject, aw.act("", replyAction(rules.PublicReply, "Deleted")))
-	if err := aw.engine.pollSalesforceActions(aw.ctx); err != nil {
+	if err := aw.engine.Triggers().pollSalesforceActions(aw.ctx); err != nil {
 		t.Fatal(err)
 	}
 	if got := aw.queue.take(); !slices.Equal(got, want) {
 		t.Errorf("enqueued %v; want %v", got, want)
 	}
 	aw.sf.failNext(sfQuery, ActionObject, 1, sfQuotaExhausted(sfQuery))
-	if err := aw.engine.pollSalesforceActions(aw.ctx); upstream.ClassOf(err) != upstream.QuotaExhausted {
+	if err := aw.engine.Triggers().pollSalesforceActions(aw.ctx); upstream.ClassOf(err) != upstream.QuotaExhausted {
 		t.Errorf("poll with the quota spent = %v; want a quota error", err)
 	}
 	aw.queue.err = errors.New("queue down")
-	if err := aw.engine.pollSalesforceActions(aw.ctx); err == nil {
+	if err := aw.engine.Triggers().pollSalesforceActions(aw.ctx); err == nil {
 		t.Error("poll with the queue down = nil; want its error")
 	}
 }

@@ -78,7 +78,7 @@ type ownWriteLog interface {
 // caller then runs CatchUpSalesforce (the Case and action polls), retrying
 // until it succeeds; such a change never fails the handler, which would
 // hold the stream on it until it left the retention window.
-func (e *Engine) HandleChanges(ctx context.Context, changes []Change) (catchUp bool, err error) {
+func (tr *Triggers) HandleChanges(ctx context.Context, changes []Change) (catchUp bool, err error) {
 	var keys []string
 	var unlinked, notes []any
 	var own []Change // carebridge's own Case updates, echoes or not
@@ -92,7 +92,7 @@ func (e *Engine) HandleChanges(ctx context.Context, changes []Change) (catchUp b
 		if len(ids) < len(c.RecordIDs) {
 			// A wildcard stands for every record of the object; an id that
 			// is none cannot be read: the polls find what changed.
-			e.log.Info("change event names records by wildcard or no readable id: catching up with the polls",
+			tr.log.Info("change event names records by wildcard or no readable id: catching up with the polls",
 				"object", c.Object, "type", c.Type, "record_ids", c.RecordIDs)
 			catchUp = true
 		}
@@ -105,13 +105,13 @@ func (e *Engine) HandleChanges(ctx context.Context, changes []Change) (catchUp b
 				own = append(own, c)
 				continue
 			}
-			e.m.echoes.WithLabelValues(c.Object).Inc()
+			tr.m.echoes.WithLabelValues(c.Object).Inc()
 			continue
 		}
 		todo = append(todo, c)
 	}
 	if len(own) > 0 {
-		todo = append(todo, e.notEchoes(ctx, own)...)
+		todo = append(todo, tr.notEchoes(ctx, own)...)
 	}
 	for _, c := range todo {
 		if strings.TrimPrefix(c.Type, gapPrefix) == changeDelete {
@@ -123,7 +123,7 @@ func (e *Engine) HandleChanges(ctx context.Context, changes []Change) (catchUp b
 		switch c.Object {
 		case "Case":
 			for _, id := range c.RecordIDs {
-				careID, ok, err := e.store.CareCase(ctx, id)
+				careID, ok, err := tr.store.CareCase(ctx, id)
 				if err != nil {
 					return catchUp, fmt.Errorf("find Care case of changed Case %s: %w", id, err)
 				}
@@ -137,21 +137,21 @@ func (e *Engine) HandleChanges(ctx context.Context, changes []Change) (catchUp b
 			for _, id := range c.RecordIDs {
 				keys = append(keys, work.ForAction(id))
 			}
-		case e.notes.Object:
+		case tr.notes.Object:
 			for _, id := range c.RecordIDs {
 				notes = append(notes, id)
 			}
 		}
 	}
 	if len(notes) > 0 {
-		recs, err := e.sf.Query(ctx, soql.Select("Id", e.notes.ParentField).From(e.notes.Object).Where(soql.In("Id", notes...)))
+		recs, err := tr.sf.Query(ctx, soql.Select("Id", tr.notes.ParentField).From(tr.notes.Object).Where(soql.In("Id", notes...)))
 		if err != nil {
-			return catchUp, fmt.Errorf("read the Cases of %d changed %s records: %w", len(notes), e.notes.Object, err)
+			return catchUp, fmt.Errorf("read the Cases of %d changed %s records: %w", len(notes), tr.notes.Object, err)
 		}
 		var noted []string
 		for _, r := range recs {
-			parent := str(r[e.notes.ParentField])
-			careID, ok, err := e.store.CareCase(ctx, parent)
+			parent := str(r[tr.notes.ParentField])
+			careID, ok, err := tr.store.CareCase(ctx, parent)
 			if err != nil {
 				return catchUp, fmt.Errorf("find Care case of Case %s: %w", parent, err)
 			}
@@ -159,12 +159,12 @@ func (e *Engine) HandleChanges(ctx context.Context, changes []Change) (catchUp b
 				noted = append(noted, careID)
 			}
 		}
-		if err := e.notesChanged(ctx, noted); err != nil {
+		if err := tr.notesChanged(ctx, noted); err != nil {
 			return catchUp, err
 		}
 	}
 	if len(unlinked) > 0 {
-		recs, err := e.sf.Query(ctx, soql.Select("Id", CareIDField).From("Case").Where(soql.In("Id", unlinked...)))
+		recs, err := tr.sf.Query(ctx, soql.Select("Id", CareIDField).From("Case").Where(soql.In("Id", unlinked...)))
 		if err != nil {
 			return catchUp, fmt.Errorf("read Care case ids of %d changed Cases: %w", len(unlinked), err)
 		}
@@ -175,7 +175,7 @@ func (e *Engine) HandleChanges(ctx context.Context, changes []Change) (catchUp b
 		}
 	}
 	if len(keys) > 0 {
-		if err := e.queue.Add(ctx, keys...); err != nil {
+		if err := tr.queue.Add(ctx, keys...); err != nil {
 			return catchUp, fmt.Errorf("enqueue %d keys of pushed changes: %w", len(keys), err)
 		}
 	}
@@ -200,8 +200,8 @@ func recordID(id string) bool {
 // of its writes, counting the echoes. The recent writes of all their
 // records are read in one round trip; when they cannot be read, every
 // update is reconciled.
-func (e *Engine) notEchoes(ctx context.Context, own []Change) []Change {
-	log, ok := e.store.(ownWriteLog)
+func (tr *Triggers) notEchoes(ctx context.Context, own []Change) []Change {
+	log, ok := tr.store.(ownWriteLog)
 	if !ok {
 		return own
 	}
@@ -211,7 +211,7 @@ func (e *Engine) notEchoes(ctx context.Context, own []Change) []Change {
 	}
 	writes, err := log.RecentWrites(ctx, "Case", ids)
 	if err != nil {
-		e.log.Warn("could not read carebridge's recent Case writes: each of its own changes is reconciled", "cases", len(ids), "err", err)
+		tr.log.Warn("could not read carebridge's recent Case writes: each of its own changes is reconciled", "cases", len(ids), "err", err)
 		return own
 	}
 	var out []Change
@@ -221,10 +221,10 @@ func (e *Engine) notEchoes(ctx context.Context, own []Change) []Change {
 			echo = echo && slices.ContainsFunc(writes[id], func(w map[string]any) bool { return showsOnly(c, w) })
 		}
 		if echo {
-			e.m.echoes.WithLabelValues(c.Object).Inc()
+			tr.m.echoes.WithLabelValues(c.Object).Inc()
 			continue
 		}
-		e.log.Debug("a Case update in carebridge's own transaction shows more than carebridge wrote (the org's automation): reconciled",
+		tr.log.Debug("a Case update in carebridge's own transaction shows more than carebridge wrote (the org's automation): reconciled",
 			"cases", c.RecordIDs, "changed", c.ChangedFields)
 		out = append(out, c)
 	}

@@ -26,7 +26,7 @@ func TestPushedChangesEnqueueWhatTheyConcern(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	catchUp, err := w.engine.HandleChanges(w.ctx, []Change{
+	catchUp, err := w.engine.Triggers().HandleChanges(w.ctx, []Change{
 		{Object: "Case", Type: "UPDATE", RecordIDs: []string{sfID}},
 		{Object: "Case", Type: "UPDATE", RecordIDs: []string{sfID}, Ours: true,
 			ChangedFields: []string{"Status", "LastModifiedDate"}, Fields: map[string]any{"Status": "On Hold", "LastModifiedDate": int64(1)}},
@@ -60,7 +60,7 @@ func TestPushedChangesTurnThePollsIntoASafetyNet(t *testing.T) {
 	})
 	polled := func() (cases, actions int) {
 		w.sf.resetCalls()
-		if err := w.engine.PollSalesforce(w.ctx); err != nil {
+		if err := w.engine.Triggers().PollSalesforce(w.ctx); err != nil {
 			t.Fatal(err)
 		}
 		return w.sf.count(sfChanged, "Case"), w.sf.count(sfQuery, ActionObject)
@@ -84,7 +84,7 @@ func TestPushedChangesTurnThePollsIntoASafetyNet(t *testing.T) {
 		}
 	}
 	w.sf.resetCalls()
-	if err := w.engine.CatchUpSalesforce(w.ctx); err != nil {
+	if err := w.engine.Triggers().CatchUpSalesforce(w.ctx); err != nil {
 		t.Fatal(err)
 	}
 	if w.sf.count(sfChanged, "Case") == 0 || w.sf.count(sfQuery, ActionObject) == 0 {
@@ -105,7 +105,7 @@ func TestPushedTaskNotes(t *testing.T) {
 	w.mustReconcile("c1")
 	task := w.sf.insert("Task", Record{"WhatId": w.sfCase("c1")["Id"], "Subject": "Called", "Description": "called back", "Status": "Completed"})
 	w.queue.take()
-	if _, err := w.engine.HandleChanges(w.ctx, []Change{{Object: "Task", Type: "CREATE", RecordIDs: []string{task}}}); err != nil {
+	if _, err := w.engine.Triggers().HandleChanges(w.ctx, []Change{{Object: "Task", Type: "CREATE", RecordIDs: []string{task}}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := w.queue.take(); !slices.Equal(got, []string{work.ForCase("c1")}) {
@@ -122,7 +122,7 @@ func TestPushedTaskNotes(t *testing.T) {
 	} {
 		st.do()
 		w.sf.resetCalls()
-		if err := w.engine.PollSalesforce(w.ctx); err != nil {
+		if err := w.engine.Triggers().PollSalesforce(w.ctx); err != nil {
 			t.Fatal(err)
 		}
 		if got := w.sf.count(sfChanged, "Task") > 0; got != st.polls {
@@ -159,7 +159,7 @@ func TestOddChangesAskForACatchUpAndNeverFail(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			w.sf.resetCalls()
-			catchUp, err := w.engine.HandleChanges(w.ctx, []Change{tt.change})
+			catchUp, err := w.engine.Triggers().HandleChanges(w.ctx, []Change{tt.change})
 			if err != nil || catchUp != tt.catchUp {
 				t.Fatalf("HandleChanges = %v, %v; want catch-up %v and no error", catchUp, err, tt.catchUp)
 			}
@@ -212,7 +212,7 @@ func TestOwnCaseUpdateIsAnEchoOnlyIfItShowsWhatCarebridgeWrote(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			echoes := w.metric("carebridge_salesforce_echoes_skipped_total", "object", "Case")
-			if _, err := w.engine.HandleChanges(w.ctx, []Change{tt.change}); err != nil {
+			if _, err := w.engine.Triggers().HandleChanges(w.ctx, []Change{tt.change}); err != nil {
 				t.Fatal(err)
 			}
 			got := w.queue.take()

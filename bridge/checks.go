@@ -39,17 +39,17 @@ func (c careChange) checkKey() string { return work.ForCheck(c.careID, c.part, c
 // step when it arrived. An event that shows which part of the case changed
 // as of when, arriving while a worker reconciles the case, is queued as a
 // check (work.Check) instead of a second reconcile.
-func (e *Engine) EnqueueCareEvent(ctx context.Context, ev care.CaseEvent) error {
+func (tr *Triggers) EnqueueCareEvent(ctx context.Context, ev care.CaseEvent) error {
 	if ev.Part == "" || ev.At == nil {
-		return e.queue.Add(ctx, work.ForCase(ev.CaseID))
+		return tr.queue.Add(ctx, work.ForCase(ev.CaseID))
 	}
-	return e.enqueueChanges(ctx, []careChange{{careID: ev.CaseID, part: ev.Part, at: *ev.At}})
+	return enqueueChanges(ctx, tr.queue, []careChange{{careID: ev.CaseID, part: ev.Part, at: *ev.At}})
 }
 
 // enqueueChanges queues the cases of changes Care reported, in one round
 // trip: a check of the change in place of each case a worker reconciles
 // now.
-func (e *Engine) enqueueChanges(ctx context.Context, changes []careChange) error {
+func enqueueChanges(ctx context.Context, queue Enqueuer, changes []careChange) error {
 	if len(changes) == 0 {
 		return nil
 	}
@@ -57,7 +57,7 @@ func (e *Engine) enqueueChanges(ctx context.Context, changes []careChange) error
 	for i, c := range changes {
 		keys[i], checks[i] = work.ForCase(c.careID), c.checkKey()
 	}
-	return e.queue.AddOr(ctx, keys, checks)
+	return queue.AddOr(ctx, keys, checks)
 }
 
 // checkChange runs a check key: it waits for the reconcile of its case to
@@ -76,7 +76,7 @@ func (e *Engine) checkChange(ctx context.Context, check work.Key) (queue.Result,
 			return queue.Result{}, nil
 		}
 	}
-	synced, err := e.SyncedAsOf(ctx, c.careID, c.part, c.at)
+	synced, err := e.triggers.SyncedAsOf(ctx, c.careID, c.part, c.at)
 	if err != nil {
 		return queue.Result{}, err
 	}
@@ -100,5 +100,5 @@ func (e *Engine) enqueueAfterAction(ctx context.Context, careID string, shown ca
 		return e.queue.Add(ctx, work.ForCase(careID))
 	}
 	shown.careID = careID
-	return e.enqueueChanges(ctx, []careChange{shown})
+	return enqueueChanges(ctx, e.queue, []careChange{shown})
 }

@@ -13,7 +13,7 @@ import (
 // withSelf makes the engine know the integration user the fake Salesforce
 // records carebridge's writes under.
 func (w *testWorld) withSelf() *testWorld {
-	w.engine.self = func(context.Context) (string, error) { return w.sf.integrationUser, nil }
+	w.engine.triggers.self = func(context.Context) (string, error) { return w.sf.integrationUser, nil }
 	return w
 }
 
@@ -72,7 +72,7 @@ func TestOwnWritesDoNotComeBackAsReconciles(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newTestWorld(t).withSelf()
 			w.linked("c1", strp("agent_ana"))
-			if err := w.engine.PollSalesforce(w.ctx); err != nil {
+			if err := w.engine.Triggers().PollSalesforce(w.ctx); err != nil {
 				t.Fatal(err)
 			}
 			if got := w.queue.take(); len(got) != 0 {
@@ -86,7 +86,7 @@ func TestOwnWritesDoNotComeBackAsReconciles(t *testing.T) {
 			tt.change(w)
 			w.queue.take()
 			w.clock.Advance(2 * time.Second)
-			if err := w.engine.PollSalesforce(w.ctx); err != nil {
+			if err := w.engine.Triggers().PollSalesforce(w.ctx); err != nil {
 				t.Fatal(err)
 			}
 			if got := w.queue.take(); !slices.Equal(got, tt.want) {

@@ -147,12 +147,9 @@ type Engine struct {
 	log   *slog.Logger
 	m     *Metrics
 
-	giveUp       time.Duration
-	retireAfter  time.Duration
-	keepRetired  time.Duration
-	mirrorsAfter time.Duration
-	maxIDLen     int
-	started      time.Time
+	giveUp   time.Duration
+	maxIDLen int
+	started  time.Time
 
 	readCases   *batch.Batcher[string, Record]
 	readPairs   *batch.Batcher[string, pairRead]
@@ -170,9 +167,9 @@ type Engine struct {
 	fit         *fitter
 	gate        *batch.Gate
 	ids         *identityCache
-	pause       Pauser
-	self        func(ctx context.Context) (string, error)
+	pause       quotaPause
 	pushed      *PushedChanges
+	triggers    *Triggers
 }
 
 // New builds an engine.
@@ -216,16 +213,16 @@ func New(o Options) (*Engine, error) {
 	e := &Engine{
 		care: o.Care, sf: o.Salesforce, store: o.Store, queue: o.Queue,
 		notes: o.Notes, rules: o.Rules, now: o.Clock, log: o.Logger, m: o.Metrics,
-		giveUp: o.ActionGiveUp, retireAfter: o.RetireClosedAfter, keepRetired: o.KeepRetiredBase, mirrorsAfter: o.RemoveMirrorsAfter,
+		giveUp:   o.ActionGiveUp,
 		maxIDLen: o.MaxCareIDLength, pushed: o.Pushed,
 	}
 	e.ids = &identityCache{care: o.Care, sf: o.Salesforce, now: o.Clock, ttl: o.IdentityTTL, log: o.Logger, source: o.Mapping}
 	e.started = e.now()
 	e.initConflictSeries(o.Mapping)
-	e.pause, e.self = o.Pause, o.IntegrationUser
-	if e.pause == nil {
-		e.pause = &localPause{now: e.now}
+	if o.Pause == nil {
+		o.Pause = &localPause{now: e.now}
 	}
+	e.pause = quotaPause{Pauser: o.Pause, now: e.now, log: o.Logger}
 	e.fit = &fitter{fields: &fieldCache{describe: o.DescribeFields, now: e.now, objects: map[string]*fieldEntry{}}, log: o.Logger, m: o.Metrics}
 	const max, timeout = 200, 2 * time.Minute
 	e.readCases = batch.New(max, o.BatchLinger, timeout, e.queryCases)
@@ -266,8 +263,15 @@ func New(o Options) (*Engine, error) {
 		e.createNotes, e.readMsgs, e.upsertMsgs, e.updateMsgs, e.readActions, e.updActions} {
 		b.Join(e.gate)
 	}
+	e.triggers = &Triggers{care: o.Care, sf: o.Salesforce, store: o.Store, queue: o.Queue, notes: o.Notes, ids: e.ids, fit: e.fit,
+		pause: e.pause, log: o.Logger, m: o.Metrics, now: o.Clock, maxIDLen: o.MaxCareIDLength, pushed: o.Pushed, self: o.IntegrationUser,
+		retireAfter: o.RetireClosedAfter, keepRetired: o.KeepRetiredBase, mirrorsAfter: o.RemoveMirrorsAfter}
 	return e, nil
 }
+
+// Triggers are the sources of the engine's work: Care's webhooks and poll,
+// Salesforce's change events and polls, and the sweep.
+func (e *Engine) Triggers() *Triggers { return e.triggers }
 
 // initConflictSeries creates the conflict series of every mapped field, so
 // that the first conflict after a start is seen by increase().
@@ -389,7 +393,7 @@ func (e *Engine) Reconcile(ctx context.Context, key string) (queue.Result, error
 	if err == nil {
 		return queue.Result{}, nil
 	}
-	if until, paused := e.pauseForQuota(ctx, err); paused {
+	if until, paused := e.pause.pauseFor(ctx, err); paused {
 		return queue.Result{RequeueAfter: until.Sub(e.now())}, nil
 	}
 	return queue.Result{}, queueError(err)
@@ -420,9 +424,17 @@ type Pauser interface {
 	PausedUntil(ctx context.Context) (time.Time, error)
 }
 
-// pauseForQuota pauses work when err says the Salesforce quota is spent,
-// and returns the end of the pause.
-func (e *Engine) pauseForQuota(ctx context.Context, err error) (time.Time, bool) {
+// quotaPause is the pause every replica honours while Salesforce's API
+// quota is spent.
+type quotaPause struct {
+	Pauser
+	now func() time.Time
+	log *slog.Logger
+}
+
+// pauseFor pauses work when err says the Salesforce quota is spent, and
+// returns the end of the pause.
+func (q quotaPause) pauseFor(ctx context.Context, err error) (time.Time, bool) {
 	if upstream.ClassOf(err) != upstream.QuotaExhausted {
 		return time.Time{}, false
 	}
@@ -431,11 +443,11 @@ func (e *Engine) pauseForQuota(ctx context.Context, err error) (time.Time, bool)
 	if errors.As(err, &ue) && ue.RetryAfter > 0 {
 		d = ue.RetryAfter
 	}
-	until := e.now().Add(d)
-	if perr := e.pause.PauseUntil(context.WithoutCancel(ctx), until); perr != nil {
-		e.log.Error("pausing for the Salesforce API quota failed; work goes on and meets the limit again", "err", perr)
+	until := q.now().Add(d)
+	if perr := q.PauseUntil(context.WithoutCancel(ctx), until); perr != nil {
+		q.log.Error("pausing for the Salesforce API quota failed; work goes on and meets the limit again", "err", perr)
 	}
-	e.log.Warn("Salesforce API quota exhausted: every replica pauses polls and writes", "until", until.Format(time.RFC3339), "err", err)
+	q.log.Warn("Salesforce API quota exhausted: every replica pauses polls and writes", "until", until.Format(time.RFC3339), "err", err)
 	return until, true
 }
 

@@ -195,7 +195,7 @@ func TestNotesAreNotCopiedAgainAfterTheirLinksAreLost(t *testing.T) {
 	w.care.editCase("c1", func(c *care.Case) { c.Status = rules.Done })
 	w.mustReconcile("c1")
 	w.clock.Advance(8 * 24 * time.Hour)
-	if err := w.engine.Sweep(w.ctx); err != nil {
+	if err := w.engine.Triggers().Sweep(w.ctx); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok, _ := w.store.SalesforceCase(w.ctx, "c1"); ok {
@@ -290,7 +290,7 @@ func TestLongCareNoteIsCutToFitOnce(t *testing.T) {
 	w.editSF("c1", Record{"Status": "Closed"})
 	w.mustReconcile("c1")
 	w.clock.Advance(8 * 24 * time.Hour)
-	if err := w.engine.Sweep(w.ctx); err != nil {
+	if err := w.engine.Triggers().Sweep(w.ctx); err != nil {
 		t.Fatal(err)
 	}
 	w.mustReconcile("c1")

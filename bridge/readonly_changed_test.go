@@ -26,7 +26,7 @@ func TestACaseAWebhookBroughtCostsTheNextPollNothing(t *testing.T) {
 	w.escalate("c2", rules.Facebook, strp("agent_ana"))
 	w.mustReconcile("c1") // the webhook's reconcile; c2's webhook was lost
 	w.care.resetCalls()
-	if err := w.engine.PollCare(w.ctx); err != nil {
+	if err := w.engine.Triggers().PollCare(w.ctx); err != nil {
 		t.Fatal(err)
 	}
 	if got := w.queue.take(); len(got) != 1 || got[0] != work.ForCase("c2") {
@@ -144,7 +144,7 @@ func TestSweepFindsACareChangeItsLastReconcileDidNotSee(t *testing.T) {
 	w.care.mu.Lock()
 	w.care.convo["c1"][0].Text, w.care.convo["c1"][0].UpdatedAt = "Broken, and nobody answers", w.care.cases["c1"].UpdatedAt.Add(time.Microsecond)
 	w.care.mu.Unlock()
-	if err := w.engine.Sweep(w.ctx); err != nil {
+	if err := w.engine.Triggers().Sweep(w.ctx); err != nil {
 		t.Fatal(err)
 	}
 	if got := w.queue.take(); len(got) != 1 || got[0] != work.ForCase("c1") {
@@ -183,7 +183,7 @@ func TestAChangeListedDuringItsCasesReconcileIsCheckedAfterIt(t *testing.T) {
 	w.queue = rq.recordingQueue
 	w.escalate("c1", rules.Facebook, strp("agent_ana"))
 	w.escalate("c2", rules.Facebook, strp("agent_ana"))
-	if err := w.engine.PollCare(w.ctx); err != nil {
+	if err := w.engine.Triggers().PollCare(w.ctx); err != nil {
 		t.Fatal(err)
 	}
 	listed := careChange{careID: "c1", part: care.PartCase, at: w.careCase("c1").UpdatedAt}
@@ -234,12 +234,12 @@ func TestSyncedAsOfTellsWhatAReconcileAlreadyRead(t *testing.T) {
 		{"a later message", care.PartConversation, m1.UpdatedAt.Add(time.Second), false},
 		{"a note, while none was synced", care.PartNotes, c.UpdatedAt, false},
 	} {
-		got, err := w.engine.SyncedAsOf(w.ctx, "c1", tt.part, tt.at)
+		got, err := w.engine.Triggers().SyncedAsOf(w.ctx, "c1", tt.part, tt.at)
 		if err != nil || got != tt.want {
 			t.Errorf("%s: SyncedAsOf = %v, %v; want %v", tt.what, got, err, tt.want)
 		}
 	}
-	if got, _ := w.engine.SyncedAsOf(w.ctx, "c2", care.PartCase, c.UpdatedAt); got {
+	if got, _ := w.engine.Triggers().SyncedAsOf(w.ctx, "c2", care.PartCase, c.UpdatedAt); got {
 		t.Error("a case never synced counts as synced")
 	}
 }

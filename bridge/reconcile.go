@@ -124,7 +124,7 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	if careID == "" {
 		return time.Time{}, permanentf("empty Care case id")
 	}
-	if err := e.checkCareID(careID); err != nil {
+	if err := checkCareID(e.maxIDLen, careID); err != nil {
 		return time.Time{}, upstream.MarkPermanent(err)
 	}
 	gen := e.ids.generation()
@@ -302,7 +302,7 @@ func (e *Engine) restoreCareID(ctx context.Context, m Mapper, careID, sfID strin
 	}
 	e.m.idsRestored.Inc()
 	e.log.Warn("restored the Care case id of a linked Case", "care_case", careID, "case", sfID, "was", was)
-	if aerr := e.writeAudit(ctx, state.AuditEntry{Case: careID, Field: CareIDField, From: was, To: careID, Side: "salesforce", Resolution: "restored", Time: e.now()}); aerr != nil {
+	if aerr := writeAudit(ctx, e.store, state.AuditEntry{Case: careID, Field: CareIDField, From: was, To: careID, Side: "salesforce", Resolution: "restored", Time: e.now()}); aerr != nil {
 		e.log.Warn("audit write failed", "care_case", careID, "err", aerr)
 	}
 	rec, err := e.readCases.Do(ctx, careID)
@@ -740,7 +740,7 @@ func (e *Engine) showRefusal(ctx context.Context, rec Record, err error) {
 	// A new refusal goes into the case's timeline too (a failing path: the
 	// extra Redis command costs a healthy sync nothing).
 	if careID := str(rec[CareIDField]); careID != "" {
-		if aerr := e.writeAudit(ctx, state.AuditEntry{Case: careID, Side: "salesforce", Resolution: "refused", To: code + ": " + msg, Time: e.now()}); aerr != nil {
+		if aerr := writeAudit(ctx, e.store, state.AuditEntry{Case: careID, Side: "salesforce", Resolution: "refused", To: code + ": " + msg, Time: e.now()}); aerr != nil {
 			e.log.Warn("audit write failed", "care_case", careID, "err", aerr)
 		}
 	}
@@ -888,7 +888,7 @@ func (e *Engine) audit(ctx context.Context, cf careFields, careID string, base m
 	at := e.now()
 	write := func(a state.AuditEntry) {
 		a.Case, a.Time = careID, at
-		if err := e.writeAudit(ctx, a); err != nil {
+		if err := writeAudit(ctx, e.store, a); err != nil {
 			e.log.Warn("audit write failed", "care_case", careID, "err", err)
 		}
 	}

@@ -373,7 +373,7 @@ func TestMappingThatDoesNotBind(t *testing.T) {
 	if err := w.reconcile("c1"); !queue.IsTerminal(err) || !strings.Contains(err.Error(), "bind mapping") {
 		t.Errorf("reconcile = %v, want Terminal 'bind mapping'", err)
 	}
-	if err := w.engine.PollSalesforce(w.ctx); upstream.ClassOf(err) != upstream.Permanent {
+	if err := w.engine.Triggers().PollSalesforce(w.ctx); upstream.ClassOf(err) != upstream.Permanent {
 		t.Errorf("PollSalesforce = %v, want a permanent error", err)
 	}
 }
@@ -396,7 +396,7 @@ func TestMappingWithoutStatusStillRetiresClosedCases(t *testing.T) {
 		t.Fatal("the status was synced without a status mapping")
 	}
 	w.clock.Advance(2 * time.Hour)
-	if err := w.engine.Sweep(w.ctx); err != nil {
+	if err := w.engine.Triggers().Sweep(w.ctx); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok, _ := w.store.SalesforceCase(w.ctx, "c1"); !ok {
@@ -405,7 +405,7 @@ func TestMappingWithoutStatusStillRetiresClosedCases(t *testing.T) {
 	w.editSF("c1", Record{"Status": "Closed"})
 	w.mustReconcile("c1")
 	w.clock.Advance(2 * time.Hour)
-	if err := w.engine.Sweep(w.ctx); err != nil {
+	if err := w.engine.Triggers().Sweep(w.ctx); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok, _ := w.store.SalesforceCase(w.ctx, "c1"); ok {
@@ -451,8 +451,8 @@ func TestNewRequiresItsDependencies(t *testing.T) {
 				t.Error(err)
 			}
 		}()
-		if e.notes.Object != "CaseComment" || e.ids.ttl != 5*time.Minute || e.retireAfter != 7*24*time.Hour || e.keepRetired != 90*24*time.Hour || e.giveUp != 10*time.Minute {
-			t.Errorf("defaults: notes %s, TTL %v, retire %v, keep %v, give up %v", e.notes.Object, e.ids.ttl, e.retireAfter, e.keepRetired, e.giveUp)
+		if e.notes.Object != "CaseComment" || e.ids.ttl != 5*time.Minute || e.triggers.retireAfter != 7*24*time.Hour || e.triggers.keepRetired != 90*24*time.Hour || e.giveUp != 10*time.Minute {
+			t.Errorf("defaults: notes %s, TTL %v, retire %v, keep %v, give up %v", e.notes.Object, e.ids.ttl, e.triggers.retireAfter, e.triggers.keepRetired, e.giveUp)
 		}
 	})
 }
@@ -591,7 +591,7 @@ func TestSweepFindsACaseWhoseCareIDWasChanged(t *testing.T) {
 	w.linked("c2", strp("agent_ana"))
 	w.queue.take()
 	w.sf.edit("Case", w.sfID("c1"), Record{CareIDField: nil})
-	if err := w.engine.Sweep(w.ctx); err != nil {
+	if err := w.engine.Triggers().Sweep(w.ctx); err != nil {
 		t.Fatal(err)
 	}
 	if got := w.queue.take(); !slices.Equal(got, []string{work.ForCase("c1")}) {

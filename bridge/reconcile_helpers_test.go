@@ -272,7 +272,7 @@ func (w *testWorld) writeCalls() []string {
 // a reconcile reads a Case's notes only when the poll says they changed.
 func (w *testWorld) pollSalesforceNotes() {
 	w.t.Helper()
-	if err := w.engine.pollSalesforceNotes(w.ctx); err != nil {
+	if err := w.engine.Triggers().pollSalesforceNotes(w.ctx); err != nil {
 		w.t.Fatalf("poll Salesforce notes: %v", err)
 	}
 }

@@ -141,7 +141,7 @@ func TestQuotaPauseStopsSalesforcePolls(t *testing.T) {
 	w := newTestWorld(t)
 	w.linked("c1", strp("agent_ana"))
 	w.sf.failNext(sfChanged, "Case", 1, sfQuotaExhausted(sfChanged))
-	if err := w.engine.PollSalesforce(w.ctx); upstream.ClassOf(err) != upstream.QuotaExhausted {
+	if err := w.engine.Triggers().PollSalesforce(w.ctx); upstream.ClassOf(err) != upstream.QuotaExhausted {
 		t.Fatalf("PollSalesforce = %v, want the quota error", err)
 	}
 	until, _ := w.engine.PausedUntil(w.ctx)
@@ -154,7 +154,7 @@ func TestQuotaPauseStopsSalesforcePolls(t *testing.T) {
 	}{{0, false}, {QuotaPause - time.Second, false}, {2 * time.Second, true}} {
 		w.clock.Advance(step.after)
 		w.sf.resetCalls()
-		if err := w.engine.PollSalesforce(w.ctx); err != nil {
+		if err := w.engine.Triggers().PollSalesforce(w.ctx); err != nil {
 			t.Fatalf("PollSalesforce: %v", err)
 		}
 		if got := w.sf.count(anyOp, anyTarget) > 0; got != step.wantCalls {
@@ -182,7 +182,7 @@ func TestQuotaPauseThatCannotBeStored(t *testing.T) {
 		t.Errorf("Reconcile = %+v, %v; want RequeueAfter %v", res, err, QuotaPause)
 	}
 	w.sf.resetCalls()
-	if err := w.engine.PollSalesforce(w.ctx); err == nil || w.sf.count(anyOp, anyTarget) != 0 {
+	if err := w.engine.Triggers().PollSalesforce(w.ctx); err == nil || w.sf.count(anyOp, anyTarget) != 0 {
 		t.Errorf("PollSalesforce = %v with %d calls; want the pause's error and no call", err, w.sf.count(anyOp, anyTarget))
 	}
 }

@@ -17,18 +17,18 @@ import (
 // Collections delete per 200 messages. A case whose messages could not all
 // be deleted stays listed for the next sweep; one that reopened meanwhile
 // is not removed (its mirror syncs again).
-func (e *Engine) removeRetiredMirrors(ctx context.Context) error {
-	cutoff := e.now().Add(-e.mirrorsAfter)
+func (tr *Triggers) removeRetiredMirrors(ctx context.Context) error {
+	cutoff := tr.now().Add(-tr.mirrorsAfter)
 	const page = 200
 	for {
-		due, err := e.store.RetiredMirrors(ctx, cutoff, page)
+		due, err := tr.store.RetiredMirrors(ctx, cutoff, page)
 		if err != nil {
 			return fmt.Errorf("list retired cases whose mirrored messages are due for removal: %w", err)
 		}
 		if len(due) == 0 {
 			return nil
 		}
-		done, err := e.removeMirrors(ctx, due)
+		done, err := tr.removeMirrors(ctx, due)
 		if err != nil {
 			return err
 		}
@@ -40,7 +40,7 @@ func (e *Engine) removeRetiredMirrors(ctx context.Context) error {
 
 // removeMirrors deletes the mirrored messages of retired cases and returns
 // how many cases are done.
-func (e *Engine) removeMirrors(ctx context.Context, due []state.RetiredMirror) (int, error) {
+func (tr *Triggers) removeMirrors(ctx context.Context, due []state.RetiredMirror) (int, error) {
 	cases := make([]any, 0, len(due))
 	for _, d := range due {
 		if d.SalesforceID != "" {
@@ -50,7 +50,7 @@ func (e *Engine) removeMirrors(ctx context.Context, due []state.RetiredMirror) (
 	var recs []Record
 	if len(cases) > 0 {
 		var err error
-		recs, err = e.sf.Query(ctx, soql.Select("Id", MessageCaseFld).From(MessageObject).Where(soql.In(MessageCaseFld, cases...)))
+		recs, err = tr.sf.Query(ctx, soql.Select("Id", MessageCaseFld).From(MessageObject).Where(soql.In(MessageCaseFld, cases...)))
 		if err != nil {
 			return 0, fmt.Errorf("read the mirrored messages of %d retired cases: %w", len(cases), err)
 		}
@@ -62,7 +62,7 @@ func (e *Engine) removeMirrors(ctx context.Context, due []state.RetiredMirror) (
 	count := map[string]int{}
 	failed := map[string]error{}
 	if len(ids) > 0 {
-		res, err := e.sf.DeleteMany(ctx, ids)
+		res, err := tr.sf.DeleteMany(ctx, ids)
 		for i, r := range res {
 			c := str(recs[i][MessageCaseFld])
 			switch {
@@ -80,22 +80,22 @@ func (e *Engine) removeMirrors(ctx context.Context, due []state.RetiredMirror) (
 	removed, done := 0, 0
 	for _, d := range due {
 		if err := failed[d.SalesforceID]; err != nil {
-			e.log.Warn("mirrored messages of a retired case not removed; the next sweep tries again", "care_case", d.CareID, "case", d.SalesforceID, "err", err)
+			tr.log.Warn("mirrored messages of a retired case not removed; the next sweep tries again", "care_case", d.CareID, "case", d.SalesforceID, "err", err)
 			continue
 		}
-		if err := e.store.MirrorRemoved(ctx, d.CareID); err != nil {
+		if err := tr.store.MirrorRemoved(ctx, d.CareID); err != nil {
 			return done, err
 		}
 		done++
 		removed += count[d.SalesforceID]
-		if err := e.writeAudit(ctx, state.AuditEntry{Case: d.CareID, Side: "salesforce", Resolution: "mirror_removed",
-			To: fmt.Sprintf("%d mirrored messages of Case %s deleted (retention.mirrored_messages)", count[d.SalesforceID], d.SalesforceID), Time: e.now()}); err != nil {
-			e.log.Warn("audit write failed", "care_case", d.CareID, "err", err)
+		if err := writeAudit(ctx, tr.store, state.AuditEntry{Case: d.CareID, Side: "salesforce", Resolution: "mirror_removed",
+			To: fmt.Sprintf("%d mirrored messages of Case %s deleted (retention.mirrored_messages)", count[d.SalesforceID], d.SalesforceID), Time: tr.now()}); err != nil {
+			tr.log.Warn("audit write failed", "care_case", d.CareID, "err", err)
 		}
 	}
-	e.m.mirrorRemoved.WithLabelValues("retention").Add(float64(removed))
+	tr.m.mirrorRemoved.WithLabelValues("retention").Add(float64(removed))
 	if removed > 0 {
-		e.log.Info("removed the mirrored messages of retired cases", "cases", done, "messages", removed)
+		tr.log.Info("removed the mirrored messages of retired cases", "cases", done, "messages", removed)
 	}
 	return done, nil
 }

@@ -37,7 +37,7 @@ func TestSweepRemovesRetiredMirrorsInBatches(t *testing.T) {
 	sweep := func() {
 		t.Helper()
 		w.sf.resetCalls()
-		if err := w.engine.Sweep(w.ctx); err != nil {
+		if err := w.engine.Triggers().Sweep(w.ctx); err != nil {
 			t.Fatal(err)
 		}
 	}

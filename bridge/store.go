@@ -115,11 +115,11 @@ func seenPolicies(policies []merge.FieldPolicy, seen map[string]string) []merge.
 }
 
 // allLinkedCases lists every linked Care case id.
-func (e *Engine) allLinkedCases(ctx context.Context) ([]string, error) {
+func allLinkedCases(ctx context.Context, store Store) ([]string, error) {
 	var all []string
 	var cursor uint64
 	for {
-		ids, next, err := e.store.LinkedCases(ctx, cursor, 1000)
+		ids, next, err := store.LinkedCases(ctx, cursor, 1000)
 		if err != nil {
 			return nil, err
 		}
@@ -133,8 +133,8 @@ func (e *Engine) allLinkedCases(ctx context.Context) ([]string, error) {
 
 // retire retires a case closed since before cutoff and returns its kept
 // base; retired is false when the case reopened meanwhile.
-func (e *Engine) retire(ctx context.Context, careID string, cutoff time.Time) (base map[string]string, retired bool, err error) {
-	b, err := e.store.RetireCase(ctx, careID, cutoff, e.keepRetired)
+func retire(ctx context.Context, store Store, careID string, cutoff time.Time, keep time.Duration) (base map[string]string, retired bool, err error) {
+	b, err := store.RetireCase(ctx, careID, cutoff, keep)
 	if errors.Is(err, state.ErrReopened) {
 		return nil, false, nil
 	}
@@ -145,15 +145,15 @@ func (e *Engine) retire(ctx context.Context, careID string, cutoff time.Time) (b
 	return base, true, nil
 }
 
-// cursor reads a poll's position ("" when it has none).
-func (e *Engine) cursor(ctx context.Context, name string) (string, error) {
-	c, _, err := e.store.Cursor(ctx, name)
+// readCursor reads a poll's position ("" when it has none).
+func readCursor(ctx context.Context, store Store, name string) (string, error) {
+	c, _, err := store.Cursor(ctx, name)
 	return c, err
 }
 
 // writeAudit records one applied change, conflict or retirement.
-func (e *Engine) writeAudit(ctx context.Context, a state.AuditEntry) error {
-	_, err := e.store.Audit(ctx, a)
+func writeAudit(ctx context.Context, store Store, a state.AuditEntry) error {
+	_, err := store.Audit(ctx, a)
 	return err
 }
 

@@ -203,7 +203,7 @@ func TestStoreFailuresAreRetried(t *testing.T) {
 		_, err := w.engine.Reconcile(w.ctx, work.ForCase("c2"))
 		return err
 	}
-	sweep := func(w *testWorld) error { return w.engine.Sweep(w.ctx) }
+	sweep := func(w *testWorld) error { return w.engine.Triggers().Sweep(w.ctx) }
 	tests := []struct {
 		method string
 		during string
@@ -219,10 +219,10 @@ func TestStoreFailuresAreRetried(t *testing.T) {
 		{"CareChild", "a reconcile", reconcileC1, false},
 		{"LinkChild", "a reconcile", reconcileC1, false},
 		{"SetMessageMirror", "a reconcile", reconcileC1, false},
-		{"Cursor", "the Care poll", func(w *testWorld) error { return w.engine.PollCare(w.ctx) }, true},
-		{"SetCursor", "the Care poll", func(w *testWorld) error { return w.engine.PollCare(w.ctx) }, true},
-		{"Cursor", "the Salesforce poll", func(w *testWorld) error { return w.engine.PollSalesforce(w.ctx) }, true},
-		{"CareCase", "the Salesforce poll", func(w *testWorld) error { return w.engine.PollSalesforce(w.ctx) }, true},
+		{"Cursor", "the Care poll", func(w *testWorld) error { return w.engine.Triggers().PollCare(w.ctx) }, true},
+		{"SetCursor", "the Care poll", func(w *testWorld) error { return w.engine.Triggers().PollCare(w.ctx) }, true},
+		{"Cursor", "the Salesforce poll", func(w *testWorld) error { return w.engine.Triggers().PollSalesforce(w.ctx) }, true},
+		{"CareCase", "the Salesforce poll", func(w *testWorld) error { return w.engine.Triggers().PollSalesforce(w.ctx) }, true},
 		{"LinkedCases", "the sweep", sweep, true},
 		{"LoadCases", "the sweep", sweep, true},
 		{"ClosedBefore", "the sweep", sweep, true},
@@ -277,7 +277,7 @@ func TestAuditFailureDoesNotFailTheSync(t *testing.T) {
 		t.Errorf("Case Status = %v, want Closed", got)
 	}
 	w.clock.Advance(2 * time.Hour)
-	if err := w.engine.Sweep(w.ctx); err != nil {
+	if err := w.engine.Triggers().Sweep(w.ctx); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok, _ := w.store.SalesforceCase(w.ctx, "c1"); ok {

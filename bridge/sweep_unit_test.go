@@ -55,7 +55,7 @@ func TestSweepEnqueuesOnlyWhatDrifted(t *testing.T) {
 			w.clock.Advance(2 * time.Second)
 			w.care.resetCalls()
 			w.sf.resetCalls()
-			if err := w.engine.Sweep(w.ctx); err != nil {
+			if err := w.engine.Triggers().Sweep(w.ctx); err != nil {
 				t.Fatal(err)
 			}
 			got := w.queue.take()

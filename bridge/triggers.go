@@ -3,6 +3,7 @@ package bridge
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -15,6 +16,31 @@ import (
 	"github.com/carebridge/carebridge/connectors/upstream"
 )
 
+// Triggers find the work: each source of changes (Care's webhooks and
+// poll, Salesforce's change events and its polls of Cases, notes and
+// actions, the sweep) turns what it learns into queue keys (bridge/work).
+// The polls and the sweep run on the leader alone (scheduler); webhooks and
+// change events are taken wherever they arrive. The sweep also retires
+// long-closed cases and removes their mirrors when they are due.
+type Triggers struct {
+	care     Care
+	sf       Salesforce
+	store    Store
+	queue    Enqueuer
+	notes    NotesTarget
+	ids      *identityCache
+	fit      *fitter
+	pause    quotaPause
+	log      *slog.Logger
+	m        *Metrics
+	now      func() time.Time
+	maxIDLen int
+	pushed   *PushedChanges
+	self     func(ctx context.Context) (string, error)
+
+	retireAfter, keepRetired, mirrorsAfter time.Duration
+}
+
 // Cursor names in the store.
 const (
 	cursorCare          = "care:cases"
@@ -25,25 +51,25 @@ const (
 // PollCare enqueues every escalated Care case changed since the last poll.
 // The cursor is persisted after the cases are enqueued, so a restart resumes
 // where the last run stopped and nothing is skipped.
-func (e *Engine) PollCare(ctx context.Context) error {
-	cursor, err := e.cursor(ctx, cursorCare)
+func (tr *Triggers) PollCare(ctx context.Context) error {
+	cursor, err := readCursor(ctx, tr.store, cursorCare)
 	if err != nil {
 		return fmt.Errorf("read Care cursor: %w", err)
 	}
 	if cursor == "" {
-		cursor = care.CursorAt(e.now().Add(-careFirstPoll))
+		cursor = care.CursorAt(tr.now().Add(-careFirstPoll))
 	}
 	for {
-		ch, err := e.care.ChangedCases(ctx, cursor)
-		synced, serr := e.syncedAsListed(ctx, ch.Cases)
+		ch, err := tr.care.ChangedCases(ctx, cursor)
+		synced, serr := tr.syncedAsListed(ctx, ch.Cases)
 		if serr != nil {
 			return serr
 		}
 		changes := make([]careChange, 0, len(ch.Cases))
 		for _, c := range ch.Cases {
-			if ierr := e.checkCareID(c.ID); ierr != nil {
-				e.m.refusedIDs.Inc()
-				e.log.Error("Care case refused: it cannot be synced", "care_case", c.ID, "err", ierr)
+			if ierr := checkCareID(tr.maxIDLen, c.ID); ierr != nil {
+				tr.m.refusedIDs.Inc()
+				tr.log.Error("Care case refused: it cannot be synced", "care_case", c.ID, "err", ierr)
 				continue
 			}
 			if synced[c.ID] {
@@ -51,12 +77,12 @@ func (e *Engine) PollCare(ctx context.Context) error {
 			}
 			changes = append(changes, careChange{careID: c.ID, part: care.PartCase, at: c.UpdatedAt})
 		}
-		if aerr := e.enqueueChanges(ctx, changes); aerr != nil {
+		if aerr := enqueueChanges(ctx, tr.queue, changes); aerr != nil {
 			return fmt.Errorf("enqueue %d Care cases: %w", len(changes), aerr)
 		}
 		if ch.Cursor != "" && ch.Cursor != cursor {
 			cursor = ch.Cursor
-			if serr := e.store.SetCursor(ctx, cursorCare, cursor); serr != nil {
+			if serr := tr.store.SetCursor(ctx, cursorCare, cursor); serr != nil {
 				return fmt.Errorf("store Care cursor: %w", serr)
 			}
 		}
@@ -67,7 +93,7 @@ func (e *Engine) PollCare(ctx context.Context) error {
 			break
 		}
 	}
-	e.m.lastPoll.WithLabelValues("care").SetToCurrentTime()
+	tr.m.lastPoll.WithLabelValues("care").SetToCurrentTime()
 	return nil
 }
 
@@ -75,11 +101,11 @@ func (e *Engine) PollCare(ctx context.Context) error {
 // the Care case an event shows as of at: the case itself, its conversation
 // or its notes at that stamp or a later one. A webhook announcing it needs
 // no reconcile.
-func (e *Engine) SyncedAsOf(ctx context.Context, careID string, part care.EventPart, at time.Time) (bool, error) {
-	if e.checkCareID(careID) != nil {
+func (tr *Triggers) SyncedAsOf(ctx context.Context, careID string, part care.EventPart, at time.Time) (bool, error) {
+	if checkCareID(tr.maxIDLen, careID) != nil {
 		return false, nil
 	}
-	states, err := e.store.LoadCases(ctx, []string{careID}, false)
+	states, err := tr.store.LoadCases(ctx, []string{careID}, false)
 	if err != nil {
 		return false, fmt.Errorf("read the sync stamps of Care case %s: %w", careID, err)
 	}
@@ -107,17 +133,17 @@ func stampNotBefore(stamp string, at time.Time) bool {
 // syncedAsListed reports which listed cases a reconcile has already synced
 // as Care lists them (its stamp of the case's updated_at is the listing's):
 // the poll does not reconcile them again. One round trip for the page.
-func (e *Engine) syncedAsListed(ctx context.Context, cases []care.Case) (map[string]bool, error) {
+func (tr *Triggers) syncedAsListed(ctx context.Context, cases []care.Case) (map[string]bool, error) {
 	if len(cases) == 0 {
 		return nil, nil
 	}
 	ids := make([]string, 0, len(cases))
 	for _, c := range cases {
-		if e.checkCareID(c.ID) == nil {
+		if checkCareID(tr.maxIDLen, c.ID) == nil {
 			ids = append(ids, c.ID)
 		}
 	}
-	states, err := e.store.LoadCases(ctx, ids, false)
+	states, err := tr.store.LoadCases(ctx, ids, false)
 	if err != nil {
 		return nil, fmt.Errorf("read the sync stamps of %d listed Care cases: %w", len(ids), err)
 	}
@@ -132,10 +158,10 @@ func (e *Engine) syncedAsListed(ctx context.Context, cases []care.Case) (map[str
 
 // checkCareID refuses a Care case id that does not fit Care_Case_Id__c: no
 // Salesforce Case could carry it, and cutting it would merge cases.
-func (e *Engine) checkCareID(id string) error {
-	if n := utf16Len(id); e.maxIDLen > 0 && n > e.maxIDLen {
+func checkCareID(maxLen int, id string) error {
+	if n := utf16Len(id); maxLen > 0 && n > maxLen {
 		return fmt.Errorf("Care case id %q is %d characters long; Salesforce's %s holds %d, so this case cannot be synced (lengthen the field in Salesforce and in configs/salesforce)",
-			id, n, CareIDField, e.maxIDLen)
+			id, n, CareIDField, maxLen)
 	}
 	return nil
 }
@@ -147,57 +173,57 @@ const careFirstPoll = 30 * 24 * time.Hour
 // changed since the last poll, and the agents' unfinished actions. While
 // pushed changes stream, the Case and action polls run only as a safety net
 // (PushedChanges). While the API quota is exhausted it does nothing.
-func (e *Engine) PollSalesforce(ctx context.Context) error {
-	return e.pollSalesforce(ctx, e.pushed.fullPollDue(e.now()))
+func (tr *Triggers) PollSalesforce(ctx context.Context) error {
+	return tr.pollSalesforce(ctx, tr.pushed.fullPollDue(tr.now()))
 }
 
 // CatchUpSalesforce runs the Case and action polls now, whatever pushed
 // changes cover: when a change stream starts from now (its replay id was
 // lost or refused), it fills what the stream did not carry.
-func (e *Engine) CatchUpSalesforce(ctx context.Context) error {
-	return e.pollSalesforce(ctx, true)
+func (tr *Triggers) CatchUpSalesforce(ctx context.Context) error {
+	return tr.pollSalesforce(ctx, true)
 }
 
-func (e *Engine) pollSalesforce(ctx context.Context, full bool) error {
-	until, err := e.PausedUntil(ctx)
+func (tr *Triggers) pollSalesforce(ctx context.Context, full bool) error {
+	until, err := tr.pause.PausedUntil(ctx)
 	if err != nil {
 		return fmt.Errorf("read the quota pause: %w", err)
 	}
 	if !until.IsZero() {
-		e.log.Debug("Salesforce poll skipped: quota pause", "until", until)
+		tr.log.Debug("Salesforce poll skipped: quota pause", "until", until)
 		return nil
 	}
 	var polls []func(context.Context) error
-	if full || !e.pushed.notesPushed() {
-		polls = append(polls, e.pollSalesforceNotes)
+	if full || !tr.pushed.notesPushed() {
+		polls = append(polls, tr.pollSalesforceNotes)
 	}
 	if full {
-		polls = append(polls, e.pollSalesforceCases, e.pollSalesforceActions)
+		polls = append(polls, tr.pollSalesforceCases, tr.pollSalesforceActions)
 	}
 	for _, poll := range polls {
 		if err := poll(ctx); err != nil {
-			e.pauseForQuota(ctx, err)
+			tr.pause.pauseFor(ctx, err)
 			return err
 		}
 	}
-	e.m.lastPoll.WithLabelValues("salesforce").SetToCurrentTime()
+	tr.m.lastPoll.WithLabelValues("salesforce").SetToCurrentTime()
 	return nil
 }
 
-func (e *Engine) pollSalesforceCases(ctx context.Context) error {
-	wm, err := e.cursor(ctx, cursorSalesforce)
+func (tr *Triggers) pollSalesforceCases(ctx context.Context) error {
+	wm, err := readCursor(ctx, tr.store, cursorSalesforce)
 	if err != nil {
 		return fmt.Errorf("read Salesforce Case watermark: %w", err)
 	}
-	fields, err := e.polledCaseFields()
+	fields, err := tr.polledCaseFields()
 	if err != nil {
 		return err
 	}
-	recs, next, err := e.sf.Changed(ctx, "Case", append(fields, lastModifiedBy), soql.IsNotNull(CareIDField), wm)
+	recs, next, err := tr.sf.Changed(ctx, "Case", append(fields, lastModifiedBy), soql.IsNotNull(CareIDField), wm)
 	if err != nil {
 		return fmt.Errorf("poll Salesforce Cases: %w", err)
 	}
-	echoes := e.caseEchoes(ctx, recs)
+	echoes := tr.caseEchoes(ctx, recs)
 	var keys []string
 	for _, r := range recs {
 		id := str(r[CareIDField])
@@ -205,37 +231,37 @@ func (e *Engine) pollSalesforceCases(ctx context.Context) error {
 			continue
 		}
 		if echoes[id] {
-			e.m.echoes.WithLabelValues("Case").Inc()
+			tr.m.echoes.WithLabelValues("Case").Inc()
 			continue
 		}
 		keys = append(keys, work.ForCase(id))
 	}
 	if len(keys) > 0 {
-		if err := e.queue.Add(ctx, keys...); err != nil {
+		if err := tr.queue.Add(ctx, keys...); err != nil {
 			return fmt.Errorf("enqueue %d Care cases: %w", len(keys), err)
 		}
 	}
-	return e.store.SetCursor(ctx, cursorSalesforce, next)
+	return tr.store.SetCursor(ctx, cursorSalesforce, next)
 }
 
-func (e *Engine) pollSalesforceNotes(ctx context.Context) error {
-	wm, err := e.cursor(ctx, cursorSalesforceNts)
+func (tr *Triggers) pollSalesforceNotes(ctx context.Context) error {
+	wm, err := readCursor(ctx, tr.store, cursorSalesforceNts)
 	if err != nil {
 		return fmt.Errorf("read Salesforce note watermark: %w", err)
 	}
 	// Only the notes of Cases that carry a Care id: the org's other notes
 	// are never read.
-	onCareCases := soql.InSelect(e.notes.ParentField, soql.Select("Id").From("Case").Where(soql.IsNotNull(CareIDField)))
-	recs, next, err := e.sf.Changed(ctx, e.notes.Object, []string{e.notes.ParentField, lastModifiedBy}, onCareCases, wm)
+	onCareCases := soql.InSelect(tr.notes.ParentField, soql.Select("Id").From("Case").Where(soql.IsNotNull(CareIDField)))
+	recs, next, err := tr.sf.Changed(ctx, tr.notes.Object, []string{tr.notes.ParentField, lastModifiedBy}, onCareCases, wm)
 	if err != nil {
-		return fmt.Errorf("poll Salesforce %s: %w", e.notes.Object, err)
+		return fmt.Errorf("poll Salesforce %s: %w", tr.notes.Object, err)
 	}
-	self := e.selfID(ctx)
+	self := tr.selfID(ctx)
 	var unlinked []any
 	var changed []string
 	for _, r := range recs {
-		parent := str(r[e.notes.ParentField])
-		careID, ok, err := e.store.CareCase(ctx, parent)
+		parent := str(r[tr.notes.ParentField])
+		careID, ok, err := tr.store.CareCase(ctx, parent)
 		if err != nil {
 			return fmt.Errorf("find Care case of Case %s: %w", parent, err)
 		}
@@ -245,8 +271,8 @@ func (e *Engine) pollSalesforceNotes(ctx context.Context) error {
 		}
 		if self != "" && str(r[lastModifiedBy]) == self {
 			// A note carebridge itself wrote, already linked: nothing new.
-			if _, linked, err := e.store.CareChild(ctx, careID, state.Notes, str(r["Id"])); err == nil && linked {
-				e.m.echoes.WithLabelValues(e.notes.Object).Inc()
+			if _, linked, err := tr.store.CareChild(ctx, careID, state.Notes, str(r["Id"])); err == nil && linked {
+				tr.m.echoes.WithLabelValues(tr.notes.Object).Inc()
 				continue
 			}
 		}
@@ -255,7 +281,7 @@ func (e *Engine) pollSalesforceNotes(ctx context.Context) error {
 	if len(unlinked) > 0 {
 		// A note on a Care case not linked now (retired, or its state was
 		// lost): the Case itself says which Care case it is.
-		cases, err := e.sf.Query(ctx, soql.Select("Id", CareIDField).From("Case").Where(soql.In("Id", unlinked...)))
+		cases, err := tr.sf.Query(ctx, soql.Select("Id", CareIDField).From("Case").Where(soql.In("Id", unlinked...)))
 		if err != nil {
 			return fmt.Errorf("read the Care ids of %d Cases with new notes: %w", len(unlinked), err)
 		}
@@ -265,29 +291,29 @@ func (e *Engine) pollSalesforceNotes(ctx context.Context) error {
 			}
 		}
 	}
-	if err := e.notesChanged(ctx, changed); err != nil {
+	if err := tr.notesChanged(ctx, changed); err != nil {
 		return err
 	}
-	return e.store.SetCursor(ctx, cursorSalesforceNts, next)
+	return tr.store.SetCursor(ctx, cursorSalesforceNts, next)
 }
 
 // notesChanged has the cases whose notes changed in Salesforce reconciled:
 // it counts the change (the hint that has their next reconcile read the
 // notes) before it queues them.
-func (e *Engine) notesChanged(ctx context.Context, careIDs []string) error {
+func (tr *Triggers) notesChanged(ctx context.Context, careIDs []string) error {
 	if len(careIDs) == 0 {
 		return nil
 	}
 	slices.Sort(careIDs)
 	careIDs = slices.Compact(careIDs)
-	if err := e.store.AddHint(ctx, hintSFNotes, careIDs...); err != nil {
+	if err := tr.store.AddHint(ctx, hintSFNotes, careIDs...); err != nil {
 		return fmt.Errorf("note the Salesforce notes of %d cases as changed: %w", len(careIDs), err)
 	}
 	keys := make([]string, len(careIDs))
 	for i, id := range careIDs {
 		keys[i] = work.ForCase(id)
 	}
-	if err := e.queue.Add(ctx, keys...); err != nil {
+	if err := tr.queue.Add(ctx, keys...); err != nil {
 		return fmt.Errorf("enqueue %d Care cases with changed notes: %w", len(keys), err)
 	}
 	return nil
@@ -298,13 +324,13 @@ const lastModifiedBy = "LastModifiedById"
 
 // selfID is the integration user's id, "" when it is not known (then no
 // change is taken for carebridge's own).
-func (e *Engine) selfID(ctx context.Context) string {
-	if e.self == nil {
+func (tr *Triggers) selfID(ctx context.Context) string {
+	if tr.self == nil {
 		return ""
 	}
-	id, err := e.self(ctx)
+	id, err := tr.self(ctx)
 	if err != nil {
-		e.log.Debug("integration user unknown: every change is reconciled", "err", err)
+		tr.log.Debug("integration user unknown: every change is reconciled", "err", err)
 		return ""
 	}
 	return id
@@ -316,8 +342,8 @@ func (e *Engine) selfID(ctx context.Context) string {
 // carebridge's own write coming back through the poll; reconciling it would
 // only read both sides again. The stored state of all of them is read in
 // one round trip.
-func (e *Engine) caseEchoes(ctx context.Context, recs []Record) map[string]bool {
-	self := e.selfID(ctx)
+func (tr *Triggers) caseEchoes(ctx context.Context, recs []Record) map[string]bool {
+	self := tr.selfID(ctx)
 	if self == "" {
 		return nil
 	}
@@ -330,13 +356,13 @@ func (e *Engine) caseEchoes(ctx context.Context, recs []Record) map[string]bool 
 	if len(ids) == 0 {
 		return nil
 	}
-	m, err := e.ids.current(ctx)
+	m, err := tr.ids.current(ctx)
 	if err != nil {
 		return nil
 	}
-	states, err := e.store.LoadCases(ctx, ids, false)
+	states, err := tr.store.LoadCases(ctx, ids, false)
 	if err != nil {
-		e.log.Warn("could not read the stored state of polled Cases: each is reconciled", "cases", len(ids), "err", err)
+		tr.log.Warn("could not read the stored state of polled Cases: each is reconciled", "cases", len(ids), "err", err)
 		return nil
 	}
 	echoes := make(map[string]bool, len(ids))
@@ -383,8 +409,8 @@ func inStep(m Mapper, st state.CaseState, rec Record) bool {
 // within one second keeps its stamp, and only these values tell the poll that
 // the second edit happened. The mapping's field list does not depend on the
 // identities, so the poll binds none and costs no identity reads.
-func (e *Engine) polledCaseFields() ([]string, error) {
-	src := e.ids.sourceNow()
+func (tr *Triggers) polledCaseFields() ([]string, error) {
+	src := tr.ids.sourceNow()
 	m, err := src(nil, nil)
 	if err != nil {
 		return nil, upstream.MarkPermanent(fmt.Errorf("bind mapping: %w", err))
@@ -403,15 +429,15 @@ func (e *Engine) polledCaseFields() ([]string, error) {
 // and a reconcile per linked case. A retired case that reopens on either
 // side comes back through the polls and webhooks: its Case is found by its
 // Care id and merged against its kept base.
-func (e *Engine) Sweep(ctx context.Context) error {
-	if err := e.retireClosed(ctx); err != nil {
+func (tr *Triggers) Sweep(ctx context.Context) error {
+	if err := tr.retireClosed(ctx); err != nil {
 		return err
 	}
-	if err := e.removeRetiredMirrors(ctx); err != nil {
+	if err := tr.removeRetiredMirrors(ctx); err != nil {
 		return err
 	}
-	e.InvalidateIdentities() // the sweep also picks up new agents and users
-	ids, err := e.allLinkedCases(ctx)
+	tr.ids.invalidate() // the sweep also picks up new agents and users
+	ids, err := allLinkedCases(ctx, tr.store)
 	if err != nil {
 		return fmt.Errorf("list linked cases: %w", err)
 	}
@@ -419,7 +445,7 @@ func (e *Engine) Sweep(ctx context.Context) error {
 	for _, id := range ids {
 		linked[id] = true
 	}
-	m, err := e.ids.current(ctx)
+	m, err := tr.ids.current(ctx)
 	if err != nil {
 		return err
 	}
@@ -427,7 +453,7 @@ func (e *Engine) Sweep(ctx context.Context) error {
 	listed := make(map[string]bool, len(ids))
 	cursor := ""
 	for {
-		ch, err := e.care.ChangedCases(ctx, cursor)
+		ch, err := tr.care.ChangedCases(ctx, cursor)
 		var page []string
 		for _, c := range ch.Cases {
 			if linked[c.ID] {
@@ -435,12 +461,12 @@ func (e *Engine) Sweep(ctx context.Context) error {
 				page = append(page, c.ID)
 			}
 		}
-		states, serr := e.storedStates(ctx, page)
+		states, serr := tr.storedStates(ctx, page)
 		if serr != nil {
 			return fmt.Errorf("sweep: %w", serr)
 		}
 		for _, c := range ch.Cases {
-			if st, ok := states[c.ID]; ok && !drifted[c.ID] && e.careDrifted(ctx, m, c, st) {
+			if st, ok := states[c.ID]; ok && !drifted[c.ID] && tr.careDrifted(ctx, m, c, st) {
 				drifted[c.ID] = true
 			}
 		}
@@ -460,7 +486,7 @@ func (e *Engine) Sweep(ctx context.Context) error {
 	// A case whose last run failed runs again even when nothing drifted:
 	// its failure may have come after its base was stored (a note or a
 	// message Salesforce refused).
-	if f, ok := e.queue.(failingLister); ok {
+	if f, ok := tr.queue.(failingLister); ok {
 		keys, err := f.FailingKeys(ctx)
 		if err != nil {
 			return fmt.Errorf("sweep: list failing keys: %w", err)
@@ -471,11 +497,11 @@ func (e *Engine) Sweep(ctx context.Context) error {
 			}
 		}
 	}
-	fields, err := e.polledCaseFields()
+	fields, err := tr.polledCaseFields()
 	if err != nil {
 		return err
 	}
-	recs, err := e.sf.Query(ctx, soql.Select(append([]string{"Id"}, fields...)...).From("Case").Where(soql.IsNotNull(CareIDField)))
+	recs, err := tr.sf.Query(ctx, soql.Select(append([]string{"Id"}, fields...)...).From("Case").Where(soql.IsNotNull(CareIDField)))
 	if err != nil {
 		return fmt.Errorf("sweep: read linked Cases: %w", err)
 	}
@@ -493,7 +519,7 @@ func (e *Engine) Sweep(ctx context.Context) error {
 			drifted[id] = true // its Case was deleted, or its Care id changed
 		}
 	}
-	states, err := e.storedStates(ctx, check)
+	states, err := tr.storedStates(ctx, check)
 	if err != nil {
 		return fmt.Errorf("sweep: %w", err)
 	}
@@ -511,13 +537,13 @@ func (e *Engine) Sweep(ctx context.Context) error {
 	const page = 1000
 	for start := 0; start < len(keys); start += page {
 		chunk := keys[start:min(start+page, len(keys))]
-		if err := e.queue.Add(ctx, chunk...); err != nil {
+		if err := tr.queue.Add(ctx, chunk...); err != nil {
 			return fmt.Errorf("enqueue %d drifted cases: %w", len(chunk), err)
 		}
 	}
-	e.m.swept.WithLabelValues("drifted").Add(float64(len(keys)))
-	e.m.swept.WithLabelValues("in_step").Add(float64(len(ids) - len(keys)))
-	e.log.Info("sweep done", "linked", len(ids), "drifted", len(keys))
+	tr.m.swept.WithLabelValues("drifted").Add(float64(len(keys)))
+	tr.m.swept.WithLabelValues("in_step").Add(float64(len(ids) - len(keys)))
+	tr.log.Info("sweep done", "linked", len(ids), "drifted", len(keys))
 	return nil
 }
 
@@ -528,11 +554,11 @@ type failingLister interface {
 
 // storedStates reads the stored state (no mirrors) of many cases, a page
 // of them per round trip.
-func (e *Engine) storedStates(ctx context.Context, careIDs []string) (map[string]state.CaseState, error) {
+func (tr *Triggers) storedStates(ctx context.Context, careIDs []string) (map[string]state.CaseState, error) {
 	const page = 1000
 	out := make(map[string]state.CaseState, len(careIDs))
 	for start := 0; start < len(careIDs); start += page {
-		got, err := e.store.LoadCases(ctx, careIDs[start:min(start+page, len(careIDs))], false)
+		got, err := tr.store.LoadCases(ctx, careIDs[start:min(start+page, len(careIDs))], false)
 		if err != nil {
 			return nil, fmt.Errorf("read the stored state of %d cases: %w", len(careIDs), err)
 		}
@@ -544,7 +570,7 @@ func (e *Engine) storedStates(ctx context.Context, careIDs []string) (map[string
 // careDrifted reports whether a linked Care case differs from its stored
 // base st: it changed after the last sync, or a mapped value is not the
 // base's.
-func (e *Engine) careDrifted(ctx context.Context, m Mapper, c care.Case, st state.CaseState) bool {
+func (tr *Triggers) careDrifted(ctx context.Context, m Mapper, c care.Case, st state.CaseState) bool {
 	b := st.Base
 	stamp, stamped := st.Sync[stampCare]
 	switch {
@@ -559,7 +585,7 @@ func (e *Engine) careDrifted(ctx context.Context, m Mapper, c care.Case, st stat
 		return true
 	}
 	base, _ := splitSeen(b.Fields)
-	careVals, _ := e.fit.careValues(ctx, m, m.FromCare(c))
+	careVals, _ := tr.fit.careValues(ctx, m, m.FromCare(c))
 	for _, f := range m.Policies() {
 		want := base[f.Name]
 		if f.CareImage != nil {
@@ -575,25 +601,25 @@ func (e *Engine) careDrifted(ctx context.Context, m Mapper, c care.Case, st stat
 // retireClosed retires every case closed on both sides since before the
 // retention cutoff, recording each in the audit with the values both sides
 // last agreed on.
-func (e *Engine) retireClosed(ctx context.Context) error {
-	cutoff := e.now().Add(-e.retireAfter)
+func (tr *Triggers) retireClosed(ctx context.Context) error {
+	cutoff := tr.now().Add(-tr.retireAfter)
 	const page = 1000
 	for {
-		ids, err := e.store.ClosedBefore(ctx, cutoff, page)
+		ids, err := tr.store.ClosedBefore(ctx, cutoff, page)
 		if err != nil {
 			return fmt.Errorf("list cases to retire: %w", err)
 		}
 		for _, id := range ids {
-			base, retired, err := e.retire(ctx, id, cutoff)
+			base, retired, err := retire(ctx, tr.store, id, cutoff, tr.keepRetired)
 			if err != nil {
 				return fmt.Errorf("retire Care case %s: %w", id, err)
 			}
 			if !retired {
 				continue // reopened meanwhile
 			}
-			e.m.retired.Inc()
-			if err := e.writeAudit(ctx, state.AuditEntry{Case: id, Resolution: "retired", To: formatBase(base), Time: e.now()}); err != nil {
-				e.log.Warn("audit write failed", "care_case", id, "err", err)
+			tr.m.retired.Inc()
+			if err := writeAudit(ctx, tr.store, state.AuditEntry{Case: id, Resolution: "retired", To: formatBase(base), Time: tr.now()}); err != nil {
+				tr.log.Warn("audit write failed", "care_case", id, "err", err)
 			}
 		}
 		if len(ids) < page {

@@ -75,7 +75,7 @@ func TestPollCareEnqueuesChangedCases(t *testing.T) {
 			w.care.setPageSize(tt.pageSize)
 			tt.seed(w)
 			w.clock.Advance(time.Second)
-			if err := w.engine.PollCare(w.ctx); err != nil {
+			if err := w.engine.Triggers().PollCare(w.ctx); err != nil {
 				t.Fatal(err)
 			}
 			if got := w.queue.take(); !slices.Equal(got, tt.first) {
@@ -89,7 +89,7 @@ func TestPollCareEnqueuesChangedCases(t *testing.T) {
 				tt.change(w)
 			}
 			w.clock.Advance(time.Second)
-			if err := w.engine.PollCare(w.ctx); err != nil {
+			if err := w.engine.Triggers().PollCare(w.ctx); err != nil {
 				t.Fatal(err)
 			}
 			if got := w.queue.take(); !slices.Equal(got, tt.second) {
@@ -122,14 +122,14 @@ func TestPollCareFailures(t *testing.T) {
 			}
 			return nil
 		})
-		if err := w.engine.PollCare(w.ctx); err == nil {
+		if err := w.engine.Triggers().PollCare(w.ctx); err == nil {
 			t.Fatal("the poll succeeded")
 		}
 		if got := w.queue.take(); !slices.Equal(got, []string{work.ForCase("c1")}) {
 			t.Errorf("enqueued %v before the failure, want c1", got)
 		}
 		w.care.clearFaults()
-		if err := w.engine.PollCare(w.ctx); err != nil {
+		if err := w.engine.Triggers().PollCare(w.ctx); err != nil {
 			t.Fatal(err)
 		}
 		if got := w.queue.take(); !slices.Equal(got, []string{work.ForCase("c2")}) {
@@ -140,14 +140,14 @@ func TestPollCareFailures(t *testing.T) {
 		w := newTestWorld(t)
 		w.escalate("c1", rules.Facebook, nil)
 		w.queue.err = errors.New("redis down")
-		if err := w.engine.PollCare(w.ctx); err == nil {
+		if err := w.engine.Triggers().PollCare(w.ctx); err == nil {
 			t.Fatal("the poll succeeded")
 		}
 		if _, ok, _ := w.store.Cursor(w.ctx, cursorCare); ok {
 			t.Error("the cursor was stored though nothing was enqueued")
 		}
 		w.queue.err = nil
-		if err := w.engine.PollCare(w.ctx); err != nil {
+		if err := w.engine.Triggers().PollCare(w.ctx); err != nil {
 			t.Fatal(err)
 		}
 		if got := w.queue.take(); !slices.Equal(got, []string{work.ForCase("c1")}) {
@@ -192,7 +192,7 @@ func TestPollSalesforceEnqueuesTheCareCasesOfChanges(t *testing.T) {
 			w.linked("c1", strp("agent_ana"))
 			w.linked("c2", strp("agent_ben"))
 			w.clock.Advance(time.Second)
-			if err := w.engine.PollSalesforce(w.ctx); err != nil {
+			if err := w.engine.Triggers().PollSalesforce(w.ctx); err != nil {
 				t.Fatal(err)
 			}
 			if got := w.queue.take(); !slices.Equal(got, []string{work.ForCase("c1"), work.ForCase("c2")}) {
@@ -206,7 +206,7 @@ func TestPollSalesforceEnqueuesTheCareCasesOfChanges(t *testing.T) {
 			w.clock.Advance(2 * time.Second)
 			tt.change(w)
 			w.clock.Advance(time.Second)
-			if err := w.engine.PollSalesforce(w.ctx); err != nil {
+			if err := w.engine.Triggers().PollSalesforce(w.ctx); err != nil {
 				t.Fatal(err)
 			}
 			if got := w.queue.take(); !slices.Equal(got, tt.want) {
@@ -236,7 +236,7 @@ func TestPollSalesforceFailures(t *testing.T) {
 			w.linked("c1", strp("agent_ana"))
 			w.sf.insert("CaseComment", Record{"ParentId": w.sfID("c1"), "CommentBody": "Called"})
 			tt.fault(w)
-			if err := w.engine.PollSalesforce(w.ctx); err == nil {
+			if err := w.engine.Triggers().PollSalesforce(w.ctx); err == nil {
 				t.Fatal("the poll succeeded")
 			}
 			if paused, _ := w.engine.PausedUntil(w.ctx); !paused.IsZero() {
@@ -245,7 +245,7 @@ func TestPollSalesforceFailures(t *testing.T) {
 			w.sf.clearFaults()
 			w.queue.err = nil
 			w.queue.take()
-			if err := w.engine.PollSalesforce(w.ctx); err != nil {
+			if err := w.engine.Triggers().PollSalesforce(w.ctx); err != nil {
 				t.Fatal(err)
 			}
 			if got := w.queue.take(); !slices.Contains(got, work.ForCase("c1")) {
@@ -300,7 +300,7 @@ func TestSweepRetiresCasesClosedLongEnough(t *testing.T) {
 				t.Fatal(err)
 			}
 			agents := w.care.count(caresim.OpListAgents)
-			if err := w.engine.Sweep(w.ctx); err != nil {
+			if err := w.engine.Triggers().Sweep(w.ctx); err != nil {
 				t.Fatal(err)
 			}
 			// Both sides are as their bases say: nothing drifted, nothing
@@ -355,7 +355,7 @@ func TestRetiredCaseThatReopensMergesAgainstItsKeptBase(t *testing.T) {
 			sfID := w.sfID("c1")
 			w.closeOnBothSides("c1")
 			w.clock.Advance(8 * 24 * time.Hour)
-			if err := w.engine.Sweep(w.ctx); err != nil {
+			if err := w.engine.Triggers().Sweep(w.ctx); err != nil {
 				t.Fatal(err)
 			}
 			if _, linked, _ := w.store.SalesforceCase(w.ctx, "c1"); linked {

@@ -24,7 +24,7 @@ func TestSalesforceLoginBlipLosesNoCase(t *testing.T) {
 	for i := range n {
 		w.escalate(t, "blip_"+strconv.Itoa(i), strPtr("agent_ana"))
 	}
-	if err := w.d.Engine().PollCare(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 20*time.Second, "every case in Salesforce", func() (bool, string) {

@@ -77,7 +77,7 @@ func benchBackfill(b *testing.B, n, msgs int) {
 		b.StartTimer()
 
 		start := time.Now()
-		if err := d.Engine().PollCare(context.Background()); err != nil {
+		if err := d.Engine().Triggers().PollCare(context.Background()); err != nil {
 			b.Fatal(err)
 		}
 		testkit.EventuallyEvery(b, 10*time.Minute, 20*time.Millisecond, fmt.Sprintf("%d Cases in Salesforce", n), func() (bool, string) {
@@ -92,7 +92,7 @@ func benchBackfill(b *testing.B, n, msgs int) {
 		env.waitIdle(b, 5*time.Minute)
 		// The Salesforce poll sees every Case the backfill wrote: none may
 		// come back as a reconcile.
-		if err := d.Engine().PollSalesforce(context.Background()); err != nil {
+		if err := d.Engine().Triggers().PollSalesforce(context.Background()); err != nil {
 			b.Fatal(err)
 		}
 		env.waitIdle(b, 5*time.Minute)

@@ -165,7 +165,7 @@ func BenchmarkSweepCost(b *testing.B) {
 			b.Fatal(err)
 		}
 		env.run(b, d)
-		if err := d.Engine().PollCare(ctx); err != nil {
+		if err := d.Engine().Triggers().PollCare(ctx); err != nil {
 			b.Fatal(err)
 		}
 		testkit.EventuallyEvery(b, 30*time.Minute, time.Second, "every case linked", func() (bool, string) {
@@ -179,7 +179,7 @@ func BenchmarkSweepCost(b *testing.B) {
 		sweep := func() (callsByOp, callsByOp, time.Duration) {
 			sf0, care0 := sfCalls(env.sf), careCalls(env.care)
 			start := time.Now()
-			if err := d.Engine().Sweep(ctx); err != nil {
+			if err := d.Engine().Triggers().Sweep(ctx); err != nil {
 				b.Fatal(err)
 			}
 			env.waitIdle(b, 30*time.Minute)
@@ -193,7 +193,7 @@ func BenchmarkSweepCost(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		if err := d.Engine().PollCare(ctx); err != nil {
+		if err := d.Engine().Triggers().PollCare(ctx); err != nil {
 			b.Fatal(err)
 		}
 		env.waitIdle(b, 10*time.Minute)

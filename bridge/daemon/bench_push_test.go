@@ -38,7 +38,7 @@ func benchPush(b *testing.B, changes string) {
 		b.StopTimer()
 		env := startBench(b, benchOptions{workers: config.Defaults().Workers, changes: changes})
 		ids := env.escalateBench(b, "push"+strconv.Itoa(i), 100, "agent_ana", 2)
-		if err := env.d.Engine().PollCare(context.Background()); err != nil {
+		if err := env.d.Engine().Triggers().PollCare(context.Background()); err != nil {
 			b.Fatal(err)
 		}
 		var sfIDs []string

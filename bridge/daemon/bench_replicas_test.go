@@ -45,7 +45,7 @@ func benchReplicas(b *testing.B, careLatency time.Duration) {
 			env.serveCare(b, careL, "")
 			first := env.newDaemon(b, o)
 			env.escalateBench(b, fmt.Sprintf("rep%d_%d", i, replicas), n, "agent_ana", 0)
-			if err := first.Engine().PollCare(context.Background()); err != nil {
+			if err := first.Engine().Triggers().PollCare(context.Background()); err != nil {
 				b.Fatal(err)
 			}
 			if careLatency > 0 {

@@ -291,14 +291,14 @@ func benchEscalateBurst(b *testing.B, queued bool, msgs int) {
 		if queued {
 			// The engine enqueues without the daemon running; the workers
 			// then start on a full queue.
-			if err := d.Engine().PollCare(context.Background()); err != nil {
+			if err := d.Engine().Triggers().PollCare(context.Background()); err != nil {
 				b.Fatal(err)
 			}
 			start = time.Now()
 			env.run(b, d)
 		} else {
 			env.run(b, d)
-			if err := d.Engine().PollCare(context.Background()); err != nil {
+			if err := d.Engine().Triggers().PollCare(context.Background()); err != nil {
 				b.Fatal(err)
 			}
 			enqueued = time.Since(start)
@@ -561,7 +561,7 @@ func BenchmarkMemoryLinkedCases(b *testing.B) {
 		// Link them all by reconciling in bulk.
 		linkStart := time.Now()
 		env.run(b, env.newDaemon(b, o))
-		if err := env.d.Engine().PollCare(context.Background()); err != nil {
+		if err := env.d.Engine().Triggers().PollCare(context.Background()); err != nil {
 			b.Fatal(err)
 		}
 		testkit.EventuallyEvery(b, 30*time.Minute, time.Second, "every case linked", func() (bool, string) {
@@ -580,7 +580,7 @@ func BenchmarkMemoryLinkedCases(b *testing.B) {
 		env.sf.ResetCalls()
 		env.care.ResetCalls()
 		sweepStart := time.Now()
-		if err := d.Engine().Sweep(context.Background()); err != nil {
+		if err := d.Engine().Triggers().Sweep(context.Background()); err != nil {
 			b.Fatal(err)
 		}
 		env.waitIdle(b, 30*time.Minute)

@@ -44,7 +44,7 @@ func TestBurstOfNewCasesFillsBatches(t *testing.T) {
 		})
 	}
 	pipelines0 := pipelines()
-	if err := w.d.Engine().PollCare(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 20*time.Second, "1,000 Cases in Salesforce", func() (bool, string) {

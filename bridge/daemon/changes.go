@@ -70,12 +70,12 @@ const (
 // so a new leader starts from now and catches up again. A stream silent
 // past the keep-alive interval is ended and resumed.
 type changeStream struct {
-	sub     *pubsub.Subscriber
-	engine  *bridge.Engine
-	cursors replayStore
-	log     *slog.Logger
-	topic   string
-	objects map[string]string // entity name -> the engine's object
+	sub      *pubsub.Subscriber
+	triggers changeTriggers
+	cursors  replayStore
+	log      *slog.Logger
+	topic    string
+	objects  map[string]string // entity name -> the engine's object
 
 	mu sync.Mutex
 	up bool // the subscription is open; guarded by mu
@@ -98,8 +98,14 @@ type changeStream struct {
 	upGauge  *prometheus.GaugeVec
 }
 
-func newChangeStream(cfg pubsub.Config, channel string, tokens pubsub.TokenSource, engine *bridge.Engine, cursors replayStore, notesObject string, log *slog.Logger, reg prometheus.Registerer) (*changeStream, error) {
-	s := &changeStream{engine: engine, cursors: cursors, log: log, topic: changeTopic(channel), objects: changeObjects(notesObject),
+// changeTriggers turns change events into work (bridge.Triggers).
+type changeTriggers interface {
+	HandleChanges(ctx context.Context, changes []bridge.Change) (catchUp bool, err error)
+	CatchUpSalesforce(ctx context.Context) error
+}
+
+func newChangeStream(cfg pubsub.Config, channel string, tokens pubsub.TokenSource, triggers changeTriggers, cursors replayStore, notesObject string, log *slog.Logger, reg prometheus.Registerer) (*changeStream, error) {
+	s := &changeStream{triggers: triggers, cursors: cursors, log: log, topic: changeTopic(channel), objects: changeObjects(notesObject),
 		catchUp: make(chan struct{}, 1),
 		events: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "carebridge", Name: "salesforce_change_events_total",
@@ -220,7 +226,7 @@ func (s *changeStream) catchUpLoop(ctx context.Context) {
 		s.mu.Unlock()
 		wait := changeRetryMin
 		for {
-			err := s.engine.CatchUpSalesforce(ctx)
+			err := s.triggers.CatchUpSalesforce(ctx)
 			if err == nil {
 				break
 			}
@@ -327,7 +333,7 @@ func (s *changeStream) handle(ctx context.Context, events []pubsub.ChangeEvent, 
 			Ours: strings.Contains(ev.ChangeOrigin, ownClient), ChangedFields: ev.ChangedFields, NulledFields: ev.NulledFields, Fields: ev.Fields})
 	}
 	if len(changes) > 0 {
-		catchUp, err := s.engine.HandleChanges(ctx, changes)
+		catchUp, err := s.triggers.HandleChanges(ctx, changes)
 		if err != nil {
 			return err
 		}

@@ -175,15 +175,15 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		// the records themselves from the REST API.
 		d.changes, err = newChangeStream(pubsub.Config{Endpoint: cfg.Salesforce.PubSubEndpoint, Plaintext: cfg.Salesforce.PubSubInsecure, HeaderOnly: true,
 			StallTimeout: cfg.Salesforce.ChangeStreamTimeout}, cfg.Salesforce.ChangeChannel,
-			d.sf, d.engine, d.store, bridge.NotesTargetOf(m).Object, log.With("component", "changes"), d.reg)
+			d.sf, d.engine.Triggers(), d.store, bridge.NotesTargetOf(m).Object, log.With("component", "changes"), d.reg)
 		if err != nil {
 			return nil, fmt.Errorf("salesforce pubsub: %w", err)
 		}
 	}
 	d.sched, err = scheduler.New([]scheduler.Job{
-		{Name: "poll_care", Spec: cfg.Schedule.PollCare, Run: d.engine.PollCare},
-		{Name: "poll_salesforce", Spec: cfg.Schedule.PollSalesforce, Run: d.engine.PollSalesforce},
-		{Name: "sweep", Spec: cfg.Schedule.Sweep, Run: d.engine.Sweep},
+		{Name: "poll_care", Spec: cfg.Schedule.PollCare, Run: d.engine.Triggers().PollCare},
+		{Name: "poll_salesforce", Spec: cfg.Schedule.PollSalesforce, Run: d.engine.Triggers().PollSalesforce},
+		{Name: "sweep", Spec: cfg.Schedule.Sweep, Run: d.engine.Triggers().Sweep},
 		{Name: "dead_letter_report", Spec: cfg.Schedule.DeadLetterReport, Run: d.reportDeadLetters},
 	}, config.CronParser(), d.reg, log.With("component", "scheduler"))
 	if err != nil {

@@ -250,7 +250,7 @@ func (w *world) customerEditsTheirComment(t *testing.T, id string) {
 func (w *world) linked(t *testing.T, id string, assignee *string) string {
 	t.Helper()
 	w.escalate(t, id, assignee)
-	if err := w.d.Engine().PollCare(context.Background()); err != nil {
+	if err := w.d.Engine().Triggers().PollCare(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	var sfID string
@@ -387,13 +387,13 @@ func (w *world) quiet(t *testing.T) {
 	sfWrites := w.sfWrites
 	sfBefore, careBefore := sfWrites(), w.care.WriteCalls()
 	for i := 0; i < 10; i++ {
-		if err := w.d.Engine().PollCare(ctx); err != nil {
+		if err := w.d.Engine().Triggers().PollCare(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if err := w.d.Engine().PollSalesforce(ctx); err != nil {
+		if err := w.d.Engine().Triggers().PollSalesforce(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if err := w.d.Engine().Sweep(ctx); err != nil {
+		if err := w.d.Engine().Triggers().Sweep(ctx); err != nil {
 			t.Fatal(err)
 		}
 		testkit.Eventually(t, 20*time.Second, "an idle queue", func() (bool, string) {

@@ -22,7 +22,7 @@ func TestCarebridgesOwnCaseWriteDoesNotComeBack(t *testing.T) {
 	if err := w.care.UISetStatus("echo_1", rules.Pending); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.d.Engine().PollCare(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 20*time.Second, "the Care change on the Case", func() (bool, string) {
@@ -35,7 +35,7 @@ func TestCarebridgesOwnCaseWriteDoesNotComeBack(t *testing.T) {
 	})
 	aw := &actionWorld{w}
 	adds, echoes := aw.metric(t, "carebridge_queue_adds_total", nil), aw.metric(t, "carebridge_salesforce_echoes_skipped_total", map[string]string{"object": "Case"})
-	if err := w.d.Engine().PollSalesforce(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollSalesforce(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if n := aw.metric(t, "carebridge_queue_adds_total", nil) - adds; n != 0 {
@@ -50,7 +50,7 @@ func TestCarebridgesOwnCaseWriteDoesNotComeBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	adds = aw.metric(t, "carebridge_queue_adds_total", nil)
-	if err := w.d.Engine().PollSalesforce(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollSalesforce(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if n := aw.metric(t, "carebridge_queue_adds_total", nil) - adds; n != 1 {

@@ -34,7 +34,7 @@ func TestLongTextIsCutToFitNotFailed(t *testing.T) {
 	if _, err := w.care.UIAddNote("long_1", "agent_ana", note); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.d.Engine().PollCare(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 20*time.Second, "the Case with its message and note", func() (bool, string) {
@@ -80,7 +80,7 @@ func TestCareIDTooLongIsRefusedWhereItEnters(t *testing.T) {
 	long := "case_" + strings.Repeat("x", 70)
 	w.escalate(t, long, strPtr("agent_ana"))
 	w.escalate(t, "short_1", strPtr("agent_ana"))
-	if err := w.d.Engine().PollCare(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 20*time.Second, "the case with a short id", func() (bool, string) { return w.sfCase("short_1") != nil, "" })

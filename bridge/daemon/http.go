@@ -220,8 +220,8 @@ func (d *Daemon) webhookHandler(cfg config.Config, maxCaseID int, log *slog.Logg
 		// The body timeout shortens the read timeout, never extends it.
 		BodyTimeout:     min(cfg.HTTP.WebhookBodyTimeout, cfg.HTTP.ReadTimeout),
 		Dedupe:          webhookDedupe{d.store},
-		Enqueue:         d.engine.EnqueueCareEvent,
-		Synced:          d.engine.SyncedAsOf,
+		Enqueue:         d.engine.Triggers().EnqueueCareEvent,
+		Synced:          d.engine.Triggers().SyncedAsOf,
 		MaxCaseIDLength: maxCaseID,
 		Logger:          log,
 		Metrics:         care.NewWebhookMetrics(d.reg),

@@ -53,7 +53,7 @@ func TestLockedRecordsAreRetriedAloneAndNoneIsLost(t *testing.T) {
 			}
 		}
 	}
-	if err := w.d.Engine().PollCare(context.Background()); err != nil {
+	if err := w.d.Engine().Triggers().PollCare(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	for c := range cases {

@@ -47,7 +47,7 @@ func thread() []care.Message {
 func (w *world) syncOnce(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
-	if err := w.d.Engine().PollCare(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 20*time.Second, "the sync queued by the poll done", func() (bool, string) {
@@ -113,7 +113,7 @@ func TestDeletedAndEditedContentFollowsThePlatform(t *testing.T) {
 	}
 
 	action := w.act(t, sfID, map[string]any{"Type__c": "delete", "Target_Message_Id__c": "del_r"})
-	if err := w.d.Engine().PollSalesforce(context.Background()); err != nil {
+	if err := w.d.Engine().Triggers().PollSalesforce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if rec := w.finished(t, action); rec["Status__c"] != "Sent" {
@@ -143,7 +143,7 @@ func TestBrandDeletedContentStaysWhenTheMappingKeepsIt(t *testing.T) {
 	w := startActionWorld(t, func(c *config.Config) { manualPolls(c); c.Mapping.File = file })
 	sfID := w.escalateAndSync(t, "keep", thread()...)
 	action := w.act(t, sfID, map[string]any{"Type__c": "delete", "Target_Message_Id__c": "keep_r"})
-	if err := w.d.Engine().PollSalesforce(context.Background()); err != nil {
+	if err := w.d.Engine().Triggers().PollSalesforce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if rec := w.finished(t, action); rec["Status__c"] != "Sent" {
@@ -214,7 +214,7 @@ func TestRetentionRemovesOnlyTheMessagesOfLongClosedCases(t *testing.T) {
 		t.Fatal(err)
 	}
 	action := w.act(t, old, map[string]any{"Type__c": "like", "Target_Message_Id__c": "old_c"})
-	if err := w.d.Engine().PollSalesforce(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollSalesforce(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if rec := w.finished(t, action); rec["Status__c"] != "Sent" {
@@ -240,7 +240,7 @@ func TestRetentionRemovesOnlyTheMessagesOfLongClosedCases(t *testing.T) {
 		t.Fatalf("%d notes on the old Case, want 1", comments())
 	}
 	testkit.Eventually(t, 20*time.Second, "the old case's messages removed by the sweep", func() (bool, string) {
-		if err := w.d.Engine().Sweep(ctx); err != nil {
+		if err := w.d.Engine().Triggers().Sweep(ctx); err != nil {
 			return false, err.Error()
 		}
 		return len(w.mirror(old)) == 0, fmt.Sprintf("%d left", len(w.mirror(old)))
@@ -258,7 +258,7 @@ func TestRetentionRemovesOnlyTheMessagesOfLongClosedCases(t *testing.T) {
 		t.Errorf("carebridge_mirror_messages_removed_total{reason=retention} = %v, want 3", n)
 	}
 	// Sweeping again removes nothing more.
-	if err := w.d.Engine().Sweep(ctx); err != nil {
+	if err := w.d.Engine().Triggers().Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if m := w.mirror(open); len(m) != 3 {
@@ -303,7 +303,7 @@ func TestErasureRemovesOneCustomerAndNobodyElse(t *testing.T) {
 	}
 	w.syncOnce(t)
 	testkit.Eventually(t, 20*time.Second, "er1 retired", func() (bool, string) {
-		if err := w.d.Engine().Sweep(ctx); err != nil {
+		if err := w.d.Engine().Triggers().Sweep(ctx); err != nil {
 			return false, err.Error()
 		}
 		_, linked, err := st.SalesforceCase(ctx, "er1")

@@ -29,7 +29,7 @@ func TestNotesPollReadsOnlyNotesOfCareCases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.d.Engine().PollSalesforce(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollSalesforce(ctx); err != nil {
 		t.Fatal(err)
 	}
 	raw, _, err := state.New(w.redis.Client(t), w.cfg.Redis.Prefix).Cursor(ctx, "salesforce:notes")

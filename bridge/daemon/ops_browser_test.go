@@ -174,7 +174,7 @@ func TestCaseExplorerShowsTheTimeline(t *testing.T) {
 	if err := w.care.UISetStatus("cx_1", rules.Pending); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.d.Engine().PollCare(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 20*time.Second, "the Case on hold", func() (bool, string) { return w.sfCase("cx_1")["Status"] == "On Hold", "" })

@@ -91,7 +91,7 @@ func TestExplorerShowsTheTimelineOfACase(t *testing.T) {
 	if err := w.care.UISetStatus("ex_1", rules.Pending); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.d.Engine().PollCare(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 20*time.Second, "the Case on hold", func() (bool, string) { return w.sfCase("ex_1")["Status"] == "On Hold", "" })

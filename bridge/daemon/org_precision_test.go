@@ -27,7 +27,7 @@ func TestSameSecondEditsInSalesforceReachCareByTheNextPoll(t *testing.T) {
 	w := startWorld(t, manualPolls)
 	ctx := context.Background()
 	id := w.linked(t, "sec_1", strPtr("agent_ana"))
-	if err := w.d.Engine().PollSalesforce(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollSalesforce(ctx); err != nil {
 		t.Fatal(err)
 	}
 	w.quiet(t)
@@ -37,7 +37,7 @@ func TestSameSecondEditsInSalesforceReachCareByTheNextPoll(t *testing.T) {
 		t.Fatal(err)
 	}
 	stamp := w.sfCase("sec_1")["SystemModstamp"]
-	if err := w.d.Engine().PollSalesforce(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollSalesforce(ctx); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 20*time.Second, "Care pending", func() (bool, string) {
@@ -52,7 +52,7 @@ func TestSameSecondEditsInSalesforceReachCareByTheNextPoll(t *testing.T) {
 	if got := w.sfCase("sec_1")["SystemModstamp"]; got != stamp {
 		t.Fatalf("premise: the second edit is stamped %v, the first %v; want one second", got, stamp)
 	}
-	if err := w.d.Engine().PollSalesforce(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollSalesforce(ctx); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 20*time.Second, "Care assigned to Ben by the next poll", func() (bool, string) {

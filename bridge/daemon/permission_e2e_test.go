@@ -31,7 +31,7 @@ func TestMissingPermissionFailsWithAClearMessage(t *testing.T) {
 	if err := w.care.UISetStatus("perm_1", rules.Pending); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.d.Engine().PollCare(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
 	w.wantParked(t, "case:perm_1", "INSUFFICIENT_ACCESS_OR_READONLY")
@@ -42,7 +42,7 @@ func TestMissingPermissionFailsWithAClearMessage(t *testing.T) {
 	if err := w.sf.AddQueueMember(group, w.sf.IntegrationUserID()); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.d.Engine().Sweep(ctx); err != nil {
+	if err := w.d.Engine().Triggers().Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 20*time.Second, "the case synced once the integration user is back in the group", func() (bool, string) {
@@ -66,7 +66,7 @@ func TestReassignmentNeedsTransferCases(t *testing.T) {
 	if err := w.care.UIAssign("perm_2", strPtr("agent_ana")); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.d.Engine().PollCare(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
 	w.wantParked(t, "case:perm_2", "INSUFFICIENT_ACCESS_OR_READONLY")
@@ -75,7 +75,7 @@ func TestReassignmentNeedsTransferCases(t *testing.T) {
 	}
 
 	w.sf.ResetPermissions()
-	if err := w.d.Engine().Sweep(ctx); err != nil {
+	if err := w.d.Engine().Triggers().Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 20*time.Second, "the Case given to Ana once Transfer Cases is back", func() (bool, string) {
@@ -127,7 +127,7 @@ func TestClearedCareIDOnAnAgentsCaseIsNotForked(t *testing.T) {
 	if err := w.care.UISetStatus("perm_3", rules.Pending); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.d.Engine().PollCare(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
 	w.wantParked(t, "case:perm_3", `an admin must put "perm_3" back into Care Case Id of Case `+sfID)
@@ -138,7 +138,7 @@ func TestClearedCareIDOnAnAgentsCaseIsNotForked(t *testing.T) {
 	if err := w.sf.Update("Case", sfID, map[string]any{"Care_Case_Id__c": "perm_3"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.d.Engine().Sweep(ctx); err != nil {
+	if err := w.d.Engine().Triggers().Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 20*time.Second, "the case synced once the admin put its Care id back", func() (bool, string) {

@@ -23,7 +23,7 @@ func TestNewCarePlatformDoesNotStopACase(t *testing.T) {
 		[]care.Message{{ID: "c_new_1", Kind: rules.Comment, Text: "Hello from a new network"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.d.Engine().PollCare(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 20*time.Second, "the Case and its message", func() (bool, string) {

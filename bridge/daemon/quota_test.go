@@ -28,7 +28,7 @@ func TestSpentQuotaPausesEveryReplicaAndShows(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := time.Now()
-	if err := w.d.Engine().PollCare(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 20*time.Second, "the pause set", func() (bool, string) {
@@ -63,7 +63,7 @@ func TestSpentQuotaPausesEveryReplicaAndShows(t *testing.T) {
 	}
 	// Polls spend no call on Salesforce while it is paused.
 	calls := w.sf.TotalCalls()
-	if err := w.d.Engine().PollSalesforce(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollSalesforce(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if n := w.sf.TotalCalls() - calls; n != 0 {
@@ -74,7 +74,7 @@ func TestSpentQuotaPausesEveryReplicaAndShows(t *testing.T) {
 	if err := w.d.Queue().Resume(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.d.Engine().Sweep(ctx); err != nil {
+	if err := w.d.Engine().Triggers().Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 20*time.Second, "the case synced after the pause", func() (bool, string) {

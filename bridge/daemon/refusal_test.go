@@ -32,7 +32,7 @@ func TestRefusedCaseUpdateShowsOnTheCaseAndClearsAfterTheFix(t *testing.T) {
 	if err := w.care.UISetStatus("rule_1", rules.Pending); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.d.Engine().PollCare(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 20*time.Second, "the refusal shown on the Case", func() (bool, string) {
@@ -64,7 +64,7 @@ func TestRefusedCaseUpdateShowsOnTheCaseAndClearsAfterTheFix(t *testing.T) {
 	if err := w.sf.Update("Case", r["Id"].(string), map[string]any{"Reason": "Other"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.d.Engine().Sweep(ctx); err != nil {
+	if err := w.d.Engine().Triggers().Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 20*time.Second, "the case synced and the error cleared", func() (bool, string) {

@@ -29,7 +29,7 @@ func TestClosedCasesRetireAndComeBackWhenReopened(t *testing.T) {
 	for _, id := range ids {
 		w.escalate(t, id, strPtr("agent_ana"))
 	}
-	if err := w.d.Engine().PollCare(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 20*time.Second, "the Salesforce Cases", func() (bool, string) {
@@ -40,7 +40,7 @@ func TestClosedCasesRetireAndComeBackWhenReopened(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := w.d.Engine().PollCare(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 20*time.Second, "both Cases Closed", func() (bool, string) {
@@ -58,7 +58,7 @@ func TestClosedCasesRetireAndComeBackWhenReopened(t *testing.T) {
 		return ids
 	}
 	testkit.Eventually(t, 20*time.Second, "the closed cases retired by the sweep", func() (bool, string) {
-		if err := w.d.Engine().Sweep(ctx); err != nil {
+		if err := w.d.Engine().Triggers().Sweep(ctx); err != nil {
 			return false, err.Error()
 		}
 		l := linked()
@@ -106,10 +106,10 @@ func TestClosedCasesRetireAndComeBackWhenReopened(t *testing.T) {
 	if err := w.care.UISetStatus("ret_care", rules.Open); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.d.Engine().PollSalesforce(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollSalesforce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.d.Engine().PollCare(ctx); err != nil {
+	if err := w.d.Engine().Triggers().PollCare(ctx); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 20*time.Second, "both reopens synced", func() (bool, string) {

@@ -21,7 +21,7 @@ func TestAdminStatusShowsTheAPICostPerCase(t *testing.T) {
 	for i := range 3 {
 		w.escalate(t, fmt.Sprintf("cost_%d", i), strPtr("agent_ana"))
 	}
-	if err := w.d.Engine().PollCare(context.Background()); err != nil {
+	if err := w.d.Engine().Triggers().PollCare(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 20*time.Second, "three Cases", func() (bool, string) { return len(w.sf.Records("Case")) == 3, "" })

@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/carebridge/carebridge/bridge/batch"
 	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/bridge/work"
@@ -84,6 +86,26 @@ func ActionWrites() []string {
 // every attempt, so Care returns the first result instead of acting twice.
 func IdempotencyKey(sfID string) string { return "cb-action-" + sfID }
 
+// actionReconciler sends the agents' actions (Care_Action__c records) to
+// Care: it checks each against the agent's rights, the case and the
+// platform's reply rules, records the attempt durably before sending (so a
+// crash never sends twice), and reports the outcome on the record.
+type actionReconciler struct {
+	care        Care
+	sf          Salesforce
+	store       actionStore
+	queue       Enqueuer
+	rules       *rules.Engine
+	readActions *batch.Batcher[string, Record]
+	updActions  *batch.Batcher[Record, WriteResult]
+	log         *slog.Logger
+	m           *Metrics
+	now         func() time.Time
+	giveUp      time.Duration // how long an action is retried before it fails for good
+	started     time.Time     // when this process started: retries of older actions count from then
+	maxIDLen    int
+}
+
 // actionPollLimit bounds one poll's list of unfinished actions.
 const actionPollLimit = 2000
 
@@ -113,12 +135,12 @@ func (tr *Triggers) pollSalesforceActions(ctx context.Context) error {
 }
 
 // queryActions reads many actions in one query (batched).
-func (e *Engine) queryActions(ctx context.Context, ids []string) ([]Record, error) {
+func (ar *actionReconciler) queryActions(ctx context.Context, ids []string) ([]Record, error) {
 	vals := make([]any, 0, len(ids))
 	for _, id := range ids {
 		vals = append(vals, id)
 	}
-	recs, err := e.sf.Query(ctx, soql.Select(ActionFields()...).From(ActionObject).Where(soql.In("Id", vals...)))
+	recs, err := ar.sf.Query(ctx, soql.Select(ActionFields()...).From(ActionObject).Where(soql.In("Id", vals...)))
 	if err != nil {
 		return nil, fmt.Errorf("read %d %s records: %w", len(ids), ActionObject, err)
 	}
@@ -146,16 +168,16 @@ func (e *Engine) queryActions(ctx context.Context, ids []string) ([]Record, erro
 //   - report: the outcome is written onto the record.
 //
 // The queue's lease gives the key to one worker at a time across replicas.
-func (e *Engine) HandleAction(ctx context.Context, sfID string) error {
+func (ar *actionReconciler) HandleAction(ctx context.Context, sfID string) error {
 	if sfID == "" {
 		return permanentf("empty action id")
 	}
-	rec, err := e.readActions.Do(ctx, sfID)
+	rec, err := ar.readActions.Do(ctx, sfID)
 	if err != nil {
 		return fmt.Errorf("read action %s: %w", sfID, err)
 	}
 	if rec == nil {
-		e.log.Info("action no longer exists in Salesforce", "action", sfID)
+		ar.log.Info("action no longer exists in Salesforce", "action", sfID)
 		return nil
 	}
 	a := viewAction(rec)
@@ -163,7 +185,7 @@ func (e *Engine) HandleAction(ctx context.Context, sfID string) error {
 	case StatusSent, StatusRejected, StatusFailed:
 		return nil // finished; nothing to do
 	}
-	durable, found, err := e.store.Action(ctx, sfID)
+	durable, found, err := ar.store.Action(ctx, sfID)
 	if err != nil {
 		return fmt.Errorf("read record of action %s: %w", sfID, err)
 	}
@@ -174,7 +196,7 @@ func (e *Engine) HandleAction(ctx context.Context, sfID string) error {
 		if json.Unmarshal(durable.Request, &req) == nil && req.Type != "" {
 			a.typ = req.Type
 		}
-		if err := e.report(ctx, a, durable, req.Platform, nil); err != nil {
+		if err := ar.report(ctx, a, durable, req.Platform, nil); err != nil {
 			return err
 		}
 		if durable.State == state.ActionFailed {
@@ -182,25 +204,25 @@ func (e *Engine) HandleAction(ctx context.Context, sfID string) error {
 		}
 		return nil
 	}
-	if a, err = e.resolveTarget(ctx, a); err != nil {
-		return e.retryOrGiveUp(ctx, a, durable, err)
+	if a, err = ar.resolveTarget(ctx, a); err != nil {
+		return ar.retryOrGiveUp(ctx, a, durable, err)
 	}
-	req, durable, err := e.claim(ctx, a, durable, found)
+	req, durable, err := ar.claim(ctx, a, durable, found)
 	if err != nil || req == nil {
 		return err
 	}
-	return e.send(ctx, a, *req, durable)
+	return ar.send(ctx, a, *req, durable)
 }
 
 // claim returns the frozen request of the action and its durable record:
 // the one stored when the action was begun, or for a new action one made
 // now, after the rules allowed it. A nil request means the action ended
 // here (refused and reported).
-func (e *Engine) claim(ctx context.Context, a actionView, durable state.ActionRecord, found bool) (*careRequest, state.ActionRecord, error) {
+func (ar *actionReconciler) claim(ctx context.Context, a actionView, durable state.ActionRecord, found bool) (*careRequest, state.ActionRecord, error) {
 	if found && len(durable.Request) > 0 {
 		var req careRequest
 		if err := json.Unmarshal(durable.Request, &req); err != nil {
-			return nil, durable, e.fail(ctx, a, durable, "carebridge could not read the request it stored for this action; check the case in Care before creating a new action.", CodeSendFailed,
+			return nil, durable, ar.fail(ctx, a, durable, "carebridge could not read the request it stored for this action; check the case in Care before creating a new action.", CodeSendFailed,
 				fmt.Errorf("decode frozen request of action %s: %w", a.id, err))
 		}
 		return &req, durable, nil
@@ -214,15 +236,15 @@ func (e *Engine) claim(ctx context.Context, a actionView, durable state.ActionRe
 		// still apply). Only carebridge's own record is trusted here: a
 		// Status__c of Sending is what anyone with edit access can write,
 		// so an action found Sending without a record is checked in full.
-		careID, err := e.careCaseOf(ctx, a)
+		careID, err := ar.careCaseOf(ctx, a)
 		if err != nil {
-			return nil, durable, e.retryOrGiveUp(ctx, a, durable, err)
+			return nil, durable, ar.retryOrGiveUp(ctx, a, durable, err)
 		}
 		req = requestFor(a, careID, "")
 	} else {
 		var refused bool
 		var err error
-		req, refused, err = e.check(ctx, a)
+		req, refused, err = ar.check(ctx, a)
 		if err != nil || refused {
 			return nil, durable, err
 		}
@@ -231,18 +253,18 @@ func (e *Engine) claim(ctx context.Context, a actionView, durable state.ActionRe
 	if err != nil {
 		return nil, durable, permanentf("encode request of action %s: %v", a.id, err)
 	}
-	durable, _, err = e.store.BeginAction(ctx, a.id, IdempotencyKey(a.id), frozen)
+	durable, _, err = ar.store.BeginAction(ctx, a.id, IdempotencyKey(a.id), frozen)
 	if err != nil {
 		return nil, durable, fmt.Errorf("begin action %s: %w", a.id, err)
 	}
 	if len(durable.Request) > 0 && !bytes.Equal(durable.Request, frozen) {
 		// Begun meanwhile by another run: its request is the one to send.
-		return e.claim(ctx, a, durable, true)
+		return ar.claim(ctx, a, durable, true)
 	}
 	if a.status != StatusSending {
 		w := Record{"Id": a.id, actionStatus: StatusSending}
 		maps.Copy(w, a.fill)
-		if err := e.writeAction(ctx, w); err != nil {
+		if err := ar.writeAction(ctx, w); err != nil {
 			return nil, durable, fmt.Errorf("mark action %s Sending: %w", a.id, err)
 		}
 	}
@@ -354,18 +376,18 @@ var errCaseNotSynced = errors.New("the action's Case is not linked to a Care cas
 // Care_Case_Id__c alone (a field anyone with edit access can write). A
 // Case that names a Care case but is not linked (the sync state was lost)
 // is reconciled first, which links it; the action waits for that.
-func (e *Engine) careCaseOf(ctx context.Context, a actionView) (string, error) {
+func (ar *actionReconciler) careCaseOf(ctx context.Context, a actionView) (string, error) {
 	if a.caseSFID == "" {
 		return "", errCaseNotSynced
 	}
-	id, ok, err := e.store.CareCase(ctx, a.caseSFID)
+	id, ok, err := ar.store.CareCase(ctx, a.caseSFID)
 	if err != nil {
 		return "", fmt.Errorf("find Care case of Case %s (action %s): %w", a.caseSFID, a.id, err)
 	}
 	if ok {
 		return id, nil
 	}
-	recs, err := e.sf.Query(ctx, soql.Select("Id", CareIDField).From("Case").Where(soql.Eq("Id", a.caseSFID)))
+	recs, err := ar.sf.Query(ctx, soql.Select("Id", CareIDField).From("Case").Where(soql.Eq("Id", a.caseSFID)))
 	if err != nil {
 		return "", fmt.Errorf("read Case %s of action %s: %w", a.caseSFID, a.id, err)
 	}
@@ -373,10 +395,10 @@ func (e *Engine) careCaseOf(ctx context.Context, a actionView) (string, error) {
 		return "", errCaseNotSynced
 	}
 	named := str(recs[0][CareIDField])
-	if checkCareID(e.maxIDLen, named) != nil {
+	if checkCareID(ar.maxIDLen, named) != nil {
 		return "", errCaseNotSynced
 	}
-	if err := e.queue.Add(ctx, work.ForCase(named)); err != nil {
+	if err := ar.queue.Add(ctx, work.ForCase(named)); err != nil {
 		return "", fmt.Errorf("enqueue Care case %s of action %s: %w", named, a.id, err)
 	}
 	return "", &upstream.Error{System: "carebridge", Op: "link_case", Class: upstream.Retryable,
@@ -386,18 +408,18 @@ func (e *Engine) careCaseOf(ctx context.Context, a actionView) (string, error) {
 // check judges a new action: it finds the action's Care case and asks
 // Care's rules about it. An action the rules refuse is reported Rejected
 // (refused true); an allowed one gets its request.
-func (e *Engine) check(ctx context.Context, a actionView) (careRequest, bool, error) {
-	careID, err := e.careCaseOf(ctx, a)
+func (ar *actionReconciler) check(ctx context.Context, a actionView) (careRequest, bool, error) {
+	careID, err := ar.careCaseOf(ctx, a)
 	if errors.Is(err, errCaseNotSynced) {
-		return careRequest{}, true, e.refuse(ctx, a, "", rules.Decision{Code: CodeCaseNotSynced,
+		return careRequest{}, true, ar.refuse(ctx, a, "", rules.Decision{Code: CodeCaseNotSynced,
 			Reason: "This Case is not linked to a Care case, so carebridge cannot send the action; create actions only on Cases that came from Care."})
 	}
 	if err != nil {
-		return careRequest{}, false, e.retryOrGiveUp(ctx, a, state.ActionRecord{}, err)
+		return careRequest{}, false, ar.retryOrGiveUp(ctx, a, state.ActionRecord{}, err)
 	}
-	d, platform, err := e.decide(ctx, a, careID)
+	d, platform, err := ar.decide(ctx, a, careID)
 	if err != nil {
-		return careRequest{}, false, e.retryOrGiveUp(ctx, a, state.ActionRecord{}, err)
+		return careRequest{}, false, ar.retryOrGiveUp(ctx, a, state.ActionRecord{}, err)
 	}
 	if !d.Allowed {
 		if a.status == StatusSending {
@@ -405,9 +427,9 @@ func (e *Engine) check(ctx context.Context, a actionView) (careRequest, bool, er
 			// record of it (Redis lost it, or somebody wrote the status):
 			// if Care shows it done, it was, and is reported as such;
 			// otherwise the refusal stands and nothing is sent.
-			return careRequest{}, true, e.settleUnrecorded(ctx, a, requestFor(a, careID, platform), d)
+			return careRequest{}, true, ar.settleUnrecorded(ctx, a, requestFor(a, careID, platform), d)
 		}
-		return careRequest{}, true, e.refuse(ctx, a, platform, d)
+		return careRequest{}, true, ar.refuse(ctx, a, platform, d)
 	}
 	return requestFor(a, careID, platform), false, nil
 }
@@ -420,35 +442,35 @@ const unrecordedNote = "(The action was marked Sending, but carebridge has no re
 // whose check refused it: Sent when Care shows its effect in the action's
 // own case (it reached Care before the record was lost), else Rejected with
 // the check's reason.
-func (e *Engine) settleUnrecorded(ctx context.Context, a actionView, req careRequest, d rules.Decision) error {
+func (ar *actionReconciler) settleUnrecorded(ctx context.Context, a actionView, req careRequest, d rules.Decision) error {
 	refuse := func() error {
 		d.Reason = strings.TrimSpace(d.Reason) + " " + unrecordedNote
-		return e.refuse(ctx, a, req.Platform, d)
+		return ar.refuse(ctx, a, req.Platform, d)
 	}
 	if d.Code == CodeTargetNotFound || d.Code == CodeInvalidAction {
 		return refuse() // nothing of this case that Care could have done
 	}
-	found, err := e.readBack(ctx, req, a.created)
+	found, err := ar.readBack(ctx, req, a.created)
 	if err != nil {
-		return e.retryOrGiveUp(ctx, a, state.ActionRecord{}, fmt.Errorf("look for action %s in Care case %s: %w", a.id, req.CaseID, err))
+		return ar.retryOrGiveUp(ctx, a, state.ActionRecord{}, fmt.Errorf("look for action %s in Care case %s: %w", a.id, req.CaseID, err))
 	}
 	if !found.done {
 		return refuse()
 	}
-	e.log.Info("action found done in Care without carebridge's record of it", "action", a.id, "care_case", req.CaseID)
-	return e.report(ctx, a, state.ActionRecord{State: state.ActionSent, CareMessageID: found.id,
+	ar.log.Info("action found done in Care without carebridge's record of it", "action", a.id, "care_case", req.CaseID)
+	return ar.report(ctx, a, state.ActionRecord{State: state.ActionSent, CareMessageID: found.id,
 		Reason: "carebridge had lost its record of this action; Care shows it was carried out."}, req.Platform, nil)
 }
 
 // decide builds the rules scenario of the action from the current Care case
 // and conversation and asks the rules engine. Malformed actions are refused
 // with CodeInvalidAction or CodeTargetNotFound.
-func (e *Engine) decide(ctx context.Context, a actionView, careID string) (rules.Decision, rules.Platform, error) {
-	c, err := e.care.GetCase(ctx, careID)
+func (ar *actionReconciler) decide(ctx context.Context, a actionView, careID string) (rules.Decision, rules.Platform, error) {
+	c, err := ar.care.GetCase(ctx, careID)
 	if err != nil {
 		return rules.Decision{}, "", fmt.Errorf("read Care case %s for action %s: %w", careID, a.id, err)
 	}
-	msgs, err := e.care.Messages(ctx, careID)
+	msgs, err := ar.care.Messages(ctx, careID)
 	if err != nil {
 		return rules.Decision{}, c.Platform, fmt.Errorf("read conversation of Care case %s for action %s: %w", careID, a.id, err)
 	}
@@ -487,22 +509,22 @@ func (e *Engine) decide(ctx context.Context, a actionView, careID string) (rules
 		if target == nil {
 			return rules.Decision{Code: CodeTargetNotFound, Reason: "This case has no message to reply to yet."}, c.Platform, nil
 		}
-		s := carerules.Scenario(c, msgs, rules.Reply, target, chosen, e.now())
+		s := carerules.Scenario(c, msgs, rules.Reply, target, chosen, ar.now())
 		s.ReplyMode, s.Text, s.Media = a.mode, a.body, a.media
-		return e.rules.Check(s), c.Platform, nil
+		return ar.rules.Check(s), c.Platform, nil
 	case rules.SetProfile:
 		if a.profile == "" {
 			return invalid("A set_profile action needs the Care profile id in Profile Id.")
 		}
-		s := carerules.Scenario(c, msgs, rules.SetProfile, nil, false, e.now())
-		return e.rules.Check(s), c.Platform, nil
+		s := carerules.Scenario(c, msgs, rules.SetProfile, nil, false, ar.now())
+		return ar.rules.Check(s), c.Platform, nil
 	case rules.Like, rules.Unlike, rules.Delete, rules.Hide, rules.Unhide, rules.Ban, rules.Unban, rules.Follow, rules.Unfollow:
 		if target == nil {
 			return invalid("A %s action needs the Care message id of its target in Target Message Id.", a.typ)
 		}
 		// Moderation concerns the target's own author (carerules.Scenario).
-		s := carerules.Scenario(c, msgs, a.typ, target, true, e.now())
-		return e.rules.Check(s), c.Platform, nil
+		s := carerules.Scenario(c, msgs, a.typ, target, true, ar.now())
+		return ar.rules.Check(s), c.Platform, nil
 	}
 	return invalid("Unknown action type %q; use reply, like, unlike, delete, hide, unhide, ban, unban, follow, unfollow or set_profile.", a.typ)
 }
@@ -526,12 +548,12 @@ var careActions = map[rules.Action]string{
 
 // send carries out the frozen request in Care with the action's
 // idempotency key, then records and reports the outcome.
-func (e *Engine) send(ctx context.Context, a actionView, req careRequest, durable state.ActionRecord) error {
+func (ar *actionReconciler) send(ctx context.Context, a actionView, req careRequest, durable state.ActionRecord) error {
 	key := durable.IdempotencyKey
 	if key == "" {
 		key = IdempotencyKey(a.id)
 	}
-	resultID, shown, err := e.deliver(ctx, req, key)
+	resultID, shown, err := ar.deliver(ctx, req, key)
 	var outcome state.ActionOutcome
 	switch class := upstream.ClassOf(err); {
 	case err == nil:
@@ -539,7 +561,7 @@ func (e *Engine) send(ctx context.Context, a actionView, req careRequest, durabl
 	case isKeyConflict(err):
 		// Care already answered a first request with this key: what it did
 		// is read back, never sent again.
-		return e.settle(ctx, a, req, durable, err)
+		return ar.settle(ctx, a, req, durable, err)
 	case class == upstream.Refused:
 		code, reason := CodeSendFailed, "Care refused the action."
 		var ue *upstream.Error
@@ -551,24 +573,24 @@ func (e *Engine) send(ctx context.Context, a actionView, req careRequest, durabl
 		outcome = state.ActionOutcome{State: state.ActionFailed, Code: CodeSendFailed,
 			Reason: fmt.Sprintf("Care did not accept the action: %s. Check the action's fields and create a new action.", upstreamMessage(err))}
 	default:
-		return e.retryOrGiveUp(ctx, a, durable, fmt.Errorf("send action %s to Care case %s: %w", a.id, req.CaseID, err))
+		return ar.retryOrGiveUp(ctx, a, durable, fmt.Errorf("send action %s to Care case %s: %w", a.id, req.CaseID, err))
 	}
-	return e.finish(ctx, a, req, outcome, err, shown)
+	return ar.finish(ctx, a, req, outcome, err, shown)
 }
 
 // deliver makes the one Care call of a request. shown is the change of the
 // case Care's answer shows (the reply's stamp, the case's after a profile
 // change), nil when it shows none.
-func (e *Engine) deliver(ctx context.Context, req careRequest, key string) (string, *careChange, error) {
+func (ar *actionReconciler) deliver(ctx context.Context, req careRequest, key string) (string, *careChange, error) {
 	switch {
 	case req.Type == rules.Reply && req.Reply != nil:
-		m, err := e.care.Reply(ctx, req.CaseID, *req.Reply, key)
+		m, err := ar.care.Reply(ctx, req.CaseID, *req.Reply, key)
 		return m.ID, shownChange(req.CaseID, care.PartConversation, m.UpdatedAt), err
 	case req.Type == rules.SetProfile:
-		c, err := e.care.SetProfile(ctx, req.CaseID, req.ProfileID, key)
+		c, err := ar.care.SetProfile(ctx, req.CaseID, req.ProfileID, key)
 		return req.ProfileID, shownChange(req.CaseID, care.PartCase, c.UpdatedAt), err
 	case req.Action != "":
-		res, err := e.care.Act(ctx, req.CaseID, req.MessageID, req.Action, key)
+		res, err := ar.care.Act(ctx, req.CaseID, req.MessageID, req.Action, key)
 		return res.MessageID, nil, err
 	}
 	return "", nil, permanentf("action type %q has no Care request", req.Type)
@@ -593,14 +615,14 @@ func isKeyConflict(err error) bool {
 // settle decides a begun action Care answered 409 for by reading back
 // what Care did: the reply in the conversation, the moderation state of the
 // target, the case's profile.
-func (e *Engine) settle(ctx context.Context, a actionView, req careRequest, durable state.ActionRecord, conflict error) error {
+func (ar *actionReconciler) settle(ctx context.Context, a actionView, req careRequest, durable state.ActionRecord, conflict error) error {
 	since := durable.StartedAt
 	if !a.created.IsZero() && a.created.Before(since) {
 		since = a.created
 	}
-	found, err := e.readBack(ctx, req, since)
+	found, err := ar.readBack(ctx, req, since)
 	if err != nil {
-		return e.retryOrGiveUp(ctx, a, durable, fmt.Errorf("read back action %s after Care's 409: %w", a.id, err))
+		return ar.retryOrGiveUp(ctx, a, durable, fmt.Errorf("read back action %s after Care's 409: %w", a.id, err))
 	}
 	if found.done {
 		o := state.ActionOutcome{State: state.ActionSent, CareMessageID: found.id}
@@ -608,9 +630,9 @@ func (e *Engine) settle(ctx context.Context, a actionView, req careRequest, dura
 			// Care acted on the request from before an edit.
 			o.Reason = "Sent as Care received it first; the later edit of Body was not sent. Create a new action to send it."
 		}
-		return e.finish(ctx, a, req, o, nil, nil)
+		return ar.finish(ctx, a, req, o, nil, nil)
 	}
-	return e.finish(ctx, a, req, state.ActionOutcome{State: state.ActionFailed, Code: CodeUnconfirmed,
+	return ar.finish(ctx, a, req, state.ActionOutcome{State: state.ActionFailed, Code: CodeUnconfirmed,
 		Reason: "Care had already received this action once, but carebridge cannot find what it did in the case. Check the conversation in Care before creating a new action."}, conflict, nil)
 }
 
@@ -624,10 +646,10 @@ type careEffect struct {
 // readBack looks for the effect of req in Care: the brand's first reply
 // posted since the action was created, the target's moderation state, the
 // profile.
-func (e *Engine) readBack(ctx context.Context, req careRequest, since time.Time) (careEffect, error) {
+func (ar *actionReconciler) readBack(ctx context.Context, req careRequest, since time.Time) (careEffect, error) {
 	switch {
 	case req.Type == rules.Reply && req.Reply != nil:
-		msgs, err := e.care.Messages(ctx, req.CaseID)
+		msgs, err := ar.care.Messages(ctx, req.CaseID)
 		if err != nil {
 			return careEffect{}, err
 		}
@@ -645,13 +667,13 @@ func (e *Engine) readBack(ctx context.Context, req careRequest, since time.Time)
 		}
 		return careEffect{done: true, id: found.ID, text: found.Text}, nil
 	case req.Type == rules.SetProfile:
-		c, err := e.care.GetCase(ctx, req.CaseID)
+		c, err := ar.care.GetCase(ctx, req.CaseID)
 		if err != nil {
 			return careEffect{}, err
 		}
 		return careEffect{done: c.ProfileID != nil && *c.ProfileID == req.ProfileID, id: req.ProfileID}, nil
 	case req.Action != "":
-		msgs, err := e.care.Messages(ctx, req.CaseID)
+		msgs, err := ar.care.Messages(ctx, req.CaseID)
 		if err != nil {
 			return careEffect{}, err
 		}
@@ -708,7 +730,7 @@ func moderated(m care.Message, a rules.Action) bool {
 
 // finish records an outcome and reports it; a failure is Terminal for the
 // queue, so the action key is dead-lettered for a person to look at.
-func (e *Engine) finish(ctx context.Context, a actionView, req careRequest, o state.ActionOutcome, cause error, shown *careChange) error {
+func (ar *actionReconciler) finish(ctx context.Context, a actionView, req careRequest, o state.ActionOutcome, cause error, shown *careChange) error {
 	if o.State == state.ActionSent && o.Reason == "" {
 		if edited := req.editedSince(a); edited != "" {
 			o.Reason = fmt.Sprintf("Sent as it was when carebridge took it; the later edit of %s was not sent. Create a new action to send it.", edited)
@@ -717,10 +739,10 @@ func (e *Engine) finish(ctx context.Context, a actionView, req careRequest, o st
 	if req.Type != "" {
 		a.typ = req.Type // counted as what Care carried out
 	}
-	if err := e.store.CompleteAction(ctx, a.id, o); err != nil {
+	if err := ar.store.CompleteAction(ctx, a.id, o); err != nil {
 		return fmt.Errorf("record outcome of action %s: %w", a.id, err)
 	}
-	if err := e.report(ctx, a, recordOf(o), req.Platform, shown); err != nil {
+	if err := ar.report(ctx, a, recordOf(o), req.Platform, shown); err != nil {
 		return err
 	}
 	if o.State == state.ActionFailed {
@@ -735,34 +757,34 @@ func recordOf(o state.ActionOutcome) state.ActionRecord {
 
 // retryOrGiveUp returns a retryable error for the queue's backoff, or ends
 // the action as Failed once it has been retried for ActionGiveUp.
-func (e *Engine) retryOrGiveUp(ctx context.Context, a actionView, durable state.ActionRecord, err error) error {
+func (ar *actionReconciler) retryOrGiveUp(ctx context.Context, a actionView, durable state.ActionRecord, err error) error {
 	if upstream.ClassOf(err) == upstream.Permanent {
-		return e.fail(ctx, a, durable, fmt.Sprintf("carebridge could not process the action: %s. Create a new action to try again.", upstreamMessage(err)), CodeSendFailed, err)
+		return ar.fail(ctx, a, durable, fmt.Sprintf("carebridge could not process the action: %s. Create a new action to try again.", upstreamMessage(err)), CodeSendFailed, err)
 	}
 	from := durable.StartedAt
 	if from.IsZero() {
 		from = a.created
-		if from.Before(e.started) {
-			from = e.started
+		if from.Before(ar.started) {
+			from = ar.started
 		}
 	}
-	if e.now().Sub(from) < e.giveUp {
-		e.m.actions.WithLabelValues(string(a.typ), resultRetry).Inc()
+	if ar.now().Sub(from) < ar.giveUp {
+		ar.m.actions.WithLabelValues(string(a.typ), resultRetry).Inc()
 		return err
 	}
-	return e.fail(ctx, a, durable, fmt.Sprintf("%s could not be reached for %s (%s); create a new action to try again.", systemOf(err), e.giveUp, upstreamMessage(err)), CodeRetriesExhausted, err)
+	return ar.fail(ctx, a, durable, fmt.Sprintf("%s could not be reached for %s (%s); create a new action to try again.", systemOf(err), ar.giveUp, upstreamMessage(err)), CodeRetriesExhausted, err)
 }
 
 // fail ends an action as Failed (in the durable record too, when it was
 // begun) and makes its key a dead letter.
-func (e *Engine) fail(ctx context.Context, a actionView, durable state.ActionRecord, reason, code string, cause error) error {
+func (ar *actionReconciler) fail(ctx context.Context, a actionView, durable state.ActionRecord, reason, code string, cause error) error {
 	o := state.ActionOutcome{State: state.ActionFailed, Code: code, Reason: reason}
 	if durable.State != "" {
-		if err := e.store.CompleteAction(ctx, a.id, o); err != nil {
+		if err := ar.store.CompleteAction(ctx, a.id, o); err != nil {
 			return fmt.Errorf("record failure of action %s: %w", a.id, err)
 		}
 	}
-	if err := e.report(ctx, a, recordOf(o), "", nil); err != nil {
+	if err := ar.report(ctx, a, recordOf(o), "", nil); err != nil {
 		return err
 	}
 	return queue.Terminal(fmt.Errorf("action %s failed: %w", a.id, cause))
@@ -770,8 +792,8 @@ func (e *Engine) fail(ctx context.Context, a actionView, durable state.ActionRec
 
 // refuse writes a rejection back; nothing was sent, so no durable record is
 // needed (a repeat decides the same way).
-func (e *Engine) refuse(ctx context.Context, a actionView, platform rules.Platform, d rules.Decision) error {
-	return e.report(ctx, a, state.ActionRecord{State: state.ActionRejected, Code: d.Code, Reason: d.Reason}, platform, nil)
+func (ar *actionReconciler) refuse(ctx context.Context, a actionView, platform rules.Platform, d rules.Decision) error {
+	return ar.report(ctx, a, state.ActionRecord{State: state.ActionRejected, Code: d.Code, Reason: d.Reason}, platform, nil)
 }
 
 // report writes an outcome onto the Care_Action__c record and counts it. A
@@ -779,8 +801,8 @@ func (e *Engine) refuse(ctx context.Context, a actionView, platform rules.Platfo
 // the reply options follow), unless a reconcile already read the change
 // Care's answer showed (shown, when known: a webhook for it came first).
 // platform labels the rejection metric ("" when not known).
-func (e *Engine) report(ctx context.Context, a actionView, o state.ActionRecord, platform rules.Platform, shown *careChange) error {
-	w := Record{"Id": a.id, actionProcessedAt: formatSFTime(e.now())}
+func (ar *actionReconciler) report(ctx context.Context, a actionView, o state.ActionRecord, platform rules.Platform, shown *careChange) error {
+	w := Record{"Id": a.id, actionProcessedAt: formatSFTime(ar.now())}
 	maps.Copy(w, a.fill)
 	switch o.State {
 	case state.ActionSent:
@@ -790,49 +812,49 @@ func (e *Engine) report(ctx context.Context, a actionView, o state.ActionRecord,
 	default:
 		w[actionStatus], w[actionCode], w[actionReason] = StatusFailed, nilIfEmpty(o.Code), nilIfEmpty(o.Reason)
 	}
-	if err := e.writeAction(ctx, w); err != nil {
+	if err := ar.writeAction(ctx, w); err != nil {
 		return fmt.Errorf("write result %s of action %s: %w", o.State, a.id, err)
 	}
-	e.countOutcome(a, o, platform)
+	ar.countOutcome(a, o, platform)
 	// A rejection has no durable record: nothing was sent. A failure to
 	// mark it costs nothing but the flag (the record in Salesforce is final).
-	if err := e.store.MarkActionReported(ctx, a.id); err != nil && !errors.Is(err, state.ErrNoAction) {
-		e.log.Warn("marking action reported failed", "action", a.id, "err", err)
+	if err := ar.store.MarkActionReported(ctx, a.id); err != nil && !errors.Is(err, state.ErrNoAction) {
+		ar.log.Warn("marking action reported failed", "action", a.id, "err", err)
 	}
 	if o.State != state.ActionSent || a.caseSFID == "" {
 		return nil
 	}
-	careID, ok, err := e.store.CareCase(ctx, a.caseSFID)
+	careID, ok, err := ar.store.CareCase(ctx, a.caseSFID)
 	if err != nil || !ok {
-		e.log.Warn("case of a sent action not found; the poll catches up", "action", a.id, "case", a.caseSFID, "err", err)
+		ar.log.Warn("case of a sent action not found; the poll catches up", "action", a.id, "case", a.caseSFID, "err", err)
 		return nil
 	}
 	if shown == nil {
 		shown = &careChange{}
 	}
-	if err := e.enqueueAfterAction(ctx, careID, *shown); err != nil {
-		e.log.Warn("enqueue case after action failed; the poll catches up", "action", a.id, "err", err)
+	if err := enqueueAfterAction(ctx, ar.queue, careID, *shown); err != nil {
+		ar.log.Warn("enqueue case after action failed; the poll catches up", "action", a.id, "err", err)
 	}
 	return nil
 }
 
 // countOutcome counts and logs a reported outcome.
-func (e *Engine) countOutcome(a actionView, o state.ActionRecord, platform rules.Platform) {
+func (ar *actionReconciler) countOutcome(a actionView, o state.ActionRecord, platform rules.Platform) {
 	result := map[state.ActionState]string{state.ActionSent: resultSent, state.ActionRejected: resultRejected}[o.State]
 	if result == "" {
 		result = resultFailed
 	}
-	e.m.actions.WithLabelValues(string(a.typ), result).Inc()
+	ar.m.actions.WithLabelValues(string(a.typ), result).Inc()
 	if !a.created.IsZero() {
-		e.m.actionLatency.WithLabelValues(result).Observe(max(e.now().Sub(a.created).Seconds(), 0))
+		ar.m.actionLatency.WithLabelValues(result).Observe(max(ar.now().Sub(a.created).Seconds(), 0))
 	}
-	log := e.log.With("action", a.id, "type", a.typ, "result", result)
+	log := ar.log.With("action", a.id, "type", a.typ, "result", result)
 	switch o.State {
 	case state.ActionRejected:
 		if platform == "" {
 			platform = "unknown"
 		}
-		e.m.rejected.WithLabelValues(string(platform), string(a.typ), o.Code).Inc()
+		ar.m.rejected.WithLabelValues(string(platform), string(a.typ), o.Code).Inc()
 		log.Info("action rejected", "code", o.Code)
 	case state.ActionSent:
 		log.Info("action sent", "care_result", o.CareMessageID)
@@ -841,8 +863,8 @@ func (e *Engine) countOutcome(a actionView, o state.ActionRecord, platform rules
 	}
 }
 
-func (e *Engine) writeAction(ctx context.Context, w Record) error {
-	res, err := e.updActions.Do(ctx, w)
+func (ar *actionReconciler) writeAction(ctx context.Context, w Record) error {
+	res, err := ar.updActions.Do(ctx, w)
 	if err == nil {
 		err = res.Err
 	}
@@ -877,18 +899,18 @@ func upstreamMessage(err error) string {
 // fill the other field. The mirror maps one to the other without a
 // Salesforce call; a lookup the mirror does not know is read from
 // Salesforce.
-func (e *Engine) resolveTarget(ctx context.Context, a actionView) (actionView, error) {
+func (ar *actionReconciler) resolveTarget(ctx context.Context, a actionView) (actionView, error) {
 	if a.targetRef == "" && a.target == "" || a.targetRef != "" && a.target != "" {
 		return a, nil
 	}
-	careID, err := e.careCaseOf(ctx, a)
+	careID, err := ar.careCaseOf(ctx, a)
 	if errors.Is(err, errCaseNotSynced) {
 		return a, nil // refused as such by check
 	}
 	if err != nil {
 		return a, err
 	}
-	mirror, err := e.store.MessageMirror(ctx, careID)
+	mirror, err := ar.store.MessageMirror(ctx, careID)
 	if err != nil {
 		return a, fmt.Errorf("read message mirror of Care case %s for action %s: %w", careID, a.id, err)
 	}
@@ -904,7 +926,7 @@ func (e *Engine) resolveTarget(ctx context.Context, a actionView) (actionView, e
 		}
 	}
 	if a.target == "" {
-		recs, err := e.sf.Query(ctx, soql.Select("Id", MessageIDField, MessageCaseFld).From(MessageObject).Where(soql.Eq("Id", a.targetRef)))
+		recs, err := ar.sf.Query(ctx, soql.Select("Id", MessageIDField, MessageCaseFld).From(MessageObject).Where(soql.Eq("Id", a.targetRef)))
 		if err != nil {
 			return a, fmt.Errorf("read target message %s of action %s: %w", a.targetRef, a.id, err)
 		}

@@ -123,7 +123,7 @@ func TestUniqueBySendsEachRecordOnce(t *testing.T) {
 
 func TestReplyOptionFieldsWriteOnlyWhatChanged(t *testing.T) {
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	e := &Engine{rules: rules.Default(), now: func() time.Time { return now }}
+	e := &caseReconciler{rules: rules.Default(), now: func() time.Time { return now }}
 	profile := "prof"
 	fb := care.Case{ID: "c", Platform: rules.Facebook, Status: rules.Open, ProfileID: &profile, AssigneeID: &profile}
 	commentAt := now.Add(-48 * time.Hour)

@@ -602,7 +602,7 @@ func TestActionRetriedUntilCareIsGivenUpOn(t *testing.T) {
 				checkSeries(t, "carebridge_actions_total", aw.outcomes(typ), seriesOf(resultRetry, attempt))
 			}
 			retried(1)
-			aw.clock.Advance(aw.engine.giveUp - time.Millisecond)
+			aw.clock.Advance(aw.engine.actions.giveUp - time.Millisecond)
 			retried(2)
 			aw.clock.Advance(time.Millisecond)
 			if _, err := aw.run(id); err == nil {
@@ -899,7 +899,7 @@ func TestActionDecidedButNotReportedIsOnlyReported(t *testing.T) {
 					calls = len(aw.careWrites())
 					aw.restart()
 				}
-				aw.clock.Advance(aw.engine.giveUp)
+				aw.clock.Advance(aw.engine.actions.giveUp)
 			}
 			// A Failed one's answer to the queue is TestActionThatEndsFailedIsDeadLettered's.
 			if _, err := aw.run(id); err != nil && tt.durable != state.ActionFailed {
@@ -1312,7 +1312,7 @@ func TestActionThatEndsFailedIsDeadLettered(t *testing.T) {
 				aw.care.failNext(caresim.OpPostReply, "c1", -1, nil)
 				id := aw.act("", replyAction(rules.PublicReply, "Hi"))
 				_, _ = aw.run(id)
-				aw.clock.Advance(aw.engine.giveUp)
+				aw.clock.Advance(aw.engine.actions.giveUp)
 				res, err := aw.run(id)
 				return id, res, err
 			},
@@ -1324,7 +1324,7 @@ func TestActionThatEndsFailedIsDeadLettered(t *testing.T) {
 				aw.care.failNext(caresim.OpGetCase, "c1", -1, nil)
 				id := aw.act("", moderationAction(rules.Like, "m1"))
 				_, _ = aw.run(id)
-				aw.clock.Advance(aw.engine.giveUp)
+				aw.clock.Advance(aw.engine.actions.giveUp)
 				res, err := aw.run(id)
 				return id, res, err
 			},
@@ -1502,7 +1502,7 @@ func TestActionReasonNamesTheSystemThatCouldNotBeReached(t *testing.T) {
 	aw.sf.failNext(sfQuery, "Case", -1, nil)
 	id := aw.act("", moderationAction(rules.Like, "m1"))
 	_, _ = aw.run(id)
-	aw.clock.Advance(aw.engine.giveUp)
+	aw.clock.Advance(aw.engine.actions.giveUp)
 	_, _ = aw.run(id)
 	if reason := str(aw.record(id)[actionReason]); strings.Contains(reason, "Care could not be reached") {
 		t.Errorf("Status_Reason__c = %q; want it to name Salesforce, which could not be read", reason)

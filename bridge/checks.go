@@ -95,10 +95,10 @@ func (e *Engine) checkChange(ctx context.Context, check work.Key) (queue.Result,
 // its conversation, status and reply options follow: as a check when Care's
 // answer showed the change (shown; zero when it showed none) and a worker
 // reconciles the case now.
-func (e *Engine) enqueueAfterAction(ctx context.Context, careID string, shown careChange) error {
+func enqueueAfterAction(ctx context.Context, queue Enqueuer, careID string, shown careChange) error {
 	if shown.at.IsZero() {
-		return e.queue.Add(ctx, work.ForCase(careID))
+		return queue.Add(ctx, work.ForCase(careID))
 	}
 	shown.careID = careID
-	return enqueueChanges(ctx, e.queue, []careChange{shown})
+	return enqueueChanges(ctx, queue, []careChange{shown})
 }

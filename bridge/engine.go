@@ -147,29 +147,16 @@ type Engine struct {
 	log   *slog.Logger
 	m     *Metrics
 
-	giveUp   time.Duration
 	maxIDLen int
-	started  time.Time
 
-	readCases   *batch.Batcher[string, Record]
-	readPairs   *batch.Batcher[string, pairRead]
-	saveCases   *batch.Batcher[state.CaseSave, error]
-	stamps      *batch.Batcher[state.StampSave, error]
-	createCases *batch.Batcher[Record, createdCase]
-	updateCases *batch.Batcher[Record, WriteResult]
-	readNotes   *batch.Batcher[string, []Record]
-	createNotes *batch.Batcher[Record, WriteResult]
-	readMsgs    *batch.Batcher[string, []Record]
-	upsertMsgs  *batch.Batcher[Record, WriteResult]
-	updateMsgs  *batch.Batcher[Record, WriteResult]
-	readActions *batch.Batcher[string, Record]
-	updActions  *batch.Batcher[Record, WriteResult]
-	fit         *fitter
-	gate        *batch.Gate
-	ids         *identityCache
-	pause       quotaPause
-	pushed      *PushedChanges
-	triggers    *Triggers
+	fit      *fitter
+	gate     *batch.Gate
+	ids      *identityCache
+	pause    quotaPause
+	pushed   *PushedChanges
+	triggers *Triggers
+	actions  *actionReconciler
+	cases    *caseReconciler
 }
 
 // New builds an engine.
@@ -213,54 +200,56 @@ func New(o Options) (*Engine, error) {
 	e := &Engine{
 		care: o.Care, sf: o.Salesforce, store: o.Store, queue: o.Queue,
 		notes: o.Notes, rules: o.Rules, now: o.Clock, log: o.Logger, m: o.Metrics,
-		giveUp:   o.ActionGiveUp,
 		maxIDLen: o.MaxCareIDLength, pushed: o.Pushed,
 	}
 	e.ids = &identityCache{care: o.Care, sf: o.Salesforce, now: o.Clock, ttl: o.IdentityTTL, log: o.Logger, source: o.Mapping}
-	e.started = e.now()
 	e.initConflictSeries(o.Mapping)
 	if o.Pause == nil {
 		o.Pause = &localPause{now: e.now}
 	}
 	e.pause = quotaPause{Pauser: o.Pause, now: e.now, log: o.Logger}
 	e.fit = &fitter{fields: &fieldCache{describe: o.DescribeFields, now: e.now, objects: map[string]*fieldEntry{}}, log: o.Logger, m: o.Metrics}
+	c := &caseReconciler{care: o.Care, sf: o.Salesforce, store: o.Store, notes: o.Notes, rules: o.Rules, ids: e.ids, fit: e.fit,
+		log: o.Logger, m: o.Metrics, now: o.Clock, maxIDLen: o.MaxCareIDLength}
+	e.cases = c
 	const max, timeout = 200, 2 * time.Minute
-	e.readCases = batch.New(max, o.BatchLinger, timeout, e.queryCases)
-	e.readPairs = batch.New(max, o.BatchLinger, timeout, e.queryPairs)
-	e.saveCases = batch.New(max, o.BatchLinger, timeout, func(ctx context.Context, saves []state.CaseSave) ([]error, error) {
+	c.readCases = batch.New(max, o.BatchLinger, timeout, c.queryCases)
+	c.readPairs = batch.New(max, o.BatchLinger, timeout, c.queryPairs)
+	c.saveCases = batch.New(max, o.BatchLinger, timeout, func(ctx context.Context, saves []state.CaseSave) ([]error, error) {
 		return e.store.SaveCases(ctx, saves), nil
 	})
-	e.stamps = batch.New(max, o.BatchLinger, timeout, func(ctx context.Context, saves []state.StampSave) ([]error, error) {
+	c.stamps = batch.New(max, o.BatchLinger, timeout, func(ctx context.Context, saves []state.StampSave) ([]error, error) {
 		return e.store.SaveStamps(ctx, saves), nil
 	})
-	e.createCases = batch.New(max, o.BatchLinger, timeout, e.upsertAndRead(e.fit.wrap("Case", func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+	c.createCases = batch.New(max, o.BatchLinger, timeout, c.upsertAndRead(e.fit.wrap("Case", func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.UpsertMany(ctx, "Case", CareIDField, recs)
 	})))
-	e.updateCases = batch.New(max, o.BatchLinger, timeout, e.fit.wrap("Case", func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+	c.updateCases = batch.New(max, o.BatchLinger, timeout, e.fit.wrap("Case", func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		e.noteOwnWrites(ctx, "Case", recs) // before: the change event may come back first
 		return e.sf.UpdateMany(ctx, "Case", recs)
 	}))
-	e.readNotes = batch.New(max, o.BatchLinger, timeout, e.queryNotes)
-	e.createNotes = batch.New(max, o.BatchLinger, timeout, e.fit.wrap(e.notes.Object, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+	c.readNotes = batch.New(max, o.BatchLinger, timeout, c.queryNotes)
+	c.createNotes = batch.New(max, o.BatchLinger, timeout, e.fit.wrap(e.notes.Object, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.CreateMany(ctx, e.notes.Object, recs)
 	}))
-	e.readMsgs = batch.New(max, o.BatchLinger, timeout, e.queryMessages)
-	e.upsertMsgs = batch.New(max, o.BatchLinger, timeout, uniqueBy(MessageIDField, e.fit.wrap(MessageObject, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+	c.readMsgs = batch.New(max, o.BatchLinger, timeout, c.queryMessages)
+	c.upsertMsgs = batch.New(max, o.BatchLinger, timeout, uniqueBy(MessageIDField, e.fit.wrap(MessageObject, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.UpsertMany(ctx, MessageObject, MessageIDField, recs)
 	})))
-	e.updateMsgs = batch.New(max, o.BatchLinger, timeout, uniqueBy("Id", e.fit.wrap(MessageObject, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+	c.updateMsgs = batch.New(max, o.BatchLinger, timeout, uniqueBy("Id", e.fit.wrap(MessageObject, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.UpdateMany(ctx, MessageObject, recs)
 	})))
-	e.readActions = batch.New(max, o.BatchLinger, timeout, e.queryActions)
-	e.updActions = batch.New(max, o.BatchLinger, timeout, uniqueBy("Id", e.fit.wrap(ActionObject, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+	e.actions = &actionReconciler{care: o.Care, sf: o.Salesforce, store: o.Store, queue: o.Queue, rules: o.Rules,
+		log: o.Logger, m: o.Metrics, now: o.Clock, giveUp: o.ActionGiveUp, started: o.Clock(), maxIDLen: o.MaxCareIDLength}
+	e.actions.readActions = batch.New(max, o.BatchLinger, timeout, e.actions.queryActions)
+	e.actions.updActions = batch.New(max, o.BatchLinger, timeout, uniqueBy("Id", e.fit.wrap(ActionObject, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.UpdateMany(ctx, ActionObject, recs)
 	})))
 	// Batches are sized by the reconciles in flight: each waits for the
 	// others still on their way, and goes once all of them wait in one.
 	e.gate = batch.NewGate(o.Backlogged, o.Workers)
 	e.gate.SetLinger(o.StreamLinger)
-	for _, b := range []interface{ Join(*batch.Gate) }{e.readCases, e.readPairs, e.saveCases, e.stamps, e.createCases, e.updateCases, e.readNotes,
-		e.createNotes, e.readMsgs, e.upsertMsgs, e.updateMsgs, e.readActions, e.updActions} {
+	for _, b := range e.batchers() {
 		b.Join(e.gate)
 	}
 	e.triggers = &Triggers{care: o.Care, sf: o.Salesforce, store: o.Store, queue: o.Queue, notes: o.Notes, ids: e.ids, fit: e.fit,
@@ -321,13 +310,25 @@ func uniqueBy(field string, write batch.Func[Record, WriteResult]) batch.Func[Re
 	}
 }
 
+// batcher is what the engine does with each of its batchers.
+type batcher interface {
+	Join(*batch.Gate)
+	Shutdown(context.Context) error
+}
+
+// batchers are the case and action reconcilers' batched calls.
+func (e *Engine) batchers() []batcher {
+	c, a := e.cases, e.actions
+	return []batcher{c.readCases, c.readPairs, c.saveCases, c.stamps, c.createCases, c.updateCases,
+		c.readNotes, c.createNotes, c.readMsgs, c.upsertMsgs, c.updateMsgs, a.readActions, a.updActions}
+}
+
 // Shutdown stops taking Salesforce work and waits until the batched calls
 // in flight have returned; when ctx ends first, it cancels them and waits
 // for them to return. Call it after the workers stopped and before the
 // Salesforce client and Redis are closed.
 func (e *Engine) Shutdown(ctx context.Context) error {
-	batchers := []interface{ Shutdown(context.Context) error }{e.readCases, e.readPairs, e.saveCases, e.stamps, e.createCases, e.updateCases,
-		e.readNotes, e.createNotes, e.readMsgs, e.upsertMsgs, e.updateMsgs, e.readActions, e.updActions}
+	batchers := e.batchers()
 	errs := make([]error, len(batchers))
 	var wg sync.WaitGroup
 	for i, b := range batchers {
@@ -381,9 +382,9 @@ func (e *Engine) Reconcile(ctx context.Context, key string) (queue.Result, error
 	switch {
 	case err != nil:
 	case k.Kind == work.Case:
-		due, err = e.reconcileCase(ctx, k.ID)
+		due, err = e.cases.reconcileCase(ctx, k.ID)
 	case k.Kind == work.Action:
-		err = e.HandleAction(ctx, k.ID)
+		err = e.actions.HandleAction(ctx, k.ID)
 	}
 	if err == nil && !due.IsZero() {
 		// A reply window closes then: the options shown on the Case and

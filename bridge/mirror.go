@@ -208,12 +208,12 @@ func formatSFTime(t time.Time) any {
 
 // queryMessages reads the Care_Message__c ids of many Cases in one query
 // (batched): Case id -> records with Id and Care_Message_Id__c.
-func (e *Engine) queryMessages(ctx context.Context, sfCaseIDs []string) ([][]Record, error) {
+func (cr *caseReconciler) queryMessages(ctx context.Context, sfCaseIDs []string) ([][]Record, error) {
 	ids := make([]any, 0, len(sfCaseIDs))
 	for _, id := range sfCaseIDs {
 		ids = append(ids, id)
 	}
-	recs, err := e.sf.Query(ctx, soql.Select("Id", MessageIDField, MessageCaseFld).From(MessageObject).Where(soql.In(MessageCaseFld, ids...)))
+	recs, err := cr.sf.Query(ctx, soql.Select("Id", MessageIDField, MessageCaseFld).From(MessageObject).Where(soql.In(MessageCaseFld, ids...)))
 	if err != nil {
 		return nil, fmt.Errorf("read %s of %d Cases: %w", MessageObject, len(ids), err)
 	}
@@ -236,21 +236,21 @@ func (e *Engine) queryMessages(ctx context.Context, sfCaseIDs []string) ([][]Rec
 // many cases share collection calls.
 // have is the case's mirror as stored; newCase says the Case was created just
 // now, so no mirrored message can exist under it.
-func (e *Engine) syncMessages(ctx context.Context, c care.Case, sfID string, msgs []care.Message, have map[string]state.MirroredMessage, p mirrorPolicy, newCase bool, wake *nextChange) error {
+func (cr *caseReconciler) syncMessages(ctx context.Context, c care.Case, sfID string, msgs []care.Message, have map[string]state.MirroredMessage, p mirrorPolicy, newCase bool, wake *nextChange) error {
 	careID := c.ID
 	var todo []pendingMessage
 	missing := false
-	idMax := e.fit.fieldsOf(ctx, MessageObject)[MessageIDField].Length
+	idMax := cr.fit.fieldsOf(ctx, MessageObject)[MessageIDField].Length
 	for i := range msgs {
 		m := &msgs[i]
 		if idMax > 0 && utf16Len(m.ID) > idMax {
 			// It cannot be upserted by its id; the rest of the conversation can.
-			e.m.refusedIDs.Inc()
-			e.log.Error("Care message not mirrored: its id is longer than Care_Message_Id__c holds", "care_case", careID, "message", m.ID, "max", idMax)
+			cr.m.refusedIDs.Inc()
+			cr.log.Error("Care message not mirrored: its id is longer than Care_Message_Id__c holds", "care_case", careID, "message", m.ID, "max", idMax)
 			continue
 		}
 		rec := mirrorRecord(*m, p)
-		maps.Copy(rec, e.messageOptionFields(c, msgs, m, wake))
+		maps.Copy(rec, cr.messageOptionFields(c, msgs, m, wake))
 		h := hashRecord(rec)
 		if cur, ok := have[m.ID]; ok && cur.Hash == h && cur.SalesforceID != "" {
 			continue
@@ -269,7 +269,7 @@ func (e *Engine) syncMessages(ctx context.Context, c care.Case, sfID string, msg
 	}
 	if missing && !newCase {
 		// The store may have lost the links: find the records that exist.
-		existing, err := e.readMsgs.Do(ctx, sfID)
+		existing, err := cr.readMsgs.Do(ctx, sfID)
 		if err != nil {
 			return fmt.Errorf("read mirrored messages of Case %s: %w", sfID, err)
 		}
@@ -284,7 +284,7 @@ func (e *Engine) syncMessages(ctx context.Context, c care.Case, sfID string, msg
 	for i, p := range todo {
 		ids[i] = next[p.msgID].SalesforceID
 	}
-	results, errs := e.writeMessages(ctx, sfID, todo2records(todo), ids)
+	results, errs := cr.writeMessages(ctx, sfID, todo2records(todo), ids)
 	// A record created meanwhile by another run (a replica, a retry) makes
 	// the create fail: find it and update it instead.
 	var retry []int
@@ -294,7 +294,7 @@ func (e *Engine) syncMessages(ctx context.Context, c care.Case, sfID string, msg
 		}
 	}
 	if len(retry) > 0 {
-		if existing, err := e.readMsgs.Do(ctx, sfID); err == nil {
+		if existing, err := cr.readMsgs.Do(ctx, sfID); err == nil {
 			found := map[string]string{}
 			for _, r := range existing {
 				found[str(r[MessageIDField])] = str(r["Id"])
@@ -305,7 +305,7 @@ func (e *Engine) syncMessages(ctx context.Context, c care.Case, sfID string, msg
 					recs, rids, idx = append(recs, todo[i].rec), append(rids, id), append(idx, i)
 				}
 			}
-			res, errs2 := e.writeMessages(ctx, sfID, recs, rids)
+			res, errs2 := cr.writeMessages(ctx, sfID, recs, rids)
 			for k, i := range idx {
 				results[i], errs[i] = res[k], errs2[k]
 				if results[i].ID == "" {
@@ -322,7 +322,7 @@ func (e *Engine) syncMessages(ctx context.Context, c care.Case, sfID string, msg
 			err = results[i].Err
 		}
 		if err != nil {
-			e.m.syncOps.WithLabelValues("care_to_salesforce", "message", "failure").Inc()
+			cr.m.syncOps.WithLabelValues("care_to_salesforce", "message", "failure").Inc()
 			// Forget the record: the next run looks it up again (it may
 			// have been deleted in Salesforce).
 			delete(next, p.msgID)
@@ -337,13 +337,13 @@ func (e *Engine) syncMessages(ctx context.Context, c care.Case, sfID string, msg
 		}
 		next[p.msgID] = state.MirroredMessage{SalesforceID: id, Hash: p.hash}
 		written++
-		e.m.syncOps.WithLabelValues("care_to_salesforce", "message", "success").Inc()
+		cr.m.syncOps.WithLabelValues("care_to_salesforce", "message", "success").Inc()
 	}
-	if err := e.store.SetMessageMirror(ctx, careID, next); err != nil {
+	if err := cr.store.SetMessageMirror(ctx, careID, next); err != nil {
 		return fmt.Errorf("store message mirror of Care case %s: %w", careID, err)
 	}
 	if written > 0 {
-		e.log.Debug("mirrored messages", "care_case", careID, "case", sfID, "written", written)
+		cr.log.Debug("mirrored messages", "care_case", careID, "case", sfID, "written", written)
 	}
 	return firstErr
 }
@@ -367,7 +367,7 @@ func todo2records(todo []pendingMessage) []Record {
 // shared with other cases' writes: records with a Salesforce id (ids[i])
 // are updated by it, the others upserted by their Care message id with
 // their Case.
-func (e *Engine) writeMessages(ctx context.Context, sfCaseID string, recs []Record, ids []string) ([]WriteResult, []error) {
+func (cr *caseReconciler) writeMessages(ctx context.Context, sfCaseID string, recs []Record, ids []string) ([]WriteResult, []error) {
 	results := make([]WriteResult, len(recs))
 	errs := make([]error, len(recs))
 	var upd, ups []Record
@@ -388,7 +388,7 @@ func (e *Engine) writeMessages(ctx context.Context, sfCaseID string, recs []Reco
 		b   *batch.Batcher[Record, WriteResult]
 		rec []Record
 		at  []int
-	}{{e.updateMsgs, upd, updAt}, {e.upsertMsgs, ups, upsAt}} {
+	}{{cr.updateMsgs, upd, updAt}, {cr.upsertMsgs, ups, upsAt}} {
 		if len(part.rec) == 0 {
 			continue
 		}

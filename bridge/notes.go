@@ -29,13 +29,13 @@ func formatCareNote(n care.Note, author string) string {
 }
 
 // queryNotes reads the notes of many Salesforce Cases in one query (batched).
-func (e *Engine) queryNotes(ctx context.Context, sfCaseIDs []string) ([][]Record, error) {
+func (cr *caseReconciler) queryNotes(ctx context.Context, sfCaseIDs []string) ([][]Record, error) {
 	ids := make([]any, 0, len(sfCaseIDs))
 	for _, id := range sfCaseIDs {
 		ids = append(ids, id)
 	}
-	t := e.notes
-	recs, err := e.sf.Query(ctx, soql.Select("Id", t.ParentField, t.BodyField, "CreatedById", "CreatedDate").
+	t := cr.notes
+	recs, err := cr.sf.Query(ctx, soql.Select("Id", t.ParentField, t.BodyField, "CreatedById", "CreatedDate").
 		From(t.Object).Where(soql.In(t.ParentField, ids...)).OrderBy("CreatedDate", "Id"))
 	if err != nil {
 		return nil, fmt.Errorf("read %s notes: %w", t.Object, err)
@@ -58,54 +58,54 @@ func (e *Engine) queryNotes(ctx context.Context, sfCaseIDs []string) ([][]Record
 // newCase says the Case was created just now, so it has no notes to read. It
 // returns when the newest note it copied to Care was created there (zero:
 // none), which Care's notes stamp then shows.
-func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID string, careNotes []care.Note, newCase bool) (copied time.Time, err error) {
+func (cr *caseReconciler) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID string, careNotes []care.Note, newCase bool) (copied time.Time, err error) {
 	var sfNotes []Record
 	if !newCase {
-		if sfNotes, err = e.readNotes.Do(ctx, sfID); err != nil {
+		if sfNotes, err = cr.readNotes.Do(ctx, sfID); err != nil {
 			return copied, fmt.Errorf("read notes of Case %s: %w", sfID, err)
 		}
 	}
-	agents := e.ids.agentNames()
-	body := func(r Record) string { return str(r[e.notes.BodyField]) }
+	agents := cr.ids.agentNames()
+	body := func(r Record) string { return str(r[cr.notes.BodyField]) }
 	sfLinked := map[string]bool{}
 
 	// Care -> Salesforce.
 	for _, n := range careNotes {
-		if id, ok, err := e.store.SalesforceChild(ctx, c.ID, state.Notes, n.ID); err != nil {
+		if id, ok, err := cr.store.SalesforceChild(ctx, c.ID, state.Notes, n.ID); err != nil {
 			return copied, fmt.Errorf("read note link of %s: %w", n.ID, err)
 		} else if ok {
 			sfLinked[id] = true
 			continue
 		}
 		want := formatCareNote(n, agents[n.AuthorID])
-		if match := e.matchSalesforceNote(m, n, e.fit.value(ctx, e.notes.Object, e.notes.BodyField, want), sfNotes, sfLinked); match != "" {
-			if err := e.store.LinkChild(ctx, c.ID, state.Notes, n.ID, match); err != nil {
+		if match := cr.matchSalesforceNote(m, n, cr.fit.value(ctx, cr.notes.Object, cr.notes.BodyField, want), sfNotes, sfLinked); match != "" {
+			if err := cr.store.LinkChild(ctx, c.ID, state.Notes, n.ID, match); err != nil {
 				return copied, fmt.Errorf("link note %s: %w", n.ID, err)
 			}
 			sfLinked[match] = true
 			continue
 		}
-		if !e.notes.toSalesforce() {
+		if !cr.notes.toSalesforce() {
 			continue
 		}
-		rec := Record{e.notes.ParentField: sfID, e.notes.BodyField: want}
-		for k, v := range e.notes.Extra {
+		rec := Record{cr.notes.ParentField: sfID, cr.notes.BodyField: want}
+		for k, v := range cr.notes.Extra {
 			rec[k] = v
 		}
-		res, err := e.createNotes.Do(ctx, rec)
+		res, err := cr.createNotes.Do(ctx, rec)
 		if err == nil {
 			err = res.Err
 		}
 		if err != nil {
-			e.m.syncOps.WithLabelValues("care_to_salesforce", "note", "failure").Inc()
+			cr.m.syncOps.WithLabelValues("care_to_salesforce", "note", "failure").Inc()
 			return copied, fmt.Errorf("copy Care note %s to Case %s: %w", n.ID, sfID, err)
 		}
-		if err := e.store.LinkChild(ctx, c.ID, state.Notes, n.ID, res.ID); err != nil {
+		if err := cr.store.LinkChild(ctx, c.ID, state.Notes, n.ID, res.ID); err != nil {
 			return copied, fmt.Errorf("link note %s: %w", n.ID, err)
 		}
 		sfLinked[res.ID] = true
-		e.m.syncOps.WithLabelValues("care_to_salesforce", "note", "success").Inc()
-		e.m.lag.WithLabelValues("care_to_salesforce").Observe(e.now().Sub(n.CreatedAt).Seconds())
+		cr.m.syncOps.WithLabelValues("care_to_salesforce", "note", "success").Inc()
+		cr.m.lag.WithLabelValues("care_to_salesforce").Observe(cr.now().Sub(n.CreatedAt).Seconds())
 	}
 
 	// Salesforce -> Care.
@@ -115,7 +115,7 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 		if sfLinked[id] {
 			continue
 		}
-		if cid, ok, err := e.store.CareChild(ctx, c.ID, state.Notes, id); err != nil {
+		if cid, ok, err := cr.store.CareChild(ctx, c.ID, state.Notes, id); err != nil {
 			return copied, fmt.Errorf("read note link of %s: %w", id, err)
 		} else if ok {
 			careLinked[cid] = true
@@ -127,30 +127,30 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 		author := m.CareAgentFor(str(r["CreatedById"]))
 		created := parseTime(r["CreatedDate"])
 		if match := matchCareNote(careNotes, careLinked, body(r), author, created); match != "" {
-			if err := e.store.LinkChild(ctx, c.ID, state.Notes, match, id); err != nil {
+			if err := cr.store.LinkChild(ctx, c.ID, state.Notes, match, id); err != nil {
 				return copied, fmt.Errorf("link note %s: %w", id, err)
 			}
 			careLinked[match] = true
 			continue
 		}
-		if !e.notes.toCare() {
+		if !cr.notes.toCare() {
 			continue
 		}
-		n, err := e.care.AddNote(ctx, c.ID, care.NoteRequest{Text: body(r), AuthorID: author}, "cb:note:"+id)
+		n, err := cr.care.AddNote(ctx, c.ID, care.NoteRequest{Text: body(r), AuthorID: author}, "cb:note:"+id)
 		if err != nil {
-			e.m.syncOps.WithLabelValues("salesforce_to_care", "note", "failure").Inc()
+			cr.m.syncOps.WithLabelValues("salesforce_to_care", "note", "failure").Inc()
 			return copied, fmt.Errorf("copy note %s to Care case %s: %w", id, c.ID, err)
 		}
-		if err := e.store.LinkChild(ctx, c.ID, state.Notes, n.ID, id); err != nil {
+		if err := cr.store.LinkChild(ctx, c.ID, state.Notes, n.ID, id); err != nil {
 			return copied, fmt.Errorf("link note %s: %w", id, err)
 		}
 		careLinked[n.ID] = true
 		if n.CreatedAt.After(copied) {
 			copied = n.CreatedAt
 		}
-		e.m.syncOps.WithLabelValues("salesforce_to_care", "note", "success").Inc()
+		cr.m.syncOps.WithLabelValues("salesforce_to_care", "note", "success").Inc()
 		if !created.IsZero() {
-			e.m.lag.WithLabelValues("salesforce_to_care").Observe(e.now().Sub(created).Seconds())
+			cr.m.lag.WithLabelValues("salesforce_to_care").Observe(cr.now().Sub(created).Seconds())
 		}
 	}
 	return copied, nil
@@ -160,13 +160,13 @@ func (e *Engine) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID stri
 // Care note n: the bridge's own copy (the body formatted and cut as written)
 // or the original that n was copied from (same text, same author, close in
 // time).
-func (e *Engine) matchSalesforceNote(m Mapper, n care.Note, formatted string, sfNotes []Record, linked map[string]bool) string {
+func (cr *caseReconciler) matchSalesforceNote(m Mapper, n care.Note, formatted string, sfNotes []Record, linked map[string]bool) string {
 	for _, r := range sfNotes {
 		id := str(r["Id"])
 		if linked[id] {
 			continue
 		}
-		b := str(r[e.notes.BodyField])
+		b := str(r[cr.notes.BodyField])
 		if b == formatted {
 			return id
 		}

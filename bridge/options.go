@@ -46,20 +46,20 @@ func (n *nextChange) add(t *time.Time) {
 // replyOptionFields computes the reply options for the latest customer
 // message and returns the Case fields to write: only those whose value
 // differs from what the Case holds, so an unchanged case writes nothing.
-func (e *Engine) replyOptionFields(ctx context.Context, c care.Case, msgs []care.Message, rec Record, next *nextChange) Record {
+func (cr *caseReconciler) replyOptionFields(ctx context.Context, c care.Case, msgs []care.Message, rec Record, next *nextChange) Record {
 	var opts rules.Options
 	if target := carerules.LatestCustomerMessage(msgs); target != nil && c.Status != rules.Deleted {
 		s := carerules.Scenario(c, msgs, rules.Reply, target, false, next.now)
-		opts = e.rules.ReplyOptions(s)
+		opts = cr.rules.ReplyOptions(s)
 	}
 	next.add(opts.PrivateReplyDeadline)
 	next.add(opts.DMDeadline)
 	out := Record{}
 	for field, want := range map[string]string{
 		AllowedModesField: joinModes(opts.Modes),
-		ReplyLimitsField:  e.replyLimits(c.Platform, opts.Modes),
+		ReplyLimitsField:  cr.replyLimits(c.Platform, opts.Modes),
 	} {
-		if want = e.fit.value(ctx, "Case", field, want); str(rec[field]) != want {
+		if want = cr.fit.value(ctx, "Case", field, want); str(rec[field]) != want {
 			out[field] = nilIfEmpty(want)
 		}
 	}
@@ -77,10 +77,10 @@ func (e *Engine) replyOptionFields(ctx context.Context, c care.Case, msgs []care
 
 // replyLimits is the Care_Reply_Limits__c value: mode:max:unit for each
 // mode with a text limit on platform p, semicolon separated.
-func (e *Engine) replyLimits(p rules.Platform, modes []rules.ReplyMode) string {
+func (cr *caseReconciler) replyLimits(p rules.Platform, modes []rules.ReplyMode) string {
 	var parts []string
 	for _, m := range modes {
-		if l, ok := e.rules.TextLimit(p, m); ok {
+		if l, ok := cr.rules.TextLimit(p, m); ok {
 			parts = append(parts, fmt.Sprintf("%s:%d:%s", m, l.Max, l.Unit))
 		}
 	}
@@ -89,8 +89,8 @@ func (e *Engine) replyLimits(p rules.Platform, modes []rules.ReplyMode) string {
 
 // messageOptionFields is what an agent may do now with message m, as the
 // Care_Message__c fields that say it.
-func (e *Engine) messageOptionFields(c care.Case, msgs []care.Message, m *care.Message, next *nextChange) Record {
-	opts := carerules.MessageOptions(e.rules, c, msgs, m, next.now)
+func (cr *caseReconciler) messageOptionFields(c care.Case, msgs []care.Message, m *care.Message, next *nextChange) Record {
+	opts := carerules.MessageOptions(cr.rules, c, msgs, m, next.now)
 	next.add(opts.PrivateReplyDeadline)
 	next.add(opts.DMDeadline)
 	actions := make([]string, 0, len(opts.Actions))

@@ -161,6 +161,38 @@ type Store interface {
 	ActionLog
 }
 
+// The parts of the sync state each part of the engine uses.
+type (
+	// caseStore: a case's link, base, stamps, notes' links, mirror and
+	// audit.
+	caseStore interface {
+		CaseLinks
+		Bases
+		SyncStamps
+		ChildLinks
+		Auditor
+		Mirror
+	}
+	// actionStore: the actions' durable records, and the case and mirror
+	// an action is checked against.
+	actionStore interface {
+		ActionLog
+		CareCase(ctx context.Context, sfID string) (careID string, ok bool, err error)
+		MessageMirror(ctx context.Context, careID string) (map[string]state.MirroredMessage, error)
+	}
+	// triggerStore: what the polls, change events and the sweep look up,
+	// their cursors, and retention.
+	triggerStore interface {
+		CaseLinks
+		LoadCases(ctx context.Context, careIDs []string, withMirror bool) (map[string]state.CaseState, error)
+		AddHint(ctx context.Context, hint string, careIDs ...string) error
+		CareChild(ctx context.Context, careCaseID string, kind state.Kind, sfID string) (string, bool, error)
+		Auditor
+		Cursors
+		Retention
+	}
+)
+
 // Enqueuer adds keys to the work queue, many in one round trip. AddOr
 // adds instead[i] in place of keys[i] while a worker runs keys[i], in one
 // step with the look (see work.Check).

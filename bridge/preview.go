@@ -76,11 +76,11 @@ func (e *Engine) PreviewCase(ctx context.Context, careID string, src MapperSourc
 	rec := recs[0]
 	p.SalesforceCaseID = str(rec["Id"])
 	p.Salesforce = m.FromSalesforce(rec)
-	st, err := e.caseState(ctx, careID, false)
+	st, err := e.cases.caseState(ctx, careID, false)
 	if err != nil {
 		return Preview{}, err
 	}
-	plan := e.planCase(ctx, m, c, rec, careVals, st)
+	plan := e.cases.planCase(ctx, m, c, rec, careVals, st)
 	p.Base = plan.base
 	if p.Base == nil {
 		p.Base = map[string]string{}

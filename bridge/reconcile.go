@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"reflect"
 	"slices"
@@ -52,15 +53,15 @@ type pairRead struct {
 // queryPairs reads the Cases of many Care cases in one query and their
 // stored state in one Redis round trip, at once: the first stage of a burst
 // of reconciles costs one call to each, whatever the number of cases.
-func (e *Engine) queryPairs(ctx context.Context, careIDs []string) ([]pairRead, error) {
+func (cr *caseReconciler) queryPairs(ctx context.Context, careIDs []string) ([]pairRead, error) {
 	var (
 		recs  []Record
 		rErr  error
 		reads sync.WaitGroup
 	)
 	var at time.Time
-	reads.Go(func() { recs, rErr = e.queryCases(ctx, careIDs); at = time.Now() })
-	states, sErr := e.store.LoadCases(ctx, careIDs, true)
+	reads.Go(func() { recs, rErr = cr.queryCases(ctx, careIDs); at = time.Now() })
+	states, sErr := cr.store.LoadCases(ctx, careIDs, true)
 	reads.Wait()
 	if rErr != nil {
 		return nil, rErr
@@ -77,8 +78,8 @@ func (e *Engine) queryPairs(ctx context.Context, careIDs []string) ([]pairRead, 
 
 // saveCase stores what a reconcile leaves of a case; the saves of
 // reconciles running together share one round trip.
-func (e *Engine) saveCase(ctx context.Context, sv state.CaseSave) error {
-	err, doErr := e.saveCases.Do(ctx, sv)
+func (cr *caseReconciler) saveCase(ctx context.Context, sv state.CaseSave) error {
+	err, doErr := cr.saveCases.Do(ctx, sv)
 	if doErr != nil {
 		return doErr
 	}
@@ -86,8 +87,8 @@ func (e *Engine) saveCase(ctx context.Context, sv state.CaseSave) error {
 }
 
 // queryCases reads the Cases of many Care ids in one query (batched).
-func (e *Engine) queryCases(ctx context.Context, careIDs []string) ([]Record, error) {
-	m, err := e.ids.current(ctx)
+func (cr *caseReconciler) queryCases(ctx context.Context, careIDs []string) ([]Record, error) {
+	m, err := cr.ids.current(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +96,7 @@ func (e *Engine) queryCases(ctx context.Context, careIDs []string) ([]Record, er
 	for _, id := range careIDs {
 		ids = append(ids, id)
 	}
-	recs, err := e.sf.Query(ctx, soql.Select(caseFields(m)...).From("Case").Where(soql.In(CareIDField, ids...)))
+	recs, err := cr.sf.Query(ctx, soql.Select(caseFields(m)...).From("Case").Where(soql.In(CareIDField, ids...)))
 	if err != nil {
 		return nil, fmt.Errorf("read Cases by Care id: %w", err)
 	}
@@ -112,23 +113,53 @@ func (e *Engine) queryCases(ctx context.Context, careIDs []string) ([]Record, er
 	return out, nil
 }
 
+// caseReconciler brings one Care case and its Salesforce Case in step: the
+// three-way merge of their fields, the conversation's mirror and the
+// notes, each read and written in batches shared with the other reconciles
+// in flight.
+type caseReconciler struct {
+	care     Care
+	sf       Salesforce
+	store    caseStore
+	notes    NotesTarget
+	rules    *rules.Engine
+	ids      *identityCache
+	fit      *fitter
+	log      *slog.Logger
+	m        *Metrics
+	now      func() time.Time
+	maxIDLen int
+
+	readCases   *batch.Batcher[string, Record]
+	readPairs   *batch.Batcher[string, pairRead]
+	saveCases   *batch.Batcher[state.CaseSave, error]
+	stamps      *batch.Batcher[state.StampSave, error]
+	createCases *batch.Batcher[Record, createdCase]
+	updateCases *batch.Batcher[Record, WriteResult]
+	readNotes   *batch.Batcher[string, []Record]
+	createNotes *batch.Batcher[Record, WriteResult]
+	readMsgs    *batch.Batcher[string, []Record]
+	upsertMsgs  *batch.Batcher[Record, WriteResult]
+	updateMsgs  *batch.Batcher[Record, WriteResult]
+}
+
 // ReconcileCase brings one Care case and its Salesforce Case in step.
 func (e *Engine) ReconcileCase(ctx context.Context, careID string) error {
-	_, err := e.reconcileCase(ctx, careID)
+	_, err := e.cases.reconcileCase(ctx, careID)
 	return err
 }
 
 // reconcileCase is ReconcileCase; it also returns when the case must be
 // reconciled again because a reply window closes (zero: not by the clock).
-func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, error) {
+func (cr *caseReconciler) reconcileCase(ctx context.Context, careID string) (time.Time, error) {
 	if careID == "" {
 		return time.Time{}, permanentf("empty Care case id")
 	}
-	if err := checkCareID(e.maxIDLen, careID); err != nil {
+	if err := checkCareID(cr.maxIDLen, careID); err != nil {
 		return time.Time{}, upstream.MarkPermanent(err)
 	}
-	gen := e.ids.generation()
-	m, err := e.ids.current(ctx)
+	gen := cr.ids.generation()
+	m, err := cr.ids.current(ctx)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -138,8 +169,8 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	// (stamps.go): only that is read next. The writes re-read what they
 	// change unless its read answered last (checkUnchanged), so the order
 	// of the reads does not matter.
-	waitPair := e.readPairs.Start(ctx, careID)
-	c, cErr := e.care.GetCase(ctx, careID)
+	waitPair := cr.readPairs.Start(ctx, careID)
+	c, cErr := cr.care.GetCase(ctx, careID)
 	var got answered
 	got.care = time.Now()
 	pair, rErr := waitPair()
@@ -151,13 +182,13 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	case rErr != nil:
 		return time.Time{}, fmt.Errorf("read Salesforce Case and stored state of Care case %s: %w", careID, rErr)
 	}
-	m = e.ids.forCase(ctx, m, gen, c, rec)
+	m = cr.ids.forCase(ctx, m, gen, c, rec)
 	var restored string
 	if rec == nil && st.SalesforceID != "" {
 		// Linked, yet no Case holds the Care id: somebody changed or
 		// cleared it on the linked Case. That Case is the case's, not a
 		// reason to create a second one.
-		if rec, restored, err = e.restoreCareID(ctx, m, careID, st.SalesforceID); err != nil {
+		if rec, restored, err = cr.restoreCareID(ctx, m, careID, st.SalesforceID); err != nil {
 			return time.Time{}, err
 		}
 		// Read after a write of the reconcile's own, which it waited for.
@@ -166,28 +197,28 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	if rec == nil && c.Status == rules.Deleted {
 		return time.Time{}, nil // deleted before it ever reached Salesforce
 	}
-	next := &nextChange{now: e.now()}
-	careVals, cut := e.fit.careValues(ctx, m, m.FromCare(c))
+	next := &nextChange{now: cr.now()}
+	careVals, cut := cr.fit.careValues(ctx, m, m.FromCare(c))
 	var plan *casePlan
 	if rec != nil {
-		p := e.planCase(ctx, m, c, rec, careVals, st)
+		p := cr.planCase(ctx, m, c, rec, careVals, st)
 		plan = &p
 		if ok, until := inStepWith(m, c, rec, st, p, next.now); ok && restored == "" {
-			e.m.reconciles.WithLabelValues(outcomeInStep).Inc()
+			cr.m.reconciles.WithLabelValues(outcomeInStep).Inc()
 			return until, nil
 		}
 	}
-	e.m.reconciles.WithLabelValues(outcomeSynced).Inc()
+	cr.m.reconciles.WithLabelValues(outcomeSynced).Inc()
 	policy := mirrorPolicy{keepBrandDeleted: keepsBrandDeleted(m), erased: st.Erased}
 	need := readsFor(c, st, rec == nil, next.now, optionsStamp(c, policy.keepBrandDeleted))
-	conv := &conversation{engine: e, careID: careID}
+	conv := &conversation{care: cr.care, careID: careID}
 	var (
 		notes []care.Note
 		nErr  error
 		more  sync.WaitGroup
 	)
 	if need.notes {
-		more.Go(func() { notes, nErr = e.care.Notes(ctx, careID) })
+		more.Go(func() { notes, nErr = cr.care.Notes(ctx, careID) })
 	}
 	if need.conversation {
 		conv.read(ctx, c)
@@ -206,7 +237,7 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	if rec == nil {
 		// The new Case carries its reply options from the start, so its
 		// creation is its only write.
-		rec, made, err = e.createCase(ctx, m, c, careVals, cut, e.replyOptionFields(ctx, c, conv.msgs, nil, &nextChange{now: next.now}), &st)
+		rec, made, err = cr.createCase(ctx, m, c, careVals, cut, cr.replyOptionFields(ctx, c, conv.msgs, nil, &nextChange{now: next.now}), &st)
 		if err != nil {
 			return time.Time{}, err
 		}
@@ -214,7 +245,7 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	}
 	sfID, _ := rec["Id"].(string)
 	if made.id == "" {
-		if err := e.ensureLink(ctx, careID, sfID, st.SalesforceID); err != nil {
+		if err := cr.ensureLink(ctx, careID, sfID, st.SalesforceID); err != nil {
 			return time.Time{}, err
 		}
 	}
@@ -223,14 +254,14 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	// The merge also records whether the case is closed on both sides: the
 	// sweep keeps closed cases for a while, then retires them.
 	read := c
-	c, closed, err := e.mergeCase(ctx, m, c, rec, careVals, cut, st, made, restored, plan, got, func(written care.Case) Record {
+	c, closed, err := cr.mergeCase(ctx, m, c, rec, careVals, cut, st, made, restored, plan, got, func(written care.Case) Record {
 		if !conv.loaded && optionsStamp(written, policy.keepBrandDeleted) != st.Sync[stampOptions] {
 			conv.read(ctx, written)
 		}
 		if !conv.loaded {
 			return nil // nothing the options depend on changed
 		}
-		return e.replyOptionFields(ctx, written, conv.msgs, rec, next)
+		return cr.replyOptionFields(ctx, written, conv.msgs, rec, next)
 	})
 	if err != nil {
 		return time.Time{}, err
@@ -242,7 +273,7 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 	// A Case this reconcile created has no notes or mirrored messages in
 	// Salesforce yet: none are read.
 	if need.notes {
-		copied, err := e.syncNotes(ctx, m, c, sfID, notes, made.created)
+		copied, err := cr.syncNotes(ctx, m, c, sfID, notes, made.created)
 		if err != nil {
 			return time.Time{}, err
 		}
@@ -258,7 +289,7 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 		stamps[stampNotes], stamps[stampSFNotes] = stampOf(read.NotesUpdatedAt), hintOf(st.Sync, hintSFNotes)
 	}
 	if conv.loaded {
-		if err := e.syncMessages(ctx, c, sfID, conv.msgs, st.Mirror, policy, made.created, next); err != nil {
+		if err := cr.syncMessages(ctx, c, sfID, conv.msgs, st.Mirror, policy, made.created, next); err != nil {
 			return time.Time{}, err
 		}
 		stamps[stampConversation], stamps[stampOptions] = stampOf(conv.at), optionsStamp(c, policy.keepBrandDeleted)
@@ -267,7 +298,7 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 			stamps[stampOptionsUntil] = next.at.UTC().Format(time.RFC3339Nano)
 		}
 	}
-	e.saveStamps(ctx, careID, stamps)
+	cr.saveStamps(ctx, careID, stamps)
 	if closed {
 		return time.Time{}, nil
 	}
@@ -280,8 +311,8 @@ func (e *Engine) reconcileCase(ctx context.Context, careID string) (time.Time, e
 // case's timeline. It returns the Case as read after the write and the
 // notice shown; a nil Case when the linked Case no longer exists (deleted:
 // the case gets a new one, as before).
-func (e *Engine) restoreCareID(ctx context.Context, m Mapper, careID, sfID string) (Record, string, error) {
-	recs, err := e.sf.Query(ctx, soql.Select(caseFields(m)...).From("Case").Where(soql.Eq("Id", sfID)))
+func (cr *caseReconciler) restoreCareID(ctx context.Context, m Mapper, careID, sfID string) (Record, string, error) {
+	recs, err := cr.sf.Query(ctx, soql.Select(caseFields(m)...).From("Case").Where(soql.Eq("Id", sfID)))
 	if err != nil {
 		return nil, "", fmt.Errorf("read linked Case %s of Care case %s: %w", sfID, careID, err)
 	}
@@ -293,19 +324,19 @@ func (e *Engine) restoreCareID(ctx context.Context, m Mapper, careID, sfID strin
 	if was == "" {
 		notice = fmt.Sprintf("Care Case Id was cleared in Salesforce; carebridge put back %q, the Care case this Case is linked to.", careID)
 	}
-	res, err := e.updateCases.Do(ctx, Record{"Id": sfID, CareIDField: careID, SyncStatusField: "Error", SyncErrorField: notice})
+	res, err := cr.updateCases.Do(ctx, Record{"Id": sfID, CareIDField: careID, SyncStatusField: "Error", SyncErrorField: notice})
 	if err == nil {
 		err = res.Err
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("restore Care_Case_Id__c of Case %s (linked to Care case %s, now %q): %w%s", sfID, careID, was, err, restoreHint(err, careID, sfID))
 	}
-	e.m.idsRestored.Inc()
-	e.log.Warn("restored the Care case id of a linked Case", "care_case", careID, "case", sfID, "was", was)
-	if aerr := writeAudit(ctx, e.store, state.AuditEntry{Case: careID, Field: CareIDField, From: was, To: careID, Side: "salesforce", Resolution: "restored", Time: e.now()}); aerr != nil {
-		e.log.Warn("audit write failed", "care_case", careID, "err", aerr)
+	cr.m.idsRestored.Inc()
+	cr.log.Warn("restored the Care case id of a linked Case", "care_case", careID, "case", sfID, "was", was)
+	if aerr := writeAudit(ctx, cr.store, state.AuditEntry{Case: careID, Field: CareIDField, From: was, To: careID, Side: "salesforce", Resolution: "restored", Time: cr.now()}); aerr != nil {
+		cr.log.Warn("audit write failed", "care_case", careID, "err", aerr)
 	}
-	rec, err := e.readCases.Do(ctx, careID)
+	rec, err := cr.readCases.Do(ctx, careID)
 	if err != nil {
 		return nil, "", fmt.Errorf("read Case %s after restoring its Care id: %w", sfID, err)
 	}
@@ -318,7 +349,7 @@ func (e *Engine) restoreCareID(ctx context.Context, m Mapper, careID, sfID strin
 
 // conversation is a case's conversation, read when a reconcile needs it.
 type conversation struct {
-	engine *Engine
+	care   Care
 	careID string
 	msgs   []care.Message
 	// at is the conversation stamp of the case as it was read before the
@@ -335,7 +366,7 @@ func (cv *conversation) read(ctx context.Context, c care.Case) {
 		cv.msgs, cv.at, cv.loaded = nil, nil, true
 		return
 	}
-	cv.msgs, cv.err = cv.engine.care.Messages(ctx, cv.careID)
+	cv.msgs, cv.err = cv.care.Messages(ctx, cv.careID)
 	if cv.err != nil {
 		cv.err = fmt.Errorf("read conversation of Care case %s: %w", cv.careID, cv.err)
 		return
@@ -345,11 +376,11 @@ func (cv *conversation) read(ctx context.Context, c care.Case) {
 
 // ensureLink links a Care case to its Case unless the store already has
 // (have: the linked Case as read).
-func (e *Engine) ensureLink(ctx context.Context, careID, sfID, have string) error {
+func (cr *caseReconciler) ensureLink(ctx context.Context, careID, sfID, have string) error {
 	if have == sfID {
 		return nil
 	}
-	if err := e.store.LinkCase(ctx, careID, sfID); err != nil {
+	if err := cr.store.LinkCase(ctx, careID, sfID); err != nil {
 		return fmt.Errorf("link Care case %s to Case %s: %w", careID, sfID, err)
 	}
 	return nil
@@ -403,28 +434,28 @@ type newCase struct {
 // external id, so a retry after a crash updates instead of duplicating, and
 // returns it as Salesforce holds it (defaults and owner applied). It sets st
 // to the new base and link, which the caller stores.
-func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals map[string]string, cut map[string]cutValue, extra Record, st *state.CaseState) (Record, newCase, error) {
+func (cr *caseReconciler) createCase(ctx context.Context, m Mapper, c care.Case, careVals map[string]string, cut map[string]cutValue, extra Record, st *state.CaseState) (Record, newCase, error) {
 	toSF := careToSalesforce(m, careVals)
-	refused := e.fit.refusedPicklistValues(ctx, m, toSF)
+	refused := cr.fit.refusedPicklistValues(ctx, m, toSF)
 	for _, r := range refused {
-		e.m.refused.WithLabelValues("Case", r.field).Inc()
+		cr.m.refused.WithLabelValues("Case", r.field).Inc()
 	}
 	rec := newCaseRecord(m, c, toSF, refused)
 	for f, v := range extra {
 		rec[f] = v
 	}
-	res, err := e.createCases.Do(ctx, rec)
+	res, err := cr.createCases.Do(ctx, rec)
 	if err == nil {
 		err = res.Err
 	}
 	if err != nil {
-		e.m.syncOps.WithLabelValues("care_to_salesforce", "case", "failure").Inc()
+		cr.m.syncOps.WithLabelValues("care_to_salesforce", "case", "failure").Inc()
 		return nil, newCase{}, fmt.Errorf("create Salesforce Case for Care case %s: %w", c.ID, err)
 	}
-	e.m.syncOps.WithLabelValues("care_to_salesforce", "case", "success").Inc()
-	e.m.lag.WithLabelValues("care_to_salesforce").Observe(e.now().Sub(c.UpdatedAt).Seconds())
-	e.log.Info("created Salesforce Case", "care_case", c.ID, "case", res.ID)
-	e.fit.noteCutsWritten(cut, toSF, res.ID)
+	cr.m.syncOps.WithLabelValues("care_to_salesforce", "case", "success").Inc()
+	cr.m.lag.WithLabelValues("care_to_salesforce").Observe(cr.now().Sub(c.UpdatedAt).Seconds())
+	cr.log.Info("created Salesforce Case", "care_case", c.ID, "case", res.ID)
+	cr.fit.noteCutsWritten(cut, toSF, res.ID)
 	// Base: what both sides hold now. Salesforce reads back the image of
 	// Care's values (an agent without a Salesforce user reads back as
 	// unassigned); merge's image functions take care of that. A value held
@@ -434,14 +465,14 @@ func (e *Engine) createCase(ctx context.Context, m Mapper, c care.Case, careVals
 	for f := range refused {
 		delete(base, f)
 	}
-	made := newCase{id: res.ID, created: res.Created, at: e.now()}
+	made := newCase{id: res.ID, created: res.Created, at: cr.now()}
 	if res.ReadErr != nil || res.Case == nil {
 		// Not readable: the next reconcile goes on from the stored base.
 		err := fmt.Errorf("created Case of Care case %s is not readable yet", c.ID)
 		if res.ReadErr != nil {
 			err = fmt.Errorf("read created Case of Care case %s: %w", c.ID, res.ReadErr)
 		}
-		if serr := e.saveCase(context.WithoutCancel(ctx), state.CaseSave{CareID: c.ID, LinkTo: res.ID, Fields: base, SyncedAt: made.at, At: made.at}); serr != nil {
+		if serr := cr.saveCase(context.WithoutCancel(ctx), state.CaseSave{CareID: c.ID, LinkTo: res.ID, Fields: base, SyncedAt: made.at, At: made.at}); serr != nil {
 			err = fmt.Errorf("%w (and storing its base failed: %w)", err, serr)
 		}
 		return nil, newCase{}, err
@@ -469,7 +500,7 @@ type createdCase struct {
 
 // upsertAndRead upserts Cases and reads the written ones back in the same
 // batch, so that a burst of new cases waits for one batch, not two.
-func (e *Engine) upsertAndRead(upsert batch.Func[Record, WriteResult]) batch.Func[Record, createdCase] {
+func (cr *caseReconciler) upsertAndRead(upsert batch.Func[Record, WriteResult]) batch.Func[Record, createdCase] {
 	return func(ctx context.Context, recs []Record) ([]createdCase, error) {
 		res, err := upsert(ctx, recs)
 		if err != nil {
@@ -489,7 +520,7 @@ func (e *Engine) upsertAndRead(upsert batch.Func[Record, WriteResult]) batch.Fun
 		if len(careIDs) == 0 {
 			return out, nil
 		}
-		read, err := e.queryCases(ctx, careIDs)
+		read, err := cr.queryCases(ctx, careIDs)
 		next := 0
 		for i := range out {
 			if out[i].Err != nil {
@@ -526,7 +557,7 @@ type casePlan struct {
 
 // planCase runs the three-way merge of a linked pair, without writing. st
 // is the case's stored state.
-func (e *Engine) planCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, st state.CaseState) casePlan {
+func (cr *caseReconciler) planCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, st state.CaseState) casePlan {
 	sfVals := m.FromSalesforce(rec)
 	stored, seen := baseOf(st)
 	pending := intentsOf(st.Pending)
@@ -539,8 +570,8 @@ func (e *Engine) planCase(ctx context.Context, m Mapper, c care.Case, rec Record
 	p := casePlan{stored: stored, sfVals: sfVals, policies: policies, base: merge.Settle(stored, pending, careVals, sfVals, policies)}
 	p.plan = merge.Merge(p.base, careVals, sfVals, policies, c.UpdatedAt, parseTime(rec[SystemModstampName]))
 	p.cf = careFields{status: m.CanonicalFor(CareStatusAttribute), assignee: m.CanonicalFor(CareAssigneeAttribute)}
-	p.blocked = e.applyStatusRules(p.cf, careVals, sfVals, &p.plan, p.base)
-	p.refused, p.refusedFields, p.held = e.fit.holdBackRefused(ctx, m, &p.plan, p.base)
+	p.blocked = cr.applyStatusRules(p.cf, careVals, sfVals, &p.plan, p.base)
+	p.refused, p.refusedFields, p.held = cr.fit.holdBackRefused(ctx, m, &p.plan, p.base)
 	return p
 }
 
@@ -550,7 +581,7 @@ func (e *Engine) planCase(ctx context.Context, m Mapper, c care.Case, rec Record
 // Case's sync error with any reason of the merge's own ("" for none);
 // planned is the plan already made of these values (nil: made here). It
 // reports whether the case is now closed on both sides.
-func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, cut map[string]cutValue, st state.CaseState, made newCase, notice string, planned *casePlan, got answered, options func(care.Case) Record) (_ care.Case, _ bool, err error) {
+func (cr *caseReconciler) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, cut map[string]cutValue, st state.CaseState, made newCase, notice string, planned *casePlan, got answered, options func(care.Case) Record) (_ care.Case, _ bool, err error) {
 	careID := c.ID
 	defer func() {
 		if err == nil || made.id == "" {
@@ -560,7 +591,7 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 		// base: store it now, so that the next reconcile merges against
 		// it (a change made meanwhile on either side is a change, not a
 		// conflict without a base).
-		if serr := e.saveCase(context.WithoutCancel(ctx), state.CaseSave{CareID: careID, LinkTo: made.id, Fields: st.Base.Fields, SyncedAt: made.at, At: made.at}); serr != nil {
+		if serr := cr.saveCase(context.WithoutCancel(ctx), state.CaseSave{CareID: careID, LinkTo: made.id, Fields: st.Base.Fields, SyncedAt: made.at, At: made.at}); serr != nil {
 			err = fmt.Errorf("%w (and storing the new Case's base failed: %w)", err, serr)
 		}
 	}()
@@ -568,11 +599,11 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 	if planned != nil {
 		p = *planned
 	} else {
-		p = e.planCase(ctx, m, c, rec, careVals, st)
+		p = cr.planCase(ctx, m, c, rec, careVals, st)
 	}
 	plan, base, cf, blockReason := p.plan, p.base, p.cf, p.blocked
 	sfChanged := parseTime(rec[SystemModstampName])
-	if err := e.checkUnchanged(ctx, m, c, rec, plan, got); err != nil {
+	if err := cr.checkUnchanged(ctx, m, c, rec, plan, got); err != nil {
 		return c, false, err
 	}
 	// Recorded before writing: if this reconcile dies between its writes and
@@ -583,50 +614,50 @@ func (e *Engine) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Recor
 	intents := plan.Intents(p.stored)
 	if made.id != "" && (len(intents) > 0 || len(plan.ToCare) > 0 || len(plan.ToSalesforce) > 0) {
 		// Writes follow: the new Case's base and link go first.
-		if err := e.saveCase(ctx, state.CaseSave{CareID: careID, LinkTo: made.id, Fields: p.stored, SyncedAt: made.at, At: made.at}); err != nil {
+		if err := cr.saveCase(ctx, state.CaseSave{CareID: careID, LinkTo: made.id, Fields: p.stored, SyncedAt: made.at, At: made.at}); err != nil {
 			return c, false, fmt.Errorf("store base and link of Care case %s: %w", careID, err)
 		}
 		made.id = ""
 	}
 	if len(intents) > 0 {
-		if err := e.savePendingIntents(ctx, careID, intents); err != nil {
+		if err := cr.savePendingIntents(ctx, careID, intents); err != nil {
 			return c, false, fmt.Errorf("record pending writes of Care case %s: %w", careID, err)
 		}
 	}
-	written, err := e.writeCare(ctx, cf, c, plan, sfChanged)
+	written, err := cr.writeCare(ctx, cf, c, plan, sfChanged)
 	if err != nil {
 		return c, false, err
 	}
 	for _, f := range p.refusedFields {
-		e.m.refused.WithLabelValues("Case", f).Inc()
+		cr.m.refused.WithLabelValues("Case", f).Inc()
 	}
 	sfWrite := caseWrite(m, rec, plan, joinReasons(blockReason, p.refused, notice))
 	maps.Copy(sfWrite, options(written))
 	if len(sfWrite) > 0 {
 		sfWrite["Id"] = rec["Id"]
-		res, err := e.updateCases.Do(ctx, sfWrite)
+		res, err := cr.updateCases.Do(ctx, sfWrite)
 		if err == nil {
 			err = res.Err
 		}
 		if err != nil {
-			e.m.syncOps.WithLabelValues("care_to_salesforce", "case", "failure").Inc()
-			e.showRefusal(ctx, rec, err)
+			cr.m.syncOps.WithLabelValues("care_to_salesforce", "case", "failure").Inc()
+			cr.showRefusal(ctx, rec, err)
 			return c, false, fmt.Errorf("update Case %v of Care case %s: %w%s", rec["Id"], careID, err, permissionHint(err))
 		}
-		e.fit.noteCutsWritten(cut, plan.ToSalesforce, rec["Id"])
+		cr.fit.noteCutsWritten(cut, plan.ToSalesforce, rec["Id"])
 		if len(plan.ToSalesforce) > 0 {
-			e.m.syncOps.WithLabelValues("care_to_salesforce", "case", "success").Inc()
-			e.m.lag.WithLabelValues("care_to_salesforce").Observe(e.now().Sub(c.UpdatedAt).Seconds())
+			cr.m.syncOps.WithLabelValues("care_to_salesforce", "case", "success").Inc()
+			cr.m.lag.WithLabelValues("care_to_salesforce").Observe(cr.now().Sub(c.UpdatedAt).Seconds())
 		}
 	}
 	closed := closedOnBothSides(cf, c, rec, plan, blockReason)
-	now := e.now()
+	now := cr.now()
 	// made.id is set when nothing was written since the Case was created:
 	// its link goes with the base.
-	if err := e.saveCase(ctx, state.CaseSave{CareID: careID, LinkTo: made.id, Fields: withSeen(plan, p.sfVals, p.policies, p.held), SyncedAt: now, Closed: closed, At: now}); err != nil {
+	if err := cr.saveCase(ctx, state.CaseSave{CareID: careID, LinkTo: made.id, Fields: withSeen(plan, p.sfVals, p.policies, p.held), SyncedAt: now, Closed: closed, At: now}); err != nil {
 		return c, false, fmt.Errorf("store base of Care case %s: %w", careID, err)
 	}
-	e.audit(ctx, cf, careID, base, plan, blockReason, p.refused)
+	cr.audit(ctx, cf, careID, base, plan, blockReason, p.refused)
 	return written, closed, nil
 }
 
@@ -669,7 +700,7 @@ func (a answered) salesforceLast() bool {
 // compares the values read, not only the change times: a real org stamps
 // whole seconds, so an edit within the second of the first read leaves
 // SystemModstamp as it was.
-func (e *Engine) checkUnchanged(ctx context.Context, m Mapper, c care.Case, rec Record, plan merge.Plan, got answered) error {
+func (cr *caseReconciler) checkUnchanged(ctx context.Context, m Mapper, c care.Case, rec Record, plan merge.Plan, got answered) error {
 	changed := func(op, what string) error {
 		return &upstream.Error{System: "carebridge", Op: op, Class: upstream.Retryable,
 			Message: what + " changed while it was reconciled; reconciling again"}
@@ -679,7 +710,7 @@ func (e *Engine) checkUnchanged(ctx context.Context, m Mapper, c care.Case, rec 
 	var both sync.WaitGroup
 	if len(plan.ToCare) > 0 && !got.careLast() {
 		both.Go(func() {
-			fresh, err := e.care.GetCase(ctx, c.ID)
+			fresh, err := cr.care.GetCase(ctx, c.ID)
 			switch {
 			case err != nil:
 				careErr = fmt.Errorf("re-read Care case %s before writing: %w", c.ID, err)
@@ -690,7 +721,7 @@ func (e *Engine) checkUnchanged(ctx context.Context, m Mapper, c care.Case, rec 
 	}
 	if len(plan.ToSalesforce) > 0 && !got.salesforceLast() {
 		both.Go(func() {
-			fresh, err := e.readCases.Do(ctx, c.ID)
+			fresh, err := cr.readCases.Do(ctx, c.ID)
 			switch {
 			case err != nil:
 				sfErr = fmt.Errorf("re-read Salesforce Case of Care case %s before writing: %w", c.ID, err)
@@ -722,7 +753,7 @@ func sameValues(a, b Record, fields []string) bool {
 // the whole record was refused, it writes only the sync status fields, in a
 // second, minimal update. The next successful sync of the case clears them
 // (caseWrite). Failures that clear up by themselves are not shown.
-func (e *Engine) showRefusal(ctx context.Context, rec Record, err error) {
+func (cr *caseReconciler) showRefusal(ctx context.Context, rec Record, err error) {
 	class := upstream.ClassOf(err)
 	if class != upstream.Permanent && class != upstream.Refused {
 		return
@@ -732,7 +763,7 @@ func (e *Engine) showRefusal(ctx context.Context, rec Record, err error) {
 	if errors.As(err, &ue) && ue.Code != "" {
 		code, msg = ue.Code, ue.Message
 	}
-	e.m.caseRefusals.WithLabelValues(code).Inc()
+	cr.m.caseRefusals.WithLabelValues(code).Inc()
 	reason := fmt.Sprintf("Salesforce refused carebridge's update of this Case (%s: %s). Nothing from Care reaches this Case until that is fixed; carebridge tries again at the next change on either side and at every sweep.", code, msg)
 	if str(rec[SyncStatusField]) == "Error" && str(rec[SyncErrorField]) == reason {
 		return // already shown
@@ -740,16 +771,16 @@ func (e *Engine) showRefusal(ctx context.Context, rec Record, err error) {
 	// A new refusal goes into the case's timeline too (a failing path: the
 	// extra Redis command costs a healthy sync nothing).
 	if careID := str(rec[CareIDField]); careID != "" {
-		if aerr := writeAudit(ctx, e.store, state.AuditEntry{Case: careID, Side: "salesforce", Resolution: "refused", To: code + ": " + msg, Time: e.now()}); aerr != nil {
-			e.log.Warn("audit write failed", "care_case", careID, "err", aerr)
+		if aerr := writeAudit(ctx, cr.store, state.AuditEntry{Case: careID, Side: "salesforce", Resolution: "refused", To: code + ": " + msg, Time: cr.now()}); aerr != nil {
+			cr.log.Warn("audit write failed", "care_case", careID, "err", aerr)
 		}
 	}
-	res, werr := e.updateCases.Do(ctx, Record{"Id": rec["Id"], SyncStatusField: "Error", SyncErrorField: reason})
+	res, werr := cr.updateCases.Do(ctx, Record{"Id": rec["Id"], SyncStatusField: "Error", SyncErrorField: reason})
 	if werr == nil {
 		werr = res.Err
 	}
 	if werr != nil {
-		e.log.Warn("cannot show the sync error on the Case", "case", rec["Id"], "refusal", code, "err", werr)
+		cr.log.Warn("cannot show the sync error on the Case", "case", rec["Id"], "refusal", code, "err", werr)
 	}
 }
 
@@ -804,7 +835,7 @@ func caseWrite(m Mapper, rec Record, plan merge.Plan, blocked string) Record {
 // maps to no Care agent the status change is held back (base keeps its old
 // value, so it is retried when someone fixes the cause) and the reason is
 // returned for the Case's sync error field.
-func (e *Engine) applyStatusRules(cf careFields, careVals, sfVals map[string]string, plan *merge.Plan, base map[string]string) string {
+func (cr *caseReconciler) applyStatusRules(cf careFields, careVals, sfVals map[string]string, plan *merge.Plan, base map[string]string) string {
 	status, writesStatus := plan.ToCare[cf.status]
 	if !writesStatus {
 		return ""
@@ -818,7 +849,7 @@ func (e *Engine) applyStatusRules(cf careFields, careVals, sfVals map[string]str
 		plan.ToCare[cf.assignee] = assignee
 		plan.Base[cf.assignee] = assignee
 	}
-	d := e.rules.Check(rules.Scenario{
+	d := cr.rules.Check(rules.Scenario{
 		Action:    rules.SetStatus,
 		NewStatus: rules.Status(status),
 		Case:      rules.CaseState{Assigned: assignee != "", Status: rules.Status(careVals[cf.status])},
@@ -832,7 +863,7 @@ func (e *Engine) applyStatusRules(cf careFields, careVals, sfVals map[string]str
 	} else {
 		delete(plan.Base, cf.status)
 	}
-	e.m.blocked.WithLabelValues(d.Code).Inc()
+	cr.m.blocked.WithLabelValues(d.Code).Inc()
 	return fmt.Sprintf("Care did not accept status %q: %s The Case owner is not a Care agent; assign the Case to a user who is mapped to a Care agent, or assign the case in Care.", status, d.Reason)
 }
 
@@ -840,7 +871,7 @@ func (e *Engine) applyStatusRules(cf careFields, careVals, sfVals map[string]str
 // Care needs an assignee to close a case.
 // writeCare applies the plan's Care writes and returns the case as Care
 // holds it after them.
-func (e *Engine) writeCare(ctx context.Context, cf careFields, c care.Case, plan merge.Plan, sfChanged time.Time) (care.Case, error) {
+func (cr *caseReconciler) writeCare(ctx context.Context, cf careFields, c care.Case, plan merge.Plan, sfChanged time.Time) (care.Case, error) {
 	latest := c
 	fields := make([]string, 0, len(plan.ToCare))
 	for f := range plan.ToCare {
@@ -860,22 +891,22 @@ func (e *Engine) writeCare(ctx context.Context, cf careFields, c care.Case, plan
 			if v != "" {
 				agent = &v
 			}
-			after, err = e.care.Assign(ctx, c.ID, agent, idem)
+			after, err = cr.care.Assign(ctx, c.ID, agent, idem)
 		case cf.status:
-			after, err = e.care.SetStatus(ctx, c.ID, rules.Status(v), idem)
+			after, err = cr.care.SetStatus(ctx, c.ID, rules.Status(v), idem)
 		default:
 			continue // fields Care cannot be written through its API are never planned by a valid mapping
 		}
 		if err != nil {
-			e.m.syncOps.WithLabelValues("salesforce_to_care", "case", "failure").Inc()
+			cr.m.syncOps.WithLabelValues("salesforce_to_care", "case", "failure").Inc()
 			return latest, fmt.Errorf("write %s=%q to Care case %s: %w", f, v, c.ID, err)
 		}
 		if after.ID == c.ID {
 			latest = after
 		}
-		e.m.syncOps.WithLabelValues("salesforce_to_care", "case", "success").Inc()
+		cr.m.syncOps.WithLabelValues("salesforce_to_care", "case", "success").Inc()
 		if !sfChanged.IsZero() {
-			e.m.lag.WithLabelValues("salesforce_to_care").Observe(e.now().Sub(sfChanged).Seconds())
+			cr.m.lag.WithLabelValues("salesforce_to_care").Observe(cr.now().Sub(sfChanged).Seconds())
 		}
 	}
 	return latest, nil
@@ -884,12 +915,12 @@ func (e *Engine) writeCare(ctx context.Context, cf careFields, c care.Case, plan
 // audit records what a reconcile did: every applied write, every conflict,
 // a status change Care's rules blocked and Salesforce writes held back
 // (refused), each in the audit stream and the case's timeline.
-func (e *Engine) audit(ctx context.Context, cf careFields, careID string, base map[string]string, plan merge.Plan, blocked, refused string) {
-	at := e.now()
+func (cr *caseReconciler) audit(ctx context.Context, cf careFields, careID string, base map[string]string, plan merge.Plan, blocked, refused string) {
+	at := cr.now()
 	write := func(a state.AuditEntry) {
 		a.Case, a.Time = careID, at
-		if err := writeAudit(ctx, e.store, a); err != nil {
-			e.log.Warn("audit write failed", "care_case", careID, "err", err)
+		if err := writeAudit(ctx, cr.store, a); err != nil {
+			cr.log.Warn("audit write failed", "care_case", careID, "err", err)
 		}
 	}
 	for f, v := range plan.ToSalesforce {
@@ -899,7 +930,7 @@ func (e *Engine) audit(ctx context.Context, cf careFields, careID string, base m
 		write(state.AuditEntry{Field: f, From: base[f], To: v, Side: "care", Resolution: "applied"})
 	}
 	for _, c := range plan.Conflicts {
-		e.m.conflicts.WithLabelValues(c.Field, string(c.Winner)+"_wins").Inc()
+		cr.m.conflicts.WithLabelValues(c.Field, string(c.Winner)+"_wins").Inc()
 		resolution := "conflict_" + string(c.Winner)
 		if c.NoBase {
 			// The stored state was lost (or the field is new): which side

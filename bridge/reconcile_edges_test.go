@@ -451,8 +451,8 @@ func TestNewRequiresItsDependencies(t *testing.T) {
 				t.Error(err)
 			}
 		}()
-		if e.notes.Object != "CaseComment" || e.ids.ttl != 5*time.Minute || e.triggers.retireAfter != 7*24*time.Hour || e.triggers.keepRetired != 90*24*time.Hour || e.giveUp != 10*time.Minute {
-			t.Errorf("defaults: notes %s, TTL %v, retire %v, keep %v, give up %v", e.notes.Object, e.ids.ttl, e.triggers.retireAfter, e.triggers.keepRetired, e.giveUp)
+		if e.notes.Object != "CaseComment" || e.ids.ttl != 5*time.Minute || e.triggers.retireAfter != 7*24*time.Hour || e.triggers.keepRetired != 90*24*time.Hour || e.actions.giveUp != 10*time.Minute {
+			t.Errorf("defaults: notes %s, TTL %v, retire %v, keep %v, give up %v", e.notes.Object, e.ids.ttl, e.triggers.retireAfter, e.triggers.keepRetired, e.actions.giveUp)
 		}
 	})
 }

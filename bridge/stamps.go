@@ -167,12 +167,12 @@ func inStepWith(m Mapper, c care.Case, rec Record, st state.CaseState, p casePla
 // saveStamps stores what a reconcile synced; the saves of reconciles
 // running together share one round trip. A failure costs the next
 // reconcile a full read, nothing else: it is logged, not returned.
-func (e *Engine) saveStamps(ctx context.Context, careID string, stamps map[string]string) {
-	errs, err := e.stamps.Do(ctx, state.StampSave{CareID: careID, Stamps: stamps})
+func (cr *caseReconciler) saveStamps(ctx context.Context, careID string, stamps map[string]string) {
+	errs, err := cr.stamps.Do(ctx, state.StampSave{CareID: careID, Stamps: stamps})
 	if err == nil {
 		err = errs
 	}
 	if err != nil {
-		e.log.Warn("storing the sync stamps failed; the next reconcile of the case reads it all", "care_case", careID, "err", err)
+		cr.log.Warn("storing the sync stamps failed; the next reconcile of the case reads it all", "care_case", careID, "err", err)
 	}
 }

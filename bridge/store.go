@@ -17,8 +17,8 @@ import (
 
 // caseState reads what the store holds of one case (its message mirror too
 // when withMirror).
-func (e *Engine) caseState(ctx context.Context, careID string, withMirror bool) (state.CaseState, error) {
-	all, err := e.store.LoadCases(ctx, []string{careID}, withMirror)
+func (cr *caseReconciler) caseState(ctx context.Context, careID string, withMirror bool) (state.CaseState, error) {
+	all, err := cr.store.LoadCases(ctx, []string{careID}, withMirror)
 	if err != nil {
 		return state.CaseState{}, fmt.Errorf("read the stored state of Care case %s: %w", careID, err)
 	}
@@ -36,12 +36,12 @@ func intentsOf(raw map[string]state.PendingWrite) map[string]merge.Intent {
 }
 
 // savePendingIntents records writes about to be made.
-func (e *Engine) savePendingIntents(ctx context.Context, careID string, writes map[string]merge.Intent) error {
+func (cr *caseReconciler) savePendingIntents(ctx context.Context, careID string, writes map[string]merge.Intent) error {
 	raw := make(map[string]state.PendingWrite, len(writes))
 	for f, w := range writes {
 		raw[f] = state.PendingWrite{Value: w.Value, Side: string(w.Written)}
 	}
-	return e.store.SavePendingWrites(ctx, careID, raw)
+	return cr.store.SavePendingWrites(ctx, careID, raw)
 }
 
 // seenPrefix marks the entries of a stored base that say what Salesforce
@@ -115,7 +115,7 @@ func seenPolicies(policies []merge.FieldPolicy, seen map[string]string) []merge.
 }
 
 // allLinkedCases lists every linked Care case id.
-func allLinkedCases(ctx context.Context, store Store) ([]string, error) {
+func allLinkedCases(ctx context.Context, store CaseLinks) ([]string, error) {
 	var all []string
 	var cursor uint64
 	for {
@@ -133,7 +133,7 @@ func allLinkedCases(ctx context.Context, store Store) ([]string, error) {
 
 // retire retires a case closed since before cutoff and returns its kept
 // base; retired is false when the case reopened meanwhile.
-func retire(ctx context.Context, store Store, careID string, cutoff time.Time, keep time.Duration) (base map[string]string, retired bool, err error) {
+func retire(ctx context.Context, store Retention, careID string, cutoff time.Time, keep time.Duration) (base map[string]string, retired bool, err error) {
 	b, err := store.RetireCase(ctx, careID, cutoff, keep)
 	if errors.Is(err, state.ErrReopened) {
 		return nil, false, nil
@@ -146,13 +146,13 @@ func retire(ctx context.Context, store Store, careID string, cutoff time.Time, k
 }
 
 // readCursor reads a poll's position ("" when it has none).
-func readCursor(ctx context.Context, store Store, name string) (string, error) {
+func readCursor(ctx context.Context, store Cursors, name string) (string, error) {
 	c, _, err := store.Cursor(ctx, name)
 	return c, err
 }
 
 // writeAudit records one applied change, conflict or retirement.
-func writeAudit(ctx context.Context, store Store, a state.AuditEntry) error {
+func writeAudit(ctx context.Context, store Auditor, a state.AuditEntry) error {
 	_, err := store.Audit(ctx, a)
 	return err
 }

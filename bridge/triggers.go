@@ -25,7 +25,7 @@ import (
 type Triggers struct {
 	care     Care
 	sf       Salesforce
-	store    Store
+	store    triggerStore
 	queue    Enqueuer
 	notes    NotesTarget
 	ids      *identityCache

@@ -135,19 +135,19 @@ type Options struct {
 	Pushed *PushedChanges
 }
 
-// Engine reconciles keys.
+// Engine reconciles the queue's keys: it hands a case key to the case
+// reconciler, an action key to the action reconciler and runs a check key
+// itself; it builds them, their batches and the triggers that make the
+// keys (Triggers).
 type Engine struct {
 	care  Care
 	sf    Salesforce
 	store Store
 	queue Enqueuer
 	notes NotesTarget
-	rules *rules.Engine
 	now   func() time.Time
 	log   *slog.Logger
 	m     *Metrics
-
-	maxIDLen int
 
 	fit      *fitter
 	gate     *batch.Gate
@@ -199,8 +199,7 @@ func New(o Options) (*Engine, error) {
 	}
 	e := &Engine{
 		care: o.Care, sf: o.Salesforce, store: o.Store, queue: o.Queue,
-		notes: o.Notes, rules: o.Rules, now: o.Clock, log: o.Logger, m: o.Metrics,
-		maxIDLen: o.MaxCareIDLength, pushed: o.Pushed,
+		notes: o.Notes, now: o.Clock, log: o.Logger, m: o.Metrics, pushed: o.Pushed,
 	}
 	e.ids = &identityCache{care: o.Care, sf: o.Salesforce, now: o.Clock, ttl: o.IdentityTTL, log: o.Logger, source: o.Mapping}
 	e.initConflictSeries(o.Mapping)
@@ -250,7 +249,7 @@ func New(o Options) (*Engine, error) {
 	e.gate = batch.NewGate(o.Backlogged, o.Workers)
 	e.gate.SetLinger(o.StreamLinger)
 	for _, b := range e.batchers() {
-		b.Join(e.gate)
+		b.Join(e.gate, b.stage)
 	}
 	e.triggers = &Triggers{care: o.Care, sf: o.Salesforce, store: o.Store, queue: o.Queue, notes: o.Notes, ids: e.ids, fit: e.fit,
 		pause: e.pause, log: o.Logger, m: o.Metrics, now: o.Clock, maxIDLen: o.MaxCareIDLength, pushed: o.Pushed, self: o.IntegrationUser,
@@ -312,15 +311,31 @@ func uniqueBy(field string, write batch.Func[Record, WriteResult]) batch.Func[Re
 
 // batcher is what the engine does with each of its batchers.
 type batcher interface {
-	Join(*batch.Gate)
+	Join(g *batch.Gate, stage int)
 	Shutdown(context.Context) error
 }
 
+// stagedBatcher is a batcher and where its calls come in a reconcile: the
+// Salesforce reads first, then the Case writes, the reads of the mirror and
+// the notes, and their writes. During a burst each stage's batch waits for
+// the units still at an earlier one (batch.Gate), so a burst costs a call
+// per stage instead of two. The sync state's Redis writes are unstaged.
+type stagedBatcher struct {
+	batcher
+	stage int
+}
+
 // batchers are the case and action reconcilers' batched calls.
-func (e *Engine) batchers() []batcher {
+func (e *Engine) batchers() []stagedBatcher {
 	c, a := e.cases, e.actions
-	return []batcher{c.readCases, c.readPairs, c.saveCases, c.stamps, c.createCases, c.updateCases,
-		c.readNotes, c.createNotes, c.readMsgs, c.upsertMsgs, c.updateMsgs, a.readActions, a.updActions}
+	return []stagedBatcher{
+		{c.readPairs, 0}, {a.readActions, 0},
+		{c.readCases, 1}, {c.createCases, 1},
+		{c.updateCases, 2}, {a.updActions, 2},
+		{c.readNotes, 3}, {c.readMsgs, 3},
+		{c.createNotes, 4}, {c.upsertMsgs, 4}, {c.updateMsgs, 4},
+		{c.saveCases, batch.Unstaged}, {c.stamps, batch.Unstaged},
+	}
 }
 
 // Shutdown stops taking Salesforce work and waits until the batched calls

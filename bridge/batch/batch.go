@@ -65,6 +65,7 @@ type Batcher[I, R any] struct {
 	running int           // batches taken from pending whose exec has not returned
 	drained chan struct{} // closed once closed and running == 0
 	gate    *Gate         // the work in flight; nil: linger alone decides
+	stage   int           // where its calls come in a unit's work (Join)
 }
 
 // group is one batch: the calls in it and the callers still waiting on it.
@@ -81,6 +82,11 @@ type group[I, R any] struct {
 	// pendingCallers are the callers the gate counts as waiting in this
 	// batch while it is pending.
 	pendingCallers int
+	// deferred is 1 + the gate's count of sent staged batches when the
+	// gate first let an earlier stage go before this batch (0: never): it
+	// waits for as many such batches as there are stages before its own,
+	// not for every one a long burst brings.
+	deferred uint64
 }
 
 type call[I, R any] struct {
@@ -296,17 +302,54 @@ func (g *group[I, R]) noteUnit(ctx context.Context) {
 
 // Join hands the batcher's timing to g: a pending batch goes when it is
 // full, when the work g expects waits in pending batches (nothing else can
-// arrive), or after gatedMaxWait; the linger no longer applies. Call it
-// before the first Do.
-func (b *Batcher[I, R]) Join(g *Gate) {
-	b.gate = g
+// arrive), or after gatedMaxWait; the linger no longer applies. stage is
+// where the batcher's calls come in a unit's work (0 first; Unstaged: its
+// batches never wait for another's): during a burst a batch waits while a
+// batch of an earlier stage is pending, so that the units ahead of the
+// burst meet it at each stage instead of going alone. Call it before the
+// first Do.
+func (b *Batcher[I, R]) Join(g *Gate, stage int) {
+	b.gate, b.stage = g, stage
 	g.mu.Lock()
 	g.members = append(g.members, b)
 	g.mu.Unlock()
 }
 
+// Unstaged is the stage of a batcher whose batches never wait for those of
+// another (Join).
+const Unstaged = -1
+
 // member is a batcher as its gate sees it.
-type member interface{ flushPending() }
+type member interface {
+	flushPending()
+	// pendingStage is the batcher's stage, and whether it has a pending
+	// batch.
+	pendingStage() (int, bool)
+	// deferPending reports whether the pending batch still waits for the
+	// earlier stages: it waits for as many of their batches as there are
+	// stages before it (the units ahead of it pass each once), counted
+	// from the first time it waited (sent is the gate's count of staged
+	// batches sent when this settling began).
+	deferPending(sent uint64) bool
+}
+
+func (b *Batcher[I, R]) pendingStage() (int, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.stage, b.cur != nil && !b.closed
+}
+
+func (b *Batcher[I, R]) deferPending(sent uint64) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.cur == nil {
+		return false
+	}
+	if b.cur.deferred == 0 {
+		b.cur.deferred = sent + 1 // stored +1: 0 means never deferred
+	}
+	return sent+1-b.cur.deferred < uint64(b.stage)
+}
 
 // Gate tracks the units of work in flight (the reconciles running) for the
 // batchers that joined it, so that batches are sized by the work, not by a
@@ -330,6 +373,8 @@ type Gate struct {
 	linger    time.Duration
 	lastEnter time.Time
 	gap       time.Duration
+	// sent counts the staged batches sent (see settle).
+	sent uint64
 }
 
 // NewGate returns a gate with no work in flight. busy reports a backlog of
@@ -453,25 +498,65 @@ func (g *Gate) addPending(n int) {
 	g.mu.Unlock()
 }
 
-// settle sends every pending batch once the units expected all wait in
-// pending batches.
+// taken records a pending batch of callers sent (staged: of a stage).
+func (g *Gate) taken(callers int, staged bool) {
+	g.mu.Lock()
+	g.pending -= callers
+	if staged {
+		g.sent++
+	}
+	g.mu.Unlock()
+}
+
+// settle sends the pending batches once the units expected all wait in
+// pending batches: every one of them, except during a burst without a
+// backlog, when only the earliest stage's go (Join) and a later one waits
+// for the units that batch lets on: for as many batches of earlier stages
+// as there are stages before its own, so a long burst does not starve it.
 func (g *Gate) settle() {
 	g.mu.Lock()
 	expected, pending := g.active, g.pending
 	members, busy, capacity := g.members, g.busy, g.capacity
+	burst, sent := g.burstLocked(), g.sent
 	g.mu.Unlock()
 	if pending == 0 {
 		return
 	}
-	if busy != nil && busy() {
+	backlog := busy != nil && busy()
+	if backlog {
 		expected = max(expected, capacity)
 	}
 	if pending < expected {
 		return
 	}
+	first := Unstaged
+	if burst && !backlog {
+		// (With a backlog every worker is expected in a batch anyway: the
+		// stages fill without waiting for each other.)
+		for _, m := range members {
+			if stage, ok := m.pendingStage(); ok && stage != Unstaged && (first == Unstaged || stage < first) {
+				first = stage
+			}
+		}
+	}
 	for _, m := range members {
+		if stage, ok := m.pendingStage(); first != Unstaged && ok && stage > first && m.deferPending(sent) {
+			continue
+		}
 		m.flushPending()
 	}
+}
+
+// burstUnits is how many units a stream must bring within the linger to
+// count as a burst, whose stages go in step: about a sixth of a batch of
+// 200, the fill from which a batch holds for a stream (holdFill).
+const burstUnits = 200 / holdFill
+
+// burstLocked reports whether the units arrive as a burst: a stream fast
+// enough to bring burstUnits within the linger, as of its last unit (a
+// pause after it resets the pace at the next unit). g.mu must be held.
+func (g *Gate) burstLocked() bool {
+	return g.linger > 0 && g.gap > 0 && g.gap <= g.linger/4 && int(g.linger/g.gap) >= burstUnits
 }
 
 // giveUp records that one caller waiting on g has stopped waiting; when it
@@ -507,7 +592,7 @@ func (b *Batcher[I, R]) take() *group[I, R] {
 	b.cur = nil
 	b.running++
 	if b.gate != nil {
-		b.gate.addPending(-g.pendingCallers)
+		b.gate.taken(g.pendingCallers, b.stage != Unstaged)
 	}
 	return g
 }

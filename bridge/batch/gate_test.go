@@ -2,6 +2,7 @@ package batch
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -46,7 +47,7 @@ func TestGateSendsABatchOnceTheWorkInFlightArrived(t *testing.T) {
 	s := &sizes{}
 	g := NewGate(nil, 200)
 	b := New(200, time.Hour, 0, s.run)
-	b.Join(g)
+	b.Join(g, 0)
 	ctx := t.Context()
 
 	leave := g.Enter()
@@ -88,7 +89,7 @@ func TestGateWaitsForEveryWorkerDuringABacklog(t *testing.T) {
 	backlog.Store(true)
 	g := NewGate(backlog.Load, 3)
 	b := New(200, time.Hour, 0, s.run)
-	b.Join(g)
+	b.Join(g, 0)
 	ctx := t.Context()
 	done := make(chan int, 3)
 	for i := range 2 {
@@ -136,7 +137,7 @@ func TestDoAllIsOneCaller(t *testing.T) {
 	s := &sizes{}
 	g := NewGate(nil, 200)
 	b := New(200, time.Hour, 0, s.run)
-	b.Join(g)
+	b.Join(g, 0)
 	defer g.Enter()()
 	res, errs := b.DoAll(t.Context(), []int{1, 2, 3})
 	for i, err := range errs {
@@ -233,5 +234,157 @@ func TestGateHoldsOnlyTheBatchesTheStreamJoins(t *testing.T) {
 	ahead := now.Add(-200 * time.Millisecond)
 	if held, until := g.hold(ahead, ahead, 1, 200); held {
 		t.Errorf("a batch of units ahead of the stream was held until %v", until)
+	}
+}
+
+// TestGateKeepsABurstsStagesInStep: during a burst, a unit that got ahead
+// of the others waits at its next stage for the units still at the stage
+// before, so the stage goes as one batch; without a burst (no linger: a
+// lone change never waits) it goes with the earlier stage's batch, alone.
+func TestGateKeepsABurstsStagesInStep(t *testing.T) {
+	for _, tt := range []struct {
+		what   string
+		linger time.Duration
+		want   []int // the later stage's batches
+	}{
+		{"a burst", 500 * time.Millisecond, []int{3}},
+		{"no stream", 0, []int{1, 2}},
+	} {
+		t.Run(tt.what, func(t *testing.T) {
+			early, late := &sizes{}, &sizes{}
+			g := NewGate(nil, 200)
+			g.SetLinger(tt.linger)
+			first := New(200, time.Hour, 0, early.run)
+			second := New(200, time.Hour, 0, late.run)
+			first.Join(g, 0)
+			second.Join(g, 1)
+			ctx := t.Context()
+			ahead, leaveAhead := g.EnterContext(ctx)
+			behind := make([]context.Context, 2)
+			leaves := make([]func(), 2)
+			for i := range behind {
+				behind[i], leaves[i] = g.EnterContext(ctx)
+			}
+			var wg sync.WaitGroup
+			wg.Go(func() {
+				defer leaveAhead()
+				if _, err := second.Do(ahead, 0); err != nil {
+					t.Error(err)
+				}
+			})
+			testkit.Until(t, 10*time.Second, "the unit ahead waiting at the later stage", func() bool { return pendingIn(second) == 1 })
+			for i := range behind {
+				wg.Go(func() {
+					defer leaves[i]()
+					if _, err := first.Do(behind[i], i); err != nil {
+						t.Error(err)
+					}
+					if _, err := second.Do(behind[i], i); err != nil {
+						t.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+			if got := early.batches(); len(got) != 1 || got[0] != 2 {
+				t.Errorf("earlier stage's batches %v, want one of 2", got)
+			}
+			if got := late.batches(); !slices.Equal(got, tt.want) {
+				t.Errorf("later stage's batches %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestAnUnstagedBatchNeverWaitsForAStage: the sync state's writes go
+// whenever the work in flight waits, during a burst too, while the reads
+// of an earlier stage are pending beside them.
+func TestAnUnstagedBatchNeverWaitsForAStage(t *testing.T) {
+	reads, saves := &sizes{}, &sizes{}
+	g := NewGate(nil, 200)
+	g.SetLinger(500 * time.Millisecond)
+	read := New(200, time.Hour, 0, reads.run)
+	save := New(200, time.Hour, 0, saves.run)
+	read.Join(g, 0)
+	save.Join(g, Unstaged)
+	ctx := t.Context()
+	saving, leaveSaving := g.EnterContext(ctx)
+	defer leaveSaving()
+	reading, leaveReading := g.EnterContext(ctx)
+	g.mu.Lock()
+	g.gap = time.Millisecond // the two arrived in a burst
+	g.mu.Unlock()
+	// ... long enough ago that no batch holds for the stream any more.
+	long := unit{entered: time.Now().Add(-time.Minute)}
+	saving, reading = context.WithValue(saving, unitKey{}, long), context.WithValue(reading, unitKey{}, long)
+	done := make(chan error, 1)
+	go func() {
+		defer leaveReading()
+		_, err := read.Do(reading, 1)
+		done <- err
+	}()
+	testkit.Until(t, 10*time.Second, "a read pending", func() bool { return pendingIn(read) == 1 })
+	wait := save.Start(saving, 1) // every unit waits now: the gate settles
+	if n := pendingIn(save); n != 0 {
+		t.Errorf("the save still pending (%d) while an earlier stage's read was sent", n)
+	}
+	if _, err := wait(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestALongBurstDoesNotStarveALaterStage: a later stage's batch waits for
+// as many batches of the stages before it as there are (the units behind
+// it pass each once), not for every batch a burst keeps bringing to the
+// first stage.
+func TestALongBurstDoesNotStarveALaterStage(t *testing.T) {
+	early, late := &sizes{}, &sizes{}
+	g := NewGate(nil, 200)
+	g.SetLinger(500 * time.Millisecond)
+	first := New(200, time.Hour, 0, early.run)
+	second := New(200, time.Hour, 0, late.run)
+	first.Join(g, 0)
+	second.Join(g, 1)
+	// Units of a fast stream that entered long enough ago that no batch
+	// holds for the stream any more.
+	long := unit{entered: time.Now().Add(-time.Minute)}
+	enter := func() (context.Context, func()) {
+		ctx, leave := g.EnterContext(t.Context())
+		g.mu.Lock()
+		g.gap = time.Millisecond
+		g.mu.Unlock()
+		return context.WithValue(ctx, unitKey{}, long), leave
+	}
+	// One unit of the stream is behind the one ahead from the start, and
+	// each next one enters before the one before it leaves.
+	behind, leaveBehind := enter()
+	ahead, leaveAhead := enter()
+	done := make(chan error, 1)
+	go func() {
+		defer leaveAhead()
+		_, err := second.Do(ahead, 0)
+		done <- err
+	}()
+	testkit.Until(t, 10*time.Second, "the unit ahead waiting at the later stage", func() bool { return pendingIn(second) == 1 })
+	for i := range 5 {
+		if _, err := first.Do(behind, i); err != nil {
+			t.Fatal(err)
+		}
+		if pendingIn(second) == 0 { // sent
+			break
+		}
+		next, leaveNext := enter()
+		leaveBehind()
+		behind, leaveBehind = next, leaveNext
+	}
+	leaveBehind()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	// It waits out the first stage's batch it met, and goes with the next.
+	if got := early.batches(); len(got) > 2 {
+		t.Errorf("the later stage went with the first stage's batch number %d, want the second at the latest", len(got))
 	}
 }

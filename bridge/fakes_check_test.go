@@ -69,7 +69,7 @@ func TestFakeSalesforceUpsertCreatesThenUpdates(t *testing.T) {
 		t.Errorf("count(UpsertMany, Case) = %d, want 3", n)
 	}
 	// the id is a real one: its 15-character form finds it
-	got, err := sf.Query(ctx, soql.Select("Subject").From("Case").Where(soql.Eq("Id", res[0].ID[:15])))
+	got, err := sf.Query(ctx, soql.Select("Id", "Subject").From("Case").Where(soql.Eq("Id", res[0].ID[:15])))
 	if err != nil || len(got) != 1 || got[0]["Id"] != res[0].ID {
 		t.Errorf("query by the 15-character id = %v, %v", got, err)
 	}

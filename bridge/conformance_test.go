@@ -642,7 +642,6 @@ func sandboxCare(t *testing.T, now func() time.Time) careTarget {
 type careWorld struct {
 	careTarget
 	clock *testkit.Clock
-	case1 care.Case
 	// post and comment are case-1's messages.
 	post, comment string
 }
@@ -663,7 +662,7 @@ func careConformance(t *testing.T, newTarget newCareTarget) {
 			w.addProfile(care.Profile{ID: "p-fb", Platform: rules.Facebook, Name: "Brand FB", Handle: "brandfb"})
 			w.addProfile(care.Profile{ID: "p-fb2", Platform: rules.Facebook, Name: "Brand FB 2", Handle: "brandfb2"})
 			w.addProfile(care.Profile{ID: "p-x", Platform: rules.Twitter, Name: "Brand X", Handle: "brandx"})
-			w.case1 = w.escalateCase(t, "case-1")
+			w.escalateCase(t, "case-1")
 			c.run(t, w)
 		})
 	}

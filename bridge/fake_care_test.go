@@ -281,7 +281,8 @@ func (f *fakeCare) editCase(id string, change func(*care.Case)) care.Case {
 
 // addMessage appends a message to its case's conversation (the customer
 // writing, when Direction is inbound). Zero ID, PostedAt, Direction get
-// msg_N, the clock and inbound; an inbound message moves the case's
+// msg_N, the clock and inbound; a zero Depth follows the parent's, as in
+// Care; an inbound message moves the case's
 // LastCustomerMessageAt and stamps the case.
 func (f *fakeCare) addMessage(m care.Message) care.Message {
 	f.mu.Lock()
@@ -308,6 +309,11 @@ func (f *fakeCare) addMessage(m care.Message) care.Message {
 	if m.Media == nil {
 		m.Media = []string{}
 	}
+	if m.ParentID != nil && m.Depth == 0 {
+		if p := f.messageLocked(*m.ParentID); p != nil && p.CaseID == m.CaseID {
+			m.Depth = p.Depth + 1 // as Care derives it
+		}
+	}
 	m.UpdatedAt = f.stampLocked()
 	mm := m
 	f.convo[m.CaseID] = append(f.convo[m.CaseID], &mm)
@@ -317,6 +323,18 @@ func (f *fakeCare) addMessage(m care.Message) care.Message {
 	}
 	c.UpdatedAt = f.stampLocked()
 	return mm
+}
+
+// escalate stores a case with its conversation (putCase, then addMessage
+// for each message) and returns the case as Care shows it.
+func (f *fakeCare) escalate(c care.Case, msgs []care.Message) care.Case {
+	c = f.putCase(c)
+	for _, m := range msgs {
+		m.CaseID = c.ID
+		f.addMessage(m)
+	}
+	out, _ := f.caseOf(c.ID)
+	return out
 }
 
 // caseOf returns the case as Care holds it now.

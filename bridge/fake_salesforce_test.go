@@ -72,7 +72,8 @@ type sfCall struct {
 //     and picklist defaults are set on create.
 //   - Query runs soql's reference evaluator (soql.Evaluator) over the live
 //     records, with Care_Case_Id__c and Care_Message_Id__c compared
-//     case-sensitively as the shipped metadata declares them.
+//     case-sensitively as the shipped metadata declares them, and returns
+//     the selected fields only (Id too only when selected).
 //   - Changed follows connectors/salesforce's Client.Changed: see Changed.
 //
 // Every call is recorded (calls, count); faults make calls fail before they
@@ -402,11 +403,27 @@ func (f *fakeSalesforce) queryLocked(call *sfCall, q soql.Query) ([]Record, erro
 	if err != nil {
 		return nil, sfErr(call.Op, salesforce.CodeMalformedQuery, err.Error())
 	}
+	// The evaluator adds Id; Salesforce returns the selected fields only.
+	withID := selectsID(text)
 	out := make([]Record, len(rows))
 	for i, r := range rows {
+		if !withID {
+			delete(r, "Id")
+		}
 		out[i] = Record(r)
 	}
 	return out, nil
+}
+
+// selectsID reports whether a built SELECT statement selects Id.
+func selectsID(text string) bool {
+	list, _, _ := strings.Cut(strings.TrimPrefix(text, "SELECT "), " FROM ")
+	for _, f := range strings.Split(list, ", ") {
+		if strings.EqualFold(strings.TrimSpace(f), "Id") {
+			return true
+		}
+	}
+	return false
 }
 
 func (f *fakeSalesforce) evaluator() soql.Evaluator {

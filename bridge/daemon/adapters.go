@@ -18,6 +18,10 @@ type sfAdapter struct{ c *salesforce.Client }
 
 var _ bridge.Salesforce = sfAdapter{}
 
+// SalesforcePort is the engine's Salesforce port over c, the one the
+// daemon hands the engine (tests run the port's conformance suite on it).
+func SalesforcePort(c *salesforce.Client) bridge.Salesforce { return sfAdapter{c} }
+
 func (a sfAdapter) Query(ctx context.Context, q soql.Query) ([]bridge.Record, error) {
 	recs, err := a.c.Query(ctx, q)
 	return toBridge(recs), err

@@ -56,16 +56,11 @@ type newSalesforcePort func(t *testing.T, now func() time.Time) bridge.Salesforc
 func TestSalesforceConformanceFake(t *testing.T) {
 	salesforceConformance(t, func(_ *testing.T, now func() time.Time) bridge.Salesforce {
 		return bridge.NewFakeSalesforceForConformance(now)
-	}, nil)
+	})
 }
 
 func TestSalesforceConformanceSandbox(t *testing.T) {
-	salesforceConformance(t, sandboxSalesforce, map[string]string{
-		// Salesforce compares the values of unique case-sensitive fields
-		// exactly in SOQL (SOQL reference, Comparison Operators); sfsim
-		// compares all text ignoring case, which is the sandbox's to fix.
-		"QueryComparesExternalIDExactly": "sfsim compares Care_Case_Id__c ignoring case in SOQL, unlike Salesforce",
-	})
+	salesforceConformance(t, sandboxSalesforce)
 }
 
 // sandboxSalesforce serves sfsim in-process and returns the daemon's port
@@ -104,14 +99,10 @@ type sfOrg struct {
 	clock *testkit.Clock
 }
 
-// salesforceConformance runs every check on a fresh org, except those
-// known (skip: name -> why) to fail for a reason outside the port.
-func salesforceConformance(t *testing.T, newPort newSalesforcePort, skip map[string]string) {
+// salesforceConformance runs every check on a fresh org.
+func salesforceConformance(t *testing.T, newPort newSalesforcePort) {
 	for _, c := range sfChecks {
 		t.Run(c.name, func(t *testing.T) {
-			if why, ok := skip[c.name]; ok {
-				t.Skip(why)
-			}
 			t.Parallel()
 			clock := testkit.NewClock(conformanceEpoch)
 			c.run(t, &sfOrg{sf: newPort(t, clock.Now), clock: clock})

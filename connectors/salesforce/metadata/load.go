@@ -341,6 +341,7 @@ type fieldXML struct {
 	Required                 bool             `xml:"required"`
 	ExternalID               bool             `xml:"externalId"`
 	Unique                   bool             `xml:"unique"`
+	CaseSensitive            bool             `xml:"caseSensitive"`
 	ReferenceTo              string           `xml:"referenceTo"`
 	RelationshipName         string           `xml:"relationshipName"`
 	DefaultValue             string           `xml:"defaultValue"`
@@ -414,7 +415,7 @@ func readField(fsys fs.FS, p string) (Field, error) {
 	}
 	f := Field{
 		Name: name, Label: x.Label, Type: typ, ReferenceTo: x.ReferenceTo, RelationshipName: x.RelationshipName,
-		Length: x.Length, ExternalID: x.ExternalID, Unique: x.Unique,
+		Length: x.Length, ExternalID: x.ExternalID, Unique: x.Unique, CaseSensitive: x.Unique && x.CaseSensitive,
 		Createable: true, Updateable: true, Custom: strings.HasSuffix(name, "__c"),
 		Required: x.Required, Filterable: x.Type != "LongTextArea" && x.Type != "Html",
 	}

@@ -39,9 +39,12 @@ type Field struct {
 	Required    bool   // must be given on create (not nillable, no default)
 	ExternalID  bool
 	Unique      bool
-	Createable  bool
-	Updateable  bool
-	Custom      bool
+	// CaseSensitive: a unique text field whose values differ by case (SOQL
+	// compares them exactly; other text compares ignoring case).
+	CaseSensitive bool
+	Createable    bool
+	Updateable    bool
+	Custom        bool
 	// MasterDetail: a master-detail reference; the parent record owns this
 	// one and controls who may see and edit it.
 	MasterDetail bool

@@ -890,7 +890,7 @@ func (s *Server) handleDescribe(w http.ResponseWriter, _ *http.Request, rt route
 			"name": f.Name, "label": f.Label, "type": f.Type, "length": f.Length, "custom": f.Custom,
 			"nillable":   !f.Required && f.Type != metadata.TypeBoolean && f.Type != metadata.TypeID,
 			"createable": f.Createable && p.Create && a.editsField(o, f), "updateable": f.Updateable && p.Edit && a.editsField(o, f),
-			"externalId": f.ExternalID, "unique": f.Unique, "permissionable": f.Permissionable,
+			"externalId": f.ExternalID, "unique": f.Unique, "caseSensitive": f.CaseSensitive, "permissionable": f.Permissionable,
 			"idLookup": f.ExternalID || f.Type == metadata.TypeID, "defaultedOnCreate": f.Default != "" || !f.Createable,
 			"referenceTo": refs, "relationshipName": relName, "picklistValues": values,
 			"restrictedPicklist": f.Restricted, "filterable": f.Filterable, "sortable": f.Filterable,

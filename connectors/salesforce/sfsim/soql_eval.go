@@ -240,6 +240,13 @@ func (st *store) compileCmp(obj *metadata.Object, e cmpExpr, a *access) (func(*r
 		values[i] = v
 	}
 	get := func(r *record) any { return st.read(a, r, rf) }
+	same := func(got, want any) bool {
+		if x, ok := got.(string); ok && f.CaseSensitive {
+			return x == want // a unique case-sensitive field compares exactly
+		}
+		c, _ := compareValues(got, want)
+		return c == 0
+	}
 	switch e.op {
 	case "=", "!=":
 		want := values[0]
@@ -248,8 +255,7 @@ func (st *store) compileCmp(obj *metadata.Object, e cmpExpr, a *access) (func(*r
 			if want == nil || got == nil {
 				return want == nil && got == nil
 			}
-			c, _ := compareValues(got, want)
-			return c == 0
+			return same(got, want)
 		}
 		if e.op == "=" {
 			return eq, nil
@@ -301,7 +307,7 @@ func (st *store) compileCmp(obj *metadata.Object, e cmpExpr, a *access) (func(*r
 					}
 					continue
 				}
-				if c, _ := compareValues(got, v); c == 0 {
+				if same(got, v) {
 					return true
 				}
 			}

@@ -106,6 +106,36 @@ type actionReconciler struct {
 	maxIDLen    int
 }
 
+// ActionSummary is one agent action as the admin case explorer shows it.
+type ActionSummary struct {
+	ID        string `json:"id"`
+	Created   string `json:"created"`
+	Type      string `json:"type"`
+	Mode      string `json:"reply_mode,omitempty"`
+	Status    string `json:"status"`
+	Code      string `json:"code,omitempty"`
+	Reason    string `json:"reason,omitempty"`
+	Processed string `json:"processed,omitempty"`
+}
+
+// ActionsOnCase lists the agents' actions on the Salesforce Case sfCaseID,
+// oldest first, at most limit of them.
+func ActionsOnCase(ctx context.Context, sf interface {
+	Query(ctx context.Context, q soql.Query) ([]Record, error)
+}, sfCaseID string, limit int) ([]ActionSummary, error) {
+	recs, err := sf.Query(ctx, soql.Select("Id", "CreatedDate", actionType, actionMode, actionStatus, actionCode, actionReason, actionProcessedAt).
+		From(ActionObject).Where(soql.Eq(actionCase, sfCaseID)).OrderBy("CreatedDate", "Id").Limit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("read the actions on Case %s: %w", sfCaseID, err)
+	}
+	out := make([]ActionSummary, len(recs))
+	for i, r := range recs {
+		out[i] = ActionSummary{ID: str(r["Id"]), Created: str(r["CreatedDate"]), Type: str(r[actionType]), Mode: str(r[actionMode]),
+			Status: str(r[actionStatus]), Code: str(r[actionCode]), Reason: str(r[actionReason]), Processed: str(r[actionProcessedAt])}
+	}
+	return out, nil
+}
+
 // actionPollLimit bounds one poll's list of unfinished actions.
 const actionPollLimit = 2000
 

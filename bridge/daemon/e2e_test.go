@@ -260,6 +260,12 @@ func (w *world) linked(t *testing.T, id string, assignee *string) string {
 		}
 		return sfID != "", ""
 	})
+	// The Case shows in Salesforce a moment before its reconcile has
+	// stored the link and base: a test that goes on at once would race it.
+	testkit.Eventually(t, 20*time.Second, "the reconcile of "+id+" done", func() (bool, string) {
+		d, err := w.d.Queue().Depth(context.Background())
+		return err == nil && d.Ready == 0 && d.Processing == 0, fmt.Sprintf("%+v, %v", d, err)
+	})
 	return sfID
 }
 

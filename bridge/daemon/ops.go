@@ -365,16 +365,7 @@ type CaseField struct {
 }
 
 // CaseAction is one agent action (Care_Action__c) of the case.
-type CaseAction struct {
-	ID        string `json:"id"`
-	Created   string `json:"created"`
-	Type      string `json:"type"`
-	Mode      string `json:"reply_mode,omitempty"`
-	Status    string `json:"status"`
-	Code      string `json:"code,omitempty"`
-	Reason    string `json:"reason,omitempty"`
-	Processed string `json:"processed,omitempty"`
-}
+type CaseAction = bridge.ActionSummary
 
 // resolveCase finds the Care case id of a Care case id or Salesforce Case
 // id, and its Case id when linked.
@@ -511,15 +502,11 @@ func (d *Daemon) salesforceSide(ctx context.Context, m *mapping.Mapping, v *Case
 		v.CaseCreated, _ = rec.Time("CreatedDate")
 		v.SyncStatus, v.SyncError = rec.String(bridge.SyncStatusField), rec.String(bridge.SyncErrorField)
 	}
-	as, err := d.sf.Query(ctx, soql.Select("Id", "CreatedDate", "Type__c", "Reply_Mode__c", "Status__c", "Status_Code__c", "Status_Reason__c", "Processed_At__c").
-		From("Care_Action__c").Where(soql.Eq("Case__c", v.SalesforceCaseID)).OrderBy("CreatedDate", "Id").Limit(100))
+	actions, err := bridge.ActionsOnCase(ctx, SalesforcePort(d.sf), v.SalesforceCaseID, 100)
 	if err != nil {
 		return rec, err
 	}
-	for _, a := range as {
-		v.Actions = append(v.Actions, CaseAction{ID: a.ID(), Created: a.String("CreatedDate"), Type: a.String("Type__c"), Mode: a.String("Reply_Mode__c"),
-			Status: a.String("Status__c"), Code: a.String("Status_Code__c"), Reason: a.String("Status_Reason__c"), Processed: a.String("Processed_At__c")})
-	}
+	v.Actions = actions
 	return rec, nil
 }
 

@@ -12,6 +12,7 @@ type delivery struct {
 // subscribers against the org's daily event delivery allocation.
 type eventAllowance struct {
 	*state
+	deliveries []delivery // change events delivered in the last 24 hours; guarded by the state's mutex
 }
 
 // deliveredLastDay is how many change events subscribers received in the

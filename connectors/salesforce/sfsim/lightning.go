@@ -79,6 +79,8 @@ type console struct {
 	*oauthServer // sign-in
 	*recordAPI   // Users
 	*uiAPI       // readable
+
+	csrfKey []byte // signs the pages' CSRF tokens
 }
 
 // serveLightning serves the sign-in page (/), the sign-out

@@ -61,6 +61,11 @@ func randomToken(n int) string {
 type oauthServer struct {
 	*state
 	*apiMeter // admit
+
+	// guarded by the state's mutex
+	refresh map[string]string // refresh token -> user id
+	// failedLogins counts each user's wrong passwords (checkPassword).
+	failedLogins map[string]failedLogins
 }
 
 // serveToken is POST /services/oauth2/token.

@@ -59,6 +59,8 @@ type pubSub struct {
 	*state
 	*faultInjector
 	*eventAllowance
+
+	subs map[*subscription]struct{} // open Pub/Sub subscriptions; guarded by the state's mutex
 }
 
 // ServePubSub serves the Pub/Sub API on ln until ctx is done; Close (or ctx)

@@ -183,6 +183,11 @@ type restAPI struct {
 	*state
 	*faultInjector  // recordFault, the parent lock limit
 	*eventAllowance // the deliveries left, for /limits
+
+	// guarded by the state's mutex
+	cursors    map[string]*cursor
+	cursorSeq  uint64
+	cursorFIFO []string
 }
 
 func (s *restAPI) writeMode(r *http.Request, user string) writeMode {

@@ -134,26 +134,17 @@ type state struct {
 	done   chan struct{} // closed by Close: releases hanging calls
 	once   sync.Once
 
-	mu      sync.Mutex
-	store   *store
-	tokens  map[string]session // access token -> session
-	refresh map[string]string  // refresh token -> user id
-	// failedLogins counts each user's wrong passwords (checkPassword).
-	failedLogins map[string]failedLogins
-	calls        map[string]int
-	total        int
-	used         int
-	dailyLimit   int
-	cursors      map[string]*cursor
-	cursorSeq    uint64
-	cursorFIFO   []string
-	assignTo     string                     // Case assignment rule target ("" = off)
-	autoAssign   []string                   // Sforce-Auto-Assign header of each write call
-	subs         map[*subscription]struct{} // open Pub/Sub subscriptions
-	deliveries   []delivery                 // change events delivered in the last 24 hours
+	mu         sync.Mutex
+	store      *store
+	tokens     map[string]session // access token -> session
+	calls      map[string]int
+	total      int
+	used       int
+	dailyLimit int
+	assignTo   string   // Case assignment rule target ("" = off)
+	autoAssign []string // Sforce-Auto-Assign header of each write call
 
 	grants  *grants   // who holds which permission sets
-	csrfKey []byte    // signs the console pages' CSRF tokens (lightning.go)
 	started time.Time // audit time of the permission objects
 
 	integrationUser string
@@ -223,21 +214,16 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("sfsim: integration permission sets: %w", err)
 	}
 	st := &state{
-		opts:         opts,
-		schema:       schema,
-		log:          opts.Logger,
-		done:         make(chan struct{}),
-		store:        newStore(schema, opts.Clock),
-		tokens:       map[string]session{},
-		refresh:      map[string]string{},
-		failedLogins: map[string]failedLogins{},
-		calls:        map[string]int{},
-		dailyLimit:   opts.DailyLimit,
-		cursors:      map[string]*cursor{},
-		subs:         map[*subscription]struct{}{},
-		grants:       g,
-		started:      opts.Clock().UTC().Truncate(time.Second), // stamped as a real org stamps
-		csrfKey:      []byte(randomToken(32)),
+		opts:       opts,
+		schema:     schema,
+		log:        opts.Logger,
+		done:       make(chan struct{}),
+		store:      newStore(schema, opts.Clock),
+		tokens:     map[string]session{},
+		calls:      map[string]int{},
+		dailyLimit: opts.DailyLimit,
+		grants:     g,
+		started:    opts.Clock().UTC().Truncate(time.Second), // stamped as a real org stamps
 	}
 	faults := &faultInjector{
 		lock:      &st.mu,
@@ -248,9 +234,9 @@ func New(opts Options) (*Server, error) {
 	meter := &apiMeter{state: st, faultInjector: faults}
 	records := &recordAPI{state: st}
 	allowance := &eventAllowance{state: st}
-	rest := &restAPI{state: st, faultInjector: faults, eventAllowance: allowance}
+	rest := &restAPI{state: st, faultInjector: faults, eventAllowance: allowance, cursors: map[string]*cursor{}}
 	ui := &uiAPI{state: st, restAPI: rest}
-	oauth := &oauthServer{state: st, apiMeter: meter}
+	oauth := &oauthServer{state: st, apiMeter: meter, refresh: map[string]string{}, failedLogins: map[string]failedLogins{}}
 	s := &Server{
 		state:          st,
 		faultInjector:  faults,
@@ -258,11 +244,11 @@ func New(opts Options) (*Server, error) {
 		recordAPI:      records,
 		permissions:    &permissions{state: st, recordAPI: records},
 		eventAllowance: allowance,
-		pubSub:         &pubSub{state: st, faultInjector: faults, eventAllowance: allowance},
+		pubSub:         &pubSub{state: st, faultInjector: faults, eventAllowance: allowance, subs: map[*subscription]struct{}{}},
 		oauthServer:    oauth,
 		restAPI:        rest,
 		uiAPI:          ui,
-		console:        &console{state: st, oauthServer: oauth, recordAPI: records, uiAPI: ui},
+		console:        &console{state: st, oauthServer: oauth, recordAPI: records, uiAPI: ui, csrfKey: []byte(randomToken(32))},
 	}
 	bus, err := newEventBus(schema)
 	if err != nil {

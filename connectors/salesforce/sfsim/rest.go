@@ -296,13 +296,13 @@ func (s *restAPI) handleQuery(w http.ResponseWriter, r *http.Request, rt route, 
 		return
 	}
 	s.mu.Lock()
-	c, cerr := s.store.compile(q, s.accessFor(user))
+	c, cerr := s.store.soql().compile(q, s.accessFor(user))
 	if cerr != nil {
 		s.mu.Unlock()
 		writeError(w, cerr)
 		return
 	}
-	recs := s.store.run(c, all)
+	recs := s.store.soql().run(c, all)
 	if q.count {
 		s.mu.Unlock()
 		writeJSON(w, http.StatusOK, map[string]any{"totalSize": len(recs), "done": true, "records": []any{}})
@@ -310,7 +310,7 @@ func (s *restAPI) handleQuery(w http.ResponseWriter, r *http.Request, rt route, 
 	}
 	rows := make([]*orderedObject, len(recs))
 	for i, rec := range recs {
-		rows[i] = s.store.project(c, rec, rt.version)
+		rows[i] = s.store.soql().project(c, rec, rt.version)
 	}
 	cur := &cursor{records: rows, batch: batchSize(r), all: all}
 	page := s.page(cur, 0, rt.version)

@@ -126,7 +126,9 @@ type Server struct {
 }
 
 // state is what the parts of a Server share: the options, the schema, the
-// records and the org's settings, guarded by mu.
+// records and the org's settings, guarded by mu. Its methods are the
+// helpers every part uses: Schema, Close, seed, editorMode and
+// usersChanged here, accessFor and syncPermissionObjects in permissions.go.
 type state struct {
 	opts   Options
 	schema *metadata.Schema

@@ -28,7 +28,7 @@ type Automation struct {
 
 // AddAutomation activates an automation (replacing one of the same name
 // on the same object).
-func (s *Server) AddAutomation(a Automation) error {
+func (s *recordAPI) AddAutomation(a Automation) error {
 	if a.Name == "" || len(a.Set) == 0 {
 		return errors.New("sfsim automation: it needs a name and the fields it sets")
 	}
@@ -57,14 +57,14 @@ func (s *Server) AddAutomation(a Automation) error {
 }
 
 // Automations returns the active automations.
-func (s *Server) Automations() []Automation {
+func (s *recordAPI) Automations() []Automation {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.store.flows)
 }
 
 // ClearAutomations deactivates every automation.
-func (s *Server) ClearAutomations() {
+func (s *recordAPI) ClearAutomations() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.store.flows = nil

@@ -138,7 +138,7 @@ func (st *store) compileFilter(obj *metadata.Object, src string) (func(*record) 
 	for _, f := range obj.Fields() {
 		a.fields[strings.ToLower(obj.Name+"."+f.Name)] = metadata.FieldPermissions{Field: obj.Name + "." + f.Name, Read: true}
 	}
-	match, aerr := st.compileExpr(obj, e, a)
+	match, aerr := st.soql().compileExpr(obj, e, a)
 	if aerr != nil {
 		return nil, nil, fmt.Errorf("%s", aerr.Message)
 	}

@@ -3,8 +3,11 @@ package sfsim
 import (
 	"errors"
 	"fmt"
+	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -199,11 +202,22 @@ func (f Fault) apiError() *Error {
 	return &Error{Status: status, Code: code, Message: msg}
 }
 
+// faultInjector holds the injected faults and the parent lock limit of a
+// Server. Its fields are guarded by the state's mutex (lock), which the
+// callers of its lower-case methods hold.
+type faultInjector struct {
+	lock      *sync.Mutex // the state's mutex
+	logger    *slog.Logger
+	faults    []Fault
+	lockLimit int // children of one parent per collections call (0: no limit)
+	rand      *rand.Rand
+}
+
 // pickFault decides what happens to one call of op. It returns the
 // latency to add, whether to hang, the error to answer with (nil to
 // proceed), and whether that error replaces the answer of a call carried
-// out. The caller holds s.mu.
-func (s *Server) pickFault(op string) (time.Duration, bool, *Error, bool) {
+// out. The caller holds the state's mutex.
+func (s *faultInjector) pickFault(op string) (time.Duration, bool, *Error, bool) {
 	var latency time.Duration
 	for i := 0; i < len(s.faults); i++ {
 		f := s.faults[i]
@@ -227,8 +241,8 @@ func (s *Server) pickFault(op string) (time.Duration, bool, *Error, bool) {
 // hitFault decides whether fault i, which matches, hits this call (or
 // record) by its Rate, and counts a hit against its Times: a used-up fault
 // is removed and i moved back so that the caller's loop goes on with the
-// next one. The caller holds s.mu.
-func (s *Server) hitFault(i *int) bool {
+// next one. The caller holds the state's mutex.
+func (s *faultInjector) hitFault(i *int) bool {
 	f := s.faults[*i]
 	if f.Rate > 0 && s.rand.Float64() >= f.Rate {
 		return false
@@ -245,8 +259,8 @@ func (s *Server) hitFault(i *int) bool {
 
 // recordFault returns the error a per-record fault gives one record of a
 // collections call of op, or nil; keys identify the record (its Id, its
-// external id value). The caller holds s.mu.
-func (s *Server) recordFault(op string, keys ...string) *Error {
+// external id value). The caller holds the state's mutex.
+func (s *faultInjector) recordFault(op string, keys ...string) *Error {
 	for i := 0; i < len(s.faults); i++ {
 		f := s.faults[i]
 		if !f.perRecord() || f.Op != "" && f.Op != op || len(f.Records) > 0 && !sameRecord(f.Records, keys) {
@@ -293,44 +307,44 @@ func lockedParent(parentID string) *Error {
 // the same record, those after the first n fail with UNABLE_TO_LOCK_ROW,
 // as an org refuses rows of a large insert under one parent while it
 // writes the others. 0 (the default) turns it off.
-func (s *Server) SetParentLockLimit(n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (s *faultInjector) SetParentLockLimit(n int) {
+	s.lock.Lock()
+	defer s.lock.Unlock()
 	s.lockLimit = max(n, 0)
 }
 
 // ParentLockLimit returns the limit SetParentLockLimit set.
-func (s *Server) ParentLockLimit() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (s *faultInjector) ParentLockLimit() int {
+	s.lock.Lock()
+	defer s.lock.Unlock()
 	return s.lockLimit
 }
 
 // InjectFault adds a fault; faults are checked in the order injected. A
 // fault Validate refuses is logged and ignored (the control API answers
 // 400 with the reason).
-func (s *Server) InjectFault(f Fault) {
+func (s *faultInjector) InjectFault(f Fault) {
 	if err := f.Validate(); err != nil {
-		s.log.Warn("salesforce sandbox: fault ignored", "err", err)
+		s.logger.Warn("salesforce sandbox: fault ignored", "err", err)
 		return
 	}
 	f.Records = slices.Clone(f.Records)
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.lock.Lock()
+	defer s.lock.Unlock()
 	s.faults = append(s.faults, f)
 }
 
 // ClearFaults removes every fault.
-func (s *Server) ClearFaults() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (s *faultInjector) ClearFaults() {
+	s.lock.Lock()
+	defer s.lock.Unlock()
 	s.faults = nil
 }
 
 // Faults returns the faults still in force.
-func (s *Server) Faults() []Fault {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (s *faultInjector) Faults() []Fault {
+	s.lock.Lock()
+	defer s.lock.Unlock()
 	out := make([]Fault, len(s.faults))
 	for i, f := range s.faults {
 		f.Records = slices.Clone(f.Records)

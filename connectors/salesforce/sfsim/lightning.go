@@ -73,9 +73,19 @@ func ConsoleAsset(name string) ([]byte, bool) {
 	return b, err == nil
 }
 
+// console serves the Lightning console's pages to people.
+type console struct {
+	*state
+	*oauthServer // sign-in
+	*recordAPI   // Users
+	*uiAPI       // readable
+
+	csrfKey []byte // signs the pages' CSRF tokens
+}
+
 // serveLightning serves the sign-in page (/), the sign-out
 // (/secur/logout.jsp) and /lightning/.
-func (s *Server) serveLightning(w http.ResponseWriter, r *http.Request) {
+func (s *console) serveLightning(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	switch {
 	case p == "/":
@@ -116,7 +126,7 @@ type consoleConfig struct {
 	APIVersion string `json:"apiVersion"`
 }
 
-func (s *Server) renderPage(w http.ResponseWriter, status int, name string, p page) {
+func (s *console) renderPage(w http.ResponseWriter, status int, name string, p page) {
 	var buf bytes.Buffer
 	if err := lightningPages.ExecuteTemplate(&buf, name, p); err != nil {
 		s.log.Error("salesforce sandbox: render page", "page", name, "err", err)
@@ -150,7 +160,7 @@ func serveStatic(w http.ResponseWriter, r *http.Request, name string) {
 }
 
 // csrfToken is the token a session's pages send with their UI API calls.
-func (s *Server) csrfToken(session string) string {
+func (s *console) csrfToken(session string) string {
 	mac := hmac.New(sha256.New, s.csrfKey)
 	mac.Write([]byte(session))
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
@@ -158,7 +168,7 @@ func (s *Server) csrfToken(session string) string {
 
 // browserSession returns the user and token of the request's session
 // cookie, if it holds a live session.
-func (s *Server) browserSession(r *http.Request) (user, token string, ok bool) {
+func (s *console) browserSession(r *http.Request) (user, token string, ok bool) {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" {
 		return "", "", false
@@ -174,7 +184,7 @@ func (s *Server) browserSession(r *http.Request) (user, token string, ok bool) {
 
 // cookieCaller authenticates a UI API call of a console page: a live
 // session cookie and its CSRF token.
-func (s *Server) cookieCaller(r *http.Request) (string, bool) {
+func (s *console) cookieCaller(r *http.Request) (string, bool) {
 	user, token, ok := s.browserSession(r)
 	if !ok {
 		return "", false
@@ -209,7 +219,7 @@ func sameOrigin(r *http.Request) bool {
 // serveLogin is Salesforce's sign-in page: GET shows the form (or goes on
 // to startURL when signed in already), POST signs in with the username and
 // password (username, pw) and goes on to startURL.
-func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
+func (s *console) serveLogin(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		start := r.URL.Query().Get("startURL")
@@ -256,7 +266,7 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveLogout ends the session and returns to the sign-in page.
-func (s *Server) serveLogout(w http.ResponseWriter, r *http.Request) {
+func (s *console) serveLogout(w http.ResponseWriter, r *http.Request) {
 	if _, token, ok := s.browserSession(r); ok {
 		s.mu.Lock()
 		delete(s.tokens, token)
@@ -269,7 +279,7 @@ func (s *Server) serveLogout(w http.ResponseWriter, r *http.Request) {
 
 // signedIn returns the session's user, or sends the browser to the sign-in
 // page with this page as its startURL.
-func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) (string, string, bool) {
+func (s *console) signedIn(w http.ResponseWriter, r *http.Request) (string, string, bool) {
 	user, token, ok := s.browserSession(r)
 	if !ok {
 		http.Redirect(w, r, "/?startURL="+url.QueryEscape(r.URL.RequestURI()), http.StatusFound)
@@ -279,7 +289,7 @@ func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) (string, strin
 }
 
 // serveHome lists the Cases the user can see, open ones first.
-func (s *Server) serveHome(w http.ResponseWriter, r *http.Request) {
+func (s *console) serveHome(w http.ResponseWriter, r *http.Request) {
 	user, _, ok := s.signedIn(w, r)
 	if !ok {
 		return
@@ -312,7 +322,7 @@ func (s *Server) serveHome(w http.ResponseWriter, r *http.Request) {
 // serveRecordPage is /lightning/r/Case/{id}/view: the Case's highlights and
 // the careConversation component. A Case the user cannot see is not there
 // for her.
-func (s *Server) serveRecordPage(w http.ResponseWriter, r *http.Request, parts []string) {
+func (s *console) serveRecordPage(w http.ResponseWriter, r *http.Request, parts []string) {
 	user, token, ok := s.signedIn(w, r)
 	if !ok {
 		return
@@ -341,7 +351,7 @@ func (s *Server) serveRecordPage(w http.ResponseWriter, r *http.Request, parts [
 }
 
 // summarize reads a Case's highlights as a sees them. The caller holds s.mu.
-func (s *Server) summarize(t *table, rec *record, a *access) caseSummary {
+func (s *console) summarize(t *table, rec *record, a *access) caseSummary {
 	get := func(name string) string {
 		f, ok := t.obj.Field(name)
 		if !ok || !a.readsField(t.obj, f) {
@@ -358,7 +368,7 @@ func (s *Server) summarize(t *table, rec *record, a *access) caseSummary {
 }
 
 // userName is a user's full name. The caller holds s.mu.
-func (s *Server) userName(id string) string {
+func (s *console) userName(id string) string {
 	users, _ := s.store.table("User")
 	if u, err := s.store.get(users, id); err == nil {
 		n, _ := u.fields["Name"].(string)
@@ -368,7 +378,7 @@ func (s *Server) userName(id string) string {
 }
 
 // agentUsernames are the usernames of the active agents.
-func (s *Server) agentUsernames() []string {
+func (s *console) agentUsernames() []string {
 	var out []string
 	for _, u := range s.Users() {
 		if u["Id"] != s.integrationUser && u["IsActive"] == true {

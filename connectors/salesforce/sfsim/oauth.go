@@ -56,8 +56,20 @@ func randomToken(n int) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// oauthServer issues and checks access tokens: the OAuth token endpoint,
+// SOAP login and bearer tokens.
+type oauthServer struct {
+	*state
+	*apiMeter // admit
+
+	// guarded by the state's mutex
+	refresh map[string]string // refresh token -> user id
+	// failedLogins counts each user's wrong passwords (checkPassword).
+	failedLogins map[string]failedLogins
+}
+
 // serveToken is POST /services/oauth2/token.
-func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
+func (s *oauthServer) serveToken(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		writeError(w, apiError(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "HTTP Method '%s' not allowed. Allowed are POST", r.Method))
 		return
@@ -125,7 +137,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 }
 
 // issue creates an access token for user.
-func (s *Server) issue(user string) string {
+func (s *oauthServer) issue(user string) string {
 	token := orgID + "!" + randomToken(48)
 	now := s.opts.Clock()
 	s.mu.Lock()
@@ -143,7 +155,7 @@ func (s *Server) issue(user string) string {
 
 // IssueRefreshToken creates a refresh token for the integration user, as an
 // admin would obtain one through the web-server flow.
-func (s *Server) IssueRefreshToken() string {
+func (s *oauthServer) IssueRefreshToken() string {
 	token := "5Aep" + randomToken(48)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -151,7 +163,7 @@ func (s *Server) IssueRefreshToken() string {
 	return token
 }
 
-func (s *Server) checkClient(id, secret string, needSecret bool) (string, *oauthError) {
+func (s *oauthServer) checkClient(id, secret string, needSecret bool) (string, *oauthError) {
 	if !equal(id, s.opts.ClientID) {
 		return "", errInvalidClientID()
 	}
@@ -167,7 +179,7 @@ func (s *Server) checkClient(id, secret string, needSecret bool) (string, *oauth
 // org's default password policy does, ten wrong passwords in a row lock the
 // user out for 15 minutes, whichever way it signs in; a locked-out user's
 // right password is refused too.
-func (s *Server) checkPassword(username, password string) (string, *oauthError) {
+func (s *oauthServer) checkPassword(username, password string) (string, *oauthError) {
 	user, want := s.integrationUser, s.opts.Password
 	if !strings.EqualFold(username, s.opts.Username) {
 		id, ok := s.userByUsername(username)
@@ -213,7 +225,7 @@ type failedLogins struct {
 }
 
 // lockedOut reports whether the user with that username is locked out.
-func (s *Server) lockedOut(username string) bool {
+func (s *oauthServer) lockedOut(username string) bool {
 	user := s.integrationUser
 	if !strings.EqualFold(username, s.opts.Username) {
 		id, ok := s.userByUsername(username)
@@ -228,7 +240,7 @@ func (s *Server) lockedOut(username string) bool {
 }
 
 // userByUsername returns the id of an active user.
-func (s *Server) userByUsername(username string) (string, bool) {
+func (s *oauthServer) userByUsername(username string) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	users, _ := s.store.table("User")
@@ -245,7 +257,7 @@ func (s *Server) userByUsername(username string) (string, bool) {
 // checkAssertion verifies a JWT bearer assertion: RS256 signed by the
 // configured key, iss = client id, aud = a Salesforce login URL (or this
 // server), sub = an active user's username, exp in the future.
-func (s *Server) checkAssertion(r *http.Request, assertion string) (string, *oauthError) {
+func (s *oauthServer) checkAssertion(r *http.Request, assertion string) (string, *oauthError) {
 	invalid := func(desc string) (string, *oauthError) {
 		return "", &oauthError{http.StatusBadRequest, "invalid_grant", desc}
 	}
@@ -287,7 +299,7 @@ func (s *Server) checkAssertion(r *http.Request, assertion string) (string, *oau
 
 // serveSOAPLogin answers the SOAP login() call that simpleforce's
 // LoginPassword makes (Salesforce retires it in 2027; kept as a fallback).
-func (s *Server) serveSOAPLogin(w http.ResponseWriter, r *http.Request) {
+func (s *oauthServer) serveSOAPLogin(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		writeError(w, apiError(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "HTTP Method '%s' not allowed. Allowed are POST", r.Method))
 		return
@@ -324,7 +336,7 @@ func (s *Server) serveSOAPLogin(w http.ResponseWriter, r *http.Request) {
 }
 
 // userInfo returns a user's e-mail address, full name and username.
-func (s *Server) userInfo(id string) (email, name, username string) {
+func (s *oauthServer) userInfo(id string) (email, name, username string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	users, _ := s.store.table("User")

@@ -57,7 +57,7 @@ type OddChange struct {
 
 // EmitChange makes the change and sends its event; it returns the event's
 // replay id.
-func (s *Server) EmitChange(oc OddChange) ([]byte, error) {
+func (s *pubSub) EmitChange(oc OddChange) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, terr := s.store.table(oc.Object)

@@ -215,26 +215,33 @@ func (g *grants) id(prefix, key string) string {
 }
 
 // accessFor returns what user may do. The caller holds s.mu.
-func (s *Server) accessFor(user string) *access {
+func (s *state) accessFor(user string) *access {
 	a := newAccess(user, s.schema, s.grants.setsOf(user, s.integrationUser))
 	a.shares(s.store)
 	return a
 }
 
+// permissions holds the controls of who may do what: permission sets,
+// Case shares and group members, as an admin changes them in Setup.
+type permissions struct {
+	*state
+	*recordAPI // Insert
+}
+
 // AssignPermissionSet gives an agent (any user but the integration user)
 // one of the shipped permission sets, as an admin would in Setup.
-func (s *Server) AssignPermissionSet(userID, set string) error {
+func (s *permissions) AssignPermissionSet(userID, set string) error {
 	return s.assignPermissionSet(userID, set, true)
 }
 
 // UnassignPermissionSet takes a shipped permission set away from an agent:
 // without Carebridge_Agent an agent has no access to the Care objects and
 // fields.
-func (s *Server) UnassignPermissionSet(userID, set string) error {
+func (s *permissions) UnassignPermissionSet(userID, set string) error {
 	return s.assignPermissionSet(userID, set, false)
 }
 
-func (s *Server) assignPermissionSet(userID, set string, hold bool) error {
+func (s *permissions) assignPermissionSet(userID, set string, hold bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	users, _ := s.store.table("User")
@@ -252,7 +259,7 @@ func (s *Server) assignPermissionSet(userID, set string, hold bool) error {
 // besides the shipped ones: what an admin does who lets supervisors edit
 // Care Actions, say. The set may name only objects, fields and permissions
 // of the schema, and not a shipped set's or a profile's name.
-func (s *Server) GiveAgentPermissionSet(userID string, ps metadata.PermissionSet) error {
+func (s *permissions) GiveAgentPermissionSet(userID string, ps metadata.PermissionSet) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	users, _ := s.store.table("User")
@@ -276,7 +283,7 @@ func (s *Server) GiveAgentPermissionSet(userID string, ps metadata.PermissionSet
 
 // IntegrationPermissionSets returns the permission sets the integration
 // user holds besides its profile's.
-func (s *Server) IntegrationPermissionSets() []metadata.PermissionSet {
+func (s *permissions) IntegrationPermissionSets() []metadata.PermissionSet {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return cloneSets(s.grants.integration)
@@ -286,7 +293,7 @@ func (s *Server) IntegrationPermissionSets() []metadata.PermissionSet {
 // sets (its profile grants API access and nothing on data, so none leaves it
 // unable to read anything). Every set must name only objects and fields of
 // the schema.
-func (s *Server) SetIntegrationPermissionSets(sets ...metadata.PermissionSet) error {
+func (s *permissions) SetIntegrationPermissionSets(sets ...metadata.PermissionSet) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.grants.set(s.schema, sets); err != nil {
@@ -298,17 +305,17 @@ func (s *Server) SetIntegrationPermissionSets(sets ...metadata.PermissionSet) er
 
 // GrantPermission enables p, and what it depends on, in the integration
 // user's permission set named set, as an admin would in Setup.
-func (s *Server) GrantPermission(set string, p metadata.Permission) error {
+func (s *permissions) GrantPermission(set string, p metadata.Permission) error {
 	return s.changePermission(set, p, true)
 }
 
 // RevokePermission disables p, and what depends on it, in the integration
 // user's permission set named set.
-func (s *Server) RevokePermission(set string, p metadata.Permission) error {
+func (s *permissions) RevokePermission(set string, p metadata.Permission) error {
 	return s.changePermission(set, p, false)
 }
 
-func (s *Server) changePermission(set string, p metadata.Permission, grant bool) error {
+func (s *permissions) changePermission(set string, p metadata.Permission, grant bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.grants.change(s.schema, set, p, grant); err != nil {
@@ -320,7 +327,7 @@ func (s *Server) changePermission(set string, p metadata.Permission, grant bool)
 
 // ResetPermissions gives the integration user back the permission sets the
 // sandbox started with.
-func (s *Server) ResetPermissions() {
+func (s *permissions) ResetPermissions() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.grants.integration = cloneSets(s.grants.initial)
@@ -332,7 +339,7 @@ func (s *Server) ResetPermissions() {
 // SetupEntityAccess from the grants and the users, so that SOQL reads the
 // effective permissions as in a real org. Ids stay the same across
 // rebuilds. The caller holds s.mu.
-func (s *Server) syncPermissionObjects() {
+func (s *state) syncPermissionObjects() {
 	g := s.grants
 	stamp := s.started
 	row := func(id string, fields map[string]any) *record {
@@ -404,7 +411,7 @@ func (s *Server) syncPermissionObjects() {
 // ShareCase shares a Case with a user or a group (a queue) at access level
 // Read or Edit, as its owner's Sharing button does (a CaseShare with
 // RowCause Manual).
-func (s *Server) ShareCase(caseID, userOrGroupID, level string) error {
+func (s *permissions) ShareCase(caseID, userOrGroupID, level string) error {
 	_, err := s.Insert("CaseShare", map[string]any{"CaseId": caseID, "UserOrGroupId": userOrGroupID, "CaseAccessLevel": level, "RowCause": "Manual"})
 	return err
 }
@@ -413,14 +420,14 @@ func (s *Server) ShareCase(caseID, userOrGroupID, level string) error {
 // GroupMember), as an admin does in Setup: queue members see and work the
 // records the queue owns; a public group's members get what sharing rules
 // share with it.
-func (s *Server) AddQueueMember(groupID, userID string) error {
+func (s *permissions) AddQueueMember(groupID, userID string) error {
 	_, err := s.Insert("GroupMember", map[string]any{"GroupId": groupID, "UserOrGroupId": userID})
 	return err
 }
 
 // RemoveGroupMember takes a user out of a queue or public group; false
 // when it was not a member.
-func (s *Server) RemoveGroupMember(groupID, userID string) bool {
+func (s *permissions) RemoveGroupMember(groupID, userID string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	members, _ := s.store.table("GroupMember")

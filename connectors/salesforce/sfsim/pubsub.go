@@ -53,9 +53,19 @@ const (
 // maxNumRequested is the most events one FetchRequest may ask for.
 const maxNumRequested = 100
 
+// pubSub is the sandbox's Pub/Sub API: the gRPC service, its
+// subscriptions and the change events sent on request (oddchanges.go).
+type pubSub struct {
+	*state
+	*faultInjector
+	*eventAllowance
+
+	subs map[*subscription]struct{} // open Pub/Sub subscriptions; guarded by the state's mutex
+}
+
 // ServePubSub serves the Pub/Sub API on ln until ctx is done; Close (or ctx)
 // ends the open subscriptions.
-func (s *Server) ServePubSub(ctx context.Context, ln net.Listener) error {
+func (s *pubSub) ServePubSub(ctx context.Context, ln net.Listener) error {
 	gs := s.PubSubServer()
 	errc := make(chan error, 1)
 	go func() { errc <- gs.Serve(ln) }()
@@ -80,7 +90,7 @@ func (s *Server) ServePubSub(ctx context.Context, ln net.Listener) error {
 
 // PubSubServer returns a gRPC server serving the sandbox's Pub/Sub API; the
 // caller serves it on a listener and stops it.
-func (s *Server) PubSubServer(opts ...grpc.ServerOption) *grpc.Server {
+func (s *pubSub) PubSubServer(opts ...grpc.ServerOption) *grpc.Server {
 	gs := grpc.NewServer(opts...)
 	eventbus.RegisterPubSubServer(gs, &pubsubService{s: s})
 	return gs
@@ -88,7 +98,7 @@ func (s *Server) PubSubServer(opts ...grpc.ServerOption) *grpc.Server {
 
 type pubsubService struct {
 	eventbus.UnimplementedPubSubServer
-	s *Server
+	s *pubSub
 }
 
 // subscription is one open Subscribe stream, registered so that the Go API
@@ -140,7 +150,7 @@ func faultError(ctx context.Context, e *Error) error {
 
 // admitRPC authenticates a call and applies injected faults of op. It
 // returns the user the token runs as.
-func (s *Server) admitRPC(ctx context.Context, op string) (string, error) {
+func (s *pubSub) admitRPC(ctx context.Context, op string) (string, error) {
 	s.mu.Lock()
 	s.calls[op]++
 	s.total++
@@ -156,7 +166,7 @@ func (s *Server) admitRPC(ctx context.Context, op string) (string, error) {
 }
 
 // wait sleeps for an injected latency, or hangs until the call ends.
-func (s *Server) wait(ctx context.Context, latency time.Duration, hang bool) error {
+func (s *pubSub) wait(ctx context.Context, latency time.Duration, hang bool) error {
 	if latency > 0 {
 		t := time.NewTimer(latency)
 		select {
@@ -180,7 +190,7 @@ func (s *Server) wait(ctx context.Context, latency time.Duration, hang bool) err
 }
 
 // authenticateRPC checks the metadata accesstoken, instanceurl and tenantid.
-func (s *Server) authenticateRPC(ctx context.Context) (string, error) {
+func (s *pubSub) authenticateRPC(ctx context.Context) (string, error) {
 	md, _ := metadata.FromIncomingContext(ctx)
 	get := func(k string) string {
 		if v := md.Get(k); len(v) > 0 {
@@ -206,7 +216,7 @@ func (s *Server) authenticateRPC(ctx context.Context) (string, error) {
 
 // resolveTopic is what a topic carries and the schema id GetTopic reports
 // ("" for a channel of several objects); false when there is no such topic.
-func (s *Server) resolveTopic(topic string) (topicSel, string, bool) {
+func (s *pubSub) resolveTopic(topic string) (topicSel, string, bool) {
 	bus := s.store.bus
 	if topic == AllChangeEventsTopic {
 		return topicSel{}, "", true
@@ -411,7 +421,7 @@ func (p *pubsubService) Subscribe(stream eventbus.PubSub_SubscribeServer) error 
 
 // stalled holds a stalled stream open without sending anything, neither
 // events nor keep-alives, until the client gives up or the sandbox closes.
-func (s *Server) stalled(ctx context.Context) error {
+func (s *pubSub) stalled(ctx context.Context) error {
 	select {
 	case <-ctx.Done():
 		return streamEnd(ctx)
@@ -464,7 +474,7 @@ type outgoing struct {
 // send sends a subscription's responses in order, each when it is due; a
 // fault or a failed send ends the subscription (cancel). It closes sent
 // when it stops.
-func (s *Server) send(ctx context.Context, cancel context.CancelCauseFunc, stream eventbus.PubSub_SubscribeServer, out <-chan outgoing, sent chan<- struct{}) {
+func (s *pubSub) send(ctx context.Context, cancel context.CancelCauseFunc, stream eventbus.PubSub_SubscribeServer, out <-chan outgoing, sent chan<- struct{}) {
 	defer close(sent)
 	for o := range out {
 		if err := s.wait(ctx, time.Until(o.due), o.hang); err != nil {
@@ -487,7 +497,7 @@ func (s *Server) send(ctx context.Context, cancel context.CancelCauseFunc, strea
 
 // ResetStreams ends every open subscription with UNAVAILABLE, as when a
 // connection to Salesforce breaks. It returns how many it ended.
-func (s *Server) ResetStreams() int {
+func (s *pubSub) ResetStreams() int {
 	return s.endStreams(status.Error(codes.Unavailable, "stream reset by the sandbox"))
 }
 
@@ -496,7 +506,7 @@ func (s *Server) ResetStreams() int {
 // proxy or a load balancer silently dropped. Only the client's giving up
 // ends it; subscriptions opened later stream normally. It returns how many
 // it stalled.
-func (s *Server) StallStreams() int {
+func (s *pubSub) StallStreams() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for sub := range s.subs {
@@ -505,13 +515,13 @@ func (s *Server) StallStreams() int {
 	return len(s.subs)
 }
 
-func (s *Server) endStreams(err error) int {
+func (s *pubSub) endStreams(err error) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.endStreamsLocked(err)
 }
 
-func (s *Server) endStreamsLocked(err error) int {
+func (s *pubSub) endStreamsLocked(err error) int {
 	for sub := range s.subs {
 		sub.cancel(err)
 	}
@@ -519,7 +529,7 @@ func (s *Server) endStreamsLocked(err error) int {
 }
 
 // Subscriptions returns how many subscriptions are open.
-func (s *Server) Subscriptions() int {
+func (s *pubSub) Subscriptions() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.subs)
@@ -527,7 +537,7 @@ func (s *Server) Subscriptions() int {
 
 // ExpireEvents purges every change event retained so far, as when the
 // retention window passed: replay ids up to now are refused from then on.
-func (s *Server) ExpireEvents() {
+func (s *pubSub) ExpireEvents() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.store.bus.events = nil
@@ -535,7 +545,7 @@ func (s *Server) ExpireEvents() {
 }
 
 // LatestReplayID returns the replay id of the newest change event.
-func (s *Server) LatestReplayID() []byte {
+func (s *pubSub) LatestReplayID() []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return replayBytes(s.store.bus.last)
@@ -543,7 +553,7 @@ func (s *Server) LatestReplayID() []byte {
 
 // ChangeEventTopics returns the Pub/Sub topics of the objects with change
 // events, sorted.
-func (s *Server) ChangeEventTopics() []string {
+func (s *pubSub) ChangeEventTopics() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []string
@@ -555,6 +565,6 @@ func (s *Server) ChangeEventTopics() []string {
 }
 
 // OrgID is the sandbox org's id: the tenantid of Pub/Sub API calls.
-func (s *Server) OrgID() string { return orgID }
+func (s *pubSub) OrgID() string { return orgID }
 
 var _ eventbus.PubSubServer = (*pubsubService)(nil)

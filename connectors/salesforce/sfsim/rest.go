@@ -178,7 +178,19 @@ func (s *Server) serveData(w http.ResponseWriter, r *http.Request) {
 	rt.handler(w, r, rt, user)
 }
 
-func (s *Server) writeMode(r *http.Request, user string) writeMode {
+// restAPI holds the REST API's handlers (the routes are the Server's).
+type restAPI struct {
+	*state
+	*faultInjector  // recordFault, the parent lock limit
+	*eventAllowance // the deliveries left, for /limits
+
+	// guarded by the state's mutex
+	cursors    map[string]*cursor
+	cursorSeq  uint64
+	cursorFIFO []string
+}
+
+func (s *restAPI) writeMode(r *http.Request, user string) writeMode {
 	h := r.Header.Get("Sforce-Auto-Assign")
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -216,7 +228,7 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) *Error {
 	return nil
 }
 
-func (s *Server) handleResources(w http.ResponseWriter, _ *http.Request, rt route, _ string) {
+func (s *restAPI) handleResources(w http.ResponseWriter, _ *http.Request, rt route, _ string) {
 	base := "/services/data/v" + rt.version
 	writeJSON(w, http.StatusOK, map[string]string{
 		"sobjects": base + "/sobjects", "query": base + "/query", "queryAll": base + "/queryAll",
@@ -226,7 +238,7 @@ func (s *Server) handleResources(w http.ResponseWriter, _ *http.Request, rt rout
 
 // handleLimits answers /limits, which Salesforce serves only to users with
 // View Setup and Configuration.
-func (s *Server) handleLimits(w http.ResponseWriter, _ *http.Request, _ route, user string) {
+func (s *restAPI) handleLimits(w http.ResponseWriter, _ *http.Request, _ route, user string) {
 	s.mu.Lock()
 	allowed := s.accessFor(user).has(metadata.PermViewSetup)
 	used, max := s.used, s.dailyLimit
@@ -271,7 +283,7 @@ func batchSize(r *http.Request) int {
 	return defaultBatchSize
 }
 
-func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request, rt route, user string) {
+func (s *restAPI) handleQuery(w http.ResponseWriter, r *http.Request, rt route, user string) {
 	all := rt.segments[0] == "queryAll"
 	if len(rt.segments) == 2 {
 		s.nextPage(w, rt, all)
@@ -284,13 +296,13 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request, rt route, u
 		return
 	}
 	s.mu.Lock()
-	c, cerr := s.store.compile(q, s.accessFor(user))
+	c, cerr := s.store.soql().compile(q, s.accessFor(user))
 	if cerr != nil {
 		s.mu.Unlock()
 		writeError(w, cerr)
 		return
 	}
-	recs := s.store.run(c, all)
+	recs := s.store.soql().run(c, all)
 	if q.count {
 		s.mu.Unlock()
 		writeJSON(w, http.StatusOK, map[string]any{"totalSize": len(recs), "done": true, "records": []any{}})
@@ -298,7 +310,7 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request, rt route, u
 	}
 	rows := make([]*orderedObject, len(recs))
 	for i, rec := range recs {
-		rows[i] = s.store.project(c, rec, rt.version)
+		rows[i] = s.store.soql().project(c, rec, rt.version)
 	}
 	cur := &cursor{records: rows, batch: batchSize(r), all: all}
 	page := s.page(cur, 0, rt.version)
@@ -309,7 +321,7 @@ func (s *Server) handleQuery(w http.ResponseWriter, r *http.Request, rt route, u
 // page renders records [from, from+batch) of a cursor; the caller holds
 // s.mu. A cursor with more than one page gets a query locator; the last
 // maxCursors locators stay valid.
-func (s *Server) page(cur *cursor, from int, version string) *orderedObject {
+func (s *restAPI) page(cur *cursor, from int, version string) *orderedObject {
 	to := min(from+cur.batch, len(cur.records))
 	out := newOrdered()
 	out.set("totalSize", len(cur.records))
@@ -326,7 +338,7 @@ func (s *Server) page(cur *cursor, from int, version string) *orderedObject {
 	return out
 }
 
-func (s *Server) cursorID(cur *cursor) string {
+func (s *restAPI) cursorID(cur *cursor) string {
 	if cur.id != "" {
 		return cur.id
 	}
@@ -341,7 +353,7 @@ func (s *Server) cursorID(cur *cursor) string {
 	return cur.id
 }
 
-func (s *Server) nextPage(w http.ResponseWriter, rt route, all bool) {
+func (s *restAPI) nextPage(w http.ResponseWriter, rt route, all bool) {
 	locator := rt.segments[1]
 	id, offStr, ok := strings.Cut(locator, "-")
 	off, err := strconv.Atoi(offStr)
@@ -357,7 +369,7 @@ func (s *Server) nextPage(w http.ResponseWriter, rt route, all bool) {
 
 // objectTable resolves the object segment of an sobjects URL; an object the
 // caller cannot read does not exist for it.
-func (s *Server) objectTable(name string, a *access) (*table, *Error) {
+func (s *restAPI) objectTable(name string, a *access) (*table, *Error) {
 	t, ok := s.store.tables[strings.ToLower(name)]
 	if !ok || !a.object(t.obj).Read {
 		return nil, apiError(http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
@@ -365,7 +377,7 @@ func (s *Server) objectTable(name string, a *access) (*table, *Error) {
 	return t, nil
 }
 
-func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request, rt route, user string) {
+func (s *restAPI) handleCreate(w http.ResponseWriter, r *http.Request, rt route, user string) {
 	var body map[string]any
 	if err := decodeBody(w, r, &body); err != nil {
 		writeError(w, err)
@@ -391,7 +403,7 @@ func (s *Server) handleCreate(w http.ResponseWriter, r *http.Request, rt route, 
 // locate finds the record an sobjects URL names: /T/{id} or /T/{field}/{value}.
 // By id it finds records the caller cannot see too (what a write then
 // answers is the write's business); by external id only visible ones.
-func (s *Server) locate(rt route, a *access) (*table, *record, *Error) {
+func (s *restAPI) locate(rt route, a *access) (*table, *record, *Error) {
 	t, err := s.objectTable(rt.segments[1], a)
 	if err != nil {
 		return nil, nil, err
@@ -420,7 +432,7 @@ func (s *Server) locate(rt route, a *access) (*table, *record, *Error) {
 
 // handleGet reads a record: one the caller cannot see is NOT_FOUND, and
 // fields hidden by field-level security are left out or unknown.
-func (s *Server) handleGet(w http.ResponseWriter, r *http.Request, rt route, user string) {
+func (s *restAPI) handleGet(w http.ResponseWriter, r *http.Request, rt route, user string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.accessFor(user)
@@ -456,7 +468,7 @@ func (s *Server) handleGet(w http.ResponseWriter, r *http.Request, rt route, use
 	writeJSON(w, http.StatusOK, o)
 }
 
-func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request, rt route, user string) {
+func (s *restAPI) handleUpdate(w http.ResponseWriter, r *http.Request, rt route, user string) {
 	var body map[string]any
 	if err := decodeBody(w, r, &body); err != nil {
 		writeError(w, err)
@@ -478,7 +490,7 @@ func (s *Server) handleUpdate(w http.ResponseWriter, r *http.Request, rt route, 
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request, rt route, user string) {
+func (s *restAPI) handleDelete(w http.ResponseWriter, r *http.Request, rt route, user string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.accessFor(user)
@@ -501,14 +513,14 @@ func (s *Server) handleDelete(w http.ResponseWriter, r *http.Request, rt route, 
 // checkDelete refuses a delete without object permission Delete or edit
 // access to the record (its master-detail children go with it regardless,
 // as in a real org). The caller holds s.mu.
-func (s *Server) checkDelete(a *access, t *table, r *record) *Error {
+func (s *restAPI) checkDelete(a *access, t *table, r *record) *Error {
 	if !a.object(t.obj).Delete {
 		return errReadOnly()
 	}
 	return a.checkWrite(s.store, t, r)
 }
 
-func (s *Server) handleUpsert(w http.ResponseWriter, r *http.Request, rt route, user string) {
+func (s *restAPI) handleUpsert(w http.ResponseWriter, r *http.Request, rt route, user string) {
 	var body map[string]any
 	if err := decodeBody(w, r, &body); err != nil {
 		writeError(w, err)
@@ -571,7 +583,7 @@ func tooMany() *Error {
 
 // handleCollections serves collections create (POST), update (PATCH) and
 // upsert (PATCH .../{SObject}/{ExtIdField}).
-func (s *Server) handleCollections(w http.ResponseWriter, r *http.Request, rt route, user string) {
+func (s *restAPI) handleCollections(w http.ResponseWriter, r *http.Request, rt route, user string) {
 	var body struct {
 		AllOrNone bool             `json:"allOrNone"`
 		Records   []map[string]any `json:"records"`
@@ -647,7 +659,7 @@ func (s *Server) handleCollections(w http.ResponseWriter, r *http.Request, rt ro
 	writeJSON(w, http.StatusOK, results)
 }
 
-func (s *Server) collectionRecord(rt route, rec map[string]any, upsertTable *table, dupKeys map[string]int, mode writeMode, x *tx) collectionResult {
+func (s *restAPI) collectionRecord(rt route, rec map[string]any, upsertTable *table, dupKeys map[string]int, mode writeMode, x *tx) collectionResult {
 	typ := ""
 	if attrs, ok := rec["attributes"].(map[string]any); ok {
 		typ, _ = attrs["type"].(string)
@@ -713,7 +725,7 @@ func (s *Server) collectionRecord(rt route, rec map[string]any, upsertTable *tab
 // per-record fault naming it, or its parent held by the rows of the call
 // before it (SetParentLockLimit); children counts those rows by parent. The
 // caller holds s.mu.
-func (s *Server) contention(rt route, rec map[string]any, a *access, children map[string]int) *Error {
+func (s *restAPI) contention(rt route, rec map[string]any, a *access, children map[string]int) *Error {
 	typ := ""
 	if attrs, ok := rec["attributes"].(map[string]any); ok {
 		typ, _ = attrs["type"].(string)
@@ -755,7 +767,7 @@ func (s *Server) contention(rt route, rec map[string]any, a *access, children ma
 
 // deleteContention is contention for a record a collections delete call
 // removes. The caller holds s.mu.
-func (s *Server) deleteContention(t *table, rec *record, children map[string]int) *Error {
+func (s *restAPI) deleteContention(t *table, rec *record, children map[string]int) *Error {
 	if err := s.recordFault(OpCollectionsDelete, rec.id); err != nil || t.obj.Parent == "" {
 		return err
 	}
@@ -765,7 +777,7 @@ func (s *Server) deleteContention(t *table, rec *record, children map[string]int
 
 // parentLock counts one more row of the call under parent and returns the
 // lock error once they exceed the parent lock limit. The caller holds s.mu.
-func (s *Server) parentLock(parent string, children map[string]int) *Error {
+func (s *restAPI) parentLock(parent string, children map[string]int) *Error {
 	full, ok := normalizeID(parent)
 	if s.lockLimit == 0 || !ok {
 		return nil
@@ -777,7 +789,7 @@ func (s *Server) parentLock(parent string, children map[string]int) *Error {
 	return nil
 }
 
-func (s *Server) handleCollectionsDelete(w http.ResponseWriter, r *http.Request, _ route, user string) {
+func (s *restAPI) handleCollectionsDelete(w http.ResponseWriter, r *http.Request, _ route, user string) {
 	ids := strings.Split(r.URL.Query().Get("ids"), ",")
 	if len(ids) == 1 && ids[0] == "" {
 		writeError(w, apiError(http.StatusBadRequest, "MISSING_ARGUMENT", "ids not specified"))
@@ -835,7 +847,7 @@ func (s *Server) handleCollectionsDelete(w http.ResponseWriter, r *http.Request,
 
 // handleDescribeGlobal lists the objects the caller can read, with what its
 // object permissions let it do.
-func (s *Server) handleDescribeGlobal(w http.ResponseWriter, _ *http.Request, rt route, user string) {
+func (s *restAPI) handleDescribeGlobal(w http.ResponseWriter, _ *http.Request, rt route, user string) {
 	s.mu.Lock()
 	a := s.accessFor(user)
 	s.mu.Unlock()
@@ -858,7 +870,7 @@ func (s *Server) handleDescribeGlobal(w http.ResponseWriter, _ *http.Request, rt
 // handleDescribe describes an object as the caller sees it: fields hidden
 // by field-level security are left out, and createable/updateable say what
 // the caller may write (as a real org's describe does).
-func (s *Server) handleDescribe(w http.ResponseWriter, _ *http.Request, rt route, user string) {
+func (s *restAPI) handleDescribe(w http.ResponseWriter, _ *http.Request, rt route, user string) {
 	s.mu.Lock()
 	a := s.accessFor(user)
 	s.mu.Unlock()

@@ -92,42 +92,80 @@ type Options struct {
 }
 
 // Server is the sandbox. It implements http.Handler.
+//
+// Server routes requests (ServeHTTP, serveData and the route tables) and
+// serves the control API under /sandbox/ (control.go); everything else
+// lives in the parts it embeds, one per area, whose methods it promotes:
+//
+//   - state: the org's shared state, guarded by its mutex (server.go)
+//   - faultInjector: injected faults and parent lock contention (faults.go)
+//   - apiMeter: call counting and the daily API quota (server.go)
+//   - recordAPI: the Go API's record access, validation rules and
+//     automation (server.go, validation.go, automation.go)
+//   - permissions: the permission and group controls (permissions.go)
+//   - eventAllowance: the daily event delivery allocation (deliveries.go)
+//   - pubSub: the Pub/Sub API (pubsub.go, oddchanges.go)
+//   - oauthServer: OAuth, SOAP login and access tokens (oauth.go)
+//   - restAPI: the REST API's handlers (rest.go)
+//   - uiAPI: the User Interface API's handlers (uiapi.go)
+//   - console: the Lightning console pages (lightning.go)
+//
+// Every part shares the one state, and with it the one mutex.
 type Server struct {
+	*state
+	*faultInjector
+	*apiMeter
+	*recordAPI
+	*permissions
+	*eventAllowance
+	*pubSub
+	*oauthServer
+	*restAPI
+	*uiAPI
+	*console
+}
+
+// state is what the parts of a Server share: the options, the schema, the
+// records and the org's settings, guarded by mu. Its methods are the
+// helpers every part uses: Schema, Close, seed, editorMode and
+// usersChanged here, accessFor and syncPermissionObjects in permissions.go.
+type state struct {
 	opts   Options
 	schema *metadata.Schema
 	log    *slog.Logger
 	done   chan struct{} // closed by Close: releases hanging calls
 	once   sync.Once
 
-	mu      sync.Mutex
-	store   *store
-	tokens  map[string]session // access token -> session
-	refresh map[string]string  // refresh token -> user id
-	// failedLogins counts each user's wrong passwords (checkPassword).
-	failedLogins map[string]failedLogins
-	calls        map[string]int
-	total        int
-	used         int
-	dailyLimit   int
-	faults       []Fault
-	lockLimit    int // children of one parent per collections call (0: no limit)
-	rand         *rand.Rand
-	cursors      map[string]*cursor
-	cursorSeq    uint64
-	cursorFIFO   []string
-	assignTo     string                     // Case assignment rule target ("" = off)
-	autoAssign   []string                   // Sforce-Auto-Assign header of each write call
-	subs         map[*subscription]struct{} // open Pub/Sub subscriptions
-	deliveries   []delivery                 // change events delivered in the last 24 hours
+	mu         sync.Mutex
+	store      *store
+	tokens     map[string]session // access token -> session
+	calls      map[string]int
+	total      int
+	used       int
+	dailyLimit int
+	assignTo   string   // Case assignment rule target ("" = off)
+	autoAssign []string // Sforce-Auto-Assign header of each write call
 
 	grants  *grants   // who holds which permission sets
-	csrfKey []byte    // signs the console pages' CSRF tokens (lightning.go)
 	started time.Time // audit time of the permission objects
 
 	integrationUser string
 	editorUser      string // the "Salesforce user" of Update
 	queueID         string
 	groupIDs        map[string]string // lower-case developer name -> id of the shipped public groups
+}
+
+// apiMeter counts calls and applies the daily API quota and the injected
+// faults to each (admit).
+type apiMeter struct {
+	*state
+	*faultInjector
+}
+
+// recordAPI is the sandbox's own access to the records (Insert, Update,
+// Record, ...), its validation rules and automation.
+type recordAPI struct {
+	*state
 }
 
 type session struct {
@@ -177,24 +215,42 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sfsim: integration permission sets: %w", err)
 	}
+	st := &state{
+		opts:       opts,
+		schema:     schema,
+		log:        opts.Logger,
+		done:       make(chan struct{}),
+		store:      newStore(schema, opts.Clock),
+		tokens:     map[string]session{},
+		calls:      map[string]int{},
+		dailyLimit: opts.DailyLimit,
+		grants:     g,
+		started:    opts.Clock().UTC().Truncate(time.Second), // stamped as a real org stamps
+	}
+	faults := &faultInjector{
+		lock:      &st.mu,
+		logger:    opts.Logger,
+		rand:      rand.New(rand.NewPCG(1, 2)),
+		lockLimit: max(opts.ParentLockLimit, 0),
+	}
+	meter := &apiMeter{state: st, faultInjector: faults}
+	records := &recordAPI{state: st}
+	allowance := &eventAllowance{state: st}
+	rest := &restAPI{state: st, faultInjector: faults, eventAllowance: allowance, cursors: map[string]*cursor{}}
+	ui := &uiAPI{state: st, restAPI: rest}
+	oauth := &oauthServer{state: st, apiMeter: meter, refresh: map[string]string{}, failedLogins: map[string]failedLogins{}}
 	s := &Server{
-		opts:         opts,
-		schema:       schema,
-		log:          opts.Logger,
-		done:         make(chan struct{}),
-		store:        newStore(schema, opts.Clock),
-		tokens:       map[string]session{},
-		refresh:      map[string]string{},
-		failedLogins: map[string]failedLogins{},
-		calls:        map[string]int{},
-		dailyLimit:   opts.DailyLimit,
-		rand:         rand.New(rand.NewPCG(1, 2)),
-		cursors:      map[string]*cursor{},
-		subs:         map[*subscription]struct{}{},
-		grants:       g,
-		started:      opts.Clock().UTC().Truncate(time.Second), // stamped as a real org stamps
-		lockLimit:    max(opts.ParentLockLimit, 0),
-		csrfKey:      []byte(randomToken(32)),
+		state:          st,
+		faultInjector:  faults,
+		apiMeter:       meter,
+		recordAPI:      records,
+		permissions:    &permissions{state: st, recordAPI: records},
+		eventAllowance: allowance,
+		pubSub:         &pubSub{state: st, faultInjector: faults, eventAllowance: allowance, subs: map[*subscription]struct{}{}},
+		oauthServer:    oauth,
+		restAPI:        rest,
+		uiAPI:          ui,
+		console:        &console{state: st, oauthServer: oauth, recordAPI: records, uiAPI: ui, csrfKey: []byte(randomToken(32))},
 	}
 	bus, err := newEventBus(schema)
 	if err != nil {
@@ -221,10 +277,10 @@ func New(opts Options) (*Server, error) {
 }
 
 // Schema returns the schema the sandbox enforces.
-func (s *Server) Schema() *metadata.Schema { return s.schema }
+func (s *state) Schema() *metadata.Schema { return s.schema }
 
 // Close releases calls held by a Hang fault. The Server keeps serving.
-func (s *Server) Close() { s.once.Do(func() { close(s.done) }) }
+func (s *state) Close() { s.once.Do(func() { close(s.done) }) }
 
 // ServeHTTP routes a request. A bug in the sandbox answers 500
 // UNKNOWN_EXCEPTION, as Salesforce does, instead of dropping the connection.
@@ -255,7 +311,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // It returns false when it has answered the request itself. When a
 // LoseResponse fault hit the call, it returns the error to answer with after
 // the call was carried out.
-func (s *Server) admit(w http.ResponseWriter, r *http.Request, op string, quota bool) (*Error, bool) {
+func (s *apiMeter) admit(w http.ResponseWriter, r *http.Request, op string, quota bool) (*Error, bool) {
 	s.mu.Lock()
 	s.calls[op]++
 	s.total++
@@ -334,7 +390,7 @@ func isUIAPI(r *http.Request) bool {
 }
 
 // bearer returns the user id of an Authorization header's access token.
-func (s *Server) bearer(h string) (string, *Error) {
+func (s *oauthServer) bearer(h string) (string, *Error) {
 	token, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok {
 		token, ok = strings.CutPrefix(h, "OAuth ")
@@ -358,21 +414,21 @@ func (s *Server) ExpireTokens() {
 }
 
 // Calls returns how many calls of op arrived (see the Op constants).
-func (s *Server) Calls(op string) int {
+func (s *apiMeter) Calls(op string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls[op]
 }
 
 // TotalCalls returns how many calls of any operation arrived.
-func (s *Server) TotalCalls() int {
+func (s *apiMeter) TotalCalls() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.total
 }
 
 // ResetCalls zeroes the call counters (not the API usage).
-func (s *Server) ResetCalls() {
+func (s *apiMeter) ResetCalls() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls = map[string]int{}
@@ -380,21 +436,21 @@ func (s *Server) ResetCalls() {
 }
 
 // SetDailyLimit changes the daily API quota.
-func (s *Server) SetDailyLimit(n int) {
+func (s *apiMeter) SetDailyLimit(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.dailyLimit = n
 }
 
 // ResetUsage starts a new quota day.
-func (s *Server) ResetUsage() {
+func (s *apiMeter) ResetUsage() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.used = 0
 }
 
 // Usage returns the API requests used and the daily quota.
-func (s *Server) Usage() (used, max int) {
+func (s *apiMeter) Usage() (used, max int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.used, s.dailyLimit
@@ -403,7 +459,7 @@ func (s *Server) Usage() (used, max int) {
 // SetAssignmentRule turns the Case assignment rule on: Cases created with
 // Sforce-Auto-Assign TRUE (or without the header) get ownerID as owner.
 // An empty ownerID turns it off (the default).
-func (s *Server) SetAssignmentRule(ownerID string) {
+func (s *recordAPI) SetAssignmentRule(ownerID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.assignTo = ownerID
@@ -411,21 +467,21 @@ func (s *Server) SetAssignmentRule(ownerID string) {
 
 // AutoAssignHeaders returns the Sforce-Auto-Assign header of every write
 // call so far, in order ("" when the header was absent).
-func (s *Server) AutoAssignHeaders() []string {
+func (s *recordAPI) AutoAssignHeaders() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.autoAssign...)
 }
 
 // IntegrationUserID is the id of the user tokens run as.
-func (s *Server) IntegrationUserID() string { return s.integrationUser }
+func (s *recordAPI) IntegrationUserID() string { return s.integrationUser }
 
 // QueueID is the id of the seeded queue (a Group with Type Queue).
-func (s *Server) QueueID() string { return s.queueID }
+func (s *recordAPI) QueueID() string { return s.queueID }
 
 // GroupID is the id of a public group of the shipped metadata, by
 // developer name.
-func (s *Server) GroupID(name string) (string, bool) {
+func (s *recordAPI) GroupID(name string) (string, bool) {
 	id, ok := s.groupIDs[strings.ToLower(name)]
 	return id, ok
 }
@@ -433,14 +489,14 @@ func (s *Server) GroupID(name string) (string, bool) {
 // editorMode is how the Go API's edits (Update, Delete, Undelete) write:
 // as the editing user, with its custom permissions for validation rules.
 // The caller holds s.mu.
-func (s *Server) editorMode() writeMode {
+func (s *state) editorMode() writeMode {
 	return writeMode{actor: s.editorUser, custom: s.accessFor(s.editorUser).custom}
 }
 
 // Insert stores a record directly (seeding): no authentication, no call
 // counting, and system fields such as CreatedDate may be set. Schema rules
 // (unknown fields, types, lengths, picklists, required, unique) still apply.
-func (s *Server) Insert(object string, fields map[string]any) (string, error) {
+func (s *recordAPI) Insert(object string, fields map[string]any) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, err := s.store.table(object)
@@ -457,7 +513,7 @@ func (s *Server) Insert(object string, fields map[string]any) (string, error) {
 
 // usersChanged keeps PermissionSetAssignment in step with the users (a new
 // user is an agent). The caller holds s.mu.
-func (s *Server) usersChanged(t *table) {
+func (s *state) usersChanged(t *table) {
 	if t.obj.Name == "User" {
 		s.syncPermissionObjects()
 	}
@@ -465,7 +521,7 @@ func (s *Server) usersChanged(t *table) {
 
 // Update edits a record as a Salesforce user would (bumps SystemModstamp,
 // LastModifiedById is that user, read-only fields are refused).
-func (s *Server) Update(object, id string, fields map[string]any) error {
+func (s *recordAPI) Update(object, id string, fields map[string]any) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, err := s.store.table(object)
@@ -483,7 +539,7 @@ func (s *Server) Update(object, id string, fields map[string]any) error {
 }
 
 // Delete deletes a record as a Salesforce user would.
-func (s *Server) Delete(object, id string) error {
+func (s *recordAPI) Delete(object, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, err := s.store.table(object)
@@ -503,7 +559,7 @@ func (s *Server) Delete(object, id string) error {
 
 // Undelete restores a deleted record from the recycle bin as a Salesforce
 // user would (its change event is an UNDELETE).
-func (s *Server) Undelete(object, id string) error {
+func (s *recordAPI) Undelete(object, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, err := s.store.table(object)
@@ -523,7 +579,7 @@ func (s *Server) Undelete(object, id string) error {
 
 // Record returns a record's fields in wire form (datetimes as Salesforce
 // strings), deleted records included (IsDeleted true).
-func (s *Server) Record(object, id string) (map[string]any, bool) {
+func (s *recordAPI) Record(object, id string) (map[string]any, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, err := s.store.table(object)
@@ -539,7 +595,7 @@ func (s *Server) Record(object, id string) (map[string]any, bool) {
 
 // Records returns every live (not deleted) record of object in creation
 // order.
-func (s *Server) Records(object string) []map[string]any {
+func (s *recordAPI) Records(object string) []map[string]any {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, err := s.store.table(object)
@@ -557,7 +613,7 @@ func (s *Server) Records(object string) []map[string]any {
 
 // Count returns how many live records object holds, without copying them
 // (a test watching a large backfill polls it).
-func (s *Server) Count(object string) int {
+func (s *recordAPI) Count(object string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, err := s.store.table(object)
@@ -574,9 +630,9 @@ func (s *Server) Count(object string) int {
 }
 
 // Users returns the User records.
-func (s *Server) Users() []map[string]any { return s.Records("User") }
+func (s *recordAPI) Users() []map[string]any { return s.Records("User") }
 
-func (s *Server) seed() error {
+func (s *state) seed() error {
 	users, _ := s.store.table("User")
 	integ, err := s.store.create(users, map[string]any{
 		"Username": s.opts.Username, "FirstName": "Carebridge", "LastName": "Integration",

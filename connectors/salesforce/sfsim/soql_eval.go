@@ -32,10 +32,18 @@ func relationshipName(f metadata.Field) string {
 	return strings.TrimSuffix(f.Name, "Id")
 }
 
+// soqlEngine compiles and runs SOQL queries over a store's records.
+type soqlEngine struct {
+	*store
+}
+
+// soql returns the store's SOQL engine.
+func (st *store) soql() *soqlEngine { return &soqlEngine{st} }
+
 // resolve checks a field path against the schema as the caller sees it: a
 // field hidden by field-level security, or an object it cannot read, does
 // not exist.
-func (st *store) resolve(obj *metadata.Object, p fieldPath, a *access) (resolvedField, *Error) {
+func (st *soqlEngine) resolve(obj *metadata.Object, p fieldPath, a *access) (resolvedField, *Error) {
 	rf := resolvedField{path: p}
 	cur := obj
 	for i, part := range p.parts {
@@ -82,7 +90,7 @@ func (st *store) resolve(obj *metadata.Object, p fieldPath, a *access) (resolved
 // read walks the relationships of rf from r and returns the final value
 // (nil for null, including a null reference or a record a cannot see on
 // the way).
-func (st *store) read(a *access, r *record, rf resolvedField) any {
+func (st *soqlEngine) read(a *access, r *record, rf resolvedField) any {
 	cur := r
 	for _, hop := range rf.hops {
 		id, _ := cur.value(hop).(string)
@@ -90,7 +98,7 @@ func (st *store) read(a *access, r *record, rf resolvedField) any {
 			return nil
 		}
 		t, next := st.recordByID(id)
-		if next == nil || !a.canRead(st, t, next) {
+		if next == nil || !a.canRead(st.store, t, next) {
 			return nil
 		}
 		cur = next
@@ -105,7 +113,7 @@ func (st *store) read(a *access, r *record, rf resolvedField) any {
 // The target of a polymorphic owner may lack the field (a queue has no
 // IsActive: null); Type of a user owner is "User", as Salesforce's Name
 // object reports it.
-func (st *store) polymorphicValue(r *record, f metadata.Field) any {
+func (st *soqlEngine) polymorphicValue(r *record, f metadata.Field) any {
 	t, _ := st.recordByID(r.id)
 	if t == nil {
 		return nil
@@ -139,7 +147,7 @@ type resolvedOrder struct {
 }
 
 // compile checks q for the caller a: an object it cannot read is unknown.
-func (st *store) compile(q *query, a *access) (*compiled, *Error) {
+func (st *soqlEngine) compile(q *query, a *access) (*compiled, *Error) {
 	t, ok := st.tables[strings.ToLower(q.object)]
 	if !ok || !a.object(t.obj).Read {
 		return nil, apiError(http.StatusBadRequest, "INVALID_TYPE",
@@ -184,7 +192,7 @@ func (st *store) compile(q *query, a *access) (*compiled, *Error) {
 	return c, nil
 }
 
-func (st *store) compileExpr(obj *metadata.Object, e expr, a *access) (func(*record) bool, *Error) {
+func (st *soqlEngine) compileExpr(obj *metadata.Object, e expr, a *access) (func(*record) bool, *Error) {
 	switch e := e.(type) {
 	case andExpr:
 		l, err := st.compileExpr(obj, e.left, a)
@@ -221,7 +229,7 @@ func (st *store) compileExpr(obj *metadata.Object, e expr, a *access) (func(*rec
 	return nil, malformed("unsupported condition")
 }
 
-func (st *store) compileCmp(obj *metadata.Object, e cmpExpr, a *access) (func(*record) bool, *Error) {
+func (st *soqlEngine) compileCmp(obj *metadata.Object, e cmpExpr, a *access) (func(*record) bool, *Error) {
 	rf, err := st.resolve(obj, e.field, a)
 	if err != nil {
 		return nil, err
@@ -324,7 +332,7 @@ func (st *store) compileCmp(obj *metadata.Object, e cmpExpr, a *access) (func(*r
 // compileSemiJoin compiles "field IN (SELECT idField FROM ...)" (and NOT
 // IN): both sides are ids, and the subquery runs now, as the caller, so it
 // sees only records the caller can see.
-func (st *store) compileSemiJoin(obj *metadata.Object, e cmpExpr, a *access) (func(*record) bool, *Error) {
+func (st *soqlEngine) compileSemiJoin(obj *metadata.Object, e cmpExpr, a *access) (func(*record) bool, *Error) {
 	rf, err := st.resolve(obj, e.field, a)
 	if err != nil {
 		return nil, err
@@ -488,7 +496,7 @@ func likePattern(p string) *regexp.Regexp {
 }
 
 // run executes a compiled query. all includes deleted records (queryAll).
-func (st *store) run(c *compiled, all bool) []*record {
+func (st *soqlEngine) run(c *compiled, all bool) []*record {
 	var out []*record
 	src := c.table.records
 	if c.candidates != nil && !all {
@@ -498,7 +506,7 @@ func (st *store) run(c *compiled, all bool) []*record {
 		if r.deleted && !all {
 			continue
 		}
-		if !c.access.canRead(st, c.table, r) {
+		if !c.access.canRead(st.store, c.table, r) {
 			continue // invisible rows are left out silently, totalSize included
 		}
 		if c.where != nil && !c.where(r) {
@@ -543,7 +551,7 @@ func (st *store) run(c *compiled, all bool) []*record {
 // NOT) can match,
 // as an org reads them from its index instead of scanning; nil when the
 // condition names none. The where clause still decides.
-func (st *store) indexed(t *table, e expr) []*record {
+func (st *soqlEngine) indexed(t *table, e expr) []*record {
 	switch e := e.(type) {
 	case andExpr:
 		if r := st.indexed(t, e.left); r != nil {
@@ -601,7 +609,7 @@ func (st *store) indexed(t *table, e expr) []*record {
 
 // project renders the selected fields of a record, relationship fields as
 // nested objects as Salesforce does.
-func (st *store) project(c *compiled, r *record, version string) *orderedObject {
+func (st *soqlEngine) project(c *compiled, r *record, version string) *orderedObject {
 	o := newOrdered()
 	o.set("attributes", attributes(c.table.obj.Name, r.id, version))
 	for _, rf := range c.fields {
@@ -614,7 +622,7 @@ func (st *store) project(c *compiled, r *record, version string) *orderedObject 
 	return o
 }
 
-func (st *store) projectPath(a *access, o *orderedObject, r *record, rf resolvedField, hop int, version string) {
+func (st *soqlEngine) projectPath(a *access, o *orderedObject, r *record, rf resolvedField, hop int, version string) {
 	if hop == len(rf.hops) {
 		o.set(rf.final.Name, wireValue(rf.final, st.polymorphicValue(r, rf.final)))
 		return
@@ -622,7 +630,7 @@ func (st *store) projectPath(a *access, o *orderedObject, r *record, rf resolved
 	name := rf.names[hop]
 	id, _ := r.value(rf.hops[hop]).(string)
 	t, next := st.recordByID(id)
-	if next == nil || !a.canRead(st, t, next) {
+	if next == nil || !a.canRead(st.store, t, next) {
 		if _, exists := o.values[name]; !exists {
 			o.set(name, nil)
 		}

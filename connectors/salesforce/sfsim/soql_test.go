@@ -252,12 +252,12 @@ func FuzzParseSOQL(f *testing.F) {
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		c, cerr := s.store.compile(q, s.accessFor(s.integrationUser))
+		c, cerr := s.store.soql().compile(q, s.accessFor(s.integrationUser))
 		if cerr != nil {
 			return
 		}
-		for _, r := range s.store.run(c, true) {
-			s.store.project(c, r, "62.0")
+		for _, r := range s.store.soql().run(c, true) {
+			s.store.soql().project(c, r, "62.0")
 		}
 	})
 }
@@ -297,7 +297,7 @@ func TestLookupFieldsAreIndexed(t *testing.T) {
 		}
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		c, cerr := s.store.compile(q, s.accessFor(s.integrationUser))
+		c, cerr := s.store.soql().compile(q, s.accessFor(s.integrationUser))
 		if cerr != nil {
 			t.Fatal(cerr)
 		}
@@ -305,7 +305,7 @@ func TestLookupFieldsAreIndexed(t *testing.T) {
 			t.Fatalf("%s: answered from an index %v, want %v", soql, got, wantIndexed)
 		}
 		var out []string
-		for _, r := range s.store.run(c, false) {
+		for _, r := range s.store.soql().run(c, false) {
 			out = append(out, r.id)
 		}
 		return out

@@ -162,9 +162,16 @@ func uiTime(t time.Time) any {
 	return t.UTC().Format(uiDateTimeLayout)
 }
 
+// uiAPI holds the User Interface API's handlers (the routes are the
+// Server's, in uiRoute).
+type uiAPI struct {
+	*state
+	*restAPI // writeMode, objectTable, checkDelete
+}
+
 // readable finds a record by id for a read: one the caller cannot see is
 // NOT_FOUND, as the REST API answers.
-func (s *Server) readable(id string, a *access) (*table, *record, *Error) {
+func (s *uiAPI) readable(id string, a *access) (*table, *record, *Error) {
 	t, r := s.store.recordByID(id)
 	if r == nil || !a.object(t.obj).Read || !a.canRead(s.store, t, r) {
 		return nil, nil, notFound()
@@ -176,7 +183,7 @@ func (s *Server) readable(id string, a *access) (*table, *record, *Error) {
 }
 
 // handleUIRecord is GET ui-api/records/{id}?fields=&optionalFields=.
-func (s *Server) handleUIRecord(w http.ResponseWriter, r *http.Request, rt route, user string) {
+func (s *uiAPI) handleUIRecord(w http.ResponseWriter, r *http.Request, rt route, user string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.accessFor(user)
@@ -201,7 +208,7 @@ func (s *Server) handleUIRecord(w http.ResponseWriter, r *http.Request, rt route
 
 // childRelationship finds the object and reference field behind a related
 // list of parent: its child relationship name with __r (Care_Messages__r).
-func (s *Server) childRelationship(parent *metadata.Object, relatedListID string) (*table, metadata.Field, bool) {
+func (s *uiAPI) childRelationship(parent *metadata.Object, relatedListID string) (*table, metadata.Field, bool) {
 	for _, name := range s.schema.Objects() {
 		t := s.store.tables[strings.ToLower(name)]
 		for _, f := range t.fields {
@@ -218,7 +225,7 @@ func (s *Server) childRelationship(parent *metadata.Object, relatedListID string
 // the child records of a parent the caller can see, those it may read,
 // sorted by one field (sortBy, "-" for descending: nulls first ascending,
 // last descending, as SOQL sorts) and paged (pageSize, pageToken).
-func (s *Server) handleUIRelatedList(w http.ResponseWriter, r *http.Request, rt route, user string) {
+func (s *uiAPI) handleUIRelatedList(w http.ResponseWriter, r *http.Request, rt route, user string) {
 	q := r.URL.Query()
 	pageSize := uiDefaultPageSize
 	if v := q.Get("pageSize"); v != "" {
@@ -401,7 +408,7 @@ func writeRecordError(w http.ResponseWriter, o *metadata.Object, e *Error) {
 
 // uiWriteInput reads the body of createRecord or updateRecord and the
 // call's write mode; false when it has answered a malformed body.
-func (s *Server) uiWriteInput(w http.ResponseWriter, r *http.Request, user string) (uiRecordInput, writeMode, bool) {
+func (s *uiAPI) uiWriteInput(w http.ResponseWriter, r *http.Request, user string) (uiRecordInput, writeMode, bool) {
 	var body uiRecordInput
 	if err := decodeBody(w, r, &body); err != nil {
 		writeRecordError(w, nil, err)
@@ -411,7 +418,7 @@ func (s *Server) uiWriteInput(w http.ResponseWriter, r *http.Request, user strin
 }
 
 // handleUICreate is POST ui-api/records: createRecord.
-func (s *Server) handleUICreate(w http.ResponseWriter, r *http.Request, _ route, user string) {
+func (s *uiAPI) handleUICreate(w http.ResponseWriter, r *http.Request, _ route, user string) {
 	body, mode, ok := s.uiWriteInput(w, r, user)
 	if !ok {
 		return
@@ -437,7 +444,7 @@ func (s *Server) handleUICreate(w http.ResponseWriter, r *http.Request, _ route,
 }
 
 // handleUIUpdate is PATCH ui-api/records/{id}: updateRecord.
-func (s *Server) handleUIUpdate(w http.ResponseWriter, r *http.Request, rt route, user string) {
+func (s *uiAPI) handleUIUpdate(w http.ResponseWriter, r *http.Request, rt route, user string) {
 	body, mode, ok := s.uiWriteInput(w, r, user)
 	if !ok {
 		return
@@ -469,7 +476,7 @@ func (s *Server) handleUIUpdate(w http.ResponseWriter, r *http.Request, rt route
 }
 
 // handleUIDelete is DELETE ui-api/records/{id}: deleteRecord.
-func (s *Server) handleUIDelete(w http.ResponseWriter, r *http.Request, rt route, user string) {
+func (s *uiAPI) handleUIDelete(w http.ResponseWriter, r *http.Request, rt route, user string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.accessFor(user)

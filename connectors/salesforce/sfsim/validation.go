@@ -56,7 +56,7 @@ func compileValidationRules(schema *metadata.Schema) ([]activeRule, error) {
 }
 
 // AddValidationRule activates a validation rule.
-func (s *Server) AddValidationRule(r ValidationRule) error {
+func (s *recordAPI) AddValidationRule(r ValidationRule) error {
 	if r.Name == "" || r.Message == "" || r.Violated == nil {
 		return errors.New("sfsim: a validation rule needs a name, a message and a condition")
 	}
@@ -84,7 +84,7 @@ func (s *Server) AddValidationRule(r ValidationRule) error {
 
 // RemoveValidationRule deactivates a rule, a shipped one included; false
 // when there was none.
-func (s *Server) RemoveValidationRule(object, name string) bool {
+func (s *recordAPI) RemoveValidationRule(object, name string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := len(s.store.rules)

@@ -392,9 +392,14 @@ func (s *Subscriber) stream(ctx context.Context, sess salesforce.Session, topic 
 		*last = slices.Clone(latest)
 		watchdog.Reset(s.cfg.StallTimeout)
 		if n := len(batch); n > 0 {
-			if err := st.Send(&eventbus.FetchRequest{TopicName: topic, NumRequested: int32(n)}); err != nil {
+			err := st.Send(&eventbus.FetchRequest{TopicName: topic, NumRequested: int32(n)})
+			if err != nil && !isEOF(err) {
 				return progressed, s.streamError(st, topic, err)
 			}
+			// io.EOF: the server has ended the stream. The events it sent
+			// before its end still come through Recv, then its status:
+			// they are handled, not dropped (each counted against the
+			// org's delivery allocation, and redelivered only after it).
 		}
 	}
 }

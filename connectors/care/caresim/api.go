@@ -11,14 +11,15 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/carerules"
 	"github.com/carebridge/carebridge/connectors/care/rules"
-	"golang.org/x/time/rate"
 )
 
-// api serves the contract's operations (api.go, actions.go) and counts
-// their calls. idem and calls are guarded by the shared mu.
+// api serves the contract's operations (api.go, actions.go; op wraps each
+// one, in server.go) and counts their calls. idem and calls are guarded by the shared mu.
 type api struct {
 	*state
 	injector *faultInjector

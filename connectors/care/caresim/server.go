@@ -89,9 +89,9 @@ const maxBody = 1 << 20
 //     ids and stamps, guarded by mu; its methods are the ...Locked helpers
 //     every part builds on, called with mu held (with now and check), each
 //     in the file of the area it serves.
-//   - api (api.go, actions.go): the contract's operations, the wrapper
-//     around them (auth, rate limit, faults, idempotency) and the call
-//     counters.
+//   - api (api.go, actions.go): the contract's operations; and here, the
+//     wrapper around them (auth, rate limit, faults, idempotency) and the
+//     call counters.
 //   - simulation (sandbox.go, authors.go, demo.go): the Go controls, what
 //     customers, authors and Care users do (Escalate, CustomerMessage,
 //     UIAssign...), and the demo seed.

@@ -13,7 +13,7 @@ var replyModes = map[rules.ReplyMode]bool{
 	rules.PublicReply: true, rules.CommentOnPost: true, rules.DirectMessage: true, rules.PrivateReply: true,
 }
 
-func (s *Server) postReply(r *http.Request, body []byte) (int, any, error) {
+func (s *api) postReply(r *http.Request, body []byte) (int, any, error) {
 	var req care.ReplyRequest
 	if err := decodeStrict(body, &req); err != nil {
 		return 0, nil, err
@@ -27,7 +27,7 @@ func (s *Server) postReply(r *http.Request, body []byte) (int, any, error) {
 
 // replyLocked checks a reply against Care's rules and, when allowed, appends
 // the brand's message to the conversation.
-func (s *Server) replyLocked(caseID string, req care.ReplyRequest) (care.Message, error) {
+func (s *state) replyLocked(caseID string, req care.ReplyRequest) (care.Message, error) {
 	if !replyModes[req.Mode] {
 		return care.Message{}, badRequest("mode %q must be one of public_reply, comment_on_post, direct_message, private_reply", req.Mode)
 	}
@@ -114,7 +114,7 @@ func ptr(s string) *string { return &s }
 
 // addMessageLocked appends m to its case's conversation and emits
 // message.created.
-func (s *Server) addMessageLocked(m *care.Message) {
+func (s *state) addMessageLocked(m *care.Message) {
 	m.UpdatedAt = s.stampLocked()
 	s.conversationChangedLocked(m)
 	if m.Media == nil {
@@ -127,16 +127,16 @@ func (s *Server) addMessageLocked(m *care.Message) {
 
 // conversationChangedLocked records on m's case that its conversation
 // changed when m did.
-func (s *Server) conversationChangedLocked(m *care.Message) {
+func (s *state) conversationChangedLocked(m *care.Message) {
 	if c, ok := s.cases[m.CaseID]; ok {
 		t := m.UpdatedAt
 		c.ConversationUpdatedAt = &t
 	}
 }
 
-func (s *Server) messageTakenLocked(id string) bool { _, ok := s.messages[id]; return ok }
+func (s *state) messageTakenLocked(id string) bool { _, ok := s.messages[id]; return ok }
 
-func (s *Server) brandAuthorLocked(c *care.Case) care.Author {
+func (s *state) brandAuthorLocked(c *care.Case) care.Author {
 	a := care.Author{ID: "brand", Handle: "brand", Name: "Brand", IsBrand: true, AccountState: care.AccountActive}
 	if c.ProfileID != nil {
 		if p, ok := s.profileLocked(*c.ProfileID); ok {
@@ -163,7 +163,7 @@ const (
 )
 
 // cascadeLocked lists the replies hiding or un-hiding m also changes.
-func (s *Server) cascadeLocked(m *care.Message) []*care.Message {
+func (s *state) cascadeLocked(m *care.Message) []*care.Message {
 	var out []*care.Message
 	for _, d := range carerules.Replies(s.messagesLocked(m.CaseID), m) {
 		if len(out) == maxCascade {
@@ -176,7 +176,7 @@ func (s *Server) cascadeLocked(m *care.Message) []*care.Message {
 	return out
 }
 
-func (s *Server) messageAction(r *http.Request, body []byte) (int, any, error) {
+func (s *api) messageAction(r *http.Request, body []byte) (int, any, error) {
 	var req care.ActionRequest
 	if err := decodeStrict(body, &req); err != nil {
 		return 0, nil, err
@@ -188,7 +188,7 @@ func (s *Server) messageAction(r *http.Request, body []byte) (int, any, error) {
 	return http.StatusOK, res, nil
 }
 
-func (s *Server) actionLocked(caseID, msgID, action string) (care.ActionResult, error) {
+func (s *state) actionLocked(caseID, msgID, action string) (care.ActionResult, error) {
 	a, ok := actions[action]
 	if !ok {
 		return care.ActionResult{}, badRequest("action %q must be one of like, unlike, delete, hide, unhide, ban_author, unban_author, follow_author, unfollow_author", action)

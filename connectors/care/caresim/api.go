@@ -8,19 +8,33 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/carerules"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 )
 
+// api serves the contract's operations (api.go, actions.go; op wraps each
+// one, in server.go) and counts their calls. idem and calls are guarded by the shared mu.
+type api struct {
+	*state
+	injector *faultInjector
+	idem     map[string]idemEntry
+	calls    map[string]int
+	budget   *rate.Limiter // nil: no rate limit
+	limited  atomic.Int64  // API calls refused by the rate limit
+}
+
 const (
 	defaultPageSize = 50
 	maxPageSize     = 200
 )
 
-func (s *Server) listCases(r *http.Request, _ []byte) (int, any, error) {
+func (s *api) listCases(r *http.Request, _ []byte) (int, any, error) {
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return 0, nil, badRequest("malformed query string: %v", err)
@@ -149,7 +163,7 @@ func decodeCursor(v string) (position, error) {
 	return position{time.Unix(0, ns).UTC(), parts[2]}, nil
 }
 
-func (s *Server) caseLocked(id string) (*care.Case, error) {
+func (s *state) caseLocked(id string) (*care.Case, error) {
 	c, ok := s.cases[id]
 	if !ok {
 		return nil, notFound("case %q not found", id)
@@ -157,7 +171,7 @@ func (s *Server) caseLocked(id string) (*care.Case, error) {
 	return c, nil
 }
 
-func (s *Server) getCase(r *http.Request, _ []byte) (int, any, error) {
+func (s *api) getCase(r *http.Request, _ []byte) (int, any, error) {
 	c, err := s.caseLocked(r.PathValue("id"))
 	if err != nil {
 		return 0, nil, err
@@ -165,7 +179,7 @@ func (s *Server) getCase(r *http.Request, _ []byte) (int, any, error) {
 	return http.StatusOK, *c, nil
 }
 
-func (s *Server) listMessages(r *http.Request, _ []byte) (int, any, error) {
+func (s *api) listMessages(r *http.Request, _ []byte) (int, any, error) {
 	c, err := s.caseLocked(r.PathValue("id"))
 	if err != nil {
 		return 0, nil, err
@@ -173,7 +187,7 @@ func (s *Server) listMessages(r *http.Request, _ []byte) (int, any, error) {
 	return http.StatusOK, s.messagesLocked(c.ID), nil
 }
 
-func (s *Server) messagesLocked(caseID string) []care.Message {
+func (s *state) messagesLocked(caseID string) []care.Message {
 	out := make([]care.Message, 0, len(s.convo[caseID]))
 	for _, id := range s.convo[caseID] {
 		out = append(out, *s.messages[id])
@@ -181,7 +195,7 @@ func (s *Server) messagesLocked(caseID string) []care.Message {
 	return out
 }
 
-func (s *Server) listNotes(r *http.Request, _ []byte) (int, any, error) {
+func (s *api) listNotes(r *http.Request, _ []byte) (int, any, error) {
 	c, err := s.caseLocked(r.PathValue("id"))
 	if err != nil {
 		return 0, nil, err
@@ -189,15 +203,15 @@ func (s *Server) listNotes(r *http.Request, _ []byte) (int, any, error) {
 	return http.StatusOK, append([]care.Note{}, s.notes[c.ID]...), nil
 }
 
-func (s *Server) listAgents(*http.Request, []byte) (int, any, error) {
+func (s *api) listAgents(*http.Request, []byte) (int, any, error) {
 	return http.StatusOK, append([]care.Agent{}, s.agents...), nil
 }
 
-func (s *Server) listProfiles(*http.Request, []byte) (int, any, error) {
+func (s *api) listProfiles(*http.Request, []byte) (int, any, error) {
 	return http.StatusOK, append([]care.Profile{}, s.profiles...), nil
 }
 
-func (s *Server) assignCase(r *http.Request, body []byte) (int, any, error) {
+func (s *api) assignCase(r *http.Request, body []byte) (int, any, error) {
 	var req care.AssignRequest
 	if err := decodeStrict(body, &req); err != nil {
 		return 0, nil, err
@@ -209,7 +223,7 @@ func (s *Server) assignCase(r *http.Request, body []byte) (int, any, error) {
 	return http.StatusOK, c, nil
 }
 
-func (s *Server) assignLocked(caseID string, agentID *string) (care.Case, error) {
+func (s *state) assignLocked(caseID string, agentID *string) (care.Case, error) {
 	c, err := s.caseLocked(caseID)
 	if err != nil {
 		return care.Case{}, err
@@ -232,7 +246,7 @@ func (s *Server) assignLocked(caseID string, agentID *string) (care.Case, error)
 	return *c, nil
 }
 
-func (s *Server) agentLocked(id string) (care.Agent, bool) {
+func (s *state) agentLocked(id string) (care.Agent, bool) {
 	for _, a := range s.agents {
 		if a.ID == id {
 			return a, true
@@ -241,7 +255,7 @@ func (s *Server) agentLocked(id string) (care.Agent, bool) {
 	return care.Agent{}, false
 }
 
-func (s *Server) profileLocked(id string) (care.Profile, bool) {
+func (s *state) profileLocked(id string) (care.Profile, bool) {
 	for _, p := range s.profiles {
 		if p.ID == id {
 			return p, true
@@ -259,7 +273,7 @@ func equalPtr(a, b *string) bool {
 
 var statuses = map[rules.Status]bool{rules.Open: true, rules.Pending: true, rules.Done: true, rules.Deleted: true}
 
-func (s *Server) setStatus(r *http.Request, body []byte) (int, any, error) {
+func (s *api) setStatus(r *http.Request, body []byte) (int, any, error) {
 	var req care.StatusRequest
 	if err := decodeStrict(body, &req); err != nil {
 		return 0, nil, err
@@ -271,7 +285,7 @@ func (s *Server) setStatus(r *http.Request, body []byte) (int, any, error) {
 	return http.StatusOK, c, nil
 }
 
-func (s *Server) setStatusLocked(caseID string, st rules.Status) (care.Case, error) {
+func (s *state) setStatusLocked(caseID string, st rules.Status) (care.Case, error) {
 	if !statuses[st] {
 		return care.Case{}, badRequest("status %q must be one of open, pending, done, deleted", st)
 	}
@@ -292,7 +306,7 @@ func (s *Server) setStatusLocked(caseID string, st rules.Status) (care.Case, err
 	return *c, nil
 }
 
-func (s *Server) setProfile(r *http.Request, body []byte) (int, any, error) {
+func (s *api) setProfile(r *http.Request, body []byte) (int, any, error) {
 	var req care.ProfileRequest
 	if err := decodeStrict(body, &req); err != nil {
 		return 0, nil, err
@@ -323,7 +337,7 @@ func (s *Server) setProfile(r *http.Request, body []byte) (int, any, error) {
 	return http.StatusOK, *c, nil
 }
 
-func (s *Server) addNote(r *http.Request, body []byte) (int, any, error) {
+func (s *api) addNote(r *http.Request, body []byte) (int, any, error) {
 	var req care.NoteRequest
 	if err := decodeStrict(body, &req); err != nil {
 		return 0, nil, err
@@ -335,7 +349,7 @@ func (s *Server) addNote(r *http.Request, body []byte) (int, any, error) {
 	return http.StatusCreated, n, nil
 }
 
-func (s *Server) addNoteLocked(caseID, authorID, text string, mentions []string) (care.Note, error) {
+func (s *state) addNoteLocked(caseID, authorID, text string, mentions []string) (care.Note, error) {
 	if strings.TrimSpace(text) == "" {
 		return care.Note{}, badRequest("text is required")
 	}
@@ -365,17 +379,17 @@ func (s *Server) addNoteLocked(caseID, authorID, text string, mentions []string)
 	return n, nil
 }
 
-func (s *Server) noteTakenLocked(id string) bool { return s.noteIDs[id] }
+func (s *state) noteTakenLocked(id string) bool { return s.noteIDs[id] }
 
 // touchCaseLocked records a change of the case: a new updated_at and a
 // case.updated event.
-func (s *Server) touchCaseLocked(c *care.Case) {
+func (s *state) touchCaseLocked(c *care.Case) {
 	c.UpdatedAt = s.stampLocked()
 	s.emitLocked(care.EventCaseUpdated, c.ID, *c)
 }
 
 // check asks the rules engine; a refusal becomes a 422 with the rule code.
-func (s *Server) check(sc rules.Scenario) error {
+func (s *state) check(sc rules.Scenario) error {
 	d := s.rules.Check(sc)
 	if d.Allowed {
 		return nil

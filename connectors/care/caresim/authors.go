@@ -27,7 +27,7 @@ func accountKey(p rules.Platform, authorID string) string { return string(p) + "
 
 // accountStateLocked is the state of an author's account (active unless
 // set otherwise).
-func (s *Server) accountStateLocked(p rules.Platform, authorID string) string {
+func (s *state) accountStateLocked(p rules.Platform, authorID string) string {
 	if st, ok := s.accounts[accountKey(p, authorID)]; ok {
 		return st
 	}
@@ -36,7 +36,7 @@ func (s *Server) accountStateLocked(p rules.Platform, authorID string) string {
 
 // authoredMessageLocked finds a message of the case written by its
 // author on the platform (not by the brand), for the author's own doings.
-func (s *Server) authoredMessageLocked(caseID, msgID, doing string) (*care.Case, *care.Message, error) {
+func (s *state) authoredMessageLocked(caseID, msgID, doing string) (*care.Case, *care.Message, error) {
 	c, err := s.caseLocked(caseID)
 	if err != nil {
 		return nil, nil, err
@@ -61,7 +61,7 @@ func (s *Server) authoredMessageLocked(caseID, msgID, doing string) (*care.Case,
 // Care keeps the message's place in the conversation, marked deleted by
 // its author, and drops its content (text, media, permalink), as the
 // platforms' terms require of anyone holding a copy.
-func (s *Server) AuthorDelete(caseID, msgID string) (care.Message, error) {
+func (s *simulation) AuthorDelete(caseID, msgID string) (care.Message, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, m, err := s.authoredMessageLocked(caseID, msgID, "deletes")
@@ -77,7 +77,7 @@ func (s *Server) AuthorDelete(caseID, msgID string) (care.Message, error) {
 
 // authorChangedLocked records that m's author changed it: a change of m
 // and of its case. It returns the time of the change.
-func (s *Server) authorChangedLocked(c *care.Case, m *care.Message) *time.Time {
+func (s *state) authorChangedLocked(c *care.Case, m *care.Message) *time.Time {
 	m.UpdatedAt = s.stampLocked()
 	at := m.UpdatedAt
 	s.conversationChangedLocked(m)
@@ -88,7 +88,7 @@ func (s *Server) authorChangedLocked(c *care.Case, m *care.Message) *time.Time {
 // AuthorEdit is the author of a message editing it on the platform: Care
 // reports the current text (and media, when given; nil keeps them) with
 // the time of the edit, and keeps no earlier version.
-func (s *Server) AuthorEdit(caseID, msgID, text string, media []string) (care.Message, error) {
+func (s *simulation) AuthorEdit(caseID, msgID, text string, media []string) (care.Message, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, m, err := s.authoredMessageLocked(caseID, msgID, "edits")
@@ -123,7 +123,7 @@ type AccountStateResult struct {
 // platform. Every message of the author reports it from then on: each is
 // changed, and so is each of their cases. Setting the state an account
 // already has changes nothing.
-func (s *Server) SetAccountState(p rules.Platform, authorID, state string) (AccountStateResult, error) {
+func (s *simulation) SetAccountState(p rules.Platform, authorID, state string) (AccountStateResult, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
@@ -174,7 +174,7 @@ type AuthorMessageRequest struct {
 	Media []string `json:"media,omitempty"`
 }
 
-func (s *Server) simAuthorDelete(r *http.Request, body []byte) (int, any, error) {
+func (s *controlEndpoints) simAuthorDelete(r *http.Request, body []byte) (int, any, error) {
 	var req AuthorMessageRequest
 	if err := decodeStrict(body, &req); err != nil {
 		return 0, nil, err
@@ -189,7 +189,7 @@ func (s *Server) simAuthorDelete(r *http.Request, body []byte) (int, any, error)
 	return http.StatusOK, m, nil
 }
 
-func (s *Server) simAuthorEdit(r *http.Request, body []byte) (int, any, error) {
+func (s *controlEndpoints) simAuthorEdit(r *http.Request, body []byte) (int, any, error) {
 	var req AuthorMessageRequest
 	if err := decodeStrict(body, &req); err != nil {
 		return 0, nil, err
@@ -208,7 +208,7 @@ type AccountStateRequest struct {
 	State    string         `json:"state"`
 }
 
-func (s *Server) simAccountState(_ *http.Request, body []byte) (int, any, error) {
+func (s *controlEndpoints) simAccountState(_ *http.Request, body []byte) (int, any, error) {
 	var req AccountStateRequest
 	if err := decodeStrict(body, &req); err != nil {
 		return 0, nil, err

@@ -13,7 +13,7 @@ import (
 // customer and profile, as Care escalates them, but the listening mention,
 // which automation escalates without a profile. An error means the seed and
 // the sandbox's rules disagree: a bug to fix, not a case to skip.
-func (s *Server) SeedDemo() error {
+func (s *simulation) SeedDemo() error {
 	agents := []care.Agent{
 		{ID: "agent_ana", Name: "Ana Novak", Email: "ana.novak@example.com"},
 		{ID: "agent_ben", Name: "Ben Okafor", Email: "ben.okafor@example.com"},

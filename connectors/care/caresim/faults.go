@@ -2,9 +2,18 @@ package caresim
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"time"
 )
+
+// faultInjector holds the injected faults (faults.go). faults and rng are
+// guarded by the shared mu.
+type faultInjector struct {
+	*state
+	faults []*Fault
+	rng    *rand.Rand
+}
 
 // Fault makes operations fail or slow down. Op is an operationId ("" or "*"
 // for every operation). Times > 0 fails the next Times calls; Rate (0..1)
@@ -47,7 +56,7 @@ var knownOps = map[string]bool{
 }
 
 // InjectFault adds a fault. An invalid fault is logged and ignored.
-func (s *Server) InjectFault(f Fault) {
+func (s *faultInjector) InjectFault(f Fault) {
 	if err := f.validate(); err != nil {
 		s.log.Warn("care sandbox: fault ignored", "err", err)
 		return
@@ -58,7 +67,7 @@ func (s *Server) InjectFault(f Fault) {
 }
 
 // Faults returns the faults still in force.
-func (s *Server) Faults() []Fault {
+func (s *faultInjector) Faults() []Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]Fault, len(s.faults))
@@ -69,7 +78,7 @@ func (s *Server) Faults() []Fault {
 }
 
 // ClearFaults removes every fault.
-func (s *Server) ClearFaults() {
+func (s *faultInjector) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = nil
@@ -78,7 +87,7 @@ func (s *Server) ClearFaults() {
 // applyFaults delays and possibly fails a call of op. A failure is returned
 // as err, before the operation acts, or (LoseResponse) as lost, to answer
 // with after it acted.
-func (s *Server) applyFaults(r *http.Request, op string) (err, lost error) {
+func (s *faultInjector) applyFaults(r *http.Request, op string) (err, lost error) {
 	var delay time.Duration
 	status := 0
 	lose := false

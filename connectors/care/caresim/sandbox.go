@@ -11,6 +11,21 @@ import (
 	"github.com/carebridge/carebridge/connectors/care/rules"
 )
 
+// simulation is the Go controls of the sandbox (sandbox.go, authors.go,
+// demo.go): what customers, authors and Care users do, each taking the
+// shared mu.
+type simulation struct {
+	*state
+}
+
+// controlEndpoints serves /sandbox/ (sandbox.go, authors.go): thin HTTP
+// handlers over the Go controls, the faults and the call counters.
+type controlEndpoints struct {
+	*simulation
+	*faultInjector
+	*api
+}
+
 var platforms = map[rules.Platform]bool{
 	rules.Facebook: true, rules.Instagram: true, rules.Twitter: true,
 	rules.LinkedIn: true, rules.YouTube: true, rules.TikTok: true,
@@ -23,7 +38,7 @@ var kinds = map[rules.Kind]bool{
 }
 
 // AddAgent adds (or replaces, by id) a Care user.
-func (s *Server) AddAgent(a care.Agent) {
+func (s *simulation) AddAgent(a care.Agent) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range s.agents {
@@ -36,7 +51,7 @@ func (s *Server) AddAgent(a care.Agent) {
 }
 
 // AddProfile adds (or replaces, by id) a brand profile.
-func (s *Server) AddProfile(p care.Profile) {
+func (s *simulation) AddProfile(p care.Profile) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range s.profiles {
@@ -56,7 +71,7 @@ func (s *Server) AddProfile(p care.Profile) {
 // and arrives with the profile whose content was escalated; only listening
 // content escalated by automation (a conversation of listening mentions, as
 // EscalateListening makes) arrives without a profile.
-func (s *Server) Escalate(c care.Case, msgs []care.Message) (care.Case, error) {
+func (s *simulation) Escalate(c care.Case, msgs []care.Message) (care.Case, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.validateCaseLocked(&c, isListening(msgs)); err != nil {
@@ -110,7 +125,7 @@ func isListening(msgs []care.Message) bool {
 	return len(msgs) > 0
 }
 
-func (s *Server) validateCaseLocked(c *care.Case, listening bool) error {
+func (s *state) validateCaseLocked(c *care.Case, listening bool) error {
 	if !platforms[c.Platform] && !slices.Contains(s.opts.NewPlatforms, c.Platform) {
 		return badRequest("platform %q must be one of facebook, instagram, twitter, linkedin, youtube, tiktok", c.Platform)
 	}
@@ -163,7 +178,7 @@ func (s *Server) validateCaseLocked(c *care.Case, listening bool) error {
 
 // prepareMessageLocked validates m and fills its defaults. pending finds
 // messages of the same batch not stored yet.
-func (s *Server) prepareMessageLocked(c *care.Case, m *care.Message, pending func(string) *care.Message) error {
+func (s *state) prepareMessageLocked(c *care.Case, m *care.Message, pending func(string) *care.Message) error {
 	if m.Platform == "" {
 		m.Platform = c.Platform
 	}
@@ -261,7 +276,7 @@ func prepareDeletion(m *care.Message, now time.Time) error {
 
 // EscalateListening escalates listening content the way automation does: a
 // new case with no profile holding one listening mention.
-func (s *Server) EscalateListening(platform rules.Platform, customer care.Customer, text string) (care.Case, error) {
+func (s *simulation) EscalateListening(platform rules.Platform, customer care.Customer, text string) (care.Case, error) {
 	if strings.TrimSpace(text) == "" {
 		return care.Case{}, fmt.Errorf("escalate listening content: %w", badRequest("text is required: the listening content escalated"))
 	}
@@ -275,7 +290,7 @@ func (s *Server) EscalateListening(platform rules.Platform, customer care.Custom
 // CustomerMessage adds a message from the customer (a comment, reply or DM)
 // to the case. A customer message on a pending case puts it back to open:
 // pending holds the case only until the customer replies.
-func (s *Server) CustomerMessage(caseID string, m care.Message) (care.Message, error) {
+func (s *simulation) CustomerMessage(caseID string, m care.Message) (care.Message, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, err := s.caseLocked(caseID)
@@ -314,7 +329,7 @@ func (s *Server) CustomerMessage(caseID string, m care.Message) (care.Message, e
 }
 
 // Case returns a case.
-func (s *Server) Case(id string) (care.Case, bool) {
+func (s *simulation) Case(id string) (care.Case, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.cases[id]
@@ -325,21 +340,21 @@ func (s *Server) Case(id string) (care.Case, bool) {
 }
 
 // Messages returns a case's conversation, oldest first.
-func (s *Server) Messages(caseID string) []care.Message {
+func (s *simulation) Messages(caseID string) []care.Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.messagesLocked(caseID)
 }
 
 // Notes returns a case's internal notes, oldest first.
-func (s *Server) Notes(caseID string) []care.Note {
+func (s *simulation) Notes(caseID string) []care.Note {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]care.Note{}, s.notes[caseID]...)
 }
 
 // Replies returns the messages sent to a case through the API, oldest first.
-func (s *Server) Replies(caseID string) []care.Message {
+func (s *simulation) Replies(caseID string) []care.Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]care.Message, 0, len(s.replies[caseID]))
@@ -350,7 +365,7 @@ func (s *Server) Replies(caseID string) []care.Message {
 }
 
 // UIAssign assigns (nil: unassigns) a case as a Care user would in the UI.
-func (s *Server) UIAssign(caseID string, agentID *string) error {
+func (s *simulation) UIAssign(caseID string, agentID *string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.assignLocked(caseID, agentID); err != nil {
@@ -361,7 +376,7 @@ func (s *Server) UIAssign(caseID string, agentID *string) error {
 
 // UISetStatus changes a case's status as a Care user would in the UI; Care's
 // status rules apply.
-func (s *Server) UISetStatus(caseID string, st rules.Status) error {
+func (s *simulation) UISetStatus(caseID string, st rules.Status) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.setStatusLocked(caseID, st); err != nil {
@@ -371,11 +386,11 @@ func (s *Server) UISetStatus(caseID string, st rules.Status) error {
 }
 
 // UIAddNote writes an internal note as Care user authorID would in the UI.
-func (s *Server) UIAddNote(caseID, authorID, text string) (care.Note, error) {
+func (s *simulation) UIAddNote(caseID, authorID, text string) (care.Note, error) {
 	return s.uiAddNote(caseID, care.NoteRequest{AuthorID: authorID, Text: text})
 }
 
-func (s *Server) uiAddNote(caseID string, req care.NoteRequest) (care.Note, error) {
+func (s *simulation) uiAddNote(caseID string, req care.NoteRequest) (care.Note, error) {
 	if req.AuthorID == "" {
 		return care.Note{}, fmt.Errorf("ui add note to case %q: %w", caseID, badRequest("author_id is required: a note written in the Care UI has a Care user as its author"))
 	}
@@ -391,7 +406,7 @@ func (s *Server) uiAddNote(caseID string, req care.NoteRequest) (care.Note, erro
 // controls are the simulation endpoints, each documented in
 // sandbox-openapi.yaml (TestSandboxControlsMatchTheirDocument holds the two
 // together) and in docs/sandboxes.md.
-func (s *Server) controls() map[string]handlerFunc {
+func (s *controlEndpoints) controls() map[string]handlerFunc {
 	return map[string]handlerFunc{
 		"POST /sandbox/escalate":                     s.simEscalate,
 		"POST /sandbox/listening":                    s.simListening,
@@ -414,7 +429,7 @@ func (s *Server) controls() map[string]handlerFunc {
 }
 
 // sandboxRoutes registers the simulation endpoints.
-func (s *Server) sandboxRoutes(m *http.ServeMux) {
+func (s *controlEndpoints) sandboxRoutes(m *http.ServeMux) {
 	for pattern, h := range s.controls() {
 		m.Handle(pattern, s.sim(h))
 	}
@@ -422,7 +437,7 @@ func (s *Server) sandboxRoutes(m *http.ServeMux) {
 
 // sim wraps a simulation endpoint: auth, bounded body, envelope. It does not
 // hold s.mu; the handlers call the locking Go methods.
-func (s *Server) sim(h handlerFunc) http.Handler {
+func (s *controlEndpoints) sim(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !s.authorized(r) {
 			w.Header().Set("WWW-Authenticate", `Basic realm="care"`)
@@ -450,7 +465,7 @@ type EscalateRequest struct {
 	Messages []care.Message `json:"messages"`
 }
 
-func (s *Server) simEscalate(_ *http.Request, body []byte) (int, any, error) {
+func (s *controlEndpoints) simEscalate(_ *http.Request, body []byte) (int, any, error) {
 	var req EscalateRequest
 	if err := decodeStrict(body, &req); err != nil {
 		return 0, nil, err
@@ -469,7 +484,7 @@ type ListeningRequest struct {
 	Text     string         `json:"text"`
 }
 
-func (s *Server) simListening(_ *http.Request, body []byte) (int, any, error) {
+func (s *controlEndpoints) simListening(_ *http.Request, body []byte) (int, any, error) {
 	var req ListeningRequest
 	if err := decodeStrict(body, &req); err != nil {
 		return 0, nil, err
@@ -481,7 +496,7 @@ func (s *Server) simListening(_ *http.Request, body []byte) (int, any, error) {
 	return http.StatusCreated, c, nil
 }
 
-func (s *Server) simCustomerMessage(r *http.Request, body []byte) (int, any, error) {
+func (s *controlEndpoints) simCustomerMessage(r *http.Request, body []byte) (int, any, error) {
 	var m care.Message
 	if err := decodeStrict(body, &m); err != nil {
 		return 0, nil, err
@@ -493,7 +508,7 @@ func (s *Server) simCustomerMessage(r *http.Request, body []byte) (int, any, err
 	return http.StatusCreated, out, nil
 }
 
-func (s *Server) simUIAssign(r *http.Request, body []byte) (int, any, error) {
+func (s *controlEndpoints) simUIAssign(r *http.Request, body []byte) (int, any, error) {
 	var req care.AssignRequest
 	if err := decodeStrict(body, &req); err != nil {
 		return 0, nil, err
@@ -505,7 +520,7 @@ func (s *Server) simUIAssign(r *http.Request, body []byte) (int, any, error) {
 	return http.StatusOK, c, nil
 }
 
-func (s *Server) simUIStatus(r *http.Request, body []byte) (int, any, error) {
+func (s *controlEndpoints) simUIStatus(r *http.Request, body []byte) (int, any, error) {
 	var req care.StatusRequest
 	if err := decodeStrict(body, &req); err != nil {
 		return 0, nil, err
@@ -517,7 +532,7 @@ func (s *Server) simUIStatus(r *http.Request, body []byte) (int, any, error) {
 	return http.StatusOK, c, nil
 }
 
-func (s *Server) simUINote(r *http.Request, body []byte) (int, any, error) {
+func (s *controlEndpoints) simUINote(r *http.Request, body []byte) (int, any, error) {
 	var req care.NoteRequest
 	if err := decodeStrict(body, &req); err != nil {
 		return 0, nil, err
@@ -529,14 +544,14 @@ func (s *Server) simUINote(r *http.Request, body []byte) (int, any, error) {
 	return http.StatusCreated, n, nil
 }
 
-func (s *Server) simReplies(r *http.Request, _ []byte) (int, any, error) {
+func (s *controlEndpoints) simReplies(r *http.Request, _ []byte) (int, any, error) {
 	if _, ok := s.Case(r.PathValue("id")); !ok {
 		return 0, nil, notFound("case %q not found", r.PathValue("id"))
 	}
 	return http.StatusOK, s.Replies(r.PathValue("id")), nil
 }
 
-func (s *Server) simAgent(_ *http.Request, body []byte) (int, any, error) {
+func (s *controlEndpoints) simAgent(_ *http.Request, body []byte) (int, any, error) {
 	var a care.Agent
 	if err := decodeStrict(body, &a); err != nil {
 		return 0, nil, err
@@ -548,7 +563,7 @@ func (s *Server) simAgent(_ *http.Request, body []byte) (int, any, error) {
 	return http.StatusCreated, a, nil
 }
 
-func (s *Server) simProfile(_ *http.Request, body []byte) (int, any, error) {
+func (s *controlEndpoints) simProfile(_ *http.Request, body []byte) (int, any, error) {
 	var p care.Profile
 	if err := decodeStrict(body, &p); err != nil {
 		return 0, nil, err
@@ -571,7 +586,7 @@ type FaultRequest struct {
 	LoseResponse bool `json:"lose_response"`
 }
 
-func (s *Server) simFault(_ *http.Request, body []byte) (int, any, error) {
+func (s *controlEndpoints) simFault(_ *http.Request, body []byte) (int, any, error) {
 	var req FaultRequest
 	if err := decodeStrict(body, &req); err != nil {
 		return 0, nil, err
@@ -587,7 +602,7 @@ func (s *Server) simFault(_ *http.Request, body []byte) (int, any, error) {
 	return http.StatusCreated, req, nil
 }
 
-func (s *Server) simFaults(*http.Request, []byte) (int, any, error) {
+func (s *controlEndpoints) simFaults(*http.Request, []byte) (int, any, error) {
 	faults := s.Faults()
 	out := make([]FaultRequest, len(faults))
 	for i, f := range faults {
@@ -597,7 +612,7 @@ func (s *Server) simFaults(*http.Request, []byte) (int, any, error) {
 	return http.StatusOK, out, nil
 }
 
-func (s *Server) simClearFaults(*http.Request, []byte) (int, any, error) {
+func (s *controlEndpoints) simClearFaults(*http.Request, []byte) (int, any, error) {
 	s.ClearFaults()
 	return http.StatusOK, map[string]bool{"cleared": true}, nil
 }
@@ -609,7 +624,7 @@ type CallStats struct {
 	ByOp   map[string]int `json:"by_op"`
 }
 
-func (s *Server) simCalls(*http.Request, []byte) (int, any, error) {
+func (s *controlEndpoints) simCalls(*http.Request, []byte) (int, any, error) {
 	st := CallStats{Total: s.TotalCalls(), Writes: s.WriteCalls(), ByOp: map[string]int{}}
 	ops := make([]string, 0, len(knownOps))
 	for op := range knownOps {
@@ -622,7 +637,7 @@ func (s *Server) simCalls(*http.Request, []byte) (int, any, error) {
 	return http.StatusOK, st, nil
 }
 
-func (s *Server) simResetCalls(*http.Request, []byte) (int, any, error) {
+func (s *controlEndpoints) simResetCalls(*http.Request, []byte) (int, any, error) {
 	s.ResetCalls()
 	return http.StatusOK, map[string]bool{"reset": true}, nil
 }

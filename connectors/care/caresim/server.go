@@ -23,8 +23,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -60,7 +58,7 @@ type Options struct {
 }
 
 // RateLimited returns how many API calls the rate limit refused.
-func (s *Server) RateLimited() int64 { return s.limited.Load() }
+func (s *api) RateLimited() int64 { return s.limited.Load() }
 
 // Operation names, the contract's operationIds.
 const (
@@ -83,34 +81,33 @@ const maxBody = 1 << 20
 
 // Server is the Care sandbox. It is an http.Handler; Close stops webhook
 // delivery.
+//
+// It is assembled from parts by area, each a type of its own, all sharing
+// one *state and so its one mutex:
+//
+//   - state (state.go): cases, messages, notes, agents, profiles, accounts,
+//     ids and stamps, guarded by mu; its methods are the ...Locked helpers
+//     every part builds on, called with mu held (with now and check), each
+//     in the file of the area it serves.
+//   - api (api.go, actions.go): the contract's operations; and here, the
+//     wrapper around them (auth, rate limit, faults, idempotency) and the
+//     call counters.
+//   - simulation (sandbox.go, authors.go, demo.go): the Go controls, what
+//     customers, authors and Care users do (Escalate, CustomerMessage,
+//     UIAssign...), and the demo seed.
+//   - controlEndpoints (sandbox.go, authors.go): the /sandbox/ HTTP
+//     endpoints over those controls.
+//   - faultInjector (faults.go): injected failures and latency.
+//   - webhooks (webhooks.go): signed event delivery with retries.
+//
+// Server embeds the parts, so their exported methods are Server's.
 type Server struct {
-	opts  Options
-	rules *rules.Engine
-	log   *slog.Logger
-	clock func() time.Time
-	mux   *http.ServeMux
-	hooks *webhooks // nil without a webhook URL
-
-	mu        sync.Mutex
-	cases     map[string]*care.Case
-	messages  map[string]*care.Message
-	convo     map[string][]string // case id -> message ids, oldest first
-	notes     map[string][]care.Note
-	replies   map[string][]string // case id -> ids of messages sent through the API
-	agents    []care.Agent
-	profiles  []care.Profile
-	banned    map[string]bool   // platform/author id
-	following map[string]bool   // platform/author id
-	accounts  map[string]string // platform/author id -> account state other than active
-	lastStamp time.Time
-	seq       int64
-	idem      map[string]idemEntry
-	calls     map[string]int
-	faults    []*Fault
-	rng       *rand.Rand
-	budget    *rate.Limiter   // nil: no rate limit
-	limited   atomic.Int64    // API calls refused by the rate limit
-	noteIDs   map[string]bool // every note's id, so a new id is checked without a scan
+	*state
+	*api
+	*simulation
+	*faultInjector
+	*controlEndpoints
+	mux *http.ServeMux
 }
 
 // New builds a sandbox. With a webhook URL it starts the delivery goroutine;
@@ -122,7 +119,7 @@ func New(opts Options) (*Server, error) {
 	if opts.WebhookURL != "" && opts.WebhookSecret == "" {
 		return nil, errors.New("caresim: new: a webhook URL needs a webhook secret")
 	}
-	s := &Server{
+	st := &state{
 		opts:      opts,
 		rules:     opts.Rules,
 		log:       opts.Logger,
@@ -136,9 +133,24 @@ func New(opts Options) (*Server, error) {
 		banned:    map[string]bool{},
 		following: map[string]bool{},
 		accounts:  map[string]string{},
-		idem:      map[string]idemEntry{},
-		calls:     map[string]int{},
-		rng:       rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x5eed)),
+	}
+	faults := &faultInjector{
+		state: st,
+		rng:   rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x5eed)),
+	}
+	a := &api{
+		state:    st,
+		injector: faults,
+		idem:     map[string]idemEntry{},
+		calls:    map[string]int{},
+	}
+	sim := &simulation{state: st}
+	s := &Server{
+		state:            st,
+		api:              a,
+		simulation:       sim,
+		faultInjector:    faults,
+		controlEndpoints: &controlEndpoints{simulation: sim, faultInjector: faults, api: a},
 	}
 	if s.rules == nil {
 		s.rules = rules.Default()
@@ -209,7 +221,7 @@ type handlerFunc func(r *http.Request, body []byte) (int, any, error)
 
 // op wraps an operation with call counting, auth, fault injection, body
 // limits, idempotency and the envelope.
-func (s *Server) op(name string, write bool, h handlerFunc) http.Handler {
+func (s *api) op(name string, write bool, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.countCall(name)
 		if !s.authorized(r) {
@@ -222,7 +234,7 @@ func (s *Server) op(name string, write bool, h handlerFunc) http.Handler {
 			writeError(w, &apiError{status: http.StatusTooManyRequests, msg: "API rate limit of the account exceeded", retryAfter: 1})
 			return
 		}
-		faultErr, lost := s.applyFaults(r, name)
+		faultErr, lost := s.injector.applyFaults(r, name)
 		if faultErr != nil {
 			writeError(w, faultErr)
 			return
@@ -288,7 +300,7 @@ func storable(status int) bool {
 	return true
 }
 
-func (s *Server) authorized(r *http.Request) bool {
+func (s *api) authorized(r *http.Request) bool {
 	h := r.Header.Get("Authorization")
 	if tok, ok := strings.CutPrefix(h, "Bearer "); ok && s.opts.BearerToken != "" {
 		return subtle.ConstantTimeCompare([]byte(tok), []byte(s.opts.BearerToken)) == 1
@@ -310,7 +322,7 @@ func (s *Server) authorized(r *http.Request) bool {
 	return u&p == 1
 }
 
-func (s *Server) countCall(op string) {
+func (s *api) countCall(op string) {
 	s.mu.Lock()
 	s.calls[op]++
 	s.mu.Unlock()
@@ -322,14 +334,14 @@ var writeOps = map[string]bool{
 }
 
 // Calls reports how many requests reached operation op (an operationId).
-func (s *Server) Calls(op string) int {
+func (s *api) Calls(op string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls[op]
 }
 
 // TotalCalls reports the requests that reached any contract operation.
-func (s *Server) TotalCalls() int {
+func (s *api) TotalCalls() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := 0
@@ -340,7 +352,7 @@ func (s *Server) TotalCalls() int {
 }
 
 // WriteCalls reports the requests that reached a write operation.
-func (s *Server) WriteCalls() int {
+func (s *api) WriteCalls() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := 0
@@ -353,35 +365,10 @@ func (s *Server) WriteCalls() int {
 }
 
 // ResetCalls zeroes the call counters.
-func (s *Server) ResetCalls() {
+func (s *api) ResetCalls() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	clear(s.calls)
-}
-
-// now returns the sandbox clock in UTC.
-func (s *Server) now() time.Time { return s.clock().UTC() }
-
-// stampLocked returns a strictly increasing change time (microseconds, so
-// it survives any JSON or database round trip).
-func (s *Server) stampLocked() time.Time {
-	t := s.now().Truncate(time.Microsecond)
-	if !t.After(s.lastStamp) {
-		t = s.lastStamp.Add(time.Microsecond)
-	}
-	s.lastStamp = t
-	return t
-}
-
-// newIDLocked returns an unused id with the prefix.
-func (s *Server) newIDLocked(prefix string, taken func(string) bool) string {
-	for {
-		s.seq++
-		id := fmt.Sprintf("%s_%d", prefix, s.seq)
-		if !taken(id) {
-			return id
-		}
-	}
 }
 
 // canonicalJSON renders a body so that the same request written with other

@@ -183,7 +183,7 @@ func Sign(secret string, t time.Time, body []byte) string {
 }
 
 // emitLocked queues a webhook event about case caseID.
-func (s *Server) emitLocked(typ, caseID string, data any) {
+func (s *state) emitLocked(typ, caseID string, data any) {
 	if s.hooks == nil {
 		return
 	}

@@ -1,0 +1,164 @@
+// Package archtest checks the rules of the code's structure that
+// docs/architecture.md states, over every package of the module, so that a
+// change that breaks one fails a test instead of waiting for a review.
+package archtest
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// maxMethods is the most methods a type declares (promoted methods count on
+// the part that declares them): past it a type does too many things for a
+// reader to know where a change belongs.
+const maxMethods = 30
+
+// tooLarge are the types still above maxMethods, by package directory and
+// name, with their count when this list was written: the redesign's work
+// left (issue 23). A type may only shrink; one that drops to the bar leaves
+// the list, and no other type may join it.
+var tooLarge = map[string]int{
+	"bridge/state.Store":           91,
+	"bridge/queue.Queue":           55,
+	"bridge/state/memstate.Store":  40,
+	"bridge/admin.api":             37,
+	"connectors/salesforce.Client": 32,
+}
+
+// module is the repository's root, and its production Go files by package
+// directory (tests, the Helm chart's own module and node_modules left out).
+func module(t *testing.T) (string, map[string][]*ast.File) {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
+		t.Fatalf("no go.mod at %s: %v", root, err)
+	}
+	fset := token.NewFileSet()
+	pkgs := map[string][]*ast.File{}
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			switch d.Name() {
+			case "node_modules", ".git", "testdata", "helm":
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, filepath.Dir(path))
+		pkgs[filepath.ToSlash(rel)] = append(pkgs[filepath.ToSlash(rel)], f)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pkgs["bridge"]) == 0 {
+		t.Fatal("found no files of package bridge: is the walk reading the module?")
+	}
+	return root, pkgs
+}
+
+func TestNoTypeHasTooManyMethods(t *testing.T) {
+	_, pkgs := module(t)
+	counts := map[string]int{}
+	for dir, files := range pkgs {
+		for _, f := range files {
+			for _, d := range f.Decls {
+				fd, ok := d.(*ast.FuncDecl)
+				if !ok || fd.Recv == nil || len(fd.Recv.List) == 0 {
+					continue
+				}
+				typ := fd.Recv.List[0].Type
+				if star, ok := typ.(*ast.StarExpr); ok {
+					typ = star.X
+				}
+				if idx, ok := typ.(*ast.IndexExpr); ok { // a generic type
+					typ = idx.X
+				}
+				if idx, ok := typ.(*ast.IndexListExpr); ok {
+					typ = idx.X
+				}
+				if id, ok := typ.(*ast.Ident); ok {
+					counts[dir+"."+id.Name]++
+				}
+			}
+		}
+	}
+	if counts["bridge.Engine"] == 0 {
+		t.Fatal("found no methods of bridge.Engine: is the count reading the module?")
+	}
+	for typ, n := range counts {
+		was, listed := tooLarge[typ]
+		switch {
+		case n > maxMethods && !listed:
+			t.Errorf("%s declares %d methods, more than %d: split it into parts by area (docs/architecture.md)", typ, n, maxMethods)
+		case listed && n > was:
+			t.Errorf("%s grew to %d methods (it had %d, already above %d): put the new ones on a part of their own", typ, n, was, maxMethods)
+		case listed && n <= maxMethods:
+			t.Errorf("%s is down to %d methods: take it off tooLarge", typ, n)
+		}
+	}
+	for typ := range tooLarge {
+		if _, ok := counts[typ]; !ok {
+			t.Errorf("%s is listed in tooLarge but declares no method: take it off", typ)
+		}
+	}
+}
+
+// TestMappingImportsNothingOfTheBridge: the mapping is the admins' model and
+// the merge its policies mean; the engine uses them, never the reverse.
+func TestMappingImportsNothingOfTheBridge(t *testing.T) {
+	_, pkgs := module(t)
+	for dir, files := range pkgs {
+		if dir != "mapping" && !strings.HasPrefix(dir, "mapping/") {
+			continue
+		}
+		for _, f := range files {
+			for _, imp := range f.Imports {
+				p, _ := strconv.Unquote(imp.Path.Value)
+				if strings.HasPrefix(p, "github.com/carebridge/carebridge/bridge") {
+					t.Errorf("%s imports %s", dir, p)
+				}
+			}
+		}
+	}
+}
+
+// TestQueueKeysAreSpelledInOnePackage: bridge/work owns the queue's key
+// prefixes; every other production file writes keys through it.
+func TestQueueKeysAreSpelledInOnePackage(t *testing.T) {
+	_, pkgs := module(t)
+	prefixes := []string{`"case:"`, `"action:"`, `"check:"`}
+	for dir, files := range pkgs {
+		if dir == "bridge/work" {
+			continue
+		}
+		for _, f := range files {
+			ast.Inspect(f, func(n ast.Node) bool {
+				if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING && slices.Contains(prefixes, lit.Value) {
+					t.Errorf("%s spells the queue key prefix %s; use bridge/work", dir, lit.Value)
+				}
+				return true
+			})
+		}
+	}
+}

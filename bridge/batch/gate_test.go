@@ -115,9 +115,10 @@ func TestGateWaitsForEveryWorkerDuringABacklog(t *testing.T) {
 	}
 
 	// No backlog: the two units in flight go without the third worker.
+	// (Both are in flight before either calls: a unit alone goes alone.)
 	backlog.Store(false)
-	for i := range 2 {
-		leave := g.Enter()
+	leaves := []func(){g.Enter(), g.Enter()}
+	for i, leave := range leaves {
 		go func() {
 			defer leave()
 			v, _ := b.Do(ctx, i)

@@ -691,6 +691,10 @@ var careChecks = []careCheck{
 		if want := conformanceEpoch.Add(-30 * time.Minute); c.LastCustomerMessageAt == nil || !c.LastCustomerMessageAt.Equal(want) {
 			t.Errorf("LastCustomerMessageAt = %v, want the comment's %v", c.LastCustomerMessageAt, want)
 		}
+		if c.ConversationUpdatedAt != nil && c.UpdatedAt.Before(*c.ConversationUpdatedAt) {
+			t.Errorf("updated_at %v before conversation_updated_at %v: it increases on every change, the conversation's included",
+				c.UpdatedAt, *c.ConversationUpdatedAt)
+		}
 	}},
 	{"GetCaseUnknown", func(t *testing.T, w *careWorld) {
 		_, err := w.care.GetCase(t.Context(), "nope")

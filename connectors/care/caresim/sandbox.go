@@ -111,6 +111,12 @@ func (s *simulation) Escalate(c care.Case, msgs []care.Message) (care.Case, erro
 	for _, m := range prepared {
 		s.addMessageLocked(m)
 	}
+	if len(prepared) > 0 {
+		// updated_at increases on every change, the conversation's too
+		// (each message announced by its own event).
+		s.cases[c.ID].UpdatedAt = s.stampLocked()
+		stored = *s.cases[c.ID]
+	}
 	return stored, nil
 }
 

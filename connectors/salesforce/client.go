@@ -36,6 +36,8 @@ type Client struct {
 	mu        sync.Mutex
 	usageUsed int // guarded by mu
 	usageMax  int // guarded by mu
+
+	collections // CreateMany, UpdateMany, UpsertMany, DeleteMany
 }
 
 // New checks cfg and returns a Client. It does not touch the network: the
@@ -70,6 +72,7 @@ func New(cfg Config, m *upstream.Metrics, reg prometheus.Registerer, log *slog.L
 			Help: "Share of the Salesforce daily API request limit used (0 to 1), from the Sforce-Limit-Info header every response carries.",
 		}),
 	}
+	c.collections = collections{c}
 	if reg != nil {
 		for _, col := range []prometheus.Collector{c.usedGauge, c.limitGauge, c.ratioGauge} {
 			if err := reg.Register(col); err != nil {

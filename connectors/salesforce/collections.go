@@ -40,25 +40,29 @@ type collectionResult struct {
 	invalid string
 }
 
+// collections is the Client's part for batched writes through sObject
+// Collections; Client embeds it, so its methods are the Client's.
+type collections struct{ c *Client }
+
 // CreateMany inserts records through sObject Collections, in calls of at
 // most MaxCollectionSize records. Every record gets a Result in the
 // caller's order; the error is non-nil when a whole call failed (its
 // records, and those not attempted after it, carry that error too).
-func (c *Client) CreateMany(ctx context.Context, object string, records []Record) ([]Result, error) {
-	return c.writeMany(ctx, OpCollectionsCreate, object, "", records)
+func (w collections) CreateMany(ctx context.Context, object string, records []Record) ([]Result, error) {
+	return w.writeMany(ctx, OpCollectionsCreate, object, "", records)
 }
 
 // UpdateMany updates records (each with its Id) through sObject
 // Collections; see CreateMany for the results.
-func (c *Client) UpdateMany(ctx context.Context, object string, records []Record) ([]Result, error) {
-	return c.writeMany(ctx, OpCollectionsUpdate, object, "", records)
+func (w collections) UpdateMany(ctx context.Context, object string, records []Record) ([]Result, error) {
+	return w.writeMany(ctx, OpCollectionsUpdate, object, "", records)
 }
 
 // UpsertMany upserts records by the external id field extField (each
 // record carries its value) through sObject Collections; see CreateMany
 // for the results.
-func (c *Client) UpsertMany(ctx context.Context, object, extField string, records []Record) ([]Result, error) {
-	return c.writeMany(ctx, OpCollectionsUpsert, object, extField, records)
+func (w collections) UpsertMany(ctx context.Context, object, extField string, records []Record) ([]Result, error) {
+	return w.writeMany(ctx, OpCollectionsUpsert, object, extField, records)
 }
 
 // DeleteMany deletes records by id through sObject Collections (DELETE
@@ -69,7 +73,7 @@ func (c *Client) UpsertMany(ctx context.Context, object, extField string, record
 // a record already deleted is reported as Salesforce reports it
 // (ENTITY_IS_DELETED). The error is non-nil when a whole call failed, as
 // in CreateMany.
-func (c *Client) DeleteMany(ctx context.Context, ids []string) ([]Result, error) {
+func (w collections) DeleteMany(ctx context.Context, ids []string) ([]Result, error) {
 	const op = OpCollectionsDelete
 	results := make([]Result, len(ids))
 	var send []int
@@ -87,7 +91,7 @@ func (c *Client) DeleteMany(ctx context.Context, ids []string) ([]Result, error)
 			list[j] = ids[i]
 		}
 		q := url.Values{"ids": {strings.Join(list, ",")}, "allOrNone": {"false"}}
-		raw, _, err := c.restRaw(ctx, op, http.MethodDelete, c.path("composite/sobjects")+"?"+q.Encode(), nil)
+		raw, _, err := w.c.restRaw(ctx, op, http.MethodDelete, w.c.path("composite/sobjects")+"?"+q.Encode(), nil)
 		var out []collectionResult
 		if err == nil {
 			out, err = parseCollectionResults(op, raw, len(chunk))
@@ -100,13 +104,13 @@ func (c *Client) DeleteMany(ctx context.Context, ids []string) ([]Result, error)
 			return results, err
 		}
 		for j, i := range chunk {
-			results[i] = c.recordResult(op, "sObject", "", i, Record{"Id": ids[i]}, out[j])
+			results[i] = w.recordResult(op, "sObject", "", i, Record{"Id": ids[i]}, out[j])
 		}
 	}
 	return results, nil
 }
 
-func (c *Client) writeMany(ctx context.Context, op, object, extField string, records []Record) ([]Result, error) {
+func (w collections) writeMany(ctx context.Context, op, object, extField string, records []Record) ([]Result, error) {
 	results := make([]Result, len(records))
 	if !soql.ValidName(object) {
 		return results, fmt.Errorf("%s %s: %w", op, object, localError(op, fmt.Errorf("invalid object name %q", object)))
@@ -117,18 +121,18 @@ func (c *Client) writeMany(ctx context.Context, op, object, extField string, rec
 	// Records that cannot be sent get their error here; the rest are sent.
 	var send []int
 	for i, r := range records {
-		if err := c.checkBatchRecord(op, extField, r); err != nil {
-			results[i].Err = fmt.Errorf("%s: %w", c.recordLabel(op, object, extField, i, r), localError(op, err))
+		if err := w.checkBatchRecord(op, extField, r); err != nil {
+			results[i].Err = fmt.Errorf("%s: %w", w.recordLabel(op, object, extField, i, r), localError(op, err))
 			continue
 		}
 		send = append(send, i)
 	}
-	method, path := http.MethodPost, c.path("composite/sobjects")
+	method, path := http.MethodPost, w.c.path("composite/sobjects")
 	switch op {
 	case OpCollectionsUpdate:
 		method = http.MethodPatch
 	case OpCollectionsUpsert:
-		method, path = http.MethodPatch, c.path("composite/sobjects/%s/%s", object, extField)
+		method, path = http.MethodPatch, w.c.path("composite/sobjects/%s/%s", object, extField)
 	}
 	for start := 0; start < len(send); start += MaxCollectionSize {
 		chunk := send[start:min(start+MaxCollectionSize, len(send))]
@@ -141,7 +145,7 @@ func (c *Client) writeMany(ctx context.Context, op, object, extField string, rec
 			body["attributes"] = map[string]string{"type": object}
 			req.Records[j] = body
 		}
-		raw, _, err := c.restRaw(ctx, op, method, path, req)
+		raw, _, err := w.c.restRaw(ctx, op, method, path, req)
 		var out []collectionResult
 		if err == nil {
 			out, err = parseCollectionResults(op, raw, len(chunk))
@@ -154,13 +158,13 @@ func (c *Client) writeMany(ctx context.Context, op, object, extField string, rec
 			return results, err
 		}
 		for j, i := range chunk {
-			results[i] = c.recordResult(op, object, extField, i, records[i], out[j])
+			results[i] = w.recordResult(op, object, extField, i, records[i], out[j])
 		}
 	}
 	return results, nil
 }
 
-func (c *Client) checkBatchRecord(op, extField string, r Record) error {
+func (w collections) checkBatchRecord(op, extField string, r Record) error {
 	switch op {
 	case OpCollectionsUpdate:
 		if !ValidID(r.ID()) {
@@ -179,13 +183,13 @@ func (c *Client) checkBatchRecord(op, extField string, r Record) error {
 	return checkFieldNames(r)
 }
 
-func (c *Client) recordResult(op, object, extField string, i int, r Record, res collectionResult) Result {
+func (w collections) recordResult(op, object, extField string, i int, r Record, res collectionResult) Result {
 	if res.invalid != "" {
 		// Whether Salesforce wrote the record is unknown; sending it again
 		// would meet the same answer.
 		ue := &upstream.Error{System: System, Op: op, Class: upstream.Permanent,
 			Message: fmt.Sprintf("the collections response's result for record %d is not a result object: %s", i, res.invalid)}
-		return Result{Err: fmt.Errorf("%s: %w", c.recordLabel(op, object, extField, i, r), ue)}
+		return Result{Err: fmt.Errorf("%s: %w", w.recordLabel(op, object, extField, i, r), ue)}
 	}
 	if res.Success {
 		return Result{ID: res.ID, Created: res.Created || (op == OpCollectionsCreate)}
@@ -204,11 +208,11 @@ func (c *Client) recordResult(op, object, extField string, i int, r Record, res 
 	if ue.Code == "" && ue.Message == "" {
 		ue.Class, ue.Message = upstream.Retryable, "record failed without a reason"
 	}
-	return Result{ID: res.ID, Err: fmt.Errorf("%s: %w", c.recordLabel(op, object, extField, i, r), ue)}
+	return Result{ID: res.ID, Err: fmt.Errorf("%s: %w", w.recordLabel(op, object, extField, i, r), ue)}
 }
 
 // recordLabel identifies record i of a batch in errors.
-func (c *Client) recordLabel(op, object, extField string, i int, r Record) string {
+func (w collections) recordLabel(op, object, extField string, i int, r Record) string {
 	switch {
 	case op == OpCollectionsUpsert:
 		return fmt.Sprintf("%s %s %s=%v (record %d)", op, object, extField, r[extField], i)

@@ -26,11 +26,10 @@ const maxMethods = 30
 // left (issue 23). A type may only shrink; one that drops to the bar leaves
 // the list, and no other type may join it.
 var tooLarge = map[string]int{
-	"bridge/state.Store":           91,
-	"bridge/queue.Queue":           55,
-	"bridge/state/memstate.Store":  40,
-	"bridge/admin.api":             37,
-	"connectors/salesforce.Client": 32,
+	"bridge/state.Store":          91,
+	"bridge/queue.Queue":          55,
+	"bridge/state/memstate.Store": 40,
+	"bridge/admin.api":            37,
 }
 
 // module is the repository's root, and its production Go files by package

@@ -134,6 +134,8 @@ func Handler(o Options) http.Handler {
 		o.HeavyCalls = DefaultHeavyCalls
 	}
 	a := &api{o: o, cache: &describeCache{entries: map[string]describeEntry{}}, heavySlots: make(chan struct{}, o.HeavyCalls)}
+	a.sessionCalls = sessionCalls{a}
+	a.opsCalls = opsCalls{a}
 	mux := http.NewServeMux()
 	registerPages(mux)
 	api := http.NewServeMux()
@@ -166,6 +168,9 @@ type api struct {
 	cache *describeCache
 	// heavySlots holds one token per heavy call running (heavy).
 	heavySlots chan struct{}
+
+	sessionCalls // sign-in, sign-out, the session check (session.go)
+	opsCalls     // the operations pages (ops.go)
 }
 
 // heavy runs h when fewer than Options.HeavyCalls heavy calls run, and

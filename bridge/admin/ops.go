@@ -87,8 +87,13 @@ type IdentityUser struct {
 	MatchedBy string `json:"matched_by,omitempty"`
 }
 
+// opsCalls is the api's part for the operations pages' calls (replicas,
+// identities, the case explorer); api embeds it, and it reaches the rest
+// of the api through the *api it embeds.
+type opsCalls struct{ *api }
+
 // registerOps adds the operations pages' API calls to api.
-func (a *api) registerOps(api *http.ServeMux) {
+func (a opsCalls) registerOps(api *http.ServeMux) {
 	api.HandleFunc("GET /admin/api/replicas", a.replicas)
 	api.HandleFunc("GET /admin/api/identities", a.heavy(a.identities))
 	api.HandleFunc("POST /admin/api/identities/overrides", a.heavy(a.setOverride))
@@ -100,7 +105,7 @@ func notAvailable(w http.ResponseWriter) {
 	fail(w, http.StatusNotFound, "this replica does not offer this call")
 }
 
-func (a *api) replicas(w http.ResponseWriter, r *http.Request) {
+func (a opsCalls) replicas(w http.ResponseWriter, r *http.Request) {
 	if a.o.Ops.Replicas == nil {
 		notAvailable(w)
 		return
@@ -116,7 +121,7 @@ func (a *api) replicas(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"replicas": rs})
 }
 
-func (a *api) identities(w http.ResponseWriter, r *http.Request) {
+func (a opsCalls) identities(w http.ResponseWriter, r *http.Request) {
 	if a.o.Ops.Identities == nil {
 		notAvailable(w)
 		return
@@ -146,7 +151,7 @@ type overrideRequest struct {
 // setOverride publishes the mapping the edit started from with one
 // identity override set or removed: a mapping change like any other, with
 // its author, note and history.
-func (a *api) setOverride(w http.ResponseWriter, r *http.Request) {
+func (a opsCalls) setOverride(w http.ResponseWriter, r *http.Request) {
 	var req overrideRequest
 	if !decode(w, r, &req) {
 		return
@@ -207,7 +212,7 @@ func (a *api) setOverride(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, map[string]any{"number": n, "digest": digest})
 }
 
-func (a *api) caseView(w http.ResponseWriter, r *http.Request) {
+func (a opsCalls) caseView(w http.ResponseWriter, r *http.Request) {
 	if a.o.Ops.Case == nil {
 		notAvailable(w)
 		return
@@ -228,7 +233,7 @@ func (a *api) caseView(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, v)
 }
 
-func (a *api) syncCase(w http.ResponseWriter, r *http.Request) {
+func (a opsCalls) syncCase(w http.ResponseWriter, r *http.Request) {
 	if a.o.Ops.SyncCase == nil {
 		notAvailable(w)
 		return

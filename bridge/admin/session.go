@@ -73,8 +73,13 @@ func NewSignInCode(ctx context.Context, sessions Sessions, token string, ttl tim
 	return code, nil
 }
 
+// sessionCalls is the api's part for sign-in, sign-out and the session
+// every call is checked against; api embeds it, and it reaches the rest of
+// the api through the *api it embeds.
+type sessionCalls struct{ *api }
+
 // session is the caller's browser session, if its cookie names a live one.
-func (a *api) session(r *http.Request) (id string, s state.AdminSession, ok bool, err error) {
+func (a sessionCalls) session(r *http.Request) (id string, s state.AdminSession, ok bool, err error) {
 	c, cerr := r.Cookie(sessionCookie)
 	if cerr != nil || c.Value == "" || a.o.Sessions == nil {
 		return "", state.AdminSession{}, false, nil
@@ -85,7 +90,7 @@ func (a *api) session(r *http.Request) (id string, s state.AdminSession, ok bool
 
 // bearer reports whether the request carries an Authorization header, and
 // whether it holds the admin token.
-func (a *api) bearer(r *http.Request) (sent, valid bool) {
+func (a sessionCalls) bearer(r *http.Request) (sent, valid bool) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
 		return false, false
@@ -98,7 +103,7 @@ func safeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }
 
-func (a *api) authenticated(next http.Handler) http.Handler {
+func (a sessionCalls) authenticated(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a.o.Token == "" {
 			apiOff(w)
@@ -137,7 +142,7 @@ func apiOff(w http.ResponseWriter) {
 	fail(w, http.StatusForbidden, "the admin API is off: set admin.token (or CAREBRIDGE_ADMIN_TOKEN) to turn it on")
 }
 
-func (a *api) unauthorized(w http.ResponseWriter, msg string) {
+func (a sessionCalls) unauthorized(w http.ResponseWriter, msg string) {
 	w.Header().Set("WWW-Authenticate", `Bearer realm="carebridge admin"`)
 	writeJSON(w, http.StatusUnauthorized, map[string]string{"error": msg, "sign_in": signInPath})
 }
@@ -151,7 +156,7 @@ type signInRequest struct {
 
 // signIn exchanges the admin token or a one-time code for a session
 // cookie.
-func (a *api) signIn(w http.ResponseWriter, r *http.Request) {
+func (a sessionCalls) signIn(w http.ResponseWriter, r *http.Request) {
 	var req signInRequest
 	if !decode(w, r, &req) {
 		return
@@ -208,7 +213,7 @@ func sessionInfo(token, id string, s state.AdminSession) map[string]any {
 }
 
 // sessionNow answers the caller's session: its CSRF token and expiry.
-func (a *api) sessionNow(w http.ResponseWriter, r *http.Request) {
+func (a sessionCalls) sessionNow(w http.ResponseWriter, r *http.Request) {
 	if a.o.Token == "" {
 		apiOff(w)
 		return
@@ -226,7 +231,7 @@ func (a *api) sessionNow(w http.ResponseWriter, r *http.Request) {
 
 // signOut ends the caller's session on every replica and clears the
 // cookie.
-func (a *api) signOut(w http.ResponseWriter, r *http.Request) {
+func (a sessionCalls) signOut(w http.ResponseWriter, r *http.Request) {
 	a.authenticated(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if id, _, ok, _ := a.session(r); ok {
 			if err := a.o.Sessions.EndAdminSession(r.Context(), keyed(a.o.Token, "session", id)); err != nil {

@@ -133,7 +133,26 @@ type Queue struct {
 	origin string
 	// backlog: the last lease here left more keys ready.
 	backlog atomic.Bool
+
+	// The parts by area; their methods are the Queue's. The lease core
+	// (get, extend, done, retry, finish) is the Queue's own.
+	admission  // adding keys: Add, AddOr, AddMany, Await
+	inspection // the pause, depth, listing, state, dead letters' replay and drop
+	runner     // Run: workers, the lease keeper, wake-ups over pub/sub
 }
+
+// admission is the Queue's part for adding keys; it reaches the rest of
+// the queue through the *Queue it embeds.
+type admission struct{ *Queue }
+
+// inspection is the Queue's part for the pause and for reading and
+// handling its state: depth, listings, a key's state, dead letters' replay
+// and drop. It reaches the rest of the queue through the *Queue it embeds.
+type inspection struct{ *Queue }
+
+// runner is the Queue's part that runs workers (Run); it reaches the
+// rest of the queue through the *Queue it embeds.
+type runner struct{ *Queue }
 
 // New returns a queue over rdb. Its metrics are registered on reg when reg
 // is not nil; registering two queues on one registry fails (give them
@@ -159,6 +178,7 @@ func New(rdb redis.UniversalClient, opts Options, reg prometheus.Registerer) (*Q
 			wake:       base + "wake",
 		},
 	}
+	q.admission, q.inspection, q.runner = admission{q}, inspection{q}, runner{q}
 	q.origin = strconv.FormatUint(rand.Uint64(), 36)
 	q.metrics = newMetrics(q)
 	if reg != nil {
@@ -229,12 +249,12 @@ func (r AddResult) String() string {
 }
 
 // Add queues key to run now.
-func (q *Queue) Add(ctx context.Context, key string) (AddResult, error) {
+func (q admission) Add(ctx context.Context, key string) (AddResult, error) {
 	return q.AddAfter(ctx, key, 0)
 }
 
 // AddAfter queues key to run after delay.
-func (q *Queue) AddAfter(ctx context.Context, key string, delay time.Duration) (AddResult, error) {
+func (q admission) AddAfter(ctx context.Context, key string, delay time.Duration) (AddResult, error) {
 	return q.add(ctx, key, "", delay)
 }
 
@@ -243,14 +263,14 @@ func (q *Queue) AddAfter(ctx context.Context, key string, delay time.Duration) (
 // begin or end between the look and the add), in place of running key
 // again. A change reported during the run of its key can so be checked
 // after that run, at no cost while it waits.
-func (q *Queue) AddOr(ctx context.Context, key, instead string) (AddResult, error) {
+func (q admission) AddOr(ctx context.Context, key, instead string) (AddResult, error) {
 	if instead == "" {
 		return 0, errors.New("queue add: empty key to add instead")
 	}
 	return q.add(ctx, key, instead, 0)
 }
 
-func (q *Queue) add(ctx context.Context, key, instead string, delay time.Duration) (AddResult, error) {
+func (q admission) add(ctx context.Context, key, instead string, delay time.Duration) (AddResult, error) {
 	if key == "" {
 		return 0, errors.New("queue add: empty key")
 	}
@@ -289,19 +309,19 @@ func (q *Queue) add(ctx context.Context, key, instead string, delay time.Duratio
 
 // Backlogged reports whether this process's last look at the queue left
 // keys ready for other workers: a burst is being worked.
-func (q *Queue) Backlogged() bool { return q.backlog.Load() }
+func (q inspection) Backlogged() bool { return q.backlog.Load() }
 
 // AddMany queues keys to run now in one round trip (a pipeline of Add
 // scripts): a poll or sweep that finds many keys makes them ready at once,
 // so the workers' batches fill. Each key is handled as Add handles it; the
 // first error is returned after every key was tried.
-func (q *Queue) AddMany(ctx context.Context, keys []string) error {
+func (q admission) AddMany(ctx context.Context, keys []string) error {
 	return q.AddManyOr(ctx, keys, nil)
 }
 
 // AddManyOr is AddMany where, as AddOr does, instead[i] (when given and not
 // empty) is queued in place of keys[i] while a worker processes keys[i].
-func (q *Queue) AddManyOr(ctx context.Context, keys, instead []string) error {
+func (q admission) AddManyOr(ctx context.Context, keys, instead []string) error {
 	if len(keys) == 0 {
 		return nil
 	}
@@ -514,7 +534,7 @@ func (q *Queue) recoverReady(ctx context.Context) (int64, error) {
 // PauseUntil stops every process from handing out keys before t, e.g.
 // while an upstream's daily quota is spent. Keys keep queueing meanwhile;
 // an earlier t than a pause already set is ignored.
-func (q *Queue) PauseUntil(ctx context.Context, t time.Time) error {
+func (q inspection) PauseUntil(ctx context.Context, t time.Time) error {
 	ms := t.UnixMilli()
 	if err := pauseScript.Run(ctx, q.rdb, []string{q.k.paused}, ms).Err(); err != nil {
 		return fmt.Errorf("queue pause until %s: %w", t.Format(time.RFC3339), err)
@@ -523,7 +543,7 @@ func (q *Queue) PauseUntil(ctx context.Context, t time.Time) error {
 }
 
 // Resume lifts a pause at once, on every replica.
-func (q *Queue) Resume(ctx context.Context) error {
+func (q inspection) Resume(ctx context.Context) error {
 	if _, err := q.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.Del(ctx, q.k.paused)
 		p.Publish(ctx, q.k.wake, q.origin)
@@ -536,7 +556,7 @@ func (q *Queue) Resume(ctx context.Context) error {
 }
 
 // PausedUntil returns the end of the current pause; zero when not paused.
-func (q *Queue) PausedUntil(ctx context.Context) (time.Time, error) {
+func (q inspection) PausedUntil(ctx context.Context) (time.Time, error) {
 	ms, err := q.rdb.Get(ctx, q.k.paused).Int64()
 	if errors.Is(err, redis.Nil) {
 		return time.Time{}, nil
@@ -718,7 +738,7 @@ type Depth struct {
 }
 
 // Depth reads the queue's size by state.
-func (q *Queue) Depth(ctx context.Context) (Depth, error) {
+func (q inspection) Depth(ctx context.Context) (Depth, error) {
 	vals, err := depthScript.Run(ctx, q.rdb,
 		[]string{q.k.ready, q.k.processing, q.k.dead, q.k.dirty, q.k.failing},
 		q.opts.Clock().UnixMilli()).Int64Slice()
@@ -731,7 +751,7 @@ func (q *Queue) Depth(ctx context.Context) (Depth, error) {
 // Await makes waiter run once the current run of key ends, however it
 // ends, and reports true; false (and nothing queued) when no worker runs
 // key now.
-func (q *Queue) Await(ctx context.Context, key, waiter string) (bool, error) {
+func (q admission) Await(ctx context.Context, key, waiter string) (bool, error) {
 	if key == "" || waiter == "" {
 		return false, errors.New("queue await: empty key")
 	}
@@ -746,7 +766,7 @@ func (q *Queue) Await(ctx context.Context, key, waiter string) (bool, error) {
 // later), run now or wait for another key's run (AddOr, Await). It scans
 // the queue (ZSCAN): for tests, tools and occasional status, not for every
 // run.
-func (q *Queue) Waiting(ctx context.Context, prefix string) (int64, error) {
+func (q inspection) Waiting(ctx context.Context, prefix string) (int64, error) {
 	var n int64
 	for _, set := range []string{q.k.ready, q.k.processing, q.k.after} {
 		match := redisGlobEscape(prefix) + "*"
@@ -802,7 +822,7 @@ type DeadLetter struct {
 }
 
 // List returns up to limit dead letters, newest first.
-func (q *Queue) List(ctx context.Context, limit int) ([]DeadLetter, error) {
+func (q inspection) List(ctx context.Context, limit int) ([]DeadLetter, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
@@ -848,7 +868,7 @@ type Failure struct {
 }
 
 // Failing returns up to limit failing keys, in no particular order.
-func (q *Queue) Failing(ctx context.Context, limit int) ([]Failure, error) {
+func (q inspection) Failing(ctx context.Context, limit int) ([]Failure, error) {
 	var out []Failure
 	var cursor uint64
 	for limit > len(out) {
@@ -888,7 +908,7 @@ type KeyState struct {
 
 // Processing reports which of keys a worker runs now (any replica's), in
 // one round trip.
-func (q *Queue) Processing(ctx context.Context, keys []string) (map[string]bool, error) {
+func (q inspection) Processing(ctx context.Context, keys []string) (map[string]bool, error) {
 	cmds := make([]*redis.FloatCmd, len(keys))
 	_, err := q.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, k := range keys {
@@ -909,7 +929,7 @@ func (q *Queue) Processing(ctx context.Context, keys []string) (map[string]bool,
 }
 
 // State reads where key stands, in one round trip.
-func (q *Queue) State(ctx context.Context, key string) (KeyState, error) {
+func (q inspection) State(ctx context.Context, key string) (KeyState, error) {
 	var due, proc *redis.FloatCmd
 	var failing, dead *redis.StringCmd
 	_, err := q.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
@@ -950,7 +970,7 @@ func (q *Queue) State(ctx context.Context, key string) (KeyState, error) {
 
 // Replay takes key out of the dead letters and queues it to run now with
 // its attempts reset.
-func (q *Queue) Replay(ctx context.Context, key string) error {
+func (q inspection) Replay(ctx context.Context, key string) error {
 	n, err := replayScript.Run(ctx, q.rdb, []string{q.k.ready, q.k.dead, q.k.deadinfo, q.k.attempts},
 		key, q.opts.Clock().UnixMilli(), q.k.wake, q.origin).Int()
 	if err != nil {
@@ -964,7 +984,7 @@ func (q *Queue) Replay(ctx context.Context, key string) error {
 }
 
 // Drop deletes key from the dead letters.
-func (q *Queue) Drop(ctx context.Context, key string) error {
+func (q inspection) Drop(ctx context.Context, key string) error {
 	n, err := dropScript.Run(ctx, q.rdb, []string{q.k.dead, q.k.deadinfo}, key).Int()
 	if err != nil {
 		return fmt.Errorf("queue drop %q: %w", key, err)

@@ -17,7 +17,7 @@ import (
 // running handlers get Options.ShutdownGrace to finish before their context
 // is cancelled; a handler cut short by shutdown releases its key at once
 // without counting an attempt.
-func (q *Queue) Run(ctx context.Context, n int, handle Handler) error {
+func (q runner) Run(ctx context.Context, n int, handle Handler) error {
 	if n <= 0 {
 		return fmt.Errorf("queue run: %d workers; need at least 1", n)
 	}
@@ -77,7 +77,7 @@ type finishReply struct {
 // commitFinishes sends the results and next leases of every worker that finished
 // while the previous round trip was on its way in one pipeline (a group
 // commit): a lone worker's goes at once, a burst's share round trips.
-func (q *Queue) commitFinishes(ctx context.Context, reqs <-chan finishRequest) {
+func (q runner) commitFinishes(ctx context.Context, reqs <-chan finishRequest) {
 	for {
 		var batch []finishRequest
 		select {
@@ -113,7 +113,7 @@ func (q *Queue) commitFinishes(ctx context.Context, reqs <-chan finishRequest) {
 // listen wakes one idle worker for every wake-up another replica publishes,
 // until ctx ends; it closes subscribed once the subscription is up (or
 // failed: the idle poll then stands in).
-func (q *Queue) listen(ctx context.Context, subscribed chan<- struct{}) {
+func (q runner) listen(ctx context.Context, subscribed chan<- struct{}) {
 	sub := q.rdb.Subscribe(ctx, q.k.wake)
 	defer sub.Close()
 	if _, err := sub.Receive(ctx); err != nil && ctx.Err() == nil {
@@ -140,7 +140,7 @@ func (q *Queue) listen(ctx context.Context, subscribed chan<- struct{}) {
 
 // watch returns the keys of expired leases every IdlePoll and wakes the
 // workers when keys are ready that no wake-up announced.
-func (q *Queue) watch(ctx context.Context) {
+func (q runner) watch(ctx context.Context) {
 	t := time.NewTicker(q.opts.IdlePoll)
 	defer t.Stop()
 	for {
@@ -166,7 +166,7 @@ func (q *Queue) watch(ctx context.Context) {
 // in the committer's shared round trip.
 type finishFunc func(ctx context.Context, l Lease, res Result) (Outcome, Lease, error)
 
-func (q *Queue) worker(ctx context.Context, handle Handler, finish finishFunc) {
+func (q runner) worker(ctx context.Context, handle Handler, finish finishFunc) {
 	log := q.opts.Logger.With("queue", q.opts.Name)
 	failing := false
 	var next Lease // leased with the last run's result
@@ -211,7 +211,7 @@ func (q *Queue) worker(ctx context.Context, handle Handler, finish finishFunc) {
 // runOne runs l and records its result. After a success, while ctx lasts,
 // the result and the next lease share one round trip: runOne returns that
 // lease for the worker to run next.
-func (q *Queue) runOne(ctx context.Context, l Lease, handle Handler, finish finishFunc, log *slog.Logger) (next Lease) {
+func (q runner) runOne(ctx context.Context, l Lease, handle Handler, finish finishFunc, log *slog.Logger) (next Lease) {
 	// The work outlives ctx by the shutdown grace, so that a run nearly
 	// done on SIGTERM can finish instead of being repeated.
 	workCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -260,7 +260,7 @@ func (q *Queue) runOne(ctx context.Context, l Lease, handle Handler, finish fini
 // lost it cancels the work. It runs on a timer, not a goroutine of its own:
 // most runs end long before the first extension. stop waits for an
 // extension on its way.
-func (q *Queue) keepLease(ctx context.Context, cancel context.CancelFunc, l Lease) (stop func()) {
+func (q runner) keepLease(ctx context.Context, cancel context.CancelFunc, l Lease) (stop func()) {
 	var (
 		mu      sync.Mutex
 		stopped bool

@@ -19,12 +19,12 @@ type AdminSession struct {
 	Expires time.Time `json:"expires"`
 }
 
-func (s *Store) adminSessionKey(hash string) string { return s.prefix + "{admin}:session:" + hash }
-func (s *Store) adminCodeKey(hash string) string    { return s.prefix + "{admin}:code:" + hash }
+func (s *AdminStore) adminSessionKey(hash string) string { return s.prefix + "{admin}:session:" + hash }
+func (s *AdminStore) adminCodeKey(hash string) string    { return s.prefix + "{admin}:code:" + hash }
 
 // SaveAdminSession stores a session until it expires; every replica finds
 // it (AdminSession).
-func (s *Store) SaveAdminSession(ctx context.Context, hash string, sess AdminSession) error {
+func (s *AdminStore) SaveAdminSession(ctx context.Context, hash string, sess AdminSession) error {
 	ttl := sess.Expires.Sub(s.clock())
 	if ttl <= 0 {
 		return fmt.Errorf("save admin session: it expired at %s", sess.Expires.Format(time.RFC3339))
@@ -41,7 +41,7 @@ func (s *Store) SaveAdminSession(ctx context.Context, hash string, sess AdminSes
 
 // AdminSession reads a session; false when there is none (never made,
 // signed out or expired).
-func (s *Store) AdminSession(ctx context.Context, hash string) (AdminSession, bool, error) {
+func (s *AdminStore) AdminSession(ctx context.Context, hash string) (AdminSession, bool, error) {
 	b, err := s.rdb.Get(ctx, s.adminSessionKey(hash)).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return AdminSession{}, false, nil
@@ -61,7 +61,7 @@ func (s *Store) AdminSession(ctx context.Context, hash string) (AdminSession, bo
 
 // EndAdminSession removes a session (sign-out): no replica accepts it
 // again.
-func (s *Store) EndAdminSession(ctx context.Context, hash string) error {
+func (s *AdminStore) EndAdminSession(ctx context.Context, hash string) error {
 	if err := s.rdb.Del(ctx, s.adminSessionKey(hash)).Err(); err != nil {
 		return fmt.Errorf("end admin session: %w", err)
 	}
@@ -69,7 +69,7 @@ func (s *Store) EndAdminSession(ctx context.Context, hash string) error {
 }
 
 // SaveAdminSignInCode stores a one-time sign-in code for ttl.
-func (s *Store) SaveAdminSignInCode(ctx context.Context, hash string, ttl time.Duration) error {
+func (s *AdminStore) SaveAdminSignInCode(ctx context.Context, hash string, ttl time.Duration) error {
 	if err := s.rdb.Set(ctx, s.adminCodeKey(hash), s.clock().UTC().Format(time.RFC3339), ttl).Err(); err != nil {
 		return fmt.Errorf("save admin sign-in code: %w", err)
 	}
@@ -79,7 +79,7 @@ func (s *Store) SaveAdminSignInCode(ctx context.Context, hash string, ttl time.D
 // TakeAdminSignInCode uses up a sign-in code: true for the one call that
 // finds it, false for every later one and for a code never made or
 // expired.
-func (s *Store) TakeAdminSignInCode(ctx context.Context, hash string) (bool, error) {
+func (s *AdminStore) TakeAdminSignInCode(ctx context.Context, hash string) (bool, error) {
 	err := s.rdb.GetDel(ctx, s.adminCodeKey(hash)).Err()
 	if errors.Is(err, redis.Nil) {
 		return false, nil

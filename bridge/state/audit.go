@@ -26,7 +26,7 @@ type AuditEntry struct {
 // its id. A zero Time is set to now. An entry of a case also goes to the
 // case's own capped timeline (CaseTimeline), in the same round trip: the
 // commands are pipelined, so recording the timeline costs no extra trip.
-func (s *Store) Audit(ctx context.Context, e AuditEntry) (string, error) {
+func (s *AuditStore) Audit(ctx context.Context, e AuditEntry) (string, error) {
 	if e.Time.IsZero() {
 		e.Time = s.clock()
 	}
@@ -58,7 +58,7 @@ func (s *Store) Audit(ctx context.Context, e AuditEntry) (string, error) {
 // first: what was written where, conflicts, blocked and refused syncs. The
 // timeline is capped at about WithTimelineMaxLen entries and expires
 // WithTimelineTTL after its last entry.
-func (s *Store) CaseTimeline(ctx context.Context, careID string, count int64) ([]AuditEntry, error) {
+func (s *AuditStore) CaseTimeline(ctx context.Context, careID string, count int64) ([]AuditEntry, error) {
 	raw, err := s.rdb.LRange(ctx, s.caseKey(careID, "timeline"), 0, count-1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("read the timeline of care case %q: %w", careID, err)
@@ -87,7 +87,7 @@ type timelineEntry struct {
 
 // AuditSince returns up to count entries after the stream id after ("" or
 // "0" for the oldest), oldest first.
-func (s *Store) AuditSince(ctx context.Context, after string, count int64) ([]AuditEntry, error) {
+func (s *AuditStore) AuditSince(ctx context.Context, after string, count int64) ([]AuditEntry, error) {
 	start := "-"
 	if after != "" && after != "0" {
 		start = "(" + after
@@ -100,7 +100,7 @@ func (s *Store) AuditSince(ctx context.Context, after string, count int64) ([]Au
 }
 
 // RecentAudit returns the newest count entries, newest first.
-func (s *Store) RecentAudit(ctx context.Context, count int64) ([]AuditEntry, error) {
+func (s *AuditStore) RecentAudit(ctx context.Context, count int64) ([]AuditEntry, error) {
 	msgs, err := s.rdb.XRevRangeN(ctx, s.auditKey(), "+", "-", count).Result()
 	if err != nil {
 		return nil, fmt.Errorf("read recent audit: %w", err)
@@ -109,7 +109,7 @@ func (s *Store) RecentAudit(ctx context.Context, count int64) ([]AuditEntry, err
 }
 
 // AuditLen returns the number of entries in the audit stream.
-func (s *Store) AuditLen(ctx context.Context) (int64, error) {
+func (s *AuditStore) AuditLen(ctx context.Context) (int64, error) {
 	n, err := s.rdb.XLen(ctx, s.auditKey()).Result()
 	if err != nil {
 		return 0, fmt.Errorf("audit length: %w", err)

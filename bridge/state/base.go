@@ -35,7 +35,7 @@ return 1
 // SaveBase replaces the base snapshot of a case and forgets its pending
 // writes. Call it only after the writes that made both sides equal these
 // values have succeeded.
-func (s *Store) SaveBase(ctx context.Context, careID string, fields map[string]string, syncedAt time.Time) error {
+func (s *CaseStore) SaveBase(ctx context.Context, careID string, fields map[string]string, syncedAt time.Time) error {
 	c := s.saveBaseCall(careID, fields, syncedAt)
 	if err := c.Script.Run(ctx, s.rdb, c.Keys, c.Args...).Err(); err != nil {
 		return fmt.Errorf("save base of care case %q: %w", careID, err)
@@ -43,7 +43,7 @@ func (s *Store) SaveBase(ctx context.Context, careID string, fields map[string]s
 	return nil
 }
 
-func (s *Store) saveBaseCall(careID string, fields map[string]string, syncedAt time.Time) redisscript.Call {
+func (s *CaseStore) saveBaseCall(careID string, fields map[string]string, syncedAt time.Time) redisscript.Call {
 	args := make([]any, 0, 1+2*len(fields))
 	args = append(args, syncedAt.UnixMilli())
 	for k, v := range fields {
@@ -54,7 +54,7 @@ func (s *Store) saveBaseCall(careID string, fields map[string]string, syncedAt t
 
 // LoadBase returns the base snapshot of a case; found is false when the
 // case was never synced (or its state was lost).
-func (s *Store) LoadBase(ctx context.Context, careID string) (b Base, found bool, err error) {
+func (s *CaseStore) LoadBase(ctx context.Context, careID string) (b Base, found bool, err error) {
 	var fields *redis.MapStringStringCmd
 	var at *redis.StringCmd
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
@@ -89,7 +89,7 @@ func decodeBase(careID string, fields *redis.MapStringStringCmd, at *redis.Strin
 
 // DeleteBase forgets a case's base snapshot (the next reconcile treats both
 // sides as new).
-func (s *Store) DeleteBase(ctx context.Context, careID string) error {
+func (s *CaseStore) DeleteBase(ctx context.Context, careID string) error {
 	if err := s.rdb.Del(ctx, s.caseKey(careID, "base"), s.caseKey(careID, "base_at"), s.caseKey(careID, "pending_writes")).Err(); err != nil {
 		return fmt.Errorf("delete base of care case %q: %w", careID, err)
 	}
@@ -106,7 +106,7 @@ type PendingWrite struct {
 }
 
 // SavePendingWrites replaces the pending writes of a case.
-func (s *Store) SavePendingWrites(ctx context.Context, careID string, writes map[string]PendingWrite) error {
+func (s *CaseStore) SavePendingWrites(ctx context.Context, careID string, writes map[string]PendingWrite) error {
 	key := s.caseKey(careID, "pending_writes")
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.Del(ctx, key)
@@ -122,7 +122,7 @@ func (s *Store) SavePendingWrites(ctx context.Context, careID string, writes map
 }
 
 // PendingWrites returns the pending writes of a case (none after SaveBase).
-func (s *Store) PendingWrites(ctx context.Context, careID string) (map[string]PendingWrite, error) {
+func (s *CaseStore) PendingWrites(ctx context.Context, careID string) (map[string]PendingWrite, error) {
 	raw, err := s.rdb.HGetAll(ctx, s.caseKey(careID, "pending_writes")).Result()
 	if err != nil {
 		return nil, fmt.Errorf("load pending writes of care case %q: %w", careID, err)

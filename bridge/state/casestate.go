@@ -31,7 +31,7 @@ type CaseState struct {
 // message mirror when withMirror) in one round trip. The reads of one case
 // are not one transaction: call it for cases this process holds the lease
 // of, or where a moment's skew only costs a reconcile.
-func (s *Store) LoadCases(ctx context.Context, careIDs []string, withMirror bool) (map[string]CaseState, error) {
+func (s *CaseStore) LoadCases(ctx context.Context, careIDs []string, withMirror bool) (map[string]CaseState, error) {
 	type reads struct {
 		link                *redis.StringCmd
 		base, pending, sync *redis.MapStringStringCmd
@@ -105,7 +105,7 @@ type CaseSave struct {
 // the case is closed on both sides (as SetCaseClosed does) and, with
 // LinkTo, the link (as LinkCase does; a link to another Case is
 // ErrLinkConflict). errs[i] is saves[i]'s error.
-func (s *Store) SaveCases(ctx context.Context, saves []CaseSave) []error {
+func (s *CaseStore) SaveCases(ctx context.Context, saves []CaseSave) []error {
 	errs := make([]error, len(saves))
 	calls := make([]redisscript.Call, 0, 3*len(saves))
 	first := make([]int, len(saves)) // index of each save's first call; -1 none
@@ -154,7 +154,7 @@ func (s *Store) SaveCases(ctx context.Context, saves []CaseSave) []error {
 // closedCall records whether a case is closed on both sides (since at: a
 // case keeps the time it was first seen closed). Plain commands: no script
 // is needed.
-func (s *Store) closedCall(careID string, closed bool, at time.Time) redisscript.Call {
+func (s *CaseStore) closedCall(careID string, closed bool, at time.Time) redisscript.Call {
 	if closed {
 		return redisscript.Call{Args: []any{"ZADD", s.closedKey(), "NX", at.UnixMilli(), careID}}
 	}

@@ -27,18 +27,18 @@ const ownWritesKept = 4
 // a day and the hour being counted.
 const deliveredKept = 25 * time.Hour
 
-func (s *Store) ownWriteKey(object, id string) string {
+func (s *FeedStore) ownWriteKey(object, id string) string {
 	return s.prefix + "{ownwrite:" + object + ":" + id + "}"
 }
 
-func (s *Store) deliveredKey(hour int64) string {
+func (s *FeedStore) deliveredKey(hour int64) string {
 	return s.prefix + "{changes}:delivered:" + strconv.FormatInt(hour, 10)
 }
 
 // NoteWrites records the fields carebridge is about to write to records of
 // object (record id -> field -> value as sent), all in one round trip. Each
 // record keeps its last few writes for OwnWriteTTL.
-func (s *Store) NoteWrites(ctx context.Context, object string, writes map[string]map[string]any) error {
+func (s *FeedStore) NoteWrites(ctx context.Context, object string, writes map[string]map[string]any) error {
 	if len(writes) == 0 {
 		return nil
 	}
@@ -64,7 +64,7 @@ func (s *Store) NoteWrites(ctx context.Context, object string, writes map[string
 // RecentWrites returns, by record id, the writes NoteWrites recorded lately
 // for each of ids (newest first; none for a record carebridge did not write
 // lately), in one round trip. Values read back as JSON decodes them.
-func (s *Store) RecentWrites(ctx context.Context, object string, ids []string) (map[string][]map[string]any, error) {
+func (s *FeedStore) RecentWrites(ctx context.Context, object string, ids []string) (map[string][]map[string]any, error) {
 	cmds := make([]*redis.StringSliceCmd, len(ids))
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, id := range ids {
@@ -90,7 +90,7 @@ func (s *Store) RecentWrites(ctx context.Context, object string, ids []string) (
 
 // SaveReplayID stores a change stream's replay id (as a cursor of source)
 // and counts delivered change events delivered at at, in one round trip.
-func (s *Store) SaveReplayID(ctx context.Context, source, replayID string, delivered int64, at time.Time) error {
+func (s *FeedStore) SaveReplayID(ctx context.Context, source, replayID string, delivered int64, at time.Time) error {
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, s.cursorsKey("cursor"), source, replayID)
 		if delivered > 0 {
@@ -109,7 +109,7 @@ func (s *Store) SaveReplayID(ctx context.Context, source, replayID string, deliv
 // DeliveredChangeEvents is how many change events SaveReplayID counted in
 // the 24 hours up to now (by the hour: the current hour and the 23 before),
 // which is what Salesforce's daily event delivery allocation counts.
-func (s *Store) DeliveredChangeEvents(ctx context.Context, now time.Time) (int64, error) {
+func (s *FeedStore) DeliveredChangeEvents(ctx context.Context, now time.Time) (int64, error) {
 	hour := now.Unix() / 3600
 	keys := make([]string, 24)
 	for i := range keys {

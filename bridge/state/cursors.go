@@ -11,7 +11,7 @@ import (
 )
 
 // Cursor returns the poll cursor stored for source (e.g. "care", "salesforce").
-func (s *Store) Cursor(ctx context.Context, source string) (string, bool, error) {
+func (s *FeedStore) Cursor(ctx context.Context, source string) (string, bool, error) {
 	v, err := s.rdb.HGet(ctx, s.cursorsKey("cursor"), source).Result()
 	if errors.Is(err, redis.Nil) {
 		return "", false, nil
@@ -23,7 +23,7 @@ func (s *Store) Cursor(ctx context.Context, source string) (string, bool, error)
 }
 
 // SetCursor stores the poll cursor for source.
-func (s *Store) SetCursor(ctx context.Context, source, cursor string) error {
+func (s *FeedStore) SetCursor(ctx context.Context, source, cursor string) error {
 	if err := s.rdb.HSet(ctx, s.cursorsKey("cursor"), source, cursor).Err(); err != nil {
 		return fmt.Errorf("store cursor of %q: %w", source, err)
 	}
@@ -43,7 +43,7 @@ return cur
 `)
 
 // Watermark returns the time up to which source has been polled.
-func (s *Store) Watermark(ctx context.Context, source string) (time.Time, bool, error) {
+func (s *FeedStore) Watermark(ctx context.Context, source string) (time.Time, bool, error) {
 	v, err := s.rdb.HGet(ctx, s.cursorsKey("watermark"), source).Result()
 	if errors.Is(err, redis.Nil) {
 		return time.Time{}, false, nil
@@ -61,7 +61,7 @@ func (s *Store) Watermark(ctx context.Context, source string) (time.Time, bool, 
 // AdvanceWatermark moves source's watermark forward to t; it never moves
 // back (a late write from a former leader changes nothing). It returns the
 // watermark now stored.
-func (s *Store) AdvanceWatermark(ctx context.Context, source string, t time.Time) (time.Time, error) {
+func (s *FeedStore) AdvanceWatermark(ctx context.Context, source string, t time.Time) (time.Time, error) {
 	ms, err := advanceScript.Run(ctx, s.rdb, []string{s.cursorsKey("watermark")}, source, t.UnixMilli()).Int64()
 	if err != nil {
 		return time.Time{}, fmt.Errorf("advance watermark of %q: %w", source, err)

@@ -12,7 +12,7 @@ import (
 
 // FirstSeen records a webhook event id and reports whether this is its
 // first delivery. The id is remembered for the store's event TTL.
-func (s *Store) FirstSeen(ctx context.Context, eventID string) (bool, error) {
+func (s *DedupeStore) FirstSeen(ctx context.Context, eventID string) (bool, error) {
 	if eventID == "" {
 		return false, errors.New("dedupe event: empty id")
 	}
@@ -101,7 +101,7 @@ var ErrNoAction = errors.New("state: no record of action")
 // state (sending: send the stored request again with the stored key; sent:
 // only write back; rejected/failed: nothing to send). Creating and reading
 // the record is one atomic step.
-func (s *Store) BeginAction(ctx context.Context, actionID, idempotencyKey string, request []byte) (rec ActionRecord, created bool, err error) {
+func (s *ActionStore) BeginAction(ctx context.Context, actionID, idempotencyKey string, request []byte) (rec ActionRecord, created bool, err error) {
 	if actionID == "" || idempotencyKey == "" {
 		return ActionRecord{}, false, fmt.Errorf("begin action %q: empty action id or idempotency key", actionID)
 	}
@@ -145,7 +145,7 @@ type ActionOutcome struct {
 }
 
 // CompleteAction records the outcome of a begun action.
-func (s *Store) CompleteAction(ctx context.Context, actionID string, o ActionOutcome) error {
+func (s *ActionStore) CompleteAction(ctx context.Context, actionID string, o ActionOutcome) error {
 	switch o.State {
 	case ActionSent, ActionRejected, ActionFailed:
 	default:
@@ -164,7 +164,7 @@ func (s *Store) CompleteAction(ctx context.Context, actionID string, o ActionOut
 
 // MarkActionReported records that the action's result was written back to
 // Salesforce.
-func (s *Store) MarkActionReported(ctx context.Context, actionID string) error {
+func (s *ActionStore) MarkActionReported(ctx context.Context, actionID string) error {
 	n, err := markReportedScript.Run(ctx, s.rdb, []string{s.actionKey(actionID, "record")}, s.clock().UnixMilli()).Int()
 	if err != nil {
 		return fmt.Errorf("mark action %q reported: %w", actionID, err)
@@ -176,7 +176,7 @@ func (s *Store) MarkActionReported(ctx context.Context, actionID string) error {
 }
 
 // Action returns the record of an action.
-func (s *Store) Action(ctx context.Context, actionID string) (ActionRecord, bool, error) {
+func (s *ActionStore) Action(ctx context.Context, actionID string) (ActionRecord, bool, error) {
 	m, err := s.rdb.HGetAll(ctx, s.actionKey(actionID, "record")).Result()
 	if err != nil {
 		return ActionRecord{}, false, fmt.Errorf("read action %q: %w", actionID, err)

@@ -11,7 +11,7 @@ import (
 
 // ForgetStamps drops stamps from a case's sync hash (see SaveStamps): the
 // next reconcile of the case reads what they stood for again.
-func (s *Store) ForgetStamps(ctx context.Context, careID string, names ...string) error {
+func (s *RetentionStore) ForgetStamps(ctx context.Context, careID string, names ...string) error {
 	if len(names) == 0 {
 		return nil
 	}
@@ -26,7 +26,7 @@ func (s *Store) ForgetStamps(ctx context.Context, careID string, names ...string
 // mention, by match, what is being erased. It only counts them when apply
 // is false. It reads the stream in pages, so it costs a few round trips
 // per thousand entries.
-func (s *Store) RedactHistory(ctx context.Context, careIDs []string, match func(string) bool, apply bool) (int, error) {
+func (s *RetentionStore) RedactHistory(ctx context.Context, careIDs []string, match func(string) bool, apply bool) (int, error) {
 	cases := make(map[string]bool, len(careIDs))
 	for _, id := range careIDs {
 		cases[id] = true

@@ -9,7 +9,7 @@ import (
 // ForgetEvent removes a webhook event id recorded by FirstSeen, so that a
 // redelivery of an event that could not be handled is not taken for a
 // duplicate.
-func (s *Store) ForgetEvent(ctx context.Context, eventID string) error {
+func (s *DedupeStore) ForgetEvent(ctx context.Context, eventID string) error {
 	if eventID == "" {
 		return errors.New("forget event: empty id")
 	}

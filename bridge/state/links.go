@@ -68,23 +68,23 @@ func lookup(ctx context.Context, rdb redis.UniversalClient, key, id, what string
 // LinkCase links a Care case and a Salesforce Case in both directions at
 // once. Linking an already linked pair again is a no-op; re-pointing either
 // side returns ErrLinkConflict (Unlink first).
-func (s *Store) LinkCase(ctx context.Context, careID, sfID string) error {
+func (s *CaseStore) LinkCase(ctx context.Context, careID, sfID string) error {
 	return link(ctx, s.rdb, s.linksKey("care2sf"), s.linksKey("sf2care"), careID, sfID, "case")
 }
 
 // SalesforceCase returns the Salesforce Case id linked to a Care case.
-func (s *Store) SalesforceCase(ctx context.Context, careID string) (string, bool, error) {
+func (s *CaseStore) SalesforceCase(ctx context.Context, careID string) (string, bool, error) {
 	return lookup(ctx, s.rdb, s.linksKey("care2sf"), careID, "salesforce case for care case")
 }
 
 // CareCase returns the Care case id linked to a Salesforce Case.
-func (s *Store) CareCase(ctx context.Context, sfID string) (string, bool, error) {
+func (s *CaseStore) CareCase(ctx context.Context, sfID string) (string, bool, error) {
 	return lookup(ctx, s.rdb, s.linksKey("sf2care"), sfID, "care case for salesforce case")
 }
 
 // UnlinkCase removes a Care case's link in both directions and reports
 // whether there was one.
-func (s *Store) UnlinkCase(ctx context.Context, careID string) (bool, error) {
+func (s *CaseStore) UnlinkCase(ctx context.Context, careID string) (bool, error) {
 	err := unlinkScript.Run(ctx, s.rdb, []string{s.linksKey("care2sf"), s.linksKey("sf2care")}, careID).Err()
 	if errors.Is(err, redis.Nil) {
 		return false, nil
@@ -98,7 +98,7 @@ func (s *Store) UnlinkCase(ctx context.Context, careID string) (bool, error) {
 // LinkedCases pages through the linked Care case ids (HSCAN semantics:
 // start with cursor 0, stop when the returned cursor is 0; an id may appear
 // twice, none linked throughout is missed).
-func (s *Store) LinkedCases(ctx context.Context, cursor uint64, count int64) (careIDs []string, next uint64, err error) {
+func (s *CaseStore) LinkedCases(ctx context.Context, cursor uint64, count int64) (careIDs []string, next uint64, err error) {
 	kv, next, err := s.rdb.HScan(ctx, s.linksKey("care2sf"), cursor, "*", count).Result()
 	if err != nil {
 		return nil, 0, fmt.Errorf("list linked cases at cursor %d: %w", cursor, err)
@@ -110,7 +110,7 @@ func (s *Store) LinkedCases(ctx context.Context, cursor uint64, count int64) (ca
 }
 
 // CountLinkedCases returns the number of linked cases.
-func (s *Store) CountLinkedCases(ctx context.Context) (int64, error) {
+func (s *CaseStore) CountLinkedCases(ctx context.Context) (int64, error) {
 	n, err := s.rdb.HLen(ctx, s.linksKey("care2sf")).Result()
 	if err != nil {
 		return 0, fmt.Errorf("count linked cases: %w", err)
@@ -128,31 +128,31 @@ const (
 	Messages Kind = "messages"
 )
 
-func (s *Store) childKeys(careCaseID string, kind Kind) (care, sf string) {
+func (s *conn) childKeys(careCaseID string, kind Kind) (care, sf string) {
 	return s.caseKey(careCaseID, string(kind)+":care"), s.caseKey(careCaseID, string(kind)+":sf")
 }
 
 // LinkChild links a Care child record (note, message) of a case to its
 // Salesforce record, both ways at once.
-func (s *Store) LinkChild(ctx context.Context, careCaseID string, kind Kind, careChildID, sfID string) error {
+func (s *CaseStore) LinkChild(ctx context.Context, careCaseID string, kind Kind, careChildID, sfID string) error {
 	ck, sk := s.childKeys(careCaseID, kind)
 	return link(ctx, s.rdb, ck, sk, careChildID, sfID, fmt.Sprintf("%s of care case %q", kind, careCaseID))
 }
 
 // SalesforceChild returns the Salesforce id linked to a Care child record.
-func (s *Store) SalesforceChild(ctx context.Context, careCaseID string, kind Kind, careChildID string) (string, bool, error) {
+func (s *CaseStore) SalesforceChild(ctx context.Context, careCaseID string, kind Kind, careChildID string) (string, bool, error) {
 	ck, _ := s.childKeys(careCaseID, kind)
 	return lookup(ctx, s.rdb, ck, careChildID, fmt.Sprintf("salesforce record for %s of care case %q", kind, careCaseID))
 }
 
 // CareChild returns the Care child id linked to a Salesforce record.
-func (s *Store) CareChild(ctx context.Context, careCaseID string, kind Kind, sfID string) (string, bool, error) {
+func (s *CaseStore) CareChild(ctx context.Context, careCaseID string, kind Kind, sfID string) (string, bool, error) {
 	_, sk := s.childKeys(careCaseID, kind)
 	return lookup(ctx, s.rdb, sk, sfID, fmt.Sprintf("care %s of care case %q", kind, careCaseID))
 }
 
 // Children returns all links of one kind for a case, Care id -> Salesforce id.
-func (s *Store) Children(ctx context.Context, careCaseID string, kind Kind) (map[string]string, error) {
+func (s *CaseStore) Children(ctx context.Context, careCaseID string, kind Kind) (map[string]string, error) {
 	ck, _ := s.childKeys(careCaseID, kind)
 	m, err := s.rdb.HGetAll(ctx, ck).Result()
 	if err != nil {

@@ -77,9 +77,9 @@ redis.call('LTRIM', KEYS[3], 0, 999)
 return 1
 `)
 
-func (s *Store) mappingKey(suffix string) string { return s.prefix + "{mapping}:" + suffix }
+func (s *MappingStore) mappingKey(suffix string) string { return s.prefix + "{mapping}:" + suffix }
 
-func (s *Store) mappingKeys(names ...string) []string {
+func (s *MappingStore) mappingKeys(names ...string) []string {
 	out := make([]string, len(names))
 	for i, n := range names {
 		out[i] = s.mappingKey(n)
@@ -92,7 +92,7 @@ func (s *Store) mappingKeys(names ...string) []string {
 // became active meanwhile, nothing is stored and ErrMappingChanged returned.
 // basedOn 0 means "no version was published yet"; -1 skips the check. It
 // returns the new version's number.
-func (s *Store) PublishMapping(ctx context.Context, v MappingVersion, basedOn int64) (int64, error) {
+func (s *MappingStore) PublishMapping(ctx context.Context, v MappingVersion, basedOn int64) (int64, error) {
 	v.Number = 0
 	if v.CreatedAt.IsZero() {
 		v.CreatedAt = s.clock().UTC()
@@ -118,7 +118,7 @@ func (s *Store) PublishMapping(ctx context.Context, v MappingVersion, basedOn in
 
 // ActivateMapping makes an earlier version the active mapping again (a
 // rollback).
-func (s *Store) ActivateMapping(ctx context.Context, number int64, author string) error {
+func (s *MappingStore) ActivateMapping(ctx context.Context, number int64, author string) error {
 	ej, err := json.Marshal(MappingEvent{Number: number, Action: "rollback", Author: author, At: s.clock().UTC()})
 	if err != nil {
 		return fmt.Errorf("activate mapping version %d: %w", number, err)
@@ -135,7 +135,7 @@ func (s *Store) ActivateMapping(ctx context.Context, number int64, author string
 
 // ActiveMappingNumber returns the number of the active version (0 when no
 // version was ever published).
-func (s *Store) ActiveMappingNumber(ctx context.Context) (int64, error) {
+func (s *MappingStore) ActiveMappingNumber(ctx context.Context) (int64, error) {
 	n, err := s.rdb.Get(ctx, s.mappingKey("active")).Int64()
 	if errors.Is(err, redis.Nil) {
 		return 0, nil
@@ -147,7 +147,7 @@ func (s *Store) ActiveMappingNumber(ctx context.Context) (int64, error) {
 }
 
 // MappingVersion returns one version with its YAML.
-func (s *Store) MappingVersion(ctx context.Context, number int64) (MappingVersion, error) {
+func (s *MappingStore) MappingVersion(ctx context.Context, number int64) (MappingVersion, error) {
 	raw, err := s.rdb.HGet(ctx, s.mappingKey("versions"), strconv.FormatInt(number, 10)).Result()
 	if errors.Is(err, redis.Nil) {
 		return MappingVersion{}, fmt.Errorf("mapping version %d: %w", number, ErrNoMappingVersion)
@@ -164,7 +164,7 @@ func (s *Store) MappingVersion(ctx context.Context, number int64) (MappingVersio
 
 // MappingVersions returns the kept versions, newest first, without their
 // YAML.
-func (s *Store) MappingVersions(ctx context.Context) ([]MappingVersion, error) {
+func (s *MappingStore) MappingVersions(ctx context.Context) ([]MappingVersion, error) {
 	raw, err := s.rdb.HVals(ctx, s.mappingKey("versions")).Result()
 	if err != nil {
 		return nil, fmt.Errorf("list mapping versions: %w", err)
@@ -184,7 +184,7 @@ func (s *Store) MappingVersions(ctx context.Context) ([]MappingVersion, error) {
 
 // MappingHistory returns the latest changes of the active mapping, newest
 // first (up to limit).
-func (s *Store) MappingHistory(ctx context.Context, limit int64) ([]MappingEvent, error) {
+func (s *MappingStore) MappingHistory(ctx context.Context, limit int64) ([]MappingEvent, error) {
 	raw, err := s.rdb.LRange(ctx, s.mappingKey("history"), 0, limit-1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("read mapping history: %w", err)

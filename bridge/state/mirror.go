@@ -28,7 +28,7 @@ return 1
 
 // MessageMirror returns, per Care message id of a case, what was last
 // written to Salesforce.
-func (s *Store) MessageMirror(ctx context.Context, careID string) (map[string]MirroredMessage, error) {
+func (s *CaseStore) MessageMirror(ctx context.Context, careID string) (map[string]MirroredMessage, error) {
 	m, err := s.rdb.HGetAll(ctx, s.caseKey(careID, "mirror")).Result()
 	if err != nil {
 		return nil, fmt.Errorf("read message mirror of care case %q: %w", careID, err)
@@ -49,7 +49,7 @@ func decodeMirror(careID string, m map[string]string) (map[string]MirroredMessag
 }
 
 // SetMessageMirror replaces the message mirror of a case.
-func (s *Store) SetMessageMirror(ctx context.Context, careID string, msgs map[string]MirroredMessage) error {
+func (s *CaseStore) SetMessageMirror(ctx context.Context, careID string, msgs map[string]MirroredMessage) error {
 	args := make([]any, 0, 2*len(msgs))
 	for id, m := range msgs {
 		if strings.Contains(m.SalesforceID, " ") {
@@ -76,7 +76,7 @@ func MessageKey(messageID string) string {
 // personal data was erased: the mirror keeps them as tombstones from then
 // on, in this case and when it reopens. The record outlives the case's
 // retirement.
-func (s *Store) MarkErased(ctx context.Context, careID string, keys []string) error {
+func (s *CaseStore) MarkErased(ctx context.Context, careID string, keys []string) error {
 	if len(keys) == 0 {
 		return nil
 	}

@@ -25,12 +25,12 @@ type Replica struct {
 	Sources map[string]time.Time `json:"sources,omitempty"`
 }
 
-func (s *Store) replicasKey() string { return s.prefix + "{replicas}" }
+func (s *ReplicaStore) replicasKey() string { return s.prefix + "{replicas}" }
 
 // Heartbeat stores r (LastSeen set to now) as alive for ttl. It is one
 // round trip: the hash field and the key's expiry are pipelined, so the
 // hash disappears once every replica stopped beating.
-func (s *Store) Heartbeat(ctx context.Context, r Replica, ttl time.Duration) error {
+func (s *ReplicaStore) Heartbeat(ctx context.Context, r Replica, ttl time.Duration) error {
 	r.LastSeen = s.clock().UTC()
 	b, err := json.Marshal(r)
 	if err != nil {
@@ -48,7 +48,7 @@ func (s *Store) Heartbeat(ctx context.Context, r Replica, ttl time.Duration) err
 }
 
 // ForgetReplica removes a replica's heartbeat (a clean shutdown).
-func (s *Store) ForgetReplica(ctx context.Context, id string) error {
+func (s *ReplicaStore) ForgetReplica(ctx context.Context, id string) error {
 	if err := s.rdb.HDel(ctx, s.replicasKey(), id).Err(); err != nil {
 		return fmt.Errorf("forget replica %q: %w", id, err)
 	}
@@ -57,7 +57,7 @@ func (s *Store) ForgetReplica(ctx context.Context, id string) error {
 
 // Replicas returns the replicas seen within ttl, by id. Heartbeats older
 // than that (a replica that died without saying goodbye) are dropped.
-func (s *Store) Replicas(ctx context.Context, ttl time.Duration) ([]Replica, error) {
+func (s *ReplicaStore) Replicas(ctx context.Context, ttl time.Duration) ([]Replica, error) {
 	raw, err := s.rdb.HGetAll(ctx, s.replicasKey()).Result()
 	if err != nil {
 		return nil, fmt.Errorf("read replica heartbeats: %w", err)

@@ -13,12 +13,12 @@ import (
 // closedKey is the sorted set of linked cases closed on both sides, scored
 // by when they were first seen closed (unix ms). It shares the {links} slot
 // so that retiring a case unlinks it and leaves the set in one script.
-func (s *Store) closedKey() string { return s.linksKey("closed") }
+func (s *conn) closedKey() string { return s.linksKey("closed") }
 
 // SetCaseClosed records whether a linked case is closed on both sides. A
 // case keeps the time it was first seen closed; a reopened case leaves the
 // set.
-func (s *Store) SetCaseClosed(ctx context.Context, careID string, closed bool, at time.Time) error {
+func (s *RetentionStore) SetCaseClosed(ctx context.Context, careID string, closed bool, at time.Time) error {
 	var err error
 	if closed {
 		err = s.rdb.ZAddNX(ctx, s.closedKey(), redis.Z{Score: float64(at.UnixMilli()), Member: careID}).Err()
@@ -33,7 +33,7 @@ func (s *Store) SetCaseClosed(ctx context.Context, careID string, closed bool, a
 
 // ClosedBefore returns up to n linked cases that have been closed on both
 // sides since before t, longest closed first.
-func (s *Store) ClosedBefore(ctx context.Context, t time.Time, n int64) ([]string, error) {
+func (s *RetentionStore) ClosedBefore(ctx context.Context, t time.Time, n int64) ([]string, error) {
 	ids, err := s.rdb.ZRangeByScore(ctx, s.closedKey(), &redis.ZRangeBy{
 		Min: "-inf", Max: strconv.FormatInt(t.UnixMilli(), 10), Count: n,
 	}).Result()
@@ -44,7 +44,7 @@ func (s *Store) ClosedBefore(ctx context.Context, t time.Time, n int64) ([]strin
 }
 
 // CountClosed returns how many linked cases are closed on both sides.
-func (s *Store) CountClosed(ctx context.Context) (int64, error) {
+func (s *RetentionStore) CountClosed(ctx context.Context) (int64, error) {
 	n, err := s.rdb.ZCard(ctx, s.closedKey()).Result()
 	if err != nil {
 		return 0, fmt.Errorf("count closed cases: %w", err)
@@ -86,8 +86,8 @@ return sf
 // closed (unix ms); retiredCasesKey holds their Salesforce Case ids. Both
 // share the {links} slot with the links, so retiring a case records it in
 // the same script.
-func (s *Store) retiredMirrorsKey() string { return s.linksKey("mirrors") }
-func (s *Store) retiredCasesKey() string   { return s.linksKey("mirror_cases") }
+func (s *RetentionStore) retiredMirrorsKey() string { return s.linksKey("mirrors") }
+func (s *RetentionStore) retiredCasesKey() string   { return s.linksKey("mirror_cases") }
 
 // ErrReopened is returned by RetireCase when the case left the closed set
 // (it reopened) before it could be retired.
@@ -108,8 +108,8 @@ var ErrReopened = errors.New("state: case reopened; not retired")
 // forgets the per-case state. A crash in between leaves that state behind
 // unlinked (a reopen merges against it); a case that goes on syncing never
 // loses its note links.
-func (s *Store) RetireCase(ctx context.Context, careID string, cutoff time.Time, keepBase time.Duration) (Base, error) {
-	base, _, err := s.LoadBase(ctx, careID)
+func (s *RetentionStore) RetireCase(ctx context.Context, careID string, cutoff time.Time, keepBase time.Duration) (Base, error) {
+	base, _, err := s.cases.LoadBase(ctx, careID)
 	if err != nil {
 		return Base{}, fmt.Errorf("retire care case %q: %w", careID, err)
 	}
@@ -166,7 +166,7 @@ return out
 // A case linked again since it was retired (it reopened) leaves the list
 // for good: its mirror syncs again, and is recorded again when it retires
 // again.
-func (s *Store) RetiredMirrors(ctx context.Context, t time.Time, n int64) ([]RetiredMirror, error) {
+func (s *RetentionStore) RetiredMirrors(ctx context.Context, t time.Time, n int64) ([]RetiredMirror, error) {
 	res, err := retiredMirrorsScript.Run(ctx, s.rdb, []string{s.retiredMirrorsKey(), s.retiredCasesKey(), s.linksKey("care2sf")},
 		t.UnixMilli(), n).StringSlice()
 	if err != nil {
@@ -185,7 +185,7 @@ func (s *Store) RetiredMirrors(ctx context.Context, t time.Time, n int64) ([]Ret
 
 // MirrorRemoved records that a retired case's mirrored messages left
 // Salesforce.
-func (s *Store) MirrorRemoved(ctx context.Context, careID string) error {
+func (s *RetentionStore) MirrorRemoved(ctx context.Context, careID string) error {
 	pipe := s.rdb.TxPipeline()
 	pipe.ZRem(ctx, s.retiredMirrorsKey(), careID)
 	pipe.HDel(ctx, s.retiredCasesKey(), careID)

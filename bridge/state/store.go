@@ -55,7 +55,28 @@ import (
 var ErrLinkConflict = errors.New("state: record already linked to another record")
 
 // Store is the sync state in Redis. It is safe for concurrent use.
+//
+// Its methods are declared on parts by role, which Store embeds; every
+// part shares one conn (the client, the key prefix, the limits and the
+// clock).
 type Store struct {
+	*conn
+	*CaseStore
+	*FeedStore
+	*RetentionStore
+	*ActionStore
+	*DedupeStore
+	*AuditStore
+	*MappingStore
+	*AdminStore
+	*ReplicaStore
+	*UsageStore
+}
+
+// conn is what every part of a Store shares: the Redis client, the key
+// prefix, the limits set by Options, the clock, and the key builders and
+// helpers more than one part uses.
+type conn struct {
 	rdb         redis.UniversalClient
 	prefix      string
 	auditMaxLen int64
@@ -66,6 +87,47 @@ type Store struct {
 	actionTTL      time.Duration
 	clock          func() time.Time
 }
+
+// CaseStore is the per-case sync state: the links between Care and
+// Salesforce cases and their children (notes, messages), the base
+// snapshots and pending writes, the sync stamps and hints, the message
+// mirror, and the cases that cannot be synced.
+type CaseStore struct{ *conn }
+
+// FeedStore is the state of the feeds the bridge reads: poll cursors and
+// watermarks, the Salesforce change feed's replay ids and delivered
+// counts, and carebridge's own recent writes to Salesforce records.
+type FeedStore struct{ *conn }
+
+// RetentionStore retires cases closed on both sides past the retention,
+// and erases personal data from stamps and history.
+type RetentionStore struct {
+	*conn
+	cases *CaseStore
+}
+
+// ActionStore keeps the durable records of agent actions.
+type ActionStore struct{ *conn }
+
+// DedupeStore remembers the webhook events already seen.
+type DedupeStore struct{ *conn }
+
+// AuditStore is the audit stream and the cases' timelines.
+type AuditStore struct{ *conn }
+
+// MappingStore keeps the published mapping versions, the active one and
+// their history.
+type MappingStore struct{ *conn }
+
+// AdminStore keeps the admin console's sessions and sign-in codes.
+type AdminStore struct{ *conn }
+
+// ReplicaStore keeps the replicas' heartbeats.
+type ReplicaStore struct{ *conn }
+
+// UsageStore counts the calls to each system and the cases synced, by
+// hour.
+type UsageStore struct{ *conn }
 
 // Option changes a Store's defaults.
 type Option func(*Store)
@@ -97,7 +159,7 @@ func New(rdb redis.UniversalClient, prefix string, opts ...Option) *Store {
 	if prefix == "" {
 		prefix = "carebridge:"
 	}
-	s := &Store{
+	c := &conn{
 		rdb:            rdb,
 		prefix:         prefix,
 		auditMaxLen:    100000,
@@ -107,25 +169,39 @@ func New(rdb redis.UniversalClient, prefix string, opts ...Option) *Store {
 		actionTTL:      30 * 24 * time.Hour,
 		clock:          time.Now,
 	}
+	cases := &CaseStore{c}
+	s := &Store{
+		conn:           c,
+		CaseStore:      cases,
+		FeedStore:      &FeedStore{c},
+		RetentionStore: &RetentionStore{conn: c, cases: cases},
+		ActionStore:    &ActionStore{c},
+		DedupeStore:    &DedupeStore{c},
+		AuditStore:     &AuditStore{c},
+		MappingStore:   &MappingStore{c},
+		AdminStore:     &AdminStore{c},
+		ReplicaStore:   &ReplicaStore{c},
+		UsageStore:     &UsageStore{c},
+	}
 	for _, o := range opts {
 		o(s)
 	}
 	return s
 }
 
-func (s *Store) caseKey(careID, suffix string) string {
+func (s *conn) caseKey(careID, suffix string) string {
 	return s.prefix + "{case:" + careID + "}:" + suffix
 }
 
-func (s *Store) linksKey(dir string) string { return s.prefix + "{links}:" + dir }
+func (s *conn) linksKey(dir string) string { return s.prefix + "{links}:" + dir }
 
-func (s *Store) cursorsKey(kind string) string { return s.prefix + "{cursors}:" + kind }
+func (s *conn) cursorsKey(kind string) string { return s.prefix + "{cursors}:" + kind }
 
-func (s *Store) auditKey() string { return s.prefix + "{audit}" }
+func (s *conn) auditKey() string { return s.prefix + "{audit}" }
 
-func (s *Store) eventKey(id string) string { return s.prefix + "event:" + id }
+func (s *conn) eventKey(id string) string { return s.prefix + "event:" + id }
 
-func (s *Store) actionKey(id, suffix string) string {
+func (s *conn) actionKey(id, suffix string) string {
 	return s.prefix + "{action:" + id + "}:" + suffix
 }
 

@@ -31,7 +31,7 @@ type StampSave struct {
 // SaveStamps stores the stamps of many cases in one round trip; errs[i] is
 // saves[i]'s error. Each save is a reconcile that synced its case: the
 // cases count as synced this hour (Usage24h), in the same round trip.
-func (s *Store) SaveStamps(ctx context.Context, saves []StampSave) []error {
+func (s *CaseStore) SaveStamps(ctx context.Context, saves []StampSave) []error {
 	errs := make([]error, len(saves))
 	cmds := make([]*redis.IntCmd, len(saves))
 	synced := make([]any, 0, len(saves))
@@ -85,7 +85,7 @@ func checkStamps(sv StampSave) error {
 
 // AddHint counts that the part named hint of each case changed (a
 // trigger's news), in one round trip.
-func (s *Store) AddHint(ctx context.Context, hint string, careIDs ...string) error {
+func (s *CaseStore) AddHint(ctx context.Context, hint string, careIDs ...string) error {
 	if hint == "" {
 		return errors.New("add hint: empty hint name")
 	}

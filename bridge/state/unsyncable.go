@@ -24,12 +24,12 @@ type UnsyncableCase struct {
 	Seen   time.Time `json:"-"` // when it was last heard of
 }
 
-func (s *Store) unsyncableKey() string { return s.prefix + "{unsyncable}" }
+func (s *CaseStore) unsyncableKey() string { return s.prefix + "{unsyncable}" }
 
 // NoteUnsyncableCase records c (Seen: now when zero) in the capped set of
 // unsyncable cases: a case noted again moves to the front, and only the
 // newest 100 are kept.
-func (s *Store) NoteUnsyncableCase(ctx context.Context, c UnsyncableCase) error {
+func (s *CaseStore) NoteUnsyncableCase(ctx context.Context, c UnsyncableCase) error {
 	if c.Seen.IsZero() {
 		c.Seen = s.clock()
 	}
@@ -51,7 +51,7 @@ func (s *Store) NoteUnsyncableCase(ctx context.Context, c UnsyncableCase) error 
 
 // UnsyncableCases returns up to n unsyncable cases, the latest heard of
 // first.
-func (s *Store) UnsyncableCases(ctx context.Context, n int64) ([]UnsyncableCase, error) {
+func (s *CaseStore) UnsyncableCases(ctx context.Context, n int64) ([]UnsyncableCase, error) {
 	zs, err := s.rdb.ZRevRangeWithScores(ctx, s.unsyncableKey(), 0, n-1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("read unsyncable cases: %w", err)

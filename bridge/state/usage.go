@@ -20,17 +20,17 @@ import (
 // counted.
 const usageKept = 25 * time.Hour
 
-func (s *Store) callsKey(system string, hour int64) string {
+func (s *UsageStore) callsKey(system string, hour int64) string {
 	return s.prefix + "{usage}:calls:" + system + ":" + strconv.FormatInt(hour, 10)
 }
 
-func (s *Store) casesKey(hour int64) string {
+func (s *conn) casesKey(hour int64) string {
 	return s.prefix + "{usage}:cases:" + strconv.FormatInt(hour, 10)
 }
 
 // CountCalls adds the API calls a replica made to each system since it last
 // counted (system -> calls) to the hour of at.
-func (s *Store) CountCalls(ctx context.Context, at time.Time, calls map[string]int64) error {
+func (s *UsageStore) CountCalls(ctx context.Context, at time.Time, calls map[string]int64) error {
 	hour := at.Unix() / 3600
 	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for system, n := range calls {
@@ -50,7 +50,7 @@ func (s *Store) CountCalls(ctx context.Context, at time.Time, calls map[string]i
 }
 
 // addSyncedCases counts the cases in the hour of at, in p.
-func (s *Store) addSyncedCases(ctx context.Context, p redis.Pipeliner, at time.Time, careIDs []any) {
+func (s *conn) addSyncedCases(ctx context.Context, p redis.Pipeliner, at time.Time, careIDs []any) {
 	k := s.casesKey(at.Unix() / 3600)
 	p.PFAdd(ctx, k, careIDs...)
 	p.PExpire(ctx, k, usageKept)
@@ -64,7 +64,7 @@ type Usage struct {
 
 // Usage24h reads the usage of the 24 hours up to now (the current hour
 // included), in one round trip.
-func (s *Store) Usage24h(ctx context.Context, now time.Time, systems ...string) (Usage, error) {
+func (s *UsageStore) Usage24h(ctx context.Context, now time.Time, systems ...string) (Usage, error) {
 	hour := now.Unix() / 3600
 	calls := map[string][]*redis.StringCmd{}
 	var cases *redis.IntCmd

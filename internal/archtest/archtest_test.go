@@ -21,15 +21,6 @@ import (
 // reader to know where a change belongs.
 const maxMethods = 30
 
-// tooLarge are the types still above maxMethods, by package directory and
-// name, with their count when this list was written: the redesign's work
-// left (issue 23). A type may only shrink; one that drops to the bar leaves
-// the list, and no other type may join it.
-var tooLarge = map[string]int{
-	"bridge/state.Store":          91,
-	"bridge/state/memstate.Store": 40,
-}
-
 // module is the repository's root, and its production Go files by package
 // directory (tests, the Helm chart's own module and node_modules left out).
 func module(t *testing.T) (string, map[string][]*ast.File) {
@@ -104,19 +95,8 @@ func TestNoTypeHasTooManyMethods(t *testing.T) {
 		t.Fatal("found no methods of bridge.Engine: is the count reading the module?")
 	}
 	for typ, n := range counts {
-		was, listed := tooLarge[typ]
-		switch {
-		case n > maxMethods && !listed:
+		if n > maxMethods {
 			t.Errorf("%s declares %d methods, more than %d: split it into parts by area (docs/architecture.md)", typ, n, maxMethods)
-		case listed && n > was:
-			t.Errorf("%s grew to %d methods (it had %d, already above %d): put the new ones on a part of their own", typ, n, was, maxMethods)
-		case listed && n <= maxMethods:
-			t.Errorf("%s is down to %d methods: take it off tooLarge", typ, n)
-		}
-	}
-	for typ := range tooLarge {
-		if _, ok := counts[typ]; !ok {
-			t.Errorf("%s is listed in tooLarge but declares no method: take it off", typ)
 		}
 	}
 }

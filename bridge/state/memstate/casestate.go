@@ -13,7 +13,7 @@ import (
 
 // LoadCases reads the link, base and pending writes of each case, and its
 // message mirror when withMirror.
-func (s *Store) LoadCases(ctx context.Context, careIDs []string, withMirror bool) (map[string]state.CaseState, error) {
+func (s *CaseStore) LoadCases(ctx context.Context, careIDs []string, withMirror bool) (map[string]state.CaseState, error) {
 	out := make(map[string]state.CaseState, len(careIDs))
 	for _, id := range careIDs {
 		var st state.CaseState
@@ -50,7 +50,7 @@ func (s *Store) LoadCases(ctx context.Context, careIDs []string, withMirror bool
 
 // SaveCases stores, for each case, the base, whether it is closed on both
 // sides and, with LinkTo, the link.
-func (s *Store) SaveCases(ctx context.Context, saves []state.CaseSave) []error {
+func (s *CaseStore) SaveCases(ctx context.Context, saves []state.CaseSave) []error {
 	errs := make([]error, len(saves))
 	for i, sv := range saves {
 		if sv.CareID == "" {
@@ -61,7 +61,7 @@ func (s *Store) SaveCases(ctx context.Context, saves []state.CaseSave) []error {
 			errs[i] = err
 			continue
 		}
-		if err := s.SetCaseClosed(ctx, sv.CareID, sv.Closed, sv.At); err != nil {
+		if err := s.retention.SetCaseClosed(ctx, sv.CareID, sv.Closed, sv.At); err != nil {
 			errs[i] = err
 			continue
 		}
@@ -73,7 +73,7 @@ func (s *Store) SaveCases(ctx context.Context, saves []state.CaseSave) []error {
 }
 
 // SaveStamps stores the stamps of many cases (hints excluded).
-func (s *Store) SaveStamps(ctx context.Context, saves []state.StampSave) []error {
+func (s *CaseStore) SaveStamps(ctx context.Context, saves []state.StampSave) []error {
 	errs := make([]error, len(saves))
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -100,7 +100,7 @@ func (s *Store) SaveStamps(ctx context.Context, saves []state.StampSave) []error
 }
 
 // AddHint counts that the part named hint of each case changed.
-func (s *Store) AddHint(ctx context.Context, hint string, careIDs ...string) error {
+func (s *CaseStore) AddHint(ctx context.Context, hint string, careIDs ...string) error {
 	if hint == "" {
 		return errors.New("add hint: empty hint name")
 	}

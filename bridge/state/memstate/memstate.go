@@ -37,7 +37,42 @@ const defaultActionTTL = 30 * 24 * time.Hour
 const defaultScanCount = 10
 
 // Store is an in-memory sync state. It is safe for concurrent use.
+//
+// Its methods are declared on parts by role, as on the Redis store, which
+// Store embeds; every part shares one mem (the data, its lock and the
+// clock).
 type Store struct {
+	*mem
+	*CaseStore
+	*FeedStore
+	*RetentionStore
+	*ActionStore
+	*AuditStore
+}
+
+// CaseStore is the per-case state: case and child links, base snapshots
+// and pending writes, stamps and hints, and message mirrors.
+type CaseStore struct {
+	*mem
+	retention *RetentionStore
+}
+
+// FeedStore is the poll cursors and carebridge's own recent writes.
+type FeedStore struct{ *mem }
+
+// RetentionStore is the closed cases and their retirement.
+type RetentionStore struct{ *mem }
+
+// ActionStore keeps the records of agent actions.
+type ActionStore struct{ *mem }
+
+// AuditStore is the audit.
+type AuditStore struct{ *mem }
+
+// mem is what every part of a Store shares: all the data, the one lock
+// that guards it, the clock and the action TTL, and the helpers more than
+// one part uses.
+type mem struct {
 	clock     func() time.Time
 	actionTTL time.Duration
 
@@ -94,7 +129,7 @@ func WithActionTTL(d time.Duration) Option { return func(s *Store) { s.actionTTL
 
 // New returns an empty Store.
 func New(opts ...Option) *Store {
-	s := &Store{
+	m := &mem{
 		clock:     time.Now,
 		actionTTL: defaultActionTTL,
 		care2sf:   map[string]string{},
@@ -105,6 +140,15 @@ func New(opts ...Option) *Store {
 		retired:   map[string]state.RetiredMirror{},
 		cursors:   map[string]string{},
 		actions:   map[string]*action{},
+	}
+	retention := &RetentionStore{m}
+	s := &Store{
+		mem:            m,
+		CaseStore:      &CaseStore{mem: m, retention: retention},
+		FeedStore:      &FeedStore{m},
+		RetentionStore: retention,
+		ActionStore:    &ActionStore{m},
+		AuditStore:     &AuditStore{m},
 	}
 	for _, o := range opts {
 		o(s)
@@ -123,14 +167,14 @@ func (s *Store) Flush() {
 }
 
 // nowMS is the clock in unix ms, the resolution the Redis store keeps.
-func (s *Store) nowMS() int64 { return s.clock().UnixMilli() }
+func (s *mem) nowMS() int64 { return s.clock().UnixMilli() }
 
 // expired reports whether something expiring at expiresMS (0: never) is
 // gone at nowMS; Redis drops a key once its expiry time has passed.
 func expired(expiresMS, nowMS int64) bool { return expiresMS != 0 && nowMS > expiresMS }
 
 // caseOf returns the state of a case, nil if it has none. Call with mu held.
-func (s *Store) caseOf(careID string) *caseState {
+func (s *mem) caseOf(careID string) *caseState {
 	c := s.cases[careID]
 	if c != nil && c.hasBase && expired(c.baseExpiresMS, s.nowMS()) {
 		c.hasBase, c.base, c.baseAt, c.baseExpiresMS = false, nil, 0, 0
@@ -139,7 +183,7 @@ func (s *Store) caseOf(careID string) *caseState {
 }
 
 // caseFor returns the state of a case, creating it. Call with mu held.
-func (s *Store) caseFor(careID string) *caseState {
+func (s *mem) caseFor(careID string) *caseState {
 	if c := s.caseOf(careID); c != nil {
 		return c
 	}
@@ -172,7 +216,7 @@ func linkPair(forward, backward map[string]string, a, b, what string) (linked bo
 // LinkCase links a Care case and a Salesforce Case in both directions at
 // once. Linking an already linked pair again is a no-op; re-pointing either
 // side returns state.ErrLinkConflict.
-func (s *Store) LinkCase(ctx context.Context, careID, sfID string) error {
+func (s *CaseStore) LinkCase(ctx context.Context, careID, sfID string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("link case %q <-> %q: %w", careID, sfID, err)
 	}
@@ -190,7 +234,7 @@ func (s *Store) LinkCase(ctx context.Context, careID, sfID string) error {
 }
 
 // SalesforceCase returns the Salesforce Case id linked to a Care case.
-func (s *Store) SalesforceCase(ctx context.Context, careID string) (string, bool, error) {
+func (s *CaseStore) SalesforceCase(ctx context.Context, careID string) (string, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return "", false, fmt.Errorf("look up salesforce case for care case %q: %w", careID, err)
 	}
@@ -201,7 +245,7 @@ func (s *Store) SalesforceCase(ctx context.Context, careID string) (string, bool
 }
 
 // CareCase returns the Care case id linked to a Salesforce Case.
-func (s *Store) CareCase(ctx context.Context, sfID string) (string, bool, error) {
+func (s *CaseStore) CareCase(ctx context.Context, sfID string) (string, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return "", false, fmt.Errorf("look up care case for salesforce case %q: %w", sfID, err)
 	}
@@ -216,7 +260,7 @@ func (s *Store) CareCase(ctx context.Context, sfID string) (string, bool, error)
 // count <= 0), in the order the cases were linked; a case linked throughout
 // a sweep is returned exactly once, a case relinked during it may be
 // returned twice.
-func (s *Store) LinkedCases(ctx context.Context, cursor uint64, count int64) (careIDs []string, next uint64, err error) {
+func (s *CaseStore) LinkedCases(ctx context.Context, cursor uint64, count int64) (careIDs []string, next uint64, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, 0, fmt.Errorf("list linked cases at cursor %d: %w", cursor, err)
 	}
@@ -257,7 +301,7 @@ func (s *Store) LinkedCases(ctx context.Context, cursor uint64, count int64) (ca
 // SaveBase replaces the base snapshot of a case (kept to the millisecond)
 // and forgets its pending writes; a base kept by RetireCase no longer
 // expires.
-func (s *Store) SaveBase(ctx context.Context, careID string, fields map[string]string, syncedAt time.Time) error {
+func (s *CaseStore) SaveBase(ctx context.Context, careID string, fields map[string]string, syncedAt time.Time) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("save base of care case %q: %w", careID, err)
 	}
@@ -271,7 +315,7 @@ func (s *Store) SaveBase(ctx context.Context, careID string, fields map[string]s
 
 // LoadBase returns the base snapshot of a case; found is false when the
 // case was never synced (or its kept base expired).
-func (s *Store) LoadBase(ctx context.Context, careID string) (b state.Base, found bool, err error) {
+func (s *CaseStore) LoadBase(ctx context.Context, careID string) (b state.Base, found bool, err error) {
 	if err := ctx.Err(); err != nil {
 		return state.Base{}, false, fmt.Errorf("load base of care case %q: %w", careID, err)
 	}
@@ -282,7 +326,7 @@ func (s *Store) LoadBase(ctx context.Context, careID string) (b state.Base, foun
 }
 
 // loadBase is LoadBase with mu held.
-func (s *Store) loadBase(careID string) (state.Base, bool) {
+func (s *mem) loadBase(careID string) (state.Base, bool) {
 	c := s.caseOf(careID)
 	if c == nil || !c.hasBase {
 		return state.Base{}, false
@@ -295,7 +339,7 @@ func (s *Store) loadBase(careID string) (state.Base, bool) {
 }
 
 // SavePendingWrites replaces the pending writes of a case.
-func (s *Store) SavePendingWrites(ctx context.Context, careID string, writes map[string]state.PendingWrite) error {
+func (s *CaseStore) SavePendingWrites(ctx context.Context, careID string, writes map[string]state.PendingWrite) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("save pending writes of care case %q: %w", careID, err)
 	}
@@ -306,7 +350,7 @@ func (s *Store) SavePendingWrites(ctx context.Context, careID string, writes map
 }
 
 // PendingWrites returns the pending writes of a case (none after SaveBase).
-func (s *Store) PendingWrites(ctx context.Context, careID string) (map[string]state.PendingWrite, error) {
+func (s *CaseStore) PendingWrites(ctx context.Context, careID string) (map[string]state.PendingWrite, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("load pending writes of care case %q: %w", careID, err)
 	}
@@ -321,7 +365,7 @@ func (s *Store) PendingWrites(ctx context.Context, careID string) (map[string]st
 
 // children returns a case's links of one kind, nil if it has none. Call
 // with mu held.
-func (s *Store) children(careCaseID string, kind state.Kind) *childLinks {
+func (s *mem) children(careCaseID string, kind state.Kind) *childLinks {
 	c := s.caseOf(careCaseID)
 	if c == nil {
 		return nil
@@ -331,7 +375,7 @@ func (s *Store) children(careCaseID string, kind state.Kind) *childLinks {
 
 // LinkChild links a Care child record (note, message) of a case to its
 // Salesforce record, both ways at once, with LinkCase's rules.
-func (s *Store) LinkChild(ctx context.Context, careCaseID string, kind state.Kind, careChildID, sfID string) error {
+func (s *CaseStore) LinkChild(ctx context.Context, careCaseID string, kind state.Kind, careChildID, sfID string) error {
 	what := fmt.Sprintf("%s of care case %q", kind, careCaseID)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("link %s %q <-> %q: %w", what, careChildID, sfID, err)
@@ -354,7 +398,7 @@ func (s *Store) LinkChild(ctx context.Context, careCaseID string, kind state.Kin
 }
 
 // SalesforceChild returns the Salesforce id linked to a Care child record.
-func (s *Store) SalesforceChild(ctx context.Context, careCaseID string, kind state.Kind, careChildID string) (string, bool, error) {
+func (s *CaseStore) SalesforceChild(ctx context.Context, careCaseID string, kind state.Kind, careChildID string) (string, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return "", false, fmt.Errorf("look up salesforce record for %s %q of care case %q: %w", kind, careChildID, careCaseID, err)
 	}
@@ -369,7 +413,7 @@ func (s *Store) SalesforceChild(ctx context.Context, careCaseID string, kind sta
 }
 
 // CareChild returns the Care child id linked to a Salesforce record.
-func (s *Store) CareChild(ctx context.Context, careCaseID string, kind state.Kind, sfID string) (string, bool, error) {
+func (s *CaseStore) CareChild(ctx context.Context, careCaseID string, kind state.Kind, sfID string) (string, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return "", false, fmt.Errorf("look up care %s for %q of care case %q: %w", kind, sfID, careCaseID, err)
 	}
@@ -386,7 +430,7 @@ func (s *Store) CareChild(ctx context.Context, careCaseID string, kind state.Kin
 // Audit accepts e and returns a new id, "<unix ms>-<sequence>" like a Redis
 // stream id, increasing. The entry itself is not kept: nothing in the
 // interface reads the audit back.
-func (s *Store) Audit(ctx context.Context, e state.AuditEntry) (string, error) {
+func (s *AuditStore) Audit(ctx context.Context, e state.AuditEntry) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", fmt.Errorf("audit %s of care case %q: %w", e.Field, e.Case, err)
 	}
@@ -401,7 +445,7 @@ func (s *Store) Audit(ctx context.Context, e state.AuditEntry) (string, error) {
 }
 
 // Cursor returns the poll cursor stored for source.
-func (s *Store) Cursor(ctx context.Context, source string) (string, bool, error) {
+func (s *FeedStore) Cursor(ctx context.Context, source string) (string, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return "", false, fmt.Errorf("read cursor of %q: %w", source, err)
 	}
@@ -412,7 +456,7 @@ func (s *Store) Cursor(ctx context.Context, source string) (string, bool, error)
 }
 
 // SetCursor stores the poll cursor for source.
-func (s *Store) SetCursor(ctx context.Context, source, cursor string) error {
+func (s *FeedStore) SetCursor(ctx context.Context, source, cursor string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("store cursor of %q: %w", source, err)
 	}
@@ -425,7 +469,7 @@ func (s *Store) SetCursor(ctx context.Context, source, cursor string) error {
 // SetCaseClosed records whether a linked case is closed on both sides. A
 // case keeps the time it was first seen closed; a reopened case leaves the
 // set.
-func (s *Store) SetCaseClosed(ctx context.Context, careID string, closed bool, at time.Time) error {
+func (s *RetentionStore) SetCaseClosed(ctx context.Context, careID string, closed bool, at time.Time) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("record whether care case %q is closed: %w", careID, err)
 	}
@@ -444,7 +488,7 @@ func (s *Store) SetCaseClosed(ctx context.Context, careID string, closed bool, a
 // ClosedBefore returns up to n (n <= 0: all) cases that have been closed on
 // both sides since t or before (to the millisecond), longest closed first,
 // ties by id.
-func (s *Store) ClosedBefore(ctx context.Context, t time.Time, n int64) ([]string, error) {
+func (s *RetentionStore) ClosedBefore(ctx context.Context, t time.Time, n int64) ([]string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("list cases closed before %s: %w", t.Format(time.RFC3339), err)
 	}
@@ -478,7 +522,7 @@ func (s *Store) ClosedBefore(ctx context.Context, t time.Time, n int64) ([]strin
 // under a millisecond) and is returned as it stood. It returns
 // state.ErrReopened, with nothing changed, when the case is no longer
 // closed since before cutoff.
-func (s *Store) RetireCase(ctx context.Context, careID string, cutoff time.Time, keepBase time.Duration) (state.Base, error) {
+func (s *RetentionStore) RetireCase(ctx context.Context, careID string, cutoff time.Time, keepBase time.Duration) (state.Base, error) {
 	if err := ctx.Err(); err != nil {
 		return state.Base{}, fmt.Errorf("retire care case %q: %w", careID, err)
 	}
@@ -514,7 +558,7 @@ func (s *Store) RetireCase(ctx context.Context, careID string, cutoff time.Time,
 // RetiredMirrors lists up to n retired cases, first seen closed before t,
 // whose mirrored messages are still in Salesforce, longest closed first; a
 // case linked again leaves the list.
-func (s *Store) RetiredMirrors(ctx context.Context, t time.Time, n int64) ([]state.RetiredMirror, error) {
+func (s *RetentionStore) RetiredMirrors(ctx context.Context, t time.Time, n int64) ([]state.RetiredMirror, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("list retired mirrors: %w", err)
 	}
@@ -545,7 +589,7 @@ func (s *Store) RetiredMirrors(ctx context.Context, t time.Time, n int64) ([]sta
 
 // MirrorRemoved records that a retired case's mirrored messages left
 // Salesforce.
-func (s *Store) MirrorRemoved(ctx context.Context, careID string) error {
+func (s *RetentionStore) MirrorRemoved(ctx context.Context, careID string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("record a removed mirror: %w", err)
 	}
@@ -556,7 +600,7 @@ func (s *Store) MirrorRemoved(ctx context.Context, careID string) error {
 }
 
 // MarkErased records erased messages of a case (by state.MessageKey).
-func (s *Store) MarkErased(ctx context.Context, careID string, keys []string) error {
+func (s *CaseStore) MarkErased(ctx context.Context, careID string, keys []string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("record erased messages of care case %q: %w", careID, err)
 	}
@@ -577,7 +621,7 @@ func (s *Store) MarkErased(ctx context.Context, careID string, keys []string) er
 
 // MessageMirror returns, per Care message id of a case, what was last
 // written to Salesforce.
-func (s *Store) MessageMirror(ctx context.Context, careID string) (map[string]state.MirroredMessage, error) {
+func (s *CaseStore) MessageMirror(ctx context.Context, careID string) (map[string]state.MirroredMessage, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("read message mirror of care case %q: %w", careID, err)
 	}
@@ -593,7 +637,7 @@ func (s *Store) MessageMirror(ctx context.Context, careID string) (map[string]st
 // SetMessageMirror replaces the message mirror of a case. A Salesforce id
 // containing a space is refused (the Redis store could not read it back),
 // and the mirror is then left as it was.
-func (s *Store) SetMessageMirror(ctx context.Context, careID string, msgs map[string]state.MirroredMessage) error {
+func (s *CaseStore) SetMessageMirror(ctx context.Context, careID string, msgs map[string]state.MirroredMessage) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("store message mirror of care case %q: %w", careID, err)
 	}
@@ -610,7 +654,7 @@ func (s *Store) SetMessageMirror(ctx context.Context, careID string, msgs map[st
 
 // actionOf returns the live record of an action, nil if none. Call with mu
 // held.
-func (s *Store) actionOf(actionID string, nowMS int64) *action {
+func (s *ActionStore) actionOf(actionID string, nowMS int64) *action {
 	a := s.actions[actionID]
 	if a != nil && expired(a.expiresMS, nowMS) {
 		delete(s.actions, actionID)
@@ -621,7 +665,7 @@ func (s *Store) actionOf(actionID string, nowMS int64) *action {
 
 // keepAction stores a for the action TTL from now; as Redis does with
 // PEXPIRE, a TTL under a millisecond drops it at once. Call with mu held.
-func (s *Store) keepAction(actionID string, a *action, nowMS int64) {
+func (s *ActionStore) keepAction(actionID string, a *action, nowMS int64) {
 	ttl := s.actionTTL.Milliseconds()
 	if ttl <= 0 {
 		delete(s.actions, actionID)
@@ -645,7 +689,7 @@ func copyRecord(rec state.ActionRecord) state.ActionRecord {
 // idempotency key and the exact request to send. If a record exists it is
 // returned unchanged with created false, with the key and request the
 // first call stored.
-func (s *Store) BeginAction(ctx context.Context, actionID, idempotencyKey string, request []byte) (state.ActionRecord, bool, error) {
+func (s *ActionStore) BeginAction(ctx context.Context, actionID, idempotencyKey string, request []byte) (state.ActionRecord, bool, error) {
 	if actionID == "" || idempotencyKey == "" {
 		return state.ActionRecord{}, false, fmt.Errorf("begin action %q: empty action id or idempotency key", actionID)
 	}
@@ -669,7 +713,7 @@ func (s *Store) BeginAction(ctx context.Context, actionID, idempotencyKey string
 
 // CompleteAction records the outcome of a begun action, replacing any
 // earlier outcome; state.ErrNoAction when it has no record.
-func (s *Store) CompleteAction(ctx context.Context, actionID string, o state.ActionOutcome) error {
+func (s *ActionStore) CompleteAction(ctx context.Context, actionID string, o state.ActionOutcome) error {
 	switch o.State {
 	case state.ActionSent, state.ActionRejected, state.ActionFailed:
 	default:
@@ -694,7 +738,7 @@ func (s *Store) CompleteAction(ctx context.Context, actionID string, o state.Act
 // MarkActionReported records that the action's result was written back to
 // Salesforce; state.ErrNoAction when it has no record. Like the Redis
 // store, it does not extend the record's life.
-func (s *Store) MarkActionReported(ctx context.Context, actionID string) error {
+func (s *ActionStore) MarkActionReported(ctx context.Context, actionID string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("mark action %q reported: %w", actionID, err)
 	}
@@ -711,7 +755,7 @@ func (s *Store) MarkActionReported(ctx context.Context, actionID string) error {
 }
 
 // Action returns the record of an action.
-func (s *Store) Action(ctx context.Context, actionID string) (state.ActionRecord, bool, error) {
+func (s *ActionStore) Action(ctx context.Context, actionID string) (state.ActionRecord, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return state.ActionRecord{}, false, fmt.Errorf("read action %q: %w", actionID, err)
 	}

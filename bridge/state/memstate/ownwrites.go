@@ -21,7 +21,7 @@ const ownWritesKept = 4
 
 // NoteWrites records the fields carebridge is about to write to records of
 // object; each record keeps its last few writes for state.OwnWriteTTL.
-func (s *Store) NoteWrites(ctx context.Context, object string, writes map[string]map[string]any) error {
+func (s *FeedStore) NoteWrites(ctx context.Context, object string, writes map[string]map[string]any) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("note carebridge's writes to %d %s records: %w", len(writes), object, err)
 	}
@@ -49,7 +49,7 @@ func (s *Store) NoteWrites(ctx context.Context, object string, writes map[string
 
 // RecentWrites returns, by record id, the writes noted lately for each of
 // ids, newest first, as JSON decodes them.
-func (s *Store) RecentWrites(ctx context.Context, object string, ids []string) (map[string][]map[string]any, error) {
+func (s *FeedStore) RecentWrites(ctx context.Context, object string, ids []string) (map[string][]map[string]any, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("read carebridge's writes to %d %s records: %w", len(ids), object, err)
 	}

@@ -238,6 +238,19 @@ func TestGateHoldsOnlyTheBatchesTheStreamJoins(t *testing.T) {
 	}
 }
 
+// twoStages is a gate with linger and two batchers joined at stages a and
+// b, with the sizes of the batches each sends.
+func twoStages(linger time.Duration, a, b int) (g *Gate, first, second *Batcher[int, int], firstSizes, secondSizes *sizes) {
+	firstSizes, secondSizes = &sizes{}, &sizes{}
+	g = NewGate(nil, 200)
+	g.SetLinger(linger)
+	first = New(200, time.Hour, 0, firstSizes.run)
+	second = New(200, time.Hour, 0, secondSizes.run)
+	first.Join(g, a)
+	second.Join(g, b)
+	return g, first, second, firstSizes, secondSizes
+}
+
 // TestGateKeepsABurstsStagesInStep: during a burst, a unit that got ahead
 // of the others waits at its next stage for the units still at the stage
 // before, so the stage goes as one batch; without a burst (no linger: a
@@ -252,13 +265,7 @@ func TestGateKeepsABurstsStagesInStep(t *testing.T) {
 		{"no stream", 0, []int{1, 2}},
 	} {
 		t.Run(tt.what, func(t *testing.T) {
-			early, late := &sizes{}, &sizes{}
-			g := NewGate(nil, 200)
-			g.SetLinger(tt.linger)
-			first := New(200, time.Hour, 0, early.run)
-			second := New(200, time.Hour, 0, late.run)
-			first.Join(g, 0)
-			second.Join(g, 1)
+			g, first, second, early, late := twoStages(tt.linger, 0, 1)
 			ctx := t.Context()
 			ahead, leaveAhead := g.EnterContext(ctx)
 			behind := make([]context.Context, 2)
@@ -300,13 +307,7 @@ func TestGateKeepsABurstsStagesInStep(t *testing.T) {
 // whenever the work in flight waits, during a burst too, while the reads
 // of an earlier stage are pending beside them.
 func TestAnUnstagedBatchNeverWaitsForAStage(t *testing.T) {
-	reads, saves := &sizes{}, &sizes{}
-	g := NewGate(nil, 200)
-	g.SetLinger(500 * time.Millisecond)
-	read := New(200, time.Hour, 0, reads.run)
-	save := New(200, time.Hour, 0, saves.run)
-	read.Join(g, 0)
-	save.Join(g, Unstaged)
+	g, read, save, _, _ := twoStages(500*time.Millisecond, 0, Unstaged)
 	ctx := t.Context()
 	saving, leaveSaving := g.EnterContext(ctx)
 	defer leaveSaving()
@@ -341,13 +342,7 @@ func TestAnUnstagedBatchNeverWaitsForAStage(t *testing.T) {
 // it pass each once), not for every batch a burst keeps bringing to the
 // first stage.
 func TestALongBurstDoesNotStarveALaterStage(t *testing.T) {
-	early, late := &sizes{}, &sizes{}
-	g := NewGate(nil, 200)
-	g.SetLinger(500 * time.Millisecond)
-	first := New(200, time.Hour, 0, early.run)
-	second := New(200, time.Hour, 0, late.run)
-	first.Join(g, 0)
-	second.Join(g, 1)
+	g, first, second, early, _ := twoStages(500*time.Millisecond, 0, 1)
 	// Units of a fast stream that entered long enough ago that no batch
 	// holds for the stream any more.
 	long := unit{entered: time.Now().Add(-time.Minute)}

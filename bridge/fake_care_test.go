@@ -88,6 +88,10 @@ type fakeCare struct {
 	pageSize  int
 	faults    faults
 	log       []careCall
+	// meanwhile runs before the next write of its op acts, outside the
+	// lock: what somebody else does in Care while the bridge's write is on
+	// its way. It runs once.
+	meanwhile map[string]func()
 }
 
 // careIdem is the first final answer to an idempotency key.
@@ -143,6 +147,17 @@ func (f *fakeCare) loseNext(op, id string, times int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.faults.add(fault{op: op, target: id, err: lostAnswer(care.System, op), times: times, lost: true})
+}
+
+// beforeNext runs do just before the next write of op acts: somebody else
+// writes in Care while the bridge's write is on its way.
+func (f *fakeCare) beforeNext(op string, do func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.meanwhile == nil {
+		f.meanwhile = map[string]func(){}
+	}
+	f.meanwhile[op] = do
 }
 
 // clearFaults removes every fault and the hook.
@@ -640,6 +655,13 @@ func (f *fakeCare) write(ctx context.Context, op, id, key string, req any, needs
 	if call.Err != nil {
 		f.record(call)
 		return nil, call.Err
+	}
+	f.mu.Lock()
+	do := f.meanwhile[op]
+	delete(f.meanwhile, op)
+	f.mu.Unlock()
+	if do != nil {
+		do()
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -56,8 +56,9 @@ func (cr *caseReconciler) queryNotes(ctx context.Context, sfCaseIDs []string) ([
 // twice: copies are linked in the store, and when a link is missing (state
 // lost) a note is matched by text, author and time before anything is created.
 // newCase says the Case was created just now, so it has no notes to read. It
-// returns when the newest note it copied to Care was created there (zero:
-// none), which Care's notes stamp then shows.
+// returns when the newest note it copied to Care was created there, which
+// Care's notes stamp then shows (zero: none, or Care has a note it did not
+// read).
 func (cr *caseReconciler) syncNotes(ctx context.Context, m Mapper, c care.Case, sfID string, careNotes []care.Note, newCase bool) (copied time.Time, err error) {
 	var sfNotes []Record
 	if !newCase {
@@ -153,7 +154,35 @@ func (cr *caseReconciler) syncNotes(ctx context.Context, m Mapper, c care.Case, 
 			cr.m.lag.WithLabelValues("salesforce_to_care").Observe(cr.now().Sub(created).Seconds())
 		}
 	}
-	return copied, nil
+	if copied.IsZero() {
+		return copied, nil
+	}
+	return cr.onlyOwnNotesSince(ctx, c.ID, careNotes, careLinked, copied), nil
+}
+
+// onlyOwnNotesSince returns copied, the newest note this reconcile wrote to
+// Care, when Care's notes are those read before (read) and the ones it
+// wrote (own); zero otherwise. Care's notes stamp is its newest note's: a
+// note somebody wrote in Care between the read and the copy is older than
+// the copy, so the stamp alone cannot show it. The notes are listed again
+// to see; a note nobody synced keeps the stamp of the read, so that its
+// webhook and the next poll find the case out of step.
+func (cr *caseReconciler) onlyOwnNotesSince(ctx context.Context, careID string, read []care.Note, own map[string]bool, copied time.Time) time.Time {
+	now, err := cr.care.Notes(ctx, careID)
+	if err != nil {
+		cr.log.Debug("re-reading Care notes after copying failed; the next reconcile reads them", "care_case", careID, "err", err)
+		return time.Time{}
+	}
+	known := make(map[string]bool, len(read))
+	for _, n := range read {
+		known[n.ID] = true
+	}
+	for _, n := range now {
+		if !known[n.ID] && !own[n.ID] {
+			return time.Time{}
+		}
+	}
+	return copied
 }
 
 // matchSalesforceNote finds an unlinked Salesforce note that is a copy of the

@@ -6,10 +6,12 @@ package bridge
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
@@ -296,5 +298,104 @@ func TestLongCareNoteIsCutToFitOnce(t *testing.T) {
 	w.mustReconcile("c1")
 	if n := len(w.sf.records("CaseComment")); n != 1 {
 		t.Errorf("%d comments after the links were lost, want 1", n)
+	}
+}
+
+// TestCareChangesWrittenWhileTheBridgeWritesCareAreSynced: an agent writes
+// a Care note, or the customer a message, after the reconcile read the case,
+// its notes and conversation, while the bridge's own write to Care is on its
+// way. Care's answer to that write (its updated_at, its notes and
+// conversation stamps) already covers the change, which the reconcile never
+// read. The change reaches Salesforce by each of the triggers it sets off
+// alone: Care's webhook for it, or the next Care poll when the webhook was
+// lost.
+func TestCareChangesWrittenWhileTheBridgeWritesCareAreSynced(t *testing.T) {
+	races := []struct {
+		name  string
+		write string // the bridge's write to Care the change overtakes
+		start func(w *testWorld)
+	}{
+		{"while a Case comment is copied to Care", caresim.OpAddNote, func(w *testWorld) {
+			w.sf.insert("CaseComment", Record{"ParentId": w.sfID("c1"), "CommentBody": "Refund approved", "CreatedById": w.users["ben@example.com"]})
+			w.pollSalesforceNotes()
+		}},
+		{"while an agent's status is written to Care", caresim.OpSetCaseStatus, func(w *testWorld) {
+			w.editSF("c1", Record{"Status": "On Hold"})
+		}},
+	}
+	changes := []struct {
+		name string
+		part care.EventPart
+		make func(w *testWorld) time.Time // the change's stamp, as its webhook shows it
+		// onCase counts the change's copies in Salesforce
+		onCase func(w *testWorld) int
+	}{
+		{"a Care note", care.PartNotes, func(w *testWorld) time.Time {
+			return w.careNote("c1", "agent_ana", "Customer called back").CreatedAt
+		}, func(w *testWorld) (n int) {
+			for _, r := range w.sf.records("CaseComment") {
+				if strings.HasSuffix(str(r["CommentBody"]), "\nCustomer called back") {
+					n++
+				}
+			}
+			return n
+		}},
+		{"a customer message", care.PartConversation, func(w *testWorld) time.Time {
+			return w.care.addMessage(care.Message{ID: "m_late", CaseID: "c1", Text: "Any news?"}).UpdatedAt
+		}, func(w *testWorld) (n int) {
+			for _, r := range w.sf.records(MessageObject) {
+				if str(r[MessageIDField]) == "m_late" {
+					n++
+				}
+			}
+			return n
+		}},
+	}
+	triggers := []struct {
+		name string
+		fire func(w *testWorld, part care.EventPart, at time.Time) bool // reports whether the case was queued
+	}{
+		{"webhook", func(w *testWorld, part care.EventPart, at time.Time) bool {
+			synced, err := w.engine.Triggers().SyncedAsOf(w.ctx, "c1", part, at)
+			if err != nil {
+				w.t.Fatal(err)
+			}
+			return !synced
+		}},
+		{"poll", func(w *testWorld, _ care.EventPart, _ time.Time) bool {
+			w.queue.take()
+			if err := w.engine.Triggers().PollCare(w.ctx); err != nil {
+				w.t.Fatal(err)
+			}
+			return slices.Contains(w.queue.take(), work.ForCase("c1"))
+		}},
+	}
+	for _, race := range races {
+		for _, change := range changes {
+			for _, trigger := range triggers {
+				t.Run(change.name+" "+race.name+"/"+trigger.name, func(t *testing.T) {
+					w := notesWorld(t, "")
+					w.clock.Advance(time.Minute)
+					race.start(w)
+					var at time.Time
+					w.care.beforeNext(race.write, func() {
+						w.clock.Advance(time.Second)
+						at = change.make(w)
+						w.clock.Advance(time.Second)
+					})
+					w.mustReconcile("c1")
+					if at.IsZero() {
+						t.Fatalf("the reconcile made no %s write; calls: %v", race.write, w.writeCalls())
+					}
+					w.clock.Advance(time.Minute)
+					if trigger.fire(w, change.part, at) {
+						w.mustReconcile("c1")
+					}
+					if n := change.onCase(w); n != 1 {
+						t.Errorf("%s written during the bridge's %s is in Salesforce %d times, want once", change.name, race.write, n)
+					}
+				})
+			}
+		}
 	}
 }

@@ -160,6 +160,11 @@ func inStepWith(m Mapper, c care.Case, rec Record, st state.CaseState, p casePla
 		st.Sync[stampClosed] != closedStamp(closedOnBothSides(p.cf, c, rec, p.plan, p.blocked)):
 		return false, time.Time{}
 	}
+	if need := readsFor(c, st, false, now, optionsStamp(c, keepsBrandDeleted(m))); need.conversation || need.notes {
+		// Care's updated_at may be the answer to the bridge's own write,
+		// which shows a message or note written after the read too.
+		return false, time.Time{}
+	}
 	due, until := optionsDue(st.Sync, now)
 	return !due, until
 }

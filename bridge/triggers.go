@@ -131,8 +131,11 @@ func stampNotBefore(stamp string, at time.Time) bool {
 }
 
 // syncedAsListed reports which listed cases a reconcile has already synced
-// as Care lists them (its stamp of the case's updated_at is the listing's):
-// the poll does not reconcile them again. One round trip for the page.
+// as Care lists them (its stamps of the case's updated_at, conversation and
+// notes are the listing's; updated_at alone may be the answer to the
+// bridge's own write, which also covers a note or message written after the
+// reconcile read them): the poll does not reconcile them again. One round
+// trip for the page.
 func (tr *Triggers) syncedAsListed(ctx context.Context, cases []care.Case) (map[string]bool, error) {
 	if len(cases) == 0 {
 		return nil, nil
@@ -149,7 +152,8 @@ func (tr *Triggers) syncedAsListed(ctx context.Context, cases []care.Case) (map[
 	}
 	out := make(map[string]bool, len(cases))
 	for _, c := range cases {
-		if st, ok := states[c.ID]; ok && st.HasBase && st.Sync[stampCare] == stampOf(&c.UpdatedAt) {
+		if st, ok := states[c.ID]; ok && st.HasBase && st.Sync[stampCare] == stampOf(&c.UpdatedAt) &&
+			st.Sync[stampConversation] == stampOf(c.ConversationUpdatedAt) && st.Sync[stampNotes] == stampOf(c.NotesUpdatedAt) {
 			out[c.ID] = true
 		}
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/carebridge/carebridge/connectors/care/caresim"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce"
+	"github.com/carebridge/carebridge/connectors/salesforce/sfid"
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 	"github.com/carebridge/carebridge/connectors/upstream"
@@ -550,18 +551,7 @@ func otherID(id string) string {
 	} else {
 		b[14] = 'z'
 	}
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
-	var suffix [3]byte
-	for chunk := range 3 {
-		v := 0
-		for i := range 5 {
-			if c := b[chunk*5+i]; c >= 'A' && c <= 'Z' {
-				v |= 1 << i
-			}
-		}
-		suffix[chunk] = alphabet[v]
-	}
-	return string(b) + string(suffix[:])
+	return sfid.To18(string(b))
 }
 
 // --- Care ---

@@ -14,8 +14,10 @@ import (
 	"github.com/carebridge/carebridge/configs"
 	"github.com/carebridge/carebridge/connectors/salesforce"
 	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
+	"github.com/carebridge/carebridge/connectors/salesforce/sfid"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 	"github.com/carebridge/carebridge/connectors/upstream"
+	"github.com/carebridge/carebridge/internal/soqleval"
 )
 
 // The operations of fakeSalesforce, as its calls and faults name them: the
@@ -70,7 +72,7 @@ type sfCall struct {
 //     (STRING_TOO_LONG), values outside a restricted picklist; Case
 //     IsClosed follows Status and Task IsClosed follows Completed; checkbox
 //     and picklist defaults are set on create.
-//   - Query runs soql's reference evaluator (soql.Evaluator) over the live
+//   - Query runs the reference evaluator (soqleval.Evaluator) over the live
 //     records, with Care_Case_Id__c and Care_Message_Id__c compared
 //     case-sensitively as the shipped metadata declares them, and returns
 //     the selected fields only (Id too only when selected).
@@ -426,8 +428,8 @@ func selectsID(text string) bool {
 	return false
 }
 
-func (f *fakeSalesforce) evaluator() soql.Evaluator {
-	return soql.Evaluator{
+func (f *fakeSalesforce) evaluator() soqleval.Evaluator {
+	return soqleval.Evaluator{
 		Rows: func(object string) []map[string]any {
 			o, ok := f.objects[strings.ToLower(object)]
 			if !ok {
@@ -953,45 +955,15 @@ func (f *fakeSalesforce) Changed(ctx context.Context, object string, fields []st
 	return out, string(b), nil
 }
 
-const sfIDChars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-
 // newSFID builds an 18-character id: the key prefix, a pod ("Fk"), ten
 // base-62 digits of seq, and the case-safe checksum.
-func newSFID(prefix string, seq uint64) string {
-	var digits [10]byte
-	for i := len(digits) - 1; i >= 0; i-- {
-		digits[i] = sfIDChars[seq%62]
-		seq /= 62
-	}
-	id15 := prefix + "Fk" + string(digits[:])
-	return id15 + sfIDChecksum(id15)
-}
+func newSFID(prefix string, seq uint64) string { return sfid.New(prefix, "Fk", seq) }
 
-// sfIDChecksum is the three-character suffix of the 18-character form of a
-// 15-character id.
-func sfIDChecksum(id15 string) string {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
-	var suffix [3]byte
-	for chunk := 0; chunk < 3; chunk++ {
-		v := 0
-		for i := 0; i < 5; i++ {
-			if c := id15[chunk*5+i]; c >= 'A' && c <= 'Z' {
-				v |= 1 << i
-			}
-		}
-		suffix[chunk] = alphabet[v]
-	}
-	return string(suffix[:])
-}
-
-// normalizeSFID returns the 18-character form of a 15-character id (others
-// as they are).
+// normalizeSFID returns the 18-character form of a 15- or 18-character id
+// (others as they are).
 func normalizeSFID(id string) string {
-	if len(id) == 15 {
-		return id + sfIDChecksum(id)
-	}
-	if len(id) == 18 {
-		return id[:15] + sfIDChecksum(id[:15])
+	if len(id) == 15 || len(id) == 18 {
+		return sfid.To18(id[:15])
 	}
 	return id
 }

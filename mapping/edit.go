@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/carebridge/carebridge/connectors/salesforce/sfid"
 )
 
 // SetOverride returns the mapping YAML src with the identity override of
@@ -76,7 +78,7 @@ func SetOverride(src []byte, agent, user string) ([]byte, error) {
 func edited(list []Override, agent, user string) []Override {
 	var out []Override
 	for _, o := range list {
-		if o.CareAgent == agent || (user != "" && idKey(o.SalesforceUser) == idKey(user)) {
+		if o.CareAgent == agent || (user != "" && sfid.Key(o.SalesforceUser) == sfid.Key(user)) {
 			continue
 		}
 		out = append(out, o)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/carebridge/carebridge/connectors/care"
+	"github.com/carebridge/carebridge/connectors/salesforce/sfid"
 )
 
 // User is a Salesforce user as the identity map needs it.
@@ -20,7 +21,7 @@ type User struct {
 // matches nobody.
 type Identity struct {
 	userFor   map[string]string // Care agent id -> Salesforce user id
-	agentFor  map[string]string // idKey(Salesforce user id) -> Care agent id
+	agentFor  map[string]string // sfid.Key(Salesforce user id) -> Care agent id
 	ambiguous []string
 	// agents and users are every Care agent and Salesforce user the map
 	// was built from, matched or not (users by idKey).
@@ -43,7 +44,7 @@ func NewIdentity(agents []care.Agent, users []User, matchByEmail bool, overrides
 		id.agents[a.ID] = true
 	}
 	for _, u := range users {
-		id.users[idKey(u.ID)] = true
+		id.users[sfid.Key(u.ID)] = true
 	}
 	if matchByEmail {
 		agentsByEmail := map[string][]string{}
@@ -72,9 +73,9 @@ func NewIdentity(agents []care.Agent, users []User, matchByEmail bool, overrides
 	}
 	for _, o := range overrides {
 		if u, ok := id.userFor[o.CareAgent]; ok {
-			delete(id.agentFor, idKey(u))
+			delete(id.agentFor, sfid.Key(u))
 		}
-		if a, ok := id.agentFor[idKey(o.SalesforceUser)]; ok {
+		if a, ok := id.agentFor[sfid.Key(o.SalesforceUser)]; ok {
 			delete(id.userFor, a)
 		}
 		id.link(o.CareAgent, o.SalesforceUser)
@@ -84,7 +85,7 @@ func NewIdentity(agents []care.Agent, users []User, matchByEmail bool, overrides
 
 func (id *Identity) link(agent, user string) {
 	id.userFor[agent] = user
-	id.agentFor[idKey(user)] = agent
+	id.agentFor[sfid.Key(user)] = agent
 }
 
 // CareAgentFor returns the Care agent a Salesforce user id (15 or 18
@@ -93,7 +94,7 @@ func (id *Identity) CareAgentFor(sfUserID string) (string, bool) {
 	if id == nil || sfUserID == "" {
 		return "", false
 	}
-	a, ok := id.agentFor[idKey(sfUserID)]
+	a, ok := id.agentFor[sfid.Key(sfUserID)]
 	return a, ok
 }
 
@@ -106,7 +107,7 @@ func (id *Identity) KnowsAgent(careAgentID string) bool {
 // KnowsUser reports whether the Salesforce user (15 or 18 characters) was
 // among the users the map was built from.
 func (id *Identity) KnowsUser(sfUserID string) bool {
-	return id != nil && id.users[idKey(sfUserID)]
+	return id != nil && id.users[sfid.Key(sfUserID)]
 }
 
 // SalesforceUserFor returns the Salesforce user id of a Care agent.
@@ -129,15 +130,6 @@ func (id *Identity) Ambiguous() []string {
 }
 
 func normalEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
-
-// idKey is the case-sensitive 15-character form of a Salesforce id, so the
-// 15- and 18-character forms of one id are equal.
-func idKey(id string) string {
-	if len(id) == 18 {
-		return id[:15]
-	}
-	return id
-}
 
 // isQueue reports whether a Salesforce owner id is a Group (queue).
 func isQueue(ownerID string) bool { return strings.HasPrefix(ownerID, "00G") }

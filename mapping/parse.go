@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/carebridge/carebridge/configs"
+	"github.com/carebridge/carebridge/connectors/salesforce/sfid"
 	"github.com/carebridge/carebridge/mapping/merge"
 )
 
@@ -324,11 +325,11 @@ func (p *parser) overrides(e entry) []Override {
 			}
 		}
 		if okUser {
-			if first, dup := users[idKey(o.SalesforceUser)]; dup {
+			if first, dup := users[sfid.Key(o.SalesforceUser)]; dup {
 				p.problem(line, where, "Salesforce user %q is overridden twice (first on line %d); keep one", o.SalesforceUser, first)
 				okUser = false
 			} else {
-				users[idKey(o.SalesforceUser)] = line
+				users[sfid.Key(o.SalesforceUser)] = line
 			}
 		}
 		if okAgent && okUser {

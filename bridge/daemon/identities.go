@@ -9,6 +9,7 @@ import (
 	"github.com/carebridge/carebridge/bridge/admin"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/salesforce"
+	"github.com/carebridge/carebridge/connectors/salesforce/sfid"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 	"github.com/carebridge/carebridge/mapping"
 )
@@ -25,7 +26,7 @@ func matchIdentities(m *mapping.Mapping, agents []care.Agent, users []salesforce
 	byID := map[string]salesforce.Record{}
 	for _, u := range users {
 		us = append(us, mapping.User{ID: u.ID(), Email: u.String("Email"), IsActive: u.Bool("IsActive")})
-		byID[idKey(u.ID())] = u
+		byID[sfid.Key(u.ID())] = u
 	}
 	cfg := m.IdentityConfig()
 	overridden := map[string]bool{}
@@ -46,7 +47,7 @@ func matchIdentities(m *mapping.Mapping, agents []care.Agent, users []salesforce
 			if overridden[a.ID] {
 				ia.MatchedBy = "override"
 			}
-			ia.UserName = byID[idKey(u)].String("Name")
+			ia.UserName = byID[sfid.Key(u)].String("Name")
 			out.Matched++
 		}
 		out.Agents = append(out.Agents, ia)
@@ -64,14 +65,6 @@ func matchIdentities(m *mapping.Mapping, agents []care.Agent, users []salesforce
 	slices.SortFunc(out.Agents, func(a, b admin.IdentityAgent) int { return strings.Compare(a.Name+a.ID, b.Name+b.ID) })
 	slices.SortFunc(out.Users, func(a, b admin.IdentityUser) int { return strings.Compare(a.Name+a.ID, b.Name+b.ID) })
 	return out
-}
-
-// idKey is the 15-character form of a Salesforce id.
-func idKey(id string) string {
-	if len(id) == 18 {
-		return id[:15]
-	}
-	return id
 }
 
 // identities reads Care's agents and Salesforce's users now and matches

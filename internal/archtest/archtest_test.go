@@ -120,6 +120,21 @@ func TestMappingImportsNothingOfTheBridge(t *testing.T) {
 	}
 }
 
+// TestNoProductionCodeEvaluatesSOQL: production code sends its queries to
+// Salesforce; the in-memory evaluator is the test doubles' engine.
+func TestNoProductionCodeEvaluatesSOQL(t *testing.T) {
+	_, pkgs := module(t)
+	for dir, files := range pkgs {
+		for _, f := range files {
+			for _, imp := range f.Imports {
+				if p, _ := strconv.Unquote(imp.Path.Value); p == "github.com/carebridge/carebridge/internal/soqleval" {
+					t.Errorf("%s imports %s", dir, p)
+				}
+			}
+		}
+	}
+}
+
 // TestQueueKeysAreSpelledInOnePackage: bridge/work owns the queue's key
 // prefixes; every other production file writes keys through it.
 func TestQueueKeysAreSpelledInOnePackage(t *testing.T) {
@@ -133,6 +148,26 @@ func TestQueueKeysAreSpelledInOnePackage(t *testing.T) {
 			ast.Inspect(f, func(n ast.Node) bool {
 				if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING && slices.Contains(prefixes, lit.Value) {
 					t.Errorf("%s spells the queue key prefix %s; use bridge/work", dir, lit.Value)
+				}
+				return true
+			})
+		}
+	}
+}
+
+// TestSalesforceIDsHaveOnePackage: the 18-character id's checksum is
+// computed in connectors/salesforce/sfid only.
+func TestSalesforceIDsHaveOnePackage(t *testing.T) {
+	_, pkgs := module(t)
+	const checksumAlphabet = `"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"`
+	for dir, files := range pkgs {
+		if dir == "connectors/salesforce/sfid" {
+			continue
+		}
+		for _, f := range files {
+			ast.Inspect(f, func(n ast.Node) bool {
+				if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING && lit.Value == checksumAlphabet {
+					t.Errorf("%s computes a Salesforce id checksum; use connectors/salesforce/sfid", dir)
 				}
 				return true
 			})

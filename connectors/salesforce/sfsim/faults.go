@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/carebridge/carebridge/connectors/salesforce/sfid"
 )
 
 // Operation names, as counted by Calls and matched by Fault.Op.
@@ -277,7 +279,7 @@ func (s *faultInjector) recordFault(op string, keys ...string) *Error {
 // in their 15- or 18-character forms.
 func sameRecord(records, keys []string) bool {
 	norm := func(s string) string {
-		if id, ok := normalizeID(s); ok {
+		if id, ok := sfid.Normalize(s); ok {
 			return id
 		}
 		return s

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
+	"github.com/carebridge/carebridge/connectors/salesforce/sfid"
 )
 
 const (
@@ -778,7 +779,7 @@ func (s *restAPI) deleteContention(t *table, rec *record, children map[string]in
 // parentLock counts one more row of the call under parent and returns the
 // lock error once they exceed the parent lock limit. The caller holds s.mu.
 func (s *restAPI) parentLock(parent string, children map[string]int) *Error {
-	full, ok := normalizeID(parent)
+	full, ok := sfid.Normalize(parent)
 	if s.lockLimit == 0 || !ok {
 		return nil
 	}

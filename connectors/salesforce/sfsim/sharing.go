@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
+	"github.com/carebridge/carebridge/connectors/salesforce/sfid"
 )
 
 // IntegrationGroup is the shipped public group the seeded integration user
@@ -102,8 +103,8 @@ func literalMatches(f metadata.Field, v any, lit string) bool {
 		return ok && t.Equal(x)
 	case string:
 		if isIDType(f.Type) {
-			a, okA := normalizeID(x)
-			b, okB := normalizeID(lit)
+			a, okA := sfid.Normalize(x)
+			b, okB := sfid.Normalize(lit)
 			return okA && okB && a == b
 		}
 		return x == lit

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
+	"github.com/carebridge/carebridge/connectors/salesforce/sfid"
 )
 
 // resolvedField is a fieldPath checked against the schema: the reference
@@ -379,7 +380,7 @@ func literalValue(f metadata.Field, lit literal, op string) (any, *Error) {
 		if lit.kind != litString {
 			return nil, mismatch("id")
 		}
-		id, ok := normalizeID(plainString(lit.str))
+		id, ok := sfid.Normalize(plainString(lit.str))
 		if !ok {
 			return nil, apiError(http.StatusBadRequest, "INVALID_QUERY_FILTER_OPERATOR", "invalid ID field: %s", clip(lit.str))
 		}
@@ -426,7 +427,7 @@ func compareValues(a, b any) (int, bool) {
 		if !ok {
 			return 0, false
 		}
-		if _, isID := normalizeID(x); isID && len(x) == 18 && len(y) == 18 {
+		if _, isID := sfid.Normalize(x); isID && len(x) == 18 && len(y) == 18 {
 			return strings.Compare(x, y), true
 		}
 		return strings.Compare(strings.ToLower(x), strings.ToLower(y)), true
@@ -578,13 +579,13 @@ func (st *soqlEngine) indexed(t *table, e expr) []*record {
 		name := e.field.parts[0]
 		if strings.EqualFold(name, "Id") {
 			for _, lit := range e.values {
-				if id, ok := normalizeID(plainString(lit.str)); ok {
+				if id, ok := sfid.Normalize(plainString(lit.str)); ok {
 					add(t.byID[id])
 				}
 			}
 		} else if f, ok := t.obj.Field(name); ok && t.refs[f.Name] != nil {
 			for _, lit := range e.values {
-				if id, ok := normalizeID(plainString(lit.str)); ok {
+				if id, ok := sfid.Normalize(plainString(lit.str)); ok {
 					for _, r := range t.refs[f.Name][id] {
 						add(r)
 					}

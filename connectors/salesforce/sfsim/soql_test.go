@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/carebridge/carebridge/connectors/salesforce/sfid"
 )
 
 func TestLexStringEscapes(t *testing.T) {
@@ -199,21 +201,21 @@ func TestLikePattern(t *testing.T) {
 }
 
 func TestIDs(t *testing.T) {
-	if got := to18("500000000000ABC"); got != "500000000000ABCAA2" {
-		t.Errorf("to18 = %s, want 500000000000ABCAA2", got)
+	if got := sfid.To18("500000000000ABC"); got != "500000000000ABCAA2" {
+		t.Errorf("sfid.To18 = %s, want 500000000000ABCAA2", got)
 	}
 	id := newID("a0A", 123456789)
 	if len(id) != 18 || !strings.HasPrefix(id, "a0A") {
 		t.Fatalf("newID = %s", id)
 	}
 	for _, in := range []string{id, id[:15], id[:15] + strings.ToLower(id[15:])} {
-		if got, ok := normalizeID(in); !ok || got != id {
-			t.Errorf("normalizeID(%s) = %s, %v; want %s", in, got, ok, id)
+		if got, ok := sfid.Normalize(in); !ok || got != id {
+			t.Errorf("sfid.Normalize(%s) = %s, %v; want %s", in, got, ok, id)
 		}
 	}
 	for _, bad := range []string{"", "short", id[:15] + "ZZZ", id[:14] + "!", "500000000000ABCAA2x"} {
-		if _, ok := normalizeID(bad); ok {
-			t.Errorf("normalizeID(%q) accepted a bad id", bad)
+		if _, ok := sfid.Normalize(bad); ok {
+			t.Errorf("sfid.Normalize(%q) accepted a bad id", bad)
 		}
 	}
 	if newID("500", 1) == newID("500", 2) {

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
+	"github.com/carebridge/carebridge/connectors/salesforce/sfid"
 )
 
 // record is one stored sObject. Field values are typed: string, bool,
@@ -97,7 +98,7 @@ func (st *store) nextStamp() time.Time {
 
 // get returns the record with the given 15- or 18-character id.
 func (st *store) get(t *table, id string) (*record, *Error) {
-	full, ok := normalizeID(id)
+	full, ok := sfid.Normalize(id)
 	if !ok {
 		return nil, notFound()
 	}
@@ -110,7 +111,7 @@ func (st *store) get(t *table, id string) (*record, *Error) {
 
 // recordByID finds a record of any object by id.
 func (st *store) recordByID(id string) (*table, *record) {
-	full, ok := normalizeID(id)
+	full, ok := sfid.Normalize(id)
 	if !ok {
 		return nil, nil
 	}
@@ -270,7 +271,7 @@ func (st *store) convertValue(object string, f metadata.Field, raw any, mode wri
 		if s == "" {
 			return nil, nil
 		}
-		id, ok := normalizeID(s)
+		id, ok := sfid.Normalize(s)
 		if !ok {
 			return nil, fieldError(http.StatusBadRequest, "MALFORMED_ID", []string{f.Name},
 				"%s: id value of incorrect type: %s", f.Name, clip(s))
@@ -400,7 +401,7 @@ func refID(v any) (string, bool) {
 	if !ok || s == "" {
 		return "", false
 	}
-	return normalizeID(s)
+	return sfid.Normalize(s)
 }
 
 func missingRequired(t *table, values map[string]any, create bool) []string {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
+	"github.com/carebridge/carebridge/connectors/salesforce/sfid"
 )
 
 // The User Interface API (/services/data/vNN.N/ui-api/), the part that
@@ -462,7 +463,7 @@ func (s *uiAPI) handleUIUpdate(w http.ResponseWriter, r *http.Request, rt route,
 		fields[k] = v
 	}
 	if id, given := lookupString(fields, "Id"); given {
-		if full, _ := normalizeID(id); full != rec.id {
+		if full, _ := sfid.Normalize(id); full != rec.id {
 			writeRecordError(w, t.obj, apiError(http.StatusBadRequest, "INVALID_ID_FIELD", "The Id in the body does not match the record of the URL"))
 			return
 		}

@@ -1,4 +1,9 @@
-package soql
+// Package soqleval evaluates queries built with package soql against
+// in-memory records, as Salesforce would answer the statement soql renders.
+// It is the query engine of the test doubles of Salesforce (bridge's
+// in-process fake); its tests hold it to the Salesforce sandbox's answers.
+// Production code sends queries and never evaluates them.
+package soqleval
 
 import (
 	"encoding/json"
@@ -9,6 +14,9 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/carebridge/carebridge/connectors/salesforce/sfid"
+	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 )
 
 // ErrEval is wrapped by every error of Eval about a query it cannot
@@ -70,21 +78,22 @@ type Evaluator struct {
 }
 
 // Eval evaluates q against rows with the rules of Evaluator.
-func (q Query) Eval(rows Rows) ([]map[string]any, error) { return Evaluator{Rows: rows}.Eval(q) }
+func Eval(q soql.Query, rows Rows) ([]map[string]any, error) { return Evaluator{Rows: rows}.Eval(q) }
 
 // Eval evaluates q, which must build (Build's errors are returned as they
 // are), against e.Rows.
-func (e Evaluator) Eval(q Query) ([]map[string]any, error) {
-	if _, err := q.Build(); err != nil {
+func (e Evaluator) Eval(query soql.Query) ([]map[string]any, error) {
+	if _, err := query.Build(); err != nil {
 		return nil, err
 	}
-	for _, f := range append(append([]string(nil), q.fields...), orderFields(q.orderBy)...) {
+	q := query.Parts()
+	for _, f := range append(append([]string(nil), q.Fields...), orderFields(q.OrderBy)...) {
 		if strings.Contains(f, ".") {
 			return nil, fmt.Errorf("%w: relationship path %s: Eval reads the queried object's own fields only", ErrEval, f)
 		}
 	}
 	seen := map[string]bool{}
-	for _, f := range q.fields {
+	for _, f := range q.Fields {
 		if seen[strings.ToLower(f)] {
 			return nil, fmt.Errorf("%w: duplicate field selected: %s", ErrEval, f)
 		}
@@ -94,23 +103,23 @@ func (e Evaluator) Eval(q Query) ([]map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(q.orderBy) > 0 {
+	if len(q.OrderBy) > 0 {
 		var sortErr error
 		sort.SliceStable(matched, func(i, j int) bool {
-			for _, o := range q.orderBy {
-				a, b := field(matched[i], o.field), field(matched[j], o.field)
+			for _, o := range q.OrderBy {
+				a, b := field(matched[i], o.Field), field(matched[j], o.Field)
 				if a == nil || b == nil {
 					if (a == nil) == (b == nil) {
 						continue
 					}
-					return (a == nil) != o.desc
+					return (a == nil) != o.Desc
 				}
-				c, err := e.order(q.object, o.field, a, b)
+				c, err := e.order(q.Object, o.Field, a, b)
 				if err != nil && sortErr == nil {
 					sortErr = err
 				}
 				if c != 0 {
-					return (c < 0) != o.desc
+					return (c < 0) != o.Desc
 				}
 			}
 			return false
@@ -119,13 +128,13 @@ func (e Evaluator) Eval(q Query) ([]map[string]any, error) {
 			return nil, sortErr
 		}
 	}
-	if q.limit > 0 && len(matched) > q.limit {
-		matched = matched[:q.limit]
+	if q.Limit > 0 && len(matched) > q.Limit {
+		matched = matched[:q.Limit]
 	}
 	out := make([]map[string]any, len(matched))
 	for i, r := range matched {
-		p := make(map[string]any, len(q.fields)+1)
-		for _, f := range append([]string{"Id"}, q.fields...) {
+		p := make(map[string]any, len(q.Fields)+1)
+		for _, f := range append([]string{"Id"}, q.Fields...) {
 			key, v := lookup(r, f)
 			p[key] = v
 		}
@@ -134,19 +143,19 @@ func (e Evaluator) Eval(q Query) ([]map[string]any, error) {
 	return out, nil
 }
 
-func orderFields(os []order) []string {
+func orderFields(os []soql.Order) []string {
 	out := make([]string, len(os))
 	for i, o := range os {
-		out[i] = o.field
+		out[i] = o.Field
 	}
 	return out
 }
 
 // filter returns the live rows of q's object that satisfy its condition.
-func (e Evaluator) filter(q Query) ([]map[string]any, error) {
+func (e Evaluator) filter(q soql.Parts) ([]map[string]any, error) {
 	var rows []map[string]any
 	if e.Rows != nil {
-		rows = e.Rows(q.object)
+		rows = e.Rows(q.Object)
 	}
 	var out []map[string]any
 	subs := map[string]map[string]bool{} // semi-join id sets, evaluated once
@@ -154,8 +163,8 @@ func (e Evaluator) filter(q Query) ([]map[string]any, error) {
 		if r == nil || r["IsDeleted"] == true {
 			continue
 		}
-		if q.where != nil {
-			ok, err := e.match(q.object, q.where, r, subs)
+		if q.Where != nil {
+			ok, err := e.match(q.Object, q.Where, r, subs)
 			if err != nil {
 				return nil, err
 			}
@@ -170,12 +179,11 @@ func (e Evaluator) filter(q Query) ([]map[string]any, error) {
 
 // Match reports whether record r of object satisfies c (nil: every
 // record), with the rules of Evaluator; a semi-join reads e.Rows.
-func (e Evaluator) Match(object string, c Cond, r map[string]any) (bool, error) {
+func (e Evaluator) Match(object string, c soql.Cond, r map[string]any) (bool, error) {
 	if c == nil {
 		return true, nil
 	}
-	var b strings.Builder
-	if err := c.render(&b); err != nil {
+	if _, err := soql.Select("Id").From(object).Where(c).Build(); err != nil {
 		return false, err
 	}
 	return e.match(object, c, r, map[string]map[string]bool{})
@@ -184,17 +192,18 @@ func (e Evaluator) Match(object string, c Cond, r map[string]any) (bool, error) 
 // match evaluates c on r. Every branch is evaluated (no short cut), so a
 // condition that cannot be evaluated fails whatever the other branches
 // say. subs caches the id sets of semi-joins for one query.
-func (e Evaluator) match(object string, c Cond, r map[string]any, subs map[string]map[string]bool) (bool, error) {
-	switch c := c.(type) {
-	case comparison:
+func (e Evaluator) match(object string, cond soql.Cond, r map[string]any, subs map[string]map[string]bool) (bool, error) {
+	c := soql.PartsOf(cond)
+	switch c.Op {
+	case "=", "!=", "<", "<=", ">", ">=":
 		return e.compare(object, c, r)
-	case in:
+	case "IN", "NOT IN":
 		return e.in(object, c, r)
-	case inSelect:
+	case "IN SELECT":
 		return e.semiJoin(c, r, subs)
-	case junction:
-		result := c.op == "AND"
-		for _, sub := range c.conds {
+	case "AND", "OR":
+		result := c.Op == "AND"
+		for _, sub := range c.Conds {
 			if sub == nil {
 				continue
 			}
@@ -202,23 +211,23 @@ func (e Evaluator) match(object string, c Cond, r map[string]any, subs map[strin
 			if err != nil {
 				return false, err
 			}
-			if c.op == "AND" {
+			if c.Op == "AND" {
 				result = result && ok
 			} else {
 				result = result || ok
 			}
 		}
 		return result, nil
-	case not:
-		ok, err := e.match(object, c.cond, r, subs)
+	case "NOT":
+		ok, err := e.match(object, c.Conds[0], r, subs)
 		return !ok, err
 	}
-	return false, fmt.Errorf("%w: unknown condition %T", ErrEval, c)
+	return false, fmt.Errorf("%w: unknown condition %T", ErrEval, cond)
 }
 
-func (e Evaluator) compare(object string, c comparison, r map[string]any) (bool, error) {
-	got := field(r, c.field)
-	want := c.value
+func (e Evaluator) compare(object string, c soql.CondParts, r map[string]any) (bool, error) {
+	got := field(r, c.Field)
+	want := c.Value
 	if p, ok := want.(*time.Time); ok {
 		if p == nil {
 			want = nil
@@ -226,28 +235,28 @@ func (e Evaluator) compare(object string, c comparison, r map[string]any) (bool,
 			want = *p
 		}
 	}
-	switch c.op {
+	switch c.Op {
 	case "=", "!=":
-		eq, err := e.equal(object, c.field, got, want)
-		if c.op == "!=" {
+		eq, err := e.equal(object, c.Field, got, want)
+		if c.Op == "!=" {
 			eq = !eq
 		}
 		return eq, err
 	}
 	if want == nil {
-		return false, fmt.Errorf("%w: %s %s null: null can only be compared with = or !=", ErrEval, c.field, c.op)
+		return false, fmt.Errorf("%w: %s %s null: null can only be compared with = or !=", ErrEval, c.Field, c.Op)
 	}
 	if _, isBool := want.(bool); isBool {
-		return false, fmt.Errorf("%w: %s %s %v: a boolean compares with = or != only", ErrEval, c.field, c.op, want)
+		return false, fmt.Errorf("%w: %s %s %v: a boolean compares with = or != only", ErrEval, c.Field, c.Op, want)
 	}
 	if got == nil {
 		return false, nil
 	}
-	n, err := e.cmpLiteral(object, c.field, got, want)
+	n, err := e.cmpLiteral(object, c.Field, got, want)
 	if err != nil {
 		return false, err
 	}
-	switch c.op {
+	switch c.Op {
 	case "<":
 		return n < 0, nil
 	case "<=":
@@ -267,10 +276,10 @@ func (e Evaluator) equal(object, fieldName string, got, want any) (bool, error) 
 	return err == nil && n == 0, err
 }
 
-func (e Evaluator) in(object string, c in, r map[string]any) (bool, error) {
-	got := field(r, c.field)
+func (e Evaluator) in(object string, c soql.CondParts, r map[string]any) (bool, error) {
+	got := field(r, c.Field)
 	found := false
-	for _, v := range c.values {
+	for _, v := range c.Values {
 		if p, ok := v.(*time.Time); ok {
 			if p == nil {
 				v = nil
@@ -278,49 +287,49 @@ func (e Evaluator) in(object string, c in, r map[string]any) (bool, error) {
 				v = *p
 			}
 		}
-		eq, err := e.equal(object, c.field, got, v)
+		eq, err := e.equal(object, c.Field, got, v)
 		if err != nil {
 			return false, err
 		}
 		found = found || eq
 	}
-	return found != c.not, nil
+	return found != (c.Op == "NOT IN"), nil
 }
 
-func (e Evaluator) semiJoin(c inSelect, r map[string]any, subs map[string]map[string]bool) (bool, error) {
-	key, err := c.sub.Build()
+func (e Evaluator) semiJoin(c soql.CondParts, r map[string]any, subs map[string]map[string]bool) (bool, error) {
+	key, err := c.Sub.Build()
 	if err != nil {
 		return false, err
 	}
 	ids, ok := subs[key]
 	if !ok {
-		rows, err := e.filter(c.sub)
+		rows, err := e.filter(c.Sub.Parts())
 		if err != nil {
 			return false, err
 		}
 		ids = map[string]bool{}
 		for _, sr := range rows {
-			v := field(sr, c.sub.fields[0])
+			v := field(sr, c.Sub.Parts().Fields[0])
 			if v == nil {
 				continue
 			}
 			s, isStr := v.(string)
-			id, isID := normalizeID(s)
+			id, isID := sfid.Normalize(s)
 			if !isStr || !isID {
-				return false, fmt.Errorf("%w: semi-join subquery field %s.%s holds %v, not an id", ErrEval, c.sub.object, c.sub.fields[0], v)
+				return false, fmt.Errorf("%w: semi-join subquery field %s.%s holds %v, not an id", ErrEval, c.Sub.Object(), c.Sub.Parts().Fields[0], v)
 			}
 			ids[id] = true
 		}
 		subs[key] = ids
 	}
-	v := field(r, c.field)
+	v := field(r, c.Field)
 	if v == nil {
 		return false, nil
 	}
 	s, isStr := v.(string)
-	id, isID := normalizeID(s)
+	id, isID := sfid.Normalize(s)
 	if !isStr || !isID {
-		return false, fmt.Errorf("%w: semi-join field %s holds %v, not an id", ErrEval, c.field, v)
+		return false, fmt.Errorf("%w: semi-join field %s holds %v, not an id", ErrEval, c.Field, v)
 	}
 	return ids[id], nil
 }
@@ -346,7 +355,7 @@ func (e Evaluator) cmpLiteral(object, fieldName string, got, want any) (int, err
 			return 0, mismatch("datetime")
 		}
 		return t.Compare(w.Truncate(time.Second)), nil
-	case Date:
+	case soql.Date:
 		d, ok := asDate(got)
 		if !ok {
 			return 0, mismatch("date")
@@ -378,8 +387,8 @@ func (e Evaluator) order(object, fieldName string, a, b any) (int, error) {
 			return ta.Compare(tb), nil
 		}
 	}
-	_, aDate := a.(Date)
-	_, bDate := b.(Date)
+	_, aDate := a.(soql.Date)
+	_, bDate := b.(soql.Date)
 	if aDate || bDate {
 		if da, ok := asDate(a); ok {
 			if db, ok := asDate(b); ok {
@@ -410,8 +419,8 @@ func (e Evaluator) order(object, fieldName string, a, b any) (int, error) {
 // ids exactly, case-sensitive fields exactly, other text by lower case.
 func (e Evaluator) cmpText(object, fieldName, a, b string) int {
 	if len(a) == 18 {
-		if ia, ok := normalizeID(a); ok && ia == a {
-			if ib, ok := normalizeID(b); ok {
+		if ia, ok := sfid.Normalize(a); ok && ia == a {
+			if ib, ok := sfid.Normalize(b); ok {
 				return strings.Compare(ia, ib)
 			}
 		}
@@ -483,22 +492,22 @@ func asDateTime(v any) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-func asDate(v any) (Date, bool) {
+func asDate(v any) (soql.Date, bool) {
 	switch x := v.(type) {
-	case Date:
+	case soql.Date:
 		return x, true
 	case time.Time:
-		return DateOf(x), true
+		return soql.DateOf(x), true
 	case string:
 		t, err := time.Parse("2006-01-02", x)
 		if err == nil {
-			return DateOf(t), true
+			return soql.DateOf(t), true
 		}
 	}
-	return Date{}, false
+	return soql.Date{}, false
 }
 
-func cmpDate(a, b Date) int {
+func cmpDate(a, b soql.Date) int {
 	switch {
 	case a.Year != b.Year:
 		return cmpInt(a.Year, b.Year)
@@ -569,42 +578,4 @@ func asNumber(v any) (float64, bool) {
 		return f, err == nil
 	}
 	return 0, false
-}
-
-const idChars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-
-// normalizeID returns the 18-character form of a 15- or 18-character
-// Salesforce id, or false when s is not shaped like one (or an 18-character
-// id's checksum is wrong).
-func normalizeID(s string) (string, bool) {
-	if len(s) != 15 && len(s) != 18 {
-		return "", false
-	}
-	for i := 0; i < len(s); i++ {
-		if !strings.ContainsRune(idChars, rune(s[i])) {
-			return "", false
-		}
-	}
-	full := s[:15] + idChecksum(s[:15])
-	if len(s) == 18 && !strings.EqualFold(full, s) {
-		return "", false
-	}
-	return full, true
-}
-
-// idChecksum returns the three-character suffix that makes a 15-character
-// Salesforce id the case-safe 18-character one.
-func idChecksum(id15 string) string {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
-	var suffix [3]byte
-	for chunk := 0; chunk < 3; chunk++ {
-		v := 0
-		for i := 0; i < 5 && chunk*5+i < len(id15); i++ {
-			if c := id15[chunk*5+i]; c >= 'A' && c <= 'Z' {
-				v |= 1 << i
-			}
-		}
-		suffix[chunk] = alphabet[v]
-	}
-	return string(suffix[:])
 }

@@ -1,4 +1,4 @@
-package soql_test
+package soqleval_test
 
 import (
 	"encoding/json"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
+	"github.com/carebridge/carebridge/internal/soqleval"
 )
 
 // sandboxData is the org both sides of TestEvalMatchesSandbox read: a
@@ -264,7 +265,7 @@ func TestEvalMatchesSandbox(t *testing.T) {
 			if err != nil {
 				t.Fatalf("the sandbox refused %s: %v", text, err)
 			}
-			got, err := tt.q.Eval(d.rows)
+			got, err := soqleval.Eval(tt.q, d.rows)
 			if err != nil {
 				t.Fatalf("Eval(%s): %v", text, err)
 			}
@@ -302,7 +303,7 @@ func TestEvalRefusesWhatTheSandboxRefuses(t *testing.T) {
 		if _, err := d.query(t, text); err == nil {
 			t.Errorf("the sandbox accepted %s; the test expects a refusal", text)
 		}
-		if rows, err := q.Eval(d.rows); err == nil {
+		if rows, err := soqleval.Eval(q, d.rows); err == nil {
 			t.Errorf("Eval(%s) = %v, want an error", text, rows)
 		}
 	}

@@ -1,4 +1,4 @@
-package soql_test
+package soqleval_test
 
 import (
 	"encoding/json"

@@ -64,7 +64,7 @@ func (d *Daemon) replica() state.Replica {
 		}
 	}
 	if d.changes != nil {
-		if t := d.changes.lastEvent(); !t.IsZero() {
+		if t := d.changes.LastEvent(); !t.IsZero() {
 			r.Sources[sourceChanges] = t
 		}
 	}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/carebridge/carebridge/bridge"
 	"github.com/carebridge/carebridge/bridge/admin"
+	"github.com/carebridge/carebridge/bridge/changestream"
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/bridge/state"
@@ -62,8 +63,8 @@ type Daemon struct {
 	// listener); otherwise /admin/ is on handler and admin is nil.
 	admin   http.Handler
 	adminL  net.Listener
-	working atomic.Bool   // the queue workers run
-	changes *changeStream // nil: Salesforce changes are polled
+	working atomic.Bool          // the queue workers run
+	changes *changestream.Stream // nil: Salesforce changes are polled
 	// id names this replica in its heartbeat; started is when it was made.
 	id      string
 	started time.Time
@@ -173,9 +174,11 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	if cfg.Salesforce.Changes == "pubsub" {
 		// The bridge reads which records changed, how and by whom; it reads
 		// the records themselves from the REST API.
-		d.changes, err = newChangeStream(pubsub.Config{Endpoint: cfg.Salesforce.PubSubEndpoint, Plaintext: cfg.Salesforce.PubSubInsecure, HeaderOnly: true,
-			StallTimeout: cfg.Salesforce.ChangeStreamTimeout}, cfg.Salesforce.ChangeChannel,
-			d.sf, d.engine.Triggers(), d.store, bridge.NotesTargetOf(m).Object, log.With("component", "changes"), d.reg)
+		d.changes, err = changestream.New(changestream.Options{
+			PubSub: pubsub.Config{Endpoint: cfg.Salesforce.PubSubEndpoint, Plaintext: cfg.Salesforce.PubSubInsecure, HeaderOnly: true,
+				StallTimeout: cfg.Salesforce.ChangeStreamTimeout},
+			Channel: cfg.Salesforce.ChangeChannel, Tokens: d.sf, Triggers: d.engine.Triggers(), Cursors: d.store,
+			NotesObject: bridge.NotesTargetOf(m).Object, Logger: log.With("component", "changes"), Registerer: d.reg})
 		if err != nil {
 			return nil, fmt.Errorf("salesforce pubsub: %w", err)
 		}
@@ -346,7 +349,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	wg.Go(func() { d.mappings.Watch(runCtx, d.cfg.Mapping.ReloadInterval) })
 	wg.Go(func() { d.heartbeat(runCtx) })
 	if d.changes != nil {
-		wg.Go(func() { d.sched.Run(runCtx, leadingWith{d.elector, d.changes.run}) })
+		wg.Go(func() { d.sched.Run(runCtx, leadingWith{d.elector, d.changes.Run}) })
 	} else {
 		wg.Go(func() { d.sched.Run(runCtx, d.elector) })
 	}
@@ -375,7 +378,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		d.log.Warn("batched Salesforce calls cut short by shutdown", "err", err)
 	}
 	if d.changes != nil {
-		_ = d.changes.sub.Close()
+		_ = d.changes.Close()
 	}
 	d.sf.Close()
 	d.care.Close()
@@ -389,8 +392,30 @@ func (d *Daemon) pushedChanges(cfg config.Config, notesObject string) *bridge.Pu
 	if cfg.Salesforce.Changes != "pubsub" {
 		return nil
 	}
-	return bridge.NewPushedChanges(func() bool { return d.changes != nil && d.changes.Live() }, cfg.Salesforce.SafetyPoll, notesPushed(notesObject))
+	return bridge.NewPushedChanges(func() bool { return d.changes != nil && d.changes.Live() }, cfg.Salesforce.SafetyPoll, changestream.NotesPushed(notesObject))
 }
+
+// leadingWith is an elector whose leader runs also beside onElected, for
+// as long as it leads.
+type leadingWith struct {
+	elector interface {
+		Run(ctx context.Context, onElected func(ctx context.Context))
+	}
+	also func(ctx context.Context)
+}
+
+func (l leadingWith) Run(ctx context.Context, onElected func(ctx context.Context)) {
+	l.elector.Run(ctx, func(ctx context.Context) {
+		var wg sync.WaitGroup
+		wg.Go(func() { l.also(ctx) })
+		onElected(ctx)
+		wg.Wait()
+	})
+}
+
+// changeTopic is the Pub/Sub API topic of the change channel (check.go
+// asks the org for it).
+func changeTopic(channel string) string { return changestream.Topic(channel) }
 
 // careIDLength is the length of Care_Case_Id__c in the shipped metadata
 // (carebridge check confirms the org's is at least as long).

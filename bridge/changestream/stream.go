@@ -1,4 +1,9 @@
-package daemon
+// Package changestream is the trigger source that turns Salesforce change
+// events into keys: while its replica leads it follows carebridge's change
+// channel on the Pub/Sub API, hands each delivery's events to the engine's
+// triggers, stores the replay id once their keys are queued, and asks the
+// Case and action polls to catch up on whatever the stream did not carry.
+package changestream
 
 import (
 	"context"
@@ -26,17 +31,17 @@ import (
 // without them), so notes kept as Case comments stay with the poll.
 func changeObjects(notesObject string) map[string]string {
 	objects := map[string]string{"Case": "Case", bridge.ActionObject: bridge.ActionObject}
-	if notesPushed(notesObject) {
+	if NotesPushed(notesObject) {
 		objects["Task"] = "Task"
 	}
 	return objects
 }
 
-// changeTopic is the Pub/Sub API topic of the change channel.
-func changeTopic(channel string) string { return metadata.ChannelTopic(channel) }
+// Topic is the Pub/Sub API topic of the change channel.
+func Topic(channel string) string { return metadata.ChannelTopic(channel) }
 
-// notesPushed reports whether the notes object has change events.
-func notesPushed(notesObject string) bool { return notesObject == "Task" }
+// NotesPushed reports whether the notes object has change events.
+func NotesPushed(notesObject string) bool { return notesObject == "Task" }
 
 // ownClient is the client id carebridge's REST calls name in
 // Sforce-Call-Options, which change events carry back in changeOrigin.
@@ -45,20 +50,27 @@ const ownClient = "client=carebridge"
 // replayCursor is the store's name of a topic's last handled replay id.
 func replayCursor(topic string) string { return "pubsub:" + topic }
 
-// replayStore holds the replay id and counts the events delivered.
-type replayStore interface {
+// Triggers turns change events into work (bridge.Triggers).
+type Triggers interface {
+	HandleChanges(ctx context.Context, changes []bridge.Change) (catchUp bool, err error)
+	CatchUpSalesforce(ctx context.Context) error
+}
+
+// ReplayStore holds the replay id and counts the events delivered
+// (state.Store).
+type ReplayStore interface {
 	Cursor(ctx context.Context, source string) (string, bool, error)
 	SetCursor(ctx context.Context, source, cursor string) error
 	SaveReplayID(ctx context.Context, source, replayID string, delivered int64, at time.Time) error
 }
 
-// Retry delays of the change stream's own Redis reads and catch-up polls.
+// Retry delays of the stream's own Redis reads and catch-up polls.
 const (
 	changeRetryMin = 500 * time.Millisecond
 	changeRetryMax = 30 * time.Second
 )
 
-// changeStream follows the change channel while this replica leads: events
+// Stream follows the change channel while this replica leads: events
 // enqueue keys, and the replay id is stored only once the keys of every
 // event up to it are enqueued, so a new leader resumes where the last one
 // left off without losing an event. A replay id that cannot be read (Redis
@@ -69,10 +81,10 @@ const (
 // retried until it does) no replay id is stored and the polls run in full,
 // so a new leader starts from now and catches up again. A stream silent
 // past the keep-alive interval is ended and resumed.
-type changeStream struct {
+type Stream struct {
 	sub      *pubsub.Subscriber
-	triggers changeTriggers
-	cursors  replayStore
+	triggers Triggers
+	cursors  ReplayStore
 	log      *slog.Logger
 	topic    string
 	objects  map[string]string // entity name -> the engine's object
@@ -98,14 +110,30 @@ type changeStream struct {
 	upGauge  *prometheus.GaugeVec
 }
 
-// changeTriggers turns change events into work (bridge.Triggers).
-type changeTriggers interface {
-	HandleChanges(ctx context.Context, changes []bridge.Change) (catchUp bool, err error)
-	CatchUpSalesforce(ctx context.Context) error
+// Options are what a Stream follows and whom it tells.
+type Options struct {
+	// PubSub is the Pub/Sub API's endpoint, TLS and stall timeout; New sets
+	// its hooks.
+	PubSub pubsub.Config
+	// Channel is the change channel (salesforce.change_channel).
+	Channel string
+	Tokens  pubsub.TokenSource
+	// Triggers get the change events and run the catch-ups.
+	Triggers Triggers
+	// Cursors store the replay id.
+	Cursors ReplayStore
+	// NotesObject is where notes are kept in Salesforce ("Task" has change
+	// events, CaseComment has none).
+	NotesObject string
+	Logger      *slog.Logger
+	// Registerer takes the stream's metrics (nil: none).
+	Registerer prometheus.Registerer
 }
 
-func newChangeStream(cfg pubsub.Config, channel string, tokens pubsub.TokenSource, triggers changeTriggers, cursors replayStore, notesObject string, log *slog.Logger, reg prometheus.Registerer) (*changeStream, error) {
-	s := &changeStream{triggers: triggers, cursors: cursors, log: log, topic: changeTopic(channel), objects: changeObjects(notesObject),
+// New makes a Stream; it connects when it runs.
+func New(o Options) (*Stream, error) {
+	cfg, log, reg := o.PubSub, o.Logger, o.Registerer
+	s := &Stream{triggers: o.Triggers, cursors: o.Cursors, log: log, topic: Topic(o.Channel), objects: changeObjects(o.NotesObject),
 		catchUp: make(chan struct{}, 1),
 		events: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "carebridge", Name: "salesforce_change_events_total",
@@ -147,7 +175,7 @@ func newChangeStream(cfg pubsub.Config, channel string, tokens pubsub.TokenSourc
 	cfg.WithFields = func(ev pubsub.ChangeEvent) bool {
 		return ev.Entity == "Case" && ev.ChangeType == "UPDATE" && strings.Contains(ev.ChangeOrigin, ownClient)
 	}
-	sub, err := pubsub.New(cfg, tokens, log)
+	sub, err := pubsub.New(cfg, o.Tokens, log)
 	if err != nil {
 		return nil, err
 	}
@@ -157,14 +185,14 @@ func newChangeStream(cfg pubsub.Config, channel string, tokens pubsub.TokenSourc
 
 // Live reports whether the changes stream and nothing is left to catch up
 // on: only then do the polls wait for the safety interval.
-func (s *changeStream) Live() bool {
+func (s *Stream) Live() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.up && s.owed == 0
 }
 
-// lastEvent is when this replica last handled a change event (zero: never).
-func (s *changeStream) lastEvent() time.Time {
+// LastEvent is when this replica last handled a change event (zero: never).
+func (s *Stream) LastEvent() time.Time {
 	var m dto.Metric
 	if err := s.last.WithLabelValues(s.topic).Write(&m); err != nil || m.GetGauge().GetValue() == 0 {
 		return time.Time{}
@@ -175,7 +203,7 @@ func (s *changeStream) lastEvent() time.Time {
 // streaming hears the stream come up or go down. A stream without a stored
 // replay id (started from now) asks for the catch-up once it is up: the
 // events after that are streamed.
-func (s *changeStream) streaming(topic string, up bool) {
+func (s *Stream) streaming(topic string, up bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.up = up
@@ -192,7 +220,7 @@ func (s *changeStream) streaming(topic string, up bool) {
 
 // requestCatchUpLocked asks the catch-up loop for a run of the polls. The
 // caller holds s.mu.
-func (s *changeStream) requestCatchUpLocked() {
+func (s *Stream) requestCatchUpLocked() {
 	s.owed++
 	s.catchUps.WithLabelValues(s.topic).Inc()
 	select {
@@ -201,8 +229,8 @@ func (s *changeStream) requestCatchUpLocked() {
 	}
 }
 
-// run follows the channel until ctx (the leadership) ends.
-func (s *changeStream) run(ctx context.Context) {
+// Run follows the channel until ctx (the leadership) ends.
+func (s *Stream) Run(ctx context.Context) {
 	s.mu.Lock()
 	s.owed = 0
 	s.mu.Unlock()
@@ -214,7 +242,7 @@ func (s *changeStream) run(ctx context.Context) {
 
 // catchUpLoop runs the Case and action polls whenever a catch-up is asked
 // for, retrying with backoff until they succeed.
-func (s *changeStream) catchUpLoop(ctx context.Context) {
+func (s *Stream) catchUpLoop(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -246,14 +274,14 @@ func (s *changeStream) catchUpLoop(ctx context.Context) {
 }
 
 // owes reports whether a catch-up is asked for and not done.
-func (s *changeStream) owes() bool {
+func (s *Stream) owes() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.owed > 0
 }
 
 // follow keeps the subscription up, resuming after the stored replay id.
-func (s *changeStream) follow(ctx context.Context) {
+func (s *Stream) follow(ctx context.Context) {
 	backoff := time.Second
 	for ctx.Err() == nil {
 		from, err := s.storedReplayID(ctx)
@@ -288,7 +316,7 @@ func (s *changeStream) follow(ctx context.Context) {
 // read is not a position to replace with "now", which would skip every
 // change not handled yet. An error means ctx ended. A stored value that is
 // not a replay id (damaged) counts as none: the polls then catch up.
-func (s *changeStream) storedReplayID(ctx context.Context) ([]byte, error) {
+func (s *Stream) storedReplayID(ctx context.Context) ([]byte, error) {
 	wait := changeRetryMin
 	for {
 		v, ok, err := s.cursors.Cursor(ctx, replayCursor(s.topic))
@@ -318,7 +346,7 @@ func (s *changeStream) storedReplayID(ctx context.Context) ([]byte, error) {
 // replay id with the count of events delivered; it returns once both are
 // done. While a catch-up is owed the replay id is not stored: a new leader
 // then starts from now and catches up itself.
-func (s *changeStream) handle(ctx context.Context, events []pubsub.ChangeEvent, latest []byte) error {
+func (s *Stream) handle(ctx context.Context, events []pubsub.ChangeEvent, latest []byte) error {
 	if n := len(events); n > 0 {
 		s.events.WithLabelValues(s.topic).Add(float64(n))
 		s.pending += int64(n)
@@ -372,20 +400,5 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// leadingWith is an elector whose leader runs also beside onElected, for
-// as long as it leads.
-type leadingWith struct {
-	elector interface {
-		Run(ctx context.Context, onElected func(ctx context.Context))
-	}
-	also func(ctx context.Context)
-}
-
-func (l leadingWith) Run(ctx context.Context, onElected func(ctx context.Context)) {
-	l.elector.Run(ctx, func(ctx context.Context) {
-		var wg sync.WaitGroup
-		wg.Go(func() { l.also(ctx) })
-		onElected(ctx)
-		wg.Wait()
-	})
-}
+// Close ends the subscription's connection; the stream does not run again.
+func (s *Stream) Close() error { return s.sub.Close() }

@@ -37,9 +37,6 @@ func changeObjects(notesObject string) map[string]string {
 	return objects
 }
 
-// Topic is the Pub/Sub API topic of the change channel.
-func Topic(channel string) string { return metadata.ChannelTopic(channel) }
-
 // NotesPushed reports whether the notes object has change events.
 func NotesPushed(notesObject string) bool { return notesObject == "Task" }
 
@@ -133,7 +130,7 @@ type Options struct {
 // New makes a Stream; it connects when it runs.
 func New(o Options) (*Stream, error) {
 	cfg, log, reg := o.PubSub, o.Logger, o.Registerer
-	s := &Stream{triggers: o.Triggers, cursors: o.Cursors, log: log, topic: Topic(o.Channel), objects: changeObjects(o.NotesObject),
+	s := &Stream{triggers: o.Triggers, cursors: o.Cursors, log: log, topic: metadata.ChannelTopic(o.Channel), objects: changeObjects(o.NotesObject),
 		catchUp: make(chan struct{}, 1),
 		events: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "carebridge", Name: "salesforce_change_events_total",

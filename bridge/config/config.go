@@ -2,7 +2,10 @@
 // then environment overrides, then secrets read from files. Loading is strict:
 // unknown keys and invalid values are errors naming the key and its line,
 // an unknown key with the nearest valid one ("unknown key http.read_timout
-// at line 3; did you mean http.read_timeout?").
+// at line 3; did you mean http.read_timeout?"). It also builds what the
+// configuration names, for the daemon and every command alike: the Redis
+// and Salesforce clients (redis.go, salesforce.go), the mapping and the rule
+// data (files.go).
 package config
 
 import (

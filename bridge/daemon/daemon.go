@@ -30,7 +30,6 @@ import (
 	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/configs"
 	"github.com/carebridge/carebridge/connectors/care"
-	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/connectors/salesforce"
 	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
 	"github.com/carebridge/carebridge/connectors/salesforce/pubsub"
@@ -79,7 +78,7 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildInfo(cfg.Version))
 
 	var err error
-	d.rdb, err = NewRedisClient(cfg.Redis)
+	d.rdb, err = cfg.Redis.NewClient()
 	if err != nil {
 		return nil, err
 	}
@@ -93,18 +92,18 @@ func New(cfg config.Config, log *slog.Logger) (*Daemon, error) {
 		return nil, fmt.Errorf("load Salesforce metadata: %w", err)
 	}
 	d.careIDLen = careIDLength(schema)
-	m, running, err := loadMapping(cfg.Mapping.File, schema)
+	m, running, err := loadMapping(cfg.Mapping, schema)
 	if err != nil {
 		return nil, err
 	}
-	ruleEngine, err := loadRules(cfg.Rules.File)
+	ruleEngine, err := cfg.Rules.Load()
 	if err != nil {
 		return nil, err
 	}
 
 	um := upstream.NewMetrics(d.reg)
 	d.usage = newUsage(um)
-	d.sf, err = salesforceClient(cfg, um, d.reg, log.With("system", "salesforce"))
+	d.sf, err = cfg.Salesforce.NewClient(um, d.reg, log.With("system", "salesforce"))
 	if err != nil {
 		return nil, fmt.Errorf("salesforce: %w", err)
 	}
@@ -413,10 +412,6 @@ func (l leadingWith) Run(ctx context.Context, onElected func(ctx context.Context
 	})
 }
 
-// changeTopic is the Pub/Sub API topic of the change channel (check.go
-// asks the org for it).
-func changeTopic(channel string) string { return changestream.Topic(channel) }
-
 // careIDLength is the length of Care_Case_Id__c in the shipped metadata
 // (carebridge check confirms the org's is at least as long).
 func careIDLength(schema *metadata.Schema) int {
@@ -437,21 +432,6 @@ func (d *Daemon) reportDeadLetters(ctx context.Context) error {
 		d.log.Warn("dead letter", "key", dl.Key, "attempts", dl.Attempts, "last_error", dl.Error)
 	}
 	return nil
-}
-
-func loadRules(file string) (*rules.Engine, error) {
-	if file == "" {
-		return rules.Default(), nil
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("rules: %w", err)
-	}
-	e, err := rules.Load(data)
-	if err != nil {
-		return nil, fmt.Errorf("rules %s: %w", file, err)
-	}
-	return e, nil
 }
 
 // buildInfo is carebridge_build_info: the binary's version (as

@@ -21,12 +21,12 @@ import (
 // running daemon picks the erasure up from Redis (the erased customer's
 // linked cases are queued).
 func Erase(ctx context.Context, cfg config.Config, req bridge.ErasureRequest, log *slog.Logger) (bridge.ErasureReport, error) {
-	rdb, err := NewRedisClient(cfg.Redis)
+	rdb, err := cfg.Redis.NewClient()
 	if err != nil {
 		return bridge.ErasureReport{}, err
 	}
 	defer func() { _ = rdb.Close() }()
-	sf, err := salesforceClient(cfg, upstream.NewMetrics(nil), nil, log.With("system", "salesforce"))
+	sf, err := cfg.Salesforce.NewClient(upstream.NewMetrics(nil), nil, log.With("system", "salesforce"))
 	if err != nil {
 		return bridge.ErasureReport{}, fmt.Errorf("salesforce: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/carebridge/carebridge/bridge"
 	"github.com/carebridge/carebridge/bridge/admin"
+	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/configs"
 	"github.com/carebridge/carebridge/connectors/salesforce/metadata"
@@ -17,22 +18,16 @@ import (
 )
 
 // loadMapping reads the configured mapping file (or the shipped default)
-// and returns it with its YAML and its source ("file" or "default").
-func loadMapping(file string, schema *metadata.Schema) (*mapping.Mapping, admin.Running, error) {
-	name, data, source := mapping.DefaultName, configs.Mapping(), "default"
-	if file != "" {
-		var err error
-		if data, err = os.ReadFile(file); err != nil {
-			return nil, admin.Running{}, fmt.Errorf("mapping: %w", err)
-		}
-		name, source = file, "file"
-	}
-	m, err := mapping.Parse(name, data, mapping.FromMetadata(schema))
+// and returns it with what the admin API shows of it: its YAML and its
+// source ("file" or "default").
+func loadMapping(cfg config.Mapping, schema *metadata.Schema) (*mapping.Mapping, admin.Running, error) {
+	m, data, err := cfg.Load(schema)
 	if err != nil {
-		if source == "default" {
-			err = fmt.Errorf("default mapping: %w", err)
-		}
 		return nil, admin.Running{}, err
+	}
+	source := "default"
+	if cfg.File != "" {
+		source = "file"
 	}
 	return m, admin.Running{Source: source, Digest: m.Version(), YAML: string(data)}, nil
 }

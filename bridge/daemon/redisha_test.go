@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/carebridge/carebridge/bridge/check"
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/daemon"
+	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/connectors/care/rules"
 	"github.com/carebridge/carebridge/internal/redistest"
 	"github.com/carebridge/carebridge/internal/testkit"
@@ -92,11 +94,20 @@ func ready(t *testing.T, d *daemon.Daemon) {
 // deadletters list` reads the queue with cfg's Redis settings.
 func redisToolsWork(t *testing.T, cfg config.Config) {
 	t.Helper()
-	lines, _ := daemon.Check(context.Background(), cfg, logger(t))
+	lines, _ := check.Run(context.Background(), cfg, logger(t))
 	if !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, "ok") && strings.HasSuffix(l, "redis reachable") }) {
 		t.Errorf("carebridge check on %s Redis says:\n%s", cfg.Redis.Mode(), strings.Join(lines, "\n"))
 	}
-	if _, err := daemon.ListDeadLetters(context.Background(), cfg, 10); err != nil {
+	rdb, err := cfg.Redis.NewClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	q, err := queue.New(rdb, queue.Options{Prefix: cfg.Redis.Prefix}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.List(context.Background(), 10); err != nil {
 		t.Errorf("deadletters list on %s Redis: %v", cfg.Redis.Mode(), err)
 	}
 }

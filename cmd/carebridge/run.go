@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/bridge/admin"
+	"github.com/carebridge/carebridge/bridge/check"
 	"github.com/carebridge/carebridge/bridge/config"
 	"github.com/carebridge/carebridge/bridge/daemon"
 	"github.com/carebridge/carebridge/bridge/queue"
@@ -107,7 +108,7 @@ when one fails.
 			return configured(fs, config.Load, noArgs, func(ctx context.Context, cfg config.Config, _ []string) error {
 				logger := newLogger(io.Discard, "error", "text")
 				routeStdLog(logger)
-				report, ok := daemon.Check(ctx, cfg, logger)
+				report, ok := check.Run(ctx, cfg, logger)
 				for _, line := range report {
 					fmt.Fprintln(std.out, line)
 				}
@@ -140,11 +141,13 @@ field names (key, error, attempts, at).
 				setup: func(fs *flag.FlagSet, std stdio) func(context.Context, []string) error {
 					asJSON := fs.Bool("json", false, "one JSON object per line, with the admin API's field names")
 					return configured(fs, config.LoadForRedis, noArgs, func(ctx context.Context, cfg config.Config, _ []string) error {
-						dead, err := daemon.ListDeadLetters(ctx, cfg, 1000)
-						if err != nil {
-							return err
-						}
-						return printDeadLetters(std.out, dead, *asJSON)
+						return withQueue(cfg.Redis, func(q *queue.Queue) error {
+							dead, err := q.List(ctx, 1000)
+							if err != nil {
+								return err
+							}
+							return printDeadLetters(std.out, dead, *asJSON)
+						})
 					})
 				},
 			},
@@ -155,16 +158,35 @@ the dead letters and queues it again; it runs at once.
 ` + deadLetterNote,
 				setup: func(fs *flag.FlagSet, std stdio) func(context.Context, []string) error {
 					return configured(fs, config.LoadForRedis, someKeys, func(ctx context.Context, cfg config.Config, keys []string) error {
-						if err := daemon.ReplayDeadLetters(ctx, cfg, keys); err != nil {
-							return err
-						}
-						fmt.Fprintf(std.out, "replayed %d key(s); they run again now\n", len(keys))
-						return nil
+						return withQueue(cfg.Redis, func(q *queue.Queue) error {
+							for _, k := range keys {
+								if err := q.Replay(ctx, k); err != nil {
+									return fmt.Errorf("replay %s: %w", k, err)
+								}
+							}
+							fmt.Fprintf(std.out, "replayed %d key(s); they run again now\n", len(keys))
+							return nil
+						})
 					})
 				},
 			},
 		},
 	}
+}
+
+// withQueue runs f on the queue of the Redis settings, for the dead-letter
+// verbs.
+func withQueue(cfg config.Redis, f func(q *queue.Queue) error) error {
+	rdb, err := cfg.NewClient()
+	if err != nil {
+		return err
+	}
+	defer func() { _ = rdb.Close() }()
+	q, err := queue.New(rdb, queue.Options{Prefix: cfg.Prefix}, nil)
+	if err != nil {
+		return err
+	}
+	return f(q)
 }
 
 // someKeys refuses a replay without keys.

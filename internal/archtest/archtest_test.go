@@ -104,17 +104,33 @@ func TestNoTypeHasTooManyMethods(t *testing.T) {
 // TestMappingImportsNothingOfTheBridge: the mapping is the admins' model and
 // the merge its policies mean; the engine uses them, never the reverse.
 func TestMappingImportsNothingOfTheBridge(t *testing.T) {
+	eachImport(t, func(dir, p string) {
+		if (dir == "mapping" || strings.HasPrefix(dir, "mapping/")) && strings.HasPrefix(p, "github.com/carebridge/carebridge/bridge") {
+			t.Errorf("%s imports %s", dir, p)
+		}
+	})
+}
+
+// TestOnlyTheCommandsImportTheDaemon: bridge/daemon assembles the parts;
+// no part, and no back-end of a command (bridge/check), leans on it.
+func TestOnlyTheCommandsImportTheDaemon(t *testing.T) {
+	eachImport(t, func(dir, p string) {
+		if !strings.HasPrefix(dir, "cmd/") && p == "github.com/carebridge/carebridge/bridge/daemon" {
+			t.Errorf("%s imports %s, which only assembles: move what it needs to the package that owns it", dir, p)
+		}
+	})
+}
+
+// eachImport calls f with every import path of every production file and
+// the directory of its package.
+func eachImport(t *testing.T, f func(dir, path string)) {
+	t.Helper()
 	_, pkgs := module(t)
 	for dir, files := range pkgs {
-		if dir != "mapping" && !strings.HasPrefix(dir, "mapping/") {
-			continue
-		}
-		for _, f := range files {
-			for _, imp := range f.Imports {
+		for _, file := range files {
+			for _, imp := range file.Imports {
 				p, _ := strconv.Unquote(imp.Path.Value)
-				if strings.HasPrefix(p, "github.com/carebridge/carebridge/bridge") {
-					t.Errorf("%s imports %s", dir, p)
-				}
+				f(dir, p)
 			}
 		}
 	}
@@ -123,16 +139,11 @@ func TestMappingImportsNothingOfTheBridge(t *testing.T) {
 // TestNoProductionCodeEvaluatesSOQL: production code sends its queries to
 // Salesforce; the in-memory evaluator is the test doubles' engine.
 func TestNoProductionCodeEvaluatesSOQL(t *testing.T) {
-	_, pkgs := module(t)
-	for dir, files := range pkgs {
-		for _, f := range files {
-			for _, imp := range f.Imports {
-				if p, _ := strconv.Unquote(imp.Path.Value); p == "github.com/carebridge/carebridge/internal/soqleval" {
-					t.Errorf("%s imports %s", dir, p)
-				}
-			}
+	eachImport(t, func(dir, path string) {
+		if path == "github.com/carebridge/carebridge/internal/soqleval" {
+			t.Errorf("%s imports %s", dir, path)
 		}
-	}
+	})
 }
 
 // TestQueueKeysAreSpelledInOnePackage: bridge/work owns the queue's key

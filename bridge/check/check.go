@@ -1,4 +1,8 @@
-package daemon
+// Package check is the deployment check `carebridge check` runs: the
+// configuration, the mapping and the rule data are valid, and Redis, Care
+// and Salesforce answer, with the metadata, the permissions, the Case
+// status values and the change channel carebridge needs.
+package check
 
 import (
 	"context"
@@ -8,12 +12,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/carebridge/carebridge/bridge"
 	"github.com/carebridge/carebridge/bridge/admin"
 	"github.com/carebridge/carebridge/bridge/config"
-	"github.com/carebridge/carebridge/bridge/queue"
+	"github.com/carebridge/carebridge/bridge/identities"
 	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/configs"
 	"github.com/carebridge/carebridge/connectors/care"
@@ -24,11 +26,11 @@ import (
 	"github.com/carebridge/carebridge/mapping"
 )
 
-// Check validates cfg, the mapping and the rule data, then reaches Redis,
+// Run validates cfg, the mapping and the rule data, then reaches Redis,
 // Care and Salesforce and confirms that the Salesforce metadata carebridge
 // needs is deployed and the mapping's status values exist. It returns one
 // line per check and whether all passed.
-func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, bool) {
+func Run(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, bool) {
 	var lines []string
 	ok := true
 	line := func(mark, what string, args ...any) {
@@ -53,13 +55,13 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 		report(false, "shipped Salesforce metadata: %v", err)
 		return lines, false
 	}
-	m, _, err := loadMapping(cfg.Mapping.File, schema)
+	m, _, err := cfg.Mapping.Load(schema)
 	if err != nil {
 		report(false, "mapping: %v", err)
 	} else {
 		report(true, "mapping is valid (version %s)", m.Version())
 	}
-	if _, err := loadRules(cfg.Rules.File); err != nil {
+	if _, err := cfg.Rules.Load(); err != nil {
 		report(false, "rule data: %v", err)
 	} else {
 		report(true, "rule data is valid")
@@ -67,7 +69,7 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	if rdb, err := NewRedisClient(cfg.Redis); err != nil {
+	if rdb, err := cfg.Redis.NewClient(); err != nil {
 		report(false, "redis: %v", err)
 	} else {
 		err := rdb.Ping(ctx).Err()
@@ -96,7 +98,7 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 		report(false, "Care: %v", err)
 	}
 
-	sf, err := salesforceClient(cfg, um, nil, log)
+	sf, err := cfg.Salesforce.NewClient(um, nil, log)
 	if err != nil {
 		report(false, "Salesforce: %v", err)
 		return lines, ok
@@ -105,7 +107,7 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 	// Log in and call the API once first: with wrong credentials every
 	// later check would fail for the same reason, with misleading advice.
 	// The users are needed anyway, to match them with Care's agents.
-	users, err := sf.Query(ctx, usersQuery())
+	users, err := sf.Query(ctx, identities.UsersQuery())
 	if err != nil {
 		report(false, "Salesforce login and API access (salesforce.auth_method %s, client_id and its secret, the connected app): %v", cfg.Salesforce.AuthMethod, err)
 		return lines, false
@@ -146,9 +148,10 @@ func Check(ctx context.Context, cfg config.Config, log *slog.Logger) ([]string, 
 					missing = append(missing, f)
 				}
 			}
-			if f, ok := d.Field(bridge.CareIDField); ok && f.Length < careIDLength(schema) {
+			shipped, _ := schema.Field("Case", bridge.CareIDField)
+			if f, ok := d.Field(bridge.CareIDField); ok && f.Length < shipped.Length {
 				report(false, "Salesforce %s holds %d characters, fewer than the %d Care ids may have: lengthen it to %d (configs/salesforce)",
-					bridge.CareIDField, f.Length, careIDLength(schema), careIDLength(schema))
+					bridge.CareIDField, f.Length, shipped.Length, shipped.Length)
 			}
 		case notes.Object:
 			for _, f := range notesFields(notes) {
@@ -197,7 +200,7 @@ func checkChangeTopics(ctx context.Context, cfg config.Config, sf *salesforce.Cl
 		return
 	}
 	defer sub.Close()
-	topic := changeTopic(cfg.Salesforce.ChangeChannel)
+	topic := metadata.ChannelTopic(cfg.Salesforce.ChangeChannel)
 	_, err = sub.Topic(ctx, topic)
 	report(err == nil, "Salesforce change events (salesforce.changes: pubsub at %s) on %s%s", cfg.Salesforce.PubSubEndpoint, topic,
 		map[bool]string{true: fmt.Sprintf(" unavailable (%v); deploy the channel (configs/salesforce) or set salesforce.changes: poll", err)}[err != nil])
@@ -207,7 +210,7 @@ func checkChangeTopics(ctx context.Context, cfg config.Config, sf *salesforce.Cl
 // agent without a user cannot own a Case: every case they are assigned to
 // stays with the integration user in Salesforce.
 func checkIdentities(m *mapping.Mapping, agents []care.Agent, users []salesforce.Record, report func(bool, string, ...any), warn func(string, ...any)) {
-	ids := matchIdentities(m, agents, users)
+	ids := identities.Match(m, agents, users)
 	var unmatched []string
 	for _, a := range ids.Agents {
 		if a.User == "" {
@@ -244,56 +247,6 @@ func requiredMappingFields(m *mapping.Mapping) []string {
 		return nil
 	}
 	return m.SalesforceFields()
-}
-
-func salesforceClient(cfg config.Config, um *upstream.Metrics, reg prometheus.Registerer, log *slog.Logger) (*salesforce.Client, error) {
-	return salesforce.New(salesforce.Config{
-		LoginURL: cfg.Salesforce.LoginURL, InstanceURL: cfg.Salesforce.InstanceURL, APIVersion: cfg.Salesforce.APIVersion,
-		Timeout: cfg.Salesforce.Timeout, PollOverlap: cfg.Salesforce.PollOverlap,
-		Auth: salesforce.Auth{
-			Method: cfg.Salesforce.AuthMethod, ClientID: cfg.Salesforce.ClientID, ClientSecret: cfg.Salesforce.ClientSecret,
-			Username: cfg.Salesforce.Username, Password: cfg.Salesforce.Password, RefreshToken: cfg.Salesforce.RefreshToken,
-			PrivateKeyPEM: cfg.Salesforce.PrivateKeyPEM, Audience: cfg.Salesforce.Audience,
-		},
-	}, um, reg, log)
-}
-
-// ListDeadLetters reads the dead letters of the configured queue.
-func ListDeadLetters(ctx context.Context, cfg config.Config, limit int) ([]queue.DeadLetter, error) {
-	q, closeFn, err := openQueue(cfg)
-	if err != nil {
-		return nil, err
-	}
-	defer closeFn()
-	return q.List(ctx, limit)
-}
-
-// ReplayDeadLetters puts dead-lettered keys back to work.
-func ReplayDeadLetters(ctx context.Context, cfg config.Config, keys []string) error {
-	q, closeFn, err := openQueue(cfg)
-	if err != nil {
-		return err
-	}
-	defer closeFn()
-	for _, k := range keys {
-		if err := q.Replay(ctx, k); err != nil {
-			return fmt.Errorf("replay %s: %w", k, err)
-		}
-	}
-	return nil
-}
-
-func openQueue(cfg config.Config) (*queue.Queue, func(), error) {
-	rdb, err := NewRedisClient(cfg.Redis)
-	if err != nil {
-		return nil, nil, err
-	}
-	q, err := queue.New(rdb, queue.Options{Prefix: cfg.Redis.Prefix}, nil)
-	if err != nil {
-		_ = rdb.Close()
-		return nil, nil, err
-	}
-	return q, func() { _ = rdb.Close() }, nil
 }
 
 func errSuffix(err error) string {

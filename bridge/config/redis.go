@@ -1,4 +1,4 @@
-package daemon
+package config
 
 import (
 	"crypto/tls"
@@ -7,50 +7,48 @@ import (
 	"fmt"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/carebridge/carebridge/bridge/config"
 )
 
-// NewRedisClient builds the one Redis client of a process from its
-// settings: a client of one node (url), a client that asks the Sentinels
-// for the current master and follows a failover (sentinel), or a Cluster
-// client (cluster). It makes no network call. The daemon, `carebridge
-// check` and `carebridge deadletters` all connect through it.
-func NewRedisClient(cfg config.Redis) (redis.UniversalClient, error) {
+// NewClient builds the one Redis client of a process from the settings: a
+// client of one node (url), a client that asks the Sentinels for the
+// current master and follows a failover (sentinel), or a Cluster client
+// (cluster). It makes no network call. The daemon, `carebridge check`,
+// `carebridge deadletters` and `carebridge erase` all connect through it.
+func (r Redis) NewClient() (redis.UniversalClient, error) {
 	var tlsConfig *tls.Config
-	if cfg.TLS.Enabled {
+	if r.TLS.Enabled {
 		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-		if err := applyTLS(tlsConfig, cfg.TLS); err != nil {
+		if err := applyTLS(tlsConfig, r.TLS); err != nil {
 			return nil, err
 		}
 	}
-	switch cfg.Mode() {
+	switch r.Mode() {
 	case "sentinel":
 		return redis.NewFailoverClient(&redis.FailoverOptions{
-			MasterName:       cfg.Sentinel.MasterName,
-			SentinelAddrs:    cfg.Sentinel.Addrs,
-			SentinelPassword: cfg.Sentinel.Password,
-			Username:         cfg.Username,
-			Password:         cfg.Password,
+			MasterName:       r.Sentinel.MasterName,
+			SentinelAddrs:    r.Sentinel.Addrs,
+			SentinelPassword: r.Sentinel.Password,
+			Username:         r.Username,
+			Password:         r.Password,
 			TLSConfig:        tlsConfig,
 		}), nil
 	case "cluster":
 		return redis.NewClusterClient(&redis.ClusterOptions{
-			Addrs:     cfg.Cluster.Addrs,
-			Username:  cfg.Username,
-			Password:  cfg.Password,
+			Addrs:     r.Cluster.Addrs,
+			Username:  r.Username,
+			Password:  r.Password,
 			TLSConfig: tlsConfig,
 		}), nil
 	}
-	opts, err := redis.ParseURL(cfg.URL)
+	opts, err := redis.ParseURL(r.URL)
 	if err != nil {
 		return nil, fmt.Errorf("redis.url: %w", err)
 	}
-	if cfg.Password != "" {
-		opts.Username, opts.Password = cfg.Username, cfg.Password
+	if r.Password != "" {
+		opts.Username, opts.Password = r.Username, r.Password
 	}
 	if opts.TLSConfig != nil { // rediss://
-		if err := applyTLS(opts.TLSConfig, cfg.TLS); err != nil {
+		if err := applyTLS(opts.TLSConfig, r.TLS); err != nil {
 			return nil, err
 		}
 	}
@@ -59,7 +57,7 @@ func NewRedisClient(cfg config.Redis) (redis.UniversalClient, error) {
 
 // applyTLS adds the TLS settings to c: the CA to trust, the name to
 // expect, and whether to skip verification.
-func applyTLS(c *tls.Config, cfg config.RedisTLS) error {
+func applyTLS(c *tls.Config, cfg RedisTLS) error {
 	if cfg.CAPEM != "" {
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM([]byte(cfg.CAPEM)) {

@@ -1,4 +1,4 @@
-package daemon_test
+package config_test
 
 import (
 	"context"
@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/carebridge/carebridge/bridge/config"
-	"github.com/carebridge/carebridge/bridge/daemon"
 	"github.com/carebridge/carebridge/internal/redistest"
 )
 
@@ -56,7 +55,7 @@ func TestRedisOverTLS(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			rc := config.Redis{URL: url, TLS: tt.tls}
-			rdb, err := daemon.NewRedisClient(rc)
+			rdb, err := rc.NewClient()
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,12 +1,14 @@
 // Package scheduler runs carebridge's periodic jobs (polls, the reconcile
-// sweep, the dead-letter report) on cron specs, only on the replica that holds
-// the leader lease (package scheduler/leader).
+// sweep, the dead-letter report) on cron specs, and the leader's continuous
+// work beside them (the change stream), only on the replica that holds the
+// leader lease (package scheduler/leader).
 package scheduler
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -83,9 +85,19 @@ func registerAll(reg prometheus.Registerer, cs ...prometheus.Collector) error {
 }
 
 // Run takes part in the leader election until ctx ends; while elected it runs
-// the jobs on their schedules. A job never overlaps with itself.
-func (s *Scheduler) Run(ctx context.Context, elector Elector) {
-	elector.Run(ctx, s.lead)
+// the jobs on their schedules (a job never overlaps with itself) and each of
+// alongside, a leader's continuous work (the Salesforce change stream), with
+// a context that ends with the leadership. Leadership is given up once the
+// jobs and every one of alongside have returned.
+func (s *Scheduler) Run(ctx context.Context, elector Elector, alongside ...func(ctx context.Context)) {
+	elector.Run(ctx, func(ctx context.Context) {
+		var wg sync.WaitGroup
+		for _, run := range alongside {
+			wg.Go(func() { run(ctx) })
+		}
+		s.lead(ctx)
+		wg.Wait()
+	})
 }
 
 // lead runs the cron until ctx (leadership) ends, then waits for running jobs.

@@ -73,6 +73,38 @@ func TestJobsRunOnlyWhileLeading(t *testing.T) {
 	}
 }
 
+// TestWorkAlongsideRunsWhileLeading: the leader's continuous work (the
+// change stream) starts on election, ends with the leadership, and the
+// leadership is given up only once it has returned.
+func TestWorkAlongsideRunsWhileLeading(t *testing.T) {
+	parser := cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+	s, err := New(nil, parser, prometheus.NewRegistry(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var running, stopped atomic.Int32
+	stream := func(ctx context.Context) {
+		running.Add(1)
+		<-ctx.Done()
+		stopped.Add(1)
+	}
+	el := &handElector{elect: make(chan context.Context), exited: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go s.Run(ctx, el, stream)
+	if running.Load() != 0 {
+		t.Fatal("the work ran before election")
+	}
+	lead, lose := context.WithCancel(ctx)
+	el.elect <- lead
+	testkit.Until(t, 10*time.Second, "the work to start on election", func() bool { return running.Load() == 1 })
+	lose()
+	<-el.exited
+	if stopped.Load() != 1 {
+		t.Fatal("leadership was given up before the work alongside returned")
+	}
+}
+
 func TestInvalidSpecIsRejected(t *testing.T) {
 	parser := cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 	_, err := New([]Job{{Name: "x", Spec: "whenever", Run: func(context.Context) error { return nil }}}, parser, nil, slog.Default())

@@ -347,11 +347,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 	wg.Go(func() { d.ready.run(runCtx, 5*time.Second) })
 	wg.Go(func() { d.mappings.Watch(runCtx, d.cfg.Mapping.ReloadInterval) })
 	wg.Go(func() { d.heartbeat(runCtx) })
+	var leaderOnly []func(context.Context)
 	if d.changes != nil {
-		wg.Go(func() { d.sched.Run(runCtx, leadingWith{d.elector, d.changes.Run}) })
-	} else {
-		wg.Go(func() { d.sched.Run(runCtx, d.elector) })
+		leaderOnly = append(leaderOnly, d.changes.Run)
 	}
+	wg.Go(func() { d.sched.Run(runCtx, d.elector, leaderOnly...) })
 	d.working.Store(true)
 	wg.Go(func() {
 		defer d.working.Store(false)
@@ -392,24 +392,6 @@ func (d *Daemon) pushedChanges(cfg config.Config, notesObject string) *bridge.Pu
 		return nil
 	}
 	return bridge.NewPushedChanges(func() bool { return d.changes != nil && d.changes.Live() }, cfg.Salesforce.SafetyPoll, changestream.NotesPushed(notesObject))
-}
-
-// leadingWith is an elector whose leader runs also beside onElected, for
-// as long as it leads.
-type leadingWith struct {
-	elector interface {
-		Run(ctx context.Context, onElected func(ctx context.Context))
-	}
-	also func(ctx context.Context)
-}
-
-func (l leadingWith) Run(ctx context.Context, onElected func(ctx context.Context)) {
-	l.elector.Run(ctx, func(ctx context.Context) {
-		var wg sync.WaitGroup
-		wg.Go(func() { l.also(ctx) })
-		onElected(ctx)
-		wg.Wait()
-	})
 }
 
 // careIDLength is the length of Care_Case_Id__c in the shipped metadata

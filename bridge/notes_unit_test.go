@@ -350,6 +350,14 @@ func TestCareChangesWrittenWhileTheBridgeWritesCareAreSynced(t *testing.T) {
 			}
 			return n
 		}},
+		{"a Care reassignment", care.PartCase, func(w *testWorld) time.Time {
+			return w.care.editCase("c1", func(c *care.Case) { c.AssigneeID = strp("agent_ben") }).UpdatedAt
+		}, func(w *testWorld) int {
+			if w.sfCase("c1")["OwnerId"] == w.users["ben@example.com"] {
+				return 1
+			}
+			return 0
+		}},
 	}
 	triggers := []struct {
 		name string

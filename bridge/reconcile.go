@@ -254,7 +254,7 @@ func (cr *caseReconciler) reconcileCase(ctx context.Context, careID string) (tim
 	// The merge also records whether the case is closed on both sides: the
 	// sweep keeps closed cases for a while, then retires them.
 	read := c
-	c, closed, err := cr.mergeCase(ctx, m, c, rec, careVals, cut, st, made, restored, plan, got, func(written care.Case) Record {
+	applied, err := cr.mergeCase(ctx, m, c, rec, careVals, cut, st, made, restored, plan, got, func(written care.Case) Record {
 		if !conv.loaded && optionsStamp(written, policy.keepBrandDeleted) != st.Sync[stampOptions] {
 			conv.read(ctx, written)
 		}
@@ -269,7 +269,8 @@ func (cr *caseReconciler) reconcileCase(ctx context.Context, careID string) (tim
 	if conv.err != nil {
 		return time.Time{}, conv.err
 	}
-	stamps := map[string]string{stampCare: stampOf(&c.UpdatedAt), stampClosed: closedStamp(closed)}
+	c, closed := applied.written, applied.closed
+	stamps := map[string]string{stampCare: stampOf(&applied.careStamp), stampClosed: closedStamp(closed)}
 	// A Case this reconcile created has no notes or mirrored messages in
 	// Salesforce yet: none are read.
 	if need.notes {
@@ -581,7 +582,7 @@ func (cr *caseReconciler) planCase(ctx context.Context, m Mapper, c care.Case, r
 // Case's sync error with any reason of the merge's own ("" for none);
 // planned is the plan already made of these values (nil: made here). It
 // reports whether the case is now closed on both sides.
-func (cr *caseReconciler) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, cut map[string]cutValue, st state.CaseState, made newCase, notice string, planned *casePlan, got answered, options func(care.Case) Record) (_ care.Case, _ bool, err error) {
+func (cr *caseReconciler) mergeCase(ctx context.Context, m Mapper, c care.Case, rec Record, careVals map[string]string, cut map[string]cutValue, st state.CaseState, made newCase, notice string, planned *casePlan, got answered, options func(care.Case) Record) (_ merged, err error) {
 	careID := c.ID
 	defer func() {
 		if err == nil || made.id == "" {
@@ -604,7 +605,7 @@ func (cr *caseReconciler) mergeCase(ctx context.Context, m Mapper, c care.Case, 
 	plan, base, cf, blockReason := p.plan, p.base, p.cf, p.blocked
 	sfChanged := parseTime(rec[SystemModstampName])
 	if err := cr.checkUnchanged(ctx, m, c, rec, plan, got); err != nil {
-		return c, false, err
+		return merged{}, err
 	}
 	// Recorded before writing: if this reconcile dies between its writes and
 	// SetBase, the next one settles the base from it instead of taking the
@@ -615,18 +616,18 @@ func (cr *caseReconciler) mergeCase(ctx context.Context, m Mapper, c care.Case, 
 	if made.id != "" && (len(intents) > 0 || len(plan.ToCare) > 0 || len(plan.ToSalesforce) > 0) {
 		// Writes follow: the new Case's base and link go first.
 		if err := cr.saveCase(ctx, state.CaseSave{CareID: careID, LinkTo: made.id, Fields: p.stored, SyncedAt: made.at, At: made.at}); err != nil {
-			return c, false, fmt.Errorf("store base and link of Care case %s: %w", careID, err)
+			return merged{}, fmt.Errorf("store base and link of Care case %s: %w", careID, err)
 		}
 		made.id = ""
 	}
 	if len(intents) > 0 {
 		if err := cr.savePendingIntents(ctx, careID, intents); err != nil {
-			return c, false, fmt.Errorf("record pending writes of Care case %s: %w", careID, err)
+			return merged{}, fmt.Errorf("record pending writes of Care case %s: %w", careID, err)
 		}
 	}
 	written, err := cr.writeCare(ctx, cf, c, plan, sfChanged)
 	if err != nil {
-		return c, false, err
+		return merged{}, err
 	}
 	for _, f := range p.refusedFields {
 		cr.m.refused.WithLabelValues("Case", f).Inc()
@@ -642,7 +643,7 @@ func (cr *caseReconciler) mergeCase(ctx context.Context, m Mapper, c care.Case, 
 		if err != nil {
 			cr.m.syncOps.WithLabelValues("care_to_salesforce", "case", "failure").Inc()
 			cr.showRefusal(ctx, rec, err)
-			return c, false, fmt.Errorf("update Case %v of Care case %s: %w%s", rec["Id"], careID, err, permissionHint(err))
+			return merged{}, fmt.Errorf("update Case %v of Care case %s: %w%s", rec["Id"], careID, err, permissionHint(err))
 		}
 		cr.fit.noteCutsWritten(cut, plan.ToSalesforce, rec["Id"])
 		if len(plan.ToSalesforce) > 0 {
@@ -655,10 +656,40 @@ func (cr *caseReconciler) mergeCase(ctx context.Context, m Mapper, c care.Case, 
 	// made.id is set when nothing was written since the Case was created:
 	// its link goes with the base.
 	if err := cr.saveCase(ctx, state.CaseSave{CareID: careID, LinkTo: made.id, Fields: withSeen(plan, p.sfVals, p.policies, p.held), SyncedAt: now, Closed: closed, At: now}); err != nil {
-		return c, false, fmt.Errorf("store base of Care case %s: %w", careID, err)
+		return merged{}, fmt.Errorf("store base of Care case %s: %w", careID, err)
 	}
 	cr.audit(ctx, cf, careID, base, plan, blockReason, p.refused)
-	return written, closed, nil
+	out := merged{written: written, careStamp: written.UpdatedAt, closed: closed}
+	if !onlyOwnChanges(m, c, written, plan.ToCare) {
+		// Care's answer shows a change somebody made while the bridge
+		// wrote, and its updated_at covers it: the case keeps the stamp
+		// of the read, so that the change's webhook and the next poll
+		// find it out of step.
+		out.careStamp = c.UpdatedAt
+	}
+	return out, nil
+}
+
+// merged is a merge applied: the Care case as the bridge's writes left it,
+// the Care stamp the reconcile synced (the written case's, or the read's
+// when somebody else's change shows in the written case) and whether the
+// case is closed on both sides.
+type merged struct {
+	written   care.Case
+	careStamp time.Time
+	closed    bool
+}
+
+// onlyOwnChanges reports whether written, Care's answer to the bridge's
+// writes (toCare) on the case as read, differs from read in those writes
+// only.
+func onlyOwnChanges(m Mapper, read, written care.Case, toCare map[string]string) bool {
+	if written.UpdatedAt.Equal(read.UpdatedAt) {
+		return true
+	}
+	want := m.FromCare(read)
+	maps.Copy(want, toCare)
+	return maps.Equal(m.FromCare(written), want)
 }
 
 // closedOnBothSides reports whether, once the plan is applied, the case is

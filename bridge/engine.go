@@ -209,7 +209,7 @@ func New(o Options) (*Engine, error) {
 	e.pause = quotaPause{Pauser: o.Pause, now: e.now, log: o.Logger}
 	e.fit = &fitter{fields: &fieldCache{describe: o.DescribeFields, now: e.now, objects: map[string]*fieldEntry{}}, log: o.Logger, m: o.Metrics}
 	c := &caseReconciler{care: o.Care, sf: o.Salesforce, store: o.Store, notes: o.Notes, rules: o.Rules, ids: e.ids, fit: e.fit,
-		log: o.Logger, m: o.Metrics, now: o.Clock, maxIDLen: o.MaxCareIDLength}
+		log: o.Logger, m: o.Metrics, now: o.Clock, maxIDLen: o.MaxCareIDLength, answerTime: time.Now}
 	e.cases = c
 	const max, timeout = 200, 2 * time.Minute
 	c.readCases = batch.New(max, o.BatchLinger, timeout, c.queryCases)

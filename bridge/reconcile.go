@@ -60,7 +60,7 @@ func (cr *caseReconciler) queryPairs(ctx context.Context, careIDs []string) ([]p
 		reads sync.WaitGroup
 	)
 	var at time.Time
-	reads.Go(func() { recs, rErr = cr.queryCases(ctx, careIDs); at = time.Now() })
+	reads.Go(func() { recs, rErr = cr.queryCases(ctx, careIDs); at = cr.answerTime() })
 	states, sErr := cr.store.LoadCases(ctx, careIDs, true)
 	reads.Wait()
 	if rErr != nil {
@@ -129,6 +129,9 @@ type caseReconciler struct {
 	m        *Metrics
 	now      func() time.Time
 	maxIDLen int
+	// answerTime stamps when a read answered (time.Now): which side
+	// answered last decides the re-reads before a write (checkUnchanged).
+	answerTime func() time.Time
 
 	readCases   *batch.Batcher[string, Record]
 	readPairs   *batch.Batcher[string, pairRead]
@@ -172,7 +175,7 @@ func (cr *caseReconciler) reconcileCase(ctx context.Context, careID string) (tim
 	waitPair := cr.readPairs.Start(ctx, careID)
 	c, cErr := cr.care.GetCase(ctx, careID)
 	var got answered
-	got.care = time.Now()
+	got.care = cr.answerTime()
 	pair, rErr := waitPair()
 	got.salesforce = pair.At
 	rec, st := pair.Case, pair.State
@@ -192,7 +195,7 @@ func (cr *caseReconciler) reconcileCase(ctx context.Context, careID string) (tim
 			return time.Time{}, err
 		}
 		// Read after a write of the reconcile's own, which it waited for.
-		got.salesforce, got.other = time.Time{}, time.Now()
+		got.salesforce, got.other = time.Time{}, cr.answerTime()
 	}
 	if rec == nil && c.Status == rules.Deleted {
 		return time.Time{}, nil // deleted before it ever reached Salesforce
@@ -225,7 +228,7 @@ func (cr *caseReconciler) reconcileCase(ctx context.Context, careID string) (tim
 	}
 	more.Wait()
 	if need.notes || need.conversation {
-		got.other = time.Now()
+		got.other = cr.answerTime()
 	}
 	switch {
 	case conv.err != nil:
@@ -241,7 +244,7 @@ func (cr *caseReconciler) reconcileCase(ctx context.Context, careID string) (tim
 		if err != nil {
 			return time.Time{}, err
 		}
-		got.salesforce, got.other = time.Time{}, time.Now()
+		got.salesforce, got.other = time.Time{}, cr.answerTime()
 	}
 	sfID, _ := rec["Id"].(string)
 	if made.id == "" {

@@ -171,23 +171,39 @@ func (s *editingSalesforce) Query(ctx context.Context, q soql.Query) ([]Record, 
 
 // readOrder makes the reads of one side answer after the other side's:
 // once armed, a read that waits on it answers only after the other side's
-// next read answered.
+// next read answered and the reconcile took that answer's time (watch), so
+// the answer times are in the order of the answers whatever the scheduler
+// does.
 type readOrder struct {
-	mu sync.Mutex
-	ch chan struct{}
+	mu    sync.Mutex
+	ch    chan struct{}
+	given bool // the other side answered; its answer time is next
+}
+
+// watch has w's reconciles tell the order when they take an answer time.
+func (o *readOrder) watch(w *testWorld) {
+	w.engine.cases.answerTime = func() time.Time {
+		at := time.Now()
+		o.mu.Lock()
+		if o.given && o.ch != nil {
+			close(o.ch)
+			o.ch, o.given = nil, false
+		}
+		o.mu.Unlock()
+		return at
+	}
 }
 
 func (o *readOrder) arm() {
 	o.mu.Lock()
-	o.ch = make(chan struct{})
+	o.ch, o.given = make(chan struct{}), false
 	o.mu.Unlock()
 }
 
 func (o *readOrder) answered() {
 	o.mu.Lock()
 	if o.ch != nil {
-		close(o.ch)
-		o.ch = nil
+		o.given = true
 	}
 	o.mu.Unlock()
 }
@@ -294,6 +310,7 @@ func careAnsweringLast(t *testing.T) (*testWorld, *editingSalesforce, *readOrder
 		o.Salesforce = es
 		o.Care = &careAnsweringAfter{fakeCare: o.Care.(*fakeCare), order: order}
 	})
+	order.watch(w)
 	w.linked("c1", strp("agent_ana"))
 	return w, es, order
 }
@@ -311,6 +328,7 @@ func TestSideEditedDuringTheReconcileIsNotOverwritten(t *testing.T) {
 			o.Care = ec
 			o.Salesforce = &salesforceAnsweringAfter{fakeSalesforce: o.Salesforce.(*fakeSalesforce), order: order}
 		})
+		order.watch(w)
 		w.linked("c1", strp("agent_ana"))
 		ec.mu.Lock()
 		ec.reads = 0

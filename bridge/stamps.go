@@ -152,21 +152,21 @@ func inStepWith(m Mapper, c care.Case, rec Record, st state.CaseState, p casePla
 	switch {
 	case !st.HasBase, len(st.Pending) > 0,
 		st.Sync[stampCare] != stampOf(&c.UpdatedAt),
-		st.Sync[stampSFNotes] != hintOf(st.Sync, hintSFNotes),
-		st.Sync[stampOptions] != optionsStamp(c, keepsBrandDeleted(m)),
 		p.plan.HasWrites(), len(p.plan.Conflicts) > 0, p.blocked != "", p.refused != "",
 		!maps.Equal(withSeen(p.plan, p.sfVals, p.policies, p.held), st.Base.Fields),
 		len(caseWrite(m, rec, p.plan, "")) > 0,
 		st.Sync[stampClosed] != closedStamp(closedOnBothSides(p.cf, c, rec, p.plan, p.blocked)):
 		return false, time.Time{}
 	}
+	// Nothing to read either: no Salesforce notes counted, no options or
+	// reply window changed, the conversation and notes as last read (Care's
+	// updated_at may be the answer to the bridge's own write, which shows a
+	// message or note written after the read too).
 	if need := readsFor(c, st, false, now, optionsStamp(c, keepsBrandDeleted(m))); need.conversation || need.notes {
-		// Care's updated_at may be the answer to the bridge's own write,
-		// which shows a message or note written after the read too.
 		return false, time.Time{}
 	}
-	due, until := optionsDue(st.Sync, now)
-	return !due, until
+	_, until = optionsDue(st.Sync, now)
+	return true, until
 }
 
 // saveStamps stores what a reconcile synced; the saves of reconciles

@@ -234,12 +234,10 @@ func (cr *caseReconciler) queryMessages(ctx context.Context, sfCaseIDs []string)
 // messages whose values changed since the last write are written (a hash per
 // message is kept in the store), so quiet cycles write nothing; writes of
 // many cases share collection calls.
-// have is the case's mirror as stored; newCase says the Case was created just
-// now, so no mirrored message can exist under it.
-func (cr *caseReconciler) syncMessages(ctx context.Context, c care.Case, sfID string, msgs []care.Message, have map[string]state.MirroredMessage, p mirrorPolicy, newCase bool, wake *nextChange) error {
+// have is the case's mirror as stored.
+func (cr *caseReconciler) syncMessages(ctx context.Context, c care.Case, sfID string, msgs []care.Message, have map[string]state.MirroredMessage, p mirrorPolicy, wake *nextChange) error {
 	careID := c.ID
 	var todo []pendingMessage
-	missing := false
 	idMax := cr.fit.fieldsOf(ctx, MessageObject)[MessageIDField].Length
 	for i := range msgs {
 		m := &msgs[i]
@@ -255,9 +253,6 @@ func (cr *caseReconciler) syncMessages(ctx context.Context, c care.Case, sfID st
 		if cur, ok := have[m.ID]; ok && cur.Hash == h && cur.SalesforceID != "" {
 			continue
 		}
-		if have[m.ID].SalesforceID == "" {
-			missing = true
-		}
 		todo = append(todo, pendingMessage{m.ID, rec, h})
 	}
 	if len(todo) == 0 {
@@ -267,26 +262,16 @@ func (cr *caseReconciler) syncMessages(ctx context.Context, c care.Case, sfID st
 	if next == nil {
 		next = map[string]state.MirroredMessage{}
 	}
-	if missing && !newCase {
-		// The store may have lost the links: find the records that exist.
-		existing, err := cr.readMsgs.Do(ctx, sfID)
-		if err != nil {
-			return fmt.Errorf("read mirrored messages of Case %s: %w", sfID, err)
-		}
-		for _, r := range existing {
-			id := str(r[MessageIDField])
-			if id != "" && next[id].SalesforceID == "" {
-				next[id] = state.MirroredMessage{SalesforceID: str(r["Id"])}
-			}
-		}
-	}
+	// A message without a stored record is created by its Care id, without
+	// looking first: it is new (a customer's message, an agent's reply). When
+	// a record exists after all (the store lost the links, another run
+	// created it meanwhile) Salesforce refuses the create (the Case field
+	// cannot change): the records are read then and updated by id.
 	ids := make([]string, len(todo))
 	for i, p := range todo {
 		ids[i] = next[p.msgID].SalesforceID
 	}
 	results, errs := cr.writeMessages(ctx, sfID, todo2records(todo), ids)
-	// A record created meanwhile by another run (a replica, a retry) makes
-	// the create fail: find it and update it instead.
 	var retry []int
 	for i := range todo {
 		if ids[i] == "" && (errs[i] != nil || results[i].Err != nil) {

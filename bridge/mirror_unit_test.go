@@ -127,8 +127,9 @@ func TestConversationIsMirroredOnce(t *testing.T) {
 }
 
 // TestMirrorRecoversLostState: when the store has lost which records
-// mirror which messages, existing records are found and updated, never
-// duplicated.
+// mirror which messages, Salesforce refuses their creation and the
+// existing records are found and updated, never duplicated; the links are
+// stored again, so the next reconcile writes nothing.
 func TestMirrorRecoversLostState(t *testing.T) {
 	w := newTestWorld(t)
 	w.escalate("c1", rules.Facebook, strp("agent_ana"), care.Message{ID: "m1", Text: "Hello"}, care.Message{ID: "m2", Text: "Anyone?"})
@@ -139,11 +140,17 @@ func TestMirrorRecoversLostState(t *testing.T) {
 	w.editMessage("m1", func(m *care.Message) { m.Text = "Hello again" })
 	w.mustReconcile("c1")
 	got := w.mirrored()
-	if len(got) != 2 || got["m1"]["Text__c"] != "Hello again" {
+	if len(got) != 2 || got["m1"]["Text__c"] != "Hello again" || got["m2"]["Text__c"] != "Anyone?" {
 		t.Errorf("mirror = %v; want 2 records, m1 updated", got)
 	}
-	if n := w.sf.count(sfUpsert, MessageObject); n != 1 {
-		t.Errorf("%d upserts, want 1 (the first mirror): found records are updated by id", n)
+	if n := w.sf.count(sfUpdate, MessageObject); n != 1 {
+		t.Errorf("%d updates of messages, want 1: the records found are updated by id", n)
+	}
+	w.sf.resetCalls()
+	w.editMessage("m2", func(m *care.Message) { m.Text = "Anyone there?" })
+	w.mustReconcile("c1")
+	if n, q := w.sf.count(sfUpsert, MessageObject), w.sf.count(sfQuery, MessageObject); n != 0 || q != 0 {
+		t.Errorf("after the links were found again, an edit cost %d upserts and %d reads of the messages, want 0 and 0 (an update by id)", n, q)
 	}
 }
 

@@ -69,7 +69,8 @@ func TestTheEchoOfOwnWritesCostsOneReadOfEachSide(t *testing.T) {
 // TestAnUnchangedConversationIsNotReread: a change of the case that the
 // conversation and the reply options do not depend on (Care's priority) is
 // synced without reading the conversation or the notes again; a new message
-// is mirrored, and reads the conversation only.
+// is mirrored, and reads the conversation only: in Salesforce it is one
+// write, without reading the mirrored messages first.
 func TestAnUnchangedConversationIsNotReread(t *testing.T) {
 	w := newTestWorld(t)
 	w.escalate("c1", rules.Facebook, strp("agent_ana"), care.Message{ID: "m1", Text: "Broken"})
@@ -85,11 +86,15 @@ func TestAnUnchangedConversationIsNotReread(t *testing.T) {
 		t.Errorf("a priority change read the conversation %d times and the notes %d times; want neither", n, m)
 	}
 	w.care.resetCalls()
+	w.sf.resetCalls()
 	w.clock.Advance(time.Minute)
 	w.care.addMessage(care.Message{CaseID: "c1", ID: "m2", Text: "Any news?"})
 	w.mustReconcile("c1")
 	if n, m := w.care.count(caresim.OpListMessages), w.care.count(caresim.OpListNotes); n != 1 || m != 0 {
 		t.Errorf("a new message read the conversation %d times and the notes %d times; want 1 and 0", n, m)
+	}
+	if q, u := w.sf.count(sfQuery, MessageObject), w.sf.count(sfUpsert, MessageObject); q != 0 || u != 1 {
+		t.Errorf("a new message cost %d reads and %d upserts of %s; want 0 and 1: %v", q, u, MessageObject, w.sf.calls())
 	}
 	if got := w.mirrored(); len(got) != 2 {
 		t.Errorf("%d messages mirrored, want 2", len(got))

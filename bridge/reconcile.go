@@ -293,7 +293,7 @@ func (cr *caseReconciler) reconcileCase(ctx context.Context, careID string) (tim
 		stamps[stampNotes], stamps[stampSFNotes] = stampOf(read.NotesUpdatedAt), hintOf(st.Sync, hintSFNotes)
 	}
 	if conv.loaded {
-		if err := cr.syncMessages(ctx, c, sfID, conv.msgs, st.Mirror, policy, made.created, next); err != nil {
+		if err := cr.syncMessages(ctx, c, sfID, conv.msgs, st.Mirror, policy, next); err != nil {
 			return time.Time{}, err
 		}
 		stamps[stampConversation], stamps[stampOptions] = stampOf(conv.at), optionsStamp(c, policy.keepBrandDeleted)

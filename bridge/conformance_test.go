@@ -126,6 +126,33 @@ var sfChecks = []sfCheck{
 			t.Errorf("Case = %v, want the fields merged, IsClosed and ClosedDate following Status, the Priority default", rec)
 		}
 	}},
+	{"UpsertThenQueryReadsWhatWasWritten", func(t *testing.T, o *sfOrg) {
+		read := soql.Select("Id", bridge.CareIDField, "Subject", "Priority").From("Case").Where(soql.In(bridge.CareIDField, "c-1", "c-2", "c-3"))
+		got, err := o.sf.UpsertManyThenQuery(t.Context(), "Case", bridge.CareIDField, []bridge.Record{
+			{bridge.CareIDField: "c-1", "Subject": "one"},
+			{bridge.CareIDField: "c-2", "No_Such_Field__c": "x"},
+			{bridge.CareIDField: "c-3", "Subject": "three"},
+		}, read)
+		if err != nil || got.ReadErr != nil || len(got.Results) != 3 {
+			t.Fatalf("UpsertManyThenQuery = %+v, %v", got, err)
+		}
+		if got.Results[0].Err != nil || !got.Results[0].Created || got.Results[2].Err != nil || got.Results[1].Err == nil {
+			t.Errorf("results %+v: want c-1 and c-3 created, c-2 refused", got.Results)
+		}
+		if len(got.Read) != 2 {
+			t.Fatalf("read after the upsert = %v, want the 2 Cases written", got.Read)
+		}
+		for _, r := range got.Read {
+			if r["Priority"] != "Medium" || r["Id"] == nil {
+				t.Errorf("Case read back = %v, want its Id and the Priority default", r)
+			}
+		}
+		bad := soql.Select("Id", "No_Such_Field__c").From("Case")
+		got, err = o.sf.UpsertManyThenQuery(t.Context(), "Case", bridge.CareIDField, []bridge.Record{{bridge.CareIDField: "c-4"}}, bad)
+		if err != nil || got.Results[0].Err != nil || got.ReadErr == nil {
+			t.Errorf("with a refused read: %+v, %v; want the upsert done and the read's error", got, err)
+		}
+	}},
 	{"UnknownFieldFailsItsRecordOnly", func(t *testing.T, o *sfOrg) {
 		res := o.upsertCases(t,
 			bridge.Record{bridge.CareIDField: "c-1", "Subject": "a"},

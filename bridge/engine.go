@@ -21,6 +21,7 @@ import (
 	"github.com/carebridge/carebridge/bridge/work"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/care/rules"
+	"github.com/carebridge/carebridge/connectors/salesforce/soql"
 	"github.com/carebridge/carebridge/connectors/upstream"
 	"github.com/carebridge/carebridge/mapping/merge"
 )
@@ -220,9 +221,9 @@ func New(o Options) (*Engine, error) {
 	c.stamps = batch.New(max, o.BatchLinger, timeout, func(ctx context.Context, saves []state.StampSave) ([]error, error) {
 		return e.store.SaveStamps(ctx, saves), nil
 	})
-	c.createCases = batch.New(max, o.BatchLinger, timeout, c.upsertAndRead(e.fit.wrap("Case", func(ctx context.Context, recs []Record) ([]WriteResult, error) {
-		return e.sf.UpsertMany(ctx, "Case", CareIDField, recs)
-	})))
+	c.createCases = batch.New(max, o.BatchLinger, timeout, c.upsertAndRead(func(ctx context.Context, recs []Record, read soql.Query) (UpsertedAndRead, error) {
+		return e.sf.UpsertManyThenQuery(ctx, "Case", CareIDField, e.fit.records(ctx, "Case", recs), read)
+	}))
 	c.updateCases = batch.New(max, o.BatchLinger, timeout, e.fit.wrap("Case", func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		e.noteOwnWrites(ctx, "Case", recs) // before: the change event may come back first
 		return e.sf.UpdateMany(ctx, "Case", recs)

@@ -397,8 +397,14 @@ func (f *fakeSalesforce) queryLocked(call *sfCall, q soql.Query) ([]Record, erro
 		return nil, err
 	}
 	if f.schema != nil {
-		if _, ok := f.schema.Object(q.Object()); !ok {
+		obj, ok := f.schema.Object(q.Object())
+		if !ok {
 			return nil, sfErr(call.Op, "INVALID_TYPE", fmt.Sprintf("sObject type '%s' is not supported.", q.Object()))
+		}
+		for _, name := range q.Parts().Fields {
+			if _, ok := obj.Field(name); !ok && !strings.Contains(name, ".") {
+				return nil, sfErr(call.Op, "INVALID_FIELD", fmt.Sprintf("No such column '%s' on entity '%s'.", name, obj.Name))
+			}
 		}
 	}
 	rows, err := f.evaluator().Eval(q)
@@ -447,6 +453,18 @@ func (f *fakeSalesforce) evaluator() soqleval.Evaluator {
 // as Salesforce does.
 func (f *fakeSalesforce) UpsertMany(ctx context.Context, object, extField string, recs []Record) ([]WriteResult, error) {
 	return f.write(ctx, sfUpsert, object, extField, recs)
+}
+
+// UpsertManyThenQuery upserts recs and then runs read, as one Composite
+// request does; the calls log shows its two parts, the upsert and the
+// query.
+func (f *fakeSalesforce) UpsertManyThenQuery(ctx context.Context, object, extField string, recs []Record, read soql.Query) (UpsertedAndRead, error) {
+	res, err := f.UpsertMany(ctx, object, extField, recs)
+	if err != nil {
+		return UpsertedAndRead{Results: res}, err
+	}
+	rows, rerr := f.Query(ctx, read)
+	return UpsertedAndRead{Results: res, Read: rows, ReadErr: rerr}, nil
 }
 
 // UpdateMany updates each record by its Id. An unknown id fails its record

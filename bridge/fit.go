@@ -260,12 +260,17 @@ func (f *fitter) noteCutsWritten(cut map[string]cutValue, written map[string]str
 // wrap wraps a batched write so that every record is fitted first.
 func (f *fitter) wrap(object string, write batch.Func[Record, WriteResult]) batch.Func[Record, WriteResult] {
 	return func(ctx context.Context, recs []Record) ([]WriteResult, error) {
-		fitted := make([]Record, len(recs))
-		for i, r := range recs {
-			fitted[i] = f.record(ctx, object, r)
-		}
-		return write(ctx, fitted)
+		return write(ctx, f.records(ctx, object, recs))
 	}
+}
+
+// records are recs fitted to object's fields (record).
+func (f *fitter) records(ctx context.Context, object string, recs []Record) []Record {
+	fitted := make([]Record, len(recs))
+	for i, r := range recs {
+		fitted[i] = f.record(ctx, object, r)
+	}
+	return fitted
 }
 
 // careValues cuts the canonical values bound for Salesforce text fields

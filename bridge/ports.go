@@ -20,6 +20,15 @@ type WriteResult struct {
 	Err     error // classified (connectors/upstream); nil on success
 }
 
+// UpsertedAndRead is the answer to Salesforce.UpsertManyThenQuery: a result
+// per record in order, and the records read after the upsert (ReadErr when
+// the read failed).
+type UpsertedAndRead struct {
+	Results []WriteResult
+	Read    []Record
+	ReadErr error
+}
+
 // Care is what the engine needs from Emplifi Care.
 type Care interface {
 	GetCase(ctx context.Context, id string) (care.Case, error)
@@ -42,6 +51,11 @@ type Care interface {
 type Salesforce interface {
 	Query(ctx context.Context, q soql.Query) ([]Record, error)
 	UpsertMany(ctx context.Context, object, extField string, recs []Record) ([]WriteResult, error)
+	// UpsertManyThenQuery upserts at most 200 records as UpsertMany does
+	// and then runs read, which sees what the upsert wrote, in one API call
+	// (a Composite request). The error is the whole call's; the read's own
+	// failure is UpsertedAndRead.ReadErr.
+	UpsertManyThenQuery(ctx context.Context, object, extField string, recs []Record, read soql.Query) (UpsertedAndRead, error)
 	UpdateMany(ctx context.Context, object string, recs []Record) ([]WriteResult, error)
 	CreateMany(ctx context.Context, object string, recs []Record) ([]WriteResult, error)
 	// DeleteMany deletes records by id (to the org's Recycle Bin), a

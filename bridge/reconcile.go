@@ -88,18 +88,33 @@ func (cr *caseReconciler) saveCase(ctx context.Context, sv state.CaseSave) error
 
 // queryCases reads the Cases of many Care ids in one query (batched).
 func (cr *caseReconciler) queryCases(ctx context.Context, careIDs []string) ([]Record, error) {
-	m, err := cr.ids.current(ctx)
+	q, err := cr.casesQuery(ctx, careIDs)
 	if err != nil {
 		return nil, err
+	}
+	recs, err := cr.sf.Query(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("read Cases by Care id: %w", err)
+	}
+	return byCareID(recs, careIDs), nil
+}
+
+// casesQuery reads the Cases of careIDs, with the fields a reconcile reads.
+func (cr *caseReconciler) casesQuery(ctx context.Context, careIDs []string) (soql.Query, error) {
+	m, err := cr.ids.current(ctx)
+	if err != nil {
+		return soql.Query{}, err
 	}
 	ids := make([]any, 0, len(careIDs))
 	for _, id := range careIDs {
 		ids = append(ids, id)
 	}
-	recs, err := cr.sf.Query(ctx, soql.Select(caseFields(m)...).From("Case").Where(soql.In(CareIDField, ids...)))
-	if err != nil {
-		return nil, fmt.Errorf("read Cases by Care id: %w", err)
-	}
+	return soql.Select(caseFields(m)...).From("Case").Where(soql.In(CareIDField, ids...)), nil
+}
+
+// byCareID orders the Cases recs as careIDs: a nil Record where no Case
+// holds the Care id.
+func byCareID(recs []Record, careIDs []string) []Record {
 	byCare := make(map[string]Record, len(recs))
 	for _, r := range recs {
 		if id, _ := r[CareIDField].(string); id != "" {
@@ -110,7 +125,7 @@ func (cr *caseReconciler) queryCases(ctx context.Context, careIDs []string) ([]R
 	for i, id := range careIDs {
 		out[i] = byCare[id] // nil when the Case does not exist yet
 	}
-	return out, nil
+	return out
 }
 
 // caseReconciler brings one Care case and its Salesforce Case in step: the
@@ -502,40 +517,37 @@ type createdCase struct {
 	ReadErr error
 }
 
-// upsertAndRead upserts Cases and reads the written ones back in the same
-// batch, so that a burst of new cases waits for one batch, not two.
-func (cr *caseReconciler) upsertAndRead(upsert batch.Func[Record, WriteResult]) batch.Func[Record, createdCase] {
+// upsertAndRead upserts Cases and reads them back in the same call (one
+// Composite request), so that a burst of new cases waits for one batch and
+// costs one API call, not two.
+func (cr *caseReconciler) upsertAndRead(write func(ctx context.Context, recs []Record, read soql.Query) (UpsertedAndRead, error)) batch.Func[Record, createdCase] {
 	return func(ctx context.Context, recs []Record) ([]createdCase, error) {
-		res, err := upsert(ctx, recs)
+		careIDs := make([]string, len(recs))
+		for i, r := range recs {
+			careIDs[i] = str(r[CareIDField])
+		}
+		read, err := cr.casesQuery(ctx, careIDs)
 		if err != nil {
 			return nil, err
 		}
-		if len(res) != len(recs) {
-			return nil, fmt.Errorf("upsert %d Cases: %d results", len(recs), len(res))
+		got, err := write(ctx, recs, read)
+		if err != nil {
+			return nil, err
 		}
-		out := make([]createdCase, len(res))
-		var careIDs []string
-		for i, r := range res {
+		if len(got.Results) != len(recs) {
+			return nil, fmt.Errorf("upsert %d Cases: %d results", len(recs), len(got.Results))
+		}
+		cases := byCareID(got.Read, careIDs)
+		out := make([]createdCase, len(recs))
+		for i, r := range got.Results {
 			out[i].WriteResult = r
-			if r.Err == nil {
-				careIDs = append(careIDs, str(recs[i][CareIDField]))
+			switch {
+			case r.Err != nil:
+			case got.ReadErr != nil:
+				out[i].ReadErr = fmt.Errorf("read Cases by Care id: %w", got.ReadErr)
+			default:
+				out[i].Case = cases[i]
 			}
-		}
-		if len(careIDs) == 0 {
-			return out, nil
-		}
-		read, err := cr.queryCases(ctx, careIDs)
-		next := 0
-		for i := range out {
-			if out[i].Err != nil {
-				continue
-			}
-			if err != nil {
-				out[i].ReadErr = err
-			} else {
-				out[i].Case = read[next]
-			}
-			next++
 		}
 		return out, nil
 	}

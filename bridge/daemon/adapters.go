@@ -32,6 +32,11 @@ func (a sfAdapter) UpsertMany(ctx context.Context, object, extField string, recs
 	return results(res), err
 }
 
+func (a sfAdapter) UpsertManyThenQuery(ctx context.Context, object, extField string, recs []bridge.Record, read soql.Query) (bridge.UpsertedAndRead, error) {
+	res, rows, readErr, err := a.c.UpsertManyThenQuery(ctx, object, extField, toSalesforce(recs), read)
+	return bridge.UpsertedAndRead{Results: results(res), Read: toBridge(rows), ReadErr: readErr}, err
+}
+
 func (a sfAdapter) UpdateMany(ctx context.Context, object string, recs []bridge.Record) ([]bridge.WriteResult, error) {
 	res, err := a.c.UpdateMany(ctx, object, toSalesforce(recs))
 	return results(res), err

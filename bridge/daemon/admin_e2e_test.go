@@ -170,7 +170,7 @@ func TestAdminOnItsOwnListener(t *testing.T) {
 
 func (w *world) sfWrites() int {
 	n := 0
-	for _, op := range []string{"create", "update", "upsert", "delete", "collections_create", "collections_update", "collections_upsert"} {
+	for _, op := range []string{"create", "update", "upsert", "delete", "collections_create", "collections_update", "collections_upsert", "composite"} {
 		n += w.sf.Calls(op)
 	}
 	return n

@@ -205,6 +205,9 @@ func (env *benchEnv) escalateBench(b *testing.B, prefix string, n int, assignee 
 var sfWriteOps = []string{
 	sfsim.OpCreate, sfsim.OpUpdate, sfsim.OpUpsert, sfsim.OpDelete,
 	sfsim.OpCollectionsCreate, sfsim.OpCollectionsUpdate, sfsim.OpCollectionsUpsert, sfsim.OpCollectionsDelete,
+	// a Composite request carebridge sends writes: the Cases it creates,
+	// read back in the same call
+	sfsim.OpComposite,
 }
 
 func sfWriteCalls(sf *sfsim.Server) map[string]int {

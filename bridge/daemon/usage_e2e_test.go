@@ -29,7 +29,7 @@ func TestAdminStatusShowsTheAPICostPerCase(t *testing.T) {
 	sfCalls := func() float64 {
 		n := 0
 		for _, op := range []string{sfsim.OpQuery, sfsim.OpGet, sfsim.OpDescribe, sfsim.OpLimits, sfsim.OpOther, sfsim.OpCreate, sfsim.OpUpdate,
-			sfsim.OpUpsert, sfsim.OpDelete, sfsim.OpCollectionsCreate, sfsim.OpCollectionsUpdate, sfsim.OpCollectionsUpsert, sfsim.OpCollectionsDelete} {
+			sfsim.OpUpsert, sfsim.OpDelete, sfsim.OpCollectionsCreate, sfsim.OpCollectionsUpdate, sfsim.OpCollectionsUpsert, sfsim.OpCollectionsDelete, sfsim.OpComposite} {
 			n += w.sf.Calls(op)
 		}
 		return float64(n)

@@ -28,6 +28,7 @@ const (
 	OpCollectionsCreate  = "collections_create"
 	OpCollectionsUpdate  = "collections_update"
 	OpCollectionsUpsert  = "collections_upsert"
+	OpComposite          = "composite"
 	OpCollectionsDelete  = "collections_delete"
 	OpDescribe           = "describe"
 	OpLimits             = "limits"
@@ -52,7 +53,22 @@ func (c *Client) queryPages(ctx context.Context, q soql.Query, fn func([]Record)
 	if err != nil {
 		return fmt.Errorf("query %s: %w", q.Object(), localError(OpQuery, err))
 	}
-	next := text
+	return c.pagesFrom(ctx, q, text, fn)
+}
+
+// queryFrom reads the pages of q from its nextRecordsUrl next on.
+func (c *Client) queryFrom(ctx context.Context, q soql.Query, next string) ([]Record, error) {
+	var out []Record
+	err := c.pagesFrom(ctx, q, next, func(page []Record) error {
+		out = append(out, page...)
+		return nil
+	})
+	return out, err
+}
+
+// pagesFrom hands fn the page next (a query or a nextRecordsUrl) and every
+// page after it.
+func (c *Client) pagesFrom(ctx context.Context, q soql.Query, next string, fn func([]Record) error) error {
 	for page := 1; page <= maxQueryPages; page++ {
 		var res *simpleforce.QueryResult
 		_, err := c.call(ctx, OpQuery, func(sf *simpleforce.Client) error {

@@ -25,6 +25,7 @@ const (
 	OpCollectionsUpdate = "collections_update"
 	OpCollectionsUpsert = "collections_upsert"
 	OpCollectionsDelete = "collections_delete"
+	OpComposite         = "composite" // POST /composite: its subrequests count as this one call
 	OpDescribe          = "describe"
 	OpLimits            = "limits"
 	OpToken             = "token"
@@ -94,7 +95,7 @@ const maxFaultLatency = time.Minute
 func knownOp(op string) bool {
 	switch op {
 	case "", OpQuery, OpGet, OpCreate, OpUpdate, OpUpsert, OpDelete, OpCollectionsCreate, OpCollectionsUpdate,
-		OpCollectionsUpsert, OpCollectionsDelete, OpDescribe, OpLimits, OpToken, OpLogin, OpOther, OpUIRead, OpUIWrite,
+		OpCollectionsUpsert, OpCollectionsDelete, OpComposite, OpDescribe, OpLimits, OpToken, OpLogin, OpOther, OpUIRead, OpUIWrite,
 		OpSubscribe, OpDeliver, OpGetTopic, OpGetSchema:
 		return true
 	}

@@ -81,6 +81,11 @@ func (s *Server) resolveRoute(r *http.Request) (route, *Error) {
 		return s.sobjectRoute(rt, method, set)
 	case seg[0] == "ui-api":
 		return s.uiRoute(rt, method, set)
+	case seg[0] == "composite" && len(seg) == 1:
+		if method != http.MethodPost {
+			return rt, methodNotAllowed(method, "POST")
+		}
+		return set(OpComposite, s.handleComposite)
 	case seg[0] == "composite" && len(seg) >= 2 && seg[1] == "sobjects":
 		switch {
 		case len(seg) == 2 && method == http.MethodPost:

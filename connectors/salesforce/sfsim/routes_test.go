@@ -47,6 +47,8 @@ func TestRoutes(t *testing.T) {
 		{http.MethodPost, "limits", 405, `METHOD_NOT_ALLOWED`, nil},
 		{http.MethodPost, "query", 405, `METHOD_NOT_ALLOWED`, nil},
 		{http.MethodGet, "composite/sobjects", 405, `METHOD_NOT_ALLOWED`, nil},
+		{http.MethodGet, "composite", 405, `METHOD_NOT_ALLOWED`, nil},
+		{http.MethodPost, "composite", 400, `JSON_PARSER_ERROR`, nil}, // no body
 		{http.MethodGet, "nothing/here", 404, `NOT_FOUND`, nil},
 		{http.MethodGet, "/services/data/vX/query", 404, `NOT_FOUND`, nil},
 		{http.MethodGet, "/elsewhere", 404, `NOT_FOUND`, nil},

@@ -212,7 +212,10 @@ func New(o Options) (*Engine, error) {
 	c := &caseReconciler{care: o.Care, sf: o.Salesforce, store: o.Store, notes: o.Notes, rules: o.Rules, ids: e.ids, fit: e.fit,
 		log: o.Logger, m: o.Metrics, now: o.Clock, maxIDLen: o.MaxCareIDLength, answerTime: time.Now}
 	e.cases = c
-	const max, timeout = 200, 2 * time.Minute
+	// A batch is one Salesforce call: 200 records (sObject Collections), and
+	// 1,000 for the mirrored messages, which come several to a case (a
+	// Composite request of five collections requests is one call too).
+	const max, maxMessages, timeout = 200, 1000, 2 * time.Minute
 	c.readCases = batch.New(max, o.BatchLinger, timeout, c.queryCases)
 	c.readPairs = batch.New(max, o.BatchLinger, timeout, c.queryPairs)
 	c.saveCases = batch.New(max, o.BatchLinger, timeout, func(ctx context.Context, saves []state.CaseSave) ([]error, error) {
@@ -233,10 +236,10 @@ func New(o Options) (*Engine, error) {
 		return e.sf.CreateMany(ctx, e.notes.Object, recs)
 	}))
 	c.readMsgs = batch.New(max, o.BatchLinger, timeout, c.queryMessages)
-	c.upsertMsgs = batch.New(max, o.BatchLinger, timeout, uniqueBy(MessageIDField, e.fit.wrap(MessageObject, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+	c.upsertMsgs = batch.New(maxMessages, o.BatchLinger, timeout, uniqueBy(MessageIDField, e.fit.wrap(MessageObject, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.UpsertMany(ctx, MessageObject, MessageIDField, recs)
 	})))
-	c.updateMsgs = batch.New(max, o.BatchLinger, timeout, uniqueBy("Id", e.fit.wrap(MessageObject, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
+	c.updateMsgs = batch.New(maxMessages, o.BatchLinger, timeout, uniqueBy("Id", e.fit.wrap(MessageObject, func(ctx context.Context, recs []Record) ([]WriteResult, error) {
 		return e.sf.UpdateMany(ctx, MessageObject, recs)
 	})))
 	e.actions = &actionReconciler{care: o.Care, sf: o.Salesforce, store: o.Store, queue: o.Queue, rules: o.Rules,

@@ -50,6 +50,9 @@ type Care interface {
 // request or a few (paging); batching happens in the engine.
 type Salesforce interface {
 	Query(ctx context.Context, q soql.Query) ([]Record, error)
+	// UpsertMany, UpdateMany and CreateMany write records in calls of up to
+	// 1,000 (a Composite request of sObject Collections requests of 200),
+	// a result per record in order.
 	UpsertMany(ctx context.Context, object, extField string, recs []Record) ([]WriteResult, error)
 	// UpsertManyThenQuery upserts at most 200 records as UpsertMany does
 	// and then runs read, which sees what the upsert wrote, in one API call

@@ -18,8 +18,9 @@ import (
 
 // TestBurstOfNewCasesFillsBatches: 1,000 cases escalated at once cost at
 // most 6 Salesforce write calls at the default worker count (the
-// Collections limit of 200 records per call makes 5 the floor), at most 12
-// queries (each new Case is read before and, with its creation, after: 10),
+// Collections limit of 200 records per call makes 5 the floor; each is a
+// Composite request that reads the created Cases back), few queries (each
+// new Case is read before its creation: 5, plus the poll's own),
 // and few Redis pipelines: the reconciles running together read their stored
 // state in one, save it in another, and record their results with their
 // next leases in a third (measured: 0.03 per case; over 3 when each
@@ -68,5 +69,46 @@ func TestBurstOfNewCasesFillsBatches(t *testing.T) {
 	t.Logf("%.3f Redis pipelines per case", perCase)
 	if perCase > 0.5 {
 		t.Errorf("%.2f Redis pipelines per new case, want at most 0.5", perCase)
+	}
+}
+
+// TestBurstOfConversationsSharesCalls: 200 cases escalated at once with 3
+// messages each reach Salesforce in 2 write calls: the Cases in one
+// (created and read back in one Composite request), their 600 mirrored
+// messages in another (three collections requests of 200 in one Composite
+// request). Calls of 200 records would take 4. A loaded machine may split
+// one batch; no more.
+func TestBurstOfConversationsSharesCalls(t *testing.T) {
+	w := startWorld(t, manualPolls, func(c *config.Config) { c.Workers = config.Defaults().Workers })
+	ctx := context.Background()
+	const n = 200
+	profile := "prof_fb"
+	posted := time.Now().Add(-time.Hour)
+	for i := range n {
+		id := "talk_" + strconv.Itoa(i)
+		parent := "post_" + id
+		if _, err := w.care.Escalate(care.Case{ID: id, Platform: rules.Facebook, ProfileID: &profile, AssigneeID: strPtr("agent_ana"),
+			Subject: "Talk " + id, Customer: care.Customer{ID: "u_" + id, Handle: "maria", Name: "Maria"}}, []care.Message{
+			{ID: parent, Kind: rules.Post, Direction: care.Outbound, Text: "Our new tent!", PostedAt: posted},
+			{ID: "c1_" + id, Kind: rules.Comment, ParentID: &parent, Text: "Mine broke", PostedAt: posted.Add(time.Minute)},
+			{ID: "c2_" + id, Kind: rules.Comment, ParentID: &parent, Text: "Mine too", PostedAt: posted.Add(2 * time.Minute)},
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.sf.ResetCalls()
+	if err := w.d.Engine().Triggers().PollCare(ctx); err != nil {
+		t.Fatal(err)
+	}
+	testkit.Eventually(t, 30*time.Second, "600 mirrored messages", func() (bool, string) {
+		got := len(w.sf.Records("Care_Message__c"))
+		return got == 3*n, fmt.Sprintf("%d messages", got)
+	})
+	testkit.Eventually(t, 20*time.Second, "the queue drained", func() (bool, string) {
+		d, err := w.d.Queue().Depth(ctx)
+		return err == nil && d.Ready+d.Delayed+d.Processing == 0, fmt.Sprint(d, err)
+	})
+	if writes := sfWriteCalls(w.sf); sum(writes) > 3 {
+		t.Errorf("200 new cases with 600 messages cost %d Salesforce write calls %v, want at most 3 (2 unsplit)", sum(writes), writes)
 	}
 }

@@ -17,6 +17,11 @@ import (
 // MaxCollectionSize is the most records one sObject Collections call takes.
 const MaxCollectionSize = 200
 
+// MaxCompositeCollections is the most sObject Collections subrequests (and
+// queries) one Composite request may hold: a write of up to 1,000 records
+// is one API call.
+const MaxCompositeCollections = 5
+
 // Result is the outcome of one record of a batched write, in the caller's
 // order.
 type Result struct {
@@ -134,8 +139,7 @@ func (w collections) writeMany(ctx context.Context, op, object, extField string,
 	case OpCollectionsUpsert:
 		method, path = http.MethodPatch, w.c.path("composite/sobjects/%s/%s", object, extField)
 	}
-	for start := 0; start < len(send); start += MaxCollectionSize {
-		chunk := send[start:min(start+MaxCollectionSize, len(send))]
+	request := func(chunk []int) collectionRequest {
 		req := collectionRequest{Records: make([]map[string]any, len(chunk))}
 		for j, i := range chunk {
 			body := make(map[string]any, len(records[i])+1)
@@ -145,23 +149,71 @@ func (w collections) writeMany(ctx context.Context, op, object, extField string,
 			body["attributes"] = map[string]string{"type": object}
 			req.Records[j] = body
 		}
-		raw, _, err := w.c.restRaw(ctx, op, method, path, req)
-		var out []collectionResult
-		if err == nil {
-			out, err = parseCollectionResults(op, raw, len(chunk))
+		return req
+	}
+	// Up to MaxCompositeCollections chunks of MaxCollectionSize go in one
+	// call: one chunk as a collections request, more as a Composite
+	// request of collections subrequests.
+	const group = MaxCollectionSize * MaxCompositeCollections
+	for start := 0; start < len(send); start += group {
+		var chunks [][]int
+		for c := start; c < min(start+group, len(send)); c += MaxCollectionSize {
+			chunks = append(chunks, send[c:min(c+MaxCollectionSize, len(send))])
 		}
-		if err != nil {
-			err = fmt.Errorf("%s %s records %d-%d: %w", op, object, start+1, start+len(chunk), err)
-			for _, i := range send[start:] {
-				results[i].Err = err
+		var answers [][]byte
+		var callErr error // the error of the first chunk not in answers
+		if len(chunks) == 1 {
+			var raw []byte
+			if raw, _, callErr = w.c.restRaw(ctx, op, method, path, request(chunks[0])); callErr == nil {
+				answers = [][]byte{raw}
 			}
-			return results, err
+		} else {
+			answers, callErr = w.compositeCollections(ctx, op, method, path, chunks, request)
 		}
-		for j, i := range chunk {
-			results[i] = w.recordResult(op, object, extField, i, records[i], out[j])
+		at := start
+		for k, chunk := range chunks {
+			var out []collectionResult
+			err := callErr
+			if k < len(answers) {
+				out, err = parseCollectionResults(op, answers[k], len(chunk))
+			}
+			if err != nil {
+				err = fmt.Errorf("%s %s records %d-%d: %w", op, object, at+1, at+len(chunk), err)
+				for _, i := range send[at:] {
+					results[i].Err = err
+				}
+				return results, err
+			}
+			for j, i := range chunk {
+				results[i] = w.recordResult(op, object, extField, i, records[i], out[j])
+			}
+			at += len(chunk)
 		}
 	}
 	return results, nil
+}
+
+// compositeCollections sends one collections request per chunk as the
+// subrequests of one Composite request (one API call) and returns their
+// answers; a subrequest's failure is the error, after the answers of the
+// chunks before it.
+func (w collections) compositeCollections(ctx context.Context, op, method, path string, chunks [][]int, request func([]int) collectionRequest) ([][]byte, error) {
+	subs := make([]compositeSubrequest, len(chunks))
+	for k, chunk := range chunks {
+		subs[k] = compositeSubrequest{Method: method, URL: "/" + path, ReferenceID: fmt.Sprintf("chunk%d", k), Body: request(chunk), HTTPHeaders: subrequestHeaders()}
+	}
+	answers, err := w.composite(ctx, subs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]byte, 0, len(answers))
+	for _, a := range answers {
+		if err := subrequestError(op, a); err != nil {
+			return out, err
+		}
+		out = append(out, a.Body)
+	}
+	return out, nil
 }
 
 func (w collections) checkBatchRecord(op, extField string, r Record) error {

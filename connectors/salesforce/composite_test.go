@@ -1,10 +1,12 @@
 package salesforce
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/carebridge/carebridge/connectors/salesforce/sfsim"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
+	"github.com/carebridge/carebridge/connectors/upstream"
 )
 
 // TestUpsertManyThenQueryIsOneCall: the upsert and the query after it go
@@ -61,5 +63,54 @@ func TestUpsertManyThenQueryIsOneCall(t *testing.T) {
 	}
 	if len(sb.sim.Records("Case")) != 3 {
 		t.Errorf("the sandbox holds %d Cases, want 3", len(sb.sim.Records("Case")))
+	}
+}
+
+// TestWritesOfMoreThan200RecordsShareACall: 450 records go as one
+// Composite request of three collections requests; a record a subrequest
+// refuses fails alone, and a Composite request refused as a whole fails
+// every record, retryably.
+func TestWritesOfMoreThan200RecordsShareACall(t *testing.T) {
+	sb := newSandbox(t, sfsim.Options{})
+	c := newTarget(t, "sandbox", sb.config()).client
+	ctx := t.Context()
+	if _, err := c.CaseStatuses(ctx); err != nil { // log in first
+		t.Fatal(err)
+	}
+	records := func(prefix string, n int) []Record {
+		out := make([]Record, n)
+		for i := range out {
+			out[i] = Record{"Care_Case_Id__c": fmt.Sprintf("%s-%03d", prefix, i), "Subject": "many"}
+		}
+		return out
+	}
+	batch := records("many", 450)
+	batch[300]["Status"] = "No Such Status"
+	sb.sim.ResetCalls()
+	res, err := c.UpsertMany(ctx, "Case", "Care_Case_Id__c", batch)
+	if err != nil {
+		t.Fatalf("UpsertMany: %v", err)
+	}
+	for i, r := range res {
+		if (r.Err != nil) != (i == 300) {
+			t.Errorf("record %d: %+v; want only record 300 refused", i, r)
+		}
+	}
+	if n, all := sb.sim.Calls(sfsim.OpComposite), sb.sim.TotalCalls(); n != 1 || all != 1 {
+		t.Errorf("%d composite calls, %d in all; want one call", n, all)
+	}
+	if got := len(sb.sim.Records("Case")); got != 449 {
+		t.Errorf("the sandbox holds %d Cases, want 449", got)
+	}
+
+	sb.sim.InjectFault(sfsim.Fault{Op: sfsim.OpComposite, Status: 503, Times: 1})
+	res, err = c.UpsertMany(ctx, "Case", "Care_Case_Id__c", records("again", 201))
+	if err == nil || upstream.ClassOf(err) != upstream.Retryable {
+		t.Errorf("UpsertMany answered 503: %v; want a retryable error", err)
+	}
+	for i, r := range res {
+		if r.Err == nil {
+			t.Fatalf("record %d of a refused call has no error", i)
+		}
 	}
 }

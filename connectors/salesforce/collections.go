@@ -123,15 +123,7 @@ func (w collections) writeMany(ctx context.Context, op, object, extField string,
 	if op == OpCollectionsUpsert && (!soql.ValidName(extField) || strings.Contains(extField, ".")) {
 		return results, fmt.Errorf("%s %s: %w", op, object, localError(op, fmt.Errorf("invalid external id field name %q", extField)))
 	}
-	// Records that cannot be sent get their error here; the rest are sent.
-	var send []int
-	for i, r := range records {
-		if err := w.checkBatchRecord(op, extField, r); err != nil {
-			results[i].Err = fmt.Errorf("%s: %w", w.recordLabel(op, object, extField, i, r), localError(op, err))
-			continue
-		}
-		send = append(send, i)
-	}
+	send := w.sendable(op, object, extField, records, results)
 	method, path := http.MethodPost, w.c.path("composite/sobjects")
 	switch op {
 	case OpCollectionsUpdate:
@@ -139,18 +131,7 @@ func (w collections) writeMany(ctx context.Context, op, object, extField string,
 	case OpCollectionsUpsert:
 		method, path = http.MethodPatch, w.c.path("composite/sobjects/%s/%s", object, extField)
 	}
-	request := func(chunk []int) collectionRequest {
-		req := collectionRequest{Records: make([]map[string]any, len(chunk))}
-		for j, i := range chunk {
-			body := make(map[string]any, len(records[i])+1)
-			for k, v := range records[i] {
-				body[k] = v
-			}
-			body["attributes"] = map[string]string{"type": object}
-			req.Records[j] = body
-		}
-		return req
-	}
+	request := func(chunk []int) collectionRequest { return collectionBody(object, records, chunk) }
 	// Up to MaxCompositeCollections chunks of MaxCollectionSize go in one
 	// call: one chunk as a collections request, more as a Composite
 	// request of collections subrequests.
@@ -214,6 +195,34 @@ func (w collections) compositeCollections(ctx context.Context, op, method, path 
 		out = append(out, a.Body)
 	}
 	return out, nil
+}
+
+// sendable returns the indexes of the records that can be sent; the others
+// get their error in results.
+func (w collections) sendable(op, object, extField string, records []Record, results []Result) []int {
+	var send []int
+	for i, r := range records {
+		if err := w.checkBatchRecord(op, extField, r); err != nil {
+			results[i].Err = fmt.Errorf("%s: %w", w.recordLabel(op, object, extField, i, r), localError(op, err))
+			continue
+		}
+		send = append(send, i)
+	}
+	return send
+}
+
+// collectionBody is the collections request of records[chunk...].
+func collectionBody(object string, records []Record, chunk []int) collectionRequest {
+	req := collectionRequest{Records: make([]map[string]any, len(chunk))}
+	for j, i := range chunk {
+		body := make(map[string]any, len(records[i])+1)
+		for k, v := range records[i] {
+			body[k] = v
+		}
+		body["attributes"] = map[string]string{"type": object}
+		req.Records[j] = body
+	}
+	return req
 }
 
 func (w collections) checkBatchRecord(op, extField string, r Record) error {

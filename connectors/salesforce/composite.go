@@ -59,23 +59,8 @@ func (w collections) UpsertManyThenQuery(ctx context.Context, object, extField s
 	if qerr != nil {
 		return results, nil, nil, fmt.Errorf("%s %s: %w", op, q.Object(), localError(op, qerr))
 	}
-	var send []int
-	for i, r := range records {
-		if err := w.checkBatchRecord(OpCollectionsUpsert, extField, r); err != nil {
-			results[i].Err = fmt.Errorf("%s: %w", w.recordLabel(OpCollectionsUpsert, object, extField, i, r), localError(OpCollectionsUpsert, err))
-			continue
-		}
-		send = append(send, i)
-	}
-	upsert := collectionRequest{Records: make([]map[string]any, len(send))}
-	for j, i := range send {
-		body := make(map[string]any, len(records[i])+1)
-		for k, v := range records[i] {
-			body[k] = v
-		}
-		body["attributes"] = map[string]string{"type": object}
-		upsert.Records[j] = body
-	}
+	send := w.sendable(OpCollectionsUpsert, object, extField, records, results)
+	upsert := collectionBody(object, records, send)
 	subs := []compositeSubrequest{
 		{Method: http.MethodPatch, URL: "/" + w.c.path("composite/sobjects/%s/%s", object, extField), ReferenceID: "upsert", Body: upsert, HTTPHeaders: subrequestHeaders()},
 		{Method: http.MethodGet, URL: "/" + w.c.path("query") + "?q=" + url.QueryEscape(text), ReferenceID: "read", HTTPHeaders: subrequestHeaders()},

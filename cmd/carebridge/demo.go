@@ -167,13 +167,16 @@ func cmdDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	bl.Close() // the daemon binds the same address itself
 	cfg.Version = version
 	d, err := daemon.New(cfg, log)
 	if err != nil {
+		bl.Close()
 		return err
 	}
-	if _, err := d.Listen(); err != nil {
+	// The daemon serves on the address bound above (a port 0 gets a free
+	// port, which the printed links show).
+	if err := d.Serve(bl); err != nil {
+		bl.Close()
 		return err
 	}
 	if err := cs.SeedDemo(); err != nil {

@@ -435,7 +435,9 @@ func startDemo(t *testing.T) (demo demoOutput, stop func()) {
 	t.Helper()
 	bin := buildCarebridge(t)
 	cmd := exec.Command(bin, "demo",
-		"--listen", freeAddr(t), "--care-listen", freeAddr(t), "--salesforce-listen", freeAddr(t), "--pubsub-listen", freeAddr(t))
+		// Port 0 everywhere: the demo binds free ports itself and prints
+		// them, so no other test can take a port between a pick and a bind.
+		"--listen", "127.0.0.1:0", "--care-listen", "127.0.0.1:0", "--salesforce-listen", "127.0.0.1:0", "--pubsub-listen", "127.0.0.1:0")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -131,8 +130,8 @@ type Queue struct {
 	// origin tells this queue's wake-ups from other replicas' (it has
 	// already woken its own workers).
 	origin string
-	// backlog: the last lease here left more keys ready.
-	backlog atomic.Bool
+	// backlog: the latest look at the queue here left more keys ready.
+	backlog backlogFlag
 
 	// The parts by area; their methods are the Queue's. The lease core
 	// (get, extend, done, retry, finish) is the Queue's own.
@@ -309,7 +308,7 @@ func (q admission) add(ctx context.Context, key, instead string, delay time.Dura
 
 // Backlogged reports whether this process's last look at the queue left
 // keys ready for other workers: a burst is being worked.
-func (q inspection) Backlogged() bool { return q.backlog.Load() }
+func (q inspection) Backlogged() bool { return q.backlog.get() }
 
 // AddMany queues keys to run now in one round trip (a pipeline of Add
 // scripts): a poll or sweep that finds many keys makes them ready at once,
@@ -369,7 +368,10 @@ func (q *Queue) LoadScripts(ctx context.Context) error {
 // TryGet leases a ready key without waiting. ok is false when none is ready.
 // It first returns keys of expired leases to the queue.
 func (q *Queue) TryGet(ctx context.Context) (l Lease, ok bool, err error) {
-	l, _, _, err = q.tryGet(ctx)
+	l, _, more, err := q.tryGet(ctx)
+	if more {
+		q.wake.signal() // a waiting worker takes the next one
+	}
 	return l, l.Key != "", err
 }
 
@@ -377,11 +379,16 @@ func (q *Queue) TryGet(ctx context.Context) (l Lease, ok bool, err error) {
 // ready the next due time (zero when the queue holds nothing).
 func (q *Queue) tryGet(ctx context.Context) (Lease, time.Time, bool, error) {
 	now := q.opts.Clock()
+	look := q.backlog.look()
 	vals, err := leaseScript.Run(ctx, q.rdb, q.leaseKeys(), q.leaseArgs(now, 100, "1")...).Slice()
 	if err != nil {
 		return Lease{}, time.Time{}, false, fmt.Errorf("queue get: %w", err)
 	}
-	return q.leased(ctx, vals, now)
+	l, next, more, err := q.leased(ctx, vals, now)
+	if err == nil {
+		q.backlog.set(look, more)
+	}
+	return l, next, more, err
 }
 
 // leased reads leaseScript's answer given at now.
@@ -449,7 +456,6 @@ func (q *Queue) get(ctx context.Context, poll time.Duration) (Lease, error) {
 		if err != nil {
 			return Lease{}, err
 		}
-		q.backlog.Store(more)
 		if l.Key != "" {
 			if more {
 				q.wake.signal() // another worker takes the next one

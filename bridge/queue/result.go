@@ -140,6 +140,7 @@ type finishing struct {
 	l             Lease
 	res           Result
 	now           time.Time
+	look          uint64 // the lease's number (backlogFlag)
 	finish, lease *redis.Cmd
 }
 
@@ -150,6 +151,7 @@ func (q *Queue) sendFinish(ctx context.Context, p redis.Pipeliner, f *finishing)
 	} else {
 		f.finish = doneScript.EvalSha(ctx, p, q.doneKeys(), q.doneArgs(f.l)...)
 	}
+	f.look = q.backlog.look()
 	f.lease = leaseScript.EvalSha(ctx, p, q.leaseKeys(), q.leaseArgs(f.now, 100, "1")...)
 }
 
@@ -173,9 +175,11 @@ func (q *Queue) readFinish(ctx context.Context, f finishing) (out Outcome, next 
 	}
 	if vals, lerr := f.lease.Slice(); lerr == nil {
 		got, _, more, perr := q.leased(ctx, vals, f.now)
+		if perr == nil {
+			q.backlog.set(f.look, more)
+		}
 		if perr == nil && got.Key != "" {
 			next = got
-			q.backlog.Store(more)
 			if more {
 				q.wake.signal() // another worker takes the next one
 			}

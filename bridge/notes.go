@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/carebridge/carebridge/bridge/queue"
 	"github.com/carebridge/carebridge/bridge/state"
 	"github.com/carebridge/carebridge/connectors/care"
 	"github.com/carebridge/carebridge/connectors/salesforce/soql"
@@ -92,6 +93,12 @@ func (cr *caseReconciler) syncNotes(ctx context.Context, m Mapper, c care.Case, 
 		rec := Record{cr.notes.ParentField: sfID, cr.notes.BodyField: want}
 		for k, v := range cr.notes.Extra {
 			rec[k] = v
+		}
+		// A created note has no external id to make a second create an
+		// update: if this run's lease is gone (Redis lost it), another run
+		// of the case may be copying the same note now.
+		if err := queue.Confirm(ctx); err != nil {
+			return copied, fmt.Errorf("copy Care note %s to Case %s: %w", n.ID, sfID, err)
 		}
 		res, err := cr.createNotes.Do(ctx, rec)
 		if err == nil {

@@ -1346,3 +1346,41 @@ func drain(t *testing.T, q *queue.Queue) []string {
 	slices.Sort(ran)
 	return ran
 }
+
+// TestConfirmSaysWhenTheRunsLeaseIsGone: inside a run, Confirm renews the
+// lease and succeeds; once Redis has lost the lease (wiped, as a failover
+// without persistence leaves it), Confirm reports ErrLeaseLost, so the
+// handler does not make a write that another run of the key may be making.
+// Outside a run it has nothing to confirm.
+func TestConfirmSaysWhenTheRunsLeaseIsGone(t *testing.T) {
+	rdb := redistest.Start(t).Client(t)
+	q := newQueue(t, rdb, queue.Options{PollInterval: 5 * time.Millisecond})
+	if err := queue.Confirm(context.Background()); err != nil {
+		t.Fatalf("Confirm outside a run: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	results := make(chan [2]error, 1)
+	go func() {
+		_ = q.Run(ctx, 1, func(hctx context.Context, key string) (queue.Result, error) {
+			held := queue.Confirm(hctx)
+			if err := rdb.FlushAll(hctx).Err(); err != nil {
+				t.Errorf("wipe Redis: %v", err)
+			}
+			results <- [2]error{held, queue.Confirm(hctx)}
+			return queue.Result{}, nil
+		})
+	}()
+	mustAdd(t, q, "case:1")
+	select {
+	case got := <-results:
+		if got[0] != nil {
+			t.Errorf("Confirm while the lease is held: %v", got[0])
+		}
+		if !errors.Is(got[1], queue.ErrLeaseLost) {
+			t.Errorf("Confirm after Redis lost the lease: %v, want ErrLeaseLost", got[1])
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the key did not run")
+	}
+}

@@ -227,7 +227,7 @@ func (q runner) runOne(ctx context.Context, l Lease, handle Handler, finish fini
 	})
 	defer stopGrace()
 	stopKeeping := q.keepLease(workCtx, cancel, l)
-	res, runErr := safeHandle(workCtx, handle, l.Key)
+	res, runErr := safeHandle(context.WithValue(workCtx, leaseKey{}, leaseCheck{q.Queue, l}), handle, l.Key)
 	cancel()
 	stopKeeping()
 
@@ -287,6 +287,29 @@ func (q runner) keepLease(ctx context.Context, cancel context.CancelFunc, l Leas
 		stopped = true
 		t.Stop()
 	}
+}
+
+// leaseKey is the context key of the lease a run holds (Confirm).
+type leaseKey struct{}
+
+// leaseCheck is a run's lease and its queue.
+type leaseCheck struct {
+	q *Queue
+	l Lease
+}
+
+// Confirm renews the lease of the key whose run ctx belongs to, and reports
+// ErrLeaseLost when the lease is gone (it expired, or Redis lost it), so
+// another run may hold the key now. A handler calls it right before a write
+// that would be made twice if two runs of the key made it (one that no
+// idempotency key or external id makes safe to repeat). Outside a run it
+// returns nil.
+func Confirm(ctx context.Context) error {
+	c, ok := ctx.Value(leaseKey{}).(leaseCheck)
+	if !ok {
+		return nil
+	}
+	return c.q.Extend(ctx, c.l)
 }
 
 // safeHandle runs handle, turning a panic into a Terminal error so that one

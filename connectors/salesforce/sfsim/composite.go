@@ -70,6 +70,7 @@ func (s *Server) handleComposite(w http.ResponseWriter, r *http.Request, _ route
 	}
 	seen := map[string]bool{}
 	routes := make([]route, len(subs))
+	reqs := make([]*http.Request, len(subs))
 	refused := make([]*Error, len(subs)) // a subrequest answered with an error without running
 	heavy := 0
 	for i, sub := range subs {
@@ -103,7 +104,7 @@ func (s *Server) handleComposite(w http.ResponseWriter, r *http.Request, _ route
 			writeError(w, rerr)
 			return
 		}
-		routes[i], refused[i] = rt, rerr
+		reqs[i], routes[i], refused[i] = req, rt, rerr
 		if rerr == nil && (rt.op == OpQuery || strings.HasPrefix(rt.op, "collections_")) {
 			heavy++
 		}
@@ -114,7 +115,7 @@ func (s *Server) handleComposite(w http.ResponseWriter, r *http.Request, _ route
 	}
 	out := make([]compositeSubresponse, len(subs))
 	for i, sub := range subs {
-		req, _ := http.NewRequestWithContext(r.Context(), sub.Method, sub.URL, bytes.NewReader(sub.Body))
+		req := reqs[i]
 		// A subrequest inherits Accept, Authorization and Content-Type of
 		// the composite request, and has the other headers it names itself
 		// (Sforce-Auto-Assign, Sforce-Call-Options), none of the
